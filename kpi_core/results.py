@@ -1,0 +1,82 @@
+"""The result object every KPI function returns.
+
+A KPI is either available, with a value, its unit and the counts behind it,
+or not available, with a reason in plain words. Undefined results (a zero
+denominator, a missing table) are never reported as 0 or NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SMALL_SAMPLE = 30
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI figure with everything needed to show and explain it.
+
+    ``value`` is a float for scalar KPIs and a dict for KPIs whose value is a
+    mapping (stage to median days, campaign to revenue). ``excluded`` maps a
+    reason ("open deal, no close date") to the number of rows left out for it.
+    ``formula`` is the calculation with the user's numbers filled in.
+    ``extra`` holds secondary figures such as the median beside a mean.
+    """
+
+    key: str
+    status: str
+    unit: str = ""
+    value: Any = None
+    numerator: float | None = None
+    denominator: float | None = None
+    n: int | None = None
+    ci95: tuple[float, float] | None = None
+    variant: str = ""
+    reason: str = ""
+    formula: str = ""
+    excluded: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def available(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def small_sample(self) -> bool:
+        return self.available and self.n is not None and self.n < SMALL_SAMPLE
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result in the shape of the machine-readable report."""
+        if not self.available:
+            out: dict[str, Any] = {"status": self.status, "reason": self.reason}
+            if self.excluded:
+                out["excluded"] = dict(self.excluded)
+            return out
+        out = {"status": "ok", "value": _round(self.value), "unit": self.unit}
+        for name in ("numerator", "denominator", "n"):
+            number = getattr(self, name)
+            if number is not None:
+                out[name] = _round(number)
+        if self.ci95 is not None:
+            out["ci95"] = [_round(self.ci95[0]), _round(self.ci95[1])]
+        if self.variant:
+            out["variant"] = self.variant
+        if self.excluded:
+            out["excluded"] = dict(self.excluded)
+        for name, extra_value in self.extra.items():
+            out[name] = _round(extra_value)
+        return out
+
+
+def not_available(key: str, reason: str, **details: Any) -> KpiResult:
+    """Build the result for a KPI the data cannot support, with the reason."""
+    return KpiResult(key=key, status="not_available", reason=reason, **details)
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {name: _round(item) for name, item in value.items()}
+    return value

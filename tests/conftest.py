@@ -1,0 +1,21 @@
+"""Shared fixtures: the real public data sets next to the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+DATASETS = PROJECT.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def datasets_dir() -> Path:
+    """Folder of the real exports; skipped locally when absent, never in CI."""
+    if not DATASETS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but the data sets folder {DATASETS} is missing")
+        pytest.skip(f"real data sets not found at {DATASETS}")
+    return DATASETS
