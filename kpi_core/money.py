@@ -1,0 +1,97 @@
+"""Money amounts in one currency: the check and conversion before any sum.
+
+Amounts keep the currency of their row. Summing amounts in different
+currencies is an error unless the user gives exchange rates, so every money
+KPI converts its rows here first.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.errors import InvalidSettingError, InvalidValueError
+
+DEFAULT_CURRENCY = "EUR"
+
+
+def convert_amounts(
+    frame: pl.DataFrame,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> tuple[pl.DataFrame, str, int]:
+    """Convert the ``amount`` column into one currency.
+
+    ``currency`` is the report currency and ``fx`` maps a currency code to
+    the value of one unit of it in the report currency (``{"USD": 0.92}``).
+    Without a ``currency`` column every amount is taken to be in
+    ``currency``, or in EUR when that is not given either. With the column,
+    the unit is ``currency``, else the only code found, else EUR when rates
+    are given.
+
+    Returns the frame with ``amount`` converted, the unit, and the number of
+    rows whose amount was set to null because their currency cell is empty
+    while other rows name a currency. Raises InvalidValueError when the rows
+    with an amount use a currency that has no rate.
+    """
+    target = _code(currency)
+    if "currency" not in frame.columns:
+        return frame, target or DEFAULT_CURRENCY, 0
+
+    frame = frame.with_columns(_normalised_codes())
+    priced = frame.filter(pl.col("amount").is_not_null())
+    found = sorted(priced["currency"].drop_nulls().unique().to_list())
+    if not found:
+        return frame, target or DEFAULT_CURRENCY, 0
+
+    rates = _rates(fx)
+    unit = target or (found[0] if len(found) == 1 else None)
+    if unit is None and rates:
+        unit = DEFAULT_CURRENCY
+    missing = [code for code in found if code != unit and code not in rates]
+    if unit is None or missing:
+        raise InvalidValueError(_mixed_message(found, unit, missing), column="currency")
+
+    rate = pl.col("currency").replace_strict(
+        {**rates, unit: 1.0}, default=None, return_dtype=pl.Float64
+    )
+    without_code = priced["currency"].null_count()
+    return frame.with_columns(pl.col("amount") * rate), unit, without_code
+
+
+def _code(currency: str | None) -> str | None:
+    if currency is None or not currency.strip():
+        return None
+    return currency.strip().upper()
+
+
+def _normalised_codes() -> pl.Expr:
+    code = pl.col("currency").cast(pl.String).str.strip_chars().str.to_uppercase()
+    return pl.when(code != "").then(code).alias("currency")
+
+
+def _rates(fx: dict[str, float] | None) -> dict[str, float]:
+    rates = {code.strip().upper(): rate for code, rate in (fx or {}).items()}
+    invalid = {code: rate for code, rate in rates.items() if not rate > 0}
+    if invalid:
+        listed = ", ".join(f"{code}={rate}" for code, rate in invalid.items())
+        raise InvalidSettingError(
+            f"invalid exchange rate {listed}; a rate is the positive value of one "
+            "unit of that currency in the report currency, for example USD=0.92"
+        )
+    return rates
+
+
+def _mixed_message(found: list[str], unit: str | None, missing: list[str]) -> str:
+    codes = ", ".join(found)
+    if unit is None:
+        return (
+            f"the amounts are in several currencies ({codes}) and no exchange "
+            "rates were given; choose one currency and give a rate for each of "
+            "the others, for example --currency EUR --fx USD=0.92"
+        )
+    needed = " ".join(f"--fx {code}=<rate>" for code in missing)
+    return (
+        f"the amounts are in {codes} but the report currency is {unit} and "
+        f"there is no exchange rate for {', '.join(missing)}; add {needed} "
+        f"(the value of one unit in {unit}, for example --fx {missing[0]}=0.92)"
+    )

@@ -1,0 +1,397 @@
+"""Sales KPIs computed from the canonical deals frame.
+
+Input columns: deal_id, owner, stage, status ("won", "lost" or "open"),
+created_at and closed_at (Date, nullable) and amount (Float64, nullable),
+plus the optional currency, product, account, deal_type, source and
+pipeline. Cohort KPIs count deals by creation date and outcome KPIs count
+them by close date. The tables per stage, per time bucket and per segment
+live in ``kpi_core.sales_tables`` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.money import convert_amounts
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+from kpi_core.sales_tables import (
+    ALL_DATA,
+    DECIDED,
+    WON,
+    cycle_days,
+    pipeline_by_stage,
+    sales_breakdown,
+    sales_series,
+)
+from kpi_core.stats import wilson_interval
+
+__all__ = [
+    "average_deal_size",
+    "close_rate",
+    "pipeline_by_stage",
+    "sales_breakdown",
+    "sales_cycle_days",
+    "sales_kpis",
+    "sales_series",
+    "upsell_rate",
+    "win_rate",
+    "won_value",
+]
+
+CLOSE_RATE_VARIANTS = {
+    "cohort": "won / deals created in the period",
+    "closed": "won / (won + lost) by close date",
+}
+CYCLE_VARIANTS = {"won": "won deals", "closed": "won and lost deals"}
+WIN_RATE_VARIANT = "won / (won + lost)"
+
+# Deal types that sell more to an existing customer, compared after lower-casing
+# and removing everything but letters: HubSpot's "Existing Business",
+# Salesforce's "Existing Customer - Upgrade", "Add-on", "Cross-sell" and the
+# German "Zusatzverkauf" and "Erweiterung".
+UPSELL_PATTERN = (
+    "upsell|upsale|expansion|crosssell|upgrade|addon|existingbusiness"
+    "|zusatzverkauf|erweiterung"
+)
+
+
+def close_rate(
+    deals: pl.DataFrame, period: Period = ALL_DATA, *, variant: str = "cohort"
+) -> KpiResult:
+    """Compute the share of the deals created in the period that were won.
+
+    Formula: won / deals created x 100, in percent, over the cohort of deals
+    whose created_at lies in the period (status, created_at). With all data,
+    deals without a creation date belong to the cohort. With an explicit
+    period they are left out and counted. Variant "closed" returns the
+    ``win_rate`` figure under this key. No deals created in the period, as
+    with an empty frame, gives not available.
+    """
+    if variant == "closed":
+        decided = win_rate(deals, period)
+        return replace(decided, key="close_rate", variant=CLOSE_RATE_VARIANTS[variant])
+    _check_variant("close_rate", variant, CLOSE_RATE_VARIANTS)
+
+    excluded = _undated(deals, "created_at", period, "deal without a creation date")
+    cohort = deals.filter(period.contains("created_at"))
+    won = cohort.filter(WON).height
+    if cohort.height == 0:
+        reason = "no deals were created in this period"
+        return not_available("close_rate", reason, excluded=excluded)
+    rate = won / cohort.height * 100
+    formula = f"{won:,} won / {cohort.height:,} deals x 100 = {rate:.2f} %"
+    variant_text = CLOSE_RATE_VARIANTS[variant]
+    return _rate_result(
+        "close_rate", won, cohort.height, variant_text, formula, excluded
+    )
+
+
+def win_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
+    """Compute the share of the decided deals closed in the period that were won.
+
+    Formula: won / (won + lost) x 100, in percent, by closed_at (status,
+    closed_at). Won or lost deals without a close date count with all data,
+    but with an explicit period they are left out and counted. Open deals are
+    not part of this rate. No won or lost deal in the period, as with an empty
+    frame, gives not available.
+    """
+    decided = deals.filter(DECIDED)
+    excluded = _undated(
+        decided, "closed_at", period, "won or lost deal without a close date"
+    )
+    in_period = decided.filter(period.contains("closed_at"))
+    won = in_period.filter(WON).height
+    lost = in_period.height - won
+    if in_period.height == 0:
+        reason = "no deals were won or lost in this period"
+        return not_available("win_rate", reason, excluded=excluded)
+    rate = won / in_period.height * 100
+    formula = f"{won:,} won / ({won:,} won + {lost:,} lost) x 100 = {rate:.2f} %"
+    return _rate_result(
+        "win_rate", won, in_period.height, WIN_RATE_VARIANT, formula, excluded
+    )
+
+
+def average_deal_size(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute the mean amount of the deals won in the period.
+
+    Formula: sum of won amounts / won deals with an amount, in the currency
+    unit described in ``won_value``, by closed_at (status, closed_at, amount,
+    currency). The median is in ``extra``. Won deals without an amount are
+    left out and counted, never treated as 0. No won deal with an amount in
+    the period, as with an empty frame, gives not available.
+    """
+    amounts, unit, excluded, _won = _won_amounts(deals, period, currency, fx)
+    if amounts.is_empty():
+        reason = "no deals with an amount were won in this period"
+        return not_available("average_deal_size", reason, excluded=excluded)
+    total = float(amounts.sum())
+    mean = total / amounts.len()
+    formula = f"{total:,.2f} {unit} / {amounts.len():,} won deals = {mean:,.2f} {unit}"
+    return KpiResult(
+        key="average_deal_size",
+        status="ok",
+        unit=unit,
+        value=mean,
+        numerator=total,
+        denominator=amounts.len(),
+        n=amounts.len(),
+        formula=formula,
+        excluded=excluded,
+        extra={"median": float(amounts.median())},
+    )
+
+
+def won_value(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute the total amount of the deals won in the period.
+
+    Formula: sum of the amounts of won deals by closed_at (status, closed_at,
+    amount, currency). The unit is the currency code: ``currency``, else the
+    only code in the currency column, else EUR. Several codes need ``fx``
+    rates into ``currency``, otherwise InvalidValueError is raised. Won deals
+    without an amount are left out and counted, never treated as 0. A period
+    without won deals, as with an empty frame, gives 0; won deals of which
+    none has an amount give not available.
+    """
+    amounts, unit, excluded, won = _won_amounts(deals, period, currency, fx)
+    if won and amounts.is_empty():
+        reason = f"none of the {won:,} deals won in this period has an amount"
+        return not_available("won_value", reason, excluded=excluded)
+    total = float(amounts.sum())
+    formula = f"sum of {amounts.len():,} won deal amounts = {total:,.2f} {unit}"
+    return KpiResult(
+        key="won_value",
+        status="ok",
+        unit=unit,
+        value=total,
+        n=amounts.len(),
+        formula=formula,
+        excluded=excluded,
+    )
+
+
+def sales_cycle_days(
+    deals: pl.DataFrame, period: Period = ALL_DATA, variant: str = "won"
+) -> KpiResult:
+    """Compute the mean days from creation to close of deals won in the period.
+
+    Formula: mean of closed_at - created_at in whole calendar days over the
+    won deals closed in the period (status, created_at, closed_at), with the
+    median in ``extra``. Variant "closed" takes won and lost deals. Open deals
+    created in the period, deals missing either date and deals closed before
+    they were created are left out and counted. No usable deal, as with an
+    empty frame, gives not available.
+    """
+    _check_variant("sales_cycle_days", variant, CYCLE_VARIANTS)
+    statuses = ["won"] if variant == "won" else ["won", "lost"]
+    label = "won deal" if variant == "won" else "won or lost deal"
+    closed = deals.filter(pl.col("status").is_in(statuses))
+    open_deals = deals.filter(
+        (pl.col("status") == "open") & period.contains("created_at")
+    )
+    excluded = {
+        "open deal": open_deals.height,
+        f"{label} without a close date": closed["closed_at"].null_count(),
+    }
+
+    in_period = closed.filter(
+        period.contains("closed_at") & pl.col("closed_at").is_not_null()
+    )
+    days = in_period.select(cycle_days()).to_series()
+    excluded[f"{label} without a creation date"] = days.null_count()
+    excluded[f"{label} closed before it was created"] = int((days < 0).sum())
+    excluded = {reason: count for reason, count in excluded.items() if count}
+    return _cycle_result(days.filter(days >= 0), variant, excluded)
+
+
+def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
+    """Compute the share of active customers who bought an upsell in the period.
+
+    Formula: distinct accounts with a won upsell deal closed in the period /
+    distinct accounts with a deal active in the period x 100, in percent
+    (account, deal_type, status, created_at, closed_at). A deal is active
+    when it was created by the period end and was still open or closed on or
+    after the period start. An upsell is a deal type that means upsell,
+    expansion, cross-sell, upgrade or add-on. Deals without an account are
+    left out and counted. Without the account or deal_type column, or
+    without active customers, the KPI is not available.
+    """
+    missing = [name for name in ("account", "deal_type") if name not in deals.columns]
+    if missing:
+        reason = (
+            f"the deals have no {' or '.join(missing)} column; map both account "
+            "and deal type to compute the upsell rate"
+        )
+        return not_available("upsell_rate", reason)
+
+    excluded = {"deal without an account": deals["account"].null_count()}
+    excluded = {reason: count for reason, count in excluded.items() if count}
+    known = deals.filter(pl.col("account").is_not_null())
+    customers = known.filter(_active_in(period))["account"].n_unique()
+    upsold = known.filter(WON & _is_upsell() & period.contains("closed_at"))
+    buyers = upsold["account"].n_unique()
+    if customers == 0:
+        reason = "no customers had a deal active in this period"
+        return not_available("upsell_rate", reason, excluded=excluded)
+    rate = buyers / customers * 100
+    formula = (
+        f"{buyers:,} customers with an upsell / {customers:,} active customers "
+        f"x 100 = {rate:.2f} %"
+    )
+    return _rate_result("upsell_rate", buyers, customers, "", formula, excluded)
+
+
+def sales_kpis(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+    variants: dict[str, str] | None = None,
+) -> dict[str, KpiResult]:
+    """Compute every sales KPI of the deals frame, keyed by its report key.
+
+    ``variants`` may set "close_rate" ("cohort" or "closed") and
+    "sales_cycle_days" ("won" or "closed"). Variants of other KPIs are
+    ignored, so one mapping can serve every KPI family.
+    """
+    chosen = variants or {}
+    return {
+        "close_rate": close_rate(
+            deals, period, variant=chosen.get("close_rate", "cohort")
+        ),
+        "win_rate": win_rate(deals, period),
+        "average_deal_size": average_deal_size(deals, period, currency=currency, fx=fx),
+        "won_value": won_value(deals, period, currency=currency, fx=fx),
+        "sales_cycle_days": sales_cycle_days(
+            deals, period, variant=chosen.get("sales_cycle_days", "won")
+        ),
+        "upsell_rate": upsell_rate(deals, period),
+    }
+
+
+def _check_variant(key: str, variant: str, known: dict[str, str]) -> None:
+    if variant not in known:
+        raise InvalidSettingError(
+            f"unknown variant {variant!r} for {key}; use one of {', '.join(known)}"
+        )
+
+
+def _undated(
+    deals: pl.DataFrame, column: str, period: Period, reason: str
+) -> dict[str, int]:
+    """Count the rows an explicit period leaves out for lack of a date."""
+    missing = deals[column].null_count()
+    if period.is_all or missing == 0:
+        return {}
+    return {reason: missing}
+
+
+def _rate_result(
+    key: str,
+    successes: int,
+    n: int,
+    variant: str,
+    formula: str,
+    excluded: dict[str, int],
+) -> KpiResult:
+    return KpiResult(
+        key=key,
+        status="ok",
+        unit="percent",
+        value=successes / n * 100,
+        numerator=successes,
+        denominator=n,
+        n=n,
+        ci95=wilson_interval(successes, n),
+        variant=variant,
+        formula=formula,
+        excluded=excluded,
+    )
+
+
+def _won_amounts(
+    deals: pl.DataFrame,
+    period: Period,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> tuple[pl.Series, str, dict[str, int], int]:
+    """Return the converted amounts of the won deals closed in the period,
+    their unit, the excluded counts and the number of won deals."""
+    won = deals.filter(WON)
+    excluded = _undated(won, "closed_at", period, "won deal without a close date")
+    won = won.filter(period.contains("closed_at"))
+    converted, unit, without_code = convert_amounts(won, currency, fx)
+    excluded["won deal without an amount"] = won["amount"].null_count()
+    excluded["won deal without a currency code"] = without_code
+    excluded = {reason: count for reason, count in excluded.items() if count}
+    return converted["amount"].drop_nulls(), unit, excluded, won.height
+
+
+def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> KpiResult:
+    if days.is_empty():
+        reason = f"no {CYCLE_VARIANTS[variant]} with both dates closed in this period"
+        return not_available("sales_cycle_days", reason, excluded=excluded)
+    total = int(days.sum())
+    mean = total / days.len()
+    median = float(days.median())
+    formula = (
+        f"{total:,} days / {days.len():,} deals = {mean:.1f} days "
+        f"(median {median:g} days)"
+    )
+    return KpiResult(
+        key="sales_cycle_days",
+        status="ok",
+        unit="days",
+        value=mean,
+        numerator=total,
+        denominator=days.len(),
+        n=days.len(),
+        variant=CYCLE_VARIANTS[variant],
+        formula=formula,
+        excluded=excluded,
+        extra={"median": median},
+    )
+
+
+def _is_upsell() -> pl.Expr:
+    letters = pl.col("deal_type").str.to_lowercase().str.replace_all(r"[^a-zäöüß]", "")
+    return letters.str.contains(UPSELL_PATTERN).fill_null(False)
+
+
+def _active_in(period: Period) -> pl.Expr:
+    """Flag deals that were in the pipeline on at least one day of the period.
+
+    A deal without a creation date, or a won or lost deal without a close
+    date, counts only when its other date lies in the period.
+    """
+    if period.is_all:
+        return pl.lit(True)
+    entered = pl.lit(True) if period.end is None else pl.col("created_at") <= period.end
+    entered = entered & pl.col("created_at").is_not_null()
+    if period.start is None:
+        remained = pl.lit(True)
+    else:
+        remained = (
+            pl.when(pl.col("closed_at").is_null())
+            .then(pl.col("status") == "open")
+            .otherwise(pl.col("closed_at") >= period.start)
+        )
+    overlaps = (entered & remained).fill_null(False)
+    return overlaps | period.contains("created_at") | period.contains("closed_at")

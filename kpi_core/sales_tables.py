@@ -1,0 +1,234 @@
+"""Sales KPI tables: the pipeline by stage, the time series and the breakdown.
+
+Each function takes the canonical deals frame and returns one Polars frame
+ready for a chart or a table. Cohort columns (created, won_of_created,
+close_rate) count deals by creation date. Outcome columns (decided, won,
+win_rate, won_value, average_deal_size and the cycle lengths) count won and
+lost deals by close date. A rate is null, never 0, where its denominator is 0.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.money import convert_amounts
+from kpi_core.period import Period, grain_every
+from kpi_core.stats import wilson_bounds
+
+# Period() is immutable, so one shared instance is a safe default argument.
+ALL_DATA = Period()
+NO_SEGMENT = "(none)"
+_KEY = "_key"
+_COUNTS = ("created", "won_of_created", "decided", "won")
+KPI_COLUMNS = (
+    "created",
+    "won_of_created",
+    "close_rate",
+    "decided",
+    "won",
+    "win_rate",
+    "won_value",
+    "average_deal_size",
+    "cycle_mean_days",
+    "cycle_median_days",
+)
+
+WON = pl.col("status") == "won"
+DECIDED = pl.col("status").is_in(["won", "lost"])
+
+
+def cycle_days() -> pl.Expr:
+    """Calendar days from creation to close; a time of day is ignored."""
+    closed = pl.col("closed_at").cast(pl.Date)
+    created = pl.col("created_at").cast(pl.Date)
+    return (closed - created).dt.total_days().alias("cycle_days")
+
+
+def pipeline_by_stage(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Count the deals created in the period and their value per stage.
+
+    Columns: stage, status, deals, value (sum of the known amounts in the
+    currency that ``won_value`` reports for the same settings, null where
+    no deal of the stage has one) and without_amount. Input columns: stage,
+    status, created_at, amount and currency if present. Deals without a
+    creation date count only with all data. Open stages come first, then
+    won and lost, each by deal count. An empty frame gives an empty table.
+    """
+    cohort = deals.filter(period.contains("created_at"))
+    converted, _unit, _without_code = convert_amounts(cohort, currency, fx)
+    known = pl.col("amount").is_not_null()
+    table = converted.group_by("stage", "status").agg(
+        pl.len().cast(pl.Int64).alias("deals"),
+        pl.when(known.any()).then(pl.col("amount").sum()).alias("value"),
+        pl.col("amount").null_count().cast(pl.Int64).alias("without_amount"),
+    )
+    return table.sort(
+        pl.col("status") != "open",
+        pl.col("deals"),
+        pl.col("stage"),
+        descending=[False, True, False],
+    )
+
+
+def sales_series(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    grain: str = "month",
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Compute the sales KPIs per week, month, quarter or year.
+
+    One row per bucket from the first to the last bucket of the period (or of
+    the data, where the period is open on that side), empty buckets included.
+    Columns: period_start (Date) and ``KPI_COLUMNS``. Rates are in percent,
+    money in the ``won_value`` unit and cycle lengths in days. Deals without
+    the anchor date cannot be placed in a bucket and are left out. Raises
+    InvalidSettingError for an unknown grain. An empty frame gives an empty
+    table.
+    """
+    every = grain_every(grain)
+    cohort = deals.filter(
+        period.contains("created_at") & pl.col("created_at").is_not_null()
+    ).with_columns(pl.col("created_at").dt.truncate(every).alias(_KEY))
+    closed = deals.filter(
+        DECIDED & period.contains("closed_at") & pl.col("closed_at").is_not_null()
+    ).with_columns(pl.col("closed_at").dt.truncate(every).alias(_KEY))
+
+    table = _kpi_table(cohort, closed, currency, fx)
+    buckets = _buckets(table[_KEY], period, every)
+    filled = buckets.join(table, on=_KEY, how="left")
+    return _fill_empty(filled).rename({_KEY: "period_start"})
+
+
+def sales_breakdown(
+    deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    segment: str = "owner",
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Compute the sales KPIs per value of a segment column such as owner.
+
+    Columns: the segment (an empty value becomes "(none)"), ``KPI_COLUMNS``
+    and the Wilson 95 % bounds close_rate_low, close_rate_high, win_rate_low
+    and win_rate_high. Deals are chosen as in ``close_rate`` and ``win_rate``,
+    so the rows add up to those KPIs. Sorted by won_value, largest first.
+    Raises MissingColumnError when the segment column is absent. An empty
+    frame gives an empty table.
+    """
+    if segment not in deals.columns:
+        raise MissingColumnError(
+            f"the deals have no {segment!r} column to break the sales KPIs down "
+            "by; map a column to it or choose another segment",
+            column=segment,
+        )
+    key = pl.col(segment).cast(pl.String).fill_null(NO_SEGMENT).alias(_KEY)
+    cohort = deals.filter(period.contains("created_at")).with_columns(key)
+    closed = deals.filter(DECIDED & period.contains("closed_at")).with_columns(key)
+
+    table = _fill_empty(_kpi_table(cohort, closed, currency, fx))
+    close_low, close_high = wilson_bounds(pl.col("won_of_created"), pl.col("created"))
+    win_low, win_high = wilson_bounds(pl.col("won"), pl.col("decided"))
+    table = table.with_columns(
+        close_low.alias("close_rate_low"),
+        close_high.alias("close_rate_high"),
+        win_low.alias("win_rate_low"),
+        win_high.alias("win_rate_high"),
+    )
+    ordered = table.sort(
+        pl.col("won_value"), pl.col(_KEY), descending=[True, False], nulls_last=True
+    )
+    return ordered.select(
+        pl.col(_KEY).alias(segment),
+        *_with_bounds(KPI_COLUMNS),
+    )
+
+
+def _with_bounds(columns: tuple[str, ...]) -> list[str]:
+    ordered: list[str] = []
+    for column in columns:
+        ordered.append(column)
+        if column in ("close_rate", "win_rate"):
+            ordered.extend([f"{column}_low", f"{column}_high"])
+    return ordered
+
+
+def _kpi_table(
+    cohort: pl.DataFrame,
+    closed: pl.DataFrame,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> pl.DataFrame:
+    """Aggregate the cohort and outcome columns per ``_KEY`` and join them."""
+    created = cohort.group_by(_KEY).agg(
+        pl.len().cast(pl.Int64).alias("created"),
+        WON.sum().cast(pl.Int64).alias("won_of_created"),
+    )
+    outcomes = closed.group_by(_KEY).agg(
+        pl.len().cast(pl.Int64).alias("decided"),
+        WON.sum().cast(pl.Int64).alias("won"),
+    )
+    won, _unit, _without_code = convert_amounts(closed.filter(WON), currency, fx)
+    known = pl.col("amount").is_not_null()
+    valid_cycle = pl.col("cycle_days") >= 0
+    money = (
+        won.with_columns(cycle_days())
+        .group_by(_KEY)
+        .agg(
+            pl.when(known.any()).then(pl.col("amount").sum()).alias("won_value"),
+            pl.col("amount").mean().alias("average_deal_size"),
+            pl.col("cycle_days").filter(valid_cycle).mean().alias("cycle_mean_days"),
+            pl.col("cycle_days")
+            .filter(valid_cycle)
+            .median()
+            .cast(pl.Float64)
+            .alias("cycle_median_days"),
+        )
+    )
+    joined = created.join(outcomes, on=_KEY, how="full", coalesce=True)
+    return joined.join(money, on=_KEY, how="left")
+
+
+def _fill_empty(table: pl.DataFrame) -> pl.DataFrame:
+    """Set zero counts where a group has no deals, then derive the rates."""
+    table = table.with_columns(pl.col(name).fill_null(0) for name in _COUNTS)
+    return table.with_columns(
+        _rate("won_of_created", "created").alias("close_rate"),
+        _rate("won", "decided").alias("win_rate"),
+        pl.when(pl.col("won") == 0)
+        .then(pl.lit(0.0))
+        .otherwise(pl.col("won_value"))
+        .alias("won_value"),
+    ).select(_KEY, *KPI_COLUMNS)
+
+
+def _rate(successes: str, total: str) -> pl.Expr:
+    return pl.when(pl.col(total) > 0).then(pl.col(successes) / pl.col(total) * 100)
+
+
+def _buckets(keys: pl.Series, period: Period, every: str) -> pl.DataFrame:
+    """List every bucket start from the first to the last bucket."""
+    first = _truncate(period.start, every) or keys.min()
+    last = _truncate(period.end, every) or keys.max()
+    if first is None or last is None:
+        return pl.DataFrame(schema={_KEY: pl.Date})
+    starts = pl.date_range(first, last, every, eager=True)
+    return pl.DataFrame({_KEY: starts}, schema={_KEY: pl.Date})
+
+
+def _truncate(day: date | None, every: str) -> date | None:
+    if day is None:
+        return None
+    return pl.select(pl.lit(day).dt.truncate(every)).item()

@@ -1,0 +1,123 @@
+"""Statistics behind the KPI cards: intervals and significance tests.
+
+Only the standard library and Polars are used, because SciPy is not a
+dependency. Proportions are given as counts and returned in percent (0-100).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+import polars as pl
+
+from kpi_core.errors import InvalidSettingError
+
+_NORMAL = NormalDist()
+
+
+def z_for_confidence(confidence: float) -> float:
+    """Return the two-sided standard normal quantile, 1.96 for 0.95."""
+    if not 0 < confidence < 1:
+        raise InvalidSettingError(
+            f"invalid confidence level {confidence!r}; give a fraction between "
+            "0 and 1, for example 0.95"
+        )
+    return _NORMAL.inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(
+    successes: int, n: int, confidence: float = 0.95
+) -> tuple[float, float] | None:
+    """Compute the Wilson score interval of a proportion, in percent.
+
+    The Wilson interval stays inside 0-100 and behaves well for rates near
+    0 % or 100 % and for small n, unlike the normal (Wald) interval.
+    Returns None when n is 0, because a proportion of nothing is undefined.
+    Raises ValueError when the counts are negative or successes exceed n.
+    """
+    if n < 0 or not 0 <= successes <= max(n, 0):
+        raise ValueError(f"invalid counts: {successes} successes out of {n}")
+    if n == 0:
+        return None
+    z = z_for_confidence(confidence)
+    share = successes / n
+    spread = z * z / n
+    centre = (share + spread / 2) / (1 + spread)
+    half_width = z / (1 + spread) * math.sqrt(share * (1 - share) / n + spread / n / 4)
+    return (max(centre - half_width, 0.0) * 100, min(centre + half_width, 1.0) * 100)
+
+
+def wilson_bounds(
+    successes: pl.Expr, n: pl.Expr, confidence: float = 0.95
+) -> tuple[pl.Expr, pl.Expr]:
+    """Build expressions for the lower and upper Wilson bounds, in percent.
+
+    The vectorised twin of ``wilson_interval`` for one interval per row of a
+    table. Rows with n = 0 get null bounds.
+    """
+    z = z_for_confidence(confidence)
+    count = n.cast(pl.Float64)
+    share = successes.cast(pl.Float64) / count
+    spread = z * z / count
+    centre = (share + spread / 2) / (1 + spread)
+    half_width = (
+        z / (1 + spread) * (share * (1 - share) / count + spread / count / 4).sqrt()
+    )
+    defined = n > 0
+    lower = pl.when(defined).then((centre - half_width).clip(0.0, 1.0) * 100)
+    upper = pl.when(defined).then((centre + half_width).clip(0.0, 1.0) * 100)
+    return lower, upper
+
+
+def two_proportion_test(
+    successes_a: int, n_a: int, successes_b: int, n_b: int
+) -> tuple[float, float]:
+    """Compare two proportions with the pooled two-proportion z-test.
+
+    Returns (z, two-sided p). z is positive when group a has the higher
+    rate. When both groups are all successes or all failures the rates are
+    equal and cannot differ, so the result is (0.0, 1.0).
+    Raises ValueError when a group is empty, because its rate is undefined.
+    Callers check both n before asking for a test.
+    """
+    if n_a <= 0 or n_b <= 0:
+        raise ValueError(f"both groups need observations, got n_a={n_a}, n_b={n_b}")
+    pooled = (successes_a + successes_b) / (n_a + n_b)
+    variance = pooled * (1 - pooled) * (1 / n_a + 1 / n_b)
+    if variance == 0:
+        return 0.0, 1.0
+    z = (successes_a / n_a - successes_b / n_b) / math.sqrt(variance)
+    return z, _two_sided_p(z)
+
+
+def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Return the two-sided p-value of the Mann-Whitney U test.
+
+    Uses the normal approximation with the tie correction of the variance
+    and a continuity correction of 0.5, as SciPy's default asymptotic method
+    does. The approximation suits the sample sizes of sales cycles (about 10
+    or more per group). When every value is tied the groups cannot differ,
+    so the p-value is 1.0. Raises ValueError when either sample is empty.
+    """
+    if not a or not b:
+        raise ValueError(f"both samples need values, got {len(a)} and {len(b)} values")
+    n_a, n_b = len(a), len(b)
+    total = n_a + n_b
+    values = pl.Series("value", [*a, *b], dtype=pl.Float64)
+    rank_sum_a = values.rank("average").head(n_a).sum()
+    u_statistic = rank_sum_a - n_a * (n_a + 1) / 2
+
+    tie_sizes = values.value_counts()["count"].cast(pl.Float64)
+    tie_term = float((tie_sizes**3 - tie_sizes).sum()) / (total * (total - 1))
+    variance = n_a * n_b / 12 * (total + 1 - tie_term)
+    if variance <= 0:
+        return 1.0
+
+    distance = max(abs(u_statistic - n_a * n_b / 2) - 0.5, 0.0)
+    return _two_sided_p(distance / math.sqrt(variance))
+
+
+def _two_sided_p(z: float) -> float:
+    return 2 * (1 - _NORMAL.cdf(abs(z)))

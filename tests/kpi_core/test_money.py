@@ -1,0 +1,91 @@
+import polars as pl
+import pytest
+
+from kpi_core.errors import InvalidSettingError, InvalidValueError
+from kpi_core.money import convert_amounts
+
+
+def amounts(values, codes=None) -> pl.DataFrame:
+    columns = {"amount": pl.Series(values, dtype=pl.Float64)}
+    if codes is not None:
+        columns["currency"] = pl.Series(codes, dtype=pl.String)
+    return pl.DataFrame(columns)
+
+
+def test_convert_amounts_no_column_defaults_eur():
+    frame, unit, without_code = convert_amounts(amounts([10.0, None]))
+    assert unit == "EUR"
+    assert frame["amount"].to_list() == [10.0, None]
+    assert without_code == 0
+
+
+def test_convert_amounts_no_column_given_currency():
+    _frame, unit, _without_code = convert_amounts(amounts([10.0]), " usd ")
+    assert unit == "USD"
+
+
+def test_convert_amounts_single_code_is_unit():
+    _frame, unit, _without_code = convert_amounts(amounts([1.0, 2.0], ["chf", "CHF"]))
+    assert unit == "CHF"
+
+
+def test_convert_amounts_empty_column_defaults_eur():
+    _frame, unit, _without_code = convert_amounts(amounts([1.0], [None]))
+    assert unit == "EUR"
+
+
+def test_convert_amounts_mixed_without_rates():
+    with pytest.raises(InvalidValueError) as caught:
+        convert_amounts(amounts([1.0, 2.0], ["EUR", "USD"]))
+    message = str(caught.value)
+    assert "several currencies (EUR, USD)" in message
+    assert "--fx USD=0.92" in message
+
+
+def test_convert_amounts_mixed_with_rates():
+    # 100 EUR + 200 USD at 0.9 EUR per USD = 100 + 180 EUR.
+    frame, unit, _without_code = convert_amounts(
+        amounts([100.0, 200.0], ["EUR", "USD"]), "EUR", {"usd": 0.9}
+    )
+    assert unit == "EUR"
+    assert frame["amount"].to_list() == pytest.approx([100.0, 180.0])
+
+
+def test_convert_amounts_rates_without_currency():
+    _frame, unit, _without_code = convert_amounts(
+        amounts([100.0, 200.0], ["EUR", "USD"]), fx={"USD": 0.9}
+    )
+    assert unit == "EUR"
+
+
+def test_convert_amounts_missing_one_rate():
+    with pytest.raises(InvalidValueError) as caught:
+        convert_amounts(
+            amounts([1.0, 2.0, 3.0], ["EUR", "USD", "GBP"]), "EUR", {"USD": 0.9}
+        )
+    message = str(caught.value)
+    assert "no exchange rate for GBP" in message
+    assert "--fx GBP=<rate>" in message
+
+
+def test_convert_amounts_foreign_single_code():
+    with pytest.raises(InvalidValueError, match="no exchange rate for USD"):
+        convert_amounts(amounts([1.0], ["USD"]), "EUR")
+
+
+def test_convert_amounts_code_ignored_without_amount():
+    # The USD row has no amount, so only EUR amounts are summed.
+    _frame, unit, _without_code = convert_amounts(amounts([1.0, None], ["EUR", "USD"]))
+    assert unit == "EUR"
+
+
+def test_convert_amounts_counts_missing_codes():
+    frame, unit, without_code = convert_amounts(amounts([5.0, 7.0], ["EUR", ""]))
+    assert unit == "EUR"
+    assert without_code == 1
+    assert frame["amount"].to_list() == [5.0, None]
+
+
+def test_convert_amounts_rejects_zero_rate():
+    with pytest.raises(InvalidSettingError, match="USD=0"):
+        convert_amounts(amounts([1.0, 2.0], ["EUR", "USD"]), "EUR", {"USD": 0})

@@ -1,0 +1,303 @@
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.period import Period
+from kpi_core.stages import (
+    history_from_field_history,
+    history_from_wide,
+    stage_duration_days,
+    stage_durations,
+    stage_summary,
+)
+
+T = datetime
+HISTORY_SCHEMA = {
+    "deal_id": pl.String,
+    "stage": pl.String,
+    "entered_at": pl.Datetime("us"),
+}
+# a: revisits Lead (2 + 6 days), 1 day in Demo, then won.
+# b: skips Demo and is still in Proposal.
+# c: still in Lead since noon on 5 January.
+HISTORY = [
+    ("a", "Lead", T(2024, 1, 1)),
+    ("a", "Demo", T(2024, 1, 3)),
+    ("a", "Lead", T(2024, 1, 4)),
+    ("a", "Closed Won", T(2024, 1, 10)),
+    ("b", "Lead", T(2024, 1, 1)),
+    ("b", "Proposal", T(2024, 1, 2)),
+    ("c", "Lead", T(2024, 1, 5, 12)),
+]
+AS_OF = T(2024, 1, 11)
+ORDER = ["Lead", "Demo", "Proposal", "Closed Won"]
+
+
+def history_frame(rows) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=HISTORY_SCHEMA, orient="row")
+
+
+@pytest.fixture
+def history() -> pl.DataFrame:
+    return history_frame(HISTORY)
+
+
+# Durations per deal and stage
+
+
+def test_stage_durations_per_deal(history):
+    expected = pl.DataFrame(
+        {
+            "deal_id": ["a", "a", "b", "b", "c"],
+            "stage": ["Lead", "Demo", "Lead", "Proposal", "Lead"],
+            "days": [2.0 + 6.0, 1.0, 1.0, 9.0, 5.5],
+            "visits": [2, 1, 1, 1, 1],
+            "ongoing": [False, False, False, True, True],
+        },
+        schema_overrides={"visits": pl.Int64},
+    )
+    assert_frame_equal(stage_durations(history, AS_OF), expected)
+
+
+def test_stage_durations_skipped_stage_absent(history):
+    durations = stage_durations(history, AS_OF)
+    skipped = durations.filter((pl.col("deal_id") == "b") & (pl.col("stage") == "Demo"))
+    assert skipped.is_empty()
+
+
+def test_stage_durations_final_won_stage_absent(history):
+    durations = stage_durations(history, AS_OF)
+    assert "Closed Won" not in durations["stage"].to_list()
+
+
+def test_stage_durations_ignores_later_entries(history):
+    # As of noon on 3 January: a entered Demo 12 hours earlier, c not yet in.
+    durations = stage_durations(history, T(2024, 1, 3, 12))
+    assert durations["deal_id"].to_list() == ["a", "a", "b", "b"]
+    assert durations["days"].to_list() == [2.0, 0.5, 1.0, 1.5]
+    assert durations["ongoing"].to_list() == [False, True, False, True]
+
+
+def test_stage_durations_revisit_in_progress():
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 2)),
+        ("a", "Lead", T(2024, 1, 4)),
+    ]
+    durations = stage_durations(history_frame(rows), T(2024, 1, 5))
+    lead = durations.filter(pl.col("stage") == "Lead").row(0, named=True)
+    assert lead["days"] == 1.0 + 1.0
+    assert lead["visits"] == 2
+    assert lead["ongoing"] is True
+
+
+def test_stage_durations_lost_then_reopened():
+    # The deal leaves Closed Lost again, so its time there is a completed visit.
+    rows = [
+        ("a", "Closed Lost", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 3)),
+        ("a", "Closed Won", T(2024, 1, 4)),
+    ]
+    durations = stage_durations(history_frame(rows), T(2024, 1, 5))
+    assert durations["stage"].to_list() == ["Closed Lost", "Demo"]
+    assert durations["days"].to_list() == [2.0, 1.0]
+
+
+def test_stage_durations_empty_history():
+    assert stage_durations(history_frame([]), AS_OF).is_empty()
+
+
+# Summary per stage
+
+
+def test_stage_summary_given_order(history):
+    # Lead: completed a 8 and b 1 days, c ongoing; a and b went further.
+    expected = pl.DataFrame(
+        {
+            "stage": ORDER,
+            "deals": [2, 1, 0, 0],
+            "mean_days": [(8 + 1) / 2, 1.0, None, None],
+            "median_days": [(8 + 1) / 2, 1.0, None, None],
+            "ongoing_deals": [1, 0, 1, 0],
+            "reached": [3, 1, 1, 1],
+            "conversion_to_next": [2 / 3 * 100, 100.0, 0.0, None],
+        },
+        schema_overrides={
+            "deals": pl.Int64,
+            "mean_days": pl.Float64,
+            "median_days": pl.Float64,
+            "ongoing_deals": pl.Int64,
+            "reached": pl.Int64,
+        },
+    )
+    assert_frame_equal(stage_summary(history, AS_OF, ORDER), expected)
+
+
+def test_stage_summary_inferred_order(history):
+    # Demo and Proposal are both second in their deals, so the name decides;
+    # the won stage goes last.
+    summary = stage_summary(history, AS_OF)
+    assert summary["stage"].to_list() == ["Lead", "Demo", "Proposal", "Closed Won"]
+
+
+def test_stage_summary_lost_is_not_progress():
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Closed Lost", T(2024, 1, 3)),
+        ("b", "Lead", T(2024, 1, 1)),
+        ("b", "Closed Won", T(2024, 1, 2)),
+    ]
+    summary = stage_summary(history_frame(rows), AS_OF)
+    assert summary["stage"].to_list() == ["Lead", "Closed Won", "Closed Lost"]
+    assert summary["conversion_to_next"].to_list() == [1 / 2 * 100, None, None]
+
+
+def test_stage_summary_unreached_later_stage(history):
+    # No deal reached Contract yet, so Proposal converts 0 %, not null.
+    summary = stage_summary(history, AS_OF, ["Lead", "Demo", "Proposal", "Contract"])
+    proposal = summary.filter(pl.col("stage") == "Proposal").row(0, named=True)
+    assert proposal["conversion_to_next"] == 0.0
+
+
+def test_stage_summary_empty_history():
+    assert stage_summary(history_frame([]), AS_OF).is_empty()
+
+
+# Median days per stage KPI
+
+
+def test_stage_duration_days_all_data(history):
+    result = stage_duration_days(history, as_of=AS_OF)
+    assert result.value == {"Lead": (8 + 1) / 2, "Demo": 1.0}
+    assert result.unit == "days"
+    assert result.n == 3
+    assert result.excluded == {"deal still in the stage": 2}
+
+
+def test_stage_duration_days_names_bottleneck(history):
+    assert stage_duration_days(history, as_of=AS_OF).extra["bottleneck"] == "Lead"
+
+
+def test_stage_duration_days_slow_demo_bottleneck(history):
+    # e spends 20 days in Demo: Demo median (1 + 20) / 2 beats Lead's 1.
+    slow_demo = [
+        ("e", "Lead", T(2024, 1, 1)),
+        ("e", "Demo", T(2024, 1, 2)),
+        ("e", "Closed Won", T(2024, 1, 22)),
+    ]
+    history = pl.concat([history, history_frame(slow_demo)])
+    result = stage_duration_days(history, as_of=T(2024, 1, 23))
+    assert result.value == {"Lead": 1.0, "Demo": (1 + 20) / 2}
+    assert result.extra["bottleneck"] == "Demo"
+    assert result.extra["mean_days"]["Lead"] == pytest.approx((8 + 1 + 1) / 3)
+
+
+def test_stage_duration_days_entries_in_period(history):
+    # Entered on 1 or 2 January: a Lead (2 days), b Lead (1), b Proposal (ongoing).
+    result = stage_duration_days(
+        history, Period(date(2024, 1, 1), date(2024, 1, 2)), as_of=AS_OF
+    )
+    assert result.value == {"Lead": (2 + 1) / 2}
+    assert result.excluded == {"deal still in the stage": 1}
+
+
+def test_stage_duration_days_formula_with_numbers(history):
+    expected = (
+        "median days per stage over 3 completed stage times; longest median: "
+        "Lead with 4.5 days"
+    )
+    assert stage_duration_days(history, as_of=AS_OF).formula == expected
+
+
+def test_stage_duration_days_only_ongoing():
+    rows = [("a", "Lead", T(2024, 1, 1))]
+    result = stage_duration_days(history_frame(rows), as_of=AS_OF)
+    assert not result.available
+    assert result.excluded == {"deal still in the stage": 1}
+
+
+def test_stage_duration_days_empty_history():
+    result = stage_duration_days(history_frame([]), as_of=AS_OF)
+    assert result.reason == "no deal completed a pipeline stage entered in this period"
+
+
+# Conversion from export layouts
+
+
+def test_history_from_wide_hubspot_columns():
+    wide = pl.DataFrame(
+        {
+            "deal_id": ["1", "2"],
+            'Date entered "Appointment Scheduled (Sales Pipeline)"': [
+                T(2024, 1, 1),
+                T(2024, 1, 2),
+            ],
+            'Date entered "Closed Won (Sales Pipeline)"': [T(2024, 2, 1), None],
+            "Deal Name": ["Big", "Small"],
+        }
+    )
+    expected = history_frame(
+        [
+            ("1", "Appointment Scheduled", T(2024, 1, 1)),
+            ("1", "Closed Won", T(2024, 2, 1)),
+            ("2", "Appointment Scheduled", T(2024, 1, 2)),
+        ]
+    )
+    assert_frame_equal(history_from_wide(wide), expected)
+
+
+def test_history_from_wide_brackets_in_stage():
+    wide = pl.DataFrame(
+        {
+            "deal_id": ["1"],
+            'Date entered "Demo (booked) (Partner Pipeline)"': [T(2024, 1, 1)],
+            'Date entered "Qualified"': [T(2024, 1, 2)],
+        }
+    )
+    assert history_from_wide(wide)["stage"].to_list() == ["Demo (booked)", "Qualified"]
+
+
+def test_history_from_wide_text_column():
+    wide = pl.DataFrame(
+        {"deal_id": ["1"], 'Date entered "Lead (Sales)"': ["2024-01-01"]}
+    )
+    with pytest.raises(
+        InvalidValueError, match="contains text where dates are expected"
+    ):
+        history_from_wide(wide)
+
+
+def test_history_from_wide_without_stage_columns():
+    with pytest.raises(MissingColumnError, match="Date entered"):
+        history_from_wide(pl.DataFrame({"deal_id": ["1"]}))
+
+
+def test_history_from_wide_without_deal_id():
+    wide = pl.DataFrame({'Date entered "Lead (Sales)"': [T(2024, 1, 1)]})
+    with pytest.raises(MissingColumnError, match="deal_id"):
+        history_from_wide(wide)
+
+
+def test_history_from_field_history_stage_rows():
+    rows = pl.DataFrame(
+        {
+            "OpportunityId": ["006A", "006A", "006A"],
+            "Field": ["StageName", "Amount", "StageName"],
+            "NewValue": ["Closed Won", "5000", "Negotiation"],
+            "CreatedDate": [T(2024, 2, 1), T(2024, 1, 15), T(2024, 1, 10)],
+        }
+    )
+    expected = history_frame(
+        [("006A", "Negotiation", T(2024, 1, 10)), ("006A", "Closed Won", T(2024, 2, 1))]
+    )
+    assert_frame_equal(history_from_field_history(rows), expected)
+
+
+def test_history_from_field_history_missing_columns():
+    with pytest.raises(MissingColumnError, match="NewValue, CreatedDate"):
+        history_from_field_history(
+            pl.DataFrame({"OpportunityId": ["1"], "Field": ["x"]})
+        )

@@ -1,0 +1,167 @@
+import math
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.stats import (
+    mann_whitney_p,
+    two_proportion_test,
+    wilson_bounds,
+    wilson_interval,
+    z_for_confidence,
+)
+
+
+def test_z_for_confidence_95_percent():
+    assert z_for_confidence(0.95) == pytest.approx(1.959964, abs=1e-6)
+
+
+def test_z_for_confidence_rejects_percent():
+    with pytest.raises(InvalidSettingError, match="between 0 and 1"):
+        z_for_confidence(95)
+
+
+def test_wilson_interval_published_value():
+    # 10 of 100 at 95 %: the Wilson score interval is 5.52 % to 17.44 %.
+    low, high = wilson_interval(10, 100)
+    assert low == pytest.approx(5.52, abs=0.01)
+    assert high == pytest.approx(17.44, abs=0.01)
+
+
+def test_wilson_interval_no_successes():
+    # p = 0, n = 10: the upper bound is z^2/n / (1 + z^2/n) = 0.38415 / 1.38415.
+    low, high = wilson_interval(0, 10)
+    assert low == pytest.approx(0.0, abs=1e-9)
+    assert high == pytest.approx(0.38415 / 1.38415 * 100, abs=0.01)
+
+
+def test_wilson_interval_all_successes():
+    low, high = wilson_interval(10, 10)
+    assert low == pytest.approx(100 - 0.38415 / 1.38415 * 100, abs=0.01)
+    assert high == pytest.approx(100.0)
+
+
+def test_wilson_interval_empty_sample():
+    assert wilson_interval(0, 0) is None
+
+
+def test_wilson_interval_wider_at_99_percent():
+    low_95, high_95 = wilson_interval(10, 100)
+    low_99, high_99 = wilson_interval(10, 100, confidence=0.99)
+    assert low_99 < low_95
+    assert high_99 > high_95
+
+
+def test_wilson_interval_more_successes_than_n():
+    with pytest.raises(ValueError, match="11 successes out of 10"):
+        wilson_interval(11, 10)
+
+
+@given(n=st.integers(min_value=1, max_value=100_000), data=st.data())
+def test_wilson_interval_contains_rate(n, data):
+    successes = data.draw(st.integers(min_value=0, max_value=n))
+    low, high = wilson_interval(successes, n)
+    rate = successes / n * 100
+    assert low >= 0.0
+    assert high <= 100.0
+    assert low <= rate + 1e-9
+    assert rate <= high + 1e-9
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=1000),
+            st.integers(min_value=0, max_value=1000),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_wilson_bounds_contain_rates(pairs):
+    counts = pl.DataFrame(
+        {"won": [min(a, b) for a, b in pairs], "n": [max(a, b) for a, b in pairs]},
+        schema={"won": pl.Int64, "n": pl.Int64},
+    )
+    low, high = wilson_bounds(pl.col("won"), pl.col("n"))
+    rate = pl.col("won") / pl.col("n") * 100
+    checked = counts.filter(pl.col("n") > 0).select(
+        (low <= rate + 1e-9).all().alias("low_ok"),
+        (rate <= high + 1e-9).all().alias("high_ok"),
+        (low >= 0).all().alias("low_in_range"),
+        (high <= 100).all().alias("high_in_range"),
+    )
+    assert checked["low_ok"].item()
+    assert checked["high_ok"].item()
+    assert checked["low_in_range"].item()
+    assert checked["high_in_range"].item()
+
+
+def test_wilson_bounds_per_row():
+    counts = pl.DataFrame(
+        {"won": [10, 3, 0], "n": [100, 4, 0]},
+        schema={"won": pl.Int64, "n": pl.Int64},
+    )
+    low, high = wilson_bounds(pl.col("won"), pl.col("n"))
+    bounds = counts.select(low.alias("low"), high.alias("high"))
+    assert bounds["low"][0] == pytest.approx(5.52, abs=0.01)
+    assert bounds["high"][0] == pytest.approx(17.44, abs=0.01)
+    # 3 of 4: the published Wilson interval is 30.06 % to 95.44 %.
+    assert bounds["low"][1] == pytest.approx(30.06, abs=0.01)
+    assert bounds["high"][1] == pytest.approx(95.44, abs=0.01)
+    assert bounds["low"][2] is None
+    assert bounds["high"][2] is None
+
+
+def test_two_proportion_test_hand_calculation():
+    # 60 of 100 against 45 of 100: pooled share 105 / 200 = 0.525.
+    z, p = two_proportion_test(60, 100, 45, 100)
+    pooled = 105 / 200
+    expected_z = (0.60 - 0.45) / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 100))
+    assert z == pytest.approx(expected_z)
+    assert z == pytest.approx(2.124, abs=0.001)
+    assert p == pytest.approx(0.0337, abs=0.0001)
+
+
+def test_two_proportion_test_sign_follows_order():
+    z, p = two_proportion_test(45, 100, 60, 100)
+    assert z == pytest.approx(-2.124, abs=0.001)
+    assert p == pytest.approx(0.0337, abs=0.0001)
+
+
+def test_two_proportion_test_identical_extremes():
+    assert two_proportion_test(5, 5, 8, 8) == (0.0, 1.0)
+
+
+def test_two_proportion_test_empty_group():
+    with pytest.raises(ValueError, match="n_b=0"):
+        two_proportion_test(3, 10, 0, 0)
+
+
+def test_mann_whitney_p_without_ties():
+    # U = 0, mean 9 / 2 = 4.5, variance 3 * 3 * 7 / 12 = 5.25,
+    # z = (4.5 - 0.5) / sqrt(5.25) = 1.7457, two-sided p = 0.0809.
+    assert mann_whitney_p([1, 2, 3], [4, 5, 6]) == pytest.approx(0.0809, abs=0.0001)
+
+
+def test_mann_whitney_p_with_ties():
+    # Ranks 1, 3, 3 | 3, 5.5, 5.5, so U = 7 - 6 = 1. Tie groups of 3 and 2 give
+    # sum(t^3 - t) = 24 + 6 = 30 and variance 9 / 12 * (7 - 30 / 30) = 4.5.
+    # z = (3.5 - 0.5) / sqrt(4.5) = 1.4142, two-sided p = 0.1573.
+    assert mann_whitney_p([1, 2, 2], [2, 3, 3]) == pytest.approx(0.1573, abs=0.0001)
+
+
+def test_mann_whitney_p_symmetric():
+    assert mann_whitney_p([4, 5, 6], [1, 2, 3]) == pytest.approx(0.0809, abs=0.0001)
+
+
+def test_mann_whitney_p_all_values_tied():
+    assert mann_whitney_p([7, 7], [7, 7, 7]) == 1.0
+
+
+def test_mann_whitney_p_empty_sample():
+    with pytest.raises(ValueError, match="got 0 and 2 values"):
+        mann_whitney_p([], [1.0, 2.0])
