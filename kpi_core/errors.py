@@ -46,6 +46,10 @@ class InvalidValueError(InputError):
     """A cell holds a value that cannot be used (a date, amount or score)."""
 
 
+class AmbiguousDateError(InvalidValueError):
+    """Every date in a column fits both day-first and month-first order."""
+
+
 class InvalidSettingError(InputError):
     """An option such as a period, time zone or variant name is invalid."""
 

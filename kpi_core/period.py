@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -63,3 +63,42 @@ def grain_every(grain: str) -> str:
         raise InvalidSettingError(
             f"unknown time grain {grain!r}; use one of {', '.join(GRAINS)}"
         ) from None
+
+
+QUICK_PERIODS = {
+    "all": "All data",
+    "last_12_months": "Last 12 full months",
+    "this_year": "This year",
+    "last_quarter": "Last full quarter",
+}
+
+
+def quick_period(name: str, anchor: date) -> Period:
+    """Return a named period relative to ``anchor``, usually the latest date
+    in the data, so that an old export still has a "last 12 months".
+
+    The last 12 full months end with the month before the anchor's month;
+    "this year" runs from 1 January to the anchor; the last full quarter is
+    the calendar quarter before the anchor's.
+    """
+    if name == "all":
+        return Period()
+    if name == "this_year":
+        return Period(date(anchor.year, 1, 1), anchor)
+    month_start = anchor.replace(day=1)
+    if name == "last_12_months":
+        return Period(_add_months(month_start, -12), month_start - _DAY)
+    if name == "last_quarter":
+        quarter_start = date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1)
+        return Period(_add_months(quarter_start, -3), quarter_start - _DAY)
+    raise InvalidSettingError(
+        f"unknown period {name!r}; use one of {', '.join(QUICK_PERIODS)}"
+    )
+
+
+_DAY = timedelta(days=1)
+
+
+def _add_months(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import polars as pl
+
 # Field kinds, which decide how a text column is parsed.
 ID = "id"
 TEXT = "text"
@@ -121,8 +123,238 @@ STAGE_HISTORY = TableSchema(
     ),
 )
 
+TICKETS = TableSchema(
+    "tickets",
+    "Support tickets",
+    (
+        _f("ticket_id", ID, True, "Unique id of the ticket or case",
+           "Id", "Ticket ID", "Case Number", "Case ID", "ID", "Ticket number",
+           "Ticket-ID", "Ticketnummer", "Ticket-Nr", "Fallnummer", "Vorgangsnummer"),
+        _f("created_at", DATE, True, "Date and time the ticket was opened",
+           "submitted_at", "Created at", "Created time", "Create date",
+           "Date/Time Opened", "Created Date", "Ticket created - Date", "Created",
+           "Opened at", "Erstellt am", "Erstellt", "Erstelldatum",
+           "Erstellungsdatum", "Eröffnet am", "Geöffnet am"),
+        # A reopened ticket must give its final solve, so Zendesk's "Solved at"
+        # comes first and Freshdesk's "Resolved time" before "Closed time".
+        _f("solved_at", DATE, False,
+           "Date and time of the final solve; empty while the ticket is open",
+           "Solved at", "Resolved time", "Resolved at", "Date/Time Closed",
+           "Close date", "closed_at", "Closed time", "Closed at",
+           "Ticket solved - Date", "Gelöst am", "Gelöst", "Lösungsdatum",
+           "Geschlossen am", "Abgeschlossen am", "Erledigt am"),
+        _f("status", TEXT, False, "Ticket status such as open, pending, solved",
+           "Status", "Ticket status", "Ticketstatus"),
+        _f("agent", TEXT, False, "Agent the ticket is assigned to",
+           "Assignee", "Agent", "Ticket owner", "Case Owner", "Owner",
+           "Assigned to", "Bearbeiter", "Zugewiesen an", "Zuständig",
+           "Verantwortlicher", "Mitarbeiter"),
+        _f("channel", TEXT, False, "Channel the ticket came in on",
+           "Via", "Source", "Case Origin", "Channel", "Ticket channel", "Origin",
+           "Kanal", "Eingangskanal", "Quelle", "Herkunft"),
+        _f("category", TEXT, False, "Ticket type, category or reason",
+           "Ticket type", "Type", "Category", "Case Reason", "Reason",
+           "Kategorie", "Typ", "Tickettyp", "Ticket-Typ", "Anliegen", "Grund"),
+        _f("priority", TEXT, False, "Ticket priority", "Priority",
+           "Ticket priority", "Priorität", "Dringlichkeit"),
+        _f("replies", INTEGER, False, "Number of agent replies to the customer",
+           "Replies", "Agent interactions", "Reply count", "Number of replies",
+           "Antworten", "Anzahl Antworten", "Agenten-Interaktionen"),
+        _f("reopens", INTEGER, False, "Number of times the ticket was reopened",
+           "Reopens", "Reopen count", "Wiedereröffnungen",
+           "Anzahl Wiedereröffnungen"),
+        _f("customer_id", ID, False, "Customer or account the ticket is from",
+           "account_id", "Requester id", "Contact ID", "Customer ID", "Account ID",
+           "Kunden-ID", "Kundennummer", "Konto-ID"),
+        _f("business_minutes", NUMBER, False,
+           "Resolution time in business minutes as computed by the helpdesk",
+           "Full resolution time in minutes within business hours"),
+    ),
+)
+
+TICKET_MESSAGES = TableSchema(
+    "ticket_messages",
+    "Ticket messages",
+    (
+        _f("ticket_id", ID, True, "Ticket or case the message belongs to",
+           "Ticket ID", "Case Number", "ParentId", "Parent ID", "Ticket",
+           "Ticket-ID", "Ticketnummer", "Fallnummer"),
+        _f("sent_at", DATE, True, "Date and time the message was sent",
+           "Sent at", "Created at", "Created", "CreatedDate", "Created Date",
+           "MessageDate", "Message date", "Timestamp", "Date", "Gesendet am",
+           "Erstellt am", "Zeitpunkt", "Datum"),
+        _f("author_role", TEXT, True,
+           "Who wrote the message: agent, customer, end-user or requester",
+           "Author role", "Author type", "Role", "Sender type", "Sender role",
+           "Autorrolle", "Rolle", "Absendertyp"),
+        _f("channel", TEXT, False, "Channel of the message (email, chat, phone)",
+           "Channel", "Via", "Message type", "Kanal", "Nachrichtentyp"),
+    ),
+)
+
+# Typeform writes the NPS question text as the header, which no alias can
+# match; kpi_core.nps.find_score_column finds that column by its values.
+NPS = TableSchema(
+    "nps",
+    "NPS survey responses",
+    (
+        _f("response_id", ID, False, "Unique id of the survey response",
+           "id", "Response ID", "Respondent ID", "Token", "Antwort-ID"),
+        _f("customer_id", ID, False, "Customer who answered (id or email)",
+           "Customer ID", "customer_key", "person", "Email", "Email Address",
+           "Respondent email", "Kunden-ID", "Kundennummer", "E-Mail",
+           "E-Mail-Adresse"),
+        _f("score", INTEGER, True, "Answer on the 0-10 recommendation scale",
+           "nps_score", "NPS score", "NPS", "Score", "Recommendation score",
+           "NPS-Wert", "Punktzahl", "Weiterempfehlung"),
+        _f("responded_at", DATE, False, "Date and time the answer was submitted",
+           "Submit Date", "Submitted at", "Response date", "Created", "created_at",
+           "End Date", "Date", "Antwortdatum", "Eingereicht am", "Abgegeben am",
+           "Datum"),
+        _f("channel", TEXT, False, "Channel the survey was answered on",
+           "Channel", "Source", "Kanal", "Quelle"),
+        _f("segment", TEXT, False, "Customer segment such as plan or region",
+           "Segment", "Customer segment", "Plan", "Kundensegment", "Kundengruppe"),
+    ),
+)
+
+
+# A subscription runs from started_at up to the day before ended_at. A list
+# without dates (a snapshot) needs the churned flag and monthly_charge instead.
+SUBSCRIPTIONS = TableSchema(
+    "subscriptions",
+    "Subscriptions",
+    (
+        _f("subscription_id", ID, False, "Unique id of the subscription",
+           "id", "Subscription ID", "subscriptions.id", "Abo-ID",
+           "Abonnement-ID", "Vertrags-ID", "Vertragsnummer"),
+        _f("customer_id", ID, True, "Customer or account holding the subscription",
+           "account_id", "customerID", "Customer ID", "Customer",
+           "subscriptions.customer_id", "Account ID", "Kunden-ID", "Kundennummer",
+           "Kunde"),
+        _f("started_at", DATE, False, "Date the subscription started",
+           "start_date", "Start Date (UTC)", "Start (UTC)", "Start date",
+           "Started at", "subscriptions.started_at", "Startdatum", "Beginn",
+           "Vertragsbeginn", "Abobeginn"),
+        _f("ended_at", DATE, False,
+           "First day without service; empty while the subscription runs",
+           "end_date", "Ended At (UTC)", "Ended at", "End date", "Enddatum",
+           "Vertragsende", "Beendet am"),
+        _f("canceled_at", DATE, False,
+           "Date of the cancellation, used as the end when no end date is given",
+           "Canceled At (UTC)", "Cancelled at", "Cancellation date",
+           "subscriptions.cancelled_at", "Gekündigt am", "Kündigungsdatum"),
+        _f("amount", NUMBER, False, "Price per billing interval, before quantity",
+           "Amount", "Price", "Plan amount", "Unit amount", "Preis", "Betrag"),
+        _f("interval", TEXT, False,
+           "Billing interval: month, quarter or year (Monat, Quartal, Jahr)",
+           "billing_frequency", "Interval", "Billing interval", "Billing period",
+           "Billing frequency", "Plan interval", "Abrechnungsintervall",
+           "Zahlungsintervall", "Intervall", "Zahlweise"),
+        _f("quantity", NUMBER, False, "Units or seats billed at the price",
+           "Quantity", "seats", "Licenses", "Units", "Menge", "Anzahl",
+           "Lizenzen"),
+        _f("monthly_charge", NUMBER, False,
+           "Monthly recurring charge of the whole subscription, quantity included",
+           "MonthlyCharges", "mrr_amount", "MRR", "Monthly charge",
+           "Monthly amount", "subscriptions.mrr", "Monatliche Gebühr",
+           "Monatsbetrag", "Monatlicher Betrag"),
+        _f("plan", TEXT, False, "Plan or product", "plan_tier", "Plan",
+           "Plan name", "Product", "subscriptions.plan_id", "Tarif", "Produkt",
+           "Paket"),
+        _f("status", TEXT, False, "Status such as active, trialing or canceled",
+           "Status", "Subscription status", "subscriptions.status", "Abostatus",
+           "Vertragsstatus"),
+        _f("currency", TEXT, False, "ISO currency code of the amounts",
+           "Currency", "Währung"),
+        _f("churned", TEXT, False,
+           "Churned flag of a list without dates (Yes/No, True/False)",
+           "Churn", "churn_flag", "Churned", "Abgewandert", "Gekündigt"),
+        _f("event", TEXT, False, "Change type: new, upgrade or downgrade",
+           "Event", "Event type", "Change type", "Movement type", "Ereignis",
+           "Ereignistyp", "Änderungsart"),
+        _f("upgraded", TEXT, False, "Flag: the subscription is an upgrade",
+           "upgrade_flag", "Upgrade", "Upgraded", "Hochgestuft"),
+    ),
+)
+
+ORDERS = TableSchema(
+    "orders",
+    "Orders",
+    (
+        _f("order_id", ID, False, "Unique id of the order or invoice",
+           "id", "Order ID", "Order number", "Order", "Invoice ID",
+           "Bestellnummer", "Bestell-ID", "Auftragsnummer", "Rechnungsnummer"),
+        _f("customer_id", ID, True, "Customer who ordered (id or email)",
+           "customer_key", "Customer ID", "Customer", "Customer Email", "Email",
+           "Kunden-ID", "Kundennummer", "Kunde", "E-Mail"),
+        _f("ordered_at", DATE, True, "Date of the order",
+           "order_datetime", "Order date", "Ordered at", "Created at", "Date",
+           "Bestelldatum", "Auftragsdatum", "Rechnungsdatum", "Datum"),
+        _f("amount", NUMBER, True, "Order value in its currency",
+           "sales", "Total", "Order total", "Amount", "Amount Paid", "Revenue",
+           "Umsatz", "Betrag", "Summe", "Gesamtbetrag", "Bestellwert"),
+        _f("campaign", TEXT, False, "Campaign the order is attributed to",
+           "Campaign", "utm_campaign", "Campaign name", "Kampagne"),
+        _f("channel", TEXT, False, "Marketing or sales channel of the order",
+           "Channel", "Marketing channel", "Sales channel", "Kanal",
+           "Vertriebskanal"),
+        _f("source", TEXT, False, "Traffic or lead source of the order",
+           "Source", "utm_source", "Referral source", "Lead Source", "Quelle",
+           "Herkunft"),
+        _f("currency", TEXT, False, "ISO currency code of the amount",
+           "Currency", "Währung"),
+    ),
+)
+
+# Meta writes the account currency into the header ("Amount spent (EUR)");
+# normalise_header drops it, so the alias is the bare label.
+SPEND = TableSchema(
+    "spend",
+    "Marketing spend",
+    (
+        _f("spent_at", DATE, False, "Day or month start the spend belongs to",
+           "Day", "Date", "month_begin", "Month", "Tag", "Datum", "Monat"),
+        _f("period_start", DATE, False, "First day of a reporting window",
+           "Reporting starts", "Start date", "Date start", "Berichtsbeginn",
+           "Beginn des Berichtszeitraums"),
+        _f("period_end", DATE, False, "Last day of a reporting window",
+           "Reporting ends", "End date", "Date stop", "Berichtsende",
+           "Ende des Berichtszeitraums"),
+        _f("campaign", TEXT, False, "Campaign the money was spent on",
+           "Campaign name", "Campaign", "Kampagnenname", "Kampagne"),
+        _f("channel", TEXT, False, "Channel or ad platform",
+           "marketing_channel", "Channel", "Marketing channel", "Platform",
+           "Kanal", "Plattform"),
+        _f("amount", NUMBER, True, "Money spent in its currency",
+           "spend", "Amount spent", "Cost", "Costs", "Kosten", "Ausgaben",
+           "Ausgegebener Betrag"),
+        _f("currency", TEXT, False, "ISO currency code of the amount",
+           "Currency code", "Currency", "Währungscode", "Währung"),
+    ),
+)
+
+EMAIL_EVENTS = TableSchema(
+    "email_events",
+    "Email list events",
+    (
+        _f("email", ID, True, "Email address of the contact",
+           "Email Address", "Email", "E-Mail", "E-Mail-Adresse",
+           "Contact email"),
+        _f("event", TEXT, True, "subscribe, unsubscribe, cleaned or bounce",
+           "Event", "Event type", "Action", "Ereignis", "Ereignistyp", "Aktion"),
+        _f("occurred_at", DATE, False, "Date of the event",
+           "Timestamp", "Occurred at", "Event date", "Date", "Zeitpunkt",
+           "Zeitstempel", "Datum"),
+    ),
+)
+
 TABLES: dict[str, TableSchema] = {
-    table.name: table for table in (DEALS, STAGE_HISTORY)
+    table.name: table
+    for table in (
+        DEALS, STAGE_HISTORY, TICKETS, TICKET_MESSAGES, NPS,
+        SUBSCRIPTIONS, ORDERS, SPEND, EMAIL_EVENTS,
+    )
 }
 
 WON_STAGES = frozenset(
@@ -148,13 +380,13 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 
-def deal_status(stage: str | None) -> str:
-    """Classify a stage or status label as ``won``, ``lost`` or ``open``."""
-    if stage is None:
-        return "open"
-    label = stage.strip().lower()
-    if label in WON_STAGES:
-        return "won"
-    if label in LOST_STAGES:
-        return "lost"
-    return "open"
+def deal_status_expr(label: pl.Expr) -> pl.Expr:
+    """Classify stage or status labels as ``won``, ``lost`` or ``open``."""
+    normalised = label.str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(normalised.is_in(list(WON_STAGES)))
+        .then(pl.lit("won"))
+        .when(normalised.is_in(list(LOST_STAGES)))
+        .then(pl.lit("lost"))
+        .otherwise(pl.lit("open"))
+    )

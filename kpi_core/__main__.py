@@ -1,0 +1,86 @@
+"""Command line: ``python -m kpi_core report FILE... [options]``.
+
+Prints the machine-readable report as JSON on standard output. Unusable
+input exits with status 1 and one line on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from kpi_core.errors import InputError, InvalidSettingError
+from kpi_core.period import Period
+from kpi_core.report import ReportOptions, build_report, parse_fx, parse_variants
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        options = ReportOptions(
+            period=Period(_date(args.start, "--from"), _date(args.end, "--to")),
+            currency=args.currency,
+            fx=parse_fx(args.fx),
+            variants=parse_variants(args.variant),
+            date_order=args.date_order,
+        )
+        report = build_report(args.files, options)
+    except InputError as error:
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
+        return 1
+    json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kpi_core")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="print every KPI as JSON")
+    report.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    report.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (inclusive)")
+    report.add_argument("--currency", help="currency code of money KPIs, e.g. EUR")
+    report.add_argument(
+        "--fx",
+        action="append",
+        default=[],
+        metavar="CODE=RATE",
+        help="value of one unit of CODE in --currency, e.g. USD=0.92",
+    )
+    report.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="KPI=VARIANT",
+        help="switch a KPI to a variant, e.g. close_rate=closed",
+    )
+    report.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        help="order of date columns whose values fit both day- and month-first",
+    )
+    return parser
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidSettingError(
+            f"{option} {value!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Altair chart builders for the KPI pages.
+
+Every builder takes a frame that Polars has already aggregated (one row per
+time bucket, stage or segment), so no chart carries raw rows. Axis titles
+name their unit. The charts are plain Altair objects: the pages show them
+and the tests inspect them through ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+_WIDTH = "container"
+_HEIGHT = 260
+BLUE = "#2f6db5"
+GREY = "#9aa5b1"
+
+
+def rate_over_time(
+    series: pl.DataFrame, columns: dict[str, str], title: str
+) -> alt.Chart:
+    """Draw one line per rate column over ``period_start``, in percent.
+
+    ``columns`` maps a column of ``series`` to its label in the legend.
+    Buckets with an undefined rate (null) leave a gap instead of dropping to 0.
+    """
+    long = (
+        series.select("period_start", *columns)
+        .unpivot(index="period_start", variable_name="kpi", value_name="rate")
+        .with_columns(pl.col("kpi").replace_strict(columns))
+    )
+    return (
+        alt.Chart(long, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title="Period"),
+            y=alt.Y("rate:Q", title="Rate (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("kpi:N", title=None),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="Period"),
+                alt.Tooltip("kpi:N", title="KPI"),
+                alt.Tooltip("rate:Q", title="Rate (%)", format=".1f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def value_over_time(
+    series: pl.DataFrame, column: str, title: str, axis_title: str
+) -> alt.Chart:
+    """Draw one bar per time bucket for a money or count column."""
+    return (
+        alt.Chart(series.select("period_start", column), title=title)
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("period_start:T", title="Period"),
+            y=alt.Y(f"{column}:Q", title=axis_title),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="Period"),
+                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def cycle_over_time(series: pl.DataFrame, title: str) -> alt.Chart:
+    """Draw mean and median sales-cycle days per close bucket."""
+    return rate_like_lines(
+        series,
+        {"cycle_mean_days": "Mean", "cycle_median_days": "Median"},
+        title,
+        axis_title="Sales cycle (days)",
+    )
+
+
+def rate_like_lines(
+    series: pl.DataFrame, columns: dict[str, str], title: str, axis_title: str
+) -> alt.Chart:
+    """Draw one line per column over ``period_start`` on a free scale."""
+    long = (
+        series.select("period_start", *columns)
+        .unpivot(index="period_start", variable_name="measure", value_name="value")
+        .with_columns(pl.col("measure").replace_strict(columns))
+    )
+    return (
+        alt.Chart(long, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title="Period"),
+            y=alt.Y("value:Q", title=axis_title),
+            color=alt.Color("measure:N", title=None),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="Period"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def breakdown_bars(
+    table: pl.DataFrame,
+    segment: str,
+    column: str,
+    title: str,
+    axis_title: str,
+    limit: int = 25,
+) -> alt.Chart:
+    """Draw a horizontal bar per segment value, largest first.
+
+    Only the ``limit`` largest segments are drawn; the page says so when
+    more exist.
+    """
+    top = table.sort(column, descending=True, nulls_last=True).head(limit)
+    return (
+        alt.Chart(top.select(segment, column), title=title)
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y(f"{segment}:N", title=None, sort="-x"),
+            x=alt.X(f"{column}:Q", title=axis_title),
+            tooltip=[
+                alt.Tooltip(f"{segment}:N", title=segment.replace("_", " ").title()),
+                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
+            ],
+        )
+        .properties(width=_WIDTH)
+    )
+
+
+def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.Chart:
+    """Draw deals or value per stage, in the order of the pipeline frame."""
+    order = pipeline["stage"].to_list()
+    return (
+        alt.Chart(pipeline.select("stage", "status", measure))
+        .mark_bar()
+        .encode(
+            y=alt.Y("stage:N", title=None, sort=order),
+            x=alt.X(f"{measure}:Q", title=axis_title),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(
+                    domain=["open", "won", "lost"], range=[BLUE, "#2e9d5b", GREY]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip(f"{measure}:Q", title=axis_title, format=",.0f"),
+            ],
+        )
+        .properties(width=_WIDTH)
+    )

@@ -1,0 +1,374 @@
+"""Churn rate of subscription customers, for a period and as a series.
+
+A customer is active at the close of a day when any of their subscriptions
+runs then (see ``kpi_core.subscription_data.runs_on``). A period opens with
+the customers active at the close of the day before its first day and
+closes with those active at the close of its last day. So a customer who
+cancels one of two subscriptions, or cancels and resubscribes inside the
+period, has not churned, and consecutive months chain without a gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.period import Period, grain_every
+from kpi_core.results import KpiResult, not_available
+from kpi_core.stats import wilson_interval
+from kpi_core.subscription_data import (
+    DAY,
+    is_snapshot,
+    mrr_on_days,
+    period_bounds,
+    prepare_dated,
+    prepare_snapshot,
+    require_customer_id,
+)
+
+ALL_DATA = Period()
+CHURN_VARIANTS = ("customers", "revenue")
+_COUNT_COLUMNS = (
+    "period_start",
+    "period_end",
+    "customers_at_start",
+    "churned",
+    "joined_and_left",
+    "reactivations",
+)
+
+
+def churn_rate(
+    subs: pl.DataFrame,
+    period: Period = ALL_DATA,
+    variant: str = "customers",
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute the churn rate in percent.
+
+    "customers": customers active at the start of the period and not at its
+    end / customers active at the start x 100. Customers who join and leave
+    inside the period are not in the rate; ``extra["joined_and_left"]``
+    counts them. "revenue" (gross MRR churn): MRR lost to cancellations and
+    downgrades / MRR at the start x 100. ``extra`` also holds "annualised"
+    = 1 - (1 - average monthly rate)^12 from the monthly series,
+    "retention" = 100 - rate and "reactivations" (customers back after
+    leaving, not counted as new).
+
+    Input columns: customer_id, started_at, ended_at (amounts for
+    "revenue"). With no period start the rate covers the whole history:
+    every customer seen is in the denominator. A snapshot list gives
+    churned / all customers, variant "snapshot", whatever the period. An
+    empty table, or nobody active (no MRR) at the start, is "not available".
+    """
+    _check_variant(variant)
+    require_customer_id(subs)
+    if subs.is_empty():
+        return not_available("churn_rate", "no subscriptions in the data")
+    if is_snapshot(subs):
+        return _snapshot_churn(subs)
+    data = prepare_dated(subs, currency, fx, need_amount=variant == "revenue")
+    if data.frame.is_empty():
+        return not_available(
+            "churn_rate", "no subscription has a start date", excluded=data.excluded
+        )
+    start, end = period_bounds(data.frame, period)
+    if period.start is None:
+        return _whole_history_churn(data.frame, end, variant, data.excluded)
+    row = churn_table(data.frame, _one_bucket(start, end)).row(0, named=True)
+    monthly = churn_table(data.frame, calendar_buckets(start, end, "month"))
+    if variant == "revenue":
+        return _revenue_churn(row, monthly, data.excluded)
+    return _customer_churn(row, monthly, data.excluded)
+
+
+def churn_series(
+    subs: pl.DataFrame,
+    period: Period = ALL_DATA,
+    grain: str = "month",
+    variant: str = "customers",
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Return the churn rate per month (or week, quarter, year).
+
+    One row per calendar bucket, clipped to the period: period_start,
+    period_end, customers_at_start, churned, joined_and_left, reactivations
+    and churn_rate (percent, null when the bucket starts with nobody
+    active). The "revenue" variant adds mrr_at_start and mrr_lost, and its
+    churn_rate is MRR lost / MRR at the start. Each bucket follows the rules
+    of ``churn_rate``. Empty for an empty table or a snapshot list.
+    """
+    _check_variant(variant)
+    require_customer_id(subs)
+    if subs.is_empty() or is_snapshot(subs):
+        return _series_columns(_empty_table(), variant)
+    data = prepare_dated(subs, currency, fx, need_amount=variant == "revenue")
+    if data.frame.is_empty():
+        return _series_columns(_empty_table(), variant)
+    start, end = period_bounds(data.frame, period)
+    table = churn_table(data.frame, calendar_buckets(start, end, grain))
+    return _series_columns(table, variant)
+
+
+def churn_table(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
+    """Count churn per bucket (period_start, period_end) of prepared rows.
+
+    Adds customers_at_start, churned, joined_and_left, reactivations,
+    mrr_at_start, mrr_lost (drops in MRR of customers active at the start,
+    down to zero for those who left), churn_rate and revenue_churn_rate.
+    """
+    customers = _bucket_customers(prepared, buckets)
+    opened = pl.col("opening").is_not_null()
+    closed = pl.col("closing").is_not_null()
+    joined = pl.col("joined")
+    lost = (pl.col("opening") - pl.col("closing").fill_null(0)).clip(lower_bound=0)
+    counts = customers.group_by("period_start").agg(
+        customers_at_start=opened.sum().cast(pl.Int64),
+        churned=(opened & ~closed).sum().cast(pl.Int64),
+        joined_and_left=(~opened & ~closed & joined).sum().cast(pl.Int64),
+        reactivations=(~opened & joined & pl.col("returning")).sum().cast(pl.Int64),
+        mrr_at_start=pl.col("opening").sum(),
+        mrr_lost=lost.sum(),
+    )
+    return (
+        buckets.join(counts, on="period_start", how="left")
+        .with_columns(
+            pl.col(_COUNT_COLUMNS[2:]).fill_null(0),
+            pl.col("mrr_at_start", "mrr_lost").fill_null(0.0),
+        )
+        .with_columns(
+            churn_rate=_percent(pl.col("churned"), pl.col("customers_at_start")),
+            revenue_churn_rate=_percent(pl.col("mrr_lost"), pl.col("mrr_at_start")),
+        )
+        .sort("period_start")
+    )
+
+
+def rate_result(
+    key: str,
+    part: int,
+    whole: int,
+    labels: tuple[str, str],
+    excluded: dict[str, int],
+) -> KpiResult:
+    """Build the result of a proportion part / whole in percent, with its
+    Wilson interval. ``labels`` names the part and the whole in the formula;
+    ``whole`` must be above zero."""
+    value = part / whole * 100
+    return KpiResult(
+        key=key,
+        status="ok",
+        unit="percent",
+        value=value,
+        numerator=part,
+        denominator=whole,
+        n=whole,
+        ci95=wilson_interval(part, whole),
+        formula=f"{part:,} {labels[0]} / {whole:,} {labels[1]} x 100 = {value:.1f} %",
+        excluded=excluded,
+    )
+
+
+def _check_variant(variant: str) -> None:
+    if variant not in CHURN_VARIANTS:
+        raise InvalidSettingError(
+            f"unknown churn rate variant {variant!r}; use one of "
+            f"{', '.join(CHURN_VARIANTS)}"
+        )
+
+
+def _one_bucket(start: date | None, end: date | None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"period_start": [start], "period_end": [end]},
+        schema={"period_start": pl.Date, "period_end": pl.Date},
+    )
+
+
+def calendar_buckets(start: date, end: date, grain: str) -> pl.DataFrame:
+    """Return the calendar buckets of a grain that touch start..end, clipped
+    to it, as period_start and period_end."""
+    every = grain_every(grain)
+    first = pl.Series([start], dtype=pl.Date).dt.truncate(every)[0]
+    bucket = pl.col("bucket")
+    return pl.DataFrame(
+        {"bucket": pl.date_range(first, end, every, eager=True)}
+    ).select(
+        period_start=pl.max_horizontal(bucket, pl.lit(start)),
+        period_end=pl.min_horizontal(bucket.dt.offset_by(every) - DAY, pl.lit(end)),
+    )
+
+
+def _bucket_customers(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
+    """Per bucket and customer: MRR at the opening and at the closing (null
+    when not active), whether a subscription started inside the bucket, and
+    whether the customer had started one before it."""
+    ends = buckets.with_columns(opening_day=pl.col("period_start") - DAY)
+    state = mrr_on_days(prepared, pl.concat([ends["opening_day"], ends["period_end"]]))
+    keys = ["period_start", "customer_id"]
+    opening = ends.join(state, left_on="opening_day", right_on="day").select(
+        *keys, opening=pl.col("mrr")
+    )
+    closing = ends.join(state, left_on="period_end", right_on="day").select(
+        *keys, closing=pl.col("mrr")
+    )
+    joined = (
+        prepared.join_where(
+            buckets,
+            pl.col("started_at") >= pl.col("period_start"),
+            pl.col("started_at") <= pl.col("period_end"),
+        )
+        .select(*keys, joined=pl.lit(True))
+        .unique()
+    )
+    first_start = prepared.group_by("customer_id").agg(first=pl.col("started_at").min())
+    return (
+        opening.join(closing, on=keys, how="full", coalesce=True)
+        .join(joined, on=keys, how="full", coalesce=True)
+        .join(first_start, on="customer_id", how="left")
+        .with_columns(
+            pl.col("joined").fill_null(False),
+            returning=pl.col("first") < pl.col("period_start"),
+        )
+    )
+
+
+def _empty_table() -> pl.DataFrame:
+    empty = pl.DataFrame(
+        schema={
+            "customer_id": pl.String,
+            "started_at": pl.Date,
+            "stops_at": pl.Date,
+            "mrr": pl.Float64,
+        }
+    )
+    return churn_table(empty, _one_bucket(None, None)).clear()
+
+
+def _series_columns(table: pl.DataFrame, variant: str) -> pl.DataFrame:
+    if variant == "customers":
+        return table.select(*_COUNT_COLUMNS, "churn_rate")
+    return table.select(
+        *_COUNT_COLUMNS,
+        "mrr_at_start",
+        "mrr_lost",
+        churn_rate=pl.col("revenue_churn_rate"),
+    )
+
+
+def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+    return pl.when(whole > 0).then(part.cast(pl.Float64) / whole * 100)
+
+
+def _customer_churn(
+    row: dict, monthly: pl.DataFrame, excluded: dict[str, int]
+) -> KpiResult:
+    if row["customers_at_start"] == 0:
+        return not_available(
+            "churn_rate",
+            "no customers were active at the start of this period",
+            excluded=excluded,
+        )
+    result = rate_result(
+        "churn_rate",
+        row["churned"],
+        row["customers_at_start"],
+        ("churned customers", "customers at the start"),
+        excluded,
+    )
+    extra = {
+        "retention": 100 - result.value,
+        "reactivations": row["reactivations"],
+        "joined_and_left": row["joined_and_left"],
+        **_annualised(monthly["churn_rate"]),
+    }
+    return replace(result, variant="customers", extra=extra)
+
+
+def _revenue_churn(
+    row: dict, monthly: pl.DataFrame, excluded: dict[str, int]
+) -> KpiResult:
+    lost, opening = row["mrr_lost"], row["mrr_at_start"]
+    if not opening > 0:
+        return not_available(
+            "churn_rate",
+            "no recurring revenue at the start of this period",
+            excluded=excluded,
+        )
+    value = lost / opening * 100
+    return KpiResult(
+        key="churn_rate",
+        status="ok",
+        unit="percent",
+        value=value,
+        numerator=lost,
+        denominator=opening,
+        n=row["customers_at_start"],
+        variant="revenue",
+        formula=(
+            f"MRR lost {lost:,.2f} / MRR at the start {opening:,.2f} x 100 "
+            f"= {value:.1f} %"
+        ),
+        excluded=excluded,
+        extra={"retention": 100 - value, **_annualised(monthly["revenue_churn_rate"])},
+    )
+
+
+def _annualised(monthly_rates: pl.Series) -> dict[str, float]:
+    """Return {"annualised": 1 - (1 - mean monthly rate)^12} in percent, or
+    an empty dict when no month has a rate."""
+    rates = monthly_rates.drop_nulls()
+    if rates.is_empty():
+        return {}
+    average = float(rates.mean()) / 100
+    return {"annualised": (1 - (1 - average) ** 12) * 100}
+
+
+def _whole_history_churn(
+    prepared: pl.DataFrame, end: date, variant: str, excluded: dict[str, int]
+) -> KpiResult:
+    if variant == "revenue":
+        return not_available(
+            "churn_rate",
+            "revenue churn compares MRR at the start and end of a "
+            "period; choose a period with a start date",
+            excluded=excluded,
+        )
+    seen = prepared.filter(pl.col("started_at") <= end).select("customer_id").unique()
+    active = mrr_on_days(prepared, pl.Series([end], dtype=pl.Date))
+    churned = seen.join(active, on="customer_id", how="anti").height
+    result = rate_result(
+        "churn_rate",
+        churned,
+        seen.height,
+        ("customers no longer active", "customers seen"),
+        excluded,
+    )
+    extra = {"retention": 100 - result.value}
+    return replace(result, variant="customers, whole history", extra=extra)
+
+
+def _snapshot_churn(subs: pl.DataFrame) -> KpiResult:
+    data = prepare_snapshot(subs, need_amount=False)
+    customers = data.frame.group_by("customer_id").agg(pl.col("churned").all())
+    if customers.is_empty():
+        return not_available(
+            "churn_rate",
+            "no customer in the list has a churned flag",
+            excluded=data.excluded,
+        )
+    result = rate_result(
+        "churn_rate",
+        int(customers["churned"].sum()),
+        customers.height,
+        ("churned customers", "customers in the list"),
+        data.excluded,
+    )
+    extra = {"retention": 100 - result.value}
+    return replace(result, variant="snapshot", extra=extra)

@@ -1,0 +1,264 @@
+"""Customer lifetime value (CLV) from orders or from subscriptions.
+
+The purchases variant multiplies the average purchase value, the purchase
+frequency per year and the customer lifespan in years. The subscription
+variant divides the margin on ARPA by the monthly churn rate. The lifespan
+comes from the user, from the churn rate of subscriptions, or from the
+first to last purchase of customers who stopped buying.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kpi_core.churn import churn_rate, churn_series
+from kpi_core.errors import InvalidSettingError
+from kpi_core.marketing_data import revenue_rows
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+from kpi_core.subscription_data import (
+    PreparedSubscriptions,
+    customer_mrr,
+    is_snapshot,
+    period_bounds,
+    prepare,
+)
+from kpi_core.subscriptions import mean_paying_mrr
+
+ALL_DATA = Period()
+CLV_VARIANTS = ("purchases", "subscription")
+# A customer whose last order is longer ago than this, counted back from the
+# latest order in the data, is taken to have stopped buying. This is our own
+# rule of thumb, because order data has no churn date.
+LAPSED_AFTER_DAYS = 365
+_DAYS_PER_YEAR = 365.25
+
+
+def clv(
+    orders: pl.DataFrame | None = None,
+    subs: pl.DataFrame | None = None,
+    period: Period = ALL_DATA,
+    lifespan_years: float | None = None,
+    gross_margin: float = 100.0,
+    variant: str = "purchases",
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute the customer lifetime value, in the currency.
+
+    "purchases": average purchase value (revenue / purchases) x purchase
+    frequency (purchases / customers per year) x lifespan in years, over the
+    orders in the period. A period of a year or less is taken as one year.
+    "subscription": ARPA at the period end x gross margin / average monthly
+    churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
+    lifespan is given. ``extra["lifespan_source"]`` says where the lifespan
+    comes from: "entered by the user", "from churn rate" (1 / annualised
+    churn of ``subs``) or "from first to last purchase of lapsed customers".
+    Missing tables, no orders, no paying customers, or no way to know the
+    lifespan is "not available".
+    """
+    _check_clv_settings(variant, lifespan_years, gross_margin)
+    if variant == "subscription":
+        return _subscription_clv(
+            subs, period, lifespan_years, gross_margin, currency, fx
+        )
+    if orders is None:
+        return not_available("clv", "the purchases variant needs an orders table")
+    return _purchases_clv(orders, subs, period, lifespan_years, currency, fx)
+
+
+def _check_clv_settings(
+    variant: str, lifespan_years: float | None, gross_margin: float
+) -> None:
+    if variant not in CLV_VARIANTS:
+        raise InvalidSettingError(
+            f"unknown CLV variant {variant!r}; use one of {', '.join(CLV_VARIANTS)}"
+        )
+    if lifespan_years is not None and not lifespan_years > 0:
+        raise InvalidSettingError(
+            f"invalid customer lifespan {lifespan_years}; give a number of years "
+            "above 0, for example 3"
+        )
+    check_gross_margin(gross_margin)
+
+
+def _purchases_clv(
+    orders: pl.DataFrame,
+    subs: pl.DataFrame | None,
+    period: Period,
+    lifespan_years: float | None,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> KpiResult:
+    rows = revenue_rows(orders, period, currency, fx)
+    if rows.frame.is_empty():
+        return not_available("clv", "no orders in this period", excluded=rows.excluded)
+    lifespan, source = _lifespan(orders, subs, period, lifespan_years)
+    if lifespan is None:
+        return not_available("clv", source, excluded=rows.excluded)
+    purchases = rows.frame.height
+    customers = rows.frame["customer_id"].n_unique()
+    revenue = float(rows.frame["amount"].sum())
+    years = _years_covered(rows.frame["ordered_at"], period)
+    purchase_value = revenue / purchases
+    frequency = purchases / customers / years
+    value = purchase_value * frequency * lifespan
+    return KpiResult(
+        key="clv",
+        status="ok",
+        unit=rows.unit,
+        value=value,
+        n=customers,
+        variant="purchases",
+        formula=(
+            f"{purchase_value:,.2f} per purchase x {frequency:.2f} purchases a "
+            f"year x {lifespan:.2f} years = {value:,.2f}"
+        ),
+        excluded=rows.excluded,
+        extra={
+            "average_purchase_value": purchase_value,
+            "purchase_frequency": frequency,
+            "lifespan_years": lifespan,
+            "lifespan_source": source,
+        },
+    )
+
+
+def _years_covered(days: pl.Series, period: Period) -> float:
+    """Return the length of the period in years, at least one: a period of a
+    year or less gives its purchases per customer as the yearly frequency."""
+    dates = days.cast(pl.Date)
+    start = period.start or dates.min()
+    end = period.end or dates.max()
+    length = (end - start).days + 1
+    return 1.0 if length <= 366 else length / _DAYS_PER_YEAR
+
+
+def _lifespan(
+    orders: pl.DataFrame,
+    subs: pl.DataFrame | None,
+    period: Period,
+    lifespan_years: float | None,
+) -> tuple[float | None, str]:
+    """Return the lifespan in years and where it comes from, or None and the
+    reason why the data gives none."""
+    if lifespan_years is not None:
+        return lifespan_years, "entered by the user"
+    if subs is not None:
+        annual = churn_rate(subs, period).extra.get("annualised")
+        if annual:
+            return 100 / annual, "from churn rate"
+    return _lifespan_of_lapsed(orders, period)
+
+
+def _lifespan_of_lapsed(
+    orders: pl.DataFrame, period: Period
+) -> tuple[float | None, str]:
+    dated = orders.select(
+        "customer_id", day=pl.col("ordered_at").cast(pl.Date)
+    ).drop_nulls()
+    if period.end is not None:
+        dated = dated.filter(pl.col("day") <= period.end)
+    latest = dated["day"].max()
+    spans = dated.group_by("customer_id").agg(
+        first=pl.col("day").min(), last=pl.col("day").max()
+    )
+    if latest is not None:
+        spans = spans.filter(
+            (latest - pl.col("last")).dt.total_days() > LAPSED_AFTER_DAYS
+        )
+    mean_days = spans.select(
+        (pl.col("last") - pl.col("first")).dt.total_days().mean()
+    ).item()
+    if not mean_days:
+        return None, (
+            "the orders give no customer lifespan, because no customer who "
+            f"stopped buying ({LAPSED_AFTER_DAYS} days without an order) bought "
+            "more than once; enter a lifespan in years"
+        )
+    return mean_days / _DAYS_PER_YEAR, "from first to last purchase of lapsed customers"
+
+
+def _subscription_clv(
+    subs: pl.DataFrame | None,
+    period: Period,
+    lifespan_years: float | None,
+    gross_margin: float,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> KpiResult:
+    if subs is None or subs.is_empty():
+        return not_available("clv", "the subscription variant needs subscriptions")
+    data = prepare(subs, currency, fx)
+    arpa = None
+    if not data.frame.is_empty():
+        arpa = mean_paying_mrr(customer_mrr(data.frame, _period_end(data, period)))
+    if arpa is None:
+        return not_available(
+            "clv",
+            "no paying customers at the end of this period",
+            excluded=data.excluded,
+        )
+    if lifespan_years is not None:
+        monthly_churn, source = 1 / (12 * lifespan_years), "entered by the user"
+    else:
+        monthly_churn, source = _average_monthly_churn(subs, period)
+    if monthly_churn is None:
+        return not_available("clv", source, excluded=data.excluded)
+    value = arpa * gross_margin / 100 / monthly_churn
+    return KpiResult(
+        key="clv",
+        status="ok",
+        unit=data.unit,
+        value=value,
+        variant="subscription",
+        formula=(
+            f"ARPA {arpa:,.2f} x {gross_margin:g} % margin / "
+            f"{monthly_churn * 100:.2f} % monthly churn = {value:,.2f}"
+        ),
+        excluded=data.excluded,
+        extra={
+            "arpa": arpa,
+            "gross_margin": gross_margin,
+            "monthly_churn_rate": monthly_churn * 100,
+            "lifespan_years": 1 / monthly_churn / 12,
+            "lifespan_source": source,
+        },
+    )
+
+
+def _period_end(data: PreparedSubscriptions, period: Period) -> date:
+    """Return the day ARPA is taken on; a snapshot list ignores it."""
+    if "started_at" not in data.frame.columns:
+        return period.end or date.max
+    return period_bounds(data.frame, period)[1]
+
+
+def _average_monthly_churn(
+    subs: pl.DataFrame, period: Period
+) -> tuple[float | None, str]:
+    if is_snapshot(subs):
+        return None, (
+            "a customer list without dates gives no monthly churn rate; enter a "
+            "lifespan in years"
+        )
+    rates = churn_series(subs, period, "month")["churn_rate"].drop_nulls()
+    average = float(rates.mean()) / 100 if rates.len() else 0.0
+    if not average > 0:
+        return None, (
+            "no customer churned in this period, so the lifetime has no end in "
+            "the data; enter a lifespan in years"
+        )
+    return average, "from churn rate"
+
+
+def check_gross_margin(gross_margin: float) -> None:
+    """Raise InvalidSettingError unless the margin is a percentage in (0, 100]."""
+    if not 0 < gross_margin <= 100:
+        raise InvalidSettingError(
+            f"invalid gross margin {gross_margin}; give a percentage above 0 and "
+            "at most 100, for example 80"
+        )

@@ -1,0 +1,307 @@
+"""Parse text dates, deciding the format once per column.
+
+``kpi_core.values`` re-exports the public names; import them from there.
+
+Every value is matched against explicit ``strptime`` formats, never inferred.
+A cheap prefix test sorts the values into year-first and day/month families,
+a sample of each family ranks the formats, and each format is then tried only
+on the values that no earlier format could parse. A column of one format is
+therefore parsed in about one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import time
+
+import polars as pl
+
+from kpi_core.errors import AmbiguousDateError, InvalidSettingError
+
+DATE_ORDERS = (
+    "iso",
+    "dmy",
+    "mdy",
+    "excel_serial",
+    "epoch_s",
+    "epoch_ms",
+    "ambiguous",
+    "empty",
+    "unknown",
+)
+
+_DATETIME = pl.Datetime("us")
+_RANKING_SAMPLE = 300
+
+_YEAR_FIRST = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}"
+_FOUR_DIGIT_YEAR_LAST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}"
+_TWO_DIGIT_YEAR_LAST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2}(?:[^0-9]|$)"
+# A dotted date (31.12.2024) is always day-first, as in German exports.
+_DOTTED = r"^[0-9]{1,2}\.[0-9]{1,2}\."
+
+# "T" and " UTC" are rewritten to " " and "+00:00" first. Formats without
+# "%.f" come first because Polars parses them several times faster.
+_ISO_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M%#z",
+    "%Y-%m-%d %H:%M:%S %#z",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+_TIMES = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f", " %I:%M %p", " %I:%M:%S %p")
+
+
+def _day_month_formats(first: str, second: str, year: str) -> tuple[str, ...]:
+    return tuple(
+        f"{first}{sep}{second}{sep}{year}{clock}"
+        for sep in ("/", ".", "-")
+        for clock in _TIMES
+    )
+
+
+# A two-digit year ("%y") is read as 1970-2069 (chrono's rule), and only in
+# the year-last forms, where it cannot be mistaken for a day or a month.
+_DAY_FIRST = {
+    4: _day_month_formats("%d", "%m", "%Y"),
+    2: _day_month_formats("%d", "%m", "%y"),
+}
+_MONTH_FIRST = {
+    4: _day_month_formats("%m", "%d", "%Y"),
+    2: _day_month_formats("%m", "%d", "%y"),
+}
+
+# Plausible ranges, so that counts, ids and amounts are not taken for dates:
+# Excel serial days 1927-2173, epoch seconds and milliseconds 1973-2286.
+_NUMBER_RANGES = {
+    "excel_serial": (10_000, 100_000),
+    "epoch_s": (1e8, 1e10),
+    "epoch_ms": (1e11, 1e13),
+}
+_EXCEL_DAY_ZERO = pl.datetime(1899, 12, 30)  # of Excel's 1900 date system
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How the dates of one column are written.
+
+    ``order`` is one of ``DATE_ORDERS``: "iso" for year-first text, "dmy" and
+    "mdy" for day-first and month-first text (year-first values are accepted
+    too), "excel_serial", "epoch_s" and "epoch_ms" for numbers, "ambiguous"
+    when the day/month values fit both orders, "empty" when the column has no
+    values and "unknown" when no value is a date. ``has_time`` is true when
+    any value has a time of day other than midnight.
+    """
+
+    order: str
+    has_time: bool
+
+
+def detect_date_format(values: pl.Series) -> DateFormat:
+    """Decide the date format of a column from all its non-empty values.
+
+    A day/month value that only one order can read (13/01/2024 only
+    day-first, 01/13/2024 only month-first) settles the whole column. When
+    such values contradict each other, the order that reads more of them
+    wins; an even split, or no deciding value at all, is "ambiguous".
+    """
+    order, parsed = convert_unique(_clean(values), _analyse)
+    return DateFormat(order, _has_time(parsed))
+
+
+def parse_dates(values: pl.Series, order: str | None = None) -> pl.Series:
+    """Parse text dates into naive ``Datetime("us")``, one format per column.
+
+    ``order=None`` uses ``detect_date_format``. Values with a UTC offset or
+    "Z" are converted to UTC and stored without a time zone. Values that do
+    not fit the format become null; so does every value for the orders
+    "empty" and "unknown".
+
+    Raises ``AmbiguousDateError`` when the order is, or is detected as,
+    "ambiguous", and ``InvalidSettingError`` for an unknown order.
+    """
+    text = _clean(values)
+    if order is not None and order not in DATE_ORDERS:
+        raise InvalidSettingError(
+            f"unknown date order {order!r}; use one of {', '.join(DATE_ORDERS[:6])}",
+            column=values.name or None,
+        )
+    if order is None:
+        order, parsed = convert_unique(text, _analyse)
+    elif order != "ambiguous":
+        parsed = convert_unique(text, lambda unique: ("", _parse(unique, order)))[1]
+    if order == "ambiguous":
+        raise AmbiguousDateError(_ambiguous_message(text), column=values.name or None)
+    return parsed.alias(values.name)
+
+
+def convert_unique(
+    text: pl.Series, convert: Callable[[pl.Series], tuple[str, pl.Series]]
+) -> tuple[str, pl.Series]:
+    """Run ``convert`` once per distinct value when a sample repeats a lot.
+
+    ``convert`` returns a label and a series as long as its input; the label
+    is passed through and the series is mapped back onto every row.
+    """
+    head = text.head(10_000)
+    if head.n_unique() * 2 > head.len():
+        return convert(text)
+    unique = text.unique()
+    label, converted = convert(unique)
+    table = pl.DataFrame({"text": unique, "value": converted})
+    joined = pl.DataFrame({"text": text}).join(
+        table, on="text", how="left", maintain_order="left", nulls_equal=True
+    )
+    return label, joined["value"].alias(text.name)
+
+
+def _clean(values: pl.Series) -> pl.Series:
+    text = values.cast(pl.String).str.strip_chars()
+    return text.set(text == "", None)
+
+
+def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
+    """Decide the order of a cleaned column and parse it in that order."""
+    if text.null_count() == text.len():
+        return "empty", _nulls(text)
+    iso = _parse_year_first(text)
+    day_first = _parse_day_month(text, _DAY_FIRST, skip=iso.is_not_null())
+    skip_for_month = iso.is_not_null() | text.str.contains(_DOTTED).fill_null(False)
+    month_first = _parse_day_month(text, _MONTH_FIRST, skip=skip_for_month)
+
+    only_day = (day_first.is_not_null() & month_first.is_null()).sum()
+    only_month = (month_first.is_not_null() & day_first.is_null()).sum()
+    if only_day > only_month:
+        return "dmy", iso.fill_null(day_first)
+    if only_month > only_day:
+        return "mdy", iso.fill_null(month_first)
+    if day_first.null_count() < text.len():
+        return "ambiguous", iso
+    if iso.null_count() < text.len():
+        return "iso", iso
+    order = _numeric_order(text.cast(pl.Float64, strict=False).drop_nulls())
+    return order, _parse(text, order)
+
+
+def _parse(text: pl.Series, order: str) -> pl.Series:
+    if order == "iso":
+        return _parse_year_first(text)
+    if order in ("dmy", "mdy"):
+        iso = _parse_year_first(text)
+        skip = iso.is_not_null()
+        if order == "mdy":
+            skip = skip | text.str.contains(_DOTTED).fill_null(False)
+        formats = _DAY_FIRST if order == "dmy" else _MONTH_FIRST
+        return iso.fill_null(_parse_day_month(text, formats, skip=skip))
+    if order in _NUMBER_RANGES:
+        return _from_number(text.cast(pl.Float64, strict=False), order)
+    return _nulls(text)
+
+
+def _parse_year_first(text: pl.Series) -> pl.Series:
+    candidates = text.str.contains(_YEAR_FIRST).fill_null(False)
+    return _parse_where(text, candidates, _ISO_FORMATS, _normalise_iso)
+
+
+def _parse_day_month(
+    text: pl.Series, formats: dict[int, tuple[str, ...]], skip: pl.Series
+) -> pl.Series:
+    result = _nulls(text)
+    for digits, pattern in ((4, _FOUR_DIGIT_YEAR_LAST), (2, _TWO_DIGIT_YEAR_LAST)):
+        candidates = text.str.contains(pattern).fill_null(False) & ~skip
+        result = result.fill_null(_parse_where(text, candidates, formats[digits]))
+    return result
+
+
+def _parse_where(
+    text: pl.Series,
+    candidates: pl.Series,
+    formats: Sequence[str],
+    normalise: Callable[[pl.Series], pl.Series] | None = None,
+) -> pl.Series:
+    """Parse the candidate values, trying formats in order of sample success."""
+    result = _nulls(text)
+    positions = candidates.arg_true()
+    if positions.len() == 0:
+        return result
+    subset = text.gather(positions)
+    if normalise is not None:
+        subset = normalise(subset)
+    parsed = _strptime_in_turn(subset, _rank_formats(subset, formats))
+    return result.scatter(positions, parsed)
+
+
+def _rank_formats(text: pl.Series, formats: Sequence[str]) -> list[str]:
+    """Order formats by how many sample values they parse; keep ties in order."""
+    step = max(text.len() // _RANKING_SAMPLE, 1)
+    sample = text.gather_every(step).head(_RANKING_SAMPLE)
+    hits = {fmt: _strptime(sample, fmt).is_not_null().sum() for fmt in formats}
+    return sorted(formats, key=lambda fmt: -hits[fmt])
+
+
+def _strptime_in_turn(text: pl.Series, formats: Sequence[str]) -> pl.Series:
+    result = _nulls(text)
+    for fmt in formats:
+        pending = (text.is_not_null() & result.is_null()).arg_true()
+        if pending.len() == 0:
+            break
+        result = result.scatter(pending, _strptime(text.gather(pending), fmt))
+    return result
+
+
+def _strptime(text: pl.Series, fmt: str) -> pl.Series:
+    if "%#z" in fmt:
+        aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+        return aware.dt.replace_time_zone(None)
+    return text.str.strptime(_DATETIME, fmt, strict=False)
+
+
+def _normalise_iso(text: pl.Series) -> pl.Series:
+    with_offset = text.str.replace(" UTC", "+00:00", literal=True)
+    return with_offset.str.replace("T", " ", literal=True)
+
+
+def _numeric_order(numbers: pl.Series) -> str:
+    if numbers.len() == 0:
+        return "unknown"
+    low, high = numbers.min(), numbers.max()
+    for order, (start, end) in _NUMBER_RANGES.items():
+        if start <= low and high < end:
+            return order
+    return "unknown"
+
+
+def _from_number(numbers: pl.Series, order: str) -> pl.Series:
+    if order == "excel_serial":
+        micros = (numbers * 86_400_000_000).round(0).cast(pl.Int64)
+        frame = pl.DataFrame({"micros": micros})
+        days = _EXCEL_DAY_ZERO + pl.duration(microseconds=pl.col("micros"))
+        return frame.select(days.cast(_DATETIME)).to_series()
+    scale = 1_000_000 if order == "epoch_s" else 1_000
+    return (numbers * scale).round(0).cast(pl.Int64).cast(_DATETIME)
+
+
+def _nulls(text: pl.Series) -> pl.Series:
+    return pl.repeat(None, text.len(), dtype=_DATETIME, eager=True).alias(text.name)
+
+
+def _has_time(parsed: pl.Series) -> bool:
+    times = parsed.drop_nulls().dt.time()
+    return bool((times != time(0)).any())
+
+
+def _ambiguous_message(text: pl.Series) -> str:
+    day_month = text.filter(text.str.contains(_FOUR_DIGIT_YEAR_LAST).fill_null(False))
+    example = day_month.head(1).to_list() or text.drop_nulls().head(1).to_list()
+    shown = f" such as {example[0]!r}" if example else ""
+    return (
+        f"the dates{shown} fit both day/month/year and month/day/year order, "
+        "and no value in the column settles it (a first or second part above 12 "
+        "would); choose the date order for this column: dmy or mdy"
+    )

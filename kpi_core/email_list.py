@@ -1,0 +1,367 @@
+"""Email-list growth rate from a log of subscribe and removal events.
+
+Input is the canonical email_events table: email, event and occurred_at.
+Events are replayed per address in date order (rows of one day keep their
+file order). A subscribe by an address not on the list is a new subscriber,
+so a resubscribe counts as new; an unsubscribe or cleaned event of an
+address on the list removes it. An address whose first event is a removal
+was on the list before the log starts, because only a listed address can
+leave. Events that repeat the address's current state change nothing and
+are counted in ``excluded``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kpi_core.churn import calendar_buckets
+from kpi_core.errors import InvalidSettingError, MissingColumnError
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+
+ALL_DATA = Period()
+LIST_GROWTH_VARIANTS = ("with_cleaned", "unsubscribes_only")
+SUBSCRIBE = "subscribe"
+UNSUBSCRIBE = "unsubscribe"
+CLEANED = "cleaned"
+EVENT_NAMES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "subscribe",
+            "subscribed",
+            "opt-in",
+            "optin",
+            "signup",
+            "sign-up",
+            "anmeldung",
+            "angemeldet",
+            "abonniert",
+            "eingetragen",
+        ),
+        SUBSCRIBE,
+    ),
+    **dict.fromkeys(
+        (
+            "unsubscribe",
+            "unsubscribed",
+            "opt-out",
+            "optout",
+            "abmeldung",
+            "abgemeldet",
+            "ausgetragen",
+        ),
+        UNSUBSCRIBE,
+    ),
+    **dict.fromkeys(
+        (
+            "cleaned",
+            "clean",
+            "bounce",
+            "bounced",
+            "hard bounce",
+            "hard_bounce",
+            "bereinigt",
+        ),
+        CLEANED,
+    ),
+}
+# Columns of a Mailchimp audience export (the subscribed, unsubscribed and
+# cleaned CSVs stacked, with list_status naming the file each row came from).
+_SERIES_SCHEMA = {
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "contacts_at_start": pl.Int64,
+    "new_subscribers": pl.Int64,
+    "unsubscribes": pl.Int64,
+    "cleaned": pl.Int64,
+    "growth_rate": pl.Float64,
+}
+_MAILCHIMP_DATES = (
+    "OPTIN_TIME",
+    "CONFIRM_TIME",
+    "LAST_CHANGED",
+    "UNSUB_TIME",
+    "CLEAN_TIME",
+)
+
+
+def list_growth_rate(
+    events: pl.DataFrame, period: Period = ALL_DATA, variant: str = "with_cleaned"
+) -> KpiResult:
+    """Compute the email-list growth rate in percent.
+
+    (new subscribers - unsubscribes - cleaned) / contacts on the list at the
+    start of the period x 100; the "unsubscribes_only" variant leaves the
+    cleaned addresses out of the removals. Resubscribes count as new.
+    ``extra`` holds the counts and the contacts at the end. Events without
+    a date are left out and counted, because they cannot be ordered. An
+    empty log, or no contacts at the start (as with all data, when the log
+    starts with the list), is "not available".
+    """
+    _check_variant(variant)
+    log, excluded = _event_log(events)
+    if log.is_empty():
+        return not_available(
+            "list_growth_rate",
+            "no subscribe or removal events with a date",
+            excluded=excluded,
+        )
+    at_start = _contacts_before(log, period.start)
+    counts = _counts(log.filter(period.contains("occurred_at")))
+    if at_start == 0:
+        return not_available(
+            "list_growth_rate",
+            "no contacts were on the list at the start of this period",
+            excluded=excluded,
+        )
+    return _growth_result(at_start, counts, variant, excluded)
+
+
+def list_growth_series(
+    events: pl.DataFrame,
+    period: Period = ALL_DATA,
+    grain: str = "month",
+    variant: str = "with_cleaned",
+) -> pl.DataFrame:
+    """Return the list growth per month (or week, quarter, year).
+
+    One row per calendar bucket clipped to the period: period_start,
+    period_end, contacts_at_start, new_subscribers, unsubscribes, cleaned
+    and growth_rate (percent as in ``list_growth_rate``, null when the
+    bucket starts with no contacts). Empty when the log has no dated events.
+    """
+    _check_variant(variant)
+    log, _ = _event_log(events)
+    if log.is_empty():
+        return pl.DataFrame(schema=_SERIES_SCHEMA)
+    start = period.start or log["occurred_at"].min()
+    end = period.end or log["occurred_at"].max()
+    buckets = calendar_buckets(start, max(start, end), grain)
+    inside = log.filter(pl.col("occurred_at").is_between(start, end))
+    return _series(inside, buckets, _contacts_before(log, period.start), variant)
+
+
+def email_events_from_audience(audience: pl.DataFrame) -> pl.DataFrame:
+    """Turn a Mailchimp audience export into email_events rows.
+
+    Expects "Email Address", the time columns OPTIN_TIME, CONFIRM_TIME,
+    LAST_CHANGED, UNSUB_TIME and CLEAN_TIME (text "YYYY-MM-DD HH:MM:SS" or
+    dates; any may be missing) and list_status (subscribed, unsubscribed or
+    cleaned; without it the status follows from UNSUB_TIME and CLEAN_TIME).
+    Each member gives a subscribe at OPTIN_TIME, else CONFIRM_TIME (imported
+    contacts have no opt-in time), else LAST_CHANGED for a subscribed
+    member; an unsubscribed member adds an unsubscribe at UNSUB_TIME and a
+    cleaned member a cleaned event at CLEAN_TIME, each else LAST_CHANGED.
+    Returns email, event and occurred_at (a date, null when unknown).
+    """
+    if "Email Address" not in audience.columns:
+        raise MissingColumnError(
+            "the audience export has no 'Email Address' column; export the "
+            "audience from Mailchimp with its standard columns",
+            column="Email Address",
+        )
+    members = audience.select(
+        email=pl.col("Email Address").cast(pl.String),
+        status=_audience_status(audience),
+        **{name.lower(): _audience_date(audience, name) for name in _MAILCHIMP_DATES},
+    )
+    subscribed = pl.col("status") == "subscribed"
+    joined_at = pl.coalesce(
+        "optin_time", "confirm_time", pl.when(subscribed).then(pl.col("last_changed"))
+    )
+    joins = members.filter(joined_at.is_not_null() | subscribed).select(
+        "email", event=pl.lit(SUBSCRIBE), occurred_at=joined_at
+    )
+    removals = members.filter(pl.col("status") != "subscribed").select(
+        "email",
+        event=pl.when(pl.col("status") == "cleaned")
+        .then(pl.lit(CLEANED))
+        .otherwise(pl.lit(UNSUBSCRIBE)),
+        occurred_at=pl.when(pl.col("status") == "cleaned")
+        .then(pl.coalesce("clean_time", "last_changed"))
+        .otherwise(pl.coalesce("unsub_time", "last_changed")),
+    )
+    return pl.concat([joins, removals])
+
+
+def _audience_status(audience: pl.DataFrame) -> pl.Expr:
+    if "list_status" in audience.columns:
+        return (
+            pl.col("list_status").cast(pl.String).str.strip_chars().str.to_lowercase()
+        )
+    removed_at = {
+        name: _audience_date(audience, name) for name in ("UNSUB_TIME", "CLEAN_TIME")
+    }
+    return (
+        pl.when(removed_at["CLEAN_TIME"].is_not_null())
+        .then(pl.lit("cleaned"))
+        .when(removed_at["UNSUB_TIME"].is_not_null())
+        .then(pl.lit("unsubscribed"))
+        .otherwise(pl.lit("subscribed"))
+    )
+
+
+def _audience_date(audience: pl.DataFrame, column: str) -> pl.Expr:
+    """Read a Mailchimp time column as a date; unreadable text gives null."""
+    if column not in audience.columns:
+        return pl.lit(None, dtype=pl.Date)
+    if audience.schema[column] == pl.String:
+        return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    return pl.col(column).cast(pl.Date)
+
+
+def _check_variant(variant: str) -> None:
+    if variant not in LIST_GROWTH_VARIANTS:
+        raise InvalidSettingError(
+            f"unknown list growth variant {variant!r}; use one of "
+            f"{', '.join(LIST_GROWTH_VARIANTS)}"
+        )
+
+
+def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return the dated events in replay order with the state of the address
+    before and after each, and the count of rows left out per reason."""
+    for column in ("email", "event"):
+        if column not in events.columns:
+            raise MissingColumnError(
+                f"the email events table has no {column} column; map it in the "
+                "column mapping",
+                column=column,
+            )
+    label = pl.col("event").cast(pl.String).str.strip_chars().str.to_lowercase()
+    occurred = pl.lit(None, dtype=pl.Date)
+    if "occurred_at" in events.columns:
+        occurred = pl.col("occurred_at").cast(pl.Date)
+    frame = events.select(
+        email=pl.col("email").cast(pl.String).str.strip_chars().str.to_lowercase(),
+        kind=label.replace_strict(EVENT_NAMES, default=None),
+        occurred_at=occurred,
+    )
+    reason = (
+        pl.when(pl.col("email").is_null() | (pl.col("email") == ""))
+        .then(pl.lit("no email address"))
+        .when(pl.col("kind").is_null())
+        .then(pl.lit("event other than subscribe, unsubscribe or cleaned"))
+        .when(pl.col("occurred_at").is_null())
+        .then(pl.lit("no event date"))
+    )
+    frame, excluded = _split(frame, reason)
+    log = _with_states(frame)
+    repeats = log.filter(~pl.col("joined") & ~pl.col("left")).height
+    if repeats:
+        excluded["event repeats the address's current state"] = repeats
+    return log, excluded
+
+
+def _with_states(frame: pl.DataFrame) -> pl.DataFrame:
+    after = pl.col("kind") == SUBSCRIBE
+    # Before its first event an address is on the list exactly when that
+    # event removes it.
+    before = after.shift(1).over("email").fill_null(~after)
+    return (
+        frame.sort("email", "occurred_at", maintain_order=True)
+        .with_columns(after=after, before=before)
+        .with_columns(
+            joined=pl.col("after") & ~pl.col("before"),
+            left=~pl.col("after") & pl.col("before"),
+        )
+    )
+
+
+def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str, int]]:
+    marked = frame.with_columns(reason=reason)
+    counts = marked.filter(pl.col("reason").is_not_null()).group_by("reason").len()
+    excluded = {row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)}
+    return marked.filter(pl.col("reason").is_null()).drop("reason"), excluded
+
+
+def _contacts_before(log: pl.DataFrame, day: date | None) -> int:
+    """Count the addresses on the list at the start of ``day``; with no day,
+    before the first event."""
+    earlier = pl.lit(False) if day is None else pl.col("occurred_at") < day
+    states = log.group_by("email").agg(
+        last_before=pl.col("after").filter(earlier).last(),
+        initial=pl.col("before").first(),
+    )
+    return int(states.select(pl.coalesce("last_before", "initial").sum()).item())
+
+
+def _counts(log: pl.DataFrame) -> dict[str, int]:
+    left = pl.col("left")
+    row = log.select(
+        new=pl.col("joined").sum(),
+        unsubscribed=(left & (pl.col("kind") == UNSUBSCRIBE)).sum(),
+        cleaned=(left & (pl.col("kind") == CLEANED)).sum(),
+    ).row(0, named=True)
+    return {name: int(value or 0) for name, value in row.items()}
+
+
+def _growth_result(
+    at_start: int, counts: dict[str, int], variant: str, excluded: dict[str, int]
+) -> KpiResult:
+    new, unsubscribed, cleaned = (
+        counts["new"],
+        counts["unsubscribed"],
+        counts["cleaned"],
+    )
+    removed = unsubscribed + (cleaned if variant == "with_cleaned" else 0)
+    value = (new - removed) / at_start * 100
+    terms = f"{new:,} - {unsubscribed:,}"
+    if variant == "with_cleaned" and cleaned:
+        terms += f" - {cleaned:,}"
+    return KpiResult(
+        key="list_growth_rate",
+        status="ok",
+        unit="percent",
+        value=value,
+        numerator=new - removed,
+        denominator=at_start,
+        n=at_start,
+        variant=variant,
+        formula=f"({terms}) / {at_start:,} x 100 = {value:.1f} %",
+        excluded=excluded,
+        extra={
+            "new_subscribers": new,
+            "unsubscribes": unsubscribed,
+            "cleaned": cleaned,
+            "contacts_at_start": at_start,
+            "contacts_at_end": at_start + new - unsubscribed - cleaned,
+        },
+    )
+
+
+def _series(
+    log: pl.DataFrame, buckets: pl.DataFrame, at_start: int, variant: str
+) -> pl.DataFrame:
+    """Count the changes per bucket and carry the list size forward."""
+    left = pl.col("left")
+    keyed = log.sort("occurred_at").join_asof(
+        buckets.sort("period_start"), left_on="occurred_at", right_on="period_start"
+    )
+    changes = keyed.group_by("period_start").agg(
+        new_subscribers=pl.col("joined").sum(),
+        unsubscribes=(left & (pl.col("kind") == UNSUBSCRIBE)).sum(),
+        cleaned=(left & (pl.col("kind") == CLEANED)).sum(),
+    )
+    counted = ("new_subscribers", "unsubscribes", "cleaned")
+    table = (
+        buckets.join(changes, on="period_start", how="left")
+        .with_columns(pl.col(counted).fill_null(0).cast(pl.Int64))
+        .sort("period_start")
+    )
+    net = pl.col("new_subscribers") - pl.col("unsubscribes") - pl.col("cleaned")
+    removed = pl.col("unsubscribes")
+    if variant == "with_cleaned":
+        removed = removed + pl.col("cleaned")
+    contacts = at_start + net.cum_sum().shift(1, fill_value=0)
+    return table.with_columns(contacts_at_start=contacts).select(
+        "period_start",
+        "period_end",
+        "contacts_at_start",
+        *counted,
+        growth_rate=pl.when(pl.col("contacts_at_start") > 0).then(
+            (pl.col("new_subscribers") - removed) / pl.col("contacts_at_start") * 100
+        ),
+    )

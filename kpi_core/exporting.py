@@ -1,0 +1,30 @@
+"""Downloads of user data that spreadsheet programs open safely."""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Excel and LibreOffice treat a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an
+    apostrophe, so ``=HYPERLINK(...)`` from an upload stays text."""
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(_starts_with_any(name))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text_columns
+    )
+
+
+def safe_csv(frame: pl.DataFrame) -> bytes:
+    """Return the frame as UTF-8 CSV with formula-like cells neutralised."""
+    return neutralise_formulas(frame).write_csv().encode("utf-8")
+
+
+def _starts_with_any(name: str) -> pl.Expr:
+    return pl.any_horizontal(pl.col(name).str.starts_with(s) for s in FORMULA_STARTS)

@@ -1,0 +1,184 @@
+"""Follow-ups per ticket: agent replies needed until a ticket is solved.
+
+Input columns: the canonical tickets table (ticket_id, solved_at, status,
+replies and the segment columns) and, optionally, the message log of the
+ticket_messages table (ticket_id, sent_at, author_role). The replies come
+from the message log when one is given, otherwise from the replies column
+(Zendesk "Replies", Freshdesk "Agent interactions").
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
+
+ALL_DATA = Period()
+# Message authors whose messages count as agent replies.
+AGENT_ROLES = frozenset(
+    {"agent", "admin", "administrator", "staff", "support", "mitarbeiter"}
+)
+
+_REPLIES = "replies"
+_KEY = "_ticket_key"
+_WALL = pl.Datetime("us")
+
+
+def followups_per_ticket(
+    tickets: pl.DataFrame,
+    period: Period = ALL_DATA,
+    messages: pl.DataFrame | None = None,
+) -> KpiResult:
+    """Compute the mean number of agent replies per ticket solved in the period.
+
+    Formula: sum of agent replies / solved tickets, a count, over the tickets
+    solved in the period (ticket_id, solved_at, status, replies). With a
+    message log, the replies of a ticket are its messages from an agent
+    sent up to its solve time, and a ticket without any has 0. Without a
+    log the replies column is used, and tickets with an empty count there
+    are left out and counted. ``extra["share_one_reply"]`` is the percent of
+    those tickets solved with exactly one reply. No reply source, or no
+    solved ticket, as with an empty frame, gives not available.
+    """
+    counted, excluded, source = _reply_table(tickets, period, messages)
+    if counted is None:
+        reason = (
+            "the tickets have no replies column and no message log was given, "
+            "so agent replies cannot be counted"
+        )
+        return not_available("followups_per_ticket", reason, excluded=excluded)
+    if counted.is_empty():
+        reason = "no solved tickets with a reply count in this period"
+        return not_available("followups_per_ticket", reason, excluded=excluded)
+
+    total = int(counted[_REPLIES].sum())
+    n = counted.height
+    one_reply = int((counted[_REPLIES] == 1).sum())
+    mean = total / n
+    formula = f"{total:,} agent replies / {n:,} solved tickets = {mean:.2f} replies"
+    return KpiResult(
+        key="followups_per_ticket",
+        status="ok",
+        unit="count",
+        value=mean,
+        numerator=total,
+        denominator=n,
+        n=n,
+        variant=source,
+        formula=formula,
+        excluded=excluded,
+        extra={"share_one_reply": one_reply / n * 100},
+    )
+
+
+def followups_breakdown(
+    tickets: pl.DataFrame,
+    period: Period = ALL_DATA,
+    segment: str = "agent",
+    messages: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Compute the follow-ups per ticket per agent, channel or category.
+
+    Columns: the segment (an empty value becomes "(none)"), tickets,
+    mean_replies and share_one_reply (percent). Tickets and replies are
+    chosen as in ``followups_per_ticket``. Sorted by mean_replies, highest
+    first. Raises MissingColumnError when the segment column is absent. An
+    empty frame, or no reply source, gives an empty table.
+    """
+    require_segment(tickets, segment)
+    counted, _excluded, _source = _reply_table(tickets, period, messages)
+    if counted is None:
+        counted = tickets.clear().with_columns(pl.lit(None, pl.Int64).alias(_REPLIES))
+    key = pl.col(segment).cast(pl.String).fill_null(NO_SEGMENT).alias(segment)
+    table = counted.group_by(key).agg(
+        pl.len().cast(pl.Int64).alias("tickets"),
+        pl.col(_REPLIES).mean().alias("mean_replies"),
+        ((pl.col(_REPLIES) == 1).mean() * 100).alias("share_one_reply"),
+    )
+    return table.sort(["mean_replies", segment], descending=[True, False])
+
+
+def followups_distribution(
+    tickets: pl.DataFrame,
+    period: Period = ALL_DATA,
+    messages: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Count the solved tickets per number of agent replies.
+
+    Columns: replies, tickets and share (percent of the counted tickets),
+    sorted by replies. Only reply counts that occur are listed. Tickets and
+    replies are chosen as in ``followups_per_ticket``. An empty frame, or no
+    reply source, gives an empty table.
+    """
+    counted, _excluded, _source = _reply_table(tickets, period, messages)
+    if counted is None:
+        counted = pl.DataFrame(schema={_REPLIES: pl.Int64})
+    table = counted.group_by(_REPLIES).agg(pl.len().cast(pl.Int64).alias("tickets"))
+    return table.with_columns(
+        (pl.col("tickets") / pl.col("tickets").sum() * 100).alias("share")
+    ).sort(_REPLIES)
+
+
+def _reply_table(
+    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+) -> tuple[pl.DataFrame | None, dict[str, int], str]:
+    """Return the solved tickets of the period with their agent replies in
+    ``_REPLIES``, the excluded counts and the reply source. The frame is
+    None when there is neither a replies column nor a message log."""
+    solved, excluded = solved_tickets(tickets, period)
+    if messages is not None:
+        counted = _replies_from_messages(solved, messages)
+        return counted, excluded, "agent messages up to the solve time"
+    if _REPLIES not in solved.columns:
+        return None, excluded, ""
+    excluded["solved ticket without a reply count"] = solved[_REPLIES].null_count()
+    counted = solved.filter(pl.col(_REPLIES).is_not_null())
+    return counted, nonzero_counts(excluded), "replies column"
+
+
+def _replies_from_messages(
+    solved: pl.DataFrame, messages: pl.DataFrame
+) -> pl.DataFrame:
+    """Count each solved ticket's agent messages sent up to its final solve."""
+    missing = [
+        name
+        for name in ("ticket_id", "sent_at", "author_role")
+        if name not in messages.columns
+    ]
+    if missing or "ticket_id" not in solved.columns:
+        absent = ", ".join(missing) or "ticket_id in the tickets"
+        raise MissingColumnError(
+            f"the message log cannot be matched to the tickets: no {absent} "
+            "column; map ticket id, sent at and author role",
+            column=(missing or ["ticket_id"])[0],
+        )
+    role = pl.col("author_role").cast(pl.String).str.strip_chars().str.to_lowercase()
+    agent_messages = messages.filter(role.is_in(list(AGENT_ROLES))).select(
+        pl.col("ticket_id").cast(pl.String).alias(_KEY), pl.col("sent_at")
+    )
+    keyed = solved.drop(_REPLIES, strict=False).with_columns(
+        pl.col("ticket_id").cast(pl.String).alias(_KEY)
+    )
+    counts = (
+        keyed.select(_KEY, "solved_at")
+        .join(agent_messages, on=_KEY, how="inner")
+        .filter(_sent_by_solve(solved.schema["solved_at"]))
+        .group_by(_KEY)
+        .agg(pl.len().cast(pl.Int64).alias(_REPLIES))
+    )
+    joined = keyed.join(counts, on=_KEY, how="left")
+    return joined.with_columns(pl.col(_REPLIES).fill_null(0)).drop(_KEY)
+
+
+def _sent_by_solve(solved_dtype: pl.DataType) -> pl.Expr:
+    """Build the filter for messages sent on or before the solve.
+
+    A solve date without a time of day includes that whole day. A message
+    without a date is not counted.
+    """
+    if solved_dtype == pl.Date:
+        return pl.col("sent_at").cast(pl.Date) <= pl.col("solved_at")
+    return pl.col("sent_at").cast(_WALL) <= pl.col("solved_at").cast(_WALL)

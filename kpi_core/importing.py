@@ -1,0 +1,79 @@
+"""From uploaded bytes to a canonical table: read, recognise, map, parse.
+
+The pages call ``preview_file`` to show the detected table type and mapping
+before anything is used, then ``prepare_table`` with the user's corrections.
+The CLI calls ``load_file``, which does both with the guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.mapping import Mapping, detect_table, guess_mapping
+from kpi_core.prepare import LINE, PreparedTable, prepare_table
+from kpi_core.reading import RawTable, read_table
+from kpi_core.schema import TABLES
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """A read file with the table type and mapping the app would use."""
+
+    raw: RawTable
+    table: str | None
+    scores: dict[str, float]
+    mapping: Mapping | None
+
+    @property
+    def headers(self) -> list[str]:
+        return [name for name in self.raw.frame.columns if name != LINE]
+
+
+def preview_file(
+    file_name: str,
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    table: str | None = None,
+) -> FilePreview:
+    """Read a file and guess its table type and column mapping."""
+    raw = read_table(file_name, data, sheet=sheet)
+    headers = [name for name in raw.frame.columns if name != LINE]
+    detected, scores = detect_table(headers)
+    chosen = table or detected
+    mapping = guess_mapping(headers, chosen) if chosen else None
+    return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)
+
+
+def load_file(
+    file_name: str,
+    data: bytes,
+    *,
+    table: str | None = None,
+    date_order: str | None = None,
+) -> PreparedTable:
+    """Read, recognise and parse a file with the guessed mapping.
+
+    ``date_order`` ("dmy" or "mdy") settles every date column whose values
+    fit both orders.
+    """
+    preview = preview_file(file_name, data, table=table)
+    if preview.mapping is None:
+        raise MissingColumnError(_unknown_table_message(preview), file=file_name)
+    date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
+    orders = {name: date_order for name in date_fields} if date_order else None
+    return prepare_table(preview.raw, preview.mapping, orders)
+
+
+def _unknown_table_message(preview: FilePreview) -> str:
+    best = max(preview.scores, key=lambda name: preview.scores[name])
+    schema = TABLES[best]
+    missing = guess_mapping(preview.headers, best).missing_required
+    found = ", ".join(repr(h) for h in preview.headers[:8])
+    return (
+        f"could not tell which kind of table this is; the closest is "
+        f"{schema.label.lower()}, but no column matches {', '.join(missing)}. "
+        f"Found the columns {found}. Rename the columns or pick the table type "
+        "and columns on the data page"
+    )

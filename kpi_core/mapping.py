@@ -1,0 +1,138 @@
+"""Map the columns of a read file onto the fields of a canonical table.
+
+Headers are compared with the aliases in ``kpi_core.schema`` after
+normalisation. An exact alias match is sure; a header that only contains an
+alias is a weaker guess. The user sees the confidence per field and can
+correct every choice before the data is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.schema import TABLES, TableSchema, normalise_header
+
+EXACT = 1.0
+PARTIAL = 0.6
+# A table type is only chosen on its own when every required field matched.
+_MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which file column feeds each canonical field of one table type.
+
+    ``columns`` maps every field of the table to a column name or ``None``;
+    ``confidence`` gives 1.0 for an exact header alias, 0.6 for a partial
+    one, and 1.0 for a choice the user made.
+    """
+
+    table: str
+    columns: dict[str, str | None]
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> TableSchema:
+        return TABLES[self.table]
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [name for name in self.schema.required if not self.columns.get(name)]
+
+    def with_choice(self, field_name: str, column: str | None) -> Mapping:
+        """Return a copy with one field mapped by the user."""
+        columns = dict(self.columns)
+        confidence = dict(self.confidence)
+        columns[field_name] = column
+        confidence[field_name] = EXACT if column else 0.0
+        return Mapping(self.table, columns, confidence)
+
+    def used_columns(self) -> dict[str, str]:
+        return {name: column for name, column in self.columns.items() if column}
+
+
+def guess_mapping(headers: list[str], table: str) -> Mapping:
+    """Guess the column for each field of ``table`` from the header names.
+
+    Each header feeds at most one field. Exact alias matches are assigned
+    first, in schema order, then partial matches.
+    """
+    schema = TABLES[table]
+    normalised = {header: normalise_header(header) for header in headers}
+    columns: dict[str, str | None] = {f.name: None for f in schema.fields}
+    confidence: dict[str, float] = {f.name: 0.0 for f in schema.fields}
+    taken: set[str] = set()
+    for level in (EXACT, PARTIAL):
+        for schema_field in schema.fields:
+            if columns[schema_field.name]:
+                continue
+            aliases = [normalise_header(alias) for alias in schema_field.aliases]
+            for header in headers:
+                if header in taken:
+                    continue
+                if _match_level(normalised[header], aliases) >= level:
+                    columns[schema_field.name] = header
+                    confidence[schema_field.name] = level
+                    taken.add(header)
+                    break
+    return Mapping(table, columns, confidence)
+
+
+def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
+    """Return the table type the headers fit best, and the score of each type.
+
+    The score is the share of required fields matched, plus a small bonus per
+    optional field. A type is returned only when all its required fields
+    matched; otherwise the first value is ``None`` and the user chooses.
+    """
+    scores: dict[str, float] = {}
+    complete: list[str] = []
+    for name, schema in TABLES.items():
+        mapping = guess_mapping(headers, name)
+        required = schema.required
+        matched = sum(1 for f in required if mapping.columns.get(f))
+        optional = sum(
+            1 for f in schema.fields if not f.required and mapping.columns.get(f.name)
+        )
+        weight = sum(mapping.confidence.get(f, 0.0) for f in required)
+        scores[name] = round(weight / max(len(required), 1) + 0.05 * optional, 3)
+        if matched == len(required):
+            complete.append(name)
+    if not complete:
+        return None, scores
+    return max(complete, key=lambda name: scores[name]), scores
+
+
+def require_complete(mapping: Mapping, file: str) -> None:
+    """Raise MissingColumnError when a required field has no column."""
+    missing = mapping.missing_required
+    if not missing:
+        return
+    wanted = ", ".join(
+        f"{name} (for example {mapping.schema.field(name).aliases[1]!r})"
+        for name in missing
+    )
+    raise MissingColumnError(
+        f"no column found for {wanted} of a {mapping.schema.label.lower()} table; "
+        "rename the column in the file or choose it in the column mapping",
+        file=file,
+    )
+
+
+def header_signature(headers: list[str]) -> str:
+    """Return a stable key for a set of headers, to remember user mappings."""
+    joined = "\n".join(sorted(normalise_header(h) for h in headers))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+def _match_level(header: str, aliases: list[str]) -> float:
+    if not header:
+        return 0.0
+    if header in aliases:
+        return EXACT
+    for alias in aliases:
+        if len(alias) >= _MIN_ALIAS_LENGTH_FOR_PARTIAL and alias in header:
+            return PARTIAL
+    return 0.0

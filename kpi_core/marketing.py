@@ -1,0 +1,321 @@
+"""Marketing KPIs: customer lifetime value, acquisition cost and revenue by
+campaign. The email-list growth rate lives in ``kpi_core.email_list`` and is
+re-exported here.
+
+Inputs are canonical tables (``kpi_core.schema``): orders, subscriptions,
+deals, marketing spend, and a frame of new customers with customer_id,
+acquired_at and optionally channel, as built by the ``new_customers_from_*``
+functions. Money is summed in one currency (``kpi_core.money``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.clv import CLV_VARIANTS, check_gross_margin, clv
+from kpi_core.email_list import (
+    email_events_from_audience,
+    list_growth_rate,
+    list_growth_series,
+)
+from kpi_core.errors import MissingColumnError
+from kpi_core.marketing_data import (
+    attribution_column,
+    key_of,
+    revenue_rows,
+    spend_in_period,
+)
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+from kpi_core.schema import deal_status_expr
+
+ALL_DATA = Period()
+UNATTRIBUTED = "unattributed"
+_ACQUIRED_SCHEMA = {
+    "customer_id": pl.String,
+    "acquired_at": pl.Date,
+    "channel": pl.String,
+}
+
+__all__ = [
+    "CLV_VARIANTS",
+    "cac",
+    "cac_by_channel",
+    "campaign_revenue",
+    "clv",
+    "email_events_from_audience",
+    "list_growth_rate",
+    "list_growth_series",
+    "new_customers_from_deals",
+    "new_customers_from_orders",
+    "new_customers_from_subscriptions",
+]
+
+
+def new_customers_from_orders(orders: pl.DataFrame) -> pl.DataFrame:
+    """Return customer_id, acquired_at (date of the first order) and channel
+    (of the first order: channel, else source, else campaign)."""
+    _require(orders, ("customer_id", "ordered_at"), "orders")
+    channel = attribution_column(orders, ("channel", "source", "campaign"))
+    return _first_per_customer(
+        orders, pl.col("customer_id"), pl.col("ordered_at"), channel
+    )
+
+
+def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
+    """Return customer_id, acquired_at (start of the first subscription) and
+    an empty channel, which subscription exports do not carry."""
+    _require(subs, ("customer_id", "started_at"), "subscriptions")
+    return _first_per_customer(subs, pl.col("customer_id"), pl.col("started_at"), None)
+
+
+def new_customers_from_deals(deals: pl.DataFrame) -> pl.DataFrame:
+    """Return each account's first won deal as customer_id (the account),
+    acquired_at (its close date) and channel (its source)."""
+    _require(deals, ("account", "closed_at"), "deals")
+    label = pl.col("status") if "status" in deals.columns else pl.col("stage")
+    won = deals.filter(deal_status_expr(label.cast(pl.String)) == "won")
+    source = "source" if "source" in deals.columns else None
+    return _first_per_customer(won, pl.col("account"), pl.col("closed_at"), source)
+
+
+def cac(
+    spend: pl.DataFrame,
+    new_customers: pl.DataFrame,
+    period: Period = ALL_DATA,
+    clv_value: float | None = None,
+    *,
+    monthly_revenue_per_customer: float | None = None,
+    gross_margin: float = 100.0,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute the customer acquisition cost: sales and marketing spend in
+    the period / new customers acquired in the period, in the currency.
+
+    ``spend``: amount with spent_at, or a reporting window period_start to
+    period_end whose amount is shared out evenly over its days.
+    ``new_customers``: customer_id and acquired_at. Rows without a date are
+    left out of an explicit period and counted. ``extra`` adds clv_to_cac
+    (with ``clv_value``) and payback_months = CAC / (monthly revenue per
+    customer x gross margin), with ``monthly_revenue_per_customer``. No new
+    customers, or no spend recorded in the period, is "not available".
+    """
+    check_gross_margin(gross_margin)
+    spent = spend_in_period(spend, period, currency, fx)
+    acquired, acquired_excluded = _acquired_in_period(new_customers, period)
+    excluded = {**spent.excluded, **acquired_excluded}
+    customers = acquired["customer_id"].n_unique()
+    if customers == 0:
+        return not_available(
+            "cac", "no new customers in this period", excluded=excluded
+        )
+    if spent.frame.is_empty():
+        return not_available(
+            "cac", "no marketing spend recorded in this period", excluded=excluded
+        )
+    total = float(spent.frame["amount"].sum())
+    value = total / customers
+    extra = _cac_extra(value, clv_value, monthly_revenue_per_customer, gross_margin)
+    return KpiResult(
+        key="cac",
+        status="ok",
+        unit=spent.unit,
+        value=value,
+        numerator=total,
+        denominator=customers,
+        n=customers,
+        formula=f"{total:,.2f} spend / {customers:,} new customers = {value:,.2f}",
+        excluded=excluded,
+        extra=extra,
+    )
+
+
+def cac_by_channel(
+    spend: pl.DataFrame,
+    new_customers: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Return CAC per channel: channel, spend, new_customers and cac.
+
+    Channels are matched ignoring case and surrounding spaces. cac is null
+    where a channel has no spend rows or no new customers, because the cost
+    per customer is then undefined. New customers without a channel are in
+    the row "unattributed". Raises MissingColumnError when the spend or the
+    new customers have no channel column.
+    """
+    _require(spend, ("channel",), "marketing spend")
+    _require(new_customers, ("channel",), "new customers")
+    spent = spend_in_period(spend, period, currency, fx).frame
+    acquired, _ = _acquired_in_period(new_customers, period)
+    costs = spent.group_by(key=key_of(pl.col("channel"))).agg(
+        label=pl.col("channel").first(), spend=pl.col("amount").sum()
+    )
+    counts = acquired.group_by(key=key_of(pl.col("channel"))).agg(
+        customer_label=pl.col("channel").first(),
+        new_customers=pl.col("customer_id").n_unique().cast(pl.Int64),
+    )
+    return (
+        costs.join(counts, on="key", how="full", coalesce=True)
+        .select(
+            channel=pl.coalesce("label", "customer_label", pl.lit(UNATTRIBUTED)),
+            spend=pl.col("spend"),
+            new_customers=pl.col("new_customers").fill_null(0),
+            cac=pl.when(pl.col("new_customers") > 0).then(
+                pl.col("spend") / pl.col("new_customers")
+            ),
+        )
+        .sort("channel")
+    )
+
+
+def campaign_revenue(
+    orders_or_deals: pl.DataFrame,
+    period: Period = ALL_DATA,
+    spend: pl.DataFrame | None = None,
+    *,
+    by: str | None = None,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute revenue per campaign: the value is {campaign: amount}.
+
+    Orders are counted by ordered_at; deals only when won, by closed_at.
+    Revenue is attributed by ``by``, else the first of campaign, source and
+    channel that has values. Rows without one go to "unattributed", so the
+    amounts add up to all revenue (``extra["total"]``). With ``spend``,
+    ``extra["roi"]`` = (revenue - cost) / cost x 100 per campaign whose
+    cost is above zero, matching spend rows on the same column (else its
+    campaign or channel). No revenue rows in the period is "not available".
+    """
+    rows = revenue_rows(orders_or_deals, period, currency, fx)
+    if rows.frame.is_empty():
+        return not_available(
+            "campaign_revenue",
+            "no won deals or orders in this period",
+            excluded=rows.excluded,
+        )
+    column = by or _first_filled(rows.frame, ("campaign", "source", "channel"))
+    per_campaign = _revenue_per_campaign(rows.frame, column)
+    total = float(rows.frame["amount"].sum())
+    extra: dict[str, object] = {"total": total, "attributed_by": column or "none"}
+    if spend is not None:
+        extra["roi"] = _roi(per_campaign, spend, column, period, rows.unit, fx)
+    return KpiResult(
+        key="campaign_revenue",
+        status="ok",
+        unit=rows.unit,
+        value=dict(per_campaign.select("label", "amount").iter_rows()),
+        n=rows.frame.height,
+        formula=f"{per_campaign.height} campaigns, total {total:,.2f} {rows.unit}",
+        excluded=rows.excluded,
+        extra=extra,
+    )
+
+
+def _require(frame: pl.DataFrame, columns: tuple[str, ...], table: str) -> None:
+    missing = [name for name in columns if name not in frame.columns]
+    if missing:
+        raise MissingColumnError(
+            f"the {table} table has no {', '.join(missing)} column; map it in the "
+            "column mapping",
+            column=missing[0],
+        )
+
+
+def _first_per_customer(
+    frame: pl.DataFrame, customer: pl.Expr, day: pl.Expr, channel: str | None
+) -> pl.DataFrame:
+    channel_expr = pl.col(channel) if channel else pl.lit(None, dtype=pl.String)
+    rows = frame.select(
+        customer_id=customer.cast(pl.String),
+        acquired_at=day.cast(pl.Date),
+        channel=channel_expr.cast(pl.String),
+    ).filter(pl.col("customer_id").is_not_null())
+    return (
+        rows.sort("acquired_at", nulls_last=True, maintain_order=True)
+        .group_by("customer_id", maintain_order=True)
+        .agg(pl.col("acquired_at").first(), pl.col("channel").first())
+        .sort("customer_id")
+        .cast(_ACQUIRED_SCHEMA)
+    )
+
+
+def _acquired_in_period(
+    new_customers: pl.DataFrame, period: Period
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    _require(new_customers, ("customer_id", "acquired_at"), "new customers")
+    undated = new_customers["acquired_at"].null_count()
+    inside = new_customers.filter(period.contains("acquired_at"))
+    if "channel" not in inside.columns:
+        inside = inside.with_columns(channel=pl.lit(None, dtype=pl.String))
+    excluded = {} if period.is_all or not undated else {"no acquisition date": undated}
+    return inside, excluded
+
+
+def _cac_extra(
+    value: float,
+    clv_value: float | None,
+    monthly_revenue: float | None,
+    gross_margin: float,
+) -> dict[str, float]:
+    extra: dict[str, float] = {}
+    if clv_value is not None and value > 0:
+        extra["clv_to_cac"] = clv_value / value
+    if monthly_revenue is not None and monthly_revenue > 0:
+        extra["payback_months"] = value / (monthly_revenue * gross_margin / 100)
+    return extra
+
+
+def _first_filled(frame: pl.DataFrame, candidates: tuple[str, ...]) -> str | None:
+    for name in candidates:
+        if name in frame.columns and frame[name].null_count() < frame.height:
+            return name
+    return None
+
+
+def _revenue_per_campaign(rows: pl.DataFrame, column: str | None) -> pl.DataFrame:
+    """Return key, label and amount per campaign, largest amount first."""
+    label = pl.lit(None, dtype=pl.String)
+    if column is not None:
+        label = pl.col(column).cast(pl.String).str.strip_chars()
+    label = (
+        pl.when(label.is_null() | (label == ""))
+        .then(pl.lit(UNATTRIBUTED))
+        .otherwise(label)
+    )
+    return (
+        rows.with_columns(label=label)
+        .group_by(key=key_of(pl.col("label")))
+        .agg(pl.col("label").first(), amount=pl.col("amount").sum())
+        .sort("amount", "label", descending=[True, False])
+    )
+
+
+def _roi(
+    per_campaign: pl.DataFrame,
+    spend: pl.DataFrame,
+    column: str | None,
+    period: Period,
+    unit: str,
+    fx: dict[str, float] | None,
+) -> dict[str, float]:
+    spend_column = column if column in spend.columns else None
+    spend_column = spend_column or _first_filled(spend, ("campaign", "channel"))
+    if spend_column is None:
+        return {}
+    costs = (
+        spend_in_period(spend, period, unit, fx)
+        .frame.group_by(key=key_of(pl.col(spend_column)))
+        .agg(spend_label=pl.col(spend_column).first(), cost=pl.col("amount").sum())
+        .filter(pl.col("cost") > 0)
+    )
+    # A campaign with costs but no revenue has an ROI of -100 %.
+    matched = costs.join(per_campaign, on="key", how="left").select(
+        pl.coalesce("label", "spend_label"),
+        roi=(pl.col("amount").fill_null(0.0) - pl.col("cost")) / pl.col("cost") * 100,
+    )
+    return dict(matched.sort("label").iter_rows())

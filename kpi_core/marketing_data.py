@@ -1,0 +1,159 @@
+"""Select the money rows of a period for the marketing KPIs: spend, with
+reporting windows shared out over their days, and revenue from orders or
+won deals. Both come back in one currency, with the rows left out counted
+per reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.money import convert_amounts
+from kpi_core.period import Period
+from kpi_core.schema import deal_status_expr
+
+
+@dataclass(frozen=True)
+class MoneyRows:
+    """Rows of one period with ``amount`` in the currency ``unit``."""
+
+    frame: pl.DataFrame
+    unit: str
+    excluded: dict[str, int]
+
+
+def key_of(label: pl.Expr) -> pl.Expr:
+    """Return the matching key of a campaign or channel label: trimmed and in
+    lower case, so "Google Paid " in the spend matches "google paid"."""
+    return label.cast(pl.String).str.strip_chars().str.to_lowercase()
+
+
+def attribution_column(frame: pl.DataFrame, candidates: tuple[str, ...]) -> str | None:
+    """Return the first of ``candidates`` that is a column of ``frame``."""
+    return next((name for name in candidates if name in frame.columns), None)
+
+
+def spend_in_period(
+    spend: pl.DataFrame,
+    period: Period,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> MoneyRows:
+    """Return the spend rows that fall in the period, amounts in one currency.
+
+    A row covers spent_at, or the window period_start to period_end (Meta's
+    "Reporting starts"/"Reporting ends"). A window reaching past the period
+    counts with the share of its days inside it. A monthly row dated on the
+    first of the month counts wholly on that day. Rows without any date are
+    kept for all data and left out, counted, for an explicit period.
+    """
+    _require_amount(spend, "marketing spend")
+    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
+    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
+    frame = spend.with_columns(window_start=first, window_end=last)
+    reason = (
+        pl.when(pl.col("amount").is_null())
+        .then(pl.lit("no amount"))
+        .when(pl.col("window_start").is_null() & pl.lit(not period.is_all))
+        .then(pl.lit("no spend date"))
+        .when(pl.col("window_end") < pl.col("window_start"))
+        .then(pl.lit("reporting window ends before it starts"))
+    )
+    rows, excluded = _split(frame, reason)
+    converted = _converted(rows, currency, fx, excluded)
+    shared = converted.frame.with_columns(share=_share_inside(period)).filter(
+        pl.col("share") > 0
+    )
+    shared = shared.with_columns(pl.col("amount") * pl.col("share"))
+    return MoneyRows(shared, converted.unit, converted.excluded)
+
+
+def revenue_rows(
+    orders_or_deals: pl.DataFrame,
+    period: Period,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> MoneyRows:
+    """Return the revenue rows of the period: orders by ordered_at, or won
+    deals by closed_at. Rows without an amount, and rows without that date
+    in an explicit period, are left out and counted."""
+    frame, anchor = _revenue_source(orders_or_deals)
+    _require_amount(frame, "orders or deals")
+    missing_date = "no order date" if anchor == "ordered_at" else "no close date"
+    reason = (
+        pl.when(pl.col("amount").is_null())
+        .then(pl.lit("no amount"))
+        .when(pl.col(anchor).is_null() & pl.lit(not period.is_all))
+        .then(pl.lit(missing_date))
+    )
+    rows, excluded = _split(frame, reason)
+    inside = rows.filter(period.contains(anchor))
+    return _converted(inside, currency, fx, excluded)
+
+
+def _revenue_source(frame: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    if "ordered_at" in frame.columns:
+        return frame, "ordered_at"
+    if "closed_at" not in frame.columns:
+        raise MissingColumnError(
+            "revenue needs orders with an order date (ordered_at) or deals with "
+            "a close date (closed_at); map one of these columns",
+            column="ordered_at",
+        )
+    label = pl.col("status") if "status" in frame.columns else pl.col("stage")
+    won = frame.filter(deal_status_expr(label.cast(pl.String)) == "won")
+    return won, "closed_at"
+
+
+def _require_amount(frame: pl.DataFrame, table: str) -> None:
+    if "amount" not in frame.columns:
+        raise MissingColumnError(
+            f"the {table} table has no amount column; map the column with the "
+            "money amounts",
+            column="amount",
+        )
+
+
+def _first_date(frame: pl.DataFrame, candidates: tuple[str, ...]) -> pl.Expr:
+    present = [
+        pl.col(name).cast(pl.Date) for name in candidates if name in frame.columns
+    ]
+    if not present:
+        return pl.lit(None, dtype=pl.Date)
+    return pl.coalesce(present)
+
+
+def _share_inside(period: Period) -> pl.Expr:
+    """Return the share of each row's window that lies inside the period."""
+    if period.is_all:
+        return pl.lit(1.0)
+    start, end = pl.col("window_start"), pl.col("window_end")
+    low = pl.max_horizontal(start, pl.lit(period.start)) if period.start else start
+    high = pl.min_horizontal(end, pl.lit(period.end)) if period.end else end
+    inside = ((high - low).dt.total_days() + 1).clip(lower_bound=0)
+    length = (end - start).dt.total_days() + 1
+    return (inside / length).fill_null(0.0)
+
+
+def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Drop the rows that have a reason and count them per reason."""
+    marked = frame.with_columns(reason=reason)
+    counts = marked.filter(pl.col("reason").is_not_null()).group_by("reason").len()
+    excluded = {row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)}
+    return marked.filter(pl.col("reason").is_null()).drop("reason"), excluded
+
+
+def _converted(
+    frame: pl.DataFrame,
+    currency: str | None,
+    fx: dict[str, float] | None,
+    excluded: dict[str, int],
+) -> MoneyRows:
+    converted, unit, without_code = convert_amounts(frame, currency, fx)
+    if without_code:
+        excluded = {**excluded, "no currency while other rows have one": without_code}
+        converted = converted.filter(pl.col("amount").is_not_null())
+    return MoneyRows(converted, unit, excluded)

@@ -1,0 +1,344 @@
+"""Net Promoter Score from survey responses.
+
+Input columns (the canonical nps table): score, a whole number from 0 to 10
+where a blank is no response, and the optional responded_at (Date or
+Datetime), customer_id, channel, segment and ``_line`` (the file line,
+used in error messages). Promoters give 9 or 10, passives 7 or 8 and
+detractors 0 to 6. Files on a 1-10 scale are taken as they are.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import polars as pl
+
+from kpi_core.errors import InvalidSettingError, InvalidValueError, MissingColumnError
+from kpi_core.period import Period, grain_every
+from kpi_core.results import KpiResult, not_available
+
+ALL_DATA = Period()
+NO_SEGMENT = "(none)"
+NPS_VARIANTS = {
+    "all": "every response",
+    "latest_per_customer": "latest response per customer",
+}
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+# 1.96 is the two-sided 95 % quantile of the standard normal distribution.
+_Z95 = 1.96
+_ROWS_SHOWN = 5
+_ORDER = "_order"
+# Words of the usual NPS question ("How likely are you to recommend us?").
+_SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
+
+_IS_PROMOTER = pl.col("score") >= PROMOTER_MIN
+_IS_DETRACTOR = pl.col("score") <= DETRACTOR_MAX
+
+
+def net_promoter_score(
+    responses: pl.DataFrame, period: Period = ALL_DATA, variant: str = "all"
+) -> KpiResult:
+    """Compute the Net Promoter Score of the responses in the period.
+
+    Formula: % promoters (9-10) - % detractors (0-6), a score from -100 to
+    100, from score and responded_at. The 95 % interval is NPS +- 1.96 x
+    sqrt((p + d - (p - d)^2) / n) x 100, clipped to -100..100. Here p and d
+    are the promoter and detractor shares, and the square root is the
+    standard error of the difference of two shares of one sample.
+    ``extra`` contains the promoter, passive and detractor counts. Variant
+    "latest_per_customer" keeps each customer's latest response. Blank
+    scores are not responses. With an explicit period, responses without a
+    date are left out and counted. No response, as with an empty frame,
+    gives not available. A score outside 0-10 raises InvalidValueError
+    naming the rows.
+    """
+    chosen, excluded = _chosen_responses(responses, period, variant)
+    if chosen is None:
+        reason = (
+            "the responses have no customer id column, so the latest response "
+            "per customer cannot be chosen"
+        )
+        return not_available("nps", reason, excluded=excluded)
+    if chosen.is_empty():
+        reason = "no NPS responses in this period"
+        return not_available("nps", reason, excluded=excluded)
+
+    counts = chosen.select(_bucket_counts()).row(0, named=True)
+    n = counts["responses"]
+    promoters, detractors = counts["promoters"], counts["detractors"]
+    score = (promoters - detractors) / n * 100
+    formula = (
+        "(promoters - detractors) / responses x 100 = "
+        f"({promoters:,} - {detractors:,}) / {n:,} x 100 = {score:.1f}"
+    )
+    return KpiResult(
+        key="nps",
+        status="ok",
+        unit="score",
+        value=score,
+        numerator=promoters - detractors,
+        denominator=n,
+        n=n,
+        ci95=nps_interval(promoters, detractors, n),
+        variant=NPS_VARIANTS[variant],
+        formula=formula,
+        excluded=excluded,
+        extra={
+            "promoters": promoters,
+            "passives": counts["passives"],
+            "detractors": detractors,
+        },
+    )
+
+
+def nps_interval(promoters: int, detractors: int, n: int) -> tuple[float, float]:
+    """Return the 95 % interval of an NPS from its counts, clipped to -100..100."""
+    promoter_share, detractor_share = promoters / n, detractors / n
+    difference = promoter_share - detractor_share
+    variance = promoter_share + detractor_share - difference**2
+    margin = _Z95 * math.sqrt(max(variance, 0.0) / n) * 100
+    score = difference * 100
+    return max(score - margin, -100.0), min(score + margin, 100.0)
+
+
+def nps_distribution(
+    responses: pl.DataFrame, period: Period = ALL_DATA, variant: str = "all"
+) -> pl.DataFrame:
+    """Count the responses per score for a bar chart of the 0-10 scale.
+
+    Columns: score (0 to 10, every score listed), count, share (percent of
+    the responses, null when there are none) and bucket ("detractor",
+    "passive" or "promoter"). Responses are chosen as in
+    ``net_promoter_score``. An empty frame gives eleven rows of zero.
+    """
+    chosen, _excluded = _chosen_responses(responses, period, variant)
+    if chosen is None:
+        chosen = pl.DataFrame(schema={"score": pl.Int64})
+    counts = chosen.group_by("score").agg(pl.len().cast(pl.Int64).alias("count"))
+    scale = pl.DataFrame({"score": list(range(11))}, schema={"score": pl.Int64})
+    table = scale.join(counts, on="score", how="left").with_columns(
+        pl.col("count").fill_null(0)
+    )
+    total = table["count"].sum()
+    share = pl.col("count") / total * 100 if total else pl.lit(None, pl.Float64)
+    return table.with_columns(
+        share.alias("share"), _bucket_label(pl.col("score")).alias("bucket")
+    ).sort("score")
+
+
+def nps_series(
+    responses: pl.DataFrame,
+    period: Period = ALL_DATA,
+    grain: str = "month",
+    variant: str = "all",
+) -> pl.DataFrame:
+    """Compute the NPS per week, month, quarter or year of responded_at.
+
+    Columns: period_start (Date), responses, promoters, passives,
+    detractors, nps and its 95 % bounds nps_low and nps_high. Only buckets
+    with responses are listed. Responses without a date cannot be placed
+    and are left out. Raises InvalidSettingError for an unknown grain. An
+    empty frame, or one without responded_at, gives an empty table.
+    """
+    every = grain_every(grain)
+    chosen, _excluded = _chosen_responses(responses, period, variant)
+    if chosen is None or "responded_at" not in chosen.columns:
+        chosen = pl.DataFrame(schema={"score": pl.Int64, "responded_at": pl.Date})
+    dated = chosen.filter(pl.col("responded_at").is_not_null())
+    start = pl.col("responded_at").cast(pl.Date).dt.truncate(every)
+    table = dated.group_by(start.alias("period_start")).agg(_bucket_counts())
+    return _with_scores(table).sort("period_start")
+
+
+def nps_breakdown(
+    responses: pl.DataFrame,
+    period: Period = ALL_DATA,
+    segment: str = "segment",
+    variant: str = "all",
+) -> pl.DataFrame:
+    """Compute the NPS per value of a segment column such as channel.
+
+    Columns: the segment (an empty value becomes "(none)"), responses,
+    promoters, passives, detractors, nps, nps_low and nps_high. Responses
+    are chosen as in ``net_promoter_score``. Sorted by NPS, lowest first, so
+    the weakest segment leads. Raises MissingColumnError when the segment
+    column is absent. An empty frame gives an empty table.
+    """
+    if segment not in responses.columns:
+        raise MissingColumnError(
+            f"the NPS responses have no {segment!r} column to break the score "
+            "down by; map a column to it or choose another segment",
+            column=segment,
+        )
+    chosen, _excluded = _chosen_responses(responses, period, variant)
+    if chosen is None:
+        chosen = responses.clear()
+    key = pl.col(segment).cast(pl.String).fill_null(NO_SEGMENT)
+    table = chosen.group_by(key.alias(segment)).agg(_bucket_counts())
+    return _with_scores(table).sort("nps", segment)
+
+
+def find_score_column(frame: pl.DataFrame) -> str | None:
+    """Find the NPS column of a survey export by its values, not its header.
+
+    A candidate column has at least one non-empty value and every non-empty
+    value is a whole number from 0 to 10. With several candidates, the one
+    whose header mentions recommending or NPS wins. Returns None when no
+    column, or more than one equally good column, fits, so the user chooses.
+    """
+    candidates = [name for name in frame.columns if _holds_scores(frame[name])]
+    if len(candidates) > 1:
+        candidates = [name for name in candidates if _SCORE_HEADER.search(name.lower())]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _holds_scores(values: pl.Series) -> bool:
+    if values.dtype == pl.String:
+        text = values.str.strip_chars()
+        text = text.filter(text.is_not_null() & (text != ""))
+        if text.is_empty() or not text.str.contains(r"^\d{1,2}$").all():
+            return False
+        values = text.cast(pl.Int64)
+    elif values.dtype.is_integer():
+        values = values.drop_nulls()
+    else:
+        return False
+    return not values.is_empty() and bool(values.is_between(0, 10).all())
+
+
+def _chosen_responses(
+    responses: pl.DataFrame, period: Period, variant: str
+) -> tuple[pl.DataFrame | None, dict[str, int]]:
+    """Return the scored responses a KPI counts and the excluded counts.
+
+    The frame is None when the variant needs a customer id column that the
+    responses lack.
+    """
+    if variant not in NPS_VARIANTS:
+        raise InvalidSettingError(
+            f"unknown variant {variant!r} for nps; use one of {', '.join(NPS_VARIANTS)}"
+        )
+    scored = _scored(responses)
+    excluded: dict[str, int] = {}
+    if "responded_at" in scored.columns:
+        in_period = scored.filter(period.contains("responded_at"))
+        undated = scored["responded_at"].null_count()
+    else:
+        in_period = scored if period.is_all else scored.clear()
+        undated = scored.height
+    if not period.is_all and undated:
+        excluded["response without a date"] = undated
+    if variant == "all":
+        return in_period, excluded
+    if "customer_id" not in in_period.columns:
+        return None, excluded
+    return _latest_per_customer(in_period, excluded)
+
+
+def _latest_per_customer(
+    responses: pl.DataFrame, excluded: dict[str, int]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    known = responses.filter(pl.col("customer_id").is_not_null())
+    order = [pl.col(_ORDER)]
+    if "responded_at" in known.columns:
+        order.insert(0, pl.col("responded_at"))
+    # Nulls sort first, so a dated response beats an undated one and, on equal
+    # dates, the later row of the file wins.
+    latest = (
+        known.with_row_index(_ORDER)
+        .sort(order, nulls_last=False)
+        .unique(subset="customer_id", keep="last", maintain_order=True)
+        .drop(_ORDER)
+    )
+    counts = {
+        "response without a customer id": responses.height - known.height,
+        "earlier response of the same customer": known.height - latest.height,
+    }
+    excluded = excluded | {reason: count for reason, count in counts.items() if count}
+    return latest, excluded
+
+
+def _scored(responses: pl.DataFrame) -> pl.DataFrame:
+    """Drop blank scores, cast the rest to Int64 and reject those outside 0-10."""
+    if "score" not in responses.columns:
+        raise MissingColumnError(
+            "the NPS responses have no score column; map the column with the "
+            "0-10 answers to score",
+            column="score",
+        )
+    raw = pl.col("score")
+    if responses.schema["score"] == pl.String:
+        text = raw.str.strip_chars()
+        blank = text.is_null() | (text == "")
+        number = text.cast(pl.Float64, strict=False)
+    else:
+        blank = raw.is_null() | raw.cast(pl.Float64).is_nan()
+        number = raw.cast(pl.Float64)
+    whole = number.is_between(0, 10) & (number.round(0) == number)
+    marked = responses.with_columns(
+        blank.alias("_blank"), whole.fill_null(False).alias("_whole")
+    )
+    invalid = marked.filter(~pl.col("_blank") & ~pl.col("_whole"))
+    if not invalid.is_empty():
+        raise _invalid_scores(marked, invalid)
+    answered = marked.filter(~pl.col("_blank")).drop("_blank", "_whole")
+    return answered.with_columns(number.cast(pl.Int64).alias("score"))
+
+
+def _invalid_scores(marked: pl.DataFrame, invalid: pl.DataFrame) -> InvalidValueError:
+    if "_line" in marked.columns:
+        places = [f"line {line}" for line in invalid["_line"].to_list()]
+    else:
+        positions = marked.with_row_index("_row", offset=1).filter(
+            ~pl.col("_blank") & ~pl.col("_whole")
+        )
+        places = [f"row {row}" for row in positions["_row"].to_list()]
+    values = invalid["score"].cast(pl.String).to_list()
+    listed = ", ".join(
+        f"{place} ({value!r})"
+        for place, value in zip(places[:_ROWS_SHOWN], values, strict=False)
+    )
+    if len(places) > _ROWS_SHOWN:
+        listed += f" and {len(places) - _ROWS_SHOWN} more"
+    return InvalidValueError(
+        f"invalid NPS score on {listed}; a score must be a whole number from 0 "
+        "to 10. Correct or remove these rows and load the file again",
+        column="score",
+    )
+
+
+def _bucket_counts() -> list[pl.Expr]:
+    return [
+        pl.len().cast(pl.Int64).alias("responses"),
+        _IS_PROMOTER.sum().cast(pl.Int64).alias("promoters"),
+        (~_IS_PROMOTER & ~_IS_DETRACTOR).sum().cast(pl.Int64).alias("passives"),
+        _IS_DETRACTOR.sum().cast(pl.Int64).alias("detractors"),
+    ]
+
+
+def _with_scores(table: pl.DataFrame) -> pl.DataFrame:
+    """Add nps, nps_low and nps_high to a table of bucket counts."""
+    n = pl.col("responses").cast(pl.Float64)
+    promoter_share = pl.col("promoters") / n
+    detractor_share = pl.col("detractors") / n
+    difference = promoter_share - detractor_share
+    variance = promoter_share + detractor_share - difference.pow(2)
+    margin = _Z95 * (variance.clip(lower_bound=0.0) / n).sqrt() * 100
+    score = difference * 100
+    return table.with_columns(
+        score.alias("nps"),
+        (score - margin).clip(lower_bound=-100.0).alias("nps_low"),
+        (score + margin).clip(upper_bound=100.0).alias("nps_high"),
+    )
+
+
+def _bucket_label(score: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(score >= PROMOTER_MIN)
+        .then(pl.lit("promoter"))
+        .when(score <= DETRACTOR_MAX)
+        .then(pl.lit("detractor"))
+        .otherwise(pl.lit("passive"))
+    )

@@ -1,0 +1,244 @@
+"""Turn a read file and its column mapping into a typed canonical table.
+
+Every cell that cannot be parsed is reported with its column, the file lines
+it sits on and example values. Rows with such a problem are left out of the
+table, never silently kept as nulls, and the report says how many and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpi_core.errors import AmbiguousDateError, EmptyDataError
+from kpi_core.mapping import Mapping, require_complete
+from kpi_core.reading import RawTable
+from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
+from kpi_core.values import detect_date_format, parse_dates, parse_numbers
+
+LINE = "_line"
+_EXAMPLES = 3
+NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
+_LINES_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of bad value in one column, with where it occurs."""
+
+    column: str
+    field: str
+    kind: str
+    count: int
+    lines: tuple[int, ...]
+    examples: tuple[str, ...]
+
+    def describe(self) -> str:
+        lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
+        if self.count > _LINES_SHOWN:
+            lines += f" and {self.count - _LINES_SHOWN} more"
+        examples = ", ".join(repr(value) for value in self.examples)
+        return (
+            f"{self.count} {_plural(self.count, 'row')} with {self.kind} in column "
+            f"{self.column!r} (lines {lines}; for example {examples})"
+        )
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    """A canonical table ready for the KPIs, with its validation report.
+
+    ``frame`` keeps the ``_line`` column so every row can be traced back to
+    the file. ``rejected`` holds the original text of the rows left out.
+    """
+
+    table: str
+    file: str
+    frame: pl.DataFrame
+    rows_read: int
+    problems: tuple[Problem, ...]
+    rejected: pl.DataFrame
+    mapping: Mapping
+    date_orders: dict[str, str]
+
+    @property
+    def rows_used(self) -> int:
+        return self.frame.height
+
+    def excluded_summary(self) -> dict[str, int]:
+        """Return the count of rows left out per reason, for the report."""
+        return {f"{p.kind} in {p.column!r}": p.count for p in self.problems}
+
+
+def prepare_table(
+    raw: RawTable,
+    mapping: Mapping,
+    date_orders: dict[str, str] | None = None,
+) -> PreparedTable:
+    """Parse the mapped columns of ``raw`` into the canonical table.
+
+    ``date_orders`` gives the user's choice ("dmy" or "mdy") per field for
+    date columns whose values fit both orders; without it such a column
+    raises AmbiguousDateError naming the file and column.
+    """
+    file = raw.info.file
+    require_complete(mapping, file)
+    if raw.frame.height == 0:
+        raise EmptyDataError("the file has a header but no data rows", file=file)
+
+    chosen_orders = dict(date_orders or {})
+    columns: list[pl.Series] = [raw.frame[LINE]]
+    bad_masks: list[pl.Series] = []
+    problems: list[Problem] = []
+    for field_name, column in mapping.used_columns().items():
+        kind = mapping.schema.field(field_name).kind
+        text = _clean_text(raw.frame[column])
+        parsed, order = _parse(text, kind, chosen_orders.get(field_name), file, column)
+        if order:
+            chosen_orders[field_name] = order
+        bad = text.is_not_null() & parsed.is_null()
+        if bad.any():
+            problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
+            bad_masks.append(bad)
+        columns.append(parsed.alias(field_name))
+
+    frame = pl.DataFrame(columns)
+    rejected_mask = _any(bad_masks, raw.frame.height)
+    frame = _finish(mapping.table, frame.filter(~rejected_mask))
+    frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
+    if duplicate_problem:
+        problems.append(duplicate_problem)
+    return PreparedTable(
+        table=mapping.table,
+        file=file,
+        frame=frame,
+        rows_read=raw.frame.height,
+        problems=tuple(problems),
+        rejected=raw.frame.filter(rejected_mask),
+        mapping=mapping,
+        date_orders=chosen_orders,
+    )
+
+
+def _parse(
+    text: pl.Series, kind: str, order: str | None, file: str, column: str
+) -> tuple[pl.Series, str | None]:
+    if kind == DATE:
+        if order is None:
+            detected = detect_date_format(text)
+            if detected.order == "ambiguous":
+                raise AmbiguousDateError(
+                    "every date fits both day-first and month-first order; choose "
+                    "the date order (dd/mm or mm/dd) for this column",
+                    file=file,
+                    column=column,
+                )
+        return parse_dates(text, order), order
+    if kind == NUMBER:
+        return parse_numbers(text), None
+    if kind == INTEGER:
+        return _integers(parse_numbers(text)), None
+    return text, None
+
+
+def _integers(numbers: pl.Series) -> pl.Series:
+    return (
+        pl.DataFrame({"x": numbers})
+        .select(
+            pl.when(pl.col("x").round(0) == pl.col("x"))
+            .then(pl.col("x"))
+            .otherwise(None)
+            .cast(pl.Int64)
+        )
+        .to_series()
+    )
+
+
+def _clean_text(values: pl.Series) -> pl.Series:
+    """Strip spaces; empty cells and common null markers become null."""
+    frame = pl.DataFrame({"text": values.cast(pl.String).str.strip_chars()})
+    return frame.select(
+        pl.when(pl.col("text").is_in(NULL_MARKERS))
+        .then(None)
+        .otherwise(pl.col("text"))
+        .alias(values.name)
+    ).to_series()
+
+
+def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Apply the rules of one table type after parsing."""
+    if table != "deals":
+        return frame
+    label = pl.col("stage")
+    if "status" in frame.columns:
+        label = pl.col("status").fill_null(pl.col("stage"))
+    missing = {
+        "closed_at": pl.Date,
+        "amount": pl.Float64,
+        "owner": pl.String,
+    }
+    frame = frame.with_columns(
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in missing.items()
+        if name not in frame.columns
+    )
+    return frame.with_columns(
+        deal_status_expr(label).alias("status"),
+        pl.col("created_at").cast(pl.Date),
+        pl.col("closed_at").cast(pl.Date),
+    )
+
+
+def _drop_duplicate_ids(
+    mapping: Mapping, frame: pl.DataFrame
+) -> tuple[pl.DataFrame, Problem | None]:
+    id_fields = [f.name for f in mapping.schema.fields if f.kind == "id" and f.required]
+    if mapping.table != "deals" or not id_fields:
+        return frame, None
+    id_field = id_fields[0]
+    duplicate = frame[id_field].is_duplicated() & ~frame[id_field].is_first_distinct()
+    if not duplicate.any():
+        return frame, None
+    dupes = frame.filter(duplicate)
+    problem = Problem(
+        column=mapping.columns[id_field] or id_field,
+        field=id_field,
+        kind="a duplicate id (the first row with that id is kept)",
+        count=dupes.height,
+        lines=tuple(dupes[LINE].to_list()),
+        examples=tuple(dupes[id_field].head(_EXAMPLES).to_list()),
+    )
+    return frame.filter(~duplicate), problem
+
+
+def _problem(
+    raw: pl.DataFrame,
+    column: str,
+    field_name: str,
+    kind: str,
+    bad: pl.Series,
+    text: pl.Series,
+) -> Problem:
+    label = {DATE: "an invalid date", NUMBER: "an invalid number"}.get(
+        kind, "an invalid whole number"
+    )
+    return Problem(
+        column=column,
+        field=field_name,
+        kind=label,
+        count=int(bad.sum()),
+        lines=tuple(raw[LINE].filter(bad).to_list()),
+        examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
+    )
+
+
+def _any(masks: list[pl.Series], height: int) -> pl.Series:
+    combined = pl.Series([False] * height, dtype=pl.Boolean)
+    for mask in masks:
+        combined = combined | mask
+    return combined
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"

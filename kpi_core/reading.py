@@ -1,0 +1,288 @@
+"""Read an uploaded export into a table of text columns.
+
+``read_table`` accepts what CRM, helpdesk, billing, email and ad tools export,
+also after a re-save in German Excel: CSV with any of four delimiters and
+common encodings, space-aligned text, XLSX workbooks, and Mailchimp's audience
+zip. Every cell stays text; ``kpi_core.values`` parses dates and numbers once
+the columns are mapped. ``ReadInfo`` says in plain words what was detected and
+which lines were left out, so the pages can show it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from kpi_core.errors import EmptyDataError, UnreadableFileError
+from kpi_core.table_layout import LINE, lay_out
+from kpi_core.text_grid import read_grid
+from kpi_core.workbook import check_zip, read_sheet, workbook_sheets
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_LIST_STATUS = re.compile(r"unsubscribed|subscribed|cleaned", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReadInfo:
+    """What ``read_table`` detected in a file.
+
+    ``format`` is "csv", "xlsx", "zip" or "text" (space-aligned columns).
+    ``header_line`` is the 1-based line (CSV) or row (XLSX) of the header; for
+    a zip it is that of the first member read. ``skipped_lines`` lists the
+    title, empty, total and footer lines left out (for a zip, ``notes`` lists
+    them per member instead).
+    """
+
+    file: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    header_line: int
+    sheet: str | None
+    sheets: tuple[str, ...]
+    skipped_lines: tuple[int, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A read file: text columns plus ``_line``, and what was detected.
+
+    Every data column is ``pl.String`` with a stripped, unique, non-empty
+    header; empty cells are null. The last column ``_line`` (Int64) is the
+    line (CSV) or row (XLSX) where the record starts, counting the header.
+    """
+
+    frame: pl.DataFrame
+    info: ReadInfo
+
+
+def read_table(
+    file_name: str,
+    data: bytes,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> RawTable:
+    """Read an uploaded file into text columns.
+
+    ``sheet`` picks a worksheet of an XLSX file or a member of a zip; by
+    default the first worksheet with data, or all members of a Mailchimp
+    audience zip. Raises ``UnreadableFileError`` for files that are too large,
+    damaged, binary or zip bombs, and ``EmptyDataError`` when no data rows
+    are found. Nothing else is raised for bad input.
+    """
+    if len(data) > max_bytes:
+        raise UnreadableFileError(
+            f"the file has {len(data) / 2**20:.1f} MB, more than the limit of "
+            f"{max_bytes / 2**20:.0f} MB; export a shorter period or fewer columns",
+            file=file_name,
+        )
+    kind = _file_kind(file_name, data)
+    if kind == "xlsx":
+        return _read_workbook(file_name, data, sheet)
+    if kind == "zip":
+        return _read_zip(file_name, data, sheet)
+    return _read_text(file_name, data)
+
+
+def sheet_names(file_name: str, data: bytes) -> list[str]:
+    """List the worksheets of an XLSX file or the CSV members of a zip.
+
+    Text files have no sheets, so they give an empty list.
+    """
+    kind = _file_kind(file_name, data)
+    if kind == "xlsx":
+        return workbook_sheets(file_name, data)
+    if kind == "zip":
+        with _open_zip(file_name, data) as archive:
+            return [info.filename for info in _table_members(archive)]
+    return []
+
+
+def _file_kind(file_name: str, data: bytes) -> str:
+    """Tell "xlsx", "zip" or "text" from the content, not from the name."""
+    suffix = PurePosixPath(file_name.lower()).suffix
+    if data.startswith(_OLE2_MAGIC):
+        raise UnreadableFileError(
+            "this is an old Excel 97-2003 file (.xls), which is not supported; "
+            "open it in Excel and save it as .xlsx or CSV",
+            file=file_name,
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        if suffix in (".xlsx", ".xlsm", ".zip"):
+            raise UnreadableFileError(
+                f"the name ends in {suffix}, but the content is not a zip archive, "
+                "so the file is damaged or misnamed; export it again",
+                file=file_name,
+            )
+        return "text"
+    with _open_zip(file_name, data) as archive:
+        names = set(archive.namelist())
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "mimetype" in names and "content.xml" in names:
+        raise UnreadableFileError(
+            "this is an OpenDocument spreadsheet (.ods), which is not supported; "
+            "save it as .xlsx or CSV",
+            file=file_name,
+        )
+    return "zip"
+
+
+def _read_text(file_name: str, data: bytes) -> RawTable:
+    aligned = file_name.lower().endswith(".txt")
+    grid = read_grid(file_name, data, aligned=aligned)
+    layout = lay_out(grid.cells, file_name=file_name, blank_lines=grid.blank_lines)
+    info = ReadInfo(
+        file=file_name,
+        format="text" if aligned and grid.delimiter is None else "csv",
+        encoding=grid.encoding,
+        delimiter=grid.delimiter,
+        header_line=layout.header_line,
+        sheet=None,
+        sheets=(),
+        skipped_lines=layout.skipped_lines,
+        notes=grid.notes + layout.notes,
+    )
+    return RawTable(layout.frame, info)
+
+
+def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
+    cells, chosen, sheets, notes = read_sheet(file_name, data, sheet)
+    layout = lay_out(cells, file_name=file_name, sheet=chosen)
+    info = ReadInfo(
+        file=file_name,
+        format="xlsx",
+        encoding=None,
+        delimiter=None,
+        header_line=layout.header_line,
+        sheet=chosen,
+        sheets=tuple(sheets),
+        skipped_lines=layout.skipped_lines,
+        notes=tuple(notes) + layout.notes,
+    )
+    return RawTable(layout.frame, info)
+
+
+def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
+    """Read one member, or all members of a Mailchimp audience export.
+
+    Mailchimp puts subscribed, unsubscribed and cleaned contacts in separate
+    CSVs; they become one table with a ``list_status`` column taken from each
+    member's file name.
+    """
+    with _open_zip(file_name, data) as archive:
+        check_zip(file_name, archive, len(data))
+        members = _table_members(archive)
+        names = tuple(info.filename for info in members)
+        chosen = _choose_members(file_name, members, sheet)
+        parts = {info.filename: archive.read(info) for info in chosen}
+
+    tables, notes = [], []
+    for member, content in parts.items():
+        status = _list_status(member)
+        try:
+            raw = _read_text(member, content)
+        except EmptyDataError as error:
+            if len(parts) == 1:
+                raise
+            notes.append(f"{member}: no data rows ({error.detail})")
+            continue
+        frame = raw.frame.drop(LINE)
+        if status is not None and len(parts) > 1:
+            frame = frame.with_columns(pl.lit(status).alias("list_status"))
+        tables.append((raw, frame.with_columns(raw.frame[LINE])))
+        notes += [f"{member}: {note}" for note in raw.info.notes]
+    if not tables:
+        raise EmptyDataError(
+            "no member of the zip has data rows; export the audience again",
+            file=file_name,
+        )
+    return _combine(file_name, tables, names, sheet, notes)
+
+
+def _combine(
+    file_name: str,
+    tables: list[tuple[RawTable, pl.DataFrame]],
+    names: tuple[str, ...],
+    sheet: str | None,
+    notes: list[str],
+) -> RawTable:
+    frame = pl.concat([frame for _, frame in tables], how="diagonal")
+    frame = frame.select([c for c in frame.columns if c != LINE] + [LINE])
+    first = tables[0][0].info
+    encodings = {raw.info.encoding for raw, _ in tables}
+    delimiters = {raw.info.delimiter for raw, _ in tables}
+    info = ReadInfo(
+        file=file_name,
+        format="zip",
+        encoding=first.encoding if len(encodings) == 1 else None,
+        delimiter=first.delimiter if len(delimiters) == 1 else None,
+        header_line=first.header_line,
+        sheet=sheet,
+        sheets=names,
+        skipped_lines=(),
+        notes=tuple(notes),
+    )
+    return RawTable(frame, info)
+
+
+def _open_zip(file_name: str, data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise UnreadableFileError(
+            f"the file starts like a zip archive (XLSX files are zip archives) but "
+            f"cannot be opened ({error}); it may be cut off. Export it again",
+            file=file_name,
+        ) from error
+
+
+def _table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and info.filename.lower().endswith((".csv", ".txt", ".tsv"))
+    ]
+
+
+def _choose_members(
+    file_name: str, members: list[zipfile.ZipInfo], sheet: str | None
+) -> list[zipfile.ZipInfo]:
+    names = [info.filename for info in members]
+    if not members:
+        raise UnreadableFileError(
+            "the zip archive holds no CSV or TXT file; upload the export itself",
+            file=file_name,
+        )
+    if sheet is not None:
+        if sheet not in names:
+            raise UnreadableFileError(
+                f"the zip has no member {sheet!r}; it has {', '.join(names)}",
+                file=file_name,
+            )
+        return [members[names.index(sheet)]]
+    if len(members) > 1 and any(_list_status(name) is None for name in names):
+        raise UnreadableFileError(
+            f"the zip holds {len(members)} tables ({', '.join(names)}); choose one "
+            "of them, or upload them one by one",
+            file=file_name,
+        )
+    return members
+
+
+def _list_status(member: str) -> str | None:
+    match = _LIST_STATUS.search(PurePosixPath(member).name)
+    return match.group(0).lower() if match else None
+

@@ -1,0 +1,132 @@
+"""The machine-readable report: every KPI the given files support, as JSON.
+
+The JSON shape is documented in docs/report.md and is stable: ``period``,
+``inputs`` (one entry per file), ``kpis`` (report key to result) and
+``warnings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kpi_core.errors import InvalidSettingError, UnreadableFileError
+from kpi_core.importing import load_file
+from kpi_core.period import Period
+from kpi_core.prepare import PreparedTable
+from kpi_core.results import KpiResult
+from kpi_core.sales import sales_kpis
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "close_rate": ("cohort", "closed"),
+    "sales_cycle_days": ("won", "closed"),
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Settings that change a KPI; the defaults match the app's."""
+
+    period: Period = Period()
+    currency: str | None = None
+    fx: dict[str, float] = field(default_factory=dict)
+    variants: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
+
+
+def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
+    """Read every file and compute the KPIs its table type supports."""
+    tables = [_load(path, options) for path in paths]
+    kpis: dict[str, KpiResult] = {}
+    deals = [t for t in tables if t.table == "deals"]
+    if deals:
+        kpis.update(
+            sales_kpis(
+                deals[-1].frame,
+                options.period,
+                currency=options.currency,
+                fx=options.fx or None,
+                variants=options.variants,
+            )
+        )
+    return {
+        "period": _period_json(options.period),
+        "inputs": [_input_json(table) for table in tables],
+        "kpis": {key: result.to_json() for key, result in kpis.items()},
+        "warnings": _warnings(tables, deals),
+    }
+
+
+def parse_variants(pairs: list[str]) -> dict[str, str]:
+    """Parse ``KPI=VARIANT`` options, rejecting unknown names."""
+    variants: dict[str, str] = {}
+    for pair in pairs:
+        kpi, _, variant = pair.partition("=")
+        allowed = VARIANTS.get(kpi)
+        if allowed is None or variant not in allowed:
+            known = "; ".join(f"{k}={'|'.join(v)}" for k, v in VARIANTS.items())
+            raise InvalidSettingError(
+                f"unknown variant {pair!r}; known variants are {known}"
+            )
+        variants[kpi] = variant
+    return variants
+
+
+def parse_fx(pairs: list[str]) -> dict[str, float]:
+    """Parse ``USD=0.92`` options into currency code to rate."""
+    rates: dict[str, float] = {}
+    for pair in pairs:
+        code, _, rate = pair.partition("=")
+        try:
+            rates[code.strip().upper()] = float(rate)
+        except ValueError:
+            raise InvalidSettingError(
+                f"invalid exchange rate {pair!r}; write it as CODE=RATE, "
+                "for example USD=0.92"
+            ) from None
+    return rates
+
+
+def _load(path: Path, options: ReportOptions) -> PreparedTable:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFileError(
+            f"cannot open the file ({error.strerror}); check the path",
+            file=str(path),
+        ) from None
+    return load_file(path.name, data, date_order=options.date_order)
+
+
+def _period_json(period: Period) -> dict[str, str | None]:
+    return {
+        "from": period.start.isoformat() if period.start else None,
+        "to": period.end.isoformat() if period.end else None,
+    }
+
+
+def _input_json(table: PreparedTable) -> dict[str, Any]:
+    return {
+        "file": table.file,
+        "table": table.table,
+        "rows": table.rows_read,
+        "rows_used": table.rows_used,
+        "excluded": table.excluded_summary(),
+        "columns": table.mapping.used_columns(),
+    }
+
+
+def _warnings(tables: list[PreparedTable], deals: list[PreparedTable]) -> list[str]:
+    warnings = [
+        f"{table.file}: {problem.describe()}; these rows were left out"
+        for table in tables
+        for problem in table.problems
+    ]
+    if len(deals) > 1:
+        ignored = ", ".join(t.file for t in deals[:-1])
+        warnings.append(
+            f"several deals files given; the KPIs use {deals[-1].file} and "
+            f"ignore {ignored}"
+        )
+    return warnings

@@ -1,0 +1,353 @@
+"""Turn a canonical subscriptions table into the rows the subscription KPIs use.
+
+A dated table becomes one row per usable subscription: customer_id,
+started_at, ended_at, stops_at (ended_at, or a far date while it runs), mrr
+(the monthly charge in the report currency) and upgraded. A snapshot list
+becomes customer_id, churned and mrr. Rows that cannot be used are counted
+per reason in ``excluded``, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.money import convert_amounts
+from kpi_core.period import Period
+
+# Months covered by one billing interval; MRR = price / months.
+MONTHS_PER_INTERVAL: dict[str, float] = {
+    **dict.fromkeys(("day", "daily", "tag", "täglich"), 12 / 365),
+    **dict.fromkeys(("week", "weekly", "woche", "wöchentlich"), 12 / 52),
+    **dict.fromkeys(("month", "monthly", "monat", "monatlich"), 1.0),
+    **dict.fromkeys(
+        ("quarter", "quarterly", "quartal", "quartalsweise", "vierteljährlich"), 3.0
+    ),
+    **dict.fromkeys(
+        ("half-year", "semiannual", "semi-annual", "halbjahr", "halbjährlich"), 6.0
+    ),
+    **dict.fromkeys(("year", "yearly", "annual", "annually", "jahr", "jährlich"), 12.0),
+}
+ONE_TIME_INTERVALS = frozenset({"one_time", "one-time", "one time", "once", "einmalig"})
+# Stripe and Chargebee statuses of subscriptions nobody has paid for yet.
+UNPAID_STATUSES = frozenset(
+    {"trialing", "in_trial", "incomplete", "incomplete_expired"}
+)
+# Statuses of a subscription that still runs although a cancellation date is
+# set, because it was canceled for the end of its billing period.
+RUNNING_STATUSES = frozenset(
+    {"active", "trialing", "in_trial", "past_due", "unpaid", "non_renewing", "aktiv"}
+)
+TRUE_FLAGS = frozenset({"yes", "y", "true", "1", "1.0", "ja", "j", "wahr", "x"})
+UPGRADE_EVENTS = frozenset(
+    {
+        "upgrade",
+        "expansion",
+        "upsell",
+        "cross-sell",
+        "add-on",
+        "addon",
+        "hochstufung",
+        "erweiterung",
+    }
+)
+NO_END = date(9999, 12, 31)
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PreparedSubscriptions:
+    """Usable subscription rows, their currency and the rows left out."""
+
+    frame: pl.DataFrame
+    unit: str
+    excluded: dict[str, int]
+
+
+def require_customer_id(subs: pl.DataFrame) -> None:
+    """Raise MissingColumnError unless the table has a customer_id column."""
+    if "customer_id" not in subs.columns:
+        raise MissingColumnError(
+            "the subscriptions table has no customer_id column; map the column "
+            "that identifies the customer or account",
+            column="customer_id",
+        )
+
+
+def is_snapshot(subs: pl.DataFrame) -> bool:
+    """Tell a customer list without dates from a table of dated subscriptions."""
+    if "started_at" not in subs.columns:
+        return True
+    return subs.height > 0 and subs["started_at"].null_count() == subs.height
+
+
+def period_bounds(prepared: pl.DataFrame, period: Period) -> tuple[date, date]:
+    """Resolve open period ends to the first start date and the latest date
+    in the data. ``prepared`` must have at least one row."""
+    start = period.start or prepared["started_at"].min()
+    latest = [prepared["started_at"].max(), prepared["ended_at"].max()]
+    end = period.end or max(day for day in latest if day is not None)
+    return start, max(end, start)
+
+
+def mrr_on_days(prepared: pl.DataFrame, days: pl.Series) -> pl.DataFrame:
+    """Return customer_id, day and mrr for every customer active at the close
+    of each day; customers not active that day have no row."""
+    day_frame = pl.DataFrame({"day": days.unique()}, schema={"day": pl.Date})
+    return (
+        prepared.join_where(day_frame, runs_on(pl.col("day")))
+        .group_by("customer_id", "day")
+        .agg(pl.col("mrr").sum())
+    )
+
+
+def runs_on(day: pl.Expr) -> pl.Expr:
+    """Return an expression that is true where a prepared subscription runs at
+    the close of ``day``: it started on or before that day and ends after it."""
+    return (pl.col("started_at") <= day) & (pl.col("stops_at") > day)
+
+
+def flag(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean;
+    empty cells stay null."""
+    if frame.schema[column] == pl.Boolean:
+        return pl.col(column)
+    text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(text.is_null() | (text == ""))
+        .then(None)
+        .otherwise(text.is_in(list(TRUE_FLAGS)))
+    )
+
+
+def upgrade_flag(frame: pl.DataFrame) -> pl.Expr:
+    """Return an expression that is true for a subscription that is an
+    upgrade: flagged in ``upgraded`` or with an upgrade ``event``."""
+    upgraded = pl.lit(False)
+    if "upgraded" in frame.columns:
+        upgraded = flag(frame, "upgraded").fill_null(False)
+    if "event" in frame.columns:
+        upgraded = upgraded | _label("event").is_in(list(UPGRADE_EVENTS)).fill_null(
+            False
+        )
+    return upgraded
+
+
+def prepare(
+    subs: pl.DataFrame,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+    *,
+    need_amount: bool = True,
+) -> PreparedSubscriptions:
+    """Prepare a snapshot list or a dated table, whichever ``subs`` is."""
+    if is_snapshot(subs):
+        return prepare_snapshot(subs, currency, fx, need_amount=need_amount)
+    return prepare_dated(subs, currency, fx, need_amount=need_amount)
+
+
+def customer_mrr(prepared: pl.DataFrame, on: date) -> pl.DataFrame:
+    """Return customer_id and mrr of every customer active at the close of
+    ``on``; in a prepared snapshot list, of every customer not churned."""
+    if "churned" in prepared.columns:
+        active = prepared.filter(~pl.col("churned"))
+    else:
+        active = prepared.filter(runs_on(pl.lit(on)))
+    return active.group_by("customer_id").agg(pl.col("mrr").sum()).sort("customer_id")
+
+
+def prepare_dated(
+    subs: pl.DataFrame,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+    *,
+    need_amount: bool = True,
+) -> PreparedSubscriptions:
+    """Prepare a table with start dates. Without ``need_amount`` rows without
+    an amount are kept (mrr null), for KPIs that only count customers."""
+    require_customer_id(subs)
+    frame = subs.with_columns(
+        started_at=pl.col("started_at").cast(pl.Date),
+        ended_at=_end_date(subs),
+        mrr=_monthly_charge(subs),
+        upgraded=upgrade_flag(subs),
+    ).with_columns(reason=_dated_reason(subs, need_amount))
+    excluded = _count_reasons(frame)
+    frame = frame.filter(pl.col("reason").is_null()).select(
+        "customer_id",
+        "started_at",
+        "ended_at",
+        "upgraded",
+        stops_at=pl.col("ended_at").fill_null(NO_END),
+        amount=pl.col("mrr"),
+        **_currency_column(subs),
+    )
+    return _converted(frame, currency, fx, excluded, need_amount)
+
+
+def prepare_snapshot(
+    subs: pl.DataFrame,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+    *,
+    need_amount: bool = True,
+) -> PreparedSubscriptions:
+    """Prepare a customer list without dates, which needs a churned flag."""
+    require_customer_id(subs)
+    if "churned" not in subs.columns:
+        raise MissingColumnError(
+            "the subscriptions have no start dates and no churned flag; map a "
+            "start date column, or a churn flag column for a customer list "
+            "without dates",
+            column="churned",
+        )
+    reason = (
+        pl.when(pl.col("customer_id").is_null())
+        .then(pl.lit("no customer id"))
+        .when(flag(subs, "churned").is_null())
+        .then(pl.lit("no churned flag"))
+        .when(pl.lit(need_amount) & _monthly_charge(subs).is_null())
+        .then(pl.lit("no monthly charge"))
+    )
+    frame = subs.with_columns(reason=reason)
+    excluded = _count_reasons(frame)
+    frame = frame.filter(pl.col("reason").is_null()).select(
+        "customer_id",
+        churned=flag(subs, "churned"),
+        amount=_monthly_charge(subs),
+        **_currency_column(subs),
+    )
+    return _converted(frame, currency, fx, excluded, need_amount)
+
+
+def _label(column: str) -> pl.Expr:
+    return pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+
+
+def _end_date(subs: pl.DataFrame) -> pl.Expr:
+    """Use ended_at, else canceled_at unless the status says it still runs."""
+    ended = _date_or_null(subs, "ended_at")
+    if "canceled_at" not in subs.columns:
+        return ended
+    canceled = pl.col("canceled_at").cast(pl.Date)
+    if "status" in subs.columns:
+        still_running = _label("status").is_in(list(RUNNING_STATUSES)).fill_null(False)
+        canceled = pl.when(~still_running).then(canceled)
+    return pl.coalesce(ended, canceled)
+
+
+def _date_or_null(subs: pl.DataFrame, column: str) -> pl.Expr:
+    if column in subs.columns:
+        return pl.col(column).cast(pl.Date)
+    return pl.lit(None, dtype=pl.Date)
+
+
+def _monthly_charge(subs: pl.DataFrame) -> pl.Expr:
+    """monthly_charge where given, else amount x quantity / interval months.
+
+    A missing interval (column or cell) is taken as monthly.
+    """
+    price = pl.lit(None, dtype=pl.Float64)
+    if "amount" in subs.columns:
+        quantity = pl.lit(1.0)
+        if "quantity" in subs.columns:
+            quantity = pl.col("quantity").cast(pl.Float64).fill_null(1.0)
+        price = pl.col("amount").cast(pl.Float64) * quantity / _interval_months(subs)
+    if "monthly_charge" in subs.columns:
+        return pl.coalesce(pl.col("monthly_charge").cast(pl.Float64), price)
+    return price
+
+
+def _interval_months(subs: pl.DataFrame) -> pl.Expr:
+    if "interval" not in subs.columns:
+        return pl.lit(1.0)
+    _check_intervals(subs)
+    label = _label("interval")
+    months = label.replace_strict(
+        MONTHS_PER_INTERVAL, default=None, return_dtype=pl.Float64
+    )
+    return pl.when(label.is_null() | (label == "")).then(1.0).otherwise(months)
+
+
+def _check_intervals(subs: pl.DataFrame) -> None:
+    labels = subs.select(_label("interval").unique().drop_nulls())["interval"]
+    known = set(MONTHS_PER_INTERVAL) | ONE_TIME_INTERVALS | {""}
+    unknown = sorted(set(labels.to_list()) - known)
+    if unknown:
+        shown = ", ".join(repr(value) for value in unknown)
+        raise InvalidValueError(
+            f"unknown billing interval {shown}; use month, quarter or year "
+            "(Monat, Quartal, Jahr), or one-time for a fee that does not recur",
+            column="interval",
+        )
+
+
+def _is_one_time(subs: pl.DataFrame) -> pl.Expr:
+    if "interval" not in subs.columns:
+        return pl.lit(False)
+    one_time = _label("interval").is_in(list(ONE_TIME_INTERVALS)).fill_null(False)
+    if "monthly_charge" in subs.columns:
+        return one_time & pl.col("monthly_charge").is_null()
+    return one_time
+
+
+def _dated_reason(subs: pl.DataFrame, need_amount: bool) -> pl.Expr:
+    unpaid = pl.lit(False)
+    if "status" in subs.columns:
+        unpaid = _label("status").is_in(list(UNPAID_STATUSES)).fill_null(False)
+    mrr = pl.col("mrr")
+    return (
+        pl.when(pl.col("customer_id").is_null())
+        .then(pl.lit("no customer id"))
+        .when(pl.col("started_at").is_null())
+        .then(pl.lit("no start date"))
+        .when(pl.col("ended_at") < pl.col("started_at"))
+        .then(pl.lit("end date before start date"))
+        .when(unpaid)
+        .then(pl.lit("trial or not yet paid"))
+        .when(_is_one_time(subs))
+        .then(pl.lit("one-time fee"))
+        .when(pl.lit(need_amount) & mrr.is_null())
+        .then(pl.lit("no amount"))
+        .when(mrr < 0)
+        .then(pl.lit("negative amount"))
+    )
+
+
+def _count_reasons(frame: pl.DataFrame) -> dict[str, int]:
+    counts = frame.filter(pl.col("reason").is_not_null()).group_by("reason").len()
+    return {row["reason"]: int(row["len"]) for row in counts.iter_rows(named=True)}
+
+
+def _currency_column(subs: pl.DataFrame) -> dict[str, pl.Expr]:
+    if "currency" in subs.columns:
+        return {"currency": pl.col("currency").cast(pl.String)}
+    return {}
+
+
+def _converted(
+    frame: pl.DataFrame,
+    currency: str | None,
+    fx: dict[str, float] | None,
+    excluded: dict[str, int],
+    need_amount: bool,
+) -> PreparedSubscriptions:
+    """Convert the monthly charges into one currency and name the column mrr.
+
+    KPIs that only count customers skip the conversion, so mixed currencies
+    without exchange rates do not stop them.
+    """
+    if not need_amount:
+        frame = frame.drop("currency", strict=False)
+        return PreparedSubscriptions(frame.rename({"amount": "mrr"}), "", excluded)
+    converted, unit, without_code = convert_amounts(frame, currency, fx)
+    if without_code:
+        excluded = {**excluded, "no currency while other rows have one": without_code}
+        converted = converted.filter(pl.col("amount").is_not_null())
+    converted = converted.rename({"amount": "mrr"})
+    if "currency" in converted.columns:
+        converted = converted.drop("currency")
+    return PreparedSubscriptions(converted, unit, excluded)

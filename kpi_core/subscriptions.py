@@ -1,0 +1,333 @@
+"""Subscription KPIs: MRR, ARR with its bridge, churn rate and upsell rate.
+
+Input is the canonical subscriptions table (``kpi_core.schema.SUBSCRIPTIONS``).
+A subscription runs from started_at up to the day before ended_at, and MRR
+is taken at the close of a day, so ARR at the end of a period counts the
+subscriptions still running at the close of its last day. A table without
+start dates but with a churned flag is a snapshot list, such as IBM's Telco
+sample: ARR is then 12 x the monthly charges of the customers still active.
+The churn rate lives in ``kpi_core.churn`` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kpi_core.churn import CHURN_VARIANTS, churn_rate, churn_series, rate_result
+from kpi_core.period import Period
+from kpi_core.results import KpiResult, not_available
+from kpi_core.subscription_data import (
+    DAY,
+    customer_mrr,
+    is_snapshot,
+    mrr_on_days,
+    period_bounds,
+    prepare,
+    prepare_dated,
+    prepare_snapshot,
+    require_customer_id,
+)
+
+ALL_DATA = Period()
+BRIDGE_STEPS = (
+    "start",
+    "new",
+    "expansion",
+    "contraction",
+    "churned",
+    "reactivation",
+    "end",
+)
+_SUBTRACTED_STEPS = ("contraction", "churned")
+_BRIDGE_SCHEMA = {
+    "step": pl.String,
+    "amount": pl.Float64,
+    "signed_amount": pl.Float64,
+    "customers": pl.Int64,
+}
+
+__all__ = [
+    "BRIDGE_STEPS",
+    "CHURN_VARIANTS",
+    "arr",
+    "arr_bridge",
+    "average_revenue_per_account",
+    "churn_rate",
+    "churn_series",
+    "monthly_recurring_revenue",
+    "upsell_rate_subscriptions",
+]
+
+
+def monthly_recurring_revenue(
+    subs: pl.DataFrame,
+    on: date,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Compute each customer's MRR at the close of day ``on``.
+
+    A subscription's monthly charge is ``monthly_charge`` where given, else
+    ``amount x quantity`` divided by the months of its ``interval`` (annual
+    / 12, quarterly / 3; an empty interval means monthly). One-time fees,
+    trials and rows without an amount are left out. A snapshot list gives
+    the charges of its customers not flagged as churned, whatever ``on``.
+    Returns customer_id and mrr, one row per active customer, empty when
+    nobody is active. Raises InvalidValueError for mixed currencies without
+    exchange rates (``fx``, see ``kpi_core.money.convert_amounts``).
+    """
+    require_customer_id(subs)
+    return customer_mrr(prepare(subs, currency, fx).frame, on)
+
+
+def average_revenue_per_account(
+    subs: pl.DataFrame,
+    on: date,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> float | None:
+    """Return ARPA: the mean MRR of the customers paying at the close of ``on``.
+
+    Customers whose running subscriptions are all free are left out.
+    Returns None when nobody pays, so the caller reports "not available".
+    """
+    mrr = monthly_recurring_revenue(subs, on, currency=currency, fx=fx)
+    return mean_paying_mrr(mrr)
+
+
+def arr(
+    subs: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> KpiResult:
+    """Compute ARR at the end of the period: MRR at the close of its last day
+    x 12, in the currency of the amounts.
+
+    Input columns: customer_id, started_at, ended_at and the charges (see
+    ``monthly_recurring_revenue``). ``extra["bridge"]`` holds start, new,
+    expansion, contraction, churned, reactivation and end, where start + new
+    + expansion - contraction - churned + reactivation = end exactly to the
+    cent (see ``arr_bridge``). A period without an end closes on the latest
+    date in the data. A snapshot list gives 12 x the monthly charges of its
+    active customers, variant "snapshot", without a bridge. An empty table,
+    or one where no subscription has a start date and an amount, is "not
+    available".
+    """
+    require_customer_id(subs)
+    if subs.is_empty():
+        return not_available("arr", "no subscriptions in the data")
+    if is_snapshot(subs):
+        return _snapshot_arr(subs, currency, fx)
+    data = prepare_dated(subs, currency, fx)
+    if data.frame.is_empty():
+        return not_available(
+            "arr",
+            "no subscription has a start date and an amount",
+            excluded=data.excluded,
+        )
+    start, end = period_bounds(data.frame, period)
+    totals = _bridge_totals(_bridge_by_customer(data.frame, start, end))
+    return KpiResult(
+        key="arr",
+        status="ok",
+        unit=data.unit,
+        value=totals["end"],
+        n=totals["end_customers"],
+        formula=f"MRR on {end} x 12 = {totals['end']:,.2f} {data.unit}",
+        excluded=data.excluded,
+        extra={"bridge": {step: totals[step] for step in BRIDGE_STEPS}},
+    )
+
+
+def arr_bridge(
+    subs: pl.DataFrame,
+    period: Period = ALL_DATA,
+    *,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Return the ARR bridge as waterfall steps in order, start to end.
+
+    Columns: step, amount (positive), signed_amount (negative for
+    contraction and churned, so the signed amounts of all steps before
+    "end" add up to it) and customers. Each customer's change lands in one
+    step: new (no MRR at the start and never paid before), reactivation
+    (no MRR at the start but paid before), churned (no MRR at the end),
+    expansion or contraction. The steps are summed in whole cents of ARR.
+    Empty for an empty table or a snapshot list, which has no dates.
+    """
+    require_customer_id(subs)
+    if subs.is_empty() or is_snapshot(subs):
+        return pl.DataFrame(schema=_BRIDGE_SCHEMA)
+    prepared = prepare_dated(subs, currency, fx).frame
+    if prepared.is_empty():
+        return pl.DataFrame(schema=_BRIDGE_SCHEMA)
+    start, end = period_bounds(prepared, period)
+    totals = _bridge_totals(_bridge_by_customer(prepared, start, end))
+    rows = [
+        {
+            "step": step,
+            "amount": totals[step],
+            "signed_amount": _sign(step) * totals[step],
+            "customers": totals[f"{step}_customers"],
+        }
+        for step in BRIDGE_STEPS
+    ]
+    return pl.DataFrame(rows, schema=_BRIDGE_SCHEMA)
+
+
+def upsell_rate_subscriptions(
+    subs: pl.DataFrame, period: Period = ALL_DATA
+) -> KpiResult:
+    """Compute the upsell rate from subscriptions, in percent.
+
+    Customers with an expansion in the period / customers active on any day
+    of the period x 100. An expansion is a higher MRR at the end than at the
+    start (both above zero), or a subscription starting in the period that
+    is flagged as an upgrade (``upgraded``) or has ``event`` upgrade. A
+    customer counts once however many upgrades they made. Rows without an
+    amount still count as activity. An empty table, nobody active in the
+    period, or a snapshot list without dates is "not available".
+    """
+    require_customer_id(subs)
+    if subs.is_empty():
+        return not_available("upsell_rate", "no subscriptions in the data")
+    if is_snapshot(subs):
+        return not_available(
+            "upsell_rate",
+            "the customer list has no dates, so no upgrade can be placed in a period",
+        )
+    data = prepare_dated(subs, need_amount=False)
+    if data.frame.is_empty():
+        return not_available(
+            "upsell_rate", "no subscription has a start date", excluded=data.excluded
+        )
+    start, end = period_bounds(data.frame, period)
+    active = _active_during(data.frame, start, end)
+    if active.is_empty():
+        return not_available(
+            "upsell_rate",
+            "no customers were active in this period",
+            excluded=data.excluded,
+        )
+    expanded = _expanded_customers(data.frame, start, end)
+    upsold = expanded.join(active, on="customer_id", how="semi").height
+    labels = ("customers with an expansion", "active customers")
+    return rate_result("upsell_rate", upsold, active.height, labels, data.excluded)
+
+
+def mean_paying_mrr(mrr: pl.DataFrame) -> float | None:
+    """Return the mean mrr of the rows above zero, or None when there are none."""
+    paying = mrr.filter(pl.col("mrr") > 0)
+    return None if paying.is_empty() else float(paying["mrr"].mean())
+
+
+def _bridge_by_customer(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Return each customer's ARR in cents at the start and at the end, and
+    whether they paid for a subscription that started before the period."""
+    days = pl.Series([start - DAY, end], dtype=pl.Date)
+    state = mrr_on_days(prepared, days).with_columns(
+        cents=(pl.col("mrr") * 1200).round(0).cast(pl.Int64)
+    )
+    opening = state.filter(pl.col("day") == start - DAY)
+    closing = state.filter(pl.col("day") == end)
+    paid_before = prepared.filter((pl.col("started_at") < start) & (pl.col("mrr") > 0))
+    return (
+        opening.select("customer_id", opening="cents")
+        .join(
+            closing.select("customer_id", closing="cents"),
+            on="customer_id",
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(
+            pl.col("opening", "closing").fill_null(0),
+            paid_before=pl.col("customer_id").is_in(
+                paid_before["customer_id"].implode()
+            ),
+        )
+    )
+
+
+def _bridge_totals(customers: pl.DataFrame) -> dict[str, float | int]:
+    """Sum the bridge steps in cents and return them in currency units, with
+    the number of customers in each step."""
+    was = pl.col("opening") > 0
+    now = pl.col("closing") > 0
+    change = pl.col("closing") - pl.col("opening")
+    rules = {
+        "start": (was, pl.col("opening")),
+        "new": (~was & now & ~pl.col("paid_before"), change),
+        "expansion": (was & now & (change > 0), change),
+        "contraction": (was & now & (change < 0), -change),
+        "churned": (was & ~now, -change),
+        "reactivation": (~was & now & pl.col("paid_before"), change),
+        "end": (now, pl.col("closing")),
+    }
+    amounts = [
+        pl.when(rule).then(cents).sum().alias(step)
+        for step, (rule, cents) in rules.items()
+    ]
+    counts = [
+        rule.sum().alias(f"{step}_customers") for step, (rule, _) in rules.items()
+    ]
+    sums = customers.select(*amounts, *counts).row(0, named=True)
+    return {
+        name: int(value or 0) if name.endswith("_customers") else (value or 0) / 100
+        for name, value in sums.items()
+    }
+
+
+def _sign(step: str) -> int:
+    return -1 if step in _SUBTRACTED_STEPS else 1
+
+
+def _snapshot_arr(
+    subs: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
+) -> KpiResult:
+    data = prepare_snapshot(subs, currency, fx)
+    active = data.frame.filter(~pl.col("churned"))
+    if active.is_empty():
+        return not_available(
+            "arr",
+            "no active customer with a monthly charge in the list",
+            excluded=data.excluded,
+        )
+    monthly = float(active["mrr"].sum())
+    return KpiResult(
+        key="arr",
+        status="ok",
+        unit=data.unit,
+        value=monthly * 12,
+        n=active["customer_id"].n_unique(),
+        variant="snapshot",
+        formula=f"{monthly:,.2f} monthly charges x 12 = {monthly * 12:,.2f}",
+        excluded=data.excluded,
+    )
+
+
+def _active_during(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Return the customers with a subscription running on a day of the period."""
+    stops = pl.col("stops_at")
+    overlaps = (
+        (pl.col("started_at") <= end) & (stops > start) & (stops > pl.col("started_at"))
+    )
+    return prepared.filter(overlaps).select("customer_id").unique()
+
+
+def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    priced = prepared.with_columns(pl.col("mrr").fill_null(0.0))
+    bridge = _bridge_by_customer(priced, start, end)
+    grew = bridge.filter(
+        (pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening"))
+    ).select("customer_id")
+    flagged = prepared.filter(
+        pl.col("upgraded") & pl.col("started_at").is_between(start, end)
+    ).select("customer_id")
+    return pl.concat([grew, flagged]).unique()

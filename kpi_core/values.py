@@ -1,0 +1,137 @@
+"""Parse text cells into dates and numbers.
+
+Formats are decided once per column from all of its non-empty values, never
+row by row: one ``13/01/2024`` makes a whole slash-dated column day-first, and
+one ``1.234,56`` makes a whole amount column use the decimal comma. Values that
+do not fit the decided format become null; callers find them by comparing the
+result with the input. The date functions live in ``kpi_core.date_values``
+and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from kpi_core.date_values import (
+    DATE_ORDERS,
+    DateFormat,
+    convert_unique,
+    detect_date_format,
+    parse_dates,
+)
+from kpi_core.errors import InvalidSettingError
+
+__all__ = [
+    "CURRENCY_CODES",
+    "DATE_ORDERS",
+    "DateFormat",
+    "currency_in_header",
+    "detect_date_format",
+    "detect_decimal_mark",
+    "parse_dates",
+    "parse_numbers",
+]
+
+CURRENCY_CODES = frozenset(
+    "AED AUD BGN BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR "
+    "ISK JPY KRW MXN MYR NGN NOK NZD PHP PLN RON RUB SAR SEK SGD THB TRY TWD UAH "
+    "USD VND ZAR".split()
+)
+_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CODES = "|".join(sorted(CURRENCY_CODES))
+_NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
+_CODE_AT_ENDS = rf"^(?:{_CODES})|(?:{_CODES})$"
+_COMMA_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?$|^[+-]?,\d+$"
+_DOT_NUMBER = (
+    r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
+)
+# Evidence for the decimal mark: a separator not followed by exactly three
+# digits, both separators in one value, a repeated separator, or "0," / "0.".
+_COMMA_EVIDENCE = r",(?:\d{1,2}|\d{4,})$|\..*,|\.\d{3}\.|^[+-]?0,"
+_DOT_EVIDENCE = r"\.(?:\d{1,2}|\d{4,})$|,.*\.|,\d{3},|^[+-]?0\.|\d[eE][+-]?\d"
+
+
+def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
+    """Decide whether a column writes decimals with "," or ".".
+
+    Each value that can only be read one way counts as evidence: "12,5",
+    "1.234,56" and "1.234.567" for the comma; "12.5", "1,234.56" and
+    "1,234,567" for the point. The mark with more evidence wins. Values such
+    as "1.234" or "2,000" fit both, so a column of only those gets ``default``.
+    """
+    return _decide_mark(_strip_currency(_clean(values)), default)
+
+
+def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Series:
+    """Parse text amounts into Float64.
+
+    Accepts "1.234,56" and "2.000" (decimal comma), "1,234.56" (decimal
+    point), currency symbols and ISO codes before or after the number
+    ("€ 1.234,00", "1,234.56 USD", "EUR 5"), spaces and apostrophes as
+    thousands separators, "(100,00)" and "100-" as negative numbers, and a
+    percent sign ("12,5 %" is 12.5, still in percent). ``decimal_mark=None``
+    uses ``detect_decimal_mark``. Values that do not fit become null,
+    including thousands groups that are not three digits long.
+    """
+    if decimal_mark not in (None, ",", "."):
+        raise InvalidSettingError(
+            f"unknown decimal mark {decimal_mark!r}; use ',' or '.'",
+            column=values.name or None,
+        )
+    text = _strip_currency(_clean(values))
+    mark = decimal_mark or _decide_mark(text, ".")
+    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    return numbers.alias(values.name)
+
+
+def currency_in_header(header: str) -> str | None:
+    """Return the ISO currency code named in a column header, if any.
+
+    "Amount spent (EUR)" gives "EUR" and "Umsatz in €" gives "EUR". Only
+    upper-case ISO 4217 codes from ``CURRENCY_CODES`` and the symbols € $ £ ¥
+    ₹ count, so "Annual recurring revenue (ARR)" gives None. With several,
+    the last one wins.
+    """
+    found = None
+    for token in re.findall(r"[A-Z]{3}(?![A-Za-z])|[€$£¥₹]", header):
+        if token in CURRENCY_CODES:
+            found = token
+        elif token in _CURRENCY_SYMBOLS:
+            found = _CURRENCY_SYMBOLS[token]
+    return found
+
+
+def _clean(values: pl.Series) -> pl.Series:
+    """Return the values as stripped text with empty cells as null."""
+    text = values.cast(pl.String).str.strip_chars()
+    return text.set(text == "", None)
+
+
+def _decide_mark(text: pl.Series, default: str) -> str:
+    comma = text.str.contains(_COMMA_EVIDENCE).sum()
+    point = text.str.contains(_DOT_EVIDENCE).sum()
+    if comma > point:
+        return ","
+    if point > comma:
+        return "."
+    return default
+
+
+def _strip_currency(text: pl.Series) -> pl.Series:
+    """Remove currency symbols and codes, spaces, apostrophes and "%"."""
+    without_noise = text.str.replace_all(_NOISE, "")
+    return without_noise.str.replace(_CODE_AT_ENDS, "").str.replace("−", "-")
+
+
+def _to_float(text: pl.Series, mark: str) -> pl.Series:
+    signed = text.str.replace(r"^\((.*)\)$", "-$1").str.replace(r"^(.*\d)-$", "-$1")
+    valid = signed.str.contains(_COMMA_NUMBER if mark == "," else _DOT_NUMBER)
+    if mark == ",":
+        plain = signed.str.replace_all(".", "", literal=True).str.replace(
+            ",", ".", literal=True
+        )
+    else:
+        plain = signed.str.replace_all(",", "", literal=True)
+    return plain.set(~valid.fill_null(False), None).cast(pl.Float64, strict=False)

@@ -1,0 +1,181 @@
+"""Streamlit helpers shared by the pages: workspace, caching, period picker,
+KPI cards.
+
+Nothing here computes a KPI; it only connects widgets to ``kpi_core``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from kpi_core.importing import FilePreview, preview_file
+from kpi_core.mapping import Mapping
+from kpi_core.period import QUICK_PERIODS, Period, quick_period
+from kpi_core.prepare import PreparedTable, prepare_table
+from kpi_core.results import KpiResult
+from kpi_core.workspace import TableEntry, Workspace
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE_FILES = {"deals.csv": "deals", "stage_history.csv": "stage_history"}
+_SAMPLE_MARKER = ".sample-loaded"
+
+
+@st.cache_resource
+def workspace() -> Workspace:
+    """Open the workspace once per server process, with the demo data on
+    first start."""
+    store = Workspace()
+    marker = store.root / _SAMPLE_MARKER
+    if not marker.exists():
+        _load_samples(store)
+        marker.touch()
+    return store
+
+
+@st.cache_resource(max_entries=16)
+def load_table(table_id: str, version: int) -> pl.DataFrame:
+    """Load a stored table; the version in the key drops replaced content.
+
+    The frame is shared between sessions, so callers must not change it in
+    place (Polars operations return new frames).
+    """
+    del version
+    return workspace().load(table_id)
+
+
+@st.cache_data(max_entries=32, show_spinner="Reading the file...")
+def cached_preview(
+    file_name: str, data: bytes, sheet: str | None, table: str | None
+) -> FilePreview:
+    """Read and recognise an upload once per content, sheet and table type."""
+    return preview_file(file_name, data, sheet=sheet, table=table)
+
+
+def content_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def newest_table(table_type: str) -> TableEntry | None:
+    """Pick the table of one type a page should use, letting the user choose
+    when the workspace holds several."""
+    entries = workspace().list_tables(table_type)
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0]
+    labels = {entry.id: f"{entry.name} ({entry.rows:,} rows)" for entry in entries}
+    chosen = st.sidebar.selectbox(
+        f"{table_type.replace('_', ' ').capitalize()} table",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"table_{table_type}",
+    )
+    return next(entry for entry in entries if entry.id == chosen)
+
+
+def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
+    """Show the period controls in the sidebar and return the chosen period.
+
+    Quick picks count back from the latest date in the data, so an export
+    that ends in the past still has a "last 12 full months".
+    """
+    low, high = _date_range(frame, date_columns)
+    choices = [*QUICK_PERIODS, "custom"]
+    labels = {**QUICK_PERIODS, "custom": "Custom"}
+    choice = st.sidebar.selectbox(
+        "Period", choices, format_func=labels.__getitem__, key="period"
+    )
+    if choice != "custom":
+        period = quick_period(choice, high)
+        if not period.is_all:
+            st.sidebar.caption(f"{period.label()}, counted back from {high}")
+        return period
+    picked = st.sidebar.date_input(
+        "From and to", value=(low, high), min_value=low, max_value=high, key="custom"
+    )
+    if len(picked) == 2:
+        return Period(picked[0], picked[1])
+    st.sidebar.info("Pick the last day of the period too.")
+    return Period(picked[0], None)
+
+
+def grain_picker() -> str:
+    grain = st.sidebar.segmented_control(
+        "Group by", ["month", "quarter"], default="month", key="grain"
+    )
+    return grain or "month"
+
+
+def kpi_card(column, label: str, result: KpiResult, fmt: str) -> None:
+    """Show one KPI as a metric with n, interval and small-sample note, or
+    'Not available' with the reason."""
+    with column:
+        if not result.available:
+            st.metric(label, "Not available")
+            st.caption(result.reason)
+            return
+        st.metric(label, fmt.format(result.value))
+        details = []
+        if result.n is not None:
+            details.append(f"n = {result.n:,}")
+        if result.ci95 is not None:
+            details.append(f"95 % CI {result.ci95[0]:.1f}-{result.ci95[1]:.1f} %")
+        if "median" in result.extra:
+            details.append(f"median {result.extra['median']:,.1f}")
+        if details:
+            st.caption(", ".join(details))
+        if result.small_sample:
+            st.caption("Small sample: fewer than 30 observations.")
+
+
+def explain(result: KpiResult, label: str) -> None:
+    """Show how a KPI was calculated and which rows were left out."""
+    if result.available:
+        st.markdown(f"**{label}**: {result.variant}")
+        st.text(result.formula)
+    for reason, count in result.excluded.items():
+        st.text(f"{count:,} rows left out of {label.lower()}: {reason}")
+
+
+@st.cache_data(max_entries=8, show_spinner="Checking the values...")
+def cached_prepare(
+    upload_key: str,
+    mapping_items: tuple[tuple[str, str | None], ...],
+    order_items: tuple[tuple[str, str], ...],
+    _preview: FilePreview,
+) -> PreparedTable:
+    """Parse an upload with the user's mapping, once per upload and choice.
+
+    ``upload_key`` identifies the content, sheet and table type of
+    ``_preview``, which is left out of the hash.
+    """
+    mapping = Mapping(_preview.mapping.table, dict(mapping_items))
+    return prepare_table(_preview.raw, mapping, dict(order_items))
+
+
+def _load_samples(store: Workspace) -> None:
+    for file_name, table_type in SAMPLE_FILES.items():
+        path = SAMPLE_DIR / file_name
+        preview = preview_file(file_name, path.read_bytes(), table=table_type)
+        prepared: PreparedTable = prepare_table(preview.raw, preview.mapping)
+        store.save(
+            prepared.frame,
+            name=f"Sample {table_type.replace('_', ' ')}",
+            table_type=table_type,
+            source_file=f"sample_data/{file_name}",
+            mapping=prepared.mapping,
+            is_sample=True,
+        )
+
+
+def _date_range(frame: pl.DataFrame, columns: list[str]) -> tuple[date, date]:
+    values = pl.concat([frame[c].cast(pl.Date) for c in columns]).drop_nulls()
+    if values.is_empty():
+        today = date.today()
+        return today, today
+    return values.min(), values.max()

@@ -1,0 +1,257 @@
+"""Data page: import exports, check their column mapping, manage stored tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from kpi_core.errors import InputError
+from kpi_core.exporting import safe_csv
+from kpi_core.importing import FilePreview
+from kpi_core.mapping import Mapping, header_signature
+from kpi_core.prepare import LINE, PreparedTable
+from kpi_core.reading import sheet_names
+from kpi_core.schema import DATE, TABLES
+from kpi_core.values import detect_date_format
+from pages.common import cached_prepare, cached_preview, content_key, workspace
+
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
+_NOT_IN_FILE = "(not in the file)"
+
+
+def render() -> None:
+    st.title("Data")
+    st.write(
+        "Upload exports from your CRM, helpdesk or billing tool. The app "
+        "recognises the columns, shows what it chose, and stores the table once "
+        "you import it."
+    )
+    uploads = st.file_uploader(
+        "CSV, Excel or Mailchimp ZIP exports",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="uploads",
+    )
+    for upload in uploads or []:
+        with st.container(border=True):
+            _render_upload(upload.name, upload.getvalue())
+    _render_stored_tables()
+
+
+def _render_upload(file_name: str, data: bytes) -> None:
+    st.subheader(file_name)
+    key = content_key(data)
+    try:
+        sheet = _pick_sheet(file_name, data, key)
+        detected = cached_preview(file_name, data, sheet, None)
+        table = _pick_table(detected, key)
+        preview = cached_preview(file_name, data, sheet, table)
+    except InputError as error:
+        st.error(str(error))
+        return
+    _describe_read(preview)
+    if preview.mapping is None:
+        st.info("Choose the table type to map the columns.")
+        return
+    mapping = _pick_mapping(preview, key)
+    orders = _pick_date_orders(preview, mapping, key)
+    try:
+        prepared = cached_prepare(
+            f"{key}:{sheet}:{table}",
+            tuple(mapping.columns.items()),
+            tuple(sorted(orders.items())),
+            preview,
+        )
+    except InputError as error:
+        st.error(str(error))
+        return
+    _report_problems(prepared, key)
+    _offer_import(prepared, preview, key)
+
+
+def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
+    if Path(file_name).suffix.lower() != ".xlsx":
+        return None
+    names = sheet_names(file_name, data)
+    if len(names) <= 1:
+        return names[0] if names else None
+    return st.selectbox("Sheet", names, key=f"{key}:sheet")
+
+
+def _pick_table(preview: FilePreview, key: str) -> str | None:
+    options = list(TABLES)
+    detected = preview.table
+    index = options.index(detected) if detected in options else None
+    return st.selectbox(
+        "Table type",
+        options,
+        index=index,
+        format_func=lambda name: TABLES[name].label,
+        placeholder="Not recognised: choose the table type",
+        key=f"{key}:table",
+        help="What one row of the file is: a deal, a stage change, a ticket ...",
+    )
+
+
+def _describe_read(preview: FilePreview) -> None:
+    info = preview.raw.info
+    rows = preview.raw.frame.height
+    parts = [
+        f"{info.format.upper()}",
+        f"{rows:,} rows",
+        f"header on line {info.header_line}",
+    ]
+    if info.encoding:
+        parts.append(f"encoding {info.encoding}")
+    if info.delimiter:
+        parts.append(f"delimiter {_delimiter_name(info.delimiter)}")
+    if info.sheet:
+        parts.append(f"sheet {info.sheet}")
+    st.caption("Read as " + ", ".join(parts))
+    for note in info.notes:
+        st.caption(note)
+
+
+def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
+    """Show one select box per field, preset with the guess or a mapping the
+    user saved for the same headers."""
+    guess = preview.mapping
+    remembered = workspace().recall_mapping(
+        header_signature(preview.headers), guess.table
+    )
+    if remembered:
+        st.caption("Using the mapping you saved for files with these columns.")
+        guess = remembered
+    st.markdown("**Column mapping**")
+    options = [_NOT_IN_FILE, *preview.headers]
+    mapping = guess
+    grid = st.columns(3)
+    for index, field in enumerate(guess.schema.fields):
+        current = guess.columns.get(field.name)
+        confidence = guess.confidence.get(field.name, 0.0)
+        label = field.name + (" *" if field.required else "")
+        with grid[index % 3]:
+            chosen = st.selectbox(
+                label,
+                options,
+                index=options.index(current) if current in options else 0,
+                key=f"{key}:{guess.table}:{field.name}",
+                help=f"{field.description}. Guess confidence {confidence:.0%}.",
+            )
+        if chosen != (current or _NOT_IN_FILE):
+            mapping = mapping.with_choice(
+                field.name, None if chosen == _NOT_IN_FILE else chosen
+            )
+    st.caption("* required. Change a choice if the guess is wrong.")
+    return mapping
+
+
+def _pick_date_orders(
+    preview: FilePreview, mapping: Mapping, key: str
+) -> dict[str, str]:
+    orders: dict[str, str] = {}
+    for field_name, column in mapping.used_columns().items():
+        if mapping.schema.field(field_name).kind != DATE:
+            continue
+        if detect_date_format(preview.raw.frame[column]).order != "ambiguous":
+            continue
+        orders[field_name] = st.radio(
+            f"Every date in {column!r} fits both orders. Which is it?",
+            ["dmy", "mdy"],
+            format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
+            horizontal=True,
+            key=f"{key}:order:{field_name}",
+        )
+    return orders
+
+
+def _report_problems(prepared: PreparedTable, key: str) -> None:
+    st.write(f"{prepared.rows_read:,} rows read, {prepared.rows_used:,} usable.")
+    for problem in prepared.problems:
+        st.warning(problem.describe() + ". These rows are left out.")
+    if prepared.rejected.height:
+        st.download_button(
+            f"Download the {prepared.rejected.height:,} rows left out (CSV)",
+            safe_csv(prepared.rejected),
+            file_name=f"{Path(prepared.file).stem}-rows-left-out.csv",
+            mime="text/csv",
+            key=f"{key}:rejected",
+        )
+        st.caption(
+            "Fix these rows in the file and upload it again, or import without them."
+        )
+    st.dataframe(prepared.frame.drop(LINE).head(20), hide_index=True)
+
+
+def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> None:
+    store = workspace()
+    existing = store.list_tables(prepared.table)
+    targets = {"": "Store as a new table"} | {
+        entry.id: f"Replace {entry.name}" for entry in existing
+    }
+    left, right = st.columns(2)
+    name = left.text_input("Name", value=Path(prepared.file).stem, key=f"{key}:name")
+    target = right.selectbox(
+        "Store", list(targets), format_func=targets.__getitem__, key=f"{key}:target"
+    )
+    if not st.button(
+        f"Import {prepared.rows_used:,} rows", key=f"{key}:import", type="primary"
+    ):
+        return
+    entry = store.save(
+        prepared.frame,
+        name=name.strip() or Path(prepared.file).stem,
+        table_type=prepared.table,
+        source_file=prepared.file,
+        mapping=prepared.mapping,
+        replace_id=target or None,
+    )
+    if prepared.mapping.columns != preview.mapping.columns:
+        store.remember_mapping(header_signature(preview.headers), prepared.mapping)
+    st.success(f"Imported {entry.rows:,} rows as {entry.name!r}.")
+    st.page_link("pages/sales.py", label="See the sales KPIs")
+
+
+def _render_stored_tables() -> None:
+    store = workspace()
+    entries = store.list_tables()
+    st.header("Stored tables")
+    if not entries:
+        st.info("Nothing stored yet. Upload a file above.")
+        return
+    st.dataframe(
+        pl.DataFrame(
+            {
+                "Name": [e.name for e in entries],
+                "Type": [TABLES[e.table_type].label for e in entries],
+                "Source file": [e.source_file for e in entries],
+                "Rows": [e.rows for e in entries],
+                "Imported (UTC)": [e.uploaded_at for e in entries],
+                "Version": [e.version for e in entries],
+            }
+        ),
+        hide_index=True,
+    )
+    labels = {e.id: f"{e.name} ({TABLES[e.table_type].label})" for e in entries}
+    chosen = st.selectbox(
+        "Table", list(labels), format_func=labels.__getitem__, key="stored:table"
+    )
+    left, right = st.columns([3, 1])
+    new_name = left.text_input("New name", key="stored:name")
+    if left.button("Rename", key="stored:rename") and new_name.strip():
+        store.rename(chosen, new_name.strip())
+        st.rerun()
+    if right.button("Delete", key="stored:delete"):
+        store.delete(chosen)
+        st.rerun()
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
+        delimiter, repr(delimiter)
+    )
+
+
+render()

@@ -1,0 +1,176 @@
+"""Sales page: close rate, win rate, deal size, won value, sales cycle and
+pipeline for the chosen period, over time and by segment."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi_core import charts
+from kpi_core.errors import InputError
+from kpi_core.period import Period
+from kpi_core.results import KpiResult
+from kpi_core.sales import sales_kpis
+from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
+from pages.common import (
+    explain,
+    grain_picker,
+    kpi_card,
+    load_table,
+    newest_table,
+    period_picker,
+)
+
+SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
+_LABELS = {
+    "close_rate": "Close rate",
+    "win_rate": "Win rate",
+    "average_deal_size": "Average deal size",
+    "won_value": "Won value",
+    "sales_cycle_days": "Sales cycle",
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _compute(cache_key: str, period: Period, grain: str, _deals: pl.DataFrame):
+    """Compute every figure of the page once per table version and filter."""
+    del cache_key
+    return (
+        sales_kpis(_deals, period),
+        sales_series(_deals, period, grain),
+        pipeline_by_stage(_deals, period),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _breakdown(cache_key: str, period: Period, segment: str, _deals: pl.DataFrame):
+    del cache_key
+    return sales_breakdown(_deals, period, segment)
+
+
+def render() -> None:
+    st.title("Sales")
+    st.write(
+        "How many deals you win, what they are worth and how long they take, "
+        "for the period and grouping chosen in the sidebar."
+    )
+    entry = newest_table("deals")
+    if entry is None:
+        st.info("No deals table yet. Upload a deals export on the Data page.")
+        st.page_link("pages/data.py", label="Go to the Data page")
+        return
+    deals = load_table(entry.id, entry.version)
+    period = period_picker(deals, ["created_at", "closed_at"])
+    grain = grain_picker()
+    st.caption(f"Deals from {entry.name} ({entry.rows:,} rows), {period.label()}.")
+    try:
+        kpis, series, pipeline = _compute(entry.cache_key, period, grain, deals)
+    except InputError as error:
+        st.error(str(error))
+        return
+    _render_cards(kpis)
+    _render_trends(series, kpis)
+    _render_pipeline(pipeline)
+    _render_breakdowns(deals, entry.cache_key, period)
+    _render_explanations(kpis)
+
+
+def _render_cards(kpis: dict[str, KpiResult]) -> None:
+    money = kpis["won_value"].unit or ""
+    row = st.columns(5)
+    kpi_card(row[0], "Close rate", kpis["close_rate"], "{:.1f} %")
+    kpi_card(row[1], "Win rate", kpis["win_rate"], "{:.1f} %")
+    kpi_card(row[2], "Average deal size", kpis["average_deal_size"], "{:,.0f} " + money)
+    kpi_card(row[3], "Won value", kpis["won_value"], "{:,.0f} " + money)
+    kpi_card(row[4], "Sales cycle (mean days)", kpis["sales_cycle_days"], "{:.1f}")
+    st.caption(
+        "Close rate: deals won out of the deals created in the period. "
+        "Win rate: won out of won and lost deals closed in the period."
+    )
+
+
+def _render_trends(series: pl.DataFrame, kpis: dict[str, KpiResult]) -> None:
+    if series.is_empty():
+        st.info("No deals fall into this period.")
+        return
+    money = kpis["won_value"].unit or "amount"
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.rate_over_time(
+            series,
+            {
+                "close_rate": "Close rate (by creation)",
+                "win_rate": "Win rate (by close)",
+            },
+            "Close rate and win rate",
+        )
+    )
+    right.altair_chart(
+        charts.value_over_time(
+            series, "won_value", "Won value by close date", f"Won value ({money})"
+        )
+    )
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.value_over_time(
+            series,
+            "average_deal_size",
+            "Average deal size",
+            f"Average won deal ({money})",
+        )
+    )
+    right.altair_chart(charts.cycle_over_time(series, "Sales cycle of won deals"))
+
+
+def _render_pipeline(pipeline: pl.DataFrame) -> None:
+    st.subheader("Pipeline by stage")
+    if pipeline.is_empty():
+        st.info("No deals fall into this period.")
+        return
+    left, right = st.columns(2)
+    left.altair_chart(charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
+    right.altair_chart(
+        charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)")
+    )
+    without = int(pipeline["without_amount"].sum())
+    if without:
+        st.caption(
+            f"{without:,} deals have no amount and count in the deals, not the value."
+        )
+
+
+def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> None:
+    present = [
+        name
+        for name in SEGMENTS
+        if name in deals.columns and deals[name].null_count() < deals.height
+    ]
+    if not present:
+        return
+    st.subheader("By segment")
+    segment = st.selectbox(
+        "Break down by",
+        present,
+        format_func=lambda s: s.replace("_", " "),
+        key="segment",
+    )
+    table = _breakdown(cache_key, period, segment, deals)
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.breakdown_bars(table, segment, "won_value", "Won value", "Won value")
+    )
+    right.altair_chart(
+        charts.breakdown_bars(table, segment, "win_rate", "Win rate", "Win rate (%)")
+    )
+    if table.height > 25:
+        st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
+    st.dataframe(table, hide_index=True)
+
+
+def _render_explanations(kpis: dict[str, KpiResult]) -> None:
+    with st.expander("How is this calculated, and which rows were left out"):
+        for key, label in _LABELS.items():
+            explain(kpis[key], label)
+
+
+render()

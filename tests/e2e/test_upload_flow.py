@@ -1,0 +1,141 @@
+"""Browser test: a real Chromium uploads an export to a running app.
+
+Needs Debian's chromium at /usr/bin/chromium. Skipped locally without it,
+but in CI (``CI`` set) a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {CHROMIUM} is missing; install chromium")
+        pytest.skip(f"{CHROMIUM} not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("workspace")
+    port = _free_port()
+    env = {**os.environ, "CRM_KPI_WORKSPACE": str(workspace)}
+    log = (workspace.parent / "streamlit.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server, Path(log.name))
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(app_url)
+    page.get_by_text("Close rate").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "01-sales-sample.png", full_page=True)
+
+    page.get_by_role("link", name="Data").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(datasets_dir / "maven-crm-sales" / "sales_pipeline.csv")
+    )
+    page.get_by_text("8,800 rows read, 8,800 usable.").wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "02-data-mapping.png", full_page=True)
+    page.get_by_role("button", name="Import 8,800 rows").click()
+    page.get_by_text("Imported 8,800 rows").wait_for(timeout=30_000)
+
+    page.get_by_role("link", name="Sales").first.click()
+    page.get_by_text("sales_pipeline (8,800 rows)").first.wait_for(timeout=30_000)
+    page.get_by_text(f"{4238 / 6711 * 100:.1f} %").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stVegaLiteChart"]').nth(5).wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "03-sales-maven.png", full_page=True)
+
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == []
+    print(f"screenshots in {SCREENSHOTS}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = log.read_text(errors="replace")
+            raise RuntimeError(f"streamlit exited early:\n{output}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit at {url} did not become healthy in 60 s")

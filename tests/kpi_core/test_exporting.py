@@ -1,0 +1,22 @@
+import polars as pl
+
+from kpi_core.exporting import neutralise_formulas, safe_csv
+
+
+def test_formula_cells_get_apostrophe():
+    frame = pl.DataFrame(
+        {"owner": ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2", "Anna"]}
+    )
+    cleaned = neutralise_formulas(frame)["owner"].to_list()
+    assert cleaned == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'@SUM(A1)",
+        "'-2",
+        "Anna",
+    ]
+
+
+def test_numbers_and_nulls_untouched():
+    frame = pl.DataFrame({"amount": [-5.0, 3.0], "name": [None, "x"]})
+    assert safe_csv(frame) == b"amount,name\n-5.0,\n3.0,x\n"

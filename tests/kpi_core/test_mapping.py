@@ -1,0 +1,198 @@
+import pytest
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.mapping import (
+    detect_table,
+    guess_mapping,
+    header_signature,
+    require_complete,
+)
+
+MAVEN = [
+    "opportunity_id",
+    "sales_agent",
+    "product",
+    "account",
+    "deal_stage",
+    "engage_date",
+    "close_date",
+    "close_value",
+]
+HUBSPOT = [
+    "Record ID",
+    "Deal Name",
+    "Deal Stage",
+    "Amount",
+    "Close Date",
+    "Create Date",
+    "Deal owner",
+    "Pipeline",
+    "Deal Type",
+    "Associated Company",
+]
+PIPEDRIVE = [
+    "Deal - ID",
+    "Deal - Title",
+    "Deal - Value",
+    "Deal - Currency",
+    "Deal - Stage",
+    "Deal - Status",
+    "Deal - Owner",
+    "Deal - Deal created",
+    "Deal - Deal closed on",
+    "Deal - Organization",
+    "Deal - Last stage change",
+]
+SALESFORCE = [
+    "Opportunity Name",
+    "Account Name",
+    "Stage",
+    "Amount",
+    "Probability (%)",
+    "Close Date",
+    "Created Date",
+    "Type",
+    "Lead Source",
+    "Opportunity Owner",
+]
+GERMAN = [
+    "Deal-ID",
+    "Verantwortlicher",
+    "Phase",
+    "Erstellt am",
+    "Abschlussdatum",
+    "Betrag",
+    "Währung",
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        pytest.param(
+            MAVEN,
+            {
+                "deal_id": "opportunity_id",
+                "owner": "sales_agent",
+                "stage": "deal_stage",
+                "created_at": "engage_date",
+                "closed_at": "close_date",
+                "amount": "close_value",
+                "product": "product",
+                "account": "account",
+            },
+            id="maven",
+        ),
+        pytest.param(
+            HUBSPOT,
+            {
+                "deal_id": "Record ID",
+                "owner": "Deal owner",
+                "stage": "Deal Stage",
+                "created_at": "Create Date",
+                "closed_at": "Close Date",
+                "amount": "Amount",
+                "account": "Associated Company",
+                "deal_type": "Deal Type",
+                "pipeline": "Pipeline",
+            },
+            id="hubspot",
+        ),
+        pytest.param(
+            PIPEDRIVE,
+            {
+                "deal_id": "Deal - ID",
+                "owner": "Deal - Owner",
+                "stage": "Deal - Stage",
+                "status": "Deal - Status",
+                "created_at": "Deal - Deal created",
+                "closed_at": "Deal - Deal closed on",
+                "amount": "Deal - Value",
+                "currency": "Deal - Currency",
+                "account": "Deal - Organization",
+            },
+            id="pipedrive",
+        ),
+        pytest.param(
+            SALESFORCE,
+            {
+                "owner": "Opportunity Owner",
+                "stage": "Stage",
+                "created_at": "Created Date",
+                "closed_at": "Close Date",
+                "amount": "Amount",
+                "account": "Account Name",
+                "deal_type": "Type",
+                "source": "Lead Source",
+            },
+            id="salesforce",
+        ),
+        pytest.param(
+            GERMAN,
+            {
+                "deal_id": "Deal-ID",
+                "owner": "Verantwortlicher",
+                "stage": "Phase",
+                "created_at": "Erstellt am",
+                "closed_at": "Abschlussdatum",
+                "amount": "Betrag",
+                "currency": "Währung",
+            },
+            id="german",
+        ),
+    ],
+)
+def test_guess_mapping_deal_exports(headers, expected):
+    mapping = guess_mapping(headers, "deals")
+    for field_name, column in expected.items():
+        assert mapping.columns[field_name] == column, field_name
+
+
+def test_guess_mapping_uses_each_column_once():
+    mapping = guess_mapping(PIPEDRIVE, "deals")
+    used = [c for c in mapping.columns.values() if c]
+    assert len(used) == len(set(used))
+
+
+def test_guess_mapping_exact_beats_partial():
+    mapping = guess_mapping(PIPEDRIVE, "deals")
+    assert mapping.columns["stage"] == "Deal - Stage"
+    assert mapping.confidence["stage"] == 1.0
+
+
+def test_detect_table_maven_is_deals():
+    table, _ = detect_table(MAVEN)
+    assert table == "deals"
+
+
+def test_detect_table_unknown_headers():
+    table, scores = detect_table(["foo", "bar", "baz"])
+    assert table is None
+    assert set(scores) >= {"deals", "stage_history"}
+
+
+def test_salesforce_report_without_id_misses_required():
+    mapping = guess_mapping(SALESFORCE, "deals")
+    assert mapping.missing_required == ["deal_id"]
+
+
+def test_require_complete_names_missing_field():
+    mapping = guess_mapping(SALESFORCE, "deals")
+    with pytest.raises(MissingColumnError) as caught:
+        require_complete(mapping, "report.csv")
+    message = str(caught.value)
+    assert message.startswith("report.csv: no column found for deal_id")
+    assert "choose it in the column mapping" in message
+
+
+def test_with_choice_overrides_guess():
+    mapping = guess_mapping(SALESFORCE, "deals").with_choice(
+        "deal_id", "Opportunity Name"
+    )
+    assert mapping.columns["deal_id"] == "Opportunity Name"
+    assert mapping.missing_required == []
+
+
+def test_header_signature_ignores_order_and_case():
+    assert header_signature(["A b", "C"]) == header_signature(["c", "a B"])
+    assert header_signature(["A"]) != header_signature(["B"])

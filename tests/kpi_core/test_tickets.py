@@ -1,0 +1,113 @@
+from datetime import date, datetime
+
+import polars as pl
+import pytest
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.period import Period
+from kpi_core.tickets import nonzero_counts, require_segment, solved_tickets
+
+DT = datetime
+ALL_DATA = Period()
+
+
+def frame(rows, *, with_status: bool = True) -> pl.DataFrame:
+    schema = {
+        "ticket_id": pl.String,
+        "created_at": pl.Datetime("us"),
+        "solved_at": pl.Datetime("us"),
+        "status": pl.String,
+    }
+    result = pl.DataFrame(rows, schema=schema, orient="row")
+    return result if with_status else result.drop("status")
+
+
+@pytest.mark.parametrize(
+    ("status", "is_solved"),
+    [
+        ("Solved", True), ("Closed", True), ("Resolved", True), ("Gelöst", True),
+        (None, True), ("Pending", False), ("Waiting on Customer", False),
+        ("On-hold", False), ("Pending Customer Response", False), ("Offen", False),
+        (" open ", False),
+    ],
+    ids=[
+        "solved", "closed", "resolved", "german-solved", "no-status", "pending",
+        "waiting-on-customer", "on-hold", "pending-response", "german-open",
+        "padded-open",
+    ],
+)  # fmt: skip
+def test_solved_tickets_status_decides(status, is_solved):
+    rows = [("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), status)]
+    solved, _excluded = solved_tickets(frame(rows), ALL_DATA)
+    assert (solved.height == 1) is is_solved
+
+
+def test_solved_tickets_no_solve_date_open():
+    rows = [("t1", DT(2025, 1, 13, 9), None, "Solved")]
+    solved, excluded = solved_tickets(frame(rows), ALL_DATA)
+    assert solved.is_empty()
+    assert excluded == {"open ticket": 1}
+
+
+def test_solved_tickets_without_status_column():
+    rows = [
+        ("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), None),
+        ("t2", DT(2025, 1, 13, 9), None, None),
+    ]
+    solved, excluded = solved_tickets(frame(rows, with_status=False), ALL_DATA)
+    assert solved["ticket_id"].to_list() == ["t1"]
+    assert excluded == {"open ticket": 1}
+
+
+def test_solved_tickets_final_solve_kept():
+    # The same ticket in two exports: first solved on 14 Jan, reopened and
+    # solved again on 20 Jan. An unsolved copy loses to both.
+    rows = [
+        ("t1", DT(2025, 1, 13, 9), DT(2025, 1, 20, 9), "Solved"),
+        ("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved"),
+        ("t1", DT(2025, 1, 13, 9), None, "Open"),
+    ]
+    solved, excluded = solved_tickets(frame(rows), ALL_DATA)
+    assert solved["solved_at"].to_list() == [DT(2025, 1, 20, 9)]
+    assert excluded == {"earlier solve of a ticket listed again": 2}
+
+
+def test_solved_tickets_period_by_solve_date():
+    rows = [
+        ("t1", DT(2024, 12, 30, 9), DT(2025, 1, 2, 9), "Solved"),
+        ("t2", DT(2024, 12, 1, 9), DT(2024, 12, 2, 9), "Solved"),
+    ]
+    january = Period(date(2025, 1, 1), date(2025, 1, 31))
+    solved, _excluded = solved_tickets(frame(rows), january)
+    assert solved["ticket_id"].to_list() == ["t1"]
+
+
+def test_solved_tickets_open_counted_by_creation():
+    rows = [
+        ("t1", DT(2025, 1, 5, 9), None, "Open"),
+        ("t2", DT(2024, 12, 5, 9), None, "Open"),
+    ]
+    january = Period(date(2025, 1, 1), date(2025, 1, 31))
+    _solved, excluded = solved_tickets(frame(rows), january)
+    assert excluded == {"open ticket": 1}
+
+
+def test_solved_tickets_without_solve_column():
+    rows = [("t1", DT(2025, 1, 5, 9), None, "Solved")]
+    solved, excluded = solved_tickets(frame(rows).drop("solved_at"), ALL_DATA)
+    assert solved.is_empty()
+    assert excluded == {"open ticket": 1}
+
+
+def test_require_segment_missing():
+    with pytest.raises(MissingColumnError, match="'agent'") as error:
+        require_segment(frame([]), "agent")
+    assert error.value.column == "agent"
+
+
+def test_require_segment_present():
+    assert require_segment(frame([]), "status") is None
+
+
+def test_nonzero_counts_drops_zero():
+    assert nonzero_counts({"open ticket": 0, "no date": 2}) == {"no date": 2}

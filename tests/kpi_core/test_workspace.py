@@ -1,0 +1,123 @@
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.mapping import Mapping
+from kpi_core.workspace import Workspace
+
+PROJECT = Path(__file__).resolve().parents[2]
+MAPPING = Mapping("deals", {"deal_id": "Record ID", "stage": "Deal Stage"})
+
+
+def _frame(rows: int) -> pl.DataFrame:
+    return pl.DataFrame({"deal_id": [str(i) for i in range(rows)]})
+
+
+def test_save_and_load_round_trip(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(3),
+        name="Deals",
+        table_type="deals",
+        source_file="d.csv",
+        mapping=MAPPING,
+    )
+    assert store.load(entry.id)["deal_id"].to_list() == ["0", "1", "2"]
+    assert entry.rows == 3
+    assert entry.mapping == {"deal_id": "Record ID", "stage": "Deal Stage"}
+
+
+def test_replace_bumps_version_and_removes_old_file(tmp_path):
+    store = Workspace(tmp_path)
+    first = store.save(
+        _frame(3), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    second = store.save(
+        _frame(5),
+        name="D",
+        table_type="deals",
+        source_file="b.csv",
+        mapping=MAPPING,
+        replace_id=first.id,
+    )
+    assert second.id == first.id
+    assert second.version == 2
+    assert store.load(first.id).height == 5
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == [
+        f"{first.id}.v2.parquet"
+    ]
+
+
+def test_failed_write_keeps_previous_version(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(3), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    # A frame Parquet cannot store (an Object column) fails mid-save.
+    broken = pl.DataFrame({"deal_id": pl.Series([object()], dtype=pl.Object)})
+    with pytest.raises(Exception):  # noqa: B017 - any write failure will do
+        store.save(
+            broken,
+            name="D",
+            table_type="deals",
+            source_file="b.csv",
+            mapping=MAPPING,
+            replace_id=entry.id,
+        )
+    assert store.get(entry.id).version == 1
+    assert store.load(entry.id).height == 3
+    assert not list((tmp_path / "tables").glob(".*tmp"))
+
+
+def test_rename_and_delete(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(1), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    store.rename(entry.id, "Q3 deals")
+    assert store.get(entry.id).name == "Q3 deals"
+    store.delete(entry.id)
+    assert store.list_tables() == []
+    assert not list((tmp_path / "tables").iterdir())
+
+
+def test_invalid_id_rejected(tmp_path):
+    store = Workspace(tmp_path)
+    with pytest.raises(InvalidSettingError, match="invalid table id"):
+        store.load("../../etc/passwd")
+
+
+def test_remembered_mapping_recalled(tmp_path):
+    store = Workspace(tmp_path)
+    store.remember_mapping("abc", MAPPING)
+    recalled = store.recall_mapping("abc", "deals")
+    assert recalled.columns == MAPPING.columns
+    assert store.recall_mapping("abc", "tickets") is None
+
+
+def test_tables_survive_new_process(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(4), name="Kept", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    script = textwrap.dedent(
+        f"""
+        from kpi_core.workspace import Workspace
+        store = Workspace({str(tmp_path)!r})
+        [entry] = store.list_tables()
+        print(entry.id, entry.name, store.load(entry.id).height)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == [entry.id, "Kept", "4"]

@@ -1,0 +1,101 @@
+import hashlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+MAVEN = "maven-crm-sales/sales_pipeline.csv"
+
+
+def _upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> str:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value([(name, data, mime)]).run()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_data_page_lists_sample_tables():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    stored = at.dataframe[0].value
+    assert sorted(stored["Name"].tolist()) == ["Sample deals", "Sample stage history"]
+
+
+def test_maven_upload_shows_mapping_and_imports(datasets_dir):
+    data = (datasets_dir / MAVEN).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "sales_pipeline.csv", data)
+    assert not at.exception
+    assert at.selectbox(key=f"{key}:table").value == "deals"
+    assert at.selectbox(key=f"{key}:deals:created_at").value == "engage_date"
+    assert at.selectbox(key=f"{key}:deals:amount").value == "close_value"
+    assert "8,800 rows read, 8,800 usable." in [m.value for m in at.markdown]
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Imported 8,800 rows as 'sales_pipeline'."
+
+    at.switch_page("pages/sales.py").run()
+    assert not at.exception
+    metrics = _metrics(at)
+    # Maven's SOURCE.md counts: 4,238 won, 2,473 lost, 8,800 deals.
+    assert metrics["Win rate"] == f"{4238 / (4238 + 2473) * 100:.1f} %"
+    assert metrics["Close rate"] == f"{4238 / 8800 * 100:.1f} %"
+    assert len(at.get("vega_lite_chart")) >= 6
+
+
+def test_mapping_correction_changes_figures(datasets_dir):
+    data = (datasets_dir / MAVEN).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "sales_pipeline.csv", data)
+    # Without an owner column the deals still import; owner becomes empty.
+    at.selectbox(key=f"{key}:deals:owner").set_value("(not in the file)").run()
+    assert not at.exception
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    assert at.success
+
+
+def test_bad_values_reported_with_lines():
+    data = (
+        b"Record ID,Deal Stage,Create Date,Close Date,Amount\n"
+        b"1,Closed won,2025-01-05,2025-02-01,1000\n"
+        b"2,Closed won,2025-01-06,not a date,2000\n"
+        b"3,Closed lost,2025-01-07,2025-02-03,abc\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload(at, "deals.csv", data)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(
+        "'Close Date'" in w and "lines 3" in w and "'not a date'" in w for w in warnings
+    )
+    assert any("'Amount'" in w and "lines 4" in w for w in warnings)
+    assert "3 rows read, 1 usable." in [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        pytest.param("empty.csv", b"", id="empty"),
+        pytest.param("junk.csv", b"\x00\x01\x02\xff\xfe" * 50, id="binary"),
+        pytest.param("other.csv", b"colour,size\nred,3\n", id="unknown-columns"),
+        pytest.param("fake.xlsx", b"PK\x03\x04 not really a zip", id="broken-xlsx"),
+    ],
+)
+def test_unusable_upload_shows_message_not_traceback(name, data):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload(at, name, data)
+    assert not at.exception
+    assert at.error or at.info
+
+
+def test_failed_upload_keeps_stored_tables():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload(at, "junk.csv", b"\x00\x01" * 100)
+    stored = at.dataframe[-1].value
+    assert sorted(stored["Name"].tolist()) == ["Sample deals", "Sample stage history"]
