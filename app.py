@@ -11,6 +11,7 @@ navigation = st.navigation(
         st.Page(
             "pages/sales.py", title="Sales", icon=":material/trending_up:", default=True
         ),
+        st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
     ]
 )

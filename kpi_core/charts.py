@@ -48,14 +48,19 @@ def rate_over_time(
 
 
 def value_over_time(
-    series: pl.DataFrame, column: str, title: str, axis_title: str
+    series: pl.DataFrame,
+    column: str,
+    title: str,
+    axis_title: str,
+    grain: str = "month",
 ) -> alt.Chart:
     """Draw one bar per time bucket for a money or count column."""
+    time_unit = "yearquarter" if grain == "quarter" else "yearmonth"
     return (
         alt.Chart(series.select("period_start", column), title=title)
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("period_start:T", title="Period"),
+            x=alt.X(f"{time_unit}(period_start):O", title=grain.capitalize()),
             y=alt.Y(f"{column}:Q", title=axis_title),
             tooltip=[
                 alt.Tooltip("period_start:T", title="Period"),
@@ -153,4 +158,69 @@ def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.
             ],
         )
         .properties(width=_WIDTH)
+    )
+
+
+NPS_COLOURS = {"detractor": "#c8553d", "passive": GREY, "promoter": "#2e9d5b"}
+
+
+def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
+    """Draw detractors, passives and promoters per time bucket as shares of
+    the responses (percent), stacked to 100."""
+    counts = series.select(
+        "period_start",
+        pl.col("detractors").alias("detractor"),
+        pl.col("passives").alias("passive"),
+        pl.col("promoters").alias("promoter"),
+    ).unpivot(index="period_start", variable_name="bucket", value_name="responses")
+    time_unit = "yearquarter" if grain == "quarter" else "yearmonth"
+    return (
+        alt.Chart(counts, title="Detractors, passives and promoters")
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{time_unit}(period_start):O", title=grain.capitalize()),
+            y=alt.Y(
+                "responses:Q",
+                stack="normalize",
+                title="Share of responses (%)",
+                axis=alt.Axis(format="%"),
+            ),
+            color=_nps_colour(),
+            order=alt.Order("bucket_order:Q"),
+            tooltip=[
+                alt.Tooltip("bucket:N", title="Group"),
+                alt.Tooltip("responses:Q", title="Responses"),
+            ],
+        )
+        .transform_calculate(
+            bucket_order="indexof(['detractor', 'passive', 'promoter'], datum.bucket)"
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def score_distribution(distribution: pl.DataFrame) -> alt.Chart:
+    """Draw the count of responses per score 0-10, coloured by NPS group."""
+    return (
+        alt.Chart(distribution, title="Scores")
+        .mark_bar()
+        .encode(
+            x=alt.X("score:O", title="Score (0-10)"),
+            y=alt.Y("count:Q", title="Responses (count)"),
+            color=_nps_colour(),
+            tooltip=[
+                alt.Tooltip("score:O", title="Score"),
+                alt.Tooltip("count:Q", title="Responses"),
+                alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def _nps_colour() -> alt.Color:
+    return alt.Color(
+        "bucket:N",
+        title=None,
+        scale=alt.Scale(domain=list(NPS_COLOURS), range=list(NPS_COLOURS.values())),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from kpi_core.formatting import format_value
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
@@ -111,7 +112,7 @@ def grain_picker() -> str:
     return grain or "month"
 
 
-def kpi_card(column, label: str, result: KpiResult, fmt: str) -> None:
+def kpi_card(column, label: str, result: KpiResult) -> None:
     """Show one KPI as a metric with n, interval and small-sample note, or
     'Not available' with the reason."""
     with column:
@@ -119,14 +120,19 @@ def kpi_card(column, label: str, result: KpiResult, fmt: str) -> None:
             st.metric(label, "Not available")
             st.caption(result.reason)
             return
-        st.metric(label, fmt.format(result.value))
+        st.metric(
+            label,
+            format_value(result.value, result.unit),
+            help=f"{result.value:,.2f} {result.unit}",
+        )
         details = []
         if result.n is not None:
             details.append(f"n = {result.n:,}")
         if result.ci95 is not None:
             details.append(f"95 % CI {result.ci95[0]:.1f}-{result.ci95[1]:.1f} %")
         if "median" in result.extra:
-            details.append(f"median {result.extra['median']:,.1f}")
+            median = format_value(result.extra["median"], result.unit)
+            details.append(f"median {median}")
         if details:
             st.caption(", ".join(details))
         if result.small_sample:

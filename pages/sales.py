@@ -69,27 +69,28 @@ def render() -> None:
         st.error(str(error))
         return
     _render_cards(kpis)
-    _render_trends(series, kpis)
+    _render_trends(series, kpis, grain)
     _render_pipeline(pipeline)
     _render_breakdowns(deals, entry.cache_key, period)
     _render_explanations(kpis)
 
 
 def _render_cards(kpis: dict[str, KpiResult]) -> None:
-    money = kpis["won_value"].unit or ""
     row = st.columns(5)
-    kpi_card(row[0], "Close rate", kpis["close_rate"], "{:.1f} %")
-    kpi_card(row[1], "Win rate", kpis["win_rate"], "{:.1f} %")
-    kpi_card(row[2], "Average deal size", kpis["average_deal_size"], "{:,.0f} " + money)
-    kpi_card(row[3], "Won value", kpis["won_value"], "{:,.0f} " + money)
-    kpi_card(row[4], "Sales cycle (mean days)", kpis["sales_cycle_days"], "{:.1f}")
+    kpi_card(row[0], "Close rate", kpis["close_rate"])
+    kpi_card(row[1], "Win rate", kpis["win_rate"])
+    kpi_card(row[2], "Average deal size", kpis["average_deal_size"])
+    kpi_card(row[3], "Won value", kpis["won_value"])
+    kpi_card(row[4], "Sales cycle (mean)", kpis["sales_cycle_days"])
     st.caption(
         "Close rate: deals won out of the deals created in the period. "
         "Win rate: won out of won and lost deals closed in the period."
     )
 
 
-def _render_trends(series: pl.DataFrame, kpis: dict[str, KpiResult]) -> None:
+def _render_trends(
+    series: pl.DataFrame, kpis: dict[str, KpiResult], grain: str
+) -> None:
     if series.is_empty():
         st.info("No deals fall into this period.")
         return
@@ -107,7 +108,11 @@ def _render_trends(series: pl.DataFrame, kpis: dict[str, KpiResult]) -> None:
     )
     right.altair_chart(
         charts.value_over_time(
-            series, "won_value", "Won value by close date", f"Won value ({money})"
+            series,
+            "won_value",
+            "Won value by close date",
+            f"Won value ({money})",
+            grain,
         )
     )
     left, right = st.columns(2)
@@ -117,6 +122,7 @@ def _render_trends(series: pl.DataFrame, kpis: dict[str, KpiResult]) -> None:
             "average_deal_size",
             "Average deal size",
             f"Average won deal ({money})",
+            grain,
         )
     )
     right.altair_chart(charts.cycle_over_time(series, "Sales cycle of won deals"))

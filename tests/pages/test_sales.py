@@ -21,7 +21,7 @@ def test_sales_page_sample_data_renders():
         "Win rate",
         "Average deal size",
         "Won value",
-        "Sales cycle (mean days)",
+        "Sales cycle (mean)",
     }
     assert "Not available" not in metrics.values()
     assert len(at.get("vega_lite_chart")) >= 6
@@ -38,7 +38,8 @@ def test_sales_page_sample_figures_match_csv():
     assert metrics["Close rate"] == f"{len(won) / len(rows) * 100:.1f} %"
     assert metrics["Win rate"] == f"{len(won) / (len(won) + len(lost)) * 100:.1f} %"
     won_value = sum(float(r["Amount"]) for r in won)
-    assert metrics["Won value"] == f"{won_value:,.0f} EUR"
+    # The card shows money from one million on in millions with two decimals.
+    assert metrics["Won value"] == f"{won_value / 1_000_000:,.2f} M EUR"
 
 
 def test_sales_page_period_change_keeps_charts():

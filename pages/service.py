@@ -1,0 +1,212 @@
+"""Customer service page: NPS, time to resolution and follow-ups per ticket
+for the chosen period, over time and per agent, channel and category."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi_core import charts
+from kpi_core.business_hours import (
+    WorkingTime,
+    parse_holidays,
+    parse_working_days,
+    parse_working_hours,
+)
+from kpi_core.errors import InputError
+from kpi_core.period import Period
+from kpi_core.results import KpiResult
+from kpi_core.service import (
+    followups_distribution,
+    nps_distribution,
+    nps_series,
+    resolution_breakdown,
+    resolution_series,
+    service_kpis,
+)
+from pages.common import (
+    explain,
+    grain_picker,
+    kpi_card,
+    load_table,
+    newest_table,
+    period_picker,
+)
+
+TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
+_LABELS = {
+    "nps": "Net Promoter Score",
+    "resolution_hours": "Time to resolution",
+    "followups_per_ticket": "Follow-ups per ticket",
+}
+
+
+def render() -> None:
+    st.title("Customer service")
+    st.write(
+        "How customers rate you and how fast and with how many replies their "
+        "tickets are solved."
+    )
+    tickets_entry = newest_table("tickets")
+    nps_entry = newest_table("nps")
+    messages_entry = newest_table("ticket_messages")
+    if tickets_entry is None and nps_entry is None:
+        st.info("No tickets or NPS responses yet. Upload them on the Data page.")
+        st.page_link("pages/data.py", label="Go to the Data page")
+        return
+    tickets = (
+        load_table(tickets_entry.id, tickets_entry.version) if tickets_entry else None
+    )
+    responses = load_table(nps_entry.id, nps_entry.version) if nps_entry else None
+    messages = (
+        load_table(messages_entry.id, messages_entry.version)
+        if messages_entry
+        else None
+    )
+    frames = [
+        (f, c)
+        for f, c in ((tickets, "created_at"), (responses, "responded_at"))
+        if f is not None and c in f.columns
+    ]
+    period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
+    grain = grain_picker()
+    try:
+        working = _working_time_picker()
+        variants = _variant_picker()
+        kpis = service_kpis(
+            tickets=tickets,
+            responses=responses,
+            messages=messages,
+            period=period,
+            working=working,
+            variants=variants,
+        )
+    except InputError as error:
+        st.error(str(error))
+        return
+    _render_cards(kpis)
+    if responses is not None:
+        _render_nps(responses, period, grain, variants.get("nps", "all"))
+    if tickets is not None:
+        _render_resolution(tickets, period, grain, working, variants)
+        _render_followups(tickets, period, messages)
+    with st.expander("How is this calculated, and which rows were left out"):
+        for key, label in _LABELS.items():
+            if key in kpis:
+                explain(kpis[key], label)
+
+
+def _working_time_picker() -> WorkingTime:
+    with st.sidebar.expander("Working time"):
+        timezone = st.text_input("Time zone", "Europe/Berlin", key="service_timezone")
+        hours = st.text_input("Working hours", "09:00-17:00", key="service_hours")
+        days = st.text_input("Working days", "Mon-Fri", key="service_days")
+        holidays = st.text_input(
+            "Public holidays",
+            "DE",
+            key="service_holidays",
+            help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
+        )
+    start, end = parse_working_hours(hours)
+    return WorkingTime(
+        timezone=timezone.strip(),
+        start=start,
+        end=end,
+        weekdays=parse_working_days(days),
+        holidays=parse_holidays(holidays),
+    )
+
+
+def _variant_picker() -> dict[str, str]:
+    resolution = st.sidebar.radio(
+        "Resolution time in",
+        ["business", "calendar"],
+        horizontal=True,
+        format_func={"business": "business hours", "calendar": "calendar hours"}.get,
+        key="service_resolution_variant",
+    )
+    nps = st.sidebar.radio(
+        "NPS counts",
+        ["all", "latest_per_customer"],
+        format_func={
+            "all": "every response",
+            "latest_per_customer": "latest per customer",
+        }.get,
+        key="service_nps_variant",
+    )
+    return {"resolution_hours": resolution, "nps": nps}
+
+
+def _render_cards(kpis: dict[str, KpiResult]) -> None:
+    row = st.columns(3)
+    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
+        if key in kpis:
+            kpi_card(column, label, kpis[key])
+        else:
+            with column:
+                st.metric(label, "Not available")
+                st.caption("No table for this KPI has been imported.")
+
+
+def _render_nps(
+    responses: pl.DataFrame, period: Period, grain: str, variant: str
+) -> None:
+    st.subheader("Net Promoter Score")
+    series = nps_series(responses, period, grain, variant)
+    distribution = nps_distribution(responses, period, variant)
+    left, right = st.columns(2)
+    if series.is_empty():
+        left.info("The responses have no dates in this period, so there is no trend.")
+    else:
+        left.altair_chart(charts.nps_stacked(series, grain))
+    right.altair_chart(charts.score_distribution(distribution))
+
+
+def _render_resolution(
+    tickets: pl.DataFrame,
+    period: Period,
+    grain: str,
+    working: WorkingTime,
+    variants: dict[str, str],
+) -> None:
+    st.subheader("Time to resolution")
+    variant = variants.get("resolution_hours", "business")
+    unit = "Business hours" if variant == "business" else "Calendar hours"
+    series = resolution_series(tickets, period, grain, working, variant)
+    if not series.is_empty():
+        st.altair_chart(
+            charts.rate_like_lines(
+                series,
+                {"mean_hours": "Mean", "median_hours": "Median"},
+                "Time to resolution by month of solve",
+                f"{unit} (h)",
+            )
+        )
+    present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
+    if not present:
+        return
+    segment = st.selectbox("Resolution time by", present, key="service_segment")
+    table = resolution_breakdown(tickets, period, segment, working, variant)
+    st.altair_chart(
+        charts.breakdown_bars(
+            table,
+            segment,
+            "mean_hours",
+            f"Slowest {segment} first",
+            f"Mean {unit.lower()} (h)",
+        )
+    )
+    st.dataframe(table, hide_index=True)
+
+
+def _render_followups(
+    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+) -> None:
+    if "replies" not in tickets.columns and messages is None:
+        return
+    st.subheader("Follow-ups per ticket")
+    distribution = followups_distribution(tickets, period, messages)
+    st.dataframe(distribution, hide_index=True)
+
+
+render()
