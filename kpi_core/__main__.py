@@ -12,6 +12,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from kpi_core.business_hours import (
+    WorkingTime,
+    parse_holidays,
+    parse_working_days,
+    parse_working_hours,
+)
 from kpi_core.errors import InputError, InvalidSettingError
 from kpi_core.period import Period
 from kpi_core.report import ReportOptions, build_report, parse_fx, parse_variants
@@ -27,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             fx=parse_fx(args.fx),
             variants=parse_variants(args.variant),
             date_order=args.date_order,
+            working=_working_time(args),
         )
         report = build_report(args.files, options)
     except InputError as error:
@@ -64,7 +71,34 @@ def _parser() -> argparse.ArgumentParser:
         choices=["dmy", "mdy"],
         help="order of date columns whose values fit both day- and month-first",
     )
+    report.add_argument(
+        "--timezone",
+        default="Europe/Berlin",
+        help="time zone of naive ticket times (default Europe/Berlin)",
+    )
+    report.add_argument(
+        "--holidays",
+        default="DE",
+        help="public holidays as COUNTRY or COUNTRY-REGION, e.g. DE-BY, or none",
+    )
+    report.add_argument(
+        "--working-hours", default="09:00-17:00", help="working hours, HH:MM-HH:MM"
+    )
+    report.add_argument(
+        "--working-days", default="Mon-Fri", help="working days, e.g. Mon-Fri"
+    )
     return parser
+
+
+def _working_time(args: argparse.Namespace) -> WorkingTime:
+    start, end = parse_working_hours(args.working_hours)
+    return WorkingTime(
+        timezone=args.timezone,
+        start=start,
+        end=end,
+        weekdays=parse_working_days(args.working_days),
+        holidays=parse_holidays(args.holidays),
+    )
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -224,3 +224,52 @@ def _nps_colour() -> alt.Color:
         title=None,
         scale=alt.Scale(domain=list(NPS_COLOURS), range=list(NPS_COLOURS.values())),
     )
+
+
+def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
+    """Draw the median days per stage in pipeline order, the bottleneck in
+    a warning colour."""
+    frame = summary.filter(pl.col("median_days").is_not_null()).with_columns(
+        (pl.col("stage") == (bottleneck or "")).alias("bottleneck")
+    )
+    return (
+        alt.Chart(frame.select("stage", "median_days", "mean_days", "bottleneck"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("stage:N", title=None, sort=frame["stage"].to_list()),
+            x=alt.X("median_days:Q", title="Median time in stage (days)"),
+            color=alt.Color(
+                "bottleneck:N",
+                title="Bottleneck",
+                scale=alt.Scale(domain=[True, False], range=["#c8553d", BLUE]),
+            ),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("median_days:Q", title="Median (days)", format=".1f"),
+                alt.Tooltip("mean_days:Q", title="Mean (days)", format=".1f"),
+            ],
+        )
+        .properties(width=_WIDTH, title="Time in each stage")
+    )
+
+
+def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
+    """Draw how many deals reached each stage, in pipeline order."""
+    return (
+        alt.Chart(summary.select("stage", "reached", "conversion_to_next"))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("stage:N", title=None, sort=summary["stage"].to_list()),
+            x=alt.X("reached:Q", title="Deals that reached the stage (count)"),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("reached:Q", title="Deals"),
+                alt.Tooltip(
+                    "conversion_to_next:Q",
+                    title="On to a later stage (%)",
+                    format=".1f",
+                ),
+            ],
+        )
+        .properties(width=_WIDTH, title="Stage funnel")
+    )

@@ -11,16 +11,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpi_core.business_hours import WorkingTime
 from kpi_core.errors import InvalidSettingError, UnreadableFileError
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis
+from kpi_core.service import service_kpis
+from kpi_core.stages import stage_duration_days
 
 VARIANTS: dict[str, tuple[str, ...]] = {
     "close_rate": ("cohort", "closed"),
     "sales_cycle_days": ("won", "closed"),
+    "nps": ("all", "latest_per_customer"),
+    "resolution_hours": ("business", "calendar"),
 }
 
 
@@ -33,20 +38,36 @@ class ReportOptions:
     fx: dict[str, float] = field(default_factory=dict)
     variants: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
+    working: WorkingTime = field(default_factory=WorkingTime)
 
 
 def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """Read every file and compute the KPIs its table type supports."""
     tables = [_load(path, options) for path in paths]
+    latest = {table.table: table.frame for table in tables}
     kpis: dict[str, KpiResult] = {}
-    deals = [t for t in tables if t.table == "deals"]
-    if deals:
+    if "deals" in latest:
         kpis.update(
             sales_kpis(
-                deals[-1].frame,
+                latest["deals"],
                 options.period,
                 currency=options.currency,
                 fx=options.fx or None,
+                variants=options.variants,
+            )
+        )
+    if "stage_history" in latest:
+        kpis["stage_duration_days"] = stage_duration_days(
+            latest["stage_history"], options.period
+        )
+    if {"tickets", "nps"} & latest.keys():
+        kpis.update(
+            service_kpis(
+                tickets=latest.get("tickets"),
+                responses=latest.get("nps"),
+                messages=latest.get("ticket_messages"),
+                period=options.period,
+                working=options.working,
                 variants=options.variants,
             )
         )
@@ -54,7 +75,7 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
         "kpis": {key: result.to_json() for key, result in kpis.items()},
-        "warnings": _warnings(tables, deals),
+        "warnings": _warnings(tables),
     }
 
 
@@ -117,16 +138,17 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
     }
 
 
-def _warnings(tables: list[PreparedTable], deals: list[PreparedTable]) -> list[str]:
+def _warnings(tables: list[PreparedTable]) -> list[str]:
     warnings = [
         f"{table.file}: {problem.describe()}; these rows were left out"
         for table in tables
         for problem in table.problems
     ]
-    if len(deals) > 1:
-        ignored = ", ".join(t.file for t in deals[:-1])
-        warnings.append(
-            f"several deals files given; the KPIs use {deals[-1].file} and "
-            f"ignore {ignored}"
-        )
+    for table_type in sorted({table.table for table in tables}):
+        same = [t.file for t in tables if t.table == table_type]
+        if len(same) > 1:
+            warnings.append(
+                f"several {table_type} files given; the KPIs use {same[-1]} and "
+                f"ignore {', '.join(same[:-1])}"
+            )
     return warnings

@@ -12,6 +12,7 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
+from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
     explain,
     grain_picker,
@@ -71,6 +72,7 @@ def render() -> None:
     _render_cards(kpis)
     _render_trends(series, kpis, grain)
     _render_pipeline(pipeline)
+    _render_stages(period)
     _render_breakdowns(deals, entry.cache_key, period)
     _render_explanations(kpis)
 
@@ -143,6 +145,43 @@ def _render_pipeline(pipeline: pl.DataFrame) -> None:
         st.caption(
             f"{without:,} deals have no amount and count in the deals, not the value."
         )
+
+
+def _render_stages(period: Period) -> None:
+    entry = newest_table("stage_history")
+    st.subheader("Time in each stage")
+    if entry is None:
+        st.info(
+            "Upload a stage history (one row per deal and stage change, or "
+            "HubSpot's date-entered columns) to see the time per stage."
+        )
+        return
+    history = load_table(entry.id, entry.version)
+    result, summary = _stage_figures(entry.cache_key, period, history)
+    if not result.available:
+        st.info(f"Time in stage is not available: {result.reason}.")
+        return
+    bottleneck = result.extra.get("bottleneck")
+    st.caption(
+        f"Stage changes from {entry.name}. The bottleneck, the stage with the "
+        f"longest median, is {bottleneck}. Deals still in a stage are counted "
+        "apart and not mixed into the completed times."
+    )
+    left, right = st.columns(2)
+    left.altair_chart(charts.stage_durations(summary, bottleneck))
+    right.altair_chart(charts.stage_funnel(summary))
+    st.dataframe(summary, hide_index=True)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stage_figures(cache_key: str, period: Period, _history: pl.DataFrame):
+    del cache_key
+    as_of = _history["entered_at"].max()
+    in_period = _history.filter(period.contains("entered_at"))
+    return (
+        stage_duration_days(_history, period, as_of=as_of),
+        stage_summary(in_period, as_of),
+    )
 
 
 def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> None:

@@ -1,4 +1,8 @@
 import csv
+import itertools
+import statistics
+from collections import defaultdict
+from datetime import datetime
 
 from streamlit.testing.v1 import AppTest
 
@@ -71,3 +75,28 @@ def test_sales_page_without_deals_points_to_data(fresh_workspace):
     at.switch_page("pages/sales.py").run()
     assert not at.exception
     assert "No deals table yet" in at.info[0].value
+
+
+def test_sales_page_names_bottleneck_stage():
+    # Recompute the time in each stage from the sample CSV with plain Python:
+    # a visit lasts until the deal's next stage entry; revisits add up.
+    history = PROJECT / "sample_data" / "stage_history.csv"
+    visits: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    with history.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            moment = datetime.strptime(row["Entered at"], "%Y-%m-%d %H:%M")
+            visits[row["Record ID"]].append((moment, row["Stage"]))
+    days: dict[str, list[float]] = defaultdict(list)
+    for entries in visits.values():
+        entries.sort()
+        per_stage: dict[str, float] = defaultdict(float)
+        for (entered, stage), (left, _) in itertools.pairwise(entries):
+            per_stage[stage] += (left - entered).total_seconds() / 86400
+        for stage, total in per_stage.items():
+            days[stage].append(total)
+    medians = {stage: statistics.median(values) for stage, values in days.items()}
+    bottleneck = max(medians, key=medians.__getitem__)
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    captions = " ".join(c.value for c in at.caption)
+    assert f"longest median, is {bottleneck}." in captions
