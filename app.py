@@ -1,18 +1,23 @@
-"""Entry point: page setup and navigation. Each page lives in pages/."""
+"""Entry point: page setup and navigation. Each page lives in pages/.
+
+A session opened from a shared link (``?view=<token>``) is read-only, so the
+Data page with upload, rename and delete is not offered to it.
+"""
 
 import logging
 
 import streamlit as st
 
+from pages.common import shared_view
+
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 st.set_page_config(page_title="CRM KPIs", page_icon=":bar_chart:", layout="wide")
-navigation = st.navigation(
-    [
-        st.Page(
-            "pages/sales.py", title="Sales", icon=":material/trending_up:", default=True
-        ),
-        st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-    ]
-)
-navigation.run()
+pages = [
+    st.Page(
+        "pages/sales.py", title="Sales", icon=":material/trending_up:", default=True
+    ),
+    st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
+]
+if shared_view() is None:
+    pages.append(st.Page("pages/data.py", title="Data", icon=":material/upload_file:"))
+st.navigation(pages).run()

@@ -17,7 +17,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,15 +204,20 @@ class Workspace:
         finally:
             temporary.unlink(missing_ok=True)
 
-    @contextmanager
-    def _catalog(self) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.root / "catalog.sqlite", timeout=10)
-        connection.row_factory = sqlite3.Row
-        try:
-            with connection:
-                yield connection
-        finally:
-            connection.close()
+    def _catalog(self) -> AbstractContextManager[sqlite3.Connection]:
+        return open_catalog(self.root)
+
+
+@contextmanager
+def open_catalog(root: Path) -> Iterator[sqlite3.Connection]:
+    """Open the workspace's SQLite catalog for one transaction, then close it."""
+    connection = sqlite3.connect(Path(root) / "catalog.sqlite", timeout=10)
+    connection.row_factory = sqlite3.Row
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
 
 
 def _entry(row: sqlite3.Row) -> TableEntry:

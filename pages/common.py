@@ -7,18 +7,21 @@ Nothing here computes a KPI; it only connects widgets to ``kpi_core``.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
+from kpi_core.errors import InputError
 from kpi_core.formatting import format_value
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.results import KpiResult
+from kpi_core.sharing import SharedView, ViewStore
 from kpi_core.workspace import TableEntry, Workspace
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
@@ -75,6 +78,7 @@ def newest_table(table_type: str) -> TableEntry | None:
         list(labels),
         format_func=labels.__getitem__,
         key=f"table_{table_type}",
+        bind="query-params",
     )
     return next(entry for entry in entries if entry.id == chosen)
 
@@ -89,7 +93,11 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
     choices = [*QUICK_PERIODS, "custom"]
     labels = {**QUICK_PERIODS, "custom": "Custom"}
     choice = st.sidebar.selectbox(
-        "Period", choices, format_func=labels.__getitem__, key="period"
+        "Period",
+        choices,
+        format_func=labels.__getitem__,
+        key="period",
+        bind="query-params",
     )
     if choice != "custom":
         period = quick_period(choice, high)
@@ -97,7 +105,12 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
             st.sidebar.caption(f"{period.label()}, counted back from {high}")
         return period
     picked = st.sidebar.date_input(
-        "From and to", value=(low, high), min_value=low, max_value=high, key="custom"
+        "From and to",
+        value=(low, high),
+        min_value=low,
+        max_value=high,
+        key="dates",
+        bind="query-params",
     )
     if len(picked) == 2:
         return Period(picked[0], picked[1])
@@ -107,7 +120,11 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
 
 def grain_picker() -> str:
     grain = st.sidebar.segmented_control(
-        "Group by", ["month", "quarter"], default="month", key="grain"
+        "Group by",
+        ["month", "quarter"],
+        default="month",
+        key="grain",
+        bind="query-params",
     )
     return grain or "month"
 
@@ -185,3 +202,72 @@ def _date_range(frame: pl.DataFrame, columns: list[str]) -> tuple[date, date]:
         today = date.today()
         return today, today
     return values.min(), values.max()
+
+
+# Widget keys that make up a view; upload and table-management widgets are
+# left out because a shared view is read-only.
+_VIEW_KEY = re.compile(
+    r"^(period|dates|grain|segment|table_\w+|service_\w+|goals_\w+|whatif_\w+|compare_\w+)$"
+)
+
+
+def shared_view() -> SharedView | None:
+    """Return the view named by ``?view=`` in the URL, applying its settings
+    to the widgets on the first run of the session, or None for the normal
+    editable app. An unknown or revoked link stops the page with a message."""
+    # A session that opened a shared link stays read-only, also after the
+    # sidebar navigation drops ``view`` from the URL.
+    token = st.query_params.get("view") or st.session_state.get("_applied_view")
+    if not token:
+        return None
+    try:
+        view = ViewStore(workspace().root).get(token)
+    except InputError as error:
+        st.error(str(error))
+        st.stop()
+    if st.session_state.get("_applied_view") != token:
+        for key, value in view.settings.items():
+            st.session_state[key] = _decode(value)
+        st.session_state["_applied_view"] = token
+    return view
+
+
+def share_controls(page: str, title: str) -> None:
+    """Offer a link to the current view in the sidebar, or say that this is
+    a read-only shared view."""
+    view = shared_view()
+    if view is not None:
+        st.sidebar.info(f"Read-only view shared on {view.created_at[:10]}.")
+        return
+    if not st.sidebar.button("Share this view", key="share"):
+        return
+    settings = {
+        key: _encode(value)
+        for key, value in st.session_state.items()
+        if isinstance(key, str) and _VIEW_KEY.match(key)
+    }
+    created = ViewStore(workspace().root).create(page, title, settings)
+    st.sidebar.success("Anyone with this link sees this view, read-only:")
+    st.sidebar.code(_link(page, created.token), language=None)
+
+
+def _link(page: str, token: str) -> str:
+    base = (st.context.url or "http://localhost:8501/").split("?")[0]
+    root = base.rsplit("/", 1)[0] if base.count("/") > 2 else base.rstrip("/")
+    return f"{root}/{page}?view={token}"
+
+
+def _encode(value):
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [_encode(item) for item in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and set(value) == {"date"}:
+        return date.fromisoformat(value["date"])
+    if isinstance(value, list):
+        return tuple(_decode(item) for item in value)
+    return value

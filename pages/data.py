@@ -14,6 +14,7 @@ from kpi_core.mapping import Mapping, header_signature
 from kpi_core.prepare import LINE, PreparedTable
 from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
+from kpi_core.sharing import ViewStore
 from kpi_core.values import detect_date_format
 from pages.common import cached_prepare, cached_preview, content_key, workspace
 
@@ -38,6 +39,25 @@ def render() -> None:
         with st.container(border=True):
             _render_upload(upload.name, upload.getvalue())
     _render_stored_tables()
+    _render_shared_links()
+
+
+def _render_shared_links() -> None:
+    views = ViewStore(workspace().root).list()
+    st.header("Shared links")
+    if not views:
+        st.caption("No links yet. Use 'Share this view' in the sidebar of a KPI page.")
+        return
+    for view in views:
+        left, middle, right = st.columns([3, 2, 1])
+        left.text(f"{view.title}: /{view.page}?view={view.token}")
+        if view.active:
+            middle.text(f"created {view.created_at[:16]} UTC")
+            if right.button("Revoke", key=f"revoke:{view.token}"):
+                ViewStore(workspace().root).revoke(view.token)
+                st.rerun()
+        else:
+            middle.text(f"revoked {view.revoked_at[:16]} UTC")
 
 
 def _render_upload(file_name: str, data: bytes) -> None:

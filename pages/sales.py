@@ -20,6 +20,7 @@ from pages.common import (
     load_table,
     newest_table,
     period_picker,
+    share_controls,
 )
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -63,6 +64,7 @@ def render() -> None:
     deals = load_table(entry.id, entry.version)
     period = period_picker(deals, ["created_at", "closed_at"])
     grain = grain_picker()
+    share_controls("", "Sales")
     st.caption(f"Deals from {entry.name} ({entry.rows:,} rows), {period.label()}.")
     try:
         kpis, series, pipeline = _compute(entry.cache_key, period, grain, deals)
@@ -198,6 +200,7 @@ def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> N
         present,
         format_func=lambda s: s.replace("_", " "),
         key="segment",
+        bind="query-params",
     )
     table = _breakdown(cache_key, period, segment, deals)
     left, right = st.columns(2)

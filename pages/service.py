@@ -31,6 +31,7 @@ from pages.common import (
     load_table,
     newest_table,
     period_picker,
+    share_controls,
 )
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
@@ -70,6 +71,7 @@ def render() -> None:
     ]
     period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
     grain = grain_picker()
+    share_controls("service", "Customer service")
     try:
         working = _working_time_picker()
         variants = _variant_picker()
@@ -98,13 +100,20 @@ def render() -> None:
 
 def _working_time_picker() -> WorkingTime:
     with st.sidebar.expander("Working time"):
-        timezone = st.text_input("Time zone", "Europe/Berlin", key="service_timezone")
-        hours = st.text_input("Working hours", "09:00-17:00", key="service_hours")
-        days = st.text_input("Working days", "Mon-Fri", key="service_days")
+        timezone = st.text_input(
+            "Time zone", "Europe/Berlin", key="service_timezone", bind="query-params"
+        )
+        hours = st.text_input(
+            "Working hours", "09:00-17:00", key="service_hours", bind="query-params"
+        )
+        days = st.text_input(
+            "Working days", "Mon-Fri", key="service_days", bind="query-params"
+        )
         holidays = st.text_input(
             "Public holidays",
             "DE",
             key="service_holidays",
+            bind="query-params",
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
     start, end = parse_working_hours(hours)
@@ -124,6 +133,7 @@ def _variant_picker() -> dict[str, str]:
         horizontal=True,
         format_func={"business": "business hours", "calendar": "calendar hours"}.get,
         key="service_resolution_variant",
+        bind="query-params",
     )
     nps = st.sidebar.radio(
         "NPS counts",
@@ -133,6 +143,7 @@ def _variant_picker() -> dict[str, str]:
             "latest_per_customer": "latest per customer",
         }.get,
         key="service_nps_variant",
+        bind="query-params",
     )
     return {"resolution_hours": resolution, "nps": nps}
 
@@ -185,7 +196,9 @@ def _render_resolution(
     present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
     if not present:
         return
-    segment = st.selectbox("Resolution time by", present, key="service_segment")
+    segment = st.selectbox(
+        "Resolution time by", present, key="service_segment", bind="query-params"
+    )
     table = resolution_breakdown(tickets, period, segment, working, variant)
     st.altair_chart(
         charts.breakdown_bars(

@@ -1,0 +1,52 @@
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kpi_core.sharing import ViewStore
+from tests.pages.conftest import APP
+
+
+def _share_sales_view(workspace_root) -> str:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.selectbox(key="period").set_value("last_quarter").run()
+    at.sidebar.segmented_control(key="grain").set_value("quarter").run()
+    at.sidebar.button(key="share").click().run()
+    assert not at.exception
+    [view] = ViewStore(workspace_root).list()
+    assert f"?view={view.token}" in at.sidebar.code[0].value
+    return view.token
+
+
+def test_shared_link_opens_same_view_read_only(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    # A restart: the server process forgets every cache and session.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    assert not manager.exception
+    assert manager.sidebar.selectbox(key="period").value == "last_quarter"
+    assert manager.sidebar.segmented_control(key="grain").value == "quarter"
+    assert "Read-only view" in manager.sidebar.info[0].value
+    assert not [b for b in manager.sidebar.button if b.key == "share"]
+    assert len(manager.get("vega_lite_chart")) >= 6
+
+
+def test_revoked_link_shows_message(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    ViewStore(fresh_workspace).revoke(token)
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    assert not manager.exception
+    assert "revoked" in manager.error[0].value
+    assert not manager.get("vega_lite_chart")
+
+
+def test_data_page_lists_and_revokes_links(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    at.button(key=f"revoke:{token}").click().run()
+    assert not at.exception
+    assert ViewStore(fresh_workspace).list()[0].active is False
