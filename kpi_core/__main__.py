@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
             variants=parse_variants(args.variant),
             date_order=args.date_order,
             working=_working_time(args),
+            lifespan_years=args.lifespan_years,
+            gross_margin=args.gross_margin,
         )
         report = build_report(args.files, options)
     except InputError as error:
@@ -86,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--working-days", default="Mon-Fri", help="working days, e.g. Mon-Fri"
+    )
+    report.add_argument(
+        "--lifespan-years",
+        type=float,
+        help="customer lifespan for CLV when the data cannot give one, in years",
+    )
+    report.add_argument(
+        "--gross-margin",
+        type=float,
+        default=100.0,
+        help="gross margin in percent for the subscription CLV (default 100)",
     )
     return parser
 

@@ -7,70 +7,33 @@ The JSON shape is documented in docs/report.md and is stable: ``period``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kpi_core.business_hours import WorkingTime
 from kpi_core.errors import InvalidSettingError, UnreadableFileError
 from kpi_core.importing import load_file
+from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
-from kpi_core.results import KpiResult
-from kpi_core.sales import sales_kpis
-from kpi_core.service import service_kpis
-from kpi_core.stages import stage_duration_days
-
-VARIANTS: dict[str, tuple[str, ...]] = {
-    "close_rate": ("cohort", "closed"),
-    "sales_cycle_days": ("won", "closed"),
-    "nps": ("all", "latest_per_customer"),
-    "resolution_hours": ("business", "calendar"),
-}
 
 
 @dataclass(frozen=True)
-class ReportOptions:
-    """Settings that change a KPI; the defaults match the app's."""
+class ReportOptions(KpiSettings):
+    """KPI settings plus how to read the files."""
 
-    period: Period = Period()
-    currency: str | None = None
-    fx: dict[str, float] = field(default_factory=dict)
-    variants: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
-    working: WorkingTime = field(default_factory=WorkingTime)
 
 
 def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
-    """Read every file and compute the KPIs its table type supports."""
+    """Read every file and compute the KPIs its table type supports.
+
+    When several files hold the same table type, the last one is used and a
+    warning names the others.
+    """
     tables = [_load(path, options) for path in paths]
     latest = {table.table: table.frame for table in tables}
-    kpis: dict[str, KpiResult] = {}
-    if "deals" in latest:
-        kpis.update(
-            sales_kpis(
-                latest["deals"],
-                options.period,
-                currency=options.currency,
-                fx=options.fx or None,
-                variants=options.variants,
-            )
-        )
-    if "stage_history" in latest:
-        kpis["stage_duration_days"] = stage_duration_days(
-            latest["stage_history"], options.period
-        )
-    if {"tickets", "nps"} & latest.keys():
-        kpis.update(
-            service_kpis(
-                tickets=latest.get("tickets"),
-                responses=latest.get("nps"),
-                messages=latest.get("ticket_messages"),
-                period=options.period,
-                working=options.working,
-                variants=options.variants,
-            )
-        )
+    kpis = compute_kpis(latest, options)
     return {
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],

@@ -20,7 +20,9 @@ from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
 from kpi_core.prepare import PreparedTable, prepare_table
+from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult
+from kpi_core.schema import TABLES
 from kpi_core.sharing import SharedView, ViewStore
 from kpi_core.workspace import TableEntry, Workspace
 
@@ -271,3 +273,35 @@ def _decode(value):
     if isinstance(value, list):
         return tuple(_decode(item) for item in value)
     return value
+
+
+def excel_download(period: Period, grain: str) -> None:
+    """Offer the Excel report of every page for the current period; it is
+    built only when the user clicks."""
+
+    def build() -> bytes:
+        tables = {
+            table_type: load_table(entry.id, entry.version)
+            for table_type in TABLES
+            if (entry := chosen_table(table_type)) is not None
+        }
+        return excel_report_bytes(tables, period, grain)
+
+    st.sidebar.download_button(
+        "Download Excel report",
+        build,
+        file_name=f"crm-kpis-{date.today().isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="excel",
+    )
+
+
+def chosen_table(table_type: str) -> TableEntry | None:
+    """The table of one type in use: the user's choice in this session, else
+    the newest; renders nothing."""
+    entries = workspace().list_tables(table_type)
+    chosen = st.session_state.get(f"table_{table_type}")
+    for entry in entries:
+        if entry.id == chosen:
+            return entry
+    return entries[0] if entries else None

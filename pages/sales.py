@@ -14,6 +14,7 @@ from kpi_core.sales import sales_kpis
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
 from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
+    excel_download,
     explain,
     grain_picker,
     kpi_card,
@@ -65,6 +66,7 @@ def render() -> None:
     period = period_picker(deals, ["created_at", "closed_at"])
     grain = grain_picker()
     share_controls("", "Sales")
+    excel_download(period, grain)
     st.caption(f"Deals from {entry.name} ({entry.rows:,} rows), {period.label()}.")
     try:
         kpis, series, pipeline = _compute(entry.cache_key, period, grain, deals)

@@ -25,6 +25,7 @@ from kpi_core.service import (
     service_kpis,
 )
 from pages.common import (
+    excel_download,
     explain,
     grain_picker,
     kpi_card,
@@ -72,6 +73,7 @@ def render() -> None:
     period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
     grain = grain_picker()
     share_controls("service", "Customer service")
+    excel_download(period, grain)
     try:
         working = _working_time_picker()
         variants = _variant_picker()

@@ -1,0 +1,150 @@
+"""The Excel report: one sheet per page with the KPI table, the formulas in
+words and native Excel charts of the time series.
+
+Text from uploads is written as text cells, never as formulas, so an owner
+named ``=HYPERLINK(...)`` cannot run in Excel.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_core.exporting import FORMULA_STARTS
+from kpi_core.results import KpiResult
+
+KPI_COLUMNS = [
+    "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
+    "Variant", "How it is calculated", "Rows left out",
+]  # fmt: skip
+_BOLD = Font(bold=True)
+
+
+def build_excel_report(
+    title: str,
+    period_label: str,
+    pages: dict[str, list[KpiResult]],
+    series: dict[str, dict[str, pl.DataFrame]],
+) -> bytes:
+    """Return an .xlsx file with one sheet per page.
+
+    ``pages`` maps a sheet name to its KPI results; ``series`` maps the same
+    sheet name to named tables (a time series or a breakdown) that are
+    written below the KPI table, each with a native chart of its numeric
+    columns.
+    """
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet_name, results in pages.items():
+        sheet = workbook.create_sheet(sheet_name[:31])
+        _write_cell(sheet, 1, 1, f"{title}: {sheet_name}").font = Font(
+            bold=True, size=14
+        )
+        _write_cell(sheet, 2, 1, f"Period: {period_label}")
+        row = _write_kpis(sheet, 4, results)
+        for table_name, table in series.get(sheet_name, {}).items():
+            row = _write_table_with_chart(sheet, row + 2, table_name, table)
+        _fit_columns(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
+    for column, header in enumerate(KPI_COLUMNS, start=1):
+        _write_cell(sheet, row, column, header).font = _BOLD
+    for result in results:
+        row += 1
+        low, high = result.ci95 if result.ci95 else (None, None)
+        left_out = "; ".join(f"{n} {reason}" for reason, n in result.excluded.items())
+        values = [
+            result.key,
+            "ok" if result.available else "not available",
+            _scalar(result.value),
+            result.unit,
+            result.n,
+            low,
+            high,
+            result.variant,
+            result.formula if result.available else result.reason,
+            left_out,
+        ]
+        for column, value in enumerate(values, start=1):
+            _write_cell(sheet, row, column, value)
+    return row
+
+
+def _write_table_with_chart(
+    sheet: Worksheet, row: int, name: str, table: pl.DataFrame
+) -> int:
+    _write_cell(sheet, row, 1, name).font = _BOLD
+    header_row = row + 1
+    for column, header in enumerate(table.columns, start=1):
+        _write_cell(sheet, header_row, column, header).font = _BOLD
+    for offset, values in enumerate(table.iter_rows(), start=1):
+        for column, value in enumerate(values, start=1):
+            cell = _write_cell(sheet, header_row + offset, column, value)
+            if isinstance(value, date | datetime):
+                cell.number_format = "yyyy-mm-dd"
+    last_row = header_row + table.height
+    numeric = [
+        index
+        for index, dtype in enumerate(table.dtypes, start=1)
+        if dtype.is_numeric() and index > 1
+    ]
+    if table.height and numeric:
+        chart = _chart_for(table)
+        chart.title = name
+        for column in numeric[:4]:
+            data = Reference(
+                sheet, min_col=column, min_row=header_row, max_row=last_row
+            )
+            chart.add_data(data, titles_from_data=True)
+        categories = Reference(
+            sheet, min_col=1, min_row=header_row + 1, max_row=last_row
+        )
+        chart.set_categories(categories)
+        sheet.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}{row}")
+        last_row = max(last_row, row + 16)
+    return last_row
+
+
+def _chart_for(table: pl.DataFrame) -> BarChart | LineChart:
+    first = table.dtypes[0]
+    chart = LineChart() if first in (pl.Date, pl.Datetime) else BarChart()
+    chart.height, chart.width = 7.5, 16
+    return chart
+
+
+def _write_cell(sheet: Worksheet, row: int, column: int, value: Any):
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        # openpyxl turns a string starting with "=" into a formula; forcing
+        # the string type keeps every uploaded value as plain text.
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+        return cell
+    cell.value = value
+    return cell
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {item:,.2f}" for name, item in value.items())
+    return value
+
+
+def _fit_columns(sheet: Worksheet) -> None:
+    for column_cells in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column_cells[:200])
+        letter = get_column_letter(column_cells[0].column)
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)

@@ -1,0 +1,157 @@
+"""Every KPI the stored tables support, computed with one set of settings.
+
+The CLI report, the Excel export and the tests that compare page and CLI all
+call ``compute_kpis``, so a figure is computed the same way everywhere. A
+KPI whose table is missing is left out; one whose table is present but
+cannot give a value is "not available" with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from kpi_core.business_hours import WorkingTime
+from kpi_core.churn import churn_rate
+from kpi_core.clv import clv
+from kpi_core.email_list import list_growth_rate
+from kpi_core.marketing import (
+    cac,
+    campaign_revenue,
+    new_customers_from_deals,
+    new_customers_from_orders,
+    new_customers_from_subscriptions,
+)
+from kpi_core.period import Period
+from kpi_core.results import KpiResult
+from kpi_core.sales import sales_kpis
+from kpi_core.service import service_kpis
+from kpi_core.stages import stage_duration_days
+from kpi_core.subscriptions import arr, upsell_rate_subscriptions
+
+# Report keys per page, in the order the cards and the Excel sheets use.
+PAGE_KPIS: dict[str, tuple[str, ...]] = {
+    "Sales": (
+        "close_rate", "win_rate", "average_deal_size", "won_value",
+        "sales_cycle_days", "upsell_rate", "stage_duration_days",
+    ),
+    "Marketing": (
+        "clv", "cac", "campaign_revenue", "list_growth_rate", "arr",
+    ),
+    "Service": (
+        "nps", "churn_rate", "resolution_hours", "followups_per_ticket",
+    ),
+}  # fmt: skip
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "close_rate": ("cohort", "closed"),
+    "sales_cycle_days": ("won", "closed"),
+    "clv": ("purchases", "subscription"),
+    "list_growth_rate": ("with_cleaned", "unsubscribes_only"),
+    "nps": ("all", "latest_per_customer"),
+    "churn_rate": ("customers", "revenue"),
+    "resolution_hours": ("business", "calendar"),
+}
+
+
+@dataclass(frozen=True)
+class KpiSettings:
+    """Settings that change a KPI; the defaults match the app's."""
+
+    period: Period = Period()
+    currency: str | None = None
+    fx: dict[str, float] = field(default_factory=dict)
+    variants: dict[str, str] = field(default_factory=dict)
+    working: WorkingTime = field(default_factory=WorkingTime)
+    lifespan_years: float | None = None
+    gross_margin: float = 100.0
+
+
+def compute_kpis(
+    tables: dict[str, pl.DataFrame], settings: KpiSettings
+) -> dict[str, KpiResult]:
+    """Compute every KPI that ``tables`` (table type to canonical frame)
+    support, keyed by report key."""
+    kpis: dict[str, KpiResult] = {}
+    money = {"currency": settings.currency, "fx": settings.fx or None}
+    deals = tables.get("deals")
+    if deals is not None:
+        kpis.update(
+            sales_kpis(deals, settings.period, variants=settings.variants, **money)
+        )
+    if "stage_history" in tables:
+        kpis["stage_duration_days"] = stage_duration_days(
+            tables["stage_history"], settings.period
+        )
+    kpis.update(_marketing_kpis(tables, settings, money, kpis.get("upsell_rate")))
+    if {"tickets", "nps"} & tables.keys():
+        kpis.update(
+            service_kpis(
+                tickets=tables.get("tickets"),
+                responses=tables.get("nps"),
+                messages=tables.get("ticket_messages"),
+                period=settings.period,
+                working=settings.working,
+                variants=settings.variants,
+            )
+        )
+    return kpis
+
+
+def _marketing_kpis(
+    tables: dict[str, pl.DataFrame],
+    settings: KpiSettings,
+    money: dict,
+    deal_upsell: KpiResult | None,
+) -> dict[str, KpiResult]:
+    kpis: dict[str, KpiResult] = {}
+    period = settings.period
+    subs, orders = tables.get("subscriptions"), tables.get("orders")
+    if subs is not None:
+        kpis["arr"] = arr(subs, period, **money)
+        kpis["churn_rate"] = churn_rate(
+            subs, period, settings.variants.get("churn_rate", "customers"), **money
+        )
+        if deal_upsell is None or not deal_upsell.available:
+            kpis["upsell_rate"] = upsell_rate_subscriptions(subs, period)
+    if orders is not None or subs is not None:
+        variant = settings.variants.get(
+            "clv", "purchases" if orders is not None else "subscription"
+        )
+        kpis["clv"] = clv(
+            orders,
+            subs,
+            period,
+            settings.lifespan_years,
+            settings.gross_margin,
+            variant,
+            **money,
+        )
+    new_customers = _new_customers(tables)
+    if "spend" in tables and new_customers is not None:
+        value = kpis["clv"].value if "clv" in kpis and kpis["clv"].available else None
+        kpis["cac"] = cac(tables["spend"], new_customers, period, value, **money)
+    revenue = orders if orders is not None else tables.get("deals")
+    if revenue is not None:
+        kpis["campaign_revenue"] = campaign_revenue(
+            revenue, period, tables.get("spend"), **money
+        )
+    if "email_events" in tables:
+        kpis["list_growth_rate"] = list_growth_rate(
+            tables["email_events"],
+            period,
+            settings.variants.get("list_growth_rate", "with_cleaned"),
+        )
+    return kpis
+
+
+def _new_customers(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
+    """First purchase per customer, from the richest source present."""
+    if "subscriptions" in tables:
+        return new_customers_from_subscriptions(tables["subscriptions"])
+    if "orders" in tables:
+        return new_customers_from_orders(tables["orders"])
+    if "deals" in tables and "account" in tables["deals"].columns:
+        return new_customers_from_deals(tables["deals"])
+    return None

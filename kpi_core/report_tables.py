@@ -1,0 +1,57 @@
+"""The tables behind each page's charts, for the Excel report."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.excel_report import build_excel_report
+from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis
+from kpi_core.period import Period
+from kpi_core.sales_tables import sales_breakdown, sales_series
+from kpi_core.service import nps_series, resolution_series
+
+
+def excel_report_bytes(
+    tables: dict[str, pl.DataFrame], period: Period, grain: str = "month"
+) -> bytes:
+    """Compute every KPI the tables support and return the Excel report."""
+    settings = KpiSettings(period=period)
+    kpis = compute_kpis(tables, settings)
+    pages = {
+        page: [kpis[key] for key in keys if key in kpis]
+        for page, keys in PAGE_KPIS.items()
+    }
+    return build_excel_report(
+        "CRM KPIs", period.label(), pages, _page_tables(tables, settings, grain)
+    )
+
+
+def _page_tables(
+    tables: dict[str, pl.DataFrame], settings: KpiSettings, grain: str
+) -> dict[str, dict[str, pl.DataFrame]]:
+    period = settings.period
+    pages: dict[str, dict[str, pl.DataFrame]] = {}
+    if "deals" in tables:
+        deals = tables["deals"]
+        series = sales_series(deals, period, grain)
+        pages["Sales"] = {
+            f"Rates by {grain}": series.select(
+                "period_start", "close_rate", "win_rate"
+            ),
+            f"Won value by {grain}": series.select("period_start", "won_value"),
+            "By owner": sales_breakdown(deals, period, "owner").select(
+                "owner", "won_value", "win_rate"
+            ),
+        }
+    service: dict[str, pl.DataFrame] = {}
+    if "nps" in tables and "responded_at" in tables["nps"].columns:
+        service[f"NPS by {grain}"] = nps_series(tables["nps"], period, grain).select(
+            "period_start", "nps"
+        )
+    if "tickets" in tables:
+        service[f"Resolution hours by {grain}"] = resolution_series(
+            tables["tickets"], period, grain, settings.working
+        ).select("period_start", "mean_hours", "median_hours")
+    if service:
+        pages["Service"] = service
+    return pages
