@@ -7,12 +7,13 @@ _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "coun
 
 def format_value(value: float, unit: str) -> str:
     """Format a KPI value for a card: percentages and durations to one
-    decimal, money whole and in millions from 1,000,000 so it fits a card."""
+    decimal, money whole. From 1,000,000 on, money is shown in millions with
+    one decimal, so it fits a card."""
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
         decimals = 0 if unit == "score" else 1 if unit != "count" else 2
         text = f"{value:,.{decimals}f}"
         return f"{text} {suffix}" if suffix else text
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.2f} M {unit}"
+        return f"{value / 1_000_000:,.1f} M {unit}"
     return f"{value:,.0f} {unit}"

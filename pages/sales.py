@@ -74,6 +74,11 @@ def render() -> None:
         st.error(str(error))
         return
     _render_cards(kpis)
+    if "currency" not in deals.columns:
+        st.caption(
+            "The deals have no currency column, so amounts are shown as EUR. "
+            "Map a currency column on the Data page if they are in another currency."
+        )
     _render_trends(series, kpis, grain)
     _render_pipeline(pipeline)
     _render_stages(period)

@@ -91,9 +91,7 @@ def app_url(tmp_path_factory):
 def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = _collect_errors(page)
 
     page.goto(app_url)
     page.get_by_text("Close rate").first.wait_for(timeout=30_000)
@@ -105,6 +103,8 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
         str(datasets_dir / "maven-crm-sales" / "sales_pipeline.csv")
     )
     page.get_by_text("8,800 rows read, 8,800 usable.").wait_for(timeout=30_000)
+    # Correct one mapping: the product column is not wanted as a segment.
+    _choose(page, "product", "(not in the file)")
     page.screenshot(path=SCREENSHOTS / "02-data-mapping.png", full_page=True)
     page.get_by_role("button", name="Import 8,800 rows").click()
     page.get_by_text("Imported 8,800 rows").wait_for(timeout=30_000)
@@ -115,9 +115,52 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     page.locator('[data-testid="stVegaLiteChart"]').nth(5).wait_for(timeout=30_000)
     page.screenshot(path=SCREENSHOTS / "03-sales-maven.png", full_page=True)
 
-    assert page.locator('[data-testid="stException"]').count() == 0
+    _choose(page, "Period", "This year")
+    page.get_by_text("counted back from 2017-12-31").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the bound widget writes the URL asynchronously
+    assert "period=This+year" in page.url
+    page.screenshot(path=SCREENSHOTS / "04-sales-this-year.png", full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download Excel report").click()
+    report = SCREENSHOTS / "crm-kpis.xlsx"
+    download_info.value.save_as(report)
+    assert report.stat().st_size > 5_000
+
+    page.get_by_role("button", name="Share this view").click()
+    link = page.locator('[data-testid="stCode"]').inner_text().strip()
+    assert "?view=" in link
+
+    page.get_by_role("link", name="Service").click()
+    page.get_by_role("heading", name="Customer service").wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "05-service.png", full_page=True)
+
+    manager = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    manager_errors = _collect_errors(manager)
+    manager.goto(link)
+    manager.get_by_text("Read-only view shared on").wait_for(timeout=30_000)
+    manager.get_by_text("counted back from 2017-12-31").wait_for(timeout=30_000)
+    manager.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+    assert manager.get_by_role("link", name="Data").count() == 0
+    manager.screenshot(path=SCREENSHOTS / "06-shared-view.png", full_page=True)
+
+    for each in (page, manager):
+        assert each.locator('[data-testid="stException"]').count() == 0
     assert errors == []
+    assert manager_errors == []
     print(f"screenshots in {SCREENSHOTS}")
+
+
+def _collect_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def _free_port() -> int:
