@@ -16,6 +16,7 @@ pages = [
     st.Page(
         "pages/sales.py", title="Sales", icon=":material/trending_up:", default=True
     ),
+    st.Page("pages/marketing.py", title="Marketing", icon=":material/campaign:"),
     st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
 ]
 if shared_view() is None:

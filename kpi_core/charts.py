@@ -273,3 +273,146 @@ def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
         )
         .properties(width=_WIDTH, title="Stage funnel")
     )
+
+
+def waterfall(bridge: pl.DataFrame) -> alt.Chart:
+    """Draw the ARR bridge as a waterfall: start and end as totals, the
+    steps between them floating from the running total."""
+    steps = bridge.with_columns(
+        pl.when(pl.col("step").is_in(["start", "end"]))
+        .then(0.0)
+        .otherwise(pl.col("signed_amount").cum_sum() - pl.col("signed_amount"))
+        .alias("base"),
+    ).with_columns(
+        pl.when(pl.col("step").is_in(["start", "end"]))
+        .then(pl.col("amount"))
+        .otherwise(pl.col("base") + pl.col("signed_amount"))
+        .alias("top"),
+        pl.when(pl.col("step").is_in(["start", "end"]))
+        .then(pl.lit("total"))
+        .when(pl.col("signed_amount") >= 0)
+        .then(pl.lit("increase"))
+        .otherwise(pl.lit("decrease"))
+        .alias("kind"),
+    )
+    return (
+        alt.Chart(steps.select("step", "base", "top", "signed_amount", "kind"))
+        .mark_bar()
+        .encode(
+            x=alt.X("step:N", title=None, sort=steps["step"].to_list()),
+            y=alt.Y("base:Q", title="ARR (currency per year)"),
+            y2="top:Q",
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["total", "increase", "decrease"],
+                    range=[BLUE, "#2e9d5b", "#c8553d"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("signed_amount:Q", title="Change", format=",.0f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT, title="ARR bridge")
+    )
+
+
+GOAL_COLOURS = {"Actual": BLUE, "Target path": GREY}
+_GOAL_LINES = {"actual": "Actual", "target_path": "Target path"}
+
+
+def goal_progress(path: pl.DataFrame, title: str, axis_title: str) -> alt.Chart:
+    """Draw a goal's actual value against its target path over time.
+
+    ``path`` has the columns date, actual (null after the day of the
+    evaluation) and target_path, as ``kpi_core.goal_progress.goal_path``
+    returns them. The target path is dashed.
+    """
+    long = path.unpivot(
+        index="date", variable_name="line", value_name="value"
+    ).with_columns(pl.col("line").replace_strict(_GOAL_LINES))
+    return (
+        alt.Chart(long.drop_nulls("value"), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("value:Q", title=axis_title),
+            color=alt.Color(
+                "line:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=list(GOAL_COLOURS), range=list(GOAL_COLOURS.values())
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N",
+                title=None,
+                scale=alt.Scale(domain=list(GOAL_COLOURS), range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("line:N", title="Line"),
+                alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+            ],
+        )
+        .properties(width=_WIDTH, height=_HEIGHT)
+    )
+
+
+def rates_around_date(
+    series: pl.DataFrame, columns: dict[str, str], title: str, marker_day: str
+) -> alt.LayerChart:
+    """Draw rate lines over ``period_start`` with a vertical rule on one day.
+
+    ``marker_day`` is an ISO date such as "2026-01-01", the day a change
+    took effect. The lines are those of ``rate_over_time``.
+    """
+    rule = (
+        alt.Chart(pl.DataFrame({"day": [marker_day]}))
+        .mark_rule(color="#c8553d", strokeWidth=2)
+        .encode(x="day:T", tooltip=[alt.Tooltip("day:T", title="Compared around")])
+    )
+    return alt.layer(rate_over_time(series, columns, title), rule)
+
+
+def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.Chart:
+    """Draw a tornado chart: one bar per lever and change, longest first.
+
+    ``table`` has the columns label, change_percent and ``column``, as
+    ``kpi_core.whatif.sensitivity`` returns them. Rows where ``column`` is
+    null are left out.
+    """
+    shown = table.drop_nulls(column).with_columns(
+        pl.when(pl.col("change_percent") > 0)
+        .then(pl.lit("raised"))
+        .otherwise(pl.lit("lowered"))
+        .alias("direction"),
+        pl.col(column).abs().alias("size"),
+    )
+    order = (
+        shown.group_by("label")
+        .agg(pl.col("size").max())
+        .sort("size", descending=True)["label"]
+        .to_list()
+    )
+    return (
+        alt.Chart(shown.select("label", "direction", "change_percent", column))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=order),
+            x=alt.X(f"{column}:Q", title=axis_title),
+            color=alt.Color(
+                "direction:N",
+                title="Lever",
+                scale=alt.Scale(domain=["raised", "lowered"], range=[BLUE, GREY]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Lever"),
+                alt.Tooltip("change_percent:Q", title="Moved by (%)", format="+.0f"),
+                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.2f"),
+            ],
+        )
+        .properties(width=_WIDTH)
+    )

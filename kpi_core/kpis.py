@@ -128,10 +128,10 @@ def _marketing_kpis(
             variant,
             **money,
         )
-    new_customers = _new_customers(tables)
-    if "spend" in tables and new_customers is not None:
+    acquired = new_customers(tables)
+    if "spend" in tables and acquired is not None:
         value = kpis["clv"].value if "clv" in kpis and kpis["clv"].available else None
-        kpis["cac"] = cac(tables["spend"], new_customers, period, value, **money)
+        kpis["cac"] = cac(tables["spend"], acquired, period, value, **money)
     revenue = orders if orders is not None else tables.get("deals")
     if revenue is not None:
         kpis["campaign_revenue"] = campaign_revenue(
@@ -146,7 +146,7 @@ def _marketing_kpis(
     return kpis
 
 
-def _new_customers(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
+def new_customers(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
     """First purchase per customer, from the richest source present."""
     if "subscriptions" in tables:
         return new_customers_from_subscriptions(tables["subscriptions"])

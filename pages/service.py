@@ -13,6 +13,7 @@ from kpi_core.business_hours import (
     parse_working_days,
     parse_working_hours,
 )
+from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -38,6 +39,7 @@ from pages.common import (
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
 _LABELS = {
     "nps": "Net Promoter Score",
+    "churn_rate": "Churn rate",
     "resolution_hours": "Time to resolution",
     "followups_per_ticket": "Follow-ups per ticket",
 }
@@ -52,8 +54,12 @@ def render() -> None:
     tickets_entry = newest_table("tickets")
     nps_entry = newest_table("nps")
     messages_entry = newest_table("ticket_messages")
-    if tickets_entry is None and nps_entry is None:
-        st.info("No tickets or NPS responses yet. Upload them on the Data page.")
+    subscriptions_entry = newest_table("subscriptions")
+    if tickets_entry is None and nps_entry is None and subscriptions_entry is None:
+        st.info(
+            "No tickets, NPS responses or subscriptions yet. Upload them on the "
+            "Data page."
+        )
         st.page_link("pages/data.py", label="Go to the Data page")
         return
     tickets = (
@@ -65,9 +71,18 @@ def render() -> None:
         if messages_entry
         else None
     )
+    subscriptions = (
+        load_table(subscriptions_entry.id, subscriptions_entry.version)
+        if subscriptions_entry
+        else None
+    )
     frames = [
         (f, c)
-        for f, c in ((tickets, "created_at"), (responses, "responded_at"))
+        for f, c in (
+            (tickets, "created_at"),
+            (responses, "responded_at"),
+            (subscriptions, "started_at"),
+        )
         if f is not None and c in f.columns
     ]
     period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
@@ -85,10 +100,16 @@ def render() -> None:
             working=working,
             variants=variants,
         )
+        if subscriptions is not None:
+            kpis["churn_rate"] = churn_rate(
+                subscriptions, period, variants.get("churn_rate", "customers")
+            )
     except InputError as error:
         st.error(str(error))
         return
     _render_cards(kpis)
+    if subscriptions is not None:
+        _render_churn(subscriptions, period, grain, kpis["churn_rate"])
     if responses is not None:
         _render_nps(responses, period, grain, variants.get("nps", "all"))
     if tickets is not None:
@@ -151,7 +172,7 @@ def _variant_picker() -> dict[str, str]:
 
 
 def _render_cards(kpis: dict[str, KpiResult]) -> None:
-    row = st.columns(3)
+    row = st.columns(len(_LABELS))
     for column, (key, label) in zip(row, _LABELS.items(), strict=True):
         if key in kpis:
             kpi_card(column, label, kpis[key])
@@ -159,6 +180,32 @@ def _render_cards(kpis: dict[str, KpiResult]) -> None:
             with column:
                 st.metric(label, "Not available")
                 st.caption("No table for this KPI has been imported.")
+
+
+def _render_churn(
+    subscriptions: pl.DataFrame, period: Period, grain: str, result: KpiResult
+) -> None:
+    st.subheader("Churn")
+    if result.available:
+        extra = result.extra
+        st.caption(
+            f"Retention {extra.get('retention', 0):.1f} %. "
+            f"Annualised churn {extra.get('annualised', 0):.1f} %. "
+            f"{extra.get('joined_and_left', 0)} customers joined and left inside "
+            "the period and are not in the rate; "
+            f"{extra.get('reactivations', 0)} came back."
+        )
+    try:
+        series = churn_series(subscriptions, period, grain)
+    except InputError as error:
+        st.info(str(error))
+        return
+    if not series.is_empty():
+        st.altair_chart(
+            charts.rate_like_lines(
+                series, {"churn_rate": "Churn rate"}, "Churn by period", "Churn (%)"
+            )
+        )
 
 
 def _render_nps(

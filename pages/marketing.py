@@ -1,0 +1,222 @@
+"""Marketing page: customer lifetime value, acquisition cost, revenue by
+campaign, email-list growth and ARR for the chosen period."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi_core import charts
+from kpi_core.email_list import list_growth_series
+from kpi_core.errors import InputError
+from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
+from kpi_core.marketing import cac_by_channel
+from kpi_core.period import Period
+from kpi_core.results import KpiResult
+from kpi_core.subscriptions import arr_bridge
+from pages.common import (
+    chosen_table,
+    excel_download,
+    explain,
+    grain_picker,
+    kpi_card,
+    load_table,
+    newest_table,
+    period_picker,
+    share_controls,
+)
+
+TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
+_LABELS = {
+    "clv": "Customer lifetime value",
+    "cac": "Customer acquisition cost",
+    "list_growth_rate": "Email-list growth",
+    "arr": "ARR",
+}
+_DATES = {
+    "subscriptions": "started_at",
+    "orders": "ordered_at",
+    "email_events": "occurred_at",
+    "spend": "spent_at",
+}
+
+
+def render() -> None:
+    st.title("Marketing")
+    st.write(
+        "What a customer is worth, what it costs to win one, which campaigns "
+        "bring revenue, how the email list grows, and the recurring revenue."
+    )
+    tables = _tables()
+    if not set(tables) - {"deals"}:
+        st.info(
+            "No subscriptions, orders, marketing spend or email list yet. "
+            "Upload them on the Data page."
+        )
+        st.page_link("pages/data.py", label="Go to the Data page")
+        return
+    dated = [
+        (tables[t], c)
+        for t, c in _DATES.items()
+        if t in tables and c in tables[t].columns
+    ]
+    period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
+    grain = grain_picker()
+    share_controls("marketing", "Marketing")
+    excel_download(period, grain)
+    lifespan = st.sidebar.number_input(
+        "Customer lifespan for CLV (years)",
+        min_value=0.0,
+        value=0.0,
+        step=0.5,
+        key="marketing_lifespan",
+        bind="query-params",
+        help="Used when the data cannot give a lifespan. 0 means: from the data.",
+    )
+    settings = KpiSettings(period=period, lifespan_years=lifespan or None)
+    try:
+        kpis = compute_kpis(tables, settings)
+    except InputError as error:
+        st.error(str(error))
+        return
+    _render_cards(kpis)
+    _render_campaigns(kpis)
+    _render_cac(tables, period)
+    _render_arr(tables, period)
+    _render_list_growth(tables, period, grain)
+    with st.expander("How is this calculated, and which rows were left out"):
+        for key, label in {
+            **_LABELS,
+            "campaign_revenue": "Revenue by campaign",
+        }.items():
+            if key in kpis:
+                explain(kpis[key], label)
+
+
+def _tables() -> dict[str, pl.DataFrame]:
+    tables = {}
+    for table_type in TABLE_TYPES:
+        entry = (
+            newest_table(table_type) if table_type != "deals" else chosen_table("deals")
+        )
+        if entry is not None:
+            tables[table_type] = load_table(entry.id, entry.version)
+    return tables
+
+
+def _render_cards(kpis: dict[str, KpiResult]) -> None:
+    row = st.columns(len(_LABELS))
+    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
+        if key in kpis:
+            kpi_card(column, label, kpis[key])
+        else:
+            with column:
+                st.metric(label, "Not available")
+                st.caption("No table for this KPI has been imported.")
+    notes = []
+    if "clv" in kpis and kpis["clv"].available:
+        notes.append(
+            f"CLV lifespan: {kpis['clv'].extra.get('lifespan_source', 'n/a')}."
+        )
+    cac = kpis.get("cac")
+    if cac is not None and cac.available:
+        ratio = cac.extra.get("clv_to_cac")
+        payback = cac.extra.get("payback_months")
+        if ratio is not None:
+            notes.append(f"CLV : CAC = {ratio:.1f}.")
+        if payback is not None:
+            notes.append(f"CAC payback: {payback:.1f} months.")
+    if notes:
+        st.caption(" ".join(notes))
+
+
+def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
+    result = kpis.get("campaign_revenue")
+    if result is None:
+        return
+    st.subheader("Revenue by campaign")
+    if not result.available:
+        st.info(f"Not available: {result.reason}.")
+        return
+    roi = result.extra.get("roi", {})
+    table = pl.DataFrame(
+        {
+            "campaign": list(result.value),
+            "revenue": [float(v) for v in result.value.values()],
+            "roi_percent": [roi.get(name) for name in result.value],
+        },
+        schema={
+            "campaign": pl.String,
+            "revenue": pl.Float64,
+            "roi_percent": pl.Float64,
+        },
+    )
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.breakdown_bars(
+            table, "campaign", "revenue", "Revenue", f"Revenue ({result.unit})"
+        )
+    )
+    if roi:
+        right.altair_chart(
+            charts.breakdown_bars(
+                table.drop_nulls("roi_percent"),
+                "campaign",
+                "roi_percent",
+                "Return on campaign cost",
+                "ROI (%)",
+            )
+        )
+    st.dataframe(table, hide_index=True)
+
+
+def _render_cac(tables: dict[str, pl.DataFrame], period: Period) -> None:
+    customers = new_customers(tables)
+    if "spend" not in tables or customers is None or "channel" not in customers.columns:
+        return
+    st.subheader("Acquisition cost by channel")
+    table = cac_by_channel(tables["spend"], customers, period)
+    st.altair_chart(
+        charts.breakdown_bars(
+            table.drop_nulls("cac"),
+            "channel",
+            "cac",
+            "CAC by channel",
+            "CAC per new customer",
+        )
+    )
+    st.dataframe(table, hide_index=True)
+
+
+def _render_arr(tables: dict[str, pl.DataFrame], period: Period) -> None:
+    if "subscriptions" not in tables:
+        return
+    st.subheader("ARR bridge")
+    try:
+        bridge = arr_bridge(tables["subscriptions"], period)
+    except InputError as error:
+        st.info(str(error))
+        return
+    st.altair_chart(charts.waterfall(bridge))
+    st.dataframe(bridge, hide_index=True)
+
+
+def _render_list_growth(
+    tables: dict[str, pl.DataFrame], period: Period, grain: str
+) -> None:
+    if "email_events" not in tables:
+        return
+    st.subheader("Email list")
+    series = list_growth_series(tables["email_events"], period, grain)
+    if series.is_empty():
+        st.info("No list events in this period.")
+        return
+    st.altair_chart(
+        charts.rate_like_lines(
+            series, {"growth_rate": "Growth rate"}, "List growth", "Growth (%)"
+        )
+    )
+    st.dataframe(series, hide_index=True)
+
+
+render()

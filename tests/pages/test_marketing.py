@@ -1,0 +1,45 @@
+import csv
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+ORDERS = "needful-things-ecommerce/orders.csv"
+SPEND = "needful-things-ecommerce/marketing_spend.csv"
+
+
+def _import(at: AppTest, path) -> None:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(
+        [(path.name, path.read_bytes(), "text/csv")]
+    )
+    at.run()
+    [button] = [b for b in at.button if b.label.startswith("Import")]
+    button.click().run()
+    assert at.success, [e.value for e in at.error]
+
+
+def _rows(path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_marketing_page_cac_from_orders_and_spend(datasets_dir):
+    orders = _rows(datasets_dir / ORDERS)
+    spend = _rows(datasets_dir / SPEND)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _import(at, datasets_dir / ORDERS)
+    _import(at, datasets_dir / SPEND)
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+
+    # Over all data every customer is new once: spend / distinct customers.
+    customers = {row["customer_key"] for row in orders}
+    total_spend = sum(float(row["spend"]) for row in spend)
+    shown = {metric.label: metric.value for metric in at.metric}
+    assert (
+        shown["Customer acquisition cost"] == f"{total_spend / len(customers):,.0f} EUR"
+    )
+    assert shown["ARR"] == "Not available"
+    assert len(at.get("vega_lite_chart")) >= 3
+
