@@ -67,13 +67,13 @@ def load_file(
 
 
 def _unknown_table_message(preview: FilePreview) -> str:
-    best = max(preview.scores, key=lambda name: preview.scores[name])
-    schema = TABLES[best]
-    missing = guess_mapping(preview.headers, best).missing_required
     found = ", ".join(repr(h) for h in preview.headers[:8])
+    more = len(preview.headers) - 8
+    if more > 0:
+        found += f" and {more} more"
+    known = ", ".join(schema.label.lower() for schema in TABLES.values())
     return (
-        f"could not tell which kind of table this is; the closest is "
-        f"{schema.label.lower()}, but no column matches {', '.join(missing)}. "
-        f"Found the columns {found}. Rename the columns or pick the table type "
-        "and columns on the data page"
+        f"could not tell which kind of table this is from the columns {found}. "
+        f"Expected the columns of one of: {known}. Rename the columns or pick "
+        "the table type and columns on the Data page"
     )

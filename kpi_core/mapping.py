@@ -16,7 +16,8 @@ from kpi_core.schema import TABLES, TableSchema, normalise_header
 
 EXACT = 1.0
 PARTIAL = 0.6
-# A table type is only chosen on its own when every required field matched.
+# One exact required field and one more exact field, or several weaker ones.
+MIN_SCORE = 3.0
 _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
 
 
@@ -83,26 +84,27 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
 def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
     """Return the table type the headers fit best, and the score of each type.
 
-    The score is the share of required fields matched, plus a small bonus per
-    optional field. A type is returned only when all its required fields
-    matched; otherwise the first value is ``None`` and the user chooses.
+    The score adds the confidence of every matched field, counting required
+    fields twice, so a file is recognised by all the columns it shares with
+    a type and not only by the one or two it needs. The best type is
+    returned when it scores at least ``MIN_SCORE``; its required fields may
+    still be missing, which the mapping then reports. Below that the first
+    value is ``None`` and the user chooses.
     """
     scores: dict[str, float] = {}
-    complete: list[str] = []
     for name, schema in TABLES.items():
         mapping = guess_mapping(headers, name)
-        required = schema.required
-        matched = sum(1 for f in required if mapping.columns.get(f))
-        optional = sum(
-            1 for f in schema.fields if not f.required and mapping.columns.get(f.name)
+        scores[name] = round(
+            sum(
+                mapping.confidence.get(f.name, 0.0) * (2 if f.required else 1)
+                for f in schema.fields
+            ),
+            3,
         )
-        weight = sum(mapping.confidence.get(f, 0.0) for f in required)
-        scores[name] = round(weight / max(len(required), 1) + 0.05 * optional, 3)
-        if matched == len(required):
-            complete.append(name)
-    if not complete:
+    best = max(scores, key=lambda name: (scores[name], -len(TABLES[name].required)))
+    if scores[best] < MIN_SCORE:
         return None, scores
-    return max(complete, key=lambda name: scores[name]), scores
+    return best, scores
 
 
 def require_complete(mapping: Mapping, file: str) -> None:

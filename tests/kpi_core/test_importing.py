@@ -1,0 +1,85 @@
+import csv
+
+import pytest
+
+from kpi_core.errors import AmbiguousDateError, MissingColumnError
+from kpi_core.importing import load_file, preview_file
+
+# Each real export, the table type it must be recognised as, and fields
+# whose column is known from the data set's SOURCE.md.
+REAL_EXPORTS = [
+    ("maven-crm-sales/sales_pipeline.csv", "deals",
+     {"deal_id": "opportunity_id", "created_at": "engage_date", "amount": "close_value"}),
+    ("ibm-telco-churn/Telco-Customer-Churn.csv", "subscriptions",
+     {"customer_id": "customerID", "monthly_charge": "MonthlyCharges", "churned": "Churn"}),
+    ("ravenstack-saas/ravenstack_subscriptions.csv", "subscriptions",
+     {"customer_id": "account_id", "started_at": "start_date", "ended_at": "end_date"}),
+    ("ravenstack-saas/ravenstack_support_tickets.csv", "tickets",
+     {"ticket_id": "ticket_id", "created_at": "submitted_at", "solved_at": "closed_at"}),
+    ("needful-things-ecommerce/orders.csv", "orders",
+     {"customer_id": "customer_key", "ordered_at": "order_datetime", "amount": "sales"}),
+    ("needful-things-ecommerce/marketing_spend.csv", "spend",
+     {"channel": "marketing_channel", "amount": "spend"}),
+    ("needful-things-ecommerce/reviews.csv", "nps", {"score": "nps_score"}),
+]  # fmt: skip
+
+
+def _count_rows(path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(
+    ("relative", "table", "columns"),
+    REAL_EXPORTS,
+    ids=[path.split("/")[1] for path, _, _ in REAL_EXPORTS],
+)
+def test_real_export_recognised(datasets_dir, relative, table, columns):
+    path = datasets_dir / relative
+    prepared = load_file(path.name, path.read_bytes())
+    assert prepared.table == table
+    for field_name, column in columns.items():
+        assert prepared.mapping.columns[field_name] == column, field_name
+    assert prepared.rows_read == _count_rows(path)
+    assert prepared.rows_used == prepared.rows_read
+
+
+def test_tickets_without_creation_date_explained(datasets_dir):
+    path = datasets_dir / "support-tickets-synthetic/customer_support_tickets.csv"
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.table == "tickets"
+    assert preview.mapping.missing_required == ["created_at"]
+    with pytest.raises(MissingColumnError, match="no column found for created_at"):
+        load_file(path.name, path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["uci-bank-marketing/bank.csv", "maven-crm-sales/products.csv"],
+)
+def test_unrelated_tables_not_guessed(datasets_dir, relative):
+    path = datasets_dir / relative
+    assert preview_file(path.name, path.read_bytes()).table is None
+
+
+def test_german_excel_csv_parsed(tmp_path):
+    data = (
+        "Deal-ID;Phase;Erstellt am;Abschlussdatum;Betrag;Verantwortlicher\r\n"
+        "A-1;Gewonnen;03.01.2025;20.01.2025;1.234,56;Jürgen Müller\r\n"
+        "A-2;Verloren;13.01.2025;30.01.2025;500,00;Jürgen Müller\r\n"
+        "A-3;Angebot;15.01.2025;;2.000;Änne Groß\r\n"
+    ).encode("cp1252")
+    prepared = load_file("export.csv", data)
+    frame = prepared.frame
+    assert frame["status"].to_list() == ["won", "lost", "open"]
+    assert frame["amount"].to_list() == [1234.56, 500.0, 2000.0]
+    assert frame["owner"].to_list() == ["Jürgen Müller", "Jürgen Müller", "Änne Groß"]
+    assert str(frame["created_at"][1]) == "2025-01-13"
+
+
+def test_ambiguous_dates_need_an_order():
+    data = b"Record ID,Deal Stage,Create Date\n1,Won,01/02/2025\n2,Lost,03/04/2025\n"
+    with pytest.raises(AmbiguousDateError, match="choose the date order"):
+        load_file("deals.csv", data)
+    prepared = load_file("deals.csv", data, date_order="mdy")
+    assert str(prepared.frame["created_at"][0]) == "2025-01-02"
