@@ -7,13 +7,19 @@ The CLI calls ``load_file``, which does both with the guesses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import polars as pl
 
 from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import RawTable, read_table
 from kpi_core.schema import TABLES
+from kpi_core.stages import wide_stage_columns
+
+STAGE = "Stage"
+ENTERED = "Entered at"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ def preview_file(
 ) -> FilePreview:
     """Read a file and guess its table type and column mapping."""
     raw = read_table(file_name, data, sheet=sheet)
+    if table in (None, "stage_history"):
+        raw = _long_stage_history(raw) or raw
     headers = [name for name in raw.frame.columns if name != LINE]
     detected, scores = detect_table(headers)
     chosen = table or detected
@@ -64,6 +72,36 @@ def load_file(
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
     orders = {name: date_order for name in date_fields} if date_order else None
     return prepare_table(preview.raw, preview.mapping, orders)
+
+
+def _long_stage_history(raw: RawTable) -> RawTable | None:
+    """Turn HubSpot's wide ``Date entered "<Stage> (<Pipeline>)"`` columns into
+    one text row per deal and stage entered, or return None for other files.
+
+    Empty cells are stages the deal never entered and become no row. Each
+    row keeps the file line of its deal, so errors still point at the file.
+    """
+    stages = wide_stage_columns(raw.frame.columns)
+    if len(stages) < 2:
+        return None
+    others = [c for c in raw.frame.columns if c not in stages and c != LINE]
+    id_column = guess_mapping(others, "deals").columns.get("deal_id")
+    if id_column is None:
+        return None
+    long = (
+        raw.frame.select(LINE, id_column, *stages)
+        .unpivot(index=[LINE, id_column], variable_name=STAGE, value_name=ENTERED)
+        .with_columns(pl.col(STAGE).replace_strict(stages))
+        .filter(pl.col(ENTERED).str.strip_chars().fill_null("") != "")
+        .sort(LINE)
+        .select(id_column, STAGE, ENTERED, LINE)
+    )
+    note = (
+        f"{len(stages)} HubSpot 'Date entered' columns were turned into "
+        f"{long.height:,} stage entries, one row per deal and stage."
+    )
+    info = replace(raw.info, notes=(*raw.info.notes, note))
+    return RawTable(frame=long, info=info)
 
 
 def _unknown_table_message(preview: FilePreview) -> str:

@@ -139,6 +139,16 @@ def stage_duration_days(
     )
 
 
+def wide_stage_columns(headers: list[str]) -> dict[str, str]:
+    """Map each HubSpot ``Date entered "<Stage> (<Pipeline>)"`` header to its
+    stage name; other headers are left out."""
+    return {
+        name: match["stage"].strip()
+        for name in headers
+        if (match := _WIDE_COLUMN.match(name.strip()))
+    }
+
+
 def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
     """Turn HubSpot's wide "Date entered" columns into the long stage history.
 
@@ -154,11 +164,7 @@ def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
             "the stage history has no deal_id column; map the record id to it",
             column="deal_id",
         )
-    stages = {
-        name: match["stage"].strip()
-        for name in frame.columns
-        if (match := _WIDE_COLUMN.match(name.strip()))
-    }
+    stages = wide_stage_columns(frame.columns)
     if not stages:
         raise MissingColumnError(
             'no column is named like Date entered "<Stage> (<Pipeline>)"; export '

@@ -4,6 +4,7 @@ import pytest
 
 from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.importing import load_file, preview_file
+from kpi_core.kpis import KpiSettings, compute_kpis
 
 # Each real export, the table type it must be recognised as, and fields
 # whose column is known from the data set's SOURCE.md.
@@ -83,3 +84,41 @@ def test_ambiguous_dates_need_an_order():
         load_file("deals.csv", data)
     prepared = load_file("deals.csv", data, date_order="mdy")
     assert str(prepared.frame["created_at"][0]) == "2025-01-02"
+
+
+HUBSPOT_WIDE = (
+    'Record ID,Deal Name,"Date entered ""Appointment scheduled (Sales Pipeline)""",'
+    '"Date entered ""Qualified to buy (Sales Pipeline)""",'
+    '"Date entered ""Closed won (Sales Pipeline)"""\n'
+    "101,Acme,2025-01-02 10:00,2025-01-05 09:00,2025-01-20 12:00\n"
+    "102,Beta,2025-01-03 11:00,,\n"
+    "103,Gamma,2025-01-04 11:00,2025-01-08 15:30,\n"
+).encode()
+
+
+def test_hubspot_wide_history_becomes_long():
+    prepared = load_file("deals.csv", HUBSPOT_WIDE)
+    assert prepared.table == "stage_history"
+    frame = prepared.frame
+    assert frame.height == 6
+    assert frame.filter(frame["deal_id"] == "101")["stage"].to_list() == [
+        "Appointment scheduled",
+        "Qualified to buy",
+        "Closed won",
+    ]
+    # Every entry keeps the file line of its deal.
+    assert sorted(set(frame["_line"].to_list())) == [2, 3, 4]
+
+
+def test_hubspot_wide_history_stage_medians():
+    kpis = compute_kpis(
+        {"stage_history": load_file("d.csv", HUBSPOT_WIDE).frame}, KpiSettings()
+    )
+    result = kpis["stage_duration_days"]
+    # Appointment: 2 d 23 h for deal 101 and 4 d 4.5 h for deal 103.
+    appointment = ((2 + 23 / 24) + (4 + 4.5 / 24)) / 2
+    # Qualified: only deal 101 left it, after 15 d 3 h; 103 is still there.
+    assert result.value["Appointment scheduled"] == pytest.approx(appointment)
+    assert result.value["Qualified to buy"] == pytest.approx(15 + 3 / 24)
+    assert result.excluded == {"deal still in the stage": 2}
+    assert result.extra["bottleneck"] == "Qualified to buy"
