@@ -25,9 +25,9 @@ _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
 class Mapping:
     """Which file column feeds each canonical field of one table type.
 
-    ``columns`` maps every field of the table to a column name or ``None``;
-    ``confidence`` gives 1.0 for an exact header alias, 0.6 for a partial
-    one, and 1.0 for a choice the user made.
+    ``columns`` maps every field of the table to a column name or ``None``.
+    ``confidence`` is 1.0 for an exact header alias or a choice the user made,
+    and 0.6 for a header that only contains an alias.
     """
 
     table: str
@@ -64,19 +64,19 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
     normalised = {header: normalise_header(header) for header in headers}
     columns: dict[str, str | None] = {f.name: None for f in schema.fields}
     confidence: dict[str, float] = {f.name: 0.0 for f in schema.fields}
-    taken: set[str] = set()
+    assigned: set[str] = set()
     for level in (EXACT, PARTIAL):
         for schema_field in schema.fields:
             if columns[schema_field.name]:
                 continue
             aliases = [normalise_header(alias) for alias in schema_field.aliases]
             for header in headers:
-                if header in taken:
+                if header in assigned:
                     continue
                 if _match_level(normalised[header], aliases) >= level:
                     columns[schema_field.name] = header
                     confidence[schema_field.name] = level
-                    taken.add(header)
+                    assigned.add(header)
                     break
     return Mapping(table, columns, confidence)
 
@@ -112,12 +112,12 @@ def require_complete(mapping: Mapping, file: str) -> None:
     missing = mapping.missing_required
     if not missing:
         return
-    wanted = ", ".join(
+    expected = ", ".join(
         f"{name} (for example {mapping.schema.field(name).aliases[1]!r})"
         for name in missing
     )
     raise MissingColumnError(
-        f"no column found for {wanted} of a {mapping.schema.label.lower()} table; "
+        f"no column found for {expected} of a {mapping.schema.label.lower()} table; "
         "rename the column in the file or choose it in the column mapping",
         file=file,
     )

@@ -68,7 +68,7 @@ def content_key(data: bytes) -> str:
 
 def newest_table(table_type: str) -> TableEntry | None:
     """Pick the table of one type a page should use, letting the user choose
-    when the workspace holds several."""
+    when the workspace contains several."""
     entries = workspace().list_tables(table_type)
     if not entries:
         return None
