@@ -18,6 +18,9 @@ pages = [
     ),
     st.Page("pages/marketing.py", title="Marketing", icon=":material/campaign:"),
     st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
+    st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
+    st.Page("pages/compare.py", title="Before and after", icon=":material/compare:"),
+    st.Page("pages/whatif.py", title="What if", icon=":material/tune:"),
 ]
 if shared_view() is None:
     pages.append(st.Page("pages/data.py", title="Data", icon=":material/upload_file:"))

@@ -15,12 +15,12 @@ from datetime import date
 
 import polars as pl
 
+from kpi_core.churn_counts import COUNT_COLUMNS, calendar_buckets, churn_table
 from kpi_core.errors import InvalidSettingError
-from kpi_core.period import Period, grain_every
+from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.stats import wilson_interval
 from kpi_core.subscription_data import (
-    DAY,
     is_snapshot,
     mrr_on_days,
     period_bounds,
@@ -31,14 +31,6 @@ from kpi_core.subscription_data import (
 
 ALL_DATA = Period()
 CHURN_VARIANTS = ("customers", "revenue")
-_COUNT_COLUMNS = (
-    "period_start",
-    "period_end",
-    "customers_at_start",
-    "churned",
-    "joined_and_left",
-    "reactivations",
-)
 
 
 def churn_rate(
@@ -55,7 +47,7 @@ def churn_rate(
     end / customers active at the start x 100. Customers who join and leave
     inside the period are not in the rate; ``extra["joined_and_left"]``
     counts them. "revenue" (gross MRR churn): MRR lost to cancellations and
-    downgrades / MRR at the start x 100. ``extra`` also holds "annualised"
+    downgrades / MRR at the start x 100. ``extra`` also contains "annualised"
     = 1 - (1 - average monthly rate)^12 from the monthly series,
     "retention" = 100 - rate and "reactivations" (customers back after
     leaving, not counted as new).
@@ -64,7 +56,8 @@ def churn_rate(
     "revenue"). With no period start the rate covers the whole history:
     every customer seen is in the denominator. A snapshot list gives
     churned / all customers, variant "snapshot", whatever the period. An
-    empty table, or nobody active (no MRR) at the start, is "not available".
+    empty table, or no active customer (no MRR) at the start, is "not
+    available".
     """
     _check_variant(variant)
     require_customer_id(subs)
@@ -100,8 +93,8 @@ def churn_series(
 
     One row per calendar bucket, clipped to the period: period_start,
     period_end, customers_at_start, churned, joined_and_left, reactivations
-    and churn_rate (percent, null when the bucket starts with nobody
-    active). The "revenue" variant adds mrr_at_start and mrr_lost, and its
+    and churn_rate (percent, null when no customer is active at the start
+    of the bucket). The "revenue" variant adds mrr_at_start and mrr_lost, and its
     churn_rate is MRR lost / MRR at the start. Each bucket follows the rules
     of ``churn_rate``. Empty for an empty table or a snapshot list.
     """
@@ -117,40 +110,6 @@ def churn_series(
     return _series_columns(table, variant)
 
 
-def churn_table(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
-    """Count churn per bucket (period_start, period_end) of prepared rows.
-
-    Adds customers_at_start, churned, joined_and_left, reactivations,
-    mrr_at_start, mrr_lost (drops in MRR of customers active at the start,
-    down to zero for those who left), churn_rate and revenue_churn_rate.
-    """
-    customers = _bucket_customers(prepared, buckets)
-    opened = pl.col("opening").is_not_null()
-    closed = pl.col("closing").is_not_null()
-    joined = pl.col("joined")
-    lost = (pl.col("opening") - pl.col("closing").fill_null(0)).clip(lower_bound=0)
-    counts = customers.group_by("period_start").agg(
-        customers_at_start=opened.sum().cast(pl.Int64),
-        churned=(opened & ~closed).sum().cast(pl.Int64),
-        joined_and_left=(~opened & ~closed & joined).sum().cast(pl.Int64),
-        reactivations=(~opened & joined & pl.col("returning")).sum().cast(pl.Int64),
-        mrr_at_start=pl.col("opening").sum(),
-        mrr_lost=lost.sum(),
-    )
-    return (
-        buckets.join(counts, on="period_start", how="left")
-        .with_columns(
-            pl.col(_COUNT_COLUMNS[2:]).fill_null(0),
-            pl.col("mrr_at_start", "mrr_lost").fill_null(0.0),
-        )
-        .with_columns(
-            churn_rate=_percent(pl.col("churned"), pl.col("customers_at_start")),
-            revenue_churn_rate=_percent(pl.col("mrr_lost"), pl.col("mrr_at_start")),
-        )
-        .sort("period_start")
-    )
-
-
 def rate_result(
     key: str,
     part: int,
@@ -159,8 +118,8 @@ def rate_result(
     excluded: dict[str, int],
 ) -> KpiResult:
     """Build the result of a proportion part / whole in percent, with its
-    Wilson interval. ``labels`` names the part and the whole in the formula;
-    ``whole`` must be above zero."""
+    Wilson interval. ``labels`` names the part and the whole in the formula,
+    and ``whole`` must be above zero."""
     value = part / whole * 100
     return KpiResult(
         key=key,
@@ -184,86 +143,37 @@ def _check_variant(variant: str) -> None:
         )
 
 
-def _one_bucket(start: date | None, end: date | None) -> pl.DataFrame:
+def _one_bucket(start: date, end: date) -> pl.DataFrame:
     return pl.DataFrame(
         {"period_start": [start], "period_end": [end]},
         schema={"period_start": pl.Date, "period_end": pl.Date},
     )
 
 
-def calendar_buckets(start: date, end: date, grain: str) -> pl.DataFrame:
-    """Return the calendar buckets of a grain that touch start..end, clipped
-    to it, as period_start and period_end."""
-    every = grain_every(grain)
-    first = pl.Series([start], dtype=pl.Date).dt.truncate(every)[0]
-    bucket = pl.col("bucket")
-    return pl.DataFrame(
-        {"bucket": pl.date_range(first, end, every, eager=True)}
-    ).select(
-        period_start=pl.max_horizontal(bucket, pl.lit(start)),
-        period_end=pl.min_horizontal(bucket.dt.offset_by(every) - DAY, pl.lit(end)),
-    )
-
-
-def _bucket_customers(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
-    """Per bucket and customer: MRR at the opening and at the closing (null
-    when not active), whether a subscription started inside the bucket, and
-    whether the customer had started one before it."""
-    ends = buckets.with_columns(opening_day=pl.col("period_start") - DAY)
-    state = mrr_on_days(prepared, pl.concat([ends["opening_day"], ends["period_end"]]))
-    keys = ["period_start", "customer_id"]
-    opening = ends.join(state, left_on="opening_day", right_on="day").select(
-        *keys, opening=pl.col("mrr")
-    )
-    closing = ends.join(state, left_on="period_end", right_on="day").select(
-        *keys, closing=pl.col("mrr")
-    )
-    joined = (
-        prepared.join_where(
-            buckets,
-            pl.col("started_at") >= pl.col("period_start"),
-            pl.col("started_at") <= pl.col("period_end"),
-        )
-        .select(*keys, joined=pl.lit(True))
-        .unique()
-    )
-    first_start = prepared.group_by("customer_id").agg(first=pl.col("started_at").min())
-    return (
-        opening.join(closing, on=keys, how="full", coalesce=True)
-        .join(joined, on=keys, how="full", coalesce=True)
-        .join(first_start, on="customer_id", how="left")
-        .with_columns(
-            pl.col("joined").fill_null(False),
-            returning=pl.col("first") < pl.col("period_start"),
-        )
-    )
-
-
 def _empty_table() -> pl.DataFrame:
-    empty = pl.DataFrame(
+    counts = {name: pl.Int64 for name in COUNT_COLUMNS}
+    return pl.DataFrame(
         schema={
-            "customer_id": pl.String,
-            "started_at": pl.Date,
-            "stops_at": pl.Date,
-            "mrr": pl.Float64,
+            **counts,
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            "mrr_at_start": pl.Float64,
+            "mrr_lost": pl.Float64,
+            "churn_rate": pl.Float64,
+            "revenue_churn_rate": pl.Float64,
         }
     )
-    return churn_table(empty, _one_bucket(None, None)).clear()
 
 
 def _series_columns(table: pl.DataFrame, variant: str) -> pl.DataFrame:
     if variant == "customers":
-        return table.select(*_COUNT_COLUMNS, "churn_rate")
+        return table.select(*COUNT_COLUMNS, "churn_rate")
     return table.select(
-        *_COUNT_COLUMNS,
+        *COUNT_COLUMNS,
         "mrr_at_start",
         "mrr_lost",
         churn_rate=pl.col("revenue_churn_rate"),
     )
-
-
-def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    return pl.when(whole > 0).then(part.cast(pl.Float64) / whole * 100)
 
 
 def _customer_churn(

@@ -54,7 +54,7 @@ def clv(
     orders in the period. A period of a year or less is taken as one year.
     "subscription": ARPA at the period end x gross margin / average monthly
     churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
-    lifespan is given. ``extra["lifespan_source"]`` says where the lifespan
+    lifespan is given. ``extra["lifespan_source"]`` names where the lifespan
     comes from: "entered by the user", "from churn rate" (1 / annualised
     churn of ``subs``) or "from first to last purchase of lapsed customers".
     Missing tables, no orders, no paying customers, or no way to know the
@@ -99,6 +99,7 @@ def _purchases_clv(
     lifespan, source = _lifespan(orders, subs, period, lifespan_years)
     if lifespan is None:
         return not_available("clv", source, excluded=rows.excluded)
+
     purchases = rows.frame.height
     customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
@@ -106,6 +107,7 @@ def _purchases_clv(
     purchase_value = revenue / purchases
     frequency = purchases / customers / years
     value = purchase_value * frequency * lifespan
+
     return KpiResult(
         key="clv",
         status="ok",
@@ -231,7 +233,7 @@ def _subscription_clv(
 
 
 def _period_end(data: PreparedSubscriptions, period: Period) -> date:
-    """Return the day ARPA is taken on; a snapshot list ignores it."""
+    """Return the day ARPA is taken on, which a snapshot list ignores."""
     if "started_at" not in data.frame.columns:
         return period.end or date.max
     return period_bounds(data.frame, period)[1]

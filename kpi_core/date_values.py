@@ -35,13 +35,16 @@ _DATETIME = pl.Datetime("us")
 _RANKING_SAMPLE = 300
 
 _YEAR_FIRST = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}"
+_YEAR_LAST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-](?:[0-9]{4}|[0-9]{2}(?:[^0-9]|$))"
 _FOUR_DIGIT_YEAR_LAST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{4}"
-_TWO_DIGIT_YEAR_LAST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2}(?:[^0-9]|$)"
-# A dotted date (31.12.2024) is always day-first, as in German exports.
+# Only day-first can read a first part above 12, only month-first a second
+# part above 12, and a dotted date (31.12.2024) is always day-first.
+_FIRST_ABOVE_12 = r"^(?:1[3-9]|[23][0-9])[./-]"
+_SECOND_ABOVE_12 = r"^[0-9]{1,2}[/-](?:1[3-9]|[23][0-9])[/-]"
 _DOTTED = r"^[0-9]{1,2}\.[0-9]{1,2}\."
 
-# "T" and " UTC" are rewritten to " " and "+00:00" first. Formats without
-# "%.f" come first because Polars parses them several times faster.
+# A "T" is rewritten to " " and a "Z" or " UTC" suffix removed first, because
+# Polars parses formats without "%.f", "%#z" or "%p" several times faster.
 _ISO_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
@@ -91,12 +94,12 @@ _EXCEL_DAY_ZERO = pl.datetime(1899, 12, 30)  # of Excel's 1900 date system
 class DateFormat:
     """How the dates of one column are written.
 
-    ``order`` is one of ``DATE_ORDERS``: "iso" for year-first text, "dmy" and
-    "mdy" for day-first and month-first text (year-first values are accepted
-    too), "excel_serial", "epoch_s" and "epoch_ms" for numbers, "ambiguous"
-    when the day/month values fit both orders, "empty" when the column has no
-    values and "unknown" when no value is a date. ``has_time`` is true when
-    any value has a time of day other than midnight.
+    ``order`` is one of ``DATE_ORDERS``. "iso" is year-first text, and "dmy"
+    and "mdy" are day-first and month-first text (year-first values are
+    accepted too). "excel_serial", "epoch_s" and "epoch_ms" are numbers.
+    "ambiguous" means the day/month values fit both orders, "empty" that the
+    column has no values, and "unknown" that no value is a date. ``has_time``
+    is true when any value has a time of day other than midnight.
     """
 
     order: str
@@ -146,8 +149,8 @@ def convert_unique(
 ) -> tuple[str, pl.Series]:
     """Run ``convert`` once per distinct value when a sample repeats a lot.
 
-    ``convert`` returns a label and a series as long as its input; the label
-    is passed through and the series is mapped back onto every row.
+    ``convert`` returns a label and a series as long as its input. The label
+    is passed through, and the series is mapped back onto every row.
     """
     head = text.head(10_000)
     if head.n_unique() * 2 > head.len():
@@ -162,7 +165,9 @@ def convert_unique(
 
 
 def _clean(values: pl.Series) -> pl.Series:
-    text = values.cast(pl.String).str.strip_chars()
+    # Renamed because Series methods go through pl.col(name), where a header
+    # such as "*" or "^a$" would act as a wildcard or a regex.
+    text = values.alias("value").cast(pl.String).str.strip_chars()
     return text.set(text == "", None)
 
 
@@ -171,18 +176,17 @@ def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
     if text.null_count() == text.len():
         return "empty", _nulls(text)
     iso = _parse_year_first(text)
-    day_first = _parse_day_month(text, _DAY_FIRST, skip=iso.is_not_null())
-    skip_for_month = iso.is_not_null() | text.str.contains(_DOTTED).fill_null(False)
-    month_first = _parse_day_month(text, _MONTH_FIRST, skip=skip_for_month)
-
-    only_day = (day_first.is_not_null() & month_first.is_null()).sum()
-    only_month = (month_first.is_not_null() & day_first.is_null()).sum()
-    if only_day > only_month:
-        return "dmy", iso.fill_null(day_first)
-    if only_month > only_day:
-        return "mdy", iso.fill_null(month_first)
-    if day_first.null_count() < text.len():
-        return "ambiguous", iso
+    day_month = text.str.contains(_YEAR_LAST).fill_null(False) & iso.is_null()
+    if day_month.any():
+        dotted = text.str.contains(_DOTTED).fill_null(False)
+        first_above = text.str.contains(_FIRST_ABOVE_12).fill_null(False)
+        second_above = text.str.contains(_SECOND_ABOVE_12).fill_null(False)
+        only_day = (day_month & (dotted | first_above) & ~second_above).sum()
+        only_month = (day_month & second_above & ~first_above).sum()
+        if only_day != only_month:
+            order = "dmy" if only_day > only_month else "mdy"
+            return order, _parse(text, order)
+        return "ambiguous", _parse(text, "dmy")
     if iso.null_count() < text.len():
         return "iso", iso
     order = _numeric_order(text.cast(pl.Float64, strict=False).drop_nulls())
@@ -194,11 +198,11 @@ def _parse(text: pl.Series, order: str) -> pl.Series:
         return _parse_year_first(text)
     if order in ("dmy", "mdy"):
         iso = _parse_year_first(text)
-        skip = iso.is_not_null()
+        candidates = text.str.contains(_YEAR_LAST).fill_null(False) & iso.is_null()
         if order == "mdy":
-            skip = skip | text.str.contains(_DOTTED).fill_null(False)
+            candidates = candidates & ~text.str.contains(_DOTTED).fill_null(False)
         formats = _DAY_FIRST if order == "dmy" else _MONTH_FIRST
-        return iso.fill_null(_parse_day_month(text, formats, skip=skip))
+        return iso.fill_null(_parse_day_month(text, candidates, formats))
     if order in _NUMBER_RANGES:
         return _from_number(text.cast(pl.Float64, strict=False), order)
     return _nulls(text)
@@ -206,35 +210,42 @@ def _parse(text: pl.Series, order: str) -> pl.Series:
 
 def _parse_year_first(text: pl.Series) -> pl.Series:
     candidates = text.str.contains(_YEAR_FIRST).fill_null(False)
-    return _parse_where(text, candidates, _ISO_FORMATS, _normalise_iso)
+    return _parse_where(text, candidates, lambda subset: _parse_iso(subset))
 
 
 def _parse_day_month(
-    text: pl.Series, formats: dict[int, tuple[str, ...]], skip: pl.Series
+    text: pl.Series, candidates: pl.Series, formats: dict[int, tuple[str, ...]]
 ) -> pl.Series:
-    result = _nulls(text)
-    for digits, pattern in ((4, _FOUR_DIGIT_YEAR_LAST), (2, _TWO_DIGIT_YEAR_LAST)):
-        candidates = text.str.contains(pattern).fill_null(False) & ~skip
-        result = result.fill_null(_parse_where(text, candidates, formats[digits]))
-    return result
+    def parse(subset: pl.Series) -> pl.Series:
+        four_digits = subset.str.contains(_FOUR_DIGIT_YEAR_LAST)
+        long_years = _strptime_ranked(subset.set(~four_digits, None), formats[4])
+        short_years = _strptime_ranked(subset.set(four_digits, None), formats[2])
+        return long_years.fill_null(short_years)
+
+    return _parse_where(text, candidates, parse)
+
+
+def _parse_iso(subset: pl.Series) -> pl.Series:
+    utc = subset.str.strip_suffix("Z").str.strip_suffix(" UTC")
+    return _strptime_ranked(utc.str.replace("T", " ", literal=True), _ISO_FORMATS)
 
 
 def _parse_where(
     text: pl.Series,
     candidates: pl.Series,
-    formats: Sequence[str],
-    normalise: Callable[[pl.Series], pl.Series] | None = None,
+    parse: Callable[[pl.Series], pl.Series],
 ) -> pl.Series:
-    """Parse the candidate values, trying formats in order of sample success."""
-    result = _nulls(text)
+    """Parse only the candidate values; the others become null."""
+    if candidates.all():
+        return parse(text).alias(text.name)
     positions = candidates.arg_true()
     if positions.len() == 0:
-        return result
-    subset = text.gather(positions)
-    if normalise is not None:
-        subset = normalise(subset)
-    parsed = _strptime_in_turn(subset, _rank_formats(subset, formats))
-    return result.scatter(positions, parsed)
+        return _nulls(text)
+    return _nulls(text).scatter(positions, parse(text.gather(positions)))
+
+
+def _strptime_ranked(text: pl.Series, formats: Sequence[str]) -> pl.Series:
+    return _strptime_in_turn(text, _rank_formats(text.drop_nulls(), formats))
 
 
 def _rank_formats(text: pl.Series, formats: Sequence[str]) -> list[str]:
@@ -246,8 +257,9 @@ def _rank_formats(text: pl.Series, formats: Sequence[str]) -> list[str]:
 
 
 def _strptime_in_turn(text: pl.Series, formats: Sequence[str]) -> pl.Series:
-    result = _nulls(text)
-    for fmt in formats:
+    """Try each format on the values that no earlier format could parse."""
+    result = _strptime(text, formats[0])
+    for fmt in formats[1:]:
         pending = (text.is_not_null() & result.is_null()).arg_true()
         if pending.len() == 0:
             break
@@ -260,11 +272,6 @@ def _strptime(text: pl.Series, fmt: str) -> pl.Series:
         aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
         return aware.dt.replace_time_zone(None)
     return text.str.strptime(_DATETIME, fmt, strict=False)
-
-
-def _normalise_iso(text: pl.Series) -> pl.Series:
-    with_offset = text.str.replace(" UTC", "+00:00", literal=True)
-    return with_offset.str.replace("T", " ", literal=True)
 
 
 def _numeric_order(numbers: pl.Series) -> str:

@@ -3,7 +3,7 @@
 Input is the canonical email_events table: email, event and occurred_at.
 Events are replayed per address in date order (rows of one day keep their
 file order). A subscribe by an address not on the list is a new subscriber,
-so a resubscribe counts as new; an unsubscribe or cleaned event of an
+so a resubscribe counts as new. An unsubscribe or cleaned event of an
 address on the list removes it. An address whose first event is a removal
 was on the list before the log starts, because only a listed address can
 leave. Events that repeat the address's current state change nothing and
@@ -16,7 +16,7 @@ from datetime import date
 
 import polars as pl
 
-from kpi_core.churn import calendar_buckets
+from kpi_core.churn_counts import calendar_buckets
 from kpi_core.errors import InvalidSettingError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
@@ -67,8 +67,6 @@ EVENT_NAMES: dict[str, str] = {
         CLEANED,
     ),
 }
-# Columns of a Mailchimp audience export (the subscribed, unsubscribed and
-# cleaned CSVs stacked, with list_status naming the file each row came from).
 _SERIES_SCHEMA = {
     "period_start": pl.Date,
     "period_end": pl.Date,
@@ -78,6 +76,8 @@ _SERIES_SCHEMA = {
     "cleaned": pl.Int64,
     "growth_rate": pl.Float64,
 }
+# Time columns of a Mailchimp audience export: the subscribed, unsubscribed
+# and cleaned CSVs stacked, with list_status naming the file of each row.
 _MAILCHIMP_DATES = (
     "OPTIN_TIME",
     "CONFIRM_TIME",
@@ -95,7 +95,7 @@ def list_growth_rate(
     (new subscribers - unsubscribes - cleaned) / contacts on the list at the
     start of the period x 100; the "unsubscribes_only" variant leaves the
     cleaned addresses out of the removals. Resubscribes count as new.
-    ``extra`` holds the counts and the contacts at the end. Events without
+    ``extra`` contains the counts and the contacts at the end. Events without
     a date are left out and counted, because they cannot be ordered. An
     empty log, or no contacts at the start (as with all data, when the log
     starts with the list), is "not available".
@@ -148,8 +148,9 @@ def email_events_from_audience(audience: pl.DataFrame) -> pl.DataFrame:
 
     Expects "Email Address", the time columns OPTIN_TIME, CONFIRM_TIME,
     LAST_CHANGED, UNSUB_TIME and CLEAN_TIME (text "YYYY-MM-DD HH:MM:SS" or
-    dates; any may be missing) and list_status (subscribed, unsubscribed or
-    cleaned; without it the status follows from UNSUB_TIME and CLEAN_TIME).
+    dates, any of them may be missing) and list_status (subscribed,
+    unsubscribed or cleaned). Without list_status the status follows from
+    UNSUB_TIME and CLEAN_TIME.
     Each member gives a subscribe at OPTIN_TIME, else CONFIRM_TIME (imported
     contacts have no opt-in time), else LAST_CHANGED for a subscribed
     member; an unsubscribed member adds an unsubscribe at UNSUB_TIME and a
@@ -204,7 +205,7 @@ def _audience_status(audience: pl.DataFrame) -> pl.Expr:
 
 
 def _audience_date(audience: pl.DataFrame, column: str) -> pl.Expr:
-    """Read a Mailchimp time column as a date; unreadable text gives null."""
+    """Read a Mailchimp time column as a date. Unreadable text gives null."""
     if column not in audience.columns:
         return pl.lit(None, dtype=pl.Date)
     if audience.schema[column] == pl.String:
@@ -223,6 +224,27 @@ def _check_variant(variant: str) -> None:
 def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Return the dated events in replay order with the state of the address
     before and after each, and the count of rows left out per reason."""
+    frame = _normalised_events(events)
+    reason = (
+        pl.when(pl.col("email").is_null() | (pl.col("email") == ""))
+        .then(pl.lit("no email address"))
+        .when(pl.col("kind").is_null())
+        .then(pl.lit("event other than subscribe, unsubscribe or cleaned"))
+        .when(pl.col("occurred_at").is_null())
+        .then(pl.lit("no event date"))
+    )
+    frame, excluded = _split(frame, reason)
+
+    log = _with_states(frame)
+    repeats = log.filter(~pl.col("joined") & ~pl.col("left")).height
+    if repeats:
+        excluded["event repeats the address's current state"] = repeats
+    return log, excluded
+
+
+def _normalised_events(events: pl.DataFrame) -> pl.DataFrame:
+    """Return email (trimmed, lower case), kind (subscribe, unsubscribe,
+    cleaned or null) and occurred_at as a date."""
     for column in ("email", "event"):
         if column not in events.columns:
             raise MissingColumnError(
@@ -234,25 +256,11 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     occurred = pl.lit(None, dtype=pl.Date)
     if "occurred_at" in events.columns:
         occurred = pl.col("occurred_at").cast(pl.Date)
-    frame = events.select(
+    return events.select(
         email=pl.col("email").cast(pl.String).str.strip_chars().str.to_lowercase(),
         kind=label.replace_strict(EVENT_NAMES, default=None),
         occurred_at=occurred,
     )
-    reason = (
-        pl.when(pl.col("email").is_null() | (pl.col("email") == ""))
-        .then(pl.lit("no email address"))
-        .when(pl.col("kind").is_null())
-        .then(pl.lit("event other than subscribe, unsubscribe or cleaned"))
-        .when(pl.col("occurred_at").is_null())
-        .then(pl.lit("no event date"))
-    )
-    frame, excluded = _split(frame, reason)
-    log = _with_states(frame)
-    repeats = log.filter(~pl.col("joined") & ~pl.col("left")).height
-    if repeats:
-        excluded["event repeats the address's current state"] = repeats
-    return log, excluded
 
 
 def _with_states(frame: pl.DataFrame) -> pl.DataFrame:
@@ -278,8 +286,8 @@ def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str
 
 
 def _contacts_before(log: pl.DataFrame, day: date | None) -> int:
-    """Count the addresses on the list at the start of ``day``; with no day,
-    before the first event."""
+    """Count the addresses on the list at the start of ``day``, or before the
+    first event when there is no day."""
     earlier = pl.lit(False) if day is None else pl.col("occurred_at") < day
     states = log.group_by("email").agg(
         last_before=pl.col("after").filter(earlier).last(),
@@ -348,7 +356,7 @@ def _series(
     counted = ("new_subscribers", "unsubscribes", "cleaned")
     table = (
         buckets.join(changes, on="period_start", how="left")
-        .with_columns(pl.col(counted).fill_null(0).cast(pl.Int64))
+        .with_columns(pl.col(*counted).fill_null(0).cast(pl.Int64))
         .sort("period_start")
     )
     net = pl.col("new_subscribers") - pl.col("unsubscribes") - pl.col("cleaned")

@@ -11,14 +11,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with an
     apostrophe, so ``=HYPERLINK(...)`` from an upload stays text."""
-    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(
+    # Headers come from uploads and may read as a pattern to pl.col ("*",
+    # "^a$"), so the work is done under positional names.
+    names = frame.columns
+    positional = frame.rename({name: f"c{i}" for i, name in enumerate(names)})
+    text_columns = [
+        name for name, dtype in positional.schema.items() if dtype == pl.String
+    ]
+    neutralised = positional.with_columns(
         pl.when(_starts_with_any(name))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
         for name in text_columns
     )
+    return neutralised.rename(dict(zip(neutralised.columns, names, strict=True)))
 
 
 def safe_csv(frame: pl.DataFrame) -> bytes:

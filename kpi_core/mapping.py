@@ -58,7 +58,8 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
     """Guess the column for each field of ``table`` from the header names.
 
     Each header feeds at most one field. Exact alias matches are assigned
-    first, in schema order, then partial matches.
+    first, in schema order, then partial matches. Among several exact
+    matches the alias listed first in the schema wins.
     """
     schema = TABLES[table]
     normalised = {header: normalise_header(header) for header in headers}
@@ -70,14 +71,12 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
             if columns[schema_field.name]:
                 continue
             aliases = [normalise_header(alias) for alias in schema_field.aliases]
-            for header in headers:
-                if header in assigned:
-                    continue
-                if _match_level(normalised[header], aliases) >= level:
-                    columns[schema_field.name] = header
-                    confidence[schema_field.name] = level
-                    assigned.add(header)
-                    break
+            free = [h for h in headers if h not in assigned]
+            header = _best_header(free, normalised, aliases, level)
+            if header is not None:
+                columns[schema_field.name] = header
+                confidence[schema_field.name] = level
+                assigned.add(header)
     return Mapping(table, columns, confidence)
 
 
@@ -127,6 +126,20 @@ def header_signature(headers: list[str]) -> str:
     """Return a stable key for a set of headers, to remember user mappings."""
     joined = "\n".join(sorted(normalise_header(h) for h in headers))
     return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+def _best_header(
+    headers: list[str], normalised: dict[str, str], aliases: list[str], level: float
+) -> str | None:
+    """Pick the header matching at ``level``; for exact matches the one whose
+    alias comes first in the schema, so a preferred column (Zendesk's final
+    "Solved at") wins over a later one wherever it sits in the file."""
+    matches = [h for h in headers if _match_level(normalised[h], aliases) >= level]
+    if not matches:
+        return None
+    if level < EXACT:
+        return matches[0]
+    return min(matches, key=lambda h: aliases.index(normalised[h]))
 
 
 def _match_level(header: str, aliases: list[str]) -> float:

@@ -1,6 +1,6 @@
-"""Marketing KPIs: customer lifetime value, acquisition cost and revenue by
-campaign. The email-list growth rate lives in ``kpi_core.email_list`` and is
-re-exported here.
+"""Marketing KPIs: customer acquisition cost and revenue by campaign. The
+customer lifetime value (``kpi_core.clv``) and the email-list growth rate
+(``kpi_core.email_list``) are re-exported here.
 
 Inputs are canonical tables (``kpi_core.schema``): orders, subscriptions,
 deals, marketing spend, and a frame of new customers with customer_id,
@@ -24,10 +24,10 @@ from kpi_core.marketing_data import (
     key_of,
     revenue_rows,
     spend_in_period,
+    won_deal,
 )
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
-from kpi_core.schema import deal_status_expr
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
@@ -64,17 +64,18 @@ def new_customers_from_orders(orders: pl.DataFrame) -> pl.DataFrame:
 
 def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
     """Return customer_id, acquired_at (start of the first subscription) and
-    an empty channel, which subscription exports do not carry."""
-    _require(subs, ("customer_id", "started_at"), "subscriptions")
-    return _first_per_customer(subs, pl.col("customer_id"), pl.col("started_at"), None)
+    an empty channel, which subscription exports do not carry. A customer
+    list without start dates gives every customer an empty acquired_at."""
+    _require(subs, ("customer_id",), "subscriptions")
+    started = pl.col("started_at") if "started_at" in subs.columns else pl.lit(None)
+    return _first_per_customer(subs, pl.col("customer_id"), started, None)
 
 
 def new_customers_from_deals(deals: pl.DataFrame) -> pl.DataFrame:
     """Return each account's first won deal as customer_id (the account),
     acquired_at (its close date) and channel (its source)."""
     _require(deals, ("account", "closed_at"), "deals")
-    label = pl.col("status") if "status" in deals.columns else pl.col("stage")
-    won = deals.filter(deal_status_expr(label.cast(pl.String)) == "won")
+    won = deals.filter(won_deal(deals))
     source = "source" if "source" in deals.columns else None
     return _first_per_customer(won, pl.col("account"), pl.col("closed_at"), source)
 
@@ -151,17 +152,18 @@ def cac_by_channel(
     _require(new_customers, ("channel",), "new customers")
     spent = spend_in_period(spend, period, currency, fx).frame
     acquired, _ = _acquired_in_period(new_customers, period)
-    costs = spent.group_by(key=key_of(pl.col("channel"))).agg(
-        label=pl.col("channel").first(), spend=pl.col("amount").sum()
+    channel = _label_or_unattributed(pl.col("channel"))
+    costs = spent.group_by(key=key_of(channel)).agg(
+        spend_label=channel.first(), spend=pl.col("amount").sum()
     )
-    counts = acquired.group_by(key=key_of(pl.col("channel"))).agg(
-        customer_label=pl.col("channel").first(),
+    counts = acquired.group_by(key=key_of(channel)).agg(
+        customer_label=channel.first(),
         new_customers=pl.col("customer_id").n_unique().cast(pl.Int64),
     )
     return (
         costs.join(counts, on="key", how="full", coalesce=True)
         .select(
-            channel=pl.coalesce("label", "customer_label", pl.lit(UNATTRIBUTED)),
+            channel=pl.coalesce("spend_label", "customer_label"),
             spend=pl.col("spend"),
             new_customers=pl.col("new_customers").fill_null(0),
             cac=pl.when(pl.col("new_customers") > 0).then(
@@ -198,6 +200,8 @@ def campaign_revenue(
             "no won deals or orders in this period",
             excluded=rows.excluded,
         )
+    if by is not None:
+        _require(rows.frame, (by,), "orders or deals")
     column = by or _first_filled(rows.frame, ("campaign", "source", "channel"))
     per_campaign = _revenue_per_campaign(rows.frame, column)
     total = float(rows.frame["amount"].sum())
@@ -279,19 +283,22 @@ def _first_filled(frame: pl.DataFrame, candidates: tuple[str, ...]) -> str | Non
 
 def _revenue_per_campaign(rows: pl.DataFrame, column: str | None) -> pl.DataFrame:
     """Return key, label and amount per campaign, largest amount first."""
-    label = pl.lit(None, dtype=pl.String)
-    if column is not None:
-        label = pl.col(column).cast(pl.String).str.strip_chars()
-    label = (
-        pl.when(label.is_null() | (label == ""))
-        .then(pl.lit(UNATTRIBUTED))
-        .otherwise(label)
-    )
+    label = pl.lit(None, dtype=pl.String) if column is None else pl.col(column)
+    label = _label_or_unattributed(label)
     return (
-        rows.with_columns(label=label)
-        .group_by(key=key_of(pl.col("label")))
-        .agg(pl.col("label").first(), amount=pl.col("amount").sum())
+        rows.group_by(key=key_of(label))
+        .agg(label=label.first(), amount=pl.col("amount").sum())
         .sort("amount", "label", descending=[True, False])
+    )
+
+
+def _label_or_unattributed(label: pl.Expr) -> pl.Expr:
+    """Trim a campaign or channel label; an empty one becomes "unattributed"."""
+    text = label.cast(pl.String).str.strip_chars()
+    return (
+        pl.when(text.is_null() | (text == ""))
+        .then(pl.lit(UNATTRIBUTED))
+        .otherwise(text)
     )
 
 
@@ -311,7 +318,7 @@ def _roi(
         spend_in_period(spend, period, unit, fx)
         .frame.group_by(key=key_of(pl.col(spend_column)))
         .agg(spend_label=pl.col(spend_column).first(), cost=pl.col("amount").sum())
-        .filter(pl.col("cost") > 0)
+        .filter(pl.col("key").is_not_null() & (pl.col("cost") > 0))
     )
     # A campaign with costs but no revenue has an ROI of -100 %.
     matched = costs.join(per_campaign, on="key", how="left").select(

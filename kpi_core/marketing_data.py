@@ -103,9 +103,23 @@ def _revenue_source(frame: pl.DataFrame) -> tuple[pl.DataFrame, str]:
             "a close date (closed_at); map one of these columns",
             column="ordered_at",
         )
-    label = pl.col("status") if "status" in frame.columns else pl.col("stage")
-    won = frame.filter(deal_status_expr(label.cast(pl.String)) == "won")
-    return won, "closed_at"
+    return frame.filter(won_deal(frame)), "closed_at"
+
+
+def won_deal(deals: pl.DataFrame) -> pl.Expr:
+    """Return an expression that is true for won deals, read from status or,
+    without that column, from stage."""
+    if "status" in deals.columns:
+        label = pl.col("status")
+    elif "stage" in deals.columns:
+        label = pl.col("stage")
+    else:
+        raise MissingColumnError(
+            "the deals have no status or stage column, so won deals cannot be "
+            "told apart; map the deal stage or status",
+            column="status",
+        )
+    return deal_status_expr(label.cast(pl.String)) == "won"
 
 
 def _require_amount(frame: pl.DataFrame, table: str) -> None:

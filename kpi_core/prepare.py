@@ -15,7 +15,12 @@ from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
-from kpi_core.values import detect_date_format, parse_dates, parse_numbers
+from kpi_core.values import (
+    detect_date_format,
+    detect_decimal_mark,
+    parse_dates,
+    parse_numbers,
+)
 
 LINE = "_line"
 _EXAMPLES = 3
@@ -88,13 +93,18 @@ def prepare_table(
         raise EmptyDataError("the file has a header but no data rows", file=file)
 
     chosen_orders = dict(date_orders or {})
+    # German Excel writes ";" between fields because "," is its decimal mark,
+    # so there a column of only "2.000"-like values means thousands.
+    mark = "," if raw.info.delimiter == ";" else "."
     columns: list[pl.Series] = [raw.frame[LINE]]
     bad_masks: list[pl.Series] = []
     problems: list[Problem] = []
     for field_name, column in mapping.used_columns().items():
         kind = mapping.schema.field(field_name).kind
         text = _clean_text(raw.frame[column])
-        parsed, order = _parse(text, kind, chosen_orders.get(field_name), file, column)
+        parsed, order = _parse(
+            text, kind, chosen_orders.get(field_name), file, column, mark
+        )
         if order:
             chosen_orders[field_name] = order
         bad = text.is_not_null() & parsed.is_null()
@@ -122,7 +132,12 @@ def prepare_table(
 
 
 def _parse(
-    text: pl.Series, kind: str, order: str | None, file: str, column: str
+    text: pl.Series,
+    kind: str,
+    order: str | None,
+    file: str,
+    column: str,
+    default_mark: str,
 ) -> tuple[pl.Series, str | None]:
     if kind == DATE:
         if order is None:
@@ -136,9 +151,10 @@ def _parse(
                 )
         return parse_dates(text, order), order
     if kind == NUMBER:
-        return parse_numbers(text), None
+        return parse_numbers(text, detect_decimal_mark(text, default_mark)), None
     if kind == INTEGER:
-        return _integers(parse_numbers(text)), None
+        numbers = parse_numbers(text, detect_decimal_mark(text, default_mark))
+        return _integers(numbers), None
     return text, None
 
 

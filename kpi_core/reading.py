@@ -4,8 +4,8 @@
 also after a re-save in German Excel: CSV with any of four delimiters and
 common encodings, space-aligned text, XLSX workbooks, and Mailchimp's audience
 zip. Every cell stays text; ``kpi_core.values`` parses dates and numbers once
-the columns are mapped. ``ReadInfo`` says in plain words what was detected and
-which lines were left out, so the pages can show it.
+the columns are mapped. ``ReadInfo`` describes in plain words what was
+detected and which lines were left out, so the pages can show it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ import polars as pl
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.table_layout import LINE, lay_out
 from kpi_core.text_grid import read_grid
-from kpi_core.workbook import check_zip, read_sheet, workbook_sheets
+from kpi_core.workbook import (
+    ZIP_MEMBER_ERRORS,
+    check_zip,
+    read_sheet,
+    workbook_sheets,
+)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -32,7 +37,7 @@ _LIST_STATUS = re.compile(r"unsubscribed|subscribed|cleaned", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ReadInfo:
-    """What ``read_table`` detected in a file.
+    """Detection results of ``read_table`` for one file.
 
     ``format`` is "csv", "xlsx", "zip" or "text" (space-aligned columns).
     ``header_line`` is the 1-based line (CSV) or row (XLSX) of the header; for
@@ -74,11 +79,13 @@ def read_table(
 ) -> RawTable:
     """Read an uploaded file into text columns.
 
-    ``sheet`` picks a worksheet of an XLSX file or a member of a zip; by
-    default the first worksheet with data, or all members of a Mailchimp
-    audience zip. Raises ``UnreadableFileError`` for files that are too large,
-    damaged, binary or zip bombs, and ``EmptyDataError`` when no data rows
-    are found. Nothing else is raised for bad input.
+    ``sheet`` picks a worksheet of an XLSX file or a member of a zip. Without
+    it the first worksheet with data is read, or all members of a Mailchimp
+    audience zip. Text files ignore it.
+
+    Files that are too large, damaged, binary or zip bombs raise
+    ``UnreadableFileError``, and files without data rows ``EmptyDataError``.
+    Bad input raises nothing else.
     """
     if len(data) > max_bytes:
         raise UnreadableFileError(
@@ -185,7 +192,7 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         members = _table_members(archive)
         names = tuple(info.filename for info in members)
         chosen = _choose_members(file_name, members, sheet)
-        parts = {info.filename: archive.read(info) for info in chosen}
+        parts = _read_members(file_name, archive, chosen)
 
     tables, notes = [], []
     for member, content in parts.items():
@@ -218,7 +225,9 @@ def _combine(
     notes: list[str],
 ) -> RawTable:
     frame = pl.concat([frame for _, frame in tables], how="diagonal")
-    frame = frame.select([c for c in frame.columns if c != LINE] + [LINE])
+    last = [name for name in ("list_status", LINE) if name in frame.columns]
+    order = [name for name in frame.columns if name not in last] + last
+    frame = pl.DataFrame([frame.get_column(name) for name in order])
     first = tables[0][0].info
     encodings = {raw.info.encoding for raw, _ in tables}
     delimiters = {raw.info.delimiter for raw, _ in tables}
@@ -239,10 +248,23 @@ def _combine(
 def _open_zip(file_name: str, data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except ZIP_MEMBER_ERRORS as error:
         raise UnreadableFileError(
             f"the file starts like a zip archive (XLSX files are zip archives) but "
             f"cannot be opened ({error}); it may be cut off. Export it again",
+            file=file_name,
+        ) from error
+
+
+def _read_members(
+    file_name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> dict[str, bytes]:
+    try:
+        return {info.filename: archive.read(info) for info in members}
+    except ZIP_MEMBER_ERRORS as error:
+        raise UnreadableFileError(
+            f"a file inside the zip could not be unpacked ({error}); the archive "
+            "may be damaged or encrypted. Export it again",
             file=file_name,
         ) from error
 
@@ -263,7 +285,7 @@ def _choose_members(
     names = [info.filename for info in members]
     if not members:
         raise UnreadableFileError(
-            "the zip archive holds no CSV or TXT file; upload the export itself",
+            "the zip archive contains no CSV or TXT file; upload the export itself",
             file=file_name,
         )
     if sheet is not None:
@@ -275,7 +297,7 @@ def _choose_members(
         return [members[names.index(sheet)]]
     if len(members) > 1 and any(_list_status(name) is None for name in names):
         raise UnreadableFileError(
-            f"the zip holds {len(members)} tables ({', '.join(names)}); choose one "
+            f"the zip contains {len(members)} tables ({', '.join(names)}); choose one "
             "of them, or upload them one by one",
             file=file_name,
         )
@@ -285,4 +307,3 @@ def _choose_members(
 def _list_status(member: str) -> str | None:
     match = _LIST_STATUS.search(PurePosixPath(member).name)
     return match.group(0).lower() if match else None
-

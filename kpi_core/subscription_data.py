@@ -18,7 +18,7 @@ from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 
-# Months covered by one billing interval; MRR = price / months.
+# Months covered by one billing interval, so MRR = price / months.
 MONTHS_PER_INTERVAL: dict[str, float] = {
     **dict.fromkeys(("day", "daily", "tag", "täglich"), 12 / 365),
     **dict.fromkeys(("week", "weekly", "woche", "wöchentlich"), 12 / 52),
@@ -32,7 +32,7 @@ MONTHS_PER_INTERVAL: dict[str, float] = {
     **dict.fromkeys(("year", "yearly", "annual", "annually", "jahr", "jährlich"), 12.0),
 }
 ONE_TIME_INTERVALS = frozenset({"one_time", "one-time", "one time", "once", "einmalig"})
-# Stripe and Chargebee statuses of subscriptions nobody has paid for yet.
+# Stripe and Chargebee statuses of subscriptions not paid for yet.
 UNPAID_STATUSES = frozenset(
     {"trialing", "in_trial", "incomplete", "incomplete_expired"}
 )
@@ -95,10 +95,16 @@ def period_bounds(prepared: pl.DataFrame, period: Period) -> tuple[date, date]:
 
 def mrr_on_days(prepared: pl.DataFrame, days: pl.Series) -> pl.DataFrame:
     """Return customer_id, day and mrr for every customer active at the close
-    of each day; customers not active that day have no row."""
+    of each day. Customers not active on a day have no row for it."""
     day_frame = pl.DataFrame({"day": days.unique()}, schema={"day": pl.Date})
+    # Two separate conditions let Polars use its range join instead of
+    # pairing every subscription with every day.
     return (
-        prepared.join_where(day_frame, runs_on(pl.col("day")))
+        prepared.join_where(
+            day_frame,
+            pl.col("started_at") <= pl.col("day"),
+            pl.col("stops_at") > pl.col("day"),
+        )
         .group_by("customer_id", "day")
         .agg(pl.col("mrr").sum())
     )
@@ -111,8 +117,8 @@ def runs_on(day: pl.Expr) -> pl.Expr:
 
 
 def flag(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean;
-    empty cells stay null."""
+    """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean.
+    Empty cells stay null."""
     if frame.schema[column] == pl.Boolean:
         return pl.col(column)
     text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
@@ -151,7 +157,7 @@ def prepare(
 
 def customer_mrr(prepared: pl.DataFrame, on: date) -> pl.DataFrame:
     """Return customer_id and mrr of every customer active at the close of
-    ``on``; in a prepared snapshot list, of every customer not churned."""
+    ``on``. In a prepared snapshot list these are the customers not churned."""
     if "churned" in prepared.columns:
         active = prepared.filter(~pl.col("churned"))
     else:
@@ -228,7 +234,8 @@ def _label(column: str) -> pl.Expr:
 
 
 def _end_date(subs: pl.DataFrame) -> pl.Expr:
-    """Use ended_at, else canceled_at unless the status says it still runs."""
+    """Take ended_at, else canceled_at unless the status marks the
+    subscription as still running."""
     ended = _date_or_null(subs, "ended_at")
     if "canceled_at" not in subs.columns:
         return ended
@@ -246,10 +253,9 @@ def _date_or_null(subs: pl.DataFrame, column: str) -> pl.Expr:
 
 
 def _monthly_charge(subs: pl.DataFrame) -> pl.Expr:
-    """monthly_charge where given, else amount x quantity / interval months.
-
-    A missing interval (column or cell) is taken as monthly.
-    """
+    """Build the monthly charge: monthly_charge where given, else amount x
+    quantity / months of the interval. A missing interval (column or cell)
+    is taken as monthly."""
     price = pl.lit(None, dtype=pl.Float64)
     if "amount" in subs.columns:
         quantity = pl.lit(1.0)
@@ -277,9 +283,9 @@ def _check_intervals(subs: pl.DataFrame) -> None:
     known = set(MONTHS_PER_INTERVAL) | ONE_TIME_INTERVALS | {""}
     unknown = sorted(set(labels.to_list()) - known)
     if unknown:
-        shown = ", ".join(repr(value) for value in unknown)
+        listed = ", ".join(repr(value) for value in unknown)
         raise InvalidValueError(
-            f"unknown billing interval {shown}; use month, quarter or year "
+            f"unknown billing interval {listed}; use month, quarter or year "
             "(Monat, Quartal, Jahr), or one-time for a fee that does not recur",
             column="interval",
         )

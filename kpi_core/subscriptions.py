@@ -1,8 +1,8 @@
 """Subscription KPIs: MRR, ARR with its bridge, churn rate and upsell rate.
 
 Input is the canonical subscriptions table (``kpi_core.schema.SUBSCRIPTIONS``).
-A subscription runs from started_at up to the day before ended_at, and MRR
-is taken at the close of a day, so ARR at the end of a period counts the
+A subscription runs from started_at up to the day before ended_at. MRR is
+taken at the close of a day, so ARR at the end of a period counts the
 subscriptions still running at the close of its last day. A table without
 start dates but with a churned flag is a snapshot list, such as IBM's Telco
 sample: ARR is then 12 x the monthly charges of the customers still active.
@@ -75,9 +75,10 @@ def monthly_recurring_revenue(
     / 12, quarterly / 3; an empty interval means monthly). One-time fees,
     trials and rows without an amount are left out. A snapshot list gives
     the charges of its customers not flagged as churned, whatever ``on``.
-    Returns customer_id and mrr, one row per active customer, empty when
-    nobody is active. Raises InvalidValueError for mixed currencies without
-    exchange rates (``fx``, see ``kpi_core.money.convert_amounts``).
+    Returns customer_id and mrr, one row per active customer, and an empty
+    frame when no customer is active. Raises InvalidValueError for mixed
+    currencies without exchange rates (``fx``, see
+    ``kpi_core.money.convert_amounts``).
     """
     require_customer_id(subs)
     return customer_mrr(prepare(subs, currency, fx).frame, on)
@@ -93,7 +94,8 @@ def average_revenue_per_account(
     """Return ARPA: the mean MRR of the customers paying at the close of ``on``.
 
     Customers whose running subscriptions are all free are left out.
-    Returns None when nobody pays, so the caller reports "not available".
+    Returns None when no customer pays, so the caller reports "not
+    available".
     """
     mrr = monthly_recurring_revenue(subs, on, currency=currency, fx=fx)
     return mean_paying_mrr(mrr)
@@ -110,7 +112,7 @@ def arr(
     x 12, in the currency of the amounts.
 
     Input columns: customer_id, started_at, ended_at and the charges (see
-    ``monthly_recurring_revenue``). ``extra["bridge"]`` holds start, new,
+    ``monthly_recurring_revenue``). ``extra["bridge"]`` contains start, new,
     expansion, contraction, churned, reactivation and end, where start + new
     + expansion - contraction - churned + reactivation = end exactly to the
     cent (see ``arr_bridge``). A period without an end closes on the latest
@@ -192,8 +194,8 @@ def upsell_rate_subscriptions(
     start (both above zero), or a subscription starting in the period that
     is flagged as an upgrade (``upgraded``) or has ``event`` upgrade. A
     customer counts once however many upgrades they made. Rows without an
-    amount still count as activity. An empty table, nobody active in the
-    period, or a snapshot list without dates is "not available".
+    amount still count as activity. An empty table, no active customer in
+    the period, or a snapshot list without dates is "not available".
     """
     require_customer_id(subs)
     if subs.is_empty():

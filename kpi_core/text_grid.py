@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpi_core.errors import UnreadableFileError
+from kpi_core.table_layout import check_width
 
 LINE = "_line"
 MAX_LINE_CHARS = 1_000_000
@@ -143,7 +144,7 @@ def _reject_binary(file_name: str, text: str) -> None:
     control = len(_CONTROL_CHARACTERS.findall(head))
     if "\x00" in head or control > len(head) / 100:
         raise UnreadableFileError(
-            "expected a CSV or text table, but the file holds binary data "
+            "expected a CSV or text table, but the file contains binary data "
             "(control characters such as NUL). Upload a CSV, TXT or XLSX export, "
             "or a zip of CSV files",
             file=file_name,
@@ -180,7 +181,7 @@ def _sample(lines: pl.Series) -> list[str]:
 def _lines_wrapped_in_quotes(sample: list[str]) -> bool:
     """Tell whether Excel wrapped each whole line in quotes.
 
-    Such a line is one quoted field whose text still holds the delimiters,
+    Such a line is one quoted field whose text still contains the delimiters,
     with the inner quotes doubled: ``"30;""blue-collar"";""married"";..."``.
     """
     if not sample or sniff_delimiter(sample) is not None:
@@ -192,8 +193,10 @@ def _lines_wrapped_in_quotes(sample: list[str]) -> bool:
 
 
 def _unwrap_lines(lines: pl.Series) -> pl.Series:
-    wrapped = lines.str.starts_with('"') & lines.str.ends_with('"') & (
-        lines.str.len_chars() > 1
+    wrapped = (
+        lines.str.starts_with('"')
+        & lines.str.ends_with('"')
+        & (lines.str.len_chars() > 1)
     )
     inner = lines.str.slice(1, lines.str.len_chars() - 2).str.replace_all(
         '""', '"', literal=True
@@ -213,10 +216,11 @@ def _delimited_cells(
     numbers = pl.int_range(1, lines.len() + 1, eager=True, dtype=pl.Int64)
     blank_lines = tuple(numbers.filter(blank).to_list())
     record_lines = numbers.filter(starts)
-    kept = lines.filter(~blank)
+    nonblank = lines.filter(~blank)
 
-    width = _sample_width(kept.head(_SAMPLE_LINES * 2).to_list(), delimiter)
-    frame = _parse_with_polars(kept, delimiter, width)
+    width = _sample_width(nonblank.head(_SAMPLE_LINES * 2).to_list(), delimiter)
+    check_width(width, file_name)
+    frame = _parse_with_polars(nonblank, delimiter, width)
     if frame is None or frame.height != record_lines.len():
         return _parse_with_csv_module(file_name, lines, delimiter)
     return frame.with_columns(record_lines.alias(LINE)), blank_lines
@@ -228,7 +232,7 @@ def _sample_width(sample: list[str], delimiter: str) -> int:
 
 
 def _parse_with_polars(
-    kept: pl.Series, delimiter: str, width: int
+    nonblank: pl.Series, delimiter: str, width: int
 ) -> pl.DataFrame | None:
     """Parse the non-blank lines; ``None`` when a row is wider than the sample.
 
@@ -237,7 +241,7 @@ def _parse_with_polars(
     often narrow title lines.
     """
     names = [f"c{i}" for i in range(width)]
-    body = delimiter.join(names) + "\n" + kept.str.join("\n").item()
+    body = delimiter.join(names) + "\n" + nonblank.str.join("\n").item()
     try:
         return pl.read_csv(
             body.encode("utf-8"),
@@ -275,6 +279,7 @@ def _parse_with_csv_module(
             file=file_name,
             line=previous_end + 1,
         ) from error
+    check_width(max((len(row) for row in rows), default=1), file_name)
     return _rows_to_frame(rows, starts), tuple(blank)
 
 
@@ -283,7 +288,10 @@ def _rows_to_frame(rows: list[list[str]], starts: list[int]) -> pl.DataFrame:
     padded = [row + [""] * (width - len(row)) for row in rows]
     columns = list(zip(*padded, strict=True)) if padded else [()] * width
     frame = pl.DataFrame(
-        {f"c{i}": pl.Series(values, dtype=pl.String) for i, values in enumerate(columns)}
+        {
+            f"c{i}": pl.Series(values, dtype=pl.String)
+            for i, values in enumerate(columns)
+        }
     )
     return frame.with_columns(pl.Series(LINE, starts, dtype=pl.Int64))
 
@@ -305,21 +313,21 @@ def _aligned_cells(lines: pl.Series) -> tuple[pl.DataFrame, tuple[int, ...]]:
     lines = lines.str.replace_all("\t", "    ", literal=True).str.strip_chars_end()
     numbers = pl.int_range(1, lines.len() + 1, eager=True, dtype=pl.Int64)
     blank = lines.str.strip_chars() == ""
-    kept, kept_numbers = lines.filter(~blank), numbers.filter(~blank)
-    spans = _column_spans(_typical_lines(_sample(kept)))
+    nonblank, nonblank_numbers = lines.filter(~blank), numbers.filter(~blank)
+    spans = _column_spans(_typical_lines(_sample(nonblank)))
 
-    fits = pl.repeat(True, kept.len(), eager=True)
+    fits = pl.repeat(True, nonblank.len(), eager=True)
     for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False):
-        gap = kept.str.slice(end, next_start - end).str.strip_chars()
+        gap = nonblank.str.slice(end, next_start - end).str.strip_chars()
         fits = fits & (gap == "").fill_null(True)
-    frame = pl.DataFrame({"line": kept, "fits": fits})
+    frame = pl.DataFrame({"line": nonblank, "fits": fits})
     cells = []
     for index, (start, end) in enumerate(spans):
         length = None if index == len(spans) - 1 else end - start
         cell = pl.col("line").str.slice(start, length)
         whole = pl.col("line") if index == 0 else None
         cells.append(pl.when("fits").then(cell).otherwise(whole).alias(f"c{index}"))
-    frame = frame.select(cells).with_columns(kept_numbers.alias(LINE))
+    frame = frame.select(cells).with_columns(nonblank_numbers.alias(LINE))
     return frame, tuple(numbers.filter(blank).to_list())
 
 

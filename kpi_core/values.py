@@ -34,11 +34,13 @@ __all__ = [
     "parse_numbers",
 ]
 
-CURRENCY_CODES = frozenset(
+# ISO 4217 codes common in CRM, billing and ad exports.
+_CODE_LIST = (
     "AED AUD BGN BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR "
     "ISK JPY KRW MXN MYR NGN NOK NZD PHP PLN RON RUB SAR SEK SGD THB TRY TWD UAH "
-    "USD VND ZAR".split()
+    "USD VND ZAR"
 )
+CURRENCY_CODES = frozenset(_CODE_LIST.split())
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
@@ -56,10 +58,11 @@ _DOT_EVIDENCE = r"\.(?:\d{1,2}|\d{4,})$|,.*\.|,\d{3},|^[+-]?0\.|\d[eE][+-]?\d"
 def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
     """Decide whether a column writes decimals with "," or ".".
 
-    Each value that can only be read one way counts as evidence: "12,5",
-    "1.234,56" and "1.234.567" for the comma; "12.5", "1,234.56" and
-    "1,234,567" for the point. The mark with more evidence wins. Values such
-    as "1.234" or "2,000" fit both, so a column of only those gets ``default``.
+    Each value that can only be read one way counts as evidence. "12,5",
+    "1.234,56" and "1.234.567" count for the comma, and "12.5", "1,234.56"
+    and "1,234,567" for the point. The mark with more evidence wins. Values
+    such as "1.234" or "2,000" fit both, so a column of only those gets
+    ``default``.
     """
     return _decide_mark(_strip_currency(_clean(values)), default)
 
@@ -67,13 +70,13 @@ def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
 def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Series:
     """Parse text amounts into Float64.
 
-    Accepts "1.234,56" and "2.000" (decimal comma), "1,234.56" (decimal
-    point), currency symbols and ISO codes before or after the number
-    ("€ 1.234,00", "1,234.56 USD", "EUR 5"), spaces and apostrophes as
-    thousands separators, "(100,00)" and "100-" as negative numbers, and a
-    percent sign ("12,5 %" is 12.5, still in percent). ``decimal_mark=None``
-    uses ``detect_decimal_mark``. Values that do not fit become null,
-    including thousands groups that are not three digits long.
+    Both "1.234,56" (decimal comma) and "1,234.56" (decimal point) work, with
+    the mark from ``detect_decimal_mark`` unless ``decimal_mark`` is given.
+    Currency symbols and ISO codes may stand before or after the number
+    ("€ 1.234,00", "1,234.56 USD", "EUR 5"). Spaces and apostrophes may
+    separate thousands. "(100,00)" and "100-" are negative. A percent sign is
+    dropped, so "12,5 %" gives 12.5 (still in percent). Values that do not fit
+    become null, including thousands groups that are not three digits long.
     """
     if decimal_mark not in (None, ",", "."):
         raise InvalidSettingError(
@@ -104,8 +107,12 @@ def currency_in_header(header: str) -> str | None:
 
 
 def _clean(values: pl.Series) -> pl.Series:
-    """Return the values as stripped text with empty cells as null."""
-    text = values.cast(pl.String).str.strip_chars()
+    """Return the values as stripped text with empty cells as null.
+
+    The result is renamed, because Series methods go through ``pl.col(name)``
+    and a header such as "*" or "^a$" would act as a wildcard or a regex.
+    """
+    text = values.alias("value").cast(pl.String).str.strip_chars()
     return text.set(text == "", None)
 
 

@@ -2,9 +2,14 @@
 
 Cells are read with calamine (``pl.read_excel``) as String, so a column that
 mixes numbers and words keeps both instead of turning the words into nulls.
-Date cells arrive as ISO text ("2024-03-01 14:05:00"); a column whose date
-cells all fall on midnight loses the " 00:00:00". Before anything is parsed
-the zip container is checked, because a small XLSX can expand to gigabytes.
+Date cells arrive as ISO text ("2024-03-01 14:05:00"), and a column whose
+date cells all fall on midnight loses the " 00:00:00". Before anything is
+parsed the zip container is checked, because a small XLSX can expand to
+gigabytes.
+
+NOTE: a cell with only a time of day comes out as a date in 1899 plus the
+time ("1899-12-31 13:30:00" with calamine in fastexcel 0.21). Nothing here
+turns it back into a plain time.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 import fastexcel
@@ -28,15 +34,24 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
 _DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-_READ_ERRORS = (
-    fastexcel.FastExcelError,
-    pl.exceptions.PolarsError,
+# Exceptions that a damaged or unusual zip raises while a member is read: a bad
+# CRC or header, broken deflate data, an encrypted member (RuntimeError) or an
+# unsupported compression method (NotImplementedError).
+ZIP_MEMBER_ERRORS = (
     zipfile.BadZipFile,
-    ElementTree.ParseError,
-    KeyError,
+    zlib.error,
+    EOFError,
     OSError,
     ValueError,
-    EOFError,
+    RuntimeError,
+    NotImplementedError,
+)
+_READ_ERRORS = (
+    *ZIP_MEMBER_ERRORS,
+    fastexcel.FastExcelError,
+    pl.exceptions.PolarsError,
+    ElementTree.ParseError,
+    KeyError,
 )
 
 
@@ -105,18 +120,17 @@ def read_sheet(
         raise _damaged(file_name, error, sheet) from error
     finally:
         archive.close()
-    raise EmptyDataError(
-        f"no sheet has any data{f' in {sheet!r}' if sheet else ''}; check that the "
-        "export finished, or pick another sheet",
-        file=file_name,
-        sheet=sheet,
-    )
+    if sheet is not None:
+        message = f"the sheet is empty; pick one of {', '.join(names)}"
+    else:
+        message = "no sheet has any data; check that the export finished"
+    raise EmptyDataError(message, file=file_name, sheet=sheet)
 
 
 def _open_checked(file_name: str, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except ZIP_MEMBER_ERRORS as error:
         raise _damaged(file_name, error) from error
     try:
         check_zip(file_name, archive, len(data))

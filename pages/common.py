@@ -27,7 +27,17 @@ from kpi_core.sharing import SharedView, ViewStore
 from kpi_core.workspace import TableEntry, Workspace
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
-SAMPLE_FILES = {"deals.csv": "deals", "stage_history.csv": "stage_history"}
+SAMPLE_FILES = {
+    "deals.csv": "deals",
+    "stage_history.csv": "stage_history",
+    "subscriptions.csv": "subscriptions",
+    "orders.csv": "orders",
+    "spend.csv": "spend",
+    "email_events.csv": "email_events",
+    "nps.csv": "nps",
+    "tickets.csv": "tickets",
+    "ticket_messages.csv": "ticket_messages",
+}
 _SAMPLE_MARKER = ".sample-loaded"
 
 
@@ -38,7 +48,7 @@ def workspace() -> Workspace:
     store = Workspace()
     marker = store.root / _SAMPLE_MARKER
     if not marker.exists():
-        _load_samples(store)
+        load_sample_data(store)
         marker.touch()
     return store
 
@@ -137,12 +147,12 @@ def kpi_card(column, label: str, result: KpiResult) -> None:
     with column:
         if not result.available:
             st.metric(label, "Not available")
-            st.caption(result.reason)
+            st.caption(escape_markdown(result.reason))
             return
         st.metric(
             label,
             format_value(result.value, result.unit),
-            help=f"{result.value:,.2f} {result.unit}",
+            help=escape_markdown(f"{result.value:,.2f} {result.unit}"),
         )
         details = []
         if result.n is not None:
@@ -153,7 +163,8 @@ def kpi_card(column, label: str, result: KpiResult) -> None:
             median = format_value(result.extra["median"], result.unit)
             details.append(f"median {median}")
         if details:
-            st.caption(", ".join(details))
+            # The unit is the currency code found in the data.
+            st.caption(escape_markdown(", ".join(details)))
         if result.small_sample:
             st.caption("Small sample: fewer than 30 observations.")
 
@@ -165,6 +176,50 @@ def explain(result: KpiResult, label: str) -> None:
         st.text(result.formula)
     for reason, count in result.excluded.items():
         st.text(f"{count:,} rows left out of {label.lower()}: {reason}")
+
+
+# Markdown that Streamlit would turn into code, emphasis, links, images,
+# maths, headings, tables, strike-through or HTML; "&" only where it starts
+# an entity such as "&lt;"; ":" before a letter, which starts a colour
+# directive (":red[") or a shortcode (":smile:"); and the "/" of Streamlit's
+# ":material/home:" icons, which a backslash before ":" does not stop.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>$|~#:]|&(?=#?\w+;)|(?<=:material)/")
+_SHORTCODE = re.compile(r":[A-Za-z][\w+-]*:")
+_LIST_OR_RULE = re.compile(r"^(\s*)([-+=])")
+_NUMBERED_ITEM = re.compile(r"^(\s*)(\d+)([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape user text (names, file names, cell values, error messages that
+    quote them) for st.markdown, st.caption, alerts and widget labels, so it
+    shows as typed and never becomes an image, HTML, a formula or formatting.
+
+    Line breaks become spaces because the callers show one-line text. An "_"
+    between two letters or digits stays as it is, because it cannot start
+    emphasis there, so "sales_pipeline" is unchanged.
+    """
+    # NOTE: GFM still turns bare URLs and email addresses into clickable
+    # links (opened in a new tab, never fetched), because Streamlit finds
+    # them after the escapes are resolved.
+    flat = re.sub(r"\r\n|\r|\n", " ", text)
+    # The closing ":" of a shortcode such as ":smile:" has no letter after it,
+    # so the shortcodes are found first.
+    closing = {match.end() - 1 for match in _SHORTCODE.finditer(flat)}
+    escaped = _MARKDOWN_SYNTAX.sub(lambda match: _escaped(flat, match, closing), flat)
+    escaped = _LIST_OR_RULE.sub(r"\1\\\2", escaped)
+    return _NUMBERED_ITEM.sub(r"\1\2\\\3", escaped)
+
+
+def _escaped(text: str, match: re.Match[str], closing: set[int]) -> str:
+    at, found = match.start(), match.group(0)
+    if found == ":" and at not in closing and not text[at + 1 : at + 2].isalpha():
+        return found
+    inside_word = 0 < at < len(text) - 1 and (
+        text[at - 1].isalnum() and text[at + 1].isalnum()
+    )
+    if found == "_" and inside_word:
+        return found
+    return "\\" + found
 
 
 @st.cache_data(max_entries=8, show_spinner="Checking the values...")
@@ -183,7 +238,8 @@ def cached_prepare(
     return prepare_table(_preview.raw, mapping, dict(order_items))
 
 
-def _load_samples(store: Workspace) -> None:
+def load_sample_data(store: Workspace) -> None:
+    """Import the built-in demo files into the workspace, marked as samples."""
     for file_name, table_type in SAMPLE_FILES.items():
         path = SAMPLE_DIR / file_name
         preview = preview_file(file_name, path.read_bytes(), table=table_type)
@@ -225,7 +281,7 @@ def shared_view() -> SharedView | None:
     try:
         view = ViewStore(workspace().root).get(token)
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         st.stop()
     if st.session_state.get("_applied_view") != token:
         for key, value in view.settings.items():

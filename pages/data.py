@@ -16,7 +16,14 @@ from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore
 from kpi_core.values import detect_date_format
-from pages.common import cached_prepare, cached_preview, content_key, workspace
+from pages.common import (
+    cached_prepare,
+    cached_preview,
+    content_key,
+    escape_markdown,
+    load_sample_data,
+    workspace,
+)
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
 _NOT_IN_FILE = "(not in the file)"
@@ -61,7 +68,7 @@ def _render_shared_links() -> None:
 
 
 def _render_upload(file_name: str, data: bytes) -> None:
-    st.subheader(file_name)
+    st.subheader(escape_markdown(file_name))
     key = content_key(data)
     try:
         sheet = _pick_sheet(file_name, data, key)
@@ -69,7 +76,7 @@ def _render_upload(file_name: str, data: bytes) -> None:
         table = _pick_table(detected, key)
         preview = cached_preview(file_name, data, sheet, table)
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     _describe_read(preview)
     if preview.mapping is None:
@@ -85,7 +92,7 @@ def _render_upload(file_name: str, data: bytes) -> None:
             preview,
         )
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     _report_problems(prepared, key)
     _offer_import(prepared, preview, key)
@@ -129,9 +136,9 @@ def _describe_read(preview: FilePreview) -> None:
         parts.append(f"delimiter {_delimiter_name(info.delimiter)}")
     if info.sheet:
         parts.append(f"sheet {info.sheet}")
-    st.caption("Read as " + ", ".join(parts))
+    st.caption(escape_markdown("Read as " + ", ".join(parts)))
     for note in info.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
 
 
 def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
@@ -178,7 +185,8 @@ def _pick_date_orders(
         if detect_date_format(preview.raw.frame[column]).order != "ambiguous":
             continue
         orders[field_name] = st.radio(
-            f"Every date in {column!r} fits both orders. Which is it?",
+            f"Every date in {escape_markdown(repr(column))} fits both orders. "
+            "Which is it?",
             ["dmy", "mdy"],
             format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
             horizontal=True,
@@ -190,7 +198,7 @@ def _pick_date_orders(
 def _report_problems(prepared: PreparedTable, key: str) -> None:
     st.write(f"{prepared.rows_read:,} rows read, {prepared.rows_used:,} usable.")
     for problem in prepared.problems:
-        st.warning(problem.describe() + ". These rows are left out.")
+        st.warning(escape_markdown(problem.describe()) + ". These rows are left out.")
     if prepared.rejected.height:
         st.download_button(
             f"Download the {prepared.rejected.height:,} rows left out (CSV)",
@@ -230,7 +238,16 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     )
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
-    st.success(f"Imported {entry.rows:,} rows as {entry.name!r}.")
+    st.success(f"Imported {entry.rows:,} rows as {escape_markdown(repr(entry.name))}.")
+    samples = [e for e in store.list_tables() if e.is_sample]
+    for sample in samples:
+        store.delete(sample.id)
+    if samples:
+        # Demo rows mixed into the user's figures would falsify them.
+        st.info(
+            "The sample data was removed now that you imported your own. "
+            "'Load the sample data' below brings it back."
+        )
     st.page_link("pages/sales.py", label="See the sales KPIs")
 
 
@@ -240,6 +257,9 @@ def _render_stored_tables() -> None:
     st.header("Stored tables")
     if not entries:
         st.info("Nothing stored yet. Upload a file above.")
+        if st.button("Load the sample data", key="stored:samples"):
+            load_sample_data(store)
+            st.rerun()
         return
     st.dataframe(
         pl.DataFrame(
@@ -265,6 +285,11 @@ def _render_stored_tables() -> None:
         st.rerun()
     if right.button("Delete", key="stored:delete"):
         store.delete(chosen)
+        st.rerun()
+    if not any(e.is_sample for e in entries) and st.button(
+        "Load the sample data", key="stored:samples"
+    ):
+        load_sample_data(store)
         st.rerun()
 
 

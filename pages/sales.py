@@ -14,6 +14,7 @@ from kpi_core.sales import sales_kpis
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
 from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
+    escape_markdown,
     excel_download,
     explain,
     grain_picker,
@@ -67,11 +68,12 @@ def render() -> None:
     grain = grain_picker()
     share_controls("", "Sales")
     excel_download(period, grain)
-    st.caption(f"Deals from {entry.name} ({entry.rows:,} rows), {period.label()}.")
+    name = escape_markdown(entry.name)
+    st.caption(f"Deals from {name} ({entry.rows:,} rows), {period.label()}.")
     try:
         kpis, series, pipeline = _compute(entry.cache_key, period, grain, deals)
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     _render_cards(kpis)
     if "currency" not in deals.columns:
@@ -172,9 +174,10 @@ def _render_stages(period: Period) -> None:
         return
     bottleneck = result.extra.get("bottleneck")
     st.caption(
-        f"Stage changes from {entry.name}. The bottleneck, the stage with the "
-        f"longest median, is {bottleneck}. Deals still in a stage are counted "
-        "apart and not mixed into the completed times."
+        f"Stage changes from {escape_markdown(entry.name)}. The bottleneck, the "
+        f"stage with the longest median, is {escape_markdown(str(bottleneck))}. "
+        "Deals still in a stage are counted apart and not mixed into the "
+        "completed times."
     )
     left, right = st.columns(2)
     left.altair_chart(charts.stage_durations(summary, bottleneck))

@@ -122,3 +122,16 @@ def test_hubspot_wide_history_stage_medians():
     assert result.value["Qualified to buy"] == pytest.approx(15 + 3 / 24)
     assert result.excluded == {"deal still in the stage": 2}
     assert result.extra["bottleneck"] == "Qualified to buy"
+
+
+def test_german_thousands_without_decimals():
+    # In a ";" file from German Excel, "2.000" is two thousand.
+    data = "Deal-ID;Phase;Erstellt am;Betrag\n1;Gewonnen;03.01.2025;2.000\n2;Verloren;04.01.2025;1.500\n"
+    prepared = load_file("deals.csv", data.encode("utf-8"))
+    assert prepared.frame["amount"].to_list() == [2000.0, 1500.0]
+
+
+def test_english_thousands_without_decimals():
+    data = b"Record ID,Deal Stage,Create Date,Amount\n1,Won,2025-01-03,2.5\n2,Lost,2025-01-04,1.500\n"
+    prepared = load_file("deals.csv", data)
+    assert prepared.frame["amount"].to_list() == [2.5, 1.5]

@@ -196,3 +196,12 @@ def test_with_choice_overrides_guess():
 def test_header_signature_ignores_order_and_case():
     assert header_signature(["A b", "C"]) == header_signature(["c", "a B"])
     assert header_signature(["A"]) != header_signature(["B"])
+
+
+def test_earlier_alias_wins_over_file_order():
+    # Zendesk has both; the schema lists "Ticket type" before "Category [list]"
+    # or the other way round, and that order must decide, not the file's.
+    headers = ["Id", "Created at", "Category [list]", "Ticket type"]
+    mapping = guess_mapping(headers, "tickets")
+    reversed_mapping = guess_mapping(list(reversed(headers)), "tickets")
+    assert mapping.columns["category"] == reversed_mapping.columns["category"]

@@ -3,9 +3,13 @@ import hashlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.common import SAMPLE_FILES
 from tests.pages.conftest import APP
 
 MAVEN = "maven-crm-sales/sales_pipeline.csv"
+SAMPLE_NAMES = sorted(
+    f"Sample {table.replace('_', ' ')}" for table in SAMPLE_FILES.values()
+)
 
 
 def _upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> str:
@@ -23,7 +27,7 @@ def test_data_page_lists_sample_tables():
     at.switch_page("pages/data.py").run()
     assert not at.exception
     stored = at.dataframe[0].value
-    assert sorted(stored["Name"].tolist()) == ["Sample deals", "Sample stage history"]
+    assert sorted(stored["Name"].tolist()) == SAMPLE_NAMES
 
 
 def test_maven_upload_shows_mapping_and_imports(datasets_dir):
@@ -98,4 +102,17 @@ def test_failed_upload_keeps_stored_tables():
     at = AppTest.from_file(APP, default_timeout=60).run()
     _upload(at, "junk.csv", b"\x00\x01" * 100)
     stored = at.dataframe[-1].value
-    assert sorted(stored["Name"].tolist()) == ["Sample deals", "Sample stage history"]
+    assert sorted(stored["Name"].tolist()) == SAMPLE_NAMES
+
+
+def test_own_import_replaces_sample_data(datasets_dir):
+    data = (datasets_dir / MAVEN).read_bytes()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "sales_pipeline.csv", data)
+    at.button(key=f"{key}:import").click().run()
+    assert "sample data was removed" in at.info[0].value
+    stored = at.dataframe[-1].value
+    assert stored["Name"].tolist() == ["sales_pipeline"]
+    at.button(key="stored:samples").click().run()
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == len(SAMPLE_FILES) + 1

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from streamlit.testing.v1 import AppTest
 
+from pages.common import SAMPLE_FILES
 from tests.conftest import PROJECT
 from tests.pages.conftest import APP
 
@@ -70,7 +71,7 @@ def test_sales_page_segment_breakdown():
 def test_sales_page_without_deals_points_to_data(fresh_workspace):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/data.py").run()
-    for _ in range(2):  # the sample deals and the sample stage history
+    for _ in SAMPLE_FILES:
         at.button(key="stored:delete").click().run()
     at.switch_page("pages/sales.py").run()
     assert not at.exception

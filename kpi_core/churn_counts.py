@@ -1,0 +1,163 @@
+"""Count churn per time bucket from prepared subscription rows.
+
+A bucket opens at the close of the day before its first day and closes at
+the close of its last day. Checking every customer at every bucket edge
+would cost customers x buckets rows, so the counts come from events. The
+customers and MRR active on a day are running sums over start and end
+dates. Only customers with a subscription starting or ending inside a
+bucket are checked one by one, because all others are in the same state at
+both edges of that bucket.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from kpi_core.period import grain_every
+from kpi_core.subscription_data import DAY
+
+COUNT_COLUMNS = (
+    "period_start",
+    "period_end",
+    "customers_at_start",
+    "churned",
+    "joined_and_left",
+    "reactivations",
+)
+_KEYS = ["period_start", "customer_id"]
+
+
+def calendar_buckets(start: date, end: date, grain: str) -> pl.DataFrame:
+    """Return the calendar months (or weeks, quarters, years) that overlap
+    start to end, clipped to it, as period_start and period_end."""
+    every = grain_every(grain)
+    first = pl.Series([start], dtype=pl.Date).dt.truncate(every)[0]
+    bucket = pl.col("bucket")
+    return pl.DataFrame(
+        {"bucket": pl.date_range(first, end, every, eager=True)}
+    ).select(
+        period_start=pl.max_horizontal(bucket, pl.lit(start)),
+        period_end=pl.min_horizontal(bucket.dt.offset_by(every) - DAY, pl.lit(end)),
+    )
+
+
+def churn_table(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
+    """Count churn per bucket (period_start, period_end) of prepared rows.
+
+    Adds customers_at_start, churned, joined_and_left, reactivations,
+    mrr_at_start, mrr_lost (drops in MRR of the customers active at the
+    start, down to zero for those who left), churn_rate and
+    revenue_churn_rate (percent, null when the base is zero).
+    """
+    # A subscription ending on the day it starts never runs.
+    running = prepared.filter(pl.col("stops_at") > pl.col("started_at"))
+    edges = buckets.with_columns(opening_day=pl.col("period_start") - DAY)
+    table = (
+        edges.with_columns(
+            customers_at_start=_active_customers(running, edges["opening_day"]),
+            mrr_at_start=_running_mrr(running, edges["opening_day"]),
+        )
+        .join(_changes(running, edges), on="period_start", how="left")
+        .with_columns(pl.col(*COUNT_COLUMNS[3:], "mrr_lost").fill_null(0))
+    )
+    return table.drop("opening_day").with_columns(
+        churn_rate=_percent(pl.col("churned"), pl.col("customers_at_start")),
+        revenue_churn_rate=_percent(pl.col("mrr_lost"), pl.col("mrr_at_start")),
+    )
+
+
+def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
+    return pl.when(whole > 0).then(part.cast(pl.Float64) / whole * 100)
+
+
+def _activity_spans(running: pl.DataFrame) -> pl.DataFrame:
+    """Merge each customer's overlapping or touching subscriptions into spans
+    of uninterrupted activity: customer_id, span_start, span_stop."""
+    reach = pl.col("stops_at").cum_max().over("customer_id")
+    ordered = running.sort("customer_id", "started_at").with_columns(reach=reach)
+    gap = pl.col("started_at") > pl.col("reach").shift(1).over("customer_id")
+    return (
+        ordered.with_columns(span=gap.fill_null(True).cum_sum().over("customer_id"))
+        .group_by("customer_id", "span")
+        .agg(span_start=pl.col("started_at").min(), span_stop=pl.col("stops_at").max())
+    )
+
+
+def _active_customers(running: pl.DataFrame, days: pl.Series) -> pl.Series:
+    """Count the customers active at the close of each day: spans started on
+    or before it minus spans stopped on or before it."""
+    spans = _activity_spans(running)
+    started = spans["span_start"].sort().search_sorted(days, side="right")
+    stopped = spans["span_stop"].sort().search_sorted(days, side="right")
+    return (started.cast(pl.Int64) - stopped.cast(pl.Int64)).alias("active")
+
+
+def _running_mrr(running: pl.DataFrame, days: pl.Series) -> pl.Series:
+    """Sum the MRR of the subscriptions running at the close of each day."""
+    mrr = pl.col("mrr").fill_null(0.0)
+    added = _total_up_to(running.select(day=pl.col("started_at"), mrr=mrr), days)
+    removed = _total_up_to(running.select(day=pl.col("stops_at"), mrr=mrr), days)
+    return (added - removed).alias("mrr")
+
+
+def _total_up_to(events: pl.DataFrame, days: pl.Series) -> pl.Series:
+    ordered = events.sort("day")
+    totals = pl.concat([pl.Series([0.0]), ordered["mrr"].cum_sum()])
+    return totals.gather(ordered["day"].search_sorted(days, side="right"))
+
+
+def _changes(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+    """Count churned, joined_and_left, reactivations and mrr_lost per bucket
+    over the customers with a subscription starting or ending in it."""
+    states = _candidate_states(running, edges)
+    opened, closed = (
+        pl.col("opening_mrr").is_not_null(),
+        pl.col("closing_mrr").is_not_null(),
+    )
+    joined = pl.col("joined")
+    lost = pl.col("opening_mrr") - pl.col("closing_mrr").fill_null(0.0)
+    return states.group_by("period_start").agg(
+        churned=(opened & ~closed).sum().cast(pl.Int64),
+        joined_and_left=(~opened & ~closed & joined).sum().cast(pl.Int64),
+        reactivations=(~opened & joined & pl.col("returning")).sum().cast(pl.Int64),
+        mrr_lost=lost.clip(lower_bound=0.0).sum(),
+    )
+
+
+def _candidate_states(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+    """Return one row per bucket and customer with a start or end inside the
+    bucket: MRR at the opening and at the closing (null when not active),
+    whether a subscription started inside, and whether one started before."""
+    dates = pl.concat([running["started_at"], running["stops_at"]])
+    customers = pl.concat([running["customer_id"], running["customer_id"]])
+    events = pl.DataFrame({"customer_id": customers, "day": dates}).sort("day")
+    candidates = (
+        events.join_asof(
+            edges.sort("period_start"), left_on="day", right_on="period_start"
+        )
+        .filter(pl.col("day") <= pl.col("period_end"))
+        .select("customer_id", "period_start", "period_end", "opening_day")
+        .unique()
+    )
+    rows = candidates.join(running, on="customer_id")
+    mrr = pl.col("mrr").fill_null(0.0)
+    return rows.group_by(_KEYS).agg(
+        opening_mrr=_sum_if_any(mrr, _runs_at(pl.col("opening_day"))),
+        closing_mrr=_sum_if_any(mrr, _runs_at(pl.col("period_end"))),
+        joined=pl.col("started_at")
+        .is_between(pl.col("period_start"), pl.col("period_end"))
+        .any(),
+        returning=(pl.col("started_at") < pl.col("period_start")).any(),
+    )
+
+
+def _runs_at(day: pl.Expr) -> pl.Expr:
+    return (pl.col("started_at") <= day) & (pl.col("stops_at") > day)
+
+
+def _sum_if_any(values: pl.Expr, condition: pl.Expr) -> pl.Expr:
+    """Sum the values where the condition is true, or return null when it is
+    true for no row."""
+    return pl.when(condition.any()).then(values.filter(condition).sum())

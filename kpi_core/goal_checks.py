@@ -1,0 +1,202 @@
+"""The SMART check of a goal: a verdict (pass, warn or fail) and one sentence
+for each letter, Specific, Measurable, Achievable, Relevant and Time-bound."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from kpi_core.formatting import format_value
+from kpi_core.goal_metrics import (
+    METRICS,
+    MONTH_DAYS,
+    TABLE_LABELS,
+    UP,
+    apply_segments,
+    best_window,
+    measure,
+    missing_inputs,
+    target_value,
+)
+
+if TYPE_CHECKING:
+    from kpi_core.goals import Goal
+
+PASS = "pass"
+WARN = "warn"
+FAIL = "fail"
+# A target at most this share beyond the best window of the history is a
+# stretch (warn). Further beyond it, past form says it cannot be reached.
+STRETCH_SHARE = 0.2
+# Counting activity shows effort, not results, so such a goal is relevant
+# only beside a goal on one of the outcome metrics listed for it.
+VANITY_COUNTS = {
+    "new_deals": ("close_rate", "win_rate", "won_deals"),
+    "new_subscribers": ("list_growth_rate", "won_deals", "close_rate"),
+}
+# Beyond two years a goal gives little to steer by from month to month.
+LONGEST_DAYS = 731
+
+
+@dataclass(frozen=True)
+class SmartCheck:
+    """One letter of the SMART check and its verdict, explained in a sentence."""
+
+    letter: str
+    name: str
+    verdict: str
+    message: str
+
+
+def smart_check(
+    goal: Goal,
+    tables: Mapping[str, pl.DataFrame],
+    other_goals: Sequence[Goal] = (),
+) -> dict[str, SmartCheck]:
+    """Check a goal letter by letter and return the checks keyed S, M, A, R, T.
+
+    Specific: passes when the metric, a segment and an owner are named,
+    warns when the segment or owner is missing. Measurable: fails when the
+    table or a needed column is missing, warns when no row matches the
+    segment. Achievable: compares the target with the best value in any
+    window of the goal's length before its start (for counts, per month):
+    pass when within it, warn up to ``STRETCH_SHARE`` beyond, fail further.
+    It warns when the history is shorter than one window. Relevant: fails
+    when a relative target moves the metric the harmful way, warns for a
+    vanity count with no outcome goal among ``other_goals``. Time-bound:
+    fails without a deadline or with one not after the start, warns beyond
+    ``LONGEST_DAYS``.
+    """
+    checks = (
+        _specific(goal),
+        _measurable(goal, tables),
+        _achievable(goal, tables),
+        _relevant(goal, other_goals),
+        _time_bound(goal),
+    )
+    return {check.letter: check for check in checks}
+
+
+def _specific(goal: Goal) -> SmartCheck:
+    label = METRICS[goal.metric].label
+    segments = "; ".join(segment.label() for segment in goal.segments)
+    if not goal.segments:
+        message = (
+            f"names the metric ({label}) but no segment; add one, such as "
+            "source = Website, when the goal is about part of the business"
+        )
+        return SmartCheck("S", "Specific", WARN, message)
+    if not goal.owner.strip():
+        message = f"names {label} for {segments} but nobody who owns the goal"
+        return SmartCheck("S", "Specific", WARN, message)
+    message = f"names the metric ({label}), the segment ({segments}) and the owner"
+    return SmartCheck("S", "Specific", PASS, message)
+
+
+def _measurable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
+    metric = METRICS[goal.metric]
+    problem = missing_inputs(metric, goal.segments, tables)
+    if problem:
+        return SmartCheck("M", "Measurable", FAIL, problem)
+    table = TABLE_LABELS.get(metric.table, metric.table)
+    if apply_segments(tables[metric.table], goal.segments).is_empty():
+        message = f"no rows of the {table} table match the goal"
+        if goal.segments:
+            message += "'s segment; check the spelling of the values"
+        return SmartCheck("M", "Measurable", WARN, message)
+    columns = ", ".join(metric.columns)
+    message = f"measured from the {table} table ({columns})"
+    return SmartCheck("M", "Measurable", PASS, message)
+
+
+def _achievable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
+    metric = METRICS[goal.metric]
+    period = goal.baseline_period
+    if missing_inputs(metric, goal.segments, tables) or period is None:
+        message = "cannot be judged until the goal is measurable and has a deadline"
+        return SmartCheck("A", "Achievable", WARN, message)
+    table = tables[metric.table]
+    frame = apply_segments(table, goal.segments)
+    baseline = measure(metric, frame, period)
+    target = target_value(goal.target, goal.target_kind, baseline.value)
+    if target is None:
+        message = "cannot be judged: the relative target has no baseline"
+        return SmartCheck("A", "Achievable", WARN, message)
+    days = goal.window_days
+    first = table[metric.date_column].cast(pl.Date).min()
+    best = best_window(metric, frame, goal.start, days, goal.direction, first)
+    if best is None:
+        message = (
+            f"cannot be judged: the data before {goal.start} holds no complete "
+            f"window of the goal's {days} days to compare with"
+        )
+        return SmartCheck("A", "Achievable", WARN, message)
+    return _compare_with_best(goal, target, best, baseline.unit)
+
+
+def _compare_with_best(goal: Goal, target: float, best: float, unit: str) -> SmartCheck:
+    metric = METRICS[goal.metric]
+    beyond = target - best if goal.direction == UP else best - target
+    if metric.is_count:
+        months = goal.window_days / MONTH_DAYS
+        needed = f"{target / months:,.1f} per month"
+        seen = f"{best / months:,.1f} per month"
+    elif unit:
+        needed, seen = format_value(target, unit), format_value(best, unit)
+    else:
+        needed, seen = f"{target:,.2f}", f"{best:,.2f}"
+    comparison = (
+        f"needs {needed}; the best {goal.window_days}-day window before the "
+        f"start reached {seen}"
+    )
+    if beyond <= 0:
+        return SmartCheck("A", "Achievable", PASS, comparison)
+    if beyond <= STRETCH_SHARE * abs(best):
+        return SmartCheck("A", "Achievable", WARN, f"a stretch: {comparison}")
+    message = f"beyond past form: {comparison}"
+    return SmartCheck("A", "Achievable", FAIL, message)
+
+
+def _relevant(goal: Goal, other_goals: Sequence[Goal]) -> SmartCheck:
+    metric = METRICS[goal.metric]
+    better = "higher" if metric.better == UP else "lower"
+    if goal.target_kind == "relative" and goal.direction != metric.better:
+        worse = "higher" if goal.direction == UP else "lower"
+        message = (
+            f"the target makes {metric.label.lower()} {worse}, but {better} is "
+            "better; flip the sign of the change"
+        )
+        return SmartCheck("R", "Relevant", FAIL, message)
+    outcomes = VANITY_COUNTS.get(goal.metric, ())
+    paired = any(
+        other.metric in outcomes and other.id != goal.id for other in other_goals
+    )
+    if outcomes and not paired:
+        names = " or ".join(METRICS[key].label.lower() for key in outcomes)
+        message = (
+            f"{metric.label.lower()} count activity, not results; pair this goal "
+            f"with a goal on {names}"
+        )
+        return SmartCheck("R", "Relevant", WARN, message)
+    message = f"{metric.label}: {better} is better, and the target aims that way"
+    return SmartCheck("R", "Relevant", PASS, message)
+
+
+def _time_bound(goal: Goal) -> SmartCheck:
+    if goal.deadline is None:
+        message = "has no deadline; set the day by which the target must be met"
+        return SmartCheck("T", "Time-bound", FAIL, message)
+    if goal.deadline <= goal.start:
+        message = (
+            f"the deadline {goal.deadline} is not after the start {goal.start}; "
+            "move it later"
+        )
+        return SmartCheck("T", "Time-bound", FAIL, message)
+    span = f"runs {goal.window_days} days, from {goal.start} to {goal.deadline}"
+    if goal.window_days > LONGEST_DAYS:
+        message = f"{span}; set a milestone within a year to steer by"
+        return SmartCheck("T", "Time-bound", WARN, message)
+    return SmartCheck("T", "Time-bound", PASS, span)

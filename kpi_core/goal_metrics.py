@@ -1,0 +1,303 @@
+"""The metrics a goal can track, and how each is measured in a date window.
+
+A goal metric is either a count of rows (new deals, won deals, new
+subscribers, tickets) placed in a window by one date column, or a KPI of the
+app computed for the window by the KPI's own function. A segment filter
+keeps the rows whose column equals a value before either is measured.
+Values are compared as text, ignoring case and surrounding spaces, so
+"phone" matches "Phone".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from kpi_core.churn import churn_rate
+from kpi_core.email_list import EVENT_NAMES, SUBSCRIBE, list_growth_rate
+from kpi_core.errors import MissingColumnError
+from kpi_core.followups import followups_per_ticket
+from kpi_core.nps import net_promoter_score
+from kpi_core.period import Period
+from kpi_core.results import KpiResult
+from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
+from kpi_core.service import resolution_hours
+from kpi_core.stats import z_for_confidence
+
+# The mean length of a calendar month, so paces are "per month" in every
+# window whatever months it spans.
+MONTH_DAYS = 365.25 / 12
+UP = "up"
+DOWN = "down"
+# Trying every month start of a long history would compute a KPI hundreds
+# of times, so the best-window search looks at the most recent ones only.
+MAX_KPI_WINDOWS = 60
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """Keep the rows whose ``column`` equals ``value``."""
+
+    column: str
+    value: str
+
+    def label(self) -> str:
+        return f"{self.column} = {self.value}"
+
+
+@dataclass(frozen=True, eq=False)
+class Metric:
+    """A quantity a goal can target.
+
+    A count metric counts the rows that pass ``counted`` by ``date_column``.
+    A KPI metric calls ``kpi`` with the rows and a period. ``better`` is the
+    direction that helps the business, and ``columns`` lists the columns the
+    measurement needs besides the segment columns. ``unit`` is the unit of
+    the value; it is empty for money, whose currency comes from the data.
+    """
+
+    key: str
+    label: str
+    table: str
+    date_column: str
+    better: str
+    columns: tuple[str, ...]
+    counted: pl.Expr | None = None
+    kpi: Callable[[pl.DataFrame, Period], KpiResult] | None = None
+    unit: str = "count"
+
+    @property
+    def is_count(self) -> bool:
+        return self.kpi is None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A metric's value in one window, or the reason it has none."""
+
+    value: float | None
+    unit: str
+    n: int | None = None
+    ci95: tuple[float, float] | None = None
+    reason: str = ""
+
+
+def _subscribe_event() -> pl.Expr:
+    label = pl.col("event").cast(pl.String).str.strip_chars().str.to_lowercase()
+    return label.replace_strict(EVENT_NAMES, default=None) == SUBSCRIBE
+
+
+METRICS: dict[str, Metric] = {
+    metric.key: metric
+    for metric in (
+        Metric("new_deals", "New deals", "deals", "created_at", UP,
+            ("created_at",), counted=pl.col("created_at").is_not_null()),
+        Metric("won_deals", "Won deals", "deals", "closed_at", UP,
+            ("closed_at", "status"), counted=pl.col("status") == "won"),
+        Metric("new_subscribers", "New subscribers", "email_events",
+            "occurred_at", UP, ("occurred_at", "event"),
+            counted=_subscribe_event()),
+        Metric("tickets", "Tickets", "tickets", "created_at", DOWN,
+            ("created_at",), counted=pl.col("created_at").is_not_null()),
+        Metric("close_rate", "Close rate", "deals", "created_at", UP,
+            ("created_at", "status"), kpi=close_rate, unit="percent"),
+        Metric("win_rate", "Win rate", "deals", "closed_at", UP,
+            ("closed_at", "status"), kpi=win_rate, unit="percent"),
+        Metric("average_deal_size", "Average deal size", "deals", "closed_at",
+            UP, ("closed_at", "status", "amount"), kpi=average_deal_size, unit=""),
+        Metric("sales_cycle_days", "Sales cycle", "deals", "closed_at", DOWN,
+            ("created_at", "closed_at", "status"), kpi=sales_cycle_days,
+            unit="days"),
+        Metric("resolution_hours", "Time to resolution", "tickets", "solved_at",
+            DOWN, ("created_at", "solved_at"), kpi=resolution_hours, unit="hours"),
+        Metric("followups_per_ticket", "Follow-ups per ticket", "tickets",
+            "solved_at", DOWN, ("solved_at", "replies"),
+            kpi=followups_per_ticket, unit="count"),
+        Metric("nps", "Net Promoter Score", "nps", "responded_at", UP,
+            ("score", "responded_at"), kpi=net_promoter_score, unit="score"),
+        Metric("churn_rate", "Churn rate", "subscriptions", "started_at", DOWN,
+            ("customer_id", "started_at"), kpi=churn_rate, unit="percent"),
+        Metric("list_growth_rate", "Email-list growth rate", "email_events",
+            "occurred_at", UP, ("email", "event", "occurred_at"),
+            kpi=list_growth_rate, unit="percent"),
+    )
+}  # fmt: skip
+
+TABLE_LABELS = {
+    "deals": "deals",
+    "email_events": "email events",
+    "tickets": "tickets",
+    "nps": "NPS responses",
+    "subscriptions": "subscriptions",
+}
+
+
+def missing_inputs(
+    metric: Metric,
+    segments: tuple[SegmentFilter, ...],
+    tables: Mapping[str, pl.DataFrame],
+) -> str | None:
+    """Say what the data lacks to measure the metric, or return None."""
+    table_label = TABLE_LABELS.get(metric.table, metric.table)
+    if metric.table not in tables:
+        return f"there is no {table_label} table; upload one to measure this goal"
+    present = tables[metric.table].columns
+    needed = [*metric.columns, *(segment.column for segment in segments)]
+    missing = [column for column in dict.fromkeys(needed) if column not in present]
+    if missing:
+        names = ", ".join(missing)
+        return f"the {table_label} table has no {names} column; map it on upload"
+    return None
+
+
+def apply_segments(
+    frame: pl.DataFrame, segments: tuple[SegmentFilter, ...]
+) -> pl.DataFrame:
+    """Keep the rows that match every segment filter.
+
+    Raises MissingColumnError when a filter names a column the frame lacks.
+    """
+    if not segments:
+        return frame
+    conditions = []
+    for segment in segments:
+        if segment.column not in frame.columns:
+            raise MissingColumnError(
+                f"the table has no {segment.column!r} column to filter "
+                f"{segment.label()!r} on; choose another column",
+                column=segment.column,
+            )
+        text = pl.col(segment.column).cast(pl.String).str.strip_chars()
+        conditions.append(text.str.to_lowercase() == segment.value.lower())
+    return frame.filter(pl.all_horizontal(conditions).fill_null(False))
+
+
+def measure(metric: Metric, frame: pl.DataFrame, period: Period) -> Measurement:
+    """Measure the metric over the rows of one period.
+
+    A count is the number of counted rows whose date lies in the period, in
+    unit "count". A KPI is the KPI's own result, with its unit, n and 95 %
+    interval, or no value and the KPI's reason when it is not available.
+    """
+    if metric.kpi is None:
+        dates = count_dates(metric, frame).to_frame("day")
+        count = dates.filter(period.contains("day")).height
+        return Measurement(float(count), "count", n=count)
+    result = metric.kpi(frame, period)
+    if not result.available:
+        return Measurement(None, result.unit or metric.unit, reason=result.reason)
+    return Measurement(float(result.value), result.unit, result.n, result.ci95)
+
+
+def count_dates(metric: Metric, frame: pl.DataFrame) -> pl.Series:
+    """Return the sorted dates of the rows a count metric counts; rows
+    without a date cannot be placed in a window and are dropped."""
+    if metric.counted is None:
+        raise ValueError(f"{metric.key} is a KPI, not a count")
+    day = pl.col(metric.date_column).cast(pl.Date)
+    counted = frame.filter(metric.counted.fill_null(False)).select(day)
+    return counted.to_series().drop_nulls().sort()
+
+
+def cumulative_counts(dates: pl.Series, start: date, points: pl.Series) -> pl.Series:
+    """Count the sorted ``dates`` from ``start`` up to each point, inclusive."""
+    before_start = dates.search_sorted(start, side="left")
+    return dates.search_sorted(points, side="right").cast(pl.Int64) - before_start
+
+
+def target_value(target: float, kind: str, baseline: float | None) -> float | None:
+    """Return the value a goal aims at: the target itself when absolute, or
+    the baseline moved by ``target`` percent of its size when relative.
+
+    Moving by a share of the absolute baseline keeps "+10 %" an improvement
+    for a negative NPS. A relative target without a baseline, or with a
+    baseline of 0, has no value and gives None.
+    """
+    if kind == "absolute":
+        return target
+    if baseline is None or baseline == 0:
+        return None
+    return baseline + abs(baseline) * target / 100
+
+
+def best_window(
+    metric: Metric,
+    frame: pl.DataFrame,
+    before: date,
+    days: int,
+    direction: str,
+    history_start: date | None = None,
+) -> float | None:
+    """Find the best value the metric reached in any window of ``days`` days
+    that ends before ``before``: the highest for an upward goal, the lowest
+    for a downward one.
+
+    The history starts on ``history_start``, by default the first date in
+    ``frame``. Pass the table's first date when ``frame`` holds one segment,
+    so that days before the segment's first row count as days without one.
+    Counts slide the window one day at a time. KPIs are computed for the
+    windows that start on a month start (at most ``MAX_KPI_WINDOWS``, the
+    most recent). Returns None when the history is shorter than one window
+    or no window has a value.
+    """
+    first = history_start or frame[metric.date_column].cast(pl.Date).min()
+    last_start = before - days * _DAY
+    if first is None or first > last_start:
+        return None
+    if metric.kpi is None:
+        values = _rolling_counts(count_dates(metric, frame), first, before, days)
+    else:
+        values = _window_kpis(metric, frame, first, last_start, days)
+    values = values.drop_nulls()
+    if values.is_empty():
+        return None
+    return float(values.max() if direction == UP else values.min())
+
+
+def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Return the interval of a Poisson mean from one observed count.
+
+    Byar's approximation of the exact (Garwood) interval: lower = c x (1 -
+    1/(9c) - z/(3 sqrt c))^3 and upper = (c + 1) x (1 - 1/(9(c + 1)) + z/(3
+    sqrt(c + 1)))^3, where c is the count. It is within about 1 % of the
+    exact bounds from a count of 0 on. A count of 0 has a lower bound of 0.
+    """
+    z = z_for_confidence(confidence)
+    lower = 0.0
+    if count > 0:
+        lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    above = count + 1
+    upper = above * (1 - 1 / (9 * above) + z / (3 * math.sqrt(above))) ** 3
+    return max(lower, 0.0), upper
+
+
+def _rolling_counts(
+    dates: pl.Series, first: date, before: date, days: int
+) -> pl.Series:
+    """Sum the counted rows in every window of ``days`` days inside
+    ``first`` to the day before ``before``."""
+    calendar = pl.DataFrame(
+        {"day": pl.date_range(first, before - _DAY, "1d", eager=True)}
+    )
+    per_day = dates.to_frame("day").group_by("day").len()
+    daily = calendar.join(per_day, on="day", how="left").fill_null(0)
+    return daily["len"].cast(pl.Int64).rolling_sum(window_size=days)
+
+
+def _window_kpis(
+    metric: Metric, frame: pl.DataFrame, first: date, last_start: date, days: int
+) -> pl.Series:
+    month_start = first.replace(day=1)
+    starts = pl.date_range(month_start, last_start, "1mo", eager=True)
+    starts = starts.filter(starts >= first).tail(MAX_KPI_WINDOWS)
+    values = [
+        measure(metric, frame, Period(start, start + (days - 1) * _DAY)).value
+        for start in starts
+    ]
+    return pl.Series("value", values, dtype=pl.Float64)

@@ -1,0 +1,324 @@
+"""Where a goal stands on a given day: progress, pace, forecast and status.
+
+The goal's current value covers its start to the day of evaluation, and its
+baseline the window of the same length that ends the day before the start.
+Counts are forecast from their pace so far with a Poisson interval, and KPIs
+by their current value with its 95 % interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from kpi_core.goal_metrics import (
+    METRICS,
+    MONTH_DAYS,
+    UP,
+    Measurement,
+    Metric,
+    apply_segments,
+    count_dates,
+    cumulative_counts,
+    measure,
+    missing_inputs,
+    poisson_interval,
+    target_value,
+)
+from kpi_core.period import Period
+
+if TYPE_CHECKING:
+    from kpi_core.goals import Goal
+
+_DAY = timedelta(days=1)
+ON_TRACK = "on track"
+AT_RISK = "at risk"
+OFF_TRACK = "off track"
+NOT_STARTED = "not started"
+NOT_AVAILABLE = "not available"
+# A KPI without a 95 % interval (a mean such as hours to resolution) is at
+# risk, not off track, when its forecast misses the target by at most this
+# share of the target.
+AT_RISK_SHARE = 0.10
+# Goals of up to about three months are charted per week, longer ones per
+# month.
+WEEKLY_UP_TO_DAYS = 92
+
+_PATH_SCHEMA = {"date": pl.Date, "actual": pl.Float64, "target_path": pl.Float64}
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    """How a goal stands on ``as_of``.
+
+    ``status`` is one of on track, at risk, off track, not started or not
+    available (with ``reason``). Values are in ``unit``. Paces are per
+    month: for a count, rows per month, and for a KPI, the change of the KPI
+    per month. ``progress`` is in percent of the way from the baseline to
+    the target. ``path`` has one row per week or month with the columns
+    date, actual and target_path.
+    """
+
+    goal: Goal
+    as_of: date
+    status: str
+    reason: str = ""
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+    n: int | None = None
+    progress: float | None = None
+    pace_so_far: float | None = None
+    required_pace: float | None = None
+    forecast: float | None = None
+    forecast_band: tuple[float, float] | None = None
+    path: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
+    )
+
+
+@dataclass(frozen=True)
+class _Outlook:
+    progress: float | None
+    pace_so_far: float | None
+    required_pace: float | None
+    forecast: float
+    band: tuple[float, float] | None
+
+
+def evaluate_goal(
+    goal: Goal, tables: Mapping[str, pl.DataFrame], as_of: date
+) -> GoalStatus:
+    """Measure a goal on ``as_of`` against its target and forecast the deadline.
+
+    ``tables`` maps a table type (deals, tickets, email_events, nps,
+    subscriptions) to its canonical frame. The current value covers the
+    start to ``as_of`` (or to the deadline once it has passed).
+
+    Counts: pace so far = count / months elapsed. Required pace = (target -
+    count) / months left, at least 0; for a downward goal it is the most
+    per month that still stays under the target. Forecast = count + pace so
+    far x months left. The band replaces the pace by the bounds of the
+    Poisson 95 % interval of the count. Progress = count / target for an
+    upward goal. For a downward goal it compares paces: (baseline pace -
+    pace so far) / (baseline pace - target pace).
+
+    KPIs: the forecast is the current value and the band its 95 % interval
+    (Wilson for rates). Pace so far = (current - baseline) / months
+    elapsed. Required pace = (target - current) / months left, 0 once the
+    target is met. Progress = (current - baseline) / (target - baseline).
+
+    Status rule: on track when the forecast meets the target (at least the
+    target for an upward goal, at most for a downward one). At risk when it
+    misses but the favourable end of the band meets it; for a KPI without
+    an interval, when it misses by at most ``AT_RISK_SHARE`` of the target.
+    Off track otherwise. From the deadline on, the status is on track when
+    the final value meets the target and off track when it does not. Not
+    started before the start date. Not available
+    when the data lacks the table or columns, the deadline is not after the
+    start, a relative target has no baseline, or the KPI has no value yet.
+    """
+    metric = METRICS[goal.metric]
+    problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
+    if problem:
+        return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=problem)
+    frame = apply_segments(tables[metric.table], goal.segments)
+    baseline = measure(metric, frame, goal.baseline_period)
+    target = target_value(goal.target, goal.target_kind, baseline.value)
+    if target is None:
+        reason = _no_baseline_reason(baseline)
+        return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
+
+    path = goal_path(goal, frame, baseline.value, target, as_of)
+    status = GoalStatus(
+        goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
+        target=target, path=path,
+    )  # fmt: skip
+    if as_of < goal.start:
+        return status
+    current = measure(metric, frame, Period(goal.start, min(as_of, goal.deadline)))
+    if current.value is None:
+        return replace(status, status=NOT_AVAILABLE, reason=current.reason)
+    outlook = _outlook(goal, metric, baseline, target, current, as_of)
+    verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
+    if as_of >= goal.deadline:
+        met = _meets(goal.direction, current.value, target)
+        verdict = ON_TRACK if met else OFF_TRACK
+    return replace(
+        status,
+        status=verdict,
+        unit=current.unit,
+        current=current.value,
+        n=current.n,
+        progress=outlook.progress,
+        pace_so_far=outlook.pace_so_far,
+        required_pace=outlook.required_pace,
+        forecast=outlook.forecast,
+        forecast_band=outlook.band,
+    )
+
+
+def goal_status(
+    direction: str,
+    target: float,
+    forecast: float,
+    band: tuple[float, float] | None,
+) -> str:
+    """Apply the status rule of ``evaluate_goal`` to a forecast."""
+    if _meets(direction, forecast, target):
+        return ON_TRACK
+    if band is not None:
+        favourable = band[1] if direction == UP else band[0]
+        return AT_RISK if _meets(direction, favourable, target) else OFF_TRACK
+    if abs(forecast - target) <= AT_RISK_SHARE * abs(target):
+        return AT_RISK
+    return OFF_TRACK
+
+
+def goal_path(
+    goal: Goal,
+    frame: pl.DataFrame,
+    baseline: float | None,
+    target: float,
+    as_of: date,
+) -> pl.DataFrame:
+    """Chart data: the actual value and the target path at each week's or
+    month's end from the start to the deadline, plus ``as_of``.
+
+    ``frame`` holds the segment's rows. A count's actual is the running
+    total since the start, and its target path rises in a straight line from
+    0 to the target. A KPI's actual is its value from the start to the
+    point, and its path runs straight from the baseline to the target (flat
+    at the target without a baseline). Actual is null after ``as_of``.
+    """
+    metric = METRICS[goal.metric]
+    points = _path_points(goal.start, goal.deadline, as_of)
+    share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
+    if metric.is_count:
+        path = share * target
+    else:
+        origin = target if baseline is None else baseline
+        path = origin + share * (target - origin)
+    reached = points.filter(points <= as_of)
+    if metric.is_count:
+        dates = count_dates(metric, frame)
+        actual = cumulative_counts(dates, goal.start, reached).cast(pl.Float64)
+    else:
+        values = [measure(metric, frame, Period(goal.start, p)).value for p in reached]
+        actual = pl.Series(values, dtype=pl.Float64)
+    padding = pl.Series([None] * (points.len() - reached.len()), dtype=pl.Float64)
+    return pl.DataFrame(
+        {"date": points, "actual": actual.append(padding), "target_path": path},
+        schema=_PATH_SCHEMA,
+    )
+
+
+def _outlook(
+    goal: Goal,
+    metric: Metric,
+    baseline: Measurement,
+    target: float,
+    current: Measurement,
+    as_of: date,
+) -> _Outlook:
+    end = min(as_of, goal.deadline)
+    months_elapsed = ((end - goal.start).days + 1) / MONTH_DAYS
+    months_left = max((goal.deadline - as_of).days, 0) / MONTH_DAYS
+    if metric.is_count:
+        return _count_outlook(
+            goal, baseline, target, current, months_elapsed, months_left
+        )
+    return _kpi_outlook(goal, baseline, target, current, months_elapsed, months_left)
+
+
+def _count_outlook(
+    goal: Goal,
+    baseline: Measurement,
+    target: float,
+    current: Measurement,
+    months_elapsed: float,
+    months_left: float,
+) -> _Outlook:
+    count = current.value
+    pace = count / months_elapsed
+    required = max((target - count) / months_left, 0.0) if months_left else None
+    low, high = poisson_interval(int(count))
+    band = (
+        count + low / months_elapsed * months_left,
+        count + high / months_elapsed * months_left,
+    )
+    if goal.direction == UP:
+        progress = count / target * 100 if target > 0 else None
+    else:
+        window_months = goal.window_days / MONTH_DAYS
+        baseline_pace = baseline.value / window_months
+        target_pace = target / window_months
+        progress = None
+        if baseline_pace != target_pace:
+            progress = (baseline_pace - pace) / (baseline_pace - target_pace) * 100
+    return _Outlook(progress, pace, required, count + pace * months_left, band)
+
+
+def _kpi_outlook(
+    goal: Goal,
+    baseline: Measurement,
+    target: float,
+    current: Measurement,
+    months_elapsed: float,
+    months_left: float,
+) -> _Outlook:
+    value = current.value
+    pace = progress = None
+    if baseline.value is not None:
+        pace = (value - baseline.value) / months_elapsed
+        if target != baseline.value:
+            progress = (value - baseline.value) / (target - baseline.value) * 100
+    required = None
+    if _meets(goal.direction, value, target):
+        required = 0.0
+    elif months_left:
+        required = (target - value) / months_left
+    return _Outlook(progress, pace, required, value, current.ci95)
+
+
+def _path_points(start: date, deadline: date, as_of: date) -> pl.Series:
+    every = "1w" if (deadline - start).days + 1 <= WEEKLY_UP_TO_DAYS else "1mo"
+    starts = pl.date_range(start, deadline, every, eager=True)
+    ends = starts.slice(1) - _DAY
+    points = ends.append(pl.Series([deadline], dtype=pl.Date))
+    if start <= as_of < deadline:
+        points = points.append(pl.Series([as_of], dtype=pl.Date))
+    return points.unique().sort().alias("date")
+
+
+def _empty_path() -> pl.DataFrame:
+    return pl.DataFrame(schema=_PATH_SCHEMA)
+
+
+def _meets(direction: str, value: float, target: float) -> bool:
+    return value >= target if direction == UP else value <= target
+
+
+def _window_problem(goal: Goal) -> str | None:
+    if goal.deadline is None:
+        return "the goal has no deadline"
+    if goal.deadline <= goal.start:
+        return f"the deadline {goal.deadline} is not after the start {goal.start}"
+    return None
+
+
+def _no_baseline_reason(baseline: Measurement) -> str:
+    if baseline.value is None:
+        return (
+            "a relative target needs a baseline, but the same length of time "
+            f"before the start has none: {baseline.reason}"
+        )
+    return (
+        "a relative target needs a baseline other than 0, but the same length "
+        "of time before the start gave 0"
+    )

@@ -1,0 +1,195 @@
+"""Goals and what-if scenarios stored in the workspace's SQLite catalog.
+
+Both live in ``<workspace>/catalog.sqlite`` beside the table catalog, in the
+tables ``goals`` and ``scenarios``, so they survive a restart. Each call
+opens the catalog for one transaction, so several server sessions can share
+a workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.goals import Goal, SegmentFilter
+from kpi_core.whatif import Scenario
+from kpi_core.workspace import open_catalog
+
+log = logging.getLogger(__name__)
+
+_GOALS = """
+create table if not exists goals (
+    id text primary key,
+    title text not null,
+    metric text not null,
+    segments text not null,
+    target real not null,
+    target_kind text not null,
+    start text not null,
+    deadline text,
+    owner text not null,
+    department text not null,
+    updated_at text not null
+)
+"""
+_SCENARIOS = """
+create table if not exists scenarios (
+    name text primary key,
+    changes text not null,
+    updated_at text not null
+)
+"""
+
+
+class GoalStore:
+    """The goals of one workspace folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        with open_catalog(self.root) as db:
+            db.execute(_GOALS)
+
+    def save(self, goal: Goal) -> Goal:
+        """Store a new goal. Raises InvalidSettingError when its id is taken."""
+        with open_catalog(self.root) as db:
+            try:
+                db.execute(
+                    "insert into goals values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _goal_row(goal),
+                )
+            except sqlite3.IntegrityError:
+                raise InvalidSettingError(
+                    f"a goal with id {goal.id} is already stored; update it instead"
+                ) from None
+        log.info("stored goal %s", goal.id)
+        return goal
+
+    def list_goals(self) -> list[Goal]:
+        """Return every goal, ordered by department, start date and title."""
+        with open_catalog(self.root) as db:
+            rows = db.execute(
+                "select * from goals order by department, start, title"
+            ).fetchall()
+        return [_goal(row) for row in rows]
+
+    def get(self, goal_id: str) -> Goal:
+        """Return one goal. Raises InvalidSettingError when it is not stored."""
+        with open_catalog(self.root) as db:
+            row = db.execute("select * from goals where id = ?", (goal_id,)).fetchone()
+        if row is None:
+            raise _goal_not_found(goal_id)
+        return _goal(row)
+
+    def update(self, goal: Goal) -> Goal:
+        """Replace the stored goal with the same id. Raises
+        InvalidSettingError when no goal has that id."""
+        row = _goal_row(goal)
+        with open_catalog(self.root) as db:
+            changed = db.execute(
+                "update goals set title = ?, metric = ?, segments = ?, target = ?, "
+                "target_kind = ?, start = ?, deadline = ?, owner = ?, "
+                "department = ?, updated_at = ? where id = ?",
+                (*row[1:], goal.id),
+            ).rowcount
+        if not changed:
+            raise _goal_not_found(goal.id)
+        log.info("updated goal %s", goal.id)
+        return goal
+
+    def delete(self, goal_id: str) -> None:
+        """Remove a goal. Raises InvalidSettingError when it is not stored."""
+        with open_catalog(self.root) as db:
+            changed = db.execute("delete from goals where id = ?", (goal_id,)).rowcount
+        if not changed:
+            raise _goal_not_found(goal_id)
+        log.info("deleted goal %s", goal_id)
+
+
+class ScenarioStore:
+    """The named what-if scenarios of one workspace folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        with open_catalog(self.root) as db:
+            db.execute(_SCENARIOS)
+
+    def save(self, scenario: Scenario) -> Scenario:
+        """Store a scenario, replacing one of the same name."""
+        with open_catalog(self.root) as db:
+            db.execute(
+                "insert or replace into scenarios values (?, ?, ?)",
+                (scenario.name, json.dumps(scenario.changes), _now()),
+            )
+        return scenario
+
+    def list_scenarios(self) -> list[Scenario]:
+        """Return every scenario, ordered by name."""
+        with open_catalog(self.root) as db:
+            rows = db.execute("select * from scenarios order by name").fetchall()
+        return [Scenario(row["name"], json.loads(row["changes"])) for row in rows]
+
+    def get(self, name: str) -> Scenario:
+        """Return one scenario. Raises InvalidSettingError when none has the name."""
+        with open_catalog(self.root) as db:
+            row = db.execute(
+                "select * from scenarios where name = ?", (name,)
+            ).fetchone()
+        if row is None:
+            raise InvalidSettingError(f"no scenario named {name!r} is stored")
+        return Scenario(row["name"], json.loads(row["changes"]))
+
+    def delete(self, name: str) -> None:
+        """Remove a scenario. Raises InvalidSettingError when none has the name."""
+        with open_catalog(self.root) as db:
+            changed = db.execute(
+                "delete from scenarios where name = ?", (name,)
+            ).rowcount
+        if not changed:
+            raise InvalidSettingError(f"no scenario named {name!r} is stored")
+
+
+def _goal_row(goal: Goal) -> tuple[object, ...]:
+    segments = [[segment.column, segment.value] for segment in goal.segments]
+    return (
+        goal.id,
+        goal.title,
+        goal.metric,
+        json.dumps(segments),
+        float(goal.target),
+        goal.target_kind,
+        goal.start.isoformat(),
+        goal.deadline.isoformat() if goal.deadline else None,
+        goal.owner,
+        goal.department,
+        _now(),
+    )
+
+
+def _goal(row: sqlite3.Row) -> Goal:
+    deadline = row["deadline"]
+    return Goal(
+        title=row["title"],
+        metric=row["metric"],
+        target=row["target"],
+        start=date.fromisoformat(row["start"]),
+        deadline=date.fromisoformat(deadline) if deadline else None,
+        target_kind=row["target_kind"],
+        segments=tuple(SegmentFilter(*pair) for pair in json.loads(row["segments"])),
+        owner=row["owner"],
+        department=row["department"],
+        id=row["id"],
+    )
+
+
+def _goal_not_found(goal_id: str) -> InvalidSettingError:
+    return InvalidSettingError(
+        f"no goal with id {goal_id} is stored; it may have been deleted"
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

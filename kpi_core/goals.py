@@ -1,0 +1,189 @@
+"""SMART goals: what a goal names, and the helpers to write one down.
+
+A goal tracks one metric of ``kpi_core.goal_metrics`` (a KPI or a count),
+optionally for one segment, from a start date to a deadline. Its target is
+either an absolute value or a change in percent against the baseline: the
+same metric over a window of the same length that ends the day before the
+start. A count goal is about the total over the whole window ("20 new leads
+within 3 months"). A KPI goal is about the KPI's value over the window
+("close rate 25 %"). Evaluation lives in ``kpi_core.goal_progress`` and the
+SMART check in ``kpi_core.goal_checks``; both are re-exported here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kpi_core.errors import InvalidSettingError
+from kpi_core.goal_checks import SmartCheck, smart_check
+from kpi_core.goal_metrics import DOWN, METRICS, UP, SegmentFilter
+from kpi_core.goal_progress import GoalStatus, evaluate_goal
+from kpi_core.period import Period
+
+__all__ = [
+    "METRICS",
+    "Goal",
+    "GoalStatus",
+    "SegmentFilter",
+    "SmartCheck",
+    "deadline_after",
+    "evaluate_goal",
+    "example_goals",
+    "format_segments",
+    "parse_segments",
+    "smart_check",
+]
+
+DEPARTMENTS = ("sales", "marketing", "service")
+TARGET_KINDS = ("absolute", "relative")
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal: a metric, an optional segment, a target and a time frame.
+
+    ``target`` is the value to reach when ``target_kind`` is "absolute", or
+    the change in percent against the baseline when it is "relative" (-25
+    means 25 % fewer). ``deadline`` is the last day that counts. It may be
+    missing or before the start, which the Time-bound check reports.
+    """
+
+    title: str
+    metric: str
+    target: float
+    start: date
+    deadline: date | None
+    target_kind: str = "absolute"
+    segments: tuple[SegmentFilter, ...] = ()
+    owner: str = ""
+    department: str = "sales"
+    id: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "segments", tuple(self.segments))
+        if not self.title.strip():
+            raise InvalidSettingError("the goal has no title; give it a short name")
+        _check_choice("metric", self.metric, tuple(METRICS))
+        _check_choice("department", self.department, DEPARTMENTS)
+        _check_choice("target kind", self.target_kind, TARGET_KINDS)
+        _check_target(self)
+
+    @property
+    def direction(self) -> str:
+        """Return "up" when the goal needs a higher value, "down" for lower.
+
+        A relative target goes the way of its sign. An absolute target is a
+        floor for metrics where higher is better and a ceiling otherwise, so
+        "20 new leads" means at least 20 and "50 tickets" at most 50.
+        """
+        if self.target_kind == "relative":
+            return UP if self.target > 0 else DOWN
+        return METRICS[self.metric].better
+
+    @property
+    def window_days(self) -> int | None:
+        """Days from the start to the deadline, both included."""
+        if self.deadline is None:
+            return None
+        return (self.deadline - self.start).days + 1
+
+    @property
+    def baseline_period(self) -> Period | None:
+        """The window of the same length that ends the day before the start."""
+        days = self.window_days
+        if days is None or days <= 0:
+            return None
+        return Period(self.start - days * _DAY, self.start - _DAY)
+
+
+def deadline_after(start: date, months: int) -> date:
+    """Return the last day of a window of whole months from ``start``:
+    2025-10-01 plus 3 months ends on 2025-12-31. A start day past the end of
+    the target month (31 January plus 1 month) moves to that month's end."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    last_day = (following - _DAY).day
+    return date(year, month + 1, min(start.day, last_day)) - _DAY
+
+
+def parse_segments(text: str) -> tuple[SegmentFilter, ...]:
+    """Read segment filters written as "channel = phone; category = late
+    delivery". Column names are lower-cased with spaces as underscores.
+
+    Raises InvalidSettingError for a part without "=" or with an empty side.
+    """
+    segments = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        column, sign, value = part.partition("=")
+        column = "_".join(column.lower().split())
+        if not sign or not column or not value.strip():
+            raise InvalidSettingError(
+                f"invalid segment filter {part.strip()!r}; write column = value, "
+                "several separated by ';', for example: channel = phone; "
+                "category = late delivery"
+            )
+        segments.append(SegmentFilter(column, value.strip()))
+    return tuple(segments)
+
+
+def format_segments(segments: tuple[SegmentFilter, ...]) -> str:
+    """Write segment filters the way ``parse_segments`` reads them."""
+    return "; ".join(segment.label() for segment in segments)
+
+
+def example_goals(start: date) -> list[Goal]:
+    """Build the three example goals of the KPI contract, starting on ``start``."""
+    return [
+        Goal(
+            "20 new leads from the company website within 3 months",
+            "new_deals", 20, start, deadline_after(start, 3),
+            segments=(SegmentFilter("source", "Website"),), department="sales",
+        ),
+        Goal(
+            "1,000 new newsletter subscribers within 6 months",
+            "new_subscribers", 1000, start, deadline_after(start, 6),
+            department="marketing",
+        ),
+        Goal(
+            "25 % fewer phone complaints about late deliveries within 1 year",
+            "tickets", -25, start, deadline_after(start, 12),
+            target_kind="relative",
+            segments=(
+                SegmentFilter("channel", "phone"),
+                SegmentFilter("category", "late delivery"),
+            ),
+            department="service",
+        ),
+    ]  # fmt: skip
+
+
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidSettingError(
+            f"unknown {name} {value!r}; use one of {', '.join(allowed)}"
+        )
+
+
+def _check_target(goal: Goal) -> None:
+    if goal.target_kind == "relative" and goal.target == 0:
+        raise InvalidSettingError(
+            "a relative target of 0 % changes nothing; give the change in "
+            "percent, for example -25 for 25 % fewer"
+        )
+    if goal.target_kind == "relative" and goal.target < -100:
+        raise InvalidSettingError(
+            f"a relative target of {goal.target:g} % would go below zero; "
+            "give a change of -100 % or more"
+        )
+    is_count = METRICS[goal.metric].is_count
+    if goal.target_kind == "absolute" and is_count and goal.target < 0:
+        raise InvalidSettingError(
+            f"a count cannot reach {goal.target:g}; give a target of 0 or more"
+        )

@@ -1,0 +1,174 @@
+"""Before-and-after page: each KPI in the months before a date against the
+same number of days after it, with the difference and its significance."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from kpi_core import charts
+from kpi_core.compare import (
+    SIGNIFICANCE,
+    before_after,
+    comparison_windows,
+    data_range,
+    overlap_range,
+)
+from kpi_core.errors import InputError
+from kpi_core.formatting import format_value
+from kpi_core.period import Period
+from kpi_core.sales_tables import sales_series
+from pages.common import (
+    escape_markdown,
+    load_table,
+    newest_table,
+    share_controls,
+)
+
+TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
+_RATE_LINES = {
+    "close_rate": "Close rate (by creation)",
+    "win_rate": "Win rate (by close)",
+}
+
+
+def render() -> None:
+    st.title("Before and after")
+    st.write(
+        "Each KPI in the months before a date, such as the day a new CRM went "
+        "live, against the same number of days after it, and whether the "
+        "change is statistically significant."
+    )
+    tables, cache_key = _tables()
+    if not tables:
+        st.info("No deals, tickets or other tables yet. Upload them on the Data page.")
+        st.page_link("pages/data.py", label="Go to the Data page")
+        return
+    try:
+        first, last = data_range(tables)
+    except InputError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    pivot, months = _controls(first, last, overlap_range(tables) or (first, last))
+    share_controls("compare", "Before and after")
+    try:
+        before, after = comparison_windows(tables, pivot, months)
+        table = _compare(cache_key, pivot, months, tables)
+    except InputError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    days = (after.end - after.start).days + 1
+    st.caption(f"Before: {before.label()}. After: {after.label()}. {days:,} days each.")
+    _render_table(table)
+    if "deals" in tables:
+        _render_chart(tables["deals"], before, after, pivot)
+
+
+def _tables() -> tuple[dict[str, pl.DataFrame], str]:
+    tables, keys = {}, []
+    for table_type in TABLE_TYPES:
+        entry = newest_table(table_type)
+        if entry is not None:
+            tables[table_type] = load_table(entry.id, entry.version)
+            keys.append(entry.cache_key)
+    return tables, "|".join(keys)
+
+
+def _controls(first: date, last: date, overlap: tuple[date, date]) -> tuple[date, int]:
+    """Show the date and window pickers. The date defaults to the middle of
+    the days that all tables cover, so that each KPI has data on both sides."""
+    middle = overlap[0] + (overlap[1] - overlap[0]) / 2
+    pivot = st.sidebar.date_input(
+        "Compare around",
+        value=middle,
+        min_value=first + timedelta(days=1),
+        max_value=last,
+        key="compare_date",
+        help="The first day of the after window, such as the day a change took effect.",
+    )
+    months = st.sidebar.number_input(
+        "Window (months)",
+        min_value=1,
+        max_value=36,
+        value=6,
+        step=1,
+        key="compare_months",
+        help="Length of each window. Both shrink to the data where it ends "
+        "sooner, so they stay equal.",
+    )
+    return pivot, int(months)
+
+
+@st.cache_data(max_entries=32, show_spinner="Comparing the windows...")
+def _compare(
+    cache_key: str, pivot: date, months: int, _tables: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    del cache_key
+    return before_after(_tables, pivot, months)
+
+
+def _render_table(table: pl.DataFrame) -> None:
+    rows = [
+        {
+            "KPI": row["label"],
+            "Before": _value(row["before"], row["unit"]),
+            "After": _value(row["after"], row["unit"]),
+            "n before": row["n_before"],
+            "n after": row["n_after"],
+            "Difference": _value(row["difference"], row["unit"], signed=True),
+            "p-value": row["p_value"],
+            "Significant": _verdict(row["significant"]),
+            "Test": row["test"] or "none",
+            "Note": row["note"],
+        }
+        for row in table.iter_rows(named=True)
+    ]
+    st.dataframe(
+        pl.DataFrame(rows, infer_schema_length=None),
+        hide_index=True,
+        column_config={"p-value": st.column_config.NumberColumn(format="%.3f")},
+    )
+    st.caption(
+        f"Significant means p < {SIGNIFICANCE:g}: a difference this large would "
+        "be rare if nothing had changed. Small samples rarely reach it."
+    )
+
+
+def _render_chart(
+    deals: pl.DataFrame, before: Period, after: Period, pivot: date
+) -> None:
+    series = sales_series(deals, Period(before.start, after.end), "month")
+    if series.is_empty():
+        return
+    st.altair_chart(
+        charts.rates_around_date(
+            series,
+            {
+                "close_rate": "Close rate (by creation)",
+                "win_rate": "Win rate (by close)",
+            },
+            "Close rate and win rate by month, the compared date marked",
+            pivot.isoformat(),
+        )
+    )
+
+
+def _value(value: float | None, unit: str | None, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    if unit == "count":
+        text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
+        return text
+    text = format_value(value, unit or "")
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _verdict(significant: bool | None) -> str:
+    if significant is None:
+        return "no test"
+    return "yes" if significant else "no"
+
+
+render()

@@ -1,0 +1,299 @@
+"""Goals page: SMART goals with their progress, pace, forecast and SMART
+check, and the forms to create, edit and delete them."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from kpi_core import charts
+from kpi_core.compare import data_range
+from kpi_core.errors import InputError
+from kpi_core.formatting import format_value
+from kpi_core.goal_store import GoalStore
+from kpi_core.goals import (
+    METRICS,
+    Goal,
+    GoalStatus,
+    SmartCheck,
+    deadline_after,
+    evaluate_goal,
+    format_segments,
+    parse_segments,
+    smart_check,
+)
+from pages.common import (
+    escape_markdown,
+    load_table,
+    newest_table,
+    share_controls,
+    shared_view,
+    workspace,
+)
+
+TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
+DEPARTMENT_LABELS = {"sales": "Sales", "marketing": "Marketing", "service": "Service"}
+TARGET_KIND_LABELS = {
+    "absolute": "An absolute value",
+    "relative": "A change in % against the same length of time before the start",
+}
+_STATUS_LABELS = {
+    "on track": ":green[:material/check_circle: On track]",
+    "at risk": ":orange[:material/warning: At risk]",
+    "off track": ":red[:material/cancel: Off track]",
+    "not started": ":gray[:material/schedule: Not started]",
+    "not available": ":gray[:material/help: Not available]",
+}
+_VERDICT_ICONS = {
+    "pass": ":green[:material/check:]",
+    "warn": ":orange[:material/warning:]",
+    "fail": ":red[:material/close:]",
+}
+
+
+def render() -> None:
+    st.title("Goals")
+    st.write(
+        "SMART goals for sales, marketing and service: how far each has come, "
+        "the pace it needs, and whether it will make its deadline."
+    )
+    tables, cache_key = _tables()
+    as_of = _as_of_picker(tables)
+    share_controls("goals", "Goals")
+    store = GoalStore(workspace().root)
+    editable = shared_view() is None
+    if editable:
+        with st.expander("New goal", expanded=not store.list_goals()):
+            created = _goal_form("new", None, as_of)
+            if created is not None:
+                store.save(created)
+                st.success(f"Saved the goal “{escape_markdown(created.title)}”.")
+    goals = store.list_goals()
+    if not goals:
+        st.info("No goals yet. Create one with the form above.")
+        return
+    for goal in goals:
+        _goal_card(goal, tuple(goals), tables, cache_key, as_of, store, editable)
+
+
+def _tables() -> tuple[dict[str, pl.DataFrame], str]:
+    tables, keys = {}, []
+    for table_type in TABLE_TYPES:
+        entry = newest_table(table_type)
+        if entry is not None:
+            tables[table_type] = load_table(entry.id, entry.version)
+            keys.append(entry.cache_key)
+    return tables, "|".join(keys)
+
+
+def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
+    """Let the user pick the day goals are evaluated on, by default the last
+    date in the data, so that an old export still shows progress."""
+    latest = date.today()
+    with contextlib.suppress(InputError):
+        latest = data_range(tables)[1]
+    picked = st.sidebar.date_input("Evaluated as of", value=latest, key="goals_as_of")
+    st.sidebar.caption(f"The last date in the data is {latest}.")
+    return picked
+
+
+@st.cache_data(max_entries=64, show_spinner="Measuring the goal...")
+def _evaluate(
+    goal: Goal,
+    goals: tuple[Goal, ...],
+    cache_key: str,
+    as_of: date,
+    _tables: dict[str, pl.DataFrame],
+):
+    """Evaluate and check one goal once per goal, table versions and day."""
+    del cache_key
+    return evaluate_goal(goal, _tables, as_of), smart_check(goal, _tables, goals)
+
+
+def _goal_card(
+    goal: Goal,
+    goals: tuple[Goal, ...],
+    tables: dict[str, pl.DataFrame],
+    cache_key: str,
+    as_of: date,
+    store: GoalStore,
+    editable: bool,
+) -> None:
+    try:
+        status, checks = _evaluate(goal, goals, cache_key, as_of, tables)
+    except InputError as error:
+        st.error(escape_markdown(f"{goal.title}: {error}"))
+        return
+    with st.container(border=True):
+        st.subheader(escape_markdown(goal.title))
+        st.caption(escape_markdown(_description(goal)))
+        st.markdown(_STATUS_LABELS[status.status])
+        if status.reason:
+            st.caption(escape_markdown(status.reason))
+        _render_figures(status)
+        _render_checks(checks)
+        if not status.path.is_empty():
+            axis = METRICS[goal.metric].label
+            unit = "count" if METRICS[goal.metric].is_count else status.unit
+            st.altair_chart(
+                charts.goal_progress(
+                    status.path, "Actual against the target path", f"{axis} ({unit})"
+                )
+            )
+        if editable:
+            _render_edit(goal, as_of, store)
+
+
+def _description(goal: Goal) -> str:
+    metric = METRICS[goal.metric].label
+    segments = format_segments(goal.segments) or "all rows"
+    owner = goal.owner or "no owner"
+    deadline = goal.deadline or "no deadline"
+    department = DEPARTMENT_LABELS[goal.department]
+    return (
+        f"{department} · {metric} · {segments} · {owner} · {goal.start} to {deadline}"
+    )
+
+
+def _render_figures(status: GoalStatus) -> None:
+    if status.progress is not None:
+        share = min(max(status.progress, 0.0), 100.0)
+        text = f"{status.progress:,.0f} % of the way from the baseline to the target"
+        st.progress(share / 100, text=text)
+    row = st.columns(4)
+    row[0].metric("Current", _value(status.current, status.unit))
+    row[1].metric("Target", _value(status.target, status.unit))
+    row[2].metric("Baseline", _value(status.baseline, status.unit))
+    row[3].metric("Forecast at the deadline", _value(status.forecast, status.unit))
+    notes = []
+    if status.required_pace is not None or status.pace_so_far is not None:
+        needed = _pace(status.required_pace, status.unit)
+        so_far = _pace(status.pace_so_far, status.unit)
+        notes.append(f"Pace needed {needed}, pace so far {so_far}.")
+    if status.forecast_band is not None:
+        low, high = (_value(bound, status.unit) for bound in status.forecast_band)
+        notes.append(f"Forecast range (95 %): {low} to {high}.")
+    if status.n is not None:
+        notes.append(f"n = {status.n:,}.")
+    if notes:
+        st.caption(" ".join(notes))
+
+
+def _render_checks(checks: dict[str, SmartCheck]) -> None:
+    columns = st.columns(len(checks))
+    for column, check in zip(columns, checks.values(), strict=True):
+        column.markdown(f"**{check.letter}** {_VERDICT_ICONS[check.verdict]}")
+        column.caption(escape_markdown(f"{check.name}: {check.message}"))
+
+
+def _render_edit(goal: Goal, as_of: date, store: GoalStore) -> None:
+    with st.expander("Edit or delete"):
+        changed = _goal_form(goal.id, goal, as_of)
+        if changed is not None:
+            store.update(changed)
+            st.rerun()
+        if st.button("Delete this goal", key=f"delete_goal_{goal.id}"):
+            store.delete(goal.id)
+            st.rerun()
+
+
+def _goal_form(form_id: str, goal: Goal | None, as_of: date) -> Goal | None:
+    """Show the goal form, prefilled from ``goal``, and return the goal built
+    from it when submitted and valid; errors are shown under the form."""
+    saved = goal or _blank_goal(as_of)
+    key = f"goal_form_{form_id}"
+    with st.form(key, clear_on_submit=goal is None):
+        title = st.text_input(
+            "Title", value=goal.title if goal else "", key=f"{key}_title"
+        )
+        left, right = st.columns(2)
+        department = left.selectbox(
+            "Department",
+            list(DEPARTMENT_LABELS),
+            index=list(DEPARTMENT_LABELS).index(saved.department),
+            format_func=DEPARTMENT_LABELS.__getitem__,
+            key=f"{key}_department",
+        )
+        metric = right.selectbox(
+            "Metric",
+            list(METRICS),
+            index=list(METRICS).index(saved.metric),
+            format_func=lambda name: METRICS[name].label,
+            key=f"{key}_metric",
+        )
+        segments = st.text_input(
+            "Segment (optional)",
+            value=format_segments(saved.segments),
+            placeholder="channel = phone; category = late delivery",
+            help="Column = value, several separated by ';'. Values ignore case.",
+            key=f"{key}_segments",
+        )
+        kind = left.radio(
+            "Target is",
+            list(TARGET_KIND_LABELS),
+            index=list(TARGET_KIND_LABELS).index(saved.target_kind),
+            format_func=TARGET_KIND_LABELS.__getitem__,
+            key=f"{key}_kind",
+        )
+        target = right.number_input(
+            "Target (a value, or the change in %, such as -25)",
+            value=float(saved.target),
+            step=1.0,
+            key=f"{key}_target",
+        )
+        first, second, third = st.columns(3)
+        start = first.date_input("Start", value=saved.start, key=f"{key}_start")
+        deadline = second.date_input(
+            "Deadline", value=saved.deadline, key=f"{key}_deadline"
+        )
+        owner = third.text_input("Owner", value=saved.owner, key=f"{key}_owner")
+        if not st.form_submit_button("Save goal"):
+            return None
+    try:
+        return Goal(
+            title=title,
+            metric=metric,
+            target=target,
+            start=start,
+            deadline=deadline,
+            target_kind=kind,
+            segments=parse_segments(segments),
+            owner=owner.strip(),
+            department=department,
+            id=saved.id,
+        )
+    except InputError as error:
+        st.error(escape_markdown(str(error)))
+        return None
+
+
+def _blank_goal(as_of: date) -> Goal:
+    """Defaults of the new-goal form: three months from the first of the
+    month of the evaluation day."""
+    start = as_of.replace(day=1)
+    return Goal("New goal", "new_deals", 0, start, deadline_after(start, 3))
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return format_value(value, unit)
+
+
+def _pace(pace: float | None, unit: str) -> str:
+    if pace is None:
+        return "–"
+    if unit == "count":
+        return f"{pace:,.1f} per month"
+    return f"{pace:+,.2f} {_SHORT_UNITS.get(unit, unit)} per month"
+
+
+_SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "points"}
+
+
+render()

@@ -1,0 +1,122 @@
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_core.churn_counts import calendar_buckets, churn_table
+from kpi_core.errors import InvalidSettingError
+from kpi_core.subscription_data import NO_END
+
+D = date
+DAY0 = D(2024, 1, 1)
+
+
+def test_calendar_buckets_clipped_months():
+    buckets = calendar_buckets(D(2025, 1, 15), D(2025, 3, 10), "month")
+    assert buckets.rows() == [
+        (D(2025, 1, 15), D(2025, 1, 31)),
+        (D(2025, 2, 1), D(2025, 2, 28)),
+        (D(2025, 3, 1), D(2025, 3, 10)),
+    ]
+
+
+def test_calendar_buckets_weeks_start_monday():
+    buckets = calendar_buckets(D(2025, 1, 1), D(2025, 1, 12), "week")
+    # 1 January 2025 is a Wednesday.
+    assert buckets["period_start"].to_list() == [D(2025, 1, 1), D(2025, 1, 6)]
+    assert buckets["period_end"].to_list() == [D(2025, 1, 5), D(2025, 1, 12)]
+
+
+def test_calendar_buckets_unknown_grain():
+    with pytest.raises(InvalidSettingError, match="'day'"):
+        calendar_buckets(D(2025, 1, 1), D(2025, 1, 2), "day")
+
+
+def prepared(rows) -> pl.DataFrame:
+    """Rows of (customer, start, end or None, mrr) in the prepared shape."""
+    return pl.DataFrame(
+        [(c, s, e, e or NO_END, m) for c, s, e, m in rows],
+        schema={
+            "customer_id": pl.String,
+            "started_at": pl.Date,
+            "ended_at": pl.Date,
+            "stops_at": pl.Date,
+            "mrr": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+def test_churn_table_touching_subscriptions_continue():
+    rows = [("a", D(2025, 1, 1), D(2025, 2, 10), 5.0), ("a", D(2025, 2, 10), None, 5.0)]
+    table = churn_table(
+        prepared(rows), calendar_buckets(D(2025, 2, 1), D(2025, 2, 28), "month")
+    )
+    assert table["churned"].to_list() == [0]
+    assert table["mrr_lost"].to_list() == [0.0]
+
+
+def test_churn_table_same_day_subscription_ignored():
+    rows = [("a", D(2025, 1, 1), None, 5.0), ("b", D(2025, 2, 5), D(2025, 2, 5), 9.0)]
+    table = churn_table(
+        prepared(rows), calendar_buckets(D(2025, 2, 1), D(2025, 2, 28), "month")
+    )
+    assert table["joined_and_left"].to_list() == [0]
+    assert table["customers_at_start"].to_list() == [1]
+
+
+def plain_counts(rows, start: date, end: date) -> dict[str, float]:
+    """Count one bucket by checking every subscription on the two edge days."""
+
+    def mrr_on(day):
+        totals: dict[str, float] = {}
+        for customer, begin, stop, mrr in rows:
+            if begin <= day and (stop is None or stop > day):
+                totals[customer] = totals.get(customer, 0.0) + mrr
+        return totals
+
+    opening, closing = mrr_on(start - timedelta(days=1)), mrr_on(end)
+    runs = [(c, b) for c, b, stop, _ in rows if stop is None or stop > b]
+    joined = {c for c, b in runs if start <= b <= end}
+    before = {c for c, b in runs if b < start}
+    return {
+        "customers_at_start": len(opening),
+        "churned": len(set(opening) - set(closing)),
+        "joined_and_left": len(joined - set(opening) - set(closing)),
+        "reactivations": len((joined & before) - set(opening)),
+        "mrr_at_start": sum(opening.values()),
+        "mrr_lost": sum(max(v - closing.get(c, 0.0), 0.0) for c, v in opening.items()),
+    }
+
+
+subscription_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c", "d"]),
+        st.integers(0, 200),
+        st.one_of(st.none(), st.integers(0, 120)),
+        st.integers(0, 300).map(float),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(subscription_rows, st.sampled_from(["week", "month", "quarter"]))
+def test_churn_table_matches_day_by_day_count(raw, grain):
+    rows = [
+        (
+            customer,
+            DAY0 + timedelta(days=start),
+            None if days is None else DAY0 + timedelta(days=start + days),
+            mrr,
+        )
+        for customer, start, days, mrr in raw
+    ]
+    buckets = calendar_buckets(D(2024, 1, 20), D(2024, 9, 30), grain)
+    table = churn_table(prepared(rows), buckets)
+    for row in table.iter_rows(named=True):
+        expected = plain_counts(rows, row["period_start"], row["period_end"])
+        for name, value in expected.items():
+            assert row[name] == pytest.approx(value), (name, row["period_start"])

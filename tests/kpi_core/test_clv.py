@@ -1,0 +1,184 @@
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kpi_core.clv import clv
+from kpi_core.errors import InvalidSettingError
+from kpi_core.period import Period
+
+D = date
+YEAR_2024 = Period(D(2024, 1, 1), D(2024, 12, 31))
+ORDER_SCHEMA = {"customer_id": pl.String, "ordered_at": pl.Date, "amount": pl.Float64}
+ORDERS_2024 = [
+    ("c1", D(2024, 2, 1), 100.0),
+    ("c1", D(2024, 8, 1), 50.0),
+    ("c2", D(2024, 3, 1), 30.0),
+    ("c3", D(2024, 5, 1), 20.0),
+]
+SUB_SCHEMA = {
+    "customer_id": pl.String,
+    "started_at": pl.Date,
+    "ended_at": pl.Date,
+    "amount": pl.Float64,
+}
+# Five customers pay 100 a month from December 2023; d leaves in March 2024,
+# so the monthly churn rates of January to June 2024 are 0, 0, 1/5, 0, 0, 0.
+SUBSCRIPTIONS = [
+    ("a", D(2023, 12, 1), None, 100.0),
+    ("b", D(2023, 12, 1), None, 100.0),
+    ("c", D(2023, 12, 1), None, 100.0),
+    ("d", D(2023, 12, 1), D(2024, 3, 15), 100.0),
+    ("e", D(2023, 12, 1), None, 100.0),
+]
+FIRST_HALF_2024 = Period(D(2024, 1, 1), D(2024, 6, 30))
+
+
+def orders(rows=ORDERS_2024) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=ORDER_SCHEMA, orient="row")
+
+
+def subscriptions(rows=SUBSCRIPTIONS) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=SUB_SCHEMA, orient="row")
+
+
+def test_clv_purchases_entered_lifespan():
+    result = clv(orders(), period=YEAR_2024, lifespan_years=2)
+    # 200 revenue over 4 purchases by 3 customers in one year.
+    assert result.value == pytest.approx(200 / 4 * (4 / 3) * 2)
+    assert result.extra["lifespan_source"] == "entered by the user"
+    assert result.variant == "purchases"
+    assert result.unit == "EUR"
+
+
+def test_clv_purchases_parts_beside():
+    result = clv(orders(), period=YEAR_2024, lifespan_years=2)
+    assert result.extra["average_purchase_value"] == pytest.approx(200 / 4)
+    assert result.extra["purchase_frequency"] == pytest.approx(4 / 3)
+
+
+def test_clv_purchases_long_period_per_year():
+    result = clv(
+        orders(), period=Period(D(2023, 1, 1), D(2024, 12, 31)), lifespan_years=1
+    )
+    # 731 days are 731 / 365.25 years.
+    assert result.extra["purchase_frequency"] == pytest.approx(4 / 3 / (731 / 365.25))
+
+
+def test_clv_purchases_lifespan_of_lapsed_customers():
+    rows = [
+        ("a", D(2020, 1, 1), 10.0),
+        ("a", D(2021, 1, 1), 20.0),
+        ("b", D(2020, 6, 1), 30.0),
+        ("c", D(2023, 5, 1), 40.0),
+        ("c", D(2023, 6, 1), 50.0),
+    ]
+    result = clv(orders(rows))
+    # a (366 days) and b (0 days) stopped buying more than 365 days before
+    # 2023-06-01; c did not. The data covers 1,248 days.
+    lifespan = (366 + 0) / 2 / 365.25
+    frequency = 5 / 3 / (1248 / 365.25)
+    assert (
+        result.extra["lifespan_source"]
+        == "from first to last purchase of lapsed customers"
+    )
+    assert result.extra["lifespan_years"] == pytest.approx(lifespan)
+    assert result.value == pytest.approx(150 / 5 * frequency * lifespan)
+
+
+def test_clv_purchases_no_repeat_buyers_not_available():
+    rows = [("a", D(2020, 1, 1), 10.0), ("b", D(2023, 1, 1), 10.0)]
+    result = clv(orders(rows))
+    assert result.status == "not_available"
+    assert "enter a lifespan in years" in result.reason
+
+
+def test_clv_purchases_lifespan_from_churn_rate():
+    order_rows = [("a", D(2024, 2, 1), 60.0), ("b", D(2024, 3, 1), 40.0)]
+    result = clv(orders(order_rows), subscriptions(), FIRST_HALF_2024)
+    annualised = (1 - (1 - 0.2 / 6) ** 12) * 100
+    assert result.extra["lifespan_source"] == "from churn rate"
+    assert result.extra["lifespan_years"] == pytest.approx(100 / annualised)
+    assert result.value == pytest.approx(100 / 2 * (2 / 2) * (100 / annualised))
+
+
+def test_clv_purchases_without_orders():
+    result = clv(subs=subscriptions())
+    assert result.status == "not_available"
+    assert result.reason == "the purchases variant needs an orders table"
+
+
+def test_clv_purchases_empty_period():
+    result = clv(
+        orders(), period=Period(D(2030, 1, 1), D(2030, 1, 31)), lifespan_years=1
+    )
+    assert result.status == "not_available"
+    assert result.reason == "no orders in this period"
+
+
+def test_clv_subscription_from_churn():
+    result = clv(
+        subs=subscriptions(),
+        period=FIRST_HALF_2024,
+        gross_margin=80,
+        variant="subscription",
+    )
+    # ARPA 100 at the close of 2024-06-30; average monthly churn 20 % / 6.
+    assert result.value == pytest.approx(100 * 0.8 / (0.2 / 6))
+    assert result.extra["lifespan_source"] == "from churn rate"
+    assert result.extra["arpa"] == pytest.approx(100.0)
+    assert result.variant == "subscription"
+
+
+def test_clv_subscription_entered_lifespan():
+    result = clv(
+        subs=subscriptions(),
+        period=FIRST_HALF_2024,
+        lifespan_years=2,
+        gross_margin=80,
+        variant="subscription",
+    )
+    assert result.value == pytest.approx(100 * 12 * 2 * 0.8)
+    assert result.extra["lifespan_source"] == "entered by the user"
+
+
+def test_clv_subscription_no_churn_not_available():
+    rows = [row for row in SUBSCRIPTIONS if row[0] != "d"]
+    result = clv(
+        subs=subscriptions(rows), period=FIRST_HALF_2024, variant="subscription"
+    )
+    assert result.status == "not_available"
+    assert "no customer churned" in result.reason
+
+
+def test_clv_subscription_snapshot_needs_lifespan():
+    snapshot = pl.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "churned": ["No", "No", "Yes"],
+            "monthly_charge": [10.0, 30.0, 50.0],
+        }
+    )
+    assert clv(subs=snapshot, variant="subscription").status == "not_available"
+    result = clv(subs=snapshot, variant="subscription", lifespan_years=3)
+    assert result.value == pytest.approx((10 + 30) / 2 * 12 * 3)
+
+
+def test_clv_subscription_without_table():
+    result = clv(orders(), variant="subscription")
+    assert result.status == "not_available"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"variant": "margin"},
+        {"lifespan_years": 0},
+        {"gross_margin": 0},
+        {"gross_margin": 120},
+    ],
+    ids=["unknown-variant", "zero-lifespan", "zero-margin", "margin-over-100"],
+)
+def test_clv_invalid_settings(settings):
+    with pytest.raises(InvalidSettingError):
+        clv(orders(), **settings)

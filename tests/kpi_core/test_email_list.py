@@ -1,0 +1,234 @@
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kpi_core.email_list import (
+    email_events_from_audience,
+    list_growth_rate,
+    list_growth_series,
+)
+from kpi_core.errors import InvalidSettingError, MissingColumnError
+from kpi_core.period import Period
+
+D = date
+SCHEMA = {"email": pl.String, "event": pl.String, "occurred_at": pl.Date}
+JANUARY = Period(D(2025, 1, 1), D(2025, 1, 31))
+
+
+def events(rows) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+
+
+def list_of_5000() -> pl.DataFrame:
+    """5,000 contacts before 2025, then 500 new and 50 unsubscribed in January."""
+    listed = [(f"old{i}@example.com", "subscribe", D(2024, 6, 1)) for i in range(5000)]
+    joined = [(f"new{i}@example.com", "subscribe", D(2025, 1, 10)) for i in range(500)]
+    left = [(f"old{i}@example.com", "unsubscribe", D(2025, 1, 20)) for i in range(50)]
+    return events(listed + joined + left)
+
+
+def test_list_growth_500_new_50_left():
+    result = list_growth_rate(list_of_5000(), JANUARY)
+    assert result.value == pytest.approx((500 - 50) / 5000 * 100)
+    assert result.formula == "(500 - 50) / 5,000 x 100 = 9.0 %"
+    assert result.n == 5000
+    assert result.unit == "percent"
+
+
+def test_list_growth_counts_beside():
+    result = list_growth_rate(list_of_5000(), JANUARY)
+    assert result.extra == {
+        "new_subscribers": 500,
+        "unsubscribes": 50,
+        "cleaned": 0,
+        "contacts_at_start": 5000,
+        "contacts_at_end": 5000 + 500 - 50,
+    }
+
+
+def test_list_growth_resubscribe_counts_new():
+    rows = [
+        ("a@x.org", "subscribe", D(2024, 1, 1)),
+        ("b@x.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org", "unsubscribe", D(2025, 1, 5)),
+        ("a@x.org", "subscribe", D(2025, 1, 25)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.extra["new_subscribers"] == 1
+    assert result.extra["unsubscribes"] == 1
+    assert result.value == pytest.approx((1 - 1) / 2 * 100)
+
+
+def test_list_growth_resubscribe_after_earlier_leave():
+    rows = [
+        ("a@x.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org", "unsubscribe", D(2024, 6, 1)),
+        ("b@x.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org", "Subscribed", D(2025, 1, 25)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    # Only b is on the list on 1 January; a comes back.
+    assert result.value == pytest.approx(1 / 1 * 100)
+
+
+CLEANING = [
+    ("a@x.org", "subscribe", D(2024, 1, 1)),
+    ("b@x.org", "subscribe", D(2024, 1, 1)),
+    ("c@x.org", "subscribe", D(2024, 1, 1)),
+    ("d@x.org", "subscribe", D(2024, 1, 1)),
+    ("e@x.org", "subscribe", D(2025, 1, 3)),
+    ("f@x.org", "subscribe", D(2025, 1, 4)),
+    ("g@x.org", "subscribe", D(2025, 1, 5)),
+    ("a@x.org", "unsubscribe", D(2025, 1, 6)),
+    ("b@x.org", "bounce", D(2025, 1, 7)),
+]
+
+
+def test_list_growth_cleaned_removed_by_default():
+    result = list_growth_rate(events(CLEANING), JANUARY)
+    assert result.value == pytest.approx((3 - 1 - 1) / 4 * 100)
+    assert result.formula == "(3 - 1 - 1) / 4 x 100 = 25.0 %"
+    assert result.variant == "with_cleaned"
+
+
+def test_list_growth_unsubscribes_only_variant():
+    result = list_growth_rate(events(CLEANING), JANUARY, variant="unsubscribes_only")
+    assert result.value == pytest.approx((3 - 1) / 4 * 100)
+    assert result.extra["contacts_at_end"] == 4 + 3 - 1 - 1
+
+
+def test_list_growth_removal_first_means_listed_before():
+    rows = [
+        ("a@x.org", "subscribe", D(2025, 1, 3)),
+        ("z@x.org", "unsubscribe", D(2025, 1, 9)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    # z must have been on the list to leave it.
+    assert result.extra["contacts_at_start"] == 1
+    assert result.value == pytest.approx((1 - 1) / 1 * 100)
+
+
+def test_list_growth_repeats_and_gaps_counted():
+    rows = [
+        ("a@x.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org", "subscribe", D(2025, 1, 2)),
+        ("b@x.org", "subscribe", None),
+        ("c@x.org", "opened", D(2025, 1, 2)),
+        (None, "subscribe", D(2025, 1, 2)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.excluded == {
+        "event repeats the address's current state": 1,
+        "no event date": 1,
+        "event other than subscribe, unsubscribe or cleaned": 1,
+        "no email address": 1,
+    }
+    assert result.value == 0.0
+
+
+def test_list_growth_address_case_ignored():
+    rows = [
+        ("A@X.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org ", "unsubscribe", D(2025, 1, 2)),
+    ]
+    assert list_growth_rate(events(rows), JANUARY).value == pytest.approx(-100.0)
+
+
+def test_list_growth_no_contacts_at_start():
+    rows = [("a@x.org", "subscribe", D(2025, 1, 3))]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.status == "not_available"
+    assert result.reason == "no contacts were on the list at the start of this period"
+
+
+def test_list_growth_empty_log():
+    result = list_growth_rate(events([]), JANUARY)
+    assert result.status == "not_available"
+
+
+def test_list_growth_unknown_variant():
+    with pytest.raises(InvalidSettingError, match="'net'"):
+        list_growth_rate(events(CLEANING), JANUARY, variant="net")
+
+
+def test_list_growth_needs_event_column():
+    with pytest.raises(MissingColumnError, match="event"):
+        list_growth_rate(events(CLEANING).drop("event"), JANUARY)
+
+
+def test_list_growth_series_carries_size():
+    series = list_growth_series(
+        events(CLEANING), Period(D(2024, 12, 1), D(2025, 2, 28))
+    )
+    assert series["period_start"].to_list() == [
+        D(2024, 12, 1),
+        D(2025, 1, 1),
+        D(2025, 2, 1),
+    ]
+    assert series["contacts_at_start"].to_list() == [4, 4, 5]
+    assert series["new_subscribers"].to_list() == [0, 3, 0]
+    assert series["growth_rate"].to_list() == pytest.approx(
+        [0.0, (3 - 1 - 1) / 4 * 100, 0.0]
+    )
+
+
+def test_list_growth_series_all_data_first_bucket():
+    series = list_growth_series(events(CLEANING))
+    # No address is on the list before the first event, so January 2024 has no rate.
+    assert series["growth_rate"][0] is None
+    assert series["period_end"][-1] == D(2025, 1, 7)
+
+
+def test_list_growth_series_empty_log():
+    assert list_growth_series(events([])).is_empty()
+
+
+AUDIENCE = pl.DataFrame(
+    {
+        "Email Address": ["p@x.org", "q@x.org", "r@x.org", "s@x.org"],
+        "OPTIN_TIME": ["2023-01-02 10:00:00", "", None, None],
+        "CONFIRM_TIME": [None, "2023-02-02 10:00:00", None, None],
+        "LAST_CHANGED": [
+            "2023-01-02 10:00:00",
+            "2024-01-01 00:00:00",
+            "2024-02-01 11:00:00",
+            "2023-03-03 08:00:00",
+        ],
+        "UNSUB_TIME": [None, "2024-01-01 09:00:00", None, None],
+        "CLEAN_TIME": [None, None, "2024-02-01 10:00:00", None],
+        "list_status": ["subscribed", "unsubscribed", "cleaned", "subscribed"],
+    }
+)
+
+
+def test_audience_to_events():
+    log = email_events_from_audience(AUDIENCE)
+    assert log.rows() == [
+        ("p@x.org", "subscribe", D(2023, 1, 2)),
+        ("q@x.org", "subscribe", D(2023, 2, 2)),
+        ("s@x.org", "subscribe", D(2023, 3, 3)),
+        ("q@x.org", "unsubscribe", D(2024, 1, 1)),
+        ("r@x.org", "cleaned", D(2024, 2, 1)),
+    ]
+
+
+def test_audience_status_from_times():
+    log = email_events_from_audience(AUDIENCE.drop("list_status"))
+    assert log.filter(pl.col("event") != "subscribe")["event"].to_list() == [
+        "unsubscribe",
+        "cleaned",
+    ]
+
+
+def test_audience_feeds_list_growth():
+    result = list_growth_rate(
+        email_events_from_audience(AUDIENCE), Period(D(2024, 1, 1), D(2024, 12, 31))
+    )
+    # On the list at the start: p, q, s and r (removed later, so listed before).
+    assert result.value == pytest.approx((0 - 1 - 1) / 4 * 100)
+
+
+def test_audience_needs_email_column():
+    with pytest.raises(MissingColumnError, match="Email Address"):
+        email_events_from_audience(AUDIENCE.drop("Email Address"))

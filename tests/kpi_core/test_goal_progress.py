@@ -1,0 +1,378 @@
+import math
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kpi_core.goal_metrics import DOWN, MONTH_DAYS, UP, SegmentFilter
+from kpi_core.goal_progress import (
+    AT_RISK,
+    NOT_AVAILABLE,
+    NOT_STARTED,
+    OFF_TRACK,
+    ON_TRACK,
+    evaluate_goal,
+    goal_status,
+)
+from kpi_core.goals import Goal
+
+D = date
+Z95 = 1.959964
+# The leads goal runs 90 days, 1 January to 31 March 2025 (31 + 28 + 31),
+# so its baseline is the 90 days from 3 October to 31 December 2024. On
+# 30 January, 30 days have passed and 60 are left.
+START, DEADLINE, AS_OF = D(2025, 1, 1), D(2025, 3, 31), D(2025, 1, 30)
+DEALS_SCHEMA = {
+    "deal_id": pl.String,
+    "created_at": pl.Date,
+    "closed_at": pl.Date,
+    "status": pl.String,
+    "source": pl.String,
+}
+TICKETS_SCHEMA = {
+    "ticket_id": pl.String,
+    "created_at": pl.Date,
+    "channel": pl.String,
+    "category": pl.String,
+}
+
+
+def _byar_low(count: int) -> float:
+    return count * (1 - 1 / (9 * count) - Z95 / (3 * math.sqrt(count))) ** 3
+
+
+def _byar_high(count: int) -> float:
+    above = count + 1
+    return above * (1 - 1 / (9 * above) + Z95 / (3 * math.sqrt(above))) ** 3
+
+
+def _leads(in_window: int, in_baseline: int = 9) -> dict[str, pl.DataFrame]:
+    """Website deals: ``in_window`` on 10 January 2025, ``in_baseline`` on
+    15 November 2024, and one each just outside both windows."""
+    days = (
+        [D(2025, 1, 10)] * in_window
+        + [D(2024, 11, 15)] * in_baseline
+        + [D(2025, 1, 31), D(2024, 10, 2)]
+    )
+    rows = [(f"d{i}", day, None, "open", "Website") for i, day in enumerate(days)]
+    rows.append(("other", D(2025, 1, 10), None, "open", "Referral"))
+    return {"deals": pl.DataFrame(rows, schema=DEALS_SCHEMA, orient="row")}
+
+
+def _leads_goal(**changes) -> Goal:
+    values = {
+        "title": "20 website leads",
+        "metric": "new_deals",
+        "target": 20,
+        "start": START,
+        "deadline": DEADLINE,
+        "segments": (SegmentFilter("source", "website"),),
+    }
+    return Goal(**{**values, **changes})
+
+
+def _complaints(in_window: int) -> dict[str, pl.DataFrame]:
+    """40 phone complaints about late delivery in the baseline, ``in_window``
+    on 20 January 2025, and email tickets that the segment leaves out."""
+    rows = [("b", D(2024, 11, 15), "Phone", "Late delivery")] * 40
+    rows += [("w", D(2025, 1, 20), "phone", "late delivery")] * in_window
+    rows += [("e", D(2025, 1, 20), "Email", "Late delivery")] * 5
+    return {"tickets": pl.DataFrame(rows, schema=TICKETS_SCHEMA, orient="row")}
+
+
+def _complaints_goal() -> Goal:
+    return Goal(
+        "25 % fewer phone complaints",
+        "tickets",
+        -25,
+        START,
+        DEADLINE,
+        target_kind="relative",
+        segments=(
+            SegmentFilter("channel", "phone"),
+            SegmentFilter("category", "late delivery"),
+        ),
+        department="service",
+    )
+
+
+def _close_rates(won_before: int, won_now: int) -> dict[str, pl.DataFrame]:
+    """10 deals created on 1 September 2024 and 10 on 15 January 2025, of
+    which the given numbers were won."""
+    rows = [
+        (f"b{i}", D(2024, 9, 1), D(2024, 10, 1), "won" if i < won_before else "lost")
+        for i in range(10)
+    ]
+    rows += [
+        (f"n{i}", D(2025, 1, 15), D(2025, 2, 1), "won" if i < won_now else "lost")
+        for i in range(10)
+    ]
+    frame = pl.DataFrame(rows, schema=list(DEALS_SCHEMA)[:4], orient="row")
+    return {"deals": frame}
+
+
+def _close_rate_goal(target: float, kind: str = "absolute") -> Goal:
+    # 181 days, 1 January to 30 June 2025; baseline from 4 July 2024.
+    return Goal(
+        "Close rate up", "close_rate", target, START, D(2025, 6, 30), target_kind=kind
+    )
+
+
+def test_count_goal_current_and_baseline():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    assert status.current == 6
+    assert status.baseline == 9
+    assert status.target == 20
+    assert status.unit == "count"
+    assert status.n == 6
+
+
+def test_count_goal_pace_so_far():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    # 6 leads in 30 days.
+    assert status.pace_so_far == pytest.approx(6 / (30 / MONTH_DAYS))
+
+
+def test_count_goal_required_pace():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    # 14 more leads in the 60 days left.
+    assert status.required_pace == pytest.approx(14 / (60 / MONTH_DAYS))
+
+
+def test_count_goal_forecast():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    # 6 leads in 30 days, so 12 more in the 60 days left.
+    assert status.forecast == pytest.approx(6 + 12)
+
+
+def test_count_goal_forecast_band():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    low, high = status.forecast_band
+    # The Poisson bounds of 6 replace the 6 of the first 30 days, twice over.
+    assert low == pytest.approx(6 + _byar_low(6) * 2)
+    assert high == pytest.approx(6 + _byar_high(6) * 2)
+
+
+def test_count_goal_progress():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    assert status.progress == pytest.approx(6 / 20 * 100)
+
+
+def test_count_goal_at_risk():
+    # Forecast 18 misses 20, but the upper bound 6 + 2 x 13.06 reaches it.
+    assert evaluate_goal(_leads_goal(), _leads(6), AS_OF).status == AT_RISK
+
+
+def test_count_goal_on_track():
+    # 8 leads in 30 days forecast 24.
+    assert evaluate_goal(_leads_goal(), _leads(8), AS_OF).status == ON_TRACK
+
+
+def test_count_goal_off_track():
+    # 1 lead forecasts 3; even the upper bound 1 + 2 x 5.56 stays below 20.
+    status = evaluate_goal(_leads_goal(), _leads(1), AS_OF)
+    assert status.forecast_band[1] == pytest.approx(1 + 2 * _byar_high(1))
+    assert status.status == OFF_TRACK
+
+
+def test_count_goal_reached_needs_no_pace():
+    status = evaluate_goal(_leads_goal(), _leads(25), AS_OF)
+    assert status.required_pace == 0.0
+
+
+def test_count_goal_after_deadline_missed():
+    # 17 leads on 10 January and the one of 31 January.
+    status = evaluate_goal(_leads_goal(), _leads(17), D(2025, 4, 15))
+    assert status.current == 18
+    assert status.forecast == 18
+    assert status.forecast_band == (18, 18)
+    assert status.required_pace is None
+    assert status.status == OFF_TRACK
+
+
+def test_count_goal_after_deadline_met():
+    status = evaluate_goal(_leads_goal(), _leads(19), D(2025, 4, 15))
+    assert status.current == 20
+    assert status.status == ON_TRACK
+
+
+def test_count_goal_path_weekly():
+    path = evaluate_goal(_leads_goal(), _leads(6), AS_OF).path
+    # 13 week ends from 7 January, the deadline among them, plus 30 January.
+    assert path.height == 14
+    first = path.row(0, named=True)
+    assert first["date"] == D(2025, 1, 7)
+    assert first["actual"] == 0
+    assert first["target_path"] == pytest.approx(20 * 7 / 90)
+
+
+def test_count_goal_path_as_of_point():
+    path = evaluate_goal(_leads_goal(), _leads(6), AS_OF).path
+    point = path.filter(pl.col("date") == AS_OF).row(0, named=True)
+    assert point["actual"] == 6
+    assert point["target_path"] == pytest.approx(20 * 30 / 90)
+
+
+def test_count_goal_path_future_null():
+    path = evaluate_goal(_leads_goal(), _leads(6), AS_OF).path
+    last = path.row(-1, named=True)
+    assert last["date"] == DEADLINE
+    assert last["actual"] is None
+    assert last["target_path"] == pytest.approx(20)
+
+
+def test_fewer_goal_target_from_baseline():
+    status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
+    # 40 complaints before the start, 25 % fewer: 30.
+    assert status.baseline == 40
+    assert status.target == pytest.approx(30)
+    assert status.current == 12
+
+
+def test_fewer_goal_progress_compares_paces():
+    status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
+    # Per day: baseline 40/90, target 30/90, so far 12/30.
+    expected = (40 / 90 - 12 / 30) / (40 / 90 - 30 / 90) * 100
+    assert status.progress == pytest.approx(expected)
+    assert status.progress == pytest.approx(40.0)
+
+
+def test_fewer_goal_allowed_pace():
+    status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
+    # At most 18 more complaints in the 60 days left.
+    assert status.required_pace == pytest.approx(18 / (60 / MONTH_DAYS))
+
+
+def test_fewer_goal_at_risk():
+    # Forecast 36 is above 30; the lower bound 12 + 2 x 6.19 = 24.4 is not.
+    status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
+    assert status.forecast == pytest.approx(36)
+    assert status.forecast_band[0] == pytest.approx(12 + 2 * _byar_low(12))
+    assert status.status == AT_RISK
+
+
+def test_fewer_goal_on_track():
+    # 9 complaints forecast 27, under 30.
+    assert evaluate_goal(_complaints_goal(), _complaints(9), AS_OF).status == ON_TRACK
+
+
+def test_fewer_goal_off_track():
+    # 15 complaints: the lower bound 15 + 2 x 8.39 = 31.8 is above 30.
+    status = evaluate_goal(_complaints_goal(), _complaints(15), AS_OF)
+    assert status.status == OFF_TRACK
+
+
+def test_rate_goal_values():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.baseline == pytest.approx(2 / 10 * 100)
+    assert status.current == pytest.approx(4 / 10 * 100)
+    assert status.unit == "percent"
+    assert status.forecast == pytest.approx(40.0)
+
+
+def test_rate_goal_progress():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.progress == pytest.approx((40 - 20) / (50 - 20) * 100)
+
+
+def test_rate_goal_paces():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    # 1 January to 28 February is 59 days; 122 days are left to 30 June.
+    assert status.pace_so_far == pytest.approx((40 - 20) / (59 / MONTH_DAYS))
+    assert status.required_pace == pytest.approx((50 - 40) / (122 / MONTH_DAYS))
+
+
+def test_rate_goal_band_is_wilson():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    # Wilson 95 % interval of 4 of 10: 16.8 % to 68.7 %.
+    low, high = status.forecast_band
+    assert low == pytest.approx(16.82, abs=0.01)
+    assert high == pytest.approx(68.73, abs=0.01)
+
+
+def test_rate_goal_at_risk():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.status == AT_RISK
+
+
+def test_rate_goal_off_track():
+    # 90 % is beyond the upper Wilson bound of 68.7 %.
+    status = evaluate_goal(_close_rate_goal(90), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.status == OFF_TRACK
+
+
+def test_rate_goal_relative_target_met():
+    goal = _close_rate_goal(25, "relative")
+    status = evaluate_goal(goal, _close_rates(2, 4), D(2025, 2, 28))
+    # 20 % + 25 % of 20 % = 25 %, already passed by 40 %.
+    assert status.target == pytest.approx(25.0)
+    assert status.required_pace == 0.0
+    assert status.status == ON_TRACK
+
+
+def test_rate_goal_path_monthly():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 2, 28))
+    path = status.path
+    assert path["date"].to_list() == [
+        D(2025, 1, 31),
+        D(2025, 2, 28),
+        D(2025, 3, 31),
+        D(2025, 4, 30),
+        D(2025, 5, 31),
+        D(2025, 6, 30),
+    ]
+    assert path["actual"].to_list()[:3] == [pytest.approx(40.0), 40.0, None]
+    assert path["target_path"][0] == pytest.approx(20 + 31 / 181 * (50 - 20))
+
+
+def test_rate_goal_no_deals_yet():
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 4), D(2025, 1, 10))
+    assert status.status == NOT_AVAILABLE
+    assert status.reason == "no deals were created in this period"
+
+
+def test_goal_not_started():
+    status = evaluate_goal(_leads_goal(), _leads(6), D(2024, 12, 15))
+    assert status.status == NOT_STARTED
+    assert status.baseline == 9
+    assert status.current is None
+    assert status.path["actual"].null_count() == status.path.height
+
+
+def test_goal_missing_table():
+    status = evaluate_goal(_complaints_goal(), _leads(6), AS_OF)
+    assert status.status == NOT_AVAILABLE
+    assert status.reason == "there is no tickets table; upload one to measure this goal"
+
+
+def test_goal_without_deadline():
+    status = evaluate_goal(_leads_goal(deadline=None), _leads(6), AS_OF)
+    assert status.status == NOT_AVAILABLE
+    assert status.reason == "the goal has no deadline"
+
+
+def test_goal_deadline_before_start():
+    goal = _leads_goal(deadline=D(2024, 12, 1))
+    status = evaluate_goal(goal, _leads(6), AS_OF)
+    assert status.status == NOT_AVAILABLE
+    assert "is not after the start" in status.reason
+
+
+def test_relative_goal_zero_baseline():
+    goal = _leads_goal(target=50, target_kind="relative")
+    status = evaluate_goal(goal, _leads(6, in_baseline=0), AS_OF)
+    assert status.status == NOT_AVAILABLE
+    assert "baseline other than 0" in status.reason
+
+
+def test_goal_status_without_band_near_miss():
+    # 10.5 hours against at most 10: a miss of 5 %, within 10 % of the target.
+    assert goal_status(DOWN, 10.0, 10.5, None) == AT_RISK
+
+
+def test_goal_status_without_band_far_miss():
+    assert goal_status(DOWN, 10.0, 11.5, None) == OFF_TRACK
+
+
+def test_goal_status_exact_target():
+    assert goal_status(UP, 10.0, 10.0, None) == ON_TRACK

@@ -1,0 +1,180 @@
+from datetime import date
+
+import polars as pl
+import pytest
+
+from kpi_core.errors import MissingColumnError
+from kpi_core.period import Period
+from kpi_core.subscription_data import (
+    NO_END,
+    is_snapshot,
+    period_bounds,
+    prepare_dated,
+    prepare_snapshot,
+)
+
+D = date
+
+
+def frame(**columns) -> pl.DataFrame:
+    return pl.DataFrame(
+        {name: pl.Series(values, strict=False) for name, values in columns.items()}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes", True),
+        ("no", False),
+        ("True", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("Ja", True),
+        ("Nein", False),
+        (" yes ", True),
+    ],
+    ids=["Yes", "no", "True", "FALSE", "1", "0", "Ja", "Nein", "padded"],
+)
+def test_snapshot_churned_flag_values(text, expected):
+    data = prepare_snapshot(
+        frame(customer_id=["a"], churned=[text], monthly_charge=[1.0])
+    )
+    assert data.frame["churned"].to_list() == [expected]
+
+
+def test_snapshot_boolean_flag_column():
+    subs = frame(
+        customer_id=["a", "b"], churned=[True, False], monthly_charge=[1.0, 2.0]
+    )
+    assert prepare_snapshot(subs).frame["churned"].to_list() == [True, False]
+
+
+def test_snapshot_without_flag_raises():
+    with pytest.raises(MissingColumnError, match="churn flag"):
+        prepare_snapshot(frame(customer_id=["a"], monthly_charge=[1.0]))
+
+
+def test_snapshot_without_charge_counted():
+    subs = frame(
+        customer_id=["a", "b"], churned=["No", "No"], monthly_charge=[1.0, None]
+    )
+    assert prepare_snapshot(subs).excluded == {"no monthly charge": 1}
+
+
+def test_snapshot_charge_not_needed_for_counts():
+    subs = frame(customer_id=["a", "b"], churned=["No", "Yes"])
+    assert prepare_snapshot(subs, need_amount=False).frame.height == 2
+
+
+def test_is_snapshot_without_start_column():
+    assert is_snapshot(frame(customer_id=["a"], churned=["No"]))
+
+
+def test_is_snapshot_all_starts_empty():
+    subs = frame(customer_id=["a"], started_at=pl.Series([None], dtype=pl.Date))
+    assert is_snapshot(subs)
+
+
+def test_is_snapshot_dated_table():
+    assert not is_snapshot(frame(customer_id=["a"], started_at=[D(2025, 1, 1)]))
+
+
+def test_dated_reasons_counted():
+    subs = frame(
+        customer_id=["a", None, "c", "d", "e", "f", "g"],
+        started_at=[D(2025, 1, 1)] * 7,
+        ended_at=[None, None, D(2024, 1, 1), None, None, None, None],
+        amount=[10.0, 10.0, 10.0, None, -5.0, 10.0, 10.0],
+        status=[
+            "active",
+            "active",
+            "canceled",
+            "active",
+            "active",
+            "trialing",
+            "active",
+        ],
+        interval=["month", "month", "month", "month", "month", "month", "einmalig"],
+    )
+    data = prepare_dated(subs)
+    assert data.frame["customer_id"].to_list() == ["a"]
+    assert data.excluded == {
+        "no customer id": 1,
+        "end date before start date": 1,
+        "no amount": 1,
+        "negative amount": 1,
+        "trial or not yet paid": 1,
+        "one-time fee": 1,
+    }
+
+
+def test_dated_amount_not_needed_for_counts():
+    subs = frame(customer_id=["a"], started_at=[D(2025, 1, 1)])
+    data = prepare_dated(subs, need_amount=False)
+    assert data.frame.height == 1
+    assert data.frame["stops_at"].to_list() == [NO_END]
+
+
+def test_dated_cancellation_ends_canceled_row():
+    subs = frame(
+        customer_id=["a", "b", "c"],
+        started_at=[D(2025, 1, 1)] * 3,
+        canceled_at=[D(2025, 3, 1)] * 3,
+        status=["canceled", "active", None],
+        amount=[10.0, 10.0, 10.0],
+    )
+    ends = prepare_dated(subs).frame["ended_at"].to_list()
+    # b was canceled for the end of its billing period and still runs.
+    assert ends == [D(2025, 3, 1), None, D(2025, 3, 1)]
+
+
+def test_dated_end_date_before_cancellation():
+    subs = frame(
+        customer_id=["a"],
+        started_at=[D(2025, 1, 1)],
+        ended_at=[D(2025, 4, 1)],
+        canceled_at=[D(2025, 3, 1)],
+        amount=[10.0],
+    )
+    assert prepare_dated(subs).frame["ended_at"].to_list() == [D(2025, 4, 1)]
+
+
+def test_dated_datetime_columns_become_dates():
+    subs = frame(
+        customer_id=["a"],
+        started_at=pl.Series(["2025-01-01 23:30"]).str.to_datetime(),
+        amount=[10.0],
+    )
+    assert prepare_dated(subs).frame["started_at"].to_list() == [D(2025, 1, 1)]
+
+
+def test_dated_quantity_defaults_to_one():
+    subs = frame(
+        customer_id=["a", "b"],
+        started_at=[D(2025, 1, 1)] * 2,
+        amount=[10.0, 10.0],
+        quantity=[None, 3.0],
+    )
+    assert prepare_dated(subs).frame["mrr"].to_list() == [10.0, 30.0]
+
+
+def test_dated_missing_customer_raises():
+    with pytest.raises(MissingColumnError, match="customer_id"):
+        prepare_dated(frame(started_at=[D(2025, 1, 1)]))
+
+
+def test_period_bounds_open_ends():
+    subs = frame(
+        customer_id=["a", "b"],
+        started_at=[D(2024, 3, 1), D(2024, 5, 1)],
+        ended_at=[D(2025, 2, 1), None],
+        amount=[1.0, 1.0],
+    )
+    prepared = prepare_dated(subs).frame
+    assert period_bounds(prepared, Period()) == (D(2024, 3, 1), D(2025, 2, 1))
+    assert period_bounds(prepared, Period(end=D(2024, 4, 1))) == (
+        D(2024, 3, 1),
+        D(2024, 4, 1),
+    )

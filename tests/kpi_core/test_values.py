@@ -1,0 +1,327 @@
+"""Parsing text cells into dates and numbers, one format per column."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import polars as pl
+import pytest
+
+from kpi_core.errors import AmbiguousDateError, InvalidSettingError, InvalidValueError
+from kpi_core.values import (
+    DateFormat,
+    currency_in_header,
+    detect_date_format,
+    detect_decimal_mark,
+    parse_dates,
+    parse_numbers,
+)
+
+
+def text(*values: str | None) -> pl.Series:
+    return pl.Series("value", list(values), dtype=pl.String)
+
+
+# (values of one column, expected datetimes), worked out by hand.
+DATE_CASES = {
+    "iso date": (["2024-03-01"], [datetime(2024, 3, 1)]),
+    "iso minutes": (["2024-03-01 14:05"], [datetime(2024, 3, 1, 14, 5)]),
+    "iso seconds": (["2024-03-01 14:05:07"], [datetime(2024, 3, 1, 14, 5, 7)]),
+    "iso with T": (["2024-03-01T14:05:07"], [datetime(2024, 3, 1, 14, 5, 7)]),
+    "iso fraction": (
+        ["2024-03-01T14:05:07.250"],
+        [datetime(2024, 3, 1, 14, 5, 7, 250_000)],
+    ),
+    "iso Z": (["2024-03-01T14:05:07Z"], [datetime(2024, 3, 1, 14, 5, 7)]),
+    "iso Z fraction": (
+        ["2024-03-01T14:05:07.000Z"],
+        [datetime(2024, 3, 1, 14, 5, 7)],
+    ),
+    # 14:05 at +01:00 is 13:05 UTC; 23:30 at -05:00 is 04:30 UTC next day.
+    "iso plus offset": (
+        ["2024-03-01T14:05:07+01:00"],
+        [datetime(2024, 3, 1, 13, 5, 7)],
+    ),
+    "iso minus offset": (["2024-03-01 23:30:00-0500"], [datetime(2024, 3, 2, 4, 30)]),
+    "iso UTC word": (["2024-03-01 14:05 UTC"], [datetime(2024, 3, 1, 14, 5)]),
+    "year first slashes": (["2024/03/01"], [datetime(2024, 3, 1)]),
+    "dotted german": (["31.12.2024"], [datetime(2024, 12, 31)]),
+    "dotted single digits": (["1.2.2024"], [datetime(2024, 2, 1)]),
+    "dotted with time": (["31.12.2024 14:05"], [datetime(2024, 12, 31, 14, 5)]),
+    "dotted with seconds": (
+        ["31.12.2024 14:05:09"],
+        [datetime(2024, 12, 31, 14, 5, 9)],
+    ),
+    "dotted two digit year": (["31.12.24"], [datetime(2024, 12, 31)]),
+    "dmy slashes": (
+        ["31/12/2024", "01/02/2024"],
+        [datetime(2024, 12, 31), datetime(2024, 2, 1)],
+    ),
+    "dmy dashes": (["31-12-2024"], [datetime(2024, 12, 31)]),
+    "dmy with time": (["31/12/2024 08:15"], [datetime(2024, 12, 31, 8, 15)]),
+    "mdy slashes": (
+        ["12/31/2024", "02/01/2024"],
+        [datetime(2024, 12, 31), datetime(2024, 2, 1)],
+    ),
+    "mdy excel short": (
+        ["7/27/2023", "1/5/2024"],
+        [datetime(2023, 7, 27), datetime(2024, 1, 5)],
+    ),
+    "mdy pm": (["12/31/2024 2:05 PM"], [datetime(2024, 12, 31, 14, 5)]),
+    "mdy am midnight": (["12/31/2024 12:00 AM"], [datetime(2024, 12, 31, 0, 0)]),
+    "mdy pm seconds": (["12/31/2024 02:05:09 pm"], [datetime(2024, 12, 31, 14, 5, 9)]),
+    "mdy two digit year": (
+        ["7/27/23", "12/31/99"],
+        [datetime(2023, 7, 27), datetime(1999, 12, 31)],
+    ),
+    # Excel day 45000 is 2023-03-15; .5 adds twelve hours.
+    "excel serial": (
+        ["45000", "45292.5"],
+        [datetime(2023, 3, 15), datetime(2024, 1, 1, 12)],
+    ),
+    # 1_700_000_000 s after 1970-01-01 is 2023-11-14 22:13:20 UTC.
+    "epoch seconds": (["1700000000"], [datetime(2023, 11, 14, 22, 13, 20)]),
+    "epoch milliseconds": (
+        ["1700000000500"],
+        [datetime(2023, 11, 14, 22, 13, 20, 500_000)],
+    ),
+    "spaces around": (["  2024-03-01  "], [datetime(2024, 3, 1)]),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), DATE_CASES.values(), ids=DATE_CASES.keys()
+)
+def test_parse_dates_forms(values: list[str], expected: list[datetime]) -> None:
+    result = parse_dates(text(*values))
+    assert result.dtype == pl.Datetime("us")
+    assert result.to_list() == expected
+
+
+ORDER_CASES = {
+    "iso dates": (["2024-03-01", "2024-03-02"], DateFormat("iso", False)),
+    "iso times": (["2024-03-01 14:05"], DateFormat("iso", True)),
+    "iso midnight": (["2024-03-01 00:00:00"], DateFormat("iso", False)),
+    "dotted fits both": (["01.02.2024", "03.04.2024"], DateFormat("dmy", False)),
+    "one day above 12": (["05/03/2024", "13/01/2024"], DateFormat("dmy", False)),
+    "one month above 12": (["05/03/2024", "01/13/2024 9:00"], DateFormat("mdy", True)),
+    "all fit both": (["05/03/2024", "06/03/2024"], DateFormat("ambiguous", False)),
+    "even contradiction": (
+        ["13/01/2024", "01/13/2024"],
+        DateFormat("ambiguous", False),
+    ),
+    "iso beside slashes": (["2024-03-01", "13/01/2024"], DateFormat("dmy", False)),
+    "excel serials": (["45000", "45001"], DateFormat("excel_serial", False)),
+    "epoch seconds": (["1700000000"], DateFormat("epoch_s", True)),
+    "epoch milliseconds": (["1700000000000"], DateFormat("epoch_ms", True)),
+    "small counts": (["3", "12"], DateFormat("unknown", False)),
+    "words": (["Acme", "Globex"], DateFormat("unknown", False)),
+    "only empty": (["", None, "  "], DateFormat("empty", False)),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), ORDER_CASES.values(), ids=ORDER_CASES.keys()
+)
+def test_detect_date_format_cases(
+    values: list[str | None], expected: DateFormat
+) -> None:
+    assert detect_date_format(text(*values)) == expected
+
+
+def test_one_value_decides_column() -> None:
+    # 99 values fit both orders; "13/01/2024" is only day-first, so all are.
+    values = text(*(["05/03/2024"] * 99 + ["13/01/2024"]))
+    result = parse_dates(values)
+    assert result[0] == datetime(2024, 3, 5)
+    assert result[99] == datetime(2024, 1, 13)
+
+
+def test_mixed_evidence_majority_order() -> None:
+    # Two values need day-first, one needs month-first: day-first wins and
+    # the month-first value becomes null for the caller to report.
+    values = text("13/01/2024", "14/01/2024", "01/13/2024")
+    assert detect_date_format(values).order == "dmy"
+    assert parse_dates(values).to_list() == [
+        datetime(2024, 1, 13),
+        datetime(2024, 1, 14),
+        None,
+    ]
+
+
+def test_parse_dates_ambiguous_raises() -> None:
+    with pytest.raises(AmbiguousDateError) as caught:
+        parse_dates(text("05/03/2024", "06/03/2024"))
+    assert str(caught.value) == (
+        "column 'value': the dates such as '05/03/2024' fit both day/month/year "
+        "and month/day/year order, and no value in the column settles it (a "
+        "first or second part above 12 would); choose the date order for this "
+        "column: dmy or mdy"
+    )
+
+
+def test_ambiguous_error_is_invalid_value() -> None:
+    assert issubclass(AmbiguousDateError, InvalidValueError)
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [("dmy", datetime(2024, 3, 5)), ("mdy", datetime(2024, 5, 3))],
+    ids=["day first", "month first"],
+)
+def test_parse_dates_given_order(order: str, expected: datetime) -> None:
+    assert parse_dates(text("05/03/2024"), order).to_list() == [expected]
+
+
+def test_given_order_keeps_iso_values() -> None:
+    result = parse_dates(text("2024-03-01", "05/03/2024"), "mdy")
+    assert result.to_list() == [datetime(2024, 3, 1), datetime(2024, 5, 3)]
+
+
+def test_dotted_dates_never_month_first() -> None:
+    assert parse_dates(text("05.03.2024"), "mdy").to_list() == [None]
+
+
+def test_unparseable_dates_become_null() -> None:
+    result = parse_dates(text("2024-02-30", "2024-03-01", "soon", None, ""))
+    assert result.to_list() == [None, datetime(2024, 3, 1), None, None, None]
+
+
+def test_parse_dates_keeps_name() -> None:
+    assert parse_dates(pl.Series("Close Date", ["2024-03-01"])).name == "Close Date"
+
+
+def test_parse_dates_unknown_order() -> None:
+    with pytest.raises(InvalidSettingError) as caught:
+        parse_dates(text("2024-03-01"), "ymd")
+    assert "unknown date order 'ymd'" in str(caught.value)
+
+
+def test_parse_dates_empty_series() -> None:
+    result = parse_dates(text())
+    assert result.dtype == pl.Datetime("us")
+    assert result.len() == 0
+
+
+def test_parse_dates_million_values_fast() -> None:
+    stamps = pl.datetime_range(
+        datetime(2010, 1, 1), datetime(2030, 1, 1), "7m", eager=True
+    ).head(1_000_000)
+    values = stamps.dt.strftime("%d.%m.%Y %H:%M")
+    began = time.perf_counter()
+    result = parse_dates(values)
+    elapsed = time.perf_counter() - began
+    assert result.null_count() == 0
+    assert result[999_999] == stamps[999_999]
+    # The goal is well under a second on a 2-core machine; the bound leaves
+    # room for a slow CI runner.
+    assert elapsed < 2.0
+
+
+NUMBER_CASES = {
+    "german decimals": (["1.234,56", "2,5"], [1234.56, 2.5]),
+    "german thousands only": (["2.000", "1.234,56"], [2000.0, 1234.56]),
+    "english decimals": (["1,234.56", "2.5"], [1234.56, 2.5]),
+    "english thousands only": (["2,000", "1,234.56"], [2000.0, 1234.56]),
+    "euro before": (["€ 1.234,00", "€ 5,50"], [1234.0, 5.5]),
+    "euro after": (["1.234,56 €"], [1234.56]),
+    "code after": (["1,234.56 USD"], [1234.56]),
+    "code before": (["EUR 5", "EUR 12.50"], [5.0, 12.5]),
+    "dollar sign": (["$1,234.50", "-$20.00"], [1234.5, -20.0]),
+    "parentheses negative": (["(100,00)", "50,25"], [-100.0, 50.25]),
+    "trailing minus": (["100,00-", "5,10"], [-100.0, 5.1]),
+    "unicode minus": (["−12,5"], [-12.5]),
+    "percent comma": (["12,5 %", "3,0%"], [12.5, 3.0]),
+    "percent point": (["12.5%"], [12.5]),
+    "space thousands": (["1 234 567,89"], [1234567.89]),
+    "no-break space thousands": (["1\u00a0234,50"], [1234.5]),
+    "apostrophe thousands": (["1'234.50"], [1234.5]),
+    "plain integers": (["1054", "0"], [1054.0, 0.0]),
+    "scientific": (["1.5E+03"], [1500.0]),
+    "blank and text": (["", " ", "n/a", "12"], [None, None, None, 12.0]),
+    "bad grouping": (["1.2.3,4", "12,5"], [None, 12.5]),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), NUMBER_CASES.values(), ids=NUMBER_CASES.keys()
+)
+def test_parse_numbers_forms(values: list[str], expected: list[float | None]) -> None:
+    result = parse_numbers(text(*values))
+    assert result.dtype == pl.Float64
+    assert result.to_list() == pytest.approx(expected, nan_ok=False)
+
+
+MARK_CASES = {
+    "decimal comma": (["12,5", "3"], ","),
+    "both marks german": (["1.234,56"], ","),
+    "repeated dots": (["1.234.567"], ","),
+    "decimal point": (["12.5"], "."),
+    "both marks english": (["1,234.56"], "."),
+    "repeated commas": (["1,234,567"], "."),
+    "zero comma": (["0,500"], ","),
+    "only ambiguous": (["1.234", "2.000"], "."),
+    "integers": (["12", "7"], "."),
+    "majority wins": (["1,5", "2,5", "3.5"], ","),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), MARK_CASES.values(), ids=MARK_CASES.keys()
+)
+def test_detect_decimal_mark_cases(values: list[str], expected: str) -> None:
+    assert detect_decimal_mark(text(*values)) == expected
+
+
+def test_ambiguous_mark_uses_default() -> None:
+    assert detect_decimal_mark(text("1.234", "2.000"), default=",") == ","
+
+
+def test_given_mark_overrides_detection() -> None:
+    # "1.234" alone reads as 1.234; with the comma given it is 1234.
+    assert parse_numbers(text("1.234"), ",").to_list() == [1234.0]
+
+
+def test_parse_numbers_unknown_mark() -> None:
+    with pytest.raises(InvalidSettingError) as caught:
+        parse_numbers(text("1"), ";")
+    assert "unknown decimal mark ';'" in str(caught.value)
+
+
+def test_parse_numbers_repeated_values() -> None:
+    # Many repeats take the per-distinct-value path; results stay per row.
+    values = text(*(["1.234,56", "7,00", None] * 2_000))
+    result = parse_numbers(values)
+    assert result.to_list()[:3] == [1234.56, 7.0, None]
+    assert result.sum() == pytest.approx((1234.56 + 7.0) * 2_000)
+
+
+HEADER_CASES = {
+    "meta spend": ("Amount spent (EUR)", "EUR"),
+    "meta cpm": ("CPM (cost per 1,000 impressions) (EUR)", "EUR"),
+    "brackets": ("Betrag [CHF]", "CHF"),
+    "euro sign": ("Umsatz in €", "EUR"),
+    "dollar sign": ("Revenue ($)", "USD"),
+    "code at end": ("Amount USD", "USD"),
+    "acronym not currency": ("Annual recurring revenue (ARR)", None),
+    "no currency": ("Close Date", None),
+    "lower case word": ("Country", None),
+}
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"), HEADER_CASES.values(), ids=HEADER_CASES.keys()
+)
+def test_currency_in_header_cases(header: str, expected: str | None) -> None:
+    assert currency_in_header(header) == expected
+
+
+def test_special_column_names() -> None:
+    # Series methods go through pl.col(name), where "*" is a wildcard.
+    dates = parse_dates(pl.Series("*", ["2024-03-01"]))
+    numbers = parse_numbers(pl.Series("^a$", ["1,5"]))
+    assert dates.to_list() == [datetime(2024, 3, 1)]
+    assert dates.name == "*"
+    assert numbers.to_list() == [1.5]
+    assert numbers.name == "^a$"

@@ -1,0 +1,58 @@
+import csv
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT
+from tests.pages.conftest import APP
+
+SAMPLE_DEALS = PROJECT / "sample_data" / "deals.csv"
+
+
+def _open_compare() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/compare.py").run()
+    return at
+
+
+def _table_column(at: AppTest, name: str) -> list:
+    return at.dataframe[0].value[name].tolist()
+
+
+def test_compare_page_sample_data_renders():
+    at = _open_compare()
+    assert not at.exception
+    assert not at.error
+    kpis = _table_column(at, "KPI")
+    for label in ("New deals", "Close rate", "Win rate", "Sales cycle"):
+        assert label in kpis
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_compare_page_default_inside_deals():
+    # Count the sample deals' dates by a separate route: the csv module.
+    with SAMPLE_DEALS.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    created = [date.fromisoformat(row["Create Date"]) for row in rows]
+    closed = [date.fromisoformat(r["Close Date"]) for r in rows if r["Close Date"]]
+    pivot = _open_compare().sidebar.date_input(key="compare_date").value
+    assert min(created) < pivot
+    assert pivot < max(closed)
+
+
+def test_compare_page_window_change():
+    at = _open_compare()
+    at.sidebar.date_input(key="compare_date").set_value(date(2026, 1, 1)).run()
+    at.sidebar.number_input(key="compare_months").set_value(3).run()
+    assert not at.exception
+    caption = " ".join(element.value for element in at.caption)
+    # January to March 2026 has 31 + 28 + 31 days.
+    assert "2025-10-03 to 2025-12-31" in caption
+    assert "2026-01-01 to 2026-03-31" in caption
+    assert "90 days each" in caption
+
+
+def test_compare_page_significance_column():
+    at = _open_compare()
+    verdicts = _table_column(at, "Significant")
+    assert set(verdicts) <= {"yes", "no", "no test"}

@@ -1,0 +1,138 @@
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from kpi_core.goal_store import GoalStore
+from tests.pages.conftest import APP
+
+FORM = "goal_form_new"
+STATUS_LABELS = ("On track", "At risk", "Off track", "Not started", "Not available")
+# The sample deals run from 2025-01-01 to 2026-11-30.
+START = date(2026, 6, 1)
+EXAMPLES = [
+    {
+        "title": "20 new leads from the company website within 3 months",
+        "department": "sales",
+        "metric": "new_deals",
+        "segments": "source = Website",
+        "kind": "absolute",
+        "target": 20.0,
+        "deadline": date(2026, 8, 31),
+    },
+    {
+        "title": "1,000 new newsletter subscribers within 6 months",
+        "department": "marketing",
+        "metric": "new_subscribers",
+        "segments": "",
+        "kind": "absolute",
+        "target": 1000.0,
+        "deadline": date(2026, 11, 30),
+    },
+    {
+        "title": "25 % fewer phone complaints about late deliveries within 1 year",
+        "department": "service",
+        "metric": "tickets",
+        "segments": "channel = phone; category = late delivery",
+        "kind": "relative",
+        "target": -25.0,
+        "deadline": date(2027, 5, 31),
+    },
+]
+
+
+def _open_goals() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/goals.py").run()
+    return at
+
+
+def _submit_goal(at: AppTest, values: dict) -> None:
+    at.text_input(key=f"{FORM}_title").input(values["title"])
+    at.selectbox(key=f"{FORM}_department").set_value(values["department"])
+    at.selectbox(key=f"{FORM}_metric").set_value(values["metric"])
+    at.text_input(key=f"{FORM}_segments").input(values["segments"])
+    at.radio(key=f"{FORM}_kind").set_value(values["kind"])
+    at.number_input(key=f"{FORM}_target").set_value(values["target"])
+    at.date_input(key=f"{FORM}_start").set_value(START)
+    at.date_input(key=f"{FORM}_deadline").set_value(values["deadline"])
+    at.text_input(key=f"{FORM}_owner").input("Anna Becker")
+    next(button for button in at.button if button.label == "Save goal").click().run()
+
+
+def test_goals_page_without_goals():
+    at = _open_goals()
+    assert not at.exception
+    assert "No goals yet" in at.info[0].value
+
+
+def test_goals_page_creates_three_examples(fresh_workspace):
+    at = _open_goals()
+    for values in EXAMPLES:
+        _submit_goal(at, values)
+        assert not at.exception
+        assert not at.error
+    stored = GoalStore(fresh_workspace).list_goals()
+    assert sorted(goal.title for goal in stored) == sorted(
+        values["title"] for values in EXAMPLES
+    )
+    subheaders = [element.value for element in at.subheader]
+    for values in EXAMPLES:
+        assert values["title"] in subheaders
+
+
+def test_goals_page_example_segments_stored(fresh_workspace):
+    at = _open_goals()
+    _submit_goal(at, EXAMPLES[2])
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    assert [segment.label() for segment in goal.segments] == [
+        "channel = phone",
+        "category = late delivery",
+    ]
+    assert goal.target_kind == "relative"
+    assert goal.target == -25.0
+
+
+def test_goals_page_status_cards_render():
+    at = _open_goals()
+    for values in EXAMPLES:
+        _submit_goal(at, values)
+    assert not at.exception
+    statuses = [
+        element.value
+        for element in at.markdown
+        if any(label in element.value for label in STATUS_LABELS)
+    ]
+    assert len(statuses) == 3
+    labels = [metric.label for metric in at.metric]
+    assert labels.count("Forecast at the deadline") == 3
+    # Each card checks the five SMART letters.
+    letters = [element.value for element in at.markdown if element.value[:2] == "**"]
+    assert len(letters) == 3 * 5
+
+
+def test_goals_page_invalid_segment_shows_error():
+    at = _open_goals()
+    _submit_goal(at, {**EXAMPLES[0], "segments": "source Website"})
+    assert not at.exception
+    assert "invalid segment filter" in at.error[0].value
+
+
+def test_goals_page_delete_goal(fresh_workspace):
+    at = _open_goals()
+    _submit_goal(at, EXAMPLES[0])
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    at.button(key=f"delete_goal_{goal.id}").click().run()
+    assert not at.exception
+    assert GoalStore(fresh_workspace).list_goals() == []
+
+
+def test_goals_page_edit_goal(fresh_workspace):
+    at = _open_goals()
+    _submit_goal(at, EXAMPLES[0])
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    form = f"goal_form_{goal.id}"
+    at.number_input(key=f"{form}_target").set_value(30.0)
+    save_buttons = [button for button in at.button if button.label == "Save goal"]
+    save_buttons[-1].click().run()
+    assert not at.exception
+    assert GoalStore(fresh_workspace).get(goal.id).target == 30.0

@@ -1,0 +1,81 @@
+from streamlit.testing.v1 import AppTest
+
+from kpi_core.goal_store import ScenarioStore
+from kpi_core.workspace import Workspace
+from tests.pages.conftest import APP
+
+
+def _open_whatif() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/whatif.py").run()
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _apply(at: AppTest) -> None:
+    next(button for button in at.button if button.label == "Apply").click().run()
+
+
+def test_whatif_page_sample_data_renders():
+    at = _open_whatif()
+    assert not at.exception
+    assert not at.error
+    assert set(_metrics(at)) == {
+        "Won revenue in 12 months",
+        "ARR in 12 months",
+        "CLV : CAC",
+    }
+    assert _metrics(at)["Won revenue in 12 months"] != "–"
+
+
+def test_whatif_page_close_rate_slider():
+    at = _open_whatif()
+    baseline = float(_metrics(at)["Won revenue in 12 months"].replace(",", ""))
+    at.slider(key="whatif_close_rate").set_value(10)
+    _apply(at)
+    assert not at.exception
+    scenario = float(_metrics(at)["Won revenue in 12 months"].replace(",", ""))
+    # Won revenue is proportional to the close rate, so +10 % gives +10 %;
+    # the cards round to whole units, so the check allows 1.1 of rounding.
+    assert abs(scenario - baseline * 1.1) <= 1.1
+
+
+def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
+    at = _open_whatif()
+    # Without subscriptions and spend, ARR and CLV : CAC need typed inputs.
+    store = Workspace(fresh_workspace)
+    for table_type in ("subscriptions", "spend"):
+        for entry in store.list_tables(table_type):
+            store.delete(entry.id)
+    at.run()
+    assert _metrics(at)["ARR in 12 months"] == "–"
+    at.number_input(key="whatif_base_churn_rate").set_value(20.0)
+    at.number_input(key="whatif_base_arpa").set_value(100.0)
+    at.number_input(key="whatif_base_monthly_spend").set_value(10000.0)
+    at.number_input(key="whatif_base_active_customers").set_value(50.0)
+    _apply(at)
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["ARR in 12 months"] != "–"
+    assert metrics["CLV : CAC"] != "–"
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_whatif_page_save_and_load_scenario(fresh_workspace):
+    at = _open_whatif()
+    at.slider(key="whatif_leads_per_month").set_value(20)
+    _apply(at)
+    at.text_input(key="scenario_name").input("More leads")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert not at.exception
+    (scenario,) = ScenarioStore(fresh_workspace).list_scenarios()
+    assert scenario.changes == {"leads_per_month": 20.0}
+
+    at.slider(key="whatif_leads_per_month").set_value(0)
+    _apply(at)
+    at.button(key="scenario_load").click().run()
+    assert not at.exception
+    assert at.slider(key="whatif_leads_per_month").value == 20
