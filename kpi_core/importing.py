@@ -11,8 +11,10 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from kpi_core.email_list import email_events_from_audience
 from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
+from kpi_core.nps import find_score_column
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import RawTable, read_table
 from kpi_core.schema import TABLES
@@ -47,10 +49,19 @@ def preview_file(
     raw = read_table(file_name, data, sheet=sheet)
     if table in (None, "stage_history"):
         raw = _long_stage_history(raw) or raw
+    if table in (None, "email_events"):
+        raw = _audience_events(raw) or raw
     headers = [name for name in raw.frame.columns if name != LINE]
     detected, scores = detect_table(headers)
     chosen = table or detected
     mapping = guess_mapping(headers, chosen) if chosen else None
+    if chosen is None:
+        # A survey export names its NPS question in free text, so the score
+        # column is found by its values (whole numbers 0-10) instead.
+        score_column = find_score_column(raw.frame.drop(LINE))
+        if score_column is not None:
+            chosen = "nps"
+            mapping = guess_mapping(headers, chosen).with_choice("score", score_column)
     return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)
 
 
@@ -102,6 +113,30 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return RawTable(frame=long, info=info)
+
+
+def _audience_events(raw: RawTable) -> RawTable | None:
+    """Turn a Mailchimp audience export (the zip of subscribed, unsubscribed
+    and cleaned members) into one text row per list event, or return None
+    for other files. Each event keeps the file line of its member."""
+    columns = raw.frame.columns
+    if "Email Address" not in columns or "list_status" not in columns:
+        return None
+    events = email_events_from_audience(raw.frame)
+    lines = raw.frame.select(
+        pl.col("Email Address").alias("email"), pl.col(LINE)
+    ).unique("email", keep="first")
+    long = events.join(lines, on="email", how="left").select(
+        pl.col("email").alias("Email"),
+        pl.col("event").alias("Event"),
+        pl.col("occurred_at").cast(pl.String).alias("Occurred at"),
+        pl.col(LINE),
+    )
+    note = (
+        f"The Mailchimp audience of {raw.frame.height:,} members was turned into "
+        f"{long.height:,} list events (subscribes, unsubscribes, cleaned)."
+    )
+    return RawTable(frame=long, info=replace(raw.info, notes=(*raw.info.notes, note)))
 
 
 def _unknown_table_message(preview: FilePreview) -> str:

@@ -5,6 +5,7 @@ import pytest
 from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.importing import load_file, preview_file
 from kpi_core.kpis import KpiSettings, compute_kpis
+from tests.conftest import PROJECT
 
 # Each real export, the table type it must be recognised as, and fields
 # whose column is known from the data set's SOURCE.md.
@@ -87,13 +88,13 @@ def test_ambiguous_dates_need_an_order():
 
 
 HUBSPOT_WIDE = (
-    'Record ID,Deal Name,"Date entered ""Appointment scheduled (Sales Pipeline)""",'
-    '"Date entered ""Qualified to buy (Sales Pipeline)""",'
-    '"Date entered ""Closed won (Sales Pipeline)"""\n'
-    "101,Acme,2025-01-02 10:00,2025-01-05 09:00,2025-01-20 12:00\n"
-    "102,Beta,2025-01-03 11:00,,\n"
-    "103,Gamma,2025-01-04 11:00,2025-01-08 15:30,\n"
-).encode()
+    b'Record ID,Deal Name,"Date entered ""Appointment scheduled (Sales Pipeline)""",'
+    b'"Date entered ""Qualified to buy (Sales Pipeline)""",'
+    b'"Date entered ""Closed won (Sales Pipeline)"""\n'
+    b"101,Acme,2025-01-02 10:00,2025-01-05 09:00,2025-01-20 12:00\n"
+    b"102,Beta,2025-01-03 11:00,,\n"
+    b"103,Gamma,2025-01-04 11:00,2025-01-08 15:30,\n"
+)
 
 
 def test_hubspot_wide_history_becomes_long():
@@ -135,3 +136,23 @@ def test_english_thousands_without_decimals():
     data = b"Record ID,Deal Stage,Create Date,Amount\n1,Won,2025-01-03,2.5\n2,Lost,2025-01-04,1.500\n"
     prepared = load_file("deals.csv", data)
     assert prepared.frame["amount"].to_list() == [2.5, 1.5]
+
+
+def test_mailchimp_audience_becomes_list_events():
+    path = PROJECT / "tests" / "data" / "mailchimp_audience_export.zip"
+    prepared = load_file(path.name, path.read_bytes())
+    assert prepared.table == "email_events"
+    events = prepared.frame["event"].to_list()
+    assert events.count("subscribe") >= events.count("unsubscribe") > 0
+    assert "cleaned" in events
+    assert prepared.rows_used == prepared.rows_read
+
+
+def test_survey_score_column_found_by_values():
+    path = PROJECT / "tests" / "data" / "surveymonkey_and_deals.xlsx"
+    prepared = load_file(path.name, path.read_bytes())
+    assert prepared.table == "nps"
+    assert prepared.mapping.columns["score"].startswith(
+        "How likely are you to recommend"
+    )
+    assert prepared.frame["score"].to_list() == [9, 6, 10]
