@@ -8,22 +8,60 @@ from kpi_core.kpis import KpiSettings, compute_kpis
 from tests.conftest import PROJECT
 
 # Each real export, the table type it must be recognised as, and fields
-# whose column is known from the data set's SOURCE.md.
+# whose column is known from the data set's documentation.
 REAL_EXPORTS = [
-    ("maven-crm-sales/sales_pipeline.csv", "deals",
-     {"deal_id": "opportunity_id", "created_at": "engage_date", "amount": "close_value"}),
-    ("ibm-telco-churn/Telco-Customer-Churn.csv", "subscriptions",
-     {"customer_id": "customerID", "monthly_charge": "MonthlyCharges", "churned": "Churn"}),
-    ("ravenstack-saas/ravenstack_subscriptions.csv", "subscriptions",
-     {"customer_id": "account_id", "started_at": "start_date", "ended_at": "end_date"}),
-    ("ravenstack-saas/ravenstack_support_tickets.csv", "tickets",
-     {"ticket_id": "ticket_id", "created_at": "submitted_at", "solved_at": "closed_at"}),
-    ("needful-things-ecommerce/orders.csv", "orders",
-     {"customer_id": "customer_key", "ordered_at": "order_datetime", "amount": "sales"}),
-    ("needful-things-ecommerce/marketing_spend.csv", "spend",
-     {"channel": "marketing_channel", "amount": "spend"}),
+    (
+        "maven-crm-sales/sales_pipeline.csv",
+        "deals",
+        {
+            "deal_id": "opportunity_id",
+            "created_at": "engage_date",
+            "amount": "close_value",
+        },
+    ),
+    (
+        "ibm-telco-churn/Telco-Customer-Churn.csv",
+        "subscriptions",
+        {
+            "customer_id": "customerID",
+            "monthly_charge": "MonthlyCharges",
+            "churned": "Churn",
+        },
+    ),
+    (
+        "ravenstack-saas/ravenstack_subscriptions.csv",
+        "subscriptions",
+        {
+            "customer_id": "account_id",
+            "started_at": "start_date",
+            "ended_at": "end_date",
+        },
+    ),
+    (
+        "ravenstack-saas/ravenstack_support_tickets.csv",
+        "tickets",
+        {
+            "ticket_id": "ticket_id",
+            "created_at": "submitted_at",
+            "solved_at": "closed_at",
+        },
+    ),
+    (
+        "needful-things-ecommerce/orders.csv",
+        "orders",
+        {
+            "customer_id": "customer_key",
+            "ordered_at": "order_datetime",
+            "amount": "sales",
+        },
+    ),
+    (
+        "needful-things-ecommerce/marketing_spend.csv",
+        "spend",
+        {"channel": "marketing_channel", "amount": "spend"},
+    ),
     ("needful-things-ecommerce/reviews.csv", "nps", {"score": "nps_score"}),
-]  # fmt: skip
+]
 
 
 def _count_rows(path) -> int:
@@ -127,13 +165,21 @@ def test_hubspot_wide_history_stage_medians():
 
 def test_german_thousands_without_decimals():
     # In a ";" file from German Excel, "2.000" is two thousand.
-    data = "Deal-ID;Phase;Erstellt am;Betrag\n1;Gewonnen;03.01.2025;2.000\n2;Verloren;04.01.2025;1.500\n"
+    data = (
+        "Deal-ID;Phase;Erstellt am;Betrag\n"
+        "1;Gewonnen;03.01.2025;2.000\n"
+        "2;Verloren;04.01.2025;1.500\n"
+    )
     prepared = load_file("deals.csv", data.encode("utf-8"))
     assert prepared.frame["amount"].to_list() == [2000.0, 1500.0]
 
 
 def test_english_thousands_without_decimals():
-    data = b"Record ID,Deal Stage,Create Date,Amount\n1,Won,2025-01-03,2.5\n2,Lost,2025-01-04,1.500\n"
+    data = (
+        b"Record ID,Deal Stage,Create Date,Amount\n"
+        b"1,Won,2025-01-03,2.5\n"
+        b"2,Lost,2025-01-04,1.500\n"
+    )
     prepared = load_file("deals.csv", data)
     assert prepared.frame["amount"].to_list() == [2.5, 1.5]
 
