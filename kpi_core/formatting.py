@@ -17,3 +17,28 @@ def format_value(value: float, unit: str) -> str:
     if abs(value) >= 1_000_000:
         return f"{value / 1_000_000:,.1f} M {unit}"
     return f"{value:,.0f} {unit}"
+
+
+# KPIs where a fall is an improvement, so the change is coloured the other way.
+LOWER_IS_BETTER = frozenset(
+    {
+        "sales_cycle_days",
+        "cac",
+        "churn_rate",
+        "resolution_hours",
+        "followups_per_ticket",
+    }
+)
+
+
+def format_change(current: float, previous: float, unit: str) -> str:
+    """Format the change from ``previous`` to ``current`` with its sign.
+
+    Rates change in percentage points ("pp"), not percent, so a close rate
+    going from 10 % to 12 % reads "+2.0 pp".
+    """
+    change = current - previous
+    if unit == "percent":
+        return f"{change:+,.1f} pp"
+    text = format_value(change, unit)
+    return text if text.startswith("-") else f"+{text}"

@@ -14,8 +14,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from kpi_core.compare import previous_period, same_period_last_year
 from kpi_core.errors import InputError
-from kpi_core.formatting import format_value
+from kpi_core.exporting import safe_csv
+from kpi_core.formatting import LOWER_IS_BETTER, format_change, format_value
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
@@ -130,6 +132,30 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
     return Period(picked[0], None)
 
 
+def comparison_picker(period: Period) -> Period | None:
+    """Offer to compare the chosen period with the previous one or the same
+    period a year earlier; return that period, or None."""
+    if period.is_all or period.start is None or period.end is None:
+        return None
+    labels = {
+        "none": "Nothing",
+        "previous": "Previous period",
+        "last_year": "Same period last year",
+    }
+    choice = st.sidebar.selectbox(
+        "Compare with",
+        list(labels),
+        format_func=labels.__getitem__,
+        key="compare_with",
+        bind="query-params",
+    )
+    if choice == "previous":
+        return previous_period(period)
+    if choice == "last_year":
+        return same_period_last_year(period)
+    return None
+
+
 def grain_picker() -> str:
     grain = st.sidebar.segmented_control(
         "Group by",
@@ -141,19 +167,29 @@ def grain_picker() -> str:
     return grain or "month"
 
 
-def kpi_card(column, label: str, result: KpiResult) -> None:
+def kpi_card(
+    column, label: str, result: KpiResult, previous: KpiResult | None = None
+) -> None:
     """Show one KPI as a metric with n, interval and small-sample note, or
-    'Not available' with the reason."""
+    'Not available' with the reason. With ``previous``, the change against
+    the comparison period is shown as the metric's delta."""
     with column:
         if not result.available:
             st.metric(label, "Not available")
             st.caption(escape_markdown(result.reason))
             return
+        delta = None
+        if previous is not None and previous.available:
+            delta = format_change(result.value, previous.value, result.unit)
         st.metric(
             label,
             format_value(result.value, result.unit),
+            delta=delta,
+            delta_color="inverse" if result.key in LOWER_IS_BETTER else "normal",
             help=escape_markdown(f"{result.value:,.2f} {result.unit}"),
         )
+        if previous is not None and not previous.available:
+            st.caption("No value in the comparison period.")
         details = []
         if result.n is not None:
             details.append(f"n = {result.n:,}")
@@ -169,23 +205,45 @@ def kpi_card(column, label: str, result: KpiResult) -> None:
             st.caption("Small sample: fewer than 30 observations.")
 
 
-def explain(result: KpiResult, label: str) -> None:
-    """Show how a KPI was calculated and which rows were left out."""
+def explain(
+    result: KpiResult,
+    label: str,
+    rows: pl.DataFrame | None = None,
+) -> None:
+    """Show how a KPI was calculated, which rows were left out, and offer
+    the rows behind it as a CSV download."""
     if result.available:
-        st.markdown(f"**{label}**: {result.variant}")
+        st.markdown(f"**{label}**: {escape_markdown(result.variant)}")
         st.text(result.formula)
+    else:
+        st.markdown(f"**{label}**: not available")
+        st.text(result.reason)
     for reason, count in result.excluded.items():
         st.text(f"{count:,} rows left out of {label.lower()}: {reason}")
+    if rows is not None and rows.height:
+        st.download_button(
+            f"Rows behind {label.lower()} ({rows.height:,}, CSV)",
+            lambda: safe_csv(rows),
+            file_name=f"{result.key}-rows.csv",
+            mime="text/csv",
+            key=f"rows:{result.key}",
+        )
 
 
 # Markdown that Streamlit would turn into code, emphasis, links, images,
 # maths, headings, tables, strike-through or HTML; "&" only where it starts
 # an entity such as "&lt;"; ":" before a letter, which starts a colour
-# directive (":red[") or a shortcode (":smile:"); and the "/" of Streamlit's
-# ":material/home:" icons, which a backslash before ":" does not stop.
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>$|~#:]|&(?=#?\w+;)|(?<=:material)/")
-_SHORTCODE = re.compile(r":[A-Za-z][\w+-]*:")
-_LIST_OR_RULE = re.compile(r"^(\s*)([-+=])")
+# directive such as ":red["; and the "/" of Streamlit's ":material/home:"
+# icons, which a backslash before ":" does not stop. ">" is left alone
+# because "\>" shows its backslash inside an autolink; it only matters at
+# the start of a line.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<$|~#:]|&(?=#?\w+;)|(?<=:material)/")
+# Emoji shortcodes such as ":smile:", ":+1:" and ":100:". Streamlit replaces
+# them in the text after the escapes are resolved, so a backslash does not
+# stop them; an invisible word joiner after the first colon does.
+_SHORTCODE = re.compile(r":(?:[\w-]*[A-Za-z][\w-]*|\+1|-1|100|1234):")
+_WORD_JOINER = "\u2060"
+_LIST_OR_RULE = re.compile(r"^(\s*)([-+=>])")
 _NUMBERED_ITEM = re.compile(r"^(\s*)(\d+)([.)])")
 
 
@@ -202,17 +260,19 @@ def escape_markdown(text: str) -> str:
     # links (opened in a new tab, never fetched), because Streamlit finds
     # them after the escapes are resolved.
     flat = re.sub(r"\r\n|\r|\n", " ", text)
-    # The closing ":" of a shortcode such as ":smile:" has no letter after it,
-    # so the shortcodes are found first.
-    closing = {match.end() - 1 for match in _SHORTCODE.finditer(flat)}
-    escaped = _MARKDOWN_SYNTAX.sub(lambda match: _escaped(flat, match, closing), flat)
+    shortcodes = {match.start() for match in _SHORTCODE.finditer(flat)}
+    escaped = _MARKDOWN_SYNTAX.sub(
+        lambda match: _escaped(flat, match, shortcodes), flat
+    )
     escaped = _LIST_OR_RULE.sub(r"\1\\\2", escaped)
     return _NUMBERED_ITEM.sub(r"\1\2\\\3", escaped)
 
 
-def _escaped(text: str, match: re.Match[str], closing: set[int]) -> str:
+def _escaped(text: str, match: re.Match[str], shortcodes: set[int]) -> str:
     at, found = match.start(), match.group(0)
-    if found == ":" and at not in closing and not text[at + 1 : at + 2].isalpha():
+    if found == ":" and at in shortcodes:
+        return ":" + _WORD_JOINER
+    if found == ":" and not text[at + 1 : at + 2].isalpha():
         return found
     inside_word = 0 < at < len(text) - 1 and (
         text[at - 1].isalnum() and text[at + 1].isalnum()

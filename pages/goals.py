@@ -228,7 +228,7 @@ def _goal_form(form_id: str, goal: Goal | None, as_of: date) -> Goal | None:
             "Segment (optional)",
             value=format_segments(saved.segments),
             placeholder="channel = phone; category = late delivery",
-            help="Column = value, several separated by ';'. Values ignore case.",
+            help="Column = value, several separated by ';'. Case does not matter.",
             key=f"{key}_segments",
         )
         kind = left.radio(

@@ -3,6 +3,8 @@ campaign, email-list growth and ARR for the chosen period."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import streamlit as st
 
@@ -16,6 +18,7 @@ from kpi_core.results import KpiResult
 from kpi_core.subscriptions import arr_bridge
 from pages.common import (
     chosen_table,
+    comparison_picker,
     excel_download,
     explain,
     grain_picker,
@@ -62,6 +65,7 @@ def render() -> None:
     ]
     period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
     grain = grain_picker()
+    compare = comparison_picker(period)
     share_controls("marketing", "Marketing")
     excel_download(period, grain)
     lifespan = st.sidebar.number_input(
@@ -79,7 +83,11 @@ def render() -> None:
     except InputError as error:
         st.error(str(error))
         return
-    _render_cards(kpis)
+    previous = {}
+    if compare is not None:
+        st.caption(f"Changes are against {compare.label()}.")
+        previous = compute_kpis(tables, replace(settings, period=compare))
+    _render_cards(kpis, previous)
     _render_campaigns(kpis)
     _render_cac(tables, period)
     _render_arr(tables, period)
@@ -104,11 +112,11 @@ def _tables() -> dict[str, pl.DataFrame]:
     return tables
 
 
-def _render_cards(kpis: dict[str, KpiResult]) -> None:
+def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
     row = st.columns(len(_LABELS))
     for column, (key, label) in zip(row, _LABELS.items(), strict=True):
         if key in kpis:
-            kpi_card(column, label, kpis[key])
+            kpi_card(column, label, kpis[key], previous.get(key))
         else:
             with column:
                 st.metric(label, "Not available")

@@ -8,12 +8,14 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.errors import InputError
+from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
 from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
+    comparison_picker,
     escape_markdown,
     excel_download,
     explain,
@@ -31,16 +33,22 @@ _LABELS = {
     "win_rate": "Win rate",
     "average_deal_size": "Average deal size",
     "won_value": "Won value",
-    "sales_cycle_days": "Sales cycle",
+    "sales_cycle_days": "Sales cycle (mean)",
 }
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _compute(cache_key: str, period: Period, grain: str, _deals: pl.DataFrame):
+def _compute(
+    cache_key: str,
+    period: Period,
+    grain: str,
+    variants: tuple[tuple[str, str], ...],
+    _deals: pl.DataFrame,
+):
     """Compute every figure of the page once per table version and filter."""
     del cache_key
     return (
-        sales_kpis(_deals, period),
+        sales_kpis(_deals, period, variants=dict(variants)),
         sales_series(_deals, period, grain),
         pipeline_by_stage(_deals, period),
     )
@@ -66,16 +74,27 @@ def render() -> None:
     deals = load_table(entry.id, entry.version)
     period = period_picker(deals, ["created_at", "closed_at"])
     grain = grain_picker()
+    compare = comparison_picker(period)
+    variants = _variant_picker()
     share_controls("", "Sales")
     excel_download(period, grain)
     name = escape_markdown(entry.name)
     st.caption(f"Deals from {name} ({entry.rows:,} rows), {period.label()}.")
     try:
-        kpis, series, pipeline = _compute(entry.cache_key, period, grain, deals)
+        kpis, series, pipeline = _compute(
+            entry.cache_key, period, grain, variants, deals
+        )
+        previous = (
+            _compute(entry.cache_key, compare, grain, variants, deals)[0]
+            if compare
+            else {}
+        )
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
-    _render_cards(kpis)
+    if compare:
+        st.caption(f"Changes are against {compare.label()}.")
+    _render_cards(kpis, previous)
     if "currency" not in deals.columns:
         st.caption(
             "The deals have no currency column, so amounts are shown as EUR. "
@@ -85,16 +104,35 @@ def render() -> None:
     _render_pipeline(pipeline)
     _render_stages(period)
     _render_breakdowns(deals, entry.cache_key, period)
-    _render_explanations(kpis)
+    _render_explanations(kpis, deals, period)
 
 
-def _render_cards(kpis: dict[str, KpiResult]) -> None:
+def _variant_picker() -> tuple[tuple[str, str], ...]:
+    with st.sidebar.expander("Variants"):
+        close_rate = st.radio(
+            "Close rate counts",
+            ["cohort", "closed"],
+            format_func={
+                "cohort": "won / deals created",
+                "closed": "won / (won + lost) closed",
+            }.get,
+            key="sales_close_rate_variant",
+            bind="query-params",
+        )
+        cycle = st.radio(
+            "Sales cycle of",
+            ["won", "closed"],
+            format_func={"won": "won deals", "closed": "won and lost deals"}.get,
+            key="sales_cycle_variant",
+            bind="query-params",
+        )
+    return (("close_rate", close_rate), ("sales_cycle_days", cycle))
+
+
+def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
     row = st.columns(5)
-    kpi_card(row[0], "Close rate", kpis["close_rate"])
-    kpi_card(row[1], "Win rate", kpis["win_rate"])
-    kpi_card(row[2], "Average deal size", kpis["average_deal_size"])
-    kpi_card(row[3], "Won value", kpis["won_value"])
-    kpi_card(row[4], "Sales cycle (mean)", kpis["sales_cycle_days"])
+    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
+        kpi_card(column, label, kpis[key], previous.get(key))
     st.caption(
         "Close rate: deals won out of the deals created in the period. "
         "Win rate: won out of won and lost deals closed in the period."
@@ -225,10 +263,12 @@ def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> N
     st.dataframe(table, hide_index=True)
 
 
-def _render_explanations(kpis: dict[str, KpiResult]) -> None:
+def _render_explanations(
+    kpis: dict[str, KpiResult], deals: pl.DataFrame, period: Period
+) -> None:
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
-            explain(kpis[key], label)
+            explain(kpis[key], label, rows_behind(key, {"deals": deals}, period))
 
 
 render()

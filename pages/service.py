@@ -15,6 +15,7 @@ from kpi_core.business_hours import (
 )
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
+from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.service import (
@@ -26,6 +27,7 @@ from kpi_core.service import (
     service_kpis,
 )
 from pages.common import (
+    comparison_picker,
     excel_download,
     explain,
     grain_picker,
@@ -87,6 +89,7 @@ def render() -> None:
     ]
     period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
     grain = grain_picker()
+    compare = comparison_picker(period)
     share_controls("service", "Customer service")
     excel_download(period, grain)
     try:
@@ -107,7 +110,22 @@ def render() -> None:
     except InputError as error:
         st.error(str(error))
         return
-    _render_cards(kpis)
+    previous = {}
+    if compare is not None:
+        st.caption(f"Changes are against {compare.label()}.")
+        previous = service_kpis(
+            tickets=tickets,
+            responses=responses,
+            messages=messages,
+            period=compare,
+            working=working,
+            variants=variants,
+        )
+        if subscriptions is not None:
+            previous["churn_rate"] = churn_rate(
+                subscriptions, compare, variants.get("churn_rate", "customers")
+            )
+    _render_cards(kpis, previous)
     if subscriptions is not None:
         _render_churn(subscriptions, period, grain, kpis["churn_rate"])
     if responses is not None:
@@ -115,10 +133,12 @@ def render() -> None:
     if tickets is not None:
         _render_resolution(tickets, period, grain, working, variants)
         _render_followups(tickets, period, messages)
+    tables = {"tickets": tickets, "nps": responses}
+    tables = {name: frame for name, frame in tables.items() if frame is not None}
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
             if key in kpis:
-                explain(kpis[key], label)
+                explain(kpis[key], label, rows_behind(key, tables, period))
 
 
 def _working_time_picker() -> WorkingTime:
@@ -171,11 +191,11 @@ def _variant_picker() -> dict[str, str]:
     return {"resolution_hours": resolution, "nps": nps}
 
 
-def _render_cards(kpis: dict[str, KpiResult]) -> None:
+def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
     row = st.columns(len(_LABELS))
     for column, (key, label) in zip(row, _LABELS.items(), strict=True):
         if key in kpis:
-            kpi_card(column, label, kpis[key])
+            kpi_card(column, label, kpis[key], previous.get(key))
         else:
             with column:
                 st.metric(label, "Not available")

@@ -126,7 +126,7 @@ def _render_projection(levers: Levers, changes: dict[str, float]) -> None:
         if values["difference"] is not None:
             delta = _figure(values["difference"], figure, signed=True)
         column.metric(values["label"], _figure(values["scenario"], figure), delta)
-    shown = pl.DataFrame(
+    display_table = pl.DataFrame(
         [
             {
                 "Figure": row["label"],
@@ -144,7 +144,7 @@ def _render_projection(levers: Levers, changes: dict[str, float]) -> None:
         },
     )
     st.dataframe(
-        shown,
+        display_table,
         hide_index=True,
         column_config={"Change (%)": st.column_config.NumberColumn(format="%+.1f")},
     )

@@ -1,6 +1,6 @@
 import pytest
 
-from kpi_core.formatting import format_value
+from kpi_core.formatting import format_change, format_value
 
 
 @pytest.mark.parametrize(
@@ -17,3 +17,17 @@ from kpi_core.formatting import format_value
 )
 def test_format_value(value, unit, expected):
     assert format_value(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "unit", "expected"),
+    [
+        (12.0, 10.0, "percent", "+2.0 pp"),
+        (8.5, 10.0, "percent", "-1.5 pp"),
+        (1_200.0, 2_000.0, "EUR", "-800 EUR"),
+        (30.0, 25.5, "days", "+4.5 days"),
+        (20.0, 20.0, "score", "+0"),
+    ],
+)
+def test_format_change(current, previous, unit, expected):
+    assert format_change(current, previous, unit) == expected

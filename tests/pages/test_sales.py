@@ -101,3 +101,28 @@ def test_sales_page_names_bottleneck_stage():
     at = AppTest.from_file(APP, default_timeout=60).run()
     captions = " ".join(c.value for c in at.caption)
     assert f"longest median, is {bottleneck}." in captions
+
+
+def test_sales_page_compares_previous_period():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.selectbox(key="period").set_value("last_quarter").run()
+    at.sidebar.selectbox(key="compare_with").set_value("previous").run()
+    assert not at.exception
+    win_rate = next(m for m in at.metric if m.label == "Win rate")
+    assert win_rate.delta.endswith(" pp")
+    assert any("Changes are against" in c.value for c in at.caption)
+
+
+def test_sales_page_variant_switch():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    win_rate = next(m for m in at.metric if m.label == "Win rate").value
+    at.sidebar.radio(key="sales_close_rate_variant").set_value("closed").run()
+    assert not at.exception
+    # The closed variant of the close rate is the win rate.
+    assert next(m for m in at.metric if m.label == "Close rate").value == win_rate
+
+
+def test_sales_page_offers_rows_behind_each_kpi():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    keys = {button.key for button in at.get("download_button")}
+    assert {"rows:close_rate", "rows:win_rate", "rows:sales_cycle_days"} <= keys

@@ -1,0 +1,40 @@
+from datetime import date
+
+import polars as pl
+
+from kpi_core.kpi_rows import rows_behind
+from kpi_core.period import Period
+from kpi_core.sales import sales_kpis
+
+DEALS = pl.DataFrame(
+    {
+        "deal_id": ["1", "2", "3", "4"],
+        "owner": ["A", "A", "B", None],
+        "stage": ["Won", "Lost", "Won", "Proposal"],
+        "status": ["won", "lost", "won", "open"],
+        "created_at": [date(2025, 1, 2), date(2025, 1, 5), date(2025, 2, 1), None],
+        "closed_at": [date(2025, 1, 20), date(2025, 2, 1), date(2025, 3, 1), None],
+        "amount": [100.0, 50.0, 300.0, None],
+    }
+)
+
+
+def test_rows_match_kpi_counts():
+    period = Period(date(2025, 1, 1), date(2025, 1, 31))
+    kpis = sales_kpis(DEALS, period)
+    tables = {"deals": DEALS}
+    # Created in January: deals 1 and 2; closed in January: deal 1 only.
+    assert rows_behind("close_rate", tables, period)["deal_id"].to_list() == ["1", "2"]
+    assert kpis["close_rate"].denominator == 2
+    assert rows_behind("win_rate", tables, period)["deal_id"].to_list() == ["1"]
+    assert kpis["win_rate"].denominator == 1
+
+
+def test_cycle_rows_carry_days():
+    rows = rows_behind("sales_cycle_days", {"deals": DEALS}, Period())
+    # 2 Jan -> 20 Jan is 18 days; 1 Feb -> 1 Mar is 28 days.
+    assert rows["cycle_days"].to_list() == [18, 28]
+
+
+def test_unknown_kpi_has_no_rows():
+    assert rows_behind("arr", {"deals": DEALS}, Period()) is None
