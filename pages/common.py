@@ -7,6 +7,7 @@ Nothing here computes a KPI; it only connects widgets to ``kpi_core``.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from datetime import date
 from pathlib import Path
@@ -357,7 +358,7 @@ def share_controls(page: str, title: str) -> None:
     if view is not None:
         st.sidebar.info(f"Read-only view shared on {view.created_at[:10]}.")
         return
-    if not st.sidebar.button("Share this view", key="share"):
+    if not editor_unlocked() or not st.sidebar.button("Share this view", key="share"):
         return
     settings = {
         key: _encode(value)
@@ -421,3 +422,32 @@ def chosen_table(table_type: str) -> TableEntry | None:
         if entry.id == chosen:
             return entry
     return entries[0] if entries else None
+
+
+def editor_unlocked() -> bool:
+    """Return True when the user may upload, edit and delete.
+
+    Without ``editor_password`` in ``.streamlit/secrets.toml`` the app is an
+    open local tool. With it, the sidebar asks for the password once per
+    session, and shared links stay read-only either way.
+    """
+    if shared_view() is not None:
+        return False
+    expected = _editor_password()
+    if expected is None or st.session_state.get("_editor"):
+        return True
+    given = st.sidebar.text_input("Editor password", type="password", key="_password")
+    if given and hmac.compare_digest(given.encode(), expected.encode()):
+        st.session_state["_editor"] = True
+        return True
+    if given:
+        st.sidebar.error("Wrong password.")
+    return False
+
+
+def _editor_password() -> str | None:
+    try:
+        value = st.secrets.get("editor_password")
+    except FileNotFoundError:
+        return None
+    return str(value) if value else None

@@ -20,6 +20,7 @@ from pages.common import (
     cached_prepare,
     cached_preview,
     content_key,
+    editor_unlocked,
     escape_markdown,
     load_sample_data,
     workspace,
@@ -36,6 +37,9 @@ def render() -> None:
         "recognises the columns, shows what it chose, and stores the table once "
         "you import it."
     )
+    if not editor_unlocked():
+        st.info("Enter the editor password in the sidebar to upload or change data.")
+        return
     uploads = st.file_uploader(
         "CSV, Excel or Mailchimp ZIP exports",
         type=UPLOAD_TYPES,
