@@ -74,16 +74,22 @@ def _render_shared_links() -> None:
 def _render_upload(file_name: str, data: bytes) -> None:
     st.subheader(escape_markdown(file_name))
     key = content_key(data)
+    # Steps of a large file show here while they run; the page stays usable.
+    status = st.status(f"Reading {len(data) / 1e6:,.1f} MB", expanded=False)
     try:
         sheet = _pick_sheet(file_name, data, key)
         detected = cached_preview(file_name, data, sheet, None)
         table = _pick_table(detected, key)
         preview = cached_preview(file_name, data, sheet, table)
     except InputError as error:
+        status.update(label="The file could not be read", state="error")
         st.error(escape_markdown(str(error)))
         return
+    rows = preview.raw.frame.height
+    status.update(label=f"Read {rows:,} rows; checking the values")
     _describe_read(preview)
     if preview.mapping is None:
+        status.update(label=f"Read {rows:,} rows", state="complete")
         st.info("Choose the table type to map the columns.")
         return
     mapping = _pick_mapping(preview, key)
@@ -96,8 +102,13 @@ def _render_upload(file_name: str, data: bytes) -> None:
             preview,
         )
     except InputError as error:
+        status.update(label="The values could not be used", state="error")
         st.error(escape_markdown(str(error)))
         return
+    status.update(
+        label=f"Read and checked {rows:,} rows: {prepared.rows_used:,} usable",
+        state="complete",
+    )
     _report_problems(prepared, key)
     _offer_import(prepared, preview, key)
 
@@ -232,14 +243,15 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         f"Import {prepared.rows_used:,} rows", key=f"{key}:import", type="primary"
     ):
         return
-    entry = store.save(
-        prepared.frame,
-        name=name.strip() or Path(prepared.file).stem,
-        table_type=prepared.table,
-        source_file=prepared.file,
-        mapping=prepared.mapping,
-        replace_id=target or None,
-    )
+    with st.spinner(f"Storing {prepared.rows_used:,} rows..."):
+        entry = store.save(
+            prepared.frame,
+            name=name.strip() or Path(prepared.file).stem,
+            table_type=prepared.table,
+            source_file=prepared.file,
+            mapping=prepared.mapping,
+            replace_id=target or None,
+        )
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
     st.success(f"Imported {entry.rows:,} rows as {escape_markdown(repr(entry.name))}.")
