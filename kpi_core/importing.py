@@ -14,7 +14,7 @@ import polars as pl
 from kpi_core.email_list import email_events_from_audience
 from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
-from kpi_core.nps import find_score_column
+from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import RawTable, read_table
 from kpi_core.schema import TABLES
@@ -57,9 +57,10 @@ def preview_file(
     mapping = guess_mapping(headers, chosen) if chosen else None
     if chosen is None:
         # A survey export names its NPS question in free text, so the score
-        # column is found by its values (whole numbers 0-10) instead.
+        # column is found by its values (whole numbers 0-10) and a header
+        # that reads like the question; small counts alone are too common.
         score_column = find_score_column(raw.frame.drop(LINE))
-        if score_column is not None:
+        if score_column is not None and looks_like_nps_question(score_column):
             chosen = "nps"
             mapping = guess_mapping(headers, chosen).with_choice("score", score_column)
     return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)

@@ -180,6 +180,12 @@ def nps_breakdown(
     return _with_scores(table).sort("nps", segment)
 
 
+def looks_like_nps_question(header: str) -> bool:
+    """Tell whether a header reads like an NPS question ("How likely are you
+    to recommend us?", "Würden Sie uns weiterempfehlen?")."""
+    return _SCORE_HEADER.search(header.lower()) is not None
+
+
 def find_score_column(frame: pl.DataFrame) -> str | None:
     """Find the NPS column of a survey export by its values, not its header.
 
