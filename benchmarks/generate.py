@@ -36,7 +36,7 @@ FULL_SIZE = {
     "email_addresses": 1_610_000,
     "nps": 200_000,
 }
-# HubSpot's default sales pipeline, in order, then its two closed stages.
+# The open stages of HubSpot's default sales pipeline, in order.
 OPEN_STAGES = [
     "Appointment scheduled",
     "Qualified to buy",
@@ -279,8 +279,8 @@ def _subscriptions(
         upgrade_day.alias("Created (UTC)"),
         upgrade_day.alias("Start Date (UTC)"),
     )
-    kept = first.filter(~pl.col("id").is_in(upgraders["id"].implode()))
-    typed = pl.concat([kept, ended, second]).sort("Start Date (UTC)", "id")
+    unchanged = first.filter(~pl.col("id").is_in(upgraders["id"].implode()))
+    typed = pl.concat([unchanged, ended, second]).sort("Start Date (UTC)", "id")
     dates = ["Created (UTC)", "Start Date (UTC)", "Canceled At (UTC)", "Ended At (UTC)"]
     return typed, _text(typed, dict.fromkeys(dates, MINUTES))
 

@@ -1,15 +1,15 @@
 """Time the app's import and KPI code on the generated data set.
 
-Steps, each in its own subprocess so that its peak memory (``ru_maxrss``)
-is its own:
+Steps, each in its own subprocess so that its peak resident memory
+(``VmHWM`` in /proc/self/status) is its own:
 
 - floor: plain Polars reading the mapped columns of each CSV with their
   types given (``pl.read_csv`` with ``schema_overrides``), and the same
   columns from Parquet. It does no detection, mapping or validation.
 - import: ``kpi_core.importing.load_file`` on the CSV bytes, as the CLI
   imports a file. The NPS file goes the data page's way instead (preview,
-  then the score column the user would pick), because no header alias
-  matches Typeform's question text.
+  then the score column the user would pick), because the importer maps
+  Typeform's "What is the main reason for your score?" to the score.
 - kpis: every KPI of one year with its monthly series and owner or agent
   breakdown, one KPI family per table, on the imported tables.
 - rerun: the sales page's figures for a second period, with the deals
@@ -27,6 +27,7 @@ import cProfile
 import functools
 import io
 import json
+import os
 import platform
 import pstats
 import resource
@@ -137,6 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(run_step(args.child[0], args.child[1], args.data)))
         return
+    if args.report:
+        print(report(json.loads(args.report.read_text()), args.data))
+        return
     if args.generate is not None:
         generate(args.data, args.generate)
     if args.profile:
@@ -155,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
         "--generate", type=float, metavar="SCALE", help="write the data first"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--report", type=Path, metavar="JSON", help="print the tables of a saved run"
+    )
     parser.add_argument(
         "--profile", nargs=2, metavar=("STEP", "NAME"), help="profile one step"
     )
@@ -429,19 +436,38 @@ def _ratio(value: float, floor: float) -> str:
 def _machine() -> str:
     return (
         f"Python {platform.python_version()}, Polars {pl.__version__}, "
-        f"{platform.machine()}, {_cpu_count()} CPUs, {_memory_gib():.0f} GiB"
+        f"{platform.machine()}, {_cpu_count()} CPUs, {_memory_gib():.0f} GiB, "
+        f"load average {os.getloadavg()[0]:.1f} at the end, code at {_commit()}"
     )
 
 
-def _cpu_count() -> int:
-    import os
+def _commit() -> str:
+    """Name the checked-out commit, and say when the tree has local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "status", "--porcelain", "--", "kpi_core"],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return f"{head} with local changes in kpi_core" if changes else head
 
+
+def _cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 
 
 def _memory_gib() -> float:
-    import os
-
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
 
 

@@ -2,10 +2,10 @@
 equal length, with the difference and a test of whether it is significant.
 
 Rates (close rate, win rate, churn rate) use the pooled two-proportion
-z-test, durations and deal sizes the Mann-Whitney U test on the single
-deals or tickets, counts the test of two Poisson counts over equal time,
-and the NPS a z-test on the difference of two scores. A p-value below 0.05
-is significant. Also the period helpers ``previous_period`` and
+z-test. Durations and deal sizes use the Mann-Whitney U test on the single
+deals or tickets. Counts use the test of two Poisson counts over equal
+time, and the NPS a z-test on the difference of two scores. A p-value
+below 0.05 is significant. Also the period helpers ``previous_period`` and
 ``same_period_last_year``.
 """
 
@@ -119,7 +119,7 @@ def comparison_windows(
     Where the data (the anchor dates of the tables) ends sooner on either
     side, both windows shrink to the shorter side, so they stay equal.
     Raises InvalidSettingError for fewer than 1 month or a date outside the
-    data, and EmptyDataError when the tables hold no dates.
+    data, and EmptyDataError when the tables contain no dates.
     """
     if months < 1:
         raise InvalidSettingError(f"invalid window of {months} months; give 1 or more")
@@ -193,7 +193,7 @@ def overlap_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date] | Non
 def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
     """Return the first and last anchor date of the goal metrics in the tables
     (for deals, creation and close dates). Raises EmptyDataError when the
-    tables hold no dates."""
+    tables contain no dates."""
     columns = [
         tables[metric.table][metric.date_column].cast(pl.Date)
         for metric in METRICS.values()
@@ -201,7 +201,7 @@ def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
     ]
     dates = pl.concat(columns).drop_nulls() if columns else pl.Series([], dtype=pl.Date)
     if dates.is_empty():
-        raise EmptyDataError("the tables hold no dates to compare before and after")
+        raise EmptyDataError("the tables contain no dates to compare before and after")
     return dates.min(), dates.max()
 
 
@@ -295,6 +295,8 @@ def _hour_samples(tickets: pl.DataFrame, period: Period) -> list[float]:
     """Business hours to resolution of the tickets solved in the period, with
     the default schedule, as ``kpi_core.service.resolution_hours`` measures
     them: the helpdesk's own business minutes win where given."""
+    # NOTE: this uses the default schedule (Mon-Fri 09:00-17:00 Berlin, German
+    # holidays), not the working hours chosen on the service page.
     solved, _excluded = solved_tickets(tickets, period)
     hours = business_hours_between(
         pl.col("created_at"), pl.col("solved_at"), WorkingTime()

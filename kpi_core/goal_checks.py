@@ -29,7 +29,7 @@ PASS = "pass"
 WARN = "warn"
 FAIL = "fail"
 # A target at most this share beyond the best window of the history is a
-# stretch (warn). Further beyond it, past form says it cannot be reached.
+# stretch (warn). Further beyond it, past results suggest it is out of reach.
 STRETCH_SHARE = 0.2
 # Counting activity shows effort, not results, so such a goal is relevant
 # only beside a goal on one of the outcome metrics listed for it.

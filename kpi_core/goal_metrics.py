@@ -89,6 +89,8 @@ class Measurement:
 
 
 def _subscribe_event() -> pl.Expr:
+    # NOTE: a subscribe event of an address already on the list counts again
+    # here, while kpi_core.email_list counts only addresses that join.
     label = pl.col("event").cast(pl.String).str.strip_chars().str.to_lowercase()
     return label.replace_strict(EVENT_NAMES, default=None) == SUBSCRIBE
 
@@ -239,8 +241,9 @@ def best_window(
     for a downward one.
 
     The history starts on ``history_start``, by default the first date in
-    ``frame``. Pass the table's first date when ``frame`` holds one segment,
-    so that days before the segment's first row count as days without one.
+    ``frame``. Pass the table's first date when ``frame`` contains only one
+    segment's rows, so that days before the segment's first row count as
+    days without one.
     Counts slide the window one day at a time. KPIs are computed for the
     windows that start on a month start (at most ``MAX_KPI_WINDOWS``, the
     most recent). Returns None when the history is shorter than one window

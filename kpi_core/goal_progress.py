@@ -1,4 +1,4 @@
-"""Where a goal stands on a given day: progress, pace, forecast and status.
+"""The progress of a goal on a given day: pace, forecast and status.
 
 The goal's current value covers its start to the day of evaluation, and its
 baseline the window of the same length that ends the day before the start.
@@ -53,7 +53,7 @@ _PATH_SCHEMA = {"date": pl.Date, "actual": pl.Float64, "target_path": pl.Float64
 
 @dataclass(frozen=True)
 class GoalStatus:
-    """How a goal stands on ``as_of``.
+    """The state of a goal on ``as_of``.
 
     ``status`` is one of on track, at risk, off track, not started or not
     available (with ``reason``). Values are in ``unit``. Paces are per
@@ -115,8 +115,9 @@ def evaluate_goal(
 
     Status rule: on track when the forecast meets the target (at least the
     target for an upward goal, at most for a downward one). At risk when it
-    misses but the favourable end of the band meets it; for a KPI without
-    an interval, when it misses by at most ``AT_RISK_SHARE`` of the target.
+    misses but the favourable end of the band meets it. A KPI without an
+    interval is at risk when it misses by at most ``AT_RISK_SHARE`` of the
+    target.
     Off track otherwise. From the deadline on, the status is on track when
     the final value meets the target and off track when it does not. Not
     started before the start date. Not available
@@ -190,7 +191,7 @@ def goal_path(
     """Chart data: the actual value and the target path at each week's or
     month's end from the start to the deadline, plus ``as_of``.
 
-    ``frame`` holds the segment's rows. A count's actual is the running
+    ``frame`` contains the segment's rows. A count's actual is the running
     total since the start, and its target path rises in a straight line from
     0 to the target. A KPI's actual is its value from the start to the
     point, and its path runs straight from the baseline to the target (flat

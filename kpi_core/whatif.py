@@ -143,6 +143,8 @@ def baseline_levers(
     returns a note per lever saying where its value came from or why it is
     missing. Raises InvalidSettingError for a period without a start or end.
     """
+    # NOTE: deals created near the period end are often still open, so the
+    # close rate of a recent period understates the rate they will reach.
     if period.start is None or period.end is None:
         raise InvalidSettingError(
             "the what-if baseline needs a period with a start and an end"
@@ -176,10 +178,12 @@ def project(levers: Levers) -> Projection:
         cycle_months = levers.sales_cycle_days / MONTH_DAYS
         selling = min(max(HORIZON_MONTHS - cycle_months, 0.0), HORIZON_MONTHS)
     new_customers = _product(per_month, selling)
-    kept = None
+    retained = None
     if levers.active_customers is not None and levers.churn_rate is not None:
-        kept = levers.active_customers * (1 - _share(levers.churn_rate))
-    customers = None if kept is None or new_customers is None else kept + new_customers
+        retained = levers.active_customers * (1 - _share(levers.churn_rate))
+    customers = None
+    if retained is not None and new_customers is not None:
+        customers = retained + new_customers
     clv = _ratio(_product(levers.arpa, 12), _share(levers.churn_rate))
     cac = _ratio(levers.monthly_spend, per_month)
     return Projection(

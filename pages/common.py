@@ -232,16 +232,16 @@ def explain(
 
 
 # Markdown that Streamlit would turn into code, emphasis, links, images,
-# maths, headings, tables, strike-through or HTML; "&" only where it starts
-# an entity such as "&lt;"; ":" before a letter, which starts a colour
-# directive such as ":red["; and the "/" of Streamlit's ":material/home:"
-# icons, which a backslash before ":" does not stop. ">" is left alone
-# because "\>" shows its backslash inside an autolink; it only matters at
-# the start of a line.
+# maths, headings, tables, strike-through or HTML. "&" is escaped only where
+# it starts an entity such as "&lt;", and ":" only before a letter, where it
+# starts a colour directive such as ":red[". The "/" of ":material/home:" is
+# escaped because a backslash before ":" does not stop Streamlit's icons.
+# ">" is left alone, because "\>" shows its backslash inside an autolink,
+# and it only matters at the start of a line.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<$|~#:]|&(?=#?\w+;)|(?<=:material)/")
 # Emoji shortcodes such as ":smile:", ":+1:" and ":100:". Streamlit replaces
-# them in the text after the escapes are resolved, so a backslash does not
-# stop them; an invisible word joiner after the first colon does.
+# them after the escapes are resolved, so a backslash does not stop them. An
+# invisible word joiner after the first colon does.
 _SHORTCODE = re.compile(r":(?:[\w-]*[A-Za-z][\w-]*|\+1|-1|100|1234):")
 _WORD_JOINER = "\u2060"
 _LIST_OR_RULE = re.compile(r"^(\s*)([-+=>])")

@@ -19,6 +19,7 @@ from kpi_core.subscriptions import arr_bridge
 from pages.common import (
     chosen_table,
     comparison_picker,
+    escape_markdown,
     excel_download,
     explain,
     grain_picker,
@@ -81,7 +82,7 @@ def render() -> None:
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     previous = {}
     if compare is not None:
@@ -203,7 +204,7 @@ def _render_arr(tables: dict[str, pl.DataFrame], period: Period) -> None:
     try:
         bridge = arr_bridge(tables["subscriptions"], period)
     except InputError as error:
-        st.info(str(error))
+        st.info(escape_markdown(str(error)))
         return
     st.altair_chart(charts.waterfall(bridge))
     st.dataframe(bridge, hide_index=True)

@@ -28,6 +28,7 @@ from kpi_core.service import (
 )
 from pages.common import (
     comparison_picker,
+    escape_markdown,
     excel_download,
     explain,
     grain_picker,
@@ -108,7 +109,7 @@ def render() -> None:
                 subscriptions, period, variants.get("churn_rate", "customers")
             )
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         return
     previous = {}
     if compare is not None:
@@ -218,7 +219,7 @@ def _render_churn(
     try:
         series = churn_series(subscriptions, period, grain)
     except InputError as error:
-        st.info(str(error))
+        st.info(escape_markdown(str(error)))
         return
     if not series.is_empty():
         st.altair_chart(

@@ -64,7 +64,7 @@ def _small() -> pl.DataFrame:
 
 def test_before_after_textbook_two_proportions():
     # A textbook exercise on cancer deaths in an aspirin study: 347 of
-    # 11,535 on placebo against 327 of 14,035 on aspirin. Its answer, quoted
+    # 11,535 on placebo against 327 of 14,035 on aspirin. Its solution, quoted
     # at solutioninn.com ("in-the-study-for-cancer-death-rates-consider-the-
     # null"), gives a pooled estimate of 0.027, a standard error of 0.002
     # and z = 3.5, all from rounded figures. Unrounded they are 0.0264,

@@ -23,7 +23,7 @@ def _deals(days: list[date], source: str = "Website") -> pl.DataFrame:
 
 def _history(best: int) -> dict[str, pl.DataFrame]:
     """One deal on 1 January 2024 and ``best`` on 1 June 2024, so the best
-    90-day window before the goal holds ``best`` deals."""
+    90-day window before the goal contains ``best`` deals."""
     return {"deals": _deals([D(2024, 1, 1)] + [D(2024, 6, 1)] * best)}
 
 
@@ -151,6 +151,26 @@ def test_achievable_fewer_goal_uses_lowest():
     )
     check = smart_check(goal, {"tickets": tickets})["A"]
     assert check.verdict == PASS
+
+
+def test_achievable_history_starts_with_table():
+    # The phone tickets start on 15 November, but the table on 1 January,
+    # so the months before count as months without phone tickets.
+    rows = [("b", D(2024, 11, 15), "phone")] * 40 + [("a", D(2024, 1, 1), "email")]
+    tickets = pl.DataFrame(
+        rows,
+        schema={"ticket_id": pl.String, "created_at": pl.Date, "channel": pl.String},
+        orient="row",
+    )
+    goal = _goal(
+        metric="tickets",
+        target=-25,
+        target_kind="relative",
+        segments=(SegmentFilter("channel", "phone"),),
+    )
+    check = smart_check(goal, {"tickets": tickets})["A"]
+    assert check.verdict == PASS
+    assert check.message.endswith("reached 0.0 per month")
 
 
 def test_achievable_rate_goal_stretch():

@@ -220,18 +220,26 @@ def test_poisson_interval_contains_count(count):
 
 
 def test_best_window_counts_highest():
-    # 18 deals on 1 June and one on 1 January: no 90-day window holds both.
+    # 18 deals on 1 June and one on 1 January: no 90-day window contains both.
     days = [D(2024, 1, 1)] + [D(2024, 6, 1)] * 18
     best = best_window(NEW_DEALS, _created_on(days), D(2024, 12, 1), 90, UP)
     assert best == 18
 
 
 def test_best_window_counts_lowest():
-    # Every window of 90 days from 1 January on holds 0 deals somewhere
-    # between January and May.
+    # The 90-day windows that end before June contain no deals.
     days = [D(2024, 1, 1)] + [D(2024, 6, 1)] * 18
     best = best_window(NEW_DEALS, _created_on(days), D(2024, 12, 1), 90, DOWN)
     assert best == 0
+
+
+def test_best_window_history_start_before_rows():
+    # The segment's 3 deals are all in November, but the table starts in
+    # January, so the 30-day windows before November hold none.
+    deals = _created_on([D(2024, 11, 1)] * 3)
+    before = D(2024, 12, 1)
+    assert best_window(NEW_DEALS, deals, before, 30, DOWN) == 3
+    assert best_window(NEW_DEALS, deals, before, 30, DOWN, D(2024, 1, 1)) == 0
 
 
 def test_best_window_history_too_short():

@@ -11,6 +11,7 @@ st.dataframe or st.text.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import polars as pl
 import pytest
@@ -33,8 +34,9 @@ from tests.pages.conftest import APP
 IMAGE = "![x](http://127.0.0.1:9/t.png)"
 HOSTILE = f"<b>Eve</b> {IMAGE} $$x$$"
 # Each of these in a Markdown body would become HTML, an image or a formula.
-RAW_MARKERS = ("<b>", "![x](", "$$x$$", "http://127.0.0.1:9/")
-ESCAPED = r"\<b\>Eve\</b\> !\[x\](http\://127.0.0.1:9/t.png) \$\$x\$\$"
+# The bare URL is left out, because it stays a link that escaping cannot stop.
+RAW_MARKUP = re.compile(r"(?<!\\)<b>|!\[x\]\(|\$\$x\$\$")
+ESCAPED = r"\<b>Eve\</b> !\[x\](http://127.0.0.1:9/t.png) \$\$x\$\$"
 
 
 def _deals_csv(owner: str, close_dates: tuple[str, str] = ("2025-02-01",) * 2) -> bytes:
@@ -81,8 +83,7 @@ def _shown_as_text(at: AppTest) -> list[str]:
 
 def _assert_no_raw_markup(at: AppTest) -> None:
     for text in _rendered_as_markdown(at):
-        for marker in RAW_MARKERS:
-            assert marker not in text, text
+        assert not RAW_MARKUP.search(text), text
 
 
 def test_escape_markdown_hostile_name():
@@ -101,8 +102,10 @@ def test_escape_markdown_hostile_name():
         ("# title", r"\# title"),
         ("first\n\n# second", r"first  \# second"),
         ("a &lt; b & c", r"a \&lt; b & c"),
-        (":red[alarm]", r":red\[alarm\]"),
-        ("mail a@b.de or www.b.de", r"mail a\@b.de or www\.b.de"),
+        (":red[alarm] a:b", r"\:red\[alarm\] a\:b"),
+        (":smile: :+1: :100:", ":\u2060smile: :\u2060+1: :\u2060100:"),
+        (":material/home:", r"\:material\/home:"),
+        ("> quote > x", r"\> quote > x"),
         ("09:00-17:00, 'Close Date'", "09:00-17:00, 'Close Date'"),
         ("C:\\x", "C:\\\\x"),
     ],
@@ -117,7 +120,9 @@ def test_escape_markdown_hostile_name():
         "heading after line break",
         "entity",
         "colour directive",
-        "email and www",
+        "emoji shortcodes",
+        "material icon",
+        "quote",
         "plain message",
         "backslash",
     ],
@@ -129,12 +134,14 @@ def test_escape_markdown_cases(text, expected):
 @given(st.text(max_size=40))
 def test_escape_markdown_leaves_no_markup(text):
     escaped = escape_markdown(text)
-    # Dropping every escape gives back the text with line breaks as spaces.
+    # Dropping every escape and word joiner gives back the text, with line
+    # breaks as spaces.
     unescaped = "".join(
         part[1:] if part.startswith("\\") else part for part in _escape_tokens(escaped)
     )
-    assert unescaped == text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
-    for character in "`*[]<>$|~#\\":
+    flat = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    assert unescaped.replace("\u2060", "") == flat.replace("\u2060", "")
+    for character in "`*[]<$|~#\\":
         assert _unescaped_count(escaped, character) == 0, (text, escaped)
 
 
@@ -176,7 +183,7 @@ def test_hostile_bad_value_warning_escaped():
     _upload(at, "deals.csv", data)
     assert not at.exception
     warning = next(w.value for w in at.warning if "'Close Date'" in w.value)
-    assert r"'!\[y\](http\://127.0.0.1:9/bad.png)'" in warning
+    assert r"'!\[y\](http://127.0.0.1:9/bad.png)'" in warning
     _assert_no_raw_markup(at)
     assert "![y](" not in warning
 
@@ -196,7 +203,7 @@ def test_hostile_column_label_escaped():
     [radio] = [r for r in at.radio if r.key == f"{key}:order:closed_at"]
     assert (
         radio.label
-        == r"Every date in 'Closed \$\$x\$\$ \<b\>' fits both orders. Which is it?"
+        == r"Every date in 'Closed \$\$x\$\$ \<b>' fits both orders. Which is it?"
     )
     _assert_no_raw_markup(at)
 
@@ -207,9 +214,6 @@ def test_hostile_owner_sales_page_text():
     at.text_input(key=f"{key}:name").set_value(HOSTILE).run()
     at.button(key=f"{key}:import").click().run()
     at.switch_page("pages/sales.py").run()
-    tables = at.sidebar.selectbox(key="table_deals")
-    [index] = [i for i, label in enumerate(tables.options) if "Eve" in label]
-    tables.select_index(index).run()
     assert not at.exception
 
     captions = [c.value for c in at.caption]

@@ -42,4 +42,3 @@ def test_marketing_page_cac_from_orders_and_spend(datasets_dir):
     )
     assert shown["ARR"] == "Not available"
     assert len(at.get("vega_lite_chart")) >= 3
-
