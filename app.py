@@ -8,20 +8,29 @@ import logging
 
 import streamlit as st
 
-from pages.common import shared_view
+from pages.common import entry_page, mark_app_entry, shared_view
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 st.set_page_config(page_title="CRM KPIs", page_icon=":bar_chart:", layout="wide")
-pages = [
-    st.Page(
-        "pages/sales.py", title="Sales", icon=":material/trending_up:", default=True
-    ),
-    st.Page("pages/marketing.py", title="Marketing", icon=":material/campaign:"),
-    st.Page("pages/service.py", title="Service", icon=":material/support_agent:"),
-    st.Page("pages/goals.py", title="Goals", icon=":material/flag:"),
-    st.Page("pages/compare.py", title="Before and after", icon=":material/compare:"),
-    st.Page("pages/whatif.py", title="What if", icon=":material/tune:"),
-]
-if shared_view() is None:
-    pages.append(st.Page("pages/data.py", title="Data", icon=":material/upload_file:"))
-st.navigation(pages).run()
+mark_app_entry()
+PAGES = {
+    "pages/sales.py": ("Sales", ":material/trending_up:"),
+    "pages/marketing.py": ("Marketing", ":material/campaign:"),
+    "pages/service.py": ("Service", ":material/support_agent:"),
+    "pages/goals.py": ("Goals", ":material/flag:"),
+    "pages/compare.py": ("Before and after", ":material/compare:"),
+    "pages/whatif.py": ("What if", ":material/tune:"),
+    "pages/data.py": ("Data", ":material/upload_file:"),
+}
+if shared_view() is not None:
+    del PAGES["pages/data.py"]
+navigation = st.navigation(
+    [
+        st.Page(path, title=title, icon=icon, default=path == "pages/sales.py")
+        for path, (title, icon) in PAGES.items()
+    ]
+)
+requested = entry_page()
+if requested in PAGES:
+    st.switch_page(requested, query_params=st.query_params.to_dict())
+navigation.run()

@@ -451,3 +451,35 @@ def _editor_password() -> str | None:
     except FileNotFoundError:
         return None
     return str(value) if value else None
+
+
+def require_app_entry(page: str) -> None:
+    """Hand a page over to app.py when Streamlit ran it on its own.
+
+    Until the first session of a server process has run app.py, Streamlit
+    treats pages/ as an old-style page folder and runs a directly opened URL
+    such as /service without app.py, so without its navigation and
+    read-only checks. Switching to app.py once fixes that for every session.
+    """
+    if st.session_state.get(_APP_RAN):
+        return
+    params = {**st.query_params.to_dict(), _ENTRY_PAGE: page}
+    st.switch_page("app.py", query_params=params)
+
+
+def entry_page() -> str | None:
+    """Return and forget the page a direct first visit asked for."""
+    page = st.query_params.get(_ENTRY_PAGE)
+    if page is None:
+        return None
+    del st.query_params[_ENTRY_PAGE]
+    return page if re.fullmatch(r"pages/[a-z]+\.py", page) else None
+
+
+def mark_app_entry() -> None:
+    """Record that app.py's navigation ran in this session."""
+    st.session_state[_APP_RAN] = True
+
+
+_APP_RAN = "_app_ran"
+_ENTRY_PAGE = "entry"

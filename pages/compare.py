@@ -24,6 +24,7 @@ from pages.common import (
     escape_markdown,
     load_table,
     newest_table,
+    require_app_entry,
     share_controls,
 )
 
@@ -171,4 +172,5 @@ def _verdict(significant: bool | None) -> str:
     return "yes" if significant else "no"
 
 
+require_app_entry("pages/compare.py")
 render()

@@ -23,6 +23,7 @@ from pages.common import (
     editor_unlocked,
     escape_markdown,
     load_sample_data,
+    require_app_entry,
     workspace,
 )
 
@@ -315,4 +316,5 @@ def _delimiter_name(delimiter: str) -> str:
     )
 
 
+require_app_entry("pages/data.py")
 render()

@@ -4,7 +4,7 @@ check, and the forms to create, edit and delete them."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -21,16 +21,18 @@ from kpi_core.goals import (
     SmartCheck,
     deadline_after,
     evaluate_goal,
+    example_goals,
     format_segments,
     parse_segments,
     smart_check,
 )
 from pages.common import (
+    editor_unlocked,
     escape_markdown,
     load_table,
     newest_table,
+    require_app_entry,
     share_controls,
-    shared_view,
     workspace,
 )
 
@@ -64,7 +66,7 @@ def render() -> None:
     as_of = _as_of_picker(tables)
     share_controls("goals", "Goals")
     store = GoalStore(workspace().root)
-    editable = shared_view() is None
+    editable = editor_unlocked()
     if editable:
         with st.expander("New goal", expanded=not store.list_goals()):
             created = _goal_form("new", None, as_of)
@@ -74,6 +76,13 @@ def render() -> None:
     goals = store.list_goals()
     if not goals:
         st.info("No goals yet. Create one with the form above.")
+        if editable and st.button("Add the three example goals", key="goals_examples"):
+            # They start a year before the data ends, so the demo shows
+            # progress, pace and a forecast at once.
+            start = as_of.replace(year=as_of.year - 1) + timedelta(days=1)
+            for goal in example_goals(start):
+                store.save(goal)
+            st.rerun()
         return
     for goal in goals:
         _goal_card(goal, tuple(goals), tables, cache_key, as_of, store, editable)
@@ -296,4 +305,5 @@ def _pace(pace: float | None, unit: str) -> str:
 _SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "points"}
 
 
+require_app_entry("pages/goals.py")
 render()

@@ -27,6 +27,7 @@ from pages.common import (
     load_table,
     newest_table,
     period_picker,
+    require_app_entry,
     share_controls,
 )
 
@@ -228,4 +229,5 @@ def _render_list_growth(
     st.dataframe(series, hide_index=True)
 
 
+require_app_entry("pages/marketing.py")
 render()

@@ -24,6 +24,7 @@ from pages.common import (
     load_table,
     newest_table,
     period_picker,
+    require_app_entry,
     share_controls,
 )
 
@@ -271,4 +272,5 @@ def _render_explanations(
             explain(kpis[key], label, rows_behind(key, {"deals": deals}, period))
 
 
+require_app_entry("pages/sales.py")
 render()

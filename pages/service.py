@@ -36,6 +36,7 @@ from pages.common import (
     load_table,
     newest_table,
     period_picker,
+    require_app_entry,
     share_controls,
 )
 
@@ -292,4 +293,5 @@ def _render_followups(
     st.dataframe(distribution, hide_index=True)
 
 
+require_app_entry("pages/service.py")
 render()

@@ -25,6 +25,7 @@ from pages.common import (
     escape_markdown,
     load_table,
     newest_table,
+    require_app_entry,
     share_controls,
     shared_view,
     workspace,
@@ -215,4 +216,5 @@ def _plain(value: float | None) -> str:
     return "not in the data" if value is None else f"{value:,.1f}"
 
 
+require_app_entry("pages/whatif.py")
 render()

@@ -136,3 +136,14 @@ def test_goals_page_edit_goal(fresh_workspace):
     save_buttons[-1].click().run()
     assert not at.exception
     assert GoalStore(fresh_workspace).get(goal.id).target == 30.0
+
+
+def test_example_goals_button_adds_three():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/goals.py").run()
+    at.button(key="goals_examples").click().run()
+    assert not at.exception
+    titles = " ".join(e.value for e in at.get("subheader"))
+    assert "20 new leads from the company website" in titles
+    assert "1,000 new newsletter subscribers" in titles
+    assert "25 % fewer phone complaints" in titles
