@@ -8,8 +8,13 @@ and the tests inspect them through ``to_dict()``.
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 import altair as alt
 import polars as pl
+import vl_convert
 
 _WIDTH = "container"
 _HEIGHT = 260
@@ -416,3 +421,27 @@ def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.C
         )
         .properties(width=_WIDTH)
     )
+
+
+def charts_archive(charts: list[alt.TopLevelMixin]) -> bytes:
+    """Return a zip with every chart as SVG and as PNG, numbered in page
+    order, for use in slides and reports."""
+    buffer = io.BytesIO()
+    with (
+        alt.data_transformers.disable_max_rows(),
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for number, chart in enumerate(charts, start=1):
+            spec = chart.to_json()
+            name = f"{number:02d}-{_slug(chart)}"
+            archive.writestr(f"{name}.svg", vl_convert.vegalite_to_svg(spec))
+            archive.writestr(f"{name}.png", vl_convert.vegalite_to_png(spec, scale=2))
+    return buffer.getvalue()
+
+
+def _slug(chart: alt.TopLevelMixin) -> str:
+    title = chart.to_dict().get("title", "chart")
+    if isinstance(title, dict):
+        title = title.get("text", "chart")
+    text = re.sub(r"[^a-z0-9]+", "-", str(title).lower()).strip("-")
+    return text[:40] or "chart"

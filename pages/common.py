@@ -12,9 +12,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import altair as alt
 import polars as pl
 import streamlit as st
 
+from kpi_core.charts import charts_archive
 from kpi_core.compare import previous_period, same_period_last_year
 from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
@@ -477,9 +479,33 @@ def entry_page() -> str | None:
 
 
 def mark_app_entry() -> None:
-    """Record that app.py's navigation ran in this session."""
+    """Record that app.py's navigation ran in this session, and start the
+    run's list of charts for the image download."""
     st.session_state[_APP_RAN] = True
+    st.session_state[_CHARTS] = []
+
+
+def show_chart(where, chart: alt.TopLevelMixin, **options) -> None:
+    """Draw an Altair chart in ``where`` (st or a column) and keep it for the
+    page's chart download."""
+    where.altair_chart(chart, **options)
+    st.session_state.setdefault(_CHARTS, []).append(chart)
+
+
+def chart_downloads(page: str) -> None:
+    """Offer every chart drawn in this run as SVG and PNG files in a zip."""
+    drawn = list(st.session_state.get(_CHARTS, []))
+    if not drawn:
+        return
+    st.download_button(
+        f"Download the {len(drawn)} charts (SVG and PNG, zip)",
+        lambda: charts_archive(drawn),
+        file_name=f"{page}-charts.zip",
+        mime="application/zip",
+        key="charts_zip",
+    )
 
 
 _APP_RAN = "_app_ran"
+_CHARTS = "_charts"
 _ENTRY_PAGE = "entry"

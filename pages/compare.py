@@ -21,11 +21,13 @@ from kpi_core.formatting import format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import sales_series
 from pages.common import (
+    chart_downloads,
     escape_markdown,
     load_table,
     newest_table,
     require_app_entry,
     share_controls,
+    show_chart,
 )
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
@@ -143,7 +145,8 @@ def _render_chart(
     series = sales_series(deals, Period(before.start, after.end), "month")
     if series.is_empty():
         return
-    st.altair_chart(
+    show_chart(
+        st,
         charts.rates_around_date(
             series,
             {
@@ -152,7 +155,7 @@ def _render_chart(
             },
             "Close rate and win rate by month, the compared date marked",
             pivot.isoformat(),
-        )
+        ),
     )
 
 
@@ -174,3 +177,4 @@ def _verdict(significant: bool | None) -> str:
 
 require_app_entry("pages/compare.py")
 render()
+chart_downloads("compare")

@@ -27,12 +27,14 @@ from kpi_core.goals import (
     smart_check,
 )
 from pages.common import (
+    chart_downloads,
     editor_unlocked,
     escape_markdown,
     load_table,
     newest_table,
     require_app_entry,
     share_controls,
+    show_chart,
     workspace,
 )
 
@@ -147,10 +149,11 @@ def _goal_card(
         if not status.path.is_empty():
             axis = METRICS[goal.metric].label
             unit = "count" if METRICS[goal.metric].is_count else status.unit
-            st.altair_chart(
+            show_chart(
+                st,
                 charts.goal_progress(
                     status.path, "Actual against the target path", f"{axis} ({unit})"
-                )
+                ),
             )
         if editable:
             _render_edit(goal, as_of, store)
@@ -307,3 +310,4 @@ _SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "poi
 
 require_app_entry("pages/goals.py")
 render()
+chart_downloads("goals")

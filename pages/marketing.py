@@ -17,6 +17,7 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.subscriptions import arr_bridge
 from pages.common import (
+    chart_downloads,
     chosen_table,
     comparison_picker,
     escape_markdown,
@@ -29,6 +30,7 @@ from pages.common import (
     period_picker,
     require_app_entry,
     share_controls,
+    show_chart,
 )
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
@@ -162,20 +164,22 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
         },
     )
     left, right = st.columns(2)
-    left.altair_chart(
+    show_chart(
+        left,
         charts.breakdown_bars(
             table, "campaign", "revenue", "Revenue", f"Revenue ({result.unit})"
-        )
+        ),
     )
     if roi:
-        right.altair_chart(
+        show_chart(
+            right,
             charts.breakdown_bars(
                 table.drop_nulls("roi_percent"),
                 "campaign",
                 "roi_percent",
                 "Return on campaign cost",
                 "ROI (%)",
-            )
+            ),
         )
     st.dataframe(table, hide_index=True)
 
@@ -186,14 +190,15 @@ def _render_cac(tables: dict[str, pl.DataFrame], period: Period) -> None:
         return
     st.subheader("Acquisition cost by channel")
     table = cac_by_channel(tables["spend"], customers, period)
-    st.altair_chart(
+    show_chart(
+        st,
         charts.breakdown_bars(
             table.drop_nulls("cac"),
             "channel",
             "cac",
             "CAC by channel",
             "CAC per new customer",
-        )
+        ),
     )
     st.dataframe(table, hide_index=True)
 
@@ -207,7 +212,7 @@ def _render_arr(tables: dict[str, pl.DataFrame], period: Period) -> None:
     except InputError as error:
         st.info(escape_markdown(str(error)))
         return
-    st.altair_chart(charts.waterfall(bridge))
+    show_chart(st, charts.waterfall(bridge))
     st.dataframe(bridge, hide_index=True)
 
 
@@ -221,13 +226,15 @@ def _render_list_growth(
     if series.is_empty():
         st.info("No list events in this period.")
         return
-    st.altair_chart(
+    show_chart(
+        st,
         charts.rate_like_lines(
             series, {"growth_rate": "Growth rate"}, "List growth", "Growth (%)"
-        )
+        ),
     )
     st.dataframe(series, hide_index=True)
 
 
 require_app_entry("pages/marketing.py")
 render()
+chart_downloads("marketing")

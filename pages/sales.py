@@ -15,6 +15,7 @@ from kpi_core.sales import sales_kpis
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
 from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
+    chart_downloads,
     comparison_picker,
     escape_markdown,
     excel_download,
@@ -26,6 +27,7 @@ from pages.common import (
     period_picker,
     require_app_entry,
     share_controls,
+    show_chart,
 )
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -148,7 +150,8 @@ def _render_trends(
         return
     money = kpis["won_value"].unit or "amount"
     left, right = st.columns(2)
-    left.altair_chart(
+    show_chart(
+        left,
         charts.rate_over_time(
             series,
             {
@@ -156,28 +159,30 @@ def _render_trends(
                 "win_rate": "Win rate (by close)",
             },
             "Close rate and win rate",
-        )
+        ),
     )
-    right.altair_chart(
+    show_chart(
+        right,
         charts.value_over_time(
             series,
             "won_value",
             "Won value by close date",
             f"Won value ({money})",
             grain,
-        )
+        ),
     )
     left, right = st.columns(2)
-    left.altair_chart(
+    show_chart(
+        left,
         charts.value_over_time(
             series,
             "average_deal_size",
             "Average deal size",
             f"Average won deal ({money})",
             grain,
-        )
+        ),
     )
-    right.altair_chart(charts.cycle_over_time(series, "Sales cycle of won deals"))
+    show_chart(right, charts.cycle_over_time(series, "Sales cycle of won deals"))
 
 
 def _render_pipeline(pipeline: pl.DataFrame) -> None:
@@ -186,10 +191,8 @@ def _render_pipeline(pipeline: pl.DataFrame) -> None:
         st.info("No deals fall into this period.")
         return
     left, right = st.columns(2)
-    left.altair_chart(charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
-    right.altair_chart(
-        charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)")
-    )
+    show_chart(left, charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
+    show_chart(right, charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)"))
     without = int(pipeline["without_amount"].sum())
     if without:
         st.caption(
@@ -219,8 +222,8 @@ def _render_stages(period: Period) -> None:
         "completed times."
     )
     left, right = st.columns(2)
-    left.altair_chart(charts.stage_durations(summary, bottleneck))
-    right.altair_chart(charts.stage_funnel(summary))
+    show_chart(left, charts.stage_durations(summary, bottleneck))
+    show_chart(right, charts.stage_funnel(summary))
     st.dataframe(summary, hide_index=True)
 
 
@@ -253,11 +256,13 @@ def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> N
     )
     table = _breakdown(cache_key, period, segment, deals)
     left, right = st.columns(2)
-    left.altair_chart(
-        charts.breakdown_bars(table, segment, "won_value", "Won value", "Won value")
+    show_chart(
+        left,
+        charts.breakdown_bars(table, segment, "won_value", "Won value", "Won value"),
     )
-    right.altair_chart(
-        charts.breakdown_bars(table, segment, "win_rate", "Win rate", "Win rate (%)")
+    show_chart(
+        right,
+        charts.breakdown_bars(table, segment, "win_rate", "Win rate", "Win rate (%)"),
     )
     if table.height > 25:
         st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
@@ -274,3 +279,4 @@ def _render_explanations(
 
 require_app_entry("pages/sales.py")
 render()
+chart_downloads("sales")

@@ -27,6 +27,7 @@ from kpi_core.service import (
     service_kpis,
 )
 from pages.common import (
+    chart_downloads,
     comparison_picker,
     escape_markdown,
     excel_download,
@@ -38,6 +39,7 @@ from pages.common import (
     period_picker,
     require_app_entry,
     share_controls,
+    show_chart,
 )
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
@@ -223,10 +225,11 @@ def _render_churn(
         st.info(escape_markdown(str(error)))
         return
     if not series.is_empty():
-        st.altair_chart(
+        show_chart(
+            st,
             charts.rate_like_lines(
                 series, {"churn_rate": "Churn rate"}, "Churn by period", "Churn (%)"
-            )
+            ),
         )
 
 
@@ -240,8 +243,8 @@ def _render_nps(
     if series.is_empty():
         left.info("The responses have no dates in this period, so there is no trend.")
     else:
-        left.altair_chart(charts.nps_stacked(series, grain))
-    right.altair_chart(charts.score_distribution(distribution))
+        show_chart(left, charts.nps_stacked(series, grain))
+    show_chart(right, charts.score_distribution(distribution))
 
 
 def _render_resolution(
@@ -256,13 +259,14 @@ def _render_resolution(
     unit = "Business hours" if variant == "business" else "Calendar hours"
     series = resolution_series(tickets, period, grain, working, variant)
     if not series.is_empty():
-        st.altair_chart(
+        show_chart(
+            st,
             charts.rate_like_lines(
                 series,
                 {"mean_hours": "Mean", "median_hours": "Median"},
                 "Time to resolution by month of solve",
                 f"{unit} (h)",
-            )
+            ),
         )
     present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
     if not present:
@@ -271,14 +275,15 @@ def _render_resolution(
         "Resolution time by", present, key="service_segment", bind="query-params"
     )
     table = resolution_breakdown(tickets, period, segment, working, variant)
-    st.altair_chart(
+    show_chart(
+        st,
         charts.breakdown_bars(
             table,
             segment,
             "mean_hours",
             f"Slowest {segment} first",
             f"Mean {unit.lower()} (h)",
-        )
+        ),
     )
     st.dataframe(table, hide_index=True)
 
@@ -295,3 +300,4 @@ def _render_followups(
 
 require_app_entry("pages/service.py")
 render()
+chart_downloads("service")

@@ -22,12 +22,14 @@ from kpi_core.whatif import (
     sensitivity,
 )
 from pages.common import (
+    chart_downloads,
     escape_markdown,
     load_table,
     newest_table,
     require_app_entry,
     share_controls,
     shared_view,
+    show_chart,
     workspace,
 )
 
@@ -166,7 +168,7 @@ def _render_sensitivity(levers: Levers) -> None:
         if table[name].drop_nulls().is_empty():
             column.info(f"{title}: not available until every input is known.")
             continue
-        column.altair_chart(charts.sensitivity_bars(table, name, title))
+        show_chart(column, charts.sensitivity_bars(table, name, title))
     st.caption("Each lever moved alone by 10 % up and down, the others unchanged.")
 
 
@@ -218,3 +220,4 @@ def _plain(value: float | None) -> str:
 
 require_app_entry("pages/whatif.py")
 render()
+chart_downloads("whatif")

@@ -126,3 +126,11 @@ def test_sales_page_offers_rows_behind_each_kpi():
     at = AppTest.from_file(APP, default_timeout=60).run()
     keys = {button.key for button in at.get("download_button")}
     assert {"rows:close_rate", "rows:win_rate", "rows:sales_cycle_days"} <= keys
+
+
+def test_sales_page_offers_chart_images():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    [button] = [b for b in at.get("download_button") if b.key == "charts_zip"]
+    assert button.proto.label == (
+        f"Download the {len(at.get('vega_lite_chart'))} charts (SVG and PNG, zip)"
+    )
