@@ -139,17 +139,19 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(run_step(args.child[0], args.child[1], args.data)))
         return
     if args.report:
-        print(report(json.loads(args.report.read_text()), args.data))
+        print(report(json.loads(args.report.read_text())))
         return
     if args.generate is not None:
         generate(args.data, args.generate)
     if args.profile:
         profile_step(args.profile[0], args.profile[1], args.data)
         return
-    results = run_all(args.data)
-    print(report(results, args.data))
+    steps = run_all(args.data)
+    # The machine line comes last, so its load averages cover the run.
+    run = {"data": str(args.data), "machine": _machine(), "steps": steps}
+    print(report(run))
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps(run, indent=2))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -375,10 +377,10 @@ KPI_FAMILIES: dict[str, Callable[[pl.DataFrame, Period], list[Any]]] = {
 }
 
 
-def report(results: list[dict[str, Any]], folder: Path) -> str:
-    """Lay the records out as Markdown tables with ratios to the floor."""
-    by_step = {(r["step"], r["name"]): r for r in results}
-    lines = [f"Data: {folder}; {_machine()}", ""]
+def report(run: dict[str, Any]) -> str:
+    """Lay a run out as Markdown tables with ratios to the floor."""
+    by_step = {(r["step"], r["name"]): r for r in run["steps"]}
+    lines = [f"Data: {run['data']}; {run['machine']}", ""]
     lines += _import_table(by_step)
     lines += [""] + _kpi_table(by_step)
     rerun = by_step[("rerun", "sales")]
@@ -437,7 +439,8 @@ def _machine() -> str:
     return (
         f"Python {platform.python_version()}, Polars {pl.__version__}, "
         f"{platform.machine()}, {_cpu_count()} CPUs, {_memory_gib():.0f} GiB, "
-        f"load average {os.getloadavg()[0]:.1f} at the end, code at {_commit()}"
+        f"load average {'/'.join(f'{load:.1f}' for load in os.getloadavg())} "
+        f"(1/5/15 min) at the end, code at {_commit()}"
     )
 
 

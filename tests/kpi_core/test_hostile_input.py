@@ -247,7 +247,7 @@ def test_forged_size_bomb_memory_bounded(forged_bomb):
 @pytest.mark.xfail(
     strict=True,
     reason="calamine allocates every cell from A1 to the last reference, so a "
-    "400-byte sheet with cells at A1 and XFD1048576 aborts the process",
+    "1.5 kB workbook with cells at A1 and XFD1048576 aborts the process",
 )
 def test_far_corner_cell_rejected(tmp_path):
     corner = (
