@@ -29,8 +29,19 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def safe_csv(frame: pl.DataFrame) -> bytes:
-    """Return the frame as UTF-8 CSV with formula-like cells neutralised."""
-    return neutralise_formulas(frame).write_csv().encode("utf-8")
+    """Return the frame as UTF-8 CSV with formula-like cells and headers
+    neutralised.
+
+    Every field is quoted: a German Excel splits unquoted lines at ";", and
+    then "Anna;=1+1" would leave "=1+1" as a cell of its own.
+    """
+    cleaned = neutralise_formulas(frame)
+    headers = {
+        name: f"'{name}" if name.startswith(FORMULA_STARTS) else name
+        for name in cleaned.columns
+    }
+    quoted = cleaned.rename(headers).write_csv(quote_style="always")
+    return quoted.encode("utf-8")
 
 
 def _starts_with_any(name: str) -> pl.Expr:

@@ -55,14 +55,16 @@ def preview_file(
     detected, scores = detect_table(headers)
     chosen = table or detected
     mapping = guess_mapping(headers, chosen) if chosen else None
-    if chosen is None:
+    if chosen in (None, "nps"):
         # A survey export names its NPS question in free text, so the score
         # column is found by its values (whole numbers 0-10) and a header
         # that reads like the question; small counts alone are too common.
+        # It also beats a header match such as "reason for your score".
         score_column = find_score_column(raw.frame.drop(LINE))
         if score_column is not None and looks_like_nps_question(score_column):
             chosen = "nps"
             mapping = guess_mapping(headers, chosen).with_choice("score", score_column)
+
     return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)
 
 

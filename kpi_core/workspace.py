@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kpi_core.mapping import Mapping
 log = logging.getLogger(__name__)
 
 WORKSPACE_ENV = "CRM_KPI_WORKSPACE"
+LEFTOVER_AGE_SECONDS = 3600
 _TABLE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 _SCHEMA = """
@@ -91,6 +93,7 @@ class Workspace:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         with self._catalog() as db:
             db.executescript(_SCHEMA)
+        self._remove_leftovers()
 
     def list_tables(self, table_type: str | None = None) -> list[TableEntry]:
         """Return stored tables, newest first, optionally of one type."""
@@ -188,6 +191,23 @@ class Workspace:
         columns = json.loads(row["mapping"])
         confidence = {name: 1.0 if column else 0.0 for name, column in columns.items()}
         return Mapping(table_type, columns, confidence)
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary and unlisted table files that an interrupted
+        save left behind.
+
+        Only files older than ``LEFTOVER_AGE_SECONDS`` go, so a save that
+        another process is running right now keeps its temporary file.
+        """
+        current = {
+            self._path(entry.id, entry.version).name for entry in self.list_tables()
+        }
+        cutoff = time.time() - LEFTOVER_AGE_SECONDS
+        for path in self.tables_dir.iterdir():
+            if path.name in current or path.stat().st_mtime > cutoff:
+                continue
+            path.unlink(missing_ok=True)
+            log.info("removed leftover file %s", path.name)
 
     def _path(self, table_id: str, version: int) -> Path:
         # Each version gets its own file, and the catalog switches to it only

@@ -19,7 +19,7 @@ def test_formula_cells_get_apostrophe():
 
 def test_numbers_and_nulls_untouched():
     frame = pl.DataFrame({"amount": [-5.0, 3.0], "name": [None, "x"]})
-    assert safe_csv(frame) == b"amount,name\n-5.0,\n3.0,x\n"
+    assert safe_csv(frame) == b'"amount","name"\n"-5.0",""\n"3.0","x"\n'
 
 
 def test_pattern_like_headers_kept():

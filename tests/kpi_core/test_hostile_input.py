@@ -446,22 +446,12 @@ def test_download_keeps_text_after_apostrophe():
     assert rows == [["owner"], ["'=1+1"], ["'@SUM(A1)"], ["Anna"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kpi_core.exporting neutralises cells but writes the user's column "
-    "names unchanged, so a header such as =HYPERLINK(...) stays a formula",
-)
 def test_download_header_not_formula():
     frame = pl.DataFrame({'=HYPERLINK("http://127.0.0.1:9/","x")': ["1"]})
     header = _csv_cells(safe_csv(frame))[0]
     assert not header[0].startswith(FORMULA_STARTS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Excel with a German locale splits CSV on semicolons, and "
-    "kpi_core.exporting leaves 'x;=1+1' unquoted, so the second part is a formula",
-)
 def test_download_semicolon_split_not_formula():
     data = safe_csv(pl.DataFrame({"owner": ["Anna;=1+1"]}))
     for row in _csv_cells(data, delimiter=";"):
@@ -566,12 +556,6 @@ def test_kill_during_save_keeps_previous(tmp_path):
 # --- found with the benchmark data -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kpi_core.mapping matches the alias 'score' inside the follow-up "
-    "question, and kpi_core.importing looks for the 0-10 column only when no "
-    "table type is detected, so every response is rejected as an invalid score",
-)
 def test_typeform_reason_not_taken_as_score():
     # Typeform also writes its hidden fields (email, plan) and own columns.
     data = (

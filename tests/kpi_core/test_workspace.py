@@ -1,6 +1,8 @@
+import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import polars as pl
@@ -121,3 +123,25 @@ def test_tables_survive_new_process(tmp_path):
         check=True,
     )
     assert result.stdout.split() == [entry.id, "Kept", "4"]
+
+
+def test_old_leftovers_removed_on_open(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(2), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    tables = tmp_path / "tables"
+    stale_temp = tables / ".x.v2.parquet.ab12.tmp"
+    orphan = tables / f"{entry.id}.v7.parquet"
+    fresh_temp = tables / ".y.v1.parquet.cd34.tmp"
+    for path in (stale_temp, orphan, fresh_temp):
+        path.write_bytes(b"partial")
+    two_hours_ago = time.time() - 7200
+    for path in (stale_temp, orphan):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    Workspace(tmp_path)
+    assert not stale_temp.exists()
+    assert not orphan.exists()
+    # A save running in another process right now keeps its file.
+    assert fresh_temp.exists()
+    assert store.load(entry.id).height == 2
