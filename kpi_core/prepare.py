@@ -7,7 +7,7 @@ table, never silently kept as nulls, and the report says how many and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -66,6 +66,7 @@ class PreparedTable:
     rejected: pl.DataFrame
     mapping: Mapping
     date_orders: dict[str, str]
+    detected: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_used(self) -> int:
@@ -93,6 +94,7 @@ def prepare_table(
         raise EmptyDataError("the file has a header but no data rows", file=file)
 
     chosen_orders = dict(date_orders or {})
+    detected: dict[str, str] = {}
     # German Excel writes ";" between fields because "," is its decimal mark,
     # so there a column of only "2.000"-like values means thousands.
     mark = "," if raw.info.delimiter == ";" else "."
@@ -102,11 +104,11 @@ def prepare_table(
     for field_name, column in mapping.used_columns().items():
         kind = mapping.schema.field(field_name).kind
         text = _clean_text(raw.frame[column])
-        parsed, order = _parse(
+        parsed, note = _parse(
             text, kind, chosen_orders.get(field_name), file, column, mark
         )
-        if order:
-            chosen_orders[field_name] = order
+        if note:
+            detected[column] = note
         bad = text.is_not_null() & parsed.is_null()
         if bad.any():
             problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
@@ -128,7 +130,18 @@ def prepare_table(
         rejected=raw.frame.filter(rejected_mask),
         mapping=mapping,
         date_orders=chosen_orders,
+        detected=detected,
     )
+
+
+_ORDER_NOTES = {
+    "iso": "year first (ISO)",
+    "dmy": "day first",
+    "mdy": "month first",
+    "excel_serial": "Excel serial numbers",
+    "epoch_s": "Unix seconds",
+    "epoch_ms": "Unix milliseconds",
+}
 
 
 def _parse(
@@ -139,8 +152,11 @@ def _parse(
     column: str,
     default_mark: str,
 ) -> tuple[pl.Series, str | None]:
+    """Parse one column by its field kind; return the values and a note on
+    what was detected (date order, decimal mark), if anything."""
     if kind == DATE:
-        if order is None:
+        chosen = order
+        if chosen is None:
             detected = detect_date_format(text)
             if detected.order == "ambiguous":
                 raise AmbiguousDateError(
@@ -149,12 +165,15 @@ def _parse(
                     file=file,
                     column=column,
                 )
-        return parse_dates(text, order), order
-    if kind == NUMBER:
-        return parse_numbers(text, detect_decimal_mark(text, default_mark)), None
-    if kind == INTEGER:
-        numbers = parse_numbers(text, detect_decimal_mark(text, default_mark))
-        return _integers(numbers), None
+            chosen = detected.order
+        note = _ORDER_NOTES.get(chosen)
+        return parse_dates(text, order), f"dates {note}" if note else None
+    if kind in (NUMBER, INTEGER):
+        mark = detect_decimal_mark(text, default_mark)
+        numbers = parse_numbers(text, mark)
+        if kind == INTEGER:
+            return _integers(numbers), None
+        return numbers, "decimal comma" if mark == "," else "decimal point"
     return text, None
 
 

@@ -213,6 +213,11 @@ def _pick_date_orders(
 
 def _report_problems(prepared: PreparedTable, key: str) -> None:
     st.write(f"{prepared.rows_read:,} rows read, {prepared.rows_used:,} usable.")
+    if prepared.detected:
+        found = "; ".join(
+            f"{column}: {note}" for column, note in prepared.detected.items()
+        )
+        st.caption(escape_markdown(f"Detected {found}."))
     for problem in prepared.problems:
         st.warning(escape_markdown(problem.describe()) + ". These rows are left out.")
     if prepared.rejected.height:

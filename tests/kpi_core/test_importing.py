@@ -202,3 +202,16 @@ def test_survey_score_column_found_by_values():
         "How likely are you to recommend"
     )
     assert prepared.frame["score"].to_list() == [9, 6, 10]
+
+
+def test_detected_formats_reported():
+    data = (
+        "Deal-ID;Phase;Erstellt am;Abschlussdatum;Betrag\n"
+        "1;Gewonnen;03.01.2025;20.01.2025;1.234,56\n"
+    ).encode("cp1252")
+    detected = load_file("export.csv", data).detected
+    assert detected == {
+        "Erstellt am": "dates day first",
+        "Abschlussdatum": "dates day first",
+        "Betrag": "decimal comma",
+    }
