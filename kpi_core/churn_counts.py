@@ -75,14 +75,33 @@ def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
 def _activity_spans(running: pl.DataFrame) -> pl.DataFrame:
     """Merge each customer's overlapping or touching subscriptions into spans
     of uninterrupted activity: customer_id, span_start, span_stop."""
-    reach = pl.col("stops_at").cum_max().over("customer_id")
-    ordered = running.sort("customer_id", "started_at").with_columns(reach=reach)
-    gap = pl.col("started_at") > pl.col("reach").shift(1).over("customer_id")
+    ordered = running.sort("customer_id", "started_at").with_columns(
+        reach=_reach_so_far()
+    )
+    new_customer = pl.col("customer_id").ne_missing(pl.col("customer_id").shift(1))
+    gap = new_customer | (pl.col("started_at") > pl.col("reach").shift(1))
     return (
-        ordered.with_columns(span=gap.fill_null(True).cum_sum().over("customer_id"))
+        ordered.with_columns(span=gap.cum_sum())
         .group_by("customer_id", "span")
         .agg(span_start=pl.col("started_at").min(), span_stop=pl.col("stops_at").max())
     )
+
+
+def _reach_so_far() -> pl.Expr:
+    """Return the latest stops_at of the customer's rows up to each row, on
+    rows sorted by customer.
+
+    A window per customer (``cum_max().over``) is slow with hundreds of
+    thousands of customers, so one running maximum runs over the whole frame
+    on a key that puts each customer's days above every earlier customer's:
+    customer rank times the width of the day range, plus the day. The key
+    fits in Int64 while customers times days in the range stays below 2**63.
+    """
+    customer = pl.col("customer_id").rle_id().cast(pl.Int64)
+    day = pl.col("stops_at").cast(pl.Int64)
+    width = day.max() - day.min() + 1
+    key = customer * width + (day - day.min())
+    return (key.cum_max() - customer * width + day.min()).cast(pl.Date)
 
 
 def _active_customers(running: pl.DataFrame, days: pl.Series) -> pl.Series:
