@@ -34,6 +34,9 @@ SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
 pytestmark = pytest.mark.browser
 
 
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -128,21 +131,50 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     assert report.stat().st_size > 5_000
 
     page.get_by_role("button", name="Share this view").click()
-    link = page.locator('[data-testid="stCode"]').inner_text().strip()
-    assert "?view=" in link
+    code = page.locator('[data-testid="stSidebar"] code').filter(has_text="?view=")
+    code.first.wait_for(timeout=30_000)
+    shared_link = code.first.inner_text().strip()
+    assert "?view=" in shared_link
 
-    page.get_by_role("link", name="Service").click()
-    page.get_by_role("heading", name="Customer service").wait_for(timeout=30_000)
-    page.screenshot(path=SCREENSHOTS / "05-service.png", full_page=True)
+    for number, (nav_label, heading) in enumerate(
+        [
+            ("Marketing", "Marketing"),
+            ("Service", "Customer service"),
+            ("Before and after", "Before and after"),
+            ("What if", "What if"),
+        ],
+        start=5,
+    ):
+        page.get_by_role("link", name=nav_label).click()
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)
+        slug = nav_label.lower().replace(" ", "-")
+        page.screenshot(path=SCREENSHOTS / f"{number:02d}-{slug}.png", full_page=True)
+
+    page.get_by_role("link", name="Goals").click()
+    page.get_by_role("heading", name="Goals").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    if not page.get_by_label("Title").is_visible():
+        page.get_by_text("New goal").first.click()
+    page.get_by_label("Title").fill("30 new deals in the first quarter of 2017")
+    target = page.get_by_label("Target (a value, or the change in %, such as -25)")
+    target.fill("300")
+    target.press("Tab")
+    page.get_by_role("button", name="Save goal").click()
+    page.get_by_text("Saved the goal").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="30 new deals in the first quarter").wait_for(
+        timeout=30_000
+    )
+    page.screenshot(path=SCREENSHOTS / "09-goals.png", full_page=True)
 
     manager = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     manager_errors = _collect_errors(manager)
-    manager.goto(link)
+    manager.goto(shared_link)
     manager.get_by_text("Read-only view shared on").wait_for(timeout=30_000)
     manager.get_by_text("counted back from 2017-12-31").wait_for(timeout=30_000)
     manager.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert manager.get_by_role("link", name="Data").count() == 0
-    manager.screenshot(path=SCREENSHOTS / "06-shared-view.png", full_page=True)
+    manager.screenshot(path=SCREENSHOTS / "10-shared-view.png", full_page=True)
 
     for each in (page, manager):
         assert each.locator('[data-testid="stException"]').count() == 0
@@ -159,8 +191,18 @@ def _collect_errors(page) -> list[str]:
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    # A rerun can replace the select box while its list is open, which
+    # closes the list, so the click is tried again a few times.
+    for _ in range(4):
+        page.get_by_label(label, exact=True).click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
+    raise AssertionError(f"could not choose {option!r} in {label!r}")
 
 
 def _free_port() -> int:
