@@ -8,6 +8,7 @@ table, never silently kept as nulls, and the report says how many and why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -16,10 +17,9 @@ from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
 from kpi_core.values import (
-    detect_date_format,
-    detect_decimal_mark,
+    detect_and_parse_dates,
     parse_dates,
-    parse_numbers,
+    parse_numbers_detecting_mark,
 )
 
 LINE = "_line"
@@ -113,6 +113,12 @@ def prepare_table(
         if bad.any():
             problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
             bad_masks.append(bad)
+        outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
+        if outside is not None and outside.any():
+            problems.append(
+                _problem(raw.frame, column, field_name, kind, outside, text, kind_text)
+            )
+            bad_masks.append(outside)
         columns.append(parsed.alias(field_name))
 
     frame = pl.DataFrame(columns)
@@ -155,9 +161,8 @@ def _parse(
     """Parse one column by its field kind; return the values and a note on
     what was detected (date order, decimal mark), if anything."""
     if kind == DATE:
-        chosen = order
-        if chosen is None:
-            detected = detect_date_format(text)
+        if order is None:
+            detected, dates = detect_and_parse_dates(text)
             if detected.order == "ambiguous":
                 raise AmbiguousDateError(
                     "every date fits both day-first and month-first order; choose "
@@ -165,12 +170,13 @@ def _parse(
                     file=file,
                     column=column,
                 )
-            chosen = detected.order
-        note = _ORDER_NOTES.get(chosen)
-        return parse_dates(text, order), f"dates {note}" if note else None
+            order = detected.order
+        else:
+            dates = parse_dates(text, order)
+        note = _ORDER_NOTES.get(order)
+        return dates, f"dates {note}" if note else None
     if kind in (NUMBER, INTEGER):
-        mark = detect_decimal_mark(text, default_mark)
-        numbers = parse_numbers(text, mark)
+        numbers, mark = parse_numbers_detecting_mark(text, default_mark)
         if kind == INTEGER:
             return _integers(numbers), None
         return numbers, "decimal comma" if mark == "," else "decimal point"
@@ -218,10 +224,14 @@ def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
         for name, dtype in missing.items()
         if name not in frame.columns
     )
+    closed = pl.col("closed_at")
+    if "lost_at" in frame.columns:
+        # Pipedrive writes a won time and a lost time; either closes the deal.
+        closed = pl.coalesce("closed_at", "lost_at")
     return frame.with_columns(
         deal_status_expr(label).alias("status"),
         pl.col("created_at").cast(pl.Date),
-        pl.col("closed_at").cast(pl.Date),
+        closed.cast(pl.Date).alias("closed_at"),
     )
 
 
@@ -247,6 +257,26 @@ def _drop_duplicate_ids(
     return frame.filter(~duplicate), problem
 
 
+def _out_of_range(
+    table: str, field_name: str, kind: str, parsed: pl.Series
+) -> tuple[pl.Series | None, str]:
+    """Mark parsed values that cannot be right, with the problem's wording.
+
+    NPS scores run from 0 to 10. A date before 1950 or more than ten years
+    ahead is taken for a typing error (2205 for 2025), because one such
+    value would stretch every chart and period pick to that year.
+    """
+    if table == "nps" and field_name == "score":
+        inside = parsed.is_between(0, 10)
+        return (~inside).fill_null(False), "a score outside 0-10"
+    if kind == DATE:
+        latest = date.today() + timedelta(days=3653)
+        day = parsed.cast(pl.Date)
+        inside = day.is_between(date(1950, 1, 1), latest)
+        return (~inside).fill_null(False), "a date before 1950 or over 10 years ahead"
+    return None, ""
+
+
 def _problem(
     raw: pl.DataFrame,
     column: str,
@@ -254,8 +284,9 @@ def _problem(
     kind: str,
     bad: pl.Series,
     text: pl.Series,
+    label: str | None = None,
 ) -> Problem:
-    label = {DATE: "an invalid date", NUMBER: "an invalid number"}.get(
+    label = label or {DATE: "an invalid date", NUMBER: "an invalid number"}.get(
         kind, "an invalid whole number"
     )
     return Problem(

@@ -154,6 +154,16 @@ DEALS = TableSchema(
             "Geschlossen am",
         ),
         _f(
+            "lost_at",
+            DATE,
+            False,
+            "Date the deal was lost, where the export keeps it apart from the "
+            "won date (Pipedrive)",
+            "Lost time",
+            "Lost date",
+            "Verloren am",
+        ),
+        _f(
             "amount",
             NUMBER,
             False,

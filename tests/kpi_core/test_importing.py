@@ -215,3 +215,45 @@ def test_detected_formats_reported():
         "Abschlussdatum": "dates day first",
         "Betrag": "decimal comma",
     }
+
+
+def test_pipedrive_lost_time_closes_deal():
+    data = (
+        b"Deal - ID,Deal - Title,Deal - Value,Deal - Status,Deal - Stage,"
+        b"Deal - Deal created,Deal - Won time,Deal - Lost time\n"
+        b"1,A,100,won,Won,2025-01-02 10:00:00,2025-02-01 09:00:00,\n"
+        b"2,B,200,won,Won,2025-01-03 10:00:00,2025-03-01 09:00:00,\n"
+        b"3,C,300,lost,Negotiation,2025-01-04 10:00:00,,2025-02-15 12:00:00\n"
+    )
+    deals = load_file("deals.csv", data).frame
+    assert deals["status"].to_list() == ["won", "won", "lost"]
+    assert str(deals["closed_at"][2]) == "2025-02-15"
+    kpis = compute_kpis({"deals": deals}, KpiSettings())
+    # Two won, one lost, all three closed in 2025: 2 / 3.
+    assert kpis["win_rate"].value == pytest.approx(2 / 3 * 100)
+
+
+def test_nps_scores_outside_scale_rejected_with_lines():
+    data = (
+        b"Response ID,Score,Submit Date\n"
+        b"1,9,2025-01-01\n2,10,2025-01-02\n3,11,2025-01-03\n"
+        b"4,3,2025-01-04\n5,-1,2025-01-05\n"
+    )
+    prepared = load_file("nps.csv", data)
+    [problem] = prepared.problems
+    assert problem.kind == "a score outside 0-10"
+    assert problem.lines == (4, 6)
+    assert prepared.frame["score"].to_list() == [9, 10, 3]
+
+
+def test_typo_year_rejected():
+    data = (
+        b"Record ID,Deal Stage,Create Date,Close Date\n"
+        b"1,Won,2025-01-01,2205-06-30\n2,Lost,2025-01-02,2025-02-01\n"
+    )
+    prepared = load_file("deals.csv", data)
+    assert prepared.problems[0].describe() == (
+        "1 row with a date before 1950 or over 10 years ahead in column "
+        "'Close Date' (lines 2; for example '2205-06-30')"
+    )
+    assert prepared.rows_used == 1
