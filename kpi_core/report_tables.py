@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from kpi_core.errors import InputError
 from kpi_core.excel_report import build_excel_report
 from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis
 from kpi_core.period import Period
+from kpi_core.results import not_available
 from kpi_core.sales_tables import sales_breakdown, sales_series
 from kpi_core.service import nps_series, resolution_series
 
@@ -16,7 +18,12 @@ def excel_report_bytes(
 ) -> bytes:
     """Compute every KPI the tables support and return the Excel report."""
     settings = KpiSettings(period=period)
-    kpis = compute_kpis(tables, settings)
+    try:
+        kpis = compute_kpis(tables, settings)
+    except InputError as error:
+        # A download cannot show a message, so the workbook carries it.
+        failed = not_available("report", f"the report could not be computed: {error}")
+        return build_excel_report("CRM KPIs", period.label(), {"Error": [failed]}, {})
     pages = {
         page: [kpis[key] for key in keys if key in kpis]
         for page, keys in PAGE_KPIS.items()

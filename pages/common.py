@@ -85,6 +85,17 @@ def newest_table(table_type: str) -> TableEntry | None:
     """Pick the table of one type a page should use, letting the user choose
     when the workspace contains several."""
     entries = workspace().list_tables(table_type)
+    view = shared_view()
+    pinned = view.settings.get(_PINNED, {}).get(table_type) if view else None
+    if pinned is not None:
+        for entry in entries:
+            if entry.id == pinned:
+                return entry
+        st.error(
+            f"The {table_type.replace('_', ' ')} table this link shows was deleted. "
+            "Ask for a new link."
+        )
+        st.stop()
     if not entries:
         return None
     if len(entries) == 1:
@@ -197,7 +208,8 @@ def kpi_card(
         if result.n is not None:
             details.append(f"n = {result.n:,}")
         if result.ci95 is not None:
-            details.append(f"95 % CI {result.ci95[0]:.1f}-{result.ci95[1]:.1f} %")
+            low, high = (format_value(bound, result.unit) for bound in result.ci95)
+            details.append(f"95 % interval {low} to {high}")
         if "median" in result.extra:
             median = format_value(result.extra["median"], result.unit)
             details.append(f"median {median}")
@@ -348,7 +360,8 @@ def shared_view() -> SharedView | None:
         st.stop()
     if st.session_state.get("_applied_view") != token:
         for key, value in view.settings.items():
-            st.session_state[key] = _decode(value)
+            if key != _PINNED:
+                st.session_state[key] = _decode(value)
         st.session_state["_applied_view"] = token
     return view
 
@@ -366,6 +379,12 @@ def share_controls(page: str, title: str) -> None:
         key: _encode(value)
         for key, value in st.session_state.items()
         if isinstance(key, str) and _VIEW_KEY.match(key)
+    }
+    # The link keeps showing these tables, and says so when one is deleted.
+    settings[_PINNED] = {
+        table_type: entry.id
+        for table_type in TABLES
+        if (entry := chosen_table(table_type)) is not None
     }
     created = ViewStore(workspace().root).create(page, title, settings)
     st.sidebar.success("Anyone with this link sees this view, read-only:")
@@ -492,13 +511,17 @@ def show_chart(where, chart: alt.TopLevelMixin, **options) -> None:
     st.session_state.setdefault(_CHARTS, []).append(chart)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def chart_downloads(page: str) -> None:
     """Offer every chart drawn in this run as SVG and PNG files in a zip."""
     drawn = list(st.session_state.get(_CHARTS, []))
     if not drawn:
         return
     st.download_button(
-        f"Download the {len(drawn)} charts (SVG and PNG, zip)",
+        f"Download the {_count(len(drawn), 'chart')} (SVG and PNG, zip)",
         lambda: charts_archive(drawn),
         file_name=f"{page}-charts.zip",
         mime="application/zip",
@@ -507,5 +530,6 @@ def chart_downloads(page: str) -> None:
 
 
 _APP_RAN = "_app_ran"
+_PINNED = "pinned_tables"
 _CHARTS = "_charts"
 _ENTRY_PAGE = "entry"

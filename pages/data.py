@@ -79,6 +79,9 @@ def _render_upload(file_name: str, data: bytes) -> None:
     status = st.status(f"Reading {len(data) / 1e6:,.1f} MB", expanded=False)
     try:
         sheet = _pick_sheet(file_name, data, key)
+        if sheet is not None:
+            # Each sheet gets its own table type and mapping choices.
+            key = f"{key}:{content_key(sheet.encode())}"
         detected = cached_preview(file_name, data, sheet, None)
         table = _pick_table(detected, key)
         preview = cached_preview(file_name, data, sheet, table)
@@ -95,6 +98,11 @@ def _render_upload(file_name: str, data: bytes) -> None:
         return
     mapping = _pick_mapping(preview, key)
     orders = _pick_date_orders(preview, mapping, key)
+    undecided = _undecided_dates(preview, mapping, orders)
+    if undecided:
+        status.update(label=f"Read {rows:,} rows", state="complete")
+        st.info(f"Choose the date order of {undecided} to go on.")
+        return
     try:
         prepared = cached_prepare(
             f"{key}:{sheet}:{table}",
@@ -141,20 +149,11 @@ def _pick_table(preview: FilePreview, key: str) -> str | None:
 def _describe_read(preview: FilePreview) -> None:
     info = preview.raw.info
     rows = preview.raw.frame.height
-    parts = [
-        f"{info.format.upper()}",
-        f"{rows:,} rows",
-        f"header on line {info.header_line}",
-    ]
-    if info.encoding:
-        parts.append(f"encoding {info.encoding}")
-    if info.delimiter:
-        parts.append(f"delimiter {_delimiter_name(info.delimiter)}")
+    # The reader's notes already name the encoding, delimiter and header.
+    parts = [info.format.upper(), f"{rows:,} rows", *info.notes]
     if info.sheet:
         parts.append(f"sheet {info.sheet}")
-    st.caption(escape_markdown("Read as " + ", ".join(parts)))
-    for note in info.notes:
-        st.caption(escape_markdown(note))
+    st.caption(escape_markdown("Read as " + "; ".join(parts) + "."))
 
 
 def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
@@ -187,8 +186,19 @@ def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
             mapping = mapping.with_choice(
                 field.name, None if chosen == _NOT_IN_FILE else chosen
             )
-    st.caption("* required. Change a choice if the guess is wrong.")
+    st.caption("Fields marked \\* are required. Change a choice if the guess is wrong.")
+    _warn_shared_columns(mapping)
     return mapping
+
+
+def _warn_shared_columns(mapping: Mapping) -> None:
+    used = list(mapping.used_columns().items())
+    for column in {c for _, c in used if sum(1 for _, d in used if d == c) > 1}:
+        fields = ", ".join(f for f, c in used if c == column)
+        st.warning(
+            escape_markdown(f"Column {column!r} feeds several fields ({fields}); ")
+            + "check that this is intended."
+        )
 
 
 def _pick_date_orders(
@@ -200,15 +210,32 @@ def _pick_date_orders(
             continue
         if detect_date_format(preview.raw.frame[column]).order != "ambiguous":
             continue
-        orders[field_name] = st.radio(
+        choice = st.radio(
             f"Every date in {escape_markdown(repr(column))} fits both orders. "
             "Which is it?",
             ["dmy", "mdy"],
+            index=None,
             format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
             horizontal=True,
             key=f"{key}:order:{field_name}",
         )
+        if choice is not None:
+            orders[field_name] = choice
     return orders
+
+
+def _undecided_dates(
+    preview: FilePreview, mapping: Mapping, orders: dict[str, str]
+) -> str:
+    """Name the ambiguous date columns the user has not decided yet."""
+    waiting = [
+        repr(column)
+        for field_name, column in mapping.used_columns().items()
+        if mapping.schema.field(field_name).kind == DATE
+        and field_name not in orders
+        and detect_date_format(preview.raw.frame[column]).order == "ambiguous"
+    ]
+    return escape_markdown(", ".join(waiting))
 
 
 def _report_problems(prepared: PreparedTable, key: str) -> None:
@@ -245,6 +272,10 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     target = right.selectbox(
         "Store", list(targets), format_func=targets.__getitem__, key=f"{key}:target"
     )
+    if prepared.rows_used == 0:
+        # Importing nothing would also replace a stored table with nothing.
+        st.error("No row is usable, so there is nothing to import. Fix the file.")
+        return
     if not st.button(
         f"Import {prepared.rows_used:,} rows", key=f"{key}:import", type="primary"
     ):

@@ -5,6 +5,8 @@ import polars as pl
 from openpyxl import load_workbook
 
 from kpi_core.excel_report import KPI_COLUMNS, build_excel_report
+from kpi_core.period import Period
+from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult, not_available
 
 WIN_RATE = KpiResult(
@@ -80,3 +82,24 @@ def test_formula_text_stays_text():
     assert len(cells) == 1
     assert cells[0].data_type == "s"
     assert cells[0].value.startswith("=HYPERLINK")
+
+
+def test_report_with_mixed_currencies_explains_itself():
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["1", "2"],
+            "owner": ["A", "B"],
+            "stage": ["Won", "Won"],
+            "status": ["won", "won"],
+            "created_at": [date(2025, 1, 1), date(2025, 1, 2)],
+            "closed_at": [date(2025, 2, 1), date(2025, 2, 2)],
+            "amount": [100.0, 200.0],
+            "currency": ["EUR", "USD"],
+        }
+    )
+    workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
+    assert workbook.sheetnames == ["Error"]
+    row = [c.value for c in workbook["Error"][5]]
+    assert row[1] == "not available"
+    assert "EUR" in row[8]
+    assert "USD" in row[8]

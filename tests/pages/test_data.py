@@ -116,3 +116,23 @@ def test_own_import_replaces_sample_data(datasets_dir):
     at.button(key="stored:samples").click().run()
     assert not at.exception
     assert len(at.dataframe[-1].value) == len(SAMPLE_FILES) + 1
+
+
+def test_ambiguous_dates_wait_for_choice():
+    data = b"Record ID,Deal Stage,Create Date\n1,Won,01/02/2025\n2,Lost,03/04/2025\n"
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "deals.csv", data)
+    assert not at.exception
+    assert "Choose the date order of 'Create Date'" in at.info[-1].value
+    assert not [b for b in at.button if b.key == f"{key}:import"]
+    at.radio(key=f"{key}:order:created_at").set_value("mdy").run()
+    assert "2 rows read, 2 usable." in [m.value for m in at.markdown]
+
+
+def test_no_usable_rows_cannot_replace_table():
+    data = b"Record ID,Deal Stage,Create Date\n1,Won,soon\n2,Lost,later\n"
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "deals.csv", data)
+    assert not at.exception
+    assert "nothing to import" in at.error[-1].value
+    assert not [b for b in at.button if b.key == f"{key}:import"]

@@ -2,6 +2,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.sharing import ViewStore
+from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 
 
@@ -50,3 +51,16 @@ def test_data_page_lists_and_revokes_links(fresh_workspace):
     at.button(key=f"revoke:{token}").click().run()
     assert not at.exception
     assert ViewStore(fresh_workspace).list()[0].active is False
+
+
+def test_link_to_deleted_table_says_so(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    store = Workspace(fresh_workspace)
+    [deals] = store.list_tables("deals")
+    store.delete(deals.id)
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    assert not manager.exception
+    assert "table this link shows was deleted" in manager.error[0].value
+    assert not manager.metric
