@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             fx=parse_fx(args.fx),
             variants=parse_variants(args.variant),
             date_order=args.date_order,
+            sheet=args.sheet,
             working=_working_time(args),
             lifespan_years=args.lifespan_years,
             gross_margin=args.gross_margin,
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         "--date-order",
         choices=["dmy", "mdy"],
         help="order of date columns whose values fit both day- and month-first",
+    )
+    report.add_argument(
+        "--sheet", help="the workbook sheet to read (default: the first with data)"
     )
     report.add_argument(
         "--timezone",

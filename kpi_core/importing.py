@@ -74,18 +74,43 @@ def load_file(
     *,
     table: str | None = None,
     date_order: str | None = None,
+    sheet: str | None = None,
 ) -> PreparedTable:
     """Read, recognise and parse a file with the guessed mapping.
 
     ``date_order`` ("dmy" or "mdy") settles every date column whose values
-    fit both orders.
+    fit both orders. ``sheet`` picks a workbook sheet other than the first.
     """
-    preview = preview_file(file_name, data, table=table)
+    preview = preview_file(file_name, data, sheet=sheet, table=table)
     if preview.mapping is None:
         raise MissingColumnError(_unknown_table_message(preview), file=file_name)
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
     orders = {name: date_order for name in date_fields} if date_order else None
     return prepare_table(preview.raw, preview.mapping, orders)
+
+
+def load_file_tables(
+    file_name: str,
+    data: bytes,
+    *,
+    date_order: str | None = None,
+    sheet: str | None = None,
+) -> list[PreparedTable]:
+    """Load a file as every table it holds.
+
+    A HubSpot deals export with "Date entered" columns is both a deals table
+    and a stage history; other files give one table.
+    """
+    first = load_file(file_name, data, date_order=date_order, sheet=sheet)
+    if first.table != "stage_history" or first.rows_read == 0:
+        return [first]
+    try:
+        deals = load_file(
+            file_name, data, table="deals", date_order=date_order, sheet=sheet
+        )
+    except MissingColumnError:
+        return [first]
+    return [deals, first]
 
 
 def _long_stage_history(raw: RawTable) -> RawTable | None:

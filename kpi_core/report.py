@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_core.errors import InvalidSettingError, UnreadableFileError
-from kpi_core.importing import load_file
+from kpi_core.importing import load_file_tables
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
@@ -23,6 +23,7 @@ class ReportOptions(KpiSettings):
     """KPI settings plus how to read the files."""
 
     date_order: str | None = None
+    sheet: str | None = None
 
 
 def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     When several files hold the same table type, the last one is used and a
     warning names the others.
     """
-    tables = [_load(path, options) for path in paths]
+    tables = [table for path in paths for table in _load(path, options)]
     latest = {table.table: table.frame for table in tables}
     kpis = compute_kpis(latest, options)
     return {
@@ -72,7 +73,7 @@ def parse_fx(pairs: list[str]) -> dict[str, float]:
     return rates
 
 
-def _load(path: Path, options: ReportOptions) -> PreparedTable:
+def _load(path: Path, options: ReportOptions) -> list[PreparedTable]:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -80,7 +81,9 @@ def _load(path: Path, options: ReportOptions) -> PreparedTable:
             f"cannot open the file ({error.strerror}); check the path",
             file=str(path),
         ) from None
-    return load_file(path.name, data, date_order=options.date_order)
+    return load_file_tables(
+        path.name, data, date_order=options.date_order, sheet=options.sheet
+    )
 
 
 def _period_json(period: Period) -> dict[str, str | None]:

@@ -134,3 +134,34 @@ def test_report_hand_checked_small_file(tmp_path):
     assert kpis["average_deal_size"]["value"] == pytest.approx(1500.25)
     # Cycles: 3 Jan -> 20 Jan = 17 days, 10 Jan -> 30 Jan = 20 days.
     assert kpis["sales_cycle_days"]["value"] == pytest.approx((17 + 20) / 2)
+
+
+def test_report_hubspot_wide_file_gives_deals_and_stages(tmp_path):
+    path = tmp_path / "hubspot.csv"
+    path.write_text(
+        "Record ID,Deal Stage,Create Date,Close Date,Amount,"
+        '"Date entered ""Appointment scheduled (Sales Pipeline)""",'
+        '"Date entered ""Closed won (Sales Pipeline)"""\n'
+        "1,Closed won,2025-01-02,2025-01-12,100,2025-01-02 09:00,2025-01-12 09:00\n"
+        "2,Appointment scheduled,2025-01-05,,,2025-01-05 09:00,\n",
+        encoding="utf-8",
+    )
+    result = _run(str(path))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [i["table"] for i in report["inputs"]] == ["deals", "stage_history"]
+    assert report["kpis"]["close_rate"]["value"] == pytest.approx(1 / 2 * 100)
+    # Deal 1 spent 10 days in its first stage; deal 2 is still there.
+    assert report["kpis"]["stage_duration_days"]["value"] == {
+        "Appointment scheduled": 10.0
+    }
+
+
+def test_report_reads_chosen_sheet():
+    path = PROJECT / "tests" / "data" / "surveymonkey_and_deals.xlsx"
+    # The first sheet holds survey answers; the Deals sheet lacks a creation
+    # date, which the error names, so the chosen sheet was the one read.
+    result = _run(str(path), "--sheet", "Deals")
+    assert result.returncode == 1
+    assert "no column found for created_at" in result.stderr
+    assert "of a deals table" in result.stderr
