@@ -81,7 +81,7 @@ def _activity_spans(running: pl.DataFrame) -> pl.DataFrame:
     new_customer = pl.col("customer_id").ne_missing(pl.col("customer_id").shift(1))
     gap = new_customer | (pl.col("started_at") > pl.col("reach").shift(1))
     return (
-        ordered.with_columns(span=gap.cum_sum())
+        ordered.with_columns(span=gap.fill_null(True).cum_sum())
         .group_by("customer_id", "span")
         .agg(span_start=pl.col("started_at").min(), span_stop=pl.col("stops_at").max())
     )
@@ -92,10 +92,11 @@ def _reach_so_far() -> pl.Expr:
     rows sorted by customer.
 
     A window per customer (``cum_max().over``) is slow with hundreds of
-    thousands of customers, so one running maximum runs over the whole frame
+    thousands of customers. So one running maximum runs over the whole frame
     on a key that puts each customer's days above every earlier customer's:
-    customer rank times the width of the day range, plus the day. The key
-    fits in Int64 while customers times days in the range stays below 2**63.
+    the customer's rank times the width of the day range, plus the day. The
+    key fits in Int64 while customers times days in the range stays below
+    2**63.
     """
     customer = pl.col("customer_id").rle_id().cast(pl.Int64)
     day = pl.col("stops_at").cast(pl.Int64)

@@ -118,6 +118,19 @@ def detect_date_format(values: pl.Series) -> DateFormat:
     return DateFormat(order, _has_time(parsed))
 
 
+def detect_and_parse_dates(values: pl.Series) -> tuple[DateFormat, pl.Series]:
+    """Detect the date format of a column and parse it in that format.
+
+    Returns what ``detect_date_format(values)`` and ``parse_dates(values)``
+    would return, but reads the values once instead of twice. Unlike
+    ``parse_dates`` it does not raise for an "ambiguous" column, so the
+    caller decides what to do with one; the parsed values then follow the
+    day-first order.
+    """
+    order, parsed = convert_unique(_clean(values), _analyse)
+    return DateFormat(order, _has_time(parsed)), parsed.alias(values.name)
+
+
 def parse_dates(values: pl.Series, order: str | None = None) -> pl.Series:
     """Parse text dates into naive ``Datetime("us")``, one format per column.
 

@@ -265,17 +265,37 @@ def _normalised_events(events: pl.DataFrame) -> pl.DataFrame:
 
 def _with_states(frame: pl.DataFrame) -> pl.DataFrame:
     after = pl.col("kind") == SUBSCRIBE
+    # On rows sorted by address, the previous row's state masked where the
+    # address changes is much faster than a shift window per address.
+    same_email = pl.col("email") == pl.col("email").shift(1)
     # Before its first event an address is on the list exactly when that
     # event removes it.
-    before = after.shift(1).over("email").fill_null(~after)
+    before = pl.when(same_email).then(after.shift(1)).otherwise(~after)
     return (
-        frame.sort("email", "occurred_at", maintain_order=True)
+        _by_address(frame)
         .with_columns(after=after, before=before)
         .with_columns(
             joined=pl.col("after") & ~pl.col("before"),
             left=~pl.col("after") & pl.col("before"),
         )
     )
+
+
+def _by_address(frame: pl.DataFrame) -> pl.DataFrame:
+    """Sort the events so that each address's rows are together, in date
+    order with file order on ties. The order between addresses is arbitrary.
+
+    Sorting on a 64-bit hash of the address is about twice as fast as on the
+    text. Two addresses with the same hash would be interleaved, so then the
+    text sort is used instead.
+    """
+    keyed = frame.with_columns(_key=pl.col("email").hash())
+    ordered = keyed.sort("_key", "occurred_at", maintain_order=True)
+    same_key = pl.col("_key") == pl.col("_key").shift(1)
+    other_email = pl.col("email") != pl.col("email").shift(1)
+    if ordered.select((same_key & other_email).any()).item():
+        ordered = keyed.sort("email", "occurred_at", maintain_order=True)
+    return ordered.drop("_key")
 
 
 def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str, int]]:

@@ -31,7 +31,13 @@ from kpi_core.nps import (
 )
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
-from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
+from kpi_core.tickets import (
+    NO_SEGMENT,
+    nonzero_counts,
+    require_segment,
+    reuse_last_result,
+    solved_tickets,
+)
 
 __all__ = [
     "followups_breakdown",
@@ -174,6 +180,7 @@ def service_kpis(
     return results
 
 
+@reuse_last_result
 def _resolution_table(
     tickets: pl.DataFrame, period: Period, working: WorkingTime, variant: str
 ) -> tuple[pl.DataFrame, dict[str, int]]:

@@ -41,7 +41,7 @@ def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     ``as_of`` are ignored. Rows are sorted by deal and first entry. An empty
     history gives an empty frame.
     """
-    return _per_deal(_visits(history, as_of))
+    return _per_deal(_visits(_by_deal(history), as_of))
 
 
 def stage_summary(
@@ -60,9 +60,10 @@ def stage_summary(
     conversion_to_next is null for lost stages and the last stage of the
     order. Rows follow the stage order. An empty history gives an empty frame.
     """
-    history = history.filter(pl.col("entered_at") <= as_of)
-    order = _stage_order(history, stage_order)
-    durations = stage_durations(history, as_of)
+    history = _by_deal(history.filter(pl.col("entered_at") <= as_of))
+    first_entries = _first_entries(history)
+    order = _stage_order(first_entries, stage_order)
+    durations = _per_deal(_visits(history, as_of))
     completed = pl.col("days").filter(~pl.col("ongoing"))
     times = durations.group_by("stage").agg(
         (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
@@ -70,7 +71,7 @@ def stage_summary(
         completed.median().alias("median_days"),
         pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
     )
-    summary = _conversion(history, order).join(times, on="stage", how="left")
+    summary = _conversion(first_entries, order).join(times, on="stage", how="left")
     summary = summary.with_columns(
         pl.col("deals", "ongoing_deals").fill_null(0),
     )
@@ -99,6 +100,7 @@ def stage_duration_days(
     available.
     """
     as_of = as_of or datetime.now()
+    history = _by_deal(history)
     visits = _visits(history, as_of).filter(period.contains("entered_at"))
     per_deal = _per_deal(visits)
     ongoing = int(per_deal["ongoing"].sum())
@@ -108,7 +110,7 @@ def stage_duration_days(
         reason = "no deal completed a pipeline stage entered in this period"
         return not_available("stage_duration_days", reason, excluded=excluded)
 
-    order = _stage_order(history, None)
+    order = _stage_order(_first_entries(history), None)
     stats = (
         completed.group_by("stage")
         .agg(
@@ -217,12 +219,28 @@ def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort("deal_id", "entered_at", maintain_order=True)
 
 
-def _visits(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
-    """Measure every stage visit: deal_id, stage, entered_at, days, ongoing."""
-    ordered = history.filter(pl.col("entered_at") <= as_of).sort(
-        "deal_id", "entered_at", maintain_order=True
+def _by_deal(history: pl.DataFrame) -> pl.DataFrame:
+    """Sort the history by deal and entered_at, nulls first, ties in row order.
+
+    Every step below relies on this order, and sorting once is cheaper than
+    a window per deal in each of them.
+    """
+    return history.sort("deal_id", "entered_at", maintain_order=True)
+
+
+def _visits(ordered: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+    """Measure every stage visit: deal_id, stage, entered_at, days, ongoing.
+
+    ``ordered`` is a history sorted by ``_by_deal``.
+    """
+    ordered = ordered.filter(pl.col("entered_at") <= as_of)
+    # A shift over the whole sorted frame, masked where the next row belongs
+    # to another deal, is much faster than a window per deal.
+    same_deal = pl.col("deal_id").eq_missing(pl.col("deal_id").shift(-1))
+    ordered = ordered.with_columns(
+        pl.when(same_deal).then(pl.col("entered_at").shift(-1)).alias("_next_entry")
     )
-    left_at = pl.col("entered_at").shift(-1).over("deal_id")
+    left_at = pl.col("_next_entry")
     is_last = left_at.is_null()
     closing = _is_won() | _is_lost()
     visits = ordered.with_columns(
@@ -250,19 +268,35 @@ def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
     return per_deal.sort("deal_id", "_first").drop("_first")
 
 
-def _stage_order(history: pl.DataFrame, stage_order: list[str] | None) -> pl.DataFrame:
+def _first_entries(ordered: pl.DataFrame) -> pl.DataFrame:
+    """Keep the first entry of each deal into each stage, with _position: its
+    1-based rank among the deal's first entries by entered_at, ties in row
+    order, null where entered_at is null.
+
+    ``ordered`` is a history sorted by ``_by_deal``. On that order a running
+    count over the whole frame gives the rank without a window per deal.
+    """
+    first = ordered.filter(pl.struct("deal_id", "stage").is_first_distinct())
+    dated = pl.col("entered_at").is_not_null().cast(pl.Int64)
+    dated_so_far = dated.cum_sum()
+    new_deal = pl.col("deal_id").ne_missing(pl.col("deal_id").shift(1))
+    new_deal = new_deal | (pl.int_range(pl.len()) == 0)
+    before_deal = pl.when(new_deal).then(dated_so_far - dated).forward_fill()
+    position = (dated_so_far - before_deal).cast(pl.UInt32)
+    return first.with_columns(pl.when(dated == 1).then(position).alias("_position"))
+
+
+def _stage_order(
+    first_entries: pl.DataFrame, stage_order: list[str] | None
+) -> pl.DataFrame:
     """Number the stages: the given order first, then the rest as inferred.
 
     The inferred order sorts stages by their mean position in the deals'
-    sequences, then puts won stages and after them lost stages last.
+    sequences (``_first_entries``), then puts won stages and after them lost
+    stages last.
     """
-    position = pl.col("entered_at").rank("ordinal").over("deal_id")
-    first_entries = history.sort("entered_at").unique(
-        ["deal_id", "stage"], keep="first", maintain_order=True
-    )
     inferred = (
-        first_entries.with_columns(position.alias("_position"))
-        .group_by("stage")
+        first_entries.group_by("stage")
         .agg(pl.col("_position").mean(), _is_won().first(), _is_lost().first())
         .sort("lost", "won", "_position", "stage")["stage"]
         .to_list()
@@ -275,9 +309,9 @@ def _stage_order(history: pl.DataFrame, stage_order: list[str] | None) -> pl.Dat
     )
 
 
-def _conversion(history: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
+def _conversion(first_entries: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
     """Count the deals reaching each stage and the share that went further."""
-    reached = history.select("deal_id", "stage").unique().join(order, on="stage")
+    reached = first_entries.select("deal_id", "stage").join(order, on="stage")
     progress = pl.when(~_is_lost()).then(pl.col("_order"))
     reached = reached.with_columns(progress.max().over("deal_id").alias("_furthest"))
     went_further = (pl.col("_furthest") > pl.col("_order")).fill_null(False)

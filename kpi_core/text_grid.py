@@ -241,10 +241,13 @@ def _parse_with_polars(
     often narrow title lines.
     """
     names = [f"c{i}" for i in range(width)]
-    body = delimiter.join(names) + "\n" + nonblank.str.join("\n").item()
+    header = pl.Series([delimiter.join(names) + "\n"], dtype=pl.String)
+    # Joined and encoded inside Polars: a Python str of the whole file and
+    # its encoded copy would be two more copies of it in memory.
+    body = (header + nonblank.str.join("\n")).cast(pl.Binary).item()
     try:
         return pl.read_csv(
-            body.encode("utf-8"),
+            body,
             separator=delimiter,
             has_header=True,
             infer_schema=False,

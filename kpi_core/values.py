@@ -18,6 +18,7 @@ from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
     convert_unique,
+    detect_and_parse_dates,
     detect_date_format,
     parse_dates,
 )
@@ -28,10 +29,12 @@ __all__ = [
     "DATE_ORDERS",
     "DateFormat",
     "currency_in_header",
+    "detect_and_parse_dates",
     "detect_date_format",
     "detect_decimal_mark",
     "parse_dates",
     "parse_numbers",
+    "parse_numbers_detecting_mark",
 ]
 
 # ISO 4217 codes common in CRM, billing and ad exports.
@@ -87,6 +90,21 @@ def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Seri
     mark = decimal_mark or _decide_mark(text, ".")
     _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
     return numbers.alias(values.name)
+
+
+def parse_numbers_detecting_mark(
+    values: pl.Series, default: str = "."
+) -> tuple[pl.Series, str]:
+    """Parse text amounts into Float64 with the decimal mark detected.
+
+    Returns what ``parse_numbers(values, detect_decimal_mark(values,
+    default))`` would, and that mark, but cleans the text once instead of
+    twice.
+    """
+    text = _strip_currency(_clean(values))
+    mark = _decide_mark(text, default)
+    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    return numbers.alias(values.name), mark
 
 
 def currency_in_header(header: str) -> str | None:
