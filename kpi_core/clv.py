@@ -34,6 +34,10 @@ CLV_VARIANTS = ("purchases", "subscription")
 # rule of thumb, because order data has no churn date.
 LAPSED_AFTER_DAYS = 365
 _DAYS_PER_YEAR = 365.25
+# The longest lifespan taken from a churn rate. A churn rate near zero would
+# give lifespans of centuries, far beyond any data, so CLV is then not
+# available until the user enters a lifespan.
+MAX_LIFESPAN_YEARS = 10.0
 
 
 def clv(
@@ -57,8 +61,9 @@ def clv(
     lifespan is given. ``extra["lifespan_source"]`` names where the lifespan
     comes from: "entered by the user", "from churn rate" (1 / annualised
     churn of ``subs``) or "from first to last purchase of lapsed customers".
-    Missing tables, no orders, no paying customers, or no way to know the
-    lifespan is "not available".
+    Missing tables, no orders, no paying customers, no way to know the
+    lifespan, or a lifespan from churn above ``MAX_LIFESPAN_YEARS`` without
+    ``lifespan_years`` is "not available".
     """
     _check_clv_settings(variant, lifespan_years, gross_margin)
     if variant == "subscription":
@@ -152,8 +157,19 @@ def _lifespan(
     if subs is not None:
         annual = churn_rate(subs, period).extra.get("annualised")
         if annual:
-            return 100 / annual, "from churn rate"
+            lifespan = 100 / annual
+            if lifespan > MAX_LIFESPAN_YEARS:
+                return None, _too_long_reason(lifespan)
+            return lifespan, "from churn rate"
     return _lifespan_of_lapsed(orders, period)
+
+
+def _too_long_reason(lifespan: float) -> str:
+    return (
+        f"churn too low to estimate a lifespan (the churn rate gives "
+        f"{lifespan:,.0f} years, above the maximum of {MAX_LIFESPAN_YEARS:g}); "
+        "enter a lifespan in years"
+    )
 
 
 def _lifespan_of_lapsed(
@@ -210,6 +226,9 @@ def _subscription_clv(
         monthly_churn, source = _average_monthly_churn(subs, period)
     if monthly_churn is None:
         return not_available("clv", source, excluded=data.excluded)
+    lifespan = 1 / monthly_churn / 12
+    if lifespan_years is None and lifespan > MAX_LIFESPAN_YEARS:
+        return not_available("clv", _too_long_reason(lifespan), excluded=data.excluded)
     value = arpa * gross_margin / 100 / monthly_churn
     return KpiResult(
         key="clv",
@@ -226,7 +245,7 @@ def _subscription_clv(
             "arpa": arpa,
             "gross_margin": gross_margin,
             "monthly_churn_rate": monthly_churn * 100,
-            "lifespan_years": 1 / monthly_churn / 12,
+            "lifespan_years": lifespan,
             "lifespan_source": source,
         },
     )

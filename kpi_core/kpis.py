@@ -23,6 +23,7 @@ from kpi_core.marketing import (
     new_customers_from_orders,
     new_customers_from_subscriptions,
 )
+from kpi_core.marketing_data import spend_dates
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis
@@ -131,7 +132,14 @@ def _marketing_kpis(
     acquired = new_customers(tables)
     if "spend" in tables and acquired is not None:
         value = kpis["clv"].value if "clv" in kpis and kpis["clv"].available else None
-        kpis["cac"] = cac(tables["spend"], acquired, period, value, **money)
+        kpis["cac"] = cac(
+            tables["spend"],
+            acquired.frame,
+            period,
+            value,
+            customer_source=acquired.source,
+            **money,
+        )
     revenue = orders if orders is not None else tables.get("deals")
     if revenue is not None:
         kpis["campaign_revenue"] = campaign_revenue(
@@ -146,12 +154,47 @@ def _marketing_kpis(
     return kpis
 
 
-def new_customers(tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
-    """First purchase per customer, from the richest source present."""
-    if "subscriptions" in tables:
-        return new_customers_from_subscriptions(tables["subscriptions"])
-    if "orders" in tables:
-        return new_customers_from_orders(tables["orders"])
-    if "deals" in tables and "account" in tables["deals"].columns:
-        return new_customers_from_deals(tables["deals"])
-    return None
+@dataclass(frozen=True)
+class NewCustomers:
+    """First purchase per customer (customer_id, acquired_at, channel) and the
+    table it was taken from: "subscriptions", "orders" or "deals"."""
+
+    frame: pl.DataFrame
+    source: str
+
+
+def new_customers(tables: dict[str, pl.DataFrame]) -> NewCustomers | None:
+    """Find each customer's first purchase in the table that suits the spend.
+
+    With marketing spend, the source is the table with the most customers
+    acquired between the first and the last day of spend, so the spend of
+    some years is not divided by customers won in other years. Without
+    spend, or on a tie, subscriptions come before orders and orders before
+    won deals.
+    Returns None when no table can give new customers.
+    """
+    candidates = _customer_sources(tables)
+    if not candidates:
+        return None
+    dates = spend_dates(tables["spend"]) if "spend" in tables else None
+    if dates is None:
+        return candidates[0]
+    inside = pl.col("acquired_at").is_between(*dates)
+    # max() keeps the first of equal counts, so the order above breaks ties.
+    return max(candidates, key=lambda found: found.frame.filter(inside).height)
+
+
+def _customer_sources(tables: dict[str, pl.DataFrame]) -> list[NewCustomers]:
+    builders = {
+        "subscriptions": new_customers_from_subscriptions,
+        "orders": new_customers_from_orders,
+        "deals": new_customers_from_deals,
+    }
+    usable = {name: frame for name, frame in tables.items() if name in builders}
+    if "deals" in usable and "account" not in usable["deals"].columns:
+        del usable["deals"]
+    return [
+        NewCustomers(builders[name](usable[name]), name)
+        for name in builders
+        if name in usable
+    ]

@@ -9,16 +9,21 @@ correct every choice before the data is used.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from kpi_core.errors import MissingColumnError
-from kpi_core.schema import TABLES, TableSchema, normalise_header
+from kpi_core.schema import ID, TABLES, TableSchema, normalise_header
 
 EXACT = 1.0
 PARTIAL = 0.6
 # One exact required field and one more exact field, or several weaker ones.
 MIN_SCORE = 3.0
 _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
+# A subscriptions table without start dates is a customer list (a snapshot):
+# its KPIs need a monthly charge and a churned flag instead.
+SNAPSHOT_FIELDS = ("monthly_charge", "churned")
+_WORDS = re.compile(r"[A-ZÄÖÜ]+(?![a-zäöüß])|[A-ZÄÖÜ]?[a-zäöüß]+|[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,18 @@ class Mapping:
         return TABLES[self.table]
 
     @property
+    def is_snapshot(self) -> bool:
+        """True for a subscriptions mapping without a start date column."""
+        return self.table == "subscriptions" and not self.columns.get("started_at")
+
+    @property
     def missing_required(self) -> list[str]:
-        return [name for name in self.schema.required if not self.columns.get(name)]
+        """Return the required fields without a column, and for a snapshot the
+        monthly charge and churned flag it lacks."""
+        needed = list(self.schema.required)
+        if self.is_snapshot:
+            needed += SNAPSHOT_FIELDS
+        return [name for name in needed if not self.columns.get(name)]
 
     def with_choice(self, field_name: str, column: str | None) -> Mapping:
         """Return a copy with one field mapped by the user."""
@@ -72,6 +87,10 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
                 continue
             aliases = [normalise_header(alias) for alias in schema_field.aliases]
             free = [h for h in headers if h not in assigned]
+            if level < EXACT and schema_field.kind != ID:
+                # An id column feeds only id fields: "churn_event_id" contains
+                # the alias "churn" but holds no churned flag.
+                free = [h for h in free if not is_id_header(h)]
             header = _best_header(free, normalised, aliases, level)
             if header is not None:
                 columns[schema_field.name] = header
@@ -115,11 +134,21 @@ def require_complete(mapping: Mapping, file: str) -> None:
         f"{name} (for example {mapping.schema.field(name).aliases[1]!r})"
         for name in missing
     )
+    table = f"a {mapping.schema.label.lower()} table"
+    if mapping.is_snapshot:
+        table += " without start dates (a customer list)"
     raise MissingColumnError(
-        f"no column found for {expected} of a {mapping.schema.label.lower()} table; "
-        "rename the column in the file or choose it in the column mapping",
+        f"no column found for {expected} of {table}; rename the column in the "
+        "file or choose it in the column mapping",
         file=file,
     )
+
+
+def is_id_header(header: str) -> bool:
+    """Tell whether a header names an id column: its last word is "id", as in
+    "churn_event_id", "customerID" or "Kunden-ID"."""
+    words = _WORDS.findall(header)
+    return bool(words) and words[-1].lower() == "id"
 
 
 def header_signature(headers: list[str]) -> str:

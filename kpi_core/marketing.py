@@ -88,6 +88,7 @@ def cac(
     *,
     monthly_revenue_per_customer: float | None = None,
     gross_margin: float = 100.0,
+    customer_source: str | None = None,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
 ) -> KpiResult:
@@ -99,13 +100,18 @@ def cac(
     ``new_customers``: customer_id and acquired_at. Rows without a date are
     left out of an explicit period and counted. ``extra`` adds clv_to_cac
     (with ``clv_value``) and payback_months = CAC / (monthly revenue per
-    customer x gross margin), with ``monthly_revenue_per_customer``. No new
-    customers, or no spend recorded in the period, is "not available".
+    customer x gross margin), with ``monthly_revenue_per_customer``, and
+    customer_source names the table the new customers come from, with
+    ``customer_source``. No new customers, new customers none of whom has an
+    acquisition date, or no spend recorded in the period is "not available".
     """
     check_gross_margin(gross_margin)
     spent = spend_in_period(spend, period, currency, fx)
     acquired, acquired_excluded = _acquired_in_period(new_customers, period)
     excluded = {**spent.excluded, **acquired_excluded}
+    undated = _all_undated_reason(new_customers)
+    if undated is not None:
+        return not_available("cac", undated, excluded=excluded)
     customers = acquired["customer_id"].n_unique()
     if customers == 0:
         return not_available(
@@ -117,7 +123,13 @@ def cac(
         )
     total = float(spent.frame["amount"].sum())
     value = total / customers
-    extra = _cac_extra(value, clv_value, monthly_revenue_per_customer, gross_margin)
+    extra: dict[str, object] = {
+        **_cac_extra(value, clv_value, monthly_revenue_per_customer, gross_margin)
+    }
+    described = f"{customers:,} new customers"
+    if customer_source is not None:
+        extra["customer_source"] = customer_source
+        described += f" (from {customer_source})"
     return KpiResult(
         key="cac",
         status="ok",
@@ -126,7 +138,7 @@ def cac(
         numerator=total,
         denominator=customers,
         n=customers,
-        formula=f"{total:,.2f} spend / {customers:,} new customers = {value:,.2f}",
+        formula=f"{total:,.2f} spend / {described} = {value:,.2f}",
         excluded=excluded,
         extra=extra,
     )
@@ -258,6 +270,20 @@ def _acquired_in_period(
         inside = inside.with_columns(channel=pl.lit(None, dtype=pl.String))
     excluded = {} if period.is_all or not undated else {"no acquisition date": undated}
     return inside, excluded
+
+
+def _all_undated_reason(new_customers: pl.DataFrame) -> str | None:
+    """Return why CAC is not available when no new customer has an acquisition
+    date, as in a customer list without dates. Such customers cannot be set
+    against the spend of any period, not even of all data."""
+    dated = new_customers["acquired_at"].drop_nulls().len()
+    if new_customers.is_empty() or dated:
+        return None
+    return (
+        f"none of the {new_customers.height:,} customers has an acquisition date "
+        "(first order, subscription start or won deal), so they cannot be set "
+        "against the spend of a period"
+    )
 
 
 def _cac_extra(

@@ -7,6 +7,7 @@ per reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -69,6 +70,17 @@ def spend_in_period(
     )
     shared = shared.with_columns(pl.col("amount") * pl.col("share"))
     return MoneyRows(shared, converted.unit, converted.excluded)
+
+
+def spend_dates(spend: pl.DataFrame) -> tuple[date, date] | None:
+    """Return the first and last day that the spend rows cover (spent_at or
+    their reporting windows), or None when no row has a date."""
+    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
+    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
+    start, end = spend.select(first=first.min(), last=last.max()).row(0)
+    if start is None or end is None:
+        return None
+    return start, end
 
 
 def revenue_rows(

@@ -42,6 +42,7 @@ RUNNING_STATUSES = frozenset(
     {"active", "trialing", "in_trial", "past_due", "unpaid", "non_renewing", "aktiv"}
 )
 TRUE_FLAGS = frozenset({"yes", "y", "true", "1", "1.0", "ja", "j", "wahr", "x"})
+FALSE_FLAGS = frozenset({"no", "n", "false", "0", "0.0", "nein", "falsch"})
 UPGRADE_EVENTS = frozenset(
     {
         "upgrade",
@@ -129,6 +130,19 @@ def flag(frame: pl.DataFrame, column: str) -> pl.Expr:
     )
 
 
+def is_flag_value(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """Return an expression that is true where a cell reads as yes or no, so
+    an id, date or free text mapped as a flag is caught. Empty cells are null."""
+    if frame.schema[column] == pl.Boolean:
+        return pl.col(column).is_not_null()
+    text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(text.is_null() | (text == ""))
+        .then(None)
+        .otherwise(text.is_in(list(TRUE_FLAGS | FALSE_FLAGS)))
+    )
+
+
 def upgrade_flag(frame: pl.DataFrame) -> pl.Expr:
     """Return an expression that is true for a subscription that is an
     upgrade: flagged in ``upgraded`` or with an upgrade ``event``."""
@@ -201,7 +215,12 @@ def prepare_snapshot(
     *,
     need_amount: bool = True,
 ) -> PreparedSubscriptions:
-    """Prepare a customer list without dates, which needs a churned flag."""
+    """Prepare a customer list without dates, which needs a churned flag.
+
+    Rows whose flag is not yes/no, true/false or 1/0 (Ja/Nein) are left out
+    and counted, because another column mapped as the flag would otherwise
+    read as "not churned".
+    """
     require_customer_id(subs)
     if "churned" not in subs.columns:
         raise MissingColumnError(
@@ -215,6 +234,8 @@ def prepare_snapshot(
         .then(pl.lit("no customer id"))
         .when(flag(subs, "churned").is_null())
         .then(pl.lit("no churned flag"))
+        .when(~is_flag_value(subs, "churned"))
+        .then(pl.lit("churned flag is not yes/no, true/false or 1/0"))
         .when(pl.lit(need_amount) & _monthly_charge(subs).is_null())
         .then(pl.lit("no monthly charge"))
     )

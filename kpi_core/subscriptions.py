@@ -118,8 +118,8 @@ def arr(
     cent (see ``arr_bridge``). A period without an end closes on the latest
     date in the data. A snapshot list gives 12 x the monthly charges of its
     active customers, variant "snapshot", without a bridge. An empty table,
-    or one where no subscription has a start date and an amount, is "not
-    available".
+    one where no subscription has a start date and an amount, or a period
+    that ends before the first subscription starts is "not available".
     """
     require_customer_id(subs)
     if subs.is_empty():
@@ -134,6 +134,13 @@ def arr(
             excluded=data.excluded,
         )
     start, end = period_bounds(data.frame, period)
+    first_start = data.frame["started_at"].min()
+    if first_start > end:
+        return not_available(
+            "arr",
+            f"no subscription had started by {end}; the first starts on {first_start}",
+            excluded=data.excluded,
+        )
     totals = _bridge_totals(_bridge_by_customer(data.frame, start, end))
     return KpiResult(
         key="arr",

@@ -185,21 +185,26 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
 
 
 def _render_cac(tables: dict[str, pl.DataFrame], period: Period) -> None:
+    spend = tables.get("spend")
     customers = new_customers(tables)
-    if "spend" not in tables or customers is None or "channel" not in customers.columns:
+    if spend is None or customers is None or "channel" not in spend.columns:
         return
     st.subheader("Acquisition cost by channel")
-    table = cac_by_channel(tables["spend"], customers, period)
-    show_chart(
-        st,
-        charts.breakdown_bars(
-            table.drop_nulls("cac"),
-            "channel",
-            "cac",
-            "CAC by channel",
-            "CAC per new customer",
-        ),
-    )
+    table = cac_by_channel(spend, customers.frame, period)
+    priced = table.drop_nulls("cac")
+    if priced.is_empty():
+        st.info(
+            "No channel has both marketing spend and new customers in this "
+            "period, so there is no cost per customer to chart. The new "
+            f"customers come from the {customers.source} table."
+        )
+    else:
+        show_chart(
+            st,
+            charts.breakdown_bars(
+                priced, "channel", "cac", "CAC by channel", "CAC per new customer"
+            ),
+        )
     st.dataframe(table, hide_index=True)
 
 

@@ -211,14 +211,27 @@ def _render_churn(
 ) -> None:
     st.subheader("Churn")
     if result.available:
+        # Only figures the result has: a snapshot list has no annualised rate,
+        # and a whole-history rate counts no joins inside a period.
         extra = result.extra
-        st.caption(
-            f"Retention {extra.get('retention', 0):.1f} %. "
-            f"Annualised churn {extra.get('annualised', 0):.1f} %. "
-            f"{extra.get('joined_and_left', 0)} customers joined and left inside "
-            "the period and are not in the rate; "
-            f"{extra.get('reactivations', 0)} came back."
-        )
+        notes = []
+        if result.variant == "snapshot":
+            notes.append(
+                "Snapshot of a customer list without dates: churned customers / "
+                "all customers in the list."
+            )
+        if "retention" in extra:
+            notes.append(f"Retention {extra['retention']:.1f} %.")
+        if "annualised" in extra:
+            notes.append(f"Annualised churn {extra['annualised']:.1f} %.")
+        if "joined_and_left" in extra:
+            notes.append(
+                f"{extra['joined_and_left']:,} customers joined and left inside "
+                "the period and are not in the rate."
+            )
+        if "reactivations" in extra:
+            notes.append(f"{extra['reactivations']:,} customers came back.")
+        st.caption(" ".join(notes))
     try:
         series = churn_series(subscriptions, period, grain)
     except InputError as error:

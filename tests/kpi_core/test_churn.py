@@ -287,3 +287,20 @@ def test_churn_rate_telco_snapshot(datasets_dir):
     assert result.value == pytest.approx(churned / 7043 * 100)
     assert result.n == 7043
     assert result.variant == "snapshot"
+
+
+def test_churn_rate_snapshot_no_annualised():
+    frame = pl.DataFrame({"customer_id": ["a", "b"], "churned": ["Yes", "No"]})
+    result = churn_rate(frame)
+    # A list without dates has no months, so no annualised rate exists.
+    assert "annualised" not in result.extra
+    assert result.extra == {"retention": 100 - 1 / 2 * 100}
+
+
+def test_churn_rate_snapshot_ids_as_flag():
+    frame = pl.DataFrame(
+        {"customer_id": ["A-c37cab", "A-37f969"], "churned": ["C-816288", "C-5a81e7"]}
+    )
+    result = churn_rate(frame)
+    assert result.status == "not_available"
+    assert result.excluded == {"churned flag is not yes/no, true/false or 1/0": 2}

@@ -182,3 +182,53 @@ def test_clv_subscription_without_table():
 def test_clv_invalid_settings(settings):
     with pytest.raises(InvalidSettingError):
         clv(orders(), **settings)
+
+
+# A hundred customers pay 100 a month from December 2023 and only d leaves,
+# in March 2024: monthly churn rates 0, 0, 1/100, 0, 0, 0 in the first half.
+LOW_CHURN = [(f"c{number}", D(2023, 12, 1), None, 100.0) for number in range(99)]
+LOW_CHURN.append(("d", D(2023, 12, 1), D(2024, 3, 15), 100.0))
+
+
+def test_clv_subscription_lifespan_over_maximum():
+    result = clv(
+        subs=subscriptions(LOW_CHURN), period=FIRST_HALF_2024, variant="subscription"
+    )
+    # Average monthly churn 1/600 gives 600 months = 50 years, above 10.
+    assert result.status == "not_available"
+    assert "churn too low to estimate a lifespan" in result.reason
+    assert "50 years" in result.reason
+
+
+def test_clv_subscription_long_lifespan_entered():
+    result = clv(
+        subs=subscriptions(LOW_CHURN),
+        period=FIRST_HALF_2024,
+        lifespan_years=50,
+        variant="subscription",
+    )
+    assert result.value == pytest.approx(100 * 12 * 50)
+
+
+def test_clv_purchases_churn_lifespan_over_maximum():
+    order_rows = [("a", D(2024, 2, 1), 60.0), ("b", D(2024, 3, 1), 40.0)]
+    result = clv(orders(order_rows), subscriptions(LOW_CHURN), FIRST_HALF_2024)
+    # Annualised 1 - (1 - 1/600)^12 = 1.98 % gives about 50.5 years.
+    assert result.status == "not_available"
+    assert "enter a lifespan" in result.reason
+
+
+def test_clv_ravenstack_lifespan_not_extrapolated(datasets_dir):
+    raw = pl.read_csv(
+        datasets_dir / "ravenstack-saas" / "ravenstack_subscriptions.csv",
+        infer_schema=False,
+    )
+    subs = raw.select(
+        customer_id=pl.col("account_id"),
+        started_at=pl.col("start_date").str.to_date(),
+        ended_at=pl.col("end_date").str.to_date(strict=False),
+        monthly_charge=pl.col("mrr_amount").cast(pl.Float64),
+    )
+    result = clv(subs=subs, variant="subscription")
+    assert result.status == "not_available"
+    assert "churn too low" in result.reason

@@ -1,3 +1,5 @@
+import csv
+
 import pytest
 
 from kpi_core.errors import MissingColumnError
@@ -5,6 +7,7 @@ from kpi_core.mapping import (
     detect_table,
     guess_mapping,
     header_signature,
+    is_id_header,
     require_complete,
 )
 
@@ -205,3 +208,63 @@ def test_earlier_alias_wins_over_file_order():
     mapping = guess_mapping(headers, "tickets")
     reversed_mapping = guess_mapping(list(reversed(headers)), "tickets")
     assert mapping.columns["category"] == reversed_mapping.columns["category"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("churn_event_id", True),
+        ("customerID", True),
+        ("Kunden-ID", True),
+        ("Record ID", True),
+        ("Churn", False),
+        ("paid", False),
+        ("Idea", False),
+    ],
+    ids=["snake case", "camel case", "german", "words", "flag", "ends in id", "starts"],
+)
+def test_is_id_header(header, expected):
+    assert is_id_header(header) is expected
+
+
+def test_id_header_not_partial_flag():
+    mapping = guess_mapping(["account_id", "churn_event_id"], "subscriptions")
+    assert mapping.columns["churned"] is None
+
+
+def test_snapshot_mapping_needs_monthly_charge():
+    mapping = guess_mapping(["customerID", "Churn", "refund_amount"], "subscriptions")
+    assert mapping.is_snapshot
+    assert mapping.missing_required == ["monthly_charge"]
+
+
+def test_dated_subscriptions_need_no_charge():
+    mapping = guess_mapping(["customer_id", "start_date"], "subscriptions")
+    assert mapping.missing_required == []
+
+
+def test_require_complete_snapshot_message():
+    mapping = guess_mapping(["account_id"], "subscriptions")
+    with pytest.raises(MissingColumnError, match="monthly_charge .*churned"):
+        require_complete(mapping, "list.csv")
+
+
+def _headers(path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def test_ravenstack_churn_events_not_snapshot(datasets_dir):
+    path = datasets_dir / "ravenstack-saas" / "ravenstack_churn_events.csv"
+    mapping = guess_mapping(_headers(path), "subscriptions")
+    assert mapping.columns["churned"] != "churn_event_id"
+    with pytest.raises(MissingColumnError, match="monthly_charge"):
+        require_complete(mapping, path.name)
+
+
+def test_telco_snapshot_mapping_complete(datasets_dir):
+    path = datasets_dir / "ibm-telco-churn" / "Telco-Customer-Churn.csv"
+    mapping = guess_mapping(_headers(path), "subscriptions")
+    assert mapping.missing_required == []
+    assert mapping.columns["churned"] == "Churn"
+    assert mapping.columns["monthly_charge"] == "MonthlyCharges"

@@ -356,3 +356,33 @@ def test_new_customers_from_deals_needs_status():
     deals = pl.DataFrame({"account": ["x"], "closed_at": [D(2025, 1, 1)]})
     with pytest.raises(MissingColumnError, match="status or stage"):
         new_customers_from_deals(deals)
+
+
+def test_cac_customers_all_undated():
+    snapshot = pl.DataFrame({"customer_id": ["a", "b"], "churned": ["No", "Yes"]})
+    customers = new_customers_from_subscriptions(snapshot)
+    result = cac(spend(), customers)
+    assert result.status == "not_available"
+    assert result.reason.startswith("none of the 2 customers has an acquisition date")
+
+
+def test_cac_names_customer_source():
+    result = cac(
+        spend(), new_customers_from_orders(orders()), JANUARY, customer_source="orders"
+    )
+    assert result.extra == {"customer_source": "orders"}
+    assert result.formula == "370.00 spend / 4 new customers (from orders) = 92.50"
+
+
+def test_cac_telco_snapshot_not_available(datasets_dir):
+    raw = pl.read_csv(
+        datasets_dir / "ibm-telco-churn" / "Telco-Customer-Churn.csv",
+        infer_schema=False,
+    )
+    snapshot = raw.select(customer_id=pl.col("customerID"), churned=pl.col("Churn"))
+    customers = new_customers_from_subscriptions(snapshot)
+    result = cac(needful_spend(datasets_dir), customers)
+    with (datasets_dir / "ibm-telco-churn" / "Telco-Customer-Churn.csv").open() as f:
+        rows = sum(1 for _ in csv.DictReader(f))
+    assert result.status == "not_available"
+    assert f"none of the {rows:,} customers" in result.reason

@@ -2,11 +2,15 @@ from datetime import date
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_core.errors import MissingColumnError
 from kpi_core.period import Period
 from kpi_core.subscription_data import (
+    FALSE_FLAGS,
     NO_END,
+    TRUE_FLAGS,
     is_snapshot,
     period_bounds,
     prepare_dated,
@@ -178,3 +182,30 @@ def test_period_bounds_open_ends():
         D(2024, 3, 1),
         D(2024, 4, 1),
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["C-816288", "2024-10-27", "maybe", "2"],
+    ids=["churn event id", "date", "word", "number"],
+)
+def test_snapshot_non_flag_value_excluded(text):
+    data = prepare_snapshot(
+        frame(customer_id=["a", "b"], churned=[text, "No"], monthly_charge=[1.0, 2.0])
+    )
+    assert data.frame["customer_id"].to_list() == ["b"]
+    assert data.excluded == {"churned flag is not yes/no, true/false or 1/0": 1}
+
+
+@given(
+    word=st.sampled_from(sorted(TRUE_FLAGS | FALSE_FLAGS)),
+    upper=st.booleans(),
+    padding=st.sampled_from(["", " ", "  "]),
+)
+def test_snapshot_flag_spellings_kept(word, upper, padding):
+    text = padding + (word.upper() if upper else word) + padding
+    data = prepare_snapshot(
+        frame(customer_id=["a"], churned=[text], monthly_charge=[1.0])
+    )
+    assert data.excluded == {}
+    assert data.frame["churned"].to_list() == [word in TRUE_FLAGS]

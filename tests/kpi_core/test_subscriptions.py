@@ -401,3 +401,45 @@ def test_arr_telco_snapshot_matches_csv(datasets_dir):
     result = arr(frame)
     assert result.value == pytest.approx(expected)
     assert result.variant == "snapshot"
+
+
+def test_arr_period_before_first_start():
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["x", "y"],
+            "started_at": [D(2023, 3, 1), D(2023, 5, 1)],
+            "amount": [10.0, 20.0],
+        }
+    )
+    result = arr(frame, Period(D(2017, 1, 1), D(2017, 12, 31)))
+    assert result.status == "not_available"
+    assert result.reason == (
+        "no subscription had started by 2017-12-31; the first starts on 2023-03-01"
+    )
+
+
+def test_arr_period_after_all_ended_is_zero():
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["x"],
+            "started_at": [D(2023, 3, 1)],
+            "ended_at": [D(2023, 6, 1)],
+            "amount": [10.0],
+        }
+    )
+    result = arr(frame, Period(D(2023, 7, 1), D(2023, 7, 31)))
+    # The customer left in June, so ARR is a real 0, not a missing figure.
+    assert result.value == 0.0
+
+
+def test_arr_snapshot_id_as_flag_not_available():
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["x", "y"],
+            "churned": ["C-816288", "C-5a81e7"],
+            "monthly_charge": [4.03, 96.45],
+        }
+    )
+    result = arr(frame)
+    assert result.status == "not_available"
+    assert result.excluded == {"churned flag is not yes/no, true/false or 1/0": 2}

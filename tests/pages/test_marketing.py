@@ -42,3 +42,20 @@ def test_marketing_page_cac_from_orders_and_spend(datasets_dir):
     )
     assert shown["ARR"] == "Not available"
     assert len(at.get("vega_lite_chart")) >= 3
+
+
+SUBSCRIPTIONS = "ravenstack-saas/ravenstack_subscriptions.csv"
+
+
+def test_marketing_page_no_channel_cac_sentence(datasets_dir):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _import(at, datasets_dir / SUBSCRIPTIONS)
+    _import(at, datasets_dir / SPEND)
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+
+    # Subscriptions carry no channel, so no channel has spend and customers.
+    infos = [info.value for info in at.info]
+    assert any(text.startswith("No channel has both") for text in infos)
+    titles = [str(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert not any("CAC by channel" in spec for spec in titles)

@@ -74,3 +74,21 @@ def test_service_page_bad_working_hours_message(datasets_dir):
     at.sidebar.text_input(key="service_hours").input("9 to 5").run()
     assert not at.exception
     assert "09:00-17:00" in at.error[0].value
+
+
+TELCO = "ibm-telco-churn/Telco-Customer-Churn.csv"
+
+
+def test_service_page_telco_snapshot_caption(datasets_dir):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _import(at, datasets_dir / TELCO)
+    at.switch_page("pages/service.py").run()
+    assert not at.exception
+
+    captions = [caption.value for caption in at.caption]
+    [churn] = [text for text in captions if text.startswith("Snapshot")]
+    assert "Annualised" not in churn
+    with (datasets_dir / TELCO).open(encoding="utf-8", newline="") as handle:
+        flags = [row["Churn"] for row in csv.DictReader(handle)]
+    retention = flags.count("No") / len(flags) * 100
+    assert f"Retention {retention:.1f} %." in churn
