@@ -5,7 +5,9 @@ Rates (close rate, win rate, churn rate) use the pooled two-proportion
 z-test. Durations and deal sizes use the Mann-Whitney U test on the single
 deals or tickets. Counts use the test of two Poisson counts over equal
 time, and the NPS a z-test on the difference of two scores. A p-value
-below 0.05 is significant. Also the period helpers ``previous_period`` and
+below 0.05 is significant. A KPI whose table has no rows in a window has no
+value there, because a table that starts later or ends sooner is missing
+data, not reporting 0. Also the period helpers ``previous_period`` and
 ``same_period_last_year``.
 """
 
@@ -22,7 +24,13 @@ import polars as pl
 
 from kpi_core.business_hours import WorkingTime, business_hours_between
 from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
-from kpi_core.goal_metrics import METRICS, Metric, measure, missing_inputs
+from kpi_core.goal_metrics import (
+    METRICS,
+    TABLE_LABELS,
+    Metric,
+    measure,
+    missing_inputs,
+)
 from kpi_core.goals import deadline_after
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
@@ -93,7 +101,9 @@ def before_after(
     table and columns are present, with the columns kpi, label, unit,
     before, after, n_before, n_after, difference (after - before), test,
     p_value, significant (p < 0.05) and note. A side without a value has a
-    null value, and the note gives the reason. A KPI without a test (list
+    null value, and the note gives the reason. A side where the KPI's table
+    has no rows dated in the window (by any of its date columns) has no
+    value either, so a count there is null, not 0. A KPI without a test (list
     growth, follow-ups) has a null p-value. Each row is computed on its own,
     so an input error in one KPI, such as mixed currencies, fills that row's
     note and leaves the other rows intact.
@@ -135,10 +145,35 @@ def comparison_windows(
     return before, Period(pivot_date, pivot_date + (days - 1) * _DAY)
 
 
+def default_pivot(tables: Mapping[str, pl.DataFrame]) -> date:
+    """Return the date to compare around by default: the middle of the deals'
+    dates when the deals table has any, else the middle of the dates of the
+    table with the most rows. Raises EmptyDataError when no table contains
+    dates."""
+    ranked = sorted(
+        tables, key=lambda name: (name != "deals", -tables[name].height, name)
+    )
+    for table_type in ranked:
+        with contextlib.suppress(EmptyDataError):
+            first, last = data_range({table_type: tables[table_type]})
+            return first + timedelta(days=(last - first).days // 2)
+    raise EmptyDataError("the tables contain no dates to compare before and after")
+
+
 def previous_period(period: Period) -> Period:
-    """Return the period of the same number of days that ends the day before
-    ``period`` starts. Raises InvalidSettingError for an open period."""
+    """Return the period just before ``period``, ending the day before it starts.
+
+    A period of whole calendar months (from the first of a month to the last
+    day of a month) goes back the same number of whole months, so Q3 gives
+    Q2 and March gives February. Any other period goes back the same number
+    of days. Raises InvalidSettingError for an open period.
+    """
     _require_bounds(period, "previous period")
+    months = _whole_months(period)
+    if months is not None:
+        index = period.start.year * 12 + period.start.month - 1 - months
+        first = date(index // 12, index % 12 + 1, 1)
+        return Period(first, period.start - _DAY)
     days = (period.end - period.start).days + 1
     return Period(period.start - days * _DAY, period.start - _DAY)
 
@@ -210,7 +245,7 @@ def _compare(
 ) -> dict[str, object]:
     row: dict[str, object] = {"kpi": metric.key, "label": metric.label, "test": test}
     try:
-        first, second = _side(metric, frame, before), _side(metric, frame, after)
+        first, second = (_side(metric, frame, period) for period in (before, after))
         p_value = _p_value(metric, test, frame, (first, second), (before, after))
     except InputError as error:
         return {**row, "note": str(error)}
@@ -237,6 +272,8 @@ def _compare(
 
 
 def _side(metric: Metric, frame: pl.DataFrame, period: Period) -> _Side:
+    if _rows_in(metric.table, frame, period) == 0:
+        return _Side(None, None, metric.unit, None, _no_rows_reason(metric, frame))
     if metric.kpi is None:
         counted = measure(metric, frame, period)
         return _Side(counted.value, counted.n, counted.unit, None)
@@ -244,6 +281,28 @@ def _side(metric: Metric, frame: pl.DataFrame, period: Period) -> _Side:
     if not result.available:
         return _Side(None, None, result.unit, result, result.reason)
     return _Side(float(result.value), result.n, result.unit, result)
+
+
+def _rows_in(table_type: str, frame: pl.DataFrame, period: Period) -> int:
+    """Count the rows with any of the table's anchor dates in the period."""
+    columns = {
+        metric.date_column
+        for metric in METRICS.values()
+        if metric.table == table_type and metric.date_column in frame.columns
+    }
+    if not columns:
+        return 0
+    inside = pl.any_horizontal([period.contains(column) for column in columns])
+    return frame.filter(inside).height
+
+
+def _no_rows_reason(metric: Metric, frame: pl.DataFrame) -> str:
+    table = TABLE_LABELS.get(metric.table, metric.table)
+    reason = f"no data, because the {table} table has no rows in this window"
+    with contextlib.suppress(EmptyDataError):
+        first, last = data_range({metric.table: frame})
+        reason += f" (its dates run from {first} to {last})"
+    return reason
 
 
 def _p_value(
@@ -326,6 +385,15 @@ def _require_bounds(period: Period, name: str) -> None:
         raise InvalidSettingError(
             f"the {name} needs a period with a start and an end, not {period.label()}"
         )
+
+
+def _whole_months(period: Period) -> int | None:
+    """Count the calendar months of a period that starts on the first of a
+    month and ends on the last day of a month, or return None otherwise."""
+    if period.start.day != 1 or (period.end + _DAY).day != 1:
+        return None
+    end = period.end
+    return (end.year - period.start.year) * 12 + end.month - period.start.month + 1
 
 
 def _year_before(day: date) -> date:

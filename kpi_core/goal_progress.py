@@ -3,7 +3,8 @@
 The goal's current value covers its start to the day of evaluation, and its
 baseline the window of the same length that ends the day before the start.
 Counts are forecast from their pace so far with a Poisson interval, and KPIs
-by their current value with its 95 % interval.
+by their current value with its 95 % interval. Progress measures the forecast
+on the way from the baseline to the target.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from kpi_core.formatting import format_value
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
@@ -59,8 +61,9 @@ class GoalStatus:
     available (with ``reason``). Values are in ``unit``. Paces are per
     month: for a count, rows per month, and for a KPI, the change of the KPI
     per month. ``progress`` is in percent of the way from the baseline to
-    the target. ``path`` has one row per week or month with the columns
-    date, actual and target_path.
+    the target, 0 to 100, as ``progress_percent`` computes it from the
+    forecast. When it is None, ``progress_note`` gives the reason. ``path`` has one
+    row per week or month with the columns date, actual and target_path.
     """
 
     goal: Goal
@@ -73,6 +76,7 @@ class GoalStatus:
     current: float | None = None
     n: int | None = None
     progress: float | None = None
+    progress_note: str = ""
     pace_so_far: float | None = None
     required_pace: float | None = None
     forecast: float | None = None
@@ -84,7 +88,6 @@ class GoalStatus:
 
 @dataclass(frozen=True)
 class _Outlook:
-    progress: float | None
     pace_so_far: float | None
     required_pace: float | None
     forecast: float
@@ -103,15 +106,18 @@ def evaluate_goal(
     Counts: pace so far = count / months elapsed. Required pace = (target -
     count) / months left, at least 0; for a downward goal it is the most
     per month that still stays under the target. Forecast = count + pace so
-    far x months left. The band replaces the pace by the bounds of the
-    Poisson 95 % interval of the count. Progress = count / target for an
-    upward goal. For a downward goal it compares paces: (baseline pace -
-    pace so far) / (baseline pace - target pace).
+    far x months left, which is the count itself from the deadline on. The
+    band replaces the pace by the bounds of the Poisson 95 % interval of the
+    count.
 
     KPIs: the forecast is the current value and the band its 95 % interval
     (Wilson for rates). Pace so far = (current - baseline) / months
     elapsed. Required pace = (target - current) / months left, 0 once the
-    target is met. Progress = (current - baseline) / (target - baseline).
+    target is met.
+
+    Progress, for counts and KPIs alike: (forecast - baseline) / (target -
+    baseline) x 100, clamped to 0-100 (see ``progress_percent``). A count's
+    forecast puts it on the scale of its baseline, a whole window.
 
     Status rule: on track when the forecast meets the target (at least the
     target for an upward goal, at most for a downward one). At risk when it
@@ -139,6 +145,7 @@ def evaluate_goal(
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
         target=target, path=path,
+        progress_note=_progress_note(goal.direction, baseline, target),
     )  # fmt: skip
     if as_of < goal.start:
         return status
@@ -156,7 +163,9 @@ def evaluate_goal(
         unit=current.unit,
         current=current.value,
         n=current.n,
-        progress=outlook.progress,
+        progress=progress_percent(
+            goal.direction, outlook.forecast, baseline.value, target
+        ),
         pace_so_far=outlook.pace_so_far,
         required_pace=outlook.required_pace,
         forecast=outlook.forecast,
@@ -181,6 +190,23 @@ def goal_status(
     return OFF_TRACK
 
 
+def progress_percent(
+    direction: str, value: float, baseline: float | None, target: float
+) -> float | None:
+    """Return how far ``value`` has come from ``baseline`` to ``target``.
+
+    Progress = (value - baseline) / (target - baseline) x 100, clamped to 0-100
+    %, so a value that moved away from the target is 0 % and one beyond the
+    target is 100 %. Returns None without a baseline, or when the baseline
+    already meets the target (at least the target for an upward goal, at
+    most for a downward one), because then there is no gap to close.
+    """
+    if baseline is None or _meets(direction, baseline, target):
+        return None
+    share = (value - baseline) / (target - baseline) * 100
+    return min(max(share, 0.0), 100.0)
+
+
 def goal_path(
     goal: Goal,
     frame: pl.DataFrame,
@@ -194,8 +220,9 @@ def goal_path(
     ``frame`` contains the segment's rows. A count's actual is the running
     total since the start, and its target path rises in a straight line from
     0 to the target. A KPI's actual is its value from the start to the
-    point, and its path runs straight from the baseline to the target (flat
-    at the target without a baseline). Actual is null after ``as_of``.
+    point, and its path runs straight from the baseline to the target. It is
+    flat at the target without a baseline, or when the baseline already
+    meets the target. Actual is null after ``as_of``.
     """
     metric = METRICS[goal.metric]
     points = _path_points(goal.start, goal.deadline, as_of)
@@ -203,7 +230,9 @@ def goal_path(
     if metric.is_count:
         path = share * target
     else:
-        origin = target if baseline is None else baseline
+        origin = baseline
+        if baseline is None or _meets(goal.direction, baseline, target):
+            origin = target
         path = origin + share * (target - origin)
     reached = points.filter(points <= as_of)
     if metric.is_count:
@@ -231,15 +260,11 @@ def _outlook(
     months_elapsed = ((end - goal.start).days + 1) / MONTH_DAYS
     months_left = max((goal.deadline - as_of).days, 0) / MONTH_DAYS
     if metric.is_count:
-        return _count_outlook(
-            goal, baseline, target, current, months_elapsed, months_left
-        )
+        return _count_outlook(target, current, months_elapsed, months_left)
     return _kpi_outlook(goal, baseline, target, current, months_elapsed, months_left)
 
 
 def _count_outlook(
-    goal: Goal,
-    baseline: Measurement,
     target: float,
     current: Measurement,
     months_elapsed: float,
@@ -253,16 +278,7 @@ def _count_outlook(
         count + low / months_elapsed * months_left,
         count + high / months_elapsed * months_left,
     )
-    if goal.direction == UP:
-        progress = count / target * 100 if target > 0 else None
-    else:
-        window_months = goal.window_days / MONTH_DAYS
-        baseline_pace = baseline.value / window_months
-        target_pace = target / window_months
-        progress = None
-        if baseline_pace != target_pace:
-            progress = (baseline_pace - pace) / (baseline_pace - target_pace) * 100
-    return _Outlook(progress, pace, required, count + pace * months_left, band)
+    return _Outlook(pace, required, count + pace * months_left, band)
 
 
 def _kpi_outlook(
@@ -274,17 +290,15 @@ def _kpi_outlook(
     months_left: float,
 ) -> _Outlook:
     value = current.value
-    pace = progress = None
+    pace = None
     if baseline.value is not None:
         pace = (value - baseline.value) / months_elapsed
-        if target != baseline.value:
-            progress = (value - baseline.value) / (target - baseline.value) * 100
     required = None
     if _meets(goal.direction, value, target):
         required = 0.0
     elif months_left:
         required = (target - value) / months_left
-    return _Outlook(progress, pace, required, value, current.ci95)
+    return _Outlook(pace, required, value, current.ci95)
 
 
 def _path_points(start: date, deadline: date, as_of: date) -> pl.Series:
@@ -323,3 +337,26 @@ def _no_baseline_reason(baseline: Measurement) -> str:
         "a relative target needs a baseline other than 0, but the same length "
         "of time before the start gave 0"
     )
+
+
+def _progress_note(direction: str, baseline: Measurement, target: float) -> str:
+    if baseline.value is None:
+        return (
+            "Progress needs a baseline, but the same length of time before the "
+            f"start has none: {baseline.reason}"
+        )
+    if not _meets(direction, baseline.value, target):
+        return ""
+    baseline_text = _value_text(baseline.value, baseline.unit)
+    target_text = _value_text(target, baseline.unit)
+    bound = "at least" if direction == UP else "at most"
+    return (
+        f"The baseline of {baseline_text} already meets the target of "
+        f"{target_text} ({bound}), so there is no gap to measure progress on."
+    )
+
+
+def _value_text(value: float, unit: str) -> str:
+    if unit == "count":
+        return f"{value:,.0f}"
+    return format_value(value, unit).strip()

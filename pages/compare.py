@@ -14,10 +14,10 @@ from kpi_core.compare import (
     before_after,
     comparison_windows,
     data_range,
-    overlap_range,
+    default_pivot,
 )
 from kpi_core.errors import InputError
-from kpi_core.formatting import format_value
+from kpi_core.formatting import format_change, format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import sales_series
 from pages.common import (
@@ -54,7 +54,7 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
-    pivot, months = _controls(first, last, overlap_range(tables) or (first, last))
+    pivot, months = _controls(first, last, default_pivot(tables))
     share_controls("compare", "Before and after")
     try:
         before, after = comparison_windows(tables, pivot, months)
@@ -79,14 +79,14 @@ def _tables() -> tuple[dict[str, pl.DataFrame], str]:
     return tables, "|".join(keys)
 
 
-def _controls(first: date, last: date, overlap: tuple[date, date]) -> tuple[date, int]:
-    """Show the date and window pickers. The date defaults to the middle of
-    the days that all tables cover, so that each KPI has data on both sides."""
-    middle = overlap[0] + (overlap[1] - overlap[0]) / 2
+def _controls(first: date, last: date, default: date) -> tuple[date, int]:
+    """Show the date and window pickers. The date defaults to ``default``,
+    kept inside the days the picker allows."""
+    earliest = first + timedelta(days=1)
     pivot = st.sidebar.date_input(
         "Compare around",
-        value=middle,
-        min_value=first + timedelta(days=1),
+        value=min(max(default, earliest), last),
+        min_value=earliest,
         max_value=last,
         key="compare_date",
         help="The first day of the after window, such as the day a change took effect.",
@@ -120,7 +120,7 @@ def _render_table(table: pl.DataFrame) -> None:
             "After": _value(row["after"], row["unit"]),
             "n before": row["n_before"],
             "n after": row["n_after"],
-            "Difference": _value(row["difference"], row["unit"], signed=True),
+            "Difference": _difference(row),
             "p-value": row["p_value"],
             "Significant": _verdict(row["significant"]),
             "Test": row["test"] or "none",
@@ -159,14 +159,21 @@ def _render_chart(
     )
 
 
-def _value(value: float | None, unit: str | None, signed: bool = False) -> str:
+def _value(value: float | None, unit: str | None) -> str:
     if value is None:
-        return "–"
+        return "no data"
     if unit == "count":
-        text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
-        return text
-    text = format_value(value, unit or "")
-    return f"+{text}" if signed and value > 0 else text
+        return f"{value:,.0f}"
+    return format_value(value, unit or "")
+
+
+def _difference(row: dict) -> str:
+    """Format after - before with its sign; rates change in percentage points."""
+    if row["difference"] is None:
+        return "–"
+    if row["unit"] == "count":
+        return f"{row['difference']:+,.0f}"
+    return format_change(row["after"], row["before"], row["unit"] or "")
 
 
 def _verdict(significant: bool | None) -> str:

@@ -34,6 +34,7 @@ from pages.common import (
     newest_table,
     require_app_entry,
     share_controls,
+    shared_view,
     show_chart,
     workspace,
 )
@@ -66,18 +67,26 @@ def render() -> None:
     )
     tables, cache_key = _tables()
     as_of = _as_of_picker(tables)
-    share_controls("goals", "Goals")
     store = GoalStore(workspace().root)
     editable = editor_unlocked()
+    # share_controls calls editor_unlocked too, which would show a second
+    # password box with the same key while the page is locked.
+    if editable or shared_view() is not None:
+        share_controls("goals", "Goals")
+
     if editable:
         with st.expander("New goal", expanded=not store.list_goals()):
             created = _goal_form("new", None, as_of)
             if created is not None:
                 store.save(created)
                 st.success(f"Saved the goal “{escape_markdown(created.title)}”.")
+
     goals = store.list_goals()
     if not goals:
-        st.info("No goals yet. Create one with the form above.")
+        # A read-only page (a shared link, or locked by the editor password)
+        # shows no form to point to.
+        hint = " Create one with the form above." if editable else ""
+        st.info(f"No goals yet.{hint}")
         if editable and st.button("Add the three example goals", key="goals_examples"):
             # They start a year before the data ends, so the demo shows
             # progress, pace and a forecast at once.
@@ -144,7 +153,7 @@ def _goal_card(
         st.markdown(_STATUS_LABELS[status.status])
         if status.reason:
             st.caption(escape_markdown(status.reason))
-        _render_figures(status)
+        _render_figures(goal, status)
         _render_checks(checks)
         if not status.path.is_empty():
             axis = METRICS[goal.metric].label
@@ -170,11 +179,11 @@ def _description(goal: Goal) -> str:
     )
 
 
-def _render_figures(status: GoalStatus) -> None:
+def _render_figures(goal: Goal, status: GoalStatus) -> None:
     if status.progress is not None:
-        share = min(max(status.progress, 0.0), 100.0)
-        text = f"{status.progress:,.0f} % of the way from the baseline to the target"
-        st.progress(share / 100, text=text)
+        st.progress(status.progress / 100, text=_progress_text(goal, status))
+    elif status.progress_note:
+        st.caption(escape_markdown(status.progress_note))
     row = st.columns(4)
     row[0].metric("Current", _value(status.current, status.unit))
     row[1].metric("Target", _value(status.target, status.unit))
@@ -192,6 +201,23 @@ def _render_figures(status: GoalStatus) -> None:
         notes.append(f"n = {status.n:,}.")
     if notes:
         st.caption(" ".join(notes))
+
+
+def _progress_text(goal: Goal, status: GoalStatus) -> str:
+    """Label the progress bar with the formula of
+    ``kpi_core.goal_progress.progress_percent``."""
+    formula = "(current − baseline) / (target − baseline)"
+    if METRICS[goal.metric].is_count and status.as_of < goal.deadline:
+        # The count so far covers part of the window, while the baseline
+        # covers a whole one.
+        formula = (
+            "(forecast − baseline) / (target − baseline), where the forecast "
+            "is the count so far continued at its pace to the deadline"
+        )
+    return (
+        f"{status.progress:,.1f} % of the way from the baseline to the target: "
+        f"{formula}"
+    )
 
 
 def _render_checks(checks: dict[str, SmartCheck]) -> None:

@@ -1,9 +1,12 @@
+import csv
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_core.compare import (
     COUNT_TEST,
@@ -14,12 +17,14 @@ from kpi_core.compare import (
     comparison_windows,
     count_test_p,
     data_range,
+    default_pivot,
     nps_test_p,
     overlap_range,
     previous_period,
     same_period_last_year,
 )
 from kpi_core.errors import EmptyDataError, InvalidSettingError
+from kpi_core.importing import load_file
 from kpi_core.nps import net_promoter_score
 from kpi_core.period import Period
 from kpi_core.stats import mann_whitney_p
@@ -261,6 +266,93 @@ def test_before_after_side_without_value():
     assert row["note"] == "before: no deals were won or lost in this period"
 
 
+def _tickets(days: list[date]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"ticket_id": [f"t{i}" for i in range(len(days))], "created_at": days},
+        schema={"ticket_id": pl.String, "created_at": pl.Date},
+    )
+
+
+def test_before_after_no_rows_before():
+    # Tickets start on 2 April, after the pivot: none in March.
+    tickets = _tickets([D(2025, 4, 2), D(2025, 4, 20), D(2025, 4, 20)])
+    table = before_after({"deals": _deals(SMALL_DEALS), "tickets": tickets}, PIVOT, 1)
+    row = _row(table, "tickets")
+    assert row["before"] is None
+    assert row["after"] == 3
+    assert row["n_before"] is None
+    assert row["difference"] is None
+    assert row["p_value"] is None
+    assert row["note"] == (
+        "before: no data, because the tickets table has no rows in this window "
+        "(its dates run from 2025-04-02 to 2025-04-20)"
+    )
+
+
+def test_before_after_no_rows_either_side():
+    # Tickets only in 2023, two years before the deals' windows.
+    tickets = _tickets([D(2023, 1, 5), D(2023, 2, 5)])
+    table = before_after({"deals": _deals(SMALL_DEALS), "tickets": tickets}, PIVOT, 1)
+    row = _row(table, "tickets")
+    assert row["before"] is None
+    assert row["after"] is None
+    assert row["unit"] == "count"
+    assert row["note"].count("no data") == 2
+
+
+def test_before_after_zero_count_with_rows():
+    # A deal closed in March, none created: the table has rows, so 0 is real.
+    rows = [
+        ("first", D(2025, 1, 1), D(2025, 3, 5), "won"),
+        ("a", D(2025, 4, 10), None, "open"),
+        ("last", D(2025, 6, 1), None, "open"),
+    ]
+    row = _row(before_after(_deals(rows), PIVOT, months=1), "new_deals")
+    assert row["before"] == 0
+    assert row["after"] == 1
+
+
+def test_default_pivot_middle_of_deals():
+    # Deals from 1 January to 31 December 2017 (364 days apart); the tickets
+    # have more rows but do not decide.
+    deals = _deals([("a", D(2017, 1, 1), D(2017, 12, 31), "won")])
+    tickets = _tickets([D(2023, 1, 1)] * 5)
+    assert default_pivot({"tickets": tickets, "deals": deals}) == D(2017, 7, 2)
+
+
+def test_default_pivot_largest_table():
+    # No deals: the NPS table has more rows than the tickets.
+    tickets = _tickets([D(2023, 1, 1), D(2023, 1, 11)])
+    answered = [D(2024, 1, 1), D(2024, 1, 1), D(2024, 1, 31)]
+    responses = pl.DataFrame({"score": [9, 9, 9], "responded_at": answered})
+    assert default_pivot({"tickets": tickets, "nps": responses}) == D(2024, 1, 16)
+
+
+def test_default_pivot_deals_without_dates():
+    tickets = _tickets([D(2023, 1, 1), D(2023, 1, 11)])
+    assert default_pivot({"deals": _deals([]), "tickets": tickets}) == D(2023, 1, 6)
+
+
+def test_default_pivot_no_dates():
+    with pytest.raises(EmptyDataError, match="no dates"):
+        default_pivot({"deals": _deals([])})
+
+
+def test_default_pivot_maven_deals(datasets_dir):
+    path = datasets_dir / "maven-crm-sales" / "sales_pipeline.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    days = [
+        date.fromisoformat(row[column])
+        for row in rows
+        for column in ("engage_date", "close_date")
+        if row[column]
+    ]
+    expected = min(days) + timedelta(days=(max(days) - min(days)).days // 2)
+    deals = load_file(path.name, path.read_bytes()).frame
+    assert default_pivot({"deals": deals}) == expected
+
+
 def test_comparison_windows_six_months():
     deals = _deals(
         [("a", D(2024, 1, 1), None, "open"), ("b", D(2026, 1, 1), None, "open")]
@@ -320,10 +412,65 @@ def test_overlap_range_disjoint_tables():
     assert overlap_range({"deals": deals, "nps": responses}) is None
 
 
-def test_previous_period_same_length():
-    # April to June is 91 days; the 91 days before end on 31 March.
+def test_previous_period_quarter_is_quarter():
+    # Q3 2017 (92 days) against Q2 (91 days), not the 92 days before.
+    period = previous_period(Period(D(2017, 7, 1), D(2017, 9, 30)))
+    assert period == Period(D(2017, 4, 1), D(2017, 6, 30))
+
+
+def test_previous_period_q2_is_q1():
     period = previous_period(Period(D(2025, 4, 1), D(2025, 6, 30)))
-    assert period == Period(D(2024, 12, 31), D(2025, 3, 31))
+    assert period == Period(D(2025, 1, 1), D(2025, 3, 31))
+
+
+def test_previous_period_month_is_month():
+    # March has 31 days, February 2025 has 28.
+    period = previous_period(Period(D(2025, 3, 1), D(2025, 3, 31)))
+    assert period == Period(D(2025, 2, 1), D(2025, 2, 28))
+
+
+def test_previous_period_across_year():
+    period = previous_period(Period(D(2025, 1, 1), D(2025, 2, 28)))
+    assert period == Period(D(2024, 11, 1), D(2024, 12, 31))
+
+
+def test_previous_period_whole_year():
+    period = previous_period(Period(D(2025, 1, 1), D(2025, 12, 31)))
+    assert period == Period(D(2024, 1, 1), D(2024, 12, 31))
+
+
+def test_previous_period_leap_february():
+    period = previous_period(Period(D(2024, 3, 1), D(2024, 3, 31)))
+    assert period == Period(D(2024, 2, 1), D(2024, 2, 29))
+
+
+def test_previous_period_days_mid_month():
+    # 5 to 11 March is 7 days; the 7 days before end on 4 March.
+    period = previous_period(Period(D(2025, 3, 5), D(2025, 3, 11)))
+    assert period == Period(D(2025, 2, 26), D(2025, 3, 4))
+
+
+def test_previous_period_days_first_not_last():
+    # 1 to 30 March starts on the first but ends a day short of a month end.
+    period = previous_period(Period(D(2025, 3, 1), D(2025, 3, 30)))
+    assert period == Period(D(2025, 1, 30), D(2025, 2, 28))
+
+
+def test_previous_period_days_last_not_first():
+    # 2 to 31 March ends on a month end but starts on the 2nd: 30 days.
+    period = previous_period(Period(D(2025, 3, 2), D(2025, 3, 31)))
+    assert period == Period(D(2025, 1, 31), D(2025, 3, 1))
+
+
+@given(
+    st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 1, 1)),
+    st.integers(min_value=0, max_value=800),
+)
+def test_previous_period_ends_before_start(start, extra_days):
+    period = Period(start, start + timedelta(days=extra_days))
+    previous = previous_period(period)
+    assert previous.end == start - timedelta(days=1)
+    assert previous.start <= previous.end
 
 
 def test_previous_period_open_period():

@@ -1,8 +1,11 @@
+import csv
 import math
 from datetime import date
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_core.goal_metrics import DOWN, MONTH_DAYS, UP, SegmentFilter
 from kpi_core.goal_progress import (
@@ -13,8 +16,10 @@ from kpi_core.goal_progress import (
     ON_TRACK,
     evaluate_goal,
     goal_status,
+    progress_percent,
 )
 from kpi_core.goals import Goal
+from kpi_core.importing import load_file
 
 D = date
 Z95 = 1.959964
@@ -153,9 +158,32 @@ def test_count_goal_forecast_band():
     assert high == pytest.approx(6 + _byar_high(6) * 2)
 
 
-def test_count_goal_progress():
+def test_count_goal_progress_from_baseline():
     status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
-    assert status.progress == pytest.approx(6 / 20 * 100)
+    # 6 leads in 30 of 90 days forecast 18; the baseline is 9, the target 20.
+    assert status.progress == pytest.approx((18 - 9) / (20 - 9) * 100)
+
+
+def test_count_goal_progress_after_deadline():
+    # 17 leads on 10 January and the one of 31 January: the final count 18.
+    status = evaluate_goal(_leads_goal(), _leads(17), D(2025, 4, 15))
+    assert status.progress == pytest.approx((18 - 9) / (20 - 9) * 100)
+
+
+def test_count_goal_progress_capped():
+    # 25 leads in 30 days forecast 75, far beyond the target of 20.
+    status = evaluate_goal(_leads_goal(), _leads(25), AS_OF)
+    assert status.progress == 100.0
+
+
+def test_count_goal_baseline_meets_target():
+    # 30 leads in the baseline already reach the target of 20.
+    status = evaluate_goal(_leads_goal(), _leads(6, in_baseline=30), AS_OF)
+    assert status.progress is None
+    assert status.progress_note == (
+        "The baseline of 30 already meets the target of 20 (at least), so "
+        "there is no gap to measure progress on."
+    )
 
 
 def test_count_goal_at_risk():
@@ -237,6 +265,17 @@ def test_fewer_goal_progress_compares_paces():
     assert status.progress == pytest.approx(40.0)
 
 
+def test_fewer_goal_baseline_meets_ceiling():
+    # At most 50 complaints, with 40 in the baseline: already met.
+    goal = Goal(
+        "At most 50 phone complaints", "tickets", 50, START, DEADLINE,
+        segments=_complaints_goal().segments, department="service",
+    )  # fmt: skip
+    status = evaluate_goal(goal, _complaints(12), AS_OF)
+    assert status.progress is None
+    assert "(at most)" in status.progress_note
+
+
 def test_fewer_goal_allowed_pace():
     status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
     # At most 18 more complaints in the 60 days left.
@@ -280,6 +319,26 @@ def test_rate_goal_paces():
     # 1 January to 28 February is 59 days; 122 days are left to 30 June.
     assert status.pace_so_far == pytest.approx((40 - 20) / (59 / MONTH_DAYS))
     assert status.required_pace == pytest.approx((50 - 40) / (122 / MONTH_DAYS))
+
+
+def test_rate_goal_progress_moved_away():
+    # 1 of 10 won: 10 %, down from the baseline of 20 % towards 50 %.
+    status = evaluate_goal(_close_rate_goal(50), _close_rates(2, 1), D(2025, 2, 28))
+    assert status.progress == 0.0
+
+
+def test_rate_goal_baseline_meets_target():
+    # A baseline of 20 % already meets a target of 15 %.
+    status = evaluate_goal(_close_rate_goal(15), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.progress is None
+    assert "baseline of 20.0 % already meets the target of 15.0 %" in (
+        status.progress_note
+    )
+
+
+def test_rate_goal_met_baseline_flat_path():
+    status = evaluate_goal(_close_rate_goal(15), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.path["target_path"].to_list() == [pytest.approx(15.0)] * 6
 
 
 def test_rate_goal_band_is_wilson():
@@ -376,3 +435,129 @@ def test_goal_status_without_band_far_miss():
 
 def test_goal_status_exact_target():
     assert goal_status(UP, 10.0, 10.0, None) == ON_TRACK
+
+
+def test_rate_goal_no_baseline_note():
+    # No deals in the baseline window, 4 July to 31 December 2024.
+    deals = _close_rates(2, 4)["deals"].filter(pl.col("deal_id").str.starts_with("n"))
+    status = evaluate_goal(_close_rate_goal(50), {"deals": deals}, D(2025, 2, 28))
+    assert status.progress is None
+    assert status.progress_note.startswith("Progress needs a baseline")
+
+
+@pytest.mark.parametrize(
+    ("direction", "value", "baseline", "target", "expected"),
+    [
+        (UP, 30.0, 20.0, 40.0, (30 - 20) / (40 - 20) * 100),
+        (DOWN, 35.0, 40.0, 30.0, (35 - 40) / (30 - 40) * 100),
+        (UP, 10.0, 20.0, 40.0, 0.0),
+        (DOWN, 45.0, 40.0, 30.0, 0.0),
+        (UP, 90.0, 20.0, 40.0, 100.0),
+        (DOWN, 20.0, 40.0, 30.0, 100.0),
+    ],
+    ids=["up-half", "down-half", "up-away", "down-away", "up-beyond", "down-beyond"],
+)
+def test_progress_percent_cases(direction, value, baseline, target, expected):
+    assert progress_percent(direction, value, baseline, target) == pytest.approx(
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("direction", "baseline", "target"),
+    [(UP, 52.1, 50.0), (UP, 50.0, 50.0), (DOWN, 40.0, 50.0), (DOWN, 50.0, 50.0)],
+    ids=["up-above", "up-equal", "down-below", "down-equal"],
+)
+def test_progress_percent_baseline_met(direction, baseline, target):
+    assert progress_percent(direction, 43.6, baseline, target) is None
+
+
+def test_progress_percent_no_baseline():
+    assert progress_percent(UP, 43.6, None, 50.0) is None
+
+
+NUMBERS = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(st.sampled_from([UP, DOWN]), NUMBERS, NUMBERS, NUMBERS)
+def test_progress_percent_within_bounds(direction, value, baseline, target):
+    progress = progress_percent(direction, value, baseline, target)
+    assert progress is None or 0.0 <= progress <= 100.0
+
+
+# Real data: the Maven Analytics CRM sales pipeline, as the Data page loads it.
+
+MAVEN = "maven-crm-sales/sales_pipeline.csv"
+
+
+@pytest.fixture(scope="module")
+def maven(datasets_dir):
+    path = datasets_dir / MAVEN
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    deals = load_file(path.name, path.read_bytes()).frame
+    return rows, {"deals": deals}
+
+
+def _csv_day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _csv_close_rate(rows: list[dict[str, str]], first: date, last: date) -> float:
+    created = [
+        row for row in rows if first <= (_csv_day(row["engage_date"]) or D.min) <= last
+    ]
+    won = [row for row in created if row["deal_stage"] == "Won"]
+    return len(won) / len(created) * 100
+
+
+def _csv_won_deals(rows: list[dict[str, str]], agent: str, first: date, last: date):
+    return sum(
+        1
+        for row in rows
+        if row["sales_agent"] == agent
+        and row["deal_stage"] == "Won"
+        and first <= (_csv_day(row["close_date"]) or D.min) <= last
+    )
+
+
+def test_maven_close_rate_goal_baseline_met(maven):
+    rows, tables = maven
+    # Q3 2017 runs 92 days, so its baseline is 31 March to 30 June 2017.
+    goal = Goal("Close rate 50 %", "close_rate", 50, D(2017, 7, 1), D(2017, 9, 30))
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    baseline = _csv_close_rate(rows, D(2017, 3, 31), D(2017, 6, 30))
+    current = _csv_close_rate(rows, D(2017, 7, 1), D(2017, 9, 30))
+    assert baseline == pytest.approx(52.1, abs=0.05)
+    assert current == pytest.approx(43.6, abs=0.05)
+    assert status.baseline == pytest.approx(baseline)
+    assert status.current == pytest.approx(current)
+    assert status.status == OFF_TRACK
+    assert status.progress is None
+    assert "already meets the target of 50.0 %" in status.progress_note
+
+
+def test_maven_close_rate_goal_path_flat(maven):
+    _rows, tables = maven
+    goal = Goal("Close rate 50 %", "close_rate", 50, D(2017, 7, 1), D(2017, 9, 30))
+    path = evaluate_goal(goal, tables, D(2017, 12, 31)).path
+    assert path["target_path"].min() == pytest.approx(50.0)
+    assert path["target_path"].max() == pytest.approx(50.0)
+
+
+def test_maven_won_deals_goal_progress(maven):
+    rows, tables = maven
+    # Q2 2017 runs 91 days, so its baseline is 31 December 2016 to 31 March.
+    goal = Goal(
+        "100 won deals", "won_deals", 100, D(2017, 4, 1), D(2017, 6, 30),
+        segments=(SegmentFilter("owner", "darcel schlecht"),),
+    )  # fmt: skip
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    agent = "Darcel Schlecht"
+    baseline = _csv_won_deals(rows, agent, D(2016, 12, 31), D(2017, 3, 31))
+    current = _csv_won_deals(rows, agent, D(2017, 4, 1), D(2017, 6, 30))
+    assert (baseline, current) == (44, 96)
+    assert status.baseline == baseline
+    assert status.current == current
+    assert status.progress == pytest.approx((96 - 44) / (100 - 44) * 100)
+    assert status.progress == pytest.approx(92.86, abs=0.01)

@@ -1,6 +1,7 @@
 import csv
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT
@@ -38,6 +39,34 @@ def test_compare_page_default_inside_deals():
     pivot = _open_compare().sidebar.date_input(key="compare_date").value
     assert min(created) < pivot
     assert pivot < max(closed)
+
+
+def test_compare_page_default_middle_of_deals():
+    # The middle of the sample deals' creation and close dates, by the csv
+    # module.
+    with SAMPLE_DEALS.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    days = [
+        date.fromisoformat(row[column])
+        for row in rows
+        for column in ("Create Date", "Close Date")
+        if row[column]
+    ]
+    middle = min(days) + timedelta(days=(max(days) - min(days)).days // 2)
+    pivot = _open_compare().sidebar.date_input(key="compare_date").value
+    assert pivot == middle
+
+
+def test_compare_page_rate_difference_in_points():
+    at = _open_compare()
+    table = at.dataframe[0].value
+    close_rate = table[table["KPI"] == "Close rate"].iloc[0]
+    before = float(close_rate["Before"].removesuffix(" %"))
+    after = float(close_rate["After"].removesuffix(" %"))
+    assert close_rate["Difference"].endswith(" pp")
+    # The shown rates are rounded to 0.1, so their difference may be 0.1 off.
+    difference = float(close_rate["Difference"].removesuffix(" pp"))
+    assert difference == pytest.approx(after - before, abs=0.11)
 
 
 def test_compare_page_window_change():

@@ -3,6 +3,8 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.goal_store import GoalStore
+from kpi_core.goals import Goal
+from kpi_core.sharing import ViewStore
 from tests.pages.conftest import APP
 
 FORM = "goal_form_new"
@@ -147,3 +149,60 @@ def test_example_goals_button_adds_three():
     assert "20 new leads from the company website" in titles
     assert "1,000 new newsletter subscribers" in titles
     assert "25 % fewer phone complaints" in titles
+
+
+def test_goals_page_locked_no_form_hint():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["editor_password"] = "s3cret"
+    at.run()
+    at.switch_page("pages/goals.py").run()
+    assert not at.exception
+    assert at.info[0].value == "No goals yet."
+
+
+def test_goals_page_shared_no_form_hint(fresh_workspace):
+    AppTest.from_file(APP, default_timeout=60).run()
+    view = ViewStore(fresh_workspace).create("goals", "Goals", {})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["view"] = view.token
+    at.run()
+    at.switch_page("pages/goals.py").run()
+    assert not at.exception
+    assert not at.get("form")
+    assert at.info[0].value == "No goals yet."
+
+
+def test_goals_page_editable_form_hint():
+    at = _open_goals()
+    assert at.info[0].value == "No goals yet. Create one with the form above."
+
+
+def _open_with_goal(goal: Goal, workspace) -> AppTest:
+    at = _open_goals()
+    GoalStore(workspace).save(goal)
+    at.run()
+    return at
+
+
+def test_goals_page_progress_label_formula(fresh_workspace):
+    # A goal that ended before the data ends, so the count is final.
+    goal = Goal(
+        "A million deals", "new_deals", 1_000_000, date(2026, 1, 1),
+        date(2026, 3, 31),
+    )  # fmt: skip
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    (bar,) = at.get("progress")
+    assert "(current − baseline) / (target − baseline)" in bar.proto.text
+
+
+def test_goals_page_baseline_meets_target(fresh_workspace):
+    # Any close rate of the sample deals is above 0.1 %.
+    goal = Goal(
+        "Close rate 0.1 %", "close_rate", 0.1, date(2026, 1, 1), date(2026, 3, 31)
+    )
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    assert not at.get("progress")
+    captions = [element.value for element in at.caption]
+    assert any("already meets the target of 0.1 %" in text for text in captions)
