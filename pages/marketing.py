@@ -81,7 +81,9 @@ def render() -> None:
         bind="query-params",
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
-    settings = KpiSettings(period=period, lifespan_years=lifespan or None)
+    settings = KpiSettings(
+        period=period, lifespan_years=lifespan or None, variants=_variant_picker()
+    )
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
@@ -103,6 +105,31 @@ def render() -> None:
         }.items():
             if key in kpis:
                 explain(kpis[key], label)
+
+
+def _variant_picker() -> dict[str, str]:
+    with st.sidebar.expander("Variants"):
+        clv = st.radio(
+            "CLV from",
+            ["purchases", "subscription"],
+            format_func={
+                "purchases": "purchases x frequency x lifespan",
+                "subscription": "revenue per account x margin / churn",
+            }.get,
+            key="marketing_clv_variant",
+            bind="query-params",
+        )
+        growth = st.radio(
+            "List growth removals",
+            ["with_cleaned", "unsubscribes_only"],
+            format_func={
+                "with_cleaned": "unsubscribed and cleaned",
+                "unsubscribes_only": "unsubscribed only",
+            }.get,
+            key="marketing_growth_variant",
+            bind="query-params",
+        )
+    return {"clv": clv, "list_growth_rate": growth}
 
 
 def _tables() -> dict[str, pl.DataFrame]:

@@ -192,7 +192,17 @@ def _variant_picker() -> dict[str, str]:
         key="service_nps_variant",
         bind="query-params",
     )
-    return {"resolution_hours": resolution, "nps": nps}
+    churn = st.sidebar.radio(
+        "Churn counts",
+        ["customers", "revenue"],
+        format_func={
+            "customers": "customers lost",
+            "revenue": "recurring revenue lost",
+        }.get,
+        key="service_churn_variant",
+        bind="query-params",
+    )
+    return {"resolution_hours": resolution, "nps": nps, "churn_rate": churn}
 
 
 def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
