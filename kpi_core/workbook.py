@@ -20,11 +20,13 @@ import re
 import zipfile
 import zlib
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import fastexcel
 import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
+from kpi_core.workbook_checks import check_sheet_extent, checked_copy
 
 LINE = "_line"
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -51,6 +53,7 @@ _READ_ERRORS = (
     fastexcel.FastExcelError,
     pl.exceptions.PolarsError,
     ElementTree.ParseError,
+    expat.ExpatError,
     KeyError,
 )
 
@@ -60,9 +63,8 @@ def check_zip(file_name: str, archive: zipfile.ZipFile, packed_bytes: int) -> No
 
     The limits are 200 MB unpacked in total and 100 times the file's size.
     """
+    # The sizes are the declared ones; checked_copy catches forged headers.
     unpacked = sum(info.file_size for info in archive.infolist())
-    # NOTE: the sizes are the ones the archive declares; a forged header can
-    # understate them, and only calamine's own reader would notice.
     if unpacked > MAX_UNZIPPED_BYTES:
         raise UnreadableFileError(
             f"the archive would unpack to {unpacked / 2**20:,.0f} MB, more than "
@@ -107,8 +109,13 @@ def read_sheet(
                 f"the workbook has no sheet {sheet!r}; it has {', '.join(names)}",
                 file=file_name,
             )
-        for name in [sheet] if sheet is not None else names:
-            cells = _sheet_cells(data, name)
+        chosen = [sheet] if sheet is not None else names
+        checked, sheet_xml = checked_copy(
+            file_name, archive, data, {paths[name] for name in chosen}
+        )
+        for name in chosen:
+            check_sheet_extent(file_name, name, sheet_xml.pop(paths[name], b""))
+            cells = _sheet_cells(checked, name)
             if cells.height > 0:
                 first_row = _first_used_row(archive, paths[name])
                 cells = cells.with_columns(

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import polars as pl
@@ -458,6 +460,90 @@ def test_zip_bomb_over_total_size() -> None:
         "huge.zip: the archive would unpack to 210 MB, more than the limit of "
         "200 MB; export fewer rows or split the file"
     )
+
+
+SHEET_START = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Deal ID</t></is></c></row>'
+)
+
+
+def with_deals_sheet(rows: str) -> bytes:
+    """Return the sample workbook with the Deals sheet replaced by ``rows``."""
+    source = zipfile.ZipFile(DATA / "surveymonkey_and_deals.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as workbook:
+        for name in source.namelist():
+            if name != "xl/worksheets/sheet2.xml":
+                workbook.writestr(name, source.read(name))
+        workbook.writestr(
+            "xl/worksheets/sheet2.xml", SHEET_START + rows + "</sheetData></worksheet>"
+        )
+    return buffer.getvalue()
+
+
+def test_workbook_far_cell_rejected() -> None:
+    data = with_deals_sheet('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table("far.xlsx", data, sheet="Deals")
+    # 1,048,576 rows x 16,384 columns = 17,179,869,184 cells.
+    assert str(caught.value) == (
+        "far.xlsx, sheet 'Deals': the sheet's cells reach row 1,048,576 and "
+        "column 16,384 (XFD1048576), so it spans 17,179,869,184 cells, more than "
+        "the limit of 20,000,000; delete the stray cells far from the table, or "
+        "copy the table to a new sheet"
+    )
+
+
+def test_workbook_far_cell_other_sheet() -> None:
+    data = with_deals_sheet('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    raw = read_table("far.xlsx", data, sheet="Responses")
+    assert raw.info.sheet == "Responses"
+
+
+def test_workbook_cells_without_reference() -> None:
+    # Cells without r follow each other: 30 columns in row 1,048,576.
+    data = with_deals_sheet('<row r="1048576">' + "<c><v>1</v></c>" * 30 + "</row>")
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table("implied.xlsx", data, sheet="Deals")
+    # 1,048,576 x 30 = 31,457,280 cells.
+    assert "spans 31,457,280 cells" in str(caught.value)
+
+
+def test_workbook_column_past_xfd_rejected() -> None:
+    data = with_deals_sheet('<row r="2"><c r="XFE2"><v>1</v></c></row>')
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table("wide.xlsx", data, sheet="Deals")
+    # XFE is column 16,385, one past the last Excel column XFD.
+    assert "reach row 2 and column 16,385, so it spans 32,770 cells" in str(
+        caught.value
+    )
+
+
+def test_workbook_wide_table_accepted() -> None:
+    # 2 rows x 702 columns (A to ZZ) = 1,404 cells, well under the limit.
+    data = with_deals_sheet('<row r="2"><c r="ZZ2"><v>5</v></c></row>')
+    raw = read_table("wide.xlsx", data, sheet="Deals")
+    assert raw.frame.height == 1
+
+
+def test_workbook_stream_longer_than_declared() -> None:
+    data = bytearray(with_deals_sheet('<row r="2"><c r="A2"><v>5</v></c></row>'))
+    content = zipfile.ZipFile(io.BytesIO(bytes(data))).read("xl/worksheets/sheet2.xml")
+    declared = len(content) - 10
+    name = b"xl/worksheets/sheet2.xml"
+    # Local header: CRC at 14, size at 22; central header: CRC at 16, size at 24.
+    headers = ((b"PK\x03\x04", 30, 14), (b"PK\x01\x02", 46, 16))
+    for signature, name_at, crc_at in headers:
+        position = data.find(signature)
+        while position >= 0:
+            if data[position + name_at : position + name_at + len(name)] == name:
+                crc = zlib.crc32(content[:declared])
+                struct.pack_into("<I", data, position + crc_at, crc)
+                struct.pack_into("<I", data, position + crc_at + 8, declared)
+            position = data.find(signature, position + 4)
+    with pytest.raises(UnreadableFileError, match="Bad CRC-32"):
+        read_table("forged.xlsx", bytes(data), sheet="Deals")
 
 
 def csv_module_rows(path: Path) -> int:
