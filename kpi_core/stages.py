@@ -242,7 +242,7 @@ def _visits(ordered: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     )
     left_at = pl.col("_next_entry")
     is_last = left_at.is_null()
-    closing = _is_won() | _is_lost()
+    closing = pl.col("stage").is_in(_closing_stages(ordered))
     visits = ordered.with_columns(
         pl.when(is_last).then(pl.lit(as_of)).otherwise(left_at).alias("_left_at"),
         (is_last & ~closing).alias("ongoing"),
@@ -259,13 +259,21 @@ def _visits(ordered: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
 
 
 def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
-    per_deal = visits.group_by("deal_id", "stage").agg(
+    """Add up the visits of each deal and stage; ``visits`` comes from
+    ``_visits``, so each deal's rows are together in deal order."""
+    # A run number per deal groups and sorts faster than the deal_id text,
+    # and on this order it sorts the deals the same way.
+    keyed = visits.with_columns(pl.col("deal_id").rle_id().alias("_deal"))
+    per_deal = keyed.group_by("_deal", "stage").agg(
+        pl.col("deal_id").first(),
         pl.col("days").sum(),
         pl.len().cast(pl.Int64).alias("visits"),
         pl.col("ongoing").any(),
         pl.col("entered_at").min().alias("_first"),
     )
-    return per_deal.sort("deal_id", "_first").drop("_first")
+    return per_deal.sort("_deal", "_first").select(
+        "deal_id", "stage", "days", "visits", "ongoing"
+    )
 
 
 def _first_entries(ordered: pl.DataFrame) -> pl.DataFrame:
@@ -297,7 +305,8 @@ def _stage_order(
     """
     inferred = (
         first_entries.group_by("stage")
-        .agg(pl.col("_position").mean(), _is_won().first(), _is_lost().first())
+        .agg(pl.col("_position").mean())
+        .with_columns(_is_won(), _is_lost())
         .sort("lost", "won", "_position", "stage")["stage"]
         .to_list()
     )
@@ -312,7 +321,8 @@ def _stage_order(
 def _conversion(first_entries: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
     """Count the deals reaching each stage and the share that went further."""
     reached = first_entries.select("deal_id", "stage").join(order, on="stage")
-    progress = pl.when(~_is_lost()).then(pl.col("_order"))
+    lost_stages = order.filter(_is_lost())["stage"].to_list()
+    progress = pl.when(~pl.col("stage").is_in(lost_stages)).then(pl.col("_order"))
     reached = reached.with_columns(progress.max().over("deal_id").alias("_furthest"))
     went_further = (pl.col("_furthest") > pl.col("_order")).fill_null(False)
 
@@ -326,6 +336,16 @@ def _conversion(first_entries: pl.DataFrame, order: pl.DataFrame) -> pl.DataFram
     return table.with_columns(
         pl.when(has_next).then(pl.col("conversion_to_next")).alias("conversion_to_next")
     )
+
+
+def _closing_stages(history: pl.DataFrame) -> list[str]:
+    """Return the stage names of ``history`` that are won or lost stages.
+
+    Matching the few distinct names and then the rows against them is
+    faster than trimming and lower-casing millions of stage cells.
+    """
+    stages = history.select(pl.col("stage").unique())
+    return stages.filter(_is_won() | _is_lost())["stage"].to_list()
 
 
 def _label() -> pl.Expr:
