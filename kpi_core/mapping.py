@@ -28,7 +28,7 @@ _WORDS = re.compile(r"[A-ZÄÖÜ]+(?![a-zäöüß])|[A-ZÄÖÜ]?[a-zäöüß]+|[
 
 @dataclass(frozen=True)
 class Mapping:
-    """Which file column feeds each canonical field of one table type.
+    """The file column that feeds each canonical field of one table type.
 
     ``columns`` maps every field of the table to a column name or ``None``.
     ``confidence`` is 1.0 for an exact header alias or a choice the user made,
@@ -89,7 +89,7 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
             free = [h for h in headers if h not in assigned]
             if level < EXACT and schema_field.kind != ID:
                 # An id column feeds only id fields: "churn_event_id" contains
-                # the alias "churn" but holds no churned flag.
+                # the alias "churn" but contains no churned flag.
                 free = [h for h in free if not is_id_header(h)]
             header = _best_header(free, normalised, aliases, level)
             if header is not None:

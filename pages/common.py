@@ -435,8 +435,8 @@ def excel_download(period: Period, grain: str) -> None:
 
 
 def chosen_table(table_type: str) -> TableEntry | None:
-    """The table of one type in use: the user's choice in this session, else
-    the newest; renders nothing."""
+    """Return the table of one type in use, without drawing a widget: the
+    user's choice in this session, else the newest."""
     entries = workspace().list_tables(table_type)
     chosen = st.session_state.get(f"table_{table_type}")
     for entry in entries:
