@@ -105,7 +105,10 @@ def stage_duration_days(
     per_deal = _per_deal(visits)
     ongoing = int(per_deal["ongoing"].sum())
     excluded = {"deal still in the stage": ongoing} if ongoing else {}
-    completed = per_deal.filter(~pl.col("ongoing"))
+    unnamed = int(per_deal["stage"].null_count())
+    if unnamed:
+        excluded["stage entry without a stage name"] = unnamed
+    completed = per_deal.filter(~pl.col("ongoing") & pl.col("stage").is_not_null())
     if completed.is_empty():
         reason = "no deal completed a pipeline stage entered in this period"
         return not_available("stage_duration_days", reason, excluded=excluded)

@@ -301,3 +301,24 @@ def test_history_from_field_history_missing_columns():
         history_from_field_history(
             pl.DataFrame({"OpportunityId": ["1"], "Field": ["x"]})
         )
+
+
+def test_stage_duration_unnamed_stage_excluded():
+    history = pl.DataFrame(
+        {
+            "deal_id": ["1", "1", "1"],
+            "stage": [None, "a", "b"],
+            "entered_at": [
+                datetime(2024, 1, 2),
+                datetime(2024, 1, 5),
+                datetime(2024, 1, 9),
+            ],
+        },
+        schema={"deal_id": pl.String, "stage": pl.String, "entered_at": pl.Datetime},
+    )
+    result = stage_duration_days(
+        history, Period(date(2024, 1, 1), date(2024, 1, 31)), as_of=datetime(2024, 2, 1)
+    )
+    # "a" lasted from 5 to 9 January; the unnamed first entry is left out.
+    assert result.value == {"a": 4.0}
+    assert result.excluded["stage entry without a stage name"] == 1
