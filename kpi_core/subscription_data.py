@@ -17,6 +17,7 @@ import polars as pl
 from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
+from kpi_core.reuse import reuse_last_result
 
 # Months covered by one billing interval, so MRR = price / months.
 MONTHS_PER_INTERVAL: dict[str, float] = {
@@ -96,19 +97,22 @@ def period_bounds(prepared: pl.DataFrame, period: Period) -> tuple[date, date]:
 
 def mrr_on_days(prepared: pl.DataFrame, days: pl.Series) -> pl.DataFrame:
     """Return customer_id, day and mrr for every customer active at the close
-    of each day. Customers not active on a day have no row for it."""
-    day_frame = pl.DataFrame({"day": days.unique()}, schema={"day": pl.Date})
-    # Two separate conditions let Polars use its range join instead of
-    # pairing every subscription with every day.
-    return (
-        prepared.join_where(
-            day_frame,
-            pl.col("started_at") <= pl.col("day"),
-            pl.col("stops_at") > pl.col("day"),
+    of each day. Customers not active on a day have no row for it.
+
+    Meant for a few days (the callers ask for one or two): each day is one
+    filter over the subscriptions.
+    """
+    on_each_day = [
+        prepared.filter(runs_on(pl.lit(day))).select(
+            "customer_id", pl.lit(day, dtype=pl.Date).alias("day"), "mrr"
         )
-        .group_by("customer_id", "day")
-        .agg(pl.col("mrr").sum())
-    )
+        for day in days.unique().drop_nulls().sort()
+    ]
+    if not on_each_day:
+        empty = pl.lit(None, pl.Date).alias("day")
+        return prepared.select("customer_id", empty, "mrr").clear()
+    active = pl.concat(on_each_day)
+    return active.group_by("customer_id", "day").agg(pl.col("mrr").sum())
 
 
 def runs_on(day: pl.Expr) -> pl.Expr:
@@ -187,8 +191,41 @@ def prepare_dated(
     need_amount: bool = True,
 ) -> PreparedSubscriptions:
     """Prepare a table with start dates. Without ``need_amount`` rows without
-    an amount are kept (mrr null), for KPIs that only count customers."""
+    an amount are kept (mrr null), for KPIs that only count customers.
+
+    The KPIs of one page all prepare the same frame, so the last result of
+    each kind is reused for the same frame object and equal settings.
+    """
     require_customer_id(subs)
+    if need_amount:
+        (frame, unit), excluded = _priced_dated(subs, currency, fx)
+    else:
+        (frame, unit), excluded = _counted_dated(subs)
+    return PreparedSubscriptions(frame, unit, excluded)
+
+
+@reuse_last_result
+def _priced_dated(
+    subs: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
+) -> tuple[tuple[pl.DataFrame, str], dict[str, int]]:
+    return _dated(subs, currency, fx, need_amount=True)
+
+
+@reuse_last_result
+def _counted_dated(
+    subs: pl.DataFrame,
+) -> tuple[tuple[pl.DataFrame, str], dict[str, int]]:
+    """Prepare for KPIs that only count customers: no currency is involved."""
+    return _dated(subs, None, None, need_amount=False)
+
+
+def _dated(
+    subs: pl.DataFrame,
+    currency: str | None,
+    fx: dict[str, float] | None,
+    *,
+    need_amount: bool,
+) -> tuple[tuple[pl.DataFrame, str], dict[str, int]]:
     frame = subs.with_columns(
         started_at=pl.col("started_at").cast(pl.Date),
         ended_at=_end_date(subs),
@@ -205,7 +242,8 @@ def prepare_dated(
         amount=pl.col("mrr"),
         **_currency_column(subs),
     )
-    return _converted(frame, currency, fx, excluded, need_amount)
+    prepared = _converted(frame, currency, fx, excluded, need_amount)
+    return (prepared.frame, prepared.unit), prepared.excluded
 
 
 def prepare_snapshot(

@@ -22,12 +22,12 @@ from kpi_core.subscription_data import (
     DAY,
     customer_mrr,
     is_snapshot,
-    mrr_on_days,
     period_bounds,
     prepare,
     prepare_dated,
     prepare_snapshot,
     require_customer_id,
+    runs_on,
 )
 
 ALL_DATA = Period()
@@ -239,29 +239,32 @@ def mean_paying_mrr(mrr: pl.DataFrame) -> float | None:
 
 def _bridge_by_customer(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Return each customer's ARR in cents at the start and at the end, and
-    whether they paid for a subscription that started before the period."""
-    days = pl.Series([start - DAY, end], dtype=pl.Date)
-    state = mrr_on_days(prepared, days).with_columns(
-        cents=(pl.col("mrr") * 1200).round(0).cast(pl.Int64)
-    )
-    opening = state.filter(pl.col("day") == start - DAY)
-    closing = state.filter(pl.col("day") == end)
-    paid_before = prepared.filter((pl.col("started_at") < start) & (pl.col("mrr") > 0))
+    whether they paid for a subscription that started before the period.
+    Only customers with a subscription running on one of the two days are
+    listed."""
+    opens, closes = runs_on(pl.lit(start - DAY)), runs_on(pl.lit(end))
+    mrr = pl.col("mrr")
+    paid_before = (pl.col("started_at") < start) & (mrr > 0)
     return (
-        opening.select("customer_id", opening="cents")
-        .join(
-            closing.select("customer_id", closing="cents"),
-            on="customer_id",
-            how="full",
-            coalesce=True,
+        prepared.group_by("customer_id")
+        .agg(
+            opening=mrr.filter(opens).sum(),
+            closing=mrr.filter(closes).sum(),
+            paid_before=paid_before.fill_null(False).any(),
+            listed=(opens | closes).any(),
         )
-        .with_columns(
-            pl.col("opening", "closing").fill_null(0),
-            paid_before=pl.col("customer_id").is_in(
-                paid_before["customer_id"].implode()
-            ),
+        .filter(pl.col("listed"))
+        .select(
+            "customer_id",
+            _cents("opening"),
+            _cents("closing"),
+            "paid_before",
         )
     )
+
+
+def _cents(column: str) -> pl.Expr:
+    return (pl.col(column) * 1200).round(0).cast(pl.Int64)
 
 
 def _bridge_totals(customers: pl.DataFrame) -> dict[str, float | int]:

@@ -8,16 +8,11 @@ its latest solve.
 
 from __future__ import annotations
 
-import functools
-import threading
-import weakref
-from collections.abc import Callable
-from typing import TypeVar
-
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
 from kpi_core.period import Period
+from kpi_core.reuse import reuse_last_result
 
 NO_SEGMENT = "(none)"
 
@@ -35,40 +30,6 @@ OPEN_STATUSES = frozenset(
 
 _ORDER = "_order"
 _WALL = pl.Datetime("us")
-
-_Frame = TypeVar("_Frame")
-
-
-def reuse_last_result(
-    compute: Callable[..., tuple[_Frame, dict[str, int]]],
-) -> Callable[..., tuple[_Frame, dict[str, int]]]:
-    """Wrap ``compute(frame, *settings)`` so that a call with the same frame
-    object and equal settings as the call before returns that call's result.
-
-    One service page asks for the solved tickets and the resolution table of
-    the same frame several times, and on a million tickets each computation
-    takes about a second. The frame is matched by identity through a weak
-    reference, so a new or rebuilt frame is computed afresh. The returned
-    excluded counts are a copy, because callers add their own reasons.
-    NOTE: a frame changed in place (``df[0, "x"] = ...``) after a call still
-    matches, so callers must not mutate tickets frames.
-    """
-    last: list[tuple[weakref.ref, tuple, tuple[_Frame, dict[str, int]]]] = []
-    lock = threading.Lock()
-
-    @functools.wraps(compute)
-    def reused(frame: pl.DataFrame, *settings: object) -> tuple[_Frame, dict[str, int]]:
-        with lock:
-            hit = last[0] if last else None
-        if hit is not None and hit[0]() is frame and hit[1] == settings:
-            result, excluded = hit[2]
-        else:
-            result, excluded = compute(frame, *settings)
-            with lock:
-                last[:] = [(weakref.ref(frame), settings, (result, excluded))]
-        return result, dict(excluded)
-
-    return reused
 
 
 def solved_tickets(

@@ -12,6 +12,7 @@ from kpi_core.subscription_data import (
     NO_END,
     TRUE_FLAGS,
     is_snapshot,
+    mrr_on_days,
     period_bounds,
     prepare_dated,
     prepare_snapshot,
@@ -209,3 +210,54 @@ def test_snapshot_flag_spellings_kept(word, upper, padding):
     )
     assert data.excluded == {}
     assert data.frame["churned"].to_list() == [word in TRUE_FLAGS]
+
+
+def test_dated_same_frame_prepared_once():
+    subs = frame(customer_id=["a"], started_at=[D(2025, 1, 1)], amount=[10.0])
+    first = prepare_dated(subs)
+    again = prepare_dated(subs)
+    assert again.frame is first.frame
+
+
+def test_dated_equal_new_frame_prepared_again():
+    first = prepare_dated(frame(customer_id=["a"], started_at=[D(2025, 1, 1)]))
+    again = prepare_dated(frame(customer_id=["a"], started_at=[D(2025, 1, 1)]))
+    assert again.frame is not first.frame
+
+
+def test_dated_reused_counts_are_copies():
+    subs = frame(customer_id=["a", None], started_at=[D(2025, 1, 1)] * 2)
+    prepare_dated(subs, need_amount=False).excluded["added by a caller"] = 1
+    again = prepare_dated(subs, need_amount=False)
+    assert again.excluded == {"no customer id": 1}
+
+
+def test_dated_counting_keeps_priced_result():
+    subs = frame(customer_id=["a", "b"], started_at=[D(2025, 1, 1)] * 2)
+    subs = subs.with_columns(amount=pl.Series([10.0, None]))
+    priced = prepare_dated(subs)
+    prepare_dated(subs, need_amount=False)
+    assert prepare_dated(subs).frame is priced.frame
+
+
+def test_mrr_on_days_sums_running():
+    subs = frame(
+        customer_id=["a", "a", "b"],
+        started_at=[D(2025, 1, 1), D(2025, 2, 1), D(2025, 1, 1)],
+        ended_at=[None, None, D(2025, 2, 1)],
+        amount=[10.0, 5.0, 7.0],
+    )
+    days = pl.Series([D(2025, 1, 31), D(2025, 2, 1)], dtype=pl.Date)
+    mrr = mrr_on_days(prepare_dated(subs).frame, days).sort("day", "customer_id")
+    # Jan 31: a 10, b 7; Feb 1: a 10 + 5, and b has ended that day.
+    assert mrr.rows() == [
+        ("a", D(2025, 1, 31), 10.0),
+        ("b", D(2025, 1, 31), 7.0),
+        ("a", D(2025, 2, 1), 10.0 + 5.0),
+    ]
+
+
+def test_mrr_on_days_no_days_empty():
+    subs = frame(customer_id=["a"], started_at=[D(2025, 1, 1)], amount=[10.0])
+    mrr = mrr_on_days(prepare_dated(subs).frame, pl.Series([], dtype=pl.Date))
+    assert mrr.columns == ["customer_id", "day", "mrr"]

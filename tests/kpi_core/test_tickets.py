@@ -8,7 +8,6 @@ from kpi_core.period import Period
 from kpi_core.tickets import (
     nonzero_counts,
     require_segment,
-    reuse_last_result,
     solved_tickets,
 )
 
@@ -116,48 +115,3 @@ def test_require_segment_present():
 
 def test_nonzero_counts_drops_zero():
     assert nonzero_counts({"open ticket": 0, "no date": 2}) == {"no date": 2}
-
-
-def _counting(calls: list[int]):
-    @reuse_last_result
-    def compute(tickets: pl.DataFrame, period: Period):
-        calls.append(1)
-        return tickets.head(1), {"open ticket": 2}
-
-    return compute
-
-
-def test_reuse_last_result_same_frame():
-    calls: list[int] = []
-    compute = _counting(calls)
-    tickets = frame([("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved")])
-    compute(tickets, ALL_DATA)
-    compute(tickets, ALL_DATA)
-    assert len(calls) == 1
-
-
-def test_reuse_last_result_other_settings():
-    calls: list[int] = []
-    compute = _counting(calls)
-    tickets = frame([("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved")])
-    compute(tickets, ALL_DATA)
-    compute(tickets, Period(date(2025, 1, 1), date(2025, 1, 31)))
-    assert len(calls) == 2
-
-
-def test_reuse_last_result_equal_new_frame():
-    calls: list[int] = []
-    compute = _counting(calls)
-    rows = [("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved")]
-    compute(frame(rows), ALL_DATA)
-    compute(frame(rows), ALL_DATA)
-    assert len(calls) == 2
-
-
-def test_reuse_last_result_copies_counts():
-    compute = _counting([])
-    tickets = frame([("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved")])
-    _first, excluded = compute(tickets, ALL_DATA)
-    excluded["added by a caller"] = 1
-    _again, counts = compute(tickets, ALL_DATA)
-    assert counts == {"open ticket": 2}
