@@ -242,7 +242,8 @@ def _drop_duplicate_ids(
     if mapping.table != "deals" or not id_fields:
         return frame, None
     id_field = id_fields[0]
-    duplicate = frame[id_field].is_duplicated() & ~frame[id_field].is_first_distinct()
+    # A row that is not the first with its id repeats an earlier one.
+    duplicate = ~frame[id_field].is_first_distinct()
     if not duplicate.any():
         return frame, None
     dupes = frame.filter(duplicate)
