@@ -77,6 +77,16 @@ def cached_preview(
     return preview_file(file_name, data, sheet=sheet, table=table)
 
 
+def load_entry(entry: TableEntry | None) -> pl.DataFrame | None:
+    """Load a stored table, or return None when there is no entry."""
+    return load_table(entry.id, entry.version) if entry is not None else None
+
+
+def entries_key(*entries: TableEntry | None) -> str:
+    """Return a cache key that changes when any of the tables changes."""
+    return "|".join(entry.cache_key if entry else "-" for entry in entries)
+
+
 def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
@@ -218,6 +228,24 @@ def kpi_card(
             st.caption(escape_markdown(", ".join(details)))
         if result.small_sample:
             st.caption("Small sample: fewer than 30 observations.")
+
+
+def kpi_row(
+    labels: dict[str, str],
+    kpis: dict[str, KpiResult],
+    previous: dict[str, KpiResult],
+) -> None:
+    """Show one card per KPI key in ``labels``, side by side. A KPI whose
+    table was never imported is shown as not available with that reason."""
+    for column, (key, label) in zip(
+        st.columns(len(labels)), labels.items(), strict=True
+    ):
+        if key in kpis:
+            kpi_card(column, label, kpis[key], previous.get(key))
+            continue
+        with column:
+            st.metric(label, "Not available")
+            st.caption("No table for this KPI has been imported.")
 
 
 def explain(

@@ -20,12 +20,13 @@ from pages.common import (
     chart_downloads,
     chosen_table,
     comparison_picker,
+    entries_key,
     escape_markdown,
     excel_download,
     explain,
     grain_picker,
-    kpi_card,
-    load_table,
+    kpi_row,
+    load_entry,
     newest_table,
     period_picker,
     require_app_entry,
@@ -54,7 +55,7 @@ def render() -> None:
         "What a customer is worth, what it costs to win one, which campaigns "
         "bring revenue, how the email list grows, and the recurring revenue."
     )
-    tables = _tables()
+    tables, tables_key = _tables()
     if not set(tables) - {"deals"}:
         st.info(
             "No subscriptions, orders, marketing spend or email list yet. "
@@ -84,15 +85,19 @@ def render() -> None:
     settings = KpiSettings(
         period=period, lifespan_years=lifespan or None, variants=_variant_picker()
     )
+
     try:
-        kpis = compute_kpis(tables, settings)
+        kpis = _marketing_figures(tables_key, settings, tables)
+        previous = {}
+        if compare is not None:
+            compared = replace(settings, period=compare)
+            previous = _marketing_figures(tables_key, compared, tables)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
-    previous = {}
+
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
-        previous = compute_kpis(tables, replace(settings, period=compare))
     _render_cards(kpis, previous)
     _render_campaigns(kpis)
     _render_cac(tables, period)
@@ -105,6 +110,15 @@ def render() -> None:
         }.items():
             if key in kpis:
                 explain(kpis[key], label)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _marketing_figures(
+    cache_key: str, settings: KpiSettings, _tables: dict[str, pl.DataFrame]
+) -> dict[str, KpiResult]:
+    """Compute the page's KPIs once per table versions and settings."""
+    del cache_key
+    return compute_kpis(_tables, settings)
 
 
 def _variant_picker() -> dict[str, str]:
@@ -132,26 +146,24 @@ def _variant_picker() -> dict[str, str]:
     return {"clv": clv, "list_growth_rate": growth}
 
 
-def _tables() -> dict[str, pl.DataFrame]:
-    tables = {}
-    for table_type in TABLE_TYPES:
-        entry = (
-            newest_table(table_type) if table_type != "deals" else chosen_table("deals")
-        )
-        if entry is not None:
-            tables[table_type] = load_table(entry.id, entry.version)
-    return tables
+def _tables() -> tuple[dict[str, pl.DataFrame], str]:
+    """Load the tables the page uses, with a cache key of their versions."""
+    entries = {
+        table_type: newest_table(table_type)
+        if table_type != "deals"
+        else chosen_table("deals")
+        for table_type in TABLE_TYPES
+    }
+    tables = {
+        table_type: load_entry(entry)
+        for table_type, entry in entries.items()
+        if entry is not None
+    }
+    return tables, entries_key(*entries.values())
 
 
 def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
-    row = st.columns(len(_LABELS))
-    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
-        if key in kpis:
-            kpi_card(column, label, kpis[key], previous.get(key))
-        else:
-            with column:
-                st.metric(label, "Not available")
-                st.caption("No table for this KPI has been imported.")
+    kpi_row(_LABELS, kpis, previous)
     notes = []
     if "clv" in kpis and kpis["clv"].available:
         notes.append(

@@ -21,7 +21,7 @@ from pages.common import (
     excel_download,
     explain,
     grain_picker,
-    kpi_card,
+    kpi_row,
     load_table,
     newest_table,
     period_picker,
@@ -133,9 +133,7 @@ def _variant_picker() -> tuple[tuple[str, str], ...]:
 
 
 def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
-    row = st.columns(5)
-    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
-        kpi_card(column, label, kpis[key], previous.get(key))
+    kpi_row(_LABELS, kpis, previous)
     st.caption(
         "Close rate: deals won out of the deals created in the period. "
         "Win rate: won out of won and lost deals closed in the period."

@@ -29,12 +29,13 @@ from kpi_core.service import (
 from pages.common import (
     chart_downloads,
     comparison_picker,
+    entries_key,
     escape_markdown,
     excel_download,
     explain,
     grain_picker,
-    kpi_card,
-    load_table,
+    kpi_row,
+    load_entry,
     newest_table,
     period_picker,
     require_app_entry,
@@ -68,21 +69,11 @@ def render() -> None:
         )
         st.page_link("pages/data.py", label="Go to the Data page")
         return
-    tickets = (
-        load_table(tickets_entry.id, tickets_entry.version) if tickets_entry else None
-    )
-    responses = load_table(nps_entry.id, nps_entry.version) if nps_entry else None
-    messages = (
-        load_table(messages_entry.id, messages_entry.version)
-        if messages_entry
-        else None
-    )
-    subscriptions = (
-        load_table(subscriptions_entry.id, subscriptions_entry.version)
-        if subscriptions_entry
-        else None
-    )
-    frames = [
+    tickets = load_entry(tickets_entry)
+    responses = load_entry(nps_entry)
+    messages = load_entry(messages_entry)
+    subscriptions = load_entry(subscriptions_entry)
+    dated = [
         (f, c)
         for f, c in (
             (tickets, "created_at"),
@@ -91,45 +82,31 @@ def render() -> None:
         )
         if f is not None and c in f.columns
     ]
-    period = period_picker(frames[0][0], [frames[0][1]]) if frames else Period()
+    period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
     grain = grain_picker()
     compare = comparison_picker(period)
     share_controls("service", "Customer service")
     excel_download(period, grain)
+
+    tables_key = entries_key(
+        tickets_entry, nps_entry, messages_entry, subscriptions_entry
+    )
+    frames = (tickets, responses, messages, subscriptions)
     try:
         working = _working_time_picker()
         variants = _variant_picker()
-        kpis = service_kpis(
-            tickets=tickets,
-            responses=responses,
-            messages=messages,
-            period=period,
-            working=working,
-            variants=variants,
-        )
-        if subscriptions is not None:
-            kpis["churn_rate"] = churn_rate(
-                subscriptions, period, variants.get("churn_rate", "customers")
-            )
+        settings = (working, tuple(sorted(variants.items())))
+        kpis = _service_figures(tables_key, period, *settings, *frames)
+        previous = {}
+        if compare is not None:
+            previous = _service_figures(tables_key, compare, *settings, *frames)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
-    previous = {}
+
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
-        previous = service_kpis(
-            tickets=tickets,
-            responses=responses,
-            messages=messages,
-            period=compare,
-            working=working,
-            variants=variants,
-        )
-        if subscriptions is not None:
-            previous["churn_rate"] = churn_rate(
-                subscriptions, compare, variants.get("churn_rate", "customers")
-            )
-    _render_cards(kpis, previous)
+    kpi_row(_LABELS, kpis, previous)
     if subscriptions is not None:
         _render_churn(subscriptions, period, grain, kpis["churn_rate"])
     if responses is not None:
@@ -137,12 +114,43 @@ def render() -> None:
     if tickets is not None:
         _render_resolution(tickets, period, grain, working, variants)
         _render_followups(tickets, period, messages)
+
     tables = {"tickets": tickets, "nps": responses}
     tables = {name: frame for name, frame in tables.items() if frame is not None}
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
             if key in kpis:
                 explain(kpis[key], label, rows_behind(key, tables, period))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _service_figures(
+    cache_key: str,
+    period: Period,
+    working: WorkingTime,
+    variant_items: tuple[tuple[str, str], ...],
+    _tickets: pl.DataFrame | None,
+    _responses: pl.DataFrame | None,
+    _messages: pl.DataFrame | None,
+    _subscriptions: pl.DataFrame | None,
+) -> dict[str, KpiResult]:
+    """Compute the page's KPIs once per table versions and settings, so a
+    rerun for another widget does not compute them again."""
+    del cache_key
+    variants = dict(variant_items)
+    kpis = service_kpis(
+        tickets=_tickets,
+        responses=_responses,
+        messages=_messages,
+        period=period,
+        working=working,
+        variants=variants,
+    )
+    if _subscriptions is not None:
+        kpis["churn_rate"] = churn_rate(
+            _subscriptions, period, variants.get("churn_rate", "customers")
+        )
+    return kpis
 
 
 def _working_time_picker() -> WorkingTime:
@@ -203,17 +211,6 @@ def _variant_picker() -> dict[str, str]:
         bind="query-params",
     )
     return {"resolution_hours": resolution, "nps": nps, "churn_rate": churn}
-
-
-def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
-    row = st.columns(len(_LABELS))
-    for column, (key, label) in zip(row, _LABELS.items(), strict=True):
-        if key in kpis:
-            kpi_card(column, label, kpis[key], previous.get(key))
-        else:
-            with column:
-                st.metric(label, "Not available")
-                st.caption("No table for this KPI has been imported.")
 
 
 def _render_churn(
