@@ -122,8 +122,8 @@ def breakdown_bars(
 ) -> alt.Chart:
     """Draw a horizontal bar per segment value, largest first.
 
-    Only the ``limit`` largest segments are drawn; the page says so when
-    more exist.
+    Only the ``limit`` largest segments are drawn, and the page notes it
+    when more exist.
     """
     top = table.sort(column, descending=True, nulls_last=True).head(limit)
     return (

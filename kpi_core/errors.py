@@ -3,7 +3,7 @@
 Every problem that bad input can trigger is raised as a subclass of
 ``InputError``. The pages show ``str(error)`` with ``st.error`` and the CLI
 prints it as one line on standard error, so each message names the file and,
-where it applies, the line, sheet and column, says what was expected and what
+where it applies, the line, sheet and column, states what was expected and what
 was found, and ends with what to do.
 """
 
@@ -43,7 +43,7 @@ class EmptyDataError(InputError):
 
 
 class InvalidValueError(InputError):
-    """A cell holds a value that cannot be used (a date, amount or score)."""
+    """A cell contains a value that cannot be used (a date, amount or score)."""
 
 
 class AmbiguousDateError(InvalidValueError):

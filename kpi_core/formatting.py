@@ -11,7 +11,7 @@ def format_value(value: float, unit: str) -> str:
     one decimal, so it fits a card."""
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
-        decimals = 0 if unit == "score" else 1 if unit != "count" else 2
+        decimals = {"score": 0, "count": 2}.get(unit, 1)
         text = f"{value:,.{decimals}f}"
         return f"{text} {suffix}" if suffix else text
     if abs(value) >= 1_000_000:

@@ -160,9 +160,12 @@ def header_signature(headers: list[str]) -> str:
 def _best_header(
     headers: list[str], normalised: dict[str, str], aliases: list[str], level: float
 ) -> str | None:
-    """Pick the header matching at ``level``; for exact matches the one whose
-    alias comes first in the schema, so a preferred column (Zendesk's final
-    "Solved at") wins over a later one wherever it sits in the file."""
+    """Pick the header matching at ``level``.
+
+    Among exact matches the header whose alias comes first in the schema
+    wins, so a preferred column (Zendesk's final "Solved at") is taken
+    wherever it sits in the file.
+    """
     matches = [h for h in headers if _match_level(normalised[h], aliases) >= level]
     if not matches:
         return None

@@ -2,7 +2,7 @@
 
 Every cell that cannot be parsed is reported with its column, the file lines
 it sits on and example values. Rows with such a problem are left out of the
-table, never silently kept as nulls, and the report says how many and why.
+table, never silently kept as nulls, and the report gives how many and why.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class PreparedTable:
     """A canonical table ready for the KPIs, with its validation report.
 
     ``frame`` keeps the ``_line`` column so every row can be traced back to
-    the file. ``rejected`` holds the original text of the rows left out.
+    the file. ``rejected`` contains the original text of the rows left out.
     """
 
     table: str
@@ -85,8 +85,8 @@ def prepare_table(
     """Parse the mapped columns of ``raw`` into the canonical table.
 
     ``date_orders`` gives the user's choice ("dmy" or "mdy") per field for
-    date columns whose values fit both orders; without it such a column
-    raises AmbiguousDateError naming the file and column.
+    date columns whose values fit both orders. Without a choice such a
+    column raises AmbiguousDateError naming the file and column.
     """
     file = raw.info.file
     require_complete(mapping, file)

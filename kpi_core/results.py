@@ -21,7 +21,7 @@ class KpiResult:
     mapping (stage to median days, campaign to revenue). ``excluded`` maps a
     reason ("open deal, no close date") to the number of rows left out for it.
     ``formula`` is the calculation with the user's numbers filled in.
-    ``extra`` holds secondary figures such as the median beside a mean.
+    ``extra`` contains secondary figures such as the median beside a mean.
     """
 
     key: str

@@ -395,7 +395,7 @@ def shared_view() -> SharedView | None:
 
 
 def share_controls(page: str, title: str) -> None:
-    """Offer a link to the current view in the sidebar, or say that this is
+    """Offer a link to the current view in the sidebar, or note that this is
     a read-only shared view."""
     view = shared_view()
     if view is not None:
@@ -408,7 +408,7 @@ def share_controls(page: str, title: str) -> None:
         for key, value in st.session_state.items()
         if isinstance(key, str) and _VIEW_KEY.match(key)
     }
-    # The link keeps showing these tables, and says so when one is deleted.
+    # The link keeps showing these tables, and reports it when one is deleted.
     settings[_PINNED] = {
         table_type: entry.id
         for table_type in TABLES
@@ -477,7 +477,7 @@ def editor_unlocked() -> bool:
     """Return True when the user may upload, edit and delete.
 
     Without ``editor_password`` in ``.streamlit/secrets.toml`` the app is an
-    open local tool. With it, the sidebar asks for the password once per
+    open local tool. With it, the sidebar requests the password once per
     session, and shared links stay read-only either way.
     """
     if shared_view() is not None:

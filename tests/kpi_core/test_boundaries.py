@@ -1,4 +1,4 @@
-"""kpi_core holds all computation and knows nothing of the pages or the UI."""
+"""kpi_core contains all computation and imports nothing of the pages or the UI."""
 
 import ast
 

@@ -159,7 +159,7 @@ def test_report_hubspot_wide_file_gives_deals_and_stages(tmp_path):
 
 def test_report_reads_chosen_sheet():
     path = PROJECT / "tests" / "data" / "surveymonkey_and_deals.xlsx"
-    # The first sheet holds survey answers; the Deals sheet lacks a creation
+    # The first sheet contains survey answers; the Deals sheet lacks a creation
     # date, which the error names, so the chosen sheet was the one read.
     result = _run(str(path), "--sheet", "Deals")
     assert result.returncode == 1

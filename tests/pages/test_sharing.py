@@ -19,7 +19,7 @@ def _share_sales_view(workspace_root) -> str:
 
 def test_shared_link_opens_same_view_read_only(fresh_workspace):
     token = _share_sales_view(fresh_workspace)
-    # A restart: the server process forgets every cache and session.
+    # A restart: the server process loses every cache and session.
     st.cache_resource.clear()
     st.cache_data.clear()
     manager = AppTest.from_file(APP, default_timeout=60)
