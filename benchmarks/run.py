@@ -14,6 +14,9 @@ Steps, each in its own subprocess so that its peak resident memory
   breakdown, one KPI family per table, on the imported tables.
 - rerun: the sales page's figures for a second period, with the deals
   already loaded and the first period computed.
+- page: a page run by Streamlit's AppTest on a workspace holding the
+  imported tables: its first view, then a rerun after the period changes
+  and another after the chart grain changes.
 
 Run ``python benchmarks/generate.py --scale 0.01`` first, then
 ``python benchmarks/run.py``; ``--generate 0.01`` does both. ``--profile
@@ -33,6 +36,7 @@ import pstats
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -56,6 +60,7 @@ from kpi_core import (  # noqa: E402
 )
 from kpi_core.email_list import list_growth_rate, list_growth_series  # noqa: E402
 from kpi_core.importing import load_file, preview_file  # noqa: E402
+from kpi_core.mapping import Mapping  # noqa: E402
 from kpi_core.marketing import campaign_revenue  # noqa: E402
 from kpi_core.period import Period  # noqa: E402
 from kpi_core.prepare import PreparedTable, prepare_table  # noqa: E402
@@ -66,6 +71,7 @@ from kpi_core.sales_tables import (  # noqa: E402
     sales_series,
 )
 from kpi_core.stages import stage_duration_days, stage_summary  # noqa: E402
+from kpi_core.workspace import WORKSPACE_ENV, Workspace  # noqa: E402
 
 YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
 RERUN_PERIOD = Period(date(2024, 7, 1), date(2025, 6, 30))
@@ -79,6 +85,12 @@ FAMILIES = {
     "subscriptions": "subscriptions",
     "email_list": "email_events",
     "nps": "nps",
+}
+# The tables each timed page reads, stored in a workspace of their own.
+PAGES = {
+    "sales": ("pages/sales.py", ("deals", "stage_history")),
+    "service": ("pages/service.py", ("tickets", "nps", "subscriptions")),
+    "marketing": ("pages/marketing.py", ("deals", "email_events", "subscriptions")),
 }
 
 _TEXT, _DATE, _TIME = pl.String, pl.Date, pl.Datetime("us")
@@ -178,6 +190,7 @@ def run_all(folder: Path) -> list[dict[str, Any]]:
     plan += [("import", name) for name in TABLES]
     plan += [("kpis", family) for family in FAMILIES]
     plan.append(("rerun", "sales"))
+    plan += [("page", page) for page in PAGES]
     return [_run_child(step, name, folder) for step, name in plan]
 
 
@@ -296,6 +309,58 @@ def _rerun(family: str, folder: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "rows": deals.height}
 
 
+def _page(page: str, folder: Path) -> dict[str, Any]:
+    """Time a page in Streamlit's AppTest: its first view, a period change
+    and a grain change, on a workspace holding only the tables it reads.
+
+    The app opens on the sales page, so for another page that first run is
+    left out of the timing, as is a table it already read for sales.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    # A running server has imported these before a user opens a page.
+    import pages.common  # noqa: F401
+
+    path, tables = PAGES[page]
+    root = Path(tempfile.mkdtemp(prefix=f"crm-bench-{page}-"))
+    os.environ[WORKSPACE_ENV] = str(root)
+    store = Workspace(root)
+    # The app loads its demo tables into a workspace without this marker.
+    (root / ".sample-loaded").touch()
+    rows = 0
+    for table in tables:
+        frame = _prepared(table, folder)
+        rows += frame.height
+        store.save(
+            frame,
+            name=table,
+            table_type=table,
+            source_file=f"{table}.csv",
+            mapping=Mapping(table, {}),
+        )
+        del frame
+    app = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=900)
+    if page != "sales":
+        app.run()
+    timings = {}
+    started = time.perf_counter()
+    app.switch_page(path).run()
+    timings["first_view_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    app.sidebar.selectbox(key="period").set_value("last_quarter").run()
+    timings["period_change_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    app.sidebar.segmented_control(key="grain").set_value("week").run()
+    timings["grain_change_s"] = time.perf_counter() - started
+    if app.exception:
+        raise RuntimeError(f"{path} failed: {app.exception[0].value}")
+    return {
+        "seconds": sum(timings.values()),
+        "rows": rows,
+        **{key: round(value, 3) for key, value in timings.items()},
+    }
+
+
 def _prepared(table: str, folder: Path) -> pl.DataFrame:
     path = folder / "prepared" / f"{table}.parquet"
     if not path.exists():
@@ -365,6 +430,7 @@ STEPS: dict[str, Callable[[str, Path], dict[str, Any]]] = {
     "import": _import,
     "kpis": _kpis,
     "rerun": _rerun,
+    "page": _page,
 }
 KPI_FAMILIES: dict[str, Callable[[pl.DataFrame, Period], list[Any]]] = {
     "sales": _sales_page,
@@ -388,7 +454,9 @@ def report(run: dict[str, Any]) -> str:
         "",
         f"Rerun of the sales page for another period: {rerun['seconds']:.2f} s "
         f"({rerun['rows']:,} deals), peak {rerun['peak_mb']:,.0f} MB.",
+        "",
     ]
+    lines += _page_table(by_step)
     return "\n".join(lines)
 
 
@@ -427,6 +495,24 @@ def _kpi_table(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
             f"| {_ratio(kpis['seconds'], floor['seconds'])} "
             f"| {kpis['peak_mb']:,.0f} "
             f"| {_ratio(kpis['added_mb'], floor['arrow_mb'])} |"
+        )
+    return lines
+
+
+def _page_table(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    lines = [
+        "| page | rows stored | first view s | period change s | grain change s "
+        "| peak MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for page in PAGES:
+        record = by_step.get(("page", page))
+        if record is None:
+            continue
+        lines.append(
+            f"| {page} | {record['rows']:,} | {record['first_view_s']:.2f} "
+            f"| {record['period_change_s']:.2f} | {record['grain_change_s']:.2f} "
+            f"| {record['peak_mb']:,.0f} |"
         )
     return lines
 
