@@ -95,17 +95,8 @@ def newest_table(table_type: str) -> TableEntry | None:
     """Pick the table of one type a page should use, letting the user choose
     when the workspace contains several."""
     entries = workspace().list_tables(table_type)
-    view = shared_view()
-    pinned = view.settings.get(_PINNED, {}).get(table_type) if view else None
-    if pinned is not None:
-        for entry in entries:
-            if entry.id == pinned:
-                return entry
-        st.error(
-            f"The {table_type.replace('_', ' ')} table this link shows was deleted. "
-            "Ask for a new link."
-        )
-        st.stop()
+    if (pinned := _pinned_table(table_type, entries)) is not None:
+        return pinned
     if not entries:
         return None
     if len(entries) == 1:
@@ -119,6 +110,31 @@ def newest_table(table_type: str) -> TableEntry | None:
         bind="query-params",
     )
     return next(entry for entry in entries if entry.id == chosen)
+
+
+def _pinned_table(
+    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool = True
+) -> TableEntry | None:
+    """Return the table a shared link was made with, or None outside a shared
+    view or when the link pins no table of this type.
+
+    When that table was deleted, stop the page with a message, or with
+    ``stop_if_deleted=False`` return None.
+    """
+    view = shared_view()
+    pinned = view.settings.get(_PINNED, {}).get(table_type) if view else None
+    if pinned is None:
+        return None
+    for entry in entries:
+        if entry.id == pinned:
+            return entry
+    if not stop_if_deleted:
+        return None
+    st.error(
+        f"The {table_type.replace('_', ' ')} table this link shows was deleted. "
+        "Ask for a new link."
+    )
+    st.stop()
 
 
 def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
@@ -449,7 +465,7 @@ def excel_download(period: Period, grain: str) -> None:
         tables = {
             table_type: load_table(entry.id, entry.version)
             for table_type in TABLES
-            if (entry := chosen_table(table_type)) is not None
+            if (entry := chosen_table(table_type, stop_if_deleted=False)) is not None
         }
         return excel_report_bytes(tables, period, grain)
 
@@ -462,10 +478,14 @@ def excel_download(period: Period, grain: str) -> None:
     )
 
 
-def chosen_table(table_type: str) -> TableEntry | None:
-    """Return the table of one type in use, without drawing a widget: the
-    user's choice in this session, else the newest."""
+def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry | None:
+    """Return the table of one type in use, without drawing a widget: in a
+    shared view the table the link was made with (see ``_pinned_table``),
+    else the user's choice in this session, else the newest."""
     entries = workspace().list_tables(table_type)
+    view = shared_view()
+    if view is not None and _PINNED in view.settings:
+        return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
     chosen = st.session_state.get(f"table_{table_type}")
     for entry in entries:
         if entry.id == chosen:

@@ -1,6 +1,7 @@
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.mapping import Mapping
 from kpi_core.sharing import ViewStore
 from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
@@ -64,3 +65,38 @@ def test_link_to_deleted_table_says_so(fresh_workspace):
     assert not manager.exception
     assert "table this link shows was deleted" in manager.error[0].value
     assert not manager.metric
+
+
+def _marketing_tables(at: AppTest) -> list:
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+    return [frame.value for frame in at.dataframe]
+
+
+def test_link_keeps_its_deals_table_on_marketing(fresh_workspace):
+    sender = AppTest.from_file(APP, default_timeout=60).run()
+    # Without orders the marketing page takes campaign revenue from the deals.
+    store = Workspace(fresh_workspace)
+    [orders] = store.list_tables("orders")
+    store.delete(orders.id)
+    token = _share_sales_view(fresh_workspace)
+    shared_tables = _marketing_tables(sender)
+    # A newer deals upload after the link was made: the first 20 sample deals.
+    [deals] = store.list_tables("deals")
+    store.save(
+        store.load(deals.id).head(20),
+        name="Newer deals",
+        table_type="deals",
+        source_file="newer.csv",
+        mapping=Mapping("deals", deals.mapping),
+    )
+    st.cache_data.clear()
+    later = _marketing_tables(AppTest.from_file(APP, default_timeout=60).run())
+    assert any(not a.equals(b) for a, b in zip(shared_tables, later, strict=True)), (
+        "the newer deals table should change the marketing page"
+    )
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    for seen, expected in zip(_marketing_tables(manager), shared_tables, strict=True):
+        assert seen.equals(expected)
