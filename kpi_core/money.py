@@ -81,17 +81,29 @@ def _rates(fx: dict[str, float] | None) -> dict[str, float]:
     return rates
 
 
+def currency_codes(frame: pl.DataFrame | None) -> list[str]:
+    """Return the sorted currency codes of the rows with an amount, upper-cased
+    and trimmed; an empty list without a ``currency`` or ``amount`` column."""
+    if frame is None or not {"currency", "amount"} <= set(frame.columns):
+        return []
+    priced = frame.lazy().filter(pl.col("amount").is_not_null())
+    codes = priced.select(_normalised_codes().unique().drop_nulls()).collect()
+    return sorted(codes["currency"].to_list())
+
+
 def _mixed_message(found: list[str], unit: str | None, missing: list[str]) -> str:
     codes = ", ".join(found)
     if unit is None:
         return (
             f"the amounts are in several currencies ({codes}) and no exchange "
-            "rates were given; choose one currency and give a rate for each of "
-            "the others, for example --currency EUR --fx USD=0.92"
+            "rates were given; choose one report currency and give a rate for "
+            "each of the others, in the app under Currencies in the sidebar or "
+            "on the command line, for example --currency EUR --fx USD=0.92"
         )
     needed = " ".join(f"--fx {code}=<rate>" for code in missing)
     return (
         f"the amounts are in {codes} but the report currency is {unit} and "
-        f"there is no exchange rate for {', '.join(missing)}; add {needed} "
-        f"(the value of one unit in {unit}, for example --fx {missing[0]}=0.92)"
+        f"there is no exchange rate for {', '.join(missing)}; give the value of "
+        f"one unit in {unit} under Currencies in the sidebar, or add {needed} "
+        f"on the command line (for example --fx {missing[0]}=0.92)"
     )

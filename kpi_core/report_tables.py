@@ -14,10 +14,18 @@ from kpi_core.service import nps_series, resolution_series
 
 
 def excel_report_bytes(
-    tables: dict[str, pl.DataFrame], period: Period, grain: str = "month"
+    tables: dict[str, pl.DataFrame],
+    period: Period,
+    grain: str = "month",
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
 ) -> bytes:
-    """Compute every KPI the tables support and return the Excel report."""
-    settings = KpiSettings(period=period)
+    """Compute every KPI the tables support and return the Excel report.
+
+    ``currency`` and ``fx`` are the report currency and exchange rates, as
+    in ``kpi_core.money.convert_amounts``.
+    """
+    settings = KpiSettings(period=period, currency=currency, fx=fx or {})
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
@@ -40,13 +48,14 @@ def _page_tables(
     pages: dict[str, dict[str, pl.DataFrame]] = {}
     if "deals" in tables:
         deals = tables["deals"]
-        series = sales_series(deals, period, grain)
+        money = {"currency": settings.currency, "fx": settings.fx or None}
+        series = sales_series(deals, period, grain, **money)
         pages["Sales"] = {
             f"Rates by {grain}": series.select(
                 "period_start", "close_rate", "win_rate"
             ),
             f"Won value by {grain}": series.select("period_start", "won_value"),
-            "By owner": sales_breakdown(deals, period, "owner").select(
+            "By owner": sales_breakdown(deals, period, "owner", **money).select(
                 "owner", "won_value", "win_rate"
             ),
         }

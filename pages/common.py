@@ -23,6 +23,7 @@ from kpi_core.exporting import safe_csv
 from kpi_core.formatting import LOWER_IS_BETTER, format_change, format_value
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.report_tables import excel_report_bytes
@@ -170,6 +171,45 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
         return Period(picked[0], picked[1])
     st.sidebar.info("Pick the last day of the period too.")
     return Period(picked[0], None)
+
+
+def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, float]]:
+    """Show a Currencies section in the sidebar when ``frames`` use several
+    currency codes, and return the report currency and exchange rates chosen
+    there, or (None, {}) for at most one code.
+
+    A rate is the value of one unit of a currency in the report currency.
+    Rates not entered yet are left out, so the KPIs that need them report
+    the missing rate.
+    """
+    codes = sorted({code for frame in frames for code in currency_codes(frame)})
+    if len(codes) < 2:
+        return None, {}
+    with st.sidebar.expander("Currencies", expanded=True):
+        unit = st.selectbox(
+            "Report currency",
+            codes,
+            index=codes.index(DEFAULT_CURRENCY) if DEFAULT_CURRENCY in codes else 0,
+            key="currency",
+            bind="query-params",
+        )
+        rates = {}
+        for code in codes:
+            if code == unit:
+                continue
+            rate = st.number_input(
+                f"Value of 1 {code} in {unit}",
+                min_value=0.000001,
+                value=None,
+                format="%.6f",
+                key=f"fx_{code}_{unit}",
+                bind="query-params",
+            )
+            if rate is not None:
+                rates[code] = rate
+        if len(rates) < len(codes) - 1:
+            st.warning("Enter a rate for each currency to add up the amounts.")
+    return unit, rates
 
 
 def comparison_picker(period: Period) -> Period | None:
@@ -384,7 +424,8 @@ def _date_range(frame: pl.DataFrame, columns: list[str]) -> tuple[date, date]:
 # Widget keys that make up a view; upload and table-management widgets are
 # left out because a shared view is read-only.
 _VIEW_KEY = re.compile(
-    r"^(period|dates|grain|segment|table_\w+|service_\w+|goals_\w+|whatif_\w+|compare_\w+)$"
+    r"^(period|dates|grain|segment|currency|fx_\w+|table_\w+|service_\w+|goals_\w+"
+    r"|whatif_\w+|compare_\w+)$"
 )
 
 
@@ -457,8 +498,13 @@ def _decode(value):
     return value
 
 
-def excel_download(period: Period, grain: str) -> None:
-    """Offer the Excel report of every page for the current period; it is
+def excel_download(
+    period: Period,
+    grain: str,
+    money: tuple[str | None, dict[str, float]] = (None, {}),
+) -> None:
+    """Offer the Excel report of every page for the current period, in the
+    report currency and rates of ``money`` (see ``money_picker``); it is
     built only when the user clicks."""
 
     def build() -> bytes:
@@ -467,7 +513,7 @@ def excel_download(period: Period, grain: str) -> None:
             for table_type in TABLES
             if (entry := chosen_table(table_type, stop_if_deleted=False)) is not None
         }
-        return excel_report_bytes(tables, period, grain)
+        return excel_report_bytes(tables, period, grain, *money)
 
     st.sidebar.download_button(
         "Download Excel report",

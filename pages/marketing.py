@@ -27,6 +27,7 @@ from pages.common import (
     grain_picker,
     kpi_row,
     load_entry,
+    money_picker,
     newest_table,
     period_picker,
     require_app_entry,
@@ -71,8 +72,9 @@ def render() -> None:
     period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
     grain = grain_picker()
     compare = comparison_picker(period)
+    money = money_picker(*tables.values())
     share_controls("marketing", "Marketing")
-    excel_download(period, grain)
+    excel_download(period, grain, money)
     lifespan = st.sidebar.number_input(
         "Customer lifespan for CLV (years)",
         min_value=0.0,
@@ -82,8 +84,13 @@ def render() -> None:
         bind="query-params",
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
+    currency, fx = money
     settings = KpiSettings(
-        period=period, lifespan_years=lifespan or None, variants=_variant_picker()
+        period=period,
+        currency=currency,
+        fx=fx,
+        lifespan_years=lifespan or None,
+        variants=_variant_picker(),
     )
 
     try:
@@ -100,8 +107,8 @@ def render() -> None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
     _render_campaigns(kpis)
-    _render_cac(tables, period)
-    _render_arr(tables, period)
+    _render_cac(tables, settings)
+    _render_arr(tables, settings)
     _render_list_growth(tables, period, grain)
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in {
@@ -223,13 +230,19 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     st.dataframe(table, hide_index=True)
 
 
-def _render_cac(tables: dict[str, pl.DataFrame], period: Period) -> None:
+def _render_cac(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
     spend = tables.get("spend")
     customers = new_customers(tables)
     if spend is None or customers is None or "channel" not in spend.columns:
         return
     st.subheader("Acquisition cost by channel")
-    table = cac_by_channel(spend, customers.frame, period)
+    table = cac_by_channel(
+        spend,
+        customers.frame,
+        settings.period,
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
     priced = table.drop_nulls("cac")
     if priced.is_empty():
         st.info(
@@ -247,12 +260,17 @@ def _render_cac(tables: dict[str, pl.DataFrame], period: Period) -> None:
     st.dataframe(table, hide_index=True)
 
 
-def _render_arr(tables: dict[str, pl.DataFrame], period: Period) -> None:
+def _render_arr(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
     if "subscriptions" not in tables:
         return
     st.subheader("ARR bridge")
     try:
-        bridge = arr_bridge(tables["subscriptions"], period)
+        bridge = arr_bridge(
+            tables["subscriptions"],
+            settings.period,
+            currency=settings.currency,
+            fx=settings.fx or None,
+        )
     except InputError as error:
         st.info(escape_markdown(str(error)))
         return

@@ -23,6 +23,7 @@ from pages.common import (
     grain_picker,
     kpi_row,
     load_table,
+    money_picker,
     newest_table,
     period_picker,
     require_app_entry,
@@ -46,21 +47,30 @@ def _compute(
     period: Period,
     grain: str,
     variants: tuple[tuple[str, str], ...],
+    money: tuple[str | None, dict[str, float]],
     _deals: pl.DataFrame,
 ):
     """Compute every figure of the page once per table version and filter."""
     del cache_key
+    currency, fx = money
     return (
-        sales_kpis(_deals, period, variants=dict(variants)),
-        sales_series(_deals, period, grain),
-        pipeline_by_stage(_deals, period),
+        sales_kpis(_deals, period, variants=dict(variants), currency=currency, fx=fx),
+        sales_series(_deals, period, grain, currency=currency, fx=fx),
+        pipeline_by_stage(_deals, period, currency=currency, fx=fx),
     )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _breakdown(cache_key: str, period: Period, segment: str, _deals: pl.DataFrame):
+def _breakdown(
+    cache_key: str,
+    period: Period,
+    segment: str,
+    money: tuple[str | None, dict[str, float]],
+    _deals: pl.DataFrame,
+):
     del cache_key
-    return sales_breakdown(_deals, period, segment)
+    currency, fx = money
+    return sales_breakdown(_deals, period, segment, currency=currency, fx=fx)
 
 
 def render() -> None:
@@ -79,16 +89,17 @@ def render() -> None:
     grain = grain_picker()
     compare = comparison_picker(period)
     variants = _variant_picker()
+    money = money_picker(deals)
     share_controls("", "Sales")
-    excel_download(period, grain)
+    excel_download(period, grain, money)
     name = escape_markdown(entry.name)
     st.caption(f"Deals from {name} ({entry.rows:,} rows), {period.label()}.")
     try:
         kpis, series, pipeline = _compute(
-            entry.cache_key, period, grain, variants, deals
+            entry.cache_key, period, grain, variants, money, deals
         )
         previous = (
-            _compute(entry.cache_key, compare, grain, variants, deals)[0]
+            _compute(entry.cache_key, compare, grain, variants, money, deals)[0]
             if compare
             else {}
         )
@@ -106,7 +117,7 @@ def render() -> None:
     _render_trends(series, kpis, grain)
     _render_pipeline(pipeline)
     _render_stages(period)
-    _render_breakdowns(deals, entry.cache_key, period)
+    _render_breakdowns(deals, entry.cache_key, period, money)
     _render_explanations(kpis, deals, period)
 
 
@@ -236,7 +247,12 @@ def _stage_figures(cache_key: str, period: Period, _history: pl.DataFrame):
     )
 
 
-def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> None:
+def _render_breakdowns(
+    deals: pl.DataFrame,
+    cache_key: str,
+    period: Period,
+    money: tuple[str | None, dict[str, float]],
+) -> None:
     present = [
         name
         for name in SEGMENTS
@@ -252,7 +268,7 @@ def _render_breakdowns(deals: pl.DataFrame, cache_key: str, period: Period) -> N
         key="segment",
         bind="query-params",
     )
-    table = _breakdown(cache_key, period, segment, deals)
+    table = _breakdown(cache_key, period, segment, money, deals)
     left, right = st.columns(2)
     show_chart(
         left,

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.importing import load_file
+from kpi_core.workspace import Workspace
 from pages.common import SAMPLE_FILES
 from tests.conftest import PROJECT
 from tests.pages.conftest import APP
@@ -134,3 +136,39 @@ def test_sales_page_offers_chart_images():
     assert button.proto.label == (
         f"Download the {len(at.get('vega_lite_chart'))} charts (SVG and PNG, zip)"
     )
+
+
+MIXED_CURRENCY_DEALS = b"""Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
+1,Alpha,Closed won,1000,EUR,2025-01-02,2025-01-10
+2,Beta,Closed won,500,USD,2025-01-03,2025-01-12
+3,Gamma,Closed lost,200,EUR,2025-01-04,2025-01-15
+"""
+
+
+def test_sales_page_converts_currencies_with_sidebar_rate(fresh_workspace):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    prepared = load_file("mixed.csv", MIXED_CURRENCY_DEALS, table="deals")
+    Workspace(fresh_workspace).save(
+        prepared.frame,
+        name="Mixed currencies",
+        table_type="deals",
+        source_file="mixed.csv",
+        mapping=prepared.mapping,
+    )
+    at.run()
+    at.sidebar.selectbox(key="table_deals").set_value(
+        Workspace(fresh_workspace).list_tables("deals")[0].id
+    ).run()
+    at.sidebar.selectbox(key="period").set_value("all").run()
+    assert not at.exception
+    # Without a rate the money KPIs cannot add EUR and USD.
+    assert "no exchange rate for USD" in at.error[0].value
+    assert at.sidebar.selectbox(key="currency").value == "EUR"
+
+    at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
+    assert not at.exception
+    metrics = _metrics(at)
+    # Won: 1000 EUR + 500 USD x 0.9 = 1450 EUR over 2 won deals.
+    assert metrics["Won value"] == "1,450 EUR"
+    assert metrics["Average deal size"] == "725 EUR"
+    assert metrics["Win rate"] == "66.7 %"
