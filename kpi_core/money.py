@@ -12,6 +12,8 @@ import polars as pl
 from kpi_core.errors import InvalidSettingError, InvalidValueError
 
 DEFAULT_CURRENCY = "EUR"
+# Columns of the canonical tables that contain money in the row's currency.
+MONEY_COLUMNS = ("amount", "monthly_charge")
 
 
 def convert_amounts(
@@ -33,15 +35,56 @@ def convert_amounts(
     while other rows name a currency. Raises InvalidValueError when the rows
     with an amount use a currency that has no rate.
     """
+    frame, unit, rate = _conversion(frame, ["amount"], currency, fx)
+    if rate is None:
+        return frame, unit, 0
+    without_code = frame.filter(pl.col("amount").is_not_null())["currency"]
+    return frame.with_columns(pl.col("amount") * rate), unit, without_code.null_count()
+
+
+def in_one_currency(
+    frame: pl.DataFrame,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
+) -> pl.DataFrame:
+    """Convert every money column of ``frame`` (``MONEY_COLUMNS``) into one
+    currency and set ``currency`` to it, so later sums need no rates.
+
+    The unit and rates follow ``convert_amounts``. Money values of rows
+    whose currency cell is empty while other rows name a currency become
+    null. Raises InvalidValueError when a currency has no rate.
+    """
+    money = [name for name in MONEY_COLUMNS if name in frame.columns]
+    frame, unit, rate = _conversion(frame, money, currency, fx)
+    if rate is None:
+        return frame
+    return frame.with_columns(
+        *(pl.col(name) * rate for name in money),
+        pl.when(rate.is_not_null()).then(pl.lit(unit)).alias("currency"),
+    )
+
+
+def _conversion(
+    frame: pl.DataFrame,
+    money: list[str],
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> tuple[pl.DataFrame, str, pl.Expr | None]:
+    """Decide the unit of the ``money`` columns and build the rate per row.
+
+    Returns the frame with normalised currency codes, the unit, and the rate
+    expression, or None when there are no codes to convert from.
+    """
     target = _code(currency)
-    if "currency" not in frame.columns:
-        return frame, target or DEFAULT_CURRENCY, 0
+    if "currency" not in frame.columns or not money:
+        return frame, target or DEFAULT_CURRENCY, None
 
     frame = frame.with_columns(_normalised_codes())
-    priced = frame.filter(pl.col("amount").is_not_null())
+    has_money = pl.any_horizontal(pl.col(name).is_not_null() for name in money)
+    priced = frame.filter(has_money)
     found = sorted(priced["currency"].drop_nulls().unique().to_list())
     if not found:
-        return frame, target or DEFAULT_CURRENCY, 0
+        return frame, target or DEFAULT_CURRENCY, None
 
     rates = _rates(fx)
     unit = target or (found[0] if len(found) == 1 else None)
@@ -54,8 +97,7 @@ def convert_amounts(
     rate = pl.col("currency").replace_strict(
         {**rates, unit: 1.0}, default=None, return_dtype=pl.Float64
     )
-    without_code = priced["currency"].null_count()
-    return frame.with_columns(pl.col("amount") * rate), unit, without_code
+    return frame, unit, rate
 
 
 def _code(currency: str | None) -> str | None:

@@ -23,7 +23,7 @@ from kpi_core.exporting import safe_csv
 from kpi_core.formatting import LOWER_IS_BETTER, format_change, format_value
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
-from kpi_core.money import DEFAULT_CURRENCY, currency_codes
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes, in_one_currency
 from kpi_core.period import QUICK_PERIODS, Period, quick_period
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.report_tables import excel_report_bytes
@@ -210,6 +210,53 @@ def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, fl
         if len(rates) < len(codes) - 1:
             st.warning("Enter a rate for each currency to add up the amounts.")
     return unit, rates
+
+
+def page_tables(
+    table_types: tuple[str, ...],
+) -> tuple[dict[str, pl.DataFrame], str]:
+    """Load the table in use of each type, with money in one currency when
+    the data has several (see ``money_picker``), and return the tables with
+    a cache key of their versions and the currency choice. Stop the page
+    with a message while an exchange rate is missing."""
+    entries = {
+        table_type: entry
+        for table_type in table_types
+        if (entry := newest_table(table_type)) is not None
+    }
+    tables = {
+        table_type: load_table(entry.id, entry.version)
+        for table_type, entry in entries.items()
+    }
+    key = entries_key(*entries.values())
+    currency, fx = money_picker(*tables.values())
+    if currency is None:
+        return tables, key
+    rates = tuple(sorted(fx.items()))
+    try:
+        converted = {
+            table_type: _in_one_currency(
+                entries[table_type].cache_key, currency, rates, frame
+            )
+            for table_type, frame in tables.items()
+        }
+    except InputError as error:
+        st.error(escape_markdown(str(error)))
+        st.stop()
+    return converted, f"{key}|{currency}|{rates}"
+
+
+@st.cache_resource(max_entries=16)
+def _in_one_currency(
+    cache_key: str,
+    currency: str,
+    rates: tuple[tuple[str, float], ...],
+    _frame: pl.DataFrame,
+) -> pl.DataFrame:
+    """Convert a stored table once per version, currency and rates; shared
+    between sessions like ``load_table``."""
+    del cache_key
+    return in_one_currency(_frame, currency, dict(rates))
 
 
 def comparison_picker(period: Period) -> Period | None:

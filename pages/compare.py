@@ -23,8 +23,7 @@ from kpi_core.sales_tables import sales_series
 from pages.common import (
     chart_downloads,
     escape_markdown,
-    load_table,
-    newest_table,
+    page_tables,
     require_app_entry,
     share_controls,
     show_chart,
@@ -44,7 +43,7 @@ def render() -> None:
         "live, against the same number of days after it, and whether the "
         "change is statistically significant."
     )
-    tables, cache_key = _tables()
+    tables, cache_key = page_tables(TABLE_TYPES)
     if not tables:
         st.info("No deals, tickets or other tables yet. Upload them on the Data page.")
         st.page_link("pages/data.py", label="Go to the Data page")
@@ -67,16 +66,6 @@ def render() -> None:
     _render_table(table)
     if "deals" in tables:
         _render_chart(tables["deals"], before, after, pivot)
-
-
-def _tables() -> tuple[dict[str, pl.DataFrame], str]:
-    tables, keys = {}, []
-    for table_type in TABLE_TYPES:
-        entry = newest_table(table_type)
-        if entry is not None:
-            tables[table_type] = load_table(entry.id, entry.version)
-            keys.append(entry.cache_key)
-    return tables, "|".join(keys)
 
 
 def _controls(first: date, last: date, default: date) -> tuple[date, int]:

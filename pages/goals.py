@@ -30,8 +30,7 @@ from pages.common import (
     chart_downloads,
     editor_unlocked,
     escape_markdown,
-    load_table,
-    newest_table,
+    page_tables,
     require_app_entry,
     share_controls,
     shared_view,
@@ -65,7 +64,7 @@ def render() -> None:
         "SMART goals for sales, marketing and service: how far each has come, "
         "the pace it needs, and whether it will make its deadline."
     )
-    tables, cache_key = _tables()
+    tables, cache_key = page_tables(TABLE_TYPES)
     as_of = _as_of_picker(tables)
     store = GoalStore(workspace().root)
     editable = editor_unlocked()
@@ -97,16 +96,6 @@ def render() -> None:
         return
     for goal in goals:
         _goal_card(goal, tuple(goals), tables, cache_key, as_of, store, editable)
-
-
-def _tables() -> tuple[dict[str, pl.DataFrame], str]:
-    tables, keys = {}, []
-    for table_type in TABLE_TYPES:
-        entry = newest_table(table_type)
-        if entry is not None:
-            tables[table_type] = load_table(entry.id, entry.version)
-            keys.append(entry.cache_key)
-    return tables, "|".join(keys)
 
 
 def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:

@@ -24,8 +24,7 @@ from kpi_core.whatif import (
 from pages.common import (
     chart_downloads,
     escape_markdown,
-    load_table,
-    newest_table,
+    page_tables,
     require_app_entry,
     share_controls,
     shared_view,
@@ -44,7 +43,7 @@ def render() -> None:
         "Move the levers of the business and see what the next 12 months bring, "
         "against the baseline read from the last 12 full months of your data."
     )
-    tables = _tables()
+    tables, _cache_key = page_tables(TABLE_TYPES)
     if "deals" not in tables:
         st.info("No deals table yet. Upload a deals export on the Data page.")
         st.page_link("pages/data.py", label="Go to the Data page")
@@ -61,15 +60,6 @@ def render() -> None:
     _render_projection(levers, changes)
     _render_sensitivity(levers)
     _render_scenarios()
-
-
-def _tables() -> dict[str, pl.DataFrame]:
-    tables = {}
-    for table_type in TABLE_TYPES:
-        entry = newest_table(table_type)
-        if entry is not None:
-            tables[table_type] = load_table(entry.id, entry.version)
-    return tables
 
 
 def _baseline_period(deals: pl.DataFrame) -> Period:

@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 
 from kpi_core.errors import InvalidSettingError, InvalidValueError
-from kpi_core.money import convert_amounts
+from kpi_core.money import convert_amounts, currency_codes, in_one_currency
 
 
 def amounts(values, codes=None) -> pl.DataFrame:
@@ -89,3 +89,41 @@ def test_convert_amounts_counts_missing_codes():
 def test_convert_amounts_rejects_zero_rate():
     with pytest.raises(InvalidSettingError, match="USD=0"):
         convert_amounts(amounts([1.0, 2.0], ["EUR", "USD"]), "EUR", {"USD": 0})
+
+
+def test_currency_codes_of_priced_rows():
+    frame = amounts([1.0, 2.0, None, 4.0], [" usd", "EUR", "GBP", ""])
+    # GBP has no amount and the empty cell is no code.
+    assert currency_codes(frame) == ["EUR", "USD"]
+
+
+def test_currency_codes_without_column():
+    assert currency_codes(amounts([1.0])) == []
+    assert currency_codes(None) == []
+
+
+def test_in_one_currency_converts_every_money_column():
+    frame = pl.DataFrame(
+        {
+            "amount": [100.0, 200.0, None, 50.0],
+            "monthly_charge": [10.0, None, 30.0, 5.0],
+            "currency": ["EUR", "usd", "USD", None],
+        }
+    )
+    converted = in_one_currency(frame, "EUR", {"USD": 0.9})
+    # USD rows x 0.9; the row without a code loses its money values.
+    assert converted["amount"].to_list() == pytest.approx([100.0, 180.0, None, None])
+    assert converted["monthly_charge"].to_list() == pytest.approx(
+        [10.0, None, 27.0, None]
+    )
+    assert converted["currency"].to_list() == ["EUR", "EUR", "EUR", None]
+
+
+def test_in_one_currency_single_code_unchanged():
+    frame = amounts([1.0, 2.0], ["CHF", "CHF"])
+    assert in_one_currency(frame)["amount"].to_list() == [1.0, 2.0]
+
+
+def test_in_one_currency_missing_rate_rejected():
+    with pytest.raises(InvalidValueError, match="no exchange rate for USD"):
+        in_one_currency(amounts([1.0, 2.0], ["EUR", "USD"]), "EUR")

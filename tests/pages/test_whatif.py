@@ -1,6 +1,7 @@
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.goal_store import ScenarioStore
+from kpi_core.importing import load_file
 from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 
@@ -79,3 +80,37 @@ def test_whatif_page_save_and_load_scenario(fresh_workspace):
     at.button(key="scenario_load").click().run()
     assert not at.exception
     assert at.slider(key="whatif_leads_per_month").value == 20
+
+
+MIXED_CURRENCY_DEALS = b"""Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
+1,Alpha,Closed won,1000,EUR,2024-03-02,2024-03-10
+2,Beta,Closed won,500,USD,2024-04-03,2024-04-12
+3,Gamma,Closed lost,200,EUR,2024-05-04,2024-05-15
+4,Delta,Qualified,,EUR,2025-01-05,
+"""
+
+
+def test_whatif_page_mixed_currencies_need_rate(fresh_workspace):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    prepared = load_file("mixed.csv", MIXED_CURRENCY_DEALS, table="deals")
+    store = Workspace(fresh_workspace)
+    for entry in store.list_tables("deals"):
+        store.delete(entry.id)
+    store.save(
+        prepared.frame,
+        name="Mixed currencies",
+        table_type="deals",
+        source_file="mixed.csv",
+        mapping=prepared.mapping,
+    )
+    at.switch_page("pages/whatif.py").run()
+    assert not at.exception
+    assert "no exchange rate for USD" in at.error[0].value
+
+    at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
+    assert not at.exception
+    assert not at.error
+    # The baseline is 2024, the last 12 full months before the 2025 deal:
+    # (1000 EUR + 500 USD x 0.9) / 2 won deals = 725 EUR.
+    label = at.slider(key="whatif_average_deal_size").label
+    assert label.endswith("(baseline 725.0)")
