@@ -19,6 +19,7 @@ import polars as pl
 from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
+from kpi_core.reuse import reuse_last_result
 from kpi_core.schema import LOST_STAGES, WON_STAGES
 
 # Period() is immutable, so one shared instance is a safe default argument.
@@ -29,6 +30,9 @@ _WIDE_COLUMN = re.compile(
     re.IGNORECASE,
 )
 _STAGE_FIELDS = ("StageName", "Stage")
+# How many rows before and after a visit are compared to find the deal's
+# other visits to the same stage. Deals with more rows are hashed instead.
+_LOOKBACK = 8
 
 
 def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -38,10 +42,21 @@ def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     often the deal entered the stage) and ongoing (the deal is still in the
     stage, so days only counts up to ``as_of``). When a deal is back in a
     stage it visited before, the whole row is ongoing. Entries after
-    ``as_of`` are ignored. Rows are sorted by deal and first entry. An empty
-    history gives an empty frame.
+    ``as_of`` are ignored. Rows are sorted by deal and first entry, ties in
+    row order. An empty history gives an empty frame.
     """
-    return _per_deal(_visits(_by_deal(history), as_of))
+    (keyed, stages), _none = _keyed_history(history)
+    visits, _none = _visits(keyed, as_of)
+    per_deal = _per_deal(visits)
+    return pl.DataFrame(
+        [
+            history["deal_id"].gather(per_deal["_row"]),
+            stages["stage"].gather(per_deal["_stage"]),
+            per_deal["days"],
+            per_deal["visits"],
+            per_deal["ongoing"],
+        ]
+    )
 
 
 def stage_summary(
@@ -60,18 +75,26 @@ def stage_summary(
     conversion_to_next is null for lost stages and the last stage of the
     order. Rows follow the stage order. An empty history gives an empty frame.
     """
-    history = _by_deal(history.filter(pl.col("entered_at") <= as_of))
-    first_entries = _first_entries(history)
-    order = _stage_order(first_entries, stage_order)
-    durations = _per_deal(_visits(history, as_of))
+    (keyed, stages), _none = _keyed_history(history)
+    visits, _none = _visits(keyed, as_of)
+    entered = keyed.filter(pl.col("entered_at") <= as_of)
+    # The same frame object lets _first_entries reuse the result that
+    # stage_duration_days computed from it.
+    if entered.height == keyed.height:
+        entered = keyed
+    first_entries, _none = _first_entries(entered)
+    order = _stage_order(first_entries, stages, stage_order)
+    durations = _per_deal(visits)
     completed = pl.col("days").filter(~pl.col("ongoing"))
-    times = durations.group_by("stage").agg(
+    times = durations.group_by("_stage").agg(
         (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
         completed.mean().alias("mean_days"),
         completed.median().alias("median_days"),
         pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
     )
-    summary = _conversion(first_entries, order).join(times, on="stage", how="left")
+    summary = _conversion(first_entries, stages, order).join(
+        times, on="_stage", how="left"
+    )
     summary = summary.with_columns(
         pl.col("deals", "ongoing_deals").fill_null(0),
     )
@@ -100,26 +123,29 @@ def stage_duration_days(
     available.
     """
     as_of = as_of or datetime.now()
-    history = _by_deal(history)
-    visits = _visits(history, as_of).filter(period.contains("entered_at"))
-    per_deal = _per_deal(visits)
+    (keyed, stages), _none = _keyed_history(history)
+    visits, _none = _visits(keyed, as_of)
+    per_deal = _per_deal(visits.filter(period.contains("entered_at")))
     ongoing = int(per_deal["ongoing"].sum())
     excluded = {"deal still in the stage": ongoing} if ongoing else {}
-    unnamed = int(per_deal["stage"].null_count())
+    named = _named(stages)
+    unnamed = per_deal.height - int(per_deal.select(named.sum()).item())
     if unnamed:
         excluded["stage entry without a stage name"] = unnamed
-    completed = per_deal.filter(~pl.col("ongoing") & pl.col("stage").is_not_null())
+    completed = per_deal.filter(~pl.col("ongoing") & named)
     if completed.is_empty():
         reason = "no deal completed a pipeline stage entered in this period"
         return not_available("stage_duration_days", reason, excluded=excluded)
 
-    order = _stage_order(_first_entries(history), None)
+    first_entries, _none = _first_entries(keyed)
+    order = _stage_order(first_entries, stages, None)
     stats = (
-        completed.group_by("stage")
+        completed.group_by("_stage")
         .agg(
             pl.col("days").median().alias("median"),
             pl.col("days").mean().alias("mean"),
         )
+        .join(stages, on="_stage")
         .join(order, on="stage")
         .sort("_order")
     )
@@ -222,83 +248,171 @@ def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort("deal_id", "entered_at", maintain_order=True)
 
 
-def _by_deal(history: pl.DataFrame) -> pl.DataFrame:
-    """Sort the history by deal and entered_at, nulls first, ties in row order.
+@reuse_last_result
+def _keyed_history(
+    history: pl.DataFrame,
+) -> tuple[tuple[pl.DataFrame, pl.DataFrame], dict[str, int]]:
+    """Sort the history by deal and entered_at, nulls first, ties in row order,
+    with integer keys in place of the text columns.
 
-    Every step below relies on this order, and sorting once is cheaper than
-    a window per deal in each of them.
+    Returns the sorted frame and the stage table. In the frame, _deal is the
+    rank of deal_id in sort order with a null deal_id first, and _stage is
+    the stage's row in the stage table. _closing marks won and lost stages
+    and is null for a null stage, and _row is the row's index in
+    ``history``. The stage table has stage and _stage for every distinct
+    stage, a null stage last. Every step below relies on this order.
     """
-    return history.sort("deal_id", "entered_at", maintain_order=True)
+    deal_id = history["deal_id"]
+    # A run number needs no sort, and on sorted ids it is the rank.
+    deal = deal_id.rle_id() if deal_id.is_sorted() else deal_id.rank("dense")
+    names = history["stage"].unique().sort(nulls_last=True)
+    stages = pl.DataFrame(
+        {
+            "stage": names,
+            "_stage": pl.int_range(len(names), dtype=pl.UInt32, eager=True),
+        }
+    )
+    # An Enum numbers its categories in list order, which is the stage table's.
+    named = names.drop_nulls()
+    stage = pl.col("stage").cast(pl.Enum(named)).to_physical().cast(pl.UInt32)
+    closing = stages.select(_is_won() | _is_lost()).to_series()
+    keyed = history.select(
+        deal.fill_null(0).cast(pl.UInt32).alias("_deal"),
+        stage.fill_null(len(named)).alias("_stage"),
+        "entered_at",
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+    ).sort("_deal", "entered_at", maintain_order=True)
+    keyed = keyed.with_columns(
+        pl.lit(closing).gather(pl.col("_stage")).alias("_closing")
+    )
+    return (keyed, stages), {}
 
 
-def _visits(ordered: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
-    """Measure every stage visit: deal_id, stage, entered_at, days, ongoing.
-
-    ``ordered`` is a history sorted by ``_by_deal``.
-    """
-    ordered = ordered.filter(pl.col("entered_at") <= as_of)
+@reuse_last_result
+def _visits(
+    keyed: pl.DataFrame, as_of: datetime
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Measure every stage visit up to ``as_of``: _deal, _stage, entered_at,
+    _row, days and ongoing, in the order of ``keyed`` from
+    ``_keyed_history``."""
+    ordered = keyed.filter(pl.col("entered_at") <= as_of)
     # A shift over the whole sorted frame, masked where the next row belongs
     # to another deal, is much faster than a window per deal.
-    same_deal = pl.col("deal_id").eq_missing(pl.col("deal_id").shift(-1))
-    ordered = ordered.with_columns(
-        pl.when(same_deal).then(pl.col("entered_at").shift(-1)).alias("_next_entry")
-    )
-    left_at = pl.col("_next_entry")
+    same_deal = pl.col("_deal") == pl.col("_deal").shift(-1)
+    left_at = pl.when(same_deal).then(pl.col("entered_at").shift(-1))
     is_last = left_at.is_null()
-    closing = pl.col("stage").is_in(_closing_stages(ordered))
-    visits = ordered.with_columns(
-        pl.when(is_last).then(pl.lit(as_of)).otherwise(left_at).alias("_left_at"),
+    # _closing is null for a null stage, so its last entry is dropped.
+    closing = pl.col("_closing")
+    visits = ordered.select(
+        "_deal",
+        "_stage",
+        "entered_at",
+        "_row",
+        left_at.fill_null(pl.lit(as_of)).alias("_left_at"),
         (is_last & ~closing).alias("ongoing"),
         (is_last & closing).alias("_final"),
-    )
+    ).filter(~pl.col("_final"))
+    # NOTE: a Polars 2.1 expression divides a one-row column by a number
+    # exactly but a longer column by multiplying with the inverse, which can
+    # differ in the last bit, so days are computed only on the kept rows.
     elapsed = pl.col("_left_at") - pl.col("entered_at")
-    return visits.filter(~pl.col("_final")).select(
-        "deal_id",
-        "stage",
-        "entered_at",
-        (elapsed.dt.total_seconds(fractional=True) / _DAY_SECONDS).alias("days"),
-        "ongoing",
-    )
+    days = elapsed.dt.total_seconds(fractional=True) / _DAY_SECONDS
+    return visits.select(
+        "_deal", "_stage", "entered_at", "_row", days.alias("days"), "ongoing"
+    ), {}
 
 
 def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
-    """Add up the visits of each deal and stage; ``visits`` comes from
-    ``_visits``, so each deal's rows are together in deal order."""
-    # A run number per deal groups and sorts faster than the deal_id text,
-    # and on this order it sorts the deals the same way.
-    keyed = visits.with_columns(pl.col("deal_id").rle_id().alias("_deal"))
-    per_deal = keyed.group_by("_deal", "stage").agg(
-        pl.col("deal_id").first(),
-        pl.col("days").sum(),
-        pl.len().cast(pl.Int64).alias("visits"),
-        pl.col("ongoing").any(),
-        pl.col("entered_at").min().alias("_first"),
+    """Add up the visits of each deal and stage: one row per deal and stage
+    in order of first entry, with the _stage and _row of the first visit,
+    days, visits and ongoing."""
+    earlier = _repeated(visits, 1)
+    later = _repeated(visits, -1)
+    first = visits.select("_stage", "_row", "days", "ongoing").filter(~earlier)
+    visits_count = pl.repeat(1, first.height, dtype=pl.Int64, eager=True)
+    # Only stages that a deal entered more than once need a group. In Polars
+    # 2.1 a hash group-by sums each group in entry order with the same float
+    # kernel as a group-by over all visits, so the days stay bit-identical.
+    totals = (
+        visits.filter(earlier | later)
+        .group_by(_deal_stage(), maintain_order=True)
+        .agg(
+            pl.col("days").sum(),
+            pl.len().cast(pl.Int64).alias("visits"),
+            pl.col("ongoing").any(),
+        )
     )
-    return per_deal.sort("_deal", "_first").select(
-        "deal_id", "stage", "days", "visits", "ongoing"
+    # The groups come in order of first entry, like the first visits that
+    # have a later visit, so the n-th such visit takes the n-th group.
+    again = later.filter(~earlier).arg_true()
+    return first.with_columns(
+        first["days"].scatter(again, totals["days"]),
+        visits_count.scatter(again, totals["visits"]).alias("visits"),
+        first["ongoing"].scatter(again, totals["ongoing"]),
     )
 
 
-def _first_entries(ordered: pl.DataFrame) -> pl.DataFrame:
-    """Keep the first entry of each deal into each stage, with _position: its
-    1-based rank among the deal's first entries by entered_at, ties in row
-    order, null where entered_at is null.
+def _repeated(frame: pl.DataFrame, step: int) -> pl.Series:
+    """Flag the rows of ``frame`` (in deal order) whose deal has the same
+    stage on an earlier row (``step`` 1) or a later row (``step`` -1).
 
-    ``ordered`` is a history sorted by ``_by_deal``. On that order a running
+    Comparing with the next few rows is much faster than hashing millions of
+    keys, so only deals longer than ``_LOOKBACK + 1`` rows are hashed.
+    """
+    runs = frame["_deal"].rle().struct.field("len")
+    longest = int(runs.max() or 0)
+    deal, stage = pl.col("_deal"), pl.col("_stage")
+    shifts = [
+        (deal == deal.shift(step * k)) & (stage == stage.shift(step * k))
+        for k in range(1, min(longest, _LOOKBACK + 1))
+    ]
+    seen = (
+        pl.any_horizontal(shifts).fill_null(False)
+        if shifts
+        else pl.repeat(False, pl.len())
+    )
+    if longest <= _LOOKBACK + 1:
+        return frame.select(seen.alias("_repeated")).to_series()
+
+    deal_rows = pl.lit(runs).gather(pl.col("_deal").rle_id())
+    is_long = deal_rows > _LOOKBACK + 1
+    long_keys = frame.filter(is_long).select(_deal_stage()).to_series()
+    hashed = (
+        long_keys.is_first_distinct() if step == 1 else long_keys.is_last_distinct()
+    )
+    slot = (is_long.cast(pl.Int64).cum_sum() - 1).clip(0)
+    exact = pl.when(is_long).then(~pl.lit(hashed).gather(slot)).otherwise(seen)
+    return frame.select(exact.alias("_repeated")).to_series()
+
+
+def _deal_stage() -> pl.Expr:
+    """Return one integer per deal and stage, to hash as a single key."""
+    return (pl.col("_deal").cast(pl.UInt64) * 2**32 + pl.col("_stage")).alias("_key")
+
+
+@reuse_last_result
+def _first_entries(ordered: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Keep the first entry of each deal into each stage: _deal, _stage and
+    _position, its 1-based rank among the deal's first entries by
+    entered_at, ties in row order, null where entered_at is null.
+
+    ``ordered`` is in the order of ``_keyed_history``. On that order a running
     count over the whole frame gives the rank without a window per deal.
     """
-    first = ordered.filter(pl.struct("deal_id", "stage").is_first_distinct())
-    dated = pl.col("entered_at").is_not_null().cast(pl.Int64)
+    first = ordered.filter(~_repeated(ordered, 1))
+    dated = pl.col("entered_at").is_not_null().cast(pl.UInt32)
     dated_so_far = dated.cum_sum()
-    new_deal = pl.col("deal_id").ne_missing(pl.col("deal_id").shift(1))
-    new_deal = new_deal | (pl.int_range(pl.len()) == 0)
+    new_deal = (pl.col("_deal") != pl.col("_deal").shift(1)).fill_null(True)
     before_deal = pl.when(new_deal).then(dated_so_far - dated).forward_fill()
-    position = (dated_so_far - before_deal).cast(pl.UInt32)
-    return first.with_columns(pl.when(dated == 1).then(position).alias("_position"))
+    position = dated_so_far - before_deal
+    first = first.select(
+        "_deal", "_stage", pl.when(dated == 1).then(position).alias("_position")
+    )
+    return first, {}
 
 
 def _stage_order(
-    first_entries: pl.DataFrame, stage_order: list[str] | None
+    first_entries: pl.DataFrame, stages: pl.DataFrame, stage_order: list[str] | None
 ) -> pl.DataFrame:
     """Number the stages: the given order first, then the rest as inferred.
 
@@ -307,48 +421,73 @@ def _stage_order(
     stages last.
     """
     inferred = (
-        first_entries.group_by("stage")
+        first_entries.group_by("_stage")
         .agg(pl.col("_position").mean())
+        .join(stages, on="_stage")
         .with_columns(_is_won(), _is_lost())
         .sort("lost", "won", "_position", "stage")["stage"]
         .to_list()
     )
     known = list(stage_order or [])
-    stages = known + [stage for stage in inferred if stage not in known]
+    names = known + [stage for stage in inferred if stage not in known]
     return pl.DataFrame(
-        {"stage": stages, "_order": range(len(stages))},
+        {"stage": names, "_order": range(len(names))},
         schema={"stage": pl.String, "_order": pl.Int64},
     )
 
 
-def _conversion(first_entries: pl.DataFrame, order: pl.DataFrame) -> pl.DataFrame:
-    """Count the deals reaching each stage and the share that went further."""
-    reached = first_entries.select("deal_id", "stage").join(order, on="stage")
-    lost_stages = order.filter(_is_lost())["stage"].to_list()
-    progress = pl.when(~pl.col("stage").is_in(lost_stages)).then(pl.col("_order"))
-    reached = reached.with_columns(progress.max().over("deal_id").alias("_furthest"))
-    went_further = (pl.col("_furthest") > pl.col("_order")).fill_null(False)
+def _conversion(
+    first_entries: pl.DataFrame, stages: pl.DataFrame, order: pl.DataFrame
+) -> pl.DataFrame:
+    """Count the deals reaching each stage and the share that went further.
+
+    Returns _stage, stage, _order, reached and conversion_to_next. A null
+    stage matches no stage of ``order`` and is left out.
+    """
+    numbered = stages.join(order, on="stage", how="left", maintain_order="left")
+    numbered = numbered.with_columns(_is_lost())
+    step = pl.lit(numbered["_order"]).gather(pl.col("_stage"))
+    reached = first_entries.select("_deal", "_stage", step.alias("_order"))
+    reached = reached.filter(pl.col("_order").is_not_null())
+    lost = numbered.filter("lost")["_stage"].to_list()
+    # -1 where the stage is lost, so it never counts as progress.
+    progress = pl.when(pl.col("_stage").is_in(lost)).then(-1).otherwise("_order")
+    furthest = _max_per_deal(progress, lowest=-1, highest=order.height - 1)
+    reached = reached.with_columns(furthest.alias("_furthest"))
+    went_further = pl.col("_furthest") > pl.col("_order")
 
     last_step = order.filter(~_is_lost())["_order"].max()
     has_next = pl.lit(False) if last_step is None else pl.col("_order") < last_step
-    has_next = has_next & ~_is_lost()
-    table = reached.group_by("stage", "_order").agg(
+    has_next = has_next & ~pl.col("lost")
+    table = reached.group_by("_stage").agg(
         pl.len().cast(pl.Int64).alias("reached"),
         (went_further.mean() * 100).alias("conversion_to_next"),
     )
+    table = table.join(numbered, on="_stage")
     return table.with_columns(
         pl.when(has_next).then(pl.col("conversion_to_next")).alias("conversion_to_next")
     )
 
 
-def _closing_stages(history: pl.DataFrame) -> list[str]:
-    """Return the stage names of ``history`` that are won or lost stages.
+def _max_per_deal(values: pl.Expr, lowest: int, highest: int) -> pl.Expr:
+    """Return the max of integer ``values`` in ``lowest..highest`` over each
+    deal, on every row of a frame in deal order.
 
-    Matching the few distinct names and then the rows against them is
-    faster than trimming and lower-casing millions of stage cells.
+    Every sum _deal * width + value of an earlier deal is smaller than those
+    of the current deal, so a running max over the whole frame restarts at
+    each deal. Its value on a deal's last row is the deal's max. This avoids
+    hashing the deals for a window.
     """
-    stages = history.select(pl.col("stage").unique())
-    return stages.filter(_is_won() | _is_lost())["stage"].to_list()
+    width = highest - lowest + 1
+    offset = pl.col("_deal").cast(pl.Int64) * width - lowest
+    running = (offset + values).cum_max()
+    last_row = (pl.col("_deal") != pl.col("_deal").shift(-1)).fill_null(True)
+    return pl.when(last_row).then(running).backward_fill() - offset
+
+
+def _named(stages: pl.DataFrame) -> pl.Expr:
+    """Return an expression that is true where _stage is a named stage."""
+    return pl.col("_stage").is_in(stages.drop_nulls("stage")["_stage"].to_list())
 
 
 def _label() -> pl.Expr:

@@ -322,3 +322,104 @@ def test_stage_duration_unnamed_stage_excluded():
     # "a" lasted from 5 to 9 January; the unnamed first entry is left out.
     assert result.value == {"a": 4.0}
     assert result.excluded["stage entry without a stage name"] == 1
+
+
+# Row order and integer keys
+
+
+def test_stage_durations_unsorted_input(history):
+    # The deal ids are ranked as text when the rows are not grouped by deal.
+    shuffled = history.reverse()
+    assert_frame_equal(
+        stage_durations(shuffled, AS_OF), stage_durations(history, AS_OF)
+    )
+
+
+def test_stage_durations_null_deal_first():
+    rows = [
+        ("b", "Lead", T(2024, 1, 1)),
+        (None, "Lead", T(2024, 1, 2)),
+        ("a", "Lead", T(2024, 1, 3)),
+    ]
+    durations = stage_durations(history_frame(rows), T(2024, 1, 4))
+    assert durations["deal_id"].to_list() == [None, "a", "b"]
+    assert durations["days"].to_list() == [2.0, 1.0, 3.0]
+
+
+def test_stage_durations_tie_in_row_order():
+    # Demo and Lead are entered at the same time, and Demo is listed first.
+    rows = [
+        ("a", "Demo", T(2024, 1, 1)),
+        ("a", "Lead", T(2024, 1, 1)),
+    ]
+    durations = stage_durations(history_frame(rows), T(2024, 1, 3))
+    assert durations["stage"].to_list() == ["Demo", "Lead"]
+    assert durations["days"].to_list() == [0.0, 2.0]
+    assert durations["ongoing"].to_list() == [False, True]
+
+
+def test_stage_durations_three_visits():
+    # Lead lasts 1, 2 and 4 days, and its last visit is still open on 11
+    # January.
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 2)),
+        ("a", "Lead", T(2024, 1, 3)),
+        ("a", "Demo", T(2024, 1, 5)),
+        ("a", "Lead", T(2024, 1, 7)),
+    ]
+    durations = stage_durations(history_frame(rows), AS_OF)
+    lead = durations.filter(pl.col("stage") == "Lead").row(0, named=True)
+    assert lead == {
+        "deal_id": "a",
+        "stage": "Lead",
+        "days": 1.0 + 2.0 + 4.0,
+        "visits": 3,
+        "ongoing": True,
+    }
+    demo = durations.filter(pl.col("stage") == "Demo").row(0, named=True)
+    assert demo["days"] == 1.0 + 2.0
+    assert demo["visits"] == 2
+
+
+def test_stage_durations_long_deal_revisit():
+    # Lead is entered again ten rows later, further than the shifted
+    # comparison reaches. It lasts 1 day, then 2 days before the deal is won.
+    steps = [f"Step {number}" for number in range(1, 10)]
+    rows = [("a", "Lead", T(2024, 1, 1))]
+    rows += [("a", step, T(2024, 1, 2 + day)) for day, step in enumerate(steps)]
+    rows += [("a", "Lead", T(2024, 1, 11)), ("a", "Closed Won", T(2024, 1, 13))]
+    rows += [("b", "Lead", T(2024, 1, 1)), ("b", "Step 1", T(2024, 1, 3))]
+    durations = stage_durations(history_frame(rows), T(2024, 1, 20))
+    deal_a = durations.filter(pl.col("deal_id") == "a")
+    assert deal_a["stage"].to_list() == ["Lead", *steps]
+    assert deal_a["days"].to_list() == [1.0 + 2.0] + [1.0] * 9
+    assert deal_a["visits"].to_list() == [2] + [1] * 9
+    deal_b = durations.filter(pl.col("deal_id") == "b")
+    assert deal_b["days"].to_list() == [2.0, 17.0]
+
+
+def test_stage_durations_same_frame_new_as_of(history):
+    # A second as_of on the same frame object gives its own result.
+    early = stage_durations(history, T(2024, 1, 3, 12))
+    late = stage_durations(history, AS_OF)
+    assert early.height == 4
+    assert late.height == 5
+
+
+def test_stage_duration_days_undated_entry_order():
+    # The undated Demo entry of deal a has no position, so Lead (first in
+    # both deals) comes before Demo (second in deal b). Counting the undated
+    # entry as first would tie them, and the name would put Demo first.
+    rows = [
+        ("a", "Demo", None),
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 2)),
+        ("a", "Closed Won", T(2024, 1, 3)),
+        ("b", "Lead", T(2024, 1, 1)),
+        ("b", "Demo", T(2024, 1, 2)),
+        ("b", "Closed Won", T(2024, 1, 3)),
+    ]
+    result = stage_duration_days(history_frame(rows), as_of=T(2024, 1, 4))
+    assert list(result.value) == ["Lead", "Demo"]
+    assert result.value == {"Lead": 1.0, "Demo": 1.0}
