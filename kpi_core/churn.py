@@ -19,6 +19,7 @@ from kpi_core.churn_counts import COUNT_COLUMNS, calendar_buckets, churn_table
 from kpi_core.errors import InvalidSettingError
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
+from kpi_core.reuse import reuse_last_result
 from kpi_core.stats import wilson_interval
 from kpi_core.subscription_data import (
     is_snapshot,
@@ -74,7 +75,7 @@ def churn_rate(
     if period.start is None:
         return _whole_history_churn(data.frame, end, variant, data.excluded)
     row = churn_table(data.frame, _one_bucket(start, end)).row(0, named=True)
-    monthly = churn_table(data.frame, calendar_buckets(start, end, "month"))
+    monthly, _ = _calendar_table(data.frame, start, end, "month")
     if variant == "revenue":
         return _revenue_churn(row, monthly, data.excluded)
     return _customer_churn(row, monthly, data.excluded)
@@ -106,7 +107,7 @@ def churn_series(
     if data.frame.is_empty():
         return _series_columns(_empty_table(), variant)
     start, end = period_bounds(data.frame, period)
-    table = churn_table(data.frame, calendar_buckets(start, end, grain))
+    table, _ = _calendar_table(data.frame, start, end, grain)
     return _series_columns(table, variant)
 
 
@@ -141,6 +142,16 @@ def _check_variant(variant: str) -> None:
             f"unknown churn rate variant {variant!r}; use one of "
             f"{', '.join(CHURN_VARIANTS)}"
         )
+
+
+@reuse_last_result
+def _calendar_table(
+    prepared: pl.DataFrame, start: date, end: date, grain: str
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Count churn per calendar bucket. The churn rate, its series and CLV
+    of one page each need the monthly table, so the last one is reused for
+    the same prepared frame and settings. Nothing is excluded here."""
+    return churn_table(prepared, calendar_buckets(start, end, grain)), {}
 
 
 def _one_bucket(start: date, end: date) -> pl.DataFrame:

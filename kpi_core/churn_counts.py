@@ -16,7 +16,8 @@ from datetime import date
 import polars as pl
 
 from kpi_core.period import grain_every
-from kpi_core.subscription_data import DAY
+from kpi_core.reuse import reuse_last_result
+from kpi_core.subscription_data import DAY, with_customer_key
 
 COUNT_COLUMNS = (
     "period_start",
@@ -26,7 +27,7 @@ COUNT_COLUMNS = (
     "joined_and_left",
     "reactivations",
 )
-_KEYS = ["period_start", "customer_id"]
+_KEYS = ["period_start", "customer_key"]
 
 
 def calendar_buckets(start: date, end: date, grain: str) -> pl.DataFrame:
@@ -51,12 +52,11 @@ def churn_table(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
     start, down to zero for those who left), churn_rate and
     revenue_churn_rate (percent, null when the base is zero).
     """
-    # A subscription ending on the day it starts never runs.
-    running = prepared.filter(pl.col("stops_at") > pl.col("started_at"))
+    (running, spans), _ = _running_spans(prepared)
     edges = buckets.with_columns(opening_day=pl.col("period_start") - DAY)
     table = (
         edges.with_columns(
-            customers_at_start=_active_customers(running, edges["opening_day"]),
+            customers_at_start=_active_customers(spans, edges["opening_day"]),
             mrr_at_start=_running_mrr(running, edges["opening_day"]),
         )
         .join(_changes(running, edges), on="period_start", how="left")
@@ -72,18 +72,46 @@ def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
     return pl.when(whole > 0).then(part.cast(pl.Float64) / whole * 100)
 
 
+@reuse_last_result
+def _running_spans(
+    prepared: pl.DataFrame,
+) -> tuple[tuple[pl.DataFrame, pl.DataFrame], dict[str, int]]:
+    """Return the subscriptions that run for at least a day, with the columns
+    the counts use, and their ``_activity_spans``. A churn rate counts one
+    bucket and then the months of the same prepared frame, so the last
+    result is reused."""
+    # A subscription ending on the day it starts never runs.
+    keyed = with_customer_key(prepared).select(
+        "customer_key", "started_at", "stops_at", "mrr"
+    )
+    running = keyed.filter(pl.col("stops_at") > pl.col("started_at"))
+    return (running, _activity_spans(running)), {}
+
+
 def _activity_spans(running: pl.DataFrame) -> pl.DataFrame:
     """Merge each customer's overlapping or touching subscriptions into spans
-    of uninterrupted activity: customer_id, span_start, span_stop."""
-    ordered = running.sort("customer_id", "started_at").with_columns(
-        reach=_reach_so_far()
+    of uninterrupted activity: span_start and span_stop, one row per span.
+
+    On rows sorted by customer and start, a span opens at a row that starts
+    after every earlier subscription of its customer has stopped, and it
+    stops at the latest stop so far on its last row.
+    """
+    ordered = (
+        running.select("customer_key", "started_at", "stops_at")
+        .sort("customer_key", "started_at")
+        .with_columns(reach=_reach_so_far())
     )
-    new_customer = pl.col("customer_id").ne_missing(pl.col("customer_id").shift(1))
+    customer = pl.col("customer_key")
+    new_customer = customer.ne_missing(customer.shift(1))
     gap = new_customer | (pl.col("started_at") > pl.col("reach").shift(1))
-    return (
-        ordered.with_columns(span=gap.fill_null(True).cum_sum())
-        .group_by("customer_id", "span")
-        .agg(span_start=pl.col("started_at").min(), span_stop=pl.col("stops_at").max())
+    marked = ordered.with_columns(opens=gap.fill_null(True)).with_columns(
+        closes=pl.col("opens").shift(-1, fill_value=True)
+    )
+    return pl.DataFrame(
+        {
+            "span_start": marked.filter(pl.col("opens"))["started_at"],
+            "span_stop": marked.filter(pl.col("closes"))["reach"],
+        }
     )
 
 
@@ -98,17 +126,16 @@ def _reach_so_far() -> pl.Expr:
     key fits in Int64 while customers times days in the range stays below
     2**63.
     """
-    customer = pl.col("customer_id").rle_id().cast(pl.Int64)
+    customer = pl.col("customer_key").rle_id().cast(pl.Int64)
     day = pl.col("stops_at").cast(pl.Int64)
     width = day.max() - day.min() + 1
     key = customer * width + (day - day.min())
     return (key.cum_max() - customer * width + day.min()).cast(pl.Date)
 
 
-def _active_customers(running: pl.DataFrame, days: pl.Series) -> pl.Series:
+def _active_customers(spans: pl.DataFrame, days: pl.Series) -> pl.Series:
     """Count the customers active at the close of each day: spans started on
     or before it minus spans stopped on or before it."""
-    spans = _activity_spans(running)
     started = spans["span_start"].sort().search_sorted(days, side="right")
     stopped = spans["span_stop"].sort().search_sorted(days, side="right")
     return (started.cast(pl.Int64) - stopped.cast(pl.Int64)).alias("active")
@@ -116,14 +143,26 @@ def _active_customers(running: pl.DataFrame, days: pl.Series) -> pl.Series:
 
 def _running_mrr(running: pl.DataFrame, days: pl.Series) -> pl.Series:
     """Sum the MRR of the subscriptions running at the close of each day."""
-    mrr = pl.col("mrr").fill_null(0.0)
-    added = _total_up_to(running.select(day=pl.col("started_at"), mrr=mrr), days)
-    removed = _total_up_to(running.select(day=pl.col("stops_at"), mrr=mrr), days)
+    (starts, stops), _ = _mrr_steps(running)
+    added = _total_up_to(starts, days)
+    removed = _total_up_to(stops, days)
     return (added - removed).alias("mrr")
 
 
-def _total_up_to(events: pl.DataFrame, days: pl.Series) -> pl.Series:
-    ordered = events.sort("day")
+@reuse_last_result
+def _mrr_steps(
+    running: pl.DataFrame,
+) -> tuple[tuple[pl.DataFrame, pl.DataFrame], dict[str, int]]:
+    """Return day and mrr of the starts and of the stops, each sorted by day.
+    The sorts are kept for the next table of the same running frame."""
+    mrr = pl.col("mrr").fill_null(0.0)
+    starts = running.select(day=pl.col("started_at"), mrr=mrr).sort("day")
+    stops = running.select(day=pl.col("stops_at"), mrr=mrr).sort("day")
+    return (starts, stops), {}
+
+
+def _total_up_to(ordered: pl.DataFrame, days: pl.Series) -> pl.Series:
+    """Sum the mrr of the rows on or before each day, on rows sorted by day."""
     totals = pl.concat([pl.Series([0.0]), ordered["mrr"].cum_sum()])
     return totals.gather(ordered["day"].search_sorted(days, side="right"))
 
@@ -150,18 +189,26 @@ def _candidate_states(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFram
     """Return one row per bucket and customer with a start or end inside the
     bucket: MRR at the opening and at the closing (null when not active),
     whether a subscription started inside, and whether one started before."""
+    ordered = edges.sort("period_start")
     dates = pl.concat([running["started_at"], running["stops_at"]])
-    customers = pl.concat([running["customer_id"], running["customer_id"]])
-    events = pl.DataFrame({"customer_id": customers, "day": dates}).sort("day")
-    candidates = (
-        events.join_asof(
-            edges.sort("period_start"), left_on="day", right_on="period_start"
-        )
-        .filter(pl.col("day") <= pl.col("period_end"))
-        .select("customer_id", "period_start", "period_end", "opening_day")
-        .unique()
+    customers = pl.concat([running["customer_key"], running["customer_key"]])
+    # The bucket of a day is the last one starting on or before it, and a
+    # day before the first bucket gets -1.
+    starts = ordered["period_start"].search_sorted(dates, side="right")
+    events = pl.DataFrame(
+        {"customer_key": customers, "bucket": starts.cast(pl.Int64) - 1, "day": dates}
     )
-    rows = candidates.join(running, on="customer_id")
+    candidates = (
+        events.filter(pl.col("bucket") >= 0)
+        .filter(pl.col("day") <= _of_bucket(ordered, "period_end"))
+        .select("customer_key", "bucket")
+        .unique()
+        .select(
+            "customer_key",
+            *(_of_bucket(ordered, name) for name in edges.columns),
+        )
+    )
+    rows = candidates.join(running, on="customer_key")
     mrr = pl.col("mrr").fill_null(0.0)
     return rows.group_by(_KEYS).agg(
         opening_mrr=_sum_if_any(mrr, _runs_at(pl.col("opening_day"))),
@@ -171,6 +218,11 @@ def _candidate_states(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFram
         .any(),
         returning=(pl.col("started_at") < pl.col("period_start")).any(),
     )
+
+
+def _of_bucket(edges: pl.DataFrame, column: str) -> pl.Expr:
+    """Look up ``column`` of the bucket numbered in the bucket column."""
+    return pl.lit(edges[column]).gather(pl.col("bucket")).alias(column)
 
 
 def _runs_at(day: pl.Expr) -> pl.Expr:

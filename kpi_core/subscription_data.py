@@ -1,14 +1,16 @@
 """Turn a canonical subscriptions table into the rows the subscription KPIs use.
 
 A dated table becomes one row per usable subscription: customer_id,
-started_at, ended_at, stops_at (ended_at, or a far date while it runs), mrr
-(the monthly charge in the report currency) and upgraded. A snapshot list
+customer_key (see ``customer_keys``), started_at, ended_at, stops_at
+(ended_at, or a far date while it runs), mrr (the monthly charge in the
+report currency) and upgraded. A snapshot list
 becomes customer_id, churned and mrr. Rows that cannot be used are counted
 per reason in ``excluded``, never dropped silently.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,6 +117,30 @@ def mrr_on_days(prepared: pl.DataFrame, days: pl.Series) -> pl.DataFrame:
     return active.group_by("customer_id", "day").agg(pl.col("mrr").sum())
 
 
+def with_customer_key(prepared: pl.DataFrame) -> pl.DataFrame:
+    """Add ``customer_key`` (see ``customer_keys``) unless the frame has it."""
+    if "customer_key" in prepared.columns:
+        return prepared
+    return prepared.with_columns(customer_keys(prepared))
+
+
+def customer_keys(frame: pl.DataFrame) -> pl.Series:
+    """Return a UInt64 customer_key per row that is equal exactly where
+    customer_id is equal, for grouping, sorting and joining by customer.
+
+    Grouping on a 64-bit hash of the id takes about half the time of
+    grouping on the text. When two ids of the frame share a hash, the dense
+    rank of the ids is used instead.
+    """
+    ids = frame.get_column("customer_id")
+    hashed = ids.hash()
+    if hashed.n_unique() == ids.n_unique():
+        return hashed.alias("customer_key")
+    # NOTE: no test reaches this branch, because it needs two ids whose
+    # 64-bit hashes are equal.
+    return ids.rank("dense").cast(pl.UInt64).alias("customer_key")
+
+
 def runs_on(day: pl.Expr) -> pl.Expr:
     """Return an expression that is true where a prepared subscription runs at
     the close of ``day``: it started on or before that day and ends after it."""
@@ -154,9 +180,7 @@ def upgrade_flag(frame: pl.DataFrame) -> pl.Expr:
     if "upgraded" in frame.columns:
         upgraded = flag(frame, "upgraded").fill_null(False)
     if "event" in frame.columns:
-        upgraded = upgraded | _label("event").is_in(list(UPGRADE_EVENTS)).fill_null(
-            False
-        )
+        upgraded = upgraded | _by_label(frame, "event", _is_label_in(UPGRADE_EVENTS))
     return upgraded
 
 
@@ -180,7 +204,13 @@ def customer_mrr(prepared: pl.DataFrame, on: date) -> pl.DataFrame:
         active = prepared.filter(~pl.col("churned"))
     else:
         active = prepared.filter(runs_on(pl.lit(on)))
-    return active.group_by("customer_id").agg(pl.col("mrr").sum()).sort("customer_id")
+    if "customer_key" not in active.columns:
+        totals = active.group_by("customer_id").agg(pl.col("mrr").sum())
+        return totals.sort("customer_id")
+    totals = active.group_by("customer_key").agg(
+        pl.col("customer_id").first(), pl.col("mrr").sum()
+    )
+    return totals.sort("customer_id").drop("customer_key")
 
 
 def prepare_dated(
@@ -226,24 +256,42 @@ def _dated(
     *,
     need_amount: bool,
 ) -> tuple[tuple[pl.DataFrame, str], dict[str, int]]:
-    frame = subs.with_columns(
+    frame, _ = _marked_dated(subs)
+    if need_amount:
+        no_amount = pl.col("reason").is_null() & pl.col("mrr").is_null()
+        frame = frame.with_columns(
+            reason=pl.when(no_amount).then(pl.lit("no amount")).otherwise("reason")
+        )
+    excluded = _count_reasons(frame)
+    columns = ["customer_id", "customer_key", "started_at", "ended_at", "upgraded"]
+    if "currency" in frame.columns:
+        columns.append("currency")
+    frame = frame.filter(pl.col("reason").is_null()).select(
+        *columns,
+        stops_at=pl.col("ended_at").fill_null(NO_END),
+        amount=pl.col("mrr"),
+    )
+    prepared = _converted(frame, currency, fx, excluded, need_amount)
+    return (prepared.frame, prepared.unit), prepared.excluded
+
+
+@reuse_last_result
+def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return every row with its dates, monthly charge, upgrade flag and the
+    reason it cannot be used, "no amount" aside because only some KPIs need
+    an amount. The priced and the counting preparation both start here."""
+    frame = subs.select(
+        "customer_id",
+        customer_keys(subs),
         started_at=pl.col("started_at").cast(pl.Date),
         ended_at=_end_date(subs),
         mrr=_monthly_charge(subs),
         upgraded=upgrade_flag(subs),
-    ).with_columns(reason=_dated_reason(subs, need_amount))
-    excluded = _count_reasons(frame)
-    frame = frame.filter(pl.col("reason").is_null()).select(
-        "customer_id",
-        "started_at",
-        "ended_at",
-        "upgraded",
-        stops_at=pl.col("ended_at").fill_null(NO_END),
-        amount=pl.col("mrr"),
+        unpaid=_unpaid(subs),
+        one_time=_is_one_time(subs),
         **_currency_column(subs),
     )
-    prepared = _converted(frame, currency, fx, excluded, need_amount)
-    return (prepared.frame, prepared.unit), prepared.excluded
+    return frame.with_columns(reason=_dated_reason()).drop("unpaid", "one_time"), {}
 
 
 def prepare_snapshot(
@@ -288,8 +336,33 @@ def prepare_snapshot(
     return _converted(frame, currency, fx, excluded, need_amount)
 
 
-def _label(column: str) -> pl.Expr:
-    return pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+def _by_label(
+    subs: pl.DataFrame, column: str, rule: Callable[[pl.Expr], pl.Expr]
+) -> pl.Expr:
+    """Apply ``rule`` to the label of each cell of ``column``: its text
+    trimmed and in lower case, or null for a null cell.
+
+    A column of labels contains a few distinct values, so ``rule`` runs once
+    per distinct value and the results are then looked up row by row.
+    """
+    values = subs.get_column(column).cast(pl.String).unique().drop_nulls()
+    labels = pl.DataFrame({"label": values.str.strip_chars().str.to_lowercase()})
+    results = labels.select(rule(pl.col("label"))).to_series()
+    for_null = pl.select(rule(pl.lit(None, dtype=pl.String))).to_series()
+    if values.is_empty():
+        return pl.lit(for_null[0], dtype=results.dtype)
+    return (
+        pl.col(column)
+        .cast(pl.String)
+        .replace_strict(values, results, default=for_null[0])
+        .cast(results.dtype)
+    )
+
+
+def _is_label_in(labels: frozenset[str]) -> Callable[[pl.Expr], pl.Expr]:
+    """Return a rule for ``_by_label`` that is true for labels in ``labels``
+    and false for the others and for empty cells."""
+    return lambda label: label.is_in(list(labels)).fill_null(False)
 
 
 def _end_date(subs: pl.DataFrame) -> pl.Expr:
@@ -300,7 +373,7 @@ def _end_date(subs: pl.DataFrame) -> pl.Expr:
         return ended
     canceled = pl.col("canceled_at").cast(pl.Date)
     if "status" in subs.columns:
-        still_running = _label("status").is_in(list(RUNNING_STATUSES)).fill_null(False)
+        still_running = _by_label(subs, "status", _is_label_in(RUNNING_STATUSES))
         canceled = pl.when(~still_running).then(canceled)
     return pl.coalesce(ended, canceled)
 
@@ -330,15 +403,20 @@ def _interval_months(subs: pl.DataFrame) -> pl.Expr:
     if "interval" not in subs.columns:
         return pl.lit(1.0)
     _check_intervals(subs)
-    label = _label("interval")
-    months = label.replace_strict(
-        MONTHS_PER_INTERVAL, default=None, return_dtype=pl.Float64
-    )
-    return pl.when(label.is_null() | (label == "")).then(1.0).otherwise(months)
+
+    def months(label: pl.Expr) -> pl.Expr:
+        per_interval = label.replace_strict(
+            MONTHS_PER_INTERVAL, default=None, return_dtype=pl.Float64
+        )
+        empty = label.is_null() | (label == "")
+        return pl.when(empty).then(1.0).otherwise(per_interval)
+
+    return _by_label(subs, "interval", months)
 
 
 def _check_intervals(subs: pl.DataFrame) -> None:
-    labels = subs.select(_label("interval").unique().drop_nulls())["interval"]
+    values = subs.get_column("interval").cast(pl.String).unique().drop_nulls()
+    labels = values.str.strip_chars().str.to_lowercase()
     known = set(MONTHS_PER_INTERVAL) | ONE_TIME_INTERVALS | {""}
     unknown = sorted(set(labels.to_list()) - known)
     if unknown:
@@ -353,17 +431,21 @@ def _check_intervals(subs: pl.DataFrame) -> None:
 def _is_one_time(subs: pl.DataFrame) -> pl.Expr:
     if "interval" not in subs.columns:
         return pl.lit(False)
-    one_time = _label("interval").is_in(list(ONE_TIME_INTERVALS)).fill_null(False)
+    one_time = _by_label(subs, "interval", _is_label_in(ONE_TIME_INTERVALS))
     if "monthly_charge" in subs.columns:
         return one_time & pl.col("monthly_charge").is_null()
     return one_time
 
 
-def _dated_reason(subs: pl.DataFrame, need_amount: bool) -> pl.Expr:
-    unpaid = pl.lit(False)
-    if "status" in subs.columns:
-        unpaid = _label("status").is_in(list(UNPAID_STATUSES)).fill_null(False)
-    mrr = pl.col("mrr")
+def _unpaid(subs: pl.DataFrame) -> pl.Expr:
+    if "status" not in subs.columns:
+        return pl.lit(False)
+    return _by_label(subs, "status", _is_label_in(UNPAID_STATUSES))
+
+
+def _dated_reason() -> pl.Expr:
+    """Return the reason a row of ``_marked_dated`` cannot be used, or null.
+    A row without an amount gets its reason later, where one is needed."""
     return (
         pl.when(pl.col("customer_id").is_null())
         .then(pl.lit("no customer id"))
@@ -371,13 +453,11 @@ def _dated_reason(subs: pl.DataFrame, need_amount: bool) -> pl.Expr:
         .then(pl.lit("no start date"))
         .when(pl.col("ended_at") < pl.col("started_at"))
         .then(pl.lit("end date before start date"))
-        .when(unpaid)
+        .when(pl.col("unpaid"))
         .then(pl.lit("trial or not yet paid"))
-        .when(_is_one_time(subs))
+        .when(pl.col("one_time"))
         .then(pl.lit("one-time fee"))
-        .when(pl.lit(need_amount) & mrr.is_null())
-        .then(pl.lit("no amount"))
-        .when(mrr < 0)
+        .when(pl.col("mrr") < 0)
         .then(pl.lit("negative amount"))
     )
 
@@ -408,7 +488,7 @@ def _converted(
     if not need_amount:
         frame = frame.drop("currency", strict=False)
         return PreparedSubscriptions(frame.rename({"amount": "mrr"}), "", excluded)
-    converted, unit, without_code = convert_amounts(frame, currency, fx)
+    converted, unit, without_code = _convert_per_cell(frame, currency, fx)
     if without_code:
         excluded = {**excluded, "no currency while other rows have one": without_code}
         converted = converted.filter(pl.col("amount").is_not_null())
@@ -416,3 +496,32 @@ def _converted(
     if "currency" in converted.columns:
         converted = converted.drop("currency")
     return PreparedSubscriptions(converted, unit, excluded)
+
+
+def _convert_per_cell(
+    frame: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
+) -> tuple[pl.DataFrame, str, int]:
+    """Convert ``amount`` as ``convert_amounts`` does, with the same unit,
+    errors and count of rows without a code, but faster on many rows.
+
+    A row's rate depends only on its currency cell and on which codes have
+    amounts. So ``convert_amounts`` runs on one row per distinct cell, with
+    amount 1.0 where the cell has amounts, and the rates it returns are then
+    looked up row by row. The currency column is left as it was.
+    """
+    if "currency" not in frame.columns:
+        return convert_amounts(frame, currency, fx)
+    cells = frame.group_by("currency").agg(priced=pl.col("amount").is_not_null().sum())
+    probe = cells.select("currency", amount=pl.when(pl.col("priced") > 0).then(1.0))
+    rates, unit, _ = convert_amounts(probe, currency, fx)
+    rate = rates.get_column("amount")
+    without_code = int(cells.filter(rate.is_null())["priced"].sum())
+    named = cells.get_column("currency").is_not_null()
+    rate_for_null = rate.filter(~named)
+    row_rate = pl.col("currency").replace_strict(
+        cells.get_column("currency").filter(named),
+        rate.filter(named),
+        default=rate_for_null[0] if rate_for_null.len() else None,
+        return_dtype=pl.Float64,
+    )
+    return frame.with_columns(pl.col("amount") * row_rate), unit, without_code

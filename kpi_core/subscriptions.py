@@ -18,6 +18,7 @@ import polars as pl
 from kpi_core.churn import CHURN_VARIANTS, churn_rate, churn_series, rate_result
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
+from kpi_core.reuse import reuse_last_result
 from kpi_core.subscription_data import (
     DAY,
     customer_mrr,
@@ -141,7 +142,7 @@ def arr(
             f"no subscription had started by {end}; the first starts on {first_start}",
             excluded=data.excluded,
         )
-    totals = _bridge_totals(_bridge_by_customer(data.frame, start, end))
+    totals, _ = _bridge_of(data.frame, start, end)
     return KpiResult(
         key="arr",
         status="ok",
@@ -178,7 +179,7 @@ def arr_bridge(
     if prepared.is_empty():
         return pl.DataFrame(schema=_BRIDGE_SCHEMA)
     start, end = period_bounds(prepared, period)
-    totals = _bridge_totals(_bridge_by_customer(prepared, start, end))
+    totals, _ = _bridge_of(prepared, start, end)
     rows = [
         {
             "step": step,
@@ -226,7 +227,7 @@ def upsell_rate_subscriptions(
             excluded=data.excluded,
         )
     expanded = _expanded_customers(data.frame, start, end)
-    upsold = expanded.join(active, on="customer_id", how="semi").height
+    upsold = expanded.join(active, on="customer_key", how="semi").height
     labels = ("customers with an expansion", "active customers")
     return rate_result("upsell_rate", upsold, active.height, labels, data.excluded)
 
@@ -237,29 +238,39 @@ def mean_paying_mrr(mrr: pl.DataFrame) -> float | None:
     return None if paying.is_empty() else float(paying["mrr"].mean())
 
 
+@reuse_last_result
+def _bridge_of(
+    prepared: pl.DataFrame, start: date, end: date
+) -> tuple[dict[str, float | int], dict[str, int]]:
+    """Return the bridge totals of a prepared frame. ARR and its bridge on
+    one page sum the same steps, so the last totals are reused for the same
+    frame object and period. Nothing is excluded here."""
+    return _bridge_totals(_bridge_by_customer(prepared, start, end)), {}
+
+
 def _bridge_by_customer(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Return each customer's ARR in cents at the start and at the end, and
     whether they paid for a subscription that started before the period.
     Only customers with a subscription running on one of the two days are
-    listed."""
+    listed, by customer_key."""
+    paid_before = (pl.col("started_at") < start) & (pl.col("mrr") > 0)
+    paid = prepared.filter(paid_before)["customer_key"]
+    return _edge_cents(prepared, start, end).with_columns(
+        paid_before=pl.col("customer_key").is_in(paid.implode())
+    )
+
+
+def _edge_cents(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Return customer_key and the ARR in cents at the close of the day
+    before ``start`` (opening) and of ``end`` (closing) of each customer with
+    a subscription running on one of the two days."""
     opens, closes = runs_on(pl.lit(start - DAY)), runs_on(pl.lit(end))
     mrr = pl.col("mrr")
-    paid_before = (pl.col("started_at") < start) & (mrr > 0)
     return (
-        prepared.group_by("customer_id")
-        .agg(
-            opening=mrr.filter(opens).sum(),
-            closing=mrr.filter(closes).sum(),
-            paid_before=paid_before.fill_null(False).any(),
-            listed=(opens | closes).any(),
-        )
-        .filter(pl.col("listed"))
-        .select(
-            "customer_id",
-            _cents("opening"),
-            _cents("closing"),
-            "paid_before",
-        )
+        prepared.filter(opens | closes)
+        .group_by("customer_key")
+        .agg(opening=mrr.filter(opens).sum(), closing=mrr.filter(closes).sum())
+        .select("customer_key", _cents("opening"), _cents("closing"))
     )
 
 
@@ -325,21 +336,23 @@ def _snapshot_arr(
 
 
 def _active_during(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
-    """Return the customers with a subscription running on a day of the period."""
+    """Return the customer_key of the customers with a subscription running
+    on a day of the period."""
     stops = pl.col("stops_at")
     overlaps = (
         (pl.col("started_at") <= end) & (stops > start) & (stops > pl.col("started_at"))
     )
-    return prepared.filter(overlaps).select("customer_id").unique()
+    return prepared.filter(overlaps).select("customer_key").unique()
 
 
 def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     priced = prepared.with_columns(pl.col("mrr").fill_null(0.0))
-    bridge = _bridge_by_customer(priced, start, end)
-    grew = bridge.filter(
-        (pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening"))
-    ).select("customer_id")
+    grew = (
+        _edge_cents(priced, start, end)
+        .filter((pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening")))
+        .select("customer_key")
+    )
     flagged = prepared.filter(
         pl.col("upgraded") & pl.col("started_at").is_between(start, end)
-    ).select("customer_id")
+    ).select("customer_key")
     return pl.concat([grew, flagged]).unique()

@@ -304,3 +304,16 @@ def test_churn_rate_snapshot_ids_as_flag():
     result = churn_rate(frame)
     assert result.status == "not_available"
     assert result.excluded == {"churned flag is not yes/no, true/false or 1/0": 2}
+
+
+def test_churn_series_after_rate_same_frame():
+    frame = subscriptions()
+    rate = churn_rate(frame, Period(D(2025, 1, 1), D(2025, 2, 28)))
+    series = churn_series(frame, Period(D(2025, 1, 1), D(2025, 2, 28)))
+    other = churn_series(frame, FEBRUARY)
+    # X and F leave in January, E on 1 February.
+    assert series["churned"].to_list() == [2, 1]
+    assert rate.numerator == 3
+    # February alone starts with S, T, R, B and E.
+    assert other["customers_at_start"].to_list() == [5]
+    assert other["churned"].to_list() == [1]

@@ -120,3 +120,36 @@ def test_churn_table_matches_day_by_day_count(raw, grain):
         expected = plain_counts(rows, row["period_start"], row["period_end"])
         for name, value in expected.items():
             assert row[name] == pytest.approx(value), (name, row["period_start"])
+
+
+def test_churn_table_buckets_in_any_order():
+    rows = [
+        ("a", D(2025, 1, 1), D(2025, 2, 10), 5.0),
+        ("b", D(2025, 1, 1), D(2025, 1, 20), 7.0),
+        ("c", D(2025, 2, 3), None, 9.0),
+    ]
+    buckets = calendar_buckets(D(2025, 1, 1), D(2025, 2, 28), "month")
+    forward = churn_table(prepared(rows), buckets)
+    backward = churn_table(prepared(rows), buckets.reverse())
+    assert backward["period_start"].to_list() == [D(2025, 2, 1), D(2025, 1, 1)]
+    # a and b join in January, and b also leaves then. a leaves in February.
+    assert backward["customers_at_start"].to_list() == [1, 0]
+    assert backward["churned"].to_list() == [1, 0]
+    assert backward["joined_and_left"].to_list() == [0, 1]
+    assert backward.reverse().equals(forward)
+
+
+def test_churn_table_customer_with_three_spans():
+    # a runs 1-9 January, goes on without a gap 10-15 January, pauses and
+    # comes back on 22 January.
+    rows = [
+        ("a", D(2025, 1, 1), D(2025, 1, 10), 5.0),
+        ("a", D(2025, 1, 10), D(2025, 1, 16), 5.0),
+        ("a", D(2025, 1, 22), None, 6.0),
+    ]
+    weeks = calendar_buckets(D(2025, 1, 6), D(2025, 2, 2), "week")
+    table = churn_table(prepared(rows), weeks)
+    # Weeks start on 6, 13, 20 and 27 January.
+    assert table["customers_at_start"].to_list() == [1, 1, 0, 1]
+    assert table["churned"].to_list() == [0, 1, 0, 0]
+    assert table["reactivations"].to_list() == [0, 0, 1, 0]

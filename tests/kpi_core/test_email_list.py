@@ -232,3 +232,70 @@ def test_audience_feeds_list_growth():
 def test_audience_needs_email_column():
     with pytest.raises(MissingColumnError, match="Email Address"):
         email_events_from_audience(AUDIENCE.drop("Email Address"))
+
+
+def test_list_growth_event_labels_trimmed():
+    rows = [
+        ("a@x.org", " Subscribe ", D(2024, 1, 1)),
+        ("b@x.org", "OPT-IN", D(2024, 1, 1)),
+        ("a@x.org", "Hard Bounce", D(2025, 1, 4)),
+        ("b@x.org", None, D(2025, 1, 5)),
+        ("c@x.org", "sign-up ", D(2025, 1, 6)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.extra["contacts_at_start"] == 2
+    assert result.extra["new_subscribers"] == 1
+    assert result.extra["cleaned"] == 1
+    assert result.excluded == {"event other than subscribe, unsubscribe or cleaned": 1}
+
+
+def test_list_growth_contacts_at_start_per_address():
+    rows = [
+        # a joins, leaves and rejoins before the period: on the list.
+        ("a@x.org", "subscribe", D(2024, 1, 1)),
+        ("a@x.org", "unsubscribe", D(2024, 5, 1)),
+        ("a@x.org", "subscribe", D(2024, 9, 1)),
+        ("a@x.org", "unsubscribe", D(2025, 1, 9)),
+        # b leaves before the period: not on the list.
+        ("b@x.org", "subscribe", D(2024, 1, 1)),
+        ("b@x.org", "cleaned", D(2024, 12, 31)),
+        # c first appears leaving in the period, so it was on the list.
+        ("c@x.org", "unsubscribe", D(2025, 1, 2)),
+        # d first joins in the period.
+        ("d@x.org", "subscribe", D(2025, 1, 1)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.extra["contacts_at_start"] == 2
+    assert result.extra["unsubscribes"] == 2
+    assert result.extra["new_subscribers"] == 1
+
+
+def test_list_growth_series_weeks_from_midweek():
+    rows = [
+        ("a@x.org", "subscribe", D(2024, 12, 1)),
+        ("b@x.org", "subscribe", D(2025, 1, 1)),
+        ("c@x.org", "subscribe", D(2025, 1, 5)),
+        ("d@x.org", "subscribe", D(2025, 1, 6)),
+        ("a@x.org", "unsubscribe", D(2025, 1, 12)),
+    ]
+    # 1 January 2025 is a Wednesday, so the first week is 1-5 January.
+    series = list_growth_series(
+        events(rows), Period(D(2025, 1, 1), D(2025, 1, 14)), grain="week"
+    )
+    assert series["period_start"].to_list() == [
+        D(2025, 1, 1),
+        D(2025, 1, 6),
+        D(2025, 1, 13),
+    ]
+    assert series["new_subscribers"].to_list() == [2, 1, 0]
+    assert series["unsubscribes"].to_list() == [0, 1, 0]
+    assert series["contacts_at_start"].to_list() == [1, 3, 3]
+
+
+def test_list_growth_other_frame_not_reused():
+    first = list_growth_rate(events(CLEANING), JANUARY)
+    fewer = events(CLEANING[:4] + CLEANING[7:])
+    second = list_growth_rate(fewer, JANUARY)
+    assert first.extra["new_subscribers"] == 3
+    assert second.extra["new_subscribers"] == 0
+    assert list_growth_series(fewer, JANUARY)["new_subscribers"].to_list() == [0]

@@ -1,16 +1,19 @@
+import re
 from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_core.errors import MissingColumnError
+from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.subscription_data import (
     FALSE_FLAGS,
     NO_END,
     TRUE_FLAGS,
+    _convert_per_cell,
     is_snapshot,
     mrr_on_days,
     period_bounds,
@@ -261,3 +264,92 @@ def test_mrr_on_days_no_days_empty():
     subs = frame(customer_id=["a"], started_at=[D(2025, 1, 1)], amount=[10.0])
     mrr = mrr_on_days(prepare_dated(subs).frame, pl.Series([], dtype=pl.Date))
     assert mrr.columns == ["customer_id", "day", "mrr"]
+
+
+def test_dated_labels_trimmed_and_lower_cased():
+    subs = frame(
+        customer_id=["a", "b", "c", "d", "e"],
+        started_at=[D(2025, 1, 1)] * 5,
+        canceled_at=[D(2025, 3, 1)] * 5,
+        status=[" ACTIVE ", "Trialing", "canceled", None, "  "],
+        amount=[120.0, 10.0, 30.0, 40.0, 50.0],
+        interval=[" Year", "month", "", None, "MONTHLY "],
+    )
+    data = prepare_dated(subs)
+    assert data.frame["customer_id"].to_list() == ["a", "c", "d", "e"]
+    assert data.excluded == {"trial or not yet paid": 1}
+    # Only a still runs after its cancellation date: its status is active.
+    assert data.frame["ended_at"].to_list() == [None] + [D(2025, 3, 1)] * 3
+    # A yearly 120 is 10 a month, and an empty interval means monthly.
+    assert data.frame["mrr"].to_list() == [10.0, 30.0, 40.0, 50.0]
+
+
+def test_dated_status_column_all_empty():
+    subs = frame(
+        customer_id=["a"],
+        started_at=[D(2025, 1, 1)],
+        canceled_at=[D(2025, 3, 1)],
+        status=pl.Series([None], dtype=pl.String),
+        amount=[10.0],
+    )
+    data = prepare_dated(subs)
+    assert data.frame["ended_at"].to_list() == [D(2025, 3, 1)]
+    assert data.excluded == {}
+
+
+def test_dated_trial_reason_before_no_amount():
+    subs = frame(
+        customer_id=["a", "b"],
+        started_at=[D(2025, 1, 1)] * 2,
+        amount=[None, None],
+        status=["trialing", "active"],
+    )
+    assert prepare_dated(subs).excluded == {
+        "trial or not yet paid": 1,
+        "no amount": 1,
+    }
+    counted = prepare_dated(subs, need_amount=False)
+    assert counted.excluded == {"trial or not yet paid": 1}
+    assert counted.frame["customer_id"].to_list() == ["b"]
+
+
+def test_dated_customer_key_follows_id():
+    subs = frame(
+        customer_id=["a", "b", "a", "c"],
+        started_at=[D(2025, 1, 1)] * 4,
+        amount=[1.0, 2.0, 3.0, 4.0],
+    )
+    keys = prepare_dated(subs).frame["customer_key"].to_list()
+    assert keys[0] == keys[2]
+    assert len({keys[0], keys[1], keys[3]}) == 3
+
+
+currency_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["EUR", " usd", "USD", "", "  ", None, "GBP"]),
+        st.sampled_from([None, 1.5, -2.0, 10.0]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    currency_rows,
+    st.sampled_from([None, "EUR", "usd"]),
+    st.sampled_from([None, {"USD": 0.9}, {"USD": 0.9, "gbp": 1.1}]),
+)
+def test_convert_per_cell_matches_convert_amounts(rows, currency, fx):
+    table = pl.DataFrame(
+        rows, schema={"currency": pl.String, "amount": pl.Float64}, orient="row"
+    )
+    try:
+        expected = convert_amounts(table, currency, fx)
+    except InvalidValueError as error:
+        with pytest.raises(InvalidValueError, match=re.escape(str(error))):
+            _convert_per_cell(table, currency, fx)
+        return
+    converted, unit, without_code = _convert_per_cell(table, currency, fx)
+    assert converted["amount"].to_list() == expected[0]["amount"].to_list()
+    assert unit == expected[1]
+    assert without_code == expected[2]
