@@ -63,17 +63,24 @@ def stage_summary(
     history: pl.DataFrame,
     as_of: datetime,
     stage_order: list[str] | None = None,
+    period: Period = ALL_DATA,
 ) -> pl.DataFrame:
     """Summarise the time in each stage and the conversion between stages.
 
     Columns: stage, deals (deals with a completed time in the stage),
     mean_days and median_days over those deals, ongoing_deals and reached
-    (deals that ever entered the stage). conversion_to_next is the percent of
+    (deals that entered the stage). conversion_to_next is the percent of
     the deals reaching the stage that later reach a further stage of
     ``stage_order``, where lost stages do not count. Without ``stage_order`` the
     order is inferred from the history, with won and lost stages last.
     conversion_to_next is null for lost stages and the last stage of the
     order. Rows follow the stage order. An empty history gives an empty frame.
+
+    With a ``period``, the times are those of the visits entered in the
+    period, as in ``stage_duration_days``, measured to the deal's next stage
+    even after the period. reached counts the deals whose first entry into
+    the stage lies in the period, and their later progress counts up to
+    ``as_of``. Stages no deal entered in the period have no row.
     """
     (keyed, stages), _none = _keyed_history(history)
     visits, _none = _visits(keyed, as_of)
@@ -84,7 +91,7 @@ def stage_summary(
         entered = keyed
     first_entries, _none = _first_entries(entered)
     order = _stage_order(first_entries, stages, stage_order)
-    durations = _per_deal(visits)
+    durations = _per_deal(visits.filter(period.contains("entered_at")))
     completed = pl.col("days").filter(~pl.col("ongoing"))
     times = durations.group_by("_stage").agg(
         (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
@@ -92,7 +99,7 @@ def stage_summary(
         completed.median().alias("median_days"),
         pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
     )
-    summary = _conversion(first_entries, stages, order).join(
+    summary = _conversion(first_entries, stages, order, period).join(
         times, on="_stage", how="left"
     )
     summary = summary.with_columns(
@@ -406,7 +413,10 @@ def _first_entries(ordered: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]
     before_deal = pl.when(new_deal).then(dated_so_far - dated).forward_fill()
     position = dated_so_far - before_deal
     first = first.select(
-        "_deal", "_stage", pl.when(dated == 1).then(position).alias("_position")
+        "_deal",
+        "_stage",
+        "entered_at",
+        pl.when(dated == 1).then(position).alias("_position"),
     )
     return first, {}
 
@@ -437,9 +447,13 @@ def _stage_order(
 
 
 def _conversion(
-    first_entries: pl.DataFrame, stages: pl.DataFrame, order: pl.DataFrame
+    first_entries: pl.DataFrame,
+    stages: pl.DataFrame,
+    order: pl.DataFrame,
+    period: Period,
 ) -> pl.DataFrame:
-    """Count the deals reaching each stage and the share that went further.
+    """Count the deals reaching each stage in the period and the share that
+    went further, in or after the period.
 
     Returns _stage, stage, _order, reached and conversion_to_next. A null
     stage matches no stage of ``order`` and is left out.
@@ -447,13 +461,18 @@ def _conversion(
     numbered = stages.join(order, on="stage", how="left", maintain_order="left")
     numbered = numbered.with_columns(_is_lost())
     step = pl.lit(numbered["_order"]).gather(pl.col("_stage"))
-    reached = first_entries.select("_deal", "_stage", step.alias("_order"))
+    reached = first_entries.select(
+        "_deal", "_stage", "entered_at", step.alias("_order")
+    )
     reached = reached.filter(pl.col("_order").is_not_null())
     lost = numbered.filter("lost")["_stage"].to_list()
     # -1 where the stage is lost, so it never counts as progress.
     progress = pl.when(pl.col("_stage").is_in(lost)).then(-1).otherwise("_order")
     furthest = _max_per_deal(progress, lowest=-1, highest=order.height - 1)
     reached = reached.with_columns(furthest.alias("_furthest"))
+    # The furthest stage is found over all entries, so progress after the
+    # period still counts for a deal that reached the stage in it.
+    reached = reached.filter(period.contains("entered_at"))
     went_further = pl.col("_furthest") > pl.col("_order")
 
     last_step = order.filter(~_is_lost())["_order"].max()

@@ -240,10 +240,9 @@ def _render_stages(period: Period) -> None:
 def _stage_figures(cache_key: str, period: Period, _history: pl.DataFrame):
     del cache_key
     as_of = _history["entered_at"].max()
-    in_period = _history.filter(period.contains("entered_at"))
     return (
         stage_duration_days(_history, period, as_of=as_of),
-        stage_summary(in_period, as_of),
+        stage_summary(_history, as_of, period=period),
     )
 
 

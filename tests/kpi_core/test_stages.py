@@ -162,6 +162,43 @@ def test_stage_summary_unreached_later_stage(history):
     assert proposal["conversion_to_next"] == 0.0
 
 
+def test_stage_summary_period_visits_run_past_end():
+    # In January, a spends 10 days in Lead and 25 in Demo, which it leaves
+    # on 5 February. b spends 20 days in Lead and is still in Demo. The won
+    # stage is entered after January, so it has no row.
+    rows = [
+        ("a", "Lead", T(2025, 1, 1)),
+        ("a", "Demo", T(2025, 1, 11)),
+        ("a", "Closed Won", T(2025, 2, 5)),
+        ("b", "Lead", T(2025, 1, 5)),
+        ("b", "Demo", T(2025, 1, 25)),
+    ]
+    january = Period(date(2025, 1, 1), date(2025, 1, 31))
+    summary = stage_summary(history_frame(rows), T(2025, 3, 1), period=january)
+    expected = pl.DataFrame(
+        {
+            "stage": ["Lead", "Demo"],
+            "deals": [2, 1],
+            "mean_days": [(10 + 20) / 2, 25.0],
+            "median_days": [(10 + 20) / 2, 25.0],
+            "ongoing_deals": [0, 1],
+            "reached": [2, 2],
+            # Both went on from Lead; from Demo only a, in February.
+            "conversion_to_next": [100.0, 50.0],
+        },
+        schema_overrides={"deals": pl.Int64, "ongoing_deals": pl.Int64},
+    )
+    assert_frame_equal(summary, expected)
+
+
+def test_stage_summary_period_matches_kpi(history):
+    january_first_week = Period(date(2024, 1, 1), date(2024, 1, 7))
+    summary = stage_summary(history, AS_OF, period=january_first_week)
+    kpi = stage_duration_days(history, january_first_week, AS_OF)
+    medians = dict(zip(summary["stage"], summary["median_days"], strict=True))
+    assert {stage: medians[stage] for stage in kpi.value} == kpi.value
+
+
 def test_stage_summary_empty_history():
     assert stage_summary(history_frame([]), AS_OF).is_empty()
 
