@@ -118,20 +118,25 @@ def detect_date_format(values: pl.Series) -> DateFormat:
     return DateFormat(order, _has_time(parsed))
 
 
-def detect_and_parse_dates(values: pl.Series) -> tuple[DateFormat, pl.Series]:
+def detect_and_parse_dates(
+    values: pl.Series, *, stripped: bool = False
+) -> tuple[DateFormat, pl.Series]:
     """Detect the date format of a column and parse it in that format.
 
     Returns what ``detect_date_format(values)`` and ``parse_dates(values)``
     would return, but reads the values once instead of twice. Unlike
     ``parse_dates`` it does not raise for an "ambiguous" column, so the
     caller decides what to do with one; the parsed values then follow the
-    day-first order.
+    day-first order. ``stripped=True`` promises that no value has
+    surrounding whitespace or is empty, which skips that cleaning pass.
     """
-    order, parsed = convert_unique(_clean(values), _analyse)
+    order, parsed = convert_unique(_clean(values, stripped), _analyse)
     return DateFormat(order, _has_time(parsed)), parsed.alias(values.name)
 
 
-def parse_dates(values: pl.Series, order: str | None = None) -> pl.Series:
+def parse_dates(
+    values: pl.Series, order: str | None = None, *, stripped: bool = False
+) -> pl.Series:
     """Parse text dates into naive ``Datetime("us")``, one format per column.
 
     ``order=None`` uses ``detect_date_format``. Values with a UTC offset or
@@ -141,8 +146,9 @@ def parse_dates(values: pl.Series, order: str | None = None) -> pl.Series:
 
     Raises ``AmbiguousDateError`` when the order is, or is detected as,
     "ambiguous", and ``InvalidSettingError`` for an unknown order.
+    ``stripped`` is as for ``detect_and_parse_dates``.
     """
-    text = _clean(values)
+    text = _clean(values, stripped)
     if order is not None and order not in DATE_ORDERS:
         raise InvalidSettingError(
             f"unknown date order {order!r}; use one of {', '.join(DATE_ORDERS[:6])}",
@@ -177,10 +183,13 @@ def convert_unique(
     return label, joined["value"].alias(text.name)
 
 
-def _clean(values: pl.Series) -> pl.Series:
+def _clean(values: pl.Series, stripped: bool = False) -> pl.Series:
     # Renamed because Series methods go through pl.col(name), where a header
     # such as "*" or "^a$" would act as a wildcard or a regex.
-    text = values.alias("value").cast(pl.String).str.strip_chars()
+    text = values.alias("value").cast(pl.String)
+    if stripped:
+        return text
+    text = text.str.strip_chars()
     return text.set(text == "", None)
 
 
@@ -189,7 +198,7 @@ def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
     if text.null_count() == text.len():
         return "empty", _nulls(text)
     iso = _parse_year_first(text)
-    day_month = text.str.contains(_YEAR_LAST).fill_null(False) & iso.is_null()
+    day_month = _unparsed_matches(text, iso, _YEAR_LAST)
     if day_month.any():
         dotted = text.str.contains(_DOTTED).fill_null(False)
         first_above = text.str.contains(_FIRST_ABOVE_12).fill_null(False)
@@ -206,12 +215,28 @@ def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
     return order, _parse(text, order)
 
 
+def _unparsed_matches(text: pl.Series, parsed: pl.Series, pattern: str) -> pl.Series:
+    """Mark the values that match ``pattern`` and were not parsed.
+
+    Equal to ``text.str.contains(pattern).fill_null(False) & parsed.is_null()``,
+    but only the unparsed values go through the regex.
+    """
+    unparsed = text.is_not_null() & parsed.is_null()
+    if unparsed.all():
+        return text.str.contains(pattern).fill_null(False)
+    positions = unparsed.arg_true()
+    matches = pl.repeat(False, text.len(), eager=True)
+    if positions.len() == 0:
+        return matches
+    return matches.scatter(positions, text.gather(positions).str.contains(pattern))
+
+
 def _parse(text: pl.Series, order: str) -> pl.Series:
     if order == "iso":
         return _parse_year_first(text)
     if order in ("dmy", "mdy"):
         iso = _parse_year_first(text)
-        candidates = text.str.contains(_YEAR_LAST).fill_null(False) & iso.is_null()
+        candidates = _unparsed_matches(text, iso, _YEAR_LAST)
         if order == "mdy":
             candidates = candidates & ~text.str.contains(_DOTTED).fill_null(False)
         formats = _DAY_FIRST if order == "dmy" else _MONTH_FIRST
@@ -239,8 +264,14 @@ def _parse_day_month(
 
 
 def _parse_iso(subset: pl.Series) -> pl.Series:
-    utc = subset.str.strip_suffix("Z").str.strip_suffix(" UTC")
-    return _strptime_ranked(utc.str.replace("T", " ", literal=True), _ISO_FORMATS)
+    # Each rewrite copies the column, so it only runs when a value needs it.
+    if subset.str.ends_with("Z").any():
+        subset = subset.str.strip_suffix("Z")
+    if subset.str.ends_with(" UTC").any():
+        subset = subset.str.strip_suffix(" UTC")
+    if subset.str.contains("T", literal=True).any():
+        subset = subset.str.replace("T", " ", literal=True)
+    return _strptime_ranked(subset, _ISO_FORMATS)
 
 
 def _parse_where(
@@ -281,10 +312,14 @@ def _strptime_in_turn(text: pl.Series, formats: Sequence[str]) -> pl.Series:
 
 
 def _strptime(text: pl.Series, fmt: str) -> pl.Series:
+    # No cache: repeated values are already parsed once by convert_unique,
+    # and the cache slows down columns of distinct values.
     if "%#z" in fmt:
-        aware = text.str.strptime(pl.Datetime("us", "UTC"), fmt, strict=False)
+        aware = text.str.strptime(
+            pl.Datetime("us", "UTC"), fmt, strict=False, cache=False
+        )
         return aware.dt.replace_time_zone(None)
-    return text.str.strptime(_DATETIME, fmt, strict=False)
+    return text.str.strptime(_DATETIME, fmt, strict=False, cache=False)
 
 
 def _numeric_order(numbers: pl.Series) -> str:

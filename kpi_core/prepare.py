@@ -103,7 +103,7 @@ def prepare_table(
     problems: list[Problem] = []
     for field_name, column in mapping.used_columns().items():
         kind = mapping.schema.field(field_name).kind
-        text = _clean_text(raw.frame[column])
+        text = _clean_text(raw.frame[column], raw.cells_stripped)
         parsed, note = _parse(
             text, kind, chosen_orders.get(field_name), file, column, mark
         )
@@ -160,9 +160,10 @@ def _parse(
 ) -> tuple[pl.Series, str | None]:
     """Parse one column by its field kind; return the values and a note on
     what was detected (date order, decimal mark), if anything."""
+    # The text comes from _clean_text: stripped, with empty cells null.
     if kind == DATE:
         if order is None:
-            detected, dates = detect_and_parse_dates(text)
+            detected, dates = detect_and_parse_dates(text, stripped=True)
             if detected.order == "ambiguous":
                 raise AmbiguousDateError(
                     "every date fits both day-first and month-first order; choose "
@@ -172,7 +173,7 @@ def _parse(
                 )
             order = detected.order
         else:
-            dates = parse_dates(text, order)
+            dates = parse_dates(text, order, stripped=True)
         note = _ORDER_NOTES.get(order)
         return dates, f"dates {note}" if note else None
     if kind in (NUMBER, INTEGER):
@@ -196,9 +197,17 @@ def _integers(numbers: pl.Series) -> pl.Series:
     )
 
 
-def _clean_text(values: pl.Series) -> pl.Series:
-    """Strip spaces; empty cells and common null markers become null."""
-    frame = pl.DataFrame({"text": values.cast(pl.String).str.strip_chars()})
+def _clean_text(values: pl.Series, stripped: bool) -> pl.Series:
+    """Strip spaces; empty cells and common null markers become null.
+
+    ``stripped`` skips the strip for cells that have none to lose.
+    """
+    text = values.cast(pl.String)
+    if not stripped:
+        text = text.str.strip_chars()
+    elif not text.is_in(NULL_MARKERS).any():
+        return text
+    frame = pl.DataFrame({"text": text})
     return frame.select(
         pl.when(pl.col("text").is_in(NULL_MARKERS))
         .then(None)
@@ -242,10 +251,10 @@ def _drop_duplicate_ids(
     if mapping.table != "deals" or not id_fields:
         return frame, None
     id_field = id_fields[0]
+    if _all_distinct(frame[id_field]):
+        return frame, None
     # A row that is not the first with its id repeats an earlier one.
     duplicate = ~frame[id_field].is_first_distinct()
-    if not duplicate.any():
-        return frame, None
     dupes = frame.filter(duplicate)
     problem = Problem(
         column=mapping.columns[id_field] or id_field,
@@ -256,6 +265,15 @@ def _drop_duplicate_ids(
         examples=tuple(dupes[id_field].head(_EXAMPLES).to_list()),
     )
     return frame.filter(~duplicate), problem
+
+
+def _all_distinct(ids: pl.Series) -> bool:
+    """Tell whether no id repeats, checking ascending ids without hashing."""
+    if ids.len() < 2:
+        return True
+    if ids.null_count() == 0 and (ids.slice(1) > ids.slice(0, ids.len() - 1)).all():
+        return True
+    return ids.n_unique() == ids.len()
 
 
 def _out_of_range(

@@ -64,10 +64,13 @@ class RawTable:
     Every data column is ``pl.String`` with a stripped, unique, non-empty
     header; empty cells are null. The last column ``_line`` (Int64) is the
     line (CSV) or row (XLSX) where the record starts, counting the header.
+    ``cells_stripped`` is True when no cell starts or ends with whitespace,
+    as ``read_table`` leaves them, so ``prepare_table`` need not strip them.
     """
 
     frame: pl.DataFrame
     info: ReadInfo
+    cells_stripped: bool = False
 
 
 def read_table(
@@ -148,7 +151,13 @@ def _file_kind(file_name: str, data: bytes) -> str:
 def _read_text(file_name: str, data: bytes) -> RawTable:
     aligned = file_name.lower().endswith(".txt")
     grid = read_grid(file_name, data, aligned=aligned)
-    layout = lay_out(grid.cells, file_name=file_name, blank_lines=grid.blank_lines)
+    layout = lay_out(
+        grid.cells,
+        file_name=file_name,
+        blank_lines=grid.blank_lines,
+        may_need_strip=grid.may_need_strip,
+        may_have_totals=grid.may_have_totals,
+    )
     info = ReadInfo(
         file=file_name,
         format="text" if aligned and grid.delimiter is None else "csv",
@@ -160,7 +169,7 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         skipped_lines=layout.skipped_lines,
         notes=grid.notes + layout.notes,
     )
-    return RawTable(layout.frame, info)
+    return RawTable(layout.frame, info, cells_stripped=True)
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
@@ -177,7 +186,7 @@ def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         skipped_lines=layout.skipped_lines,
         notes=tuple(notes) + layout.notes,
     )
-    return RawTable(layout.frame, info)
+    return RawTable(layout.frame, info, cells_stripped=True)
 
 
 def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
@@ -242,7 +251,7 @@ def _combine(
         skipped_lines=(),
         notes=tuple(notes),
     )
-    return RawTable(frame, info)
+    return RawTable(frame, info, cells_stripped=True)
 
 
 def _open_zip(file_name: str, data: bytes) -> zipfile.ZipFile:

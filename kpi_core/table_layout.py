@@ -11,6 +11,8 @@ line number.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,15 +57,21 @@ def lay_out(
     file_name: str,
     sheet: str | None = None,
     blank_lines: tuple[int, ...] = (),
+    may_need_strip: bool = True,
+    may_have_totals: bool = True,
 ) -> Layout:
     """Pick the header, drop title, empty, total and footer rows, name columns.
 
     Notes use "row" for a worksheet (``sheet`` given) and "line" otherwise.
+    A caller that knows no cell starts or ends with whitespace, or that no
+    cell contains a total label, passes False to skip that whole-table pass.
     """
     unit = "row" if sheet is not None else "line"
     columns = [name for name in cells.columns if name != LINE]
     check_width(len(columns), file_name, sheet)
-    cells, empty_rows = _drop_empty_rows(cells, columns, file_name, sheet)
+    cells, empty_rows = _drop_empty_rows(
+        cells, columns, file_name, sheet, may_need_strip
+    )
 
     sample = cells.head(_HEADER_SEARCH_ROWS).select(columns).rows()
     header_index, header_rows = _find_header(sample)
@@ -74,7 +82,7 @@ def lay_out(
 
     data = cells.slice(header_index + header_rows)
     data, names = _name_columns(data, columns, names)
-    data, totals = _drop_totals(data, names)
+    data, totals = _drop_totals(data, names) if may_have_totals else (data, [])
     data, footer = _drop_footer(data, names, set(blank_lines))
     if data.height == 0:
         raise EmptyDataError(
@@ -92,13 +100,23 @@ def lay_out(
 
 
 def _drop_empty_rows(
-    cells: pl.DataFrame, columns: list[str], file_name: str, sheet: str | None
+    cells: pl.DataFrame,
+    columns: list[str],
+    file_name: str,
+    sheet: str | None,
+    may_need_strip: bool,
 ) -> tuple[pl.DataFrame, list[int]]:
     """Strip every cell, then drop the rows without a value and list them."""
-    cells = _without_empty_cells(cells, columns)
-    filled = pl.sum_horizontal(pl.col(c).is_not_null() for c in columns)
-    empty_rows = cells.filter(filled == 0)[LINE].to_list()
-    cells = cells.filter(filled > 0)
+    cells = _without_empty_cells(cells, columns, may_need_strip)
+    # Series operations, because a frame expression over these columns would
+    # first copy them into one chunk each to match the ``_line`` column.
+    filled = functools.reduce(
+        operator.or_, (cells.get_column(c).is_not_null() for c in columns)
+    )
+    empty_rows: list[int] = []
+    if not filled.all():
+        empty_rows = cells.filter(~filled)[LINE].to_list()
+        cells = cells.filter(filled)
     if cells.height == 0:
         raise EmptyDataError(
             "the file has no data: every line is empty. Export the table again "
@@ -131,13 +149,20 @@ def check_width(width: int, file_name: str, sheet: str | None = None) -> None:
         )
 
 
-def _without_empty_cells(cells: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Strip every cell; cells that are then empty become null."""
-    stripped = [pl.col(c).str.strip_chars().alias(c) for c in columns]
-    cells = cells.with_columns(stripped)
+def _without_empty_cells(
+    cells: pl.DataFrame, columns: list[str], may_need_strip: bool
+) -> pl.DataFrame:
+    """Strip every cell; cells that are then empty become null.
+
+    Columns without an empty cell are kept as they are, which saves a copy.
+    """
+    if may_need_strip:
+        cells = cells.with_columns(pl.col(c).str.strip_chars() for c in columns)
+    has_empty = [(cells.get_column(c).str.len_bytes() == 0).any() for c in columns]
     return cells.with_columns(
         pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
-        for c in columns
+        for c, empty in zip(columns, has_empty, strict=True)
+        if empty
     )
 
 
@@ -219,8 +244,10 @@ def _name_columns(
             unique = f"{name} ({copy})"
         used_names.add(unique)
         names.append(unique)
-    frame = data.select([pl.col(c).alias(n) for c, n in zip(keep, names, strict=True)])
-    return frame.with_columns(data[LINE]), names
+    # Built from the Series, because a select would copy every column into
+    # one chunk.
+    renamed = [data.get_column(c).alias(n) for c, n in zip(keep, names, strict=True)]
+    return pl.DataFrame([*renamed, data.get_column(LINE)]), names
 
 
 def _drop_totals(
@@ -233,6 +260,8 @@ def _drop_totals(
     for name in names:
         cells = data.get_column(name).alias("cell")
         flags = flags | cells.str.contains(TOTAL_LABEL).fill_null(False)
+    if not flags.any():
+        return data, []
     return data.filter(~flags), data.filter(flags)[LINE].to_list()
 
 

@@ -56,6 +56,9 @@ _DOT_NUMBER = (
 # digits, both separators in one value, a repeated separator, or "0," / "0.".
 _COMMA_EVIDENCE = r",(?:\d{1,2}|\d{4,})$|\..*,|\.\d{3}\.|^[+-]?0,"
 _DOT_EVIDENCE = r"\.(?:\d{1,2}|\d{4,})$|,.*\.|,\d{3},|^[+-]?0\.|\d[eE][+-]?\d"
+# Digits with an optional minus sign and decimal point, which no cleaning
+# step changes.
+_PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
 
 
 def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
@@ -101,10 +104,28 @@ def parse_numbers_detecting_mark(
     default))`` would, and that mark, but cleans the text once instead of
     twice.
     """
+    plain = _parse_plain_numbers(values, default)
+    if plain is not None:
+        return plain, "."
     text = _strip_currency(_clean(values))
     mark = _decide_mark(text, default)
     _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
     return numbers.alias(values.name), mark
+
+
+def _parse_plain_numbers(values: pl.Series, default: str) -> pl.Series | None:
+    """Parse a column of plain numbers such as "-12.5" in one pass.
+
+    Returns None unless every value is plain and the decimal mark comes out
+    as ".". The cleaning steps of ``parse_numbers`` leave plain values as
+    they are, so the result is the same.
+    """
+    text = values.alias("value").cast(pl.String)
+    if not text.str.contains(_PLAIN_NUMBER).all():
+        return None
+    if default != "." and not text.str.contains(_DOT_EVIDENCE).any():
+        return None
+    return text.cast(pl.Float64, strict=False).alias(values.name)
 
 
 def currency_in_header(header: str) -> str | None:

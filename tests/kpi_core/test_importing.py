@@ -1,10 +1,14 @@
 import csv
+from datetime import date
 
+import polars as pl
 import pytest
 
 from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.importing import load_file, preview_file
 from kpi_core.kpis import KpiSettings, compute_kpis
+from kpi_core.prepare import prepare_table
+from kpi_core.reading import RawTable
 from tests.conftest import PROJECT
 
 # Each real export, the table type it must be recognised as, and fields
@@ -257,3 +261,44 @@ def test_typo_year_rejected():
         "'Close Date' (lines 2; for example '2205-06-30')"
     )
     assert prepared.rows_used == 1
+
+
+def test_duplicate_ids_unsorted_first_kept() -> None:
+    data = (
+        b"Record ID,Deal Stage,Amount,Create Date\n"
+        b"b7,Closed won,10,2024-01-05\n"
+        b"a1,Closed won,20,2024-01-06\n"
+        b"b7,Closed lost,30,2024-01-07\n"
+    )
+    prepared = load_file("deals.csv", data)
+    assert prepared.frame["deal_id"].to_list() == ["b7", "a1"]
+    assert prepared.frame["amount"].to_list() == [10.0, 20.0]
+    (problem,) = prepared.problems
+    assert problem.count == 1
+    assert problem.lines == (4,)
+
+
+def test_ascending_ids_no_duplicate_problem() -> None:
+    data = (
+        b"Record ID,Deal Stage,Amount,Create Date\n"
+        b"a1,Closed won,10,2024-01-05\n"
+        b"a2,Closed won,20,2024-01-06\n"
+    )
+    prepared = load_file("deals.csv", data)
+    assert prepared.frame["deal_id"].to_list() == ["a1", "a2"]
+    assert prepared.problems == ()
+
+
+def test_unstripped_raw_table_cleaned() -> None:
+    preview = preview_file(
+        "deals.csv",
+        b"Record ID,Deal Stage,Amount,Create Date\na1,Closed won,10,2024-01-05\n",
+    )
+    padded = preview.raw.frame.with_columns(
+        pl.Series("Amount", [" n/a "]), pl.Series("Create Date", [" 2024-01-05 "])
+    )
+    raw = RawTable(padded, preview.raw.info)
+    assert not raw.cells_stripped
+    prepared = prepare_table(raw, preview.mapping)
+    assert prepared.frame["amount"].to_list() == [None]
+    assert prepared.frame["created_at"].to_list() == [date(2024, 1, 5)]

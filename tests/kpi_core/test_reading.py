@@ -22,6 +22,7 @@ from polars.testing import assert_frame_equal
 
 from kpi_core.errors import EmptyDataError, InputError, UnreadableFileError
 from kpi_core.reading import RawTable, read_table, sheet_names
+from kpi_core.text_grid import read_grid
 from kpi_core.values import parse_dates, parse_numbers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -654,3 +655,93 @@ def test_special_header_names() -> None:
     raw = read_table("odd.csv", b"*,^a$\nTotal,1\nx,2\n")
     assert raw.frame.columns == ["*", "^a$", "_line"]
     assert raw.frame["*"].to_list() == ["x"]
+
+
+# UTF-8 files with the header on the first line are parsed by Polars straight
+# from the bytes; these check that way against tables worked out by hand.
+
+
+def test_direct_utf8_blank_lines_and_quoted_break() -> None:
+    data = b'\xef\xbb\xbfid;note;amount\n1;plain;12,5\n\n2;"two\nlines";3\n   \n3;;7\n'
+    raw = read_table("export.csv", data)
+    assert_frame_equal(
+        raw.frame,
+        expected(
+            {
+                "id": ["1", "2", "3"],
+                "note": ["plain", "two\nlines", None],
+                "amount": ["12,5", "3", "7"],
+            },
+            [2, 4, 7],
+        ),
+    )
+    assert raw.info.encoding == "utf-8-sig"
+    assert raw.info.delimiter == ";"
+    assert raw.info.skipped_lines == (3, 6)
+    assert raw.cells_stripped
+
+
+def test_direct_utf8_crlf_strips_and_drops_totals() -> None:
+    data = b'Name,Amount\r\n Anna ,10\r\nBen,"20"\r\nTotal,30\r\n'
+    raw = read_table("export.csv", data)
+    assert_frame_equal(
+        raw.frame,
+        expected({"Name": ["Anna", "Ben"], "Amount": ["10", "20"]}, [2, 3]),
+    )
+    assert raw.info.skipped_lines == (4,)
+
+
+def test_crlf_quoted_break_keeps_line_feed() -> None:
+    # Polars would keep the carriage return inside the quotes, so this file
+    # is read the general way, which turns CRLF into LF first.
+    data = b'id,note\r\n1,"a\r\nb"\r\n2,c\r\n'
+    raw = read_table("export.csv", data)
+    assert_frame_equal(
+        raw.frame,
+        expected({"id": ["1", "2"], "note": ["a\nb", "c"]}, [2, 4]),
+    )
+
+
+def test_direct_utf8_tab_blank_line_of_tabs() -> None:
+    data = b"a\tb\n1\t2\n\t\t\n3\t\n5\t6\n"
+    raw = read_table("export.tsv", data)
+    assert_frame_equal(
+        raw.frame,
+        expected({"a": ["1", "3", "5"], "b": ["2", None, "6"]}, [2, 4, 5]),
+    )
+    assert raw.info.skipped_lines == (3,)
+
+
+def test_direct_utf8_quoted_empty_cell_is_null() -> None:
+    data = b'a,b\n"",x\n" y ",""\n'
+    raw = read_table("export.csv", data)
+    assert_frame_equal(
+        raw.frame, expected({"a": [None, "y"], "b": ["x", None]}, [2, 3])
+    )
+
+
+def test_grid_scan_flags() -> None:
+    clean = read_grid("a.csv", b"a,b\n1,2\n3,4\n", aligned=False)
+    assert not clean.may_need_strip
+    assert not clean.may_have_totals
+    spaced = read_grid("a.csv", b"a,b\n1, 2\n3,4\n", aligned=False)
+    assert spaced.may_need_strip
+    quoted = read_grid("a.csv", b'a,b\n1,"2 "\n3,4\n', aligned=False)
+    assert quoted.may_need_strip
+    trailing = read_grid("a.csv", b"a,b\n1,2\n3,4 ", aligned=False)
+    assert trailing.may_need_strip
+    non_ascii = read_grid("a.csv", "a,b\n1,\u00a02\n".encode(), aligned=False)
+    assert non_ascii.may_need_strip
+    totals = read_grid("a.csv", "a,b\nGE\u017fAMT,2\n".encode(), aligned=False)
+    assert totals.may_have_totals
+
+
+def test_title_row_goes_general_way() -> None:
+    data = b"Deals report\nid,amount\n1,5\n"
+    grid = read_grid("a.csv", data, aligned=False)
+    # Only the direct way scans the bytes, so the general way keeps the
+    # per-cell strip.
+    assert grid.may_need_strip
+    raw = read_table("a.csv", data)
+    assert_frame_equal(raw.frame, expected({"id": ["1"], "amount": ["5"]}, [3]))
+    assert raw.info.skipped_lines == (1,)

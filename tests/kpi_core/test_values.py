@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import polars as pl
@@ -12,10 +11,12 @@ from kpi_core.errors import AmbiguousDateError, InvalidSettingError, InvalidValu
 from kpi_core.values import (
     DateFormat,
     currency_in_header,
+    detect_and_parse_dates,
     detect_date_format,
     detect_decimal_mark,
     parse_dates,
     parse_numbers,
+    parse_numbers_detecting_mark,
 )
 
 
@@ -204,19 +205,15 @@ def test_parse_dates_empty_series() -> None:
     assert result.len() == 0
 
 
-def test_parse_dates_million_values_fast() -> None:
+def test_parse_dates_million_values() -> None:
+    # Speed is measured by benchmarks/run.py; this checks the values.
     stamps = pl.datetime_range(
         datetime(2010, 1, 1), datetime(2030, 1, 1), "7m", eager=True
     ).head(1_000_000)
     values = stamps.dt.strftime("%d.%m.%Y %H:%M")
-    began = time.perf_counter()
     result = parse_dates(values)
-    elapsed = time.perf_counter() - began
     assert result.null_count() == 0
     assert result[999_999] == stamps[999_999]
-    # The goal is well under a second on a 2-core machine; the bound leaves
-    # room for a slow CI runner.
-    assert elapsed < 2.0
 
 
 NUMBER_CASES = {
@@ -325,3 +322,43 @@ def test_special_column_names() -> None:
     assert dates.name == "*"
     assert numbers.to_list() == [1.5]
     assert numbers.name == "^a$"
+
+
+def test_plain_numbers_point_default() -> None:
+    numbers, mark = parse_numbers_detecting_mark(text("12.5", "-3", None, "007"))
+    assert numbers.to_list() == [12.5, -3.0, None, 7.0]
+    assert mark == "."
+
+
+def test_plain_numbers_comma_default_with_evidence() -> None:
+    # "12.5" can only be a decimal point, so the comma default is overruled.
+    numbers, mark = parse_numbers_detecting_mark(text("12.5", "1.234"), ",")
+    assert numbers.to_list() == [12.5, 1.234]
+    assert mark == "."
+
+
+def test_plain_numbers_comma_default_thousands() -> None:
+    # Without evidence the comma default reads "1.234" as thousands.
+    numbers, mark = parse_numbers_detecting_mark(text("1.234", "2.000"), ",")
+    assert numbers.to_list() == [1234.0, 2000.0]
+    assert mark == ","
+
+
+def test_stripped_dates_with_utc_marks() -> None:
+    values = text("2024-01-31T10:00:00Z", "2024-02-01 08:30:00 UTC", None)
+    found, parsed = detect_and_parse_dates(values, stripped=True)
+    assert found == DateFormat("iso", True)
+    assert parsed.to_list() == [
+        datetime(2024, 1, 31, 10, 0),
+        datetime(2024, 2, 1, 8, 30),
+        None,
+    ]
+
+
+def test_stripped_dates_day_first_after_iso() -> None:
+    values = text("2024-01-31", "13.02.2024", "x")
+    assert parse_dates(values, "dmy", stripped=True).to_list() == [
+        datetime(2024, 1, 31),
+        datetime(2024, 2, 13),
+        None,
+    ]
