@@ -138,7 +138,8 @@ def test_sales_page_offers_chart_images():
     )
 
 
-MIXED_CURRENCY_DEALS = b"""Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
+MIXED_CURRENCY_DEALS = b"""\
+Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
 1,Alpha,Closed won,1000,EUR,2025-01-02,2025-01-10
 2,Beta,Closed won,500,USD,2025-01-03,2025-01-12
 3,Gamma,Closed lost,200,EUR,2025-01-04,2025-01-15

@@ -82,7 +82,8 @@ def test_whatif_page_save_and_load_scenario(fresh_workspace):
     assert at.slider(key="whatif_leads_per_month").value == 20
 
 
-MIXED_CURRENCY_DEALS = b"""Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
+MIXED_CURRENCY_DEALS = b"""\
+Deal ID,Deal Name,Deal Stage,Amount,Currency,Create Date,Close Date
 1,Alpha,Closed won,1000,EUR,2024-03-02,2024-03-10
 2,Beta,Closed won,500,USD,2024-04-03,2024-04-12
 3,Gamma,Closed lost,200,EUR,2024-05-04,2024-05-15
