@@ -16,7 +16,7 @@ from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
 from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
-from kpi_core.reading import RawTable, read_table
+from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
 from kpi_core.schema import TABLES
 from kpi_core.stages import wide_stage_columns
 
@@ -44,9 +44,11 @@ def preview_file(
     *,
     sheet: str | None = None,
     table: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FilePreview:
-    """Read a file and guess its table type and column mapping."""
-    raw = read_table(file_name, data, sheet=sheet)
+    """Read a file and guess its table type and column mapping; files over
+    ``max_bytes`` are rejected as in ``read_table``."""
+    raw = read_table(file_name, data, sheet=sheet, max_bytes=max_bytes)
     if table in (None, "stage_history"):
         raw = _long_stage_history(raw) or raw
     if table in (None, "email_events"):

@@ -70,12 +70,22 @@ def load_table(table_id: str, version: int) -> pl.DataFrame:
     return workspace().load(table_id)
 
 
-@st.cache_data(max_entries=32, show_spinner="Reading the file...")
+# The upload caches share their results between sessions instead of copying
+# them on every rerun as st.cache_data would: a million-row preview costs
+# seconds to unpickle. Their keys name the content, so the bytes are not
+# hashed on every rerun either.
+@st.cache_resource(max_entries=4, show_spinner="Reading the file...")
 def cached_preview(
-    file_name: str, data: bytes, sheet: str | None, table: str | None
+    upload_key: str,
+    file_name: str,
+    _data: bytes,
+    sheet: str | None,
+    table: str | None,
 ) -> FilePreview:
-    """Read and recognise an upload once per content, sheet and table type."""
-    return preview_file(file_name, data, sheet=sheet, table=table)
+    """Read and recognise an upload once per content (``upload_key``), sheet
+    and table type, within the upload limit of the server setting."""
+    limit = st.get_option("server.maxUploadSize") * 2**20
+    return preview_file(file_name, _data, sheet=sheet, table=table, max_bytes=limit)
 
 
 def load_entry(entry: TableEntry | None) -> pl.DataFrame | None:
@@ -428,7 +438,7 @@ def _escaped(text: str, match: re.Match[str], shortcodes: set[int]) -> str:
     return "\\" + found
 
 
-@st.cache_data(max_entries=8, show_spinner="Checking the values...")
+@st.cache_resource(max_entries=4, show_spinner="Checking the values...")
 def cached_prepare(
     upload_key: str,
     mapping_items: tuple[tuple[str, str | None], ...],

@@ -82,9 +82,14 @@ def _render_upload(file_name: str, data: bytes) -> None:
         if sheet is not None:
             # Each sheet gets its own table type and mapping choices.
             key = f"{key}:{content_key(sheet.encode())}"
-        detected = cached_preview(file_name, data, sheet, None)
+        detected = cached_preview(key, file_name, data, sheet, None)
         table = _pick_table(detected, key)
-        preview = cached_preview(file_name, data, sheet, table)
+        # The guess already is the preview of the detected table type.
+        preview = (
+            detected
+            if table == detected.table
+            else cached_preview(key, file_name, data, sheet, table)
+        )
     except InputError as error:
         status.update(label="The file could not be read", state="error")
         st.error(escape_markdown(str(error)))

@@ -1,6 +1,8 @@
 import hashlib
 
 import pytest
+import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from pages.common import SAMPLE_FILES
@@ -136,3 +138,20 @@ def test_no_usable_rows_cannot_replace_table():
     assert not at.exception
     assert "nothing to import" in at.error[-1].value
     assert not [b for b in at.button if b.key == f"{key}:import"]
+
+
+def test_data_page_upload_limit_follows_server_setting():
+    # With the limit set to 1 MB, a 1.2 MB file is rejected by the reader
+    # with a message naming that limit.
+    data = b"Deal ID,Deal Stage,Create Date\n" + b"1,Won,2025-01-01\n" * 70_000
+    assert 2**20 < len(data) < 2 * 2**20
+    previous = st.get_option("server.maxUploadSize")
+    # st.set_option rejects server options, which a server reads at start.
+    config.set_option("server.maxUploadSize", 1)
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        _upload(at, "big.csv", data)
+    finally:
+        config.set_option("server.maxUploadSize", previous)
+    assert not at.exception
+    assert "more than the limit of 1 MB" in at.error[0].value
