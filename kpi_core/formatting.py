@@ -8,14 +8,15 @@ _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "coun
 def format_value(value: float, unit: str) -> str:
     """Format a KPI value for a card: percentages and durations to one
     decimal, money whole. From 1,000,000 on, money is shown in millions with
-    one decimal, so it fits a card."""
+    one decimal and no space before the M ("310.2M EUR"), so it fits one of
+    five cards in a row on a 1400-pixel-wide window."""
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
         decimals = {"score": 0, "count": 2}.get(unit, 1)
         text = f"{value:,.{decimals}f}"
         return f"{text} {suffix}" if suffix else text
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f} M {unit}"
+        return f"{value / 1_000_000:,.1f}M {unit}"
     return f"{value:,.0f} {unit}"
 
 

@@ -71,9 +71,9 @@ def load_table(table_id: str, version: int) -> pl.DataFrame:
 
 
 # The upload caches share their results between sessions instead of copying
-# them on every rerun as st.cache_data would: a million-row preview costs
-# seconds to unpickle. Their keys name the content, so the bytes are not
-# hashed on every rerun either.
+# them on every rerun as st.cache_data would, which unpickles the whole
+# preview of a large file each time. Their keys name the content, so the
+# bytes are not hashed on every rerun either.
 @st.cache_resource(max_entries=4, show_spinner="Reading the file...")
 def cached_preview(
     upload_key: str,

@@ -11,7 +11,7 @@ from kpi_core.formatting import format_change, format_value
         (-12.4, "score", "-12"),
         (2.456, "count", "2.46"),
         (2360.91, "EUR", "2,361 EUR"),
-        (10_005_534.0, "USD", "10.0 M USD"),
+        (10_005_534.0, "USD", "10.0M USD"),
         (999_999.0, "EUR", "999,999 EUR"),
     ],
 )

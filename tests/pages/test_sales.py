@@ -46,7 +46,7 @@ def test_sales_page_sample_figures_match_csv():
     assert metrics["Win rate"] == f"{len(won) / (len(won) + len(lost)) * 100:.1f} %"
     won_value = sum(float(r["Amount"]) for r in won)
     # The card shows money from one million on in millions with one decimal.
-    assert metrics["Won value"] == f"{won_value / 1_000_000:,.1f} M EUR"
+    assert metrics["Won value"] == f"{won_value / 1_000_000:,.1f}M EUR"
 
 
 def test_sales_page_period_change_keeps_charts():
