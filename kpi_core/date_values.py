@@ -11,9 +11,9 @@ therefore parsed in about one pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import time
 
 import polars as pl
 
@@ -32,6 +32,7 @@ DATE_ORDERS = (
 )
 
 _DATETIME = pl.Datetime("us")
+_MICROS_PER_DAY = 86_400_000_000
 _RANKING_SAMPLE = 300
 
 _YEAR_FIRST = r"^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}"
@@ -247,8 +248,23 @@ def _parse(text: pl.Series, order: str) -> pl.Series:
 
 
 def _parse_year_first(text: pl.Series) -> pl.Series:
-    candidates = text.str.contains(_YEAR_FIRST).fill_null(False)
-    return _parse_where(text, candidates, lambda subset: _parse_iso(subset))
+    sample = _iso_sample(text)
+    lead = _lead_format(sample, _ISO_FORMATS)
+    year_first = pl.col("value").str.contains(_YEAR_FIRST).fill_null(False)
+    if not _reads_no_letters(lead) or not sample.str.contains(_YEAR_FIRST).all():
+        candidates = text.to_frame("value").select(year_first).to_series()
+        return _parse_where(text, candidates, _parse_iso)
+    # Every sample value is year-first, as in most exports, so the check and
+    # the parse with the lead format go in one select, which Polars runs in
+    # parallel. When every value is year-first, _parse_iso would take the same
+    # sample and lead format, so its parse is the same.
+    checked = text.to_frame("value").select(
+        year_first.alias("candidate"),
+        pl.col("value").str.strptime(_DATETIME, lead, strict=False, cache=False),
+    )
+    if not checked["candidate"].all():
+        return _parse_where(text, checked["candidate"], _parse_iso)
+    return _finish_iso(text, sample, lead, checked["value"]).alias(text.name)
 
 
 def _parse_day_month(
@@ -264,14 +280,54 @@ def _parse_day_month(
 
 
 def _parse_iso(subset: pl.Series) -> pl.Series:
+    sample = _iso_sample(subset)
+    lead = _lead_format(sample, _ISO_FORMATS)
+    if not _reads_no_letters(lead):
+        return _strptime_by_sample(_rewrite_iso(subset), sample, _ISO_FORMATS)
+    return _finish_iso(subset, sample, lead, _strptime(subset, lead))
+
+
+def _iso_sample(text: pl.Series) -> pl.Series:
+    # The rewrites change each value on its own, so the rewritten sample is a
+    # sample of the rewritten column.
+    return _rewrite_iso(_ranking_sample(text.drop_nulls()))
+
+
+def _finish_iso(
+    subset: pl.Series, sample: pl.Series, lead: str, parsed: pl.Series
+) -> pl.Series:
+    """Parse the values that ``lead`` could not parse as they are.
+
+    A value that a format of ``_reads_no_letters`` parses has no letter, so
+    the rewrites leave it as it is. Only the others need the rewrites, which
+    saves scanning every value for "T", "Z" and " UTC".
+    """
+    pending = _pending(subset, parsed)
+    if pending.len() == 0:
+        return parsed
+    rewritten = _rewrite_iso(subset.gather(pending))
+    return parsed.scatter(pending, _strptime_by_sample(rewritten, sample, _ISO_FORMATS))
+
+
+def _rewrite_iso(text: pl.Series) -> pl.Series:
+    """Drop a "Z" or " UTC" suffix and turn the first "T" into a space."""
     # Each rewrite copies the column, so it only runs when a value needs it.
-    if subset.str.ends_with("Z").any():
-        subset = subset.str.strip_suffix("Z")
-    if subset.str.ends_with(" UTC").any():
-        subset = subset.str.strip_suffix(" UTC")
-    if subset.str.contains("T", literal=True).any():
-        subset = subset.str.replace("T", " ", literal=True)
-    return _strptime_ranked(subset, _ISO_FORMATS)
+    if text.str.ends_with("Z").any():
+        text = text.str.strip_suffix("Z")
+    if text.str.ends_with(" UTC").any():
+        text = text.str.strip_suffix(" UTC")
+    if text.str.contains("T", literal=True).any():
+        text = text.str.replace("T", " ", literal=True)
+    return text
+
+
+def _reads_no_letters(fmt: str | None) -> bool:
+    """Tell whether ``fmt`` has only numeric fields and no letter, so that
+    no value it parses contains a letter."""
+    if fmt is None:
+        return False
+    rest = re.sub(r"%(?:[YmdHMS]|\.f)", "", fmt)
+    return "%" not in rest and not re.search(r"[A-Za-z]", rest)
 
 
 def _parse_where(
@@ -289,26 +345,64 @@ def _parse_where(
 
 
 def _strptime_ranked(text: pl.Series, formats: Sequence[str]) -> pl.Series:
-    return _strptime_in_turn(text, _rank_formats(text.drop_nulls(), formats))
+    return _strptime_by_sample(text, _ranking_sample(text.drop_nulls()), formats)
 
 
-def _rank_formats(text: pl.Series, formats: Sequence[str]) -> list[str]:
-    """Order formats by how many sample values they parse; keep ties in order."""
+def _strptime_by_sample(
+    text: pl.Series, sample: pl.Series, formats: Sequence[str]
+) -> pl.Series:
+    """Parse each value with the first format, in the order that
+    ``_rank_formats`` gives on ``sample``, that can parse it."""
+    lead = _lead_format(sample, formats)
+    if lead is None:
+        return _strptime_in_turn(text, _rank_formats(sample, formats))
+    # The lead format ranks first. The rest of the ranking only matters for
+    # the values it cannot parse, so it is only computed for them.
+    parsed = _strptime(text, lead)
+    pending = _pending(text, parsed)
+    if pending.len() == 0:
+        return parsed
+    others = _rank_formats(sample, formats)[1:]
+    return parsed.scatter(pending, _strptime_in_turn(text.gather(pending), others))
+
+
+def _ranking_sample(text: pl.Series) -> pl.Series:
+    """Return up to ``_RANKING_SAMPLE`` values spread over the column."""
     step = max(text.len() // _RANKING_SAMPLE, 1)
-    sample = text.gather_every(step).head(_RANKING_SAMPLE)
+    return text.gather_every(step).head(_RANKING_SAMPLE)
+
+
+def _lead_format(sample: pl.Series, formats: Sequence[str]) -> str | None:
+    """Return the first format that parses every sample value, which is the
+    one ``_rank_formats`` puts first, or None when no format does."""
+    for fmt in formats:
+        if _strptime(sample, fmt).null_count() == 0:
+            return fmt
+    return None
+
+
+def _rank_formats(sample: pl.Series, formats: Sequence[str]) -> list[str]:
+    """Order formats by how many sample values they parse; keep ties in order."""
     hits = {fmt: _strptime(sample, fmt).is_not_null().sum() for fmt in formats}
     return sorted(formats, key=lambda fmt: -hits[fmt])
 
 
 def _strptime_in_turn(text: pl.Series, formats: Sequence[str]) -> pl.Series:
     """Try each format on the values that no earlier format could parse."""
+    if not formats:
+        return _nulls(text)
     result = _strptime(text, formats[0])
     for fmt in formats[1:]:
-        pending = (text.is_not_null() & result.is_null()).arg_true()
+        pending = _pending(text, result)
         if pending.len() == 0:
             break
         result = result.scatter(pending, _strptime(text.gather(pending), fmt))
     return result
+
+
+def _pending(text: pl.Series, parsed: pl.Series) -> pl.Series:
+    """Return the positions of the values that are not null and not parsed."""
+    return (text.is_not_null() & parsed.is_null()).arg_true()
 
 
 def _strptime(text: pl.Series, fmt: str) -> pl.Series:
@@ -347,8 +441,9 @@ def _nulls(text: pl.Series) -> pl.Series:
 
 
 def _has_time(parsed: pl.Series) -> bool:
-    times = parsed.drop_nulls().dt.time()
-    return bool((times != time(0)).any())
+    # Microseconds since 1970 that are not whole days, also before 1970.
+    micros = parsed.cast(_DATETIME).cast(pl.Int64)
+    return bool((micros % _MICROS_PER_DAY != 0).any())
 
 
 def _ambiguous_message(text: pl.Series) -> str:

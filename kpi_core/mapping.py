@@ -8,6 +8,7 @@ correct every choice before the data is used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
     matches the alias listed first in the schema wins.
     """
     schema = TABLES[table]
-    normalised = {header: normalise_header(header) for header in headers}
+    normalised = {header: _normalised(header) for header in headers}
     columns: dict[str, str | None] = {f.name: None for f in schema.fields}
     confidence: dict[str, float] = {f.name: 0.0 for f in schema.fields}
     assigned: set[str] = set()
@@ -85,7 +86,7 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
         for schema_field in schema.fields:
             if columns[schema_field.name]:
                 continue
-            aliases = [normalise_header(alias) for alias in schema_field.aliases]
+            aliases = _normalised_aliases(schema_field.aliases)
             free = [h for h in headers if h not in assigned]
             if level < EXACT and schema_field.kind != ID:
                 # An id column feeds only id fields: "churn_event_id" contains
@@ -157,8 +158,23 @@ def header_signature(headers: list[str]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalised(header: str) -> str:
+    # Cached, because detecting the table type maps the same headers onto
+    # every table type.
+    return normalise_header(header)
+
+
+@functools.lru_cache(maxsize=512)
+def _normalised_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_header(alias) for alias in aliases)
+
+
 def _best_header(
-    headers: list[str], normalised: dict[str, str], aliases: list[str], level: float
+    headers: list[str],
+    normalised: dict[str, str],
+    aliases: tuple[str, ...],
+    level: float,
 ) -> str | None:
     """Pick the header matching at ``level``.
 
@@ -174,7 +190,7 @@ def _best_header(
     return min(matches, key=lambda h: aliases.index(normalised[h]))
 
 
-def _match_level(header: str, aliases: list[str]) -> float:
+def _match_level(header: str, aliases: tuple[str, ...]) -> float:
     if not header:
         return 0.0
     if header in aliases:

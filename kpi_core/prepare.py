@@ -7,11 +7,14 @@ table, never silently kept as nulls, and the report gives how many and why.
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
 
+from kpi_core.date_values import convert_unique
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
@@ -122,8 +125,12 @@ def prepare_table(
         columns.append(parsed.alias(field_name))
 
     frame = pl.DataFrame(columns)
-    rejected_mask = _any(bad_masks, raw.frame.height)
-    frame = _finish(mapping.table, frame.filter(~rejected_mask))
+    rejected = raw.frame.clear()
+    if bad_masks:
+        rejected_mask = _any(bad_masks)
+        frame = frame.filter(~rejected_mask)
+        rejected = raw.frame.filter(rejected_mask)
+    frame = _finish(mapping.table, frame)
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)
@@ -133,7 +140,7 @@ def prepare_table(
         frame=frame,
         rows_read=raw.frame.height,
         problems=tuple(problems),
-        rejected=raw.frame.filter(rejected_mask),
+        rejected=rejected,
         mapping=mapping,
         date_orders=chosen_orders,
         detected=detected,
@@ -238,10 +245,21 @@ def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
         # Pipedrive writes a won time and a lost time; either closes the deal.
         closed = pl.coalesce("closed_at", "lost_at")
     return frame.with_columns(
-        deal_status_expr(label).alias("status"),
+        _deal_statuses(frame.select(label.alias("label")).to_series()),
         pl.col("created_at").cast(pl.Date),
         closed.cast(pl.Date).alias("closed_at"),
     )
+
+
+def _deal_statuses(labels: pl.Series) -> pl.Series:
+    """Classify the labels with ``deal_status_expr``, once per distinct label
+    when a sample repeats a lot, as stage names do."""
+
+    def classify(unique: pl.Series) -> tuple[str, pl.Series]:
+        frame = pl.DataFrame({"label": unique})
+        return "", frame.select(deal_status_expr(pl.col("label"))).to_series()
+
+    return convert_unique(labels, classify)[1].alias("status")
 
 
 def _drop_duplicate_ids(
@@ -318,11 +336,8 @@ def _problem(
     )
 
 
-def _any(masks: list[pl.Series], height: int) -> pl.Series:
-    combined = pl.Series([False] * height, dtype=pl.Boolean)
-    for mask in masks:
-        combined = combined | mask
-    return combined
+def _any(masks: list[pl.Series]) -> pl.Series:
+    return functools.reduce(operator.or_, masks)
 
 
 def _plural(count: int, word: str) -> str:

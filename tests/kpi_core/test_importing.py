@@ -302,3 +302,42 @@ def test_unstripped_raw_table_cleaned() -> None:
     prepared = prepare_table(raw, preview.mapping)
     assert prepared.frame["amount"].to_list() == [None]
     assert prepared.frame["created_at"].to_list() == [date(2024, 1, 5)]
+
+
+def test_deal_status_per_distinct_label() -> None:
+    # 300 rows of three labels take the per-distinct-label path; the padded
+    # upper-case label and the empty cell are classified as before.
+    rows = [b"%d, Closed WON ,2024-01-05" % i for i in range(100)]
+    rows += [b"%d,closedlost,2024-01-05" % i for i in range(100, 200)]
+    rows += [b"%d,,2024-01-05" % i for i in range(200, 300)]
+    data = b"Record ID,Deal Stage,Create Date\n" + b"\n".join(rows) + b"\n"
+    deals = load_file("deals.csv", data).frame
+    assert sorted(deals["status"].value_counts().rows()) == [
+        ("lost", 100),
+        ("open", 100),
+        ("won", 100),
+    ]
+    assert deals["status"][0] == "won"
+    assert deals["status"][150] == "lost"
+    assert deals["status"][250] == "open"
+
+
+def test_deal_status_distinct_labels() -> None:
+    # Every label differs, so each row is classified on its own.
+    rows = [b"%d,Stage %d,2024-01-05" % (i, i) for i in range(20)]
+    rows.append(b"20,Won,2024-01-05")
+    data = b"Record ID,Deal Stage,Create Date\n" + b"\n".join(rows) + b"\n"
+    statuses = load_file("deals.csv", data).frame["status"].to_list()
+    assert statuses == ["open"] * 20 + ["won"]
+
+
+def test_no_rejected_rows_keeps_columns() -> None:
+    data = b"Record ID,Deal Stage,Create Date\n1,Won,2024-01-05\n"
+    prepared = load_file("deals.csv", data)
+    assert prepared.rejected.height == 0
+    assert prepared.rejected.columns == [
+        "Record ID",
+        "Deal Stage",
+        "Create Date",
+        "_line",
+    ]

@@ -362,3 +362,52 @@ def test_stripped_dates_day_first_after_iso() -> None:
         datetime(2024, 2, 13),
         None,
     ]
+
+
+def test_year_first_rewrites_only_unparsed() -> None:
+    # "%Y-%m-%d %H:%M" parses the sample, and the two values it cannot parse
+    # as they are still get the "T", "Z" and " UTC" rewrites.
+    values = text(
+        *["2024-05-06 07:08"] * 400, "2024-05-06T09:10Z", "2024-05-06 11:12 UTC"
+    )
+    found, parsed = detect_and_parse_dates(values, stripped=True)
+    assert found == DateFormat("iso", True)
+    assert parsed[0] == datetime(2024, 5, 6, 7, 8)
+    assert parsed[400] == datetime(2024, 5, 6, 9, 10)
+    assert parsed[401] == datetime(2024, 5, 6, 11, 12)
+
+
+def test_year_first_rejects_signed_year() -> None:
+    # Polars reads "+2024" as a year, but the column is year-first only
+    # where a value starts with four digits.
+    values = text(*["2024-05-06 07:08"] * 400, "+2024-05-06 07:08", " 2024-05-06")
+    parsed = parse_dates(values, "iso", stripped=True)
+    assert parsed[0] == datetime(2024, 5, 6, 7, 8)
+    assert parsed[400] is None
+    assert parsed[401] is None
+
+
+def test_later_formats_parse_pending_values() -> None:
+    # Dates alone lead the ranking; the value with seconds falls through to
+    # "%Y-%m-%d %H:%M:%S" and the one with a slash to "%Y/%m/%d".
+    values = text(*["2024-05-06"] * 400, "2024-05-07 08:09:10", "2024/05/08")
+    found, parsed = detect_and_parse_dates(values)
+    assert found == DateFormat("iso", True)
+    assert parsed[0] == datetime(2024, 5, 6)
+    assert parsed[400] == datetime(2024, 5, 7, 8, 9, 10)
+    assert parsed[401] == datetime(2024, 5, 8)
+
+
+def test_day_first_lead_with_pending() -> None:
+    # "%d/%m/%Y" parses the sample, and the dotted value with a time needs
+    # a later format of the same family.
+    values = text(*["13/05/2024"] * 400, "14.05.2024 10:30")
+    found, parsed = detect_and_parse_dates(values)
+    assert found == DateFormat("dmy", True)
+    assert parsed[0] == datetime(2024, 5, 13)
+    assert parsed[400] == datetime(2024, 5, 14, 10, 30)
+
+
+def test_has_time_before_1970() -> None:
+    assert detect_date_format(text("1969-12-31 23:00")).has_time
+    assert not detect_date_format(text("1969-12-31", "1950-01-01")).has_time
