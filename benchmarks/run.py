@@ -385,7 +385,7 @@ def _campaigns(deals: pl.DataFrame, period: Period) -> list[Any]:
 def _stages(history: pl.DataFrame, period: Period) -> list[Any]:
     return [
         stage_duration_days(history, period, AS_OF),
-        stage_summary(history, AS_OF),
+        stage_summary(history, AS_OF, period=period),
     ]
 
 

@@ -74,8 +74,10 @@ def churn_rate(
     start, end = period_bounds(data.frame, period)
     if period.start is None:
         return _whole_history_churn(data.frame, end, variant, data.excluded)
-    row = churn_table(data.frame, _one_bucket(start, end)).row(0, named=True)
-    monthly, _ = _calendar_table(data.frame, start, end, "month")
+    revenue = variant == "revenue"
+    whole = churn_table(data.frame, _one_bucket(start, end), revenue=revenue)
+    row = whole.row(0, named=True)
+    monthly, _ = _calendar_table(data.frame, start, end, "month", revenue)
     if variant == "revenue":
         return _revenue_churn(row, monthly, data.excluded)
     return _customer_churn(row, monthly, data.excluded)
@@ -107,7 +109,7 @@ def churn_series(
     if data.frame.is_empty():
         return _series_columns(_empty_table(), variant)
     start, end = period_bounds(data.frame, period)
-    table, _ = _calendar_table(data.frame, start, end, grain)
+    table, _ = _calendar_table(data.frame, start, end, grain, variant == "revenue")
     return _series_columns(table, variant)
 
 
@@ -146,12 +148,14 @@ def _check_variant(variant: str) -> None:
 
 @reuse_last_result
 def _calendar_table(
-    prepared: pl.DataFrame, start: date, end: date, grain: str
+    prepared: pl.DataFrame, start: date, end: date, grain: str, revenue: bool
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Count churn per calendar bucket. The churn rate, its series and CLV
-    of one page each need the monthly table, so the last one is reused for
-    the same prepared frame and settings. Nothing is excluded here."""
-    return churn_table(prepared, calendar_buckets(start, end, grain)), {}
+    """Count churn per calendar bucket, with the MRR columns when
+    ``revenue`` is true. The churn rate, its series and CLV of one page each
+    need the monthly table, so the last one is reused for the same prepared
+    frame and settings. Nothing is excluded here."""
+    buckets = calendar_buckets(start, end, grain)
+    return churn_table(prepared, buckets, revenue=revenue), {}
 
 
 def _one_bucket(start: date, end: date) -> pl.DataFrame:

@@ -44,28 +44,36 @@ def calendar_buckets(start: date, end: date, grain: str) -> pl.DataFrame:
     )
 
 
-def churn_table(prepared: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
+def churn_table(
+    prepared: pl.DataFrame, buckets: pl.DataFrame, *, revenue: bool = True
+) -> pl.DataFrame:
     """Count churn per bucket (period_start, period_end) of prepared rows.
 
     Adds customers_at_start, churned, joined_and_left, reactivations,
     mrr_at_start, mrr_lost (drops in MRR of the customers active at the
     start, down to zero for those who left), churn_rate and
-    revenue_churn_rate (percent, null when the base is zero).
+    revenue_churn_rate (percent, null when the base is zero). Without
+    ``revenue`` the three MRR columns are left out, because counting
+    customers needs no amounts.
     """
     (running, spans), _ = _running_spans(prepared)
     edges = buckets.with_columns(opening_day=pl.col("period_start") - DAY)
+    opening = {"customers_at_start": _active_customers(spans, edges["opening_day"])}
+    counted = list(COUNT_COLUMNS[3:])
+    if revenue:
+        opening["mrr_at_start"] = _running_mrr(running, edges["opening_day"])
+        counted.append("mrr_lost")
     table = (
-        edges.with_columns(
-            customers_at_start=_active_customers(spans, edges["opening_day"]),
-            mrr_at_start=_running_mrr(running, edges["opening_day"]),
+        edges.with_columns(**opening)
+        .join(_changes(running, edges, revenue), on="period_start", how="left")
+        .with_columns(pl.col(*counted).fill_null(0))
+    )
+    rates = {"churn_rate": _percent(pl.col("churned"), pl.col("customers_at_start"))}
+    if revenue:
+        rates["revenue_churn_rate"] = _percent(
+            pl.col("mrr_lost"), pl.col("mrr_at_start")
         )
-        .join(_changes(running, edges), on="period_start", how="left")
-        .with_columns(pl.col(*COUNT_COLUMNS[3:], "mrr_lost").fill_null(0))
-    )
-    return table.drop("opening_day").with_columns(
-        churn_rate=_percent(pl.col("churned"), pl.col("customers_at_start")),
-        revenue_churn_rate=_percent(pl.col("mrr_lost"), pl.col("mrr_at_start")),
-    )
+    return table.drop("opening_day").with_columns(**rates)
 
 
 def _percent(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
@@ -167,28 +175,36 @@ def _total_up_to(ordered: pl.DataFrame, days: pl.Series) -> pl.Series:
     return totals.gather(ordered["day"].search_sorted(days, side="right"))
 
 
-def _changes(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    """Count churned, joined_and_left, reactivations and mrr_lost per bucket
-    over the customers with a subscription starting or ending in it."""
-    states = _candidate_states(running, edges)
-    opened, closed = (
-        pl.col("opening_mrr").is_not_null(),
-        pl.col("closing_mrr").is_not_null(),
-    )
+def _changes(running: pl.DataFrame, edges: pl.DataFrame, revenue: bool) -> pl.DataFrame:
+    """Count churned, joined_and_left, reactivations and, with ``revenue``,
+    mrr_lost per bucket over the customers with a subscription starting or
+    ending in it."""
+    states = _candidate_states(running, edges, revenue)
+    if revenue:
+        opened = pl.col("opening_mrr").is_not_null()
+        closed = pl.col("closing_mrr").is_not_null()
+    else:
+        opened, closed = pl.col("opened"), pl.col("closed")
     joined = pl.col("joined")
-    lost = pl.col("opening_mrr") - pl.col("closing_mrr").fill_null(0.0)
-    return states.group_by("period_start").agg(
-        churned=(opened & ~closed).sum().cast(pl.Int64),
-        joined_and_left=(~opened & ~closed & joined).sum().cast(pl.Int64),
-        reactivations=(~opened & joined & pl.col("returning")).sum().cast(pl.Int64),
-        mrr_lost=lost.clip(lower_bound=0.0).sum(),
-    )
+    counts = {
+        "churned": (opened & ~closed).sum().cast(pl.Int64),
+        "joined_and_left": (~opened & ~closed & joined).sum().cast(pl.Int64),
+        "reactivations": (~opened & joined & pl.col("returning")).sum().cast(pl.Int64),
+    }
+    if revenue:
+        lost = pl.col("opening_mrr") - pl.col("closing_mrr").fill_null(0.0)
+        counts["mrr_lost"] = lost.clip(lower_bound=0.0).sum()
+    return states.group_by("period_start").agg(**counts)
 
 
-def _candidate_states(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
+def _candidate_states(
+    running: pl.DataFrame, edges: pl.DataFrame, revenue: bool
+) -> pl.DataFrame:
     """Return one row per bucket and customer with a start or end inside the
-    bucket: MRR at the opening and at the closing (null when not active),
-    whether a subscription started inside, and whether one started before."""
+    bucket: whether a subscription started inside, whether one started
+    before, and with ``revenue`` the MRR at the opening and at the closing
+    (null when not active), else whether the customer is active then
+    (opened, closed)."""
     ordered = edges.sort("period_start")
     dates = pl.concat([running["started_at"], running["stops_at"]])
     customers = pl.concat([running["customer_key"], running["customer_key"]])
@@ -208,11 +224,21 @@ def _candidate_states(running: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFram
             *(_of_bucket(ordered, name) for name in edges.columns),
         )
     )
-    rows = candidates.join(running, on="customer_key")
-    mrr = pl.col("mrr").fill_null(0.0)
+    opens = _runs_at(pl.col("opening_day"))
+    closes = _runs_at(pl.col("period_end"))
+    if revenue:
+        rows = candidates.join(running, on="customer_key")
+        mrr = pl.col("mrr").fill_null(0.0)
+        activity = {
+            "opening_mrr": _sum_if_any(mrr, opens),
+            "closing_mrr": _sum_if_any(mrr, closes),
+        }
+    else:
+        dates = running.select("customer_key", "started_at", "stops_at")
+        rows = candidates.join(dates, on="customer_key")
+        activity = {"opened": opens.any(), "closed": closes.any()}
     return rows.group_by(_KEYS).agg(
-        opening_mrr=_sum_if_any(mrr, _runs_at(pl.col("opening_day"))),
-        closing_mrr=_sum_if_any(mrr, _runs_at(pl.col("period_end"))),
+        **activity,
         joined=pl.col("started_at")
         .is_between(pl.col("period_start"), pl.col("period_end"))
         .any(),

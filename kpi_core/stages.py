@@ -12,7 +12,7 @@ durations. A final won or lost stage has no duration.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
@@ -84,14 +84,11 @@ def stage_summary(
     """
     (keyed, stages), _none = _keyed_history(history)
     visits, _none = _visits(keyed, as_of)
-    entered = keyed.filter(pl.col("entered_at") <= as_of)
     # The same frame object lets _first_entries reuse the result that
     # stage_duration_days computed from it.
-    if entered.height == keyed.height:
-        entered = keyed
-    first_entries, _none = _first_entries(entered)
+    first_entries, _none = _first_entries(_entered_by(keyed, as_of))
     order = _stage_order(first_entries, stages, stage_order)
-    durations = _per_deal(visits.filter(period.contains("entered_at")))
+    durations, _none = _per_deal_in(visits, period)
     completed = pl.col("days").filter(~pl.col("ongoing"))
     times = durations.group_by("_stage").agg(
         (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
@@ -132,7 +129,7 @@ def stage_duration_days(
     as_of = as_of or datetime.now()
     (keyed, stages), _none = _keyed_history(history)
     visits, _none = _visits(keyed, as_of)
-    per_deal = _per_deal(visits.filter(period.contains("entered_at")))
+    per_deal, _none = _per_deal_in(visits, period)
     ongoing = int(per_deal["ongoing"].sum())
     excluded = {"deal still in the stage": ongoing} if ongoing else {}
     named = _named(stages)
@@ -288,11 +285,37 @@ def _keyed_history(
         stage.fill_null(len(named)).alias("_stage"),
         "entered_at",
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
-    ).sort("_deal", "entered_at", maintain_order=True)
-    keyed = keyed.with_columns(
+    )
+    keyed = _sorted_by_deal(keyed).with_columns(
         pl.lit(closing).gather(pl.col("_stage")).alias("_closing")
     )
     return (keyed, stages), {}
+
+
+def _sorted_by_deal(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Sort ``keyed`` by _deal and entered_at, nulls first, ties in row order.
+
+    Exports usually list each deal's rows together and mostly in time order.
+    When _deal is already sorted, only the deals with a row out of time
+    order are sorted, and they go back to the rows their deals occupied.
+    """
+    if not keyed["_deal"].is_sorted():
+        return keyed.sort("_deal", "entered_at", maintain_order=True)
+    deal, entered = pl.col("_deal"), pl.col("entered_at")
+    before = entered.shift(1)
+    # A null entered_at sorts first, so it is out of order after a date.
+    out_of_order = pl.when(entered.is_null()).then(before.is_not_null())
+    out_of_order = out_of_order.otherwise(entered < before)
+    late = (deal == deal.shift(1)) & out_of_order
+    unsorted = keyed.filter(late.fill_null(False))["_deal"].unique()
+    if unsorted.is_empty():
+        return keyed
+    rows = keyed.filter(deal.is_in(unsorted.implode()))
+    # _row numbers the rows of ``keyed``, so it gives the slots to refill.
+    slots = rows["_row"]
+    rows = rows.sort("_deal", "entered_at", maintain_order=True)
+    refilled = (keyed[name].clone().scatter(slots, rows[name]) for name in rows.columns)
+    return keyed.with_columns(*refilled)
 
 
 @reuse_last_result
@@ -302,7 +325,7 @@ def _visits(
     """Measure every stage visit up to ``as_of``: _deal, _stage, entered_at,
     _row, days and ongoing, in the order of ``keyed`` from
     ``_keyed_history``."""
-    ordered = keyed.filter(pl.col("entered_at") <= as_of)
+    ordered = _entered_by(keyed, as_of)
     # A shift over the whole sorted frame, masked where the next row belongs
     # to another deal, is much faster than a window per deal.
     same_deal = pl.col("_deal") == pl.col("_deal").shift(-1)
@@ -327,6 +350,47 @@ def _visits(
     return visits.select(
         "_deal", "_stage", "entered_at", "_row", days.alias("days"), "ongoing"
     ), {}
+
+
+def _entered_by(keyed: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
+    """Keep the rows entered up to ``as_of``, which drops a null entered_at.
+    Returns ``keyed`` itself when that keeps every row."""
+    entered_at = keyed["entered_at"]
+    latest = entered_at.max()
+    if entered_at.null_count() == 0 and (latest is None or latest <= as_of):
+        return keyed
+    return keyed.filter(pl.col("entered_at") <= as_of)
+
+
+def _entered_in(period: Period) -> pl.Expr:
+    """Return ``period.contains("entered_at")`` computed on the datetimes.
+
+    A day lies in the period exactly when its datetime lies between the
+    first midnight of the period and the midnight after it, so the rows need
+    no cast to dates.
+    """
+    entered = pl.col("entered_at")
+    condition = pl.lit(True)
+    if period.start is not None:
+        condition = condition & (entered >= datetime.combine(period.start, time()))
+    if period.end is not None and period.end < date.max:
+        after_end = datetime.combine(period.end + timedelta(days=1), time())
+        condition = condition & (entered < after_end)
+    elif period.end is not None:
+        # Every date is on or before date.max, which has no midnight after it.
+        condition = condition & entered.is_not_null()
+    if period.is_all:
+        return condition
+    return condition.fill_null(False)
+
+
+@reuse_last_result
+def _per_deal_in(
+    visits: pl.DataFrame, period: Period
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return ``_per_deal`` of the visits entered in the period. The median
+    per stage and the stage summary of one page both need it."""
+    return _per_deal(visits.filter(_entered_in(period))), {}
 
 
 def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
@@ -407,17 +471,19 @@ def _first_entries(ordered: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]
     count over the whole frame gives the rank without a window per deal.
     """
     first = ordered.filter(~_repeated(ordered, 1))
-    dated = pl.col("entered_at").is_not_null().cast(pl.UInt32)
-    dated_so_far = dated.cum_sum()
     new_deal = (pl.col("_deal") != pl.col("_deal").shift(1)).fill_null(True)
-    before_deal = pl.when(new_deal).then(dated_so_far - dated).forward_fill()
-    position = dated_so_far - before_deal
-    first = first.select(
-        "_deal",
-        "_stage",
-        "entered_at",
-        pl.when(dated == 1).then(position).alias("_position"),
-    )
+    if first["entered_at"].null_count() == 0:
+        # Without nulls the rank is the row's distance from its deal's first
+        # row, which is cheaper than a running count.
+        row = pl.int_range(pl.len(), dtype=pl.UInt32)
+        deal_start = row.filter(new_deal).gather(pl.col("_deal").rle_id())
+        position = row - deal_start + 1
+    else:
+        dated = pl.col("entered_at").is_not_null().cast(pl.UInt32)
+        dated_so_far = dated.cum_sum()
+        before_deal = pl.when(new_deal).then(dated_so_far - dated).forward_fill()
+        position = pl.when(dated == 1).then(dated_so_far - before_deal)
+    first = first.select("_deal", "_stage", "entered_at", position.alias("_position"))
     return first, {}
 
 
@@ -430,10 +496,9 @@ def _stage_order(
     sequences (``_first_entries``), then puts won stages and after them lost
     stages last.
     """
+    positions, _none = _mean_positions(first_entries)
     inferred = (
-        first_entries.group_by("_stage")
-        .agg(pl.col("_position").mean())
-        .join(stages, on="_stage")
+        positions.join(stages, on="_stage")
         .with_columns(_is_won(), _is_lost())
         .sort("lost", "won", "_position", "stage")["stage"]
         .to_list()
@@ -444,6 +509,15 @@ def _stage_order(
         {"stage": names, "_order": range(len(names))},
         schema={"stage": pl.String, "_order": pl.Int64},
     )
+
+
+@reuse_last_result
+def _mean_positions(
+    first_entries: pl.DataFrame,
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Average _position per _stage. Both KPIs of the stage chart order the
+    stages by it."""
+    return first_entries.group_by("_stage").agg(pl.col("_position").mean()), {}
 
 
 def _conversion(
@@ -472,7 +546,7 @@ def _conversion(
     reached = reached.with_columns(furthest.alias("_furthest"))
     # The furthest stage is found over all entries, so progress after the
     # period still counts for a deal that reached the stage in it.
-    reached = reached.filter(period.contains("entered_at"))
+    reached = reached.filter(_entered_in(period))
     went_further = pl.col("_furthest") > pl.col("_order")
 
     last_step = order.filter(~_is_lost())["_order"].max()

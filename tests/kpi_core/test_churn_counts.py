@@ -153,3 +153,48 @@ def test_churn_table_customer_with_three_spans():
     assert table["customers_at_start"].to_list() == [1, 1, 0, 1]
     assert table["churned"].to_list() == [0, 1, 0, 0]
     assert table["reactivations"].to_list() == [0, 0, 1, 0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(subscription_rows, st.sampled_from(["week", "month", "quarter"]))
+def test_churn_table_customer_counts_only(raw, grain):
+    rows = [
+        (
+            customer,
+            DAY0 + timedelta(days=start),
+            None if days is None else DAY0 + timedelta(days=start + days),
+            mrr,
+        )
+        for customer, start, days, mrr in raw
+    ]
+    buckets = calendar_buckets(D(2024, 1, 20), D(2024, 9, 30), grain)
+    table = churn_table(prepared(rows), buckets, revenue=False)
+    assert table.columns == [
+        "period_start",
+        "period_end",
+        "customers_at_start",
+        "churned",
+        "joined_and_left",
+        "reactivations",
+        "churn_rate",
+    ]
+    for row in table.iter_rows(named=True):
+        expected = plain_counts(rows, row["period_start"], row["period_end"])
+        for name in ("customers_at_start", "churned", "joined_and_left"):
+            assert row[name] == expected[name], (name, row["period_start"])
+        assert row["reactivations"] == expected["reactivations"]
+
+
+def test_churn_table_customer_counts_without_amounts():
+    # Counting customers takes rows without an amount: a leaves in
+    # February, and b joins and leaves in it.
+    rows = [
+        ("a", D(2025, 1, 1), D(2025, 2, 10), None),
+        ("b", D(2025, 2, 3), D(2025, 2, 20), None),
+    ]
+    buckets = calendar_buckets(D(2025, 2, 1), D(2025, 2, 28), "month")
+    table = churn_table(prepared(rows), buckets, revenue=False)
+    assert table["customers_at_start"].to_list() == [1]
+    assert table["churned"].to_list() == [1]
+    assert table["joined_and_left"].to_list() == [1]
+    assert table["churn_rate"].to_list() == [100.0]

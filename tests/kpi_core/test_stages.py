@@ -7,6 +7,7 @@ from polars.testing import assert_frame_equal
 from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.stages import (
+    _entered_in,
     history_from_field_history,
     history_from_wide,
     stage_duration_days,
@@ -460,3 +461,122 @@ def test_stage_duration_days_undated_entry_order():
     result = stage_duration_days(history_frame(rows), as_of=T(2024, 1, 4))
     assert list(result.value) == ["Lead", "Demo"]
     assert result.value == {"Lead": 1.0, "Demo": 1.0}
+
+
+def test_stage_durations_grouped_deal_out_of_order():
+    # The rows are grouped by sorted deal ids, but deal b is listed out of
+    # time order. Sorted, b is in Lead from 1 to 3 January, in Qualify to 5
+    # January, enters Demo and Proposal together (in row order) on 5
+    # January, and is still in Proposal on 11 January.
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 2)),
+        ("b", "Demo", T(2024, 1, 5)),
+        ("b", "Lead", T(2024, 1, 1)),
+        ("b", "Proposal", T(2024, 1, 5)),
+        ("b", "Qualify", T(2024, 1, 3)),
+        ("c", "Lead", T(2024, 1, 4)),
+    ]
+    expected = pl.DataFrame(
+        {
+            "deal_id": ["a", "a", "b", "b", "b", "b", "c"],
+            "stage": ["Lead", "Demo", "Lead", "Qualify", "Demo", "Proposal", "Lead"],
+            "days": [1.0, 9.0, 2.0, 2.0, 0.0, 6.0, 7.0],
+            "visits": [1, 1, 1, 1, 1, 1, 1],
+            "ongoing": [False, True, False, False, False, True, True],
+        },
+        schema_overrides={"visits": pl.Int64},
+    )
+    assert_frame_equal(stage_durations(history_frame(rows), AS_OF), expected)
+
+
+def test_stage_duration_days_undated_entry_listed_last():
+    # The rows of test_stage_duration_days_undated_entry_order, with the
+    # undated Demo entry of deal a listed after its dated entries. It still
+    # sorts first and has no position.
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", "Demo", T(2024, 1, 2)),
+        ("a", "Closed Won", T(2024, 1, 3)),
+        ("a", "Demo", None),
+        ("b", "Lead", T(2024, 1, 1)),
+        ("b", "Demo", T(2024, 1, 2)),
+        ("b", "Closed Won", T(2024, 1, 3)),
+    ]
+    result = stage_duration_days(history_frame(rows), as_of=T(2024, 1, 4))
+    assert list(result.value) == ["Lead", "Demo"]
+    assert result.value == {"Lead": 1.0, "Demo": 1.0}
+
+
+def test_stage_summary_after_other_period(history):
+    # The KPI of the first week runs first on the same frame object. From 3
+    # January, a spends 1 day in Demo and 6 days in its second Lead visit,
+    # and c is still in Lead.
+    first_week = Period(date(2024, 1, 1), date(2024, 1, 7))
+    from_third = Period(date(2024, 1, 3), date(2024, 1, 31))
+    stage_duration_days(history, first_week, AS_OF)
+    summary = stage_summary(history, AS_OF, ORDER, period=from_third)
+    lead = summary.filter(pl.col("stage") == "Lead").row(0, named=True)
+    assert lead["deals"] == 1
+    assert lead["mean_days"] == 6.0
+    assert lead["ongoing_deals"] == 1
+    demo = summary.filter(pl.col("stage") == "Demo").row(0, named=True)
+    assert demo["mean_days"] == 1.0
+    assert_frame_equal(
+        summary, stage_summary(history.clone(), AS_OF, ORDER, period=from_third)
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        # The Lead entry one minute before midnight is the last in January.
+        # Polars multiplies by the inverse of 86,400 on columns of several
+        # rows, which is one bit below 60 / 86,400.
+        (Period(date(2024, 1, 1), date(2024, 1, 31)), {"Lead": 60 * (1 / 86_400)}),
+        (Period(None, date(2024, 1, 31)), {"Lead": 60 * (1 / 86_400)}),
+        # The Demo entry at midnight is the first in February.
+        (Period(date(2024, 2, 1), date(2024, 2, 29)), {"Demo": 2.0, "Proposal": 2.0}),
+        (Period(date(2024, 2, 1), date.max), {"Demo": 2.0, "Proposal": 2.0}),
+        (Period(date(2024, 2, 4), None), None),
+    ],
+)
+def test_stage_duration_days_period_edges(period, expected):
+    rows = [
+        ("a", "Lead", T(2024, 1, 31, 23, 59)),
+        ("a", "Demo", T(2024, 2, 1)),
+        ("a", "Proposal", T(2024, 2, 3)),
+        ("a", "Closed Won", T(2024, 2, 5)),
+        ("b", "Lead", None),
+    ]
+    result = stage_duration_days(history_frame(rows), period, T(2024, 3, 1))
+    assert result.value == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        (Period(date(2024, 1, 1), date(2024, 1, 31)), [False, True, False, False]),
+        (Period(None, date(2024, 1, 31)), [False, True, False, True]),
+        (Period(date(2024, 2, 1), None), [False, False, True, False]),
+        (Period(None, date.max), [False, True, True, True]),
+        (Period(date(1969, 12, 31), date(1969, 12, 31)), [False, False, False, True]),
+    ],
+)
+def test_entered_in_matches_days(period, expected):
+    # A null entry, the last minute of January, the first of February, and
+    # noon on the day before the Unix epoch.
+    entries = pl.DataFrame(
+        {
+            "entered_at": [
+                None,
+                T(2024, 1, 31, 23, 59),
+                T(2024, 2, 1),
+                T(1969, 12, 31, 12),
+            ]
+        },
+        schema={"entered_at": pl.Datetime("us")},
+    )
+    flags = entries.select(_entered_in(period)).to_series().to_list()
+    assert flags == expected
+    assert flags == entries.select(period.contains("entered_at")).to_series().to_list()
