@@ -55,6 +55,8 @@ _READ_ERRORS = (
     ElementTree.ParseError,
     expat.ExpatError,
     KeyError,
+    # An XML declaration naming an unknown encoding, such as "TF-8".
+    LookupError,
 )
 
 

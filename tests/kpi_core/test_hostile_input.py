@@ -271,6 +271,19 @@ def test_external_entity_not_resolved():
         read_table("xxe.xlsx", data)
 
 
+@pytest.mark.parametrize("member", ["workbook", "sheet"])
+def test_unknown_xml_encoding_rejected(member):
+    # Found by the fuzz test: ElementTree raises LookupError for the name.
+    sheet, workbook = sheet_xml(SMALL_SHEET), workbook_xml()
+    if member == "sheet":
+        sheet = sheet.replace('encoding="UTF-8"', 'encoding="TF-8"')
+    else:
+        workbook = workbook.replace('encoding="UTF-8"', 'encoding="TF-8"')
+    data = zip_bytes(xlsx_parts(sheet, workbook))
+    with pytest.raises(UnreadableFileError):
+        read_table("encoding.xlsx", data)
+
+
 # --- size, line length and width limits -----------------------------------
 
 
