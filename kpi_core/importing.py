@@ -77,13 +77,17 @@ def load_file(
     table: str | None = None,
     date_order: str | None = None,
     sheet: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> PreparedTable:
     """Read, recognise and parse a file with the guessed mapping.
 
     ``date_order`` ("dmy" or "mdy") settles every date column whose values
     fit both orders. ``sheet`` picks a workbook sheet other than the first.
+    Files over ``max_bytes`` are rejected as in ``read_table``.
     """
-    preview = preview_file(file_name, data, sheet=sheet, table=table)
+    preview = preview_file(
+        file_name, data, sheet=sheet, table=table, max_bytes=max_bytes
+    )
     if preview.mapping is None:
         raise MissingColumnError(_unknown_table_message(preview), file=file_name)
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]

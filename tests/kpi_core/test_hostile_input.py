@@ -290,22 +290,29 @@ def test_unknown_xml_encoding_rejected(member):
 def test_file_over_size_limit_rejected():
     data = b"Deal ID,Amount\n" + b"D-1,100\n" * (60 * 2**20 // 8)
     with pytest.raises(UnreadableFileError) as caught:
-        read_table("deals.csv", data)
+        read_table("deals.csv", data, max_bytes=50 * 2**20)
     assert str(caught.value) == (
         "deals.csv: the file has 60.0 MB, more than the limit of 50 MB; "
         "export a shorter period or fewer columns"
     )
 
 
-def test_preview_rejects_file_over_limit():
+def test_file_over_default_limit_rejected():
     data = b"x" * (MAX_UPLOAD_BYTES + 1)
-    with pytest.raises(UnreadableFileError, match="more than the limit of 50 MB"):
-        preview_file("huge.xlsx", data)
+    with pytest.raises(UnreadableFileError, match="more than the limit of 200 MB"):
+        read_table("huge.csv", data)
+
+
+def test_preview_rejects_file_over_limit():
+    data = b"x" * 3_000_000
+    with pytest.raises(UnreadableFileError, match="more than the limit of 2 MB"):
+        preview_file("huge.xlsx", data, max_bytes=2 * 2**20)
 
 
 def test_upload_limit_matches_server_setting():
     config = tomllib.loads((PROJECT / ".streamlit" / "config.toml").read_text())
-    # Streamlit counts maxUploadSize in MiB.
+    # The reader counts in MiB, which admits at least the bytes that the
+    # browser's uploader lets through, so that check comes first.
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_UPLOAD_BYTES
 
 
