@@ -102,6 +102,13 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def data_page_link() -> None:
+    """Link to the Data page, except in a shared view, which has no Data
+    page and would raise StreamlitPageNotFoundError for the link."""
+    if shared_view() is None:
+        st.page_link("pages/data.py", label="Go to the Data page")
+
+
 def newest_table(table_type: str) -> TableEntry | None:
     """Pick the table of one type a page should use, letting the user choose
     when the workspace contains several."""

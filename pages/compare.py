@@ -22,6 +22,7 @@ from kpi_core.period import Period
 from kpi_core.sales_tables import sales_series
 from pages.common import (
     chart_downloads,
+    data_page_link,
     escape_markdown,
     page_tables,
     require_app_entry,
@@ -46,7 +47,7 @@ def render() -> None:
     tables, cache_key = page_tables(TABLE_TYPES)
     if not tables:
         st.info("No deals, tickets or other tables yet. Upload them on the Data page.")
-        st.page_link("pages/data.py", label="Go to the Data page")
+        data_page_link()
         return
     try:
         first, last = data_range(tables)

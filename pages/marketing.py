@@ -20,6 +20,7 @@ from pages.common import (
     chart_downloads,
     chosen_table,
     comparison_picker,
+    data_page_link,
     entries_key,
     escape_markdown,
     excel_download,
@@ -62,7 +63,7 @@ def render() -> None:
             "No subscriptions, orders, marketing spend or email list yet. "
             "Upload them on the Data page."
         )
-        st.page_link("pages/data.py", label="Go to the Data page")
+        data_page_link()
         return
     dated = [
         (tables[t], c)

@@ -17,6 +17,7 @@ from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
     chart_downloads,
     comparison_picker,
+    data_page_link,
     escape_markdown,
     excel_download,
     explain,
@@ -82,7 +83,7 @@ def render() -> None:
     entry = newest_table("deals")
     if entry is None:
         st.info("No deals table yet. Upload a deals export on the Data page.")
-        st.page_link("pages/data.py", label="Go to the Data page")
+        data_page_link()
         return
     deals = load_table(entry.id, entry.version)
     period = period_picker(deals, ["created_at", "closed_at"])

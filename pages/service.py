@@ -29,6 +29,7 @@ from kpi_core.service import (
 from pages.common import (
     chart_downloads,
     comparison_picker,
+    data_page_link,
     entries_key,
     escape_markdown,
     excel_download,
@@ -67,7 +68,7 @@ def render() -> None:
             "No tickets, NPS responses or subscriptions yet. Upload them on the "
             "Data page."
         )
-        st.page_link("pages/data.py", label="Go to the Data page")
+        data_page_link()
         return
     tickets = load_entry(tickets_entry)
     responses = load_entry(nps_entry)

@@ -23,6 +23,7 @@ from kpi_core.whatif import (
 )
 from pages.common import (
     chart_downloads,
+    data_page_link,
     escape_markdown,
     page_tables,
     require_app_entry,
@@ -46,7 +47,7 @@ def render() -> None:
     tables, _cache_key = page_tables(TABLE_TYPES)
     if "deals" not in tables:
         st.info("No deals table yet. Upload a deals export on the Data page.")
-        st.page_link("pages/data.py", label="Go to the Data page")
+        data_page_link()
         return
     period = _baseline_period(tables["deals"])
     share_controls("whatif", "What if")

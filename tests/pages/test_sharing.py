@@ -100,3 +100,23 @@ def test_link_keeps_its_deals_table_on_marketing(fresh_workspace):
     manager.run()
     for seen, expected in zip(_marketing_tables(manager), shared_tables, strict=True):
         assert seen.equals(expected)
+
+
+def test_link_to_page_without_data_has_no_traceback(fresh_workspace):
+    # Only deals remain, so the Service page of the link has nothing to show
+    # and must not link to the Data page, which a shared view lacks.
+    AppTest.from_file(APP, default_timeout=60).run()
+    store = Workspace(fresh_workspace)
+    for entry in store.list_tables():
+        if entry.table_type not in ("deals", "stage_history"):
+            store.delete(entry.id)
+    token = _share_sales_view(fresh_workspace)
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    manager.switch_page("pages/service.py").run()
+    assert not manager.exception
+    assert "yet" in manager.info[-1].value
+    # In a browser the link raises StreamlitPageNotFoundError; AppTest only
+    # records it, so the check is that no such link is drawn.
+    assert not manager.get("page_link")
