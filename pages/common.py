@@ -196,8 +196,10 @@ def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, fl
     there, or (None, {}) for at most one code.
 
     A rate is the value of one unit of a currency in the report currency.
-    Rates not entered yet are left out, so the KPIs that need them report
-    the missing rate.
+    Rates not entered yet are left out, and the page then shows the missing
+    rate as an error in place of its KPIs.
+    NOTE: in a shared view the rates do not yet carry over when the viewer
+    opens another page, and the viewer can change them.
     """
     codes = sorted({code for frame in frames for code in currency_codes(frame)})
     if len(codes) < 2:
