@@ -190,10 +190,10 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
     return Period(picked[0], None)
 
 
-def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, float]]:
-    """Show a Currencies section in the sidebar when ``frames`` use several
-    currency codes, and return the report currency and exchange rates chosen
-    there, or (None, {}) for at most one code.
+def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, float]]:
+    """Show a Currencies section in the sidebar when the stored tables of
+    ``entries`` use several currency codes, and return the report currency
+    and exchange rates chosen there, or (None, {}) for at most one code.
 
     A rate is the value of one unit of a currency in the report currency.
     Rates not entered yet are left out, and the page then shows the missing
@@ -201,7 +201,14 @@ def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, fl
     NOTE: in a shared view the rates do not yet carry over when the viewer
     opens another page, and the viewer can change them.
     """
-    codes = sorted({code for frame in frames for code in currency_codes(frame)})
+    codes = sorted(
+        {
+            code
+            for entry in entries
+            if entry is not None
+            for code in _currency_codes(entry.id, entry.version)
+        }
+    )
     if len(codes) < 2:
         return None, {}
     with st.sidebar.expander("Currencies", expanded=True):
@@ -231,6 +238,13 @@ def money_picker(*frames: pl.DataFrame | None) -> tuple[str | None, dict[str, fl
     return unit, rates
 
 
+@st.cache_resource(max_entries=64)
+def _currency_codes(table_id: str, version: int) -> list[str]:
+    """Return the currency codes of a stored table, found once per version
+    instead of scanning the table on every rerun."""
+    return currency_codes(load_table(table_id, version))
+
+
 def page_tables(
     table_types: tuple[str, ...],
 ) -> tuple[dict[str, pl.DataFrame], str]:
@@ -248,7 +262,7 @@ def page_tables(
         for table_type, entry in entries.items()
     }
     key = entries_key(*entries.values())
-    currency, fx = money_picker(*tables.values())
+    currency, fx = money_picker(*entries.values())
     if currency is None:
         return tables, key
     rates = tuple(sorted(fx.items()))

@@ -16,6 +16,7 @@ from kpi_core.marketing import cac_by_channel
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.subscriptions import arr_bridge
+from kpi_core.workspace import TableEntry
 from pages.common import (
     chart_downloads,
     chosen_table,
@@ -57,7 +58,7 @@ def render() -> None:
         "What a customer is worth, what it costs to win one, which campaigns "
         "bring revenue, how the email list grows, and the recurring revenue."
     )
-    tables, tables_key = _tables()
+    tables, tables_key, table_entries = _tables()
     if not set(tables) - {"deals"}:
         st.info(
             "No subscriptions, orders, marketing spend or email list yet. "
@@ -73,7 +74,7 @@ def render() -> None:
     period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
     grain = grain_picker()
     compare = comparison_picker(period)
-    money = money_picker(*tables.values())
+    money = money_picker(*table_entries)
     share_controls("marketing", "Marketing")
     excel_download(period, grain, money)
     lifespan = st.sidebar.number_input(
@@ -154,8 +155,9 @@ def _variant_picker() -> dict[str, str]:
     return {"clv": clv, "list_growth_rate": growth}
 
 
-def _tables() -> tuple[dict[str, pl.DataFrame], str]:
-    """Load the tables the page uses, with a cache key of their versions."""
+def _tables() -> tuple[dict[str, pl.DataFrame], str, list[TableEntry]]:
+    """Load the tables the page uses, with a cache key of their versions and
+    their catalog entries."""
     entries = {
         table_type: newest_table(table_type)
         if table_type != "deals"
@@ -167,7 +169,8 @@ def _tables() -> tuple[dict[str, pl.DataFrame], str]:
         for table_type, entry in entries.items()
         if entry is not None
     }
-    return tables, entries_key(*entries.values())
+    used = [entry for entry in entries.values() if entry is not None]
+    return tables, entries_key(*entries.values()), used
 
 
 def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:

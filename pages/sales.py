@@ -90,7 +90,7 @@ def render() -> None:
     grain = grain_picker()
     compare = comparison_picker(period)
     variants = _variant_picker()
-    money = money_picker(deals)
+    money = money_picker(entry)
     share_controls("", "Sales")
     excel_download(period, grain, money)
     name = escape_markdown(entry.name)
