@@ -657,8 +657,8 @@ def test_special_header_names() -> None:
     assert raw.frame["*"].to_list() == ["x"]
 
 
-# UTF-8 files with the header on the first line are parsed by Polars straight
-# from the bytes; these check that way against tables worked out by hand.
+# Polars parses UTF-8 files with the header on the first line straight from
+# the bytes. These tests check that path against tables worked out by hand.
 
 
 def test_direct_utf8_blank_lines_and_quoted_break() -> None:
