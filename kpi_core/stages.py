@@ -33,6 +33,8 @@ _STAGE_FIELDS = ("StageName", "Stage")
 # How many rows before and after a visit are compared to find the deal's
 # other visits to the same stage. Deals with more rows are hashed instead.
 _LOOKBACK = 8
+# About how many rows are sampled to find the stage names.
+_STAGE_SAMPLE = 2_000
 
 
 def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -268,28 +270,52 @@ def _keyed_history(
     """
     deal_id = history["deal_id"]
     # A run number needs no sort, and on sorted ids it is the rank.
-    deal = deal_id.rle_id() if deal_id.is_sorted() else deal_id.rank("dense")
-    names = history["stage"].unique().sort(nulls_last=True)
+    deal = pl.col("deal_id")
+    deal = deal.rle_id() if deal_id.is_sorted() else deal.rank("dense")
+    names, stage = _stage_codes(history["stage"])
+    keyed = history.select(
+        deal.fill_null(0).cast(pl.UInt32).alias("_deal"),
+        stage.alias("_stage"),
+        "entered_at",
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+    )
+    nulls = history["stage"].null_count()
+    if keyed["_stage"].null_count() > nulls:
+        # The sample missed a stage name, so every row is hashed instead.
+        names = history["stage"].unique().drop_nulls().sort()
+        stage = pl.col("stage").cast(pl.Enum(names)).to_physical().cast(pl.UInt32)
+        keyed = keyed.with_columns(history.select(stage.alias("_stage")).to_series())
+    if nulls:
+        keyed = keyed.with_columns(pl.col("_stage").fill_null(len(names)))
+        names = names.extend(pl.Series([None], dtype=pl.String))
     stages = pl.DataFrame(
         {
             "stage": names,
             "_stage": pl.int_range(len(names), dtype=pl.UInt32, eager=True),
         }
     )
-    # An Enum numbers its categories in list order, which is the stage table's.
-    named = names.drop_nulls()
-    stage = pl.col("stage").cast(pl.Enum(named)).to_physical().cast(pl.UInt32)
     closing = stages.select(_is_won() | _is_lost()).to_series()
-    keyed = history.select(
-        deal.fill_null(0).cast(pl.UInt32).alias("_deal"),
-        stage.fill_null(len(named)).alias("_stage"),
-        "entered_at",
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
-    )
     keyed = _sorted_by_deal(keyed).with_columns(
         pl.lit(closing).gather(pl.col("_stage")).alias("_closing")
     )
     return (keyed, stages), {}
+
+
+def _stage_codes(stage: pl.Series) -> tuple[pl.Series, pl.Expr]:
+    """Return the sorted distinct names of a sample of ``stage`` and an
+    expression giving each row's index into them, null for a null stage or a
+    name the sample missed.
+
+    A history has a few stage names, and looking rows up in a short list
+    costs less than hashing every row to find the names.
+    """
+    step = max(1, stage.len() // _STAGE_SAMPLE)
+    names = stage.gather_every(step).cast(pl.String).unique().drop_nulls().sort()
+    if names.is_empty():
+        return names, pl.lit(None, dtype=pl.UInt32)
+    codes = pl.int_range(names.len(), dtype=pl.UInt32, eager=True)
+    text = pl.col("stage").cast(pl.String)
+    return names, text.replace_strict(names, codes, default=None)
 
 
 def _sorted_by_deal(keyed: pl.DataFrame) -> pl.DataFrame:
@@ -314,7 +340,9 @@ def _sorted_by_deal(keyed: pl.DataFrame) -> pl.DataFrame:
     # _row numbers the rows of ``keyed``, so it gives the slots to refill.
     slots = rows["_row"]
     rows = rows.sort("_deal", "entered_at", maintain_order=True)
-    refilled = (keyed[name].clone().scatter(slots, rows[name]) for name in rows.columns)
+    # Each deal gets back its own rows, so _deal stays as it is.
+    moved = (name for name in rows.columns if name != "_deal")
+    refilled = (keyed[name].clone().scatter(slots, rows[name]) for name in moved)
     return keyed.with_columns(*refilled)
 
 
@@ -568,14 +596,16 @@ def _max_per_deal(values: pl.Expr, lowest: int, highest: int) -> pl.Expr:
 
     Every sum _deal * width + value of an earlier deal is smaller than those
     of the current deal, so a running max over the whole frame restarts at
-    each deal. Its value on a deal's last row is the deal's max. This avoids
-    hashing the deals for a window.
+    each deal. Its value on a deal's last row is the deal's max, which goes
+    back to the deal's rows by their run number. This avoids hashing the
+    deals for a window.
     """
     width = highest - lowest + 1
     offset = pl.col("_deal").cast(pl.Int64) * width - lowest
     running = (offset + values).cum_max()
     last_row = (pl.col("_deal") != pl.col("_deal").shift(-1)).fill_null(True)
-    return pl.when(last_row).then(running).backward_fill() - offset
+    per_deal = (running - offset).filter(last_row)
+    return per_deal.gather(pl.col("_deal").rle_id())
 
 
 def _named(stages: pl.DataFrame) -> pl.Expr:

@@ -373,6 +373,28 @@ def test_stage_durations_unsorted_input(history):
     )
 
 
+def test_stage_durations_stage_missed_by_sample():
+    # 4,002 rows: the stage names are sampled from every second row, which
+    # is always Lead, so Demo and the one Qualify entry are found by hashing
+    # every row. Deal 0000 is in Lead for 2 days, the others for 1 day.
+    rows = []
+    for number in range(2001):
+        deal = f"{number:04d}"
+        rows.append((deal, "Lead", T(2024, 1, 1)))
+        if number == 0:
+            rows.append((deal, "Qualify", T(2024, 1, 3)))
+        else:
+            rows.append((deal, "Demo", T(2024, 1, 2)))
+    history = history_frame(rows)
+    durations = stage_durations(history, T(2024, 1, 4))
+    assert durations.height == 4002
+    assert durations["stage"][:4].to_list() == ["Lead", "Qualify", "Lead", "Demo"]
+    assert durations["days"][:4].to_list() == [2.0, 1.0, 1.0, 2.0]
+    summary = stage_summary(history, T(2024, 1, 4))
+    reached = dict(zip(summary["stage"], summary["reached"], strict=True))
+    assert reached == {"Lead": 2001, "Demo": 2000, "Qualify": 1}
+
+
 def test_stage_durations_null_deal_first():
     rows = [
         ("b", "Lead", T(2024, 1, 1)),
