@@ -24,13 +24,35 @@ PAGES = {
 }
 if shared_view() is not None:
     del PAGES["pages/data.py"]
+
+
+def _query_params() -> dict[str, list[str]]:
+    """Return the URL parameters with every value of a repeated key."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _open_sales() -> None:
+    """Serve /sales by switching to the Sales page with the same parameters,
+    because Streamlit serves the default page at / only."""
+    st.switch_page("pages/sales.py", query_params=_query_params())
+
+
+def _page(path: str, title: str, icon: str) -> st.Page:
+    if path != "pages/sales.py":
+        return st.Page(path, title=title, icon=icon)
+    # The default page still reserves a pathname, which is "sales" when none
+    # is given, so it gets one that nothing links to and /sales is free for
+    # the alias above.
+    return st.Page(path, title=title, icon=icon, default=True, url_path="home")
+
+
 navigation = st.navigation(
     [
-        st.Page(path, title=title, icon=icon, default=path == "pages/sales.py")
-        for path, (title, icon) in PAGES.items()
+        *(_page(path, title, icon) for path, (title, icon) in PAGES.items()),
+        st.Page(_open_sales, title="Sales", url_path="sales", visibility="hidden"),
     ]
 )
 requested = entry_page()
 if requested in PAGES:
-    st.switch_page(requested, query_params=st.query_params.to_dict())
+    st.switch_page(requested, query_params=_query_params())
 navigation.run()

@@ -23,7 +23,10 @@ GREY = "#9aa5b1"
 
 
 def rate_over_time(
-    series: pl.DataFrame, columns: dict[str, str], title: str
+    series: pl.DataFrame,
+    columns: dict[str, str],
+    title: str,
+    grain: str = "month",
 ) -> alt.Chart:
     """Draw one line per rate column over ``period_start``, in percent.
 
@@ -39,7 +42,7 @@ def rate_over_time(
         alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period_start:T", title="Period"),
+            x=line_axis(grain),
             y=alt.Y("rate:Q", title="Rate (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("kpi:N", title=None),
             tooltip=[
@@ -60,12 +63,11 @@ def value_over_time(
     grain: str = "month",
 ) -> alt.Chart:
     """Draw one bar per time bucket for a money or count column."""
-    time_unit = "yearquarter" if grain == "quarter" else "yearmonth"
     return (
         alt.Chart(series.select("period_start", column), title=title)
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X(f"{time_unit}(period_start):O", title=grain.capitalize()),
+            x=bucket_axis(grain),
             y=alt.Y(f"{column}:Q", title=axis_title),
             tooltip=[
                 alt.Tooltip("period_start:T", title="Period"),
@@ -76,18 +78,61 @@ def value_over_time(
     )
 
 
-def cycle_over_time(series: pl.DataFrame, title: str) -> alt.Chart:
+# Vega-Lite time unit and axis title of one bar per bucket of each grain.
+_BUCKET_AXES = {
+    "week": ("yearmonthdate", "Week starting"),
+    "month": ("yearmonth", "Month"),
+    "quarter": ("yearquarter", "Quarter"),
+    "year": ("year", "Year"),
+}
+
+
+def bucket_axis(grain: str) -> alt.X:
+    """Return the x axis of one bar per time bucket of ``grain`` (see
+    ``kpi_core.period.GRAINS``). Labels that would overlap are left out, so
+    a year of weeks stays readable."""
+    time_unit, title = _BUCKET_AXES[grain]
+    axis = alt.Axis(labelOverlap=True)
+    if grain == "week":
+        # Polars starts weeks on Monday, so a week is labelled by its first
+        # day and not by Vega-Lite's week number, which starts on Sunday.
+        axis = alt.Axis(
+            labelOverlap=True, labelAngle=0, format="%d %b %Y", formatType="time"
+        )
+    return alt.X(f"{time_unit}(period_start):O", title=title, axis=axis)
+
+
+def line_axis(grain: str) -> alt.X:
+    """Return the time axis of a line over buckets of ``grain``. Yearly
+    buckets get one tick per year, without the month ticks between them."""
+    if grain == "year":
+        return alt.X(
+            "period_start:T",
+            title="Year",
+            axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}),
+        )
+    return alt.X("period_start:T", title="Period")
+
+
+def cycle_over_time(
+    series: pl.DataFrame, title: str, grain: str = "month"
+) -> alt.Chart:
     """Draw mean and median sales-cycle days per close bucket."""
     return rate_like_lines(
         series,
         {"cycle_mean_days": "Mean", "cycle_median_days": "Median"},
         title,
         axis_title="Sales cycle (days)",
+        grain=grain,
     )
 
 
 def rate_like_lines(
-    series: pl.DataFrame, columns: dict[str, str], title: str, axis_title: str
+    series: pl.DataFrame,
+    columns: dict[str, str],
+    title: str,
+    axis_title: str,
+    grain: str = "month",
 ) -> alt.Chart:
     """Draw one line per column over ``period_start`` on a free scale."""
     long = (
@@ -99,7 +144,7 @@ def rate_like_lines(
         alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period_start:T", title="Period"),
+            x=line_axis(grain),
             y=alt.Y("value:Q", title=axis_title),
             color=alt.Color("measure:N", title=None),
             tooltip=[
@@ -178,12 +223,11 @@ def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
         pl.col("passives").alias("passive"),
         pl.col("promoters").alias("promoter"),
     ).unpivot(index="period_start", variable_name="bucket", value_name="responses")
-    time_unit = "yearquarter" if grain == "quarter" else "yearmonth"
     return (
         alt.Chart(counts, title="Detractors, passives and promoters")
         .mark_bar()
         .encode(
-            x=alt.X(f"{time_unit}(period_start):O", title=grain.capitalize()),
+            x=bucket_axis(grain),
             y=alt.Y(
                 "responses:Q",
                 stack="normalize",
@@ -235,18 +279,23 @@ def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
     """Draw the median days per stage in pipeline order, the bottleneck in
     a warning colour."""
     frame = summary.filter(pl.col("median_days").is_not_null()).with_columns(
-        (pl.col("stage") == (bottleneck or "")).alias("bottleneck")
+        pl.when(pl.col("stage") == (bottleneck or ""))
+        .then(pl.lit("Bottleneck"))
+        .otherwise(pl.lit("Other stage"))
+        .alias("role")
     )
     return (
-        alt.Chart(frame.select("stage", "median_days", "mean_days", "bottleneck"))
+        alt.Chart(frame.select("stage", "median_days", "mean_days", "role"))
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=None, sort=frame["stage"].to_list()),
             x=alt.X("median_days:Q", title="Median time in stage (days)"),
             color=alt.Color(
-                "bottleneck:N",
-                title="Bottleneck",
-                scale=alt.Scale(domain=[True, False], range=["#c8553d", BLUE]),
+                "role:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Bottleneck", "Other stage"], range=["#c8553d", BLUE]
+                ),
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),

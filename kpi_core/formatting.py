@@ -43,3 +43,10 @@ def format_change(current: float, previous: float, unit: str) -> str:
         return f"{change:+,.1f} pp"
     text = format_value(change, unit)
     return text if text.startswith("-") else f"+{text}"
+
+
+def count_noun(number: int, singular: str, plural: str | None = None) -> str:
+    """Return a count with its noun in the right number, as in "1 row",
+    "2,500 rows" or "1 reply". ``plural`` defaults to ``singular`` + "s"."""
+    noun = singular if number == 1 else (plural or f"{singular}s")
+    return f"{number:,} {noun}"

@@ -20,6 +20,10 @@ EXACT = 1.0
 PARTIAL = 0.6
 # One exact required field and one more exact field, or several weaker ones.
 MIN_SCORE = 3.0
+# More than an exact optional field adds (1.0) and less than an exact
+# required one (2.0). So a type that lacks a required column loses to a
+# complete type that matches the same columns.
+MISSING_REQUIRED_PENALTY = 1.5
 _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
 # A subscriptions table without start dates is a customer list (a snapshot):
 # its KPIs need a monthly charge and a churned flag instead.
@@ -105,12 +109,16 @@ def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
 
     The score adds the confidence of every matched field, counting required
     fields twice, so a file is recognised by all the columns it shares with
-    a type and not only by the one or two it needs. The best type is
-    returned when it scores at least ``MIN_SCORE``; its required fields may
-    still be missing, which the mapping then reports. Below that the first
-    value is ``None`` and the user chooses.
+    a type and not only by the one or two it needs. The type is chosen by
+    that score less ``MISSING_REQUIRED_PENALTY`` per required field without
+    a column, so "Date, Channel, Amount, Currency" is marketing spend and
+    not orders without a customer. The chosen type is returned when its
+    score is at least ``MIN_SCORE``; its required fields may still be
+    missing, which the mapping then reports. Below that the first value is
+    ``None`` and the user chooses.
     """
     scores: dict[str, float] = {}
+    ranks: dict[str, float] = {}
     for name, schema in TABLES.items():
         mapping = guess_mapping(headers, name)
         scores[name] = round(
@@ -120,7 +128,9 @@ def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
             ),
             3,
         )
-    best = max(scores, key=lambda name: (scores[name], -len(TABLES[name].required)))
+        missing = sum(1 for f in schema.required if not mapping.columns.get(f))
+        ranks[name] = scores[name] - MISSING_REQUIRED_PENALTY * missing
+    best = max(ranks, key=lambda name: (ranks[name], -len(TABLES[name].required)))
     if scores[best] < MIN_SCORE:
         return None, scores
     return best, scores
@@ -135,7 +145,7 @@ def require_complete(mapping: Mapping, file: str) -> None:
         f"{name} (for example {mapping.schema.field(name).aliases[1]!r})"
         for name in missing
     )
-    table = f"a {mapping.schema.label.lower()} table"
+    table = mapping.schema.a_table
     if mapping.is_snapshot:
         table += " without start dates (a customer list)"
     raise MissingColumnError(

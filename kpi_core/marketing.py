@@ -19,6 +19,7 @@ from kpi_core.email_list import (
     list_growth_series,
 )
 from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.marketing_data import (
     attribution_column,
     key_of,
@@ -31,6 +32,18 @@ from kpi_core.results import KpiResult, not_available
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
+# The tables each marketing KPI is computed from. ``kpi_core.kpis.compute_kpis``
+# leaves a KPI out when these are missing, and the page shows this reason.
+TABLES_NEEDED = {
+    "clv": "needs an orders or subscriptions table",
+    "cac": (
+        "needs a marketing spend table and new customers from a subscriptions "
+        "or orders table, or from deals with an account column"
+    ),
+    "campaign_revenue": "needs an orders or deals table",
+    "list_growth_rate": "needs an email list events table",
+    "arr": "needs a subscriptions table",
+}
 _ACQUIRED_SCHEMA = {
     "customer_id": pl.String,
     "acquired_at": pl.Date,
@@ -126,7 +139,7 @@ def cac(
     extra: dict[str, object] = {
         **_cac_extra(value, clv_value, monthly_revenue_per_customer, gross_margin)
     }
-    described = f"{customers:,} new customers"
+    described = count_noun(customers, "new customer")
     if customer_source is not None:
         extra["customer_source"] = customer_source
         described += f" (from {customer_source})"
@@ -138,7 +151,10 @@ def cac(
         numerator=total,
         denominator=customers,
         n=customers,
-        formula=f"{total:,.2f} spend / {described} = {value:,.2f}",
+        formula=(
+            f"{total:,.2f} {spent.unit} spend / {described} = "
+            f"{value:,.2f} {spent.unit} per new customer"
+        ),
         excluded=excluded,
         extra=extra,
     )
@@ -226,7 +242,10 @@ def campaign_revenue(
         unit=rows.unit,
         value=dict(per_campaign.select("label", "amount").iter_rows()),
         n=rows.frame.height,
-        formula=f"{per_campaign.height} campaigns, total {total:,.2f} {rows.unit}",
+        formula=(
+            f"{count_noun(per_campaign.height, 'campaign')}, "
+            f"total {total:,.2f} {rows.unit}"
+        ),
         excluded=rows.excluded,
         extra=extra,
     )

@@ -55,6 +55,30 @@ class TableSchema:
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
+    @property
+    def noun(self) -> str:
+        """The label for use inside a sentence: lower case except for
+        acronyms, as in "deal stage history" or "NPS survey responses"."""
+        return " ".join(
+            word if word.isupper() else word.lower() for word in self.label.split()
+        )
+
+    @property
+    def a_table(self) -> str:
+        """The label as "a ... table" with the right indefinite article, as in
+        "an orders table" or "an NPS survey responses table"."""
+        first = self.noun.split()[0]
+        sounds_like_vowel = (
+            first[0] in _VOWEL_SOUND_INITIALS
+            if first.isupper()
+            else first[0] in "aeiou"
+        )
+        return f"{'an' if sounds_like_vowel else 'a'} {self.noun} table"
+
+
+# Letters whose spoken name starts with a vowel sound ("an NPS ...").
+_VOWEL_SOUND_INITIALS = "AEFHILMNORSX"
+
 
 def _f(name: str, kind: str, required: bool, description: str, *aliases: str) -> Field:
     return Field(name, kind, required, (name, *aliases), description)

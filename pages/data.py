@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
+from kpi_core.formatting import count_noun
 from kpi_core.importing import FilePreview
 from kpi_core.mapping import Mapping, header_signature
 from kpi_core.prepare import LINE, PreparedTable
@@ -29,6 +30,8 @@ from pages.common import (
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
 _NOT_IN_FILE = "(not in the file)"
+# Session key of the table id whose deletion waits for confirmation.
+_DELETE_PENDING = "stored:delete_pending"
 
 
 def render() -> None:
@@ -103,17 +106,17 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         st.error(escape_markdown(str(error)))
         return
     rows = preview.raw.frame.height
-    status.update(label=f"Read {rows:,} rows; checking the values")
+    status.update(label=f"Read {count_noun(rows, 'row')}; checking the values")
     _describe_read(preview)
     if preview.mapping is None:
-        status.update(label=f"Read {rows:,} rows", state="complete")
+        status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
         st.info("Choose the table type to map the columns.")
         return
     mapping = _pick_mapping(preview, key)
     orders = _pick_date_orders(preview, mapping, key)
     undecided = _undecided_dates(preview, mapping, orders, key)
     if undecided:
-        status.update(label=f"Read {rows:,} rows", state="complete")
+        status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
         st.info(f"Choose the date order of {undecided} to go on.")
         return
     try:
@@ -128,7 +131,8 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         st.error(escape_markdown(str(error)))
         return
     status.update(
-        label=f"Read and checked {rows:,} rows: {prepared.rows_used:,} usable",
+        label=f"Read and checked {count_noun(rows, 'row')}: "
+        f"{prepared.rows_used:,} usable",
         state="complete",
     )
     _report_problems(prepared, key)
@@ -163,7 +167,7 @@ def _describe_read(preview: FilePreview) -> None:
     info = preview.raw.info
     rows = preview.raw.frame.height
     # The reader's notes already name the encoding, delimiter and header.
-    parts = [info.format.upper(), f"{rows:,} rows", *info.notes]
+    parts = [info.format.upper(), count_noun(rows, "row"), *info.notes]
     if info.sheet:
         parts.append(f"sheet {info.sheet}")
     st.caption(escape_markdown("Read as " + "; ".join(parts) + "."))
@@ -260,7 +264,8 @@ def _date_order(upload_key: str, column: str, _preview: FilePreview) -> str:
 
 
 def _report_problems(prepared: PreparedTable, key: str) -> None:
-    st.write(f"{prepared.rows_read:,} rows read, {prepared.rows_used:,} usable.")
+    read = count_noun(prepared.rows_read, "row")
+    st.write(f"{read} read, {prepared.rows_used:,} usable.")
     if prepared.detected:
         found = "; ".join(
             f"{column}: {note}" for column, note in prepared.detected.items()
@@ -270,7 +275,8 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
         st.warning(escape_markdown(problem.describe()) + ". These rows are left out.")
     if prepared.rejected.height:
         st.download_button(
-            f"Download the {prepared.rejected.height:,} rows left out (CSV)",
+            f"Download the {count_noun(prepared.rejected.height, 'row')} left out "
+            "(CSV)",
             safe_csv(prepared.rejected),
             file_name=f"{Path(prepared.file).stem}-rows-left-out.csv",
             mime="text/csv",
@@ -298,10 +304,12 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         st.error("No row is usable, so there is nothing to import. Fix the file.")
         return
     if not st.button(
-        f"Import {prepared.rows_used:,} rows", key=f"{key}:import", type="primary"
+        f"Import {count_noun(prepared.rows_used, 'row')}",
+        key=f"{key}:import",
+        type="primary",
     ):
         return
-    with st.spinner(f"Storing {prepared.rows_used:,} rows..."):
+    with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
         entry = store.save(
             prepared.frame,
             name=name.strip() or Path(prepared.file).stem,
@@ -312,7 +320,8 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         )
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
-    st.success(f"Imported {entry.rows:,} rows as {escape_markdown(repr(entry.name))}.")
+    imported = count_noun(entry.rows, "row")
+    st.success(f"Imported {imported} as {escape_markdown(repr(entry.name))}.")
     samples = [e for e in store.list_tables() if e.is_sample]
     for sample in samples:
         store.delete(sample.id)
@@ -358,12 +367,33 @@ def _render_stored_tables() -> None:
         store.rename(chosen, new_name.strip())
         st.rerun()
     if right.button("Delete", key="stored:delete"):
-        store.delete(chosen)
-        st.rerun()
+        st.session_state[_DELETE_PENDING] = chosen
+    if st.session_state.get(_DELETE_PENDING) == chosen:
+        _confirm_delete(chosen, labels[chosen])
+    else:
+        # A confirmation asked for another table is dropped when the choice moves.
+        st.session_state.pop(_DELETE_PENDING, None)
     if not any(e.is_sample for e in entries) and st.button(
         "Load the sample data", key="stored:samples"
     ):
         load_sample_data(store)
+        st.rerun()
+
+
+def _confirm_delete(table_id: str, label: str) -> None:
+    """Delete a stored table only after a second, explicit click."""
+    st.warning(
+        f"Delete {escape_markdown(label)}? Its rows are removed from the "
+        "workspace, and shared links that show it stop working. This cannot be "
+        "undone."
+    )
+    left, right = st.columns([1, 4])
+    if left.button("Yes, delete", key="stored:delete_confirm", type="primary"):
+        workspace().delete(table_id)
+        st.session_state.pop(_DELETE_PENDING, None)
+        st.rerun()
+    if right.button("Cancel", key="stored:delete_cancel"):
+        st.session_state.pop(_DELETE_PENDING, None)
         st.rerun()
 
 

@@ -12,9 +12,9 @@ from kpi_core import charts
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
-from kpi_core.marketing import cac_by_channel
+from kpi_core.marketing import TABLES_NEEDED, cac_by_channel
 from kpi_core.period import Period
-from kpi_core.results import KpiResult
+from kpi_core.results import KpiResult, not_available
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
 from pages.common import (
@@ -49,6 +49,7 @@ _DATES = {
     "orders": "ordered_at",
     "email_events": "occurred_at",
     "spend": "spent_at",
+    "deals": "closed_at",
 }
 
 
@@ -59,9 +60,9 @@ def render() -> None:
         "bring revenue, how the email list grows, and the recurring revenue."
     )
     tables, tables_key, table_entries = _tables()
-    if not set(tables) - {"deals"}:
+    if not tables:
         st.info(
-            "No subscriptions, orders, marketing spend or email list yet. "
+            "No deals, subscriptions, orders, marketing spend or email list yet. "
             "Upload them on the Data page."
         )
         data_page_link()
@@ -104,10 +105,18 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
+    missing = [key for key in TABLES_NEEDED if key not in kpis]
+    kpis = _with_missing_tables(kpis)
 
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
+    if missing:
+        st.caption(
+            "KPIs marked 'needs ... table' are computed once that table is "
+            "stored; upload it on the Data page."
+        )
+        data_page_link()
     _render_campaigns(kpis)
     _render_cac(tables, settings)
     _render_arr(tables, settings)
@@ -128,6 +137,17 @@ def _marketing_figures(
     """Compute the page's KPIs once per table versions and settings."""
     del cache_key
     return compute_kpis(_tables, settings)
+
+
+def _with_missing_tables(kpis: dict[str, KpiResult]) -> dict[str, KpiResult]:
+    """Add a "not available" result, naming the table it needs, for each
+    marketing KPI that the stored tables cannot give."""
+    missing = {
+        key: not_available(key, reason)
+        for key, reason in TABLES_NEEDED.items()
+        if key not in kpis
+    }
+    return {**kpis, **missing}
 
 
 def _variant_picker() -> dict[str, str]:
@@ -231,7 +251,8 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
                 "ROI (%)",
             ),
         )
-    st.dataframe(table, hide_index=True)
+    # Without spend there is no return to show, only a column of blanks.
+    st.dataframe(table if roi else table.drop("roi_percent"), hide_index=True)
 
 
 def _render_cac(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
@@ -295,7 +316,11 @@ def _render_list_growth(
     show_chart(
         st,
         charts.rate_like_lines(
-            series, {"growth_rate": "Growth rate"}, "List growth", "Growth (%)"
+            series,
+            {"growth_rate": "Growth rate"},
+            "List growth",
+            "Growth (%)",
+            grain,
         ),
     )
     st.dataframe(series, hide_index=True)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.errors import InputError
+from kpi_core.formatting import count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -94,7 +95,8 @@ def render() -> None:
     share_controls("", "Sales")
     excel_download(period, grain, money)
     name = escape_markdown(entry.name)
-    st.caption(f"Deals from {name} ({entry.rows:,} rows), {period.label()}.")
+    rows = count_noun(entry.rows, "row")
+    st.caption(f"Deals from {name} ({rows}), {period.label()}.")
     try:
         kpis, series, pipeline = _compute(
             entry.cache_key, period, grain, variants, money, deals
@@ -169,6 +171,7 @@ def _render_trends(
                 "win_rate": "Win rate (by close)",
             },
             "Close rate and win rate",
+            grain,
         ),
     )
     show_chart(
@@ -192,7 +195,7 @@ def _render_trends(
             grain,
         ),
     )
-    show_chart(right, charts.cycle_over_time(series, "Sales cycle of won deals"))
+    show_chart(right, charts.cycle_over_time(series, "Sales cycle of won deals", grain))
 
 
 def _render_pipeline(pipeline: pl.DataFrame) -> None:
@@ -205,8 +208,10 @@ def _render_pipeline(pipeline: pl.DataFrame) -> None:
     show_chart(right, charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)"))
     without = int(pipeline["without_amount"].sum())
     if without:
+        verb = "has" if without == 1 else "have"
         st.caption(
-            f"{without:,} deals have no amount and count in the deals, not the value."
+            f"{count_noun(without, 'deal')} {verb} no amount and count in the "
+            "deals, not the value."
         )
 
 

@@ -15,6 +15,7 @@ from kpi_core.business_hours import (
 )
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
+from kpi_core.formatting import count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -233,12 +234,13 @@ def _render_churn(
         if "annualised" in extra:
             notes.append(f"Annualised churn {extra['annualised']:.1f} %.")
         if "joined_and_left" in extra:
+            joined = extra["joined_and_left"]
             notes.append(
-                f"{extra['joined_and_left']:,} customers joined and left inside "
-                "the period and are not in the rate."
+                f"{count_noun(joined, 'customer')} joined and left inside the "
+                f"period and {'is' if joined == 1 else 'are'} not in the rate."
             )
         if "reactivations" in extra:
-            notes.append(f"{extra['reactivations']:,} customers came back.")
+            notes.append(f"{count_noun(extra['reactivations'], 'customer')} came back.")
         st.caption(" ".join(notes))
     try:
         series = churn_series(subscriptions, period, grain)
@@ -249,7 +251,11 @@ def _render_churn(
         show_chart(
             st,
             charts.rate_like_lines(
-                series, {"churn_rate": "Churn rate"}, "Churn by period", "Churn (%)"
+                series,
+                {"churn_rate": "Churn rate"},
+                "Churn by period",
+                "Churn (%)",
+                grain,
             ),
         )
 
@@ -285,8 +291,9 @@ def _render_resolution(
             charts.rate_like_lines(
                 series,
                 {"mean_hours": "Mean", "median_hours": "Median"},
-                "Time to resolution by month of solve",
+                f"Time to resolution by {grain} of solve",
                 f"{unit} (h)",
+                grain,
             ),
         )
     present = [s for s in TICKET_SEGMENTS if s in tickets.columns]

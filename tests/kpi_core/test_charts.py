@@ -62,3 +62,61 @@ def test_charts_archive_has_svg_and_png():
     ]
     assert archive.read("01-won-value.svg").startswith(b"<svg")
     assert archive.read("01-won-value.png")[:4] == b"\x89PNG"
+
+
+def test_bucket_axis_for_each_grain():
+    expected = {
+        "week": ("yearmonthdate", "Week starting"),
+        "month": ("yearmonth", "Month"),
+        "quarter": ("yearquarter", "Quarter"),
+        "year": ("year", "Year"),
+    }
+    for grain, (time_unit, title) in expected.items():
+        spec = charts.value_over_time(SERIES, "won_value", "Won", "EUR", grain)
+        x = spec.to_dict()["encoding"]["x"]
+        assert x["timeUnit"] == time_unit, grain
+        assert x["title"] == title, grain
+        assert x["axis"]["labelOverlap"] is True, grain
+
+
+def test_week_axis_labels_first_day():
+    spec = charts.nps_stacked(
+        pl.DataFrame(
+            {
+                "period_start": [date(2025, 1, 6), date(2025, 1, 13)],
+                "detractors": [1, 0],
+                "passives": [0, 1],
+                "promoters": [2, 2],
+            }
+        ),
+        "week",
+    ).to_dict()
+    assert spec["encoding"]["x"]["axis"]["format"] == "%d %b %Y"
+
+
+def test_year_lines_tick_once_a_year():
+    spec = charts.rate_like_lines(
+        SERIES, {"win_rate": "Win rate"}, "Rates", "Rate (%)", "year"
+    ).to_dict()
+    x = spec["encoding"]["x"]
+    assert x["title"] == "Year"
+    assert x["axis"]["format"] == "%Y"
+    assert x["axis"]["tickCount"] == {"interval": "year", "step": 1}
+
+
+def test_stage_chart_legend_names_bottleneck():
+    summary = pl.DataFrame(
+        {
+            "stage": ["Lead", "Proposal"],
+            "median_days": [2.0, 9.0],
+            "mean_days": [3.0, 10.0],
+        }
+    )
+    spec = charts.stage_durations(summary, "Proposal").to_dict()
+    colour = spec["encoding"]["color"]
+    assert colour["scale"]["domain"] == ["Bottleneck", "Other stage"]
+    rows = next(iter(spec["datasets"].values()))
+    assert {row["stage"]: row["role"] for row in rows} == {
+        "Lead": "Other stage",
+        "Proposal": "Bottleneck",
+    }

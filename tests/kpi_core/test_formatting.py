@@ -1,6 +1,6 @@
 import pytest
 
-from kpi_core.formatting import format_change, format_value
+from kpi_core.formatting import count_noun, format_change, format_value
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,19 @@ def test_format_value(value, unit, expected):
 )
 def test_format_change(current, previous, unit, expected):
     assert format_change(current, previous, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "singular", "plural", "expected"),
+    [
+        (0, "row", None, "0 rows"),
+        (1, "row", None, "1 row"),
+        (2, "row", None, "2 rows"),
+        (2500, "row", None, "2,500 rows"),
+        (1, "reply", "replies", "1 reply"),
+        (3, "reply", "replies", "3 replies"),
+        (1, "new customer", None, "1 new customer"),
+    ],
+)
+def test_count_noun(number, singular, plural, expected):
+    assert count_noun(number, singular, plural) == expected

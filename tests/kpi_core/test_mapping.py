@@ -10,6 +10,7 @@ from kpi_core.mapping import (
     is_id_header,
     require_complete,
 )
+from kpi_core.schema import TABLES
 
 MAVEN = [
     "opportunity_id",
@@ -268,3 +269,52 @@ def test_telco_snapshot_mapping_complete(datasets_dir):
     assert mapping.missing_required == []
     assert mapping.columns["churned"] == "Churn"
     assert mapping.columns["monthly_charge"] == "MonthlyCharges"
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        # No customer column: orders cannot be imported, spend can.
+        (["Date", "Channel", "Amount", "Currency"], "spend"),
+        (["Day", "Campaign", "Cost", "Currency code"], "spend"),
+        # Real order exports keep coming out as orders.
+        (["Date", "Customer", "Amount"], "orders"),
+        (["Order ID", "Date", "Amount", "Currency", "Channel"], "orders"),
+        (["Bestellnummer", "Kunde", "Datum", "Betrag"], "orders"),
+    ],
+)
+def test_detect_table_spend_or_orders(headers, expected):
+    assert detect_table(headers)[0] == expected
+
+
+def test_detect_table_real_spend_and_orders(datasets_dir):
+    folder = datasets_dir / "needful-things-ecommerce"
+    for name, expected in (("marketing_spend.csv", "spend"), ("orders.csv", "orders")):
+        with (folder / name).open(encoding="utf-8") as handle:
+            headers = next(csv.reader(handle))
+        assert detect_table(headers)[0] == expected, name
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("deals", "a deals table"),
+        ("stage_history", "a deal stage history table"),
+        ("tickets", "a support tickets table"),
+        ("ticket_messages", "a ticket messages table"),
+        ("nps", "an NPS survey responses table"),
+        ("subscriptions", "a subscriptions table"),
+        ("orders", "an orders table"),
+        ("spend", "a marketing spend table"),
+        ("email_events", "an email list events table"),
+    ],
+)
+def test_table_name_with_article(table, expected):
+    assert TABLES[table].a_table == expected
+
+
+def test_require_complete_orders_article():
+    mapping = guess_mapping(["Date", "Channel", "Amount", "Currency"], "orders")
+    with pytest.raises(MissingColumnError) as caught:
+        require_complete(mapping, "spend.csv")
+    assert "of an orders table;" in str(caught.value)

@@ -371,7 +371,10 @@ def test_cac_names_customer_source():
         spend(), new_customers_from_orders(orders()), JANUARY, customer_source="orders"
     )
     assert result.extra == {"customer_source": "orders"}
-    assert result.formula == "370.00 spend / 4 new customers (from orders) = 92.50"
+    # 370.00 EUR spend / 4 new customers = 92.50 EUR each.
+    assert result.formula == (
+        "370.00 EUR spend / 4 new customers (from orders) = 92.50 EUR per new customer"
+    )
 
 
 def test_cac_telco_snapshot_not_available(datasets_dir):
@@ -386,3 +389,32 @@ def test_cac_telco_snapshot_not_available(datasets_dir):
         rows = sum(1 for _ in csv.DictReader(f))
     assert result.status == "not_available"
     assert f"none of the {rows:,} customers" in result.reason
+
+
+def test_cac_formula_one_customer_singular():
+    one = pl.DataFrame(
+        {
+            "customer_id": ["a"],
+            "acquired_at": [D(2025, 1, 3)],
+            "channel": ["Ads"],
+        }
+    )
+    result = cac(spend(), one, JANUARY)
+    # 370.00 EUR of January spend / 1 new customer = 370.00 EUR.
+    assert result.formula == (
+        "370.00 EUR spend / 1 new customer = 370.00 EUR per new customer"
+    )
+
+
+def test_campaign_revenue_formula_one_campaign():
+    won = pl.DataFrame(
+        {
+            "deal_id": ["1"],
+            "status": ["won"],
+            "amount": [500.0],
+            "closed_at": [D(2025, 1, 10)],
+            "campaign": ["Spring"],
+        }
+    )
+    result = campaign_revenue(won)
+    assert result.formula == "1 campaign, total 500.00 EUR"

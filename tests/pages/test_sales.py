@@ -75,6 +75,7 @@ def test_sales_page_without_deals_points_to_data(fresh_workspace):
     at.switch_page("pages/data.py").run()
     for _ in SAMPLE_FILES:
         at.button(key="stored:delete").click().run()
+        at.button(key="stored:delete_confirm").click().run()
     at.switch_page("pages/sales.py").run()
     assert not at.exception
     assert "No deals table yet" in at.info[0].value
