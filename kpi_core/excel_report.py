@@ -1,4 +1,5 @@
-"""The Excel report: one sheet per page with the KPI table, the formulas in
+"""The Excel report: a settings sheet with the period, report currency and
+exchange rates, then one sheet per page with the KPI table, the formulas in
 words and native Excel charts of the time series.
 
 Text from uploads is written as text cells, never as formulas, so an owner
@@ -25,6 +26,10 @@ KPI_COLUMNS = [
     "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
     "Variant", "How it is calculated", "Rows left out",
 ]  # fmt: skip
+SETTINGS_SHEET = "Settings"
+# The report currency cell when none was chosen: each money KPI is then in
+# the only currency of its data, named in its Unit column.
+NO_REPORT_CURRENCY = "as in the data (see the Unit column)"
 _BOLD = Font(bold=True)
 
 
@@ -33,22 +38,40 @@ def build_excel_report(
     period_label: str,
     pages: dict[str, list[KpiResult]],
     series: dict[str, dict[str, pl.DataFrame]],
+    *,
+    grain: str | None = None,
+    currency: str | None = None,
+    fx: dict[str, float] | None = None,
 ) -> bytes:
-    """Return an .xlsx file with one sheet per page.
+    """Return an .xlsx file with a settings sheet and one sheet per page.
 
     ``pages`` maps a sheet name to its KPI results; ``series`` maps the same
     sheet name to named tables (a time series or a breakdown) that are
     written below the KPI table, each with a native chart of its numeric
-    columns.
+    columns. The first sheet, "Settings", lists the period, ``grain``, the
+    report ``currency`` and the exchange rates ``fx`` (currency code to the
+    value of one unit in ``currency``), so a reader can check the money
+    figures.
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    _write_settings(
+        workbook.create_sheet(SETTINGS_SHEET), title, period_label, grain, currency, fx
+    )
     for sheet_name, results in pages.items():
         sheet = workbook.create_sheet(sheet_name[:31])
         _write_cell(sheet, 1, 1, f"{title}: {sheet_name}").font = Font(
             bold=True, size=14
         )
         _write_cell(sheet, 2, 1, f"Period: {period_label}")
+        if currency is not None:
+            _write_cell(
+                sheet,
+                3,
+                1,
+                f"Money in {currency}, converted with the rates on the "
+                f"{SETTINGS_SHEET} sheet.",
+            )
         row = _write_kpis(sheet, 4, results)
         for table_name, table in series.get(sheet_name, {}).items():
             row = _write_table_with_chart(sheet, row + 2, table_name, table)
@@ -56,6 +79,37 @@ def build_excel_report(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _write_settings(
+    sheet: Worksheet,
+    title: str,
+    period_label: str,
+    grain: str | None,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> None:
+    _write_cell(sheet, 1, 1, f"{title}: settings").font = Font(bold=True, size=14)
+    rows = [
+        ("Period", period_label),
+        ("Group by", grain or ""),
+        ("Report currency", currency or NO_REPORT_CURRENCY),
+    ]
+    for row, (name, value) in enumerate(rows, start=3):
+        _write_cell(sheet, row, 1, name).font = _BOLD
+        _write_cell(sheet, row, 2, value)
+    row = len(rows) + 4
+    if not fx:
+        _write_cell(sheet, row, 1, "Exchange rates").font = _BOLD
+        _write_cell(sheet, row, 2, "none")
+    else:
+        _write_cell(sheet, row, 1, "Currency").font = _BOLD
+        _write_cell(sheet, row, 2, f"Value of 1 unit in {currency}").font = _BOLD
+        for code, rate in sorted(fx.items()):
+            row += 1
+            _write_cell(sheet, row, 1, code)
+            _write_cell(sheet, row, 2, rate)
+    _fit_columns(sheet)
 
 
 def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:

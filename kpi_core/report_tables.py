@@ -23,21 +23,29 @@ def excel_report_bytes(
     """Compute every KPI the tables support and return the Excel report.
 
     ``currency`` and ``fx`` are the report currency and exchange rates, as
-    in ``kpi_core.money.convert_amounts``.
+    in ``kpi_core.money.convert_amounts``; the report's Settings sheet lists
+    them with the period and grain.
     """
     settings = KpiSettings(period=period, currency=currency, fx=fx or {})
+    recorded = {"grain": grain, "currency": currency, "fx": fx}
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
         # A download cannot show a message, so the workbook carries it.
         failed = not_available("report", f"the report could not be computed: {error}")
-        return build_excel_report("CRM KPIs", period.label(), {"Error": [failed]}, {})
+        return build_excel_report(
+            "CRM KPIs", period.label(), {"Error": [failed]}, {}, **recorded
+        )
     pages = {
         page: [kpis[key] for key in keys if key in kpis]
         for page, keys in PAGE_KPIS.items()
     }
     return build_excel_report(
-        "CRM KPIs", period.label(), pages, _page_tables(tables, settings, grain)
+        "CRM KPIs",
+        period.label(),
+        pages,
+        _page_tables(tables, settings, grain),
+        **recorded,
     )
 
 
@@ -55,10 +63,12 @@ def _page_tables(
                 "period_start", "close_rate", "win_rate"
             ),
             f"Won value by {grain}": series.select("period_start", "won_value"),
-            "By owner": sales_breakdown(deals, period, "owner", **money).select(
-                "owner", "won_value", "win_rate"
-            ),
         }
+        # The owner column is optional in a deals upload.
+        if "owner" in deals.columns:
+            pages["Sales"]["By owner"] = sales_breakdown(
+                deals, period, "owner", **money
+            ).select("owner", "won_value", "win_rate")
     service: dict[str, pl.DataFrame] = {}
     if "nps" in tables and "responded_at" in tables["nps"].columns:
         service[f"NPS by {grain}"] = nps_series(tables["nps"], period, grain).select(

@@ -20,11 +20,17 @@ from kpi_core.charts import charts_archive
 from kpi_core.compare import previous_period, same_period_last_year
 from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
-from kpi_core.formatting import LOWER_IS_BETTER, format_change, format_value
+from kpi_core.formatting import (
+    LOWER_IS_BETTER,
+    count_noun,
+    format_change,
+    format_value,
+)
+from kpi_core.goal_metrics import METRICS
 from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes, in_one_currency
-from kpi_core.period import QUICK_PERIODS, Period, quick_period
+from kpi_core.period import GRAINS, QUICK_PERIODS, Period, quick_period
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult
@@ -119,15 +125,29 @@ def newest_table(table_type: str) -> TableEntry | None:
         return None
     if len(entries) == 1:
         return entries[0]
-    labels = {entry.id: f"{entry.name} ({entry.rows:,} rows)" for entry in entries}
+    labels = {
+        entry.id: f"{entry.name} ({count_noun(entry.rows, 'row')})" for entry in entries
+    }
+    # The widget state is dropped when the user opens a page without this
+    # box, so the choice is also kept apart and is the default on every page.
+    remembered = _remembered_table(table_type, entries)
     chosen = st.sidebar.selectbox(
-        f"{table_type.replace('_', ' ').capitalize()} table",
+        f"{TABLES[table_type].label} table",
         list(labels),
+        index=entries.index(remembered) if remembered else 0,
         format_func=labels.__getitem__,
         key=f"table_{table_type}",
         bind="query-params",
     )
+    st.session_state.setdefault(_TABLE_CHOICES, {})[table_type] = chosen
     return next(entry for entry in entries if entry.id == chosen)
+
+
+def _remembered_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table of this type the user chose last in this session, or
+    None when there is no choice or that table is gone."""
+    chosen = st.session_state.get(_TABLE_CHOICES, {}).get(table_type)
+    return next((entry for entry in entries if entry.id == chosen), None)
 
 
 def _pinned_table(
@@ -149,7 +169,7 @@ def _pinned_table(
     if not stop_if_deleted:
         return None
     st.error(
-        f"The {table_type.replace('_', ' ')} table this link shows was deleted. "
+        f"The {TABLES[table_type].noun} table this link shows was deleted. "
         "Ask for a new link."
     )
     st.stop()
@@ -169,7 +189,7 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
         choices,
         format_func=labels.__getitem__,
         key="period",
-        bind="query-params",
+        **view_widget_options(),
     )
     if choice != "custom":
         period = quick_period(choice, high)
@@ -182,7 +202,7 @@ def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
         min_value=low,
         max_value=high,
         key="dates",
-        bind="query-params",
+        **view_widget_options(),
     )
     if len(picked) == 2:
         return Period(picked[0], picked[1])
@@ -196,28 +216,20 @@ def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, flo
     and exchange rates chosen there, or (None, {}) for at most one code.
 
     A rate is the value of one unit of a currency in the report currency.
-    Rates not entered yet are left out, and the page then shows the missing
-    rate as an error in place of its KPIs.
-    NOTE: in a shared view the rates do not yet carry over when the viewer
-    opens another page, and the viewer can change them.
+    Rates not entered yet are left out (see ``missing_rate_note``). In a
+    shared view the inputs show the link's currency and rates, disabled.
     """
-    codes = sorted(
-        {
-            code
-            for entry in entries
-            if entry is not None
-            for code in _currency_codes(entry.id, entry.version)
-        }
-    )
+    codes = _money_codes(*entries)
     if len(codes) < 2:
         return None, {}
+    options = view_widget_options()
     with st.sidebar.expander("Currencies", expanded=True):
         unit = st.selectbox(
             "Report currency",
             codes,
             index=codes.index(DEFAULT_CURRENCY) if DEFAULT_CURRENCY in codes else 0,
             key="currency",
-            bind="query-params",
+            **options,
         )
         rates = {}
         for code in codes:
@@ -229,13 +241,56 @@ def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, flo
                 value=None,
                 format="%.6f",
                 key=f"fx_{code}_{unit}",
-                bind="query-params",
+                **options,
             )
             if rate is not None:
                 rates[code] = rate
-        if len(rates) < len(codes) - 1:
+        if options.get("disabled"):
+            st.caption("The currency and rates of the shared link.")
+        elif len(rates) < len(codes) - 1:
             st.warning("Enter a rate for each currency to add up the amounts.")
     return unit, rates
+
+
+def missing_rate_note(
+    money: tuple[str | None, dict[str, float]], *entries: TableEntry | None
+) -> str | None:
+    """Return the text that stands in for money figures while ``money`` (from
+    ``money_picker``) lacks a rate for a currency of ``entries``, or None."""
+    currency, rates = money
+    if currency is None:
+        return None
+    codes = _money_codes(*entries)
+    missing = [code for code in codes if code != currency and code not in rates]
+    if not missing:
+        return None
+    needed = " and ".join(f"1 {code}" for code in missing)
+    if shared_view() is not None:
+        return (
+            f"Money figures need the value of {needed} in {currency}, which "
+            "this link does not have. Ask for a new link with the rate."
+        )
+    return (
+        f"Money figures need the value of {needed} in {currency}: enter it "
+        "under Currencies in the sidebar. The figures without money are shown."
+    )
+
+
+def is_money_metric(key: str) -> bool:
+    """Return True for a goal or comparison metric measured in money, whose
+    value needs every exchange rate (``METRICS`` leaves its unit empty)."""
+    return METRICS[key].unit == ""
+
+
+def _money_codes(*entries: TableEntry | None) -> list[str]:
+    return sorted(
+        {
+            code
+            for entry in entries
+            if entry is not None
+            for code in _currency_codes(entry.id, entry.version)
+        }
+    )
 
 
 @st.cache_resource(max_entries=64)
@@ -247,11 +302,16 @@ def _currency_codes(table_id: str, version: int) -> list[str]:
 
 def page_tables(
     table_types: tuple[str, ...],
-) -> tuple[dict[str, pl.DataFrame], str]:
+) -> tuple[dict[str, pl.DataFrame], str, str | None]:
     """Load the table in use of each type, with money in one currency when
-    the data has several (see ``money_picker``), and return the tables with
-    a cache key of their versions and the currency choice. Stop the page
-    with a message while an exchange rate is missing."""
+    the data has several (see ``money_picker``).
+
+    Returns the tables, a cache key of their versions and the currency
+    choice, and the ``missing_rate_note`` while a rate is missing. Tables
+    are then left in their own currencies, so the KPIs without money still
+    work, and money KPIs raise InputError for the page to replace by the
+    note.
+    """
     entries = {
         table_type: entry
         for table_type in table_types
@@ -262,10 +322,15 @@ def page_tables(
         for table_type, entry in entries.items()
     }
     key = entries_key(*entries.values())
-    currency, fx = money_picker(*entries.values())
+    money = money_picker(*entries.values())
+    currency, fx = money
     if currency is None:
-        return tables, key
+        return tables, key, None
     rates = tuple(sorted(fx.items()))
+    key = f"{key}|{currency}|{rates}"
+    note = missing_rate_note(money, *entries.values())
+    if note is not None:
+        return tables, key, note
     try:
         converted = {
             table_type: _in_one_currency(
@@ -276,7 +341,7 @@ def page_tables(
     except InputError as error:
         st.error(escape_markdown(str(error)))
         st.stop()
-    return converted, f"{key}|{currency}|{rates}"
+    return converted, key, None
 
 
 @st.cache_resource(max_entries=16)
@@ -307,7 +372,7 @@ def comparison_picker(period: Period) -> Period | None:
         list(labels),
         format_func=labels.__getitem__,
         key="compare_with",
-        bind="query-params",
+        **view_widget_options(),
     )
     if choice == "previous":
         return previous_period(period)
@@ -317,12 +382,14 @@ def comparison_picker(period: Period) -> Period | None:
 
 
 def grain_picker() -> str:
+    """Show the time grain of the series in the sidebar and return it, one of
+    ``kpi_core.period.GRAINS``."""
     grain = st.sidebar.segmented_control(
         "Group by",
-        ["month", "quarter"],
+        list(GRAINS),
         default="month",
         key="grain",
-        bind="query-params",
+        **view_widget_options(),
     )
     return grain or "month"
 
@@ -398,7 +465,8 @@ def explain(
         st.markdown(f"**{label}**: not available")
         st.text(result.reason)
     for reason, count in result.excluded.items():
-        st.text(f"{count:,} rows left out of {label.lower()}: {reason}")
+        left_out = count_noun(count, "row")
+        st.text(f"{left_out} left out of {label.lower()}: {reason}")
     if rows is not None and rows.height:
         st.download_button(
             f"Rows behind {label.lower()} ({rows.height:,}, CSV)",
@@ -509,26 +577,63 @@ _VIEW_KEY = re.compile(
 )
 
 
+# View settings that several pages share. A shared view sets them on every
+# run and shows their widgets disabled, so every page of the view uses the
+# link's period, grouping, comparison, currency and exchange rates.
+_FIXED_KEY = re.compile(r"^(period|dates|grain|compare_with|currency|fx_\w+)$")
+
+
 def shared_view() -> SharedView | None:
-    """Return the view named by ``?view=`` in the URL, applying its settings
-    to the widgets on the first run of the session, or None for the normal
+    """Return the view named by ``?view=`` in the URL, or None for the normal
     editable app. An unknown or revoked link stops the page with a message."""
-    # A session that opened a shared link stays read-only, also after the
-    # sidebar navigation drops ``view`` from the URL.
-    token = st.query_params.get("view") or st.session_state.get("_applied_view")
+    token = _view_token()
     if not token:
         return None
     try:
-        view = ViewStore(workspace().root).get(token)
+        return ViewStore(workspace().root).get(token)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         st.stop()
-    if st.session_state.get("_applied_view") != token:
-        for key, value in view.settings.items():
-            if key != _PINNED:
-                st.session_state[key] = _decode(value)
-        st.session_state["_applied_view"] = token
-    return view
+
+
+def _view_token() -> str | None:
+    # A session that opened a shared link stays read-only, also after the
+    # sidebar navigation drops ``view`` from the URL.
+    return st.query_params.get("view") or st.session_state.get(_APPLIED_VIEW)
+
+
+def _apply_view_settings(*, entering_page: bool) -> None:
+    """Write a shared view's settings into the widget state before any widget
+    is drawn.
+
+    Streamlit drops the state of widgets that a page does not draw, so the
+    settings are written again: the ``_FIXED_KEY`` ones on every run, the
+    others (variants, segment, page controls) when the viewer opens a page,
+    and the viewer may change those on that page.
+    """
+    token = _view_token()
+    if not token:
+        return
+    try:
+        view = ViewStore(workspace().root).get(token)
+    except InputError:
+        return  # shared_view() stops the page with the message.
+    first_run = st.session_state.get(_APPLIED_VIEW) != token
+    for key, value in view.settings.items():
+        if key == _PINNED:
+            continue
+        if first_run or entering_page or _FIXED_KEY.match(key):
+            st.session_state[key] = _decode(value)
+    st.session_state[_APPLIED_VIEW] = token
+
+
+def view_widget_options() -> dict:
+    """Return the keyword arguments for the widget of a ``_FIXED_KEY``
+    setting: bound to the URL, or in a shared view disabled and unbound, so
+    neither the widget nor a changed URL can alter the link's setting."""
+    if shared_view() is None:
+        return {"bind": "query-params"}
+    return {"disabled": True, "bind": None}
 
 
 def share_controls(page: str, title: str) -> None:
@@ -612,10 +717,8 @@ def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry
     view = shared_view()
     if view is not None and _PINNED in view.settings:
         return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
-    chosen = st.session_state.get(f"table_{table_type}")
-    for entry in entries:
-        if entry.id == chosen:
-            return entry
+    if (remembered := _remembered_table(table_type, entries)) is not None:
+        return remembered
     return entries[0] if entries else None
 
 
@@ -649,17 +752,20 @@ def _editor_password() -> str | None:
 
 
 def require_app_entry(page: str) -> None:
-    """Hand a page over to app.py when Streamlit ran it on its own.
+    """Hand a page over to app.py when Streamlit ran it on its own, and set
+    a shared view's page settings when the viewer opens another page.
 
     Until the first session of a server process has run app.py, Streamlit
     treats pages/ as an old-style page folder and runs a directly opened URL
     such as /service without app.py, so without its navigation and
     read-only checks. Switching to app.py once fixes that for every session.
     """
-    if st.session_state.get(_APP_RAN):
-        return
-    params = {**st.query_params.to_dict(), _ENTRY_PAGE: page}
-    st.switch_page("app.py", query_params=params)
+    if not st.session_state.get(_APP_RAN):
+        params = {**st.query_params.to_dict(), _ENTRY_PAGE: page}
+        st.switch_page("app.py", query_params=params)
+    if st.session_state.get(_VIEW_PAGE) != page:
+        _apply_view_settings(entering_page=True)
+        st.session_state[_VIEW_PAGE] = page
 
 
 def entry_page() -> str | None:
@@ -672,10 +778,12 @@ def entry_page() -> str | None:
 
 
 def mark_app_entry() -> None:
-    """Record that app.py's navigation ran in this session, and start the
-    run's list of charts for the image download."""
+    """Record that app.py's navigation ran in this session, start the run's
+    list of charts for the image download, and set a shared view's settings
+    before any widget is drawn."""
     st.session_state[_APP_RAN] = True
     st.session_state[_CHARTS] = []
+    _apply_view_settings(entering_page=False)
 
 
 def show_chart(where, chart: alt.TopLevelMixin, **options) -> None:
@@ -707,3 +815,6 @@ _APP_RAN = "_app_ran"
 _PINNED = "pinned_tables"
 _CHARTS = "_charts"
 _ENTRY_PAGE = "entry"
+_TABLE_CHOICES = "_table_choices"
+_APPLIED_VIEW = "_applied_view"
+_VIEW_PAGE = "_view_page"

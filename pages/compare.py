@@ -24,6 +24,7 @@ from pages.common import (
     chart_downloads,
     data_page_link,
     escape_markdown,
+    is_money_metric,
     page_tables,
     require_app_entry,
     share_controls,
@@ -44,7 +45,7 @@ def render() -> None:
         "live, against the same number of days after it, and whether the "
         "change is statistically significant."
     )
-    tables, cache_key = page_tables(TABLE_TYPES)
+    tables, cache_key, money_note = page_tables(TABLE_TYPES)
     if not tables:
         st.info("No deals, tickets or other tables yet. Upload them on the Data page.")
         data_page_link()
@@ -64,7 +65,9 @@ def render() -> None:
         return
     days = (after.end - after.start).days + 1
     st.caption(f"Before: {before.label()}. After: {after.label()}. {days:,} days each.")
-    _render_table(table)
+    if money_note:
+        st.warning(money_note)
+    _render_table(table, money_note)
     if "deals" in tables:
         _render_chart(tables["deals"], before, after, pivot)
 
@@ -102,7 +105,9 @@ def _compare(
     return before_after(_tables, pivot, months)
 
 
-def _render_table(table: pl.DataFrame) -> None:
+def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
+    """Show the comparison; with ``money_note`` (a missing exchange rate) it
+    replaces the note of the money rows, which have no values then."""
     rows = [
         {
             "KPI": row["label"],
@@ -114,7 +119,9 @@ def _render_table(table: pl.DataFrame) -> None:
             "p-value": row["p_value"],
             "Significant": _verdict(row["significant"]),
             "Test": row["test"] or "none",
-            "Note": row["note"],
+            "Note": money_note
+            if money_note and is_money_metric(row["kpi"])
+            else row["note"],
         }
         for row in table.iter_rows(named=True)
     ]
@@ -132,7 +139,10 @@ def _render_table(table: pl.DataFrame) -> None:
 def _render_chart(
     deals: pl.DataFrame, before: Period, after: Period, pivot: date
 ) -> None:
-    series = sales_series(deals, Period(before.start, after.end), "month")
+    # The chart draws rates only, so amounts that may still be in several
+    # currencies (a missing exchange rate) are left out, not added up.
+    rates_only = deals.with_columns(pl.lit(None, pl.Float64).alias("amount"))
+    series = sales_series(rates_only, Period(before.start, after.end), "month")
     if series.is_empty():
         return
     show_chart(

@@ -30,6 +30,7 @@ from pages.common import (
     chart_downloads,
     editor_unlocked,
     escape_markdown,
+    is_money_metric,
     page_tables,
     require_app_entry,
     share_controls,
@@ -64,7 +65,7 @@ def render() -> None:
         "SMART goals for sales, marketing and service: how far each has come, "
         "the pace it needs, and whether it will make its deadline."
     )
-    tables, cache_key = page_tables(TABLE_TYPES)
+    tables, cache_key, money_note = page_tables(TABLE_TYPES)
     as_of = _as_of_picker(tables)
     store = GoalStore(workspace().root)
     editable = editor_unlocked()
@@ -94,8 +95,18 @@ def render() -> None:
                 store.save(goal)
             st.rerun()
         return
+    if money_note:
+        st.warning(money_note)
     for goal in goals:
-        _goal_card(goal, tuple(goals), tables, cache_key, as_of, store, editable)
+        try:
+            status, checks = _evaluate(goal, tuple(goals), cache_key, as_of, tables)
+        except InputError as error:
+            if money_note and is_money_metric(goal.metric):
+                st.warning(escape_markdown(f"{goal.title}: {money_note}"))
+            else:
+                st.error(escape_markdown(f"{goal.title}: {error}"))
+            continue
+        _goal_card(goal, status, checks, as_of, store, editable)
 
 
 def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
@@ -124,18 +135,12 @@ def _evaluate(
 
 def _goal_card(
     goal: Goal,
-    goals: tuple[Goal, ...],
-    tables: dict[str, pl.DataFrame],
-    cache_key: str,
+    status: GoalStatus,
+    checks: dict[str, SmartCheck],
     as_of: date,
     store: GoalStore,
     editable: bool,
 ) -> None:
-    try:
-        status, checks = _evaluate(goal, goals, cache_key, as_of, tables)
-    except InputError as error:
-        st.error(escape_markdown(f"{goal.title}: {error}"))
-        return
     with st.container(border=True):
         st.subheader(escape_markdown(goal.title))
         st.caption(escape_markdown(_description(goal)))

@@ -12,6 +12,7 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.errors import InputError
 from kpi_core.goal_store import ScenarioStore
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.period import Period, quick_period
 from kpi_core.whatif import (
     LEVERS,
@@ -36,6 +37,16 @@ from pages.common import (
 TABLE_TYPES = ("deals", "subscriptions", "spend")
 _BASES = {**LEVERS, "active_customers": "Paying customers now"}
 _RATIOS = ("clv_to_cac", "payback_months")
+# Figures and levers that are amounts of money, shown with the currency.
+_MONEY = (
+    "won_revenue",
+    "arr",
+    "clv",
+    "cac",
+    "average_deal_size",
+    "arpa",
+    "monthly_spend",
+)
 
 
 def render() -> None:
@@ -44,21 +55,26 @@ def render() -> None:
         "Move the levers of the business and see what the next 12 months bring, "
         "against the baseline read from the last 12 full months of your data."
     )
-    tables, _cache_key = page_tables(TABLE_TYPES)
+    tables, _cache_key, money_note = page_tables(TABLE_TYPES)
     if "deals" not in tables:
         st.info("No deals table yet. Upload a deals export on the Data page.")
         data_page_link()
         return
     period = _baseline_period(tables["deals"])
     share_controls("whatif", "What if")
+    if money_note:
+        # Every projection adds up won amounts, so none can be shown.
+        st.warning(money_note)
+        return
     try:
         levers, notes = baseline_levers(tables, period)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
     st.caption(f"Baseline from {period.label()}.")
-    changes, levers = _lever_form(levers, notes)
-    _render_projection(levers, changes)
+    unit = _money_unit(tables)
+    changes, levers = _lever_form(levers, notes, unit)
+    _render_projection(levers, changes, unit)
     _render_sensitivity(levers)
     _render_scenarios()
 
@@ -69,7 +85,7 @@ def _baseline_period(deals: pl.DataFrame) -> Period:
 
 
 def _lever_form(
-    levers: Levers, notes: dict[str, str]
+    levers: Levers, notes: dict[str, str], unit: str
 ) -> tuple[dict[str, float], Levers]:
     """Show a slider per lever and an input for each baseline the data lacks,
     applied together on submit. Returns the changes and the levers with the
@@ -79,11 +95,15 @@ def _lever_form(
         st.subheader("Levers")
         for name, label in _BASES.items():
             baseline = getattr(levers, name)
+            in_unit = f" in {unit}" if name in _MONEY else ""
+            baseline_text = _plain(baseline)
+            if baseline is not None and name in _MONEY:
+                baseline_text = f"{baseline_text} {unit}"
             if baseline is None:
                 entered[name] = st.number_input(
                     escape_markdown(
                         f"{label}: not in the data ({notes.get(name, '')}); "
-                        "enter a value"
+                        f"enter a value{in_unit}"
                     ),
                     min_value=0.0,
                     value=None,
@@ -91,7 +111,7 @@ def _lever_form(
                 )
             if name in LEVERS:
                 st.slider(
-                    f"{label} (baseline {_plain(baseline)})",
+                    f"{label} (baseline {baseline_text})",
                     min_value=-50,
                     max_value=50,
                     value=0,
@@ -110,7 +130,7 @@ def _lever_form(
     return changes, replace(levers, **known)
 
 
-def _render_projection(levers: Levers, changes: dict[str, float]) -> None:
+def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> None:
     st.subheader("Next 12 months")
     table = scenario_table(levers, changes)
     row = st.columns(3)
@@ -118,14 +138,15 @@ def _render_projection(levers: Levers, changes: dict[str, float]) -> None:
         values = table.row(by_predicate=pl.col("figure") == figure, named=True)
         delta = None
         if values["difference"] is not None:
-            delta = _figure(values["difference"], figure, signed=True)
-        column.metric(values["label"], _figure(values["scenario"], figure), delta)
+            delta = _figure(values["difference"], figure, unit, signed=True)
+        scenario = _figure(values["scenario"], figure, unit)
+        column.metric(values["label"], scenario, delta)
     display_table = pl.DataFrame(
         [
             {
                 "Figure": row["label"],
-                "Baseline": _figure(row["baseline"], row["figure"]),
-                "Scenario": _figure(row["scenario"], row["figure"]),
+                "Baseline": _figure(row["baseline"], row["figure"], unit),
+                "Scenario": _figure(row["scenario"], row["figure"], unit),
                 "Change (%)": row["change_percent"],
             }
             for row in table.iter_rows(named=True)
@@ -143,8 +164,8 @@ def _render_projection(levers: Levers, changes: dict[str, float]) -> None:
         column_config={"Change (%)": st.column_config.NumberColumn(format="%+.1f")},
     )
     st.caption(
-        "A dash means an input is missing: enter it above. Money is in the "
-        "currency of the data. CLV and payback take the gross margin as 100 %."
+        f"A dash means an input is missing: enter it above. Money is in {unit}. "
+        "CLV and payback take the gross margin as 100 %."
     )
 
 
@@ -196,13 +217,23 @@ def _load(changes: dict[str, float]) -> None:
         st.session_state[f"whatif_{lever}"] = int(round(changes.get(lever, 0)))
 
 
-def _figure(value: float | None, figure: str, signed: bool = False) -> str:
+def _figure(value: float | None, figure: str, unit: str, signed: bool = False) -> str:
     if value is None:
         return "–"
     sign = "+" if signed else ""
     if figure in _RATIOS:
         return f"{value:{sign},.1f}"
+    if figure in _MONEY:
+        return f"{value:{sign},.0f} {unit}"
     return f"{value:{sign},.0f}"
+
+
+def _money_unit(tables: dict[str, pl.DataFrame]) -> str:
+    """Return the one currency of the tables' amounts, which ``page_tables``
+    has converted into the report currency where they had several. Amounts
+    without a currency column count as ``DEFAULT_CURRENCY``, as elsewhere."""
+    codes = {code for frame in tables.values() for code in currency_codes(frame)}
+    return codes.pop() if len(codes) == 1 else DEFAULT_CURRENCY
 
 
 def _plain(value: float | None) -> str:

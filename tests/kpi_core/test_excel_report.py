@@ -45,7 +45,7 @@ def _workbook():
 
 
 def test_one_sheet_per_page():
-    assert _workbook().sheetnames == ["Sales", "Service"]
+    assert _workbook().sheetnames == ["Settings", "Sales", "Service"]
 
 
 def test_kpi_table_values():
@@ -98,8 +98,76 @@ def test_report_with_mixed_currencies_explains_itself():
         }
     )
     workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
-    assert workbook.sheetnames == ["Error"]
+    assert workbook.sheetnames == ["Settings", "Error"]
     row = [c.value for c in workbook["Error"][5]]
     assert row[1] == "not available"
     assert "EUR" in row[8]
     assert "USD" in row[8]
+
+
+MIXED_DEALS = pl.DataFrame(
+    {
+        "deal_id": ["1", "2", "3"],
+        "stage": ["Won", "Won", "Lost"],
+        "status": ["won", "won", "lost"],
+        "created_at": [date(2025, 1, 2), date(2025, 1, 3), date(2025, 1, 4)],
+        "closed_at": [date(2025, 1, 10), date(2025, 1, 12), date(2025, 1, 15)],
+        "amount": [1000.0, 500.0, 200.0],
+        "currency": ["EUR", "USD", "EUR"],
+    }
+)
+
+
+def _sheet_rows(sheet) -> dict:
+    return {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row[0]}
+
+
+def test_report_records_currency_and_rates():
+    data = excel_report_bytes(
+        {"deals": MIXED_DEALS}, Period(), "month", "EUR", {"USD": 0.9}
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames[:2] == ["Settings", "Sales"]
+    settings = _sheet_rows(workbook["Settings"])
+    assert settings["Report currency"][0] == "EUR"
+    assert settings["Period"][0] == "all data"
+    assert settings["Group by"][0] == "month"
+    assert settings["Currency"][0] == "Value of 1 unit in EUR"
+    assert settings["USD"][0] == 0.9
+    sales = workbook["Sales"]
+    assert "Money in EUR" in sales["A3"].value
+    kpis = _sheet_rows(sales)
+    # Won: 1000 EUR + 500 USD x 0.9 = 1,450 EUR.
+    assert kpis["won_value"][1] == 1450.0
+    assert kpis["won_value"][2] == "EUR"
+
+
+def test_report_without_rates_says_none():
+    one_currency = MIXED_DEALS.with_columns(currency=pl.lit("EUR"))
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes({"deals": one_currency}, Period()))
+    )
+    settings = _sheet_rows(workbook["Settings"])
+    assert settings["Report currency"][0].startswith("as in the data")
+    assert settings["Exchange rates"][0] == "none"
+    assert workbook["Sales"]["A3"].value is None
+
+
+def test_report_failure_still_records_rates():
+    # No rate for USD: the report cannot add up the amounts.
+    data = excel_report_bytes({"deals": MIXED_DEALS}, Period(), "month", "EUR", {})
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Settings", "Error"]
+    assert _sheet_rows(workbook["Settings"])["Report currency"][0] == "EUR"
+
+
+def test_settings_sheet_codes_stay_text():
+    code = '=HYPERLINK("http://127.0.0.1:9/x","y")'
+    data = build_excel_report(
+        "CRM KPIs", "all data", {}, {}, grain="month", currency="-EUR", fx={code: 2.0}
+    )
+    sheet = load_workbook(io.BytesIO(data))["Settings"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+    for text in (code, "-EUR"):
+        [cell] = [cell for cell in cells if cell.value == text]
+        assert cell.data_type == "s"

@@ -73,14 +73,22 @@ def _marketing_tables(at: AppTest) -> list:
     return [frame.value for frame in at.dataframe]
 
 
+def _with_shared_settings() -> AppTest:
+    """Open the app with the period and grain of ``_share_sales_view``."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["period"] = "last_quarter"
+    at.session_state["grain"] = "quarter"
+    return at.run()
+
+
 def test_link_keeps_its_deals_table_on_marketing(fresh_workspace):
-    sender = AppTest.from_file(APP, default_timeout=60).run()
+    AppTest.from_file(APP, default_timeout=60).run()
     # Without orders the marketing page takes campaign revenue from the deals.
     store = Workspace(fresh_workspace)
     [orders] = store.list_tables("orders")
     store.delete(orders.id)
     token = _share_sales_view(fresh_workspace)
-    shared_tables = _marketing_tables(sender)
+    shared_tables = _marketing_tables(_with_shared_settings())
     # A newer deals upload after the link was made: the first 20 sample deals.
     [deals] = store.list_tables("deals")
     store.save(
@@ -91,7 +99,7 @@ def test_link_keeps_its_deals_table_on_marketing(fresh_workspace):
         mapping=Mapping("deals", deals.mapping),
     )
     st.cache_data.clear()
-    later = _marketing_tables(AppTest.from_file(APP, default_timeout=60).run())
+    later = _marketing_tables(_with_shared_settings())
     assert any(not a.equals(b) for a, b in zip(shared_tables, later, strict=True)), (
         "the newer deals table should change the marketing page"
     )
