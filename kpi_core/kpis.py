@@ -3,7 +3,9 @@
 The CLI report, the Excel export and the tests that compare page and CLI all
 call ``compute_kpis``, so a figure is computed the same way everywhere. A
 KPI whose table is missing is left out; one whose table is present but
-cannot give a value is "not available" with the reason.
+cannot give a value is "not available" with the reason. A money KPI whose
+amounts need an exchange rate that the settings lack is "not available" with
+``rate_missing`` set, and the other KPIs are still computed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kpi_core.marketing import (
 )
 from kpi_core.marketing_data import spend_dates
 from kpi_core.period import Period
-from kpi_core.results import KpiResult
+from kpi_core.results import KpiResult, money_kpi
 from kpi_core.sales import sales_kpis
 from kpi_core.service import service_kpis
 from kpi_core.stages import stage_duration_days
@@ -110,9 +112,10 @@ def _marketing_kpis(
     period = settings.period
     subs, orders = tables.get("subscriptions"), tables.get("orders")
     if subs is not None:
-        kpis["arr"] = arr(subs, period, **money)
-        kpis["churn_rate"] = churn_rate(
-            subs, period, settings.variants.get("churn_rate", "customers"), **money
+        kpis["arr"] = money_kpi("arr", lambda: arr(subs, period, **money))
+        churn_variant = settings.variants.get("churn_rate", "customers")
+        kpis["churn_rate"] = money_kpi(
+            "churn_rate", lambda: churn_rate(subs, period, churn_variant, **money)
         )
         if deal_upsell is None or not deal_upsell.available:
             kpis["upsell_rate"] = upsell_rate_subscriptions(subs, period)
@@ -120,30 +123,37 @@ def _marketing_kpis(
         variant = settings.variants.get(
             "clv", "purchases" if orders is not None else "subscription"
         )
-        kpis["clv"] = clv(
-            orders,
-            subs,
-            period,
-            settings.lifespan_years,
-            settings.gross_margin,
-            variant,
-            **money,
+        kpis["clv"] = money_kpi(
+            "clv",
+            lambda: clv(
+                orders,
+                subs,
+                period,
+                settings.lifespan_years,
+                settings.gross_margin,
+                variant,
+                **money,
+            ),
         )
     acquired = new_customers(tables)
     if "spend" in tables and acquired is not None:
         value = kpis["clv"].value if "clv" in kpis and kpis["clv"].available else None
-        kpis["cac"] = cac(
-            tables["spend"],
-            acquired.frame,
-            period,
-            value,
-            customer_source=acquired.source,
-            **money,
+        kpis["cac"] = money_kpi(
+            "cac",
+            lambda: cac(
+                tables["spend"],
+                acquired.frame,
+                period,
+                value,
+                customer_source=acquired.source,
+                **money,
+            ),
         )
     revenue = orders if orders is not None else tables.get("deals")
     if revenue is not None:
-        kpis["campaign_revenue"] = campaign_revenue(
-            revenue, period, tables.get("spend"), **money
+        kpis["campaign_revenue"] = money_kpi(
+            "campaign_revenue",
+            lambda: campaign_revenue(revenue, period, tables.get("spend"), **money),
         )
     if "email_events" in tables:
         kpis["list_growth_rate"] = list_growth_rate(

@@ -18,7 +18,7 @@ from kpi_core.email_list import (
     list_growth_rate,
     list_growth_series,
 )
-from kpi_core.errors import MissingColumnError
+from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.formatting import count_noun
 from kpi_core.marketing_data import (
     attribution_column,
@@ -28,7 +28,7 @@ from kpi_core.marketing_data import (
     won_deal,
 )
 from kpi_core.period import Period
-from kpi_core.results import KpiResult, not_available
+from kpi_core.results import KpiResult, is_missing_rate, not_available
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
@@ -172,13 +172,25 @@ def cac_by_channel(
 
     Channels are matched ignoring case and surrounding spaces. cac is null
     where a channel has no spend rows or no new customers, because the cost
-    per customer is then undefined. New customers without a channel are in
-    the row "unattributed". Raises MissingColumnError when the spend or the
-    new customers have no channel column.
+    per customer is then undefined. spend and cac are null in every row when
+    a spend amount of the period is in a currency without an exchange rate.
+    New customers without a channel are in the row "unattributed". Raises
+    MissingColumnError when the spend or the new customers have no channel
+    column.
     """
     _require(spend, ("channel",), "marketing spend")
     _require(new_customers, ("channel",), "new customers")
-    spent = spend_in_period(spend, period, currency, fx).frame
+    priced = True
+    try:
+        spent = spend_in_period(spend, period, currency, fx).frame
+    except InvalidValueError as error:
+        if not is_missing_rate(error):
+            raise
+        # Without the currency column the rows still give the channels, and
+        # their sums, which mix currencies, are set to null below.
+        unconverted = spend.drop("currency")
+        spent = spend_in_period(unconverted, period, currency, fx).frame
+        priced = False
     acquired, _ = _acquired_in_period(new_customers, period)
     channel = _label_or_unattributed(pl.col("channel"))
     costs = spent.group_by(key=key_of(channel)).agg(
@@ -188,7 +200,7 @@ def cac_by_channel(
         customer_label=channel.first(),
         new_customers=pl.col("customer_id").n_unique().cast(pl.Int64),
     )
-    return (
+    table = (
         costs.join(counts, on="key", how="full", coalesce=True)
         .select(
             channel=pl.coalesce("spend_label", "customer_label"),
@@ -200,6 +212,11 @@ def cac_by_channel(
         )
         .sort("channel")
     )
+    if not priced:
+        table = table.with_columns(
+            spend=pl.lit(None, pl.Float64), cac=pl.lit(None, pl.Float64)
+        )
+    return table
 
 
 def campaign_revenue(
@@ -298,6 +315,11 @@ def _all_undated_reason(new_customers: pl.DataFrame) -> str | None:
     dated = new_customers["acquired_at"].drop_nulls().len()
     if new_customers.is_empty() or dated:
         return None
+    if new_customers.height == 1:
+        return (
+            "the one customer has no acquisition date (first order, subscription "
+            "start or won deal), so it cannot be set against the spend of a period"
+        )
     return (
         f"none of the {new_customers.height:,} customers has an acquisition date "
         "(first order, subscription start or won deal), so they cannot be set "

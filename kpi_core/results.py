@@ -7,10 +7,15 @@ denominator, a missing table) are never reported as 0 or NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpi_core.errors import InputError, InvalidValueError
+
 SMALL_SAMPLE = 30
+# The ``extra`` key that marks a money KPI left out for a missing exchange rate.
+_RATE_MISSING = "rate_missing"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,12 @@ class KpiResult:
         return self.status == "ok"
 
     @property
+    def rate_missing(self) -> bool:
+        """True when the KPI is not available because an amount is in a
+        currency without an exchange rate (see ``money_kpi``)."""
+        return not self.available and bool(self.extra.get(_RATE_MISSING))
+
+    @property
     def small_sample(self) -> bool:
         return self.available and self.n is not None and self.n < SMALL_SAMPLE
 
@@ -72,6 +83,29 @@ class KpiResult:
 def not_available(key: str, reason: str, **details: Any) -> KpiResult:
     """Build the result for a KPI the data cannot support, with the reason."""
     return KpiResult(key=key, status="not_available", reason=reason, **details)
+
+
+def is_missing_rate(error: InputError) -> bool:
+    """Return True when ``error`` is the one ``kpi_core.money`` raises for an
+    amount in a currency without an exchange rate."""
+    # kpi_core.money raises InvalidValueError on the currency column only then.
+    return isinstance(error, InvalidValueError) and error.column == "currency"
+
+
+def money_kpi(key: str, compute: Callable[[], KpiResult]) -> KpiResult:
+    """Return ``compute()``, or a "not available" result for ``key`` when an
+    amount it needs is in a currency without an exchange rate.
+
+    The reason is the conversion error's message, which names the rate to
+    give, and the result's ``rate_missing`` is True. Other errors propagate.
+    So one money KPI without its rate leaves the other KPIs of a set intact.
+    """
+    try:
+        return compute()
+    except InvalidValueError as error:
+        if not is_missing_rate(error):
+            raise
+        return not_available(key, error.detail, extra={_RATE_MISSING: True})
 
 
 def _round(value: Any) -> Any:

@@ -15,9 +15,10 @@ from dataclasses import replace
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
-from kpi_core.results import KpiResult, not_available
+from kpi_core.results import KpiResult, money_kpi, not_available
 from kpi_core.sales_tables import (
     ALL_DATA,
     DECIDED,
@@ -83,7 +84,8 @@ def close_rate(
         reason = "no deals were created in this period"
         return not_available("close_rate", reason, excluded=excluded)
     rate = won / cohort.height * 100
-    formula = f"{won:,} won / {cohort.height:,} deals x 100 = {rate:.2f} %"
+    created = count_noun(cohort.height, "deal")
+    formula = f"{won:,} won / {created} x 100 = {rate:.2f} %"
     variant_text = CLOSE_RATE_VARIANTS[variant]
     return _rate_result(
         "close_rate", won, cohort.height, variant_text, formula, excluded
@@ -137,7 +139,8 @@ def average_deal_size(
         return not_available("average_deal_size", reason, excluded=excluded)
     total = float(amounts.sum())
     mean = total / amounts.len()
-    formula = f"{total:,.2f} {unit} / {amounts.len():,} won deals = {mean:,.2f} {unit}"
+    deals_won = count_noun(amounts.len(), "won deal")
+    formula = f"{total:,.2f} {unit} / {deals_won} = {mean:,.2f} {unit}"
     return KpiResult(
         key="average_deal_size",
         status="ok",
@@ -171,10 +174,15 @@ def won_value(
     """
     amounts, unit, excluded, won = _won_amounts(deals, period, currency, fx)
     if won and amounts.is_empty():
-        reason = f"none of the {won:,} deals won in this period has an amount"
+        reason = (
+            "the deal won in this period has no amount"
+            if won == 1
+            else f"none of the {won:,} deals won in this period has an amount"
+        )
         return not_available("won_value", reason, excluded=excluded)
     total = float(amounts.sum())
-    formula = f"sum of {amounts.len():,} won deal amounts = {total:,.2f} {unit}"
+    summed = count_noun(amounts.len(), "won deal amount")
+    formula = f"sum of {summed} = {total:,.2f} {unit}"
     return KpiResult(
         key="won_value",
         status="ok",
@@ -251,8 +259,8 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
         return not_available("upsell_rate", reason, excluded=excluded)
     rate = buyers / customers * 100
     formula = (
-        f"{buyers:,} customers with an upsell / {customers:,} active customers "
-        f"x 100 = {rate:.2f} %"
+        f"{count_noun(buyers, 'customer')} with an upsell / "
+        f"{count_noun(customers, 'active customer')} x 100 = {rate:.2f} %"
     )
     return _rate_result("upsell_rate", buyers, customers, "", formula, excluded)
 
@@ -269,16 +277,23 @@ def sales_kpis(
 
     ``variants`` may set "close_rate" ("cohort" or "closed") and
     "sales_cycle_days" ("won" or "closed"). Variants of other KPIs are
-    ignored, so one mapping can serve every KPI family.
+    ignored, so one mapping can serve every KPI family. Where the won amounts
+    need an exchange rate that ``fx`` lacks, average_deal_size and won_value
+    are "not available" with ``rate_missing`` set (see
+    ``kpi_core.results.money_kpi``), and the KPIs without money are computed
+    as usual.
     """
     chosen = variants or {}
+    money = {"currency": currency, "fx": fx}
     return {
         "close_rate": close_rate(
             deals, period, variant=chosen.get("close_rate", "cohort")
         ),
         "win_rate": win_rate(deals, period),
-        "average_deal_size": average_deal_size(deals, period, currency=currency, fx=fx),
-        "won_value": won_value(deals, period, currency=currency, fx=fx),
+        "average_deal_size": money_kpi(
+            "average_deal_size", lambda: average_deal_size(deals, period, **money)
+        ),
+        "won_value": money_kpi("won_value", lambda: won_value(deals, period, **money)),
         "sales_cycle_days": sales_cycle_days(
             deals, period, variant=chosen.get("sales_cycle_days", "won")
         ),
@@ -351,9 +366,10 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
     total = int(days.sum())
     mean = total / days.len()
     median = float(days.median())
+    median_days = "1 day" if median == 1 else f"{median:g} days"
     formula = (
-        f"{total:,} days / {days.len():,} deals = {mean:.1f} days "
-        f"(median {median:g} days)"
+        f"{count_noun(total, 'day')} / {count_noun(days.len(), 'deal')} = "
+        f"{mean:.1f} days (median {median_days})"
     )
     return KpiResult(
         key="sales_cycle_days",

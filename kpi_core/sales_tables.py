@@ -5,6 +5,8 @@ ready for a chart or a table. Cohort columns (created, won_of_created,
 close_rate) count deals by creation date. Outcome columns (decided, won,
 win_rate, won_value, average_deal_size and the cycle lengths) count won and
 lost deals by close date. A rate is null, never 0, where its denominator is 0.
+Where amounts are in a currency without an exchange rate, the money columns
+are null, so no sum mixes currencies and the other columns are still given.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from datetime import date
 
 import polars as pl
 
-from kpi_core.errors import MissingColumnError
+from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period, grain_every
+from kpi_core.results import is_missing_rate
 from kpi_core.stats import wilson_bounds
 
 # Period() is immutable, so one shared instance is a safe default argument.
@@ -58,17 +61,23 @@ def pipeline_by_stage(
 
     Columns: stage, status, deals, value (sum of the known amounts in the
     currency that ``won_value`` reports for the same settings, null where
-    no deal of the stage has one) and without_amount. Input columns: stage,
+    no deal of the stage has one, and for every stage where an amount of
+    the period needs a missing exchange rate) and without_amount. Input
+    columns: stage,
     status, created_at, amount and currency if present. Deals without a
     creation date count only with all data. Open stages come first, then
     won and lost, each by deal count. An empty frame gives an empty table.
     """
     cohort = deals.filter(period.contains("created_at"))
-    converted, _unit, _without_code = convert_amounts(cohort, currency, fx)
+    converted = _in_one_currency(cohort, currency, fx)
     known = pl.col("amount").is_not_null()
+    value = pl.when(known.any()).then(pl.col("amount").sum())
+    if converted is None:
+        # The amounts stay unconverted only to count the deals without one.
+        converted, value = cohort, pl.lit(None, pl.Float64)
     table = converted.group_by("stage", "status").agg(
         pl.len().cast(pl.Int64).alias("deals"),
-        pl.when(known.any()).then(pl.col("amount").sum()).alias("value"),
+        value.alias("value"),
         pl.col("amount").null_count().cast(pl.Int64).alias("without_amount"),
     )
     return table.sort(
@@ -180,7 +189,9 @@ def _kpi_table(
         pl.len().cast(pl.Int64).alias("decided"),
         WON.sum().cast(pl.Int64).alias("won"),
     )
-    won, _unit, _without_code = convert_amounts(closed.filter(WON), currency, fx)
+    won = _in_one_currency(closed.filter(WON), currency, fx)
+    if won is None:
+        won = closed.filter(WON).with_columns(pl.lit(None, pl.Float64).alias("amount"))
     known = pl.col("amount").is_not_null()
     valid_cycle = pl.col("cycle_days") >= 0
     money = (
@@ -199,6 +210,20 @@ def _kpi_table(
     )
     joined = created.join(outcomes, on=_KEY, how="full", coalesce=True)
     return joined.join(money, on=_KEY, how="left")
+
+
+def _in_one_currency(
+    frame: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
+) -> pl.DataFrame | None:
+    """Return ``frame`` with ``amount`` converted as in ``convert_amounts``,
+    or None when an amount is in a currency without an exchange rate."""
+    try:
+        converted, _unit, _without_code = convert_amounts(frame, currency, fx)
+    except InvalidValueError as error:
+        if not is_missing_rate(error):
+            raise
+        return None
+    return converted
 
 
 def _fill_empty(table: pl.DataFrame) -> pl.DataFrame:

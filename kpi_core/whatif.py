@@ -18,6 +18,7 @@ import polars as pl
 
 from kpi_core.churn import churn_rate
 from kpi_core.errors import InvalidSettingError
+from kpi_core.formatting import count_noun
 from kpi_core.goal_metrics import MONTH_DAYS
 from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
@@ -262,7 +263,8 @@ def _deal_levers(
             "there is no deals table",
         )
     created = deals.filter(period.contains("created_at")).height
-    leads = (created / months, f"{created:,} deals created in {period.label()}")
+    created_text = count_noun(created, "deal")
+    leads = (created / months, f"{created_text} created in {period.label()}")
     if not created:
         leads = (None, f"no deals were created in {period.label()}")
     return {
@@ -296,7 +298,10 @@ def _subscription_levers(
     return {
         "churn_rate": annual,
         "arpa": (arpa, arpa_note),
-        "active_customers": (float(paying), f"{paying:,} customers on {period.end}"),
+        "active_customers": (
+            float(paying),
+            f"{count_noun(paying, 'customer')} on {period.end}",
+        ),
     }
 
 

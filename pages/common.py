@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -274,6 +275,20 @@ def missing_rate_note(
         f"Money figures need the value of {needed} in {currency}: enter it "
         "under Currencies in the sidebar. The figures without money are shown."
     )
+
+
+def with_rate_note(
+    kpis: dict[str, KpiResult], note: str | None
+) -> dict[str, KpiResult]:
+    """Return ``kpis`` with ``note`` (from ``missing_rate_note``) as the reason
+    of each KPI left out for a missing exchange rate, so its card and its
+    explanation name the rate to enter."""
+    if note is None:
+        return kpis
+    return {
+        key: replace(result, reason=note) if result.rate_missing else result
+        for key, result in kpis.items()
+    }
 
 
 def is_money_metric(key: str) -> bool:

@@ -14,7 +14,7 @@ from kpi_core.errors import InputError
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
 from kpi_core.marketing import TABLES_NEEDED, cac_by_channel
 from kpi_core.period import Period
-from kpi_core.results import KpiResult, not_available
+from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
 from pages.common import (
@@ -29,12 +29,14 @@ from pages.common import (
     grain_picker,
     kpi_row,
     load_entry,
+    missing_rate_note,
     money_picker,
     newest_table,
     period_picker,
     require_app_entry,
     share_controls,
     show_chart,
+    with_rate_note,
 )
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
@@ -76,6 +78,7 @@ def render() -> None:
     grain = grain_picker()
     compare = comparison_picker(period)
     money = money_picker(*table_entries)
+    money_note = missing_rate_note(money, *table_entries)
     share_controls("marketing", "Marketing")
     excel_download(period, grain, money)
     lifespan = st.sidebar.number_input(
@@ -106,7 +109,8 @@ def render() -> None:
         st.error(escape_markdown(str(error)))
         return
     missing = [key for key in TABLES_NEEDED if key not in kpis]
-    kpis = _with_missing_tables(kpis)
+    kpis = with_rate_note(_with_missing_tables(kpis), money_note)
+    previous = with_rate_note(previous, money_note)
 
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
@@ -118,8 +122,9 @@ def render() -> None:
         )
         data_page_link()
     _render_campaigns(kpis)
-    _render_cac(tables, settings)
-    _render_arr(tables, settings)
+    cac_note = money_note if "cac" in kpis and kpis["cac"].rate_missing else None
+    _render_cac(tables, settings, cac_note)
+    _render_arr(tables, settings, money_note)
     _render_list_growth(tables, period, grain)
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in {
@@ -217,6 +222,9 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     if result is None:
         return
     st.subheader("Revenue by campaign")
+    if result.rate_missing:
+        st.info(escape_markdown(result.reason))
+        return
     if not result.available:
         st.info(f"Not available: {result.reason}.")
         return
@@ -255,7 +263,12 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     st.dataframe(table if roi else table.drop("roi_percent"), hide_index=True)
 
 
-def _render_cac(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
+def _render_cac(
+    tables: dict[str, pl.DataFrame], settings: KpiSettings, money_note: str | None
+) -> None:
+    """Show CAC per channel. With ``money_note`` (the spend needs a missing
+    exchange rate) it replaces the chart, and the table shows the new
+    customers only."""
     spend = tables.get("spend")
     customers = new_customers(tables)
     if spend is None or customers is None or "channel" not in spend.columns:
@@ -269,7 +282,10 @@ def _render_cac(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
         fx=settings.fx or None,
     )
     priced = table.drop_nulls("cac")
-    if priced.is_empty():
+    if money_note:
+        st.info(escape_markdown(f"The cost per channel is not shown. {money_note}"))
+        table = table.drop("spend", "cac")
+    elif priced.is_empty():
         st.info(
             "No channel has both marketing spend and new customers in this "
             "period, so there is no cost per customer to chart. The new "
@@ -285,7 +301,9 @@ def _render_cac(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
     st.dataframe(table, hide_index=True)
 
 
-def _render_arr(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
+def _render_arr(
+    tables: dict[str, pl.DataFrame], settings: KpiSettings, money_note: str | None
+) -> None:
     if "subscriptions" not in tables:
         return
     st.subheader("ARR bridge")
@@ -297,7 +315,8 @@ def _render_arr(tables: dict[str, pl.DataFrame], settings: KpiSettings) -> None:
             fx=settings.fx or None,
         )
     except InputError as error:
-        st.info(escape_markdown(str(error)))
+        shown = money_note if money_note and is_missing_rate(error) else str(error)
+        st.info(escape_markdown(shown))
         return
     show_chart(st, charts.waterfall(bridge))
     st.dataframe(bridge, hide_index=True)

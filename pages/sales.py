@@ -25,12 +25,14 @@ from pages.common import (
     grain_picker,
     kpi_row,
     load_table,
+    missing_rate_note,
     money_picker,
     newest_table,
     period_picker,
     require_app_entry,
     share_controls,
     show_chart,
+    with_rate_note,
 )
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -92,6 +94,7 @@ def render() -> None:
     compare = comparison_picker(period)
     variants = _variant_picker()
     money = money_picker(entry)
+    money_note = missing_rate_note(money, entry)
     share_controls("", "Sales")
     excel_download(period, grain, money)
     name = escape_markdown(entry.name)
@@ -109,6 +112,8 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
+    kpis = with_rate_note(kpis, money_note)
+    previous = with_rate_note(previous, money_note)
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
@@ -117,10 +122,10 @@ def render() -> None:
             "The deals have no currency column, so amounts are shown as EUR. "
             "Map a currency column on the Data page if they are in another currency."
         )
-    _render_trends(series, kpis, grain)
-    _render_pipeline(pipeline)
+    _render_trends(series, kpis, grain, money_note)
+    _render_pipeline(pipeline, money_note)
     _render_stages(period)
-    _render_breakdowns(deals, entry.cache_key, period, money)
+    _render_breakdowns(deals, entry.cache_key, period, money, money_note)
     _render_explanations(kpis, deals, period)
 
 
@@ -155,8 +160,13 @@ def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) ->
 
 
 def _render_trends(
-    series: pl.DataFrame, kpis: dict[str, KpiResult], grain: str
+    series: pl.DataFrame,
+    kpis: dict[str, KpiResult],
+    grain: str,
+    money_note: str | None,
 ) -> None:
+    """Show the rates, money and cycle over time. With ``money_note`` (a
+    missing exchange rate) it replaces the money charts."""
     if series.is_empty():
         st.info("No deals fall into this period.")
         return
@@ -174,38 +184,54 @@ def _render_trends(
             grain,
         ),
     )
-    show_chart(
-        right,
-        charts.value_over_time(
-            series,
-            "won_value",
-            "Won value by close date",
-            f"Won value ({money})",
-            grain,
-        ),
-    )
+    if money_note:
+        _money_note(right, "Won value by close date", money_note)
+    else:
+        show_chart(
+            right,
+            charts.value_over_time(
+                series,
+                "won_value",
+                "Won value by close date",
+                f"Won value ({money})",
+                grain,
+            ),
+        )
     left, right = st.columns(2)
-    show_chart(
-        left,
-        charts.value_over_time(
-            series,
-            "average_deal_size",
-            "Average deal size",
-            f"Average won deal ({money})",
-            grain,
-        ),
-    )
+    if money_note:
+        _money_note(left, "Average deal size", money_note)
+    else:
+        show_chart(
+            left,
+            charts.value_over_time(
+                series,
+                "average_deal_size",
+                "Average deal size",
+                f"Average won deal ({money})",
+                grain,
+            ),
+        )
     show_chart(right, charts.cycle_over_time(series, "Sales cycle of won deals", grain))
 
 
-def _render_pipeline(pipeline: pl.DataFrame) -> None:
+def _money_note(where, title: str, money_note: str) -> None:
+    """Show ``money_note`` in place of the money chart ``title``."""
+    where.info(f"{title} is not shown. {money_note}")
+
+
+def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
     st.subheader("Pipeline by stage")
     if pipeline.is_empty():
         st.info("No deals fall into this period.")
         return
     left, right = st.columns(2)
     show_chart(left, charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
-    show_chart(right, charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)"))
+    if money_note:
+        _money_note(right, "The pipeline value", money_note)
+    else:
+        show_chart(
+            right, charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)")
+        )
     without = int(pipeline["without_amount"].sum())
     if without:
         verb = "has" if without == 1 else "have"
@@ -257,7 +283,11 @@ def _render_breakdowns(
     cache_key: str,
     period: Period,
     money: tuple[str | None, dict[str, float]],
+    money_note: str | None,
 ) -> None:
+    """Show the KPIs per segment. With ``money_note`` (a missing exchange
+    rate) it replaces the won value chart, and the table has no money
+    columns."""
     present = [
         name
         for name in SEGMENTS
@@ -275,10 +305,16 @@ def _render_breakdowns(
     )
     table = _breakdown(cache_key, period, segment, money, deals)
     left, right = st.columns(2)
-    show_chart(
-        left,
-        charts.breakdown_bars(table, segment, "won_value", "Won value", "Won value"),
-    )
+    if money_note:
+        _money_note(left, "Won value", money_note)
+        table = table.drop("won_value", "average_deal_size")
+    else:
+        show_chart(
+            left,
+            charts.breakdown_bars(
+                table, segment, "won_value", "Won value", "Won value"
+            ),
+        )
     show_chart(
         right,
         charts.breakdown_bars(table, segment, "win_rate", "Win rate", "Win rate (%)"),

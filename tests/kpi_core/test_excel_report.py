@@ -98,11 +98,23 @@ def test_report_with_mixed_currencies_explains_itself():
         }
     )
     workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
-    assert workbook.sheetnames == ["Settings", "Error"]
-    row = [c.value for c in workbook["Error"][5]]
-    assert row[1] == "not available"
-    assert "EUR" in row[8]
-    assert "USD" in row[8]
+    assert workbook.sheetnames[:2] == ["Settings", "Sales"]
+    kpis = _kpi_rows(workbook["Sales"])
+    # The KPIs without money stay: 2 won / 2 created x 100 = 100 %.
+    assert kpis["close_rate"][1] == "ok"
+    assert kpis["close_rate"][2] == 100.0
+    won_value = kpis["won_value"]
+    assert won_value[1] == "not available"
+    assert "EUR, USD" in won_value[8]
+    assert "--fx" in won_value[8]
+    # The deals were created in January and won in February. January won
+    # nothing, so 0; February's 100 EUR and 200 USD are left blank, not added.
+    series = _table_below(workbook["Sales"], "Won value by month")
+    assert series == [
+        ("period_start", "won_value"),
+        ("2025-01-01", 0),
+        ("2025-02-01", None),
+    ]
 
 
 MIXED_DEALS = pl.DataFrame(
@@ -153,12 +165,40 @@ def test_report_without_rates_says_none():
     assert workbook["Sales"]["A3"].value is None
 
 
-def test_report_failure_still_records_rates():
-    # No rate for USD: the report cannot add up the amounts.
+def test_report_without_rate_records_currency():
+    # No rate for USD: the money KPIs are not available, the others are.
     data = excel_report_bytes({"deals": MIXED_DEALS}, Period(), "month", "EUR", {})
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Settings", "Error"]
     assert _sheet_rows(workbook["Settings"])["Report currency"][0] == "EUR"
+    kpis = _kpi_rows(workbook["Sales"])
+    # Win rate: 2 won / (2 won + 1 lost) = 66.67 %.
+    assert round(kpis["win_rate"][2], 2) == 66.67
+    for key in ("won_value", "average_deal_size"):
+        assert kpis[key][1] == "not available"
+        assert "no exchange rate for USD" in kpis[key][8]
+
+
+def _kpi_rows(sheet) -> dict:
+    """Return the KPI table of a page sheet by KPI key."""
+    rows = sheet.iter_rows(min_row=5, max_col=len(KPI_COLUMNS), values_only=True)
+    return {row[0]: row for row in rows if row[0] and row[1] in ("ok", "not available")}
+
+
+def _table_below(sheet, title: str) -> list[tuple]:
+    """Return the header and rows of the table written under ``title``."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == title) + 1
+    width = sum(1 for cell in rows[start] if cell is not None)
+    table = []
+    for row in rows[start:]:
+        if row[0] is None:
+            break
+        table.append(tuple(_text(cell) for cell in row[:width]))
+    return table
+
+
+def _text(cell):
+    return cell.isoformat()[:10] if hasattr(cell, "isoformat") else cell
 
 
 def test_settings_sheet_codes_stay_text():

@@ -237,7 +237,17 @@ def test_won_value_all_amounts_missing():
     rows = [("d1", "Ana", "Won", "won", D(2024, 1, 1), D(2024, 1, 2), None)]
     result = won_value(deals_frame(rows))
     assert not result.available
-    assert result.reason == "none of the 1 deals won in this period has an amount"
+    assert result.reason == "the deal won in this period has no amount"
+
+
+def test_won_value_two_amounts_missing():
+    rows = [
+        ("d1", "Ana", "Won", "won", D(2024, 1, 1), D(2024, 1, 2), None),
+        ("d2", "Ben", "Won", "won", D(2024, 1, 1), D(2024, 1, 3), None),
+    ]
+    result = won_value(deals_frame(rows))
+    assert not result.available
+    assert result.reason == "none of the 2 deals won in this period has an amount"
 
 
 def test_won_value_undated_explicit_period():

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from kpi_core.errors import InvalidSettingError, InvalidValueError, MissingColumnError
+from kpi_core.errors import InvalidSettingError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
 from tests.kpi_core.test_sales import SAMPLE, deals_frame
@@ -69,8 +69,11 @@ def test_pipeline_by_stage_converts_currency():
         ("d2", "Ana", "Demo", "open", D(2024, 1, 2), None, 100.0),
     ]
     deals = deals_frame(rows, currency=["EUR", "USD"])
-    with pytest.raises(InvalidValueError):
-        pipeline_by_stage(deals)
+    # Without a rate the deals still count, but EUR and USD are not summed.
+    unpriced = pipeline_by_stage(deals)
+    assert unpriced["deals"].to_list() == [2]
+    assert unpriced["value"].to_list() == [None]
+    assert unpriced["without_amount"].to_list() == [0]
     table = pipeline_by_stage(deals, currency="EUR", fx={"USD": 0.9})
     assert table["value"].to_list() == pytest.approx([100 + 100 * 0.9])
 
