@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.date_values import convert_unique
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
@@ -22,6 +23,7 @@ from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
 from kpi_core.values import (
     detect_and_parse_dates,
     parse_dates,
+    parse_money,
     parse_numbers_detecting_mark,
 )
 
@@ -104,12 +106,19 @@ def prepare_table(
     columns: list[pl.Series] = [raw.frame[LINE]]
     bad_masks: list[pl.Series] = []
     problems: list[Problem] = []
+    money = money_fields(mapping)
+    money_cells: list[MoneyCells] = []
     for field_name, column in mapping.used_columns().items():
         kind = mapping.schema.field(field_name).kind
         text = _clean_text(raw.frame[column], raw.cells_stripped)
-        parsed, note = _parse(
-            text, kind, chosen_orders.get(field_name), file, column, mark
-        )
+        if field_name in money:
+            parsed, used_mark, marks = parse_money(text, mark)
+            note = _mark_note(used_mark)
+            money_cells.append(MoneyCells(field_name, column, text, parsed, marks))
+        else:
+            parsed, note = _parse(
+                text, kind, chosen_orders.get(field_name), file, column, mark
+            )
         if note:
             detected[column] = note
         bad = text.is_not_null() & parsed.is_null()
@@ -124,6 +133,10 @@ def prepare_table(
             bad_masks.append(outside)
         columns.append(parsed.alias(field_name))
 
+    if money_cells:
+        columns = _add_currencies(
+            raw.frame, mapping, money_cells, columns, problems, bad_masks, detected
+        )
     frame = pl.DataFrame(columns)
     rejected = raw.frame.clear()
     if bad_masks:
@@ -187,8 +200,50 @@ def _parse(
         numbers, mark = parse_numbers_detecting_mark(text, default_mark)
         if kind == INTEGER:
             return _integers(numbers), None
-        return numbers, "decimal comma" if mark == "," else "decimal point"
+        return numbers, _mark_note(mark)
     return text, None
+
+
+def _mark_note(mark: str) -> str:
+    return "decimal comma" if mark == "," else "decimal point"
+
+
+def _add_currencies(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    money_cells: list[MoneyCells],
+    columns: list[pl.Series],
+    problems: list[Problem],
+    bad_masks: list[pl.Series],
+    detected: dict[str, str],
+) -> list[pl.Series]:
+    """Apply ``row_currencies`` to the parsed columns: add its problems, bad
+    rows and notes in place, and return the columns with its currency."""
+    mapped_currency = next((c for c in columns if c.name == "currency"), None)
+    found = row_currencies(
+        money_cells, mapped_currency, mapping.columns.get("currency")
+    )
+    for rejection in found.rejections:
+        problems.append(
+            _problem(
+                raw,
+                rejection.column,
+                rejection.field,
+                NUMBER,
+                rejection.rows,
+                rejection.text,
+                rejection.reason,
+            )
+        )
+        bad_masks.append(rejection.rows)
+    for column, note in found.notes.items():
+        detected[column] = f"{detected[column]}, {note}" if column in detected else note
+    if found.currency is None:
+        return columns
+    currency = found.currency.alias("currency")
+    if mapped_currency is None:
+        return [*columns, currency]
+    return [currency if c.name == "currency" else c for c in columns]
 
 
 def _integers(numbers: pl.Series) -> pl.Series:

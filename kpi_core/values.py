@@ -33,6 +33,7 @@ __all__ = [
     "detect_date_format",
     "detect_decimal_mark",
     "parse_dates",
+    "parse_money",
     "parse_numbers",
     "parse_numbers_detecting_mark",
 ]
@@ -113,6 +114,31 @@ def parse_numbers_detecting_mark(
     return numbers.alias(values.name), mark
 
 
+def parse_money(
+    values: pl.Series, default: str = "."
+) -> tuple[pl.Series, str, pl.Series | None]:
+    """Parse text amounts as ``parse_numbers_detecting_mark`` does, and keep
+    the currency marks that parsing drops.
+
+    The third value gives each cell's marks as text: its currency symbols
+    in the order written, then a space and the ISO code at either end ("$",
+    "EUR", "$ USD", "€ USD"), and null for a cell without any. It is None
+    when no cell has a mark, which a column of plain numbers finds without
+    another pass.
+    """
+    plain = _parse_plain_numbers(values, default)
+    if plain is not None:
+        return plain, ".", None
+    cleaned = _clean(values)
+    text = _strip_currency(cleaned)
+    mark = _decide_mark(text, default)
+    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    _, marks = convert_unique(cleaned, lambda unique: ("", _currency_marks(unique)))
+    if marks.null_count() == marks.len():
+        return numbers.alias(values.name), mark, None
+    return numbers.alias(values.name), mark, marks.alias(values.name)
+
+
 def _parse_plain_numbers(values: pl.Series, default: str) -> pl.Series | None:
     """Parse a column of plain numbers such as "-12.5" in one pass.
 
@@ -169,6 +195,29 @@ def _strip_currency(text: pl.Series) -> pl.Series:
     """Remove currency symbols and codes, spaces, apostrophes and "%"."""
     without_noise = text.str.replace_all(_NOISE, "")
     return without_noise.str.replace(_CODE_AT_ENDS, "").str.replace("−", "-")
+
+
+def _currency_marks(text: pl.Series) -> pl.Series:
+    """Return the marks that ``_strip_currency`` removes from each value."""
+    frame = pl.DataFrame({"value": text}).with_columns(
+        bare=pl.col("value").str.replace_all(_NOISE, ""),
+        symbols=pl.col("value").str.replace_all(r"[^\p{Sc}]+", ""),
+    )
+    frame = frame.with_columns(
+        first=pl.col("bare").str.extract("^([A-Z]{3})"),
+        last=pl.col("bare").str.extract("([A-Z]{3})$"),
+    )
+    codes = sorted(CURRENCY_CODES)
+    code = (
+        pl.when(pl.col("first").is_in(codes))
+        .then("first")
+        .when(pl.col("last").is_in(codes))
+        .then("last")
+    )
+    symbols = pl.when(pl.col("symbols") != "").then("symbols")
+    joined = pl.concat_str([symbols, code], separator=" ", ignore_nulls=True)
+    marks = frame.select(joined.alias("value"))
+    return marks.select(pl.when(pl.col("value") != "").then("value")).to_series()
 
 
 def _to_float(text: pl.Series, mark: str) -> pl.Series:

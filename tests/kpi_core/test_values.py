@@ -15,6 +15,7 @@ from kpi_core.values import (
     detect_date_format,
     detect_decimal_mark,
     parse_dates,
+    parse_money,
     parse_numbers,
     parse_numbers_detecting_mark,
 )
@@ -342,6 +343,64 @@ def test_plain_numbers_comma_default_thousands() -> None:
     numbers, mark = parse_numbers_detecting_mark(text("1.234", "2.000"), ",")
     assert numbers.to_list() == [1234.0, 2000.0]
     assert mark == ","
+
+
+MONEY_MARK_CASES = {
+    "dollar before": ("$1,000", "$"),
+    "negative dollar": ("-$20.00", "$"),
+    "euro after with space": ("1.234,56 €", "€"),
+    "code after": ("1,234.56 USD", "USD"),
+    "code before": ("EUR 5", "EUR"),
+    "symbol and code": ("$100 USD", "$ USD"),
+    "two currencies": ("€7 USD", "€ USD"),
+    "two symbols": ("$€7", "$€"),
+    "unknown symbol": ("₽700", "₽"),
+    "no mark": ("1.000", None),
+    "percent is no currency": ("12,5 %", None),
+    "empty": (None, None),
+}
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"), MONEY_MARK_CASES.values(), ids=MONEY_MARK_CASES.keys()
+)
+def test_parse_money_marks(cell: str | None, expected: str | None) -> None:
+    # A second marked cell keeps the column off the plain-number path.
+    _, _, marks = parse_money(text(cell, "$1"))
+    assert marks is not None
+    assert marks[0] == expected
+
+
+def test_parse_money_numbers_match_parse_numbers() -> None:
+    values = text("$1,000", "€ 1.234,00", "100 EUR", "(5.00)", "12", None, "x")
+    numbers, mark, _ = parse_money(values, ",")
+    expected, expected_mark = parse_numbers_detecting_mark(values, ",")
+    assert numbers.to_list() == expected.to_list()
+    assert mark == expected_mark
+
+
+def test_parse_money_plain_column_no_marks() -> None:
+    numbers, mark, marks = parse_money(text("12.5", "-3", None))
+    assert numbers.to_list() == [12.5, -3.0, None]
+    assert mark == "."
+    assert marks is None
+
+
+def test_parse_money_unmarked_text_no_marks() -> None:
+    # German numbers leave the plain path but carry no currency.
+    numbers, mark, marks = parse_money(text("1.234,56", "2,5", "n/a"))
+    assert numbers.to_list() == [1234.56, 2.5, None]
+    assert mark == ","
+    assert marks is None
+
+
+def test_parse_money_repeated_values() -> None:
+    # Many repeats take the per-distinct-value path; marks stay per row.
+    numbers, _, marks = parse_money(text(*(["$5", "7 EUR", None] * 2_000)))
+    assert marks is not None
+    assert marks.to_list()[:3] == ["$", "EUR", None]
+    assert numbers.to_list()[:3] == [5.0, 7.0, None]
+    assert marks.null_count() == 2_000
 
 
 def test_stripped_dates_with_utc_marks() -> None:

@@ -1,0 +1,355 @@
+"""Currencies named in amount cells and headers, through the real import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import Workbook
+
+from kpi_core.cell_currency import SYMBOL_CURRENCIES
+from kpi_core.importing import load_file
+from kpi_core.money import convert_amounts
+from kpi_core.prepare import PreparedTable
+from kpi_core.sales import won_value
+from kpi_core.values import currency_in_header
+from tests.conftest import PROJECT
+
+DEAL_HEADER = ["Deal ID", "Deal Stage", "Amount", "Create Date", "Close Date"]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    lines = [",".join(_quoted(cell) for cell in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def load(path: Path, table: str = "deals") -> PreparedTable:
+    return load_file(path.name, path.read_bytes(), table=table)
+
+
+def _quoted(cell: str) -> str:
+    return f'"{cell}"' if "," in cell else cell
+
+
+def deal(number: int, stage: str, amount: str) -> list[str]:
+    return [str(number), stage, amount, "2025-01-02", "2025-01-20"]
+
+
+def test_all_dollar_deals_are_usd(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$1,000.00"),
+            deal(2, "Closed won", "$250.50"),
+            deal(3, "Closed lost", "$99"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["USD", "USD", "USD"]
+    assert prepared.frame["amount"].to_list() == [1000.0, 250.5, 99.0]
+    # Won: 1,000.00 + 250.50 = 1,250.50, in USD and not EUR.
+    result = won_value(prepared.frame)
+    assert result.unit == "USD"
+    assert result.value == pytest.approx(1250.5)
+
+
+def test_all_dollar_note_names_reading(tmp_path):
+    path = write_csv(tmp_path / "deals.csv", [DEAL_HEADER, deal(1, "Closed won", "$5")])
+    note = load(path).detected["Amount"]
+    assert "currency from cells ($ read as USD" in note
+    assert "CAD, AUD or another dollar" in note
+
+
+def test_mixed_marks_give_currency_per_row(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$1,000"),
+            deal(2, "Closed won", "€500"),
+            deal(3, "Closed won", "200 EUR"),
+            deal(4, "Closed lost", ""),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR", "EUR", None]
+    assert prepared.frame["amount"].to_list() == [1000.0, 500.0, 200.0, None]
+    assert "($ read as USD, € read as EUR;" in prepared.detected["Amount"]
+    # 1,000 USD x 0.9 + 500 EUR + 200 EUR = 900 + 700 = 1,600 EUR.
+    result = won_value(prepared.frame, currency="EUR", fx={"USD": 0.9})
+    assert result.value == pytest.approx(1600.0)
+    assert result.unit == "EUR"
+
+
+def test_mixed_marks_xlsx_text_cells(tmp_path):
+    path = write_xlsx(
+        tmp_path / "deals.xlsx",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$1,000"),
+            deal(2, "Closed won", "€500"),
+            deal(3, "Closed lost", "£20"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR", "GBP"]
+    assert prepared.frame["amount"].to_list() == [1000.0, 500.0, 20.0]
+
+
+def test_header_currency_xlsx_numbers(tmp_path):
+    # Number cells in a workbook carry no mark; the header names the currency.
+    header = ["Deal ID", "Deal Stage", "Amount (USD)", "Create Date", "Close Date"]
+    path = write_xlsx(
+        tmp_path / "deals.xlsx",
+        [
+            header,
+            [1, "Closed won", 1200.5, "2025-01-02", "2025-01-20"],
+            [2, "Closed won", 300, "2025-01-03", "2025-01-21"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.mapping.columns["amount"] == "Amount (USD)"
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["USD", "USD"]
+    assert prepared.detected["Amount (USD)"] == (
+        "decimal point, currency from header: USD"
+    )
+    # 1,200.50 + 300 = 1,500.50 USD.
+    result = won_value(prepared.frame)
+    assert result.unit == "USD"
+    assert result.value == pytest.approx(1500.5)
+
+
+def test_header_currency_meta_spend():
+    data = (PROJECT / "tests" / "data" / "meta_ads_utf8_bom.csv").read_bytes()
+    prepared = load_file("meta.csv", data, table="spend")
+    assert prepared.mapping.columns["amount"] == "Amount spent (EUR)"
+    assert set(prepared.frame["currency"].to_list()) == {"EUR"}
+    assert "currency from header: EUR" in prepared.detected["Amount spent (EUR)"]
+
+
+def test_header_and_cell_disagree_rejected(tmp_path):
+    header = ["Deal ID", "Deal Stage", "Amount (USD)", "Create Date", "Close Date"]
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [header, deal(1, "Closed won", "$10"), deal(2, "Closed won", "€10")],
+    )
+    prepared = load(path)
+    assert prepared.frame["_line"].to_list() == [2]
+    [problem] = prepared.problems
+    assert problem.column == "Amount (USD)"
+    assert problem.lines == (3,)
+    assert "an amount in EUR while the header names USD" in problem.describe()
+
+
+CURRENCY_HEADER = [*DEAL_HEADER, "Currency"]
+
+
+def test_mark_against_currency_column_rejected(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "$100"), "USD"],
+            [*deal(2, "Closed won", "$100"), "EUR"],
+            [*deal(3, "Closed won", "300"), "EUR"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.frame["_line"].to_list() == [2, 4]
+    assert prepared.rejected["Deal ID"].to_list() == ["2"]
+    [problem] = prepared.problems
+    assert problem.column == "Amount"
+    assert problem.lines == (3,)
+    assert problem.examples == ("$100",)
+    message = problem.describe()
+    assert "an amount in USD while column 'Currency' says EUR" in message
+    assert "in column 'Amount' (lines 3;" in message
+
+
+def test_dollar_fits_other_dollar_currency(tmp_path):
+    # "$" is also the mark of CAD and AUD, so the currency column decides.
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "$100"), "CAD"],
+            [*deal(2, "Closed won", "$50"), "AUD"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["CAD", "AUD"]
+
+
+def test_marks_fill_empty_currency_cells(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "€100"), ""],
+            [*deal(2, "Closed won", "50"), "usd"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    # The given code stays as written; money.py upper-cases it.
+    assert prepared.frame["currency"].to_list() == ["EUR", "usd"]
+    assert prepared.detected["Amount"] == (
+        "decimal point, currency checked against column 'Currency', and used "
+        "where it is empty"
+    )
+
+
+def test_unmarked_rows_among_marked_rejected(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$1,000"),
+            deal(2, "Closed won", "700"),
+            deal(3, "Closed won", "€300"),
+            deal(4, "Closed lost", ""),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.frame["_line"].to_list() == [2, 4, 5]
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR", None]
+    assert prepared.rejected["Amount"].to_list() == ["700"]
+    [problem] = prepared.problems
+    assert problem.column == "Amount"
+    assert problem.lines == (3,)
+    message = problem.describe()
+    assert "an amount without a currency while other amounts name one" in message
+    assert "or add a currency column" in message
+
+
+def test_unknown_symbol_rejected(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "₽700"), deal(2, "Closed won", "$5")],
+    )
+    prepared = load(path)
+    assert prepared.frame["currency"].to_list() == ["USD"]
+    [problem] = prepared.problems
+    assert problem.lines == (2,)
+    assert "an unknown currency symbol '₽'" in problem.describe()
+
+
+def test_unknown_symbol_with_currency_column_kept(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [CURRENCY_HEADER, [*deal(1, "Closed won", "₽700"), "RUB"]],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["RUB"]
+
+
+def test_two_currencies_in_cell_rejected(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "€7 USD"), deal(2, "Closed won", "$5")],
+    )
+    prepared = load(path)
+    [problem] = prepared.problems
+    assert problem.lines == (2,)
+    assert "two different currencies in one cell" in problem.describe()
+
+
+def test_money_columns_disagree_rejected(tmp_path):
+    # Subscriptions have two money columns: a price and a monthly charge.
+    header = ["Customer ID", "Start date", "Amount", "Monthly amount"]
+    path = write_csv(
+        tmp_path / "subscriptions.csv",
+        [
+            header,
+            ["c1", "2025-01-01", "$120", "$10"],
+            ["c2", "2025-01-01", "$120", "€10"],
+            ["c3", "2025-01-01", "", "€10"],
+        ],
+    )
+    prepared = load(path, table="subscriptions")
+    assert prepared.frame["_line"].to_list() == [2, 4]
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR"]
+    [problem] = prepared.problems
+    assert problem.column == "Monthly amount"
+    assert problem.lines == (3,)
+    assert "an amount in EUR while column 'Amount' is in USD" in problem.describe()
+
+
+def test_plain_numbers_unchanged(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "1000"), deal(2, "Closed won", "1.234,5")],
+    )
+    prepared = load(path)
+    assert "currency" not in prepared.frame.columns
+    assert prepared.detected["Amount"] == "decimal comma"
+    # Without a currency column every amount stays in the default EUR.
+    _, unit, _ = convert_amounts(prepared.frame)
+    assert unit == "EUR"
+
+
+def test_plain_numbers_with_currency_column_unchanged(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "10"), " usd "],
+            [*deal(2, "Closed won", "5"), ""],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["usd", None]
+    assert prepared.detected["Amount"] == "decimal point"
+
+
+def test_rejected_rows_keep_original_text(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "$5"), deal(2, "Closed won", "5")],
+    )
+    rejected = load(path).rejected
+    assert rejected.drop("_line").row(0) == (
+        "2",
+        "Closed won",
+        "5",
+        "2025-01-02",
+        "2025-01-20",
+    )
+    assert rejected.schema["Amount"] == pl.String
+
+
+def test_codes_only_note(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "USD 5"), deal(2, "Closed won", "7 EUR")],
+    )
+    prepared = load(path)
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR"]
+    assert (
+        prepared.detected["Amount"] == "decimal point, currency from cells (EUR, USD)"
+    )
+
+
+@pytest.mark.parametrize("symbol", SYMBOL_CURRENCIES)
+def test_symbol_reading_matches_header(symbol):
+    # A cell and a header read the same symbol as the same currency.
+    assert currency_in_header(f"Amount ({symbol})") == SYMBOL_CURRENCIES[symbol][0]

@@ -1,0 +1,93 @@
+"""A deals upload whose amounts carry "$" and "€", from the Data page to Sales."""
+
+from __future__ import annotations
+
+import hashlib
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+MARKED_DEALS = """\
+Deal ID,Deal Stage,Amount,Create Date,Close Date
+1,Closed won,"$1,000",2025-01-02,2025-01-10
+2,Closed won,€500,2025-01-03,2025-01-12
+3,Closed won,$250,2025-01-04,2025-01-15
+4,Closed lost,€300,2025-01-05,2025-01-16
+5,Closed won,800,2025-01-06,2025-01-17
+""".encode()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_marked_amounts_upload_to_sales_page():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(
+        [("marked.csv", MARKED_DEALS, "text/csv")]
+    ).run()
+    assert not at.exception
+    key = hashlib.sha256(MARKED_DEALS).hexdigest()[:16]
+    assert at.selectbox(key=f"{key}:deals:currency").value == "(not in the file)"
+
+    # The note names where the currencies came from. Markdown escapes "$".
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(
+        "currency from cells ($ read as USD, € read as EUR" in c for c in captions
+    )
+    # Deal 5 names no currency while the others do, so it is left out.
+    warnings = [w.value for w in at.warning]
+    assert any(
+        "without a currency while other amounts name one" in w
+        and "'Amount'" in w
+        and "lines 6" in w
+        for w in warnings
+    )
+    assert "5 rows read, 4 usable." in [m.value for m in at.markdown]
+
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    at.switch_page("pages/sales.py").run()
+    at.sidebar.selectbox(key="period").set_value("all").run()
+    assert not at.exception
+    # The amounts are in USD and EUR, so the sidebar asks for a rate.
+    assert at.sidebar.selectbox(key="currency").value == "EUR"
+    # Until then the Won value card names the rate to enter.
+    assert not at.error
+    assert any("1 USD in EUR" in caption.value for caption in at.caption)
+
+    at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
+    assert not at.exception
+    metrics = _metrics(at)
+    # Won: (1,000 + 250) USD x 0.9 + 500 EUR = 1,125 + 500 = 1,625 EUR.
+    assert metrics["Won value"] == "1,625 EUR"
+    # Win rate: 3 won of 3 won + 1 lost = 75.0 %.
+    assert metrics["Win rate"] == "75.0 %"
+
+
+DOLLAR_DEALS = b"""\
+Deal ID,Deal Stage,Amount,Create Date,Close Date
+1,Closed won,"$1,200.25",2025-01-02,2025-01-10
+2,Closed won,$300,2025-01-03,2025-01-12
+3,Closed lost,$80,2025-01-04,2025-01-15
+"""
+
+
+def test_dollar_amounts_show_as_usd():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(
+        [("dollars.csv", DOLLAR_DEALS, "text/csv")]
+    ).run()
+    key = hashlib.sha256(DOLLAR_DEALS).hexdigest()[:16]
+    at.button(key=f"{key}:import").click().run()
+    at.switch_page("pages/sales.py").run()
+    at.sidebar.selectbox(key="period").set_value("all").run()
+    assert not at.exception
+    # One currency needs no rates, so there is no Currencies section.
+    assert not [box for box in at.sidebar.selectbox if box.key == "currency"]
+    metrics = _metrics(at)
+    # Won: 1,200.25 + 300 = 1,500.25 USD, shown without decimals.
+    assert metrics["Won value"] == "1,500 USD"
