@@ -13,6 +13,7 @@ import polars as pl
 
 from kpi_core.email_list import email_events_from_audience
 from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
 from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
@@ -143,7 +144,8 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     )
     note = (
         f"{len(stages)} HubSpot 'Date entered' columns were turned into "
-        f"{long.height:,} stage entries, one row per deal and stage."
+        f"{count_noun(long.height, 'stage entry', 'stage entries')}, one row per "
+        "deal and stage."
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return RawTable(frame=long, info=info)
@@ -167,8 +169,9 @@ def _audience_events(raw: RawTable) -> RawTable | None:
         pl.col(LINE),
     )
     note = (
-        f"The Mailchimp audience of {raw.frame.height:,} members was turned into "
-        f"{long.height:,} list events (subscribes, unsubscribes, cleaned)."
+        f"The Mailchimp audience of {count_noun(raw.frame.height, 'member')} was "
+        f"turned into {count_noun(long.height, 'list event')} (subscribes, "
+        "unsubscribes, cleaned)."
     )
     return RawTable(frame=long, info=replace(raw.info, notes=(*raw.info.notes, note)))
 
@@ -178,7 +181,7 @@ def _unknown_table_message(preview: FilePreview) -> str:
     more = len(preview.headers) - 8
     if more > 0:
         found += f" and {more} more"
-    known = ", ".join(schema.label.lower() for schema in TABLES.values())
+    known = ", ".join(schema.noun for schema in TABLES.values())
     return (
         f"could not tell which kind of table this is from the columns {found}. "
         f"Expected the columns of one of: {known}. Rename the columns or pick "

@@ -26,6 +26,7 @@ import csv
 import io
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -161,7 +162,8 @@ def _read_utf8_directly(file_name: str, data: bytes) -> Grid | None:
     narrower than the table (a title) returns ``None``, because Polars takes
     the number of columns from the first line.
     """
-    codec = _utf8_codec(data)
+    ascii_text = data.isascii()
+    codec = "utf-8" if ascii_text else _utf8_codec(data)
     if codec is None or b"\n" not in data or len(data) >= 2**32:
         return None
     carriage_returns = _count_byte(data, ord("\r"))
@@ -183,14 +185,22 @@ def _read_utf8_directly(file_name: str, data: bytes) -> Grid | None:
     if not first_row or len(first_row[0]) != width:
         return None
 
-    lines = _Lines.of(data)
-    if carriage_returns and lines.spans_records():
-        # A quoted line break would keep its carriage return in Polars.
-        return None
-    may_need_strip, may_have_totals = _scan_bytes(
-        data, delimiter, lines.spans_records()
-    )
-    cells = _parse_bytes(data, delimiter, width)
+    lines = None
+    if carriage_returns:
+        lines = _Lines.of(data)
+        if lines.spans_records():
+            # A quoted line break would keep its carriage return in Polars.
+            return None
+    # Polars parses in a worker thread while this one scans the same bytes.
+    # Both release the GIL, so on two cores the scans overlap the parse.
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        parsing = executor.submit(_parse_bytes, data, delimiter, width)
+        if lines is None:
+            lines = _Lines.of(data)
+        may_need_strip, may_have_totals = _scan_bytes(
+            data, delimiter, lines, ascii_text
+        )
+        cells = parsing.result()
     if cells is None:
         return None
     located = _locate_records(data, codec, cells, lines)
@@ -212,8 +222,6 @@ def _utf8_codec(data: bytes) -> str | None:
     if data.startswith(_WIDE_BOMS):
         return None
     codec = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-    if codec == "utf-8" and data.isascii():
-        return codec
     decoder = codecs.getincrementaldecoder(codec)()
     view = memoryview(data)
     step = 1 << 22
@@ -319,7 +327,9 @@ class _Lines:
         return tuple(s.filter(self.outside) for s in (numbers, starts, ends))
 
 
-def _scan_bytes(data: bytes, delimiter: str, spans_records: bool) -> tuple[bool, bool]:
+def _scan_bytes(
+    data: bytes, delimiter: str, lines: _Lines, ascii_text: bool
+) -> tuple[bool, bool]:
     """Tell from the bytes whether a cell may need stripping, and whether a
     row may be a total row.
 
@@ -328,10 +338,11 @@ def _scan_bytes(data: bytes, delimiter: str, spans_records: bool) -> tuple[bool,
     file, and a total label has one of ``_TOTAL_WORDS`` in it. Some other
     bytes match as well, which only costs the per-cell pass. Whitespace
     outside ASCII, or a line break inside quotes, always counts as needing it.
+    ``ascii_text`` is True when the caller found every byte ASCII.
     """
     chunks = _line_chunks(data)
     may_have_totals = bool(chunks.str.contains(_TOTAL_WORDS).any())
-    if spans_records or not _is_ascii(chunks):
+    if lines.spans_records() or not (ascii_text or _is_ascii(chunks)):
         return True, may_have_totals
     space = r"[\t\x0B\x0C ]"
     # A tab next to a tab delimiter is a delimiter, not a cell's whitespace.
@@ -343,8 +354,9 @@ def _scan_bytes(data: bytes, delimiter: str, spans_records: bool) -> tuple[bool,
     patterns = [
         rf"\A\x{{FEFF}}?{unquoted}",
         rf"[\n{bound}]{unquoted}|{unquoted}[\r\n{bound}]",
-        rf'"{space}|{space}"',
     ]
+    if lines.outside is not None:
+        patterns.append(rf'"{space}|{space}"')
     may_need_strip = data[-1:] in (b"\t", b"\x0b", b"\x0c", b" ") or any(
         chunks.str.contains(pattern).any() for pattern in patterns
     )

@@ -129,6 +129,24 @@ def test_ambiguous_dates_need_an_order():
     assert str(prepared.frame["created_at"][0]) == "2025-01-02"
 
 
+def test_ambiguous_error_names_first_column():
+    # The error names the first ambiguous column in mapping order.
+    both = (
+        b"Record ID,Deal Stage,Create Date,Close Date\n"
+        b"1,Won,01/02/2025,05/06/2025\n2,Lost,03/04/2025,07/08/2025\n"
+    )
+    with pytest.raises(AmbiguousDateError) as caught:
+        load_file("deals.csv", both)
+    assert caught.value.column == "Create Date"
+    second_only = (
+        b"Record ID,Deal Stage,Create Date,Close Date\n"
+        b"1,Won,2025-01-02,05/06/2025\n2,Lost,2025-03-04,07/08/2025\n"
+    )
+    with pytest.raises(AmbiguousDateError) as caught:
+        load_file("deals.csv", second_only)
+    assert caught.value.column == "Close Date"
+
+
 HUBSPOT_WIDE = (
     b'Record ID,Deal Name,"Date entered ""Appointment scheduled (Sales Pipeline)""",'
     b'"Date entered ""Qualified to buy (Sales Pipeline)""",'

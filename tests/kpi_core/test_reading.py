@@ -736,6 +736,19 @@ def test_grid_scan_flags() -> None:
     assert totals.may_have_totals
 
 
+def test_grid_scan_flags_quotes_and_bom() -> None:
+    bom = read_grid("a.csv", "\ufeffa,b\n1,2\n".encode(), aligned=False)
+    assert bom.encoding == "utf-8-sig"
+    assert not bom.may_need_strip
+    quoted_clean = read_grid("a.csv", b'a,b\n"1",2\n', aligned=False)
+    assert not quoted_clean.may_need_strip
+    # The tab is inside quotes, so only the pattern for quotes finds it.
+    quoted_tab = read_grid("a.csv", b'a,b\n"\t1",2\n', aligned=False)
+    assert quoted_tab.may_need_strip
+    raw = read_table("a.csv", b'a,b\n"\t1",2\n')
+    assert_frame_equal(raw.frame, expected({"a": ["1"], "b": ["2"]}, [2]))
+
+
 def test_title_row_goes_general_way() -> None:
     data = b"Deals report\nid,amount\n1,5\n"
     grid = read_grid("a.csv", data, aligned=False)
