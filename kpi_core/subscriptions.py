@@ -27,6 +27,7 @@ from kpi_core.subscription_data import (
     prepare,
     prepare_dated,
     prepare_snapshot,
+    repeated_customer,
     require_customer_id,
     runs_on,
 )
@@ -220,16 +221,24 @@ def upsell_rate_subscriptions(
         )
     start, end = period_bounds(data.frame, period)
     active = _active_during(data.frame, start, end)
-    if active.is_empty():
+    customers = active["customer_key"].n_unique()
+    if customers == 0:
         return not_available(
             "upsell_rate",
             "no customers were active in this period",
             excluded=data.excluded,
         )
     expanded = _expanded_customers(data.frame, start, end)
-    upsold = expanded.join(active, on="customer_key", how="semi").height
+    expanded_keys = expanded["customer_key"].implode()
+    upsold = active.filter(pl.col("customer_key").is_in(expanded_keys))
     labels = ("customers with an expansion", "active customers")
-    return rate_result("upsell_rate", upsold, active.height, labels, data.excluded)
+    return rate_result(
+        "upsell_rate",
+        upsold["customer_key"].n_unique(),
+        customers,
+        labels,
+        data.excluded,
+    )
 
 
 def mean_paying_mrr(mrr: pl.DataFrame) -> float | None:
@@ -266,11 +275,24 @@ def _edge_cents(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     a subscription running on one of the two days."""
     opens, closes = runs_on(pl.lit(start - DAY)), runs_on(pl.lit(end))
     mrr = pl.col("mrr")
-    return (
-        prepared.filter(opens | closes)
+    on_edges = prepared.filter(opens | closes).with_columns(
+        shared=repeated_customer(prepared)
+    )
+    # Most customers have one row, and the sum of one value is that value
+    # (-0.0 sums to 0.0, the same 0 cents), so only customers with several
+    # rows are grouped.
+    alone = on_edges.filter(~pl.col("shared")).select(
+        "customer_key",
+        opening=pl.when(opens).then(mrr.fill_null(0.0)).otherwise(0.0),
+        closing=pl.when(closes).then(mrr.fill_null(0.0)).otherwise(0.0),
+    )
+    grouped = (
+        on_edges.filter(pl.col("shared"))
         .group_by("customer_key")
         .agg(opening=mrr.filter(opens).sum(), closing=mrr.filter(closes).sum())
-        .select("customer_key", _cents("opening"), _cents("closing"))
+    )
+    return pl.concat([alone, grouped]).select(
+        "customer_key", _cents("opening"), _cents("closing")
     )
 
 
@@ -336,13 +358,13 @@ def _snapshot_arr(
 
 
 def _active_during(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
-    """Return the customer_key of the customers with a subscription running
-    on a day of the period."""
+    """Return customer_key of the subscriptions running on a day of the
+    period, one row per subscription."""
     stops = pl.col("stops_at")
     overlaps = (
         (pl.col("started_at") <= end) & (stops > start) & (stops > pl.col("started_at"))
     )
-    return prepared.filter(overlaps).select("customer_key").unique()
+    return prepared.filter(overlaps).select("customer_key")
 
 
 def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:

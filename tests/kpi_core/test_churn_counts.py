@@ -155,6 +155,27 @@ def test_churn_table_customer_with_three_spans():
     assert table["reactivations"].to_list() == [0, 0, 1, 0]
 
 
+def test_churn_table_one_and_several_subscriptions():
+    rows = [
+        # a has one subscription and leaves in February.
+        ("a", D(2025, 1, 1), D(2025, 2, 10), 5.0),
+        # b leaves and comes back inside February, so b has not churned.
+        ("b", D(2025, 1, 1), D(2025, 2, 5), 5.0),
+        ("b", D(2025, 2, 20), None, 5.0),
+        # c left in 2024 and comes back for two weeks in March.
+        ("c", D(2024, 6, 1), D(2024, 9, 1), 5.0),
+        ("c", D(2025, 3, 5), D(2025, 3, 20), 5.0),
+        # d has one subscription from March on.
+        ("d", D(2025, 3, 10), None, 5.0),
+    ]
+    months = calendar_buckets(D(2025, 1, 1), D(2025, 4, 30), "month")
+    table = churn_table(prepared(rows), months, revenue=False)
+    assert table["customers_at_start"].to_list() == [0, 2, 1, 2]
+    assert table["churned"].to_list() == [0, 1, 0, 0]
+    assert table["joined_and_left"].to_list() == [0, 0, 1, 0]
+    assert table["reactivations"].to_list() == [0, 0, 1, 0]
+
+
 @settings(max_examples=80, deadline=None)
 @given(subscription_rows, st.sampled_from(["week", "month", "quarter"]))
 def test_churn_table_customer_counts_only(raw, grain):

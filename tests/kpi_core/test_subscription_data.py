@@ -324,6 +324,19 @@ def test_dated_customer_key_follows_id():
     assert len({keys[0], keys[1], keys[3]}) == 3
 
 
+def test_dated_repeated_customer_counts_whole_table():
+    subs = frame(
+        customer_id=["a", "b", "a", "c", "c"],
+        started_at=[D(2025, 1, 1), D(2025, 1, 1), D(2025, 2, 1), None, D(2025, 1, 1)],
+        amount=[1.0, 2.0, 3.0, 4.0, 5.0],
+    )
+    prepared = prepare_dated(subs).frame
+    # c's row without a start date is left out, but c still has two rows in
+    # the table.
+    assert prepared["customer_id"].to_list() == ["a", "b", "a", "c"]
+    assert prepared["repeated_customer"].to_list() == [True, False, True, True]
+
+
 currency_rows = st.lists(
     st.tuples(
         st.sampled_from(["EUR", " usd", "USD", "", "  ", None, "GBP"]),

@@ -250,6 +250,19 @@ def test_upsell_rate_upgrade_flag_counts_once():
     assert result.numerator == 1
 
 
+def test_upsell_rate_flagged_row_never_runs():
+    rows = [
+        ("A", D(2025, 2, 1), D(2025, 2, 1), 10.0, "month", 1.0),
+        ("B", D(2025, 2, 1), None, 10.0, "month", 1.0),
+        ("C", D(2024, 1, 1), None, 10.0, "month", 1.0),
+    ]
+    frame = subscriptions(rows, upgraded=["True", "True", "False"])
+    result = upsell_rate_subscriptions(frame, Q1)
+    # A's only subscription ends on the day it starts, so A is not active.
+    assert result.denominator == 2
+    assert result.numerator == 1
+
+
 def test_upsell_rate_upgrade_event():
     rows = [
         ("A", D(2025, 2, 1), None, 10.0, "month", 1.0),
