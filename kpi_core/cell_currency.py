@@ -10,7 +10,8 @@ those marks decide the currency, so that the amounts are not taken for EUR:
   amounts name a currency are rejected, because guessing would mix
   currencies silently.
 - With a mapped currency column, each mark must agree with the row's code,
-  and the marks fill in empty codes.
+  and the marks fill in empty codes. An amount whose row then names no
+  currency while other rows do is rejected, also in a table without marks.
 - A mark that contradicts the header, another money column of the row or
   itself ("€100 USD") rejects the row. So does an unknown symbol ("₽700"),
   unless an ISO code in the cell or the currency column names the currency.
@@ -102,11 +103,15 @@ def row_currencies(
     ``currency`` is the mapped currency column as parsed text (empty cells
     null) and ``currency_column`` its header, both None when none is mapped.
     Tables whose money cells and headers name no currency come back
-    unchanged.
+    unchanged, apart from the rejection of amounts without a currency code
+    among rows with one.
     """
     headers = {cell.field: currency_in_header(cell.column) for cell in cells}
     if all(cell.marks is None and headers[cell.field] is None for cell in cells):
-        return RowCurrencies(None, (), {})
+        if currency is None:
+            return RowCurrencies(None, (), {})
+        unnamed = _without_code(cells, {}, currency, currency_column)
+        return RowCurrencies(None, tuple(unnamed), {})
 
     rejections: list[Rejection] = []
     row_code = None if currency is None else _normalised(currency)
@@ -122,6 +127,7 @@ def row_currencies(
 
     notes = _notes(cells, claims, headers, currency_column)
     if row_code is not None:
+        rejections += _without_code(cells, claims, row_code, currency_column)
         filled = _fill(currency, claims)
         if filled is not None:
             notes = {
@@ -329,6 +335,41 @@ def _without_currency(
     for cell in cells:
         claim = claims[cell.field]
         rows = claim["priced"] & ~claim["marked"] & found.is_null()
+        if rows.any():
+            rejections.append(_rejection(cell, rows, reason))
+    return rejections
+
+
+def _without_code(
+    cells: list[MoneyCells],
+    claims: dict[str, pl.DataFrame],
+    row_code: pl.Series,
+    currency_column: str | None,
+) -> list[Rejection]:
+    """Reject amounts in rows that name no currency, neither in the currency
+    column nor by a mark or header, while other rows name one.
+
+    ``row_code`` is the currency column with empty cells null. Rows whose
+    mark is already rejected as unreadable are left to that rejection.
+    """
+    empty = row_code.null_count()
+    if empty == 0 or empty == row_code.len():
+        return []
+    named = row_code.is_not_null()
+    if claims:
+        named = named | _first_code(claims).is_not_null()
+    if named.all():
+        return []
+    reason = (
+        "an amount without a currency while other rows name one (fill in "
+        f"column {currency_column!r}, or write the currency in the cell, such "
+        "as '$1,000' or '1,000 EUR')"
+    )
+    rejections = []
+    for cell in cells:
+        rows = cell.numbers.is_not_null() & ~named
+        if cell.field in claims:
+            rows = rows & claims[cell.field]["problem"].is_null()
         if rows.any():
             rejections.append(_rejection(cell, rows, reason))
     return rejections

@@ -148,7 +148,7 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
         "deal and stage."
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
-    return RawTable(frame=long, info=info)
+    return replace(raw, frame=long, info=info, cells_stripped=False)
 
 
 def _audience_events(raw: RawTable) -> RawTable | None:
@@ -173,7 +173,8 @@ def _audience_events(raw: RawTable) -> RawTable | None:
         f"turned into {count_noun(long.height, 'list event')} (subscribes, "
         "unsubscribes, cleaned)."
     )
-    return RawTable(frame=long, info=replace(raw.info, notes=(*raw.info.notes, note)))
+    info = replace(raw.info, notes=(*raw.info.notes, note))
+    return replace(raw, frame=long, info=info, cells_stripped=False)
 
 
 def _unknown_table_message(preview: FilePreview) -> str:

@@ -21,6 +21,8 @@ from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
 from kpi_core.values import (
+    ParsedMoney,
+    describe_ambiguous_amount,
     detect_and_parse_dates,
     parse_dates,
     parse_money,
@@ -30,6 +32,7 @@ from kpi_core.values import (
 LINE = "_line"
 _EXAMPLES = 3
 NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
+_LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
 _LINES_SHOWN = 10
 
 
@@ -49,9 +52,11 @@ class Problem:
         if self.count > _LINES_SHOWN:
             lines += f" and {self.count - _LINES_SHOWN} more"
         examples = ", ".join(repr(value) for value in self.examples)
+        rows = f"{self.count} {_plural(self.count, 'row')} with {self.kind}"
+        if not self.column:
+            return f"{rows} (lines {lines})"
         return (
-            f"{self.count} {_plural(self.count, 'row')} with {self.kind} in column "
-            f"{self.column!r} (lines {lines}; for example {examples})"
+            f"{rows} in column {self.column!r} (lines {lines}; for example {examples})"
         )
 
 
@@ -79,7 +84,10 @@ class PreparedTable:
 
     def excluded_summary(self) -> dict[str, int]:
         """Return the count of rows left out per reason, for the report."""
-        return {f"{p.kind} in {p.column!r}": p.count for p in self.problems}
+        return {
+            f"{p.kind} in {p.column!r}" if p.column else p.kind: p.count
+            for p in self.problems
+        }
 
 
 def prepare_table(
@@ -108,20 +116,35 @@ def prepare_table(
     problems: list[Problem] = []
     money = money_fields(mapping)
     money_cells: list[MoneyCells] = []
+    if raw.long_lines:
+        long_problem, long_rows = _long_line_problem(raw)
+        problems.append(long_problem)
+        bad_masks.append(long_rows)
     for field_name, column in mapping.used_columns().items():
         kind = mapping.schema.field(field_name).kind
         text = _clean_text(raw.frame[column], raw.cells_stripped)
+        bad = None
         if field_name in money:
-            parsed, used_mark, marks = parse_money(text, mark)
-            note = _mark_note(used_mark)
-            money_cells.append(MoneyCells(field_name, column, text, parsed, marks))
+            money_text = parse_money(text, mark)
+            parsed = money_text.numbers
+            note = _mark_note(money_text.mark)
+            money_cells.append(
+                MoneyCells(field_name, column, text, parsed, money_text.marks)
+            )
+            if money_text.ambiguous is not None:
+                problems.append(
+                    _ambiguity_problem(raw.frame, column, field_name, money_text, text)
+                )
+                bad_masks.append(money_text.ambiguous)
+                bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
         else:
             parsed, note = _parse(
                 text, kind, chosen_orders.get(field_name), file, column, mark
             )
         if note:
             detected[column] = note
-        bad = text.is_not_null() & parsed.is_null()
+        if bad is None:
+            bad = text.is_not_null() & parsed.is_null()
         if bad.any():
             problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
             bad_masks.append(bad)
@@ -208,6 +231,41 @@ def _mark_note(mark: str) -> str:
     return "decimal comma" if mark == "," else "decimal point"
 
 
+def _long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
+    """Report the lines with more fields than the header, whose values are
+    shifted, and return the mask of their rows."""
+    lines = [line for line, _ in raw.long_lines]
+    line, fields = raw.long_lines[0]
+    problem = Problem(
+        column="",
+        field="",
+        kind=(
+            f"more fields than the header (line {line} has {fields} fields, the "
+            f"header has {raw.header_fields}; put quotes around values that "
+            "contain the delimiter)"
+        ),
+        count=len(lines),
+        lines=tuple(lines),
+        examples=(),
+    )
+    return problem, raw.frame[LINE].is_in(lines)
+
+
+def _ambiguity_problem(
+    raw: pl.DataFrame,
+    column: str,
+    field_name: str,
+    money_text: ParsedMoney,
+    text: pl.Series,
+) -> Problem:
+    """Report the amounts that ``parse_money`` found to read two ways."""
+    ambiguous = money_text.ambiguous
+    example = text.filter(ambiguous).first()
+    reason = describe_ambiguous_amount(example, money_text.mark)
+    label = f"an amount that reads two ways ({reason})"
+    return _problem(raw, column, field_name, NUMBER, ambiguous, text, label)
+
+
 def _add_currencies(
     raw: pl.DataFrame,
     mapping: Mapping,
@@ -262,20 +320,33 @@ def _integers(numbers: pl.Series) -> pl.Series:
 def _clean_text(values: pl.Series, stripped: bool) -> pl.Series:
     """Strip spaces; empty cells and common null markers become null.
 
-    ``stripped`` skips the strip for cells that have none to lose.
+    ``stripped`` skips the strip for cells that have none to lose. The
+    result is named "value", because Series methods go through
+    ``pl.col(name)``, where a header such as "*" or "^a$" would act as a
+    wildcard or a regex.
     """
-    text = values.cast(pl.String)
+    text = values.alias("value").cast(pl.String)
     if not stripped:
         text = text.str.strip_chars()
-    elif not text.is_in(NULL_MARKERS).any():
-        return text
-    frame = pl.DataFrame({"text": text})
-    return frame.select(
-        pl.when(pl.col("text").is_in(NULL_MARKERS))
-        .then(None)
-        .otherwise(pl.col("text"))
-        .alias(values.name)
-    ).to_series()
+    if _may_hold_markers(text):
+        markers = text.is_in(NULL_MARKERS)
+        if markers.any():
+            text = text.set(markers, None)
+    return text
+
+
+def _may_hold_markers(text: pl.Series) -> bool:
+    """Tell whether any cell is as short as the longest null marker.
+
+    Finding the shortest cell is cheaper than matching every cell against
+    the markers. When one of the first cells is short, the column is matched
+    without that pass, which saves it on columns of short codes.
+    """
+    for cells in (text.head(1_000), text):
+        shortest = cells.str.len_bytes().min()
+        if shortest is not None and shortest <= _LONGEST_MARKER_BYTES:
+            return True
+    return False
 
 
 def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import polars as pl
@@ -66,11 +66,16 @@ class RawTable:
     line (CSV) or row (XLSX) where the record starts, counting the header.
     ``cells_stripped`` is True when no cell starts or ends with whitespace,
     as ``read_table`` leaves them, so ``prepare_table`` need not strip them.
+    ``long_lines`` lists (line, field count) for the text lines with more
+    fields than the header's ``header_fields``; ``prepare_table`` rejects
+    them.
     """
 
     frame: pl.DataFrame
     info: ReadInfo
     cells_stripped: bool = False
+    long_lines: tuple[tuple[int, int], ...] = ()
+    header_fields: int = 0
 
 
 def read_table(
@@ -169,7 +174,13 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         skipped_lines=layout.skipped_lines,
         notes=grid.notes + layout.notes,
     )
-    return RawTable(layout.frame, info, cells_stripped=True)
+    return RawTable(
+        layout.frame,
+        info,
+        cells_stripped=True,
+        long_lines=layout.long_lines,
+        header_fields=layout.header_fields,
+    )
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
@@ -213,6 +224,14 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
                 raise
             notes.append(f"{member}: no data rows ({error.detail})")
             continue
+        if raw.long_lines and len(parts) > 1:
+            line, fields = raw.long_lines[0]
+            raise UnreadableFileError(
+                f"{member}: line {line} has {fields} fields, the header has "
+                f"{raw.header_fields}; put quotes around values that contain the "
+                "delimiter, or export the file again",
+                file=file_name,
+            )
         frame = raw.frame.drop(LINE)
         if status is not None and len(parts) > 1:
             frame = frame.with_columns(pl.lit(status).alias("list_status"))
@@ -223,7 +242,13 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
             "no member of the zip has data rows; export the audience again",
             file=file_name,
         )
-    return _combine(file_name, tables, names, sheet, notes)
+    combined = _combine(file_name, tables, names, sheet, notes)
+    if len(tables) == 1:
+        only = tables[0][0]
+        combined = replace(
+            combined, long_lines=only.long_lines, header_fields=only.header_fields
+        )
+    return combined
 
 
 def _combine(

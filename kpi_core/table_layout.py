@@ -49,6 +49,10 @@ class Layout:
     header_line: int
     skipped_lines: tuple[int, ...]
     notes: tuple[str, ...]
+    # (line, field count) of the text lines with more fields than the
+    # header, which stay in ``frame`` without their extra fields.
+    long_lines: tuple[tuple[int, int], ...] = ()
+    header_fields: int = 0
 
 
 def lay_out(
@@ -81,6 +85,11 @@ def lay_out(
     titles = lines[:header_index]
 
     data = cells.slice(header_index + header_rows)
+    long_lines: tuple[tuple[int, int], ...] = ()
+    if sheet is None:
+        data, columns, long_lines = _cut_long_lines(data, columns, names, file_name)
+    duplicate_notes = _duplicate_notes(names)
+    header_fields = _header_fields(names) if long_lines else 0
     data, names = _name_columns(data, columns, names)
     data, totals = _drop_totals(data, names) if may_have_totals else (data, [])
     data, footer = _drop_footer(data, names, set(blank_lines))
@@ -96,7 +105,70 @@ def lay_out(
     notes = [_header_note(lines, header_index, header_rows, unit)]
     notes += _skip_notes(unit, titles, empty_rows + list(blank_lines), totals, footer)
     skipped = sorted({*titles, *empty_rows, *blank_lines, *totals, *footer})
-    return Layout(data, header_line, tuple(skipped), tuple(notes))
+    notes += duplicate_notes
+    return Layout(
+        data, header_line, tuple(skipped), tuple(notes), long_lines, header_fields
+    )
+
+
+def _header_fields(raw_names: list[str]) -> int:
+    named = [index for index, name in enumerate(raw_names) if name]
+    return named[-1] + 1 if named else 1
+
+
+def _cut_long_lines(
+    data: pl.DataFrame, columns: list[str], raw_names: list[str], file_name: str
+) -> tuple[pl.DataFrame, list[str], tuple[tuple[int, int], ...]]:
+    """Find the lines with values past the header's last field and drop those
+    extra fields.
+
+    Such a line usually has an unquoted delimiter inside a value, so its
+    values are shifted. The caller rejects these lines. When more than half
+    of the lines have them, the file is rejected instead, because then the
+    delimiter or the header is wrong.
+    """
+    width = _header_fields(raw_names)
+    extra = columns[width:]
+    if not extra:
+        return data, columns, ()
+    counts = pl.max_horizontal(
+        pl.when(pl.col(column).is_not_null()).then(width + offset + 1)
+        for offset, column in enumerate(extra)
+    )
+    found = data.select(pl.col(LINE), counts.alias("fields")).drop_nulls("fields")
+    if found.height == 0:
+        return data, columns, ()
+    first_line, first_count = found.row(0)
+    if found.height * 2 > data.height:
+        raise UnreadableFileError(
+            f"{found.height:,} of {data.height:,} lines have more fields than the "
+            f"header (line {first_line} has {first_count} fields, the header has "
+            f"{width}); check the delimiter, and put quotes around values that "
+            "contain it",
+            file=file_name,
+        )
+    return data.drop(extra), columns[:width], tuple(found.iter_rows())
+
+
+def _duplicate_notes(raw_names: list[str]) -> list[str]:
+    """Warn about headers that occur more than once, which ``_name_columns``
+    renames "Amount (2)" and so on."""
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(raw_names):
+        if name:
+            positions.setdefault(name, []).append(index + 1)
+    notes = []
+    for name, found in positions.items():
+        if len(found) < 2:
+            continue
+        places = ", ".join(str(position) for position in found[:-1])
+        notes.append(
+            f"warning: the header {name!r} occurs in columns {places} and "
+            f"{found[-1]}; the column mapping guesses the first, and the others "
+            f"are named '{name} (2)' and so on. Check that the mapping uses the "
+            "right one"
+        )
+    return notes
 
 
 def _drop_empty_rows(

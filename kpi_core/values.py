@@ -11,6 +11,7 @@ and are re-exported here.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import polars as pl
 
@@ -28,7 +29,9 @@ __all__ = [
     "CURRENCY_CODES",
     "DATE_ORDERS",
     "DateFormat",
+    "ParsedMoney",
     "currency_in_header",
+    "describe_ambiguous_amount",
     "detect_and_parse_dates",
     "detect_date_format",
     "detect_decimal_mark",
@@ -60,6 +63,26 @@ _DOT_EVIDENCE = r"\.(?:\d{1,2}|\d{4,})$|,.*\.|,\d{3},|^[+-]?0\.|\d[eE][+-]?\d"
 # Digits with an optional minus sign and decimal point, which no cleaning
 # step changes.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
+# A lone separator followed by exactly three digits, after an integer part
+# of 1-3 digits that is not 0: "2.000" and "12,500" are a thousands group or
+# three decimals. Money is rarely written with three decimals, so in a money
+# column such values count as thousands groups when nothing else decides.
+_GROUPED = {
+    ".": r"^\(?[+-]?[1-9][0-9]{0,2}\.[0-9]{3}\)?-?$",
+    ",": r"^\(?[+-]?[1-9][0-9]{0,2},[0-9]{3}\)?-?$",
+}
+# The "." case among plain numbers, for the fast path of ``parse_money``.
+_GROUPED_PLAIN_POINT = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
+# Three decimals that cannot be a thousands group ("1234.567"). Such a value
+# fits only one mark, but the evidence patterns above do not count it.
+_LONG_THREE_DECIMALS = {
+    ".": r"^\(?[+-]?[0-9]{4,}\.[0-9]{3}\)?-?$",
+    ",": r"^\(?[+-]?[0-9]{4,},[0-9]{3}\)?-?$",
+}
+# Any value ending in the decimal mark and three digits ("0.125",
+# "1,234.567"), which with a valid number shows that the column writes three
+# decimals.
+_THREE_DECIMALS = {".": r"\.[0-9]{3}\)?-?$", ",": r",[0-9]{3}\)?-?$"}
 
 
 def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
@@ -114,42 +137,94 @@ def parse_numbers_detecting_mark(
     return numbers.alias(values.name), mark
 
 
-def parse_money(
-    values: pl.Series, default: str = "."
-) -> tuple[pl.Series, str, pl.Series | None]:
-    """Parse text amounts as ``parse_numbers_detecting_mark`` does, and keep
-    the currency marks that parsing drops.
+class ParsedMoney(NamedTuple):
+    """The result of ``parse_money``.
 
-    The third value gives each cell's marks as text: its currency symbols
+    ``marks`` gives each cell's currency marks as text: its currency symbols
     in the order written, then a space and the ISO code at either end ("$",
     "EUR", "$ USD", "€ USD"), and null for a cell without any. It is None
-    when no cell has a mark, which a column of plain numbers finds without
-    another pass.
+    when no cell has a mark. ``ambiguous`` is True for the cells that read
+    two ways (see ``parse_money``), whose ``numbers`` are null, and is None
+    when no cell does.
     """
-    plain = _parse_plain_numbers(values, default)
+
+    numbers: pl.Series
+    mark: str
+    marks: pl.Series | None
+    ambiguous: pl.Series | None
+
+
+def parse_money(values: pl.Series, default: str = ".") -> ParsedMoney:
+    """Parse text amounts as ``parse_numbers_detecting_mark`` does, keep the
+    currency marks that parsing drops, and apply two rules for money.
+
+    A lone separator followed by exactly three digits after a non-zero
+    integer part of 1-3 digits ("2.000", "€ 12.000", "1,500") is a thousands
+    group or three decimals. Money is rarely written with three decimals, so:
+
+    - When no value is evidence for either mark, the mark is the one that
+      makes such values thousands groups, unless the column has them with
+      both separators or writes three decimals elsewhere ("1234.500").
+    - Once the mark is decided, such a value whose separator is that mark
+      is ambiguous, unless another value of the column has exactly three
+      decimals and no other reading ("1234.567", "0.125").
+    """
+    plain = _parse_plain_numbers(values, default, money=True)
     if plain is not None:
-        return plain, ".", None
+        return ParsedMoney(plain, ".", None, None)
     cleaned = _clean(values)
     text = _strip_currency(cleaned)
-    mark = _decide_mark(text, default)
+    mark = _decide_money_mark(text, default)
     _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    ambiguous = _ambiguous_amounts(text, numbers, mark)
+    if ambiguous is not None:
+        numbers = numbers.set(ambiguous, None)
+    numbers = numbers.alias(values.name)
     _, marks = convert_unique(cleaned, lambda unique: ("", _currency_marks(unique)))
     if marks.null_count() == marks.len():
-        return numbers.alias(values.name), mark, None
-    return numbers.alias(values.name), mark, marks.alias(values.name)
+        return ParsedMoney(numbers, mark, None, ambiguous)
+    return ParsedMoney(numbers, mark, marks.alias(values.name), ambiguous)
 
 
-def _parse_plain_numbers(values: pl.Series, default: str) -> pl.Series | None:
+def describe_ambiguous_amount(cell: str, mark: str) -> str:
+    """Describe both readings of an ambiguous amount and what to write instead.
+
+    "$1,000" in a column with the decimal comma gives "'$1,000' could be 1
+    or 1,000 because the column uses a decimal comma; write 1000, 1.000,00
+    or 1,000.00 consistently".
+    """
+    digits = _strip_currency(_clean(pl.Series([cell], dtype=pl.String)))
+    as_decimal = _to_float(digits, mark)[0]
+    as_thousands = _to_float(digits, "." if mark == "," else ",")[0]
+    if as_decimal is None or as_thousands is None:
+        return f"{cell!r} could be read two ways; write the amounts consistently"
+    name = "decimal comma" if mark == "," else "decimal point"
+    point_style = f"{as_thousands:,.2f}"
+    comma_style = point_style.translate(str.maketrans(",.", ".,"))
+    return (
+        f"{cell!r} could be {as_decimal:g} or {as_thousands:,.0f} because the "
+        f"column uses a {name}; write {as_thousands:.0f}, {comma_style} or "
+        f"{point_style} consistently"
+    )
+
+
+def _parse_plain_numbers(
+    values: pl.Series, default: str, *, money: bool = False
+) -> pl.Series | None:
     """Parse a column of plain numbers such as "-12.5" in one pass.
 
     Returns None unless every value is plain and the decimal mark comes out
     as ".". The cleaning steps of ``parse_numbers`` leave plain values as
-    they are, so the result is the same.
+    they are, so the result is the same. With ``money``, a value such as
+    "2.000" also returns None, because the money rules of ``parse_money``
+    may read it as thousands or reject it.
     """
     text = values.alias("value").cast(pl.String)
     if not text.str.contains(_PLAIN_NUMBER).all():
         return None
     if default != "." and not text.str.contains(_DOT_EVIDENCE).any():
+        return None
+    if money and text.str.contains(_GROUPED_PLAIN_POINT).any():
         return None
     return text.cast(pl.Float64, strict=False).alias(values.name)
 
@@ -189,6 +264,39 @@ def _decide_mark(text: pl.Series, default: str) -> str:
     if point > comma:
         return "."
     return default
+
+
+def _decide_money_mark(text: pl.Series, default: str) -> str:
+    """Decide the mark as ``_decide_mark`` does, but without evidence make
+    values such as "2.000" thousands groups (see ``parse_money``)."""
+    comma = text.str.contains(_COMMA_EVIDENCE).sum()
+    point = text.str.contains(_DOT_EVIDENCE).sum()
+    if comma or point:
+        return _decide_mark(text, default)
+    grouped = {
+        separator: bool(text.str.contains(pattern).any())
+        for separator, pattern in _GROUPED.items()
+    }
+    if grouped["."] == grouped[","]:
+        return default
+    separator = "." if grouped["."] else ","
+    if text.str.contains(_LONG_THREE_DECIMALS[separator]).any():
+        return default
+    return "," if separator == "." else "."
+
+
+def _ambiguous_amounts(
+    text: pl.Series, numbers: pl.Series, mark: str
+) -> pl.Series | None:
+    """Mark the values such as "1,000" whose lone separator is the decimal
+    ``mark``, unless another value of the column has three decimals."""
+    grouped = text.str.contains(_GROUPED[mark]).fill_null(False)
+    if not grouped.any():
+        return None
+    three_decimals = text.str.contains(_THREE_DECIMALS[mark]).fill_null(False)
+    if (three_decimals & ~grouped & numbers.is_not_null()).any():
+        return None
+    return grouped.alias(text.name)
 
 
 def _strip_currency(text: pl.Series) -> pl.Series:

@@ -26,7 +26,11 @@ import fastexcel
 import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
-from kpi_core.workbook_checks import check_sheet_extent, checked_copy
+from kpi_core.workbook_checks import (
+    check_formula_results,
+    check_sheet_extent,
+    checked_copy,
+)
 
 LINE = "_line"
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -116,9 +120,11 @@ def read_sheet(
             file_name, archive, data, {paths[name] for name in chosen}
         )
         for name in chosen:
-            check_sheet_extent(file_name, name, sheet_xml.pop(paths[name], b""))
+            xml = sheet_xml.pop(paths[name], b"")
+            check_sheet_extent(file_name, name, xml)
             cells = _sheet_cells(checked, name)
             if cells.height > 0:
+                check_formula_results(file_name, name, xml)
                 first_row = _first_used_row(archive, paths[name])
                 cells = cells.with_columns(
                     pl.int_range(first_row, first_row + cells.height).alias(LINE)

@@ -40,6 +40,11 @@ _OTHER_C_TAGS = (b"<co", b"<cf", b"<ce", b"<cu")
 _SPACED_EQUALS = (b" =", b"\t=", b"\n=", b"\r=")
 _NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")
 _REFERENCE = re.compile(r"([A-Za-z]+)([0-9]+)")
+_FORMULA = re.compile(rb"<f[ />]")
+_SAVED_VALUE = re.compile(rb"<v(?: [^>]*)?>[^<]")
+_CELL_NAME = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_TEXT_RESULT = re.compile(rb'\bt="str"')
+_CELLS_NAMED = 5
 
 
 def checked_copy(
@@ -85,6 +90,43 @@ def check_sheet_extent(file_name: str, sheet: str, xml: bytes) -> None:
         f"so it spans {rows * columns:,} cells, more than the limit "
         f"of {MAX_SHEET_CELLS:,}; delete the stray cells far from the table, "
         "or copy the table to a new sheet",
+        file=file_name,
+        sheet=sheet,
+    )
+
+
+def check_formula_results(file_name: str, sheet: str, xml: bytes) -> None:
+    """Reject a sheet with formula cells that have no saved result.
+
+    Excel and LibreOffice save each formula's result beside it, and calamine
+    reads only that result. Workbooks written by scripts (openpyxl) often
+    have none, so the cell would read as empty. An empty text result
+    (t="str") is a saved result.
+    """
+    start = max(xml.find(b"<sheetData"), 0)
+    end = xml.rfind(b"</sheetData>")
+    if end < 0:
+        end = len(xml)
+    missing: list[str] = []
+    for formula in _FORMULA.finditer(xml, start, end):
+        cell_start = xml.rfind(b"<c", start, formula.start())
+        cell_end = xml.find(b"</c>", formula.end(), end)
+        cell = xml[cell_start : cell_end if cell_end >= 0 else end]
+        start_tag = cell[: cell.find(b">") + 1]
+        if _SAVED_VALUE.search(cell) or _TEXT_RESULT.search(start_tag):
+            continue
+        name = _CELL_NAME.search(start_tag)
+        missing.append(name.group(1).decode() if name else "?")
+    if not missing:
+        return
+    cells = ", ".join(missing[:_CELLS_NAMED])
+    if len(missing) > _CELLS_NAMED:
+        cells += f" and {len(missing) - _CELLS_NAMED:,} more"
+    noun = "cell" if len(missing) == 1 else "cells"
+    raise UnreadableFileError(
+        f"the workbook has formulas without saved results ({noun} {cells}), so "
+        "their values are unknown; open it in Excel or LibreOffice, save it, "
+        "and upload it again",
         file=file_name,
         sheet=sheet,
     )

@@ -312,13 +312,33 @@ def test_plain_numbers_with_currency_column_unchanged(tmp_path):
         [
             CURRENCY_HEADER,
             [*deal(1, "Closed won", "10"), " usd "],
-            [*deal(2, "Closed won", "5"), ""],
+            [*deal(2, "Closed lost", ""), ""],
         ],
     )
     prepared = load(path)
     assert prepared.problems == ()
     assert prepared.frame["currency"].to_list() == ["usd", None]
     assert prepared.detected["Amount"] == "decimal point"
+
+
+def test_plain_amount_without_code_rejected(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "10"), "USD"],
+            [*deal(2, "Closed won", "5"), ""],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.frame["_line"].to_list() == [2]
+    assert prepared.rejected["Amount"].to_list() == ["5"]
+    [problem] = prepared.problems
+    assert problem.column == "Amount"
+    assert problem.lines == (3,)
+    message = problem.describe()
+    assert "an amount without a currency while other rows name one" in message
+    assert "fill in column 'Currency'" in message
 
 
 def test_rejected_rows_keep_original_text(tmp_path):
@@ -353,3 +373,213 @@ def test_codes_only_note(tmp_path):
 def test_symbol_reading_matches_header(symbol):
     # A cell and a header read the same symbol as the same currency.
     assert currency_in_header(f"Amount ({symbol})") == SYMBOL_CURRENCIES[symbol][0]
+
+
+def test_euro_thousands_comma_file(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "€ 2.000"),
+            deal(2, "Closed won", "€ 3.500"),
+            deal(3, "Closed won", "€ 12.000"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [2000.0, 3500.0, 12000.0]
+    assert prepared.detected["Amount"].startswith("decimal comma")
+    # 2,000 + 3,500 + 12,000 = 17,500 EUR.
+    result = won_value(prepared.frame)
+    assert result.unit == "EUR"
+    assert result.value == pytest.approx(17500.0)
+
+
+def test_euro_thousands_semicolon_file(tmp_path):
+    lines = [
+        "Deal ID;Deal Stage;Amount;Create Date;Close Date",
+        "1;Closed won;2.000;10.01.2025;01.02.2025",
+        "2;Closed won;3.500;12.01.2025;03.02.2025",
+        "3;Closed won;12.000;15.01.2025;05.02.2025",
+    ]
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [2000.0, 3500.0, 12000.0]
+
+
+def test_plain_thousands_money_column(tmp_path):
+    # "2.000" fits the plain-number path, which money columns skip.
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "2.000"),
+            deal(2, "Closed won", "750"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [2000.0, 750.0]
+    # 2,000 + 750 = 2,750.
+    assert won_value(prepared.frame).value == pytest.approx(2750.0)
+
+
+def test_comma_thousands_money_column(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [DEAL_HEADER, deal(1, "Closed won", "1,500"), deal(2, "Closed won", "20")],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [1500.0, 20.0]
+
+
+def test_other_number_fields_keep_rules(tmp_path):
+    # Quantity is no money column, so its "2.000" stays 2 while the amount
+    # "1.500" of the same file is 1,500.
+    header = ["Customer ID", "Start date", "Amount", "Quantity"]
+    path = write_csv(
+        tmp_path / "subscriptions.csv",
+        [header, ["c1", "2025-01-01", "1.500", "2.000"]],
+    )
+    prepared = load(path, table="subscriptions")
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [1500.0]
+    assert prepared.frame["quantity"].to_list() == [2.0]
+
+
+def test_three_decimal_column_keeps_decimals(tmp_path):
+    # "1234.500" cannot be a thousands group, so the column writes three
+    # decimals and "12.500" is 12.5.
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "12.500"),
+            deal(2, "Closed won", "1234.500"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [12.5, 1234.5]
+
+
+def test_mixed_styles_comma_column_rejects_dollar(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "$1,000"), "USD"],
+            [*deal(2, "Closed won", "EUR 5"), "EUR"],
+            [*deal(3, "Closed won", "1.234,56 €"), "EUR"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.frame["_line"].to_list() == [3, 4]
+    assert prepared.rejected["Amount"].to_list() == ["$1,000"]
+    [problem] = prepared.problems
+    assert problem.column == "Amount"
+    assert problem.lines == (2,)
+    assert problem.examples == ("$1,000",)
+    assert problem.kind == (
+        "an amount that reads two ways ('$1,000' could be 1 or 1,000 because "
+        "the column uses a decimal comma; write 1000, 1.000,00 or 1,000.00 "
+        "consistently)"
+    )
+    # The rest: 5 + 1,234.56 = 1,239.56 EUR.
+    result = won_value(prepared.frame)
+    assert result.unit == "EUR"
+    assert result.value == pytest.approx(1239.56)
+
+
+def test_point_column_rejects_dotted_thousand(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            CURRENCY_HEADER,
+            [*deal(1, "Closed won", "250.50"), "EUR"],
+            [*deal(2, "Closed lost", "1.000"), "EUR"],
+        ],
+    )
+    prepared = load(path)
+    assert prepared.frame["amount"].to_list() == [250.5]
+    [problem] = prepared.problems
+    assert problem.lines == (3,)
+    assert "'1.000' could be 1 or 1,000 because the column uses a decimal point" in (
+        problem.describe()
+    )
+
+
+def test_three_decimals_settle_ambiguity(tmp_path):
+    # "0.125" has three decimals and no other reading, so "1.000" is 1.
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "1.000"),
+            deal(2, "Closed won", "0.125"),
+        ],
+    )
+    prepared = load(path)
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [1.0, 0.125]
+
+
+SPEND_HEADER = ["Date", "Channel", "Amount", "Currency"]
+TABLE_ROWS = {
+    "deals": (
+        CURRENCY_HEADER,
+        lambda n, amount, code: [*deal(n, "Closed won", amount), code],
+    ),
+    "spend": (
+        SPEND_HEADER,
+        lambda n, amount, code: ["2025-01-01", f"c{n}", amount, code],
+    ),
+    "orders": (
+        ["Order ID", "Customer ID", "Order date", "Amount", "Currency"],
+        lambda n, amount, code: [str(n), f"c{n}", "2025-01-01", amount, code],
+    ),
+    "subscriptions": (
+        ["Customer ID", "Start date", "Amount", "Currency"],
+        lambda n, amount, code: [f"c{n}", "2025-01-01", amount, code],
+    ),
+}
+
+
+@pytest.mark.parametrize("table", TABLE_ROWS)
+def test_empty_code_rejected_every_table(tmp_path, table):
+    header, row = TABLE_ROWS[table]
+    path = write_csv(
+        tmp_path / f"{table}.csv",
+        [header, row(1, "100", "EUR"), row(2, "$200", "USD"), row(3, "300", "")],
+    )
+    prepared = load(path, table=table)
+    assert prepared.table == table
+    assert prepared.frame["amount"].to_list() == [100.0, 200.0]
+    [problem] = prepared.problems
+    assert problem.column == "Amount"
+    assert problem.lines == (4,)
+    assert "without a currency while other rows name one" in problem.describe()
+
+
+def test_spend_empty_code_among_decimal_comma(tmp_path):
+    # Line 5 has no currency, the others name one.
+    path = write_csv(
+        tmp_path / "spend.csv",
+        [
+            SPEND_HEADER,
+            ["2025-01-01", "Google", "100", "EUR"],
+            ["2025-02-01", "Google", "1.234,50", "EUR"],
+            ["2025-01-01", "Facebook", "$200", "USD"],
+            ["2025-02-01", "Facebook", "300", ""],
+        ],
+    )
+    prepared = load(path, table="spend")
+    assert prepared.rows_read == 4
+    assert prepared.rows_used == 3
+    assert prepared.frame["amount"].to_list() == [100.0, 1234.5, 200.0]
+    assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "USD"]
+    [problem] = prepared.problems
+    assert problem.lines == (5,)

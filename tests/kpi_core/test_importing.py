@@ -196,14 +196,18 @@ def test_german_thousands_without_decimals():
     assert prepared.frame["amount"].to_list() == [2000.0, 1500.0]
 
 
-def test_english_thousands_without_decimals():
+def test_point_amounts_reject_three_decimals():
+    # "2.5" decides the decimal point, so "1.500" could be 1.5 or 1,500.
     data = (
         b"Record ID,Deal Stage,Create Date,Amount\n"
         b"1,Won,2025-01-03,2.5\n"
         b"2,Lost,2025-01-04,1.500\n"
     )
     prepared = load_file("deals.csv", data)
-    assert prepared.frame["amount"].to_list() == [2.5, 1.5]
+    assert prepared.frame["amount"].to_list() == [2.5]
+    [problem] = prepared.problems
+    assert problem.lines == (3,)
+    assert "'1.500' could be 1.5 or 1,500" in problem.describe()
 
 
 def test_mailchimp_audience_becomes_list_events():

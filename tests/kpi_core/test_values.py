@@ -11,6 +11,7 @@ from kpi_core.errors import AmbiguousDateError, InvalidSettingError, InvalidValu
 from kpi_core.values import (
     DateFormat,
     currency_in_header,
+    describe_ambiguous_amount,
     detect_and_parse_dates,
     detect_date_format,
     detect_decimal_mark,
@@ -366,29 +367,32 @@ MONEY_MARK_CASES = {
 )
 def test_parse_money_marks(cell: str | None, expected: str | None) -> None:
     # A second marked cell keeps the column off the plain-number path.
-    _, _, marks = parse_money(text(cell, "$1"))
+    marks = parse_money(text(cell, "$1")).marks
     assert marks is not None
     assert marks[0] == expected
 
 
 def test_parse_money_numbers_match_parse_numbers() -> None:
-    values = text("$1,000", "€ 1.234,00", "100 EUR", "(5.00)", "12", None, "x")
-    numbers, mark, _ = parse_money(values, ",")
+    # Without values such as "2.000" the money rules change nothing.
+    values = text("$1,000.50", "€ 1.234,00", "100 EUR", "(5.00)", "12", None, "x")
+    parsed = parse_money(values, ",")
     expected, expected_mark = parse_numbers_detecting_mark(values, ",")
-    assert numbers.to_list() == expected.to_list()
-    assert mark == expected_mark
+    assert parsed.numbers.to_list() == expected.to_list()
+    assert parsed.mark == expected_mark
+    assert parsed.ambiguous is None
 
 
 def test_parse_money_plain_column_no_marks() -> None:
-    numbers, mark, marks = parse_money(text("12.5", "-3", None))
+    numbers, mark, marks, ambiguous = parse_money(text("12.5", "-3", None))
     assert numbers.to_list() == [12.5, -3.0, None]
+    assert ambiguous is None
     assert mark == "."
     assert marks is None
 
 
 def test_parse_money_unmarked_text_no_marks() -> None:
     # German numbers leave the plain path but carry no currency.
-    numbers, mark, marks = parse_money(text("1.234,56", "2,5", "n/a"))
+    numbers, mark, marks, _ = parse_money(text("1.234,56", "2,5", "n/a"))
     assert numbers.to_list() == [1234.56, 2.5, None]
     assert mark == ","
     assert marks is None
@@ -396,7 +400,7 @@ def test_parse_money_unmarked_text_no_marks() -> None:
 
 def test_parse_money_repeated_values() -> None:
     # Many repeats take the per-distinct-value path; marks stay per row.
-    numbers, _, marks = parse_money(text(*(["$5", "7 EUR", None] * 2_000)))
+    numbers, _, marks, _ = parse_money(text(*(["$5", "7 EUR", None] * 2_000)))
     assert marks is not None
     assert marks.to_list()[:3] == ["$", "EUR", None]
     assert numbers.to_list()[:3] == [5.0, 7.0, None]
@@ -470,3 +474,79 @@ def test_day_first_lead_with_pending() -> None:
 def test_has_time_before_1970() -> None:
     assert detect_date_format(text("1969-12-31 23:00")).has_time
     assert not detect_date_format(text("1969-12-31", "1950-01-01")).has_time
+
+
+MONEY_RULE_CASES = {
+    # No evidence: "2.000"-like values are thousands groups.
+    "euro thousands": (
+        ["€ 2.000", "€ 3.500", "€ 12.000"],
+        ".",
+        [2000.0, 3500.0, 12000.0],
+        ",",
+    ),
+    "plain thousands": (["2.000", "-3.500"], ".", [2000.0, -3500.0], ","),
+    "comma thousands": (["1,500", "20"], ",", [1500.0, 20.0], "."),
+    # Both kinds: the default stays and its own kind is ambiguous.
+    "both kinds": (["2.000", "1,500"], ".", [None, 1500.0], "."),
+    "long three decimals": (["12.500", "1234.500"], ".", [12.5, 1234.5], "."),
+    # Evidence decides the comma, so "$1,000" reads two ways.
+    "mixed styles": (["$1,000", "EUR 5", "1.234,56 €"], ".", [None, 5.0, 1234.56], ","),
+    "three decimals exempt": (["1.000", "0.125"], ".", [1.0, 0.125], "."),
+    "zero integer": (["0.500", "2.50"], ".", [0.5, 2.5], "."),
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "default", "expected", "mark"),
+    MONEY_RULE_CASES.values(),
+    ids=MONEY_RULE_CASES.keys(),
+)
+def test_parse_money_rules(
+    values: list[str], default: str, expected: list[float | None], mark: str
+) -> None:
+    parsed = parse_money(text(*values), default)
+    assert parsed.numbers.to_list() == pytest.approx(expected)
+    assert parsed.mark == mark
+
+
+def test_parse_money_ambiguous_mask() -> None:
+    parsed = parse_money(text("250.50", "1.000", None, "$2,000"))
+    assert parsed.ambiguous is not None
+    assert parsed.ambiguous.to_list() == [False, True, False, False]
+    assert parsed.numbers.to_list() == [250.5, None, None, 2000.0]
+
+
+def test_parse_money_sum_of_thousands() -> None:
+    parsed = parse_money(text("€ 2.000", "€ 3.500", "€ 12.000"))
+    # 2,000 + 3,500 + 12,000 = 17,500.
+    assert parsed.numbers.sum() == 17500.0
+
+
+def test_other_numbers_keep_thousands_rule() -> None:
+    # Outside money columns "2.000" still follows the default mark.
+    numbers, mark = parse_numbers_detecting_mark(text("2.000", "3.500"))
+    assert numbers.to_list() == [2.0, 3.5]
+    assert mark == "."
+
+
+DESCRIBE_CASES = {
+    "dollar with comma": (
+        "$1,000",
+        ",",
+        "'$1,000' could be 1 or 1,000 because the column uses a decimal comma; "
+        "write 1000, 1.000,00 or 1,000.00 consistently",
+    ),
+    "euro with point": (
+        "€ 12.500",
+        ".",
+        "'€ 12.500' could be 12.5 or 12,500 because the column uses a decimal "
+        "point; write 12500, 12.500,00 or 12,500.00 consistently",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("cell", "mark", "expected"), DESCRIBE_CASES.values(), ids=DESCRIBE_CASES.keys()
+)
+def test_describe_ambiguous_amount(cell: str, mark: str, expected: str) -> None:
+    assert describe_ambiguous_amount(cell, mark) == expected
