@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
+from datetime import date
 
 import altair as alt
 import polars as pl
@@ -42,11 +44,11 @@ def rate_over_time(
         alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
-            x=line_axis(grain),
+            x=line_axis(grain, series["period_start"].to_list()),
             y=alt.Y("rate:Q", title="Rate (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("kpi:N", title=None),
             tooltip=[
-                alt.Tooltip("period_start:T", title="Period"),
+                period_tooltip(grain),
                 alt.Tooltip("kpi:N", title="KPI"),
                 alt.Tooltip("rate:Q", title="Rate (%)", format=".1f"),
             ],
@@ -70,7 +72,7 @@ def value_over_time(
             x=bucket_axis(grain),
             y=alt.Y(f"{column}:Q", title=axis_title),
             tooltip=[
-                alt.Tooltip("period_start:T", title="Period"),
+                period_tooltip(grain),
                 alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
             ],
         )
@@ -85,6 +87,14 @@ _BUCKET_AXES = {
     "quarter": ("yearquarter", "Quarter"),
     "year": ("year", "Year"),
 }
+# d3 time format of a bucket label of each grain, as in "Apr 2025" or
+# "2025 Q2"; ``%q`` is the quarter of the year.
+_BUCKET_FORMATS = {
+    "week": "%d %b %Y",
+    "month": "%b %Y",
+    "quarter": "%Y Q%q",
+    "year": "%Y",
+}
 
 
 def bucket_axis(grain: str) -> alt.X:
@@ -92,26 +102,52 @@ def bucket_axis(grain: str) -> alt.X:
     ``kpi_core.period.GRAINS``). Labels that would overlap are left out, so
     a year of weeks stays readable."""
     time_unit, title = _BUCKET_AXES[grain]
-    axis = alt.Axis(labelOverlap=True)
-    if grain == "week":
-        # Polars starts weeks on Monday, so a week is labelled by its first
-        # day and not by Vega-Lite's week number, which starts on Sunday.
-        axis = alt.Axis(
-            labelOverlap=True, labelAngle=0, format="%d %b %Y", formatType="time"
-        )
+    # Polars starts weeks on Monday, so a week is labelled by its first day
+    # and not by Vega-Lite's week number, which starts on Sunday.
+    axis = alt.Axis(
+        labelOverlap=True,
+        labelAngle=0,
+        format=_BUCKET_FORMATS[grain],
+        formatType="time",
+    )
     return alt.X(f"{time_unit}(period_start):O", title=title, axis=axis)
 
 
-def line_axis(grain: str) -> alt.X:
-    """Return the time axis of a line over buckets of ``grain``. Yearly
-    buckets get one tick per year, without the month ticks between them."""
-    if grain == "year":
-        return alt.X(
-            "period_start:T",
-            title="Year",
-            axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}),
-        )
-    return alt.X("period_start:T", title="Period")
+def line_axis(grain: str, starts: Sequence[date] = ()) -> alt.X:
+    """Return the time axis of a line over buckets of ``grain``.
+
+    ``starts`` are the bucket starts of the series. Each gets a tick that is
+    labelled as its bucket ("Apr 2025", "2025 Q2", "07 Apr 2025" for the
+    week starting that Monday), so the ticks never fall between buckets or
+    show days on a monthly chart. Labels that would overlap are left out.
+    """
+    ticks = [
+        alt.DateTime(year=day.year, month=day.month, date=day.day)
+        for day in sorted(set(starts))
+    ]
+    axis = alt.Axis(
+        format=_BUCKET_FORMATS[grain],
+        formatType="time",
+        labelOverlap=True,
+        values=ticks or alt.Undefined,
+    )
+    return alt.X("period_start:T", title=_BUCKET_AXES[grain][1], axis=axis)
+
+
+def period_tooltip(grain: str) -> alt.Tooltip:
+    """Return the tooltip of a bucket start, written as its bucket."""
+    return alt.Tooltip(
+        "period_start:T", title=_BUCKET_AXES[grain][1], format=_BUCKET_FORMATS[grain]
+    )
+
+
+def has_values(frame: pl.DataFrame, *columns: str) -> bool:
+    """Tell whether any of ``columns`` contains a value that a chart can draw.
+
+    A frame without rows, or whose columns are all null, gives False, so the
+    page can say why instead of drawing empty axes.
+    """
+    return any(frame[column].drop_nulls().len() > 0 for column in columns)
 
 
 def cycle_over_time(
@@ -144,11 +180,11 @@ def rate_like_lines(
         alt.Chart(long, title=title)
         .mark_line(point=True)
         .encode(
-            x=line_axis(grain),
+            x=line_axis(grain, series["period_start"].to_list()),
             y=alt.Y("value:Q", title=axis_title),
             color=alt.Color("measure:N", title=None),
             tooltip=[
-                alt.Tooltip("period_start:T", title="Period"),
+                period_tooltip(grain),
                 alt.Tooltip("measure:N", title="Measure"),
                 alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
             ],

@@ -171,17 +171,50 @@ def convert_unique(
 
     ``convert`` returns a label and a series as long as its input. The label
     is passed through, and the series is mapped back onto every row.
+    ``convert`` must treat each value on its own, apart from the label, and
+    gets the distinct values in the order they first occur.
     """
     head = text.head(10_000)
     if head.n_unique() * 2 > head.len():
         return convert(text)
-    unique = text.unique()
+    return _convert_distinct(text, text.alias("value").hash(), convert)
+
+
+def _convert_distinct(
+    text: pl.Series,
+    hashes: pl.Series,
+    convert: Callable[[pl.Series], tuple[str, pl.Series]],
+) -> tuple[str, pl.Series]:
+    """Convert each distinct value once, finding them by ``hashes``.
+
+    Mapping 64-bit hashes to positions is faster than joining on the text.
+    Equal hashes of different values would merge them, so every row is
+    compared with the value its hash maps to, and the values are
+    deduplicated by their text when any row differs.
+    """
+    first = hashes.arg_unique()
+    unique = text.gather(first)
+    positions = pl.int_range(first.len(), dtype=pl.UInt32, eager=True)
+    codes = hashes.replace_strict(hashes.gather(first), positions)
+    if not text.eq_missing(unique.gather(codes)).all():
+        unique = text.unique(maintain_order=True)
+        codes = _positions_by_text(text, unique)
     label, converted = convert(unique)
-    table = pl.DataFrame({"text": unique, "value": converted})
-    joined = pl.DataFrame({"text": text}).join(
-        table, on="text", how="left", maintain_order="left", nulls_equal=True
+    return label, converted.gather(codes).alias(text.name)
+
+
+def _positions_by_text(text: pl.Series, unique: pl.Series) -> pl.Series:
+    """Return the position in ``unique`` of each value of ``text``."""
+    table = pl.DataFrame(
+        {
+            "value": unique,
+            "position": pl.int_range(unique.len(), dtype=pl.UInt32, eager=True),
+        }
     )
-    return label, joined["value"].alias(text.name)
+    joined = pl.DataFrame({"value": text}).join(
+        table, on="value", how="left", maintain_order="left", nulls_equal=True
+    )
+    return joined["position"]
 
 
 def _clean(values: pl.Series, stripped: bool = False) -> pl.Series:
@@ -256,13 +289,14 @@ def _parse_year_first(text: pl.Series) -> pl.Series:
         return _parse_where(text, candidates, _parse_iso)
     # Every sample value is year-first, as in most exports, so the check and
     # the parse with the lead format go in one select, which Polars runs in
-    # parallel. When every value is year-first, _parse_iso would take the same
-    # sample and lead format, so its parse is the same.
+    # parallel. When every non-empty value is year-first, _parse_iso would
+    # take the same sample and lead format, so its parse is the same, and the
+    # lead format parses an empty value to null.
     checked = text.to_frame("value").select(
         year_first.alias("candidate"),
         pl.col("value").str.strptime(_DATETIME, lead, strict=False, cache=False),
     )
-    if not checked["candidate"].all():
+    if not (checked["candidate"] | text.is_null()).all():
         return _parse_where(text, checked["candidate"], _parse_iso)
     return _finish_iso(text, sample, lead, checked["value"]).alias(text.name)
 
@@ -455,3 +489,25 @@ def _ambiguous_message(text: pl.Series) -> str:
         "and no value in the column settles it (a first or second part above 12 "
         "would); choose the date order for this column: dmy or mdy"
     )
+
+
+def order_examples(values: pl.Series) -> tuple[str | None, str | None]:
+    """Return one value that only day-first order reads (13/01/2024) and one
+    that only month-first order reads (01/13/2024), each None where the
+    column has none.
+
+    Both are given for an "ambiguous" column whose deciding values are split
+    evenly between the two orders, so the page can show the conflict.
+    """
+    text = _clean(values)
+    day_month = text.str.contains(_YEAR_LAST).fill_null(False)
+    dotted = text.str.contains(_DOTTED).fill_null(False)
+    first_above = text.str.contains(_FIRST_ABOVE_12).fill_null(False)
+    second_above = text.str.contains(_SECOND_ABOVE_12).fill_null(False)
+    only_day = text.filter(day_month & (dotted | first_above) & ~second_above)
+    only_month = text.filter(day_month & second_above & ~first_above)
+    return _first(only_day), _first(only_month)
+
+
+def _first(values: pl.Series) -> str | None:
+    return values.item(0) if values.len() else None

@@ -7,6 +7,9 @@ win_rate, won_value, average_deal_size and the cycle lengths) count won and
 lost deals by close date. A rate is null, never 0, where its denominator is 0.
 Where amounts are in a currency without an exchange rate, the money columns
 are null, so no sum mixes currencies and the other columns are still given.
+Where no won or lost deal has a close date, the outcome columns of the time
+series are null, because those deals cannot be placed in a bucket.
+``chart_gap`` returns why a column has nothing to chart.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period, grain_every
 from kpi_core.results import is_missing_rate
@@ -30,6 +34,16 @@ KPI_COLUMNS = (
     "created",
     "won_of_created",
     "close_rate",
+    "decided",
+    "won",
+    "win_rate",
+    "won_value",
+    "average_deal_size",
+    "cycle_mean_days",
+    "cycle_median_days",
+)
+# The columns counted by close date, unknown when no deal has one.
+OUTCOME_COLUMNS = (
     "decided",
     "won",
     "win_rate",
@@ -102,9 +116,10 @@ def sales_series(
     the data, where the period is open on that side), empty buckets included.
     Columns: period_start (Date) and ``KPI_COLUMNS``. Rates are in percent,
     money in the ``won_value`` unit and cycle lengths in days. Deals without
-    the anchor date cannot be placed in a bucket and are left out. Raises
-    InvalidSettingError for an unknown grain. An empty frame gives an empty
-    table.
+    the anchor date cannot be placed in a bucket and are left out. When won
+    or lost deals exist but none has a close date, ``OUTCOME_COLUMNS`` are
+    null in every bucket, not 0. Raises InvalidSettingError for an unknown
+    grain. An empty frame gives an empty table.
     """
     every = grain_every(grain)
     cohort = deals.filter(
@@ -116,8 +131,12 @@ def sales_series(
 
     table = _kpi_table(cohort, closed, currency, fx)
     buckets = _buckets(table[_KEY], period, every)
-    filled = buckets.join(table, on=_KEY, how="left")
-    return _fill_empty(filled).rename({_KEY: "period_start"})
+    filled = _fill_empty(buckets.join(table, on=_KEY, how="left"))
+    if _has_no_close_dates(deals):
+        filled = filled.with_columns(
+            pl.lit(None, filled.schema[name]).alias(name) for name in OUTCOME_COLUMNS
+        )
+    return filled.rename({_KEY: "period_start"})
 
 
 def sales_breakdown(
@@ -163,6 +182,102 @@ def sales_breakdown(
         pl.col(_KEY).alias(segment),
         *_with_bounds(KPI_COLUMNS),
     )
+
+
+def chart_gap(
+    deals: pl.DataFrame,
+    period: Period,
+    table: pl.DataFrame,
+    column: str,
+    *,
+    by_close_date: bool = True,
+) -> str | None:
+    """Return the sentence why ``column`` of a sales table has nothing to
+    chart, or None when it has something.
+
+    ``table`` comes from ``sales_series`` (``by_close_date`` true, so deals
+    without a close date are not in it) or ``sales_breakdown`` (false).
+    ``column`` is close_rate, win_rate, won_value, average_deal_size or
+    cycle_mean_days. A won value of 0 in every row counts as nothing to
+    chart, because its bars have no height. The sentence names what is
+    missing and, where the user can fix it, what to do.
+    """
+    values = table[column].drop_nulls() if column in table.columns else None
+    if values is not None and (values != 0).any():
+        return None
+    if values is not None and values.len() and column != "won_value":
+        return None
+    if column == "close_rate":
+        return "No deal was created in this period, so there is no close rate."
+    label = _GAP_LABELS[column]
+    pool = deals.filter(DECIDED if column == "win_rate" else WON)
+    noun = "won or lost deal" if column == "win_rate" else "won deal"
+    closed = pool.filter(period.contains("closed_at"))
+    if by_close_date:
+        closed = closed.filter(pl.col("closed_at").is_not_null())
+    if closed.is_empty():
+        if pool.height and pool["closed_at"].null_count() == pool.height:
+            return (
+                f"No {noun} has a close date, so the {label} cannot be placed "
+                "by close date. Map the column with the close dates to "
+                "closed_at on the Data page."
+            )
+        verb = "won or lost" if column == "win_rate" else "won"
+        return f"No deal was {verb} in this period, so there is no {label} to show."
+    deals_closed = _closed_deals(closed.height, noun)
+    money = column in ("won_value", "average_deal_size")
+    if money and closed["amount"].is_null().all():
+        return f"{deals_closed} no amount, so there is no {label}."
+    if column == "cycle_mean_days":
+        return (
+            f"{deals_closed} a close date before the creation date, so there "
+            "is no sales cycle."
+        )
+    return f"The {label} is 0 in this period."
+
+
+def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:
+    """Return a note on the won or lost deals that the charts by close date
+    leave out for want of a close date, or None when there are none.
+
+    Only with all data: an explicit period leaves such deals out of the KPI
+    cards too, and their notes say so. Also None when no deal has a close
+    date, because ``chart_gap`` then explains the empty charts.
+    """
+    if not period.is_all:
+        return None
+    decided = deals.filter(DECIDED)
+    undated = decided["closed_at"].null_count()
+    if not undated or undated == decided.height:
+        return None
+    verb, pronoun = ("has", "it") if undated == 1 else ("have", "them")
+    return (
+        f"{count_noun(undated, 'won or lost deal')} {verb} no close date, so "
+        f"the KPI cards count {pronoun} but the charts by close date leave "
+        f"{pronoun} out."
+    )
+
+
+_GAP_LABELS = {
+    "win_rate": "win rate",
+    "won_value": "won value",
+    "average_deal_size": "average deal size",
+    "cycle_mean_days": "sales cycle",
+}
+
+
+def _closed_deals(count: int, noun: str) -> str:
+    """Start a sentence on the ``count`` deals closed in the period, up to
+    the verb: "The won deal closed in this period has"."""
+    if count == 1:
+        return f"The {noun} closed in this period has"
+    return f"All {count:,} {noun}s closed in this period have"
+
+
+def _has_no_close_dates(deals: pl.DataFrame) -> bool:
+    """Tell whether won or lost deals exist and none has a close date."""
+    decided = deals.filter(DECIDED)
+    return decided.height > 0 and decided["closed_at"].null_count() == decided.height
 
 
 def _with_bounds(columns: tuple[str, ...]) -> list[str]:

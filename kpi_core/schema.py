@@ -172,6 +172,8 @@ DEALS = TableSchema(
             "Deal closed on",
             "Closed on",
             "Closed at",
+            "Closed date",
+            "Date closed",
             "Won time",
             "Abschlussdatum",
             "Schlussdatum",

@@ -46,7 +46,11 @@ def wilson_interval(
     spread = z * z / n
     centre = (share + spread / 2) / (1 + spread)
     half_width = z / (1 + spread) * math.sqrt(share * (1 - share) / n + spread / n / 4)
-    return (max(centre - half_width, 0.0) * 100, min(centre + half_width, 1.0) * 100)
+    # With no successes (or no failures) the bound is exactly 0 % (or 100 %),
+    # but the subtraction leaves rounding noise such as 4e-17.
+    low = 0.0 if successes == 0 else max(centre - half_width, 0.0) * 100
+    high = 100.0 if successes == n else min(centre + half_width, 1.0) * 100
+    return low, high
 
 
 def wilson_bounds(
@@ -55,7 +59,8 @@ def wilson_bounds(
     """Build expressions for the lower and upper Wilson bounds, in percent.
 
     The vectorised twin of ``wilson_interval`` for one interval per row of a
-    table. Rows with n = 0 get null bounds.
+    table. Rows with n = 0 get null bounds, and the bounds at 0 or all
+    successes are exactly 0 and 100 as in ``wilson_interval``.
     """
     z = z_for_confidence(confidence)
     count = n.cast(pl.Float64)
@@ -66,8 +71,20 @@ def wilson_bounds(
         z / (1 + spread) * (share * (1 - share) / count + spread / count / 4).sqrt()
     )
     defined = n > 0
-    lower = pl.when(defined).then((centre - half_width).clip(0.0, 1.0) * 100)
-    upper = pl.when(defined).then((centre + half_width).clip(0.0, 1.0) * 100)
+    lower = (
+        pl.when(~defined)
+        .then(None)
+        .when(successes == 0)
+        .then(0.0)
+        .otherwise((centre - half_width).clip(0.0, 1.0) * 100)
+    )
+    upper = (
+        pl.when(~defined)
+        .then(None)
+        .when(successes == n)
+        .then(100.0)
+        .otherwise((centre + half_width).clip(0.0, 1.0) * 100)
+    )
     return lower, upper
 
 

@@ -19,7 +19,7 @@ from kpi_core.compare import (
 from kpi_core.errors import InputError
 from kpi_core.formatting import format_change, format_value
 from kpi_core.period import Period
-from kpi_core.sales_tables import sales_series
+from kpi_core.sales_tables import chart_gap, sales_series
 from pages.common import (
     chart_downloads,
     data_page_link,
@@ -142,8 +142,14 @@ def _render_chart(
     # The chart draws rates only, so amounts that may still be in several
     # currencies (a missing exchange rate) are left out, not added up.
     rates_only = deals.with_columns(pl.lit(None, pl.Float64).alias("amount"))
-    series = sales_series(rates_only, Period(before.start, after.end), "month")
+    window = Period(before.start, after.end)
+    series = sales_series(rates_only, window, "month")
     if series.is_empty():
+        return
+    gaps = [chart_gap(deals, window, series, c) for c in ("close_rate", "win_rate")]
+    reasons = " ".join(reason for reason in gaps if reason)
+    if all(gaps):
+        st.info(f"The chart of close rate and win rate is not shown. {reasons}")
         return
     show_chart(
         st,
@@ -157,6 +163,8 @@ def _render_chart(
             pivot.isoformat(),
         ),
     )
+    if reasons:
+        st.caption(reasons)
 
 
 def _value(value: float | None, unit: str | None) -> str:

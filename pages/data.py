@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
@@ -168,8 +169,10 @@ def _describe_read(preview: FilePreview) -> None:
     rows = preview.raw.frame.height
     # The reader's notes already name the encoding, delimiter and header.
     parts = [info.format.upper(), count_noun(rows, "row"), *info.notes]
-    if info.sheet:
-        parts.append(f"sheet {info.sheet}")
+    # The notes of a workbook name its sheet, and those of a zip its members.
+    if info.sheet and not any(info.sheet in note for note in info.notes):
+        where = "file" if info.format == "zip" else "sheet"
+        parts.append(f"{where} {info.sheet}")
     st.caption(escape_markdown("Read as " + "; ".join(parts) + "."))
 
 
@@ -228,8 +231,7 @@ def _pick_date_orders(
         if _date_order(f"{key}:{preview.table}", column, preview) != "ambiguous":
             continue
         choice = st.radio(
-            f"Every date in {escape_markdown(repr(column))} fits both orders. "
-            "Which is it?",
+            _date_order_question(column, preview.raw.frame[column]),
             ["dmy", "mdy"],
             index=None,
             format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
@@ -239,6 +241,22 @@ def _pick_date_orders(
         if choice is not None:
             orders[field_name] = choice
     return orders
+
+
+def _date_order_question(column: str, values: pl.Series) -> str:
+    """Ask for the date order of an "ambiguous" column, saying whether its
+    dates fit both orders or mix day-first and month-first dates."""
+    name = escape_markdown(repr(column))
+    day_first, month_first = order_examples(values)
+    if day_first is None or month_first is None:
+        return f"Every date in {name} fits both orders. Which is it?"
+    return (
+        f"{name} mixes day-first dates such as {escape_markdown(repr(day_first))} "
+        f"and month-first dates such as {escape_markdown(repr(month_first))}, "
+        "as many of each. Choose the order the export should use: the dates "
+        "that fit only the other order are left out and listed, so correct "
+        "them in the file and upload it again to keep them."
+    )
 
 
 def _undecided_dates(

@@ -228,12 +228,16 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     if not result.available:
         st.info(f"Not available: {result.reason}.")
         return
-    roi = result.extra.get("roi", {})
+    # None without a spend table. Campaigns with spend but no revenue have an
+    # ROI of -100 %, so they get a row with a revenue of 0.
+    roi = result.extra.get("roi")
+    campaigns = list(result.value)
+    campaigns += [name for name in roi or {} if name not in result.value]
     table = pl.DataFrame(
         {
-            "campaign": list(result.value),
-            "revenue": [float(v) for v in result.value.values()],
-            "roi_percent": [roi.get(name) for name in result.value],
+            "campaign": campaigns,
+            "revenue": [float(result.value.get(name, 0.0)) for name in campaigns],
+            "roi_percent": [(roi or {}).get(name) for name in campaigns],
         },
         schema={
             "campaign": pl.String,
@@ -248,7 +252,13 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
             table, "campaign", "revenue", "Revenue", f"Revenue ({result.unit})"
         ),
     )
-    if roi:
+    if roi is not None and not charts.has_values(table, "roi_percent"):
+        right.info(
+            "Return on campaign cost is not shown. No campaign or channel of the "
+            "marketing spend has a cost in this period, so there is no return "
+            "to compute."
+        )
+    elif roi is not None:
         show_chart(
             right,
             charts.breakdown_bars(
@@ -259,8 +269,10 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
                 "ROI (%)",
             ),
         )
-    # Without spend there is no return to show, only a column of blanks.
-    st.dataframe(table if roi else table.drop("roi_percent"), hide_index=True)
+    # Without a cost there is no return to show, only a column of blanks.
+    if not charts.has_values(table, "roi_percent"):
+        table = table.drop("roi_percent")
+    st.dataframe(table, hide_index=True)
 
 
 def _render_cac(
@@ -318,7 +330,19 @@ def _render_arr(
         shown = money_note if money_note and is_missing_rate(error) else str(error)
         st.info(escape_markdown(shown))
         return
-    show_chart(st, charts.waterfall(bridge))
+    if bridge.is_empty():
+        st.info(
+            "The ARR bridge is not shown. It needs subscriptions with start "
+            "dates, and a customer list without dates has none."
+        )
+        return
+    if not (bridge["amount"] != 0).any():
+        st.info(
+            "The ARR bridge is not shown. No subscription brings recurring "
+            "revenue in this period, so every step is 0."
+        )
+    else:
+        show_chart(st, charts.waterfall(bridge))
     st.dataframe(bridge, hide_index=True)
 
 
@@ -332,16 +356,23 @@ def _render_list_growth(
     if series.is_empty():
         st.info("No list events in this period.")
         return
-    show_chart(
-        st,
-        charts.rate_like_lines(
-            series,
-            {"growth_rate": "Growth rate"},
-            "List growth",
-            "Growth (%)",
-            grain,
-        ),
-    )
+    if charts.has_values(series, "growth_rate"):
+        show_chart(
+            st,
+            charts.rate_like_lines(
+                series,
+                {"growth_rate": "Growth rate"},
+                "List growth",
+                "Growth (%)",
+                grain,
+            ),
+        )
+    else:
+        st.info(
+            f"List growth is not shown. No {grain} of this period starts with "
+            "contacts on the list, so there is no growth rate. The table shows "
+            "the counts."
+        )
     st.dataframe(series, hide_index=True)
 
 

@@ -13,7 +13,13 @@ from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis
-from kpi_core.sales_tables import pipeline_by_stage, sales_breakdown, sales_series
+from kpi_core.sales_tables import (
+    chart_gap,
+    pipeline_by_stage,
+    sales_breakdown,
+    sales_series,
+    undated_deals_note,
+)
 from kpi_core.stages import stage_duration_days, stage_summary
 from pages.common import (
     chart_downloads,
@@ -122,7 +128,7 @@ def render() -> None:
             "The deals have no currency column, so amounts are shown as EUR. "
             "Map a currency column on the Data page if they are in another currency."
         )
-    _render_trends(series, kpis, grain, money_note)
+    _render_trends(series, kpis, deals, period, grain, money_note)
     _render_pipeline(pipeline, money_note)
     _render_stages(period)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
@@ -162,30 +168,45 @@ def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) ->
 def _render_trends(
     series: pl.DataFrame,
     kpis: dict[str, KpiResult],
+    deals: pl.DataFrame,
+    period: Period,
     grain: str,
     money_note: str | None,
 ) -> None:
     """Show the rates, money and cycle over time. With ``money_note`` (a
-    missing exchange rate) it replaces the money charts."""
+    missing exchange rate) it replaces the money charts. A chart with
+    nothing to draw is replaced by the reason."""
     if series.is_empty():
         st.info("No deals fall into this period.")
         return
     money = kpis["won_value"].unit or "amount"
+
+    def gap(column: str) -> str | None:
+        return chart_gap(deals, period, series, column)
+
     left, right = st.columns(2)
-    show_chart(
-        left,
-        charts.rate_over_time(
-            series,
-            {
-                "close_rate": "Close rate (by creation)",
-                "win_rate": "Win rate (by close)",
-            },
-            "Close rate and win rate",
-            grain,
-        ),
-    )
+    rate_gaps = [reason for reason in (gap("close_rate"), gap("win_rate")) if reason]
+    if len(rate_gaps) == 2:
+        left.info(f"Close rate and win rate are not shown. {' '.join(rate_gaps)}")
+    else:
+        show_chart(
+            left,
+            charts.rate_over_time(
+                series,
+                {
+                    "close_rate": "Close rate (by creation)",
+                    "win_rate": "Win rate (by close)",
+                },
+                "Close rate and win rate",
+                grain,
+            ),
+        )
+        for reason in rate_gaps:
+            left.caption(reason)
     if money_note:
         _money_note(right, "Won value by close date", money_note)
+    elif reason := gap("won_value"):
+        right.info(f"Won value by close date is not shown. {reason}")
     else:
         show_chart(
             right,
@@ -200,6 +221,8 @@ def _render_trends(
     left, right = st.columns(2)
     if money_note:
         _money_note(left, "Average deal size", money_note)
+    elif reason := gap("average_deal_size"):
+        left.info(f"Average deal size is not shown. {reason}")
     else:
         show_chart(
             left,
@@ -211,7 +234,14 @@ def _render_trends(
                 grain,
             ),
         )
-    show_chart(right, charts.cycle_over_time(series, "Sales cycle of won deals", grain))
+    if reason := gap("cycle_mean_days"):
+        right.info(f"Sales cycle of won deals is not shown. {reason}")
+    else:
+        show_chart(
+            right, charts.cycle_over_time(series, "Sales cycle of won deals", grain)
+        )
+    if note := undated_deals_note(deals, period):
+        st.caption(note)
 
 
 def _money_note(where, title: str, money_note: str) -> None:
@@ -228,6 +258,11 @@ def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
     show_chart(left, charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
     if money_note:
         _money_note(right, "The pipeline value", money_note)
+    elif not charts.has_values(pipeline, "value"):
+        right.info(
+            "The pipeline value is not shown. No deal created in this period "
+            "has an amount."
+        )
     else:
         show_chart(
             right, charts.pipeline_bars(pipeline, "value", "Value (sum of amounts)")
@@ -304,10 +339,16 @@ def _render_breakdowns(
         bind="query-params",
     )
     table = _breakdown(cache_key, period, segment, money, deals)
+
+    def gap(column: str) -> str | None:
+        return chart_gap(deals, period, table, column, by_close_date=False)
+
     left, right = st.columns(2)
     if money_note:
         _money_note(left, "Won value", money_note)
         table = table.drop("won_value", "average_deal_size")
+    elif reason := gap("won_value"):
+        left.info(f"Won value is not shown. {reason}")
     else:
         show_chart(
             left,
@@ -315,10 +356,15 @@ def _render_breakdowns(
                 table, segment, "won_value", "Won value", "Won value"
             ),
         )
-    show_chart(
-        right,
-        charts.breakdown_bars(table, segment, "win_rate", "Win rate", "Win rate (%)"),
-    )
+    if reason := gap("win_rate"):
+        right.info(f"Win rate is not shown. {reason}")
+    else:
+        show_chart(
+            right,
+            charts.breakdown_bars(
+                table, segment, "win_rate", "Win rate", "Win rate (%)"
+            ),
+        )
     if table.height > 25:
         st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
     st.dataframe(table, hide_index=True)

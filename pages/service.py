@@ -247,17 +247,24 @@ def _render_churn(
     except InputError as error:
         st.info(escape_markdown(str(error)))
         return
-    if not series.is_empty():
-        show_chart(
-            st,
-            charts.rate_like_lines(
-                series,
-                {"churn_rate": "Churn rate"},
-                "Churn by period",
-                "Churn (%)",
-                grain,
-            ),
+    if series.is_empty():
+        return
+    if not charts.has_values(series, "churn_rate"):
+        st.info(
+            f"Churn by {grain} is not shown. No customer was active at the start "
+            f"of any {grain} in this period, so there is no churn rate."
         )
+        return
+    show_chart(
+        st,
+        charts.rate_like_lines(
+            series,
+            {"churn_rate": "Churn rate"},
+            f"Churn by {grain}",
+            "Churn (%)",
+            grain,
+        ),
+    )
 
 
 def _render_nps(
@@ -271,7 +278,10 @@ def _render_nps(
         left.info("The responses have no dates in this period, so there is no trend.")
     else:
         show_chart(left, charts.nps_stacked(series, grain))
-    show_chart(right, charts.score_distribution(distribution))
+    if distribution["count"].sum() == 0:
+        right.info("Scores are not shown. No response falls into this period.")
+    else:
+        show_chart(right, charts.score_distribution(distribution))
 
 
 def _render_resolution(
@@ -285,17 +295,23 @@ def _render_resolution(
     variant = variants.get("resolution_hours", "business")
     unit = "Business hours" if variant == "business" else "Calendar hours"
     series = resolution_series(tickets, period, grain, working, variant)
-    if not series.is_empty():
-        show_chart(
-            st,
-            charts.rate_like_lines(
-                series,
-                {"mean_hours": "Mean", "median_hours": "Median"},
-                f"Time to resolution by {grain} of solve",
-                f"{unit} (h)",
-                grain,
-            ),
+    if not charts.has_values(series, "mean_hours"):
+        st.info(
+            "Time to resolution is not shown. No ticket was solved in this "
+            "period. If the tickets have solve times, map that column to "
+            "solved_at on the Data page."
         )
+        return
+    show_chart(
+        st,
+        charts.rate_like_lines(
+            series,
+            {"mean_hours": "Mean", "median_hours": "Median"},
+            f"Time to resolution by {grain} of solve",
+            f"{unit} (h)",
+            grain,
+        ),
+    )
     present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
     if not present:
         return
@@ -303,16 +319,17 @@ def _render_resolution(
         "Resolution time by", present, key="service_segment", bind="query-params"
     )
     table = resolution_breakdown(tickets, period, segment, working, variant)
-    show_chart(
-        st,
-        charts.breakdown_bars(
-            table,
-            segment,
-            "mean_hours",
-            f"Slowest {segment} first",
-            f"Mean {unit.lower()} (h)",
-        ),
-    )
+    if charts.has_values(table, "mean_hours"):
+        show_chart(
+            st,
+            charts.breakdown_bars(
+                table,
+                segment,
+                "mean_hours",
+                f"Slowest {segment} first",
+                f"Mean {unit.lower()} (h)",
+            ),
+        )
     st.dataframe(table, hide_index=True)
 
 

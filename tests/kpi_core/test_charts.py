@@ -3,6 +3,7 @@ import zipfile
 from datetime import date
 
 import polars as pl
+import pytest
 
 from kpi_core import charts
 
@@ -94,14 +95,76 @@ def test_week_axis_labels_first_day():
     assert spec["encoding"]["x"]["axis"]["format"] == "%d %b %Y"
 
 
-def test_year_lines_tick_once_a_year():
-    spec = charts.rate_like_lines(
-        SERIES, {"win_rate": "Win rate"}, "Rates", "Rate (%)", "year"
+@pytest.mark.parametrize(
+    ("grain", "starts", "label_format", "title"),
+    [
+        ("week", [date(2025, 3, 31), date(2025, 4, 7)], "%d %b %Y", "Week starting"),
+        ("month", [date(2025, 3, 1), date(2025, 4, 1)], "%b %Y", "Month"),
+        ("quarter", [date(2025, 1, 1), date(2025, 4, 1)], "%Y Q%q", "Quarter"),
+        ("year", [date(2024, 1, 1), date(2025, 1, 1)], "%Y", "Year"),
+    ],
+)
+def test_line_axis_ticks_each_bucket(grain, starts, label_format, title):
+    series = pl.DataFrame({"period_start": starts, "win_rate": [50.0, 40.0]})
+    for chart in (
+        charts.rate_like_lines(series, {"win_rate": "Win"}, "Rates", "Rate", grain),
+        charts.rate_over_time(series, {"win_rate": "Win"}, "Rates", grain),
+    ):
+        x = chart.to_dict()["encoding"]["x"]
+        assert x["title"] == title
+        assert x["axis"]["format"] == label_format
+        # One tick on each bucket start, so no tick falls inside a bucket
+        # and a quarter is never labelled by a month.
+        ticks = [(t["year"], t["month"], t["date"]) for t in x["axis"]["values"]]
+        assert ticks == [(d.year, d.month, d.day) for d in starts]
+
+
+def test_line_tooltip_names_bucket():
+    series = pl.DataFrame(
+        {"period_start": [date(2025, 4, 1)], "close_rate": [1.0], "win_rate": [2.0]}
+    )
+    spec = charts.rate_over_time(
+        series, {"close_rate": "Close", "win_rate": "Win"}, "Rates", "quarter"
     ).to_dict()
-    x = spec["encoding"]["x"]
-    assert x["title"] == "Year"
-    assert x["axis"]["format"] == "%Y"
-    assert x["axis"]["tickCount"] == {"interval": "year", "step": 1}
+    period = spec["encoding"]["tooltip"][0]
+    assert period["title"] == "Quarter"
+    assert period["format"] == "%Y Q%q"
+
+
+def test_bar_axis_labels_quarters():
+    spec = charts.value_over_time(SERIES, "won_value", "Won", "EUR", "quarter")
+    assert spec.to_dict()["encoding"]["x"]["axis"]["format"] == "%Y Q%q"
+
+
+def test_compare_chart_ticks_months():
+    # Two months around a date: the ticks are the month starts, not days.
+    series = pl.DataFrame(
+        {
+            "period_start": [date(2025, 3, 1), date(2025, 4, 1)],
+            "close_rate": [10.0, 20.0],
+            "win_rate": [30.0, None],
+        }
+    )
+    spec = charts.rates_around_date(
+        series, {"close_rate": "Close", "win_rate": "Win"}, "By month", "2025-03-20"
+    ).to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["title"] == "Month"
+    assert x["axis"]["format"] == "%b %Y"
+    assert [(t["month"], t["date"]) for t in x["axis"]["values"]] == [(3, 1), (4, 1)]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([None, None], False),
+        ([None, 0.0], True),
+        ([], False),
+    ],
+)
+def test_has_values(values, expected):
+    frame = pl.DataFrame({"rate": values}, schema={"rate": pl.Float64})
+    assert charts.has_values(frame, "rate") is expected
 
 
 def test_stage_chart_legend_names_bottleneck():

@@ -318,3 +318,53 @@ def test_require_complete_orders_article():
     with pytest.raises(MissingColumnError) as caught:
         require_complete(mapping, "spend.csv")
     assert "of an orders table;" in str(caught.value)
+
+
+def test_bare_closed_header_not_close_date():
+    # Salesforce writes "Closed" as a true/false flag, so a bare "Closed" is
+    # left for the user to map instead of being read as dates.
+    headers = ["Deal ID", "Stage", "Created", "Closed", "Amount", "Currency"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["created_at"] == "Created"
+    assert mapping.columns["closed_at"] is None
+
+
+@pytest.mark.parametrize("header", ["Closed date", "Date closed", "Close date"])
+def test_close_date_header_variants(header):
+    mapping = guess_mapping(["Deal ID", "Stage", "Created", header], "deals")
+    assert mapping.columns["closed_at"] == header
+
+
+def test_salesforce_flags_not_close_date():
+    # A Salesforce opportunity report has the date in "Close Date" and the
+    # true/false flags "Won" and "Closed".
+    headers = [*SALESFORCE, "Won", "Closed"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["closed_at"] == "Close Date"
+    assert "Won" not in mapping.used_columns().values()
+    assert mapping.columns["lost_at"] is None
+
+
+# Table types of the real data sets, which alias changes must not alter.
+REAL_TABLE_TYPES = {
+    "ibm-telco-churn/Telco-Customer-Churn.csv": "subscriptions",
+    "maven-crm-sales/accounts.csv": None,
+    "maven-crm-sales/products.csv": None,
+    "maven-crm-sales/sales_pipeline.csv": "deals",
+    "maven-crm-sales/sales_teams.csv": None,
+    "needful-things-ecommerce/marketing_spend.csv": "spend",
+    "needful-things-ecommerce/orders.csv": "orders",
+    "needful-things-ecommerce/reviews.csv": "nps",
+    "ravenstack-saas/ravenstack_accounts.csv": "subscriptions",
+    "ravenstack-saas/ravenstack_churn_events.csv": "subscriptions",
+    "ravenstack-saas/ravenstack_subscriptions.csv": "subscriptions",
+    "ravenstack-saas/ravenstack_support_tickets.csv": "tickets",
+    "support-tickets-synthetic/customer_support_tickets.csv": "tickets",
+    "uci-bank-marketing/bank.csv": None,
+}
+
+
+def test_detect_table_real_data_sets(datasets_dir):
+    for name, expected in REAL_TABLE_TYPES.items():
+        headers = _headers(datasets_dir / name)
+        assert detect_table(headers)[0] == expected, name

@@ -1,11 +1,14 @@
 import math
+from datetime import date
 
 import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kpi_core.churn import churn_rate
 from kpi_core.errors import InvalidSettingError
+from kpi_core.period import Period
 from kpi_core.stats import (
     mann_whitney_p,
     two_proportion_test,
@@ -165,3 +168,41 @@ def test_mann_whitney_p_all_values_tied():
 def test_mann_whitney_p_empty_sample():
     with pytest.raises(ValueError, match="got 0 and 2 values"):
         mann_whitney_p([], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("n", [10, 13, 34, 35])
+def test_wilson_interval_exact_ends(n):
+    # For these n, centre - half width leaves rounding noise such as 2.8e-15
+    # at 0 successes, and the upper bound 99.99999999999999 at n successes.
+    # The bounds must be exactly 0 % and 100 %.
+    assert wilson_interval(0, n)[0] == 0.0
+    assert wilson_interval(n, n)[1] == 100.0
+
+
+def test_wilson_bounds_exact_ends():
+    frame = pl.DataFrame({"won": [0, 10, 0], "n": [10, 10, 0]})
+    low, high = wilson_bounds(pl.col("won"), pl.col("n"))
+    bounds = frame.select(low.alias("low"), high.alias("high"))
+    assert bounds["low"].to_list()[:2] == [0.0, wilson_interval(10, 10)[0]]
+    assert bounds["high"].to_list()[:2] == [wilson_interval(0, 10)[1], 100.0]
+    assert bounds.row(2) == (None, None)
+
+
+def test_churn_interval_low_is_zero():
+    # 0 of 10 customers churned: the Excel report must show a low bound of
+    # exactly 0, not 2.8e-15.
+    subscriptions = pl.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(10)],
+            "started_at": [date(2025, 1, 1)] * 10,
+            "ended_at": [None] * 10,
+        },
+        schema={
+            "customer_id": pl.String,
+            "started_at": pl.Date,
+            "ended_at": pl.Date,
+        },
+    )
+    result = churn_rate(subscriptions, Period(date(2025, 3, 1), date(2025, 3, 31)))
+    assert result.value == 0.0
+    assert result.ci95[0] == 0.0

@@ -11,12 +11,19 @@ from streamlit.testing.v1 import AppTest
 from kpi_core.period import GRAINS
 from tests.pages.conftest import APP
 
-# Bar charts name their time buckets on the x axis.
+# Bar and line charts name their time buckets on the x axis and label each
+# bucket in its own terms, such as "2025 Q2" for a quarter.
 AXIS_TITLES = {
     "week": "Week starting",
     "month": "Month",
     "quarter": "Quarter",
     "year": "Year",
+}
+LABEL_FORMATS = {
+    "week": "%d %b %Y",
+    "month": "%b %Y",
+    "quarter": "%Y Q%q",
+    "year": "%Y",
 }
 
 
@@ -45,7 +52,7 @@ def test_grain_picker_offers_every_grain():
     assert at.sidebar.segmented_control(key="grain").value == "month"
 
 
-@pytest.mark.parametrize("grain", ["week", "year"])
+@pytest.mark.parametrize("grain", ["week", "quarter", "year"])
 def test_sales_page_bars_follow_grain(grain):
     at = _open("pages/sales.py", grain)
     assert not at.exception
@@ -54,11 +61,14 @@ def test_sales_page_bars_follow_grain(grain):
     for title in ("Won value by close date", "Average deal size"):
         x = charts[title]["encoding"]["x"]
         assert x["title"] == AXIS_TITLES[grain]
-    line = charts["Close rate and win rate"]["encoding"]["x"]
-    assert line["title"] == ("Year" if grain == "year" else "Period")
+        assert x["axis"]["format"] == LABEL_FORMATS[grain]
+    for title in ("Close rate and win rate", "Sales cycle of won deals"):
+        line = charts[title]["encoding"]["x"]
+        assert line["title"] == AXIS_TITLES[grain]
+        assert line["axis"]["format"] == LABEL_FORMATS[grain]
 
 
-@pytest.mark.parametrize("grain", ["week", "year"])
+@pytest.mark.parametrize("grain", ["week", "quarter", "year"])
 def test_service_page_follows_grain(grain):
     at = _open("pages/service.py", grain)
     assert not at.exception
@@ -66,7 +76,10 @@ def test_service_page_follows_grain(grain):
     charts = _charts(at)
     nps = charts["Detractors, passives and promoters"]["encoding"]["x"]
     assert nps["title"] == AXIS_TITLES[grain]
-    assert f"Time to resolution by {grain} of solve" in charts
+    for title in (f"Time to resolution by {grain} of solve", f"Churn by {grain}"):
+        line = charts[title]["encoding"]["x"]
+        assert line["title"] == AXIS_TITLES[grain]
+        assert line["axis"]["format"] == LABEL_FORMATS[grain]
 
 
 @pytest.mark.parametrize("grain", ["week", "year"])
@@ -75,4 +88,5 @@ def test_marketing_page_follows_grain(grain):
     assert not at.exception
     assert not at.error
     growth = _charts(at)["List growth"]["encoding"]["x"]
-    assert growth["title"] == ("Year" if grain == "year" else "Period")
+    assert growth["title"] == AXIS_TITLES[grain]
+    assert growth["axis"]["format"] == LABEL_FORMATS[grain]

@@ -1,0 +1,68 @@
+"""Data page captions and questions about an upload."""
+
+import hashlib
+import io
+
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+MIXED_DATES = (
+    b"Deal ID,Stage,Created,Close date,Amount\n"
+    b"B1,Won,13/04/2025,05/06/2025,10\n"
+    b"B2,Won,04/13/2025,02/03/2025,20\n"
+    b"B3,Lost,04/05/2025,06/07/2025,30\n"
+)
+
+
+def _upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> str:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value([(name, data, mime)]).run()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def test_mixed_date_orders_named_with_examples():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "dates_both.csv", MIXED_DATES)
+    assert not at.exception
+    created = at.radio(key=f"{key}:order:created_at").label
+    assert "mixes day-first dates such as '13/04/2025'" in created
+    assert "month-first dates such as '04/13/2025'" in created
+    assert "fits both orders" not in created
+    assert "upload it again" in created
+    # Every close date reads both ways, so that question stays as it was.
+    closed = at.radio(key=f"{key}:order:closed_at").label
+    assert closed.startswith("Every date in 'Close date' fits both orders.")
+
+
+def test_mixed_date_order_choice_lists_misfit():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "dates_both.csv", MIXED_DATES)
+    at.radio(key=f"{key}:order:created_at").set_value("dmy").run()
+    at.radio(key=f"{key}:order:closed_at").set_value("dmy").run()
+    assert not at.exception
+    # Day-first leaves out B2's 04/13/2025 (no 13th month): 3 read, 2 usable.
+    assert "3 rows read, 2 usable." in [m.value for m in at.markdown]
+
+
+def _workbook() -> bytes:
+    book = Workbook()
+    deals = book.active
+    deals.title = "Deals"
+    deals.append(["Deal ID", "Stage", "Created", "Amount"])
+    deals.append(["1", "Won", "2025-01-02", 100])
+    deals.append(["2", "Lost", "2025-01-03", 50])
+    book.create_sheet("Notes").append(["hello"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_caption_names_sheet_once():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload(at, "deals.xlsx", _workbook(), "application/vnd.ms-excel")
+    assert not at.exception
+    read = next(c.value for c in at.caption if c.value.startswith("Read as"))
+    assert "sheet: Deals (of 2)" in read
+    assert read.count("Deals") == 1
