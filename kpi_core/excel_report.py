@@ -1,6 +1,6 @@
-"""The Excel report: a settings sheet with the period, report currency and
-exchange rates, then one sheet per page with the KPI table, the formulas in
-words and native Excel charts of the time series.
+"""The Excel report: a settings sheet with the period, report currency,
+exchange rates and stored tables, then one sheet per page with the KPI
+table, the formulas in words and native Excel charts of the time series.
 
 Text from uploads is written as text cells, never as formulas, so an owner
 named ``=HYPERLINK(...)`` cannot run in Excel.
@@ -27,6 +27,7 @@ KPI_COLUMNS = [
     "Variant", "How it is calculated", "Rows left out",
 ]  # fmt: skip
 SETTINGS_SHEET = "Settings"
+SOURCE_COLUMNS = ["Table", "Stored table", "Rows"]
 # The report currency cell when none was chosen: each money KPI is then in
 # the only currency of its data, named in its Unit column.
 NO_REPORT_CURRENCY = "as in the data (see the Unit column)"
@@ -42,6 +43,7 @@ def build_excel_report(
     grain: str | None = None,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
+    sources: list[tuple[str, str, int]] | None = None,
 ) -> bytes:
     """Return an .xlsx file with a settings sheet and one sheet per page.
 
@@ -51,13 +53,16 @@ def build_excel_report(
     columns. The first sheet, "Settings", lists the period, ``grain``, the
     report ``currency`` and the exchange rates ``fx`` (currency code to the
     value of one unit in ``currency``), so a reader can check the money
-    figures.
+    figures, and the stored tables behind the figures: ``sources`` gives
+    each as (table type, stored name, row count).
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _write_settings(
-        workbook.create_sheet(SETTINGS_SHEET), title, period_label, grain, currency, fx
-    )
+    settings = workbook.create_sheet(SETTINGS_SHEET)
+    _write_settings(settings, title, period_label, grain, currency, fx)
+    if sources is not None:
+        _write_sources(settings, sources)
+    _fit_columns(settings)
     for sheet_name, results in pages.items():
         sheet = workbook.create_sheet(sheet_name[:31])
         _write_cell(sheet, 1, 1, f"{title}: {sheet_name}").font = Font(
@@ -109,7 +114,21 @@ def _write_settings(
             row += 1
             _write_cell(sheet, row, 1, code)
             _write_cell(sheet, row, 2, rate)
-    _fit_columns(sheet)
+
+
+def _write_sources(sheet: Worksheet, sources: list[tuple[str, str, int]]) -> None:
+    row = sheet.max_row + 2
+    if not sources:
+        _write_cell(sheet, row, 1, "Tables").font = _BOLD
+        _write_cell(sheet, row, 2, "none")
+        return
+    for column, header in enumerate(SOURCE_COLUMNS, start=1):
+        _write_cell(sheet, row, column, header).font = _BOLD
+    for label, name, rows in sources:
+        row += 1
+        _write_cell(sheet, row, 1, label)
+        _write_cell(sheet, row, 2, name)
+        _write_cell(sheet, row, 3, rows)
 
 
 def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:

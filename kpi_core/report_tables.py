@@ -10,6 +10,7 @@ from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.results import not_available
 from kpi_core.sales_tables import sales_breakdown, sales_series
+from kpi_core.schema import TABLES
 from kpi_core.service import nps_series, resolution_series
 
 
@@ -19,15 +20,23 @@ def excel_report_bytes(
     grain: str = "month",
     currency: str | None = None,
     fx: dict[str, float] | None = None,
+    *,
+    sources: dict[str, tuple[str, int]] | None = None,
 ) -> bytes:
     """Compute every KPI the tables support and return the Excel report.
 
     ``currency`` and ``fx`` are the report currency and exchange rates, as
-    in ``kpi_core.money.convert_amounts``; the report's Settings sheet lists
-    them with the period and grain.
+    in ``kpi_core.money.convert_amounts``. ``sources`` maps a table type to
+    the name and row count of the stored table in ``tables``. The report's
+    Settings sheet lists all of them with the period and grain.
     """
     settings = KpiSettings(period=period, currency=currency, fx=fx or {})
-    recorded = {"grain": grain, "currency": currency, "fx": fx}
+    recorded = {
+        "grain": grain,
+        "currency": currency,
+        "fx": fx,
+        "sources": _source_rows(sources or {}),
+    }
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
@@ -47,6 +56,15 @@ def excel_report_bytes(
         _page_tables(tables, settings, grain),
         **recorded,
     )
+
+
+def _source_rows(sources: dict[str, tuple[str, int]]) -> list[tuple[str, str, int]]:
+    """Return (table label, stored name, rows) in the order of ``TABLES``."""
+    return [
+        (spec.label, *sources[table_type])
+        for table_type, spec in TABLES.items()
+        if table_type in sources
+    ]
 
 
 def _page_tables(

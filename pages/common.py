@@ -126,29 +126,97 @@ def newest_table(table_type: str) -> TableEntry | None:
         return None
     if len(entries) == 1:
         return entries[0]
-    labels = {
-        entry.id: f"{entry.name} ({count_noun(entry.rows, 'row')})" for entry in entries
-    }
+    labels = {entry.id: _table_label(entry) for entry in entries}
+    _warn_unknown_url_table(table_type, entries)
     # The widget state is dropped when the user opens a page without this
     # box, so the choice is also kept apart and is the default on every page.
-    remembered = _remembered_table(table_type, entries)
+    # The widget is not bound to the URL, because Streamlit would write the
+    # label, which changes when the table is replaced or renamed. The URL
+    # gets the table id instead (see ``_remember_table``).
+    remembered = _session_table(table_type, entries)
     chosen = st.sidebar.selectbox(
         f"{TABLES[table_type].label} table",
         list(labels),
         index=entries.index(remembered) if remembered else 0,
         format_func=labels.__getitem__,
-        key=f"table_{table_type}",
-        bind="query-params",
+        key=_table_param(table_type),
     )
-    st.session_state.setdefault(_TABLE_CHOICES, {})[table_type] = chosen
-    return next(entry for entry in entries if entry.id == chosen)
+    entry = next(entry for entry in entries if entry.id == chosen)
+    _remember_table(table_type, entry, entries)
+    return entry
 
 
-def _remembered_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
-    """Return the table of this type the user chose last in this session, or
-    None when there is no choice or that table is gone."""
+def _table_label(entry: TableEntry) -> str:
+    return f"{entry.name} ({count_noun(entry.rows, 'row')})"
+
+
+def _table_param(table_type: str) -> str:
+    """Return the widget key and URL parameter of a table choice, such as
+    ``table_deals``."""
+    return f"table_{table_type}"
+
+
+def _session_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table of this type the user chose last in this session, else
+    the one the URL names, or None when neither names a stored table."""
     chosen = st.session_state.get(_TABLE_CHOICES, {}).get(table_type)
-    return next((entry for entry in entries if entry.id == chosen), None)
+    remembered = next((entry for entry in entries if entry.id == chosen), None)
+    return remembered or _url_table(table_type, entries)
+
+
+def _url_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table the URL parameter names, or None.
+
+    The parameter contains the table id. Older URLs contain the label
+    "name (N rows)" instead, which is matched in full, or by the name alone
+    when one table of this type has that name, because replacing a table
+    changes its row count.
+    """
+    value = st.query_params.get(_table_param(table_type))
+    if not value:
+        return None
+    for entry in entries:
+        if entry.id == value:
+            return entry
+    for entry in entries:
+        if _table_label(entry) == value:
+            return entry
+    name = _ROW_COUNT_SUFFIX.sub("", value)
+    named = [entry for entry in entries if entry.name == name]
+    return named[0] if len(named) == 1 else None
+
+
+def _warn_unknown_url_table(table_type: str, entries: list[TableEntry]) -> None:
+    value = st.query_params.get(_table_param(table_type))
+    if not value or _url_table(table_type, entries) is not None:
+        return
+    st.sidebar.warning(
+        f"The {TABLES[table_type].noun} table named in the address "
+        f"(“{escape_markdown(value)}”) is not stored any more. The table "
+        "chosen below is shown instead."
+    )
+
+
+def _remember_table(
+    table_type: str, entry: TableEntry, entries: list[TableEntry]
+) -> None:
+    """Keep the table chosen for this type for the other pages of the
+    session, and in the URL as the table id, so a reload or a bookmark shows
+    the same table.
+
+    The newest table is the default and is not kept, so the pages move on
+    to a table uploaded later unless the user chose an older one.
+    """
+    choices = st.session_state.setdefault(_TABLE_CHOICES, {})
+    param = _table_param(table_type)
+    if entry.id == entries[0].id:
+        choices.pop(table_type, None)
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    choices[table_type] = entry.id
+    if st.query_params.get(param) != entry.id:
+        st.query_params[param] = entry.id
 
 
 def _pinned_table(
@@ -160,8 +228,7 @@ def _pinned_table(
     When that table was deleted, stop the page with a message, or with
     ``stop_if_deleted=False`` return None.
     """
-    view = shared_view()
-    pinned = view.settings.get(_PINNED, {}).get(table_type) if view else None
+    pinned = _pinned_id(table_type)
     if pinned is None:
         return None
     for entry in entries:
@@ -174,6 +241,13 @@ def _pinned_table(
         "Ask for a new link."
     )
     st.stop()
+
+
+def _pinned_id(table_type: str) -> str | None:
+    """Return the id of the table of this type a shared link was made with,
+    or None outside a shared view or when the link pins none of this type."""
+    view = shared_view()
+    return view.settings.get(_PINNED, {}).get(table_type) if view else None
 
 
 def period_picker(frame: pl.DataFrame, date_columns: list[str]) -> Period:
@@ -614,7 +688,7 @@ def shared_view() -> SharedView | None:
 def _view_token() -> str | None:
     # A session that opened a shared link stays read-only, also after the
     # sidebar navigation drops ``view`` from the URL.
-    return st.query_params.get("view") or st.session_state.get(_APPLIED_VIEW)
+    return st.query_params.get(_VIEW_PARAM) or st.session_state.get(_APPLIED_VIEW)
 
 
 def _apply_view_settings(*, entering_page: bool) -> None:
@@ -629,6 +703,11 @@ def _apply_view_settings(*, entering_page: bool) -> None:
     token = _view_token()
     if not token:
         return
+    # The sidebar navigation drops the parameter from the URL. Writing it
+    # back keeps every page of the view read-only after a reload, and in a
+    # bookmark or a forwarded address.
+    if _VIEW_PARAM not in st.query_params:
+        st.query_params[_VIEW_PARAM] = token
     try:
         view = ViewStore(workspace().root).get(token)
     except InputError:
@@ -706,14 +785,20 @@ def excel_download(
     """Offer the Excel report of every page for the current period, in the
     report currency and rates of ``money`` (see ``money_picker``); it is
     built only when the user clicks."""
+    # Streamlit calls ``build`` outside the script run, where the session
+    # state and the URL are empty, so the tables are chosen here.
+    entries = report_entries()
 
     def build() -> bytes:
         tables = {
             table_type: load_table(entry.id, entry.version)
-            for table_type in TABLES
-            if (entry := chosen_table(table_type, stop_if_deleted=False)) is not None
+            for table_type, entry in entries.items()
         }
-        return excel_report_bytes(tables, period, grain, *money)
+        sources = {
+            table_type: (entry.name, entry.rows)
+            for table_type, entry in entries.items()
+        }
+        return excel_report_bytes(tables, period, grain, *money, sources=sources)
 
     st.sidebar.download_button(
         "Download Excel report",
@@ -724,17 +809,44 @@ def excel_download(
     )
 
 
+def report_entries() -> dict[str, TableEntry]:
+    """Return the table in use of each type, as ``chosen_table`` picks it,
+    leaving out the types without a table and the tables a shared link
+    shows but that were deleted since."""
+    stored: dict[str, list[TableEntry]] = {}
+    for entry in workspace().list_tables():
+        stored.setdefault(entry.table_type, []).append(entry)
+    return {
+        table_type: entry
+        for table_type in TABLES
+        if (
+            entry := _chosen_entry(
+                table_type, stored.get(table_type, []), stop_if_deleted=False
+            )
+        )
+        is not None
+    }
+
+
 def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry | None:
     """Return the table of one type in use, without drawing a widget: in a
     shared view the table the link was made with (see ``_pinned_table``),
-    else the user's choice in this session, else the newest."""
+    else the user's choice in this session or the one the URL names, else
+    the newest."""
     entries = workspace().list_tables(table_type)
-    view = shared_view()
-    if view is not None and _PINNED in view.settings:
+    return _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
+
+
+def _chosen_entry(
+    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool
+) -> TableEntry | None:
+    if _pinned_id(table_type) is not None:
         return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
-    if (remembered := _remembered_table(table_type, entries)) is not None:
-        return remembered
-    return entries[0] if entries else None
+    if not entries:
+        return None
+    entry = _session_table(table_type, entries) or entries[0]
+    _remember_table(table_type, entry, entries)
+    return entry
 
 
 def editor_unlocked() -> bool:
@@ -831,5 +943,8 @@ _PINNED = "pinned_tables"
 _CHARTS = "_charts"
 _ENTRY_PAGE = "entry"
 _TABLE_CHOICES = "_table_choices"
+# The row count of a table label, as in "sales_pipeline (8,800 rows)".
+_ROW_COUNT_SUFFIX = re.compile(r" \([\d,]+ rows?\)$")
 _APPLIED_VIEW = "_applied_view"
+_VIEW_PARAM = "view"
 _VIEW_PAGE = "_view_page"

@@ -75,6 +75,7 @@ def render() -> None:
         share_controls("goals", "Goals")
 
     if editable:
+        _follow_as_of(as_of)
         with st.expander("New goal", expanded=not store.list_goals()):
             created = _goal_form("new", None, as_of)
             if created is not None:
@@ -115,9 +116,34 @@ def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
     latest = date.today()
     with contextlib.suppress(InputError):
         latest = data_range(tables)[1]
-    picked = st.sidebar.date_input("Evaluated as of", value=latest, key="goals_as_of")
+    # A keyed widget keeps its value when its default changes, so the date
+    # is moved to the new last date here, unless the user picked another.
+    # The bounds are fixed, because Streamlit raises when the date in the
+    # session state lies outside them, and its default bounds lie ten years
+    # around today.
+    default = min(max(latest, _AS_OF_MIN), _AS_OF_MAX)
+    current = st.session_state.get(_AS_OF)
+    if current is None or current == st.session_state.get(_AS_OF_DEFAULT):
+        st.session_state[_AS_OF] = default
+    st.session_state[_AS_OF_DEFAULT] = default
+    picked = st.sidebar.date_input(
+        "Evaluated as of",
+        min_value=_AS_OF_MIN,
+        max_value=_AS_OF_MAX,
+        key=_AS_OF,
+    )
     st.sidebar.caption(f"The last date in the data is {latest}.")
     return picked
+
+
+def _follow_as_of(as_of: date) -> None:
+    """Move the dates of the new-goal form to their defaults for ``as_of``
+    when it changed, because keyed widgets keep their values otherwise."""
+    if st.session_state.get(_FORM_AS_OF) not in (None, as_of):
+        blank = _blank_goal(as_of)
+        st.session_state[f"{_NEW_FORM}_start"] = blank.start
+        st.session_state[f"{_NEW_FORM}_deadline"] = blank.deadline
+    st.session_state[_FORM_AS_OF] = as_of
 
 
 @st.cache_data(max_entries=64, show_spinner="Measuring the goal...")
@@ -326,6 +352,14 @@ def _pace(pace: float | None, unit: str) -> str:
 
 
 _SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "points"}
+_AS_OF = "goals_as_of"
+# The default evaluation day of the last run, the last date in the data.
+_AS_OF_DEFAULT = "_goals_as_of_default"
+_AS_OF_MIN = date(1900, 1, 1)
+_NEW_FORM = "goal_form_new"
+# The evaluation day the dates of the new-goal form were set for.
+_FORM_AS_OF = "_goals_form_as_of"
+_AS_OF_MAX = date(2199, 12, 31)
 
 
 require_app_entry("pages/goals.py")

@@ -4,7 +4,7 @@ from datetime import date
 import polars as pl
 from openpyxl import load_workbook
 
-from kpi_core.excel_report import KPI_COLUMNS, build_excel_report
+from kpi_core.excel_report import KPI_COLUMNS, SOURCE_COLUMNS, build_excel_report
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult, not_available
@@ -211,3 +211,58 @@ def test_settings_sheet_codes_stay_text():
     for text in (code, "-EUR"):
         [cell] = [cell for cell in cells if cell.value == text]
         assert cell.data_type == "s"
+
+
+def _source_rows(sheet) -> list[tuple]:
+    """Return the header and rows of the stored-tables list of Settings."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = rows.index(tuple(SOURCE_COLUMNS))
+    listed = []
+    for row in rows[start:]:
+        if row[0] is None:
+            break
+        listed.append(row[:3])
+    return listed
+
+
+def test_settings_sheet_lists_tables():
+    spend = pl.DataFrame(
+        {"date": [date(2025, 1, 1)], "channel": ["Ads"], "amount": [10.0]}
+    )
+    data = excel_report_bytes(
+        {"deals": MIXED_DEALS, "spend": spend},
+        Period(),
+        sources={"spend": ("=Ads 2025", 1), "deals": ("sales_pipeline", 3)},
+    )
+    sheet = load_workbook(io.BytesIO(data))["Settings"]
+    # In the order of the table types: deals before marketing spend.
+    assert _source_rows(sheet) == [
+        tuple(SOURCE_COLUMNS),
+        ("Deals", "sales_pipeline", 3),
+        ("Marketing spend", "=Ads 2025", 1),
+    ]
+    [name] = [
+        cell for row in sheet.iter_rows() for cell in row if cell.value == "=Ads 2025"
+    ]
+    assert name.data_type == "s"
+
+
+def test_settings_sheet_without_tables_says_none():
+    data = excel_report_bytes({}, Period(), sources={})
+    settings = _sheet_rows(load_workbook(io.BytesIO(data))["Settings"])
+    assert settings["Tables"][0] == "none"
+
+
+def test_failed_report_still_lists_tables():
+    # A negative exchange rate is rejected, so no KPI is computed.
+    data = excel_report_bytes(
+        {"deals": MIXED_DEALS},
+        Period(),
+        "month",
+        "EUR",
+        {"USD": -1.0},
+        sources={"deals": ("Mixed", 3)},
+    )
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Settings", "Error"]
+    assert ("Deals", "Mixed", 3) in _source_rows(workbook["Settings"])

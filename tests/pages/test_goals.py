@@ -6,6 +6,7 @@ from kpi_core.goal_store import GoalStore
 from kpi_core.goals import Goal
 from kpi_core.sharing import ViewStore
 from tests.pages.conftest import APP
+from tests.pages.test_table_choice import older_and_newer
 
 FORM = "goal_form_new"
 STATUS_LABELS = ("On track", "At risk", "Off track", "Not started", "Not available")
@@ -206,3 +207,34 @@ def test_goals_page_baseline_meets_target(fresh_workspace):
     assert not at.get("progress")
     captions = [element.value for element in at.caption]
     assert any("already meets the target of 0.1 %" in text for text in captions)
+
+
+def test_as_of_follows_chosen_table(fresh_workspace):
+    _, older, newer = older_and_newer(fresh_workspace)
+    at = _open_goals()
+    as_of = at.sidebar.date_input(key="goals_as_of")
+    # The newer deals end with deal 4's close date.
+    assert as_of.value == date(2025, 1, 31)
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    assert not at.exception
+    # The older deals end with deal 5's close date.
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 6, 20)
+    assert "The last date in the data is 2025-06-20." in [
+        caption.value for caption in at.sidebar.caption
+    ]
+    # The new-goal form starts on the first of that month and runs 3 months.
+    assert at.date_input(key=f"{FORM}_start").value == date(2025, 6, 1)
+    assert at.date_input(key=f"{FORM}_deadline").value == date(2025, 8, 31)
+    at.sidebar.selectbox(key="table_deals").set_value(newer.id).run()
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 1, 31)
+    assert at.date_input(key=f"{FORM}_start").value == date(2025, 1, 1)
+    assert at.date_input(key=f"{FORM}_deadline").value == date(2025, 3, 31)
+
+
+def test_as_of_set_by_user_stays(fresh_workspace):
+    _, older, _ = older_and_newer(fresh_workspace)
+    at = _open_goals()
+    at.sidebar.date_input(key="goals_as_of").set_value(date(2025, 3, 1)).run()
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    assert not at.exception
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 3, 1)

@@ -128,3 +128,36 @@ def test_link_to_page_without_data_has_no_traceback(fresh_workspace):
     # In a browser the link raises StreamlitPageNotFoundError; AppTest only
     # records it, so the check is that no such link is drawn.
     assert not manager.get("page_link")
+
+
+def test_link_keeps_token_on_every_page(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    for page in ("pages/marketing.py", "pages/goals.py", "pages/whatif.py"):
+        # The sidebar navigation drops the URL parameters.
+        manager.query_params.clear()
+        manager.switch_page(page).run()
+        assert not manager.exception
+        assert manager.query_params["view"] == token, page
+        assert "Read-only view" in manager.sidebar.info[0].value, page
+
+
+def test_reloaded_page_of_link_stays_read_only(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    manager.query_params.clear()
+    manager.switch_page("pages/marketing.py").run()
+    # A reload starts a new session with the address of the Marketing page.
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params.update(manager.query_params)
+    reloaded.run()
+    reloaded.switch_page("pages/marketing.py").run()
+    assert not reloaded.exception
+    assert "Read-only view" in reloaded.sidebar.info[0].value
+    assert reloaded.sidebar.selectbox(key="period").value == "last_quarter"
+    assert reloaded.sidebar.selectbox(key="period").disabled
+    assert not [b for b in reloaded.sidebar.button if b.key == "share"]
