@@ -12,7 +12,10 @@ durations. A final won or lost stage has no duration.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 import polars as pl
 
@@ -22,6 +25,8 @@ from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
 from kpi_core.schema import LOST_STAGES, WON_STAGES
 
+_First = TypeVar("_First")
+_Second = TypeVar("_Second")
 # Period() is immutable, so one shared instance is a safe default argument.
 ALL_DATA = Period()
 _DAY_SECONDS = 86_400
@@ -48,8 +53,7 @@ def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     row order. An empty history gives an empty frame.
     """
     (keyed, stages), _none = _keyed_history(history)
-    visits, _none = _visits(keyed, as_of)
-    per_deal = _per_deal(visits)
+    per_deal, _none = _per_deal_in(keyed, as_of, ALL_DATA)
     return pl.DataFrame(
         [
             history["deal_id"].gather(per_deal["_row"]),
@@ -85,22 +89,27 @@ def stage_summary(
     ``as_of``. Stages no deal entered in the period have no row.
     """
     (keyed, stages), _none = _keyed_history(history)
-    visits, _none = _visits(keyed, as_of)
-    # The same frame object lets _first_entries reuse the result that
-    # stage_duration_days computed from it.
-    first_entries, _none = _first_entries(_entered_by(keyed, as_of))
-    order = _stage_order(first_entries, stages, stage_order)
-    durations, _none = _per_deal_in(visits, period)
+
+    def ordered_entries() -> tuple[pl.DataFrame, pl.DataFrame]:
+        # The same frame object lets _first_entries reuse the result that
+        # stage_duration_days computed from it.
+        first_entries, _none = _first_entries(_entered_by(keyed, as_of))
+        return first_entries, _stage_order(first_entries, stages, stage_order)
+
+    durations, (first_entries, order) = _in_parallel(
+        lambda: _per_deal_in(keyed, as_of, period)[0], ordered_entries
+    )
     completed = pl.col("days").filter(~pl.col("ongoing"))
-    times = durations.group_by("_stage").agg(
-        (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
-        completed.mean().alias("mean_days"),
-        completed.median().alias("median_days"),
-        pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
+    times, conversion = _in_parallel(
+        lambda: durations.group_by("_stage").agg(
+            (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
+            completed.mean().alias("mean_days"),
+            completed.median().alias("median_days"),
+            pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
+        ),
+        lambda: _conversion(first_entries, stages, order, period),
     )
-    summary = _conversion(first_entries, stages, order, period).join(
-        times, on="_stage", how="left"
-    )
+    summary = conversion.join(times, on="_stage", how="left")
     summary = summary.with_columns(
         pl.col("deals", "ongoing_deals").fill_null(0),
     )
@@ -130,8 +139,10 @@ def stage_duration_days(
     """
     as_of = as_of or datetime.now()
     (keyed, stages), _none = _keyed_history(history)
-    visits, _none = _visits(keyed, as_of)
-    per_deal, _none = _per_deal_in(visits, period)
+    per_deal, order = _in_parallel(
+        lambda: _per_deal_in(keyed, as_of, period)[0],
+        lambda: _stage_order(_first_entries(keyed)[0], stages, None),
+    )
     ongoing = int(per_deal["ongoing"].sum())
     excluded = {"deal still in the stage": ongoing} if ongoing else {}
     named = _named(stages)
@@ -143,8 +154,6 @@ def stage_duration_days(
         reason = "no deal completed a pipeline stage entered in this period"
         return not_available("stage_duration_days", reason, excluded=excluded)
 
-    first_entries, _none = _first_entries(keyed)
-    order = _stage_order(first_entries, stages, None)
     stats = (
         completed.group_by("_stage")
         .agg(
@@ -254,6 +263,21 @@ def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort("deal_id", "entered_at", maintain_order=True)
 
 
+def _in_parallel(
+    first: Callable[[], _First], second: Callable[[], _Second]
+) -> tuple[_First, _Second]:
+    """Run two independent steps at once and return both results.
+
+    Many of the Polars steps below use one core, and Polars releases the GIL
+    while it computes, so running the first step on a second thread lets
+    the two overlap.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = pool.submit(first)
+        second_result = second()
+        return started.result(), second_result
+
+
 @reuse_last_result
 def _keyed_history(
     history: pl.DataFrame,
@@ -327,15 +351,20 @@ def _sorted_by_deal(keyed: pl.DataFrame) -> pl.DataFrame:
     """
     if not keyed["_deal"].is_sorted():
         return keyed.sort("_deal", "entered_at", maintain_order=True)
-    deal, entered = pl.col("_deal"), pl.col("entered_at")
-    before = entered.shift(1)
+    if keyed.height < 2:
+        return keyed
+    # Each row is compared with the row before it through two slices, which
+    # copy nothing, in place of a shifted copy of the columns.
+    deal, entered = keyed["_deal"], keyed["entered_at"]
+    after, before = entered.slice(1), entered.slice(0, keyed.height - 1)
     # A null entered_at sorts first, so it is out of order after a date.
-    out_of_order = pl.when(entered.is_null()).then(before.is_not_null())
-    out_of_order = out_of_order.otherwise(entered < before)
-    late = (deal == deal.shift(1)) & out_of_order
-    unsorted = keyed.filter(late.fill_null(False))["_deal"].unique()
+    out_of_order = (after < before).fill_null(False)
+    out_of_order = out_of_order | (after.is_null() & before.is_not_null())
+    late = (deal.slice(1) == deal.slice(0, keyed.height - 1)) & out_of_order
+    unsorted = deal.slice(1).filter(late).unique()
     if unsorted.is_empty():
         return keyed
+    deal = pl.col("_deal")
     rows = keyed.filter(deal.is_in(unsorted.implode()))
     # _row numbers the rows of ``keyed``, so it gives the slots to refill.
     slots = rows["_row"]
@@ -349,10 +378,15 @@ def _sorted_by_deal(keyed: pl.DataFrame) -> pl.DataFrame:
 @reuse_last_result
 def _visits(
     keyed: pl.DataFrame, as_of: datetime
-) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Measure every stage visit up to ``as_of``: _deal, _stage, entered_at,
-    _row, days and ongoing, in the order of ``keyed`` from
-    ``_keyed_history``."""
+) -> tuple[tuple[pl.DataFrame, pl.Series, pl.DataFrame], dict[str, int]]:
+    """Measure every stage visit up to ``as_of`` without copying the visits
+    out of ``keyed``.
+
+    Returns three parts. The first is the rows of ``keyed`` entered up to
+    ``as_of``, which is ``keyed`` itself when no row is dropped. The mask
+    marks its rows that are visits, which leaves out final won or lost
+    entries. The frame has the days and ongoing of those visits in order.
+    """
     ordered = _entered_by(keyed, as_of)
     # A shift over the whole sorted frame, masked where the next row belongs
     # to another deal, is much faster than a window per deal.
@@ -361,23 +395,20 @@ def _visits(
     is_last = left_at.is_null()
     # _closing is null for a null stage, so its last entry is dropped.
     closing = pl.col("_closing")
-    visits = ordered.select(
-        "_deal",
-        "_stage",
+    marks = ordered.select(
         "entered_at",
-        "_row",
         left_at.fill_null(pl.lit(as_of)).alias("_left_at"),
         (is_last & ~closing).alias("ongoing"),
-        (is_last & closing).alias("_final"),
-    ).filter(~pl.col("_final"))
+        (~(is_last & closing)).fill_null(False).alias("_visit"),
+    )
+    is_visit = marks["_visit"]
     # NOTE: a Polars 2.1 expression divides a one-row column by a number
     # exactly but a longer column by multiplying with the inverse, which can
     # differ in the last bit, so days are computed only on the kept rows.
     elapsed = pl.col("_left_at") - pl.col("entered_at")
     days = elapsed.dt.total_seconds(fractional=True) / _DAY_SECONDS
-    return visits.select(
-        "_deal", "_stage", "entered_at", "_row", days.alias("days"), "ongoing"
-    ), {}
+    measured = marks.filter(is_visit).select(days.alias("days"), "ongoing")
+    return (ordered, is_visit, measured), {}
 
 
 def _entered_by(keyed: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -414,19 +445,26 @@ def _entered_in(period: Period) -> pl.Expr:
 
 @reuse_last_result
 def _per_deal_in(
-    visits: pl.DataFrame, period: Period
+    keyed: pl.DataFrame, as_of: datetime, period: Period
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Return ``_per_deal`` of the visits entered in the period. The median
-    per stage and the stage summary of one page both need it."""
-    return _per_deal(visits.filter(_entered_in(period))), {}
+    """Return ``_per_deal`` of the visits up to ``as_of`` entered in the
+    period. The median per stage and the stage summary of one page both
+    need it."""
+    (ordered, is_visit, measured), _none = _visits(keyed, as_of)
+    if period.is_all:
+        chosen = is_visit
+    else:
+        chosen = is_visit & ordered.select(_entered_in(period)).to_series()
+    visits = ordered.select("_deal", "_stage", "_row").filter(chosen)
+    visits = visits.hstack(measured.filter(chosen.filter(is_visit)))
+    return _per_deal(visits), {}
 
 
 def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
     """Add up the visits of each deal and stage: one row per deal and stage
     in order of first entry, with the _stage and _row of the first visit,
     days, visits and ongoing."""
-    earlier = _repeated(visits, 1)
-    later = _repeated(visits, -1)
+    earlier, later = _repeated(visits)
     first = visits.select("_stage", "_row", "days", "ongoing").filter(~earlier)
     visits_count = pl.repeat(1, first.height, dtype=pl.Int64, eager=True)
     # Only stages that a deal entered more than once need a group. In Polars
@@ -434,7 +472,7 @@ def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
     # kernel as a group-by over all visits, so the days stay bit-identical.
     totals = (
         visits.filter(earlier | later)
-        .group_by(_deal_stage(), maintain_order=True)
+        .group_by(_deal_stage(visits), maintain_order=True)
         .agg(
             pl.col("days").sum(),
             pl.len().cast(pl.Int64).alias("visits"),
@@ -451,42 +489,62 @@ def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _repeated(frame: pl.DataFrame, step: int) -> pl.Series:
+def _repeated(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     """Flag the rows of ``frame`` (in deal order) whose deal has the same
-    stage on an earlier row (``step`` 1) or a later row (``step`` -1).
+    stage on an earlier row, and those whose deal has it on a later row.
 
     Comparing with the next few rows is much faster than hashing millions of
     keys, so only deals longer than ``_LOOKBACK + 1`` rows are hashed.
     """
     runs = frame["_deal"].rle().struct.field("len")
     longest = int(runs.max() or 0)
-    deal, stage = pl.col("_deal"), pl.col("_stage")
-    shifts = [
-        (deal == deal.shift(step * k)) & (stage == stage.shift(step * k))
-        for k in range(1, min(longest, _LOOKBACK + 1))
-    ]
-    seen = (
-        pl.any_horizontal(shifts).fill_null(False)
-        if shifts
-        else pl.repeat(False, pl.len())
-    )
+    keys = frame.select(_deal_stage(frame)).to_series()
+    rows = keys.len()
+    earlier = pl.repeat(False, rows, eager=True)
+    later = earlier
+    for distance in range(1, min(longest, _LOOKBACK + 1)):
+        # same[i] compares row i with row i + distance, through slices that
+        # copy nothing.
+        same = keys.slice(distance) == keys.slice(0, rows - distance)
+        earlier = earlier | pl.repeat(False, distance, eager=True).append(same)
+        later = later | same.extend_constant(False, distance)
+    # The appended pieces are merged, so each mask has one chunk.
+    earlier, later = earlier.rechunk(), later.rechunk()
     if longest <= _LOOKBACK + 1:
-        return frame.select(seen.alias("_repeated")).to_series()
+        return earlier, later
 
-    deal_rows = pl.lit(runs).gather(pl.col("_deal").rle_id())
-    is_long = deal_rows > _LOOKBACK + 1
-    long_keys = frame.filter(is_long).select(_deal_stage()).to_series()
-    hashed = (
-        long_keys.is_first_distinct() if step == 1 else long_keys.is_last_distinct()
-    )
+    deal_rows = frame.select(pl.lit(runs).gather(pl.col("_deal").rle_id()))
+    is_long = deal_rows.to_series() > _LOOKBACK + 1
+    long_keys = keys.filter(is_long)
+    # The n-th row of a long deal takes the n-th flag of long_keys.
     slot = (is_long.cast(pl.Int64).cum_sum() - 1).clip(0)
-    exact = pl.when(is_long).then(~pl.lit(hashed).gather(slot)).otherwise(seen)
-    return frame.select(exact.alias("_repeated")).to_series()
+    return (
+        _hashed_where_long(earlier, long_keys.is_first_distinct(), is_long, slot),
+        _hashed_where_long(later, long_keys.is_last_distinct(), is_long, slot),
+    )
 
 
-def _deal_stage() -> pl.Expr:
-    """Return one integer per deal and stage, to hash as a single key."""
-    return (pl.col("_deal").cast(pl.UInt64) * 2**32 + pl.col("_stage")).alias("_key")
+def _hashed_where_long(
+    seen: pl.Series, distinct: pl.Series, is_long: pl.Series, slot: pl.Series
+) -> pl.Series:
+    """Take the negated ``distinct`` flag at ``slot`` on the rows of long
+    deals, and ``seen`` on the other rows."""
+    hashed = ~distinct.gather(slot)
+    return pl.select(pl.when(is_long).then(hashed).otherwise(seen)).to_series()
+
+
+def _deal_stage(frame: pl.DataFrame) -> pl.Expr:
+    """Return one integer per deal and stage of ``frame``, to compare or hash
+    as a single key.
+
+    The key is _deal * (largest _stage + 1) + _stage, a UInt32 when every
+    key fits, which halves the memory of the comparisons, else a UInt64.
+    """
+    deals = int(frame["_deal"].max() or 0) + 1
+    stages = int(frame["_stage"].max() or 0) + 1
+    dtype = pl.UInt32 if deals * stages <= 2**32 else pl.UInt64
+    deal, stage = pl.col("_deal").cast(dtype), pl.col("_stage").cast(dtype)
+    return (deal * stages + stage).alias("_key")
 
 
 @reuse_last_result
@@ -498,7 +556,8 @@ def _first_entries(ordered: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]
     ``ordered`` is in the order of ``_keyed_history``. On that order a running
     count over the whole frame gives the rank without a window per deal.
     """
-    first = ordered.filter(~_repeated(ordered, 1))
+    earlier, _later = _repeated(ordered)
+    first = ordered.select("_deal", "_stage", "entered_at").filter(~earlier)
     new_deal = (pl.col("_deal") != pl.col("_deal").shift(1)).fill_null(True)
     if first["entered_at"].null_count() == 0:
         # Without nulls the rank is the row's distance from its deal's first
@@ -562,27 +621,41 @@ def _conversion(
     """
     numbered = stages.join(order, on="stage", how="left", maintain_order="left")
     numbered = numbered.with_columns(_is_lost())
-    step = pl.lit(numbered["_order"]).gather(pl.col("_stage"))
-    reached = first_entries.select(
-        "_deal", "_stage", "entered_at", step.alias("_order")
+    # Both lookups take one value per _stage code. Lost stages have progress
+    # -1, so they never count as progress. A null stage has no step, so its
+    # rows are not counted, and its progress -1 never raises a deal's max.
+    steps = numbered["_order"]
+    progress = numbered.select(
+        pl.when("lost").then(-1).otherwise("_order").fill_null(-1)
+    ).to_series()
+    step = pl.lit(steps).gather(pl.col("_stage"))
+    furthest = _max_per_deal(
+        pl.lit(progress).gather(pl.col("_stage")), lowest=-1, highest=order.height - 1
     )
-    reached = reached.filter(pl.col("_order").is_not_null())
-    lost = numbered.filter("lost")["_stage"].to_list()
-    # -1 where the stage is lost, so it never counts as progress.
-    progress = pl.when(pl.col("_stage").is_in(lost)).then(-1).otherwise("_order")
-    furthest = _max_per_deal(progress, lowest=-1, highest=order.height - 1)
-    reached = reached.with_columns(furthest.alias("_furthest"))
     # The furthest stage is found over all entries, so progress after the
     # period still counts for a deal that reached the stage in it.
-    reached = reached.filter(_entered_in(period))
-    went_further = pl.col("_furthest") > pl.col("_order")
+    kept = step.is_not_null() & _entered_in(period)
+    reached = (
+        first_entries.lazy()
+        .select(
+            "_stage",
+            kept.alias("_kept"),
+            (furthest > step).alias("_went_further"),
+        )
+        .filter("_kept")
+    )
 
     last_step = order.filter(~_is_lost())["_order"].max()
     has_next = pl.lit(False) if last_step is None else pl.col("_order") < last_step
     has_next = has_next & ~pl.col("lost")
-    table = reached.group_by("_stage").agg(
-        pl.len().cast(pl.Int64).alias("reached"),
-        (went_further.mean() * 100).alias("conversion_to_next"),
+    went_further = pl.col("_went_further")
+    table = (
+        reached.group_by("_stage")
+        .agg(
+            pl.len().cast(pl.Int64).alias("reached"),
+            (went_further.mean() * 100).alias("conversion_to_next"),
+        )
+        .collect()
     )
     table = table.join(numbered, on="_stage")
     return table.with_columns(

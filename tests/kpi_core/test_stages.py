@@ -7,7 +7,9 @@ from polars.testing import assert_frame_equal
 from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.stages import (
+    _deal_stage,
     _entered_in,
+    _in_parallel,
     history_from_field_history,
     history_from_wide,
     stage_duration_days,
@@ -457,6 +459,55 @@ def test_stage_durations_long_deal_revisit():
     assert deal_a["visits"].to_list() == [2] + [1] * 9
     deal_b = durations.filter(pl.col("deal_id") == "b")
     assert deal_b["days"].to_list() == [2.0, 17.0]
+
+
+def test_stage_summary_unnamed_stage_conversion():
+    # a: Lead 1 day, an unnamed entry, Demo 2 days, then won.
+    # b: Lead 3 days, then an unnamed last entry, so it never went further.
+    # c: only an unnamed entry, which no row of the summary counts.
+    rows = [
+        ("a", "Lead", T(2024, 1, 1)),
+        ("a", None, T(2024, 1, 2)),
+        ("a", "Demo", T(2024, 1, 3)),
+        ("a", "Closed Won", T(2024, 1, 5)),
+        ("b", "Lead", T(2024, 1, 1)),
+        ("b", None, T(2024, 1, 4)),
+        ("c", None, T(2024, 1, 2)),
+    ]
+    summary = stage_summary(history_frame(rows), AS_OF, ["Lead", "Demo", "Closed Won"])
+    assert summary["stage"].to_list() == ["Lead", "Demo", "Closed Won"]
+    assert summary["deals"].to_list() == [2, 1, 0]
+    assert summary["mean_days"].to_list() == [2.0, 2.0, None]
+    assert summary["reached"].to_list() == [2, 1, 1]
+    assert summary["conversion_to_next"].to_list() == [50.0, 100.0, None]
+
+
+def test_deal_stage_key_narrow_type():
+    keyed = pl.DataFrame(
+        {"_deal": [0, 2, 2], "_stage": [1, 0, 4]},
+        schema={"_deal": pl.UInt32, "_stage": pl.UInt32},
+    )
+    keys = keyed.select(_deal_stage(keyed)).to_series()
+    # Five stage codes, so deal 2 starts at key 10.
+    assert keys.dtype == pl.UInt32
+    assert keys.to_list() == [1, 10, 14]
+
+
+def test_deal_stage_key_wide_type():
+    # 2**31 + 1 deals times 5 stage codes do not fit in a UInt32.
+    keyed = pl.DataFrame(
+        {"_deal": [0, 2**31], "_stage": [1, 4]},
+        schema={"_deal": pl.UInt32, "_stage": pl.UInt32},
+    )
+    keys = keyed.select(_deal_stage(keyed)).to_series()
+    assert keys.dtype == pl.UInt64
+    assert keys.to_list() == [1, 2**31 * 5 + 4]
+
+
+def test_in_parallel_returns_both_results():
+    first, second = _in_parallel(lambda: "first", lambda: 2)
+    assert first == "first"
+    assert second == 2
 
 
 def test_stage_durations_same_frame_new_as_of(history):
