@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check values, not speed: Hypothesis' default 200 ms limit
+# per example fails them at random on a busy two-core machine.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 PROJECT = Path(__file__).resolve().parents[1]
 DATASETS = PROJECT.parent / "shared" / "datasets"
