@@ -203,37 +203,21 @@ def _render_trends(
         )
         for reason in rate_gaps:
             left.caption(reason)
-    if money_note:
-        _money_note(right, "Won value by close date", money_note)
-    elif reason := gap("won_value"):
-        right.info(f"Won value by close date is not shown. {reason}")
-    else:
-        show_chart(
-            right,
-            charts.value_over_time(
-                series,
-                "won_value",
-                "Won value by close date",
-                f"Won value ({money})",
-                grain,
-            ),
-        )
+
+    def money_chart(where, column: str, title: str, axis_title: str) -> None:
+        if money_note:
+            _money_note(where, title, money_note)
+        elif reason := gap(column):
+            where.info(f"{title} is not shown. {reason}")
+        else:
+            chart = charts.value_over_time(series, column, title, axis_title, grain)
+            show_chart(where, chart)
+
+    money_chart(right, "won_value", "Won value by close date", f"Won value ({money})")
     left, right = st.columns(2)
-    if money_note:
-        _money_note(left, "Average deal size", money_note)
-    elif reason := gap("average_deal_size"):
-        left.info(f"Average deal size is not shown. {reason}")
-    else:
-        show_chart(
-            left,
-            charts.value_over_time(
-                series,
-                "average_deal_size",
-                "Average deal size",
-                f"Average won deal ({money})",
-                grain,
-            ),
-        )
+    money_chart(
+        left, "average_deal_size", "Average deal size", f"Average won deal ({money})"
+    )
     if reason := gap("cycle_mean_days"):
         right.info(f"Sales cycle of won deals is not shown. {reason}")
     else:
