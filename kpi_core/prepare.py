@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
-from kpi_core.date_values import convert_unique
+from kpi_core.date_values import convert_unique, order_examples
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
@@ -209,10 +209,7 @@ def _parse(
             detected, dates = detect_and_parse_dates(text, stripped=True)
             if detected.order == "ambiguous":
                 raise AmbiguousDateError(
-                    "every date fits both day-first and month-first order; choose "
-                    "the date order (dd/mm or mm/dd) for this column",
-                    file=file,
-                    column=column,
+                    _ambiguous_order_message(text), file=file, column=column
                 )
             order = detected.order
         else:
@@ -225,6 +222,23 @@ def _parse(
             return _integers(numbers), None
         return numbers, _mark_note(mark)
     return text, None
+
+
+def _ambiguous_order_message(text: pl.Series) -> str:
+    """Describe why a date column has no order: every date fits both, or the
+    dates that settle it are split evenly between the two orders."""
+    day_first, month_first = order_examples(text)
+    if day_first is None or month_first is None:
+        return (
+            "every date fits both day-first and month-first order; choose the "
+            "date order (dd/mm or mm/dd) for this column"
+        )
+    return (
+        f"the column mixes day-first dates such as {day_first!r} and month-first "
+        f"dates such as {month_first!r}, as many of each; choose the date order "
+        "(dd/mm or mm/dd) for this column, and the dates that fit only the other "
+        "order are left out and listed"
+    )
 
 
 def _mark_note(mark: str) -> str:

@@ -1,6 +1,9 @@
 import polars as pl
+import pytest
 
 from kpi_core.date_values import order_examples
+from kpi_core.errors import AmbiguousDateError
+from kpi_core.importing import load_file
 from kpi_core.values import detect_date_format
 
 
@@ -20,3 +23,27 @@ def test_dates_fitting_both_orders_give_none():
 def test_dotted_date_reads_day_first():
     values = pl.Series(["01.02.2025", "2025-04-13", "02/13/2025"])
     assert order_examples(values) == ("01.02.2025", "02/13/2025")
+
+
+def test_import_names_mixed_orders():
+    # 13/04 reads only day-first and 04/13 only month-first, so the import
+    # error names both instead of claiming every date fits both orders.
+    data = (
+        b"Deal ID,Stage,Created,Amount\n"
+        b"B1,Won,13/04/2025,10\n"
+        b"B2,Won,04/13/2025,20\n"
+        b"B3,Lost,04/05/2025,30\n"
+    )
+    with pytest.raises(AmbiguousDateError) as caught:
+        load_file("mixed.csv", data)
+    message = str(caught.value)
+    assert "mixes day-first dates such as '13/04/2025'" in message
+    assert "month-first dates such as '04/13/2025'" in message
+    assert "fits both" not in message
+    assert caught.value.column == "Created"
+
+
+def test_import_dates_fitting_both_orders():
+    data = b"Deal ID,Stage,Created,Amount\nB1,Won,04/05/2025,10\n"
+    with pytest.raises(AmbiguousDateError, match="every date fits both"):
+        load_file("both.csv", data)
