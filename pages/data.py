@@ -31,6 +31,8 @@ from pages.common import (
 
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
 _NOT_IN_FILE = "(not in the file)"
+# Reader notes that ask the user to check something start with this.
+_WARNING = "warning: "
 # Session key of the table id whose deletion waits for confirmation.
 _DELETE_PENDING = "stored:delete_pending"
 
@@ -167,13 +169,19 @@ def _pick_table(preview: FilePreview, key: str) -> str | None:
 def _describe_read(preview: FilePreview) -> None:
     info = preview.raw.info
     rows = preview.raw.frame.height
+    # Notes that need a check are shown as warnings, not in the caption.
+    warnings = [note for note in info.notes if note.startswith(_WARNING)]
+    notes = [note for note in info.notes if not note.startswith(_WARNING)]
     # The reader's notes already name the encoding, delimiter and header.
-    parts = [info.format.upper(), count_noun(rows, "row"), *info.notes]
+    parts = [info.format.upper(), count_noun(rows, "row"), *notes]
     # The notes of a workbook name its sheet, and those of a zip its members.
     if info.sheet and not any(info.sheet in note for note in info.notes):
         where = "file" if info.format == "zip" else "sheet"
         parts.append(f"{where} {info.sheet}")
     st.caption(escape_markdown("Read as " + "; ".join(parts) + "."))
+    for warning in warnings:
+        text = warning.removeprefix(_WARNING)
+        st.warning(escape_markdown(text[:1].upper() + text[1:]))
 
 
 def _pick_mapping(preview: FilePreview, key: str) -> Mapping:

@@ -66,3 +66,18 @@ def test_xlsx_caption_names_sheet_once():
     read = next(c.value for c in at.caption if c.value.startswith("Read as"))
     assert "sheet: Deals (of 2)" in read
     assert read.count("Deals") == 1
+
+
+def test_duplicate_header_shown_as_warning():
+    data = (
+        b"Deal ID,Stage,Created,Amount,Amount\n"
+        b"D1,Won,2025-01-10,10,30\n"
+        b"D2,Lost,2025-01-12,20,40\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload(at, "dup_headers.csv", data)
+    assert not at.exception
+    warnings = [warning.value for warning in at.warning]
+    assert any("The header 'Amount' occurs in columns 4 and 5" in w for w in warnings)
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "occurs in columns" not in captions
