@@ -149,13 +149,13 @@ def _claims(
 ) -> pl.DataFrame:
     """Return the currency that each cell names, with how it was read.
 
-    Columns: ``priced`` (the cell has a number), ``mark``, ``marked``,
-    ``problem`` (an unknown symbol or two currencies in one cell),
-    ``reading`` (the code the mark is read as), ``candidates`` (every code
-    the mark can stand for) and ``code`` (the cell's currency: from a valid
-    mark, else the header, null without either or without a number). A mark
-    of only unknown symbols is ignored in rows whose ``row_code`` names the
-    currency.
+    The columns are ``priced`` (the cell has a number), ``mark``,
+    ``marked``, ``problem`` (an unknown symbol or two currencies in one
+    cell), ``reading`` (the code the mark is read as), ``candidates`` (every
+    code the mark can mean) and ``code``. ``code`` is the cell's currency,
+    taken from a valid mark, else from the header. It is null without either
+    or without a number. A mark of only unknown symbols is ignored in rows
+    whose ``row_code`` names the currency.
     """
     priced = cell.numbers.is_not_null()
     if cell.marks is None:

@@ -145,7 +145,7 @@ def has_values(frame: pl.DataFrame, *columns: str) -> bool:
     """Tell whether any of ``columns`` contains a value that a chart can draw.
 
     A frame without rows, or whose columns are all null, gives False, so the
-    page can say why instead of drawing empty axes.
+    page can show the reason instead of drawing empty axes.
     """
     return any(frame[column].drop_nulls().len() > 0 for column in columns)
 

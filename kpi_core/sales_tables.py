@@ -240,9 +240,10 @@ def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:
     """Return a note on the won or lost deals that the charts by close date
     leave out for want of a close date, or None when there are none.
 
-    Only with all data: an explicit period leaves such deals out of the KPI
-    cards too, and their notes say so. Also None when no deal has a close
-    date, because ``chart_gap`` then explains the empty charts.
+    The note is only for all data, because an explicit period leaves such
+    deals out of the KPI cards too and their notes state that. It is also
+    None when no deal has a close date, because ``chart_gap`` then explains
+    the empty charts.
     """
     if not period.is_all:
         return None

@@ -621,9 +621,10 @@ def _conversion(
     """
     numbered = stages.join(order, on="stage", how="left", maintain_order="left")
     numbered = numbered.with_columns(_is_lost())
-    # Both lookups take one value per _stage code. Lost stages have progress
-    # -1, so they never count as progress. A null stage has no step, so its
-    # rows are not counted, and its progress -1 never raises a deal's max.
+    # Both lookups take one value per _stage code. Lost stages get progress
+    # -1, below every stage order, so reaching one is no progress. A null
+    # stage has no step, so its rows are not counted, and its -1 cannot raise
+    # a deal's max.
     steps = numbered["_order"]
     progress = numbered.select(
         pl.when("lost").then(-1).otherwise("_order").fill_null(-1)

@@ -330,7 +330,7 @@ def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, flo
 def missing_rate_note(
     money: tuple[str | None, dict[str, float]], *entries: TableEntry | None
 ) -> str | None:
-    """Return the text that stands in for money figures while ``money`` (from
+    """Return the text that replaces money figures while ``money`` (from
     ``money_picker``) lacks a rate for a currency of ``entries``, or None."""
     currency, rates = money
     if currency is None:
@@ -696,9 +696,9 @@ def _apply_view_settings(*, entering_page: bool) -> None:
     is drawn.
 
     Streamlit drops the state of widgets that a page does not draw, so the
-    settings are written again: the ``_FIXED_KEY`` ones on every run, the
-    others (variants, segment, page controls) when the viewer opens a page,
-    and the viewer may change those on that page.
+    settings are written again. The ``_FIXED_KEY`` ones are written on every
+    run. The others (variants, segment, page controls) are written when the
+    viewer opens a page, and the viewer may change them on that page.
     """
     token = _view_token()
     if not token:

@@ -52,7 +52,7 @@ def test_marked_amounts_upload_to_sales_page():
     at.switch_page("pages/sales.py").run()
     at.sidebar.selectbox(key="period").set_value("all").run()
     assert not at.exception
-    # The amounts are in USD and EUR, so the sidebar asks for a rate.
+    # The amounts are in USD and EUR, so the sidebar requests a rate.
     assert at.sidebar.selectbox(key="currency").value == "EUR"
     # Until then the Won value card names the rate to enter.
     assert not at.error
