@@ -285,6 +285,25 @@ def test_typo_year_rejected():
     assert prepared.rows_used == 1
 
 
+def test_problems_listed_in_mapping_order():
+    # Columns are parsed two at a time; whichever finishes first, the report
+    # lists them in the mapping's order (id, stage, created, closed, amount),
+    # not the file's.
+    data = (
+        b"Record ID,Close Date,Deal Stage,Create Date,Amount\n"
+        b"1,2025-02-30,Won,2025-01-01,ten\n"
+        b"2,2025-02-01,Lost,someday,20\n"
+        b"3,2025-02-03,Won,2025-01-03,30\n"
+    )
+    prepared = load_file("deals.csv", data)
+    assert [(p.column, p.lines) for p in prepared.problems] == [
+        ("Create Date", (3,)),
+        ("Close Date", (2,)),
+        ("Amount", (2,)),
+    ]
+    assert prepared.frame["deal_id"].to_list() == ["3"]
+
+
 def test_duplicate_ids_unsorted_first_kept() -> None:
     data = (
         b"Record ID,Deal Stage,Amount,Create Date\n"
