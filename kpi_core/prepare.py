@@ -127,10 +127,10 @@ def prepare_table(
             raw, mapping, field_name, column, chosen_orders.get(field_name), mark
         )
 
-    # Polars parses one column on one core and releases the GIL meanwhile,
-    # so two columns at a time use both cores of a small machine. map()
-    # keeps the mapping's order, so problems and a date-order error come
-    # out as they would one column at a time.
+    # Most parsing steps here kept one core busy when profiled, and Polars
+    # releases the GIL while it computes, so two threads parse two columns at
+    # once. map() returns results in the mapping's order, so the problems and
+    # the first date-order error match a one-column-at-a-time run.
     with ThreadPoolExecutor(max_workers=2) as pool:
         parsed_columns = list(pool.map(parse_column, mapping.used_columns().items()))
     for parsed in parsed_columns:
@@ -171,8 +171,8 @@ def prepare_table(
 
 @dataclass(frozen=True)
 class _ParsedColumn:
-    """One mapped column parsed, with its problems and the masks of the rows
-    they reject."""
+    """A parsed column with its problems and the masks of the rows they
+    reject."""
 
     column: str
     values: pl.Series
@@ -198,6 +198,7 @@ def _parse_column(
     bad_masks: list[pl.Series] = []
     money_cells = None
     bad = None
+
     if field_name in money_fields(mapping):
         money_text = parse_money(text, mark)
         parsed = money_text.numbers
@@ -211,6 +212,7 @@ def _parse_column(
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
     else:
         parsed, note = _parse(text, kind, order, raw.info.file, column, mark)
+
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
     if bad.any():
@@ -222,6 +224,7 @@ def _parse_column(
             _problem(raw.frame, column, field_name, kind, outside, text, kind_text)
         )
         bad_masks.append(outside)
+
     return _ParsedColumn(
         column, parsed.alias(field_name), note, problems, bad_masks, money_cells
     )
