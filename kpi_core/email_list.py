@@ -247,7 +247,9 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     )
     frame, excluded = _split(frame, reason)
 
-    log = _with_states(frame)
+    # The log is kept for reuse and the counts read only the states, so it
+    # leaves out the addresses.
+    log = _with_states(frame).drop("email")
     repeats = log.select((~pl.col("joined") & ~pl.col("left")).sum()).item()
     if repeats:
         excluded["event repeats the address's current state"] = repeats
@@ -318,11 +320,18 @@ def _by_address(frame: pl.DataFrame) -> pl.DataFrame:
     the text. Two addresses with the same hash would be interleaved, so then
     the text sort is used instead. Two stable sorts on one key each, date
     first, give the order of one stable sort on both keys in less time.
+    The sorts order row numbers, and the frame is gathered once, so the
+    text column is copied once.
     """
-    keyed = frame.with_columns(_key=pl.col("email").hash())
-    ordered = keyed.sort("occurred_at", maintain_order=True).sort(
-        "_key", maintain_order=True
+    keys = frame.select(
+        row=pl.int_range(pl.len(), dtype=pl.UInt32),
+        occurred_at="occurred_at",
+        key=pl.col("email").hash(),
     )
+    order = keys.sort("occurred_at", maintain_order=True).sort(
+        "key", maintain_order=True
+    )
+    ordered = frame.with_columns(_key=keys["key"])[order["row"]]
     # Rows with different hashes have different addresses, so only rows
     # whose hash repeats the previous row's need the text compared.
     same_key = (pl.col("_key") == pl.col("_key").shift(1)).fill_null(False)
@@ -330,9 +339,9 @@ def _by_address(frame: pl.DataFrame) -> pl.DataFrame:
     clash = (pl.col("email").filter(same_key) != earlier_email.filter(same_key)).any()
     if not ordered.select(clash).item():
         return ordered.with_columns(first=~same_key).drop("_key")
-    ordered = keyed.sort("email", "occurred_at", maintain_order=True)
+    ordered = frame.sort("email", "occurred_at", maintain_order=True)
     same_email = (pl.col("email") == earlier_email).fill_null(False)
-    return ordered.with_columns(first=~same_email).drop("_key")
+    return ordered.with_columns(first=~same_email)
 
 
 def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str, int]]:
