@@ -8,7 +8,8 @@ import logging
 
 import streamlit as st
 
-from pages.common import entry_page, mark_app_entry, shared_view
+from pages.ui.navigation import entry_page, mark_app_entry
+from pages.ui.shared_views import shared_view
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 st.set_page_config(page_title="CRM KPIs", page_icon=":bar_chart:", layout="wide")

@@ -316,7 +316,11 @@ def _page(page: str, folder: Path) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     # A running server has imported these before a user opens a page.
-    import pages.common  # noqa: F401
+    import pages.ui.currencies  # noqa: F401
+    import pages.ui.kpi_cards  # noqa: F401
+    import pages.ui.navigation  # noqa: F401
+    import pages.ui.period_pickers  # noqa: F401
+    import pages.ui.share_link  # noqa: F401
 
     path, tables = PAGES[page]
     root = Path(tempfile.mkdtemp(prefix=f"crm-bench-{page}-"))

@@ -20,16 +20,11 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import format_change, format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import chart_gap, sales_series
-from pages.common import (
-    chart_downloads,
-    data_page_link,
-    escape_markdown,
-    is_money_metric,
-    page_tables,
-    require_app_entry,
-    share_controls,
-    show_chart,
-)
+from pages.ui.currencies import is_money_metric, page_tables
+from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.share_link import share_controls
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
 _RATE_LINES = {

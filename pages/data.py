@@ -18,14 +18,14 @@ from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore
 from kpi_core.values import detect_date_format
-from pages.common import (
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import require_app_entry
+from pages.ui.shared_views import editor_unlocked
+from pages.ui.workspace_access import (
     cached_prepare,
     cached_preview,
     content_key,
-    editor_unlocked,
-    escape_markdown,
     load_sample_data,
-    require_app_entry,
     workspace,
 )
 

@@ -26,18 +26,13 @@ from kpi_core.goals import (
     parse_segments,
     smart_check,
 )
-from pages.common import (
-    chart_downloads,
-    editor_unlocked,
-    escape_markdown,
-    is_money_metric,
-    page_tables,
-    require_app_entry,
-    share_controls,
-    shared_view,
-    show_chart,
-    workspace,
-)
+from pages.ui.currencies import is_money_metric, page_tables
+from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import require_app_entry
+from pages.ui.share_link import share_controls
+from pages.ui.shared_views import editor_unlocked, shared_view
+from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
 DEPARTMENT_LABELS = {"sales": "Sales", "marketing": "Marketing", "service": "Service"}

@@ -17,27 +17,15 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
-from pages.common import (
-    chart_downloads,
-    chosen_table,
-    comparison_picker,
-    data_page_link,
-    entries_key,
-    escape_markdown,
-    excel_download,
-    explain,
-    grain_picker,
-    kpi_row,
-    load_entry,
-    missing_rate_note,
-    money_picker,
-    newest_table,
-    period_picker,
-    require_app_entry,
-    share_controls,
-    show_chart,
-    with_rate_note,
-)
+from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
+from pages.ui.downloads import chart_downloads, excel_download, show_chart
+from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
+from pages.ui.share_link import share_controls
+from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.workspace_access import entries_key, load_entry
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
 _LABELS = {

@@ -21,25 +21,15 @@ from kpi_core.sales_tables import (
     undated_deals_note,
 )
 from kpi_core.stages import stage_duration_days, stage_summary
-from pages.common import (
-    chart_downloads,
-    comparison_picker,
-    data_page_link,
-    escape_markdown,
-    excel_download,
-    explain,
-    grain_picker,
-    kpi_row,
-    load_table,
-    missing_rate_note,
-    money_picker,
-    newest_table,
-    period_picker,
-    require_app_entry,
-    share_controls,
-    show_chart,
-    with_rate_note,
-)
+from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
+from pages.ui.downloads import chart_downloads, excel_download, show_chart
+from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
+from pages.ui.share_link import share_controls
+from pages.ui.table_choice import newest_table
+from pages.ui.workspace_access import load_table
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
 _LABELS = {

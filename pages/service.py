@@ -27,23 +27,14 @@ from kpi_core.service import (
     resolution_series,
     service_kpis,
 )
-from pages.common import (
-    chart_downloads,
-    comparison_picker,
-    data_page_link,
-    entries_key,
-    escape_markdown,
-    excel_download,
-    explain,
-    grain_picker,
-    kpi_row,
-    load_entry,
-    newest_table,
-    period_picker,
-    require_app_entry,
-    share_controls,
-    show_chart,
-)
+from pages.ui.downloads import chart_downloads, excel_download, show_chart
+from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
+from pages.ui.share_link import share_controls
+from pages.ui.table_choice import newest_table
+from pages.ui.workspace_access import entries_key, load_entry
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
 _LABELS = {

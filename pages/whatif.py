@@ -22,17 +22,13 @@ from kpi_core.whatif import (
     scenario_table,
     sensitivity,
 )
-from pages.common import (
-    chart_downloads,
-    data_page_link,
-    escape_markdown,
-    page_tables,
-    require_app_entry,
-    share_controls,
-    shared_view,
-    show_chart,
-    workspace,
-)
+from pages.ui.currencies import page_tables
+from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.share_link import share_controls
+from pages.ui.shared_views import shared_view
+from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
 _BASES = {**LEVERS, "active_customers": "Paying customers now"}

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from pages.common import SAMPLE_FILES
+from pages.ui.workspace_access import SAMPLE_FILES
 from tests.pages.conftest import APP
 
 MAVEN = "maven-crm-sales/sales_pipeline.csv"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.workspace import Workspace
-from pages.common import SAMPLE_FILES
+from pages.ui.workspace_access import SAMPLE_FILES
 from tests.pages.conftest import APP
 
 

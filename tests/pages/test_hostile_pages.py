@@ -28,7 +28,7 @@ from streamlit.testing.v1.element_tree import (
     Widget,
 )
 
-from pages.common import escape_markdown
+from pages.ui.markdown_escape import escape_markdown
 from tests.pages.conftest import APP
 
 IMAGE = "![x](http://127.0.0.1:9/t.png)"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi_core.importing import load_file
 from kpi_core.workspace import Workspace
-from pages.common import SAMPLE_FILES
+from pages.ui.workspace_access import SAMPLE_FILES
 from tests.conftest import PROJECT
 from tests.pages.conftest import APP
 

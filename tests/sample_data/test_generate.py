@@ -22,7 +22,7 @@ from kpi_core.churn import churn_series
 from kpi_core.importing import load_file, preview_file
 from kpi_core.period import Period
 from kpi_core.service import resolution_hours
-from pages.common import SAMPLE_FILES
+from pages.ui.workspace_access import SAMPLE_FILES
 from sample_data.generate import TABLE_TYPES
 from tests.conftest import PROJECT
 

@@ -1,0 +1,181 @@
+"""Money in several currencies: the report currency and exchange rates in
+the sidebar, the tables converted to that currency, and the note shown while
+a rate is missing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+import streamlit as st
+
+from kpi_core.errors import InputError
+from kpi_core.goal_metrics import METRICS
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes, in_one_currency
+from kpi_core.results import KpiResult
+from kpi_core.workspace import TableEntry
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.shared_views import shared_view, view_widget_options
+from pages.ui.table_choice import newest_table
+from pages.ui.workspace_access import entries_key, load_table
+
+
+def page_tables(
+    table_types: tuple[str, ...],
+) -> tuple[dict[str, pl.DataFrame], str, str | None]:
+    """Load the table in use of each type, with money in one currency when
+    the data has several (see ``money_picker``).
+
+    Returns the tables, a cache key of their versions and the currency
+    choice, and the ``missing_rate_note`` while a rate is missing. Tables
+    are then left in their own currencies, so the KPIs without money still
+    work, and money KPIs raise InputError for the page to replace by the
+    note.
+    """
+    entries = {
+        table_type: entry
+        for table_type in table_types
+        if (entry := newest_table(table_type)) is not None
+    }
+    tables = {
+        table_type: load_table(entry.id, entry.version)
+        for table_type, entry in entries.items()
+    }
+    key = entries_key(*entries.values())
+    money = money_picker(*entries.values())
+    currency, fx = money
+    if currency is None:
+        return tables, key, None
+    rates = tuple(sorted(fx.items()))
+    key = f"{key}|{currency}|{rates}"
+    note = missing_rate_note(money, *entries.values())
+    if note is not None:
+        return tables, key, note
+    try:
+        converted = {
+            table_type: _in_one_currency(
+                entries[table_type].cache_key, currency, rates, frame
+            )
+            for table_type, frame in tables.items()
+        }
+    except InputError as error:
+        st.error(escape_markdown(str(error)))
+        st.stop()
+    return converted, key, None
+
+
+def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, float]]:
+    """Show a Currencies section in the sidebar when the stored tables of
+    ``entries`` use several currency codes, and return the report currency
+    and exchange rates chosen there, or (None, {}) for at most one code.
+
+    A rate is the value of one unit of a currency in the report currency.
+    Rates not entered yet are left out (see ``missing_rate_note``). In a
+    shared view the inputs show the link's currency and rates, disabled.
+    """
+    codes = _money_codes(*entries)
+    if len(codes) < 2:
+        return None, {}
+    options = view_widget_options()
+    with st.sidebar.expander("Currencies", expanded=True):
+        unit = st.selectbox(
+            "Report currency",
+            codes,
+            index=codes.index(DEFAULT_CURRENCY) if DEFAULT_CURRENCY in codes else 0,
+            key="currency",
+            **options,
+        )
+        rates = {}
+        for code in codes:
+            if code == unit:
+                continue
+            rate = st.number_input(
+                f"Value of 1 {code} in {unit}",
+                min_value=0.000001,
+                value=None,
+                format="%.6f",
+                key=f"fx_{code}_{unit}",
+                **options,
+            )
+            if rate is not None:
+                rates[code] = rate
+        if options.get("disabled"):
+            st.caption("The currency and rates of the shared link.")
+        elif len(rates) < len(codes) - 1:
+            st.warning("Enter a rate for each currency to add up the amounts.")
+    return unit, rates
+
+
+def missing_rate_note(
+    money: tuple[str | None, dict[str, float]], *entries: TableEntry | None
+) -> str | None:
+    """Return the text that replaces money figures while ``money`` (from
+    ``money_picker``) lacks a rate for a currency of ``entries``, or None."""
+    currency, rates = money
+    if currency is None:
+        return None
+    codes = _money_codes(*entries)
+    missing = [code for code in codes if code != currency and code not in rates]
+    if not missing:
+        return None
+    needed = " and ".join(f"1 {code}" for code in missing)
+    if shared_view() is not None:
+        return (
+            f"Money figures need the value of {needed} in {currency}, which "
+            "this link does not have. Ask for a new link with the rate."
+        )
+    return (
+        f"Money figures need the value of {needed} in {currency}: enter it "
+        "under Currencies in the sidebar. The figures without money are shown."
+    )
+
+
+def with_rate_note(
+    kpis: dict[str, KpiResult], note: str | None
+) -> dict[str, KpiResult]:
+    """Return ``kpis`` with ``note`` (from ``missing_rate_note``) as the reason
+    of each KPI left out for a missing exchange rate, so its card and its
+    explanation name the rate to enter."""
+    if note is None:
+        return kpis
+    return {
+        key: replace(result, reason=note) if result.rate_missing else result
+        for key, result in kpis.items()
+    }
+
+
+def is_money_metric(key: str) -> bool:
+    """Return True for a goal or comparison metric measured in money, whose
+    value needs every exchange rate (``METRICS`` leaves its unit empty)."""
+    return METRICS[key].unit == ""
+
+
+def _money_codes(*entries: TableEntry | None) -> list[str]:
+    return sorted(
+        {
+            code
+            for entry in entries
+            if entry is not None
+            for code in _currency_codes(entry.id, entry.version)
+        }
+    )
+
+
+@st.cache_resource(max_entries=64)
+def _currency_codes(table_id: str, version: int) -> list[str]:
+    """Return the currency codes of a stored table, found once per version
+    instead of scanning the table on every rerun."""
+    return currency_codes(load_table(table_id, version))
+
+
+@st.cache_resource(max_entries=16)
+def _in_one_currency(
+    cache_key: str,
+    currency: str,
+    rates: tuple[tuple[str, float], ...],
+    _frame: pl.DataFrame,
+) -> pl.DataFrame:
+    """Convert a stored table once per version, currency and rates; shared
+    between sessions like ``load_table``."""
+    del cache_key
+    return in_one_currency(_frame, currency, dict(rates))

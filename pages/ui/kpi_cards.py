@@ -1,0 +1,99 @@
+"""KPI cards and the explanation of how each KPI was calculated."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi_core.exporting import safe_csv
+from kpi_core.formatting import (
+    LOWER_IS_BETTER,
+    count_noun,
+    format_change,
+    format_value,
+)
+from kpi_core.results import KpiResult
+from pages.ui.markdown_escape import escape_markdown
+
+
+def kpi_card(
+    column, label: str, result: KpiResult, previous: KpiResult | None = None
+) -> None:
+    """Show one KPI as a metric with n, interval and small-sample note, or
+    'Not available' with the reason. With ``previous``, the change against
+    the comparison period is shown as the metric's delta."""
+    with column:
+        if not result.available:
+            st.metric(label, "Not available")
+            st.caption(escape_markdown(result.reason))
+            return
+        delta = None
+        if previous is not None and previous.available:
+            delta = format_change(result.value, previous.value, result.unit)
+        st.metric(
+            label,
+            format_value(result.value, result.unit),
+            delta=delta,
+            delta_color="inverse" if result.key in LOWER_IS_BETTER else "normal",
+            help=escape_markdown(f"{result.value:,.2f} {result.unit}"),
+        )
+        if previous is not None and not previous.available:
+            st.caption("No value in the comparison period.")
+        details = []
+        if result.n is not None:
+            details.append(f"n = {result.n:,}")
+        if result.ci95 is not None:
+            low, high = (format_value(bound, result.unit) for bound in result.ci95)
+            details.append(f"95 % interval {low} to {high}")
+        if "median" in result.extra:
+            median = format_value(result.extra["median"], result.unit)
+            details.append(f"median {median}")
+        if details:
+            # The unit is the currency code found in the data.
+            st.caption(escape_markdown(", ".join(details)))
+        if result.small_sample:
+            st.caption("Small sample: fewer than 30 observations.")
+
+
+def kpi_row(
+    labels: dict[str, str],
+    kpis: dict[str, KpiResult],
+    previous: dict[str, KpiResult],
+) -> None:
+    """Show one card per KPI key in ``labels``, side by side. A KPI whose
+    table was never imported is shown as not available with that reason."""
+    for column, (key, label) in zip(
+        st.columns(len(labels)), labels.items(), strict=True
+    ):
+        if key in kpis:
+            kpi_card(column, label, kpis[key], previous.get(key))
+            continue
+        with column:
+            st.metric(label, "Not available")
+            st.caption("No table for this KPI has been imported.")
+
+
+def explain(
+    result: KpiResult,
+    label: str,
+    rows: pl.DataFrame | None = None,
+) -> None:
+    """Show how a KPI was calculated, which rows were left out, and offer
+    the rows behind it as a CSV download."""
+    if result.available:
+        st.markdown(f"**{label}**: {escape_markdown(result.variant)}")
+        st.text(result.formula)
+    else:
+        st.markdown(f"**{label}**: not available")
+        st.text(result.reason)
+    for reason, count in result.excluded.items():
+        left_out = count_noun(count, "row")
+        st.text(f"{left_out} left out of {label.lower()}: {reason}")
+    if rows is not None and rows.height:
+        st.download_button(
+            f"Rows behind {label.lower()} ({rows.height:,}, CSV)",
+            lambda: safe_csv(rows),
+            file_name=f"{result.key}-rows.csv",
+            mime="text/csv",
+            key=f"rows:{result.key}",
+        )

@@ -1,0 +1,56 @@
+"""Escaping of user text for Streamlit's Markdown, so names, file names and
+cell values show as typed."""
+
+from __future__ import annotations
+
+import re
+
+# maths, headings, tables, strike-through or HTML. "&" is escaped only where
+# it starts an entity such as "&lt;", and ":" only before a letter, where it
+# starts a colour directive such as ":red[". The "/" of ":material/home:" is
+# escaped because a backslash before ":" does not stop Streamlit's icons.
+# ">" is left alone, because "\>" shows its backslash inside an autolink,
+# and it only matters at the start of a line.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<$|~#:]|&(?=#?\w+;)|(?<=:material)/")
+# Emoji shortcodes such as ":smile:", ":+1:" and ":100:". Streamlit replaces
+# them after the escapes are resolved, so a backslash does not stop them. An
+# invisible word joiner after the first colon does.
+_SHORTCODE = re.compile(r":(?:[\w-]*[A-Za-z][\w-]*|\+1|-1|100|1234):")
+_WORD_JOINER = "\u2060"
+_LIST_OR_RULE = re.compile(r"^(\s*)([-+=>])")
+_NUMBERED_ITEM = re.compile(r"^(\s*)(\d+)([.)])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape user text (names, file names, cell values, error messages that
+    quote them) for st.markdown, st.caption, alerts and widget labels, so it
+    shows as typed and never becomes an image, HTML, a formula or formatting.
+
+    Line breaks become spaces because the callers show one-line text. An "_"
+    between two letters or digits stays as it is, because it cannot start
+    emphasis there, so "sales_pipeline" is unchanged.
+    """
+    # NOTE: GFM still turns bare URLs and email addresses into clickable
+    # links (opened in a new tab, never fetched), because Streamlit finds
+    # them after the escapes are resolved.
+    flat = re.sub(r"\r\n|\r|\n", " ", text)
+    shortcodes = {match.start() for match in _SHORTCODE.finditer(flat)}
+    escaped = _MARKDOWN_SYNTAX.sub(
+        lambda match: _escaped(flat, match, shortcodes), flat
+    )
+    escaped = _LIST_OR_RULE.sub(r"\1\\\2", escaped)
+    return _NUMBERED_ITEM.sub(r"\1\2\\\3", escaped)
+
+
+def _escaped(text: str, match: re.Match[str], shortcodes: set[int]) -> str:
+    at, found = match.start(), match.group(0)
+    if found == ":" and at in shortcodes:
+        return ":" + _WORD_JOINER
+    if found == ":" and not text[at + 1 : at + 2].isalpha():
+        return found
+    inside_word = 0 < at < len(text) - 1 and (
+        text[at - 1].isalnum() and text[at + 1].isalnum()
+    )
+    if found == "_" and inside_word:
+        return found
+    return "\\" + found

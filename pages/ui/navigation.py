@@ -1,0 +1,58 @@
+"""Page entry through app.py's navigation: the hand-over of a page that
+Streamlit ran on its own, the page a direct first visit requested, and the
+link to the Data page."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from pages.ui.downloads import CHARTS_KEY
+from pages.ui.shared_views import apply_view_settings, shared_view
+
+_APP_RAN = "_app_ran"
+_ENTRY_PAGE = "entry"
+_VIEW_PAGE = "_view_page"
+
+
+def require_app_entry(page: str) -> None:
+    """Hand a page over to app.py when Streamlit ran it on its own, and set
+    a shared view's page settings when the viewer opens another page.
+
+    Until the first session of a server process has run app.py, Streamlit
+    treats pages/ as an old-style page folder and runs a directly opened URL
+    such as /service without app.py, so without its navigation and
+    read-only checks. Switching to app.py once fixes that for every session.
+    """
+    if not st.session_state.get(_APP_RAN):
+        params = {**st.query_params.to_dict(), _ENTRY_PAGE: page}
+        st.switch_page("app.py", query_params=params)
+    if st.session_state.get(_VIEW_PAGE) != page:
+        apply_view_settings(entering_page=True)
+        st.session_state[_VIEW_PAGE] = page
+
+
+def entry_page() -> str | None:
+    """Return and forget the page a direct first visit asked for."""
+    page = st.query_params.get(_ENTRY_PAGE)
+    if page is None:
+        return None
+    del st.query_params[_ENTRY_PAGE]
+    return page if re.fullmatch(r"pages/[a-z]+\.py", page) else None
+
+
+def mark_app_entry() -> None:
+    """Record that app.py's navigation ran in this session, start the run's
+    list of charts for the image download, and set a shared view's settings
+    before any widget is drawn."""
+    st.session_state[_APP_RAN] = True
+    st.session_state[CHARTS_KEY] = []
+    apply_view_settings(entering_page=False)
+
+
+def data_page_link() -> None:
+    """Link to the Data page, except in a shared view, which has no Data
+    page and would raise StreamlitPageNotFoundError for the link."""
+    if shared_view() is None:
+        st.page_link("pages/data.py", label="Go to the Data page")

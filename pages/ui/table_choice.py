@@ -1,0 +1,193 @@
+"""The table of each type the pages use: the table a shared link pins, else
+the user's choice in this session or the URL, else the newest."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from kpi_core.formatting import count_noun
+from kpi_core.schema import TABLES
+from kpi_core.workspace import TableEntry
+from pages.ui.markdown_escape import escape_markdown
+from pages.ui.shared_views import PINNED_TABLES, shared_view
+from pages.ui.workspace_access import workspace
+
+_TABLE_CHOICES = "_table_choices"
+# The row count of a table label, as in "sales_pipeline (8,800 rows)".
+_ROW_COUNT_SUFFIX = re.compile(r" \([\d,]+ rows?\)$")
+
+
+def newest_table(table_type: str) -> TableEntry | None:
+    """Pick the table of one type a page should use, letting the user choose
+    when the workspace contains several."""
+    entries = workspace().list_tables(table_type)
+    if (pinned := _pinned_table(table_type, entries)) is not None:
+        return pinned
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0]
+    labels = {entry.id: _table_label(entry) for entry in entries}
+    _warn_unknown_url_table(table_type, entries)
+    # The widget state is dropped when the user opens a page without this
+    # box, so the choice is also kept apart and is the default on every page.
+    # The widget is not bound to the URL, because Streamlit would write the
+    # label, which changes when the table is replaced or renamed. The URL
+    # gets the table id instead (see ``_remember_table``).
+    remembered = _session_table(table_type, entries)
+    chosen = st.sidebar.selectbox(
+        f"{TABLES[table_type].label} table",
+        list(labels),
+        index=entries.index(remembered) if remembered else 0,
+        format_func=labels.__getitem__,
+        key=_table_param(table_type),
+    )
+    entry = next(entry for entry in entries if entry.id == chosen)
+    _remember_table(table_type, entry, entries)
+    return entry
+
+
+def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry | None:
+    """Return the table of one type in use, without drawing a widget: in a
+    shared view the table the link was made with (see ``_pinned_table``),
+    else the user's choice in this session or the one the URL names, else
+    the newest."""
+    entries = workspace().list_tables(table_type)
+    return _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
+
+
+def report_entries() -> dict[str, TableEntry]:
+    """Return the table in use of each type, as ``chosen_table`` picks it,
+    leaving out the types without a table and the tables a shared link
+    shows but that were deleted since."""
+    stored: dict[str, list[TableEntry]] = {}
+    for entry in workspace().list_tables():
+        stored.setdefault(entry.table_type, []).append(entry)
+    return {
+        table_type: entry
+        for table_type in TABLES
+        if (
+            entry := _chosen_entry(
+                table_type, stored.get(table_type, []), stop_if_deleted=False
+            )
+        )
+        is not None
+    }
+
+
+def _chosen_entry(
+    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool
+) -> TableEntry | None:
+    if _pinned_id(table_type) is not None:
+        return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
+    if not entries:
+        return None
+    entry = _session_table(table_type, entries) or entries[0]
+    _remember_table(table_type, entry, entries)
+    return entry
+
+
+def _table_label(entry: TableEntry) -> str:
+    return f"{entry.name} ({count_noun(entry.rows, 'row')})"
+
+
+def _table_param(table_type: str) -> str:
+    """Return the widget key and URL parameter of a table choice, such as
+    ``table_deals``."""
+    return f"table_{table_type}"
+
+
+def _session_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table of this type the user chose last in this session, else
+    the one the URL names, or None when neither names a stored table."""
+    chosen = st.session_state.get(_TABLE_CHOICES, {}).get(table_type)
+    remembered = next((entry for entry in entries if entry.id == chosen), None)
+    return remembered or _url_table(table_type, entries)
+
+
+def _url_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table the URL parameter names, or None.
+
+    The parameter contains the table id. Older URLs contain the label
+    "name (N rows)" instead, which is matched in full, or by the name alone
+    when one table of this type has that name, because replacing a table
+    changes its row count.
+    """
+    value = st.query_params.get(_table_param(table_type))
+    if not value:
+        return None
+    for entry in entries:
+        if entry.id == value:
+            return entry
+    for entry in entries:
+        if _table_label(entry) == value:
+            return entry
+    name = _ROW_COUNT_SUFFIX.sub("", value)
+    named = [entry for entry in entries if entry.name == name]
+    return named[0] if len(named) == 1 else None
+
+
+def _warn_unknown_url_table(table_type: str, entries: list[TableEntry]) -> None:
+    value = st.query_params.get(_table_param(table_type))
+    if not value or _url_table(table_type, entries) is not None:
+        return
+    st.sidebar.warning(
+        f"The {TABLES[table_type].noun} table named in the address "
+        f"(“{escape_markdown(value)}”) is not stored any more. The table "
+        "chosen below is shown instead."
+    )
+
+
+def _remember_table(
+    table_type: str, entry: TableEntry, entries: list[TableEntry]
+) -> None:
+    """Keep the table chosen for this type for the other pages of the
+    session, and in the URL as the table id, so a reload or a bookmark shows
+    the same table.
+
+    The newest table is the default and is not kept, so the pages move on
+    to a table uploaded later unless the user chose an older one.
+    """
+    choices = st.session_state.setdefault(_TABLE_CHOICES, {})
+    param = _table_param(table_type)
+    if entry.id == entries[0].id:
+        choices.pop(table_type, None)
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    choices[table_type] = entry.id
+    if st.query_params.get(param) != entry.id:
+        st.query_params[param] = entry.id
+
+
+def _pinned_table(
+    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool = True
+) -> TableEntry | None:
+    """Return the table a shared link was made with, or None outside a shared
+    view or when the link pins no table of this type.
+
+    When that table was deleted, stop the page with a message, or with
+    ``stop_if_deleted=False`` return None.
+    """
+    pinned = _pinned_id(table_type)
+    if pinned is None:
+        return None
+    for entry in entries:
+        if entry.id == pinned:
+            return entry
+    if not stop_if_deleted:
+        return None
+    st.error(
+        f"The {TABLES[table_type].noun} table this link shows was deleted. "
+        "Ask for a new link."
+    )
+    st.stop()
+
+
+def _pinned_id(table_type: str) -> str | None:
+    """Return the id of the table of this type a shared link was made with,
+    or None outside a shared view or when the link pins none of this type."""
+    view = shared_view()
+    return view.settings.get(PINNED_TABLES, {}).get(table_type) if view else None
