@@ -17,7 +17,7 @@ from kpi_core.goal_metrics import (
     UP,
     apply_segments,
     best_window,
-    measure,
+    measure_baseline,
     missing_inputs,
     target_value,
 )
@@ -120,7 +120,7 @@ def _achievable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
         return SmartCheck("A", "Achievable", WARN, message)
     table = tables[metric.table]
     frame = apply_segments(table, goal.segments)
-    baseline = measure(metric, frame, period)
+    baseline = measure_baseline(metric, table, frame, period)
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
         message = "cannot be judged: the relative target has no baseline"

@@ -197,6 +197,27 @@ def measure(metric: Metric, frame: pl.DataFrame, period: Period) -> Measurement:
     return Measurement(float(result.value), result.unit, result.n, result.ci95)
 
 
+def measure_baseline(
+    metric: Metric, table: pl.DataFrame, frame: pl.DataFrame, period: Period
+) -> Measurement:
+    """Measure the metric over a goal's baseline window, like ``measure``.
+
+    ``table`` is the whole table and ``frame`` its rows of the goal's
+    segment. A count over a window that starts before the table's first
+    date would cover only part of the window and come out too low, so it
+    has no value then.
+    """
+    if metric.kpi is None and period.start is not None:
+        first = table[metric.date_column].cast(pl.Date).min()
+        if first is not None and first > period.start:
+            reason = (
+                f"the data starts on {first}, after the baseline window's start "
+                f"on {period.start}, so a count over that window would be too low"
+            )
+            return Measurement(None, "count", reason=reason)
+    return measure(metric, frame, period)
+
+
 def count_dates(metric: Metric, frame: pl.DataFrame) -> pl.Series:
     """Return the sorted dates of the rows a count metric counts; rows
     without a date cannot be placed in a window and are dropped."""

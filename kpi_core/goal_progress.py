@@ -27,6 +27,7 @@ from kpi_core.goal_metrics import (
     count_dates,
     cumulative_counts,
     measure,
+    measure_baseline,
     missing_inputs,
     poisson_interval,
     target_value,
@@ -134,8 +135,9 @@ def evaluate_goal(
     problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
     if problem:
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=problem)
-    frame = apply_segments(tables[metric.table], goal.segments)
-    baseline = measure(metric, frame, goal.baseline_period)
+    table = tables[metric.table]
+    frame = apply_segments(table, goal.segments)
+    baseline = measure_baseline(metric, table, frame, goal.baseline_period)
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
         reason = _no_baseline_reason(baseline)

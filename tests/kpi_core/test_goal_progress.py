@@ -78,10 +78,13 @@ def _leads_goal(**changes) -> Goal:
 
 def _complaints(in_window: int) -> dict[str, pl.DataFrame]:
     """40 phone complaints about late delivery in the baseline, ``in_window``
-    on 20 January 2025, and email tickets that the segment leaves out."""
+    on 20 January 2025, and email tickets that the segment leaves out. The
+    first email ticket, on 1 October 2024, shows that the data covers the
+    whole baseline window from 3 October."""
     rows = [("b", D(2024, 11, 15), "Phone", "Late delivery")] * 40
     rows += [("w", D(2025, 1, 20), "phone", "late delivery")] * in_window
     rows += [("e", D(2025, 1, 20), "Email", "Late delivery")] * 5
+    rows.append(("e0", D(2024, 10, 1), "Email", "Late delivery"))
     return {"tickets": pl.DataFrame(rows, schema=TICKETS_SCHEMA, orient="row")}
 
 
@@ -130,6 +133,31 @@ def test_count_goal_current_and_baseline():
     assert status.target == 20
     assert status.unit == "count"
     assert status.n == 6
+
+
+def _leads_from_november(in_window: int) -> dict[str, pl.DataFrame]:
+    """The leads without the deal of 2 October 2024, so the data starts on
+    15 November 2024, inside the baseline window that starts on 3 October."""
+    deals = _leads(in_window)["deals"]
+    return {"deals": deals.filter(pl.col("created_at") != D(2024, 10, 2))}
+
+
+def test_count_baseline_before_data_missing():
+    # Counting the 9 leads of 15 November as the whole 90-day baseline
+    # would understate it: the data covers 47 of its 90 days.
+    status = evaluate_goal(_leads_goal(), _leads_from_november(6), AS_OF)
+    assert status.baseline is None
+    assert status.progress is None
+    assert "the data starts on 2024-11-15" in status.progress_note
+    assert status.current == 6
+    assert status.target == 20
+
+
+def test_relative_count_goal_needs_full_baseline():
+    goal = _leads_goal(target=50, target_kind="relative")
+    status = evaluate_goal(goal, _leads_from_november(6), AS_OF)
+    assert status.status == NOT_AVAILABLE
+    assert "baseline window's start on 2024-10-03" in status.reason
 
 
 def test_count_goal_pace_so_far():
@@ -547,17 +575,33 @@ def test_maven_close_rate_goal_path_flat(maven):
 
 def test_maven_won_deals_goal_progress(maven):
     rows, tables = maven
-    # Q2 2017 runs 91 days, so its baseline is 31 December 2016 to 31 March.
+    # Q3 2017 runs 92 days, so its baseline is 31 March to 30 June 2017,
+    # after the first close date of 1 March.
+    goal = Goal(
+        "130 won deals", "won_deals", 130, D(2017, 7, 1), D(2017, 9, 30),
+        segments=(SegmentFilter("owner", "darcel schlecht"),),
+    )  # fmt: skip
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    agent = "Darcel Schlecht"
+    baseline = _csv_won_deals(rows, agent, D(2017, 3, 31), D(2017, 6, 30))
+    current = _csv_won_deals(rows, agent, D(2017, 7, 1), D(2017, 9, 30))
+    assert (baseline, current) == (96, 115)
+    assert status.baseline == baseline
+    assert status.current == current
+    assert status.progress == pytest.approx((115 - 96) / (130 - 96) * 100)
+    assert status.progress == pytest.approx(55.88, abs=0.01)
+
+
+def test_maven_won_deals_baseline_before_data(maven):
+    _rows, tables = maven
+    # Q2 2017's baseline starts on 31 December 2016, two months before the
+    # first close date, so counting it would give March alone.
     goal = Goal(
         "100 won deals", "won_deals", 100, D(2017, 4, 1), D(2017, 6, 30),
         segments=(SegmentFilter("owner", "darcel schlecht"),),
     )  # fmt: skip
     status = evaluate_goal(goal, tables, D(2017, 12, 31))
-    agent = "Darcel Schlecht"
-    baseline = _csv_won_deals(rows, agent, D(2016, 12, 31), D(2017, 3, 31))
-    current = _csv_won_deals(rows, agent, D(2017, 4, 1), D(2017, 6, 30))
-    assert (baseline, current) == (44, 96)
-    assert status.baseline == baseline
-    assert status.current == current
-    assert status.progress == pytest.approx((96 - 44) / (100 - 44) * 100)
-    assert status.progress == pytest.approx(92.86, abs=0.01)
+    assert status.baseline is None
+    assert status.progress is None
+    assert status.current == 96
+    assert "the data starts on 2017-03-01" in status.progress_note
