@@ -78,18 +78,17 @@ def close_rate(
     _check_variant("close_rate", variant, CLOSE_RATE_VARIANTS)
 
     excluded = _undated(deals, "created_at", period, "deal without a creation date")
-    cohort = deals.filter(period.contains("created_at"))
-    won = cohort.filter(WON).height
-    if cohort.height == 0:
+    in_cohort = period.contains("created_at")
+    cohort = _count(deals, in_cohort)
+    won = _count(deals, in_cohort & WON)
+    if cohort == 0:
         reason = "no deals were created in this period"
         return not_available("close_rate", reason, excluded=excluded)
-    rate = won / cohort.height * 100
-    created = count_noun(cohort.height, "deal")
+    rate = won / cohort * 100
+    created = count_noun(cohort, "deal")
     formula = f"{won:,} won / {created} x 100 = {rate:.2f} %"
     variant_text = CLOSE_RATE_VARIANTS[variant]
-    return _rate_result(
-        "close_rate", won, cohort.height, variant_text, formula, excluded
-    )
+    return _rate_result("close_rate", won, cohort, variant_text, formula, excluded)
 
 
 def win_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
@@ -101,21 +100,21 @@ def win_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     not part of this rate. No won or lost deal in the period, as with an empty
     frame, gives not available.
     """
-    decided = deals.filter(DECIDED)
-    excluded = _undated(
-        decided, "closed_at", period, "won or lost deal without a close date"
-    )
-    in_period = decided.filter(period.contains("closed_at"))
-    won = in_period.filter(WON).height
-    lost = in_period.height - won
-    if in_period.height == 0:
+    in_period = DECIDED & period.contains("closed_at")
+    closed = _count(deals, in_period)
+    won = _count(deals, in_period & WON)
+    excluded = {}
+    if not period.is_all:
+        undated = _count(deals, DECIDED & pl.col("closed_at").is_null())
+        if undated:
+            excluded["won or lost deal without a close date"] = undated
+    lost = closed - won
+    if closed == 0:
         reason = "no deals were won or lost in this period"
         return not_available("win_rate", reason, excluded=excluded)
-    rate = won / in_period.height * 100
+    rate = won / closed * 100
     formula = f"{won:,} won / ({won:,} won + {lost:,} lost) x 100 = {rate:.2f} %"
-    return _rate_result(
-        "win_rate", won, in_period.height, WIN_RATE_VARIANT, formula, excluded
-    )
+    return _rate_result("win_rate", won, closed, WIN_RATE_VARIANT, formula, excluded)
 
 
 def average_deal_size(
@@ -209,12 +208,12 @@ def sales_cycle_days(
     _check_variant("sales_cycle_days", variant, CYCLE_VARIANTS)
     statuses = ["won"] if variant == "won" else ["won", "lost"]
     label = "won deal" if variant == "won" else "won or lost deal"
-    closed = deals.filter(pl.col("status").is_in(statuses))
-    open_deals = deals.filter(
-        (pl.col("status") == "open") & period.contains("created_at")
+    closed = deals.select("status", "created_at", "closed_at").filter(
+        pl.col("status").is_in(statuses)
     )
+    open_deals = (pl.col("status") == "open") & period.contains("created_at")
     excluded = {
-        "open deal": open_deals.height,
+        "open deal": _count(deals, open_deals),
         f"{label} without a close date": closed["closed_at"].null_count(),
     }
 
@@ -250,10 +249,10 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
 
     excluded = {"deal without an account": deals["account"].null_count()}
     excluded = {reason: count for reason, count in excluded.items() if count}
-    known = deals.filter(pl.col("account").is_not_null())
-    customers = known.filter(_active_in(period))["account"].n_unique()
-    upsold = known.filter(WON & _is_upsell() & period.contains("closed_at"))
-    buyers = upsold["account"].n_unique()
+    known = pl.col("account").is_not_null()
+    customers = _distinct_accounts(deals, known & _active_in(period))
+    upsold = known & WON & _is_upsell() & period.contains("closed_at")
+    buyers = _distinct_accounts(deals, upsold)
     if customers == 0:
         reason = "no customers had a deal active in this period"
         return not_available("upsell_rate", reason, excluded=excluded)
@@ -308,6 +307,20 @@ def _check_variant(key: str, variant: str, known: dict[str, str]) -> None:
         )
 
 
+def _count(deals: pl.DataFrame, condition: pl.Expr) -> int:
+    """Count the rows where ``condition`` is true, as a filter would keep
+    them. The lazy query reads only the columns of the condition, so no row
+    of the frame is copied."""
+    return deals.lazy().filter(condition).select(pl.len()).collect().item()
+
+
+def _distinct_accounts(deals: pl.DataFrame, condition: pl.Expr) -> int:
+    """Count the distinct accounts of the rows where ``condition`` is true,
+    reading only the columns involved, as ``_count`` does."""
+    query = deals.lazy().filter(condition).select(pl.col("account").n_unique())
+    return query.collect().item()
+
+
 def _undated(
     deals: pl.DataFrame, column: str, period: Period, reason: str
 ) -> dict[str, int]:
@@ -349,7 +362,9 @@ def _won_amounts(
 ) -> tuple[pl.Series, str, dict[str, int], int]:
     """Return the converted amounts of the won deals closed in the period,
     their unit, the excluded counts and the number of won deals."""
-    won = deals.filter(WON)
+    # Only these columns are copied by the filter.
+    columns = [c for c in ("status", "closed_at", "amount", "currency") if c in deals]
+    won = deals.select(columns).filter(WON)
     excluded = _undated(won, "closed_at", period, "won deal without a close date")
     won = won.filter(period.contains("closed_at"))
     converted, unit, without_code = convert_amounts(won, currency, fx)

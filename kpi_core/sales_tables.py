@@ -122,10 +122,11 @@ def sales_series(
     grain. An empty frame gives an empty table.
     """
     every = grain_every(grain)
-    cohort = deals.filter(
+    narrow = deals.select(*_kpi_columns(deals))
+    cohort = narrow.filter(
         period.contains("created_at") & pl.col("created_at").is_not_null()
     ).with_columns(pl.col("created_at").dt.truncate(every).alias(_KEY))
-    closed = deals.filter(
+    closed = narrow.filter(
         DECIDED & period.contains("closed_at") & pl.col("closed_at").is_not_null()
     ).with_columns(pl.col("closed_at").dt.truncate(every).alias(_KEY))
 
@@ -163,8 +164,9 @@ def sales_breakdown(
             column=segment,
         )
     key = pl.col(segment).cast(pl.String).fill_null(NO_SEGMENT).alias(_KEY)
-    cohort = deals.filter(period.contains("created_at")).with_columns(key)
-    closed = deals.filter(DECIDED & period.contains("closed_at")).with_columns(key)
+    narrow = deals.select(*_kpi_columns(deals), key)
+    cohort = narrow.filter(period.contains("created_at"))
+    closed = narrow.filter(DECIDED & period.contains("closed_at"))
 
     table = _fill_empty(_kpi_table(cohort, closed, currency, fx))
     close_low, close_high = wilson_bounds(pl.col("won_of_created"), pl.col("created"))
@@ -288,6 +290,13 @@ def _with_bounds(columns: tuple[str, ...]) -> list[str]:
         if column in ("close_rate", "win_rate"):
             ordered.extend([f"{column}_low", f"{column}_high"])
     return ordered
+
+
+def _kpi_columns(deals: pl.DataFrame) -> list[str]:
+    """Return the columns ``_kpi_table`` reads. Filtering only these copies
+    less than filtering every column of the deals."""
+    wanted = ("status", "created_at", "closed_at", "amount", "currency")
+    return [name for name in wanted if name in deals.columns]
 
 
 def _kpi_table(
