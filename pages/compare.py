@@ -25,6 +25,7 @@ from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import view_widget_options
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
 _RATE_LINES = {
@@ -69,15 +70,24 @@ def render() -> None:
 
 def _controls(first: date, last: date, default: date) -> tuple[date, int]:
     """Show the date and window pickers. The date defaults to ``default``,
-    kept inside the days the picker allows."""
+    kept inside the days the picker allows.
+
+    Both settings define the view, so a shared view fixes them as it fixes the
+    period. A link's date outside the data is kept, and ``comparison_windows``
+    then reports it.
+    """
     earliest = first + timedelta(days=1)
+    # Streamlit replaces a value outside min_value and max_value by the
+    # default without a message, so the bounds take in the date of a link.
+    requested = _requested_date()
     pivot = st.sidebar.date_input(
         "Compare around",
         value=min(max(default, earliest), last),
-        min_value=earliest,
-        max_value=last,
+        min_value=min(earliest, requested or earliest),
+        max_value=max(last, requested or last),
         key="compare_date",
         help="The first day of the after window, such as the day a change took effect.",
+        **view_widget_options(),
     )
     months = st.sidebar.number_input(
         "Window (months)",
@@ -88,8 +98,21 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
         key="compare_months",
         help="Length of each window. Both shrink to the data where it ends "
         "sooner, so they stay equal.",
+        **view_widget_options(),
     )
     return pivot, int(months)
+
+
+def _requested_date() -> date | None:
+    """Return the compare date that a link requests: the URL parameter, or the
+    widget state that a shared view sets."""
+    state = st.session_state.get("compare_date")
+    if isinstance(state, date):
+        return state
+    try:
+        return date.fromisoformat(st.query_params.get("compare_date", ""))
+    except ValueError:
+        return None
 
 
 @st.cache_data(max_entries=32, show_spinner="Comparing the windows...")

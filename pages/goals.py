@@ -126,6 +126,7 @@ def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
         min_value=_AS_OF_MIN,
         max_value=_AS_OF_MAX,
         key=_AS_OF,
+        disabled=shared_view() is not None,
     )
     st.sidebar.caption(f"The last date in the data is {latest}.")
     return picked

@@ -24,6 +24,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -33,13 +34,6 @@ _LABELS = {
     "cac": "Customer acquisition cost",
     "list_growth_rate": "Email-list growth",
     "arr": "ARR",
-}
-_DATES = {
-    "subscriptions": "started_at",
-    "orders": "ordered_at",
-    "email_events": "occurred_at",
-    "spend": "spent_at",
-    "deals": "closed_at",
 }
 
 
@@ -57,12 +51,7 @@ def render() -> None:
         )
         data_page_link()
         return
-    dated = [
-        (tables[t], c)
-        for t, c in _DATES.items()
-        if t in tables and c in tables[t].columns
-    ]
-    period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
+    period = period_picker(tables)
     grain = grain_picker()
     compare = comparison_picker(period)
     money = money_picker(*table_entries)
@@ -75,7 +64,7 @@ def render() -> None:
         value=0.0,
         step=0.5,
         key="marketing_lifespan",
-        bind="query-params",
+        **view_widget_options(),
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
     currency, fx = money
@@ -153,7 +142,7 @@ def _variant_picker() -> dict[str, str]:
                 "subscription": "revenue per account x margin / churn",
             }.get,
             key="marketing_clv_variant",
-            bind="query-params",
+            **view_widget_options(),
         )
         growth = st.radio(
             "List growth removals",
@@ -163,7 +152,7 @@ def _variant_picker() -> dict[str, str]:
                 "unsubscribes_only": "unsubscribed only",
             }.get,
             key="marketing_growth_variant",
-            bind="query-params",
+            **view_widget_options(),
         )
     return {"clv": clv, "list_growth_rate": growth}
 

@@ -28,6 +28,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import newest_table
 from pages.ui.workspace_access import load_table
 
@@ -85,7 +86,7 @@ def render() -> None:
         data_page_link()
         return
     deals = load_table(entry.id, entry.version)
-    period = period_picker(deals, ["created_at", "closed_at"])
+    period = period_picker({"deals": deals})
     grain = grain_picker()
     compare = comparison_picker(period)
     variants = _variant_picker()
@@ -135,14 +136,14 @@ def _variant_picker() -> tuple[tuple[str, str], ...]:
                 "closed": "won / (won + lost) closed",
             }.get,
             key="sales_close_rate_variant",
-            bind="query-params",
+            **view_widget_options(),
         )
         cycle = st.radio(
             "Sales cycle of",
             ["won", "closed"],
             format_func={"won": "won deals", "closed": "won and lost deals"}.get,
             key="sales_cycle_variant",
-            bind="query-params",
+            **view_widget_options(),
         )
     return (("close_rate", close_rate), ("sales_cycle_days", cycle))
 

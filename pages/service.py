@@ -33,6 +33,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import newest_table
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -66,16 +67,13 @@ def render() -> None:
     responses = load_entry(nps_entry)
     messages = load_entry(messages_entry)
     subscriptions = load_entry(subscriptions_entry)
-    dated = [
-        (f, c)
-        for f, c in (
-            (tickets, "created_at"),
-            (responses, "responded_at"),
-            (subscriptions, "started_at"),
-        )
-        if f is not None and c in f.columns
-    ]
-    period = period_picker(dated[0][0], [dated[0][1]]) if dated else Period()
+    period = period_picker(
+        {
+            "tickets": tickets,
+            "nps": responses,
+            "subscriptions": subscriptions,
+        }
+    )
     grain = grain_picker()
     compare = comparison_picker(period)
     share_controls("service", "Customer service")
@@ -149,19 +147,25 @@ def _service_figures(
 def _working_time_picker() -> WorkingTime:
     with st.sidebar.expander("Working time"):
         timezone = st.text_input(
-            "Time zone", "Europe/Berlin", key="service_timezone", bind="query-params"
+            "Time zone",
+            "Europe/Berlin",
+            key="service_timezone",
+            **view_widget_options(),
         )
         hours = st.text_input(
-            "Working hours", "09:00-17:00", key="service_hours", bind="query-params"
+            "Working hours",
+            "09:00-17:00",
+            key="service_hours",
+            **view_widget_options(),
         )
         days = st.text_input(
-            "Working days", "Mon-Fri", key="service_days", bind="query-params"
+            "Working days", "Mon-Fri", key="service_days", **view_widget_options()
         )
         holidays = st.text_input(
             "Public holidays",
             "DE",
             key="service_holidays",
-            bind="query-params",
+            **view_widget_options(),
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
     start, end = parse_working_hours(hours)
@@ -181,7 +185,7 @@ def _variant_picker() -> dict[str, str]:
         horizontal=True,
         format_func={"business": "business hours", "calendar": "calendar hours"}.get,
         key="service_resolution_variant",
-        bind="query-params",
+        **view_widget_options(),
     )
     nps = st.sidebar.radio(
         "NPS counts",
@@ -191,7 +195,7 @@ def _variant_picker() -> dict[str, str]:
             "latest_per_customer": "latest per customer",
         }.get,
         key="service_nps_variant",
-        bind="query-params",
+        **view_widget_options(),
     )
     churn = st.sidebar.radio(
         "Churn counts",
@@ -201,7 +205,7 @@ def _variant_picker() -> dict[str, str]:
             "revenue": "recurring revenue lost",
         }.get,
         key="service_churn_variant",
-        bind="query-params",
+        **view_widget_options(),
     )
     return {"resolution_hours": resolution, "nps": nps, "churn_rate": churn}
 

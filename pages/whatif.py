@@ -26,6 +26,7 @@ from pages.ui.currencies import page_tables
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import shared_view
 from pages.ui.workspace_access import workspace
@@ -56,7 +57,7 @@ def render() -> None:
         st.info("No deals table yet. Upload a deals export on the Data page.")
         data_page_link()
         return
-    period = _baseline_period(tables["deals"])
+    period = _baseline_period(tables)
     share_controls("whatif", "What if")
     if money_note:
         # Every projection adds up won amounts, so none can be shown.
@@ -75,8 +76,10 @@ def render() -> None:
     _render_scenarios()
 
 
-def _baseline_period(deals: pl.DataFrame) -> Period:
-    latest = deals["created_at"].cast(pl.Date).max() or date.today()
+def _baseline_period(tables: dict[str, pl.DataFrame]) -> Period:
+    """Return the last 12 full months before the latest date of the deals,
+    subscriptions and spend, as the "Last 12 full months" of the other pages."""
+    latest = latest_date(tables) or date.today()
     return quick_period("last_12_months", latest)
 
 

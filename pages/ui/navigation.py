@@ -26,7 +26,9 @@ def require_app_entry(page: str) -> None:
     read-only checks. Switching to app.py once fixes that for every session.
     """
     if not st.session_state.get(_APP_RAN):
-        params = {**st.query_params.to_dict(), _ENTRY_PAGE: page}
+        # to_dict() keeps only the last value of a repeated key such as dates.
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        params[_ENTRY_PAGE] = [page]
         st.switch_page("app.py", query_params=params)
     if st.session_state.get(_VIEW_PAGE) != page:
         apply_view_settings(entering_page=True)

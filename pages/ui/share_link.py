@@ -18,7 +18,7 @@ from pages.ui.workspace_access import workspace
 # left out because a shared view is read-only.
 _VIEW_KEY = re.compile(
     r"^(period|dates|grain|segment|currency|fx_\w+|table_\w+|service_\w+|goals_\w+"
-    r"|whatif_\w+|compare_\w+)$"
+    r"|whatif_\w+|compare_\w+|\w+_variant|marketing_lifespan)$"
 )
 
 

@@ -20,10 +20,16 @@ _APPLIED_VIEW = "_applied_view"
 PINNED_TABLES = "pinned_tables"
 
 
-# View settings that several pages share. A shared view sets them on every
-# run and shows their widgets disabled, so every page of the view uses the
-# link's period, grouping, comparison, currency and exchange rates.
-_FIXED_KEY = re.compile(r"^(period|dates|grain|compare_with|currency|fx_\w+)$")
+# View settings that change the figures a shared view shows. A shared view
+# sets them on every run and shows their widgets disabled, so every page of
+# the view uses the link's period, grouping, comparison, currency, exchange
+# rates, KPI variants, working time, CLV lifespan, compared date and window,
+# and the day goals are evaluated on.
+_FIXED_KEY = re.compile(
+    r"^(period|dates|grain|compare_with|currency|fx_\w+|\w+_variant"
+    r"|marketing_lifespan|service_(timezone|hours|days|holidays)"
+    r"|compare_(date|months)|goals_as_of)$"
+)
 
 
 def shared_view() -> SharedView | None:
@@ -51,8 +57,9 @@ def apply_view_settings(*, entering_page: bool) -> None:
 
     Streamlit drops the state of widgets that a page does not draw, so the
     settings are written again. The ``_FIXED_KEY`` ones are written on every
-    run. The others (variants, segment, page controls) are written when the
-    viewer opens a page, and the viewer may change them on that page.
+    run. The others (the breakdown segments and the What if levers) are
+    written when the viewer opens a page, and the viewer may change them on
+    that page.
     """
     token = _view_token()
     if not token:
