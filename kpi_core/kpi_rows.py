@@ -15,10 +15,22 @@ from kpi_core.tickets import solved_tickets
 
 
 def rows_behind(
-    key: str, tables: dict[str, pl.DataFrame], period: Period
+    key: str,
+    tables: dict[str, pl.DataFrame],
+    period: Period,
+    variants: dict[str, str] | None = None,
 ) -> pl.DataFrame | None:
-    """Return the rows KPI ``key`` was computed from, or None."""
+    """Return the rows KPI ``key`` was computed from, or None.
+
+    ``variants`` takes the same "close_rate" and "sales_cycle_days" variants
+    as ``sales_kpis``, so the row count of a sales KPI is its n.
+    """
     deals = tables.get("deals")
+    chosen = variants or {}
+    if deals is not None and key == "close_rate" and chosen.get(key) == "closed":
+        return _decided(deals, period)
+    if deals is not None and key == "sales_cycle_days":
+        return _with_cycle(deals, period, chosen.get(key, "won"))
     if deals is not None and key in _DEAL_ROWS:
         return _DEAL_ROWS[key](deals, period)
     if key in ("resolution_hours", "followups_per_ticket") and "tickets" in tables:
@@ -44,14 +56,24 @@ def _won(deals: pl.DataFrame, period: Period) -> pl.DataFrame:
     return deals.filter(WON & period.contains("closed_at"))
 
 
-def _won_with_cycle(deals: pl.DataFrame, period: Period) -> pl.DataFrame:
-    return _won(deals, period).with_columns(cycle_days().alias("cycle_days"))
+def _won_with_amount(deals: pl.DataFrame, period: Period) -> pl.DataFrame:
+    # A won deal without an amount is left out of the money KPIs and counted.
+    return _won(deals, period).filter(pl.col("amount").is_not_null())
+
+
+def _with_cycle(deals: pl.DataFrame, period: Period, variant: str) -> pl.DataFrame:
+    """Return the won (or, for variant "closed", won and lost) deals closed
+    in the period with their cycle_days, leaving out the deals that
+    ``sales_cycle_days`` leaves out: a missing date or a close before the
+    creation."""
+    closed = _won(deals, period) if variant == "won" else _decided(deals, period)
+    with_days = closed.with_columns(cycle_days().alias("cycle_days"))
+    return with_days.filter(pl.col("cycle_days") >= 0)
 
 
 _DEAL_ROWS = {
     "close_rate": _created,
     "win_rate": _decided,
-    "average_deal_size": _won,
-    "won_value": _won,
-    "sales_cycle_days": _won_with_cycle,
+    "average_deal_size": _won_with_amount,
+    "won_value": _won_with_amount,
 }

@@ -38,6 +38,7 @@ __all__ = [
     "sales_cycle_days",
     "sales_kpis",
     "sales_series",
+    "upsell_customers",
     "upsell_rate",
     "win_rate",
     "won_value",
@@ -262,6 +263,33 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
         f"{count_noun(customers, 'active customer')} x 100 = {rate:.2f} %"
     )
     return _rate_result("upsell_rate", buyers, customers, "", formula, excluded)
+
+
+def upsell_customers(deals: pl.DataFrame, period: Period = ALL_DATA) -> pl.DataFrame:
+    """List the customers behind ``upsell_rate``, one row per account with a
+    deal active in the period.
+
+    Columns: account, active_deals (its deals active in the period) and
+    won_upsells (its won upsell deals closed in the period), with the
+    customers who bought an upsell first. The row count is the rate's n.
+    Without the account or deal_type column the frame is empty.
+    """
+    schema = {"account": pl.String, "active_deals": pl.Int64, "won_upsells": pl.Int64}
+    if not {"account", "deal_type"} <= set(deals.columns):
+        return pl.DataFrame(schema=schema)
+    known = deals.filter(pl.col("account").is_not_null())
+    upsell = WON & _is_upsell() & period.contains("closed_at")
+    table = (
+        known.filter(_active_in(period))
+        .group_by(pl.col("account").cast(pl.String))
+        .agg(
+            pl.len().cast(pl.Int64).alias("active_deals"),
+            upsell.sum().cast(pl.Int64).alias("won_upsells"),
+        )
+    )
+    return table.sort("won_upsells", "account", descending=[True, False]).select(
+        list(schema)
+    )
 
 
 def sales_kpis(

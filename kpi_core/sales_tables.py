@@ -9,7 +9,8 @@ Where amounts are in a currency without an exchange rate, the money columns
 are null, so no sum mixes currencies and the other columns are still given.
 Where no won or lost deal has a close date, the outcome columns of the time
 series are null, because those deals cannot be placed in a bucket.
-``chart_gap`` returns why a column has nothing to chart.
+``chart_gap`` returns why a column has nothing to chart, and ``stage_table``
+formats the stage summary for reading.
 """
 
 from __future__ import annotations
@@ -236,6 +237,50 @@ def chart_gap(
             "is no sales cycle."
         )
     return f"The {label} is 0 in this period."
+
+
+# Headers of ``stage_table`` for the columns of ``stages.stage_summary``.
+STAGE_HEADERS = {
+    "stage": "Stage",
+    "reached": "Deals that reached it",
+    "deals": "Deals that left it",
+    "mean_days": "Mean days",
+    "median_days": "Median days",
+    "ongoing_deals": "Deals still in it",
+    "conversion_to_next": "Went on to a later stage (%)",
+}
+MISSING = "-"
+
+
+def stage_table(summary: pl.DataFrame) -> pl.DataFrame:
+    """Format a ``stages.stage_summary`` frame for reading.
+
+    The headers are those of ``STAGE_HEADERS``. Counts get thousands
+    separators, and days and percents one decimal. A value that does not
+    exist, such as the days of a stage no deal has left or the conversion of
+    the last stage or a lost stage, is "-". Every column is text, so the
+    table is for display only.
+    """
+
+    def counted(name: str) -> pl.Expr:
+        return pl.col(name).map_elements(
+            lambda number: f"{number:,}", return_dtype=pl.String
+        )
+
+    def rounded(name: str) -> pl.Expr:
+        return pl.col(name).map_elements(
+            lambda number: f"{number:,.1f}", return_dtype=pl.String
+        )
+
+    stage = pl.col("stage").fill_null("(none)")
+    formatted = summary.select(
+        stage.alias("stage"),
+        *(counted(name) for name in ("reached", "deals")),
+        *(rounded(name) for name in ("mean_days", "median_days")),
+        counted("ongoing_deals"),
+        rounded("conversion_to_next"),
+    )
+    return formatted.fill_null(MISSING).rename(STAGE_HEADERS)
 
 
 def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:

@@ -1,7 +1,9 @@
-"""Sales page: close rate, win rate, deal size, won value, sales cycle and
-pipeline for the chosen period, over time and by segment."""
+"""Sales page: close rate, win rate, deal size, won value, sales cycle,
+upsell rate and pipeline for the chosen period, over time and by segment."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import polars as pl
 import streamlit as st
@@ -12,15 +14,17 @@ from kpi_core.formatting import count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
-from kpi_core.sales import sales_kpis
+from kpi_core.sales import sales_kpis, upsell_customers
 from kpi_core.sales_tables import (
     chart_gap,
     pipeline_by_stage,
     sales_breakdown,
     sales_series,
+    stage_table,
     undated_deals_note,
 )
 from kpi_core.stages import stage_duration_days, stage_summary
+from kpi_core.subscriptions import upsell_rate_subscriptions
 from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
@@ -29,7 +33,7 @@ from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
-from pages.ui.table_choice import newest_table
+from pages.ui.table_choice import chosen_table, newest_table
 from pages.ui.workspace_access import load_table
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -39,6 +43,14 @@ _LABELS = {
     "average_deal_size": "Average deal size",
     "won_value": "Won value",
     "sales_cycle_days": "Sales cycle (mean)",
+    "upsell_rate": "Upsell rate",
+}
+# The variant text of the upsell rate by source, for "How is this calculated".
+_UPSELL_SOURCES = {
+    "deals": "customers with a won upsell deal / customers with a deal active "
+    "in the period",
+    "subscriptions": "customers with an expansion / customers with a "
+    "subscription active in the period",
 }
 
 
@@ -109,6 +121,7 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
+    upsell_source = _add_subscription_upsell(kpis, previous, period, compare)
     kpis = with_rate_note(kpis, money_note)
     previous = with_rate_note(previous, money_note)
     if compare:
@@ -123,7 +136,59 @@ def render() -> None:
     _render_pipeline(pipeline, money_note)
     _render_stages(period)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
-    _render_explanations(kpis, deals, period)
+    _render_explanations(kpis, deals, period, upsell_source, variants)
+
+
+def _add_subscription_upsell(
+    kpis: dict[str, KpiResult],
+    previous: dict[str, KpiResult],
+    period: Period,
+    compare: Period | None,
+) -> str:
+    """Replace a deal upsell rate that is not available with the one from the
+    subscriptions, as ``kpi_core.kpis.compute_kpis`` does for the CLI and the
+    Excel report. The comparison period uses the same source as the period.
+
+    Returns the source used: "deals" or "subscriptions". When the
+    subscriptions table is unusable, the deal result stays and a caption
+    names the error, so the rest of the page is still shown.
+    """
+    if kpis["upsell_rate"].available:
+        return "deals"
+    entry = chosen_table("subscriptions", stop_if_deleted=False)
+    if entry is None:
+        return "deals"
+    name = escape_markdown(entry.name)
+    subscriptions = load_table(entry.id, entry.version)
+    try:
+        current = _subscription_upsell(entry.cache_key, period, subscriptions)
+        earlier = (
+            _subscription_upsell(entry.cache_key, compare, subscriptions)
+            if compare
+            else None
+        )
+    except InputError as error:
+        st.caption(
+            f"The upsell rate cannot come from the subscriptions in {name}: "
+            f"{escape_markdown(str(error))}"
+        )
+        return "deals"
+    st.caption(
+        f"The upsell rate comes from the subscriptions in {name}, because the "
+        f"deals cannot give it: {escape_markdown(kpis['upsell_rate'].reason)}."
+    )
+    kpis["upsell_rate"] = current
+    if earlier is not None:
+        previous["upsell_rate"] = earlier
+    return "subscriptions"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _subscription_upsell(
+    cache_key: str, period: Period, _subscriptions: pl.DataFrame
+) -> KpiResult:
+    del cache_key
+    return upsell_rate_subscriptions(_subscriptions, period)
 
 
 def _variant_picker() -> tuple[tuple[str, str], ...]:
@@ -152,7 +217,9 @@ def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) ->
     kpi_row(_LABELS, kpis, previous)
     st.caption(
         "Close rate: deals won out of the deals created in the period. "
-        "Win rate: won out of won and lost deals closed in the period."
+        "Win rate: won out of won and lost deals closed in the period. "
+        "Upsell rate: customers who bought an upsell, expansion or add-on out "
+        "of the customers active in the period."
     )
 
 
@@ -275,7 +342,13 @@ def _render_stages(period: Period) -> None:
     left, right = st.columns(2)
     show_chart(left, charts.stage_durations(summary, bottleneck))
     show_chart(right, charts.stage_funnel(summary))
-    st.dataframe(summary, hide_index=True)
+    st.dataframe(stage_table(summary), hide_index=True)
+    st.caption(
+        "Went on to a later stage: the share of the deals that reached the "
+        "stage and later entered a further stage of the pipeline. A deal that "
+        "was lost instead counts as not converted. A dash marks a value that "
+        "does not exist, such as the time in a won or lost stage."
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -346,11 +419,31 @@ def _render_breakdowns(
 
 
 def _render_explanations(
-    kpis: dict[str, KpiResult], deals: pl.DataFrame, period: Period
+    kpis: dict[str, KpiResult],
+    deals: pl.DataFrame,
+    period: Period,
+    upsell_source: str,
+    variants: tuple[tuple[str, str], ...],
 ) -> None:
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
-            explain(kpis[key], label, rows_behind(key, {"deals": deals}, period))
+            if key == "upsell_rate":
+                _explain_upsell(kpis[key], deals, period, upsell_source)
+                continue
+            rows = rows_behind(key, {"deals": deals}, period, dict(variants))
+            explain(kpis[key], label, rows)
+
+
+def _explain_upsell(
+    result: KpiResult, deals: pl.DataFrame, period: Period, source: str
+) -> None:
+    """Explain the upsell rate, naming its source table. From deals, the
+    rows behind it are the active customers, one per row, so their count is
+    the card's n."""
+    if result.available and not result.variant:
+        result = replace(result, variant=_UPSELL_SOURCES[source])
+    customers = upsell_customers(deals, period) if source == "deals" else None
+    explain(result, _LABELS["upsell_rate"], customers)
 
 
 require_app_entry("pages/sales.py")

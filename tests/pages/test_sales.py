@@ -29,6 +29,7 @@ def test_sales_page_sample_data_renders():
         "Average deal size",
         "Won value",
         "Sales cycle (mean)",
+        "Upsell rate",
     }
     assert "Not available" not in metrics.values()
     assert len(at.get("vega_lite_chart")) >= 6
