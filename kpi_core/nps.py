@@ -30,6 +30,7 @@ DETRACTOR_MAX = 6
 _Z95 = 1.96
 _ROWS_SHOWN = 5
 _ORDER = "_order"
+_UNDATED = "response without a date"
 # Words of the usual NPS question ("How likely are you to recommend us?").
 _SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
 
@@ -62,7 +63,7 @@ def net_promoter_score(
         )
         return not_available("nps", reason, excluded=excluded)
     if chosen.is_empty():
-        reason = "no NPS responses in this period"
+        reason = _no_responses_reason(responses, excluded)
         return not_available("nps", reason, excluded=excluded)
 
     counts = chosen.select(_bucket_counts()).row(0, named=True)
@@ -235,12 +236,23 @@ def _chosen_responses(
         in_period = scored if period.is_all else scored.clear()
         undated = scored.height
     if not period.is_all and undated:
-        excluded["response without a date"] = undated
+        excluded[_UNDATED] = undated
     if variant == "all":
         return in_period, excluded
     if "customer_id" not in in_period.columns:
         return None, excluded
     return _latest_per_customer(in_period, excluded)
+
+
+def _no_responses_reason(responses: pl.DataFrame, excluded: dict[str, int]) -> str:
+    """Explain an empty period: the responses may have no dates at all."""
+    undated = excluded.get(_UNDATED, 0)
+    if undated and undated == _scored(responses).height:
+        return (
+            "the responses have no dates; map a date column to responded_at to "
+            "use periods, or choose All data"
+        )
+    return "no NPS responses in this period"
 
 
 def _latest_per_customer(

@@ -391,10 +391,20 @@ def _skip_notes(
     totals: list[int],
     footer: list[int],
 ) -> list[str]:
-    labels = (
-        (f"title {unit}s above the header skipped", titles),
-        (f"empty {unit}s skipped", empty),
-        ("total rows skipped", totals),
-        (f"footer {unit}s skipped", footer),
+    """Name the skipped lines of each kind, such as "skipped the total row on
+    line 8" or "skipped 3 footer rows on lines 5-7"."""
+    kinds = (
+        ("title", " above the header", titles),
+        ("empty", "", empty),
+        ("total", "", totals),
+        ("footer", "", footer),
     )
-    return [f"{label}: {format_lines(lines)}" for label, lines in labels if lines]
+    notes = []
+    for kind, where, lines in kinds:
+        count = len(set(lines))
+        places = format_lines(lines)
+        if count == 1:
+            notes.append(f"skipped the {kind} row{where} on {unit} {places}")
+        elif count > 1:
+            notes.append(f"skipped {count:,} {kind} rows{where} on {unit}s {places}")
+    return notes

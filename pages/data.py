@@ -33,6 +33,22 @@ UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
 _NOT_IN_FILE = "(not in the file)"
 # Reader notes that ask the user to check something start with this.
 _WARNING = "warning: "
+# The pages that show the KPIs of each table type, linked after an import.
+_SALES = ("pages/sales.py", "See the sales KPIs")
+_MARKETING = ("pages/marketing.py", "See the marketing KPIs")
+_SERVICE = ("pages/service.py", "See the service KPIs")
+_KPI_PAGES = {
+    "deals": (_SALES,),
+    "stage_history": (_SALES,),
+    "spend": (_MARKETING,),
+    "orders": (_MARKETING,),
+    "email_events": (_MARKETING,),
+    # Subscriptions give ARR and CLV on Marketing and the churn rate on Service.
+    "subscriptions": (_MARKETING, ("pages/service.py", "See the churn rate")),
+    "tickets": (_SERVICE,),
+    "ticket_messages": (_SERVICE,),
+    "nps": (_SERVICE,),
+}
 # Session key of the table id whose deletion waits for confirmation.
 _DELETE_PENDING = "stored:delete_pending"
 
@@ -124,7 +140,7 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         return
     try:
         prepared = cached_prepare(
-            f"{key}:{sheet}:{table}",
+            f"{key}:{file_name}:{sheet}:{table}",
             tuple(mapping.columns.items()),
             tuple(sorted(orders.items())),
             preview,
@@ -171,7 +187,10 @@ def _describe_read(preview: FilePreview) -> None:
     rows = preview.raw.frame.height
     # Notes that need a check are shown as warnings, not in the caption.
     warnings = [note for note in info.notes if note.startswith(_WARNING)]
-    notes = [note for note in info.notes if not note.startswith(_WARNING)]
+    # The caption ends in one period, so a note's own final period goes.
+    notes = [
+        note.removesuffix(".") for note in info.notes if not note.startswith(_WARNING)
+    ]
     # The reader's notes already name the encoding, delimiter and header.
     parts = [info.format.upper(), count_noun(rows, "row"), *notes]
     # The notes of a workbook name its sheet, and those of a zip its members.
@@ -320,10 +339,33 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     targets = {"": "Store as a new table"} | {
         entry.id: f"Replace {entry.name}" for entry in existing
     }
+    names = {entry.id: entry.name for entry in existing}
+    stem = Path(prepared.file).stem
+    name_key, target_key = f"{key}:name", f"{key}:target"
+    # The widget keys follow the content, so the same content uploaded under
+    # another file name starts again from that file's name.
+    named_file_key = f"{key}:name_file"
+    if (
+        name_key not in st.session_state
+        or st.session_state.get(named_file_key) != prepared.file
+    ):
+        st.session_state[name_key] = stem
+        st.session_state[named_file_key] = prepared.file
+
+    def name_after_target() -> None:
+        # Replacing a table presets its name, and a new table the file's name.
+        # The user can still type another name afterwards.
+        chosen = st.session_state[target_key]
+        st.session_state[name_key] = names.get(chosen, stem)
+
     left, right = st.columns(2)
-    name = left.text_input("Name", value=Path(prepared.file).stem, key=f"{key}:name")
+    name = left.text_input("Name", key=name_key)
     target = right.selectbox(
-        "Store", list(targets), format_func=targets.__getitem__, key=f"{key}:target"
+        "Store",
+        list(targets),
+        format_func=targets.__getitem__,
+        key=target_key,
+        on_change=name_after_target,
     )
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
@@ -338,7 +380,7 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
         entry = store.save(
             prepared.frame,
-            name=name.strip() or Path(prepared.file).stem,
+            name=name.strip() or names.get(target, stem),
             table_type=prepared.table,
             source_file=prepared.file,
             mapping=prepared.mapping,
@@ -357,7 +399,8 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
             "The sample data was removed now that you imported your own. "
             "'Load the sample data' below brings it back."
         )
-    st.page_link("pages/sales.py", label="See the sales KPIs")
+    for page, label in _KPI_PAGES[prepared.table]:
+        st.page_link(page, label=label)
 
 
 def _render_stored_tables() -> None:

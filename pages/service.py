@@ -269,11 +269,25 @@ def _render_nps(
     series = nps_series(responses, period, grain, variant)
     distribution = nps_distribution(responses, period, variant)
     left, right = st.columns(2)
-    if series.is_empty():
-        left.info("The responses have no dates in this period, so there is no trend.")
+    undated = (
+        "responded_at" not in responses.columns
+        or responses["responded_at"].null_count() == responses.height
+    )
+    if series.is_empty() and undated:
+        left.info(
+            "The responses have no dates, so there is no trend. Map a date "
+            "column to responded_at on the Data page to see one."
+        )
+    elif series.is_empty():
+        left.info("No response is dated in this period, so there is no trend.")
     else:
         show_chart(left, charts.nps_stacked(series, grain))
-    if distribution["count"].sum() == 0:
+    if distribution["count"].sum() == 0 and undated:
+        right.info(
+            "Scores are not shown. The responses have no dates, so none falls "
+            "into this period; choose All data to see them."
+        )
+    elif distribution["count"].sum() == 0:
         right.info("Scores are not shown. No response falls into this period.")
     else:
         show_chart(right, charts.score_distribution(distribution))

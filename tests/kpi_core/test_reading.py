@@ -129,8 +129,8 @@ def test_title_lines_and_totals() -> None:
         "encoding: UTF-8",
         "delimiter: comma",
         "header: line 3",
-        "title lines above the header skipped: 1-2",
-        "total rows skipped: 6-7",
+        "skipped 2 title rows above the header on lines 1-2",
+        "skipped 2 total rows on lines 6-7",
     )
 
 
@@ -158,7 +158,7 @@ def test_salesforce_footer_skipped() -> None:
         "Globex renewal",
     ]
     assert raw.info.skipped_lines == (4, 5, 6, 7, 8, 9)
-    assert "footer lines skipped: 5-9" in raw.info.notes
+    assert "skipped 5 footer rows on lines 5-9" in raw.info.notes
 
 
 def test_excel_wrapped_lines_unwrapped() -> None:
