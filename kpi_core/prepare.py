@@ -54,11 +54,10 @@ class Problem:
             lines += f" and {self.count - _LINES_SHOWN} more"
         examples = ", ".join(repr(value) for value in self.examples)
         rows = f"{self.count} {_plural(self.count, 'row')} with {self.kind}"
+        where = f"{_plural(self.count, 'line')} {lines}"
         if not self.column:
-            return f"{rows} (lines {lines})"
-        return (
-            f"{rows} in column {self.column!r} (lines {lines}; for example {examples})"
-        )
+            return f"{rows} ({where})"
+        return f"{rows} in column {self.column!r} ({where}; for example {examples})"
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ def test_mark_against_currency_column_rejected(tmp_path):
     assert problem.examples == ("$100",)
     message = problem.describe()
     assert "an amount in USD while column 'Currency' says EUR" in message
-    assert "in column 'Amount' (lines 3;" in message
+    assert "in column 'Amount' (line 3;" in message
 
 
 def test_dollar_fits_other_dollar_currency(tmp_path):

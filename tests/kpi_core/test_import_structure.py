@@ -130,7 +130,7 @@ def test_long_line_rejected(tmp_path):
     assert first.lines == (2,)
     assert first.describe() == (
         "1 row with more fields than the header (line 2 has 7 fields, the header "
-        "has 6; put quotes around values that contain the delimiter) (lines 2)"
+        "has 6; put quotes around values that contain the delimiter) (line 2)"
     )
     assert prepared.rejected["_line"].to_list() == [2]
     # Only deal R2 is won: 100.

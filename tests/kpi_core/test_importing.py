@@ -280,7 +280,7 @@ def test_typo_year_rejected():
     prepared = load_file("deals.csv", data)
     assert prepared.problems[0].describe() == (
         "1 row with a date before 1950 or over 10 years ahead in column "
-        "'Close Date' (lines 2; for example '2205-06-30')"
+        "'Close Date' (line 2; for example '2205-06-30')"
     )
     assert prepared.rows_used == 1
 

@@ -42,7 +42,7 @@ def test_marked_amounts_upload_to_sales_page():
     assert any(
         "without a currency while other amounts name one" in w
         and "'Amount'" in w
-        and "lines 6" in w
+        and "line 6" in w
         for w in warnings
     )
     assert "5 rows read, 4 usable." in [m.value for m in at.markdown]

@@ -78,9 +78,9 @@ def test_bad_values_reported_with_lines():
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any(
-        "'Close Date'" in w and "lines 3" in w and "'not a date'" in w for w in warnings
+        "'Close Date'" in w and "line 3" in w and "'not a date'" in w for w in warnings
     )
-    assert any("'Amount'" in w and "lines 4" in w for w in warnings)
+    assert any("'Amount'" in w and "line 4" in w for w in warnings)
     assert "3 rows read, 1 usable." in [m.value for m in at.markdown]
 
 
