@@ -320,18 +320,11 @@ def _by_address(frame: pl.DataFrame) -> pl.DataFrame:
     the text. Two addresses with the same hash would be interleaved, so then
     the text sort is used instead. Two stable sorts on one key each, date
     first, give the order of one stable sort on both keys in less time.
-    The sorts order row numbers, and the frame is gathered once, so the
-    text column is copied once.
     """
-    keys = frame.select(
-        row=pl.int_range(pl.len(), dtype=pl.UInt32),
-        occurred_at="occurred_at",
-        key=pl.col("email").hash(),
+    keyed = frame.with_columns(_key=pl.col("email").hash())
+    ordered = keyed.sort("occurred_at", maintain_order=True).sort(
+        "_key", maintain_order=True
     )
-    order = keys.sort("occurred_at", maintain_order=True).sort(
-        "key", maintain_order=True
-    )
-    ordered = frame.with_columns(_key=keys["key"])[order["row"]]
     # Rows with different hashes have different addresses, so only rows
     # whose hash repeats the previous row's need the text compared.
     same_key = (pl.col("_key") == pl.col("_key").shift(1)).fill_null(False)
@@ -339,9 +332,9 @@ def _by_address(frame: pl.DataFrame) -> pl.DataFrame:
     clash = (pl.col("email").filter(same_key) != earlier_email.filter(same_key)).any()
     if not ordered.select(clash).item():
         return ordered.with_columns(first=~same_key).drop("_key")
-    ordered = frame.sort("email", "occurred_at", maintain_order=True)
+    ordered = keyed.sort("email", "occurred_at", maintain_order=True)
     same_email = (pl.col("email") == earlier_email).fill_null(False)
-    return ordered.with_columns(first=~same_email)
+    return ordered.with_columns(first=~same_email).drop("_key")
 
 
 def _split(frame: pl.DataFrame, reason: pl.Expr) -> tuple[pl.DataFrame, dict[str, int]]:
