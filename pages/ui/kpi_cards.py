@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 import streamlit as st
 
@@ -14,6 +16,9 @@ from kpi_core.formatting import (
 )
 from kpi_core.results import KpiResult
 from pages.ui.markdown_escape import escape_markdown
+
+# Five cards fit side by side at 1400 pixels; a sixth cut their values short.
+_CARDS_PER_ROW = 5
 
 
 def kpi_card(
@@ -61,10 +66,20 @@ def kpi_row(
     previous: dict[str, KpiResult],
 ) -> None:
     """Show one card per KPI key in ``labels``, side by side. A KPI whose
-    table was never imported is shown as not available with that reason."""
-    for column, (key, label) in zip(
-        st.columns(len(labels)), labels.items(), strict=True
-    ):
+    table was never imported is shown as not available with that reason.
+
+    More than ``_CARDS_PER_ROW`` cards are split into rows of about equal
+    length, because narrower cards cut their values short.
+    """
+    items = list(labels.items())
+    if not items:
+        return
+    per_row = math.ceil(len(items) / math.ceil(len(items) / _CARDS_PER_ROW))
+    columns = []
+    for _ in range(0, len(items), per_row):
+        columns += st.columns(per_row)
+    # A short last row keeps the card width of the others.
+    for column, (key, label) in zip(columns, items, strict=False):
         if key in kpis:
             kpi_card(column, label, kpis[key], previous.get(key))
             continue
