@@ -146,7 +146,7 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
                 "Figure": row["label"],
                 "Baseline": _figure(row["baseline"], row["figure"], unit),
                 "Scenario": _figure(row["scenario"], row["figure"], unit),
-                "Change (%)": row["change_percent"],
+                "Change (%)": _change_text(row["change_percent"]),
             }
             for row in table.iter_rows(named=True)
         ],
@@ -154,18 +154,20 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
             "Figure": pl.String,
             "Baseline": pl.String,
             "Scenario": pl.String,
-            "Change (%)": pl.Float64,
+            "Change (%)": pl.String,
         },
     )
-    st.dataframe(
-        display_table,
-        hide_index=True,
-        column_config={"Change (%)": st.column_config.NumberColumn(format="%+.1f")},
-    )
+    st.dataframe(display_table, hide_index=True)
     st.caption(
         f"A dash means an input is missing: enter it above. Money is in {unit}. "
         "CLV and payback take the gross margin as 100 %."
     )
+
+
+def _change_text(percent: float | None) -> str:
+    """Write a change in percent with its sign, or the table's dash for a
+    missing input, which Streamlit would show as "None"."""
+    return "–" if percent is None else f"{percent:+.1f}"
 
 
 def _render_sensitivity(levers: Levers) -> None:

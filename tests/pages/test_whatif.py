@@ -70,6 +70,21 @@ def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
     assert len(at.get("vega_lite_chart")) == 2
 
 
+def test_whatif_missing_change_is_dash(fresh_workspace):
+    at = _open_whatif()
+    store = Workspace(fresh_workspace)
+    for table_type in ("subscriptions", "spend"):
+        for entry in store.list_tables(table_type):
+            store.delete(entry.id)
+    at.run()
+    table = at.dataframe[0].value
+    changes = dict(zip(table["Figure"], table["Change (%)"], strict=True))
+    # No lever moved, so won revenue is unchanged; ARR needs the churn rate
+    # and ARPA that the deleted tables gave.
+    assert changes["Won revenue in 12 months"] == "+0.0"
+    assert changes["ARR in 12 months"] == "–"
+
+
 def test_whatif_page_save_and_load_scenario(fresh_workspace):
     at = _open_whatif()
     at.slider(key="whatif_leads_per_month").set_value(20)
