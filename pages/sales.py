@@ -415,7 +415,30 @@ def _render_breakdowns(
         )
     if table.height > 25:
         st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config=_segment_columns(segment))
+
+
+def _segment_columns(segment: str) -> dict:
+    """Name and format the columns of the segment table; they stay numbers,
+    so a click on a header sorts them by value."""
+    number = st.column_config.NumberColumn
+    return {
+        segment: segment.replace("_", " ").capitalize(),
+        "created": number("Deals created", format="localized"),
+        "won_of_created": number("Of these won", format="localized"),
+        "close_rate": number("Close rate (%)", format="%.1f"),
+        "close_rate_low": number("Close rate, 95 % low", format="%.1f"),
+        "close_rate_high": number("Close rate, 95 % high", format="%.1f"),
+        "decided": number("Won or lost", format="localized"),
+        "won": number("Won", format="localized"),
+        "win_rate": number("Win rate (%)", format="%.1f"),
+        "win_rate_low": number("Win rate, 95 % low", format="%.1f"),
+        "win_rate_high": number("Win rate, 95 % high", format="%.1f"),
+        "won_value": number("Won value", format="localized"),
+        "average_deal_size": number("Average deal", format="localized"),
+        "cycle_mean_days": number("Cycle, mean days", format="%.1f"),
+        "cycle_median_days": number("Cycle, median days", format="%.1f"),
+    }
 
 
 def _render_explanations(

@@ -1,5 +1,6 @@
 import csv
 import itertools
+import json
 import statistics
 from collections import defaultdict
 from datetime import datetime
@@ -69,6 +70,16 @@ def test_sales_page_segment_breakdown():
         "CRM Professional",
         "CRM Starter",
     ]
+
+
+def test_segment_table_readable_headers():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    columns = json.loads(at.dataframe[-1].proto.columns)
+    assert columns["owner"]["label"] == "Owner"
+    assert columns["close_rate"]["label"] == "Close rate (%)"
+    assert columns["close_rate"]["type_config"]["format"] == "%.1f"
+    assert columns["won_value"]["label"] == "Won value"
+    assert columns["cycle_median_days"]["label"] == "Cycle, median days"
 
 
 def test_sales_page_without_deals_points_to_data(fresh_workspace):
