@@ -31,10 +31,19 @@ _NUMBER_OR_DATE = re.compile(
 )
 # A total label is the word alone or followed by ":", "(", a dash or a number,
 # so that "Total Wine & More" stays a customer name.
+# A total label is the word alone or followed by a colon, a bracket, a
+# spaced dash or a number that ends the cell ("Total", "Total: Account",
+# "Summe 2024"), so names such as "Total 360 rollout" or "Gesamt-Paket"
+# are not labels.
 TOTAL_LABEL = (
     r"(?i)^(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|summe|"
-    r"subtotal|sub-total|zwischensumme)(?:$|\s*[:(\-–]|\s+[0-9])"
+    r"subtotal|sub-total|zwischensumme)"
+    r"(?:$|\s*[:(]|\s+[-–](?:\s|$)|[-–]$|\s+[0-9][0-9.,]*\s*$)"
 )
+# A word in another cell of the row (a stage, a status, a name) marks a data
+# row, though a currency code such as "EUR" may stand beside a total.
+_WORD = r"[^\W\d_]{2,}"
+_CURRENCY_CODE = r"^[A-Z]{3}$"
 _FOOTER_LABEL = re.compile(
     r"(?i)^(?:generated (?:by|on|at)|copyright|©|\(c\)|confidential|powered by|"
     r"erstellt (?:von|am)|vertraulich)"
@@ -328,10 +337,15 @@ def _drop_totals(
     # Each column is renamed before use, because Series methods go through
     # pl.col(name), where a header such as "*" or "^a$" would act as a
     # wildcard or a regex.
-    flags = pl.repeat(False, data.height, eager=True)
+    labelled = pl.repeat(False, data.height, eager=True)
+    worded = pl.repeat(False, data.height, eager=True)
     for name in names:
         cells = data.get_column(name).alias("cell")
-        flags = flags | cells.str.contains(TOTAL_LABEL).fill_null(False)
+        label = cells.str.contains(TOTAL_LABEL).fill_null(False)
+        words = cells.str.contains(_WORD) & ~cells.str.contains(_CURRENCY_CODE)
+        labelled = labelled | label
+        worded = worded | (words.fill_null(False) & ~label)
+    flags = labelled & ~worded
     if not flags.any():
         return data, []
     return data.filter(~flags), data.filter(flags)[LINE].to_list()

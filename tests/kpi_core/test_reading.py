@@ -343,6 +343,32 @@ def test_total_word_inside_name_kept() -> None:
     assert raw.info.skipped_lines == (3,)
 
 
+def test_deal_names_like_totals_kept() -> None:
+    # "Total 360 rollout" and "Gesamt-Paket Nord" are deal names, and "Total:
+    # Wine" sits beside the stage "Won", so only the last line is a total.
+    data = (
+        b"Deal ID,Deal Name,Deal Stage,Amount,Currency\n"
+        b"D1,Total 360 rollout,Closed Won,5000,EUR\n"
+        b"D2,Gesamt-Paket Nord,Closed Won,700,EUR\n"
+        b"D3,Total: Wine,Won,40,EUR\n"
+        b"D4,Beta,Closed Lost,400,EUR\n"
+        b"Total,,,6140,EUR\n"
+    )
+    raw = read_table("deals.csv", data)
+    assert raw.frame["Deal ID"].to_list() == ["D1", "D2", "D3", "D4"]
+    assert raw.info.skipped_lines == (6,)
+
+
+def test_total_labels_with_counts_dropped() -> None:
+    data = (
+        b"Owner,Amount\nAnna,10\nBen,20\n"
+        b"Grand Totals (2 records),30\nSumme 2024,30\nGesamt - Nord,30\n"
+    )
+    raw = read_table("report.csv", data)
+    assert raw.frame["Owner"].to_list() == ["Anna", "Ben"]
+    assert raw.info.skipped_lines == (4, 5, 6)
+
+
 def test_file_over_size_limit() -> None:
     with pytest.raises(UnreadableFileError) as caught:
         read_table("big.csv", b"a,b\n" + b"1,2\n" * 300_000, max_bytes=1_000_000)
