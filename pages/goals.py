@@ -335,7 +335,9 @@ def _value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "count":
-        return f"{value:,.0f}"
+        # A relative target or a forecast can fall between whole counts, and
+        # rounding 4.5 to 4 would show a target already reached.
+        return f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
     return format_value(value, unit)
 
 

@@ -6,6 +6,7 @@ from kpi_core.goal_store import GoalStore
 from kpi_core.goals import Goal
 from kpi_core.sharing import ViewStore
 from tests.pages.conftest import APP
+from tests.pages.test_period_span import _store_only
 from tests.pages.test_table_choice import older_and_newer
 
 FORM = "goal_form_new"
@@ -207,6 +208,33 @@ def test_goals_page_baseline_meets_target(fresh_workspace):
     assert not at.get("progress")
     captions = [element.value for element in at.caption]
     assert any("already meets the target of 0.1 %" in text for text in captions)
+
+
+def test_fractional_count_target_shown(tmp_path, fresh_workspace):
+    # The baseline of March 2025 is 29 January to 28 February: 3 new deals,
+    # so +50 % aims at 3 x 1.5 = 4.5 deals. The deal of 10 January shows
+    # that the data covers the whole window.
+    _store_only(
+        tmp_path,
+        fresh_workspace,
+        {
+            "deals.csv": (
+                "Record ID,Deal Stage,Create Date\n"
+                "1,Open,2025-01-10\n2,Open,2025-02-01\n3,Open,2025-02-10\n"
+                "4,Open,2025-02-20\n5,Open,2025-03-05\n",
+                "deals",
+            )
+        },
+    )
+    goal = Goal(
+        "More deals", "new_deals", 50, date(2025, 3, 1), date(2025, 3, 31),
+        target_kind="relative",
+    )  # fmt: skip
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Target"] == "4.5"
+    assert metrics["Baseline"] == "3"
 
 
 def test_as_of_follows_chosen_table(fresh_workspace):
