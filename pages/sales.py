@@ -34,7 +34,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
-from pages.ui.workspace_access import load_table
+from pages.ui.workspace_access import load_entry, load_table
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
 _LABELS = {
@@ -98,7 +98,8 @@ def render() -> None:
         data_page_link()
         return
     deals = load_table(entry.id, entry.version)
-    period = period_picker({"deals": deals})
+    history = load_entry(newest_table("stage_history"))
+    period = period_picker({"deals": deals, "stage_history": history})
     grain = grain_picker()
     compare = comparison_picker(period)
     variants = _variant_picker()

@@ -70,6 +70,7 @@ def render() -> None:
     period = period_picker(
         {
             "tickets": tickets,
+            "ticket_messages": messages,
             "nps": responses,
             "subscriptions": subscriptions,
         }

@@ -235,3 +235,32 @@ def test_whatif_baseline_from_every_table(tmp_path, fresh_workspace):
     # 2023-06-01, would give 2022-06-01 to 2023-05-31.
     captions = [caption.value for caption in at.main.caption]
     assert "Baseline from 2023-03-01 to 2024-02-29." in captions
+
+
+def test_sales_range_spans_stage_history(tmp_path, fresh_workspace):
+    # The stage history runs to 2024-05-10, a year after the last deal date.
+    history = (
+        "Record ID,Stage,Entered at\n"
+        "1,Appointment scheduled,2023-01-15\n"
+        "1,Closed won,2023-03-01\n"
+        "2,Appointment scheduled,2024-05-10\n"
+    )
+    _store_only(
+        tmp_path,
+        fresh_workspace,
+        {
+            "deals.csv": (DEALS, "deals"),
+            "history.csv": (history, "stage_history"),
+        },
+    )
+    # Sales is the first page, so the URL is set before the app's first run.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["period"] = "Custom"
+    at.run()
+    assert not at.exception
+
+    # The deals run from 2023-02-01 to 2023-07-01; the history starts
+    # earlier, on 2023-01-15, and ends later, on 2024-05-10.
+    picker = at.sidebar.date_input(key="dates")
+    assert picker.min == date(2023, 1, 15)
+    assert picker.max == date(2024, 5, 10)
