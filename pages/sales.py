@@ -25,6 +25,7 @@ from kpi_core.sales_tables import (
 )
 from kpi_core.stages import stage_duration_days, stage_summary
 from kpi_core.subscriptions import upsell_rate_subscriptions
+from kpi_core.workspace import TableEntry
 from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
@@ -98,7 +99,8 @@ def render() -> None:
         data_page_link()
         return
     deals = load_table(entry.id, entry.version)
-    history = load_entry(newest_table("stage_history"))
+    history_entry = newest_table("stage_history")
+    history = load_entry(history_entry)
     period = period_picker({"deals": deals, "stage_history": history})
     grain = grain_picker()
     compare = comparison_picker(period)
@@ -135,7 +137,7 @@ def render() -> None:
         )
     _render_trends(series, kpis, deals, period, grain, money_note)
     _render_pipeline(pipeline, money_note)
-    _render_stages(period)
+    _render_stages(period, history_entry, history)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
     _render_explanations(kpis, deals, period, upsell_source, variants)
 
@@ -319,16 +321,16 @@ def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
         )
 
 
-def _render_stages(period: Period) -> None:
-    entry = newest_table("stage_history")
+def _render_stages(
+    period: Period, entry: TableEntry | None, history: pl.DataFrame | None
+) -> None:
     st.subheader("Time in each stage")
-    if entry is None:
+    if entry is None or history is None:
         st.info(
             "Upload a stage history (one row per deal and stage change, or "
             "HubSpot's date-entered columns) to see the time per stage."
         )
         return
-    history = load_table(entry.id, entry.version)
     result, summary = _stage_figures(entry.cache_key, period, history)
     if not result.available:
         st.info(f"Time in stage is not available: {result.reason}.")
