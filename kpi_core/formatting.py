@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# What tables show for a value that does not exist.
+MISSING = "-"
+
 _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "count": ""}
 
 

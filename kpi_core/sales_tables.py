@@ -20,7 +20,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import MISSING, count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period, grain_every
 from kpi_core.results import is_missing_rate
@@ -249,7 +249,6 @@ STAGE_HEADERS = {
     "ongoing_deals": "Deals still in it",
     "conversion_to_next": "Went on to a later stage (%)",
 }
-MISSING = "-"
 
 
 def stage_table(summary: pl.DataFrame) -> pl.DataFrame:

@@ -11,6 +11,7 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
+from kpi_core.formatting import MISSING
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
 from kpi_core.marketing import TABLES_NEEDED, cac_by_channel
 from kpi_core.period import Period
@@ -249,7 +250,7 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     # Without a cost there is no return to show, only a column of blanks.
     if not charts.has_values(table, "roi_percent"):
         table = table.drop("roi_percent")
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, placeholder=MISSING)
 
 
 def _render_cac(
@@ -287,7 +288,7 @@ def _render_cac(
                 priced, "channel", "cac", "CAC by channel", "CAC per new customer"
             ),
         )
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, placeholder=MISSING)
 
 
 def _render_arr(
@@ -320,7 +321,7 @@ def _render_arr(
         )
     else:
         show_chart(st, charts.waterfall(bridge))
-    st.dataframe(bridge, hide_index=True)
+    st.dataframe(bridge, hide_index=True, placeholder=MISSING)
 
 
 def _render_list_growth(
@@ -350,7 +351,7 @@ def _render_list_growth(
             "contacts on the list, so there is no growth rate. The table shows "
             "the counts."
         )
-    st.dataframe(series, hide_index=True)
+    st.dataframe(series, hide_index=True, placeholder=MISSING)
 
 
 require_app_entry("pages/marketing.py")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.errors import InputError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -418,7 +418,12 @@ def _render_breakdowns(
         )
     if table.height > 25:
         st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
-    st.dataframe(table, hide_index=True, column_config=_segment_columns(segment))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config=_segment_columns(segment),
+        placeholder=MISSING,
+    )
 
 
 def _segment_columns(segment: str) -> dict:

@@ -15,7 +15,7 @@ from kpi_core.business_hours import (
 )
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -340,7 +340,7 @@ def _render_resolution(
                 f"Mean {unit.lower()} (h)",
             ),
         )
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, placeholder=MISSING)
 
 
 def _render_followups(
@@ -350,7 +350,7 @@ def _render_followups(
         return
     st.subheader("Follow-ups per ticket")
     distribution = followups_distribution(tickets, period, messages)
-    st.dataframe(distribution, hide_index=True)
+    st.dataframe(distribution, hide_index=True, placeholder=MISSING)
 
 
 require_app_entry("pages/service.py")
