@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# What tables show for a value that does not exist.
+# The text of a table cell whose value does not exist.
 MISSING = "-"
 
 _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "count": ""}

@@ -339,8 +339,8 @@ def _with_bounds(columns: tuple[str, ...]) -> list[str]:
 def _kpi_columns(deals: pl.DataFrame) -> list[str]:
     """Return the columns ``_kpi_table`` reads. Filtering only these copies
     less than filtering every column of the deals."""
-    wanted = ("status", "created_at", "closed_at", "amount", "currency")
-    return [name for name in wanted if name in deals.columns]
+    read = ("status", "created_at", "closed_at", "amount", "currency")
+    return [name for name in read if name in deals.columns]
 
 
 def _kpi_table(

@@ -25,8 +25,8 @@ def excel_download(
     money: tuple[str | None, dict[str, float]] = (None, {}),
 ) -> None:
     """Offer the Excel report of every page for the current period, in the
-    report currency and rates of ``money`` (see ``money_picker``); it is
-    built only when the user clicks."""
+    report currency and rates of ``money`` (see ``money_picker``). The
+    workbook is built only when the user clicks."""
     # Streamlit calls ``build`` outside the script run, where the session
     # state and the URL are empty, so the tables are chosen here.
     entries = report_entries()

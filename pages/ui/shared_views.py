@@ -21,10 +21,10 @@ PINNED_TABLES = "pinned_tables"
 
 
 # View settings that change the figures a shared view shows. A shared view
-# sets them on every run and shows their widgets disabled, so every page of
-# the view uses the link's period, grouping, comparison, currency, exchange
-# rates, KPI variants, working time, CLV lifespan, compared date and window,
-# and the day goals are evaluated on.
+# sets them on every run and shows their widgets disabled. They are the
+# period, grouping, comparison, currency, exchange rates, KPI variants,
+# working time, CLV lifespan, compared date and window, and the goals'
+# evaluation day.
 _FIXED_KEY = re.compile(
     r"^(period|dates|grain|compare_with|currency|fx_\w+|\w+_variant"
     r"|marketing_lifespan|service_(timezone|hours|days|holidays)"

@@ -286,7 +286,7 @@ def test_typo_year_rejected():
 
 
 def test_problems_listed_in_mapping_order():
-    # Columns are parsed two at a time; whichever finishes first, the report
+    # Columns are parsed two at a time. Whichever finishes first, the report
     # lists them in the mapping's order (id, stage, created, closed, amount),
     # not the file's.
     data = (

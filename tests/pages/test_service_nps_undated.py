@@ -1,4 +1,4 @@
-"""The Service page says so when the NPS responses have no dates."""
+"""The Service page explains charts left empty by NPS responses without dates."""
 
 from __future__ import annotations
 
