@@ -10,7 +10,7 @@ are null, so no sum mixes currencies and the other columns are still given.
 Where no won or lost deal has a close date, the outcome columns of the time
 series are null, because those deals cannot be placed in a bucket.
 ``chart_gap`` returns why a column has nothing to chart, and ``stage_table``
-formats the stage summary for reading.
+names the columns of the stage summary for reading.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import MISSING, count_noun
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period, grain_every
 from kpi_core.results import is_missing_rate
@@ -252,34 +252,16 @@ STAGE_HEADERS = {
 
 
 def stage_table(summary: pl.DataFrame) -> pl.DataFrame:
-    """Format a ``stages.stage_summary`` frame for reading.
+    """Return a ``stages.stage_summary`` frame with the headers of
+    ``STAGE_HEADERS``, for reading.
 
-    The headers are those of ``STAGE_HEADERS``. Counts get thousands
-    separators, and days and percents one decimal. A value that does not
-    exist, such as the days of a stage no deal has left or the conversion of
-    the last stage or a lost stage, is "-". Every column is text, so the
-    table is for display only.
+    The values stay numbers, so the table sorts by value. A value that does
+    not exist, such as the days of a stage no deal has left or the
+    conversion of the last stage or a lost stage, stays null, and the page
+    shows it as ``formatting.MISSING``.
     """
-
-    def counted(name: str) -> pl.Expr:
-        return pl.col(name).map_elements(
-            lambda number: f"{number:,}", return_dtype=pl.String
-        )
-
-    def rounded(name: str) -> pl.Expr:
-        return pl.col(name).map_elements(
-            lambda number: f"{number:,.1f}", return_dtype=pl.String
-        )
-
     stage = pl.col("stage").fill_null("(none)")
-    formatted = summary.select(
-        stage.alias("stage"),
-        *(counted(name) for name in ("reached", "deals")),
-        *(rounded(name) for name in ("mean_days", "median_days")),
-        counted("ongoing_deals"),
-        rounded("conversion_to_next"),
-    )
-    return formatted.fill_null(MISSING).rename(STAGE_HEADERS)
+    return summary.select(stage, *list(STAGE_HEADERS)[1:]).rename(STAGE_HEADERS)
 
 
 def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:

@@ -321,6 +321,17 @@ def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
         )
 
 
+# Formats of the stage table's number columns, by header.
+_STAGE_COLUMNS = {
+    "Deals that reached it": st.column_config.NumberColumn(format="localized"),
+    "Deals that left it": st.column_config.NumberColumn(format="localized"),
+    "Mean days": st.column_config.NumberColumn(format="%.1f"),
+    "Median days": st.column_config.NumberColumn(format="%.1f"),
+    "Deals still in it": st.column_config.NumberColumn(format="localized"),
+    "Went on to a later stage (%)": st.column_config.NumberColumn(format="%.1f"),
+}
+
+
 def _render_stages(
     period: Period, entry: TableEntry | None, history: pl.DataFrame | None
 ) -> None:
@@ -345,7 +356,12 @@ def _render_stages(
     left, right = st.columns(2)
     show_chart(left, charts.stage_durations(summary, bottleneck))
     show_chart(right, charts.stage_funnel(summary))
-    st.dataframe(stage_table(summary), hide_index=True)
+    st.dataframe(
+        stage_table(summary),
+        hide_index=True,
+        column_config=_STAGE_COLUMNS,
+        placeholder=MISSING,
+    )
     st.caption(
         "Went on to a later stage: the share of the deals that reached the "
         "stage and later entered a further stage of the pipeline. A deal that "

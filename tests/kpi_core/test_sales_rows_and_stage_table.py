@@ -81,7 +81,7 @@ def test_upsell_customers_without_deal_type():
     assert upsell_customers(DEALS.drop("deal_type")).is_empty()
 
 
-def test_stage_table_formats_values():
+def test_stage_table_names_columns():
     history = pl.DataFrame(
         {
             "deal_id": ["1", "1", "1", "2", "2"],
@@ -99,10 +99,11 @@ def test_stage_table_formats_values():
     assert table.columns[0] == "Stage"
     assert table.columns[-1] == "Went on to a later stage (%)"
     rows = {row[0]: list(row[1:]) for row in table.iter_rows()}
-    # Lead: deal 1 1.5 days, deal 2 3 days; mean 2.25 (shown 2.2, because
-    # 2.25 rounds to even), median 2.25. Deal 1 went on, deal 2 was lost: 50 %.
-    assert rows["Lead"] == ["2", "2", "2.2", "2.2", "0", "50.0"]
+    # Lead: deal 1 1.5 days, deal 2 3 days; mean and median 2.25. Deal 1
+    # went on, deal 2 was lost: 50 %.
+    assert rows["Lead"] == [2, 2, 2.25, 2.25, 0, 50.0]
     # Demo: deal 1, 2.5 days, then won: 100 %.
-    assert rows["Demo"] == ["1", "1", "2.5", "2.5", "0", "100.0"]
-    assert rows["Closed won"] == ["1", "0", "-", "-", "0", "-"]
-    assert rows["Closed lost"] == ["1", "0", "-", "-", "0", "-"]
+    assert rows["Demo"] == [1, 1, 2.5, 2.5, 0, 100.0]
+    # Final stages have no time and no next stage; the page shows a dash.
+    assert rows["Closed won"] == [1, 0, None, None, 0, None]
+    assert rows["Closed lost"] == [1, 0, None, None, 0, None]

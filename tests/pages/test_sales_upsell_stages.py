@@ -3,10 +3,12 @@ each KPI, against hand-counted figures and the CLI report."""
 
 import io
 import json
+import math
 import subprocess
 import sys
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -204,13 +206,20 @@ def test_stage_table_readable(fresh_workspace):
     # Appointment: deals 1-4 spent 10, 20, 3 and 10 days; mean 43 / 4 =
     # 10.75, median 10. Deals 1, 3 and 4 went on to Qualified, deal 2 was
     # lost: 3 / 4 = 75 %.
-    assert rows["Appointment Scheduled"] == ["4", "4", "10.8", "10.0", "0", "75.0"]
+    assert rows["Appointment Scheduled"] == [4, 4, 10.75, 10.0, 0, 75.0]
     # Qualified: deal 1 spent 20 days, deal 4 10 days, deal 3 is still in it;
     # mean and median 15. Deals 1 and 4 were won: 2 / 3 = 66.7 %.
-    assert rows["Qualified To Buy"] == ["3", "2", "15.0", "15.0", "1", "66.7"]
+    assert rows["Qualified To Buy"][:5] == [3, 2, 15.0, 15.0, 1]
+    assert rows["Qualified To Buy"][5] == pytest.approx(200 / 3)
     # Won and lost are final stages: no time and no next stage.
-    assert rows["Closed Won"] == ["2", "0", "-", "-", "0", "-"]
-    assert rows["Closed Lost"] == ["1", "0", "-", "-", "0", "-"]
+    for stage in ("Closed Won", "Closed Lost"):
+        assert all(math.isnan(value) for value in rows[stage][2:4]), stage
+        assert math.isnan(rows[stage][5]), stage
+    # Missing values show as a dash, the days and rates with one decimal.
+    [frame] = [e for e in at.dataframe if "Stage" in e.value.columns]
+    assert frame.proto.placeholder == "-"
+    columns = json.loads(frame.proto.columns)
+    assert columns["Mean days"]["type_config"]["format"] == "%.1f"
 
 
 def test_rows_behind_match_card_n(fresh_workspace):
