@@ -77,19 +77,23 @@ def quick_period(name: str, anchor: date) -> Period:
     """Return a named period relative to ``anchor``, usually the latest date
     in the data, so that an old export still has a "last 12 months".
 
-    The last 12 full months end with the month before the anchor's month;
-    "this year" runs from 1 January to the anchor; the last full quarter is
-    the calendar quarter before the anchor's.
+    A month or quarter is full when the anchor is on or after its last day.
+    So the last 12 full months end with the month before the anchor's month,
+    or with the anchor's month when the anchor is its last day, as in an
+    export of whole months. The last full quarter works the same way, and
+    "this year" runs from 1 January to the anchor.
     """
     if name == "all":
         return Period()
     if name == "this_year":
         return Period(date(anchor.year, 1, 1), anchor)
-    month_start = anchor.replace(day=1)
+    # The first day after the full months and quarters.
+    after = anchor + _DAY
+    month_start = after.replace(day=1)
     if name == "last_12_months":
         return Period(_add_months(month_start, -12), month_start - _DAY)
     if name == "last_quarter":
-        quarter_start = date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1)
+        quarter_start = date(after.year, 3 * ((after.month - 1) // 3) + 1, 1)
         return Period(_add_months(quarter_start, -3), quarter_start - _DAY)
     raise InvalidSettingError(
         f"unknown period {name!r}; use one of {', '.join(QUICK_PERIODS)}"

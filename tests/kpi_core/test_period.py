@@ -28,9 +28,15 @@ def test_all_data_keeps_null_dates():
 @pytest.mark.parametrize(
     ("name", "anchor", "expected"),
     [
+        # Data up to the last day of November covers November in full.
         (
             "last_12_months",
             date(2026, 11, 30),
+            Period(date(2025, 12, 1), date(2026, 11, 30)),
+        ),
+        (
+            "last_12_months",
+            date(2026, 11, 29),
             Period(date(2025, 11, 1), date(2026, 10, 31)),
         ),
         (
@@ -47,7 +53,18 @@ def test_all_data_keeps_null_dates():
         (
             "last_quarter",
             date(2026, 9, 30),
+            Period(date(2026, 7, 1), date(2026, 9, 30)),
+        ),
+        (
+            "last_quarter",
+            date(2026, 9, 29),
             Period(date(2026, 4, 1), date(2026, 6, 30)),
+        ),
+        # 31 December closes both the quarter and the year.
+        (
+            "last_quarter",
+            date(2017, 12, 31),
+            Period(date(2017, 10, 1), date(2017, 12, 31)),
         ),
         ("all", date(2026, 1, 1), Period()),
     ],
