@@ -443,7 +443,7 @@ def _render_breakdowns(
 
 
 def _segment_columns(segment: str) -> dict:
-    """Name and format the columns of the segment table; they stay numbers,
+    """Name and format the columns of the segment table. They stay numbers,
     so a click on a header sorts them by value."""
     number = st.column_config.NumberColumn
     return {
