@@ -17,7 +17,8 @@ from kpi_core.formatting import (
 from kpi_core.results import KpiResult
 from pages.ui.markdown_escape import escape_markdown
 
-# Five cards fit side by side at 1400 pixels; a sixth cut their values short.
+# Five cards fit side by side in a window 1400 pixels wide. Six cut their
+# values short.
 _CARDS_PER_ROW = 5
 
 

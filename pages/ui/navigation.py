@@ -36,7 +36,7 @@ def require_app_entry(page: str) -> None:
 
 
 def entry_page() -> str | None:
-    """Return and forget the page a direct first visit asked for."""
+    """Return and forget the page that a direct first visit requested."""
     page = st.query_params.get(_ENTRY_PAGE)
     if page is None:
         return None

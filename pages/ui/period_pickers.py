@@ -176,7 +176,7 @@ def grain_picker() -> str:
 
 def comparison_picker(period: Period) -> Period | None:
     """Offer to compare the chosen period with the previous one or the same
-    period a year earlier; return that period, or None."""
+    period a year earlier. Return that period, or None."""
     if period.is_all or period.start is None or period.end is None:
         return None
     labels = {

@@ -111,11 +111,11 @@ def editor_unlocked() -> bool:
     expected = _editor_password()
     if expected is None or st.session_state.get("_editor"):
         return True
-    given = st.sidebar.text_input("Editor password", type="password", key="_password")
-    if given and hmac.compare_digest(given.encode(), expected.encode()):
+    entered = st.sidebar.text_input("Editor password", type="password", key="_password")
+    if entered and hmac.compare_digest(entered.encode(), expected.encode()):
         st.session_state["_editor"] = True
         return True
-    if given:
+    if entered:
         st.sidebar.error("Wrong password.")
     return False
 

@@ -50,10 +50,12 @@ def newest_table(table_type: str) -> TableEntry | None:
 
 
 def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry | None:
-    """Return the table of one type in use, without drawing a widget: in a
-    shared view the table the link was made with (see ``_pinned_table``),
-    else the user's choice in this session or the one the URL names, else
-    the newest."""
+    """Return the table of one type in use, without drawing a widget.
+
+    A shared view uses the table the link was made with (see
+    ``_pinned_table``). Otherwise it is the user's choice in this session or
+    the one the URL names, else the newest.
+    """
     entries = workspace().list_tables(table_type)
     return _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
 
