@@ -97,7 +97,7 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     errors = _collect_errors(page)
 
     page.goto(app_url)
-    page.get_by_text("Close rate").first.wait_for(timeout=30_000)
+    page.get_by_text("Close rate", exact=True).first.wait_for(timeout=30_000)
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     page.screenshot(path=SCREENSHOTS / "01-sales-sample.png", full_page=True)
 
