@@ -33,7 +33,8 @@ create table if not exists goals (
     deadline text,
     owner text not null,
     department text not null,
-    updated_at text not null
+    updated_at text not null,
+    table_id text not null default ''
 )
 """
 _SCENARIOS = """
@@ -52,13 +53,19 @@ class GoalStore:
         self.root = Path(root)
         with open_catalog(self.root) as db:
             db.execute(_GOALS)
+            columns = {row["name"] for row in db.execute("pragma table_info(goals)")}
+            if "table_id" not in columns:
+                # Catalogs from before goals named their table.
+                db.execute(
+                    "alter table goals add column table_id text not null default ''"
+                )
 
     def save(self, goal: Goal) -> Goal:
         """Store a new goal. Raises InvalidSettingError when its id is taken."""
         with open_catalog(self.root) as db:
             try:
                 db.execute(
-                    "insert into goals values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "insert into goals values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     _goal_row(goal),
                 )
             except sqlite3.IntegrityError:
@@ -92,7 +99,7 @@ class GoalStore:
             changed = db.execute(
                 "update goals set title = ?, metric = ?, segments = ?, target = ?, "
                 "target_kind = ?, start = ?, deadline = ?, owner = ?, "
-                "department = ?, updated_at = ? where id = ?",
+                "department = ?, updated_at = ?, table_id = ? where id = ?",
                 (*row[1:], goal.id),
             ).rowcount
         if not changed:
@@ -166,6 +173,7 @@ def _goal_row(goal: Goal) -> tuple[object, ...]:
         goal.owner,
         goal.department,
         _now(),
+        goal.table_id,
     )
 
 
@@ -181,6 +189,7 @@ def _goal(row: sqlite3.Row) -> Goal:
         segments=tuple(SegmentFilter(*pair) for pair in json.loads(row["segments"])),
         owner=row["owner"],
         department=row["department"],
+        table_id=row["table_id"],
         id=row["id"],
     )
 

@@ -50,6 +50,9 @@ class Goal:
     the change in percent against the baseline when it is "relative" (-25
     means 25 % fewer). ``deadline`` is the last day that counts. It may be
     missing or before the start, which the Time-bound check reports.
+    ``table_id`` names the stored table the goal is measured on, so that
+    choosing another table on a page does not change it; empty means the
+    table in use.
     """
 
     title: str
@@ -61,6 +64,7 @@ class Goal:
     segments: tuple[SegmentFilter, ...] = ()
     owner: str = ""
     department: str = "sales"
+    table_id: str = ""
     id: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self) -> None:

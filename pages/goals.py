@@ -4,6 +4,7 @@ check, and the forms to create, edit and delete them."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -26,7 +27,8 @@ from kpi_core.goals import (
     parse_segments,
     smart_check,
 )
-from pages.ui.currencies import is_money_metric, page_tables
+from kpi_core.schema import TABLES
+from pages.ui.currencies import PageTables, is_money_metric, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
@@ -60,9 +62,11 @@ def render() -> None:
         "SMART goals for sales, marketing and service: how far each has come, "
         "the pace it needs, and whether it will make its deadline."
     )
-    tables, cache_key, money_note = page_tables(TABLE_TYPES)
-    as_of = _as_of_picker(tables)
     store = GoalStore(workspace().root)
+    stored_goals = store.list_goals()
+    view = page_tables_with(TABLE_TYPES, tuple(g.table_id for g in stored_goals))
+    tables, money_note = view.tables, view.money_note
+    as_of = _as_of_picker(tables)
     editable = editor_unlocked()
     # share_controls calls editor_unlocked too, which would show a second
     # password box with the same key while the page is locked.
@@ -71,8 +75,8 @@ def render() -> None:
 
     if editable:
         _follow_as_of(as_of)
-        with st.expander("New goal", expanded=not store.list_goals()):
-            created = _goal_form("new", None, as_of)
+        with st.expander("New goal", expanded=not stored_goals):
+            created = _goal_form("new", None, as_of, view)
             if created is not None:
                 store.save(created)
                 st.success(f"Saved the goal “{escape_markdown(created.title)}”.")
@@ -88,21 +92,55 @@ def render() -> None:
             # progress, pace and a forecast at once.
             start = as_of.replace(year=as_of.year - 1) + timedelta(days=1)
             for goal in example_goals(start):
-                store.save(goal)
+                store.save(_on_table_in_use(goal, view))
             st.rerun()
         return
     if money_note:
         st.warning(money_note)
     for goal in goals:
+        goal_tables, table_note = _goal_tables(goal, view)
         try:
-            status, checks = _evaluate(goal, tuple(goals), cache_key, as_of, tables)
+            status, checks = _evaluate(goal, tuple(goals), view.key, as_of, goal_tables)
         except InputError as error:
             if money_note and is_money_metric(goal.metric):
                 st.warning(escape_markdown(f"{goal.title}: {money_note}"))
             else:
                 st.error(escape_markdown(f"{goal.title}: {error}"))
             continue
-        _goal_card(goal, status, checks, as_of, store, editable)
+        _goal_card(goal, status, checks, as_of, store, editable, view, table_note)
+
+
+def _goal_tables(
+    goal: Goal, view: PageTables
+) -> tuple[dict[str, pl.DataFrame], str | None]:
+    """Return the tables to measure ``goal`` on: those in use, with the table
+    the goal names in place of the one of its type, and a caption naming
+    that table when the user could mistake it for another."""
+    table_type = METRICS[goal.metric].table
+    in_use = view.entries.get(table_type)
+    label = TABLES[table_type].label.lower()
+    if goal.table_id in view.stored:
+        entry = view.stored[goal.table_id]
+        tables = {**view.tables, table_type: view.by_id[goal.table_id]}
+        if in_use is not None and in_use.id != entry.id:
+            return tables, (
+                f"Measured on the {label} table “{entry.name}”, the one it was "
+                f"created on, not on “{in_use.name}” chosen in the sidebar."
+            )
+        return tables, None
+    if goal.table_id and in_use is not None:
+        return view.tables, (
+            f"The table this goal was created on is no longer stored, so it is "
+            f"measured on the {label} table “{in_use.name}” in use. Tick the "
+            "box under Edit or delete to keep measuring it on that table."
+        )
+    return view.tables, None
+
+
+def _on_table_in_use(goal: Goal, view: PageTables) -> Goal:
+    """Return ``goal`` measured on the table of its metric now in use."""
+    entry = view.entries.get(METRICS[goal.metric].table)
+    return replace(goal, table_id=entry.id if entry is not None else "")
 
 
 def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
@@ -162,10 +200,14 @@ def _goal_card(
     as_of: date,
     store: GoalStore,
     editable: bool,
+    view: PageTables,
+    table_note: str | None,
 ) -> None:
     with st.container(border=True):
         st.subheader(escape_markdown(goal.title))
         st.caption(escape_markdown(_description(goal)))
+        if table_note:
+            st.caption(escape_markdown(table_note))
         st.markdown(_STATUS_LABELS[status.status])
         if status.reason:
             st.caption(escape_markdown(status.reason))
@@ -181,7 +223,7 @@ def _goal_card(
                 ),
             )
         if editable:
-            _render_edit(goal, as_of, store)
+            _render_edit(goal, as_of, store, view)
 
 
 def _description(goal: Goal) -> str:
@@ -243,9 +285,9 @@ def _render_checks(checks: dict[str, SmartCheck]) -> None:
         column.caption(escape_markdown(f"{check.name}: {check.message}"))
 
 
-def _render_edit(goal: Goal, as_of: date, store: GoalStore) -> None:
+def _render_edit(goal: Goal, as_of: date, store: GoalStore, view: PageTables) -> None:
     with st.expander("Edit or delete"):
-        changed = _goal_form(goal.id, goal, as_of)
+        changed = _goal_form(goal.id, goal, as_of, view)
         if changed is not None:
             store.update(changed)
             st.rerun()
@@ -254,9 +296,16 @@ def _render_edit(goal: Goal, as_of: date, store: GoalStore) -> None:
             st.rerun()
 
 
-def _goal_form(form_id: str, goal: Goal | None, as_of: date) -> Goal | None:
+def _goal_form(
+    form_id: str, goal: Goal | None, as_of: date, view: PageTables
+) -> Goal | None:
     """Show the goal form, prefilled from ``goal``, and return the goal built
-    from it when submitted and valid; errors are shown under the form."""
+    from it when submitted and valid; errors are shown under the form.
+
+    A new goal is measured on the table in use, and so is an edited goal
+    whose metric moves to another table type. Otherwise an edited goal keeps
+    its table unless the user ticks the box to move it.
+    """
     saved = goal or _blank_goal(as_of)
     key = f"goal_form_{form_id}"
     with st.form(key, clear_on_submit=goal is None):
@@ -304,10 +353,11 @@ def _goal_form(form_id: str, goal: Goal | None, as_of: date) -> Goal | None:
             "Deadline", value=saved.deadline, key=f"{key}_deadline"
         )
         owner = third.text_input("Owner", value=saved.owner, key=f"{key}_owner")
+        move = _move_box(goal, view, key)
         if not st.form_submit_button("Save goal"):
             return None
     try:
-        return Goal(
+        built = Goal(
             title=title,
             metric=metric,
             target=target,
@@ -317,11 +367,31 @@ def _goal_form(form_id: str, goal: Goal | None, as_of: date) -> Goal | None:
             segments=parse_segments(segments),
             owner=owner.strip(),
             department=department,
+            table_id=saved.table_id,
             id=saved.id,
         )
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return None
+    same_type = goal is not None and METRICS[goal.metric].table == METRICS[metric].table
+    if move or not same_type:
+        return _on_table_in_use(built, view)
+    return built
+
+
+def _move_box(goal: Goal | None, view: PageTables, key: str) -> bool:
+    """Offer to measure an edited goal on the table in use when it is
+    measured on another one, and return whether the box is ticked."""
+    if goal is None:
+        return False
+    in_use = view.entries.get(METRICS[goal.metric].table)
+    if in_use is None or goal.table_id in ("", in_use.id):
+        return False
+    label = TABLES[in_use.table_type].label.lower()
+    return st.checkbox(
+        f"Measure this goal on “{in_use.name}”, the {label} table in use",
+        key=f"{key}_move",
+    )
 
 
 def _blank_goal(as_of: date) -> Goal:

@@ -4,7 +4,7 @@ a rate is missing."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import polars as pl
 import streamlit as st
@@ -17,7 +17,7 @@ from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import shared_view, view_widget_options
 from pages.ui.table_choice import newest_table
-from pages.ui.workspace_access import entries_key, load_table
+from pages.ui.workspace_access import entries_key, load_table, workspace
 
 
 def page_tables(
@@ -32,36 +32,88 @@ def page_tables(
     work, and money KPIs raise InputError for the page to replace by the
     note.
     """
+    view = page_tables_with(table_types, ())
+    return view.tables, view.key, view.money_note
+
+
+@dataclass(frozen=True)
+class PageTables:
+    """The tables a page uses, as ``page_tables_with`` loads them.
+
+    ``tables`` and ``entries`` give the table in use of each type, and
+    ``by_id`` and ``stored`` the requested tables that are still stored.
+    """
+
+    tables: dict[str, pl.DataFrame]
+    entries: dict[str, TableEntry]
+    by_id: dict[str, pl.DataFrame]
+    stored: dict[str, TableEntry]
+    key: str
+    money_note: str | None
+
+
+def page_tables_with(
+    table_types: tuple[str, ...], table_ids: tuple[str, ...]
+) -> PageTables:
+    """Load the table in use of each type and the stored tables of
+    ``table_ids``, all with money in one currency as in ``page_tables``.
+
+    An id of a table no longer stored is left out of ``by_id``.
+    """
     entries = {
         table_type: entry
         for table_type in table_types
         if (entry := newest_table(table_type)) is not None
     }
-    tables = {
-        table_type: load_table(entry.id, entry.version)
-        for table_type, entry in entries.items()
+    stored = {entry.id: entry for entry in workspace().list_tables()}
+    extra = {
+        table_id: stored[table_id]
+        for table_id in dict.fromkeys(table_ids)
+        if table_id in stored
+    }
+    used = {entry.id: entry for entry in [*entries.values(), *extra.values()]}
+    frames = {
+        table_id: load_table(entry.id, entry.version)
+        for table_id, entry in used.items()
     }
     key = entries_key(*entries.values())
-    money = money_picker(*entries.values())
+    if extra:
+        key += "+" + entries_key(*extra.values())
+    money = money_picker(*used.values())
     currency, fx = money
-    if currency is None:
-        return tables, key, None
-    rates = tuple(sorted(fx.items()))
-    key = f"{key}|{currency}|{rates}"
-    note = missing_rate_note(money, *entries.values())
-    if note is not None:
-        return tables, key, note
+    note = None
+    if currency is not None:
+        rates = tuple(sorted(fx.items()))
+        key = f"{key}|{currency}|{rates}"
+        note = missing_rate_note(money, *used.values())
+        if note is None:
+            frames = _converted(frames, used, currency, rates)
+    return PageTables(
+        tables={kind: frames[entry.id] for kind, entry in entries.items()},
+        entries=entries,
+        by_id={table_id: frames[table_id] for table_id in extra},
+        stored=extra,
+        key=key,
+        money_note=note,
+    )
+
+
+def _converted(
+    frames: dict[str, pl.DataFrame],
+    entries: dict[str, TableEntry],
+    currency: str,
+    rates: tuple[tuple[str, float], ...],
+) -> dict[str, pl.DataFrame]:
     try:
-        converted = {
-            table_type: _in_one_currency(
-                entries[table_type].cache_key, currency, rates, frame
+        return {
+            table_id: _in_one_currency(
+                entries[table_id].cache_key, currency, rates, frame
             )
-            for table_type, frame in tables.items()
+            for table_id, frame in frames.items()
         }
     except InputError as error:
         st.error(escape_markdown(str(error)))
         st.stop()
-    return converted, key, None
 
 
 def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, float]]:

@@ -180,3 +180,33 @@ def test_scenario_store_beside_goals(tmp_path):
     GoalStore(tmp_path).save(leads)
     ScenarioStore(tmp_path).save(Scenario("Plan", {}))
     assert GoalStore(tmp_path).list_goals() == [leads]
+
+
+def test_goal_table_is_stored_and_updated(tmp_path):
+    store = GoalStore(tmp_path)
+    goal = replace(example_goals(D(2025, 1, 1))[0], table_id="a" * 32)
+    store.save(goal)
+    assert store.get(goal.id).table_id == "a" * 32
+    store.update(replace(goal, table_id="b" * 32))
+    assert store.get(goal.id).table_id == "b" * 32
+
+
+def test_goal_table_missing_in_old_catalog(tmp_path):
+    # The goals table as catalogs had it before goals named their table.
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as db:
+        db.execute(
+            "create table goals (id text primary key, title text not null, "
+            "metric text not null, segments text not null, target real not null, "
+            "target_kind text not null, start text not null, deadline text, "
+            "owner text not null, department text not null, "
+            "updated_at text not null)"
+        )
+        db.execute(
+            "insert into goals values ('g1', 'Old goal', 'new_deals', '[]', 5, "
+            "'absolute', '2025-01-01', '2025-03-31', '', 'sales', '2025-01-01')"
+        )
+    store = GoalStore(tmp_path)
+    (goal,) = store.list_goals()
+    assert (goal.title, goal.table_id) == ("Old goal", "")
+    store.update(replace(goal, table_id="c" * 32))
+    assert store.get("g1").table_id == "c" * 32

@@ -266,3 +266,76 @@ def test_as_of_set_by_user_stays(fresh_workspace):
     at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
     assert not at.exception
     assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 3, 1)
+
+
+def _current(at: AppTest) -> str:
+    return {metric.label: metric.value for metric in at.metric}["Current"]
+
+
+def test_goal_keeps_its_table(fresh_workspace):
+    _, older, newer = older_and_newer(fresh_workspace)
+    at = _open_goals()
+    _submit_goal(
+        at,
+        {
+            "title": "Ten new deals",
+            "department": "sales",
+            "metric": "new_deals",
+            "segments": "",
+            "kind": "absolute",
+            "target": 10.0,
+            "deadline": date(2026, 6, 30),
+        },
+    )
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    assert goal.table_id == newer.id
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    assert not at.exception
+    captions = [caption.value for caption in at.caption]
+    assert (
+        "Measured on the deals table “Newer”, the one it was created on, not on "
+        "“Older” chosen in the sidebar." in captions
+    )
+    assert GoalStore(fresh_workspace).get(goal.id).table_id == newer.id
+
+
+def test_goal_moves_to_chosen_table(fresh_workspace):
+    _, older, newer = older_and_newer(fresh_workspace)
+    goal = Goal(
+        "Ten new deals", "new_deals", 10, date(2025, 1, 1), date(2025, 6, 30),
+        table_id=newer.id,
+    )  # fmt: skip
+    at = _open_goals()
+    GoalStore(fresh_workspace).save(goal)
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    assert not at.exception
+    # Evaluated as of 20 June 2025, the older deals' last date. Newer has 4
+    # deals created in the window (2-5 January), and Older would give 5.
+    assert _current(at) == "4"
+    form = f"goal_form_{goal.id}"
+    at.checkbox(key=f"{form}_move").check()
+    save_buttons = [button for button in at.button if button.label == "Save goal"]
+    save_buttons[-1].click().run()
+    assert not at.exception
+    assert GoalStore(fresh_workspace).get(goal.id).table_id == older.id
+    # The five older deals were created 10 January to 10 June 2025.
+    assert _current(at) == "5"
+
+
+def test_goal_of_deleted_table(fresh_workspace):
+    store, older, newer = older_and_newer(fresh_workspace)
+    goal = Goal(
+        "Ten new deals", "new_deals", 10, date(2025, 1, 1), date(2025, 6, 30),
+        table_id=newer.id,
+    )  # fmt: skip
+    GoalStore(fresh_workspace).save(goal)
+    store.delete(newer.id)
+    at = _open_goals()
+    assert not at.exception
+    assert _current(at) == "5"
+    captions = [caption.value for caption in at.caption]
+    assert (
+        "The table this goal was created on is no longer stored, so it is "
+        "measured on the deals table “Older” in use. Tick the box under Edit or "
+        "delete to keep measuring it on that table." in captions
+    )
