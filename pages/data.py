@@ -251,17 +251,42 @@ def _warn_shared_columns(mapping: Mapping) -> None:
 def _pick_date_orders(
     preview: FilePreview, mapping: Mapping, key: str
 ) -> dict[str, str]:
+    """Ask for the order of each ambiguous date column.
+
+    When the other date columns of the file settle on one order, a column
+    whose every date fits both orders starts with that order chosen,
+    because an export usually writes all its dates the same way. The
+    question names the column the order came from.
+    """
+    upload_key = f"{key}:{preview.table}"
+    columns = {
+        field_name: column
+        for field_name, column in mapping.used_columns().items()
+        if mapping.schema.field(field_name).kind == DATE
+    }
+    found = {
+        name: _date_order(upload_key, column, preview)
+        for name, column in columns.items()
+    }
+    settled = {
+        found[name]: column
+        for name, column in columns.items()
+        if found[name] in _ORDER_LABELS
+    }
     orders: dict[str, str] = {}
-    for field_name, column in mapping.used_columns().items():
-        if mapping.schema.field(field_name).kind != DATE:
+    for field_name, column in columns.items():
+        if found[field_name] != "ambiguous":
             continue
-        if _date_order(f"{key}:{preview.table}", column, preview) != "ambiguous":
-            continue
+        values = preview.raw.frame[column]
+        hint = next(iter(settled.items())) if len(settled) == 1 else None
+        if hint is not None and None not in order_examples(values):
+            # A column that mixes both orders needs the user's own choice.
+            hint = None
         choice = st.radio(
-            _date_order_question(column, preview.raw.frame[column]),
-            ["dmy", "mdy"],
-            index=None,
-            format_func={"dmy": "day first (31/01)", "mdy": "month first (01/31)"}.get,
+            _date_order_question(column, values, hint),
+            list(_ORDER_LABELS),
+            index=None if hint is None else list(_ORDER_LABELS).index(hint[0]),
+            format_func=_ORDER_LABELS.get,
             horizontal=True,
             key=f"{key}:order:{field_name}",
         )
@@ -270,13 +295,27 @@ def _pick_date_orders(
     return orders
 
 
-def _date_order_question(column: str, values: pl.Series) -> str:
+_ORDER_LABELS = {"dmy": "day first (31/01)", "mdy": "month first (01/31)"}
+
+
+def _date_order_question(
+    column: str, values: pl.Series, hint: tuple[str, str] | None = None
+) -> str:
     """Ask for the date order of an "ambiguous" column, saying whether its
-    dates fit both orders or mix day-first and month-first dates."""
+    dates fit both orders or mix day-first and month-first dates, and which
+    column's order was chosen for it (``hint``: the order and that column)."""
     name = escape_markdown(repr(column))
     day_first, month_first = order_examples(values)
     if day_first is None or month_first is None:
-        return f"Every date in {name} fits both orders. Which is it?"
+        question = f"Every date in {name} fits both orders. Which is it?"
+        if hint is not None:
+            order, other = hint
+            label = _ORDER_LABELS[order].split(" (")[0]
+            question += (
+                f" The dates in {escape_markdown(repr(other))} are {label}, so "
+                f"{label} is chosen; change it if this column differs."
+            )
+        return question
     return (
         f"{name} mixes day-first dates such as {escape_markdown(repr(day_first))} "
         f"and month-first dates such as {escape_markdown(repr(month_first))}, "

@@ -81,3 +81,41 @@ def test_duplicate_header_shown_as_warning():
     assert any("The header 'Amount' occurs in columns 4 and 5" in w for w in warnings)
     captions = " ".join(caption.value for caption in at.caption)
     assert "occurs in columns" not in captions
+
+
+def test_date_order_taken_from_other_column():
+    # 13/04/2025 and 25/05/2025 only read day first, so the close dates,
+    # which read both ways, start as day first too.
+    data = (
+        b"Deal ID,Stage,Created,Close date,Amount\n"
+        b"C1,Won,13/04/2025,05/06/2025,10\n"
+        b"C2,Lost,25/05/2025,02/07/2025,20\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "dates_hint.csv", data)
+    assert not at.exception
+    closed = at.radio(key=f"{key}:order:closed_at")
+    assert closed.value == "dmy"
+    assert closed.label == (
+        "Every date in 'Close date' fits both orders. Which is it? The dates in "
+        "'Created' are day first, so day first is chosen; change it if this "
+        "column differs."
+    )
+    assert "2 rows read, 2 usable." in [m.value for m in at.markdown]
+
+
+def test_date_order_not_taken_when_columns_differ():
+    # Created only reads day first (13/04), Lost time only month first
+    # (04/13), so the close dates get no order chosen for them.
+    data = (
+        b"Deal ID,Stage,Created,Close date,Lost time,Amount\n"
+        b"D1,Won,13/04/2025,05/06/2025,,10\n"
+        b"D2,Lost,12/05/2025,02/07/2025,04/13/2025,20\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, "dates_split.csv", data)
+    assert not at.exception
+    closed = at.radio(key=f"{key}:order:closed_at")
+    assert closed.value is None
+    assert closed.label == "Every date in 'Close date' fits both orders. Which is it?"
+    assert "Choose the date order of 'Close date' to go on." in at.info[-1].value
