@@ -264,3 +264,31 @@ def test_sales_range_spans_stage_history(tmp_path, fresh_workspace):
     picker = at.sidebar.date_input(key="dates")
     assert picker.min == date(2023, 1, 15)
     assert picker.max == date(2024, 5, 10)
+
+
+def test_sales_quick_pick_counts_from_deals(tmp_path, fresh_workspace):
+    # The stage history ends on 2024-05-10, the deals on 2023-07-01.
+    history = (
+        "Record ID,Stage,Entered at\n"
+        "1,Appointment scheduled,2023-01-15\n"
+        "2,Appointment scheduled,2024-05-10\n"
+    )
+    _store_only(
+        tmp_path,
+        fresh_workspace,
+        {
+            "deals.csv": (DEALS, "deals"),
+            "history.csv": (history, "stage_history"),
+        },
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["period"] = "Last 12 full months"
+    at.run()
+    assert not at.exception
+
+    # Counted back from Gamma's close date, 2023-07-01: July 2023 is not
+    # over, so the 12 full months are July 2022 to June 2023.
+    assert (
+        "2022-07-01 to 2023-06-30, counted back from 2023-07-01"
+        in _sidebar_captions(at)
+    )
