@@ -20,6 +20,7 @@ from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
 from kpi_core.schema import TABLES
 from kpi_core.stages import wide_stage_columns
+from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
 STAGE = "Stage"
 ENTERED = "Entered at"
@@ -57,7 +58,8 @@ def preview_file(
     headers = [name for name in raw.frame.columns if name != LINE]
     detected, scores = detect_table(headers)
     chosen = table or detected
-    mapping = guess_mapping(headers, chosen) if chosen else None
+    flags = yes_no_columns(raw.frame.drop(LINE)) if chosen == "deals" else ()
+    mapping = guess_mapping(headers, chosen, flags) if chosen else None
     if chosen in (None, "nps"):
         # A survey export names its NPS question in free text, so the score
         # column is found by its values (whole numbers 0-10) and a header
@@ -118,6 +120,26 @@ def load_file_tables(
     except MissingColumnError:
         return [first]
     return [deals, first]
+
+
+def yes_no_columns(frame: pl.DataFrame) -> list[str]:
+    """Name the columns where at least 80 % of the filled cells among the
+    first 2,000 rows read as yes or no (Yes/No, True/False, 1/0, Ja/Nein).
+
+    The other cells of such a column are then reported as bad values instead
+    of the whole column being left unmapped.
+    """
+    known = list(TRUE_FLAGS | FALSE_FLAGS)
+    found = []
+    for name in frame.columns:
+        # The alias keeps a header such as "*" from acting as a wildcard.
+        cells = frame[name].alias("cell").head(2000).drop_nulls()
+        if cells.len() == 0:
+            continue
+        flags = cells.str.strip_chars().str.to_lowercase().is_in(known).sum()
+        if flags >= 0.8 * cells.len():
+            found.append(name)
+    return found
 
 
 def _long_stage_history(raw: RawTable) -> RawTable | None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from kpi_core.errors import MissingColumnError
-from kpi_core.schema import ID, TABLES, TableSchema, normalise_header
+from kpi_core.schema import FLAG, ID, TABLES, TableSchema, normalise_header
 
 EXACT = 1.0
 PARTIAL = 0.6
@@ -74,12 +75,16 @@ class Mapping:
         return {name: column for name, column in self.columns.items() if column}
 
 
-def guess_mapping(headers: list[str], table: str) -> Mapping:
+def guess_mapping(
+    headers: list[str], table: str, flag_headers: Collection[str] = ()
+) -> Mapping:
     """Guess the column for each field of ``table`` from the header names.
 
     Each header feeds at most one field. Exact alias matches are assigned
     first, in schema order, then partial matches. Among several exact
-    matches the alias listed first in the schema wins.
+    matches the alias listed first in the schema wins. A yes/no field only
+    takes a header of ``flag_headers``, the columns whose values read as
+    yes or no, because users also name a date column "Closed".
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
@@ -90,8 +95,12 @@ def guess_mapping(headers: list[str], table: str) -> Mapping:
         for schema_field in schema.fields:
             if columns[schema_field.name]:
                 continue
+            if schema_field.kind == FLAG and level < EXACT:
+                continue
             aliases = _normalised_aliases(schema_field.aliases)
             free = [h for h in headers if h not in assigned]
+            if schema_field.kind == FLAG:
+                free = [h for h in free if h in flag_headers]
             if level < EXACT and schema_field.kind != ID:
                 # An id column feeds only id fields: "churn_event_id" contains
                 # the alias "churn" but contains no churned flag.

@@ -20,7 +20,8 @@ from kpi_core.date_values import convert_unique, order_examples
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.reading import RawTable
-from kpi_core.schema import DATE, INTEGER, NUMBER, deal_status_expr
+from kpi_core.schema import DATE, FLAG, INTEGER, NUMBER, deal_status_expr
+from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.values import (
     ParsedMoney,
     describe_ambiguous_amount,
@@ -31,6 +32,8 @@ from kpi_core.values import (
 )
 
 LINE = "_line"
+# The yes/no fields of a deals table, read into its status.
+DEAL_FLAGS = ("won", "closed")
 _EXAMPLES = 3
 NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
 _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
@@ -430,11 +433,44 @@ def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     if "lost_at" in frame.columns:
         # Pipedrive writes a won time and a lost time; either closes the deal.
         closed = pl.coalesce("closed_at", "lost_at")
+    statuses = _deal_statuses(frame.select(label.alias("label")).to_series())
     return frame.with_columns(
-        _deal_statuses(frame.select(label.alias("label")).to_series()),
+        _flagged_statuses(frame, statuses),
         pl.col("created_at").cast(pl.Date),
         closed.cast(pl.Date).alias("closed_at"),
+    ).drop(DEAL_FLAGS, strict=False)
+
+
+def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
+    """Apply the won and closed flags, where mapped, over the statuses read
+    from the labels.
+
+    A won deal is won. A closed deal that is not won is lost, and a deal
+    that is neither closed nor won is open. Where the flags leave it open
+    (no closed flag, or empty cells), the label decides.
+    """
+    present = [name for name in DEAL_FLAGS if name in frame.columns]
+    if not present:
+        return statuses
+    flags = {
+        name: (
+            pl.col(name).str.to_lowercase().is_in(list(TRUE_FLAGS))
+            if name in present
+            else pl.lit(None, dtype=pl.Boolean)
+        )
+        for name in DEAL_FLAGS
+    }
+    won, closed = flags["won"], flags["closed"]
+    status = (
+        pl.when(won)
+        .then(pl.lit("won"))
+        .when(closed & ~won)
+        .then(pl.lit("lost"))
+        .when(~closed)
+        .then(pl.lit("open"))
+        .otherwise(pl.col("status"))
     )
+    return frame.with_columns(statuses).select(status.alias("status")).to_series()
 
 
 def _deal_statuses(labels: pl.Series) -> pl.Series:
@@ -451,7 +487,11 @@ def _deal_statuses(labels: pl.Series) -> pl.Series:
 def _drop_duplicate_ids(
     mapping: Mapping, frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, Problem | None]:
-    id_fields = [f.name for f in mapping.schema.fields if f.kind == "id" and f.required]
+    id_fields = [
+        f.name
+        for f in mapping.schema.fields
+        if f.kind == "id" and mapping.columns.get(f.name)
+    ]
     if mapping.table != "deals" or not id_fields:
         return frame, None
     id_field = id_fields[0]
@@ -492,6 +532,9 @@ def _out_of_range(
     if table == "nps" and field_name == "score":
         inside = parsed.is_between(0, 10)
         return (~inside).fill_null(False), "a score outside 0-10"
+    if kind == FLAG:
+        flags = parsed.str.to_lowercase().is_in(list(TRUE_FLAGS | FALSE_FLAGS))
+        return (~flags).fill_null(False), "a value other than yes or no"
     if kind == DATE:
         latest = date.today() + timedelta(days=3653)
         day = parsed.cast(pl.Date)

@@ -23,6 +23,9 @@ TEXT = "text"
 DATE = "date"
 NUMBER = "number"
 INTEGER = "integer"
+# A yes/no column. Only an exact header match maps one, because a header
+# such as 'Date entered "Closed won"' contains "closed" as well.
+FLAG = "flag"
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,8 @@ DEALS = TableSchema(
         _f(
             "deal_id",
             ID,
-            True,
-            "Unique id of the deal",
+            False,
+            "Unique id of the deal; without it each row is one deal",
             "opportunity_id",
             "Record ID",
             "Deal ID",
@@ -145,6 +148,23 @@ DEALS = TableSchema(
             "Ergebnis",
         ),
         _f(
+            "won",
+            FLAG,
+            False,
+            "Won flag (yes/no, true/false, 1/0), as in Salesforce reports",
+            "Is won",
+            "IsWon",
+            "Gewonnen",
+        ),
+        _f(
+            "closed",
+            FLAG,
+            False,
+            "Closed flag (yes/no, true/false, 1/0): won or lost",
+            "Is closed",
+            "IsClosed",
+        ),
+        _f(
             "created_at",
             DATE,
             True,
@@ -169,6 +189,7 @@ DEALS = TableSchema(
             "Date the deal was won or lost",
             "close_date",
             "Close Date",
+            "Closed",
             "Deal closed on",
             "Closed on",
             "Closed at",

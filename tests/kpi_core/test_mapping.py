@@ -175,17 +175,36 @@ def test_detect_table_unknown_headers():
     assert set(scores) >= {"deals", "stage_history"}
 
 
-def test_salesforce_report_without_id_misses_required():
+def test_salesforce_report_without_id_is_complete():
+    # Without an id column each row is one deal.
     mapping = guess_mapping(SALESFORCE, "deals")
-    assert mapping.missing_required == ["deal_id"]
+    assert mapping.missing_required == []
+    assert mapping.columns["deal_id"] is None
+
+
+def test_salesforce_flags_need_yes_no_values():
+    headers = [*SALESFORCE, "Won", "Closed"]
+    by_header = guess_mapping(headers, "deals")
+    assert by_header.columns["won"] is None
+    assert by_header.columns["closed"] is None
+    with_values = guess_mapping(headers, "deals", ["Won", "Closed"])
+    assert with_values.columns["won"] == "Won"
+    assert with_values.columns["closed"] == "Closed"
+
+
+def test_flag_not_guessed_from_part_of_header():
+    headers = ["Record ID", "Deal Stage", "Create Date", 'Date entered "Closed won"']
+    mapping = guess_mapping(headers, "deals", headers)
+    assert mapping.columns["closed"] is None
+    assert mapping.columns["won"] is None
 
 
 def test_require_complete_names_missing_field():
-    mapping = guess_mapping(SALESFORCE, "deals")
+    mapping = guess_mapping([h for h in SALESFORCE if h != "Stage"], "deals")
     with pytest.raises(MissingColumnError) as caught:
         require_complete(mapping, "report.csv")
     message = str(caught.value)
-    assert message.startswith("report.csv: no column found for deal_id")
+    assert message.startswith("report.csv: no column found for stage")
     assert "choose it in the column mapping" in message
 
 
@@ -320,13 +339,17 @@ def test_require_complete_orders_article():
     assert "of an orders table;" in str(caught.value)
 
 
-def test_bare_closed_header_not_close_date():
-    # Salesforce writes "Closed" as a true/false flag, so a bare "Closed" is
-    # left for the user to map instead of being read as dates.
+def test_bare_closed_header_by_values():
+    # Salesforce writes "Closed" as a true/false flag, others as a date: the
+    # values, given as ``flag_headers``, decide.
     headers = ["Deal ID", "Stage", "Created", "Closed", "Amount", "Currency"]
-    mapping = guess_mapping(headers, "deals")
-    assert mapping.columns["created_at"] == "Created"
-    assert mapping.columns["closed_at"] is None
+    as_flag = guess_mapping(headers, "deals", ["Closed"])
+    assert as_flag.columns["closed"] == "Closed"
+    assert as_flag.columns["closed_at"] is None
+    as_date = guess_mapping(headers, "deals")
+    assert as_date.columns["created_at"] == "Created"
+    assert as_date.columns["closed_at"] == "Closed"
+    assert as_date.columns["closed"] is None
 
 
 @pytest.mark.parametrize("header", ["Closed date", "Date closed", "Close date"])

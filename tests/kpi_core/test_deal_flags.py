@@ -1,0 +1,118 @@
+"""Deals with Salesforce's Won and Closed flags, and deals without ids."""
+
+from datetime import date
+
+from kpi_core.importing import load_file
+from kpi_core.period import Period
+from kpi_core.sales import sales_kpis
+
+# A Salesforce opportunity report ("Details only") with the org's own stage
+# names, which say nothing about won or lost, and no id column.
+REPORT = (
+    '"Opportunity Name","Account Name","Stage","Amount","Close Date",'
+    '"Created Date","Type","Opportunity Owner","Won","Closed"\n'
+    '"Acme rollout","Acme","Signed","12000","3/14/2025","1/10/2025",'
+    '"New Customer","Anna Becker","true","true"\n'
+    '"Renewal","Globex","Dead","8000","4/2/2025","2/1/2025",'
+    '"Existing Customer - Upgrade","Ben Ott","false","true"\n'
+    '"Renewal","Initech","Negotiation/Review","5000","6/30/2025","3/5/2025",'
+    '"New Customer","Anna Becker","false","false"\n'
+    '"Umbrella","Umbrella","Closed Won","3000","5/20/2025","4/1/2025",'
+    '"New Customer","Ben Ott","true","true"\n'
+)
+
+
+def _load(text: str, name: str = "report.csv"):
+    return load_file(name, text.encode(), date_order="mdy")
+
+
+def test_flags_decide_status():
+    prepared = _load(REPORT)
+    assert prepared.mapping.columns["won"] == "Won"
+    assert prepared.mapping.columns["closed"] == "Closed"
+    assert prepared.frame["status"].to_list() == ["won", "lost", "open", "won"]
+    assert "won" not in prepared.frame.columns
+    assert "closed" not in prepared.frame.columns
+
+
+def test_report_without_ids_keeps_every_row():
+    # Two deals share the name "Renewal"; without an id column each row is
+    # its own deal, so none is dropped as a duplicate.
+    prepared = _load(REPORT)
+    assert prepared.mapping.columns["deal_id"] is None
+    assert prepared.rows_used == 4
+    assert prepared.problems == ()
+
+
+def test_flagged_report_sales_kpis():
+    prepared = _load(REPORT)
+    kpis = sales_kpis(prepared.frame, Period(date(2025, 1, 1), date(2025, 12, 31)))
+    # Won: Acme and Umbrella (2 of 4 created), lost: Globex.
+    assert kpis["close_rate"].value == 2 / 4 * 100
+    assert kpis["win_rate"].value == 2 / 3 * 100
+    # 12,000 + 3,000 won.
+    assert kpis["won_value"].value == 15000
+    # 10 Jan to 14 Mar is 63 days, 1 Apr to 20 May 49 days: (63 + 49) / 2.
+    assert kpis["sales_cycle_days"].value == 56
+
+
+def test_flag_alone_leaves_the_rest_to_the_stage():
+    # Only a Won flag: not won leaves the stage to tell lost from open.
+    text = (
+        "Deal ID,Stage,Created,Won\n"
+        "1,Signed,2025-01-02,yes\n"
+        "2,Closed lost,2025-01-03,no\n"
+        "3,Proposal,2025-01-04,no\n"
+        "4,Proposal,2025-01-05,\n"
+    )
+    prepared = _load(text)
+    assert prepared.frame["status"].to_list() == ["won", "lost", "open", "open"]
+
+
+def test_closed_flag_alone():
+    # Closed without Won: a closed deal is won or lost as its stage says.
+    text = (
+        "Deal ID,Stage,Created,Closed\n"
+        "1,Closed won,2025-01-02,1\n"
+        "2,Closed lost,2025-01-03,1\n"
+        "3,Closed won,2025-01-04,0\n"
+    )
+    prepared = _load(text)
+    assert prepared.frame["status"].to_list() == ["won", "lost", "open"]
+
+
+def test_bad_flag_value_rejected_with_line():
+    # 4 of the 5 Won cells read as yes or no, enough to map the column, so
+    # the fifth is reported instead of the flags being dropped.
+    text = REPORT + (
+        '"Stark","Stark","Signed","1000","5/2/2025","4/2/2025",'
+        '"New Customer","Ben Ott","maybe","true"\n'
+    )
+    prepared = _load(text)
+    assert prepared.rows_used == 4
+    (problem,) = prepared.problems
+    assert problem.describe() == (
+        "1 row with a value other than yes or no in column 'Won' (line 6; for "
+        "example 'maybe')"
+    )
+
+
+def test_mostly_other_values_not_a_flag():
+    # Only 3 of the 4 Won cells read as yes or no (75 %), so Won is left
+    # unmapped and the stage names decide.
+    text = REPORT.replace('"Ben Ott","false","true"', '"Ben Ott","maybe","true"')
+    prepared = _load(text)
+    assert prepared.mapping.columns["won"] is None
+    assert prepared.mapping.columns["closed"] == "Closed"
+
+
+def test_closed_column_of_dates_is_the_close_date():
+    text = (
+        "Deal ID,Stage,Created,Closed\n"
+        "1,Closed won,2025-01-02,2025-02-01\n"
+        "2,Proposal,2025-01-03,\n"
+    )
+    prepared = _load(text)
+    assert prepared.mapping.columns["closed"] is None
+    assert prepared.mapping.columns["closed_at"] == "Closed"
+    assert prepared.frame["closed_at"].to_list() == [date(2025, 2, 1), None]
