@@ -19,12 +19,23 @@ those marks decide the currency, so that the amounts are not taken for EUR:
 A symbol may stand for several currencies: "$" is read as USD unless the
 row's code or the header names another currency written with "$".
 
-NOTE: number cells of a workbook arrive without their currency format
-("$#,##0.00"), so only text cells and headers name a currency there.
+Number cells of a workbook get their mark from the cell's Excel number
+format (``number_format_mark``), and these marks follow the same rules as
+marks in the text. The built-in currency formats 5-8, 42 and 44 store no
+currency, because Excel shows them in the currency of the computer's region.
+Their amounts take the currency column's or the header's currency. Without
+either they count as unmarked amounts, like plain numbers, so a workbook
+that merely uses Excel's standard currency formats is not rejected.
+
+NOTE: literal text in a number format counts only as a currency symbol or an
+ISO code, as in a text cell. A format such as `#,##0.00 "kr"` names no
+currency here, unless it is written as [$kr-41D], whose locale says SEK.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import polars as pl
@@ -43,6 +54,49 @@ SYMBOL_CURRENCIES = {
     "₹": ("INR",),
 }
 _OTHER_READINGS = {"$": "CAD, AUD or another dollar", "¥": "CNY"}
+_UNAMBIGUOUS_SYMBOLS = ("€", "£", "₹")
+
+# The mark of the built-in number formats that show the currency of the
+# computer's region. ISO/IEC 29500-1, 18.8.30 gives no code for ids 5-8,
+# whose meaning depends on the application's language. In the en-US table
+# of openpyxl 3.1, 5-8, 42 and 44 show "$", while 37-41 and 43 show none and
+# so count as plain numbers here.
+REGIONAL_MARK = "regional"
+_REGIONAL_FORMATS = frozenset({5, 6, 7, 8, 42, 44})
+# The currency of a Windows locale id (LCID), for currency elements such as
+# [$$-1009] (en-CA) whose symbol alone does not name the currency.
+_LOCALE_CURRENCIES = {
+    0x0404: "TWD",  # zh-TW
+    0x0405: "CZK",  # cs-CZ
+    0x0406: "DKK",  # da-DK
+    0x0409: "USD",  # en-US
+    0x040E: "HUF",  # hu-HU
+    0x040F: "ISK",  # is-IS
+    0x0411: "JPY",  # ja-JP
+    0x0412: "KRW",  # ko-KR
+    0x0414: "NOK",  # nb-NO
+    0x0415: "PLN",  # pl-PL
+    0x0416: "BRL",  # pt-BR
+    0x0418: "RON",  # ro-RO
+    0x0419: "RUB",  # ru-RU
+    0x041D: "SEK",  # sv-SE
+    0x041F: "TRY",  # tr-TR
+    0x0422: "UAH",  # uk-UA
+    0x0804: "CNY",  # zh-CN
+    0x0807: "CHF",  # de-CH
+    0x080A: "MXN",  # es-MX
+    0x0C04: "HKD",  # zh-HK
+    0x0C09: "AUD",  # en-AU
+    0x0C0C: "CAD",  # fr-CA
+    0x1009: "CAD",  # en-CA
+    0x100C: "CHF",  # fr-CH
+    0x1409: "NZD",  # en-NZ
+    0x1C09: "ZAR",  # en-ZA
+    0x240A: "COP",  # es-CO
+    0x340A: "CLP",  # es-CL
+    0x4809: "SGD",  # en-SG
+}
+_CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -51,6 +105,8 @@ class MoneyCells:
 
     ``text`` is the cell text as parsed, ``marks`` comes from
     ``values.parse_money`` and is None for a column without marks.
+    ``format_marks`` are the marks of the workbook number formats
+    (``column_format_marks``), None for a column without them.
     """
 
     field: str
@@ -58,6 +114,7 @@ class MoneyCells:
     text: pl.Series
     numbers: pl.Series
     marks: pl.Series | None
+    format_marks: pl.Series | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +142,137 @@ class RowCurrencies:
     notes: dict[str, str]
 
 
+def number_format_mark(format_id: int, code: str | None) -> str | None:
+    """Return the currency mark that an Excel number format shows, if any.
+
+    ``code`` is the format code from the workbook's styles, None for a
+    built-in format written as its id alone. The mark is written as
+    ``values.parse_money`` writes marks ("$", "€", "USD", "$ USD"), with any
+    other currency text of a [$...] element as one more word ("kr"), or it is
+    ``REGIONAL_MARK``. General, 0.00, #,##0, percentages and dates give None.
+    """
+    if code is None:
+        return REGIONAL_MARK if format_id in _REGIONAL_FORMATS else None
+    symbols: list[str] = []
+    codes: list[str] = []
+    others: list[str] = []
+    literal, elements = _format_parts(code)
+    for character in literal:
+        if unicodedata.category(character) == "Sc" and character not in symbols:
+            symbols.append(character)
+    for found in _CODE_IN_TEXT.findall(literal):
+        if found in CURRENCY_CODES and found not in codes:
+            codes.append(found)
+    for element in elements:
+        _read_currency_element(element, symbols, codes, others)
+    words = ["".join(symbols), *codes, *others]
+    return " ".join(word for word in words if word) or None
+
+
+def _format_parts(code: str) -> tuple[str, list[str]]:
+    """Split a number format code into its literal text and the contents of
+    its [$...] currency elements.
+
+    Literal text is quoted ("€"), escaped (a backslash before it) or a bare
+    character. The
+    character after "_" (a space as wide as it) or "*" (a fill) is not shown
+    as text, and other bracketed parts are colours or conditions.
+    """
+    literal: list[str] = []
+    elements: list[str] = []
+    index = 0
+    while index < len(code):
+        character = code[index]
+        if character == '"':
+            end = code.find('"', index + 1)
+            end = len(code) if end < 0 else end
+            literal.append(" " + code[index + 1 : end] + " ")
+            index = end + 1
+        elif character == "\\":
+            literal.append(code[index + 1 : index + 2])
+            index += 2
+        elif character in "_*":
+            index += 2
+        elif character == "[":
+            end = code.find("]", index + 1)
+            end = len(code) if end < 0 else end
+            if code.startswith("$", index + 1):
+                elements.append(code[index + 2 : end])
+            index = end + 1
+        else:
+            # Unquoted letters are format codes (y, m, E+), not text.
+            shown = unicodedata.category(character) == "Sc"
+            literal.append(character if shown else " ")
+            index += 1
+    return "".join(literal), elements
+
+
+def _read_currency_element(
+    element: str, symbols: list[str], codes: list[str], others: list[str]
+) -> None:
+    """Add what a currency element such as "$-1009" (from [$$-1009]) names.
+
+    Its text before the "-" is the symbol and the hex number after it a
+    Windows locale id. An ISO code or a symbol of one currency is taken as
+    written. Otherwise a known locale names the currency, so [$$-1009] is
+    CAD and [$kr-41D] SEK. Without one, "$" keeps the rules of a "$" in a
+    cell, and other text stays unknown.
+    """
+    text, _, locale = element.partition("-")
+    text = text.strip()
+    if not text:
+        return
+    named = [found for found in _CODE_IN_TEXT.findall(text) if found in CURRENCY_CODES]
+    if named:
+        codes.extend(code for code in named if code not in codes)
+        return
+    if text in _UNAMBIGUOUS_SYMBOLS:
+        if text not in symbols:
+            symbols.append(text)
+        return
+    locale_code = _LOCALE_CURRENCIES.get(_locale_id(locale))
+    if locale_code is not None:
+        if locale_code not in codes:
+            codes.append(locale_code)
+        return
+    signs = [c for c in text if unicodedata.category(c) == "Sc"]
+    if signs and len(signs) == len(text):
+        symbols.extend(sign for sign in signs if sign not in symbols)
+    elif text not in others:
+        others.append(text)
+
+
+def _locale_id(locale: str) -> int | None:
+    try:
+        return int(locale, 16) & 0xFFFF
+    except ValueError:
+        return None
+
+
+def column_format_marks(
+    lines: pl.Series, formats: pl.DataFrame | None, column: str
+) -> pl.Series | None:
+    """Return the number-format marks of one column of a read table, aligned
+    with its ``lines`` (the ``_line`` column), or None without any.
+
+    ``formats`` is ``RawTable.format_marks``: ``_line`` and one column of
+    marks per header. It is joined on the line, because importing may
+    reshape the frame after reading.
+    """
+    if formats is None or column not in formats.columns:
+        return None
+    line = formats.columns[0]
+    marks = formats.select(pl.col(line), pl.col(column).alias("mark"))
+    aligned = (
+        pl.DataFrame({line: lines})
+        .join(marks, on=line, how="left", maintain_order="left")
+        .get_column("mark")
+    )
+    if aligned.null_count() == aligned.len():
+        return None
+    return aligned
+
+
 def money_fields(mapping: Mapping) -> tuple[str, ...]:
     """Return the mapped money fields whose currency the table can store."""
     names = {f.name for f in mapping.schema.fields}
@@ -107,7 +295,11 @@ def row_currencies(
     among rows with one.
     """
     headers = {cell.field: currency_in_header(cell.column) for cell in cells}
-    if all(cell.marks is None and headers[cell.field] is None for cell in cells):
+    unmarked = [
+        cell.marks is None and cell.format_marks is None and headers[cell.field] is None
+        for cell in cells
+    ]
+    if all(unmarked):
         if currency is None:
             return RowCurrencies(None, (), {})
         unnamed = _without_code(cells, {}, currency, currency_column)
@@ -150,30 +342,52 @@ def _claims(
     """Return the currency that each cell names, with how it was read.
 
     The columns are ``priced`` (the cell has a number), ``mark``,
-    ``marked``, ``problem`` (an unknown symbol or two currencies in one
-    cell), ``reading`` (the code the mark is read as), ``candidates`` (every
-    code the mark can mean) and ``code``. ``code`` is the cell's currency,
-    taken from a valid mark, else from the header. It is null without either
-    or without a number. A mark of only unknown symbols is ignored in rows
-    whose ``row_code`` names the currency.
+    ``formatted`` (the mark comes from the number format), ``marked``,
+    ``problem`` (an unknown symbol or two currencies in one cell),
+    ``reading`` (the code the mark is read as), ``candidates`` (every code
+    the mark can mean) and ``code``. ``code`` is the cell's currency, taken
+    from a valid mark, else from the header. It is null without either or
+    without a number. A mark of only unknown symbols is ignored in rows
+    whose ``row_code`` names the currency, and ``REGIONAL_MARK`` also where
+    the header names it. A mark in the text wins over the number format's.
     """
-    priced = cell.numbers.is_not_null()
-    if cell.marks is None:
-        marks = pl.Series("mark", [None] * cell.numbers.len(), dtype=pl.String)
-    else:
-        marks = cell.marks.alias("mark")
-    frame = pl.DataFrame({"priced": priced, "mark": marks}).with_columns(
-        pl.when(pl.col("priced")).then(pl.col("mark")).alias("mark")
+    empty = pl.Series([None] * cell.numbers.len(), dtype=pl.String)
+    text_marks = empty if cell.marks is None else cell.marks
+    format_marks = empty if cell.format_marks is None else cell.format_marks
+    frame = pl.DataFrame(
+        {
+            "priced": cell.numbers.is_not_null(),
+            "text_mark": text_marks.alias("text_mark"),
+            "format_mark": format_marks.alias("format_mark"),
+        }
+    ).select(
+        "priced",
+        pl.when(pl.col("priced"))
+        .then(pl.coalesce("text_mark", "format_mark"))
+        .alias("mark"),
+        (
+            pl.col("priced")
+            & pl.col("text_mark").is_null()
+            & pl.col("format_mark").is_not_null()
+        ).alias("formatted"),
     )
-    readings = _readings(frame["mark"].drop_nulls().unique().to_list())
-    frame = frame.join(readings, on="mark", how="left", maintain_order="left")
+    pairs = frame.filter(pl.col("mark").is_not_null()).select("mark", "formatted")
+    readings = _readings(pairs.unique())
+    frame = frame.join(
+        readings, on=["mark", "formatted"], how="left", maintain_order="left"
+    )
+    ignored = None
     if row_code is not None:
-        named = row_code.is_not_null().alias("named")
+        frame = frame.with_columns(row_code.is_not_null().alias("named"))
         ignored = pl.col("unknown").fill_null(False) & pl.col("named")
-        frame = frame.with_columns(named).with_columns(
+    if header is not None:
+        regional = pl.col("regional").fill_null(False)
+        ignored = regional if ignored is None else ignored | regional
+    if ignored is not None:
+        frame = frame.with_columns(
             pl.when(~ignored).then(pl.col(name)).alias(name)
             for name in ("mark", "problem", "reading", "candidates")
-        )
+        ).with_columns(pl.col("formatted") & pl.col("mark").is_not_null())
     frame = frame.with_columns(marked=pl.col("mark").is_not_null())
     header_code = pl.lit(header, dtype=pl.String)
     if header is None:
@@ -193,13 +407,18 @@ def _claims(
     )
 
 
-def _readings(marks: list[str]) -> pl.DataFrame:
+def _readings(pairs: pl.DataFrame) -> pl.DataFrame:
     """Read each distinct mark text into codes, or into a problem.
 
-    Unknown symbols beside an ISO code are ignored ("₽ 100 RUB" is RUB).
+    ``pairs`` holds the distinct ``mark`` and ``formatted`` values, because
+    the problem's wording depends on where the mark was written. Unknown
+    symbols beside an ISO code are ignored ("₽ 100 RUB" is RUB).
     """
     rows = []
-    for mark in marks:
+    for mark, formatted in pairs.iter_rows():
+        if mark == REGIONAL_MARK and formatted:
+            rows.append(_regional_reading())
+            continue
         tokens = _tokens(mark)
         codes = [t for t in tokens if t in CURRENCY_CODES]
         unknown = [
@@ -210,18 +429,28 @@ def _readings(marks: list[str]) -> pl.DataFrame:
         for token in known:
             candidates &= set(SYMBOL_CURRENCIES.get(token, (token,)))
         problem = None
-        if unknown and not codes:
+        if unknown and not codes and formatted:
+            problem = (
+                f"a number format with an unknown currency {unknown[0]!r} (use a "
+                "format with the ISO code, such as [$CHF] #,##0.00, or give the "
+                "currency in a currency column)"
+            )
+        elif unknown and not codes:
             problem = (
                 f"an unknown currency symbol {unknown[0]!r} (write its ISO code, "
                 "such as 'CHF 100', or give the currency in a currency column)"
             )
+        elif not candidates and formatted:
+            problem = "a number format with two different currencies (keep one)"
         elif not candidates:
             problem = "two different currencies in one cell (keep one)"
         reading = codes[0] if codes else SYMBOL_CURRENCIES.get(tokens[0], ("",))[0]
         rows.append(
             {
                 "mark": mark,
+                "formatted": formatted,
                 "unknown": bool(unknown) and not codes,
+                "regional": False,
                 "problem": problem,
                 "reading": None if problem else reading,
                 "candidates": None if problem else sorted(candidates),
@@ -229,12 +458,32 @@ def _readings(marks: list[str]) -> pl.DataFrame:
         )
     schema = {
         "mark": pl.String,
+        "formatted": pl.Boolean,
         "unknown": pl.Boolean,
+        "regional": pl.Boolean,
         "problem": pl.String,
         "reading": pl.String,
         "candidates": pl.List(pl.String),
     }
     return pl.DataFrame(rows, schema=schema)
+
+
+def _regional_reading() -> dict[str, object]:
+    """Read ``REGIONAL_MARK``, a currency that the file does not name.
+
+    The cells count as unmarked amounts, as plain numbers do, so a workbook
+    that merely uses Excel's standard currency formats is not rejected. A
+    header or currency column still names their currency.
+    """
+    return {
+        "mark": REGIONAL_MARK,
+        "formatted": True,
+        "unknown": True,
+        "regional": True,
+        "problem": None,
+        "reading": None,
+        "candidates": None,
+    }
 
 
 def _own_problems(
@@ -249,12 +498,23 @@ def _own_problems(
     if header is None:
         return rejections
     against = claim.filter(~pl.col("fits_header") & pl.col("problem").is_null())
-    for reading in against["reading"].unique(maintain_order=True):
-        rows = (claim["reading"] == reading) & ~claim["fits_header"]
-        reason = (
-            f"an amount in {reading} while the header names {header} "
-            "(correct the cell or the header)"
+    pairs = against.select("reading", "formatted").unique(maintain_order=True)
+    for reading, formatted in pairs.iter_rows():
+        rows = (
+            (claim["reading"] == reading)
+            & ~claim["fits_header"]
+            & (claim["formatted"] == formatted)
         )
+        if formatted:
+            reason = (
+                f"an amount formatted as {reading} while the header names "
+                f"{header} (correct the cell's number format or the header)"
+            )
+        else:
+            reason = (
+                f"an amount in {reading} while the header names {header} "
+                "(correct the cell or the header)"
+            )
         rejections.append(_rejection(cell, rows, reason))
     return rejections
 
@@ -279,17 +539,22 @@ def _mismatches(
     rejections = []
     pairs = (
         frame.filter("against")
-        .select("code", "row_code", "marked")
+        .select("code", "row_code", "marked", "formatted")
         .unique(maintain_order=True)
     )
-    for code, row, marked in pairs.iter_rows():
+    for code, row, marked, formatted in pairs.iter_rows():
         rows = (
             frame["against"]
             & (frame["code"] == code)
             & (frame["row_code"] == row)
             & (frame["marked"] == marked)
+            & (frame["formatted"] == formatted)
         )
-        source = "" if marked else " by its header"
+        source = " by its header"
+        if formatted:
+            source = " by its number format"
+        elif marked:
+            source = ""
         reason = (
             f"an amount in {code}{source} while column {currency_column!r} "
             f"says {row} (correct one of them)"
@@ -331,6 +596,12 @@ def _without_currency(
         "an amount without a currency while other amounts name one (write it "
         "in the cell, such as '$1,000' or '1,000 EUR', or add a currency column)"
     )
+    if any(cell.format_marks is not None for cell in cells):
+        reason = (
+            "an amount without a currency while other amounts name one (give "
+            'the cell a currency number format, such as "$"#,##0.00, or add a '
+            "currency column)"
+        )
     rejections = []
     for cell in cells:
         claim = claims[cell.field]
@@ -399,21 +670,40 @@ def _notes(
     for cell in cells:
         claim = claims[cell.field]
         header = headers[cell.field]
-        if cell.marks is None and header is None:
+        if cell.marks is None and cell.format_marks is None and header is None:
             continue
         if currency_column is not None:
             notes[cell.column] = f"currency checked against column {currency_column!r}"
         elif header is not None:
             notes[cell.column] = f"currency from header: {header}"
-        elif cell.marks is not None:
+        else:
             notes[cell.column] = _cells_note(claim)
     return notes
 
 
 def _cells_note(claim: pl.DataFrame) -> str:
     """Describe how the marks of one column were read, such as
-    "currency from cells ($ read as USD, GBP)"."""
-    valid = claim.filter(pl.col("problem").is_null() & pl.col("marked"))
+    "currency from cells ($ read as USD, GBP)" or "currency from Excel's
+    number format (EUR)"."""
+    marked = claim.filter(pl.col("marked"))
+    sources = [
+        source
+        for source, found in (
+            ("cells", (~marked["formatted"]).any()),
+            ("Excel's number format", marked["formatted"].any()),
+        )
+        if found
+    ]
+    valid = claim.filter(
+        pl.col("problem").is_null() & pl.col("marked") & pl.col("reading").is_not_null()
+    )
+    if valid.is_empty() and marked["regional"].fill_null(False).any():
+        return (
+            "Excel's built-in currency format, which shows the currency of the "
+            "computer's region, so the file names none and the amounts have no "
+            "currency (name it in the header, such as 'Amount (USD)', or in a "
+            "currency column)"
+        )
     pairs = valid.select("mark", "reading").unique().sort("mark").iter_rows()
     symbols: dict[str, str] = {}
     codes: set[str] = set()
@@ -433,16 +723,26 @@ def _cells_note(claim: pl.DataFrame) -> str:
     text = ", ".join(readings)
     if hints:
         text += "; " + ", ".join(hints) + ", which a currency column would settle"
-    return f"currency from cells ({text})"
+    return f"currency from {' and '.join(sources) or 'cells'} ({text})"
 
 
 def _tokens(mark: str) -> list[str]:
-    """Split a mark of ``values.parse_money`` into its distinct symbols and
-    its ISO code: "$€ USD" gives ["$", "€", "USD"]."""
-    parts = mark.split(" ")
+    """Split a mark into its distinct symbols, other currency words and ISO
+    codes: "$€ USD" gives ["$", "€", "USD"], and "kr" stays one word.
+
+    Marks of ``values.parse_money`` contain only symbols and codes. Other
+    words come from number formats (``number_format_mark``).
+    """
+    parts = [part for part in mark.split(" ") if part]
     codes = [part for part in parts if part in CURRENCY_CODES]
-    symbols = "".join(part for part in parts if part not in CURRENCY_CODES)
-    return [*sorted(set(symbols)), *codes]
+    others = [part for part in parts if part not in CURRENCY_CODES]
+    symbols = "".join(part for part in others if _only_symbols(part))
+    words = [part for part in others if not _only_symbols(part)]
+    return [*sorted(set(symbols)), *words, *codes]
+
+
+def _only_symbols(text: str) -> bool:
+    return all(unicodedata.category(character) == "Sc" for character in text)
 
 
 def _first_code(claims: dict[str, pl.DataFrame]) -> pl.Series:

@@ -68,7 +68,9 @@ class RawTable:
     as ``read_table`` leaves them, so ``prepare_table`` need not strip them.
     ``long_lines`` lists (line, field count) for the text lines with more
     fields than the header's ``header_fields``; ``prepare_table`` rejects
-    them.
+    them. ``format_marks`` gives the currency marks of workbook number cells
+    whose number format shows a currency: ``_line`` and one String column per
+    header that has such cells, or None.
     """
 
     frame: pl.DataFrame
@@ -76,6 +78,7 @@ class RawTable:
     cells_stripped: bool = False
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
+    format_marks: pl.DataFrame | None = None
 
 
 def read_table(
@@ -184,20 +187,60 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
-    cells, chosen, sheets, notes = read_sheet(file_name, data, sheet)
-    layout = lay_out(cells, file_name=file_name, sheet=chosen)
+    read = read_sheet(file_name, data, sheet)
+    layout = lay_out(read.cells, file_name=file_name, sheet=read.name)
     info = ReadInfo(
         file=file_name,
         format="xlsx",
         encoding=None,
         delimiter=None,
         header_line=layout.header_line,
-        sheet=chosen,
-        sheets=tuple(sheets),
+        sheet=read.name,
+        sheets=tuple(read.names),
         skipped_lines=layout.skipped_lines,
-        notes=tuple(notes) + layout.notes,
+        notes=tuple(read.notes) + layout.notes,
     )
-    return RawTable(layout.frame, info, cells_stripped=True)
+    marks = _marks_by_header(read.cells, layout.frame, read.currency_marks)
+    return RawTable(layout.frame, info, cells_stripped=True, format_marks=marks)
+
+
+def _marks_by_header(
+    cells: pl.DataFrame, frame: pl.DataFrame, marks: pl.DataFrame
+) -> pl.DataFrame | None:
+    """Put the number-format marks of a sheet's cells (``Sheet.currency_marks``)
+    under the headers that ``lay_out`` gave their columns.
+
+    ``lay_out`` keeps the grid's columns in order and drops only columns
+    that are empty in every data row, after stripping each cell. So walking
+    both in order and matching equal columns finds each marked column. A
+    dropped column has no values, so no mark is lost with it.
+    """
+    if marks.height == 0:
+        return None
+    data = cells.filter(pl.col(LINE).is_in(frame[LINE].implode()))
+    grid = [name for name in cells.columns if name != LINE]
+    names = [name for name in frame.columns if name != LINE]
+    marked = set(marks["column"].unique().to_list())
+    headers: dict[int, str] = {}
+    position = 0
+    for index, column in enumerate(grid):
+        if position >= len(names) or not marked - headers.keys():
+            break
+        values = data.get_column(column).str.strip_chars()
+        values = values.set(values == "", None)
+        if values.equals(frame.get_column(names[position]), check_names=False):
+            if index in marked:
+                headers[index] = names[position]
+            position += 1
+    if not headers:
+        return None
+    found = marks.filter(pl.col("column").is_in(list(headers))).with_columns(
+        pl.col("column").replace_strict(headers, return_dtype=pl.String)
+    )
+    found = found.filter(pl.col(LINE).is_in(frame[LINE].implode()))
+    if found.height == 0:
+        return None
+    return found.pivot(on="column", index=LINE, values="mark")
 
 
 def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:

@@ -5,7 +5,8 @@ mixes numbers and words keeps both instead of turning the words into nulls.
 Date cells arrive as ISO text ("2024-03-01 14:05:00"), and a column whose
 date cells all fall on midnight loses the " 00:00:00". Before anything is
 parsed the zip container is checked, because a small XLSX can expand to
-gigabytes.
+gigabytes. calamine drops number formats, so ``read_sheet`` finds the number
+cells whose format shows a currency ("$"#,##0.00) in the sheet XML itself.
 
 NOTE: a cell with only a time of day comes out as a date in 1899 plus the
 time ("1899-12-31 13:30:00" with calamine in fastexcel 0.21). Nothing here
@@ -19,12 +20,14 @@ import posixpath
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from xml.etree import ElementTree
 from xml.parsers import expat
 
 import fastexcel
 import polars as pl
 
+from kpi_core.cell_currency import number_format_mark
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.workbook_checks import (
     check_formula_results,
@@ -40,6 +43,10 @@ _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MIDNIGHT = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
 _DATE_TIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+_STYLES_TYPE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+)
+_NO_MARKS = pl.DataFrame(schema={LINE: pl.Int64, "column": pl.Int64, "mark": pl.String})
 # Exceptions that a damaged or unusual zip raises while a member is read: a bad
 # CRC or header, broken deflate data, an encrypted member (RuntimeError) or an
 # unsupported compression method (NotImplementedError).
@@ -99,10 +106,26 @@ def workbook_sheets(file_name: str, data: bytes) -> list[str]:
         archive.close()
 
 
-def read_sheet(
-    file_name: str, data: bytes, sheet: str | None
-) -> tuple[pl.DataFrame, str, list[str], list[str]]:
-    """Return a sheet's cells, its name, all sheet names and notes.
+@dataclass(frozen=True)
+class Sheet:
+    """One read worksheet.
+
+    ``cells`` has the text columns c0, c1, ... from the first used column,
+    and ``_line``, the spreadsheet row. ``names`` lists all worksheets.
+    ``currency_marks`` lists the number cells whose number format shows a
+    currency, with their ``_line``, ``column`` (0 for c0) and ``mark`` from
+    ``cell_currency.number_format_mark``.
+    """
+
+    cells: pl.DataFrame
+    name: str
+    names: list[str]
+    notes: list[str]
+    currency_marks: pl.DataFrame
+
+
+def read_sheet(file_name: str, data: bytes, sheet: str | None) -> Sheet:
+    """Read a worksheet's cells and the currencies of its number formats.
 
     Without ``sheet`` the first worksheet with any value is read.
     """
@@ -116,11 +139,16 @@ def read_sheet(
                 file=file_name,
             )
         chosen = [sheet] if sheet is not None else names
-        checked, sheet_xml = checked_copy(
-            file_name, archive, data, {paths[name] for name in chosen}
+        styles_path = _styles_path(archive)
+        checked, member_xml = checked_copy(
+            file_name,
+            archive,
+            data,
+            {paths[name] for name in chosen} | {styles_path},
         )
+        style_marks = _currency_styles(member_xml.pop(styles_path, b""))
         for name in chosen:
-            xml = sheet_xml.pop(paths[name], b"")
+            xml = member_xml.pop(paths[name], b"")
             check_sheet_extent(file_name, name, xml)
             cells = _sheet_cells(checked, name)
             if cells.height > 0:
@@ -130,7 +158,8 @@ def read_sheet(
                     pl.int_range(first_row, first_row + cells.height).alias(LINE)
                 )
                 notes = [f"sheet: {name} (of {len(names)})"]
-                return _dates_without_midnight(cells), name, names, notes
+                marks = _currency_cells(xml, style_marks)
+                return Sheet(_dates_without_midnight(cells), name, names, notes, marks)
     except _READ_ERRORS as error:
         raise _damaged(file_name, error, sheet) from error
     finally:
@@ -183,6 +212,227 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
         else:
             paths[sheet.get("name", "")] = posixpath.normpath(f"xl/{target}")
     return paths
+
+
+def _styles_path(archive: zipfile.ZipFile) -> str:
+    """Return the archive member that contains the workbook's styles."""
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for relation in relations:
+        if relation.get("Type") == _STYLES_TYPE:
+            target = relation.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(f"xl/{target}")
+    return "xl/styles.xml"
+
+
+def _currency_styles(styles_xml: bytes) -> dict[int, str]:
+    """Map each cell style (the s attribute of a cell) whose number format
+    shows a currency to the currency mark of that format."""
+    if not styles_xml:
+        return {}
+    root = ElementTree.fromstring(styles_xml)
+    codes: dict[int, str] = {}
+    style_formats: list[int] = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "numFmt":
+            codes[int(element.get("numFmtId") or 0)] = element.get("formatCode", "")
+        elif tag == "cellXfs":
+            style_formats = [
+                int(xf.get("numFmtId") or 0)
+                for xf in element
+                if xf.tag.rsplit("}", 1)[-1] == "xf"
+            ]
+    marks: dict[int, str] = {}
+    for style, format_id in enumerate(style_formats):
+        mark = number_format_mark(format_id, codes.get(format_id))
+        if mark is not None:
+            marks[style] = mark
+    return marks
+
+
+def _currency_cells(xml: bytes, style_marks: dict[int, str]) -> pl.DataFrame:
+    """List the number cells of a sheet whose style has a currency mark.
+
+    A number cell has no t attribute or t="n". Columns count from the first
+    column with a value, as calamine's grid does. The cells are found with
+    a regex pass in Polars that reads only the cells of those styles, or
+    with a parser for markup that the regex cannot place.
+    """
+    if not style_marks:
+        return _NO_MARKS
+    scanned = _scanned_cells(xml, style_marks)
+    if scanned is None:
+        cells = _parsed_cells(xml)
+        first_column = cells["column"].min()
+        cells = cells.filter(pl.col("style").is_in(list(style_marks)))
+    else:
+        cells, first_column = scanned
+    if cells.height == 0:
+        return _NO_MARKS
+    marks = pl.DataFrame(
+        {"style": list(style_marks), "mark": list(style_marks.values())},
+        schema={"style": pl.Int64, "mark": pl.String},
+    )
+    return (
+        cells.filter(pl.col("kind").is_null() | (pl.col("kind") == "n"))
+        .join(marks, on="style", maintain_order="left")
+        .select(
+            pl.col("row").alias(LINE),
+            (pl.col("column") - first_column).alias("column"),
+            "mark",
+        )
+    )
+
+
+def _scanned_cells(
+    xml: bytes, style_marks: dict[int, str]
+) -> tuple[pl.DataFrame, int] | None:
+    """Return row, column (from 1), style and type of the cells with content
+    in the given styles, and the first column with a value.
+
+    Returns None when a cell may escape the regex: a cell tag whose first
+    attribute is not r (or that has none), or text that is not UTF-8. A
+    sheet of prefixed tags such as <x:c> has no cell the regex finds, so
+    ``_first_column`` returns None for it.
+    """
+    if xml.count(b"<c ") != xml.count(b'<c r="') or xml.find(b"<c>") >= 0:
+        return None
+    first_column = _first_column(xml)
+    if first_column is None:
+        return None
+    try:
+        text = xml.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    styles = "|".join(str(style) for style in sorted(style_marks))
+    pattern = rf'<c r="[A-Z]{{1,3}}[0-9]{{1,7}}"[^>]*?\ss="(?:{styles})"[^>]*>'
+    tags = pl.Series("tag", [text]).str.extract_all(pattern).explode()
+    del text
+    # A self-closing cell (<c r="A1" s="3"/>) is empty, which calamine skips.
+    tags = tags.filter(~tags.str.ends_with("/>").fill_null(True))
+    cells = pl.DataFrame({"tag": tags}).select(
+        letters=pl.col("tag").str.extract(r'^<c r="([A-Z]{1,3})'),
+        row=pl.col("tag").str.extract(r'^<c r="[A-Z]{1,3}([0-9]{1,7})"'),
+        style=pl.col("tag").str.extract(r'\ss="([0-9]{1,9})"'),
+        kind=pl.col("tag").str.extract(r'\st="([A-Za-z]+)"'),
+    )
+    letters = cells["letters"].unique().to_list()
+    numbers = pl.DataFrame(
+        {"letters": letters, "column": [_column_number(name) for name in letters]},
+        schema={"letters": pl.String, "column": pl.Int64},
+    )
+    cells = cells.join(numbers, on="letters", maintain_order="left").select(
+        pl.col("row").cast(pl.Int64),
+        "column",
+        pl.col("style").cast(pl.Int64),
+        "kind",
+    )
+    return cells, first_column
+
+
+def _first_column(xml: bytes) -> int | None:
+    """Return the first column with a value, or None when a quick check
+    cannot tell.
+
+    The start column of the <dimension> element is checked, or column A
+    without one. Writers put that element at the first used cell or before
+    it, so the start is right when it has a cell with content and no column
+    before it has one.
+
+    NOTE: an empty cell written as <c r="A1"></c> counts as content here but
+    not for calamine, so such a cell left of the table shifts the marks.
+    """
+    head = xml[: max(xml.find(b"<sheetData"), 0)]
+    dimension = re.search(rb'<dimension ref="([A-Z]{1,3})[0-9]', head)
+    letters = dimension.group(1).decode() if dimension else "A"
+    column = _column_number(letters)
+    if not _has_content(xml, [letters]):
+        return None
+    before = [_column_letters(number) for number in range(1, column)]
+    if before and _has_content(xml, before):
+        return None
+    return column
+
+
+def _has_content(xml: bytes, columns: list[str]) -> bool:
+    """Tell whether a cell in one of the columns is not self-closing."""
+    names = "|".join(columns).encode()
+    pattern = rb'<c r="(?:' + names + rb')[0-9]{1,7}"[^>]*(?<!/)>'
+    return re.search(pattern, xml) is not None
+
+
+def _parsed_cells(xml: bytes) -> pl.DataFrame:
+    """Return what ``_scanned_cells`` does, with expat placing the cells as
+    calamine does: a cell without an r attribute follows the previous cell,
+    and a row without one follows the previous row."""
+    walk = _CellWalk()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = walk.start
+    parser.Parse(xml, True)
+    return pl.DataFrame(
+        walk.cells,
+        schema={
+            "row": pl.Int64,
+            "column": pl.Int64,
+            "style": pl.Int64,
+            "kind": pl.String,
+        },
+        orient="row",
+    )
+
+
+class _CellWalk:
+    """Collect the cells that have a value element while expat parses."""
+
+    def __init__(self) -> None:
+        self.row = 0
+        self.column = 0
+        self.current: tuple[int, int, int, str | None] | None = None
+        self.cells: list[tuple[int, int, int, str | None]] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column = 0
+        elif tag == "c":
+            reference = re.fullmatch(
+                r"([A-Z]{1,3})([0-9]{1,7})", attributes.get("r", "")
+            )
+            if reference is None:
+                self.column += 1
+                row = self.row
+            else:
+                self.column = _column_number(reference.group(1))
+                row = int(reference.group(2))
+            style = attributes.get("s", "0")
+            self.current = (
+                row,
+                self.column,
+                int(style) if style.isdigit() else 0,
+                attributes.get("t"),
+            )
+        elif tag in ("v", "is") and self.current is not None:
+            self.cells.append(self.current)
+            self.current = None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _first_used_row(archive: zipfile.ZipFile, path: str) -> int:
