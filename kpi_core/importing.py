@@ -11,14 +11,15 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from kpi_core.date_values import detect_date_format, order_examples
 from kpi_core.email_list import email_events_from_audience
-from kpi_core.errors import MissingColumnError
+from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, detect_table, guess_mapping
 from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
-from kpi_core.schema import TABLES
+from kpi_core.schema import DATE, TABLES
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
@@ -95,7 +96,73 @@ def load_file(
         raise MissingColumnError(_unknown_table_message(preview), file=file_name)
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
     orders = {name: date_order for name in date_fields} if date_order else None
-    return prepare_table(preview.raw, preview.mapping, orders)
+    try:
+        return prepare_table(preview.raw, preview.mapping, orders)
+    except AmbiguousDateError:
+        if date_order is not None:
+            raise
+        hinted = _hinted_orders(preview.raw, preview.mapping)
+        if not hinted:
+            raise
+    prepared = prepare_table(preview.raw, preview.mapping, hinted.orders)
+    detected = dict(prepared.detected)
+    for column in hinted.columns:
+        detected[column] = (
+            f"{detected.get(column, 'dates')}, as in column {hinted.source!r} "
+            "(every date here fits both orders)"
+        )
+    return replace(prepared, detected=detected)
+
+
+def date_order_hint(orders: dict[str, str]) -> tuple[str, str] | None:
+    """Return the order and the first column that settles it, when the date
+    columns of a file that read one way only all read the same way.
+
+    ``orders`` maps columns to their ``DateFormat.order``. Only "dmy" and
+    "mdy" settle anything, because ISO and serial dates have no day-month
+    order.
+    """
+    settled: dict[str, str] = {}
+    for column, order in orders.items():
+        if order in ("dmy", "mdy"):
+            settled.setdefault(order, column)
+    return next(iter(settled.items())) if len(settled) == 1 else None
+
+
+@dataclass(frozen=True)
+class _HintedOrders:
+    """Date orders taken from another column of the same file."""
+
+    orders: dict[str, str]
+    columns: list[str]
+    source: str
+
+
+def _hinted_orders(raw: RawTable, mapping: Mapping) -> _HintedOrders | None:
+    """Give each date column whose every date fits both orders the order of
+    the file's other date columns, or return None when they do not settle
+    it or a column mixes both orders (which needs the user's choice)."""
+    fields = {
+        name: column
+        for name, column in mapping.used_columns().items()
+        if mapping.schema.field(name).kind == DATE
+    }
+    found = {
+        column: detect_date_format(raw.frame[column].alias("value")).order
+        for column in fields.values()
+    }
+    hint = date_order_hint(found)
+    if hint is None:
+        return None
+    order, source = hint
+    ambiguous = {
+        name: column for name, column in fields.items() if found[column] == "ambiguous"
+    }
+    if any(None not in order_examples(raw.frame[c]) for c in ambiguous.values()):
+        return None
+    return _HintedOrders(
+        {name: order for name in ambiguous}, list(ambiguous.values()), source
+    )
 
 
 def load_file_tables(

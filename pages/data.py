@@ -11,7 +11,7 @@ from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
-from kpi_core.importing import FilePreview
+from kpi_core.importing import FilePreview, date_order_hint
 from kpi_core.mapping import Mapping, header_signature
 from kpi_core.prepare import LINE, PreparedTable
 from kpi_core.reading import sheet_names
@@ -268,17 +268,13 @@ def _pick_date_orders(
         name: _date_order(upload_key, column, preview)
         for name, column in columns.items()
     }
-    settled = {
-        found[name]: column
-        for name, column in columns.items()
-        if found[name] in _ORDER_LABELS
-    }
+    file_hint = date_order_hint({columns[name]: found[name] for name in columns})
     orders: dict[str, str] = {}
     for field_name, column in columns.items():
         if found[field_name] != "ambiguous":
             continue
         values = preview.raw.frame[column]
-        hint = next(iter(settled.items())) if len(settled) == 1 else None
+        hint = file_hint
         if hint is not None and None not in order_examples(values):
             # A column that mixes both orders needs the user's own choice.
             hint = None

@@ -147,6 +147,47 @@ def test_ambiguous_error_names_first_column():
     assert caught.value.column == "Close Date"
 
 
+def test_ambiguous_column_takes_order_of_other_column():
+    # 13/05/2025 only reads day first, so 01/02/2025 is 1 February.
+    data = (
+        b"Record ID,Deal Stage,Create Date,Close Date\n"
+        b"1,Won,01/02/2025,13/05/2025\n2,Lost,03/04/2025,\n"
+    )
+    prepared = load_file("deals.csv", data)
+    assert prepared.frame["created_at"].to_list() == [
+        date(2025, 2, 1),
+        date(2025, 4, 3),
+    ]
+    assert prepared.detected["Create Date"] == (
+        "dates day first, as in column 'Close Date' (every date here fits both orders)"
+    )
+
+
+def test_other_columns_disagree_on_order():
+    # Close Date only reads day first (13/05), Lost time only month first
+    # (05/13), so Create Date still needs an order.
+    data = (
+        b"Record ID,Deal Stage,Create Date,Close Date,Lost time\n"
+        b"1,Won,01/02/2025,13/05/2025,\n2,Lost,03/04/2025,,05/13/2025\n"
+    )
+    with pytest.raises(AmbiguousDateError) as caught:
+        load_file("deals.csv", data)
+    assert caught.value.column == "Create Date"
+
+
+def test_mixed_column_not_settled_by_other():
+    # Created mixes 13/04 (day first) and 04/13 (month first) evenly, which
+    # another column's order must not settle.
+    data = (
+        b"Deal ID,Stage,Created,Close date\n"
+        b"B1,Won,13/04/2025,25/05/2025\n"
+        b"B2,Won,04/13/2025,\n"
+    )
+    with pytest.raises(AmbiguousDateError) as caught:
+        load_file("mixed.csv", data)
+    assert "mixes day-first dates" in str(caught.value)
+
+
 HUBSPOT_WIDE = (
     b'Record ID,Deal Name,"Date entered ""Appointment scheduled (Sales Pipeline)""",'
     b'"Date entered ""Qualified to buy (Sales Pipeline)""",'
