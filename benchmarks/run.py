@@ -282,11 +282,15 @@ def _import(name: str, folder: Path) -> dict[str, Any]:
 
 
 def _load_nps(data: bytes) -> PreparedTable:
-    """Import a Typeform export as the data page does after the user picks
-    the score column, which the header aliases do not find."""
+    """Import a Typeform export as the data page does: preview it, then use
+    the NPS question as the score column.
+
+    The header aliases do not find that column. ``preview_file`` finds it by
+    its values and maps it, and a user would otherwise pick it by its header.
+    """
     preview = preview_file("nps.csv", data, table="nps", max_bytes=len(data))
-    score = nps.find_score_column(preview.raw.frame)
-    return prepare_table(preview.raw, preview.mapping.with_choice("score", score))
+    mapping = preview.mapping.with_choice("score", NPS_QUESTION)
+    return prepare_table(preview.raw, mapping)
 
 
 def _kpis(family: str, folder: Path) -> dict[str, Any]:

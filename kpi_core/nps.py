@@ -33,6 +33,8 @@ _ORDER = "_order"
 _UNDATED = "response without a date"
 # Words of the usual NPS question ("How likely are you to recommend us?").
 _SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
+# Rows of each column checked before the whole column in find_score_column.
+_SCORE_SAMPLE_ROWS = 1_000
 
 _IS_PROMOTER = pl.col("score") >= PROMOTER_MIN
 _IS_DETRACTOR = pl.col("score") <= DETRACTOR_MAX
@@ -187,25 +189,53 @@ def looks_like_nps_question(header: str) -> bool:
     return _SCORE_HEADER.search(header.lower()) is not None
 
 
-def find_score_column(frame: pl.DataFrame) -> str | None:
+def find_score_column(
+    frame: pl.DataFrame, columns: list[str] | None = None
+) -> str | None:
     """Find the NPS column of a survey export by its values, not its header.
 
     A candidate column has at least one non-empty value and every non-empty
     value is a whole number from 0 to 10. With several candidates, the one
     whose header mentions recommending or NPS wins. Returns None when no
     column, or more than one equally good column, fits, so the user chooses.
+    ``columns`` limits the search to these columns of ``frame``.
     """
-    candidates = [name for name in frame.columns if _holds_scores(frame[name])]
+    # Most columns of a survey contain a non-score value in their first rows,
+    # which rules them out without a pass over every row.
+    # Each column is renamed, because Series methods go through pl.col(name),
+    # where a header such as "*" would act as a wildcard.
+    candidates = [
+        name
+        for name in (frame.columns if columns is None else columns)
+        if not _fails_scores(frame[name].alias("value").head(_SCORE_SAMPLE_ROWS))
+        and _holds_scores(frame[name].alias("value"))
+    ]
     if len(candidates) > 1:
         candidates = [name for name in candidates if _SCORE_HEADER.search(name.lower())]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _fails_scores(sample: pl.Series) -> bool:
+    """Tell whether some value of ``sample`` makes ``_holds_scores`` return
+    False for every column that contains it.
+
+    Only a value that fails the pattern counts for text, so a value such as
+    "11" is left to the check of the whole column.
+    """
+    if sample.dtype == pl.String:
+        text = sample.str.strip_chars()
+        text = text.filter(text.is_not_null() & (text != ""))
+        return not text.str.contains(r"^[0-9]{1,2}$").all()
+    if sample.dtype.is_integer():
+        return not sample.drop_nulls().is_between(0, 10).all()
+    return True
 
 
 def _holds_scores(values: pl.Series) -> bool:
     if values.dtype == pl.String:
         text = values.str.strip_chars()
         text = text.filter(text.is_not_null() & (text != ""))
-        if text.is_empty() or not text.str.contains(r"^\d{1,2}$").all():
+        if text.is_empty() or not text.str.contains(r"^[0-9]{1,2}$").all():
             return False
         values = text.cast(pl.Int64)
     elif values.dtype.is_integer():

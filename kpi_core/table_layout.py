@@ -334,18 +334,30 @@ def _name_columns(
 def _drop_totals(
     data: pl.DataFrame, names: list[str]
 ) -> tuple[pl.DataFrame, list[int]]:
+    """Drop the rows that have a total label and no word in another cell."""
     # Each column is renamed before use, because Series methods go through
     # pl.col(name), where a header such as "*" or "^a$" would act as a
     # wildcard or a regex.
-    labelled = pl.repeat(False, data.height, eager=True)
-    worded = pl.repeat(False, data.height, eager=True)
-    for name in names:
-        cells = data.get_column(name).alias("cell")
-        label = cells.str.contains(TOTAL_LABEL).fill_null(False)
+    labels = [
+        data.get_column(name).alias("cell").str.contains(TOTAL_LABEL).fill_null(False)
+        for name in names
+    ]
+    labelled = functools.reduce(
+        operator.or_, labels, pl.repeat(False, data.height, eager=True)
+    )
+    if not labelled.any():
+        return data, []
+    # Only the rows with a label are searched for words. That saves most of
+    # the work when "total" or "Summe" occurs only in free text.
+    candidates = data.filter(labelled)
+    worded = pl.repeat(False, candidates.height, eager=True)
+    for name, label in zip(names, labels, strict=True):
+        cells = candidates.get_column(name).alias("cell")
         words = cells.str.contains(_WORD) & ~cells.str.contains(_CURRENCY_CODE)
-        labelled = labelled | label
-        worded = worded | (words.fill_null(False) & ~label)
-    flags = labelled & ~worded
+        worded = worded | (words.fill_null(False) & ~label.filter(labelled))
+    flags = pl.repeat(False, data.height, eager=True).scatter(
+        labelled.arg_true(), ~worded
+    )
     if not flags.any():
         return data, []
     return data.filter(~flags), data.filter(flags)[LINE].to_list()

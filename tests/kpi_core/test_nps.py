@@ -345,3 +345,30 @@ def test_nps_mapping_surveymonkey_headers():
     assert mapping.columns["score"] == "NPS"
     assert mapping.columns["responded_at"] == "End Date"
     assert mapping.columns["customer_id"] == "Email Address"
+
+
+def test_find_score_column_bad_value_after_sample():
+    # The first 1,000 rows are scores, so only the pass over every row finds
+    # the 11 and rules the question out. "Rating" is the only candidate left.
+    question = [str(row % 11) for row in range(1_500)] + ["11"]
+    frame = pl.DataFrame(
+        {"How likely are you to recommend us?": question, "Rating": ["3"] * 1_501}
+    )
+    assert find_score_column(frame) == "Rating"
+
+
+def test_find_score_column_text_in_first_row():
+    question = "How likely are you to recommend us?"
+    frame = pl.DataFrame({question: ["n/a"] + ["7"] * 2_000})
+    assert find_score_column(frame) is None
+
+
+def test_find_score_column_empty_first_rows():
+    values = [""] * 1_000 + [None] * 200 + [" 9 ", "10", "0"]
+    assert find_score_column(pl.DataFrame({"NPS": values})) == "NPS"
+
+
+def test_find_score_column_integer_out_of_range_late():
+    question = "How likely are you to recommend us?"
+    frame = pl.DataFrame({"Score": [5] * 1_200 + [42], question: [9] * 1_201})
+    assert find_score_column(frame) == question
