@@ -27,7 +27,7 @@ import io
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 import pyarrow as pa
@@ -108,6 +108,13 @@ def read_grid(file_name: str, data: bytes, *, aligned: bool) -> Grid:
     if grid is not None:
         return grid
     text, codec = decode(file_name, data)
+    if codec != "utf-8":
+        # Windows-1252 from German Excel, Latin-1 and UTF-16 take the faster
+        # way as UTF-8, which splits the same lines and cells.
+        grid = _read_utf8_directly(file_name, text.encode("utf-8"))
+        if grid is not None:
+            note = f"encoding: {encoding_label(codec)}"
+            return replace(grid, encoding=codec, notes=(note, *grid.notes[1:]))
     _reject_binary(file_name, text)
     notes = [f"encoding: {encoding_label(codec)}"]
     lines = _split_lines(text)
