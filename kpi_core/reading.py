@@ -347,10 +347,13 @@ def _read_members(
 
 
 def _table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    # A damaged central directory can give an empty name, on which
+    # ZipInfo.is_dir() raises IndexError.
     return [
         info
         for info in archive.infolist()
-        if not info.is_dir()
+        if info.filename
+        and not info.is_dir()
         and not info.filename.startswith("__MACOSX/")
         and info.filename.lower().endswith((".csv", ".txt", ".tsv"))
     ]

@@ -10,13 +10,16 @@ input. Everything else is a bug.
 
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -265,3 +268,24 @@ def test_cell_guard_counts_far_reference():
     assert _too_many_cells(far)
     assert not _too_many_cells(near)
     assert _column_number(b"XFD") == 16_384
+
+
+def test_zip_member_without_name_rejected():
+    # A damaged central directory whose member name is empty: zipfile gives
+    # a ZipInfo with filename "", whose is_dir() raised IndexError.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("subscribed.csv", "Email Address\na@x.com\n")
+    data = buffer.getvalue()
+    directory = data.index(b"PK\x01\x02")
+    name_length = struct.unpack_from("<H", data, directory + 28)[0]
+    end = data.index(b"PK\x05\x06")
+    record = bytearray(data[directory:end])
+    struct.pack_into("<H", record, 28, 0)
+    del record[46 : 46 + name_length]
+    tail = bytearray(data[end:])
+    struct.pack_into("<I", tail, 12, len(record))
+    damaged = data[:directory] + bytes(record) + bytes(tail)
+    assert zipfile.ZipFile(io.BytesIO(damaged)).infolist()[0].filename == ""
+    with pytest.raises(InputError, match="contains no CSV or TXT file"):
+        read_table("audience.zip", damaged)
