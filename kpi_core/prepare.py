@@ -153,6 +153,10 @@ def prepare_table(
         columns = _add_currencies(
             raw.frame, mapping, money_cells, columns, problems, bad_masks, detected
         )
+    flag_gap = _closed_without_won(raw.frame, mapping, columns)
+    if flag_gap is not None:
+        problems.append(flag_gap[0])
+        bad_masks.append(flag_gap[1])
     frame = pl.DataFrame(columns)
     rejected = raw.frame.clear()
     if bad_masks:
@@ -458,8 +462,9 @@ def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
     from the labels.
 
     A won deal is won. A closed deal that is not won is lost, and a deal
-    that is neither closed nor won is open. Where the flags leave it open
-    (no closed flag, or empty cells), the label decides.
+    that is neither closed nor won is open. Without a closed flag, a deal
+    that is not won but whose label says won is lost. Otherwise the label
+    decides.
     """
     present = [name for name in DEAL_FLAGS if name in frame.columns]
     if not present:
@@ -480,6 +485,8 @@ def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
         .then(pl.lit("lost"))
         .when(~closed)
         .then(pl.lit("open"))
+        .when(~won & (pl.col("status") == "won"))
+        .then(pl.lit("lost"))
         .otherwise(pl.col("status"))
     )
     return frame.with_columns(statuses).select(status.alias("status")).to_series()
@@ -494,6 +501,34 @@ def _deal_statuses(labels: pl.Series) -> pl.Series:
         return "", frame.select(deal_status_expr(pl.col("label"))).to_series()
 
     return convert_unique(labels, classify)[1].alias("status")
+
+
+def _closed_without_won(
+    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+) -> tuple[Problem, pl.Series] | None:
+    """Find the deals flagged closed whose won flag is empty, which could be
+    won or lost, and return the problem and the rows it rejects."""
+    won_column = mapping.columns.get("won")
+    if not won_column or not mapping.columns.get("closed"):
+        return None
+    parsed = {column.name: column for column in columns}
+    closed = parsed["closed"].str.to_lowercase().is_in(list(TRUE_FLAGS))
+    gap = (parsed["won"].is_null() & closed).fill_null(False)
+    if not gap.any():
+        return None
+    lines = raw[LINE].filter(gap)
+    problem = Problem(
+        column="",
+        field="won",
+        kind=(
+            f"a closed deal with an empty {won_column!r} cell, so it could be won "
+            "or lost (fill in yes or no)"
+        ),
+        count=lines.len(),
+        lines=tuple(lines.to_list()),
+        examples=(),
+    )
+    return problem, gap
 
 
 def _drop_duplicate_ids(

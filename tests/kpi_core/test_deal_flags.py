@@ -116,3 +116,38 @@ def test_closed_column_of_dates_is_the_close_date():
     assert prepared.mapping.columns["closed"] is None
     assert prepared.mapping.columns["closed_at"] == "Closed"
     assert prepared.frame["closed_at"].to_list() == [date(2025, 2, 1), None]
+
+
+def test_won_flag_beats_won_stage():
+    # Without a Closed flag, "not won" turns a won stage into lost; a stage
+    # that says nothing ("Dead") stays open, because an open deal may carry
+    # a close date too.
+    text = (
+        "Deal ID,Stage,Created,Closed,Won\n"
+        "1,Closed Won,2025-01-02,2025-02-01,false\n"
+        "2,Dead,2025-01-03,2025-02-02,false\n"
+        "3,Closed Won,2025-01-04,2025-02-03,true\n"
+        "4,Closed Lost,2025-01-05,2025-02-04,false\n"
+    )
+    prepared = _load(text)
+    assert prepared.mapping.columns["closed_at"] == "Closed"
+    assert prepared.frame["status"].to_list() == ["lost", "open", "won", "lost"]
+
+
+def test_closed_deal_without_won_value_rejected():
+    # Line 3 is closed with an empty Won cell: it could be won or lost.
+    text = (
+        "Deal ID,Stage,Created,Won,Closed\n"
+        "1,Signed,2025-01-02,true,true\n"
+        "2,Dead,2025-01-03,,true\n"
+        "3,Proposal,2025-01-04,,false\n"
+        "4,Dead,2025-01-05,false,true\n"
+        "5,Proposal,2025-01-06,false,false\n"
+    )
+    prepared = _load(text)
+    assert prepared.frame["status"].to_list() == ["won", "open", "lost", "open"]
+    (problem,) = prepared.problems
+    assert problem.describe() == (
+        "1 row with a closed deal with an empty 'Won' cell, so it could be won "
+        "or lost (fill in yes or no) (line 3)"
+    )
