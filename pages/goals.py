@@ -65,8 +65,8 @@ def render() -> None:
     store = GoalStore(workspace().root)
     stored_goals = store.list_goals()
     view = page_tables_with(TABLE_TYPES, tuple(g.table_id for g in stored_goals))
-    tables, money_note = view.tables, view.money_note
-    as_of = _as_of_picker(tables)
+    money_note = view.money_note
+    as_of = _as_of_picker(_last_goal_date(stored_goals, view))
     editable = editor_unlocked()
     # share_controls calls editor_unlocked too, which would show a second
     # password box with the same key while the page is locked.
@@ -95,10 +95,10 @@ def render() -> None:
                 store.save(_on_table_in_use(goal, view))
             st.rerun()
         return
-    if money_note:
+    if money_note and any(is_money_metric(goal.metric) for goal in goals):
         st.warning(money_note)
     for goal in goals:
-        goal_tables, table_note = _goal_tables(goal, view)
+        goal_tables, table_note = _goal_tables(goal, view, editable)
         try:
             status, checks = _evaluate(goal, tuple(goals), view.key, as_of, goal_tables)
         except InputError as error:
@@ -111,7 +111,7 @@ def render() -> None:
 
 
 def _goal_tables(
-    goal: Goal, view: PageTables
+    goal: Goal, view: PageTables, editable: bool = False
 ) -> tuple[dict[str, pl.DataFrame], str | None]:
     """Return the tables to measure ``goal`` on: those in use, with the table
     the goal names in place of the one of its type, and a caption naming
@@ -119,22 +119,49 @@ def _goal_tables(
     table_type = METRICS[goal.metric].table
     in_use = view.entries.get(table_type)
     label = TABLES[table_type].label.lower()
+    if in_use is not None and goal.table_id in ("", in_use.id):
+        return view.tables, None
     if goal.table_id in view.stored:
         entry = view.stored[goal.table_id]
         tables = {**view.tables, table_type: view.by_id[goal.table_id]}
-        if in_use is not None and in_use.id != entry.id:
-            return tables, (
-                f"Measured on the {label} table “{entry.name}”, the one it was "
-                f"created on, not on “{in_use.name}” chosen in the sidebar."
-            )
-        return tables, None
-    if goal.table_id and in_use is not None:
-        return view.tables, (
-            f"The table this goal was created on is no longer stored, so it is "
-            f"measured on the {label} table “{in_use.name}” in use. Tick the "
-            "box under Edit or delete to keep measuring it on that table."
+        if in_use is None:
+            return tables, None
+        return tables, (
+            f"Measured on the {label} table “{entry.name}”, not on “{in_use.name}” "
+            "chosen in the sidebar."
         )
+    if goal.table_id and in_use is not None:
+        note = (
+            "The table this goal was measured on is no longer stored, so it is "
+            f"measured on the {label} table “{in_use.name}” in use."
+        )
+        if editable:
+            note += (
+                " Tick the box under Edit or delete to keep measuring it on that table."
+            )
+        return view.tables, note
     return view.tables, None
+
+
+def _last_goal_date(goals: list[Goal], view: PageTables) -> date | None:
+    """Return the last date in the tables the goals are measured on, or in
+    the tables in use while there is no goal, so that choosing another table
+    in the sidebar does not move the goals' evaluation day."""
+    sources: dict[str, dict[str, pl.DataFrame]] = {}
+    for goal in goals:
+        table_type = METRICS[goal.metric].table
+        tables, _ = _goal_tables(goal, view)
+        if table_type in tables:
+            key = goal.table_id or table_type
+            sources[key] = {table_type: tables[table_type]}
+    if not goals:
+        sources["in use"] = view.tables
+    latest = None
+    for tables in sources.values():
+        with contextlib.suppress(InputError):
+            last = data_range(tables)[1]
+            latest = last if latest is None else max(latest, last)
+    return latest
 
 
 def _on_table_in_use(goal: Goal, view: PageTables) -> Goal:
@@ -143,12 +170,11 @@ def _on_table_in_use(goal: Goal, view: PageTables) -> Goal:
     return replace(goal, table_id=entry.id if entry is not None else "")
 
 
-def _as_of_picker(tables: dict[str, pl.DataFrame]) -> date:
+def _as_of_picker(last_date: date | None) -> date:
     """Let the user pick the day goals are evaluated on, by default the last
-    date in the data, so that an old export still shows progress."""
-    latest = date.today()
-    with contextlib.suppress(InputError):
-        latest = data_range(tables)[1]
+    date in the data (``last_date``), so that an old export still shows
+    progress."""
+    latest = last_date or date.today()
     # A keyed widget keeps its value when its default changes, so the date
     # is moved to the new last date here, unless the user picked another.
     # The bounds are fixed, because Streamlit raises when the date in the

@@ -293,8 +293,8 @@ def test_goal_keeps_its_table(fresh_workspace):
     assert not at.exception
     captions = [caption.value for caption in at.caption]
     assert (
-        "Measured on the deals table “Newer”, the one it was created on, not on "
-        "“Older” chosen in the sidebar." in captions
+        "Measured on the deals table “Newer”, not on “Older” chosen in the sidebar."
+        in (captions)
     )
     assert GoalStore(fresh_workspace).get(goal.id).table_id == newer.id
 
@@ -335,7 +335,36 @@ def test_goal_of_deleted_table(fresh_workspace):
     assert _current(at) == "5"
     captions = [caption.value for caption in at.caption]
     assert (
-        "The table this goal was created on is no longer stored, so it is "
+        "The table this goal was measured on is no longer stored, so it is "
         "measured on the deals table “Older” in use. Tick the box under Edit or "
         "delete to keep measuring it on that table." in captions
     )
+
+
+def test_new_goal_card_has_no_table_note(fresh_workspace):
+    _, older, _ = older_and_newer(fresh_workspace)
+    at = _open_goals()
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    _submit_goal(at, EXAMPLES[0])
+    assert not at.exception
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    assert goal.table_id == older.id
+    captions = [caption.value for caption in at.caption]
+    assert not [text for text in captions if "no longer stored" in text]
+    assert not [text for text in captions if text.startswith("Measured on")]
+
+
+def test_goal_day_ignores_sidebar_table(fresh_workspace):
+    _, older, newer = older_and_newer(fresh_workspace)
+    goal = Goal(
+        "Ten new deals", "new_deals", 10, date(2025, 1, 1), date(2025, 6, 30),
+        table_id=older.id,
+    )  # fmt: skip
+    GoalStore(fresh_workspace).save(goal)
+    at = _open_goals()
+    # Newer is in use, but the goal's table, Older, ends on 20 June 2025.
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 6, 20)
+    assert _current(at) == "5"
+    at.sidebar.selectbox(key="table_deals").set_value(newer.id).run()
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 6, 20)
+    assert _current(at) == "5"
