@@ -158,7 +158,10 @@ def _hinted_orders(raw: RawTable, mapping: Mapping) -> _HintedOrders | None:
     ambiguous = {
         name: column for name, column in fields.items() if found[column] == "ambiguous"
     }
-    if any(None not in order_examples(raw.frame[c]) for c in ambiguous.values()):
+    if any(
+        None not in order_examples(raw.frame[column].alias("value"))
+        for column in ambiguous.values()
+    ):
         return None
     return _HintedOrders(
         {name: order for name in ambiguous}, list(ambiguous.values()), source
