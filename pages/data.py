@@ -269,6 +269,11 @@ def _pick_date_orders(
         for name, column in columns.items()
     }
     file_hint = date_order_hint({columns[name]: found[name] for name in columns})
+    # The first column of each order, to name them when they disagree.
+    settled: dict[str, str] = {}
+    for name, column in columns.items():
+        if found[name] in _ORDER_LABELS:
+            settled.setdefault(found[name], column)
     orders: dict[str, str] = {}
     for field_name, column in columns.items():
         if found[field_name] != "ambiguous":
@@ -278,8 +283,15 @@ def _pick_date_orders(
         if hint is not None and None not in order_examples(values):
             # A column that mixes both orders needs the user's own choice.
             hint = None
+        question = _date_order_question(column, values, hint)
+        if hint is None and len(settled) == 2 and question.endswith("Which is it?"):
+            question += (
+                f" The other date columns disagree: "
+                f"{escape_markdown(repr(settled['dmy']))} is day first, "
+                f"{escape_markdown(repr(settled['mdy']))} month first."
+            )
         choice = st.radio(
-            _date_order_question(column, values, hint),
+            question,
             list(_ORDER_LABELS),
             index=None if hint is None else list(_ORDER_LABELS).index(hint[0]),
             format_func=_ORDER_LABELS.get,

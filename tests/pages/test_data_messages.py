@@ -117,5 +117,8 @@ def test_date_order_not_taken_when_columns_differ():
     assert not at.exception
     closed = at.radio(key=f"{key}:order:closed_at")
     assert closed.value is None
-    assert closed.label == "Every date in 'Close date' fits both orders. Which is it?"
+    assert closed.label == (
+        "Every date in 'Close date' fits both orders. Which is it? The other "
+        "date columns disagree: 'Created' is day first, 'Lost time' month first."
+    )
     assert "Choose the date order of 'Close date' to go on." in at.info[-1].value
