@@ -101,6 +101,7 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
         "rows_used": table.rows_used,
         "excluded": table.excluded_summary(),
         "columns": table.mapping.used_columns(),
+        "detected": table.detected,
     }
 
 

@@ -165,3 +165,24 @@ def test_report_reads_chosen_sheet():
     assert result.returncode == 1
     assert "no column found for created_at" in result.stderr
     assert "of a deals table" in result.stderr
+
+
+def test_report_names_date_order_taken_from_other_column(tmp_path):
+    # 1/25/2025 only reads month first, so the close dates, which read both
+    # ways, are month first too: 3/4 is 4 March, 25 January + 38 days.
+    path = tmp_path / "us.csv"
+    path.write_text(
+        "Deal ID,Stage,Created Date,Close Date\n"
+        "1,Closed Won,1/25/2025,3/4/2025\n"
+        "2,Closed Won,2/1/2025,3/3/2025\n",
+        encoding="utf-8",
+    )
+    result = _run(str(path))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["inputs"][0]["detected"]["Close Date"] == (
+        "dates month first, as in column 'Created Date' (every date here fits "
+        "both orders)"
+    )
+    # (38 + 30) / 2 days.
+    assert report["kpis"]["sales_cycle_days"]["value"] == pytest.approx(34.0)
