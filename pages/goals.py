@@ -95,8 +95,8 @@ def render() -> None:
                 store.save(_on_table_in_use(goal, view))
             st.rerun()
         return
-    if money_note and any(is_money_metric(goal.metric) for goal in goals):
-        st.warning(money_note)
+    # A missing rate is shown on each money goal it stops, not for the page:
+    # a goal on a table with one currency needs no rate.
     for goal in goals:
         goal_tables, table_note = _goal_tables(goal, view, editable)
         try:

@@ -267,3 +267,30 @@ def test_missing_rate_keeps_other_figures(fresh_workspace):
     at.sidebar.number_input(key=RATE_KEY).set_value(0.9).run()
     assert not at.warning
     assert [m.value for m in at.metric if m.label == "Current"] == ["725 EUR", "3"]
+
+
+def test_goal_on_one_currency_needs_no_rate(fresh_workspace):
+    # The goal is measured on Older (one currency) while Mixed, newer and
+    # in USD and EUR, is in use, so its deal size needs no rate.
+    store = _workspace_with(
+        fresh_workspace, ("Older", OLDER_DEALS), ("Mixed", MIXED_DEALS)
+    )
+    older = next(e for e in store.list_tables("deals") if e.name == "Older")
+    GoalStore(fresh_workspace).save(
+        Goal(
+            "Deal size",
+            "average_deal_size",
+            100,
+            date(2025, 1, 1),
+            date(2025, 6, 30),
+            table_id=older.id,
+        )  # fmt: skip
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/goals.py").run()
+    assert not at.exception
+    # The sidebar still asks for the rate of the table in use.
+    assert not at.main.warning
+    # Won from 1 January to 20 June (the last date): 100 + 300 + 300 = 700
+    # over 3 deals.
+    assert _metrics(at)["Current"] == "233 EUR"
