@@ -194,55 +194,53 @@ def find_score_column(
 ) -> str | None:
     """Find the NPS column of a survey export by its values, not its header.
 
-    A candidate column has at least one non-empty value and every non-empty
-    value is a whole number from 0 to 10. With several candidates, the one
-    whose header mentions recommending or NPS wins. Returns None when no
-    column, or more than one equally good column, fits, so the user chooses.
-    ``columns`` limits the search to these columns of ``frame``.
+    A candidate column has a score in at least one non-empty cell, and at
+    most 1 % of its non-empty cells (none in a column of fewer than 100) are
+    not whole numbers from 0 to 10. The import leaves those rows out and
+    lists them, so one stray value does not hide the question. With several
+    candidates, the one whose header mentions recommending or NPS wins.
+    Returns None when no column, or more than one equally good column, fits,
+    so the user chooses. ``columns`` limits the search to these columns.
     """
-    # Most columns of a survey contain a non-score value in their first rows,
-    # which rules them out without a pass over every row.
-    # Each column is renamed, because Series methods go through pl.col(name),
-    # where a header such as "*" would act as a wildcard.
-    candidates = [
-        name
-        for name in (frame.columns if columns is None else columns)
-        if not _fails_scores(frame[name].alias("value").head(_SCORE_SAMPLE_ROWS))
-        and _holds_scores(frame[name].alias("value"))
-    ]
+    # Most columns of a survey have more non-score values in their first
+    # rows than a whole column may have, which rules them out without a pass
+    # over every row. Each column is renamed, because Series methods go
+    # through pl.col(name), where a header such as "*" would act as a
+    # wildcard.
+    candidates = []
+    for name in frame.columns if columns is None else columns:
+        values = frame[name].alias("value")
+        allowed = _allowed_misses(values.len())
+        sample = _score_misses(values.head(_SCORE_SAMPLE_ROWS))
+        if sample is None or sample[1] > allowed:
+            continue
+        filled, misses = _score_misses(values)
+        if filled > misses and misses <= _allowed_misses(filled):
+            candidates.append(name)
     if len(candidates) > 1:
         candidates = [name for name in candidates if _SCORE_HEADER.search(name.lower())]
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _fails_scores(sample: pl.Series) -> bool:
-    """Tell whether some value of ``sample`` makes ``_holds_scores`` return
-    False for every column that contains it.
-
-    Only a value that fails the pattern counts for text, so a value such as
-    "11" is left to the check of the whole column.
-    """
-    if sample.dtype == pl.String:
-        text = sample.str.strip_chars()
-        text = text.filter(text.is_not_null() & (text != ""))
-        return not text.str.contains(r"^[0-9]{1,2}$").all()
-    if sample.dtype.is_integer():
-        return not sample.drop_nulls().is_between(0, 10).all()
-    return True
+def _allowed_misses(filled: int) -> int:
+    """Return how many non-score cells a score column of ``filled``
+    non-empty cells may have: 1 %, rounded down."""
+    return filled // 100
 
 
-def _holds_scores(values: pl.Series) -> bool:
+def _score_misses(values: pl.Series) -> tuple[int, int] | None:
+    """Count the non-empty cells of a column and those that are not whole
+    numbers from 0 to 10, or return None for a column of another type."""
     if values.dtype == pl.String:
         text = values.str.strip_chars()
         text = text.filter(text.is_not_null() & (text != ""))
-        if text.is_empty() or not text.str.contains(r"^[0-9]{1,2}$").all():
-            return False
-        values = text.cast(pl.Int64)
-    elif values.dtype.is_integer():
-        values = values.drop_nulls()
-    else:
-        return False
-    return not values.is_empty() and bool(values.is_between(0, 10).all())
+        fits = text.filter(text.str.contains(r"^[0-9]{1,2}$"))
+        scores = int(fits.cast(pl.Int64).is_between(0, 10).sum())
+        return text.len(), text.len() - scores
+    if values.dtype.is_integer():
+        numbers = values.drop_nulls()
+        return numbers.len(), numbers.len() - int(numbers.is_between(0, 10).sum())
+    return None
 
 
 def _chosen_responses(

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_core.errors import InvalidSettingError, InvalidValueError, MissingColumnError
+from kpi_core.importing import load_file
 from kpi_core.mapping import guess_mapping
 from kpi_core.nps import (
     find_score_column,
@@ -348,19 +349,49 @@ def test_nps_mapping_surveymonkey_headers():
 
 
 def test_find_score_column_bad_value_after_sample():
-    # The first 1,000 rows are scores, so only the pass over every row finds
-    # the 11 and rules the question out. "Rating" is the only candidate left.
+    # One "11" in 1,501 cells is within 1 % (15 cells), so the question
+    # stays a candidate beside "Rating", and its header decides.
     question = [str(row % 11) for row in range(1_500)] + ["11"]
     frame = pl.DataFrame(
         {"How likely are you to recommend us?": question, "Rating": ["3"] * 1_501}
+    )
+    assert find_score_column(frame) == "How likely are you to recommend us?"
+
+
+def test_find_score_column_too_many_bad_values_late():
+    # 16 of 1,516 cells (more than 1 %, 15) are not scores, all after the
+    # first 1,000 rows, so only "Rating" is left.
+    question = [str(row % 11) for row in range(1_500)] + ["11"] * 16
+    frame = pl.DataFrame(
+        {"How likely are you to recommend us?": question, "Rating": ["3"] * 1_516}
     )
     assert find_score_column(frame) == "Rating"
 
 
 def test_find_score_column_text_in_first_row():
+    # "n/a" is 1 of 2,001 cells, within 1 %.
     question = "How likely are you to recommend us?"
     frame = pl.DataFrame({question: ["n/a"] + ["7"] * 2_000})
+    assert find_score_column(frame) == question
+
+
+def test_find_score_column_small_file_allows_no_bad_value():
+    # 1 % of 99 cells is 0 cells.
+    question = "How likely are you to recommend us?"
+    frame = pl.DataFrame({question: ["11"] + ["7"] * 98})
     assert find_score_column(frame) is None
+
+
+def test_stray_score_value_left_out_on_import():
+    # 150 responses; line 151 holds an Arabic-Indic three, one of 150 cells
+    # (1 %), so the column is found and only that row is left out.
+    rows = [f"r{i},{i % 11},Good" for i in range(149)] + ["r149,\u0663,Good"]
+    data = "#,How likely are you to recommend us?,Why?\n" + "\n".join(rows) + "\n"
+    prepared = load_file("typeform.csv", data.encode("utf-8"))
+    assert prepared.table == "nps"
+    assert prepared.rows_used == 149
+    (problem,) = prepared.problems
+    assert problem.lines == (151,)
 
 
 def test_find_score_column_empty_first_rows():
