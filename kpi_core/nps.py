@@ -196,23 +196,22 @@ def find_score_column(
 
     A candidate column has a score in at least one non-empty cell, and at
     most 1 % of its non-empty cells (none in a column of fewer than 100) are
-    not whole numbers from 0 to 10. The import leaves those rows out and
-    lists them, so one stray value does not hide the question. With several
+    not whole numbers from 0 to 10, both over the whole column and over its
+    first 1,000 rows. The import leaves those rows out and lists them, so
+    one stray value does not hide the question. With several
     candidates, the one whose header mentions recommending or NPS wins.
     Returns None when no column, or more than one equally good column, fits,
     so the user chooses. ``columns`` limits the search to these columns.
     """
-    # Most columns of a survey have more non-score values in their first
-    # rows than a whole column may have, which rules them out without a pass
-    # over every row. Each column is renamed, because Series methods go
-    # through pl.col(name), where a header such as "*" would act as a
-    # wildcard.
+    # The rule for the first rows rules most columns of a survey out
+    # without a pass over every row. Each column is renamed, because Series
+    # methods go through pl.col(name), where a header such as "*" would act
+    # as a wildcard.
     candidates = []
     for name in frame.columns if columns is None else columns:
         values = frame[name].alias("value")
-        allowed = _allowed_misses(values.len())
         sample = _score_misses(values.head(_SCORE_SAMPLE_ROWS))
-        if sample is None or sample[1] > allowed:
+        if sample is None or sample[1] > _allowed_misses(sample[0]):
             continue
         filled, misses = _score_misses(values)
         if filled > misses and misses <= _allowed_misses(filled):
