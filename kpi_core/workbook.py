@@ -33,6 +33,8 @@ from kpi_core.workbook_checks import (
     check_formula_results,
     check_sheet_extent,
     checked_copy,
+    column_letters,
+    column_number,
 )
 
 LINE = "_line"
@@ -320,7 +322,7 @@ def _scanned_cells(
     )
     letters = cells["letters"].unique().to_list()
     numbers = pl.DataFrame(
-        {"letters": letters, "column": [_column_number(name) for name in letters]},
+        {"letters": letters, "column": [column_number(name) for name in letters]},
         schema={"letters": pl.String, "column": pl.Int64},
     )
     cells = cells.join(numbers, on="letters", maintain_order="left").select(
@@ -347,10 +349,10 @@ def _first_column(xml: bytes) -> int | None:
     head = xml[: max(xml.find(b"<sheetData"), 0)]
     dimension = re.search(rb'<dimension ref="([A-Z]{1,3})[0-9]', head)
     letters = dimension.group(1).decode() if dimension else "A"
-    column = _column_number(letters)
+    column = column_number(letters)
     if not _has_content(xml, [letters]):
         return None
-    before = [_column_letters(number) for number in range(1, column)]
+    before = [column_letters(number) for number in range(1, column)]
     if before and _has_content(xml, before):
         return None
     return column
@@ -406,7 +408,7 @@ class _CellWalk:
                 self.column += 1
                 row = self.row
             else:
-                self.column = _column_number(reference.group(1))
+                self.column = column_number(reference.group(1))
                 row = int(reference.group(2))
             style = attributes.get("s", "0")
             self.current = (
@@ -418,21 +420,6 @@ class _CellWalk:
         elif tag in ("v", "is") and self.current is not None:
             self.cells.append(self.current)
             self.current = None
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def _first_used_row(archive: zipfile.ZipFile, path: str) -> int:

@@ -84,7 +84,7 @@ def check_sheet_extent(file_name: str, sheet: str, xml: bytes) -> None:
     inside = rows <= MAX_ROWS and columns <= MAX_COLUMNS
     if inside and rows * columns <= MAX_SHEET_CELLS:
         return
-    corner = f" ({_column_letters(columns)}{rows})" if inside else ""
+    corner = f" ({column_letters(columns)}{rows})" if inside else ""
     raise UnreadableFileError(
         f"the sheet's cells reach row {rows:,} and column {columns:,}{corner}, "
         f"so it spans {rows * columns:,} cells, more than the limit "
@@ -149,7 +149,7 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     if not starts:
         return 0, 0
     rows = max(map(int, set(map(itemgetter(1), starts))))
-    return rows, max(map(_column_number, columns))
+    return rows, max(map(column_number, columns))
 
 
 def _unusual_markup(xml: bytes, start: int, tail: int, cells: int) -> bool:
@@ -211,17 +211,19 @@ def _position(reference: str, row: int, column: int) -> tuple[int, int]:
     # A longer number is outside any sheet anyway, so capping keeps int() cheap.
     digits = digits.lstrip("0")
     row = int(digits) if len(digits) <= 8 else 10**8
-    return row, _column_number(letters[:4].upper())
+    return row, column_number(letters[:4].upper())
 
 
-def _column_number(letters: bytes | str) -> int:
+def column_number(letters: bytes | str) -> int:
+    """Return the 1-based number of a column's letters: "A" is 1, "AA" 27."""
     number = 0
     for letter in letters.encode() if isinstance(letters, str) else letters:
         number = number * 26 + letter - ord("A") + 1
     return number
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """Return the letters of a 1-based column number: 27 is "AA"."""
     letters = ""
     while number > 0:
         number, remainder = divmod(number - 1, 26)
