@@ -65,7 +65,9 @@ def page_tables_with(
         for table_type in table_types
         if (entry := newest_table(table_type)) is not None
     }
-    stored = {entry.id: entry for entry in workspace().list_tables()}
+    stored = (
+        {entry.id: entry for entry in workspace().list_tables()} if table_ids else {}
+    )
     extra = {
         table_id: stored[table_id]
         for table_id in dict.fromkeys(table_ids)
