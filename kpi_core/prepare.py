@@ -230,8 +230,18 @@ def _parse_column(
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
     if bad.any():
-        problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
         bad_masks.append(bad)
+        other_order = _other_order(kind, note, text, bad)
+        if other_order is not None:
+            # Dates that only read the other way are named apart, so they do
+            # not look like typing errors.
+            mask, label = other_order
+            problems.append(
+                _problem(raw.frame, column, field_name, kind, mask, text, label)
+            )
+            bad = bad & ~mask
+        if bad.any():
+            problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
     outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
     if outside is not None and outside.any():
         problems.append(
@@ -283,6 +293,29 @@ def _parse(
             return _integers(numbers), None
         return numbers, _mark_note(mark)
     return text, None
+
+
+def _other_order(
+    kind: str, note: str | None, text: pl.Series, bad: pl.Series
+) -> tuple[pl.Series, str] | None:
+    """Find the unparsed dates of a day-first or month-first column that
+    read in the other order, and return their mask and the problem's wording,
+    or None when there are none."""
+    orders = {"dates day first": ("dmy", "mdy"), "dates month first": ("mdy", "dmy")}
+    if kind != DATE or note not in orders:
+        return None
+    order, other = orders[note]
+    other_dates = parse_dates(text.filter(bad), other, stripped=True)
+    if other_dates.null_count() == other_dates.len():
+        return None
+    rows = bad.arg_true().filter(other_dates.is_not_null())
+    mask = pl.repeat(False, bad.len(), eager=True).scatter(rows, True)
+    words = {"dmy": "day first", "mdy": "month first"}
+    label = (
+        f"a date that only reads {words[other]} while the column is "
+        f"{words[order]} (correct it in the file, or choose the other order)"
+    )
+    return mask, label
 
 
 def _ambiguous_order_message(text: pl.Series) -> str:

@@ -47,3 +47,24 @@ def test_import_dates_fitting_both_orders():
     data = b"Deal ID,Stage,Created,Amount\nB1,Won,04/05/2025,10\n"
     with pytest.raises(AmbiguousDateError, match="every date fits both"):
         load_file("both.csv", data)
+
+
+def test_date_of_other_order_named_apart():
+    # Month first by majority (03/15, 04/16); 14/03/2025 only reads day
+    # first and 13/13/2025 in neither order.
+    data = (
+        b"Deal ID,Stage,Created\n"
+        b"1,Won,14/03/2025\n2,Won,03/15/2025\n3,Lost,04/16/2025\n4,Won,13/13/2025\n"
+    )
+    prepared = load_file("orders.csv", data)
+    assert prepared.rows_used == 2
+    other, invalid = prepared.problems
+    assert other.describe() == (
+        "1 row with a date that only reads day first while the column is month "
+        "first (correct it in the file, or choose the other order) in column "
+        "'Created' (line 2; for example '14/03/2025')"
+    )
+    assert invalid.describe() == (
+        "1 row with an invalid date in column 'Created' (line 5; for example "
+        "'13/13/2025')"
+    )
