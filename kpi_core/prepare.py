@@ -496,7 +496,7 @@ def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
 
     A won deal is won. A closed deal that is not won is lost, and a deal
     that is neither closed nor won is open. Without a closed flag, a deal
-    that is not won but whose label says won is lost. Otherwise the label
+    that is not won but whose label reads won is lost. Otherwise the label
     decides.
     """
     present = [name for name in DEAL_FLAGS if name in frame.columns]
