@@ -40,17 +40,6 @@ from sample_data.surveys import NPS_HEADER, generate_responses
 HERE = Path(__file__).resolve().parent
 SEED = 20261204
 # Each file with the table type the app imports it as.
-TABLE_TYPES = {
-    "deals.csv": "deals",
-    "stage_history.csv": "stage_history",
-    "subscriptions.csv": "subscriptions",
-    "orders.csv": "orders",
-    "spend.csv": "spend",
-    "email_events.csv": "email_events",
-    "nps.csv": "nps",
-    "tickets.csv": "tickets",
-    "ticket_messages.csv": "ticket_messages",
-}
 
 Table = tuple[list[str], list[list[str]]]
 

@@ -17,19 +17,9 @@ from kpi_core.importing import FilePreview, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.workspace import TableEntry, Workspace
+from sample_data import SAMPLE_FILES
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
-SAMPLE_FILES = {
-    "deals.csv": "deals",
-    "stage_history.csv": "stage_history",
-    "subscriptions.csv": "subscriptions",
-    "orders.csv": "orders",
-    "spend.csv": "spend",
-    "email_events.csv": "email_events",
-    "nps.csv": "nps",
-    "tickets.csv": "tickets",
-    "ticket_messages.csv": "ticket_messages",
-}
 _SAMPLE_MARKER = ".sample-loaded"
 
 

@@ -22,8 +22,7 @@ from kpi_core.churn import churn_series
 from kpi_core.importing import load_file, preview_file
 from kpi_core.period import Period
 from kpi_core.service import resolution_hours
-from pages.ui.workspace_access import SAMPLE_FILES
-from sample_data.generate import TABLE_TYPES
+from sample_data import SAMPLE_FILES
 from tests.conftest import PROJECT
 
 SAMPLE_DIR = PROJECT / "sample_data"
@@ -55,39 +54,35 @@ def fresh_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generator_runs_byte_identical(fresh_run, tmp_path):
     second_run = _generate(tmp_path, hash_seed="2")
-    for name in TABLE_TYPES:
+    for name in SAMPLE_FILES:
         first = (fresh_run / name).read_bytes()
         assert first == (second_run / name).read_bytes(), name
 
 
 def test_committed_files_match_fresh_run(fresh_run):
-    for name in TABLE_TYPES:
+    for name in SAMPLE_FILES:
         committed = (SAMPLE_DIR / name).read_bytes()
         message = f"{name} is stale; run python -m sample_data.generate"
         assert committed == (fresh_run / name).read_bytes(), message
 
 
 def test_generator_writes_no_other_file(fresh_run):
-    assert sorted(path.name for path in fresh_run.iterdir()) == sorted(TABLE_TYPES)
+    assert sorted(path.name for path in fresh_run.iterdir()) == sorted(SAMPLE_FILES)
 
 
-def test_sample_files_registered_for_workspace():
-    assert SAMPLE_FILES == TABLE_TYPES
-
-
-@pytest.mark.parametrize("name", list(TABLE_TYPES))
+@pytest.mark.parametrize("name", list(SAMPLE_FILES))
 def test_sample_file_under_one_megabyte(name):
     assert (SAMPLE_DIR / name).stat().st_size < 1_000_000
 
 
-@pytest.mark.parametrize(("name", "table"), list(TABLE_TYPES.items()))
+@pytest.mark.parametrize(("name", "table"), list(SAMPLE_FILES.items()))
 def test_sample_file_detected_as_table(name, table):
     preview = preview_file(name, (SAMPLE_DIR / name).read_bytes())
     assert preview.table == table
     assert preview.mapping.missing_required == []
 
 
-@pytest.mark.parametrize(("name", "table"), list(TABLE_TYPES.items()))
+@pytest.mark.parametrize(("name", "table"), list(SAMPLE_FILES.items()))
 def test_sample_file_imports_every_row(name, table):
     expected_rows = len(_rows(name))
     prepared = load_file(name, (SAMPLE_DIR / name).read_bytes())
