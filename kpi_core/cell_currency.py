@@ -201,8 +201,8 @@ def _format_parts(code: str) -> tuple[str, list[str]]:
             index = end + 1
         else:
             # Unquoted letters are format codes (y, m, E+), not text.
-            shown = unicodedata.category(character) == "Sc"
-            literal.append(character if shown else " ")
+            is_symbol = unicodedata.category(character) == "Sc"
+            literal.append(character if is_symbol else " ")
             index += 1
     return "".join(literal), elements
 

@@ -7,7 +7,7 @@ from kpi_core.period import Period
 from kpi_core.sales import sales_kpis
 
 # A Salesforce opportunity report ("Details only") with the org's own stage
-# names, which say nothing about won or lost, and no id column.
+# names, which do not name won or lost, and no id column.
 REPORT = (
     '"Opportunity Name","Account Name","Stage","Amount","Close Date",'
     '"Created Date","Type","Opportunity Owner","Won","Closed"\n'
@@ -70,7 +70,7 @@ def test_flag_alone_leaves_the_rest_to_the_stage():
 
 
 def test_closed_flag_alone():
-    # Closed without Won: a closed deal is won or lost as its stage says.
+    # Closed without Won: a closed deal is won or lost by its stage label.
     text = (
         "Deal ID,Stage,Created,Closed\n"
         "1,Closed won,2025-01-02,1\n"
@@ -120,7 +120,7 @@ def test_closed_column_of_dates_is_the_close_date():
 
 def test_won_flag_beats_won_stage():
     # Without a Closed flag, "not won" turns a won stage into lost; a stage
-    # that says nothing ("Dead") stays open, because an open deal may carry
+    # that names neither ("Dead") stays open, because an open deal may carry
     # a close date too.
     text = (
         "Deal ID,Stage,Created,Closed,Won\n"

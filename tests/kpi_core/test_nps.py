@@ -375,7 +375,7 @@ def test_find_score_column_text_in_first_row():
     assert find_score_column(frame) == question
 
 
-def test_find_score_column_small_file_allows_no_bad_value():
+def test_find_score_column_small_file_strict():
     # 1 % of 99 cells is 0 cells.
     question = "How likely are you to recommend us?"
     frame = pl.DataFrame({question: ["11"] + ["7"] * 98})
@@ -383,7 +383,7 @@ def test_find_score_column_small_file_allows_no_bad_value():
 
 
 def test_stray_score_value_left_out_on_import():
-    # 150 responses; line 151 holds an Arabic-Indic three, one of 150 cells
+    # 150 responses; line 151 contains an Arabic-Indic three, one of 150 cells
     # (1 %), so the column is found and only that row is left out.
     rows = [f"r{i},{i % 11},Good" for i in range(149)] + ["r149,\u0663,Good"]
     data = "#,How likely are you to recommend us?,Why?\n" + "\n".join(rows) + "\n"

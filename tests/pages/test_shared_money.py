@@ -289,7 +289,7 @@ def test_goal_on_one_currency_needs_no_rate(fresh_workspace):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/goals.py").run()
     assert not at.exception
-    # The sidebar still asks for the rate of the table in use.
+    # The sidebar still requests the rate of the table in use.
     assert not at.main.warning
     # Won from 1 January to 20 June (the last date): 100 + 300 + 300 = 700
     # over 3 deals.
