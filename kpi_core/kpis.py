@@ -149,7 +149,7 @@ def _marketing_kpis(
                 **money,
             ),
         )
-    revenue = orders if orders is not None else tables.get("deals")
+    revenue = _revenue_table(orders, tables.get("deals"), period)
     if revenue is not None:
         kpis["campaign_revenue"] = money_kpi(
             "campaign_revenue",
@@ -162,6 +162,29 @@ def _marketing_kpis(
             settings.variants.get("list_growth_rate", "with_cleaned"),
         )
     return kpis
+
+
+def _revenue_table(
+    orders: pl.DataFrame | None, deals: pl.DataFrame | None, period: Period
+) -> pl.DataFrame | None:
+    """Pick the table campaign revenue is taken from: orders, unless only
+    the deals have revenue in the period (won deals by their close date).
+
+    An orders table of other years would otherwise hide the won deals of the
+    period, which the Sales page shows.
+    """
+    if orders is None or deals is None:
+        return orders if orders is not None else deals
+    if {"ordered_at", "amount"} <= set(orders.columns) and not orders.filter(
+        period.contains("ordered_at") & pl.col("amount").is_not_null()
+    ).is_empty():
+        return orders
+    won = pl.col("status") == "won"
+    if {"closed_at", "amount", "status"} <= set(deals.columns) and not deals.filter(
+        won & period.contains("closed_at") & pl.col("amount").is_not_null()
+    ).is_empty():
+        return deals
+    return orders
 
 
 @dataclass(frozen=True)

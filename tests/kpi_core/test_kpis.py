@@ -6,6 +6,7 @@ import pytest
 
 from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
+from kpi_core.period import Period
 
 D = date
 
@@ -116,3 +117,27 @@ def test_cac_telco_snapshot_and_spend(datasets_dir):
     result = compute_kpis(tables, KpiSettings())["cac"]
     assert result.status == "not_available"
     assert "acquisition date" in result.reason
+
+
+def test_campaign_revenue_from_deals_when_orders_lack_period():
+    deals = load_file(
+        "deals.csv",
+        b"Deal ID,Stage,Amount,Create Date,Close Date,Source\n"
+        b"1,Won,1000,2025-03-01,2025-04-10,Fair\n"
+        b"2,Won,500,2025-03-02,2025-05-10,Web\n"
+        b"3,Lost,700,2025-03-03,2025-05-11,Web\n",
+    ).frame
+    orders = load_file(
+        "orders.csv",
+        b"Order ID,Customer ID,Order date,Amount,Channel\no1,c1,2019-02-01,80,Web\n",
+        table="orders",
+    ).frame
+    tables = {"deals": deals, "orders": orders}
+    q2 = KpiSettings(period=Period(date(2025, 4, 1), date(2025, 6, 30)))
+    # Q2 2025 has no orders, so the won deals give the revenue: Fair 1,000
+    # and Web 500 (deal 3 was lost).
+    revenue = compute_kpis(tables, q2)["campaign_revenue"]
+    assert revenue.value == {"Fair": 1000.0, "Web": 500.0}
+    # 2019 has the order of 80, so orders stay the source there.
+    year_2019 = KpiSettings(period=Period(date(2019, 1, 1), date(2019, 12, 31)))
+    assert compute_kpis(tables, year_2019)["campaign_revenue"].value == {"Web": 80.0}
