@@ -60,13 +60,15 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
             st.sidebar.caption(f"{period.label()}, counted back from {anchor}")
         return period
     # Streamlit replaces a value outside min_value and max_value by the
-    # default without a message, so the bounds take in the dates of a link.
+    # default without a message, so the bounds take in the dates of a link
+    # and the whole years of the data: a quarter whose last days have no
+    # data can still be picked.
     requested = _requested_dates()
     picked = st.sidebar.date_input(
         "From and to",
         value=(low, high),
-        min_value=min([low, *requested]),
-        max_value=max([high, *requested]),
+        min_value=min([date(low.year, 1, 1), *requested]),
+        max_value=max([date(high.year, 12, 31), *requested]),
         key="dates",
         **view_widget_options(),
     )

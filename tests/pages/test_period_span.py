@@ -215,8 +215,10 @@ def test_service_range_spans_every_table(tmp_path, fresh_workspace):
     # From the first subscription start to the last ticket.
     picker = at.sidebar.date_input(key="dates")
     assert picker.value == (date(2023, 1, 1), date(2025, 3, 28))
+    # The bounds take in the whole years, so the quarter to 31 March can be
+    # picked although the last ticket is of 28 March.
     assert picker.min == date(2023, 1, 1)
-    assert picker.max == date(2025, 3, 28)
+    assert picker.max == date(2025, 12, 31)
 
 
 def test_whatif_baseline_from_every_table(tmp_path, fresh_workspace):
@@ -262,8 +264,9 @@ def test_sales_range_spans_stage_history(tmp_path, fresh_workspace):
     # The deals run from 2023-02-01 to 2023-07-01; the history starts
     # earlier, on 2023-01-15, and ends later, on 2024-05-10.
     picker = at.sidebar.date_input(key="dates")
-    assert picker.min == date(2023, 1, 15)
-    assert picker.max == date(2024, 5, 10)
+    assert picker.value == (date(2023, 1, 15), date(2024, 5, 10))
+    assert picker.min == date(2023, 1, 1)
+    assert picker.max == date(2024, 12, 31)
 
 
 def test_sales_quick_pick_counts_from_deals(tmp_path, fresh_workspace):
@@ -291,4 +294,18 @@ def test_sales_quick_pick_counts_from_deals(tmp_path, fresh_workspace):
     assert (
         "2022-07-01 to 2023-06-30, counted back from 2023-07-01"
         in _sidebar_captions(at)
+    )
+
+
+def test_quarter_past_last_date_can_be_picked(tmp_path, fresh_workspace):
+    _store_only(tmp_path, fresh_workspace, {"tickets.csv": (TICKETS, "tickets")})
+    at = _open("pages/service.py", {"period": "Custom"})
+    # The last ticket was created on 28 March; the quarter ends on 31 March.
+    at.sidebar.date_input(key="dates").set_value(
+        (date(2025, 1, 1), date(2025, 3, 31))
+    ).run()
+    assert not at.exception
+    assert at.sidebar.date_input(key="dates").value == (
+        date(2025, 1, 1),
+        date(2025, 3, 31),
     )
