@@ -287,7 +287,14 @@ def _subscription_levers(
         )
     churn = churn_rate(subs, period)
     annual = (None, churn.reason)
-    if churn.available:
+    if churn.available and churn.variant == "snapshot":
+        # Churned out of all customers of an undated list is no yearly rate.
+        annual = (
+            None,
+            "the subscriptions are a list without dates, so their churned share "
+            f"({churn.value:.1f} %) has no time base; enter an annual churn rate",
+        )
+    elif churn.available:
         value = churn.extra.get("annualised", churn.value)
         annual = (value, f"churn of {period.label()}, annualised where possible")
     arpa = average_revenue_per_account(subs, period.end)

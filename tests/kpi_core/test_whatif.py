@@ -291,3 +291,21 @@ def test_baseline_levers_from_subscriptions():
 def test_baseline_levers_open_period():
     with pytest.raises(InvalidSettingError, match="start and an end"):
         baseline_levers({}, Period())
+
+
+def test_snapshot_churn_is_no_annual_baseline():
+    # A customer list without dates: 1 of 4 churned is 25 % with no time
+    # base, so it must not stand for a yearly churn rate.
+    snapshot = pl.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "churned": ["Yes", "No", "No", "No"],
+            "monthly_charge": [10.0, 20.0, 30.0, 40.0],
+        }
+    )
+    levers, notes = baseline_levers({"subscriptions": snapshot}, YEAR)
+    assert levers.churn_rate is None
+    assert notes["churn_rate"] == (
+        "the subscriptions are a list without dates, so their churned share "
+        "(25.0 %) has no time base; enter an annual churn rate"
+    )
