@@ -61,11 +61,14 @@ def preview_file(
     chosen = table or detected
     flags = yes_no_columns(raw.frame, headers) if chosen == "deals" else ()
     mapping = guess_mapping(headers, chosen, flags) if chosen else None
-    if chosen in (None, "nps"):
+    guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
+    if chosen in (None, "nps") or guessed_incomplete:
         # A survey export names its NPS question in free text, so the score
         # column is found by its values (whole numbers 0-10) and a header
         # that reads like the question; small counts alone are too common.
-        # It also beats a header match such as "reason for your score".
+        # It also beats a header match such as "reason for your score", and
+        # a guessed table type that misses a required column (a Typeform
+        # export's "#" and dates look like orders without an amount).
         score_column = find_score_column(raw.frame, headers)
         if score_column is not None and looks_like_nps_question(score_column):
             chosen = "nps"

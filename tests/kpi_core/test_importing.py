@@ -423,3 +423,18 @@ def test_no_rejected_rows_keeps_columns() -> None:
         "Create Date",
         "_line",
     ]
+
+
+def test_typeform_export_not_taken_for_orders():
+    # "#" and the dates made the guess "orders", which then missed its
+    # amount; the question column of scores 0-10 makes it a survey.
+    data = (
+        b"#,How likely are you to recommend us to a friend?,email,"
+        b"Start Date (UTC),Submit Date (UTC),Network ID\n"
+        b"r1,10,a@x.de,2025-04-02 10:00:00,2025-04-02 10:00:00,n1\n"
+        b"r2,9,b@x.de,2025-04-05 10:00:00,2025-04-05 10:00:00,n1\n"
+        b"r3,3,c@x.de,2025-04-07 10:00:00,2025-04-07 10:00:00,n1\n"
+    )
+    prepared = load_file("responses.csv", data)
+    assert prepared.table == "nps"
+    assert prepared.frame["score"].to_list() == [10, 9, 3]
