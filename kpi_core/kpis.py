@@ -137,7 +137,8 @@ def _marketing_kpis(
         )
     acquired = new_customers(tables)
     if "spend" in tables and acquired is not None:
-        value = kpis["clv"].value if "clv" in kpis and kpis["clv"].available else None
+        found_clv = kpis["clv"] if "clv" in kpis and kpis["clv"].available else None
+        value = found_clv.value if found_clv is not None else None
         kpis["cac"] = money_kpi(
             "cac",
             lambda: cac(
@@ -145,6 +146,8 @@ def _marketing_kpis(
                 acquired.frame,
                 period,
                 value,
+                monthly_revenue_per_customer=_monthly_revenue(found_clv),
+                gross_margin=settings.gross_margin,
                 customer_source=acquired.source,
                 **money,
             ),
@@ -162,6 +165,20 @@ def _marketing_kpis(
             settings.variants.get("list_growth_rate", "with_cleaned"),
         )
     return kpis
+
+
+def _monthly_revenue(clv_result: KpiResult | None) -> float | None:
+    """Return the revenue per customer and month behind a CLV, for the CAC
+    payback: ARPA for subscriptions, purchase value x purchases a year / 12
+    for orders."""
+    if clv_result is None:
+        return None
+    extra = clv_result.extra
+    if "arpa" in extra:
+        return extra["arpa"]
+    if "average_purchase_value" in extra and "purchase_frequency" in extra:
+        return extra["average_purchase_value"] * extra["purchase_frequency"] / 12
+    return None
 
 
 def _revenue_table(

@@ -141,3 +141,26 @@ def test_campaign_revenue_from_deals_when_orders_lack_period():
     # 2019 has the order of 80, so orders stay the source there.
     year_2019 = KpiSettings(period=Period(date(2019, 1, 1), date(2019, 12, 31)))
     assert compute_kpis(tables, year_2019)["campaign_revenue"].value == {"Web": 80.0}
+
+
+def test_cac_payback_from_order_revenue():
+    orders = load_file(
+        "orders.csv",
+        b"Order ID,Customer ID,Order date,Amount\n"
+        b"o1,c1,2025-01-10,100\no2,c2,2025-02-10,50\no3,c2,2025-03-10,50\n",
+        table="orders",
+    ).frame
+    spend = load_file(
+        "spend.csv",
+        b"Date,Channel,Amount\n2025-01-05,Ads,60\n2025-02-05,Ads,40\n",
+        table="spend",
+    ).frame
+    settings = KpiSettings(
+        period=Period(date(2025, 1, 1), date(2025, 12, 31)), lifespan_years=3
+    )
+    cac = compute_kpis({"orders": orders, "spend": spend}, settings)["cac"]
+    # CAC = 100 spent / 2 new customers = 50. Revenue per customer and
+    # month = 200 / 3 per purchase x 1.5 purchases a year / 12 = 8.33, so
+    # the payback is 50 / 8.33 = 6 months.
+    assert cac.value == 50
+    assert cac.extra["payback_months"] == pytest.approx(6.0)
