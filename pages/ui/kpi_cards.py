@@ -59,6 +59,12 @@ def kpi_card(
             st.caption(escape_markdown(", ".join(details)))
         if result.small_sample:
             st.caption("Small sample: fewer than 30 observations.")
+        if result.key == "arr" and result.variant == "snapshot":
+            # The Service page explains a snapshot churn rate in its own words.
+            st.caption(
+                "Snapshot of a customer list without dates: the same for every "
+                "period."
+            )
 
 
 def kpi_row(

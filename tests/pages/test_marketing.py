@@ -3,6 +3,7 @@ import csv
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import APP
+from tests.pages.test_service import TELCO
 
 ORDERS = "needful-things-ecommerce/orders.csv"
 SPEND = "needful-things-ecommerce/marketing_spend.csv"
@@ -76,3 +77,15 @@ def test_marketing_variants_switch_on_sample_data():
     assert after["Customer lifetime value"] != before["Customer lifetime value"]
     growth = [float(v["Email-list growth"].removesuffix(" %")) for v in (before, after)]
     assert growth[1] > growth[0]
+
+
+def test_snapshot_arr_labelled_on_card(datasets_dir):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _import(at, datasets_dir / TELCO)
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+    captions = [caption.value for caption in at.caption]
+    assert (
+        "Snapshot of a customer list without dates: the same for every period."
+        in captions
+    )
