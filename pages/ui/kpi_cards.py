@@ -62,8 +62,7 @@ def kpi_card(
         if result.key == "arr" and result.variant == "snapshot":
             # The Service page explains a snapshot churn rate in its own words.
             st.caption(
-                "Snapshot of a customer list without dates: the same for every "
-                "period."
+                "Snapshot of a customer list without dates: the same for every period."
             )
 
 
