@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kpi_core.nps import counted_responses
 from kpi_core.period import Period
 from kpi_core.sales_tables import DECIDED, WON, cycle_days
 from kpi_core.tickets import solved_tickets
@@ -23,7 +24,8 @@ def rows_behind(
     """Return the rows KPI ``key`` was computed from, or None.
 
     ``variants`` takes the same "close_rate" and "sales_cycle_days" variants
-    as ``sales_kpis``, so the row count of a sales KPI is its n.
+    as ``sales_kpis``, and the "nps" variant, so the row count is the KPI's
+    n.
     """
     deals = tables.get("deals")
     chosen = variants or {}
@@ -37,10 +39,7 @@ def rows_behind(
         solved, _excluded = solved_tickets(tables["tickets"], period)
         return solved
     if key == "nps" and "nps" in tables:
-        responses = tables["nps"]
-        if "responded_at" in responses.columns:
-            return responses.filter(period.contains("responded_at"))
-        return responses if period.is_all else responses.clear()
+        return counted_responses(tables["nps"], period, chosen.get(key, "all"))
     return None
 
 

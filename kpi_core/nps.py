@@ -242,6 +242,16 @@ def _score_misses(values: pl.Series) -> tuple[int, int] | None:
     return None
 
 
+def counted_responses(
+    responses: pl.DataFrame, period: Period, variant: str = "all"
+) -> pl.DataFrame:
+    """Return the responses ``net_promoter_score`` counts for the period and
+    variant, so their number is its n: scored, dated in the period, and for
+    "latest_per_customer" the latest of each customer."""
+    chosen, _excluded = _chosen_responses(responses, period, variant)
+    return responses.clear() if chosen is None else chosen
+
+
 def _chosen_responses(
     responses: pl.DataFrame, period: Period, variant: str
 ) -> tuple[pl.DataFrame | None, dict[str, int]]:

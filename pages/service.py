@@ -112,7 +112,8 @@ def render() -> None:
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
             if key in kpis:
-                explain(kpis[key], label, rows_behind(key, tables, period))
+                rows = rows_behind(key, tables, period, dict(variants))
+                explain(kpis[key], label, rows)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -3,6 +3,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.kpi_rows import rows_behind
+from kpi_core.nps import net_promoter_score
 from kpi_core.period import Period
 from kpi_core.sales import sales_kpis
 
@@ -38,3 +39,25 @@ def test_cycle_rows_carry_days():
 
 def test_unknown_kpi_has_no_rows():
     assert rows_behind("arr", {"deals": DEALS}, Period()) is None
+
+
+def test_nps_rows_match_variant_n():
+    # a answered twice, c left the score blank: 4 scored answers, 3 of them
+    # the latest of their customer.
+    responses = pl.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "d"],
+            "score": [3, 9, 10, None, 6],
+            "responded_at": [date(2025, 1, d) for d in (2, 5, 3, 4, 6)],
+            "_line": [2, 3, 4, 5, 6],
+        }
+    )
+    period = Period(date(2025, 1, 1), date(2025, 1, 31))
+    tables = {"nps": responses}
+    every = rows_behind("nps", tables, period)
+    assert every["_line"].to_list() == [2, 3, 4, 6]
+    assert net_promoter_score(responses, period).n == every.height
+    latest = rows_behind("nps", tables, period, {"nps": "latest_per_customer"})
+    assert sorted(latest["_line"].to_list()) == [3, 4, 6]
+    result = net_promoter_score(responses, period, "latest_per_customer")
+    assert result.n == latest.height
