@@ -119,7 +119,7 @@ def test_closed_column_of_dates_is_the_close_date():
 
 
 def test_won_flag_beats_won_stage():
-    # Without a Closed flag, "not won" turns a won stage into lost; a stage
+    # Without a Closed flag, "not won" turns a won stage into lost. A stage
     # that names neither ("Dead") stays open, because an open deal may carry
     # a close date too.
     text = (

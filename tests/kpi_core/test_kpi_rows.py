@@ -42,8 +42,8 @@ def test_unknown_kpi_has_no_rows():
 
 
 def test_nps_rows_match_variant_n():
-    # a answered twice, c left the score blank: 4 scored answers, 3 of them
-    # the latest of their customer.
+    # Customer a has two responses and c a blank score. That leaves 4 scored
+    # responses, 3 of them the latest of their customer.
     responses = pl.DataFrame(
         {
             "customer_id": ["a", "a", "b", "c", "d"],

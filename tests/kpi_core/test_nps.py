@@ -383,8 +383,8 @@ def test_find_score_column_small_file_strict():
 
 
 def test_stray_score_value_left_out_on_import():
-    # 150 responses; line 151 contains an Arabic-Indic three, one of 150 cells
-    # (1 %), so the column is found and only that row is left out.
+    # Of 150 responses, line 151 contains an Arabic-Indic three. That is 1 %
+    # of the cells, so the column is found and only that row is left out.
     rows = [f"r{i},{i % 11},Good" for i in range(149)] + ["r149,\u0663,Good"]
     data = "#,How likely are you to recommend us?,Why?\n" + "\n".join(rows) + "\n"
     prepared = load_file("typeform.csv", data.encode("utf-8"))
