@@ -17,6 +17,7 @@ import polars as pl
 
 from kpi_core.churn_counts import COUNT_COLUMNS, calendar_buckets, churn_table
 from kpi_core.errors import InvalidSettingError
+from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -133,7 +134,10 @@ def rate_result(
         denominator=whole,
         n=whole,
         ci95=wilson_interval(part, whole),
-        formula=f"{part:,} {labels[0]} / {whole:,} {labels[1]} x 100 = {value:.1f} %",
+        formula=(
+            f"{part:,} {labels[0]} / {whole:,} {labels[1]} x 100 = "
+            f"{format_number(value, 1)} %"
+        ),
         excluded=excluded,
     )
 
@@ -237,8 +241,8 @@ def _revenue_churn(
         n=row["customers_at_start"],
         variant="revenue",
         formula=(
-            f"MRR lost {lost:,.2f} / MRR at the start {opening:,.2f} x 100 "
-            f"= {value:.1f} %"
+            f"MRR lost {format_number(lost, 2)} / MRR at the start "
+            f"{format_number(opening, 2)} x 100 = {format_number(value, 1)} %"
         ),
         excluded=excluded,
         extra={"retention": 100 - value, **_annualised(monthly["revenue_churn_rate"])},

@@ -15,6 +15,7 @@ import polars as pl
 
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InvalidSettingError
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.marketing_data import revenue_rows
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
@@ -58,7 +59,9 @@ def clv(
     orders in the period. A period of a year or less is taken as one year.
     "subscription": ARPA at the period end x gross margin / average monthly
     churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
-    lifespan is given. ``extra["lifespan_source"]`` names where the lifespan
+    lifespan is given. ``n`` counts the customers the figure rests on: those
+    with orders in the period, or those paying at the period end, over whom
+    ARPA is the mean. ``extra["lifespan_source"]`` names where the lifespan
     comes from: "entered by the user", "from churn rate" (1 / annualised
     churn of ``subs``) or "from first to last purchase of lapsed customers".
     Missing tables, no orders, no paying customers, no way to know the
@@ -121,8 +124,9 @@ def _purchases_clv(
         n=customers,
         variant="purchases",
         formula=(
-            f"{purchase_value:,.2f} per purchase x {frequency:.2f} purchases a "
-            f"year x {lifespan:.2f} years = {value:,.2f}"
+            f"{format_number(purchase_value, 2)} per purchase x "
+            f"{format_number(frequency, 2)} purchases a year x "
+            f"{format_number(lifespan, 2)} years = {format_number(value, 2)}"
         ),
         excluded=rows.excluded,
         extra={
@@ -167,7 +171,8 @@ def _lifespan(
 def _too_long_reason(lifespan: float) -> str:
     return (
         f"churn too low to estimate a lifespan (the churn rate gives "
-        f"{lifespan:,.0f} years, above the maximum of {MAX_LIFESPAN_YEARS:g}); "
+        f"{format_number(lifespan)} years, above the maximum of "
+        f"{MAX_LIFESPAN_YEARS:g}); "
         "enter a lifespan in years"
     )
 
@@ -211,9 +216,12 @@ def _subscription_clv(
     if subs is None or subs.is_empty():
         return not_available("clv", "the subscription variant needs subscriptions")
     data = prepare(subs, currency, fx)
-    arpa = None
+    arpa, paying = None, 0
     if not data.frame.is_empty():
-        arpa = mean_paying_mrr(customer_mrr(data.frame, _period_end(data, period)))
+        mrr = customer_mrr(data.frame, _period_end(data, period))
+        arpa = mean_paying_mrr(mrr)
+        # ARPA is a mean over these customers, so they are the card's n.
+        paying = mrr.filter(pl.col("mrr") > 0).height
     if arpa is None:
         return not_available(
             "clv",
@@ -235,10 +243,13 @@ def _subscription_clv(
         status="ok",
         unit=data.unit,
         value=value,
+        n=paying,
         variant="subscription",
         formula=(
-            f"ARPA {arpa:,.2f} x {gross_margin:g} % margin / "
-            f"{monthly_churn * 100:.2f} % monthly churn = {value:,.2f}"
+            f"ARPA {format_number(arpa, 2)} (mean MRR of "
+            f"{count_noun(paying, 'paying customer')}) x {gross_margin:g} % margin / "
+            f"{format_number(monthly_churn * 100, 2)} % monthly churn = "
+            f"{format_number(value, 2)}"
         ),
         excluded=data.excluded,
         extra={

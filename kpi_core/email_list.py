@@ -18,6 +18,7 @@ import polars as pl
 
 from kpi_core.churn_counts import calendar_buckets
 from kpi_core.errors import InvalidSettingError, MissingColumnError
+from kpi_core.formatting import format_number
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -398,7 +399,7 @@ def _growth_result(
         denominator=at_start,
         n=at_start,
         variant=variant,
-        formula=f"({terms}) / {at_start:,} x 100 = {value:.1f} %",
+        formula=f"({terms}) / {at_start:,} x 100 = {format_number(value, 1)} %",
         excluded=excluded,
         extra={
             "new_subscribers": new,

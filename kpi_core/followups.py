@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
@@ -58,7 +59,10 @@ def followups_per_ticket(
     n = counted.height
     one_reply = int((counted[_REPLIES] == 1).sum())
     mean = total / n
-    formula = f"{total:,} agent replies / {n:,} solved tickets = {mean:.2f} replies"
+    formula = (
+        f"{total:,} agent replies / {n:,} solved tickets = "
+        f"{format_number(mean, 2)} replies"
+    )
     return KpiResult(
         key="followups_per_ticket",
         status="ok",

@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal
+
 # The text of a table cell whose value does not exist.
 MISSING = "-"
+
+# 400 digits cover the 309 integer digits of the largest float (about
+# 1.8e308) plus up to 91 decimals, so quantize never runs out of digits.
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
+
+
+def format_number(
+    value: float, decimals: int = 0, *, sign: bool = False, scale: int = 0
+) -> str:
+    """Format ``value`` with thousands separators and ``decimals`` decimals,
+    rounded half away from zero as a person rounds by hand.
+
+    The rounding starts from the float's shortest repr, so 5.25 reads "5.3",
+    -5.25 reads "-5.3" and 2.675 (stored as 2.67499...) reads "2.68" at two
+    decimals. Python's own format would round the first two half to even
+    and the third down. A value that rounds to zero never gets a minus
+    sign. ``sign`` adds "+" to values that are not negative, and ``scale``
+    divides by a power of ten first (6 for millions). Infinity and NaN are
+    written as Python writes them.
+    """
+    spec = f"{'+' if sign else ''},.{decimals}f"
+    if not math.isfinite(value):
+        return format(value, spec)
+    exact = Decimal(repr(float(value))).scaleb(-scale)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
+    if rounded.is_zero():
+        rounded = rounded.copy_abs()
+    return format(rounded, spec)
+
 
 _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "count": ""}
 
@@ -16,11 +48,11 @@ def format_value(value: float, unit: str) -> str:
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
         decimals = {"score": 0, "count": 2}.get(unit, 1)
-        text = f"{value:,.{decimals}f}"
+        text = format_number(value, decimals)
         return f"{text} {suffix}" if suffix else text
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M {unit}"
-    return f"{value:,.0f} {unit}"
+        return f"{format_number(value, 1, scale=6)}M {unit}"
+    return f"{format_number(value)} {unit}"
 
 
 # KPIs where a fall is an improvement, so the change is coloured the other way.
@@ -42,8 +74,13 @@ def format_change(current: float, previous: float, unit: str) -> str:
     going from 10 % to 12 % reads "+2.0 pp".
     """
     change = current - previous
+    if math.isfinite(change):
+        # Subtracting the shortest reprs gives 10.35 - 10.1 = 0.25, which
+        # rounds to "+0.3" as by hand. Float subtraction gives 0.24999...
+        exact = Decimal(repr(float(current))) - Decimal(repr(float(previous)))
+        change = float(exact)
     if unit == "percent":
-        return f"{change:+,.1f} pp"
+        return f"{format_number(change, 1, sign=True)} pp"
     text = format_value(change, unit)
     return text if text.startswith("-") else f"+{text}"
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from kpi_core.formatting import format_value
+from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
@@ -142,12 +142,12 @@ def _compare_with_best(goal: Goal, target: float, best: float, unit: str) -> Sma
     beyond = target - best if goal.direction == UP else best - target
     if metric.is_count:
         months = goal.window_days / MONTH_DAYS
-        needed = f"{target / months:,.1f} per month"
-        seen = f"{best / months:,.1f} per month"
+        needed = f"{format_number(target / months, 1)} per month"
+        seen = f"{format_number(best / months, 1)} per month"
     elif unit:
         needed, seen = format_value(target, unit), format_value(best, unit)
     else:
-        needed, seen = f"{target:,.2f}", f"{best:,.2f}"
+        needed, seen = format_number(target, 2), format_number(best, 2)
     comparison = (
         f"needs {needed}; the best {goal.window_days}-day window before the "
         f"start reached {seen}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from kpi_core.formatting import format_value
+from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
@@ -360,5 +360,5 @@ def _progress_note(direction: str, baseline: Measurement, target: float) -> str:
 
 def _value_text(value: float, unit: str) -> str:
     if unit == "count":
-        return f"{value:,.0f}"
+        return format_number(value)
     return format_value(value, unit).strip()

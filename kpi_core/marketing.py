@@ -19,7 +19,7 @@ from kpi_core.email_list import (
     list_growth_series,
 )
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.marketing_data import (
     attribution_column,
     key_of,
@@ -55,6 +55,7 @@ __all__ = [
     "cac",
     "cac_by_channel",
     "campaign_revenue",
+    "campaign_table",
     "clv",
     "email_events_from_audience",
     "list_growth_rate",
@@ -152,8 +153,8 @@ def cac(
         denominator=customers,
         n=customers,
         formula=(
-            f"{total:,.2f} {spent.unit} spend / {described} = "
-            f"{value:,.2f} {spent.unit} per new customer"
+            f"{format_number(total, 2)} {spent.unit} spend / {described} = "
+            f"{format_number(value, 2)} {spent.unit} per new customer"
         ),
         excluded=excluded,
         extra=extra,
@@ -261,10 +262,35 @@ def campaign_revenue(
         n=rows.frame.height,
         formula=(
             f"{count_noun(per_campaign.height, 'campaign')}, "
-            f"total {total:,.2f} {rows.unit}"
+            f"total {format_number(total, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,
         extra=extra,
+    )
+
+
+def campaign_table(result: KpiResult) -> pl.DataFrame:
+    """Return an available ``campaign_revenue`` result as the columns
+    campaign, revenue and roi_percent, in the order of the result.
+
+    roi_percent is null for a campaign without a cost, and in every row
+    without a spend table. Campaigns with a cost but no revenue have an ROI
+    of -100 %, so they get a row with a revenue of 0.
+    """
+    roi = result.extra.get("roi") or {}
+    campaigns = list(result.value)
+    campaigns += [name for name in roi if name not in result.value]
+    return pl.DataFrame(
+        {
+            "campaign": campaigns,
+            "revenue": [float(result.value.get(name, 0.0)) for name in campaigns],
+            "roi_percent": [roi.get(name) for name in campaigns],
+        },
+        schema={
+            "campaign": pl.String,
+            "revenue": pl.Float64,
+            "roi_percent": pl.Float64,
+        },
     )
 
 

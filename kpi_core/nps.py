@@ -15,6 +15,7 @@ import re
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError, InvalidValueError, MissingColumnError
+from kpi_core.formatting import format_number
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
 
@@ -74,7 +75,8 @@ def net_promoter_score(
     score = (promoters - detractors) / n * 100
     formula = (
         "(promoters - detractors) / responses x 100 = "
-        f"({promoters:,} - {detractors:,}) / {n:,} x 100 = {score:.1f}"
+        f"({promoters:,} - {detractors:,}) / {n:,} x 100 = "
+        f"{format_number(score, 1)}"
     )
     return KpiResult(
         key="nps",

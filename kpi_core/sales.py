@@ -15,7 +15,7 @@ from dataclasses import replace
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, money_kpi, not_available
@@ -87,7 +87,7 @@ def close_rate(
         return not_available("close_rate", reason, excluded=excluded)
     rate = won / cohort * 100
     created = count_noun(cohort, "deal")
-    formula = f"{won:,} won / {created} x 100 = {rate:.2f} %"
+    formula = f"{won:,} won / {created} x 100 = {format_number(rate, 2)} %"
     variant_text = CLOSE_RATE_VARIANTS[variant]
     return _rate_result("close_rate", won, cohort, variant_text, formula, excluded)
 
@@ -114,7 +114,10 @@ def win_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
         reason = "no deals were won or lost in this period"
         return not_available("win_rate", reason, excluded=excluded)
     rate = won / closed * 100
-    formula = f"{won:,} won / ({won:,} won + {lost:,} lost) x 100 = {rate:.2f} %"
+    formula = (
+        f"{won:,} won / ({won:,} won + {lost:,} lost) x 100 = "
+        f"{format_number(rate, 2)} %"
+    )
     return _rate_result("win_rate", won, closed, WIN_RATE_VARIANT, formula, excluded)
 
 
@@ -140,7 +143,10 @@ def average_deal_size(
     total = float(amounts.sum())
     mean = total / amounts.len()
     deals_won = count_noun(amounts.len(), "won deal")
-    formula = f"{total:,.2f} {unit} / {deals_won} = {mean:,.2f} {unit}"
+    formula = (
+        f"{format_number(total, 2)} {unit} / {deals_won} = "
+        f"{format_number(mean, 2)} {unit}"
+    )
     return KpiResult(
         key="average_deal_size",
         status="ok",
@@ -182,7 +188,7 @@ def won_value(
         return not_available("won_value", reason, excluded=excluded)
     total = float(amounts.sum())
     summed = count_noun(amounts.len(), "won deal amount")
-    formula = f"sum of {summed} = {total:,.2f} {unit}"
+    formula = f"sum of {summed} = {format_number(total, 2)} {unit}"
     return KpiResult(
         key="won_value",
         status="ok",
@@ -260,7 +266,8 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     rate = buyers / customers * 100
     formula = (
         f"{count_noun(buyers, 'customer')} with an upsell / "
-        f"{count_noun(customers, 'active customer')} x 100 = {rate:.2f} %"
+        f"{count_noun(customers, 'active customer')} x 100 = "
+        f"{format_number(rate, 2)} %"
     )
     return _rate_result("upsell_rate", buyers, customers, "", formula, excluded)
 
@@ -412,7 +419,7 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
     median_days = "1 day" if median == 1 else f"{median:g} days"
     formula = (
         f"{count_noun(total, 'day')} / {count_noun(days.len(), 'deal')} = "
-        f"{mean:.1f} days (median {median_days})"
+        f"{format_number(mean, 1)} days (median {median_days})"
     )
     return KpiResult(
         key="sales_cycle_days",

@@ -23,6 +23,7 @@ from kpi_core.followups import (
     followups_distribution,
     followups_per_ticket,
 )
+from kpi_core.formatting import format_number
 from kpi_core.nps import (
     net_promoter_score,
     nps_breakdown,
@@ -88,8 +89,9 @@ def resolution_hours(
     mean = total / n
     median = float(hours[_HOURS].median())
     formula = (
-        f"{total:,.1f} {RESOLUTION_VARIANTS[variant]} / {n:,} solved tickets "
-        f"= {mean:.1f} hours (median {median:.1f} hours)"
+        f"{format_number(total, 1)} {RESOLUTION_VARIANTS[variant]} / "
+        f"{n:,} solved tickets = {format_number(mean, 1)} hours "
+        f"(median {format_number(median, 1)} hours)"
     )
     return KpiResult(
         key="resolution_hours",

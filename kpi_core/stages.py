@@ -20,6 +20,7 @@ from typing import TypeVar
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -175,7 +176,7 @@ def stage_duration_days(
         formula=(
             f"median days per stage over {completed.height:,} completed stage "
             f"times; longest median: {bottleneck['stage'].item()} with "
-            f"{bottleneck['median'].item():.1f} days"
+            f"{format_number(bottleneck['median'].item(), 1)} days"
         ),
         excluded=excluded,
         extra={

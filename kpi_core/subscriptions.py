@@ -16,6 +16,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.churn import CHURN_VARIANTS, churn_rate, churn_series, rate_result
+from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -150,7 +151,7 @@ def arr(
         unit=data.unit,
         value=totals["end"],
         n=totals["end_customers"],
-        formula=f"MRR on {end} x 12 = {totals['end']:,.2f} {data.unit}",
+        formula=f"MRR on {end} x 12 = {format_number(totals['end'], 2)} {data.unit}",
         excluded=data.excluded,
         extra={"bridge": {step: totals[step] for step in BRIDGE_STEPS}},
     )
@@ -352,7 +353,10 @@ def _snapshot_arr(
         value=monthly * 12,
         n=active["customer_id"].n_unique(),
         variant="snapshot",
-        formula=f"{monthly:,.2f} monthly charges x 12 = {monthly * 12:,.2f}",
+        formula=(
+            f"{format_number(monthly, 2)} monthly charges x 12 = "
+            f"{format_number(monthly * 12, 2)}"
+        ),
         excluded=data.excluded,
     )
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from kpi_core.churn import churn_rate
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.goal_metrics import MONTH_DAYS
 from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
@@ -292,7 +292,8 @@ def _subscription_levers(
         annual = (
             None,
             "the subscriptions are a list without dates, so their churned share "
-            f"({churn.value:.1f} %) has no time base; enter an annual churn rate",
+            f"({format_number(churn.value, 1)} %) has no time base; enter an "
+            "annual churn rate",
         )
     elif churn.available:
         value = churn.extra.get("annualised", churn.value)
@@ -322,7 +323,7 @@ def _spend_levers(
     if rows.frame.is_empty():
         return {"monthly_spend": (None, f"no spend recorded in {period.label()}")}
     total = float(rows.frame["amount"].sum())
-    note = f"{total:,.2f} {rows.unit} spent in {period.label()}"
+    note = f"{format_number(total, 2)} {rows.unit} spent in {period.label()}"
     return {"monthly_spend": (total / months, note)}
 
 

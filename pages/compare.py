@@ -17,7 +17,7 @@ from kpi_core.compare import (
     default_pivot,
 )
 from kpi_core.errors import InputError
-from kpi_core.formatting import format_change, format_value
+from kpi_core.formatting import format_change, format_number, format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import chart_gap, sales_series
 from pages.ui.currencies import is_money_metric, page_tables
@@ -189,7 +189,7 @@ def _value(value: float | None, unit: str | None) -> str:
     if value is None:
         return "no data"
     if unit == "count":
-        return f"{value:,.0f}"
+        return format_number(value)
     return format_value(value, unit or "")
 
 
@@ -198,7 +198,7 @@ def _difference(row: dict) -> str:
     if row["difference"] is None:
         return "–"
     if row["unit"] == "count":
-        return f"{row['difference']:+,.0f}"
+        return format_number(row["difference"], sign=True)
     return format_change(row["after"], row["before"], row["unit"] or "")
 
 

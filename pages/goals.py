@@ -13,7 +13,7 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.compare import data_range
 from kpi_core.errors import InputError
-from kpi_core.formatting import format_value
+from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_store import GoalStore
 from kpi_core.goals import (
     METRICS,
@@ -299,7 +299,8 @@ def _progress_text(goal: Goal, status: GoalStatus) -> str:
             "is the count so far continued at its pace to the deadline"
         )
     return (
-        f"{status.progress:,.1f} % of the way from the baseline to the target: "
+        f"{format_number(status.progress, 1)} % of the way from the baseline to "
+        f"the target: "
         f"{formula}"
     )
 
@@ -433,7 +434,7 @@ def _value(value: float | None, unit: str) -> str:
     if unit == "count":
         # A relative target or a forecast can fall between whole counts, and
         # rounding 4.5 to 4 would show a target already reached.
-        return f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
+        return format_number(value, 0 if value == round(value) else 1)
     return format_value(value, unit)
 
 
@@ -441,8 +442,9 @@ def _pace(pace: float | None, unit: str) -> str:
     if pace is None:
         return "–"
     if unit == "count":
-        return f"{pace:,.1f} per month"
-    return f"{pace:+,.2f} {_SHORT_UNITS.get(unit, unit)} per month"
+        return f"{format_number(pace, 1)} per month"
+    signed = format_number(pace, 2, sign=True)
+    return f"{signed} {_SHORT_UNITS.get(unit, unit)} per month"
 
 
 _SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "points"}

@@ -11,9 +11,9 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
-from kpi_core.formatting import MISSING
+from kpi_core.formatting import MISSING, format_number
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
-from kpi_core.marketing import TABLES_NEEDED, cac_by_channel
+from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.subscriptions import arr_bridge
@@ -188,9 +188,9 @@ def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) ->
         ratio = cac.extra.get("clv_to_cac")
         payback = cac.extra.get("payback_months")
         if ratio is not None:
-            notes.append(f"CLV : CAC = {ratio:.1f}.")
+            notes.append(f"CLV : CAC = {format_number(ratio, 1)}.")
         if payback is not None:
-            notes.append(f"CAC payback: {payback:.1f} months.")
+            notes.append(f"CAC payback: {format_number(payback, 1)} months.")
     if notes:
         st.caption(" ".join(notes))
 
@@ -206,23 +206,9 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     if not result.available:
         st.info(f"Not available: {result.reason}.")
         return
-    # None without a spend table. Campaigns with spend but no revenue have an
-    # ROI of -100 %, so they get a row with a revenue of 0.
+    # None without a spend table.
     roi = result.extra.get("roi")
-    campaigns = list(result.value)
-    campaigns += [name for name in roi or {} if name not in result.value]
-    table = pl.DataFrame(
-        {
-            "campaign": campaigns,
-            "revenue": [float(result.value.get(name, 0.0)) for name in campaigns],
-            "roi_percent": [(roi or {}).get(name) for name in campaigns],
-        },
-        schema={
-            "campaign": pl.String,
-            "revenue": pl.Float64,
-            "roi_percent": pl.Float64,
-        },
-    )
+    table = campaign_table(result)
     left, right = st.columns(2)
     show_chart(
         left,

@@ -15,7 +15,7 @@ from kpi_core.business_hours import (
 )
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
-from kpi_core.formatting import MISSING, count_noun
+from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
@@ -227,9 +227,10 @@ def _render_churn(
                 "all customers in the list."
             )
         if "retention" in extra:
-            notes.append(f"Retention {extra['retention']:.1f} %.")
+            notes.append(f"Retention {format_number(extra['retention'], 1)} %.")
         if "annualised" in extra:
-            notes.append(f"Annualised churn {extra['annualised']:.1f} %.")
+            annualised = format_number(extra["annualised"], 1)
+            notes.append(f"Annualised churn {annualised} %.")
         if "joined_and_left" in extra:
             joined = extra["joined_and_left"]
             notes.append(

@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.errors import InputError
+from kpi_core.formatting import format_number
 from kpi_core.goal_store import ScenarioStore
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.period import Period, quick_period
@@ -167,7 +168,7 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
 def _change_text(percent: float | None) -> str:
     """Write a change in percent with its sign, or the table's dash for a
     missing input, which Streamlit would show as "None"."""
-    return "–" if percent is None else f"{percent:+.1f}"
+    return "–" if percent is None else format_number(percent, 1, sign=True)
 
 
 def _render_sensitivity(levers: Levers) -> None:
@@ -221,12 +222,11 @@ def _load(changes: dict[str, float]) -> None:
 def _figure(value: float | None, figure: str, unit: str, signed: bool = False) -> str:
     if value is None:
         return "–"
-    sign = "+" if signed else ""
     if figure in _RATIOS:
-        return f"{value:{sign},.1f}"
+        return format_number(value, 1, sign=signed)
     if figure in _MONEY:
-        return f"{value:{sign},.0f} {unit}"
-    return f"{value:{sign},.0f}"
+        return f"{format_number(value, sign=signed)} {unit}"
+    return format_number(value, sign=signed)
 
 
 def _money_unit(tables: dict[str, pl.DataFrame]) -> str:
@@ -238,7 +238,7 @@ def _money_unit(tables: dict[str, pl.DataFrame]) -> str:
 
 
 def _plain(value: float | None) -> str:
-    return "not in the data" if value is None else f"{value:,.1f}"
+    return "not in the data" if value is None else format_number(value, 1)
 
 
 require_app_entry("pages/whatif.py")

@@ -12,6 +12,7 @@ from kpi_core.formatting import (
     LOWER_IS_BETTER,
     count_noun,
     format_change,
+    format_number,
     format_value,
 )
 from kpi_core.results import KpiResult
@@ -41,7 +42,7 @@ def kpi_card(
             format_value(result.value, result.unit),
             delta=delta,
             delta_color="inverse" if result.key in LOWER_IS_BETTER else "normal",
-            help=escape_markdown(f"{result.value:,.2f} {result.unit}"),
+            help=escape_markdown(f"{format_number(result.value, 2)} {result.unit}"),
         )
         if previous is not None and not previous.available:
             st.caption("No value in the comparison period.")
