@@ -9,6 +9,7 @@ named ``=HYPERLINK(...)`` cannot run in Excel.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -32,13 +33,44 @@ SOURCE_COLUMNS = ["Table", "Stored table", "Rows"]
 # the only currency of its data, named in its Unit column.
 NO_REPORT_CURRENCY = "as in the data (see the Unit column)"
 _BOLD = Font(bold=True)
+# Notes are italic and run over the empty cells to their right, so they do
+# not widen their column.
+_NOTE = Font(italic=True)
+# Rows a chart covers, so the next table starts below it.
+_CHART_ROWS = 16
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """A native chart of a report table: a "bar" or "line" chart of
+    ``columns`` (frame column names, of one unit) over the first column."""
+
+    title: str
+    columns: tuple[str, ...]
+    kind: str = "bar"
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A named table of a page sheet with its readable headers and charts.
+
+    ``headers`` maps a frame column to the header written for it; other
+    columns keep their names. ``note`` is a line of text written under the
+    name, such as why a chart or the whole table is missing. Without a
+    ``frame`` the sheet shows only the note.
+    """
+
+    frame: pl.DataFrame | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    charts: tuple[ReportChart, ...] = ()
+    note: str | None = None
 
 
 def build_excel_report(
     title: str,
     period_label: str,
     pages: dict[str, list[KpiResult]],
-    series: dict[str, dict[str, pl.DataFrame]],
+    series: dict[str, dict[str, pl.DataFrame | ReportTable]],
     *,
     grain: str | None = None,
     currency: str | None = None,
@@ -49,7 +81,8 @@ def build_excel_report(
 
     ``pages`` maps a sheet name to its KPI results; ``series`` maps the same
     sheet name to named tables (a time series or a breakdown) that are
-    written below the KPI table, each with a native chart of its numeric
+    written below the KPI table. A ``ReportTable`` gets the charts and the
+    note it names, a bare frame one native chart of its first four numeric
     columns. The first sheet, "Settings", lists the period, ``grain``, the
     report ``currency`` and the exchange rates ``fx`` (currency code to the
     value of one unit in ``currency``), so a reader can check the money
@@ -79,7 +112,10 @@ def build_excel_report(
             )
         row = _write_kpis(sheet, 4, results)
         for table_name, table in series.get(sheet_name, {}).items():
-            row = _write_table_with_chart(sheet, row + 2, table_name, table)
+            if isinstance(table, pl.DataFrame):
+                row = _write_table_with_chart(sheet, row + 2, table_name, table)
+            else:
+                row = _write_report_table(sheet, row + 2, table_name, table)
         _fit_columns(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -190,6 +226,65 @@ def _write_table_with_chart(
     return last_row
 
 
+def _write_report_table(
+    sheet: Worksheet, row: int, name: str, table: ReportTable
+) -> int:
+    """Write ``table`` under its name and return its last row."""
+    _write_cell(sheet, row, 1, name).font = _BOLD
+    last_row = row
+    if table.note:
+        last_row += 1
+        _write_cell(sheet, last_row, 1, table.note).font = _NOTE
+    frame = table.frame
+    if frame is None:
+        return last_row
+    header_row = last_row + 1
+    for column, header in enumerate(frame.columns, start=1):
+        label = table.headers.get(header, header)
+        _write_cell(sheet, header_row, column, label).font = _BOLD
+    for offset, values in enumerate(frame.iter_rows(), start=1):
+        for column, value in enumerate(values, start=1):
+            cell = _write_cell(sheet, header_row + offset, column, value)
+            if isinstance(value, date | datetime):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, float):
+                cell.number_format = "#,##0.00"
+    last_row = header_row + frame.height
+    if frame.is_empty() or not table.charts:
+        return last_row
+    _add_charts(sheet, row, header_row, frame, table.charts)
+    return max(last_row, row + len(table.charts) * _CHART_ROWS)
+
+
+def _add_charts(
+    sheet: Worksheet,
+    row: int,
+    header_row: int,
+    frame: pl.DataFrame,
+    charts: tuple[ReportChart, ...],
+) -> None:
+    """Draw ``charts`` of the table written from ``header_row``, one below
+    the other to the right of it, from ``row`` down."""
+    last_row = header_row + frame.height
+    anchor = get_column_letter(len(frame.columns) + 2)
+    for index, spec in enumerate(charts):
+        chart = BarChart() if spec.kind == "bar" else LineChart()
+        chart.height, chart.width = 7.5, 16
+        chart.title = spec.title
+        for column_name in spec.columns:
+            column = frame.columns.index(column_name) + 1
+            data = Reference(
+                sheet, min_col=column, min_row=header_row, max_row=last_row
+            )
+            chart.add_data(data, titles_from_data=True)
+        categories = Reference(
+            sheet, min_col=1, min_row=header_row + 1, max_row=last_row
+        )
+        chart.set_categories(categories)
+        chart_row = row + index * _CHART_ROWS
+        sheet.add_chart(chart, f"{anchor}{chart_row}")
+
+
 def _chart_for(table: pl.DataFrame) -> BarChart | LineChart:
     first = table.dtypes[0]
     chart = LineChart() if first in (pl.Date, pl.Datetime) else BarChart()
@@ -218,6 +313,11 @@ def _scalar(value: Any) -> Any:
 
 def _fit_columns(sheet: Worksheet) -> None:
     for column_cells in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column_cells[:200])
+        widths = [
+            len(str(cell.value or ""))
+            for cell in column_cells[:200]
+            if not cell.font.italic
+        ]
+        width = max(widths, default=0)
         letter = get_column_letter(column_cells[0].column)
         sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)

@@ -1,17 +1,49 @@
-"""The tables behind each page's charts, for the Excel report."""
+"""The tables behind each page's charts, for the Excel report.
+
+Each sheet gets the tables its page shows, computed with the same kpi_core
+functions and settings. A table the data cannot give is replaced by a line
+of text with the reason, as the page shows it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
+from kpi_core.churn import churn_series
+from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
-from kpi_core.excel_report import build_excel_report
-from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis
+from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
+from kpi_core.followups import followups_distribution
+from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis, new_customers
+from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes
+from kpi_core.nps import nps_distribution
 from kpi_core.period import Period
-from kpi_core.results import not_available
-from kpi_core.sales_tables import sales_breakdown, sales_series
+from kpi_core.results import KpiResult, is_missing_rate, not_available
+from kpi_core.sales_tables import (
+    pipeline_by_stage,
+    sales_breakdown,
+    sales_series,
+    stage_table,
+)
 from kpi_core.schema import TABLES
 from kpi_core.service import nps_series, resolution_series
+from kpi_core.stages import stage_summary
+from kpi_core.subscriptions import arr_bridge
+
+Tables = dict[str, pl.DataFrame]
+# Readable names of the ARR bridge steps of ``kpi_core.subscriptions``.
+BRIDGE_LABELS = {
+    "start": "Start ARR",
+    "new": "New",
+    "expansion": "Expansion",
+    "contraction": "Contraction",
+    "churned": "Churn",
+    "reactivation": "Reactivation",
+    "end": "End ARR",
+}
 
 
 def excel_report_bytes(
@@ -53,7 +85,7 @@ def excel_report_bytes(
         "CRM KPIs",
         period.label(),
         pages,
-        _page_tables(tables, settings, grain),
+        page_tables(tables, settings, grain, kpis),
         **recorded,
     )
 
@@ -67,35 +99,505 @@ def _source_rows(sources: dict[str, tuple[str, int]]) -> list[tuple[str, str, in
     ]
 
 
-def _page_tables(
-    tables: dict[str, pl.DataFrame], settings: KpiSettings, grain: str
-) -> dict[str, dict[str, pl.DataFrame]]:
-    period = settings.period
-    pages: dict[str, dict[str, pl.DataFrame]] = {}
-    if "deals" in tables:
-        deals = tables["deals"]
-        money = {"currency": settings.currency, "fx": settings.fx or None}
-        series = sales_series(deals, period, grain, **money)
-        pages["Sales"] = {
-            f"Rates by {grain}": series.select(
-                "period_start", "close_rate", "win_rate"
-            ),
-            f"Won value by {grain}": series.select("period_start", "won_value"),
+def page_tables(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> dict[str, dict[str, ReportTable]]:
+    """Return the named tables of each page sheet, in the order of the page."""
+    pages = {
+        "Sales": _sales_tables(tables, settings, grain, kpis),
+        "Marketing": _marketing_tables(tables, settings, grain, kpis),
+        "Service": _service_tables(tables, settings, grain, kpis),
+    }
+    return {page: found for page, found in pages.items() if found}
+
+
+def _guarded(build: Callable[[], ReportTable]) -> ReportTable:
+    """Return ``build()``, or its error as the table's note, so one table
+    the data cannot give leaves the rest of the report intact."""
+    try:
+        return build()
+    except InputError as error:
+        # A missing rate's detail names the rate. Other errors name the file and row.
+        reason = error.detail if is_missing_rate(error) else str(error)
+        return ReportTable(note=_sentence(f"Not available: {reason}"))
+
+
+def _sentence(text: str) -> str:
+    """Return ``text`` with a capital first letter and a final full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else f"{text}."
+
+
+def _money_unit(frame: pl.DataFrame, settings: KpiSettings) -> str:
+    """Return the currency of the money figures of ``frame``: the report
+    currency, else the only currency of its amounts, else EUR, as
+    ``kpi_core.money.convert_amounts`` picks it."""
+    if settings.currency and settings.currency.strip():
+        return settings.currency.strip().upper()
+    codes = currency_codes(frame)
+    return codes[0] if len(codes) == 1 else DEFAULT_CURRENCY
+
+
+def _unit_of(result: KpiResult | None, frame: pl.DataFrame, settings) -> str:
+    if result is not None and result.available and result.unit:
+        return result.unit
+    return _money_unit(frame, settings)
+
+
+def _money_note(result: KpiResult | None, subject: str) -> str | None:
+    """Return why the money figures named by ``subject`` are blank when
+    ``result`` lacks an exchange rate, else None."""
+    if result is None or not result.rate_missing:
+        return None
+    verb = "are" if subject.endswith("s") else "is"
+    return f"{subject} {verb} blank. {_sentence(result.reason)}"
+
+
+# Sales
+
+
+def _sales_tables(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> dict[str, ReportTable]:
+    deals = tables.get("deals")
+    if deals is None:
+        return {
+            "Deals": ReportTable(
+                note="No deals table. Upload a deals export on the Data page."
+            )
         }
-        # The owner column is optional in a deals upload.
-        if "owner" in deals.columns:
-            pages["Sales"]["By owner"] = sales_breakdown(
-                deals, period, "owner", **money
-            ).select("owner", "won_value", "win_rate")
-    service: dict[str, pl.DataFrame] = {}
-    if "nps" in tables and "responded_at" in tables["nps"].columns:
-        service[f"NPS by {grain}"] = nps_series(tables["nps"], period, grain).select(
-            "period_start", "nps"
+    money = {"currency": settings.currency, "fx": settings.fx or None}
+    won_value = kpis.get("won_value")
+    unit = _unit_of(won_value, deals, settings)
+    money_note = _money_note(won_value, "The money figures")
+    series = sales_series(deals, settings.period, grain, **money)
+    period_start = {"period_start": "Period start"}
+    found = {
+        f"Rates by {grain}": ReportTable(
+            series.select("period_start", "close_rate", "win_rate"),
+            {
+                **period_start,
+                "close_rate": "Close rate (%)",
+                "win_rate": "Win rate (%)",
+            },
+            (
+                ReportChart(
+                    "Close rate and win rate (%)", ("close_rate", "win_rate"), "line"
+                ),
+            ),
+        ),
+    }
+    for column, name, header in (
+        ("won_value", f"Won value by {grain}", f"Won value ({unit})"),
+        (
+            "average_deal_size",
+            f"Average deal size by {grain}",
+            f"Average won deal ({unit})",
+        ),
+    ):
+        charts = () if money_note else (ReportChart(header, (column,), "line"),)
+        found[name] = ReportTable(
+            series.select("period_start", column),
+            {**period_start, column: header},
+            charts,
+            money_note,
         )
-    if "tickets" in tables:
-        service[f"Resolution hours by {grain}"] = resolution_series(
-            tables["tickets"], period, grain, settings.working
-        ).select("period_start", "mean_hours", "median_hours")
-    if service:
-        pages["Service"] = service
-    return pages
+    found[f"Sales cycle by {grain}"] = ReportTable(
+        series.select("period_start", "cycle_mean_days", "cycle_median_days"),
+        {
+            **period_start,
+            "cycle_mean_days": "Mean days",
+            "cycle_median_days": "Median days",
+        },
+        (
+            ReportChart(
+                "Sales cycle of won deals (days)",
+                ("cycle_mean_days", "cycle_median_days"),
+                "line",
+            ),
+        ),
+    )
+    found["Pipeline by stage"] = _guarded(
+        lambda: _pipeline_table(deals, settings, unit, money_note)
+    )
+    found["Time in each stage"] = _guarded(
+        lambda: _stage_table(tables.get("stage_history"), settings, kpis)
+    )
+    # The owner column is optional in a deals upload.
+    if "owner" in deals.columns:
+        found["By owner"] = _owner_table(deals, settings, unit, money_note)
+    return found
+
+
+def _pipeline_table(
+    deals: pl.DataFrame, settings: KpiSettings, unit: str, money_note: str | None
+) -> ReportTable:
+    pipeline = pipeline_by_stage(
+        deals, settings.period, currency=settings.currency, fx=settings.fx or None
+    )
+    if pipeline.is_empty():
+        return ReportTable(note="No deals fall into this period.")
+    charts = [ReportChart("Deals created in the period, by stage", ("deals",))]
+    if not money_note and pipeline["value"].is_not_null().any():
+        charts.append(ReportChart(f"Value by stage ({unit})", ("value",)))
+    return ReportTable(
+        pipeline,
+        {
+            "stage": "Stage",
+            "status": "Status",
+            "deals": "Deals",
+            "value": f"Value ({unit})",
+            "without_amount": "Deals without amount",
+        },
+        tuple(charts),
+        money_note,
+    )
+
+
+def _stage_table(
+    history: pl.DataFrame | None, settings: KpiSettings, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    result = kpis.get("stage_duration_days")
+    if history is None or result is None:
+        return ReportTable(
+            note=(
+                "Upload a stage history (one row per deal and stage change, or "
+                "HubSpot's date-entered columns) to see the time per stage."
+            )
+        )
+    if not result.available:
+        return ReportTable(
+            note=_sentence(f"Time in stage is not available: {result.reason}")
+        )
+    # The Sales page measures stays still open up to the latest stage change.
+    as_of = history["entered_at"].max()
+    table = stage_table(stage_summary(history, as_of, period=settings.period))
+    return ReportTable(
+        table,
+        charts=(ReportChart("Median days in stage", ("Median days",)),),
+        note=f"The bottleneck, the stage with the longest median, is "
+        f"{result.extra.get('bottleneck')}.",
+    )
+
+
+def _owner_table(
+    deals: pl.DataFrame, settings: KpiSettings, unit: str, money_note: str | None
+) -> ReportTable:
+    table = sales_breakdown(
+        deals,
+        settings.period,
+        "owner",
+        currency=settings.currency,
+        fx=settings.fx or None,
+    ).select("owner", "won_value", "win_rate")
+    # Money and percent get a chart each, because one axis cannot show both.
+    charts = [ReportChart("Win rate by owner (%)", ("win_rate",))]
+    if money_note:
+        table = table.drop("won_value")
+    else:
+        charts.insert(0, ReportChart(f"Won value by owner ({unit})", ("won_value",)))
+    return ReportTable(
+        table,
+        {
+            "owner": "Owner",
+            "won_value": f"Won value ({unit})",
+            "win_rate": "Win rate (%)",
+        },
+        tuple(charts),
+        money_note,
+    )
+
+
+# Marketing
+
+
+def _marketing_tables(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> dict[str, ReportTable]:
+    return {
+        "Revenue by campaign": _guarded(lambda: _campaign_table(kpis)),
+        "Acquisition cost by channel": _guarded(
+            lambda: _cac_table(tables, settings, kpis)
+        ),
+        "ARR bridge": _guarded(lambda: _arr_table(tables, settings, kpis)),
+        f"Email list by {grain}": _guarded(
+            lambda: _list_table(tables, settings, grain)
+        ),
+    }
+
+
+def _needs(key: str) -> ReportTable:
+    """Return the note for a table whose KPI ``key`` has no table to come from."""
+    return ReportTable(note=f"Not available: {TABLES_NEEDED[key]}.")
+
+
+def _campaign_table(kpis: dict[str, KpiResult]) -> ReportTable:
+    result = kpis.get("campaign_revenue")
+    if result is None:
+        return _needs("campaign_revenue")
+    if not result.available:
+        return ReportTable(note=_sentence(f"Not available: {result.reason}"))
+    table = campaign_table(result)
+    revenue = f"Revenue ({result.unit})"
+    charts = [ReportChart(revenue, ("revenue",))]
+    notes = []
+    attributed_by = result.extra.get("attributed_by")
+    if attributed_by not in (None, "campaign"):
+        notes.append(f"Revenue is attributed by the {attributed_by} column.")
+    if table["roi_percent"].is_not_null().any():
+        charts.append(ReportChart("Return on campaign cost (%)", ("roi_percent",)))
+    else:
+        # Without a cost there is no return, only a column of blanks.
+        table = table.drop("roi_percent")
+        if "roi" in result.extra:
+            notes.append(
+                "Return on campaign cost is not shown. No campaign or channel of "
+                "the marketing spend has a cost in this period, so there is no "
+                "return to compute."
+            )
+    return ReportTable(
+        table,
+        {"campaign": "Campaign", "revenue": revenue, "roi_percent": "ROI (%)"},
+        tuple(charts),
+        " ".join(notes) or None,
+    )
+
+
+def _cac_table(
+    tables: Tables, settings: KpiSettings, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    spend = tables.get("spend")
+    customers = new_customers(tables)
+    if spend is None or customers is None:
+        return _needs("cac")
+    if "channel" not in spend.columns:
+        return ReportTable(
+            note=(
+                "Not available: the marketing spend has no channel column. Map "
+                "one on the Data page to see the cost per channel."
+            )
+        )
+    table = cac_by_channel(
+        spend,
+        customers.frame,
+        settings.period,
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
+    unit = _unit_of(kpis.get("cac"), spend, settings)
+    headers = {
+        "channel": "Channel",
+        "spend": f"Spend ({unit})",
+        "new_customers": "New customers",
+        "cac": f"CAC ({unit} per new customer)",
+    }
+    source = f"The new customers come from the {customers.source} table."
+    money_note = _money_note(kpis.get("cac"), "The cost per channel")
+    if money_note:
+        return ReportTable(
+            table.drop("spend", "cac"), headers, note=f"{money_note} {source}"
+        )
+    if table["cac"].is_null().all():
+        note = (
+            "No channel has both marketing spend and new customers in this "
+            f"period, so there is no cost per customer to chart. {source}"
+        )
+        return ReportTable(table, headers, note=note)
+    chart = ReportChart(headers["cac"], ("cac",))
+    return ReportTable(table, headers, (chart,), source)
+
+
+def _arr_table(
+    tables: Tables, settings: KpiSettings, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    subscriptions = tables.get("subscriptions")
+    if subscriptions is None:
+        return _needs("arr")
+    bridge = arr_bridge(
+        subscriptions,
+        settings.period,
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
+    if bridge.is_empty():
+        return ReportTable(
+            note=(
+                "The ARR bridge is not shown. It needs subscriptions with start "
+                "dates, and a customer list without dates has none."
+            )
+        )
+    unit = _unit_of(kpis.get("arr"), subscriptions, settings)
+    table = bridge.with_columns(pl.col("step").replace_strict(BRIDGE_LABELS))
+    headers = {
+        "step": "Step",
+        "amount": f"Amount ({unit} per year)",
+        "signed_amount": f"Signed amount ({unit} per year)",
+        "customers": "Customers",
+    }
+    if not (bridge["amount"] != 0).any():
+        note = (
+            "The ARR bridge chart is not shown. No subscription brings recurring "
+            "revenue in this period, so every step is 0."
+        )
+        return ReportTable(table, headers, note=note)
+    # A bar per step on one axis in the currency: start and end ARR, and the
+    # changes between them below 0 where they take ARR away.
+    chart = ReportChart(f"ARR bridge ({unit} per year)", ("signed_amount",))
+    note = "Start ARR + the signed changes = end ARR."
+    return ReportTable(table, headers, (chart,), note)
+
+
+def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTable:
+    events = tables.get("email_events")
+    if events is None:
+        return _needs("list_growth_rate")
+    series = list_growth_series(events, settings.period, grain)
+    if series.is_empty():
+        return ReportTable(note="No list events in this period.")
+    headers = {
+        "period_start": "Period start",
+        "period_end": "Period end",
+        "contacts_at_start": "Contacts at start",
+        "new_subscribers": "New subscribers",
+        "unsubscribes": "Unsubscribes",
+        "cleaned": "Cleaned",
+        "growth_rate": "Growth (%)",
+    }
+    if series["growth_rate"].is_null().all():
+        note = (
+            f"List growth is not charted. No {grain} of this period starts with "
+            "contacts on the list, so there is no growth rate. The table shows "
+            "the counts."
+        )
+        return ReportTable(series, headers, note=note)
+    chart = ReportChart("List growth (%)", ("growth_rate",), "line")
+    return ReportTable(series, headers, (chart,))
+
+
+# Service
+
+
+def _service_tables(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> dict[str, ReportTable]:
+    period = settings.period
+    found: dict[str, ReportTable] = {}
+    if "subscriptions" in tables:
+        found[f"Churn by {grain}"] = _guarded(
+            lambda: _churn_table(tables["subscriptions"], period, grain)
+        )
+    responses = tables.get("nps")
+    if responses is not None:
+        found[f"NPS by {grain}"] = _nps_series_table(responses, period, grain)
+        found["NPS scores"] = _nps_scores_table(responses, period)
+    tickets = tables.get("tickets")
+    if tickets is not None:
+        found[f"Resolution hours by {grain}"] = _resolution_table(
+            tickets, settings, grain
+        )
+        messages = tables.get("ticket_messages")
+        if "replies" in tickets.columns or messages is not None:
+            found["Follow-ups per ticket"] = _guarded(
+                lambda: _followups_table(tickets, period, messages)
+            )
+    return found
+
+
+def _churn_table(subscriptions: pl.DataFrame, period: Period, grain: str):
+    series = churn_series(subscriptions, period, grain)
+    if series.is_empty():
+        return ReportTable(
+            note=(
+                "No churn over time: the subscriptions have no start dates, as "
+                "in a customer list without dates."
+            )
+        )
+    headers = {
+        "period_start": "Period start",
+        "period_end": "Period end",
+        "customers_at_start": "Customers at start",
+        "churned": "Churned",
+        "joined_and_left": "Joined and left",
+        "reactivations": "Came back",
+        "churn_rate": "Churn (%)",
+    }
+    if series["churn_rate"].is_null().all():
+        note = (
+            f"Churn by {grain} is not charted. No customer was active at the "
+            f"start of any {grain} in this period, so there is no churn rate."
+        )
+        return ReportTable(series, headers, note=note)
+    chart = ReportChart(f"Churn by {grain} (%)", ("churn_rate",), "line")
+    return ReportTable(series, headers, (chart,))
+
+
+def _nps_series_table(
+    responses: pl.DataFrame, period: Period, grain: str
+) -> ReportTable:
+    if "responded_at" not in responses.columns:
+        return ReportTable(
+            note=(
+                "The responses have no dates, so there is no trend. Map a date "
+                "column to responded_at on the Data page to see one."
+            )
+        )
+    series = nps_series(responses, period, grain).select("period_start", "nps")
+    if series.is_empty():
+        return ReportTable(
+            note="No response is dated in this period, so there is no trend."
+        )
+    chart = ReportChart(f"NPS by {grain}", ("nps",), "line")
+    return ReportTable(series, {"period_start": "Period start", "nps": "NPS"}, (chart,))
+
+
+def _nps_scores_table(responses: pl.DataFrame, period: Period) -> ReportTable:
+    distribution = nps_distribution(responses, period)
+    headers = {
+        "score": "Score",
+        "count": "Responses",
+        "share": "Share (%)",
+        "bucket": "Group",
+    }
+    if distribution["count"].sum() == 0:
+        note = "Scores are not shown. No response falls into this period."
+        return ReportTable(note=note)
+    chart = ReportChart("Responses per score", ("count",))
+    return ReportTable(distribution, headers, (chart,))
+
+
+def _resolution_table(
+    tickets: pl.DataFrame, settings: KpiSettings, grain: str
+) -> ReportTable:
+    series = resolution_series(tickets, settings.period, grain, settings.working)
+    if series["mean_hours"].is_null().all():
+        return ReportTable(
+            note=(
+                "Time to resolution is not shown. No ticket was solved in this "
+                "period. If the tickets have solve times, map that column to "
+                "solved_at on the Data page."
+            )
+        )
+    headers = {
+        "period_start": "Period start",
+        "mean_hours": "Mean business hours",
+        "median_hours": "Median business hours",
+    }
+    chart = ReportChart(
+        f"Time to resolution by {grain} of solve (business hours)",
+        ("mean_hours", "median_hours"),
+        "line",
+    )
+    return ReportTable(
+        series.select("period_start", "mean_hours", "median_hours"), headers, (chart,)
+    )
+
+
+def _followups_table(
+    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+) -> ReportTable:
+    distribution = followups_distribution(tickets, period, messages)
+    if distribution.is_empty():
+        return ReportTable(note="No ticket with replies was solved in this period.")
+    headers = {"replies": "Agent replies", "tickets": "Tickets", "share": "Share (%)"}
+    chart = ReportChart("Solved tickets per number of replies", ("tickets",))
+    return ReportTable(distribution, headers, (chart,))

@@ -109,9 +109,12 @@ def test_report_with_mixed_currencies_explains_itself():
     assert "--fx" in won_value[8]
     # The deals were created in January and won in February. January won
     # nothing, so 0; February's 100 EUR and 200 USD are left blank, not added.
-    series = _table_below(workbook["Sales"], "Won value by month")
+    # A note under the title gives the reason the values are blank.
+    [note] = _table_below(workbook["Sales"], "Won value by month")[0]
+    assert note.startswith("The money figures are blank. The amounts are in")
+    series = _table_below(workbook["Sales"], "Won value by month", skip=1)
     assert series == [
-        ("period_start", "won_value"),
+        ("Period start", "Won value (EUR)"),
         ("2025-01-01", 0),
         ("2025-02-01", None),
     ]
@@ -184,10 +187,11 @@ def _kpi_rows(sheet) -> dict:
     return {row[0]: row for row in rows if row[0] and row[1] in ("ok", "not available")}
 
 
-def _table_below(sheet, title: str) -> list[tuple]:
-    """Return the header and rows of the table written under ``title``."""
+def _table_below(sheet, title: str, skip: int = 0) -> list[tuple]:
+    """Return the header and rows of the table written under ``title``,
+    after ``skip`` rows of notes."""
     rows = list(sheet.iter_rows(values_only=True))
-    start = next(i for i, row in enumerate(rows) if row[0] == title) + 1
+    start = next(i for i, row in enumerate(rows) if row[0] == title) + 1 + skip
     width = sum(1 for cell in rows[start] if cell is not None)
     table = []
     for row in rows[start:]:
