@@ -55,8 +55,10 @@ def clv(
     """Compute the customer lifetime value, in the currency.
 
     "purchases": average purchase value (revenue / purchases) x purchase
-    frequency (purchases / customers per year) x lifespan in years, over the
-    orders in the period. A period of a year or less is taken as one year.
+    frequency x lifespan in years, over the orders in the period. The
+    frequency is purchases / customer-years: a customer counts once in each
+    12-month span of the period in which they bought, so a period of a year
+    or less gives purchases / customers.
     "subscription": ARPA at the period end x gross margin / average monthly
     churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
     lifespan is given. ``n`` counts the customers the figure rests on: those
@@ -111,10 +113,13 @@ def _purchases_clv(
     purchases = rows.frame.height
     customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
-    years = _years_covered(rows.frame["ordered_at"], period)
+    customer_years = _customer_years(rows.frame, period)
     purchase_value = revenue / purchases
-    frequency = purchases / customers / years
+    frequency = purchases / customer_years
     value = purchase_value * frequency * lifespan
+    per_year = f"{format_number(frequency, 2)} purchases a year"
+    if customer_years != customers:
+        per_year += f" ({purchases:,} / {customer_years:,} customer-years)"
 
     return KpiResult(
         key="clv",
@@ -124,28 +129,39 @@ def _purchases_clv(
         n=customers,
         variant="purchases",
         formula=(
-            f"{format_number(purchase_value, 2)} per purchase x "
-            f"{format_number(frequency, 2)} purchases a year x "
+            f"{format_number(purchase_value, 2)} per purchase x {per_year} x "
             f"{format_number(lifespan, 2)} years = {format_number(value, 2)}"
         ),
         excluded=rows.excluded,
         extra={
             "average_purchase_value": purchase_value,
             "purchase_frequency": frequency,
+            "customer_years": customer_years,
             "lifespan_years": lifespan,
             "lifespan_source": source,
         },
     )
 
 
-def _years_covered(days: pl.Series, period: Period) -> float:
-    """Return the length of the period in years, at least one: a period of a
-    year or less gives its purchases per customer as the yearly frequency."""
-    dates = days.cast(pl.Date)
-    start = period.start or dates.min()
-    end = period.end or dates.max()
-    length = (end - start).days + 1
-    return 1.0 if length <= 366 else length / _DAYS_PER_YEAR
+def _customer_years(rows: pl.DataFrame, period: Period) -> int:
+    """Count each customer once per 12-month span of the period in which
+    they bought, so that purchases / customer-years are the purchases per
+    customer in a year, as the definition counts them.
+
+    The spans run from the period's start (the first order without one). A
+    period of a year or less is one span, which counts each customer once.
+    """
+    days = rows["ordered_at"].cast(pl.Date)
+    start = period.start or days.min()
+    end = period.end or days.max()
+    if (end - start).days + 1 <= 366:
+        return rows["customer_id"].n_unique()
+    day = pl.col("ordered_at").cast(pl.Date)
+    months = (day.dt.year() - start.year) * 12 + day.dt.month() - start.month
+    # A day before the start's day of the month has not completed that month.
+    months = months - (day.dt.day() < start.day).cast(pl.Int32)
+    spans = rows.select("customer_id", span=months // 12)
+    return spans.unique().height
 
 
 def _lifespan(

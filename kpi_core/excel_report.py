@@ -75,6 +75,7 @@ def build_excel_report(
     grain: str | None = None,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
+    choices: list[tuple[str, str]] | None = None,
     sources: list[tuple[str, str, int]] | None = None,
 ) -> bytes:
     """Return an .xlsx file with a settings sheet and one sheet per page.
@@ -86,13 +87,14 @@ def build_excel_report(
     columns. The first sheet, "Settings", lists the period, ``grain``, the
     report ``currency`` and the exchange rates ``fx`` (currency code to the
     value of one unit in ``currency``), so a reader can check the money
-    figures, and the stored tables behind the figures: ``sources`` gives
+    figures, the other settings behind the figures as ``choices`` of (name,
+    value), and the stored tables behind the figures: ``sources`` gives
     each as (table type, stored name, row count).
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
     settings = workbook.create_sheet(SETTINGS_SHEET)
-    _write_settings(settings, title, period_label, grain, currency, fx)
+    _write_settings(settings, title, period_label, grain, currency, fx, choices)
     if sources is not None:
         _write_sources(settings, sources)
     _fit_columns(settings)
@@ -129,12 +131,14 @@ def _write_settings(
     grain: str | None,
     currency: str | None,
     fx: dict[str, float] | None,
+    choices: list[tuple[str, str]] | None,
 ) -> None:
     _write_cell(sheet, 1, 1, f"{title}: settings").font = Font(bold=True, size=14)
     rows = [
         ("Period", period_label),
         ("Group by", grain or ""),
         ("Report currency", currency or NO_REPORT_CURRENCY),
+        *(choices or []),
     ]
     for row, (name, value) in enumerate(rows, start=3):
         _write_cell(sheet, row, 1, name).font = _BOLD

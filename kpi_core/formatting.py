@@ -42,9 +42,11 @@ _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "coun
 
 def format_value(value: float, unit: str) -> str:
     """Format a KPI value for a card: percentages and durations to one
-    decimal, money whole. From 1,000,000 on, money is shown in millions with
-    one decimal and no space before the M ("310.2M EUR"), so it fits one of
-    five cards in a row on a 1400-pixel-wide window."""
+    decimal, money whole. Money below 100 keeps its cents ("11.65 EUR"),
+    where a whole unit would be off by up to 5 %. From 1,000,000 on, money
+    is shown in millions with one decimal and no space before the M
+    ("310.2M EUR"), so it fits one of five cards in a row on a 1400-pixel-
+    wide window."""
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
         decimals = {"score": 0, "count": 2}.get(unit, 1)
@@ -52,6 +54,10 @@ def format_value(value: float, unit: str) -> str:
         return f"{text} {suffix}" if suffix else text
     if abs(value) >= 1_000_000:
         return f"{format_number(value, 1, scale=6)}M {unit}"
+    with_cents = format_number(value, 2)
+    # 99.996 rounds to 100.00, which is shown whole like other amounts.
+    if abs(float(with_cents.replace(",", ""))) < 100:
+        return f"{with_cents} {unit}"
     return f"{format_number(value)} {unit}"
 
 

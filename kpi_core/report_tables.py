@@ -16,6 +16,7 @@ from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
 from kpi_core.followups import followups_distribution
+from kpi_core.formatting import format_number
 from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis, new_customers
 from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
@@ -48,34 +49,34 @@ BRIDGE_LABELS = {
 
 def excel_report_bytes(
     tables: dict[str, pl.DataFrame],
-    period: Period,
+    settings: KpiSettings,
     grain: str = "month",
-    currency: str | None = None,
-    fx: dict[str, float] | None = None,
     *,
     sources: dict[str, tuple[str, int]] | None = None,
 ) -> bytes:
-    """Compute every KPI the tables support and return the Excel report.
+    """Compute every KPI the tables support with ``settings`` and return the
+    Excel report.
 
-    ``currency`` and ``fx`` are the report currency and exchange rates, as
-    in ``kpi_core.money.convert_amounts``. ``sources`` maps a table type to
-    the name and row count of the stored table in ``tables``. The report's
-    Settings sheet lists all of them with the period and grain.
+    ``sources`` maps a table type to the name and row count of the stored
+    table in ``tables``. The report's Settings sheet lists them with the
+    period, grain, report currency, exchange rates, variants, working time,
+    CLV lifespan and gross margin, so a reader can check every figure.
     """
-    settings = KpiSettings(period=period, currency=currency, fx=fx or {})
     recorded = {
         "grain": grain,
-        "currency": currency,
-        "fx": fx,
+        "currency": settings.currency,
+        "fx": settings.fx,
+        "choices": settings_rows(settings),
         "sources": _source_rows(sources or {}),
     }
+    label = settings.period.label()
     try:
         kpis = compute_kpis(tables, settings)
     except InputError as error:
         # A download cannot show a message, so the workbook carries it.
         failed = not_available("report", f"the report could not be computed: {error}")
         return build_excel_report(
-            "CRM KPIs", period.label(), {"Error": [failed]}, {}, **recorded
+            "CRM KPIs", label, {"Error": [failed]}, {}, **recorded
         )
     pages = {
         page: [kpis[key] for key in keys if key in kpis]
@@ -83,11 +84,34 @@ def excel_report_bytes(
     }
     return build_excel_report(
         "CRM KPIs",
-        period.label(),
+        label,
         pages,
         page_tables(tables, settings, grain, kpis),
         **recorded,
     )
+
+
+def settings_rows(settings: KpiSettings) -> list[tuple[str, str]]:
+    """Describe the settings that change a KPI besides the period and money,
+    as (name, value) rows for the Settings sheet."""
+    variants = "; ".join(
+        f"{key} = {variant}" for key, variant in sorted(settings.variants.items())
+    )
+    lifespan = settings.lifespan_years
+    return [
+        ("Variants", variants or "the defaults of docs/kpis.md"),
+        ("Working time", settings.working.label()),
+        (
+            "CLV lifespan",
+            f"{format_number(lifespan, 2)} years, entered"
+            if lifespan
+            else "from the data",
+        ),
+        (
+            "Gross margin (subscription CLV)",
+            f"{format_number(settings.gross_margin, 2)} %",
+        ),
+    ]
 
 
 def _source_rows(sources: dict[str, tuple[str, int]]) -> list[tuple[str, str, int]]:
@@ -488,8 +512,11 @@ def _service_tables(
         )
     responses = tables.get("nps")
     if responses is not None:
-        found[f"NPS by {grain}"] = _nps_series_table(responses, period, grain)
-        found["NPS scores"] = _nps_scores_table(responses, period)
+        nps_variant = settings.variants.get("nps", "all")
+        found[f"NPS by {grain}"] = _nps_series_table(
+            responses, period, grain, nps_variant
+        )
+        found["NPS scores"] = _nps_scores_table(responses, period, nps_variant)
     tickets = tables.get("tickets")
     if tickets is not None:
         found[f"Resolution hours by {grain}"] = _resolution_table(
@@ -532,7 +559,7 @@ def _churn_table(subscriptions: pl.DataFrame, period: Period, grain: str):
 
 
 def _nps_series_table(
-    responses: pl.DataFrame, period: Period, grain: str
+    responses: pl.DataFrame, period: Period, grain: str, variant: str
 ) -> ReportTable:
     if "responded_at" not in responses.columns:
         return ReportTable(
@@ -541,7 +568,8 @@ def _nps_series_table(
                 "column to responded_at on the Data page to see one."
             )
         )
-    series = nps_series(responses, period, grain).select("period_start", "nps")
+    series = nps_series(responses, period, grain, variant)
+    series = series.select("period_start", "nps")
     if series.is_empty():
         return ReportTable(
             note="No response is dated in this period, so there is no trend."
@@ -550,8 +578,10 @@ def _nps_series_table(
     return ReportTable(series, {"period_start": "Period start", "nps": "NPS"}, (chart,))
 
 
-def _nps_scores_table(responses: pl.DataFrame, period: Period) -> ReportTable:
-    distribution = nps_distribution(responses, period)
+def _nps_scores_table(
+    responses: pl.DataFrame, period: Period, variant: str
+) -> ReportTable:
+    distribution = nps_distribution(responses, period, variant)
     headers = {
         "score": "Score",
         "count": "Responses",
@@ -568,7 +598,10 @@ def _nps_scores_table(responses: pl.DataFrame, period: Period) -> ReportTable:
 def _resolution_table(
     tickets: pl.DataFrame, settings: KpiSettings, grain: str
 ) -> ReportTable:
-    series = resolution_series(tickets, settings.period, grain, settings.working)
+    variant = settings.variants.get("resolution_hours", "business")
+    series = resolution_series(
+        tickets, settings.period, grain, settings.working, variant
+    )
     if series["mean_hours"].is_null().all():
         return ReportTable(
             note=(
@@ -577,13 +610,14 @@ def _resolution_table(
                 "solved_at on the Data page."
             )
         )
+    hours = "business hours" if variant == "business" else "calendar hours"
     headers = {
         "period_start": "Period start",
-        "mean_hours": "Mean business hours",
-        "median_hours": "Median business hours",
+        "mean_hours": f"Mean {hours}",
+        "median_hours": f"Median {hours}",
     }
     chart = ReportChart(
-        f"Time to resolution by {grain} of solve (business hours)",
+        f"Time to resolution by {grain} of solve ({hours})",
         ("mean_hours", "median_hours"),
         "line",
     )

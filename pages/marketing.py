@@ -58,7 +58,6 @@ def render() -> None:
     money = money_picker(*table_entries)
     money_note = missing_rate_note(money, *table_entries)
     share_controls("marketing", "Marketing")
-    excel_download(period, grain, money)
     lifespan = st.sidebar.number_input(
         "Customer lifespan for CLV (years)",
         min_value=0.0,
@@ -76,6 +75,7 @@ def render() -> None:
         lifespan_years=lifespan or None,
         variants=_variant_picker(),
     )
+    excel_download(settings, grain)
 
     try:
         kpis = _marketing_figures(tables_key, settings, tables)

@@ -12,6 +12,7 @@ from kpi_core import charts
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
+from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis, upsell_customers
@@ -108,7 +109,11 @@ def render() -> None:
     money = money_picker(entry)
     money_note = missing_rate_note(money, entry)
     share_controls("", "Sales")
-    excel_download(period, grain, money)
+    currency, fx = money
+    report = KpiSettings(
+        period=period, currency=currency, fx=fx, variants=dict(variants)
+    )
+    excel_download(report, grain)
     name = escape_markdown(entry.name)
     rows = count_noun(entry.rows, "row")
     st.caption(f"Deals from {name} ({rows}), {period.label()}.")

@@ -17,6 +17,7 @@ from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
+from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.service import (
@@ -78,7 +79,6 @@ def render() -> None:
     grain = grain_picker()
     compare = comparison_picker(period)
     share_controls("service", "Customer service")
-    excel_download(period, grain)
 
     tables_key = entries_key(
         tickets_entry, nps_entry, messages_entry, subscriptions_entry
@@ -88,6 +88,8 @@ def render() -> None:
         working = _working_time_picker()
         variants = _variant_picker()
         settings = (working, tuple(sorted(variants.items())))
+        report = KpiSettings(period=period, working=working, variants=variants)
+        excel_download(report, grain)
         kpis = _service_figures(tables_key, period, *settings, *frames)
         previous = {}
         if compare is not None:

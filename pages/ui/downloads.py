@@ -9,7 +9,7 @@ import altair as alt
 import streamlit as st
 
 from kpi_core.charts import charts_archive
-from kpi_core.period import Period
+from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from pages.ui.table_choice import report_entries
 from pages.ui.workspace_access import load_table
@@ -19,14 +19,10 @@ from pages.ui.workspace_access import load_table
 CHARTS_KEY = "_charts"
 
 
-def excel_download(
-    period: Period,
-    grain: str,
-    money: tuple[str | None, dict[str, float]] = (None, {}),
-) -> None:
-    """Offer the Excel report of every page for the current period, in the
-    report currency and rates of ``money`` (see ``money_picker``). The
-    workbook is built only when the user clicks."""
+def excel_download(settings: KpiSettings, grain: str) -> None:
+    """Offer the Excel report of every page with the page's ``settings``:
+    period, report currency and rates, and the variants, working time and
+    lifespan chosen on it. The workbook is built only when the user clicks."""
     # Streamlit calls ``build`` outside the script run, where the session
     # state and the URL are empty, so the tables are chosen here.
     entries = report_entries()
@@ -40,7 +36,7 @@ def excel_download(
             table_type: (entry.name, entry.rows)
             for table_type, entry in entries.items()
         }
-        return excel_report_bytes(tables, period, grain, *money, sources=sources)
+        return excel_report_bytes(tables, settings, grain, sources=sources)
 
     st.sidebar.download_button(
         "Download Excel report",

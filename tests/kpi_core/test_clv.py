@@ -61,8 +61,44 @@ def test_clv_purchases_long_period_per_year():
     result = clv(
         orders(), period=Period(D(2023, 1, 1), D(2024, 12, 31)), lifespan_years=1
     )
-    # 731 days are 731 / 365.25 years.
-    assert result.extra["purchase_frequency"] == pytest.approx(4 / 3 / (731 / 365.25))
+    # No orders in the first 12 months; c1, c2 and c3 buy in the second, so
+    # 4 purchases / 3 customer-years. An empty year does not thin it out.
+    assert result.extra["purchase_frequency"] == pytest.approx(4 / 3)
+    assert result.extra["customer_years"] == 3
+
+
+def test_clv_purchases_counts_customers_per_year_of_the_period():
+    # Over three years a different customer buys once a year: each year
+    # alone has 1 purchase / 1 customer, and so do the three together.
+    rows = [
+        ("a", D(2019, 3, 1), 30.0),
+        ("b", D(2020, 3, 1), 30.0),
+        ("c", D(2021, 3, 1), 30.0),
+    ]
+    period = Period(D(2019, 1, 1), D(2021, 12, 31))
+    result = clv(orders(rows), period=period, lifespan_years=3)
+    assert result.extra["purchase_frequency"] == pytest.approx(1.0)
+    # 30 per purchase x 1 a year x 3 years.
+    assert result.value == pytest.approx(90.0)
+    assert "x 1.00 purchases a year x" in result.formula
+
+
+def test_clv_purchases_spans_start_at_the_period_start():
+    # Spans from 2023-07-15: [2023-07-15, 2024-07-15), [2024-07-15, ...).
+    # a buys on 2023-08-01 and 2024-07-14 (first span) and on 2024-07-15
+    # (second span); b buys on 2024-09-01 (second span). That is 4 purchases
+    # over 3 customer-years.
+    rows = [
+        ("a", D(2023, 8, 1), 10.0),
+        ("a", D(2024, 7, 14), 10.0),
+        ("a", D(2024, 7, 15), 10.0),
+        ("b", D(2024, 9, 1), 10.0),
+    ]
+    period = Period(D(2023, 7, 15), D(2025, 7, 14))
+    result = clv(orders(rows), period=period, lifespan_years=1)
+    assert result.extra["customer_years"] == 3
+    assert result.extra["purchase_frequency"] == pytest.approx(4 / 3)
+    assert "(4 / 3 customer-years)" in result.formula
 
 
 def test_clv_purchases_lifespan_of_lapsed_customers():
@@ -75,9 +111,11 @@ def test_clv_purchases_lifespan_of_lapsed_customers():
     ]
     result = clv(orders(rows))
     # a (366 days) and b (0 days) stopped buying more than 365 days before
-    # 2023-06-01; c did not. The data covers 1,248 days.
+    # 2023-06-01; c did not. In 12-month spans from 2020-01-01, a and b buy
+    # in the first, a in the second and c in the fourth: 5 purchases over
+    # 4 customer-years.
     lifespan = (366 + 0) / 2 / 365.25
-    frequency = 5 / 3 / (1248 / 365.25)
+    frequency = 5 / 4
     assert (
         result.extra["lifespan_source"]
         == "from first to last purchase of lapsed customers"

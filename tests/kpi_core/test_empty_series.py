@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kpi_core.importing import load_file
+from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.sales_tables import (
@@ -40,7 +41,9 @@ def _deals(tmp_path, text: str) -> pl.DataFrame:
 
 def _excel_rows(deals: pl.DataFrame, title: str) -> list[tuple]:
     """Return the data rows under ``title`` on the Sales sheet."""
-    workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
+    )
     rows = list(workbook["Sales"].iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[0] == title) + 2
     table = []

@@ -5,7 +5,7 @@ import polars as pl
 from openpyxl import load_workbook
 
 from kpi_core.excel_report import KPI_COLUMNS, SOURCE_COLUMNS, build_excel_report
-from kpi_core.period import Period
+from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult, not_available
 
@@ -97,7 +97,9 @@ def test_report_with_mixed_currencies_explains_itself():
             "currency": ["EUR", "USD"],
         }
     )
-    workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
+    )
     assert workbook.sheetnames[:2] == ["Settings", "Sales"]
     kpis = _kpi_rows(workbook["Sales"])
     # The KPIs without money stay: 2 won / 2 created x 100 = 100 %.
@@ -139,7 +141,7 @@ def _sheet_rows(sheet) -> dict:
 
 def test_report_records_currency_and_rates():
     data = excel_report_bytes(
-        {"deals": MIXED_DEALS}, Period(), "month", "EUR", {"USD": 0.9}
+        {"deals": MIXED_DEALS}, KpiSettings(currency="EUR", fx={"USD": 0.9})
     )
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames[:2] == ["Settings", "Sales"]
@@ -160,7 +162,7 @@ def test_report_records_currency_and_rates():
 def test_report_without_rates_says_none():
     one_currency = MIXED_DEALS.with_columns(currency=pl.lit("EUR"))
     workbook = load_workbook(
-        io.BytesIO(excel_report_bytes({"deals": one_currency}, Period()))
+        io.BytesIO(excel_report_bytes({"deals": one_currency}, KpiSettings()))
     )
     settings = _sheet_rows(workbook["Settings"])
     assert settings["Report currency"][0].startswith("as in the data")
@@ -170,7 +172,7 @@ def test_report_without_rates_says_none():
 
 def test_report_without_rate_records_currency():
     # No rate for USD: the money KPIs are not available, the others are.
-    data = excel_report_bytes({"deals": MIXED_DEALS}, Period(), "month", "EUR", {})
+    data = excel_report_bytes({"deals": MIXED_DEALS}, KpiSettings(currency="EUR"))
     workbook = load_workbook(io.BytesIO(data))
     assert _sheet_rows(workbook["Settings"])["Report currency"][0] == "EUR"
     kpis = _kpi_rows(workbook["Sales"])
@@ -235,7 +237,7 @@ def test_settings_sheet_lists_tables():
     )
     data = excel_report_bytes(
         {"deals": MIXED_DEALS, "spend": spend},
-        Period(),
+        KpiSettings(),
         sources={"spend": ("=Ads 2025", 1), "deals": ("sales_pipeline", 3)},
     )
     sheet = load_workbook(io.BytesIO(data))["Settings"]
@@ -252,7 +254,7 @@ def test_settings_sheet_lists_tables():
 
 
 def test_settings_sheet_without_tables_says_none():
-    data = excel_report_bytes({}, Period(), sources={})
+    data = excel_report_bytes({}, KpiSettings(), sources={})
     settings = _sheet_rows(load_workbook(io.BytesIO(data))["Settings"])
     assert settings["Tables"][0] == "none"
 
@@ -261,10 +263,7 @@ def test_failed_report_still_lists_tables():
     # A negative exchange rate is rejected, so no KPI is computed.
     data = excel_report_bytes(
         {"deals": MIXED_DEALS},
-        Period(),
-        "month",
-        "EUR",
-        {"USD": -1.0},
+        KpiSettings(currency="EUR", fx={"USD": -1.0}),
         sources={"deals": ("Mixed", 3)},
     )
     workbook = load_workbook(io.BytesIO(data))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import polars as pl
 from openpyxl import load_workbook
 
-from kpi_core.period import Period
+from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 
 DEALS = pl.DataFrame(
@@ -26,7 +26,7 @@ DEALS = pl.DataFrame(
 def _table(grain: str, title: str) -> list[tuple]:
     """Return the data rows under the table title on the Sales sheet."""
     workbook = load_workbook(
-        io.BytesIO(excel_report_bytes({"deals": DEALS}, Period(), grain))
+        io.BytesIO(excel_report_bytes({"deals": DEALS}, KpiSettings(), grain))
     )
     rows = [row for row in workbook["Sales"].iter_rows(values_only=True)]
     start = next(i for i, row in enumerate(rows) if row[0] == title) + 2

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, LineChart
 
 from kpi_core.importing import load_file
+from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
 
@@ -65,7 +66,9 @@ def _tables(tmp_path, **texts: str) -> dict:
 
 
 def _report(tables: dict, currency=None, fx=None):
-    data = excel_report_bytes(tables, Q1, "month", currency, fx)
+    data = excel_report_bytes(
+        tables, KpiSettings(period=Q1, currency=currency, fx=fx or {}), "month"
+    )
     return load_workbook(io.BytesIO(data))
 
 
@@ -288,3 +291,46 @@ def test_no_deals_named(tmp_path):
     assert _block(sheet, "Deals") == [
         ("No deals table. Upload a deals export on the Data page.",)
     ]
+
+
+def test_report_uses_the_lifespan_variants_and_working_time_of_the_page(tmp_path):
+    tables = _tables(tmp_path)
+    tables["tickets"] = _load(
+        tmp_path,
+        "tickets.csv",
+        "Id,Created at,Solved at\n"
+        # Friday 16:00 to Monday 10:00: 1 business hour + 1 = 2, or 66
+        # calendar hours.
+        "1,2025-01-10 16:00,2025-01-13 10:00\n",
+    )
+    settings = KpiSettings(
+        period=Q1,
+        lifespan_years=3,
+        variants={"resolution_hours": "calendar"},
+    )
+    workbook = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))
+    clv = next(row for row in _rows(workbook["Marketing"]) if row[0] == "clv")
+    # 1,000 + 2,000 + 500 + 300 = 3,800 EUR over 4 orders of 3 customers in
+    # one quarter: 950 per purchase x 4 / 3 a year x 3 years = 3,800.
+    assert clv[1] == "ok"
+    assert clv[2] == pytest.approx(3800.0)
+    resolution = _block(workbook["Service"], "Resolution hours by month")
+    assert resolution[0][:3] == (
+        "Period start",
+        "Mean calendar hours",
+        "Median calendar hours",
+    )
+    assert resolution[1][1] == pytest.approx(66.0)
+    recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
+    assert recorded["CLV lifespan"] == "3.00 years, entered"
+    assert recorded["Variants"] == "resolution_hours = calendar"
+    assert recorded["Working time"] == "Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE"
+
+
+def test_report_without_a_lifespan_says_where_clv_would_take_it(tmp_path):
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes(_tables(tmp_path), KpiSettings(period=Q1)))
+    )
+    recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
+    assert recorded["CLV lifespan"] == "from the data"
+    assert recorded["Variants"] == "the defaults of docs/kpis.md"

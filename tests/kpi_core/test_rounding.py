@@ -59,9 +59,12 @@ def test_format_number_not_finite():
         (-5.25, "hours", "-5.3 h"),
         (12.25, "percent", "12.3 %"),
         (-0.04, "percent", "0.0 %"),
-        (2.5, "EUR", "3 EUR"),
-        (0.5, "EUR", "1 EUR"),
-        (-2.5, "EUR", "-3 EUR"),
+        # Money below 100 keeps its cents; from 100 on it is whole.
+        (11.645, "EUR", "11.65 EUR"),
+        (-2.5, "EUR", "-2.50 EUR"),
+        (99.996, "EUR", "100 EUR"),
+        (150.5, "EUR", "151 EUR"),
+        (-150.5, "EUR", "-151 EUR"),
         (12.5, "score", "13"),
         (-12.5, "score", "-13"),
         (2.675, "count", "2.68"),
@@ -88,7 +91,8 @@ def test_format_value_half_up(value, unit, expected):
         (5.25, 0.0, "hours", "+5.3 h"),
         (0.0, 5.25, "hours", "-5.3 h"),
         (10.0, 10.04, "hours", "+0.0 h"),
-        (3.0, 0.5, "EUR", "+3 EUR"),
+        (3.0, 0.5, "EUR", "+2.50 EUR"),
+        (300.0, 100.5, "EUR", "+200 EUR"),
     ],
 )
 def test_format_change_half_up(current, previous, unit, expected):

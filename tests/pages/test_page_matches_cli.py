@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi_core.formatting import format_value
 from kpi_core.importing import load_file
-from kpi_core.period import Period
+from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from tests.conftest import PROJECT
 from tests.pages.conftest import APP
@@ -48,7 +48,9 @@ def test_sales_page_matches_cli_report():
 def test_excel_report_matches_cli_report():
     kpis = _cli(str(SAMPLE / "deals.csv"))
     deals = load_file("deals.csv", (SAMPLE / "deals.csv").read_bytes()).frame
-    workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
+    )
     rows = {
         row[0]: row
         for row in workbook["Sales"].iter_rows(min_row=5, values_only=True)

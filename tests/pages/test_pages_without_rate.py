@@ -190,7 +190,7 @@ def test_marketing_with_rate_converts(fresh_workspace):
     # years = 400 EUR.
     assert metrics["Customer lifetime value"] == "400 EUR"
     # Spend: 100 + 200 x 0.9 = 280 EUR for 3 new customers = 93.33 EUR.
-    assert metrics["Customer acquisition cost"] == "93 EUR"
+    assert metrics["Customer acquisition cost"] == "93.33 EUR"
     assert metrics["Email-list growth"] == "25.0 %"
     captions = " ".join(caption.value for caption in at.caption)
     # CLV : CAC = 400 / 93.33 = 4.29.

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi_core.formatting import format_value
 from kpi_core.importing import load_file
-from kpi_core.period import Period
+from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.sharing import ViewStore
 from kpi_core.workspace import Workspace
@@ -130,7 +130,9 @@ def test_upsell_card_matches_cli_and_excel(fresh_workspace, tmp_path):
     cli = _cli(path)["upsell_rate"]
     assert cli["value"] == 25.0
     deals = load_file("upsell.csv", UPSELL_DEALS).frame
-    workbook = load_workbook(io.BytesIO(excel_report_bytes({"deals": deals}, Period())))
+    workbook = load_workbook(
+        io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
+    )
     rows = {
         row[0]: row
         for row in workbook["Sales"].iter_rows(min_row=5, values_only=True)
