@@ -15,11 +15,16 @@ from kpi_core.date_values import detect_date_format, order_examples
 from kpi_core.email_list import email_events_from_audience
 from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.formatting import count_noun
-from kpi_core.mapping import Mapping, detect_table, guess_mapping
+from kpi_core.mapping import (
+    Mapping,
+    describe_table_types,
+    detect_table,
+    guess_mapping,
+)
 from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
-from kpi_core.schema import DATE, TABLES
+from kpi_core.schema import DATE
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
@@ -57,10 +62,11 @@ def preview_file(
     if table in (None, "email_events"):
         raw = _audience_events(raw) or raw
     headers = [name for name in raw.frame.columns if name != LINE]
-    detected, scores = detect_table(headers)
+    numbers = number_columns(raw.frame, headers)
+    detected, scores = detect_table(headers, numbers)
     chosen = table or detected
     flags = yes_no_columns(raw.frame, headers) if chosen == "deals" else ()
-    mapping = guess_mapping(headers, chosen, flags) if chosen else None
+    mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
     if chosen in (None, "nps") or guessed_incomplete:
         # A survey export names its NPS question in free text, so the score
@@ -72,7 +78,9 @@ def preview_file(
         score_column = find_score_column(raw.frame, headers)
         if score_column is not None and looks_like_nps_question(score_column):
             chosen = "nps"
-            mapping = guess_mapping(headers, chosen).with_choice("score", score_column)
+            mapping = guess_mapping(headers, chosen, (), numbers).with_choice(
+                "score", score_column
+            )
 
     return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)
 
@@ -218,6 +226,24 @@ def yes_no_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
     return found
 
 
+# A plain number with an optional sign and decimal part, such as "3", "-1.5"
+# or "0,25".
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$"
+
+
+def number_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
+    """Return the ``columns`` where every filled cell among the first 2,000
+    rows is a plain number. Columns without a filled cell there are left out."""
+    found = []
+    for name in columns:
+        # The alias keeps a header such as "*" from acting as a wildcard.
+        cells = frame[name].alias("cell").head(2000).drop_nulls().str.strip_chars()
+        cells = cells.filter(cells != "")
+        if cells.len() and cells.str.contains(_PLAIN_NUMBER).all():
+            found.append(name)
+    return found
+
+
 def _long_stage_history(raw: RawTable) -> RawTable | None:
     """Turn HubSpot's wide ``Date entered "<Stage> (<Pipeline>)"`` columns into
     one text row per deal and stage entered, or return None for other files.
@@ -280,9 +306,9 @@ def _unknown_table_message(preview: FilePreview) -> str:
     more = len(preview.headers) - 8
     if more > 0:
         found += f" and {more} more"
-    known = ", ".join(schema.noun for schema in TABLES.values())
     return (
         f"could not tell which kind of table this is from the columns {found}. "
-        f"Expected the columns of one of: {known}. Rename the columns or pick "
-        "the table type and columns on the Data page"
+        "The app reads these tables, each with at least the columns named: "
+        f"{describe_table_types()}. Rename the columns or pick the table type "
+        "and columns on the Data page"
     )

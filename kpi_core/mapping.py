@@ -29,6 +29,41 @@ _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
 # A subscriptions table without start dates is a customer list (a snapshot):
 # its KPIs need a monthly charge and a churned flag instead.
 SNAPSHOT_FIELDS = ("monthly_charge", "churned")
+# Text fields whose values name a group, such as a person, stage, source or
+# product. A header match does not map a column of plain numbers onto them,
+# because such a column is a count or an amount: the UCI bank data's
+# "campaign" counts the calls made to a client.
+LABEL_FIELDS = frozenset(
+    {
+        "owner",
+        "stage",
+        "product",
+        "account",
+        "deal_type",
+        "source",
+        "pipeline",
+        "campaign",
+        "channel",
+        "agent",
+        "category",
+        "priority",
+        "segment",
+        "plan",
+    }
+)
+# A type listed here is detected only when one of its listed fields has a
+# column. Accounts exports and churn event logs share the customer id, plan
+# and churn flag of subscriptions. Only a subscriptions table records when a
+# subscription ran or what it charges.
+TYPE_EVIDENCE = {
+    "subscriptions": (
+        "started_at",
+        "ended_at",
+        "canceled_at",
+        "monthly_charge",
+        "interval",
+    ),
+}
 _WORDS = re.compile(r"[A-ZÄÖÜ]+(?![a-zäöüß])|[A-ZÄÖÜ]?[a-zäöüß]+|[0-9]+")
 
 
@@ -76,7 +111,10 @@ class Mapping:
 
 
 def guess_mapping(
-    headers: list[str], table: str, flag_headers: Collection[str] = ()
+    headers: list[str],
+    table: str,
+    flag_headers: Collection[str] = (),
+    number_headers: Collection[str] = (),
 ) -> Mapping:
     """Guess the column for each field of ``table`` from the header names.
 
@@ -84,7 +122,9 @@ def guess_mapping(
     first, in schema order, then partial matches. Among several exact
     matches the alias listed first in the schema wins. A yes/no field only
     takes a header of ``flag_headers``, the columns whose values read as
-    yes or no, because users also name a date column "Closed".
+    yes or no, because users also name a date column "Closed". A field of
+    ``LABEL_FIELDS`` takes no header of ``number_headers``, the columns whose
+    values are all numbers, unless the header names an id column.
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
@@ -101,6 +141,8 @@ def guess_mapping(
             free = [h for h in headers if h not in assigned]
             if schema_field.kind == FLAG:
                 free = [h for h in free if h in flag_headers]
+            if schema_field.name in LABEL_FIELDS:
+                free = [h for h in free if h not in number_headers or is_id_header(h)]
             if level < EXACT and schema_field.kind != ID:
                 # An id column feeds only id fields: "churn_event_id" contains
                 # the alias "churn" but contains no churned flag.
@@ -113,7 +155,9 @@ def guess_mapping(
     return Mapping(table, columns, confidence)
 
 
-def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
+def detect_table(
+    headers: list[str], number_headers: Collection[str] = ()
+) -> tuple[str | None, dict[str, float]]:
     """Return the table type the headers fit best, and the score of each type.
 
     The score adds the confidence of every matched field, counting required
@@ -123,13 +167,15 @@ def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
     a column, so "Date, Channel, Amount, Currency" is marketing spend and
     not orders without a customer. The chosen type is returned when its
     score is at least ``MIN_SCORE``; its required fields may still be
-    missing, which the mapping then reports. Below that the first value is
-    ``None`` and the user chooses.
+    missing, which the mapping then reports. A type of ``TYPE_EVIDENCE``
+    without a column for any of its listed fields is not chosen. When no
+    type is chosen, the first value is ``None`` and the user chooses.
+    ``number_headers`` are passed on to ``guess_mapping``.
     """
     scores: dict[str, float] = {}
     ranks: dict[str, float] = {}
     for name, schema in TABLES.items():
-        mapping = guess_mapping(headers, name)
+        mapping = guess_mapping(headers, name, number_headers=number_headers)
         scores[name] = round(
             sum(
                 mapping.confidence.get(f.name, 0.0) * (2 if f.required else 1)
@@ -138,11 +184,32 @@ def detect_table(headers: list[str]) -> tuple[str | None, dict[str, float]]:
             3,
         )
         missing = sum(1 for f in schema.required if not mapping.columns.get(f))
-        ranks[name] = scores[name] - MISSING_REQUIRED_PENALTY * missing
+        if _has_evidence(mapping):
+            ranks[name] = scores[name] - MISSING_REQUIRED_PENALTY * missing
+    if not ranks:
+        return None, scores
     best = max(ranks, key=lambda name: (ranks[name], -len(TABLES[name].required)))
     if scores[best] < MIN_SCORE:
         return None, scores
     return best, scores
+
+
+def _has_evidence(mapping: Mapping) -> bool:
+    fields = TYPE_EVIDENCE.get(mapping.table)
+    return fields is None or any(mapping.columns.get(name) for name in fields)
+
+
+def describe_table_types() -> str:
+    """Name every table type with the fields it needs, as in "deals (stage,
+    created_at)", for messages about a file of an unknown type."""
+    parts = []
+    for schema in TABLES.values():
+        needed = ", ".join(schema.required)
+        if schema.name == "subscriptions":
+            snapshot = " and ".join(SNAPSHOT_FIELDS)
+            needed = f"{needed} with started_at, or {needed} with {snapshot}"
+        parts.append(f"{schema.noun} ({needed})")
+    return "; ".join(parts)
 
 
 def require_complete(mapping: Mapping, file: str) -> None:

@@ -96,8 +96,7 @@ def render() -> None:
     )
     entry = newest_table("deals")
     if entry is None:
-        st.info("No deals table yet. Upload a deals export on the Data page.")
-        data_page_link()
+        _render_without_deals()
         return
     deals = load_table(entry.id, entry.version)
     history_entry = newest_table("stage_history")
@@ -145,6 +144,58 @@ def render() -> None:
     _render_stages(period, history_entry, history)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
     _render_explanations(kpis, deals, period, upsell_source, variants)
+
+
+def _render_without_deals() -> None:
+    """Show the upsell rate from the subscriptions, the one sales KPI that
+    needs no deals, as the CLI and the Excel report do. Without subscriptions
+    either, point to the Data page."""
+    entry = newest_table("subscriptions")
+    if entry is None:
+        st.info("No deals table yet. Upload a deals export on the Data page.")
+        data_page_link()
+        return
+    subscriptions = load_table(entry.id, entry.version)
+    period = period_picker({"subscriptions": subscriptions})
+    grain = grain_picker()
+    compare = comparison_picker(period)
+    share_controls("", "Sales")
+    excel_download(KpiSettings(period=period), grain)
+
+    name = escape_markdown(entry.name)
+    rows = count_noun(entry.rows, "row")
+    st.caption(f"Subscriptions from {name} ({rows}), {period.label()}.")
+    try:
+        current = _subscription_upsell(entry.cache_key, period, subscriptions)
+        earlier = (
+            _subscription_upsell(entry.cache_key, compare, subscriptions)
+            if compare
+            else None
+        )
+    except InputError as error:
+        st.error(
+            f"The upsell rate cannot come from the subscriptions in {name}: "
+            f"{escape_markdown(str(error))}"
+        )
+        return
+
+    if compare:
+        st.caption(f"Changes are against {compare.label()}.")
+    previous = {"upsell_rate": earlier} if earlier is not None else {}
+    kpi_row({"upsell_rate": _LABELS["upsell_rate"]}, {"upsell_rate": current}, previous)
+    st.caption(
+        "Upsell rate: customers with an expansion (a higher MRR at the end of "
+        "the period than at its start, or a new subscription flagged as an "
+        "upgrade) out of the customers with a subscription active in the period."
+    )
+
+    st.info(
+        "Close rate, win rate, deal size, won value, sales cycle and the "
+        "pipeline need a deals table. Upload a deals export on the Data page."
+    )
+    data_page_link()
+    with st.expander("How is this calculated, and which rows were left out"):
+        _explain_upsell(current, None, period, "subscriptions")
 
 
 def _add_subscription_upsell(
@@ -487,11 +538,11 @@ def _render_explanations(
 
 
 def _explain_upsell(
-    result: KpiResult, deals: pl.DataFrame, period: Period, source: str
+    result: KpiResult, deals: pl.DataFrame | None, period: Period, source: str
 ) -> None:
     """Explain the upsell rate, naming its source table. From deals, the
     rows behind it are the active customers, one per row, so their count is
-    the card's n."""
+    the card's n. ``deals`` may be None when the source is subscriptions."""
     if result.available and not result.variant:
         result = replace(result, variant=_UPSELL_SOURCES[source])
     customers = upsell_customers(deals, period) if source == "deals" else None

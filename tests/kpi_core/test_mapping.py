@@ -378,8 +378,9 @@ REAL_TABLE_TYPES = {
     "needful-things-ecommerce/marketing_spend.csv": "spend",
     "needful-things-ecommerce/orders.csv": "orders",
     "needful-things-ecommerce/reviews.csv": "nps",
-    "ravenstack-saas/ravenstack_accounts.csv": "subscriptions",
-    "ravenstack-saas/ravenstack_churn_events.csv": "subscriptions",
+    # Neither has a start, end, cancel date, monthly charge or interval.
+    "ravenstack-saas/ravenstack_accounts.csv": None,
+    "ravenstack-saas/ravenstack_churn_events.csv": None,
     "ravenstack-saas/ravenstack_subscriptions.csv": "subscriptions",
     "ravenstack-saas/ravenstack_support_tickets.csv": "tickets",
     "support-tickets-synthetic/customer_support_tickets.csv": "tickets",

@@ -87,7 +87,9 @@ def _store_only(
 
 
 def _open(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    """Open ``page`` with the URL parameters ``query``, as a link does: the
+    first run is that page, so no other page sets the period first."""
+    at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})
     at.switch_page(page).run()
     assert not at.exception
