@@ -82,23 +82,19 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
     requested = _requested_date()
     pivot = st.sidebar.date_input(
         "Compare around",
-        value=min(max(default, earliest), last),
         min_value=min(earliest, requested or earliest),
         max_value=max(last, requested or last),
-        key="compare_date",
         help="The first day of the after window, such as the day a change took effect.",
-        **view_widget_options(),
+        **view_widget_options("compare_date", value=min(max(default, earliest), last)),
     )
     months = st.sidebar.number_input(
         "Window (months)",
         min_value=1,
         max_value=36,
-        value=6,
         step=1,
-        key="compare_months",
         help="Length of each window. Both shrink to the data where it ends "
         "sooner, so they stay equal.",
-        **view_widget_options(),
+        **view_widget_options("compare_months", value=6),
     )
     return pivot, int(months)
 

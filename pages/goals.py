@@ -33,7 +33,7 @@ from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import editor_unlocked, shared_view
+from pages.ui.shared_views import default_unless_set, editor_unlocked, shared_view
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
@@ -375,9 +375,11 @@ def _goal_form(
             key=f"{key}_target",
         )
         first, second, third = st.columns(3)
-        start = first.date_input("Start", value=saved.start, key=f"{key}_start")
+        start = first.date_input(
+            "Start", **default_unless_set(f"{key}_start", value=saved.start)
+        )
         deadline = second.date_input(
-            "Deadline", value=saved.deadline, key=f"{key}_deadline"
+            "Deadline", **default_unless_set(f"{key}_deadline", value=saved.deadline)
         )
         owner = third.text_input("Owner", value=saved.owner, key=f"{key}_owner")
         move = _move_box(goal, view, key)

@@ -61,10 +61,8 @@ def render() -> None:
     lifespan = st.sidebar.number_input(
         "Customer lifespan for CLV (years)",
         min_value=0.0,
-        value=0.0,
         step=0.5,
-        key="marketing_lifespan",
-        **view_widget_options(),
+        **view_widget_options("marketing_lifespan", value=0.0),
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
     currency, fx = money

@@ -152,24 +152,18 @@ def _working_time_picker() -> WorkingTime:
     with st.sidebar.expander("Working time"):
         timezone = st.text_input(
             "Time zone",
-            "Europe/Berlin",
-            key="service_timezone",
-            **view_widget_options(),
+            **view_widget_options("service_timezone", value="Europe/Berlin"),
         )
         hours = st.text_input(
             "Working hours",
-            "09:00-17:00",
-            key="service_hours",
-            **view_widget_options(),
+            **view_widget_options("service_hours", value="09:00-17:00"),
         )
         days = st.text_input(
-            "Working days", "Mon-Fri", key="service_days", **view_widget_options()
+            "Working days", **view_widget_options("service_days", value="Mon-Fri")
         )
         holidays = st.text_input(
             "Public holidays",
-            "DE",
-            key="service_holidays",
-            **view_widget_options(),
+            **view_widget_options("service_holidays", value="DE"),
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
     start, end = parse_working_hours(hours)

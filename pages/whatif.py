@@ -29,7 +29,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import shared_view
+from pages.ui.shared_views import default_unless_set, shared_view
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
@@ -114,11 +114,10 @@ def _lever_form(
                     f"{label} (baseline {baseline_text})",
                     min_value=-50,
                     max_value=50,
-                    value=0,
                     step=5,
                     format="%d %%",
-                    key=f"whatif_{name}",
                     help=notes.get(name),
+                    **default_unless_set(f"whatif_{name}", value=0),
                 )
         st.form_submit_button("Apply")
     changes = {

@@ -66,11 +66,9 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     requested = _requested_dates()
     picked = st.sidebar.date_input(
         "From and to",
-        value=(low, high),
         min_value=min([date(low.year, 1, 1), *requested]),
         max_value=max([date(high.year, 12, 31), *requested]),
-        key="dates",
-        **view_widget_options(),
+        **view_widget_options("dates", value=(low, high)),
     )
     if len(picked) != 2:
         st.sidebar.info("Pick the last day of the period too.")
@@ -177,11 +175,7 @@ def grain_picker() -> str:
     """Show the time grain of the series in the sidebar and return it, one of
     ``kpi_core.period.GRAINS``."""
     grain = st.sidebar.segmented_control(
-        "Group by",
-        list(GRAINS),
-        default="month",
-        key="grain",
-        **view_widget_options(),
+        "Group by", list(GRAINS), **view_widget_options("grain", default="month")
     )
     return grain or "month"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import re
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -82,13 +83,35 @@ def apply_view_settings(*, entering_page: bool) -> None:
     st.session_state[_APPLIED_VIEW] = token
 
 
-def view_widget_options() -> dict:
+def view_widget_options(key: str | None = None, **default: Any) -> dict:
     """Return the keyword arguments for the widget of a ``_FIXED_KEY``
     setting: bound to the URL, or in a shared view disabled and unbound, so
-    neither the widget nor a changed URL can alter the link's setting."""
-    if shared_view() is None:
-        return {"bind": "query-params"}
-    return {"disabled": True, "bind": None}
+    neither the widget nor a changed URL can alter the link's setting.
+
+    A widget with a default passes its ``key`` and the default argument
+    (``value=`` or ``default=``), and gets both back. In a shared view that
+    sets ``key`` the default is left out, because the view writes the value
+    into the session state. Streamlit 1.67 logs a warning with a stack trace
+    for a widget that gets a default and a value set that way in one run.
+    """
+    options: dict[str, Any] = {} if key is None else {"key": key}
+    view = shared_view()
+    if view is None:
+        return {**options, "bind": "query-params", **default}
+    options |= {"disabled": True, "bind": None}
+    if key is None or key not in view.settings:
+        options |= default
+    return options
+
+
+def default_unless_set(key: str, **default: Any) -> dict:
+    """Return the keyword arguments of a widget whose ``key`` the page may
+    have set in the session state: the key, and the default argument only
+    while the key is unset. Streamlit logs a warning with a stack trace for
+    a widget that gets both."""
+    if key in st.session_state:
+        return {"key": key}
+    return {"key": key, **default}
 
 
 def _decode(value):
