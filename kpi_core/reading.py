@@ -371,17 +371,28 @@ def _choose_members(
     if sheet is not None:
         if sheet not in names:
             raise UnreadableFileError(
-                f"the zip has no member {sheet!r}; it has {', '.join(names)}",
+                f"the zip has no member {sheet!r}; it has {_some_names(names)}",
                 file=file_name,
             )
         return [members[names.index(sheet)]]
     if len(members) > 1 and any(_list_status(name) is None for name in names):
+        # The Data page offers no chooser of zip members, so the message
+        # points to the uploader, which takes several files at once.
         raise UnreadableFileError(
-            f"the zip contains {len(members)} tables ({', '.join(names)}); choose one "
-            "of them, or upload them one by one",
+            f"the zip contains {len(members)} tables ({_some_names(names)}), and "
+            "only a Mailchimp audience export is read as one table. Unpack the "
+            "zip and upload the files you need; the uploader takes several at once",
             file=file_name,
         )
     return members
+
+
+def _some_names(names: list[str], shown: int = 5) -> str:
+    """Join the first ``shown`` names, with the count of the rest, so a zip
+    of hundreds of members gives a short message."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
 
 
 def _list_status(member: str) -> str | None:

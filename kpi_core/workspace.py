@@ -3,6 +3,8 @@
 Each table is one Parquet file under ``<root>/tables``; a SQLite catalog
 (``<root>/catalog.sqlite``) lists name, source file, table type, mapping,
 upload time and row count, and remembers column mappings the user corrected.
+Tables are stored by id. Their names are labels, which ``save`` and ``rename``
+keep unique; workspaces from before that rule may still hold duplicates.
 Each version of a table is written to a temporary name, moved into place
 with ``os.replace``, and only then made current by one catalog transaction,
 so a failed or interrupted import leaves the previous version intact.
@@ -17,22 +19,29 @@ import re
 import secrets
 import sqlite3
 import time
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
+from kpi_core.schema import TABLES
 
 log = logging.getLogger(__name__)
 
 WORKSPACE_ENV = "CRM_KPI_WORKSPACE"
 LEFTOVER_AGE_SECONDS = 3600
 _TABLE_ID = re.compile(r"^[0-9a-f]{32}$")
+# The counter that makes a taken name distinct, as in "orders (2)".
+_COUNTER_SUFFIX = re.compile(r" \((\d+)\)$")
+# The name of a table whose file name has no letter or digit.
+FALLBACK_NAME = "Imported table"
 
 _SCHEMA = """
 create table if not exists tables (
@@ -44,7 +53,8 @@ create table if not exists tables (
     rows integer not null,
     uploaded_at text not null,
     version integer not null default 1,
-    is_sample integer not null default 0
+    is_sample integer not null default 0,
+    source_key text not null default ''
 );
 create table if not exists remembered_mappings (
     signature text not null,
@@ -68,6 +78,8 @@ class TableEntry:
     uploaded_at: str
     version: int
     is_sample: bool
+    # The caller's key of the uploaded content, or "" when none was given.
+    source_key: str = ""
 
     @property
     def cache_key(self) -> str:
@@ -93,6 +105,12 @@ class Workspace:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         with self._catalog() as db:
             db.executescript(_SCHEMA)
+            columns = {row["name"] for row in db.execute("pragma table_info(tables)")}
+            if "source_key" not in columns:
+                # Catalogs from before imports recorded their content.
+                db.execute(
+                    "alter table tables add column source_key text not null default ''"
+                )
         self._remove_leftovers()
 
     def list_tables(self, table_type: str | None = None) -> list[TableEntry]:
@@ -128,19 +146,32 @@ class Workspace:
         mapping: Mapping,
         replace_id: str | None = None,
         is_sample: bool = False,
+        source_key: str = "",
     ) -> TableEntry:
-        """Store a prepared table, or a newer version of ``replace_id``."""
+        """Store a prepared table, or a newer version of ``replace_id``.
+
+        The name is cleaned with ``clean_table_name``, and gets a counter
+        such as " (2)" when another table has it; the returned entry has the
+        name stored. ``source_key`` identifies the uploaded content for
+        ``find_source``. Raises InvalidSettingError when the name is empty.
+        """
         table_id = replace_id or secrets.token_hex(16)
         _check_id(table_id)
+        requested = _require_name(name)
         previous = self.get(replace_id) if replace_id else None
         version = previous.version + 1 if previous else 1
         self._write_parquet(frame, self._path(table_id, version))
         with self._catalog() as db:
+            # The lock keeps another session from taking the name between
+            # the check and the insert.
+            db.execute("begin immediate")
             db.execute(
-                "insert or replace into tables values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert or replace into tables (id, name, table_type, source_file, "
+                "mapping, rows, uploaded_at, version, is_sample, source_key) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     table_id,
-                    name,
+                    _unique_name(db, requested, table_id),
                     table_type,
                     source_file,
                     json.dumps(mapping.columns),
@@ -148,6 +179,7 @@ class Workspace:
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     version,
                     int(is_sample),
+                    source_key,
                 ),
             )
         if previous:
@@ -159,10 +191,51 @@ class Workspace:
         entry = self.get(table_id)
         return pl.read_parquet(self._path(table_id, entry.version))
 
-    def rename(self, table_id: str, name: str) -> None:
+    def rename(self, table_id: str, name: str) -> str:
+        """Rename a table to ``name`` cleaned with ``clean_table_name`` and
+        return that name.
+
+        Raises InvalidSettingError when the name is empty or another table
+        has it, ignoring case.
+        """
         self.get(table_id)
+        requested = _require_name(name)
         with self._catalog() as db:
-            db.execute("update tables set name = ? where id = ?", (name, table_id))
+            db.execute("begin immediate")
+            holder = _name_holder(db, requested, table_id)
+            if holder is not None:
+                raise InvalidSettingError(
+                    f"the name {requested!r} is taken by another stored table "
+                    f"({TABLES[holder['table_type']].label}, "
+                    f"{holder['rows']:,} rows); choose another name, or rename "
+                    "or delete that table first"
+                )
+            db.execute("update tables set name = ? where id = ?", (requested, table_id))
+        log.info("renamed table %s", table_id)
+        return requested
+
+    def unique_name(self, name: str, exclude_id: str | None = None) -> str:
+        """Return the name ``save`` would store ``name`` under: cleaned, and
+        with a counter such as " (2)" when a table other than ``exclude_id``
+        has it. An empty name stays empty."""
+        requested = clean_table_name(name)
+        if not requested:
+            return requested
+        with self._catalog() as db:
+            return _unique_name(db, requested, exclude_id)
+
+    def find_source(self, source_key: str, table_type: str) -> TableEntry | None:
+        """Return the newest table of ``table_type`` stored from the content
+        ``source_key`` names, or None."""
+        if not source_key:
+            return None
+        with self._catalog() as db:
+            row = db.execute(
+                "select * from tables where source_key = ? and table_type = ? "
+                "order by uploaded_at desc, rowid desc limit 1",
+                (source_key, table_type),
+            ).fetchone()
+        return _entry(row) if row is not None else None
 
     def delete(self, table_id: str) -> None:
         entry = self.get(table_id)
@@ -240,10 +313,108 @@ def open_catalog(root: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def clean_table_name(text: str) -> str:
+    """Return ``text`` fit to show as a table name.
+
+    The text is NFC-normalised, white space of any kind becomes one space,
+    and control, format and surrogate characters (Unicode categories Cc, Cf
+    and Cs) are removed. Format characters include the bidi controls, which
+    make a name display reversed, and the zero-width characters, which make
+    two names look alike. Letters such as é and 𝔘 are kept.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isspace():
+            kept.append(" ")
+        elif unicodedata.category(char) not in ("Cc", "Cf", "Cs"):
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def default_table_name(file_name: str) -> str:
+    """Return the name a table imported from ``file_name`` gets by default:
+    the file's stem without folders, cleaned with ``clean_table_name``.
+
+    Both "/" and "\\" separate folders, because a browser on Windows may
+    send either. A stem without a letter or digit gives ``FALLBACK_NAME``.
+    """
+    base = re.split(r"[\\/]", file_name)[-1]
+    name = clean_table_name(PurePosixPath(base).stem)
+    return name if any(char.isalnum() for char in name) else FALLBACK_NAME
+
+
+def name_notes(entries: list[TableEntry]) -> dict[str, str]:
+    """Return, by id, a note for each entry whose name another entry shares,
+    ignoring case: its import time, plus the start of its id when another of
+    them was imported in the same second. Pickers add it to the label."""
+    groups: dict[str, list[TableEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.name.casefold(), []).append(entry)
+    notes: dict[str, str] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        times = Counter(_import_time(entry) for entry in group)
+        for entry in group:
+            note = f"imported {_import_time(entry)}"
+            if times[_import_time(entry)] > 1:
+                note += f", id {entry.id[:8]}"
+            notes[entry.id] = note
+    return notes
+
+
+def _import_time(entry: TableEntry) -> str:
+    # uploaded_at is ISO 8601 in UTC, such as 2026-12-05T10:31:22+00:00.
+    return entry.uploaded_at[:19].replace("T", " ") + " UTC"
+
+
+def _require_name(name: str) -> str:
+    cleaned = clean_table_name(name)
+    if cleaned:
+        return cleaned
+    removed = " once control and invisible characters are removed" if name else ""
+    raise InvalidSettingError(
+        f"the table name {name!r} is empty{removed}; type a name with visible "
+        "characters"
+    )
+
+
+def _name_holder(
+    db: sqlite3.Connection, name: str, exclude_id: str | None
+) -> sqlite3.Row | None:
+    """Return the catalog row of another table named ``name``, ignoring
+    case, or None."""
+    for row in db.execute("select id, name, table_type, rows from tables"):
+        if row["id"] == exclude_id:
+            continue
+        if clean_table_name(row["name"]).casefold() == name.casefold():
+            return row
+    return None
+
+
+def _unique_name(db: sqlite3.Connection, name: str, exclude_id: str | None) -> str:
+    """Return ``name``, or ``name`` with the lowest free counter such as
+    " (2)" when another table has it. A counter already in ``name`` is
+    replaced, so "orders (2)" can become "orders (3)"."""
+    taken = {
+        clean_table_name(row["name"]).casefold()
+        for row in db.execute("select id, name from tables")
+        if row["id"] != exclude_id
+    }
+    if name.casefold() not in taken:
+        return name
+    base = _COUNTER_SUFFIX.sub("", name)
+    counter = 2
+    while f"{base} ({counter})".casefold() in taken:
+        counter += 1
+    return f"{base} ({counter})"
+
+
 def _entry(row: sqlite3.Row) -> TableEntry:
     return TableEntry(
         id=row["id"],
-        name=row["name"],
+        # Names stored before names were cleaned may hold bidi controls.
+        name=clean_table_name(row["name"]) or row["name"],
         table_type=row["table_type"],
         source_file=row["source_file"],
         mapping=json.loads(row["mapping"]),
@@ -251,6 +422,7 @@ def _entry(row: sqlite3.Row) -> TableEntry:
         uploaded_at=row["uploaded_at"],
         version=row["version"],
         is_sample=bool(row["is_sample"]),
+        source_key=row["source_key"],
     )
 
 

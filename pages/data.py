@@ -12,12 +12,18 @@ from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
 from kpi_core.importing import FilePreview, date_order_hint
-from kpi_core.mapping import Mapping, header_signature
+from kpi_core.mapping import Mapping, describe_table_types, header_signature
 from kpi_core.prepare import LINE, PreparedTable
 from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore
 from kpi_core.values import detect_date_format
+from kpi_core.workspace import (
+    TableEntry,
+    clean_table_name,
+    default_table_name,
+    name_notes,
+)
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
@@ -104,7 +110,8 @@ def _upload_key(upload) -> str:
 
 
 def _render_upload(file_name: str, data: bytes, key: str) -> None:
-    st.subheader(escape_markdown(file_name))
+    # Bidi controls in the file name would show it reversed.
+    st.subheader(escape_markdown(clean_table_name(file_name)))
     # Steps of a large file show here while they run; the page stays usable.
     status = st.status(f"Reading {len(data) / 1e6:,.1f} MB", expanded=False)
     try:
@@ -129,7 +136,11 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
     _describe_read(preview)
     if preview.mapping is None:
         status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
-        st.info("Choose the table type to map the columns.")
+        st.info(
+            "Choose the table type to map the columns. The app reads these "
+            "tables, each with at least the columns named: "
+            f"{escape_markdown(describe_table_types())}."
+        )
         return
     mapping = _pick_mapping(preview, key)
     orders = _pick_date_orders(preview, mapping, key)
@@ -383,12 +394,19 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
 def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> None:
     store = workspace()
     existing = store.list_tables(prepared.table)
+    notes = name_notes(existing)
     targets = {"": "Store as a new table"} | {
-        entry.id: f"Replace {entry.name}" for entry in existing
+        entry.id: f"Replace {_with_note(entry.name, notes.get(entry.id))}"
+        for entry in existing
     }
     names = {entry.id: entry.name for entry in existing}
-    stem = Path(prepared.file).stem
+    default_name = default_table_name(prepared.file)
     name_key, target_key = f"{key}:name", f"{key}:target"
+    # The same bytes of the same table type stored before, if any.
+    same = store.find_source(key, prepared.table)
+    # Set when Store was preset to replace ``same``, so the preset runs once
+    # and the user can still choose a new table.
+    preset_key = f"{key}:{prepared.table}:stored_as"
     # The widget keys follow the content, so the same content uploaded under
     # another file name starts again from that file's name.
     named_file_key = f"{key}:name_file"
@@ -396,14 +414,21 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         name_key not in st.session_state
         or st.session_state.get(named_file_key) != prepared.file
     ):
-        st.session_state[name_key] = stem
+        st.session_state[name_key] = default_name
         st.session_state[named_file_key] = prepared.file
+        st.session_state.pop(preset_key, None)
+    # A second copy of the same content only doubles the entries in the
+    # table pickers, so replacing the stored copy is the default.
+    if same is not None and st.session_state.get(preset_key) != same.id:
+        st.session_state[target_key] = same.id
+        st.session_state[name_key] = same.name
+        st.session_state[preset_key] = same.id
 
     def name_after_target() -> None:
         # Replacing a table presets its name, and a new table the file's name.
         # The user can still type another name afterwards.
         chosen = st.session_state[target_key]
-        st.session_state[name_key] = names.get(chosen, stem)
+        st.session_state[name_key] = names.get(chosen, default_name)
 
     left, right = st.columns(2)
     name = left.text_input("Name", key=name_key)
@@ -414,6 +439,9 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         key=target_key,
         on_change=name_after_target,
     )
+    requested = clean_table_name(name) or names.get(target, default_name)
+    stored_name = store.unique_name(requested, exclude_id=target or None)
+    _describe_name(same, target, requested, stored_name)
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
@@ -427,11 +455,12 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
         entry = store.save(
             prepared.frame,
-            name=name.strip() or names.get(target, stem),
+            name=requested,
             table_type=prepared.table,
             source_file=prepared.file,
             mapping=prepared.mapping,
             replace_id=target or None,
+            source_key=key,
         )
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
@@ -450,6 +479,39 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         st.page_link(page, label=label)
 
 
+def _describe_name(
+    same: TableEntry | None, target: str, requested: str, stored_name: str
+) -> None:
+    """Say when the upload is already stored, and when the name is taken
+    and which name the table gets instead."""
+    if same is not None:
+        stored = (
+            f"This file is already stored as {escape_markdown(repr(same.name))} "
+            f"({count_noun(same.rows, 'row')}, imported "
+            f"{same.uploaded_at[:16].replace('T', ' ')} UTC)."
+        )
+        if target == same.id:
+            st.info(
+                f"{stored} Importing replaces that table, so the pages, goals "
+                "and shared links that use it go on working. Choose 'Store as "
+                "a new table' under Store to keep a second copy."
+            )
+        else:
+            st.info(f"{stored} Importing it again stores a second copy.")
+    if stored_name != requested:
+        st.info(
+            f"A stored table is already named {escape_markdown(repr(requested))}, so "
+            f"this one is stored as {escape_markdown(repr(stored_name))}. Type "
+            "another name to change it."
+        )
+
+
+def _with_note(name: str, note: str | None) -> str:
+    """Return a table name with the note that distinguishes it from a table of
+    the same name, if there is one."""
+    return f"{name} ({note})" if note else name
+
+
 def _render_stored_tables() -> None:
     store = workspace()
     entries = store.list_tables()
@@ -465,7 +527,7 @@ def _render_stored_tables() -> None:
             {
                 "Name": [e.name for e in entries],
                 "Type": [TABLES[e.table_type].label for e in entries],
-                "Source file": [e.source_file for e in entries],
+                "Source file": [clean_table_name(e.source_file) for e in entries],
                 "Rows": [e.rows for e in entries],
                 "Imported (UTC)": [e.uploaded_at for e in entries],
                 "Version": [e.version for e in entries],
@@ -473,15 +535,24 @@ def _render_stored_tables() -> None:
         ),
         hide_index=True,
     )
-    labels = {e.id: f"{e.name} ({TABLES[e.table_type].label})" for e in entries}
+    notes = name_notes(entries)
+    labels = {
+        e.id: f"{e.name} ({TABLES[e.table_type].label}"
+        + (f", {notes[e.id]})" if e.id in notes else ")")
+        for e in entries
+    }
     chosen = st.selectbox(
         "Table", list(labels), format_func=labels.__getitem__, key="stored:table"
     )
     left, right = st.columns([3, 1])
     new_name = left.text_input("New name", key="stored:name")
-    if left.button("Rename", key="stored:rename") and new_name.strip():
-        store.rename(chosen, new_name.strip())
-        st.rerun()
+    if left.button("Rename", key="stored:rename"):
+        try:
+            store.rename(chosen, new_name)
+        except InputError as error:
+            st.error(escape_markdown(str(error)[:1].upper() + str(error)[1:]))
+        else:
+            st.rerun()
     if right.button("Delete", key="stored:delete"):
         st.session_state[_DELETE_PENDING] = chosen
     if st.session_state.get(_DELETE_PENDING) == chosen:

@@ -318,9 +318,37 @@ def _render_edit(goal: Goal, as_of: date, store: GoalStore, view: PageTables) ->
         if changed is not None:
             store.update(changed)
             st.rerun()
-        if st.button("Delete this goal", key=f"delete_goal_{goal.id}"):
-            store.delete(goal.id)
-            st.rerun()
+        # The callback runs before the page does, so a request on a later
+        # card also hides the confirmation of an earlier one.
+        st.button(
+            "Delete this goal",
+            key=f"delete_goal_{goal.id}",
+            on_click=_request_delete,
+            args=(goal.id,),
+        )
+        if st.session_state.get(_DELETE_PENDING) == goal.id:
+            _confirm_delete(goal, store)
+
+
+def _request_delete(goal_id: str) -> None:
+    st.session_state[_DELETE_PENDING] = goal_id
+
+
+def _confirm_delete(goal: Goal, store: GoalStore) -> None:
+    """Delete a goal only after a second, explicit click."""
+    st.warning(
+        f"Delete the goal “{escape_markdown(goal.title)}”? It is removed from "
+        "the workspace, and shared links to the Goals page stop showing it. "
+        "This cannot be undone."
+    )
+    left, right = st.columns([1, 4])
+    if left.button("Yes, delete", key=f"delete_goal_confirm_{goal.id}", type="primary"):
+        store.delete(goal.id)
+        st.session_state.pop(_DELETE_PENDING, None)
+        st.rerun()
+    if right.button("Cancel", key=f"delete_goal_cancel_{goal.id}"):
+        st.session_state.pop(_DELETE_PENDING, None)
+        st.rerun()
 
 
 def _goal_form(
@@ -455,6 +483,8 @@ _AS_OF = "goals_as_of"
 _AS_OF_DEFAULT = "_goals_as_of_default"
 _AS_OF_MIN = date(1900, 1, 1)
 _NEW_FORM = "goal_form_new"
+# Session key of the goal id whose deletion waits for confirmation.
+_DELETE_PENDING = "goals:delete_pending"
 # The evaluation day the dates of the new-goal form were set for.
 _FORM_AS_OF = "_goals_form_as_of"
 _AS_OF_MAX = date(2199, 12, 31)

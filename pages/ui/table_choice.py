@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi_core.formatting import count_noun
 from kpi_core.schema import TABLES
-from kpi_core.workspace import TableEntry
+from kpi_core.workspace import TableEntry, name_notes
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import PINNED_TABLES, shared_view
 from pages.ui.workspace_access import workspace
@@ -29,7 +29,8 @@ def newest_table(table_type: str) -> TableEntry | None:
         return None
     if len(entries) == 1:
         return entries[0]
-    labels = {entry.id: _table_label(entry) for entry in entries}
+    notes = name_notes(entries)
+    labels = {entry.id: _table_label(entry, notes.get(entry.id)) for entry in entries}
     _warn_unknown_url_table(table_type, entries)
     # The widget state is dropped when the user opens a page without this
     # box, so the choice is also kept apart and is the default on every page.
@@ -91,8 +92,12 @@ def _chosen_entry(
     return entry
 
 
-def _table_label(entry: TableEntry) -> str:
-    return f"{entry.name} ({count_noun(entry.rows, 'row')})"
+def _table_label(entry: TableEntry, note: str | None = None) -> str:
+    """Return "name (N rows)", with ``note`` before the count when another
+    table has the same name. The note comes first because the narrow sidebar
+    cuts the end of long labels."""
+    rows = count_noun(entry.rows, "row")
+    return f"{entry.name} ({note}, {rows})" if note else f"{entry.name} ({rows})"
 
 
 def _table_param(table_type: str) -> str:

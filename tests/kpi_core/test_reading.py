@@ -301,8 +301,9 @@ def test_zip_of_unrelated_tables() -> None:
     with pytest.raises(UnreadableFileError) as caught:
         read_table("export.zip", buffer.getvalue())
     assert str(caught.value) == (
-        "export.zip: the zip contains 2 tables (deals.csv, tickets.csv); choose one of "
-        "them, or upload them one by one"
+        "export.zip: the zip contains 2 tables (deals.csv, tickets.csv), and only a "
+        "Mailchimp audience export is read as one table. Unpack the zip and upload "
+        "the files you need; the uploader takes several at once"
     )
 
 

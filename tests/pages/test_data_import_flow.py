@@ -136,6 +136,9 @@ def test_same_content_new_name_used(tmp_path):
     at = AppTest.from_file(APP, default_timeout=60).run()
     _import_tickets_as(at, tmp_path, "january.csv")
     key = _upload(at, _write(tmp_path, "february.csv", TICKETS))
+    # The same content is already stored, so Store starts at replacing it.
+    assert _name_field(at).value == "january"
+    at.selectbox(key=f"{key}:target").set_value("").run()
     assert _name_field(at).value == "february"
     at.button(key=f"{key}:import").click().run()
     stored = at.dataframe[-1].value

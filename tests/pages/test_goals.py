@@ -126,6 +126,7 @@ def test_goals_page_delete_goal(fresh_workspace):
     _submit_goal(at, EXAMPLES[0])
     (goal,) = GoalStore(fresh_workspace).list_goals()
     at.button(key=f"delete_goal_{goal.id}").click().run()
+    at.button(key=f"delete_goal_confirm_{goal.id}").click().run()
     assert not at.exception
     assert GoalStore(fresh_workspace).list_goals() == []
 
