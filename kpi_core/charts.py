@@ -17,11 +17,15 @@ from datetime import date
 import altair as alt
 import polars as pl
 import vl_convert
+from altair.utils.schemapi import UndefinedType
 
 _WIDTH = "container"
 _HEIGHT = 260
 BLUE = "#2f6db5"
 GREY = "#9aa5b1"
+# Values smaller than this round to 0.0 at the one decimal that cards and
+# tooltips show.
+SHOWN_ZERO = 0.05
 
 
 def rate_over_time(
@@ -70,7 +74,7 @@ def value_over_time(
         .mark_bar(color=BLUE)
         .encode(
             x=bucket_axis(grain),
-            y=alt.Y(f"{column}:Q", title=axis_title),
+            y=alt.Y(f"{column}:Q", title=axis_title, scale=value_scale(series[column])),
             tooltip=[
                 period_tooltip(grain),
                 alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
@@ -134,6 +138,21 @@ def line_axis(grain: str, starts: Sequence[date] = ()) -> alt.X:
     return alt.X("period_start:T", title=_BUCKET_AXES[grain][1], axis=axis)
 
 
+def value_scale(values: pl.Series) -> alt.Scale | UndefinedType:
+    """Return the scale of a value axis: Vega-Lite's own, unless every value
+    is below ``SHOWN_ZERO`` in size (or null), as in a month without churn.
+
+    Such a domain has no width, and Chromium labelled its one tick
+    "0.000000" (Streamlit 1.67). The axis then runs from 0 to 1 instead, so
+    it reads 0.0, 0.2 and so on, with the line or bars at 0 as the shown
+    figures are.
+    """
+    largest = values.cast(pl.Float64).abs().max()
+    if largest is not None and largest >= SHOWN_ZERO:
+        return alt.Undefined
+    return alt.Scale(domain=[0, 1])
+
+
 def period_tooltip(grain: str) -> alt.Tooltip:
     """Return the tooltip of a bucket start, written as its bucket."""
     return alt.Tooltip(
@@ -181,7 +200,7 @@ def rate_like_lines(
         .mark_line(point=True)
         .encode(
             x=line_axis(grain, series["period_start"].to_list()),
-            y=alt.Y("value:Q", title=axis_title),
+            y=alt.Y("value:Q", title=axis_title, scale=value_scale(long["value"])),
             color=alt.Color("measure:N", title=None),
             tooltip=[
                 period_tooltip(grain),
@@ -212,7 +231,7 @@ def breakdown_bars(
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y(f"{segment}:N", title=None, sort="-x"),
-            x=alt.X(f"{column}:Q", title=axis_title),
+            x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(top[column])),
             tooltip=[
                 alt.Tooltip(f"{segment}:N", title=segment.replace("_", " ").title()),
                 alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
@@ -230,7 +249,9 @@ def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=None, sort=order),
-            x=alt.X(f"{measure}:Q", title=axis_title),
+            x=alt.X(
+                f"{measure}:Q", title=axis_title, scale=value_scale(pipeline[measure])
+            ),
             color=alt.Color(
                 "status:N",
                 title="Status",
@@ -291,7 +312,11 @@ def score_distribution(distribution: pl.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("score:O", title="Score (0-10)"),
-            y=alt.Y("count:Q", title="Responses (count)"),
+            y=alt.Y(
+                "count:Q",
+                title="Responses (count)",
+                scale=value_scale(distribution["count"]),
+            ),
             color=_nps_colour(),
             tooltip=[
                 alt.Tooltip("score:O", title="Score"),
@@ -325,7 +350,11 @@ def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=None, sort=frame["stage"].to_list()),
-            x=alt.X("median_days:Q", title="Median time in stage (days)"),
+            x=alt.X(
+                "median_days:Q",
+                title="Median time in stage (days)",
+                scale=value_scale(frame["median_days"]),
+            ),
             color=alt.Color(
                 "role:N",
                 title=None,
@@ -350,7 +379,11 @@ def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y("stage:N", title=None, sort=summary["stage"].to_list()),
-            x=alt.X("reached:Q", title="Deals that reached the stage (count)"),
+            x=alt.X(
+                "reached:Q",
+                title="Deals that reached the stage (count)",
+                scale=value_scale(summary["reached"]),
+            ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
                 alt.Tooltip("reached:Q", title="Deals"),
@@ -390,7 +423,11 @@ def waterfall(bridge: pl.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("step:N", title=None, sort=steps["step"].to_list()),
-            y=alt.Y("base:Q", title="ARR (currency per year)"),
+            y=alt.Y(
+                "base:Q",
+                title="ARR (currency per year)",
+                scale=value_scale(pl.concat([steps["base"], steps["top"]])),
+            ),
             y2="top:Q",
             color=alt.Color(
                 "kind:N",
@@ -428,7 +465,7 @@ def goal_progress(path: pl.DataFrame, title: str, axis_title: str) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title="Date"),
-            y=alt.Y("value:Q", title=axis_title),
+            y=alt.Y("value:Q", title=axis_title, scale=value_scale(long["value"])),
             color=alt.Color(
                 "line:N",
                 title=None,
@@ -492,7 +529,7 @@ def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.C
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order),
-            x=alt.X(f"{column}:Q", title=axis_title),
+            x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(shown[column])),
             color=alt.Color(
                 "direction:N",
                 title="Lever",

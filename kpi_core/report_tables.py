@@ -109,7 +109,7 @@ def settings_rows(settings: KpiSettings) -> list[tuple[str, str]]:
         ),
         (
             "Gross margin (subscription CLV)",
-            f"{format_number(settings.gross_margin, 2)} %",
+            f"{settings.gross_margin:g} %",
         ),
     ]
 
