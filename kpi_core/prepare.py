@@ -21,6 +21,7 @@ from kpi_core.cell_currency import (
     money_fields,
     row_currencies,
 )
+from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import convert_unique, order_examples
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.mapping import Mapping, require_complete
@@ -74,6 +75,7 @@ class PreparedTable:
 
     ``frame`` keeps the ``_line`` column so every row can be traced back to
     the file. ``rejected`` contains the original text of the rows left out.
+    ``date_conflicts`` lists the rows kept whose dates contradict each other.
     """
 
     table: str
@@ -85,6 +87,7 @@ class PreparedTable:
     mapping: Mapping
     date_orders: dict[str, str]
     detected: dict[str, str] = field(default_factory=dict)
+    date_conflicts: tuple[DateConflict, ...] = ()
 
     @property
     def rows_used(self) -> int:
@@ -177,6 +180,7 @@ def prepare_table(
         mapping=mapping,
         date_orders=chosen_orders,
         detected=detected,
+        date_conflicts=tuple(find_date_conflicts(mapping, frame)),
     )
 
 

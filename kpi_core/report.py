@@ -111,6 +111,11 @@ def _warnings(tables: list[PreparedTable]) -> list[str]:
         for table in tables
         for problem in table.problems
     ]
+    warnings += [
+        f"{table.file}: {conflict.describe()}"
+        for table in tables
+        for conflict in table.date_conflicts
+    ]
     for table_type in sorted({table.table for table in tables}):
         same = [t.file for t in tables if t.table == table_type]
         if len(same) > 1:

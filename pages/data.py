@@ -376,6 +376,16 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
         st.caption(escape_markdown(f"Detected {found}."))
     for problem in prepared.problems:
         st.warning(escape_markdown(problem.describe()) + ". These rows are left out.")
+    for conflict in prepared.date_conflicts:
+        st.warning(escape_markdown(conflict.describe()) + ".")
+        st.download_button(
+            f"Download the {count_noun(conflict.count, 'row')} with these dates (CSV)",
+            safe_csv(prepared.frame.filter(pl.col(LINE).is_in(conflict.lines))),
+            file_name=f"{Path(prepared.file).stem}-{conflict.end}-before-"
+            f"{conflict.start}.csv",
+            mime="text/csv",
+            key=f"{key}:conflict:{conflict.end}",
+        )
     if prepared.rejected.height:
         st.download_button(
             f"Download the {count_noun(prepared.rejected.height, 'row')} left out "
