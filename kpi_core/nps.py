@@ -60,11 +60,7 @@ def net_promoter_score(
     """
     chosen, excluded = _chosen_responses(responses, period, variant)
     if chosen is None:
-        reason = (
-            "the responses have no customer id column, so the latest response "
-            "per customer cannot be chosen"
-        )
-        return not_available("nps", reason, excluded=excluded)
+        return not_available("nps", NO_CUSTOMER_ID, excluded=excluded)
     if chosen.is_empty():
         reason = _no_responses_reason(responses, excluded)
         return not_available("nps", reason, excluded=excluded)
@@ -252,6 +248,23 @@ def counted_responses(
     "latest_per_customer" the latest of each customer."""
     chosen, _excluded = _chosen_responses(responses, period, variant)
     return responses.clear() if chosen is None else chosen
+
+
+NO_CUSTOMER_ID = (
+    "the responses have no customer id column, so the latest response per "
+    "customer cannot be chosen"
+)
+
+
+def variant_gap(responses: pl.DataFrame, variant: str) -> str | None:
+    """Return why ``variant`` cannot choose among ``responses``, or None.
+
+    Only "latest_per_customer" can fail, on responses without a customer
+    id column; the series and the distribution are then empty.
+    """
+    if variant == "latest_per_customer" and "customer_id" not in responses.columns:
+        return NO_CUSTOMER_ID
+    return None
 
 
 def _chosen_responses(

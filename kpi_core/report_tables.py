@@ -20,7 +20,7 @@ from kpi_core.formatting import format_number
 from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis, new_customers
 from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
-from kpi_core.nps import nps_distribution
+from kpi_core.nps import nps_distribution, variant_gap
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.sales_tables import (
@@ -78,8 +78,12 @@ def excel_report_bytes(
         return build_excel_report(
             "CRM KPIs", label, {"Error": [failed]}, {}, **recorded
         )
+    # As on the Marketing page, a KPI without its table is listed with the
+    # table it needs.
+    found = {key: not_available(key, reason) for key, reason in TABLES_NEEDED.items()}
+    found |= kpis
     pages = {
-        page: [kpis[key] for key in keys if key in kpis]
+        page: [found[key] for key in keys if key in found]
         for page, keys in PAGE_KPIS.items()
     }
     return build_excel_report(
@@ -201,12 +205,16 @@ def _sales_tables(
             series.select("period_start", "close_rate", "win_rate"),
             {
                 **period_start,
-                "close_rate": "Close rate (%)",
+                # The series count the close rate by creation cohort, as the
+                # page's chart does, whatever the variant of the KPI row.
+                "close_rate": "Close rate by creation (%)",
                 "win_rate": "Win rate (%)",
             },
             (
                 ReportChart(
-                    "Close rate and win rate (%)", ("close_rate", "win_rate"), "line"
+                    "Close rate by creation and win rate (%)",
+                    ("close_rate", "win_rate"),
+                    "line",
                 ),
             ),
         ),
@@ -226,12 +234,12 @@ def _sales_tables(
             charts,
             money_note,
         )
-    found[f"Sales cycle by {grain}"] = ReportTable(
+    found[f"Sales cycle of won deals by {grain}"] = ReportTable(
         series.select("period_start", "cycle_mean_days", "cycle_median_days"),
         {
             **period_start,
-            "cycle_mean_days": "Mean days",
-            "cycle_median_days": "Median days",
+            "cycle_mean_days": "Mean days (won deals)",
+            "cycle_median_days": "Median days (won deals)",
         },
         (
             ReportChart(
@@ -513,10 +521,16 @@ def _service_tables(
     responses = tables.get("nps")
     if responses is not None:
         nps_variant = settings.variants.get("nps", "all")
-        found[f"NPS by {grain}"] = _nps_series_table(
-            responses, period, grain, nps_variant
-        )
-        found["NPS scores"] = _nps_scores_table(responses, period, nps_variant)
+        gap = variant_gap(responses, nps_variant)
+        if gap is not None:
+            found["NPS"] = ReportTable(
+                note=_sentence(f"The NPS trend and scores are not shown: {gap}")
+            )
+        else:
+            found[f"NPS by {grain}"] = _nps_series_table(
+                responses, period, grain, nps_variant
+            )
+            found["NPS scores"] = _nps_scores_table(responses, period, nps_variant)
     tickets = tables.get("tickets")
     if tickets is not None:
         found[f"Resolution hours by {grain}"] = _resolution_table(

@@ -23,7 +23,7 @@ from kpi_core.followups import (
     followups_distribution,
     followups_per_ticket,
 )
-from kpi_core.formatting import format_number
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.nps import (
     net_promoter_score,
     nps_breakdown,
@@ -90,7 +90,7 @@ def resolution_hours(
     median = float(hours[_HOURS].median())
     formula = (
         f"{format_number(total, 1)} {RESOLUTION_VARIANTS[variant]} / "
-        f"{n:,} solved tickets = {format_number(mean, 1)} hours "
+        f"{count_noun(n, 'solved ticket')} = {format_number(mean, 1)} hours "
         f"(median {format_number(median, 1)} hours)"
     )
     return KpiResult(

@@ -133,7 +133,7 @@ def render() -> None:
     previous = with_rate_note(previous, money_note)
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
-    _render_cards(kpis, previous)
+    _render_cards(kpis, previous, dict(variants))
     if "currency" not in deals.columns:
         st.caption(
             "The deals have no currency column, so amounts are shown as EUR. "
@@ -272,10 +272,18 @@ def _variant_picker() -> tuple[tuple[str, str], ...]:
     return (("close_rate", close_rate), ("sales_cycle_days", cycle))
 
 
-def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:
+def _render_cards(
+    kpis: dict[str, KpiResult],
+    previous: dict[str, KpiResult],
+    variants: dict[str, str],
+) -> None:
     kpi_row(_LABELS, kpis, previous)
+    close_rate = {
+        "cohort": "deals won out of the deals created in the period",
+        "closed": "deals won out of the deals won or lost in the period",
+    }[variants.get("close_rate", "cohort")]
     st.caption(
-        "Close rate: deals won out of the deals created in the period. "
+        f"Close rate: {close_rate}. "
         "Win rate: won out of won and lost deals closed in the period. "
         "Upsell rate: customers who bought an upsell, expansion or add-on out "
         "of the customers active in the period."

@@ -18,6 +18,7 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
+from kpi_core.nps import variant_gap
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.service import (
@@ -265,6 +266,13 @@ def _render_nps(
     responses: pl.DataFrame, period: Period, grain: str, variant: str
 ) -> None:
     st.subheader("Net Promoter Score")
+    gap = variant_gap(responses, variant)
+    if gap is not None:
+        st.info(
+            f"The trend and the scores are not shown: {gap}. Map a customer id "
+            "column on the Data page, or count every response."
+        )
+        return
     series = nps_series(responses, period, grain, variant)
     distribution = nps_distribution(responses, period, variant)
     left, right = st.columns(2)

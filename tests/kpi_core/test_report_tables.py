@@ -334,3 +334,41 @@ def test_report_without_a_lifespan_says_where_clv_would_take_it(tmp_path):
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "from the data"
     assert recorded["Variants"] == "the defaults of docs/kpis.md"
+
+
+def test_rates_by_period_say_they_count_by_creation(tmp_path):
+    settings = KpiSettings(period=Q1, variants={"close_rate": "closed"})
+    tables = {"deals": _load(tmp_path, "deals.csv", DEALS)}
+    sheet = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))["Sales"]
+    # The KPI row follows the variant, the series by period do not.
+    assert _block(sheet, "Rates by month")[0][1] == "Close rate by creation (%)"
+    cycle = _block(sheet, "Sales cycle of won deals by month")
+    assert cycle[0][1:3] == ("Mean days (won deals)", "Median days (won deals)")
+
+
+def test_marketing_lists_kpis_without_their_table(tmp_path):
+    tables = {"deals": _load(tmp_path, "deals.csv", DEALS)}
+    rows = _rows(_report(tables)["Marketing"])
+    kpis = {row[0]: row for row in rows if row[1] in ("ok", "not available")}
+    assert kpis["list_growth_rate"][1] == "not available"
+    assert kpis["list_growth_rate"][8] == "needs an email list events table"
+    assert kpis["arr"][8] == "needs a subscriptions table"
+
+
+def test_latest_nps_without_customer_ids_says_so(tmp_path):
+    responses = _load(
+        tmp_path,
+        "nps.csv",
+        "Response ID,Score,Date\nr1,9,2025-01-10\nr2,3,2025-02-10\n",
+    )
+    settings = KpiSettings(period=Q1, variants={"nps": "latest_per_customer"})
+    sheet = load_workbook(io.BytesIO(excel_report_bytes({"nps": responses}, settings)))[
+        "Service"
+    ]
+    assert _block(sheet, "NPS") == [
+        (
+            "The NPS trend and scores are not shown: the responses have no "
+            "customer id column, so the latest response per customer cannot be "
+            "chosen.",
+        )
+    ]

@@ -190,3 +190,15 @@ def test_sales_page_converts_currencies_with_sidebar_rate(fresh_workspace):
     assert metrics["Won value"] == "1,450 EUR"
     assert metrics["Average deal size"] == "725 EUR"
     assert metrics["Win rate"] == "66.7 %"
+
+
+def test_sales_caption_follows_close_rate_variant():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    captions = " ".join(caption.value for caption in at.main.caption)
+    assert "Close rate: deals won out of the deals created in the period." in captions
+    at.sidebar.radio(key="sales_close_rate_variant").set_value("closed").run()
+    assert not at.exception
+    captions = " ".join(caption.value for caption in at.main.caption)
+    assert (
+        "Close rate: deals won out of the deals won or lost in the period." in captions
+    )

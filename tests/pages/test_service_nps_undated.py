@@ -54,3 +54,32 @@ def test_undated_responses_all_data_show_scores(tmp_path, fresh_workspace):
         "The responses have no dates, so there is no trend. Map a date column "
         "to responded_at on the Data page to see one." in infos
     )
+
+
+NO_CUSTOMER_NPS = """\
+Response ID,Score,Date
+r1,9,2025-03-02
+r2,3,2025-03-05
+"""
+
+
+def test_latest_per_customer_without_ids_named(tmp_path, fresh_workspace):
+    _store_only(
+        tmp_path,
+        fresh_workspace,
+        {
+            "tickets.csv": (TICKETS, "tickets"),
+            "nps.csv": (NO_CUSTOMER_NPS, "nps"),
+        },
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/service.py").run()
+    at.sidebar.radio(key="service_nps_variant").set_value("latest_per_customer").run()
+    assert not at.exception
+    infos = [info.value for info in at.main.info]
+    assert (
+        "The trend and the scores are not shown: the responses have no customer "
+        "id column, so the latest response per customer cannot be chosen. Map a "
+        "customer id column on the Data page, or count every response." in infos
+    )
+    assert not any("no dates" in info for info in infos)
