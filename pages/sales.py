@@ -166,12 +166,7 @@ def _render_without_deals() -> None:
     rows = count_noun(entry.rows, "row")
     st.caption(f"Subscriptions from {name} ({rows}), {period.label()}.")
     try:
-        current = _subscription_upsell(entry.cache_key, period, subscriptions)
-        earlier = (
-            _subscription_upsell(entry.cache_key, compare, subscriptions)
-            if compare
-            else None
-        )
+        current, earlier = _upsell_pair(entry, subscriptions, period, compare)
     except InputError as error:
         st.error(
             f"The upsell rate cannot come from the subscriptions in {name}: "
@@ -198,6 +193,20 @@ def _render_without_deals() -> None:
         _explain_upsell(current, None, period, "subscriptions")
 
 
+def _upsell_pair(
+    entry: TableEntry,
+    subscriptions: pl.DataFrame,
+    period: Period,
+    compare: Period | None,
+) -> tuple[KpiResult, KpiResult | None]:
+    """Return the subscription upsell rate of the period and of the
+    comparison period, if any. Raises InputError for unusable subscriptions."""
+    current = _subscription_upsell(entry.cache_key, period, subscriptions)
+    if compare is None:
+        return current, None
+    return current, _subscription_upsell(entry.cache_key, compare, subscriptions)
+
+
 def _add_subscription_upsell(
     kpis: dict[str, KpiResult],
     previous: dict[str, KpiResult],
@@ -220,12 +229,7 @@ def _add_subscription_upsell(
     name = escape_markdown(entry.name)
     subscriptions = load_table(entry.id, entry.version)
     try:
-        current = _subscription_upsell(entry.cache_key, period, subscriptions)
-        earlier = (
-            _subscription_upsell(entry.cache_key, compare, subscriptions)
-            if compare
-            else None
-        )
+        current, earlier = _upsell_pair(entry, subscriptions, period, compare)
     except InputError as error:
         st.caption(
             f"The upsell rate cannot come from the subscriptions in {name}: "
