@@ -398,9 +398,10 @@ def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
     )
 
 
-def waterfall(bridge: pl.DataFrame) -> alt.Chart:
+def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
     """Draw the ARR bridge as a waterfall: start and end as totals, the
-    steps between them floating from the running total."""
+    steps between them floating from the running total. ``unit`` is the
+    currency of the amounts, named on the axis."""
     steps = bridge.with_columns(
         pl.when(pl.col("step").is_in(["start", "end"]))
         .then(0.0)
@@ -425,7 +426,7 @@ def waterfall(bridge: pl.DataFrame) -> alt.Chart:
             x=alt.X("step:N", title=None, sort=steps["step"].to_list()),
             y=alt.Y(
                 "base:Q",
-                title="ARR (currency per year)",
+                title=f"ARR ({unit or 'currency'} per year)",
                 scale=value_scale(pl.concat([steps["base"], steps["top"]])),
             ),
             y2="top:Q",

@@ -261,7 +261,7 @@ def campaign_revenue(
         value=dict(per_campaign.select("label", "amount").iter_rows()),
         n=rows.frame.height,
         formula=(
-            f"{count_noun(per_campaign.height, 'campaign')}, "
+            f"{count_noun(per_campaign.height, 'campaign')} with revenue, "
             f"total {format_number(total, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,

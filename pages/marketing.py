@@ -100,7 +100,8 @@ def render() -> None:
     _render_campaigns(kpis)
     cac_note = money_note if "cac" in kpis and kpis["cac"].rate_missing else None
     _render_cac(tables, settings, cac_note)
-    _render_arr(tables, settings, money_note)
+    arr_unit = kpis["arr"].unit if kpis["arr"].available else None
+    _render_arr(tables, settings, money_note, arr_unit)
     _render_list_growth(tables, period, grain)
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in {
@@ -276,7 +277,10 @@ def _render_cac(
 
 
 def _render_arr(
-    tables: dict[str, pl.DataFrame], settings: KpiSettings, money_note: str | None
+    tables: dict[str, pl.DataFrame],
+    settings: KpiSettings,
+    money_note: str | None,
+    unit: str | None,
 ) -> None:
     if "subscriptions" not in tables:
         return
@@ -304,7 +308,7 @@ def _render_arr(
             "revenue in this period, so every step is 0."
         )
     else:
-        show_chart(st, charts.waterfall(bridge))
+        show_chart(st, charts.waterfall(bridge, unit))
     st.dataframe(bridge, hide_index=True, placeholder=MISSING)
 
 

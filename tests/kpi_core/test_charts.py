@@ -51,6 +51,18 @@ def test_waterfall_steps_float_from_running_total():
     assert bars["end"] == (0.0, 110.0)
 
 
+def test_waterfall_axis_names_the_currency():
+    bridge = pl.DataFrame(
+        {
+            "step": ["start", "end"],
+            "amount": [100.0, 100.0],
+            "signed_amount": [100.0, 100.0],
+        }
+    )
+    spec = charts.waterfall(bridge, "USD").to_dict()
+    assert spec["encoding"]["y"]["title"] == "ARR (USD per year)"
+
+
 def test_charts_archive_has_svg_and_png():
     chart = charts.value_over_time(SERIES, "won_value", "Won value", "Won value (EUR)")
     archive = zipfile.ZipFile(io.BytesIO(charts.charts_archive([chart, chart])))

@@ -417,4 +417,4 @@ def test_campaign_revenue_formula_one_campaign():
         }
     )
     result = campaign_revenue(won)
-    assert result.formula == "1 campaign, total 500.00 EUR"
+    assert result.formula == "1 campaign with revenue, total 500.00 EUR"
