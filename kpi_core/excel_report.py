@@ -115,9 +115,8 @@ def build_excel_report(
         row = _write_kpis(sheet, 4, results)
         for table_name, table in series.get(sheet_name, {}).items():
             if isinstance(table, pl.DataFrame):
-                row = _write_table_with_chart(sheet, row + 2, table_name, table)
-            else:
-                row = _write_report_table(sheet, row + 2, table_name, table)
+                table = _with_automatic_chart(table_name, table)
+            row = _write_report_table(sheet, row + 2, table_name, table)
         _fit_columns(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -195,39 +194,18 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
     return row
 
 
-def _write_table_with_chart(
-    sheet: Worksheet, row: int, name: str, table: pl.DataFrame
-) -> int:
-    _write_cell(sheet, row, 1, name).font = _BOLD
-    header_row = row + 1
-    for column, header in enumerate(table.columns, start=1):
-        _write_cell(sheet, header_row, column, header).font = _BOLD
-    for offset, values in enumerate(table.iter_rows(), start=1):
-        for column, value in enumerate(values, start=1):
-            cell = _write_cell(sheet, header_row + offset, column, value)
-            if isinstance(value, date | datetime):
-                cell.number_format = "yyyy-mm-dd"
-    last_row = header_row + table.height
+def _with_automatic_chart(name: str, frame: pl.DataFrame) -> ReportTable:
+    """Return ``frame`` as a table with one chart named ``name`` of its first
+    four numeric columns after the first: a line chart over dates, else a
+    bar chart."""
     numeric = [
-        index
-        for index, dtype in enumerate(table.dtypes, start=1)
-        if dtype.is_numeric() and index > 1
+        column for column, dtype in list(frame.schema.items())[1:] if dtype.is_numeric()
     ]
-    if table.height and numeric:
-        chart = _chart_for(table)
-        chart.title = name
-        for column in numeric[:4]:
-            data = Reference(
-                sheet, min_col=column, min_row=header_row, max_row=last_row
-            )
-            chart.add_data(data, titles_from_data=True)
-        categories = Reference(
-            sheet, min_col=1, min_row=header_row + 1, max_row=last_row
-        )
-        chart.set_categories(categories)
-        sheet.add_chart(chart, f"{get_column_letter(len(table.columns) + 2)}{row}")
-        last_row = max(last_row, row + 16)
-    return last_row
+    if not numeric:
+        return ReportTable(frame)
+    dated = frame.dtypes[0] in (pl.Date, pl.Datetime)
+    chart = ReportChart(name, tuple(numeric[:4]), "line" if dated else "bar")
+    return ReportTable(frame, charts=(chart,))
 
 
 def _write_report_table(
@@ -287,13 +265,6 @@ def _add_charts(
         chart.set_categories(categories)
         chart_row = row + index * _CHART_ROWS
         sheet.add_chart(chart, f"{anchor}{chart_row}")
-
-
-def _chart_for(table: pl.DataFrame) -> BarChart | LineChart:
-    first = table.dtypes[0]
-    chart = LineChart() if first in (pl.Date, pl.Datetime) else BarChart()
-    chart.height, chart.width = 7.5, 16
-    return chart
 
 
 def _write_cell(sheet: Worksheet, row: int, column: int, value: Any):
