@@ -166,6 +166,12 @@ def _keys_and_repeats(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     return ranks, ranks.is_duplicated().alias("repeated_customer")
 
 
+def ended_before_started() -> pl.Expr:
+    """Return an expression that is true where a subscription's end date
+    comes before its start date."""
+    return pl.col("ended_at") < pl.col("started_at")
+
+
 def runs_on(day: pl.Expr) -> pl.Expr:
     """Return an expression that is true where a prepared subscription runs at
     the close of ``day``: it started on or before that day and ends after it."""
@@ -504,7 +510,7 @@ def _dated_reason() -> pl.Expr:
         .then(pl.lit("no customer id"))
         .when(pl.col("started_at").is_null())
         .then(pl.lit("no start date"))
-        .when(pl.col("ended_at") < pl.col("started_at"))
+        .when(ended_before_started())
         .then(pl.lit("end date before start date"))
         .when(pl.col("unpaid"))
         .then(pl.lit("trial or not yet paid"))
