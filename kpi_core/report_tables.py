@@ -416,6 +416,7 @@ def _cac_table(
         currency=settings.currency,
         fx=settings.fx or None,
     )
+
     unit = _unit_of(kpis.get("cac"), spend, settings)
     headers = {
         "channel": "Channel",
@@ -425,6 +426,7 @@ def _cac_table(
     }
     source = f"The new customers come from the {customers.source} table."
     money_note = _money_note(kpis.get("cac"), "The cost per channel")
+
     if money_note:
         return ReportTable(
             table.drop("spend", "cac"), headers, note=f"{money_note} {source}"
@@ -458,6 +460,7 @@ def _arr_table(
                 "dates, and a customer list without dates has none."
             )
         )
+
     unit = _unit_of(kpis.get("arr"), subscriptions, settings)
     table = bridge.with_columns(pl.col("step").replace_strict(BRIDGE_LABELS))
     headers = {

@@ -322,13 +322,13 @@ def clean_table_name(text: str) -> str:
     make a name display reversed, and the zero-width characters, which make
     two names look alike. Letters such as é and 𝔘 are kept.
     """
-    kept = []
+    characters = []
     for char in unicodedata.normalize("NFC", text):
         if char.isspace():
-            kept.append(" ")
+            characters.append(" ")
         elif unicodedata.category(char) not in ("Cc", "Cf", "Cs"):
-            kept.append(char)
-    return " ".join("".join(kept).split())
+            characters.append(char)
+    return " ".join("".join(characters).split())
 
 
 def default_table_name(file_name: str) -> str:

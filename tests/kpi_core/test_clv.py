@@ -67,7 +67,7 @@ def test_clv_purchases_long_period_per_year():
     assert result.extra["customer_years"] == 3
 
 
-def test_clv_purchases_counts_customers_per_year_of_the_period():
+def test_clv_customer_years_per_span():
     # Over three years a different customer buys once a year: each year
     # alone has 1 purchase / 1 customer, and so do the three together.
     rows = [

@@ -167,8 +167,8 @@ def test_subscriptions_still_detected(tmp_path, name, content):
 
 
 # The table type of every data set file, written by hand from the data
-# sets' descriptions of their files. None marks a file that is none of the
-# app's tables.
+# sets' descriptions of their files. None marks a file of no table type the
+# app reads.
 DATASET_TYPES = {
     "ibm-telco-churn/Telco-Customer-Churn.csv": "subscriptions",
     "maven-crm-sales/accounts.csv": None,

@@ -293,7 +293,7 @@ def test_no_deals_named(tmp_path):
     ]
 
 
-def test_report_uses_the_lifespan_variants_and_working_time_of_the_page(tmp_path):
+def test_report_uses_page_settings(tmp_path):
     tables = _tables(tmp_path)
     tables["tickets"] = _load(
         tmp_path,
@@ -308,12 +308,14 @@ def test_report_uses_the_lifespan_variants_and_working_time_of_the_page(tmp_path
         lifespan_years=3,
         variants={"resolution_hours": "calendar"},
     )
+
     workbook = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))
     clv = next(row for row in _rows(workbook["Marketing"]) if row[0] == "clv")
     # 1,000 + 2,000 + 500 + 300 = 3,800 EUR over 4 orders of 3 customers in
     # one quarter: 950 per purchase x 4 / 3 a year x 3 years = 3,800.
     assert clv[1] == "ok"
     assert clv[2] == pytest.approx(3800.0)
+
     resolution = _block(workbook["Service"], "Resolution hours by month")
     assert resolution[0][:3] == (
         "Period start",
@@ -321,13 +323,14 @@ def test_report_uses_the_lifespan_variants_and_working_time_of_the_page(tmp_path
         "Median calendar hours",
     )
     assert resolution[1][1] == pytest.approx(66.0)
+
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "3.00 years, entered"
     assert recorded["Variants"] == "resolution_hours = calendar"
     assert recorded["Working time"] == "Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE"
 
 
-def test_report_without_a_lifespan_says_where_clv_would_take_it(tmp_path):
+def test_report_lifespan_from_data(tmp_path):
     workbook = load_workbook(
         io.BytesIO(excel_report_bytes(_tables(tmp_path), KpiSettings(period=Q1)))
     )

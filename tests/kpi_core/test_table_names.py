@@ -1,6 +1,6 @@
 """Stored table names: cleaned of invisible characters, unique in the
-workspace, and told apart in pickers when an older workspace has duplicates;
-and the message for a zip of many tables."""
+workspace, and distinguished in pickers when an older workspace has
+duplicates. Also the message for a zip of many tables."""
 
 from __future__ import annotations
 
