@@ -79,6 +79,18 @@ _KPI_ROWS = {
 }
 
 
+def kpi_warnings(kpis: Mapping[str, KpiResult], labels: Mapping[str, str]) -> list[str]:
+    """Write the warnings the pages show under the cards of ``labels``: those
+    of ``exclusion_warnings``, then each available KPI's own ``warnings``
+    after its label."""
+    warnings = exclusion_warnings(kpis, labels)
+    for key, label in labels.items():
+        result = kpis.get(key)
+        if result is not None and result.available:
+            warnings += [f"{label}: {warning}" for warning in result.warnings]
+    return warnings
+
+
 def exclusion_warnings(
     kpis: Mapping[str, KpiResult], labels: Mapping[str, str]
 ) -> list[str]:

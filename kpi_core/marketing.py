@@ -29,6 +29,7 @@ from kpi_core.marketing_data import (
 )
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
+from kpi_core.spend_coverage import coverage_warning
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
@@ -116,8 +117,11 @@ def cac(
     (with ``clv_value``) and payback_months = CAC / (monthly revenue per
     customer x gross margin), with ``monthly_revenue_per_customer``, and
     customer_source names the table the new customers come from, with
-    ``customer_source``. No new customers, new customers none of whom has an
-    acquisition date, or no spend recorded in the period is "not available".
+    ``customer_source``. ``warnings`` names the spans when the spend and the
+    new customers do not cover the same months of the period
+    (``kpi_core.spend_coverage``). No new customers, new customers none of
+    whom has an acquisition date, or no spend recorded in the period is "not
+    available".
     """
     check_gross_margin(gross_margin)
     spent = spend_in_period(spend, period, currency, fx)
@@ -144,6 +148,7 @@ def cac(
     if customer_source is not None:
         extra["customer_source"] = customer_source
         described += f" (from {customer_source})"
+    warning = coverage_warning(spend, new_customers, period, currency, fx)
     return KpiResult(
         key="cac",
         status="ok",
@@ -158,6 +163,7 @@ def cac(
         ),
         excluded=excluded,
         extra=extra,
+        warnings=(warning,) if warning else (),
     )
 
 
@@ -175,9 +181,10 @@ def cac_by_channel(
     where a channel has no spend rows or no new customers, because the cost
     per customer is then undefined. spend and cac are null in every row when
     a spend amount of the period is in a currency without an exchange rate.
-    New customers without a channel are in the row "unattributed". Raises
-    MissingColumnError when the spend or the new customers have no channel
-    column.
+    New customers without a channel are in the row "unattributed". The
+    spend and customers are those of ``cac``, so its warning about the
+    months they cover applies to every row. Raises MissingColumnError when
+    the spend or the new customers have no channel column.
     """
     _require(spend, ("channel",), "marketing spend")
     _require(new_customers, ("channel",), "new customers")

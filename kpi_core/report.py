@@ -16,6 +16,7 @@ from kpi_core.importing import load_file_tables
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
+from kpi_core.results import KpiResult
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
         "kpis": {key: result.to_json() for key, result in kpis.items()},
-        "warnings": _warnings(tables),
+        "warnings": _warnings(tables) + _kpi_warnings(kpis),
     }
 
 
@@ -103,6 +104,16 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
         "columns": table.mapping.used_columns(),
         "detected": table.detected,
     }
+
+
+def _kpi_warnings(kpis: dict[str, KpiResult]) -> list[str]:
+    """Return the warnings of the available KPIs, each after its key."""
+    return [
+        f"{key}: {warning}"
+        for key, result in kpis.items()
+        if result.available
+        for warning in result.warnings
+    ]
 
 
 def _warnings(tables: list[PreparedTable]) -> list[str]:

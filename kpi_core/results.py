@@ -27,6 +27,8 @@ class KpiResult:
     reason ("open deal, no close date") to the number of rows left out for it.
     ``formula`` is the calculation with the user's numbers filled in.
     ``extra`` contains secondary figures such as the median beside a mean.
+    ``warnings`` are sentences about a figure that is computed but may
+    mislead, such as spend and customers that cover different months.
     """
 
     key: str
@@ -42,6 +44,7 @@ class KpiResult:
     formula: str = ""
     excluded: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def available(self) -> bool:
@@ -77,6 +80,8 @@ class KpiResult:
             out["excluded"] = dict(self.excluded)
         for name, extra_value in self.extra.items():
             out[name] = _round(extra_value)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
 

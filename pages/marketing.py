@@ -99,7 +99,7 @@ def render() -> None:
         data_page_link()
     _render_campaigns(kpis)
     cac_note = money_note if "cac" in kpis and kpis["cac"].rate_missing else None
-    _render_cac(tables, settings, cac_note)
+    _render_cac(tables, settings, cac_note, kpis.get("cac"))
     arr_unit = kpis["arr"].unit if kpis["arr"].available else None
     _render_arr(tables, settings, money_note, arr_unit)
     _render_list_growth(tables, period, grain)
@@ -239,11 +239,15 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
 
 
 def _render_cac(
-    tables: dict[str, pl.DataFrame], settings: KpiSettings, money_note: str | None
+    tables: dict[str, pl.DataFrame],
+    settings: KpiSettings,
+    money_note: str | None,
+    total: KpiResult | None,
 ) -> None:
     """Show CAC per channel. With ``money_note`` (the spend needs a missing
     exchange rate) it replaces the chart, and the table shows the new
-    customers only."""
+    customers only. A warning of the ``total`` CAC applies to the channels
+    too, so a caption points to it."""
     spend = tables.get("spend")
     customers = new_customers(tables)
     if spend is None or customers is None or "channel" not in spend.columns:
@@ -274,6 +278,11 @@ def _render_cac(
             ),
         )
     st.dataframe(table, hide_index=True, placeholder=MISSING)
+    if total is not None and total.available and total.warnings:
+        st.caption(
+            "The spend and the new customers cover different months, as the "
+            "warning under the cards says, so the cost per channel is off too."
+        )
 
 
 def _render_arr(

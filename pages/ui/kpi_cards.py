@@ -7,7 +7,7 @@ import math
 import polars as pl
 import streamlit as st
 
-from kpi_core.exclusion_warnings import exclusion_warnings
+from kpi_core.exclusion_warnings import kpi_warnings
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import (
     LOWER_IS_BETTER,
@@ -79,7 +79,8 @@ def kpi_row(
     More than ``_CARDS_PER_ROW`` cards are split into rows of about equal
     length, because narrower cards cut their values short. Under the cards,
     a warning names each figure that leaves out a large share of its rows
-    for a data problem (see ``kpi_core.exclusion_warnings``).
+    for a data problem, or that carries a warning of its own (see
+    ``kpi_core.exclusion_warnings``).
     """
     items = list(labels.items())
     if not items:
@@ -96,7 +97,7 @@ def kpi_row(
         with column:
             st.metric(label, "Not available")
             st.caption("No table for this KPI has been imported.")
-    for warning in exclusion_warnings(kpis, labels):
+    for warning in kpi_warnings(kpis, labels):
         st.warning(escape_markdown(warning))
 
 
