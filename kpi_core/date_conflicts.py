@@ -1,12 +1,12 @@
 """Rows whose two dates contradict each other, found when a file is imported.
 
 Such rows are tickets solved before they were created, won or lost deals
-closed before they were created and subscriptions that ended before they
-started. They usually mean that two columns were mapped the wrong way round
-or that the export is broken. The import keeps these rows, because the
-KPIs that need only one of the dates can still use them, and each KPI that
-needs both leaves them out and counts them. The rules here are the ones
-those KPIs apply.
+closed before they were created and subscriptions that ended, or were
+canceled, before they started. They usually mean that two columns were
+mapped the wrong way round or that the export is broken. The import keeps
+these rows, because the KPIs that need only one of the dates can still use
+them, and each KPI that needs both leaves them out and counts them. The
+rules here are the ones those KPIs apply.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from kpi_core.business_hours import WorkingTime, calendar_hours_between
 from kpi_core.formatting import format_number
 from kpi_core.mapping import Mapping
 from kpi_core.sales_tables import DECIDED, cycle_days
-from kpi_core.subscription_data import ended_before_started
+from kpi_core.subscription_data import (
+    cancel_ends,
+    canceled_before_started,
+    ended_before_started,
+)
 
 # The column of the file line that ``prepare_table`` keeps with every row.
 LINE = "_line"
@@ -77,8 +81,8 @@ class _Rule:
     # Flags the rows whose end comes before their start, among rows with
     # both dates.
     reversed: Callable[[], pl.Expr]
-    # Selects the rows the KPIs measure from start to end.
-    measured: Callable[[], pl.Expr] = lambda: pl.lit(True)
+    # Selects the rows of a frame that the KPIs measure from start to end.
+    measured: Callable[[pl.DataFrame], pl.Expr] = lambda _frame: pl.lit(True)
     # Selects the rows with both dates that ``reversed`` may flag. The others
     # are known to be in order, which spares a slow ``reversed``. A cheap
     # ``reversed`` is its own candidate rule.
@@ -110,30 +114,44 @@ def _closed_before_created() -> pl.Expr:
 
 
 _RULES = {
-    "tickets": _Rule(
-        start="created_at",
-        end="solved_at",
-        population="tickets with both dates",
-        wording="Tickets solved before they were created",
-        reversed=_solved_before_created,
-        candidates=_solved_soon_after_created,
+    "tickets": (
+        _Rule(
+            start="created_at",
+            end="solved_at",
+            population="tickets with both dates",
+            wording="Tickets solved before they were created",
+            reversed=_solved_before_created,
+            candidates=_solved_soon_after_created,
+        ),
     ),
-    "deals": _Rule(
-        start="created_at",
-        end="closed_at",
-        population="won or lost deals with both dates",
-        wording="Deals closed before they were created",
-        reversed=_closed_before_created,
-        measured=lambda: DECIDED,
+    "deals": (
+        _Rule(
+            start="created_at",
+            end="closed_at",
+            population="won or lost deals with both dates",
+            wording="Deals closed before they were created",
+            reversed=_closed_before_created,
+            measured=lambda _frame: DECIDED,
+        ),
     ),
-    "subscriptions": _Rule(
-        start="started_at",
-        end="ended_at",
-        population="subscriptions with both dates",
-        wording="Subscriptions that ended before they started",
-        # NOTE: the KPIs also end a canceled subscription at its cancel date,
-        # so a cancel date before the start is left out there but not named here.
-        reversed=ended_before_started,
+    # The KPIs end a subscription at its end date, else at its cancel date
+    # (``cancel_ends``), and leave it out when that end is before the start.
+    "subscriptions": (
+        _Rule(
+            start="started_at",
+            end="ended_at",
+            population="subscriptions with both dates",
+            wording="Subscriptions that ended before they started",
+            reversed=ended_before_started,
+        ),
+        _Rule(
+            start="started_at",
+            end="canceled_at",
+            population="subscriptions that end on their cancel date",
+            wording="Subscriptions canceled before they started",
+            reversed=canceled_before_started,
+            measured=cancel_ends,
+        ),
     ),
 }
 
@@ -142,15 +160,24 @@ def find_date_conflicts(mapping: Mapping, frame: pl.DataFrame) -> list[DateConfl
     """Find the rows of a prepared table whose dates contradict each other.
 
     ``frame`` is the canonical table with its ``_line`` column, as
-    ``kpi_core.prepare.prepare_table`` builds it. Returns the conflict of
-    the table type's rule in a list, which is empty when the type has no
-    rule or no row breaks it.
+    ``kpi_core.prepare.prepare_table`` builds it. Returns one conflict per
+    rule of the table type that some row breaks, so the list is empty when
+    the type has no rule or no row breaks one.
     """
-    rule = _RULES.get(mapping.table)
-    if rule is None or not {rule.start, rule.end} <= set(frame.columns):
-        return []
+    conflicts = []
+    for rule in _RULES.get(mapping.table, ()):
+        if {rule.start, rule.end} <= set(frame.columns):
+            conflict = _conflict(rule, mapping, frame)
+            if conflict is not None:
+                conflicts.append(conflict)
+    return conflicts
+
+
+def _conflict(
+    rule: _Rule, mapping: Mapping, frame: pl.DataFrame
+) -> DateConflict | None:
     both = pl.col(rule.start).is_not_null() & pl.col(rule.end).is_not_null()
-    scope = rule.measured() & both
+    scope = rule.measured(frame) & both
     # Two passes that keep only counts and the few suspect rows, because a
     # copy of the dated rows added 50 MB to the import of a million tickets.
     dated = frame.lazy().select(scope.sum()).collect().item()
@@ -163,8 +190,8 @@ def find_date_conflicts(mapping: Mapping, frame: pl.DataFrame) -> list[DateConfl
     )
     lines = suspects.filter(rule.reversed())[LINE]
     if lines.is_empty():
-        return []
-    conflict = DateConflict(
+        return None
+    return DateConflict(
         start=rule.start,
         end=rule.end,
         start_column=mapping.columns.get(rule.start) or rule.start,
@@ -175,4 +202,3 @@ def find_date_conflicts(mapping: Mapping, frame: pl.DataFrame) -> list[DateConfl
         dated=dated,
         lines=tuple(lines.to_list()),
     )
-    return [conflict]

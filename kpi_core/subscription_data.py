@@ -168,8 +168,30 @@ def _keys_and_repeats(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
 
 def ended_before_started() -> pl.Expr:
     """Return an expression that is true where a subscription's end date
-    comes before its start date."""
-    return pl.col("ended_at") < pl.col("started_at")
+    comes before its start date, both taken as days."""
+    return pl.col("ended_at").cast(pl.Date) < pl.col("started_at").cast(pl.Date)
+
+
+def canceled_before_started() -> pl.Expr:
+    """Return an expression that is true where a subscription's cancel date
+    comes before its start date, both taken as days. It ends the
+    subscription only where ``cancel_ends`` is true."""
+    return pl.col("canceled_at").cast(pl.Date) < pl.col("started_at").cast(pl.Date)
+
+
+def cancel_ends(subs: pl.DataFrame) -> pl.Expr:
+    """Return an expression that is true where the cancel date is a
+    subscription's end: it has a cancel date, no end date, and no status
+    that marks it as still running (canceled for the end of its term)."""
+    if "canceled_at" not in subs.columns:
+        return pl.lit(False)
+    ends = pl.col("canceled_at").is_not_null()
+    if "ended_at" in subs.columns:
+        ends = ends & pl.col("ended_at").is_null()
+    if "status" in subs.columns:
+        still_running = _by_label(subs, "status", _is_label_in(RUNNING_STATUSES))
+        ends = ends & ~still_running
+    return ends
 
 
 def runs_on(day: pl.Expr) -> pl.Expr:
@@ -431,10 +453,7 @@ def _end_date(subs: pl.DataFrame) -> pl.Expr:
     ended = _date_or_null(subs, "ended_at")
     if "canceled_at" not in subs.columns:
         return ended
-    canceled = pl.col("canceled_at").cast(pl.Date)
-    if "status" in subs.columns:
-        still_running = _by_label(subs, "status", _is_label_in(RUNNING_STATUSES))
-        canceled = pl.when(~still_running).then(canceled)
+    canceled = pl.when(cancel_ends(subs)).then(pl.col("canceled_at").cast(pl.Date))
     return pl.coalesce(ended, canceled)
 
 
