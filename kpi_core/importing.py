@@ -20,6 +20,7 @@ from kpi_core.mapping import (
     describe_table_types,
     detect_table,
     guess_mapping,
+    unknown_table_hint,
 )
 from kpi_core.nps import find_score_column, looks_like_nps_question
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
@@ -306,8 +307,10 @@ def _unknown_table_message(preview: FilePreview) -> str:
     more = len(preview.headers) - 8
     if more > 0:
         found += f" and {more} more"
+    hint = unknown_table_hint(preview.headers)
     return (
         f"could not tell which kind of table this is from the columns {found}. "
+        f"{hint + ' ' if hint else ''}"
         "The app reads these tables, each with at least the columns named: "
         f"{describe_table_types()}. Rename the columns or pick the table type "
         "and columns on the Data page"

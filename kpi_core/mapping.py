@@ -15,7 +15,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from kpi_core.errors import MissingColumnError
-from kpi_core.schema import FLAG, ID, TABLES, TableSchema, normalise_header
+from kpi_core.schema import (
+    CREATED_START_ALIAS,
+    FLAG,
+    ID,
+    TABLES,
+    TableSchema,
+    normalise_header,
+)
 
 EXACT = 1.0
 PARTIAL = 0.6
@@ -54,7 +61,8 @@ LABEL_FIELDS = frozenset(
 # A type listed here is detected only when one of its listed fields has a
 # column. Accounts exports and churn event logs share the customer id, plan
 # and churn flag of subscriptions. Only a subscriptions table records when a
-# subscription ran or what it charges.
+# subscription ran or what it charges. A creation date is no evidence,
+# although Stripe's is the start, because accounts exports have one too.
 TYPE_EVIDENCE = {
     "subscriptions": (
         "started_at",
@@ -64,6 +72,11 @@ TYPE_EVIDENCE = {
         "interval",
     ),
 }
+# HubSpot contacts and companies exports have a "Lifecycle Stage" (subscriber,
+# lead, customer ...), which reads like a deal stage. Without a deals column
+# that matches exactly, such a file lists people or companies, not deals.
+_LIFECYCLE_HEADERS = frozenset({"lifecyclestage"})
+_DEAL_EVIDENCE = ("stage", "amount", "closed_at")
 _WORDS = re.compile(r"[A-ZÄÖÜ]+(?![a-zäöüß])|[A-ZÄÖÜ]?[a-zäöüß]+|[0-9]+")
 
 
@@ -168,12 +181,14 @@ def detect_table(
     not orders without a customer. The chosen type is returned when its
     score is at least ``MIN_SCORE``; its required fields may still be
     missing, which the mapping then reports. A type of ``TYPE_EVIDENCE``
-    without a column for any of its listed fields is not chosen. When no
-    type is chosen, the first value is ``None`` and the user chooses.
+    without a column for any of its listed fields is not chosen, and no
+    type is chosen for a contacts export (``contacts_stage_header``). When
+    no type is chosen, the first value is ``None`` and the user chooses.
     ``number_headers`` are passed on to ``guess_mapping``.
     """
     scores: dict[str, float] = {}
     ranks: dict[str, float] = {}
+    contacts = contacts_stage_header(headers) is not None
     for name, schema in TABLES.items():
         mapping = guess_mapping(headers, name, number_headers=number_headers)
         scores[name] = round(
@@ -186,7 +201,7 @@ def detect_table(
         missing = sum(1 for f in schema.required if not mapping.columns.get(f))
         if _has_evidence(mapping):
             ranks[name] = scores[name] - MISSING_REQUIRED_PENALTY * missing
-    if not ranks:
+    if not ranks or contacts:
         return None, scores
     best = max(ranks, key=lambda name: (ranks[name], -len(TABLES[name].required)))
     if scores[best] < MIN_SCORE:
@@ -194,9 +209,39 @@ def detect_table(
     return best, scores
 
 
+def contacts_stage_header(headers: list[str]) -> str | None:
+    """Return the lifecycle stage header of a contacts or companies export,
+    or None when the headers have none or also have a deal stage, amount or
+    close date column."""
+    lifecycle = next((h for h in headers if _normalised(h) in _LIFECYCLE_HEADERS), None)
+    if lifecycle is None:
+        return None
+    deals = guess_mapping(headers, "deals")
+    if any(deals.confidence[name] == EXACT for name in _DEAL_EVIDENCE):
+        return None
+    return lifecycle
+
+
+def unknown_table_hint(headers: list[str]) -> str | None:
+    """Describe a kind of export that no table type fits, or return None."""
+    header = contacts_stage_header(headers)
+    if header is None:
+        return None
+    return (
+        f"The column {header!r} without a deal stage, amount or close date "
+        "marks a contacts or companies export, such as HubSpot writes: one row "
+        "per person or company, which no KPI uses. Export the deals, with "
+        "their stage, amount and dates, instead."
+    )
+
+
 def _has_evidence(mapping: Mapping) -> bool:
     fields = TYPE_EVIDENCE.get(mapping.table)
-    return fields is None or any(mapping.columns.get(name) for name in fields)
+    if fields is None:
+        return True
+    created = normalise_header(CREATED_START_ALIAS)
+    headers = [mapping.columns.get(name) for name in fields]
+    return any(header and _normalised(header) != created for header in headers)
 
 
 def describe_table_types() -> str:

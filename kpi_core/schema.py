@@ -665,6 +665,9 @@ NPS = TableSchema(
 )
 
 
+# The creation time of a Stripe subscription, its start when the export has
+# no "Start (UTC)" or "Start Date (UTC)" column.
+CREATED_START_ALIAS = "Created (UTC)"
 # A subscription runs from started_at up to the day before ended_at. A list
 # without dates (a snapshot) needs the churned flag and monthly_charge instead.
 SUBSCRIPTIONS = TableSchema(
@@ -714,6 +717,9 @@ SUBSCRIPTIONS = TableSchema(
             "Beginn",
             "Vertragsbeginn",
             "Abobeginn",
+            # Stripe's subscriptions export without a start column; listed
+            # last, so a start column of the same file comes first.
+            CREATED_START_ALIAS,
         ),
         _f(
             "ended_at",

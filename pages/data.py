@@ -12,7 +12,12 @@ from kpi_core.errors import InputError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
 from kpi_core.importing import FilePreview, date_order_hint
-from kpi_core.mapping import Mapping, describe_table_types, header_signature
+from kpi_core.mapping import (
+    Mapping,
+    describe_table_types,
+    header_signature,
+    unknown_table_hint,
+)
 from kpi_core.prepare import LINE, PreparedTable
 from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
@@ -136,7 +141,9 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
     _describe_read(preview)
     if preview.mapping is None:
         status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
+        hint = unknown_table_hint(preview.headers)
         st.info(
+            f"{escape_markdown(hint) + ' ' if hint else ''}"
             "Choose the table type to map the columns. The app reads these "
             "tables, each with at least the columns named: "
             f"{escape_markdown(describe_table_types())}."
