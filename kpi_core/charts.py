@@ -2,7 +2,8 @@
 
 Every builder takes a frame that Polars has already aggregated (one row per
 time bucket, stage or segment), so no chart carries raw rows. Axis titles
-name their unit. The charts are plain Altair objects: the pages show them
+name their unit. Tooltips show numbers as text written by ``format_number``,
+as the cards do. The charts are plain Altair objects: the pages show them
 and the tests inspect them through ``to_dict()``.
 """
 
@@ -18,6 +19,8 @@ import altair as alt
 import polars as pl
 import vl_convert
 from altair.utils.schemapi import UndefinedType
+
+from kpi_core.formatting import format_number
 
 _WIDTH = "container"
 _HEIGHT = 260
@@ -43,6 +46,7 @@ def rate_over_time(
         series.select("period_start", *columns)
         .unpivot(index="period_start", variable_name="kpi", value_name="rate")
         .with_columns(pl.col("kpi").replace_strict(columns))
+        .pipe(with_number_text, "rate", 1)
     )
     return (
         alt.Chart(long, title=title)
@@ -54,7 +58,7 @@ def rate_over_time(
             tooltip=[
                 period_tooltip(grain),
                 alt.Tooltip("kpi:N", title="KPI"),
-                alt.Tooltip("rate:Q", title="Rate (%)", format=".1f"),
+                number_tooltip("rate", "Rate (%)"),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT)
@@ -69,15 +73,16 @@ def value_over_time(
     grain: str = "month",
 ) -> alt.Chart:
     """Draw one bar per time bucket for a money or count column."""
+    chart_frame = with_number_text(series.select("period_start", column), column, 1)
     return (
-        alt.Chart(series.select("period_start", column), title=title)
+        alt.Chart(chart_frame, title=title)
         .mark_bar(color=BLUE)
         .encode(
             x=bucket_axis(grain),
             y=alt.Y(f"{column}:Q", title=axis_title, scale=value_scale(series[column])),
             tooltip=[
                 period_tooltip(grain),
-                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
+                number_tooltip(column, axis_title),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT)
@@ -160,6 +165,30 @@ def period_tooltip(grain: str) -> alt.Tooltip:
     )
 
 
+def with_number_text(
+    frame: pl.DataFrame, column: str, decimals: int, *, sign: bool = False
+) -> pl.DataFrame:
+    """Add the column ``{column}_text``: each value of ``column`` as
+    ``format_number`` writes it with ``decimals`` decimals, and "" for null.
+
+    A d3 format such as ".1f" rounds the binary float, so it shows 0.15
+    (stored as 0.1499...) as "0.1" where a card shows "0.2". Tooltips show
+    this text instead, while marks and axes keep the numbers. A null would
+    read "null" in a Vega-Lite tooltip, hence the empty text.
+    """
+    texts = [
+        "" if value is None else format_number(value, decimals, sign=sign)
+        for value in frame[column].to_list()
+    ]
+    return frame.with_columns(pl.Series(f"{column}_text", texts, dtype=pl.String))
+
+
+def number_tooltip(column: str, title: str) -> alt.Tooltip:
+    """Return the tooltip of the text that ``with_number_text`` added for
+    ``column``."""
+    return alt.Tooltip(f"{column}_text:N", title=title)
+
+
 def has_values(frame: pl.DataFrame, *columns: str) -> bool:
     """Tell whether any of ``columns`` contains a value that a chart can draw.
 
@@ -194,6 +223,7 @@ def rate_like_lines(
         series.select("period_start", *columns)
         .unpivot(index="period_start", variable_name="measure", value_name="value")
         .with_columns(pl.col("measure").replace_strict(columns))
+        .pipe(with_number_text, "value", 1)
     )
     return (
         alt.Chart(long, title=title)
@@ -205,7 +235,7 @@ def rate_like_lines(
             tooltip=[
                 period_tooltip(grain),
                 alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+                number_tooltip("value", axis_title),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT)
@@ -226,15 +256,16 @@ def breakdown_bars(
     when more exist.
     """
     top = table.sort(column, descending=True, nulls_last=True).head(limit)
+    chart_frame = with_number_text(top.select(segment, column), column, 1)
     return (
-        alt.Chart(top.select(segment, column), title=title)
+        alt.Chart(chart_frame, title=title)
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y(f"{segment}:N", title=None, sort="-x"),
             x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(top[column])),
             tooltip=[
                 alt.Tooltip(f"{segment}:N", title=segment.replace("_", " ").title()),
-                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.1f"),
+                number_tooltip(column, axis_title),
             ],
         )
         .properties(width=_WIDTH)
@@ -244,8 +275,11 @@ def breakdown_bars(
 def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.Chart:
     """Draw deals or value per stage, in the order of the pipeline frame."""
     order = pipeline["stage"].to_list()
+    chart_frame = with_number_text(
+        pipeline.select("stage", "status", measure), measure, 0
+    )
     return (
-        alt.Chart(pipeline.select("stage", "status", measure))
+        alt.Chart(chart_frame)
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=None, sort=order),
@@ -261,7 +295,7 @@ def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip(f"{measure}:Q", title=axis_title, format=",.0f"),
+                number_tooltip(measure, axis_title),
             ],
         )
         .properties(width=_WIDTH)
@@ -280,6 +314,7 @@ def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
         pl.col("passives").alias("passive"),
         pl.col("promoters").alias("promoter"),
     ).unpivot(index="period_start", variable_name="bucket", value_name="responses")
+    counts = with_number_text(counts, "responses", 0)
     return (
         alt.Chart(counts, title="Detractors, passives and promoters")
         .mark_bar()
@@ -295,7 +330,7 @@ def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
             order=alt.Order("bucket_order:Q"),
             tooltip=[
                 alt.Tooltip("bucket:N", title="Group"),
-                alt.Tooltip("responses:Q", title="Responses"),
+                number_tooltip("responses", "Responses"),
             ],
         )
         .transform_calculate(
@@ -307,8 +342,11 @@ def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
 
 def score_distribution(distribution: pl.DataFrame) -> alt.Chart:
     """Draw the count of responses per score 0-10, coloured by NPS group."""
+    chart_frame = with_number_text(distribution, "count", 0).pipe(
+        with_number_text, "share", 1
+    )
     return (
-        alt.Chart(distribution, title="Scores")
+        alt.Chart(chart_frame, title="Scores")
         .mark_bar()
         .encode(
             x=alt.X("score:O", title="Score (0-10)"),
@@ -320,8 +358,8 @@ def score_distribution(distribution: pl.DataFrame) -> alt.Chart:
             color=_nps_colour(),
             tooltip=[
                 alt.Tooltip("score:O", title="Score"),
-                alt.Tooltip("count:Q", title="Responses"),
-                alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                number_tooltip("count", "Responses"),
+                number_tooltip("share", "Share (%)"),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT)
@@ -345,8 +383,13 @@ def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
         .otherwise(pl.lit("Other stage"))
         .alias("role")
     )
+    chart_frame = (
+        frame.select("stage", "median_days", "mean_days", "role")
+        .pipe(with_number_text, "median_days", 1)
+        .pipe(with_number_text, "mean_days", 1)
+    )
     return (
-        alt.Chart(frame.select("stage", "median_days", "mean_days", "role"))
+        alt.Chart(chart_frame)
         .mark_bar()
         .encode(
             y=alt.Y("stage:N", title=None, sort=frame["stage"].to_list()),
@@ -364,8 +407,8 @@ def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("median_days:Q", title="Median (days)", format=".1f"),
-                alt.Tooltip("mean_days:Q", title="Mean (days)", format=".1f"),
+                number_tooltip("median_days", "Median (days)"),
+                number_tooltip("mean_days", "Mean (days)"),
             ],
         )
         .properties(width=_WIDTH, title="Time in each stage")
@@ -374,8 +417,13 @@ def stage_durations(summary: pl.DataFrame, bottleneck: str | None) -> alt.Chart:
 
 def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
     """Draw how many deals reached each stage, in pipeline order."""
+    chart_frame = (
+        summary.select("stage", "reached", "conversion_to_next")
+        .pipe(with_number_text, "reached", 0)
+        .pipe(with_number_text, "conversion_to_next", 1)
+    )
     return (
-        alt.Chart(summary.select("stage", "reached", "conversion_to_next"))
+        alt.Chart(chart_frame)
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y("stage:N", title=None, sort=summary["stage"].to_list()),
@@ -386,12 +434,8 @@ def stage_funnel(summary: pl.DataFrame) -> alt.Chart:
             ),
             tooltip=[
                 alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("reached:Q", title="Deals"),
-                alt.Tooltip(
-                    "conversion_to_next:Q",
-                    title="On to a later stage (%)",
-                    format=".1f",
-                ),
+                number_tooltip("reached", "Deals"),
+                number_tooltip("conversion_to_next", "On to a later stage (%)"),
             ],
         )
         .properties(width=_WIDTH, title="Stage funnel")
@@ -419,8 +463,11 @@ def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
         .otherwise(pl.lit("decrease"))
         .alias("kind"),
     )
+    chart_frame = with_number_text(
+        steps.select("step", "base", "top", "signed_amount", "kind"), "signed_amount", 0
+    )
     return (
-        alt.Chart(steps.select("step", "base", "top", "signed_amount", "kind"))
+        alt.Chart(chart_frame)
         .mark_bar()
         .encode(
             x=alt.X("step:N", title=None, sort=steps["step"].to_list()),
@@ -440,7 +487,7 @@ def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
             ),
             tooltip=[
                 alt.Tooltip("step:N", title="Step"),
-                alt.Tooltip("signed_amount:Q", title="Change", format=",.0f"),
+                number_tooltip("signed_amount", "Change"),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT, title="ARR bridge")
@@ -461,8 +508,9 @@ def goal_progress(path: pl.DataFrame, title: str, axis_title: str) -> alt.Chart:
     long = path.unpivot(
         index="date", variable_name="line", value_name="value"
     ).with_columns(pl.col("line").replace_strict(_GOAL_LINES))
+    chart_frame = with_number_text(long.drop_nulls("value"), "value", 1)
     return (
-        alt.Chart(long.drop_nulls("value"), title=title)
+        alt.Chart(chart_frame, title=title)
         .mark_line(point=True)
         .encode(
             x=alt.X("date:T", title="Date"),
@@ -482,7 +530,7 @@ def goal_progress(path: pl.DataFrame, title: str, axis_title: str) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("date:T", title="Date"),
                 alt.Tooltip("line:N", title="Line"),
-                alt.Tooltip("value:Q", title=axis_title, format=",.1f"),
+                number_tooltip("value", axis_title),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT)
@@ -512,7 +560,7 @@ def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.C
     ``kpi_core.whatif.sensitivity`` returns them. Rows where ``column`` is
     null are left out.
     """
-    shown = table.drop_nulls(column).with_columns(
+    levers = table.drop_nulls(column).with_columns(
         pl.when(pl.col("change_percent") > 0)
         .then(pl.lit("raised"))
         .otherwise(pl.lit("lowered"))
@@ -520,17 +568,24 @@ def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.C
         pl.col(column).abs().alias("size"),
     )
     order = (
-        shown.group_by("label")
+        levers.group_by("label")
         .agg(pl.col("size").max())
         .sort("size", descending=True)["label"]
         .to_list()
     )
+    chart_frame = (
+        levers.select("label", "direction", "change_percent", column)
+        .pipe(with_number_text, "change_percent", 0, sign=True)
+        .pipe(with_number_text, column, 2)
+    )
     return (
-        alt.Chart(shown.select("label", "direction", "change_percent", column))
+        alt.Chart(chart_frame)
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=order),
-            x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(shown[column])),
+            x=alt.X(
+                f"{column}:Q", title=axis_title, scale=value_scale(chart_frame[column])
+            ),
             color=alt.Color(
                 "direction:N",
                 title="Lever",
@@ -538,8 +593,8 @@ def sensitivity_bars(table: pl.DataFrame, column: str, axis_title: str) -> alt.C
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Lever"),
-                alt.Tooltip("change_percent:Q", title="Moved by (%)", format="+.0f"),
-                alt.Tooltip(f"{column}:Q", title=axis_title, format=",.2f"),
+                number_tooltip("change_percent", "Moved by (%)"),
+                number_tooltip(column, axis_title),
             ],
         )
         .properties(width=_WIDTH)

@@ -110,7 +110,9 @@ def test_marketing_roi_of_spend_without_revenue(fresh_workspace):
     )
     assert not at.exception
     rows = _chart_rows(at, "Return on campaign cost")
-    assert rows == [{"campaign": "Google", "roi_percent": -100.0}]
+    assert rows == [
+        {"campaign": "Google", "roi_percent": -100.0, "roi_percent_text": "-100.0"}
+    ]
 
 
 def test_marketing_roi_without_cost_explains(fresh_workspace):
