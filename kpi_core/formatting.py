@@ -77,7 +77,9 @@ def format_change(current: float, previous: float, unit: str) -> str:
     """Format the change from ``previous`` to ``current`` with its sign.
 
     Rates change in percentage points ("pp"), not percent, so a close rate
-    going from 10 % to 12 % reads "+2.0 pp".
+    going from 10 % to 12 % reads "+2.0 pp". A change that rounds to zero
+    has no sign ("0.0 days"), because "+0.0" would call a small fall a rise
+    (``is_no_change`` tells such a text).
     """
     change = current - previous
     if math.isfinite(change):
@@ -86,9 +88,18 @@ def format_change(current: float, previous: float, unit: str) -> str:
         exact = Decimal(repr(float(current))) - Decimal(repr(float(previous)))
         change = float(exact)
     if unit == "percent":
-        return f"{format_number(change, 1, sign=True)} pp"
-    text = format_value(change, unit)
-    return text if text.startswith("-") else f"+{text}"
+        text = f"{format_number(change, 1)} pp"
+    else:
+        text = format_value(change, unit)
+    if text.startswith("-") or is_no_change(text):
+        return text
+    return f"+{text}"
+
+
+def is_no_change(text: str) -> bool:
+    """Tell whether a change written by ``format_change`` rounds to zero."""
+    figure = text.split(" ")[0]
+    return not any(digit in figure for digit in "123456789")
 
 
 def count_noun(number: int, singular: str, plural: str | None = None) -> str:

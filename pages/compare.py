@@ -130,6 +130,7 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
             "n before": row["n_before"],
             "n after": row["n_after"],
             "Difference": _difference(row),
+            "Relative change": _relative(row["before"], row["after"]),
             "p-value": row["p_value"],
             "Significant": _verdict(row["significant"]),
             "Test": row["test"] or "none",
@@ -196,6 +197,16 @@ def _difference(row: dict) -> str:
     if row["unit"] == "count":
         return format_number(row["difference"], sign=True)
     return format_change(row["after"], row["before"], row["unit"] or "")
+
+
+def _relative(before: float | None, after: float | None) -> str:
+    """Format (after - before) / |before| in percent, or a dash when either
+    is missing or before is zero. A fall from a negative value (an ROI of
+    -10 % to -20 %) is a negative change."""
+    if before is None or after is None or before == 0:
+        return "–"
+    share = (after - before) / abs(before) * 100
+    return format_change(share, 0.0, "percent").removesuffix(" pp") + " %"
 
 
 def _verdict(significant: bool | None) -> str:

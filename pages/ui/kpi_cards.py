@@ -15,6 +15,7 @@ from kpi_core.formatting import (
     format_change,
     format_number,
     format_value,
+    is_no_change,
 )
 from kpi_core.results import KpiResult
 from pages.ui.markdown_escape import escape_markdown
@@ -38,11 +39,14 @@ def kpi_card(
         delta = None
         if previous is not None and previous.available:
             delta = format_change(result.value, previous.value, result.unit)
+        color = "inverse" if result.key in LOWER_IS_BETTER else "normal"
+        unchanged = delta is not None and is_no_change(delta)
         st.metric(
             label,
             format_value(result.value, result.unit),
             delta=delta,
-            delta_color="inverse" if result.key in LOWER_IS_BETTER else "normal",
+            delta_color="off" if unchanged else color,
+            delta_arrow="off" if unchanged else "auto",
             help=escape_markdown(f"{format_number(result.value, 2)} {result.unit}"),
         )
         if previous is not None and not previous.available:

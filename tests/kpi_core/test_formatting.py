@@ -26,7 +26,7 @@ def test_format_value(value, unit, expected):
         (8.5, 10.0, "percent", "-1.5 pp"),
         (1_200.0, 2_000.0, "EUR", "-800 EUR"),
         (30.0, 25.5, "days", "+4.5 days"),
-        (20.0, 20.0, "score", "+0"),
+        (20.0, 20.0, "score", "0"),
     ],
 )
 def test_format_change(current, previous, unit, expected):

@@ -87,10 +87,14 @@ def test_format_value_half_up(value, unit, expected):
         (10.0, 12.25, "percent", "-2.3 pp"),
         # 10.35 - 10.1 = 0.25 by hand; in floats it is 0.2499999...
         (10.35, 10.1, "percent", "+0.3 pp"),
-        (10.0, 10.04, "percent", "+0.0 pp"),
+        (10.0, 10.04, "percent", "0.0 pp"),
         (5.25, 0.0, "hours", "+5.3 h"),
         (0.0, 5.25, "hours", "-5.3 h"),
-        (10.0, 10.04, "hours", "+0.0 h"),
+        (10.0, 10.04, "hours", "0.0 h"),
+        # 50.0 - 50.025 = -0.025 days rounds to 0.0: no sign, neither a rise
+        # nor a fall.
+        (50.0, 50.025, "days", "0.0 days"),
+        (100.0, 100.004, "EUR", "0.00 EUR"),
         (3.0, 0.5, "EUR", "+2.50 EUR"),
         (300.0, 100.5, "EUR", "+200 EUR"),
     ],

@@ -85,3 +85,16 @@ def test_compare_page_significance_column():
     at = _open_compare()
     verdicts = _table_column(at, "Significant")
     assert set(verdicts) <= {"yes", "no", "no test"}
+
+
+def test_compare_page_relative_change_of_counts():
+    table = _open_compare().dataframe[0].value
+    new_deals = table[table["KPI"] == "New deals"].iloc[0]
+    before = int(new_deals["Before"].replace(",", ""))
+    after = int(new_deals["After"].replace(",", ""))
+    # (after - before) / before in percent, to one decimal.
+    expected = (after - before) / before * 100
+    shown = new_deals["Relative change"]
+    assert shown.endswith(" %")
+    assert float(shown.removesuffix(" %")) == pytest.approx(expected, abs=0.051)
+    assert shown.startswith("-" if expected < 0 else "+")
