@@ -65,6 +65,48 @@ def grain_every(grain: str) -> str:
         ) from None
 
 
+def bucket_bounds(day: date, grain: str) -> tuple[date, date]:
+    """Return the first and last day of the ``grain`` bucket holding ``day``.
+    Weeks start on Monday, as Polars truncates them."""
+    grain_every(grain)
+    if grain == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    first = date(day.year, (day.month - 1) // months * months + 1, 1)
+    return first, _add_months(first, months) - _DAY
+
+
+def partial_buckets(period: Period, grain: str) -> str | None:
+    """Describe the first and last bucket of ``grain`` that the period cuts
+    short, or return None when it starts and ends on bucket bounds.
+
+    A series by month of 15 March to 14 June has a "Mar" and a "Jun" point
+    that hold half a month each, which the chart does not show.
+    """
+    parts = []
+    if period.start is not None:
+        first, last = bucket_bounds(period.start, grain)
+        if first < period.start:
+            end = min(last, period.end) if period.end else last
+            which = "only" if period.end and period.end <= last else "first"
+            parts.append(_held(which, grain, first, period.start, end))
+    if period.end is not None:
+        first, last = bucket_bounds(period.end, grain)
+        if last > period.end and not (period.start and period.start >= first):
+            parts.append(_held("last", grain, first, first, period.end))
+        elif last > period.end and not parts:
+            parts.append(_held("only", grain, first, period.start, period.end))
+    if not parts:
+        return None
+    return f"The period cuts buckets short: {'; '.join(parts)}."
+
+
+def _held(which: str, grain: str, first: date, start: date, end: date) -> str:
+    days = start.isoformat() if start == end else f"{start} to {end}"
+    return f"the {which} {grain} (from {first}) holds only {days}"
+
+
 QUICK_PERIODS = {
     "all": "All data",
     "last_12_months": "Last 12 full months",

@@ -53,7 +53,7 @@ def render() -> None:
         data_page_link()
         return
     period = period_picker(tables)
-    grain = grain_picker()
+    grain = grain_picker(period)
     compare = comparison_picker(period)
     money = money_picker(*table_entries)
     money_note = missing_rate_note(money, *table_entries)

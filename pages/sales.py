@@ -102,7 +102,7 @@ def render() -> None:
     history_entry = newest_table("stage_history")
     history = load_entry(history_entry)
     period = period_picker({"deals": deals, "stage_history": history})
-    grain = grain_picker()
+    grain = grain_picker(period)
     compare = comparison_picker(period)
     variants = _variant_picker()
     money = money_picker(entry)
@@ -157,7 +157,7 @@ def _render_without_deals() -> None:
         return
     subscriptions = load_table(entry.id, entry.version)
     period = period_picker({"subscriptions": subscriptions})
-    grain = grain_picker()
+    grain = grain_picker(period)
     compare = comparison_picker(period)
     share_controls("", "Sales")
     excel_download(KpiSettings(period=period), grain)

@@ -77,7 +77,7 @@ def render() -> None:
             "subscriptions": subscriptions,
         }
     )
-    grain = grain_picker()
+    grain = grain_picker(period)
     compare = comparison_picker(period)
     share_controls("service", "Customer service")
 

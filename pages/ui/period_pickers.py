@@ -10,7 +10,13 @@ import polars as pl
 import streamlit as st
 
 from kpi_core.compare import previous_period, same_period_last_year
-from kpi_core.period import GRAINS, QUICK_PERIODS, Period, quick_period
+from kpi_core.period import (
+    GRAINS,
+    QUICK_PERIODS,
+    Period,
+    partial_buckets,
+    quick_period,
+)
 from pages.ui.shared_views import view_widget_options
 
 # The date columns that place each table's rows in time. The period picker
@@ -171,13 +177,18 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
-def grain_picker() -> str:
+def grain_picker(period: Period) -> str:
     """Show the time grain of the series in the sidebar and return it, one of
-    ``kpi_core.period.GRAINS``."""
+    ``kpi_core.period.GRAINS``. A caption names the buckets that ``period``
+    cuts short, whose points hold fewer days than the others."""
     grain = st.sidebar.segmented_control(
         "Group by", list(GRAINS), **view_widget_options("grain", default="month")
     )
-    return grain or "month"
+    grain = grain or "month"
+    note = partial_buckets(period, grain)
+    if note:
+        st.sidebar.caption(note)
+    return grain
 
 
 def comparison_picker(period: Period) -> Period | None:

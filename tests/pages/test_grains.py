@@ -90,3 +90,28 @@ def test_marketing_page_follows_grain(grain):
     growth = _charts(at)["List growth"]["encoding"]["x"]
     assert growth["title"] == AXIS_TITLES[grain]
     assert growth["axis"]["format"] == LABEL_FORMATS[grain]
+
+
+def test_sidebar_names_buckets_the_period_cuts_short():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(
+        {"period": "Custom", "dates": ["2025-03-15", "2025-06-14"], "grain": "month"}
+    )
+    at.run()
+    assert not at.exception
+    captions = [caption.value for caption in at.sidebar.caption]
+    # March keeps 15 to 31 of its days, June 1 to 14.
+    assert (
+        "The period cuts buckets short: the first month (from 2025-03-01) holds "
+        "only 2025-03-15 to 2025-03-31; the last month (from 2025-06-01) holds "
+        "only 2025-06-01 to 2025-06-14."
+    ) in captions
+
+    at.sidebar.segmented_control(key="grain").set_value("quarter").run()
+    captions = [caption.value for caption in at.sidebar.caption]
+    assert not any("first month" in caption for caption in captions)
+    assert (
+        "The period cuts buckets short: the first quarter (from 2025-01-01) holds "
+        "only 2025-03-15 to 2025-03-31; the last quarter (from 2025-04-01) holds "
+        "only 2025-04-01 to 2025-06-14."
+    ) in captions
