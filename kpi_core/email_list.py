@@ -12,6 +12,7 @@ are counted in ``excluded``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -69,6 +70,10 @@ EVENT_NAMES: dict[str, str] = {
         CLEANED,
     ),
 }
+_UNKNOWN_EVENT = "event other than subscribe, unsubscribe or cleaned"
+# Share of the rows, in percent, with an unknown event label that gets a
+# warning: a tenth of the events left out moves the rate visibly.
+UNKNOWN_EVENT_SHARE = 10.0
 _SERIES_SCHEMA = {
     "period_start": pl.Date,
     "period_end": pl.Date,
@@ -118,7 +123,9 @@ def list_growth_rate(
             "no contacts were on the list at the start of this period",
             excluded=excluded,
         )
-    return _growth_result(at_start, counts, variant, excluded)
+    result = _growth_result(at_start, counts, variant, excluded)
+    warning = _unknown_events_warning(events, excluded)
+    return replace(result, warnings=(warning,)) if warning else result
 
 
 def list_growth_series(
@@ -242,7 +249,7 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         pl.when(pl.col("email").is_null() | (pl.col("email") == ""))
         .then(pl.lit("no email address"))
         .when(pl.col("kind").is_null())
-        .then(pl.lit("event other than subscribe, unsubscribe or cleaned"))
+        .then(pl.lit(_UNKNOWN_EVENT))
         .when(pl.col("occurred_at").is_null())
         .then(pl.lit("no event date"))
     )
@@ -255,6 +262,34 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     if repeats:
         excluded["event repeats the address's current state"] = repeats
     return log, excluded
+
+
+def _unknown_events_warning(
+    events: pl.DataFrame, excluded: dict[str, int]
+) -> str | None:
+    """Warn when ``UNKNOWN_EVENT_SHARE`` percent or more of the rows have an
+    event label that is not a subscribe or removal, naming the labels.
+
+    A contacts export with one status per contact ("Active") mapped as the
+    event column gives such rows; the rate then counts removals without the
+    subscribes that balance them.
+    """
+    unknown = excluded.get(_UNKNOWN_EVENT, 0)
+    if events.height == 0 or unknown / events.height * 100 < UNKNOWN_EVENT_SHARE:
+        return None
+    labels = events.get_column("event").cast(pl.String).drop_nulls().unique()
+    kinds = labels.str.strip_chars().str.to_lowercase()
+    others = sorted(labels.filter(~kinds.is_in(list(EVENT_NAMES))).to_list())
+    shown = ", ".join(repr(label) for label in others[:5])
+    more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
+    share = format_number(unknown / events.height * 100, 0)
+    return (
+        f"{unknown:,} of {events.height:,} rows ({share} %) have an event the "
+        f"app does not read as a subscribe or removal: {shown}{more}. A contacts "
+        "export with one status per contact is not an event log. Map a column "
+        "whose values name events, or upload the audience export of the "
+        "mailing tool."
+    )
 
 
 def _normalised_events(events: pl.DataFrame) -> pl.DataFrame:

@@ -299,3 +299,29 @@ def test_list_growth_other_frame_not_reused():
     assert first.extra["new_subscribers"] == 3
     assert second.extra["new_subscribers"] == 0
     assert list_growth_series(fewer, JANUARY)["new_subscribers"].to_list() == [0]
+
+
+def test_list_growth_warns_about_a_status_column():
+    # A contacts export mapped as events: 6 "Active", 2 "Unsubscribed" and
+    # 2 "Bounced" rows. Only the 4 removals read as events, so 6 of 10 rows
+    # (60 %) are left out and the rate counts removals without subscribes.
+    rows = [(f"a{i}@example.com", "Active", D(2024, 12, 1)) for i in range(6)]
+    rows += [(f"u{i}@example.com", "Unsubscribed", D(2024, 12, 1)) for i in range(2)]
+    rows += [(f"b{i}@example.com", "Bounced", D(2025, 1, 5)) for i in range(2)]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.warnings == (
+        "6 of 10 rows (60 %) have an event the app does not read as a subscribe "
+        "or removal: 'Active'. A contacts export with one status per contact is "
+        "not an event log. Map a column whose values name events, or upload the "
+        "audience export of the mailing tool.",
+    )
+
+
+def test_list_growth_no_warning_for_few_unknown_events():
+    # 1 unknown label among the 5,551 rows is far below a tenth.
+    log = pl.concat(
+        [list_of_5000(), events([("x@example.com", "opened", D(2025, 1, 3))])]
+    )
+    result = list_growth_rate(log, JANUARY)
+    assert result.warnings == ()
+    assert result.value == pytest.approx((500 - 50) / 5000 * 100)
