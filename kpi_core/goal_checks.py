@@ -61,8 +61,9 @@ def smart_check(
     Specific: passes when the metric, a segment and an owner are named,
     warns when the segment or owner is missing. Measurable: fails when the
     table or a needed column is missing, warns when no row matches the
-    segment. Achievable: compares the target with the best value in any
-    window of the goal's length before its start (for counts, per month):
+    segment. Achievable: compares the target with the best value of the
+    windows of the goal's length that end with its baseline window (see
+    ``best_window``; for counts, per month):
     pass when within it, warn up to ``STRETCH_SHARE`` beyond, fail further.
     It warns when the history is shorter than one window. Relevant: fails
     when a relative target moves the metric the harmful way, warns for a

@@ -10,7 +10,6 @@ Values are compared as text, ignoring case and surrounding spaces, so
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,14 +25,13 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
 from kpi_core.service import resolution_hours
-from kpi_core.stats import z_for_confidence
 
 # The mean length of a calendar month, so paces are "per month" in every
 # window whatever months it spans.
 MONTH_DAYS = 365.25 / 12
 UP = "up"
 DOWN = "down"
-# Trying every month start of a long history would compute a KPI hundreds
+# Trying every month of a long history would compute a KPI hundreds
 # of times, so the best-window search looks at the most recent ones only.
 MAX_KPI_WINDOWS = 60
 
@@ -265,10 +263,12 @@ def best_window(
     ``frame``. Pass the table's first date when ``frame`` contains only one
     segment's rows, so that days before the segment's first row count as
     days without one.
-    Counts slide the window one day at a time. KPIs are computed for the
-    windows that start on a month start (at most ``MAX_KPI_WINDOWS``, the
-    most recent). Returns None when the history is shorter than one window
-    or no window has a value.
+    The latest window is the goal's baseline, the ``days`` days that end the
+    day before ``before``, so the best is never worse than the baseline.
+    Counts slide the window back one day at a time. KPIs are computed for
+    the windows that start on the baseline's day of the month in earlier
+    months (at most ``MAX_KPI_WINDOWS``, the most recent). Returns None when
+    the history is shorter than one window or no window has a value.
     """
     first = history_start or frame[metric.date_column].cast(pl.Date).min()
     last_start = before - days * _DAY
@@ -282,23 +282,6 @@ def best_window(
     if values.is_empty():
         return None
     return float(values.max() if direction == UP else values.min())
-
-
-def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Return the interval of a Poisson mean from one observed count.
-
-    Byar's approximation of the exact (Garwood) interval: lower = c x (1 -
-    1/(9c) - z/(3 sqrt c))^3 and upper = (c + 1) x (1 - 1/(9(c + 1)) + z/(3
-    sqrt(c + 1)))^3, where c is the count. It is within about 1 % of the
-    exact bounds from a count of 0 on. A count of 0 has a lower bound of 0.
-    """
-    z = z_for_confidence(confidence)
-    lower = 0.0
-    if count > 0:
-        lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
-    above = count + 1
-    upper = above * (1 - 1 / (9 * above) + z / (3 * math.sqrt(above))) ** 3
-    return max(lower, 0.0), upper
 
 
 def _rolling_counts(
@@ -317,11 +300,21 @@ def _rolling_counts(
 def _window_kpis(
     metric: Metric, frame: pl.DataFrame, first: date, last_start: date, days: int
 ) -> pl.Series:
-    month_start = first.replace(day=1)
-    starts = pl.date_range(month_start, last_start, "1mo", eager=True)
-    starts = starts.filter(starts >= first).tail(MAX_KPI_WINDOWS)
-    values = [
-        measure(metric, frame, Period(start, start + (days - 1) * _DAY)).value
-        for start in starts
-    ]
+    values = []
+    for months_back in range(MAX_KPI_WINDOWS):
+        start = _months_before(last_start, months_back)
+        if start < first:
+            break
+        period = Period(start, start + (days - 1) * _DAY)
+        values.append(measure(metric, frame, period).value)
     return pl.Series("value", values, dtype=pl.Float64)
+
+
+def _months_before(day: date, months: int) -> date:
+    """Return the same day of the month ``months`` months earlier, or that
+    month's last day when it is shorter (31 March less 1 month: 28 or 29
+    February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month_index = divmod(index, 12)
+    following = date(year + (month_index + 1) // 12, (month_index + 1) % 12 + 1, 1)
+    return date(year, month_index + 1, min(day.day, (following - _DAY).day))

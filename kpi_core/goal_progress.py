@@ -2,9 +2,9 @@
 
 The goal's current value covers its start to the day of evaluation, and its
 baseline the window of the same length that ends the day before the start.
-Counts are forecast from their pace so far with a Poisson interval, and KPIs
-by their current value with its 95 % interval. Progress measures the forecast
-on the way from the baseline to the target.
+Counts are forecast from their pace so far, with a 95 % prediction interval
+for the final count, and KPIs by their current value with its 95 % interval.
+Progress measures the forecast on the way from the baseline to the target.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from kpi_core.count_prediction import remaining_count_interval
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_metrics import (
     METRICS,
@@ -29,7 +30,6 @@ from kpi_core.goal_metrics import (
     measure,
     measure_baseline,
     missing_inputs,
-    poisson_interval,
     target_value,
 )
 from kpi_core.period import Period
@@ -108,8 +108,9 @@ def evaluate_goal(
     count) / months left, at least 0; for a downward goal it is the most
     per month that still stays under the target. Forecast = count + pace so
     far x months left, which is the count itself from the deadline on. The
-    band replaces the pace by the bounds of the Poisson 95 % interval of the
-    count.
+    band is the count so far plus a 95 % prediction interval for the count
+    still to come (``remaining_count_interval``). It covers both the
+    uncertain rate and the Poisson noise of the remaining count.
 
     KPIs: the forecast is the current value and the band its 95 % interval
     (Wilson for rates). Pace so far = (current - baseline) / months
@@ -275,11 +276,8 @@ def _count_outlook(
     count = current.value
     pace = count / months_elapsed
     required = max((target - count) / months_left, 0.0) if months_left else None
-    low, high = poisson_interval(int(count))
-    band = (
-        count + low / months_elapsed * months_left,
-        count + high / months_elapsed * months_left,
-    )
+    low, high = remaining_count_interval(int(count), months_elapsed, months_left)
+    band = (count + low, count + high)
     return _Outlook(pace, required, count + pace * months_left, band)
 
 

@@ -1,9 +1,12 @@
-from datetime import date
+import csv
+from datetime import date, timedelta
 
 import polars as pl
+import pytest
 
 from kpi_core.goal_checks import FAIL, PASS, WARN, smart_check
-from kpi_core.goals import Goal, SegmentFilter
+from kpi_core.goals import Goal, SegmentFilter, evaluate_goal
+from kpi_core.importing import load_file
 
 D = date
 DEALS_SCHEMA = {
@@ -263,3 +266,82 @@ def test_time_bound_warn_long_goal():
     check = smart_check(_goal(deadline=D(2027, 1, 31)), _history(25))["T"]
     assert check.verdict == WARN
     assert check.message.startswith("runs 761 days")
+
+
+# Real data: the Maven Analytics CRM sales pipeline, as the Data page loads
+# it. Close dates run from 1 March to 31 December 2017.
+
+MAVEN = "maven-crm-sales/sales_pipeline.csv"
+
+
+@pytest.fixture(scope="module")
+def maven(datasets_dir):
+    path = datasets_dir / MAVEN
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    won = [row for row in rows if row["deal_stage"] == "Won" and row["close_date"]]
+    deals = load_file(path.name, path.read_bytes()).frame
+    return won, {"deals": deals}
+
+
+def _closed_in(won: list[dict[str, str]], first: date, days: int) -> list[dict]:
+    last = first + timedelta(days=days - 1)
+    return [
+        row for row in won if first <= date.fromisoformat(row["close_date"]) <= last
+    ]
+
+
+def _csv_mean_amount(won: list[dict[str, str]], first: date, days: int) -> float:
+    amounts = [float(row["close_value"]) for row in _closed_in(won, first, days)]
+    return sum(amounts) / len(amounts)
+
+
+def _csv_mean_cycle(won: list[dict[str, str]], first: date, days: int) -> float:
+    cycles = [
+        (
+            date.fromisoformat(row["close_date"])
+            - date.fromisoformat(row["engage_date"])
+        ).days
+        for row in _closed_in(won, first, days)
+    ]
+    return sum(cycles) / len(cycles)
+
+
+def test_maven_deal_size_best_is_baseline(maven):
+    won, tables = maven
+    # 1 October 2017 to 31 March 2018 is 182 days, so the baseline runs 2
+    # April to 30 September 2017. The only earlier window that starts
+    # within the data, 2 March to 30 August, is lower.
+    goal = Goal(
+        "Deal size 2,500", "average_deal_size", 2500, D(2017, 10, 1), D(2018, 3, 31)
+    )
+    baseline = _csv_mean_amount(won, D(2017, 4, 2), 182)
+    earlier = _csv_mean_amount(won, D(2017, 3, 2), 182)
+    assert baseline == pytest.approx(2417.13, abs=0.005)
+    assert earlier == pytest.approx(2355.76, abs=0.005)
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    assert status.baseline == pytest.approx(baseline)
+    check = smart_check(goal, tables)["A"]
+    assert check.message.endswith(
+        "the best 182-day window before the start reached 2,417 EUR"
+    )
+
+
+def test_maven_cycle_best_is_baseline(maven):
+    won, tables = maven
+    # 1 September 2017 to 28 February 2018 is 181 days, so the baseline runs
+    # 4 March to 31 August 2017. A month earlier would start before the
+    # first close date, so the baseline is the only window. The windows
+    # that start on 1 to 3 March give longer cycles, for example 50.40 days
+    # from 1 March.
+    goal = Goal(
+        "Sales cycle -10 %", "sales_cycle_days", -10, D(2017, 9, 1), D(2018, 2, 28),
+        target_kind="relative",
+    )  # fmt: skip
+    baseline = _csv_mean_cycle(won, D(2017, 3, 4), 181)
+    assert baseline == pytest.approx(50.16, abs=0.005)
+    assert _csv_mean_cycle(won, D(2017, 3, 1), 181) == pytest.approx(50.40, abs=0.005)
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    assert status.baseline == pytest.approx(baseline)
+    check = smart_check(goal, tables)["A"]
+    assert "the best 181-day window before the start reached 50.2 days" in check.message

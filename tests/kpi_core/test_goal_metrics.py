@@ -1,10 +1,7 @@
-import math
 from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from kpi_core.errors import MissingColumnError
 from kpi_core.goal_metrics import (
@@ -19,7 +16,6 @@ from kpi_core.goal_metrics import (
     cumulative_counts,
     measure,
     missing_inputs,
-    poisson_interval,
     target_value,
 )
 from kpi_core.period import Period
@@ -43,10 +39,6 @@ def _deals(rows: list[tuple]) -> pl.DataFrame:
 def _created_on(days: list[date]) -> pl.DataFrame:
     rows = [(f"d{i}", day, None, "open", "Website") for i, day in enumerate(days)]
     return _deals(rows)
-
-
-def _poisson_cdf(count: int, mean: float) -> float:
-    return sum(math.exp(-mean) * mean**k / math.factorial(k) for k in range(count + 1))
 
 
 def test_month_days_average_month():
@@ -197,28 +189,6 @@ def test_target_value_relative_without_baseline():
     assert target_value(10, "relative", None) is None
 
 
-def test_poisson_interval_zero_count():
-    low, high = poisson_interval(0)
-    assert low == 0.0
-    # Exact upper bound for a count of 0: -ln(0.025) = 3.689.
-    assert high == pytest.approx(-math.log(0.025), abs=0.03)
-
-
-def test_poisson_interval_six_tails():
-    # The exact bounds leave 2.5 % in each tail: P(X >= 6 | low) and
-    # P(X <= 6 | high), summed here term by term.
-    low, high = poisson_interval(6)
-    assert 1 - _poisson_cdf(5, low) == pytest.approx(0.025, abs=0.002)
-    assert _poisson_cdf(6, high) == pytest.approx(0.025, abs=0.002)
-
-
-@given(st.integers(min_value=0, max_value=100_000))
-def test_poisson_interval_contains_count(count):
-    low, high = poisson_interval(count)
-    assert low <= count
-    assert count <= high
-
-
 def test_best_window_counts_highest():
     # 18 deals on 1 June and one on 1 January: no 90-day window contains both.
     days = [D(2024, 1, 1)] + [D(2024, 6, 1)] * 18
@@ -251,9 +221,10 @@ def test_best_window_empty_history():
     assert best_window(NEW_DEALS, _created_on([]), D(2024, 12, 1), 90, UP) is None
 
 
-def test_best_window_kpi_month_starts():
-    # Windows of 30 days that start on 1 Jan, 1 Feb and 1 Mar 2024 and end
-    # before 1 April: 1 of 2 won (50 %), 3 of 4 won (75 %), 0 of 1 (0 %).
+def test_best_window_kpi_monthly_windows():
+    # The 30-day windows end before 1 April: the baseline from 2 to 31
+    # March, then 2 February to 2 March and 2 to 31 January. They hold
+    # 0 of 1 won (0 %), 3 of 4 won (75 %) and 1 of 2 won (50 %).
     deals = _deals(
         [
             ("a", D(2024, 1, 5), D(2024, 1, 9), "won", None),
@@ -274,3 +245,84 @@ def test_best_window_ignores_rows_after_before():
     deals = _created_on(days)
     # Only the deal of 1 January lies in a 30-day window ending by 31 January.
     assert best_window(NEW_DEALS, deals, D(2024, 2, 1), 30, UP) == 1
+
+
+def _sized(rows: list[tuple]) -> pl.DataFrame:
+    """Deals from (created_at, closed_at, status, amount) rows."""
+    schema = {**DEALS_SCHEMA, "amount": pl.Float64}
+    full = [
+        (f"d{i}", created, closed, status, None, amount)
+        for i, (created, closed, status, amount) in enumerate(rows)
+    ]
+    return pl.DataFrame(full, schema=schema, orient="row")
+
+
+# A goal starting on 16 April 2024 that runs 30 days has the baseline 17
+# March to 15 April. The earlier windows start on the 17th of each month:
+# 17 February to 17 March (2024 is a leap year) and 17 January to 15
+# February. The history starts on the first date in each frame below.
+BEFORE = D(2024, 4, 16)
+
+
+def test_best_window_rate_includes_baseline():
+    deals = _sized(
+        [
+            (D(2024, 3, 1), None, "lost", None),
+            (D(2024, 4, 10), None, "won", None),
+            (D(2024, 4, 11), None, "won", None),
+        ]
+    )
+    # Only the baseline fits after 1 March: 2 of 2 created deals won.
+    baseline = measure(CLOSE_RATE, deals, Period(D(2024, 3, 17), D(2024, 4, 15)))
+    assert baseline.value == pytest.approx(100.0)
+    assert best_window(CLOSE_RATE, deals, BEFORE, 30, UP) == pytest.approx(100.0)
+
+
+def test_best_window_value_includes_baseline():
+    deals = _sized(
+        [
+            (D(2024, 2, 20), D(2024, 3, 1), "won", 100.0),
+            (D(2024, 4, 1), D(2024, 4, 10), "won", 500.0),
+            (D(2024, 4, 2), D(2024, 4, 12), "won", 700.0),
+        ]
+    )
+    # The baseline contains the deals of 10 and 12 April: (500 + 700) / 2.
+    metric = METRICS["average_deal_size"]
+    assert best_window(metric, deals, BEFORE, 30, UP) == pytest.approx(600.0)
+
+
+@pytest.mark.parametrize(("direction", "expected"), [(DOWN, 5.0), (UP, 40.0)])
+def test_best_window_time_follows_direction(direction, expected):
+    deals = _sized(
+        [
+            (D(2023, 12, 1), D(2024, 1, 1), "won", None),
+            (D(2023, 12, 11), D(2024, 1, 20), "won", None),
+            (D(2024, 1, 31), D(2024, 3, 1), "won", None),
+            (D(2024, 4, 5), D(2024, 4, 10), "won", None),
+        ]
+    )
+    # Cycles by window: 17 January to 15 February has 20 January (40 days),
+    # 17 February to 17 March has 1 March (30 days after 31 January in a
+    # leap year) and the baseline has 10 April (5 days). The deal closed on
+    # 1 January lies before every window.
+    metric = METRICS["sales_cycle_days"]
+    assert best_window(metric, deals, BEFORE, 30, direction) == pytest.approx(expected)
+
+
+def test_best_window_month_end_start():
+    # A goal starting on 30 April 2024 for 30 days has the baseline 31 March
+    # to 29 April. A month earlier the window starts on 29 February, the last
+    # day of that month, and ends on 29 March. Two months earlier it starts
+    # on 31 January and ends on 29 February.
+    deals = _sized(
+        [
+            (D(2024, 1, 30), None, "lost", None),
+            (D(2024, 1, 31), None, "lost", None),
+            (D(2024, 2, 29), None, "won", None),
+        ]
+    )
+    # 29 February to 29 March: 1 of 1 won. 31 January to 29 February: 1 of
+    # 2 won. The baseline has no deals and so no value.
+    before = D(2024, 4, 30)
+    assert best_window(CLOSE_RATE, deals, before, 30, UP) == pytest.approx(100.0)
+    assert best_window(CLOSE_RATE, deals, before, 30, DOWN) == pytest.approx(50.0)

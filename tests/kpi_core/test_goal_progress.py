@@ -1,5 +1,4 @@
 import csv
-import math
 from datetime import date
 
 import polars as pl
@@ -22,7 +21,6 @@ from kpi_core.goals import Goal
 from kpi_core.importing import load_file
 
 D = date
-Z95 = 1.959964
 # The leads goal runs 90 days, 1 January to 31 March 2025 (31 + 28 + 31),
 # so its baseline is the 90 days from 3 October to 31 December 2024. On
 # 30 January, 30 days have passed and 60 are left.
@@ -42,13 +40,21 @@ TICKETS_SCHEMA = {
 }
 
 
-def _byar_low(count: int) -> float:
-    return count * (1 - 1 / (9 * count) - Z95 / (3 * math.sqrt(count))) ** 3
-
-
-def _byar_high(count: int) -> float:
-    above = count + 1
-    return above * (1 - 1 / (9 * above) + Z95 / (3 * math.sqrt(above))) ** 3
+def _predictive_cdf(count: int, observed_share: float, upto: int) -> list[float]:
+    """P(Y <= k) for k = 0 to ``upto``, summed term by term, where Y is the
+    count still to come after ``count`` events in ``observed_share`` of the
+    time: negative binomial with size count + 1/2 and p = observed_share,
+    P(Y = 0) = p^size and P(Y = j + 1) = P(Y = j) x (j + size)(1 - p) / (j + 1).
+    """
+    size = count + 0.5
+    term = observed_share**size
+    total = 0.0
+    cdf = []
+    for j in range(upto + 1):
+        total += term
+        cdf.append(total)
+        term *= (j + size) * (1 - observed_share) / (j + 1)
+    return cdf
 
 
 def _leads(in_window: int, in_baseline: int = 9) -> dict[str, pl.DataFrame]:
@@ -181,9 +187,14 @@ def test_count_goal_forecast():
 def test_count_goal_forecast_band():
     status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
     low, high = status.forecast_band
-    # The Poisson bounds of 6 replace the 6 of the first 30 days, twice over.
-    assert low == pytest.approx(6 + _byar_low(6) * 2)
-    assert high == pytest.approx(6 + _byar_high(6) * 2)
+    # 6 leads in 30 of 90 days: the 60 days left hold Y more, with
+    # P(Y <= 2) = 0.0128 and P(Y <= 3) = 0.0290 around 2.5 %, and
+    # P(Y <= 26) = 0.9689 and P(Y <= 27) = 0.9756 around 97.5 %.
+    cdf = _predictive_cdf(6, 30 / 90, 27)
+    assert cdf[2] < 0.025 <= cdf[3]
+    assert cdf[26] < 0.975 <= cdf[27]
+    assert low == 6 + 3
+    assert high == 6 + 27
 
 
 def test_count_goal_progress_from_baseline():
@@ -215,7 +226,7 @@ def test_count_goal_baseline_meets_target():
 
 
 def test_count_goal_at_risk():
-    # Forecast 18 misses 20, but the upper bound 6 + 2 x 13.06 reaches it.
+    # Forecast 18 misses 20, but the upper bound 6 + 27 reaches it.
     assert evaluate_goal(_leads_goal(), _leads(6), AS_OF).status == AT_RISK
 
 
@@ -225,9 +236,12 @@ def test_count_goal_on_track():
 
 
 def test_count_goal_off_track():
-    # 1 lead forecasts 3; even the upper bound 1 + 2 x 5.56 stays below 20.
+    # 1 lead forecasts 3; even the upper bound 1 + 11 stays below 20, with
+    # P(Y <= 10) = 0.9722 and P(Y <= 11) = 0.9808 for the 60 days left.
     status = evaluate_goal(_leads_goal(), _leads(1), AS_OF)
-    assert status.forecast_band[1] == pytest.approx(1 + 2 * _byar_high(1))
+    cdf = _predictive_cdf(1, 30 / 90, 11)
+    assert cdf[10] < 0.975 <= cdf[11]
+    assert status.forecast_band[1] == 1 + 11
     assert status.status == OFF_TRACK
 
 
@@ -311,10 +325,13 @@ def test_fewer_goal_allowed_pace():
 
 
 def test_fewer_goal_at_risk():
-    # Forecast 36 is above 30; the lower bound 12 + 2 x 6.19 = 24.4 is not.
+    # Forecast 36 is above 30; the lower bound 12 + 11 = 23 is not, with
+    # P(Y <= 10) = 0.0248 and P(Y <= 11) = 0.0371 for the 60 days left.
     status = evaluate_goal(_complaints_goal(), _complaints(12), AS_OF)
+    cdf = _predictive_cdf(12, 30 / 90, 11)
+    assert cdf[10] < 0.025 <= cdf[11]
     assert status.forecast == pytest.approx(36)
-    assert status.forecast_band[0] == pytest.approx(12 + 2 * _byar_low(12))
+    assert status.forecast_band[0] == 12 + 11
     assert status.status == AT_RISK
 
 
@@ -324,9 +341,24 @@ def test_fewer_goal_on_track():
 
 
 def test_fewer_goal_off_track():
-    # 15 complaints: the lower bound 15 + 2 x 8.39 = 31.8 is above 30.
-    status = evaluate_goal(_complaints_goal(), _complaints(15), AS_OF)
+    # 16 complaints: the lower bound 16 + 16 = 32 is above 30, with
+    # P(Y <= 15) = 0.0211 and P(Y <= 16) = 0.0298 for the 60 days left.
+    status = evaluate_goal(_complaints_goal(), _complaints(16), AS_OF)
+    cdf = _predictive_cdf(16, 30 / 90, 16)
+    assert cdf[15] < 0.025 <= cdf[16]
+    assert status.forecast_band[0] == 16 + 16
     assert status.status == OFF_TRACK
+
+
+def test_fewer_goal_at_risk_at_bound():
+    # 15 complaints: the lower bound 15 + 15 = 30 just meets the ceiling of
+    # 30, with P(Y <= 14) = 0.0243 and P(Y <= 15) = 0.0344 for the 60 days
+    # left. The forecast 45 misses it.
+    status = evaluate_goal(_complaints_goal(), _complaints(15), AS_OF)
+    cdf = _predictive_cdf(15, 30 / 90, 15)
+    assert cdf[14] < 0.025 <= cdf[15]
+    assert status.forecast_band[0] == 15 + 15
+    assert status.status == AT_RISK
 
 
 def test_rate_goal_values():
@@ -605,3 +637,35 @@ def test_maven_won_deals_baseline_before_data(maven):
     assert status.progress is None
     assert status.current == 96
     assert "the data starts on 2017-03-01" in status.progress_note
+
+
+def _csv_all_won(rows: list[dict[str, str]], first: date, last: date) -> int:
+    return sum(
+        1
+        for row in rows
+        if row["deal_stage"] == "Won"
+        and first <= (_csv_day(row["close_date"]) or D.min) <= last
+    )
+
+
+def test_maven_won_deals_band_adds_future_noise(maven):
+    rows, tables = maven
+    # 1 October 2017 to 31 January 2018 is 31 + 30 + 31 + 31 = 123 days.
+    # On 31 December, the last close date, 92 days have passed and 31 are
+    # left.
+    goal = Goal("1,640 won deals", "won_deals", 1640, D(2017, 10, 1), D(2018, 1, 31))
+    status = evaluate_goal(goal, tables, D(2017, 12, 31))
+    count = _csv_all_won(rows, D(2017, 10, 1), D(2017, 12, 31))
+    assert count == 1196
+    assert status.current == count
+    # Forecast: 1,196 + 1,196 x 31 / 92 = 1,196 + 403.0 = 1,599.0.
+    assert status.forecast == pytest.approx(1599.0, abs=0.05)
+    # The remaining count has mean 1,196.5 x 31 / 92 = 403.2 and variance
+    # 403.2 x 123 / 92 = 539.0 (sd 23.2): 403.2 +- 1.96 x 23.2 = 357.7 to
+    # 448.7. The right skew moves both quantiles up by about 0.8, so the
+    # final count lies in about 1,554 to 1,645.
+    low, high = status.forecast_band
+    assert low == pytest.approx(1196 + 358, abs=1)
+    assert high == pytest.approx(1196 + 449, abs=1)
+    # The forecast misses 1,640, but the upper bound reaches it.
+    assert status.status == AT_RISK

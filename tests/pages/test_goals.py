@@ -238,6 +238,33 @@ def test_fractional_count_target_shown(tmp_path, fresh_workspace):
     assert metrics["Baseline"] == "3"
 
 
+def test_count_goal_prediction_range(tmp_path, fresh_workspace):
+    # 1 new deal from 1 to 10 March 2025, the last date in the data, in a
+    # goal of 30 days: 20 days are left, a third of the time is observed.
+    # The deals to come are negative binomial with size 1.5 and p = 1/3:
+    # P(0) = (1/3)^1.5 = 0.19245 already exceeds 2.5 %, and the ratios
+    # (j + 1.5) x (2/3) / (j + 1) give P(Y <= 10) = 0.9722 and
+    # P(Y <= 11) = 0.9808. So the final count lies in 1 + 0 to 1 + 11.
+    _store_only(
+        tmp_path,
+        fresh_workspace,
+        {
+            "deals.csv": (
+                "Record ID,Deal Stage,Create Date\n"
+                "1,Open,2025-01-10\n2,Open,2025-03-10\n",
+                "deals",
+            )
+        },
+    )
+    goal = Goal("12 deals", "new_deals", 12, date(2025, 3, 1), date(2025, 3, 30))
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    captions = [element.value for element in at.caption]
+    assert any("Forecast range (95 %): 1 to 12." in text for text in captions)
+    # The forecast 1 x 3 = 3 misses 12, but the upper bound 12 reaches it.
+    assert any("At risk" in element.value for element in at.markdown)
+
+
 def test_as_of_follows_chosen_table(fresh_workspace):
     _, older, newer = older_and_newer(fresh_workspace)
     at = _open_goals()
