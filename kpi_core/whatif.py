@@ -5,13 +5,15 @@ The levers come from the data (``baseline_levers``): leads per month, close
 rate, average deal size, sales-cycle length, annual churn rate, revenue per
 account (ARPA) and sales and marketing spend per month. A scenario changes
 each lever by a percentage. ``project`` turns levers into won revenue, ARR,
-CLV, CAC, the CLV : CAC ratio and the CAC payback time. Money is in the
-currency of the data, and time in months of ``MONTH_DAYS`` days.
+CLV, CAC, the CLV : CAC ratio and the CAC payback time, and
+``projection_formulas`` writes each of those calculations out with the
+numbers filled in. Money is in the currency of the data, and time in months
+of ``MONTH_DAYS`` days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -24,10 +26,8 @@ from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days
-from kpi_core.subscriptions import (
-    average_revenue_per_account,
-    monthly_recurring_revenue,
-)
+from kpi_core.subscription_data import is_snapshot, prepare_dated
+from kpi_core.subscriptions import monthly_recurring_revenue
 
 HORIZON_MONTHS = 12
 LEVERS: dict[str, str] = {
@@ -38,6 +38,23 @@ LEVERS: dict[str, str] = {
     "churn_rate": "Annual churn rate (%)",
     "arpa": "Revenue per account per month (ARPA)",
     "monthly_spend": "Sales and marketing spend per month",
+}
+# Inputs read from the data that no scenario moves.
+BASES: dict[str, str] = {
+    "active_customers": "Paying customers now",
+    "new_subscribers_per_month": "New subscribers per month",
+}
+# The table type each input is read from.
+SOURCE_TABLES: dict[str, str] = {
+    "leads_per_month": "deals",
+    "close_rate": "deals",
+    "average_deal_size": "deals",
+    "sales_cycle_days": "deals",
+    "churn_rate": "subscriptions",
+    "arpa": "subscriptions",
+    "monthly_spend": "spend",
+    "active_customers": "subscriptions",
+    "new_subscribers_per_month": "subscriptions",
 }
 # Rates cannot pass 100 %, however far a scenario moves them.
 _PERCENT_LEVERS = ("close_rate", "churn_rate")
@@ -64,8 +81,12 @@ class Levers:
     """The inputs of a projection; None where the data cannot give one.
 
     ``close_rate`` and ``churn_rate`` are in percent, churn per year.
-    ``active_customers`` (paying now) is the base of ARR. It is not a lever,
-    so scenarios leave it as it is.
+    ``active_customers`` (paying now) is the base of ARR. With
+    ``deals_are_subscribers`` every won deal becomes a new subscriber, which
+    is right only when the deals and the subscriptions describe the same
+    business. Without it the new subscribers are
+    ``new_subscribers_per_month``, read from the subscriptions' own starts.
+    None of these three is a lever, so scenarios leave them unchanged.
     """
 
     leads_per_month: float | None = None
@@ -76,6 +97,8 @@ class Levers:
     arpa: float | None = None
     monthly_spend: float | None = None
     active_customers: float | None = None
+    new_subscribers_per_month: float | None = None
+    deals_are_subscribers: bool = True
 
     def moved(self, changes: Mapping[str, float]) -> Levers:
         """Return the levers with each one in ``changes`` moved by that many
@@ -104,6 +127,20 @@ class Projection:
     cac: float | None
     clv_to_cac: float | None
     payback_months: float | None
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """The intermediate numbers of a projection, shared by ``project`` and
+    ``projection_formulas`` so the text shows the numbers the figures use."""
+
+    won_per_month: float | None
+    selling_months: float | None
+    new_per_month: float | None
+    new_subscribers: float | None
+    retained: float | None
+    customers: float | None
+    projection: Projection
 
 
 @dataclass(frozen=True)
@@ -140,9 +177,13 @@ def baseline_levers(
     From deals: deals created in the period / months in the period, the
     close rate, the average deal size and the mean sales cycle. From
     subscriptions: the annualised churn rate, ARPA and the paying customers
-    at the period end. From spend: the spend in the period / months. Also
-    returns a note per lever saying where its value came from or why it is
-    missing. Raises InvalidSettingError for a period without a start or end.
+    at the period end, and the customers whose first paid subscription
+    started in the period / months. From spend: the spend in the period /
+    months. Won deals become subscribers only when there is no
+    subscriptions table, because then the typed subscription inputs can
+    only describe the business of the deals. Also returns a note per input
+    saying how its value was calculated or why it is missing. Raises
+    InvalidSettingError for a period without a start or end.
     """
     # NOTE: deals created near the period end are often still open, so the
     # close rate of a recent period understates the rate they will reach.
@@ -150,51 +191,98 @@ def baseline_levers(
         raise InvalidSettingError(
             "the what-if baseline needs a period with a start and an end"
         )
-    months = ((period.end - period.start).days + 1) / MONTH_DAYS
+    days = (period.end - period.start).days + 1
     values: dict[str, float | None] = {}
     notes: dict[str, str] = {}
     for reader in (_deal_levers, _subscription_levers, _spend_levers):
-        found = reader(tables, period, months)
+        found = reader(tables, period, days)
         for lever, (value, note) in found.items():
             values[lever] = value
             notes[lever] = note
-    return Levers(**values), notes
+    subscribe = "subscriptions" not in tables
+    notes["deals_are_subscribers"] = (
+        "there is no subscriptions table, so each won deal counts as a new subscriber"
+        if subscribe
+        else "the subscriptions table gives the new subscribers, so won deals "
+        "are not counted as subscribers"
+    )
+    return Levers(**values, deals_are_subscribers=subscribe), notes
 
 
 def project(levers: Levers) -> Projection:
     """Project the next ``HORIZON_MONTHS`` months from the levers.
 
-    New customers per month = leads x close rate. Deals close one sales
-    cycle after they are created, so only the months after the first cycle
-    bring revenue: won revenue = new customers per month x deal size x
-    (12 - cycle in months, at least 0). ARR = (active customers x (1 -
-    annual churn) + the new customers of those months) x ARPA x 12, where
-    new customers do not churn within the horizon. CLV = ARPA x 12 / annual
-    churn. CAC = spend per month / new customers per month. CLV : CAC = CLV
-    / CAC. Payback = CAC / ARPA, in months, taking the gross margin as 100 %.
+    Won deals per month = leads x close rate. Deals close one sales cycle
+    after they are created, so only the months after the first cycle bring
+    revenue: won revenue = won deals per month x deal size x (12 - cycle in
+    months, at least 0). New subscribers are those won deals with
+    ``deals_are_subscribers``, else new subscribers per month x 12. ARR =
+    (active customers x (1 - annual churn) + new subscribers) x ARPA x 12,
+    where new subscribers do not churn within the horizon. CLV = ARPA x 12 /
+    annual churn. CAC = spend per month / new subscribers per month (won
+    deals per month with ``deals_are_subscribers``). CLV : CAC = CLV / CAC.
+    Payback = CAC / ARPA, in months, taking the gross margin as 100 %.
     """
-    per_month = _product(levers.leads_per_month, _share(levers.close_rate))
+    return _steps(levers).projection
+
+
+def _steps(levers: Levers) -> _Steps:
+    won_per_month = _product(levers.leads_per_month, _share(levers.close_rate))
     selling = None
     if levers.sales_cycle_days is not None:
         cycle_months = levers.sales_cycle_days / MONTH_DAYS
         selling = min(max(HORIZON_MONTHS - cycle_months, 0.0), HORIZON_MONTHS)
-    new_customers = _product(per_month, selling)
+    won_deals = _product(won_per_month, selling)
+    if levers.deals_are_subscribers:
+        new_per_month, new_subscribers = won_per_month, won_deals
+    else:
+        new_per_month = levers.new_subscribers_per_month
+        new_subscribers = _product(new_per_month, HORIZON_MONTHS)
     retained = None
     if levers.active_customers is not None and levers.churn_rate is not None:
         retained = levers.active_customers * (1 - _share(levers.churn_rate))
     customers = None
-    if retained is not None and new_customers is not None:
-        customers = retained + new_customers
+    if retained is not None and new_subscribers is not None:
+        customers = retained + new_subscribers
     clv = _ratio(_product(levers.arpa, 12), _share(levers.churn_rate))
-    cac = _ratio(levers.monthly_spend, per_month)
-    return Projection(
-        won_revenue=_product(new_customers, levers.average_deal_size),
+    cac = _ratio(levers.monthly_spend, new_per_month)
+    projection = Projection(
+        won_revenue=_product(won_deals, levers.average_deal_size),
         arr=_product(customers, levers.arpa, 12),
         clv=clv,
         cac=cac,
         clv_to_cac=_ratio(clv, cac),
         payback_months=_ratio(cac, levers.arpa),
     )
+    return _Steps(
+        won_per_month=won_per_month,
+        selling_months=selling,
+        new_per_month=new_per_month,
+        new_subscribers=new_subscribers,
+        retained=retained,
+        customers=customers,
+        projection=projection,
+    )
+
+
+def projection_formulas(levers: Levers, unit: str) -> dict[str, str]:
+    """Write each calculation of ``project`` with the levers' numbers filled in.
+
+    Keys are those of ``FIGURES``, and each value has one line per step.
+    Numbers are written with 2 decimals, so a calculation by hand from them
+    can differ from the figure in the last digits. A figure that cannot be
+    computed names the missing inputs or the input that is 0. ``unit`` is
+    the currency written after amounts.
+    """
+    steps = _steps(levers)
+    return {
+        "won_revenue": _won_revenue_formula(levers, steps, unit),
+        "arr": _arr_formula(levers, steps, unit),
+        "clv": _clv_formula(levers, steps, unit),
+        "cac": _cac_formula(levers, steps, unit),
+        "clv_to_cac": _clv_to_cac_formula(steps, unit),
+        "payback_months": _payback_formula(levers, steps, unit),
+    }
 
 
 def scenario_table(levers: Levers, changes: Mapping[str, float]) -> pl.DataFrame:
@@ -220,17 +308,24 @@ def scenario_table(levers: Levers, changes: Mapping[str, float]) -> pl.DataFrame
     ).cast(_TABLE_SCHEMA)
 
 
-def sensitivity(levers: Levers, step: float = 10.0) -> pl.DataFrame:
+def sensitivity(
+    levers: Levers,
+    step: float = 10.0,
+    changes: Mapping[str, float] | None = None,
+) -> pl.DataFrame:
     """Move each lever alone by +step and -step percent, for a tornado chart.
 
-    Columns: lever, label, change_percent, won_revenue_change and
-    clv_to_cac_change (scenario - baseline, null where a figure is missing).
+    The levers are first moved by ``changes``, so the bars measure from the
+    current scenario. Columns: lever, label, change_percent,
+    won_revenue_change and clv_to_cac_change (moved - current, null where a
+    figure is missing).
     """
-    base = project(levers)
+    current = levers.moved(changes or {})
+    base = project(current)
     rows = []
     for lever, label in LEVERS.items():
         for change in (step, -step):
-            moved = project(levers.moved({lever: change}))
+            moved = project(current.moved({lever: change}))
             rows.append(
                 (
                     lever,
@@ -250,11 +345,166 @@ def sensitivity(levers: Levers, step: float = 10.0) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _won_revenue_formula(levers: Levers, steps: _Steps, unit: str) -> str:
+    names = ("leads_per_month", "close_rate", "sales_cycle_days", "average_deal_size")
+    missing = _missing_inputs(levers, names)
+    if missing:
+        return missing
+    revenue = steps.projection.won_revenue
+    return "\n".join(
+        [
+            _won_deals_line(levers, steps),
+            _selling_months_line(levers, steps),
+            f"won revenue = {_number(steps.won_per_month)} won deals a month x "
+            f"{_number(steps.selling_months)} selling months x "
+            f"{_money(levers.average_deal_size, unit)} deal size = "
+            f"{_money(revenue, unit)}",
+        ]
+    )
+
+
+def _arr_formula(levers: Levers, steps: _Steps, unit: str) -> str:
+    names = ["active_customers", "churn_rate", "arpa"]
+    if levers.deals_are_subscribers:
+        names += ["leads_per_month", "close_rate", "sales_cycle_days"]
+    else:
+        names.append("new_subscribers_per_month")
+    missing = _missing_inputs(levers, names)
+    if missing:
+        return missing
+    lines = [
+        f"customers kept = {_number(levers.active_customers)} paying now x "
+        f"(1 - {_percent(levers.churn_rate)} annual churn) = "
+        f"{_number(steps.retained)}"
+    ]
+    if levers.deals_are_subscribers:
+        lines += [
+            _won_deals_line(levers, steps),
+            _selling_months_line(levers, steps),
+            f"new subscribers = {_number(steps.won_per_month)} won deals a month x "
+            f"{_number(steps.selling_months)} selling months = "
+            f"{_number(steps.new_subscribers)}, because won deals become "
+            "subscribers",
+        ]
+    else:
+        lines.append(
+            f"new subscribers = {_number(steps.new_per_month)} a month x "
+            f"{HORIZON_MONTHS} months = {_number(steps.new_subscribers)}; won "
+            "deals are not counted as subscribers"
+        )
+    lines.append(
+        f"ARR = ({_number(steps.retained)} + {_number(steps.new_subscribers)}) "
+        f"customers x {_money(levers.arpa, unit)} ARPA x 12 = "
+        f"{_money(steps.projection.arr, unit)}"
+    )
+    return "\n".join(lines)
+
+
+def _clv_formula(levers: Levers, steps: _Steps, unit: str) -> str:
+    missing = _missing_inputs(levers, ("arpa", "churn_rate"))
+    if missing:
+        return missing
+    if steps.projection.clv is None:
+        return "not available: with an annual churn rate of 0 % no customer leaves"
+    return (
+        f"CLV = {_money(levers.arpa, unit)} ARPA x 12 / "
+        f"{_percent(levers.churn_rate)} annual churn = "
+        f"{_money(steps.projection.clv, unit)}"
+    )
+
+
+def _cac_formula(levers: Levers, steps: _Steps, unit: str) -> str:
+    if levers.deals_are_subscribers:
+        names = ("monthly_spend", "leads_per_month", "close_rate")
+        customers = "won deals a month"
+    else:
+        names = ("monthly_spend", "new_subscribers_per_month")
+        customers = "new subscribers a month"
+    missing = _missing_inputs(levers, names)
+    if missing:
+        return missing
+    if steps.projection.cac is None:
+        return f"not available: there are 0 {customers}"
+    line = (
+        f"CAC = {_money(levers.monthly_spend, unit)} spend a month / "
+        f"{_number(steps.new_per_month)} {customers} = "
+        f"{_money(steps.projection.cac, unit)}"
+    )
+    if levers.deals_are_subscribers:
+        return f"{_won_deals_line(levers, steps)}\n{line}"
+    return line
+
+
+def _clv_to_cac_formula(steps: _Steps, unit: str) -> str:
+    figures = steps.projection
+    if figures.clv is None or figures.cac is None:
+        return "not available until CLV and CAC are known"
+    if figures.clv_to_cac is None:
+        return "not available: CAC is 0"
+    return (
+        f"CLV : CAC = {_money(figures.clv, unit)} / {_money(figures.cac, unit)} = "
+        f"{format_number(figures.clv_to_cac, 2)}"
+    )
+
+
+def _payback_formula(levers: Levers, steps: _Steps, unit: str) -> str:
+    figures = steps.projection
+    if figures.cac is None or levers.arpa is None:
+        return "not available until CAC and ARPA are known"
+    if figures.payback_months is None:
+        return "not available: ARPA is 0"
+    return (
+        f"CAC payback = {_money(figures.cac, unit)} CAC / "
+        f"{_money(levers.arpa, unit)} ARPA = "
+        f"{_number(figures.payback_months)} months, with the gross margin "
+        "taken as 100 %"
+    )
+
+
+def _won_deals_line(levers: Levers, steps: _Steps) -> str:
+    return (
+        f"won deals a month = {_number(levers.leads_per_month)} leads a month x "
+        f"{_percent(levers.close_rate)} close rate = {_number(steps.won_per_month)}"
+    )
+
+
+def _selling_months_line(levers: Levers, steps: _Steps) -> str:
+    left = HORIZON_MONTHS - levers.sales_cycle_days / MONTH_DAYS
+    line = (
+        f"selling months = {HORIZON_MONTHS} - {_number(levers.sales_cycle_days)} "
+        f"days sales cycle / {MONTH_DAYS} days a month = {_number(left)}"
+    )
+    if left < 0:
+        line += ", at least 0, so 0.00"
+    return line
+
+
+def _missing_inputs(levers: Levers, names: Sequence[str]) -> str | None:
+    labels = [
+        {**LEVERS, **BASES}[name] for name in names if getattr(levers, name) is None
+    ]
+    if not labels:
+        return None
+    return f"not available until these inputs are known: {', '.join(labels)}"
+
+
+def _number(value: float) -> str:
+    return format_number(value, 2)
+
+
+def _percent(value: float) -> str:
+    return f"{format_number(value, 2)} %"
+
+
+def _money(value: float, unit: str) -> str:
+    return f"{format_number(value, 2)} {unit}".rstrip()
+
+
 _Found = dict[str, tuple[float | None, str]]
 
 
 def _deal_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, months: float
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int
 ) -> _Found:
     deals = tables.get("deals")
     if deals is None:
@@ -262,59 +512,109 @@ def _deal_levers(
             ("leads_per_month", "close_rate", "average_deal_size", "sales_cycle_days"),
             "there is no deals table",
         )
+    label = period.label()
     created = deals.filter(period.contains("created_at")).height
-    created_text = count_noun(created, "deal")
-    leads = (created / months, f"{created_text} created in {period.label()}")
-    if not created:
-        leads = (None, f"no deals were created in {period.label()}")
+    leads = (None, f"no deals were created in {label}")
+    if created:
+        per_month = created / (days / MONTH_DAYS)
+        leads = (
+            per_month,
+            f"{count_noun(created, 'deal')} created in {label} / "
+            f"{_months_text(days)} = {_number(per_month)} a month",
+        )
     return {
         "leads_per_month": leads,
-        "close_rate": _from_kpi(close_rate(deals, period)),
-        "average_deal_size": _from_kpi(average_deal_size(deals, period)),
-        "sales_cycle_days": _from_kpi(sales_cycle_days(deals, period)),
+        "close_rate": _from_kpi(close_rate(deals, period), f"created in {label}"),
+        "average_deal_size": _from_kpi(
+            average_deal_size(deals, period), f"won in {label}"
+        ),
+        "sales_cycle_days": _from_kpi(
+            sales_cycle_days(deals, period), f"won in {label}"
+        ),
     }
 
 
 def _subscription_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, months: float
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int
 ) -> _Found:
-    del months
     subs = tables.get("subscriptions")
     if subs is None:
         return _missing(
-            ("churn_rate", "arpa", "active_customers"),
+            ("churn_rate", "arpa", "active_customers", "new_subscribers_per_month"),
             "there is no subscriptions table",
         )
+    snapshot = is_snapshot(subs)
+    mrr = monthly_recurring_revenue(subs, period.end)
+    paying = mrr.filter(pl.col("mrr") > 0)
+    count = count_noun(paying.height, "paying customer")
+    when = f"on {period.end}"
+    if snapshot:
+        when = "not flagged as churned (the list has no dates)"
+    arpa = (None, f"no paying customers {when}")
+    if paying.height:
+        total = float(paying["mrr"].sum())
+        arpa = (
+            total / paying.height,
+            f"MRR {_number(total)} of the {count} {when} / {paying.height:,} = "
+            f"{_number(total / paying.height)}",
+        )
+    return {
+        "churn_rate": _annual_churn(subs, period),
+        "arpa": arpa,
+        "active_customers": (float(paying.height), f"{count} {when}"),
+        "new_subscribers_per_month": _new_subscribers(subs, period, days),
+    }
+
+
+def _annual_churn(subs: pl.DataFrame, period: Period) -> tuple[float | None, str]:
     churn = churn_rate(subs, period)
-    annual = (None, churn.reason)
-    if churn.available and churn.variant == "snapshot":
+    if not churn.available:
+        return None, churn.reason
+    if is_snapshot(subs):
         # Churned out of all customers of an undated list is no yearly rate.
-        annual = (
+        return (
             None,
             "the subscriptions are a list without dates, so their churned share "
             f"({format_number(churn.value, 1)} %) has no time base; enter an "
             "annual churn rate",
         )
-    elif churn.available:
-        value = churn.extra.get("annualised", churn.value)
-        annual = (value, f"churn of {period.label()}, annualised where possible")
-    arpa = average_revenue_per_account(subs, period.end)
-    arpa_note = f"mean MRR of the paying customers on {period.end}"
-    if arpa is None:
-        arpa_note = f"no paying customers on {period.end}"
-    paying = monthly_recurring_revenue(subs, period.end).height
-    return {
-        "churn_rate": annual,
-        "arpa": (arpa, arpa_note),
-        "active_customers": (
-            float(paying),
-            f"{count_noun(paying, 'customer')} on {period.end}",
-        ),
-    }
+    if "annualised" not in churn.extra:
+        return churn.value, f"{churn.formula}, in {period.label()}"
+    annual = churn.extra["annualised"]
+    monthly = (1 - (1 - annual / 100) ** (1 / 12)) * 100
+    return (
+        annual,
+        f"{churn.formula} in {period.label()}; annualised from the mean monthly "
+        f"rate: 1 - (1 - {_percent(monthly)})^12 = {_percent(annual)}",
+    )
+
+
+def _new_subscribers(
+    subs: pl.DataFrame, period: Period, days: int
+) -> tuple[float | None, str]:
+    if is_snapshot(subs):
+        return (
+            None,
+            "the subscriptions are a list without dates, so their starts are unknown",
+        )
+    prepared = prepare_dated(subs).frame
+    firsts = (
+        prepared.filter(pl.col("mrr") > 0)
+        .group_by("customer_key")
+        .agg(pl.col("started_at").min())
+    )
+    started = firsts.filter(period.contains("started_at")).height
+    per_month = started / (days / MONTH_DAYS)
+    customers = count_noun(started, "customer")
+    return (
+        per_month,
+        f"{customers} whose first paid subscription started in {period.label()} / "
+        f"{_months_text(days)} = {_number(per_month)} a month",
+    )
 
 
 def _spend_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, months: float
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int
 ) -> _Found:
     spend = tables.get("spend")
     if spend is None:
@@ -323,14 +623,22 @@ def _spend_levers(
     if rows.frame.is_empty():
         return {"monthly_spend": (None, f"no spend recorded in {period.label()}")}
     total = float(rows.frame["amount"].sum())
-    note = f"{format_number(total, 2)} {rows.unit} spent in {period.label()}"
-    return {"monthly_spend": (total / months, note)}
+    per_month = total / (days / MONTH_DAYS)
+    note = (
+        f"{_number(total)} {rows.unit} spent in {period.label()} / "
+        f"{_months_text(days)} = {_number(per_month)} {rows.unit} a month"
+    )
+    return {"monthly_spend": (per_month, note)}
 
 
-def _from_kpi(result: KpiResult) -> tuple[float | None, str]:
+def _months_text(days: int) -> str:
+    return f"({days:,} days / {MONTH_DAYS} days a month)"
+
+
+def _from_kpi(result: KpiResult, deals: str) -> tuple[float | None, str]:
     if not result.available:
         return None, result.reason
-    return float(result.value), result.formula
+    return float(result.value), f"{result.formula}, over the deals {deals}"
 
 
 def _missing(levers: tuple[str, ...], reason: str) -> _Found:

@@ -1,5 +1,6 @@
 """What-if page: move the levers of the business and compare the projected
-next 12 months with the baseline from the data."""
+next 12 months with the baseline from the data, with each calculation and
+the table and period of each input written out."""
 
 from __future__ import annotations
 
@@ -16,14 +17,19 @@ from kpi_core.goal_store import ScenarioStore
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.period import Period, quick_period
 from kpi_core.whatif import (
+    BASES,
+    FIGURES,
     LEVERS,
+    SOURCE_TABLES,
     Levers,
     Scenario,
     baseline_levers,
+    projection_formulas,
     scenario_table,
     sensitivity,
 )
-from pages.ui.currencies import page_tables
+from kpi_core.workspace import TableEntry
+from pages.ui.currencies import page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
@@ -33,7 +39,8 @@ from pages.ui.shared_views import default_unless_set, shared_view
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
-_BASES = {**LEVERS, "active_customers": "Paying customers now"}
+_BASES = {**LEVERS, **BASES}
+_SUBSCRIBERS_KEY = "whatif_deals_are_subscribers"
 _RATIOS = ("clv_to_cac", "payback_months")
 # Figures and levers that are amounts of money, shown with the currency.
 _MONEY = (
@@ -53,7 +60,8 @@ def render() -> None:
         "Move the levers of the business and see what the next 12 months bring, "
         "against the baseline read from the last 12 full months of your data."
     )
-    tables, _cache_key, money_note = page_tables(TABLE_TYPES)
+    loaded = page_tables_with(TABLE_TYPES, ())
+    tables, money_note = loaded.tables, loaded.money_note
     if "deals" not in tables:
         st.info("No deals table yet. Upload a deals export on the Data page.")
         data_page_link()
@@ -71,9 +79,11 @@ def render() -> None:
         return
     st.caption(f"Baseline from {period.label()}.")
     unit = _money_unit(tables)
-    changes, levers = _lever_form(levers, notes, unit)
+    changes, levers, entered = _lever_form(levers, notes, unit)
     _render_projection(levers, changes, unit)
-    _render_sensitivity(levers)
+    sources = _sources(levers, notes, entered, loaded.entries)
+    _render_formulas(levers, changes, sources, unit)
+    _render_sensitivity(levers, changes)
     _render_scenarios()
 
 
@@ -86,15 +96,20 @@ def _baseline_period(tables: dict[str, pl.DataFrame]) -> Period:
 
 def _lever_form(
     levers: Levers, notes: dict[str, str], unit: str
-) -> tuple[dict[str, float], Levers]:
-    """Show a slider per lever and an input for each baseline the data lacks,
-    applied together on submit. Returns the changes and the levers with the
-    entered baselines."""
+) -> tuple[dict[str, float], Levers, set[str]]:
+    """Show a slider per lever, an input for each baseline the data lacks and
+    the choice whether won deals become subscribers, applied together on
+    submit. Returns the changes, the levers with the entered baselines and
+    that choice, and the names of the entered baselines."""
     entered: dict[str, float | None] = {}
+    # A form applies its widgets on submit, so this is the choice in use.
+    subscribers = st.session_state.get(_SUBSCRIBERS_KEY, levers.deals_are_subscribers)
     with st.form("whatif_levers"):
         st.subheader("Levers")
         for name, label in _BASES.items():
             baseline = getattr(levers, name)
+            if name == "new_subscribers_per_month" and subscribers:
+                continue
             in_unit = f" in {unit}" if name in _MONEY else ""
             baseline_text = _plain(baseline)
             if baseline is not None and name in _MONEY:
@@ -119,6 +134,17 @@ def _lever_form(
                     help=notes.get(name),
                     **default_unless_set(f"whatif_{name}", value=0),
                 )
+        st.toggle(
+            "Won deals become subscribers",
+            help=(
+                "On: each won deal counts as a new subscriber in ARR and CAC, "
+                "which is right only when the deals and the subscriptions "
+                "describe the same business. Off: the new subscribers per "
+                "month come from the subscriptions' own starts in the baseline "
+                "period. Off unless there is no subscriptions table."
+            ),
+            **default_unless_set(_SUBSCRIBERS_KEY, value=levers.deals_are_subscribers),
+        )
         st.form_submit_button("Apply")
     changes = {
         name: float(st.session_state.get(f"whatif_{name}", 0))
@@ -126,7 +152,8 @@ def _lever_form(
         if st.session_state.get(f"whatif_{name}")
     }
     known = {name: value for name, value in entered.items() if value is not None}
-    return changes, replace(levers, **known)
+    levers = replace(levers, **known, deals_are_subscribers=bool(subscribers))
+    return changes, levers, set(known)
 
 
 def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> None:
@@ -158,10 +185,82 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
         },
     )
     st.dataframe(display_table, hide_index=True)
+    subscribers = (
+        "ARR and CAC count each won deal as a new subscriber."
+        if levers.deals_are_subscribers
+        else "ARR and CAC take the new subscribers from the subscriptions table, "
+        "not from the won deals."
+    )
     st.caption(
         f"A dash means an input is missing: enter it above. Money is in {unit}. "
-        "CLV and payback take the gross margin as 100 %."
+        f"{subscribers} CLV and payback take the gross margin as 100 %."
     )
+
+
+def _sources(
+    levers: Levers,
+    notes: dict[str, str],
+    entered: set[str],
+    entries: dict[str, TableEntry],
+) -> dict[str, str]:
+    """Say where each input comes from: the table it was read from, with how
+    it was calculated, that it was entered on this page, or why the data
+    cannot give it."""
+    sources = {}
+    for name in _BASES:
+        note = notes.get(name, "")
+        entry = entries.get(SOURCE_TABLES[name])
+        table = "the data"
+        if entry is not None:
+            table = f"the {entry.table_type} table “{entry.name}”"
+        if name in entered:
+            sources[name] = f"entered here; not in {table}: {note}"
+        elif getattr(levers, name) is None:
+            sources[name] = f"not in {table}: {note}"
+        else:
+            sources[name] = f"from {table}: {note}"
+    return sources
+
+
+def _render_formulas(
+    levers: Levers, changes: dict[str, float], sources: dict[str, str], unit: str
+) -> None:
+    """Write out each input with its source and each figure's calculation,
+    for the baseline and, once a lever moved, for the scenario."""
+    scenario = levers.moved(changes)
+    with st.expander("How is this calculated, and where each input comes from"):
+        st.markdown("**Inputs**")
+        for name, label in _BASES.items():
+            line = f"{label}: {_input_value(levers, name, unit)}, {sources[name]}"
+            if name in changes:
+                moved = _input_value(scenario, name, unit)
+                change = format_number(changes[name], 0, sign=True)
+                line += f"\nScenario: {change} % = {moved}"
+            if name == "new_subscribers_per_month" and levers.deals_are_subscribers:
+                line += "\nNot used, because won deals become subscribers."
+            st.text(line)
+        baseline = projection_formulas(levers, unit)
+        moved = projection_formulas(scenario, unit)
+        for figure, label in FIGURES.items():
+            st.markdown(f"**{label}**")
+            if not changes:
+                st.text(baseline[figure])
+                continue
+            st.text(f"Baseline:\n{baseline[figure]}")
+            st.text(f"Scenario:\n{moved[figure]}")
+
+
+def _input_value(levers: Levers, name: str, unit: str) -> str:
+    value = getattr(levers, name)
+    if value is None:
+        return "missing"
+    if name in _MONEY:
+        return f"{format_number(value, 2)} {unit}"
+    if name in ("close_rate", "churn_rate"):
+        return f"{format_number(value, 2)} %"
+    if name == "active_customers" and float(value).is_integer():
+        return format_number(value)
+    return format_number(value, 2)
 
 
 def _change_text(percent: float | None) -> str:
@@ -170,9 +269,9 @@ def _change_text(percent: float | None) -> str:
     return "–" if percent is None else format_number(percent, 1, sign=True)
 
 
-def _render_sensitivity(levers: Levers) -> None:
+def _render_sensitivity(levers: Levers, changes: dict[str, float]) -> None:
     st.subheader("Which lever matters most")
-    table = sensitivity(levers)
+    table = sensitivity(levers, changes=changes)
     left, right = st.columns(2)
     for column, name, title in (
         (left, "won_revenue_change", "Change in won revenue"),
@@ -182,7 +281,13 @@ def _render_sensitivity(levers: Levers) -> None:
             column.info(f"{title}: not available until every input is known.")
             continue
         show_chart(column, charts.sensitivity_bars(table, name, title))
-    st.caption("Each lever moved alone by 10 % up and down, the others unchanged.")
+    start = "the current levers (the baseline with the changes above)"
+    if not changes:
+        start = "the baseline levers"
+    st.caption(
+        f"Each lever moved alone by 10 % up and down from {start}, the others "
+        "unchanged. A bar is the change against the figure of those levers."
+    )
 
 
 def _render_scenarios() -> None:

@@ -67,8 +67,12 @@ def test_whatif_notes_one_deal_and_customer():
     _levers, notes = baseline_levers(
         {"deals": ONE_DEAL, "subscriptions": subscriptions}, YEAR
     )
-    assert notes["leads_per_month"] == "1 deal created in 2025-01-01 to 2025-12-31"
-    assert notes["active_customers"] == "1 customer on 2025-12-31"
+    # 1 x 30.4375 / 365 = 0.083 deals a month.
+    assert notes["leads_per_month"] == (
+        "1 deal created in 2025-01-01 to 2025-12-31 / "
+        "(365 days / 30.4375 days a month) = 0.08 a month"
+    )
+    assert notes["active_customers"] == "1 paying customer on 2025-12-31"
 
 
 def test_cac_one_undated_customer():

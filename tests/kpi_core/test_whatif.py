@@ -224,7 +224,11 @@ def test_baseline_levers_from_deals():
     assert levers.close_rate == pytest.approx(3 / 12 * 100)
     assert levers.average_deal_size == pytest.approx((100 + 200 + 600) / 3)
     assert levers.sales_cycle_days == pytest.approx((10 + 20 + 30) / 3)
-    assert notes["leads_per_month"] == "12 deals created in 2025-01-01 to 2025-12-31"
+    # 12 x 30.4375 / 365 = 1.0007 deals a month.
+    assert notes["leads_per_month"] == (
+        "12 deals created in 2025-01-01 to 2025-12-31 / "
+        "(365 days / 30.4375 days a month) = 1.00 a month"
+    )
 
 
 def test_baseline_levers_missing_tables():

@@ -62,6 +62,9 @@ def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
     at.number_input(key="whatif_base_arpa").set_value(100.0)
     at.number_input(key="whatif_base_monthly_spend").set_value(10000.0)
     at.number_input(key="whatif_base_active_customers").set_value(50.0)
+    # The first run had a subscriptions table, so won deals stay apart from
+    # the subscribers and their number is typed too.
+    at.number_input(key="whatif_base_new_subscribers_per_month").set_value(5.0)
     _apply(at)
     assert not at.exception
     metrics = _metrics(at)
