@@ -26,6 +26,8 @@ _WIDTH = "container"
 _HEIGHT = 260
 BLUE = "#2f6db5"
 GREY = "#9aa5b1"
+# The bars of the lowest values when a segment chart shows both ends.
+LOWEST_COLOUR = "#d9822b"
 # Values smaller than this round to 0.0 at the one decimal that cards and
 # tooltips show.
 SHOWN_ZERO = 0.05
@@ -242,34 +244,149 @@ def rate_like_lines(
     )
 
 
+# Rules for a ``breakdown_bars`` table with more segments than it draws.
+# LARGEST keeps the highest values, for totals such as won value, where the
+# small segments add little. BOTH_ENDS keeps the highest and the lowest, for
+# rates, means and ratios, where the weakest segments matter as much as the
+# best.
+LARGEST = "largest"
+BOTH_ENDS = "both_ends"
+# Bars a segment chart draws at most; the table beside it lists every segment.
+SEGMENT_LIMIT = 25
+
+
 def breakdown_bars(
     table: pl.DataFrame,
     segment: str,
     column: str,
     title: str,
     axis_title: str,
-    limit: int = 25,
+    *,
+    keep: str = LARGEST,
+    count: tuple[str, str] | None = None,
+    limit: int = SEGMENT_LIMIT,
 ) -> alt.Chart:
     """Draw a horizontal bar per segment value, largest first.
 
-    Only the ``limit`` largest segments are drawn, and the page notes it
-    when more exist.
+    A table of more than ``limit`` rows is cut as ``keep`` says (see
+    ``LARGEST`` and ``BOTH_ENDS``), and ``breakdown_note`` writes the
+    sentence that names the segments kept. With ``BOTH_ENDS`` the bars of
+    the highest and the lowest values get different colours. ``count``
+    names a column and its title for the tooltip, such as the deals a rate
+    is taken over, so the reader sees which bars rest on a few rows.
     """
-    top = table.sort(column, descending=True, nulls_last=True).head(limit)
-    chart_frame = with_number_text(top.select(segment, column), column, 1)
+    shown, high, low = _cut_segments(table, segment, column, keep, limit)
+    columns = [segment, column, *([count[0]] if count else [])]
+    chart_frame = with_number_text(shown.select(columns), column, 1)
+    tooltip = [
+        alt.Tooltip(f"{segment}:N", title=segment.replace("_", " ").title()),
+        number_tooltip(column, axis_title),
+    ]
+    if count:
+        tooltip.append(alt.Tooltip(f"{count[0]}:Q", title=count[1], format=",d"))
+    colour: alt.Color | UndefinedType = alt.Undefined
+    if low:
+        groups = [f"{high} highest"] * high + [f"{low} lowest"] * low
+        chart_frame = chart_frame.with_columns(pl.Series("shown_as", groups))
+        colour = alt.Color(
+            "shown_as:N",
+            title=None,
+            scale=alt.Scale(range=[BLUE, LOWEST_COLOUR]),
+            sort=[groups[0], groups[-1]],
+        )
     return (
         alt.Chart(chart_frame, title=title)
         .mark_bar(color=BLUE)
         .encode(
             y=alt.Y(f"{segment}:N", title=None, sort="-x"),
-            x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(top[column])),
-            tooltip=[
-                alt.Tooltip(f"{segment}:N", title=segment.replace("_", " ").title()),
-                number_tooltip(column, axis_title),
-            ],
+            x=alt.X(f"{column}:Q", title=axis_title, scale=value_scale(shown[column])),
+            color=colour,
+            tooltip=tooltip,
         )
         .properties(width=_WIDTH)
     )
+
+
+def breakdown_note(
+    table: pl.DataFrame,
+    segment: str,
+    column: str,
+    label: str,
+    noun: tuple[str, str],
+    *,
+    keep: str = LARGEST,
+    limit: int = SEGMENT_LIMIT,
+) -> str | None:
+    """Write the sentence that names the segments ``breakdown_bars`` drew
+    of ``table``, or return None when it drew them all.
+
+    ``label`` names the chart's figure ("Win rate") and ``noun`` is the
+    singular and plural of a segment ("account", "accounts"), as in "Win
+    rate shows the 13 highest and the 12 lowest of 85 accounts."
+    """
+    if table.height <= limit:
+        return None
+    shown, high, low = _cut_segments(table, segment, column, keep, limit)
+    valued = table[column].drop_nulls().len()
+    segments = f"{valued:,} {noun[0] if valued == 1 else noun[1]}"
+    if valued < table.height:
+        segments += " with a value"
+    if shown.height == valued:
+        return f"{label} shows all {segments}."
+    if keep == LARGEST:
+        note = (
+            f"{label} shows the {shown.height:,} of {segments} with the highest values."
+        )
+    else:
+        note = (
+            f"{label} shows the {high:,} highest and the {low:,} lowest of {segments}."
+        )
+    if _tie_at_cut(table, column, keep, limit):
+        note += f" Some {noun[1]} left out have the same value as one drawn."
+    return note
+
+
+def _ranked(table: pl.DataFrame, segment: str, column: str) -> pl.DataFrame:
+    """Return the rows with a value in ``column``, highest first and equal
+    values in name order."""
+    return table.drop_nulls(column).sort(
+        [column, segment], descending=[True, False], nulls_last=True
+    )
+
+
+def _cut_segments(
+    table: pl.DataFrame, segment: str, column: str, keep: str, limit: int
+) -> tuple[pl.DataFrame, int, int]:
+    """Return the rows to draw, highest first, with the number taken from
+    the top and from the bottom of the ranking. A table of at most
+    ``limit`` rows is drawn whole, its rows without a value last."""
+    if keep not in (LARGEST, BOTH_ENDS):
+        raise ValueError(f"unknown segment cut {keep!r}; use {LARGEST} or {BOTH_ENDS}")
+    if table.height <= limit:
+        whole = table.sort([column, segment], descending=[True, False], nulls_last=True)
+        return whole, whole.height, 0
+    ranked = _ranked(table, segment, column)
+    if ranked.height <= limit or keep == LARGEST:
+        top = ranked.head(limit)
+        return top, top.height, 0
+    high = (limit + 1) // 2
+    low = limit - high
+    return pl.concat([ranked.head(high), ranked.tail(low)]), high, low
+
+
+def _tie_at_cut(table: pl.DataFrame, column: str, keep: str, limit: int) -> bool:
+    """Tell whether a left-out segment has the same value as a drawn one
+    next to the cut, so that names, not values, decided between them."""
+    values = table[column].drop_nulls().sort(descending=True).to_list()
+    if len(values) <= limit:
+        return False
+    if keep == LARGEST:
+        return values[limit - 1] == values[limit]
+    high = (limit + 1) // 2
+    low = limit - high
+    at_top = values[high - 1] == values[high]
+    at_bottom = values[-low] == values[-low - 1]
+    return at_top or at_bottom
 
 
 def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.Chart:

@@ -23,6 +23,7 @@ from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
 from kpi_core.stats import wilson_interval
 from kpi_core.subscription_data import (
+    has_charge_column,
     is_snapshot,
     mrr_on_days,
     period_bounds,
@@ -33,6 +34,11 @@ from kpi_core.subscription_data import (
 
 ALL_DATA = Period()
 CHURN_VARIANTS = ("customers", "revenue")
+# Variant labels of the rate of a customer list without dates.
+SNAPSHOT_VARIANTS = {
+    "customers": "customers, snapshot",
+    "revenue": "revenue, snapshot",
+}
 
 
 def churn_rate(
@@ -56,17 +62,19 @@ def churn_rate(
 
     Input columns: customer_id, started_at, ended_at (amounts for
     "revenue"). With no period start the rate covers the whole history:
-    every customer seen is in the denominator. A snapshot list gives
-    churned / all customers, variant "snapshot", whatever the period. An
-    empty table, or no active customer (no MRR) at the start, is "not
-    available".
+    every customer seen is in the denominator. A snapshot list gives the
+    same figure whatever the period (see ``_snapshot_customer_churn`` and
+    ``_snapshot_revenue_churn``). An empty table, or no active customer (no
+    MRR) at the start, is "not available".
     """
     _check_variant(variant)
     require_customer_id(subs)
     if subs.is_empty():
         return not_available("churn_rate", "no subscriptions in the data")
     if is_snapshot(subs):
-        return _snapshot_churn(subs)
+        if variant == "revenue":
+            return _snapshot_revenue_churn(subs, currency, fx)
+        return _snapshot_customer_churn(subs)
     data = prepare_dated(subs, currency, fx, need_amount=variant == "revenue")
     if data.frame.is_empty():
         return not_available(
@@ -283,7 +291,10 @@ def _whole_history_churn(
     return replace(result, variant="customers, whole history", extra=extra)
 
 
-def _snapshot_churn(subs: pl.DataFrame) -> KpiResult:
+def _snapshot_customer_churn(subs: pl.DataFrame) -> KpiResult:
+    """Compute churned customers / all customers of a list without dates. A
+    customer with several rows has churned only when every row is flagged
+    churned."""
     data = prepare_snapshot(subs, need_amount=False)
     customers = data.frame.group_by("customer_id").agg(pl.col("churned").all())
     if customers.is_empty():
@@ -300,4 +311,56 @@ def _snapshot_churn(subs: pl.DataFrame) -> KpiResult:
         data.excluded,
     )
     extra = {"retention": 100 - result.value}
-    return replace(result, variant="snapshot", extra=extra)
+    return replace(result, variant=SNAPSHOT_VARIANTS["customers"], extra=extra)
+
+
+def _snapshot_revenue_churn(
+    subs: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
+) -> KpiResult:
+    """Compute the monthly charges of the rows flagged churned / the monthly
+    charges of all rows of a list without dates.
+
+    Each row counts on its own, so a customer who left one of two
+    subscriptions loses that charge, as a downgrade does in the dated
+    revenue variant, although the customer is not churned. Rows without a
+    monthly charge or with a negative one are left out and counted.
+    """
+    variant = SNAPSHOT_VARIANTS["revenue"]
+    if not has_charge_column(subs):
+        return not_available(
+            "churn_rate",
+            "the customer list has no monthly charge column, so its lost "
+            "revenue is unknown. Map the column with each customer's monthly "
+            "charge to monthly_charge on the Data page, or count customers lost",
+            variant=variant,
+        )
+    data = prepare_snapshot(subs, currency, fx)
+    charges = data.frame["mrr"]
+    total = float(charges.sum())
+    if not total > 0:
+        return not_available(
+            "churn_rate",
+            "no customer in the list has a churned flag and a monthly charge "
+            "above zero, so no revenue can be lost",
+            variant=variant,
+            excluded=data.excluded,
+        )
+    lost = float(charges.filter(data.frame["churned"]).sum())
+    value = lost / total * 100
+    return KpiResult(
+        key="churn_rate",
+        status="ok",
+        unit="percent",
+        value=value,
+        numerator=lost,
+        denominator=total,
+        n=data.frame["customer_id"].n_unique(),
+        variant=variant,
+        formula=(
+            f"{format_number(lost, 2)} monthly charges flagged churned / "
+            f"{format_number(total, 2)} monthly charges in the list x 100 = "
+            f"{format_number(value, 1)} %"
+        ),
+        excluded=data.excluded,
+        extra={"retention": 100 - value},
+    )

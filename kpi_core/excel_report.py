@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_core.exporting import FORMULA_STARTS
+from kpi_core.formatting import count_noun
 from kpi_core.results import KpiResult
 
 KPI_COLUMNS = [
@@ -176,7 +177,11 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
     for result in results:
         row += 1
         low, high = result.ci95 if result.ci95 else (None, None)
-        left_out = "; ".join(f"{n} {reason}" for reason, n in result.excluded.items())
+        # Written as the pages write them: "2,089 rows: open deal without a
+        # close date".
+        left_out = "; ".join(
+            f"{count_noun(n, 'row')}: {reason}" for reason, n in result.excluded.items()
+        )
         values = [
             result.key,
             "ok" if result.available else "not available",

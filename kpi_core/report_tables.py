@@ -18,7 +18,12 @@ from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
 from kpi_core.followups import followups_distribution
 from kpi_core.formatting import format_number
 from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis, new_customers
-from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
+from kpi_core.marketing import (
+    TABLES_NEEDED,
+    attribution_note,
+    cac_by_channel,
+    campaign_table,
+)
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.nps import nps_distribution, variant_gap
 from kpi_core.period import Period
@@ -373,9 +378,8 @@ def _campaign_table(kpis: dict[str, KpiResult]) -> ReportTable:
     revenue = f"Revenue ({result.unit})"
     charts = [ReportChart(revenue, ("revenue",))]
     notes = []
-    attributed_by = result.extra.get("attributed_by")
-    if attributed_by not in (None, "campaign"):
-        notes.append(f"Revenue is attributed by the {attributed_by} column.")
+    if attribution := attribution_note(result):
+        notes.append(attribution)
     if table["roi_percent"].is_not_null().any():
         charts.append(ReportChart("Return on campaign cost (%)", ("roi_percent",)))
     else:
@@ -518,8 +522,9 @@ def _service_tables(
     period = settings.period
     found: dict[str, ReportTable] = {}
     if "subscriptions" in tables:
+        churn_variant = settings.variants.get("churn_rate", "customers")
         found[f"Churn by {grain}"] = _guarded(
-            lambda: _churn_table(tables["subscriptions"], period, grain)
+            lambda: _churn_table(tables["subscriptions"], period, grain, churn_variant)
         )
     responses = tables.get("nps")
     if responses is not None:
@@ -547,8 +552,10 @@ def _service_tables(
     return found
 
 
-def _churn_table(subscriptions: pl.DataFrame, period: Period, grain: str):
-    series = churn_series(subscriptions, period, grain)
+def _churn_table(
+    subscriptions: pl.DataFrame, period: Period, grain: str, variant: str
+) -> ReportTable:
+    series = churn_series(subscriptions, period, grain, variant)
     if series.is_empty():
         return ReportTable(
             note=(
@@ -563,7 +570,9 @@ def _churn_table(subscriptions: pl.DataFrame, period: Period, grain: str):
         "churned": "Churned",
         "joined_and_left": "Joined and left",
         "reactivations": "Came back",
-        "churn_rate": "Churn (%)",
+        "mrr_at_start": "MRR at start",
+        "mrr_lost": "MRR lost",
+        "churn_rate": "Churn (%)" if variant == "customers" else "Revenue churn (%)",
     }
     if series["churn_rate"].is_null().all():
         note = (
@@ -571,7 +580,8 @@ def _churn_table(subscriptions: pl.DataFrame, period: Period, grain: str):
             f"start of any {grain} in this period, so there is no churn rate."
         )
         return ReportTable(series, headers, note=note)
-    chart = ReportChart(f"Churn by {grain} (%)", ("churn_rate",), "line")
+    title = "Churn" if variant == "customers" else "Revenue churn"
+    chart = ReportChart(f"{title} by {grain} (%)", ("churn_rate",), "line")
     return ReportTable(series, headers, (chart,))
 
 

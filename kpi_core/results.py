@@ -14,6 +14,10 @@ from typing import Any
 from kpi_core.errors import InputError, InvalidValueError
 
 SMALL_SAMPLE = 30
+# KPIs whose value is a total of the period, such as the sum of the won
+# amounts. A total over few rows is still exact, not an estimate from a
+# sample, so no small-sample note applies to it.
+TOTAL_KPIS = frozenset({"won_value", "arr", "campaign_revenue"})
 # The ``extra`` key that marks a money KPI left out for a missing exchange rate.
 _RATE_MISSING = "rate_missing"
 
@@ -29,6 +33,8 @@ class KpiResult:
     ``extra`` contains secondary figures such as the median beside a mean.
     ``warnings`` are sentences about a figure that is computed but may
     mislead, such as spend and customers that cover different months.
+    ``note`` explains an available value that could surprise, such as a won
+    value of 0 because no deal was won in the period.
     """
 
     key: str
@@ -45,6 +51,7 @@ class KpiResult:
     excluded: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def available(self) -> bool:
@@ -58,7 +65,11 @@ class KpiResult:
 
     @property
     def small_sample(self) -> bool:
-        return self.available and self.n is not None and self.n < SMALL_SAMPLE
+        """True when the value is an estimate (a rate, mean or ratio) over
+        fewer than ``SMALL_SAMPLE`` rows, customers or responses."""
+        if not self.available or self.key in TOTAL_KPIS or self.n is None:
+            return False
+        return self.n < SMALL_SAMPLE
 
     def to_json(self) -> dict[str, Any]:
         """Return the result in the shape of the machine-readable report."""
@@ -82,6 +93,8 @@ class KpiResult:
             out[name] = _round(extra_value)
         if self.warnings:
             out["warnings"] = list(self.warnings)
+        if self.note:
+            out["note"] = self.note
         return out
 
 

@@ -175,8 +175,9 @@ def won_value(
     only code in the currency column, else EUR. Several codes need ``fx``
     rates into ``currency``, otherwise InvalidValueError is raised. Won deals
     without an amount are left out and counted, never treated as 0. A period
-    without won deals, as with an empty frame, gives 0; won deals of which
-    none has an amount give not available.
+    with deals but none won gives 0 with a ``note`` that says so. A period
+    without any deal (see ``_active_in``), as with an empty frame, and won
+    deals of which none has an amount give not available.
     """
     amounts, unit, excluded, won = _won_amounts(deals, period, currency, fx)
     if won and amounts.is_empty():
@@ -186,9 +187,16 @@ def won_value(
             else f"none of the {won:,} deals won in this period has an amount"
         )
         return not_available("won_value", reason, excluded=excluded)
+    if not won and _count(deals, _active_in(period)) == 0:
+        reason = "no deal was created, open or closed in this period"
+        return not_available("won_value", reason, excluded=excluded)
     total = float(amounts.sum())
-    summed = count_noun(amounts.len(), "won deal amount")
-    formula = f"sum of {summed} = {format_number(total, 2)} {unit}"
+    note = "" if won else "no deal was won in this period"
+    if won:
+        summed = count_noun(amounts.len(), "won deal amount")
+        formula = f"sum of {summed} = {format_number(total, 2)} {unit}"
+    else:
+        formula = f"{note}, so the sum is {format_number(total, 2)} {unit}"
     return KpiResult(
         key="won_value",
         status="ok",
@@ -197,6 +205,7 @@ def won_value(
         n=amounts.len(),
         formula=formula,
         excluded=excluded,
+        note=note,
     )
 
 
@@ -207,10 +216,12 @@ def sales_cycle_days(
 
     Formula: mean of closed_at - created_at in whole calendar days over the
     won deals closed in the period (status, created_at, closed_at), with the
-    median in ``extra``. Variant "closed" takes won and lost deals. Open deals
-    created in the period, deals missing either date and deals closed before
-    they were created are left out and counted. No usable deal, as with an
-    empty frame, gives not available.
+    median in ``extra``. Variant "closed" takes won and lost deals. Deals
+    missing either date and deals closed before they were created are left
+    out and counted. So are open deals, by close date as the KPI counts:
+    those without one, which no period can place, and those whose expected
+    close date lies in the period. No usable deal, as with an empty frame,
+    gives not available.
     """
     _check_variant("sales_cycle_days", variant, CYCLE_VARIANTS)
     statuses = ["won"] if variant == "won" else ["won", "lost"]
@@ -218,9 +229,12 @@ def sales_cycle_days(
     closed = deals.select("status", "created_at", "closed_at").filter(
         pl.col("status").is_in(statuses)
     )
-    open_deals = (pl.col("status") == "open") & period.contains("created_at")
+    is_open = pl.col("status") == "open"
+    undated = pl.col("closed_at").is_null()
+    expected = is_open & ~undated & period.contains("closed_at")
     excluded = {
-        "open deal": _count(deals, open_deals),
+        "open deal without a close date": _count(deals, is_open & undated),
+        "open deal with an expected close date in the period": _count(deals, expected),
         f"{label} without a close date": closed["closed_at"].null_count(),
     }
 

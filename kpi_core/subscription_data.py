@@ -91,6 +91,11 @@ def is_snapshot(subs: pl.DataFrame) -> bool:
     return subs.height > 0 and subs["started_at"].null_count() == subs.height
 
 
+def has_charge_column(subs: pl.DataFrame) -> bool:
+    """Tell whether ``subs`` has a column the monthly charge is read from."""
+    return "monthly_charge" in subs.columns or "amount" in subs.columns
+
+
 def period_bounds(prepared: pl.DataFrame, period: Period) -> tuple[date, date]:
     """Resolve open period ends to the first start date and the latest date
     in the data. ``prepared`` must have at least one row."""
@@ -369,7 +374,8 @@ def prepare_snapshot(
 
     Rows whose flag is not yes/no, true/false or 1/0 (Ja/Nein) are left out
     and counted, because another column mapped as the flag would otherwise
-    read as "not churned".
+    read as "not churned". With ``need_amount``, so are rows without a
+    monthly charge or with a negative one.
     """
     require_customer_id(subs)
     if "churned" not in subs.columns:
@@ -388,6 +394,8 @@ def prepare_snapshot(
         .then(pl.lit("churned flag is not yes/no, true/false or 1/0"))
         .when(pl.lit(need_amount) & _monthly_charge(subs).is_null())
         .then(pl.lit("no monthly charge"))
+        .when(pl.lit(need_amount) & (_monthly_charge(subs) < 0))
+        .then(pl.lit("negative monthly charge"))
     )
     frame = subs.with_columns(reason=reason)
     excluded = _count_reasons(frame)

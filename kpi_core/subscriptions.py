@@ -354,8 +354,8 @@ def _snapshot_arr(
         n=active["customer_id"].n_unique(),
         variant="snapshot",
         formula=(
-            f"{format_number(monthly, 2)} monthly charges x 12 = "
-            f"{format_number(monthly * 12, 2)}"
+            f"{format_number(monthly, 2)} {data.unit} of monthly charges x 12 = "
+            f"{format_number(monthly * 12, 2)} {data.unit}"
         ),
         excluded=data.excluded,
     )

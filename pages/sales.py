@@ -479,6 +479,8 @@ def _render_breakdowns(
         return chart_gap(deals, period, table, column, by_close_date=False)
 
     left, right = st.columns(2)
+    noun = _segment_noun(segment)
+    notes = []
     if money_note:
         _money_note(left, "Won value", money_note)
         table = table.drop("won_value", "average_deal_size")
@@ -488,8 +490,16 @@ def _render_breakdowns(
         show_chart(
             left,
             charts.breakdown_bars(
-                table, segment, "won_value", "Won value", "Won value"
+                table,
+                segment,
+                "won_value",
+                "Won value",
+                "Won value",
+                count=("won", "Won deals"),
             ),
+        )
+        notes.append(
+            charts.breakdown_note(table, segment, "won_value", "Won value", noun)
         )
     if reason := gap("win_rate"):
         right.info(f"Win rate is not shown. {reason}")
@@ -497,17 +507,36 @@ def _render_breakdowns(
         show_chart(
             right,
             charts.breakdown_bars(
-                table, segment, "win_rate", "Win rate", "Win rate (%)"
+                table,
+                segment,
+                "win_rate",
+                "Win rate",
+                "Win rate (%)",
+                keep=charts.BOTH_ENDS,
+                count=("decided", "Won or lost deals"),
             ),
         )
-    if table.height > 25:
-        st.caption(f"The charts show the 25 largest of {table.height:,} segments.")
+        notes.append(
+            charts.breakdown_note(
+                table, segment, "win_rate", "Win rate", noun, keep=charts.BOTH_ENDS
+            )
+        )
+    notes = [note for note in notes if note]
+    if notes:
+        listed = count_noun(table.height, *noun)
+        st.caption(f"{' '.join(notes)} The table below lists all {listed}.")
     st.dataframe(
         table,
         hide_index=True,
         column_config=_segment_columns(segment),
         placeholder=MISSING,
     )
+
+
+def _segment_noun(segment: str) -> tuple[str, str]:
+    """Return the singular and plural of a segment, as in "deal type"."""
+    singular = segment.replace("_", " ")
+    return singular, f"{singular}s"
 
 
 def _segment_columns(segment: str) -> dict:

@@ -13,7 +13,7 @@ from kpi_core.business_hours import (
     parse_working_days,
     parse_working_hours,
 )
-from kpi_core.churn import churn_rate, churn_series
+from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
@@ -29,6 +29,7 @@ from kpi_core.service import (
     resolution_series,
     service_kpis,
 )
+from kpi_core.subscription_data import is_snapshot
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
@@ -40,6 +41,18 @@ from pages.ui.table_choice import newest_table
 from pages.ui.workspace_access import entries_key, load_entry
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
+_SEGMENT_PLURALS = {"category": "categories", "priority": "priorities"}
+_SNAPSHOT_NOTES = {
+    SNAPSHOT_VARIANTS["customers"]: (
+        "Snapshot of a customer list without dates: churned customers / all "
+        "customers in the list."
+    ),
+    SNAPSHOT_VARIANTS["revenue"]: (
+        "Snapshot of a customer list without dates: monthly charges flagged "
+        "churned / all monthly charges in the list."
+    ),
+}
+_SERIES_LABELS = {"customers": "Churn rate", "revenue": "Revenue churn rate"}
 _LABELS = {
     "nps": "Net Promoter Score",
     "churn_rate": "Churn rate",
@@ -103,7 +116,8 @@ def render() -> None:
         st.caption(f"Changes are against {compare.label()}.")
     kpi_row(_LABELS, kpis, previous)
     if subscriptions is not None:
-        _render_churn(subscriptions, period, grain, kpis["churn_rate"])
+        churn_variant = variants.get("churn_rate", "customers")
+        _render_churn(subscriptions, period, grain, kpis["churn_rate"], churn_variant)
     if responses is not None:
         _render_nps(responses, period, grain, variants.get("nps", "all"))
     if tickets is not None:
@@ -210,7 +224,11 @@ def _variant_picker() -> dict[str, str]:
 
 
 def _render_churn(
-    subscriptions: pl.DataFrame, period: Period, grain: str, result: KpiResult
+    subscriptions: pl.DataFrame,
+    period: Period,
+    grain: str,
+    result: KpiResult,
+    variant: str,
 ) -> None:
     st.subheader("Churn")
     if result.available:
@@ -218,11 +236,8 @@ def _render_churn(
         # and a whole-history rate counts no joins inside a period.
         extra = result.extra
         notes = []
-        if result.variant == "snapshot":
-            notes.append(
-                "Snapshot of a customer list without dates: churned customers / "
-                "all customers in the list."
-            )
+        if result.variant in _SNAPSHOT_NOTES:
+            notes.append(_SNAPSHOT_NOTES[result.variant])
         if "retention" in extra:
             notes.append(f"Retention {format_number(extra['retention'], 1)} %.")
         if "annualised" in extra:
@@ -237,8 +252,15 @@ def _render_churn(
         if "reactivations" in extra:
             notes.append(f"{count_noun(extra['reactivations'], 'customer')} came back.")
         st.caption(" ".join(notes))
+    if is_snapshot(subscriptions):
+        st.info(
+            f"Churn by {grain} is not shown. The customer list has no dates, so "
+            "there is one figure for the whole list and no churn over time. Map "
+            "a start date column on the Data page to see it."
+        )
+        return
     try:
-        series = churn_series(subscriptions, period, grain)
+        series = churn_series(subscriptions, period, grain, variant)
     except InputError as error:
         st.info(escape_markdown(str(error)))
         return
@@ -254,7 +276,7 @@ def _render_churn(
         st,
         charts.rate_like_lines(
             series,
-            {"churn_rate": "Churn rate"},
+            {"churn_rate": _SERIES_LABELS[variant]},
             f"Churn by {grain}",
             "Churn (%)",
             grain,
@@ -344,8 +366,18 @@ def _render_resolution(
                 "mean_hours",
                 f"Slowest {segment} first",
                 f"Mean {unit.lower()} (h)",
+                keep=charts.BOTH_ENDS,
+                count=("tickets", "Solved tickets"),
             ),
         )
+        noun = (segment, _SEGMENT_PLURALS.get(segment, f"{segment}s"))
+        label = f"The chart of mean {unit.lower()}"
+        note = charts.breakdown_note(
+            table, segment, "mean_hours", label, noun, keep=charts.BOTH_ENDS
+        )
+        if note:
+            listed = count_noun(table.height, *noun)
+            st.caption(f"{note} The table below lists all {listed}.")
     st.dataframe(table, hide_index=True, placeholder=MISSING)
 
 

@@ -28,7 +28,7 @@ _CARDS_PER_ROW = 5
 def kpi_card(
     column, label: str, result: KpiResult, previous: KpiResult | None = None
 ) -> None:
-    """Show one KPI as a metric with n, interval and small-sample note, or
+    """Show one KPI as a metric with n, interval, note and small-sample note, or
     'Not available' with the reason. With ``previous``, the change against
     the comparison period is shown as the metric's delta."""
     with column:
@@ -63,12 +63,19 @@ def kpi_card(
         if details:
             # The unit is the currency code found in the data.
             st.caption(escape_markdown(", ".join(details)))
+        if result.note:
+            st.caption(escape_markdown(result.note))
         if result.small_sample:
             st.caption("Small sample: fewer than 30 observations.")
         if result.key == "arr" and result.variant == "snapshot":
-            # The Service page explains a snapshot churn rate in its own words.
             st.caption(
                 "Snapshot of a customer list without dates: the same for every period."
+            )
+        if result.key == "churn_rate" and result.variant.endswith(", snapshot"):
+            # The Service page explains the formula under the cards.
+            st.caption(
+                f"{result.variant.capitalize()}: a customer list without dates "
+                "gives the same figure for every period."
             )
 
 

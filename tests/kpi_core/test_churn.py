@@ -152,7 +152,7 @@ def test_churn_rate_snapshot_list():
     )
     result = churn_rate(frame, JANUARY)
     assert result.value == pytest.approx(2 / 4 * 100)
-    assert result.variant == "snapshot"
+    assert result.variant == "customers, snapshot"
     assert result.excluded == {"no churned flag": 1}
 
 
@@ -286,7 +286,7 @@ def test_churn_rate_telco_snapshot(datasets_dir):
     result = churn_rate(frame)
     assert result.value == pytest.approx(churned / 7043 * 100)
     assert result.n == 7043
-    assert result.variant == "snapshot"
+    assert result.variant == "customers, snapshot"
 
 
 def test_churn_rate_snapshot_no_annualised():

@@ -56,7 +56,7 @@ def test_kpi_table_values():
     assert row[2] == 2 / 3 * 100
     assert row[4] == 3
     assert row[8] == "2 won / (2 won + 1 lost) x 100 = 66.67 %"
-    assert row[9] == "1 open deal"
+    assert row[9] == "1 row: open deal"
 
 
 def test_not_available_row_gives_reason():

@@ -230,7 +230,9 @@ def test_won_value_no_won_deals(sample):
 
 
 def test_won_value_empty_frame(empty):
-    assert won_value(empty).value == 0.0
+    result = won_value(empty)
+    assert not result.available
+    assert result.reason == "no deal was created, open or closed in this period"
 
 
 def test_won_value_all_amounts_missing():
@@ -342,18 +344,20 @@ def test_sales_cycle_days_won_deals(sample):
 
 
 def test_sales_cycle_days_counts_exclusions(sample):
+    # Open d5 and d7 have no close date.
     assert sales_cycle_days(sample).excluded == {
-        "open deal": 2,
+        "open deal without a close date": 2,
         "won deal without a creation date": 1,
     }
 
 
 def test_sales_cycle_days_explicit_period(sample):
-    # Won in February or March: d1 30 and d4 30; open d5 was created in February.
+    # Won in February or March: d1 30 and d4 30. Open d5 and d7 have no
+    # close date, so no period can place them.
     result = sales_cycle_days(sample, FEBRUARY_TO_MARCH)
     assert result.value == pytest.approx((30 + 30) / 2)
     assert result.excluded == {
-        "open deal": 1,
+        "open deal without a close date": 2,
         "won deal without a creation date": 1,
     }
 
@@ -604,4 +608,4 @@ def test_maven_sales_cycle(maven):
     result = sales_cycle_days(deals)
     assert result.value == pytest.approx(statistics.mean(cycles))
     assert result.extra["median"] == pytest.approx(statistics.median(cycles))
-    assert result.excluded == {"open deal": 1589 + 500}
+    assert result.excluded == {"open deal without a close date": 1589 + 500}
