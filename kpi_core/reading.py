@@ -19,12 +19,19 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
-from kpi_core.table_layout import LINE, lay_out
+from kpi_core.sheet_notes import (
+    grid_headers,
+    marks_by_header,
+    mixed_number_columns,
+    scan_notes,
+)
+from kpi_core.table_layout import LINE, Layout, lay_out
 from kpi_core.text_grid import read_grid
 from kpi_core.workbook import (
     ZIP_MEMBER_ERRORS,
+    Sheet,
     check_zip,
-    read_sheet,
+    read_sheets,
     workbook_sheets,
 )
 
@@ -70,7 +77,10 @@ class RawTable:
     fields than the header's ``header_fields``; ``prepare_table`` rejects
     them. ``format_marks`` gives the currency marks of workbook number cells
     whose number format shows a currency: ``_line`` and one String column per
-    header that has such cells, or None.
+    header that has such cells, or None. ``number_cells`` marks the cells
+    that a workbook stores as numbers, in the columns that also have text
+    cells which are not plain numbers: ``_line`` and one String column per
+    such header, non-null for a number cell, or None.
     """
 
     frame: pl.DataFrame
@@ -79,6 +89,7 @@ class RawTable:
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
     format_marks: pl.DataFrame | None = None
+    number_cells: pl.DataFrame | None = None
 
 
 def read_table(
@@ -187,8 +198,21 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
 
 
 def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
-    read = read_sheet(file_name, data, sheet)
-    layout = lay_out(read.cells, file_name=file_name, sheet=read.name)
+    read, layout, notes = _first_table(file_name, data, sheet)
+    frame = layout.frame
+    mixed = mixed_number_columns(frame)
+    scan = read.scan(numbers=bool(mixed))
+    needed = {
+        *read.currency_marks["column"].unique().to_list(),
+        *scan.numbers["column"].unique().to_list(),
+        *scan.errors["column"].unique().to_list(),
+        *scan.hidden_columns,
+    }
+    headers = grid_headers(read.cells, frame, needed) if needed else {}
+    mixed_grid = [index for index, name in headers.items() if name in mixed]
+    numbers = marks_by_header(
+        scan.numbers.filter(pl.col("column").is_in(mixed_grid)), headers, frame
+    )
     info = ReadInfo(
         file=file_name,
         format="xlsx",
@@ -198,49 +222,57 @@ def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         sheet=read.name,
         sheets=tuple(read.names),
         skipped_lines=layout.skipped_lines,
-        notes=tuple(read.notes) + layout.notes,
+        notes=(*notes, *layout.notes, *scan_notes(scan, headers, frame, read.name)),
     )
-    marks = _marks_by_header(read.cells, layout.frame, read.currency_marks)
-    return RawTable(layout.frame, info, cells_stripped=True, format_marks=marks)
+    marks = marks_by_header(read.currency_marks, headers, frame)
+    return RawTable(
+        frame, info, cells_stripped=True, format_marks=marks, number_cells=numbers
+    )
 
 
-def _marks_by_header(
-    cells: pl.DataFrame, frame: pl.DataFrame, marks: pl.DataFrame
-) -> pl.DataFrame | None:
-    """Put the number-format marks of a sheet's cells (``Sheet.currency_marks``)
-    under the headers that ``lay_out`` gave their columns.
+def _first_table(
+    file_name: str, data: bytes, sheet: str | None
+) -> tuple[Sheet, Layout, list[str]]:
+    """Lay out ``sheet``, or without it the first sheet that contains a table.
 
-    ``lay_out`` keeps the grid's columns in order and drops only columns
-    that are empty in every data row, after stripping each cell. So walking
-    both in order and matching equal columns finds each marked column. A
-    dropped column has no values, so no mark is lost with it.
+    Returns the sheet, its layout and the notes on the sheet chosen. A sheet
+    contains a table when ``lay_out`` finds data rows below a header on it.
     """
-    if marks.height == 0:
-        return None
-    data = cells.filter(pl.col(LINE).is_in(frame[LINE].implode()))
-    grid = [name for name in cells.columns if name != LINE]
-    names = [name for name in frame.columns if name != LINE]
-    marked = set(marks["column"].unique().to_list())
-    headers: dict[int, str] = {}
-    position = 0
-    for index, column in enumerate(grid):
-        if position >= len(names) or not marked - headers.keys():
-            break
-        values = data.get_column(column).str.strip_chars()
-        values = values.set(values == "", None)
-        if values.equals(frame.get_column(names[position]), check_names=False):
-            if index in marked:
-                headers[index] = names[position]
-            position += 1
-    if not headers:
-        return None
-    found = marks.filter(pl.col("column").is_in(list(headers))).with_columns(
-        pl.col("column").replace_strict(headers, return_dtype=pl.String)
+    passed: list[tuple[str, EmptyDataError]] = []
+    names: list[str] = []
+    for read in read_sheets(file_name, data, sheet):
+        names = read.names
+        try:
+            layout = lay_out(read.cells, file_name=file_name, sheet=read.name)
+        except EmptyDataError as error:
+            if sheet is not None or len(read.names) == 1:
+                raise
+            passed.append((read.name, error))
+            continue
+        if not passed:
+            return read, layout, list(read.notes)
+        skipped = " and ".join(repr(name) for name, _ in passed)
+        reason = f"sheets {skipped} have" if len(passed) > 1 else f"sheet {skipped} has"
+        note = f"sheet: {read.name} (of {len(names)}), because {reason} no table"
+        return read, layout, [note]
+    reasons = dict(passed)
+    looked_at = ", ".join(
+        f"{name!r} ({_no_table_reason(reasons.get(name))})" for name in names
     )
-    found = found.filter(pl.col(LINE).is_in(frame[LINE].implode()))
-    if found.height == 0:
-        return None
-    return found.pivot(on="column", index=LINE, values="mark")
+    raise EmptyDataError(
+        f"no sheet contains a table with data rows below a header; looked at "
+        f"{looked_at}. Put the table on a sheet with its header row above the "
+        "data, or export it again",
+        file=file_name,
+    )
+
+
+def _no_table_reason(error: EmptyDataError | None) -> str:
+    if error is None:
+        return "empty"
+    if error.line is None:
+        return "no data rows"
+    return f"no data rows below line {error.line}"
 
 
 def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:

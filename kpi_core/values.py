@@ -39,6 +39,7 @@ __all__ = [
     "parse_money",
     "parse_numbers",
     "parse_numbers_detecting_mark",
+    "split_number_cells",
 ]
 
 # ISO 4217 codes common in CRM, billing and ad exports.
@@ -120,14 +121,20 @@ def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Seri
 
 
 def parse_numbers_detecting_mark(
-    values: pl.Series, default: str = "."
+    values: pl.Series, default: str = ".", number_cells: pl.Series | None = None
 ) -> tuple[pl.Series, str]:
     """Parse text amounts into Float64 with the decimal mark detected.
 
     Returns what ``parse_numbers(values, detect_decimal_mark(values,
     default))`` would, and that mark, but cleans the text once instead of
-    twice.
+    twice. ``number_cells`` is True for the cells that a workbook stores as
+    numbers (see ``split_number_cells``).
     """
+    split = split_number_cells(values, number_cells)
+    if split is not None:
+        stored, typed, mask = split
+        numbers, mark = parse_numbers_detecting_mark(typed, default)
+        return stored.zip_with(mask, numbers), _typed_mark(typed, mark)
     plain = _parse_plain_numbers(values, default)
     if plain is not None:
         return plain, "."
@@ -154,7 +161,9 @@ class ParsedMoney(NamedTuple):
     ambiguous: pl.Series | None
 
 
-def parse_money(values: pl.Series, default: str = ".") -> ParsedMoney:
+def parse_money(
+    values: pl.Series, default: str = ".", number_cells: pl.Series | None = None
+) -> ParsedMoney:
     """Parse text amounts as ``parse_numbers_detecting_mark`` does, keep the
     currency marks that parsing drops, and apply two rules for money.
 
@@ -168,7 +177,16 @@ def parse_money(values: pl.Series, default: str = ".") -> ParsedMoney:
     - Once the mark is decided, such a value whose separator is that mark
       is ambiguous, unless another value of the column has exactly three
       decimals and no other reading ("1234.567", "0.125").
+
+    ``number_cells`` is True for the cells that a workbook stores as
+    numbers (see ``split_number_cells``).
     """
+    split = split_number_cells(values, number_cells)
+    if split is not None:
+        stored, typed, mask = split
+        money = parse_money(typed, default)
+        numbers = stored.zip_with(mask, money.numbers)
+        return money._replace(numbers=numbers, mark=_typed_mark(typed, money.mark))
     plain = _parse_plain_numbers(values, default, money=True)
     if plain is not None:
         return ParsedMoney(plain, ".", None, None)
@@ -184,6 +202,34 @@ def parse_money(values: pl.Series, default: str = ".") -> ParsedMoney:
     if marks.null_count() == marks.len():
         return ParsedMoney(numbers, mark, None, ambiguous)
     return ParsedMoney(numbers, mark, marks.alias(values.name), ambiguous)
+
+
+def split_number_cells(
+    values: pl.Series, number_cells: pl.Series | None
+) -> tuple[pl.Series, pl.Series, pl.Series] | None:
+    """Split a column into the cells a workbook stores as numbers and the
+    cells typed as text.
+
+    calamine writes a number cell as a plain decimal with a point
+    ("1234.56"), whatever the cell shows in Excel. So these cells are read
+    with the point, and only the text cells decide the decimal mark of the
+    rest: "1.234,56 €" typed into a column of number cells is 1234.56.
+    Returns the parsed number cells, the text cells (number cells null) and
+    the mask, or None without any number cell.
+    """
+    if number_cells is None:
+        return None
+    mask = number_cells.fill_null(False)
+    if not mask.any():
+        return None
+    stored = parse_numbers(values.set(~mask, None), ".")
+    return stored, values.set(mask, None), mask.alias(values.name)
+
+
+def _typed_mark(typed: pl.Series, mark: str) -> str:
+    """Return the decimal mark of a column whose text cells have ``mark``:
+    the point when every filled cell is a number cell."""
+    return mark if typed.null_count() < typed.len() else "."
 
 
 def describe_ambiguous_amount(cell: str, mark: str) -> str:

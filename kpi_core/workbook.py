@@ -20,7 +20,8 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -29,6 +30,7 @@ import polars as pl
 
 from kpi_core.cell_currency import number_format_mark
 from kpi_core.errors import EmptyDataError, UnreadableFileError
+from kpi_core.sheet_cells import CellScan, scan_cells
 from kpi_core.workbook_checks import (
     check_formula_results,
     check_sheet_extent,
@@ -116,7 +118,7 @@ class Sheet:
     and ``_line``, the spreadsheet row. ``names`` lists all worksheets.
     ``currency_marks`` lists the number cells whose number format shows a
     currency, with their ``_line``, ``column`` (0 for c0) and ``mark`` from
-    ``cell_currency.number_format_mark``.
+    ``cell_currency.number_format_mark``. ``xml`` is the worksheet's XML.
     """
 
     cells: pl.DataFrame
@@ -124,12 +126,29 @@ class Sheet:
     names: list[str]
     notes: list[str]
     currency_marks: pl.DataFrame
+    xml: bytes = field(default=b"", repr=False)
+
+    def scan(self, *, numbers: bool) -> CellScan:
+        """Find the number cells, error cells and hidden rows and columns
+        that ``cells`` does not show (see ``sheet_cells.scan_cells``)."""
+        return scan_cells(self.xml, _regex_first_column(self.xml), numbers=numbers)
 
 
 def read_sheet(file_name: str, data: bytes, sheet: str | None) -> Sheet:
     """Read a worksheet's cells and the currencies of its number formats.
 
     Without ``sheet`` the first worksheet with any value is read.
+    """
+    for found in read_sheets(file_name, data, sheet):
+        return found
+    raise AssertionError("read_sheets raises when it finds no sheet")
+
+
+def read_sheets(file_name: str, data: bytes, sheet: str | None) -> Iterator[Sheet]:
+    """Yield the worksheets with any value in workbook order, or only ``sheet``.
+
+    Each sheet is read when the caller asks for it. Raises EmptyDataError
+    when no sheet (or ``sheet``) has a value.
     """
     archive = _open_checked(file_name, data)
     try:
@@ -149,6 +168,7 @@ def read_sheet(file_name: str, data: bytes, sheet: str | None) -> Sheet:
             {paths[name] for name in chosen} | {styles_path},
         )
         style_marks = _currency_styles(member_xml.pop(styles_path, b""))
+        found = False
         for name in chosen:
             xml = member_xml.pop(paths[name], b"")
             check_sheet_extent(file_name, name, xml)
@@ -161,11 +181,15 @@ def read_sheet(file_name: str, data: bytes, sheet: str | None) -> Sheet:
                 )
                 notes = [f"sheet: {name} (of {len(names)})"]
                 marks = _currency_cells(xml, style_marks)
-                return Sheet(_dates_without_midnight(cells), name, names, notes, marks)
+                found = True
+                cells = _dates_without_midnight(cells)
+                yield Sheet(cells, name, names, notes, marks, xml)
     except _READ_ERRORS as error:
         raise _damaged(file_name, error, sheet) from error
     finally:
         archive.close()
+    if found:
+        return
     if sheet is not None:
         message = f"the sheet is empty; pick one of {', '.join(names)}"
     else:
@@ -332,6 +356,14 @@ def _scanned_cells(
         "kind",
     )
     return cells, first_column
+
+
+def _regex_first_column(xml: bytes) -> int | None:
+    """Return ``_first_column``, or None when a cell tag does not start
+    with its r attribute, which the regex passes cannot place."""
+    if xml.count(b"<c ") != xml.count(b'<c r="') or xml.find(b"<c>") >= 0:
+        return None
+    return _first_column(xml)
 
 
 def _first_column(xml: bytes) -> int | None:
