@@ -676,7 +676,9 @@ def _notes(
             notes[cell.column] = f"currency checked against column {currency_column!r}"
         elif header is not None:
             notes[cell.column] = f"currency from header: {header}"
-        else:
+        elif claim["marked"].any():
+            # Marks count only on amounts that parse, so a mark on an invalid
+            # number alone gives no note.
             notes[cell.column] = _cells_note(claim)
     return notes
 

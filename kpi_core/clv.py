@@ -51,6 +51,7 @@ def clv(
     *,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
+    subs_name: str | None = None,
 ) -> KpiResult:
     """Compute the customer lifetime value, in the currency.
 
@@ -66,6 +67,10 @@ def clv(
     ARPA is the mean. ``extra["lifespan_source"]`` names where the lifespan
     comes from: "entered by the user", "from churn rate" (1 / annualised
     churn of ``subs``) or "from first to last purchase of lapsed customers".
+    A purchases lifespan from churn is named in the formula, and with
+    ``subs_name`` (the stored name of ``subs``) the source reads "from the
+    churn rate of subscriptions '<name>'", because the rate of one table
+    then applies to the customers of another.
     Missing tables, no orders, no paying customers, no way to know the
     lifespan, or a lifespan from churn above ``MAX_LIFESPAN_YEARS`` without
     ``lifespan_years`` is "not available".
@@ -77,7 +82,7 @@ def clv(
         )
     if orders is None:
         return not_available("clv", "the purchases variant needs an orders table")
-    return _purchases_clv(orders, subs, period, lifespan_years, currency, fx)
+    return _purchases_clv(orders, subs, period, lifespan_years, currency, fx, subs_name)
 
 
 def _check_clv_settings(
@@ -102,6 +107,7 @@ def _purchases_clv(
     lifespan_years: float | None,
     currency: str | None,
     fx: dict[str, float] | None,
+    subs_name: str | None = None,
 ) -> KpiResult:
     rows = revenue_rows(orders, period, currency, fx)
     if rows.frame.is_empty():
@@ -120,6 +126,12 @@ def _purchases_clv(
     per_year = f"{format_number(frequency, 2)} purchases a year"
     if customer_years != customers:
         per_year += f" ({purchases:,} / {customer_years:,} customer-years)"
+    years = f"{format_number(lifespan, 2)} years"
+    if source == "from churn rate":
+        # The rate comes from another table than the orders it is applied to.
+        if subs_name:
+            source = f"from the churn rate of subscriptions {subs_name!r}"
+        years += f" (lifespan {source})"
 
     return KpiResult(
         key="clv",
@@ -129,8 +141,9 @@ def _purchases_clv(
         n=customers,
         variant="purchases",
         formula=(
-            f"{format_number(purchase_value, 2)} per purchase x {per_year} x "
-            f"{format_number(lifespan, 2)} years = {format_number(value, 2)}"
+            f"{format_number(purchase_value, 2)} {rows.unit} per purchase x "
+            f"{per_year} x {years} = "
+            f"{format_number(value, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,
         extra={
@@ -262,10 +275,10 @@ def _subscription_clv(
         n=paying,
         variant="subscription",
         formula=(
-            f"ARPA {format_number(arpa, 2)} (mean MRR of "
+            f"ARPA {format_number(arpa, 2)} {data.unit} (mean MRR of "
             f"{count_noun(paying, 'paying customer')}) x {gross_margin:g} % margin / "
             f"{format_number(monthly_churn * 100, 2)} % monthly churn = "
-            f"{format_number(value, 2)}"
+            f"{format_number(value, 2)} {data.unit}"
         ),
         excluded=data.excluded,
         extra={

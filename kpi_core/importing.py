@@ -22,7 +22,11 @@ from kpi_core.mapping import (
     guess_mapping,
     unknown_table_hint,
 )
-from kpi_core.nps import find_score_column, looks_like_nps_question
+from kpi_core.nps import (
+    find_near_score_column,
+    find_score_column,
+    looks_like_nps_question,
+)
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
 from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
 from kpi_core.schema import DATE
@@ -30,17 +34,25 @@ from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
 STAGE = "Stage"
+# Reader notes that ask the user to check something start with this.
+_WARNING_PREFIX = "warning: "
 ENTERED = "Entered at"
 
 
 @dataclass(frozen=True)
 class FilePreview:
-    """A read file with the table type and mapping the app would use."""
+    """A read file with the table type and mapping the app would use.
+
+    ``paired`` is the other table type the same file holds, or None: a
+    HubSpot deals export with "Date entered" columns is both a deals table
+    and a deal stage history.
+    """
 
     raw: RawTable
     table: str | None
     scores: dict[str, float]
     mapping: Mapping | None
+    paired: str | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -58,8 +70,11 @@ def preview_file(
     """Read a file and guess its table type and column mapping; files over
     ``max_bytes`` are rejected as in ``read_table``."""
     raw = read_table(file_name, data, sheet=sheet, max_bytes=max_bytes)
+    long_history = None
+    if table in (None, "stage_history", "deals"):
+        long_history = _long_stage_history(raw)
     if table in (None, "stage_history"):
-        raw = _long_stage_history(raw) or raw
+        raw = long_history or raw
     if table in (None, "email_events"):
         raw = _audience_events(raw) or raw
     headers = [name for name in raw.frame.columns if name != LINE]
@@ -77,13 +92,24 @@ def preview_file(
         # a guessed table type that misses a required column (a Typeform
         # export's "#" and dates look like orders without an amount).
         score_column = find_score_column(raw.frame, headers)
-        if score_column is not None and looks_like_nps_question(score_column):
+        if score_column is None or not looks_like_nps_question(score_column):
+            score_column = None
+            near = find_near_score_column(raw.frame, headers)
+            if near is not None:
+                score_column = near[0]
+                raw = _with_note(raw, _near_score_note(raw, *near))
+        if score_column is not None:
             chosen = "nps"
             mapping = guess_mapping(headers, chosen, (), numbers).with_choice(
                 "score", score_column
             )
 
-    return FilePreview(raw=raw, table=chosen, scores=scores, mapping=mapping)
+    paired = None
+    if long_history is not None:
+        paired = {"stage_history": "deals", "deals": "stage_history"}.get(chosen)
+    return FilePreview(
+        raw=raw, table=chosen, scores=scores, mapping=mapping, paired=paired
+    )
 
 
 def load_file(
@@ -243,6 +269,32 @@ def number_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
         if cells.len() and cells.str.contains(_PLAIN_NUMBER).all():
             found.append(name)
     return found
+
+
+def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
+    """Name the cells of the score column ``find_near_score_column`` chose
+    that are not scores, with their file lines."""
+    cells = raw.frame.select(
+        raw.frame[column].alias("value").str.strip_chars(), pl.col(LINE)
+    ).filter(misses)
+    shown = ", ".join(
+        f"{value!r} on line {line}" for value, line in cells.head(5).iter_rows()
+    )
+    if cells.height > 5:
+        shown += f" and {cells.height - 5} more"
+    filled = int(
+        raw.frame[column].alias("value").str.strip_chars().fill_null("").ne("").sum()
+    )
+    return (
+        f"{_WARNING_PREFIX}the column {column!r} reads like the NPS question and "
+        f"is taken as the score, although {cells.height} of its {filled} "
+        f"answers are not whole numbers from 0 to 10: {shown}. These are not "
+        "counted as scores; correct them in the file if they should be."
+    )
+
+
+def _with_note(raw: RawTable, note: str) -> RawTable:
+    return replace(raw, info=replace(raw.info, notes=(*raw.info.notes, note)))
 
 
 def _long_stage_history(raw: RawTable) -> RawTable | None:

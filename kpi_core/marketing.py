@@ -267,13 +267,39 @@ def campaign_revenue(
         unit=rows.unit,
         value=dict(per_campaign.select("label", "amount").iter_rows()),
         n=rows.frame.height,
-        formula=(
-            f"{count_noun(per_campaign.height, 'campaign')} with revenue, "
-            f"total {format_number(total, 2)} {rows.unit}"
-        ),
+        formula=_campaign_summary(per_campaign, total, rows.unit),
         excluded=rows.excluded,
         extra=extra,
     )
+
+
+def _campaign_summary(per_campaign: pl.DataFrame, total: float, unit: str) -> str:
+    """Count the campaigns with revenue and give the total, as in "2 campaigns
+    with revenue, 40.00 EUR unattributed, total 540.00 EUR". The
+    "unattributed" line is revenue without a campaign, not a campaign."""
+    unattributed = per_campaign.filter(pl.col("label") == UNATTRIBUTED)
+    named = per_campaign.height - unattributed.height
+    campaigns = count_noun(named, "campaign") if named else "no campaign"
+    parts = [f"{campaigns} with revenue"]
+    if unattributed.height:
+        amount = float(unattributed["amount"].sum())
+        parts.append(f"{format_number(amount, 2)} {unit} {UNATTRIBUTED}")
+    parts.append(f"total {format_number(total, 2)} {unit}")
+    return ", ".join(parts)
+
+
+def attribution_note(result: KpiResult) -> str | None:
+    """Write which column an available ``campaign_revenue`` result took the
+    campaigns from, or return None for the campaign column itself."""
+    column = result.extra.get("attributed_by")
+    if column == "none":
+        return (
+            "No campaign, source or channel column is mapped or filled for the "
+            "won deals or orders of this period, so all revenue is unattributed."
+        )
+    if column in (None, "campaign"):
+        return None
+    return f"Revenue is attributed by the {column} column."
 
 
 def campaign_table(result: KpiResult) -> pl.DataFrame:

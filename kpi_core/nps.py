@@ -34,6 +34,9 @@ _ORDER = "_order"
 _UNDATED = "response without a date"
 # Words of the usual NPS question ("How likely are you to recommend us?").
 _SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
+# The share of filled cells a column whose header reads like the NPS
+# question must have as scores (find_near_score_column).
+NEAR_SCORE_SHARE = 0.9
 # Rows of each column checked before the whole column in find_score_column.
 _SCORE_SAMPLE_ROWS = 1_000
 
@@ -217,6 +220,38 @@ def find_score_column(
     if len(candidates) > 1:
         candidates = [name for name in candidates if _SCORE_HEADER.search(name.lower())]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def find_near_score_column(
+    frame: pl.DataFrame, columns: list[str] | None = None
+) -> tuple[str, pl.Series] | None:
+    """Find a score column that ``find_score_column`` misses because a few
+    answers are not scores, as in a small survey with "k.A." or "9,5".
+
+    A candidate's header reads like the NPS question, at least 90 %
+    (``NEAR_SCORE_SHARE``) of its filled cells are whole numbers from 0 to
+    10, and those scores include one of 7 or more and one of 6 or less, so
+    a 1-5 rating under a similar question does not qualify. Returns the
+    column and the mask of its filled cells that are not scores, or None
+    when no column, or more than one, fits.
+    """
+    found = []
+    for name in frame.columns if columns is None else columns:
+        if not looks_like_nps_question(name) or frame[name].dtype != pl.String:
+            continue
+        text = frame[name].alias("value").str.strip_chars()
+        filled = text.is_not_null() & (text != "")
+        whole = text.str.contains(r"^[0-9]{1,2}$").fill_null(False)
+        in_range = text.cast(pl.Int64, strict=False).is_between(0, 10)
+        is_score = whole & in_range.fill_null(False)
+        scores = text.filter(is_score).cast(pl.Int64)
+        count = int(filled.sum())
+        if count == 0 or scores.len() < NEAR_SCORE_SHARE * count:
+            continue
+        if scores.max() <= DETRACTOR_MAX or scores.min() > DETRACTOR_MAX:
+            continue
+        found.append((name, filled & ~is_score))
+    return found[0] if len(found) == 1 else None
 
 
 def _allowed_misses(filled: int) -> int:

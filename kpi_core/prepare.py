@@ -1,16 +1,21 @@
 """Turn a read file and its column mapping into a typed canonical table.
 
 Every cell that cannot be parsed is reported with its column, the file lines
-it sits on and example values. Rows with such a problem are left out of the
-table, never silently kept as nulls, and the report gives how many and why.
+it sits on and example values. Such a cell is read as empty and its row is
+kept, so the KPIs that need the field leave the row out and count it, as for
+an empty cell. Only a broken row is left out of the table. That is a line
+with more fields than the header, a repeated deal id, a closed deal whose
+won flag is empty or unreadable, or an unreadable cell of a field whose
+empty cell means something (``ROW_FIELDS``).
 """
 
 from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -23,8 +28,9 @@ from kpi_core.cell_currency import (
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import convert_unique, order_examples
-from kpi_core.errors import AmbiguousDateError, EmptyDataError
+from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueError
 from kpi_core.mapping import Mapping, require_complete
+from kpi_core.minor_units import divide_minor_units
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, FLAG, INTEGER, NUMBER, deal_status_expr
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
@@ -44,11 +50,22 @@ _EXAMPLES = 3
 NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
 _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
 _LINES_SHOWN = 10
+# Fields whose empty cell means something of its own: a ticket still open, a
+# subscription still running, a quantity of 1. An unreadable cell there would
+# change that meaning if read as empty, so it leaves its row out instead.
+ROW_FIELDS = {
+    "tickets": ("solved_at",),
+    "subscriptions": ("ended_at", "canceled_at", "quantity"),
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One kind of bad value in one column, with where it occurs."""
+    """One kind of bad value in one column, with where it occurs.
+
+    ``row_kept`` is True when the cells were read as empty and their rows
+    kept, False when the rows were left out of the table.
+    """
 
     column: str
     field: str
@@ -56,6 +73,7 @@ class Problem:
     count: int
     lines: tuple[int, ...]
     examples: tuple[str, ...]
+    row_kept: bool = False
 
     def describe(self) -> str:
         lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
@@ -68,13 +86,26 @@ class Problem:
             return f"{rows} ({where})"
         return f"{rows} in column {self.column!r} ({where}; for example {examples})"
 
+    def outcome(self) -> str:
+        """Say what the import did with the rows, as a clause without a final
+        period, such as "these rows are left out"."""
+        many = self.count != 1
+        if not self.row_kept:
+            return "these rows are left out" if many else "this row is left out"
+        rows, them = ("the rows are", "them") if many else ("the row is", "it")
+        return (
+            f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
+            f"leave {them} out"
+        )
+
 
 @dataclass(frozen=True)
 class PreparedTable:
     """A canonical table ready for the KPIs, with its validation report.
 
     ``frame`` keeps the ``_line`` column so every row can be traced back to
-    the file. ``rejected`` contains the original text of the rows left out.
+    the file. ``rejected`` contains the original text of the rows left out,
+    and ``problem_rows`` that of every row a problem names, kept or not.
     ``date_conflicts`` lists the rows kept whose dates contradict each other.
     """
 
@@ -88,6 +119,9 @@ class PreparedTable:
     date_orders: dict[str, str]
     detected: dict[str, str] = field(default_factory=dict)
     date_conflicts: tuple[DateConflict, ...] = ()
+    problem_rows: pl.DataFrame | None = None
+    # The reader's warnings on the file, such as Excel error cells.
+    read_warnings: tuple[str, ...] = ()
 
     @property
     def rows_used(self) -> int:
@@ -95,10 +129,12 @@ class PreparedTable:
 
     def excluded_summary(self) -> dict[str, int]:
         """Return the count of rows left out per reason, for the report."""
-        return {
-            f"{p.kind} in {p.column!r}" if p.column else p.kind: p.count
-            for p in self.problems
-        }
+        return _summary(p for p in self.problems if not p.row_kept)
+
+    def emptied_summary(self) -> dict[str, int]:
+        """Return the count of cells read as empty per reason, for the
+        report."""
+        return _summary(p for p in self.problems if p.row_kept)
 
 
 def prepare_table(
@@ -123,13 +159,13 @@ def prepare_table(
     # so there a column of only "2.000"-like values means thousands.
     mark = "," if raw.info.delimiter == ";" else "."
     columns: list[pl.Series] = [raw.frame[LINE]]
-    bad_masks: list[pl.Series] = []
     problems: list[Problem] = []
+    found: list[_Found] = []
+    filled: dict[str, pl.Series] = {}
     money_cells: list[MoneyCells] = []
     if raw.long_lines:
         long_problem, long_rows = _long_line_problem(raw)
-        problems.append(long_problem)
-        bad_masks.append(long_rows)
+        found.append(_Found(long_problem, long_rows, None))
 
     def parse_column(item: tuple[str, str]) -> _ParsedColumn:
         field_name, column = item
@@ -145,27 +181,41 @@ def prepare_table(
         parsed_columns = list(pool.map(parse_column, mapping.used_columns().items()))
     for parsed in parsed_columns:
         columns.append(parsed.values)
-        problems.extend(parsed.problems)
-        bad_masks.extend(parsed.bad_masks)
+        found.extend(parsed.found)
+        filled[parsed.values.name] = parsed.filled
         if parsed.note:
             detected[parsed.column] = parsed.note
         if parsed.money_cells is not None:
             money_cells.append(parsed.money_cells)
 
+    # Only unreadable cells stop the import here. An amount of an unknown
+    # currency is still a number, so it is no sign of a wrong column.
+    _stop_on_unusable_column(file, mapping, found, filled)
     if money_cells:
         columns = _add_currencies(
-            raw.frame, mapping, money_cells, columns, problems, bad_masks, detected
+            raw.frame, mapping, money_cells, columns, found, detected
         )
+    columns, unit_notes = divide_minor_units(mapping.columns, columns)
+    for column, note in unit_notes.items():
+        detected[column] = f"{detected[column]}, {note}" if column in detected else note
     flag_gap = _closed_without_won(raw.frame, mapping, columns)
     if flag_gap is not None:
-        problems.append(flag_gap[0])
-        bad_masks.append(flag_gap[1])
+        # A won cell read as empty in a closed deal leaves the deal's outcome
+        # unknown, so its row is left out and named once, under the gap.
+        found = [_without_rows(item, flag_gap[1], raw.frame) for item in found]
+        found = [item for item in found if item.problem.count]
+        found.append(_Found(flag_gap[0], flag_gap[1], None))
+    problems = [item.problem for item in found]
     frame = pl.DataFrame(columns)
     rejected = raw.frame.clear()
-    if bad_masks:
-        rejected_mask = _any(bad_masks)
+    problem_rows = raw.frame.clear()
+    row_masks = [item.rows for item in found if not item.problem.row_kept]
+    if row_masks:
+        rejected_mask = _any(row_masks)
         frame = frame.filter(~rejected_mask)
         rejected = raw.frame.filter(rejected_mask)
+    if found:
+        problem_rows = raw.frame.filter(_any([item.rows for item in found]))
     frame = _finish(mapping.table, frame)
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
@@ -181,19 +231,35 @@ def prepare_table(
         date_orders=chosen_orders,
         detected=detected,
         date_conflicts=tuple(find_date_conflicts(mapping, frame)),
+        problem_rows=problem_rows,
+        read_warnings=tuple(
+            note.removeprefix("warning: ")
+            for note in raw.info.notes
+            if note.startswith("warning: ")
+        ),
     )
 
 
 @dataclass(frozen=True)
+class _Found:
+    """A problem with the mask of its rows and the cell text it was found in
+    (None for a problem of whole rows)."""
+
+    problem: Problem
+    rows: pl.Series
+    text: pl.Series | None
+
+
+@dataclass(frozen=True)
 class _ParsedColumn:
-    """A parsed column with its problems and the masks of the rows they
-    reject."""
+    """A parsed column, with its unreadable cells read as empty unless its
+    field is in ``ROW_FIELDS``, its problems and its filled cells."""
 
     column: str
     values: pl.Series
     note: str | None
-    problems: list[Problem]
-    bad_masks: list[pl.Series]
+    found: list[_Found]
+    filled: pl.Series
     money_cells: MoneyCells | None
 
 
@@ -205,17 +271,21 @@ def _parse_column(
     order: str | None,
     mark: str,
 ) -> _ParsedColumn:
-    """Parse ``column`` as ``field_name`` and find its unparsable and
-    out-of-range cells."""
+    """Parse ``column`` as ``field_name`` and find its unparsable,
+    ambiguous and out-of-range cells."""
     kind = mapping.schema.field(field_name).kind
     text = _clean_text(raw.frame[column], raw.cells_stripped)
-    problems: list[Problem] = []
-    bad_masks: list[pl.Series] = []
+    row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
+    found: list[_Found] = []
     money_cells = None
     bad = None
 
+    def add(rows: pl.Series, label: str | None = None) -> None:
+        problem = _problem(raw.frame, column, field_name, kind, rows, text, label)
+        found.append(_Found(replace(problem, row_kept=row_kept), rows, text))
+
     if field_name in money_fields(mapping):
-        money_text = parse_money(text, mark)
+        money_text = parse_money(text, mark, _number_cells(raw, column))
         parsed = money_text.numbers
         note = _mark_note(money_text.mark)
         formats = column_format_marks(raw.frame[LINE], raw.format_marks, column)
@@ -223,38 +293,39 @@ def _parse_column(
             field_name, column, text, parsed, money_text.marks, formats
         )
         if money_text.ambiguous is not None:
-            problems.append(
-                _ambiguity_problem(raw.frame, column, field_name, money_text, text)
-            )
-            bad_masks.append(money_text.ambiguous)
+            add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
     else:
-        parsed, note = _parse(text, kind, order, raw.info.file, column, mark)
+        number_cells = _number_cells(raw, column)
+        parsed, note = _parse(
+            text, kind, order, raw.info.file, column, mark, number_cells
+        )
 
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
     if bad.any():
-        bad_masks.append(bad)
         other_order = _other_order(kind, note, text, bad)
         if other_order is not None:
             # Dates that only read the other way are named apart, so they do
             # not look like typing errors.
             mask, label = other_order
-            problems.append(
-                _problem(raw.frame, column, field_name, kind, mask, text, label)
-            )
+            add(mask, label)
             bad = bad & ~mask
         if bad.any():
-            problems.append(_problem(raw.frame, column, field_name, kind, bad, text))
+            add(bad)
     outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
     if outside is not None and outside.any():
-        problems.append(
-            _problem(raw.frame, column, field_name, kind, outside, text, kind_text)
-        )
-        bad_masks.append(outside)
+        add(outside, kind_text)
+        if row_kept:
+            parsed = _emptied(parsed, outside)
 
     return _ParsedColumn(
-        column, parsed.alias(field_name), note, problems, bad_masks, money_cells
+        column,
+        parsed.alias(field_name),
+        note,
+        found,
+        text.is_not_null(),
+        money_cells,
     )
 
 
@@ -275,6 +346,7 @@ def _parse(
     file: str,
     column: str,
     default_mark: str,
+    number_cells: pl.Series | None = None,
 ) -> tuple[pl.Series, str | None]:
     """Parse one column by its field kind; return the values and a note on
     what was detected (date order, decimal mark), if anything."""
@@ -292,11 +364,18 @@ def _parse(
         note = _ORDER_NOTES.get(order)
         return dates, f"dates {note}" if note else None
     if kind in (NUMBER, INTEGER):
-        numbers, mark = parse_numbers_detecting_mark(text, default_mark)
+        numbers, mark = parse_numbers_detecting_mark(text, default_mark, number_cells)
         if kind == INTEGER:
             return _integers(numbers), None
         return numbers, _mark_note(mark)
     return text, None
+
+
+def _number_cells(raw: RawTable, column: str) -> pl.Series | None:
+    """Return True for the cells of ``column`` that the workbook stores as
+    numbers (``RawTable.number_cells``), or None without any."""
+    cells = column_format_marks(raw.frame[LINE], raw.number_cells, column)
+    return None if cells is None else cells.is_not_null()
 
 
 def _other_order(
@@ -335,7 +414,7 @@ def _ambiguous_order_message(text: pl.Series) -> str:
         f"the column mixes day-first dates such as {day_first!r} and month-first "
         f"dates such as {month_first!r}, as many of each; choose the date order "
         "(dd/mm or mm/dd) for this column, and the dates that fit only the other "
-        "order are left out and listed"
+        "order are read as empty and listed"
     )
 
 
@@ -363,19 +442,11 @@ def _long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
     return problem, raw.frame[LINE].is_in(lines)
 
 
-def _ambiguity_problem(
-    raw: pl.DataFrame,
-    column: str,
-    field_name: str,
-    money_text: ParsedMoney,
-    text: pl.Series,
-) -> Problem:
-    """Report the amounts that ``parse_money`` found to read two ways."""
-    ambiguous = money_text.ambiguous
-    example = text.filter(ambiguous).first()
+def _ambiguity_label(money_text: ParsedMoney, text: pl.Series) -> str:
+    """Describe the amounts that ``parse_money`` found to read two ways."""
+    example = text.filter(money_text.ambiguous).first()
     reason = describe_ambiguous_amount(example, money_text.mark)
-    label = f"an amount that reads two ways ({reason})"
-    return _problem(raw, column, field_name, NUMBER, ambiguous, text, label)
+    return f"an amount that reads two ways ({reason})"
 
 
 def _add_currencies(
@@ -383,34 +454,39 @@ def _add_currencies(
     mapping: Mapping,
     money_cells: list[MoneyCells],
     columns: list[pl.Series],
-    problems: list[Problem],
-    bad_masks: list[pl.Series],
+    found: list[_Found],
     detected: dict[str, str],
 ) -> list[pl.Series]:
-    """Apply ``row_currencies`` to the parsed columns: add its problems, bad
-    rows and notes in place, and return the columns with its currency."""
+    """Apply ``row_currencies`` to the parsed columns: add its problems and
+    notes in place, and return the columns with its currency and with the
+    amounts of an unknown currency read as empty."""
     mapped_currency = next((c for c in columns if c.name == "currency"), None)
-    found = row_currencies(
+    currencies = row_currencies(
         money_cells, mapped_currency, mapping.columns.get("currency")
     )
-    for rejection in found.rejections:
-        problems.append(
-            _problem(
-                raw,
-                rejection.column,
-                rejection.field,
-                NUMBER,
-                rejection.rows,
-                rejection.text,
-                rejection.reason,
-            )
+    unknown: dict[str, list[pl.Series]] = {}
+    for rejection in currencies.rejections:
+        problem = _problem(
+            raw,
+            rejection.column,
+            rejection.field,
+            NUMBER,
+            rejection.rows,
+            rejection.text,
+            rejection.reason,
         )
-        bad_masks.append(rejection.rows)
-    for column, note in found.notes.items():
+        found.append(
+            _Found(replace(problem, row_kept=True), rejection.rows, rejection.text)
+        )
+        unknown.setdefault(rejection.field, []).append(rejection.rows)
+    for column, note in currencies.notes.items():
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
-    if found.currency is None:
+    columns = [
+        _emptied(c, _any(unknown[c.name])) if c.name in unknown else c for c in columns
+    ]
+    if currencies.currency is None:
         return columns
-    currency = found.currency.alias("currency")
+    currency = currencies.currency.alias("currency")
     if mapped_currency is None:
         return [*columns, currency]
     return [currency if c.name == "currency" else c for c in columns]
@@ -543,8 +619,9 @@ def _deal_statuses(labels: pl.Series) -> pl.Series:
 def _closed_without_won(
     raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
 ) -> tuple[Problem, pl.Series] | None:
-    """Find the deals flagged closed whose won flag is empty, which could be
-    won or lost, and return the problem and the rows it rejects."""
+    """Find the deals flagged closed whose won flag is empty or was read as
+    empty, which could be won or lost, and return the problem and the rows
+    it rejects."""
     won_column = mapping.columns.get("won")
     if not won_column or not mapping.columns.get("closed"):
         return None
@@ -558,8 +635,8 @@ def _closed_without_won(
         column="",
         field="won",
         kind=(
-            f"a closed deal with an empty {won_column!r} cell, so it could be won "
-            "or lost (fill in yes or no)"
+            f"a closed deal with an empty or unreadable {won_column!r} cell, so it "
+            "could be won or lost (fill in yes or no)"
         ),
         count=lines.len(),
         lines=tuple(lines.to_list()),
@@ -651,6 +728,72 @@ def _problem(
 
 def _any(masks: list[pl.Series]) -> pl.Series:
     return functools.reduce(operator.or_, masks)
+
+
+def _emptied(values: pl.Series, rows: pl.Series) -> pl.Series:
+    """Return ``values`` with the cells of ``rows`` set to null."""
+    frame = pl.DataFrame({"value": values, "rows": rows})
+    kept = frame.select(pl.when(~pl.col("rows")).then(pl.col("value")))
+    return kept.to_series().alias(values.name)
+
+
+def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
+    """Take ``rows`` out of a won-flag problem whose rows are kept, because
+    the closed-deal gap leaves those rows out and names them itself."""
+    problem = item.problem
+    if problem.field != "won" or not problem.row_kept or item.text is None:
+        return item
+    if not (item.rows & rows).any():
+        return item
+    narrowed = item.rows & ~rows
+    label = problem.kind
+    found = _problem(raw, problem.column, "won", FLAG, narrowed, item.text, label)
+    return _Found(replace(found, row_kept=True), narrowed, item.text)
+
+
+# Filled cells a mapped column needs before "none of them reads" stops the
+# import as a wrong mapping.
+_MIN_CELLS_TO_STOP = 3
+
+
+def _stop_on_unusable_column(
+    file: str, mapping: Mapping, found: list[_Found], filled: dict[str, pl.Series]
+) -> None:
+    """Raise InvalidValueError when no filled cell of a mapped column can be
+    used, which usually means the wrong column was mapped (a text column as
+    a date), so that the import stops instead of keeping only empty cells.
+
+    A column with fewer than ``_MIN_CELLS_TO_STOP`` filled cells is only
+    named: one unreadable lost date in a sparse column is a typo, not a
+    wrong column."""
+    for field_name, cells in filled.items():
+        items = [
+            item
+            for item in found
+            if item.problem.field == field_name and item.text is not None
+        ]
+        if not items or cells.sum() < _MIN_CELLS_TO_STOP:
+            continue
+        usable = cells & ~_any([item.rows for item in items])
+        if usable.any():
+            continue
+        column = items[0].problem.column
+        described = "; ".join(item.problem.describe() for item in items)
+        optional = "" if mapping.schema.field(field_name).required else ", or none,"
+        raise InvalidValueError(
+            f"no filled cell of this column can be used as {field_name}: "
+            f"{described}. If the column was mapped by mistake, map another "
+            f"column{optional} to {field_name} on the Data page; otherwise "
+            "correct these cells",
+            file=file,
+            column=column,
+        )
+
+
+def _summary(problems: Iterable[Problem]) -> dict[str, int]:
+    return {
+        f"{p.kind} in {p.column!r}" if p.column else p.kind: p.count for p in problems
+    }
 
 
 def _plural(count: int, word: str) -> str:

@@ -7,7 +7,7 @@ The JSON shape is documented in docs/report.md and is stable: ``period``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """
     tables = [table for path in paths for table in _load(path, options)]
     latest = {table.table: table.frame for table in tables}
-    kpis = compute_kpis(latest, options)
+    names = {table.table: table.file for table in tables}
+    kpis = compute_kpis(latest, replace(options, table_names=names))
     return {
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
@@ -101,6 +102,7 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
         "rows": table.rows_read,
         "rows_used": table.rows_used,
         "excluded": table.excluded_summary(),
+        "emptied": table.emptied_summary(),
         "columns": table.mapping.used_columns(),
         "detected": table.detected,
     }
@@ -117,8 +119,17 @@ def _kpi_warnings(kpis: dict[str, KpiResult]) -> list[str]:
 
 
 def _warnings(tables: list[PreparedTable]) -> list[str]:
-    warnings = [
-        f"{table.file}: {problem.describe()}; these rows were left out"
+    # A file read as two tables (HubSpot deals with stage dates) has its
+    # reader's warnings once.
+    warnings = list(
+        dict.fromkeys(
+            f"{table.file}: {warning}"
+            for table in tables
+            for warning in table.read_warnings
+        )
+    )
+    warnings += [
+        f"{table.file}: {problem.describe()}; {problem.outcome()}"
         for table in tables
         for problem in table.problems
     ]

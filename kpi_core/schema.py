@@ -104,6 +104,7 @@ DEALS = TableSchema(
             "Opportunity ID",
             "Deal-ID",
             "Datensatz-ID",
+            "Nr.",
         ),
         _f(
             "owner",
@@ -181,6 +182,7 @@ DEALS = TableSchema(
             "Erstellt am",
             "Anlagedatum",
             "Erstellungsdatum",
+            "Angelegt am",
         ),
         _f(
             "closed_at",
@@ -249,6 +251,7 @@ DEALS = TableSchema(
             "Account Name",
             "Account",
             "Organization",
+            "Organization - Name",
             "Company",
             "Company name",
             "Firma",
@@ -266,6 +269,7 @@ DEALS = TableSchema(
             "Opportunity Type",
             "Dealtyp",
             "Typ",
+            "Art",
         ),
         _f(
             "source",
@@ -639,6 +643,9 @@ NPS = TableSchema(
             "Eingereicht am",
             "Abgegeben am",
             "Datum",
+            # Google Forms
+            "Timestamp",
+            "Zeitstempel",
         ),
         _f(
             "channel",
@@ -1149,11 +1156,15 @@ _PREFIX = re.compile(r"^(deal|obchod|organization|person|opportunity)\s+-\s+")
 def normalise_header(header: str) -> str:
     """Reduce a header to lower-case letters and digits for alias matching.
 
-    A Pipedrive-style entity prefix (``Deal - Value``) and a trailing unit in
+    A Pipedrive-style entity prefix (``Deal - Value``), unless only "Name"
+    follows it, and a trailing unit in
     brackets (``Amount (EUR)``, ``Created (UTC)``) are dropped first.
     """
     text = unicodedata.normalize("NFKC", header).strip().lower()
-    text = _PREFIX.sub("", text)
+    # Pipedrive's "Organization - Name" is the organization's name, which a
+    # bare "name" would lose.
+    if _PREFIX.sub("", text) != "name":
+        text = _PREFIX.sub("", text)
     text = re.sub(r"\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 

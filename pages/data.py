@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from kpi_core.date_values import order_examples
-from kpi_core.errors import InputError
+from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
 from kpi_core.importing import FilePreview, date_order_hint
@@ -173,7 +174,37 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         state="complete",
     )
     _report_problems(prepared, key)
-    _offer_import(prepared, preview, key)
+    paired = _prepare_paired(preview, file_name, data, sheet, key)
+    _offer_import(prepared, preview, key, paired)
+
+
+def _prepare_paired(
+    preview: FilePreview, file_name: str, data: bytes, sheet: str | None, key: str
+) -> PreparedTable | None:
+    """Parse the other table the file holds (``FilePreview.paired``) with the
+    guessed mapping, or return None when there is none or it cannot be read
+    that way."""
+    if preview.paired is None:
+        return None
+    label = TABLES[preview.paired].noun
+    try:
+        other = cached_preview(key, file_name, data, sheet, preview.paired)
+        if other.mapping is None or other.mapping.missing_required:
+            raise MissingColumnError(f"no complete mapping for {label}")
+        paired = cached_prepare(
+            f"{key}:{file_name}:{sheet}:{preview.paired}",
+            tuple(other.mapping.columns.items()),
+            (),
+            other,
+        )
+    except InputError:
+        st.caption(
+            f"This file also holds {label}, which the guessed columns do not "
+            f"read. Choose '{TABLES[preview.paired].label}' as the table type "
+            "to import them."
+        )
+        return None
+    return paired if paired.rows_used else None
 
 
 def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
@@ -182,7 +213,15 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
     names = sheet_names(file_name, data)
     if len(names) <= 1:
         return names[0] if names else None
-    return st.selectbox("Sheet", names, key=f"{key}:sheet")
+    # The box starts at the sheet the reader picks, the first that contains
+    # a table. That choice returns None, so the read's notes or error say why.
+    try:
+        first = cached_preview(key, file_name, data, None, None).raw.info.sheet
+    except InputError:
+        first = None
+    index = names.index(first) if first in names else 0
+    chosen = st.selectbox("Sheet", names, index=index, key=f"{key}:sheet")
+    return None if chosen == names[index] else chosen
 
 
 def _pick_table(preview: FilePreview, key: str) -> str | None:
@@ -346,8 +385,8 @@ def _date_order_question(
         f"{name} mixes day-first dates such as {escape_markdown(repr(day_first))} "
         f"and month-first dates such as {escape_markdown(repr(month_first))}, "
         "as many of each. Choose the order the export should use: the dates "
-        "that fit only the other order are left out and listed, so correct "
-        "them in the file and upload it again to keep them."
+        "that fit only the other order are read as empty and listed, so "
+        "correct them in the file and upload it again to use them."
     )
 
 
@@ -382,7 +421,9 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
         )
         st.caption(escape_markdown(f"Detected {found}."))
     for problem in prepared.problems:
-        st.warning(escape_markdown(problem.describe()) + ". These rows are left out.")
+        outcome = problem.outcome()
+        sentence = f"{outcome[:1].upper()}{outcome[1:]}."
+        st.warning(escape_markdown(f"{problem.describe()}. {sentence}"))
     for conflict in prepared.date_conflicts:
         st.warning(escape_markdown(conflict.describe()) + ".")
         st.download_button(
@@ -393,22 +434,29 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
             mime="text/csv",
             key=f"{key}:conflict:{conflict.end}",
         )
-    if prepared.rejected.height:
+    problem_rows = prepared.problem_rows
+    if problem_rows is not None and problem_rows.height:
         st.download_button(
-            f"Download the {count_noun(prepared.rejected.height, 'row')} left out "
+            f"Download the {count_noun(problem_rows.height, 'row')} with problems "
             "(CSV)",
-            safe_csv(prepared.rejected),
-            file_name=f"{Path(prepared.file).stem}-rows-left-out.csv",
+            safe_csv(problem_rows),
+            file_name=f"{Path(prepared.file).stem}-rows-with-problems.csv",
             mime="text/csv",
             key=f"{key}:rejected",
         )
         st.caption(
-            "Fix these rows in the file and upload it again, or import without them."
+            "Fix these rows in the file and upload it again, or import them as "
+            "described above."
         )
     st.dataframe(prepared.frame.drop(LINE).head(20), hide_index=True)
 
 
-def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> None:
+def _offer_import(
+    prepared: PreparedTable,
+    preview: FilePreview,
+    key: str,
+    paired: PreparedTable | None = None,
+) -> None:
     store = workspace()
     existing = store.list_tables(prepared.table)
     notes = name_notes(existing)
@@ -417,12 +465,14 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         for entry in existing
     }
     names = {entry.id: entry.name for entry in existing}
-    default_name = default_table_name(prepared.file)
+    default_name = _default_name(prepared, paired is not None)
     name_key, target_key = f"{key}:name", f"{key}:target"
     # The same bytes of the same table type stored before, if any.
     same = store.find_source(key, prepared.table)
-    # Set when Store was preset to replace ``same``, so the preset runs once
-    # and the user can still choose a new table.
+    # Else a table stored from a file of the same name: a corrected export.
+    earlier = same or _stored_from_file(existing, prepared.file)
+    # Set when Store was preset to replace ``earlier``, so the preset runs
+    # once and the user can still choose a new table.
     preset_key = f"{key}:{prepared.table}:stored_as"
     # The widget keys follow the content, so the same content uploaded under
     # another file name starts again from that file's name.
@@ -434,12 +484,13 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
         st.session_state[name_key] = default_name
         st.session_state[named_file_key] = prepared.file
         st.session_state.pop(preset_key, None)
-    # A second copy of the same content only doubles the entries in the
-    # table pickers, so replacing the stored copy is the default.
-    if same is not None and st.session_state.get(preset_key) != same.id:
-        st.session_state[target_key] = same.id
-        st.session_state[name_key] = same.name
-        st.session_state[preset_key] = same.id
+    # A second copy of the same content, or an older version of the same
+    # export, only doubles the entries in the table pickers, so replacing
+    # the stored table is the default.
+    if earlier is not None and st.session_state.get(preset_key) != earlier.id:
+        st.session_state[target_key] = earlier.id
+        st.session_state[name_key] = earlier.name
+        st.session_state[preset_key] = earlier.id
 
     def name_after_target() -> None:
         # Replacing a table presets its name, and a new table the file's name.
@@ -458,16 +509,17 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
     )
     requested = clean_table_name(name) or names.get(target, default_name)
     stored_name = store.unique_name(requested, exclude_id=target or None)
-    _describe_name(same, target, requested, stored_name)
+    _describe_name(same, earlier, target, requested, stored_name)
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
         return
-    if not st.button(
-        f"Import {count_noun(prepared.rows_used, 'row')}",
-        key=f"{key}:import",
-        type="primary",
-    ):
+    main_plan = _Plan(target or None, stored_name or requested, names.get(target))
+    paired_plan = _offer_paired(paired, key) if paired is not None else None
+    label = "Import " + _import_action(prepared.rows_used, main_plan)
+    if paired_plan is not None:
+        label += " and " + _import_action(paired.rows_used, paired_plan)
+    if not st.button(escape_markdown(label), key=f"{key}:import", type="primary"):
         return
     with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
         entry = store.save(
@@ -479,10 +531,26 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
             replace_id=target or None,
             source_key=key,
         )
+        stored = [entry]
+        if paired_plan is not None:
+            stored.append(
+                store.save(
+                    paired.frame,
+                    name=paired_plan.name,
+                    table_type=paired.table,
+                    source_file=paired.file,
+                    mapping=paired.mapping,
+                    replace_id=paired_plan.replace_id,
+                    source_key=key,
+                )
+            )
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
-    imported = count_noun(entry.rows, "row")
-    st.success(f"Imported {imported} as {escape_markdown(repr(entry.name))}.")
+    imported = " and ".join(
+        f"{count_noun(e.rows, 'row')} as {escape_markdown(repr(e.name))}"
+        for e in stored
+    )
+    st.success(f"Imported {imported}.")
     samples = [e for e in store.list_tables() if e.is_sample]
     for sample in samples:
         store.delete(sample.id)
@@ -492,29 +560,98 @@ def _offer_import(prepared: PreparedTable, preview: FilePreview, key: str) -> No
             "The sample data was removed now that you imported your own. "
             "'Load the sample data' below brings it back."
         )
-    for page, label in _KPI_PAGES[prepared.table]:
-        st.page_link(page, label=label)
+    links = [link for e in stored for link in _KPI_PAGES[e.table_type]]
+    for page, link_label in dict.fromkeys(links):
+        st.page_link(page, label=link_label)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where an import stores a table: a new one, or in place of a stored
+    table (``replace_id``, whose name is ``replaced``)."""
+
+    replace_id: str | None
+    name: str
+    replaced: str | None = None
+
+
+def _import_action(rows: int, plan: _Plan) -> str:
+    """Describe one table of an import, as in "3 rows as new table 'orders'"."""
+    count = count_noun(rows, "row")
+    if plan.replace_id is not None and plan.replaced is not None:
+        return f"{count} in place of {plan.replaced!r}"
+    return f"{count} as new table {plan.name!r}"
+
+
+def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
+    """Offer to store the other table of the file along with the first, in
+    place of its copy from the same content or file name, if stored."""
+    store = workspace()
+    existing = store.list_tables(paired.table)
+    earlier = store.find_source(key, paired.table) or _stored_from_file(
+        existing, paired.file
+    )
+    if earlier is not None:
+        plan = _Plan(earlier.id, earlier.name, earlier.name)
+    else:
+        plan = _Plan(None, store.unique_name(_default_name(paired, True)))
+    noun = TABLES[paired.table].noun
+    wanted = st.checkbox(
+        f"Also import the {noun} of this file: "
+        f"{escape_markdown(_import_action(paired.rows_used, plan))}",
+        value=True,
+        key=f"{key}:paired:{paired.table}",
+        help="A HubSpot deals export with 'Date entered' columns holds both "
+        "the deals and the dates each deal entered its stages.",
+    )
+    return plan if wanted else None
+
+
+def _default_name(prepared: PreparedTable, paired: bool) -> str:
+    """Return the file's name for its table, and for a stage history stored
+    along with the deals of the same file that name plus "stage history"."""
+    name = default_table_name(prepared.file)
+    if paired and prepared.table == "stage_history":
+        return f"{name} stage history"
+    return name
+
+
+def _stored_from_file(entries: list[TableEntry], file: str) -> TableEntry | None:
+    """Return the newest of ``entries`` imported from a file named ``file``."""
+    matches = [e for e in entries if e.source_file == file and not e.is_sample]
+    return max(matches, key=lambda e: e.uploaded_at, default=None)
 
 
 def _describe_name(
-    same: TableEntry | None, target: str, requested: str, stored_name: str
+    same: TableEntry | None,
+    earlier: TableEntry | None,
+    target: str,
+    requested: str,
+    stored_name: str,
 ) -> None:
-    """Say when the upload is already stored, and when the name is taken
-    and which name the table gets instead."""
-    if same is not None:
-        stored = (
-            f"This file is already stored as {escape_markdown(repr(same.name))} "
-            f"({count_noun(same.rows, 'row')}, imported "
-            f"{same.uploaded_at[:16].replace('T', ' ')} UTC)."
+    """Say when the upload or an earlier file of its name is already stored,
+    and when the name is taken and which name the table gets instead."""
+    if earlier is not None:
+        imported = (
+            f"({count_noun(earlier.rows, 'row')}, imported "
+            f"{earlier.uploaded_at[:16].replace('T', ' ')} UTC)"
         )
-        if target == same.id:
+        stored_as = escape_markdown(repr(earlier.name))
+        if same is not None:
+            stored = f"This file is already stored as {stored_as} {imported}."
+        else:
+            file = escape_markdown(repr(clean_table_name(earlier.source_file)))
+            stored = f"A file named {file} is already stored as {stored_as} {imported}."
+        if target == earlier.id:
             st.info(
                 f"{stored} Importing replaces that table, so the pages, goals "
                 "and shared links that use it go on working. Choose 'Store as "
                 "a new table' under Store to keep a second copy."
             )
-        else:
+        elif same is not None:
             st.info(f"{stored} Importing it again stores a second copy.")
+        else:
+            st.info(f"{stored} Importing stores this file as a table of its own.")
     if stored_name != requested:
         st.info(
             f"A stored table is already named {escape_markdown(repr(requested))}, so "

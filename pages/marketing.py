@@ -11,9 +11,14 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
-from kpi_core.formatting import MISSING, format_number
+from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpis import KpiSettings, compute_kpis, new_customers
-from kpi_core.marketing import TABLES_NEEDED, cac_by_channel, campaign_table
+from kpi_core.marketing import (
+    TABLES_NEEDED,
+    attribution_note,
+    cac_by_channel,
+    campaign_table,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.subscriptions import arr_bridge
@@ -72,6 +77,7 @@ def render() -> None:
         fx=fx,
         lifespan_years=lifespan or None,
         variants=_variant_picker(),
+        table_names={entry.table_type: entry.name for entry in table_entries},
     )
     excel_download(settings, grain)
 
@@ -215,6 +221,10 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
             table, "campaign", "revenue", "Revenue", f"Revenue ({result.unit})"
         ),
     )
+    if attribution := attribution_note(result):
+        st.caption(attribution)
+    campaigns = ("campaign", "campaigns")
+    notes = [charts.breakdown_note(table, "campaign", "revenue", "Revenue", campaigns)]
     if roi is not None and not charts.has_values(table, "roi_percent"):
         right.info(
             "Return on campaign cost is not shown. No campaign or channel of the "
@@ -222,16 +232,32 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
             "to compute."
         )
     elif roi is not None:
+        costed = table.drop_nulls("roi_percent")
         show_chart(
             right,
             charts.breakdown_bars(
-                table.drop_nulls("roi_percent"),
+                costed,
                 "campaign",
                 "roi_percent",
                 "Return on campaign cost",
                 "ROI (%)",
+                keep=charts.BOTH_ENDS,
             ),
         )
+        notes.append(
+            charts.breakdown_note(
+                costed,
+                "campaign",
+                "roi_percent",
+                "Return on campaign cost",
+                ("campaign with a cost", "campaigns with a cost"),
+                keep=charts.BOTH_ENDS,
+            )
+        )
+    notes = [note for note in notes if note]
+    if notes:
+        listed = count_noun(table.height, *campaigns)
+        st.caption(f"{' '.join(notes)} The table below lists all {listed}.")
     # Without a cost there is no return to show, only a column of blanks.
     if not charts.has_values(table, "roi_percent"):
         table = table.drop("roi_percent")
@@ -274,9 +300,22 @@ def _render_cac(
         show_chart(
             st,
             charts.breakdown_bars(
-                priced, "channel", "cac", "CAC by channel", "CAC per new customer"
+                priced,
+                "channel",
+                "cac",
+                "CAC by channel",
+                "CAC per new customer",
+                keep=charts.BOTH_ENDS,
+                count=("new_customers", "New customers"),
             ),
         )
+        channels = ("channel with new customers", "channels with new customers")
+        note = charts.breakdown_note(
+            priced, "channel", "cac", "CAC by channel", channels, keep=charts.BOTH_ENDS
+        )
+        if note:
+            listed = count_noun(table.height, "channel")
+            st.caption(f"{note} The table below lists all {listed}.")
     st.dataframe(table, hide_index=True, placeholder=MISSING)
     if total is not None and total.available and total.warnings:
         st.caption(

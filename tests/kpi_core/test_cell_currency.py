@@ -143,14 +143,15 @@ def test_header_currency_meta_spend():
     assert "currency from header: EUR" in prepared.detected["Amount spent (EUR)"]
 
 
-def test_header_and_cell_disagree_rejected(tmp_path):
+def test_header_and_cell_disagree_emptied(tmp_path):
     header = ["Deal ID", "Deal Stage", "Amount (USD)", "Create Date", "Close Date"]
     path = write_csv(
         tmp_path / "deals.csv",
         [header, deal(1, "Closed won", "$10"), deal(2, "Closed won", "€10")],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [2]
+    assert prepared.frame["_line"].to_list() == [2, 3]
+    assert prepared.frame["amount"].to_list() == [10.0, None]
     [problem] = prepared.problems
     assert problem.column == "Amount (USD)"
     assert problem.lines == (3,)
@@ -160,7 +161,7 @@ def test_header_and_cell_disagree_rejected(tmp_path):
 CURRENCY_HEADER = [*DEAL_HEADER, "Currency"]
 
 
-def test_mark_against_currency_column_rejected(tmp_path):
+def test_mark_against_currency_column_emptied(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [
@@ -171,8 +172,10 @@ def test_mark_against_currency_column_rejected(tmp_path):
         ],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [2, 4]
-    assert prepared.rejected["Deal ID"].to_list() == ["2"]
+    assert prepared.frame["_line"].to_list() == [2, 3, 4]
+    assert prepared.frame["amount"].to_list() == [100.0, None, 300.0]
+    assert prepared.rejected.is_empty()
+    assert prepared.problem_rows["Deal ID"].to_list() == ["2"]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (3,)
@@ -216,7 +219,7 @@ def test_marks_fill_empty_currency_cells(tmp_path):
     )
 
 
-def test_unmarked_rows_among_marked_rejected(tmp_path):
+def test_unmarked_rows_among_marked_emptied(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [
@@ -228,9 +231,10 @@ def test_unmarked_rows_among_marked_rejected(tmp_path):
         ],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [2, 4, 5]
-    assert prepared.frame["currency"].to_list() == ["USD", "EUR", None]
-    assert prepared.rejected["Amount"].to_list() == ["700"]
+    assert prepared.frame["_line"].to_list() == [2, 3, 4, 5]
+    assert prepared.frame["currency"].to_list() == ["USD", None, "EUR", None]
+    assert prepared.frame["amount"].to_list() == [1000.0, None, 300.0, None]
+    assert prepared.problem_rows["Amount"].to_list() == ["700"]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (3,)
@@ -239,13 +243,14 @@ def test_unmarked_rows_among_marked_rejected(tmp_path):
     assert "or add a currency column" in message
 
 
-def test_unknown_symbol_rejected(tmp_path):
+def test_unknown_symbol_emptied(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [DEAL_HEADER, deal(1, "Closed won", "₽700"), deal(2, "Closed won", "$5")],
     )
     prepared = load(path)
-    assert prepared.frame["currency"].to_list() == ["USD"]
+    assert prepared.frame["currency"].to_list() == [None, "USD"]
+    assert prepared.frame["amount"].to_list() == [None, 5.0]
     [problem] = prepared.problems
     assert problem.lines == (2,)
     assert "an unknown currency symbol '₽'" in problem.describe()
@@ -272,7 +277,7 @@ def test_two_currencies_in_cell_rejected(tmp_path):
     assert "two different currencies in one cell" in problem.describe()
 
 
-def test_money_columns_disagree_rejected(tmp_path):
+def test_money_columns_disagree_emptied(tmp_path):
     # Subscriptions have two money columns: a price and a monthly charge.
     header = ["Customer ID", "Start date", "Amount", "Monthly amount"]
     path = write_csv(
@@ -285,8 +290,11 @@ def test_money_columns_disagree_rejected(tmp_path):
         ],
     )
     prepared = load(path, table="subscriptions")
-    assert prepared.frame["_line"].to_list() == [2, 4]
-    assert prepared.frame["currency"].to_list() == ["USD", "EUR"]
+    # Line 3 keeps its USD price and loses the EUR monthly charge.
+    assert prepared.frame["_line"].to_list() == [2, 3, 4]
+    assert prepared.frame["currency"].to_list() == ["USD", "USD", "EUR"]
+    assert prepared.frame["amount"].to_list() == [120.0, 120.0, None]
+    assert prepared.frame["monthly_charge"].to_list() == [10.0, None, 10.0]
     [problem] = prepared.problems
     assert problem.column == "Monthly amount"
     assert problem.lines == (3,)
@@ -321,7 +329,7 @@ def test_plain_numbers_with_currency_column_unchanged(tmp_path):
     assert prepared.detected["Amount"] == "decimal point"
 
 
-def test_plain_amount_without_code_rejected(tmp_path):
+def test_plain_amount_without_code_emptied(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [
@@ -331,8 +339,9 @@ def test_plain_amount_without_code_rejected(tmp_path):
         ],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [2]
-    assert prepared.rejected["Amount"].to_list() == ["5"]
+    assert prepared.frame["_line"].to_list() == [2, 3]
+    assert prepared.frame["amount"].to_list() == [10.0, None]
+    assert prepared.problem_rows["Amount"].to_list() == ["5"]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (3,)
@@ -341,20 +350,20 @@ def test_plain_amount_without_code_rejected(tmp_path):
     assert "fill in column 'Currency'" in message
 
 
-def test_rejected_rows_keep_original_text(tmp_path):
+def test_problem_rows_keep_original_text(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [DEAL_HEADER, deal(1, "Closed won", "$5"), deal(2, "Closed won", "5")],
     )
-    rejected = load(path).rejected
-    assert rejected.drop("_line").row(0) == (
+    problem_rows = load(path).problem_rows
+    assert problem_rows.drop("_line").row(0) == (
         "2",
         "Closed won",
         "5",
         "2025-01-02",
         "2025-01-20",
     )
-    assert rejected.schema["Amount"] == pl.String
+    assert problem_rows.schema["Amount"] == pl.String
 
 
 def test_codes_only_note(tmp_path):
@@ -466,7 +475,7 @@ def test_three_decimal_column_keeps_decimals(tmp_path):
     assert prepared.frame["amount"].to_list() == [12.5, 1234.5]
 
 
-def test_mixed_styles_comma_column_rejects_dollar(tmp_path):
+def test_mixed_styles_comma_column_empties_dollar(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [
@@ -477,8 +486,9 @@ def test_mixed_styles_comma_column_rejects_dollar(tmp_path):
         ],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [3, 4]
-    assert prepared.rejected["Amount"].to_list() == ["$1,000"]
+    assert prepared.frame["_line"].to_list() == [2, 3, 4]
+    assert prepared.frame["amount"].to_list() == [None, 5.0, 1234.56]
+    assert prepared.problem_rows["Amount"].to_list() == ["$1,000"]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (2,)
@@ -488,13 +498,16 @@ def test_mixed_styles_comma_column_rejects_dollar(tmp_path):
         "the column uses a decimal comma; write 1000, 1.000,00 or 1,000.00 "
         "consistently)"
     )
-    # The rest: 5 + 1,234.56 = 1,239.56 EUR.
+    # The rest: 5 + 1,234.56 = 1,239.56 EUR, with the USD deal left out
+    # for its amount. The unit is EUR, because the deal without an amount
+    # needs no exchange rate.
     result = won_value(prepared.frame)
     assert result.unit == "EUR"
     assert result.value == pytest.approx(1239.56)
+    assert result.excluded == {"won deal without an amount": 1}
 
 
-def test_point_column_rejects_dotted_thousand(tmp_path):
+def test_point_column_empties_dotted_thousand(tmp_path):
     path = write_csv(
         tmp_path / "deals.csv",
         [
@@ -504,7 +517,7 @@ def test_point_column_rejects_dotted_thousand(tmp_path):
         ],
     )
     prepared = load(path)
-    assert prepared.frame["amount"].to_list() == [250.5]
+    assert prepared.frame["amount"].to_list() == [250.5, None]
     [problem] = prepared.problems
     assert problem.lines == (3,)
     assert "'1.000' could be 1 or 1,000 because the column uses a decimal point" in (
@@ -549,7 +562,7 @@ TABLE_ROWS = {
 
 
 @pytest.mark.parametrize("table", TABLE_ROWS)
-def test_empty_code_rejected_every_table(tmp_path, table):
+def test_empty_code_emptied_every_table(tmp_path, table):
     header, row = TABLE_ROWS[table]
     path = write_csv(
         tmp_path / f"{table}.csv",
@@ -557,7 +570,7 @@ def test_empty_code_rejected_every_table(tmp_path, table):
     )
     prepared = load(path, table=table)
     assert prepared.table == table
-    assert prepared.frame["amount"].to_list() == [100.0, 200.0]
+    assert prepared.frame["amount"].to_list() == [100.0, 200.0, None]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (4,)
@@ -578,8 +591,8 @@ def test_spend_empty_code_among_decimal_comma(tmp_path):
     )
     prepared = load(path, table="spend")
     assert prepared.rows_read == 4
-    assert prepared.rows_used == 3
-    assert prepared.frame["amount"].to_list() == [100.0, 1234.5, 200.0]
-    assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "USD"]
+    assert prepared.rows_used == 4
+    assert prepared.frame["amount"].to_list() == [100.0, 1234.5, 200.0, None]
+    assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "USD", None]
     [problem] = prepared.problems
     assert problem.lines == (5,)

@@ -51,8 +51,8 @@ def test_subscription_clv_n_in_formula():
     # 1 / (12 x 2) = 4.1666... % monthly churn; 90 / (1 / 24) = 2,160.
     assert result.n == 4
     assert result.formula == (
-        "ARPA 90.00 (mean MRR of 4 paying customers) x 100 % margin / "
-        "4.17 % monthly churn = 2,160.00"
+        "ARPA 90.00 EUR (mean MRR of 4 paying customers) x 100 % margin / "
+        "4.17 % monthly churn = 2,160.00 EUR"
     )
 
 

@@ -81,9 +81,11 @@ def test_closed_flag_alone():
     assert prepared.frame["status"].to_list() == ["won", "lost", "open"]
 
 
-def test_bad_flag_value_rejected_with_line():
+def test_bad_won_flag_of_closed_deal_rejected():
     # 4 of the 5 Won cells read as yes or no, enough to map the column, so
-    # the fifth is reported instead of the flags being dropped.
+    # the fifth is reported instead of the flags being dropped. Its deal is
+    # closed, so read as empty it could be won or lost: the row is left out
+    # and named once, as a closed deal without a won value.
     text = REPORT + (
         '"Stark","Stark","Signed","1000","5/2/2025","4/2/2025",'
         '"New Customer","Ben Ott","maybe","true"\n'
@@ -92,9 +94,32 @@ def test_bad_flag_value_rejected_with_line():
     assert prepared.rows_used == 4
     (problem,) = prepared.problems
     assert problem.describe() == (
-        "1 row with a value other than yes or no in column 'Won' (line 6; for "
-        "example 'maybe')"
+        "1 row with a closed deal with an empty or unreadable 'Won' cell, so it "
+        "could be won or lost (fill in yes or no) (line 6)"
     )
+    assert problem.outcome() == "this row is left out"
+    assert prepared.rejected["Opportunity Name"].to_list() == ["Stark"]
+
+
+def test_bad_won_flag_of_open_deal_kept():
+    # Line 6 is not closed, so its unreadable Won cell is read as empty and
+    # the deal stays open: 5 deals, of which Acme and Umbrella are won.
+    text = REPORT + (
+        '"Stark","Stark","Proposal","1000","5/2/2025","4/2/2025",'
+        '"New Customer","Ben Ott","maybe","false"\n'
+    )
+    prepared = _load(text)
+    assert prepared.rows_used == 5
+    assert prepared.frame["status"].to_list() == ["won", "lost", "open", "won", "open"]
+    (problem,) = prepared.problems
+    assert problem.lines == (6,)
+    assert problem.row_kept
+    assert problem.outcome() == (
+        "read as empty; the row is kept, so KPIs that need 'Won' leave it out"
+    )
+    kpis = sales_kpis(prepared.frame, Period(date(2025, 1, 1), date(2025, 12, 31)))
+    # 2 won of 5 created.
+    assert kpis["close_rate"].value == 2 / 5 * 100
 
 
 def test_mostly_other_values_not_a_flag():
@@ -148,6 +173,6 @@ def test_closed_deal_without_won_value_rejected():
     assert prepared.frame["status"].to_list() == ["won", "open", "lost", "open"]
     (problem,) = prepared.problems
     assert problem.describe() == (
-        "1 row with a closed deal with an empty 'Won' cell, so it could be won "
-        "or lost (fill in yes or no) (line 3)"
+        "1 row with a closed deal with an empty or unreadable 'Won' cell, so it "
+        "could be won or lost (fill in yes or no) (line 3)"
     )

@@ -237,15 +237,16 @@ def test_german_thousands_without_decimals():
     assert prepared.frame["amount"].to_list() == [2000.0, 1500.0]
 
 
-def test_point_amounts_reject_three_decimals():
-    # "2.5" decides the decimal point, so "1.500" could be 1.5 or 1,500.
+def test_point_amounts_empty_three_decimals():
+    # "2.5" decides the decimal point, so "1.500" could be 1.5 or 1,500: it
+    # is read as empty and its deal kept.
     data = (
         b"Record ID,Deal Stage,Create Date,Amount\n"
         b"1,Won,2025-01-03,2.5\n"
         b"2,Lost,2025-01-04,1.500\n"
     )
     prepared = load_file("deals.csv", data)
-    assert prepared.frame["amount"].to_list() == [2.5]
+    assert prepared.frame["amount"].to_list() == [2.5, None]
     [problem] = prepared.problems
     assert problem.lines == (3,)
     assert "'1.500' could be 1.5 or 1,500" in problem.describe()
@@ -300,7 +301,7 @@ def test_pipedrive_lost_time_closes_deal():
     assert kpis["win_rate"].value == pytest.approx(2 / 3 * 100)
 
 
-def test_nps_scores_outside_scale_rejected_with_lines():
+def test_nps_scores_outside_scale_emptied_with_lines():
     data = (
         b"Response ID,Score,Submit Date\n"
         b"1,9,2025-01-01\n2,10,2025-01-02\n3,11,2025-01-03\n"
@@ -310,10 +311,15 @@ def test_nps_scores_outside_scale_rejected_with_lines():
     [problem] = prepared.problems
     assert problem.kind == "a score outside 0-10"
     assert problem.lines == (4, 6)
-    assert prepared.frame["score"].to_list() == [9, 10, 3]
+    assert prepared.frame["score"].to_list() == [9, 10, None, 3, None]
+    # Scores 9, 10 and 3: 2 promoters and 1 detractor of 3 responses, so
+    # 2/3 x 100 - 1/3 x 100 = 33.3.
+    kpis = compute_kpis({"nps": prepared.frame}, KpiSettings())
+    assert kpis["nps"].n == 3
+    assert kpis["nps"].value == pytest.approx(100 / 3)
 
 
-def test_typo_year_rejected():
+def test_typo_year_read_as_empty():
     data = (
         b"Record ID,Deal Stage,Create Date,Close Date\n"
         b"1,Won,2025-01-01,2205-06-30\n2,Lost,2025-01-02,2025-02-01\n"
@@ -323,7 +329,8 @@ def test_typo_year_rejected():
         "1 row with a date before 1950 or over 10 years ahead in column "
         "'Close Date' (line 2; for example '2205-06-30')"
     )
-    assert prepared.rows_used == 1
+    assert prepared.rows_used == 2
+    assert prepared.frame["closed_at"].to_list() == [None, date(2025, 2, 1)]
 
 
 def test_problems_listed_in_mapping_order():
@@ -342,7 +349,7 @@ def test_problems_listed_in_mapping_order():
         ("Close Date", (2,)),
         ("Amount", (2,)),
     ]
-    assert prepared.frame["deal_id"].to_list() == ["3"]
+    assert prepared.frame["deal_id"].to_list() == ["1", "2", "3"]
 
 
 def test_duplicate_ids_unsorted_first_kept() -> None:

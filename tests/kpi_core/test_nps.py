@@ -382,14 +382,16 @@ def test_find_score_column_small_file_strict():
     assert find_score_column(frame) is None
 
 
-def test_stray_score_value_left_out_on_import():
+def test_stray_score_value_read_as_empty():
     # Of 150 responses, line 151 contains an Arabic-Indic three. That is 1 %
-    # of the cells, so the column is found and only that row is left out.
+    # of the cells, so the column is found and only that score is read as
+    # empty, which makes the row a blank answer.
     rows = [f"r{i},{i % 11},Good" for i in range(149)] + ["r149,\u0663,Good"]
     data = "#,How likely are you to recommend us?,Why?\n" + "\n".join(rows) + "\n"
     prepared = load_file("typeform.csv", data.encode("utf-8"))
     assert prepared.table == "nps"
-    assert prepared.rows_used == 149
+    assert prepared.rows_used == 150
+    assert prepared.frame["score"].null_count() == 1
     (problem,) = prepared.problems
     assert problem.lines == (151,)
 

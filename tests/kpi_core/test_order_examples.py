@@ -57,7 +57,9 @@ def test_date_of_other_order_named_apart():
         b"1,Won,14/03/2025\n2,Won,03/15/2025\n3,Lost,04/16/2025\n4,Won,13/13/2025\n"
     )
     prepared = load_file("orders.csv", data)
-    assert prepared.rows_used == 2
+    # Both dates are read as empty and their deals kept.
+    assert prepared.rows_used == 4
+    assert prepared.frame["created_at"].null_count() == 2
     other, invalid = prepared.problems
     assert other.describe() == (
         "1 row with a date that only reads day first while the column is month "

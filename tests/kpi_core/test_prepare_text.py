@@ -46,9 +46,10 @@ def test_headers_like_column_patterns():
     mapping = preview.mapping.with_choice("owner", "^a$").with_choice("amount", "*")
     prepared = prepare_table(preview.raw, mapping)
     frame = prepared.frame
-    assert frame["owner"].to_list() == ["Ann", "Bob"]
-    assert frame["amount"].to_list() == [10.0, 30.0]
-    assert frame["closed_at"].to_list() == [date(2024, 2, 1), None]
+    # "abc" is read as empty, so its row stays.
+    assert frame["owner"].to_list() == ["Ann", None, "Bob"]
+    assert frame["amount"].to_list() == [10.0, None, 30.0]
+    assert frame["closed_at"].to_list() == [date(2024, 2, 1), None, None]
     assert len(prepared.problems) == 1
     assert prepared.problems[0].column == "*"
     assert prepared.problems[0].lines == (3,)

@@ -135,7 +135,7 @@ def test_locale_names_dollar(tmp_path):
     assert prepared.frame["currency"].to_list() == ["CAD"]
 
 
-def test_format_against_currency_column_rejected(tmp_path):
+def test_format_against_currency_column_emptied(tmp_path):
     header = [*DEAL_HEADER, "Currency"]
     path = write_deals(
         tmp_path / "deals.xlsx",
@@ -144,8 +144,9 @@ def test_format_against_currency_column_rejected(tmp_path):
         extra=["USD", "EUR", "EUR"],
     )
     prepared = load(path)
-    assert prepared.frame["_line"].to_list() == [2, 4]
-    assert prepared.frame["currency"].to_list() == ["USD", "EUR"]
+    assert prepared.frame["_line"].to_list() == [2, 3, 4]
+    assert prepared.frame["currency"].to_list() == ["USD", "EUR", "EUR"]
+    assert prepared.frame["amount"].to_list() == [100.0, None, 300.0]
     [problem] = prepared.problems
     assert problem.column == "Amount"
     assert problem.lines == (3,)
@@ -169,23 +170,25 @@ def test_dollar_format_fits_cad_column(tmp_path):
     assert prepared.frame["currency"].to_list() == ["CAD"]
 
 
-def test_format_against_header_rejected(tmp_path):
+def test_format_against_header_emptied(tmp_path):
     header = ["Deal ID", "Deal Stage", "Amount (EUR)", "Create Date", "Close Date"]
     path = write_deals(
         tmp_path / "deals.xlsx", [(100, DOLLAR), (40, "General")], header=header
     )
     prepared = load(path)
-    assert prepared.frame["currency"].to_list() == ["EUR"]
+    assert prepared.frame["currency"].to_list() == [None, "EUR"]
+    assert prepared.frame["amount"].to_list() == [None, 40.0]
     [problem] = prepared.problems
     assert problem.lines == (2,)
     message = problem.describe()
     assert "an amount formatted as USD while the header names EUR" in message
 
 
-def test_unformatted_among_formatted_rejected(tmp_path):
+def test_unformatted_among_formatted_emptied(tmp_path):
     path = write_deals(tmp_path / "deals.xlsx", [(100, DOLLAR), (40, "#,##0.00")])
     prepared = load(path)
-    assert prepared.frame["currency"].to_list() == ["USD"]
+    assert prepared.frame["currency"].to_list() == ["USD", None]
+    assert prepared.frame["amount"].to_list() == [100.0, None]
     [problem] = prepared.problems
     assert problem.lines == (3,)
     assert "give the cell a currency number format" in problem.describe()
@@ -227,7 +230,8 @@ def test_regional_format_currency_column_decides(tmp_path):
         extra=["GBP", None],
     )
     prepared = load(path)
-    assert prepared.frame["currency"].to_list() == ["GBP"]
+    assert prepared.frame["currency"].to_list() == ["GBP", None]
+    assert prepared.frame["amount"].to_list() == [100.0, None]
     [problem] = prepared.problems
     assert problem.lines == (3,)
     assert "an amount without a currency while other rows name one" in (
@@ -235,9 +239,13 @@ def test_regional_format_currency_column_decides(tmp_path):
     )
 
 
-def test_unknown_format_currency_rejected(tmp_path):
+def test_unknown_format_currency_emptied(tmp_path):
+    # The only amount is read as empty, and the deal stays for the KPIs that
+    # do not need it.
     path = write_deals(tmp_path / "deals.xlsx", [(100, "#,##0 [$kr-999]")])
     prepared = load(path)
+    assert prepared.rows_used == 1
+    assert prepared.frame["amount"].to_list() == [None]
     [problem] = prepared.problems
     assert "a number format with an unknown currency 'kr'" in problem.describe()
 

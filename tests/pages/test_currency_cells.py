@@ -37,15 +37,18 @@ def test_marked_amounts_upload_to_sales_page():
     assert any(
         "currency from cells ($ read as USD, € read as EUR" in c for c in captions
     )
-    # Deal 5 names no currency while the others do, so it is left out.
+    # Deal 5 names no currency while the others do, so its amount is read
+    # as empty and the deal kept.
     warnings = [w.value for w in at.warning]
     assert any(
         "without a currency while other amounts name one" in w
         and "'Amount'" in w
         and "line 6" in w
+        and "Read as empty; the row is kept, so KPIs that need 'Amount' leave it out."
+        in w
         for w in warnings
     )
-    assert "5 rows read, 4 usable." in [m.value for m in at.markdown]
+    assert "5 rows read, 5 usable." in [m.value for m in at.markdown]
 
     at.button(key=f"{key}:import").click().run()
     assert not at.exception
@@ -61,10 +64,17 @@ def test_marked_amounts_upload_to_sales_page():
     at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
     assert not at.exception
     metrics = _metrics(at)
-    # Won: (1,000 + 250) USD x 0.9 + 500 EUR = 1,125 + 500 = 1,625 EUR.
+    # Won: (1,000 + 250) USD x 0.9 + 500 EUR = 1,125 + 500 = 1,625 EUR,
+    # without deal 5, whose amount was read as empty.
     assert metrics["Won value"] == "1,625 EUR"
-    # Win rate: 3 won of 3 won + 1 lost = 75.0 %.
-    assert metrics["Win rate"] == "75.0 %"
+    # Win rate: 4 won (deal 5 too) of 4 won + 1 lost = 80.0 %.
+    assert metrics["Win rate"] == "80.0 %"
+    # Won value leaves out 1 of 4 won deals, 25 %, above the 10 % threshold.
+    warnings = [w.value for w in at.warning]
+    assert any(
+        "Won value leaves out 1 of 4 won deals (25 %): won deal without an amount" in w
+        for w in warnings
+    )
 
 
 DOLLAR_DEALS = b"""\

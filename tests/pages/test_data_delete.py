@@ -74,4 +74,4 @@ def test_one_row_upload_reads_singular():
     assert not at.exception
     assert "1 row read, 1 usable." in [m.value for m in at.markdown]
     labels = [button.label for button in at.button]
-    assert "Import 1 row" in labels
+    assert "Import 1 row as new table 'one'" in labels

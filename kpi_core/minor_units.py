@@ -1,0 +1,110 @@
+"""Amounts written in the smallest currency unit, such as cents.
+
+The Stripe API writes every amount as an integer in the smallest unit of its
+currency, so ``plan.amount`` 1900 with currency ``eur`` is 19.00 EUR. Its
+dashboard exports write "Amount" in major units instead. The header tells
+the two apart, so a column whose header names minor units is divided by 100
+at import, except in rows of a zero-decimal currency, whose smallest unit is
+the unit itself (1900 JPY is 1,900 yen).
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from kpi_core.formatting import count_noun
+from kpi_core.money import MONEY_COLUMNS
+
+# The currencies Stripe calls zero-decimal, from its "Supported currencies"
+# documentation (stripe.com/docs/currencies#zero-decimal). ISK is not among
+# them, because the Stripe API writes it with two decimals.
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
+)
+# Stripe API fields in minor units, as the last part of a dotted path
+# ("plan.amount", "items.data.price.unit_amount"). Only the snake-case
+# spellings count: "Unit amount" with a space is a dashboard column.
+_STRIPE_MINOR_FIELDS = frozenset(
+    {"unit_amount", "unit_amount_decimal", "amount_decimal"}
+)
+# "plan.amount" and "price.amount" are minor units, a bare "amount" is not.
+_STRIPE_OBJECT_AMOUNT = re.compile(r"(^|\.)(plan|price)\.amount$")
+# "amount_cents", "Amount in cents", "Betrag (Cent)", but not "Percent".
+_CENTS_WORD = re.compile(r"(^|[^a-z])cents?\)?$")
+
+
+def names_minor_units(header: str) -> bool:
+    """Tell whether a header names an amount in the smallest currency unit:
+    a Stripe API field such as "plan.amount" or "price.unit_amount", or a
+    header that ends in "cents" or "(cents)"."""
+    text = header.strip().lower()
+    if _STRIPE_OBJECT_AMOUNT.search(text):
+        return True
+    if text.rsplit(".", 1)[-1] in _STRIPE_MINOR_FIELDS:
+        return True
+    return _CENTS_WORD.search(text) is not None
+
+
+def divide_minor_units(
+    headers: dict[str, str | None], columns: list[pl.Series]
+) -> tuple[list[pl.Series], dict[str, str]]:
+    """Turn the money columns whose header names minor units into major units.
+
+    ``headers`` maps each field to its file header, and ``columns`` are the
+    parsed columns of a table, each named by its field, with the row's
+    currency code in "currency" where the table has one. A row in a
+    zero-decimal currency keeps its value. Returns the columns and, per
+    header divided, a note for the import report.
+    """
+    by_name = {series.name: series for series in columns}
+    codes = None
+    if "currency" in by_name:
+        codes = by_name["currency"].cast(pl.String).str.strip_chars().str.to_uppercase()
+    notes: dict[str, str] = {}
+    for field_name in MONEY_COLUMNS:
+        header = headers.get(field_name)
+        if not header or field_name not in by_name or not names_minor_units(header):
+            continue
+        numbers = by_name[field_name]
+        whole = pl.Series("whole", [False] * numbers.len(), dtype=pl.Boolean)
+        if codes is not None:
+            whole = codes.is_in(list(ZERO_DECIMAL_CURRENCIES)).fill_null(False)
+        by_name[field_name] = (
+            pl.DataFrame({"value": numbers, "whole": whole})
+            .select(
+                pl.when(pl.col("whole"))
+                .then(pl.col("value"))
+                .otherwise(pl.col("value") / 100)
+            )
+            .to_series()
+            .alias(field_name)
+        )
+        note = "amounts in cents, divided by 100"
+        kept = int((whole & numbers.is_not_null()).sum())
+        if kept:
+            found = ", ".join(sorted(codes.filter(whole).unique().to_list()))
+            note += (
+                f", except {count_noun(kept, 'row')} in {found}, a zero-decimal "
+                "currency, which have no smaller unit"
+            )
+        notes[header] = note
+    return [by_name[series.name] for series in columns], notes

@@ -1,0 +1,104 @@
+"""Amounts in cents, as the Stripe API writes them, are read in major units."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_core.importing import load_file
+from kpi_core.minor_units import names_minor_units
+from kpi_core.subscriptions import arr
+
+API_HEADER = (
+    "id,customer,status,created,start_date,canceled_at,ended_at,"
+    "plan.interval,plan.amount,quantity,currency"
+)
+# 1704067200 is 2024-01-01 00:00 UTC and 1706745600 is 2024-02-01 00:00 UTC.
+API_ROWS = [
+    "sub_1,cus_1,active,1704067200,1704067200,,,month,1900,1,eur",
+    "sub_2,cus_2,active,1706745600,1706745600,,,year,49000,1,eur",
+]
+
+
+def _load(tmp_path, name: str, lines: list[str]):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_file(path.name, path.read_bytes())
+
+
+def test_stripe_api_amounts_divided(tmp_path):
+    table = _load(tmp_path, "subs.csv", [API_HEADER, *API_ROWS])
+    assert table.frame["amount"].to_list() == [19.0, 490.0]
+    assert table.detected["plan.amount"].endswith("amounts in cents, divided by 100")
+
+
+def test_stripe_api_arr_in_major_units(tmp_path):
+    table = _load(tmp_path, "subs.csv", [API_HEADER, *API_ROWS])
+    result = arr(table.frame)
+    # 1900 cents a month = 19.00 EUR x 12 = 228.00; 49000 cents a year =
+    # 490.00 EUR. ARR = 228.00 + 490.00 = 718.00, not 71,800.
+    assert result.value == pytest.approx(718.0)
+    assert result.unit == "EUR"
+
+
+def test_zero_decimal_currency_kept(tmp_path):
+    rows = [
+        "sub_1,cus_1,active,1704067200,1704067200,,,month,1900,1,jpy",
+        "sub_2,cus_2,active,1704067200,1704067200,,,month,1900,1,eur",
+        "sub_3,cus_3,active,1704067200,1704067200,,,month,500,1,KRW",
+    ]
+    table = _load(tmp_path, "subs.csv", [API_HEADER, *rows])
+    # 1900 JPY is 1,900 yen and 500 KRW is 500 won (no smaller unit);
+    # 1900 EUR cents are 19.00 EUR.
+    assert table.frame["amount"].to_list() == [1900.0, 19.0, 500.0]
+    note = table.detected["plan.amount"]
+    assert "except 2 rows in JPY, KRW" in note
+
+
+def test_cents_header_without_currency(tmp_path):
+    lines = [
+        "Order ID,Customer ID,Order date,Amount (cents)",
+        "1,c1,2024-03-01,12345",
+        "2,c2,2024-03-02,99",
+    ]
+    table = _load(tmp_path, "orders.csv", lines)
+    assert table.table == "orders"
+    # 12345 / 100 = 123.45 and 99 / 100 = 0.99.
+    assert table.frame["amount"].to_list() == pytest.approx([123.45, 0.99])
+    assert table.detected["Amount (cents)"].endswith("divided by 100")
+
+
+def test_dashboard_amount_unchanged(tmp_path):
+    lines = [
+        "id,Customer ID,Status,Start Date (UTC),Ended At (UTC),Amount,Currency,"
+        "Interval,Quantity",
+        "sub_1,cus_1,active,2024-01-01 00:00,,19.00,eur,month,1",
+        "sub_2,cus_2,active,2024-02-01 00:00,,490.00,eur,year,1",
+    ]
+    table = _load(tmp_path, "stripe.csv", lines)
+    assert table.frame["amount"].to_list() == [19.0, 490.0]
+    assert "divided" not in table.detected.get("Amount", "")
+    # 19.00 x 12 + 490.00 = 718.00, as for the API form above.
+    assert arr(table.frame).value == pytest.approx(718.0)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "plan.amount",
+        "price.unit_amount",
+        "unit_amount",
+        "items.data.price.unit_amount",
+        "amount_cents",
+        "Amount (cents)",
+        "Betrag in Cent",
+    ],
+)
+def test_minor_unit_headers(header):
+    assert names_minor_units(header)
+
+
+@pytest.mark.parametrize(
+    "header", ["Amount", "amount", "Unit amount", "Plan amount", "Price", "Percent"]
+)
+def test_major_unit_headers(header):
+    assert not names_minor_units(header)

@@ -1,0 +1,64 @@
+"""Data page: a workbook whose first sheet holds only a note."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _handmade() -> bytes:
+    book = Workbook()
+    book.active.title = "Hinweise"
+    book.active["A1"] = "Diese Mappe wird von Hand gepflegt."
+    deals = book.create_sheet("Deals 2024")
+    deals.append(["Deal ID", "Stage", "Created", "Amount"])
+    deals.append(["D1", "Won", "2024-01-02", 100])
+    deals.append(["D2", "Won", "2024-01-03", "#DIV/0!"])
+    deals.append(["D3", "Lost", "2024-01-04", 50])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(data: bytes) -> tuple[AppTest, str]:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value([("handmade.xlsx", data, XLSX)]).run()
+    return at, hashlib.sha256(data).hexdigest()[:16]
+
+
+def test_sheet_box_starts_at_table():
+    at, key = _upload(_handmade())
+    assert not at.exception
+    assert at.selectbox(key=f"{key}:sheet").value == "Deals 2024"
+    assert not at.error
+    read = next(c.value for c in at.caption if c.value.startswith("Read as"))
+    assert "because sheet 'Hinweise' has no table" in read
+    assert "3 rows read" in " ".join(m.value for m in at.markdown)
+
+
+def test_error_cell_shown_as_warning():
+    at, _ = _upload(_handmade())
+    # The page escapes "#" for Markdown.
+    warnings = [warning.value.replace("\\#", "#") for warning in at.warning]
+    assert (
+        "Sheet 'Deals 2024', column 'Amount', line 3: the cell shows the Excel "
+        "error #DIV/0!, so it was read as empty; fix the formula in the workbook"
+    ) in warnings
+
+
+def test_note_sheet_picked_shows_error():
+    at, key = _upload(_handmade())
+    at.selectbox(key=f"{key}:sheet").set_value("Hinweise").run()
+    assert not at.exception
+    errors = [error.value for error in at.error]
+    assert len(errors) == 1
+    assert "sheet 'Hinweise', line 1" in errors[0]
+    assert at.selectbox(key=f"{key}:sheet").value == "Hinweise"
