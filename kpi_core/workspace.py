@@ -363,6 +363,29 @@ def name_notes(entries: list[TableEntry]) -> dict[str, str]:
     return notes
 
 
+def replacement_losses(
+    entry: TableEntry, rows: int, mapping: dict[str, str | None]
+) -> list[str]:
+    """Name what storing ``rows`` rows with ``mapping`` in place of ``entry``
+    would lose: rows, or fields the stored table has a column for. A
+    replaced table is not kept, so a shorter file of the same name should
+    not replace it unnoticed."""
+    losses = []
+    if rows < entry.rows:
+        fewer = entry.rows - rows
+        noun = "row" if fewer == 1 else "rows"
+        losses.append(f"{fewer:,} {noun} ({rows:,} instead of {entry.rows:,})")
+    lost = sorted(
+        name
+        for name, column in entry.mapping.items()
+        if column and not mapping.get(name)
+    )
+    if lost:
+        noun = "column" if len(lost) == 1 else "columns"
+        losses.append(f"the {noun} for {', '.join(lost)}")
+    return losses
+
+
 def _import_time(entry: TableEntry) -> str:
     # uploaded_at is ISO 8601 in UTC, such as 2026-12-05T10:31:22+00:00.
     return entry.uploaded_at[:19].replace("T", " ") + " UTC"

@@ -29,6 +29,7 @@ from kpi_core.workspace import (
     clean_table_name,
     default_table_name,
     name_notes,
+    replacement_losses,
 )
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
@@ -486,11 +487,19 @@ def _offer_import(
         st.session_state.pop(preset_key, None)
     # A second copy of the same content, or an older version of the same
     # export, only doubles the entries in the table pickers, so replacing
-    # the stored table is the default.
-    if earlier is not None and st.session_state.get(preset_key) != earlier.id:
-        st.session_state[target_key] = earlier.id
-        st.session_state[name_key] = earlier.name
-        st.session_state[preset_key] = earlier.id
+    # the stored table is the default. A file of the same name that has
+    # fewer rows or columns is not taken for a corrected export.
+    columns = prepared.mapping.columns
+    preset = earlier
+    losing = preset is not None and replacement_losses(
+        preset, prepared.rows_used, columns
+    )
+    if same is None and losing:
+        preset = None
+    if preset is not None and st.session_state.get(preset_key) != preset.id:
+        st.session_state[target_key] = preset.id
+        st.session_state[name_key] = preset.name
+        st.session_state[preset_key] = preset.id
 
     def name_after_target() -> None:
         # Replacing a table presets its name, and a new table the file's name.
@@ -510,6 +519,18 @@ def _offer_import(
     requested = clean_table_name(name) or names.get(target, default_name)
     stored_name = store.unique_name(requested, exclude_id=target or None)
     _describe_name(same, earlier, target, requested, stored_name)
+    replaced = next((e for e in existing if e.id == target), None)
+    losses = (
+        replacement_losses(replaced, prepared.rows_used, columns) if replaced else []
+    )
+    if losses:
+        st.warning(
+            escape_markdown(
+                f"Replacing '{replaced.name}' loses {' and '.join(losses)}. The "
+                "replaced table is not kept; store the file as a new table to "
+                "keep both."
+            )
+        )
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")

@@ -10,7 +10,7 @@ import pytest
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
-from kpi_core.workspace import Workspace
+from kpi_core.workspace import TableEntry, Workspace, replacement_losses
 
 PROJECT = Path(__file__).resolve().parents[2]
 MAPPING = Mapping("deals", {"deal_id": "Record ID", "stage": "Deal Stage"})
@@ -145,3 +145,23 @@ def test_old_leftovers_removed_on_open(tmp_path):
     # A save running in another process right now keeps its file.
     assert fresh_temp.exists()
     assert store.load(entry.id).height == 2
+
+
+def test_replacement_losses_names_rows_and_columns():
+    entry = TableEntry(
+        id="t1",
+        name="deals",
+        table_type="deals",
+        source_file="deals.csv",
+        mapping={"deal_id": "Id", "amount": "Amount", "owner": None},
+        rows=19,
+        uploaded_at="2026-12-05T08:00:00+00:00",
+        version=1,
+        is_sample=False,
+    )
+    # 19 - 3 = 16 rows fewer, and amount had a column that the new file lacks.
+    assert replacement_losses(entry, 3, {"deal_id": "Id", "amount": None}) == [
+        "16 rows (3 instead of 19)",
+        "the column for amount",
+    ]
+    assert replacement_losses(entry, 19, {"deal_id": "Id", "amount": "Betrag"}) == []

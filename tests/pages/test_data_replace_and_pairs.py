@@ -73,6 +73,28 @@ def test_corrected_file_replaces_by_default(fresh_workspace):
     assert replaced.rows == 3
 
 
+def test_shorter_file_of_same_name_is_not_preset_to_replace(fresh_workspace):
+    at, key = _upload("orders.csv", ORDERS_FIXED)
+    at.button(key=f"{key}:import").click().run()
+    [stored] = _user_tables(fresh_workspace, "orders")
+
+    # The first two orders only: 1 row fewer, so a new table is the default.
+    shorter = ORDERS
+    at, key = _upload("orders.csv", shorter)
+    assert at.selectbox(key=f"{key}:target").value == ""
+    assert "Import 2 rows as new table 'orders (2)'" in _labels(at)
+    assert not at.warning
+
+    # Choosing to replace names what is lost before the import.
+    at.selectbox(key=f"{key}:target").set_value(stored.id).run()
+    assert [w.value for w in at.warning] == [
+        "Replacing 'orders' loses 1 row (2 instead of 3). The replaced "
+        "table is not kept; store the file as a new table to keep both."
+    ]
+    [kept] = _user_tables(fresh_workspace, "orders")
+    assert kept.rows == 3
+
+
 def test_new_table_choice_stays(fresh_workspace):
     at, key = _upload("orders.csv", ORDERS)
     at.button(key=f"{key}:import").click().run()
