@@ -53,6 +53,8 @@ _LINES_SHOWN = 10
 # Fields whose empty cell means something of its own: a ticket still open, a
 # subscription still running, a quantity of 1. An unreadable cell there would
 # change that meaning if read as empty, so it leaves its row out instead.
+# Deal flags whose empty cell leaves the status to the deal stage.
+_STATUS_FLAGS = ("won", "closed")
 ROW_FIELDS = {
     "tickets": ("solved_at",),
     "subscriptions": ("ended_at", "canceled_at", "quantity"),
@@ -93,6 +95,12 @@ class Problem:
         if not self.row_kept:
             return "these rows are left out" if many else "this row is left out"
         rows, them = ("the rows are", "them") if many else ("the row is", "it")
+        if self.field in _STATUS_FLAGS:
+            whose = "their" if many else "its"
+            return (
+                f"read as empty; {rows} kept, and the other flag or the deal "
+                f"stage decides {whose} status"
+            )
         return (
             f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
             f"leave {them} out"

@@ -115,7 +115,8 @@ def test_bad_won_flag_of_open_deal_kept():
     assert problem.lines == (6,)
     assert problem.row_kept
     assert problem.outcome() == (
-        "read as empty; the row is kept, so KPIs that need 'Won' leave it out"
+        "read as empty; the row is kept, and the other flag or the deal stage "
+        "decides its status"
     )
     kpis = sales_kpis(prepared.frame, Period(date(2025, 1, 1), date(2025, 12, 31)))
     # 2 won of 5 created.
