@@ -17,7 +17,7 @@ from kpi_core.compare import (
     default_pivot,
 )
 from kpi_core.errors import InputError
-from kpi_core.formatting import format_change, format_number, format_value
+from kpi_core.formatting import MISSING, format_change, format_number, format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import chart_gap, sales_series
 from pages.ui.currencies import is_money_metric, page_tables
@@ -130,7 +130,7 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
             "n before": row["n_before"],
             "n after": row["n_after"],
             "Difference": _difference(row),
-            "Relative change": _relative(row["before"], row["after"]),
+            "Relative change": _relative(row["before"], row["after"], row["unit"]),
             "p-value": row["p_value"],
             "Significant": _verdict(row["significant"]),
             "Test": row["test"] or "none",
@@ -144,6 +144,7 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
         pl.DataFrame(rows, infer_schema_length=None),
         hide_index=True,
         column_config={"p-value": st.column_config.NumberColumn(format="%.3f")},
+        placeholder=MISSING,
     )
     st.caption(
         f"Significant means p < {SIGNIFICANCE:g}: a difference this large would "
@@ -186,7 +187,7 @@ def _value(value: float | None, unit: str | None) -> str:
     if value is None:
         return "no data"
     if unit == "count":
-        return format_number(value)
+        return format_number(value, _count_decimals(value))
     return format_value(value, unit or "")
 
 
@@ -195,15 +196,23 @@ def _difference(row: dict) -> str:
     if row["difference"] is None:
         return "–"
     if row["unit"] == "count":
-        return format_number(row["difference"], sign=True)
+        decimals = max(_count_decimals(row["before"]), _count_decimals(row["after"]))
+        return format_number(row["difference"], decimals, sign=True)
     return format_change(row["after"], row["before"], row["unit"] or "")
 
 
-def _relative(before: float | None, after: float | None) -> str:
+def _count_decimals(value: float | None) -> int:
+    """Counts read whole, and ratios of counts (follow-ups per ticket) with
+    two decimals."""
+    return 0 if value is None or float(value).is_integer() else 2
+
+
+def _relative(before: float | None, after: float | None, unit: str | None) -> str:
     """Format (after - before) / |before| in percent, or a dash when either
-    is missing or before is zero. A fall from a negative value (an ROI of
-    -10 % to -20 %) is a negative change."""
-    if before is None or after is None or before == 0:
+    is missing or before is zero, and for a score such as NPS, which runs
+    from -100 to 100 and so has no meaningful share of change. A fall from
+    a negative value (an ROI of -10 % to -20 %) is a negative change."""
+    if before is None or after is None or before == 0 or unit == "score":
         return "–"
     share = (after - before) / abs(before) * 100
     return format_change(share, 0.0, "percent").removesuffix(" pp") + " %"

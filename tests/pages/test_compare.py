@@ -98,3 +98,18 @@ def test_compare_page_relative_change_of_counts():
     assert shown.endswith(" %")
     assert float(shown.removesuffix(" %")) == pytest.approx(expected, abs=0.051)
     assert shown.startswith("-" if expected < 0 else "+")
+
+
+def test_compare_page_ratio_decimals_and_score_change():
+    table = _open_compare().dataframe[0].value
+    rows = {row["KPI"]: row for _, row in table.iterrows()}
+    followups = rows["Follow-ups per ticket"]
+    # A mean of replies per ticket is a ratio, shown to two decimals, and
+    # its difference to two decimals as well.
+    for column in ("Before", "After"):
+        assert "." in followups[column]
+        assert len(followups[column].split(".")[1]) == 2
+    assert len(followups["Difference"].split(".")[1]) == 2
+    # NPS runs from -100 to 100, so a share of change means nothing.
+    nps = rows["Net Promoter Score"]
+    assert nps["Relative change"] == "–"
