@@ -28,7 +28,13 @@ from kpi_core.nps import (
     looks_like_nps_question,
 )
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
-from kpi_core.reading import MAX_UPLOAD_BYTES, RawTable, read_table
+from kpi_core.reading import (
+    MAX_UPLOAD_BYTES,
+    RawTable,
+    ReadInfo,
+    read_table,
+    sheet_names,
+)
 from kpi_core.schema import DATE
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
@@ -131,7 +137,14 @@ def load_file(
         file_name, data, sheet=sheet, table=table, max_bytes=max_bytes
     )
     if preview.mapping is None:
-        raise MissingColumnError(_unknown_table_message(preview), file=file_name)
+        message = _unknown_table_message(preview)
+        others = _other_sheets(file_name, data, preview.raw.info)
+        if others:
+            message += (
+                f". The workbook has other sheets: {others}; read one with "
+                "--sheet on the command line or the Sheet box on the Data page"
+            )
+        raise MissingColumnError(message, file=file_name)
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
     orders = {name: date_order for name in date_fields} if date_order else None
     try:
@@ -352,6 +365,14 @@ def _audience_events(raw: RawTable) -> RawTable | None:
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return replace(raw, frame=long, info=info, cells_stripped=False)
+
+
+def _other_sheets(file_name: str, data: bytes, info: ReadInfo) -> str:
+    """Name the sheets of a workbook other than the one read, or return ""."""
+    if info.format != "xlsx":
+        return ""
+    names = [name for name in sheet_names(file_name, data) if name != info.sheet]
+    return ", ".join(repr(name) for name in names)
 
 
 def _unknown_table_message(preview: FilePreview) -> str:

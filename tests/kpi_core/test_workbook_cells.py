@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
-from kpi_core.errors import EmptyDataError
+from kpi_core.errors import EmptyDataError, MissingColumnError
 from kpi_core.importing import load_file
 from kpi_core.reading import read_table
 from kpi_core.report import ReportOptions, build_report
@@ -282,4 +282,25 @@ def test_cells_without_references_scanned(tmp_path):
     assert any(
         note.startswith("warning: sheet 'Deals 2024': 1 hidden row (line 5)")
         for note in notes
+    )
+
+
+def test_unknown_readme_sheet_names_the_other_sheets(tmp_path):
+    # A small "Readme" sheet of field notes holds a table, so it is read, and
+    # no table type fits it; the message points to the other sheet.
+    book = Workbook()
+    readme = book.active
+    readme.title = "Readme"
+    readme.append(["Field", "Meaning"])
+    readme.append(["Amount", "Deal value in EUR"])
+    readme.append(["Stage", "Pipeline stage"])
+    deals = book.create_sheet("Deals")
+    deals.append(["Deal ID", "Deal Stage", "Create Date", "Amount"])
+    deals.append(["1", "Closed won", "2025-01-02", 100])
+    path = _save(book, tmp_path / "book.xlsx")
+    with pytest.raises(MissingColumnError) as caught:
+        load_file(path.name, path.read_bytes())
+    assert str(caught.value).endswith(
+        "The workbook has other sheets: 'Deals'; read one with --sheet on the "
+        "command line or the Sheet box on the Data page"
     )
