@@ -76,14 +76,20 @@ def divide_minor_units(
     header divided, a note for the import report.
     """
     by_name = {series.name: series for series in columns}
+    divided = [
+        (field_name, header)
+        for field_name in MONEY_COLUMNS
+        if field_name in by_name
+        and (header := headers.get(field_name))
+        and names_minor_units(header)
+    ]
+    if not divided:
+        return columns, {}
     codes = None
     if "currency" in by_name:
         codes = by_name["currency"].cast(pl.String).str.strip_chars().str.to_uppercase()
     notes: dict[str, str] = {}
-    for field_name in MONEY_COLUMNS:
-        header = headers.get(field_name)
-        if not header or field_name not in by_name or not names_minor_units(header):
-            continue
+    for field_name, header in divided:
         numbers = by_name[field_name]
         whole = pl.Series("whole", [False] * numbers.len(), dtype=pl.Boolean)
         if codes is not None:
