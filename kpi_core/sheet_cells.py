@@ -152,14 +152,20 @@ def _matched_cells(text: str, pattern: str) -> pl.DataFrame:
         kind=pl.col("tag").str.extract(r'^<c [^>]*\st="([A-Za-z]+)"'),
         mark=pl.col("tag").str.extract(r"<v>([^<]*)</v>$"),
     )
+    return with_column_numbers(cells).select(
+        pl.col("row").cast(pl.Int64).alias(LINE), "column", "kind", "mark"
+    )
+
+
+def with_column_numbers(cells: pl.DataFrame) -> pl.DataFrame:
+    """Add ``column``, the 1-based number of each cell's column ``letters``
+    ("A" is 1). Each distinct letter code is converted once."""
     letters = cells["letters"].unique().to_list()
-    columns = pl.DataFrame(
+    numbers = pl.DataFrame(
         {"letters": letters, "column": [column_number(name) for name in letters]},
         schema={"letters": pl.String, "column": pl.Int64},
     )
-    return cells.join(columns, on="letters", maintain_order="left").select(
-        pl.col("row").cast(pl.Int64).alias(LINE), "column", "kind", "mark"
-    )
+    return cells.join(numbers, on="letters", maintain_order="left")
 
 
 def _hidden_columns(xml: bytes) -> tuple[int, ...]:

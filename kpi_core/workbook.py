@@ -30,7 +30,7 @@ import polars as pl
 
 from kpi_core.cell_currency import number_format_mark
 from kpi_core.errors import EmptyDataError, UnreadableFileError
-from kpi_core.sheet_cells import CellScan, scan_cells
+from kpi_core.sheet_cells import CellScan, scan_cells, with_column_numbers
 from kpi_core.workbook_checks import (
     check_formula_results,
     check_sheet_extent,
@@ -344,12 +344,7 @@ def _scanned_cells(
         style=pl.col("tag").str.extract(r'\ss="([0-9]{1,9})"'),
         kind=pl.col("tag").str.extract(r'\st="([A-Za-z]+)"'),
     )
-    letters = cells["letters"].unique().to_list()
-    numbers = pl.DataFrame(
-        {"letters": letters, "column": [column_number(name) for name in letters]},
-        schema={"letters": pl.String, "column": pl.Int64},
-    )
-    cells = cells.join(numbers, on="letters", maintain_order="left").select(
+    cells = with_column_numbers(cells).select(
         pl.col("row").cast(pl.Int64),
         "column",
         pl.col("style").cast(pl.Int64),
