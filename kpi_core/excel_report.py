@@ -26,7 +26,7 @@ from kpi_core.results import KpiResult
 
 KPI_COLUMNS = [
     "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
-    "Variant", "How it is calculated", "Rows left out",
+    "Variant", "How it is calculated", "Rows left out", "Notes and warnings",
 ]  # fmt: skip
 SETTINGS_SHEET = "Settings"
 SOURCE_COLUMNS = ["Table", "Stored table", "Rows"]
@@ -193,6 +193,11 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
             result.variant,
             result.formula if result.available else result.reason,
             left_out,
+            # The page shows these under the cards: a note on a surprising
+            # value and warnings such as spend and customers of other months.
+            " ".join([result.note, *result.warnings]).strip()
+            if result.available
+            else "",
         ]
         for column, value in enumerate(values, start=1):
             _write_cell(sheet, row, column, value)

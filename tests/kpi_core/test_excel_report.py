@@ -59,6 +59,25 @@ def test_kpi_table_values():
     assert row[9] == "1 row: open deal"
 
 
+def test_kpi_row_carries_note_and_warnings():
+    cac = KpiResult(
+        key="cac",
+        status="ok",
+        unit="EUR",
+        value=5.2,
+        n=10,
+        note="Paid from the spend table.",
+        warnings=("Spend is recorded 2021-01-01 to 2021-06-30.",),
+    )
+    data = build_excel_report("CRM KPIs", "all data", {"Marketing": [cac]}, {})
+    sheet = load_workbook(io.BytesIO(data))["Marketing"]
+    assert [c.value for c in sheet[4]][len(KPI_COLUMNS) - 1] == "Notes and warnings"
+    row = [c.value for c in sheet[5]]
+    assert row[len(KPI_COLUMNS) - 1] == (
+        "Paid from the spend table. Spend is recorded 2021-01-01 to 2021-06-30."
+    )
+
+
 def test_not_available_row_gives_reason():
     row = [c.value for c in _workbook()["Service"][5]]
     assert row[1] == "not available"
