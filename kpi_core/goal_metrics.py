@@ -11,7 +11,7 @@ Values are compared as text, ignoring case and surrounding spaces, so
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -84,6 +84,8 @@ class Measurement:
     n: int | None = None
     ci95: tuple[float, float] | None = None
     reason: str = ""
+    # Says when the value covers only part of its window.
+    note: str = ""
 
 
 def _subscribe_event() -> pl.Expr:
@@ -203,17 +205,28 @@ def measure_baseline(
     ``table`` is the whole table and ``frame`` its rows of the goal's
     segment. A count over a window that starts before the table's first
     date would cover only part of the window and come out too low, so it
-    has no value then.
+    has no value then. A rate or mean over such a window keeps its value,
+    which does not grow with the days, and its ``note`` names the days the
+    data covers.
     """
-    if metric.kpi is None and period.start is not None:
+    first = None
+    if period.start is not None:
         first = table[metric.date_column].cast(pl.Date).min()
-        if first is not None and first > period.start:
-            reason = (
-                f"the data starts on {first}, after the baseline window's start "
-                f"on {period.start}, so a count over that window would be too low"
-            )
-            return Measurement(None, "count", reason=reason)
-    return measure(metric, frame, period)
+    if first is None or first <= period.start:
+        return measure(metric, frame, period)
+    if metric.kpi is None:
+        reason = (
+            f"the data starts on {first}, after the baseline window's start "
+            f"on {period.start}, so a count over that window would be too low"
+        )
+        return Measurement(None, "count", reason=reason)
+    measured = measure(metric, frame, period)
+    note = (
+        f"The baseline window runs from {period.start} to {period.end}, but "
+        f"the data starts on {first}, so the baseline covers {first} to "
+        f"{period.end} only."
+    )
+    return replace(measured, note=note)
 
 
 def count_dates(metric: Metric, frame: pl.DataFrame) -> pl.Series:

@@ -82,6 +82,8 @@ class GoalStatus:
     required_pace: float | None = None
     forecast: float | None = None
     forecast_band: tuple[float, float] | None = None
+    # Set when the baseline covers only part of its window.
+    baseline_note: str = ""
     path: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
     )
@@ -147,7 +149,7 @@ def evaluate_goal(
     path = goal_path(goal, frame, baseline.value, target, as_of)
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
-        target=target, path=path,
+        target=target, path=path, baseline_note=baseline.note,
         progress_note=_progress_note(goal.direction, baseline, target),
     )  # fmt: skip
     if as_of < goal.start:

@@ -283,6 +283,8 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(f"Forecast range (95 %): {low} to {high}.")
     if status.n is not None:
         notes.append(f"n = {status.n:,}.")
+    if status.baseline_note:
+        notes.append(status.baseline_note)
     if notes:
         st.caption(" ".join(notes))
 

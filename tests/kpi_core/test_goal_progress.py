@@ -669,3 +669,21 @@ def test_maven_won_deals_band_adds_future_noise(maven):
     assert high == pytest.approx(1196 + 449, abs=1)
     # The forecast misses 1,640, but the upper bound reaches it.
     assert status.status == AT_RISK
+
+
+def test_rate_baseline_names_the_days_the_data_covers():
+    # The 181-day baseline runs 4 July to 31 December 2024, but the first
+    # deal was created on 1 September: the rate keeps its value, 2 won of
+    # 10 = 20 %, and the note says which days it covers.
+    status = evaluate_goal(_close_rate_goal(15), _close_rates(2, 4), D(2025, 2, 28))
+    assert status.baseline == pytest.approx(20.0)
+    assert status.baseline_note == (
+        "The baseline window runs from 2024-07-04 to 2024-12-31, but the data "
+        "starts on 2024-09-01, so the baseline covers 2024-09-01 to 2024-12-31 "
+        "only."
+    )
+
+
+def test_count_goal_full_baseline_has_no_note():
+    status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
+    assert status.baseline_note == ""
