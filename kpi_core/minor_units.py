@@ -17,9 +17,9 @@ import polars as pl
 from kpi_core.formatting import count_noun
 from kpi_core.money import MONEY_COLUMNS
 
-# The currencies Stripe calls zero-decimal, from its "Supported currencies"
-# documentation (stripe.com/docs/currencies#zero-decimal). ISK is not among
-# them, because the Stripe API writes it with two decimals.
+# The currencies Stripe calls zero-decimal, whose smallest unit is the unit.
+# NOTE: this list was written from memory and not checked against Stripe's
+# current currency documentation. ISK is left out on the same grounds.
 ZERO_DECIMAL_CURRENCIES = frozenset(
     {
         "BIF",
