@@ -271,7 +271,7 @@ def _unknown_events_warning(
     event label that is not a subscribe or removal, naming the labels.
 
     A contacts export with one status per contact ("Active") mapped as the
-    event column gives such rows; the rate then counts removals without the
+    event column gives such rows. The rate then counts removals without the
     subscribes that balance them.
     """
     unknown = excluded.get(_UNKNOWN_EVENT, 0)

@@ -2,10 +2,10 @@
 
 The Stripe API writes every amount as an integer in the smallest unit of its
 currency, so ``plan.amount`` 1900 with currency ``eur`` is 19.00 EUR. Its
-dashboard exports write "Amount" in major units instead. The header tells
-the two apart, so a column whose header names minor units is divided by 100
-at import, except in rows of a zero-decimal currency, whose smallest unit is
-the unit itself (1900 JPY is 1,900 yen).
+dashboard exports write "Amount" in major units instead. Only the header
+differs, so a column whose header names minor units is divided by 100 at
+import. Rows of a zero-decimal currency keep their value, because their
+smallest unit is the unit itself (1900 JPY is 1,900 yen).
 """
 
 from __future__ import annotations

@@ -228,10 +228,10 @@ def find_near_score_column(
     """Find a score column that ``find_score_column`` misses because a few
     answers are not scores, as in a small survey with "k.A." or "9,5".
 
-    A candidate's header reads like the NPS question, at least 90 %
+    A candidate's header reads like the NPS question, and at least 90 %
     (``NEAR_SCORE_SHARE``) of its filled cells are whole numbers from 0 to
-    10, and those scores include one of 7 or more and one of 6 or less, so
-    a 1-5 rating under a similar question does not qualify. Returns the
+    10. Those scores must include one of 7 or more and one of 6 or less, so
+    that a 1-5 rating under a similar question does not qualify. Returns the
     column and the mask of its filled cells that are not scores, or None
     when no column, or more than one, fits.
     """

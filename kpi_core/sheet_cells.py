@@ -114,6 +114,7 @@ def _regex_scan(
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
     empty = pl.DataFrame(schema=_CELLS_SCHEMA)
     number_cells = _matched_cells(text, _NUMBER_CELL) if numbers else empty
     if numbers:
@@ -124,6 +125,7 @@ def _regex_scan(
         )
     error_cells = _matched_cells(text, _ERROR_CELL) if has_errors else empty
     del text
+
     hidden_rows: list[int] = []
     hidden_columns: tuple[int, ...] = ()
     if has_hidden:
@@ -133,6 +135,7 @@ def _regex_scan(
                 return None
             hidden_rows.append(int(number.group(1)))
         hidden_columns = _hidden_columns(xml)
+
     return CellScan(
         number_cells.select(list(_CELLS_SCHEMA)),
         error_cells.select(list(_CELLS_SCHEMA)),

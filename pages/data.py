@@ -182,9 +182,9 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
 def _prepare_paired(
     preview: FilePreview, file_name: str, data: bytes, sheet: str | None, key: str
 ) -> PreparedTable | None:
-    """Parse the other table the file holds (``FilePreview.paired``) with the
-    guessed mapping, or return None when there is none or it cannot be read
-    that way."""
+    """Parse the second table the file contains (``FilePreview.paired``)
+    with the guessed mapping. Return None when there is none, or when the
+    guessed mapping cannot read it."""
     if preview.paired is None:
         return None
     label = TABLES[preview.paired].noun
@@ -214,8 +214,8 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
     names = sheet_names(file_name, data)
     if len(names) <= 1:
         return names[0] if names else None
-    # The box starts at the sheet the reader picks, the first that contains
-    # a table. That choice returns None, so the read's notes or error say why.
+    # The box starts at the sheet the reader picks: the first that contains
+    # a table. Keeping that choice returns None, so the read's notes explain it.
     try:
         first = cached_preview(key, file_name, data, None, None).raw.info.sheet
     except InputError:
@@ -588,8 +588,8 @@ def _offer_import(
 
 @dataclass(frozen=True)
 class _Plan:
-    """Where an import stores a table: a new one, or in place of a stored
-    table (``replace_id``, whose name is ``replaced``)."""
+    """The target of an import: a new table, or a stored table to replace
+    (``replace_id``, named ``replaced``)."""
 
     replace_id: str | None
     name: str
@@ -622,7 +622,7 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
         f"{escape_markdown(_import_action(paired.rows_used, plan))}",
         value=True,
         key=f"{key}:paired:{paired.table}",
-        help="A HubSpot deals export with 'Date entered' columns holds both "
+        help="A HubSpot deals export with 'Date entered' columns contains both "
         "the deals and the dates each deal entered its stages.",
     )
     return plan if wanted else None

@@ -674,7 +674,7 @@ def test_maven_won_deals_band_adds_future_noise(maven):
 def test_rate_baseline_names_the_days_the_data_covers():
     # The 181-day baseline runs 4 July to 31 December 2024, but the first
     # deal was created on 1 September: the rate keeps its value, 2 won of
-    # 10 = 20 %, and the note says which days it covers.
+    # 10 = 20 %, and the note names the days it covers.
     status = evaluate_goal(_close_rate_goal(15), _close_rates(2, 4), D(2025, 2, 28))
     assert status.baseline == pytest.approx(20.0)
     assert status.baseline_note == (

@@ -286,8 +286,8 @@ def test_cells_without_references_scanned(tmp_path):
 
 
 def test_unknown_readme_sheet_names_the_other_sheets(tmp_path):
-    # A small "Readme" sheet of field notes holds a table, so it is read, and
-    # no table type fits it; the message points to the other sheet.
+    # A small "Readme" sheet of field notes contains a table, so it is read.
+    # No table type fits it, so the message names the other sheet.
     book = Workbook()
     readme = book.active
     readme.title = "Readme"

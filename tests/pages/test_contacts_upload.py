@@ -1,5 +1,5 @@
-"""The Data page says that a contacts export is one and lists the tables
-the app can use."""
+"""The Data page names a contacts export as such and lists the tables the
+app can use."""
 
 from __future__ import annotations
 

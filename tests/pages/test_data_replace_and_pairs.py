@@ -73,7 +73,7 @@ def test_corrected_file_replaces_by_default(fresh_workspace):
     assert replaced.rows == 3
 
 
-def test_shorter_file_of_same_name_is_not_preset_to_replace(fresh_workspace):
+def test_shorter_file_defaults_to_new_table(fresh_workspace):
     at, key = _upload("orders.csv", ORDERS_FIXED)
     at.button(key=f"{key}:import").click().run()
     [stored] = _user_tables(fresh_workspace, "orders")
