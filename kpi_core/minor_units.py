@@ -5,7 +5,8 @@ currency, so ``plan.amount`` 1900 with currency ``eur`` is 19.00 EUR. Its
 dashboard exports write "Amount" in major units instead. Only the header
 differs, so a column whose header names minor units is divided by 100 at
 import. Rows of a zero-decimal currency keep their value, because their
-smallest unit is the unit itself (1900 JPY is 1,900 yen).
+smallest unit is the unit itself (1900 JPY is 1,900 yen), and rows of a
+three-decimal currency are divided by 1,000 (5120 KWD is 5.120 dinars).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import polars as pl
 from kpi_core.formatting import count_noun
 from kpi_core.money import MONEY_COLUMNS
 
-# The currencies Stripe calls zero-decimal, whose smallest unit is the unit.
-# NOTE: this list was written from memory and not checked against Stripe's
-# current currency documentation. ISK is left out on the same grounds.
+# Stripe's zero-decimal currencies, whose smallest unit is the unit, as its
+# currency documentation listed them in 2022. ISK stays a two-decimal
+# currency in Stripe's API although only whole kronur can be charged.
 ZERO_DECIMAL_CURRENCIES = frozenset(
     {
         "BIF",
@@ -40,6 +41,8 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
         "XPF",
     }
 )
+# The same documentation's three-decimal currencies, written in thousandths.
+THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
 # Stripe API fields in minor units, as the last part of a dotted path
 # ("plan.amount", "items.data.price.unit_amount"). Only the snake-case
 # spellings count: "Unit amount" with a space is a dashboard column.
@@ -72,8 +75,9 @@ def divide_minor_units(
     ``headers`` maps each field to its file header, and ``columns`` are the
     parsed columns of a table, each named by its field, with the row's
     currency code in "currency" where the table has one. A row in a
-    zero-decimal currency keeps its value. Returns the columns and, per
-    header divided, a note for the import report.
+    zero-decimal currency keeps its value, and one in a three-decimal
+    currency is divided by 1,000. Returns the columns and, per header
+    divided, a note for the import report.
     """
     by_name = {series.name: series for series in columns}
     divided = [
@@ -91,26 +95,47 @@ def divide_minor_units(
     notes: dict[str, str] = {}
     for field_name, header in divided:
         numbers = by_name[field_name]
-        whole = pl.Series("whole", [False] * numbers.len(), dtype=pl.Boolean)
+        divisors = pl.repeat(100.0, numbers.len(), eager=True)
         if codes is not None:
-            whole = codes.is_in(list(ZERO_DECIMAL_CURRENCIES)).fill_null(False)
-        by_name[field_name] = (
-            pl.DataFrame({"value": numbers, "whole": whole})
-            .select(
-                pl.when(pl.col("whole"))
-                .then(pl.col("value"))
-                .otherwise(pl.col("value") / 100)
+            divisors = (
+                pl.DataFrame({"code": codes})
+                .select(
+                    pl.when(pl.col("code").is_in(list(ZERO_DECIMAL_CURRENCIES)))
+                    .then(1.0)
+                    .when(pl.col("code").is_in(list(THREE_DECIMAL_CURRENCIES)))
+                    .then(1000.0)
+                    .otherwise(100.0)
+                )
+                .to_series()
             )
-            .to_series()
-            .alias(field_name)
-        )
+        by_name[field_name] = (numbers / divisors).alias(field_name)
+        exceptions = [
+            _exception_note(numbers, codes, divisors, divisor, wording)
+            for divisor, wording in (
+                (1.0, "a zero-decimal currency, which have no smaller unit"),
+                (1000.0, "a three-decimal currency, divided by 1,000"),
+            )
+        ]
         note = "amounts in cents, divided by 100"
-        kept = int((whole & numbers.is_not_null()).sum())
-        if kept:
-            found = ", ".join(sorted(codes.filter(whole).unique().to_list()))
-            note += (
-                f", except {count_noun(kept, 'row')} in {found}, a zero-decimal "
-                "currency, which have no smaller unit"
-            )
+        found = [text for text in exceptions if text]
+        if found:
+            note += ", except " + " and ".join(found)
         notes[header] = note
     return [by_name[series.name] for series in columns], notes
+
+
+def _exception_note(
+    numbers: pl.Series,
+    codes: pl.Series | None,
+    divisors: pl.Series,
+    divisor: float,
+    wording: str,
+) -> str | None:
+    """Name the filled rows divided by ``divisor`` and their currencies, as
+    "2 rows in JPY, KRW, <wording>", or return None without such rows."""
+    rows = (divisors == divisor) & numbers.is_not_null()
+    count = int(rows.sum())
+    if codes is None or not count:
+        return None
+    found = ", ".join(sorted(codes.filter(rows).unique().to_list()))
+    return f"{count_noun(count, 'row')} in {found}, {wording}"

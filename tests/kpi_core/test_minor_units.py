@@ -54,6 +54,23 @@ def test_zero_decimal_currency_kept(tmp_path):
     assert "except 2 rows in JPY, KRW" in note
 
 
+def test_three_decimal_currency_divided_by_1000(tmp_path):
+    rows = [
+        "sub_1,cus_1,active,1704067200,1704067200,,,month,5120,1,kwd",
+        "sub_2,cus_2,active,1704067200,1704067200,,,month,12500,1,BHD",
+        "sub_3,cus_3,active,1704067200,1704067200,,,month,5120,1,eur",
+        "sub_4,cus_4,active,1704067200,1704067200,,,month,700,1,jpy",
+    ]
+    table = _load(tmp_path, "subs.csv", [API_HEADER, *rows])
+    # Stripe writes dinars in thousandths: 5120 / 1000 = 5.12 KWD and
+    # 12500 / 1000 = 12.5 BHD; 5120 EUR cents / 100 = 51.20 EUR; 700 JPY
+    # stays 700 yen.
+    assert table.frame["amount"].to_list() == pytest.approx([5.12, 12.5, 51.2, 700.0])
+    note = table.detected["plan.amount"]
+    assert "except 1 row in JPY, a zero-decimal currency" in note
+    assert "2 rows in BHD, KWD, a three-decimal currency, divided by 1,000" in note
+
+
 def test_cents_header_without_currency(tmp_path):
     lines = [
         "Order ID,Customer ID,Order date,Amount (cents)",
