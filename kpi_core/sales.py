@@ -220,8 +220,10 @@ def sales_cycle_days(
     missing either date and deals closed before they were created are left
     out and counted. So are open deals, by close date as the KPI counts:
     those without one, which no period can place, and those whose expected
-    close date lies in the period. No usable deal, as with an empty frame,
-    gives not available.
+    close date lies in the period. An available result whose table has won
+    (or won and lost) deals without a close date names their count over the
+    whole table in ``note``. No usable deal, as with an empty frame, gives
+    not available.
     """
     _check_variant("sales_cycle_days", variant, CYCLE_VARIANTS)
     statuses = ["won"] if variant == "won" else ["won", "lost"]
@@ -245,7 +247,9 @@ def sales_cycle_days(
     excluded[f"{label} without a creation date"] = days.null_count()
     excluded[f"{label} closed before it was created"] = int((days < 0).sum())
     excluded = {reason: count for reason, count in excluded.items() if count}
-    return _cycle_result(days.filter(days >= 0), variant, excluded)
+    result = _cycle_result(days.filter(days >= 0), variant, excluded)
+    note = _undated_note(closed["closed_at"].null_count(), closed.height, label)
+    return replace(result, note=note) if result.available else result
 
 
 def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
@@ -447,6 +451,24 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
         formula=formula,
         excluded=excluded,
         extra={"median": median},
+    )
+
+
+def _undated_note(undated: int, total: int, label: str) -> str:
+    """Say how many of the table's ``total`` deals have no usable close date.
+
+    No period can place such a deal, so the period's share of left-out
+    deals never counts it. An unreadable date is read as empty at import,
+    so it counts here too.
+    """
+    if not undated:
+        return ""
+    verb = "has" if undated == 1 else "have"
+    subject = "it is" if undated == 1 else "they are"
+    return (
+        f"{undated:,} of the {count_noun(total, label)} in the table {verb} no "
+        f"usable close date (empty or unreadable), so {subject} left out of every "
+        "period. Check the column mapped to closed_at on the Data page."
     )
 
 

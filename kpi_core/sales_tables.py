@@ -282,8 +282,8 @@ def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:
     verb, pronoun = ("has", "it") if undated == 1 else ("have", "them")
     return (
         f"{count_noun(undated, 'won or lost deal')} {verb} no close date, so "
-        f"the KPI cards count {pronoun} but the charts by close date leave "
-        f"{pronoun} out."
+        f"the charts by close date leave {pronoun} out. The KPI cards count "
+        f"{pronoun}, except the sales cycle, which needs both dates."
     )
 
 

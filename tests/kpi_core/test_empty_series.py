@@ -185,8 +185,9 @@ def test_undated_note_only_for_some(tmp_path):
     text = CSV_WITH_CLOSE.replace("2025-02-03", "")
     deals = _deals(tmp_path, text)
     assert undated_deals_note(deals, Period()) == (
-        "1 won or lost deal has no close date, so the KPI cards count it but "
-        "the charts by close date leave it out."
+        "1 won or lost deal has no close date, so the charts by close date "
+        "leave it out. The KPI cards count it, except the sales cycle, which "
+        "needs both dates."
     )
     assert undated_deals_note(deals, Period(date(2025, 1, 1), None)) is None
     assert undated_deals_note(_deals(tmp_path, CSV_WITH_CLOSE), Period()) is None
