@@ -386,6 +386,28 @@ def replacement_losses(
     return losses
 
 
+def default_replacement(
+    same: TableEntry | None,
+    earlier: TableEntry | None,
+    rows: int,
+    mapping: dict[str, str | None],
+) -> TableEntry | None:
+    """Return the stored table an import of ``rows`` rows with ``mapping``
+    replaces by default, or None for a new table.
+
+    ``same`` is the table stored from the same content, and ``earlier`` that
+    table or else one stored from a file of the same name. The same content
+    always replaces its table. A file of the same name replaces its table
+    only when ``replacement_losses`` finds nothing lost, because a shorter
+    file may be an extract rather than a corrected export.
+    """
+    if same is not None:
+        return same
+    if earlier is None or replacement_losses(earlier, rows, mapping):
+        return None
+    return earlier
+
+
 def _import_time(entry: TableEntry) -> str:
     # uploaded_at is ISO 8601 in UTC, such as 2026-12-05T10:31:22+00:00.
     return entry.uploaded_at[:19].replace("T", " ") + " UTC"

@@ -27,6 +27,7 @@ from kpi_core.values import detect_date_format
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
+    default_replacement,
     default_table_name,
     name_notes,
     replacement_losses,
@@ -490,12 +491,7 @@ def _offer_import(
     # the stored table is the default. A file of the same name that has
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
-    preset = earlier
-    losing = preset is not None and replacement_losses(
-        preset, prepared.rows_used, columns
-    )
-    if same is None and losing:
-        preset = None
+    preset = default_replacement(same, earlier, prepared.rows_used, columns)
     if preset is not None and st.session_state.get(preset_key) != preset.id:
         st.session_state[target_key] = preset.id
         st.session_state[name_key] = preset.name
@@ -520,17 +516,7 @@ def _offer_import(
     stored_name = store.unique_name(requested, exclude_id=target or None)
     _describe_name(same, earlier, target, requested, stored_name)
     replaced = next((e for e in existing if e.id == target), None)
-    losses = (
-        replacement_losses(replaced, prepared.rows_used, columns) if replaced else []
-    )
-    if losses:
-        st.warning(
-            escape_markdown(
-                f"Replacing '{replaced.name}' loses {' and '.join(losses)}. The "
-                "replaced table is not kept; store the file as a new table to "
-                "keep both."
-            )
-        )
+    _warn_losses(replaced, prepared, "the file")
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
@@ -605,19 +591,49 @@ def _import_action(rows: int, plan: _Plan) -> str:
 
 
 def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
-    """Offer to store the other table of the file along with the first, in
-    place of its copy from the same content or file name, if stored."""
+    """Offer to store the other table of the file along with the first.
+
+    The default target follows the first table's rule: its copy from the
+    same content or file name, unless ``default_replacement`` finds a loss.
+    When tables of its type are stored, the user can choose another target.
+    """
     store = workspace()
     existing = store.list_tables(paired.table)
-    earlier = store.find_source(key, paired.table) or _stored_from_file(
-        existing, paired.file
+    same = store.find_source(key, paired.table)
+    earlier = same or _stored_from_file(existing, paired.file)
+    preset = default_replacement(
+        same, earlier, paired.rows_used, paired.mapping.columns
     )
-    if earlier is not None:
-        plan = _Plan(earlier.id, earlier.name, earlier.name)
+    noun = TABLES[paired.table].noun
+    target_key = f"{key}:paired_target:{paired.table}"
+    # Set once per preset, as for the first table, so the user's choice stays.
+    preset_key = f"{target_key}:preset"
+    preset_id = preset.id if preset is not None else ""
+    if st.session_state.get(preset_key) != preset_id:
+        st.session_state[target_key] = preset_id
+        st.session_state[preset_key] = preset_id
+    left, right = st.columns(2)
+    replaced = None
+    if existing:
+        notes = name_notes(existing)
+        targets = {"": "Store as a new table"} | {
+            entry.id: f"Replace {_with_note(entry.name, notes.get(entry.id))}"
+            for entry in existing
+        }
+        if st.session_state[target_key] not in targets:
+            st.session_state[target_key] = ""
+        target = right.selectbox(
+            f"Store the {noun}",
+            list(targets),
+            format_func=targets.__getitem__,
+            key=target_key,
+        )
+        replaced = next((e for e in existing if e.id == target), None)
+    if replaced is not None:
+        plan = _Plan(replaced.id, replaced.name, replaced.name)
     else:
         plan = _Plan(None, store.unique_name(_default_name(paired, True)))
-    noun = TABLES[paired.table].noun
-    wanted = st.checkbox(
+    wanted = left.checkbox(
         f"Also import the {noun} of this file: "
         f"{escape_markdown(_import_action(paired.rows_used, plan))}",
         value=True,
@@ -625,7 +641,29 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
         help="A HubSpot deals export with 'Date entered' columns contains both "
         "the deals and the dates each deal entered its stages.",
     )
-    return plan if wanted else None
+    if not wanted:
+        return None
+    _warn_losses(replaced, paired, f"the {noun}")
+    return plan
+
+
+def _warn_losses(
+    replaced: TableEntry | None, prepared: PreparedTable, what: str
+) -> None:
+    """Warn when storing ``prepared`` in place of ``replaced`` loses rows or
+    columns. ``what`` names the data in the advice to store it as a new
+    table, such as "the file" or "the deals"."""
+    if replaced is None:
+        return
+    losses = replacement_losses(replaced, prepared.rows_used, prepared.mapping.columns)
+    if losses:
+        st.warning(
+            escape_markdown(
+                f"Replacing '{replaced.name}' loses {' and '.join(losses)}. The "
+                f"replaced table is not kept; store {what} as a new table to "
+                "keep both."
+            )
+        )
 
 
 def _default_name(prepared: PreparedTable, paired: bool) -> str:
