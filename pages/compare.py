@@ -26,6 +26,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
+from pages.ui.url_params import check_url_dates, check_url_number
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
 _RATE_LINES = {
@@ -96,6 +97,8 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
         "sooner, so they stay equal.",
         **view_widget_options("compare_months", value=6),
     )
+    check_url_dates("compare_date", pivot)
+    check_url_number("compare_months", months, low=1, high=36)
     return pivot, int(months)
 
 

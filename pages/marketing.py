@@ -32,6 +32,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
@@ -70,6 +71,7 @@ def render() -> None:
         **view_widget_options("marketing_lifespan", value=0.0),
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
+    check_url_number("marketing_lifespan", lifespan, low=0.0)
     currency, fx = money
     settings = KpiSettings(
         period=period,
@@ -140,25 +142,21 @@ def _with_missing_tables(kpis: dict[str, KpiResult]) -> dict[str, KpiResult]:
 
 def _variant_picker() -> dict[str, str]:
     with st.sidebar.expander("Variants"):
-        clv = st.radio(
+        clv = url_radio(
             "CLV from",
-            ["purchases", "subscription"],
-            format_func={
+            {
                 "purchases": "purchases x frequency x lifespan",
                 "subscription": "revenue per account x margin / churn",
-            }.get,
+            },
             key="marketing_clv_variant",
-            **view_widget_options(),
         )
-        growth = st.radio(
+        growth = url_radio(
             "List growth removals",
-            ["with_cleaned", "unsubscribes_only"],
-            format_func={
+            {
                 "with_cleaned": "unsubscribed and cleaned",
                 "unsubscribes_only": "unsubscribed only",
-            }.get,
+            },
             key="marketing_growth_variant",
-            **view_widget_options(),
         )
     return {"clv": clv, "list_growth_rate": growth}
 

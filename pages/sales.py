@@ -34,8 +34,8 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.url_params import url_radio
 from pages.ui.workspace_access import load_entry, load_table
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -256,22 +256,15 @@ def _subscription_upsell(
 
 def _variant_picker() -> tuple[tuple[str, str], ...]:
     with st.sidebar.expander("Variants"):
-        close_rate = st.radio(
+        close_rate = url_radio(
             "Close rate counts",
-            ["cohort", "closed"],
-            format_func={
-                "cohort": "won / deals created",
-                "closed": "won / (won + lost) closed",
-            }.get,
+            {"cohort": "won / deals created", "closed": "won / (won + lost) closed"},
             key="sales_close_rate_variant",
-            **view_widget_options(),
         )
-        cycle = st.radio(
+        cycle = url_radio(
             "Sales cycle of",
-            ["won", "closed"],
-            format_func={"won": "won deals", "closed": "won and lost deals"}.get,
+            {"won": "won deals", "closed": "won and lost deals"},
             key="sales_cycle_variant",
-            **view_widget_options(),
         )
     return (("close_rate", close_rate), ("sales_cycle_days", cycle))
 

@@ -38,6 +38,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import newest_table
+from pages.ui.url_params import url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
@@ -192,33 +193,24 @@ def _working_time_picker() -> WorkingTime:
 
 
 def _variant_picker() -> dict[str, str]:
-    resolution = st.sidebar.radio(
+    resolution = url_radio(
         "Resolution time in",
-        ["business", "calendar"],
-        horizontal=True,
-        format_func={"business": "business hours", "calendar": "calendar hours"}.get,
+        {"business": "business hours", "calendar": "calendar hours"},
         key="service_resolution_variant",
-        **view_widget_options(),
+        container=st.sidebar,
+        horizontal=True,
     )
-    nps = st.sidebar.radio(
+    nps = url_radio(
         "NPS counts",
-        ["all", "latest_per_customer"],
-        format_func={
-            "all": "every response",
-            "latest_per_customer": "latest per customer",
-        }.get,
+        {"all": "every response", "latest_per_customer": "latest per customer"},
         key="service_nps_variant",
-        **view_widget_options(),
+        container=st.sidebar,
     )
-    churn = st.sidebar.radio(
+    churn = url_radio(
         "Churn counts",
-        ["customers", "revenue"],
-        format_func={
-            "customers": "customers lost",
-            "revenue": "recurring revenue lost",
-        }.get,
+        {"customers": "customers lost", "revenue": "recurring revenue lost"},
         key="service_churn_variant",
-        **view_widget_options(),
+        container=st.sidebar,
     )
     return {"resolution_hours": resolution, "nps": nps, "churn_rate": churn}
 

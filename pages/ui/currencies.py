@@ -17,6 +17,7 @@ from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import shared_view, view_widget_options
 from pages.ui.table_choice import newest_table
+from pages.ui.url_params import check_url_number, check_url_option
 from pages.ui.workspace_access import entries_key, load_table, workspace
 
 
@@ -139,6 +140,7 @@ def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, flo
             key="currency",
             **options,
         )
+        check_url_option("currency", unit, codes)
         rates = {}
         for code in codes:
             if code == unit:
@@ -151,6 +153,7 @@ def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, flo
                 key=f"fx_{code}_{unit}",
                 **options,
             )
+            check_url_number(f"fx_{code}_{unit}", rate, low=0.000001)
             if rate is not None:
                 rates[code] = rate
         if options.get("disabled"):

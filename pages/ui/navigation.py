@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.ui.downloads import CHARTS_KEY
 from pages.ui.shared_views import apply_view_settings, shared_view
+from pages.ui.url_params import remember_url_params
 
 _APP_RAN = "_app_ran"
 _ENTRY_PAGE = "entry"
@@ -17,8 +18,9 @@ _VIEW_PAGE = "_view_page"
 
 
 def require_app_entry(page: str) -> None:
-    """Hand a page over to app.py when Streamlit ran it on its own, and set
-    a shared view's page settings when the viewer opens another page.
+    """Hand a page over to app.py when Streamlit ran it on its own, set a
+    shared view's page settings when the viewer opens another page, and
+    store the URL parameters before the page's widgets read them.
 
     Until the first session of a server process has run app.py, Streamlit
     treats pages/ as an old-style page folder and runs a directly opened URL
@@ -33,6 +35,7 @@ def require_app_entry(page: str) -> None:
     if st.session_state.get(_VIEW_PAGE) != page:
         apply_view_settings(entering_page=True)
         st.session_state[_VIEW_PAGE] = page
+    remember_url_params()
 
 
 def entry_page() -> str | None:

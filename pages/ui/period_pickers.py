@@ -18,6 +18,11 @@ from kpi_core.period import (
     quick_period,
 )
 from pages.ui.shared_views import view_widget_options
+from pages.ui.url_params import (
+    accept_option_key,
+    check_url_dates,
+    check_url_option,
+)
 
 # The date columns that place each table's rows in time. The period picker
 # spans all of them, so every table a page shows can be reached.
@@ -53,6 +58,7 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     low, high, anchor = bounds
     choices = [*QUICK_PERIODS, "custom"]
     labels = {**QUICK_PERIODS, "custom": "Custom"}
+    accept_option_key("period", labels)
     choice = st.sidebar.selectbox(
         "Period",
         choices,
@@ -60,6 +66,7 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
         key="period",
         **view_widget_options(),
     )
+    check_url_option("period", choice, choices, labels.__getitem__)
     if choice != "custom":
         period = quick_period(choice, anchor)
         if not period.is_all:
@@ -76,6 +83,7 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
         max_value=max([date(high.year, 12, 31), *requested]),
         **view_widget_options("dates", value=(low, high)),
     )
+    check_url_dates("dates", picked)
     if len(picked) != 2:
         st.sidebar.info("Pick the last day of the period too.")
         return Period(picked[0], None) if picked else Period()
@@ -184,6 +192,7 @@ def grain_picker(period: Period) -> str:
     grain = st.sidebar.segmented_control(
         "Group by", list(GRAINS), **view_widget_options("grain", default="month")
     )
+    check_url_option("grain", grain, list(GRAINS))
     grain = grain or "month"
     note = partial_buckets(period, grain)
     if note:
@@ -201,6 +210,7 @@ def comparison_picker(period: Period) -> Period | None:
         "previous": "Previous period",
         "last_year": "Same period last year",
     }
+    accept_option_key("compare_with", labels)
     choice = st.sidebar.selectbox(
         "Compare with",
         list(labels),
@@ -208,6 +218,7 @@ def comparison_picker(period: Period) -> Period | None:
         key="compare_with",
         **view_widget_options(),
     )
+    check_url_option("compare_with", choice, list(labels), labels.__getitem__)
     if choice == "previous":
         return previous_period(period)
     if choice == "last_year":
