@@ -41,9 +41,16 @@ _SCENARIOS = """
 create table if not exists scenarios (
     name text primary key,
     changes text not null,
-    updated_at text not null
+    updated_at text not null,
+    inputs text not null default '{}',
+    deals_are_subscribers integer
 )
 """
+# Columns added after the first release, with their definitions.
+_SCENARIO_COLUMNS = {
+    "inputs": "text not null default '{}'",
+    "deals_are_subscribers": "integer",
+}
 
 
 class GoalStore:
@@ -123,13 +130,26 @@ class ScenarioStore:
         self.root = Path(root)
         with open_catalog(self.root) as db:
             db.execute(_SCENARIOS)
+            rows = db.execute("pragma table_info(scenarios)")
+            columns = {row["name"] for row in rows}
+            for name, definition in _SCENARIO_COLUMNS.items():
+                if name not in columns:
+                    _add_column(db, name, definition)
 
     def save(self, scenario: Scenario) -> Scenario:
         """Store a scenario, replacing one of the same name."""
+        subscribers = scenario.deals_are_subscribers
         with open_catalog(self.root) as db:
             db.execute(
-                "insert or replace into scenarios values (?, ?, ?)",
-                (scenario.name, json.dumps(scenario.changes), _now()),
+                "insert or replace into scenarios (name, changes, updated_at, "
+                "inputs, deals_are_subscribers) values (?, ?, ?, ?, ?)",
+                (
+                    scenario.name,
+                    json.dumps(scenario.changes),
+                    _now(),
+                    json.dumps(scenario.inputs),
+                    None if subscribers is None else int(subscribers),
+                ),
             )
         return scenario
 
@@ -137,7 +157,7 @@ class ScenarioStore:
         """Return every scenario, ordered by name."""
         with open_catalog(self.root) as db:
             rows = db.execute("select * from scenarios order by name").fetchall()
-        return [Scenario(row["name"], json.loads(row["changes"])) for row in rows]
+        return [_scenario(row) for row in rows]
 
     def get(self, name: str) -> Scenario:
         """Return one scenario. Raises InvalidSettingError when none has the name."""
@@ -147,7 +167,7 @@ class ScenarioStore:
             ).fetchone()
         if row is None:
             raise InvalidSettingError(f"no scenario named {name!r} is stored")
-        return Scenario(row["name"], json.loads(row["changes"]))
+        return _scenario(row)
 
     def delete(self, name: str) -> None:
         """Remove a scenario. Raises InvalidSettingError when none has the name."""
@@ -157,6 +177,29 @@ class ScenarioStore:
             ).rowcount
         if not changed:
             raise InvalidSettingError(f"no scenario named {name!r} is stored")
+
+
+def _add_column(db: sqlite3.Connection, name: str, definition: str) -> None:
+    """Add a column to the scenarios of a catalog from before it existed.
+
+    Another session of the app may add it at the same moment, which SQLite
+    reports as a duplicate column.
+    """
+    try:
+        db.execute(f"alter table scenarios add column {name} {definition}")
+    except sqlite3.OperationalError as error:
+        if "duplicate column" not in str(error):
+            raise
+
+
+def _scenario(row: sqlite3.Row) -> Scenario:
+    subscribers = row["deals_are_subscribers"]
+    return Scenario(
+        row["name"],
+        json.loads(row["changes"]),
+        json.loads(row["inputs"]),
+        None if subscribers is None else bool(subscribers),
+    )
 
 
 def _goal_row(goal: Goal) -> tuple[object, ...]:

@@ -145,15 +145,24 @@ class _Steps:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of lever changes in percent, such as {"close_rate": 10}."""
+    """A named set of lever changes in percent, such as {"close_rate": 10}.
+
+    ``inputs`` are the baselines typed on the page because the data lacks
+    them, such as {"new_subscribers_per_month": 5}, in the units of
+    ``Levers``. ``deals_are_subscribers`` is the page's choice of where new
+    subscribers come from, or None for the data's default.
+    """
 
     name: str
     changes: dict[str, float] = field(default_factory=dict)
+    inputs: dict[str, float] = field(default_factory=dict)
+    deals_are_subscribers: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InvalidSettingError("the scenario has no name; give it one")
         check_changes(self.changes)
+        check_inputs(self.inputs)
 
 
 def check_changes(changes: Mapping[str, float]) -> None:
@@ -166,6 +175,20 @@ def check_changes(changes: Mapping[str, float]) -> None:
         if change < -100:
             raise InvalidSettingError(
                 f"{LEVERS[name]} cannot fall by {-change:g} %; give -100 % or more"
+            )
+
+
+def check_inputs(inputs: Mapping[str, float]) -> None:
+    """Raise InvalidSettingError for an unknown input or a negative value."""
+    known = {**LEVERS, **BASES}
+    for name, value in inputs.items():
+        if name not in known:
+            raise InvalidSettingError(
+                f"unknown input {name!r}; use one of {', '.join(known)}"
+            )
+        if value < 0:
+            raise InvalidSettingError(
+                f"{known[name]} cannot be {value:g}; give 0 or more"
             )
 
 

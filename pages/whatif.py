@@ -297,9 +297,7 @@ def _render_scenarios() -> None:
     if saved:
         left, right = st.columns([3, 1])
         name = left.selectbox("Saved scenario", list(saved), key="scenario_pick")
-        right.button(
-            "Load", key="scenario_load", on_click=_load, args=(saved[name].changes,)
-        )
+        right.button("Load", key="scenario_load", on_click=_load, args=(saved[name],))
     if shared_view() is not None:
         return
     with st.form("scenario_save_form", clear_on_submit=True):
@@ -310,17 +308,29 @@ def _render_scenarios() -> None:
                 for lever in LEVERS
                 if st.session_state.get(f"whatif_{lever}")
             }
+            # The baselines typed because the data lacks them, as applied.
+            inputs = {
+                base: float(value)
+                for base in _BASES
+                if (value := st.session_state.get(f"whatif_base_{base}")) is not None
+            }
+            subscribers = st.session_state.get(_SUBSCRIBERS_KEY)
             try:
-                store.save(Scenario(name, changes))
+                store.save(Scenario(name, changes, inputs, subscribers))
             except InputError as error:
                 st.error(escape_markdown(str(error)))
             else:
                 st.success(f"Saved the scenario “{escape_markdown(name)}”.")
 
 
-def _load(changes: dict[str, float]) -> None:
+def _load(scenario: Scenario) -> None:
     for lever in LEVERS:
-        st.session_state[f"whatif_{lever}"] = int(round(changes.get(lever, 0)))
+        st.session_state[f"whatif_{lever}"] = int(round(scenario.changes.get(lever, 0)))
+    # An input the scenario lacks is cleared, so the page shows its figures.
+    for base in _BASES:
+        st.session_state[f"whatif_base_{base}"] = scenario.inputs.get(base)
+    if scenario.deals_are_subscribers is not None:
+        st.session_state[_SUBSCRIBERS_KEY] = scenario.deals_are_subscribers
 
 
 def _figure(value: float | None, figure: str, unit: str, signed: bool = False) -> str:

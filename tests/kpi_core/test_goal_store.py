@@ -210,3 +210,33 @@ def test_goal_table_missing_in_old_catalog(tmp_path):
     assert (goal.title, goal.table_id) == ("Old goal", "")
     store.update(replace(goal, table_id="c" * 32))
     assert store.get("g1").table_id == "c" * 32
+
+
+def test_scenario_store_keeps_inputs(tmp_path):
+    store = ScenarioStore(tmp_path)
+    scenario = Scenario(
+        "Typed",
+        {"close_rate": 10.0},
+        {"new_subscribers_per_month": 5.0},
+        deals_are_subscribers=False,
+    )
+    store.save(scenario)
+    assert store.get("Typed") == scenario
+
+
+def test_scenario_store_reads_old_catalog(tmp_path):
+    # A catalog from before scenarios kept their typed inputs.
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as db:
+        db.execute(
+            "create table scenarios (name text primary key, "
+            "changes text not null, updated_at text not null)"
+        )
+        db.execute(
+            "insert into scenarios values ('Old', '{\"close_rate\": 5.0}', "
+            "'2025-01-01T00:00:00+00:00')"
+        )
+    store = ScenarioStore(tmp_path)
+    assert store.get("Old") == Scenario("Old", {"close_rate": 5.0})
+    store.save(Scenario("New", {}, {"arpa": 90.0}, deals_are_subscribers=True))
+    assert store.get("New").inputs == {"arpa": 90.0}
+    assert store.get("New").deals_are_subscribers is True

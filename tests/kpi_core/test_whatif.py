@@ -313,3 +313,13 @@ def test_snapshot_churn_is_no_annual_baseline():
         "the subscriptions are a list without dates, so their churned share "
         "(25.0 %) has no time base; enter an annual churn rate"
     )
+
+
+def test_scenario_rejects_unknown_input():
+    with pytest.raises(InvalidSettingError, match="unknown input 'price'"):
+        Scenario("Plan", {}, {"price": 5})
+
+
+def test_scenario_rejects_negative_input():
+    with pytest.raises(InvalidSettingError, match="cannot be -1; give 0 or more"):
+        Scenario("Plan", {}, {"new_subscribers_per_month": -1})
