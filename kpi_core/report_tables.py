@@ -17,7 +17,13 @@ from kpi_core.errors import InputError
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
 from kpi_core.followups import followups_distribution
 from kpi_core.formatting import format_number
-from kpi_core.kpis import PAGE_KPIS, KpiSettings, compute_kpis, new_customers
+from kpi_core.kpis import (
+    PAGE_KPIS,
+    VARIANTS,
+    KpiSettings,
+    compute_kpis,
+    new_customers,
+)
 from kpi_core.marketing import (
     TABLES_NEEDED,
     attribution_note,
@@ -77,6 +83,7 @@ def excel_report_bytes(
     label = settings.period.label()
     try:
         kpis = compute_kpis(tables, settings)
+        recorded["choices"] = settings_rows(settings, kpis)
     except InputError as error:
         # A download cannot show a message, so the workbook carries it.
         failed = not_available("report", f"the report could not be computed: {error}")
@@ -100,15 +107,15 @@ def excel_report_bytes(
     )
 
 
-def settings_rows(settings: KpiSettings) -> list[tuple[str, str]]:
+def settings_rows(
+    settings: KpiSettings, kpis: dict[str, KpiResult] | None = None
+) -> list[tuple[str, str]]:
     """Describe the settings that change a KPI besides the period and money,
-    as (name, value) rows for the Settings sheet."""
-    variants = "; ".join(
-        f"{key} = {variant}" for key, variant in sorted(settings.variants.items())
-    )
+    as (name, value) rows for the Settings sheet, with the variant of each
+    KPI in ``kpis``, the computed results."""
     lifespan = settings.lifespan_years
     return [
-        ("Variants", variants or "the defaults of docs/kpis.md"),
+        *_variant_rows(settings, kpis),
         ("Working time", settings.working.label()),
         (
             "CLV lifespan",
@@ -121,6 +128,30 @@ def settings_rows(settings: KpiSettings) -> list[tuple[str, str]]:
             f"{settings.gross_margin:g} %",
         ),
     ]
+
+
+def _variant_rows(
+    settings: KpiSettings, kpis: dict[str, KpiResult] | None
+) -> list[tuple[str, str]]:
+    """Name the variant in use of every KPI that has variants.
+
+    A page passes only its own variant choices, so the KPIs of the other
+    pages use their defaults. Without ``kpis`` (the computation failed) each
+    row names the chosen variant or "default".
+    """
+    rows = []
+    for key in VARIANTS:
+        chosen = settings.variants.get(key)
+        origin = "default" if chosen is None else "chosen on the page"
+        result = None if kpis is None else kpis.get(key)
+        if kpis is None:
+            value = f"{chosen or 'default'} ({origin})"
+        elif result is None or not result.available:
+            value = "none, because the KPI has no figure"
+        else:
+            value = f"{result.variant or chosen or 'default'} ({origin})"
+        rows.append((f"Variant of {key}", value))
+    return rows
 
 
 def _source_rows(sources: dict[str, tuple[str, int]]) -> list[tuple[str, str, int]]:

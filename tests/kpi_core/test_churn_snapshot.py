@@ -217,7 +217,7 @@ def test_excel_settings_and_row_agree(tmp_path):
         for row in workbook["Settings"].iter_rows(values_only=True)
         if row[0]
     }
-    assert recorded["Variants"] == "churn_rate = revenue"
+    assert recorded["Variant of churn_rate"] == "revenue, snapshot (chosen on the page)"
     row = _service_row(workbook)
     assert row[1] == "ok"
     assert row[2] == pytest.approx(25.0)

@@ -326,7 +326,9 @@ def test_report_uses_page_settings(tmp_path):
 
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "3.00 years, entered"
-    assert recorded["Variants"] == "resolution_hours = calendar"
+    assert recorded["Variant of resolution_hours"] == (
+        "calendar hours (Europe/Berlin) (chosen on the page)"
+    )
     assert recorded["Working time"] == "Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE"
 
 
@@ -336,7 +338,7 @@ def test_report_lifespan_from_data(tmp_path):
     )
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "from the data"
-    assert recorded["Variants"] == "the defaults of docs/kpis.md"
+    assert recorded["Variant of clv"] == "purchases (default)"
 
 
 def test_rates_by_period_say_they_count_by_creation(tmp_path):

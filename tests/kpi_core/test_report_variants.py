@@ -1,0 +1,81 @@
+"""The Settings sheet of the Excel report names the variant in use of every
+KPI in the report, also of the KPIs of other pages than the one the report
+was downloaded from."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from kpi_core.importing import load_file
+from kpi_core.kpis import VARIANTS, KpiSettings
+from kpi_core.period import Period
+from kpi_core.report_tables import excel_report_bytes
+
+Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))
+DEALS = (
+    "Deal ID,Stage,Created,Close date,Amount,Owner\n"
+    "D1,Won,2025-01-10,2025-02-01,1000,Anna\n"
+    "D2,Lost,2025-01-20,2025-02-10,500,Ben\n"
+)
+TICKETS = "Id,Created at,Solved at\n1,2025-01-10 16:00,2025-01-13 10:00\n"
+ORDERS = (
+    "Order ID,Order date,Customer ID,Total,Currency\n"
+    "O1,2025-01-10,C1,1000.00,EUR\n"
+    "O2,2025-02-10,C2,2000.00,EUR\n"
+)
+
+
+def _load(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_file(path.name, path.read_bytes()).frame
+
+
+def _settings_rows(tmp_path, variants: dict[str, str]) -> dict[str, str]:
+    tables = {
+        "deals": _load(tmp_path, "deals.csv", DEALS),
+        "tickets": _load(tmp_path, "tickets.csv", TICKETS),
+        "orders": _load(tmp_path, "orders.csv", ORDERS),
+    }
+    # An entered lifespan gives CLV a figure from two single-order customers.
+    settings = KpiSettings(period=Q1, variants=variants, lifespan_years=3)
+    workbook = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))
+    rows = workbook["Settings"].iter_rows(values_only=True)
+    return {row[0]: row[1] for row in rows if row[0]}
+
+
+def test_settings_name_every_kpi_variant(tmp_path):
+    # The variants the Sales page passes; the other pages' KPIs use defaults.
+    recorded = _settings_rows(
+        tmp_path, {"close_rate": "closed", "sales_cycle_days": "won"}
+    )
+
+    for key in VARIANTS:
+        assert f"Variant of {key}" in recorded
+    assert recorded["Variant of close_rate"] == (
+        "won / (won + lost) by close date (chosen on the page)"
+    )
+    assert recorded["Variant of sales_cycle_days"] == "won deals (chosen on the page)"
+    # Orders only, so CLV is read from purchases.
+    assert recorded["Variant of clv"] == "purchases (default)"
+    assert recorded["Variant of resolution_hours"] == (
+        "business hours (Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE) (default)"
+    )
+    # No NPS, email or subscription table, so these KPIs have no figure.
+    for key in ("nps", "churn_rate", "list_growth_rate"):
+        assert recorded[f"Variant of {key}"] == "none, because the KPI has no figure"
+
+
+def test_settings_variant_of_service_page(tmp_path):
+    recorded = _settings_rows(tmp_path, {"resolution_hours": "calendar"})
+
+    assert recorded["Variant of resolution_hours"] == (
+        "calendar hours (Europe/Berlin) (chosen on the page)"
+    )
+    assert recorded["Variant of close_rate"] == (
+        "won / deals created in the period (default)"
+    )
+    assert recorded["Variant of sales_cycle_days"] == "won deals (default)"
