@@ -159,31 +159,46 @@ class Workspace:
         _check_id(table_id)
         requested = _require_name(name)
         previous = self.get(replace_id) if replace_id else None
-        version = previous.version + 1 if previous else 1
-        self._write_parquet(frame, self._path(table_id, version))
-        with self._catalog() as db:
-            # The lock keeps another session from taking the name between
-            # the check and the insert.
-            db.execute("begin immediate")
-            db.execute(
-                "insert or replace into tables (id, name, table_type, source_file, "
-                "mapping, rows, uploaded_at, version, is_sample, source_key) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    table_id,
-                    _unique_name(db, requested, table_id),
-                    table_type,
-                    source_file,
-                    json.dumps(mapping.columns),
-                    frame.height,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                    version,
-                    int(is_sample),
-                    source_key,
-                ),
-            )
-        if previous:
-            self._path(table_id, previous.version).unlink(missing_ok=True)
+        expected = previous.version + 1 if previous else 1
+        staged = self._stage_parquet(frame, self._path(table_id, expected))
+        try:
+            with self._catalog() as db:
+                # The lock keeps another session from taking the name between
+                # the check and the insert, and from giving a concurrent
+                # replacement of this table the same version.
+                db.execute("begin immediate")
+                row = db.execute(
+                    "select version from tables where id = ?", (table_id,)
+                ).fetchone()
+                if replace_id and row is None:
+                    raise InvalidSettingError(
+                        f"the table {previous.name!r} was deleted while the file "
+                        "was stored; import it again as a new table"
+                    )
+                old_version = row["version"] if row else None
+                version = old_version + 1 if row else 1
+                os.replace(staged, self._path(table_id, version))
+                db.execute(
+                    "insert or replace into tables (id, name, table_type, "
+                    "source_file, mapping, rows, uploaded_at, version, is_sample, "
+                    "source_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        table_id,
+                        _unique_name(db, requested, table_id),
+                        table_type,
+                        source_file,
+                        json.dumps(mapping.columns),
+                        frame.height,
+                        datetime.now(UTC).isoformat(timespec="seconds"),
+                        version,
+                        int(is_sample),
+                        source_key,
+                    ),
+                )
+        finally:
+            staged.unlink(missing_ok=True)
+        if old_version is not None:
+            self._path(table_id, old_version).unlink(missing_ok=True)
         log.info("stored table %s (%s, %d rows)", table_id, table_type, frame.height)
         return self.get(table_id)
 
@@ -287,15 +302,18 @@ class Workspace:
         # after it is complete, so a crash mid-write keeps the old version.
         return self.tables_dir / f"{table_id}.v{version}.parquet"
 
-    def _write_parquet(self, frame: pl.DataFrame, target: Path) -> None:
+    def _stage_parquet(self, frame: pl.DataFrame, target: Path) -> Path:
+        """Write ``frame`` to a temporary file next to ``target``, flushed to
+        disk, and return its path. The caller moves it into place."""
         temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
             frame.write_parquet(temporary)
             with open(temporary, "rb") as handle:
                 os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        finally:
+        except BaseException:
             temporary.unlink(missing_ok=True)
+            raise
+        return temporary
 
     def _catalog(self) -> AbstractContextManager[sqlite3.Connection]:
         return open_catalog(self.root)

@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -165,3 +166,40 @@ def test_replacement_losses_names_rows_and_columns():
         "the column for amount",
     ]
     assert replacement_losses(entry, 19, {"deal_id": "Id", "amount": "Betrag"}) == []
+
+
+def test_concurrent_replacements_get_own_versions(tmp_path):
+    store = Workspace(tmp_path)
+    first = store.save(
+        _frame(3), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    # The large frame takes a while to write, so the small one is stored
+    # while it is still being written. Each needs a version of its own.
+    frames = {"large": _frame(2_000_000), "small": _frame(5)}
+    errors: list[BaseException] = []
+
+    def replace(size: str) -> None:
+        try:
+            store.save(
+                frames[size],
+                name="D",
+                table_type="deals",
+                source_file=f"{size}.csv",
+                mapping=MAPPING,
+                replace_id=first.id,
+            )
+        except BaseException as error:
+            errors.append(error)
+
+    large = threading.Thread(target=replace, args=("large",))
+    large.start()
+    time.sleep(0.05)
+    replace("small")
+    large.join()
+    assert errors == []
+    entry = store.get(first.id)
+    # Version 1, then one version per replacement: 1 + 2 = 3.
+    assert entry.version == 3
+    assert store.load(first.id).height == entry.rows
+    files = sorted(path.name for path in (tmp_path / "tables").iterdir())
+    assert files == [f"{first.id}.v3.parquet"]
