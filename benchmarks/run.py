@@ -454,6 +454,7 @@ def report(run: dict[str, Any]) -> str:
     lines = [f"Data: {run['data']}; {run['machine']}", ""]
     lines += _import_table(by_step)
     lines += [""] + _kpi_table(by_step)
+    lines += [""] + _totals(by_step)
     rerun = by_step[("rerun", "sales")]
     lines += [
         "",
@@ -502,6 +503,28 @@ def _kpi_table(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
             f"| {_ratio(kpis['added_mb'], floor['arrow_mb'])} |"
         )
     return lines
+
+
+def _totals(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    """Sum the steps over the whole data set, next to the per-table ratios.
+
+    The largest peak of one step is set against the Arrow size of all the
+    tables, which is what a process that handles one file at a time holds
+    at most when it frees each table after use.
+    """
+    floor = sum(by_step[("floor_csv", name)]["seconds"] for name in TABLES)
+    arrow = sum(by_step[("floor_csv", name)]["arrow_mb"] for name in TABLES)
+    imports = [by_step[("import", name)] for name in TABLES]
+    kpis = [by_step[("kpis", family)] for family in FAMILIES]
+    imported = sum(record["seconds"] for record in imports)
+    computed = sum(record["seconds"] for record in kpis)
+    peak = max(record["added_mb"] for record in imports + kpis)
+    return [
+        f"Whole data set: floor CSV {floor:.2f} s, import {imported:.2f} s "
+        f"({_ratio(imported, floor)}), KPIs {computed:.2f} s "
+        f"({_ratio(computed, floor)}); Arrow {arrow:,.1f} MB, largest added "
+        f"peak of one step {peak:,.0f} MB ({_ratio(peak, arrow)})."
+    ]
 
 
 def _page_table(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
