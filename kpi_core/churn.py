@@ -17,7 +17,7 @@ import polars as pl
 
 from kpi_core.churn_counts import COUNT_COLUMNS, calendar_buckets, churn_table
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import format_number
+from kpi_core.formatting import format_inputs, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -239,6 +239,7 @@ def _revenue_churn(
             excluded=excluded,
         )
     value = lost / opening * 100
+    shown_lost, shown_opening = format_inputs((lost, opening), _percent_of, value, 1)
     return KpiResult(
         key="churn_rate",
         status="ok",
@@ -249,12 +250,16 @@ def _revenue_churn(
         n=row["customers_at_start"],
         variant="revenue",
         formula=(
-            f"MRR lost {format_number(lost, 2)} / MRR at the start "
-            f"{format_number(opening, 2)} x 100 = {format_number(value, 1)} %"
+            f"MRR lost {shown_lost} / MRR at the start "
+            f"{shown_opening} x 100 = {format_number(value, 1)} %"
         ),
         excluded=excluded,
         extra={"retention": 100 - value, **_annualised(monthly["revenue_churn_rate"])},
     )
+
+
+def _percent_of(part: float, whole: float) -> float:
+    return part / whole * 100
 
 
 def _annualised(monthly_rates: pl.Series) -> dict[str, float]:
@@ -347,6 +352,7 @@ def _snapshot_revenue_churn(
         )
     lost = float(charges.filter(data.frame["churned"]).sum())
     value = lost / total * 100
+    shown_lost, shown_total = format_inputs((lost, total), _percent_of, value, 1)
     return KpiResult(
         key="churn_rate",
         status="ok",
@@ -357,8 +363,8 @@ def _snapshot_revenue_churn(
         n=data.frame["customer_id"].n_unique(),
         variant=variant,
         formula=(
-            f"{format_number(lost, 2)} monthly charges flagged churned / "
-            f"{format_number(total, 2)} monthly charges in the list x 100 = "
+            f"{shown_lost} monthly charges flagged churned / "
+            f"{shown_total} monthly charges in the list x 100 = "
             f"{format_number(value, 1)} %"
         ),
         excluded=data.excluded,

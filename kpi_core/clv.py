@@ -9,13 +9,14 @@ first to last purchase of customers who stopped buying.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import polars as pl
 
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.marketing_data import revenue_rows
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
@@ -123,10 +124,13 @@ def _purchases_clv(
     purchase_value = revenue / purchases
     frequency = purchases / customer_years
     value = purchase_value * frequency * lifespan
-    per_year = f"{format_number(frequency, 2)} purchases a year"
+    shown_value, shown_frequency, shown_lifespan = format_inputs(
+        (purchase_value, frequency, lifespan), _product, value, 2
+    )
+    per_year = f"{shown_frequency} purchases a year"
     if customer_years != customers:
         per_year += f" ({purchases:,} / {customer_years:,} customer-years)"
-    years = f"{format_number(lifespan, 2)} years"
+    years = f"{shown_lifespan} years"
     if source == "from churn rate":
         # The rate comes from another table than the orders it is applied to.
         if subs_name:
@@ -141,7 +145,7 @@ def _purchases_clv(
         n=customers,
         variant="purchases",
         formula=(
-            f"{format_number(purchase_value, 2)} {rows.unit} per purchase x "
+            f"{shown_value} {rows.unit} per purchase x "
             f"{per_year} x {years} = "
             f"{format_number(value, 2)} {rows.unit}"
         ),
@@ -154,6 +158,10 @@ def _purchases_clv(
             "lifespan_source": source,
         },
     )
+
+
+def _product(*factors: float) -> float:
+    return math.prod(factors)
 
 
 def _customer_years(rows: pl.DataFrame, period: Period) -> int:
@@ -267,6 +275,12 @@ def _subscription_clv(
     if lifespan_years is None and lifespan > MAX_LIFESPAN_YEARS:
         return not_available("clv", _too_long_reason(lifespan), excluded=data.excluded)
     value = arpa * gross_margin / 100 / monthly_churn
+    shown_arpa, shown_churn = format_inputs(
+        (arpa, monthly_churn * 100),
+        lambda mean_mrr, churn_percent: mean_mrr * gross_margin / churn_percent,
+        value,
+        2,
+    )
     return KpiResult(
         key="clv",
         status="ok",
@@ -275,9 +289,9 @@ def _subscription_clv(
         n=paying,
         variant="subscription",
         formula=(
-            f"ARPA {format_number(arpa, 2)} {data.unit} (mean MRR of "
+            f"ARPA {shown_arpa} {data.unit} (mean MRR of "
             f"{count_noun(paying, 'paying customer')}) x {gross_margin:g} % margin / "
-            f"{format_number(monthly_churn * 100, 2)} % monthly churn = "
+            f"{shown_churn} % monthly churn = "
             f"{format_number(value, 2)} {data.unit}"
         ),
         excluded=data.excluded,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 # The text of a table cell whose value does not exist.
@@ -107,3 +108,46 @@ def count_noun(number: int, singular: str, plural: str | None = None) -> str:
     "2,500 rows" or "1 reply". ``plural`` defaults to ``singular`` + "s"."""
     noun = singular if number == 1 else (plural or f"{singular}s")
     return f"{number:,} {noun}"
+
+
+# The maximum number of decimals ``format_inputs`` adds to a formula's inputs.
+_MAX_EXTRA_DECIMALS = 6
+
+
+def format_inputs(
+    inputs: Sequence[float],
+    compute: Callable[..., float],
+    result: float,
+    result_decimals: int,
+    decimals: int = 2,
+) -> list[str]:
+    """Format the inputs of a formula so that its written arithmetic checks.
+
+    Each input gets ``decimals`` decimals, or more where the inputs rounded
+    to ``decimals`` would not give ``result``: ``compute`` of the shown
+    numbers must round to the same text as ``result`` at ``result_decimals``.
+    33.7462 x 2.5 = 84.37 is written "33.746 x 2.50", because 33.75 x 2.5
+    rounds to 84.38. Zeros past ``decimals`` are dropped, so 1.0 stays
+    "1.00" beside "33.746".
+    """
+    target = format_number(result, result_decimals)
+    for places in range(decimals, decimals + _MAX_EXTRA_DECIMALS + 1):
+        shown = [
+            _without_extra_zeros(format_number(value, places), decimals)
+            for value in inputs
+        ]
+        figures = [float(text.replace(",", "")) for text in shown]
+        if format_number(compute(*figures), result_decimals) == target:
+            return shown
+    # NOTE: a result this close to a rounding boundary keeps the most precise
+    # inputs, whose arithmetic may still differ in the last shown decimal.
+    return shown
+
+
+def _without_extra_zeros(text: str, decimals: int) -> str:
+    """Drop trailing zeros of ``text`` past ``decimals`` decimals."""
+    if "." not in text:
+        return text
+    whole, fraction = text.split(".")
+    fraction = fraction[:decimals] + fraction[decimals:].rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole

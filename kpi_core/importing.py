@@ -294,13 +294,13 @@ def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
         f"{value!r} on line {line}" for value, line in cells.head(5).iter_rows()
     )
     if cells.height > 5:
-        shown += f" and {cells.height - 5} more"
+        shown += f" and {cells.height - 5:,} more"
     filled = int(
         raw.frame[column].alias("value").str.strip_chars().fill_null("").ne("").sum()
     )
     return (
         f"{_WARNING_PREFIX}the column {column!r} reads like the NPS question and "
-        f"is taken as the score, although {cells.height} of its {filled} "
+        f"is taken as the score, although {cells.height:,} of its {filled:,} "
         f"answers are not whole numbers from 0 to 10: {shown}. These are not "
         "counted as scores; correct them in the file if they should be."
     )

@@ -10,11 +10,12 @@ amounts need an exchange rate that the settings lack is "not available" with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime
+from kpi_core.cac_ratios import CAC_RATIO_KEYS, monthly_revenue_per_customer
 from kpi_core.churn import churn_rate
 from kpi_core.clv import clv
 from kpi_core.email_list import list_growth_rate
@@ -150,12 +151,13 @@ def _marketing_kpis(
                 acquired.frame,
                 period,
                 value,
-                monthly_revenue_per_customer=_monthly_revenue(found_clv),
+                monthly_revenue_per_customer=monthly_revenue_per_customer(found_clv),
                 gross_margin=settings.gross_margin,
                 customer_source=acquired.source,
                 **money,
             ),
         )
+        kpis["cac"] = _without_mixed_ratios(kpis["cac"], found_clv)
     revenue = _revenue_table(orders, tables.get("deals"), period)
     if revenue is not None:
         kpis["campaign_revenue"] = money_kpi(
@@ -171,18 +173,22 @@ def _marketing_kpis(
     return kpis
 
 
-def _monthly_revenue(clv_result: KpiResult | None) -> float | None:
-    """Return the revenue per customer and month behind a CLV, for the CAC
-    payback: ARPA for subscriptions, purchase value x purchases a year / 12
-    for orders."""
-    if clv_result is None:
-        return None
-    extra = clv_result.extra
-    if "arpa" in extra:
-        return extra["arpa"]
-    if "average_purchase_value" in extra and "purchase_frequency" in extra:
-        return extra["average_purchase_value"] * extra["purchase_frequency"] / 12
-    return None
+def _without_mixed_ratios(
+    cac_result: KpiResult, clv_result: KpiResult | None
+) -> KpiResult:
+    """Drop CLV : CAC and the CAC payback from a CAC in another currency
+    than the CLV, as with orders in USD and spend in EUR and no report
+    currency, because such a ratio has no meaning."""
+    if clv_result is None or not cac_result.available:
+        return cac_result
+    if cac_result.unit == clv_result.unit:
+        return cac_result
+    extra = {
+        name: figure
+        for name, figure in cac_result.extra.items()
+        if name not in CAC_RATIO_KEYS
+    }
+    return replace(cac_result, extra=extra)
 
 
 def _revenue_table(

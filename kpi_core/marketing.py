@@ -19,11 +19,12 @@ from kpi_core.email_list import (
     list_growth_series,
 )
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.marketing_data import (
     attribution_column,
     key_of,
     revenue_rows,
+    spend_dates,
     spend_in_period,
     won_deal,
 )
@@ -44,6 +45,12 @@ TABLES_NEEDED = {
     "campaign_revenue": "needs an orders or deals table",
     "list_growth_rate": "needs an email list events table",
     "arr": "needs a subscriptions table",
+}
+# The event that makes a customer new, per table CAC takes customers from.
+_ACQUISITION_EVENTS = {
+    "orders": "first order",
+    "subscriptions": "first subscription start",
+    "deals": "first won deal",
 }
 _ACQUIRED_SCHEMA = {
     "customer_id": pl.String,
@@ -121,7 +128,9 @@ def cac(
     new customers do not cover the same months of the period
     (``kpi_core.spend_coverage``). No new customers, new customers none of
     whom has an acquisition date, or no spend recorded in the period is "not
-    available".
+    available", with a reason that names what is missing: the spend (with
+    the dates its rows run over), the new customers of ``customer_source``,
+    or both.
     """
     check_gross_margin(gross_margin)
     spent = spend_in_period(spend, period, currency, fx)
@@ -131,20 +140,18 @@ def cac(
     if undated is not None:
         return not_available("cac", undated, excluded=excluded)
     customers = acquired["customer_id"].n_unique()
-    if customers == 0:
-        return not_available(
-            "cac", "no new customers in this period", excluded=excluded
+    if customers == 0 or spent.frame.is_empty():
+        reason = _missing_cac_reason(
+            spend, customers == 0, spent.frame.is_empty(), customer_source
         )
-    if spent.frame.is_empty():
-        return not_available(
-            "cac", "no marketing spend recorded in this period", excluded=excluded
-        )
+        return not_available("cac", reason, excluded=excluded)
     total = float(spent.frame["amount"].sum())
     value = total / customers
     extra: dict[str, object] = {
         **_cac_extra(value, clv_value, monthly_revenue_per_customer, gross_margin)
     }
     described = count_noun(customers, "new customer")
+    (shown_total,) = format_inputs((total,), lambda spent: spent / customers, value, 2)
     if customer_source is not None:
         extra["customer_source"] = customer_source
         described += f" (from {customer_source})"
@@ -158,7 +165,7 @@ def cac(
         denominator=customers,
         n=customers,
         formula=(
-            f"{format_number(total, 2)} {spent.unit} spend / {described} = "
+            f"{shown_total} {spent.unit} spend / {described} = "
             f"{format_number(value, 2)} {spent.unit} per new customer"
         ),
         excluded=excluded,
@@ -384,6 +391,30 @@ def _all_undated_reason(new_customers: pl.DataFrame) -> str | None:
         "(first order, subscription start or won deal), so they cannot be set "
         "against the spend of a period"
     )
+
+
+def _missing_cac_reason(
+    spend: pl.DataFrame,
+    no_customers: bool,
+    no_spend: bool,
+    customer_source: str | None,
+) -> str:
+    """Name what CAC lacks in the period: the spend, the new customers of
+    the table they come from, or both."""
+    parts = []
+    if no_spend:
+        dates = spend_dates(spend)
+        spread = f" (the spend rows run from {dates[0]} to {dates[1]})" if dates else ""
+        parts.append(f"no marketing spend is recorded in this period{spread}")
+    if no_customers and customer_source in _ACQUISITION_EVENTS:
+        event = _ACQUISITION_EVENTS[customer_source]
+        parts.append(
+            f"the {customer_source} table has no customer whose {event} falls in "
+            "this period"
+        )
+    elif no_customers:
+        parts.append("no new customers in this period")
+    return ", and ".join(parts)
 
 
 def _cac_extra(

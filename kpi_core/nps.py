@@ -406,7 +406,7 @@ def _invalid_scores(marked: pl.DataFrame, invalid: pl.DataFrame) -> InvalidValue
         for place, value in zip(places[:_ROWS_SHOWN], values, strict=False)
     )
     if len(places) > _ROWS_SHOWN:
-        listed += f" and {len(places) - _ROWS_SHOWN} more"
+        listed += f" and {len(places) - _ROWS_SHOWN:,} more"
     return InvalidValueError(
         f"invalid NPS score on {listed}; a score must be a whole number from 0 "
         "to 10. Correct or remove these rows and load the file again",

@@ -80,9 +80,9 @@ class Problem:
     def describe(self) -> str:
         lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
         if self.count > _LINES_SHOWN:
-            lines += f" and {self.count - _LINES_SHOWN} more"
+            lines += f" and {self.count - _LINES_SHOWN:,} more"
         examples = ", ".join(repr(value) for value in self.examples)
-        rows = f"{self.count} {_plural(self.count, 'row')} with {self.kind}"
+        rows = f"{self.count:,} {_plural(self.count, 'row')} with {self.kind}"
         where = f"{_plural(self.count, 'line')} {lines}"
         if not self.column:
             return f"{rows} ({where})"
@@ -791,7 +791,7 @@ def _stop_on_unusable_column(
         raise InvalidValueError(
             f"no filled cell of this column can be used as {field_name}: "
             f"{described}. If the column was mapped by mistake, map another "
-            f"column{optional} to {field_name} on the Data page; otherwise "
+            f"column{optional} to {field_name} in the column mapping; otherwise "
             "correct these cells",
             file=file,
             column=column,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from kpi_core.cac_ratios import CAC_RATIO_KEYS, cac_ratio_results
 from kpi_core.churn import churn_series
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
@@ -94,8 +95,10 @@ def excel_report_bytes(
     # table it needs.
     found = {key: not_available(key, reason) for key, reason in TABLES_NEEDED.items()}
     found |= kpis
+    ratios = cac_ratio_results(found["clv"], found["cac"], settings.gross_margin)
+    found |= {result.key: result for result in ratios}
     pages = {
-        page: [found[key] for key in keys if key in found]
+        page: [found[key] for key in _sheet_keys(keys) if key in found]
         for page, keys in PAGE_KPIS.items()
     }
     return build_excel_report(
@@ -105,6 +108,17 @@ def excel_report_bytes(
         page_tables(tables, settings, grain, kpis),
         **recorded,
     )
+
+
+def _sheet_keys(keys: tuple[str, ...]) -> list[str]:
+    """Return the KPI keys of a sheet with CLV : CAC and the CAC payback
+    after CAC, where the Marketing page shows them under the CAC card."""
+    listed = []
+    for key in keys:
+        listed.append(key)
+        if key == "cac":
+            listed += CAC_RATIO_KEYS
+    return listed
 
 
 def settings_rows(

@@ -15,7 +15,7 @@ from dataclasses import replace
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, money_kpi, not_available
@@ -143,10 +143,10 @@ def average_deal_size(
     total = float(amounts.sum())
     mean = total / amounts.len()
     deals_won = count_noun(amounts.len(), "won deal")
-    formula = (
-        f"{format_number(total, 2)} {unit} / {deals_won} = "
-        f"{format_number(mean, 2)} {unit}"
+    (shown_total,) = format_inputs(
+        (total,), lambda summed: summed / amounts.len(), mean, 2
     )
+    formula = f"{shown_total} {unit} / {deals_won} = {format_number(mean, 2)} {unit}"
     return KpiResult(
         key="average_deal_size",
         status="ok",

@@ -23,7 +23,7 @@ from kpi_core.followups import (
     followups_distribution,
     followups_per_ticket,
 )
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.nps import (
     net_promoter_score,
     nps_breakdown,
@@ -88,8 +88,9 @@ def resolution_hours(
     n = hours.height
     mean = total / n
     median = float(hours[_HOURS].median())
+    (shown_total,) = format_inputs((total,), lambda hours: hours / n, mean, 1, 1)
     formula = (
-        f"{format_number(total, 1)} {RESOLUTION_VARIANTS[variant]} / "
+        f"{shown_total} {RESOLUTION_VARIANTS[variant]} / "
         f"{count_noun(n, 'solved ticket')} = {format_number(mean, 1)} hours "
         f"(median {format_number(median, 1)} hours)"
     )

@@ -16,7 +16,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.churn import CHURN_VARIANTS, churn_rate, churn_series, rate_result
-from kpi_core.formatting import format_number
+from kpi_core.formatting import format_inputs, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -346,6 +346,7 @@ def _snapshot_arr(
             excluded=data.excluded,
         )
     monthly = float(active["mrr"].sum())
+    (shown_monthly,) = format_inputs((monthly,), lambda mrr: mrr * 12, monthly * 12, 2)
     return KpiResult(
         key="arr",
         status="ok",
@@ -354,7 +355,7 @@ def _snapshot_arr(
         n=active["customer_id"].n_unique(),
         variant="snapshot",
         formula=(
-            f"{format_number(monthly, 2)} {data.unit} of monthly charges x 12 = "
+            f"{shown_monthly} {data.unit} of monthly charges x 12 = "
             f"{format_number(monthly * 12, 2)} {data.unit}"
         ),
         excluded=data.excluded,

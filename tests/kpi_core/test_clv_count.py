@@ -48,11 +48,13 @@ def test_subscription_clv_n_in_formula():
         lifespan_years=2,
         variant="subscription",
     )
-    # 1 / (12 x 2) = 4.1666... % monthly churn; 90 / (1 / 24) = 2,160.
+    # 1 / (12 x 2) = 4.1666... % monthly churn; 90 / (1 / 24) = 2,160. The
+    # churn is written with five decimals, because 90 / 4.17 % = 2,158.27 and
+    # 90 / 4.1667 % = 2,159.98, while 90 / 4.16667 % = 2,160.00.
     assert result.n == 4
     assert result.formula == (
         "ARPA 90.00 EUR (mean MRR of 4 paying customers) x 100 % margin / "
-        "4.17 % monthly churn = 2,160.00 EUR"
+        "4.16667 % monthly churn = 2,160.00 EUR"
     )
 
 

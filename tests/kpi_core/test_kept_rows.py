@@ -153,7 +153,7 @@ def test_column_of_invalid_dates_stops_import(tmp_path):
         "as created_at: 3 rows with an invalid date in column 'Created' (lines "
         "2, 3, 5; for example 'soon', 'later', 'never')."
     )
-    assert "map another column to created_at on the Data page" in message
+    assert "map another column to created_at in the column mapping" in message
 
 
 def test_optional_column_of_bad_amounts_stops_import(tmp_path):

@@ -130,7 +130,12 @@ def test_cac_no_spend_not_available():
         Period(D(2025, 1, 2), D(2025, 1, 4)),
     )
     assert result.status == "not_available"
-    assert result.reason == "no marketing spend recorded in this period"
+    # Spend rows are dated 2025-01-01, 01-15, 02-01 and 01-05, none of them
+    # in 2 to 4 January.
+    assert result.reason == (
+        "no marketing spend is recorded in this period (the spend rows run "
+        "from 2025-01-01 to 2025-02-01)"
+    )
 
 
 def test_cac_undated_customers_counted():
