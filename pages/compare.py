@@ -20,12 +20,13 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, format_change, format_number, format_value
 from kpi_core.period import Period
 from kpi_core.sales_tables import chart_gap, sales_series
-from pages.ui.currencies import is_money_metric, page_tables
+from pages.ui.currencies import is_money_metric, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
+from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_dates, check_url_number
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
@@ -42,9 +43,16 @@ def render() -> None:
         "live, against the same number of days after it, and whether the "
         "change is statistically significant."
     )
-    tables, cache_key, money_note = page_tables(TABLE_TYPES)
+    loaded = page_tables_with(TABLE_TYPES, ())
+    tables, cache_key, money_note = loaded.tables, loaded.key, loaded.money_note
     if not tables:
-        st.info("No deals, tickets or other tables yet. Upload them on the Data page.")
+        st.info(
+            "No deals, tickets or other tables yet. "
+            + data_page_hint(
+                "Upload them on the Data page.",
+                "Ask the sender of this link to upload them.",
+            )
+        )
         data_page_link()
         return
     try:
@@ -61,6 +69,7 @@ def render() -> None:
         st.error(escape_markdown(str(error)))
         return
     days = (after.end - after.start).days + 1
+    show_table_sources(*loaded.entries.values())
     st.caption(f"Before: {before.label()}. After: {after.label()}. {days:,} days each.")
     if money_note:
         st.warning(money_note)

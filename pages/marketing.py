@@ -27,11 +27,12 @@ from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -54,7 +55,10 @@ def render() -> None:
     if not tables:
         st.info(
             "No deals, subscriptions, orders, marketing spend or email list yet. "
-            "Upload them on the Data page."
+            + data_page_hint(
+                "Upload them on the Data page.",
+                "Ask the sender of this link to upload them.",
+            )
         )
         data_page_link()
         return
@@ -96,13 +100,17 @@ def render() -> None:
     kpis = with_rate_note(_with_missing_tables(kpis), money_note)
     previous = with_rate_note(previous, money_note)
 
+    show_table_sources(*table_entries, period=period)
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
     if missing:
+        hint = data_page_hint(
+            "Upload it on the Data page.", "The sender of this link can upload it."
+        )
         st.caption(
             "KPIs marked 'needs ... table' are computed once that table is "
-            "stored; upload it on the Data page."
+            f"stored. {hint}"
         )
         data_page_link()
     _render_campaigns(kpis)

@@ -31,10 +31,11 @@ from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.table_sources import show_sample_note, table_sources
 from pages.ui.url_params import url_radio
 from pages.ui.workspace_access import load_entry, load_table
 
@@ -113,9 +114,8 @@ def render() -> None:
         period=period, currency=currency, fx=fx, variants=dict(variants)
     )
     excel_download(report, grain)
-    name = escape_markdown(entry.name)
-    rows = count_noun(entry.rows, "row")
-    st.caption(f"Deals from {name} ({rows}), {period.label()}.")
+    st.caption(f"{table_sources(entry)}, {period.label()}.")
+    show_sample_note(entry, history_entry)
     try:
         kpis, series, pipeline = _compute(
             entry.cache_key, period, grain, variants, money, deals
@@ -137,7 +137,12 @@ def render() -> None:
     if "currency" not in deals.columns:
         st.caption(
             "The deals have no currency column, so amounts are shown as EUR. "
-            "Map a currency column on the Data page if they are in another currency."
+            + data_page_hint(
+                "Map a currency column on the Data page if they are in another "
+                "currency.",
+                "If they are in another currency, the sender of this link can map "
+                "a currency column.",
+            )
         )
     _render_trends(series, kpis, deals, period, grain, money_note)
     _render_pipeline(pipeline, money_note)
@@ -152,7 +157,13 @@ def _render_without_deals() -> None:
     either, point to the Data page."""
     entry = newest_table("subscriptions")
     if entry is None:
-        st.info("No deals table yet. Upload a deals export on the Data page.")
+        st.info(
+            "No deals table yet. "
+            + data_page_hint(
+                "Upload a deals export on the Data page.",
+                "Ask the sender of this link to upload a deals export.",
+            )
+        )
         data_page_link()
         return
     subscriptions = load_table(entry.id, entry.version)
@@ -163,8 +174,8 @@ def _render_without_deals() -> None:
     excel_download(KpiSettings(period=period), grain)
 
     name = escape_markdown(entry.name)
-    rows = count_noun(entry.rows, "row")
-    st.caption(f"Subscriptions from {name} ({rows}), {period.label()}.")
+    st.caption(f"{table_sources(entry)}, {period.label()}.")
+    show_sample_note(entry)
     try:
         current, earlier = _upsell_pair(entry, subscriptions, period, compare)
     except InputError as error:
@@ -186,7 +197,11 @@ def _render_without_deals() -> None:
 
     st.info(
         "Close rate, win rate, deal size, won value, sales cycle and the "
-        "pipeline need a deals table. Upload a deals export on the Data page."
+        "pipeline need a deals table. "
+        + data_page_hint(
+            "Upload a deals export on the Data page.",
+            "Ask the sender of this link to upload a deals export.",
+        )
     )
     data_page_link()
     with st.expander("How is this calculated, and which rows were left out"):
@@ -409,7 +424,8 @@ def _render_stages(
         return
     bottleneck = result.extra.get("bottleneck")
     st.caption(
-        f"Stage changes from {escape_markdown(entry.name)}. The bottleneck, the "
+        f"Stage changes from {escape_markdown(entry.name)}"
+        f"{' (sample data)' if entry.is_sample else ''}. The bottleneck, the "
         f"stage with the longest median, is {escape_markdown(str(bottleneck))}. "
         "Deals still in a stage are counted apart and not mixed into the "
         "completed times."

@@ -15,12 +15,13 @@ from kpi_core.business_hours import (
 )
 from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
 from kpi_core.errors import InputError
+from kpi_core.followups import followups_per_ticket
 from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
 from kpi_core.nps import variant_gap
 from kpi_core.period import Period
-from kpi_core.results import KpiResult
+from kpi_core.results import KpiResult, not_available
 from kpi_core.service import (
     followups_distribution,
     nps_distribution,
@@ -33,11 +34,12 @@ from kpi_core.subscription_data import is_snapshot
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import newest_table
+from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -74,8 +76,12 @@ def render() -> None:
     subscriptions_entry = newest_table("subscriptions")
     if tickets_entry is None and nps_entry is None and subscriptions_entry is None:
         st.info(
-            "No tickets, NPS responses or subscriptions yet. Upload them on the "
-            "Data page."
+            data_page_hint(
+                "No tickets, NPS responses or subscriptions yet. Upload them on "
+                "the Data page.",
+                "No tickets, NPS responses or subscriptions yet. Ask the sender "
+                "of this link to upload them.",
+            )
         )
         data_page_link()
         return
@@ -99,12 +105,17 @@ def render() -> None:
         tickets_entry, nps_entry, messages_entry, subscriptions_entry
     )
     frames = (tickets, responses, messages, subscriptions)
-    try:
-        working = _working_time_picker()
-        variants = _variant_picker()
-        settings = (working, tuple(sorted(variants.items())))
+    # An invalid working time stops only the time to resolution, which is
+    # the one figure that depends on it.
+    working = _working_time_picker()
+    variants = _variant_picker()
+    settings = (working, tuple(sorted(variants.items())))
+    if isinstance(working, WorkingTime):
         report = KpiSettings(period=period, working=working, variants=variants)
         excel_download(report, grain)
+    else:
+        st.sidebar.caption("The Excel report needs a valid working time.")
+    try:
         kpis = _service_figures(tables_key, period, *settings, *frames)
         previous = {}
         if compare is not None:
@@ -113,6 +124,13 @@ def render() -> None:
         st.error(escape_markdown(str(error)))
         return
 
+    show_table_sources(
+        tickets_entry,
+        messages_entry if tickets is not None else None,
+        nps_entry,
+        subscriptions_entry,
+        period=period,
+    )
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     kpi_row(_LABELS, kpis, previous)
@@ -129,16 +147,19 @@ def render() -> None:
     tables = {name: frame for name, frame in tables.items() if frame is not None}
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
-            if key in kpis:
+            if key not in kpis:
+                continue
+            rows = None
+            if kpis[key].available:
                 rows = rows_behind(key, tables, period, dict(variants))
-                explain(kpis[key], label, rows)
+            explain(kpis[key], label, rows)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _service_figures(
     cache_key: str,
     period: Period,
-    working: WorkingTime,
+    working: WorkingTime | str,
     variant_items: tuple[tuple[str, str], ...],
     _tickets: pl.DataFrame | None,
     _responses: pl.DataFrame | None,
@@ -146,17 +167,30 @@ def _service_figures(
     _subscriptions: pl.DataFrame | None,
 ) -> dict[str, KpiResult]:
     """Compute the page's KPIs once per table versions and settings, so a
-    rerun for another widget does not compute them again."""
+    rerun for another widget does not compute them again.
+
+    ``working`` is the working time, or the message of an invalid one, which
+    makes the time to resolution not available with that reason.
+    """
     del cache_key
     variants = dict(variant_items)
-    kpis = service_kpis(
-        tickets=_tickets,
-        responses=_responses,
-        messages=_messages,
-        period=period,
-        working=working,
-        variants=variants,
-    )
+    if isinstance(working, WorkingTime):
+        kpis = service_kpis(
+            tickets=_tickets,
+            responses=_responses,
+            messages=_messages,
+            period=period,
+            working=working,
+            variants=variants,
+        )
+    else:
+        kpis = service_kpis(responses=_responses, period=period, variants=variants)
+        if _tickets is not None:
+            reason = _working_time_reason(working)
+            kpis["resolution_hours"] = not_available("resolution_hours", reason)
+            kpis["followups_per_ticket"] = followups_per_ticket(
+                _tickets, period, _messages
+            )
     if _subscriptions is not None:
         kpis["churn_rate"] = churn_rate(
             _subscriptions, period, variants.get("churn_rate", "customers")
@@ -164,7 +198,9 @@ def _service_figures(
     return kpis
 
 
-def _working_time_picker() -> WorkingTime:
+def _working_time_picker() -> WorkingTime | str:
+    """Show the working time inputs and return the working time, or the
+    message of an invalid entry, which is also shown under the inputs."""
     with st.sidebar.expander("Working time"):
         timezone = st.text_input(
             "Time zone",
@@ -182,13 +218,30 @@ def _working_time_picker() -> WorkingTime:
             **view_widget_options("service_holidays", value="DE"),
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
-    start, end = parse_working_hours(hours)
-    return WorkingTime(
-        timezone=timezone.strip(),
-        start=start,
-        end=end,
-        weekdays=parse_working_days(days),
-        holidays=parse_holidays(holidays),
+    try:
+        start, end = parse_working_hours(hours)
+        return WorkingTime(
+            timezone=timezone.strip(),
+            start=start,
+            end=end,
+            weekdays=parse_working_days(days),
+            holidays=parse_holidays(holidays),
+        )
+    except InputError as error:
+        message = str(error).rstrip(".")
+        # Below the expander, which may be collapsed, so the message is seen.
+        st.sidebar.error(
+            escape_markdown(
+                f"{message[:1].upper()}{message[1:]}. The time to resolution is "
+                "not available until the working time is valid."
+            )
+        )
+        return message
+
+
+def _working_time_reason(message: str) -> str:
+    return (
+        f"Not computed, because the working time in the sidebar is invalid: {message}."
     )
 
 
@@ -245,10 +298,13 @@ def _render_churn(
             notes.append(f"{count_noun(extra['reactivations'], 'customer')} came back.")
         st.caption(" ".join(notes))
     if is_snapshot(subscriptions):
+        hint = data_page_hint(
+            "Map a start date column on the Data page to see it.",
+            "The sender of this link can map a start date column to show it.",
+        )
         st.info(
             f"Churn by {grain} is not shown. The customer list has no dates, so "
-            "there is one figure for the whole list and no churn over time. Map "
-            "a start date column on the Data page to see it."
+            f"there is one figure for the whole list and no churn over time. {hint}"
         )
         return
     try:
@@ -282,10 +338,12 @@ def _render_nps(
     st.subheader("Net Promoter Score")
     gap = variant_gap(responses, variant)
     if gap is not None:
-        st.info(
-            f"The trend and the scores are not shown: {gap}. Map a customer id "
-            "column on the Data page, or count every response."
+        hint = data_page_hint(
+            "Map a customer id column on the Data page, or count every response.",
+            "The sender of this link can map a customer id column, or share a "
+            "view that counts every response.",
         )
+        st.info(f"The trend and the scores are not shown: {gap}. {hint}")
         return
     series = nps_series(responses, period, grain, variant)
     distribution = nps_distribution(responses, period, variant)
@@ -295,10 +353,12 @@ def _render_nps(
         or responses["responded_at"].null_count() == responses.height
     )
     if series.is_empty() and undated:
-        left.info(
-            "The responses have no dates, so there is no trend. Map a date "
-            "column to responded_at on the Data page to see one."
+        hint = data_page_hint(
+            "Map a date column to responded_at on the Data page to see one.",
+            "The sender of this link can map a date column to responded_at to "
+            "show one.",
         )
+        left.info(f"The responses have no dates, so there is no trend. {hint}")
     elif series.is_empty():
         left.info("No response is dated in this period, so there is no trend.")
     else:
@@ -318,18 +378,24 @@ def _render_resolution(
     tickets: pl.DataFrame,
     period: Period,
     grain: str,
-    working: WorkingTime,
+    working: WorkingTime | str,
     variants: dict[str, str],
 ) -> None:
     st.subheader("Time to resolution")
+    if not isinstance(working, WorkingTime):
+        st.info(escape_markdown(_working_time_reason(working)))
+        return
     variant = variants.get("resolution_hours", "business")
     unit = "Business hours" if variant == "business" else "Calendar hours"
     series = resolution_series(tickets, period, grain, working, variant)
     if not charts.has_values(series, "mean_hours"):
+        hint = data_page_hint(
+            "map that column to solved_at on the Data page.",
+            "the sender of this link can map that column to solved_at.",
+        )
         st.info(
             "Time to resolution is not shown. No ticket was solved in this "
-            "period. If the tickets have solve times, map that column to "
-            "solved_at on the Data page."
+            f"period. If the tickets have solve times, {hint}"
         )
         return
     show_chart(

@@ -32,10 +32,11 @@ from kpi_core.workspace import TableEntry
 from pages.ui.currencies import page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.navigation import data_page_link, require_app_entry
+from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import default_unless_set, shared_view
+from pages.ui.table_sources import show_table_sources
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
@@ -63,7 +64,13 @@ def render() -> None:
     loaded = page_tables_with(TABLE_TYPES, ())
     tables, money_note = loaded.tables, loaded.money_note
     if "deals" not in tables:
-        st.info("No deals table yet. Upload a deals export on the Data page.")
+        st.info(
+            "No deals table yet. "
+            + data_page_hint(
+                "Upload a deals export on the Data page.",
+                "Ask the sender of this link to upload a deals export.",
+            )
+        )
         data_page_link()
         return
     period = _baseline_period(tables)
@@ -77,6 +84,7 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
+    show_table_sources(*loaded.entries.values())
     st.caption(f"Baseline from {period.label()}.")
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)

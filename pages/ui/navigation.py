@@ -61,3 +61,9 @@ def data_page_link() -> None:
     page and would raise StreamlitPageNotFoundError for the link."""
     if shared_view() is None:
         st.page_link("pages/data.py", label="Go to the Data page")
+
+
+def data_page_hint(editor: str, viewer: str) -> str:
+    """Return ``editor``, a hint that asks for a change on the Data page, or
+    ``viewer`` in a shared view, whose viewer cannot open the Data page."""
+    return editor if shared_view() is None else viewer

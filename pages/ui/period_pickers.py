@@ -3,7 +3,7 @@ period."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import polars as pl
@@ -17,11 +17,12 @@ from kpi_core.period import (
     partial_buckets,
     quick_period,
 )
-from pages.ui.shared_views import view_widget_options
+from pages.ui.shared_views import shared_view, view_widget_options
 from pages.ui.url_params import (
     accept_option_key,
     check_url_dates,
     check_url_option,
+    url_values_at_start,
 )
 
 # The date columns that place each table's rows in time. The period picker
@@ -41,6 +42,9 @@ DATE_COLUMNS = {
 # custom range but do not move the day quick picks count back from, so a
 # stage history exported after the deals does not give periods past them.
 SUPPORTING_TABLES = ("stage_history", "ticket_messages")
+# Session state key of the day of a one-day link, set for the rerun that
+# restores it (see ``_one_day_link``).
+_ONE_DAY_LINK = "_one_day_link"
 
 
 def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
@@ -77,16 +81,37 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     # and the whole years of the data: a quarter whose last days have no
     # data can still be picked.
     requested = _requested_dates()
+    first_draw = "dates" not in st.session_state
+    one_day = st.session_state.pop(_ONE_DAY_LINK, None)
+    options = view_widget_options("dates", value=(low, high))
+    if one_day is not None:
+        # The widget state set here replaces the default argument, because
+        # Streamlit logs a warning for a widget that gets both.
+        st.session_state["dates"] = (one_day, one_day)
+        options.pop("value", None)
     picked = st.sidebar.date_input(
         "From and to",
         min_value=min([date(low.year, 1, 1), *requested]),
         max_value=max([date(high.year, 12, 31), *requested]),
-        **view_widget_options("dates", value=(low, high)),
+        **options,
     )
-    check_url_dates("dates", picked)
-    if len(picked) != 2:
-        st.sidebar.info("Pick the last day of the period too.")
-        return Period(picked[0], None) if picked else Period()
+    if one_day is None and first_draw and _one_day_link(picked):
+        st.session_state[_ONE_DAY_LINK] = picked[0]
+        st.rerun()
+    # In the run that restores a one-day link, the URL names the day once and
+    # the widget twice, which is no unreadable parameter to warn about.
+    if one_day is None:
+        check_url_dates("dates", picked)
+    if not picked:
+        return Period()
+    if len(picked) == 1:
+        # A period open to the end of the data would be easy to take for the
+        # one day shown in the box, so the figures are those of that day.
+        st.sidebar.info(
+            f"Only the first day is picked, so the figures are for {picked[0]} "
+            "alone. Pick the last day of the period too."
+        )
+        return Period(picked[0], picked[0])
     # A link may give the two dates in either order.
     period = Period(min(picked), max(picked))
     if period.end < low or period.start > high:
@@ -165,6 +190,21 @@ def _date_bounds(
     if not past:
         past = [day for day in supporting_pasts if day is not None]
     return min(firsts), last, max(past) if past else last
+
+
+def _one_day_link(picked: Sequence[date]) -> bool:
+    """Return True when the widget, drawn for the first time in the session,
+    read a one-day period from the URL: ``dates=D&dates=D``, or ``dates=D``.
+
+    Streamlit 1.67 removes repeated values of a URL parameter before a date
+    range widget reads them, so such a link opens with only the first day
+    picked, and the URL keeps that day once. A link with one day shows the
+    figures of that day, so it opens as that day too.
+    """
+    if shared_view() is not None or len(picked) != 1:
+        return False
+    day = picked[0].isoformat()
+    return url_values_at_start("dates") in ([day], [day, day])
 
 
 def _requested_dates() -> list[date]:

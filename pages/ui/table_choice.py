@@ -15,16 +15,27 @@ from pages.ui.shared_views import PINNED_TABLES, shared_view
 from pages.ui.workspace_access import workspace
 
 _TABLE_CHOICES = "_table_choices"
+# The id and name of the table of each type the session showed last.
+_SHOWN_TABLES = "_shown_tables"
 # The row count of a table label, as in "sales_pipeline (8,800 rows)".
 _ROW_COUNT_SUFFIX = re.compile(r" \([\d,]+ rows?\)$")
 
 
 def newest_table(table_type: str) -> TableEntry | None:
     """Pick the table of one type a page should use, letting the user choose
-    when the workspace contains several."""
+    when the workspace contains several, and warn once when the table shown
+    before was deleted."""
     entries = workspace().list_tables(table_type)
-    if (pinned := _pinned_table(table_type, entries)) is not None:
-        return pinned
+    if _pinned_id(table_type) is not None:
+        return _pinned_table(table_type, entries)
+    entry = _table_box(table_type, entries)
+    _note_shown_table(table_type, entry, entries)
+    return entry
+
+
+def _table_box(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the only table of ``entries``, or the one chosen in a sidebar box
+    when there are several."""
     if not entries:
         return None
     if len(entries) == 1:
@@ -58,7 +69,10 @@ def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry
     the one the URL names, else the newest.
     """
     entries = workspace().list_tables(table_type)
-    return _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
+    entry = _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
+    if _pinned_id(table_type) is None:
+        _note_shown_table(table_type, entry, entries)
+    return entry
 
 
 def report_entries() -> dict[str, TableEntry]:
@@ -140,10 +154,39 @@ def _warn_unknown_url_table(table_type: str, entries: list[TableEntry]) -> None:
     value = st.query_params.get(_table_param(table_type))
     if not value or _url_table(table_type, entries) is not None:
         return
+    shown = st.session_state.get(_SHOWN_TABLES, {}).get(table_type)
+    if shown is not None and shown[0] == value:
+        # ``_note_shown_table`` names the deleted table in this run.
+        return
     st.sidebar.warning(
         f"The {TABLES[table_type].noun} table named in the address "
         f"(“{escape_markdown(value)}”) is not stored any more. The table "
         "chosen below is shown instead."
+    )
+
+
+def _note_shown_table(
+    table_type: str, entry: TableEntry | None, entries: list[TableEntry]
+) -> None:
+    """Record ``entry`` as the table of this type the session shows, and warn
+    once when the table it showed before was deleted meanwhile, naming the
+    table shown now. A replaced or renamed table keeps its id, so it is not
+    taken for deleted."""
+    shown = st.session_state.setdefault(_SHOWN_TABLES, {})
+    before = shown.pop(table_type, None)
+    if entry is not None:
+        shown[table_type] = (entry.id, entry.name)
+    if before is None or any(stored.id == before[0] for stored in entries):
+        return
+    noun = TABLES[table_type].noun
+    if entry is None:
+        now = f"No other {noun} table is stored."
+    else:
+        rows = count_noun(entry.rows, "row")
+        now = f"This page now shows {escape_markdown(repr(entry.name))} ({rows})."
+    st.warning(
+        f"The {noun} table {escape_markdown(repr(before[1]))} you were viewing "
+        f"was deleted. {now}"
     )
 
 

@@ -39,6 +39,12 @@ def remember_url_params() -> None:
     st.session_state[_AREA] = st.container()
 
 
+def url_values_at_start(key: str) -> list[str] | None:
+    """Return the values of the URL parameter ``key`` at the start of this
+    run, before any widget changed them, or None when it was not given."""
+    return st.session_state.get(_REQUESTED, {}).get(key)
+
+
 def accept_option_key(key: str, labels: Mapping[str, str]) -> None:
     """Select the option that the URL parameter ``key`` names by its key,
     such as ``?period=last_12_months`` for "Last 12 full months".
