@@ -147,13 +147,17 @@ class Workspace:
         replace_id: str | None = None,
         is_sample: bool = False,
         source_key: str = "",
+        remove_samples: bool = False,
     ) -> TableEntry:
         """Store a prepared table, or a newer version of ``replace_id``.
 
         The name is cleaned with ``clean_table_name``, and gets a counter
         such as " (2)" when another table has it; the returned entry has the
         name stored. ``source_key`` identifies the uploaded content for
-        ``find_source``. Raises InvalidSettingError when the name is empty.
+        ``find_source``. With ``remove_samples`` the sample tables are
+        deleted in the same catalog transaction, so no reader of the catalog
+        sees the new table next to them. Raises InvalidSettingError when
+        the name is empty.
         """
         table_id = replace_id or secrets.token_hex(16)
         _check_id(table_id)
@@ -195,10 +199,25 @@ class Workspace:
                         source_key,
                     ),
                 )
+                samples = []
+                if remove_samples:
+                    samples = db.execute(
+                        "select id, version from tables "
+                        "where is_sample = 1 and id != ?",
+                        (table_id,),
+                    ).fetchall()
+                    db.execute(
+                        "delete from tables where is_sample = 1 and id != ?",
+                        (table_id,),
+                    )
         finally:
             staged.unlink(missing_ok=True)
         if old_version is not None:
             self._path(table_id, old_version).unlink(missing_ok=True)
+        for sample in samples:
+            self._path(sample["id"], sample["version"]).unlink(missing_ok=True)
+        if samples:
+            log.info("removed %d sample tables", len(samples))
         log.info("stored table %s (%s, %d rows)", table_id, table_type, frame.height)
         return self.get(table_id)
 

@@ -469,6 +469,12 @@ def _offer_import(
     names = {entry.id: entry.name for entry in existing}
     default_name = _default_name(prepared, paired is not None)
     name_key, target_key = f"{key}:name", f"{key}:target"
+    # The plan on the Import button as the last run drew it, and the name as
+    # the user sent it, read before the presets below change it. A click
+    # stores that plan only.
+    shown_key = f"{key}:shown_plan"
+    shown: _ShownPlan | None = st.session_state.get(shown_key)
+    sent_name = st.session_state.get(name_key)
     # The same bytes of the same table type stored before, if any.
     same = store.find_source(key, prepared.table)
     # Else a table stored from a file of the same name: a corrected export.
@@ -526,31 +532,64 @@ def _offer_import(
     label = "Import " + _import_action(prepared.rows_used, main_plan)
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
-    if not st.button(escape_markdown(label), key=f"{key}:import", type="primary"):
+    clicked = st.button(escape_markdown(label), key=f"{key}:import", type="primary")
+    st.session_state[shown_key] = _ShownPlan(name, main_plan, paired_plan)
+    if not clicked:
         return
-    with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
-        entry = store.save(
-            prepared.frame,
-            name=requested,
-            table_type=prepared.table,
-            source_file=prepared.file,
-            mapping=prepared.mapping,
-            replace_id=target or None,
-            source_key=key,
+    if shown is not None:
+        # Another session may have stored, renamed or deleted a table since
+        # the button was drawn, which changes the plan this run computed.
+        changes = _plan_changes(
+            shown,
+            main_plan,
+            paired_plan,
+            key,
+            TABLES[paired.table].noun if paired is not None else "",
+            typed=sent_name != shown.name,
         )
-        stored = [entry]
-        if paired_plan is not None:
-            stored.append(
-                store.save(
-                    paired.frame,
-                    name=paired_plan.name,
-                    table_type=paired.table,
-                    source_file=paired.file,
-                    mapping=paired.mapping,
-                    replace_id=paired_plan.replace_id,
-                    source_key=key,
-                )
+        if changes:
+            st.warning(
+                escape_markdown(" ".join(changes))
+                + " Nothing was imported. Check the choices above and click "
+                "Import again."
             )
+            return
+    samples = [e for e in store.list_tables() if e.is_sample]
+    with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
+        try:
+            # The sample tables are deleted in the same transaction, so no
+            # page shows the new table next to them.
+            entry = store.save(
+                prepared.frame,
+                name=requested,
+                table_type=prepared.table,
+                source_file=prepared.file,
+                mapping=prepared.mapping,
+                replace_id=target or None,
+                source_key=key,
+                remove_samples=True,
+            )
+        except InputError as error:
+            message = str(error)
+            st.error(escape_markdown(message[:1].upper() + message[1:]))
+            return
+        stored = [entry]
+        paired_error = None
+        if paired_plan is not None:
+            try:
+                stored.append(
+                    store.save(
+                        paired.frame,
+                        name=paired_plan.name,
+                        table_type=paired.table,
+                        source_file=paired.file,
+                        mapping=paired.mapping,
+                        replace_id=paired_plan.replace_id,
+                        source_key=key,
+                    )
+                )
+            except InputError as error:
+                paired_error = error
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(header_signature(preview.headers), prepared.mapping)
     imported = " and ".join(
@@ -558,9 +597,11 @@ def _offer_import(
         for e in stored
     )
     st.success(f"Imported {imported}.")
-    samples = [e for e in store.list_tables() if e.is_sample]
-    for sample in samples:
-        store.delete(sample.id)
+    if paired_error is not None:
+        st.error(
+            f"Storing the {TABLES[paired.table].noun} failed: "
+            f"{escape_markdown(str(paired_error))}"
+        )
     if samples:
         # Demo rows mixed into the user's figures would falsify them.
         st.info(
@@ -580,6 +621,93 @@ class _Plan:
     replace_id: str | None
     name: str
     replaced: str | None = None
+
+
+@dataclass(frozen=True)
+class _ShownPlan:
+    """The plans an Import button was drawn with, and the name box's value."""
+
+    name: str
+    main: _Plan
+    paired: _Plan | None
+
+
+def _plan_changes(
+    shown: _ShownPlan,
+    main: _Plan,
+    paired: _Plan | None,
+    key: str,
+    paired_noun: str,
+    *,
+    typed: bool,
+) -> list[str]:
+    """Describe how the plans of this run differ from those the user saw on
+    the Import button. ``key`` is the content key of the upload, and
+    ``typed`` is set when the user changed the name along with the click,
+    which makes a new name the user's own choice."""
+    stored = {entry.id: entry for entry in workspace().list_tables()}
+    check_name = not typed
+    changes = [_plan_change(shown.main, main, stored, key, "this file", check_name)]
+    if shown.paired is not None and paired is not None:
+        what = f"the {paired_noun}"
+        changes.append(_plan_change(shown.paired, paired, stored, key, what, True))
+    return [change for change in changes if change]
+
+
+def _plan_change(
+    before: _Plan,
+    now: _Plan,
+    stored: dict[str, TableEntry],
+    key: str,
+    what: str,
+    check_name: bool,
+) -> str | None:
+    """Describe what another session changed between the plan ``before`` and
+    the plan ``now`` of one table of an import, or return None. ``what``
+    names the data, such as "this file"."""
+    if before.replace_id != now.replace_id:
+        if before.replace_id is not None and before.replace_id not in stored:
+            deleted = (
+                f"The table {before.replaced!r} that {what} was to replace was "
+                "deleted meanwhile"
+            )
+            if now.replace_id is None:
+                return f"{deleted}."
+            return f"{deleted}, so importing would now replace {now.replaced!r}."
+        if now.replace_id is None:
+            return (
+                f"Importing would now store {what} as new table {now.name!r} "
+                f"in place of replacing {before.replaced!r}."
+            )
+        if stored[now.replace_id].source_key == key:
+            return (
+                f"{what[:1].upper()}{what[1:]} was stored meanwhile as "
+                f"{now.replaced!r}, so importing would now replace that table."
+            )
+        return (
+            f"A table {now.replaced!r} was stored meanwhile from a file of the "
+            "same name, so importing would now replace it."
+        )
+    if before.replaced != now.replaced:
+        return (
+            f"The table {before.replaced!r} was renamed to {now.replaced!r} meanwhile."
+        )
+    if not check_name or before.name == now.name:
+        return None
+    taken = any(
+        entry.name.casefold() == before.name.casefold()
+        for entry in stored.values()
+        if entry.id != now.replace_id
+    )
+    if taken:
+        return (
+            f"Another table took the name {before.name!r} meanwhile, so {what} "
+            f"would be stored as {now.name!r}."
+        )
+    return (
+        f"The name {now.name!r} was freed meanwhile, so {what} would be stored "
+        f"under it in place of {before.name!r}."
+    )
 
 
 def _import_action(rows: int, plan: _Plan) -> str:
