@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kpi_core.formatting import format_number, format_value
+from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
@@ -55,6 +56,7 @@ def smart_check(
     goal: Goal,
     tables: Mapping[str, pl.DataFrame],
     other_goals: Sequence[Goal] = (),
+    fx: Mapping[str, float] | None = None,
 ) -> dict[str, SmartCheck]:
     """Check a goal letter by letter and return the checks keyed S, M, A, R, T.
 
@@ -65,7 +67,9 @@ def smart_check(
     windows of the goal's length that end with its baseline window (see
     ``best_window``; for counts, per month):
     pass when within it, warn up to ``STRETCH_SHARE`` beyond, fail further.
-    It warns when the history is shorter than one window. Relevant: fails
+    It warns when the history is shorter than one window, or when a money
+    target is in another currency than the table and ``fx`` has no rate
+    for it (see ``target_currency``). Relevant: fails
     when a relative target moves the metric the harmful way, warns for a
     vanity count with no outcome goal among ``other_goals``. Time-bound:
     fails without a deadline or with one not after the start, warns beyond
@@ -74,7 +78,7 @@ def smart_check(
     checks = (
         _specific(goal),
         _measurable(goal, tables),
-        _achievable(goal, tables),
+        _achievable(goal, tables, fx),
         _relevant(goal, other_goals),
         _time_bound(goal),
     )
@@ -113,29 +117,42 @@ def _measurable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
     return SmartCheck("M", "Measurable", PASS, message)
 
 
-def _achievable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
+def _achievable(
+    goal: Goal,
+    tables: Mapping[str, pl.DataFrame],
+    fx: Mapping[str, float] | None = None,
+) -> SmartCheck:
     metric = METRICS[goal.metric]
     period = goal.baseline_period
     if missing_inputs(metric, goal.segments, tables) or period is None:
         message = "cannot be judged until the goal is measurable and has a deadline"
         return SmartCheck("A", "Achievable", WARN, message)
     table = tables[metric.table]
+    money = target_currency(goal, table, fx)
+    if money is not None and money.factor is None:
+        message = f"cannot be judged: {money.reason}"
+        return SmartCheck("A", "Achievable", WARN, message)
     frame = apply_segments(table, goal.segments)
     baseline = measure_baseline(metric, table, frame, period)
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
         message = "cannot be judged: the relative target has no baseline"
         return SmartCheck("A", "Achievable", WARN, message)
+    unit = baseline.unit
+    if money is not None:
+        unit = unit or money.unit
+        if goal.target_kind == "absolute":
+            target *= money.factor
     days = goal.window_days
     first = table[metric.date_column].cast(pl.Date).min()
     best = best_window(metric, frame, goal.start, days, goal.direction, first)
     if best is None:
         message = (
             f"cannot be judged: the data before {goal.start} holds no complete "
-            f"window of the goal's {days} days to compare with"
+            f"window of the goal's {days:,} days to compare with"
         )
         return SmartCheck("A", "Achievable", WARN, message)
-    return _compare_with_best(goal, target, best, baseline.unit)
+    return _compare_with_best(goal, target, best, unit)
 
 
 def _compare_with_best(goal: Goal, target: float, best: float, unit: str) -> SmartCheck:
@@ -150,7 +167,7 @@ def _compare_with_best(goal: Goal, target: float, best: float, unit: str) -> Sma
     else:
         needed, seen = format_number(target, 2), format_number(best, 2)
     comparison = (
-        f"needs {needed}; the best {goal.window_days}-day window before the "
+        f"needs {needed}; the best {goal.window_days:,}-day window before the "
         f"start reached {seen}"
     )
     if beyond <= 0:
@@ -196,7 +213,7 @@ def _time_bound(goal: Goal) -> SmartCheck:
             "move it later"
         )
         return SmartCheck("T", "Time-bound", FAIL, message)
-    span = f"runs {goal.window_days} days, from {goal.start} to {goal.deadline}"
+    span = f"runs {goal.window_days:,} days, from {goal.start} to {goal.deadline}"
     if goal.window_days > LONGEST_DAYS:
         message = f"{span}; set a milestone within a year to steer by"
         return SmartCheck("T", "Time-bound", WARN, message)

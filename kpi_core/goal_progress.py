@@ -18,6 +18,7 @@ import polars as pl
 
 from kpi_core.count_prediction import remaining_count_interval
 from kpi_core.formatting import format_number, format_value
+from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
@@ -84,6 +85,9 @@ class GoalStatus:
     forecast_band: tuple[float, float] | None = None
     # Set when the baseline covers only part of its window.
     baseline_note: str = ""
+    # Names the exchange rate a money target was converted at, or the
+    # currency assumed for a goal saved without one.
+    currency_note: str = ""
     path: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
     )
@@ -98,13 +102,19 @@ class _Outlook:
 
 
 def evaluate_goal(
-    goal: Goal, tables: Mapping[str, pl.DataFrame], as_of: date
+    goal: Goal,
+    tables: Mapping[str, pl.DataFrame],
+    as_of: date,
+    fx: Mapping[str, float] | None = None,
 ) -> GoalStatus:
     """Measure a goal on ``as_of`` against its target and forecast the deadline.
 
     ``tables`` maps a table type (deals, tickets, email_events, nps,
     subscriptions) to its canonical frame. The current value covers the
-    start to ``as_of`` (or to the deadline once it has passed).
+    start to ``as_of`` (or to the deadline once it has passed). A money
+    target set in another currency than the table's amounts is converted
+    with the exchange rates ``fx`` (see ``target_currency``). Without a
+    rate, the goal is not available.
 
     Counts: pace so far = count / months elapsed. Required pace = (target -
     count) / months left, at least 0; for a downward goal it is the most
@@ -139,18 +149,31 @@ def evaluate_goal(
     if problem:
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=problem)
     table = tables[metric.table]
+    money = target_currency(goal, table, fx)
+    if money is not None and money.factor is None:
+        # The target stays in its own currency, so the card shows its unit.
+        return GoalStatus(
+            goal, as_of, NOT_AVAILABLE, reason=money.reason, unit=money.unit,
+            target=goal.target,
+        )  # fmt: skip
     frame = apply_segments(table, goal.segments)
     baseline = measure_baseline(metric, table, frame, goal.baseline_period)
+    if money is not None:
+        # A KPI without a value in the window has no unit of its own.
+        baseline = replace(baseline, unit=baseline.unit or money.unit)
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
         reason = _no_baseline_reason(baseline)
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
+    if money is not None and goal.target_kind == "absolute":
+        target *= money.factor
 
     path = goal_path(goal, frame, baseline.value, target, as_of)
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
         target=target, path=path, baseline_note=baseline.note,
         progress_note=_progress_note(goal.direction, baseline, target),
+        currency_note=money.note if money is not None else "",
     )  # fmt: skip
     if as_of < goal.start:
         return status
@@ -165,7 +188,7 @@ def evaluate_goal(
     return replace(
         status,
         status=verdict,
-        unit=current.unit,
+        unit=current.unit or status.unit,
         current=current.value,
         n=current.n,
         progress=progress_percent(

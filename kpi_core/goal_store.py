@@ -34,7 +34,8 @@ create table if not exists goals (
     owner text not null,
     department text not null,
     updated_at text not null,
-    table_id text not null default ''
+    table_id text not null default '',
+    currency text not null default ''
 )
 """
 _SCENARIOS = """
@@ -61,18 +62,21 @@ class GoalStore:
         with open_catalog(self.root) as db:
             db.execute(_GOALS)
             columns = {row["name"] for row in db.execute("pragma table_info(goals)")}
-            if "table_id" not in columns:
-                # Catalogs from before goals named their table.
-                db.execute(
-                    "alter table goals add column table_id text not null default ''"
-                )
+            # Catalogs from before goals named their table or the currency
+            # of their target.
+            for name in ("table_id", "currency"):
+                if name not in columns:
+                    _add_goal_column(db, name)
 
     def save(self, goal: Goal) -> Goal:
         """Store a new goal. Raises InvalidSettingError when its id is taken."""
         with open_catalog(self.root) as db:
             try:
                 db.execute(
-                    "insert into goals values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "insert into goals (id, title, metric, segments, target, "
+                    "target_kind, start, deadline, owner, department, updated_at, "
+                    "table_id, currency) "
+                    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     _goal_row(goal),
                 )
             except sqlite3.IntegrityError:
@@ -106,7 +110,8 @@ class GoalStore:
             changed = db.execute(
                 "update goals set title = ?, metric = ?, segments = ?, target = ?, "
                 "target_kind = ?, start = ?, deadline = ?, owner = ?, "
-                "department = ?, updated_at = ?, table_id = ? where id = ?",
+                "department = ?, updated_at = ?, table_id = ?, currency = ? "
+                "where id = ?",
                 (*row[1:], goal.id),
             ).rowcount
         if not changed:
@@ -192,6 +197,16 @@ def _add_column(db: sqlite3.Connection, name: str, definition: str) -> None:
             raise
 
 
+def _add_goal_column(db: sqlite3.Connection, name: str) -> None:
+    """Add a text column to the goals of an older catalog, unless another
+    session of the app added it at the same moment."""
+    try:
+        db.execute(f"alter table goals add column {name} text not null default ''")
+    except sqlite3.OperationalError as error:
+        if "duplicate column" not in str(error):
+            raise
+
+
 def _scenario(row: sqlite3.Row) -> Scenario:
     subscribers = row["deals_are_subscribers"]
     return Scenario(
@@ -217,6 +232,7 @@ def _goal_row(goal: Goal) -> tuple[object, ...]:
         goal.department,
         _now(),
         goal.table_id,
+        goal.currency,
     )
 
 
@@ -233,6 +249,7 @@ def _goal(row: sqlite3.Row) -> Goal:
         owner=row["owner"],
         department=row["department"],
         table_id=row["table_id"],
+        currency=row["currency"],
         id=row["id"],
     )
 

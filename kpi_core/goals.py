@@ -52,7 +52,8 @@ class Goal:
     missing or before the start, which the Time-bound check reports.
     ``table_id`` names the stored table the goal is measured on, so that
     choosing another table on a page does not change it; empty means the
-    table in use.
+    table in use. ``currency`` is the currency code of a money target, empty
+    for other metrics and for goals saved before goals kept it.
     """
 
     title: str
@@ -65,16 +66,19 @@ class Goal:
     owner: str = ""
     department: str = "sales"
     table_id: str = ""
+    currency: str = ""
     id: str = field(default_factory=lambda: secrets.token_hex(16))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "segments", tuple(self.segments))
+        object.__setattr__(self, "currency", self.currency.strip().upper())
         if not self.title.strip():
             raise InvalidSettingError("the goal has no title; give it a short name")
         _check_choice("metric", self.metric, tuple(METRICS))
         _check_choice("department", self.department, DEPARTMENTS)
         _check_choice("target kind", self.target_kind, TARGET_KINDS)
         _check_target(self)
+        _check_currency(self.currency)
 
     @property
     def direction(self) -> str:
@@ -172,6 +176,13 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise InvalidSettingError(
             f"unknown {name} {value!r}; use one of {', '.join(allowed)}"
+        )
+
+
+def _check_currency(code: str) -> None:
+    if code and not (len(code) == 3 and code.isalpha() and code.isascii()):
+        raise InvalidSettingError(
+            f"invalid currency {code!r}; give a three-letter code such as EUR"
         )
 
 

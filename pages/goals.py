@@ -14,6 +14,7 @@ from kpi_core import charts
 from kpi_core.compare import data_range
 from kpi_core.errors import InputError
 from kpi_core.formatting import format_number, format_value
+from kpi_core.goal_currency import table_currency, target_currency
 from kpi_core.goal_store import GoalStore
 from kpi_core.goals import (
     METRICS,
@@ -27,13 +28,16 @@ from kpi_core.goals import (
     parse_segments,
     smart_check,
 )
+from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.schema import TABLES
+from kpi_core.workspace import TableEntry
 from pages.ui.currencies import PageTables, is_money_metric, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import default_unless_set, editor_unlocked, shared_view
+from pages.ui.table_sources import show_table_sources
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
@@ -64,7 +68,11 @@ def render() -> None:
     )
     store = GoalStore(workspace().root)
     stored_goals = store.list_goals()
-    view = page_tables_with(TABLE_TYPES, tuple(g.table_id for g in stored_goals))
+    view = page_tables_with(
+        TABLE_TYPES,
+        tuple(g.table_id for g in stored_goals),
+        _target_currencies(stored_goals),
+    )
     money_note = view.money_note
     as_of = _as_of_picker(_last_goal_date(stored_goals, view))
     editable = editor_unlocked()
@@ -95,12 +103,20 @@ def render() -> None:
                 store.save(_on_table_in_use(goal, view))
             st.rerun()
         return
+    measured_on = {
+        entry.id: entry
+        for goal in goals
+        if (entry := _goal_entry(goal, view)) is not None
+    }
+    show_table_sources(*measured_on.values())
     # A missing rate is shown on each money goal it stops, not for the page:
     # a goal on a table with one currency needs no rate.
     for goal in goals:
         goal_tables, table_note = _goal_tables(goal, view, editable)
         try:
-            status, checks = _evaluate(goal, tuple(goals), view.key, as_of, goal_tables)
+            status, checks = _evaluate(
+                goal, tuple(goals), view.key, as_of, _exchange_rates(view), goal_tables
+            )
         except InputError as error:
             if money_note and is_money_metric(goal.metric):
                 st.warning(escape_markdown(f"{goal.title}: {money_note}"))
@@ -108,6 +124,35 @@ def render() -> None:
                 st.error(escape_markdown(f"{goal.title}: {error}"))
             continue
         _goal_card(goal, status, checks, as_of, store, editable, view, table_note)
+
+
+def _target_currencies(goals: list[Goal]) -> tuple[str, ...]:
+    """Return the currencies of the goals' absolute money targets, so that
+    Currencies in the sidebar offers a rate between them and the tables.
+
+    NOTE: a table without a currency column is read as EUR but adds no code
+    here, so a USD target on such a table gets no rate input and must be
+    edited instead.
+    """
+    return tuple(
+        sorted(
+            {
+                goal.currency
+                for goal in goals
+                if goal.currency
+                and goal.target_kind == "absolute"
+                and is_money_metric(goal.metric)
+            }
+        )
+    )
+
+
+def _exchange_rates(view: PageTables) -> dict[str, float] | None:
+    """Return the value of one unit of each currency in the report currency,
+    as ``evaluate_goal`` takes them, or None without Currencies."""
+    if view.currency is None:
+        return None
+    return {view.currency: 1.0, **view.rates}
 
 
 def _goal_tables(
@@ -141,6 +186,15 @@ def _goal_tables(
             )
         return view.tables, note
     return view.tables, None
+
+
+def _goal_entry(goal: Goal, view: PageTables) -> TableEntry | None:
+    """Return the stored table ``goal`` is measured on, as ``_goal_tables``
+    picks it, or None when no table of its type is stored."""
+    in_use = view.entries.get(METRICS[goal.metric].table)
+    if in_use is not None and goal.table_id in ("", in_use.id):
+        return in_use
+    return view.stored.get(goal.table_id, in_use)
 
 
 def _last_goal_date(goals: list[Goal], view: PageTables) -> date | None:
@@ -212,11 +266,14 @@ def _evaluate(
     goals: tuple[Goal, ...],
     cache_key: str,
     as_of: date,
+    fx: dict[str, float] | None,
     _tables: dict[str, pl.DataFrame],
 ):
-    """Evaluate and check one goal once per goal, table versions and day."""
+    """Evaluate and check one goal once per goal, table versions, exchange
+    rates and day."""
     del cache_key
-    return evaluate_goal(goal, _tables, as_of), smart_check(goal, _tables, goals)
+    status = evaluate_goal(goal, _tables, as_of, fx)
+    return status, smart_check(goal, _tables, goals, fx)
 
 
 def _goal_card(
@@ -236,7 +293,8 @@ def _goal_card(
             st.caption(escape_markdown(table_note))
         st.markdown(_STATUS_LABELS[status.status])
         if status.reason:
-            st.caption(escape_markdown(status.reason))
+            reason = status.reason + _rate_hint(goal, view)
+            st.caption(escape_markdown(reason))
         _render_figures(goal, status)
         _render_checks(checks)
         if not status.path.is_empty():
@@ -250,6 +308,21 @@ def _goal_card(
             )
         if editable:
             _render_edit(goal, as_of, store, view)
+
+
+def _rate_hint(goal: Goal, view: PageTables) -> str:
+    """Say where to enter the exchange rate a money target lacks, when the
+    sidebar shows Currencies; empty otherwise."""
+    tables, _ = _goal_tables(goal, view)
+    table = tables.get(METRICS[goal.metric].table)
+    if view.currency is None or table is None:
+        return ""
+    money = target_currency(goal, table, _exchange_rates(view))
+    if money is None or money.factor is not None:
+        return ""
+    if shared_view() is not None:
+        return ". This link has no such rate; ask for a new link with the rate."
+    return ". Enter the rate under Currencies in the sidebar."
 
 
 def _description(goal: Goal) -> str:
@@ -285,6 +358,8 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(f"n = {status.n:,}.")
     if status.baseline_note:
         notes.append(status.baseline_note)
+    if status.currency_note:
+        notes.append(status.currency_note)
     if notes:
         st.caption(" ".join(notes))
 
@@ -404,6 +479,18 @@ def _goal_form(
             step=1.0,
             key=f"{key}_target",
         )
+        currencies, currency_index = _currency_options(saved, view)
+        currency = right.selectbox(
+            "Currency of a money target",
+            currencies,
+            index=currency_index,
+            help=(
+                "The currency the target is in, for Average deal size. The "
+                "goal keeps it, so a table in another currency needs an "
+                "exchange rate. Other metrics ignore it."
+            ),
+            key=f"{key}_currency",
+        )
         first, second, third = st.columns(3)
         start = first.date_input(
             "Start", **default_unless_set(f"{key}_start", value=saved.start)
@@ -427,6 +514,7 @@ def _goal_form(
             owner=owner.strip(),
             department=department,
             table_id=saved.table_id,
+            currency=currency if is_money_metric(metric) else "",
             id=saved.id,
         )
     except InputError as error:
@@ -436,6 +524,21 @@ def _goal_form(
     if move or not same_type:
         return _on_table_in_use(built, view)
     return built
+
+
+def _currency_options(saved: Goal, view: PageTables) -> tuple[list[str], int]:
+    """Return the currencies the form offers and the index of the default:
+    the goal's own currency, else that of the deals table in use."""
+    deals = view.tables.get("deals")
+    in_table = table_currency(deals) if deals is not None else None
+    default = saved.currency or in_table or view.currency or DEFAULT_CURRENCY
+    options = {default, DEFAULT_CURRENCY, *view.rates}
+    if view.currency is not None:
+        options.add(view.currency)
+    if in_table is not None:
+        options.add(in_table)
+    ordered = sorted(options)
+    return ordered, ordered.index(default)
 
 
 def _move_box(goal: Goal | None, view: PageTables, key: str) -> bool:

@@ -4,7 +4,7 @@ a rate is missing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 import streamlit as st
@@ -43,6 +43,8 @@ class PageTables:
 
     ``tables`` and ``entries`` give the table in use of each type, and
     ``by_id`` and ``stored`` the requested tables that are still stored.
+    ``currency`` and ``rates`` are the report currency and exchange rates
+    chosen under Currencies, or None and {} when the sidebar shows none.
     """
 
     tables: dict[str, pl.DataFrame]
@@ -51,15 +53,21 @@ class PageTables:
     stored: dict[str, TableEntry]
     key: str
     money_note: str | None
+    currency: str | None = None
+    rates: dict[str, float] = field(default_factory=dict)
 
 
 def page_tables_with(
-    table_types: tuple[str, ...], table_ids: tuple[str, ...]
+    table_types: tuple[str, ...],
+    table_ids: tuple[str, ...],
+    extra_codes: tuple[str, ...] = (),
 ) -> PageTables:
     """Load the table in use of each type and the stored tables of
     ``table_ids``, all with money in one currency as in ``page_tables``.
 
     An id of a table no longer stored is left out of ``by_id``.
+    ``extra_codes`` are currencies to offer under Currencies besides those
+    of the tables, such as the currencies of goals' targets.
     """
     entries = {
         table_type: entry
@@ -82,7 +90,7 @@ def page_tables_with(
     key = entries_key(*entries.values())
     if extra:
         key += "+" + entries_key(*extra.values())
-    money = money_picker(*used.values())
+    money = money_picker(*used.values(), extra_codes=extra_codes)
     currency, fx = money
     note = None
     if currency is not None:
@@ -98,6 +106,8 @@ def page_tables_with(
         stored=extra,
         key=key,
         money_note=note,
+        currency=currency,
+        rates=dict(fx),
     )
 
 
@@ -119,16 +129,19 @@ def _converted(
         st.stop()
 
 
-def money_picker(*entries: TableEntry | None) -> tuple[str | None, dict[str, float]]:
+def money_picker(
+    *entries: TableEntry | None, extra_codes: tuple[str, ...] = ()
+) -> tuple[str | None, dict[str, float]]:
     """Show a Currencies section in the sidebar when the stored tables of
-    ``entries`` use several currency codes, and return the report currency
-    and exchange rates chosen there, or (None, {}) for at most one code.
+    ``entries`` and ``extra_codes`` use several currency codes, and return
+    the report currency and exchange rates chosen there, or (None, {}) for
+    at most one code.
 
     A rate is the value of one unit of a currency in the report currency.
     Rates not entered yet are left out (see ``missing_rate_note``). In a
     shared view the inputs show the link's currency and rates, disabled.
     """
-    codes = _money_codes(*entries)
+    codes = sorted({*_money_codes(*entries), *filter(None, extra_codes)})
     if len(codes) < 2:
         return None, {}
     options = view_widget_options()
