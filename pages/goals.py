@@ -130,9 +130,7 @@ def _target_currencies(goals: list[Goal]) -> tuple[str, ...]:
     """Return the currencies of the goals' absolute money targets, so that
     Currencies in the sidebar offers a rate between them and the tables.
 
-    NOTE: a table without a currency column is read as EUR but adds no code
-    here, so a USD target on such a table gets no rate input and must be
-    edited instead.
+    A table without a currency column counts as EUR there.
     """
     return tuple(
         sorted(

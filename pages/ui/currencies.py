@@ -11,7 +11,12 @@ import streamlit as st
 
 from kpi_core.errors import InputError
 from kpi_core.goal_metrics import METRICS
-from kpi_core.money import DEFAULT_CURRENCY, currency_codes, in_one_currency
+from kpi_core.money import (
+    DEFAULT_CURRENCY,
+    MONEY_COLUMNS,
+    currency_codes,
+    in_one_currency,
+)
 from kpi_core.results import KpiResult
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
@@ -141,7 +146,13 @@ def money_picker(
     Rates not entered yet are left out (see ``missing_rate_note``). In a
     shared view the inputs show the link's currency and rates, disabled.
     """
-    codes = sorted({*_money_codes(*entries), *filter(None, extra_codes)})
+    extra = set(filter(None, extra_codes))
+    codes = {*_money_codes(*entries), *extra}
+    if extra and _without_codes(*entries):
+        # Amounts without a currency column are read in the default currency,
+        # so a goal target in another one needs a rate against it.
+        codes.add(DEFAULT_CURRENCY)
+    codes = sorted(codes)
     if len(codes) < 2:
         return None, {}
     options = view_widget_options()
@@ -228,6 +239,17 @@ def _money_codes(*entries: TableEntry | None) -> list[str]:
             if entry is not None
             for code in _currency_codes(entry.id, entry.version)
         }
+    )
+
+
+def _without_codes(*entries: TableEntry | None) -> bool:
+    """Tell whether a table of ``entries`` has a money column mapped but no
+    currency code, so its amounts are read in ``DEFAULT_CURRENCY``."""
+    return any(
+        entry is not None
+        and any(entry.mapping.get(column) for column in MONEY_COLUMNS)
+        and not _currency_codes(entry.id, entry.version)
+        for entry in entries
     )
 
 

@@ -129,3 +129,43 @@ def test_shared_link_in_usd(tmp_path, fresh_workspace):
     captions = " ".join(caption.value for caption in at.caption)
     assert "deals table are in USD" in captions
     assert "ask for a new link with the rate" in captions
+
+
+def test_usd_goal_on_table_without_currency(tmp_path, fresh_workspace):
+    _store_only(tmp_path, fresh_workspace, {"deals.csv": (_csv("USD"), "deals")})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/goals.py").run()
+    at.sidebar.date_input(key="goals_as_of").set_value(AS_OF).run()
+    at.text_input(key=f"{FORM}_title").input("Deal size H2")
+    at.selectbox(key=f"{FORM}_metric").set_value("average_deal_size")
+    at.number_input(key=f"{FORM}_target").set_value(12000.0)
+    at.date_input(key=f"{FORM}_start").set_value(date(2025, 7, 1))
+    at.date_input(key=f"{FORM}_deadline").set_value(date(2025, 12, 31))
+    next(button for button in at.button if button.label == "Save goal").click().run()
+    (goal,) = GoalStore(fresh_workspace).list_goals()
+    assert goal.currency == "USD"
+    # The replacement has no Currency column, so its amounts are EUR, and
+    # the sidebar offers the rate between EUR and the target's USD.
+    store = Workspace(fresh_workspace)
+    (entry,) = store.list_tables()
+    path = tmp_path / "deals-eur.csv"
+    path.write_text(_csv(None), encoding="utf-8")
+    prepared = load_file(path.name, path.read_bytes(), table="deals")
+    store.save(
+        prepared.frame,
+        name=entry.name,
+        table_type="deals",
+        source_file=path.name,
+        mapping=prepared.mapping,
+        replace_id=entry.id,
+    )
+    at.run()
+    at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
+    assert not at.exception
+    figures = _figures(at)
+    # 12,000 USD x 0.9 = 10,800 EUR; the won deals of the window average
+    # (9,000 + 13,000) / 2 = 11,000 EUR, as do those of the baseline.
+    assert figures["Target"] == "10,800 EUR"
+    assert figures["Current"] == "11,000 EUR"
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "The target of 12,000 USD is converted at 1 USD = 0.9 EUR" in captions
