@@ -141,6 +141,9 @@ def guess_mapping(
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
+    # The last part of an API field path, such as "currency" of Stripe's
+    # "plan.currency", which would otherwise match "plan" in part.
+    tails = {header: _field_path_tail(header) for header in headers}
     columns: dict[str, str | None] = {f.name: None for f in schema.fields}
     confidence: dict[str, float] = {f.name: 0.0 for f in schema.fields}
     assigned: set[str] = set()
@@ -161,6 +164,10 @@ def guess_mapping(
                 # the alias "churn" but contains no churned flag.
                 free = [h for h in free if not is_id_header(h)]
             header = _best_header(free, normalised, aliases, level)
+            if header is None and level == EXACT and schema_field.kind != ID:
+                # An id field keeps to whole names: "plan.id" is no
+                # subscription id.
+                header = _best_header(free, tails, aliases, level)
             if header is not None:
                 columns[schema_field.name] = header
                 confidence[schema_field.name] = level
@@ -294,6 +301,15 @@ def _normalised(header: str) -> str:
     # Cached, because detecting the table type maps the same headers onto
     # every table type.
     return normalise_header(header)
+
+
+def _field_path_tail(header: str) -> str:
+    """Return the normalised last part of a dotted field path such as
+    "items.data.price.currency", or "" for a header without a dot inside."""
+    head, dot, tail = header.strip().rpartition(".")
+    if not dot or not head or not tail:
+        return ""
+    return _normalised(tail)
 
 
 @functools.lru_cache(maxsize=512)

@@ -119,3 +119,37 @@ def test_minor_unit_headers(header):
 )
 def test_major_unit_headers(header):
     assert not names_minor_units(header)
+
+
+def test_plan_currency_column_is_the_currency(tmp_path):
+    lines = [
+        "id,customer,status,start_date,canceled_at,plan.amount,plan.currency,"
+        "plan.interval,quantity",
+        "sub_1,cus_1,active,1704067200,,1900,jpy,month,1",
+        "sub_2,cus_2,active,1704067200,,5125,kwd,month,1",
+        "sub_3,cus_3,active,1704067200,,2500,usd,month,1",
+        "sub_4,cus_4,active,1704067200,,1000,eur,month,1",
+        "sub_5,cus_5,active,1704067200,,12000,bhd,year,1",
+        "sub_6,cus_6,active,1704067200,,50000,KRW,month,1",
+    ]
+    table = _load(tmp_path, "subs.csv", lines)
+    assert table.mapping.columns["currency"] == "plan.currency"
+    assert table.mapping.columns["plan"] is None
+    # 1900 JPY and 50000 KRW are kept, 5125 / 1000 = 5.125 KWD and
+    # 12000 / 1000 = 12 BHD, 2500 / 100 = 25 USD and 1000 / 100 = 10 EUR.
+    assert table.frame["amount"].to_list() == pytest.approx(
+        [1900.0, 5.125, 25.0, 10.0, 12.0, 50000.0]
+    )
+    rates = {
+        "EUR": 1.0,
+        "JPY": 0.006,
+        "KWD": 3.0,
+        "USD": 0.9,
+        "BHD": 2.4,
+        "KRW": 0.0007,
+    }
+    result = arr(table.frame, currency="EUR", fx=rates)
+    # EUR a month: 1900 x 0.006 = 11.40; 5.125 x 3 = 15.375; 25 x 0.9 =
+    # 22.50; 10; 12 / 12 x 2.4 = 2.40; 50000 x 0.0007 = 35. The sum 96.675
+    # x 12 = 1,160.10 EUR.
+    assert result.value == pytest.approx(1160.10)
