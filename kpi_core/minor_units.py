@@ -109,33 +109,39 @@ def divide_minor_units(
                 .to_series()
             )
         by_name[field_name] = (numbers / divisors).alias(field_name)
-        exceptions = [
-            _exception_note(numbers, codes, divisors, divisor, wording)
-            for divisor, wording in (
-                (1.0, "a zero-decimal currency, which have no smaller unit"),
-                (1000.0, "a three-decimal currency, divided by 1,000"),
-            )
-        ]
-        note = "amounts in cents, divided by 100"
-        found = [text for text in exceptions if text]
-        if found:
-            note += ", except " + " and ".join(found)
-        notes[header] = note
+        notes[header] = _note(numbers, codes, divisors)
     return [by_name[series.name] for series in columns], notes
 
 
-def _exception_note(
-    numbers: pl.Series,
-    codes: pl.Series | None,
-    divisors: pl.Series,
-    divisor: float,
-    wording: str,
-) -> str | None:
-    """Name the filled rows divided by ``divisor`` and their currencies, as
-    "2 rows in JPY, KRW, <wording>", or return None without such rows."""
-    rows = (divisors == divisor) & numbers.is_not_null()
+def _note(numbers: pl.Series, codes: pl.Series | None, divisors: pl.Series) -> str:
+    """Describe how a column's amounts were divided, for the import report."""
+    if codes is None:
+        return (
+            "amounts in cents, divided by 100 (no currency column, so a currency "
+            "with cents is assumed)"
+        )
+    filled = numbers.is_not_null()
+    exceptions = [
+        _exception_note(codes, (divisors == divisor) & filled, wording)
+        for divisor, wording in (
+            (1.0, "a zero-decimal currency, kept as they are"),
+            (1000.0, "a three-decimal currency, divided by 1,000"),
+        )
+    ]
+    found = [text for text in exceptions if text]
+    if not ((divisors == 100.0) & filled).any() and found:
+        return "amounts in the smallest currency unit: " + "; ".join(found)
+    note = "amounts in cents, divided by 100"
+    if found:
+        note += ", except " + "; except ".join(found)
+    return note
+
+
+def _exception_note(codes: pl.Series, rows: pl.Series, wording: str) -> str | None:
+    """Name the ``rows`` and their currencies, as "2 rows in JPY, KRW,
+    <wording>", or return None without such rows."""
     count = int(rows.sum())
-    if codes is None or not count:
+    if not count:
         return None
     found = ", ".join(sorted(codes.filter(rows).unique().to_list()))
     return f"{count_noun(count, 'row')} in {found}, {wording}"

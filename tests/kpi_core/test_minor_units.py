@@ -68,7 +68,24 @@ def test_three_decimal_currency_divided_by_1000(tmp_path):
     assert table.frame["amount"].to_list() == pytest.approx([5.12, 12.5, 51.2, 700.0])
     note = table.detected["plan.amount"]
     assert "except 1 row in JPY, a zero-decimal currency" in note
-    assert "2 rows in BHD, KWD, a three-decimal currency, divided by 1,000" in note
+    assert note.endswith(
+        "except 1 row in JPY, a zero-decimal currency, kept as they are; except "
+        "2 rows in BHD, KWD, a three-decimal currency, divided by 1,000"
+    )
+
+
+def test_only_zero_decimal_rows_not_called_cents(tmp_path):
+    rows = [
+        "sub_1,cus_1,active,1704067200,1704067200,,,month,1900,1,jpy",
+        "sub_2,cus_2,active,1704067200,1704067200,,,month,700,1,jpy",
+    ]
+    table = _load(tmp_path, "subs.csv", [API_HEADER, *rows])
+    # No row is divided by 100, so the note does not say so.
+    assert table.frame["amount"].to_list() == [1900.0, 700.0]
+    assert table.detected["plan.amount"].endswith(
+        "amounts in the smallest currency unit: 2 rows in JPY, a zero-decimal "
+        "currency, kept as they are"
+    )
 
 
 def test_cents_header_without_currency(tmp_path):
@@ -81,7 +98,9 @@ def test_cents_header_without_currency(tmp_path):
     assert table.table == "orders"
     # 12345 / 100 = 123.45 and 99 / 100 = 0.99.
     assert table.frame["amount"].to_list() == pytest.approx([123.45, 0.99])
-    assert table.detected["Amount (cents)"].endswith("divided by 100")
+    assert table.detected["Amount (cents)"].endswith(
+        "divided by 100 (no currency column, so a currency with cents is assumed)"
+    )
 
 
 def test_dashboard_amount_unchanged(tmp_path):
