@@ -533,7 +533,11 @@ def _offer_import(
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
     clicked = st.button(escape_markdown(label), key=f"{key}:import", type="primary")
-    st.session_state[shown_key] = _ShownPlan(name, main_plan, paired_plan)
+    targets = {plan.replace_id for plan in (main_plan, paired_plan) if plan}
+    versions = {
+        entry.id: entry.version for entry in store.list_tables() if entry.id in targets
+    }
+    st.session_state[shown_key] = _ShownPlan(name, main_plan, paired_plan, versions)
     if not clicked:
         return
     if shown is not None:
@@ -625,11 +629,13 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _ShownPlan:
-    """The plans an Import button was drawn with, and the name box's value."""
+    """The plans an Import button was drawn with, the name box's value, and
+    the version of each table the plans replace."""
 
     name: str
     main: _Plan
     paired: _Plan | None
+    versions: dict[str, int]
 
 
 def _plan_changes(
@@ -651,6 +657,17 @@ def _plan_changes(
     if shown.paired is not None and paired is not None:
         what = f"the {paired_noun}"
         changes.append(_plan_change(shown.paired, paired, stored, key, what, True))
+    for table_id, version in shown.versions.items():
+        entry = stored.get(table_id)
+        targeted = table_id in (main.replace_id, paired and paired.replace_id)
+        if entry is not None and targeted and entry.version != version:
+            # Another session replaced the table since the button was drawn,
+            # so this import would overwrite that session's import.
+            changes.append(
+                f"The table {entry.name!r} was replaced meanwhile (now "
+                f"{count_noun(entry.rows, 'row')}), so importing would "
+                "overwrite that newer version."
+            )
     return [change for change in changes if change]
 
 

@@ -123,3 +123,42 @@ def test_typed_name_with_click_imports(fresh_workspace):
     assert not b.exception
     assert [entry.name for entry in _user_deals(fresh_workspace)] == ["Q1 pipeline"]
     assert [s.value for s in b.success] == ["Imported 3 rows as 'Q1 pipeline'."]
+
+
+PIPELINE_C = (
+    b"deal_id,stage,created_at\n"
+    b"C1,Won,2025-03-02\n"
+    b"C2,Won,2025-03-03\n"
+    b"C3,Lost,2025-03-04\n"
+    b"C4,Lost,2025-03-05\n"
+)
+
+
+def test_replaced_meanwhile_stops_second_replace(fresh_workspace):
+    first, key_first = _open_data_page("pipeline.csv", PIPELINE_A)
+    first.button(key=f"{key_first}:import").click().run()
+    [stored] = _user_deals(fresh_workspace)
+    # Both files have more rows than the stored 2, so both are preset to
+    # replace 'pipeline' as corrected exports of the same name.
+    a, key_a = _open_data_page("pipeline.csv", PIPELINE_B)
+    b, key_b = _open_data_page("pipeline.csv", PIPELINE_C)
+    assert _import_label(a, key_a) == "Import 3 rows in place of 'pipeline'"
+    assert _import_label(b, key_b) == "Import 4 rows in place of 'pipeline'"
+
+    a.button(key=f"{key_a}:import").click().run()
+    assert not a.exception
+    # B clicks the button drawn before A replaced the table (version 2).
+    b.button(key=f"{key_b}:import").click().run()
+    assert not b.exception
+    [now] = _user_deals(fresh_workspace)
+    assert now.id == stored.id
+    assert now.version == 2
+    assert now.rows == 3
+    warnings = " ".join(w.value for w in b.warning)
+    assert "The table 'pipeline' was replaced meanwhile (now 3 rows)" in warnings
+    assert "Nothing was imported" in warnings
+    # Clicking again replaces the newer version on purpose.
+    b.button(key=f"{key_b}:import").click().run()
+    [last] = _user_deals(fresh_workspace)
+    assert last.version == 3
+    assert last.rows == 4
