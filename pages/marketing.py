@@ -82,7 +82,7 @@ def render() -> None:
         currency=currency,
         fx=fx,
         lifespan_years=lifespan or None,
-        variants=_variant_picker(),
+        variants=_variant_picker(has_orders=tables.get("orders") is not None),
         table_names={entry.table_type: entry.name for entry in table_entries},
     )
     excel_download(settings, grain)
@@ -148,7 +148,9 @@ def _with_missing_tables(kpis: dict[str, KpiResult]) -> dict[str, KpiResult]:
     return {**kpis, **missing}
 
 
-def _variant_picker() -> dict[str, str]:
+def _variant_picker(*, has_orders: bool) -> dict[str, str]:
+    """Show the variant choices. CLV starts from purchases when an orders
+    table is stored, else from subscriptions, as the command line does."""
     with st.sidebar.expander("Variants"):
         clv = url_radio(
             "CLV from",
@@ -157,6 +159,7 @@ def _variant_picker() -> dict[str, str]:
                 "subscription": "revenue per account x margin / churn",
             },
             key="marketing_clv_variant",
+            index=0 if has_orders else 1,
         )
         growth = url_radio(
             "List growth removals",
