@@ -9,6 +9,7 @@ import re
 import streamlit as st
 
 from pages.ui.downloads import CHARTS_KEY
+from pages.ui.period_pickers import restore_period_settings
 from pages.ui.shared_views import apply_view_settings, shared_view
 from pages.ui.url_params import remember_url_params
 
@@ -18,9 +19,10 @@ _VIEW_PAGE = "_view_page"
 
 
 def require_app_entry(page: str) -> None:
-    """Hand a page over to app.py when Streamlit ran it on its own, set a
-    shared view's page settings when the viewer opens another page, and
-    store the URL parameters before the page's widgets read them.
+    """Hand a page over to app.py when Streamlit ran it on its own, and store
+    the URL parameters before the page's widgets read them. When the user
+    opens another page, set a shared view's page settings, or the period the
+    user had on the previous page.
 
     Until the first session of a server process has run app.py, Streamlit
     treats pages/ as an old-style page folder and runs a directly opened URL
@@ -32,9 +34,11 @@ def require_app_entry(page: str) -> None:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
         params[_ENTRY_PAGE] = [page]
         st.switch_page("app.py", query_params=params)
-    if st.session_state.get(_VIEW_PAGE) != page:
+    entering = st.session_state.get(_VIEW_PAGE) != page
+    if entering:
         apply_view_settings(entering_page=True)
         st.session_state[_VIEW_PAGE] = page
+    restore_period_settings(entering_page=entering)
     remember_url_params()
 
 

@@ -3,11 +3,13 @@ period."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from kpi_core.compare import previous_period, same_period_last_year
 from kpi_core.period import (
@@ -45,6 +47,10 @@ SUPPORTING_TABLES = ("stage_history", "ticket_messages")
 # Session state key of the day of a one-day link, set for the rerun that
 # restores it (see ``_one_day_link``).
 _ONE_DAY_LINK = "_one_day_link"
+# Session state key of the URL parameter values of the period, dates, grain
+# and comparison widgets in the last run, without those at their default.
+_KEPT = "_kept_period_settings"
+_LOGGER = logging.getLogger(__name__)
 
 
 def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
@@ -71,7 +77,9 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
         **view_widget_options(),
     )
     check_url_option("period", choice, choices, labels.__getitem__)
+    _keep("period", None if choice == choices[0] else [labels[choice]])
     if choice != "custom":
+        _keep("dates", None)
         period = quick_period(choice, anchor)
         if not period.is_all:
             st.sidebar.caption(f"{period.label()}, counted back from {anchor}")
@@ -102,6 +110,7 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     # the widget twice, which is no unreadable parameter to warn about.
     if one_day is None:
         check_url_dates("dates", picked)
+    _keep("dates", [day.isoformat() for day in picked] or None)
     if not picked:
         return Period()
     if len(picked) == 1:
@@ -233,6 +242,7 @@ def grain_picker(period: Period) -> str:
         "Group by", list(GRAINS), **view_widget_options("grain", default="month")
     )
     check_url_option("grain", grain, list(GRAINS))
+    _keep("grain", None if grain in (None, "month") else [grain])
     grain = grain or "month"
     note = partial_buckets(period, grain)
     if note:
@@ -244,6 +254,7 @@ def comparison_picker(period: Period) -> Period | None:
     """Offer to compare the chosen period with the previous one or the same
     period a year earlier. Return that period, or None."""
     if period.is_all or period.start is None or period.end is None:
+        _keep("compare_with", None)
         return None
     labels = {
         "none": "Nothing",
@@ -259,8 +270,56 @@ def comparison_picker(period: Period) -> Period | None:
         **view_widget_options(),
     )
     check_url_option("compare_with", choice, list(labels), labels.__getitem__)
+    _keep("compare_with", None if choice == "none" else [labels[choice]])
     if choice == "previous":
         return previous_period(period)
     if choice == "last_year":
         return same_period_last_year(period)
     return None
+
+
+def restore_period_settings(*, entering_page: bool) -> None:
+    """Put the period, dates, grain and comparison that the user last had on
+    another page into the URL, for each of them that the URL does not give,
+    and rerun, so the widgets read them as from a link. Call this on every
+    run, before any widget is drawn, with ``entering_page`` True in the
+    first run on a page.
+
+    Streamlit 1.67 drops the URL parameters of the previous page's bound
+    widgets on a page switch. It carries a value over only when the value
+    was stored for a whole run before the switch, which a value read from
+    the URL on a reload or a bookmark is not, so that page showed all data.
+    When it does carry values over, it writes each into the URL on its own,
+    which adds a history entry for each, such as a custom period without
+    its dates. Here all of them go into the URL at once.
+
+    NOTE: Streamlit's removal of the parameters still adds a history entry
+    without them, so Back reaches a page address that shows all data.
+    """
+    if not entering_page or shared_view() is not None:
+        return
+    kept = st.session_state.get(_KEPT, {})
+    missing = {key: texts for key, texts in kept.items() if key not in st.query_params}
+    if not missing:
+        return
+    try:
+        st.query_params.update(missing)
+    except StreamlitAPIException as error:
+        # Raised while a parameter is still bound to a widget of the previous
+        # page. The widgets then show their defaults, as before this step.
+        _LOGGER.warning("failed to restore the period settings %s: %s", missing, error)
+        return
+    st.rerun()
+
+
+def _keep(key: str, texts: list[str] | None) -> None:
+    """Store the URL parameter values ``texts`` of the widget ``key`` for
+    ``restore_period_settings``. None removes them, for a widget that shows
+    its default or is not drawn, whose URL parameter Streamlit leaves out."""
+    if shared_view() is not None:
+        return
+    kept = st.session_state.setdefault(_KEPT, {})
+    if texts is None:
+        kept.pop(key, None)
+    else:
+        kept[key] = texts

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import shared_view, view_widget_options
@@ -49,16 +50,26 @@ def accept_option_key(key: str, labels: Mapping[str, str]) -> None:
     """Select the option that the URL parameter ``key`` names by its key,
     such as ``?period=last_12_months`` for "Last 12 full months".
 
-    A bound widget reads only the labels from the URL. ``labels`` maps each
-    option to its label. A text that is also a label is left to the widget.
-    Call this before the widget is drawn.
+    A bound widget reads only the labels from the URL and removes any other
+    text from it, so the label replaces the key in the URL and the script
+    reruns, and a bookmark of the page keeps the option. ``labels`` maps
+    each option to its label. A text that is also a label is left to the
+    widget. Call this before the widget is drawn.
     """
     values = st.query_params.get_all(key)
     if shared_view() is not None or len(values) != 1:
         return
     text = values[0]
-    if text in labels and text not in labels.values():
+    if text not in labels or text in labels.values():
+        return
+    try:
+        st.query_params[key] = labels[text]
+    except StreamlitAPIException:
+        # Raised while a widget of this page is bound to ``key``. The widget
+        # then takes the option from the session state.
         st.session_state[key] = text
+        return
+    st.rerun()
 
 
 def check_url_option(
