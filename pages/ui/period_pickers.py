@@ -110,6 +110,14 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     # the widget twice, which is no unreadable parameter to warn about.
     if one_day is None:
         check_url_dates("dates", picked)
+    if len(picked) > 2:
+        # The box shows the first two dates of such a link, so the figures
+        # follow them.
+        st.sidebar.warning(
+            f"The link gives {len(picked)} dates, so the period runs from the "
+            "first to the second, as the box shows. A period needs two dates."
+        )
+        picked = tuple(picked[:2])
     _keep("dates", [day.isoformat() for day in picked] or None)
     if not picked:
         return Period()

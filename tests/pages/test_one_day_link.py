@@ -88,3 +88,16 @@ def test_two_day_link_unchanged(tmp_path, fresh_workspace):
     assert at.sidebar.date_input(key="dates").value == (MARCH_3, date(2025, 3, 13))
     # T1 (6 h) and T2 (9 h) are solved from 3 to 13 March: (6 + 9) / 2 = 7.5 h.
     assert _card(at, "Time to resolution")[0] == "7.5 h"
+
+
+def test_three_dates_use_the_two_shown(tmp_path, fresh_workspace):
+    dates = ["2025-03-03", "2025-03-05", "2025-03-31"]
+    at = _open_service(tmp_path, fresh_workspace, dates)
+
+    warnings = " ".join(text.value for text in at.sidebar.warning)
+    assert "gives 3 dates" in warnings
+    # 3 to 5 March holds only T1's solve: 6 business hours. Up to 31 March
+    # T2 (9 h) would count too, giving 7.5 h.
+    value, captions = _card(at, "Time to resolution")
+    assert value == "6.0 h"
+    assert any(caption.endswith("2025-03-03 to 2025-03-05.") for caption in captions)
