@@ -520,7 +520,10 @@ def _offer_import(
     )
     requested = clean_table_name(name) or names.get(target, default_name)
     stored_name = store.unique_name(requested, exclude_id=target or None)
-    _describe_name(same, earlier, target, requested, stored_name)
+    losses = []
+    if earlier is not None and same is None:
+        losses = replacement_losses(earlier, prepared.rows_used, columns)
+    _describe_name(same, earlier, target, requested, stored_name, losses)
     replaced = next((e for e in existing if e.id == target), None)
     _warn_losses(replaced, prepared, "the file")
     if prepared.rows_used == 0:
@@ -832,9 +835,12 @@ def _describe_name(
     target: str,
     requested: str,
     stored_name: str,
+    losses: list[str],
 ) -> None:
     """Say when the upload or an earlier file of its name is already stored,
-    and when the name is taken and which name the table gets instead."""
+    and when the name is taken and which name the table gets instead.
+    ``losses`` are what replacing the earlier file's table would lose, which
+    is why the file is stored as a new table by default."""
     if earlier is not None:
         imported = (
             f"({count_noun(earlier.rows, 'row')}, imported "
@@ -854,6 +860,12 @@ def _describe_name(
             )
         elif same is not None:
             st.info(f"{stored} Importing it again stores a second copy.")
+        elif losses:
+            st.info(
+                f"{stored} Importing stores this file as a table of its own, "
+                f"because replacing that table would lose "
+                f"{escape_markdown(' and '.join(losses))}."
+            )
         else:
             st.info(f"{stored} Importing stores this file as a table of its own.")
     if stored_name != requested:

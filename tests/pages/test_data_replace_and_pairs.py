@@ -84,6 +84,11 @@ def test_shorter_file_defaults_to_new_table(fresh_workspace):
     assert at.selectbox(key=f"{key}:target").value == ""
     assert "Import 2 rows as new table 'orders (2)'" in _labels(at)
     assert not at.warning
+    infos = " ".join(info.value for info in at.info)
+    assert (
+        "Importing stores this file as a table of its own, because replacing "
+        "that table would lose 1 row (2 instead of 3)." in infos
+    )
 
     # Choosing to replace names what is lost before the import.
     at.selectbox(key=f"{key}:target").set_value(stored.id).run()
