@@ -31,7 +31,7 @@ import polars as pl
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
-from kpi_core.schema import TABLES
+from kpi_core.schema import ID, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -401,10 +401,14 @@ def name_notes(entries: list[TableEntry]) -> dict[str, str]:
 
 
 def replacement_losses(
-    entry: TableEntry, rows: int, mapping: dict[str, str | None]
+    entry: TableEntry,
+    rows: int,
+    mapping: dict[str, str | None],
+    missing_ids: int = 0,
 ) -> list[str]:
     """Name what storing ``rows`` rows with ``mapping`` in place of ``entry``
-    would lose: rows, or fields the stored table has a column for. A
+    would lose: rows, rows whose id the new file lacks (``missing_ids``, from
+    ``count_missing_ids``), or fields the stored table has a column for. A
     replaced table is not kept, so a shorter file of the same name should
     not replace it unnoticed."""
     losses = []
@@ -412,6 +416,9 @@ def replacement_losses(
         fewer = entry.rows - rows
         noun = "row" if fewer == 1 else "rows"
         losses.append(f"{fewer:,} {noun} ({rows:,} instead of {entry.rows:,})")
+    elif missing_ids:
+        noun = "row" if missing_ids == 1 else "rows"
+        losses.append(f"{missing_ids:,} {noun} whose id is not in the new file")
     lost = sorted(
         name
         for name, column in entry.mapping.items()
@@ -428,9 +435,11 @@ def default_replacement(
     earlier: TableEntry | None,
     rows: int,
     mapping: dict[str, str | None],
+    missing_ids: int = 0,
 ) -> TableEntry | None:
     """Return the stored table an import of ``rows`` rows with ``mapping``
-    replaces by default, or None for a new table.
+    replaces by default, or None for a new table. ``missing_ids`` counts the
+    rows of ``earlier`` whose id the import lacks.
 
     ``same`` is the table stored from the same content, and ``earlier`` that
     table or else one stored from a file of the same name. The same content
@@ -440,9 +449,26 @@ def default_replacement(
     """
     if same is not None:
         return same
-    if earlier is None or replacement_losses(earlier, rows, mapping):
+    if earlier is None or replacement_losses(earlier, rows, mapping, missing_ids):
         return None
     return earlier
+
+
+def count_missing_ids(stored: pl.DataFrame, new: pl.DataFrame, table_type: str) -> int:
+    """Count the rows of ``stored`` whose id no row of ``new`` has, by the
+    first id field of ``table_type`` that both frames have. A re-export of
+    the same size can still leave out records, such as deals moved to
+    another pipeline. Returns 0 when the frames share no id field."""
+    for schema_field in TABLES[table_type].fields:
+        name = schema_field.name
+        if schema_field.kind != ID or name not in stored.columns:
+            continue
+        if name not in new.columns:
+            continue
+        ids = new.get_column(name).drop_nulls().unique().cast(pl.String)
+        kept = stored.get_column(name).cast(pl.String).is_in(ids.implode())
+        return int((~kept & stored.get_column(name).is_not_null()).sum())
+    return 0
 
 
 def _import_time(entry: TableEntry) -> str:

@@ -27,6 +27,7 @@ from kpi_core.values import detect_date_format
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
+    count_missing_ids,
     default_replacement,
     default_table_name,
     name_notes,
@@ -39,6 +40,7 @@ from pages.ui.workspace_access import (
     cached_prepare,
     cached_preview,
     content_key,
+    load_entry,
     load_sample_data,
     workspace,
 )
@@ -497,7 +499,8 @@ def _offer_import(
     # the stored table is the default. A file of the same name that has
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
-    preset = default_replacement(same, earlier, prepared.rows_used, columns)
+    missing = _missing_ids(earlier if same is None else None, prepared)
+    preset = default_replacement(same, earlier, prepared.rows_used, columns, missing)
     if preset is not None and st.session_state.get(preset_key) != preset.id:
         st.session_state[target_key] = preset.id
         st.session_state[name_key] = preset.name
@@ -522,7 +525,7 @@ def _offer_import(
     stored_name = store.unique_name(requested, exclude_id=target or None)
     losses = []
     if earlier is not None and same is None:
-        losses = replacement_losses(earlier, prepared.rows_used, columns)
+        losses = replacement_losses(earlier, prepared.rows_used, columns, missing)
     _describe_name(same, earlier, target, requested, stored_name, losses)
     replaced = next((e for e in existing if e.id == target), None)
     _warn_losses(replaced, prepared, "the file")
@@ -749,8 +752,9 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
     existing = store.list_tables(paired.table)
     same = store.find_source(key, paired.table)
     earlier = same or _stored_from_file(existing, paired.file)
+    missing = _missing_ids(earlier if same is None else None, paired)
     preset = default_replacement(
-        same, earlier, paired.rows_used, paired.mapping.columns
+        same, earlier, paired.rows_used, paired.mapping.columns, missing
     )
     noun = TABLES[paired.table].noun
     target_key = f"{key}:paired_target:{paired.table}"
@@ -803,7 +807,12 @@ def _warn_losses(
     table, such as "the file" or "the deals"."""
     if replaced is None:
         return
-    losses = replacement_losses(replaced, prepared.rows_used, prepared.mapping.columns)
+    losses = replacement_losses(
+        replaced,
+        prepared.rows_used,
+        prepared.mapping.columns,
+        _missing_ids(replaced, prepared),
+    )
     if losses:
         st.warning(
             escape_markdown(
@@ -812,6 +821,15 @@ def _warn_losses(
                 "keep both."
             )
         )
+
+
+def _missing_ids(entry: TableEntry | None, prepared: PreparedTable) -> int:
+    """Count the rows of the stored table ``entry`` whose id ``prepared``
+    lacks, or 0 without an entry or an id column in both."""
+    if entry is None:
+        return 0
+    stored = load_entry(entry)
+    return count_missing_ids(stored, prepared.frame, prepared.table)
 
 
 def _default_name(prepared: PreparedTable, paired: bool) -> str:

@@ -11,7 +11,12 @@ import pytest
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
-from kpi_core.workspace import TableEntry, Workspace, replacement_losses
+from kpi_core.workspace import (
+    TableEntry,
+    Workspace,
+    count_missing_ids,
+    replacement_losses,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 MAPPING = Mapping("deals", {"deal_id": "Record ID", "stage": "Deal Stage"})
@@ -203,3 +208,28 @@ def test_concurrent_replacements_get_own_versions(tmp_path):
     assert store.load(first.id).height == entry.rows
     files = sorted(path.name for path in (tmp_path / "tables").iterdir())
     assert files == [f"{first.id}.v3.parquet"]
+
+
+def test_count_missing_ids_by_deal_id():
+    stored = pl.DataFrame({"deal_id": ["1", "2", "3", None], "amount": [1, 2, 3, 4]})
+    new = pl.DataFrame({"deal_id": ["2", "3", "4", "5"], "amount": [2, 3, 4, 5]})
+    # Deal 1 is not in the new frame; the row without an id is not counted.
+    assert count_missing_ids(stored, new, "deals") == 1
+    assert count_missing_ids(stored, stored, "deals") == 0
+    # Without an id column on one side nothing can be compared.
+    assert count_missing_ids(stored, new.drop("deal_id"), "deals") == 0
+
+
+def test_replacement_losses_names_missing_ids(tmp_path):
+    store = Workspace(tmp_path)
+    entry = store.save(
+        _frame(3), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    columns = MAPPING.columns
+    assert replacement_losses(entry, 3, columns, missing_ids=2) == [
+        "2 rows whose id is not in the new file"
+    ]
+    # Fewer rows are named as such, which already covers the missing ids.
+    assert replacement_losses(entry, 2, columns, missing_ids=1) == [
+        "1 row (2 instead of 3)"
+    ]

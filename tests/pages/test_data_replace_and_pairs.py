@@ -156,3 +156,19 @@ def test_hubspot_deals_only_when_unticked(fresh_workspace):
     at.button(key=f"{key}:import").click().run()
     assert len(_user_tables(fresh_workspace, "stage_history")) == 1
     assert _user_tables(fresh_workspace, "deals") == []
+
+
+def test_same_size_file_without_an_id_defaults_to_new_table(fresh_workspace):
+    at, key = _upload("orders.csv", ORDERS_FIXED)
+    at.button(key=f"{key}:import").click().run()
+    # As many rows as the stored 3, but order 1 is gone and order 4 is new.
+    shifted = (
+        b"Order ID,Customer ID,Order date,Amount\n"
+        b"2,c2,2025-01-06,50.00\n"
+        b"3,c3,2025-01-07,20.00\n"
+        b"4,c4,2025-01-08,30.00\n"
+    )
+    at, key = _upload("orders.csv", shifted)
+    assert at.selectbox(key=f"{key}:target").value == ""
+    infos = " ".join(info.value for info in at.info)
+    assert "would lose 1 row whose id is not in the new file" in infos

@@ -10,14 +10,14 @@ from streamlit.testing.v1 import AppTest
 from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 
-# Two different exports that both arrive as pipeline.csv. B's file has one
-# row more and the same columns, so once A's table is stored, B's file is
-# preset to replace it as a corrected export of the same name.
+# Two different exports that both arrive as pipeline.csv. B's file has A's
+# deals, one row more and the same columns, so once A's table is stored,
+# B's file is preset to replace it as a corrected export of the same name.
 PIPELINE_A = b"deal_id,stage,created_at\nA1,Won,2025-01-02\nA2,Lost,2025-01-03\n"
 PIPELINE_B = (
     b"deal_id,stage,created_at\n"
-    b"B1,Won,2025-02-02\n"
-    b"B2,Won,2025-02-03\n"
+    b"A1,Won,2025-01-02\n"
+    b"A2,Won,2025-01-03\n"
     b"B3,Lost,2025-02-04\n"
 )
 
@@ -127,9 +127,9 @@ def test_typed_name_with_click_imports(fresh_workspace):
 
 PIPELINE_C = (
     b"deal_id,stage,created_at\n"
-    b"C1,Won,2025-03-02\n"
-    b"C2,Won,2025-03-03\n"
-    b"C3,Lost,2025-03-04\n"
+    b"A1,Won,2025-01-02\n"
+    b"A2,Lost,2025-01-03\n"
+    b"B3,Won,2025-02-04\n"
     b"C4,Lost,2025-03-05\n"
 )
 
