@@ -37,10 +37,16 @@ def _csv(currency: str | None) -> str:
 def _replace_with_usd(tmp_path: Path, workspace_root: Path) -> None:
     """Store the same rows marked USD in place of the deals table, as the
     Data page does with Replace."""
+    _replace(tmp_path, workspace_root, "USD")
+
+
+def _replace(tmp_path: Path, workspace_root: Path, currency: str | None) -> None:
+    """Store the rows with ``currency`` in a Currency column (None: without
+    the column) in place of the deals table."""
     store = Workspace(workspace_root)
     (entry,) = store.list_tables()
-    path = tmp_path / "deals-usd.csv"
-    path.write_text(_csv("USD"), encoding="utf-8")
+    path = tmp_path / f"deals-{currency or 'plain'}.csv"
+    path.write_text(_csv(currency), encoding="utf-8")
     prepared = load_file(path.name, path.read_bytes(), table="deals")
     store.save(
         prepared.frame,
@@ -52,8 +58,13 @@ def _replace_with_usd(tmp_path: Path, workspace_root: Path) -> None:
     )
 
 
-def _create_goal(tmp_path: Path, workspace_root: Path) -> AppTest:
-    _store_only(tmp_path, workspace_root, {"deals.csv": (_csv(None), "deals")})
+def _create_goal(
+    tmp_path: Path, workspace_root: Path, currency: str | None = None
+) -> AppTest:
+    """Store the deals (with ``currency`` in a Currency column) and create
+    the goal "Deal size H2" on the Goals page."""
+    files = {"deals.csv": (_csv(currency), "deals")}
+    _store_only(tmp_path, workspace_root, files)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/goals.py").run()
     at.sidebar.date_input(key="goals_as_of").set_value(AS_OF).run()
@@ -132,33 +143,12 @@ def test_shared_link_in_usd(tmp_path, fresh_workspace):
 
 
 def test_usd_goal_on_table_without_currency(tmp_path, fresh_workspace):
-    _store_only(tmp_path, fresh_workspace, {"deals.csv": (_csv("USD"), "deals")})
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/goals.py").run()
-    at.sidebar.date_input(key="goals_as_of").set_value(AS_OF).run()
-    at.text_input(key=f"{FORM}_title").input("Deal size H2")
-    at.selectbox(key=f"{FORM}_metric").set_value("average_deal_size")
-    at.number_input(key=f"{FORM}_target").set_value(12000.0)
-    at.date_input(key=f"{FORM}_start").set_value(date(2025, 7, 1))
-    at.date_input(key=f"{FORM}_deadline").set_value(date(2025, 12, 31))
-    next(button for button in at.button if button.label == "Save goal").click().run()
+    at = _create_goal(tmp_path, fresh_workspace, "USD")
     (goal,) = GoalStore(fresh_workspace).list_goals()
     assert goal.currency == "USD"
     # The replacement has no Currency column, so its amounts are EUR, and
     # the sidebar offers the rate between EUR and the target's USD.
-    store = Workspace(fresh_workspace)
-    (entry,) = store.list_tables()
-    path = tmp_path / "deals-eur.csv"
-    path.write_text(_csv(None), encoding="utf-8")
-    prepared = load_file(path.name, path.read_bytes(), table="deals")
-    store.save(
-        prepared.frame,
-        name=entry.name,
-        table_type="deals",
-        source_file=path.name,
-        mapping=prepared.mapping,
-        replace_id=entry.id,
-    )
+    _replace(tmp_path, fresh_workspace, None)
     at.run()
     at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
     assert not at.exception
