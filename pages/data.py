@@ -499,7 +499,7 @@ def _offer_import(
     # the stored table is the default. A file of the same name that has
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
-    missing = _missing_ids(earlier if same is None else None, prepared)
+    missing = _missing_ids(earlier if same is None else None, prepared, key)
     preset = default_replacement(same, earlier, prepared.rows_used, columns, missing)
     if preset is not None and st.session_state.get(preset_key) != preset.id:
         st.session_state[target_key] = preset.id
@@ -528,7 +528,7 @@ def _offer_import(
         losses = replacement_losses(earlier, prepared.rows_used, columns, missing)
     _describe_name(same, earlier, target, requested, stored_name, losses)
     replaced = next((e for e in existing if e.id == target), None)
-    _warn_losses(replaced, prepared, "the file")
+    _warn_losses(replaced, prepared, key, "the file")
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
@@ -752,7 +752,7 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
     existing = store.list_tables(paired.table)
     same = store.find_source(key, paired.table)
     earlier = same or _stored_from_file(existing, paired.file)
-    missing = _missing_ids(earlier if same is None else None, paired)
+    missing = _missing_ids(earlier if same is None else None, paired, key)
     preset = default_replacement(
         same, earlier, paired.rows_used, paired.mapping.columns, missing
     )
@@ -795,12 +795,12 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
     )
     if not wanted:
         return None
-    _warn_losses(replaced, paired, f"the {noun}")
+    _warn_losses(replaced, paired, key, f"the {noun}")
     return plan
 
 
 def _warn_losses(
-    replaced: TableEntry | None, prepared: PreparedTable, what: str
+    replaced: TableEntry | None, prepared: PreparedTable, key: str, what: str
 ) -> None:
     """Warn when storing ``prepared`` in place of ``replaced`` loses rows or
     columns. ``what`` names the data in the advice to store it as a new
@@ -811,7 +811,7 @@ def _warn_losses(
         replaced,
         prepared.rows_used,
         prepared.mapping.columns,
-        _missing_ids(replaced, prepared),
+        _missing_ids(replaced, prepared, key),
     )
     if losses:
         st.warning(
@@ -823,13 +823,31 @@ def _warn_losses(
         )
 
 
-def _missing_ids(entry: TableEntry | None, prepared: PreparedTable) -> int:
-    """Count the rows of the stored table ``entry`` whose id ``prepared``
-    lacks, or 0 without an entry or an id column in both."""
+def _missing_ids(entry: TableEntry | None, prepared: PreparedTable, key: str) -> int:
+    """Count the rows of the stored table ``entry`` whose id ``prepared``,
+    parsed from the upload with content key ``key``, lacks. Returns 0
+    without an entry or an id column in both."""
     if entry is None:
         return 0
-    stored = load_entry(entry)
-    return count_missing_ids(stored, prepared.frame, prepared.table)
+    choices = repr((sorted(prepared.mapping.columns.items()), prepared.date_orders))
+    return _count_missing_ids(
+        entry.cache_key, key, choices, prepared.table, load_entry(entry), prepared.frame
+    )
+
+
+@st.cache_resource(max_entries=32)
+def _count_missing_ids(
+    entry_key: str,
+    upload_key: str,
+    choices: str,
+    table_type: str,
+    _stored: pl.DataFrame,
+    _new: pl.DataFrame,
+) -> int:
+    """Compare the ids once per stored version, upload and mapping, not on
+    every rerun of the Data page: a million ids took about 0.5 s."""
+    del entry_key, upload_key, choices
+    return count_missing_ids(_stored, _new, table_type)
 
 
 def _default_name(prepared: PreparedTable, paired: bool) -> str:
