@@ -50,6 +50,7 @@ _ONE_DAY_LINK = "_one_day_link"
 # Session state key of the URL parameter values of the period, dates, grain
 # and comparison widgets in the last run, without those at their default.
 _KEPT = "_kept_period_settings"
+_PERIOD_KEYS = ("period", "dates", "grain", "compare_with")
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -304,9 +305,16 @@ def restore_period_settings(*, entering_page: bool) -> None:
     NOTE: Streamlit's removal of the parameters still adds a history entry
     without them, so Back reaches a page address that shows all data.
     """
-    if not entering_page or shared_view() is not None:
+    if shared_view() is not None:
         return
-    kept = st.session_state.get(_KEPT, {})
+    kept = st.session_state.setdefault(_KEPT, {})
+    # A page without period widgets records nothing itself, so after a
+    # reload there the settings come from its URL.
+    for key in _PERIOD_KEYS:
+        if key not in kept and key in st.query_params:
+            kept[key] = st.query_params.get_all(key)
+    if not entering_page:
+        return
     missing = {key: texts for key, texts in kept.items() if key not in st.query_params}
     if not missing:
         return

@@ -81,3 +81,19 @@ def test_period_key_in_url_becomes_label(browser, app_url):
         timeout=60_000
     )
     page.close()
+
+
+def test_period_kept_after_reload_on_goals(browser, app_url):
+    # Goals has no period widgets, so after a reload there the period comes
+    # only from its address.
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/goals?period=Last+full+quarter&grain=week")
+    page.get_by_role("heading", name="Goals", level=1).wait_for(timeout=60_000)
+    page.reload()
+    page.get_by_role("heading", name="Goals", level=1).wait_for(timeout=60_000)
+    page.get_by_role("link", name="Sales").click()
+    _wait_page(page, "Sales", "Last full quarter")
+    page.wait_for_url(
+        re.compile(r"\?period=Last\+full\+quarter&grain=week$"), timeout=60_000
+    )
+    page.close()
