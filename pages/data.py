@@ -607,6 +607,9 @@ def _offer_import(
         for e in stored
     )
     st.success(f"Imported {imported}.")
+    # The button of this run was drawn before the import, so its plan no
+    # longer matches the stored tables. The next run draws the new plan.
+    st.session_state.pop(shown_key, None)
     if paired_error is not None:
         st.error(
             f"Storing the {TABLES[paired.table].noun} failed: "

@@ -162,3 +162,17 @@ def test_replaced_meanwhile_stops_second_replace(fresh_workspace):
     [last] = _user_deals(fresh_workspace)
     assert last.version == 3
     assert last.rows == 4
+
+
+def test_own_import_is_no_change_meanwhile(fresh_workspace):
+    a, key_a = _open_data_page("pipeline.csv", PIPELINE_A)
+    a.button(key=f"{key_a}:import").click().run()
+    first = a.button(key=f"{key_a}:import")
+    # Its own import is no change by another session, so a second click
+    # imports again: the same content replaces its table.
+    first.click().run()
+    assert not a.exception
+    assert not [w.value for w in a.warning if "meanwhile" in w.value]
+    [stored] = _user_deals(fresh_workspace)
+    assert stored.version == 2
+    assert stored.rows == 2
