@@ -264,6 +264,12 @@ def comparison_picker(period: Period) -> Period | None:
     period a year earlier. Return that period, or None."""
     if period.is_all or period.start is None or period.end is None:
         _keep("compare_with", None)
+        requested = st.query_params.get_all("compare_with")
+        if requested and requested != ["Nothing"] and shared_view() is None:
+            st.sidebar.caption(
+                "The link asks for a comparison, which needs a period with a "
+                "first and a last day. Pick one above to compare."
+            )
         return None
     labels = {
         "none": "Nothing",

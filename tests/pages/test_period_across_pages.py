@@ -78,3 +78,9 @@ def test_all_data_stays_after_switch():
     at.switch_page("pages/service.py").run()
     assert at.sidebar.selectbox(key="period").value == "all"
     assert "period" not in at.query_params
+
+
+def test_comparison_without_period_says_so():
+    at = _open({"compare_with": "Previous period"})
+    captions = " ".join(caption.value for caption in at.sidebar.caption)
+    assert "The link asks for a comparison, which needs a period" in captions
