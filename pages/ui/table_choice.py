@@ -52,7 +52,7 @@ def _table_box(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
     chosen = st.sidebar.selectbox(
         f"{TABLES[table_type].label} table",
         list(labels),
-        index=entries.index(remembered) if remembered else 0,
+        index=entries.index(remembered or _default_entry(entries)),
         format_func=labels.__getitem__,
         key=_table_param(table_type),
     )
@@ -101,9 +101,16 @@ def _chosen_entry(
         return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
     if not entries:
         return None
-    entry = _session_table(table_type, entries) or entries[0]
+    entry = _session_table(table_type, entries) or _default_entry(entries)
     _remember_table(table_type, entry, entries)
     return entry
+
+
+def _default_entry(entries: list[TableEntry]) -> TableEntry:
+    """Return the newest of the user's own tables, or the newest table when
+    all are sample tables. Loading the sample data again next to one's own
+    tables makes the sample tables the newest, but not the default."""
+    return next((entry for entry in entries if not entry.is_sample), entries[0])
 
 
 def _table_label(entry: TableEntry, note: str | None = None) -> str:

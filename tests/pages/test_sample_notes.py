@@ -124,3 +124,19 @@ def test_import_removes_samples_with_save(fresh_workspace):
     assert any("sample data was removed" in i.value for i in at.info)
     files = sorted(p.name for p in (fresh_workspace / "tables").iterdir())
     assert files == [f"{entries[0].id}.v1.parquet"]
+
+
+def test_own_table_stays_default_after_sample_reload(fresh_workspace):
+    fresh_workspace.mkdir(parents=True, exist_ok=True)
+    (fresh_workspace / ".sample-loaded").touch()
+    _store(fresh_workspace, "pipeline", DEALS, "deals")
+    # Loading the sample data again stores its tables after the user's.
+    _store(fresh_workspace, "Sample deals", DEALS, "deals", is_sample=True)
+    at = _open("pages/sales.py")
+    assert at.sidebar.selectbox(key="table_deals").value == next(
+        entry.id
+        for entry in Workspace(fresh_workspace).list_tables("deals")
+        if not entry.is_sample
+    )
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "Deals from pipeline (2 rows)" in captions
