@@ -509,8 +509,8 @@ def _totals(by_step: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
     """Sum the steps over the whole data set, next to the per-table ratios.
 
     The largest peak of one step is set against the Arrow size of all the
-    tables, which is what a process that handles one file at a time holds
-    at most when it frees each table after use.
+    tables, which is the most a process that handles one file at a time
+    keeps in memory when it frees each table after use.
     """
     floor = sum(by_step[("floor_csv", name)]["seconds"] for name in TABLES)
     arrow = sum(by_step[("floor_csv", name)]["arrow_mb"] for name in TABLES)

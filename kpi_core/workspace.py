@@ -155,8 +155,8 @@ class Workspace:
         such as " (2)" when another table has it; the returned entry has the
         name stored. ``source_key`` identifies the uploaded content for
         ``find_source``. With ``remove_samples`` the sample tables are
-        deleted in the same catalog transaction, so no reader of the catalog
-        sees the new table next to them. Raises InvalidSettingError when
+        deleted in the same catalog transaction, so no read of the catalog
+        finds the new table next to them. Raises InvalidSettingError when
         the name is empty.
         """
         table_id = replace_id or secrets.token_hex(16)

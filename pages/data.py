@@ -720,12 +720,12 @@ def _plan_change(
         )
     if not check_name or before.name == now.name:
         return None
-    taken = any(
+    name_taken = any(
         entry.name.casefold() == before.name.casefold()
         for entry in stored.values()
         if entry.id != now.replace_id
     )
-    if taken:
+    if name_taken:
         return (
             f"Another table took the name {before.name!r} meanwhile, so {what} "
             f"would be stored as {now.name!r}."

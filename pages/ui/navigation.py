@@ -68,6 +68,6 @@ def data_page_link() -> None:
 
 
 def data_page_hint(editor: str, viewer: str) -> str:
-    """Return ``editor``, a hint that asks for a change on the Data page, or
+    """Return ``editor``, a hint that requests a change on the Data page, or
     ``viewer`` in a shared view, whose viewer cannot open the Data page."""
     return editor if shared_view() is None else viewer

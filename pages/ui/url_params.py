@@ -4,9 +4,9 @@ A widget with ``bind="query-params"`` ignores a URL value that is not one of
 its options, out of its range or not a date, removes it from the URL and
 shows its default (Streamlit 1.67). A forwarded link would then show other
 figures than its sender saw, without a word. So each run stores the URL
-parameters before any widget reads them, and the ``check_url_*`` functions,
-called after a bound widget, show a warning at the top of the page for as
-long as the widget keeps the value used in place of the unreadable one.
+parameters before any widget reads them. The ``check_url_*`` functions,
+called after a bound widget, then show a warning at the top of the page for
+as long as the widget keeps the value used in place of the unreadable one.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def test_payback_row_hand_checked(tmp_path):
 
 def test_ratio_rows_without_clv_give_reason(tmp_path):
     tables = _tables(tmp_path, {"orders.csv": ORDERS_CSV, "spend.csv": SPEND_CSV})
-    # Without a lifespan: nobody has gone 365 days without an order, so the
+    # Without a lifespan: no customer has gone 365 days without an order, so the
     # orders give no lifespan and CLV is not available.
     rows = _marketing_rows(tables, KpiSettings(period=YEAR_2025))
     for key in ("clv_to_cac", "payback_months"):

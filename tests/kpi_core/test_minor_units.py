@@ -140,7 +140,7 @@ def test_major_unit_headers(header):
     assert not names_minor_units(header)
 
 
-def test_plan_currency_column_is_the_currency(tmp_path):
+def test_plan_currency_is_currency(tmp_path):
     lines = [
         "id,customer,status,start_date,canceled_at,plan.amount,plan.currency,"
         "plan.interval,quantity",
@@ -152,6 +152,7 @@ def test_plan_currency_column_is_the_currency(tmp_path):
         "sub_6,cus_6,active,1704067200,,50000,KRW,month,1",
     ]
     table = _load(tmp_path, "subs.csv", lines)
+
     assert table.mapping.columns["currency"] == "plan.currency"
     assert table.mapping.columns["plan"] is None
     # 1900 JPY and 50000 KRW are kept, 5125 / 1000 = 5.125 KWD and
@@ -159,6 +160,7 @@ def test_plan_currency_column_is_the_currency(tmp_path):
     assert table.frame["amount"].to_list() == pytest.approx(
         [1900.0, 5.125, 25.0, 10.0, 12.0, 50000.0]
     )
+
     rates = {
         "EUR": 1.0,
         "JPY": 0.006,

@@ -158,7 +158,7 @@ def test_hubspot_deals_only_when_unticked(fresh_workspace):
     assert _user_tables(fresh_workspace, "deals") == []
 
 
-def test_same_size_file_without_an_id_defaults_to_new_table(fresh_workspace):
+def test_missing_id_defaults_to_new_table(fresh_workspace):
     at, key = _upload("orders.csv", ORDERS_FIXED)
     at.button(key=f"{key}:import").click().run()
     # As many rows as the stored 3, but order 1 is gone and order 4 is new.

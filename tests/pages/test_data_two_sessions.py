@@ -64,7 +64,7 @@ def test_same_file_name_keeps_both_tables(fresh_workspace):
         for w in warnings
     ), warnings
     assert any("Nothing was imported" in w for w in warnings), warnings
-    # B now sees the new plan and chooses again.
+    # The button now shows B the new plan, and B chooses again.
     assert _import_label(b, key_b) == "Import 3 rows in place of 'pipeline'"
     b.selectbox(key=f"{key_b}:target").set_value("").run()
     assert _import_label(b, key_b) == "Import 3 rows as new table 'pipeline (2)'"

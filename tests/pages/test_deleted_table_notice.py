@@ -1,5 +1,5 @@
 """A table deleted in one session while another session shows it: the other
-session's page says once which table was deleted and which it shows now."""
+session's page names once the table that was deleted and which it shows now."""
 
 from __future__ import annotations
 

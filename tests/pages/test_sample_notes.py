@@ -1,4 +1,4 @@
-"""KPI pages say plainly which of their tables are the built-in sample data,
+"""KPI pages name which of their tables are the built-in sample data,
 and an import removes the sample tables along with storing the user's own."""
 
 from __future__ import annotations
