@@ -137,7 +137,12 @@ def format_inputs(
             for value in inputs
         ]
         figures = [float(text.replace(",", "")) for text in shown]
-        if format_number(compute(*figures), result_decimals) == target:
+        try:
+            computed = compute(*figures)
+        except ZeroDivisionError:
+            # A divisor rounded to 0 at these decimals; more decimals follow.
+            continue
+        if format_number(computed, result_decimals) == target:
             return shown
     # NOTE: a result this close to a rounding boundary keeps the most precise
     # inputs, whose arithmetic may still differ in the last shown decimal.

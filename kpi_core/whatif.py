@@ -20,7 +20,7 @@ import polars as pl
 
 from kpi_core.churn import churn_rate
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.goal_metrics import MONTH_DAYS
 from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
@@ -292,8 +292,9 @@ def projection_formulas(levers: Levers, unit: str) -> dict[str, str]:
     """Write each calculation of ``project`` with the levers' numbers filled in.
 
     Keys are those of ``FIGURES``, and each value has one line per step.
-    Numbers are written with 2 decimals, so a calculation by hand from them
-    can differ from the figure in the last digits. A figure that cannot be
+    Numbers are written with 2 decimals, or more where the written numbers
+    would not give the figure: each line checks by hand, and a step's result
+    is written as the next step uses it. A figure that cannot be
     computed names the missing inputs or the input that is 0. ``unit`` is
     the currency written after amounts.
     """
@@ -374,14 +375,18 @@ def _won_revenue_formula(levers: Levers, steps: _Steps, unit: str) -> str:
     if missing:
         return missing
     revenue = steps.projection.won_revenue
+    won, selling, size = format_inputs(
+        (steps.won_per_month, steps.selling_months, levers.average_deal_size),
+        lambda won, months, size: won * months * size,
+        revenue,
+        2,
+    )
     return "\n".join(
         [
-            _won_deals_line(levers, steps),
-            _selling_months_line(levers, steps),
-            f"won revenue = {_number(steps.won_per_month)} won deals a month x "
-            f"{_number(steps.selling_months)} selling months x "
-            f"{_money(levers.average_deal_size, unit)} deal size = "
-            f"{_money(revenue, unit)}",
+            _won_deals_line(levers, steps, won),
+            _selling_months_line(levers, steps, selling),
+            f"won revenue = {won} won deals a month x {selling} selling months x "
+            f"{_with_unit(size, unit)} deal size = {_money(revenue, unit)}",
         ]
     )
 
@@ -395,30 +400,49 @@ def _arr_formula(levers: Levers, steps: _Steps, unit: str) -> str:
     missing = _missing_inputs(levers, names)
     if missing:
         return missing
+    retained, new, arpa = format_inputs(
+        (steps.retained, steps.new_subscribers, levers.arpa),
+        lambda kept, new, arpa: (kept + new) * arpa * 12,
+        steps.projection.arr,
+        2,
+    )
+    active, churn = format_inputs(
+        (levers.active_customers, levers.churn_rate),
+        lambda active, churn: active * (1 - churn / 100),
+        steps.retained,
+        _decimals(retained),
+    )
     lines = [
-        f"customers kept = {_number(levers.active_customers)} paying now x "
-        f"(1 - {_percent(levers.churn_rate)} annual churn) = "
-        f"{_number(steps.retained)}"
+        f"customers kept = {active} paying now x (1 - {churn} % annual churn) = "
+        f"{retained}"
     ]
     if levers.deals_are_subscribers:
+        won, selling = format_inputs(
+            (steps.won_per_month, steps.selling_months),
+            lambda won, months: won * months,
+            steps.new_subscribers,
+            _decimals(new),
+        )
         lines += [
-            _won_deals_line(levers, steps),
-            _selling_months_line(levers, steps),
-            f"new subscribers = {_number(steps.won_per_month)} won deals a month x "
-            f"{_number(steps.selling_months)} selling months = "
-            f"{_number(steps.new_subscribers)}, because won deals become "
-            "subscribers",
+            _won_deals_line(levers, steps, won),
+            _selling_months_line(levers, steps, selling),
+            f"new subscribers = {won} won deals a month x {selling} selling months "
+            f"= {new}, because won deals become subscribers",
         ]
     else:
+        (per_month,) = format_inputs(
+            (steps.new_per_month,),
+            lambda per_month: per_month * HORIZON_MONTHS,
+            steps.new_subscribers,
+            _decimals(new),
+        )
         lines.append(
-            f"new subscribers = {_number(steps.new_per_month)} a month x "
-            f"{HORIZON_MONTHS} months = {_number(steps.new_subscribers)}; won "
-            "deals are not counted as subscribers"
+            f"new subscribers = {per_month} a month x {HORIZON_MONTHS} months = "
+            f"{new}; won deals are not counted as subscribers"
         )
     lines.append(
-        f"ARR = ({_number(steps.retained)} + {_number(steps.new_subscribers)}) "
-        f"customers x {_money(levers.arpa, unit)} ARPA x 12 = "
-        f"{_money(steps.projection.arr, unit)}"
+        f"ARR = ({retained} + {new}) customers x {_with_unit(arpa, unit)} ARPA x 12 "
+        f"= {_money(steps.projection.arr, unit)}"
     )
     return "\n".join(lines)
 
@@ -429,9 +453,14 @@ def _clv_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         return missing
     if steps.projection.clv is None:
         return "not available: with an annual churn rate of 0 % no customer leaves"
+    arpa, churn = format_inputs(
+        (levers.arpa, levers.churn_rate),
+        lambda arpa, churn: arpa * 12 / (churn / 100),
+        steps.projection.clv,
+        2,
+    )
     return (
-        f"CLV = {_money(levers.arpa, unit)} ARPA x 12 / "
-        f"{_percent(levers.churn_rate)} annual churn = "
+        f"CLV = {_with_unit(arpa, unit)} ARPA x 12 / {churn} % annual churn = "
         f"{_money(steps.projection.clv, unit)}"
     )
 
@@ -448,13 +477,18 @@ def _cac_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         return missing
     if steps.projection.cac is None:
         return f"not available: there are 0 {customers}"
+    spend, new = format_inputs(
+        (levers.monthly_spend, steps.new_per_month),
+        lambda spend, new: spend / new,
+        steps.projection.cac,
+        2,
+    )
     line = (
-        f"CAC = {_money(levers.monthly_spend, unit)} spend a month / "
-        f"{_number(steps.new_per_month)} {customers} = "
+        f"CAC = {_with_unit(spend, unit)} spend a month / {new} {customers} = "
         f"{_money(steps.projection.cac, unit)}"
     )
     if levers.deals_are_subscribers:
-        return f"{_won_deals_line(levers, steps)}\n{line}"
+        return f"{_won_deals_line(levers, steps, new)}\n{line}"
     return line
 
 
@@ -464,8 +498,11 @@ def _clv_to_cac_formula(steps: _Steps, unit: str) -> str:
         return "not available until CLV and CAC are known"
     if figures.clv_to_cac is None:
         return "not available: CAC is 0"
+    clv, cac = format_inputs(
+        (figures.clv, figures.cac), lambda clv, cac: clv / cac, figures.clv_to_cac, 2
+    )
     return (
-        f"CLV : CAC = {_money(figures.clv, unit)} / {_money(figures.cac, unit)} = "
+        f"CLV : CAC = {_with_unit(clv, unit)} / {_with_unit(cac, unit)} = "
         f"{format_number(figures.clv_to_cac, 2)}"
     )
 
@@ -476,30 +513,55 @@ def _payback_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         return "not available until CAC and ARPA are known"
     if figures.payback_months is None:
         return "not available: ARPA is 0"
+    cac, arpa = format_inputs(
+        (figures.cac, levers.arpa),
+        lambda cac, arpa: cac / arpa,
+        figures.payback_months,
+        2,
+    )
     return (
-        f"CAC payback = {_money(figures.cac, unit)} CAC / "
-        f"{_money(levers.arpa, unit)} ARPA = "
-        f"{_number(figures.payback_months)} months, with the gross margin "
+        f"CAC payback = {_with_unit(cac, unit)} CAC / {_with_unit(arpa, unit)} "
+        f"ARPA = {_number(figures.payback_months)} months, with the gross margin "
         "taken as 100 %"
     )
 
 
-def _won_deals_line(levers: Levers, steps: _Steps) -> str:
-    return (
-        f"won deals a month = {_number(levers.leads_per_month)} leads a month x "
-        f"{_percent(levers.close_rate)} close rate = {_number(steps.won_per_month)}"
+def _won_deals_line(levers: Levers, steps: _Steps, won: str) -> str:
+    """Write how the won deals a month come about, ending in ``won``, the
+    text that the next step shows for them."""
+    leads, rate = format_inputs(
+        (levers.leads_per_month, levers.close_rate),
+        lambda leads, rate: leads * rate / 100,
+        steps.won_per_month,
+        _decimals(won),
     )
+    return f"won deals a month = {leads} leads a month x {rate} % close rate = {won}"
 
 
-def _selling_months_line(levers: Levers, steps: _Steps) -> str:
+def _selling_months_line(levers: Levers, steps: _Steps, selling: str) -> str:
+    """Write how the selling months come about, ending in ``selling``, the
+    text that the next step shows for them."""
     left = HORIZON_MONTHS - levers.sales_cycle_days / MONTH_DAYS
-    line = (
-        f"selling months = {HORIZON_MONTHS} - {_number(levers.sales_cycle_days)} "
-        f"days sales cycle / {MONTH_DAYS} days a month = {_number(left)}"
-    )
     if left < 0:
-        line += ", at least 0, so 0.00"
-    return line
+        (cycle,) = format_inputs(
+            (levers.sales_cycle_days,),
+            lambda days: HORIZON_MONTHS - days / MONTH_DAYS,
+            left,
+            2,
+        )
+        result = f"{_number(left)}, at least 0, so {selling}"
+    else:
+        (cycle,) = format_inputs(
+            (levers.sales_cycle_days,),
+            lambda days: HORIZON_MONTHS - days / MONTH_DAYS,
+            steps.selling_months,
+            _decimals(selling),
+        )
+        result = selling
+    return (
+        f"selling months = {HORIZON_MONTHS} - {cycle} days sales cycle / "
+        f"{MONTH_DAYS} days a month = {result}"
+    )
 
 
 def _missing_inputs(levers: Levers, names: Sequence[str]) -> str | None:
@@ -520,7 +582,16 @@ def _percent(value: float) -> str:
 
 
 def _money(value: float, unit: str) -> str:
-    return f"{format_number(value, 2)} {unit}".rstrip()
+    return _with_unit(format_number(value, 2), unit)
+
+
+def _with_unit(number: str, unit: str) -> str:
+    return f"{number} {unit}".rstrip()
+
+
+def _decimals(number: str) -> int:
+    """Return the number of decimals written in ``number``."""
+    return len(number.partition(".")[2])
 
 
 _Found = dict[str, tuple[float | None, str]]

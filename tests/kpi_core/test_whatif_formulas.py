@@ -272,3 +272,57 @@ def test_maven_deals_with_telco_list(datasets_dir):
     assert projection_formulas(entered, "EUR")["arr"] == (
         "not available until these inputs are known: New subscribers per month"
     )
+
+
+# 33.335 leads a month x 30 % = 10.0005 won deals a month. Written as 10.00,
+# the next steps would not check: 10.00 x 12 x 1,000 = 120,000 and
+# 10,000 / 10.00 = 1,000.00, so the formulas write 10.0005 in every step.
+UNEVEN_LEADS = replace(
+    ONE_BUSINESS, leads_per_month=33.335, close_rate=30, sales_cycle_days=0
+)
+
+
+def test_won_revenue_steps_check():
+    # 10.0005 x 12 x 1,000 = 120,006.
+    assert projection_formulas(UNEVEN_LEADS, "EUR")["won_revenue"] == (
+        "won deals a month = 33.335 leads a month x 30.00 % close rate = 10.0005\n"
+        "selling months = 12 - 0.00 days sales cycle / 30.4375 days a month "
+        "= 12.00\n"
+        "won revenue = 10.0005 won deals a month x 12.00 selling months x "
+        "1,000.00 EUR deal size = 120,006.00 EUR"
+    )
+
+
+def test_cac_steps_check():
+    # 10,000 / 10.0005 = 999.950002..., 999.95 EUR.
+    assert projection_formulas(UNEVEN_LEADS, "EUR")["cac"] == (
+        "won deals a month = 33.335 leads a month x 30.00 % close rate = 10.0005\n"
+        "CAC = 10,000.00 EUR spend a month / 10.0005 won deals a month = "
+        "999.95 EUR"
+    )
+
+
+def test_arr_steps_check():
+    # 200 x 0.75 = 150 kept; 10.0005 x 12 = 120.006 new subscribers;
+    # (150 + 120.006) x 50 x 12 = 162,003.60. Written as 120.01, the sum
+    # would give 162,006.00.
+    assert projection_formulas(UNEVEN_LEADS, "EUR")["arr"] == (
+        "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
+        "= 150.00\n"
+        "won deals a month = 33.335 leads a month x 30.00 % close rate = 10.0005\n"
+        "selling months = 12 - 0.00 days sales cycle / 30.4375 days a month "
+        "= 12.00\n"
+        "new subscribers = 10.0005 won deals a month x 12.00 selling months = "
+        "120.006, because won deals become subscribers\n"
+        "ARR = (150.00 + 120.006) customers x 50.00 EUR ARPA x 12 = "
+        "162,003.60 EUR"
+    )
+
+
+def test_clv_fine_churn():
+    # 50 x 12 / 0.333 % = 600 / 0.00333 = 180,180.18; written as 0.33 %,
+    # 600 / 0.0033 would give 181,818.18.
+    levers = replace(ONE_BUSINESS, churn_rate=0.333)
+    assert projection_formulas(levers, "EUR")["clv"] == (
+        "CLV = 50.00 EUR ARPA x 12 / 0.333 % annual churn = 180,180.18 EUR"
+    )
