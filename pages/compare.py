@@ -25,7 +25,7 @@ from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import view_widget_options
+from pages.ui.shared_views import for_viewer, view_widget_options
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_dates, check_url_number
 
@@ -175,7 +175,7 @@ def _render_chart(
     if series.is_empty():
         return
     gaps = [chart_gap(deals, window, series, c) for c in ("close_rate", "win_rate")]
-    reasons = " ".join(reason for reason in gaps if reason)
+    reasons = for_viewer(" ".join(reason for reason in gaps if reason))
     if all(gaps):
         st.info(f"The chart of close rate and win rate is not shown. {reasons}")
         return

@@ -30,7 +30,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import view_widget_options
+from pages.ui.shared_views import for_viewer, view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_number, url_radio
@@ -215,10 +215,10 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
         return
     st.subheader("Revenue by campaign")
     if result.rate_missing:
-        st.info(escape_markdown(result.reason))
+        st.info(escape_markdown(for_viewer(result.reason)))
         return
     if not result.available:
-        st.info(f"Not available: {result.reason}.")
+        st.info(f"Not available: {escape_markdown(for_viewer(result.reason))}.")
         return
     # None without a spend table.
     roi = result.extra.get("roi")

@@ -34,6 +34,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import for_viewer
 from pages.ui.table_choice import chosen_table, newest_table
 from pages.ui.table_sources import show_sample_note, table_sources
 from pages.ui.url_params import url_radio
@@ -319,7 +320,8 @@ def _render_trends(
     money = kpis["won_value"].unit or "amount"
 
     def gap(column: str) -> str | None:
-        return chart_gap(deals, period, series, column)
+        reason = chart_gap(deals, period, series, column)
+        return reason and for_viewer(reason)
 
     left, right = st.columns(2)
     rate_gaps = [reason for reason in (gap("close_rate"), gap("win_rate")) if reason]
@@ -420,7 +422,8 @@ def _render_stages(
         return
     result, summary = _stage_figures(entry.cache_key, period, history)
     if not result.available:
-        st.info(f"Time in stage is not available: {result.reason}.")
+        reason = escape_markdown(for_viewer(result.reason))
+        st.info(f"Time in stage is not available: {reason}.")
         return
     bottleneck = result.extra.get("bottleneck")
     st.caption(
@@ -485,7 +488,8 @@ def _render_breakdowns(
     table = _breakdown(cache_key, period, segment, money, deals)
 
     def gap(column: str) -> str | None:
-        return chart_gap(deals, period, table, column, by_close_date=False)
+        reason = chart_gap(deals, period, table, column, by_close_date=False)
+        return reason and for_viewer(reason)
 
     left, right = st.columns(2)
     noun = _segment_noun(segment)

@@ -19,6 +19,7 @@ from kpi_core.formatting import (
 )
 from kpi_core.results import KpiResult
 from pages.ui.markdown_escape import escape_markdown
+from pages.ui.shared_views import for_viewer
 
 # Five cards fit side by side in a window 1400 pixels wide. Six cut their
 # values short.
@@ -34,7 +35,7 @@ def kpi_card(
     with column:
         if not result.available:
             st.metric(label, "Not available")
-            st.caption(escape_markdown(result.reason))
+            st.caption(escape_markdown(for_viewer(result.reason)))
             return
         delta = None
         if previous is not None and previous.available:
@@ -109,7 +110,7 @@ def kpi_row(
             st.metric(label, "Not available")
             st.caption("No table for this KPI has been imported.")
     for warning in kpi_warnings(kpis, labels):
-        st.warning(escape_markdown(warning))
+        st.warning(escape_markdown(for_viewer(warning)))
 
 
 def explain(
@@ -124,7 +125,7 @@ def explain(
         st.text(result.formula)
     else:
         st.markdown(f"**{label}**: not available")
-        st.text(result.reason)
+        st.text(for_viewer(result.reason))
     for reason, count in result.excluded.items():
         left_out = count_noun(count, "row")
         st.text(f"{left_out} left out of {label.lower()}: {reason}")

@@ -15,6 +15,11 @@ from kpi_core.sharing import SharedView, ViewStore
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.workspace_access import workspace
 
+# A shared view's wording for kpi_core's "on the Data page".
+_DATA_PAGE_ELSEWHERE = (
+    "on the Data page, which only the sender of this link can open"
+)
+
 _VIEW_PARAM = "view"
 _APPLIED_VIEW = "_applied_view"
 # The view setting with the id of each table type the link shows.
@@ -44,6 +49,15 @@ def shared_view() -> SharedView | None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         st.stop()
+
+
+def for_viewer(text: str) -> str:
+    """Return ``text`` for the reader of this page: in a shared view, which
+    has no Data page, a request to change something "on the Data page"
+    names who can do it."""
+    if shared_view() is None:
+        return text
+    return text.replace("on the Data page", _DATA_PAGE_ELSEWHERE)
 
 
 def _view_token() -> str | None:

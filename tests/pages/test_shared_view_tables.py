@@ -12,6 +12,7 @@ from kpi_core.goal_store import GoalStore
 from kpi_core.goals import Goal
 from kpi_core.sharing import ViewStore
 from kpi_core.workspace import Workspace
+from tests.kpi_core.test_date_conflicts import TICKETS as BACKWARD
 from tests.pages.conftest import APP
 from tests.pages.test_period_span import DEALS, TICKETS, _store_only
 
@@ -142,4 +143,20 @@ def test_viewer_without_deals_asks_sender(tmp_path, fresh_workspace):
     viewer = _open_link(token, "pages/whatif.py")
     assert [info.value for info in viewer.main.info] == [
         "No deals table yet. Ask the sender of this link to upload a deals export."
+    ]
+
+
+def test_viewer_warning_names_sender(tmp_path, fresh_workspace):
+    # 3 of the 10 solved tickets are solved before they were created.
+    _store_only(tmp_path, fresh_workspace, {"tickets.csv": (BACKWARD, "tickets")})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/service.py").run()
+    token = _share(at, fresh_workspace)
+
+    viewer = _open_link(token, "pages/service.py")
+    assert [warning.value for warning in viewer.main.warning] == [
+        "Time to resolution leaves out 3 of 10 solved tickets (30 %): ticket "
+        "solved before it was created. Check the columns mapped to created_at "
+        "and solved_at on the Data page, which only the sender of this link "
+        "can open."
     ]
