@@ -292,11 +292,11 @@ def projection_formulas(levers: Levers, unit: str) -> dict[str, str]:
     """Write each calculation of ``project`` with the levers' numbers filled in.
 
     Keys are those of ``FIGURES``, and each value has one line per step.
-    Numbers are written with 2 decimals, or more where the written numbers
-    would not give the figure: each line checks by hand, and a step's result
-    is written as the next step uses it. A figure that cannot be
-    computed names the missing inputs or the input that is 0. ``unit`` is
-    the currency written after amounts.
+    Money results from 100 on are whole units. Other numbers have 2
+    decimals, or more where the written numbers would not give the result,
+    so each line checks by hand. A step's result is written as the next
+    step uses it. A figure that cannot be computed names the missing inputs
+    or the input that is 0. ``unit`` is the currency written after amounts.
     """
     steps = _steps(levers)
     return {
@@ -379,7 +379,7 @@ def _won_revenue_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         (steps.won_per_month, steps.selling_months, levers.average_deal_size),
         lambda won, months, size: won * months * size,
         revenue,
-        2,
+        _money_decimals(revenue),
     )
     return "\n".join(
         [
@@ -404,7 +404,7 @@ def _arr_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         (steps.retained, steps.new_subscribers, levers.arpa),
         lambda kept, new, arpa: (kept + new) * arpa * 12,
         steps.projection.arr,
-        2,
+        _money_decimals(steps.projection.arr),
     )
     active, churn = format_inputs(
         (levers.active_customers, levers.churn_rate),
@@ -457,7 +457,7 @@ def _clv_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         (levers.arpa, levers.churn_rate),
         lambda arpa, churn: arpa * 12 / (churn / 100),
         steps.projection.clv,
-        2,
+        _money_decimals(steps.projection.clv),
     )
     return (
         f"CLV = {_with_unit(arpa, unit)} ARPA x 12 / {churn} % annual churn = "
@@ -481,7 +481,7 @@ def _cac_formula(levers: Levers, steps: _Steps, unit: str) -> str:
         (levers.monthly_spend, steps.new_per_month),
         lambda spend, new: spend / new,
         steps.projection.cac,
-        2,
+        _money_decimals(steps.projection.cac),
     )
     line = (
         f"CAC = {_with_unit(spend, unit)} spend a month / {new} {customers} = "
@@ -582,7 +582,14 @@ def _percent(value: float) -> str:
 
 
 def _money(value: float, unit: str) -> str:
-    return _with_unit(format_number(value, 2), unit)
+    return _with_unit(format_number(value, _money_decimals(value)), unit)
+
+
+def _money_decimals(value: float) -> int:
+    """Return the decimals of a money result: whole units from 100 on, as on
+    the cards, because cents of a large projection would need long inputs
+    for the line to check."""
+    return 2 if abs(float(format_number(value, 2).replace(",", ""))) < 100 else 0
 
 
 def _with_unit(number: str, unit: str) -> str:

@@ -71,7 +71,7 @@ def test_formulas_won_revenue():
         "selling months = 12 - 91.31 days sales cycle / 30.4375 days a month "
         "= 9.00\n"
         "won revenue = 20.00 won deals a month x 9.00 selling months x "
-        "1,000.00 EUR deal size = 180,000.00 EUR"
+        "1,000.00 EUR deal size = 180,000 EUR"
     )
 
 
@@ -86,7 +86,7 @@ def test_formulas_arr_won_deals_subscribe():
         "new subscribers = 20.00 won deals a month x 9.00 selling months = "
         "180.00, because won deals become subscribers\n"
         "ARR = (150.00 + 180.00) customers x 50.00 EUR ARPA x 12 = "
-        "198,000.00 EUR"
+        "198,000 EUR"
     )
 
 
@@ -98,7 +98,7 @@ def test_formulas_arr_from_subscriber_starts():
         "new subscribers = 5.00 a month x 12 months = 60.00; won deals are "
         "not counted as subscribers\n"
         "ARR = (150.00 + 60.00) customers x 50.00 EUR ARPA x 12 = "
-        "126,000.00 EUR"
+        "126,000 EUR"
     )
 
 
@@ -107,11 +107,11 @@ def test_formulas_clv_cac_and_payback():
     # payback 500 / 50 = 10 months.
     formulas = projection_formulas(ONE_BUSINESS, "EUR")
     assert formulas["clv"] == (
-        "CLV = 50.00 EUR ARPA x 12 / 25.00 % annual churn = 2,400.00 EUR"
+        "CLV = 50.00 EUR ARPA x 12 / 25.00 % annual churn = 2,400 EUR"
     )
     assert formulas["cac"] == (
         "won deals a month = 100.00 leads a month x 20.00 % close rate = 20.00\n"
-        "CAC = 10,000.00 EUR spend a month / 20.00 won deals a month = 500.00 EUR"
+        "CAC = 10,000.00 EUR spend a month / 20.00 won deals a month = 500 EUR"
     )
     assert formulas["clv_to_cac"] == "CLV : CAC = 2,400.00 EUR / 500.00 EUR = 4.80"
     assert formulas["payback_months"] == (
@@ -122,8 +122,7 @@ def test_formulas_clv_cac_and_payback():
 
 def test_formulas_cac_per_new_subscriber():
     assert projection_formulas(TWO_BUSINESSES, "EUR")["cac"] == (
-        "CAC = 10,000.00 EUR spend a month / 5.00 new subscribers a month "
-        "= 2,000.00 EUR"
+        "CAC = 10,000.00 EUR spend a month / 5.00 new subscribers a month = 2,000 EUR"
     )
 
 
@@ -275,8 +274,8 @@ def test_maven_deals_with_telco_list(datasets_dir):
 
 
 # 33.335 leads a month x 30 % = 10.0005 won deals a month. Written as 10.00,
-# the next steps would not check: 10.00 x 12 x 1,000 = 120,000 and
-# 10,000 / 10.00 = 1,000.00, so the formulas write 10.0005 in every step.
+# the next steps would not check (10.00 x 12 x 1,000 = 120,000), so the
+# formulas write 10.0005 in every step. Money results from 100 on are whole.
 UNEVEN_LEADS = replace(
     ONE_BUSINESS, leads_per_month=33.335, close_rate=30, sales_cycle_days=0
 )
@@ -289,23 +288,25 @@ def test_won_revenue_steps_check():
         "selling months = 12 - 0.00 days sales cycle / 30.4375 days a month "
         "= 12.00\n"
         "won revenue = 10.0005 won deals a month x 12.00 selling months x "
-        "1,000.00 EUR deal size = 120,006.00 EUR"
+        "1,000.00 EUR deal size = 120,006 EUR"
     )
 
 
 def test_cac_steps_check():
-    # 10,000 / 10.0005 = 999.950002..., 999.95 EUR.
-    assert projection_formulas(UNEVEN_LEADS, "EUR")["cac"] == (
-        "won deals a month = 33.335 leads a month x 30.00 % close rate = 10.0005\n"
-        "CAC = 10,000.00 EUR spend a month / 10.0005 won deals a month = "
-        "999.95 EUR"
+    # 3.335 x 30 % = 1.0005 won deals a month, and 90 / 1.0005 = 89.955...,
+    # so 89.96 EUR. Written as 1.00 and 3.34, the lines would give 90.00
+    # and 3.34 x 30 % = 1.002.
+    levers = replace(UNEVEN_LEADS, leads_per_month=3.335, monthly_spend=90)
+    assert projection_formulas(levers, "EUR")["cac"] == (
+        "won deals a month = 3.335 leads a month x 30.00 % close rate = 1.0005\n"
+        "CAC = 90.00 EUR spend a month / 1.0005 won deals a month = 89.96 EUR"
     )
 
 
 def test_arr_steps_check():
     # 200 x 0.75 = 150 kept; 10.0005 x 12 = 120.006 new subscribers;
-    # (150 + 120.006) x 50 x 12 = 162,003.60. Written as 120.01, the sum
-    # would give 162,006.00.
+    # (150 + 120.006) x 50 x 12 = 162,003.6, so 162,004. Written as 120.01,
+    # the sum would give 162,006.
     assert projection_formulas(UNEVEN_LEADS, "EUR")["arr"] == (
         "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
         "= 150.00\n"
@@ -315,14 +316,14 @@ def test_arr_steps_check():
         "new subscribers = 10.0005 won deals a month x 12.00 selling months = "
         "120.006, because won deals become subscribers\n"
         "ARR = (150.00 + 120.006) customers x 50.00 EUR ARPA x 12 = "
-        "162,003.60 EUR"
+        "162,004 EUR"
     )
 
 
 def test_clv_fine_churn():
-    # 50 x 12 / 0.333 % = 600 / 0.00333 = 180,180.18; written as 0.33 %,
-    # 600 / 0.0033 would give 181,818.18.
+    # 50 x 12 / 0.333 % = 600 / 0.00333 = 180,180.18, so 180,180. Written
+    # as 0.33 %, 600 / 0.0033 would give 181,818.
     levers = replace(ONE_BUSINESS, churn_rate=0.333)
     assert projection_formulas(levers, "EUR")["clv"] == (
-        "CLV = 50.00 EUR ARPA x 12 / 0.333 % annual churn = 180,180.18 EUR"
+        "CLV = 50.00 EUR ARPA x 12 / 0.333 % annual churn = 180,180 EUR"
     )

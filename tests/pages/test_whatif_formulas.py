@@ -111,16 +111,17 @@ def test_whatif_formula_won_revenue(fresh_workspace):
     at = _open_with(fresh_workspace, _tables())
     # Won deals a month: 2.0014 x 25 % = 0.5003. Every cycle is 30 days, so
     # 12 - 30 / 30.4375 = 11.0144 selling months.
-    # 0.5003425 x 11.0143737 x 1,000 = 5,510.96. Each step is written with
-    # the decimals that make it check: 2.00137 x 0.25 = 0.5003425, and
-    # 0.50 x 11.01 x 1,000 would give 5,505.00.
+    # 0.5003425 x 11.0143737 x 1,000 = 5,510.96, so 5,511. Each step is
+    # written with the decimals that make it check: 2.001 x 0.25 = 0.50025
+    # (0.5003), 12 - 30 / 30.4375 = 11.01437 (11.0144) and 0.5003 x 11.0144
+    # x 1,000 = 5,510.50 (5,511), where 0.50 x 11.01 x 1,000 gives 5,505.
     assert (
-        "won deals a month = 2.00137 leads a month x 25.00 % close rate "
-        "= 0.5003425\n"
+        "won deals a month = 2.001 leads a month x 25.00 % close rate "
+        "= 0.5003\n"
         "selling months = 12 - 30.00 days sales cycle / 30.4375 days a month "
-        "= 11.0143737\n"
-        "won revenue = 0.5003425 won deals a month x 11.0143737 selling months x "
-        "1,000.00 EUR deal size = 5,510.96 EUR"
+        "= 11.0144\n"
+        "won revenue = 0.5003 won deals a month x 11.0144 selling months x "
+        "1,000.00 EUR deal size = 5,511 EUR"
     ) in _texts(at)
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Won revenue in 12 months"] == "5,511 EUR"
@@ -130,12 +131,11 @@ def test_whatif_won_deals_stay_apart_by_default(fresh_workspace):
     at = _open_with(fresh_workspace, _tables())
     assert at.toggle(key="whatif_deals_are_subscribers").value is False
     arr = [text for text in _texts(at) if text.startswith("customers kept")]
-    # New subscribers: 1 started in 2025, so 0.0833904 a month x 12 =
-    # 1.000685. The ARR line multiplies them by 1,200, so they keep 6
-    # decimals for its cents.
+    # New subscribers: 1 started in 2025, so 0.0834 a month x 12 = 1.0008,
+    # written 1.001 as the ARR line uses it.
     assert arr[0].splitlines()[1] == (
-        "new subscribers = 0.0833904 a month x 12 months = 1.000685; won deals "
-        "are not counted as subscribers"
+        "new subscribers = 0.0834 a month x 12 months = 1.001; won deals are "
+        "not counted as subscribers"
     )
     assert any("not from the won deals" in caption.value for caption in at.caption)
 
@@ -189,11 +189,11 @@ def test_whatif_scenario_formula_shown(fresh_workspace):
     at.slider(key="whatif_close_rate").set_value(20)
     _apply(at)
     texts = _texts(at)
-    # 25 % + 20 % = 30 %; 2.00137 x 30 % = 0.600411 won deals a month.
+    # 25 % + 20 % = 30 %; 2.0014 x 30 % = 0.60042 (0.6004) won deals a month.
     assert any(
         text.startswith(
-            "Scenario:\nwon deals a month = 2.00137 leads a month x 30.00 % close "
-            "rate = 0.600411\n"
+            "Scenario:\nwon deals a month = 2.0014 leads a month x 30.00 % close "
+            "rate = 0.6004\n"
         )
         for text in texts
     )
