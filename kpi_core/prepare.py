@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -183,10 +183,19 @@ def prepare_table(
 
     # Most parsing steps here kept one core busy when profiled, and Polars
     # releases the GIL while it computes, so two threads parse two columns at
-    # once. map() returns results in the mapping's order, so the problems and
-    # the first date-order error match a one-column-at-a-time run.
+    # once. Results are taken in the mapping's order, so the problems and the
+    # first date-order error match a one-column-at-a-time run.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parsed_columns = list(pool.map(parse_column, mapping.used_columns().items()))
+        futures = {
+            field_name: pool.submit(parse_column, (field_name, column))
+            for field_name, column in mapping.used_columns().items()
+        }
+        # A deal's status needs only the label columns, so it is classified
+        # while the slower date and amount columns are still being parsed.
+        statuses = None
+        if mapping.table == "deals":
+            statuses = pool.submit(_label_statuses, futures)
+        parsed_columns = [future.result() for future in futures.values()]
     for parsed in parsed_columns:
         columns.append(parsed.values)
         found.extend(parsed.found)
@@ -218,13 +227,16 @@ def prepare_table(
     rejected = raw.frame.clear()
     problem_rows = raw.frame.clear()
     row_masks = [item.rows for item in found if not item.problem.row_kept]
+    label_statuses = None if statuses is None else statuses.result()
     if row_masks:
         rejected_mask = _any(row_masks)
         frame = frame.filter(~rejected_mask)
         rejected = raw.frame.filter(rejected_mask)
+        if label_statuses is not None:
+            label_statuses = label_statuses.filter(~rejected_mask)
     if found:
         problem_rows = raw.frame.filter(_any([item.rows for item in found]))
-    frame = _finish(mapping.table, frame)
+    frame = _finish(mapping.table, frame, label_statuses)
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)
@@ -549,13 +561,22 @@ def _may_hold_markers(text: pl.Series) -> bool:
     return False
 
 
-def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Apply the rules of one table type after parsing."""
+def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
+    """Classify each deal by its status label, or its stage label where the
+    status is empty or not mapped, once their columns are parsed."""
+    label = futures["stage"].result().values
+    if "status" in futures:
+        label = futures["status"].result().values.fill_null(label)
+    return _deal_statuses(label)
+
+
+def _finish(
+    table: str, frame: pl.DataFrame, label_statuses: pl.Series | None
+) -> pl.DataFrame:
+    """Apply the rules of one table type after parsing. ``label_statuses``
+    are the deals' statuses from ``_label_statuses``, row by row."""
     if table != "deals":
         return frame
-    label = pl.col("stage")
-    if "status" in frame.columns:
-        label = pl.col("status").fill_null(pl.col("stage"))
     missing = {
         "closed_at": pl.Date,
         "amount": pl.Float64,
@@ -570,9 +591,8 @@ def _finish(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     if "lost_at" in frame.columns:
         # Pipedrive writes a won time and a lost time; either closes the deal.
         closed = pl.coalesce("closed_at", "lost_at")
-    statuses = _deal_statuses(frame.select(label.alias("label")).to_series())
     return frame.with_columns(
-        _flagged_statuses(frame, statuses),
+        _flagged_statuses(frame, label_statuses),
         pl.col("created_at").cast(pl.Date),
         closed.cast(pl.Date).alias("closed_at"),
     ).drop(DEAL_FLAGS, strict=False)

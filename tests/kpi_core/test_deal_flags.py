@@ -177,3 +177,29 @@ def test_closed_deal_without_won_value_rejected():
         "1 row with a closed deal with an empty or unreadable 'Won' cell, so it "
         "could be won or lost (fill in yes or no) (line 3)"
     )
+
+
+def test_stage_decides_after_rejected_row():
+    # Line 3 is closed without a won value, so it is left out. Lines 4 and 5
+    # have neither flag, so their stages decide: lost and won. The statuses
+    # read from the stages must stay with their rows after line 3 is gone.
+    text = (
+        "Deal ID,Stage,Created,Won,Closed\n"
+        "1,Signed,2025-01-02,true,true\n"
+        "2,Dead,2025-01-03,,true\n"
+        "3,Closed Lost,2025-01-04,,\n"
+        "4,Closed Won,2025-01-05,,\n"
+        "5,Proposal,2025-01-06,false,false\n"
+        "6,Closed Won,2025-01-07,true,true\n"
+        "7,Dead,2025-01-08,false,true\n"
+    )
+    prepared = _load(text)
+    assert prepared.frame["deal_id"].to_list() == ["1", "3", "4", "5", "6", "7"]
+    assert prepared.frame["status"].to_list() == [
+        "won",
+        "lost",
+        "won",
+        "open",
+        "won",
+        "lost",
+    ]
