@@ -9,11 +9,13 @@ computed at once.
 Timestamps are naive wall-clock times in the schedule's time zone. A time
 zone-aware column must be converted with ``dt.convert_time_zone`` and then
 made naive with ``dt.replace_time_zone(None)`` before it is passed in.
+``wall_clock`` does that for the rows an import flagged as UTC.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -48,6 +50,8 @@ DEFAULT_YEARS = (1990, 2060)
 _HOUR = 3600.0
 _DAY = timedelta(days=1)
 _WALL = pl.Datetime("us")
+# The ending of the column that flags the rows of a time column held in UTC.
+UTC_FLAG = "_utc"
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,26 @@ def business_hours_between(
     calendar = _seconds_between(start_wall, end_wall, working.timezone)
     clipped = seconds.clip(pl.lit(0.0), calendar)
     return pl.when(calendar >= 0).then(clipped / _HOUR).otherwise(None)
+
+
+def wall_clock(column: str, columns: Collection[str], timezone: str) -> pl.Expr:
+    """Return ``column`` as naive wall-clock time in ``timezone``.
+
+    Rows where the flag column ``column + UTC_FLAG`` (such as
+    ``created_at_utc``) is True contain UTC times, because the file wrote
+    them with a zone, and are converted. Other rows already contain
+    wall-clock times.
+    """
+    value = pl.col(column)
+    flag = column + UTC_FLAG
+    if flag not in columns:
+        return value
+    converted = (
+        value.dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(timezone)
+        .dt.replace_time_zone(None)
+    )
+    return pl.when(pl.col(flag)).then(converted).otherwise(value)
 
 
 def calendar_hours_between(

@@ -22,7 +22,7 @@ from statistics import NormalDist
 
 import polars as pl
 
-from kpi_core.business_hours import WorkingTime, business_hours_between
+from kpi_core.business_hours import WorkingTime, business_hours_between, wall_clock
 from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
 from kpi_core.goal_metrics import (
     METRICS,
@@ -357,8 +357,11 @@ def _hour_samples(tickets: pl.DataFrame, period: Period) -> list[float]:
     # NOTE: this uses the default schedule (Mon-Fri 09:00-17:00 Berlin, German
     # holidays), not the working hours chosen on the service page.
     solved, _excluded = solved_tickets(tickets, period)
+    working = WorkingTime()
     hours = business_hours_between(
-        pl.col("created_at"), pl.col("solved_at"), WorkingTime()
+        wall_clock("created_at", solved.columns, working.timezone),
+        wall_clock("solved_at", solved.columns, working.timezone),
+        working,
     )
     if "business_minutes" in solved.columns:
         hours = pl.coalesce(pl.col("business_minutes").cast(pl.Float64) / 60, hours)

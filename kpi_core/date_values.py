@@ -59,6 +59,12 @@ _ISO_FORMATS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y/%m/%d %H:%M",
 )
+# A time with a zone at the end: "10:00Z", "10:00:00 UTC", "10:00+01:00",
+# "10:00:00.5 +0100" or "10:00-05".
+_ZONED = (
+    r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z| UTC| ?[+-][0-9]{2}(?::?[0-9]{2})?)$"
+)
 _TIMES = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f", " %I:%M %p", " %I:%M:%S %p")
 
 
@@ -432,6 +438,13 @@ def _strptime_in_turn(text: pl.Series, formats: Sequence[str]) -> pl.Series:
             break
         result = result.scatter(pending, _strptime(text.gather(pending), fmt))
     return result
+
+
+def has_time_zone(text: pl.Series) -> pl.Series:
+    """Tell for each text date whether it names its time zone: a time
+    followed by "Z", " UTC" or an offset such as "+01:00", as the ISO forms
+    of ``parse_dates`` read them. Such values are parsed into UTC."""
+    return text.str.contains(_ZONED).fill_null(False)
 
 
 def _pending(text: pl.Series, parsed: pl.Series) -> pl.Series:

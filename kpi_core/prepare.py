@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from kpi_core.business_hours import UTC_FLAG
 from kpi_core.cell_currency import (
     MoneyCells,
     column_format_marks,
@@ -27,8 +28,9 @@ from kpi_core.cell_currency import (
     row_currencies,
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
-from kpi_core.date_values import convert_unique, order_examples
+from kpi_core.date_values import convert_unique, has_time_zone, order_examples
 from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueError
+from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.reading import RawTable
@@ -59,6 +61,9 @@ ROW_FIELDS = {
     "tickets": ("solved_at",),
     "subscriptions": ("ended_at", "canceled_at", "quantity"),
 }
+# Time fields that business hours read as wall-clock time. Their values
+# with a zone are parsed into UTC, so their rows are flagged for conversion.
+_WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,12 @@ def prepare_table(
             detected[parsed.column] = parsed.note
         if parsed.money_cells is not None:
             money_cells.append(parsed.money_cells)
+        if parsed.utc is not None:
+            columns.append(parsed.utc)
+            zoned = count_noun(int(parsed.utc.sum()), "time")
+            detected[parsed.column] = (
+                f"{parsed.note}, {zoned} with a time zone, read in UTC"
+            )
 
     # Only unreadable cells stop the import here. An amount of an unknown
     # currency is still a number, so it is no sign of a wrong column.
@@ -281,6 +292,9 @@ class _ParsedColumn:
     found: list[_Found]
     filled: pl.Series
     money_cells: MoneyCells | None
+    # For a field of ``_WALL_CLOCK_FIELDS``, True for the values parsed into
+    # UTC from a time with a zone; None when there are none.
+    utc: pl.Series | None = None
 
 
 def _parse_column(
@@ -339,6 +353,11 @@ def _parse_column(
         if row_kept:
             parsed = _emptied(parsed, outside)
 
+    utc = None
+    if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()) and note == _ISO_NOTE:
+        zoned = has_time_zone(text) & parsed.is_not_null()
+        if zoned.any():
+            utc = zoned.alias(field_name + UTC_FLAG)
     return _ParsedColumn(
         column,
         parsed.alias(field_name),
@@ -346,6 +365,7 @@ def _parse_column(
         found,
         text.is_not_null(),
         money_cells,
+        utc,
     )
 
 
@@ -357,6 +377,7 @@ _ORDER_NOTES = {
     "epoch_s": "Unix seconds",
     "epoch_ms": "Unix milliseconds",
 }
+_ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
 
 
 def _parse(

@@ -16,6 +16,7 @@ from kpi_core.business_hours import (
     WorkingTime,
     business_hours_between,
     calendar_hours_between,
+    wall_clock,
 )
 from kpi_core.errors import InvalidSettingError, MissingColumnError
 from kpi_core.followups import (
@@ -201,10 +202,12 @@ def _resolution_table(
             column="created_at",
         )
     solved, excluded = solved_tickets(tickets, period)
+    created = wall_clock("created_at", solved.columns, working.timezone)
+    final_solve = wall_clock("solved_at", solved.columns, working.timezone)
     measured = solved.with_columns(
-        calendar_hours_between(
-            pl.col("created_at"), pl.col("solved_at"), working.timezone
-        ).alias("_calendar"),
+        calendar_hours_between(created, final_solve, working.timezone).alias(
+            "_calendar"
+        ),
         _hours_expr(solved, working, variant).alias(_HOURS),
     )
     no_creation = measured["created_at"].null_count()
@@ -218,10 +221,12 @@ def _resolution_table(
 
 
 def _hours_expr(solved: pl.DataFrame, working: WorkingTime, variant: str) -> pl.Expr:
-    created, final_solve = pl.col("created_at"), pl.col("solved_at")
+    created = wall_clock("created_at", solved.columns, working.timezone)
+    final_solve = wall_clock("solved_at", solved.columns, working.timezone)
     if variant == "calendar":
         return calendar_hours_between(created, final_solve, working.timezone)
-    computed = business_hours_between(created, final_solve, working, _years(solved))
+    years = _years(solved, created, final_solve)
+    computed = business_hours_between(created, final_solve, working, years)
     if "business_minutes" not in solved.columns:
         return computed
     # The helpdesk applied the ticket's own schedule, which the export keeps.
@@ -237,11 +242,14 @@ def _resolution_label(tickets: pl.DataFrame, working: WorkingTime, variant: str)
     return label
 
 
-def _years(solved: pl.DataFrame) -> tuple[int, int] | None:
-    """Return the first and last year the tickets were open in, if any."""
+def _years(
+    solved: pl.DataFrame, created: pl.Expr, final_solve: pl.Expr
+) -> tuple[int, int] | None:
+    """Return the first and last year the tickets were open in, if any, by
+    the wall-clock times ``created`` and ``final_solve``."""
     bounds = solved.select(
-        pl.col("created_at").dt.year().min().alias("first"),
-        pl.col("solved_at").dt.year().max().alias("last"),
+        created.dt.year().min().alias("first"),
+        final_solve.dt.year().max().alias("last"),
     ).row(0)
     if bounds[0] is None or bounds[1] is None:
         return None
