@@ -177,7 +177,11 @@ def evaluate_goal(
     )  # fmt: skip
     if as_of < goal.start:
         return status
-    current = measure(metric, frame, Period(goal.start, min(as_of, goal.deadline)))
+    window = Period(goal.start, min(as_of, goal.deadline))
+    outside = _outside_data(metric, table, window)
+    if outside:
+        return replace(status, status=NOT_AVAILABLE, reason=outside)
+    current = measure(metric, frame, window)
     if current.value is None:
         return replace(status, status=NOT_AVAILABLE, reason=current.reason)
     outlook = _outlook(goal, metric, baseline, target, current, as_of)
@@ -342,6 +346,28 @@ def _empty_path() -> pl.DataFrame:
 
 def _meets(direction: str, value: float, target: float) -> bool:
     return value >= target if direction == UP else value <= target
+
+
+def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | None:
+    """Name why a count cannot be measured over ``window`` when the table's
+    dates lie wholly before or after it, or return None.
+
+    Such a count would read 0 although nothing in the window was recorded.
+    A KPI needs no such check, because it has no value without rows.
+    """
+    if metric.kpi is not None:
+        return None
+    days = table.get_column(metric.date_column).cast(pl.Date).drop_nulls()
+    if days.is_empty():
+        return None
+    first, last = days.min(), days.max()
+    if first <= window.end and last >= window.start:
+        return None
+    return (
+        f"the data covers {first} to {last}, outside this goal's window from "
+        f"{window.start} to {window.end}, so nothing in the window can be "
+        "counted. Import data of that time, or move the goal into the data"
+    )
 
 
 def _window_problem(goal: Goal) -> str | None:

@@ -687,3 +687,36 @@ def test_rate_baseline_names_the_days_the_data_covers():
 def test_count_goal_full_baseline_has_no_note():
     status = evaluate_goal(_leads_goal(), _leads(6), AS_OF)
     assert status.baseline_note == ""
+
+
+def test_count_goal_before_data_not_available():
+    # The leads run from 2 October 2024 to 31 January 2025. A goal for
+    # April to June 2024 lies wholly before them, so its count is unknown,
+    # not 0.
+    goal = _leads_goal(start=D(2024, 4, 1), deadline=D(2024, 6, 30))
+    status = evaluate_goal(goal, _leads(6), D(2025, 1, 31))
+    assert status.status == NOT_AVAILABLE
+    assert status.current is None
+    assert status.reason == (
+        "the data covers 2024-10-02 to 2025-01-31, outside this goal's window "
+        "from 2024-04-01 to 2024-06-30, so nothing in the window can be "
+        "counted. Import data of that time, or move the goal into the data"
+    )
+
+
+def test_count_goal_after_data_not_available():
+    # A goal from March 2025 on, evaluated on 30 April: the leads end on
+    # 31 January, before the goal starts.
+    goal = _leads_goal(start=D(2025, 3, 1), deadline=D(2025, 5, 31))
+    status = evaluate_goal(goal, _leads(6), D(2025, 4, 30))
+    assert status.status == NOT_AVAILABLE
+    assert "the data covers 2024-10-02 to 2025-01-31" in status.reason
+
+
+def test_count_goal_segment_without_rows_counts_zero():
+    # The data covers the window, but no lead of the segment falls in it:
+    # that is a real 0.
+    goal = _leads_goal(segments=(SegmentFilter("source", "partner"),))
+    status = evaluate_goal(goal, _leads(6), AS_OF)
+    assert status.current == 0
+    assert status.status != NOT_AVAILABLE
