@@ -111,7 +111,8 @@ def win_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
             excluded["won or lost deal without a close date"] = undated
     lost = closed - won
     if closed == 0:
-        reason = "no deals were won or lost in this period"
+        reason = _no_close_dates(deals, DECIDED, period, "won or lost deal")
+        reason = reason or "no deals were won or lost in this period"
         return not_available("win_rate", reason, excluded=excluded)
     rate = won / closed * 100
     formula = (
@@ -138,7 +139,8 @@ def average_deal_size(
     """
     amounts, unit, excluded, _won = _won_amounts(deals, period, currency, fx)
     if amounts.is_empty():
-        reason = "no deals with an amount were won in this period"
+        reason = _no_close_dates(deals, WON, period, "won deal")
+        reason = reason or "no deals with an amount were won in this period"
         return not_available("average_deal_size", reason, excluded=excluded)
     total = float(amounts.sum())
     mean = total / amounts.len()
@@ -180,6 +182,9 @@ def won_value(
     deals of which none has an amount give not available.
     """
     amounts, unit, excluded, won = _won_amounts(deals, period, currency, fx)
+    undated = None if won else _no_close_dates(deals, WON, period, "won deal")
+    if undated:
+        return not_available("won_value", undated, excluded=excluded)
     if won and amounts.is_empty():
         reason = (
             "the deal won in this period has no amount"
@@ -247,6 +252,9 @@ def sales_cycle_days(
     excluded[f"{label} without a creation date"] = days.null_count()
     excluded[f"{label} closed before it was created"] = int((days < 0).sum())
     excluded = {reason: count for reason, count in excluded.items() if count}
+    undated = _no_close_dates(closed, pl.lit(True), None, label)
+    if undated:
+        return not_available("sales_cycle_days", undated, excluded=excluded)
     result = _cycle_result(days.filter(days >= 0), variant, excluded)
     note = _undated_note(closed["closed_at"].null_count(), closed.height, label)
     return replace(result, note=note) if result.available else result
@@ -281,6 +289,13 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     if customers == 0:
         reason = "no customers had a deal active in this period"
         return not_available("upsell_rate", reason, excluded=excluded)
+    undated = None
+    if buyers == 0:
+        undated = _no_close_dates(
+            deals, known & WON & _is_upsell(), period, "won upsell deal"
+        )
+    if undated:
+        return not_available("upsell_rate", undated, excluded=excluded)
     rate = buyers / customers * 100
     formula = (
         f"{count_noun(buyers, 'customer')} with an upsell / "
@@ -451,6 +466,39 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
         formula=formula,
         excluded=excluded,
         extra={"median": median},
+    )
+
+
+def _no_close_dates(
+    deals: pl.DataFrame, condition: pl.Expr, period: Period | None, label: str
+) -> str | None:
+    """Name why the deals matching ``condition`` cannot be placed in an
+    explicit period when none of them has a close date, or return None.
+    ``period=None`` checks regardless of the period, for a KPI that needs the
+    close date itself.
+
+    Counting them as 0 would read as "none in this period", although the
+    close date column is empty or not mapped.
+    """
+    if period is not None and period.is_all:
+        return None
+    query = (
+        deals.lazy()
+        .filter(condition)
+        .select(pl.len(), pl.col("closed_at").null_count())
+    )
+    total, undated = query.collect().row(0)
+    if total == 0 or undated < total:
+        return None
+    if total == 1:
+        subject = f"the {label} has no close date, so no period can place it"
+    else:
+        subject = (
+            f"none of the {count_noun(total, label)} has a close date, so no "
+            "period can place them"
+        )
+    return (
+        f"{subject}. Map the column with the close dates to closed_at on the Data page"
     )
 
 
