@@ -345,6 +345,10 @@ def _parse_column(
             mask, label = other_order
             add(mask, label)
             bad = bad & ~mask
+            doubtful = _doubtful_dates(note, text, parsed, mask)
+            if doubtful is not None:
+                add(*doubtful)
+                parsed = _emptied(parsed, doubtful[0])
         if bad.any():
             add(bad)
     outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
@@ -438,6 +442,40 @@ def _other_order(
     label = (
         f"a date that only reads {words[other]} while the column is "
         f"{words[order]} (correct it in the file, or choose the other order)"
+    )
+    return mask, label
+
+
+def _doubtful_dates(
+    note: str, text: pl.Series, parsed: pl.Series, other_rows: pl.Series
+) -> tuple[pl.Series, str] | None:
+    """Find the dates that read both ways and share a separator with the
+    dates of ``other_rows``, which only read in the other order, and return
+    their mask and the problem's wording, or None when there are none.
+
+    A column of "03.04.2025" and "4/15/2025" mixes two sources: the slash
+    dates are month-first, so "04/03/2025" beside them may be 3 April as
+    well as 4 March. Reading it in the column's order would be a guess.
+    """
+    other = {"dates day first": "mdy", "dates month first": "dmy"}[note]
+    separator = text.str.extract(r"^[0-9]{1,2}([./-])", 1)
+    marks = separator.filter(other_rows).drop_nulls().unique().sort()
+    candidates = separator.is_in(marks.implode()).fill_null(False)
+    candidates = candidates & parsed.is_not_null()
+    if not candidates.any():
+        return None
+    rows = candidates.arg_true()
+    read_other = parse_dates(text.gather(rows), other, stripped=True)
+    differs = (read_other != parsed.gather(rows)).fill_null(False)
+    if not differs.any():
+        return None
+    mask = pl.repeat(False, text.len(), eager=True).scatter(rows.filter(differs), True)
+    words = {"dmy": "day first", "mdy": "month first"}
+    written = " or ".join(repr(mark) for mark in marks)
+    label = (
+        f"a date that reads both ways, while other dates written with {written} "
+        f"in this column only read {words[other]} (write it with the year "
+        "first, as 2025-04-03)"
     )
     return mask, label
 
