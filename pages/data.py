@@ -147,9 +147,17 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
     if preview.mapping is None:
         status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
         hint = unknown_table_hint(preview.headers)
+        choose = "Choose the table type to map the columns."
+        sheets = _other_sheets(file_name, data, preview)
+        if sheets:
+            choose = (
+                f"The workbook has other sheets ({sheets}): if the data is on "
+                "one of them, choose it in the Sheet box. Otherwise, choose the "
+                "table type to map the columns."
+            )
         st.info(
-            f"{escape_markdown(hint) + ' ' if hint else ''}"
-            "Choose the table type to map the columns. The app reads these "
+            f"{escape_markdown(hint) + ' ' if hint else ''}{choose} "
+            "The app reads these "
             "tables, each with at least the columns named: "
             f"{escape_markdown(describe_table_types())}."
         )
@@ -226,6 +234,16 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
     index = names.index(first) if first in names else 0
     chosen = st.selectbox("Sheet", names, index=index, key=f"{key}:sheet")
     return None if chosen == names[index] else chosen
+
+
+def _other_sheets(file_name: str, data: bytes, preview: FilePreview) -> str:
+    """List the workbook's sheets other than the one shown, quoted, or
+    return "" for a file that is no workbook or has one sheet."""
+    if Path(file_name).suffix.lower() != ".xlsx":
+        return ""
+    read = preview.raw.info.sheet
+    others = [name for name in sheet_names(file_name, data) if name != read]
+    return ", ".join(f"“{escape_markdown(name)}”" for name in others)
 
 
 def _pick_table(preview: FilePreview, key: str) -> str | None:

@@ -62,3 +62,30 @@ def test_note_sheet_picked_shows_error():
     assert len(errors) == 1
     assert "sheet 'Hinweise', line 1" in errors[0]
     assert at.selectbox(key=f"{key}:sheet").value == "Hinweise"
+
+
+def _summary_first() -> bytes:
+    # A summary sheet with a small table before the data: the reader takes
+    # it for the table, but no table type fits it.
+    book = Workbook()
+    book.active.title = "Übersicht"
+    book.active.append(["Quartal", "Summe"])
+    book.active.append(["Q1", 1200])
+    data = book.create_sheet("Daten")
+    data.append(["Deal ID", "Stage", "Created", "Amount"])
+    data.append(["D1", "Won", "2024-01-02", 100])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_unknown_sheet_names_other_sheets():
+    at, key = _upload(_summary_first())
+    assert not at.exception
+    assert at.selectbox(key=f"{key}:sheet").value == "Übersicht"
+    [notice] = [info.value for info in at.info if "Sheet box" in info.value]
+    assert (
+        "The workbook has other sheets (“Daten”): if the data is on one of "
+        "them, choose it in the Sheet box. Otherwise, choose the table type to "
+        "map the columns."
+    ) in notice
