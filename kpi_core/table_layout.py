@@ -44,6 +44,9 @@ TOTAL_LABEL = (
 # row, though a currency code such as "EUR" may stand beside a total.
 _WORD = r"[^\W\d_]{2,}"
 _CURRENCY_CODE = r"^[A-Z]{3}$"
+# The labels of SurveyMonkey's second header row under a question whose
+# answer is one value, compared after case folding.
+_ANSWER_LABELS = frozenset({"response", "open-ended response"})
 _FOOTER_LABEL = re.compile(
     r"(?i)^(?:generated (?:by|on|at)|copyright|©|\(c\)|confidential|powered by|"
     r"erstellt (?:von|am)|vertraulich)"
@@ -275,13 +278,18 @@ def _has_second_header_row(sample: list[tuple[str | None, ...]], index: int) -> 
 
     That is when the lower row contains no numbers, labels every column the upper
     row leaves blank, and is itself blank under at least one upper label, and a
-    data row follows.
+    data row follows. SurveyMonkey's second header row, which writes
+    "Response" or "Open-Ended Response" under each question and leaves the
+    other columns blank, continues the header too.
     """
     if index + 2 >= len(sample):
         return False
     top, bottom = sample[index], sample[index + 1]
     if any(v is not None and _NUMBER_OR_DATE.match(v) for v in bottom):
         return False
+    answers = [value.casefold() for value in bottom if value is not None]
+    if answers and all(answer in _ANSWER_LABELS for answer in answers):
+        return True
     width = max(_width(top), _width(bottom))
     pairs = list(zip(top[:width], bottom[:width], strict=True))
     labels_gaps = any(t is None and b is not None for t, b in pairs)
@@ -297,6 +305,9 @@ def _header_names(rows: list[tuple[str | None, ...]]) -> list[str]:
     names, group = [], ""
     for upper, lower in zip(top, rows[1], strict=True):
         group = upper or group
+        if upper and lower and lower.casefold() in _ANSWER_LABELS:
+            # "Response" says only that the question's answer follows.
+            lower = None
         names.append(" ".join(part for part in (group, lower) if part))
     return names
 
