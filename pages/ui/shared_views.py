@@ -16,9 +16,7 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.workspace_access import workspace
 
 # A shared view's wording for kpi_core's "on the Data page".
-_DATA_PAGE_ELSEWHERE = (
-    "on the Data page, which only the sender of this link can open"
-)
+_DATA_PAGE_ELSEWHERE = "on the Data page, which only the sender of this link can open"
 
 _VIEW_PARAM = "view"
 _APPLIED_VIEW = "_applied_view"
