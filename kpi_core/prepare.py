@@ -29,6 +29,7 @@ from kpi_core.cell_currency import (
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import convert_unique, has_time_zone, order_examples
+from kpi_core.deal_labels import undecided_labels_warning
 from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueError
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
@@ -135,6 +136,9 @@ class PreparedTable:
     problem_rows: pl.DataFrame | None = None
     # The reader's warnings on the file, such as Excel error cells.
     read_warnings: tuple[str, ...] = ()
+    # Warnings on the parsed table that leave every row in, such as deal
+    # labels of which none reads won or lost.
+    warnings: tuple[str, ...] = ()
 
     @property
     def rows_used(self) -> int:
@@ -268,6 +272,7 @@ def prepare_table(
             for note in raw.info.notes
             if note.startswith("warning: ")
         ),
+        warnings=_table_warnings(mapping, frame, raw.frame),
     )
 
 
@@ -627,6 +632,13 @@ def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
     if "status" in futures:
         label = futures["status"].result().values.fill_null(label)
     return _deal_statuses(label)
+
+
+def _table_warnings(
+    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
+) -> tuple[str, ...]:
+    warning = undecided_labels_warning(mapping, frame, raw)
+    return () if warning is None else (warning,)
 
 
 def _finish(

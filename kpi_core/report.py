@@ -129,6 +129,9 @@ def _warnings(tables: list[PreparedTable]) -> list[str]:
         )
     )
     warnings += [
+        f"{table.file}: {warning}" for table in tables for warning in table.warnings
+    ]
+    warnings += [
         f"{table.file}: {problem.describe()}; {problem.outcome()}"
         for table in tables
         for problem in table.problems

@@ -216,7 +216,13 @@ def _prepare_paired(
             "to import them."
         )
         return None
+    _show_table_warnings(paired)
     return paired if paired.rows_used else None
+
+
+def _show_table_warnings(prepared: PreparedTable) -> None:
+    for warning in prepared.warnings:
+        st.warning(escape_markdown(warning[:1].upper() + warning[1:]))
 
 
 def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
@@ -442,6 +448,7 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
             f"{column}: {note}" for column, note in prepared.detected.items()
         )
         st.caption(escape_markdown(f"Detected {found}."))
+    _show_table_warnings(prepared)
     for problem in prepared.problems:
         outcome = problem.outcome()
         sentence = f"{outcome[:1].upper()}{outcome[1:]}."

@@ -1,0 +1,77 @@
+"""Warn when no label of a deals table reads as won or lost.
+
+Without a won or closed flag, a deal's status comes from its status or stage
+label (``kpi_core.schema.deal_status_expr``). When no label reads as won or
+lost, every deal counts as open and the Sales page shows a close rate of 0 %.
+The file may still name its won and lost stages, in words the app does not
+know, so the import warns.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.mapping import Mapping
+
+# Distinct labels named per column in the warning.
+LABELS_SHOWN = 4
+
+
+def undecided_labels_warning(
+    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
+) -> str | None:
+    """Return a warning when the labels of a deals table give no won and no
+    lost deal and no won or closed flag is mapped, else None.
+
+    ``frame`` is the prepared deals table with its ``status`` column and
+    ``raw`` the file's text, whose mapped status and stage columns are named.
+    A table with a won or lost deal costs one comparison over the statuses.
+    Only when every deal is open are the label columns reduced to their
+    distinct labels.
+    """
+    if mapping.table != "deals" or frame.height == 0:
+        return None
+    if mapping.columns.get("won") or mapping.columns.get("closed"):
+        return None
+    if (frame["status"] != "open").any():
+        return None
+    columns = [
+        column
+        for column in (mapping.columns.get("status"), mapping.columns.get("stage"))
+        if column
+    ]
+    described = " and ".join(
+        f"{column!r} ({_shown_labels(raw[column])})" for column in columns
+    )
+    noun = "column" if len(columns) == 1 else "columns"
+    deals = f"all {frame.height:,} deals count"
+    if frame.height == 1:
+        deals = "the deal counts"
+    fix = (
+        "Map another status column"
+        if mapping.columns.get("status")
+        else "Map a status column"
+    )
+    return (
+        f"none of the labels in {noun} {described} reads as won or lost, so "
+        f"{deals} as open and the close rate and win rate find no won deal. "
+        f"{fix} or Won and Closed yes/no columns on the Data page, or rename "
+        "the won and lost stages to Won and Lost (or Gewonnen and Verloren) in "
+        "the file."
+    )
+
+
+def _shown_labels(values: pl.Series) -> str:
+    """List up to ``LABELS_SHOWN`` distinct filled labels in file order, as in
+    "'Termin geplant', 'Vertrag gesendet' and 3 more"."""
+    # The alias keeps a header such as "*" from acting as a wildcard.
+    distinct = values.alias("label").unique(maintain_order=True)
+    labels = distinct.str.strip_chars().drop_nulls()
+    labels = labels.filter(labels != "").unique(maintain_order=True)
+    if labels.len() == 0:
+        return "all empty"
+    shown = ", ".join(repr(label) for label in labels.head(LABELS_SHOWN).to_list())
+    more = labels.len() - LABELS_SHOWN
+    if more > 0:
+        shown += f" and {more:,} more"
+    return shown
