@@ -66,6 +66,8 @@ EVENT_NAMES: dict[str, str] = {
             "hard bounce",
             "hard_bounce",
             "bereinigt",
+            # German for "undeliverable", the status of a bounced address
+            "unzustellbar",
         ),
         CLEANED,
     ),

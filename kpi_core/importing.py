@@ -86,6 +86,8 @@ def preview_file(
     headers = [name for name in raw.frame.columns if name != LINE]
     numbers = number_columns(raw.frame, headers)
     detected, scores = detect_table(headers, numbers)
+    if table is None and long_history is None:
+        detected = _deals_or_history(raw.frame, headers, numbers, detected)
     chosen = table or detected
     flags = yes_no_columns(raw.frame, headers) if chosen == "deals" else ()
     mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
@@ -136,6 +138,13 @@ def load_file(
     preview = preview_file(
         file_name, data, sheet=sheet, table=table, max_bytes=max_bytes
     )
+    return _load_preview(preview, file_name, data, date_order)
+
+
+def _load_preview(
+    preview: FilePreview, file_name: str, data: bytes, date_order: str | None
+) -> PreparedTable:
+    """Parse a previewed file with its guessed mapping, as ``load_file``."""
     if preview.mapping is None:
         message = _unknown_table_message(preview)
         others = _other_sheets(file_name, data, preview.raw.info)
@@ -231,8 +240,9 @@ def load_file_tables(
     A HubSpot deals export with "Date entered" columns is both a deals table
     and a stage history; other files give one table.
     """
-    first = load_file(file_name, data, date_order=date_order, sheet=sheet)
-    if first.table != "stage_history" or first.rows_read == 0:
+    preview = preview_file(file_name, data, sheet=sheet)
+    first = _load_preview(preview, file_name, data, date_order)
+    if preview.paired != "deals" or first.rows_read == 0:
         return [first]
     try:
         deals = load_file(
@@ -339,6 +349,41 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return replace(raw, frame=long, info=info, cells_stripped=False)
+
+
+def _deals_or_history(
+    frame: pl.DataFrame, headers: list[str], numbers: list[str], detected: str | None
+) -> str | None:
+    """Choose between deals and a stage history by the values, when the
+    headers fit both, as Salesforce's OpportunityHistory fields OpportunityId,
+    StageName, Amount and CreatedDate do.
+
+    A file where some deal id repeats with another stage is a stage history,
+    and a file where none does is a deals table. Other detections are
+    returned unchanged.
+    """
+    if detected not in ("deals", "stage_history"):
+        return detected
+    history = guess_mapping(headers, "stage_history", number_headers=numbers)
+    deals = guess_mapping(headers, "deals", number_headers=numbers)
+    if history.missing_required or deals.missing_required:
+        return detected
+    id_column = history.columns["deal_id"]
+    stage_column = history.columns["stage"]
+    if _stage_changes_per_id(frame, id_column, stage_column):
+        return "stage_history"
+    return "deals"
+
+
+def _stage_changes_per_id(frame: pl.DataFrame, id_column: str, stage: str) -> bool:
+    """Tell whether some id of ``id_column`` has rows with different stages."""
+    ids = frame[id_column].alias("id")
+    # A deals export, whose ids are unique, needs only this pass.
+    if ids.n_unique() == ids.len():
+        return False
+    pairs = pl.DataFrame({"id": ids, "stage": frame[stage].alias("stage")})
+    distinct = pairs.drop_nulls("id").unique()
+    return bool(distinct["id"].is_duplicated().any())
 
 
 def _audience_events(raw: RawTable) -> RawTable | None:

@@ -54,10 +54,13 @@ WIN_RATE_VARIANT = "won / (won + lost)"
 # Deal types that sell more to an existing customer, compared after lower-casing
 # and removing everything but letters: HubSpot's "Existing Business",
 # Salesforce's "Existing Customer - Upgrade", "Add-on", "Cross-sell" and the
-# German "Zusatzverkauf" and "Erweiterung".
+# German "Zusatzverkauf", "Erweiterung" and HubSpot's "Bestehendes Geschäft".
+# That last one is matched up to "gesch", so "Geschaeft" and a decomposed "ä"
+# (whose combining mark is removed) match too. HubSpot's "Neues Geschäft" is
+# new business.
 UPSELL_PATTERN = (
     "upsell|upsale|expansion|crosssell|upgrade|addon|existingbusiness"
-    "|zusatzverkauf|erweiterung"
+    "|zusatzverkauf|erweiterung|bestehendesgesch"
 )
 
 

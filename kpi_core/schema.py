@@ -123,6 +123,7 @@ DEALS = TableSchema(
             "Vertriebler",
             "Zuständig",
             "Besitzer",
+            "Opportunity-Inhaber",
         ),
         _f(
             "stage",
@@ -164,6 +165,7 @@ DEALS = TableSchema(
             "Closed flag (yes/no, true/false, 1/0): won or lost",
             "Is closed",
             "IsClosed",
+            "Geschlossen",
         ),
         _f(
             "created_at",
@@ -183,6 +185,8 @@ DEALS = TableSchema(
             "Anlagedatum",
             "Erstellungsdatum",
             "Angelegt am",
+            # Pipedrive's "Deal - Deal erstellt"
+            "Deal erstellt",
         ),
         _f(
             "closed_at",
@@ -200,7 +204,10 @@ DEALS = TableSchema(
             "Won time",
             "Abschlussdatum",
             "Schlussdatum",
+            "Schlusstermin",
             "Geschlossen am",
+            # Pipedrive's won time, as "Won time" above
+            "Gewonnen am",
         ),
         _f(
             "lost_at",
@@ -238,6 +245,7 @@ DEALS = TableSchema(
             "Currency of value",
             "Opportunity Currency",
             "Währung",
+            "Währung des Wertes",
         ),
         _f(
             "product", TEXT, False, "Product sold", "Product", "Product name", "Produkt"
@@ -327,6 +335,7 @@ STAGE_HISTORY = TableSchema(
             "Created Date",
             "CreatedDate",
             "Last Modified",
+            "Erstellt am",
             "Datum",
         ),
     ),
@@ -634,6 +643,7 @@ NPS = TableSchema(
             "Date and time the answer was submitted",
             "Submit Date",
             "Submitted at",
+            "Absendedatum",
             "Response date",
             "Created",
             "created_at",
@@ -1143,11 +1153,20 @@ WON_STAGES = frozenset(
         "closedwon",
         "gewonnen",
         "abgeschlossen gewonnen",
+        # HubSpot's German name of its "Closed won" stage
+        "abgeschlossen und gewonnen",
         "auftrag erhalten",
     }
 )
 LOST_STAGES = frozenset(
-    {"lost", "closed lost", "closedlost", "verloren", "abgeschlossen verloren"}
+    {
+        "lost",
+        "closed lost",
+        "closedlost",
+        "verloren",
+        "abgeschlossen verloren",
+        "abgeschlossen und verloren",
+    }
 )
 
 _PREFIX = re.compile(r"^(deal|obchod|organization|person|opportunity)\s+-\s+")
