@@ -2,9 +2,10 @@
 
 The purchases variant multiplies the average purchase value, the purchase
 frequency per year and the customer lifespan in years. The subscription
-variant divides the margin on ARPA by the monthly churn rate. The lifespan
-comes from the user, from the churn rate of subscriptions, or from the
-first to last purchase of customers who stopped buying.
+variant divides the margin on ARPA by the monthly churn rate. The user can
+enter the lifespan. Otherwise the purchases variant measures it from first
+to last purchase of the customers who stopped buying, and the subscription
+variant takes it from the churn rate.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from kpi_core.churn import churn_rate, churn_series
+from kpi_core.churn import churn_series
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.marketing_data import revenue_rows
@@ -52,7 +53,6 @@ def clv(
     *,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
-    subs_name: str | None = None,
 ) -> KpiResult:
     """Compute the customer lifetime value, in the currency.
 
@@ -67,11 +67,10 @@ def clv(
     with orders in the period, or those paying at the period end, over whom
     ARPA is the mean. ``extra["lifespan_source"]`` names where the lifespan
     comes from: "entered by the user", "from churn rate" (1 / annualised
-    churn of ``subs``) or "from first to last purchase of lapsed customers".
-    A purchases lifespan from churn is named in the formula, and with
-    ``subs_name`` (the stored name of ``subs``) the source reads "from the
-    churn rate of subscriptions '<name>'", because the rate of one table
-    then applies to the customers of another.
+    churn of ``subs``, for "subscription") or, for "purchases", "from first
+    to last purchase of N lapsed customers" of the orders. The purchases
+    variant never takes its lifespan from the subscriptions, because their
+    churn describes other customers than the orders.
     Missing tables, no orders, no paying customers, no way to know the
     lifespan, or a lifespan from churn above ``MAX_LIFESPAN_YEARS`` without
     ``lifespan_years`` is "not available".
@@ -83,7 +82,7 @@ def clv(
         )
     if orders is None:
         return not_available("clv", "the purchases variant needs an orders table")
-    return _purchases_clv(orders, subs, period, lifespan_years, currency, fx, subs_name)
+    return _purchases_clv(orders, period, lifespan_years, currency, fx)
 
 
 def _check_clv_settings(
@@ -103,17 +102,18 @@ def _check_clv_settings(
 
 def _purchases_clv(
     orders: pl.DataFrame,
-    subs: pl.DataFrame | None,
     period: Period,
     lifespan_years: float | None,
     currency: str | None,
     fx: dict[str, float] | None,
-    subs_name: str | None = None,
 ) -> KpiResult:
     rows = revenue_rows(orders, period, currency, fx)
     if rows.frame.is_empty():
         return not_available("clv", "no orders in this period", excluded=rows.excluded)
-    lifespan, source = _lifespan(orders, subs, period, lifespan_years)
+    if lifespan_years is not None:
+        lifespan, source = lifespan_years, "entered by the user"
+    else:
+        lifespan, source = _lifespan_of_lapsed(orders, period)
     if lifespan is None:
         return not_available("clv", source, excluded=rows.excluded)
 
@@ -131,10 +131,7 @@ def _purchases_clv(
     if customer_years != customers:
         per_year += f" ({purchases:,} / {customer_years:,} customer-years)"
     years = f"{shown_lifespan} years"
-    if source == "from churn rate":
-        # The rate comes from another table than the orders it is applied to.
-        if subs_name:
-            source = f"from the churn rate of subscriptions {subs_name!r}"
+    if lifespan_years is None:
         years += f" (lifespan {source})"
 
     return KpiResult(
@@ -185,26 +182,6 @@ def _customer_years(rows: pl.DataFrame, period: Period) -> int:
     return spans.unique().height
 
 
-def _lifespan(
-    orders: pl.DataFrame,
-    subs: pl.DataFrame | None,
-    period: Period,
-    lifespan_years: float | None,
-) -> tuple[float | None, str]:
-    """Return the lifespan in years and where it comes from, or None and the
-    reason why the data gives none."""
-    if lifespan_years is not None:
-        return lifespan_years, "entered by the user"
-    if subs is not None:
-        annual = churn_rate(subs, period).extra.get("annualised")
-        if annual:
-            lifespan = 100 / annual
-            if lifespan > MAX_LIFESPAN_YEARS:
-                return None, _too_long_reason(lifespan)
-            return lifespan, "from churn rate"
-    return _lifespan_of_lapsed(orders, period)
-
-
 def _too_long_reason(lifespan: float) -> str:
     return (
         f"churn too low to estimate a lifespan (the churn rate gives "
@@ -239,7 +216,8 @@ def _lifespan_of_lapsed(
             f"stopped buying ({LAPSED_AFTER_DAYS} days without an order) bought "
             "more than once; enter a lifespan in years"
         )
-    return mean_days / _DAYS_PER_YEAR, "from first to last purchase of lapsed customers"
+    lapsed = count_noun(spans.height, "lapsed customer")
+    return mean_days / _DAYS_PER_YEAR, f"from first to last purchase of {lapsed}"
 
 
 def _subscription_clv(

@@ -70,9 +70,6 @@ class KpiSettings:
     working: WorkingTime = field(default_factory=WorkingTime)
     lifespan_years: float | None = None
     gross_margin: float = 100.0
-    # The stored name of each table type's table, named in formulas that
-    # combine tables.
-    table_names: dict[str, str] = field(default_factory=dict)
 
 
 def compute_kpis(
@@ -137,7 +134,6 @@ def _marketing_kpis(
                 settings.gross_margin,
                 variant,
                 **money,
-                subs_name=settings.table_names.get("subscriptions"),
             ),
         )
     acquired = new_customers(tables)

@@ -7,7 +7,7 @@ The JSON shape is documented in docs/report.md and is stable: ``period``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +35,7 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """
     tables = [table for path in paths for table in _load(path, options)]
     latest = {table.table: table.frame for table in tables}
-    names = {table.table: table.file for table in tables}
-    kpis = compute_kpis(latest, replace(options, table_names=names))
+    kpis = compute_kpis(latest, options)
     return {
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],

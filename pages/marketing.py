@@ -19,6 +19,12 @@ from kpi_core.marketing import (
     cac_by_channel,
     campaign_table,
 )
+from kpi_core.partial_periods import (
+    partial_note,
+    partial_periods,
+    table_span,
+    with_partial_column,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.subscriptions import arr_bridge
@@ -83,7 +89,6 @@ def render() -> None:
         fx=fx,
         lifespan_years=lifespan or None,
         variants=_variant_picker(has_orders=tables.get("orders") is not None),
-        table_names={entry.table_type: entry.name for entry in table_entries},
     )
     excel_download(settings, grain)
 
@@ -306,6 +311,8 @@ def _render_cac(
             f"customers come from the {customers.source} table."
         )
     else:
+        # The channels' CAC is in the currency of the total CAC.
+        unit = total.unit if total is not None and total.available else None
         show_chart(
             st,
             charts.breakdown_bars(
@@ -313,7 +320,7 @@ def _render_cac(
                 "channel",
                 "cac",
                 "CAC by channel",
-                "CAC per new customer",
+                f"CAC ({unit or 'currency'} per new customer)",
                 keep=charts.BOTH_ENDS,
                 count=("new_customers", "New customers"),
             ),
@@ -379,6 +386,8 @@ def _render_list_growth(
     if series.is_empty():
         st.info("No list events in this period.")
         return
+    span = table_span(tables["email_events"], "email_events")
+    partial = partial_periods(series["period_start"], grain, period, span)
     if charts.has_values(series, "growth_rate"):
         show_chart(
             st,
@@ -388,6 +397,7 @@ def _render_list_growth(
                 "List growth",
                 "Growth (%)",
                 grain,
+                partial,
             ),
         )
     else:
@@ -396,7 +406,11 @@ def _render_list_growth(
             "contacts on the list, so there is no growth rate. The table shows "
             "the counts."
         )
-    st.dataframe(series, hide_index=True, placeholder=MISSING)
+    if note := partial_note(partial):
+        st.caption(note)
+    st.dataframe(
+        with_partial_column(series, partial), hide_index=True, placeholder=MISSING
+    )
 
 
 require_app_entry("pages/marketing.py")

@@ -118,7 +118,7 @@ def test_clv_purchases_lifespan_of_lapsed_customers():
     frequency = 5 / 4
     assert (
         result.extra["lifespan_source"]
-        == "from first to last purchase of lapsed customers"
+        == "from first to last purchase of 2 lapsed customers"
     )
     assert result.extra["lifespan_years"] == pytest.approx(lifespan)
     assert result.value == pytest.approx(150 / 5 * frequency * lifespan)
@@ -131,13 +131,14 @@ def test_clv_purchases_no_repeat_buyers_not_available():
     assert "enter a lifespan in years" in result.reason
 
 
-def test_clv_purchases_lifespan_from_churn_rate():
+def test_clv_purchases_ignores_subscription_churn():
+    # The subscriptions churn 20 % in the half year, but their customers are
+    # not the orders' customers. The orders have no lapsed repeat buyer, so
+    # they give no lifespan.
     order_rows = [("a", D(2024, 2, 1), 60.0), ("b", D(2024, 3, 1), 40.0)]
     result = clv(orders(order_rows), subscriptions(), FIRST_HALF_2024)
-    annualised = (1 - (1 - 0.2 / 6) ** 12) * 100
-    assert result.extra["lifespan_source"] == "from churn rate"
-    assert result.extra["lifespan_years"] == pytest.approx(100 / annualised)
-    assert result.value == pytest.approx(100 / 2 * (2 / 2) * (100 / annualised))
+    assert result.status == "not_available"
+    assert "enter a lifespan in years" in result.reason
 
 
 def test_clv_purchases_without_orders():

@@ -142,23 +142,23 @@ def _subscriptions() -> pl.DataFrame:
     )
 
 
-def test_clv_names_churn_table():
-    settings = KpiSettings(
-        period=Period(date(2024, 1, 1), date(2024, 6, 30)),
-        table_names={"subscriptions": "abos 2024"},
-    )
+def test_clv_leaves_subscription_churn_out():
+    # Orders a and b buy once each in 2024; the subscriptions lose s4 in
+    # March. Purchases CLV does not borrow that churn: without a lapsed
+    # repeat buyer it needs an entered lifespan.
+    settings = KpiSettings(period=Period(date(2024, 1, 1), date(2024, 6, 30)))
     tables = {"orders": _orders(), "subscriptions": _subscriptions()}
     result = compute_kpis(tables, settings)["clv"]
-    assert result.available
-    source = "from the churn rate of subscriptions 'abos 2024'"
-    assert result.extra["lifespan_source"] == source
-    assert f"years (lifespan {source}) = " in result.formula
+    assert result.status == "not_available"
+    assert "enter a lifespan in years" in result.reason
 
 
 def test_clv_lifespan_entered_not_named():
-    result = clv(_orders(), _subscriptions(), lifespan_years=2, subs_name="abos")
+    # 100 / 2 orders = 50 per purchase, 2 / 2 customers = 1 a year, 2 years.
+    result = clv(_orders(), _subscriptions(), lifespan_years=2)
     assert result.extra["lifespan_source"] == "entered by the user"
-    assert "abos" not in result.formula
+    assert result.value == 100.0
+    assert "lifespan" not in result.formula
 
 
 def _won(campaigns: list[str | None], amounts: list[float]) -> pl.DataFrame:

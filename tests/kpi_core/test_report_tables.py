@@ -333,8 +333,14 @@ def test_report_uses_page_settings(tmp_path):
 
 
 def test_report_lifespan_from_data(tmp_path):
+    # C9 bought in January and June 2023 and not since, so the orders give a
+    # lifespan (of one lapsed customer).
+    orders = ORDERS + (
+        "O8,2023-01-10,C9,100.00,EUR,Email,\nO9,2023-06-10,C9,100.00,EUR,Email,\n"
+    )
+    tables = _tables(tmp_path, orders=orders)
     workbook = load_workbook(
-        io.BytesIO(excel_report_bytes(_tables(tmp_path), KpiSettings(period=Q1)))
+        io.BytesIO(excel_report_bytes(tables, KpiSettings(period=Q1)))
     )
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "from the data"
