@@ -36,7 +36,7 @@ from pages.ui.navigation import data_page_hint, data_page_link, require_app_entr
 from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import default_unless_set, shared_view
-from pages.ui.table_sources import show_table_sources
+from pages.ui.table_sources import show_table_sources, warn_other_spend
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
@@ -86,6 +86,7 @@ def render() -> None:
         return
     show_table_sources(*loaded.entries.values())
     st.caption(f"Baseline from {period.label()}.")
+    warn_other_spend(loaded.entries.values(), period, loaded.currency, loaded.rates)
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
     _render_projection(levers, changes, unit)
