@@ -26,7 +26,7 @@ from kpi_core.marketing import (
     new_customers_from_orders,
     new_customers_from_subscriptions,
 )
-from kpi_core.marketing_data import spend_dates
+from kpi_core.marketing_data import key_of, spend_dates
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, money_kpi
 from kpi_core.sales import sales_kpis
@@ -222,11 +222,13 @@ class NewCustomers:
 def new_customers(tables: dict[str, pl.DataFrame]) -> NewCustomers | None:
     """Find each customer's first purchase in the table that suits the spend.
 
-    With marketing spend, the source is the table with the most customers
-    acquired between the first and the last day of spend, so the spend of
-    some years is not divided by customers won in other years. Without
-    spend, or on a tie, subscriptions come before orders and orders before
-    won deals.
+    With marketing spend, a table that names one of the spend's campaigns or
+    channels comes first, because the spend paid for its customers. Among
+    those, or when none does, the source is the table with the most
+    customers acquired between the first and the last day of spend, so the
+    spend of some years is not divided by customers won in other years.
+    Without spend, or on a tie, subscriptions come before orders and orders
+    before won deals.
     Returns None when no table can give new customers.
     """
     candidates = _customer_sources(tables)
@@ -235,9 +237,26 @@ def new_customers(tables: dict[str, pl.DataFrame]) -> NewCustomers | None:
     dates = spend_dates(tables["spend"]) if "spend" in tables else None
     if dates is None:
         return candidates[0]
+    spend_labels = _attribution_labels(tables["spend"])
     inside = pl.col("acquired_at").is_between(*dates)
-    # max() keeps the first of equal counts, so the order above breaks ties.
-    return max(candidates, key=lambda found: found.frame.filter(inside).height)
+
+    def rank(found: NewCustomers) -> tuple[bool, int]:
+        shared = spend_labels & _attribution_labels(tables[found.source])
+        return bool(shared), found.frame.filter(inside).height
+
+    # max() keeps the first of equal ranks, so the order above breaks ties.
+    return max(candidates, key=rank)
+
+
+def _attribution_labels(frame: pl.DataFrame) -> set[str]:
+    """Return the campaign, channel and source labels of a table, as matching
+    keys (trimmed, lower case)."""
+    labels: set[str] = set()
+    for column in ("campaign", "channel", "source"):
+        if column in frame.columns:
+            keys = frame.select(key_of(pl.col(column)).unique()).to_series()
+            labels.update(key for key in keys.to_list() if key)
+    return labels
 
 
 def _customer_sources(tables: dict[str, pl.DataFrame]) -> list[NewCustomers]:
