@@ -683,10 +683,13 @@ def _annual_churn(subs: pl.DataFrame, period: Period) -> tuple[float | None, str
         return churn.value, f"{churn.formula}, in {period.label()}"
     annual = churn.extra["annualised"]
     monthly = (1 - (1 - annual / 100) ** (1 / 12)) * 100
+    (shown_monthly,) = format_inputs(
+        (monthly,), lambda rate: (1 - (1 - rate / 100) ** 12) * 100, annual, 2
+    )
     return (
         annual,
         f"{churn.formula} in {period.label()}; annualised from the mean monthly "
-        f"rate: 1 - (1 - {_percent(monthly)})^12 = {_percent(annual)}",
+        f"rate: 1 - (1 - {shown_monthly} %)^12 = {_percent(annual)}",
     )
 
 

@@ -173,7 +173,11 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
         values = table.row(by_predicate=pl.col("figure") == figure, named=True)
         delta = None
         if values["difference"] is not None:
-            delta = _figure(values["difference"], figure, unit, signed=True)
+            # The change of the shown figures, so that it checks by hand.
+            shown = _shown(values["scenario"], figure) - _shown(
+                values["baseline"], figure
+            )
+            delta = _figure(shown, figure, unit, signed=True)
         scenario = _figure(values["scenario"], figure, unit)
         column.metric(values["label"], scenario, delta)
     display_table = pl.DataFrame(
@@ -345,11 +349,20 @@ def _load(scenario: Scenario) -> None:
 def _figure(value: float | None, figure: str, unit: str, signed: bool = False) -> str:
     if value is None:
         return "–"
-    if figure in _RATIOS:
-        return format_number(value, 1, sign=signed)
+    decimals = _decimals(figure)
     if figure in _MONEY:
-        return f"{format_number(value, sign=signed)} {unit}"
-    return format_number(value, sign=signed)
+        return f"{format_number(value, decimals, sign=signed)} {unit}"
+    return format_number(value, decimals, sign=signed)
+
+
+def _decimals(figure: str) -> int:
+    """Return the decimals a figure is shown with."""
+    return 1 if figure in _RATIOS else 0
+
+
+def _shown(value: float, figure: str) -> float:
+    """Return ``value`` rounded as ``_figure`` shows it."""
+    return float(format_number(value, _decimals(figure)).replace(",", ""))
 
 
 def _money_unit(tables: dict[str, pl.DataFrame]) -> str:

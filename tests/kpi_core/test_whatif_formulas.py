@@ -327,3 +327,14 @@ def test_clv_fine_churn():
     assert projection_formulas(levers, "EUR")["clv"] == (
         "CLV = 50.00 EUR ARPA x 12 / 0.333 % annual churn = 180,180 EUR"
     )
+
+
+def test_annual_churn_line_checks_by_hand():
+    # One month of 2025 loses 1 of 5 customers (20 %), the others none, so
+    # the mean monthly rate is 20 % / 12 = 1.66667 %, and
+    # 1 - (1 - 0.0166667)^12 = 18.26 %. Written as 1.67 %, the line would
+    # give 1 - 0.9833^12 = 18.30 %.
+    _levers, notes = baseline_levers({"subscriptions": _subscriptions()}, YEAR)
+    assert notes["churn_rate"].endswith(
+        "annualised from the mean monthly rate: 1 - (1 - 1.66667 %)^12 = 18.26 %"
+    )

@@ -228,3 +228,16 @@ def test_whatif_sensitivity_from_current_levers(fresh_workspace):
 def _arr(at: AppTest) -> float:
     metrics = {metric.label: metric.value for metric in at.metric}
     return float(metrics["ARR in 12 months"].removesuffix(" EUR").replace(",", ""))
+
+
+def test_whatif_change_of_shown_figures(fresh_workspace):
+    at = _open_with(fresh_workspace, _tables())
+    at.slider(key="whatif_close_rate").set_value(-50)
+    _apply(at)
+    metrics = {metric.label: metric for metric in at.metric}
+    revenue = metrics["Won revenue in 12 months"]
+    # Baseline 5,510.96 shows as 5,511 and the scenario, 12.5 % close rate,
+    # 2,755.48 as 2,755: 2,755 - 5,511 = -2,756, where the unrounded change
+    # -2,755.48 would read -2,755.
+    assert revenue.value == "2,755 EUR"
+    assert revenue.delta == "-2,756 EUR"
