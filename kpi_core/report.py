@@ -17,6 +17,7 @@ from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
 from kpi_core.results import KpiResult
+from kpi_core.spend_tables import combine_spend, overlap_warning
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,23 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """Read every file and compute the KPIs its table type supports.
 
     When several files hold the same table type, the last one is used and a
-    warning names the others.
+    warning names the others. Spend files are added up instead, as one
+    export per ad platform, with a warning on rows that two of them share.
     """
     tables = [table for path in paths for table in _load(path, options)]
     latest = {table.table: table.frame for table in tables}
+    spend = {table.file: table.frame for table in tables if table.table == "spend"}
+    if spend:
+        latest["spend"] = combine_spend(spend)
     kpis = compute_kpis(latest, options)
+    overlap = overlap_warning(spend) if len(spend) > 1 else None
     return {
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
         "kpis": {key: result.to_json() for key, result in kpis.items()},
-        "warnings": _warnings(tables) + _kpi_warnings(kpis),
+        "warnings": _warnings(tables)
+        + ([overlap] if overlap else [])
+        + _kpi_warnings(kpis),
     }
 
 
@@ -140,7 +148,7 @@ def _warnings(tables: list[PreparedTable]) -> list[str]:
         for table in tables
         for conflict in table.date_conflicts
     ]
-    for table_type in sorted({table.table for table in tables}):
+    for table_type in sorted({table.table for table in tables} - {"spend"}):
         same = [t.file for t in tables if t.table == table_type]
         if len(same) > 1:
             warnings.append(

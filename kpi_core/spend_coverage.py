@@ -11,12 +11,10 @@ often booked once a month, on the first day.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 
 import polars as pl
 
-from kpi_core.errors import InputError
 from kpi_core.formatting import format_number
 from kpi_core.marketing_data import spend_dates, spend_in_period
 from kpi_core.period import Period
@@ -85,44 +83,6 @@ def coverage_warning(
         f"Spend is recorded {spend_span[0]} to {spend_span[1]}, new customers "
         f"{customer_span[0]} to {customer_span[1]}. {' '.join(sentences)} "
         f"Upload the missing {missing} or pick a period both cover."
-    )
-
-
-def other_spend_warning(
-    used: str,
-    others: Mapping[str, pl.DataFrame],
-    period: Period,
-    currency: str | None = None,
-    fx: dict[str, float] | None = None,
-) -> str | None:
-    """Warn when spend tables other than the one in use, named ``used``, have
-    spend in the period, or return None.
-
-    ``others`` maps their names to their frames. CAC and campaign ROI count
-    one spend table, so a company with one export per ad platform would see
-    the spend of one platform only. A table whose amounts need an exchange
-    rate that is missing is named without its total.
-    """
-    found = []
-    for name, spend in others.items():
-        try:
-            rows = spend_in_period(spend, period, currency, fx)
-        except InputError:
-            found.append(f"“{name}” (in a currency without an exchange rate)")
-            continue
-        total = float(rows.frame["amount"].sum())
-        if total > 0:
-            found.append(f"“{name}” ({format_number(total, 2)} {rows.unit})")
-    if not found:
-        return None
-    listed = ", ".join(found)
-    verb = "has" if len(found) == 1 else "have"
-    return (
-        f"CAC and campaign ROI count the spend of one table, “{used}”. "
-        f"{listed} also {verb} spend in this period, which they leave out. "
-        "To count all of it, import one spend file with the rows of every ad "
-        "platform, or choose another table under Marketing spend table in the "
-        "sidebar."
     )
 
 

@@ -27,6 +27,7 @@ from kpi_core.partial_periods import (
 )
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
+from kpi_core.spend_tables import combine_spend
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
@@ -37,8 +38,8 @@ from pages.ui.navigation import data_page_hint, data_page_link, require_app_entr
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer, view_widget_options
-from pages.ui.table_choice import chosen_table, newest_table
-from pages.ui.table_sources import show_table_sources, warn_other_spend
+from pages.ui.table_choice import chosen_table, newest_table, spend_entries
+from pages.ui.table_sources import show_table_sources, warn_spend_overlap
 from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -109,7 +110,7 @@ def render() -> None:
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
-    warn_other_spend(table_entries, period, settings.currency, settings.fx)
+    warn_spend_overlap(table_entries)
     if missing:
         hint = data_page_hint(
             "Upload it on the Data page.", "The sender of this link can upload it."
@@ -186,14 +187,20 @@ def _tables() -> tuple[dict[str, pl.DataFrame], str, list[TableEntry]]:
         if table_type != "deals"
         else chosen_table("deals")
         for table_type in TABLE_TYPES
+        if table_type != "spend"
     }
     tables = {
         table_type: load_entry(entry)
         for table_type, entry in entries.items()
         if entry is not None
     }
-    used = [entry for entry in entries.values() if entry is not None]
-    return tables, entries_key(*entries.values()), used
+    spend = spend_entries()
+    if spend:
+        tables["spend"] = combine_spend(
+            {entry.name: load_entry(entry) for entry in spend}
+        )
+    used = [entry for entry in entries.values() if entry is not None] + spend
+    return tables, entries_key(*used), used
 
 
 def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) -> None:

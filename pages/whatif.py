@@ -28,15 +28,14 @@ from kpi_core.whatif import (
     scenario_table,
     sensitivity,
 )
-from kpi_core.workspace import TableEntry
-from pages.ui.currencies import page_tables_with
+from pages.ui.currencies import PageTables, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import default_unless_set, shared_view
-from pages.ui.table_sources import show_table_sources, warn_other_spend
+from pages.ui.table_sources import show_table_sources, warn_spend_overlap
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "subscriptions", "spend")
@@ -84,13 +83,13 @@ def render() -> None:
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
-    show_table_sources(*loaded.entries.values())
+    show_table_sources(*loaded.all_entries())
     st.caption(f"Baseline from {period.label()}.")
-    warn_other_spend(loaded.entries.values(), period, loaded.currency, loaded.rates)
+    warn_spend_overlap(loaded.spend)
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
     _render_projection(levers, changes, unit)
-    sources = _sources(levers, notes, entered, loaded.entries)
+    sources = _sources(levers, notes, entered, loaded)
     _render_formulas(levers, changes, sources, unit)
     _render_sensitivity(levers, changes)
     _render_scenarios()
@@ -214,7 +213,7 @@ def _sources(
     levers: Levers,
     notes: dict[str, str],
     entered: set[str],
-    entries: dict[str, TableEntry],
+    loaded: PageTables,
 ) -> dict[str, str]:
     """Say where each input comes from: the table it was read from, with how
     it was calculated, that it was entered on this page, or why the data
@@ -222,10 +221,15 @@ def _sources(
     sources = {}
     for name in _BASES:
         note = notes.get(name, "")
-        entry = entries.get(SOURCE_TABLES[name])
+        table_type = SOURCE_TABLES[name]
+        entry = loaded.entries.get(table_type)
         table = "the data"
         if entry is not None:
             table = f"the {entry.table_type} table “{entry.name}”"
+        if table_type == "spend" and loaded.spend:
+            names = " and ".join(f"“{entry.name}”" for entry in loaded.spend)
+            noun = "table" if len(loaded.spend) == 1 else "tables, added up,"
+            table = f"the spend {noun} {names}"
         if name in entered:
             sources[name] = f"entered here; not in {table}: {note}"
         elif getattr(levers, name) is None:

@@ -18,10 +18,11 @@ from kpi_core.money import (
     in_one_currency,
 )
 from kpi_core.results import KpiResult
+from kpi_core.spend_tables import combine_spend
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import shared_view, view_widget_options
-from pages.ui.table_choice import newest_table
+from pages.ui.table_choice import newest_table, spend_entries
 from pages.ui.url_params import check_url_number, check_url_option
 from pages.ui.workspace_access import entries_key, load_table, workspace
 
@@ -48,6 +49,9 @@ class PageTables:
 
     ``tables`` and ``entries`` give the table in use of each type, and
     ``by_id`` and ``stored`` the requested tables that are still stored.
+    The spend tables are added up (see ``spend_entries``): ``tables`` has
+    their sum under "spend", and ``spend`` lists them, while ``entries``
+    has no spend.
     ``currency`` and ``rates`` are the report currency and exchange rates
     chosen under Currencies, or None and {} when the sidebar shows none.
     """
@@ -60,6 +64,11 @@ class PageTables:
     money_note: str | None
     currency: str | None = None
     rates: dict[str, float] = field(default_factory=dict)
+    spend: tuple[TableEntry, ...] = ()
+
+    def all_entries(self) -> list[TableEntry]:
+        """Return the entries of the tables in use, the spend tables too."""
+        return [*self.entries.values(), *self.spend]
 
 
 def page_tables_with(
@@ -77,8 +86,9 @@ def page_tables_with(
     entries = {
         table_type: entry
         for table_type in table_types
-        if (entry := newest_table(table_type)) is not None
+        if table_type != "spend" and (entry := newest_table(table_type)) is not None
     }
+    spend = spend_entries() if "spend" in table_types else []
     stored = (
         {entry.id: entry for entry in workspace().list_tables()} if table_ids else {}
     )
@@ -87,12 +97,12 @@ def page_tables_with(
         for table_id in dict.fromkeys(table_ids)
         if table_id in stored
     }
-    used = {entry.id: entry for entry in [*entries.values(), *extra.values()]}
+    used = {entry.id: entry for entry in [*entries.values(), *spend, *extra.values()]}
     frames = {
         table_id: load_table(entry.id, entry.version)
         for table_id, entry in used.items()
     }
-    key = entries_key(*entries.values())
+    key = entries_key(*entries.values(), *spend)
     if extra:
         key += "+" + entries_key(*extra.values())
     money = money_picker(*used.values(), extra_codes=extra_codes)
@@ -104,8 +114,13 @@ def page_tables_with(
         note = missing_rate_note(money, *used.values())
         if note is None:
             frames = _converted(frames, used, currency, rates)
+    tables = {kind: frames[entry.id] for kind, entry in entries.items()}
+    if spend:
+        tables["spend"] = combine_spend(
+            {entry.name: frames[entry.id] for entry in spend}
+        )
     return PageTables(
-        tables={kind: frames[entry.id] for kind, entry in entries.items()},
+        tables=tables,
         entries=entries,
         by_id={table_id: frames[table_id] for table_id in extra},
         stored=extra,
@@ -113,6 +128,7 @@ def page_tables_with(
         money_note=note,
         currency=currency,
         rates=dict(fx),
+        spend=tuple(spend),
     )
 
 

@@ -11,7 +11,8 @@ import streamlit as st
 from kpi_core.charts import charts_archive
 from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
-from pages.ui.table_choice import report_entries
+from kpi_core.spend_tables import combine_spend
+from pages.ui.table_choice import report_entries, spend_entries
 from pages.ui.workspace_access import load_table
 
 # The session state key of the charts drawn in this run. ``mark_app_entry``
@@ -26,6 +27,7 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
     # Streamlit calls ``build`` outside the script run, where the session
     # state and the URL are empty, so the tables are chosen here.
     entries = report_entries()
+    spend = spend_entries()
 
     def build() -> bytes:
         tables = {
@@ -36,6 +38,12 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
             table_type: (entry.name, entry.rows)
             for table_type, entry in entries.items()
         }
+        if spend:
+            tables["spend"] = combine_spend(
+                {entry.name: load_table(entry.id, entry.version) for entry in spend}
+            )
+            names = ", ".join(entry.name for entry in spend)
+            sources["spend"] = (names, sum(entry.rows for entry in spend))
         return excel_report_bytes(tables, settings, grain, sources=sources)
 
     st.sidebar.download_button(

@@ -11,7 +11,7 @@ import streamlit as st
 from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
 from pages.ui.shared_views import PINNED_TABLES, editor_unlocked, shared_view
-from pages.ui.table_choice import chosen_table
+from pages.ui.table_choice import chosen_table, spend_entries
 from pages.ui.workspace_access import workspace
 
 # Widget keys that make up a view; upload and table-management widgets are
@@ -37,11 +37,15 @@ def share_controls(page: str, title: str) -> None:
         if isinstance(key, str) and _VIEW_KEY.match(key)
     }
     # The link keeps showing these tables, and reports it when one is deleted.
-    settings[PINNED_TABLES] = {
+    pinned: dict[str, str | list[str]] = {
         table_type: entry.id
         for table_type in TABLES
-        if (entry := chosen_table(table_type)) is not None
+        if table_type != "spend" and (entry := chosen_table(table_type)) is not None
     }
+    spend = [entry.id for entry in spend_entries()]
+    if spend:
+        pinned["spend"] = spend
+    settings[PINNED_TABLES] = pinned
     created = ViewStore(workspace().root).create(page, title, settings)
     st.sidebar.success("Anyone with this link sees this view, read-only:")
     st.sidebar.code(_link(page, created.token), language=None)

@@ -33,6 +33,33 @@ def newest_table(table_type: str) -> TableEntry | None:
     return entry
 
 
+def spend_entries() -> list[TableEntry]:
+    """Return the spend tables whose spend the pages add up: those a shared
+    link was made with, else every stored spend table of the user's own, or
+    the sample tables while there are no others.
+
+    Spend has no table box in the sidebar, because a company with one export
+    per ad platform needs the spend of all of them. A shared link whose
+    table was deleted stops the page with a message.
+    """
+    entries = workspace().list_tables("spend")
+    view = shared_view()
+    pinned = view.settings.get(PINNED_TABLES, {}).get("spend") if view else None
+    if pinned is not None:
+        # Links made before spend tables were added up pin one id.
+        pinned_ids = [pinned] if isinstance(pinned, str) else list(pinned)
+        stored = [entry for entry in entries if entry.id in pinned_ids]
+        if len(stored) < len(pinned_ids):
+            st.error(
+                "A marketing spend table this link shows was deleted. Ask for a "
+                "new link."
+            )
+            st.stop()
+        return stored
+    own = [entry for entry in entries if not entry.is_sample]
+    return own or entries
+
+
 def _table_box(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
     """Return the only table of ``entries``, or the one chosen in a sidebar box
     when there are several."""
@@ -76,16 +103,17 @@ def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry
 
 
 def report_entries() -> dict[str, TableEntry]:
-    """Return the table in use of each type, as ``chosen_table`` picks it,
-    leaving out the types without a table and the tables a shared link
-    shows but that were deleted since."""
+    """Return the table in use of each type but spend (see ``spend_entries``),
+    as ``chosen_table`` picks it, leaving out the types without a table and
+    the tables a shared link shows but that were deleted since."""
     stored: dict[str, list[TableEntry]] = {}
     for entry in workspace().list_tables():
         stored.setdefault(entry.table_type, []).append(entry)
     return {
         table_type: entry
         for table_type in TABLES
-        if (
+        if table_type != "spend"
+        and (
             entry := _chosen_entry(
                 table_type, stored.get(table_type, []), stop_if_deleted=False
             )

@@ -11,12 +11,11 @@ import streamlit as st
 from kpi_core.formatting import count_noun
 from kpi_core.period import Period
 from kpi_core.schema import TABLES
-from kpi_core.spend_coverage import other_spend_warning
+from kpi_core.spend_tables import overlap_warning
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint
-from pages.ui.shared_views import shared_view
-from pages.ui.workspace_access import load_entry, workspace
+from pages.ui.workspace_access import load_entry
 
 
 def table_sources(*entries: TableEntry | None) -> str:
@@ -72,27 +71,12 @@ def show_table_sources(
     show_sample_note(*entries)
 
 
-def warn_other_spend(
-    entries: Iterable[TableEntry | None],
-    period: Period,
-    currency: str | None,
-    fx: dict[str, float] | None,
-) -> None:
-    """Warn when other stored spend tables than the one in ``entries`` have
-    spend in the period, which the page's figures leave out. A shared view
-    shows the table its sender chose, so it has no such warning."""
-    used = next(
-        (entry for entry in entries if entry and entry.table_type == "spend"), None
-    )
-    if used is None or shared_view() is not None:
+def warn_spend_overlap(entries: Iterable[TableEntry]) -> None:
+    """Warn when the spend tables among ``entries``, which the pages add up,
+    share rows, as a table stored twice does."""
+    spend = [entry for entry in entries if entry.table_type == "spend"]
+    if len(spend) < 2:
         return
-    others = {
-        entry.name: load_entry(entry)
-        for entry in workspace().list_tables("spend")
-        if entry.id != used.id
-    }
-    if not others:
-        return
-    warning = other_spend_warning(used.name, others, period, currency, fx or None)
+    warning = overlap_warning({entry.name: load_entry(entry) for entry in spend})
     if warning:
         st.warning(escape_markdown(warning))

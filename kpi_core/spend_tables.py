@@ -1,0 +1,98 @@
+"""Marketing spend of several stored tables, added up.
+
+A company that exports each ad platform on its own (Google Ads, Meta,
+LinkedIn) stores one spend table per platform, and CAC, campaign ROI and
+What if need the spend of all of them. ``combine_spend`` stacks the tables
+into one. Two tables with the same spend rows are more likely one export
+stored twice than two platforms, so ``overlap_warning`` names such rows,
+whose spend the sum counts twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from kpi_core.formatting import count_noun
+from kpi_core.money import DEFAULT_CURRENCY
+
+# The column of a combined spend table that names each row's stored table.
+SOURCE_COLUMN = "spend_table"
+# Rows named per pair of tables in ``overlap_warning``.
+_EXAMPLES = 2
+
+
+def combine_spend(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Stack the spend tables of ``frames`` (stored name to frame) into one.
+
+    One table is returned as it is. Otherwise each row gets its table's name
+    in ``SOURCE_COLUMN``. A table without a currency column, beside one
+    with it, gets ``DEFAULT_CURRENCY``, the currency its amounts count in
+    alone (see ``kpi_core.money.convert_amounts``). Left empty, the cells
+    would exclude its amounts as amounts without a currency.
+    """
+    if len(frames) == 1:
+        return next(iter(frames.values()))
+    with_codes = any("currency" in frame.columns for frame in frames.values())
+    parts = []
+    for name, frame in frames.items():
+        if with_codes and "currency" not in frame.columns:
+            frame = frame.with_columns(currency=pl.lit(DEFAULT_CURRENCY))
+        parts.append(frame.with_columns(pl.lit(name).alias(SOURCE_COLUMN)))
+    return pl.concat(parts, how="diagonal_relaxed")
+
+
+def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
+    """Warn about rows that two spend tables share, or return None.
+
+    A row is its day (period_start or spent_at), its campaign or channel and
+    its amount in cents. Platforms rarely book the same amount for the same
+    campaign on the same day, so shared rows are taken for a table stored
+    twice, such as a re-export under another file name.
+    """
+    keys = {name: _row_keys(frame) for name, frame in frames.items()}
+    names = list(keys)
+    found = []
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            shared = keys[first].join(keys[second], on=["day", "label", "cents"])
+            shared = shared.sort("day", "label")
+            if shared.is_empty():
+                continue
+            examples = ", ".join(
+                f"{label or 'no campaign'} on {day}"
+                for day, label, _cents in shared.head(_EXAMPLES).iter_rows()
+            )
+            rows = count_noun(shared.height, "spend row")
+            found.append(f"“{first}” and “{second}” share {rows} ({examples})")
+    if not found:
+        return None
+    return (
+        f"{'; '.join(found)}. The spend tables are added up, so that spend is "
+        "counted twice. If one table is a copy of another, delete it on the "
+        "Data page."
+    )
+
+
+def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return the distinct (day, label, cents) keys of a spend table's rows."""
+    day_columns = [c for c in ("period_start", "spent_at") if c in frame.columns]
+    label_columns = [c for c in ("campaign", "channel") if c in frame.columns]
+    if not day_columns:
+        # Spend without dates has no day to share with another table.
+        return pl.DataFrame(
+            schema={"day": pl.Date, "label": pl.String, "cents": pl.Int64}
+        )
+    day = pl.coalesce(pl.col(name).cast(pl.Date) for name in day_columns)
+    label = (
+        pl.coalesce(pl.col(name).cast(pl.String) for name in label_columns)
+        if label_columns
+        else pl.lit(None, pl.String)
+    )
+    keys = frame.select(
+        day.alias("day"),
+        label.str.strip_chars().str.to_lowercase().fill_null("").alias("label"),
+        (pl.col("amount") * 100).round(0).cast(pl.Int64).alias("cents"),
+    )
+    return keys.drop_nulls(["day", "cents"]).unique()

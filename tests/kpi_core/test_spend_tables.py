@@ -1,0 +1,117 @@
+"""Spend tables of several ad platforms are added up, and rows two tables
+share are named."""
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from kpi_core.importing import load_file
+from kpi_core.kpis import KpiSettings, compute_kpis
+from kpi_core.period import Period
+from kpi_core.report import ReportOptions, build_report
+from kpi_core.report_tables import excel_report_bytes
+from kpi_core.spend_tables import SOURCE_COLUMN, combine_spend, overlap_warning
+
+Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))
+
+GOOGLE = """\
+Day,Campaign,Currency code,Cost
+2025-01-15,Brand Search,EUR,400.00
+2025-03-20,Spring Promo,EUR,250.00
+"""
+# Meta's export has no currency column, so its amounts are in EUR.
+META = """\
+Day,Campaign,Amount spent
+2025-01-05,Meta Winter,300.00
+2025-02-05,Meta Winter,200.00
+2025-03-05,Meta Winter,100.00
+"""
+ORDERS = """\
+Order ID,Order date,Customer ID,Total,Currency,utm_campaign
+O1,2025-01-20,C1,100.00,EUR,Brand Search
+O2,2025-02-01,C2,100.00,EUR,Meta Winter
+O3,2025-02-10,C3,100.00,EUR,Spring Promo
+O4,2025-02-20,C4,100.00,EUR,
+O5,2025-03-01,C5,100.00,EUR,Meta Winter
+"""
+
+
+def _frame(text: str, table: str):
+    return load_file(f"{table}.csv", text.encode(), table=table).frame
+
+
+def _combined():
+    return combine_spend(
+        {"google.csv": _frame(GOOGLE, "spend"), "meta.csv": _frame(META, "spend")}
+    )
+
+
+def test_combined_spend_keeps_every_row():
+    combined = _combined()
+    assert combined.height == 5
+    assert combined[SOURCE_COLUMN].to_list() == ["google.csv"] * 2 + ["meta.csv"] * 3
+    # The table without a currency column counts in EUR, as alone.
+    assert combined["currency"].to_list() == ["EUR"] * 5
+
+
+def test_cac_over_all_platforms():
+    tables = {"spend": _combined(), "orders": _frame(ORDERS, "orders")}
+    result = compute_kpis(tables, KpiSettings(period=Q1))["cac"]
+    # (400 + 250) + (300 + 200 + 100) = 1,250 spend / 5 new customers = 250.
+    assert result.value == 250.0
+
+
+def test_one_table_unchanged():
+    google = _frame(GOOGLE, "spend")
+    assert combine_spend({"google.csv": google}).equals(google)
+
+
+def test_copy_of_table_named():
+    google = _frame(GOOGLE, "spend")
+    copy = load_file("google (2).csv", GOOGLE.encode(), table="spend").frame
+    warning = overlap_warning({"google.csv": google, "google (2).csv": copy})
+    assert warning == (
+        "“google.csv” and “google (2).csv” share 2 spend rows (brand search on "
+        "2025-01-15, spring promo on 2025-03-20). The spend tables are added "
+        "up, so that spend is counted twice. If one table is a copy of another, "
+        "delete it on the Data page."
+    )
+
+
+def test_platforms_share_no_row():
+    meta = _frame(META, "spend")
+    assert overlap_warning({"google.csv": _frame(GOOGLE, "spend"), "m": meta}) is None
+
+
+def test_excel_report_over_combined_spend():
+    tables = {"spend": _combined(), "orders": _frame(ORDERS, "orders")}
+    data = excel_report_bytes(tables, KpiSettings(period=Q1), "month")
+    sheet = load_workbook(io.BytesIO(data))["Marketing"]
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    # 1,250 spend / 5 new customers = 250, as the CAC above.
+    assert 250 in values
+    # Meta Winter's ROI over Meta's whole spend: (200 - 600) / 600 x 100.
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert rows["Meta Winter"][2] == (200 - 600) / 600 * 100
+
+
+def test_report_adds_up_spend_files(tmp_path):
+    paths = []
+    for name, text in (
+        ("orders.csv", ORDERS),
+        ("google.csv", GOOGLE),
+        ("meta.csv", META),
+        ("google copy.csv", GOOGLE),
+    ):
+        (tmp_path / name).write_text(text)
+        paths.append(tmp_path / name)
+    report = build_report(paths, ReportOptions(period=Q1))
+    # Google counts twice through its copy: 650 x 2 + 600 = 1,900 spend
+    # over 5 new customers = 380, and a warning names the copy.
+    assert report["kpis"]["cac"]["value"] == 380.0
+    assert any(
+        warning.startswith("“google.csv” and “google copy.csv” share 2 spend rows")
+        for warning in report["warnings"]
+    )
+    assert not any("several spend files" in w for w in report["warnings"])
