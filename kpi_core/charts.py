@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import altair as alt
@@ -21,6 +21,7 @@ import vl_convert
 from altair.utils.schemapi import UndefinedType
 
 from kpi_core.formatting import format_number
+from kpi_core.partial_periods import period_labels
 
 _WIDTH = "container"
 _HEIGHT = 260
@@ -31,6 +32,18 @@ LOWEST_COLOUR = "#d9822b"
 # Values smaller than this round to 0.0 at the one decimal that cards and
 # tooltips show.
 SHOWN_ZERO = 0.05
+# The legend entries of whole and partial buckets (see
+# ``kpi_core.partial_periods``). A partial bucket's point is a ring and its
+# bar is pale, so it does not read as a full period.
+WHOLE = "whole"
+PARTIAL = "partial (see note)"
+# A ring: the unit circle with a hole, drawn the other way round so that
+# the default nonzero fill leaves the hole empty.
+_RING = (
+    "M -1 0 A 1 1 0 1 1 1 0 A 1 1 0 1 1 -1 0 Z "
+    "M -0.55 0 A 0.55 0.55 0 1 0 0.55 0 A 0.55 0.55 0 1 0 -0.55 0 Z"
+)
+PARTIAL_OPACITY = 0.45
 
 
 def rate_over_time(
@@ -38,17 +51,21 @@ def rate_over_time(
     columns: dict[str, str],
     title: str,
     grain: str = "month",
+    partial: Collection[date] = (),
 ) -> alt.Chart:
     """Draw one line per rate column over ``period_start``, in percent.
 
     ``columns`` maps a column of ``series`` to its label in the legend.
     Buckets with an undefined rate (null) leave a gap instead of dropping to 0.
+    ``partial`` lists the period_start values of partial buckets, whose
+    points are rings and whose tooltips say "(partial)".
     """
     long = (
         series.select("period_start", *columns)
         .unpivot(index="period_start", variable_name="kpi", value_name="rate")
         .with_columns(pl.col("kpi").replace_strict(columns))
         .pipe(with_number_text, "rate", 1)
+        .pipe(with_coverage, grain, partial)
     )
     return (
         alt.Chart(long, title=title)
@@ -57,8 +74,9 @@ def rate_over_time(
             x=line_axis(grain, series["period_start"].to_list()),
             y=alt.Y("rate:Q", title="Rate (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("kpi:N", title=None),
+            shape=coverage_shape(partial),
             tooltip=[
-                period_tooltip(grain),
+                coverage_tooltip(grain, partial),
                 alt.Tooltip("kpi:N", title="KPI"),
                 number_tooltip("rate", "Rate (%)"),
             ],
@@ -73,17 +91,22 @@ def value_over_time(
     title: str,
     axis_title: str,
     grain: str = "month",
+    partial: Collection[date] = (),
 ) -> alt.Chart:
-    """Draw one bar per time bucket for a money or count column."""
-    chart_frame = with_number_text(series.select("period_start", column), column, 1)
+    """Draw one bar per time bucket for a money or count column. The bars of
+    the ``partial`` buckets (period_start values) are pale."""
+    chart_frame = with_number_text(
+        series.select("period_start", column), column, 1
+    ).pipe(with_coverage, grain, partial)
     return (
         alt.Chart(chart_frame, title=title)
         .mark_bar(color=BLUE)
         .encode(
             x=bucket_axis(grain),
             y=alt.Y(f"{column}:Q", title=axis_title, scale=value_scale(series[column])),
+            opacity=coverage_opacity(partial),
             tooltip=[
-                period_tooltip(grain),
+                coverage_tooltip(grain, partial),
                 number_tooltip(column, axis_title),
             ],
         )
@@ -167,6 +190,48 @@ def period_tooltip(grain: str) -> alt.Tooltip:
     )
 
 
+def with_coverage(
+    frame: pl.DataFrame, grain: str, partial: Collection[date]
+) -> pl.DataFrame:
+    """Add the columns ``coverage`` (``WHOLE`` or ``PARTIAL``) and
+    ``period_label`` (the bucket's name, with " (partial)" for the buckets
+    in ``partial``) when ``partial`` is not empty. Other frames are
+    returned as they are."""
+    if not partial:
+        return frame
+    starts = frame["period_start"].to_list()
+    kinds = [PARTIAL if start in partial else WHOLE for start in starts]
+    labels = period_labels(starts, grain, partial)
+    return frame.with_columns(
+        pl.Series("coverage", kinds, dtype=pl.String),
+        pl.Series("period_label", labels, dtype=pl.String),
+    )
+
+
+def coverage_tooltip(grain: str, partial: Collection[date]) -> alt.Tooltip:
+    """Return the bucket's tooltip: its name from ``with_coverage`` when
+    some bucket is partial, else ``period_tooltip``."""
+    if not partial:
+        return period_tooltip(grain)
+    return alt.Tooltip("period_label:N", title=_BUCKET_AXES[grain][1])
+
+
+def coverage_shape(partial: Collection[date]) -> alt.Shape | UndefinedType:
+    """Return the point shape of a line: a ring for a partial bucket."""
+    if not partial:
+        return alt.Undefined
+    scale = alt.Scale(domain=[WHOLE, PARTIAL], range=["circle", _RING])
+    return alt.Shape("coverage:N", title="Period", scale=scale)
+
+
+def coverage_opacity(partial: Collection[date]) -> alt.Opacity | UndefinedType:
+    """Return the opacity of a bar: pale for a partial bucket."""
+    if not partial:
+        return alt.Undefined
+    scale = alt.Scale(domain=[WHOLE, PARTIAL], range=[1.0, PARTIAL_OPACITY])
+    return alt.Opacity("coverage:N", title="Period", scale=scale)
+
+
 def with_number_text(
     frame: pl.DataFrame, column: str, decimals: int, *, sign: bool = False
 ) -> pl.DataFrame:
@@ -201,7 +266,10 @@ def has_values(frame: pl.DataFrame, *columns: str) -> bool:
 
 
 def cycle_over_time(
-    series: pl.DataFrame, title: str, grain: str = "month"
+    series: pl.DataFrame,
+    title: str,
+    grain: str = "month",
+    partial: Collection[date] = (),
 ) -> alt.Chart:
     """Draw mean and median sales-cycle days per close bucket."""
     return rate_like_lines(
@@ -210,6 +278,7 @@ def cycle_over_time(
         title,
         axis_title="Sales cycle (days)",
         grain=grain,
+        partial=partial,
     )
 
 
@@ -219,13 +288,16 @@ def rate_like_lines(
     title: str,
     axis_title: str,
     grain: str = "month",
+    partial: Collection[date] = (),
 ) -> alt.Chart:
-    """Draw one line per column over ``period_start`` on a free scale."""
+    """Draw one line per column over ``period_start`` on a free scale. The
+    points of the ``partial`` buckets (period_start values) are rings."""
     long = (
         series.select("period_start", *columns)
         .unpivot(index="period_start", variable_name="measure", value_name="value")
         .with_columns(pl.col("measure").replace_strict(columns))
         .pipe(with_number_text, "value", 1)
+        .pipe(with_coverage, grain, partial)
     )
     return (
         alt.Chart(long, title=title)
@@ -234,8 +306,9 @@ def rate_like_lines(
             x=line_axis(grain, series["period_start"].to_list()),
             y=alt.Y("value:Q", title=axis_title, scale=value_scale(long["value"])),
             color=alt.Color("measure:N", title=None),
+            shape=coverage_shape(partial),
             tooltip=[
-                period_tooltip(grain),
+                coverage_tooltip(grain, partial),
                 alt.Tooltip("measure:N", title="Measure"),
                 number_tooltip("value", axis_title),
             ],
@@ -422,16 +495,21 @@ def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.
 NPS_COLOURS = {"detractor": "#c8553d", "passive": GREY, "promoter": "#2e9d5b"}
 
 
-def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
+def nps_stacked(
+    series: pl.DataFrame, grain: str = "month", partial: Collection[date] = ()
+) -> alt.Chart:
     """Draw detractors, passives and promoters per time bucket as shares of
-    the responses (percent), stacked to 100."""
+    the responses (percent), stacked to 100. The bars of the ``partial``
+    buckets (period_start values) are pale."""
     counts = series.select(
         "period_start",
         pl.col("detractors").alias("detractor"),
         pl.col("passives").alias("passive"),
         pl.col("promoters").alias("promoter"),
     ).unpivot(index="period_start", variable_name="bucket", value_name="responses")
-    counts = with_number_text(counts, "responses", 0)
+    counts = with_number_text(counts, "responses", 0).pipe(
+        with_coverage, grain, partial
+    )
     return (
         alt.Chart(counts, title="Detractors, passives and promoters")
         .mark_bar()
@@ -444,8 +522,10 @@ def nps_stacked(series: pl.DataFrame, grain: str = "month") -> alt.Chart:
                 axis=alt.Axis(format="%"),
             ),
             color=_nps_colour(),
+            opacity=coverage_opacity(partial),
             order=alt.Order("bucket_order:Q"),
             tooltip=[
+                coverage_tooltip(grain, partial),
                 alt.Tooltip("bucket:N", title="Group"),
                 number_tooltip("responses", "Responses"),
             ],
@@ -583,6 +663,7 @@ def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
     chart_frame = with_number_text(
         steps.select("step", "base", "top", "signed_amount", "kind"), "signed_amount", 0
     )
+    per_year = f"{unit or 'currency'} per year"
     return (
         alt.Chart(chart_frame)
         .mark_bar()
@@ -590,7 +671,7 @@ def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
             x=alt.X("step:N", title=None, sort=steps["step"].to_list()),
             y=alt.Y(
                 "base:Q",
-                title=f"ARR ({unit or 'currency'} per year)",
+                title=f"ARR ({per_year})",
                 scale=value_scale(pl.concat([steps["base"], steps["top"]])),
             ),
             y2="top:Q",
@@ -604,7 +685,7 @@ def waterfall(bridge: pl.DataFrame, unit: str | None = None) -> alt.Chart:
             ),
             tooltip=[
                 alt.Tooltip("step:N", title="Step"),
-                number_tooltip("signed_amount", "Change"),
+                number_tooltip("signed_amount", f"Change ({per_year})"),
             ],
         )
         .properties(width=_WIDTH, height=_HEIGHT, title="ARR bridge")

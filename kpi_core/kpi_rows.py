@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from kpi_core.business_hours import WorkingTime
 from kpi_core.nps import counted_responses
 from kpi_core.period import Period
 from kpi_core.sales_tables import DECIDED, WON, cycle_days
+from kpi_core.service import resolution_rows
 from kpi_core.tickets import solved_tickets
 
 
@@ -20,12 +22,15 @@ def rows_behind(
     tables: dict[str, pl.DataFrame],
     period: Period,
     variants: dict[str, str] | None = None,
+    working: WorkingTime | None = None,
 ) -> pl.DataFrame | None:
     """Return the rows KPI ``key`` was computed from, or None.
 
     ``variants`` takes the same "close_rate" and "sales_cycle_days" variants
-    as ``sales_kpis``, and the "nps" variant, so the row count is the KPI's
-    n.
+    as ``sales_kpis``, and the "nps" and "resolution_hours" variants, so the
+    row count is the KPI's n. The rows of the time to resolution add each
+    ticket's hours as measured with ``working`` (default: ``WorkingTime()``)
+    in ``business_hours`` or ``calendar_hours``.
     """
     deals = tables.get("deals")
     chosen = variants or {}
@@ -35,7 +40,12 @@ def rows_behind(
         return _with_cycle(deals, period, chosen.get(key, "won"))
     if deals is not None and key in _DEAL_ROWS:
         return _DEAL_ROWS[key](deals, period)
-    if key in ("resolution_hours", "followups_per_ticket") and "tickets" in tables:
+    if key == "resolution_hours" and "tickets" in tables:
+        variant = chosen.get(key, "business")
+        return resolution_rows(
+            tables["tickets"], period, working or WorkingTime(), variant
+        )
+    if key == "followups_per_ticket" and "tickets" in tables:
         solved, _excluded = solved_tickets(tables["tickets"], period)
         return solved
     if key == "nps" and "nps" in tables:

@@ -7,7 +7,9 @@ of text with the reason, as the page shows it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
 
 import polars as pl
 
@@ -33,6 +35,12 @@ from kpi_core.marketing import (
 )
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.nps import nps_distribution, variant_gap
+from kpi_core.partial_periods import (
+    PartialPeriod,
+    partial_periods,
+    table_span,
+    with_partial_column,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.sales_tables import (
@@ -200,6 +208,34 @@ def _guarded(build: Callable[[], ReportTable]) -> ReportTable:
         return ReportTable(note=_sentence(f"Not available: {reason}"))
 
 
+def _with_partial(
+    table: ReportTable, partials: Mapping[date, PartialPeriod]
+) -> ReportTable:
+    """Add the column "Partial period" to a table by period when some of
+    its periods are partial (see ``kpi_core.partial_periods``). Its cells
+    name the days such a period covers, as in "2026-10-01 to 2026-11-30
+    only", so they read without a note."""
+    if table.frame is None or not partials:
+        return table
+    return replace(
+        table,
+        frame=with_partial_column(table.frame, partials),
+        headers={**table.headers, "partial": "Partial period"},
+    )
+
+
+def _series_partials(
+    series: pl.DataFrame,
+    grain: str,
+    period: Period,
+    frame: pl.DataFrame,
+    table_type: str,
+) -> dict[date, PartialPeriod]:
+    """Return the partial periods of ``series``, whose data is ``frame``."""
+    span = table_span(frame, table_type)
+    return partial_periods(series["period_start"], grain, period, span)
+
+
 def _sentence(text: str) -> str:
     """Return ``text`` with a capital first letter and a final full stop."""
     text = text[:1].upper() + text[1:]
@@ -249,6 +285,7 @@ def _sales_tables(
     unit = _unit_of(won_value, deals, settings)
     money_note = _money_note(won_value, "The money figures")
     series = sales_series(deals, settings.period, grain, **money)
+    partials = _series_partials(series, grain, settings.period, deals, "deals")
     period_start = {"period_start": "Period start"}
     found = {
         f"Rates by {grain}": ReportTable(
@@ -299,6 +336,8 @@ def _sales_tables(
             ),
         ),
     )
+    for name in list(found):
+        found[name] = _with_partial(found[name], partials)
     found["Pipeline by stage"] = _guarded(
         lambda: _pipeline_table(deals, settings, unit, money_note)
     )
@@ -538,6 +577,7 @@ def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTabl
     series = list_growth_series(events, settings.period, grain)
     if series.is_empty():
         return ReportTable(note="No list events in this period.")
+    partials = _series_partials(series, grain, settings.period, events, "email_events")
     headers = {
         "period_start": "Period start",
         "period_end": "Period end",
@@ -553,9 +593,9 @@ def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTabl
             "contacts on the list, so there is no growth rate. The table shows "
             "the counts."
         )
-        return ReportTable(series, headers, note=note)
+        return _with_partial(ReportTable(series, headers, note=note), partials)
     chart = ReportChart("List growth (%)", ("growth_rate",), "line")
-    return ReportTable(series, headers, (chart,))
+    return _with_partial(ReportTable(series, headers, (chart,)), partials)
 
 
 # Service
@@ -601,6 +641,7 @@ def _churn_table(
     subscriptions: pl.DataFrame, period: Period, grain: str, variant: str
 ) -> ReportTable:
     series = churn_series(subscriptions, period, grain, variant)
+    partials = _series_partials(series, grain, period, subscriptions, "subscriptions")
     if series.is_empty():
         return ReportTable(
             note=(
@@ -624,10 +665,10 @@ def _churn_table(
             f"Churn by {grain} is not charted. No customer was active at the "
             f"start of any {grain} in this period, so there is no churn rate."
         )
-        return ReportTable(series, headers, note=note)
+        return _with_partial(ReportTable(series, headers, note=note), partials)
     title = "Churn" if variant == "customers" else "Revenue churn"
     chart = ReportChart(f"{title} by {grain} (%)", ("churn_rate",), "line")
-    return ReportTable(series, headers, (chart,))
+    return _with_partial(ReportTable(series, headers, (chart,)), partials)
 
 
 def _nps_series_table(
@@ -647,7 +688,11 @@ def _nps_series_table(
             note="No response is dated in this period, so there is no trend."
         )
     chart = ReportChart(f"NPS by {grain}", ("nps",), "line")
-    return ReportTable(series, {"period_start": "Period start", "nps": "NPS"}, (chart,))
+    partials = _series_partials(series, grain, period, responses, "nps")
+    table = ReportTable(
+        series, {"period_start": "Period start", "nps": "NPS"}, (chart,)
+    )
+    return _with_partial(table, partials)
 
 
 def _nps_scores_table(
@@ -693,9 +738,11 @@ def _resolution_table(
         ("mean_hours", "median_hours"),
         "line",
     )
-    return ReportTable(
+    table = ReportTable(
         series.select("period_start", "mean_hours", "median_hours"), headers, (chart,)
     )
+    partials = _series_partials(series, grain, settings.period, tickets, "tickets")
+    return _with_partial(table, partials)
 
 
 def _followups_table(

@@ -20,8 +20,9 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.money import convert_amounts
+from kpi_core.partial_periods import bucket_label
 from kpi_core.period import Period, grain_every
 from kpi_core.results import is_missing_rate
 from kpi_core.stats import wilson_bounds
@@ -285,6 +286,79 @@ def undated_deals_note(deals: pl.DataFrame, period: Period) -> str | None:
         f"the charts by close date leave {pronoun} out. The KPI cards count "
         f"{pronoun}, except the sales cycle, which needs both dates."
     )
+
+
+# A close-rate cohort with at least this share of its deals still open
+# (percent) can still rise a good deal, so ``open_cohorts`` names it.
+OPEN_COHORT_SHARE = 10.0
+
+
+def open_cohorts(
+    deals: pl.DataFrame, period: Period = ALL_DATA, grain: str = "month"
+) -> pl.DataFrame:
+    """Return the last close-rate cohorts that still have many open deals.
+
+    Cohorts are the deals created in each bucket of ``grain``, as in the
+    close_rate column of ``sales_series``. Going back from the last cohort
+    with deals, each one whose share of open deals is at least
+    ``OPEN_COHORT_SHARE`` is listed, up to the first that is below it.
+    Columns: period_start, created, open and open_share (percent), oldest
+    first. Raises InvalidSettingError for an unknown grain.
+    """
+    every = grain_every(grain)
+    cohorts = (
+        deals.filter(period.contains("created_at") & pl.col("created_at").is_not_null())
+        .group_by(pl.col("created_at").dt.truncate(every).alias("period_start"))
+        .agg(
+            pl.len().cast(pl.Int64).alias("created"),
+            (pl.col("status") == "open").sum().cast(pl.Int64).alias("open"),
+        )
+        .with_columns((pl.col("open") / pl.col("created") * 100).alias("open_share"))
+        .sort("period_start", descending=True)
+    )
+    below = (pl.col("open_share") < OPEN_COHORT_SHARE).cum_sum() == 0
+    return cohorts.filter(below).sort("period_start")
+
+
+def open_cohorts_note(cohorts: pl.DataFrame, grain: str) -> str | None:
+    """Write the sentence that names the cohorts of ``open_cohorts`` and
+    their open deals, or return None when there are none. More than
+    ``_LISTED_COHORTS`` cohorts are summed up, so a year of weeks stays one
+    short sentence."""
+    if cohorts.is_empty():
+        return None
+    reason = (
+        "can still rise: the close rate counts the deals created in a period "
+        "that were won so far, and deals still open may yet be won."
+    )
+    if cohorts.height > _LISTED_COHORTS:
+        first = bucket_label(cohorts["period_start"].min(), grain)
+        last = bucket_label(cohorts["period_start"].max(), grain)
+        low = format_number(cohorts["open_share"].min(), 1)
+        high = format_number(cohorts["open_share"].max(), 1)
+        open_deals = int(cohorts["open"].sum())
+        created = int(cohorts["created"].sum())
+        return (
+            f"The close rates of the last {cohorts.height} {grain}s, {first} "
+            f"to {last}, {reason} {open_deals:,} of their {created:,} deals "
+            f"are open, {low} % to {high} % per {grain}."
+        )
+    parts = []
+    for row in cohorts.iter_rows(named=True):
+        label = bucket_label(row["period_start"], grain)
+        if grain == "week":
+            label = f"the week starting {label}"
+        share = format_number(row["open_share"], 1)
+        counts = f"{row['open']:,} of {row['created']:,} deals open"
+        parts.append(f"{label} ({counts}, {share} %)")
+    if len(parts) == 1:
+        return f"The close rate of {parts[0]} {reason}"
+    listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"The close rates of {listed} {reason}"
+
+
+# The maximum number of cohorts that ``open_cohorts_note`` names one by one.
+_LISTED_COHORTS = 4
 
 
 _GAP_LABELS = {

@@ -51,6 +51,7 @@ __all__ = [
     "nps_series",
     "resolution_breakdown",
     "resolution_hours",
+    "resolution_rows",
     "resolution_series",
     "service_kpis",
 ]
@@ -151,6 +152,19 @@ def resolution_series(
     start = pl.col("solved_at").cast(pl.Date).dt.truncate(every)
     table = hours.group_by(start.alias("period_start")).agg(_hour_stats())
     return table.sort("period_start")
+
+
+def resolution_rows(
+    tickets: pl.DataFrame,
+    period: Period = ALL_DATA,
+    working: WorkingTime = DEFAULT_WORKING,
+    variant: str = "business",
+) -> pl.DataFrame:
+    """Return the tickets that ``resolution_hours`` measures, one per row,
+    with the hours it counted for each in ``business_hours`` or
+    ``calendar_hours`` (by ``variant``), so one ticket can be checked."""
+    hours, _excluded = _resolution_table(tickets, period, working, variant)
+    return hours.rename({_HOURS: f"{variant}_hours"})
 
 
 def service_kpis(

@@ -13,11 +13,14 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
+from kpi_core.partial_periods import partial_note, partial_periods, table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import sales_kpis, upsell_customers
 from kpi_core.sales_tables import (
     chart_gap,
+    open_cohorts,
+    open_cohorts_note,
     pipeline_by_stage,
     sales_breakdown,
     sales_series,
@@ -313,11 +316,14 @@ def _render_trends(
 ) -> None:
     """Show the rates, money and cycle over time. With ``money_note`` (a
     missing exchange rate) it replaces the money charts. A chart with
-    nothing to draw is replaced by the reason."""
+    nothing to draw is replaced by the reason. Partial periods are marked
+    and named under the charts."""
     if series.is_empty():
         st.info("No deals fall into this period.")
         return
     money = kpis["won_value"].unit or "amount"
+    starts = series["period_start"]
+    partial = partial_periods(starts, grain, period, table_span(deals, "deals"))
 
     def gap(column: str) -> str | None:
         reason = chart_gap(deals, period, series, column)
@@ -338,10 +344,13 @@ def _render_trends(
                 },
                 "Close rate and win rate",
                 grain,
+                partial,
             ),
         )
         for reason in rate_gaps:
             left.caption(reason)
+        if note := open_cohorts_note(open_cohorts(deals, period, grain), grain):
+            left.caption(note)
 
     def money_chart(where, column: str, title: str, axis_title: str) -> None:
         if money_note:
@@ -349,7 +358,9 @@ def _render_trends(
         elif reason := gap(column):
             where.info(f"{title} is not shown. {reason}")
         else:
-            chart = charts.value_over_time(series, column, title, axis_title, grain)
+            chart = charts.value_over_time(
+                series, column, title, axis_title, grain, partial
+            )
             show_chart(where, chart)
 
     money_chart(right, "won_value", "Won value by close date", f"Won value ({money})")
@@ -361,8 +372,11 @@ def _render_trends(
         right.info(f"Sales cycle of won deals is not shown. {reason}")
     else:
         show_chart(
-            right, charts.cycle_over_time(series, "Sales cycle of won deals", grain)
+            right,
+            charts.cycle_over_time(series, "Sales cycle of won deals", grain, partial),
         )
+    if note := partial_note(partial):
+        st.caption(note)
     if note := undated_deals_note(deals, period):
         st.caption(note)
 

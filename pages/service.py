@@ -20,6 +20,7 @@ from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
 from kpi_core.nps import variant_gap
+from kpi_core.partial_periods import partial_note, partial_periods, table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.service import (
@@ -151,7 +152,10 @@ def render() -> None:
                 continue
             rows = None
             if kpis[key].available:
-                rows = rows_behind(key, tables, period, dict(variants))
+                # The time to resolution is available only with a valid
+                # working time, whose hours its rows show.
+                valid = working if isinstance(working, WorkingTime) else None
+                rows = rows_behind(key, tables, period, dict(variants), valid)
             explain(kpis[key], label, rows)
 
 
@@ -320,6 +324,8 @@ def _render_churn(
             f"of any {grain} in this period, so there is no churn rate."
         )
         return
+    span = table_span(subscriptions, "subscriptions")
+    partial = partial_periods(series["period_start"], grain, period, span)
     show_chart(
         st,
         charts.rate_like_lines(
@@ -328,8 +334,11 @@ def _render_churn(
             f"Churn by {grain}",
             "Churn (%)",
             grain,
+            partial,
         ),
     )
+    if note := partial_note(partial):
+        st.caption(note)
 
 
 def _render_nps(
@@ -362,7 +371,11 @@ def _render_nps(
     elif series.is_empty():
         left.info("No response is dated in this period, so there is no trend.")
     else:
-        show_chart(left, charts.nps_stacked(series, grain))
+        span = table_span(responses, "nps")
+        partial = partial_periods(series["period_start"], grain, period, span)
+        show_chart(left, charts.nps_stacked(series, grain, partial))
+        if note := partial_note(partial):
+            left.caption(note)
     if distribution["count"].sum() == 0 and undated:
         right.info(
             "Scores are not shown. The responses have no dates, so none falls "
@@ -398,6 +411,8 @@ def _render_resolution(
             f"period. If the tickets have solve times, {hint}"
         )
         return
+    span = table_span(tickets, "tickets")
+    partial = partial_periods(series["period_start"], grain, period, span)
     show_chart(
         st,
         charts.rate_like_lines(
@@ -406,8 +421,11 @@ def _render_resolution(
             f"Time to resolution by {grain} of solve",
             f"{unit} (h)",
             grain,
+            partial,
         ),
     )
+    if note := partial_note(partial):
+        st.caption(note)
     present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
     if not present:
         return

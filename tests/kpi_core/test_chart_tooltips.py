@@ -238,7 +238,9 @@ def test_waterfall_tooltip():
     spec = charts.waterfall(bridge, "EUR").to_dict()
     rows = _rows(spec)
 
-    assert _tooltip(spec, "Change") == _text_tooltip("signed_amount", "Change")
+    # The tooltip names the currency, as the axis does.
+    title = "Change (EUR per year)"
+    assert _tooltip(spec, title) == _text_tooltip("signed_amount", title)
     assert [row["signed_amount_text"] for row in rows] == [
         "1,235",
         "3",

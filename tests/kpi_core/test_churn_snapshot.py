@@ -280,9 +280,15 @@ def test_excel_dated_series_follows_variant(tmp_path):
     rows = list(workbook["Service"].iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[0] == "Churn by month")
     header = [cell for cell in rows[start + 1] if cell is not None]
-    assert header[-3:] == ["MRR at start", "MRR lost", "Revenue churn (%)"]
+    # The last column names the days of a partial month.
+    assert header[-4:] == [
+        "MRR at start",
+        "MRR lost",
+        "Revenue churn (%)",
+        "Partial period",
+    ]
     monthly = [
-        row[len(header) - 3 : len(header)] for row in rows[start + 2 : start + 5]
+        row[len(header) - 4 : len(header) - 1] for row in rows[start + 2 : start + 5]
     ]
     # January starts with K1 + K2 = 150.00 and loses nothing. February starts
     # with 150.00 and loses K2's 50.00: 50 / 150 = 33.3 %. March starts with

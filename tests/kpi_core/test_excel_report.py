@@ -134,10 +134,11 @@ def test_report_with_mixed_currencies_explains_itself():
     [note] = _table_below(workbook["Sales"], "Won value by month")[0]
     assert note.startswith("The money figures are blank. The amounts are in")
     series = _table_below(workbook["Sales"], "Won value by month", skip=1)
+    # The last close is on 2 February, so February is a partial month.
     assert series == [
-        ("Period start", "Won value (EUR)"),
-        ("2025-01-01", 0),
-        ("2025-02-01", None),
+        ("Period start", "Won value (EUR)", "Partial period"),
+        ("2025-01-01", 0, None),
+        ("2025-02-01", None, "2025-02-01 to 2025-02-02 only"),
     ]
 
 

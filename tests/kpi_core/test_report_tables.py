@@ -162,7 +162,7 @@ def test_arr_bridge(tmp_path):
 def test_email_list_growth(tmp_path):
     block = _block(_report(_tables(tmp_path))["Marketing"], "Email list by month")
     assert block[0][0] == "Period start"
-    assert block[0][-1] == "Growth (%)"
+    assert block[0][-2:] == ("Growth (%)", "Partial period")
     # January: a and b on the list, c joins: (1 - 0 - 0) / 2 = 50 %.
     # February: a, b and c on the list, d joins, a leaves: (1 - 1 - 0) / 3 = 0 %.
     # March: b, c and d on the list, e and f join, b is cleaned:
@@ -171,6 +171,8 @@ def test_email_list_growth(tmp_path):
     assert block[2] == (date(2025, 2, 1), date(2025, 2, 28), 3, 1, 1, 0, 0)
     assert block[3][:6] == (date(2025, 3, 1), date(2025, 3, 31), 3, 2, 0, 1)
     assert block[3][6] == pytest.approx(100 / 3)
+    # The last event is on 6 March, so March is covered from 1 to 6 March.
+    assert block[3][7] == "2025-03-01 to 2025-03-06 only"
 
 
 def test_marketing_charts(tmp_path):
@@ -275,7 +277,7 @@ def test_owner_money_and_rate_charts_apart(tmp_path):
 def test_churn_by_month(tmp_path):
     tables = {"subscriptions": _load(tmp_path, "subs.csv", SUBSCRIPTIONS)}
     block = _block(_report(tables)["Service"], "Churn by month")
-    assert block[0][-1] == "Churn (%)"
+    assert block[0][-2:] == ("Churn (%)", "Partial period")
     # K2 runs to 31 Jan and is gone in February: 1 of the 2 customers at the
     # start of February = 50 %. K3 joins on 10 Feb, so March starts with K1
     # and K3 and loses none.
@@ -284,6 +286,12 @@ def test_churn_by_month(tmp_path):
         (date(2025, 2, 1), 2, 1, 50),
         (date(2025, 3, 1), 2, 0, 0),
     ]
+    # The last date recorded is K3's start on 10 Feb, so February is covered
+    # from 1 to 10 Feb and March not at all. January is whole, and ``_block``
+    # trims its empty "Partial period" cell.
+    assert len(block[1]) == 7
+    assert block[2][7] == "2025-02-01 to 2025-02-10 only"
+    assert block[3][7] == "no days in the data"
 
 
 def test_no_deals_named(tmp_path):
