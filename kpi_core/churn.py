@@ -131,7 +131,7 @@ def rate_result(
 ) -> KpiResult:
     """Build the result of a proportion part / whole in percent, with its
     Wilson interval. ``labels`` names the part and the whole in the formula,
-    and ``whole`` must be above zero."""
+    in the plural ("churned customers"), and ``whole`` must be above zero."""
     value = part / whole * 100
     return KpiResult(
         key=key,
@@ -143,11 +143,19 @@ def rate_result(
         n=whole,
         ci95=wilson_interval(part, whole),
         formula=(
-            f"{part:,} {labels[0]} / {whole:,} {labels[1]} x 100 = "
+            f"{_counted(part, labels[0])} / {_counted(whole, labels[1])} x 100 = "
             f"{format_number(value, 1)} %"
         ),
         excluded=excluded,
     )
+
+
+def _counted(count: int, label: str) -> str:
+    """Write a count with its plural ``label``, made singular for one: "1
+    churned customer", "2 churned customers"."""
+    if count == 1:
+        label = label.replace("customers", "customer", 1)
+    return f"{count:,} {label}"
 
 
 def _check_variant(variant: str) -> None:

@@ -11,13 +11,12 @@ The churn rate lives in ``kpi_core.churn`` and is re-exported here.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
 from kpi_core.churn import CHURN_VARIANTS, churn_rate, churn_series, rate_result
-from kpi_core.formatting import count_noun, format_inputs, format_number
+from kpi_core.formatting import format_inputs, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -235,14 +234,7 @@ def upsell_rate_subscriptions(
     upsold = active.filter(pl.col("customer_key").is_in(expanded_keys))
     expanding = upsold["customer_key"].n_unique()
     labels = ("customers with an expansion", "active customers")
-    result = rate_result("upsell_rate", expanding, customers, labels, data.excluded)
-    # rate_result writes every label in the plural, as in "1 customers".
-    formula = (
-        f"{count_noun(expanding, 'customer')} with an expansion / "
-        f"{count_noun(customers, 'active customer')} x 100 = "
-        f"{format_number(result.value, 1)} %"
-    )
-    return replace(result, formula=formula)
+    return rate_result("upsell_rate", expanding, customers, labels, data.excluded)
 
 
 def mean_paying_mrr(mrr: pl.DataFrame) -> float | None:

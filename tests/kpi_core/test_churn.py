@@ -317,3 +317,17 @@ def test_churn_series_after_rate_same_frame():
     # February alone starts with S, T, R, B and E.
     assert other["customers_at_start"].to_list() == [5]
     assert other["churned"].to_list() == [1]
+
+
+def test_churn_formula_singular_for_one():
+    # A list of 4 customers without dates, of whom 1 churned: 1 / 4 = 25 %.
+    snapshot = pl.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "churned": ["Yes", "No", "No", "No"],
+        }
+    )
+    result = churn_rate(snapshot)
+    assert result.formula == (
+        "1 churned customer / 4 customers in the list x 100 = 25.0 %"
+    )
