@@ -357,7 +357,11 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
     """
     if metric.kpi is not None:
         return None
-    days = table.get_column(metric.date_column).cast(pl.Date).drop_nulls()
+    recorded = table
+    if metric.date_column == "closed_at" and "status" in table.columns:
+        # An open deal's close date is an expected one, not a recorded event.
+        recorded = table.filter(pl.col("status") != "open")
+    days = recorded.get_column(metric.date_column).cast(pl.Date).drop_nulls()
     if days.is_empty():
         return None
     first, last = days.min(), days.max()
