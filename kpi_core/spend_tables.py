@@ -56,14 +56,18 @@ def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
     found = []
     for index, first in enumerate(names):
         for second in names[index + 1 :]:
-            shared = keys[first].join(keys[second], on=["day", "label", "cents"])
-            shared = shared.sort("day", "label")
+            shared = keys[first].join(
+                keys[second].drop("shown"), on=["day", "label", "cents"]
+            )
             if shared.is_empty():
                 continue
+            shared = shared.sort("day", "label")
             examples = ", ".join(
-                f"{label or 'no campaign'} on {day}"
-                for day, label, _cents in shared.head(_EXAMPLES).iter_rows()
+                f"{shown or 'no campaign'} on {day}"
+                for day, shown in shared.select("day", "shown").head(_EXAMPLES).rows()
             )
+            if shared.height > _EXAMPLES:
+                examples += f" and {shared.height - _EXAMPLES:,} more"
             rows = count_noun(shared.height, "spend row")
             found.append(f"“{first}” and “{second}” share {rows} ({examples})")
     if not found:
@@ -76,23 +80,26 @@ def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
 
 
 def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return the distinct (day, label, cents) keys of a spend table's rows."""
+    """Return the distinct (day, label, cents) keys of a spend table's rows,
+    with the label as written in ``shown``."""
     day_columns = [c for c in ("period_start", "spent_at") if c in frame.columns]
     label_columns = [c for c in ("campaign", "channel") if c in frame.columns]
     if not day_columns:
         # Spend without dates has no day to share with another table.
-        return pl.DataFrame(
-            schema={"day": pl.Date, "label": pl.String, "cents": pl.Int64}
-        )
+        schema = {"day": pl.Date, "label": pl.String, "cents": pl.Int64}
+        return pl.DataFrame(schema={**schema, "shown": pl.String})
     day = pl.coalesce(pl.col(name).cast(pl.Date) for name in day_columns)
     label = (
         pl.coalesce(pl.col(name).cast(pl.String) for name in label_columns)
         if label_columns
         else pl.lit(None, pl.String)
     )
+    shown = label.str.strip_chars()
     keys = frame.select(
         day.alias("day"),
-        label.str.strip_chars().str.to_lowercase().fill_null("").alias("label"),
+        shown.str.to_lowercase().fill_null("").alias("label"),
         (pl.col("amount") * 100).round(0).cast(pl.Int64).alias("cents"),
+        shown.alias("shown"),
     )
-    return keys.drop_nulls(["day", "cents"]).unique()
+    keys = keys.drop_nulls(["day", "cents"])
+    return keys.unique(subset=["day", "label", "cents"], keep="first")

@@ -72,8 +72,8 @@ def test_copy_of_table_named():
     copy = load_file("google (2).csv", GOOGLE.encode(), table="spend").frame
     warning = overlap_warning({"google.csv": google, "google (2).csv": copy})
     assert warning == (
-        "“google.csv” and “google (2).csv” share 2 spend rows (brand search on "
-        "2025-01-15, spring promo on 2025-03-20). The spend tables are added "
+        "“google.csv” and “google (2).csv” share 2 spend rows (Brand Search on "
+        "2025-01-15, Spring Promo on 2025-03-20). The spend tables are added "
         "up, so that spend is counted twice. If one table is a copy of another, "
         "delete it on the Data page."
     )
@@ -115,3 +115,13 @@ def test_report_adds_up_spend_files(tmp_path):
         for warning in report["warnings"]
     )
     assert not any("several spend files" in w for w in report["warnings"])
+
+
+def test_copy_of_three_rows_names_two():
+    meta = _frame(META, "spend")
+    warning = overlap_warning({"meta.csv": meta, "meta copy.csv": meta})
+    # 3 shared rows: the first two by day are named, and "1 more".
+    assert warning.startswith(
+        "“meta.csv” and “meta copy.csv” share 3 spend rows (Meta Winter on "
+        "2025-01-05, Meta Winter on 2025-02-05 and 1 more)."
+    )
