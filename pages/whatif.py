@@ -72,7 +72,7 @@ def render() -> None:
         )
         data_page_link()
         return
-    period = _baseline_period(tables)
+    period = _baseline_period(loaded)
     share_controls("whatif", "What if")
     if money_note:
         # Every projection adds up won amounts, so none can be shown.
@@ -95,10 +95,18 @@ def render() -> None:
     _render_scenarios()
 
 
-def _baseline_period(tables: dict[str, pl.DataFrame]) -> Period:
+def _baseline_period(loaded: PageTables) -> Period:
     """Return the last 12 full months before the latest date of the deals,
-    subscriptions and spend, as the "Last 12 full months" of the other pages."""
-    latest = latest_date(tables) or date.today()
+    subscriptions and spend, as the "Last 12 full months" of the other pages.
+
+    Sample tables beside the user's own tables do not count, because the
+    sample's later dates would move the baseline away from the user's data.
+    """
+    sample = {entry.table_type for entry in loaded.entries.values() if entry.is_sample}
+    if loaded.spend and all(entry.is_sample for entry in loaded.spend):
+        sample.add("spend")
+    own = {name: frame for name, frame in loaded.tables.items() if name not in sample}
+    latest = latest_date(own) or latest_date(loaded.tables) or date.today()
     return quick_period("last_12_months", latest)
 
 

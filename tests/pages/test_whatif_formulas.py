@@ -241,3 +241,24 @@ def test_whatif_change_of_shown_figures(fresh_workspace):
     # -2,755.48 would read -2,755.
     assert revenue.value == "2,755 EUR"
     assert revenue.delta == "-2,756 EUR"
+
+
+def test_baseline_from_own_data_beside_sample(fresh_workspace):
+    # The first run loads the sample data, whose subscriptions run to
+    # 2026-11-30. The own deals stored beside it end with the open deal of
+    # 5 January 2026, so the baseline is 2025, as without the sample; the
+    # sample's dates would give 2025-12-01 to 2026-11-30.
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    store = Workspace(fresh_workspace)
+    prepared = load_file("deals.csv", DEALS, table="deals")
+    store.save(
+        prepared.frame,
+        name="deals.csv",
+        table_type="deals",
+        source_file="deals.csv",
+        mapping=prepared.mapping,
+    )
+    at.switch_page("pages/whatif.py").run()
+    assert not at.exception
+    captions = [caption.value for caption in at.caption]
+    assert "Baseline from 2025-01-01 to 2025-12-31." in captions
