@@ -261,6 +261,13 @@ def _render_formulas(
                 moved = _input_value(scenario, name, unit)
                 change = format_number(changes[name], 0, sign=True)
                 line += f"\nScenario: {change} % = {moved}"
+                baseline = getattr(levers, name)
+                if baseline is not None and getattr(scenario, name) < baseline * (
+                    1 + changes[name] / 100
+                ):
+                    # Levers.moved stops a rate at 100 %.
+                    unlimited = format_number(baseline * (1 + changes[name] / 100), 2)
+                    line += f" ({unlimited} %, but a rate stops at 100 %)"
             if name == "new_subscribers_per_month" and levers.deals_are_subscribers:
                 line += "\nNot used, because won deals become subscribers."
             st.text(line)

@@ -262,3 +262,25 @@ def test_baseline_from_own_data_beside_sample(fresh_workspace):
     assert not at.exception
     captions = [caption.value for caption in at.caption]
     assert "Baseline from 2025-01-01 to 2025-12-31." in captions
+
+
+def test_whatif_rate_cap_stated(fresh_workspace):
+    # 3 of the 4 deals created in 2025 are won: a close rate of 75 %.
+    deals = (
+        b"Deal ID,Deal Stage,Amount,Create Date,Close Date\n"
+        b"a,Closed Won,100,2025-02-01,2025-03-01\n"
+        b"b,Closed Won,100,2025-04-01,2025-05-01\n"
+        b"c,Closed Won,100,2025-06-01,2025-07-01\n"
+        b"d,Closed Lost,100,2025-08-01,2025-09-01\n"
+        b"e,Qualified,,2026-01-05,\n"
+    )
+    at = _open_with(fresh_workspace, {"deals.csv": (deals, "deals")})
+    at.slider(key="whatif_close_rate").set_value(50)
+    _apply(at)
+    # 75 % x 1.5 = 112.5 %, which the projection takes as 100 %.
+    assert any(
+        text.endswith(
+            "\nScenario: +50 % = 100.00 % (112.50 %, but a rate stops at 100 %)"
+        )
+        for text in _texts(at)
+    )
