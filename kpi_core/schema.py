@@ -1025,6 +1025,8 @@ SPEND = TableSchema(
             "First day of a reporting window",
             "Reporting starts",
             "Start date",
+            # LinkedIn Campaign Manager
+            "Start Date (in UTC)",
             "Date start",
             "Berichtsbeginn",
             "Beginn des Berichtszeitraums",
@@ -1036,6 +1038,7 @@ SPEND = TableSchema(
             "Last day of a reporting window",
             "Reporting ends",
             "End date",
+            "End Date (in UTC)",
             "Date stop",
             "Berichtsende",
             "Ende des Berichtszeitraums",
@@ -1069,6 +1072,8 @@ SPEND = TableSchema(
             "Money spent in its currency",
             "spend",
             "Amount spent",
+            # LinkedIn Campaign Manager
+            "Total spent",
             "Cost",
             "Costs",
             "Kosten",

@@ -125,3 +125,22 @@ def test_copy_of_three_rows_names_two():
         "“meta.csv” and “meta copy.csv” share 3 spend rows (Meta Winter on "
         "2025-01-05, Meta Winter on 2025-02-05 and 1 more)."
     )
+
+
+def test_linkedin_export_is_spend():
+    # LinkedIn Campaign Manager names its columns "Start Date (in UTC)" and
+    # "Total Spent": 500 in January and 300 in February, 800 in Q1.
+    text = (
+        "Start Date (in UTC),End Date (in UTC),Account Name,Campaign Name,"
+        "Currency,Total Spent,Impressions,Clicks\n"
+        "2025-01-01,2025-01-31,Acme,B2B Leads,EUR,500.00,10000,120\n"
+        "2025-02-01,2025-02-28,Acme,B2B Leads,EUR,300.00,8000,90\n"
+    )
+    prepared = load_file("linkedin.csv", text.encode())
+    assert prepared.table == "spend"
+    assert prepared.mapping.columns["amount"] == "Total Spent"
+    assert prepared.mapping.columns["period_start"] == "Start Date (in UTC)"
+    tables = {"spend": prepared.frame, "orders": _frame(ORDERS, "orders")}
+    result = compute_kpis(tables, KpiSettings(period=Q1))["cac"]
+    # 800 spend / 5 new customers = 160.
+    assert result.value == 160.0
