@@ -26,6 +26,7 @@ from kpi_core.marketing_data import (
     revenue_rows,
     spend_dates,
     spend_in_period,
+    undated_revenue_reason,
     won_deal,
 )
 from kpi_core.period import Period
@@ -255,9 +256,10 @@ def campaign_revenue(
     """
     rows = revenue_rows(orders_or_deals, period, currency, fx)
     if rows.frame.is_empty():
+        undated = None if period.is_all else undated_revenue_reason(orders_or_deals)
         return not_available(
             "campaign_revenue",
-            "no won deals or orders in this period",
+            undated or "no won deals or orders in this period",
             excluded=rows.excluded,
         )
     if by is not None:

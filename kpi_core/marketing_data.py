@@ -12,6 +12,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.schema import deal_status_expr
@@ -104,6 +105,28 @@ def revenue_rows(
     rows, excluded = _split(frame, reason)
     inside = rows.filter(period.contains(anchor))
     return _converted(inside, currency, fx, excluded)
+
+
+def undated_revenue_reason(orders_or_deals: pl.DataFrame) -> str | None:
+    """Name why no period can hold revenue when none of the revenue rows with
+    an amount has its date (order date, or a won deal's close date), or
+    return None."""
+    frame, anchor = _revenue_source(orders_or_deals)
+    with_amount = frame.filter(pl.col("amount").is_not_null())
+    total = with_amount.height
+    if total == 0 or with_amount[anchor].null_count() < total:
+        return None
+    if anchor == "ordered_at":
+        rows, column = count_noun(total, "order"), "ordered_at"
+        date_name = "an order date"
+    else:
+        rows, column = count_noun(total, "won deal"), "closed_at"
+        date_name = "a close date"
+    return (
+        f"none of the {rows} with an amount has {date_name}, so no period can "
+        f"place them. Map the column with those dates to {column} on the Data "
+        "page"
+    )
 
 
 def _revenue_source(frame: pl.DataFrame) -> tuple[pl.DataFrame, str]:

@@ -4,6 +4,7 @@ period, instead of reading 0."""
 from datetime import date
 
 from kpi_core.importing import load_file
+from kpi_core.marketing import campaign_revenue
 from kpi_core.period import Period
 from kpi_core.sales import sales_kpis
 
@@ -64,3 +65,15 @@ def test_all_data_keeps_undated_deals():
     assert kpis["won_value"].value == 500.0
     assert kpis["win_rate"].value == 2 / 3 * 100
     assert kpis["sales_cycle_days"].reason.startswith("none of the 2 won deals")
+
+
+def test_campaign_revenue_names_missing_dates():
+    frame = load_file("deals.csv", DEALS).frame
+    result = campaign_revenue(frame, HALF_YEAR)
+    # Deals 1 and 4 are won with amounts 100 and 400, and neither has a
+    # close date.
+    assert result.reason == (
+        "none of the 2 won deals with an amount has a close date, so no period "
+        "can place them. Map the column with those dates to closed_at on the "
+        "Data page"
+    )
