@@ -31,6 +31,7 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult, money_kpi
 from kpi_core.sales import sales_kpis
 from kpi_core.service import service_kpis
+from kpi_core.spend_tables import spend_overlap
 from kpi_core.stages import stage_duration_days
 from kpi_core.subscriptions import arr, upsell_rate_subscriptions
 
@@ -154,6 +155,10 @@ def _marketing_kpis(
             ),
         )
         kpis["cac"] = _without_mixed_ratios(kpis["cac"], found_clv)
+        shared = spend_overlap(tables["spend"])
+        if shared and kpis["cac"].available:
+            warnings = (*kpis["cac"].warnings, shared)
+            kpis["cac"] = replace(kpis["cac"], warnings=warnings)
     revenue = _revenue_table(orders, tables.get("deals"), period)
     if revenue is not None:
         kpis["campaign_revenue"] = money_kpi(

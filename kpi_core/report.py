@@ -17,7 +17,7 @@ from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
 from kpi_core.results import KpiResult
-from kpi_core.spend_tables import combine_spend, overlap_warning
+from kpi_core.spend_tables import combine_spend
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
 
     When several files hold the same table type, the last one is used and a
     warning names the others. Spend files are added up instead, as one
-    export per ad platform, with a warning on rows that two of them share.
+    export per ad platform, and the CAC warns about rows two of them share.
     """
     tables = [table for path in paths for table in _load(path, options)]
     latest = {table.table: table.frame for table in tables}
@@ -41,14 +41,11 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     if spend:
         latest["spend"] = combine_spend(spend)
     kpis = compute_kpis(latest, options)
-    overlap = overlap_warning(spend) if len(spend) > 1 else None
     return {
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
         "kpis": {key: result.to_json() for key, result in kpis.items()},
-        "warnings": _warnings(tables)
-        + ([overlap] if overlap else [])
-        + _kpi_warnings(kpis),
+        "warnings": _warnings(tables) + _kpi_warnings(kpis),
     }
 
 

@@ -79,6 +79,15 @@ def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
     )
 
 
+def spend_overlap(spend: pl.DataFrame) -> str | None:
+    """Return ``overlap_warning`` for the tables of a spend frame from
+    ``combine_spend``, or None for the frame of one table."""
+    if SOURCE_COLUMN not in spend.columns:
+        return None
+    parts = spend.partition_by(SOURCE_COLUMN, as_dict=True, maintain_order=True)
+    return overlap_warning({key[0]: part for key, part in parts.items()})
+
+
 def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """Return the distinct (day, label, cents) keys of a spend table's rows,
     with the label as written in ``shown``."""

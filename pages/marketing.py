@@ -39,7 +39,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer, view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table, spend_entries
-from pages.ui.table_sources import show_table_sources, warn_spend_overlap
+from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
@@ -110,7 +110,6 @@ def render() -> None:
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)
-    warn_spend_overlap(table_entries)
     if missing:
         hint = data_page_hint(
             "Upload it on the Data page.", "The sender of this link can upload it."

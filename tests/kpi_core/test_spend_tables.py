@@ -111,7 +111,7 @@ def test_report_adds_up_spend_files(tmp_path):
     # over 5 new customers = 380, and a warning names the copy.
     assert report["kpis"]["cac"]["value"] == 380.0
     assert any(
-        warning.startswith("“google.csv” and “google copy.csv” share 2 spend rows")
+        warning.startswith("cac: “google.csv” and “google copy.csv” share 2 spend rows")
         for warning in report["warnings"]
     )
     assert not any("several spend files" in w for w in report["warnings"])
@@ -144,3 +144,26 @@ def test_linkedin_export_is_spend():
     result = compute_kpis(tables, KpiSettings(period=Q1))["cac"]
     # 800 spend / 5 new customers = 160.
     assert result.value == 160.0
+
+
+def test_cac_of_copied_table_warns():
+    google = _frame(GOOGLE, "spend")
+    spend = combine_spend({"google.csv": google, "google copy.csv": google})
+    tables = {"spend": spend, "orders": _frame(ORDERS, "orders")}
+    result = compute_kpis(tables, KpiSettings(period=Q1))["cac"]
+    # The copy doubles Google's 650: 1,300 / 5 = 260, with the warning.
+    assert result.value == 260.0
+    assert result.warnings[-1].startswith(
+        "“google.csv” and “google copy.csv” share 2 spend rows"
+    )
+
+
+def test_excel_report_warns_copied_spend():
+    google = _frame(GOOGLE, "spend")
+    spend = combine_spend({"google.csv": google, "google copy.csv": google})
+    tables = {"spend": spend, "orders": _frame(ORDERS, "orders")}
+    data = excel_report_bytes(tables, KpiSettings(period=Q1), "month")
+    sheet = load_workbook(io.BytesIO(data))["Marketing"]
+    [cac] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "cac"]
+    notes = " ".join(str(cell) for cell in cac if cell)
+    assert "“google.csv” and “google copy.csv” share 2 spend rows" in notes
