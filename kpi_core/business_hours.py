@@ -9,7 +9,9 @@ computed at once.
 Timestamps are naive wall-clock times in the schedule's time zone. A time
 zone-aware column must be converted with ``dt.convert_time_zone`` and then
 made naive with ``dt.replace_time_zone(None)`` before it is passed in.
-``wall_clock`` does that for the rows an import flagged as UTC.
+The import stores times written with a zone as wall-clock time in
+``ZONED_AS`` and flags their rows; ``wall_clock`` converts those rows to
+another working time zone.
 """
 
 from __future__ import annotations
@@ -50,8 +52,9 @@ DEFAULT_YEARS = (1990, 2060)
 _HOUR = 3600.0
 _DAY = timedelta(days=1)
 _WALL = pl.Datetime("us")
-# The ending of the column that flags the rows of a time column held in UTC.
-UTC_FLAG = "_utc"
+# The ending of the column that flags the rows of a time column that the
+# import converted from a time with a zone into wall-clock time in ZONED_AS.
+ZONE_FLAG = "_zoned"
 
 
 @dataclass(frozen=True)
@@ -162,17 +165,19 @@ def business_hours_between(
 def wall_clock(column: str, columns: Collection[str], timezone: str) -> pl.Expr:
     """Return ``column`` as naive wall-clock time in ``timezone``.
 
-    Rows where the flag column ``column + UTC_FLAG`` (such as
-    ``created_at_utc``) is True contain UTC times, because the file wrote
-    them with a zone, and are converted. Other rows already contain
-    wall-clock times.
+    Rows where the flag column ``column + ZONE_FLAG`` (such as
+    ``created_at_zoned``) is True contain wall-clock times in ``ZONED_AS``,
+    because the file wrote them with a zone, and are converted. Other rows
+    already contain wall-clock times.
     """
     value = pl.col(column)
-    flag = column + UTC_FLAG
-    if flag not in columns:
+    flag = column + ZONE_FLAG
+    if flag not in columns or timezone == ZONED_AS:
         return value
+    # NOTE: in the hour that Berlin's clock repeats in October, the earlier
+    # of the two instants is taken, so such a time may be an hour early.
     converted = (
-        value.dt.replace_time_zone("UTC")
+        value.dt.replace_time_zone(ZONED_AS, ambiguous="earliest")
         .dt.convert_time_zone(timezone)
         .dt.replace_time_zone(None)
     )
@@ -406,3 +411,8 @@ def _invalid_days(text: str) -> InvalidSettingError:
         f"invalid working days {text!r}; expected a range or list of weekdays "
         "such as Mon-Fri or Mon,Wed,Fri"
     )
+
+
+# The time zone in which the import stores times written with a zone: the
+# default working time zone, so that they fall on the days users there see.
+ZONED_AS = WorkingTime().timezone

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from kpi_core.business_hours import UTC_FLAG
+from kpi_core.business_hours import ZONE_FLAG, ZONED_AS
 from kpi_core.cell_currency import (
     MoneyCells,
     column_format_marks,
@@ -63,7 +63,8 @@ ROW_FIELDS = {
     "subscriptions": ("ended_at", "canceled_at", "quantity"),
 }
 # Time fields that business hours read as wall-clock time. Their values
-# with a zone are parsed into UTC, so their rows are flagged for conversion.
+# with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
+# and their rows are flagged for conversion to another working time zone.
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
 
 
@@ -213,11 +214,11 @@ def prepare_table(
             detected[parsed.column] = parsed.note
         if parsed.money_cells is not None:
             money_cells.append(parsed.money_cells)
-        if parsed.utc is not None:
-            columns.append(parsed.utc)
-            zoned = count_noun(int(parsed.utc.sum()), "time")
+        if parsed.zoned is not None:
+            columns.append(parsed.zoned)
+            zoned = count_noun(int(parsed.zoned.sum()), "time")
             detected[parsed.column] = (
-                f"{parsed.note}, {zoned} with a time zone, read in UTC"
+                f"{parsed.note}, {zoned} with a time zone, converted to {ZONED_AS}"
             )
 
     # Only unreadable cells stop the import here. An amount of an unknown
@@ -297,9 +298,9 @@ class _ParsedColumn:
     found: list[_Found]
     filled: pl.Series
     money_cells: MoneyCells | None
-    # For a field of ``_WALL_CLOCK_FIELDS``, True for the values parsed into
-    # UTC from a time with a zone; None when there are none.
-    utc: pl.Series | None = None
+    # For a field of ``_WALL_CLOCK_FIELDS``, True for the values converted
+    # from a time with a zone into ZONED_AS; None when there are none.
+    zoned: pl.Series | None = None
 
 
 def _parse_column(
@@ -362,11 +363,12 @@ def _parse_column(
         if row_kept:
             parsed = _emptied(parsed, outside)
 
-    utc = None
+    zoned = None
     if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()) and note == _ISO_NOTE:
-        zoned = has_time_zone(text) & parsed.is_not_null()
-        if zoned.any():
-            utc = zoned.alias(field_name + UTC_FLAG)
+        with_zone = has_time_zone(text) & parsed.is_not_null()
+        if with_zone.any():
+            zoned = with_zone.alias(field_name + ZONE_FLAG)
+            parsed = _in_zone(parsed, with_zone)
     return _ParsedColumn(
         column,
         parsed.alias(field_name),
@@ -374,8 +376,22 @@ def _parse_column(
         found,
         text.is_not_null(),
         money_cells,
-        utc,
+        zoned,
     )
+
+
+def _in_zone(parsed: pl.Series, rows: pl.Series) -> pl.Series:
+    """Return ``parsed`` with the UTC times of ``rows`` as wall-clock times
+    in ``ZONED_AS``."""
+    frame = pl.DataFrame({"value": parsed, "rows": rows})
+    local = (
+        pl.col("value")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(ZONED_AS)
+        .dt.replace_time_zone(None)
+    )
+    converted = pl.when(pl.col("rows")).then(local).otherwise(pl.col("value"))
+    return frame.select(converted).to_series().alias(parsed.name)
 
 
 _ORDER_NOTES = {

@@ -74,7 +74,7 @@ def test_utc_calendar_hours_across_clock_change():
 def test_import_note_names_zoned_times():
     prepared = load_file("tickets.csv", UTC_TICKETS)
     assert prepared.detected["created_at"] == (
-        "dates year first (ISO), 3 times with a time zone, read in UTC"
+        "dates year first (ISO), 3 times with a time zone, converted to Europe/Berlin"
     )
 
 
@@ -83,3 +83,18 @@ def test_before_after_samples_use_zone():
     # hours: U1 and U2 were solved in March, 2 hours each.
     march = Period(date(2025, 3, 1), date(2025, 3, 31))
     assert _hour_samples(_tickets(UTC_TICKETS), march) == [2.0, 2.0]
+
+
+def test_zoned_ticket_falls_on_local_day():
+    # 20:00Z and 23:30Z on 31 March are 22:00 on 31 March and 01:30 on
+    # 1 April in Berlin (UTC+2 from 30 March), so the ticket is solved in
+    # April, 3.5 calendar hours after it was created, as the same ticket
+    # written in local time without a zone.
+    header = b"ticket_id,created_at,solved_at\n"
+    zoned = header + b"T7,2025-03-31T20:00:00Z,2025-03-31T23:30:00Z\n"
+    local = header + b"T7,2025-03-31 22:00,2025-04-01 01:30\n"
+    april = Period(date(2025, 4, 1), date(2025, 4, 30))
+    for content in (zoned, local):
+        result = resolution_hours(_tickets(content), april, variant="calendar")
+        assert result.value == pytest.approx(3.5)
+        assert result.n == 1
