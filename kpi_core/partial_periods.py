@@ -80,7 +80,7 @@ class PartialPeriod:
 
 
 def bucket_label(day: date, grain: str) -> str:
-    """Return the name of the ``grain`` bucket that holds ``day`` as the
+    """Return the name of the ``grain`` bucket that contains ``day`` as the
     chart axes write it: "30 Nov 2026" for the week starting that Monday,
     "Nov 2026", "2026 Q4" or "2026"."""
     first, _last = bucket_bounds(day, grain)
