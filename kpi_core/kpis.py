@@ -159,7 +159,7 @@ def _marketing_kpis(
         if shared and kpis["cac"].available:
             warnings = (*kpis["cac"].warnings, shared)
             kpis["cac"] = replace(kpis["cac"], warnings=warnings)
-    revenue = _revenue_table(orders, tables.get("deals"), period)
+    revenue = _revenue_table(orders, tables.get("deals"), period, tables.get("spend"))
     if revenue is not None:
         kpis["campaign_revenue"] = money_kpi(
             "campaign_revenue",
@@ -193,26 +193,45 @@ def _without_mixed_ratios(
 
 
 def _revenue_table(
-    orders: pl.DataFrame | None, deals: pl.DataFrame | None, period: Period
+    orders: pl.DataFrame | None,
+    deals: pl.DataFrame | None,
+    period: Period,
+    spend: pl.DataFrame | None = None,
 ) -> pl.DataFrame | None:
     """Pick the table campaign revenue is taken from: orders, unless only
-    the deals have revenue in the period (won deals by their close date).
+    the deals have revenue in the period (won deals by their close date),
+    or both have and only the deals name one of the spend's campaigns or
+    channels, as ``new_customers`` picks CAC's customers.
 
     An orders table of other years would otherwise hide the won deals of the
     period, which the Sales page shows.
     """
     if orders is None or deals is None:
         return orders if orders is not None else deals
-    if {"ordered_at", "amount"} <= set(orders.columns) and not orders.filter(
-        period.contains("ordered_at") & pl.col("amount").is_not_null()
-    ).is_empty():
+    orders_earn = _has_revenue(orders, "ordered_at", period)
+    deals_earn = _has_revenue(deals, "closed_at", period, won=True)
+    if orders_earn and deals_earn and spend is not None:
+        labels = _attribution_labels(spend)
+        named_by_deals = labels & _attribution_labels(deals)
+        if named_by_deals and not labels & _attribution_labels(orders):
+            return deals
+    if orders_earn:
         return orders
-    won = pl.col("status") == "won"
-    if {"closed_at", "amount", "status"} <= set(deals.columns) and not deals.filter(
-        won & period.contains("closed_at") & pl.col("amount").is_not_null()
-    ).is_empty():
-        return deals
-    return orders
+    return deals if deals_earn else orders
+
+
+def _has_revenue(
+    frame: pl.DataFrame, date_column: str, period: Period, *, won: bool = False
+) -> bool:
+    """Tell whether ``frame`` has rows with an amount dated in the period,
+    only won ones with ``won``."""
+    needed = {date_column, "amount", *({"status"} if won else set())}
+    if not needed <= set(frame.columns):
+        return False
+    condition = period.contains(date_column) & pl.col("amount").is_not_null()
+    if won:
+        condition = condition & (pl.col("status") == "won")
+    return not frame.filter(condition).is_empty()
 
 
 @dataclass(frozen=True)

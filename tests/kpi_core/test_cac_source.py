@@ -62,3 +62,30 @@ def test_without_match_most_customers_wins():
     tables = _tables(spend=SPEND, orders=orders, subscriptions=SUBSCRIPTIONS)
     # Neither table names a spend campaign: 6 subscribers against 5 orders.
     assert new_customers(tables).source == "subscriptions"
+
+
+# Deals whose source names the spend's Brand Search campaign: 1,800 won in
+# Q1. The orders above name other campaigns once their labels are changed.
+DEALS = """\
+Deal ID,Deal Stage,Amount,Create Date,Close Date,Original Source,Company
+D1,Closed Won,1800,2025-01-10,2025-02-10,Brand Search,Acme
+D2,Closed Lost,500,2025-01-12,2025-02-12,Brand Search,Globex
+"""
+
+
+def test_campaign_revenue_from_matching_deals():
+    orders = ORDERS.replace("Brand Search", "Other").replace("brand search", "x")
+    orders = orders.replace("Spring Promo", "Other")
+    tables = _tables(spend=SPEND, orders=orders, deals=DEALS)
+    result = compute_kpis(tables, KpiSettings(period=Q1))["campaign_revenue"]
+    # The deals name Brand Search, the orders no spend campaign: 1,800 from
+    # D1, and ROI (1,800 - 400) / 400 x 100 = 350 %.
+    assert result.value == {"Brand Search": 1800.0}
+    assert result.extra["roi"]["Brand Search"] == 350.0
+
+
+def test_campaign_revenue_prefers_matching_orders():
+    tables = _tables(spend=SPEND, orders=ORDERS, deals=DEALS)
+    result = compute_kpis(tables, KpiSettings(period=Q1))["campaign_revenue"]
+    # Both name Brand Search, so the orders stay the source: 500 of orders.
+    assert result.extra["total"] == 500.0
