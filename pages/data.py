@@ -85,9 +85,22 @@ def render() -> None:
         accept_multiple_files=True,
         key="uploads",
     )
+    shown: dict[str, str] = {}
     for upload in uploads or []:
+        key = _upload_key(upload)
         with st.container(border=True):
-            _render_upload(upload.name, upload.getvalue(), _upload_key(upload))
+            if key in shown:
+                # The widgets of an upload are keyed by its content, so a
+                # second copy would clash with the first.
+                st.subheader(escape_markdown(clean_table_name(upload.name)))
+                st.info(
+                    f"This file has the same content as "
+                    f"{escape_markdown(repr(shown[key]))} above, so only that "
+                    "one is offered for import."
+                )
+                continue
+            shown[key] = upload.name
+            _render_upload(upload.name, upload.getvalue(), key)
     _render_stored_tables()
     _render_shared_links()
 
