@@ -88,6 +88,8 @@ class GoalStatus:
     # Names the exchange rate a money target was converted at, or the
     # currency assumed for a goal saved without one.
     currency_note: str = ""
+    # Set when a count's table ends before the day the goal is evaluated on.
+    as_of_note: str = ""
     path: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
     )
@@ -181,6 +183,16 @@ def evaluate_goal(
     outside = _outside_data(metric, table, window)
     if outside:
         return replace(status, status=NOT_AVAILABLE, reason=outside)
+    last = _last_recorded(metric, table)
+    if last is not None and last < window.end:
+        # The app cannot tell whether the export ends there or the days after
+        # it had no rows, so the count is kept and the card says so.
+        note = (
+            f"Its table's last date is {last}, before {window.end}. If the "
+            "export ends there, the days after it count as days without any "
+            f"row: choose {last} under Evaluated as of."
+        )
+        status = replace(status, as_of_note=note)
     current = measure(metric, frame, window)
     if current.value is None:
         return replace(status, status=NOT_AVAILABLE, reason=current.reason)
@@ -355,14 +367,8 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
     Such a count would read 0 although nothing in the window was recorded.
     A KPI needs no such check, because it has no value without rows.
     """
-    if metric.kpi is not None:
-        return None
-    recorded = table
-    if metric.date_column == "closed_at" and "status" in table.columns:
-        # An open deal's close date is an expected one, not a recorded event.
-        recorded = table.filter(pl.col("status") != "open")
-    days = recorded.get_column(metric.date_column).cast(pl.Date).drop_nulls()
-    if days.is_empty():
+    days = _recorded_days(metric, table)
+    if days is None:
         return None
     first, last = days.min(), days.max()
     if first <= window.end and last >= window.start:
@@ -372,6 +378,26 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
         f"{window.start} to {window.end}, so nothing in the window can be "
         "counted. Import data of that time, or move the goal into the data"
     )
+
+
+def _last_recorded(metric: Metric, table: pl.DataFrame) -> date | None:
+    """Return the last recorded date of a count's table, or None for a KPI
+    or a table without dates."""
+    days = _recorded_days(metric, table)
+    return None if days is None else days.max()
+
+
+def _recorded_days(metric: Metric, table: pl.DataFrame) -> pl.Series | None:
+    """Return the dates of a count's table that record events, or None for a
+    KPI or a table without dates."""
+    if metric.kpi is not None:
+        return None
+    recorded = table
+    if metric.date_column == "closed_at" and "status" in table.columns:
+        # An open deal's close date is an expected one, not a recorded event.
+        recorded = table.filter(pl.col("status") != "open")
+    days = recorded.get_column(metric.date_column).cast(pl.Date).drop_nulls()
+    return None if days.is_empty() else days
 
 
 def _window_problem(goal: Goal) -> str | None:

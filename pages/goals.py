@@ -358,6 +358,8 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(status.baseline_note)
     if status.currency_note:
         notes.append(status.currency_note)
+    if status.as_of_note:
+        notes.append(status.as_of_note)
     if notes:
         st.caption(" ".join(notes))
 

@@ -739,3 +739,21 @@ def test_won_goal_ignores_expected_close_dates():
     status = evaluate_goal(goal, {"deals": deals}, D(2025, 6, 30))
     assert status.status == NOT_AVAILABLE
     assert "the data covers 2025-01-20 to 2025-02-10" in status.reason
+
+
+def test_count_goal_after_table_end_noted():
+    # The leads end on 31 January; on 28 February the days in between may
+    # be days without leads or days the export does not cover, so the
+    # count stays 7 (6 on 10 January and 1 on 31 January) and the card
+    # names the table's last date.
+    status = evaluate_goal(_leads_goal(), _leads(6), D(2025, 2, 28))
+    assert status.current == 7
+    assert status.as_of_note == (
+        "Its table's last date is 2025-01-31, before 2025-02-28. If the export "
+        "ends there, the days after it count as days without any row: choose "
+        "2025-01-31 under Evaluated as of."
+    )
+
+
+def test_count_goal_inside_table_no_note():
+    assert evaluate_goal(_leads_goal(), _leads(6), AS_OF).as_of_note == ""
