@@ -310,6 +310,19 @@ def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
     )
     if remembered:
         st.caption("Using the mapping you saved for files with these columns.")
+        left_out = [
+            f"{field} ({column!r})"
+            for field, column in guess.columns.items()
+            if column and not remembered.columns.get(field)
+        ]
+        if left_out:
+            st.warning(
+                escape_markdown(
+                    "The saved mapping leaves out "
+                    f"{', '.join(left_out)}, which the app would map. Choose "
+                    "the column below if this file should keep it."
+                )
+            )
         guess = remembered
     st.markdown("**Column mapping**")
     options = [_NOT_IN_FILE, *preview.headers]
