@@ -41,7 +41,7 @@ def undecided_labels_warning(
         if column
     ]
     described = " and ".join(
-        f"{column!r} ({_shown_labels(raw[column])})" for column in columns
+        f"{column!r} ({_listed_labels(raw[column])})" for column in columns
     )
     noun = "column" if len(columns) == 1 else "columns"
     deals = f"all {frame.height:,} deals count"
@@ -61,7 +61,7 @@ def undecided_labels_warning(
     )
 
 
-def _shown_labels(values: pl.Series) -> str:
+def _listed_labels(values: pl.Series) -> str:
     """List up to ``LABELS_SHOWN`` distinct filled labels in file order, as in
     "'Termin geplant', 'Vertrag gesendet' and 3 more"."""
     # The alias keeps a header such as "*" from acting as a wildcard.
@@ -70,8 +70,8 @@ def _shown_labels(values: pl.Series) -> str:
     labels = labels.filter(labels != "").unique(maintain_order=True)
     if labels.len() == 0:
         return "all empty"
-    shown = ", ".join(repr(label) for label in labels.head(LABELS_SHOWN).to_list())
+    listed = ", ".join(repr(label) for label in labels.head(LABELS_SHOWN).to_list())
     more = labels.len() - LABELS_SHOWN
     if more > 0:
-        shown += f" and {more:,} more"
-    return shown
+        listed += f" and {more:,} more"
+    return listed

@@ -186,7 +186,7 @@ def evaluate_goal(
     last = _last_recorded(metric, table)
     if last is not None and last < window.end:
         # The app cannot tell whether the export ends there or the days after
-        # it had no rows, so the count is kept and the card says so.
+        # it had no rows, so the count is kept and the card names the date.
         note = (
             f"Its table's last date is {last}, before {window.end}. If the "
             "export ends there, the days after it count as days without any "

@@ -327,10 +327,12 @@ def open_cohorts_note(cohorts: pl.DataFrame, grain: str) -> str | None:
     short sentence."""
     if cohorts.is_empty():
         return None
+
     reason = (
         "can still rise: the close rate counts the deals created in a period "
         "that were won so far, and deals still open may yet be won."
     )
+
     if cohorts.height > _LISTED_COHORTS:
         first = bucket_label(cohorts["period_start"].min(), grain)
         last = bucket_label(cohorts["period_start"].max(), grain)
@@ -343,6 +345,7 @@ def open_cohorts_note(cohorts: pl.DataFrame, grain: str) -> str | None:
             f"to {last}, {reason} {open_deals:,} of their {created:,} deals "
             f"are open, {low} % to {high} % per {grain}."
         )
+
     parts = []
     for row in cohorts.iter_rows(named=True):
         label = bucket_label(row["period_start"], grain)
@@ -351,6 +354,7 @@ def open_cohorts_note(cohorts: pl.DataFrame, grain: str) -> str | None:
         share = format_number(row["open_share"], 1)
         counts = f"{row['open']:,} of {row['created']:,} deals open"
         parts.append(f"{label} ({counts}, {share} %)")
+
     if len(parts) == 1:
         return f"The close rate of {parts[0]} {reason}"
     listed = f"{', '.join(parts[:-1])} and {parts[-1]}"

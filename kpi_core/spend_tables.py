@@ -57,14 +57,16 @@ def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
     for index, first in enumerate(names):
         for second in names[index + 1 :]:
             shared = keys[first].join(
-                keys[second].drop("shown"), on=["day", "label", "cents"]
+                keys[second].drop("written"), on=["day", "label", "cents"]
             )
             if shared.is_empty():
                 continue
             shared = shared.sort("day", "label")
             examples = ", ".join(
-                f"{shown or 'no campaign'} on {day}"
-                for day, shown in shared.select("day", "shown").head(_EXAMPLES).rows()
+                f"{written or 'no campaign'} on {day}"
+                for day, written in shared.select("day", "written")
+                .head(_EXAMPLES)
+                .rows()
             )
             if shared.height > _EXAMPLES:
                 examples += f" and {shared.height - _EXAMPLES:,} more"
@@ -90,25 +92,25 @@ def spend_overlap(spend: pl.DataFrame) -> str | None:
 
 def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """Return the distinct (day, label, cents) keys of a spend table's rows,
-    with the label as written in ``shown``."""
+    with the label as the table writes it in ``written``."""
     day_columns = [c for c in ("period_start", "spent_at") if c in frame.columns]
     label_columns = [c for c in ("campaign", "channel") if c in frame.columns]
     if not day_columns:
         # Spend without dates has no day to share with another table.
         schema = {"day": pl.Date, "label": pl.String, "cents": pl.Int64}
-        return pl.DataFrame(schema={**schema, "shown": pl.String})
+        return pl.DataFrame(schema={**schema, "written": pl.String})
     day = pl.coalesce(pl.col(name).cast(pl.Date) for name in day_columns)
     label = (
         pl.coalesce(pl.col(name).cast(pl.String) for name in label_columns)
         if label_columns
         else pl.lit(None, pl.String)
     )
-    shown = label.str.strip_chars()
+    written = label.str.strip_chars()
     keys = frame.select(
         day.alias("day"),
-        shown.str.to_lowercase().fill_null("").alias("label"),
+        written.str.to_lowercase().fill_null("").alias("label"),
         (pl.col("amount") * 100).round(0).cast(pl.Int64).alias("cents"),
-        shown.alias("shown"),
+        written.alias("written"),
     )
     keys = keys.drop_nulls(["day", "cents"])
     return keys.unique(subset=["day", "label", "cents"], keep="first")

@@ -306,7 +306,7 @@ def _header_names(rows: list[tuple[str | None, ...]]) -> list[str]:
     for upper, lower in zip(top, rows[1], strict=True):
         group = upper or group
         if upper and lower and lower.casefold() in _ANSWER_LABELS:
-            # "Response" says only that the question's answer follows.
+            # "Response" only marks that the question's answer follows.
             lower = None
         names.append(" ".join(part for part in (group, lower) if part))
     return names

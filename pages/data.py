@@ -85,21 +85,21 @@ def render() -> None:
         accept_multiple_files=True,
         key="uploads",
     )
-    shown: dict[str, str] = {}
+    first_names: dict[str, str] = {}
     for upload in uploads or []:
         key = _upload_key(upload)
         with st.container(border=True):
-            if key in shown:
+            if key in first_names:
                 # The widgets of an upload are keyed by its content, so a
                 # second copy would clash with the first.
                 st.subheader(escape_markdown(clean_table_name(upload.name)))
                 st.info(
                     f"This file has the same content as "
-                    f"{escape_markdown(repr(shown[key]))} above, so only that "
+                    f"{escape_markdown(repr(first_names[key]))} above, so only that "
                     "one is offered for import."
                 )
                 continue
-            shown[key] = upload.name
+            first_names[key] = upload.name
             _render_upload(upload.name, upload.getvalue(), key)
     _render_stored_tables()
     _render_shared_links()

@@ -181,10 +181,10 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
         delta = None
         if values["difference"] is not None:
             # The change of the shown figures, so that it checks by hand.
-            shown = _shown(values["scenario"], figure) - _shown(
+            shown_change = _as_shown(values["scenario"], figure) - _as_shown(
                 values["baseline"], figure
             )
-            delta = _figure(shown, figure, unit, signed=True)
+            delta = _figure(shown_change, figure, unit, signed=True)
         scenario = _figure(values["scenario"], figure, unit)
         column.metric(values["label"], scenario, delta)
     display_table = pl.DataFrame(
@@ -379,7 +379,7 @@ def _decimals(figure: str) -> int:
     return 1 if figure in _RATIOS else 0
 
 
-def _shown(value: float, figure: str) -> float:
+def _as_shown(value: float, figure: str) -> float:
     """Return ``value`` rounded as ``_figure`` shows it."""
     return float(format_number(value, _decimals(figure)).replace(",", ""))
 

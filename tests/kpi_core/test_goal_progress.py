@@ -742,10 +742,9 @@ def test_won_goal_ignores_expected_close_dates():
 
 
 def test_count_goal_after_table_end_noted():
-    # The leads end on 31 January; on 28 February the days in between may
-    # be days without leads or days the export does not cover, so the
-    # count stays 7 (6 on 10 January and 1 on 31 January) and the card
-    # names the table's last date.
+    # The leads end on 31 January. The days up to 28 February may have had
+    # no leads or lie outside the export. So the count stays 7 (6 on 10
+    # January and 1 on 31 January), and the card names the table's last date.
     status = evaluate_goal(_leads_goal(), _leads(6), D(2025, 2, 28))
     assert status.current == 7
     assert status.as_of_note == (

@@ -203,7 +203,7 @@ def test_workbook_two_row_header() -> None:
                 "2024-05-03 17:40:00",
                 "2024-05-04 08:05:00",
             ],
-            # "Response" only says that the answer follows, so it is dropped.
+            # "Response" only marks that the answer follows, so it is dropped.
             "How likely are you to recommend us to a friend?": [
                 "9",
                 "6",

@@ -87,9 +87,9 @@ def test_before_after_samples_use_zone():
 
 def test_zoned_ticket_falls_on_local_day():
     # 20:00Z and 23:30Z on 31 March are 22:00 on 31 March and 01:30 on
-    # 1 April in Berlin (UTC+2 from 30 March), so the ticket is solved in
-    # April, 3.5 calendar hours after it was created, as the same ticket
-    # written in local time without a zone.
+    # 1 April in Berlin, which is UTC+2 from 30 March. So the ticket is
+    # solved in April, 3.5 calendar hours after it was created, like the
+    # same ticket written in local time without a zone.
     header = b"ticket_id,created_at,solved_at\n"
     zoned = header + b"T7,2025-03-31T20:00:00Z,2025-03-31T23:30:00Z\n"
     local = header + b"T7,2025-03-31 22:00,2025-04-01 01:30\n"

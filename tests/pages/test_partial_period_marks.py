@@ -2,7 +2,7 @@
 data covers only in part, name the units of their charts and offer each
 ticket's hours behind the time to resolution.
 
-The sample data ends on 2026-11-30, so at quarter grain 2026 Q4 holds
+The sample data ends on 2026-11-30, so at quarter grain 2026 Q4 contains
 October and November only.
 """
 

@@ -246,7 +246,7 @@ def test_whatif_change_of_shown_figures(fresh_workspace):
 def test_baseline_from_own_data_beside_sample(fresh_workspace):
     # The first run loads the sample data, whose subscriptions run to
     # 2026-11-30. The own deals stored beside it end with the open deal of
-    # 5 January 2026, so the baseline is 2025, as without the sample; the
+    # 5 January 2026, so the baseline is 2025, as without the sample. The
     # sample's dates would give 2025-12-01 to 2026-11-30.
     at = AppTest.from_file(APP, default_timeout=60).run()
     store = Workspace(fresh_workspace)
