@@ -82,7 +82,7 @@ def preview_file(
     if table in (None, "stage_history"):
         raw = long_history or raw
     if table in (None, "email_events"):
-        raw = _audience_events(raw) or raw
+        raw = _audience_events(raw) or _contact_events(raw) or raw
     headers = [name for name in raw.frame.columns if name != LINE]
     numbers = number_columns(raw.frame, headers)
     detected, scores = detect_table(headers, numbers)
@@ -410,6 +410,93 @@ def _audience_events(raw: RawTable) -> RawTable | None:
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return replace(raw, frame=long, info=info, cells_stripped=False)
+
+
+# Headers of an ActiveCampaign contacts export, lower-cased, and the
+# statuses it gives a contact.
+_CONTACT_EMAIL = ("email", "email address")
+_CONTACT_CREATED = ("date created", "created date", "created")
+_CONTACT_UPDATED = ("date updated", "updated date", "last updated")
+_CONTACT_STATUS = ("status", "list status", "contact status")
+_CONTACT_EVENTS = {"unsubscribed": "unsubscribe", "bounced": "cleaned"}
+_JOINED = ("active", "unsubscribed", "bounced")
+_UNCONFIRMED = "unconfirmed"
+
+
+def _contact_events(raw: RawTable) -> RawTable | None:
+    """Turn an ActiveCampaign contacts export into one text row per list
+    event, or return None for other files.
+
+    The export has no event log, only each contact's status (Active,
+    Unconfirmed, Unsubscribed or Bounced) and two dates. Every contact but
+    the unconfirmed ones subscribed at "Date Created". An unsubscribed or
+    bounced contact left at "Date Updated", the contact's last change,
+    because the export has no closer date. The date cells stay text, so
+    they are parsed and checked like any other.
+    """
+    by_name = {name.strip().lower(): name for name in raw.frame.columns if name != LINE}
+
+    def find(names: tuple[str, ...]) -> str | None:
+        return next((by_name[name] for name in names if name in by_name), None)
+
+    email, created, status = (
+        find(_CONTACT_EMAIL),
+        find(_CONTACT_CREATED),
+        find(_CONTACT_STATUS),
+    )
+    if email is None or created is None or status is None:
+        return None
+    statuses = raw.frame[status].str.strip_chars().str.to_lowercase()
+    known = statuses.is_in([*_JOINED, _UNCONFIRMED])
+    if (
+        statuses.null_count() == statuses.len()
+        or not (known | statuses.is_null()).all()
+    ):
+        return None
+    updated = find(_CONTACT_UPDATED)
+    frame = raw.frame.with_columns(statuses.alias("status"))
+    joins = frame.filter(pl.col("status").is_in(_JOINED)).select(
+        pl.col(email).alias("Email"),
+        pl.lit("subscribe").alias("Event"),
+        pl.col(created).alias("Occurred at"),
+        pl.col(LINE),
+    )
+    left_at = pl.col(updated) if updated else pl.lit(None, dtype=pl.String)
+    removals = frame.filter(pl.col("status").is_in(list(_CONTACT_EVENTS))).select(
+        pl.col(email).alias("Email"),
+        pl.col("status").replace_strict(_CONTACT_EVENTS).alias("Event"),
+        left_at.alias("Occurred at"),
+        pl.col(LINE),
+    )
+    long = pl.concat([joins, removals])
+    unconfirmed = int((statuses == _UNCONFIRMED).sum())
+    note = (
+        f"The ActiveCampaign contacts export of "
+        f"{count_noun(raw.frame.height, 'contact')} was turned into "
+        f"{count_noun(long.height, 'list event')}: a subscribe at {created!r} "
+        "for each active, unsubscribed or bounced contact"
+    )
+    if updated:
+        note += (
+            f", and an unsubscribe or cleaned event at {updated!r}, the "
+            "contact's last change, which can be later than the day it left"
+        )
+    if unconfirmed:
+        note += (
+            f". {count_noun(unconfirmed, 'unconfirmed contact')} never joined "
+            "the list and "
+            f"{'is' if unconfirmed == 1 else 'are'} left out"
+        )
+    notes = [note + "."]
+    if not updated and removals.height:
+        notes.append(
+            f"{_WARNING_PREFIX}the file has no 'Date Updated' column, so "
+            f"{count_noun(removals.height, 'unsubscribed or bounced contact')} "
+            "cannot be dated. The list growth leaves them out and reads too "
+            "high; export the contacts again with 'Date Updated'."
+        )
+    info = replace(raw.info, notes=(*raw.info.notes, *notes))
+    return replace(raw, frame=long, info=info)
 
 
 def _other_sheets(file_name: str, data: bytes, info: ReadInfo) -> str:
