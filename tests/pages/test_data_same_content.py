@@ -51,3 +51,24 @@ def test_saved_mapping_leaving_column_out_warns(fresh_workspace):
         "The saved mapping leaves out source ('Lead Source'), which the app "
         "would map. Choose the column below if this file should keep it."
     ) in [warning.value for warning in at.warning]
+
+
+def test_same_file_unmapped_column_replaces(fresh_workspace):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    upload = [("leads.csv", LEADS, "text/csv")]
+    at.file_uploader(key="uploads").set_value(upload).run()
+    key = next(b.key for b in at.button if b.label.startswith("Import")).split(":")[0]
+    at.button(key=f"{key}:import").click().run()
+    [stored] = [e for e in Workspace(fresh_workspace).list_tables() if not e.is_sample]
+
+    # The same file again, with the lead source left unmapped, is a
+    # correction: it replaces its copy, and the warning names the loss.
+    at.file_uploader(key="uploads").set_value(upload).run()
+    at.selectbox(key=f"{key}:deals:source").set_value("(not in the file)").run()
+    assert not at.exception
+    assert at.selectbox(key=f"{key}:target").value == stored.id
+    assert (
+        "Replacing 'leads' loses the column for source. The replaced table is "
+        "not kept; store the file as a new table to keep both."
+    ) in [warning.value for warning in at.warning]
