@@ -35,7 +35,14 @@ from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.reading import RawTable
-from kpi_core.schema import DATE, FLAG, INTEGER, NUMBER, deal_status_expr
+from kpi_core.schema import (
+    DATE,
+    FLAG,
+    INTEGER,
+    NO_PURCHASE_STATUSES,
+    NUMBER,
+    deal_status_expr,
+)
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.values import (
     ParsedMoney,
@@ -238,6 +245,9 @@ def prepare_table(
         found = [_without_rows(item, flag_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
         found.append(_Found(flag_gap[0], flag_gap[1], None))
+    unpaid = _orders_without_purchase(raw.frame, mapping, columns)
+    if unpaid is not None:
+        found.append(unpaid)
     problems = [item.problem for item in found]
     frame = pl.DataFrame(columns)
     rejected = raw.frame.clear()
@@ -758,6 +768,30 @@ def _closed_without_won(
         examples=(),
     )
     return problem, gap
+
+
+def _orders_without_purchase(
+    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+) -> _Found | None:
+    """Find the orders whose status marks no completed purchase, such as a
+    void or open invoice, which no KPI may count as revenue or a customer."""
+    status_column = mapping.columns.get("status")
+    if mapping.table != "orders" or not status_column:
+        return None
+    status = next(column for column in columns if column.name == "status")
+    labels = status.str.strip_chars().str.to_lowercase()
+    rows = labels.is_in(list(NO_PURCHASE_STATUSES)).fill_null(False)
+    if not rows.any():
+        return None
+    problem = Problem(
+        column=status_column,
+        field="status",
+        kind="a status that marks no completed purchase",
+        count=int(rows.sum()),
+        lines=tuple(raw[LINE].filter(rows).to_list()),
+        examples=tuple(status.filter(rows).unique(maintain_order=True).head(_EXAMPLES)),
+    )
+    return _Found(problem, rows, None)
 
 
 def _drop_duplicate_ids(
