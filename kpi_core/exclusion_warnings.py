@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kpi_core.formatting import format_number
 from kpi_core.results import KpiResult
+from kpi_core.tickets import SOLVED_UNDATED
 
 # Share of a KPI's rows, in percent, whose loss to data problems is warned
 # about. A tenth of the rows is enough to move a mean or a rate visibly.
@@ -47,10 +48,15 @@ _KPI_ROWS = {
         {
             "ticket solved before it was created": ("created_at", "solved_at"),
             "solved ticket without a creation date": ("created_at",),
+            SOLVED_UNDATED: ("solved_at",),
         },
     ),
     "followups_per_ticket": _Rows(
-        "solved tickets", {"solved ticket without a reply count": ("replies",)}
+        "solved tickets",
+        {
+            "solved ticket without a reply count": ("replies",),
+            SOLVED_UNDATED: ("solved_at",),
+        },
     ),
     "sales_cycle_days": _Rows(
         None,

@@ -28,6 +28,15 @@ OPEN_STATUSES = frozenset(
     }
 )  # fmt: skip
 
+SOLVED_UNDATED = "solved ticket without a solve date"
+# Statuses that mean the work on a ticket is done, compared after
+# lower-casing.
+SOLVED_STATUSES = frozenset(
+    {
+        "solved", "closed", "resolved", "done", "completed", "gelöst",
+        "geschlossen", "erledigt", "abgeschlossen",
+    }
+)  # fmt: skip
 _ORDER = "_order"
 _WALL = pl.Datetime("us")
 
@@ -39,8 +48,10 @@ def solved_tickets(
 
     Also returns the rows left out per reason: open tickets (created in the
     period, or any with all data) and earlier solves of a ticket listed
-    again. Rows without a solve date are open; with an explicit period, a
-    solved ticket counts only when its solve date lies in the period.
+    again. Rows without a solve date are open, unless their status is
+    solved or closed: those are counted apart as solved without a solve
+    date. With an explicit period, a solved ticket counts only when its
+    solve date lies in the period.
     """
     return _solved_tickets(tickets, period)
 
@@ -49,21 +60,33 @@ def solved_tickets(
 def _solved_tickets(
     tickets: pl.DataFrame, period: Period
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    if "solved_at" not in tickets.columns:
+    has_solve_dates = "solved_at" in tickets.columns
+    if not has_solve_dates:
         tickets = tickets.with_columns(pl.lit(None, _WALL).alias("solved_at"))
     latest, _none = _final_solves(tickets)
     is_open = pl.col("solved_at").is_null()
+    undated = pl.lit(False)
     if "status" in latest.columns:
         status = pl.col("status").cast(pl.String)
-        is_open = is_open | status.is_in(_open_values(latest)).fill_null(False)
+        if has_solve_dates:
+            # A ticket marked solved or closed without a solve date is a gap
+            # in the export, not work still waiting.
+            done = status.is_in(_status_values(latest, SOLVED_STATUSES))
+            undated = is_open & done.fill_null(False)
+        open_status = status.is_in(_open_values(latest)).fill_null(False)
+        is_open = (is_open | open_status) & ~undated
 
     created_in_period = pl.lit(period.is_all)
     if "created_at" in latest.columns:
         created_in_period = period.contains("created_at")
-    open_tickets = latest.filter(is_open & created_in_period).height
-    solved = latest.filter(~is_open & period.contains("solved_at"))
+    counts = latest.select(
+        open=(is_open & created_in_period).sum(),
+        undated=(undated & created_in_period).sum(),
+    )
+    solved = latest.filter(~is_open & ~undated & period.contains("solved_at"))
     excluded = {
-        "open ticket": open_tickets,
+        "open ticket": counts["open"].item(),
+        SOLVED_UNDATED: counts["undated"].item(),
         "earlier solve of a ticket listed again": tickets.height - latest.height,
     }
     return solved, nonzero_counts(excluded)
@@ -94,14 +117,19 @@ def _final_solves(tickets: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
 
 
 def _open_values(tickets: pl.DataFrame) -> list[str]:
-    """Return the status cells of ``tickets`` that name an open status.
+    """Return the status cells of ``tickets`` that name an open status."""
+    return _status_values(tickets, OPEN_STATUSES)
+
+
+def _status_values(tickets: pl.DataFrame, statuses: frozenset[str]) -> list[str]:
+    """Return the status cells of ``tickets`` that name one of ``statuses``.
 
     Matching the few distinct cells and then the rows against them is
     faster than trimming and lower-casing a million status cells.
     """
     cells = tickets.select(pl.col("status").cast(pl.String).unique().drop_nulls())
     label = pl.col("status").str.strip_chars().str.to_lowercase()
-    return cells.filter(label.is_in(list(OPEN_STATUSES)))["status"].to_list()
+    return cells.filter(label.is_in(list(statuses)))["status"].to_list()
 
 
 def require_segment(tickets: pl.DataFrame, segment: str) -> None:

@@ -129,3 +129,25 @@ def test_label_missing_not_warned(tmp_path):
     kpis = service_kpis(tickets=tickets)
     # A page that does not show the KPI gets no warning for it.
     assert exclusion_warnings(kpis, {"followups_per_ticket": "Follow-ups"}) == []
+
+
+def test_solved_without_solve_date_warned(tmp_path):
+    content = (
+        "Id,Status,Created at,Solved at,Replies\n"
+        "1,solved,2025-06-02 09:00,2025-06-02 11:00,1\n"
+        "2,solved,2025-06-03 09:00,2025-06-03 10:00,2\n"
+        "3,solved,2025-06-04 09:00,,2\n"
+        "4,open,2025-06-05 09:00,,1\n"
+    )
+    kpis = service_kpis(tickets=_frame(tmp_path, "tickets.csv", content))
+    # Ticket 3 is marked solved but has no solve date, a gap in the export:
+    # 1 of 3 solved tickets (33 %). The open ticket 4 is ordinary.
+    assert kpis["resolution_hours"].n == 2
+    assert exclusion_warnings(kpis, SERVICE_LABELS) == [
+        "Time to resolution leaves out 1 of 3 solved tickets (33 %): solved "
+        "ticket without a solve date. Check the column mapped to solved_at on "
+        "the Data page.",
+        "Follow-ups per ticket leaves out 1 of 3 solved tickets (33 %): solved "
+        "ticket without a solve date. Check the column mapped to solved_at on "
+        "the Data page.",
+    ]

@@ -46,11 +46,19 @@ def test_solved_tickets_status_decides(status, is_solved):
     assert (solved.height == 1) is is_solved
 
 
-def test_solved_tickets_no_solve_date_open():
-    rows = [("t1", DT(2025, 1, 13, 9), None, "Solved")]
+def test_solved_status_without_date_named():
+    rows = [
+        ("t1", DT(2025, 1, 13, 9), None, "Solved"),
+        ("t2", DT(2025, 1, 13, 9), None, "Geschlossen"),
+        ("t3", DT(2025, 1, 13, 9), None, "Pending"),
+        ("t4", DT(2025, 1, 13, 9), None, "Awaiting parts"),
+        ("t5", DT(2025, 1, 13, 9), None, None),
+    ]
     solved, excluded = solved_tickets(frame(rows), ALL_DATA)
     assert solved.is_empty()
-    assert excluded == {"open ticket": 1}
+    # A solved or closed status without a solve date is a gap in the
+    # export; other statuses, known or not, and an empty one are open.
+    assert excluded == {"open ticket": 3, "solved ticket without a solve date": 2}
 
 
 def test_solved_tickets_without_status_column():
