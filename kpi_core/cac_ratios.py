@@ -77,7 +77,7 @@ def _clv_to_cac(clv: KpiResult, cac: KpiResult) -> KpiResult:
             f"{shown_clv} {clv.unit} CLV / {shown_cac} {cac.unit} CAC = "
             f"{format_number(ratio, 2)}"
         ),
-        warnings=cac.warnings,
+        warnings=_ratio_warnings(cac),
     )
 
 
@@ -129,5 +129,12 @@ def _payback(clv: KpiResult, cac: KpiResult, gross_margin: float) -> KpiResult:
         formula=(
             f"{shown_cac} {unit} CAC / ({revenue}) = {format_number(months, 2)} months"
         ),
-        warnings=cac.warnings,
+        warnings=_ratio_warnings(cac),
     )
+
+
+def _ratio_warnings(cac: KpiResult) -> tuple[str, ...]:
+    """Return the CAC's warnings, plus a note when the CLV and the CAC's
+    new customers come from different tables."""
+    tables = cac.extra.get("ratio_tables")
+    return (*cac.warnings, tables[:1].upper() + tables[1:]) if tables else cac.warnings

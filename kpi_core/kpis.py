@@ -155,6 +155,9 @@ def _marketing_kpis(
             ),
         )
         kpis["cac"] = _without_mixed_ratios(kpis["cac"], found_clv)
+        if found_clv is not None:
+            clv_table = "orders" if variant == "purchases" else "subscriptions"
+            kpis["cac"] = _with_ratio_tables(kpis["cac"], clv_table, acquired.source)
         shared = spend_overlap(tables["spend"])
         if shared and kpis["cac"].available:
             warnings = (*kpis["cac"].warnings, shared)
@@ -172,6 +175,20 @@ def _marketing_kpis(
             settings.variants.get("list_growth_rate", "with_cleaned"),
         )
     return kpis
+
+
+def _with_ratio_tables(
+    cac_result: KpiResult, clv_table: str, customer_table: str
+) -> KpiResult:
+    """Name the two tables behind CLV : CAC when the CLV and the CAC's new
+    customers come from different ones, in ``extra["ratio_tables"]``."""
+    if clv_table == customer_table or "clv_to_cac" not in cac_result.extra:
+        return cac_result
+    note = (
+        f"CLV from the {clv_table}, CAC's new customers from the "
+        f"{customer_table}, so the two describe different customers"
+    )
+    return replace(cac_result, extra={**cac_result.extra, "ratio_tables": note})
 
 
 def _without_mixed_ratios(

@@ -214,7 +214,9 @@ def _render_cards(kpis: dict[str, KpiResult], previous: dict[str, KpiResult]) ->
         ratio = cac.extra.get("clv_to_cac")
         payback = cac.extra.get("payback_months")
         if ratio is not None:
-            notes.append(f"CLV : CAC = {format_number(ratio, 1)}.")
+            tables = cac.extra.get("ratio_tables")
+            mixed = f" ({tables})" if tables else ""
+            notes.append(f"CLV : CAC = {format_number(ratio, 1)}{mixed}.")
         if payback is not None:
             notes.append(f"CAC payback: {format_number(payback, 1)} months.")
     if notes:
