@@ -9,6 +9,7 @@ Progress measures the forecast on the way from the baseline to the target.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -60,7 +61,9 @@ class GoalStatus:
     """The state of a goal on ``as_of``.
 
     ``status`` is one of on track, at risk, off track, not started or not
-    available (with ``reason``). Values are in ``unit``. Paces are per
+    available (with ``reason``). Values are in ``unit``. A goal that is not
+    available still has its ``target`` when the target is absolute, but a
+    relative target without a baseline has none. Paces are per
     month: for a count, rows per month, and for a KPI, the change of the KPI
     per month. ``progress`` is in percent of the way from the baseline to
     the target, 0 to 100, as ``progress_percent`` computes it from the
@@ -90,6 +93,10 @@ class GoalStatus:
     currency_note: str = ""
     # Set when a count's table ends before the day the goal is evaluated on.
     as_of_note: str = ""
+    # True when the current value already meets the target, so no pace is
+    # needed. A downward count meets its ceiling only at the deadline,
+    # because rows may still arrive before it.
+    reached: bool = False
     path: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
     )
@@ -121,10 +128,12 @@ def evaluate_goal(
     Counts: pace so far = count / months elapsed. Required pace = (target -
     count) / months left, at least 0; for a downward goal it is the most
     per month that still stays under the target. Forecast = count + pace so
-    far x months left, which is the count itself from the deadline on. The
-    band is the count so far plus a 95 % prediction interval for the count
-    still to come (``remaining_count_interval``). It covers both the
-    uncertain rate and the Poisson noise of the remaining count.
+    far x months left, rounded half up to a whole count, which is the count
+    itself from the deadline on. The band is the count so far plus a 95 %
+    prediction interval for the count still to come
+    (``remaining_count_interval``). It covers both the uncertain rate and
+    the Poisson noise of the remaining count. The status and progress use
+    the rounded forecast, the one the card shows.
 
     KPIs: the forecast is the current value and the band its 95 % interval
     (Wilson for rates). Pace so far = (current - baseline) / months
@@ -149,7 +158,10 @@ def evaluate_goal(
     metric = METRICS[goal.metric]
     problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
     if problem:
-        return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=problem)
+        target, unit = _stated_target(goal, metric)
+        return GoalStatus(
+            goal, as_of, NOT_AVAILABLE, reason=problem, unit=unit, target=target
+        )
     table = tables[metric.table]
     money = target_currency(goal, table, fx)
     if money is not None and money.factor is None:
@@ -198,9 +210,11 @@ def evaluate_goal(
         return replace(status, status=NOT_AVAILABLE, reason=current.reason)
     outlook = _outlook(goal, metric, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
+    met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
-        met = _meets(goal.direction, current.value, target)
         verdict = ON_TRACK if met else OFF_TRACK
+    # A downward count can still rise past its ceiling before the deadline.
+    open_ceiling = metric.is_count and goal.direction != UP and as_of < goal.deadline
     return replace(
         status,
         status=verdict,
@@ -214,6 +228,7 @@ def evaluate_goal(
         required_pace=outlook.required_pace,
         forecast=outlook.forecast,
         forecast_band=outlook.band,
+        reached=met and not open_ceiling,
     )
 
 
@@ -319,7 +334,12 @@ def _count_outlook(
     required = max((target - count) / months_left, 0.0) if months_left else None
     low, high = remaining_count_interval(int(count), months_elapsed, months_left)
     band = (count + low, count + high)
-    return _Outlook(pace, required, count + pace * months_left, band)
+    # The final count is whole, so the forecast is rounded half up. Rounding
+    # to 9 decimals first keeps float error from turning an exact half down.
+    # The band's bounds are whole too, and the card shows the forecast inside.
+    forecast = math.floor(round(count + pace * months_left, 9) + 0.5)
+    forecast = min(max(forecast, band[0]), band[1])
+    return _Outlook(pace, required, float(forecast), band)
 
 
 def _kpi_outlook(
@@ -398,6 +418,16 @@ def _recorded_days(metric: Metric, table: pl.DataFrame) -> pl.Series | None:
         recorded = table.filter(pl.col("status") != "open")
     days = recorded.get_column(metric.date_column).cast(pl.Date).drop_nulls()
     return None if days.is_empty() else days
+
+
+def _stated_target(goal: Goal, metric: Metric) -> tuple[float | None, str]:
+    """Return the target as the user set it and its unit, for a goal that
+    cannot be measured, or None and "" for a relative target, whose value
+    needs the baseline. A money target is in the goal's currency."""
+    if goal.target_kind == "relative":
+        return None, ""
+    unit = goal.currency if metric.unit == "" else metric.unit
+    return goal.target, unit
 
 
 def _window_problem(goal: Goal) -> str | None:

@@ -32,6 +32,7 @@ __all__ = [
     "evaluate_goal",
     "example_goals",
     "format_segments",
+    "goals_on_table",
     "parse_segments",
     "smart_check",
 ]
@@ -144,6 +145,28 @@ def parse_segments(text: str) -> tuple[SegmentFilter, ...]:
 def format_segments(segments: tuple[SegmentFilter, ...]) -> str:
     """Write segment filters the way ``parse_segments`` reads them."""
     return "; ".join(segment.label() for segment in segments)
+
+
+def goals_on_table(
+    goals: list[Goal],
+    table_id: str,
+    table_type: str,
+    stored_ids: set[str],
+    in_use_id: str | None,
+) -> list[Goal]:
+    """Return the goals measured on the stored table ``table_id`` of
+    ``table_type``: those that name it, and, while it is the table of its
+    type in use (``in_use_id``), those of that type that name no table or
+    one that is no longer stored (not in ``stored_ids``).
+    """
+    on_table = []
+    for goal in goals:
+        if METRICS[goal.metric].table != table_type:
+            continue
+        follows_in_use = goal.table_id not in stored_ids
+        if goal.table_id == table_id or (follows_in_use and in_use_id == table_id):
+            on_table.append(goal)
+    return on_table
 
 
 def example_goals(start: date) -> list[Goal]:

@@ -33,6 +33,7 @@ from kpi_core.workspace import (
     name_notes,
     replacement_losses,
 )
+from pages.ui.goal_tables import goals_delete_note
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
@@ -1016,7 +1017,8 @@ def _render_stored_tables() -> None:
     if right.button("Delete", key="stored:delete"):
         st.session_state[_DELETE_PENDING] = chosen
     if st.session_state.get(_DELETE_PENDING) == chosen:
-        _confirm_delete(chosen, labels[chosen])
+        entry = next(e for e in entries if e.id == chosen)
+        _confirm_delete(chosen, labels[chosen], goals_delete_note(entry))
     else:
         # A confirmation asked for another table is dropped when the choice moves.
         st.session_state.pop(_DELETE_PENDING, None)
@@ -1027,12 +1029,14 @@ def _render_stored_tables() -> None:
         st.rerun()
 
 
-def _confirm_delete(table_id: str, label: str) -> None:
-    """Delete a stored table only after a second, explicit click."""
+def _confirm_delete(table_id: str, label: str, goals_note: str) -> None:
+    """Delete a stored table only after a second, explicit click.
+    ``goals_note`` names the goals measured on the table, or is empty."""
     st.warning(
         f"Delete {escape_markdown(label)}? Its rows are removed from the "
-        "workspace, and shared links that show it stop working. This cannot be "
-        "undone."
+        "workspace, and shared links that show it stop working. "
+        + (f"{goals_note} " if goals_note else "")
+        + "This cannot be undone."
     )
     left, right = st.columns([1, 4])
     if left.button("Yes, delete", key="stored:delete_confirm", type="primary"):

@@ -341,13 +341,18 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         st.caption(escape_markdown(status.progress_note))
     row = st.columns(4)
     row[0].metric("Current", _value(status.current, status.unit))
-    row[1].metric("Target", _value(status.target, status.unit))
+    row[1].metric("Target", _target_text(goal, status))
     row[2].metric("Baseline", _value(status.baseline, status.unit))
     row[3].metric("Forecast at the deadline", _value(status.forecast, status.unit))
     notes = []
-    if status.required_pace is not None or status.pace_so_far is not None:
+    so_far = _pace(status.pace_so_far, status.unit)
+    if status.reached:
+        # A pace needed of 0 would read as a goal that has stalled.
+        notes.append("The target is already reached.")
+        if status.pace_so_far is not None:
+            notes.append(f"Pace so far {so_far}.")
+    elif status.required_pace is not None or status.pace_so_far is not None:
         needed = _pace(status.required_pace, status.unit)
-        so_far = _pace(status.pace_so_far, status.unit)
         notes.append(f"Pace needed {needed}, pace so far {so_far}.")
     if status.forecast_band is not None:
         low, high = (_value(bound, status.unit) for bound in status.forecast_band)
@@ -563,12 +568,21 @@ def _blank_goal(as_of: date) -> Goal:
     return Goal("New goal", "new_deals", 0, start, deadline_after(start, 3))
 
 
+def _target_text(goal: Goal, status: GoalStatus) -> str:
+    """Return the target for the card: its value, or the change the user
+    set when a relative target has no baseline to give it a value."""
+    if status.target is None and goal.target_kind == "relative":
+        return f"Baseline {goal.target:+,g} %"
+    return _value(status.target, status.unit)
+
+
 def _value(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "count":
-        # A relative target or a forecast can fall between whole counts, and
-        # rounding 4.5 to 4 would show a target already reached.
+        # A relative target and the mean follow-ups per ticket can fall
+        # between whole counts, and rounding 4.5 to 4 would show a target
+        # already reached.
         return format_number(value, 0 if value == round(value) else 1)
     return format_value(value, unit)
 

@@ -122,6 +122,16 @@ def report_entries() -> dict[str, TableEntry]:
     }
 
 
+def table_in_use(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
+    """Return the table of ``entries`` the pages of this session use for the
+    type, as ``newest_table`` picks it outside a shared view, without drawing
+    a widget or recording the choice. Pass the tables of the type without
+    one to learn which table replaces it after a delete."""
+    if not entries:
+        return None
+    return _session_table(table_type, entries) or _default_entry(entries)
+
+
 def _chosen_entry(
     table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool
 ) -> TableEntry | None:
