@@ -20,9 +20,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_core.exclusion_warnings import exclusion_warnings
 from kpi_core.exporting import FORMULA_STARTS
 from kpi_core.formatting import count_noun
-from kpi_core.results import KpiResult
+from kpi_core.results import SMALL_SAMPLE, KpiResult
 
 KPI_COLUMNS = [
     "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
@@ -193,15 +194,25 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
             result.variant,
             result.formula if result.available else result.reason,
             left_out,
-            # The page shows these under the cards: a note on a surprising
-            # value and warnings such as spend and customers of other months.
-            " ".join([result.note, *result.warnings]).strip()
-            if result.available
-            else "",
+            _notes(result),
         ]
         for column, value in enumerate(values, start=1):
             _write_cell(sheet, row, column, value)
     return row
+
+
+def _notes(result: KpiResult) -> str:
+    """Write the notes and warnings the pages show with a KPI's card: a note
+    on a surprising value, a small sample, a large share of rows left out
+    for a data problem, and the KPI's own warnings."""
+    if not result.available:
+        return ""
+    notes = [result.note] if result.note else []
+    if result.small_sample:
+        notes.append(f"Small sample: fewer than {SMALL_SAMPLE} observations.")
+    notes += exclusion_warnings({result.key: result}, {result.key: "This figure"})
+    notes += result.warnings
+    return " ".join(notes)
 
 
 def _with_automatic_chart(name: str, frame: pl.DataFrame) -> ReportTable:

@@ -65,7 +65,7 @@ def test_kpi_row_carries_note_and_warnings():
         status="ok",
         unit="EUR",
         value=5.2,
-        n=10,
+        n=40,
         note="Paid from the spend table.",
         warnings=("Spend is recorded 2021-01-01 to 2021-06-30.",),
     )
@@ -75,6 +75,26 @@ def test_kpi_row_carries_note_and_warnings():
     row = [c.value for c in sheet[5]]
     assert row[len(KPI_COLUMNS) - 1] == (
         "Paid from the spend table. Spend is recorded 2021-01-01 to 2021-06-30."
+    )
+
+
+def test_kpi_row_carries_page_warnings():
+    hours = KpiResult(
+        key="resolution_hours",
+        status="ok",
+        unit="hours",
+        value=0.0,
+        n=2,
+        excluded={"open ticket": 95, "ticket solved before it was created": 97},
+    )
+    data = build_excel_report("CRM KPIs", "all data", {"Service": [hours]}, {})
+    row = [c.value for c in load_workbook(io.BytesIO(data))["Service"][5]]
+    # 97 of the 2 + 97 = 99 solved tickets are left out for a data problem
+    # (98 %); the 95 open tickets are ordinary.
+    assert row[len(KPI_COLUMNS) - 1] == (
+        "Small sample: fewer than 30 observations. This figure leaves out 97 "
+        "of 99 solved tickets (98 %): ticket solved before it was created. "
+        "Check the columns mapped to created_at and solved_at on the Data page."
     )
 
 
