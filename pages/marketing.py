@@ -30,7 +30,12 @@ from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.spend_tables import combine_spend
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
-from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
+from pages.ui.currencies import (
+    default_currency_note,
+    missing_rate_note,
+    money_picker,
+    with_rate_note,
+)
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
@@ -107,6 +112,9 @@ def render() -> None:
     previous = with_rate_note(previous, money_note)
 
     show_table_sources(*table_entries, period=period)
+    currency_note = default_currency_note(*table_entries)
+    if currency_note is not None:
+        st.caption(escape_markdown(currency_note))
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
     _render_cards(kpis, previous)

@@ -21,6 +21,7 @@ from kpi_core.results import KpiResult
 from kpi_core.spend_tables import combine_spend
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
+from pages.ui.navigation import data_page_hint
 from pages.ui.shared_views import shared_view, view_widget_options
 from pages.ui.table_choice import newest_table, spend_entries
 from pages.ui.url_params import check_url_number, check_url_option
@@ -239,6 +240,32 @@ def with_rate_note(
         key: replace(result, reason=note) if result.rate_missing else result
         for key, result in kpis.items()
     }
+
+
+def default_currency_note(*entries: TableEntry | None) -> str | None:
+    """Name the tables of ``entries`` whose amounts are read in
+    ``DEFAULT_CURRENCY`` because they have no currency code, or return None
+    when every table with money has one."""
+    names = [
+        f"'{entry.name}'"
+        for entry in entries
+        if entry is not None and _without_codes(entry)
+    ]
+    if not names:
+        return None
+    listed = (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    )
+    have = "has" if len(names) == 1 else "have"
+    return (
+        f"{listed} {have} no currency column, so the amounts are read as "
+        f"{DEFAULT_CURRENCY}. "
+        + data_page_hint(
+            "Map a currency column on the Data page if they are in another currency.",
+            "If they are in another currency, the sender of this link can map "
+            "a currency column.",
+        )
+    )
 
 
 def is_money_metric(key: str) -> bool:
