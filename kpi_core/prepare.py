@@ -65,6 +65,9 @@ _LINES_SHOWN = 10
 # change that meaning if read as empty, so it leaves its row out instead.
 # Deal flags whose empty cell leaves the status to the deal stage.
 _STATUS_FLAGS = ("won", "closed")
+# Share of the rows, in percent, with an empty required date from which
+# the import warns: a tenth of the rows moves a figure visibly.
+EMPTY_DATES_SHARE = 10.0
 ROW_FIELDS = {
     "tickets": ("solved_at",),
     "subscriptions": ("ended_at", "canceled_at", "quantity"),
@@ -283,7 +286,7 @@ def prepare_table(
             for note in raw.info.notes
             if note.startswith("warning: ")
         ),
-        warnings=_table_warnings(mapping, frame, raw.frame),
+        warnings=_table_warnings(mapping, frame, raw.frame, problems),
     )
 
 
@@ -661,10 +664,44 @@ def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
 
 
 def _table_warnings(
-    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
+    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
-    warning = undecided_labels_warning(mapping, frame, raw)
-    return () if warning is None else (warning,)
+    warnings = [undecided_labels_warning(mapping, frame, raw)]
+    warnings += [
+        _empty_dates_warning(mapping, frame, problems, field.name)
+        for field in mapping.schema.fields
+        if field.required and field.kind == DATE
+    ]
+    return tuple(warning for warning in warnings if warning is not None)
+
+
+def _empty_dates_warning(
+    mapping: Mapping, frame: pl.DataFrame, problems: list[Problem], field_name: str
+) -> str | None:
+    """Return a warning when ``EMPTY_DATES_SHARE`` percent or more of the
+    rows have an empty cell in the required date column of ``field_name``.
+
+    Such rows are kept, but no period can place them, so figures for a
+    chosen period leave them out. Unreadable cells read as empty are named
+    as problems already and are not counted here.
+    """
+    column = mapping.columns.get(field_name)
+    if not column or field_name not in frame.columns or frame.is_empty():
+        return None
+    unreadable = sum(
+        problem.count
+        for problem in problems
+        if problem.field == field_name and problem.row_kept
+    )
+    empty = frame[field_name].null_count() - unreadable
+    if empty <= 0 or empty / frame.height * 100 < EMPTY_DATES_SHARE:
+        return None
+    return (
+        f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
+        f"({field_name}). They are kept and count with All data, but no period "
+        f"can place them, so figures for a chosen period leave them out. Check "
+        f"that the right column is mapped to {field_name}."
+    )
 
 
 def _finish(
