@@ -16,6 +16,7 @@ from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.schema import deal_status_expr
+from kpi_core.spend_tables import SOURCE_COLUMN
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,13 @@ def spend_in_period(
 ) -> MoneyRows:
     """Return the spend rows that fall in the period, amounts in one currency.
 
-    A row covers spent_at, or the window period_start to period_end (Meta's
-    "Reporting starts"/"Reporting ends"). A window reaching past the period
-    counts with the share of its days inside it. A monthly row dated on the
-    first of the month counts wholly on that day. Rows without any date are
-    kept for all data and left out, counted, for an explicit period.
+    A row covers the window of ``spend_windows``. A window reaching past
+    the period counts with the share of its days inside it. Rows without
+    any date are kept for all data and left out, counted, for an explicit
+    period.
     """
     _require_amount(spend, "marketing spend")
-    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
-    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
-    frame = spend.with_columns(window_start=first, window_end=last)
+    frame = spend.with_columns(spend_windows(spend))
     reason = (
         pl.when(pl.col("amount").is_null())
         .then(pl.lit("no amount"))
@@ -74,11 +72,10 @@ def spend_in_period(
 
 
 def spend_dates(spend: pl.DataFrame) -> tuple[date, date] | None:
-    """Return the first and last day that the spend rows cover (spent_at or
-    their reporting windows), or None when no row has a date."""
-    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
-    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
-    start, end = spend.select(first=first.min(), last=last.max()).row(0)
+    """Return the first and last day that the spend rows cover (their
+    ``spend_windows``), or None when no row has a date."""
+    first, last = spend_windows(spend)
+    start, end = spend.select(first.min(), last.max()).row(0)
     if start is None or end is None:
         return None
     return start, end
@@ -164,6 +161,34 @@ def _require_amount(frame: pl.DataFrame, table: str) -> None:
             "money amounts",
             column="amount",
         )
+
+
+def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """Return the first and last day each spend row covers, as expressions
+    named window_start and window_end.
+
+    A row covers the window period_start to period_end (Meta's "Reporting
+    starts"/"Reporting ends"), else its spent_at day. A table whose every
+    spent_at falls on the first of a month, over two months or more, is a
+    monthly report, so each of its rows without a window covers its whole
+    month. Spend tables added up by ``combine_spend`` are judged one by one.
+    """
+    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
+    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
+    if "spent_at" in spend.columns:
+        day = pl.col("spent_at").cast(pl.Date)
+        monthly = (day.dt.day() == 1).all() & (day.dt.month_start().n_unique() >= 2)
+        if SOURCE_COLUMN in spend.columns:
+            monthly = monthly.over(SOURCE_COLUMN)
+        without_window = pl.lit(True)
+        if "period_end" in spend.columns:
+            without_window = pl.col("period_end").is_null()
+        last = (
+            pl.when(monthly & day.is_not_null() & without_window)
+            .then(day.dt.month_end())
+            .otherwise(last)
+        )
+    return first.alias("window_start"), last.alias("window_end")
 
 
 def _first_date(frame: pl.DataFrame, candidates: tuple[str, ...]) -> pl.Expr:

@@ -32,14 +32,15 @@ def _cac(tmp_path, files: dict[str, str], period: Period):
 
 
 def test_no_spend_and_no_customers_names_both(tmp_path):
-    # The spend covers January and February 2025, the first orders are in
+    # The spend rows fall on the first of January and February 2025, so they
+    # are a monthly report covering both months. The first orders are in
     # January and February 2025; August 2025 has neither.
     august = Period(date(2025, 8, 1), date(2025, 8, 31))
     result = _cac(tmp_path, {"orders.csv": ORDERS_CSV, "spend.csv": SPEND_CSV}, august)
     assert result.status == "not_available"
     assert result.reason == (
         "no marketing spend is recorded in this period (the spend rows run from "
-        "2025-01-01 to 2025-02-01), and the orders table has no customer whose "
+        "2025-01-01 to 2025-02-28), and the orders table has no customer whose "
         "first order falls in this period"
     )
 
@@ -59,12 +60,13 @@ def test_no_new_customers_names_table(tmp_path):
 
 def test_no_spend_keeps_spend_reason(tmp_path):
     # Customer b's first order is on 10 February 2025; the spend rows are
-    # dated 1 January and 1 February, so 2 to 28 February has no spend.
+    # days (5 January and 1 February), so 2 to 28 February has no spend.
     period = Period(date(2025, 2, 2), date(2025, 2, 28))
-    result = _cac(tmp_path, {"orders.csv": ORDERS_CSV, "spend.csv": SPEND_CSV}, period)
+    spend = SPEND_CSV.replace("2025-01-01", "2025-01-05")
+    result = _cac(tmp_path, {"orders.csv": ORDERS_CSV, "spend.csv": spend}, period)
     assert result.reason == (
         "no marketing spend is recorded in this period (the spend rows run from "
-        "2025-01-01 to 2025-02-01)"
+        "2025-01-05 to 2025-02-01)"
     )
 
 
@@ -81,7 +83,7 @@ def test_subscriptions_of_period_not_blamed(tmp_path):
     result = _cac(tmp_path, files, year)
     assert result.reason == (
         "no marketing spend is recorded in this period (the spend rows run from "
-        "2025-01-01 to 2025-02-01), and the orders table has no customer whose "
+        "2025-01-01 to 2025-02-28), and the orders table has no customer whose "
         "first order falls in this period"
     )
 
@@ -94,10 +96,10 @@ def test_tester_half_year_reason(datasets_dir):
             tables[table.table] = table.frame
     half = Period(date(2024, 1, 1), date(2024, 6, 30))
     result = compute_kpis(tables, KpiSettings(period=half))["cac"]
-    # The spend runs monthly from January 2019 to December 2021, and the
+    # The spend is monthly, so it runs to the end of December 2021, and the
     # orders end in 2021.
     assert result.reason == (
         "no marketing spend is recorded in this period (the spend rows run from "
-        "2019-01-01 to 2021-12-01), and the orders table has no customer whose "
+        "2019-01-01 to 2021-12-31), and the orders table has no customer whose "
         "first order falls in this period"
     )

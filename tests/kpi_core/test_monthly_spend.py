@@ -1,0 +1,45 @@
+"""Spend rows of a monthly report cover their whole month."""
+
+from datetime import date as D
+
+from kpi_core.importing import load_file
+from kpi_core.marketing_data import spend_dates, spend_in_period
+from kpi_core.period import Period
+from kpi_core.spend_tables import combine_spend
+
+MONTHLY = (
+    "month_begin,channel,spend\n"
+    "2025-01-01,Ads,310\n2025-02-01,Ads,280\n2025-03-01,Ads,310\n"
+)
+DAILY = "Day,Campaign,Cost\n2025-01-20,Brand,100\n2025-02-01,Brand,50\n"
+# 17 January to 14 February: 15 of January's 31 days, 14 of February's 28.
+PERIOD = Period(D(2025, 1, 17), D(2025, 2, 14))
+
+
+def _spend(text: str):
+    return load_file("spend.csv", text.encode()).frame
+
+
+def test_monthly_rows_shared_over_their_days():
+    rows = spend_in_period(_spend(MONTHLY), PERIOD, None, None).frame
+    # 310 x 15/31 + 280 x 14/28 = 150 + 140 = 290.
+    assert round(rows["amount"].sum(), 6) == 290.0
+
+
+def test_monthly_rows_run_to_the_month_end():
+    assert spend_dates(_spend(MONTHLY)) == (D(2025, 1, 1), D(2025, 3, 31))
+
+
+def test_daily_table_beside_monthly_keeps_days():
+    spend = combine_spend({"monthly": _spend(MONTHLY), "daily": _spend(DAILY)})
+    rows = spend_in_period(spend, PERIOD, None, None).frame
+    # The daily table has a row off the first of the month, so its rows are
+    # days, also the one on 1 February: 290 + 100 + 50 = 440.
+    assert round(rows["amount"].sum(), 6) == 440.0
+
+
+def test_one_month_on_the_first_is_a_day():
+    one = "Day,Campaign,Cost\n2025-02-01,Brand,280\n"
+    rows = spend_in_period(_spend(one), PERIOD, None, None).frame
+    # A single first of the month could be a day's spend: all 280 counts.
+    assert rows["amount"].sum() == 280.0
