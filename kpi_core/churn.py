@@ -371,8 +371,8 @@ def _snapshot_revenue_churn(
         n=data.frame["customer_id"].n_unique(),
         variant=variant,
         formula=(
-            f"{shown_lost} monthly charges flagged churned / "
-            f"{shown_total} monthly charges in the list x 100 = "
+            f"{shown_lost} {data.unit} monthly charges flagged churned / "
+            f"{shown_total} {data.unit} monthly charges in the list x 100 = "
             f"{format_number(value, 1)} %"
         ),
         excluded=data.excluded,

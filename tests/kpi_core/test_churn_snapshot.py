@@ -57,8 +57,8 @@ def test_revenue_variant_hand_worked(tmp_path):
     assert result.variant == "revenue, snapshot"
     assert result.extra == {"retention": pytest.approx(75.0)}
     assert result.formula == (
-        "50.00 monthly charges flagged churned / 200.00 monthly charges in the "
-        "list x 100 = 25.0 %"
+        "50.00 EUR monthly charges flagged churned / 200.00 EUR monthly charges "
+        "in the list x 100 = 25.0 %"
     )
 
 
@@ -223,8 +223,8 @@ def test_excel_settings_and_row_agree(tmp_path):
     assert row[2] == pytest.approx(25.0)
     assert row[7] == "revenue, snapshot"
     assert row[8] == (
-        "50.00 monthly charges flagged churned / 200.00 monthly charges in the "
-        "list x 100 = 25.0 %"
+        "50.00 EUR monthly charges flagged churned / 200.00 EUR monthly charges "
+        "in the list x 100 = 25.0 %"
     )
 
 

@@ -137,6 +137,6 @@ def test_snapshot_churn_shares_check():
     )
     result = churn_rate(subs, variant="revenue")
     assert result.formula == (
-        "0.104 monthly charges flagged churned / 1.00 monthly charges in the "
-        "list x 100 = 10.4 %"
+        "0.104 EUR monthly charges flagged churned / 1.00 EUR monthly charges "
+        "in the list x 100 = 10.4 %"
     )

@@ -84,8 +84,8 @@ def test_snapshot_revenue_variant(tmp_path):
     ) in captions
     texts = [text.value for text in at.text]
     assert (
-        "50.00 monthly charges flagged churned / 200.00 monthly charges in the "
-        "list x 100 = 25.0 %"
+        "50.00 EUR monthly charges flagged churned / 200.00 EUR monthly charges "
+        "in the list x 100 = 25.0 %"
     ) in texts
 
 
@@ -134,8 +134,8 @@ def test_telco_revenue_variant(datasets_dir):
     assert _churn_card(at) == "30.5 %"
     texts = [text.value for text in at.text]
     assert (
-        "139,130.85 monthly charges flagged churned / 456,116.60 monthly charges "
-        "in the list x 100 = 30.5 %"
+        "139,130.85 EUR monthly charges flagged churned / 456,116.60 EUR monthly "
+        "charges in the list x 100 = 30.5 %"
     ) in texts
 
 
