@@ -19,7 +19,8 @@ def test_cac_card_names_missing_spend(tmp_path, fresh_workspace):
         "spend.csv": (SPEND_CSV, "spend"),
     }
     _store_only(tmp_path, fresh_workspace, files)
-    # July 2025 has a repeat order of a, no first order and no spend.
+    # July 2025 has a repeat order of a, no first order and no spend; the
+    # spend rows on the first of January and February cover both months.
     query = {"period": "Custom", "dates": ["2025-07-01", "2025-07-31"]}
     at = _open("pages/marketing.py", query)
     shown = {metric.label: metric.value for metric in at.metric}
@@ -27,6 +28,6 @@ def test_cac_card_names_missing_spend(tmp_path, fresh_workspace):
     captions = [caption.value for caption in at.caption]
     assert (
         "no marketing spend is recorded in this period (the spend rows run from "
-        "2025-01-01 to 2025-02-01), and the orders table has no customer whose "
+        "2025-01-01 to 2025-02-28), and the orders table has no customer whose "
         "first order falls in this period"
     ) in captions
