@@ -162,7 +162,7 @@ def _marketing_kpis(
         if shared and kpis["cac"].available:
             warnings = (*kpis["cac"].warnings, shared)
             kpis["cac"] = replace(kpis["cac"], warnings=warnings)
-    revenue = _revenue_table(orders, tables.get("deals"), period, tables.get("spend"))
+    revenue = revenue_table(orders, tables.get("deals"), period, tables.get("spend"))
     if revenue is not None:
         kpis["campaign_revenue"] = money_kpi(
             "campaign_revenue",
@@ -209,7 +209,7 @@ def _without_mixed_ratios(
     return replace(cac_result, extra=extra)
 
 
-def _revenue_table(
+def revenue_table(
     orders: pl.DataFrame | None,
     deals: pl.DataFrame | None,
     period: Period,

@@ -135,7 +135,7 @@ def cac(
     """
     check_gross_margin(gross_margin)
     spent = spend_in_period(spend, period, currency, fx)
-    acquired, acquired_excluded = _acquired_in_period(new_customers, period)
+    acquired, acquired_excluded = acquired_in_period(new_customers, period)
     excluded = {**spent.excluded, **acquired_excluded}
     undated = _all_undated_reason(new_customers)
     if undated is not None:
@@ -207,8 +207,8 @@ def cac_by_channel(
         unconverted = spend.drop("currency")
         spent = spend_in_period(unconverted, period, currency, fx).frame
         priced = False
-    acquired, _ = _acquired_in_period(new_customers, period)
-    channel = _label_or_unattributed(pl.col("channel"))
+    acquired, _ = acquired_in_period(new_customers, period)
+    channel = label_or_unattributed(pl.col("channel"))
     costs = spent.group_by(key=key_of(channel)).agg(
         spend_label=channel.first(), spend=pl.col("amount").sum()
     )
@@ -364,9 +364,11 @@ def _first_per_customer(
     )
 
 
-def _acquired_in_period(
+def acquired_in_period(
     new_customers: pl.DataFrame, period: Period
 ) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return the new customers that CAC counts in the period, with a channel
+    column, and the undated ones left out of an explicit period, counted."""
     _require(new_customers, ("customer_id", "acquired_at"), "new customers")
     undated = new_customers["acquired_at"].null_count()
     inside = new_customers.filter(period.contains("acquired_at"))
@@ -443,7 +445,7 @@ def _first_filled(frame: pl.DataFrame, candidates: tuple[str, ...]) -> str | Non
 def _revenue_per_campaign(rows: pl.DataFrame, column: str | None) -> pl.DataFrame:
     """Return key, label and amount per campaign, largest amount first."""
     label = pl.lit(None, dtype=pl.String) if column is None else pl.col(column)
-    label = _label_or_unattributed(label)
+    label = label_or_unattributed(label)
     return (
         rows.group_by(key=key_of(label))
         .agg(label=label.first(), amount=pl.col("amount").sum())
@@ -451,7 +453,7 @@ def _revenue_per_campaign(rows: pl.DataFrame, column: str | None) -> pl.DataFram
     )
 
 
-def _label_or_unattributed(label: pl.Expr) -> pl.Expr:
+def label_or_unattributed(label: pl.Expr) -> pl.Expr:
     """Trim a campaign or channel label; an empty one becomes "unattributed"."""
     text = label.cast(pl.String).str.strip_chars()
     return (

@@ -32,6 +32,7 @@ SPAN_COLUMNS = {
     "nps": ("responded_at",),
     "email_events": ("occurred_at",),
     "subscriptions": ("started_at", "canceled_at", "ended_at"),
+    "orders": ("ordered_at",),
 }
 # Bucket names as the charts label them, such as "Nov 2026" or "2026 Q4".
 _MONTH_NAMES = (

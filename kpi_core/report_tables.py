@@ -26,12 +26,19 @@ from kpi_core.kpis import (
     KpiSettings,
     compute_kpis,
     new_customers,
+    revenue_table,
 )
 from kpi_core.marketing import (
     TABLES_NEEDED,
     attribution_note,
     cac_by_channel,
     campaign_table,
+)
+from kpi_core.marketing_series import (
+    arr_series,
+    cac_series,
+    cac_span,
+    campaign_revenue_series,
 )
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.nps import nps_distribution, variant_gap
@@ -437,10 +444,19 @@ def _marketing_tables(
 ) -> dict[str, ReportTable]:
     return {
         "Revenue by campaign": _guarded(lambda: _campaign_table(kpis)),
+        f"Revenue by campaign by {grain}": _guarded(
+            lambda: _campaign_series_table(tables, settings, grain, kpis)
+        ),
+        f"CAC by {grain}": _guarded(
+            lambda: _cac_series_table(tables, settings, grain, kpis)
+        ),
         "Acquisition cost by channel": _guarded(
             lambda: _cac_table(tables, settings, kpis)
         ),
         "ARR bridge": _guarded(lambda: _arr_table(tables, settings, kpis)),
+        f"ARR by {grain}": _guarded(
+            lambda: _arr_series_table(tables, settings, grain, kpis)
+        ),
         f"Email list by {grain}": _guarded(
             lambda: _list_table(tables, settings, grain)
         ),
@@ -595,6 +611,127 @@ def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTabl
         )
         return _with_partial(ReportTable(series, headers, note=note), partials)
     chart = ReportChart("List growth (%)", ("growth_rate",), "line")
+    return _with_partial(ReportTable(series, headers, (chart,)), partials)
+
+
+def _campaign_series_table(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    """Return the revenue per period with one column per campaign, as the
+    Marketing page stacks it."""
+    result = kpis.get("campaign_revenue")
+    if result is None:
+        return _needs("campaign_revenue")
+    if not result.available:
+        return ReportTable(note=_sentence(f"Not available: {result.reason}"))
+    period = settings.period
+    revenue = revenue_table(
+        tables.get("orders"), tables.get("deals"), period, tables.get("spend")
+    )
+    series = campaign_revenue_series(
+        revenue,
+        period,
+        grain,
+        result.extra.get("attributed_by"),
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
+    if series.is_empty():
+        return ReportTable(
+            note=f"No order or won deal of this period has a date to place it "
+            f"in a {grain}."
+        )
+    campaigns = series["campaign"].unique(maintain_order=True).to_list()
+    # Columns are numbered, because a campaign may be named like another
+    # column, and the headers name the campaigns.
+    columns = {name: f"campaign {index}" for index, name in enumerate(campaigns)}
+    wide = series.with_columns(pl.col("campaign").replace_strict(columns)).pivot(
+        "campaign", index="period_start", values="revenue"
+    )
+    wide = wide.select("period_start", *columns.values())
+    headers = {"period_start": "Period start"}
+    headers |= {column: name for name, column in columns.items()}
+    table_type = "orders" if "ordered_at" in revenue.columns else "deals"
+    partials = _series_partials(series, grain, period, revenue, table_type)
+    chart = ReportChart(
+        f"Revenue by campaign ({result.unit})", tuple(columns.values()), "line"
+    )
+    note = f"Revenue in {result.unit}; the columns of a row add up to its total."
+    return _with_partial(ReportTable(wide, headers, (chart,), note), partials)
+
+
+def _cac_series_table(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    spend = tables.get("spend")
+    customers = new_customers(tables)
+    if spend is None or customers is None:
+        return _needs("cac")
+    result = kpis.get("cac")
+    if money_note := _money_note(result, f"CAC by {grain}"):
+        return ReportTable(note=money_note)
+    series = cac_series(
+        spend,
+        customers.frame,
+        settings.period,
+        grain,
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
+    unit = _unit_of(result, spend, settings)
+    headers = {
+        "period_start": "Period start",
+        "spend": f"Spend ({unit})",
+        "new_customers": "New customers",
+        "cac": f"CAC ({unit} per new customer)",
+    }
+    span = cac_span(spend, customers.frame)
+    partials = partial_periods(series["period_start"], grain, settings.period, span)
+    source = f"The new customers come from the {customers.source} table."
+    if series["cac"].is_null().all():
+        note = (
+            f"No {grain} of this period has both marketing spend and new "
+            f"customers, so there is no CAC to chart. {source}"
+        )
+        return _with_partial(ReportTable(series, headers, note=note), partials)
+    chart = ReportChart(headers["cac"], ("cac",), "line")
+    note = f"A {grain} without new customers or spend has no CAC. {source}"
+    return _with_partial(ReportTable(series, headers, (chart,), note), partials)
+
+
+def _arr_series_table(
+    tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
+) -> ReportTable:
+    subscriptions = tables.get("subscriptions")
+    if subscriptions is None:
+        return _needs("arr")
+    result = kpis.get("arr")
+    if money_note := _money_note(result, f"ARR by {grain}"):
+        return ReportTable(note=money_note)
+    series = arr_series(
+        subscriptions,
+        settings.period,
+        grain,
+        currency=settings.currency,
+        fx=settings.fx or None,
+    )
+    if series.is_empty():
+        return ReportTable(
+            note=(
+                f"ARR by {grain} is not shown. It needs subscriptions with start "
+                "dates, and a customer list without dates has none."
+            )
+        )
+    unit = _unit_of(result, subscriptions, settings)
+    headers = {
+        "period_start": "Period start",
+        "period_end": "ARR on",
+        "arr": f"ARR ({unit} per year)",
+    }
+    partials = _series_partials(
+        series, grain, settings.period, subscriptions, "subscriptions"
+    )
+    chart = ReportChart(headers["arr"], ("arr",), "line")
     return _with_partial(ReportTable(series, headers, (chart,)), partials)
 
 

@@ -39,6 +39,11 @@ from pages.ui.currencies import (
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
+from pages.ui.marketing_trends import (
+    render_arr_series,
+    render_cac_series,
+    render_campaign_series,
+)
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
@@ -128,10 +133,15 @@ def render() -> None:
         )
         data_page_link()
     _render_campaigns(kpis)
+    render_campaign_series(
+        tables, tables_key, settings, grain, kpis.get("campaign_revenue")
+    )
     cac_note = money_note if "cac" in kpis and kpis["cac"].rate_missing else None
+    render_cac_series(tables, tables_key, settings, grain, kpis.get("cac"), cac_note)
     _render_cac(tables, settings, cac_note, kpis.get("cac"))
     arr_unit = kpis["arr"].unit if kpis["arr"].available else None
     _render_arr(tables, settings, money_note, arr_unit)
+    render_arr_series(tables, tables_key, settings, grain, kpis["arr"])
     _render_list_growth(tables, period, grain)
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in {

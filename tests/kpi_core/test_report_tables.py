@@ -114,8 +114,9 @@ def test_campaign_revenue_and_roi(tmp_path):
 def test_campaign_name_stays_text(tmp_path):
     sheet = _report(_tables(tmp_path))["Marketing"]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == SPRING]
-    assert len(cells) == 1
-    assert cells[0].data_type == "s"
+    # A row of the campaign table and a header of the revenue by month.
+    assert len(cells) == 2
+    assert [cell.data_type for cell in cells] == ["s", "s"]
 
 
 def test_cac_by_channel(tmp_path):
@@ -178,12 +179,18 @@ def test_email_list_growth(tmp_path):
 def test_marketing_charts(tmp_path):
     sheet = _report(_tables(tmp_path))["Marketing"]
     kinds = [(type(chart), len(chart.series)) for chart in sheet._charts]
-    # Revenue and ROI, CAC, the bridge: bars of one series each. List growth: a line.
+    # In the order of the page: revenue and ROI by campaign, bars; revenue
+    # by month, a line per campaign (Campaign A, =Spring Sale and
+    # unattributed); CAC by month, a line; CAC by channel and the bridge,
+    # bars; ARR and list growth by month, a line each.
     assert kinds == [
         (BarChart, 1),
         (BarChart, 1),
+        (LineChart, 3),
+        (LineChart, 1),
         (BarChart, 1),
         (BarChart, 1),
+        (LineChart, 1),
         (LineChart, 1),
     ]
 
