@@ -330,7 +330,10 @@ def _undated_spend_rows(spend: pl.DataFrame) -> int:
 
 
 def _undated_revenue_rows(revenue: pl.DataFrame) -> int:
-    rows = revenue_rows(revenue, ALL_DATA, None, None).frame
+    # Only the rows are counted, so amounts in several currencies need no
+    # exchange rate here.
+    unconverted = revenue.drop("currency", strict=False)
+    rows = revenue_rows(unconverted, ALL_DATA, None, None).frame
     anchor = "ordered_at" if "ordered_at" in rows.columns else "closed_at"
     return rows[anchor].null_count()
 
