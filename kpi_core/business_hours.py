@@ -262,6 +262,24 @@ def parse_holidays(text: str | None) -> str | None:
     return region
 
 
+def parse_working_time(
+    timezone: str, hours: str, days: str, holidays: str | None
+) -> WorkingTime:
+    """Build a working time from its four entries as a person types them:
+    "Europe/Berlin", "09:00-17:00", "Mon-Fri" and "DE" (or "none").
+
+    Raises InvalidSettingError naming the first invalid entry.
+    """
+    start, end = parse_working_hours(hours)
+    return WorkingTime(
+        timezone=timezone.strip(),
+        start=start,
+        end=end,
+        weekdays=parse_working_days(days),
+        holidays=parse_holidays(holidays),
+    )
+
+
 def _seconds_worked_by(
     wall: pl.Expr, working: WorkingTime, holidays: list[date]
 ) -> pl.Expr:

@@ -5,39 +5,42 @@ Rates (close rate, win rate, churn rate) use the pooled two-proportion
 z-test. Durations and deal sizes use the Mann-Whitney U test on the single
 deals or tickets. Counts use the test of two Poisson counts over equal
 time, and the NPS a z-test on the difference of two scores. A p-value
-below 0.05 is significant. A KPI whose table has no rows in a window has no
-value there, because a table that starts later or ends sooner is missing
-data, not reporting 0. Also the period helpers ``previous_period`` and
-``same_period_last_year``.
+below 0.05 is significant. A table that starts later or ends sooner than
+the windows is missing data, not reporting 0. Its KPIs are compared over
+windows shortened equally to the days it covers, and have no value on a
+side it does not reach. Also the period helpers
+``previous_period`` and ``same_period_last_year``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import NormalDist
 
 import polars as pl
 
-from kpi_core.business_hours import WorkingTime, business_hours_between, wall_clock
+from kpi_core.business_hours import WorkingTime
 from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
 from kpi_core.goal_metrics import (
     METRICS,
     TABLE_LABELS,
     Metric,
+    goal_metric,
     measure,
     missing_inputs,
 )
+from kpi_core.goal_progress import recorded_span
 from kpi_core.goals import deadline_after
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales_tables import WON, cycle_days
+from kpi_core.service import DEFAULT_WORKING, resolution_rows
 from kpi_core.stats import mann_whitney_p, two_proportion_test
-from kpi_core.tickets import solved_tickets
 
 SIGNIFICANCE = 0.05
 PROPORTION_TEST = "two-proportion z-test"
@@ -68,12 +71,19 @@ _SCHEMA = {
     "after": pl.Float64,
     "n_before": pl.Int64,
     "n_after": pl.Int64,
+    "days": pl.Int64,
     "difference": pl.Float64,
     "test": pl.String,
     "p_value": pl.Float64,
     "significant": pl.Boolean,
     "note": pl.String,
 }
+# KPIs of what is on hand at a window's start (the customers active, the
+# contacts on the list), so rows dated before the window count for them too.
+_STOCKS = frozenset({"churn_rate", "list_growth_rate"})
+# Date columns that record events besides the metrics' own: a subscription's
+# end is as much a churn event as its start is a new customer.
+_EVENT_COLUMNS = {"subscriptions": ("ended_at", "canceled_at")}
 _DAY = timedelta(days=1)
 _NORMAL = NormalDist()
 
@@ -89,33 +99,61 @@ class _Side:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class _Windows:
+    """The windows one table's KPIs are compared over. A side is None when
+    the table records nothing on that side of the date, and ``note`` names
+    windows shortened to the days the table covers."""
+
+    before: Period | None
+    after: Period | None
+    note: str = ""
+
+
 def before_after(
     tables: Mapping[str, pl.DataFrame] | pl.DataFrame,
     pivot_date: date,
     months: int = 6,
+    working: WorkingTime = DEFAULT_WORKING,
 ) -> pl.DataFrame:
     """Compare every KPI the tables support before and after ``pivot_date``.
 
     ``tables`` maps table types to canonical frames, or is a deals frame.
     The windows come from ``comparison_windows``. One row per KPI whose
     table and columns are present, with the columns kpi, label, unit,
-    before, after, n_before, n_after, difference (after - before), test,
-    p_value, significant (p < 0.05) and note. A side without a value has a
-    null value, and the note gives the reason. A side where the KPI's table
-    has no rows dated in the window (by any of its date columns) has no
-    value either, so a count there is null, not 0. A KPI without a test (list
-    growth, follow-ups) has a null p-value. Each row is computed on its own,
-    so an input error in one KPI, such as mixed currencies, fills that row's
-    note and leaves the other rows intact.
+    before, after, n_before, n_after, days (the length of each of the row's
+    windows), difference (after - before), test, p_value, significant
+    (p < 0.05) and note. A side without a value has a null value, and the
+    note gives the reason.
+
+    The KPIs of a table whose recorded dates (see ``table_coverage``) start
+    or end inside the windows are compared over both windows shortened
+    equally to the days it covers, and the note names them. When it covers
+    no day on one side of the date, that side has no value. A side where
+    the KPI's table has no rows dated in the window (by any of its date
+    columns) has no value either, so a count there is null, not 0. For the
+    churn rate and the list growth, which start from the customers or
+    contacts on hand at the window's start, rows dated before the window
+    count too. A KPI without a test (list growth, follow-ups) has a null
+    p-value. The time to resolution counts the working hours of
+    ``working``. Each row is computed on its own, so an input error in one
+    KPI, such as mixed currencies, fills that row's note and leaves the
+    other rows intact.
     """
     if isinstance(tables, pl.DataFrame):
         tables = {"deals": tables}
     before, after = comparison_windows(tables, pivot_date, months)
-    rows = [
-        _compare(METRICS[key], test, tables[METRICS[key].table], before, after)
-        for key, test in COMPARED.items()
-        if missing_inputs(METRICS[key], (), tables) is None
-    ]
+    windows = {
+        table_type: _table_windows(table_type, frame, before, after)
+        for table_type, frame in tables.items()
+    }
+    rows = []
+    for key, test in COMPARED.items():
+        metric = goal_metric(key, working)
+        if missing_inputs(metric, (), tables) is not None:
+            continue
+        table = metric.table
+        rows.append(_compare(metric, test, tables[table], windows[table], working))
     return pl.DataFrame(rows, schema=_SCHEMA, orient="row")
 
 
@@ -227,32 +265,96 @@ def overlap_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date] | Non
 
 def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
     """Return the first and last anchor date of the goal metrics in the tables
-    (for deals, creation and close dates). Raises EmptyDataError when the
-    tables contain no dates."""
-    columns = [
-        tables[metric.table][metric.date_column].cast(pl.Date)
-        for metric in METRICS.values()
-        if metric.table in tables and metric.date_column in tables[metric.table].columns
-    ]
+    (for deals, creation and close dates), and of the subscriptions' end and
+    cancel dates up to today. Raises EmptyDataError when the tables contain no
+    dates."""
+    today = date.today()
+    columns = []
+    for table_type, frame in tables.items():
+        for column in _date_columns(table_type, frame):
+            days = frame[column].cast(pl.Date)
+            if column in _EVENT_COLUMNS.get(table_type, ()):
+                # A planned end, such as a contract's last day next year,
+                # records nothing yet.
+                days = days.filter(days <= today)
+            columns.append(days)
     dates = pl.concat(columns).drop_nulls() if columns else pl.Series([], dtype=pl.Date)
     if dates.is_empty():
         raise EmptyDataError("the tables contain no dates to compare before and after")
     return dates.min(), dates.max()
 
 
+def table_coverage(table_type: str, frame: pl.DataFrame) -> tuple[date, date] | None:
+    """Return the first and last date on which ``frame`` records an event in
+    the columns ``data_range`` reads, or None when it has none.
+
+    The expected close date of an open deal and the dates after today record
+    nothing, so they are left out (see ``recorded_span``).
+    """
+    columns = _date_columns(table_type, frame)
+    return recorded_span(frame, columns, until=date.today())
+
+
+def _date_columns(table_type: str, frame: pl.DataFrame) -> list[str]:
+    """List the date columns of a table that the goal metrics anchor on, and
+    the other columns that record its events, as far as ``frame`` has them."""
+    anchors = [m.date_column for m in METRICS.values() if m.table == table_type]
+    names = dict.fromkeys([*anchors, *_EVENT_COLUMNS.get(table_type, ())])
+    return [name for name in names if name in frame.columns]
+
+
+def _table_windows(
+    table_type: str, frame: pl.DataFrame, before: Period, after: Period
+) -> _Windows:
+    """Shorten the windows equally to the days the table covers on both
+    sides of the date, as ``comparison_windows`` does for all tables."""
+    span = table_coverage(table_type, frame)
+    if span is None:
+        return _Windows(None, None)
+    first, last = span
+    pivot = after.start
+    full = (after.end - pivot).days + 1
+    days = min(full, (last - pivot).days + 1, (pivot - first).days)
+    if days >= full:
+        return _Windows(before, after)
+    if days <= 0:
+        # Equal windows would be empty, so the side the table reaches keeps
+        # its window and the other has no value.
+        return _Windows(
+            before if first < pivot else None, after if last >= pivot else None
+        )
+    shorter_before = Period(pivot - days * _DAY, pivot - _DAY)
+    shorter_after = Period(pivot, pivot + (days - 1) * _DAY)
+    table = TABLE_LABELS.get(table_type, table_type)
+    note = (
+        f"the {table} table covers only {first} to {last}, so this row compares "
+        f"{shorter_before.label()} with {shorter_after.label()}"
+    )
+    return _Windows(shorter_before, shorter_after, note)
+
+
 def _compare(
-    metric: Metric, test: str, frame: pl.DataFrame, before: Period, after: Period
+    metric: Metric,
+    test: str,
+    frame: pl.DataFrame,
+    windows: _Windows,
+    working: WorkingTime,
 ) -> dict[str, object]:
     row: dict[str, object] = {"kpi": metric.key, "label": metric.label, "test": test}
+    periods = (windows.before, windows.after)
     try:
-        first, second = (_side(metric, frame, period) for period in (before, after))
-        p_value = _p_value(metric, test, frame, (first, second), (before, after))
+        first, second = (_side(metric, frame, period) for period in periods)
+        p_value = _p_value(metric, test, frame, (first, second), periods, working)
     except InputError as error:
         return {**row, "note": str(error)}
     difference = None
     if first.value is not None and second.value is not None:
         difference = second.value - first.value
-    notes = [
+    days = None
+    if windows.before is not None and windows.after is not None:
+        days = (windows.after.end - windows.after.start).days + 1
+    notes = [windows.note] if windows.note else []
+    notes += [
         f"{name}: {side.reason}"
         for name, side in (("before", first), ("after", second))
         if side.reason
@@ -264,6 +366,7 @@ def _compare(
         "after": second.value,
         "n_before": first.n,
         "n_after": second.n,
+        "days": days,
         "difference": difference,
         "p_value": p_value,
         "significant": None if p_value is None else p_value < SIGNIFICANCE,
@@ -271,8 +374,8 @@ def _compare(
     }
 
 
-def _side(metric: Metric, frame: pl.DataFrame, period: Period) -> _Side:
-    if _rows_in(metric.table, frame, period) == 0:
+def _side(metric: Metric, frame: pl.DataFrame, period: Period | None) -> _Side:
+    if period is None or not _has_rows(metric, frame, period):
         return _Side(None, None, metric.unit, None, _no_rows_reason(metric, frame))
     if metric.kpi is None:
         counted = measure(metric, frame, period)
@@ -281,6 +384,15 @@ def _side(metric: Metric, frame: pl.DataFrame, period: Period) -> _Side:
     if not result.available:
         return _Side(None, None, result.unit, result, result.reason)
     return _Side(float(result.value), result.n, result.unit, result)
+
+
+def _has_rows(metric: Metric, frame: pl.DataFrame, period: Period) -> bool:
+    """Return whether the KPI's table has rows for the window: rows dated in
+    it, or for a stock (``_STOCKS``) rows dated up to its end."""
+    if metric.key not in _STOCKS:
+        return _rows_in(metric.table, frame, period) > 0
+    dated = pl.col(metric.date_column).cast(pl.Date) <= period.end
+    return not frame.filter(dated).is_empty()
 
 
 def _rows_in(table_type: str, frame: pl.DataFrame, period: Period) -> int:
@@ -310,7 +422,8 @@ def _p_value(
     test: str,
     frame: pl.DataFrame,
     sides: tuple[_Side, _Side],
-    periods: tuple[Period, Period],
+    periods: tuple[Period | None, Period | None],
+    working: WorkingTime,
 ) -> float | None:
     first, second = sides
     if not test or first.value is None or second.value is None:
@@ -328,8 +441,7 @@ def _p_value(
         return p_value
     if test == NPS_TEST:
         return nps_test_p(first.result, second.result)
-    samples = _SAMPLES[metric.key]
-    values = [samples(frame, period) for period in periods]
+    values = [_samples(metric.key, frame, period, working) for period in periods]
     if not values[0] or not values[1]:
         return None
     return mann_whitney_p(values[0], values[1])
@@ -350,29 +462,25 @@ def _amount_samples(deals: pl.DataFrame, period: Period) -> list[float]:
     return converted["amount"].drop_nulls().cast(pl.Float64).to_list()
 
 
-def _hour_samples(tickets: pl.DataFrame, period: Period) -> list[float]:
-    """Business hours to resolution of the tickets solved in the period, with
-    the default schedule, as ``kpi_core.service.resolution_hours`` measures
-    them: the helpdesk's own business minutes win where given."""
-    # NOTE: this uses the default schedule (Mon-Fri 09:00-17:00 Berlin, German
-    # holidays), not the working hours chosen on the service page.
-    solved, _excluded = solved_tickets(tickets, period)
-    working = WorkingTime()
-    hours = business_hours_between(
-        wall_clock("created_at", solved.columns, working.timezone),
-        wall_clock("solved_at", solved.columns, working.timezone),
-        working,
-    )
-    if "business_minutes" in solved.columns:
-        hours = pl.coalesce(pl.col("business_minutes").cast(pl.Float64) / 60, hours)
-    return solved.select(hours).to_series().drop_nulls().to_list()
+def _hour_samples(
+    tickets: pl.DataFrame, period: Period, working: WorkingTime = DEFAULT_WORKING
+) -> list[float]:
+    """Business hours to resolution of the tickets solved in the period, as
+    ``kpi_core.service.resolution_hours`` measures them with ``working``."""
+    hours = resolution_rows(tickets, period, working)["business_hours"]
+    return hours.drop_nulls().to_list()
 
 
-_SAMPLES: dict[str, Callable[[pl.DataFrame, Period], list[float]]] = {
-    "sales_cycle_days": _cycle_samples,
-    "average_deal_size": _amount_samples,
-    "resolution_hours": _hour_samples,
-}
+def _samples(
+    key: str, frame: pl.DataFrame, period: Period, working: WorkingTime
+) -> list[float]:
+    """Return the single values of the KPI ``key`` in the period, for the
+    Mann-Whitney U test."""
+    if key == "sales_cycle_days":
+        return _cycle_samples(frame, period)
+    if key == "average_deal_size":
+        return _amount_samples(frame, period)
+    return _hour_samples(frame, period, working)
 
 
 def _nps_standard_error(result: KpiResult) -> float:

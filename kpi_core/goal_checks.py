@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from kpi_core.business_hours import WorkingTime
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
@@ -18,6 +19,7 @@ from kpi_core.goal_metrics import (
     UP,
     apply_segments,
     best_window,
+    goal_metric,
     measure_baseline,
     missing_inputs,
     target_value,
@@ -57,6 +59,7 @@ def smart_check(
     tables: Mapping[str, pl.DataFrame],
     other_goals: Sequence[Goal] = (),
     fx: Mapping[str, float] | None = None,
+    working: WorkingTime | None = None,
 ) -> dict[str, SmartCheck]:
     """Check a goal letter by letter and return the checks keyed S, M, A, R, T.
 
@@ -69,7 +72,8 @@ def smart_check(
     pass when within it, warn up to ``STRETCH_SHARE`` beyond, fail further.
     It warns when the history is shorter than one window, or when a money
     target is in another currency than the table and ``fx`` has no rate
-    for it (see ``target_currency``). Relevant: fails
+    for it (see ``target_currency``). The time to resolution counts the
+    working hours of ``working`` (see ``goal_metric``). Relevant: fails
     when a relative target moves the metric the harmful way, warns for a
     vanity count with no outcome goal among ``other_goals``. Time-bound:
     fails without a deadline or with one not after the start, warns beyond
@@ -78,7 +82,7 @@ def smart_check(
     checks = (
         _specific(goal),
         _measurable(goal, tables),
-        _achievable(goal, tables, fx),
+        _achievable(goal, tables, fx, working),
         _relevant(goal, other_goals),
         _time_bound(goal),
     )
@@ -121,8 +125,9 @@ def _achievable(
     goal: Goal,
     tables: Mapping[str, pl.DataFrame],
     fx: Mapping[str, float] | None = None,
+    working: WorkingTime | None = None,
 ) -> SmartCheck:
-    metric = METRICS[goal.metric]
+    metric = goal_metric(goal.metric, working)
     period = goal.baseline_period
     if missing_inputs(metric, goal.segments, tables) or period is None:
         message = "cannot be judged until the goal is measurable and has a deadline"

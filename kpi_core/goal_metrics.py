@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 
 import polars as pl
 
+from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import churn_rate
 from kpi_core.email_list import EVENT_NAMES, SUBSCRIBE, list_growth_rate
 from kpi_core.errors import MissingColumnError
@@ -138,6 +140,16 @@ TABLE_LABELS = {
     "nps": "NPS responses",
     "subscriptions": "subscriptions",
 }
+
+
+def goal_metric(key: str, working: WorkingTime | None = None) -> Metric:
+    """Return the metric ``key``, with the time to resolution counted in the
+    working hours of ``working`` (None: ``WorkingTime()``, Mon-Fri 09:00-17:00
+    Europe/Berlin with German holidays)."""
+    metric = METRICS[key]
+    if working is None or metric.kpi is not resolution_hours:
+        return metric
+    return replace(metric, kpi=partial(resolution_hours, working=working))
 
 
 def missing_inputs(

@@ -10,18 +10,18 @@ Progress measures the forecast on the way from the baseline to the target.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from kpi_core.business_hours import WorkingTime
 from kpi_core.count_prediction import remaining_count_interval
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
-    METRICS,
     MONTH_DAYS,
     UP,
     Measurement,
@@ -29,6 +29,7 @@ from kpi_core.goal_metrics import (
     apply_segments,
     count_dates,
     cumulative_counts,
+    goal_metric,
     measure,
     measure_baseline,
     missing_inputs,
@@ -115,6 +116,7 @@ def evaluate_goal(
     tables: Mapping[str, pl.DataFrame],
     as_of: date,
     fx: Mapping[str, float] | None = None,
+    working: WorkingTime | None = None,
 ) -> GoalStatus:
     """Measure a goal on ``as_of`` against its target and forecast the deadline.
 
@@ -123,7 +125,8 @@ def evaluate_goal(
     start to ``as_of`` (or to the deadline once it has passed). A money
     target set in another currency than the table's amounts is converted
     with the exchange rates ``fx`` (see ``target_currency``). Without a
-    rate, the goal is not available.
+    rate, the goal is not available. The time to resolution counts the
+    working hours of ``working`` (see ``goal_metric``).
 
     Counts: pace so far = count / months elapsed. Required pace = (target -
     count) / months left, at least 0; for a downward goal it is the most
@@ -155,7 +158,7 @@ def evaluate_goal(
     when the data lacks the table or columns, the deadline is not after the
     start, a relative target has no baseline, or the KPI has no value yet.
     """
-    metric = METRICS[goal.metric]
+    metric = goal_metric(goal.metric, working)
     problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
     if problem:
         target, unit = _stated_target(goal, metric)
@@ -182,7 +185,7 @@ def evaluate_goal(
     if money is not None and goal.target_kind == "absolute":
         target *= money.factor
 
-    path = goal_path(goal, frame, baseline.value, target, as_of)
+    path = goal_path(goal, frame, baseline.value, target, as_of, working)
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
         target=target, path=path, baseline_note=baseline.note,
@@ -272,6 +275,7 @@ def goal_path(
     baseline: float | None,
     target: float,
     as_of: date,
+    working: WorkingTime | None = None,
 ) -> pl.DataFrame:
     """Chart data: the actual value and the target path at each week's or
     month's end from the start to the deadline, plus ``as_of``.
@@ -281,9 +285,10 @@ def goal_path(
     0 to the target. A KPI's actual is its value from the start to the
     point, and its path runs straight from the baseline to the target. It is
     flat at the target without a baseline, or when the baseline already
-    meets the target. Actual is null after ``as_of``.
+    meets the target. Actual is null after ``as_of``. The time to resolution
+    counts the working hours of ``working``.
     """
-    metric = METRICS[goal.metric]
+    metric = goal_metric(goal.metric, working)
     points = _path_points(goal.start, goal.deadline, as_of)
     share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
     if metric.is_count:
@@ -387,10 +392,10 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
     Such a count would read 0 although nothing in the window was recorded.
     A KPI needs no such check, because it has no value without rows.
     """
-    days = _recorded_days(metric, table)
-    if days is None:
+    span = _recorded_span(metric, table)
+    if span is None:
         return None
-    first, last = days.min(), days.max()
+    first, last = span
     if first <= window.end and last >= window.start:
         return None
     return (
@@ -403,21 +408,44 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
 def _last_recorded(metric: Metric, table: pl.DataFrame) -> date | None:
     """Return the last recorded date of a count's table, or None for a KPI
     or a table without dates."""
-    days = _recorded_days(metric, table)
-    return None if days is None else days.max()
+    span = _recorded_span(metric, table)
+    return None if span is None else span[1]
 
 
-def _recorded_days(metric: Metric, table: pl.DataFrame) -> pl.Series | None:
-    """Return the dates of a count's table that record events, or None for a
-    KPI or a table without dates."""
+def _recorded_span(metric: Metric, table: pl.DataFrame) -> tuple[date, date] | None:
+    """Return the first and last dates of a count's table that record
+    events, or None for a KPI or a table without dates."""
     if metric.kpi is not None:
         return None
-    recorded = table
-    if metric.date_column == "closed_at" and "status" in table.columns:
-        # An open deal's close date is an expected one, not a recorded event.
-        recorded = table.filter(pl.col("status") != "open")
-    days = recorded.get_column(metric.date_column).cast(pl.Date).drop_nulls()
-    return None if days.is_empty() else days
+    return recorded_span(table, (metric.date_column,))
+
+
+def recorded_span(
+    table: pl.DataFrame, columns: Iterable[str], until: date | None = None
+) -> tuple[date, date] | None:
+    """Return the first and last dates in the ``columns`` of ``table`` that
+    record events, or None when there are none. Missing columns are skipped.
+
+    An open deal's close date is an expected one, not a recorded event, so
+    it is left out. With ``until``, so are the dates after it, such as a
+    cancellation planned for the end of a paid period.
+    """
+    firsts, lasts = [], []
+    for column in columns:
+        if column not in table.columns:
+            continue
+        recorded = table
+        if column == "closed_at" and "status" in table.columns:
+            recorded = table.filter(pl.col("status") != "open")
+        days = recorded.get_column(column).cast(pl.Date).drop_nulls()
+        if until is not None:
+            days = days.filter(days <= until)
+        if not days.is_empty():
+            firsts.append(days.min())
+            lasts.append(days.max())
+    if not lasts:
+        return None
+    return min(firsts), max(lasts)
 
 
 def _stated_target(goal: Goal, metric: Metric) -> tuple[float | None, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -118,6 +119,22 @@ class GoalStore:
             raise _goal_not_found(goal.id)
         log.info("updated goal %s", goal.id)
         return goal
+
+    def move_to_table(self, goal_ids: Iterable[str], table_id: str) -> int:
+        """Store ``table_id`` as the table the goals ``goal_ids`` are measured
+        on, and return how many of them are stored. Ids of goals deleted in
+        the meantime are skipped."""
+        ids = list(dict.fromkeys(goal_ids))
+        if not ids:
+            return 0
+        marks = ", ".join("?" for _ in ids)
+        with open_catalog(self.root) as db:
+            moved = db.execute(
+                f"update goals set table_id = ?, updated_at = ? where id in ({marks})",
+                (table_id, _now(), *ids),
+            ).rowcount
+        log.info("moved %d goals to table %s", moved, table_id)
+        return moved
 
     def delete(self, goal_id: str) -> None:
         """Remove a goal. Raises InvalidSettingError when it is not stored."""

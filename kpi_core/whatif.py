@@ -193,10 +193,12 @@ def check_inputs(inputs: Mapping[str, float]) -> None:
 
 
 def baseline_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period
+    tables: Mapping[str, pl.DataFrame], period: Period | Mapping[str, Period]
 ) -> tuple[Levers, dict[str, str]]:
-    """Read the levers from the data of one bounded period.
+    """Read the levers from the data of bounded periods.
 
+    ``period`` is one period for every table, or a period per table type,
+    such as the windows of ``kpi_core.whatif_windows.baseline_windows``.
     From deals: deals created in the period / months in the period, the
     close rate, the average deal size and the mean sales cycle. From
     subscriptions: the annualised churn rate, ARPA and the paying customers
@@ -205,20 +207,26 @@ def baseline_levers(
     months. Won deals become subscribers only when there is no
     subscriptions table, because then the typed subscription inputs can
     only describe the business of the deals. Also returns a note per input
-    saying how its value was calculated or why it is missing. Raises
-    InvalidSettingError for a period without a start or end.
+    saying how its value was calculated, over which period, or why it is
+    missing. Raises InvalidSettingError for a period without a start or end,
+    or a table without a period.
     """
     # NOTE: deals created near the period end are often still open, so the
     # close rate of a recent period understates the rate they will reach.
-    if period.start is None or period.end is None:
-        raise InvalidSettingError(
-            "the what-if baseline needs a period with a start and an end"
-        )
-    days = (period.end - period.start).days + 1
+    if isinstance(period, Period):
+        _check_bounded(period)
     values: dict[str, float | None] = {}
     notes: dict[str, str] = {}
-    for reader in (_deal_levers, _subscription_levers, _spend_levers):
-        found = reader(tables, period, days)
+    for table_type, reader in _READERS.items():
+        if isinstance(period, Period):
+            table_period = period
+        elif table_type in tables:
+            table_period = period.get(table_type, Period())
+            _check_bounded(table_period, table_type)
+        else:
+            # The reader names the missing table and needs no period.
+            table_period = Period()
+        found = reader(tables, table_period, _days(table_period))
         for lever, (value, note) in found.items():
             values[lever] = value
             notes[lever] = note
@@ -230,6 +238,21 @@ def baseline_levers(
         "are not counted as subscribers"
     )
     return Levers(**values, deals_are_subscribers=subscribe), notes
+
+
+def _check_bounded(period: Period, table_type: str | None = None) -> None:
+    if period.start is None or period.end is None:
+        table = "" if table_type is None else f" of the {table_type} table"
+        raise InvalidSettingError(
+            f"the what-if baseline{table} needs a period with a start and an end"
+        )
+
+
+def _days(period: Period) -> int:
+    """Return the days of a bounded period, both ends included, or 0."""
+    if period.start is None or period.end is None:
+        return 0
+    return (period.end - period.start).days + 1
 
 
 def project(levers: Levers) -> Projection:
@@ -733,6 +756,13 @@ def _spend_levers(
         f"{_months_text(days)} = {_number(per_month)} {rows.unit} a month"
     )
     return {"monthly_spend": (per_month, note)}
+
+
+_READERS = {
+    "deals": _deal_levers,
+    "subscriptions": _subscription_levers,
+    "spend": _spend_levers,
+}
 
 
 def _months_text(days: int) -> str:

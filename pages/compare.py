@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
+from kpi_core.business_hours import WorkingTime
 from kpi_core.compare import (
     SIGNIFICANCE,
     before_after,
@@ -28,6 +29,7 @@ from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer, view_widget_options
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_dates, check_url_number
+from pages.ui.working_time import page_working_time, working_time_caption
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
 _RATE_LINES = {
@@ -62,18 +64,32 @@ def render() -> None:
         return
     pivot, months = _controls(first, last, default_pivot(tables))
     share_controls("compare", "Before and after")
+    working = page_working_time()
     try:
         before, after = comparison_windows(tables, pivot, months)
-        table = _compare(cache_key, pivot, months, tables)
+        counted = working if isinstance(working, WorkingTime) else WorkingTime()
+        table = _compare(cache_key, pivot, months, counted, tables)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
+    shows_hours = "resolution_hours" in table["kpi"].to_list()
+    if not isinstance(working, WorkingTime):
+        # Hours counted in another working time than the one set would mislead.
+        table = table.filter(pl.col("kpi") != "resolution_hours")
     days = (after.end - after.start).days + 1
     show_table_sources(*loaded.entries.values())
-    st.caption(f"Before: {before.label()}. After: {after.label()}. {days:,} days each.")
+    caption = f"Before: {before.label()}. After: {after.label()}. {days:,} days each."
+    if (table["days"] < days).any():
+        caption += (
+            " The rows of a table that covers fewer days compare fewer days, "
+            "as their note says."
+        )
+    st.caption(caption)
     if money_note:
         st.warning(money_note)
     _render_table(table, money_note)
+    if shows_hours:
+        st.caption(escape_markdown(working_time_caption(working)))
     if "deals" in tables:
         _render_chart(tables["deals"], before, after, pivot)
 
@@ -125,10 +141,14 @@ def _requested_date() -> date | None:
 
 @st.cache_data(max_entries=32, show_spinner="Comparing the windows...")
 def _compare(
-    cache_key: str, pivot: date, months: int, _tables: dict[str, pl.DataFrame]
+    cache_key: str,
+    pivot: date,
+    months: int,
+    working: WorkingTime,
+    _tables: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
     del cache_key
-    return before_after(_tables, pivot, months)
+    return before_after(_tables, pivot, months, working)
 
 
 def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
@@ -141,6 +161,7 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
             "After": _value(row["after"], row["unit"]),
             "n before": row["n_before"],
             "n after": row["n_after"],
+            "Days each": row["days"],
             "Difference": _difference(row),
             "Relative change": _relative(row["before"], row["after"], row["unit"]),
             "p-value": row["p_value"],

@@ -33,7 +33,7 @@ from kpi_core.workspace import (
     name_notes,
     replacement_losses,
 )
-from pages.ui.goal_tables import goals_delete_note
+from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
@@ -1040,7 +1040,7 @@ def _confirm_delete(table_id: str, label: str, goals_note: str) -> None:
     )
     left, right = st.columns([1, 4])
     if left.button("Yes, delete", key="stored:delete_confirm", type="primary"):
-        workspace().delete(table_id)
+        delete_table_keeping_goals(table_id)
         st.session_state.pop(_DELETE_PENDING, None)
         st.rerun()
     if right.button("Cancel", key="stored:delete_cancel"):

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
+from kpi_core.business_hours import WorkingTime
 from kpi_core.compare import data_range
 from kpi_core.errors import InputError
 from kpi_core.formatting import format_number, format_value
@@ -36,8 +37,15 @@ from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import default_unless_set, editor_unlocked, shared_view
+from pages.ui.shared_views import (
+    default_unless_set,
+    editor_unlocked,
+    shared_view,
+    view_widget_options,
+)
 from pages.ui.table_sources import show_table_sources
+from pages.ui.url_params import check_url_dates
+from pages.ui.working_time import page_working_time, working_time_caption
 from pages.ui.workspace_access import workspace
 
 TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
@@ -109,13 +117,27 @@ def render() -> None:
         if (entry := _goal_entry(goal, view)) is not None
     }
     show_table_sources(*measured_on.values())
+    working = page_working_time()
+    valid = isinstance(working, WorkingTime)
+    if valid and any(goal.metric == "resolution_hours" for goal in goals):
+        st.caption(escape_markdown(working_time_caption(working)))
     # A missing rate is shown on each money goal it stops, not for the page:
     # a goal on a table with one currency needs no rate.
     for goal in goals:
         goal_tables, table_note = _goal_tables(goal, view, editable)
+        if not valid and goal.metric == "resolution_hours":
+            caption = working_time_caption(working)
+            st.warning(escape_markdown(f"{goal.title}: {caption}"))
+            continue
         try:
             status, checks = _evaluate(
-                goal, tuple(goals), view.key, as_of, _exchange_rates(view), goal_tables
+                goal,
+                tuple(goals),
+                view.key,
+                as_of,
+                _exchange_rates(view),
+                working if valid else None,
+                goal_tables,
             )
         except InputError as error:
             if money_note and is_money_metric(goal.metric):
@@ -241,9 +263,9 @@ def _as_of_picker(last_date: date | None) -> date:
         "Evaluated as of",
         min_value=_AS_OF_MIN,
         max_value=_AS_OF_MAX,
-        key=_AS_OF,
-        disabled=shared_view() is not None,
+        **view_widget_options(_AS_OF),
     )
+    check_url_dates(_AS_OF, picked, _AS_OF_MIN, _AS_OF_MAX)
     st.sidebar.caption(f"The last date in the data is {latest}.")
     return picked
 
@@ -265,13 +287,14 @@ def _evaluate(
     cache_key: str,
     as_of: date,
     fx: dict[str, float] | None,
+    working: WorkingTime | None,
     _tables: dict[str, pl.DataFrame],
 ):
     """Evaluate and check one goal once per goal, table versions, exchange
-    rates and day."""
+    rates, working time and day."""
     del cache_key
-    status = evaluate_goal(goal, _tables, as_of, fx)
-    return status, smart_check(goal, _tables, goals, fx)
+    status = evaluate_goal(goal, _tables, as_of, fx, working)
+    return status, smart_check(goal, _tables, goals, fx, working)
 
 
 def _goal_card(

@@ -7,12 +7,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
-from kpi_core.business_hours import (
-    WorkingTime,
-    parse_holidays,
-    parse_working_days,
-    parse_working_hours,
-)
+from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
 from kpi_core.errors import InputError
 from kpi_core.followups import followups_per_ticket
@@ -38,10 +33,10 @@ from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
-from pages.ui.shared_views import view_widget_options
 from pages.ui.table_choice import newest_table
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import url_radio
+from pages.ui.working_time import working_time_picker
 from pages.ui.workspace_access import entries_key, load_entry
 
 TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
@@ -108,7 +103,7 @@ def render() -> None:
     frames = (tickets, responses, messages, subscriptions)
     # An invalid working time stops only the time to resolution, which is
     # the one figure that depends on it.
-    working = _working_time_picker()
+    working = working_time_picker()
     variants = _variant_picker()
     settings = (working, tuple(sorted(variants.items())))
     if isinstance(working, WorkingTime):
@@ -200,47 +195,6 @@ def _service_figures(
             _subscriptions, period, variants.get("churn_rate", "customers")
         )
     return kpis
-
-
-def _working_time_picker() -> WorkingTime | str:
-    """Show the working time inputs and return the working time, or the
-    message of an invalid entry, which is also shown under the inputs."""
-    with st.sidebar.expander("Working time"):
-        timezone = st.text_input(
-            "Time zone",
-            **view_widget_options("service_timezone", value="Europe/Berlin"),
-        )
-        hours = st.text_input(
-            "Working hours",
-            **view_widget_options("service_hours", value="09:00-17:00"),
-        )
-        days = st.text_input(
-            "Working days", **view_widget_options("service_days", value="Mon-Fri")
-        )
-        holidays = st.text_input(
-            "Public holidays",
-            **view_widget_options("service_holidays", value="DE"),
-            help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
-        )
-    try:
-        start, end = parse_working_hours(hours)
-        return WorkingTime(
-            timezone=timezone.strip(),
-            start=start,
-            end=end,
-            weekdays=parse_working_days(days),
-            holidays=parse_holidays(holidays),
-        )
-    except InputError as error:
-        message = str(error).rstrip(".")
-        # Below the expander, which may be collapsed, so the message is seen.
-        st.sidebar.error(
-            escape_markdown(
-                f"{message[:1].upper()}{message[1:]}. The time to resolution is "
-                "not available until the working time is valid."
-            )
-        )
-        return message
 
 
 def _working_time_reason(message: str) -> str:

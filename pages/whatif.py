@@ -15,7 +15,6 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import format_number
 from kpi_core.goal_store import ScenarioStore
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
-from kpi_core.period import Period, quick_period
 from kpi_core.whatif import (
     BASES,
     FIGURES,
@@ -28,11 +27,11 @@ from kpi_core.whatif import (
     scenario_table,
     sensitivity,
 )
+from kpi_core.whatif_windows import baseline_windows, windows_caption
 from pages.ui.currencies import PageTables, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
-from pages.ui.period_pickers import latest_date
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import default_unless_set, shared_view
 from pages.ui.table_sources import show_table_sources, warn_spend_overlap
@@ -58,7 +57,7 @@ def render() -> None:
     st.title("What if")
     st.write(
         "Move the levers of the business and see what the next 12 months bring, "
-        "against the baseline read from the last 12 full months of your data."
+        "against the baseline read from the last 12 full months of each table."
     )
     loaded = page_tables_with(TABLE_TYPES, ())
     tables, money_note = loaded.tables, loaded.money_note
@@ -72,19 +71,21 @@ def render() -> None:
         )
         data_page_link()
         return
-    period = _baseline_period(loaded)
+    windows = baseline_windows(tables, date.today())
     share_controls("whatif", "What if")
     if money_note:
         # Every projection adds up won amounts, so none can be shown.
         st.warning(money_note)
         return
     try:
-        levers, notes = baseline_levers(tables, period)
+        levers, notes = baseline_levers(
+            tables, {name: window.period for name, window in windows.items()}
+        )
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
     show_table_sources(*loaded.all_entries())
-    st.caption(f"Baseline from {period.label()}.")
+    st.caption(windows_caption(windows))
     warn_spend_overlap(loaded.spend)
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
@@ -93,21 +94,6 @@ def render() -> None:
     _render_formulas(levers, changes, sources, unit)
     _render_sensitivity(levers, changes)
     _render_scenarios()
-
-
-def _baseline_period(loaded: PageTables) -> Period:
-    """Return the last 12 full months before the latest date of the deals,
-    subscriptions and spend, as the "Last 12 full months" of the other pages.
-
-    Sample tables beside the user's own tables do not count, because the
-    sample's later dates would move the baseline away from the user's data.
-    """
-    sample = {entry.table_type for entry in loaded.entries.values() if entry.is_sample}
-    if loaded.spend and all(entry.is_sample for entry in loaded.spend):
-        sample.add("spend")
-    own = {name: frame for name, frame in loaded.tables.items() if name not in sample}
-    latest = latest_date(own) or latest_date(loaded.tables) or date.today()
-    return quick_period("last_12_months", latest)
 
 
 def _lever_form(

@@ -12,6 +12,7 @@ from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
 from pages.ui.shared_views import PINNED_TABLES, editor_unlocked, shared_view
 from pages.ui.table_choice import chosen_table, spend_entries
+from pages.ui.working_time import kept_working_time
 from pages.ui.workspace_access import workspace
 
 # Widget keys that make up a view; upload and table-management widgets are
@@ -36,6 +37,10 @@ def share_controls(page: str, title: str) -> None:
         for key, value in st.session_state.items()
         if isinstance(key, str) and _VIEW_KEY.match(key)
     }
+    # The working time's inputs are on the Service page only, and the other
+    # pages with hours to resolution use the entries last made there.
+    for key, value in kept_working_time().items():
+        settings.setdefault(key, value)
     # The link keeps showing these tables, and reports it when one is deleted.
     pinned: dict[str, str | list[str]] = {
         table_type: entry.id

@@ -111,9 +111,15 @@ def check_url_number(
     _check(key, read, shown, valid)
 
 
-def check_url_dates(key: str, value: date | Sequence[date] | None) -> None:
+def check_url_dates(
+    key: str,
+    value: date | Sequence[date] | None,
+    low: date | None = None,
+    high: date | None = None,
+) -> None:
     """Warn when the URL parameter ``key`` contains no date that the widget
-    returning ``value`` could read."""
+    returning ``value`` could read. ``low`` and ``high`` are the widget's
+    bounds, named in the warning when both are given."""
     if value is None:
         days = []
     elif isinstance(value, date):
@@ -122,9 +128,13 @@ def check_url_dates(key: str, value: date | Sequence[date] | None) -> None:
         days = list(value)
     written = [day.isoformat() for day in days]
     shown = " to ".join(written) or "nothing"
-    valid = "Give dates as YYYY-MM-DD, such as 2025-01-31."
+    within = "" if low is None or high is None else f" from {low} to {high}"
+    valid = f"Give dates{within} as YYYY-MM-DD, such as 2025-01-31."
     if len(written) == 2:
-        valid = "Give the first and the last day as YYYY-MM-DD, such as 2025-01-31."
+        valid = (
+            f"Give the first and the last day{within} as YYYY-MM-DD, such as "
+            "2025-01-31."
+        )
     _check(key, lambda texts: texts == written, shown, valid)
 
 

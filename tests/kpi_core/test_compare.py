@@ -119,6 +119,7 @@ def test_before_after_columns():
         "after",
         "n_before",
         "n_after",
+        "days",
         "difference",
         "test",
         "p_value",

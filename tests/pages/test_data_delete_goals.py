@@ -45,7 +45,8 @@ def test_delete_names_goals_and_successor(fresh_workspace):
     assert (
         "The goals “Close rate 10 %” (Close rate) and “Ten new deals” (New "
         "deals) are measured on this table. After the delete they will be "
-        "measured on the deals table “Older” in use and show its figures."
+        "measured on the deals table “Older”, the one in use, from then on and "
+        "show its figures."
     ) in text
     assert "Older goal" not in text
     assert text.endswith("This cannot be undone.")
@@ -81,7 +82,7 @@ def test_delete_names_goal_without_table(fresh_workspace):
     GoalStore(fresh_workspace).save(_goal("Ten new deals", "new_deals", ""))
     text = _confirmation(_ask_delete(newer.id))
     assert "The goal “Ten new deals” (New deals) is measured on this table." in text
-    assert "the deals table “Older” in use" in text
+    assert "the deals table “Older”, the one in use," in text
 
 
 def test_delete_moves_goal_to_sample(fresh_workspace):
@@ -110,8 +111,9 @@ def test_confirmed_delete_with_goal(fresh_workspace):
     assert not at.exception
     ids = [entry.id for entry in Workspace(fresh_workspace).list_tables()]
     assert ids == [older.id]
-    # The goal itself stays and keeps naming its table.
-    assert GoalStore(fresh_workspace).get(goal.id).table_id == newer.id
+    # The goal itself stays and now names Older, the table that the
+    # confirmation named.
+    assert GoalStore(fresh_workspace).get(goal.id).table_id == older.id
 
 
 def test_delete_counts_goals_past_five(fresh_workspace):

@@ -234,11 +234,17 @@ def test_whatif_baseline_from_every_table(tmp_path, fresh_workspace):
     )
     at = _open("pages/whatif.py")
 
-    # The last date is the end of S4 on 2024-03-05, so the baseline is the
-    # 12 full months before March 2024. The deals alone, created up to
-    # 2023-06-01, would give 2022-06-01 to 2023-05-31.
+    # Each table has its own window. The subscriptions' last date is the end
+    # of S4 on 2024-03-05, so theirs is the 12 full months before March 2024.
+    # The deals' last date is Gamma's close on 2023-07-01, so theirs is the
+    # 12 full months to June 2023, from the first deal on 2023-02-01 on.
     captions = [caption.value for caption in at.main.caption]
-    assert "Baseline from 2023-03-01 to 2024-02-29." in captions
+    assert (
+        "Each table's baseline is its last 12 full months, starting no earlier "
+        "than its first date: deals 2023-02-01 to 2023-06-30 (data from "
+        "2023-02-01 to 2023-07-01); subscriptions 2023-03-01 to 2024-02-29 "
+        "(data from 2023-01-01 to 2024-03-05)."
+    ) in captions
 
 
 def test_sales_range_spans_stage_history(tmp_path, fresh_workspace):

@@ -98,11 +98,13 @@ def test_whatif_formulas_name_sources(fresh_workspace):
         "created in 2025-01-01 to 2025-12-31 / (365 days / 30.4375 days a "
         "month) = 2.00 a month"
     ) in texts
-    # Only d started paying in 2025: 1 / (365 / 30.4375) = 0.0834 a month.
+    # The subscriptions' last date is a's end on 2025-07-01, so their window
+    # is the 12 full months to June 2025. Only d started paying in it:
+    # 1 / (365 / 30.4375) = 0.0834 a month.
     assert (
         "New subscribers per month: 0.08, from the subscriptions table "
         "“subs.csv”: 1 customer whose first paid subscription started in "
-        "2025-01-01 to 2025-12-31 / (365 days / 30.4375 days a month) = "
+        "2024-07-01 to 2025-06-30 / (365 days / 30.4375 days a month) = "
         "0.08 a month"
     ) in texts
 
@@ -246,7 +248,7 @@ def test_whatif_change_of_shown_figures(fresh_workspace):
 def test_baseline_from_own_data_beside_sample(fresh_workspace):
     # The first run loads the sample data, whose subscriptions run to
     # 2026-11-30. The own deals stored beside it end with the open deal of
-    # 5 January 2026, so the baseline is 2025, as without the sample. The
+    # 5 January 2026, so their baseline is 2025, as without the sample. The
     # sample's dates would give 2025-12-01 to 2026-11-30.
     at = AppTest.from_file(APP, default_timeout=60).run()
     store = Workspace(fresh_workspace)
@@ -261,7 +263,10 @@ def test_baseline_from_own_data_beside_sample(fresh_workspace):
     at.switch_page("pages/whatif.py").run()
     assert not at.exception
     captions = [caption.value for caption in at.caption]
-    assert "Baseline from 2025-01-01 to 2025-12-31." in captions
+    assert any(
+        "deals 2025-01-01 to 2025-12-31 (data from 2025-01-01 to 2026-01-05)" in text
+        for text in captions
+    )
 
 
 def test_whatif_rate_cap_stated(fresh_workspace):

@@ -1,0 +1,118 @@
+"""What if page: a deals export that ends months before the subscriptions
+keeps its own baseline window, and the page names each table's window."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from kpi_core.importing import load_file
+from kpi_core.workspace import Workspace
+from tests.pages.conftest import APP
+
+
+def _weekly_deals() -> str:
+    """48 HubSpot deals created weekly from Friday 2025-01-03 to 2025-11-28.
+
+    Deal i is created on 2025-01-03 + 7 i days. Every third deal from deal 0
+    is won and every third from deal 1 lost, 10 + 3 (i mod 5) days after its
+    creation, at 1,000 + 100 (i mod 7). The rest and deals 44 to 47 are open.
+    """
+    lines = ["Record ID,Deal Stage,Amount,Close Date,Create Date"]
+    for i in range(48):
+        created = date(2025, 1, 3) + timedelta(days=7 * i)
+        kind = 2 if i >= 44 else i % 3
+        stage = ("Closed Won", "Closed Lost", "Appointment Scheduled")[kind]
+        closed = created + timedelta(days=10 + 3 * (i % 5))
+        close_text = closed.isoformat() if kind < 2 else ""
+        amount = 1000 + 100 * (i % 7)
+        lines.append(f"{1000 + i},{stage},{amount},{close_text},{created} 10:00")
+    return "\n".join(lines) + "\n"
+
+
+# s16 cancels on 2026-02-21, the subscriptions' last date, months after the
+# last deal. Both customers pay on 2026-01-31.
+SUBSCRIPTIONS = """\
+id,Customer ID,Status,Start (UTC),Canceled At (UTC),Amount,Interval
+sub_01,s01,active,2024-07-01 00:00,,50,month
+sub_16,s16,canceled,2025-02-26 00:00,2026-02-21 00:00,60,month
+"""
+
+
+def _open(tmp_path: Path, workspace_root: Path) -> AppTest:
+    """Store the deals and subscriptions, read from real files, in a
+    workspace without the sample data and open the What if page."""
+    store = Workspace(workspace_root)
+    (workspace_root / ".sample-loaded").touch()
+    files = {
+        "hubspot_deals.csv": (_weekly_deals(), "deals"),
+        "stripe_subs.csv": (SUBSCRIPTIONS, "subscriptions"),
+    }
+    for name, (text, table) in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        prepared = load_file(name, path.read_bytes(), table=table)
+        store.save(
+            prepared.frame,
+            name=name,
+            table_type=table,
+            source_file=name,
+            mapping=prepared.mapping,
+        )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/whatif.py").run()
+    assert not at.exception
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [text.value for text in at.text]
+
+
+def test_caption_names_each_window(tmp_path, fresh_workspace):
+    at = _open(tmp_path, fresh_workspace)
+    captions = [caption.value for caption in at.main.caption]
+    # Deals: last date 2025-11-28, so 12 full months to October 2025, from
+    # the first deal of 2025-01-03 on. Subscriptions: last date 2026-02-21.
+    assert (
+        "Each table's baseline is its last 12 full months, starting no earlier "
+        "than its first date: deals 2025-01-03 to 2025-10-31 (data from "
+        "2025-01-03 to 2025-11-28); subscriptions 2025-02-01 to 2026-01-31 "
+        "(data from 2024-07-01 to 2026-02-21)."
+    ) in captions
+
+
+def test_leads_from_deals_window(tmp_path, fresh_workspace):
+    at = _open(tmp_path, fresh_workspace)
+    # Deals 0 to 43 are created up to 2025-10-31: 44 in 302 days (29 in
+    # January + 28 + 31 + 30 + 31 + 30 + 31 + 31 + 30 + 31), so
+    # 44 / (302 / 30.4375) = 4.43. The one window of both tables,
+    # 2025-02-01 to 2026-01-31, gave 43 / 11.99 = 3.59.
+    assert (
+        "Leads per month: 4.43, from the deals table “hubspot_deals.csv”: 44 "
+        "deals created in 2025-01-03 to 2025-10-31 / (302 days / 30.4375 days "
+        "a month) = 4.43 a month"
+    ) in _texts(at)
+    # The subscriptions' inputs keep their own window.
+    assert (
+        "Paying customers now: 2, from the subscriptions table "
+        "“stripe_subs.csv”: 2 paying customers on 2026-01-31"
+    ) in _texts(at)
+
+
+def test_won_revenue_from_deals_window(tmp_path, fresh_workspace):
+    at = _open(tmp_path, fresh_workspace)
+    # Leads 1,339.25 / 302 = 4.43460 x close rate 15 / 44 = 34.0909 % gives
+    # 1.51180 won deals a month. Cycle 224 days / 14 won = 16 days, so
+    # 12 - 16 / 30.4375 = 11.47433 selling months. Deal size 18,200 / 14 =
+    # 1,300. 1.5118 x 11.4743 x 1,300 = 17.34685 x 1,300 = 22,550.9.
+    assert (
+        "won deals a month = 4.4346 leads a month x 34.0909 % close rate "
+        "= 1.5118\n"
+        "selling months = 12 - 16.00 days sales cycle / 30.4375 days a month "
+        "= 11.4743\n"
+        "won revenue = 1.5118 won deals a month x 11.4743 selling months x "
+        "1,300.00 EUR deal size = 22,551 EUR"
+    ) in _texts(at)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Won revenue in 12 months"] == "22,551 EUR"
