@@ -232,6 +232,12 @@ def measure_baseline(
             f"on {period.start}, so a count over that window would be too low"
         )
         return Measurement(None, "count", reason=reason)
+    if period.end is not None and first > period.end:
+        reason = (
+            f"the data starts on {first}, after the baseline window ends on "
+            f"{period.end}, so the window holds no data"
+        )
+        return Measurement(None, metric.unit, reason=reason)
     measured = measure(metric, frame, period)
     note = (
         f"The baseline window runs from {period.start} to {period.end}, but "

@@ -15,6 +15,7 @@ from kpi_core.goal_metrics import (
     count_dates,
     cumulative_counts,
     measure,
+    measure_baseline,
     missing_inputs,
     target_value,
 )
@@ -326,3 +327,22 @@ def test_best_window_month_end_start():
     before = D(2024, 4, 30)
     assert best_window(CLOSE_RATE, deals, before, 30, UP) == pytest.approx(100.0)
     assert best_window(CLOSE_RATE, deals, before, 30, DOWN) == pytest.approx(50.0)
+
+
+def test_baseline_window_before_data_has_no_value():
+    deals = _deals(
+        [
+            ("d1", D(2025, 1, 13), D(2025, 2, 1), "won", "Website"),
+            ("d2", D(2025, 1, 20), D(2025, 2, 10), "lost", "Website"),
+        ]
+    )
+    window = Period(D(2024, 10, 1), D(2024, 12, 31))
+    # The first close date, 1 February 2025, lies after the window's end, so
+    # the window holds no won or lost deal and no baseline.
+    baseline = measure_baseline(METRICS["win_rate"], deals, deals, window)
+    assert baseline.value is None
+    assert baseline.reason == (
+        "the data starts on 2025-02-01, after the baseline window ends on "
+        "2024-12-31, so the window holds no data"
+    )
+    assert baseline.note == ""
