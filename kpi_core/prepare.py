@@ -34,12 +34,12 @@ from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueErro
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
+from kpi_core.order_status import no_purchase_rows
 from kpi_core.reading import RawTable
 from kpi_core.schema import (
     DATE,
     FLAG,
     INTEGER,
-    NO_PURCHASE_STATUSES,
     NUMBER,
     deal_status_expr,
 )
@@ -816,8 +816,7 @@ def _orders_without_purchase(
     if mapping.table != "orders" or not status_column:
         return None
     status = next(column for column in columns if column.name == "status")
-    labels = status.str.strip_chars().str.to_lowercase()
-    rows = labels.is_in(list(NO_PURCHASE_STATUSES)).fill_null(False)
+    rows = no_purchase_rows(status, status_column)
     if not rows.any():
         return None
     problem = Problem(

@@ -1011,44 +1011,6 @@ ORDERS = TableSchema(
     ),
 )
 
-# Order and invoice statuses of Stripe, Shopify, WooCommerce and German
-# shops that mark no completed purchase, lower-cased. Other statuses, such
-# as "paid", "completed" or "partially_refunded", count as purchases.
-NO_PURCHASE_STATUSES = frozenset(
-    {
-        "draft",
-        "open",
-        "void",
-        "voided",
-        "uncollectible",
-        "unpaid",
-        "pending",
-        "failed",
-        "payment failed",
-        "cancelled",
-        "canceled",
-        "refunded",
-        "returned",
-        "on-hold",
-        "on hold",
-        "checkout-draft",
-        "expired",
-        "abandoned",
-        "entwurf",
-        "offen",
-        "unbezahlt",
-        "ausstehend",
-        "fehlgeschlagen",
-        "storniert",
-        "storno",
-        "erstattet",
-        "zurückerstattet",
-        "rückerstattet",
-        "retoure",
-        "abgebrochen",
-    }
-)
-
 # Meta writes the account currency into the header ("Amount spent (EUR)");
 # normalise_header drops it, so the alias is the bare label.
 SPEND = TableSchema(

@@ -59,3 +59,44 @@ def test_paid_statuses_count_as_purchases():
     assert table.mapping.columns["status"] == "Financial Status"
     # Only the fully refunded order 3 is left out; an empty status counts.
     assert table.frame["order_id"].to_list() == ["1", "2", "4", "5"]
+
+
+def test_woocommerce_labels_and_slugs():
+    text = (
+        "Order Number,Order Status,Order Date,Customer User ID,Order Total Amount\n"
+        "1,Completed,2025-01-05,11,100\n"
+        "2,Pending payment,2025-01-06,12,200\n"
+        "3,Processing,2025-01-07,13,50\n"
+        "4,wc-refunded,2025-01-08,14,60\n"
+        "5,wc-on-hold,2025-01-09,15,30\n"
+        "6,on_hold,2025-01-10,16,40\n"
+    )
+    table = load_file("woo.csv", text.encode())
+    # Only Completed and Processing are paid: 100 + 50 = 150.
+    assert table.frame["order_id"].to_list() == ["1", "3"]
+    assert table.frame["amount"].sum() == 150.0
+
+
+def test_shipping_status_keeps_pending_orders():
+    text = (
+        "Order ID,Customer ID,Order Date,Amount,Status\n"
+        "S1,K1,2025-01-05,100,delivered\n"
+        "S2,K2,2025-01-06,200,pending\n"
+        "S3,K3,2025-01-07,50,shipped\n"
+        "S4,K4,2025-01-08,30,returned\n"
+    )
+    table = load_file("orders.csv", text.encode())
+    # "delivered" and "shipped" make it a shipping status, where "pending"
+    # is an order not shipped yet. Only the returned S4 is left out.
+    assert table.frame["order_id"].to_list() == ["S1", "S2", "S3"]
+
+
+def test_shipping_header_keeps_pending_orders():
+    text = (
+        "Order ID,Customer ID,Order Date,Amount,Shipping Status\n"
+        "S1,K1,2025-01-05,100,pending\n"
+        "S2,K2,2025-01-06,200,cancelled\n"
+    )
+    table = load_file("orders.csv", text.encode())
+    assert table.mapping.columns["status"] == "Shipping Status"
+    assert table.frame["order_id"].to_list() == ["S1"]
