@@ -453,6 +453,10 @@ def _contact_events(raw: RawTable) -> RawTable | None:
         or not (known | statuses.is_null()).all()
     ):
         return None
+    if _complete_other_table(raw):
+        # A customer list or ticket export whose statuses all read "Active"
+        # is that table, not a contacts export.
+        return None
     updated = find(_CONTACT_UPDATED)
     frame = raw.frame.with_columns(statuses.alias("status"))
     joins = frame.filter(pl.col("status").is_in(_JOINED)).select(
@@ -487,6 +491,13 @@ def _contact_events(raw: RawTable) -> RawTable | None:
             "the list and "
             f"{'is' if unconfirmed == 1 else 'are'} left out"
         )
+    without_status = statuses.null_count()
+    if without_status:
+        note += (
+            f". {count_noun(without_status, 'contact')} without a status "
+            f"{'is' if without_status == 1 else 'are'} left out, because the "
+            "status tells whether a contact joined"
+        )
     notes = [note + "."]
     if not updated and removals.height:
         notes.append(
@@ -497,6 +508,18 @@ def _contact_events(raw: RawTable) -> RawTable | None:
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info)
+
+
+def _complete_other_table(raw: RawTable) -> bool:
+    """Tell whether the file's columns give every required column of a
+    table type other than email events."""
+    headers = [name for name in raw.frame.columns if name != LINE]
+    numbers = number_columns(raw.frame, headers)
+    detected, _scores = detect_table(headers, numbers)
+    if detected in (None, "email_events"):
+        return False
+    mapping = guess_mapping(headers, detected, (), numbers)
+    return not mapping.missing_required
 
 
 def _other_sheets(file_name: str, data: bytes, info: ReadInfo) -> str:

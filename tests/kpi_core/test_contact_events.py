@@ -90,3 +90,28 @@ def test_other_status_values_are_not_contacts():
     preview = preview_file("file.csv", text.encode())
     assert preview.table != "email_events"
     assert "Status" in preview.headers
+
+
+def test_customer_list_stays_subscriptions():
+    text = (
+        "Customer ID,Email,Name,Created,Status,Plan,Monthly Charges\n"
+        "c1,a@x.de,A,2025-01-05,Active,Pro,50\n"
+        "c2,b@x.de,B,2025-02-05,Active,Basic,20\n"
+    )
+    # Every status reads "Active", but the file is a complete customer list.
+    assert preview_file("customers.csv", text.encode()).table == "subscriptions"
+
+
+def test_contacts_without_status_named():
+    text = (
+        "Email,Date Created,Date Updated,Status\n"
+        "a@x.de,2025-01-05,2025-01-05,Active\n"
+        "b@x.de,2025-01-06,2025-01-06,\n"
+        "c@x.de,2025-01-07,2025-01-07,\n"
+    )
+    preview = preview_file("contacts.csv", text.encode())
+    assert preview.raw.frame.height == 1
+    assert preview.raw.info.notes[-1].endswith(
+        "2 contacts without a status are left out, because the status tells "
+        "whether a contact joined."
+    )
