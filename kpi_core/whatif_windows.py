@@ -17,6 +17,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.goal_progress import recorded_span
+from kpi_core.marketing_data import spend_windows
 from kpi_core.period import Period, quick_period
 from kpi_core.schema import TABLES
 
@@ -68,6 +69,9 @@ def baseline_windows(
         columns = RECORDED_COLUMNS.get(table_type)
         if columns is None:
             continue
+        if table_type == "spend":
+            spans[table_type] = _spend_span(frame, today)
+            continue
         spans[table_type] = recorded_span(frame, columns, until=today) or (
             recorded_span(frame, columns)
         )
@@ -86,6 +90,24 @@ def baseline_windows(
             period = Period(first, period.end)
         windows[table_type] = BaselineWindow(table_type, period, first, last)
     return windows
+
+
+def _spend_span(spend: pl.DataFrame, today: date) -> tuple[date, date] | None:
+    """Return the first and last day the spend rows cover, as
+    ``spend_windows`` spreads them (a monthly row over its month), up to
+    ``today`` unless every row starts after it."""
+    first, last = spend_windows(spend)
+    rows = spend.select(first, last).drop_nulls()
+    started = rows.filter(pl.col("window_start") <= today)
+    if started.is_empty():
+        started = rows
+    if started.is_empty():
+        return None
+    start = started["window_start"].min()
+    end = started["window_end"].max()
+    if start <= today < end:
+        end = today
+    return start, end
 
 
 def windows_caption(windows: Mapping[str, BaselineWindow]) -> str:

@@ -212,3 +212,20 @@ def test_recorded_span_skips_expected_close(tmp_path):
         date(2025, 4, 1),
     )
     assert recorded_span(frame, ("closed_at",), until=date(2025, 2, 28)) is None
+
+
+def test_monthly_spend_window_covers_last_month():
+    spend = (
+        "Month,Channel,Cost\n"
+        "2025-01-01,Google,310\n2025-02-01,Meta,280\n"
+        "2025-03-01,Google,310\n2025-04-01,Meta,300\n"
+    )
+    frame = load_file("spend.csv", spend.encode()).frame
+    window = baseline_windows({"spend": frame}, TODAY)["spend"]
+    # The row of 1 April covers all of April, so the spend's window runs
+    # from 1 January to 30 April, four whole months.
+    assert (window.first_date, window.last_date) == (
+        date(2025, 1, 1),
+        date(2025, 4, 30),
+    )
+    assert window.period == Period(date(2025, 1, 1), date(2025, 4, 30))
