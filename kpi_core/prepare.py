@@ -681,9 +681,9 @@ def _empty_dates_warning(
     """Return a warning when ``EMPTY_DATES_SHARE`` percent or more of the
     rows have an empty cell in the required date column of ``field_name``.
 
-    Such rows are kept, but no period can place them, so figures for a
-    chosen period leave them out. Unreadable cells read as empty are named
-    as problems already and are not counted here.
+    Such rows are kept, but KPIs that need the date leave them out, and no
+    period can place them. Unreadable cells read as empty are named as
+    problems already and are not counted here.
     """
     column = mapping.columns.get(field_name)
     if not column or field_name not in frame.columns or frame.is_empty():
@@ -698,9 +698,9 @@ def _empty_dates_warning(
         return None
     return (
         f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
-        f"({field_name}). They are kept and count with All data, but no period "
-        f"can place them, so figures for a chosen period leave them out. Check "
-        f"that the right column is mapped to {field_name}."
+        f"({field_name}). They are kept, but KPIs that need this date leave "
+        "them out, and with a period chosen no figure placed by this date can "
+        f"count them. Check that the right column is mapped to {field_name}."
     )
 
 
