@@ -3,9 +3,9 @@
 Order and invoice exports (Stripe, Shopify, WooCommerce, German shops)
 write a payment or order status. Unpaid, void, cancelled and refunded
 orders are no revenue and win no customer, so the import leaves them out.
-A shipping status column says nothing about payment: there "pending" means
-not shipped yet, so only cancelled, refunded and returned orders count as
-no purchase.
+A shipping status column does not show payment. There "pending" means not
+shipped yet, so only cancelled, refunded and returned orders count as no
+purchase.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _SHIPPING_HEADER = re.compile(
 
 def no_purchase_rows(status: pl.Series, header: str) -> pl.Series:
     """Mark the orders whose ``status`` (read from the column ``header``)
-    says they are no completed purchase. Empty and unknown labels, such as
+    marks no completed purchase. Empty and unknown labels, such as
     "paid", "completed" or "partially refunded", are purchases."""
     labels = _label(status)
     shipping = _SHIPPING_HEADER.search(header) is not None or bool(
