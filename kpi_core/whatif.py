@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from kpi_core.churn import churn_rate
+from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.goal_metrics import MONTH_DAYS
@@ -692,6 +692,8 @@ def _subscription_levers(
 
 def _annual_churn(subs: pl.DataFrame, period: Period) -> tuple[float | None, str]:
     churn = churn_rate(subs, period)
+    if not churn.available and not is_snapshot(subs):
+        return _annual_from_months(subs, period, churn.reason)
     if not churn.available:
         return None, churn.reason
     if is_snapshot(subs):
@@ -713,6 +715,29 @@ def _annual_churn(subs: pl.DataFrame, period: Period) -> tuple[float | None, str
         annual,
         f"{churn.formula} in {period.label()}; annualised from the mean monthly "
         f"rate: 1 - (1 - {shown_monthly} %)^12 = {_percent(annual)}",
+    )
+
+
+def _annual_from_months(
+    subs: pl.DataFrame, period: Period, reason: str
+) -> tuple[float | None, str]:
+    """Annualise the mean of the monthly churn rates of the period, for a
+    window with no customer at its start, such as one that starts on the
+    table's first date. Without any monthly rate, return ``reason``."""
+    rates = churn_series(subs, period, "month")["churn_rate"].drop_nulls()
+    if rates.is_empty():
+        return None, reason
+    monthly = float(rates.mean())
+    annual = (1 - (1 - monthly / 100) ** 12) * 100
+    (shown_monthly,) = format_inputs(
+        (monthly,), lambda rate: (1 - (1 - rate / 100) ** 12) * 100, annual, 2
+    )
+    months = count_noun(rates.len(), "month")
+    return (
+        annual,
+        f"no customer was active at the start of {period.label()}, so the mean "
+        f"monthly rate of the {months} with customers at their start is used: "
+        f"1 - (1 - {shown_monthly} %)^12 = {_percent(annual)}",
     )
 
 

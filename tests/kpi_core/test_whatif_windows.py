@@ -229,3 +229,31 @@ def test_monthly_spend_window_covers_last_month():
         date(2025, 4, 30),
     )
     assert window.period == Period(date(2025, 1, 1), date(2025, 4, 30))
+
+
+def test_churn_from_months_when_window_starts_empty():
+    subscriptions = (
+        "id,Customer ID,Status,Start Date (UTC),Ended At (UTC),Amount,Interval\n"
+        "s1,c1,active,2025-01-10 09:00,,50,month\n"
+        "s2,c2,canceled,2025-01-15 09:00,2025-03-05 09:00,50,month\n"
+        "s3,c3,canceled,2025-02-20 09:00,2025-05-20 09:00,50,month\n"
+        "s4,c4,active,2025-03-10 09:00,,50,month\n"
+        "s5,c5,active,2025-06-15 09:00,,50,month\n"
+    )
+    subs = load_file("subs.csv", subscriptions.encode()).frame
+    tables = {"subscriptions": subs}
+    window = baseline_windows(tables, TODAY)["subscriptions"].period
+    # The window runs from the first start, 10 January, to 31 May, so no
+    # customer is active at its start and the window has no churn rate.
+    assert window == Period(date(2025, 1, 10), date(2025, 5, 31))
+    levers, notes = baseline_levers(tables, {"subscriptions": window})
+    # Monthly rates: February 0 of c1, c2; March 1 (c2) of c1, c2, c3;
+    # April 0 of c1, c3, c4; May 1 (c3) of c1, c3, c4. January has no
+    # customer at its start. Mean (0 + 1/3 + 0 + 1/3) / 4 = 1/6 a month,
+    # 1 - (5/6)^12 = 88.78 % a year.
+    assert levers.churn_rate == pytest.approx((1 - (5 / 6) ** 12) * 100)
+    assert notes["churn_rate"] == (
+        "no customer was active at the start of 2025-01-10 to 2025-05-31, so "
+        "the mean monthly rate of the 4 months with customers at their start is "
+        "used: 1 - (1 - 16.667 %)^12 = 88.78 %"
+    )
