@@ -264,24 +264,21 @@ def overlap_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date] | Non
 
 
 def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
-    """Return the first and last anchor date of the goal metrics in the tables
-    (for deals, creation and close dates), and of the subscriptions' end and
-    cancel dates up to today. Raises EmptyDataError when the tables contain no
-    dates."""
-    today = date.today()
-    columns = []
+    """Return the first and last date on which the tables record an event
+    (``table_coverage``): for deals their creation and close dates, without
+    the expected close dates of open deals, and for subscriptions also their
+    end and cancel dates. Dates after today record nothing yet, unless a
+    table has no other dates. Raises EmptyDataError when the tables contain
+    no dates."""
+    spans = []
     for table_type, frame in tables.items():
-        for column in _date_columns(table_type, frame):
-            days = frame[column].cast(pl.Date)
-            if column in _EVENT_COLUMNS.get(table_type, ()):
-                # A planned end, such as a contract's last day next year,
-                # records nothing yet.
-                days = days.filter(days <= today)
-            columns.append(days)
-    dates = pl.concat(columns).drop_nulls() if columns else pl.Series([], dtype=pl.Date)
-    if dates.is_empty():
+        columns = _date_columns(table_type, frame)
+        span = table_coverage(table_type, frame) or recorded_span(frame, columns)
+        if span is not None:
+            spans.append(span)
+    if not spans:
         raise EmptyDataError("the tables contain no dates to compare before and after")
-    return dates.min(), dates.max()
+    return min(span[0] for span in spans), max(span[1] for span in spans)
 
 
 def table_coverage(table_type: str, frame: pl.DataFrame) -> tuple[date, date] | None:
@@ -318,10 +315,12 @@ def _table_windows(
     if days >= full:
         return _Windows(before, after)
     if days <= 0:
-        # Equal windows would be empty, so the side the table reaches keeps
-        # its window and the other has no value.
+        # Equal windows would be empty, so a side keeps its window only when
+        # the table covers a day of it, and the other has no value.
+        covers_before = first <= before.end and last >= before.start
+        covers_after = first <= after.end and last >= after.start
         return _Windows(
-            before if first < pivot else None, after if last >= pivot else None
+            before if covers_before else None, after if covers_after else None
         )
     shorter_before = Period(pivot - days * _DAY, pivot - _DAY)
     shorter_after = Period(pivot, pivot + (days - 1) * _DAY)

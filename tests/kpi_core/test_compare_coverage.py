@@ -16,6 +16,7 @@ from kpi_core.compare import (
     _hour_samples,
     before_after,
     data_range,
+    default_pivot,
     table_coverage,
 )
 from kpi_core.importing import load_file
@@ -248,3 +249,32 @@ def test_planned_end_is_no_data(tmp_path):
     first_and_last = (date(2024, 1, 10), date(2024, 3, 10))
     assert table_coverage("subscriptions", subscriptions) == first_and_last
     assert data_range({"subscriptions": subscriptions}) == first_and_last
+
+
+def test_table_ending_before_both_windows_has_no_value(tmp_path):
+    subscriptions = _load(tmp_path, "subs.csv", SUBSCRIPTIONS, "subscriptions")
+    deals = _load(tmp_path, "deals.csv", DEALS, "deals")
+    table = before_after(
+        {"subscriptions": subscriptions, "deals": deals}, date(2025, 4, 1), 1
+    )
+    row = _row(table, "churn_rate")
+
+    # The subscriptions record nothing after 5 October 2024, so neither
+    # 1 to 31 March 2025 nor April 2025 is covered: A, D and E still running
+    # is no measured churn.
+    assert row["before"] is None
+    assert row["after"] is None
+
+
+def test_default_date_leaves_out_expected_closes(tmp_path):
+    # An open deal expected to close in 2027 records nothing yet.
+    deals = _load(
+        tmp_path,
+        "deals.csv",
+        DEALS + "6,Appointment,900,2025-05-20,2027-03-01\n",
+        "deals",
+    )
+    # Recorded: 2 January to 2 June 2025.
+    assert data_range({"deals": deals}) == (date(2025, 1, 2), date(2025, 6, 2))
+    # The middle: 2 January + 151 // 2 = 75 days = 18 March 2025.
+    assert default_pivot({"deals": deals}) == date(2025, 3, 18)
