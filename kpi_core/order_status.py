@@ -1,11 +1,11 @@
 """Which orders are no completed purchase, by their status label.
 
-Order and invoice exports (Stripe, Shopify, WooCommerce, German shops)
-write a payment or order status. Unpaid, void, cancelled and refunded
-orders are no revenue and win no customer, so the import leaves them out.
-A shipping status column does not show payment. There "pending" means not
-shipped yet, so only cancelled, refunded and returned orders count as no
-purchase.
+Order and invoice exports (Stripe, Shopify, WooCommerce, BigCommerce,
+German shops) write a payment or order status. Unpaid, void, declined,
+cancelled and refunded orders are no revenue and win no customer, so the
+import leaves them out. A shipping status column does not show payment.
+There "pending" means not shipped yet, so only cancelled, refunded and
+returned orders count as no purchase.
 """
 
 from __future__ import annotations
@@ -15,48 +15,82 @@ import re
 import polars as pl
 
 # Labels after ``_label``: lower case, "wc-" dropped, "_" and "-" as spaces.
-# Statuses of an order that is not paid yet.
-AWAITING_PAYMENT = frozenset(
-    {
-        "draft", "open", "unpaid", "pending", "pending payment",
-        "payment pending", "awaiting payment", "on hold", "checkout draft",
-        "expired", "abandoned", "entwurf", "offen", "unbezahlt", "ausstehend",
-        "zahlung ausstehend",
-    }
-)  # fmt: skip
-# Statuses of an order that was undone or never went through.
-UNDONE = frozenset(
-    {
-        "void", "voided", "uncollectible", "failed", "payment failed",
-        "cancelled", "canceled", "refunded", "returned", "fehlgeschlagen",
-        "storniert", "storno", "erstattet", "zurückerstattet",
-        "rückerstattet", "retoure", "abgebrochen",
-    }
-)  # fmt: skip
-NO_PURCHASE = AWAITING_PAYMENT | UNDONE
-# Labels and header words of a shipping or fulfilment status.
+# An order that is not paid yet, by its whole label or its first words.
+_AWAITING = re.compile(
+    r"^(draft|open|unpaid|not paid|pending|payment pending|awaiting payment|on hold|"
+    r"checkout draft|expired|abandoned|incomplete|entwurf|offen|unbezahlt|"
+    r"nicht bezahlt|ausstehend|zahlung ausstehend|wartet)\b"
+)
+# An order that was undone or never went through, by its first word.
+_UNDONE = re.compile(
+    r"^(void|voided|uncollectible|fail|failed|payment failed|declined|"
+    r"payment declined|rejected|chargeback|cancel|cancelled|canceled|refund|"
+    r"refunded|return|returned|fehlgeschlagen|abgelehnt|storniert|storno|"
+    r"erstattet|zurückerstattet|zurueckerstattet|rückerstattet|"
+    r"rueckerstattet|retour|retoure|abgebrochen)\b"
+)
+# Labels of a shipping or fulfilment status, and those a shipping status
+# shares with an order status.
 _SHIPPING_LABELS = frozenset(
     {
         "shipped", "delivered", "in transit", "out for delivery", "fulfilled",
-        "unfulfilled", "partially fulfilled", "versendet", "versandt",
-        "geliefert", "zugestellt",
+        "unfulfilled", "partially fulfilled", "partially shipped", "versendet",
+        "versandt", "geliefert", "zugestellt", "unterwegs",
     }
 )  # fmt: skip
-_SHIPPING_HEADER = re.compile(
-    r"ship|fulfil|deliver|versand|liefer|zustell", re.IGNORECASE
+_SHARED_LABELS = frozenset(
+    {"pending", "cancelled", "canceled", "returned", "refunded", "on hold"}
 )
+_SHIPPING_HEADER = re.compile(r"ship|fulfil|deliver|versand|liefer|zustell", re.I)
+# Labels named in the import note, per kind.
+_NAMED = 4
 
 
 def no_purchase_rows(status: pl.Series, header: str) -> pl.Series:
     """Mark the orders whose ``status`` (read from the column ``header``)
-    marks no completed purchase. Empty and unknown labels, such as
-    "paid", "completed" or "partially refunded", are purchases."""
+    marks no completed purchase. Empty and other labels, such as "paid",
+    "completed" or "partially refunded", are purchases."""
     labels = _label(status)
-    shipping = _SHIPPING_HEADER.search(header) is not None or bool(
-        labels.is_in(list(_SHIPPING_LABELS)).any()
-    )
-    undone = UNDONE if shipping else NO_PURCHASE
-    return labels.is_in(list(undone)).fill_null(False)
+    frame = pl.DataFrame({"label": labels})
+    undone = pl.col("label").str.contains(_UNDONE.pattern)
+    if not is_shipping_status(labels, header):
+        undone = undone | pl.col("label").str.contains(_AWAITING.pattern)
+    return frame.select(undone.fill_null(False)).to_series().alias(status.name)
+
+
+def is_shipping_status(labels: pl.Series, header: str) -> bool:
+    """Tell whether a status column is a shipping status: its header says
+    so, or every label is a shipping label or one it shares with an order
+    status, with at least one shipping label."""
+    if _SHIPPING_HEADER.search(header):
+        return True
+    known = labels.drop_nulls().unique()
+    shipping = known.is_in(list(_SHIPPING_LABELS))
+    shared = known.is_in(list(_SHARED_LABELS))
+    return bool(shipping.any()) and bool((shipping | shared).all())
+
+
+def status_note(status: pl.Series, rows: pl.Series) -> str:
+    """Name the most frequent labels read as purchases and as no purchase,
+    for the import report, so a label read the wrong way can be seen."""
+    parts = []
+    for name, mask in (("purchases", ~rows), ("no purchase", rows)):
+        # Most rows first, and labels of equal counts in file order.
+        labels = (
+            status.filter(mask & status.is_not_null())
+            .to_frame("label")
+            .group_by("label", maintain_order=True)
+            .len()
+            .sort("len", descending=True, maintain_order=True)
+        )
+        if labels.is_empty():
+            continue
+        shown = ", ".join(repr(label) for label in labels["label"].head(_NAMED))
+        more = labels.height - _NAMED
+        if more > 0:
+            shown += f" and {more} more"
+        parts.append(f"{name} {shown}")
+    return "statuses read as " + "; ".join(parts) if parts else ""
 
 
 def _label(status: pl.Series) -> pl.Series:

@@ -34,7 +34,7 @@ from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueErro
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
-from kpi_core.order_status import no_purchase_rows
+from kpi_core.order_status import no_purchase_rows, status_note
 from kpi_core.reading import RawTable
 from kpi_core.schema import (
     DATE,
@@ -248,7 +248,7 @@ def prepare_table(
         found = [_without_rows(item, flag_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
         found.append(_Found(flag_gap[0], flag_gap[1], None))
-    unpaid = _orders_without_purchase(raw.frame, mapping, columns)
+    unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
     problems = [item.problem for item in found]
@@ -808,15 +808,22 @@ def _closed_without_won(
 
 
 def _orders_without_purchase(
-    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    detected: dict[str, str],
 ) -> _Found | None:
     """Find the orders whose status marks no completed purchase, such as a
-    void or open invoice, which no KPI may count as revenue or a customer."""
+    void or open invoice, which no KPI may count as revenue or a customer.
+    ``detected`` gets a note on the status column that names the labels
+    read each way."""
     status_column = mapping.columns.get("status")
     if mapping.table != "orders" or not status_column:
         return None
     status = next(column for column in columns if column.name == "status")
     rows = no_purchase_rows(status, status_column)
+    if note := status_note(status, rows):
+        detected[status_column] = note
     if not rows.any():
         return None
     problem = Problem(

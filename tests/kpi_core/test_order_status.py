@@ -100,3 +100,27 @@ def test_shipping_header_keeps_pending_orders():
     table = load_file("orders.csv", text.encode())
     assert table.mapping.columns["status"] == "Shipping Status"
     assert table.frame["order_id"].to_list() == ["S1"]
+
+
+def test_order_status_with_one_shipping_label():
+    text = (
+        "Order ID,Customer Email,Order Date,Order Total,Order Status\n"
+        "0,c0@x.com,2025-01-10,100,Shipped\n"
+        "1,c1@x.com,2025-02-10,100,Awaiting Payment\n"
+        "2,c2@x.com,2025-03-10,100,Declined\n"
+        "3,c3@x.com,2025-04-10,100,Completed\n"
+        "4,c4@x.com,2025-05-10,100,Awaiting Fulfillment\n"
+        "5,c5@x.com,2025-06-10,100,Cancelled\n"
+        "6,c6@x.com,2025-07-10,100,Pending\n"
+    )
+    table = load_file("bigcommerce.csv", text.encode())
+    # "Completed" and "Awaiting Payment" are order statuses, so one
+    # "Shipped" does not make it a shipping column. Awaiting Payment,
+    # Declined, Cancelled and Pending are left out; Awaiting Fulfillment is
+    # paid and waits to ship: 3 x 100 = 300.
+    assert table.frame["order_id"].to_list() == ["0", "3", "4"]
+    assert table.detected["Order Status"] == (
+        "statuses read as purchases 'Shipped', 'Completed', 'Awaiting "
+        "Fulfillment'; no purchase 'Awaiting Payment', 'Declined', 'Cancelled', "
+        "'Pending'"
+    )
