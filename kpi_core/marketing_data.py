@@ -170,22 +170,30 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     A row covers the window period_start to period_end (Meta's "Reporting
     starts"/"Reporting ends"), else its spent_at day. A table whose every
     spent_at falls on the first of a month, over two months or more, is a
-    monthly report, so each of its rows without a window covers its whole
-    month. Spend tables added up by ``combine_spend`` are judged one by one.
+    monthly or quarterly report. Each of its rows without a window covers
+    as many whole months as lie between its two closest rows: one month,
+    or three for rows on 1 January, 1 April and so on. Spend tables added
+    up by ``combine_spend`` are judged one by one.
     """
     first = _first_date(spend, ("period_start", "spent_at", "period_end"))
     last = _first_date(spend, ("period_end", "spent_at", "period_start"))
     if "spent_at" in spend.columns:
         day = pl.col("spent_at").cast(pl.Date)
-        monthly = (day.dt.day() == 1).all() & (day.dt.month_start().n_unique() >= 2)
+        months = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32)
+        periodic = (day.dt.day() == 1).all() & (months.n_unique() >= 2)
+        # Months between the closest two rows: 1 for a monthly report, 3 for
+        # a quarterly one. Each row covers that many months.
+        step = months.unique().sort().diff().min()
         if SOURCE_COLUMN in spend.columns:
-            monthly = monthly.over(SOURCE_COLUMN)
+            periodic = periodic.over(SOURCE_COLUMN)
+            step = step.over(SOURCE_COLUMN)
         without_window = pl.lit(True)
         if "period_end" in spend.columns:
             without_window = pl.col("period_end").is_null()
+        covered = day.dt.offset_by(pl.format("{}mo", step)).dt.offset_by("-1d")
         last = (
-            pl.when(monthly & day.is_not_null() & without_window)
-            .then(day.dt.month_end())
+            pl.when(periodic & day.is_not_null() & without_window)
+            .then(covered)
             .otherwise(last)
         )
     return first.alias("window_start"), last.alias("window_end")

@@ -43,3 +43,20 @@ def test_one_month_on_the_first_is_a_day():
     rows = spend_in_period(_spend(one), PERIOD, None, None).frame
     # A single first of the month could be a day's spend: all 280 counts.
     assert rows["amount"].sum() == 280.0
+
+
+def test_quarterly_rows_cover_their_quarter():
+    quarterly = (
+        "Day,Campaign,Cost\n"
+        "2025-01-01,Brand,900\n2025-04-01,Brand,910\n"
+        "2025-07-01,Brand,920\n2025-10-01,Brand,920\n"
+    )
+    spend = _spend(quarterly)
+    # Rows three months apart each cover a quarter, so the last one runs to
+    # 31 December.
+    assert spend_dates(spend) == (D(2025, 1, 1), D(2025, 12, 31))
+    may_june = Period(D(2025, 5, 1), D(2025, 6, 30))
+    rows = spend_in_period(spend, may_june, None, None).frame
+    # The second quarter has 30 + 31 + 30 = 91 days, 61 of them in May and
+    # June: 910 x 61 / 91 = 610.
+    assert round(rows["amount"].sum(), 6) == 610.0
