@@ -688,19 +688,27 @@ def _empty_dates_warning(
     column = mapping.columns.get(field_name)
     if not column or field_name not in frame.columns or frame.is_empty():
         return None
-    unreadable = sum(
-        problem.count
+    unreadable = [
+        line
         for problem in problems
         if problem.field == field_name and problem.row_kept
-    )
-    empty = frame[field_name].null_count() - unreadable
-    if empty <= 0 or empty / frame.height * 100 < EMPTY_DATES_SHARE:
+        for line in problem.lines
+    ]
+    lines = frame.filter(
+        pl.col(field_name).is_null() & ~pl.col(LINE).is_in(unreadable)
+    )[LINE]
+    empty = lines.len()
+    if not empty or empty / frame.height * 100 < EMPTY_DATES_SHARE:
         return None
+    shown = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
+    if empty > _LINES_SHOWN:
+        shown += f" and {empty - _LINES_SHOWN:,} more"
     return (
         f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
-        f"({field_name}). They are kept, but KPIs that need this date leave "
-        "them out, and with a period chosen no figure placed by this date can "
-        f"count them. Check that the right column is mapped to {field_name}."
+        f"({field_name}), on {_plural(empty, 'line')} {shown}. They are kept, "
+        "but KPIs that need this date leave them out, and with a period chosen "
+        "no figure placed by this date can count them. Check that the right "
+        f"column is mapped to {field_name}."
     )
 
 

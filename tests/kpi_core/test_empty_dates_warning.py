@@ -20,10 +20,10 @@ def test_empty_creation_dates_warned():
     )
     # 2 of the 4 rows have no creation date: 50 %.
     assert table.warnings == (
-        "2 of 4 rows have an empty 'Created at' (created_at). They are kept, "
-        "but KPIs that need this date leave them out, and with a period chosen "
-        "no figure placed by this date can count them. Check that the right "
-        "column is mapped to created_at.",
+        "2 of 4 rows have an empty 'Created at' (created_at), on lines 3, 5. "
+        "They are kept, but KPIs that need this date leave them out, and with "
+        "a period chosen no figure placed by this date can count them. Check "
+        "that the right column is mapped to created_at.",
     )
 
 
