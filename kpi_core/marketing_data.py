@@ -170,10 +170,10 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     A row covers the window period_start to period_end (Meta's "Reporting
     starts"/"Reporting ends"), else its spent_at day. A table whose every
     spent_at falls on the first of a month, over two months or more, is a
-    monthly or quarterly report. Each of its rows without a window covers
-    as many whole months as lie between its two closest rows: one month,
-    or three for rows on 1 January, 1 April and so on. Spend tables added
-    up by ``combine_spend`` are judged one by one.
+    monthly or quarterly report when its two closest rows lie one or three
+    months apart. Each of its rows without a window then covers that many
+    whole months: one, or three for rows on 1 January, 1 April and so on.
+    Spend tables added up by ``combine_spend`` are judged one by one.
     """
     first = _first_date(spend, ("period_start", "spent_at", "period_end"))
     last = _first_date(spend, ("period_end", "spent_at", "period_start"))
@@ -187,6 +187,9 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         if SOURCE_COLUMN in spend.columns:
             periodic = periodic.over(SOURCE_COLUMN)
             step = step.over(SOURCE_COLUMN)
+        # Rows further apart, such as two firsts of months years apart, are
+        # no report of either kind, so they stay days.
+        periodic = periodic & step.is_in([1, 3])
         without_window = pl.lit(True)
         if "period_end" in spend.columns:
             without_window = pl.col("period_end").is_null()
