@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.date_values import detect_date_format, order_examples
+from kpi_core.date_values import detect_date_format, order_examples, parse_dates
 from kpi_core.email_list import email_events_from_audience
-from kpi_core.errors import AmbiguousDateError, MissingColumnError
+from kpi_core.errors import AmbiguousDateError, EmptyDataError, MissingColumnError
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import (
     Mapping,
@@ -27,7 +27,7 @@ from kpi_core.nps import (
     find_score_column,
     looks_like_nps_question,
 )
-from kpi_core.prepare import LINE, PreparedTable, prepare_table
+from kpi_core.prepare import LINE, NULL_MARKERS, PreparedTable, prepare_table
 from kpi_core.reading import (
     MAX_UPLOAD_BYTES,
     RawTable,
@@ -421,6 +421,24 @@ _CONTACT_STATUS = ("status", "list status", "contact status")
 _CONTACT_EVENTS = {"unsubscribed": "unsubscribe", "bounced": "cleaned"}
 _JOINED = ("active", "unsubscribed", "bounced")
 _UNCONFIRMED = "unconfirmed"
+_AC_STATUSES = (*_JOINED, _UNCONFIRMED)
+# A file with a "Date Updated" column is read as contacts when at least this
+# percentage of its filled statuses are ActiveCampaign statuses, so that a few
+# mistyped statuses such as "Un-subscribed" do not make it another table.
+_CONTACT_STATUS_PERCENT = 80
+# Contacts left out for an empty "Date Created" or another status get a
+# warning instead of a sentence in the note from this percentage of the
+# file's contacts.
+_LEFT_OUT_WARNING_PERCENT = 10
+_EXAMPLE_STATUSES = 3
+
+
+@dataclass(frozen=True)
+class _ContactColumns:
+    email: str
+    created: str
+    updated: str | None
+    status: str
 
 
 def _contact_events(raw: RawTable) -> RawTable | None:
@@ -431,9 +449,97 @@ def _contact_events(raw: RawTable) -> RawTable | None:
     Unconfirmed, Unsubscribed or Bounced) and two dates. Every contact but
     the unconfirmed ones subscribed at "Date Created". An unsubscribed or
     bounced contact left at "Date Updated", the contact's last change,
-    because the export has no closer date. The date cells stay text, so
-    they are parsed and checked like any other.
+    because the export has no closer date, or at "Date Created" when
+    "Date Updated" is earlier. Contacts with another status, no status or
+    no "Date Created" are left out. The date cells stay text, so they are
+    parsed and checked like any other.
+
+    Raises EmptyDataError when no contact joined the list.
     """
+    columns = _contact_columns(raw)
+    if columns is None:
+        return None
+    statuses = raw.frame[columns.status].str.strip_chars().str.to_lowercase()
+    statuses = statuses.set(statuses == "", None)
+    if not _reads_as_contacts(raw, statuses, columns.updated):
+        return None
+    no_created = (
+        raw.frame[columns.created]
+        .str.strip_chars()
+        .fill_null("")
+        .is_in(NULL_MARKERS)
+        .alias("_no_created")
+    )
+    frame = raw.frame.with_columns(statuses.alias("_status"), no_created)
+    joined = frame.filter(pl.col("_status").is_in(_JOINED) & ~pl.col("_no_created"))
+    joins = joined.select(
+        pl.col(columns.email).alias("Email"),
+        pl.lit("subscribe").alias("Event"),
+        pl.col(columns.created).alias("Occurred at"),
+        pl.col(LINE),
+    )
+    removals, early = _removal_rows(joined, joins["Occurred at"], columns)
+    other, other_examples = _other_statuses(raw.frame[columns.status], statuses)
+    counts = _LeftOut(
+        total=raw.frame.height,
+        unconfirmed=int((statuses == _UNCONFIRMED).sum()),
+        without_status=statuses.null_count(),
+        no_created=int(
+            frame.filter(pl.col("_status").is_in(_JOINED))["_no_created"].sum()
+        ),
+        other=other,
+        other_examples=other_examples,
+    )
+    if joins.height == 0:
+        raise EmptyDataError(
+            _no_joins_message(counts, columns.created),
+            file=raw.info.file,
+            column=columns.status,
+        )
+    long = pl.concat([joins, removals])
+    notes = _contact_notes(columns, counts, long.height, early)
+    if not columns.updated and removals.height:
+        notes.append(
+            f"{_WARNING_PREFIX}the file has no 'Date Updated' column, so "
+            f"{count_noun(removals.height, 'unsubscribed or bounced contact')} "
+            "cannot be dated. The list growth leaves them out and reads too "
+            "high; export the contacts again with 'Date Updated'."
+        )
+    info = replace(raw.info, notes=(*raw.info.notes, *notes))
+    return replace(raw, frame=long, info=info)
+
+
+def _removal_rows(
+    joined: pl.DataFrame, join_dates: pl.Series, columns: _ContactColumns
+) -> tuple[pl.DataFrame, int]:
+    """Return an unsubscribe or cleaned event for each unsubscribed or bounced
+    contact of ``joined``, and how many of them are dated on the creation
+    day because their "Date Updated" is earlier."""
+    leaving = joined.filter(pl.col("_status").is_in(list(_CONTACT_EVENTS)))
+    early = pl.Series("_early", [False] * leaving.height, dtype=pl.Boolean)
+    left_at = pl.lit(None, dtype=pl.String)
+    if columns.updated:
+        dates = pl.concat([join_dates, leaving[columns.updated]])
+        early = _removals_before_creation(
+            leaving[columns.created], leaving[columns.updated], dates
+        )
+        left_at = (
+            pl.when(pl.col("_early"))
+            .then(pl.col(columns.created))
+            .otherwise(pl.col(columns.updated))
+        )
+    removals = leaving.with_columns(early).select(
+        pl.col(columns.email).alias("Email"),
+        pl.col("_status").replace_strict(_CONTACT_EVENTS).alias("Event"),
+        left_at.alias("Occurred at"),
+        pl.col(LINE),
+    )
+    return removals, int(early.sum())
+
+
+def _contact_columns(raw: RawTable) -> _ContactColumns | None:
+    """Find the columns of a contacts export by name, or return None when the
+    email, creation date or status is missing."""
     by_name = {name.strip().lower(): name for name in raw.frame.columns if name != LINE}
 
     def find(names: tuple[str, ...]) -> str | None:
@@ -446,68 +552,164 @@ def _contact_events(raw: RawTable) -> RawTable | None:
     )
     if email is None or created is None or status is None:
         return None
-    statuses = raw.frame[status].str.strip_chars().str.to_lowercase()
-    known = statuses.is_in([*_JOINED, _UNCONFIRMED])
-    if (
-        statuses.null_count() == statuses.len()
-        or not (known | statuses.is_null()).all()
-    ):
-        return None
-    if _complete_other_table(raw):
-        # A customer list or ticket export whose statuses all read "Active"
-        # is that table, not a contacts export.
-        return None
-    updated = find(_CONTACT_UPDATED)
-    frame = raw.frame.with_columns(statuses.alias("status"))
-    joins = frame.filter(pl.col("status").is_in(_JOINED)).select(
-        pl.col(email).alias("Email"),
-        pl.lit("subscribe").alias("Event"),
-        pl.col(created).alias("Occurred at"),
-        pl.col(LINE),
-    )
-    left_at = pl.col(updated) if updated else pl.lit(None, dtype=pl.String)
-    removals = frame.filter(pl.col("status").is_in(list(_CONTACT_EVENTS))).select(
-        pl.col(email).alias("Email"),
-        pl.col("status").replace_strict(_CONTACT_EVENTS).alias("Event"),
-        left_at.alias("Occurred at"),
-        pl.col(LINE),
-    )
-    long = pl.concat([joins, removals])
-    unconfirmed = int((statuses == _UNCONFIRMED).sum())
-    note = (
+    return _ContactColumns(email, created, find(_CONTACT_UPDATED), status)
+
+
+def _reads_as_contacts(raw: RawTable, statuses: pl.Series, updated: str | None) -> bool:
+    """Tell whether a file with the contacts columns is a contacts export.
+
+    ``statuses`` are trimmed, lower case and null when empty. With a "Date
+    Updated" column, ``_CONTACT_STATUS_PERCENT`` % of ActiveCampaign statuses
+    decides, even when the columns would also complete another table (an
+    export with "Total Revenue" is no orders table). Without it, every
+    status must be one, and a complete other table wins: a customer list
+    whose statuses all read "Active" is that table.
+    """
+    filled = statuses.drop_nulls()
+    if filled.len() == 0:
+        return False
+    known = int(filled.is_in(_AC_STATUSES).sum())
+    if updated is not None:
+        return known * 100 >= _CONTACT_STATUS_PERCENT * filled.len()
+    return known == filled.len() and not _complete_other_table(raw)
+
+
+def _removals_before_creation(
+    created: pl.Series, updated: pl.Series, dates: pl.Series
+) -> pl.Series:
+    """Mark the removals whose ``updated`` date is before ``created``.
+
+    ``dates`` are all the cells of the event date column, which decide the
+    date format as they will when the events are parsed. When that format
+    is ambiguous, a removal is marked only if it is early in both the
+    day-first and the month-first reading. Dates that do not parse are
+    never marked.
+    """
+    order = detect_date_format(dates).order
+    # NOTE: the date order the user picks later is not known here, so a
+    # removal that is early in one order only keeps its "Date Updated".
+    orders = ("dmy", "mdy") if order == "ambiguous" else (order,)
+    early = pl.Series("_early", [True] * created.len(), dtype=pl.Boolean)
+    for date_order in orders:
+        before = parse_dates(updated, date_order) < parse_dates(created, date_order)
+        early = early & before.fill_null(False)
+    return early.alias("_early")
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    """Counts of a contacts export's contacts and of those left out, per
+    reason. ``other_examples`` are up to ``_EXAMPLE_STATUSES`` of the other
+    statuses, as written in the file."""
+
+    total: int
+    unconfirmed: int
+    without_status: int
+    no_created: int
+    other: int
+    other_examples: tuple[str, ...]
+
+    def is_many(self, count: int) -> bool:
+        """Tell whether ``count`` contacts left out call for a warning."""
+        return count * 100 >= _LEFT_OUT_WARNING_PERCENT * self.total
+
+
+def _other_statuses(
+    cells: pl.Series, statuses: pl.Series
+) -> tuple[int, tuple[str, ...]]:
+    """Count the filled statuses that are not ActiveCampaign statuses and
+    return the first few distinct ones as written in the file."""
+    other = statuses.is_not_null() & ~statuses.is_in(_AC_STATUSES)
+    values = cells.filter(other).str.strip_chars().unique(maintain_order=True)
+    return int(other.sum()), tuple(values.head(_EXAMPLE_STATUSES).to_list())
+
+
+def _is_are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _conversion_sentence(columns: _ContactColumns, contacts: int, events: int) -> str:
+    sentence = (
         f"The ActiveCampaign contacts export of "
-        f"{count_noun(raw.frame.height, 'contact')} was turned into "
-        f"{count_noun(long.height, 'list event')}: a subscribe at {created!r} "
+        f"{count_noun(contacts, 'contact')} was turned into "
+        f"{count_noun(events, 'list event')}: a subscribe at {columns.created!r} "
         "for each active, unsubscribed or bounced contact"
     )
-    if updated:
-        note += (
-            f", and an unsubscribe or cleaned event at {updated!r}, the "
+    if columns.updated:
+        sentence += (
+            f", and an unsubscribe or cleaned event at {columns.updated!r}, the "
             "contact's last change, which can be later than the day it left"
         )
-    if unconfirmed:
-        note += (
-            f". {count_noun(unconfirmed, 'unconfirmed contact')} never joined "
-            "the list and "
-            f"{'is' if unconfirmed == 1 else 'are'} left out"
+    return sentence
+
+
+def _contact_notes(
+    columns: _ContactColumns, counts: _LeftOut, events: int, early: int
+) -> list[str]:
+    """Describe how a contacts export became list events: one note for the
+    caption, and warnings when many contacts are left out."""
+    sentences = [_conversion_sentence(columns, counts.total, events)]
+    warnings = []
+    if early:
+        sentences.append(
+            f"{count_noun(early, 'contact')} with {columns.updated!r} before "
+            f"{columns.created!r} {_is_are(early)} removed on the creation day"
         )
-    without_status = statuses.null_count()
-    if without_status:
-        note += (
-            f". {count_noun(without_status, 'contact')} without a status "
-            f"{'is' if without_status == 1 else 'are'} left out, because the "
-            "status tells whether a contact joined"
+    if counts.unconfirmed:
+        sentences.append(
+            f"{count_noun(counts.unconfirmed, 'unconfirmed contact')} never "
+            f"joined the list and {_is_are(counts.unconfirmed)} left out"
         )
-    notes = [note + "."]
-    if not updated and removals.height:
-        notes.append(
-            f"{_WARNING_PREFIX}the file has no 'Date Updated' column, so "
-            f"{count_noun(removals.height, 'unsubscribed or bounced contact')} "
-            "cannot be dated. The list growth leaves them out and reads too "
-            "high; export the contacts again with 'Date Updated'."
+    if counts.other:
+        examples = ", ".join(repr(value) for value in counts.other_examples)
+        sentence = (
+            f"{count_noun(counts.other, 'contact')} with a status other than "
+            f"Active, Unconfirmed, Unsubscribed or Bounced ({examples}) "
+            f"{_is_are(counts.other)} left out"
         )
-    info = replace(raw.info, notes=(*raw.info.notes, *notes))
-    return replace(raw, frame=long, info=info)
+        if counts.is_many(counts.other):
+            warnings.append(
+                f"{_WARNING_PREFIX}{sentence}. Correct their status in the file "
+                "if they joined the list."
+            )
+        else:
+            sentences.append(sentence)
+    if counts.no_created:
+        sentence = (
+            f"{count_noun(counts.no_created, 'contact')} without a "
+            f"{columns.created!r} {_is_are(counts.no_created)} left out, because "
+            "the day they joined is unknown"
+        )
+        if counts.is_many(counts.no_created):
+            warnings.append(
+                f"{_WARNING_PREFIX}{sentence}. Fill in {columns.created!r} or "
+                "export the contacts again."
+            )
+        else:
+            sentences.append(sentence)
+    if counts.without_status:
+        sentences.append(
+            f"{count_noun(counts.without_status, 'contact')} without a status "
+            f"{_is_are(counts.without_status)} left out, because the status "
+            "tells whether a contact joined"
+        )
+    return [". ".join(sentences) + ".", *warnings]
+
+
+def _no_joins_message(counts: _LeftOut, created: str) -> str:
+    """Explain why no contact of a contacts export gives a list event."""
+    reasons = [
+        f"{counts.unconfirmed:,} unconfirmed" if counts.unconfirmed else "",
+        f"{counts.without_status:,} without a status" if counts.without_status else "",
+        f"{counts.other:,} with another status" if counts.other else "",
+        f"{counts.no_created:,} without a {created!r}" if counts.no_created else "",
+    ]
+    return (
+        f"none of the {count_noun(counts.total, 'contact')} joined the list "
+        f"({', '.join(reason for reason in reasons if reason)}), so there are no "
+        "list events. The list growth needs contacts with the status Active, "
+        f"Unsubscribed or Bounced and a {created!r}"
+    )
 
 
 def _complete_other_table(raw: RawTable) -> bool:
