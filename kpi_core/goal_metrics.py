@@ -219,7 +219,7 @@ def measure_baseline(
     date would cover only part of the window and come out too low, so it
     has no value then. A rate or mean over such a window keeps its value,
     which does not grow with the days, and its ``note`` names the days the
-    data covers.
+    data covers. Without a value there is nothing to qualify, so no note.
     """
     first = None
     if period.start is not None:
@@ -239,6 +239,8 @@ def measure_baseline(
         )
         return Measurement(None, metric.unit, reason=reason)
     measured = measure(metric, frame, period)
+    if measured.value is None:
+        return measured
     note = (
         f"The baseline window runs from {period.start} to {period.end}, but "
         f"the data starts on {first}, so the baseline covers {first} to "

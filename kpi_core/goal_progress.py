@@ -22,7 +22,9 @@ from kpi_core.count_prediction import remaining_count_interval
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
+    METRICS,
     MONTH_DAYS,
+    TABLE_LABELS,
     UP,
     Measurement,
     Metric,
@@ -180,7 +182,9 @@ def evaluate_goal(
         baseline = replace(baseline, unit=baseline.unit or money.unit)
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
-        reason = _no_baseline_reason(baseline)
+        reason = _unmatched_segment(goal, metric, frame) or _no_baseline_reason(
+            baseline
+        )
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
     if money is not None and goal.target_kind == "absolute":
         target *= money.factor
@@ -210,7 +214,8 @@ def evaluate_goal(
         status = replace(status, as_of_note=note)
     current = measure(metric, frame, window)
     if current.value is None:
-        return replace(status, status=NOT_AVAILABLE, reason=current.reason)
+        reason = _unmatched_segment(goal, metric, frame) or current.reason
+        return replace(status, status=NOT_AVAILABLE, reason=reason)
     outlook = _outlook(goal, metric, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)
@@ -413,11 +418,16 @@ def _last_recorded(metric: Metric, table: pl.DataFrame) -> date | None:
 
 
 def _recorded_span(metric: Metric, table: pl.DataFrame) -> tuple[date, date] | None:
-    """Return the first and last dates of a count's table that record
-    events, or None for a KPI or a table without dates."""
+    """Return the first and last dates on which a count's table records an
+    event, or None for a KPI or a table without dates.
+
+    The dates come from every date column that a goal metric of the table
+    reads, such as a deal's creation and close dates.
+    """
     if metric.kpi is not None:
         return None
-    return recorded_span(table, (metric.date_column,))
+    columns = [m.date_column for m in METRICS.values() if m.table == metric.table]
+    return recorded_span(table, dict.fromkeys(columns))
 
 
 def recorded_span(
@@ -464,6 +474,20 @@ def _window_problem(goal: Goal) -> str | None:
     if goal.deadline <= goal.start:
         return f"the deadline {goal.deadline} is not after the start {goal.start}"
     return None
+
+
+def _unmatched_segment(goal: Goal, metric: Metric, frame: pl.DataFrame) -> str:
+    """Name the goal's segment when it matches no row of the table, because
+    that explains a missing baseline or value better than an empty window
+    does. Return "" otherwise."""
+    if not goal.segments or not frame.is_empty():
+        return ""
+    table = TABLE_LABELS.get(metric.table, metric.table)
+    segments = "; ".join(segment.label() for segment in goal.segments)
+    return (
+        f"no rows of the {table} table match the goal's segment ({segments}); "
+        "check the spelling of the values"
+    )
 
 
 def _no_baseline_reason(baseline: Measurement) -> str:

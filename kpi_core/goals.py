@@ -13,8 +13,11 @@ SMART check in ``kpi_core.goal_checks``; both are re-exported here.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+import polars as pl
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.goal_checks import SmartCheck, smart_check
@@ -34,6 +37,7 @@ __all__ = [
     "format_segments",
     "goals_on_table",
     "parse_segments",
+    "placed_example_goals",
     "smart_check",
 ]
 
@@ -41,6 +45,12 @@ DEPARTMENTS = ("sales", "marketing", "service")
 TARGET_KINDS = ("absolute", "relative")
 
 _DAY = timedelta(days=1)
+# The windows of the three example goals in months: leads, subscribers and
+# complaints.
+EXAMPLE_MONTHS = (3, 6, 12)
+# The share of each example goal's window that lies before the evaluation
+# day, so its card has both a pace so far and time left to forecast.
+EXAMPLE_ELAPSED_SHARE = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -171,20 +181,74 @@ def goals_on_table(
 
 def example_goals(start: date) -> list[Goal]:
     """Build the three example goals of the KPI contract, starting on ``start``."""
+    return _example_goals((start,) * len(EXAMPLE_MONTHS))
+
+
+def placed_example_goals(as_of: date, tables: Mapping[str, pl.DataFrame]) -> list[Goal]:
+    """Build the three example goals so that each shows a pace and a forecast
+    when evaluated on ``as_of`` with ``tables`` (table type to frame).
+
+    Each starts on the first of a month, so that about
+    ``EXAMPLE_ELAPSED_SHARE`` of its window lies on or before ``as_of`` and its
+    deadline after it. When its baseline window would begin before the first
+    date of its metric's column in its table, where a count's baseline has
+    no value, the start moves on by whole months up to the first of
+    ``as_of``'s month. When no such start exists, the goal keeps the first
+    one, and its card names the missing baseline.
+    """
+    starts = []
+    for goal, months in zip(example_goals(as_of), EXAMPLE_MONTHS, strict=True):
+        metric = METRICS[goal.metric]
+        table = tables.get(metric.table)
+        first = None
+        if table is not None and metric.date_column in table.columns:
+            first = table[metric.date_column].cast(pl.Date).min()
+        starts.append(_example_start(as_of, months, first))
+    return _example_goals(tuple(starts))
+
+
+def _example_start(as_of: date, months: int, first: date | None) -> date:
+    """Return the start of an example goal of ``months`` months, as
+    ``placed_example_goals`` describes it."""
+    # The month of as_of is one of the elapsed months, and at least one whole
+    # month is left after it, so the deadline lies after as_of.
+    elapsed = min(round(months * EXAMPLE_ELAPSED_SHARE), months - 1)
+    earliest = _month_start(as_of, 1 - elapsed)
+    start = earliest
+    while start <= as_of:
+        window_days = (deadline_after(start, months) - start).days + 1
+        if first is None or start - window_days * _DAY >= first:
+            return start
+        start = _month_start(start, 1)
+    return earliest
+
+
+def _month_start(day: date, months: int) -> date:
+    """Return the first day of the month ``months`` months after ``day``'s."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month_index + 1, 1)
+
+
+def _example_goals(starts: tuple[date, ...]) -> list[Goal]:
+    """Build the example goals, each starting on its entry of ``starts``."""
+    leads, subscribers, complaints = starts
+    leads_months, subscribers_months, complaints_months = EXAMPLE_MONTHS
     return [
         Goal(
             "20 new leads from the company website within 3 months",
-            "new_deals", 20, start, deadline_after(start, 3),
+            "new_deals", 20, leads, deadline_after(leads, leads_months),
             segments=(SegmentFilter("source", "Website"),), department="sales",
         ),
         Goal(
             "1,000 new newsletter subscribers within 6 months",
-            "new_subscribers", 1000, start, deadline_after(start, 6),
+            "new_subscribers", 1000, subscribers,
+            deadline_after(subscribers, subscribers_months),
             department="marketing",
         ),
         Goal(
             "25 % fewer phone complaints about late deliveries within 1 year",
-            "tickets", -25, start, deadline_after(start, 12),
+            "tickets", -25, complaints,
+            deadline_after(complaints, complaints_months),
             target_kind="relative",
             segments=(
                 SegmentFilter("channel", "phone"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 import streamlit as st
@@ -24,9 +24,9 @@ from kpi_core.goals import (
     SmartCheck,
     deadline_after,
     evaluate_goal,
-    example_goals,
     format_segments,
     parse_segments,
+    placed_example_goals,
     smart_check,
 )
 from kpi_core.money import DEFAULT_CURRENCY
@@ -43,6 +43,7 @@ from pages.ui.shared_views import (
     shared_view,
     view_widget_options,
 )
+from pages.ui.table_choice import user_chose_table
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_dates
 from pages.ui.working_time import page_working_time, working_time_caption
@@ -104,10 +105,9 @@ def render() -> None:
         hint = " Create one with the form above." if editable else ""
         st.info(f"No goals yet.{hint}")
         if editable and st.button("Add the three example goals", key="goals_examples"):
-            # They start a year before the data ends, so the demo shows
-            # progress, pace and a forecast at once.
-            start = as_of.replace(year=as_of.year - 1) + timedelta(days=1)
-            for goal in example_goals(start):
+            # Each runs over the evaluation day with its baseline inside the
+            # data, so the demo shows progress, pace and a forecast at once.
+            for goal in placed_example_goals(as_of, view.tables):
                 store.save(_on_table_in_use(goal, view))
             st.rerun()
         return
@@ -191,10 +191,13 @@ def _goal_tables(
         tables = {**view.tables, table_type: view.by_id[goal.table_id]}
         if in_use is None:
             return tables, None
-        return tables, (
-            f"Measured on the {label} table “{entry.name}”, not on “{in_use.name}” "
-            "chosen in the sidebar."
-        )
+        other = f"not on “{in_use.name}”"
+        if user_chose_table(table_type, in_use.id):
+            other += " chosen in the sidebar"
+        else:
+            # A new upload puts its table in use without anybody choosing it.
+            other += ", the table in use"
+        return tables, f"Measured on the {label} table “{entry.name}”, {other}."
     if goal.table_id and in_use is not None:
         note = (
             "The table this goal was measured on is no longer stored, so it is "

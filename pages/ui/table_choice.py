@@ -132,6 +132,17 @@ def table_in_use(table_type: str, entries: list[TableEntry]) -> TableEntry | Non
     return _session_table(table_type, entries) or _default_entry(entries)
 
 
+def user_chose_table(table_type: str, table_id: str) -> bool:
+    """Return whether the table ``table_id`` is in use for its type because
+    the user picked it in the sidebar box, in this session or through the
+    URL, rather than as the default or through a shared link."""
+    if _pinned_id(table_type) is not None:
+        return False
+    entries = workspace().list_tables(table_type)
+    chosen = _session_table(table_type, entries)
+    return chosen is not None and chosen.id == table_id
+
+
 def _chosen_entry(
     table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool
 ) -> TableEntry | None:

@@ -725,7 +725,8 @@ def test_count_goal_segment_without_rows_counts_zero():
 def test_won_goal_ignores_expected_close_dates():
     # D1 and D2 were won in January and February 2025; D3 is open and
     # expected to close on 30 June. Its date is no recorded close, so the
-    # data's close dates end on 10 February, before the goal's window.
+    # table's recorded dates run from D1's creation on 2 January to D3's on
+    # 10 March, before the goal's window.
     deals = pl.DataFrame(
         [
             ("D1", D(2025, 1, 2), D(2025, 1, 20), "won", "Web"),
@@ -738,7 +739,7 @@ def test_won_goal_ignores_expected_close_dates():
     goal = Goal("Five won deals", "won_deals", 5, D(2025, 4, 1), D(2025, 6, 30))
     status = evaluate_goal(goal, {"deals": deals}, D(2025, 6, 30))
     assert status.status == NOT_AVAILABLE
-    assert "the data covers 2025-01-20 to 2025-02-10" in status.reason
+    assert "the data covers 2025-01-02 to 2025-03-10" in status.reason
 
 
 def test_count_goal_after_table_end_noted():
