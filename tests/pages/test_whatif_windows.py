@@ -1,34 +1,14 @@
 """What if page: a deals export that ends months before the subscriptions
 keeps its own baseline window, and the page names each table's window."""
 
-from datetime import date, timedelta
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.importing import load_file
 from kpi_core.workspace import Workspace
+from tests.kpi_core.test_whatif_windows import _weekly_deals
 from tests.pages.conftest import APP
-
-
-def _weekly_deals() -> str:
-    """48 HubSpot deals created weekly from Friday 2025-01-03 to 2025-11-28.
-
-    Deal i is created on 2025-01-03 + 7 i days. Every third deal from deal 0
-    is won and every third from deal 1 lost, 10 + 3 (i mod 5) days after its
-    creation, at 1,000 + 100 (i mod 7). The rest and deals 44 to 47 are open.
-    """
-    lines = ["Record ID,Deal Stage,Amount,Close Date,Create Date"]
-    for i in range(48):
-        created = date(2025, 1, 3) + timedelta(days=7 * i)
-        kind = 2 if i >= 44 else i % 3
-        stage = ("Closed Won", "Closed Lost", "Appointment Scheduled")[kind]
-        closed = created + timedelta(days=10 + 3 * (i % 5))
-        close_text = closed.isoformat() if kind < 2 else ""
-        amount = 1000 + 100 * (i % 7)
-        lines.append(f"{1000 + i},{stage},{amount},{close_text},{created} 10:00")
-    return "\n".join(lines) + "\n"
-
 
 # s16 cancels on 2026-02-21, the subscriptions' last date, months after the
 # last deal. Both customers pay on 2026-01-31.
