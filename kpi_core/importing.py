@@ -559,18 +559,23 @@ def _reads_as_contacts(raw: RawTable, statuses: pl.Series, updated: str | None) 
     """Tell whether a file with the contacts columns is a contacts export.
 
     ``statuses`` are trimmed, lower case and null when empty. With a "Date
-    Updated" column, ``_CONTACT_STATUS_PERCENT`` % of ActiveCampaign statuses
-    decides, even when the columns would also complete another table (an
-    export with "Total Revenue" is no orders table). Without it, every
-    status must be one, and a complete other table wins: a customer list
-    whose statuses all read "Active" is that table.
+    Updated" column, ``_CONTACT_STATUS_PERCENT`` % of ActiveCampaign
+    statuses make a contacts export. That holds even when the columns would
+    also complete another table (an export with "Total Revenue" is no
+    orders table), as long as a status only a contact has (unsubscribed,
+    bounced, unconfirmed) shows it: a customer list whose statuses all read
+    "Active" is that table, also with "Last Updated". Without the column,
+    every status must be an ActiveCampaign one and a complete other table
+    wins.
     """
     filled = statuses.drop_nulls()
     if filled.len() == 0:
         return False
     known = int(filled.is_in(_AC_STATUSES).sum())
-    if updated is not None:
-        return known * 100 >= _CONTACT_STATUS_PERCENT * filled.len()
+    mostly_known = known * 100 >= _CONTACT_STATUS_PERCENT * filled.len()
+    contact_only = bool(filled.is_in([*_CONTACT_EVENTS, _UNCONFIRMED]).any())
+    if updated is not None and mostly_known:
+        return contact_only or not _complete_other_table(raw)
     return known == filled.len() and not _complete_other_table(raw)
 
 

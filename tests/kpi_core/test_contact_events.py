@@ -305,3 +305,14 @@ def test_mostly_other_statuses_not_contacts():
     preview = preview_file("file.csv", text.encode())
     assert preview.table != "email_events"
     assert "Status" in preview.headers
+
+
+def test_active_customer_list_with_last_updated():
+    text = (
+        "Customer ID,Email,Date Created,Last Updated,Status,Plan,Monthly Charges\n"
+        "c1,a@x.de,2025-01-05,2025-03-01,Active,Pro,50\n"
+        "c2,b@x.de,2025-02-05,2025-03-02,Active,Basic,20\n"
+    )
+    # Every status reads "Active", which a customer list has too, so the
+    # complete customer list wins over a contacts export.
+    assert preview_file("customers.csv", text.encode()).table == "subscriptions"
