@@ -11,25 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.kpi_core.test_marketing_series import ORDERS, SPEND, SUBSCRIPTIONS
 from tests.pages.conftest import APP
+from tests.pages.test_grains import AXIS_TITLES, _charts
 from tests.pages.test_period_span import _store_only
-
-AXIS_TITLES = {
-    "week": "Week starting",
-    "month": "Month",
-    "quarter": "Quarter",
-    "year": "Year",
-}
-
-
-def _charts(at: AppTest) -> dict[str, dict]:
-    specs = {}
-    for element in at.get("vega_lite_chart"):
-        spec = json.loads(element.proto.spec)
-        title = spec.get("title")
-        if isinstance(title, dict):
-            title = title.get("text")
-        specs[str(title)] = spec
-    return specs
 
 
 def _rows(at: AppTest, title: str) -> list[dict]:
