@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.errors import InputError
-from kpi_core.kpis import KpiSettings, new_customers, revenue_table
+from kpi_core.kpis import KpiSettings, NewCustomers, new_customers, revenue_table
 from kpi_core.marketing_charts import cac_over_time, campaign_revenue_over_time
 from kpi_core.marketing_series import (
     arr_series,
@@ -50,6 +50,16 @@ def _series(
         return error.detail if is_missing_rate(error) else str(error)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _new_customers(
+    cache_key: str, _tables: dict[str, pl.DataFrame]
+) -> NewCustomers | None:
+    """Find the new customers once per table versions, not on every rerun:
+    on a million deals that took about 0.2 s."""
+    del cache_key
+    return new_customers(_tables)
+
+
 def _revenue_source(tables: dict[str, pl.DataFrame], period: Period) -> pl.DataFrame:
     """Return the orders or deals that the revenue by campaign comes from."""
     return revenue_table(
@@ -67,8 +77,10 @@ def render_cac_series(
 ) -> None:
     """Show the CAC of each bucket. Without new customers in a bucket its
     CAC is undefined, so the line has a gap there."""
-    customers = new_customers(tables)
-    if "spend" not in tables or customers is None or result is None:
+    if "spend" not in tables or result is None:
+        return
+    customers = _new_customers(cache_key, tables)
+    if customers is None:
         return
     st.subheader(f"Acquisition cost by {grain}")
     if result.rate_missing:
