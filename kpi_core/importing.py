@@ -560,8 +560,8 @@ def _reads_as_contacts(raw: RawTable, statuses: pl.Series, updated: str | None) 
 
     ``statuses`` are trimmed, lower case and null when empty. With a "Date
     Updated" column, ``_CONTACT_STATUS_PERCENT`` % of ActiveCampaign
-    statuses make a contacts export. That holds even when the columns would
-    also complete another table (an export with "Total Revenue" is no
+    statuses make a contacts export. This is true even when the columns
+    would also complete another table (an export with "Total Revenue" is no
     orders table), as long as a status only a contact has (unsubscribed,
     bounced, unconfirmed) shows it: a customer list whose statuses all read
     "Active" is that table, also with "Last Updated". Without the column,

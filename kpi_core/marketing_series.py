@@ -3,10 +3,11 @@ ARR over the weeks, months, quarters or years of a period.
 
 Each series splits the rows of its headline figure (``kpi_core.marketing``,
 ``kpi_core.subscriptions``) into buckets, so the buckets of a period add up
-to it: the spend of the buckets sums to the CAC's spend, each new customer
-and each order or won deal falls into one bucket, and the ARR of the last
-bucket is the ARR at the period's end. Rows without a date count in the
-headline of "all data" but fit no bucket; ``undated_note`` names them.
+to it. The spend of the buckets sums to the CAC's spend, and each new
+customer and each order or won deal falls into one bucket. The ARR of the
+last bucket is the ARR at the period's end. Rows without a date count in
+the headline of "all data" but fit no bucket, and ``undated_note`` names
+them.
 """
 
 from __future__ import annotations
@@ -157,12 +158,12 @@ def campaign_revenue_series(
     ordered_at, won deals by closed_at. ``column`` is the attribution
     column, which that result names in ``extra["attributed_by"]`` (None or
     "none" for none). The ``top`` campaigns by revenue in the period keep
-    their label, matched ignoring case and surrounding spaces; the others
-    are summed as "other campaigns (N)". Columns: period_start, campaign and
-    revenue, one row per bucket and label (0 without revenue) from the first
-    to the last bucket of the period (of the rows, where the period is open
-    on that side), buckets in order and labels by revenue.
-    Raises InvalidValueError for an amount in a currency without an
+    their label, matched ignoring case and surrounding spaces, and the
+    others are summed as "other campaigns (N)". Columns: period_start,
+    campaign and revenue. There is one row per bucket and label, 0 without
+    revenue, from the first to the last bucket of the period (or of the
+    rows, where the period is open on that side). Buckets are in order and
+    labels by revenue. Raises InvalidValueError for an amount in a currency without an
     exchange rate.
     """
     every = grain_every(grain)
@@ -186,15 +187,15 @@ def campaign_revenue_series(
         .agg(label=pl.col("label").first(), total=pl.col("amount").sum())
         .sort("total", "label", descending=[True, False])
     )
-    kept = ranked.head(top)
-    left_out = ranked.height - kept.height
-    labels = kept.select("label", rank=pl.int_range(pl.len()))
+    top_labels = ranked.head(top)
+    left_out = ranked.height - top_labels.height
+    labels = top_labels.select("label", rank=pl.int_range(pl.len()))
     other = f"other campaigns ({left_out:,})"
     if left_out:
         labels = pl.concat([labels, pl.DataFrame({"label": [other], "rank": [top]})])
     sums = (
         labelled.drop("label")
-        .join(kept.select("key", "label"), on="key", how="left")
+        .join(top_labels.select("key", "label"), on="key", how="left")
         .with_columns(pl.col("label").fill_null(other))
         .group_by("period_start", "label")
         .agg(revenue=pl.col("amount").sum())

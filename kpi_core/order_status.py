@@ -1,4 +1,4 @@
-"""Which orders are no completed purchase, by their status label.
+"""Order status labels that mark no completed purchase.
 
 Order and invoice exports (Stripe, Shopify, WooCommerce, BigCommerce,
 German shops) write a payment or order status. Unpaid, void, declined,
@@ -85,11 +85,11 @@ def status_note(status: pl.Series, rows: pl.Series) -> str:
         )
         if labels.is_empty():
             continue
-        shown = ", ".join(repr(label) for label in labels["label"].head(_NAMED))
+        listed = ", ".join(repr(label) for label in labels["label"].head(_NAMED))
         more = labels.height - _NAMED
         if more > 0:
-            shown += f" and {more} more"
-        parts.append(f"{name} {shown}")
+            listed += f" and {more} more"
+        parts.append(f"{name} {listed}")
     return "statuses read as " + "; ".join(parts) if parts else ""
 
 

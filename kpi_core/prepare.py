@@ -700,12 +700,12 @@ def _empty_dates_warning(
     empty = lines.len()
     if not empty or empty / frame.height * 100 < EMPTY_DATES_SHARE:
         return None
-    shown = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
+    line_list = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
     if empty > _LINES_SHOWN:
-        shown += f" and {empty - _LINES_SHOWN:,} more"
+        line_list += f" and {empty - _LINES_SHOWN:,} more"
     return (
         f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
-        f"({field_name}), on {_plural(empty, 'line')} {shown}. They are kept, "
+        f"({field_name}), on {_plural(empty, 'line')} {line_list}. They are kept, "
         "but KPIs that need this date leave them out, and with a period chosen "
         "no figure placed by this date can count them. Check that the right "
         f"column is mapped to {field_name}."

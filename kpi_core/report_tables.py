@@ -624,6 +624,7 @@ def _campaign_series_table(
         return _needs("campaign_revenue")
     if not result.available:
         return ReportTable(note=_sentence(f"Not available: {result.reason}"))
+
     period = settings.period
     revenue = revenue_table(
         tables.get("orders"), tables.get("deals"), period, tables.get("spend")
@@ -641,6 +642,7 @@ def _campaign_series_table(
             note=f"No order or won deal of this period has a date to place it "
             f"in a {grain}."
         )
+
     campaigns = series["campaign"].unique(maintain_order=True).to_list()
     # Columns are numbered, because a campaign may be named like another
     # column, and the headers name the campaigns.
@@ -651,6 +653,7 @@ def _campaign_series_table(
     wide = wide.select("period_start", *columns.values())
     headers = {"period_start": "Period start"}
     headers |= {column: name for name, column in columns.items()}
+
     table_type = "orders" if "ordered_at" in revenue.columns else "deals"
     partials = _series_partials(series, grain, period, revenue, table_type)
     chart = ReportChart(
@@ -670,6 +673,7 @@ def _cac_series_table(
     result = kpis.get("cac")
     if money_note := _money_note(result, f"CAC by {grain}"):
         return ReportTable(note=money_note)
+
     series = cac_series(
         spend,
         customers.frame,
@@ -685,6 +689,7 @@ def _cac_series_table(
         "new_customers": "New customers",
         "cac": f"CAC ({unit} per new customer)",
     }
+
     span = cac_span(spend, customers.frame)
     partials = partial_periods(series["period_start"], grain, settings.period, span)
     source = f"The new customers come from the {customers.source} table."

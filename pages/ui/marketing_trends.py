@@ -82,6 +82,7 @@ def render_cac_series(
     customers = _new_customers(cache_key, tables)
     if customers is None:
         return
+
     st.subheader(f"Acquisition cost by {grain}")
     if result.rate_missing:
         st.info(escape_markdown(f"CAC by {grain} is not shown. {money_note or ''}"))
@@ -90,6 +91,7 @@ def render_cac_series(
     if isinstance(series, str):
         st.info(escape_markdown(f"CAC by {grain} is not shown: {series}"))
         return
+
     source = customers.source
     if not charts.has_values(series, "cac"):
         st.info(
@@ -102,6 +104,7 @@ def render_cac_series(
     partial = partial_periods(series["period_start"], grain, settings.period, span)
     unit = result.unit if result.available else None
     show_chart(st, cac_over_time(series, unit, grain, partial))
+
     notes = [
         f"CAC of a {grain}: its spend / the new customers acquired in it, from "
         f"the {source} table. A {grain} without new customers or without "
@@ -137,12 +140,14 @@ def render_campaign_series(
             "period has a date to place it in a period."
         )
         return
+
     period = settings.period
     revenue = _revenue_source(tables, period)
     table_type = "orders" if "ordered_at" in revenue.columns else "deals"
     span = table_span(revenue, table_type)
     partial = partial_periods(series["period_start"], grain, period, span)
     show_chart(st, campaign_revenue_over_time(series, result.unit, grain, partial))
+
     notes = [
         f"Each bar is the revenue of one {grain}, by the campaigns of the table "
         f"above; the bars add up to its total."

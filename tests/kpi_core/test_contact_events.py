@@ -144,7 +144,7 @@ def test_removal_before_creation_on_creation_day():
     assert result.extra["new_subscribers"] == 2
     assert result.extra["unsubscribes"] == 1
     assert result.value == 100.0
-    # Nobody is on the list on 1 Jan: a joins on 5 Jan and b only in March,
+    # No contact is on the list on 1 Jan: a joins on 5 Jan and b only in March,
     # so Jan-Mar has no rate.
     jan_mar = list_growth_rate(table.frame, Period(D(2025, 1, 1), D(2025, 3, 31)))
     assert jan_mar.value is None

@@ -338,7 +338,7 @@ def test_baseline_window_before_data_has_no_value():
     )
     window = Period(D(2024, 10, 1), D(2024, 12, 31))
     # The first close date, 1 February 2025, lies after the window's end, so
-    # the window holds no won or lost deal and no baseline.
+    # the window contains no won or lost deal and no baseline.
     baseline = measure_baseline(METRICS["win_rate"], deals, deals, window)
     assert baseline.value is None
     assert baseline.reason == (

@@ -33,12 +33,12 @@ def test_move_named_goals_only(tmp_path):
 
 def test_move_skips_deleted_goals(tmp_path):
     store = GoalStore(tmp_path)
-    kept = store.save(_goal("Kept", ""))
-    gone = store.save(_goal("Gone", ""))
-    store.delete(gone.id)
+    stored = store.save(_goal("Kept", ""))
+    deleted = store.save(_goal("Gone", ""))
+    store.delete(deleted.id)
 
-    assert store.move_to_table([kept.id, gone.id], "c" * 32) == 1
-    assert store.get(kept.id).table_id == "c" * 32
+    assert store.move_to_table([stored.id, deleted.id], "c" * 32) == 1
+    assert store.get(stored.id).table_id == "c" * 32
 
 
 def test_move_no_goals(tmp_path):

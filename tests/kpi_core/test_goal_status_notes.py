@@ -110,7 +110,7 @@ def test_partial_baseline_without_value_no_note(tmp_path):
     )
     status = evaluate_goal(goal, {"subscriptions": subscriptions}, date(2026, 9, 30))
     # The goal runs 184 days (31 + 31 + 30 + 31 + 30 + 31), so its baseline
-    # runs from 29 December 2025 to 30 June 2026. Nobody was a customer on
+    # runs from 29 December 2025 to 30 June 2026. No customer was active on
     # 29 December, so the baseline has no value and nothing to qualify.
     assert status.baseline is None
     assert status.baseline_note == ""

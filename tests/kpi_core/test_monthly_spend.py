@@ -39,8 +39,8 @@ def test_daily_table_beside_monthly_keeps_days():
 
 
 def test_one_month_on_the_first_is_a_day():
-    one = "Day,Campaign,Cost\n2025-02-01,Brand,280\n"
-    rows = spend_in_period(_spend(one), PERIOD, None, None).frame
+    single = "Day,Campaign,Cost\n2025-02-01,Brand,280\n"
+    rows = spend_in_period(_spend(single), PERIOD, None, None).frame
     # A single first of the month could be a day's spend: all 280 counts.
     assert rows["amount"].sum() == 280.0
 

@@ -57,7 +57,7 @@ def test_solved_status_without_date_named():
     solved, excluded = solved_tickets(frame(rows), ALL_DATA)
     assert solved.is_empty()
     # A solved or closed status without a solve date is a gap in the
-    # export; other statuses, known or not, and an empty one are open.
+    # export. Other statuses, known or not, and an empty one are open.
     assert excluded == {"open ticket": 3, "solved ticket without a solve date": 2}
 
 

@@ -76,7 +76,8 @@ def test_goal_stays_after_next_import(fresh_workspace):
 
     assert at.sidebar.selectbox(key="table_deals").value == latest.id
     captions = [caption.value for caption in at.caption]
-    # Latest is in use as the newest table; nobody chose it in the sidebar.
+    # Latest is in use as the newest table, and no user chose it in the
+    # sidebar.
     assert (
         "Measured on the deals table “Older”, not on “Latest”, the table in use."
     ) in captions

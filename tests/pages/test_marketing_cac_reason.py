@@ -19,8 +19,8 @@ def test_cac_card_names_missing_spend(tmp_path, fresh_workspace):
         "spend.csv": (SPEND_CSV, "spend"),
     }
     _store_only(tmp_path, fresh_workspace, files)
-    # July 2025 has a repeat order of a, no first order and no spend; the
-    # spend rows on the first of January and February cover both months.
+    # July 2025 has a repeat order of a, no first order and no spend. The
+    # spend rows on the first of January and February cover those months.
     query = {"period": "Custom", "dates": ["2025-07-01", "2025-07-31"]}
     at = _open("pages/marketing.py", query)
     shown = {metric.label: metric.value for metric in at.metric}
