@@ -41,9 +41,22 @@ _SHIPPING_LABELS = frozenset(
 _SHARED_LABELS = frozenset(
     {"pending", "cancelled", "canceled", "returned", "refunded", "on hold"}
 )
+# Labels of a completed purchase, by their whole label. Any other label is
+# counted as a purchase too, but named in a warning, because a status the
+# app does not know, such as a shop's numeric code, could mark an unpaid
+# order.
+_PAID = re.compile(
+    r"^(paid|paid out|completed?|succeeded|success|successful|processing|"
+    r"processed|authori[sz]ed|captured|settled|confirmed|accepted|approved|"
+    r"closed|archived|active|done|finished|invoiced|partially refunded|"
+    r"bezahlt|abgeschlossen|erledigt|in bearbeitung|bearbeitet|bestätigt|"
+    r"bestaetigt|abgerechnet|aktiv|teilweise erstattet|"
+    r"teilweise (zurück|zurueck|rück|rueck)erstattet)$"
+)
 _SHIPPING_HEADER = re.compile(r"ship|fulfil|deliver|versand|liefer|zustell", re.I)
 # Labels named in the import note, per kind.
 _NAMED = 4
+_LINES_SHOWN = 10
 
 
 def no_purchase_rows(status: pl.Series, header: str) -> pl.Series:
@@ -91,6 +104,49 @@ def status_note(status: pl.Series, rows: pl.Series) -> str:
             listed += f" and {more} more"
         parts.append(f"{name} {listed}")
     return "statuses read as " + "; ".join(parts) if parts else ""
+
+
+def unknown_status_warning(
+    status: pl.Series, lines: pl.Series, header: str
+) -> str | None:
+    """Warn about the orders counted as purchases whose ``status`` label is
+    neither a known purchase label nor a shipping label, naming the labels
+    and the first of their ``lines``. ``status`` holds only the orders kept
+    as purchases."""
+    labels = _label(status)
+    known = labels.str.contains(_PAID.pattern) | labels.is_in(
+        list(_SHIPPING_LABELS | _SHARED_LABELS)
+    )
+    unknown = (labels.is_not_null() & ~known.fill_null(False)).fill_null(False)
+    count = int(unknown.sum())
+    if not count:
+        return None
+
+    counts = (
+        status.filter(unknown)
+        .to_frame("label")
+        .group_by("label", maintain_order=True)
+        .len()
+        .sort("len", descending=True, maintain_order=True)
+    )
+    listed = ", ".join(
+        f"{label!r} ({rows:,})" for label, rows in counts.head(_NAMED).iter_rows()
+    )
+    if counts.height > _NAMED:
+        listed += f" and {counts.height - _NAMED} more"
+
+    line_list = ", ".join(
+        str(line) for line in lines.filter(unknown).head(_LINES_SHOWN)
+    )
+    if count > _LINES_SHOWN:
+        line_list += f" and {count - _LINES_SHOWN:,} more"
+    orders = "order has" if count == 1 else "orders have"
+    return (
+        f"{count:,} {orders} a status in {header!r} that the app does not know: "
+        f"{listed}, on lines {line_list}. They are counted as purchases. If such a "
+        "status marks an unpaid, cancelled or refunded order, remove those rows "
+        "from the file and upload it again."
+    )
 
 
 def _label(status: pl.Series) -> pl.Series:

@@ -34,7 +34,11 @@ from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueErro
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
-from kpi_core.order_status import no_purchase_rows, status_note
+from kpi_core.order_status import (
+    no_purchase_rows,
+    status_note,
+    unknown_status_warning,
+)
 from kpi_core.reading import RawTable
 from kpi_core.schema import (
     DATE,
@@ -667,6 +671,12 @@ def _table_warnings(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
     warnings = [undecided_labels_warning(mapping, frame, raw)]
+    if mapping.table == "orders" and "status" in frame.columns:
+        warnings.append(
+            unknown_status_warning(
+                frame["status"], frame[LINE], mapping.columns["status"]
+            )
+        )
     warnings += [
         _empty_dates_warning(mapping, frame, problems, field.name)
         for field in mapping.schema.fields

@@ -124,3 +124,39 @@ def test_order_status_with_one_shipping_label():
         "Fulfillment'; no purchase 'Awaiting Payment', 'Declined', 'Cancelled', "
         "'Pending'"
     )
+
+
+def test_unknown_status_codes_warned():
+    text = (
+        "Order ID,Customer,Order date,Total,Status\n"
+        "1,a,2025-01-01,10,3\n"
+        "2,b,2025-01-02,20,paid\n"
+        "3,c,2025-01-03,30,3\n"
+        "4,d,2025-01-04,40,7\n"
+        "5,e,2025-01-05,50,Completed\n"
+    )
+    table = load_file("shop.csv", text.encode())
+    # Unknown codes still count: 10 + 20 + 30 + 40 + 50 = 150.
+    assert table.frame["amount"].sum() == 150.0
+    [warning] = table.warnings
+    assert warning.startswith(
+        "3 orders have a status in 'Status' that the app does not know: "
+        "'3' (2), '7' (1), on lines 2, 4, 5."
+    )
+    assert "remove those rows" in warning
+
+
+def test_known_statuses_not_warned():
+    text = (
+        "Order ID,Customer,Order date,Total,Financial Status\n"
+        "1,a,2025-01-01,10,paid\n"
+        "2,b,2025-01-02,20,partially_refunded\n"
+        "3,c,2025-01-03,30,Authorized\n"
+        "4,d,2025-01-04,40,wc-processing\n"
+        "5,e,2025-01-05,50,Bezahlt\n"
+        "6,f,2025-01-06,60,\n"
+        "7,g,2025-01-07,70,void\n"
+    )
+    table = load_file("shop.csv", text.encode())
+    assert table.rows_used == 6
+    assert table.warnings == ()
