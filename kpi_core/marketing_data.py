@@ -18,6 +18,11 @@ from kpi_core.period import Period
 from kpi_core.schema import deal_status_expr
 from kpi_core.spend_tables import SOURCE_COLUMN
 
+# A spend table with at least this share of its dated rows on the first of a
+# month, but not all, gets a warning that it is read day by day.
+_MONTHLY_SHARE = 0.8
+_LINES_SHOWN = 10
+
 
 @dataclass(frozen=True)
 class MoneyRows:
@@ -200,6 +205,46 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
             .otherwise(last)
         )
     return first.alias("window_start"), last.alias("window_end")
+
+
+def month_start_warning(
+    spend: pl.DataFrame, column: str, lines: pl.Series
+) -> str | None:
+    """Warn when most spend rows without a window fall on the first of a
+    month but some do not, naming the first of those ``lines``.
+
+    ``spend_windows`` reads such a table day by day, so each row of what
+    looks like a monthly report counts on its first day only. ``column`` is
+    the header mapped to spent_at.
+    """
+    if "spent_at" not in spend.columns:
+        return None
+    day = spend["spent_at"].cast(pl.Date)
+    undated = day.is_null()
+    if "period_end" in spend.columns:
+        undated = undated | spend["period_end"].is_not_null()
+    day = day.filter(~undated)
+    on_first = day.dt.day() == 1
+    firsts = int(on_first.sum())
+    if not firsts or firsts == day.len() or firsts / day.len() < _MONTHLY_SHARE:
+        return None
+    if day.filter(on_first).dt.truncate("1mo").n_unique() < 2:
+        return None
+
+    others = lines.filter(~undated).filter(~on_first)
+    line_list = ", ".join(str(line) for line in others.head(_LINES_SHOWN))
+    if others.len() > _LINES_SHOWN:
+        line_list += f" and {others.len() - _LINES_SHOWN:,} more"
+    if others.len() == 1:
+        off = f"the row on line {line_list} does not"
+    else:
+        off = f"the {others.len():,} rows on lines {line_list} do not"
+    return (
+        f"{firsts:,} of {day.len():,} spend rows have a {column!r} on the first "
+        f"of a month, but {off}, so every row counts as the spend of its own "
+        "day instead of its whole month. If the file is a monthly report, set "
+        "those dates to the first of their month and upload it again."
+    )
 
 
 def _first_date(frame: pl.DataFrame, candidates: tuple[str, ...]) -> pl.Expr:

@@ -33,6 +33,7 @@ from kpi_core.deal_labels import undecided_labels_warning
 from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueError
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
+from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.order_status import (
     no_purchase_rows,
@@ -671,6 +672,10 @@ def _table_warnings(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
     warnings = [undecided_labels_warning(mapping, frame, raw)]
+    if mapping.table == "spend" and "spent_at" in frame.columns:
+        warnings.append(
+            month_start_warning(frame, mapping.columns["spent_at"], frame[LINE])
+        )
     if mapping.table == "orders" and "status" in frame.columns:
         warnings.append(
             unknown_status_warning(

@@ -60,3 +60,26 @@ def test_quarterly_rows_cover_their_quarter():
     # The second quarter has 30 + 31 + 30 = 91 days, 61 of them in May and
     # June: 910 x 61 / 91 = 610.
     assert round(rows["amount"].sum(), 6) == 610.0
+
+
+def test_one_day_off_month_start_warned():
+    text = (
+        "Month,Campaign,Cost\n"
+        "2025-01-01,A,100\n2025-02-01,A,100\n2025-03-01,A,100\n"
+        "2025-03-17,A,20\n2025-04-01,A,100\n2025-05-01,A,100\n"
+    )
+    table = load_file("spend.csv", text.encode())
+    [warning] = table.warnings
+    assert warning.startswith(
+        "5 of 6 spend rows have a 'Month' on the first of a month, but the row "
+        "on line 5 does not, so every row counts as the spend of its own day"
+    )
+    # Read day by day, the row of 1 March counts on its first day only:
+    # 100 (1 March) + 20 (17 March) for March.
+    march = Period(D(2025, 3, 1), D(2025, 3, 31))
+    assert spend_in_period(table.frame, march, None, None).frame["amount"].sum() == 120
+
+
+def test_daily_and_monthly_tables_not_warned():
+    assert load_file("spend.csv", MONTHLY.encode()).warnings == ()
+    assert load_file("spend.csv", DAILY.encode()).warnings == ()
