@@ -13,7 +13,12 @@ import polars as pl
 
 from kpi_core.date_values import detect_date_format, order_examples, parse_dates
 from kpi_core.email_list import email_events_from_audience
-from kpi_core.errors import AmbiguousDateError, EmptyDataError, MissingColumnError
+from kpi_core.errors import (
+    AmbiguousDateError,
+    EmptyDataError,
+    InvalidValueError,
+    MissingColumnError,
+)
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import (
     Mapping,
@@ -51,7 +56,9 @@ class FilePreview:
 
     ``paired`` is the other table type the same file holds, or None: a
     HubSpot deals export with "Date entered" columns is both a deals table
-    and a deal stage history.
+    and a deal stage history. ``contacts_problem`` is the error of a file
+    that looks like a contacts export with statuses the app does not know,
+    raised on import when no other table type reads the file either.
     """
 
     raw: RawTable
@@ -59,6 +66,7 @@ class FilePreview:
     scores: dict[str, float]
     mapping: Mapping | None
     paired: str | None = None
+    contacts_problem: InvalidValueError | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -81,8 +89,17 @@ def preview_file(
         long_history = _long_stage_history(raw)
     if table in (None, "stage_history"):
         raw = long_history or raw
+    contacts_problem = None
     if table in (None, "email_events"):
-        raw = _audience_events(raw) or _contact_events(raw) or raw
+        try:
+            raw = _audience_events(raw) or _contact_events(raw) or raw
+        except InvalidValueError as error:
+            if table is not None:
+                raise
+            # Another table type may still read the file, so the problem
+            # is a warning until the import needs it.
+            contacts_problem = error
+            raw = _with_note(raw, _WARNING_PREFIX + error.detail)
     headers = [name for name in raw.frame.columns if name != LINE]
     numbers = number_columns(raw.frame, headers)
     detected, scores = detect_table(headers, numbers)
@@ -116,7 +133,12 @@ def preview_file(
     if long_history is not None:
         paired = {"stage_history": "deals", "deals": "stage_history"}.get(chosen)
     return FilePreview(
-        raw=raw, table=chosen, scores=scores, mapping=mapping, paired=paired
+        raw=raw,
+        table=chosen,
+        scores=scores,
+        mapping=mapping,
+        paired=paired,
+        contacts_problem=contacts_problem,
     )
 
 
@@ -145,6 +167,9 @@ def _load_preview(
     preview: FilePreview, file_name: str, data: bytes, date_order: str | None
 ) -> PreparedTable:
     """Parse a previewed file with its guessed mapping, as ``load_file``."""
+    incomplete = preview.mapping is None or preview.mapping.missing_required
+    if preview.contacts_problem is not None and incomplete:
+        raise preview.contacts_problem
     if preview.mapping is None:
         message = _unknown_table_message(preview)
         others = _other_sheets(file_name, data, preview.raw.info)
@@ -431,6 +456,7 @@ _CONTACT_STATUS_PERCENT = 80
 # file's contacts.
 _LEFT_OUT_WARNING_PERCENT = 10
 _EXAMPLE_STATUSES = 3
+_LINES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -462,6 +488,12 @@ def _contact_events(raw: RawTable) -> RawTable | None:
     statuses = raw.frame[columns.status].str.strip_chars().str.to_lowercase()
     statuses = statuses.set(statuses == "", None)
     if not _reads_as_contacts(raw, statuses, columns.updated):
+        if _has_contact_only_status(statuses) and not _complete_other_table(raw):
+            raise InvalidValueError(
+                _unknown_statuses_message(raw, columns, statuses),
+                file=raw.info.file,
+                column=columns.status,
+            )
         return None
     no_created = (
         raw.frame[columns.created]
@@ -565,18 +597,62 @@ def _reads_as_contacts(raw: RawTable, statuses: pl.Series, updated: str | None) 
     orders table), as long as a status only a contact has (unsubscribed,
     bounced, unconfirmed) shows it: a customer list whose statuses all read
     "Active" is that table, also with "Last Updated". Without the column,
-    every status must be an ActiveCampaign one and a complete other table
-    wins.
+    every status must be an ActiveCampaign one, or that share of them with
+    a contact-only status among them, and a complete other table wins.
     """
     filled = statuses.drop_nulls()
     if filled.len() == 0:
         return False
     known = int(filled.is_in(_AC_STATUSES).sum())
     mostly_known = known * 100 >= _CONTACT_STATUS_PERCENT * filled.len()
-    contact_only = bool(filled.is_in([*_CONTACT_EVENTS, _UNCONFIRMED]).any())
+    contact_only = _has_contact_only_status(statuses)
     if updated is not None and mostly_known:
         return contact_only or not _complete_other_table(raw)
-    return known == filled.len() and not _complete_other_table(raw)
+    if known < filled.len() and not (contact_only and mostly_known):
+        return False
+    return not _complete_other_table(raw)
+
+
+def _has_contact_only_status(statuses: pl.Series) -> bool:
+    """Tell whether any of the trimmed, lower-case ``statuses`` is one that
+    only a contact has: unsubscribed, bounced or unconfirmed."""
+    return bool(statuses.is_in([*_CONTACT_EVENTS, _UNCONFIRMED]).any())
+
+
+def _unknown_statuses_message(
+    raw: RawTable, columns: _ContactColumns, statuses: pl.Series
+) -> str:
+    """Explain why a file that looks like a contacts export is not read as
+    one: too many of its statuses are not ActiveCampaign statuses."""
+    unknown = (statuses.is_not_null() & ~statuses.is_in(_AC_STATUSES)).fill_null(False)
+    counts = (
+        raw.frame[columns.status]
+        .filter(unknown)
+        .str.strip_chars()
+        .to_frame("status")
+        .group_by("status", maintain_order=True)
+        .len()
+        .sort("len", descending=True, maintain_order=True)
+    )
+    listed = ", ".join(
+        f"{status!r} ({rows:,})"
+        for status, rows in counts.head(_EXAMPLE_STATUSES).iter_rows()
+    )
+    if counts.height > _EXAMPLE_STATUSES:
+        listed += f" and {counts.height - _EXAMPLE_STATUSES} more"
+    lines = raw.frame[LINE].filter(unknown)
+    line_list = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
+    if lines.len() > _LINES_SHOWN:
+        line_list += f" and {lines.len() - _LINES_SHOWN:,} more"
+    return (
+        f"the file looks like an ActiveCampaign contacts export (columns "
+        f"{columns.email!r}, {columns.created!r} and {columns.status!r}, with "
+        "unsubscribed, bounced or unconfirmed contacts), but "
+        f"{unknown.sum():,} of {statuses.drop_nulls().len():,} statuses are "
+        f"not Active, Unconfirmed, Unsubscribed or Bounced: {listed}, on lines "
+        f"{line_list}. Correct those statuses in the file and upload it again, "
+        "or pick the table type and columns on the Data page"
+    )
 
 
 def _removals_before_creation(

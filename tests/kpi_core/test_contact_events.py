@@ -5,7 +5,7 @@ from datetime import date as D
 import pytest
 
 from kpi_core.email_list import list_growth_rate
-from kpi_core.errors import EmptyDataError
+from kpi_core.errors import EmptyDataError, InvalidValueError
 from kpi_core.importing import load_file, preview_file
 from kpi_core.period import Period
 
@@ -316,3 +316,47 @@ def test_active_customer_list_with_last_updated():
     # Every status reads "Active", which a customer list has too, so the
     # complete customer list wins over a contacts export.
     assert preview_file("customers.csv", text.encode()).table == "subscriptions"
+
+
+def test_unknown_statuses_beside_unsubscribes_raise():
+    text = (
+        "Email,First Name,Date Created,Date Updated,Status\n"
+        "a@x.de,A,2025-01-01,2025-02-01,Active\n"
+        "b@x.de,B,2025-01-02,2025-02-01,Pending\n"
+        "c@x.de,C,2025-01-03,2025-02-01,Pending\n"
+        "d@x.de,D,2025-01-04,2025-03-01,Unsubscribed\n"
+        "e@x.de,E,2025-01-05,2025-02-01,Subscribed\n"
+    )
+    # 2 of 5 statuses (40 %) are ActiveCampaign ones, but an Unsubscribed
+    # contact shows a contacts export, so the statuses are named instead of
+    # a missing amount of an orders table.
+    with pytest.raises(InvalidValueError) as raised:
+        load_file("contacts.csv", text.encode())
+    message = str(raised.value)
+    assert message.startswith("contacts.csv, column 'Status': the file looks like")
+    assert "3 of 5 statuses are not Active, Unconfirmed" in message
+    assert "'Pending' (2), 'Subscribed' (1), on lines 3, 4, 6." in message
+    # The Data page previews the file with the same words as a warning, so
+    # the user can still pick another table type.
+    preview = preview_file("contacts.csv", text.encode())
+    assert preview.raw.info.notes[-1].startswith("warning: the file looks like")
+    with pytest.raises(InvalidValueError):
+        preview_file("contacts.csv", text.encode(), table="email_events")
+
+
+def test_one_unknown_status_without_date_updated():
+    text = (
+        "Email,Date Created,Status\n"
+        "a@x.de,2025-01-05,Active\n"
+        "b@x.de,2025-01-06,Active\n"
+        "c@x.de,2025-01-07,Active\n"
+        "d@x.de,2025-01-08,Unsubscribed\n"
+        "e@x.de,2025-01-09,Activ\n"
+    )
+    # 4 of 5 known (80 %) with an Unsubscribed contact: a contacts export
+    # whose mistyped contact e is left out and named.
+    preview = preview_file("contacts.csv", text.encode())
+    assert preview.table == "email_events"
+    assert "1 contact with a status other than" in preview.raw.info.notes[-2]
+    table = load_file("contacts.csv", text.encode())
+    assert table.frame["event"].to_list() == ["subscribe"] * 4 + ["unsubscribe"]
