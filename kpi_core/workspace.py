@@ -62,6 +62,10 @@ create table if not exists remembered_mappings (
     mapping text not null,
     primary key (signature, table_type)
 );
+create table if not exists settings (
+    name text primary key,
+    value text not null
+);
 """
 
 
@@ -97,7 +101,7 @@ def default_root() -> Path:
 
 
 class Workspace:
-    """Stored tables and remembered mappings under one folder."""
+    """Stored tables, remembered mappings and settings under one folder."""
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root else default_root()
@@ -298,6 +302,23 @@ class Workspace:
         columns = json.loads(row["mapping"])
         confidence = {name: 1.0 if column else 0.0 for name, column in columns.items()}
         return Mapping(table_type, columns, confidence)
+
+    def save_setting(self, name: str, value: dict[str, str]) -> None:
+        """Store a setting of the workspace, such as the working time, for
+        every later session."""
+        with self._catalog() as db:
+            db.execute(
+                "insert or replace into settings values (?, ?)",
+                (name, json.dumps(value)),
+            )
+
+    def setting(self, name: str) -> dict[str, str]:
+        """Return the stored setting ``name``, or {} when none is stored."""
+        with self._catalog() as db:
+            row = db.execute(
+                "select value from settings where name = ?", (name,)
+            ).fetchone()
+        return {} if row is None else json.loads(row["value"])
 
     def _remove_leftovers(self) -> None:
         """Delete temporary and unlisted table files that an interrupted

@@ -9,6 +9,7 @@ from kpi_core.business_hours import WorkingTime, parse_working_time
 from kpi_core.errors import InputError
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import shared_view, view_widget_options
+from pages.ui.workspace_access import workspace
 
 # Widget keys of the working time inputs, with their defaults. A shared view
 # fixes them on every page (see ``shared_views``).
@@ -22,27 +23,33 @@ WORKING_TIME_DEFAULTS = {
 # drops the state of the widgets a page does not draw, so the other pages
 # read the working time here.
 _KEPT = "_kept_working_time"
+# The workspace setting that keeps the last valid entries for later sessions.
+_SETTING = "working_time"
 
 
 def working_time_picker() -> WorkingTime | str:
     """Show the working time inputs in the sidebar and return the working
     time, or the message of an invalid entry, which is also shown under the
-    inputs. The entries are kept for the other pages of the session."""
+    inputs. The entries are kept for the other pages of the session, and
+    valid ones in the workspace for later sessions."""
+    saved = _saved_entries()
     with st.sidebar.expander("Working time"):
-        timezone = st.text_input("Time zone", **_options("service_timezone"))
-        hours = st.text_input("Working hours", **_options("service_hours"))
-        days = st.text_input("Working days", **_options("service_days"))
+        timezone = st.text_input("Time zone", **_options("service_timezone", saved))
+        hours = st.text_input("Working hours", **_options("service_hours", saved))
+        days = st.text_input("Working days", **_options("service_days", saved))
         holidays = st.text_input(
             "Public holidays",
-            **_options("service_holidays"),
+            **_options("service_holidays", saved),
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
     entries = dict(
         zip(WORKING_TIME_DEFAULTS, (timezone, hours, days, holidays), strict=True)
     )
+    working = _parse(entries)
     if shared_view() is None:
         st.session_state[_KEPT] = entries
-    working = _parse(entries)
+        if isinstance(working, WorkingTime) and entries != saved:
+            workspace().save_setting(_SETTING, entries)
     if isinstance(working, str):
         # Below the expander, which may be collapsed, so the message is seen.
         st.sidebar.error(
@@ -60,8 +67,8 @@ def page_working_time() -> WorkingTime | str:
 
     A shared view gives its own working time, which ``apply_view_settings``
     writes into the session state on every page. Otherwise the entries are
-    those last made on the Service page in this session, and the defaults
-    before the Service page was opened.
+    those last made on the Service page in this session, and before the
+    Service page was opened, the last valid ones stored in the workspace.
     """
     if shared_view() is not None:
         entries = {
@@ -69,14 +76,15 @@ def page_working_time() -> WorkingTime | str:
             for key, default in WORKING_TIME_DEFAULTS.items()
         }
     else:
-        entries = {**WORKING_TIME_DEFAULTS, **st.session_state.get(_KEPT, {})}
+        entries = {**_saved_entries(), **st.session_state.get(_KEPT, {})}
     return _parse(entries)
 
 
 def kept_working_time() -> dict[str, str]:
     """Return the working time entries last made on the Service page in this
-    session, keyed by widget key, or {} before it was opened."""
-    return dict(st.session_state.get(_KEPT, {}))
+    session, keyed by widget key, or before it was opened those stored in
+    the workspace."""
+    return {**_saved_entries(), **st.session_state.get(_KEPT, {})}
 
 
 def working_time_caption(working: WorkingTime | str) -> str:
@@ -92,8 +100,18 @@ def working_time_caption(working: WorkingTime | str) -> str:
     )
 
 
-def _options(key: str) -> dict:
-    return view_widget_options(key, value=WORKING_TIME_DEFAULTS[key])
+def _options(key: str, saved: dict[str, str]) -> dict:
+    return view_widget_options(key, value=saved[key])
+
+
+def _saved_entries() -> dict[str, str]:
+    """Return the working time entries stored in the workspace, with the
+    default for each entry not stored."""
+    stored = workspace().setting(_SETTING)
+    return {
+        key: str(stored.get(key, default))
+        for key, default in WORKING_TIME_DEFAULTS.items()
+    }
 
 
 def _parse(entries: dict[str, str]) -> WorkingTime | str:

@@ -170,3 +170,33 @@ def test_invalid_working_time_stops_hours(tmp_path, fresh_workspace):
     at = _open_compare(at)
     assert "Time to resolution" not in at.dataframe[0].value["KPI"].tolist()
     assert any(caption.startswith(reason) for caption in _captions(at))
+
+
+def test_working_time_kept_for_new_sessions(tmp_path, fresh_workspace):
+    _workspace(tmp_path, fresh_workspace)
+    _after_service("07:00-19:00")
+
+    # A later session, as after a browser reload, starts on Goals with the
+    # working time last entered on the Service page.
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.switch_page("pages/goals.py").run()
+    assert not later.exception
+    # (10 + 2) / 2 = 6.0 h in 07:00-19:00, as in the session that set it.
+    assert _metrics(later)["Current"] == "6.0 h"
+    assert LONG_DAYS_CAPTION in _captions(later)
+
+    later.switch_page("pages/service.py").run()
+    assert later.sidebar.text_input(key="service_hours").value == "07:00-19:00"
+    assert _metrics(later)["Time to resolution"] == "7.3 h"
+
+
+def test_invalid_working_time_not_kept(tmp_path, fresh_workspace):
+    _workspace(tmp_path, fresh_workspace)
+    at = _after_service("07:00-19:00")
+    at.sidebar.text_input(key="service_hours").input("9-17").run()
+    assert not at.exception
+
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.switch_page("pages/goals.py").run()
+    # The invalid entry is not stored, so the last valid one still counts.
+    assert _metrics(later)["Current"] == "6.0 h"
