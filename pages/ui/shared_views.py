@@ -155,6 +155,14 @@ def editor_unlocked() -> bool:
     return False
 
 
+def is_editor() -> bool:
+    """Return True when the user may change what the workspace stores, as
+    ``editor_unlocked`` does, without drawing the password input."""
+    if shared_view() is not None:
+        return False
+    return _editor_password() is None or bool(st.session_state.get("_editor"))
+
+
 def _editor_password() -> str | None:
     try:
         value = st.secrets.get("editor_password")

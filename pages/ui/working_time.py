@@ -8,7 +8,7 @@ import streamlit as st
 from kpi_core.business_hours import WorkingTime, parse_working_time
 from kpi_core.errors import InputError
 from pages.ui.markdown_escape import escape_markdown
-from pages.ui.shared_views import shared_view, view_widget_options
+from pages.ui.shared_views import is_editor, shared_view, view_widget_options
 from pages.ui.workspace_access import workspace
 
 # Widget keys of the working time inputs, with their defaults. A shared view
@@ -30,8 +30,8 @@ _SETTING = "working_time"
 def working_time_picker() -> WorkingTime | str:
     """Show the working time inputs in the sidebar and return the working
     time, or the message of an invalid entry, which is also shown under the
-    inputs. The entries are kept for the other pages of the session, and
-    valid ones in the workspace for later sessions."""
+    inputs. The entries are kept for the other pages of the session, and an
+    editor's valid ones in the workspace for later sessions."""
     saved = _saved_entries()
     with st.sidebar.expander("Working time"):
         timezone = st.text_input("Time zone", **_options("service_timezone", saved))
@@ -48,7 +48,9 @@ def working_time_picker() -> WorkingTime | str:
     working = _parse(entries)
     if shared_view() is None:
         st.session_state[_KEPT] = entries
-        if isinstance(working, WorkingTime) and entries != saved:
+        # Behind an editor password, only an editor changes the stored
+        # working time, which every later session starts with.
+        if isinstance(working, WorkingTime) and entries != saved and is_editor():
             workspace().save_setting(_SETTING, entries)
     if isinstance(working, str):
         # Below the expander, which may be collapsed, so the message is seen.

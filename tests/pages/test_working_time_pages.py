@@ -200,3 +200,20 @@ def test_invalid_working_time_not_kept(tmp_path, fresh_workspace):
     later.switch_page("pages/goals.py").run()
     # The invalid entry is not stored, so the last valid one still counts.
     assert _metrics(later)["Current"] == "6.0 h"
+
+
+def test_viewer_working_time_not_kept(tmp_path, fresh_workspace):
+    _workspace(tmp_path, fresh_workspace)
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.secrets["editor_password"] = "s3cret"
+    viewer.switch_page("pages/service.py").run()
+    viewer.sidebar.text_input(key="service_hours").input("07:00-19:00").run()
+    assert not viewer.exception
+    # The viewer's own session counts the hours in 07:00-19:00 ...
+    assert _metrics(viewer)["Time to resolution"] == "7.3 h"
+
+    # ... but without the editor password nothing is stored, so a later
+    # session keeps 09:00-17:00: (8 + 0.5) / 2 = 4.25, which reads 4.3 h.
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.switch_page("pages/goals.py").run()
+    assert _metrics(later)["Current"] == "4.3 h"
