@@ -17,13 +17,16 @@ import polars as pl
 
 from kpi_core.churn_counts import COUNT_COLUMNS, calendar_buckets, churn_table
 from kpi_core.errors import InvalidSettingError
-from kpi_core.formatting import format_inputs, format_number
+from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
 from kpi_core.stats import wilson_interval
 from kpi_core.subscription_data import (
+    UNDATED_CHURN_NOTE,
+    flagged_without_end,
     has_charge_column,
+    has_undated_churn,
     is_snapshot,
     mrr_on_days,
     period_bounds,
@@ -73,8 +76,12 @@ def churn_rate(
         return not_available("churn_rate", "no subscriptions in the data")
     if is_snapshot(subs):
         if variant == "revenue":
-            return _snapshot_revenue_churn(subs, currency, fx)
-        return _snapshot_customer_churn(subs)
+            result = _snapshot_revenue_churn(subs, currency, fx)
+        else:
+            result = _snapshot_customer_churn(subs)
+        if has_undated_churn(subs):
+            result = replace(result, warnings=(*result.warnings, UNDATED_CHURN_NOTE))
+        return result
     data = prepare_dated(subs, currency, fx, need_amount=variant == "revenue")
     if data.frame.is_empty():
         return not_available(
@@ -82,14 +89,25 @@ def churn_rate(
         )
     start, end = period_bounds(data.frame, period)
     if period.start is None:
-        return _whole_history_churn(data.frame, end, variant, data.excluded)
-    revenue = variant == "revenue"
-    whole = churn_table(data.frame, _one_bucket(start, end), revenue=revenue)
-    row = whole.row(0, named=True)
-    monthly, _ = _calendar_table(data.frame, start, end, "month", revenue)
-    if variant == "revenue":
-        return _revenue_churn(row, monthly, data.excluded)
-    return _customer_churn(row, monthly, data.excluded)
+        result = _whole_history_churn(data.frame, end, variant, data.excluded)
+    else:
+        revenue = variant == "revenue"
+        whole = churn_table(data.frame, _one_bucket(start, end), revenue=revenue)
+        row = whole.row(0, named=True)
+        monthly, _ = _calendar_table(data.frame, start, end, "month", revenue)
+        if revenue:
+            result = _revenue_churn(row, monthly, data.excluded)
+        else:
+            result = _customer_churn(row, monthly, data.excluded)
+    if undated := flagged_without_end(subs):
+        warning = (
+            f"{count_noun(undated, 'subscription')} flagged churned "
+            f"{'has' if undated == 1 else 'have'} no end or cancellation date, "
+            f"so the rate counts {'it' if undated == 1 else 'them'} as running. "
+            "Fill in the date they ended."
+        )
+        result = replace(result, warnings=(*result.warnings, warning))
+    return result
 
 
 def churn_series(

@@ -85,10 +85,49 @@ def require_customer_id(subs: pl.DataFrame) -> None:
 
 
 def is_snapshot(subs: pl.DataFrame) -> bool:
-    """Tell a customer list without dates from a table of dated subscriptions."""
+    """Tell a customer list without dates from a table of dated subscriptions.
+
+    A table with start dates whose churned flags have no end or cancellation
+    date anywhere is a customer list too (see ``has_undated_churn``).
+    """
     if "started_at" not in subs.columns:
         return True
-    return subs.height > 0 and subs["started_at"].null_count() == subs.height
+    if subs.height > 0 and subs["started_at"].null_count() == subs.height:
+        return True
+    return has_undated_churn(subs)
+
+
+UNDATED_CHURN_NOTE = (
+    "The churned flags have no end or cancellation date, so the table is read "
+    "as a customer list: the rate is the share of all its customers who "
+    "churned, whatever the period. Map the end or cancellation date column to "
+    "see churn per period."
+)
+
+
+def flagged_without_end(subs: pl.DataFrame) -> int:
+    """Count the dated subscriptions flagged churned that have no end or
+    cancellation date, which the dated KPIs count as running."""
+    if "churned" not in subs.columns or "started_at" not in subs.columns:
+        return 0
+    flagged = flag(subs, "churned").fill_null(False)
+    undated = _end_date(subs).is_null() & pl.col("started_at").is_not_null()
+    return int(subs.select((flagged & undated).sum()).item())
+
+
+def has_undated_churn(subs: pl.DataFrame) -> bool:
+    """Tell whether ``subs`` flags customers as churned but has no end or
+    cancellation date in any row.
+
+    Read by their start dates, such customers would never leave, so every
+    period would show no churn and their charges would stay in the ARR.
+    """
+    if "churned" not in subs.columns or subs.is_empty():
+        return False
+    for column in ("ended_at", "canceled_at"):
+        if column in subs.columns and subs[column].null_count() < subs.height:
+            return False
+    return bool(subs.select(flag(subs, "churned").any()).item())
 
 
 def has_charge_column(subs: pl.DataFrame) -> bool:

@@ -26,7 +26,7 @@ from kpi_core.service import (
     resolution_series,
     service_kpis,
 )
-from kpi_core.subscription_data import is_snapshot
+from kpi_core.subscription_data import has_undated_churn, is_snapshot
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
@@ -256,13 +256,18 @@ def _render_churn(
             notes.append(f"{count_noun(extra['reactivations'], 'customer')} came back.")
         st.caption(" ".join(notes))
     if is_snapshot(subscriptions):
+        column = "a start date column"
+        reason = "The customer list has no dates"
+        if has_undated_churn(subscriptions):
+            column = "the end or cancellation date column"
+            reason = "The churned flags have no end or cancellation dates"
         hint = data_page_hint(
-            "Map a start date column on the Data page to see it.",
-            "The sender of this link can map a start date column to show it.",
+            f"Map {column} on the Data page to see it.",
+            f"The sender of this link can map {column} to show it.",
         )
         st.info(
-            f"Churn by {grain} is not shown. The customer list has no dates, so "
-            f"there is one figure for the whole list and no churn over time. {hint}"
+            f"Churn by {grain} is not shown. {reason}, so there is one figure "
+            f"for the whole list and no churn over time. {hint}"
         )
         return
     try:

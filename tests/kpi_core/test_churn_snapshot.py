@@ -300,3 +300,48 @@ def test_excel_dated_series_follows_variant(tmp_path):
         pytest.approx(50 / 150 * 100),
     )
     assert monthly[2] == (pytest.approx(200.0), pytest.approx(0.0), pytest.approx(0.0))
+
+
+# Start dates and churn flags but no end date: 2 of 5 customers churned.
+SIGNUPS = (
+    "Customer ID,Start Date,Churned,MRR,End Date\n"
+    "a,2024-01-10,True,100,\n"
+    "b,2024-02-10,False,200,\n"
+    "c,2024-03-10,True,300,\n"
+    "d,2024-04-10,False,400,\n"
+    "e,2024-05-10,False,500,\n"
+)
+
+
+def _signups(text: str = SIGNUPS):
+    return load_file("accounts.csv", text.encode(), table="subscriptions").frame
+
+
+def test_undated_churn_flags_read_as_list():
+    subs = _signups()
+    assert "started_at" in subs.columns
+    assert "churned" in subs.columns
+    result = churn_rate(subs, Period(date(2024, 1, 1), date(2024, 12, 31)))
+    # Read by the start dates alone no one would leave: 0 %. As a list,
+    # 2 churned / 5 customers = 40 %.
+    assert result.value == 40.0
+    assert result.variant == "customers, snapshot"
+    assert any("no end or cancellation date" in w for w in result.warnings)
+    # ARR counts the customers not churned: (200 + 400 + 500) x 12.
+    assert arr(subs).value == 13_200.0
+
+
+def test_dated_churn_flags_keep_dates():
+    subs = _signups(
+        SIGNUPS.replace("a,2024-01-10,True,100,", "a,2024-01-10,True,100,2024-06-30")
+    )
+    # One end date is enough to read the table by its dates: 5 customers
+    # active on 31 May, a ended on 30 June, so 1 / 5 = 20 % for June-July.
+    result = churn_rate(subs, Period(date(2024, 6, 1), date(2024, 7, 31)))
+    assert result.value == 20.0
+    assert result.variant == "customers"
+    # c is flagged churned but has no end date, so it counts as running.
+    assert result.warnings == (
+        "1 subscription flagged churned has no end or cancellation date, so "
+        "the rate counts it as running. Fill in the date they ended.",
+    )
