@@ -33,6 +33,11 @@ MIN_SCORE = 3.0
 # complete type that matches the same columns.
 MISSING_REQUIRED_PENALTY = 1.5
 _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
+# A subscription's amount is the price of one unit per billing interval, so a
+# partial match must not take a recurring revenue total such as "arr_amount":
+# read per interval and times the seats, its ARR came out 304 times too high.
+_TOTAL_EXCLUDED = frozenset({("subscriptions", "amount")})
+_RECURRING_TOTAL_WORDS = frozenset({"arr", "mrr", "acv", "tcv"})
 # A subscriptions table without start dates is a customer list (a snapshot):
 # its KPIs need a monthly charge and a churned flag instead.
 SNAPSHOT_FIELDS = ("monthly_charge", "churned")
@@ -163,6 +168,8 @@ def guess_mapping(
                 # An id column feeds only id fields: "churn_event_id" contains
                 # the alias "churn" but contains no churned flag.
                 free = [h for h in free if not is_id_header(h)]
+            if level < EXACT and (table, schema_field.name) in _TOTAL_EXCLUDED:
+                free = [h for h in free if not _names_recurring_total(h)]
             header = _best_header(free, normalised, aliases, level)
             if header is None and level == EXACT and schema_field.kind != ID:
                 # An id field keeps to whole names: "plan.id" is no
@@ -315,6 +322,13 @@ def _field_path_tail(header: str) -> str:
 @functools.lru_cache(maxsize=512)
 def _normalised_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(normalise_header(alias) for alias in aliases)
+
+
+def _names_recurring_total(header: str) -> bool:
+    """Tell whether ``header`` names a recurring revenue total, such as
+    "arr_amount" or "MRR (EUR)", by one of its words."""
+    words = {word.lower() for word in _WORDS.findall(header)}
+    return bool(words & _RECURRING_TOTAL_WORDS)
 
 
 def _best_header(

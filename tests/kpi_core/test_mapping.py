@@ -392,3 +392,17 @@ def test_detect_table_real_data_sets(datasets_dir):
     for name, expected in REAL_TABLE_TYPES.items():
         headers = _headers(datasets_dir / name)
         assert detect_table(headers)[0] == expected, name
+
+
+def test_recurring_total_not_subscription_amount():
+    headers = ["subscription_id", "account_id", "start_date", "seats", "arr_amount"]
+    mapping = guess_mapping(headers, "subscriptions")
+    # "arr_amount" contains the alias "amount", but an annual total read as
+    # the price per interval, times the seats, would inflate the ARR.
+    assert mapping.columns["amount"] is None
+    assert mapping.columns["quantity"] == "seats"
+
+
+def test_plain_amount_still_partial_match():
+    mapping = guess_mapping(["Customer", "Start", "Plan Amount"], "subscriptions")
+    assert mapping.columns["amount"] == "Plan Amount"
