@@ -33,9 +33,9 @@ MIN_SCORE = 3.0
 # complete type that matches the same columns.
 MISSING_REQUIRED_PENALTY = 1.5
 _MIN_ALIAS_LENGTH_FOR_PARTIAL = 4
-# A subscription's amount is the price of one unit per billing interval, so a
-# partial match must not take a recurring revenue total such as "arr_amount":
-# read per interval and times the seats, its ARR came out 304 times too high.
+# A subscription's amount is the price of one unit per billing interval. So a
+# partial match must not take a recurring revenue total such as "arr_amount".
+# Read per interval and times the seats, its ARR came out 304 times too high.
 _TOTAL_EXCLUDED = frozenset({("subscriptions", "amount")})
 _RECURRING_TOTAL_WORDS = frozenset({"arr", "mrr", "acv", "tcv"})
 # A subscriptions table without start dates is a customer list (a snapshot):
