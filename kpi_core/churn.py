@@ -249,7 +249,7 @@ def _customer_churn(
         "retention": 100 - result.value,
         "reactivations": row["reactivations"],
         "joined_and_left": row["joined_and_left"],
-        **_annualised(monthly["churn_rate"]),
+        **_annualised(monthly, "churn_rate"),
     }
     return replace(result, variant="customers", extra=extra)
 
@@ -280,7 +280,7 @@ def _revenue_churn(
             f"{shown_opening} x 100 = {format_number(value, 1)} %"
         ),
         excluded=excluded,
-        extra={"retention": 100 - value, **_annualised(monthly["revenue_churn_rate"])},
+        extra={"retention": 100 - value, **_annualised(monthly, "revenue_churn_rate")},
     )
 
 
@@ -288,10 +288,21 @@ def _percent_of(part: float, whole: float) -> float:
     return part / whole * 100
 
 
-def _annualised(monthly_rates: pl.Series) -> dict[str, float]:
+def _annualised(monthly: pl.DataFrame, column: str) -> dict[str, float]:
     """Return {"annualised": 1 - (1 - mean monthly rate)^12} in percent, or
-    an empty dict when no month has a rate."""
-    rates = monthly_rates.drop_nulls()
+    an empty dict when no month has a rate.
+
+    The mean takes the rates in ``column`` of the whole calendar months of
+    the period. A cut first or last month, such as 1 to 14 March, is no
+    month's rate, so it counts only when the period has no whole month.
+    """
+    whole = monthly.filter(
+        (pl.col("period_start").dt.day() == 1)
+        & (pl.col("period_end") == pl.col("period_start").dt.month_end())
+    )
+    rates = whole[column].drop_nulls()
+    if rates.is_empty():
+        rates = monthly[column].drop_nulls()
     if rates.is_empty():
         return {}
     average = float(rates.mean()) / 100

@@ -93,6 +93,13 @@ def test_churn_rate_two_months_annualised():
     )
 
 
+def test_annualised_leaves_out_cut_month():
+    result = churn_rate(subscriptions(), Period(D(2025, 1, 1), D(2025, 2, 14)))
+    # January is the only whole month: 2 of 6 left, so the annualised rate
+    # is 1 - (1 - 2/6)^12. The cut month 1 to 14 February is no month's rate.
+    assert result.extra["annualised"] == pytest.approx((1 - (1 - 2 / 6) ** 12) * 100)
+
+
 def test_churn_rate_wilson_interval():
     low, high = churn_rate(subscriptions(), JANUARY).ci95
     assert low < 2 / 6 * 100 < high
