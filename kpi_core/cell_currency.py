@@ -97,6 +97,12 @@ _LOCALE_CURRENCIES = {
     0x4809: "SGD",  # en-SG
 }
 _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+# Share of a money column's amounts, in percent, up to which the amounts in
+# a currency other than the column's most common one are named by line. One
+# "1.054,28 $" among thousands of euros is more likely a typo than a second
+# currency, and it already makes the money figures need an exchange rate.
+RARE_CURRENCY_SHARE = 5.0
+_LINES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,55 @@ def money_fields(mapping: Mapping) -> tuple[str, ...]:
     if "currency" not in names:
         return ()
     return tuple(name for name in MONEY_COLUMNS if mapping.columns.get(name))
+
+
+def rare_currency_warnings(
+    amounts: pl.Series, currencies: pl.Series, lines: pl.Series, column: str
+) -> list[str]:
+    """Name the first lines of the amounts of ``column`` in a currency that
+    is rare in it, one warning per such currency.
+
+    ``currencies`` contains the row's currency code and ``lines`` the file
+    line, row by row with ``amounts``. Only rows with an amount and a code
+    count. A currency is rare when fewer amounts than of the most common
+    currency are in it, and either only one or at most
+    ``RARE_CURRENCY_SHARE`` percent of the counted amounts.
+    """
+    rows = pl.DataFrame(
+        {
+            "amount": amounts,
+            "currency": _normalised(currencies),
+            "line": lines,
+        }
+    ).filter(pl.col("amount").is_not_null() & pl.col("currency").is_not_null())
+    counts = rows.group_by("currency").len("count")
+    if counts.height < 2:
+        return []
+    counts = counts.sort(["count", "currency"], descending=[True, False])
+    total = rows.height
+    common, common_count = counts.row(0)
+    warnings = []
+    for code, count in counts.slice(1).iter_rows():
+        rare = count == 1 or count * 100 <= RARE_CURRENCY_SHARE * total
+        if count == common_count or not rare:
+            continue
+        found = rows.filter(pl.col("currency") == code)["line"]
+        listed = ", ".join(str(line) for line in found.head(_LINES_SHOWN))
+        if count > _LINES_SHOWN:
+            listed += f" and {count - _LINES_SHOWN:,} more"
+        if count == 1:
+            subject = f"1 of {total:,} amounts in {column!r} is in {code}, on line"
+            fix = "If it is a typo, correct it"
+        else:
+            subject = f"{count:,} of {total:,} amounts in {column!r} are in {code}, "
+            subject += "on lines"
+            fix = "If these are typos, correct them"
+        warnings.append(
+            f"{subject} {listed}, while {common_count:,} are in {common}. {fix} in "
+            "the file and import it again. Otherwise the money figures need an "
+            f"exchange rate between {code} and {common}."
+        )
+    return warnings
 
 
 def row_currencies(

@@ -22,6 +22,7 @@ from altair.utils.schemapi import UndefinedType
 
 from kpi_core.formatting import format_number
 from kpi_core.partial_periods import period_labels
+from kpi_core.sales_tables import NO_STAGE
 
 _WIDTH = "container"
 _HEIGHT = 260
@@ -463,11 +464,15 @@ def _tie_at_cut(table: pl.DataFrame, column: str, keep: str, limit: int) -> bool
 
 
 def pipeline_bars(pipeline: pl.DataFrame, measure: str, axis_title: str) -> alt.Chart:
-    """Draw deals or value per stage, in the order of the pipeline frame."""
-    order = pipeline["stage"].to_list()
-    chart_frame = with_number_text(
-        pipeline.select("stage", "status", measure), measure, 0
-    )
+    """Draw deals or value per stage, in the order of the pipeline frame.
+
+    An empty stage is drawn as ``NO_STAGE``, because Vega-Lite rejects a
+    null in the sort order.
+    """
+    stage = pl.col("stage").cast(pl.String).fill_null(NO_STAGE)
+    stages = pipeline.select(stage, "status", measure)
+    order = stages["stage"].unique(maintain_order=True).to_list()
+    chart_frame = with_number_text(stages, measure, 0)
     return (
         alt.Chart(chart_frame)
         .mark_bar()

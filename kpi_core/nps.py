@@ -18,6 +18,7 @@ from kpi_core.errors import InvalidSettingError, InvalidValueError, MissingColum
 from kpi_core.formatting import format_number
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
+from kpi_core.stats import wilson_interval
 
 ALL_DATA = Period()
 NO_SEGMENT = "(none)"
@@ -27,6 +28,10 @@ NPS_VARIANTS = {
 }
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
+# The highest score of a five-point rating, such as a 1-5 satisfaction score
+# (CSAT). Scores that all stay at or below it most likely come from such a
+# rating, on which every response is a detractor and the NPS is -100.
+FIVE_POINT_MAX = 5
 # 1.96 is the two-sided 95 % quantile of the standard normal distribution.
 _Z95 = 1.96
 _ROWS_SHOWN = 5
@@ -72,6 +77,7 @@ def net_promoter_score(
     n = counts["responses"]
     promoters, detractors = counts["promoters"], counts["detractors"]
     score = (promoters - detractors) / n * 100
+    scale_warning = five_point_warning(_scored(responses)["score"])
     formula = (
         "(promoters - detractors) / responses x 100 = "
         f"({promoters:,} - {detractors:,}) / {n:,} x 100 = "
@@ -94,6 +100,74 @@ def net_promoter_score(
             "passives": counts["passives"],
             "detractors": detractors,
         },
+        warnings=() if scale_warning is None else (scale_warning,),
+        note=_one_group_note(promoters, counts["passives"], detractors),
+    )
+
+
+def five_point_range(scores: pl.Series) -> tuple[int, int] | None:
+    """Return the lowest and highest score when no score is above
+    ``FIVE_POINT_MAX``, as on a 1-5 rating, else None. Blank scores are
+    ignored, and a column without scores gives None."""
+    known = scores.drop_nulls()
+    if known.is_empty() or known.max() > FIVE_POINT_MAX:
+        return None
+    return int(known.min()), int(known.max())
+
+
+def five_point_warning(scores: pl.Series, column: str | None = None) -> str | None:
+    """Return a warning when the scores look like a five-point rating
+    (``five_point_range``), else None. ``column`` is the file's header of
+    the scores, named in the warning when given."""
+    found = five_point_range(scores)
+    if found is None:
+        return None
+    low, high = found
+    where = f" in {column!r}" if column else ""
+    values = f"is {low}" if low == high else f"lies between {low} and {high}"
+    return (
+        f"every score{where} {values}, so every response counts as a detractor "
+        "and the NPS is -100. The NPS needs the 0-10 answers to 'How likely are "
+        "you to recommend us?', and a 1-5 satisfaction score is CSAT, not NPS. "
+        "Map the column with the 0-10 answers to the score on the Data page, "
+        "or leave this file out of the NPS."
+    )
+
+
+def _one_group_note(promoters: int, passives: int, detractors: int) -> str:
+    """Explain the interval of responses that all fall into one group, or
+    return "" when they do not.
+
+    The standard error is then 0, so the interval has no width, although a
+    few responses leave the score far from certain. The lower end L of a
+    95 % Wilson interval for the group's share bounds the score instead.
+    The NPS of detractors is at most 100 - 2L, that of promoters at least
+    2L - 100, and that of passives within 100 - L of 0.
+    """
+    n = promoters + passives + detractors
+    groups = {
+        "promoter": promoters,
+        "passive": passives,
+        "detractor": detractors,
+    }
+    group = next((name for name, count in groups.items() if count == n), None)
+    if group is None or n == 0:
+        return ""
+    low_share = wilson_interval(n, n)[0]
+    bounds = {
+        "promoter": (2 * low_share - 100, 100.0),
+        "passive": (low_share - 100, 100 - low_share),
+        "detractor": (-100.0, 100 - 2 * low_share),
+    }[group]
+    low, high = (format_number(bound, 1) for bound in bounds)
+    subject = f"The only response is a {group}"
+    if n > 1:
+        subject = f"All {n:,} responses are {group}s"
+    return (
+        f"{subject}, so the standard error is 0 and the 95 % interval has no width. "
+        "That does not make the score certain: a 95 % Wilson interval for the "
+        f"share of {group}s, {format_number(low_share, 1)} % to 100 %, puts it "
+        f"between {low} and {high}."
     )
 
 

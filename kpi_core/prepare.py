@@ -5,8 +5,9 @@ it sits on and example values. Such a cell is read as empty and its row is
 kept, so the KPIs that need the field leave the row out and count it, as for
 an empty cell. Only a broken row is left out of the table. That is a line
 with more fields than the header, a repeated deal id, a closed deal whose
-won flag is empty or unreadable, or an unreadable cell of a field whose
-empty cell means something (``ROW_FIELDS``).
+won flag is empty or unreadable, a deal with an empty stage whose outcome no
+other column gives, or an unreadable cell of a field whose empty cell means
+something (``ROW_FIELDS``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kpi_core.cell_currency import (
     MoneyCells,
     column_format_marks,
     money_fields,
+    rare_currency_warnings,
     row_currencies,
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
@@ -35,6 +37,7 @@ from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
+from kpi_core.nps import five_point_warning
 from kpi_core.order_status import (
     no_purchase_rows,
     status_note,
@@ -246,13 +249,17 @@ def prepare_table(
     columns, unit_notes = divide_minor_units(mapping.columns, columns)
     for column, note in unit_notes.items():
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
-    flag_gap = _closed_without_won(raw.frame, mapping, columns)
-    if flag_gap is not None:
-        # A won cell read as empty in a closed deal leaves the deal's outcome
-        # unknown, so its row is left out and named once, under the gap.
-        found = [_without_rows(item, flag_gap[1], raw.frame) for item in found]
+    for outcome_gap in (
+        _closed_without_won(raw.frame, mapping, columns),
+        _stage_without_outcome(raw.frame, mapping, columns),
+    ):
+        if outcome_gap is None:
+            continue
+        # A deal whose outcome is unknown is left out and named once, under
+        # the gap, not also as a flag read as empty whose row is kept.
+        found = [_without_rows(item, outcome_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
-        found.append(_Found(flag_gap[0], flag_gap[1], None))
+        found.append(_Found(outcome_gap[0], outcome_gap[1], None))
     unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
@@ -682,12 +689,33 @@ def _table_warnings(
                 frame["status"], frame[LINE], mapping.columns["status"]
             )
         )
+    if mapping.table == "nps" and "score" in frame.columns:
+        warnings.append(five_point_warning(frame["score"], mapping.columns["score"]))
+    warnings += _rare_currency_warnings(mapping, frame)
     warnings += [
         _empty_dates_warning(mapping, frame, problems, field.name)
         for field in mapping.schema.fields
         if field.required and field.kind == DATE
     ]
     return tuple(warning for warning in warnings if warning is not None)
+
+
+def _rare_currency_warnings(mapping: Mapping, frame: pl.DataFrame) -> list[str]:
+    """Name the lines of the amounts in a currency that is rare in their
+    column (``rare_currency_warnings``), for each money column."""
+    if "currency" not in frame.columns:
+        return []
+    return [
+        warning
+        for field_name in money_fields(mapping)
+        if field_name in frame.columns
+        for warning in rare_currency_warnings(
+            frame[field_name],
+            frame["currency"],
+            frame[LINE],
+            mapping.columns[field_name],
+        )
+    ]
 
 
 def _empty_dates_warning(
@@ -830,6 +858,53 @@ def _closed_without_won(
     return problem, gap
 
 
+def _stage_without_outcome(
+    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+) -> tuple[Problem, pl.Series] | None:
+    """Find the deals with an empty stage cell whose outcome no other mapped
+    column gives, and return the problem and the rows it rejects.
+
+    Such a deal could be open, won or lost. Counted as open, as its empty
+    label would read, it would lower the close rate and add to the open
+    pipeline. A filled status cell gives the outcome, and so do a won flag
+    that reads yes and a closed flag that reads yes or no (a closed deal
+    with an empty won flag is ``_closed_without_won``'s gap). A won flag
+    that reads no still leaves open and lost.
+    """
+    parsed = {column.name: column for column in columns}
+    if mapping.table != "deals" or "stage" not in parsed:
+        return None
+    unknown = parsed["stage"].is_null()
+    if "status" in parsed:
+        unknown = unknown & parsed["status"].is_null()
+    if "won" in parsed:
+        won = parsed["won"].str.to_lowercase().is_in(list(TRUE_FLAGS))
+        unknown = unknown & ~won.fill_null(False)
+    if "closed" in parsed:
+        unknown = unknown & parsed["closed"].is_null()
+    if not unknown.any():
+        return None
+    lines = raw[LINE].filter(unknown)
+    cells = f"an empty {mapping.columns['stage']!r} cell"
+    if mapping.columns.get("status"):
+        cells = (
+            f"empty {mapping.columns['stage']!r} and "
+            f"{mapping.columns['status']!r} cells"
+        )
+    problem = Problem(
+        column="",
+        field="stage",
+        kind=(
+            f"{cells}, so the deal could be open, won or lost (fill in the "
+            "stage and import the file again)"
+        ),
+        count=lines.len(),
+        lines=tuple(lines.to_list()),
+        examples=(),
+    )
+    return problem, unknown
+
+
 def _orders_without_purchase(
     raw: pl.DataFrame,
     mapping: Mapping,
@@ -953,16 +1028,20 @@ def _emptied(values: pl.Series, rows: pl.Series) -> pl.Series:
 
 
 def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
-    """Take ``rows`` out of a won-flag problem whose rows are kept, because
-    the closed-deal gap leaves those rows out and names them itself."""
+    """Take ``rows`` out of a won or closed flag problem whose rows are kept,
+    because a gap in the deals' outcome (``_closed_without_won``,
+    ``_stage_without_outcome``) leaves those rows out and names them
+    itself."""
     problem = item.problem
-    if problem.field != "won" or not problem.row_kept or item.text is None:
+    if problem.field not in _STATUS_FLAGS or not problem.row_kept:
         return item
-    if not (item.rows & rows).any():
+    if item.text is None or not (item.rows & rows).any():
         return item
     narrowed = item.rows & ~rows
     label = problem.kind
-    found = _problem(raw, problem.column, "won", FLAG, narrowed, item.text, label)
+    found = _problem(
+        raw, problem.column, problem.field, FLAG, narrowed, item.text, label
+    )
     return _Found(replace(found, row_kept=True), narrowed, item.text)
 
 

@@ -30,6 +30,9 @@ from kpi_core.stats import wilson_bounds
 # Period() is immutable, so one shared instance is a safe default argument.
 ALL_DATA = Period()
 NO_SEGMENT = "(none)"
+# The stage label of the deals whose stage is empty, in the pipeline table,
+# its charts and the Excel report.
+NO_STAGE = "(no stage)"
 _KEY = "_key"
 _COUNTS = ("created", "won_of_created", "decided", "won")
 KPI_COLUMNS = (
@@ -81,7 +84,8 @@ def pipeline_by_stage(
     the period needs a missing exchange rate) and without_amount. Input
     columns: stage,
     status, created_at, amount and currency if present. Deals without a
-    creation date count only with all data. Open stages come first, then
+    creation date count only with all data. Deals with an empty stage are
+    listed under ``NO_STAGE``. Open stages come first, then
     won and lost, each by deal count. An empty frame gives an empty table.
     """
     cohort = deals.filter(period.contains("created_at"))
@@ -91,7 +95,8 @@ def pipeline_by_stage(
     if converted is None:
         # The amounts stay unconverted only to count the deals without one.
         converted, value = cohort, pl.lit(None, pl.Float64)
-    table = converted.group_by("stage", "status").agg(
+    stage = pl.col("stage").cast(pl.String).fill_null(NO_STAGE)
+    table = converted.group_by(stage, "status").agg(
         pl.len().cast(pl.Int64).alias("deals"),
         value.alias("value"),
         pl.col("amount").null_count().cast(pl.Int64).alias("without_amount"),

@@ -395,10 +395,10 @@ def test_unstripped_raw_table_cleaned() -> None:
 
 def test_deal_status_per_distinct_label() -> None:
     # 300 rows of three labels take the per-distinct-label path; the padded
-    # upper-case label and the empty cell are classified as before.
+    # upper-case label is classified as before.
     rows = [b"%d, Closed WON ,2024-01-05" % i for i in range(100)]
     rows += [b"%d,closedlost,2024-01-05" % i for i in range(100, 200)]
-    rows += [b"%d,,2024-01-05" % i for i in range(200, 300)]
+    rows += [b"%d,Proposal,2024-01-05" % i for i in range(200, 300)]
     data = b"Record ID,Deal Stage,Create Date\n" + b"\n".join(rows) + b"\n"
     deals = load_file("deals.csv", data).frame
     assert sorted(deals["status"].value_counts().rows()) == [
