@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpi_core.mapping import Mapping
-from kpi_core.money import MONEY_COLUMNS
+from kpi_core.money import DEFAULT_CURRENCY, MONEY_COLUMNS
 from kpi_core.values import CURRENCY_CODES, currency_in_header
 
 # The currencies written with each symbol, the one it is read as first. The
@@ -387,8 +387,55 @@ def row_currencies(
     found = _first_code(claims)
     if found.null_count() == found.len():
         return RowCurrencies(None, tuple(rejections), notes)
+    found = _fill_sole_currency(cells, claims, found, notes)
     rejections += _without_currency(cells, claims, found)
     return RowCurrencies(found.alias("currency"), tuple(rejections), notes)
+
+
+def _fill_sole_currency(
+    cells: list[MoneyCells],
+    claims: dict[str, pl.DataFrame],
+    found: pl.Series,
+    notes: dict[str, str],
+) -> pl.Series:
+    """Give the amounts without a mark the one currency that the marked
+    amounts name, and say so in ``notes``, or return ``found`` unchanged.
+
+    Hand-kept sheets often format only some cells as "1.234,56 €". Their
+    plain cells are most likely in the same currency, so they are read in
+    it when that currency is ``DEFAULT_CURRENCY``, which amounts without a
+    mark would get anyway, or when more than half of the amounts are marked.
+    A few marks of another currency among plain numbers, such as one "$"
+    typo, are no evidence for the rest, so those amounts stay rejected.
+    """
+    codes = found.drop_nulls().unique()
+    if codes.len() != 1:
+        return found
+    code = codes[0]
+    plain = {
+        cell.field: claims[cell.field]["priced"]
+        & ~claims[cell.field]["marked"]
+        & found.is_null()
+        for cell in cells
+    }
+    priced = sum(int(claims[cell.field]["priced"].sum()) for cell in cells)
+    unmarked = sum(int(rows.sum()) for rows in plain.values())
+    if not unmarked:
+        return found
+    if code != DEFAULT_CURRENCY and unmarked * 2 >= priced:
+        return found
+    for cell in cells:
+        count = int(plain[cell.field].sum())
+        if not count:
+            continue
+        note = (
+            f"{count:,} {'amount' if count == 1 else 'amounts'} without a mark "
+            f"read as {code}, the only currency the marked amounts name"
+        )
+        notes[cell.column] = (
+            f"{notes[cell.column]}, {note}" if cell.column in notes else note
+        )
+    return found.fill_null(code)
 
 
 def _claims(

@@ -596,3 +596,58 @@ def test_spend_empty_code_among_decimal_comma(tmp_path):
     assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "USD", None]
     [problem] = prepared.problems
     assert problem.lines == (5,)
+
+
+def test_plain_amounts_among_euro_marks_read_as_eur(tmp_path):
+    text = (
+        "Deal ID;Deal Stage;Amount;Create Date;Close Date\n"
+        "1;Closed won;1.234,56 €;2025-01-02;2025-01-20\n"
+        "2;Closed won;3393,84;2025-01-02;2025-01-20\n"
+        "3;Closed won;500,00 €;2025-01-02;2025-01-20\n"
+    )
+    path = tmp_path / "deals.csv"
+    path.write_text(text, encoding="utf-8")
+    prepared = load(path)
+    # The plain cell is in the only currency the column names, as a whole
+    # column of plain numbers would be: 1,234.56 + 3,393.84 + 500 = 5,128.40.
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "EUR"]
+    assert round(prepared.frame["amount"].sum(), 2) == 5128.40
+    assert prepared.detected["Amount"].endswith(
+        "1 amount without a mark read as EUR, the only currency the marked "
+        "amounts name"
+    )
+
+
+def test_plain_amounts_among_most_dollar_marks(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$5"),
+            deal(2, "Closed won", "$7"),
+            deal(3, "Closed won", "9"),
+        ],
+    )
+    prepared = load(path)
+    # 2 of 3 amounts are marked, all in USD, so the plain one is USD too.
+    assert prepared.frame["currency"].to_list() == ["USD", "USD", "USD"]
+    assert prepared.frame["amount"].sum() == 21.0
+
+
+def test_one_dollar_among_plain_amounts_rejects(tmp_path):
+    path = write_csv(
+        tmp_path / "deals.csv",
+        [
+            DEAL_HEADER,
+            deal(1, "Closed won", "$5"),
+            deal(2, "Closed won", "7"),
+            deal(3, "Closed won", "9"),
+        ],
+    )
+    prepared = load(path)
+    # One "$" among plain numbers says nothing about them, so they stay
+    # without an amount and are named.
+    assert prepared.frame["amount"].to_list() == [5.0, None, None]
+    [problem] = prepared.problems
+    assert problem.lines == (3, 4)
