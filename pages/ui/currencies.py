@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 import streamlit as st
 
+from kpi_core.cell_currency import rare_currency_warnings
 from kpi_core.errors import InputError
 from kpi_core.goal_metrics import METRICS
 from kpi_core.money import (
@@ -17,6 +18,7 @@ from kpi_core.money import (
     currency_codes,
     in_one_currency,
 )
+from kpi_core.prepare import LINE
 from kpi_core.results import KpiResult
 from kpi_core.spend_tables import combine_spend
 from kpi_core.workspace import TableEntry
@@ -217,14 +219,22 @@ def missing_rate_note(
     if not missing:
         return None
     needed = " and ".join(f"1 {code}" for code in missing)
+    rare = [
+        note
+        for entry in entries
+        if entry is not None
+        for note in _rare_currency_notes(entry.id, entry.version)
+    ]
+    typos = f" {' '.join(rare)}" if rare else ""
     if shared_view() is not None:
         return (
             f"Money figures need the value of {needed} in {currency}, which "
-            "this link does not have. Ask for a new link with the rate."
+            f"this link does not have. Ask for a new link with the rate.{typos}"
         )
     return (
         f"Money figures need the value of {needed} in {currency}: enter it "
-        "under Currencies in the sidebar. The figures without money are shown."
+        "under Currencies in the sidebar. The figures without money are "
+        f"shown.{typos}"
     )
 
 
@@ -301,6 +311,25 @@ def _currency_codes(table_id: str, version: int) -> list[str]:
     """Return the currency codes of a stored table, found once per version
     instead of scanning the table on every rerun."""
     return currency_codes(load_table(table_id, version))
+
+
+@st.cache_resource(max_entries=64)
+def _rare_currency_notes(table_id: str, version: int) -> list[str]:
+    """Return the warnings on amounts of a stored table in a currency that
+    is rare in their column, often a typo, with their lines, found once per
+    version."""
+    frame = load_table(table_id, version)
+    if "currency" not in frame.columns or LINE not in frame.columns:
+        return []
+    mapping = workspace().get(table_id).mapping
+    notes = []
+    for column in MONEY_COLUMNS:
+        if column in frame.columns:
+            header = mapping.get(column) or column
+            notes += rare_currency_warnings(
+                frame[column], frame["currency"], frame[LINE], header
+            )
+    return notes
 
 
 @st.cache_resource(max_entries=16)
