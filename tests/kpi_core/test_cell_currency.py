@@ -614,8 +614,7 @@ def test_plain_amounts_among_euro_marks_read_as_eur(tmp_path):
     assert prepared.frame["currency"].to_list() == ["EUR", "EUR", "EUR"]
     assert round(prepared.frame["amount"].sum(), 2) == 5128.40
     assert prepared.detected["Amount"].endswith(
-        "1 amount without a mark read as EUR, the only currency the marked "
-        "amounts name"
+        "1 amount without a mark read as EUR, the only currency the marked amounts name"
     )
 
 
