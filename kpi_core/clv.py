@@ -41,6 +41,9 @@ _DAYS_PER_YEAR = 365.25
 # give lifespans of centuries, far beyond any data, so CLV is then not
 # available until the user enters a lifespan.
 MAX_LIFESPAN_YEARS = 10.0
+# The longest lifespan a user may enter. No business plans on customers for
+# longer, and a huge entry such as 1e308 would make CLV infinite.
+MAX_ENTERED_LIFESPAN_YEARS = 100.0
 
 
 def clv(
@@ -92,10 +95,13 @@ def _check_clv_settings(
         raise InvalidSettingError(
             f"unknown CLV variant {variant!r}; use one of {', '.join(CLV_VARIANTS)}"
         )
-    if lifespan_years is not None and not lifespan_years > 0:
+    if (
+        lifespan_years is not None
+        and not 0 < lifespan_years <= MAX_ENTERED_LIFESPAN_YEARS
+    ):
         raise InvalidSettingError(
-            f"invalid customer lifespan {lifespan_years}; give a number of years "
-            "above 0, for example 3"
+            f"invalid customer lifespan {lifespan_years:g}; give a number of years "
+            f"above 0 and at most {MAX_ENTERED_LIFESPAN_YEARS:g}, for example 3"
         )
     check_gross_margin(gross_margin)
 

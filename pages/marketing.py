@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
+from kpi_core.clv import MAX_ENTERED_LIFESPAN_YEARS
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
@@ -88,11 +89,14 @@ def render() -> None:
     lifespan = st.sidebar.number_input(
         "Customer lifespan for CLV (years)",
         min_value=0.0,
+        max_value=MAX_ENTERED_LIFESPAN_YEARS,
         step=0.5,
         **view_widget_options("marketing_lifespan", value=0.0),
         help="Used when the data cannot give a lifespan. 0 means: from the data.",
     )
-    check_url_number("marketing_lifespan", lifespan, low=0.0)
+    check_url_number(
+        "marketing_lifespan", lifespan, low=0.0, high=MAX_ENTERED_LIFESPAN_YEARS
+    )
     currency, fx = money
     settings = KpiSettings(
         period=period,

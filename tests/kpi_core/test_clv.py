@@ -213,10 +213,19 @@ def test_clv_subscription_without_table():
     [
         {"variant": "margin"},
         {"lifespan_years": 0},
+        {"lifespan_years": 1e308},
+        {"lifespan_years": 100.5},
         {"gross_margin": 0},
         {"gross_margin": 120},
     ],
-    ids=["unknown-variant", "zero-lifespan", "zero-margin", "margin-over-100"],
+    ids=[
+        "unknown-variant",
+        "zero-lifespan",
+        "huge-lifespan",
+        "lifespan-over-100",
+        "zero-margin",
+        "margin-over-100",
+    ],
 )
 def test_clv_invalid_settings(settings):
     with pytest.raises(InvalidSettingError):

@@ -41,3 +41,18 @@ def test_purchases_variant_kept_with_orders(tmp_path, fresh_workspace):
     at.switch_page("pages/marketing.py").run()
     assert not at.exception
     assert at.sidebar.radio(key="marketing_clv_variant").value == "purchases"
+
+
+def test_huge_lifespan_in_url_ignored(tmp_path, fresh_workspace):
+    files = {"subs.csv": (SUBSCRIPTIONS, "subscriptions")}
+    _store_only(tmp_path, fresh_workspace, files)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["marketing_lifespan"] = "1e308"
+    at.run()
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+    # The widget takes at most 100 years, so it keeps its default and the
+    # page says why; no CLV reads "inf".
+    assert at.sidebar.number_input(key="marketing_lifespan").value == 0.0
+    assert "inf" not in _clv_card(at)
+    assert any("from 0 to 100" in warning.value for warning in at.warning)
