@@ -96,6 +96,9 @@ class GoalStatus:
     currency_note: str = ""
     # Set when a count's table ends before the day the goal is evaluated on.
     as_of_note: str = ""
+    # Set when a count's segment matches no row of its table, so its 0 may
+    # come from a misspelt value.
+    segment_note: str = ""
     # True when the current value already meets the target, so no pace is
     # needed. A downward count meets its ceiling only at the deadline,
     # because rows may still arrive before it.
@@ -216,6 +219,15 @@ def evaluate_goal(
     if current.value is None:
         reason = _unmatched_segment(goal, metric, frame) or current.reason
         return replace(status, status=NOT_AVAILABLE, reason=reason)
+    if metric.is_count and goal.segments and frame.is_empty():
+        # A new segment value can have no rows yet, so its count stays 0.
+        table_label = TABLE_LABELS.get(metric.table, metric.table)
+        segments = "; ".join(segment.label() for segment in goal.segments)
+        note = (
+            f"No rows of the {table_label} table match the goal's segment "
+            f"({segments}), so the count is 0. Check the spelling of the values."
+        )
+        status = replace(status, segment_note=note)
     outlook = _outlook(goal, metric, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)

@@ -377,6 +377,14 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append("The target is already reached.")
         if status.pace_so_far is not None:
             notes.append(f"Pace so far {so_far}.")
+    elif _ceiling_exceeded(goal, status):
+        # No pace can undo rows already counted, so "pace needed 0" would
+        # mislead.
+        over = _value(status.current - status.target, status.unit)
+        ceiling = _value(status.target, status.unit)
+        notes.append(f"The ceiling of {ceiling} is already exceeded by {over}.")
+        if status.pace_so_far is not None:
+            notes.append(f"Pace so far {so_far}.")
     elif status.required_pace is not None or status.pace_so_far is not None:
         needed = _pace(status.required_pace, status.unit)
         notes.append(f"Pace needed {needed}, pace so far {so_far}.")
@@ -391,8 +399,22 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(status.currency_note)
     if status.as_of_note:
         notes.append(status.as_of_note)
+    if status.segment_note:
+        notes.append(status.segment_note)
     if notes:
         st.caption(" ".join(notes))
+
+
+def _ceiling_exceeded(goal: Goal, status: GoalStatus) -> bool:
+    """Tell whether a count goal with a ceiling has already counted more
+    rows than the ceiling allows."""
+    return (
+        METRICS[goal.metric].is_count
+        and goal.direction == "down"
+        and status.current is not None
+        and status.target is not None
+        and status.current > status.target
+    )
 
 
 def _progress_text(goal: Goal, status: GoalStatus) -> str:

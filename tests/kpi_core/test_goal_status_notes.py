@@ -103,6 +103,23 @@ def test_unmatched_segment_kpi_reason(tmp_path):
     assert status.reason.startswith("no rows of the tickets table match")
 
 
+def test_unmatched_segment_absolute_count(tmp_path):
+    tickets = {"tickets": _load(tmp_path, "tickets.csv", TICKETS, "tickets")}
+    goal = Goal(
+        "At most 10 late phone tickets", "tickets", 10, date(2026, 7, 1),
+        date(2026, 12, 31), segments=UNMATCHED,
+    )  # fmt: skip
+    status = evaluate_goal(goal, tickets, date(2026, 9, 30))
+    # A segment value may be new, so the count stays 0, but the card says
+    # that no row matches, in case the value is misspelt.
+    assert status.current == 0
+    assert status.segment_note == (
+        "No rows of the tickets table match the goal's segment (channel = phone; "
+        "category = late_delivery), so the count is 0. Check the spelling of "
+        "the values."
+    )
+
+
 def test_partial_baseline_without_value_no_note(tmp_path):
     subscriptions = _load(tmp_path, "subs.csv", SUBSCRIPTIONS, "subscriptions")
     goal = Goal(

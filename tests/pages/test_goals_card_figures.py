@@ -120,3 +120,22 @@ def test_unreached_goal_keeps_pace(tmp_path, fresh_workspace):
         "Pace needed 23.8 per month, pace so far 8.7 per month." in text
         for text in _captions(at)
     )
+
+
+def test_count_over_ceiling_says_so(tmp_path, fresh_workspace):
+    tickets = (
+        "Id,Status,Created at,Solved at\n"
+        "1,Solved,2025-01-10 09:00,2025-01-10 10:00\n"
+        "2,Solved,2025-03-03 09:00,2025-03-03 10:00\n"
+        "3,Solved,2025-03-04 09:00,2025-03-04 10:00\n"
+        "4,Solved,2025-03-05 09:00,2025-03-05 10:00\n"
+    )
+    _store_only(tmp_path, fresh_workspace, {"tickets.csv": (tickets, "tickets")})
+    goal = Goal("At most 1 ticket", "tickets", 1, START, DEADLINE)
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    # 3 tickets in March against a ceiling of 1: exceeded by 3 - 1 = 2, so
+    # no pace needed is shown.
+    captions = " ".join(_captions(at))
+    assert "The ceiling of 1 is already exceeded by 2." in captions
+    assert "Pace needed" not in captions
