@@ -39,6 +39,8 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# The stream name in the OLE2 directory, which stores names in UTF-16LE.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _LIST_STATUS = re.compile(r"unsubscribed|subscribed|cleaned", re.IGNORECASE)
 
 
@@ -49,8 +51,8 @@ class ReadInfo:
     ``format`` is "csv", "xlsx", "zip" or "text" (space-aligned columns).
     ``header_line`` is the 1-based line (CSV) or row (XLSX) of the header; for
     a zip it is that of the first member read. ``skipped_lines`` lists the
-    title, empty, total and footer lines left out (for a zip, ``notes`` lists
-    them per member instead).
+    title, empty, total, summary and footer lines left out (for a zip,
+    ``notes`` lists them per member instead).
     """
 
     file: str
@@ -138,14 +140,14 @@ def sheet_names(file_name: str, data: bytes) -> list[str]:
 
 
 def _file_kind(file_name: str, data: bytes) -> str:
-    """Tell "xlsx", "zip" or "text" from the content, not from the name."""
+    """Tell "xlsx", "zip" or "text" from the content, not from the name.
+
+    A macro-enabled workbook (.xlsm) has the same format as an XLSX file, so
+    it is "xlsx" too.
+    """
     suffix = PurePosixPath(file_name.lower()).suffix
     if data.startswith(_OLE2_MAGIC):
-        raise UnreadableFileError(
-            "this is an old Excel 97-2003 file (.xls), which is not supported; "
-            "open it in Excel and save it as .xlsx or CSV",
-            file=file_name,
-        )
+        raise _ole2_error(file_name, data, suffix)
     if not data.startswith(_ZIP_MAGIC):
         if suffix in (".xlsx", ".xlsm", ".zip"):
             raise UnreadableFileError(
@@ -165,6 +167,26 @@ def _file_kind(file_name: str, data: bytes) -> str:
             file=file_name,
         )
     return "zip"
+
+
+def _ole2_error(file_name: str, data: bytes, suffix: str) -> UnreadableFileError:
+    """Describe a file in the OLE2 container of old Office files.
+
+    Excel stores a password-protected .xlsx or .xlsm in that container too,
+    with its content in a stream named "EncryptedPackage".
+    """
+    if suffix in (".xlsx", ".xlsm") and _ENCRYPTED_PACKAGE in data:
+        return UnreadableFileError(
+            "the workbook is protected with a password, so it cannot be read; "
+            "open it in Excel, remove the password and save it again, or save "
+            "it as CSV",
+            file=file_name,
+        )
+    return UnreadableFileError(
+        "this is an old Excel 97-2003 workbook (.xls), a format the app cannot "
+        "read; open it in Excel or LibreOffice and save it as .xlsx or CSV",
+        file=file_name,
+    )
 
 
 def _read_text(file_name: str, data: bytes) -> RawTable:

@@ -46,7 +46,13 @@ from pages.ui.workspace_access import (
     workspace,
 )
 
-UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "zip"]
+# The uploader accepts old .xls workbooks too, so that the reader's error can
+# explain how to convert them. The browser would reject them with a message that
+# names only their MIME type.
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "zip"]
+# Suffixes of the workbooks whose sheets the Sheet box offers. An .xlsm file
+# has the XLSX format.
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _NOT_IN_FILE = "(not in the file)"
 # Reader notes that ask the user to check something start with this.
 _WARNING = "warning: "
@@ -190,6 +196,11 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
             tuple(sorted(orders.items())),
             preview,
         )
+    except MissingColumnError as error:
+        # No value was checked yet, and the error names the missing columns.
+        status.update(label="Required columns are missing", state="error")
+        st.error(escape_markdown(str(error)))
+        return
     except InputError as error:
         status.update(label="The values could not be used", state="error")
         st.error(escape_markdown(str(error)))
@@ -240,7 +251,7 @@ def _show_table_warnings(prepared: PreparedTable) -> None:
 
 
 def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
-    if Path(file_name).suffix.lower() != ".xlsx":
+    if Path(file_name).suffix.lower() not in _WORKBOOK_SUFFIXES:
         return None
     names = sheet_names(file_name, data)
     if len(names) <= 1:
@@ -259,7 +270,7 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
 def _other_sheets(file_name: str, data: bytes, preview: FilePreview) -> str:
     """List the workbook's sheets other than the one shown, quoted, or
     return "" for a file that is no workbook or has one sheet."""
-    if Path(file_name).suffix.lower() != ".xlsx":
+    if Path(file_name).suffix.lower() not in _WORKBOOK_SUFFIXES:
         return ""
     read = preview.raw.info.sheet
     others = [name for name in sheet_names(file_name, data) if name != read]

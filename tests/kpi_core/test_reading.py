@@ -433,8 +433,9 @@ def test_old_xls_rejected() -> None:
     with pytest.raises(UnreadableFileError) as caught:
         read_table("deals.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     assert str(caught.value) == (
-        "deals.xls: this is an old Excel 97-2003 file (.xls), which is not "
-        "supported; open it in Excel and save it as .xlsx or CSV"
+        "deals.xls: this is an old Excel 97-2003 workbook (.xls), a format the "
+        "app cannot read; open it in Excel or LibreOffice and save it as .xlsx or "
+        "CSV"
     )
 
 
