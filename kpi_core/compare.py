@@ -48,6 +48,15 @@ RANK_TEST = "Mann-Whitney U"
 COUNT_TEST = "Poisson count test"
 NPS_TEST = "z-test of two NPS"
 # KPI keys in the order of the table, with the test each difference gets.
+# Names of the KPI date columns in the note on a late first date.
+_ANCHOR_LABELS = {
+    "closed_at": "close dates",
+    "created_at": "creation dates",
+    "solved_at": "solve dates",
+    "started_at": "start dates",
+    "responded_at": "response dates",
+    "occurred_at": "list event dates",
+}
 COMPARED = {
     "new_deals": COUNT_TEST,
     "close_rate": PROPORTION_TEST,
@@ -153,8 +162,32 @@ def before_after(
         if missing_inputs(metric, (), tables) is not None:
             continue
         table = metric.table
-        rows.append(_compare(metric, test, tables[table], windows[table], working))
+        row = _compare(metric, test, tables[table], windows[table], working)
+        late = _late_anchor_note(metric, tables[table], windows[table])
+        # A side without a value already says why.
+        if late and row.get("before") is not None:
+            row["note"] = "; ".join(note for note in (row["note"], late) if note)
+        rows.append(row)
     return pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+
+
+def _late_anchor_note(metric: Metric, frame: pl.DataFrame, windows: _Windows) -> str:
+    """Warn when the before window starts before the first recorded date of
+    the KPI's own date column, such as deals created from October but none
+    closed before March. The days before it may lie before the export began
+    to record that column, so the difference may not be a real change."""
+    if windows.before is None or windows.after is None:
+        return ""
+    anchored = recorded_span(frame, [metric.date_column], until=date.today())
+    if anchored is None or anchored[0] <= windows.before.start:
+        return ""
+    first = anchored[0]
+    label = _ANCHOR_LABELS.get(metric.date_column, f"{metric.date_column!r} dates")
+    return (
+        f"the first of the {label} is {first}, after the before window starts, "
+        f"so its days before {first} count no row; if the export starts "
+        "recording them then, compare from a later date"
+    )
 
 
 def comparison_windows(

@@ -267,6 +267,22 @@ def test_before_after_side_without_value():
     assert row["note"] == "before: no deals were won or lost in this period"
 
 
+def test_before_after_late_close_dates_noted():
+    # Deals are created from 1 January, but the first close is on 20 March,
+    # inside the before window of 1 to 31 March.
+    row = _row(_small(), "won_deals")
+    # Won: b1 and b2 before, a1 after.
+    assert row["before"] == 2
+    assert row["after"] == 1
+    assert row["note"] == (
+        "the first of the close dates is 2025-03-20, after the before window "
+        "starts, so its days before 2025-03-20 count no row; if the export "
+        "starts recording them then, compare from a later date"
+    )
+    # The creation dates cover the whole window, so new deals get no note.
+    assert _row(_small(), "new_deals")["note"] == ""
+
+
 def _tickets(days: list[date]) -> pl.DataFrame:
     return pl.DataFrame(
         {"ticket_id": [f"t{i}" for i in range(len(days))], "created_at": days},
