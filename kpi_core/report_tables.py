@@ -291,7 +291,8 @@ def _sales_tables(
     won_value = kpis.get("won_value")
     unit = _unit_of(won_value, deals, settings)
     money_note = _money_note(won_value, "The money figures")
-    series = sales_series(deals, settings.period, grain, **money)
+    cycle_of = settings.variants.get("sales_cycle_days", "won")
+    series = sales_series(deals, settings.period, grain, **money, cycle_of=cycle_of)
     partials = _series_partials(series, grain, settings.period, deals, "deals")
     period_start = {"period_start": "Period start"}
     found = {
@@ -328,16 +329,17 @@ def _sales_tables(
             charts,
             money_note,
         )
-    found[f"Sales cycle of won deals by {grain}"] = ReportTable(
+    deals_of = "won and lost deals" if cycle_of == "closed" else "won deals"
+    found[f"Sales cycle of {deals_of} by {grain}"] = ReportTable(
         series.select("period_start", "cycle_mean_days", "cycle_median_days"),
         {
             **period_start,
-            "cycle_mean_days": "Mean days (won deals)",
-            "cycle_median_days": "Median days (won deals)",
+            "cycle_mean_days": f"Mean days ({deals_of})",
+            "cycle_median_days": f"Median days ({deals_of})",
         },
         (
             ReportChart(
-                "Sales cycle of won deals (days)",
+                f"Sales cycle of {deals_of} (days)",
                 ("cycle_mean_days", "cycle_median_days"),
                 "line",
             ),

@@ -116,6 +116,7 @@ def sales_series(
     *,
     currency: str | None = None,
     fx: dict[str, float] | None = None,
+    cycle_of: str = "won",
 ) -> pl.DataFrame:
     """Compute the sales KPIs per week, month, quarter or year.
 
@@ -125,8 +126,10 @@ def sales_series(
     money in the ``won_value`` unit and cycle lengths in days. Deals without
     the anchor date cannot be placed in a bucket and are left out. When won
     or lost deals exist but none has a close date, ``OUTCOME_COLUMNS`` are
-    null in every bucket, not 0. Raises InvalidSettingError for an unknown
-    grain. An empty frame gives an empty table.
+    null in every bucket, not 0. The cycle lengths are those of the won
+    deals, or with ``cycle_of`` "closed" of the won and lost deals, as the
+    variants of ``sales_cycle_days``. Raises InvalidSettingError for an
+    unknown grain. An empty frame gives an empty table.
     """
     every = grain_every(grain)
     narrow = deals.select(*_kpi_columns(deals))
@@ -137,7 +140,7 @@ def sales_series(
         DECIDED & period.contains("closed_at") & pl.col("closed_at").is_not_null()
     ).with_columns(pl.col("closed_at").dt.truncate(every).alias(_KEY))
 
-    table = _kpi_table(cohort, closed, currency, fx)
+    table = _kpi_table(cohort, closed, currency, fx, cycle_of)
     buckets = _buckets(table[_KEY], period, every)
     filled = _fill_empty(buckets.join(table, on=_KEY, how="left"))
     if _has_no_close_dates(deals):
@@ -413,8 +416,11 @@ def _kpi_table(
     closed: pl.DataFrame,
     currency: str | None,
     fx: dict[str, float] | None,
+    cycle_of: str = "won",
 ) -> pl.DataFrame:
-    """Aggregate the cohort and outcome columns per ``_KEY`` and join them."""
+    """Aggregate the cohort and outcome columns per ``_KEY`` and join them.
+    The cycle lengths come from the won deals, or with ``cycle_of``
+    "closed" from the won and lost ones."""
     created = cohort.group_by(_KEY).agg(
         pl.len().cast(pl.Int64).alias("created"),
         WON.sum().cast(pl.Int64).alias("won_of_created"),
@@ -428,12 +434,15 @@ def _kpi_table(
         won = closed.filter(WON).with_columns(pl.lit(None, pl.Float64).alias("amount"))
     known = pl.col("amount").is_not_null()
     valid_cycle = pl.col("cycle_days") >= 0
-    money = (
-        won.with_columns(cycle_days())
+    money = won.group_by(_KEY).agg(
+        pl.when(known.any()).then(pl.col("amount").sum()).alias("won_value"),
+        pl.col("amount").mean().alias("average_deal_size"),
+    )
+    timed = closed if cycle_of == "closed" else closed.filter(WON)
+    cycles = (
+        timed.with_columns(cycle_days())
         .group_by(_KEY)
         .agg(
-            pl.when(known.any()).then(pl.col("amount").sum()).alias("won_value"),
-            pl.col("amount").mean().alias("average_deal_size"),
             pl.col("cycle_days").filter(valid_cycle).mean().alias("cycle_mean_days"),
             pl.col("cycle_days")
             .filter(valid_cycle)
@@ -443,7 +452,8 @@ def _kpi_table(
         )
     )
     joined = created.join(outcomes, on=_KEY, how="full", coalesce=True)
-    return joined.join(money, on=_KEY, how="left")
+    joined = joined.join(money, on=_KEY, how="left")
+    return joined.join(cycles, on=_KEY, how="left")
 
 
 def _in_one_currency(

@@ -75,7 +75,14 @@ def _compute(
     currency, fx = money
     return (
         sales_kpis(_deals, period, variants=dict(variants), currency=currency, fx=fx),
-        sales_series(_deals, period, grain, currency=currency, fx=fx),
+        sales_series(
+            _deals,
+            period,
+            grain,
+            currency=currency,
+            fx=fx,
+            cycle_of=dict(variants).get("sales_cycle_days", "won"),
+        ),
         pipeline_by_stage(_deals, period, currency=currency, fx=fx),
     )
 
@@ -148,7 +155,8 @@ def render() -> None:
                 "a currency column.",
             )
         )
-    _render_trends(series, kpis, deals, period, grain, money_note)
+    cycle_of = dict(variants).get("sales_cycle_days", "won")
+    _render_trends(series, kpis, deals, period, grain, money_note, cycle_of)
     _render_pipeline(pipeline, money_note)
     _render_stages(period, history_entry, history)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
@@ -273,6 +281,13 @@ def _subscription_upsell(
     return upsell_rate_subscriptions(_subscriptions, period)
 
 
+# Titles of the sales cycle chart per variant of the card.
+_CYCLE_TITLES = {
+    "won": "Sales cycle of won deals",
+    "closed": "Sales cycle of won and lost deals",
+}
+
+
 def _variant_picker() -> tuple[tuple[str, str], ...]:
     with st.sidebar.expander("Variants"):
         close_rate = url_radio(
@@ -313,11 +328,13 @@ def _render_trends(
     period: Period,
     grain: str,
     money_note: str | None,
+    cycle_of: str,
 ) -> None:
     """Show the rates, money and cycle over time. With ``money_note`` (a
     missing exchange rate) it replaces the money charts. A chart with
     nothing to draw is replaced by the reason. Partial periods are marked
-    and named under the charts."""
+    and named under the charts. The cycle chart follows the card's variant,
+    ``cycle_of``."""
     if series.is_empty():
         st.info("No deals fall into this period.")
         return
@@ -368,13 +385,11 @@ def _render_trends(
     money_chart(
         left, "average_deal_size", "Average deal size", f"Average won deal ({money})"
     )
+    cycle_title = _CYCLE_TITLES[cycle_of]
     if reason := gap("cycle_mean_days"):
-        right.info(f"Sales cycle of won deals is not shown. {reason}")
+        right.info(f"{cycle_title} is not shown. {reason}")
     else:
-        show_chart(
-            right,
-            charts.cycle_over_time(series, "Sales cycle of won deals", grain, partial),
-        )
+        show_chart(right, charts.cycle_over_time(series, cycle_title, grain, partial))
     if note := partial_note(partial):
         st.caption(note)
     if note := undated_deals_note(deals, period):

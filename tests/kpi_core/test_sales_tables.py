@@ -122,6 +122,22 @@ def test_sales_series_empty_months():
     assert series["average_deal_size"].to_list() == [10.0, None, None, None]
 
 
+def test_sales_series_cycle_of_closed_deals():
+    rows = [
+        ("d1", "Ana", "Won", "won", D(2024, 1, 5), D(2024, 1, 15), 10.0),
+        ("d2", "Ana", "Lost", "lost", D(2024, 1, 1), D(2024, 1, 31), None),
+        ("d3", "Ana", "Demo", "open", D(2024, 1, 8), None, None),
+    ]
+    won = sales_series(deals_frame(rows))
+    closed = sales_series(deals_frame(rows), cycle_of="closed")
+    # Won only: d1 took 10 days. Won and lost: (10 + 30) / 2 = 20 days.
+    assert won["cycle_mean_days"].to_list() == [10.0]
+    assert closed["cycle_mean_days"].to_list() == [20.0]
+    assert closed["cycle_median_days"].to_list() == [20.0]
+    # The money columns stay those of the won deal.
+    assert closed["won_value"].to_list() == [10.0]
+
+
 def test_sales_series_quarterly(sample):
     series = sales_series(sample, grain="quarter")
     assert series["period_start"].to_list() == [D(2024, 1, 1)]

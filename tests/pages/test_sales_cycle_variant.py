@@ -1,0 +1,34 @@
+"""The Sales page's cycle chart follows the variant chosen for its card."""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+from tests.pages.test_period_span import _store_only
+
+# Deal 1 was won after 10 days and deal 2 lost after 30, both in January.
+DEALS = (
+    "Record ID,Deal Stage,Create Date,Close Date\n"
+    "1,Closed won,2025-01-05,2025-01-15\n"
+    "2,Closed lost,2025-01-01,2025-01-31\n"
+)
+
+
+def _chart_specs(at: AppTest) -> str:
+    return " ".join(chart.proto.spec for chart in at.get("vega_lite_chart"))
+
+
+def test_cycle_chart_follows_variant(tmp_path, fresh_workspace):
+    _store_only(tmp_path, fresh_workspace, {"deals.csv": (DEALS, "deals")})
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/sales.py").run()
+    at.sidebar.selectbox(key="period").set_value("all").run()
+    assert "Sales cycle of won deals" in _chart_specs(at)
+
+    at.sidebar.radio(key="sales_cycle_variant").set_value("closed").run()
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    # (10 + 30) / 2 = 20 days, on the card and in the chart's title.
+    assert metrics["Sales cycle (mean)"] == "20.0 days"
+    specs = _chart_specs(at)
+    assert "Sales cycle of won and lost deals" in specs
+    assert "Sales cycle of won deals" not in specs
