@@ -89,7 +89,7 @@ def render() -> None:
     warn_spend_overlap(loaded.spend)
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
-    _render_projection(levers, changes, unit)
+    _render_projection(levers, changes, unit, entered)
     sources = _sources(levers, notes, entered, loaded)
     _render_formulas(levers, changes, sources, unit)
     _render_sensitivity(levers, changes)
@@ -158,7 +158,12 @@ def _lever_form(
     return changes, levers, set(known)
 
 
-def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> None:
+def _render_projection(
+    levers: Levers, changes: dict[str, float], unit: str, entered: set[str]
+) -> None:
+    """Show the scenario's figures and say where the new subscribers come
+    from: the won deals, the number ``entered`` on the page, or the
+    subscriptions table."""
     st.subheader("Next 12 months")
     table = scenario_table(levers, changes)
     row = st.columns(3)
@@ -191,12 +196,18 @@ def _render_projection(levers: Levers, changes: dict[str, float], unit: str) -> 
         },
     )
     st.dataframe(display_table, hide_index=True)
-    subscribers = (
-        "ARR and CAC count each won deal as a new subscriber."
-        if levers.deals_are_subscribers
-        else "ARR and CAC take the new subscribers from the subscriptions table, "
-        "not from the won deals."
-    )
+    if levers.deals_are_subscribers:
+        subscribers = "ARR and CAC count each won deal as a new subscriber."
+    elif "new_subscribers_per_month" in entered:
+        subscribers = (
+            "ARR and CAC take the new subscribers per month entered above, not "
+            "the won deals."
+        )
+    else:
+        subscribers = (
+            "ARR and CAC take the new subscribers from the subscriptions table, "
+            "not from the won deals."
+        )
     st.caption(
         f"A dash means an input is missing: enter it above. Money is in {unit}. "
         f"{subscribers} CLV and payback take the gross margin as 100 %."

@@ -71,6 +71,10 @@ def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
     assert metrics["ARR in 12 months"] != "–"
     assert metrics["CLV : CAC"] != "–"
     assert len(at.get("vega_lite_chart")) == 2
+    # The subscriptions table is gone, so the caption names the typed number.
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "take the new subscribers per month entered above" in captions
+    assert "from the subscriptions table" not in captions
 
 
 def test_whatif_missing_change_is_dash(fresh_workspace):
