@@ -40,7 +40,7 @@ from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer
 from pages.ui.table_choice import chosen_table, newest_table
 from pages.ui.table_sources import show_sample_note, table_sources
-from pages.ui.url_params import url_radio
+from pages.ui.url_params import check_url_option, url_radio
 from pages.ui.workspace_access import load_entry, load_table
 
 SEGMENTS = ["owner", "product", "account", "source", "deal_type", "pipeline"]
@@ -288,6 +288,10 @@ _CYCLE_TITLES = {
 }
 
 
+def _segment_label(segment: str) -> str:
+    return segment.replace("_", " ")
+
+
 def _variant_picker() -> tuple[tuple[str, str], ...]:
     with st.sidebar.expander("Variants"):
         close_rate = url_radio(
@@ -510,10 +514,11 @@ def _render_breakdowns(
     segment = st.selectbox(
         "Break down by",
         present,
-        format_func=lambda s: s.replace("_", " "),
+        format_func=_segment_label,
         key="segment",
         bind="query-params",
     )
+    check_url_option("segment", segment, present, _segment_label)
     table = _breakdown(cache_key, period, segment, money, deals)
 
     def gap(column: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The Sales page's cycle chart follows the variant chosen for its card."""
+"""The Sales page: the cycle chart follows the variant chosen for its card,
+and an unknown segment in the URL gets a warning."""
 
 from streamlit.testing.v1 import AppTest
 
@@ -32,3 +33,20 @@ def test_cycle_chart_follows_variant(tmp_path, fresh_workspace):
     specs = _chart_specs(at)
     assert "Sales cycle of won and lost deals" in specs
     assert "Sales cycle of won deals" not in specs
+
+
+def test_unknown_segment_in_url_warned(tmp_path, fresh_workspace):
+    deals = (
+        "Record ID,Deal Stage,Deal owner,Create Date,Close Date\n"
+        "1,Closed won,Ana,2025-01-05,2025-01-15\n"
+        "2,Closed lost,Ben,2025-01-01,2025-01-31\n"
+    )
+    _store_only(tmp_path, fresh_workspace, {"deals.csv": (deals, "deals")})
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["segment"] = "<b>nope</b>"
+    at.run()
+    at.switch_page("pages/sales.py").run()
+    assert not at.exception
+    # The box falls back to its first option and the page says so.
+    assert at.selectbox(key="segment").value == "owner"
+    assert any("segment" in warning.value for warning in at.warning)
