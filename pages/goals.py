@@ -571,7 +571,8 @@ def _goal_form(
             id=saved.id,
         )
     except InputError as error:
-        st.error(escape_markdown(str(error)))
+        message = str(error)
+        st.error(escape_markdown(message[:1].upper() + message[1:]))
         return None
     same_type = goal is not None and METRICS[goal.metric].table == METRICS[metric].table
     if move or not same_type:

@@ -118,7 +118,8 @@ def test_goals_page_invalid_segment_shows_error():
     at = _open_goals()
     _submit_goal(at, {**EXAMPLES[0], "segments": "source Website"})
     assert not at.exception
-    assert "invalid segment filter" in at.error[0].value
+    # The message starts with a capital, as on the Data page.
+    assert at.error[0].value.startswith("Invalid segment filter")
 
 
 def test_goals_page_delete_goal(fresh_workspace):
