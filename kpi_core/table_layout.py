@@ -63,6 +63,9 @@ _NUMBER = (
     r"^(?:[A-Z]{3}\s?)?[-+(]?[\d.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?-?"
     r"(?:\s?[A-Z]{3})?$"
 )
+# A date written with dots, slashes or dashes, such as "02.01.2024", which
+# ``_NUMBER`` would also match.
+_DATE = r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s|$)"
 # The label of a summary row below the table: a whole cell, perhaps with a
 # colon, such as "Durchschnitt", "Average:" or "Gesamtanzahl". The group
 # names the aggregate that the row's numbers must equal.
@@ -83,6 +86,10 @@ _SUMMARY_AGGREGATES = {
     "maximum": "max",
     "max": "max",
 }
+# A column that at most this share of the rows leave empty is one that a
+# record fills, so a total row with a label in the first column that leaves
+# it empty is no record.
+_NEARLY_EMPTY = 0.05
 # Summary rows and unlabelled total rows are looked for among this many last
 # rows, and only when at least _SUMMARY_MIN_ROWS_ABOVE data rows are above.
 _SUMMARY_SEARCH_ROWS = 10
@@ -445,7 +452,7 @@ def _drop_totals(
             groups = _group_labels(column, positions, labelled) & words
         else:
             groups = words
-        numbers = cells.str.contains(_NUMBER).fill_null(False) & other
+        numbers = _numbers_not_dates(cells) & other
         worded = worded | (words & ~groups)
         grouped = grouped | groups
         numbered = numbered | numbers
@@ -453,7 +460,16 @@ def _drop_totals(
     empty = _leaves_column_empty(columns, positions, labelled)
     only_numbers = ~other_text & numbered & empty
     plain = totals_found.gather(positions) & ~grouped
-    flags = no_rows.clone().scatter(positions, ~worded & (plain | only_numbers))
+    # A total label in the first column, where an id or a name stands, with
+    # a number and a gap in a column that nearly every row fills, is a total
+    # even beside a group's word, as in "Summe;;;;Gewonnen;;10.007,28 €"
+    # below deals of every stage.
+    first_label = labels[0].gather(positions) & totals_found.gather(positions)
+    nearly_full = _leaves_column_empty(columns, positions, labelled, _NEARLY_EMPTY)
+    in_first = first_label & numbered & nearly_full
+    flags = no_rows.clone().scatter(
+        positions, (~worded & (plain | only_numbers)) | in_first
+    )
     if not flags.any():
         return data, []
     return data.filter(~flags), data.filter(flags)[LINE].to_list()
@@ -490,12 +506,16 @@ def _total_labels(column: pl.Series) -> tuple[pl.Series, pl.Series]:
 def _group_labels(
     column: pl.Series, positions: pl.Series, labelled: pl.Series
 ) -> pl.Series:
-    """Mark the cells at ``positions`` that equal a value of their column in
-    a row without a label, such as "Gewonnen" in the stage column of a total
-    row "Summe;;Gewonnen;3000" that follows rows of any stage."""
+    """Mark the cells at ``positions`` that equal the nearest value of their
+    column above or below them in a row without a label.
+
+    NOTE: a total row below rows of other groups, such as "Summe;;Gewonnen"
+    after deals of every stage, is not recognised. Any value of the column
+    would do, but then a real deal of an account "Total" reads as a total.
+    """
     cells = column.gather(positions)
-    values = column.filter(~labelled).unique()
-    return cells.is_in(values.implode()).fill_null(False)
+    above, below = _neighbour_values(column, positions, labelled)
+    return ((cells == above) | (cells == below)).fill_null(False)
 
 
 def _neighbour_values(
@@ -511,15 +531,18 @@ def _neighbour_values(
 
 
 def _leaves_column_empty(
-    columns: list[pl.Series], positions: pl.Series, labelled: pl.Series
+    columns: list[pl.Series],
+    positions: pl.Series,
+    labelled: pl.Series,
+    empty_share: float = 0.5,
 ) -> pl.Series:
-    """Mark the rows at ``positions`` that are empty in a column that more
-    than half of the rows without a label fill."""
+    """Mark the rows at ``positions`` that are empty in a column that the
+    rows without a label fill, all but less than ``empty_share`` of them."""
     empty = pl.repeat(False, positions.len(), eager=True)
     unlabelled = labelled.len() - positions.len()
     for column in columns:
         cells = column.gather(positions)
-        if (column.null_count() - cells.null_count()) * 2 < unlabelled:
+        if column.null_count() - cells.null_count() < empty_share * unlabelled:
             empty = empty | cells.is_null()
     return empty
 
@@ -617,16 +640,28 @@ def _summary_shape(row: tuple[str | None, ...]) -> str | None:
 
 
 def _may_be_given_name(row: tuple[str | None, ...]) -> bool:
-    """Tell whether a summary row may be a record of someone named "Max" or
-    "Min" with one number, such as a survey response "Max;10", because it
-    has no other summary row or number beside it."""
+    """Tell whether a lone summary row may be a record of someone named
+    "Max" or "Min", such as a survey response "Max;10;8", because no other
+    summary row stands beside it. Max is a common German first name, and a
+    last respondent's scores can equal the column maxima."""
     filled = [value for value in row if value is not None]
     name = filled[0].rstrip(": ").casefold()
-    return name in ("max", "min") and sum(map(_is_number, filled)) == 1
+    return name in ("max", "min")
 
 
 def _is_number(value: str | None) -> bool:
-    return value is not None and re.match(_NUMBER, value) is not None
+    return (
+        value is not None
+        and re.match(_NUMBER, value) is not None
+        and re.match(_DATE, value) is None
+    )
+
+
+def _numbers_not_dates(cells: pl.Series) -> pl.Series:
+    """Mark the cells that are numbers and not dates: a total row carries
+    sums and counts, but a date such as "02.01.2024" marks a record."""
+    numbers = cells.str.contains(_NUMBER) & ~cells.str.contains(_DATE)
+    return numbers.fill_null(False)
 
 
 @dataclass(frozen=True)

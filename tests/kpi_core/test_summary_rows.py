@@ -298,3 +298,40 @@ def test_unlabelled_total_rows_in_workbook():
         "skipped 2 total rows without a label on rows 5-6, whose numbers are the "
         "sums and counts of the columns above"
     ]
+
+
+def test_german_account_named_total_kept():
+    # An open deal of the account "Total" beside the stage and owner of the
+    # deal above. Its German date is no number, so the row is a record.
+    data = (
+        "opportunity_id;account;deal_stage;close_value;sales_agent;engage_date;"
+        "close_date\n"
+        "101;Alpha;Engaging;1.000,00;Anna;02.01.2024;02.02.2024\n"
+        "102;Total;Engaging;5.000,00;Anna;05.01.2024;\n"
+        "103;Beta;Lost;2.000,00;Ben;03.01.2024;03.02.2024\n"
+        "104;Gamma;Won;3.000,00;Ben;04.01.2024;01.03.2024\n"
+    ).encode("cp1252")
+    raw = read_table("deals.csv", data)
+    assert raw.frame["account"].to_list() == ["Alpha", "Total", "Beta", "Gamma"]
+    assert raw.info.skipped_lines == ()
+
+
+def test_guest_order_of_product_max_kept():
+    # "AirPods Max" below "AirPods" ends like a subtotal label, but the row
+    # has an order id and a date: a guest order without a customer id.
+    data = (
+        "order_id;customer_id;order_date;product;quantity;amount\n"
+        "1001;C1;02.01.2024;AirPods;1;179,00\n"
+        "1002;;02.01.2024;AirPods Max;1;579,00\n"
+        "1003;C3;03.01.2024;iPhone 15;1;949,00\n"
+    ).encode("cp1252")
+    raw = read_table("orders.csv", data)
+    assert raw.frame["order_id"].to_list() == ["1001", "1002", "1003"]
+
+
+def test_last_respondent_named_max_kept():
+    # Max's answers equal both column maxima, but a lone "Max" row with no
+    # other summary row beside it is a person.
+    data = b"Name,NPS Score,Orders\nAnna,9,3\nBen,7,5\nCarl,10,8\nMax,10,8\n"
+    raw = read_table("nps.csv", data)
+    assert raw.frame["Name"].to_list() == ["Anna", "Ben", "Carl", "Max"]
