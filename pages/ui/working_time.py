@@ -33,6 +33,7 @@ def working_time_picker() -> WorkingTime | str:
     inputs. The entries are kept for the other pages of the session, and an
     editor's valid ones in the workspace for later sessions."""
     saved = _saved_entries()
+    editor = is_editor()
     with st.sidebar.expander("Working time"):
         timezone = st.text_input("Time zone", **_options("service_timezone", saved))
         hours = st.text_input("Working hours", **_options("service_hours", saved))
@@ -42,15 +43,24 @@ def working_time_picker() -> WorkingTime | str:
             **_options("service_holidays", saved),
             help="Country and optional region, e.g. DE or DE-BY; 'none' for none.",
         )
+        if not editor and shared_view() is None:
+            st.caption(
+                "Without the editor password, changes here last for this session only."
+            )
     entries = dict(
         zip(WORKING_TIME_DEFAULTS, (timezone, hours, days, holidays), strict=True)
     )
     working = _parse(entries)
     if shared_view() is None:
+        previous = st.session_state.get(_KEPT)
         st.session_state[_KEPT] = entries
-        # Behind an editor password, only an editor changes the stored
-        # working time, which every later session starts with.
-        if isinstance(working, WorkingTime) and entries != saved and is_editor():
+        # Only an entry changed in this session is stored, so a session that
+        # still shows older entries, or a URL with other ones, does not
+        # overwrite another user's change. Behind an editor password only an
+        # editor changes it.
+        changed = previous is not None and entries != previous
+        valid = isinstance(working, WorkingTime)
+        if valid and changed and entries != saved and editor:
             workspace().save_setting(_SETTING, entries)
     if isinstance(working, str):
         # Below the expander, which may be collapsed, so the message is seen.

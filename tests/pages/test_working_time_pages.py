@@ -211,9 +211,43 @@ def test_viewer_working_time_not_kept(tmp_path, fresh_workspace):
     assert not viewer.exception
     # The viewer's own session counts the hours in 07:00-19:00 ...
     assert _metrics(viewer)["Time to resolution"] == "7.3 h"
+    captions = [caption.value for caption in viewer.sidebar.caption]
+    assert (
+        "Without the editor password, changes here last for this session only."
+        in captions
+    )
 
     # ... but without the editor password nothing is stored, so a later
     # session keeps 09:00-17:00: (8 + 0.5) / 2 = 4.25, which reads 4.3 h.
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.switch_page("pages/goals.py").run()
+    assert _metrics(later)["Current"] == "4.3 h"
+
+
+def test_older_session_does_not_revert_working_time(tmp_path, fresh_workspace):
+    _workspace(tmp_path, fresh_workspace)
+    older = AppTest.from_file(APP, default_timeout=60)
+    older.switch_page("pages/service.py").run()
+    _after_service("07:00-19:00")
+
+    # The older session still shows 09:00-17:00; a rerun there stores
+    # nothing, because its user changed nothing.
+    older.run()
+    later = AppTest.from_file(APP, default_timeout=60)
+    later.switch_page("pages/goals.py").run()
+    assert _metrics(later)["Current"] == "6.0 h"
+
+
+def test_url_working_time_not_stored(tmp_path, fresh_workspace):
+    _workspace(tmp_path, fresh_workspace)
+    visitor = AppTest.from_file(APP, default_timeout=60)
+    visitor.query_params["service_hours"] = "07:00-19:00"
+    visitor.run()
+    visitor.switch_page("pages/service.py").run()
+    assert visitor.sidebar.text_input(key="service_hours").value == "07:00-19:00"
+
+    # Opening a URL is no change, so later sessions keep 09:00-17:00:
+    # (8 + 0.5) / 2 = 4.25, which reads 4.3 h.
     later = AppTest.from_file(APP, default_timeout=60)
     later.switch_page("pages/goals.py").run()
     assert _metrics(later)["Current"] == "4.3 h"
