@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from kpi_core.churn import churn_rate, churn_series
+from kpi_core.clv import MAX_LIFESPAN_YEARS
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.goal_metrics import MONTH_DAYS
@@ -265,7 +266,8 @@ def project(levers: Levers) -> Projection:
     ``deals_are_subscribers``, else new subscribers per month x 12. ARR =
     (active customers x (1 - annual churn) + new subscribers) x ARPA x 12,
     where new subscribers do not churn within the horizon. CLV = ARPA x 12 /
-    annual churn. CAC = spend per month / new subscribers per month (won
+    annual churn, not available when the lifespan 1 / annual churn is above
+    ``MAX_LIFESPAN_YEARS``. CAC = spend per month / new subscribers per month (won
     deals per month with ``deals_are_subscribers``). CLV : CAC = CLV / CAC.
     Payback = CAC / ARPA, in months, taking the gross margin as 100 %.
     """
@@ -290,7 +292,9 @@ def _steps(levers: Levers) -> _Steps:
     customers = None
     if retained is not None and new_subscribers is not None:
         customers = retained + new_subscribers
-    clv = _ratio(_product(levers.arpa, 12), _share(levers.churn_rate))
+    clv = None
+    if _churn_lifespan(levers) is not None:
+        clv = _ratio(_product(levers.arpa, 12), _share(levers.churn_rate))
     cac = _ratio(levers.monthly_spend, new_per_month)
     projection = Projection(
         won_revenue=_product(won_deals, levers.average_deal_size),
@@ -475,7 +479,15 @@ def _clv_formula(levers: Levers, steps: _Steps, unit: str) -> str:
     if missing:
         return missing
     if steps.projection.clv is None:
-        return "not available: with an annual churn rate of 0 % no customer leaves"
+        if not levers.churn_rate:
+            return "not available: with an annual churn rate of 0 % no customer leaves"
+        years = 100 / levers.churn_rate
+        return (
+            f"not available: an annual churn rate of "
+            f"{format_number(levers.churn_rate, 2)} % gives a lifespan of "
+            f"{format_number(years)} years, above the maximum of "
+            f"{MAX_LIFESPAN_YEARS:g} that CLV takes from a churn rate"
+        )
     arpa, churn = format_inputs(
         (levers.arpa, levers.churn_rate),
         lambda arpa, churn: arpa * 12 / (churn / 100),
@@ -815,6 +827,16 @@ def _product(*values: float | None) -> float | None:
             return None
         result *= value
     return result
+
+
+def _churn_lifespan(levers: Levers) -> float | None:
+    """Return the customer lifespan in years that the annual churn rate
+    gives, or None when there is no rate, it is 0, or the lifespan is above
+    ``MAX_LIFESPAN_YEARS``, as on the Marketing page's CLV."""
+    if not levers.churn_rate or levers.churn_rate <= 0:
+        return None
+    years = 100 / levers.churn_rate
+    return years if years <= MAX_LIFESPAN_YEARS else None
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -321,11 +321,22 @@ def test_arr_steps_check():
 
 
 def test_clv_fine_churn():
-    # 50 x 12 / 0.333 % = 600 / 0.00333 = 180,180.18, so 180,180. Written
-    # as 0.33 %, 600 / 0.0033 would give 181,818.
-    levers = replace(ONE_BUSINESS, churn_rate=0.333)
+    # 50 x 12 / 10.005 % = 600 / 0.10005 = 5,997.0, so 5,997. Written as
+    # 10.01 %, 600 / 0.1001 would give 5,994.
+    levers = replace(ONE_BUSINESS, churn_rate=10.005)
     assert projection_formulas(levers, "EUR")["clv"] == (
-        "CLV = 50.00 EUR ARPA x 12 / 0.333 % annual churn = 180,180 EUR"
+        "CLV = 50.00 EUR ARPA x 12 / 10.005 % annual churn = 5,997 EUR"
+    )
+
+
+def test_clv_churn_too_low():
+    # 0.333 % annual churn gives 100 / 0.333 = 300 years, above the 10 that
+    # CLV takes from a churn rate, as on the Marketing page.
+    levers = replace(ONE_BUSINESS, churn_rate=0.333)
+    assert project(levers).clv is None
+    assert projection_formulas(levers, "EUR")["clv"] == (
+        "not available: an annual churn rate of 0.33 % gives a lifespan of "
+        "300 years, above the maximum of 10 that CLV takes from a churn rate"
     )
 
 
