@@ -183,6 +183,15 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
         f"Significant means p < {SIGNIFICANCE:g}: a difference this large would "
         "be rare if nothing had changed. Small samples rarely reach it."
     )
+    # The Note column sits at the right edge of a wide table, so a note that
+    # qualifies a significant difference is repeated where it is seen.
+    for row in rows:
+        if row["Note"] and row["Significant"] == _verdict(True):
+            st.warning(
+                escape_markdown(
+                    f"{row['KPI']} is marked significant, but {row['Note']}."
+                )
+            )
 
 
 def _render_chart(
