@@ -93,10 +93,15 @@ def render() -> None:
     if editable:
         _follow_as_of(as_of)
         with st.expander("New goal", expanded=not stored_goals):
+            if saved_title := st.session_state.pop(_SAVED_TITLE, None):
+                st.success(f"Saved the goal “{escape_markdown(saved_title)}”.")
             created = _goal_form("new", None, as_of, view)
             if created is not None:
                 store.save(created)
-                st.success(f"Saved the goal “{escape_markdown(created.title)}”.")
+                # The evaluation day and the tables depend on the goals, so
+                # the page runs again with the new goal among them.
+                st.session_state[_SAVED_TITLE] = created.title
+                st.rerun()
 
     goals = store.list_goals()
     if not goals:
@@ -647,6 +652,8 @@ def _pace(pace: float | None, unit: str) -> str:
 
 _SHORT_UNITS = {"percent": "points", "hours": "h", "days": "days", "score": "points"}
 _AS_OF = "goals_as_of"
+# Session state key of the title of the goal saved in the run before.
+_SAVED_TITLE = "_goal_saved_title"
 # The default evaluation day of the last run, the last date in the data.
 _AS_OF_DEFAULT = "_goals_as_of_default"
 _AS_OF_MIN = date(1900, 1, 1)

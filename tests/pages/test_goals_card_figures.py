@@ -139,3 +139,27 @@ def test_count_over_ceiling_says_so(tmp_path, fresh_workspace):
     captions = " ".join(_captions(at))
     assert "The ceiling of 1 is already exceeded by 2." in captions
     assert "Pace needed" not in captions
+
+
+def test_new_goal_moves_evaluation_day(tmp_path, fresh_workspace):
+    tickets = (
+        "Id,Status,Created at,Solved at\n"
+        "1,Solved,2025-01-10 09:00,2025-01-10 10:00\n"
+        "2,Solved,2025-06-30 09:00,2025-06-30 10:00\n"
+    )
+    files = {"deals.csv": (DEALS, "deals"), "tickets.csv": (tickets, "tickets")}
+    _store_only(tmp_path, fresh_workspace, files)
+    goal = Goal("Two new deals", "new_deals", 2, START, DEADLINE)
+    at = _open_with_goal(goal, fresh_workspace)
+    # The deals goal alone: its table's last date, 7 March 2025.
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 3, 7)
+
+    at.text_input(key="goal_form_new_title").input("Fewer tickets")
+    at.selectbox(key="goal_form_new_department").set_value("service")
+    at.selectbox(key="goal_form_new_metric").set_value("tickets")
+    at.number_input(key="goal_form_new_target").set_value(5)
+    next(b for b in at.button if b.label == "Save goal").click().run()
+    assert not at.exception
+    # The tickets run to 30 June, so the same run evaluates on that day.
+    assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 6, 30)
+    assert any("Saved the goal “Fewer tickets”" in s.value for s in at.success)
