@@ -92,9 +92,10 @@ def render() -> None:
 
     if editable:
         _follow_as_of(as_of)
+        # Above the form, which may be collapsed once there are goals.
+        if saved_title := st.session_state.pop(_SAVED_TITLE, None):
+            st.success(f"Saved the goal “{escape_markdown(saved_title)}”.")
         with st.expander("New goal", expanded=not stored_goals):
-            if saved_title := st.session_state.pop(_SAVED_TITLE, None):
-                st.success(f"Saved the goal “{escape_markdown(saved_title)}”.")
             created = _goal_form("new", None, as_of, view)
             if created is not None:
                 store.save(created)
