@@ -499,7 +499,8 @@ def _goal_form(
     """
     saved = goal or _blank_goal(as_of)
     key = f"goal_form_{form_id}"
-    with st.form(key, clear_on_submit=goal is None):
+    # A half-filled goal would be saved by Enter in a text box otherwise.
+    with st.form(key, clear_on_submit=goal is None, enter_to_submit=False):
         title = st.text_input(
             "Title", value=goal.title if goal else "", key=f"{key}_title"
         )
