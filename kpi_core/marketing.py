@@ -267,7 +267,12 @@ def campaign_revenue(
     column = by or _first_filled(rows.frame, ("campaign", "source", "channel"))
     per_campaign = _revenue_per_campaign(rows.frame, column)
     total = float(rows.frame["amount"].sum())
-    extra: dict[str, object] = {"total": total, "attributed_by": column or "none"}
+    source = "orders" if "ordered_at" in orders_or_deals.columns else "won deals"
+    extra: dict[str, object] = {
+        "total": total,
+        "attributed_by": column or "none",
+        "source": source,
+    }
     if spend is not None:
         extra["roi"] = _roi(per_campaign, spend, column, period, rows.unit, fx)
     return KpiResult(
@@ -298,17 +303,25 @@ def _campaign_summary(per_campaign: pl.DataFrame, total: float, unit: str) -> st
 
 
 def attribution_note(result: KpiResult) -> str | None:
-    """Write which column an available ``campaign_revenue`` result took the
-    campaigns from, or return None for the campaign column itself."""
+    """Write which table an available ``campaign_revenue`` result took its
+    revenue from, and which column its campaigns, or return None for an
+    older result without a source and attributed by campaign."""
     column = result.extra.get("attributed_by")
+    source = {
+        "orders": "the orders table",
+        "won deals": "the won deals of the deals table",
+    }.get(str(result.extra.get("source")))
+    sentences = []
+    if source is not None:
+        sentences.append(f"Revenue comes from {source}.")
     if column == "none":
-        return (
+        sentences.append(
             "No campaign, source or channel column is mapped or filled for the "
             "won deals or orders of this period, so all revenue is unattributed."
         )
-    if column in (None, "campaign"):
-        return None
-    return f"Revenue is attributed by the {column} column."
+    elif column not in (None, "campaign"):
+        sentences.append(f"Revenue is attributed by the {column} column.")
+    return " ".join(sentences) or None
 
 
 def campaign_table(result: KpiResult) -> pl.DataFrame:

@@ -98,17 +98,19 @@ def _day(cell):
 
 def test_campaign_revenue_and_roi(tmp_path):
     block = _block(_report(_tables(tmp_path))["Marketing"], "Revenue by campaign")
-    assert block[0] == ("Campaign", "Revenue (EUR)", "ROI (%)")
+    # The note names the table the revenue comes from.
+    assert block[0] == ("Revenue comes from the orders table.",)
+    assert block[1] == ("Campaign", "Revenue (EUR)", "ROI (%)")
     # Campaign A: 1,000 + 2,000 = 3,000 revenue, 1,500 spend:
     # (3,000 - 1,500) / 1,500 x 100 = 100 %.
-    assert block[1] == ("Campaign A", 3000, 100)
+    assert block[2] == ("Campaign A", 3000, 100)
     # =Spring Sale: 500 revenue, 1,000 spend: (500 - 1,000) / 1,000 = -50 %.
-    assert block[2] == (SPRING, 500, -50)
+    assert block[3] == (SPRING, 500, -50)
     # O4 has no campaign: 300, and no cost to give an ROI.
-    assert block[3] == ("unattributed", 300)
+    assert block[4] == ("unattributed", 300)
     # Campaign C has 400 spend and no revenue: (0 - 400) / 400 = -100 %.
-    assert block[4] == ("Campaign C", 0, -100)
-    assert len(block) == 5
+    assert block[5] == ("Campaign C", 0, -100)
+    assert len(block) == 6
 
 
 def test_campaign_name_stays_text(tmp_path):
@@ -239,7 +241,7 @@ def test_missing_tables_named(tmp_path):
         ("Not available: needs an email list events table.",)
     ]
     # Without a spend table there is no ROI column.
-    assert _block(sheet, "Revenue by campaign")[0] == ("Campaign", "Revenue (EUR)")
+    assert _block(sheet, "Revenue by campaign")[1] == ("Campaign", "Revenue (EUR)")
 
 
 DEALS = (

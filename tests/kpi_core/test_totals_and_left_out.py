@@ -149,8 +149,9 @@ def test_no_campaign_column_note(deals):
     result = campaign_revenue(deals)
     assert result.extra["attributed_by"] == "none"
     assert attribution_note(result) == (
-        "No campaign, source or channel column is mapped or filled for the won "
-        "deals or orders of this period, so all revenue is unattributed."
+        "Revenue comes from the won deals of the deals table. No campaign, "
+        "source or channel column is mapped or filled for the won deals or "
+        "orders of this period, so all revenue is unattributed."
     )
 
 
@@ -166,7 +167,10 @@ def test_source_column_note(tmp_path):
     content = DEALS.replace(",Owner\n", ",Lead Source\n", 1)
     frame = _load(tmp_path, "sourced.csv", content, "deals")
     result = campaign_revenue(frame)
-    assert attribution_note(result) == "Revenue is attributed by the source column."
+    assert attribution_note(result) == (
+        "Revenue comes from the won deals of the deals table. Revenue is "
+        "attributed by the source column."
+    )
 
 
 CUSTOMERS = """\

@@ -169,7 +169,10 @@ def test_marketing_revenue_caption(tmp_path, fresh_workspace):
     at = _open("pages/marketing.py", ALL_DATA)
     captions = _captions(at)
     # A deals export's "Campaign" header maps to the source field.
-    assert "Revenue is attributed by the source column." in captions
+    assert (
+        "Revenue comes from the won deals of the deals table. Revenue is "
+        "attributed by the source column." in captions
+    )
     assert (
         "Revenue shows the 25 of 30 campaigns with the highest values. The table "
         "below lists all 30 campaigns." in captions
