@@ -394,6 +394,13 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
     elif status.required_pace is not None or status.pace_so_far is not None:
         needed = _pace(status.required_pace, status.unit)
         notes.append(f"Pace needed {needed}, pace so far {so_far}.")
+        if not METRICS[goal.metric].is_count:
+            # Only a count is continued at its pace; a faster pace so far
+            # next to "off track" would read as a contradiction otherwise.
+            notes.append(
+                "The forecast of a rate or an average is its current value; "
+                "the paces show its trend, which the status does not project."
+            )
     if status.forecast_band is not None:
         low, high = (_value(bound, status.unit) for bound in status.forecast_band)
         notes.append(f"Forecast range (95 %): {low} to {high}.")

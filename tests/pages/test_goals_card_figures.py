@@ -163,3 +163,13 @@ def test_new_goal_moves_evaluation_day(tmp_path, fresh_workspace):
     # The tickets run to 30 June, so the same run evaluates on that day.
     assert at.sidebar.date_input(key="goals_as_of").value == date(2025, 6, 30)
     assert any("Saved the goal “Fewer tickets”" in s.value for s in at.success)
+
+
+def test_rate_goal_explains_its_forecast(tmp_path, fresh_workspace):
+    goal = Goal("Win rate 60 %", "win_rate", 60, START, DEADLINE)
+    at = _card(tmp_path, fresh_workspace, goal)
+    captions = " ".join(_captions(at))
+    # Deals 2 (won) and 3 (lost) closed in March: 1 of 2 = 50.0 %.
+    assert _metrics(at)["Current"] == "50.0 %"
+    assert "Pace needed" in captions
+    assert "The forecast of a rate or an average is its current value" in captions
