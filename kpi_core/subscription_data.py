@@ -124,6 +124,9 @@ def has_undated_churn(subs: pl.DataFrame) -> bool:
     """
     if "churned" not in subs.columns or subs.is_empty():
         return False
+    # A list without start dates is a customer list anyway.
+    if "started_at" not in subs.columns or subs["started_at"].is_null().all():
+        return False
     for column in ("ended_at", "canceled_at"):
         if column in subs.columns and subs[column].null_count() < subs.height:
             return False

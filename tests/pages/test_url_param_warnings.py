@@ -120,5 +120,5 @@ def test_negative_lifespan_warns():
     assert at.sidebar.number_input(key="marketing_lifespan").value == 0.0
     assert (
         "The link's URL parameter marketing_lifespan=-2 is invalid, so the page "
-        "shows 0 instead. Give a number of at least 0."
+        "shows 0 instead. Give a number from 0 to 100."
     ) in _warnings(at)
