@@ -10,6 +10,9 @@ Follow-ups per ticket (``kpi_core.followups``) and the NPS functions
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from datetime import time
+
 import polars as pl
 
 from kpi_core.business_hours import (
@@ -61,6 +64,8 @@ DEFAULT_WORKING = WorkingTime()
 RESOLUTION_VARIANTS = {"business": "business hours", "calendar": "calendar hours"}
 
 _HOURS = "hours"
+# The ticket times that the time to resolution is measured between.
+_TIME_FIELDS = ("created_at", "solved_at")
 
 
 def resolution_hours(
@@ -68,6 +73,7 @@ def resolution_hours(
     period: Period = ALL_DATA,
     working: WorkingTime = DEFAULT_WORKING,
     variant: str = "business",
+    columns: Mapping[str, str | None] | None = None,
 ) -> KpiResult:
     """Compute the mean time from creation to final solve of solved tickets.
 
@@ -80,6 +86,11 @@ def resolution_hours(
     creation date and tickets solved before they were created are left out
     and counted. No usable solved ticket, as with an empty frame, gives not
     available.
+
+    When the creation or solve times of the measured tickets have no time
+    of day, the result warns how far off that can make the figure (see
+    ``_date_only_warning``). ``columns`` maps created_at and solved_at to the
+    names of the file's columns, which the warning then uses.
     """
     hours, excluded = _resolution_table(tickets, period, working, variant)
     if hours.is_empty():
@@ -108,6 +119,7 @@ def resolution_hours(
         formula=formula,
         excluded=excluded,
         extra={"median": median},
+        warnings=_date_only_warnings(hours, working, variant, columns),
     )
 
 
@@ -174,13 +186,15 @@ def service_kpis(
     period: Period = ALL_DATA,
     working: WorkingTime = DEFAULT_WORKING,
     variants: dict[str, str] | None = None,
+    ticket_columns: Mapping[str, str | None] | None = None,
 ) -> dict[str, KpiResult]:
     """Compute every service KPI of the tables given, keyed by report key.
 
     A KPI whose table is not given is absent from the result. ``variants``
     may set "resolution_hours" ("business" or "calendar") and "nps" ("all"
     or "latest_per_customer"). Variants of other KPIs are ignored, so one
-    mapping can serve every KPI family.
+    mapping can serve every KPI family. ``ticket_columns`` maps the ticket
+    fields to the file's column names, for the warnings.
     """
     chosen = variants or {}
     results: dict[str, KpiResult] = {}
@@ -190,7 +204,7 @@ def service_kpis(
     if tickets is not None:
         resolution_variant = chosen.get("resolution_hours", "business")
         results["resolution_hours"] = resolution_hours(
-            tickets, period, working, resolution_variant
+            tickets, period, working, resolution_variant, ticket_columns
         )
         results["followups_per_ticket"] = followups_per_ticket(
             tickets, period, messages
@@ -232,6 +246,100 @@ def _resolution_table(
     excluded["ticket solved before it was created"] = backwards
     usable = measured.filter(pl.col("_calendar").is_not_null()).drop("_calendar")
     return usable, nonzero_counts(excluded)
+
+
+def _date_only_warning(
+    fields: Collection[str],
+    working: WorkingTime,
+    variant: str,
+    columns: Mapping[str, str | None] | None,
+    *,
+    date_typed: bool,
+) -> str:
+    """Write the warning that the ticket times ``fields`` (created_at,
+    solved_at or both) have no time of day, and how far off that can make
+    each ticket's time to resolution.
+
+    ``date_typed`` is True when the columns are of type Date. Otherwise they
+    are datetimes whose every value is at 00:00, as the import stores a date
+    written without a time. ``columns`` maps a field to the file's column
+    name; a field without one is called "the column mapped to" it.
+    """
+    named = [_column_name(field, columns) for field in _TIME_FIELDS if field in fields]
+    subject = " and ".join(named)
+    verb = "have" if len(named) > 1 else "has"
+    if date_typed:
+        found = f"{subject} {verb} dates without a time of day"
+    else:
+        found = (
+            f"{subject} {verb} the time 00:00 on every measured ticket, which is "
+            "how a date without a time of day is read"
+        )
+    if variant == "calendar":
+        span = "a day (24 hours)"
+    else:
+        span = f"a working day ({working.daily_seconds / 3600:g} hours)"
+    if set(fields) == {"created_at"}:
+        effect = (
+            "Each ticket counts from the start of the day it was created, which "
+            f"adds up to {span} to its time."
+        )
+    elif set(fields) == {"solved_at"}:
+        effect = (
+            "Each ticket counts until the start of the day it was solved, which "
+            f"takes up to {span} off its time."
+        )
+    else:
+        effect = (
+            "Each ticket counts from the start of the day it was created until "
+            "the start of the day it was solved, so its time can be up to "
+            f"{span} too long or too short."
+        )
+    return f"{found[0].upper()}{found[1:]}. {effect}"
+
+
+def _date_only_warnings(
+    hours: pl.DataFrame,
+    working: WorkingTime,
+    variant: str,
+    columns: Mapping[str, str | None] | None,
+) -> tuple[str, ...]:
+    """Return the warning on the measured tickets' times without a time of
+    day, or nothing when they have one."""
+    measured = hours
+    if variant == "business" and "business_minutes" in hours.columns:
+        # These tickets are measured by the helpdesk's own business minutes.
+        measured = hours.filter(pl.col("business_minutes").is_null())
+    fields = [field for field in _TIME_FIELDS if _without_time_of_day(measured[field])]
+    if not fields:
+        return ()
+    date_typed = all(measured[field].dtype == pl.Date for field in fields)
+    warning = _date_only_warning(
+        fields, working, variant, columns, date_typed=date_typed
+    )
+    return (warning,)
+
+
+def _without_time_of_day(values: pl.Series) -> bool:
+    """Return True for a Date column and for datetimes that are all at 00:00,
+    False for datetimes with a time of day and for a column without values.
+
+    NOTE: the import stores a date written without a time as a datetime at
+    00:00 and keeps no other sign of it, so a file whose times are all
+    exactly midnight is taken for dates too.
+    """
+    if values.null_count() == values.len():
+        return False
+    if values.dtype == pl.Date:
+        return True
+    return bool((values.drop_nulls().dt.time() == time(0)).all())
+
+
+def _column_name(field: str, columns: Mapping[str, str | None] | None) -> str:
+    column = (columns or {}).get(field)
+    if column:
+        return repr(column)
+    return f"the column mapped to {field}"
 
 
 def _hours_expr(solved: pl.DataFrame, working: WorkingTime, variant: str) -> pl.Expr:

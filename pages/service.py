@@ -111,11 +111,15 @@ def render() -> None:
         excel_download(report, grain)
     else:
         st.sidebar.caption("The Excel report needs a valid working time.")
+    # The warnings of the time to resolution name the file's columns.
+    columns = tickets_entry.mapping if tickets_entry is not None else None
     try:
-        kpis = _service_figures(tables_key, period, *settings, *frames)
+        kpis = _service_figures(tables_key, period, *settings, *frames, columns)
         previous = {}
         if compare is not None:
-            previous = _service_figures(tables_key, compare, *settings, *frames)
+            previous = _service_figures(
+                tables_key, compare, *settings, *frames, columns
+            )
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
@@ -164,12 +168,15 @@ def _service_figures(
     _responses: pl.DataFrame | None,
     _messages: pl.DataFrame | None,
     _subscriptions: pl.DataFrame | None,
+    _ticket_columns: dict[str, str | None] | None,
 ) -> dict[str, KpiResult]:
     """Compute the page's KPIs once per table versions and settings, so a
     rerun for another widget does not compute them again.
 
     ``working`` is the working time, or the message of an invalid one, which
     makes the time to resolution not available with that reason.
+    ``_ticket_columns`` is the stored mapping of the tickets table, which
+    ``cache_key`` identifies with the table's version.
     """
     del cache_key
     variants = dict(variant_items)
@@ -181,6 +188,7 @@ def _service_figures(
             period=period,
             working=working,
             variants=variants,
+            ticket_columns=_ticket_columns,
         )
     else:
         kpis = service_kpis(responses=_responses, period=period, variants=variants)

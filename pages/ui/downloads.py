@@ -1,8 +1,19 @@
 """Downloads offered on the pages: the Excel report, and the charts drawn
-in a run as SVG and PNG files."""
+in a run as SVG and PNG files.
+
+Every download button here passes ``on_click="ignore"``. In Streamlit 1.67
+a button whose data is a callable (a deferred download) gets a new file id
+in every run, and a run that ends without drawing the button drops the id
+of the run before. The click's own rerun could interrupt a run before it
+drew the button, so the server dropped the id the browser had just sent
+and the click delivered no file ("MediaFileStorageError: Deferred file ...
+not found").
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import altair as alt
@@ -12,6 +23,7 @@ from kpi_core.charts import charts_archive
 from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.spend_tables import combine_spend
+from kpi_core.workspace import TableEntry
 from pages.ui.table_choice import report_entries, spend_entries
 from pages.ui.workspace_access import load_table
 
@@ -19,17 +31,88 @@ from pages.ui.workspace_access import load_table
 # empties the list at the start of every run.
 CHARTS_KEY = "_charts"
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The number of built Excel reports the server process keeps, for the runs
+# after a click. A workbook contains aggregates: about 40 KB for the sample
+# data and also for the benchmark data set with 200,000 deals.
+_KEPT_REPORTS = 8
+
+
+class BuiltReports:
+    """The Excel reports built in this server process, newest last, by the
+    key of their inputs (see ``report_key``). It is shared by all sessions,
+    so it is guarded by a lock."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._reports: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            report = self._reports.get(key)
+            if report is not None:
+                self._reports.move_to_end(key)
+            return report
+
+    def put(self, key: str, report: bytes) -> None:
+        with self._lock:
+            self._reports[key] = report
+            self._reports.move_to_end(key)
+            while len(self._reports) > self._capacity:
+                self._reports.popitem(last=False)
+
+
+@st.cache_resource
+def built_reports() -> BuiltReports:
+    """Return the Excel reports of this server process."""
+    return BuiltReports(_KEPT_REPORTS)
+
+
+def report_key(
+    entries: dict[str, TableEntry],
+    spend: list[TableEntry],
+    settings: KpiSettings,
+    grain: str,
+) -> str:
+    """Return a key that changes when any input of the Excel report changes:
+    the stored tables with their versions and names, the settings, the grain
+    and the day, because the figures of open deals and partial periods count
+    up to today.
+
+    Two equal settings can have different keys when their dictionaries list
+    the same items in another order, which only costs a rebuild.
+    """
+    tables = sorted(
+        (table_type, entry.cache_key, entry.name)
+        for table_type, entry in entries.items()
+    )
+    spent = sorted((entry.cache_key, entry.name) for entry in spend)
+    return repr((date.today().isoformat(), grain, tables, spent, settings))
+
 
 def excel_download(settings: KpiSettings, grain: str) -> None:
     """Offer the Excel report of every page with the page's ``settings``:
     period, report currency and rates, and the variants, working time and
-    lifespan chosen on it. The workbook is built only when the user clicks."""
+    lifespan chosen on it.
+
+    The workbook is built on the first click for these inputs and kept (see
+    ``BuiltReports``), so a run does not build it. Later runs offer the
+    built bytes, whose file id is a hash of the content, so the id stays
+    valid across reruns.
+    """
     # Streamlit calls ``build`` outside the script run, where the session
     # state and the URL are empty, so the tables are chosen here.
     entries = report_entries()
     spend = spend_entries()
+    key = report_key(entries, spend, settings, grain)
+    reports = built_reports()
 
     def build() -> bytes:
+        cached = reports.get(key)
+        if cached is not None:
+            return cached
         tables = {
             table_type: load_table(entry.id, entry.version)
             for table_type, entry in entries.items()
@@ -44,14 +127,21 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
             )
             names = ", ".join(entry.name for entry in spend)
             sources["spend"] = (names, sum(entry.rows for entry in spend))
-        return excel_report_bytes(tables, settings, grain, sources=sources)
+        report = excel_report_bytes(tables, settings, grain, sources=sources)
+        reports.put(key, report)
+        return report
 
+    # NOTE: until the first click for these inputs the download is deferred,
+    # so a run that ends without drawing the button, such as one a widget
+    # change interrupts, can still drop the file id the browser shows.
+    built = reports.get(key)
     st.sidebar.download_button(
         "Download Excel report",
-        build,
+        build if built is None else built,
         file_name=f"crm-kpis-{date.today().isoformat()}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         key="excel",
+        on_click="ignore",
     )
 
 
@@ -77,4 +167,5 @@ def chart_downloads(page: str) -> None:
         file_name=f"{page}-charts.zip",
         mime="application/zip",
         key="charts_zip",
+        on_click="ignore",
     )

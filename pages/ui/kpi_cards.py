@@ -136,4 +136,7 @@ def explain(
             file_name=f"{result.key}-rows.csv",
             mime="text/csv",
             key=f"rows:{result.key}",
+            # A rerun on the click could drop the deferred file before the
+            # browser fetches it (see ``pages.ui.downloads``).
+            on_click="ignore",
         )
