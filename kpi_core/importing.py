@@ -57,7 +57,7 @@ class FilePreview:
     ``paired`` is the other table type the same file holds, or None: a
     HubSpot deals export with "Date entered" columns is both a deals table
     and a deal stage history. ``contacts_problem`` is the error of a file
-    that looks like a contacts export with statuses the app does not know,
+    that looks like a contacts export with statuses the app does not recognise,
     raised on import when no other table type reads the file either.
     """
 

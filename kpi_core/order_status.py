@@ -43,7 +43,7 @@ _SHARED_LABELS = frozenset(
 )
 # Labels of a completed purchase, by their whole label. Any other label is
 # counted as a purchase too, but named in a warning, because a status the
-# app does not know, such as a shop's numeric code, could mark an unpaid
+# app does not recognise, such as a shop's numeric code, could mark an unpaid
 # order.
 _PAID = re.compile(
     r"^(paid|paid out|completed?|succeeded|success|successful|processing|"
@@ -111,7 +111,7 @@ def unknown_status_warning(
 ) -> str | None:
     """Warn about the orders counted as purchases whose ``status`` label is
     neither a known purchase label nor a shipping label, naming the labels
-    and the first of their ``lines``. ``status`` holds only the orders kept
+    and the first of their ``lines``. ``status`` contains only the orders kept
     as purchases."""
     labels = _label(status)
     known = labels.str.contains(_PAID.pattern) | labels.is_in(
@@ -142,7 +142,7 @@ def unknown_status_warning(
         line_list += f" and {count - _LINES_SHOWN:,} more"
     orders = "order has" if count == 1 else "orders have"
     return (
-        f"{count:,} {orders} a status in {header!r} that the app does not know: "
+        f"{count:,} {orders} a status in {header!r} that the app does not recognise: "
         f"{listed}, on lines {line_list}. They are counted as purchases. If such a "
         "status marks an unpaid, cancelled or refunded order, remove those rows "
         "from the file and upload it again."

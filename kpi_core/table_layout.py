@@ -460,7 +460,7 @@ def _drop_totals(
     empty = _leaves_column_empty(columns, positions, labelled)
     only_numbers = ~other_text & numbered & empty
     plain = totals_found.gather(positions) & ~grouped
-    # A total label in the first column, where an id or a name stands, with
+    # A total label in the first column, where an id or a name is, with
     # a number and a gap in a column that nearly every row fills, is a total
     # even beside a group's word, as in "Summe;;;;Gewonnen;;10.007,28 €"
     # below deals of every stage.
@@ -642,7 +642,7 @@ def _summary_shape(row: tuple[str | None, ...]) -> str | None:
 def _may_be_given_name(row: tuple[str | None, ...]) -> bool:
     """Tell whether a lone summary row may be a record of someone named
     "Max" or "Min", such as a survey response "Max;10;8", because no other
-    summary row stands beside it. Max is a common German first name, and a
+    summary row is beside it. Max is a common German first name, and a
     last respondent's scores can equal the column maxima."""
     filled = [value for value in row if value is not None]
     name = filled[0].rstrip(": ").casefold()

@@ -140,7 +140,7 @@ def test_unknown_status_codes_warned():
     assert table.frame["amount"].sum() == 150.0
     [warning] = table.warnings
     assert warning.startswith(
-        "3 orders have a status in 'Status' that the app does not know: "
+        "3 orders have a status in 'Status' that the app does not recognise: "
         "'3' (2), '7' (1), on lines 2, 4, 5."
     )
     assert "remove those rows" in warning
