@@ -76,10 +76,11 @@ def report_key(
     settings: KpiSettings,
     grain: str,
 ) -> str:
-    """Return a key that changes when any input of the Excel report changes:
-    the stored tables with their versions and names, the settings, the grain
-    and the day, because the figures of open deals and partial periods count
-    up to today.
+    """Return a key that changes when any input of the Excel report changes.
+
+    The inputs are the stored tables with their versions and names, the
+    settings, the grain and the day. The day is in the key because the
+    figures of open deals and partial periods count up to today.
 
     Two equal settings can have different keys when their dictionaries list
     the same items in another order, which only costs a rebuild.
