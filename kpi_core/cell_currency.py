@@ -399,7 +399,7 @@ def _fill_sole_currency(
     notes: dict[str, str],
 ) -> pl.Series:
     """Give the amounts without a mark the one currency that the marked
-    amounts name, and say so in ``notes``, or return ``found`` unchanged.
+    amounts name and note it in ``notes``, or return ``found`` unchanged.
 
     Hand-kept sheets often format only some cells as "1.234,56 €". Their
     plain cells are most likely in the same currency, so they are read in

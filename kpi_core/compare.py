@@ -164,7 +164,7 @@ def before_after(
         table = metric.table
         row = _compare(metric, test, tables[table], windows[table], working)
         late = _late_anchor_note(metric, tables[table], windows[table])
-        # A side without a value already says why.
+        # A side without a value already gives its reason.
         if late and row.get("before") is not None:
             row["note"] = "; ".join(note for note in (row["note"], late) if note)
         rows.append(row)

@@ -460,10 +460,10 @@ def _drop_totals(
     empty = _leaves_column_empty(columns, positions, labelled)
     only_numbers = ~other_text & numbered & empty
     plain = totals_found.gather(positions) & ~grouped
-    # A total label in the first column, where an id or a name is, with
-    # a number and a gap in a column that nearly every row fills, is a total
-    # even beside a group's word, as in "Summe;;;;Gewonnen;;10.007,28 €"
-    # below deals of every stage.
+    # A total label in the first column, where an id or a name is, marks a
+    # total even beside a group's word when the row has a number and a gap in
+    # a column that nearly every row fills. An example is
+    # "Summe;;;;Gewonnen;;10.007,28 €" below deals of every stage.
     first_label = labels[0].gather(positions) & totals_found.gather(positions)
     nearly_full = _leaves_column_empty(columns, positions, labelled, _NEARLY_EMPTY)
     in_first = first_label & numbered & nearly_full

@@ -161,8 +161,8 @@ def _lever_form(
 def _render_projection(
     levers: Levers, changes: dict[str, float], unit: str, entered: set[str]
 ) -> None:
-    """Show the scenario's figures and say where the new subscribers come
-    from: the won deals, the number ``entered`` on the page, or the
+    """Show the scenario's figures and name the source of the new
+    subscribers: the won deals, the number ``entered`` on the page, or the
     subscriptions table."""
     st.subheader("Next 12 months")
     table = scenario_table(levers, changes)
