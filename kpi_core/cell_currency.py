@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi_core.formatting import line_list
 from kpi_core.mapping import Mapping
 from kpi_core.money import DEFAULT_CURRENCY, MONEY_COLUMNS
 from kpi_core.values import CURRENCY_CODES, currency_in_header
@@ -102,7 +103,6 @@ _CODE_IN_TEXT = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
 # "1.054,28 $" among thousands of euros is more likely a typo than a second
 # currency, and it already makes the money figures need an exchange rate.
 RARE_CURRENCY_SHARE = 5.0
-_LINES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -318,9 +318,7 @@ def rare_currency_warnings(
         if count == common_count or not rare:
             continue
         found = rows.filter(pl.col("currency") == code)["line"]
-        listed = ", ".join(str(line) for line in found.head(_LINES_SHOWN))
-        if count > _LINES_SHOWN:
-            listed += f" and {count - _LINES_SHOWN:,} more"
+        listed = line_list(found)
         if count == 1:
             subject = f"1 of {total:,} amounts in {column!r} is in {code}, on line"
             fix = "If it is a typo, correct it"

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 # The text of a table cell whose value does not exist.
 MISSING = "-"
+# File lines named in a message before the rest are only counted.
+LINES_SHOWN = 10
 
 # 400 digits cover the 309 integer digits of the largest float (about
 # 1.8e308) plus up to 91 decimals, so quantize never runs out of digits.
@@ -101,6 +103,15 @@ def is_no_change(text: str) -> bool:
     """Tell whether a change written by ``format_change`` rounds to zero."""
     figure = text.split(" ")[0]
     return not any(digit in figure for digit in "123456789")
+
+
+def line_list(lines: Sequence[int], shown: int = LINES_SHOWN) -> str:
+    """List the first ``shown`` file lines and count the rest, as in
+    "3, 5, 9 and 12 more". ``lines`` may be a list or a Polars Series."""
+    listed = ", ".join(str(line) for line in lines[:shown])
+    if len(lines) > shown:
+        listed += f" and {len(lines) - shown:,} more"
+    return listed
 
 
 def count_noun(number: int, singular: str, plural: str | None = None) -> str:

@@ -19,7 +19,7 @@ from kpi_core.errors import (
     InvalidValueError,
     MissingColumnError,
 )
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, line_list
 from kpi_core.mapping import (
     Mapping,
     describe_table_types,
@@ -456,7 +456,6 @@ _CONTACT_STATUS_PERCENT = 80
 # file's contacts.
 _LEFT_OUT_WARNING_PERCENT = 10
 _EXAMPLE_STATUSES = 3
-_LINES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -640,17 +639,14 @@ def _unknown_statuses_message(
     )
     if counts.height > _EXAMPLE_STATUSES:
         listed += f" and {counts.height - _EXAMPLE_STATUSES} more"
-    lines = raw.frame[LINE].filter(unknown)
-    line_list = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
-    if lines.len() > _LINES_SHOWN:
-        line_list += f" and {lines.len() - _LINES_SHOWN:,} more"
+    lines = line_list(raw.frame[LINE].filter(unknown))
     return (
         f"the file looks like an ActiveCampaign contacts export (columns "
         f"{columns.email!r}, {columns.created!r} and {columns.status!r}, with "
         "unsubscribed, bounced or unconfirmed contacts), but "
         f"{unknown.sum():,} of {statuses.drop_nulls().len():,} statuses are "
         f"not Active, Unconfirmed, Unsubscribed or Bounced: {listed}, on lines "
-        f"{line_list}. Correct those statuses in the file and upload it again, "
+        f"{lines}. Correct those statuses in the file and upload it again, "
         "or pick the table type and columns on the Data page"
     )
 

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, line_list
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.schema import deal_status_expr
@@ -21,7 +21,6 @@ from kpi_core.spend_tables import SOURCE_COLUMN
 # A spend table with at least this share of its dated rows on the first of a
 # month, but not all, gets a warning that it is read day by day.
 _MONTHLY_SHARE = 0.8
-_LINES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -232,13 +231,10 @@ def month_start_warning(
         return None
 
     others = lines.filter(~undated).filter(~on_first)
-    line_list = ", ".join(str(line) for line in others.head(_LINES_SHOWN))
-    if others.len() > _LINES_SHOWN:
-        line_list += f" and {others.len() - _LINES_SHOWN:,} more"
     if others.len() == 1:
-        off = f"the row on line {line_list} does not"
+        off = f"the row on line {line_list(others)} does not"
     else:
-        off = f"the {others.len():,} rows on lines {line_list} do not"
+        off = f"the {others.len():,} rows on lines {line_list(others)} do not"
     return (
         f"{firsts:,} of {day.len():,} spend rows have a {column!r} on the first "
         f"of a month, but {off}, so every row counts as the spend of its own "

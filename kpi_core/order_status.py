@@ -14,6 +14,8 @@ import re
 
 import polars as pl
 
+from kpi_core.formatting import line_list
+
 # Labels after ``_label``: lower case, "wc-" dropped, "_" and "-" as spaces.
 # An order that is not paid yet, by its whole label or its first words.
 _AWAITING = re.compile(
@@ -56,7 +58,6 @@ _PAID = re.compile(
 _SHIPPING_HEADER = re.compile(r"ship|fulfil|deliver|versand|liefer|zustell", re.I)
 # Labels named in the import note, per kind.
 _NAMED = 4
-_LINES_SHOWN = 10
 
 
 def no_purchase_rows(status: pl.Series, header: str) -> pl.Series:
@@ -135,15 +136,11 @@ def unknown_status_warning(
     if counts.height > _NAMED:
         listed += f" and {counts.height - _NAMED} more"
 
-    line_list = ", ".join(
-        str(line) for line in lines.filter(unknown).head(_LINES_SHOWN)
-    )
-    if count > _LINES_SHOWN:
-        line_list += f" and {count - _LINES_SHOWN:,} more"
+    listed_lines = line_list(lines.filter(unknown))
     orders = "order has" if count == 1 else "orders have"
     return (
         f"{count:,} {orders} a status in {header!r} that the app does not recognise: "
-        f"{listed}, on lines {line_list}. They are counted as purchases. If such a "
+        f"{listed}, on lines {listed_lines}. They are counted as purchases. If such a "
         "status marks an unpaid, cancelled or refunded order, remove those rows "
         "from the file and upload it again."
     )
