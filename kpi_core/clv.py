@@ -41,8 +41,9 @@ _DAYS_PER_YEAR = 365.25
 # give lifespans of centuries, far beyond any data, so CLV is then not
 # available until the user enters a lifespan.
 MAX_LIFESPAN_YEARS = 10.0
-# The longest lifespan a user may enter. No business plans on customers for
-# longer, and a huge entry such as 1e308 would make CLV infinite.
+# The maximum lifespan in years that a user may enter. No business plans on
+# customers for longer, and a huge entry such as 1e308 would make CLV
+# infinite.
 MAX_ENTERED_LIFESPAN_YEARS = 100.0
 
 

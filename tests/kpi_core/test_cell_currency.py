@@ -645,7 +645,7 @@ def test_one_dollar_among_plain_amounts_rejects(tmp_path):
         ],
     )
     prepared = load(path)
-    # One "$" among plain numbers says nothing about them, so they stay
+    # One "$" among plain numbers is no evidence for them, so they stay
     # without an amount and are named.
     assert prepared.frame["amount"].to_list() == [5.0, None, None]
     [problem] = prepared.problems

@@ -110,7 +110,7 @@ def test_unmatched_segment_absolute_count(tmp_path):
         date(2026, 12, 31), segments=UNMATCHED,
     )  # fmt: skip
     status = evaluate_goal(goal, tickets, date(2026, 9, 30))
-    # A segment value may be new, so the count stays 0, but the card says
+    # A segment value may be new, so the count stays 0, but the card notes
     # that no row matches, in case the value is misspelt.
     assert status.current == 0
     assert status.segment_note == (

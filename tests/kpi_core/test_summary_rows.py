@@ -330,7 +330,7 @@ def test_guest_order_of_product_max_kept():
 
 
 def test_last_respondent_named_max_kept():
-    # Max's answers equal both column maxima, but a lone "Max" row with no
+    # Max's scores equal both column maxima, but a lone "Max" row with no
     # other summary row beside it is a person.
     data = b"Name,NPS Score,Orders\nAnna,9,3\nBen,7,5\nCarl,10,8\nMax,10,8\n"
     raw = read_table("nps.csv", data)

@@ -52,7 +52,7 @@ def test_huge_lifespan_in_url_ignored(tmp_path, fresh_workspace):
     at.switch_page("pages/marketing.py").run()
     assert not at.exception
     # The widget takes at most 100 years, so it keeps its default and the
-    # page says why; no CLV reads "inf".
+    # page warns. No CLV reads "inf".
     assert at.sidebar.number_input(key="marketing_lifespan").value == 0.0
     assert "inf" not in _clv_card(at)
     assert any("from 0 to 100" in warning.value for warning in at.warning)

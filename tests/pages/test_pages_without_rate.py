@@ -218,7 +218,7 @@ Deal ID,Deal Stage,Amount,Currency,Create Date,Close Date
     at = _open("pages/sales.py", "all")
     captions = [caption.value for caption in at.caption]
     # One USD amount among three in EUR, on file line 4, is likely a typo,
-    # so the note that asks for the rate also names its line.
+    # so the note that requests the rate also names its line.
     notes = [c for c in captions if NOTE in c]
     # Each money card carries the note: won value and average deal size.
     assert len(notes) == 2

@@ -47,6 +47,6 @@ def test_unknown_segment_in_url_warned(tmp_path, fresh_workspace):
     at.run()
     at.switch_page("pages/sales.py").run()
     assert not at.exception
-    # The box falls back to its first option and the page says so.
+    # The box falls back to its first option and the page warns.
     assert at.selectbox(key="segment").value == "owner"
     assert any("segment" in warning.value for warning in at.warning)
