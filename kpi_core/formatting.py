@@ -114,6 +114,13 @@ def line_list(lines: Sequence[int], shown: int = LINES_SHOWN) -> str:
     return listed
 
 
+def and_list(names: Sequence[str]) -> str:
+    """Join names as in "deals, tickets and NPS survey responses"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def count_noun(number: int, singular: str, plural: str | None = None) -> str:
     """Return a count with its noun in the right number, as in "1 row",
     "2,500 rows" or "1 reply". ``plural`` defaults to ``singular`` + "s"."""

@@ -250,7 +250,7 @@ def _add_subscription_upsell(
     """
     if kpis["upsell_rate"].available:
         return "deals"
-    entry = chosen_table("subscriptions", stop_if_deleted=False)
+    entry = chosen_table("subscriptions")
     if entry is None:
         return "deals"
     name = escape_markdown(entry.name)

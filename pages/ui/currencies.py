@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi_core.cell_currency import rare_currency_warnings
 from kpi_core.errors import InputError
+from kpi_core.formatting import and_list
 from kpi_core.goal_metrics import METRICS
 from kpi_core.money import (
     DEFAULT_CURRENCY,
@@ -263,9 +264,7 @@ def default_currency_note(*entries: TableEntry | None) -> str | None:
     ]
     if not names:
         return None
-    listed = (
-        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    )
+    listed = and_list(names)
     have = "has" if len(names) == 1 else "have"
     return (
         f"{listed} {have} no currency column, so the amounts are read as "

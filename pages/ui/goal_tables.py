@@ -3,6 +3,7 @@ delete confirmation and moved when the delete is confirmed."""
 
 from __future__ import annotations
 
+from kpi_core.formatting import and_list
 from kpi_core.goal_store import GoalStore
 from kpi_core.goals import METRICS, Goal, goals_on_table
 from kpi_core.schema import TABLES
@@ -76,9 +77,7 @@ def _goal_list(goals: list[Goal]) -> str:
     ]
     if len(goals) > MAX_NAMED_GOALS:
         names.append(f"{len(goals) - MAX_NAMED_GOALS} more")
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return and_list(names)
 
 
 def _fate(table_type: str, successor: TableEntry | None) -> str:

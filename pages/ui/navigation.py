@@ -11,6 +11,7 @@ import streamlit as st
 from pages.ui.downloads import CHARTS_KEY
 from pages.ui.period_pickers import restore_period_settings
 from pages.ui.shared_views import apply_view_settings, shared_view
+from pages.ui.table_choice import warn_deleted_tables
 from pages.ui.url_params import remember_url_params
 
 _APP_RAN = "_app_ran"
@@ -22,7 +23,8 @@ def require_app_entry(page: str) -> None:
     """Hand a page over to app.py when Streamlit ran it on its own, and store
     the URL parameters before the page's widgets read them. When the user
     opens another page, set a shared view's page settings, or the period the
-    user had on the previous page.
+    user had on the previous page. In a shared view, say which of its
+    tables were deleted.
 
     Until the first session of a server process has run app.py, Streamlit
     treats pages/ as an old-style page folder and runs a directly opened URL
@@ -40,6 +42,7 @@ def require_app_entry(page: str) -> None:
         st.session_state[_VIEW_PAGE] = page
     restore_period_settings(entering_page=entering)
     remember_url_params()
+    warn_deleted_tables()
 
 
 def entry_page() -> str | None:

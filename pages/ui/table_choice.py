@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import and_list, count_noun
 from kpi_core.schema import TABLES
 from kpi_core.workspace import TableEntry, name_notes
 from pages.ui.markdown_escape import escape_markdown
@@ -39,23 +39,17 @@ def spend_entries() -> list[TableEntry]:
     the sample tables while there are no others.
 
     Spend has no table box in the sidebar, because a company with one export
-    per ad platform needs the spend of all of them. A shared link whose
-    table was deleted stops the page with a message.
+    per ad platform needs the spend of all of them. A shared link of which
+    one spend table was deleted gets none.
     """
     entries = workspace().list_tables("spend")
-    view = shared_view()
-    pinned = view.settings.get(PINNED_TABLES, {}).get("spend") if view else None
-    if pinned is not None:
-        # Links made before spend tables were added up pin one id.
-        pinned_ids = [pinned] if isinstance(pinned, str) else list(pinned)
+    pinned_ids = _pinned_ids("spend")
+    if pinned_ids is not None:
         stored = [entry for entry in entries if entry.id in pinned_ids]
-        if len(stored) < len(pinned_ids):
-            st.error(
-                "A marketing spend table this link shows was deleted. Ask for a "
-                "new link."
-            )
-            st.stop()
-        return stored
+        # Part of the spend would make the acquisition cost too low, so a
+        # link missing one of its spend tables shows none
+        # (``warn_deleted_tables`` says so).
+        return stored if len(stored) == len(pinned_ids) else []
     own = [entry for entry in entries if not entry.is_sample]
     return own or entries
 
@@ -88,7 +82,7 @@ def _table_box(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
     return entry
 
 
-def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry | None:
+def chosen_table(table_type: str) -> TableEntry | None:
     """Return the table of one type in use, without drawing a widget.
 
     A shared view uses the table the link was made with (see
@@ -96,7 +90,7 @@ def chosen_table(table_type: str, *, stop_if_deleted: bool = True) -> TableEntry
     the one the URL names, else the newest.
     """
     entries = workspace().list_tables(table_type)
-    entry = _chosen_entry(table_type, entries, stop_if_deleted=stop_if_deleted)
+    entry = _chosen_entry(table_type, entries)
     if _pinned_id(table_type) is None:
         _note_shown_table(table_type, entry, entries)
     return entry
@@ -113,12 +107,7 @@ def report_entries() -> dict[str, TableEntry]:
         table_type: entry
         for table_type in TABLES
         if table_type != "spend"
-        and (
-            entry := _chosen_entry(
-                table_type, stored.get(table_type, []), stop_if_deleted=False
-            )
-        )
-        is not None
+        and (entry := _chosen_entry(table_type, stored.get(table_type, []))) is not None
     }
 
 
@@ -143,11 +132,9 @@ def user_chose_table(table_type: str, table_id: str) -> bool:
     return chosen is not None and chosen.id == table_id
 
 
-def _chosen_entry(
-    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool
-) -> TableEntry | None:
+def _chosen_entry(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
     if _pinned_id(table_type) is not None:
-        return _pinned_table(table_type, entries, stop_if_deleted=stop_if_deleted)
+        return _pinned_table(table_type, entries)
     if not entries:
         return None
     entry = _session_table(table_type, entries) or _default_entry(entries)
@@ -268,32 +255,50 @@ def _remember_table(
         st.query_params[param] = entry.id
 
 
-def _pinned_table(
-    table_type: str, entries: list[TableEntry], *, stop_if_deleted: bool = True
-) -> TableEntry | None:
+def _pinned_table(table_type: str, entries: list[TableEntry]) -> TableEntry | None:
     """Return the table a shared link was made with, or None outside a shared
-    view or when the link pins no table of this type.
-
-    When that table was deleted, stop the page with a message, or with
-    ``stop_if_deleted=False`` return None.
-    """
+    view, when the link pins no table of this type, or when that table was
+    deleted (``warn_deleted_tables`` says so)."""
     pinned = _pinned_id(table_type)
-    if pinned is None:
-        return None
-    for entry in entries:
-        if entry.id == pinned:
-            return entry
-    if not stop_if_deleted:
-        return None
-    st.error(
-        f"The {TABLES[table_type].noun} table this link shows was deleted. "
-        "Ask for a new link."
-    )
-    st.stop()
+    return next((entry for entry in entries if entry.id == pinned), None)
 
 
 def _pinned_id(table_type: str) -> str | None:
     """Return the id of the table of this type a shared link was made with,
     or None outside a shared view or when the link pins none of this type."""
+    pinned = _pinned_ids(table_type)
+    return pinned[0] if pinned else None
+
+
+def _pinned_ids(table_type: str) -> list[str] | None:
+    """Return the ids of the tables of this type a shared link was made
+    with, or None outside a shared view or when the link pins none."""
     view = shared_view()
-    return view.settings.get(PINNED_TABLES, {}).get(table_type) if view else None
+    pinned = view.settings.get(PINNED_TABLES, {}).get(table_type) if view else None
+    if pinned is None:
+        return None
+    # Links made before spend tables were added up pin one spend id.
+    return [pinned] if isinstance(pinned, str) else list(pinned)
+
+
+def warn_deleted_tables() -> None:
+    """In a shared view, say which of the link's tables were deleted since
+    it was made. The pages leave out the figures of those tables."""
+    view = shared_view()
+    if view is None:
+        return
+    stored = {entry.id for entry in workspace().list_tables()}
+    deleted = [
+        TABLES[table_type].noun
+        for table_type in TABLES
+        if any(table_id not in stored for table_id in _pinned_ids(table_type) or ())
+    ]
+    if not deleted:
+        return
+    tables, their = (
+        ("table was", "its") if len(deleted) == 1 else ("tables were", "their")
+    )
+    st.warning(
+        f"The {and_list(deleted)} {tables} deleted after this link was made, so "
+        f"{their} figures are missing here. Ask the sender of this link for a new one."
+    )

@@ -54,17 +54,62 @@ def test_data_page_lists_and_revokes_links(fresh_workspace):
     assert ViewStore(fresh_workspace).list()[0].active is False
 
 
+def _open_link(token: str, page: str | None = None) -> AppTest:
+    manager = AppTest.from_file(APP, default_timeout=60)
+    manager.query_params["view"] = token
+    manager.run()
+    if page is not None:
+        manager.switch_page(page).run()
+    assert not manager.exception
+    return manager
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
 def test_link_to_deleted_table_says_so(fresh_workspace):
     token = _share_sales_view(fresh_workspace)
     store = Workspace(fresh_workspace)
     [deals] = store.list_tables("deals")
     store.delete(deals.id)
-    manager = AppTest.from_file(APP, default_timeout=60)
-    manager.query_params["view"] = token
-    manager.run()
-    assert not manager.exception
-    assert "table this link shows was deleted" in manager.error[0].value
-    assert not manager.metric
+    manager = _open_link(token)
+    assert [warning.value for warning in manager.warning] == [
+        "The deals table was deleted after this link was made, so its figures "
+        "are missing here. Ask the sender of this link for a new one."
+    ]
+    # The upsell rate still comes from the subscriptions; no deal figure does.
+    assert "Close rate" not in _metrics(manager)
+    assert not manager.error
+
+
+def test_deleted_table_leaves_the_rest_of_the_link(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    store = Workspace(fresh_workspace)
+    sales = _metrics(_open_link(token))
+    [nps] = store.list_tables("nps")
+    store.delete(nps.id)
+    # The Sales page uses no NPS responses and shows the same figures.
+    manager = _open_link(token)
+    assert _metrics(manager) == sales
+    assert "NPS survey responses table was deleted" in manager.warning[0].value
+    service = _metrics(_open_link(token, "pages/service.py"))
+    assert service["Net Promoter Score"] == "Not available"
+    assert service["Time to resolution"] != "Not available"
+
+
+def test_link_without_one_spend_table_shows_no_acquisition_cost(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    store = Workspace(fresh_workspace)
+    before = _metrics(_open_link(token, "pages/marketing.py"))
+    assert before["Customer acquisition cost"] != "Not available"
+    [spend] = store.list_tables("spend")
+    store.delete(spend.id)
+    manager = _open_link(token, "pages/marketing.py")
+    # Spend from fewer tables than the link was made with would make the
+    # cost too low, so none is used.
+    assert _metrics(manager)["Customer acquisition cost"] == "Not available"
+    assert "marketing spend table was deleted" in manager.warning[0].value
 
 
 def _marketing_tables(at: AppTest) -> list:
