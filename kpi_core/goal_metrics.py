@@ -22,9 +22,10 @@ from kpi_core.churn import churn_rate
 from kpi_core.email_list import EVENT_NAMES, SUBSCRIBE, list_growth_rate
 from kpi_core.errors import MissingColumnError
 from kpi_core.followups import followups_per_ticket
+from kpi_core.formatting import count_noun
 from kpi_core.nps import net_promoter_score
 from kpi_core.period import Period
-from kpi_core.results import KpiResult
+from kpi_core.results import SMALL_SAMPLE, KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
 from kpi_core.service import resolution_hours
 
@@ -220,7 +221,23 @@ def measure_baseline(
     has no value then. A rate or mean over such a window keeps its value,
     which does not grow with the days, and its ``note`` names the days the
     data covers. Without a value there is nothing to qualify, so no note.
+    A KPI measured on fewer than ``SMALL_SAMPLE`` observations says so in
+    the note too.
     """
+    measured = _measure_baseline(metric, table, frame, period)
+    if measured.n is None or measured.n >= SMALL_SAMPLE or metric.kpi is None:
+        return measured
+    small = (
+        f"The baseline rests on {count_noun(measured.n, 'observation')}, fewer "
+        f"than {SMALL_SAMPLE}, so it may be far from the usual level, and a "
+        "relative target moves with it."
+    )
+    return replace(measured, note=f"{measured.note} {small}".strip())
+
+
+def _measure_baseline(
+    metric: Metric, table: pl.DataFrame, frame: pl.DataFrame, period: Period
+) -> Measurement:
     first = None
     if period.start is not None:
         first = table[metric.date_column].cast(pl.Date).min()

@@ -680,7 +680,8 @@ def test_rate_baseline_names_the_days_the_data_covers():
     assert status.baseline_note == (
         "The baseline window runs from 2024-07-04 to 2024-12-31, but the data "
         "starts on 2024-09-01, so the baseline covers 2024-09-01 to 2024-12-31 "
-        "only."
+        "only. The baseline rests on 10 observations, fewer than 30, so it may "
+        "be far from the usual level, and a relative target moves with it."
     )
 
 

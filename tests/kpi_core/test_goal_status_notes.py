@@ -1,6 +1,6 @@
 """The notes and reasons of a goal's status: the table's last recorded date,
-a segment that matches no row, and a partial baseline window without a
-value."""
+a segment that matches no row, a partial baseline window without a value,
+and a baseline on few observations."""
 
 from datetime import date
 from pathlib import Path
@@ -130,4 +130,47 @@ def test_partial_baseline_without_value_no_note(tmp_path):
     # runs from 29 December 2025 to 30 June 2026. No customer was active on
     # 29 December, so the baseline has no value and nothing to qualify.
     assert status.baseline is None
+    assert status.baseline_note == ""
+
+
+def _resolution_goal() -> Goal:
+    return Goal(
+        "Tickets solved in 2 hours", "resolution_hours", 2, date(2026, 7, 1),
+        date(2026, 12, 31),
+    )  # fmt: skip
+
+
+def test_small_baseline_says_so(tmp_path):
+    tickets = {"tickets": _load(tmp_path, "tickets.csv", TICKETS, "tickets")}
+    status = evaluate_goal(_resolution_goal(), tickets, date(2026, 9, 30))
+    # The baseline runs from 29 December 2025 to 30 June 2026 and holds one
+    # solved ticket, number 2, solved in 1 hour.
+    assert status.baseline == 1.0
+    assert status.baseline_note == (
+        "The baseline rests on 1 observation, fewer than 30, so it may be far "
+        "from the usual level, and a relative target moves with it."
+    )
+
+
+def test_baseline_of_thirty_tickets_has_no_note(tmp_path):
+    # Two tickets on each of the first 15 weekdays of March 2026 (2 to 20
+    # March), each solved in 1 working hour from 09:00 to 10:00.
+    weekdays = [day for day in range(2, 21) if date(2026, 3, day).weekday() < 5]
+    rows = [
+        f"{day}{half},Bill,Solved,Email,billing,2026-03-{day:02d} 09:00,"
+        f"2026-03-{day:02d} 10:00"
+        for day in weekdays
+        for half in "ab"
+    ]
+    assert len(rows) == 30
+    text = TICKETS.splitlines()[0] + "\n" + "\n".join(rows) + "\n"
+    tickets = {"tickets": _load(tmp_path, "tickets.csv", text, "tickets")}
+    goal = Goal(
+        "Tickets solved in 2 hours", "resolution_hours", 2, date(2026, 4, 1),
+        date(2026, 4, 30),
+    )  # fmt: skip
+    status = evaluate_goal(goal, tickets, date(2026, 4, 15))
+    # The baseline is the 30 days before 1 April, 2 to 31 March, with all
+    # 30 tickets.
+    assert status.baseline == 1.0
     assert status.baseline_note == ""
