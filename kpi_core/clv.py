@@ -11,7 +11,8 @@ variant takes it from the churn rate.
 from __future__ import annotations
 
 import math
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -63,8 +64,9 @@ def clv(
     "purchases": average purchase value (revenue / purchases) x purchase
     frequency x lifespan in years, over the orders in the period. The
     frequency is purchases / customer-years: a customer counts once in each
-    12-month span of the period in which they bought, so a period of a year
-    or less gives purchases / customers.
+    12-month span of the period in which they bought. A period of a year or
+    less takes the frequency from the 12 months that end with it, as
+    purchases / customers.
     "subscription": ARPA at the period end x gross margin / average monthly
     churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
     lifespan is given. ``n`` counts the customers the figure rests on: those
@@ -127,16 +129,23 @@ def _purchases_clv(
     purchases = rows.frame.height
     customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
-    customer_years = _customer_years(rows.frame, period)
+    counted = _counted_purchases(orders, period, rows.frame, currency, fx)
     purchase_value = revenue / purchases
-    frequency = purchases / customer_years
+    frequency = counted.purchases / counted.customer_years
     value = purchase_value * frequency * lifespan
     shown_value, shown_frequency, shown_lifespan = format_inputs(
         (purchase_value, frequency, lifespan), _product, value, 2
     )
     per_year = f"{shown_frequency} purchases a year"
-    if customer_years != customers:
-        per_year += f" ({purchases:,} / {customer_years:,} customer-years)"
+    if counted.year is not None:
+        per_year += (
+            f" ({counted.purchases:,} purchases / {counted.customer_years:,} "
+            f"customers from {counted.year.start} to {counted.year.end})"
+        )
+    elif counted.customer_years != customers:
+        per_year += (
+            f" ({counted.purchases:,} / {counted.customer_years:,} customer-years)"
+        )
     years = f"{shown_lifespan} years"
     if lifespan_years is None:
         years += f" (lifespan {source})"
@@ -154,10 +163,11 @@ def _purchases_clv(
             f"{format_number(value, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,
+        note=counted.note,
         extra={
             "average_purchase_value": purchase_value,
             "purchase_frequency": frequency,
-            "customer_years": customer_years,
+            "customer_years": counted.customer_years,
             "lifespan_years": lifespan,
             "lifespan_source": source,
         },
@@ -168,19 +178,75 @@ def _product(*factors: float) -> float:
     return math.prod(factors)
 
 
-def _customer_years(rows: pl.DataFrame, period: Period) -> int:
-    """Count each customer once per 12-month span of the period in which
-    they bought, so that purchases / customer-years are the purchases per
-    customer in a year, as the definition counts them.
+@dataclass(frozen=True)
+class _CountedPurchases:
+    """The purchases and customer-years that the purchase frequency divides."""
 
-    The spans run from the period's start (the first order without one). A
-    period of a year or less is one span, which counts each customer once.
+    purchases: int
+    customer_years: int
+    # The 12 months counted for a period shorter than a year, else None.
+    year: Period | None = None
+    # Says when the orders cover less than a year, so the frequency may be low.
+    note: str = ""
+
+
+def _counted_purchases(
+    orders: pl.DataFrame,
+    period: Period,
+    rows: pl.DataFrame,
+    currency: str | None,
+    fx: dict[str, float] | None,
+) -> _CountedPurchases:
+    """Count the purchases and customer-years of the purchase frequency.
+
+    A period of more than a year counts its own ``rows``, each customer once
+    per 12-month span (see ``_customer_years``). A shorter period counts the
+    orders of the 12 months that end with it, because a customer who buys
+    every month makes 3 purchases in a quarter but 12 in a year. All data of
+    a year or less counts its ``rows``. When the orders cover less than the
+    year counted, the note says that the frequency may be too low.
     """
     days = rows["ordered_at"].cast(pl.Date)
     start = period.start or days.min()
     end = period.end or days.max()
-    if (end - start).days + 1 <= 366:
-        return rows["customer_id"].n_unique()
+    if (end - start).days + 1 > 366:
+        return _CountedPurchases(rows.height, _customer_years(rows, start))
+    first = orders["ordered_at"].cast(pl.Date).min()
+    year = Period(_year_before(end), end)
+    note = ""
+    # Orders that start in the year's first month may still hold a monthly
+    # buyer's every order, so only a later start gets the note.
+    if (first - year.start).days > 31:
+        note = (
+            f"The purchases a year count the orders from {first}, when they "
+            f"start, to {end}, less than a year, so they may be too low."
+        )
+    if period.is_all or period.start == year.start:
+        # The period is those 12 months, or all data of a year or less.
+        customers = rows["customer_id"].n_unique()
+        return _CountedPurchases(rows.height, customers, None, note)
+    in_year = revenue_rows(orders, year, currency, fx).frame
+    return _CountedPurchases(
+        in_year.height, in_year["customer_id"].n_unique(), year, note
+    )
+
+
+def _year_before(end: date) -> date:
+    """Return the first day of the 12 months that end on ``end``."""
+    day_after = end + timedelta(days=1)
+    try:
+        return day_after.replace(year=day_after.year - 1)
+    except ValueError:  # 29 February
+        return date(day_after.year - 1, 3, 1)
+
+
+def _customer_years(rows: pl.DataFrame, start: date) -> int:
+    """Count each customer once per 12-month span of the period in which
+    they bought, so that purchases / customer-years are the purchases per
+    customer in a year, as the definition counts them.
+
+    The spans run from ``start``, the period's start or the first order.
+    """
     day = pl.col("ordered_at").cast(pl.Date)
     months = (day.dt.year() - start.year) * 12 + day.dt.month() - start.month
     # A day before the start's day of the month has not completed that month.

@@ -1,0 +1,84 @@
+"""The purchase frequency of CLV for periods shorter than a year: it counts
+the 12 months that end with the period, so that customers who buy every
+month make 12 purchases a year, not 3 in a quarter."""
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kpi_core.clv import clv
+from kpi_core.importing import load_file
+from kpi_core.period import Period
+
+
+def _orders(tmp_path: Path, rows: list[str]) -> pl.DataFrame:
+    path = tmp_path / "orders.csv"
+    path.write_text("Order ID,Customer ID,Order Date,Amount\n" + "\n".join(rows))
+    return load_file(path.name, path.read_bytes(), table="orders").frame
+
+
+def _monthly(years: range) -> list[str]:
+    """Ten customers who each order for 100 EUR on the 10th of every month."""
+    return [
+        f"o{year}{month:02d}{customer},c{customer},{year}-{month:02d}-10,100"
+        for year in years
+        for month in range(1, 13)
+        for customer in range(10)
+    ]
+
+
+def test_quarter_counts_the_year_before(tmp_path):
+    orders = _orders(tmp_path, _monthly(range(2023, 2025)))
+    result = clv(orders, period=Period(date(2024, 4, 1), date(2024, 6, 30)),
+                 lifespan_years=1)  # fmt: skip
+    # July 2023 to June 2024 holds 12 x 10 = 120 orders of 10 customers:
+    # 12 purchases a year of 100 EUR, so 100 x 12 x 1 = 1,200 EUR.
+    assert result.extra["purchase_frequency"] == pytest.approx(12.0)
+    assert result.value == pytest.approx(1200.0)
+    assert "(120 purchases / 10 customers from 2023-07-01 to 2024-06-30)" in (
+        result.formula
+    )
+    assert result.note == ""
+    # The card's n stays the customers of the quarter.
+    assert result.n == 10
+
+
+def test_month_and_year_agree(tmp_path):
+    orders = _orders(tmp_path, _monthly(range(2023, 2025)))
+    march = clv(orders, period=Period(date(2024, 3, 1), date(2024, 3, 31)),
+                lifespan_years=1)  # fmt: skip
+    year = clv(orders, period=Period(date(2024, 1, 1), date(2024, 12, 31)),
+               lifespan_years=1)  # fmt: skip
+    assert march.value == pytest.approx(1200.0)
+    assert year.value == pytest.approx(1200.0)
+
+
+def test_yearly_buyers_stay_at_one_purchase(tmp_path):
+    # Five customers order once a year, on 1 May.
+    rows = [
+        f"o{year}{customer},c{customer},{year}-05-01,80"
+        for year in (2023, 2024)
+        for customer in range(5)
+    ]
+    orders = _orders(tmp_path, rows)
+    result = clv(orders, period=Period(date(2024, 4, 1), date(2024, 6, 30)),
+                 lifespan_years=2)  # fmt: skip
+    # July 2023 to June 2024 holds the five orders of May 2024 only:
+    # 80 x 1 x 2 = 160 EUR.
+    assert result.extra["purchase_frequency"] == pytest.approx(1.0)
+    assert result.value == pytest.approx(160.0)
+
+
+def test_orders_starting_late_get_a_note(tmp_path):
+    orders = _orders(tmp_path, _monthly(range(2024, 2025)))
+    result = clv(orders, period=Period(date(2024, 1, 1), date(2024, 3, 31)),
+                 lifespan_years=1)  # fmt: skip
+    # April 2023 to March 2024 holds only January to March 2024: 30 orders
+    # of 10 customers, 3 a year, so 300 EUR, and the note says why.
+    assert result.value == pytest.approx(300.0)
+    assert result.note == (
+        "The purchases a year count the orders from 2024-01-10, when they "
+        "start, to 2024-03-31, less than a year, so they may be too low."
+    )
