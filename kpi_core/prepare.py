@@ -32,7 +32,12 @@ from kpi_core.cell_currency import (
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import convert_unique, has_time_zone, order_examples
 from kpi_core.deal_labels import undecided_labels_warning
-from kpi_core.errors import AmbiguousDateError, EmptyDataError, InvalidValueError
+from kpi_core.errors import (
+    AmbiguousDateError,
+    EmptyDataError,
+    InvalidSettingError,
+    InvalidValueError,
+)
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
@@ -53,6 +58,7 @@ from kpi_core.schema import (
 )
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.values import (
+    CURRENCY_CODES,
     ParsedMoney,
     describe_ambiguous_amount,
     detect_and_parse_dates,
@@ -171,6 +177,28 @@ class PreparedTable:
         """Return the count of cells read as empty per reason, for the
         report."""
         return _summary(p for p in self.problems if p.row_kept)
+
+
+def needs_currency(prepared: PreparedTable) -> bool:
+    """Tell whether the table has amounts but nothing that names their
+    currency: no currency column and no currency sign or code in a cell."""
+    return bool(money_fields(prepared.mapping)) and "currency" not in (
+        prepared.frame.columns
+    )
+
+
+def with_currency(prepared: PreparedTable, code: str) -> PreparedTable:
+    """Return the table with every amount in ``code``, for a table that
+    ``needs_currency``, as if the file had a currency column."""
+    if not needs_currency(prepared):
+        raise ValueError("the table already names the currency of its amounts")
+    if code not in CURRENCY_CODES:
+        raise InvalidSettingError(
+            f"unknown currency code {code!r}; use one of "
+            f"{', '.join(sorted(CURRENCY_CODES))}"
+        )
+    frame = prepared.frame.with_columns(currency=pl.lit(code, dtype=pl.String))
+    return replace(prepared, frame=frame)
 
 
 def prepare_table(

@@ -19,11 +19,12 @@ from kpi_core.mapping import (
     header_signature,
     unknown_table_hint,
 )
-from kpi_core.prepare import LINE, PreparedTable
+from kpi_core.money import DEFAULT_CURRENCY
+from kpi_core.prepare import LINE, PreparedTable, needs_currency, with_currency
 from kpi_core.reading import sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore
-from kpi_core.values import detect_date_format
+from kpi_core.values import CURRENCY_CODES, detect_date_format
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
@@ -210,9 +211,27 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         f"{prepared.rows_used:,} usable",
         state="complete",
     )
+    prepared = _pick_currency(prepared, key)
     _report_problems(prepared, key)
     paired = _prepare_paired(preview, file_name, data, sheet, key)
     _offer_import(prepared, preview, key, paired)
+
+
+def _pick_currency(prepared: PreparedTable, key: str) -> PreparedTable:
+    """Ask for the currency of amounts that name none, EUR unless chosen."""
+    if not needs_currency(prepared):
+        return prepared
+    others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
+    code = st.selectbox(
+        "Currency of the amounts",
+        [DEFAULT_CURRENCY, *others],
+        key=f"{key}:currency",
+        help="The file has no currency column and no currency sign or code "
+        "beside its amounts. The pages show the amounts in this currency.",
+    )
+    if code == DEFAULT_CURRENCY:
+        return prepared
+    return with_currency(prepared, code)
 
 
 def _prepare_paired(

@@ -149,10 +149,10 @@ def render() -> None:
         st.caption(
             "The deals have no currency column, so amounts are shown as EUR. "
             + data_page_hint(
-                "Map a currency column on the Data page if they are in another "
-                "currency.",
-                "If they are in another currency, the sender of this link can map "
-                "a currency column.",
+                "If they are in another currency, upload the file again on the "
+                "Data page and choose its currency there.",
+                "If they are in another currency, the sender of this link can set "
+                "it on the Data page.",
             )
         )
     cycle_of = dict(variants).get("sales_cycle_days", "won")

@@ -270,9 +270,10 @@ def default_currency_note(*entries: TableEntry | None) -> str | None:
         f"{listed} {have} no currency column, so the amounts are read as "
         f"{DEFAULT_CURRENCY}. "
         + data_page_hint(
-            "Map a currency column on the Data page if they are in another currency.",
-            "If they are in another currency, the sender of this link can map "
-            "a currency column.",
+            "If they are in another currency, upload the file again on the Data "
+            "page and choose its currency there.",
+            "If they are in another currency, the sender of this link can set "
+            "it on the Data page.",
         )
     )
 

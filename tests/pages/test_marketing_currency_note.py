@@ -34,8 +34,8 @@ def test_tables_without_currency_named(fresh_workspace):
     at = _marketing([("orders.csv", ORDERS), ("spend.csv", SPEND)])
     assert (
         "'orders' and 'spend' have no currency column, so the amounts are read "
-        "as EUR. Map a currency column on the Data page if they are in another "
-        "currency."
+        "as EUR. If they are in another currency, upload the file again on the "
+        "Data page and choose its currency there."
     ) in _captions(at)
 
 

@@ -1,0 +1,59 @@
+"""Data page: the currency of a file whose amounts name none."""
+
+from __future__ import annotations
+
+import hashlib
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP
+
+# Two won deals of 1,000 and 500 and one lost deal, with plain amounts.
+DEALS = b"""Deal ID,Deal Stage,Amount,Create Date,Close Date
+D1,Closed Won,1000,2024-01-02,2024-02-01
+D2,Closed Won,500,2024-01-03,2024-03-01
+D3,Closed Lost,700,2024-01-04,2024-03-05
+"""
+
+
+def _upload(at: AppTest, data: bytes) -> str:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value([("deals.csv", data, "text/csv")]).run()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _won_value(at: AppTest) -> str:
+    at.switch_page("pages/sales.py").run()
+    at.sidebar.selectbox(key="period").set_value("all").run()
+    assert not at.exception
+    return {metric.label: metric.value for metric in at.metric}["Won value"]
+
+
+def test_chosen_currency_names_the_amounts():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, DEALS)
+    assert at.selectbox(key=f"{key}:currency").value == "EUR"
+    at.selectbox(key=f"{key}:currency").set_value("USD").run()
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    # 1,000 + 500 won.
+    assert _won_value(at) == "1,500 USD"
+
+
+def test_amounts_stay_in_euros_by_default():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, DEALS)
+    at.button(key=f"{key}:import").click().run()
+    assert _won_value(at) == "1,500 EUR"
+
+
+def test_no_choice_when_the_file_names_its_currency():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    data = DEALS.replace(b",Amount,", b",Amount,Currency,").replace(
+        b"\nD1,Closed Won,1000,", b"\nD1,Closed Won,1000,GBP,"
+    )
+    data = data.replace(b"D2,Closed Won,500,", b"D2,Closed Won,500,GBP,").replace(
+        b"D3,Closed Lost,700,", b"D3,Closed Lost,700,GBP,"
+    )
+    key = _upload(at, data)
+    assert not [box for box in at.selectbox if box.key == f"{key}:currency"]
