@@ -333,7 +333,7 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         if status is not None and len(parts) > 1:
             frame = frame.with_columns(pl.lit(status).alias("list_status"))
         tables.append((raw, frame.with_columns(raw.frame[LINE])))
-        notes += [f"{member}: {note}" for note in raw.info.notes]
+        notes += [_member_note(member, note) for note in raw.info.notes]
     if not tables:
         raise EmptyDataError(
             "no member of the zip has data rows; export the audience again",
@@ -447,6 +447,15 @@ def _some_names(names: list[str], shown: int = 5) -> str:
     if len(names) <= shown:
         return ", ".join(names)
     return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
+
+
+def _member_note(member: str, note: str) -> str:
+    """Name the zip member in a note. A warning keeps its "warning: " prefix
+    in front, which the Data page and ``prepare_table`` look for."""
+    warning = "warning: "
+    if note.startswith(warning):
+        return f"{warning}zip member {member}: {note.removeprefix(warning)}"
+    return f"{member}: {note}"
 
 
 def _list_status(member: str) -> str | None:
