@@ -202,7 +202,9 @@ def upsell_rate_subscriptions(
     Customers with an expansion in the period / customers active on any day
     of the period x 100. An expansion is a higher MRR at the end than at the
     start (both above zero), or a subscription starting in the period that
-    is flagged as an upgrade (``upgraded``) or has ``event`` upgrade. A
+    is flagged as an upgrade (``upgraded``) or has ``event`` upgrade. For a
+    customer who first pays inside the period, the start is the close of
+    that first paid day, so all data counts expansions too. A
     customer counts once however many upgrades they made. Rows without an
     amount still count as activity. An empty table, no active customer in
     the period, or a snapshot list without dates is "not available".
@@ -369,12 +371,38 @@ def _active_during(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFra
 
 def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     priced = prepared.with_columns(pl.col("mrr").fill_null(0.0))
-    grew = (
-        _edge_cents(priced, start, end)
-        .filter((pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening")))
-        .select("customer_key")
-    )
+    edges = _edge_cents(priced, start, end)
+    grew = edges.filter(
+        (pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening"))
+    ).select("customer_key")
+    # A customer who first pays inside the period has no opening, so the
+    # closing is compared with the close of that first day. Over all data
+    # every customer is such a customer.
+    joined = _first_paid_cents(priced, start, end).join(edges, on="customer_key")
+    grew_after_joining = joined.filter(
+        pl.col("closing") > pl.col("first_paid_cents")
+    ).select("customer_key")
     flagged = prepared.filter(
         pl.col("upgraded") & pl.col("started_at").is_between(start, end)
     ).select("customer_key")
-    return pl.concat([grew, flagged]).unique()
+    return pl.concat([grew, grew_after_joining, flagged]).unique()
+
+
+def _first_paid_cents(priced: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Return customer_key and the ARR in cents at the close of the first
+    day each customer paid, for the customers whose first paid day lies
+    from ``start`` to ``end``."""
+    first = (
+        priced.filter(pl.col("mrr") > 0)
+        .group_by("customer_key")
+        .agg(first_paid=pl.col("started_at").min())
+        .filter(pl.col("first_paid").is_between(start, end))
+    )
+    on_first_day = priced.join(first, on="customer_key").filter(
+        runs_on(pl.col("first_paid"))
+    )
+    return (
+        on_first_day.group_by("customer_key")
+        .agg(first_paid=pl.col("mrr").sum())
+        .select("customer_key", _cents("first_paid").alias("first_paid_cents"))
+    )
