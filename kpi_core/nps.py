@@ -37,6 +37,7 @@ _Z95 = 1.96
 _ROWS_SHOWN = 5
 _ORDER = "_order"
 _UNDATED = "response without a date"
+_UNSCORED = "response without a score"
 # Words of the usual NPS question ("How likely are you to recommend us?").
 _SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
 # The share of filled cells a column whose header reads like the NPS
@@ -392,12 +393,16 @@ def _chosen_responses(
     excluded: dict[str, int] = {}
     if "responded_at" in scored.columns:
         in_period = scored.filter(period.contains("responded_at"))
+        answers = responses.filter(period.contains("responded_at")).height
         undated = scored["responded_at"].null_count()
     else:
         in_period = scored if period.is_all else scored.clear()
+        answers = responses.height if period.is_all else 0
         undated = scored.height
     if not period.is_all and undated:
         excluded[_UNDATED] = undated
+    if answers > in_period.height:
+        excluded[_UNSCORED] = answers - in_period.height
     if variant == "all":
         return in_period, excluded
     if "customer_id" not in in_period.columns:

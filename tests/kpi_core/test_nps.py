@@ -84,6 +84,17 @@ def test_nps_text_blanks_not_responses():
     result = net_promoter_score(frame)
     assert result.n == 2
     assert result.value == pytest.approx((1 - 1) / 2 * 100)
+    assert result.excluded == {"response without a score": 3}
+
+
+def test_nps_blank_counted_in_its_period():
+    # c4's blank of 16 February is in February, not in January.
+    february = Period(D(2025, 2, 1), D(2025, 2, 28))
+    assert net_promoter_score(responses()).excluded == {"response without a score": 1}
+    assert net_promoter_score(responses(), february).excluded == {
+        "response without a score": 1
+    }
+    assert net_promoter_score(responses(), JANUARY).excluded == {}
 
 
 def test_nps_all_promoters():
@@ -103,7 +114,10 @@ def test_nps_latest_per_customer():
     result = net_promoter_score(responses(), variant="latest_per_customer")
     assert result.value == pytest.approx((0 - 1) / 3 * 100)
     assert result.n == 3
-    assert result.excluded == {"earlier response of the same customer": 2}
+    assert result.excluded == {
+        "response without a score": 1,
+        "earlier response of the same customer": 2,
+    }
 
 
 def test_nps_latest_same_day_last_row():
