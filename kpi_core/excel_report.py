@@ -9,6 +9,7 @@ named ``=HYPERLINK(...)`` cannot run in Excel.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +21,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_core.column_labels import (
+    DAYS,
+    HOURS,
+    MONEY,
+    PERCENT,
+    SCORE,
+    column_kind,
+    column_label,
+)
 from kpi_core.exclusion_warnings import exclusion_warnings
 from kpi_core.exporting import FORMULA_STARTS
 from kpi_core.formatting import count_noun
@@ -40,6 +50,37 @@ _BOLD = Font(bold=True)
 _NOTE = Font(italic=True)
 # Rows a chart covers, so the next table starts below it.
 _CHART_ROWS = 16
+# Number formats. The cells keep the unrounded values, so a reader can check
+# the arithmetic. Percent values are in percent units (48.2 for 48.2 %), as
+# on the pages and in the JSON report, so the percent format writes a
+# literal "%" and does not multiply by 100 as Excel's "0.0%" would.
+PERCENT_FORMAT = '0.0" %"'
+ONE_DECIMAL_FORMAT = "#,##0.0"
+TWO_DECIMALS_FORMAT = "#,##0.00"
+WHOLE_FORMAT = "#,##0"
+DATE_FORMAT = "yyyy-mm-dd"
+# Formats by value kind. The money format depends on the values (see
+# ``_money_format``).
+_KIND_FORMATS = {
+    PERCENT: PERCENT_FORMAT,
+    DAYS: ONE_DECIMAL_FORMAT,
+    HOURS: ONE_DECIMAL_FORMAT,
+    SCORE: WHOLE_FORMAT,
+}
+# Formats of the KPI table's values by KPI unit. Any other unit is a
+# currency code.
+_UNIT_FORMATS = {
+    "percent": PERCENT_FORMAT,
+    "days": ONE_DECIMAL_FORMAT,
+    "hours": ONE_DECIMAL_FORMAT,
+    "months": ONE_DECIMAL_FORMAT,
+    "score": WHOLE_FORMAT,
+    "count": TWO_DECIMALS_FORMAT,
+    "ratio": TWO_DECIMALS_FORMAT,
+}
+# Money is written whole, as on the KPI cards, unless an amount is below
+# this, where rounding to a whole unit can change it by more than 0.5 %.
+_CENTS_BELOW = 100
 
 
 @dataclass(frozen=True)
@@ -56,16 +97,21 @@ class ReportChart:
 class ReportTable:
     """A named table of a page sheet with its readable headers and charts.
 
-    ``headers`` maps a frame column to the header written for it; other
-    columns keep their names. ``note`` is a line of text written under the
-    name, such as why a chart or the whole table is missing. Without a
-    ``frame`` the sheet shows only the note.
+    Each column's header and number format come from
+    ``kpi_core.column_labels``, with ``unit`` as the currency of the money
+    columns. ``headers`` maps a frame column to a header that replaces that
+    label, and ``kinds`` gives the value kind of a column that
+    ``column_labels.COLUMNS`` does not list. ``note`` is a line of text
+    written under the name, such as why a chart or the whole table is
+    missing. Without a ``frame`` the sheet shows only the note.
     """
 
     frame: pl.DataFrame | None = None
     headers: dict[str, str] = field(default_factory=dict)
     charts: tuple[ReportChart, ...] = ()
     note: str | None = None
+    unit: str | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def build_excel_report(
@@ -169,7 +215,7 @@ def _write_sources(sheet: Worksheet, sources: list[tuple[str, str, int]]) -> Non
         row += 1
         _write_cell(sheet, row, 1, label)
         _write_cell(sheet, row, 2, name)
-        _write_cell(sheet, row, 3, rows)
+        _write_cell(sheet, row, 3, rows).number_format = WHOLE_FORMAT
 
 
 def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
@@ -196,9 +242,28 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
             left_out,
             _notes(result),
         ]
+        value_format = _kpi_format(result)
         for column, value in enumerate(values, start=1):
-            _write_cell(sheet, row, column, value)
+            cell = _write_cell(sheet, row, column, value)
+            if not isinstance(value, int | float):
+                continue
+            # Columns 3, 6 and 7 are the value and its interval, 5 the count.
+            if column in (3, 6, 7) and value_format:
+                cell.number_format = value_format
+            elif column == 5:
+                cell.number_format = WHOLE_FORMAT
     return row
+
+
+def _kpi_format(result: KpiResult) -> str | None:
+    """Return the number format of a KPI's value, by its unit."""
+    if not result.unit or isinstance(result.value, dict):
+        return None
+    if result.unit in _UNIT_FORMATS:
+        return _UNIT_FORMATS[result.unit]
+    if isinstance(result.value, int | float):
+        return _money_format([result.value])
+    return None
 
 
 def _notes(result: KpiResult) -> str:
@@ -242,21 +307,48 @@ def _write_report_table(
     if frame is None:
         return last_row
     header_row = last_row + 1
-    for column, header in enumerate(frame.columns, start=1):
-        label = table.headers.get(header, header)
+    for column, name in enumerate(frame.columns, start=1):
+        label = table.headers.get(name) or column_label(name, table.unit)
         _write_cell(sheet, header_row, column, label).font = _BOLD
+    formats = [_column_format(table, name) for name in frame.columns]
     for offset, values in enumerate(frame.iter_rows(), start=1):
         for column, value in enumerate(values, start=1):
             cell = _write_cell(sheet, header_row + offset, column, value)
             if isinstance(value, date | datetime):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, float):
-                cell.number_format = "#,##0.00"
+                cell.number_format = DATE_FORMAT
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cell.number_format = formats[column - 1]
     last_row = header_row + frame.height
     if frame.is_empty() or not table.charts:
         return last_row
     _add_charts(sheet, row, header_row, frame, table.charts)
     return max(last_row, row + len(table.charts) * _CHART_ROWS)
+
+
+def _column_format(table: ReportTable, name: str) -> str:
+    """Return the number format of the numbers in column ``name``."""
+    kind = table.kinds.get(name) or column_kind(name)
+    series = table.frame[name]
+    if kind == MONEY:
+        return _money_format(series.to_list())
+    if kind in _KIND_FORMATS:
+        return _KIND_FORMATS[kind]
+    # Counts and columns of another kind: whole numbers stay whole.
+    if series.dtype.is_integer():
+        return WHOLE_FORMAT
+    return TWO_DECIMALS_FORMAT
+
+
+def _money_format(values: list) -> str:
+    """Return the money format of ``values``: whole units, or cents when
+    an amount other than 0 is below 100 in absolute value."""
+    small = any(
+        isinstance(value, int | float)
+        and math.isfinite(value)
+        and 0 < abs(value) < _CENTS_BELOW
+        for value in values
+    )
+    return TWO_DECIMALS_FORMAT if small else WHOLE_FORMAT
 
 
 def _add_charts(

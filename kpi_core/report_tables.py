@@ -15,6 +15,7 @@ import polars as pl
 
 from kpi_core.cac_ratios import CAC_RATIO_KEYS, cac_ratio_results
 from kpi_core.churn import churn_series
+from kpi_core.column_labels import DAYS, MONEY, PERCENT, column_label
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
@@ -224,11 +225,7 @@ def _with_partial(
     only", so they read without a note."""
     if table.frame is None or not partials:
         return table
-    return replace(
-        table,
-        frame=with_partial_column(table.frame, partials),
-        headers={**table.headers, "partial": "Partial period"},
-    )
+    return replace(table, frame=with_partial_column(table.frame, partials))
 
 
 def _series_partials(
@@ -294,17 +291,12 @@ def _sales_tables(
     cycle_of = settings.variants.get("sales_cycle_days", "won")
     series = sales_series(deals, settings.period, grain, **money, cycle_of=cycle_of)
     partials = _series_partials(series, grain, settings.period, deals, "deals")
-    period_start = {"period_start": "Period start"}
     found = {
         f"Rates by {grain}": ReportTable(
             series.select("period_start", "close_rate", "win_rate"),
-            {
-                **period_start,
-                # The series count the close rate by creation cohort, as the
-                # page's chart does, whatever the variant of the KPI row.
-                "close_rate": "Close rate by creation (%)",
-                "win_rate": "Win rate (%)",
-            },
+            # The series count the close rate by creation cohort, as the
+            # page's chart does, whatever the variant of the KPI row.
+            {"close_rate": "Close rate by creation (%)"},
             (
                 ReportChart(
                     "Close rate by creation and win rate (%)",
@@ -314,26 +306,19 @@ def _sales_tables(
             ),
         ),
     }
-    for column, name, header in (
-        ("won_value", f"Won value by {grain}", f"Won value ({unit})"),
-        (
-            "average_deal_size",
-            f"Average deal size by {grain}",
-            f"Average won deal ({unit})",
-        ),
+    for column, name in (
+        ("won_value", f"Won value by {grain}"),
+        ("average_deal_size", f"Average deal size by {grain}"),
     ):
+        header = column_label(column, unit)
         charts = () if money_note else (ReportChart(header, (column,), "line"),)
         found[name] = ReportTable(
-            series.select("period_start", column),
-            {**period_start, column: header},
-            charts,
-            money_note,
+            series.select("period_start", column), {}, charts, money_note, unit=unit
         )
     deals_of = "won and lost deals" if cycle_of == "closed" else "won deals"
     found[f"Sales cycle of {deals_of} by {grain}"] = ReportTable(
         series.select("period_start", "cycle_mean_days", "cycle_median_days"),
         {
-            **period_start,
             "cycle_mean_days": f"Mean days ({deals_of})",
             "cycle_median_days": f"Median days ({deals_of})",
         },
@@ -370,18 +355,7 @@ def _pipeline_table(
     charts = [ReportChart("Deals created in the period, by stage", ("deals",))]
     if not money_note and pipeline["value"].is_not_null().any():
         charts.append(ReportChart(f"Value by stage ({unit})", ("value",)))
-    return ReportTable(
-        pipeline,
-        {
-            "stage": "Stage",
-            "status": "Status",
-            "deals": "Deals",
-            "value": f"Value ({unit})",
-            "without_amount": "Deals without amount",
-        },
-        tuple(charts),
-        money_note,
-    )
+    return ReportTable(pipeline, {}, tuple(charts), money_note, unit=unit)
 
 
 def _stage_table(
@@ -407,6 +381,12 @@ def _stage_table(
         charts=(ReportChart("Median days in stage", ("Median days",)),),
         note=f"The bottleneck, the stage with the longest median, is "
         f"{result.extra.get('bottleneck')}.",
+        # ``stage_table`` names its columns with their headers.
+        kinds={
+            "Mean days": DAYS,
+            "Median days": DAYS,
+            "Went on to a later stage (%)": PERCENT,
+        },
     )
 
 
@@ -426,16 +406,7 @@ def _owner_table(
         table = table.drop("won_value")
     else:
         charts.insert(0, ReportChart(f"Won value by owner ({unit})", ("won_value",)))
-    return ReportTable(
-        table,
-        {
-            "owner": "Owner",
-            "won_value": f"Won value ({unit})",
-            "win_rate": "Win rate (%)",
-        },
-        tuple(charts),
-        money_note,
-    )
+    return ReportTable(table, {}, tuple(charts), money_note, unit=unit)
 
 
 # Marketing
@@ -477,7 +448,7 @@ def _campaign_table(kpis: dict[str, KpiResult]) -> ReportTable:
     if not result.available:
         return ReportTable(note=_sentence(f"Not available: {result.reason}"))
     table = campaign_table(result)
-    revenue = f"Revenue ({result.unit})"
+    revenue = column_label("revenue", result.unit)
     charts = [ReportChart(revenue, ("revenue",))]
     notes = []
     if attribution := attribution_note(result):
@@ -493,12 +464,8 @@ def _campaign_table(kpis: dict[str, KpiResult]) -> ReportTable:
                 "the marketing spend has a cost in this period, so there is no "
                 "return to compute."
             )
-    return ReportTable(
-        table,
-        {"campaign": "Campaign", "revenue": revenue, "roi_percent": "ROI (%)"},
-        tuple(charts),
-        " ".join(notes) or None,
-    )
+    note = " ".join(notes) or None
+    return ReportTable(table, {}, tuple(charts), note, unit=result.unit)
 
 
 def _cac_table(
@@ -524,27 +491,21 @@ def _cac_table(
     )
 
     unit = _unit_of(kpis.get("cac"), spend, settings)
-    headers = {
-        "channel": "Channel",
-        "spend": f"Spend ({unit})",
-        "new_customers": "New customers",
-        "cac": f"CAC ({unit} per new customer)",
-    }
     source = f"The new customers come from the {customers.source} table."
     money_note = _money_note(kpis.get("cac"), "The cost per channel")
 
     if money_note:
         return ReportTable(
-            table.drop("spend", "cac"), headers, note=f"{money_note} {source}"
+            table.drop("spend", "cac"), note=f"{money_note} {source}", unit=unit
         )
     if table["cac"].is_null().all():
         note = (
             "No channel has both marketing spend and new customers in this "
             f"period, so there is no cost per customer to chart. {source}"
         )
-        return ReportTable(table, headers, note=note)
-    chart = ReportChart(headers["cac"], ("cac",))
-    return ReportTable(table, headers, (chart,), source)
+        return ReportTable(table, note=note, unit=unit)
+    chart = ReportChart(column_label("cac", unit), ("cac",))
+    return ReportTable(table, {}, (chart,), source, unit=unit)
 
 
 def _arr_table(
@@ -569,23 +530,17 @@ def _arr_table(
 
     unit = _unit_of(kpis.get("arr"), subscriptions, settings)
     table = bridge.with_columns(pl.col("step").replace_strict(BRIDGE_LABELS))
-    headers = {
-        "step": "Step",
-        "amount": f"Amount ({unit} per year)",
-        "signed_amount": f"Signed amount ({unit} per year)",
-        "customers": "Customers",
-    }
     if not (bridge["amount"] != 0).any():
         note = (
             "The ARR bridge chart is not shown. No subscription brings recurring "
             "revenue in this period, so every step is 0."
         )
-        return ReportTable(table, headers, note=note)
+        return ReportTable(table, note=note, unit=unit)
     # A bar per step on one axis in the currency: start and end ARR, and the
     # changes between them below 0 where they take ARR away.
     chart = ReportChart(f"ARR bridge ({unit} per year)", ("signed_amount",))
     note = "Start ARR + the signed changes = end ARR."
-    return ReportTable(table, headers, (chart,), note)
+    return ReportTable(table, {}, (chart,), note, unit=unit)
 
 
 def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTable:
@@ -596,24 +551,15 @@ def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTabl
     if series.is_empty():
         return ReportTable(note="No list events in this period.")
     partials = _series_partials(series, grain, settings.period, events, "email_events")
-    headers = {
-        "period_start": "Period start",
-        "period_end": "Period end",
-        "contacts_at_start": "Contacts at start",
-        "new_subscribers": "New subscribers",
-        "unsubscribes": "Unsubscribes",
-        "cleaned": "Cleaned",
-        "growth_rate": "Growth (%)",
-    }
     if series["growth_rate"].is_null().all():
         note = (
             f"List growth is not charted. No {grain} of this period starts with "
             "contacts on the list, so there is no growth rate. The table shows "
             "the counts."
         )
-        return _with_partial(ReportTable(series, headers, note=note), partials)
+        return _with_partial(ReportTable(series, note=note), partials)
     chart = ReportChart("List growth (%)", ("growth_rate",), "line")
-    return _with_partial(ReportTable(series, headers, (chart,)), partials)
+    return _with_partial(ReportTable(series, charts=(chart,)), partials)
 
 
 def _campaign_series_table(
@@ -653,8 +599,8 @@ def _campaign_series_table(
         "campaign", index="period_start", values="revenue"
     )
     wide = wide.select("period_start", *columns.values())
-    headers = {"period_start": "Period start"}
-    headers |= {column: name for name, column in columns.items()}
+    headers = {column: name for name, column in columns.items()}
+    kinds = dict.fromkeys(columns.values(), MONEY)
 
     table_type = "orders" if "ordered_at" in revenue.columns else "deals"
     partials = _series_partials(series, grain, period, revenue, table_type)
@@ -662,7 +608,8 @@ def _campaign_series_table(
         f"Revenue by campaign ({result.unit})", tuple(columns.values()), "line"
     )
     note = f"Revenue in {result.unit}; the columns of a row add up to its total."
-    return _with_partial(ReportTable(wide, headers, (chart,), note), partials)
+    table = ReportTable(wide, headers, (chart,), note, unit=result.unit, kinds=kinds)
+    return _with_partial(table, partials)
 
 
 def _cac_series_table(
@@ -685,13 +632,6 @@ def _cac_series_table(
         fx=settings.fx or None,
     )
     unit = _unit_of(result, spend, settings)
-    headers = {
-        "period_start": "Period start",
-        "spend": f"Spend ({unit})",
-        "new_customers": "New customers",
-        "cac": f"CAC ({unit} per new customer)",
-    }
-
     span = cac_span(spend, customers.frame)
     partials = partial_periods(series["period_start"], grain, settings.period, span)
     source = f"The new customers come from the {customers.source} table."
@@ -700,10 +640,11 @@ def _cac_series_table(
             f"No {grain} of this period has both marketing spend and new "
             f"customers, so there is no CAC to chart. {source}"
         )
-        return _with_partial(ReportTable(series, headers, note=note), partials)
-    chart = ReportChart(headers["cac"], ("cac",), "line")
+        return _with_partial(ReportTable(series, note=note, unit=unit), partials)
+    chart = ReportChart(column_label("cac", unit), ("cac",), "line")
     note = f"A {grain} without new customers or spend has no CAC. {source}"
-    return _with_partial(ReportTable(series, headers, (chart,), note), partials)
+    table = ReportTable(series, {}, (chart,), note, unit=unit)
+    return _with_partial(table, partials)
 
 
 def _arr_series_table(
@@ -730,16 +671,12 @@ def _arr_series_table(
             )
         )
     unit = _unit_of(result, subscriptions, settings)
-    headers = {
-        "period_start": "Period start",
-        "period_end": "ARR on",
-        "arr": f"ARR ({unit} per year)",
-    }
     partials = _series_partials(
         series, grain, settings.period, subscriptions, "subscriptions"
     )
-    chart = ReportChart(headers["arr"], ("arr",), "line")
-    return _with_partial(ReportTable(series, headers, (chart,)), partials)
+    chart = ReportChart(column_label("arr", unit), ("arr",), "line")
+    table = ReportTable(series, {"period_end": "ARR on"}, (chart,), unit=unit)
+    return _with_partial(table, partials)
 
 
 # Service
@@ -793,17 +730,7 @@ def _churn_table(
                 "in a customer list without dates."
             )
         )
-    headers = {
-        "period_start": "Period start",
-        "period_end": "Period end",
-        "customers_at_start": "Customers at start",
-        "churned": "Churned",
-        "joined_and_left": "Joined and left",
-        "reactivations": "Came back",
-        "mrr_at_start": "MRR at start",
-        "mrr_lost": "MRR lost",
-        "churn_rate": "Churn (%)" if variant == "customers" else "Revenue churn (%)",
-    }
+    headers = {} if variant == "customers" else {"churn_rate": "Revenue churn (%)"}
     if series["churn_rate"].is_null().all():
         note = (
             f"Churn by {grain} is not charted. No customer was active at the "
@@ -833,27 +760,18 @@ def _nps_series_table(
         )
     chart = ReportChart(f"NPS by {grain}", ("nps",), "line")
     partials = _series_partials(series, grain, period, responses, "nps")
-    table = ReportTable(
-        series, {"period_start": "Period start", "nps": "NPS"}, (chart,)
-    )
-    return _with_partial(table, partials)
+    return _with_partial(ReportTable(series, charts=(chart,)), partials)
 
 
 def _nps_scores_table(
     responses: pl.DataFrame, period: Period, variant: str
 ) -> ReportTable:
     distribution = nps_distribution(responses, period, variant)
-    headers = {
-        "score": "Score",
-        "count": "Responses",
-        "share": "Share (%)",
-        "bucket": "Group",
-    }
     if distribution["count"].sum() == 0:
         note = "Scores are not shown. No response falls into this period."
         return ReportTable(note=note)
     chart = ReportChart("Responses per score", ("count",))
-    return ReportTable(distribution, headers, (chart,))
+    return ReportTable(distribution, charts=(chart,))
 
 
 def _resolution_table(
@@ -872,11 +790,7 @@ def _resolution_table(
             )
         )
     hours = "business hours" if variant == "business" else "calendar hours"
-    headers = {
-        "period_start": "Period start",
-        "mean_hours": f"Mean {hours}",
-        "median_hours": f"Median {hours}",
-    }
+    headers = {"mean_hours": f"Mean {hours}", "median_hours": f"Median {hours}"}
     chart = ReportChart(
         f"Time to resolution by {grain} of solve ({hours})",
         ("mean_hours", "median_hours"),
@@ -895,6 +809,5 @@ def _followups_table(
     distribution = followups_distribution(tickets, period, messages)
     if distribution.is_empty():
         return ReportTable(note="No ticket with replies was solved in this period.")
-    headers = {"replies": "Agent replies", "tickets": "Tickets", "share": "Share (%)"}
     chart = ReportChart("Solved tickets per number of replies", ("tickets",))
-    return ReportTable(distribution, headers, (chart,))
+    return ReportTable(distribution, charts=(chart,))

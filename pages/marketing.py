@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.clv import MAX_ENTERED_LIFESPAN_YEARS
+from kpi_core.column_labels import column_labels
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
@@ -306,7 +307,8 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     # Without a cost there is no return to show, only a column of blanks.
     if not charts.has_values(table, "roi_percent"):
         table = table.drop("roi_percent")
-    st.dataframe(table, hide_index=True, placeholder=MISSING)
+    labels = column_labels(table.columns, result.unit)
+    st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
 def _render_cac(
@@ -331,6 +333,8 @@ def _render_cac(
         currency=settings.currency,
         fx=settings.fx or None,
     )
+    # The channels' CAC is in the currency of the total CAC.
+    unit = total.unit if total is not None and total.available else None
     priced = table.drop_nulls("cac")
     if money_note:
         st.info(escape_markdown(f"The cost per channel is not shown. {money_note}"))
@@ -342,8 +346,6 @@ def _render_cac(
             f"customers come from the {customers.source} table."
         )
     else:
-        # The channels' CAC is in the currency of the total CAC.
-        unit = total.unit if total is not None and total.available else None
         show_chart(
             st,
             charts.breakdown_bars(
@@ -363,7 +365,8 @@ def _render_cac(
         if note:
             listed = count_noun(table.height, "channel")
             st.caption(f"{note} The table below lists all {listed}.")
-    st.dataframe(table, hide_index=True, placeholder=MISSING)
+    labels = column_labels(table.columns, unit)
+    st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
     if total is not None and total.available and total.warnings:
         st.caption(
             "The spend and the new customers cover different months, as the "
@@ -404,7 +407,8 @@ def _render_arr(
         )
     else:
         show_chart(st, charts.waterfall(bridge, unit))
-    st.dataframe(bridge, hide_index=True, placeholder=MISSING)
+    labels = column_labels(bridge.columns, unit)
+    st.dataframe(bridge, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
 def _render_list_growth(
@@ -439,9 +443,9 @@ def _render_list_growth(
         )
     if note := partial_note(partial):
         st.caption(note)
-    st.dataframe(
-        with_partial_column(series, partial), hide_index=True, placeholder=MISSING
-    )
+    table = with_partial_column(series, partial)
+    labels = column_labels(table.columns)
+    st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
 require_app_entry("pages/marketing.py")

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
+from kpi_core.column_labels import column_label
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
@@ -588,25 +589,29 @@ def _segment_noun(segment: str) -> tuple[str, str]:
 
 def _segment_columns(segment: str) -> dict:
     """Name and format the columns of the segment table. They stay numbers,
-    so a click on a header sorts them by value."""
-    number = st.column_config.NumberColumn
-    return {
-        segment: segment.replace("_", " ").capitalize(),
-        "created": number("Deals created", format="localized"),
-        "won_of_created": number("Of these won", format="localized"),
-        "close_rate": number("Close rate (%)", format="%.1f"),
-        "close_rate_low": number("Close rate, 95 % low", format="%.1f"),
-        "close_rate_high": number("Close rate, 95 % high", format="%.1f"),
-        "decided": number("Won or lost", format="localized"),
-        "won": number("Won", format="localized"),
-        "win_rate": number("Win rate (%)", format="%.1f"),
-        "win_rate_low": number("Win rate, 95 % low", format="%.1f"),
-        "win_rate_high": number("Win rate, 95 % high", format="%.1f"),
-        "won_value": number("Won value", format="localized"),
-        "average_deal_size": number("Average deal", format="localized"),
-        "cycle_mean_days": number("Cycle, mean days", format="%.1f"),
-        "cycle_median_days": number("Cycle, median days", format="%.1f"),
+    so a click on a header sorts them by value. The headers come from
+    ``kpi_core.column_labels`` and name no currency."""
+    formats = {
+        "created": "localized",
+        "won_of_created": "localized",
+        "close_rate": "%.1f",
+        "close_rate_low": "%.1f",
+        "close_rate_high": "%.1f",
+        "decided": "localized",
+        "won": "localized",
+        "win_rate": "%.1f",
+        "win_rate_low": "%.1f",
+        "win_rate_high": "%.1f",
+        "won_value": "localized",
+        "average_deal_size": "localized",
+        "cycle_mean_days": "%.1f",
+        "cycle_median_days": "%.1f",
     }
+    columns = {
+        column: st.column_config.NumberColumn(column_label(column), format=number)
+        for column, number in formats.items()
+    }
+    return {segment: column_label(segment), **columns}
 
 
 def _render_explanations(

@@ -4,6 +4,7 @@ each other KPI needs."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 
 from streamlit.testing.v1 import AppTest
@@ -73,3 +74,37 @@ def test_marketing_without_any_table_points_to_data(fresh_workspace):
     at.switch_page("pages/marketing.py").run()
     assert not at.exception
     assert "Upload them on the Data page" in at.info[0].value
+
+
+def _shown_headers(frame) -> list[str]:
+    """Return the headers a dataframe shows: its column_config labels."""
+    config = json.loads(frame.proto.columns)
+    return [config[column]["label"] for column in frame.value.columns]
+
+
+def test_marketing_tables_readable_headers():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+    headers = [_shown_headers(frame) for frame in at.dataframe]
+    # The sample money is in EUR, and the headers are those of the Excel
+    # report.
+    assert headers == [
+        ["Campaign", "Revenue (EUR)", "ROI (%)"],
+        ["Channel", "Spend (EUR)", "New customers", "CAC (EUR per new customer)"],
+        [
+            "Step",
+            "Amount (EUR per year)",
+            "Signed amount (EUR per year)",
+            "Customers",
+        ],
+        [
+            "Period start",
+            "Period end",
+            "Contacts at start",
+            "New subscribers",
+            "Unsubscribes",
+            "Cleaned",
+            "Growth (%)",
+        ],
+    ]

@@ -79,6 +79,8 @@ def test_segment_table_readable_headers():
     assert columns["close_rate"]["label"] == "Close rate (%)"
     assert columns["close_rate"]["type_config"]["format"] == "%.1f"
     assert columns["won_value"]["label"] == "Won value"
+    # The header of the Excel report's average deal table, without currency.
+    assert columns["average_deal_size"]["label"] == "Average won deal"
     assert columns["cycle_median_days"]["label"] == "Cycle, median days"
 
 
