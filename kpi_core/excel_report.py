@@ -33,12 +33,16 @@ from kpi_core.column_labels import (
 from kpi_core.exclusion_warnings import exclusion_warnings
 from kpi_core.exporting import FORMULA_STARTS
 from kpi_core.formatting import count_noun
+from kpi_core.kpi_names import kpi_name
 from kpi_core.results import SMALL_SAMPLE, KpiResult
 
+# The last column holds the KPI's key, as in the command line's JSON report.
 KPI_COLUMNS = [
     "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
     "Variant", "How it is calculated", "Rows left out", "Notes and warnings",
+    "Key",
 ]  # fmt: skip
+KEY_COLUMN = len(KPI_COLUMNS) - 1
 SETTINGS_SHEET = "Settings"
 SOURCE_COLUMNS = ["Table", "Stored table", "Rows"]
 # The report currency cell when none was chosen: each money KPI is then in
@@ -230,8 +234,8 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
             f"{count_noun(n, 'row')}: {reason}" for reason, n in result.excluded.items()
         )
         values = [
-            result.key,
-            "ok" if result.available else "not available",
+            kpi_name(result.key),
+            "available" if result.available else "not available",
             _scalar(result.value),
             result.unit,
             result.n,
@@ -241,6 +245,7 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
             result.formula if result.available else result.reason,
             left_out,
             _notes(result),
+            result.key,
         ]
         value_format = _kpi_format(result)
         for column, value in enumerate(values, start=1):

@@ -21,6 +21,7 @@ from kpi_core.errors import InputError
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
 from kpi_core.followups import followups_distribution
 from kpi_core.formatting import format_number
+from kpi_core.kpi_names import kpi_name
 from kpi_core.kpis import (
     PAGE_KPIS,
     VARIANTS,
@@ -180,7 +181,7 @@ def _variant_rows(
             value = "none, because the KPI has no figure"
         else:
             value = f"{result.variant or chosen or 'default'} ({origin})"
-        rows.append((f"Variant of {key}", value))
+        rows.append((f"Variant of {kpi_name(key)}", value))
     return rows
 
 

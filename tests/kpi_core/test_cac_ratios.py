@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from kpi_core.excel_report import KPI_COLUMNS
+from kpi_core.excel_report import KEY_COLUMN, KPI_COLUMNS
 from kpi_core.importing import load_file_tables
 from kpi_core.kpis import KpiSettings, compute_kpis
 from kpi_core.period import Period
@@ -43,7 +43,7 @@ def _marketing_rows(tables: dict, settings: KpiSettings) -> dict[str, dict]:
     for values in sheet.iter_rows(min_row=5, values_only=True):
         if not values[0]:
             break
-        rows[values[0]] = dict(zip(KPI_COLUMNS, values, strict=False))
+        rows[values[KEY_COLUMN]] = dict(zip(KPI_COLUMNS, values, strict=False))
     return rows
 
 
@@ -61,7 +61,7 @@ def test_clv_to_cac_row_hand_checked(tmp_path):
     # Revenue 100 + 50 + 60 + 30.50 = 240.50 over 4 purchases by 3 customers:
     # 60.125 per purchase x 4/3 a year x 2 years = 160.3333 EUR CLV.
     # CAC = (90 + 30) / 3 new customers = 40 EUR. 160.3333 / 40 = 4.00833.
-    assert row["Status"] == "ok"
+    assert row["Status"] == "available"
     assert row["Value"] == pytest.approx(240.5 / 3 * 2 / 40)
     assert row["Unit"] == "ratio"
     # 160.33 / 40.00 = 4.00825, which rounds to 4.01 as the result does.
@@ -74,7 +74,7 @@ def test_payback_row_hand_checked(tmp_path):
     row = _marketing_rows(tables, settings)["payback_months"]
     # Revenue per customer and month: 60.125 x 4/3 / 12 = 6.68056 EUR;
     # 40 EUR CAC / 6.68056 = 5.98753 months.
-    assert row["Status"] == "ok"
+    assert row["Status"] == "available"
     assert row["Value"] == pytest.approx(40 / (60.125 * 4 / 3 / 12))
     assert row["Unit"] == "months"
     # Rounded to 2 decimals, 40.00 / (60.13 x 1.33 / 12) = 6.002 months, not

@@ -204,7 +204,7 @@ def test_cli_revenue_variant(tmp_path):
 
 def _service_row(workbook) -> tuple:
     rows = workbook["Service"].iter_rows(values_only=True)
-    return next(row for row in rows if row[0] == "churn_rate")
+    return next(row for row in rows if row[0] == "Churn rate")
 
 
 def test_excel_settings_and_row_agree(tmp_path):
@@ -217,9 +217,9 @@ def test_excel_settings_and_row_agree(tmp_path):
         for row in workbook["Settings"].iter_rows(values_only=True)
         if row[0]
     }
-    assert recorded["Variant of churn_rate"] == "revenue, snapshot (chosen on the page)"
+    assert recorded["Variant of Churn rate"] == "revenue, snapshot (chosen on the page)"
     row = _service_row(workbook)
-    assert row[1] == "ok"
+    assert row[1] == "available"
     assert row[2] == pytest.approx(25.0)
     assert row[7] == "revenue, snapshot"
     assert row[8] == (

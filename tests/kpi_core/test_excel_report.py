@@ -4,7 +4,12 @@ from datetime import date
 import polars as pl
 from openpyxl import load_workbook
 
-from kpi_core.excel_report import KPI_COLUMNS, SOURCE_COLUMNS, build_excel_report
+from kpi_core.excel_report import (
+    KEY_COLUMN,
+    KPI_COLUMNS,
+    SOURCE_COLUMNS,
+    build_excel_report,
+)
 from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult, not_available
@@ -52,7 +57,9 @@ def test_kpi_table_values():
     sheet = _workbook()["Sales"]
     assert [c.value for c in sheet[4]][: len(KPI_COLUMNS)] == KPI_COLUMNS
     row = [c.value for c in sheet[5]]
-    assert row[0] == "win_rate"
+    assert row[0] == "Win rate"
+    assert row[1] == "available"
+    assert row[KEY_COLUMN] == "win_rate"
     assert row[2] == 2 / 3 * 100
     assert row[4] == 3
     assert row[8] == "2 won / (2 won + 1 lost) x 100 = 66.67 %"
@@ -71,9 +78,10 @@ def test_kpi_row_carries_note_and_warnings():
     )
     data = build_excel_report("CRM KPIs", "all data", {"Marketing": [cac]}, {})
     sheet = load_workbook(io.BytesIO(data))["Marketing"]
-    assert [c.value for c in sheet[4]][len(KPI_COLUMNS) - 1] == "Notes and warnings"
+    notes = KPI_COLUMNS.index("Notes and warnings")
+    assert [c.value for c in sheet[4]][notes] == "Notes and warnings"
     row = [c.value for c in sheet[5]]
-    assert row[len(KPI_COLUMNS) - 1] == (
+    assert row[notes] == (
         "Paid from the spend table. Spend is recorded 2021-01-01 to 2021-06-30."
     )
 
@@ -91,7 +99,7 @@ def test_kpi_row_carries_page_warnings():
     row = [c.value for c in load_workbook(io.BytesIO(data))["Service"][5]]
     # 97 of the 2 + 97 = 99 solved tickets are left out for a data problem
     # (98 %); the 95 open tickets are ordinary.
-    assert row[len(KPI_COLUMNS) - 1] == (
+    assert row[KPI_COLUMNS.index("Notes and warnings")] == (
         "Small sample: fewer than 30 observations. This figure leaves out 97 "
         "of 99 solved tickets (98 %): ticket solved before it was created. "
         "Check the columns mapped to created_at and solved_at on the Data page."
@@ -142,7 +150,7 @@ def test_report_with_mixed_currencies_explains_itself():
     assert workbook.sheetnames[:2] == ["Settings", "Sales"]
     kpis = _kpi_rows(workbook["Sales"])
     # The KPIs without money stay: 2 won / 2 created x 100 = 100 %.
-    assert kpis["close_rate"][1] == "ok"
+    assert kpis["close_rate"][1] == "available"
     assert kpis["close_rate"][2] == 100.0
     won_value = kpis["won_value"]
     assert won_value[1] == "not available"
@@ -193,10 +201,10 @@ def test_report_records_currency_and_rates():
     assert settings["USD"][0] == 0.9
     sales = workbook["Sales"]
     assert "Money in EUR" in sales["A3"].value
-    kpis = _sheet_rows(sales)
+    kpis = _kpi_rows(sales)
     # Won: 1000 EUR + 500 USD x 0.9 = 1,450 EUR.
-    assert kpis["won_value"][1] == 1450.0
-    assert kpis["won_value"][2] == "EUR"
+    assert kpis["won_value"][2] == 1450.0
+    assert kpis["won_value"][3] == "EUR"
 
 
 def test_report_without_rates_says_none():
@@ -226,7 +234,11 @@ def test_report_without_rate_records_currency():
 def _kpi_rows(sheet) -> dict:
     """Return the KPI table of a page sheet by KPI key."""
     rows = sheet.iter_rows(min_row=5, max_col=len(KPI_COLUMNS), values_only=True)
-    return {row[0]: row for row in rows if row[0] and row[1] in ("ok", "not available")}
+    return {
+        row[KEY_COLUMN]: row
+        for row in rows
+        if row[0] and row[1] in ("available", "not available")
+    }
 
 
 def _table_below(sheet, title: str, skip: int = 0) -> list[tuple]:

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from kpi_core.column_labels import COLUMNS, column_label, column_labels
 from kpi_core.excel_report import (
     DATE_FORMAT,
+    KEY_COLUMN,
     ONE_DECIMAL_FORMAT,
     PERCENT_FORMAT,
     TWO_DECIMALS_FORMAT,
@@ -57,7 +58,8 @@ def _cells_below(sheet, title: str) -> list[list]:
 
 
 def _kpi_cells(sheet, key: str) -> list:
-    [row] = [row for row in sheet.iter_rows(min_row=5) if row[0].value == key]
+    rows = sheet.iter_rows(min_row=5, max_col=KEY_COLUMN + 1)
+    [row] = [row for row in rows if row[KEY_COLUMN].value == key]
     return list(row)
 
 

@@ -327,10 +327,14 @@ def test_report_uses_page_settings(tmp_path):
     )
 
     workbook = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))
-    clv = next(row for row in _rows(workbook["Marketing"]) if row[0] == "clv")
+    clv = next(
+        row
+        for row in _rows(workbook["Marketing"])
+        if row[0] == "Customer lifetime value"
+    )
     # 1,000 + 2,000 + 500 + 300 = 3,800 EUR over 4 orders of 3 customers in
     # one quarter: 950 per purchase x 4 / 3 a year x 3 years = 3,800.
-    assert clv[1] == "ok"
+    assert clv[1] == "available"
     assert clv[2] == pytest.approx(3800.0)
 
     resolution = _block(workbook["Service"], "Resolution hours by month")
@@ -343,7 +347,7 @@ def test_report_uses_page_settings(tmp_path):
 
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "3.00 years, entered"
-    assert recorded["Variant of resolution_hours"] == (
+    assert recorded["Variant of Time to resolution"] == (
         "calendar hours (Europe/Berlin) (chosen on the page)"
     )
     assert recorded["Working time"] == "Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE"
@@ -361,7 +365,7 @@ def test_report_lifespan_from_data(tmp_path):
     )
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "from the data"
-    assert recorded["Variant of clv"] == "purchases (default)"
+    assert recorded["Variant of Customer lifetime value"] == "purchases (default)"
 
 
 def test_rates_by_period_say_they_count_by_creation(tmp_path):
@@ -377,7 +381,7 @@ def test_rates_by_period_say_they_count_by_creation(tmp_path):
 def test_marketing_lists_kpis_without_their_table(tmp_path):
     tables = {"deals": _load(tmp_path, "deals.csv", DEALS)}
     rows = _rows(_report(tables)["Marketing"])
-    kpis = {row[0]: row for row in rows if row[1] in ("ok", "not available")}
+    kpis = {row[-1]: row for row in rows if row[1] in ("available", "not available")}
     assert kpis["list_growth_rate"][1] == "not available"
     assert kpis["list_growth_rate"][8] == "needs an email list events table"
     assert kpis["arr"][8] == "needs a subscriptions table"

@@ -10,6 +10,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from kpi_core.importing import load_file
+from kpi_core.kpi_names import kpi_name
 from kpi_core.kpis import VARIANTS, KpiSettings
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
@@ -54,28 +55,31 @@ def test_settings_name_every_kpi_variant(tmp_path):
     )
 
     for key in VARIANTS:
-        assert f"Variant of {key}" in recorded
-    assert recorded["Variant of close_rate"] == (
+        assert f"Variant of {kpi_name(key)}" in recorded
+    assert recorded["Variant of Close rate"] == (
         "won / (won + lost) by close date (chosen on the page)"
     )
-    assert recorded["Variant of sales_cycle_days"] == "won deals (chosen on the page)"
+    assert recorded["Variant of Sales cycle"] == "won deals (chosen on the page)"
     # Orders only, so CLV is read from purchases.
-    assert recorded["Variant of clv"] == "purchases (default)"
-    assert recorded["Variant of resolution_hours"] == (
+    assert recorded["Variant of Customer lifetime value"] == "purchases (default)"
+    assert recorded["Variant of Time to resolution"] == (
         "business hours (Mon-Fri 09:00-17:00 Europe/Berlin, holidays DE) (default)"
     )
     # No NPS, email or subscription table, so these KPIs have no figure.
     for key in ("nps", "churn_rate", "list_growth_rate"):
-        assert recorded[f"Variant of {key}"] == "none, because the KPI has no figure"
+        assert (
+            recorded[f"Variant of {kpi_name(key)}"]
+            == "none, because the KPI has no figure"
+        )
 
 
 def test_settings_variant_of_service_page(tmp_path):
     recorded = _settings_rows(tmp_path, {"resolution_hours": "calendar"})
 
-    assert recorded["Variant of resolution_hours"] == (
+    assert recorded["Variant of Time to resolution"] == (
         "calendar hours (Europe/Berlin) (chosen on the page)"
     )
-    assert recorded["Variant of close_rate"] == (
+    assert recorded["Variant of Close rate"] == (
         "won / deals created in the period (default)"
     )
-    assert recorded["Variant of sales_cycle_days"] == "won deals (default)"
+    assert recorded["Variant of Sales cycle"] == "won deals (default)"

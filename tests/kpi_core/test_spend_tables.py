@@ -164,6 +164,10 @@ def test_excel_report_warns_copied_spend():
     tables = {"spend": spend, "orders": _frame(ORDERS, "orders")}
     data = excel_report_bytes(tables, KpiSettings(period=Q1), "month")
     sheet = load_workbook(io.BytesIO(data))["Marketing"]
-    [cac] = [row for row in sheet.iter_rows(values_only=True) if row[0] == "cac"]
+    [cac] = [
+        row
+        for row in sheet.iter_rows(values_only=True)
+        if row[0] == "Customer acquisition cost"
+    ]
     notes = " ".join(str(cell) for cell in cac if cell)
     assert "“google.csv” and “google copy.csv” share 2 spend rows" in notes

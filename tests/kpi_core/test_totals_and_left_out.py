@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kpi_core.excel_report import KPI_COLUMNS
+from kpi_core.excel_report import KEY_COLUMN, KPI_COLUMNS
 from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings
 from kpi_core.marketing import attribution_note, campaign_revenue
@@ -118,7 +118,7 @@ def _kpi_rows(report: bytes, sheet: str) -> dict[str, list]:
         values = [cell.value for cell in row]
         if not values[0]:
             break
-        found[values[0]] = values
+        found[values[KEY_COLUMN]] = values
     return found
 
 

@@ -8,6 +8,7 @@ import sys
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.excel_report import KEY_COLUMN
 from kpi_core.formatting import format_value
 from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings
@@ -52,8 +53,10 @@ def test_excel_report_matches_cli_report():
         io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
     )
     rows = {
-        row[0]: row
-        for row in workbook["Sales"].iter_rows(min_row=5, values_only=True)
+        row[KEY_COLUMN]: row
+        for row in workbook["Sales"].iter_rows(
+            min_row=5, max_col=KEY_COLUMN + 1, values_only=True
+        )
         if row[0]
     }
     for key in SALES_CARDS.values():

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.excel_report import KEY_COLUMN
 from kpi_core.formatting import format_value
 from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings
@@ -134,8 +135,10 @@ def test_upsell_card_matches_cli_and_excel(fresh_workspace, tmp_path):
         io.BytesIO(excel_report_bytes({"deals": deals}, KpiSettings()))
     )
     rows = {
-        row[0]: row
-        for row in workbook["Sales"].iter_rows(min_row=5, values_only=True)
+        row[KEY_COLUMN]: row
+        for row in workbook["Sales"].iter_rows(
+            min_row=5, max_col=KEY_COLUMN + 1, values_only=True
+        )
         if row[0]
     }
     assert rows["upsell_rate"][2] == 25.0

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from kpi_core.excel_report import KPI_COLUMNS, SOURCE_COLUMNS
+from kpi_core.excel_report import KEY_COLUMN, KPI_COLUMNS, SOURCE_COLUMNS
 from kpi_core.importing import load_file
 from kpi_core.sharing import ViewStore
 from kpi_core.workspace import TableEntry, Workspace
@@ -112,7 +112,11 @@ def _excel_report(downloads: dict):
 
 def _kpi_rows(sheet) -> dict:
     rows = sheet.iter_rows(min_row=5, max_col=len(KPI_COLUMNS), values_only=True)
-    return {row[0]: row for row in rows if row[0] and row[1] in ("ok", "not available")}
+    return {
+        row[KEY_COLUMN]: row
+        for row in rows
+        if row[0] and row[1] in ("available", "not available")
+    }
 
 
 def _table_rows(settings_sheet) -> dict:
