@@ -10,7 +10,6 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.clv import MAX_ENTERED_LIFESPAN_YEARS
-from kpi_core.column_labels import column_labels
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
@@ -51,6 +50,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer, view_widget_options
 from pages.ui.table_choice import chosen_table, newest_table, spend_entries
+from pages.ui.table_columns import table_columns
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
@@ -307,7 +307,7 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
     # Without a cost there is no return to show, only a column of blanks.
     if not charts.has_values(table, "roi_percent"):
         table = table.drop("roi_percent")
-    labels = column_labels(table.columns, result.unit)
+    labels = table_columns(table, result.unit)
     st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
@@ -365,7 +365,7 @@ def _render_cac(
         if note:
             listed = count_noun(table.height, "channel")
             st.caption(f"{note} The table below lists all {listed}.")
-    labels = column_labels(table.columns, unit)
+    labels = table_columns(table, unit)
     st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
     if total is not None and total.available and total.warnings:
         st.caption(
@@ -407,7 +407,7 @@ def _render_arr(
         )
     else:
         show_chart(st, charts.waterfall(bridge, unit))
-    labels = column_labels(bridge.columns, unit)
+    labels = table_columns(bridge, unit)
     st.dataframe(bridge, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
@@ -444,7 +444,7 @@ def _render_list_growth(
     if note := partial_note(partial):
         st.caption(note)
     table = with_partial_column(series, partial)
-    labels = column_labels(table.columns)
+    labels = table_columns(table)
     st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
 
 

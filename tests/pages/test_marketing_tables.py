@@ -108,3 +108,19 @@ def test_marketing_tables_readable_headers():
             "Growth (%)",
         ],
     ]
+
+
+def test_marketing_tables_format_numbers_by_kind():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/marketing.py").run()
+    campaigns, channels = at.dataframe[0], at.dataframe[1]
+    formats = {
+        name: column.get("type_config", {}).get("format")
+        for frame in (campaigns, channels)
+        for name, column in json.loads(frame.proto.columns).items()
+    }
+    # ROI in percent with one decimal, money and counts with separators.
+    assert formats["roi_percent"] == "%.1f"
+    assert formats["revenue"] == "localized"
+    assert formats["new_customers"] == "localized"
+    assert formats["cac"] == "localized"

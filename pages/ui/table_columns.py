@@ -1,0 +1,46 @@
+"""Headers and number formats of the KPI tables shown with st.dataframe.
+
+The headers come from ``kpi_core.column_labels``, as in the Excel report.
+The values stay numbers, so a click on a header sorts them by value.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi_core.column_labels import (
+    COUNT,
+    DAYS,
+    HOURS,
+    MONEY,
+    PERCENT,
+    SCORE,
+    column_kind,
+    column_label,
+)
+
+# Rates and shares carry "(%)" in their header, so they show one decimal.
+_FORMATS = {
+    PERCENT: "%.1f",
+    DAYS: "%.1f",
+    HOURS: "%.1f",
+    MONEY: "localized",
+    COUNT: "localized",
+    SCORE: "%.0f",
+}
+
+
+def table_columns(table: pl.DataFrame, unit: str | None = None) -> dict:
+    """Return the ``column_config`` of ``table``: each column's header, with
+    ``unit`` as the currency of money columns, and the number format of its
+    kind for number columns."""
+    config: dict = {}
+    for name, dtype in table.schema.items():
+        label = column_label(name, unit)
+        number_format = _FORMATS.get(column_kind(name) or "")
+        if dtype.is_numeric() and number_format:
+            config[name] = st.column_config.NumberColumn(label, format=number_format)
+        else:
+            config[name] = label
+    return config
