@@ -390,9 +390,11 @@ def _write_cell(sheet: Worksheet, row: int, column: int, value: Any):
     if isinstance(value, str):
         cell.value = value
         # openpyxl turns a string starting with "=" into a formula; forcing
-        # the string type keeps every uploaded value as plain text.
+        # the string type keeps every uploaded value as plain text. The quote
+        # prefix keeps it text when a reader edits the cell in Excel.
         if value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
+            cell.quotePrefix = True
         return cell
     cell.value = value
     return cell

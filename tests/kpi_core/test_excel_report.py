@@ -129,6 +129,8 @@ def test_formula_text_stays_text():
     assert len(cells) == 1
     assert cells[0].data_type == "s"
     assert cells[0].value.startswith("=HYPERLINK")
+    # Excel keeps a cell with the quote prefix text when it is edited.
+    assert cells[0].quotePrefix
 
 
 def test_report_with_mixed_currencies_explains_itself():
