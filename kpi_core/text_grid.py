@@ -33,7 +33,8 @@ import polars as pl
 import pyarrow as pa
 
 from kpi_core.errors import UnreadableFileError
-from kpi_core.table_layout import check_width
+from kpi_core.formatting import count_noun
+from kpi_core.table_layout import check_width, format_lines
 
 LINE = "_line"
 MAX_LINE_CHARS = 1_000_000
@@ -57,6 +58,8 @@ _ENCODING_NAMES = {
 _SAMPLE_LINES = 200
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BINARY_CHECK_CHARS = 100_000
+# Up to this many NUL characters in otherwise clean text are named by line.
+_STRAY_NULS = 5
 _WIDE_BOMS = tuple(bom for bom, codec in _BOMS if codec != "utf-8-sig")
 # More blank-looking rows than this send a file the general way, so that
 # checking their lines one by one stays cheap.
@@ -529,7 +532,22 @@ def _decode_strict(file_name: str, data: bytes, codec: str) -> str:
 def _reject_binary(file_name: str, text: str) -> None:
     head = text[:_BINARY_CHECK_CHARS]
     control = len(_CONTROL_CHARACTERS.findall(head))
-    if "\x00" in head or control > len(head) / 100:
+    nuls = head.count("\x00")
+    if 0 < nuls <= _STRAY_NULS and control == nuls:
+        # A few NULs in text: a damaged export, not a binary file.
+        starts = [match.start() for match in re.finditer("\x00", head)]
+        lines = sorted({head.count("\n", 0, start) + 1 for start in starts})
+        where = (
+            f"line {lines[0]}" if len(lines) == 1 else f"lines {format_lines(lines)}"
+        )
+        them = "it" if nuls == 1 else "them"
+        raise UnreadableFileError(
+            f"found {count_noun(nuls, 'NUL character')} on {where}, which a text "
+            f"table never has. Delete {them} in a text "
+            "editor or export the file again",
+            file=file_name,
+        )
+    if nuls or control > len(head) / 100:
         raise UnreadableFileError(
             "expected a CSV or text table, but the file contains binary data "
             "(control characters such as NUL). Upload a CSV, TXT or XLSX export, "

@@ -429,6 +429,23 @@ def test_binary_data_rejected() -> None:
     )
 
 
+def test_stray_nul_named_by_line() -> None:
+    data = b"Id,Assignee,Category\n1,Ann,Billing\n2,B\x00ob,Billing\n"
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table("tickets.csv", data)
+    assert str(caught.value) == (
+        "tickets.csv: found 1 NUL character on line 3, which a text table never "
+        "has. Delete it in a text editor or export the file again"
+    )
+
+
+def test_stray_nuls_on_two_lines() -> None:
+    data = b"Id,Assignee\n1,A\x00nn\n2,Bob\n3,C\x00arl\n"
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table("tickets.csv", data)
+    assert "found 2 NUL characters on lines 2, 4," in str(caught.value)
+
+
 def test_old_xls_rejected() -> None:
     with pytest.raises(UnreadableFileError) as caught:
         read_table("deals.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
