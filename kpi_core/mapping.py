@@ -20,6 +20,7 @@ from kpi_core.schema import (
     FLAG,
     ID,
     TABLES,
+    Field,
     TableSchema,
     normalise_header,
 )
@@ -277,7 +278,7 @@ def require_complete(mapping: Mapping, file: str) -> None:
     if not missing:
         return
     expected = ", ".join(
-        f"{name} (for example {mapping.schema.field(name).aliases[1]!r})"
+        f"{name} (for example {_example_headers(mapping.schema.field(name))})"
         for name in missing
     )
     table = mapping.schema.a_table
@@ -288,6 +289,13 @@ def require_complete(mapping: Mapping, file: str) -> None:
         "file or choose it in the column mapping",
         file=file,
     )
+
+
+def _example_headers(field: Field) -> str:
+    """Format the field's example headers as "'Create Date' or 'Created
+    Date'", or its first alias after the canonical name when it has none."""
+    examples = field.examples or field.aliases[1:2]
+    return " or ".join(repr(header) for header in examples)
 
 
 def is_id_header(header: str) -> bool:

@@ -31,13 +31,17 @@ FLAG = "flag"
 @dataclass(frozen=True)
 class Field:
     """One canonical column: its name, kind, whether a table needs it, and
-    the header names that real exports use for it (English and German)."""
+    the header names that real exports use for it (English and German).
+    ``examples`` are at most two of the aliases for messages about a missing
+    column, as vendor exports (HubSpot, Salesforce, Zendesk, Stripe, Meta)
+    write them where the field has a known export header."""
 
     name: str
     kind: str
     required: bool
     aliases: tuple[str, ...]
     description: str
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,15 @@ class TableSchema:
 _VOWEL_SOUND_INITIALS = "AEFHILMNORSX"
 
 
-def _f(name: str, kind: str, required: bool, description: str, *aliases: str) -> Field:
-    return Field(name, kind, required, (name, *aliases), description)
+def _f(
+    name: str,
+    kind: str,
+    required: bool,
+    description: str,
+    *aliases: str,
+    examples: tuple[str, ...] = (),
+) -> Field:
+    return Field(name, kind, required, (name, *aliases), description, examples)
 
 
 DEALS = TableSchema(
@@ -139,6 +150,7 @@ DEALS = TableSchema(
             "Deal-Phase",
             "Dealphase",
             "Verkaufsphase",
+            examples=("Deal Stage", "Stage Name"),
         ),
         _f(
             "status",
@@ -187,6 +199,7 @@ DEALS = TableSchema(
             "Angelegt am",
             # Pipedrive's "Deal - Deal erstellt"
             "Deal erstellt",
+            examples=("Create Date", "Created Date"),
         ),
         _f(
             "closed_at",
@@ -310,6 +323,7 @@ STAGE_HISTORY = TableSchema(
             "OpportunityId",
             "Record ID",
             "Deal ID",
+            examples=("Opportunity ID", "Record ID"),
         ),
         _f(
             "stage",
@@ -323,6 +337,7 @@ STAGE_HISTORY = TableSchema(
             "New Value",
             "NewValue",
             "Phase",
+            examples=("Stage Name", "To Stage"),
         ),
         _f(
             "entered_at",
@@ -337,6 +352,7 @@ STAGE_HISTORY = TableSchema(
             "Last Modified",
             "Erstellt am",
             "Datum",
+            examples=("Created Date", "Last Modified"),
         ),
     ),
 )
@@ -361,6 +377,7 @@ TICKETS = TableSchema(
             "Ticket-Nr",
             "Fallnummer",
             "Vorgangsnummer",
+            examples=("Ticket ID", "Case Number"),
         ),
         _f(
             "created_at",
@@ -382,6 +399,7 @@ TICKETS = TableSchema(
             "Erstellungsdatum",
             "Eröffnet am",
             "Geöffnet am",
+            examples=("Created at", "Date/Time Opened"),
         ),
         # A reopened ticket must give its final solve, so Zendesk's "Solved at"
         # comes first and Freshdesk's "Resolved time" before "Closed time".
@@ -541,6 +559,7 @@ TICKET_MESSAGES = TableSchema(
             "Ticket-ID",
             "Ticketnummer",
             "Fallnummer",
+            examples=("Ticket ID", "Case Number"),
         ),
         _f(
             "sent_at",
@@ -560,6 +579,7 @@ TICKET_MESSAGES = TableSchema(
             "Erstellt am",
             "Zeitpunkt",
             "Datum",
+            examples=("Created at", "MessageDate"),
         ),
         _f(
             "author_role",
@@ -574,6 +594,7 @@ TICKET_MESSAGES = TableSchema(
             "Autorrolle",
             "Rolle",
             "Absendertyp",
+            examples=("Author role", "Sender type"),
         ),
         _f(
             "channel",
@@ -635,6 +656,7 @@ NPS = TableSchema(
             "NPS-Wert",
             "Punktzahl",
             "Weiterempfehlung",
+            examples=("NPS score", "Score"),
         ),
         _f(
             "responded_at",
@@ -718,6 +740,7 @@ SUBSCRIPTIONS = TableSchema(
             "Kunden-ID",
             "Kundennummer",
             "Kunde",
+            examples=("Customer ID", "Account ID"),
         ),
         _f(
             "started_at",
@@ -818,6 +841,7 @@ SUBSCRIPTIONS = TableSchema(
             "Monatliche Gebühr",
             "Monatsbetrag",
             "Monatlicher Betrag",
+            examples=("MRR", "Monthly charge"),
         ),
         _f(
             "plan",
@@ -862,6 +886,7 @@ SUBSCRIPTIONS = TableSchema(
             "Churned",
             "Abgewandert",
             "Gekündigt",
+            examples=("Churned", "Churn"),
         ),
         _f(
             "event",
@@ -922,6 +947,7 @@ ORDERS = TableSchema(
             "Kundennummer",
             "Kunde",
             "E-Mail",
+            examples=("Customer ID", "Email"),
         ),
         _f(
             "ordered_at",
@@ -937,6 +963,7 @@ ORDERS = TableSchema(
             "Auftragsdatum",
             "Rechnungsdatum",
             "Datum",
+            examples=("Order date", "Created at"),
         ),
         _f(
             "amount",
@@ -954,6 +981,7 @@ ORDERS = TableSchema(
             "Summe",
             "Gesamtbetrag",
             "Bestellwert",
+            examples=("Total", "Amount"),
         ),
         _f(
             "campaign",
@@ -1091,6 +1119,7 @@ SPEND = TableSchema(
             "Kosten",
             "Ausgaben",
             "Ausgegebener Betrag",
+            examples=("Amount spent", "Cost"),
         ),
         _f(
             "currency",
@@ -1119,6 +1148,7 @@ EMAIL_EVENTS = TableSchema(
             "E-Mail",
             "E-Mail-Adresse",
             "Contact email",
+            examples=("Email Address", "Email"),
         ),
         _f(
             "event",
@@ -1131,6 +1161,7 @@ EMAIL_EVENTS = TableSchema(
             "Ereignis",
             "Ereignistyp",
             "Aktion",
+            examples=("Event type", "Action"),
         ),
         _f(
             "occurred_at",

@@ -165,11 +165,13 @@ def render() -> None:
 
 
 def _render_without_deals() -> None:
-    """Show the upsell rate from the subscriptions, the one sales KPI that
-    needs no deals, as the CLI and the Excel report do. Without subscriptions
-    either, point to the Data page."""
+    """Show the sales figures that need no deals table: the upsell rate from
+    the subscriptions, as the CLI and the Excel report do, and the time in
+    each stage from a stage history. Without either table, point to the Data
+    page."""
     entry = newest_table("subscriptions")
-    if entry is None:
+    history_entry = newest_table("stage_history")
+    if entry is None and history_entry is None:
         st.info(
             "No deals table yet. "
             + data_page_hint(
@@ -179,24 +181,46 @@ def _render_without_deals() -> None:
         )
         data_page_link()
         return
-    subscriptions = load_table(entry.id, entry.version)
-    period = period_picker({"subscriptions": subscriptions})
+    subscriptions = load_entry(entry)
+    history = load_entry(history_entry)
+    period = period_picker({"subscriptions": subscriptions, "stage_history": history})
     grain = grain_picker(period)
     compare = comparison_picker(period)
     share_controls("", "Sales")
     excel_download(KpiSettings(period=period), grain)
 
-    name = escape_markdown(entry.name)
-    st.caption(f"{table_sources(entry)}, {period.label()}.")
-    show_sample_note(entry)
+    st.caption(f"{table_sources(entry, history_entry)}, {period.label()}.")
+    show_sample_note(entry, history_entry)
+    upsell = None
+    if entry is not None and subscriptions is not None:
+        upsell = _render_subscription_upsell(entry, subscriptions, period, compare)
+        if upsell is None and history_entry is None:
+            return
+    if history_entry is not None:
+        _render_stages(period, history_entry, history)
+
+    _deals_needed_note(has_subscriptions=entry is not None)
+    if upsell is not None:
+        with st.expander("How is this calculated, and which rows were left out"):
+            _explain_upsell(upsell, None, period, "subscriptions")
+
+
+def _render_subscription_upsell(
+    entry: TableEntry,
+    subscriptions: pl.DataFrame,
+    period: Period,
+    compare: Period | None,
+) -> KpiResult | None:
+    """Show the upsell rate card from the subscriptions and return its
+    result, or show the error and return None for unusable subscriptions."""
     try:
         current, earlier = _upsell_pair(entry, subscriptions, period, compare)
     except InputError as error:
         st.error(
-            f"The upsell rate cannot come from the subscriptions in {name}: "
-            f"{escape_markdown(str(error))}"
+            "The upsell rate cannot come from the subscriptions in "
+            f"{escape_markdown(entry.name)}: {escape_markdown(str(error))}"
         )
-        return
+        return None
 
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
@@ -204,21 +228,31 @@ def _render_without_deals() -> None:
     kpi_row({"upsell_rate": _LABELS["upsell_rate"]}, {"upsell_rate": current}, previous)
     st.caption(
         "Upsell rate: customers with an expansion (a higher MRR at the end of "
-        "the period than at its start, or a new subscription flagged as an "
+        "the period than at its start, or than on their first paid day for "
+        "customers who joined in it, or a new subscription flagged as an "
         "upgrade) out of the customers with a subscription active in the period."
     )
+    return current
 
-    st.info(
+
+def _deals_needed_note(has_subscriptions: bool) -> None:
+    """Name the sales KPIs that need a deals table and point to the Data
+    page. With ``has_subscriptions`` the upsell rate comes from the
+    subscriptions, so the note leaves it out."""
+    needed = (
         "Close rate, win rate, deal size, won value, sales cycle and the "
         "pipeline need a deals table. "
+    )
+    if not has_subscriptions:
+        needed += "The upsell rate needs a deals or a subscriptions table. "
+    st.info(
+        needed
         + data_page_hint(
             "Upload a deals export on the Data page.",
             "Ask the sender of this link to upload a deals export.",
         )
     )
     data_page_link()
-    with st.expander("How is this calculated, and which rows were left out"):
-        _explain_upsell(current, None, period, "subscriptions")
 
 
 def _upsell_pair(
