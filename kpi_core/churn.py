@@ -23,6 +23,7 @@ from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
 from kpi_core.stats import wilson_interval
 from kpi_core.subscription_data import (
+    DAY,
     UNDATED_CHURN_NOTE,
     flagged_without_end,
     has_charge_column,
@@ -99,6 +100,9 @@ def churn_rate(
             result = _revenue_churn(row, monthly, data.excluded)
         else:
             result = _customer_churn(row, monthly, data.excluded)
+            unpaid = _unpaid_at_start(data.frame, start)
+            if result.available and unpaid:
+                result = replace(result, note=_unpaid_note(row, unpaid))
     if undated := flagged_without_end(subs):
         warning = (
             f"{count_noun(undated, 'subscription')} flagged churned "
@@ -252,6 +256,24 @@ def _customer_churn(
         **_annualised(monthly, "churn_rate"),
     }
     return replace(result, variant="customers", extra=extra)
+
+
+def _unpaid_at_start(prepared: pl.DataFrame, start: date) -> int:
+    """Count the customers active at the close of the day before ``start``
+    whose subscriptions then charged nothing, such as a trial."""
+    if not (prepared["mrr"].fill_null(0.0) <= 0).any():
+        return 0
+    on_day = mrr_on_days(prepared, pl.Series([start - DAY]))
+    return on_day.filter(pl.col("mrr") <= 0).height
+
+
+def _unpaid_note(row: dict, unpaid: int) -> str:
+    paying = row["customers_at_start"] - unpaid
+    return (
+        f"The {row['customers_at_start']:,} customers at the start include "
+        f"{count_noun(unpaid, 'customer')} who paid nothing then, such as on a "
+        f"trial. The ARR bridge counts only the {paying:,} who paid."
+    )
 
 
 def _revenue_churn(
