@@ -391,14 +391,20 @@ def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.Da
 def _first_paid_cents(priced: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Return customer_key and the ARR in cents at the close of the first
     day each customer paid, for the customers whose first paid day lies
-    from ``start`` to ``end``."""
+    from ``start`` to ``end``.
+
+    Only customers with several subscriptions are listed: the only
+    subscription of a customer charges the same at the end as on its first
+    day, so such a customer never pays more.
+    """
+    repeated = priced.filter(repeated_customer(priced))
     first = (
-        priced.filter(pl.col("mrr") > 0)
+        repeated.filter(pl.col("mrr") > 0)
         .group_by("customer_key")
         .agg(first_paid=pl.col("started_at").min())
         .filter(pl.col("first_paid").is_between(start, end))
     )
-    on_first_day = priced.join(first, on="customer_key").filter(
+    on_first_day = repeated.join(first, on="customer_key").filter(
         runs_on(pl.col("first_paid"))
     )
     return (
