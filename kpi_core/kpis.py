@@ -71,6 +71,8 @@ class KpiSettings:
     working: WorkingTime = field(default_factory=WorkingTime)
     lifespan_years: float | None = None
     gross_margin: float = 100.0
+    # The file's column of each ticket field, which the warnings name.
+    ticket_columns: dict[str, str | None] = field(default_factory=dict)
 
 
 def compute_kpis(
@@ -99,6 +101,7 @@ def compute_kpis(
                 period=settings.period,
                 working=settings.working,
                 variants=settings.variants,
+                ticket_columns=settings.ticket_columns or None,
             )
         )
     return kpis

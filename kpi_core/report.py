@@ -7,7 +7,7 @@ The JSON shape is documented in docs/report.md and is stable: ``period``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     spend = {table.file: table.frame for table in tables if table.table == "spend"}
     if spend:
         latest["spend"] = combine_spend(spend)
+    tickets = [table for table in tables if table.table == "tickets"]
+    if tickets:
+        options = replace(options, ticket_columns=dict(tickets[-1].mapping.columns))
     kpis = compute_kpis(latest, options)
     return {
         "period": _period_json(options.period),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import date
 
 import altair as alt
@@ -128,7 +129,11 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
             )
             names = ", ".join(entry.name for entry in spend)
             sources["spend"] = (names, sum(entry.rows for entry in spend))
-        report = excel_report_bytes(tables, settings, grain, sources=sources)
+        report_settings = settings
+        if "tickets" in entries:
+            columns = dict(entries["tickets"].mapping)
+            report_settings = replace(settings, ticket_columns=columns)
+        report = excel_report_bytes(tables, report_settings, grain, sources=sources)
         reports.put(key, report)
         return report
 

@@ -19,6 +19,7 @@ import pytest
 
 from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings, compute_kpis
+from kpi_core.report import ReportOptions, build_report
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.service import resolution_hours
 
@@ -177,6 +178,27 @@ def test_warning_in_reports():
         if cell is not None
     ]
     assert any(expected in cell for cell in cells)
+
+
+def test_reports_name_the_column(tmp_path):
+    frame, columns = _imported()
+    settings = KpiSettings(ticket_columns=columns)
+    workbook = openpyxl.load_workbook(
+        BytesIO(excel_report_bytes({"tickets": frame}, settings))
+    )
+    expected = MIDNIGHT_CREATED.format(span=WORKING_DAY)
+    cells = [
+        str(cell)
+        for row in workbook["Service"].iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+    assert any(expected in cell for cell in cells)
+
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(DATE_ONLY_CSV)
+    report = build_report([path], ReportOptions())
+    assert f"resolution_hours: {expected}" in report["warnings"]
 
 
 def test_ravenstack_submitted_dates_warned(datasets_dir):
