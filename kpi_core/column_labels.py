@@ -9,7 +9,6 @@ the Excel report and never changes a value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Value kinds. A percent value is in percent units (48.2 means 48.2 %), as
@@ -99,6 +98,10 @@ COLUMNS: dict[str, Column] = {
     "mean_hours": Column("Mean hours", HOURS),
     "median_hours": Column("Median hours", HOURS),
     "replies": Column("Agent replies", COUNT),
+    "mean_replies": Column("Mean agent replies", COUNT),
+    "share_one_reply": Column("Solved with one reply (%)", PERCENT),
+    "category": Column("Category", TEXT),
+    "priority": Column("Priority", TEXT),
 }
 
 
@@ -117,12 +120,6 @@ def column_label(column: str, unit: str | None = None) -> str:
     if unit is None:
         return _UNIT_PART.sub("", known.label)
     return known.label.replace("{unit}", unit)
-
-
-def column_labels(columns: Iterable[str], unit: str | None = None) -> dict[str, str]:
-    """Return the header of each of ``columns`` by column name, for the
-    ``column_config`` of ``st.dataframe``."""
-    return {column: column_label(column, unit) for column in columns}
 
 
 def column_kind(column: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
-from kpi_core.formatting import format_number
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
@@ -26,6 +26,9 @@ AGENT_ROLES = frozenset(
 _REPLIES = "replies"
 _KEY = "_ticket_key"
 _WALL = pl.Datetime("us")
+# Reply sources, as the result's variant names them.
+_FROM_MESSAGES = "agent messages up to the solve time"
+_FROM_COLUMN = "replies column"
 
 
 def followups_per_ticket(
@@ -105,6 +108,32 @@ def followups_breakdown(
     return table.sort(["mean_replies", segment], descending=[True, False])
 
 
+def followups_breakdown_note(result: KpiResult) -> str | None:
+    """Write which tickets the follow-up tables count and which rows the
+    follow-ups per ticket ``result`` left out, for a note under a table.
+
+    The breakdown and the distribution choose tickets and replies as
+    ``followups_per_ticket`` does, so ``result`` gives their left-out rows
+    too. A result that is not available gives None.
+    """
+    if not result.available:
+        return None
+    scope = (
+        "Counted as for the follow-ups per ticket KPI: tickets solved in the "
+        "period, each ticket id once at its latest solve, with the replies "
+        f"from the {result.variant}."
+    )
+    if result.variant == _FROM_MESSAGES:
+        scope += " A ticket without an agent message counts 0 replies."
+    if not result.excluded:
+        return f"{scope} No row was left out."
+    left_out = ", ".join(
+        f"{count_noun(count, 'row')} ({reason})"
+        for reason, count in result.excluded.items()
+    )
+    return f"{scope} Left out: {left_out}."
+
+
 def followups_distribution(
     tickets: pl.DataFrame,
     period: Period = ALL_DATA,
@@ -135,12 +164,12 @@ def _reply_table(
     solved, excluded = solved_tickets(tickets, period)
     if messages is not None:
         counted = _replies_from_messages(solved, messages)
-        return counted, excluded, "agent messages up to the solve time"
+        return counted, excluded, _FROM_MESSAGES
     if _REPLIES not in solved.columns:
         return None, excluded, ""
     excluded["solved ticket without a reply count"] = solved[_REPLIES].null_count()
     counted = solved.filter(pl.col(_REPLIES).is_not_null())
-    return counted, nonzero_counts(excluded), "replies column"
+    return counted, nonzero_counts(excluded), _FROM_COLUMN
 
 
 def _replies_from_messages(

@@ -19,7 +19,11 @@ from kpi_core.column_labels import DAYS, MONEY, PERCENT, column_label
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
-from kpi_core.followups import followups_distribution
+from kpi_core.followups import (
+    followups_breakdown,
+    followups_breakdown_note,
+    followups_distribution,
+)
 from kpi_core.formatting import format_number
 from kpi_core.kpi_names import kpi_name
 from kpi_core.kpis import (
@@ -59,9 +63,15 @@ from kpi_core.sales_tables import (
     stage_table,
 )
 from kpi_core.schema import TABLES
-from kpi_core.service import nps_series, resolution_series
+from kpi_core.service import (
+    RESOLUTION_VARIANTS,
+    nps_series,
+    resolution_breakdown,
+    resolution_series,
+)
 from kpi_core.stages import stage_summary
 from kpi_core.subscriptions import arr_bridge
+from kpi_core.ticket_segments import ticket_segments
 
 Tables = dict[str, pl.DataFrame]
 # Readable names of the ARR bridge steps of ``kpi_core.subscriptions``.
@@ -708,14 +718,53 @@ def _service_tables(
             found["NPS scores"] = _nps_scores_table(responses, period, nps_variant)
     tickets = tables.get("tickets")
     if tickets is not None:
-        found[f"Resolution hours by {grain}"] = _resolution_table(
-            tickets, settings, grain
+        found |= _ticket_tables(
+            tickets, tables.get("ticket_messages"), settings, grain, kpis
         )
-        messages = tables.get("ticket_messages")
-        if "replies" in tickets.columns or messages is not None:
-            found["Follow-ups per ticket"] = _guarded(
-                lambda: _followups_table(tickets, period, messages)
+    return found
+
+
+def _ticket_tables(
+    tickets: pl.DataFrame,
+    messages: pl.DataFrame | None,
+    settings: KpiSettings,
+    grain: str,
+    kpis: dict[str, KpiResult],
+) -> dict[str, ReportTable]:
+    """Return the time to resolution and follow-up tables, each followed by
+    its breakdowns by the segment columns the tickets have.
+
+    The report is the same whichever page it is downloaded from, so it
+    breaks the tickets down by every segment the Service page offers, not
+    only by the one chosen there. Without a solved ticket the breakdowns
+    are left out, because the table above them gives the reason.
+    """
+    period = settings.period
+    segments = ticket_segments(tickets)
+    series = _resolution_table(tickets, settings, grain)
+    found = {f"Resolution hours by {grain}": series}
+    if series.frame is not None:
+        for segment in segments:
+            found[f"Resolution hours by {segment}"] = _guarded(
+                lambda segment=segment: _resolution_segment_table(
+                    tickets, settings, segment
+                )
             )
+    if "replies" not in tickets.columns and messages is None:
+        return found
+
+    distribution = _guarded(lambda: _followups_table(tickets, period, messages))
+    found["Follow-ups per ticket"] = distribution
+    if distribution.frame is None:
+        return found
+    result = kpis.get("followups_per_ticket")
+    note = None if result is None else followups_breakdown_note(result)
+    for segment in segments:
+        found[f"Follow-ups per ticket by {segment}"] = _guarded(
+            lambda segment=segment: _followups_segment_table(
+                tickets, period, segment, messages, note
+            )
+        )
     return found
 
 
@@ -790,7 +839,7 @@ def _resolution_table(
                 "solved_at on the Data page."
             )
         )
-    hours = "business hours" if variant == "business" else "calendar hours"
+    hours = RESOLUTION_VARIANTS[variant]
     headers = {"mean_hours": f"Mean {hours}", "median_hours": f"Median {hours}"}
     chart = ReportChart(
         f"Time to resolution by {grain} of solve ({hours})",
@@ -812,3 +861,33 @@ def _followups_table(
         return ReportTable(note="No ticket with replies was solved in this period.")
     chart = ReportChart("Solved tickets per number of replies", ("tickets",))
     return ReportTable(distribution, charts=(chart,))
+
+
+def _resolution_segment_table(
+    tickets: pl.DataFrame, settings: KpiSettings, segment: str
+) -> ReportTable:
+    """Return the time to resolution per value of ``segment``, slowest
+    first, as the Service page's breakdown shows it."""
+    variant = settings.variants.get("resolution_hours", "business")
+    table = resolution_breakdown(
+        tickets, settings.period, segment, settings.working, variant
+    )
+    hours = RESOLUTION_VARIANTS[variant]
+    headers = {"mean_hours": f"Mean {hours}", "median_hours": f"Median {hours}"}
+    chart = ReportChart(f"Mean {hours} by {segment}", ("mean_hours",))
+    note = "Solved tickets measured as for the time to resolution KPI."
+    return ReportTable(table, headers, (chart,), note)
+
+
+def _followups_segment_table(
+    tickets: pl.DataFrame,
+    period: Period,
+    segment: str,
+    messages: pl.DataFrame | None,
+    note: str | None,
+) -> ReportTable:
+    """Return the follow-ups per ticket per value of ``segment``, most
+    replies first, with ``note`` on the tickets it counts."""
+    table = followups_breakdown(tickets, period, segment, messages)
+    chart = ReportChart(f"Mean agent replies by {segment}", ("mean_replies",))
+    return ReportTable(table, charts=(chart,), note=note)

@@ -9,8 +9,9 @@ import streamlit as st
 from kpi_core import charts
 from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
+from kpi_core.column_labels import column_label
 from kpi_core.errors import InputError
-from kpi_core.followups import followups_per_ticket
+from kpi_core.followups import followups_breakdown_note, followups_per_ticket
 from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
@@ -19,6 +20,8 @@ from kpi_core.partial_periods import partial_note, partial_periods, table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.service import (
+    RESOLUTION_VARIANTS,
+    followups_breakdown,
     followups_distribution,
     nps_distribution,
     nps_series,
@@ -27,6 +30,7 @@ from kpi_core.service import (
     service_kpis,
 )
 from kpi_core.subscription_data import has_undated_churn, is_snapshot
+from kpi_core.ticket_segments import ticket_segments
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row
 from pages.ui.markdown_escape import escape_markdown
@@ -34,12 +38,12 @@ from pages.ui.navigation import data_page_hint, data_page_link, require_app_entr
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
 from pages.ui.table_choice import newest_table
+from pages.ui.table_columns import table_columns
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import url_radio
 from pages.ui.working_time import working_time_picker
 from pages.ui.workspace_access import entries_key, load_entry
 
-TICKET_SEGMENTS = ["agent", "channel", "category", "priority"]
 _SEGMENT_PLURALS = {"category": "categories", "priority": "priorities"}
 _SNAPSHOT_NOTES = {
     SNAPSHOT_VARIANTS["customers"]: (
@@ -140,8 +144,17 @@ def render() -> None:
     if responses is not None:
         _render_nps(responses, period, grain, variants.get("nps", "all"))
     if tickets is not None:
-        _render_resolution(tickets, period, grain, working, variants)
-        _render_followups(tickets, period, messages)
+        resolved = _render_resolution(tickets, period, grain, working, variants)
+        counted = _render_followups(tickets, period, messages)
+        followups = kpis["followups_per_ticket"]
+        _render_segments(
+            tickets,
+            period,
+            messages,
+            working if resolved else None,
+            variants.get("resolution_hours", "business"),
+            followups if counted and followups.available else None,
+        )
 
     tables = {"tickets": tickets, "nps": responses}
     tables = {name: frame for name, frame in tables.items() if frame is not None}
@@ -360,11 +373,13 @@ def _render_resolution(
     grain: str,
     working: WorkingTime | str,
     variants: dict[str, str],
-) -> None:
+) -> bool:
+    """Show the time to resolution by ``grain``. Return False when there is
+    no figure to show: an invalid working time, or no ticket solved."""
     st.subheader("Time to resolution")
     if not isinstance(working, WorkingTime):
         st.info(escape_markdown(_working_time_reason(working)))
-        return
+        return False
     variant = variants.get("resolution_hours", "business")
     unit = "Business hours" if variant == "business" else "Calendar hours"
     series = resolution_series(tickets, period, grain, working, variant)
@@ -377,7 +392,7 @@ def _render_resolution(
             "Time to resolution is not shown. No ticket was solved in this "
             f"period. If the tickets have solve times, {hint}"
         )
-        return
+        return False
     span = table_span(tickets, "tickets")
     partial = partial_periods(series["period_start"], grain, period, span)
     show_chart(
@@ -393,12 +408,66 @@ def _render_resolution(
     )
     if note := partial_note(partial):
         st.caption(note)
-    present = [s for s in TICKET_SEGMENTS if s in tickets.columns]
-    if not present:
-        return
-    segment = st.selectbox(
-        "Resolution time by", present, key="service_segment", bind="query-params"
+    return True
+
+
+def _render_followups(
+    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+) -> bool:
+    """Show the solved tickets per number of agent replies. Return False
+    when the tickets have no replies column and there is no message log."""
+    if "replies" not in tickets.columns and messages is None:
+        return False
+    st.subheader("Follow-ups per ticket")
+    distribution = followups_distribution(tickets, period, messages)
+    labels = table_columns(distribution)
+    st.dataframe(
+        distribution, hide_index=True, column_config=labels, placeholder=MISSING
     )
+    return True
+
+
+def _render_segments(
+    tickets: pl.DataFrame,
+    period: Period,
+    messages: pl.DataFrame | None,
+    working: WorkingTime | None,
+    variant: str,
+    followups: KpiResult | None,
+) -> None:
+    """Show the time to resolution and the follow-ups per ticket per value
+    of the segment chosen in one box.
+
+    ``working`` is None when the time to resolution has nothing to break
+    down, and ``followups`` (the KPI card's result) is None when the
+    follow-ups per ticket have nothing to break down.
+    """
+    present = ticket_segments(tickets)
+    if not present or (working is None and followups is None):
+        return
+    st.subheader("By segment")
+    segment = st.selectbox(
+        "Break tickets down by",
+        present,
+        format_func=column_label,
+        key="service_segment",
+        bind="query-params",
+    )
+    if working is not None:
+        _render_resolution_breakdown(tickets, period, segment, working, variant)
+    if followups is not None:
+        _render_followups_breakdown(tickets, period, segment, messages, followups)
+
+
+def _render_resolution_breakdown(
+    tickets: pl.DataFrame,
+    period: Period,
+    segment: str,
+    working: WorkingTime,
+    variant: str,
+) -> None:
+    hours = RESOLUTION_VARIANTS[variant]
+    st.markdown(f"**Time to resolution by {segment}**")
     table = resolution_breakdown(tickets, period, segment, working, variant)
     if charts.has_values(table, "mean_hours"):
         show_chart(
@@ -408,30 +477,39 @@ def _render_resolution(
                 segment,
                 "mean_hours",
                 f"Slowest {segment} first",
-                f"Mean {unit.lower()} (h)",
+                f"Mean {hours} (h)",
                 keep=charts.BOTH_ENDS,
                 count=("tickets", "Solved tickets"),
             ),
         )
         noun = (segment, _SEGMENT_PLURALS.get(segment, f"{segment}s"))
-        label = f"The chart of mean {unit.lower()}"
+        label = f"The chart of mean {hours}"
         note = charts.breakdown_note(
             table, segment, "mean_hours", label, noun, keep=charts.BOTH_ENDS
         )
         if note:
             listed = count_noun(table.height, *noun)
             st.caption(f"{note} The table below lists all {listed}.")
-    st.dataframe(table, hide_index=True, placeholder=MISSING)
+    # The headers name the variant's hours, as in the Excel report.
+    labels = table_columns(
+        table,
+        headers={"mean_hours": f"Mean {hours}", "median_hours": f"Median {hours}"},
+    )
+    st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
 
 
-def _render_followups(
-    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+def _render_followups_breakdown(
+    tickets: pl.DataFrame,
+    period: Period,
+    segment: str,
+    messages: pl.DataFrame | None,
+    followups: KpiResult,
 ) -> None:
-    if "replies" not in tickets.columns and messages is None:
-        return
-    st.subheader("Follow-ups per ticket")
-    distribution = followups_distribution(tickets, period, messages)
-    st.dataframe(distribution, hide_index=True, placeholder=MISSING)
+    st.markdown(f"**Follow-ups per ticket by {segment}**")
+    table = followups_breakdown(tickets, period, segment, messages)
+    labels = table_columns(table)
+    st.dataframe(table, hide_index=True, column_config=labels, placeholder=MISSING)
+    st.caption(followups_breakdown_note(followups))
 
 
 require_app_entry("pages/service.py")

@@ -31,13 +31,17 @@ _FORMATS = {
 }
 
 
-def table_columns(table: pl.DataFrame, unit: str | None = None) -> dict:
+def table_columns(
+    table: pl.DataFrame,
+    unit: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict:
     """Return the ``column_config`` of ``table``: each column's header, with
     ``unit`` as the currency of money columns, and the number format of its
-    kind for number columns."""
+    kind for number columns. ``headers`` replaces the header of a column."""
     config: dict = {}
     for name, dtype in table.schema.items():
-        label = column_label(name, unit)
+        label = (headers or {}).get(name) or column_label(name, unit)
         number_format = _FORMATS.get(column_kind(name) or "")
         if dtype.is_numeric() and number_format:
             config[name] = st.column_config.NumberColumn(label, format=number_format)
