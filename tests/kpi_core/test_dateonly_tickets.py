@@ -155,14 +155,22 @@ def test_helpdesk_minutes_not_warned():
     assert len(calendar.warnings) == 1
 
 
+def _service_cells(report: bytes) -> list[str]:
+    """Return the text of every filled cell of the report's Service sheet."""
+    workbook = openpyxl.load_workbook(BytesIO(report))
+    return [
+        str(cell)
+        for row in workbook["Service"].iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+
+
 def test_warning_in_reports():
     frame, _columns = _imported()
 
     kpis = compute_kpis({"tickets": frame}, KpiSettings())
     report = kpis["resolution_hours"].to_json()
-    workbook = openpyxl.load_workbook(
-        BytesIO(excel_report_bytes({"tickets": frame}, KpiSettings()))
-    )
 
     expected = (
         "The column mapped to created_at has the time 00:00 on every measured "
@@ -171,28 +179,15 @@ def test_warning_in_reports():
         "a working day (8 hours) to its time."
     )
     assert report["warnings"] == [expected]
-    cells = [
-        str(cell)
-        for row in workbook["Service"].iter_rows(values_only=True)
-        for cell in row
-        if cell is not None
-    ]
+    cells = _service_cells(excel_report_bytes({"tickets": frame}, KpiSettings()))
     assert any(expected in cell for cell in cells)
 
 
 def test_reports_name_the_column(tmp_path):
     frame, columns = _imported()
     settings = KpiSettings(ticket_columns=columns)
-    workbook = openpyxl.load_workbook(
-        BytesIO(excel_report_bytes({"tickets": frame}, settings))
-    )
     expected = MIDNIGHT_CREATED.format(span=WORKING_DAY)
-    cells = [
-        str(cell)
-        for row in workbook["Service"].iter_rows(values_only=True)
-        for cell in row
-        if cell is not None
-    ]
+    cells = _service_cells(excel_report_bytes({"tickets": frame}, settings))
     assert any(expected in cell for cell in cells)
 
     path = tmp_path / "tickets.csv"
