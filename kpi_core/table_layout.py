@@ -466,6 +466,7 @@ def _drop_totals(
     grouped = pl.repeat(False, count, eager=True)
     numbered = pl.repeat(False, count, eager=True)
     other_text = pl.repeat(False, count, eager=True)
+    dated = pl.repeat(False, count, eager=True)
     for column, label in zip(columns, labels, strict=True):
         cells = column.gather(positions)
         other = cells.is_not_null() & ~label.gather(positions)
@@ -476,13 +477,16 @@ def _drop_totals(
         else:
             groups = words
         numbers = _numbers_not_dates(cells) & other
+        dated = dated | (cells.str.contains(_DATE).fill_null(False) & other)
         worded = worded | (words & ~groups)
         grouped = grouped | groups
         numbered = numbered | numbers
         other_text = other_text | (other & ~numbers & ~currency & ~groups)
     empty = _leaves_column_empty(columns, positions, labelled)
     only_numbers = ~other_text & numbered & empty
-    plain = totals_found.gather(positions) & ~grouped
+    # A date beside the label marks a record, such as an order of the
+    # campaign "Summe 2024"; a total row carries sums and counts.
+    plain = totals_found.gather(positions) & ~grouped & ~dated
     # A total label in the first column, where an id or a name is, marks a
     # total even beside a group's word when the row has a number and a gap in
     # a column that nearly every row fills. An example is

@@ -207,3 +207,25 @@ def test_report_lists_kept_total(tmp_path: Path):
         "deals.csv: line 6 of deals.csv contains the total label 'Summe' but was "
         f"read as a data row. {ADVICE}"
     ) in report["warnings"]
+
+
+def test_dated_order_with_total_campaign_kept():
+    # Orders 1 to 4 of 50 each; orders 1 and 3 came from the campaign
+    # "Summe 2024". A date beside the label marks a record, so all four
+    # orders count: 4 x 50 = 200, and the two labelled ones are named.
+    data = (
+        b"Order ID,Customer ID,Order Date,Amount,Campaign\n"
+        b"1,C1,2024-01-05,50,Summe 2024\n"
+        b"2,C2,2024-01-06,50,Spring\n"
+        b"3,C3,2024-01-07,50,Summe 2024\n"
+        b"4,C4,2024-01-08,50,Spring\n"
+    )
+    table = load_file("orders.csv", data, table="orders")
+    assert table.rows_used == 4
+    assert table.frame["amount"].sum() == 200
+    [warning] = table.read_warnings
+    # Orders 1 and 3 stand on lines 2 and 4.
+    assert warning.startswith(
+        "2 rows of orders.csv contain a total label ('Summe 2024') but were read "
+        "as data rows: lines 2, 4."
+    )
