@@ -19,7 +19,7 @@ import polars as pl
 from kpi_core.churn import churn_series
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
-from kpi_core.marketing_data import revenue_rows
+from kpi_core.marketing_data import revenue_rows, unconverted_revenue_rows
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.subscription_data import (
@@ -129,7 +129,7 @@ def _purchases_clv(
     purchases = rows.frame.height
     customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
-    counted = _counted_purchases(orders, period, rows.frame, currency, fx)
+    counted = _counted_purchases(orders, period, rows.frame)
     purchase_value = revenue / purchases
     frequency = counted.purchases / counted.customer_years
     value = purchase_value * frequency * lifespan
@@ -137,10 +137,11 @@ def _purchases_clv(
         (purchase_value, frequency, lifespan), _product, value, 2
     )
     per_year = f"{shown_frequency} purchases a year"
-    if counted.year is not None:
+    if counted.spans is not None:
+        per = "customers" if counted.one_span else "customer-years"
         per_year += (
             f" ({counted.purchases:,} purchases / {counted.customer_years:,} "
-            f"customers from {counted.year.start} to {counted.year.end})"
+            f"{per} from {counted.spans.start} to {counted.spans.end})"
         )
     elif counted.customer_years != customers:
         per_year += (
@@ -184,51 +185,72 @@ class _CountedPurchases:
 
     purchases: int
     customer_years: int
-    # The 12 months counted for a period shorter than a year, else None.
-    year: Period | None = None
-    # Says when the orders cover less than a year, so the frequency may be low.
+    # The whole 12-month spans counted, when they differ from the period.
+    spans: Period | None = None
+    one_span: bool = True
+    # Says when the orders start inside the first span, so the frequency
+    # may be too low.
     note: str = ""
 
 
 def _counted_purchases(
-    orders: pl.DataFrame,
-    period: Period,
-    rows: pl.DataFrame,
-    currency: str | None,
-    fx: dict[str, float] | None,
+    orders: pl.DataFrame, period: Period, rows: pl.DataFrame
 ) -> _CountedPurchases:
     """Count the purchases and customer-years of the purchase frequency.
 
-    A period of more than a year counts its own ``rows``, each customer once
-    per 12-month span (see ``_customer_years``). A shorter period counts the
-    orders of the 12 months that end with it, because a customer who buys
-    every month makes 3 purchases in a quarter but 12 in a year. All data of
-    a year or less counts its ``rows``. When the orders cover less than the
-    year counted, the note says that the frequency may be too low.
+    They come from the whole 12-month spans that end with the period, each
+    customer once per span in which they bought, so a customer who buys
+    every month counts 12 purchases a year and one who buys every May
+    counts 1. A period shorter than a year takes the 12 months that end
+    with it, reaching back before its start. A longer period leaves the
+    months before its first whole span out of the count; their purchases
+    still give the average purchase value. All data of a year or less
+    counts its ``rows``. When the orders start more than a month into the
+    first span, the note says the frequency may be too low.
     """
     days = rows["ordered_at"].cast(pl.Date)
     start = period.start or days.min()
     end = period.end or days.max()
-    if (end - start).days + 1 > 366:
-        return _CountedPurchases(rows.height, _customer_years(rows, start))
+    starts = _span_starts(start, end)
     first = orders["ordered_at"].cast(pl.Date).min()
-    year = Period(_year_before(end), end)
     note = ""
-    # Orders that start in the year's first month may still hold a monthly
+    # Orders that start in the span's first month may still hold a monthly
     # buyer's every order, so only a later start gets the note.
-    if (first - year.start).days > 31:
+    if (first - starts[0]).days > 31:
         note = (
             f"The purchases a year count the orders from {first}, when they "
             f"start, to {end}, less than a year, so they may be too low."
         )
-    if period.is_all or period.start == year.start:
-        # The period is those 12 months, or all data of a year or less.
+    if period.is_all and starts[0] <= start:
+        # All the orders span a year or less.
         customers = rows["customer_id"].n_unique()
-        return _CountedPurchases(rows.height, customers, None, note)
-    in_year = revenue_rows(orders, year, currency, fx).frame
-    return _CountedPurchases(
-        in_year.height, in_year["customer_id"].n_unique(), year, note
+        return _CountedPurchases(rows.height, customers, note=note)
+    spans = Period(starts[0], end)
+    # Counting needs no amounts, so orders in another currency outside the
+    # period need no exchange rate.
+    counted = unconverted_revenue_rows(orders, spans)
+    index = pl.Series(starts).search_sorted(
+        counted["ordered_at"].cast(pl.Date), side="right"
     )
+    customer_years = counted.select("customer_id", span=index).unique().height
+    shown = None if spans == period else spans
+    return _CountedPurchases(
+        counted.height,
+        customer_years,
+        spans=shown,
+        one_span=len(starts) == 1,
+        note=note,
+    )
+
+
+def _span_starts(start: date, end: date) -> list[date]:
+    """Return the first days of the whole 12-month spans that end on ``end``
+    and start on or after ``start``, oldest first; for a period shorter
+    than a year, the one span that ends on ``end``."""
+    starts = [_year_before(end)]
+    while (earlier := _year_before(starts[-1] - timedelta(days=1))) >= start:
+        starts.append(earlier)
+    return starts[::-1]
 
 
 def _year_before(end: date) -> date:
@@ -238,21 +260,6 @@ def _year_before(end: date) -> date:
         return day_after.replace(year=day_after.year - 1)
     except ValueError:  # 29 February
         return date(day_after.year - 1, 3, 1)
-
-
-def _customer_years(rows: pl.DataFrame, start: date) -> int:
-    """Count each customer once per 12-month span of the period in which
-    they bought, so that purchases / customer-years are the purchases per
-    customer in a year, as the definition counts them.
-
-    The spans run from ``start``, the period's start or the first order.
-    """
-    day = pl.col("ordered_at").cast(pl.Date)
-    months = (day.dt.year() - start.year) * 12 + day.dt.month() - start.month
-    # A day before the start's day of the month has not completed that month.
-    months = months - (day.dt.day() < start.day).cast(pl.Int32)
-    spans = rows.select("customer_id", span=months // 12)
-    return spans.unique().height
 
 
 def _too_long_reason(lifespan: float) -> str:

@@ -94,6 +94,22 @@ def revenue_rows(
     """Return the revenue rows of the period: orders by ordered_at, or won
     deals by closed_at. Rows without an amount, and rows without that date
     in an explicit period, are left out and counted."""
+    inside, excluded = _revenue_inside(orders_or_deals, period)
+    return _converted(inside, currency, fx, excluded)
+
+
+def unconverted_revenue_rows(
+    orders_or_deals: pl.DataFrame, period: Period
+) -> pl.DataFrame:
+    """Return the rows ``revenue_rows`` picks for the period, with their
+    amounts as written, for counting purchases and customers without an
+    exchange rate."""
+    return _revenue_inside(orders_or_deals, period)[0]
+
+
+def _revenue_inside(
+    orders_or_deals: pl.DataFrame, period: Period
+) -> tuple[pl.DataFrame, dict[str, int]]:
     frame, anchor = _revenue_source(orders_or_deals)
     _require_amount(frame, "orders or deals")
     missing_date = "no order date" if anchor == "ordered_at" else "no close date"
@@ -104,8 +120,7 @@ def revenue_rows(
         .then(pl.lit(missing_date))
     )
     rows, excluded = _split(frame, reason)
-    inside = rows.filter(period.contains(anchor))
-    return _converted(inside, currency, fx, excluded)
+    return rows.filter(period.contains(anchor)), excluded
 
 
 def undated_revenue_reason(orders_or_deals: pl.DataFrame) -> str | None:

@@ -111,11 +111,12 @@ def test_clv_purchases_lifespan_of_lapsed_customers():
     ]
     result = clv(orders(rows))
     # a (366 days) and b (0 days) stopped buying more than 365 days before
-    # 2023-06-01; c did not. In 12-month spans from 2020-01-01, a and b buy
-    # in the first, a in the second and c in the fourth: 5 purchases over
-    # 4 customer-years.
+    # 2023-06-01; c did not. The whole 12-month spans that end on 2023-06-01
+    # start on 2020-06-02, 2021-06-02 and 2022-06-02, so b's order and a's
+    # first are before them. a buys in the first span and c twice in the
+    # third: 3 purchases over 2 customer-years.
     lifespan = (366 + 0) / 2 / 365.25
-    frequency = 5 / 4
+    frequency = 3 / 2
     assert (
         result.extra["lifespan_source"]
         == "from first to last purchase of 2 lapsed customers"

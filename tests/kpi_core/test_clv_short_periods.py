@@ -82,3 +82,45 @@ def test_orders_starting_late_get_a_note(tmp_path):
         "The purchases a year count the orders from 2024-01-10, when they "
         "start, to 2024-03-31, less than a year, so they may be too low."
     )
+
+
+def test_fifteen_months_count_the_last_whole_year(tmp_path):
+    # January 2024 to March 2025: ten customers order 100 EUR every month.
+    rows = _monthly(range(2024, 2025)) + [
+        f"o2025{month:02d}{customer},c{customer},2025-{month:02d}-10,100"
+        for month in (1, 2, 3)
+        for customer in range(10)
+    ]
+    orders = _orders(tmp_path, rows)
+    period = Period(date(2024, 1, 1), date(2025, 3, 31))
+    result = clv(orders, period=period, lifespan_years=1)
+    # The whole year April 2024 to March 2025 holds 120 orders of 10
+    # customers: 12 a year. January to March 2024 are left out of the count.
+    assert result.extra["purchase_frequency"] == pytest.approx(12.0)
+    assert result.value == pytest.approx(1200.0)
+    assert "(120 purchases / 10 customers from 2024-04-01 to 2025-03-31)" in (
+        result.formula
+    )
+    # All data ends on the last order, 10 March 2025: the same whole year
+    # from 11 March 2024 holds 12 orders a customer.
+    assert clv(orders, lifespan_years=1).value == pytest.approx(1200.0)
+
+
+def test_other_currency_outside_the_period_needs_no_rate(tmp_path):
+    # The ten customers paid 10 USD a month in 2023 and 10 EUR in 2024.
+    path = tmp_path / "orders.csv"
+    lines = ["Order ID,Customer ID,Order Date,Amount,Currency"] + [
+        f"o{year}{month:02d}{customer},c{customer},{year}-{month:02d}-10,10,{code}"
+        for year, code in ((2023, "USD"), (2024, "EUR"))
+        for month in range(1, 13)
+        for customer in range(10)
+    ]
+    path.write_text("\n".join(lines))
+    orders = load_file(path.name, path.read_bytes(), table="orders").frame
+    quarter = Period(date(2024, 1, 1), date(2024, 3, 31))
+    result = clv(orders, period=quarter, lifespan_years=1)
+    # The quarter's orders are all in EUR; April 2023 to March 2024 holds
+    # 12 orders a customer whatever their currency: 10 x 12 x 1 = 120 EUR.
+    assert result.available
+    assert result.unit == "EUR"
+    assert result.value == pytest.approx(120.0)
