@@ -29,6 +29,7 @@ from kpi_core.marketing_data import (
     undated_revenue_reason,
     won_deal,
 )
+from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.spend_coverage import coverage_warning
@@ -252,7 +253,9 @@ def campaign_revenue(
     amounts add up to all revenue (``extra["total"]``). With ``spend``,
     ``extra["roi"]`` = (revenue - cost) / cost x 100 per campaign whose
     cost is above zero, matching spend rows on the same column (else its
-    campaign or channel). No revenue rows in the period is "not available".
+    campaign or channel). Spend that names no currency and is read in
+    another one than the revenue gets ``extra["roi_reason"]`` instead. No
+    revenue rows in the period is "not available".
     """
     rows = revenue_rows(orders_or_deals, period, currency, fx)
     if rows.frame.is_empty():
@@ -274,7 +277,11 @@ def campaign_revenue(
         "source": source,
     }
     if spend is not None:
-        extra["roi"] = _roi(per_campaign, spend, column, period, rows.unit, fx)
+        reason = _roi_currency_reason(spend, currency, rows.unit)
+        if reason:
+            extra["roi_reason"] = reason
+        else:
+            extra["roi"] = _roi(per_campaign, spend, column, period, rows.unit, fx)
     return KpiResult(
         key="campaign_revenue",
         status="ok",
@@ -284,6 +291,24 @@ def campaign_revenue(
         formula=_campaign_summary(per_campaign, total, rows.unit),
         excluded=rows.excluded,
         extra=extra,
+    )
+
+
+def _roi_currency_reason(
+    spend: pl.DataFrame, currency: str | None, revenue_unit: str
+) -> str | None:
+    """Say why the spend cannot be set against revenue in ``revenue_unit``:
+    spend without a currency column is in the report currency, or EUR as
+    for CAC, and no rate converts it. Return None when it can be."""
+    if "currency" in spend.columns:
+        return None
+    spend_unit = currency or DEFAULT_CURRENCY
+    if spend_unit == revenue_unit:
+        return None
+    return (
+        f"the spend names no currency, so it is read as {spend_unit}, while the "
+        f"revenue is in {revenue_unit}. If the spend is in {revenue_unit} too, "
+        "upload it again on the Data page and choose that currency"
     )
 
 

@@ -464,6 +464,8 @@ def _campaign_table(kpis: dict[str, KpiResult]) -> ReportTable:
     notes = []
     if attribution := attribution_note(result):
         notes.append(attribution)
+    if reason := result.extra.get("roi_reason"):
+        notes.append(f"Return on campaign cost is not shown: {reason}.")
     if table["roi_percent"].is_not_null().any():
         charts.append(ReportChart("Return on campaign cost (%)", ("roi_percent",)))
     else:

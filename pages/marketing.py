@@ -271,6 +271,8 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
         st.caption(attribution)
     campaigns = ("campaign", "campaigns")
     notes = [charts.breakdown_note(table, "campaign", "revenue", "Revenue", campaigns)]
+    if reason := result.extra.get("roi_reason"):
+        right.info(f"Return on campaign cost is not shown: {escape_markdown(reason)}.")
     if roi is not None and not charts.has_values(table, "roi_percent"):
         right.info(
             "Return on campaign cost is not shown. No campaign or channel of the "
