@@ -218,13 +218,21 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
 
 
 def _pick_currency(prepared: PreparedTable, key: str) -> PreparedTable:
-    """Ask for the currency of amounts that name none, EUR unless chosen."""
+    """Ask for the currency of amounts that name none: by default the one
+    the table stored from this file was given, else EUR."""
     if not needs_currency(prepared):
         return prepared
+    store = workspace()
+    earlier = store.find_source(key, prepared.table) or _stored_from_file(
+        store.list_tables(prepared.table), prepared.file
+    )
+    default = _stored_currency(earlier) or DEFAULT_CURRENCY
     others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
+    options = [DEFAULT_CURRENCY, *others]
     code = st.selectbox(
         "Currency of the amounts",
-        [DEFAULT_CURRENCY, *others],
+        options,
+        index=options.index(default),
         key=f"{key}:currency",
         help="The file has no currency column and no currency sign or code "
         "beside its amounts. The pages show the amounts in this currency.",
@@ -232,6 +240,17 @@ def _pick_currency(prepared: PreparedTable, key: str) -> PreparedTable:
     if code == DEFAULT_CURRENCY:
         return prepared
     return with_currency(prepared, code)
+
+
+def _stored_currency(entry: TableEntry | None) -> str | None:
+    """Return the one currency of a stored table's amounts, or None."""
+    frame = load_entry(entry)
+    if frame is None or "currency" not in frame.columns:
+        return None
+    codes = frame["currency"].drop_nulls().unique()
+    if codes.len() != 1 or codes[0] not in CURRENCY_CODES:
+        return None
+    return codes[0]
 
 
 def _prepare_paired(

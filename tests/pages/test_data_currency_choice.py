@@ -57,3 +57,17 @@ def test_no_choice_when_the_file_names_its_currency():
     )
     key = _upload(at, data)
     assert not [box for box in at.selectbox if box.key == f"{key}:currency"]
+
+
+def test_upload_again_keeps_the_chosen_currency():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(at, DEALS)
+    at.selectbox(key=f"{key}:currency").set_value("USD").run()
+    at.button(key=f"{key}:import").click().run()
+    # Another session uploads a corrected export of the same name.
+    corrected = DEALS.replace(b"D3,Closed Lost,700", b"D3,Closed Lost,750")
+    again = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload(again, corrected)
+    assert again.selectbox(key=f"{key}:currency").value == "USD"
+    again.button(key=f"{key}:import").click().run()
+    assert _won_value(again) == "1,500 USD"
