@@ -1083,7 +1083,7 @@ def _confirm_delete(table_id: str, label: str, goals_note: str) -> None:
     ``goals_note`` names the goals measured on the table, or is empty."""
     st.warning(
         f"Delete {escape_markdown(label)}? Its rows are removed from the "
-        "workspace, and shared links that show it stop working. "
+        "workspace, and shared links that show it leave out its figures. "
         + (f"{goals_note} " if goals_note else "")
         + "This cannot be undone."
     )

@@ -283,22 +283,24 @@ def _pinned_ids(table_type: str) -> list[str] | None:
 
 def warn_deleted_tables() -> None:
     """In a shared view, say which of the link's tables were deleted since
-    it was made. The pages leave out the figures of those tables."""
+    it was made. The pages leave out the figures that need them."""
     view = shared_view()
     if view is None:
         return
     stored = {entry.id for entry in workspace().list_tables()}
-    deleted = [
-        TABLES[table_type].noun
-        for table_type in TABLES
-        if any(table_id not in stored for table_id in _pinned_ids(table_type) or ())
-    ]
+    deleted = []
+    for table_type in TABLES:
+        pinned = _pinned_ids(table_type) or []
+        gone = [table_id for table_id in pinned if table_id not in stored]
+        if gone:
+            # One of several spend tables is "a" table of its type.
+            article = "the" if len(pinned) == 1 else "a"
+            deleted.append(f"{article} {TABLES[table_type].noun} table")
     if not deleted:
         return
-    tables, their = (
-        ("table was", "its") if len(deleted) == 1 else ("tables were", "their")
-    )
+    were, them = ("was", "it") if len(deleted) == 1 else ("were", "them")
     st.warning(
-        f"The {and_list(deleted)} {tables} deleted after this link was made, so "
-        f"{their} figures are missing here. Ask the sender of this link for a new one."
+        f"Since this link was made, {and_list(deleted)} {were} deleted. The "
+        f"figures that need {them} are left out; ask the sender of this link "
+        "for a new one."
     )

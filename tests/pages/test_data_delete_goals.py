@@ -59,7 +59,7 @@ def test_delete_without_goals_names_none(fresh_workspace):
     assert "goal" not in text
     assert text == (
         "Delete Older (Deals)? Its rows are removed from the workspace, and "
-        "shared links that show it stop working. This cannot be undone."
+        "shared links that show it leave out its figures. This cannot be undone."
     )
 
 

@@ -75,8 +75,8 @@ def test_link_to_deleted_table_says_so(fresh_workspace):
     store.delete(deals.id)
     manager = _open_link(token)
     assert [warning.value for warning in manager.warning] == [
-        "The deals table was deleted after this link was made, so its figures "
-        "are missing here. Ask the sender of this link for a new one."
+        "Since this link was made, the deals table was deleted. The figures "
+        "that need it are left out; ask the sender of this link for a new one."
     ]
     # The upsell rate still comes from the subscriptions; no deal figure does.
     assert "Close rate" not in _metrics(manager)
@@ -92,7 +92,7 @@ def test_deleted_table_leaves_the_rest_of_the_link(fresh_workspace):
     # The Sales page uses no NPS responses and shows the same figures.
     manager = _open_link(token)
     assert _metrics(manager) == sales
-    assert "NPS survey responses table was deleted" in manager.warning[0].value
+    assert "the NPS survey responses table was deleted" in manager.warning[0].value
     service = _metrics(_open_link(token, "pages/service.py"))
     assert service["Net Promoter Score"] == "Not available"
     assert service["Time to resolution"] != "Not available"
@@ -109,7 +109,7 @@ def test_link_without_one_spend_table_shows_no_acquisition_cost(fresh_workspace)
     # Spend from fewer tables than the link was made with would make the
     # cost too low, so none is used.
     assert _metrics(manager)["Customer acquisition cost"] == "Not available"
-    assert "marketing spend table was deleted" in manager.warning[0].value
+    assert "the marketing spend table was deleted" in manager.warning[0].value
 
 
 def _marketing_tables(at: AppTest) -> list:
@@ -206,3 +206,28 @@ def test_reloaded_page_of_link_stays_read_only(fresh_workspace):
     assert reloaded.sidebar.selectbox(key="period").value == "last_quarter"
     assert reloaded.sidebar.selectbox(key="period").disabled
     assert not [b for b in reloaded.sidebar.button if b.key == "share"]
+
+
+def test_link_names_one_of_its_spend_tables(fresh_workspace):
+    AppTest.from_file(APP, default_timeout=60).run()
+    store = Workspace(fresh_workspace)
+    [spend] = store.list_tables("spend")
+    # Two spend exports of one's own, which the pages add up.
+    for name in ("Ads spend", "More spend"):
+        store.save(
+            store.load(spend.id).head(5),
+            name=name,
+            table_type="spend",
+            source_file=f"{name}.csv",
+            mapping=Mapping("spend", spend.mapping),
+        )
+    token = _share_sales_view(fresh_workspace)
+    [more] = [
+        entry for entry in store.list_tables("spend") if entry.name == "More spend"
+    ]
+    store.delete(more.id)
+    manager = _open_link(token, "pages/marketing.py")
+    assert manager.warning[0].value.startswith(
+        "Since this link was made, a marketing spend table was deleted."
+    )
+    assert _metrics(manager)["Customer acquisition cost"] == "Not available"
