@@ -161,6 +161,8 @@ class PreparedTable:
     problem_rows: pl.DataFrame | None = None
     # The reader's warnings on the file, such as Excel error cells.
     read_warnings: tuple[str, ...] = ()
+    # The reader's other notes: encoding, header line, rows skipped.
+    read_notes: tuple[str, ...] = ()
     # Warnings on the parsed table that leave every row in, such as deal
     # labels of which none reads won or lost.
     warnings: tuple[str, ...] = ()
@@ -325,6 +327,9 @@ def prepare_table(
             note.removeprefix("warning: ")
             for note in raw.info.notes
             if note.startswith("warning: ")
+        ),
+        read_notes=tuple(
+            note for note in raw.info.notes if not note.startswith("warning: ")
         ),
         warnings=_table_warnings(mapping, frame, raw.frame, problems),
     )

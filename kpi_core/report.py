@@ -112,6 +112,7 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
         "emptied": table.emptied_summary(),
         "columns": table.mapping.used_columns(),
         "detected": table.detected,
+        "read": list(table.read_notes),
     }
 
 

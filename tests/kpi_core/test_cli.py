@@ -186,3 +186,24 @@ def test_report_names_date_order_taken_from_other_column(tmp_path):
     )
     # (38 + 30) / 2 days.
     assert report["kpis"]["sales_cycle_days"]["value"] == pytest.approx(34.0)
+
+
+def test_report_names_the_rows_the_reader_skipped(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal ID,Deal Stage,Amount,Create Date\n"
+        "D1,Closed Won,100,2024-01-02\n"
+        "D2,Closed Won,200,2024-01-03\n"
+        "Summe,,300,\n"
+    )
+    result = _run(str(path))
+    assert result.returncode == 0, result.stderr
+    [deals] = json.loads(result.stdout)["inputs"]
+    # Line 4 sums lines 2 and 3, so the won value stays 100 + 200.
+    assert deals["rows_used"] == 2
+    assert deals["read"] == [
+        "encoding: UTF-8",
+        "delimiter: comma",
+        "header: line 1",
+        "skipped the total row on line 4",
+    ]
