@@ -9,7 +9,6 @@ named ``=HYPERLINK(...)`` cannot run in Excel.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -63,9 +62,11 @@ ONE_DECIMAL_FORMAT = "#,##0.0"
 TWO_DECIMALS_FORMAT = "#,##0.00"
 WHOLE_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
-# Formats by value kind. The money format depends on the values (see
-# ``_money_format``).
+# Money shows its cents, so a sum in the report can be checked to the cent.
+MONEY_FORMAT = TWO_DECIMALS_FORMAT
+# Formats by value kind.
 _KIND_FORMATS = {
+    MONEY: MONEY_FORMAT,
     PERCENT: PERCENT_FORMAT,
     DAYS: ONE_DECIMAL_FORMAT,
     HOURS: ONE_DECIMAL_FORMAT,
@@ -82,9 +83,6 @@ _UNIT_FORMATS = {
     "count": TWO_DECIMALS_FORMAT,
     "ratio": TWO_DECIMALS_FORMAT,
 }
-# Money is written whole, as on the KPI cards, unless an amount is below
-# this, where rounding to a whole unit can change it by more than 0.5 %.
-_CENTS_BELOW = 100
 
 
 @dataclass(frozen=True)
@@ -267,7 +265,7 @@ def _kpi_format(result: KpiResult) -> str | None:
     if result.unit in _UNIT_FORMATS:
         return _UNIT_FORMATS[result.unit]
     if isinstance(result.value, int | float):
-        return _money_format([result.value])
+        return MONEY_FORMAT
     return None
 
 
@@ -334,26 +332,12 @@ def _column_format(table: ReportTable, name: str) -> str:
     """Return the number format of the numbers in column ``name``."""
     kind = table.kinds.get(name) or column_kind(name)
     series = table.frame[name]
-    if kind == MONEY:
-        return _money_format(series.to_list())
     if kind in _KIND_FORMATS:
         return _KIND_FORMATS[kind]
     # Counts and columns of another kind: whole numbers stay whole.
     if series.dtype.is_integer():
         return WHOLE_FORMAT
     return TWO_DECIMALS_FORMAT
-
-
-def _money_format(values: list) -> str:
-    """Return the money format of ``values``: whole units, or cents when
-    an amount other than 0 is below 100 in absolute value."""
-    small = any(
-        isinstance(value, int | float)
-        and math.isfinite(value)
-        and 0 < abs(value) < _CENTS_BELOW
-        for value in values
-    )
-    return TWO_DECIMALS_FORMAT if small else WHOLE_FORMAT
 
 
 def _add_charts(

@@ -99,23 +99,23 @@ def test_owner_table_money_with_cents(sales_sheet):
     assert [cell.value for cell in anna] == ["Anna", 1240, 100]
     # Ben: 80.50 won, and 1 won / (1 won + 1 lost) = 50 %.
     assert [cell.value for cell in ben] == ["Ben", 80.5, 50]
-    # Ben's 80.50 is below 100, so the column shows cents.
+    # Money shows its cents.
     assert anna[1].number_format == TWO_DECIMALS_FORMAT
     assert ben[1].number_format == TWO_DECIMALS_FORMAT
     assert anna[2].number_format == PERCENT_FORMAT
     assert ben[2].number_format == PERCENT_FORMAT
 
 
-def test_won_value_by_month_whole(sales_sheet):
+def test_won_value_by_month_with_cents(sales_sheet):
     header, january, february = _cells_below(sales_sheet, "Won value by month")
     assert [cell.value for cell in header][:2] == ["Period start", "Won value (EUR)"]
     assert january[0].number_format == DATE_FORMAT
     # January: nothing won. February: 1,000 + 240 + 80.50 = 1,320.50, kept
-    # with its cents and shown whole, as on the page's card.
+    # and shown with its cents.
     assert january[1].value == 0
     assert february[1].value == 1320.5
     assert february[1].data_type == "n"
-    assert february[1].number_format == WHOLE_FORMAT
+    assert february[1].number_format == TWO_DECIMALS_FORMAT
 
 
 def test_cycle_days_one_decimal(sales_sheet):
@@ -150,11 +150,11 @@ def test_kpi_rate_percent_format(sales_sheet):
 def test_kpi_money_and_days_formats(sales_sheet):
     won_value = _kpi_cells(sales_sheet, "won_value")
     assert won_value[2].value == 1320.5
-    assert won_value[2].number_format == WHOLE_FORMAT
+    assert won_value[2].number_format == TWO_DECIMALS_FORMAT
     average = _kpi_cells(sales_sheet, "average_deal_size")
     # 1,320.50 / 3 won deals = 440.17.
     assert average[2].value == pytest.approx(1320.5 / 3)
-    assert average[2].number_format == WHOLE_FORMAT
+    assert average[2].number_format == TWO_DECIMALS_FORMAT
     cycle = _kpi_cells(sales_sheet, "sales_cycle_days")
     assert cycle[2].value == pytest.approx(65 / 3)
     assert cycle[2].number_format == ONE_DECIMAL_FORMAT
@@ -195,7 +195,7 @@ def test_bare_frame_gets_labels_and_formats():
         "Win rate (%)",
     ]
     assert january[1].number_format == WHOLE_FORMAT
-    # 99.00 in February is below 100, so the spend shows cents.
+    # The spend shows its cents.
     assert january[2].number_format == TWO_DECIMALS_FORMAT
     assert january[3].value == 48.23747
     assert january[3].number_format == PERCENT_FORMAT
