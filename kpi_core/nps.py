@@ -416,7 +416,8 @@ def _no_responses_reason(responses: pl.DataFrame, excluded: dict[str, int]) -> s
     if undated and undated == _scored(responses).height:
         return (
             "the responses have no dates; map a date column to responded_at to "
-            "use periods, or choose All data"
+            "use periods, or use all data (All data on the pages, no --from or "
+            "--to on the command line)"
         )
     return "no NPS responses in this period"
 

@@ -87,7 +87,8 @@ def test_nps_without_date_column_says_so(tmp_path):
     assert result.status == "not_available"
     assert result.reason == (
         "the responses have no dates; map a date column to responded_at to use "
-        "periods, or choose All data"
+        "periods, or use all data (All data on the pages, no --from or --to on "
+        "the command line)"
     )
     assert result.excluded == {"response without a date": 3}
 
