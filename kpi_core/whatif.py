@@ -530,7 +530,7 @@ def _cac_formula(levers: Levers, steps: _Steps, unit: str) -> str:
 def _clv_to_cac_formula(steps: _Steps, unit: str) -> str:
     figures = steps.projection
     if figures.clv is None or figures.cac is None:
-        return "not available until CLV and CAC are known"
+        return _until({"CLV": figures.clv, "CAC": figures.cac})
     if figures.clv_to_cac is None:
         return "not available: CAC is 0"
     clv, cac = format_inputs(
@@ -542,10 +542,18 @@ def _clv_to_cac_formula(steps: _Steps, unit: str) -> str:
     )
 
 
+def _until(inputs: dict[str, float | None]) -> str:
+    """Say which of ``inputs`` a figure still needs, as in "not available
+    until CLV is known"."""
+    missing = [name for name, value in inputs.items() if value is None]
+    verb = "is" if len(missing) == 1 else "are"
+    return f"not available until {' and '.join(missing)} {verb} known"
+
+
 def _payback_formula(levers: Levers, steps: _Steps, unit: str) -> str:
     figures = steps.projection
     if figures.cac is None or levers.arpa is None:
-        return "not available until CAC and ARPA are known"
+        return _until({"CAC": figures.cac, "ARPA": levers.arpa})
     if figures.payback_months is None:
         return "not available: ARPA is 0"
     cac, arpa = format_inputs(

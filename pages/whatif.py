@@ -365,20 +365,25 @@ def _load(scenario: Scenario) -> None:
 def _figure(value: float | None, figure: str, unit: str, signed: bool = False) -> str:
     if value is None:
         return "–"
-    decimals = _decimals(figure)
+    decimals = _decimals(figure, value)
     if figure in _MONEY:
         return f"{format_number(value, decimals, sign=signed)} {unit}"
     return format_number(value, decimals, sign=signed)
 
 
-def _decimals(figure: str) -> int:
-    """Return the decimals a figure is shown with."""
-    return 1 if figure in _RATIOS else 0
+def _decimals(figure: str, value: float) -> int:
+    """Return the decimals a figure is shown with: one for ratios, and for
+    money the cents below 100, as on the KPI cards."""
+    if figure in _RATIOS:
+        return 1
+    if figure in _MONEY and abs(value) < 100:
+        return 2
+    return 0
 
 
 def _as_shown(value: float, figure: str) -> float:
     """Return ``value`` rounded as ``_figure`` shows it."""
-    return float(format_number(value, _decimals(figure)).replace(",", ""))
+    return float(format_number(value, _decimals(figure, value)).replace(",", ""))
 
 
 def _money_unit(tables: dict[str, pl.DataFrame]) -> str:

@@ -136,6 +136,13 @@ def test_formulas_name_missing_inputs():
     assert formulas["clv_to_cac"] == "not available until CLV and CAC are known"
 
 
+def test_formulas_name_only_the_missing_figure():
+    # Without a churn rate there is no CLV, but the spend and the new
+    # subscribers still give the CAC.
+    formulas = projection_formulas(replace(TWO_BUSINESSES, churn_rate=None), "EUR")
+    assert formulas["clv_to_cac"] == "not available until CLV is known"
+
+
 def test_formulas_zero_churn():
     formulas = projection_formulas(replace(ONE_BUSINESS, churn_rate=0), "EUR")
     assert formulas["clv"] == (

@@ -146,3 +146,23 @@ def test_whatif_page_mixed_currencies_need_rate(fresh_workspace):
     # (1000 EUR + 500 USD x 0.9) / 2 won deals = 725 EUR.
     label = at.slider(key="whatif_average_deal_size").label
     assert label == "Average deal size (baseline 725.0 EUR)"
+
+
+def test_whatif_small_money_keeps_its_cents(fresh_workspace):
+    at = _open_whatif()
+    store = Workspace(fresh_workspace)
+    for table_type in ("subscriptions", "spend"):
+        for entry in store.list_tables(table_type):
+            store.delete(entry.id)
+    at.run()
+    at.number_input(key="whatif_base_churn_rate").set_value(20.0)
+    at.number_input(key="whatif_base_arpa").set_value(100.0)
+    at.number_input(key="whatif_base_monthly_spend").set_value(300.0)
+    at.number_input(key="whatif_base_active_customers").set_value(50.0)
+    at.number_input(key="whatif_base_new_subscribers_per_month").set_value(80.0)
+    _apply(at)
+    table = at.dataframe[0].value
+    cac = table.loc[table["Figure"] == "Customer acquisition cost (CAC)"].iloc[0]
+    # 300 EUR spend a month / 80 new subscribers a month = 3.75 EUR, which
+    # whole units would show as 4 EUR.
+    assert cac["Baseline"] == "3.75 EUR"
