@@ -38,7 +38,7 @@ from kpi_core.goals import deadline_after
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
-from kpi_core.sales_tables import WON, cycle_days
+from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
 from kpi_core.service import DEFAULT_WORKING, resolution_rows
 from kpi_core.stats import mann_whitney_p, two_proportion_test
 
@@ -391,6 +391,8 @@ def _compare(
         for name, side in (("before", first), ("after", second))
         if side.reason
     ]
+    if metric.key == "close_rate":
+        notes += _open_deals_notes(frame, periods)
     return {
         **row,
         "unit": first.unit or second.unit,
@@ -404,6 +406,29 @@ def _compare(
         "significant": None if p_value is None else p_value < SIGNIFICANCE,
         "note": "; ".join(notes),
     }
+
+
+def _open_deals_notes(
+    deals: pl.DataFrame, periods: tuple[Period | None, Period | None]
+) -> list[str]:
+    """Name a window whose created deals are still open by at least
+    ``OPEN_COHORT_SHARE`` percent, because its close rate can still rise."""
+    if "status" not in deals.columns:
+        return []
+    notes = []
+    for name, period in zip(("before", "after"), periods, strict=True):
+        if period is None:
+            continue
+        created = deals.filter(period.contains("created_at"))
+        still_open = int((created["status"] == "open").sum())
+        if created.height and still_open / created.height * 100 >= OPEN_COHORT_SHARE:
+            verb = "is" if still_open == 1 else "are"
+            notes.append(
+                f"{name}: {still_open:,} of the {created.height:,} deals created "
+                f"{verb} still open ({still_open / created.height * 100:.1f} %), "
+                "so its close rate can still rise"
+            )
+    return notes
 
 
 def _side(metric: Metric, frame: pl.DataFrame, period: Period | None) -> _Side:

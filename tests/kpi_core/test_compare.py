@@ -147,6 +147,11 @@ def test_before_after_close_rate():
     assert row["difference"] == pytest.approx(-30.0)
     z = (1 / 5 - 2 / 4) / math.sqrt(1 / 3 * 2 / 3 * (1 / 5 + 1 / 4))
     assert row["p_value"] == pytest.approx(_two_sided(z))
+    # b4 of the 4 deals created in March is still open; no April deal is.
+    assert row["note"] == (
+        "before: 1 of the 4 deals created is still open (25.0 %), so its close "
+        "rate can still rise"
+    )
 
 
 def test_before_after_win_rate_by_close():
