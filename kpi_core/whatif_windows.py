@@ -132,3 +132,24 @@ def windows_caption(windows: Mapping[str, BaselineWindow]) -> str:
         "Each table's baseline is its last 12 full months, starting no earlier "
         "than its first date: " + "; ".join(parts) + "."
     )
+
+
+def disjoint_windows_warning(windows: Mapping[str, BaselineWindow]) -> str | None:
+    """Warn when the dated windows share no day, so a figure that combines
+    two tables, such as CAC from the spend and the new customers, sets one
+    time's figures against another's. Return None when they share one."""
+    dated = [window for window in windows.values() if window.last_date is not None]
+    if len(dated) < 2:
+        return None
+    latest_start = max(window.period.start for window in dated)
+    earliest_end = min(window.period.end for window in dated)
+    if latest_start <= earliest_end:
+        return None
+    listed = "; ".join(
+        f"{TABLES[window.table_type].noun} {window.period.label()}" for window in dated
+    )
+    return (
+        f"The tables' baselines share no day ({listed}), so CAC, CLV : CAC and "
+        "the CAC payback set one time's spend against another time's "
+        "customers. Upload exports of the same months, or type the inputs."
+    )

@@ -27,7 +27,11 @@ from kpi_core.whatif import (
     scenario_table,
     sensitivity,
 )
-from kpi_core.whatif_windows import baseline_windows, windows_caption
+from kpi_core.whatif_windows import (
+    baseline_windows,
+    disjoint_windows_warning,
+    windows_caption,
+)
 from pages.ui.currencies import PageTables, page_tables_with
 from pages.ui.downloads import chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
@@ -86,6 +90,8 @@ def render() -> None:
         return
     show_table_sources(*loaded.all_entries())
     st.caption(windows_caption(windows))
+    if disjoint := disjoint_windows_warning(windows):
+        st.warning(disjoint)
     warn_spend_overlap(loaded.spend)
     unit = _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)

@@ -11,7 +11,11 @@ from kpi_core.goal_progress import recorded_span
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.whatif import baseline_levers
-from kpi_core.whatif_windows import baseline_windows, windows_caption
+from kpi_core.whatif_windows import (
+    baseline_windows,
+    disjoint_windows_warning,
+    windows_caption,
+)
 
 TODAY = date(2026, 12, 5)
 
@@ -256,4 +260,27 @@ def test_churn_from_months_when_window_starts_empty():
         "no customer was active at the start of 2025-01-10 to 2025-05-31, so "
         "the mean monthly rate of the 4 months with customers at their start is "
         "used: 1 - (1 - 16.667 %)^12 = 88.78 %"
+    )
+
+
+def test_overlapping_windows_give_no_warning(tmp_path):
+    windows = baseline_windows(_tester_tables(tmp_path), TODAY)
+    # The deals' window ends on 2025-10-31, after the subscriptions' starts.
+    assert disjoint_windows_warning(windows) is None
+
+
+def test_windows_of_other_years_warned(tmp_path):
+    spend = "Date,Campaign,Amount Spent\n2021-03-01,Ads,500\n2021-09-01,Ads,700\n"
+    tables = _tester_tables(tmp_path) | {
+        "spend": _load(tmp_path, "spend.csv", spend, "spend")
+    }
+    windows = baseline_windows(tables, TODAY)
+    # The spend rows are days, 2021-03-01 and 2021-09-01, so the last full
+    # month is August 2021: years before both other windows.
+    assert disjoint_windows_warning(windows) == (
+        "The tables' baselines share no day (deals 2025-01-03 to 2025-10-31; "
+        "subscriptions 2025-02-01 to 2026-01-31; marketing spend 2021-03-01 to "
+        "2021-08-31), so CAC, CLV : CAC and the CAC payback set one time's "
+        "spend against another time's customers. Upload exports of the same "
+        "months, or type the inputs."
     )
