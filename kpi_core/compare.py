@@ -171,6 +171,21 @@ def before_after(
     return pl.DataFrame(rows, schema=_SCHEMA, orient="row")
 
 
+def not_compared(
+    tables: Mapping[str, pl.DataFrame], working: WorkingTime = DEFAULT_WORKING
+) -> dict[str, str]:
+    """Return the label and reason of each KPI that ``before_after`` leaves
+    out although its table is there, because a column it needs is not."""
+    left_out = {}
+    for key in COMPARED:
+        metric = goal_metric(key, working)
+        if metric.table in tables:
+            reason = missing_inputs(metric, (), tables)
+            if reason:
+                left_out[metric.label] = reason
+    return left_out
+
+
 def _late_anchor_note(metric: Metric, frame: pl.DataFrame, windows: _Windows) -> str:
     """Warn when the before window starts before the first recorded date of
     the KPI's own date column, such as deals created from October but none

@@ -16,6 +16,7 @@ from kpi_core.compare import (
     comparison_windows,
     data_range,
     default_pivot,
+    not_compared,
 )
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, format_change, format_number, format_value
@@ -88,6 +89,9 @@ def render() -> None:
     if money_note:
         st.warning(money_note)
     _render_table(table, money_note)
+    if left_out := not_compared(tables, counted):
+        listed = "; ".join(f"{label}: {why}" for label, why in left_out.items())
+        st.caption(escape_markdown(f"Not compared: {listed}."))
     if shows_hours:
         st.caption(escape_markdown(working_time_caption(working)))
     if "deals" in tables:

@@ -18,6 +18,7 @@ from kpi_core.compare import (
     count_test_p,
     data_range,
     default_pivot,
+    not_compared,
     nps_test_p,
     overlap_range,
     previous_period,
@@ -529,3 +530,21 @@ def test_nps_test_p_equal_scores_without_spread():
     responses = pl.DataFrame({"score": [10, 10]}, schema={"score": pl.Int64})
     result = net_promoter_score(responses)
     assert nps_test_p(result, result) == 1.0
+
+
+def test_kpi_without_its_date_column_is_named():
+    responses = load_file(
+        "responses.csv", b"response_id,score\nR1,9\nR2,3\n", table="nps"
+    ).frame
+    tables = {"deals": _deals(SMALL_DEALS), "nps": responses}
+    # The responses have no date and the deals no amount, so no row
+    # compares the NPS or the average deal size.
+    compared = before_after(tables, PIVOT, 1)["kpi"].to_list()
+    assert "nps" not in compared
+    assert "average_deal_size" not in compared
+    assert not_compared(tables) == {
+        "Average deal size": "the deals table has no amount column; map it on upload",
+        "Net Promoter Score": (
+            "the NPS responses table has no responded_at column; map it on upload"
+        ),
+    }
