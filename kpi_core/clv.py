@@ -63,10 +63,10 @@ def clv(
 
     "purchases": average purchase value (revenue / purchases) x purchase
     frequency x lifespan in years, over the orders in the period. The
-    frequency is purchases / customer-years: a customer counts once in each
-    12-month span of the period in which they bought. A period of a year or
-    less takes the frequency from the 12 months that end with it, as
-    purchases / customers.
+    frequency is purchases / customer-years over the whole 12-month spans
+    that end with the period: a customer counts once in each span in which
+    they bought. A period of a year or less takes the 12 months that end
+    with it, as purchases / customers.
     "subscription": ARPA at the period end x gross margin / average monthly
     churn rate, or ARPA x 12 x ``lifespan_years`` x gross margin when a
     lifespan is given. ``n`` counts the customers the figure rests on: those
@@ -211,6 +211,9 @@ def _counted_purchases(
     days = rows["ordered_at"].cast(pl.Date)
     start = period.start or days.min()
     end = period.end or days.max()
+    if start is None or end is None:
+        # All data without an order date is one span.
+        return _CountedPurchases(rows.height, rows["customer_id"].n_unique())
     starts = _span_starts(start, end)
     first = orders["ordered_at"].cast(pl.Date).min()
     note = ""
@@ -218,8 +221,8 @@ def _counted_purchases(
     # buyer's every order, so only a later start gets the note.
     if (first - starts[0]).days > 31:
         note = (
-            f"The purchases a year count the orders from {first}, when they "
-            f"start, to {end}, less than a year, so they may be too low."
+            f"The purchases a year are counted from {starts[0]}, but the orders "
+            f"start on {first}, so they may be too low."
         )
     if period.is_all and starts[0] <= start:
         # All the orders span a year or less.

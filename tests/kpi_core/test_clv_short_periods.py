@@ -79,8 +79,8 @@ def test_orders_starting_late_get_a_note(tmp_path):
     # of 10 customers, 3 a year, so 300 EUR, and the note says why.
     assert result.value == pytest.approx(300.0)
     assert result.note == (
-        "The purchases a year count the orders from 2024-01-10, when they "
-        "start, to 2024-03-31, less than a year, so they may be too low."
+        "The purchases a year are counted from 2023-04-01, but the orders "
+        "start on 2024-01-10, so they may be too low."
     )
 
 
