@@ -34,6 +34,7 @@ from kpi_core.subscription_data import (
     prepare_dated,
     prepare_snapshot,
     require_customer_id,
+    runs_on,
 )
 
 ALL_DATA = Period()
@@ -260,11 +261,16 @@ def _customer_churn(
 
 def _unpaid_at_start(prepared: pl.DataFrame, start: date) -> int:
     """Count the customers active at the close of the day before ``start``
-    whose subscriptions then charged nothing, such as a trial."""
-    if not (prepared["mrr"].fill_null(0.0) <= 0).any():
+    whose subscriptions then charged nothing, such as a trial. A customer
+    whose subscriptions have no amount is not counted: what they paid is
+    not known."""
+    if not (prepared["mrr"] <= 0).any():
         return 0
-    on_day = mrr_on_days(prepared, pl.Series([start - DAY]))
-    return on_day.filter(pl.col("mrr") <= 0).height
+    running = prepared.filter(runs_on(pl.lit(start - DAY)))
+    charged = running.group_by("customer_key").agg(
+        pl.col("mrr").sum(), priced=pl.col("mrr").is_not_null().any()
+    )
+    return charged.filter(pl.col("priced") & (pl.col("mrr") <= 0)).height
 
 
 def _unpaid_note(row: dict, unpaid: int) -> str:

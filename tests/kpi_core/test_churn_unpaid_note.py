@@ -48,3 +48,19 @@ def test_paying_customers_get_no_note(tmp_path):
     result = churn_rate(_load(tmp_path, [ROWS[0], ROWS[2]]), YEAR)
     assert result.denominator == 2
     assert result.note == ""
+
+
+def test_subscriptions_without_amounts_get_no_note(tmp_path):
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(
+        "id,Customer ID,Start (UTC),Ended At (UTC)\n"
+        f"sub_1,cus_a,{DECEMBER},\n"
+        f"sub_2,cus_b,{DECEMBER},2024-03-01 00:00\n",
+        encoding="utf-8",
+    )
+    subscriptions = load_file(path.name, path.read_bytes(), table="subscriptions")
+    result = churn_rate(subscriptions.frame, YEAR)
+    # b of the 2 customers at the start leaves in March; nothing says what
+    # either paid, so neither counts as paying nothing.
+    assert (result.numerator, result.denominator) == (1, 2)
+    assert result.note == ""
