@@ -49,23 +49,34 @@ def test_whatif_page_close_rate_slider():
     assert abs(scenario - baseline * 1.1) <= 1.1
 
 
-def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
+def _without_subscriptions(workspace) -> AppTest:
+    """Open What if, then delete the subscriptions and spend, so ARR and
+    CLV : CAC need typed inputs."""
     at = _open_whatif()
-    # Without subscriptions and spend, ARR and CLV : CAC need typed inputs.
-    store = Workspace(fresh_workspace)
+    store = Workspace(workspace)
     for table_type in ("subscriptions", "spend"):
         for entry in store.list_tables(table_type):
             store.delete(entry.id)
-    at.run()
-    assert _metrics(at)["ARR in 12 months"] == "–"
+    return at.run()
+
+
+def _type_inputs(at: AppTest, monthly_spend: float, new_subscribers: float) -> None:
     at.number_input(key="whatif_base_churn_rate").set_value(20.0)
     at.number_input(key="whatif_base_arpa").set_value(100.0)
-    at.number_input(key="whatif_base_monthly_spend").set_value(10000.0)
+    at.number_input(key="whatif_base_monthly_spend").set_value(monthly_spend)
     at.number_input(key="whatif_base_active_customers").set_value(50.0)
     # The first run had a subscriptions table, so won deals stay apart from
     # the subscribers and their number is typed too.
-    at.number_input(key="whatif_base_new_subscribers_per_month").set_value(5.0)
+    at.number_input(key="whatif_base_new_subscribers_per_month").set_value(
+        new_subscribers
+    )
     _apply(at)
+
+
+def test_whatif_page_entered_inputs_fill_arr(fresh_workspace):
+    at = _without_subscriptions(fresh_workspace)
+    assert _metrics(at)["ARR in 12 months"] == "–"
+    _type_inputs(at, monthly_spend=10000.0, new_subscribers=5.0)
     assert not at.exception
     metrics = _metrics(at)
     assert metrics["ARR in 12 months"] != "–"
@@ -149,18 +160,8 @@ def test_whatif_page_mixed_currencies_need_rate(fresh_workspace):
 
 
 def test_whatif_small_money_keeps_its_cents(fresh_workspace):
-    at = _open_whatif()
-    store = Workspace(fresh_workspace)
-    for table_type in ("subscriptions", "spend"):
-        for entry in store.list_tables(table_type):
-            store.delete(entry.id)
-    at.run()
-    at.number_input(key="whatif_base_churn_rate").set_value(20.0)
-    at.number_input(key="whatif_base_arpa").set_value(100.0)
-    at.number_input(key="whatif_base_monthly_spend").set_value(300.0)
-    at.number_input(key="whatif_base_active_customers").set_value(50.0)
-    at.number_input(key="whatif_base_new_subscribers_per_month").set_value(80.0)
-    _apply(at)
+    at = _without_subscriptions(fresh_workspace)
+    _type_inputs(at, monthly_spend=300.0, new_subscribers=80.0)
     table = at.dataframe[0].value
     cac = table.loc[table["Figure"] == "Customer acquisition cost (CAC)"].iloc[0]
     # 300 EUR spend a month / 80 new subscribers a month = 3.75 EUR, which
