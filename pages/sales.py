@@ -9,7 +9,6 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
-from kpi_core.column_labels import column_label
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
@@ -40,6 +39,7 @@ from pages.ui.period_pickers import comparison_picker, grain_picker, period_pick
 from pages.ui.share_link import share_controls
 from pages.ui.shared_views import for_viewer
 from pages.ui.table_choice import chosen_table, newest_table
+from pages.ui.table_columns import table_columns
 from pages.ui.table_sources import show_sample_note, table_sources
 from pages.ui.url_params import check_url_option, url_radio
 from pages.ui.workspace_access import load_entry, load_table
@@ -610,7 +610,7 @@ def _render_breakdowns(
     st.dataframe(
         table,
         hide_index=True,
-        column_config=_segment_columns(segment),
+        column_config=table_columns(table),
         placeholder=MISSING,
     )
 
@@ -619,33 +619,6 @@ def _segment_noun(segment: str) -> tuple[str, str]:
     """Return the singular and plural of a segment, as in "deal type"."""
     singular = segment.replace("_", " ")
     return singular, f"{singular}s"
-
-
-def _segment_columns(segment: str) -> dict:
-    """Name and format the columns of the segment table. They stay numbers,
-    so a click on a header sorts them by value. The headers come from
-    ``kpi_core.column_labels`` and name no currency."""
-    formats = {
-        "created": "localized",
-        "won_of_created": "localized",
-        "close_rate": "%.1f",
-        "close_rate_low": "%.1f",
-        "close_rate_high": "%.1f",
-        "decided": "localized",
-        "won": "localized",
-        "win_rate": "%.1f",
-        "win_rate_low": "%.1f",
-        "win_rate_high": "%.1f",
-        "won_value": "localized",
-        "average_deal_size": "localized",
-        "cycle_mean_days": "%.1f",
-        "cycle_median_days": "%.1f",
-    }
-    columns = {
-        column: st.column_config.NumberColumn(column_label(column), format=number)
-        for column, number in formats.items()
-    }
-    return {segment: column_label(segment), **columns}
 
 
 def _render_explanations(
