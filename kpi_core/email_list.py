@@ -222,12 +222,36 @@ def _audience_status(audience: pl.DataFrame) -> pl.Expr:
 
 
 def _audience_date(audience: pl.DataFrame, column: str) -> pl.Expr:
-    """Read a Mailchimp time column as a date. Unreadable text gives null."""
+    """Read a Mailchimp time column as a date: "2024-03-15 10:22:00" as
+    Mailchimp writes it, or "15.03.2024 10:22" as German Excel saves it
+    again. Other text gives null (see ``unreadable_audience_dates``)."""
     if column not in audience.columns:
         return pl.lit(None, dtype=pl.Date)
-    if audience.schema[column] == pl.String:
-        return pl.col(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    return pl.col(column).cast(pl.Date)
+    if audience.schema[column] != pl.String:
+        return pl.col(column).cast(pl.Date)
+    text = pl.col(column).str.strip_chars()
+    iso = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    dotted = text.str.extract(r"^(\d{1,2}\.\d{1,2}\.\d{4})(?:\s|$)", 1)
+    return pl.coalesce(iso, dotted.str.to_date("%d.%m.%Y", strict=False))
+
+
+def unreadable_audience_dates(audience: pl.DataFrame) -> pl.DataFrame:
+    """Return the column and text of each filled Mailchimp time cell that
+    ``_audience_date`` cannot read, with the row's other columns."""
+    found = [
+        audience.filter(
+            pl.col(name).cast(pl.String).str.strip_chars().str.len_chars().fill_null(0)
+            > 0,
+            _audience_date(audience, name).is_null(),
+        ).with_columns(column=pl.lit(name), text=pl.col(name).cast(pl.String))
+        for name in _MAILCHIMP_DATES
+        if name in audience.columns
+    ]
+    if not found:
+        return audience.clear().with_columns(
+            column=pl.lit(None, pl.String), text=pl.lit(None, pl.String)
+        )
+    return pl.concat(found, how="diagonal_relaxed")
 
 
 def _check_variant(variant: str) -> None:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from kpi_core.date_values import detect_date_format, order_examples, parse_dates
-from kpi_core.email_list import email_events_from_audience
+from kpi_core.email_list import (
+    email_events_from_audience,
+    unreadable_audience_dates,
+)
 from kpi_core.errors import (
     AmbiguousDateError,
     EmptyDataError,
@@ -433,7 +436,23 @@ def _audience_events(raw: RawTable) -> RawTable | None:
         f"turned into {count_noun(long.height, 'list event')} (subscribes, "
         "unsubscribes, cleaned)."
     )
-    info = replace(raw.info, notes=(*raw.info.notes, note))
+    notes = [note]
+    unreadable = unreadable_audience_dates(raw.frame)
+    if unreadable.height:
+        example = unreadable.row(0, named=True)
+        where = f"line {example[LINE]}"
+        if example.get("list_status"):
+            where += f" of the {example['list_status']} members"
+        notes.append(
+            f"{_WARNING_PREFIX}{count_noun(unreadable.height, 'time cell')} of the "
+            f"audience could not be read as a date, such as {example['text']!r} "
+            f"in {example['column']} on {where} (lines "
+            f"{line_list(unreadable[LINE].unique().sort())}). Their members' "
+            "events are left out or dated by LAST_CHANGED. Export the audience "
+            "from Mailchimp again and upload the zip without opening its files "
+            "in a spreadsheet"
+        )
+    info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info, cells_stripped=False)
 
 
