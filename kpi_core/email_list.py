@@ -19,7 +19,7 @@ import polars as pl
 
 from kpi_core.churn_counts import calendar_buckets
 from kpi_core.errors import InvalidSettingError, MissingColumnError
-from kpi_core.formatting import format_number
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -106,8 +106,10 @@ def list_growth_rate(
     cleaned addresses out of the removals. Resubscribes count as new.
     ``extra`` contains the counts and the contacts at the end. Events without
     a date are left out and counted, because they cannot be ordered. An
-    empty log, or no contacts at the start (as with all data, when the log
-    starts with the list), is "not available".
+    empty log, a period without a start (all data, where the list starts
+    with the log) or no contacts at the start is "not available". Contacts
+    counted at the start only because their first event is a removal are
+    named in a warning.
     """
     _check_variant(variant)
     log, excluded = _event_log(events)
@@ -115,6 +117,13 @@ def list_growth_rate(
         return not_available(
             "list_growth_rate",
             "no subscribe or removal events with a date",
+            excluded=excluded,
+        )
+    if period.start is None:
+        return not_available(
+            "list_growth_rate",
+            "the list has no start before its first event, so a growth needs a "
+            "period with a start date; pick a period",
             excluded=excluded,
         )
     at_start = _contacts_before(log, period.start)
@@ -126,8 +135,25 @@ def list_growth_rate(
             excluded=excluded,
         )
     result = _growth_result(at_start, counts, variant, excluded)
-    warning = _unknown_events_warning(events, excluded)
-    return replace(result, warnings=(warning,)) if warning else result
+    warnings = [_assumed_warning(log, period.start, at_start)]
+    warnings.append(_unknown_events_warning(events, excluded))
+    found = tuple(warning for warning in warnings if warning)
+    return replace(result, warnings=found) if found else result
+
+
+def _assumed_warning(log: pl.DataFrame, day: date, at_start: int) -> str | None:
+    """Name the contacts on the list at the start of ``day`` only because
+    their first event, a removal, comes later."""
+    first_later = pl.col("first") & (pl.col("occurred_at") >= day)
+    assumed = int(log.select((first_later & pl.col("before")).sum()).item())
+    if not assumed:
+        return None
+    return (
+        f"{count_noun(assumed, 'contact')} of the {at_start:,} on the list at the "
+        "start count there only because their first event, an unsubscribe or a "
+        "cleaning, comes later, such as contacts imported without an opt-in "
+        "date; the rate may be too high or too low."
+    )
 
 
 def list_growth_series(

@@ -309,7 +309,13 @@ def test_list_growth_warns_about_a_status_column():
     rows += [(f"u{i}@example.com", "Unsubscribed", D(2024, 12, 1)) for i in range(2)]
     rows += [(f"b{i}@example.com", "Bounced", D(2025, 1, 5)) for i in range(2)]
     result = list_growth_rate(events(rows), JANUARY)
+    # The two bounced addresses count at the start of January only because
+    # their first event, on 5 January, is a removal.
     assert result.warnings == (
+        "2 contacts of the 2 on the list at the start count there only because "
+        "their first event, an unsubscribe or a cleaning, comes later, such as "
+        "contacts imported without an opt-in date; the rate may be too high or "
+        "too low.",
         "6 of 10 rows (60 %) have an event the app does not read as a subscribe "
         "or removal: 'Active'. A contacts export with one status per contact is "
         "not an event log. Map a column whose values name events, or upload the "
@@ -325,3 +331,16 @@ def test_list_growth_no_warning_for_few_unknown_events():
     result = list_growth_rate(log, JANUARY)
     assert result.warnings == ()
     assert result.value == pytest.approx((500 - 50) / 5000 * 100)
+
+
+def test_list_growth_over_all_data_not_available():
+    # x was imported without an opt-in date, so its first event is its
+    # unsubscribe; over all data it would be the whole list at the start.
+    rows = [
+        ("x@example.com", "unsubscribe", D(2025, 1, 5)),
+        ("y@example.com", "subscribe", D(2025, 1, 6)),
+        ("z@example.com", "subscribe", D(2025, 1, 7)),
+    ]
+    result = list_growth_rate(events(rows))
+    assert result.status == "not_available"
+    assert result.reason.startswith("the list has no start before its first event")
