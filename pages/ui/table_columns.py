@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi_core.column_labels import (
     COUNT,
+    DATE,
     DAYS,
     HOURS,
     MONEY,
@@ -45,6 +46,9 @@ def table_columns(
         number_format = _FORMATS.get(column_kind(name) or "")
         if dtype.is_numeric() and number_format:
             config[name] = st.column_config.NumberColumn(label, format=number_format)
+        elif dtype.is_temporal() and column_kind(name) == DATE:
+            # A period's start is a day, though some series carry a time.
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[name] = label
     return config

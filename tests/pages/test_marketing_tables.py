@@ -124,3 +124,18 @@ def test_marketing_tables_format_numbers_by_kind():
     assert formats["revenue"] == "localized"
     assert formats["new_customers"] == "localized"
     assert formats["cac"] == "localized"
+
+
+def test_marketing_list_table_shows_days():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/marketing.py").run()
+    at.sidebar.selectbox(key="period").set_value("last_12_months").run()
+    [email_list] = [
+        frame for frame in at.dataframe if "period_start" in frame.value.columns
+    ]
+    columns = json.loads(email_list.proto.columns)
+    # The series carries datetimes at midnight; the table shows the day.
+    assert columns["period_start"]["type_config"] == {
+        "type": "date",
+        "format": "YYYY-MM-DD",
+    }
