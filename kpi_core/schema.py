@@ -911,6 +911,19 @@ SUBSCRIPTIONS = TableSchema(
             "Upgraded",
             "Hochgestuft",
         ),
+        _f(
+            "trial_ended_at",
+            DATE,
+            False,
+            "End of a free trial; the subscription pays from then on",
+            "Trial End (UTC)",
+            "Trial End",
+            "Trial end date",
+            "Trial ends at",
+            "subscriptions.trial_end",
+            "Testphase Ende",
+            "Ende der Testphase",
+        ),
     ),
 )
 

@@ -394,7 +394,8 @@ def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         "customer_id",
         keys,
         repeated,
-        started_at=pl.col("started_at").cast(pl.Date),
+        started_at=_paid_from(subs),
+        trial_only=_trial_only(subs),
         ended_at=_end_date(subs),
         mrr=_monthly_charge(subs),
         upgraded=upgrade_flag(subs),
@@ -402,7 +403,28 @@ def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         one_time=_is_one_time(subs),
         **_currency_column(subs),
     )
-    return frame.with_columns(reason=_dated_reason()).drop("unpaid", "one_time"), {}
+    return frame.with_columns(reason=_dated_reason()).drop(
+        "unpaid", "one_time", "trial_only"
+    ), {}
+
+
+def _paid_from(subs: pl.DataFrame) -> pl.Expr:
+    """Return the day a subscription starts to pay: its start, or the end
+    of its free trial when that is later (Stripe's "Start" is the trial's
+    start)."""
+    started = pl.col("started_at").cast(pl.Date)
+    if "trial_ended_at" not in subs.columns:
+        return started
+    return pl.max_horizontal(started, pl.col("trial_ended_at").cast(pl.Date))
+
+
+def _trial_only(subs: pl.DataFrame) -> pl.Expr:
+    """Mark the subscriptions that ended by the end of their free trial, so
+    they never paid."""
+    if "trial_ended_at" not in subs.columns:
+        return pl.lit(False)
+    trial_end = pl.col("trial_ended_at").cast(pl.Date)
+    return (_end_date(subs) <= trial_end).fill_null(False)
 
 
 def prepare_snapshot(
@@ -579,6 +601,8 @@ def _dated_reason() -> pl.Expr:
         .then(pl.lit("no customer id"))
         .when(pl.col("started_at").is_null())
         .then(pl.lit("no start date"))
+        .when(pl.col("trial_only"))
+        .then(pl.lit("trial that ended unpaid"))
         .when(ended_before_started())
         .then(pl.lit("end date before start date"))
         .when(pl.col("unpaid"))
