@@ -290,6 +290,16 @@ class Workspace:
                 (signature, mapping.table, json.dumps(mapping.columns)),
             )
 
+    def forget_mapping(self, signature: str, table_type: str) -> None:
+        """Drop the saved mapping for these headers, so files with them get
+        the app's guess again."""
+        with self._catalog() as db:
+            db.execute(
+                "delete from remembered_mappings "
+                "where signature = ? and table_type = ?",
+                (signature, table_type),
+            )
+
     def recall_mapping(self, signature: str, table_type: str) -> Mapping | None:
         with self._catalog() as db:
             row = db.execute(

@@ -701,8 +701,13 @@ def _offer_import(
                 )
             except InputError as error:
                 paired_error = error
+    signature = header_signature(preview.headers)
     if prepared.mapping.columns != preview.mapping.columns:
-        store.remember_mapping(header_signature(preview.headers), prepared.mapping)
+        store.remember_mapping(signature, prepared.mapping)
+    else:
+        # The user kept or went back to the app's guess, so a mapping saved
+        # before for these headers no longer holds.
+        store.forget_mapping(signature, prepared.table)
     imported = " and ".join(
         f"{count_noun(e.rows, 'row')} as {escape_markdown(repr(e.name))}"
         for e in stored
