@@ -26,7 +26,7 @@ _FORMATS = {
     PERCENT: "%.1f",
     DAYS: "%.1f",
     HOURS: "%.1f",
-    MONEY: "localized",
+    MONEY: "%,.2f",
     COUNT: "localized",
     SCORE: "%.0f",
 }

@@ -119,11 +119,12 @@ def test_marketing_tables_format_numbers_by_kind():
         for frame in (campaigns, channels)
         for name, column in json.loads(frame.proto.columns).items()
     }
-    # ROI in percent with one decimal, money and counts with separators.
+    # ROI in percent with one decimal, money with cents and separators, and
+    # counts with separators.
     assert formats["roi_percent"] == "%.1f"
-    assert formats["revenue"] == "localized"
+    assert formats["revenue"] == "%,.2f"
     assert formats["new_customers"] == "localized"
-    assert formats["cac"] == "localized"
+    assert formats["cac"] == "%,.2f"
 
 
 def test_marketing_list_table_shows_days():
