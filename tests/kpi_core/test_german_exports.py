@@ -379,3 +379,15 @@ def test_hubspot_german_stages_in_history(tmp_path):
         "Abgeschlossen und verloren",
     ]
     assert summary.row(2, named=True)["conversion_to_next"] is None
+
+
+def test_german_sales_rep_and_opportunity_id_headers_mapped():
+    data = (
+        "Verkaufschance-ID;Vertriebsmitarbeiter;Phase;Betrag;Erstellt am;"
+        "Abgeschlossen am\n"
+        "A1;Anna;Gewonnen;1.000,00 €;02.01.2024;10.01.2024\n"
+        "A2;Ben;Verloren;500,00 €;03.01.2024;12.01.2024\n"
+    ).encode("cp1252")
+    table = load_file("verkaufschancen.csv", data)
+    assert table.mapping.columns["deal_id"] == "Verkaufschance-ID"
+    assert table.mapping.columns["owner"] == "Vertriebsmitarbeiter"
