@@ -698,3 +698,12 @@ def _is_won() -> pl.Expr:
 
 def _is_lost() -> pl.Expr:
     return _label().is_in(list(LOST_STAGES)).alias("lost")
+
+
+def deals_in_history(history: pl.DataFrame, deals: pl.DataFrame) -> int | None:
+    """Count the deals of ``history`` whose id ``deals`` has, or return None
+    when either table has no deal id column."""
+    if "deal_id" not in history.columns or "deal_id" not in deals.columns:
+        return None
+    ids = deals["deal_id"].drop_nulls().unique().implode()
+    return int(history["deal_id"].drop_nulls().unique().is_in(ids).sum())

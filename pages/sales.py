@@ -27,7 +27,7 @@ from kpi_core.sales_tables import (
     stage_table,
     undated_deals_note,
 )
-from kpi_core.stages import stage_duration_days, stage_summary
+from kpi_core.stages import deals_in_history, stage_duration_days, stage_summary
 from kpi_core.subscriptions import upsell_rate_subscriptions
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
@@ -159,7 +159,7 @@ def render() -> None:
     cycle_of = dict(variants).get("sales_cycle_days", "won")
     _render_trends(series, kpis, deals, period, grain, money_note, cycle_of)
     _render_pipeline(pipeline, money_note)
-    _render_stages(period, history_entry, history)
+    _render_stages(period, history_entry, history, entry, deals)
     _render_breakdowns(deals, entry.cache_key, period, money, money_note)
     _render_explanations(kpis, deals, period, upsell_source, variants)
 
@@ -479,8 +479,14 @@ _STAGE_COLUMNS = {
 
 
 def _render_stages(
-    period: Period, entry: TableEntry | None, history: pl.DataFrame | None
+    period: Period,
+    entry: TableEntry | None,
+    history: pl.DataFrame | None,
+    deals_entry: TableEntry | None = None,
+    deals: pl.DataFrame | None = None,
 ) -> None:
+    """Show the time in each stage. With the deals table in use, warn when
+    the history holds none of its deals."""
     st.subheader("Time in each stage")
     if entry is None or history is None:
         st.info(
@@ -488,6 +494,17 @@ def _render_stages(
             "HubSpot's date-entered columns) to see the time per stage."
         )
         return
+    if deals_entry is not None and deals is not None:
+        shared = _deals_in_history(
+            entry.cache_key, deals_entry.cache_key, history, deals
+        )
+        if shared == 0:
+            st.warning(
+                f"The stage history {escape_markdown(entry.name)!r} holds none of "
+                f"the deals of {escape_markdown(deals_entry.name)!r}, so its "
+                "times describe other deals. Choose the stage history of these "
+                "deals in the sidebar."
+            )
     result, summary = _stage_figures(entry.cache_key, period, history)
     if not result.available:
         reason = escape_markdown(for_viewer(result.reason))
@@ -516,6 +533,14 @@ def _render_stages(
         "was lost instead counts as not converted. A dash marks a value that "
         "does not exist, such as the time in a won or lost stage."
     )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _deals_in_history(
+    history_key: str, deals_key: str, _history: pl.DataFrame, _deals: pl.DataFrame
+) -> int | None:
+    del history_key, deals_key
+    return deals_in_history(_history, _deals)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
