@@ -214,23 +214,34 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
     prepared = _pick_currency(prepared, key)
     _report_problems(prepared, key)
     paired = _prepare_paired(preview, file_name, data, sheet, key)
+    if paired is not None:
+        # The other table of the file has no mapping boxes here, so its
+        # currency is asked for on its own.
+        paired = _pick_currency(paired, f"{key}:{paired.table}", paired=True)
     _offer_import(prepared, preview, key, paired)
 
 
-def _pick_currency(prepared: PreparedTable, key: str) -> PreparedTable:
+def _pick_currency(
+    prepared: PreparedTable, key: str, *, paired: bool = False
+) -> PreparedTable:
     """Ask for the currency of amounts that name none: by default the one
-    the table stored from this file was given, else EUR."""
+    the table stored from this file was given, else EUR. ``paired`` names
+    the table in the label, for the second table of a file."""
     if not needs_currency(prepared):
         return prepared
     store = workspace()
-    earlier = store.find_source(key, prepared.table) or _stored_from_file(
+    upload_key = key.removesuffix(f":{prepared.table}") if paired else key
+    earlier = store.find_source(upload_key, prepared.table) or _stored_from_file(
         store.list_tables(prepared.table), prepared.file
     )
     default = _stored_currency(earlier) or DEFAULT_CURRENCY
     others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
     options = [DEFAULT_CURRENCY, *others]
+    label = "Currency of the amounts"
+    if paired:
+        label += f" of the {TABLES[prepared.table].noun}"
     code = st.selectbox(
-        "Currency of the amounts",
+        label,
         options,
         index=options.index(default),
         key=f"{key}:currency",

@@ -71,3 +71,31 @@ def test_upload_again_keeps_the_chosen_currency():
     assert again.selectbox(key=f"{key}:currency").value == "USD"
     again.button(key=f"{key}:import").click().run()
     assert _won_value(again) == "1,500 USD"
+
+
+# A HubSpot deals export with date-entered columns holds a stage history
+# and deals; its amounts name no currency.
+HUBSPOT = (
+    b"Record ID,Deal Name,Deal Stage,Create Date,Close Date,Amount,"
+    b'"Date entered ""Appointment scheduled (Sales Pipeline)""",'
+    b'"Date entered ""Closed won (Sales Pipeline)"""\n'
+    b"101,Acme,Closed won,2024-01-02 10:00,2024-01-20,1000,2024-01-02 10:00,"
+    b"2024-01-20 12:00\n"
+    b"102,Beta,Appointment scheduled,2024-01-03 11:00,,500,2024-01-03 11:00,\n"
+)
+
+
+def test_currency_of_the_deals_beside_a_stage_history():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value(
+        [("hubspot.csv", HUBSPOT, "text/csv")]
+    ).run()
+    key = hashlib.sha256(HUBSPOT).hexdigest()[:16]
+    box = at.selectbox(key=f"{key}:deals:currency")
+    assert box.label == "Currency of the amounts of the deals"
+    box.set_value("USD").run()
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    # Deal 101 is won for 1,000.
+    assert _won_value(at) == "1,000 USD"
