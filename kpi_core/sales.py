@@ -283,8 +283,9 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
         )
         return not_available("upsell_rate", reason)
 
-    excluded = {"deal without an account": deals["account"].null_count()}
-    excluded = {reason: count for reason, count in excluded.items() if count}
+    # Only the deals the period would count are named as left out.
+    unknown = deals.filter(pl.col("account").is_null() & _active_in(period)).height
+    excluded = {"deal without an account": unknown} if unknown else {}
     known = pl.col("account").is_not_null()
     customers = _distinct_accounts(deals, known & _active_in(period))
     upsold = known & WON & _is_upsell() & period.contains("closed_at")
@@ -541,9 +542,13 @@ def _active_in(period: Period) -> pl.Expr:
     if period.start is None:
         remained = pl.lit(True)
     else:
+        # An open deal is in the pipeline until today, even when its close
+        # date, an expected one, lies before the period.
         remained = (
-            pl.when(pl.col("closed_at").is_null())
-            .then(pl.col("status") == "open")
+            pl.when(pl.col("status") == "open")
+            .then(True)
+            .when(pl.col("closed_at").is_null())
+            .then(False)
             .otherwise(pl.col("closed_at") >= period.start)
         )
     overlaps = (entered & remained).fill_null(False)
