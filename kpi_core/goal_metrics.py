@@ -161,7 +161,10 @@ def missing_inputs(
     """Say what the data lacks to measure the metric, or return None."""
     table_label = TABLE_LABELS.get(metric.table, metric.table)
     if metric.table not in tables:
-        return f"there is no {table_label} table; upload one to measure this goal"
+        return (
+            f"there is no {table_label} table; to measure this goal, upload one "
+            "on the Data page"
+        )
     present = tables[metric.table].columns
     needed = [*metric.columns, *(segment.column for segment in segments)]
     missing = [column for column in dict.fromkeys(needed) if column not in present]

@@ -40,6 +40,7 @@ from pages.ui.share_link import share_controls
 from pages.ui.shared_views import (
     default_unless_set,
     editor_unlocked,
+    for_viewer,
     shared_view,
     view_widget_options,
 )
@@ -323,7 +324,7 @@ def _goal_card(
             st.caption(escape_markdown(table_note))
         st.markdown(_STATUS_LABELS[status.status])
         if status.reason:
-            reason = status.reason + _rate_hint(goal, view)
+            reason = for_viewer(status.reason) + _rate_hint(goal, view)
             st.caption(escape_markdown(reason))
         _render_figures(goal, status)
         _render_checks(checks)
@@ -452,7 +453,7 @@ def _render_checks(checks: dict[str, SmartCheck]) -> None:
     columns = st.columns(len(checks))
     for column, check in zip(columns, checks.values(), strict=True):
         column.markdown(f"**{check.letter}** {_VERDICT_ICONS[check.verdict]}")
-        column.caption(escape_markdown(f"{check.name}: {check.message}"))
+        column.caption(escape_markdown(for_viewer(f"{check.name}: {check.message}")))
 
 
 def _render_edit(goal: Goal, as_of: date, store: GoalStore, view: PageTables) -> None:

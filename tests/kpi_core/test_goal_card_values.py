@@ -31,7 +31,7 @@ def test_missing_table_keeps_count_target():
     status = evaluate_goal(goal, _leads(6), AS_OF)
     assert status.status == NOT_AVAILABLE
     assert status.reason == (
-        "there is no tickets table; upload one to measure this goal"
+        "there is no tickets table; to measure this goal, upload one on the Data page"
     )
     assert status.current is None
     assert status.target == 50

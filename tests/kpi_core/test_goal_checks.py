@@ -87,7 +87,7 @@ def test_measurable_fail_without_table():
     check = smart_check(goal, _history(25))["M"]
     assert check.verdict == FAIL
     assert check.message == (
-        "there is no tickets table; upload one to measure this goal"
+        "there is no tickets table; to measure this goal, upload one on the Data page"
     )
 
 

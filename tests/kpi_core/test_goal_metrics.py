@@ -77,7 +77,9 @@ def test_segment_filter_label():
 
 def test_missing_inputs_no_table():
     reason = missing_inputs(METRICS["tickets"], (), {"deals": _deals([])})
-    assert reason == "there is no tickets table; upload one to measure this goal"
+    assert reason == (
+        "there is no tickets table; to measure this goal, upload one on the Data page"
+    )
 
 
 def test_missing_inputs_no_segment_column():

@@ -461,7 +461,9 @@ def test_goal_not_started():
 def test_goal_missing_table():
     status = evaluate_goal(_complaints_goal(), _leads(6), AS_OF)
     assert status.status == NOT_AVAILABLE
-    assert status.reason == "there is no tickets table; upload one to measure this goal"
+    assert status.reason == (
+        "there is no tickets table; to measure this goal, upload one on the Data page"
+    )
 
 
 def test_goal_without_deadline():

@@ -1,6 +1,10 @@
+from datetime import date
+
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.goal_store import GoalStore
+from kpi_core.goals import Goal
 from kpi_core.mapping import Mapping
 from kpi_core.sharing import ViewStore
 from kpi_core.workspace import Workspace
@@ -231,3 +235,21 @@ def test_link_names_one_of_its_spend_tables(fresh_workspace):
         "Since this link was made, a marketing spend table was deleted."
     )
     assert _metrics(manager)["Customer acquisition cost"] == "Not available"
+
+
+def test_goal_without_its_table_names_who_can_upload(fresh_workspace):
+    AppTest.from_file(APP, default_timeout=60).run()
+    goal = Goal("Fewer tickets", "tickets", 100, date(2025, 1, 1), date(2025, 12, 31))
+    GoalStore(fresh_workspace).save(goal)
+    token = _share_sales_view(fresh_workspace)
+    store = Workspace(fresh_workspace)
+    [tickets] = store.list_tables("tickets")
+    store.delete(tickets.id)
+    manager = _open_link(token, "pages/goals.py")
+    captions = [caption.value for caption in manager.caption]
+    # The viewer of a link has no Data page, so the reason says who has.
+    assert any(
+        "to measure this goal, upload one on the Data page, which only the "
+        "sender of this link can open" in caption
+        for caption in captions
+    )
