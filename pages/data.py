@@ -720,7 +720,10 @@ def _offer_import(
         # before for these headers no longer holds.
         store.forget_mapping(signature, prepared.table)
     imported = " and ".join(
-        f"{count_noun(e.rows, 'row')} as {escape_markdown(repr(e.name))}"
+        f"{count_noun(e.rows, 'row')} "
+        # A replaced table keeps its id and gets a new version.
+        + ("in place of the earlier " if e.version > 1 else "as ")
+        + escape_markdown(repr(e.name))
         for e in stored
     )
     st.success(f"Imported {imported}.")

@@ -106,7 +106,9 @@ def test_replace_keeps_replaced_table_name(tmp_path):
 
     at.button(key=f"{key}:import").click().run()
     assert not at.exception
-    assert at.success[0].value == "Imported 3 rows as 'multi_tickets'."
+    assert at.success[0].value == (
+        "Imported 3 rows in place of the earlier 'multi_tickets'."
+    )
     assert _stored(at) == {"multi_tickets": 2}
 
 
