@@ -89,9 +89,26 @@ def new_customers_from_orders(orders: pl.DataFrame) -> pl.DataFrame:
 def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
     """Return customer_id, acquired_at (start of the first subscription) and
     an empty channel, which subscription exports do not carry. A customer
-    list without start dates gives every customer an empty acquired_at."""
+    list without start dates gives every customer an empty acquired_at.
+
+    With a trial end column, as the ARR counts them, a subscription starts
+    at the end of its free trial, and one that ended by then never paid and
+    acquired no customer.
+    """
     _require(subs, ("customer_id",), "subscriptions")
     started = pl.col("started_at") if "started_at" in subs.columns else pl.lit(None)
+    if "trial_ended_at" in subs.columns and "started_at" in subs.columns:
+        trial_end = pl.col("trial_ended_at").cast(pl.Date)
+        ended = pl.coalesce(
+            *(
+                pl.col(name).cast(pl.Date)
+                for name in ("ended_at", "canceled_at")
+                if name in subs.columns
+            ),
+            pl.lit(None, pl.Date),
+        )
+        subs = subs.filter(~(ended <= trial_end).fill_null(False))
+        started = pl.max_horizontal(pl.col("started_at").cast(pl.Date), trial_end)
     return _first_per_customer(subs, pl.col("customer_id"), started, None)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from kpi_core.churn import churn_rate
 from kpi_core.importing import load_file
+from kpi_core.marketing import new_customers_from_subscriptions
 from kpi_core.period import Period
 from kpi_core.subscriptions import arr
 
@@ -54,3 +55,12 @@ def test_arr_counts_from_the_trial_end(tmp_path):
     # (50 + 30) x 12.
     assert during.value == pytest.approx(600.0)
     assert after.value == pytest.approx(960.0)
+
+
+def test_new_customers_start_paying_after_the_trial(tmp_path):
+    acquired = new_customers_from_subscriptions(_subscriptions(tmp_path))
+    # a never paid; b pays from its trial's end; c from its start.
+    assert dict(acquired.select("customer_id", "acquired_at").iter_rows()) == {
+        "cus_b": date(2025, 1, 15),
+        "cus_c": date(2024, 12, 1),
+    }
