@@ -130,6 +130,14 @@ def _purchases_clv(
     customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
     counted = _counted_purchases(orders, period, rows.frame)
+    if counted.customer_years == 0:
+        spans = counted.spans or period
+        reason = (
+            f"no orders from {spans.start} to {spans.end}, the whole 12-month "
+            "spans that end with the period, so the purchases a year cannot be "
+            "counted; pick a period that ends with the orders"
+        )
+        return not_available("clv", reason, excluded=rows.excluded)
     purchase_value = revenue / purchases
     frequency = counted.purchases / counted.customer_years
     value = purchase_value * frequency * lifespan

@@ -124,3 +124,20 @@ def test_other_currency_outside_the_period_needs_no_rate(tmp_path):
     assert result.available
     assert result.unit == "EUR"
     assert result.value == pytest.approx(120.0)
+
+
+def test_period_whose_last_year_has_no_orders(tmp_path):
+    # Orders only in January to June 2024; the period runs to June 2025.
+    rows = [
+        f"o{month}{customer},c{customer},2024-{month:02d}-10,100"
+        for month in range(1, 7)
+        for customer in range(10)
+    ]
+    orders = _orders(tmp_path, rows)
+    period = Period(date(2024, 1, 1), date(2025, 6, 30))
+    result = clv(orders, period=period, lifespan_years=3)
+    # The only whole 12-month span, July 2024 to June 2025, holds no order.
+    assert result.status == "not_available"
+    assert result.reason.startswith(
+        "no orders from 2024-07-01 to 2025-06-30, the whole 12-month spans"
+    )
