@@ -148,11 +148,12 @@ def _assumed_warning(log: pl.DataFrame, day: date, at_start: int) -> str | None:
     assumed = int(log.select((first_later & pl.col("before")).sum()).item())
     if not assumed:
         return None
+    counts, their = ("counts", "its") if assumed == 1 else ("count", "their")
     return (
         f"{count_noun(assumed, 'contact')} of the {at_start:,} on the list at the "
-        "start count there only because their first event, an unsubscribe or a "
-        "cleaning, comes later, such as contacts imported without an opt-in "
-        "date; the rate may be too high or too low."
+        f"start {counts} there only because {their} first event, an unsubscribe "
+        "or a cleaning, comes later, such as contacts imported without an "
+        "opt-in date; the rate may be too high or too low."
     )
 
 
@@ -167,7 +168,8 @@ def list_growth_series(
     One row per calendar bucket clipped to the period: period_start,
     period_end, contacts_at_start, new_subscribers, unsubscribes, cleaned
     and growth_rate (percent as in ``list_growth_rate``, null when the
-    bucket starts with no contacts). Empty when the log has no dated events.
+    bucket starts with no contacts, and for the first bucket of all data).
+    Empty when the log has no dated events.
     """
     _check_variant(variant)
     log, _ = _event_log(events)
@@ -183,7 +185,16 @@ def list_growth_series(
         pl.col("occurred_at").dt.truncate(grain_every(grain)), pl.lit(start)
     )
     changes = inside.with_columns(period_start=bucket_start)
-    return _series(changes, buckets, _contacts_before(log, period.start), variant)
+    series = _series(changes, buckets, _contacts_before(log, period.start), variant)
+    if period.start is not None:
+        return series
+    # Over all data the first bucket starts with the log, so its only
+    # contacts at the start are those whose first event is a removal: no
+    # base for a rate, as ``list_growth_rate`` says.
+    first = pl.int_range(pl.len()) == 0
+    return series.with_columns(
+        growth_rate=pl.when(first).then(None).otherwise(pl.col("growth_rate"))
+    )
 
 
 def email_events_from_audience(audience: pl.DataFrame) -> pl.DataFrame:

@@ -180,6 +180,21 @@ def test_list_growth_series_all_data_first_bucket():
     assert series["period_end"][-1] == D(2025, 1, 7)
 
 
+def test_list_growth_series_all_data_assumed_contacts_no_rate():
+    # x's first event is its unsubscribe, so it counts before the log starts;
+    # over all data that is no base for the first month's rate.
+    rows = [
+        ("x@example.com", "unsubscribe", D(2025, 1, 5)),
+        ("y@example.com", "subscribe", D(2025, 1, 6)),
+        ("z@example.com", "subscribe", D(2025, 2, 7)),
+    ]
+    series = list_growth_series(events(rows))
+    assert series["contacts_at_start"].to_list() == [1, 1]
+    assert series["growth_rate"][0] is None
+    # February starts with y: (1 - 0 - 0) / 1 x 100 = 100 %.
+    assert series["growth_rate"][1] == pytest.approx(100.0)
+
+
 def test_list_growth_series_empty_log():
     assert list_growth_series(events([])).is_empty()
 
@@ -344,3 +359,19 @@ def test_list_growth_over_all_data_not_available():
     result = list_growth_rate(events(rows))
     assert result.status == "not_available"
     assert result.reason.startswith("the list has no start before its first event")
+
+
+def test_list_growth_names_one_assumed_contact():
+    # y joined in December; x has no subscribe, and its first event is its
+    # unsubscribe on 5 January, so x counts at the start of January.
+    rows = [
+        ("y@example.com", "subscribe", D(2024, 12, 1)),
+        ("x@example.com", "unsubscribe", D(2025, 1, 5)),
+    ]
+    result = list_growth_rate(events(rows), JANUARY)
+    assert result.warnings == (
+        "1 contact of the 2 on the list at the start counts there only because "
+        "its first event, an unsubscribe or a cleaning, comes later, such as "
+        "contacts imported without an opt-in date; the rate may be too high or "
+        "too low.",
+    )
