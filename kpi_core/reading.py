@@ -310,8 +310,15 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         names = tuple(info.filename for info in members)
         chosen = _choose_members(file_name, members, sheet)
         parts = _read_members(file_name, archive, chosen)
+        skipped = _other_members(archive, members)
 
     tables, notes = [], []
+    if skipped:
+        notes.append(
+            f"warning: the zip also holds {_some_names(skipped)}, which the app "
+            "does not read: it reads the CSV, TXT and TSV files of a zip. Save "
+            "such a file as CSV and zip it again, or upload it on its own"
+        )
     for member, content in parts.items():
         status = _list_status(member)
         try:
@@ -410,6 +417,22 @@ def _table_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         and not info.is_dir()
         and not info.filename.startswith("__MACOSX/")
         and info.filename.lower().endswith((".csv", ".txt", ".tsv"))
+    ]
+
+
+def _other_members(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> list[str]:
+    """Return the names of the files in the zip that ``_table_members`` does
+    not read, leaving out folders and macOS metadata."""
+    read = {info.filename for info in members}
+    return [
+        info.filename
+        for info in archive.infolist()
+        if info.filename
+        and not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and info.filename not in read
     ]
 
 

@@ -61,3 +61,17 @@ def test_unreadable_dates_named():
         "2 time cells of the audience could not be read as a date, such as "
         "'6/1/2023 12:00' in OPTIN_TIME on line 2 of the cleaned members"
     )
+
+
+def test_member_file_the_app_cannot_read_named():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("subscribed_members_export_1a.csv", SUBSCRIBED)
+        archive.writestr("unsubscribed_members_export_1a.csv", UNSUBSCRIBED)
+        archive.writestr("cleaned_members_export_1a.xlsx", b"PK not read here")
+    events = load_file("audience.zip", buffer.getvalue())
+    assert events.read_warnings == (
+        "the zip also holds cleaned_members_export_1a.xlsx, which the app does "
+        "not read: it reads the CSV, TXT and TSV files of a zip. Save such a "
+        "file as CSV and zip it again, or upload it on its own",
+    )
