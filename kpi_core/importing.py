@@ -446,14 +446,28 @@ def _audience_events(raw: RawTable) -> RawTable | None:
         notes.append(
             f"{_WARNING_PREFIX}{count_noun(unreadable.height, 'time cell')} of the "
             f"audience could not be read as a date, such as {example['text']!r} "
-            f"in {example['column']} on {where} (lines "
-            f"{line_list(unreadable[LINE].unique().sort())}). Their members' "
+            f"in {example['column']} on {where} ({_member_lines(unreadable)}). "
+            "Their members' "
             "events are left out or dated by LAST_CHANGED. Export the audience "
             "from Mailchimp again and upload the zip without opening its files "
             "in a spreadsheet"
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info, cells_stripped=False)
+
+
+def _member_lines(rows: pl.DataFrame) -> str:
+    """List the lines of ``rows`` per member file of the audience, as in
+    "lines 2, 3 of the subscribed members; line 2 of the cleaned members"."""
+    if "list_status" not in rows.columns:
+        lines = rows[LINE].unique().sort()
+        return f"line{'s' if lines.len() > 1 else ''} {line_list(lines)}"
+    parts = []
+    for (status,), group in rows.group_by("list_status", maintain_order=True):
+        lines = group[LINE].unique().sort()
+        word = "lines" if lines.len() > 1 else "line"
+        parts.append(f"{word} {line_list(lines)} of the {status} members")
+    return "; ".join(parts)
 
 
 # Headers of an ActiveCampaign contacts export, lower-cased, and the

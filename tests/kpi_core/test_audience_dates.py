@@ -75,3 +75,22 @@ def test_member_file_the_app_cannot_read_named():
         "not read: it reads the CSV, TXT and TSV files of a zip. Save such a "
         "file as CSV and zip it again, or upload it on its own",
     )
+
+
+def test_unreadable_lines_named_per_member_file():
+    american = UNSUBSCRIBED.replace("2023-11-01 09:00:00", "11/1/2023 9:00")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "subscribed_members_export_1a.csv",
+            SUBSCRIBED.replace("2024-03-15 08:00:00,,", "3/15/2024 8:00,,"),
+        )
+        archive.writestr("unsubscribed_members_export_1a.csv", american)
+        archive.writestr("cleaned_members_export_1a.csv", CLEANED_GERMAN)
+    events = load_file("audience.zip", buffer.getvalue())
+    [warning] = [w for w in events.read_warnings if "could not be read" in w]
+    # Ben's opt-in on line 3 of the subscribed file, Cara's on line 2 of the
+    # unsubscribed one.
+    assert "(line 3 of the subscribed members; line 2 of the unsubscribed members)" in (
+        warning
+    )
