@@ -207,8 +207,8 @@ def _counted_purchases(
     """Count the purchases and customer-years of the purchase frequency.
 
     They come from the whole 12-month spans that end with the period, each
-    customer once per span in which they bought, so a customer who buys
-    every month counts 12 purchases a year and one who buys every May
+    customer once per span in which they bought. So a customer who buys
+    every month counts 12 purchases a year, and one who buys every May
     counts 1. A period shorter than a year takes the 12 months that end
     with it, reaching back before its start. A longer period leaves the
     months before its first whole span out of the count; their purchases
@@ -244,11 +244,11 @@ def _counted_purchases(
         counted["ordered_at"].cast(pl.Date), side="right"
     )
     customer_years = counted.select("customer_id", span=index).unique().height
-    shown = None if spans == period else spans
+    differs = None if spans == period else spans
     return _CountedPurchases(
         counted.height,
         customer_years,
-        spans=shown,
+        spans=differs,
         one_span=len(starts) == 1,
         note=note,
     )
@@ -256,8 +256,8 @@ def _counted_purchases(
 
 def _span_starts(start: date, end: date) -> list[date]:
     """Return the first days of the whole 12-month spans that end on ``end``
-    and start on or after ``start``, oldest first; for a period shorter
-    than a year, the one span that ends on ``end``."""
+    and start on or after ``start``, oldest first. A period shorter than a
+    year gets the one span that ends on ``end``."""
     starts = [_year_before(end)]
     while (earlier := _year_before(starts[-1] - timedelta(days=1))) >= start:
         starts.append(earlier)
