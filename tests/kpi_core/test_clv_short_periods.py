@@ -33,7 +33,7 @@ def test_quarter_counts_the_year_before(tmp_path):
     orders = _orders(tmp_path, _monthly(range(2023, 2025)))
     result = clv(orders, period=Period(date(2024, 4, 1), date(2024, 6, 30)),
                  lifespan_years=1)  # fmt: skip
-    # July 2023 to June 2024 holds 12 x 10 = 120 orders of 10 customers:
+    # July 2023 to June 2024 contains 12 x 10 = 120 orders of 10 customers:
     # 12 purchases a year of 100 EUR, so 100 x 12 x 1 = 1,200 EUR.
     assert result.extra["purchase_frequency"] == pytest.approx(12.0)
     assert result.value == pytest.approx(1200.0)
@@ -65,7 +65,7 @@ def test_yearly_buyers_stay_at_one_purchase(tmp_path):
     orders = _orders(tmp_path, rows)
     result = clv(orders, period=Period(date(2024, 4, 1), date(2024, 6, 30)),
                  lifespan_years=2)  # fmt: skip
-    # July 2023 to June 2024 holds the five orders of May 2024 only:
+    # July 2023 to June 2024 contains the five orders of May 2024 only:
     # 80 x 1 x 2 = 160 EUR.
     assert result.extra["purchase_frequency"] == pytest.approx(1.0)
     assert result.value == pytest.approx(160.0)
@@ -75,7 +75,7 @@ def test_orders_starting_late_get_a_note(tmp_path):
     orders = _orders(tmp_path, _monthly(range(2024, 2025)))
     result = clv(orders, period=Period(date(2024, 1, 1), date(2024, 3, 31)),
                  lifespan_years=1)  # fmt: skip
-    # April 2023 to March 2024 holds only January to March 2024: 30 orders
+    # April 2023 to March 2024 contains only January to March 2024: 30 orders
     # of 10 customers, 3 a year, so 300 EUR, and the note says why.
     assert result.value == pytest.approx(300.0)
     assert result.note == (
@@ -94,7 +94,7 @@ def test_fifteen_months_count_the_last_whole_year(tmp_path):
     orders = _orders(tmp_path, rows)
     period = Period(date(2024, 1, 1), date(2025, 3, 31))
     result = clv(orders, period=period, lifespan_years=1)
-    # The whole year April 2024 to March 2025 holds 120 orders of 10
+    # The whole year April 2024 to March 2025 contains 120 orders of 10
     # customers: 12 a year. January to March 2024 are left out of the count.
     assert result.extra["purchase_frequency"] == pytest.approx(12.0)
     assert result.value == pytest.approx(1200.0)

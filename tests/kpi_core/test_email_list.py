@@ -180,7 +180,7 @@ def test_list_growth_series_all_data_first_bucket():
     assert series["period_end"][-1] == D(2025, 1, 7)
 
 
-def test_list_growth_series_all_data_assumed_contacts_no_rate():
+def test_series_all_data_first_rate_empty():
     # x's first event is its unsubscribe, so it counts before the log starts;
     # over all data that is no base for the first month's rate.
     rows = [
@@ -350,7 +350,7 @@ def test_list_growth_no_warning_for_few_unknown_events():
 
 def test_list_growth_over_all_data_not_available():
     # x was imported without an opt-in date, so its first event is its
-    # unsubscribe; over all data it would be the whole list at the start.
+    # unsubscribe. Over all data it would be the whole list at the start.
     rows = [
         ("x@example.com", "unsubscribe", D(2025, 1, 5)),
         ("y@example.com", "subscribe", D(2025, 1, 6)),
@@ -362,7 +362,7 @@ def test_list_growth_over_all_data_not_available():
 
 
 def test_list_growth_names_one_assumed_contact():
-    # y joined in December; x has no subscribe, and its first event is its
+    # y joined in December. x has no subscribe, and its first event is its
     # unsubscribe on 5 January, so x counts at the start of January.
     rows = [
         ("y@example.com", "subscribe", D(2024, 12, 1)),

@@ -19,8 +19,8 @@ HEADER = (
     "id,Customer ID,Status,Start (UTC),Trial Start (UTC),Trial End (UTC),"
     "Canceled At (UTC),Ended At (UTC),Plan,Quantity,Amount,Currency,Interval\n"
 )
-# a tries from 1 to 15 January 2025 and cancels at the trial's end; b tries
-# over the same days and pays 30 a month after; c pays 50 a month since
+# a tries from 1 to 15 January 2025 and cancels at the trial's end. b tries
+# over the same days and pays 30 a month after. c pays 50 a month since
 # December 2024 without a trial.
 ROWS = (
     "sub_a,cus_a,canceled,2025-01-01 00:00,2025-01-01 00:00,2025-01-15 00:00,"

@@ -102,7 +102,7 @@ def test_deleted_table_leaves_the_rest_of_the_link(fresh_workspace):
     assert service["Time to resolution"] != "Not available"
 
 
-def test_link_without_one_spend_table_shows_no_acquisition_cost(fresh_workspace):
+def test_link_missing_spend_has_no_cac(fresh_workspace):
     token = _share_sales_view(fresh_workspace)
     store = Workspace(fresh_workspace)
     before = _metrics(_open_link(token, "pages/marketing.py"))
@@ -247,7 +247,7 @@ def test_goal_without_its_table_names_who_can_upload(fresh_workspace):
     store.delete(tickets.id)
     manager = _open_link(token, "pages/goals.py")
     captions = [caption.value for caption in manager.caption]
-    # The viewer of a link has no Data page, so the reason says who has.
+    # The viewer of a link has no Data page, so the reason names who has it.
     assert any(
         "to measure this goal, upload one on the Data page, which only the "
         "sender of this link can open" in caption
