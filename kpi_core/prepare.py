@@ -56,7 +56,7 @@ from kpi_core.schema import (
     NUMBER,
     deal_status_expr,
 )
-from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
+from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS, ended_in_trial
 from kpi_core.values import (
     CURRENCY_CODES,
     ParsedMoney,
@@ -308,6 +308,14 @@ def prepare_table(
     if found:
         problem_rows = raw.frame.filter(_any([item.rows for item in found]))
     frame = _finish(mapping.table, frame, label_statuses)
+    if mapping.table == "subscriptions" and (trials := ended_in_trial(frame)):
+        column = mapping.columns["trial_ended_at"]
+        them = "it" if trials == 1 else "them"
+        note = (
+            f"{count_noun(trials, 'subscription')} ended by the end of the free "
+            f"trial and never paid; the KPIs leave {them} out"
+        )
+        detected[column] = f"{detected[column]}, {note}" if column in detected else note
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)

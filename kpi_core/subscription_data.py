@@ -418,6 +418,14 @@ def _paid_from(subs: pl.DataFrame) -> pl.Expr:
     return pl.max_horizontal(started, pl.col("trial_ended_at").cast(pl.Date))
 
 
+def ended_in_trial(subs: pl.DataFrame) -> int:
+    """Count the subscriptions that ended by the end of their free trial,
+    which the KPIs leave out as never paid."""
+    if "trial_ended_at" not in subs.columns or "started_at" not in subs.columns:
+        return 0
+    return int(subs.select(_trial_only(subs).sum()).item())
+
+
 def _trial_only(subs: pl.DataFrame) -> pl.Expr:
     """Mark the subscriptions that ended by the end of their free trial, so
     they never paid."""

@@ -64,3 +64,14 @@ def test_new_customers_start_paying_after_the_trial(tmp_path):
         "cus_b": date(2025, 1, 15),
         "cus_c": date(2024, 12, 1),
     }
+
+
+def test_import_names_trials_that_never_paid(tmp_path):
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(HEADER + ROWS, encoding="utf-8")
+    table = load_file(path.name, path.read_bytes(), table="subscriptions")
+    # Only a's subscription ended by its trial's end.
+    assert table.detected["Trial End (UTC)"].endswith(
+        "1 subscription ended by the end of the free trial and never paid; the "
+        "KPIs leave it out"
+    )
