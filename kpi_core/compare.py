@@ -78,6 +78,10 @@ _SCHEMA = {
     "unit": pl.String,
     "before": pl.Float64,
     "after": pl.Float64,
+    "before_low": pl.Float64,
+    "before_high": pl.Float64,
+    "after_low": pl.Float64,
+    "after_high": pl.Float64,
     "n_before": pl.Int64,
     "n_after": pl.Int64,
     "days": pl.Int64,
@@ -144,10 +148,11 @@ def before_after(
     churn rate and the list growth, which start from the customers or
     contacts on hand at the window's start, rows dated before the window
     count too. A KPI without a test (list growth, follow-ups) has a null
-    p-value. The time to resolution counts the working hours of
-    ``working``. Each row is computed on its own, so an input error in one
-    KPI, such as mixed currencies, fills that row's note and leaves the
-    other rows intact.
+    p-value. before_low, before_high, after_low and after_high give each
+    side's 95 % interval where its KPI has one, such as the rates. The time
+    to resolution counts the working hours of ``working``. Each row is
+    computed on its own, so an input error in one KPI, such as mixed
+    currencies, fills that row's note and leaves the other rows intact.
     """
     if isinstance(tables, pl.DataFrame):
         tables = {"deals": tables}
@@ -408,11 +413,17 @@ def _compare(
     ]
     if metric.key == "close_rate":
         notes += _open_deals_notes(frame, periods)
+    before_low, before_high = _interval(first)
+    after_low, after_high = _interval(second)
     return {
         **row,
         "unit": first.unit or second.unit,
         "before": first.value,
         "after": second.value,
+        "before_low": before_low,
+        "before_high": before_high,
+        "after_low": after_low,
+        "after_high": after_high,
         "n_before": first.n,
         "n_after": second.n,
         "days": days,
@@ -444,6 +455,15 @@ def _open_deals_notes(
                 "so its close rate can still rise"
             )
     return notes
+
+
+def _interval(side: _Side) -> tuple[float | None, float | None]:
+    """Return the 95 % interval of a side's KPI, or (None, None) for a count
+    or a KPI without one."""
+    if side.result is None or side.result.ci95 is None:
+        return None, None
+    low, high = side.result.ci95
+    return float(low), float(high)
 
 
 def _side(metric: Metric, frame: pl.DataFrame, period: Period | None) -> _Side:

@@ -163,6 +163,8 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
             "KPI": row["label"],
             "Before": _value(row["before"], row["unit"]),
             "After": _value(row["after"], row["unit"]),
+            "95 % interval before": _interval(row, "before"),
+            "95 % interval after": _interval(row, "after"),
             "n before": row["n_before"],
             "n after": row["n_after"],
             "Days each": row["days"],
@@ -235,6 +237,14 @@ def _value(value: float | None, unit: str | None) -> str:
     if unit == "count":
         return format_number(value, _count_decimals(value))
     return format_value(value, unit or "")
+
+
+def _interval(row: dict, side: str) -> str | None:
+    """Format one side's 95 % interval, or None for a KPI without one."""
+    low, high = row[f"{side}_low"], row[f"{side}_high"]
+    if low is None or high is None:
+        return None
+    return f"{_value(low, row['unit'])} to {_value(high, row['unit'])}"
 
 
 def _difference(row: dict) -> str:

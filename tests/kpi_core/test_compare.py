@@ -118,6 +118,10 @@ def test_before_after_columns():
         "unit",
         "before",
         "after",
+        "before_low",
+        "before_high",
+        "after_low",
+        "after_high",
         "n_before",
         "n_after",
         "days",
@@ -148,6 +152,15 @@ def test_before_after_close_rate():
     assert row["difference"] == pytest.approx(-30.0)
     z = (1 / 5 - 2 / 4) / math.sqrt(1 / 3 * 2 / 3 * (1 / 5 + 1 / 4))
     assert row["p_value"] == pytest.approx(_two_sided(z))
+    # Wilson intervals of 2 of 4 and 1 of 5, as the close-rate card gives
+    # them: (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n).
+    for side, won, created in (("before", 2, 4), ("after", 1, 5)):
+        p, z = won / created, 1.959964
+        centre = p + z**2 / (2 * created)
+        half = z * math.sqrt(p * (1 - p) / created + z**2 / (4 * created**2))
+        scale = 1 + z**2 / created
+        assert row[f"{side}_low"] == pytest.approx((centre - half) / scale * 100)
+        assert row[f"{side}_high"] == pytest.approx((centre + half) / scale * 100)
     # b4 of the 4 deals created in March is still open; no April deal is.
     assert row["note"] == (
         "before: 1 of the 4 deals created is still open (25.0 %), so its close "

@@ -113,3 +113,15 @@ def test_compare_page_ratio_decimals_and_score_change():
     # NPS runs from -100 to 100, so a share of change means nothing.
     nps = rows["Net Promoter Score"]
     assert nps["Relative change"] == "–"
+
+
+def test_compare_page_rate_intervals():
+    table = _open_compare().dataframe[0].value
+    close_rate = table[table["KPI"] == "Close rate"].iloc[0]
+    low, high = close_rate["95 % interval before"].split(" to ")
+    before = float(close_rate["Before"].removesuffix(" %"))
+    # The shown rate lies inside its interval.
+    assert float(low.removesuffix(" %")) <= before <= float(high.removesuffix(" %"))
+    # A count has no interval, which the table shows as empty.
+    new_deals = table[table["KPI"] == "New deals"].iloc[0]
+    assert not isinstance(new_deals["95 % interval before"], str)
