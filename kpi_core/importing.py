@@ -91,7 +91,7 @@ def preview_file(
     if table in (None, "stage_history", "deals"):
         long_history = _long_stage_history(raw)
     if table in (None, "stage_history"):
-        raw = long_history or raw
+        raw = long_history or _stage_field_rows(raw) or raw
     contacts_problem = None
     if table in (None, "email_events"):
         try:
@@ -346,6 +346,46 @@ def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
 
 def _with_note(raw: RawTable, note: str) -> RawTable:
     return replace(raw, info=replace(raw.info, notes=(*raw.info.notes, note)))
+
+
+# Headers of a field-history export's column that names the changed field
+# (Salesforce's OpportunityFieldHistory, a CRM's change log), lower-cased,
+# and the values of that column that mean the stage.
+_FIELD_HEADERS = ("field", "changed field", "field name", "feld")
+_STAGE_FIELDS = ("stagename", "stage", "stage name", "deal stage", "dealstage", "phase")
+# The column with the field's value after the change, lower-cased without
+# spaces.
+_NEW_VALUE_HEADERS = ("newvalue", "new_value", "neuerwert")
+
+
+def _stage_field_rows(raw: RawTable) -> RawTable | None:
+    """Keep the stage changes of a field history that records changes of
+    several fields, such as Salesforce's OpportunityFieldHistory with its
+    Amount and CloseDate rows, or return None for other files.
+
+    Another field's new value would otherwise read as a stage, such as an
+    amount of "1000". The rows left out are named in a note.
+    """
+    headers = {column.strip().lower(): column for column in raw.frame.columns}
+    field = next((headers[h] for h in _FIELD_HEADERS if h in headers), None)
+    new_value = any(h.replace(" ", "") in _NEW_VALUE_HEADERS for h in headers)
+    if field is None or not new_value:
+        return None
+    name = raw.frame[field].cast(pl.String).str.strip_chars().str.to_lowercase()
+    is_stage = name.is_in(list(_STAGE_FIELDS)).fill_null(False)
+    if not is_stage.any() or is_stage.all():
+        return None
+    others = raw.frame.filter(~is_stage)
+    shown = ", ".join(
+        repr(value) for value in others[field].drop_nulls().unique().sort().head(3)
+    )
+    change, lines = ("changes", "line") if others.height == 1 else ("change", "lines")
+    note = (
+        f"skipped {count_noun(others.height, 'row')} that {change} another "
+        f"field than the stage ({shown}) on {lines} {line_list(others[LINE])}"
+    )
+    info = replace(raw.info, notes=(*raw.info.notes, note))
+    return replace(raw, frame=raw.frame.filter(is_stage), info=info)
 
 
 def _long_stage_history(raw: RawTable) -> RawTable | None:
