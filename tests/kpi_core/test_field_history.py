@@ -28,8 +28,7 @@ def test_amount_change_is_no_stage():
         "Closed Won",
     ]
     assert history.read_notes[-1] == (
-        "skipped 1 row that changes another field than the stage ('Amount') on "
-        "line 3"
+        "skipped 1 row that changes another field than the stage ('Amount') on line 3"
     )
 
 
