@@ -214,7 +214,7 @@ def _counted_purchases(
     months before its first whole span out of the count; their purchases
     still give the average purchase value. All data of a year or less
     counts its ``rows``. When the orders start more than a month into the
-    first span, the note says the frequency may be too low.
+    first span, the note warns that the frequency may be too low.
     """
     days = rows["ordered_at"].cast(pl.Date)
     start = period.start or days.min()

@@ -189,8 +189,8 @@ def list_growth_series(
     if period.start is not None:
         return series
     # Over all data the first bucket starts with the log, so its only
-    # contacts at the start are those whose first event is a removal: no
-    # base for a rate, as ``list_growth_rate`` says.
+    # contacts at the start are those whose first event is a removal. They
+    # are no base for a rate, as in ``list_growth_rate``.
     first = pl.int_range(pl.len()) == 0
     return series.with_columns(
         growth_rate=pl.when(first).then(None).otherwise(pl.col("growth_rate"))

@@ -35,7 +35,7 @@ from kpi_core.formatting import count_noun
 from kpi_core.kpi_names import kpi_name
 from kpi_core.results import SMALL_SAMPLE, KpiResult
 
-# The last column holds the KPI's key, as in the command line's JSON report.
+# The last column contains the KPI's key, as in the command line's JSON report.
 KPI_COLUMNS = [
     "KPI", "Status", "Value", "Unit", "n", "95 % CI low", "95 % CI high",
     "Variant", "How it is calculated", "Rows left out", "Notes and warnings",

@@ -224,8 +224,8 @@ def measure_baseline(
     has no value then. A rate or mean over such a window keeps its value,
     which does not grow with the days, and its ``note`` names the days the
     data covers. Without a value there is nothing to qualify, so no note.
-    A KPI measured on fewer than ``SMALL_SAMPLE`` observations says so in
-    the note too.
+    A KPI measured on fewer than ``SMALL_SAMPLE`` observations gets that
+    in the note too.
     """
     measured = _measure_baseline(metric, table, frame, period)
     if measured.n is None or measured.n >= SMALL_SAMPLE or metric.kpi is None:

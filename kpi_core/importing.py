@@ -376,13 +376,13 @@ def _stage_field_rows(raw: RawTable) -> RawTable | None:
     if not is_stage.any() or is_stage.all():
         return None
     others = raw.frame.filter(~is_stage)
-    shown = ", ".join(
+    field_names = ", ".join(
         repr(value) for value in others[field].drop_nulls().unique().sort().head(3)
     )
     change, lines = ("changes", "line") if others.height == 1 else ("change", "lines")
     note = (
         f"skipped {count_noun(others.height, 'row')} that {change} another "
-        f"field than the stage ({shown}) on {lines} {line_list(others[LINE])}"
+        f"field than the stage ({field_names}) on {lines} {line_list(others[LINE])}"
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return replace(raw, frame=raw.frame.filter(is_stage), info=info)

@@ -486,7 +486,7 @@ def _render_stages(
     deals: pl.DataFrame | None = None,
 ) -> None:
     """Show the time in each stage. With the deals table in use, warn when
-    the history holds none of its deals."""
+    the history contains none of its deals."""
     st.subheader("Time in each stage")
     if entry is None or history is None:
         st.info(

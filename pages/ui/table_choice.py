@@ -48,7 +48,7 @@ def spend_entries() -> list[TableEntry]:
         stored = [entry for entry in entries if entry.id in pinned_ids]
         # Part of the spend would make the acquisition cost too low, so a
         # link missing one of its spend tables shows none
-        # (``warn_deleted_tables`` says so).
+        # (``warn_deleted_tables`` warns about it).
         return stored if len(stored) == len(pinned_ids) else []
     own = [entry for entry in entries if not entry.is_sample]
     return own or entries
@@ -291,8 +291,8 @@ def warn_deleted_tables() -> None:
     deleted = []
     for table_type in TABLES:
         pinned = _pinned_ids(table_type) or []
-        gone = [table_id for table_id in pinned if table_id not in stored]
-        if gone:
+        deleted_ids = [table_id for table_id in pinned if table_id not in stored]
+        if deleted_ids:
             # One of several spend tables is "a" table of its type.
             article = "the" if len(pinned) == 1 else "a"
             deleted.append(f"{article} {TABLES[table_type].noun} table")

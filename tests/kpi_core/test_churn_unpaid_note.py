@@ -60,7 +60,7 @@ def test_subscriptions_without_amounts_get_no_note(tmp_path):
     )
     subscriptions = load_file(path.name, path.read_bytes(), table="subscriptions")
     result = churn_rate(subscriptions.frame, YEAR)
-    # b of the 2 customers at the start leaves in March; nothing says what
-    # either paid, so neither counts as paying nothing.
+    # b of the 2 customers at the start leaves in March. Neither has an
+    # amount, so neither counts as paying nothing.
     assert (result.numerator, result.denominator) == (1, 2)
     assert result.note == ""

@@ -76,7 +76,7 @@ def test_orders_starting_late_get_a_note(tmp_path):
     result = clv(orders, period=Period(date(2024, 1, 1), date(2024, 3, 31)),
                  lifespan_years=1)  # fmt: skip
     # April 2023 to March 2024 contains only January to March 2024: 30 orders
-    # of 10 customers, 3 a year, so 300 EUR, and the note says why.
+    # of 10 customers, 3 a year, so 300 EUR, and the note gives the reason.
     assert result.value == pytest.approx(300.0)
     assert result.note == (
         "The purchases a year are counted from 2023-04-01, but the orders "
@@ -102,7 +102,7 @@ def test_fifteen_months_count_the_last_whole_year(tmp_path):
         result.formula
     )
     # All data ends on the last order, 10 March 2025: the same whole year
-    # from 11 March 2024 holds 12 orders a customer.
+    # from 11 March 2024 contains 12 orders a customer.
     assert clv(orders, lifespan_years=1).value == pytest.approx(1200.0)
 
 
@@ -119,7 +119,7 @@ def test_other_currency_outside_the_period_needs_no_rate(tmp_path):
     orders = load_file(path.name, path.read_bytes(), table="orders").frame
     quarter = Period(date(2024, 1, 1), date(2024, 3, 31))
     result = clv(orders, period=quarter, lifespan_years=1)
-    # The quarter's orders are all in EUR; April 2023 to March 2024 holds
+    # The quarter's orders are all in EUR; April 2023 to March 2024 contains
     # 12 orders a customer whatever their currency: 10 x 12 x 1 = 120 EUR.
     assert result.available
     assert result.unit == "EUR"
@@ -136,7 +136,7 @@ def test_period_whose_last_year_has_no_orders(tmp_path):
     orders = _orders(tmp_path, rows)
     period = Period(date(2024, 1, 1), date(2025, 6, 30))
     result = clv(orders, period=period, lifespan_years=3)
-    # The only whole 12-month span, July 2024 to June 2025, holds no order.
+    # The only whole 12-month span, July 2024 to June 2025, contains no order.
     assert result.status == "not_available"
     assert result.reason.startswith(
         "no orders from 2024-07-01 to 2025-06-30, the whole 12-month spans"

@@ -143,7 +143,7 @@ def _resolution_goal() -> Goal:
 def test_small_baseline_says_so(tmp_path):
     tickets = {"tickets": _load(tmp_path, "tickets.csv", TICKETS, "tickets")}
     status = evaluate_goal(_resolution_goal(), tickets, date(2026, 9, 30))
-    # The baseline runs from 29 December 2025 to 30 June 2026 and holds one
+    # The baseline runs from 29 December 2025 to 30 June 2026 and contains one
     # solved ticket, number 2, solved in 1 hour.
     assert status.baseline == 1.0
     assert status.baseline_note == (

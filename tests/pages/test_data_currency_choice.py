@@ -73,8 +73,8 @@ def test_upload_again_keeps_the_chosen_currency():
     assert _won_value(again) == "1,500 USD"
 
 
-# A HubSpot deals export with date-entered columns holds a stage history
-# and deals; its amounts name no currency.
+# A HubSpot deals export with date-entered columns contains a stage history
+# and deals. Its amounts name no currency.
 HUBSPOT = (
     b"Record ID,Deal Name,Deal Stage,Create Date,Close Date,Amount,"
     b'"Date entered ""Appointment scheduled (Sales Pipeline)""",'

@@ -27,7 +27,7 @@ def _captions(at: AppTest) -> list[str]:
     return [caption.value for caption in at.caption]
 
 
-def test_going_back_to_the_guess_forgets_the_saved_mapping():
+def test_guess_again_forgets_saved_mapping():
     at, key = _upload(DEALS)
     assert at.selectbox(key=f"{key}:deals:created_at").value == "Create Date"
     at.selectbox(key=f"{key}:deals:created_at").set_value("Close Date").run()

@@ -1,4 +1,4 @@
-"""Sales page: a stage history that holds none of the deals in use is
+"""Sales page: a stage history that contains none of the deals in use is
 named, because its times describe other deals."""
 
 from __future__ import annotations
