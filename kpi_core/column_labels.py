@@ -21,6 +21,7 @@ COUNT = "count"
 SCORE = "score"
 DATE = "date"
 TEXT = "text"
+P_VALUE = "p_value"
 
 # A parenthesised part of a label that names the unit, dropped when the
 # unit is not known.

@@ -24,6 +24,7 @@ from kpi_core.column_labels import (
     DAYS,
     HOURS,
     MONEY,
+    P_VALUE,
     PERCENT,
     SCORE,
     column_kind,
@@ -71,6 +72,7 @@ _KIND_FORMATS = {
     DAYS: ONE_DECIMAL_FORMAT,
     HOURS: ONE_DECIMAL_FORMAT,
     SCORE: WHOLE_FORMAT,
+    P_VALUE: "0.000",
 }
 # Formats of the KPI table's values by KPI unit. Any other unit is a
 # currency code.
@@ -106,6 +108,11 @@ class ReportTable:
     ``column_labels.COLUMNS`` does not list. ``note`` is a line of text
     written under the name, such as why a chart or the whole table is
     missing. Without a ``frame`` the sheet shows only the note.
+
+    A table whose rows are different KPIs names in ``unit_column`` the
+    column that holds each row's KPI unit ("percent", "days", a currency
+    code...), and the numbers of its columns ``row_unit_columns`` take the
+    format of that unit, as the KPI table's values do.
     """
 
     frame: pl.DataFrame | None = None
@@ -114,12 +121,14 @@ class ReportTable:
     note: str | None = None
     unit: str | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    unit_column: str | None = None
+    row_unit_columns: tuple[str, ...] = ()
 
 
 def build_excel_report(
     title: str,
     period_label: str,
-    pages: dict[str, list[KpiResult]],
+    pages: dict[str, list[KpiResult] | None],
     series: dict[str, dict[str, pl.DataFrame | ReportTable]],
     *,
     grain: str | None = None,
@@ -130,16 +139,17 @@ def build_excel_report(
 ) -> bytes:
     """Return an .xlsx file with a settings sheet and one sheet per page.
 
-    ``pages`` maps a sheet name to its KPI results; ``series`` maps the same
-    sheet name to named tables (a time series or a breakdown) that are
-    written below the KPI table. A ``ReportTable`` gets the charts and the
-    note it names, a bare frame one native chart of its first four numeric
-    columns. The first sheet, "Settings", lists the period, ``grain``, the
-    report ``currency`` and the exchange rates ``fx`` (currency code to the
-    value of one unit in ``currency``), so a reader can check the money
-    figures, the other settings behind the figures as ``choices`` of (name,
-    value), and the stored tables behind the figures: ``sources`` gives
-    each as (table type, stored name, row count).
+    ``pages`` maps a sheet name to its KPI results, or to None for a sheet
+    without a KPI table; ``series`` maps the same sheet name to named
+    tables (a time series or a breakdown) that are written below the KPI
+    table. A ``ReportTable`` gets the charts and the note it names, a bare
+    frame one native chart of its first four numeric columns. The first
+    sheet, "Settings", lists the period, ``grain`` (unless None), the report
+    ``currency`` and the exchange rates ``fx`` (currency code to the value
+    of one unit in ``currency``), so a reader can check the money figures,
+    the other settings behind the figures as ``choices`` of (name, value),
+    and the stored tables behind the figures: ``sources`` gives each as
+    (table type, stored name, row count).
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -162,7 +172,7 @@ def build_excel_report(
                 f"Money in {currency}, converted with the rates on the "
                 f"{SETTINGS_SHEET} sheet.",
             )
-        row = _write_kpis(sheet, 4, results)
+        row = 3 if results is None else _write_kpis(sheet, 4, results)
         for table_name, table in series.get(sheet_name, {}).items():
             if isinstance(table, pl.DataFrame):
                 table = _with_automatic_chart(table_name, table)
@@ -185,7 +195,7 @@ def _write_settings(
     _write_cell(sheet, 1, 1, f"{title}: settings").font = Font(bold=True, size=14)
     rows = [
         ("Period", period_label),
-        ("Group by", grain or ""),
+        *([("Group by", grain)] if grain is not None else []),
         ("Report currency", currency or NO_REPORT_CURRENCY),
         *(choices or []),
     ]
@@ -269,6 +279,17 @@ def _kpi_format(result: KpiResult) -> str | None:
     return None
 
 
+def _unit_format(unit: str | None, value: float) -> str:
+    """Return the number format of ``value`` in a KPI ``unit``: that of
+    ``_UNIT_FORMATS``, money for a currency code, two decimals without a
+    unit. A whole count reads whole."""
+    if unit == "count" and float(value).is_integer():
+        return WHOLE_FORMAT
+    if not unit:
+        return TWO_DECIMALS_FORMAT
+    return _UNIT_FORMATS.get(unit, MONEY_FORMAT)
+
+
 def _notes(result: KpiResult) -> str:
     """Write the notes and warnings the pages show with a KPI's card: a note
     on a surprising value, a small sample, a large share of rows left out
@@ -314,13 +335,24 @@ def _write_report_table(
         label = table.headers.get(name) or column_label(name, table.unit)
         _write_cell(sheet, header_row, column, label).font = _BOLD
     formats = [_column_format(table, name) for name in frame.columns]
-    for offset, values in enumerate(frame.iter_rows(), start=1):
+    by_unit = [name in table.row_unit_columns for name in frame.columns]
+    units = (
+        frame[table.unit_column].to_list()
+        if table.unit_column is not None
+        else [None] * frame.height
+    )
+    rows = zip(frame.iter_rows(), units, strict=True)
+    for offset, (values, unit) in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
             cell = _write_cell(sheet, header_row + offset, column, value)
             if isinstance(value, date | datetime):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = formats[column - 1]
+                cell.number_format = (
+                    _unit_format(unit, value)
+                    if by_unit[column - 1]
+                    else formats[column - 1]
+                )
     last_row = header_row + frame.height
     if frame.is_empty() or not table.charts:
         return last_row

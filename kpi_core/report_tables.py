@@ -106,7 +106,7 @@ def excel_report_bytes(
         "currency": settings.currency,
         "fx": settings.fx,
         "choices": settings_rows(settings),
-        "sources": _source_rows(sources or {}),
+        "sources": source_rows(sources or {}),
     }
     label = settings.period.label()
     try:
@@ -195,7 +195,9 @@ def _variant_rows(
     return rows
 
 
-def _source_rows(sources: dict[str, tuple[str, int]]) -> list[tuple[str, str, int]]:
+def source_rows(
+    sources: Mapping[str, tuple[str, int]],
+) -> list[tuple[str, str, int]]:
     """Return (table label, stored name, rows) in the order of ``TABLES``."""
     return [
         (spec.label, *sources[table_type])

@@ -20,10 +20,12 @@ from kpi_core.compare import (
 )
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, format_change, format_number, format_value
+from kpi_core.page_workbooks import comparison_workbook
 from kpi_core.period import Period
+from kpi_core.report_tables import source_rows
 from kpi_core.sales_tables import chart_gap, sales_series
 from pages.ui.currencies import is_money_metric, page_tables_with
-from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
@@ -88,12 +90,42 @@ def render() -> None:
     st.caption(caption)
     if money_note:
         st.warning(money_note)
-    _render_table(table, money_note)
-    if left_out := not_compared(tables, counted):
+        # The money rows have no values then, and the note gives the reason.
+        money_keys = [key for key in table["kpi"].to_list() if is_money_metric(key)]
+        table = table.with_columns(
+            note=pl.when(pl.col("kpi").is_in(money_keys))
+            .then(pl.lit(money_note))
+            .otherwise(pl.col("note"))
+        )
+    _render_table(table)
+    left_out = not_compared(tables, counted)
+    if left_out:
         listed = "; ".join(f"{label}: {why}" for label, why in left_out.items())
         st.caption(escape_markdown(f"Not compared: {listed}."))
     if shows_hours:
         st.caption(escape_markdown(working_time_caption(working)))
+    sources = source_rows(
+        {kind: (entry.name, entry.rows) for kind, entry in loaded.entries.items()}
+    )
+    workbook = comparison_workbook(
+        table,
+        (before, after),
+        pivot=pivot,
+        months=months,
+        working_label=working_time_caption(working),
+        left_out=left_out,
+        sources=sources,
+        currency=loaded.currency,
+        fx=loaded.rates,
+    )
+    st.download_button(
+        "Download this comparison (Excel)",
+        workbook,
+        file_name=f"before-and-after-{pivot.isoformat()}.xlsx",
+        mime=XLSX_MIME,
+        key="compare_excel",
+        on_click="ignore",
+    )
     if "deals" in tables:
         _render_chart(tables["deals"], before, after, pivot)
 
@@ -155,9 +187,9 @@ def _compare(
     return before_after(_tables, pivot, months, working)
 
 
-def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
-    """Show the comparison; with ``money_note`` (a missing exchange rate) it
-    replaces the note of the money rows, which have no values then."""
+def _render_table(table: pl.DataFrame) -> None:
+    """Show the comparison, with a warning under it for each significant
+    difference that its note qualifies."""
     rows = [
         {
             "KPI": row["label"],
@@ -173,9 +205,7 @@ def _render_table(table: pl.DataFrame, money_note: str | None) -> None:
             "p-value": row["p_value"],
             "Significant": _verdict(row["significant"]),
             "Test": row["test"] or "none",
-            "Note": money_note
-            if money_note and is_money_metric(row["kpi"])
-            else row["note"],
+            "Note": row["note"],
         }
         for row in table.iter_rows(named=True)
     ]

@@ -15,6 +15,8 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import format_number
 from kpi_core.goal_store import ScenarioStore
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
+from kpi_core.page_workbooks import scenario_workbook
+from kpi_core.report_tables import source_rows
 from kpi_core.whatif import (
     BASES,
     FIGURES,
@@ -33,7 +35,7 @@ from kpi_core.whatif_windows import (
     windows_caption,
 )
 from pages.ui.currencies import PageTables, page_tables_with
-from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.share_link import share_controls
@@ -99,6 +101,7 @@ def render() -> None:
     sources = _sources(levers, notes, entered, loaded)
     _render_formulas(levers, changes, sources, unit)
     _render_sensitivity(levers, changes)
+    _scenario_download(levers, changes, unit, sources, windows_caption(windows), loaded)
     _render_scenarios()
 
 
@@ -322,6 +325,40 @@ def _render_sensitivity(levers: Levers, changes: dict[str, float]) -> None:
     st.caption(
         f"Each lever moved alone by 10 % up and down from {start}, the others "
         "unchanged. A bar is the change against the figure of those levers."
+    )
+
+
+def _scenario_download(
+    levers: Levers,
+    changes: dict[str, float],
+    unit: str,
+    sources: dict[str, str],
+    baseline: str,
+    loaded: PageTables,
+) -> None:
+    """Offer the inputs, figures, calculations and lever bars of the
+    scenario on the page as an Excel workbook."""
+    tables = {kind: (entry.name, entry.rows) for kind, entry in loaded.entries.items()}
+    if loaded.spend:
+        names = ", ".join(entry.name for entry in loaded.spend)
+        tables["spend"] = (names, sum(entry.rows for entry in loaded.spend))
+    workbook = scenario_workbook(
+        levers,
+        changes,
+        unit=unit,
+        input_sources=sources,
+        baseline_label=baseline,
+        sources=source_rows(tables),
+        currency=loaded.currency,
+        fx=loaded.rates,
+    )
+    st.download_button(
+        "Download this scenario (Excel)",
+        workbook,
+        file_name="what-if.xlsx",
+        mime=XLSX_MIME,
+        key="whatif_excel",
+        on_click="ignore",
     )
 
 
