@@ -55,6 +55,9 @@ UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "zip"]
 # has the XLSX format.
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _NOT_IN_FILE = "(not in the file)"
+# The workspace setting that maps a workbook's file name to the sheet last
+# imported from it, so a new version of the file opens at that sheet.
+_IMPORTED_SHEETS = "imported_sheets"
 # Reader notes that ask the user to check something start with this.
 _WARNING = "warning: "
 # The pages that show the KPIs of each table type, linked after an import.
@@ -305,15 +308,18 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
     names = sheet_names(file_name, data)
     if len(names) <= 1:
         return names[0] if names else None
-    # The box starts at the sheet the reader picks: the first that contains
-    # a table. Keeping that choice returns None, so the read's notes explain it.
+    # The box starts at the sheet last imported from a file of this name, else
+    # at the sheet the reader picks: the first that contains a table. The
+    # reader's pick returns None, so the read's notes explain it.
     try:
         first = cached_preview(key, file_name, data, None, None).raw.info.sheet
     except InputError:
         first = None
-    index = names.index(first) if first in names else 0
-    chosen = st.selectbox("Sheet", names, index=index, key=f"{key}:sheet")
-    return None if chosen == names[index] else chosen
+    picked = first if first in names else names[0]
+    imported = workspace().setting(_IMPORTED_SHEETS).get(file_name)
+    start = imported if imported in names else picked
+    chosen = st.selectbox("Sheet", names, index=names.index(start), key=f"{key}:sheet")
+    return None if chosen == picked else chosen
 
 
 def _other_sheets(file_name: str, data: bytes, preview: FilePreview) -> str:
@@ -712,6 +718,10 @@ def _offer_import(
                 )
             except InputError as error:
                 paired_error = error
+    if preview.raw.info.sheet is not None and preview.raw.info.format == "xlsx":
+        sheets = store.setting(_IMPORTED_SHEETS)
+        sheets[prepared.file] = preview.raw.info.sheet
+        store.save_setting(_IMPORTED_SHEETS, sheets)
     signature = header_signature(preview.headers)
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(signature, prepared.mapping)

@@ -89,3 +89,46 @@ def test_unknown_sheet_names_other_sheets():
         "them, choose it in the Sheet box. Otherwise, choose the table type to "
         "map the columns."
     ) in notice
+
+
+def _yearly(rows_2025: int) -> bytes:
+    # Deals per year on their own sheets, the older year first.
+    book = Workbook()
+    book.active.title = "Deals 2024"
+    book.active.append(["Deal ID", "Stage", "Created", "Amount"])
+    book.active.append(["A1", "Won", "2024-03-02", 100])
+    later = book.create_sheet("Deals 2025")
+    later.append(["Deal ID", "Stage", "Created", "Amount"])
+    for number in range(rows_2025):
+        later.append([f"B{number}", "Lost", "2025-03-02", 50])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload_named(at: AppTest, name: str, data: bytes) -> str:
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="uploads").set_value([(name, data, XLSX)]).run()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def test_new_version_opens_imported_sheet():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(at, "deals.xlsx", _yearly(2))
+    assert at.selectbox(key=f"{key}:sheet").value == "Deals 2024"
+    at.selectbox(key=f"{key}:sheet").set_value("Deals 2025").run()
+    [button] = [b for b in at.button if b.label.startswith("Import")]
+    button.click().run()
+    assert not at.exception
+    assert "Imported 2 rows" in " ".join(s.value for s in at.success)
+
+    # A month later: the same file name with three rows on the 2025 sheet.
+    later = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(later, "deals.xlsx", _yearly(3))
+    assert later.selectbox(key=f"{key}:sheet").value == "Deals 2025"
+    assert "3 rows read" in " ".join(m.value for m in later.markdown)
+
+    # Another file name starts at the first sheet with a table.
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(other, "pipeline.xlsx", _yearly(4))
+    assert other.selectbox(key=f"{key}:sheet").value == "Deals 2024"
