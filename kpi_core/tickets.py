@@ -3,7 +3,8 @@
 A ticket counts as solved when it has a solve date (solved_at) and its
 status, if the table has one, is not an open status. It is placed in a
 period by that solve date. A ticket id listed more than once is measured to
-its latest solve.
+its latest solve, or is open when a row with more agent replies shows it
+was reopened after that solve.
 """
 
 from __future__ import annotations
@@ -97,7 +98,10 @@ def _final_solves(tickets: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Keep one row per ticket id, the one with the latest solve date.
 
     A ticket listed twice (a reopened ticket in two exports) is measured to
-    its final solve. Without a ticket_id column every row is a ticket. The
+    its final solve, unless ``_reopened_rows`` shows that it was reopened
+    after that solve and is still open: then its newest unsolved row is
+    kept, so it counts as open. Without a ticket_id column every row is a
+    ticket. The
     counts are always empty; they are there for ``reuse_last_result``, which
     keeps the result for the next period on the same frame.
     """
@@ -105,15 +109,49 @@ def _final_solves(tickets: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         return tickets, {}
     if tickets["ticket_id"].n_unique() == tickets.height:
         return tickets, {}
+    indexed = tickets.with_row_index(_ORDER)
     # Nulls sort first, so a solved row beats an unsolved one of the same id.
-    latest = (
-        tickets.with_row_index(_ORDER)
-        .sort([pl.col("solved_at"), pl.col(_ORDER)], nulls_last=False)
-        .unique(subset="ticket_id", keep="last", maintain_order=True)
-        .sort(_ORDER)
-        .drop(_ORDER)
+    latest = indexed.sort(
+        [pl.col("solved_at"), pl.col(_ORDER)], nulls_last=False
+    ).unique(subset="ticket_id", keep="last", maintain_order=True)
+    reopened = _reopened_rows(indexed, latest)
+    if reopened is not None:
+        reopened_ids = reopened["ticket_id"].to_list()
+        solved_last = latest.filter(~pl.col("ticket_id").is_in(reopened_ids))
+        latest = pl.concat([solved_last, reopened])
+    return latest.sort(_ORDER).drop(_ORDER), {}
+
+
+def _reopened_rows(indexed: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame | None:
+    """Return the unsolved row of each ticket that was reopened after its
+    latest solve and is still open, or None when there is none.
+
+    An export does not say which of a ticket's rows is newer, but its count
+    of agent replies only grows. So an unsolved row with more replies than
+    the row of the latest solve was exported after that solve.
+    """
+    if "replies" not in indexed.columns:
+        return None
+    unsolved = pl.col("solved_at").is_null()
+    if "status" in indexed.columns:
+        open_status = pl.col("status").cast(pl.String).is_in(_open_values(indexed))
+        unsolved = unsolved | open_status.fill_null(False)
+    solved_replies = latest.filter(~unsolved).select(
+        "ticket_id", pl.col("replies").alias("_solved_replies")
     )
-    return latest, {}
+    later = (
+        indexed.filter(unsolved & pl.col("replies").is_not_null())
+        .join(solved_replies, on="ticket_id")
+        .filter(pl.col("replies") > pl.col("_solved_replies"))
+    )
+    if later.is_empty():
+        return None
+    # The unsolved row with the most replies is the newest.
+    return (
+        later.sort(["replies", _ORDER])
+        .unique(subset="ticket_id", keep="last")
+        .drop("_solved_replies")
+    )
 
 
 def _open_values(tickets: pl.DataFrame) -> list[str]:
