@@ -63,8 +63,8 @@ def followups_per_ticket(
     one_reply = int((counted[_REPLIES] == 1).sum())
     mean = total / n
     formula = (
-        f"{total:,} agent replies / {n:,} solved tickets = "
-        f"{format_number(mean, 2)} replies"
+        f"{count_noun(total, 'agent reply', 'agent replies')} / "
+        f"{count_noun(n, 'solved ticket')} = {format_number(mean, 2)} replies"
     )
     return KpiResult(
         key="followups_per_ticket",
@@ -153,6 +153,18 @@ def followups_distribution(
     return table.with_columns(
         (pl.col("tickets") / pl.col("tickets").sum() * 100).alias("share")
     ).sort(_REPLIES)
+
+
+def counted_tickets(
+    tickets: pl.DataFrame,
+    period: Period = ALL_DATA,
+    messages: pl.DataFrame | None = None,
+) -> pl.DataFrame | None:
+    """Return the tickets ``followups_per_ticket`` counts, with their agent
+    replies in the column "replies", or None when no reply source is given.
+    """
+    counted, _excluded, _source = _reply_table(tickets, period, messages)
+    return counted
 
 
 def _reply_table(

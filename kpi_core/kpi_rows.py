@@ -10,11 +10,11 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime
+from kpi_core.followups import counted_tickets
 from kpi_core.nps import counted_responses
 from kpi_core.period import Period
 from kpi_core.sales_tables import DECIDED, WON, cycle_days
 from kpi_core.service import resolution_rows
-from kpi_core.tickets import solved_tickets
 
 
 def rows_behind(
@@ -46,8 +46,8 @@ def rows_behind(
             tables["tickets"], period, working or WorkingTime(), variant
         )
     if key == "followups_per_ticket" and "tickets" in tables:
-        solved, _excluded = solved_tickets(tables["tickets"], period)
-        return solved
+        messages = tables.get("ticket_messages")
+        return counted_tickets(tables["tickets"], period, messages)
     if key == "nps" and "nps" in tables:
         return counted_responses(tables["nps"], period, chosen.get(key, "all"))
     return None

@@ -168,3 +168,16 @@ def test_followups_distribution_message_log():
 
 def test_followups_distribution_empty_frame():
     assert followups_distribution(tickets([])).is_empty()
+
+
+def test_followups_formula_one_ticket():
+    tickets = pl.DataFrame(
+        {
+            "ticket_id": ["1"],
+            "created_at": [datetime(2025, 1, 2, 9)],
+            "solved_at": [datetime(2025, 1, 3, 9)],
+            "replies": [1],
+        }
+    )
+    formula = followups_per_ticket(tickets).formula
+    assert formula == "1 agent reply / 1 solved ticket = 1.00 replies"

@@ -61,3 +61,42 @@ def test_nps_rows_match_variant_n():
     assert sorted(latest["_line"].to_list()) == [3, 4, 6]
     result = net_promoter_score(responses, period, "latest_per_customer")
     assert result.n == latest.height
+
+
+def test_followup_rows_only_counted_tickets():
+    # Tickets 1 and 2 are solved with 2 and 4 replies, ticket 3 is solved
+    # without a reply count and ticket 4 is open, so the card reads
+    # (2 + 4) / 2 = 3 replies and its rows add up to the same.
+    tickets = pl.DataFrame(
+        {
+            "ticket_id": ["1", "2", "3", "4"],
+            "created_at": [date(2025, 1, 2)] * 4,
+            "solved_at": [date(2025, 1, 3), date(2025, 1, 4), date(2025, 1, 5), None],
+            "replies": [2, 4, None, 1],
+        }
+    )
+    rows = rows_behind("followups_per_ticket", {"tickets": tickets}, Period())
+    assert rows["ticket_id"].to_list() == ["1", "2"]
+    assert rows["replies"].sum() / rows.height == 3
+
+
+def test_followup_rows_from_message_log():
+    # With a message log the rows carry the agent messages sent up to the
+    # solve: ticket 1 has one before and one after its solve.
+    tickets = pl.DataFrame(
+        {
+            "ticket_id": ["1", "2"],
+            "created_at": [date(2025, 1, 2)] * 2,
+            "solved_at": [date(2025, 1, 3), date(2025, 1, 4)],
+        }
+    )
+    messages = pl.DataFrame(
+        {
+            "ticket_id": ["1", "1", "2", "2", "2"],
+            "sent_at": [date(2025, 1, 2), date(2025, 1, 9)] + [date(2025, 1, 3)] * 3,
+            "author_role": ["agent", "agent", "agent", "agent", "customer"],
+        }
+    )
+    tables = {"tickets": tickets, "ticket_messages": messages}
+    rows = rows_behind("followups_per_ticket", tables, Period())
+    assert dict(rows.select("ticket_id", "replies").iter_rows()) == {"1": 1, "2": 2}
