@@ -318,23 +318,30 @@ def _percent_of(part: float, whole: float) -> float:
 
 def _annualised(monthly: pl.DataFrame, column: str) -> dict[str, float]:
     """Return {"annualised": 1 - (1 - mean monthly rate)^12} in percent, or
-    an empty dict when no month has a rate.
+    an empty dict when no whole month has a rate (see
+    ``whole_month_average``)."""
+    average = whole_month_average(monthly, column)
+    if average is None:
+        return {}
+    return {"annualised": (1 - (1 - average / 100) ** 12) * 100}
 
-    The mean takes the rates in ``column`` of the whole calendar months of
-    the period. A cut first or last month, such as 1 to 14 March, is no
-    month's rate, so it counts only when the period has no whole month.
+
+def whole_month_average(
+    monthly: pl.DataFrame, column: str = "churn_rate"
+) -> float | None:
+    """Return the mean of the rates in ``column`` (percent) of the whole
+    calendar months of a monthly ``churn_series``, or None when no whole
+    month has a rate.
+
+    A cut first or last month, such as 1 to 14 March, is no month's rate:
+    7.5 % of the customers lost in 10 days is not 7.5 % a month.
     """
     whole = monthly.filter(
         (pl.col("period_start").dt.day() == 1)
         & (pl.col("period_end") == pl.col("period_start").dt.month_end())
     )
     rates = whole[column].drop_nulls()
-    if rates.is_empty():
-        rates = monthly[column].drop_nulls()
-    if rates.is_empty():
-        return {}
-    average = float(rates.mean()) / 100
-    return {"annualised": (1 - (1 - average) ** 12) * 100}
+    return float(rates.mean()) if rates.len() else None
 
 
 def _whole_history_churn(

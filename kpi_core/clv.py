@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from kpi_core.churn import churn_series
+from kpi_core.churn import churn_series, whole_month_average
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.marketing_data import revenue_rows, unconverted_revenue_rows
@@ -389,8 +389,14 @@ def _average_monthly_churn(
             "a customer list without dates gives no monthly churn rate; enter a "
             "lifespan in years"
         )
-    rates = churn_series(subs, period, "month")["churn_rate"].drop_nulls()
-    average = float(rates.mean()) / 100 if rates.len() else 0.0
+    average = whole_month_average(churn_series(subs, period, "month"))
+    if average is None:
+        return None, (
+            "the period contains no whole calendar month with customers at its "
+            "start, so it gives no monthly churn rate; pick a period of at least "
+            "one whole month, or enter a lifespan in years"
+        )
+    average /= 100
     if not average > 0:
         return None, (
             "no customer churned in this period, so the lifetime has no end in "

@@ -267,6 +267,11 @@ def _render_churn(
         if "annualised" in extra:
             annualised = format_number(extra["annualised"], 1)
             notes.append(f"Annualised churn {annualised} %.")
+        elif not period.is_all and result.variant not in _SNAPSHOT_NOTES:
+            notes.append(
+                "No annualised churn, because no whole calendar month of the "
+                "period has a rate."
+            )
         if "joined_and_left" in extra:
             joined = extra["joined_and_left"]
             notes.append(

@@ -100,6 +100,15 @@ def test_annualised_leaves_out_cut_month():
     assert result.extra["annualised"] == pytest.approx((1 - (1 - 2 / 6) ** 12) * 100)
 
 
+def test_no_annualised_without_whole_month():
+    # 1 to 20 January: X left on 15 January and R on 12 January (back on
+    # the 18th, so not churned) of the six active at the start. 1 of 6 lost
+    # in 20 days is no monthly rate, so there is no annualised rate.
+    result = churn_rate(subscriptions(), Period(D(2025, 1, 1), D(2025, 1, 20)))
+    assert result.value == pytest.approx(1 / 6 * 100)
+    assert "annualised" not in result.extra
+
+
 def test_churn_rate_wilson_interval():
     low, high = churn_rate(subscriptions(), JANUARY).ci95
     assert low < 2 / 6 * 100 < high

@@ -170,6 +170,29 @@ def test_clv_subscription_from_churn():
     assert result.variant == "subscription"
 
 
+def test_clv_subscription_cut_month_left_out():
+    # 10 March to 30 April: d's loss on 15 March falls in the cut month 10
+    # to 31 March, which is no month's rate. April, the only whole month,
+    # lost no one, so no customer churned in a whole month.
+    result = clv(
+        subs=subscriptions(),
+        period=Period(D(2024, 3, 10), D(2024, 4, 30)),
+        variant="subscription",
+    )
+    assert result.status == "not_available"
+    assert "no customer churned" in result.reason
+
+
+def test_clv_subscription_no_whole_month():
+    result = clv(
+        subs=subscriptions(),
+        period=Period(D(2024, 3, 10), D(2024, 3, 20)),
+        variant="subscription",
+    )
+    assert result.status == "not_available"
+    assert "no whole calendar month" in result.reason
+
+
 def test_clv_subscription_entered_lifespan():
     result = clv(
         subs=subscriptions(),
