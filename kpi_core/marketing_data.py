@@ -186,16 +186,18 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     """Return the first and last day each spend row covers, as expressions
     named window_start and window_end.
 
-    A row covers the window period_start to period_end (Meta's "Reporting
-    starts"/"Reporting ends"), else its spent_at day. A table whose every
-    spent_at falls on the first of a month, over two months or more, is a
-    monthly or quarterly report when its two closest rows lie one or three
-    months apart. Each of its rows without a window then covers that many
-    whole months: one, or three for rows on 1 January, 1 April and so on.
-    Spend tables added up by ``combine_spend`` are judged one by one.
+    A row covers its spent_at day, else the window period_start to
+    period_end (Meta's "Reporting starts"/"Reporting ends"). The day comes
+    first because an export broken down by day repeats the whole report's
+    window on every row. A table whose every spent_at falls on the first of
+    a month, over two months or more, is a monthly or quarterly report when
+    its two closest rows lie one or three months apart. Each of its rows
+    then covers that many whole months: one, or three for rows on 1
+    January, 1 April and so on. Spend tables added up by ``combine_spend``
+    are judged one by one.
     """
-    first = _first_date(spend, ("period_start", "spent_at", "period_end"))
-    last = _first_date(spend, ("period_end", "spent_at", "period_start"))
+    first = _first_date(spend, ("spent_at", "period_start", "period_end"))
+    last = _first_date(spend, ("spent_at", "period_end", "period_start"))
     if "spent_at" in spend.columns:
         day = pl.col("spent_at").cast(pl.Date)
         months = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32)
@@ -209,15 +211,8 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         # Rows further apart, such as two firsts of months years apart, are
         # no report of either kind, so they stay days.
         periodic = periodic & step.is_in([1, 3])
-        without_window = pl.lit(True)
-        if "period_end" in spend.columns:
-            without_window = pl.col("period_end").is_null()
         covered = day.dt.offset_by(pl.format("{}mo", step)).dt.offset_by("-1d")
-        last = (
-            pl.when(periodic & day.is_not_null() & without_window)
-            .then(covered)
-            .otherwise(last)
-        )
+        last = pl.when(periodic & day.is_not_null()).then(covered).otherwise(last)
     return first.alias("window_start"), last.alias("window_end")
 
 
@@ -235,8 +230,6 @@ def month_start_warning(
         return None
     day = spend["spent_at"].cast(pl.Date)
     undated = day.is_null()
-    if "period_end" in spend.columns:
-        undated = undated | spend["period_end"].is_not_null()
     day = day.filter(~undated)
     on_first = day.dt.day() == 1
     firsts = int(on_first.sum())
