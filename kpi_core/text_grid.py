@@ -111,7 +111,17 @@ def encoding_label(codec: str) -> str:
 
 
 def read_grid(file_name: str, data: bytes, *, aligned: bool) -> Grid:
-    """Read delimited text, or with ``aligned`` also space-aligned columns."""
+    """Read delimited text, or with ``aligned`` also space-aligned columns.
+
+    Raises UnreadableFileError when a quote opens a cell that is never
+    closed, because every line after it would be read into that cell.
+    """
+    grid = _read_grid(file_name, data, aligned)
+    _reject_unclosed_quote(file_name, data, grid)
+    return grid
+
+
+def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     grid = _read_utf8_directly(file_name, data)
     if grid is not None:
         return grid
@@ -146,6 +156,108 @@ def read_grid(file_name: str, data: bytes, *, aligned: bool) -> Grid:
         notes.append(f"delimiter: {DELIMITERS[delimiter]}")
     cells, blank = _delimited_cells(file_name, lines, delimiter or ",")
     return Grid(cells, codec, delimiter, blank, tuple(notes))
+
+
+def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
+    """Raise UnreadableFileError when a quote opens a cell that swallows
+    the rows after it: a cell whose lines look like rows of the table, or
+    a quoted cell that runs to the end of the file."""
+    if grid.delimiter is None or grid.cells.height == 0:
+        return
+    cells = grid.cells
+    # A record that spans several lines is followed by a jump in the line
+    # numbers (blank lines jump too), and the last record may span to the end.
+    span = cells[LINE].shift(-1, fill_value=cells[LINE].max() + 2) - cells[LINE]
+    spanning = cells.filter(span > 1)
+    if spanning.is_empty():
+        return
+    _reject_swallowed_rows(file_name, spanning, grid.delimiter)
+    last = cells.row(cells.height - 1, named=True)
+    if last[LINE] == spanning[LINE][-1]:
+        _reject_open_quote_at_end(file_name, data, grid, last)
+
+
+def _reject_swallowed_rows(
+    file_name: str, spanning: pl.DataFrame, delimiter: str
+) -> None:
+    """Raise UnreadableFileError for the first cell of ``spanning`` with two
+    or more lines after its first that contain as many delimiters as a row
+    of the table. Text in one cell seldom has that shape."""
+    names = [name for name in spanning.columns if name != LINE]
+    if len(names) < 3:
+        return
+    parts = (
+        spanning.unpivot(index=LINE, on=names, value_name="cell")
+        .filter(pl.col("cell").str.contains("\n", literal=True))
+        .with_columns(part=pl.col("cell").str.split("\n").list.slice(1))
+        .explode("part")
+    )
+    shaped = pl.col("part").str.count_matches(delimiter, literal=True) >= len(names) - 1
+    found = (
+        parts.group_by(LINE, "cell")
+        .agg(rows=shaped.sum(), first=pl.col("part").filter(shaped).first())
+        .filter(pl.col("rows") >= 2)
+        .sort(LINE)
+    )
+    if found.is_empty():
+        return
+    line, cell, rows, first = found.row(0)
+    start = cell.split("\n", 1)[0][:40]
+    raise UnreadableFileError(
+        f"the quote before “{start}” opens a cell that takes in "
+        f"{count_noun(rows, 'line')} shaped like rows of the table, the first "
+        f"“{first[:60]}”. The quote is probably never closed: delete it, or "
+        "add the closing one, and upload the file again",
+        file=file_name,
+        line=line,
+    )
+
+
+def _reject_open_quote_at_end(
+    file_name: str, data: bytes, grid: Grid, last: dict
+) -> None:
+    """Raise UnreadableFileError when the last record's quoted cell runs to
+    the end of the file without a closing quote."""
+    spanning = [
+        value
+        for name, value in last.items()
+        if name != LINE and isinstance(value, str) and "\n" in value
+    ]
+    if not spanning:
+        return
+    line = last[LINE]
+    tail = "\n".join(_text_lines(file_name, data, grid.encoding).slice(line - 1))
+    try:
+        for _row in csv.reader(
+            io.StringIO(tail, newline=""), delimiter=grid.delimiter, strict=True
+        ):
+            pass
+    except csv.Error as error:
+        # Strict parsing also rejects text after a closing quote ("a"b), which
+        # the grid reads as it is. Only CPython's "unexpected end of data",
+        # the end of the file inside a quoted cell, is a quote never closed.
+        if "unexpected end of data" not in str(error):
+            return
+    else:
+        return
+    start = spanning[0].split("\n", 1)[0][:40]
+    raise UnreadableFileError(
+        f"the quote before “{start}” opens a cell that is never closed, so the "
+        f"{count_noun(tail.count(chr(10)), 'line')} after it would be read into "
+        "that cell. Delete that quote, or add the closing one, and upload the "
+        "file again",
+        file=file_name,
+        line=line,
+    )
+
+
+def _text_lines(file_name: str, data: bytes, codec: str) -> pl.Series:
+    """Return the lines of ``data`` as ``read_grid`` numbers them."""
+    if codec in ("utf-8", "utf-8-sig"):
+        text = data.decode(codec, errors="replace")
+    else:
+        text, _codec = decode(file_name, data)
+    return _split_lines(text)
 
 
 def sniff_delimiter(sample: list[str]) -> str | None:

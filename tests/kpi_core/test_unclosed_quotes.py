@@ -1,0 +1,74 @@
+"""A quote that opens a cell and never closes would read every later line
+into that cell, so the rows after it would be lost without a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_core.errors import UnreadableFileError
+from kpi_core.reading import read_table
+
+HEADER = "Deal ID,Owner,Stage,Created,Closed,Amount,Campaign"
+
+
+def _deals(count: int = 20) -> list[str]:
+    return [
+        f"D{n},Alice,Won,2024-01-{n % 28 + 1:02d},2024-02-01,{100 + n},Spring"
+        for n in range(count)
+    ]
+
+
+def _file(rows: list[str]) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def test_quote_open_to_end_rejected():
+    rows = _deals()
+    rows[9] = rows[9].replace(",Alice,", ',"Alice,')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    # Row 10 of the data is line 11, with the header on line 1.
+    assert raised.value.line == 11
+    assert "never closed" in str(raised.value)
+    assert "“Alice,Won,2024-01-10" in str(raised.value)
+
+
+def test_quote_in_last_column_rejected():
+    rows = _deals()
+    rows[9] = rows[9].replace(",Spring", ',"Spring')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    assert raised.value.line == 11
+
+
+def test_quote_closed_by_later_cell_rejected():
+    # A quoted cell further down closes the stray quote, so the lines in
+    # between would become one cell and the file would read on.
+    rows = _deals(40)
+    rows[9] = rows[9].replace(",Alice,", ',"Alice,')
+    rows[30] = rows[30].replace(",Spring", ',"Spring, big"')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    assert raised.value.line == 11
+    # Lines 12 to 32 are taken in: line 32 holds row 30, whose last cell's
+    # opening quote closes the stray one.
+    assert "takes in 21 lines shaped like rows" in str(raised.value)
+
+
+def test_real_multiline_cells_read():
+    text = (
+        "Id,Name,Note,Amount\n"
+        '1,A,"Call back,\nthen send the offer, today",5\n'
+        "2,B,plain,6\n"
+        '3,C,"first\nsecond",7\n'
+    )
+    frame = read_table("notes.csv", text.encode()).frame
+    assert frame["Id"].to_list() == ["1", "2", "3"]
+    assert frame["Note"][0] == "Call back,\nthen send the offer, today"
+
+
+def test_open_quote_on_last_line_read():
+    rows = _deals(5)
+    rows[4] = rows[4].replace(",Spring", ',"Spring')
+    frame = read_table("deals.csv", _file(rows)).frame
+    assert frame.height == 5
