@@ -50,6 +50,12 @@ CLOSE_RATE_VARIANTS = {
 }
 CYCLE_VARIANTS = {"won": "won deals", "closed": "won and lost deals"}
 WIN_RATE_VARIANT = "won / (won + lost)"
+# The warning on the sales KPIs of a deals table without a won or lost deal.
+_ALL_OPEN = (
+    "No deal in the whole table is won or lost, so every deal counts as open. "
+    "If the export names its won and lost stages in other words, map a status "
+    "column, or Won and Closed yes/no columns, on the Data page."
+)
 
 # Deal types that sell more to an existing customer, compared after lower-casing
 # and removing everything but letters: HubSpot's "Existing Business",
@@ -356,7 +362,7 @@ def sales_kpis(
     """
     chosen = variants or {}
     money = {"currency": currency, "fx": fx}
-    return {
+    results = {
         "close_rate": close_rate(
             deals, period, variant=chosen.get("close_rate", "cohort")
         ),
@@ -370,6 +376,21 @@ def sales_kpis(
         ),
         "upsell_rate": upsell_rate(deals, period),
     }
+    all_open = (
+        deals.height > 0
+        and "status" in deals.columns
+        and not (deals["status"] != "open").any()
+    )
+    if all_open:
+        # Stage labels in words the app does not know leave every deal open,
+        # which would read as a close rate of 0 % without a word.
+        results = {
+            key: replace(result, warnings=(*result.warnings, _ALL_OPEN))
+            if result.available
+            else result
+            for key, result in results.items()
+        }
+    return results
 
 
 def _check_variant(key: str, variant: str, known: dict[str, str]) -> None:

@@ -297,6 +297,8 @@ DEALS = TableSchema(
             "Dealtyp",
             "Typ",
             "Art",
+            "Geschäftsart",
+            "Verkaufschancentyp",
         ),
         _f(
             "source",
@@ -1222,6 +1224,9 @@ WON_STAGES = frozenset(
         "abgeschlossen gewonnen",
         # HubSpot's German name of its "Closed won" stage
         "abgeschlossen und gewonnen",
+        # Salesforce's German name of its "Closed Won" stage
+        "geschlossen und gewonnen",
+        "geschlossen gewonnen",
         "auftrag erhalten",
     }
 )
@@ -1233,6 +1238,8 @@ LOST_STAGES = frozenset(
         "verloren",
         "abgeschlossen verloren",
         "abgeschlossen und verloren",
+        "geschlossen und verloren",
+        "geschlossen verloren",
     }
 )
 
