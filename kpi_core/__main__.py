@@ -19,7 +19,7 @@ from kpi_core.business_hours import (
     parse_working_hours,
 )
 from kpi_core.errors import InputError, InvalidSettingError
-from kpi_core.period import Period
+from kpi_core.period import Period, check_day
 from kpi_core.report import ReportOptions, build_report, parse_fx, parse_variants
 
 
@@ -122,11 +122,13 @@ def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidSettingError(
             f"{option} {value!r} is not a date; write it as YYYY-MM-DD"
         ) from None
+    check_day(day, option)
+    return day
 
 
 def _one_line(message: str) -> str:

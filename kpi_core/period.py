@@ -10,6 +10,11 @@ import polars as pl
 from kpi_core.errors import InvalidSettingError
 
 GRAINS = {"week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
+# The days a period given by a user or a link may start and end on. Figures
+# look a year back and grains round to whole years, so days near year 1 or
+# 9999 would leave Python's dates, and no CRM export reaches that far.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,31 @@ class Period:
             return condition
         return condition.fill_null(False)
 
+    def within(self, earliest: date, latest: date) -> Period:
+        """Return the period cut to ``earliest`` to ``latest``. A period
+        wholly outside them becomes the day of the nearer end."""
+        start = min(max(self.start or earliest, earliest), latest)
+        end = max(min(self.end or latest, latest), start)
+        return Period(
+            None if self.start is None else start, None if self.end is None else end
+        )
+
     def label(self) -> str:
         if self.is_all:
             return "all data"
         start = self.start.isoformat() if self.start else "the first record"
         end = self.end.isoformat() if self.end else "the last record"
         return f"{start} to {end}"
+
+
+def check_day(day: date, option: str) -> None:
+    """Raise InvalidSettingError for a period day outside ``EARLIEST_DAY``
+    to ``LATEST_DAY``; ``option`` names where it was given."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidSettingError(
+            f"{option} {day} is outside the days a period can cover, "
+            f"{EARLIEST_DAY} to {LATEST_DAY}; give a day inside them"
+        )
 
 
 def grain_every(grain: str) -> str:

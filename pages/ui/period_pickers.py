@@ -13,7 +13,9 @@ from streamlit.errors import StreamlitAPIException
 
 from kpi_core.compare import previous_period, same_period_last_year
 from kpi_core.period import (
+    EARLIEST_DAY,
     GRAINS,
+    LATEST_DAY,
     QUICK_PERIODS,
     Period,
     partial_buckets,
@@ -51,6 +53,9 @@ _ONE_DAY_LINK = "_one_day_link"
 # and comparison widgets in the last run, without those at their default.
 _KEPT = "_kept_period_settings"
 _PERIOD_KEYS = ("period", "dates", "grain", "compare_with")
+# The years before the first and after the last day of the data that a
+# period from a link may reach.
+_SPARE_YEARS = 10
 _LOGGER = logging.getLogger(__name__)
 
 
@@ -129,15 +134,32 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
             f"Only the first day is picked, so the figures are for {picked[0]} "
             "alone. Pick the last day of the period too."
         )
-        return Period(picked[0], picked[0])
+        return _near_data(Period(picked[0], picked[0]), low, high)
     # A link may give the two dates in either order.
-    period = Period(min(picked), max(picked))
+    period = _near_data(Period(min(picked), max(picked)), low, high)
     if period.end < low or period.start > high:
         st.sidebar.caption(
             f"No table of this page has dates in this period. The data runs "
             f"from {low} to {high}."
         )
     return period
+
+
+def _near_data(period: Period, low: date, high: date) -> Period:
+    """Cut a period from a link to ``_SPARE_YEARS`` whole years around the
+    data's first and last day ``low`` and ``high``, and to the days a period
+    can cover, with a warning when it cuts. A weekly series from year 1 to
+    today would hold 100,000 weeks and keep the server busy for minutes."""
+    earliest = max(EARLIEST_DAY, date(max(low.year - _SPARE_YEARS, 1), 1, 1))
+    latest = min(LATEST_DAY, date(min(high.year + _SPARE_YEARS, 9999), 12, 31))
+    cut = period.within(earliest, latest)
+    if cut != period:
+        st.sidebar.warning(
+            f"The period {period.label()} reaches more than {_SPARE_YEARS} years "
+            f"beyond the data ({low} to {high}), so the figures cover "
+            f"{cut.label()}."
+        )
+    return cut
 
 
 def data_span(tables: Mapping[str, pl.DataFrame | None]) -> tuple[date, date] | None:

@@ -207,3 +207,11 @@ def test_report_names_the_rows_the_reader_skipped(tmp_path):
         "header: line 1",
         "skipped the total row on line 4",
     ]
+
+
+def test_report_far_period_rejected():
+    deals = PROJECT / "sample_data" / "subscriptions.csv"
+    result = _run(str(deals), "--from", "0001-01-01", "--to", "2025-12-31")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: --from 0001-01-01 is outside the days")
