@@ -207,6 +207,13 @@ def _date_bounds(
                 values, limit = pl.col(column), pl.lit(tomorrow).cast(dtype)
             else:
                 values, limit = pl.col(column).cast(pl.Date), pl.lit(tomorrow)
+            if (table_type, column) == ("deals", "closed_at") and (
+                "status" in frame.columns
+            ):
+                # An open deal's close date is the expected one (Salesforce's
+                # Close Date), which would move the quick picks to a future
+                # quarter without a deal closed in it.
+                values = values.filter(pl.col("status") != "open")
             first, last, past = (
                 frame.select(
                     values.min().alias("first"),
