@@ -293,6 +293,9 @@ def prepare_table(
     unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
+    line_items = _further_line_items(raw.frame, mapping, columns)
+    if line_items is not None:
+        found.append(line_items)
     problems = [item.problem for item in found]
     frame = pl.DataFrame(columns)
     rejected = raw.frame.clear()
@@ -972,6 +975,53 @@ def _orders_without_purchase(
         count=int(rows.sum()),
         lines=tuple(raw[LINE].filter(rows).to_list()),
         examples=tuple(status.filter(rows).unique(maintain_order=True).head(_EXAMPLES)),
+    )
+    return _Found(problem, rows, None)
+
+
+def _further_line_items(
+    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+) -> _Found | None:
+    """Find the rows that continue the order above them, as Shopify writes
+    one row per line item with the total and status on the first only.
+
+    Such a row has no amount, no status (when one is mapped) and no order id
+    or the one above, with the customer and order time of the row above.
+    Kept, it would count as a purchase of its own: a voided order would
+    still acquire its customer, because only its first row says voided.
+    """
+    if mapping.table != "orders":
+        return None
+    parsed = {column.name: column for column in columns}
+    if "amount" not in parsed:
+        return None
+    frame = pl.DataFrame(
+        [parsed[name] for name in ("order_id", "customer_id", "ordered_at", "status",
+                                   "amount") if name in parsed]
+    )  # fmt: skip
+    continues = pl.col("amount").is_null()
+    if "status" in frame.columns:
+        continues &= pl.col("status").is_null()
+    if "order_id" in frame.columns:
+        order = pl.col("order_id")
+        continues &= order.is_null() | (order == order.shift(1))
+    for name in ("customer_id", "ordered_at"):
+        if name in frame.columns:
+            continues &= pl.col(name) == pl.col(name).shift(1)
+    rows = frame.select(continues.fill_null(False)).to_series()
+    if not rows.any():
+        return None
+    problem = Problem(
+        column="",
+        field="amount",
+        kind=(
+            "no amount or status under an order of the same customer and time, "
+            "read as further line items of that order, whose first row gives its "
+            "total"
+        ),
+        count=int(rows.sum()),
+        lines=tuple(raw[LINE].filter(rows).to_list()),
+        examples=(),
     )
     return _Found(problem, rows, None)
 
