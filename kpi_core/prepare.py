@@ -988,7 +988,7 @@ def _further_line_items(
     Such a row has no amount, no status (when one is mapped) and no order id
     or the one above, with the customer and order time of the row above.
     Kept, it would count as a purchase of its own: a voided order would
-    still acquire its customer, because only its first row says voided.
+    still acquire its customer, because only its first row is marked voided.
     """
     if mapping.table != "orders":
         return None

@@ -21,7 +21,7 @@ import sqlite3
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -436,12 +436,14 @@ def replacement_losses(
     rows: int,
     mapping: dict[str, str | None],
     missing_ids: int = 0,
+    empty_fields: Collection[str] = (),
 ) -> list[str]:
     """Name what storing ``rows`` rows with ``mapping`` in place of ``entry``
     would lose: rows, rows whose id the new file lacks (``missing_ids``, from
-    ``count_missing_ids``), or fields the stored table has a column for. A
-    replaced table is not kept, so a shorter file of the same name should
-    not replace it unnoticed."""
+    ``count_missing_ids``), or fields the stored table has a column for,
+    also those of ``empty_fields`` (from ``fields_without_values``), which
+    the new file maps but leaves empty. A replaced table is not kept, so a shorter
+    file of the same name should not replace it unnoticed."""
     losses = []
     if rows < entry.rows:
         fewer = entry.rows - rows
@@ -458,7 +460,29 @@ def replacement_losses(
     if lost:
         noun = "column" if len(lost) == 1 else "columns"
         losses.append(f"the {noun} for {', '.join(lost)}")
+    emptied = sorted(
+        name for name in empty_fields if entry.mapping.get(name) and mapping.get(name)
+    )
+    if emptied:
+        noun = "column" if len(emptied) == 1 else "columns"
+        losses.append(
+            f"every value of {', '.join(emptied)} (the new file's {noun} "
+            f"{', '.join(repr(mapping[name]) for name in emptied)} "
+            f"{'is' if len(emptied) == 1 else 'are'} empty)"
+        )
     return losses
+
+
+def fields_without_values(
+    frame: pl.DataFrame, mapping: dict[str, str | None]
+) -> list[str]:
+    """Return the mapped fields of a prepared table without a single value,
+    such as amounts that an export wrote as "n/a" throughout."""
+    return [
+        name
+        for name, column in mapping.items()
+        if column and name in frame.columns and frame[name].null_count() == frame.height
+    ]
 
 
 def default_replacement(
@@ -467,6 +491,7 @@ def default_replacement(
     rows: int,
     mapping: dict[str, str | None],
     missing_ids: int = 0,
+    empty: Collection[str] = (),
 ) -> TableEntry | None:
     """Return the stored table an import of ``rows`` rows with ``mapping``
     replaces by default, or None for a new table. ``missing_ids`` counts the
@@ -480,7 +505,9 @@ def default_replacement(
     """
     if same is not None:
         return same
-    if earlier is None or replacement_losses(earlier, rows, mapping, missing_ids):
+    if earlier is None or replacement_losses(
+        earlier, rows, mapping, missing_ids, empty
+    ):
         return None
     return earlier
 

@@ -31,6 +31,7 @@ from kpi_core.workspace import (
     count_missing_ids,
     default_replacement,
     default_table_name,
+    fields_without_values,
     name_notes,
     replacement_losses,
 )
@@ -618,7 +619,10 @@ def _offer_import(
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
     missing = _missing_ids(earlier if same is None else None, prepared, key)
-    preset = default_replacement(same, earlier, prepared.rows_used, columns, missing)
+    empty = fields_without_values(prepared.frame, columns)
+    preset = default_replacement(
+        same, earlier, prepared.rows_used, columns, missing, empty
+    )
     if preset is not None and st.session_state.get(preset_key) != preset.id:
         st.session_state[target_key] = preset.id
         st.session_state[name_key] = preset.name
@@ -643,7 +647,9 @@ def _offer_import(
     stored_name = store.unique_name(requested, exclude_id=target or None)
     losses = []
     if earlier is not None and same is None:
-        losses = replacement_losses(earlier, prepared.rows_used, columns, missing)
+        losses = replacement_losses(
+            earlier, prepared.rows_used, columns, missing, empty
+        )
     _describe_name(same, earlier, target, requested, stored_name, losses)
     replaced = next((e for e in existing if e.id == target), None)
     _warn_losses(replaced, prepared, key, "the file")
@@ -945,6 +951,7 @@ def _warn_losses(
         prepared.rows_used,
         prepared.mapping.columns,
         _missing_ids(replaced, prepared, key),
+        fields_without_values(prepared.frame, prepared.mapping.columns),
     )
     if losses:
         st.warning(

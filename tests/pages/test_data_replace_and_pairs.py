@@ -172,3 +172,30 @@ def test_missing_id_defaults_to_new_table(fresh_workspace):
     assert at.selectbox(key=f"{key}:target").value == ""
     infos = " ".join(info.value for info in at.info)
     assert "would lose 1 row whose id is not in the new file" in infos
+
+
+def test_emptied_amounts_default_to_new_table(fresh_workspace):
+    at, key = _upload("orders.csv", ORDERS_FIXED)
+    at.button(key=f"{key}:import").click().run()
+    [stored] = _user_tables(fresh_workspace, "orders")
+
+    # The same orders with "n/a" in every amount cell.
+    emptied = (
+        b"Order ID,Customer ID,Order date,Amount\n"
+        b"1,c1,2025-01-05,n/a\n"
+        b"2,c2,2025-01-06,n/a\n"
+        b"3,c3,2025-01-07,n/a\n"
+    )
+    at, key = _upload("orders.csv", emptied)
+    assert at.selectbox(key=f"{key}:target").value == ""
+    infos = " ".join(info.value for info in at.info)
+    assert (
+        "would lose every value of amount (the new file's column 'Amount' is "
+        "empty)" in infos
+    )
+    at.selectbox(key=f"{key}:target").set_value(stored.id).run()
+    assert [w.value for w in at.warning] == [
+        "Replacing 'orders' loses every value of amount (the new file's column "
+        "'Amount' is empty). The replaced table is not kept; store the file as "
+        "a new table to keep both."
+    ]
