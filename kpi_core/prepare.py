@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -90,6 +91,8 @@ ROW_FIELDS = {
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
+# A header that names UTC, such as "Created (UTC)" or "Submitted UTC".
+_UTC_HEADER = re.compile(r"(?i)\bUTC\b")
 
 
 @dataclass(frozen=True)
@@ -264,9 +267,13 @@ def prepare_table(
             money_cells.append(parsed.money_cells)
         if parsed.zoned is not None:
             columns.append(parsed.zoned)
-            zoned = count_noun(int(parsed.zoned.sum()), "time")
+        if parsed.converted:
+            times = count_noun(parsed.converted, "time")
+            zone = "with a time zone,"
+            if _UTC_HEADER.search(parsed.column):
+                zone = "in UTC, as the header says,"
             detected[parsed.column] = (
-                f"{parsed.note}, {zoned} with a time zone, converted to {ZONED_AS}"
+                f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"
             )
 
     # Only unreadable cells stop the import here. An amount of an unknown
@@ -370,6 +377,8 @@ class _ParsedColumn:
     # For a field of ``_WALL_CLOCK_FIELDS``, True for the values converted
     # from a time with a zone into ZONED_AS; None when there are none.
     zoned: pl.Series | None = None
+    # The number of values converted from UTC into ZONED_AS.
+    converted: int = 0
 
 
 def _parse_column(
@@ -433,11 +442,13 @@ def _parse_column(
             parsed = _emptied(parsed, outside)
 
     zoned = None
-    if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()) and note == _ISO_NOTE:
-        with_zone = has_time_zone(text) & parsed.is_not_null()
-        if with_zone.any():
+    converted = 0
+    with_zone = _utc_times(kind, column, note, text, parsed)
+    if with_zone is not None and with_zone.any():
+        converted = int(with_zone.sum())
+        parsed = _in_zone(parsed, with_zone)
+        if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()):
             zoned = with_zone.alias(field_name + ZONE_FLAG)
-            parsed = _in_zone(parsed, with_zone)
     return _ParsedColumn(
         column,
         parsed.alias(field_name),
@@ -446,7 +457,27 @@ def _parse_column(
         text.is_not_null(),
         money_cells,
         zoned,
+        converted,
     )
+
+
+def _utc_times(
+    kind: str, column: str, note: str | None, text: pl.Series, parsed: pl.Series
+) -> pl.Series | None:
+    """Mark the parsed times that are in UTC: those written with a zone
+    ("Z", "+01:00"), which ``parse_dates`` turned into UTC, and every time
+    of day in a column whose header names UTC, as Stripe's "Created (UTC)"
+    and Typeform's "Submit Date (UTC)" do. None for a column without dates.
+    """
+    if kind != DATE:
+        return None
+    marked = pl.repeat(False, text.len(), eager=True)
+    if note == _ISO_NOTE:
+        marked = has_time_zone(text)
+    if _UTC_HEADER.search(column):
+        # A date without a time of day is a day, which has no zone.
+        marked = marked | text.str.contains(":", literal=True).fill_null(False)
+    return marked & parsed.is_not_null()
 
 
 def _in_zone(parsed: pl.Series, rows: pl.Series) -> pl.Series:

@@ -45,9 +45,11 @@ def test_stripe_created_is_the_start(tmp_path):
     assert prepared.table == "subscriptions"
     # Not "Current Period Start (UTC)", which is the current billing period.
     assert prepared.mapping.columns["started_at"] == "Created (UTC)"
+    # The header says UTC, so the times are read in Berlin time, one hour
+    # later in winter.
     assert prepared.frame["started_at"].to_list() == [
-        datetime(2024, 1, 5, 10, 0),
-        datetime(2024, 2, 10, 9, 0),
+        datetime(2024, 1, 5, 11, 0),
+        datetime(2024, 2, 10, 10, 0),
     ]
 
 
@@ -64,9 +66,10 @@ def test_stripe_start_column_beats_created(tmp_path, start_header):
     prepared = load_file(path.name, path.read_bytes())
     assert prepared.table == "subscriptions"
     assert prepared.mapping.columns["started_at"] == start_header
+    # Midnight UTC is 01:00 in Berlin in winter.
     assert prepared.frame["started_at"].to_list() == [
-        datetime(2024, 1, 20),
-        datetime(2024, 2, 20),
+        datetime(2024, 1, 20, 1, 0),
+        datetime(2024, 2, 20, 1, 0),
     ]
 
 

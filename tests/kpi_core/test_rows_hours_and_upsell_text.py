@@ -80,11 +80,19 @@ def test_rows_show_calendar_hours(tmp_path):
 
 
 def test_followup_rows_keep_solved_tickets(tmp_path):
-    tickets = _load(tmp_path, "tickets.csv", TICKETS)
+    replies = TICKETS.replace("Solved at\n", "Solved at,Replies\n")
+    replies = replies.replace(":00\n", ":00,2\n").replace(",\n", ",,1\n")
+    tickets = _load(tmp_path, "tickets.csv", replies)
     rows = rows_behind("followups_per_ticket", {"tickets": tickets}, Period())
     # The solved tickets T1, T2 and T4, without hours.
     assert sorted(rows["ticket_id"]) == ["T1", "T2", "T4"]
     assert "business_hours" not in rows.columns
+
+
+def test_followup_rows_need_reply_counts(tmp_path):
+    # Without a replies column the KPI is not available, so no rows are.
+    tickets = _load(tmp_path, "tickets.csv", TICKETS)
+    assert rows_behind("followups_per_ticket", {"tickets": tickets}, Period()) is None
 
 
 def test_excel_upsell_formula_singular(tmp_path):

@@ -1,0 +1,58 @@
+"""Times a header or a cell marks as UTC are placed on the day they had in
+Berlin, as ticket times with a zone already were."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from kpi_core.importing import load_file
+from kpi_core.nps import net_promoter_score
+from kpi_core.period import Period
+
+# A 10 at 23:30 UTC on 31 March is 01:30 on 1 April in Berlin (summer
+# time), and a 0 at 22:30 UTC on 30 June is 00:30 on 1 July.
+TYPEFORM = b"""Response ID,How likely are you to recommend us?,Submit Date (UTC)
+r1,10,2025-03-31 23:30:00
+r2,9,2025-04-10 12:00:00
+r3,0,2025-06-30 22:30:00
+r4,6,2025-05-02 08:00:00
+"""
+Q2 = Period(date(2025, 4, 1), date(2025, 6, 30))
+
+
+def _responses(data: bytes = TYPEFORM):
+    return load_file("typeform.csv", data, table="nps")
+
+
+def test_utc_header_times_in_berlin():
+    prepared = _responses()
+    assert prepared.frame["responded_at"].to_list() == [
+        datetime(2025, 4, 1, 1, 30),
+        datetime(2025, 4, 10, 14, 0),
+        datetime(2025, 7, 1, 0, 30),
+        datetime(2025, 5, 2, 10, 0),
+    ]
+    assert prepared.detected["Submit Date (UTC)"].endswith(
+        "4 times in UTC, as the header says, converted to Europe/Berlin"
+    )
+
+
+def test_utc_header_period_days():
+    result = net_promoter_score(_responses().frame, Q2)
+    # Q2 holds r1 (10), r2 (9) and r4 (6): 2 promoters, 1 detractor of 3.
+    assert result.n == 3
+    assert result.value == pytest.approx((2 - 1) / 3 * 100)
+
+
+def test_zoned_cells_in_berlin():
+    zoned = b"Response ID,Score,Submit Date\nr1,10,2025-03-31T23:30:00Z\n"
+    prepared = load_file("typeform.csv", zoned, table="nps")
+    assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
+
+
+def test_dates_without_time_stay():
+    days = b"Response ID,Score,Submit Date (UTC)\nr1,10,2025-03-31\n"
+    prepared = load_file("typeform.csv", days, table="nps")
+    assert prepared.frame["responded_at"][0] == datetime(2025, 3, 31)
