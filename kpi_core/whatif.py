@@ -265,8 +265,10 @@ def project(levers: Levers) -> Projection:
     months, at least 0). New subscribers are those won deals with
     ``deals_are_subscribers``, else new subscribers per month x 12. ARR =
     (active customers x (1 - annual churn) + new subscribers) x ARPA x 12,
-    where new subscribers do not churn within the horizon. CLV = ARPA x 12 /
-    annual churn, not available when the lifespan 1 / annual churn is above
+    where new subscribers do not churn within the horizon. CLV = ARPA /
+    monthly churn, where monthly churn = 1 - (1 - annual churn)^(1/12), as
+    the Marketing page's subscription CLV divides by the monthly rate. It is
+    not available when the lifespan 1 / (12 x monthly churn) years is above
     ``MAX_LIFESPAN_YEARS``. CAC = spend per month / new subscribers per month (won
     deals per month with ``deals_are_subscribers``). CLV : CAC = CLV / CAC.
     Payback = CAC / ARPA, in months, taking the gross margin as 100 %.
@@ -294,7 +296,7 @@ def _steps(levers: Levers) -> _Steps:
         customers = retained + new_subscribers
     clv = None
     if _churn_lifespan(levers) is not None:
-        clv = _ratio(_product(levers.arpa, 12), _share(levers.churn_rate))
+        clv = _ratio(levers.arpa, _monthly_churn(levers.churn_rate))
     cac = _ratio(levers.monthly_spend, new_per_month)
     projection = Projection(
         won_revenue=_product(won_deals, levers.average_deal_size),
@@ -481,21 +483,32 @@ def _clv_formula(levers: Levers, steps: _Steps, unit: str) -> str:
     if steps.projection.clv is None:
         if not levers.churn_rate:
             return "not available: with an annual churn rate of 0 % no customer leaves"
-        years = 100 / levers.churn_rate
+        years = 1 / (12 * _monthly_churn(levers.churn_rate))
         return (
             f"not available: an annual churn rate of "
             f"{format_number(levers.churn_rate, 2)} % gives a lifespan of "
             f"{format_number(years)} years, above the maximum of "
             f"{MAX_LIFESPAN_YEARS:g} that CLV takes from a churn rate"
         )
-    arpa, churn = format_inputs(
-        (levers.arpa, levers.churn_rate),
-        lambda arpa, churn: arpa * 12 / (churn / 100),
+    monthly = _monthly_churn(levers.churn_rate) * 100
+    arpa, shown_monthly = format_inputs(
+        (levers.arpa, monthly),
+        lambda arpa, churn: arpa / (churn / 100),
         steps.projection.clv,
         _money_decimals(steps.projection.clv),
     )
+    # The annual rate gets the decimals that give the shown monthly rate.
+    monthly_decimals = len(shown_monthly.partition(".")[2])
+    (annual,) = format_inputs(
+        (levers.churn_rate,),
+        lambda rate: _monthly_churn(rate) * 100,
+        monthly,
+        monthly_decimals,
+    )
     return (
-        f"CLV = {_with_unit(arpa, unit)} ARPA x 12 / {churn} % annual churn = "
+        f"monthly churn = 1 - (1 - {annual} % annual churn)^(1/12) = "
+        f"{shown_monthly} %\n"
+        f"CLV = {_with_unit(arpa, unit)} ARPA / {shown_monthly} % monthly churn = "
         f"{_money(steps.projection.clv, unit)}"
     )
 
@@ -839,12 +852,19 @@ def _product(*values: float | None) -> float | None:
 
 def _churn_lifespan(levers: Levers) -> float | None:
     """Return the customer lifespan in years that the annual churn rate
-    gives, or None when there is no rate, it is 0, or the lifespan is above
-    ``MAX_LIFESPAN_YEARS``, as on the Marketing page's CLV."""
+    gives, 1 / (12 x monthly churn), or None when there is no rate, it is 0,
+    or the lifespan is above ``MAX_LIFESPAN_YEARS``, as on the Marketing
+    page's CLV."""
     if not levers.churn_rate or levers.churn_rate <= 0:
         return None
-    years = 100 / levers.churn_rate
+    years = 1 / (12 * _monthly_churn(levers.churn_rate))
     return years if years <= MAX_LIFESPAN_YEARS else None
+
+
+def _monthly_churn(annual_percent: float) -> float:
+    """Return the monthly churn, as a share, that compounds to the annual
+    rate in percent: 1 - (1 - annual)^(1/12)."""
+    return 1 - (1 - min(annual_percent, 100.0) / 100) ** (1 / 12)
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -34,6 +34,10 @@ LEVERS_2025 = Levers(
     monthly_spend=10_000,
     active_customers=200,
 )
+# 25 % a year is 1 - 0.75^(1/12) = 2.369 % a month, so CLV = 50 / 0.02369,
+# about 2,110.74, and CLV : CAC = CLV / 500.
+MONTHLY_CHURN = 1 - 0.75 ** (1 / 12)
+CLV_2025 = 50 / MONTHLY_CHURN
 
 
 def test_project_won_revenue():
@@ -47,7 +51,9 @@ def test_project_arr():
 
 
 def test_project_clv():
-    assert project(LEVERS_2025).clv == pytest.approx(50 * 12 / 0.25)
+    assert round(MONTHLY_CHURN, 6) == 0.023688
+    assert round(CLV_2025, 2) == 2110.74
+    assert project(LEVERS_2025).clv == pytest.approx(CLV_2025)
 
 
 def test_project_cac():
@@ -56,7 +62,7 @@ def test_project_cac():
 
 
 def test_project_clv_to_cac():
-    assert project(LEVERS_2025).clv_to_cac == pytest.approx(2400 / 500)
+    assert project(LEVERS_2025).clv_to_cac == pytest.approx(CLV_2025 / 500)
 
 
 def test_project_payback_months():
@@ -125,8 +131,8 @@ def test_scenario_table_close_rate_up():
 def test_scenario_table_ratio_change():
     table = scenario_table(LEVERS_2025, {"close_rate": 10})
     ratio = table.filter(pl.col("figure") == "clv_to_cac").row(0, named=True)
-    # CAC falls to 10,000 / 22, so CLV : CAC = 2400 / (10,000 / 22) = 5.28.
-    assert ratio["scenario"] == pytest.approx(2400 / (10_000 / 22))
+    # CAC falls to 10,000 / 22, so CLV : CAC = 2,110.74 / (10,000 / 22) = 4.64.
+    assert ratio["scenario"] == pytest.approx(CLV_2025 / (10_000 / 22))
 
 
 def test_scenario_table_missing_figure():
@@ -145,10 +151,12 @@ def test_sensitivity_rows():
 def test_sensitivity_leads_up():
     row = sensitivity(LEVERS_2025).row(0, named=True)
     # 110 leads: 22 new customers a month, so +2 x 1000 x 9 revenue and
-    # CLV : CAC from 4.8 to 2400 / (10,000 / 22).
+    # CLV : CAC from CLV / 500 to CLV / (10,000 / 22).
     assert row["lever"] == "leads_per_month"
     assert row["won_revenue_change"] == pytest.approx(18_000)
-    assert row["clv_to_cac_change"] == pytest.approx(2400 / (10_000 / 22) - 4.8)
+    assert row["clv_to_cac_change"] == pytest.approx(
+        CLV_2025 / (10_000 / 22) - CLV_2025 / 500
+    )
 
 
 def test_sensitivity_cycle_up():
@@ -166,9 +174,10 @@ def test_sensitivity_churn_leaves_revenue():
     row = table.filter(
         (pl.col("lever") == "churn_rate") & (pl.col("change_percent") > 0)
     ).row(0, named=True)
-    # Churn 27.5 %: CLV = 600 / 0.275, CAC stays 500.
+    # Churn 27.5 % a year: CLV = 50 / (1 - 0.725^(1/12)), CAC stays 500.
+    moved = 50 / (1 - 0.725 ** (1 / 12))
     assert row["won_revenue_change"] == pytest.approx(0.0)
-    assert row["clv_to_cac_change"] == pytest.approx(600 / 0.275 / 500 - 4.8)
+    assert row["clv_to_cac_change"] == pytest.approx((moved - CLV_2025) / 500)
 
 
 def test_sensitivity_missing_figure_null():

@@ -47,9 +47,11 @@ def test_project_cac_per_new_subscriber():
 
 
 def test_project_ratio_per_new_subscriber():
-    # CLV = 50 x 12 / 0.25 = 2,400; 2,400 / 2,000 = 1.2; payback 2,000 / 50.
+    # Monthly churn 1 - 0.75^(1/12) = 2.3688 %, so CLV = 50 / 0.023688 =
+    # 2,110.74; 2,110.74 / 2,000 = 1.055; payback 2,000 / 50.
     projection = project(TWO_BUSINESSES)
-    assert projection.clv_to_cac == pytest.approx(1.2)
+    assert projection.clv_to_cac == pytest.approx(50 / (1 - 0.75 ** (1 / 12)) / 2000)
+    assert projection.clv_to_cac == pytest.approx(1.0554, abs=0.0001)
     assert projection.payback_months == pytest.approx(40)
 
 
@@ -103,17 +105,20 @@ def test_formulas_arr_from_subscriber_starts():
 
 
 def test_formulas_clv_cac_and_payback():
-    # CLV 50 x 12 / 0.25 = 2,400; CAC 10,000 / 20 = 500; 2,400 / 500 = 4.8;
-    # payback 500 / 50 = 10 months.
+    # Monthly churn 1 - 0.75^(1/12) = 2.369 %; CLV 50 / 0.02369 = 2,110.6,
+    # which rounds to 2,111 as the unrounded 2,110.74 does (2.37 % would give
+    # 2,110). CAC 10,000 / 20 = 500; 2,110.74 / 500 = 4.22; payback 500 / 50
+    # = 10 months.
     formulas = projection_formulas(ONE_BUSINESS, "EUR")
     assert formulas["clv"] == (
-        "CLV = 50.00 EUR ARPA x 12 / 25.00 % annual churn = 2,400 EUR"
+        "monthly churn = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.369 %\n"
+        "CLV = 50.00 EUR ARPA / 2.369 % monthly churn = 2,111 EUR"
     )
     assert formulas["cac"] == (
         "won deals a month = 100.00 leads a month x 20.00 % close rate = 20.00\n"
         "CAC = 10,000.00 EUR spend a month / 20.00 won deals a month = 500 EUR"
     )
-    assert formulas["clv_to_cac"] == "CLV : CAC = 2,400.00 EUR / 500.00 EUR = 4.80"
+    assert formulas["clv_to_cac"] == "CLV : CAC = 2,110.74 EUR / 500.00 EUR = 4.22"
     assert formulas["payback_months"] == (
         "CAC payback = 500.00 EUR CAC / 50.00 EUR ARPA = 10.00 months, with the "
         "gross margin taken as 100 %"
@@ -328,17 +333,19 @@ def test_arr_steps_check():
 
 
 def test_clv_fine_churn():
-    # 50 x 12 / 10.005 % = 600 / 0.10005 = 5,997.0, so 5,997. Written as
-    # 10.01 %, 600 / 0.1001 would give 5,994.
+    # 1 - (1 - 0.10005)^(1/12) = 0.87462 %, and 50 / 0.0087462 = 5,716.8,
+    # so 5,717. Written as 10.01 %, the annual rate would give 0.8751 %.
     levers = replace(ONE_BUSINESS, churn_rate=10.005)
     assert projection_formulas(levers, "EUR")["clv"] == (
-        "CLV = 50.00 EUR ARPA x 12 / 10.005 % annual churn = 5,997 EUR"
+        "monthly churn = 1 - (1 - 10.005 % annual churn)^(1/12) = 0.8746 %\n"
+        "CLV = 50.00 EUR ARPA / 0.8746 % monthly churn = 5,717 EUR"
     )
 
 
 def test_clv_churn_too_low():
-    # 0.333 % annual churn gives 100 / 0.333 = 300 years, above the 10 that
-    # CLV takes from a churn rate, as on the Marketing page.
+    # 0.333 % annual churn is 0.0278 % a month: 1 / (12 x 0.000278) = 300
+    # years, above the 10 that CLV takes from a churn rate, as on the
+    # Marketing page.
     levers = replace(ONE_BUSINESS, churn_rate=0.333)
     assert project(levers).clv is None
     assert projection_formulas(levers, "EUR")["clv"] == (
