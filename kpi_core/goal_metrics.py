@@ -19,7 +19,7 @@ import polars as pl
 
 from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import churn_rate
-from kpi_core.email_list import EVENT_NAMES, SUBSCRIBE, list_growth_rate
+from kpi_core.email_list import join_dates, list_growth_rate
 from kpi_core.errors import MissingColumnError
 from kpi_core.followups import followups_per_ticket
 from kpi_core.formatting import count_noun
@@ -56,7 +56,9 @@ class SegmentFilter:
 class Metric:
     """A quantity a goal can target.
 
-    A count metric counts the rows that pass ``counted`` by ``date_column``.
+    A count metric counts the rows that pass ``counted`` by ``date_column``,
+    or, where a row counts only after the rows before it (an address joins
+    the list once until it leaves), the days that ``dates`` returns.
     A KPI metric calls ``kpi`` with the rows and a period. ``better`` is the
     direction that helps the business, and ``columns`` lists the columns the
     measurement needs besides the segment columns. ``unit`` is the unit of
@@ -70,6 +72,7 @@ class Metric:
     better: str
     columns: tuple[str, ...]
     counted: pl.Expr | None = None
+    dates: Callable[[pl.DataFrame], pl.Series] | None = None
     kpi: Callable[[pl.DataFrame, Period], KpiResult] | None = None
     unit: str = "count"
 
@@ -91,13 +94,6 @@ class Measurement:
     note: str = ""
 
 
-def _subscribe_event() -> pl.Expr:
-    # NOTE: a subscribe event of an address already on the list counts again
-    # here, while kpi_core.email_list counts only addresses that join.
-    label = pl.col("event").cast(pl.String).str.strip_chars().str.to_lowercase()
-    return label.replace_strict(EVENT_NAMES, default=None) == SUBSCRIBE
-
-
 METRICS: dict[str, Metric] = {
     metric.key: metric
     for metric in (
@@ -106,8 +102,8 @@ METRICS: dict[str, Metric] = {
         Metric("won_deals", "Won deals", "deals", "closed_at", UP,
             ("closed_at", "status"), counted=pl.col("status") == "won"),
         Metric("new_subscribers", "New subscribers", "email_events",
-            "occurred_at", UP, ("occurred_at", "event"),
-            counted=_subscribe_event()),
+            "occurred_at", UP, ("email", "occurred_at", "event"),
+            dates=join_dates),
         Metric("tickets", "Tickets", "tickets", "created_at", DOWN,
             ("created_at",), counted=pl.col("created_at").is_not_null()),
         Metric("close_rate", "Close rate", "deals", "created_at", UP,
@@ -272,6 +268,8 @@ def _measure_baseline(
 def count_dates(metric: Metric, frame: pl.DataFrame) -> pl.Series:
     """Return the sorted dates of the rows a count metric counts; rows
     without a date cannot be placed in a window and are dropped."""
+    if metric.dates is not None:
+        return metric.dates(frame).drop_nulls().sort()
     if metric.counted is None:
         raise ValueError(f"{metric.key} is a KPI, not a count")
     day = pl.col(metric.date_column).cast(pl.Date)
