@@ -318,7 +318,9 @@ def best_window(
     day before ``before``, so the best is never worse than the baseline.
     Counts slide the window back one day at a time. KPIs are computed for
     the windows that start on the baseline's day of the month in earlier
-    months (at most ``MAX_KPI_WINDOWS``, the most recent). Returns None when
+    months (at most ``MAX_KPI_WINDOWS``, the most recent). An earlier window
+    with fewer than ``SMALL_SAMPLE`` observations counts only when every
+    earlier window has as few. Returns None when
     the history is shorter than one window or no window has a value.
     """
     first = history_start or frame[metric.date_column].cast(pl.Date).min()
@@ -351,13 +353,23 @@ def _rolling_counts(
 def _window_kpis(
     metric: Metric, frame: pl.DataFrame, first: date, last_start: date, days: int
 ) -> pl.Series:
-    values = []
+    values, small = [], []
     for months_back in range(MAX_KPI_WINDOWS):
         start = _months_before(last_start, months_back)
         if start < first:
             break
         period = Period(start, start + (days - 1) * _DAY)
-        values.append(measure(metric, frame, period).value)
+        measured = measure(metric, frame, period)
+        values.append(measured.value)
+        small.append(measured.n is not None and measured.n < SMALL_SAMPLE)
+    # An earlier window of few observations, such as a list growth of 4,633 %
+    # on 6 contacts, is no record to measure a target against while earlier
+    # windows of enough observations have a value. The baseline always counts.
+    kept = [index == 0 or not few for index, few in enumerate(small)]
+    if any(
+        kept[index] and values[index] is not None for index in range(1, len(values))
+    ):
+        values = [value for value, keep in zip(values, kept, strict=True) if keep]
     return pl.Series("value", values, dtype=pl.Float64)
 
 
