@@ -123,7 +123,8 @@ def render() -> None:
         workbook,
         file_name=f"before-and-after-{pivot.isoformat()}.xlsx",
         mime=XLSX_MIME,
-        key="compare_excel",
+        # Not "compare_...": a shared view restores the widgets of that name.
+        key="excel_compare",
         on_click="ignore",
     )
     if "deals" in tables:

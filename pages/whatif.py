@@ -357,7 +357,7 @@ def _scenario_download(
         workbook,
         file_name="what-if.xlsx",
         mime=XLSX_MIME,
-        key="whatif_excel",
+        key="excel_whatif",
         on_click="ignore",
     )
 

@@ -43,7 +43,7 @@ def test_compare_workbook_matches_page(added_files):
     at.switch_page("pages/compare.py").run()
     assert not at.exception
     page_table = at.dataframe[0].value
-    workbook = _workbook(at, "compare_excel", added_files)
+    workbook = _workbook(at, "excel_compare", added_files)
     sheet = workbook["Before and after"]
     rows = [row for row in sheet.iter_rows(values_only=True)]
     header = rows.index(next(row for row in rows if row[0] == "KPI"))
@@ -62,7 +62,7 @@ def test_whatif_workbook_follows_levers(added_files):
     at.slider(key="whatif_close_rate").set_value(20)
     at.button[0].click().run()
     assert not at.exception
-    workbook = _workbook(at, "whatif_excel", added_files)
+    workbook = _workbook(at, "excel_whatif", added_files)
     settings = {
         row[0]: row[1]
         for row in workbook["Settings"].iter_rows(values_only=True)
