@@ -502,11 +502,17 @@ def _unmatched_segment(goal: Goal, metric: Metric, frame: pl.DataFrame) -> str:
     )
 
 
+def _baseline_reason(baseline: Measurement) -> str:
+    """Return why the baseline has no value, worded for the time before the
+    start rather than for the period the KPI's reason names."""
+    return baseline.reason.replace("in this period", "in that time")
+
+
 def _no_baseline_reason(baseline: Measurement) -> str:
     if baseline.value is None:
         return (
             "a relative target needs a baseline, but the same length of time "
-            f"before the start has none: {baseline.reason}"
+            f"before the start has none: {_baseline_reason(baseline)}"
         )
     return (
         "a relative target needs a baseline other than 0, but the same length "
@@ -518,7 +524,7 @@ def _progress_note(direction: str, baseline: Measurement, target: float) -> str:
     if baseline.value is None:
         return (
             "Progress needs a baseline, but the same length of time before the "
-            f"start has none: {baseline.reason}"
+            f"start has none: {_baseline_reason(baseline)}"
         )
     if not _meets(direction, baseline.value, target):
         return ""

@@ -85,7 +85,8 @@ def _fate(table_type: str, successor: TableEntry | None) -> str:
     when ``successor`` is the table of that type in use afterwards."""
     noun = TABLES[table_type].noun
     if successor is None:
-        return f"will show Not available until a {noun} table is stored again."
+        article = "an" if noun[:1] in "aeiou" else "a"
+        return f"will show Not available until {article} {noun} table is stored again."
     name = escape_markdown(successor.name)
     if successor.is_sample:
         return (
