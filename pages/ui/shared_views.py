@@ -17,6 +17,9 @@ from pages.ui.workspace_access import workspace
 
 # A shared view's wording for kpi_core's "on the Data page".
 _DATA_PAGE_ELSEWHERE = "on the Data page, which only the sender of this link can open"
+_LIFESPAN_ELSEWHERE = (
+    "the sender of this link can enter a lifespan in years and share a new link"
+)
 
 _VIEW_PARAM = "view"
 _APPLIED_VIEW = "_applied_view"
@@ -51,11 +54,13 @@ def shared_view() -> SharedView | None:
 
 def for_viewer(text: str) -> str:
     """Return ``text`` for the reader of this page: in a shared view, which
-    has no Data page, a request to change something "on the Data page"
-    names who can do it."""
+    has no Data page and fixes the CLV lifespan, a request to change
+    something "on the Data page" or to "enter a lifespan" names who can do
+    it."""
     if shared_view() is None:
         return text
-    return text.replace("on the Data page", _DATA_PAGE_ELSEWHERE)
+    text = text.replace("on the Data page", _DATA_PAGE_ELSEWHERE)
+    return text.replace("enter a lifespan in years", _LIFESPAN_ELSEWHERE)
 
 
 def _view_token() -> str | None:

@@ -145,3 +145,20 @@ def test_goals_link_fixes_evaluation_day(fresh_workspace):
     as_of = manager.sidebar.date_input(key="goals_as_of")
     assert as_of.disabled
     assert as_of.value == date(2025, 6, 30)
+
+
+def test_link_clv_reason_names_sender(fresh_workspace):
+    # The subscription CLV of ten days has no whole month to take a churn
+    # rate from, so it asks for a lifespan, which a viewer cannot enter.
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["period"] = "Custom"
+    at.query_params["dates"] = ["2026-03-10", "2026-03-19"]
+    at.run()
+    at.switch_page("pages/marketing.py").run()
+    at.radio(key="marketing_clv_variant").set_value("subscription").run()
+    assert "enter a lifespan in years" in _caption_text(at)
+    token = _share(at, fresh_workspace)
+
+    manager = _open_link(token, "pages/marketing.py")
+    text = _caption_text(manager)
+    assert "the sender of this link can enter a lifespan in years" in text
