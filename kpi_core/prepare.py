@@ -276,6 +276,15 @@ def prepare_table(
                 f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"
             )
 
+    if raw.long_lines:
+        # A line with more fields than the header is left out because its
+        # values are shifted, so it is named once, not also for the cells
+        # that the shift made unreadable.
+        found = [
+            item if item.problem is long_problem else _narrowed(item, long_rows, raw)
+            for item in found
+        ]
+        found = [item for item in found if item.problem.count]
     # Only unreadable cells stop the import here. An amount of an unknown
     # currency is still a number, so it is no sign of a wrong column.
     _stop_on_unusable_column(file, mapping, found, filled)
@@ -1147,6 +1156,18 @@ def _emptied(values: pl.Series, rows: pl.Series) -> pl.Series:
     frame = pl.DataFrame({"value": values, "rows": rows})
     kept = frame.select(pl.when(~pl.col("rows")).then(pl.col("value")))
     return kept.to_series().alias(values.name)
+
+
+def _narrowed(item: _Found, rows: pl.Series, raw: RawTable) -> _Found:
+    """Take ``rows`` out of a cell problem."""
+    if item.text is None or not (item.rows & rows).any():
+        return item
+    narrowed = item.rows & ~rows
+    problem = item.problem
+    found = _problem(
+        raw.frame, problem.column, problem.field, "", narrowed, item.text, problem.kind
+    )
+    return _Found(replace(found, row_kept=problem.row_kept), narrowed, item.text)
 
 
 def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:

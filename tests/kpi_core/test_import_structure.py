@@ -137,6 +137,22 @@ def test_long_line_rejected(tmp_path):
     assert won_value(prepared.frame).value == pytest.approx(100.0)
 
 
+def test_long_line_named_once(tmp_path):
+    # "Bob, Jr" shifts the stage, date and amount of line 3 one field on, so
+    # the line is left out and not also named for an invalid date or amount.
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal ID,Owner,Stage,Created,Amount\n"
+        "D1,Alice,Won,2025-01-02,100\n"
+        "D2,Bob, Jr,Won,2025-01-03,200\n"
+        "D3,Carl,Lost,2025-01-04,300\n",
+        encoding="utf-8",
+    )
+    prepared = load(path)
+    assert [problem.lines for problem in prepared.problems] == [(3,)]
+    assert "more fields than the header" in prepared.problems[0].kind
+
+
 def test_many_long_lines_reject_file(tmp_path):
     path = tmp_path / "shifted.csv"
     path.write_text(
