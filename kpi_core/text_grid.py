@@ -51,6 +51,8 @@ _ENCODING_NAMES = {
     "utf-32": "UTF-32 (byte order mark)",
     "utf-8-sig": "UTF-8 with byte order mark",
     "utf-16": "UTF-16 (byte order mark)",
+    "utf-16-le": "UTF-16 little-endian (no byte order mark)",
+    "utf-16-be": "UTF-16 big-endian (no byte order mark)",
     "utf-8": "UTF-8",
     "cp1252": "Windows-1252",
     "latin-1": "Latin-1",
@@ -92,18 +94,43 @@ class Grid:
 def decode(file_name: str, data: bytes) -> tuple[str, str]:
     """Decode text bytes; return the text and the codec that worked.
 
-    The order is fixed: a byte order mark decides, else UTF-8, else
-    Windows-1252, else Latin-1 (which accepts any byte).
+    The order is fixed: a byte order mark decides, else UTF-16 without one
+    (see ``_utf16_order``), else UTF-8, else Windows-1252, else Latin-1
+    (which accepts any byte).
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _decode_strict(file_name, data, codec), codec
+    wide = _utf16_order(data)
+    if wide is not None:
+        try:
+            return data.decode(wide), wide
+        except UnicodeDecodeError:
+            pass
     for codec in ("utf-8", "cp1252"):
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+def _utf16_order(data: bytes) -> str | None:
+    """Return "utf-16-le" or "utf-16-be" for text saved as UTF-16 without a
+    byte order mark, else None.
+
+    Such a file of mostly Latin letters has a NUL byte in every second
+    position: the odd positions for little-endian, the even ones for
+    big-endian. Binary data has NULs too, but not in that pattern.
+    """
+    head = data[: _BINARY_CHECK_CHARS * 2]
+    if len(head) < 4 or len(head) % 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, letters, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) == 0:
+            return codec
+    return None
 
 
 def encoding_label(codec: str) -> str:
@@ -289,6 +316,9 @@ def _read_utf8_directly(file_name: str, data: bytes) -> Grid | None:
     narrower than the table (a title) returns ``None``, because Polars takes
     the number of columns from the first line.
     """
+    if _utf16_order(data) is not None:
+        # UTF-16 of Latin letters is ASCII bytes with NULs between them.
+        return None
     ascii_text = data.isascii()
     codec = "utf-8" if ascii_text else _utf8_codec(data)
     if codec is None or b"\n" not in data or len(data) >= 2**32:
