@@ -831,9 +831,16 @@ def _parse_with_csv_module(
                 blank.append(previous_end + 1)
             previous_end = reader.line_num
     except csv.Error as error:
+        problem = f"the CSV structure is broken ({error})"
+        if "new-line character seen in unquoted field" in str(error):
+            # Python's words for a carriage return without a line feed.
+            problem = (
+                "the line contains a carriage return (CR) without a line feed "
+                "outside quotes, so its line ends are mixed"
+            )
         raise UnreadableFileError(
-            f"the CSV structure is broken ({error}); check the quotes around "
-            "this line, or export the file again",
+            f"{problem}; check the quotes and line ends around this line, or "
+            "export the file again",
             file=file_name,
             line=previous_end + 1,
         ) from error

@@ -16,6 +16,7 @@ turns it back into a plain time.
 from __future__ import annotations
 
 import io
+import logging
 import posixpath
 import re
 import zipfile
@@ -73,6 +74,8 @@ _READ_ERRORS = (
     # An XML declaration naming an unknown encoding, such as "TF-8".
     LookupError,
 )
+
+_LOG = logging.getLogger(__name__)
 
 
 def check_zip(file_name: str, archive: zipfile.ZipFile, packed_bytes: int) -> None:
@@ -495,10 +498,15 @@ def _dates_without_midnight(cells: pl.DataFrame) -> pl.DataFrame:
 def _damaged(
     file_name: str, error: BaseException, sheet: str | None = None
 ) -> UnreadableFileError:
+    detail = f" ({type(error).__name__}: {error})"
+    if "fastexcel" in type(error).__module__:
+        # Calamine's words ("Cannot detect file format" and its context
+        # lines) help no user, so they go to the log only.
+        _LOG.info("workbook %r not read:%s", file_name, detail)
+        detail = ""
     return UnreadableFileError(
-        f"the workbook could not be read ({type(error).__name__}: {error}); it "
-        "may be damaged or cut off. Open it in Excel and save it again, or export "
-        "it as CSV",
+        f"the workbook could not be read{detail}; it may be damaged, cut off or "
+        "no XLSX file. Open it in Excel and save it again, or export it as CSV",
         file=file_name,
         sheet=sheet,
     )
