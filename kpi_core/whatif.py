@@ -747,7 +747,9 @@ def _annual_churn(subs: pl.DataFrame, period: Period) -> tuple[float | None, str
     return (
         annual,
         f"{churn.formula} in {period.label()}; annualised from the mean monthly "
-        f"rate: 1 - (1 - {shown_monthly} %)^12 = {_percent(annual)}",
+        f"rate: 1 - (1 - {shown_monthly} %)^12 = {_percent(annual)} (each month's "
+        "rate counts the customers at that month's start, also those who "
+        "joined during the window)",
     )
 
 

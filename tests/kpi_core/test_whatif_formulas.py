@@ -361,5 +361,7 @@ def test_annual_churn_line_checks_by_hand():
     # give 1 - 0.9833^12 = 18.30 %.
     _levers, notes = baseline_levers({"subscriptions": _subscriptions()}, YEAR)
     assert notes["churn_rate"].endswith(
-        "annualised from the mean monthly rate: 1 - (1 - 1.66667 %)^12 = 18.26 %"
+        "annualised from the mean monthly rate: 1 - (1 - 1.66667 %)^12 = 18.26 % "
+        "(each month's rate counts the customers at that month's start, also "
+        "those who joined during the window)"
     )
