@@ -167,9 +167,11 @@ def test_scenario_workbook_figures_by_hand():
     assert won[3] == pytest.approx(33_000.0)
     assert won[4] == pytest.approx(11_000.0)
     assert won[5] == pytest.approx(50.0)
-    # CLV = 100 EUR x 12 / 20 % = 6,000 EUR; CAC = 1,000 / 5 = 200 EUR.
+    # 20 % churn a year is 1 - 0.8^(1/12) = 1.8423 % a month, so CLV =
+    # 100 EUR / 0.018423 = 5,427.86 EUR; CAC = 1,000 / 5 = 200 EUR.
     clv_to_cac = [cell.value for cell in figures["CLV : CAC"]]
-    assert clv_to_cac[2] == pytest.approx(30.0)
+    assert clv_to_cac[2] == pytest.approx(100 / (1 - 0.8 ** (1 / 12)) / 200)
+    assert round(clv_to_cac[2], 2) == 27.14
     assert len(sheet._charts) == 2
 
     settings = _settings(workbook)
