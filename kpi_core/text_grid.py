@@ -128,7 +128,11 @@ def _utf16_order(data: bytes) -> str | None:
         return None
     even, odd = head[0::2], head[1::2]
     for zeros, letters, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) == 0:
+        # A few characters, such as U+3000 or U+0100, have a zero in the
+        # other byte too.
+        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.05 * len(
+            letters
+        ):
             return codec
     return None
 
@@ -198,7 +202,11 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     spanning = cells.filter(span > 1)
     if spanning.is_empty():
         return
-    _reject_swallowed_rows(file_name, spanning, grid.delimiter)
+    # Quotes come in pairs, unless one never closes (or stands inside a
+    # value, as in 12" display), so a file with an even count keeps its
+    # multi-line cells, however much they look like rows.
+    if _quote_count(data, grid.encoding) % 2:
+        _reject_swallowed_rows(file_name, spanning, grid.delimiter)
     last = cells.row(cells.height - 1, named=True)
     if last[LINE] == spanning[LINE][-1]:
         _reject_open_quote_at_end(file_name, data, grid, last)
@@ -276,6 +284,14 @@ def _reject_open_quote_at_end(
         file=file_name,
         line=line,
     )
+
+
+def _quote_count(data: bytes, codec: str) -> int:
+    """Count the double quotes of the text. A quote is the byte 0x22 in
+    UTF-8 and the single-byte codecs, so only wider codecs decode first."""
+    if codec in ("utf-8", "utf-8-sig", "cp1252", "latin-1"):
+        return data.count(b'"')
+    return data.decode(codec, errors="replace").count('"')
 
 
 def _text_lines(file_name: str, data: bytes, codec: str) -> pl.Series:

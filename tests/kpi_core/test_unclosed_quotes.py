@@ -72,3 +72,19 @@ def test_open_quote_on_last_line_read():
     rows[4] = rows[4].replace(",Spring", ',"Spring')
     frame = read_table("deals.csv", _file(rows)).frame
     assert frame.height == 5
+
+
+def test_closed_note_shaped_like_rows_read():
+    # A closed note whose lines hold as many commas as a row: its quotes
+    # pair up, so it is one cell.
+    text = (
+        "Deal ID,Stage,Created,Closed,Amount,Note\n"
+        'D1,Won,2025-01-02,2025-02-01,100,"Quote sent:\n'
+        "CRM licence, 10 seats, 1200 EUR, yearly, paid, Q1\n"
+        'Support, 10 seats, 300 EUR, yearly, paid, Q1"\n'
+        "D2,Lost,2025-01-03,2025-02-02,200,\n"
+        "D3,Won,2025-01-04,2025-02-03,300,\n"
+    )
+    frame = read_table("deals.csv", text.encode()).frame
+    assert frame["Deal ID"].to_list() == ["D1", "D2", "D3"]
+    assert frame["Note"][0].count("\n") == 2

@@ -30,3 +30,11 @@ def test_binary_with_nuls_still_rejected():
     data = bytes(range(256)) * 40
     with pytest.raises(UnreadableFileError):
         load_file("deals.csv", data)
+
+
+def test_utf16_with_wide_characters_read():
+    # U+3000 (an ideographic space) and U+0100 have a zero in both bytes'
+    # places of a Latin letter.
+    text = TEXT.replace("D2,Lost", "D2\u3000\u0100,Lost")
+    prepared = load_file("deals.csv", text.encode("utf-16-le"))
+    assert prepared.frame["deal_id"].to_list() == ["D1", "D2\u3000\u0100", "D3"]
