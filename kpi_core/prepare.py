@@ -91,8 +91,9 @@ ROW_FIELDS = {
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
-# A header that names UTC, such as "Created (UTC)" or "Submitted UTC".
-_UTC_HEADER = re.compile(r"(?i)\bUTC\b")
+# A header that names UTC, such as "Created (UTC)" or "Submitted UTC", but
+# not an offset from it, such as "(UTC+02:00)".
+_UTC_HEADER = re.compile(r"(?i)\bUTC\b(?!\s*[+-−]\s*\d)")
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,9 @@ def prepare_table(
         if parsed.converted:
             times = count_noun(parsed.converted, "time")
             zone = "with a time zone,"
-            if _UTC_HEADER.search(parsed.column):
+            if parsed.note in _EPOCH_NOTES:
+                zone = "in UTC, as Unix times are,"
+            elif _UTC_HEADER.search(parsed.column):
                 zone = "in UTC, as the header says,"
             detected[parsed.column] = (
                 f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"
@@ -476,11 +479,15 @@ def _utc_times(
     """Mark the parsed times that are in UTC: those written with a zone
     ("Z", "+01:00"), which ``parse_dates`` turned into UTC, and every time
     of day in a column whose header names UTC, as Stripe's "Created (UTC)"
-    and Typeform's "Submit Date (UTC)" do. None for a column without dates.
+    and Typeform's "Submit Date (UTC)" do, and Unix times. None for a
+    column without dates.
     """
     if kind != DATE:
         return None
     marked = pl.repeat(False, text.len(), eager=True)
+    if note in _EPOCH_NOTES:
+        # Unix seconds and milliseconds count from midnight UTC.
+        return parsed.is_not_null()
     if note == _ISO_NOTE:
         marked = has_time_zone(text)
     if _UTC_HEADER.search(column):
@@ -512,6 +519,7 @@ _ORDER_NOTES = {
     "epoch_ms": "Unix milliseconds",
 }
 _ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
+_EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
 
 
 def _parse(

@@ -56,3 +56,20 @@ def test_dates_without_time_stay():
     days = b"Response ID,Score,Submit Date (UTC)\nr1,10,2025-03-31\n"
     prepared = load_file("typeform.csv", days, table="nps")
     assert prepared.frame["responded_at"][0] == datetime(2025, 3, 31)
+
+
+def test_utc_offset_header_not_utc():
+    # "(UTC+02:00)" names an offset, not UTC, so the times stay as written.
+    offset = TYPEFORM.replace(b"Submit Date (UTC)", b"Submit Date (UTC+02:00)")
+    prepared = _responses(offset)
+    assert prepared.frame["responded_at"][0] == datetime(2025, 3, 31, 23, 30)
+
+
+def test_unix_seconds_in_berlin():
+    # 1743463800 is 23:30 UTC on 31 March 2025, 01:30 on 1 April in Berlin.
+    unix = b"Response ID,Score,Submit Date\nr1,10,1743463800\nr2,9,1743500000\n"
+    prepared = load_file("typeform.csv", unix, table="nps")
+    assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
+    assert prepared.detected["Submit Date"].endswith(
+        "2 times in UTC, as Unix times are, converted to Europe/Berlin"
+    )
