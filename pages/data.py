@@ -619,7 +619,7 @@ def _offer_import(
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
     missing = _missing_ids(earlier if same is None else None, prepared, key)
-    empty = fields_without_values(prepared.frame, columns)
+    empty = _emptied_fields(earlier if same is None else None, prepared)
     preset = default_replacement(
         same, earlier, prepared.rows_used, columns, missing, empty
     )
@@ -951,7 +951,7 @@ def _warn_losses(
         prepared.rows_used,
         prepared.mapping.columns,
         _missing_ids(replaced, prepared, key),
-        fields_without_values(prepared.frame, prepared.mapping.columns),
+        _emptied_fields(replaced, prepared),
     )
     if losses:
         st.warning(
@@ -961,6 +961,19 @@ def _warn_losses(
                 "keep both."
             )
         )
+
+
+def _emptied_fields(entry: TableEntry | None, prepared: PreparedTable) -> list[str]:
+    """Return the fields that the stored table ``entry`` has values for and
+    ``prepared`` maps without a single value. A column that was empty
+    before too, such as an unused "Deal Type", loses nothing."""
+    if entry is None:
+        return []
+    empty = fields_without_values(prepared.frame, prepared.mapping.columns)
+    if not empty:
+        return []
+    stored = fields_without_values(load_entry(entry), entry.mapping)
+    return [name for name in empty if name not in stored]
 
 
 def _missing_ids(entry: TableEntry | None, prepared: PreparedTable, key: str) -> int:

@@ -199,3 +199,20 @@ def test_emptied_amounts_default_to_new_table(fresh_workspace):
         "'Amount' is empty). The replaced table is not kept; store the file as "
         "a new table to keep both."
     ]
+
+
+def test_column_empty_before_still_replaces(fresh_workspace):
+    # "Campaign" is mapped but empty in both versions, so nothing is lost.
+    first = (
+        b"Order ID,Customer ID,Order date,Amount,Campaign\n"
+        b"1,c1,2025-01-05,100.00,\n"
+        b"2,c2,2025-01-06,50.00,\n"
+    )
+    at, key = _upload("orders.csv", first)
+    at.button(key=f"{key}:import").click().run()
+    [stored] = _user_tables(fresh_workspace, "orders")
+    assert stored.mapping["campaign"] == "Campaign"
+
+    at, key = _upload("orders.csv", first + b"3,c3,2025-01-07,20.00,\n")
+    assert at.selectbox(key=f"{key}:target").value == stored.id
+    assert "Import 3 rows in place of 'orders'" in _labels(at)
