@@ -59,6 +59,8 @@ _CHART_ROWS = 16
 # on the pages and in the JSON report, so the percent format writes a
 # literal "%" and does not multiply by 100 as Excel's "0.0%" would.
 PERCENT_FORMAT = '0.0" %"'
+# A difference of two percentages, in percentage points.
+POINTS_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
 ONE_DECIMAL_FORMAT = "#,##0.0"
 TWO_DECIMALS_FORMAT = "#,##0.00"
 WHOLE_FORMAT = "#,##0"
@@ -123,6 +125,9 @@ class ReportTable:
     kinds: dict[str, str] = field(default_factory=dict)
     unit_column: str | None = None
     row_unit_columns: tuple[str, ...] = ()
+    # Columns of ``row_unit_columns`` that hold differences, whose percent
+    # rows are percentage points.
+    point_columns: tuple[str, ...] = ()
 
 
 def build_excel_report(
@@ -336,6 +341,7 @@ def _write_report_table(
         _write_cell(sheet, header_row, column, label).font = _BOLD
     formats = [_column_format(table, name) for name in frame.columns]
     by_unit = [name in table.row_unit_columns for name in frame.columns]
+    points = [name in table.point_columns for name in frame.columns]
     units = (
         frame[table.unit_column].to_list()
         if table.unit_column is not None
@@ -348,11 +354,12 @@ def _write_report_table(
             if isinstance(value, date | datetime):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = (
-                    _unit_format(unit, value)
-                    if by_unit[column - 1]
-                    else formats[column - 1]
-                )
+                if points[column - 1] and unit == "percent":
+                    cell.number_format = POINTS_FORMAT
+                elif by_unit[column - 1]:
+                    cell.number_format = _unit_format(unit, value)
+                else:
+                    cell.number_format = formats[column - 1]
     last_row = header_row + frame.height
     if frame.is_empty() or not table.charts:
         return last_row

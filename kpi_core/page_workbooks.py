@@ -129,6 +129,7 @@ def comparison_workbook(
             "after_high",
             "difference",
         ),
+        point_columns=("difference",),
     )
     sheet_tables: dict[str, ReportTable] = {"Each KPI before and after": compared}
     if left_out:

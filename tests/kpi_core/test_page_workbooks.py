@@ -112,6 +112,8 @@ def test_comparison_workbook_close_rate_row():
     assert close_rate[13] == "no"
     assert "1 of the 4 deals created is still open" in close_rate[15]
     assert rows["Close rate"][2].number_format == '0.0" %"'
+    # The difference of two rates is in percentage points.
+    assert rows["Close rate"][11].number_format == '+0.0" pp";-0.0" pp";0.0" pp"'
     assert rows["Close rate"][12].number_format == "0.000"
 
 
