@@ -41,6 +41,10 @@ _MONTH_NAMES = (
 )  # fmt: skip
 
 
+# Up to this many buckets without data for one reason are named one by one.
+_EMPTY_NAMED = 3
+
+
 @dataclass(frozen=True)
 class PartialPeriod:
     """A bucket of ``grain`` with the days of it that the series covers.
@@ -65,11 +69,16 @@ class PartialPeriod:
         label = bucket_label(self.bucket_start, self.grain)
         return f"The week starting {label}" if self.grain == "week" else label
 
+    def reasons(self) -> str:
+        """Return what cuts the bucket short, as in "the data ends on
+        2026-11-30"."""
+        return " and ".join(cut for cut in (self.start_cut, self.end_cut) if cut)
+
     def note(self) -> str:
         """Return the sentence that names the covered days and the reason,
         as in "2026 Q4 covers 2026-10-01 to 2026-11-30 only: the data ends
         on 2026-11-30."."""
-        reasons = " and ".join(cut for cut in (self.start_cut, self.end_cut) if cut)
+        reasons = self.reasons()
         if self.last_day < self.first_day:
             return f"{self.label()} has no days in the data: {reasons}."
         days = (
@@ -166,7 +175,26 @@ def partial_note(partials: Mapping[date, PartialPeriod]) -> str | None:
     if not partials:
         return None
     ordered = sorted(partials.values(), key=lambda partial: partial.bucket_start)
-    return " ".join(partial.note() for partial in ordered)
+    # Buckets wholly outside the data with the same reason, such as the
+    # hundreds of weeks of a period that reaches years beyond it, are named
+    # in one sentence.
+    empty: dict[str, list[PartialPeriod]] = {}
+    for partial in ordered:
+        if partial.last_day < partial.first_day:
+            empty.setdefault(partial.reasons(), []).append(partial)
+    sentences = []
+    for partial in ordered:
+        group = empty.get(partial.reasons(), [])
+        if partial.last_day >= partial.first_day or len(group) <= _EMPTY_NAMED:
+            sentences.append(partial.note())
+        elif partial is group[0]:
+            first = bucket_label(group[0].bucket_start, partial.grain)
+            last = bucket_label(group[-1].bucket_start, partial.grain)
+            sentences.append(
+                f"{len(group):,} {partial.grain}s, from {first} to {last}, have "
+                f"no days in the data: {partial.reasons()}."
+            )
+    return " ".join(sentences)
 
 
 def period_labels(

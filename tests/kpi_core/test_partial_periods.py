@@ -93,6 +93,22 @@ def test_period_cut_named_before_data():
     ]
 
 
+def test_many_empty_buckets_one_sentence():
+    # The period runs to the end of 2027, but the data ends on 30 November
+    # 2026: December 2026 and the 12 months of 2027 have no days in the
+    # data, named in one sentence after November's.
+    period = Period(date(2026, 1, 1), date(2027, 12, 31))
+    span = (date(2026, 1, 1), date(2026, 11, 15))
+    starts = [date(2026, 11, 1), date(2026, 12, 1)]
+    starts += [date(2027, month, 1) for month in range(1, 13)]
+    found = partial_periods(starts, "month", period, span)
+    assert partial_note(found) == (
+        "Nov 2026 covers 2026-11-01 to 2026-11-15 only: the data ends on "
+        "2026-11-15. 13 months, from Dec 2026 to Dec 2027, have no days in the "
+        "data: the data ends on 2026-11-15."
+    )
+
+
 def test_whole_buckets_give_no_note():
     # The data runs from 1 January to 31 December, so every month is whole.
     starts = [date(2026, month, 1) for month in range(1, 13)]
