@@ -265,6 +265,64 @@ def _measure_baseline(
     return replace(measured, note=note)
 
 
+def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
+    """Return the rows of a table as an export taken at the close of ``day``
+    would have shown them, so that a goal evaluated as of an earlier day
+    counts no later outcome.
+
+    Rows created, started, responded or sent after the day are left out. A
+    deal closed after it is open, with no close date; a ticket solved after
+    it is open; a subscription ended or canceled after it is running. Other
+    columns, such as a ticket's reply count, keep their values from the
+    export, which may include later changes.
+    """
+    created = {
+        "deals": "created_at",
+        "tickets": "created_at",
+        "subscriptions": "started_at",
+        "nps": "responded_at",
+        "email_events": "occurred_at",
+    }.get(table_type)
+    if created is None or created not in frame.columns:
+        return frame
+    after = _after(created, day)
+    frame = frame.filter(~after.fill_null(False))
+    changes: list[pl.Expr] = []
+    if table_type == "deals" and "closed_at" in frame.columns:
+        closed_later = _after("closed_at", day).fill_null(False) & (
+            pl.col("status") != "open"
+        )
+        changes += [
+            pl.when(closed_later)
+            .then(pl.lit("open"))
+            .otherwise("status")
+            .alias("status"),
+            pl.when(closed_later).then(None).otherwise("closed_at").alias("closed_at"),
+        ]
+    if table_type == "tickets" and "solved_at" in frame.columns:
+        solved_later = _after("solved_at", day).fill_null(False)
+        changes.append(
+            pl.when(solved_later).then(None).otherwise("solved_at").alias("solved_at")
+        )
+        if "status" in frame.columns:
+            status = pl.when(solved_later).then(pl.lit("open"))
+            changes.append(
+                status.otherwise(pl.col("status").cast(pl.String)).alias("status")
+            )
+    if table_type == "subscriptions":
+        for column in ("ended_at", "canceled_at"):
+            if column in frame.columns:
+                later = _after(column, day).fill_null(False)
+                changes.append(
+                    pl.when(later).then(None).otherwise(column).alias(column)
+                )
+    return frame.with_columns(changes) if changes else frame
+
+
+def _after(column: str, day: date) -> pl.Expr:
+    return pl.col(column).cast(pl.Date) > day
+
+
 def count_dates(metric: Metric, frame: pl.DataFrame) -> pl.Series:
     """Return the sorted dates of the rows a count metric counts; rows
     without a date cannot be placed in a window and are dropped."""

@@ -32,6 +32,7 @@ from kpi_core.goal_metrics import (
     count_dates,
     cumulative_counts,
     goal_metric,
+    known_on,
     measure,
     measure_baseline,
     missing_inputs,
@@ -170,7 +171,10 @@ def evaluate_goal(
         return GoalStatus(
             goal, as_of, NOT_AVAILABLE, reason=problem, unit=unit, target=target
         )
-    table = tables[metric.table]
+    # Figures as of an earlier day count no outcome that came after it. The
+    # checks of the days the export covers look at the whole table.
+    exported = tables[metric.table]
+    table = known_on(metric.table, exported, as_of)
     money = target_currency(goal, table, fx)
     if money is not None and money.factor is None:
         # The target stays in its own currency, so the card shows its unit.
@@ -202,10 +206,10 @@ def evaluate_goal(
     if as_of < goal.start:
         return status
     window = Period(goal.start, min(as_of, goal.deadline))
-    outside = _outside_data(metric, table, window)
+    outside = _outside_data(metric, exported, window)
     if outside:
         return replace(status, status=NOT_AVAILABLE, reason=outside)
-    last = _last_recorded(metric, table)
+    last = _last_recorded(metric, exported)
     if last is not None and last < window.end:
         # The app cannot tell whether the export ends there or the days after
         # it had no rows, so the count is kept and the card names the date.
