@@ -271,7 +271,8 @@ def campaign_revenue(
     ``extra["roi"]`` = (revenue - cost) / cost x 100 per campaign whose
     cost is above zero, matching spend rows on the same column (else its
     campaign or channel). Spend that names no currency and is read in
-    another one than the revenue gets ``extra["roi_reason"]`` instead. No
+    another one than the revenue gets ``extra["roi_reason"]`` instead, and
+    so does spend none of whose campaigns is named in the revenue. No
     revenue rows in the period is "not available".
     """
     rows = revenue_rows(orders_or_deals, period, currency, fx)
@@ -298,7 +299,8 @@ def campaign_revenue(
         if reason:
             extra["roi_reason"] = reason
         else:
-            extra["roi"] = _roi(per_campaign, spend, column, period, rows.unit, fx)
+            roi = _roi(per_campaign, spend, column, period, rows.unit, fx)
+            extra["roi" if isinstance(roi, dict) else "roi_reason"] = roi
     return KpiResult(
         key="campaign_revenue",
         status="ok",
@@ -525,7 +527,9 @@ def _roi(
     period: Period,
     unit: str,
     fx: dict[str, float] | None,
-) -> dict[str, float]:
+) -> dict[str, float] | str:
+    """Return the ROI per campaign with a cost in the period, or the reason
+    there is none when no campaign of the spend has a name in the revenue."""
     spend_column = column if column in spend.columns else None
     spend_column = spend_column or _first_filled(spend, ("campaign", "channel"))
     if spend_column is None:
@@ -536,9 +540,28 @@ def _roi(
         .agg(spend_label=pl.col(spend_column).first(), cost=pl.col("amount").sum())
         .filter(pl.col("key").is_not_null() & (pl.col("cost") > 0))
     )
+    named = per_campaign.filter(pl.col("label") != UNATTRIBUTED)
+    if not costs.is_empty() and costs.join(named, on="key").is_empty():
+        # Spend by campaign beside revenue by channel, say, shares no name,
+        # and every campaign would read -100 %.
+        spent = _listed(costs["spend_label"])
+        earned = _listed(named["label"]) if named.height else "none"
+        return (
+            f"no {spend_column} of the spend ({spent}) is a {column or 'campaign'} "
+            f"of the revenue ({earned}), so no revenue can be set against a "
+            "cost. Name the campaigns alike in both exports, or map a spend or "
+            "revenue column that does on the Data page"
+        )
     # A campaign with costs but no revenue has an ROI of -100 %.
     matched = costs.join(per_campaign, on="key", how="left").select(
         pl.coalesce("label", "spend_label"),
         roi=(pl.col("amount").fill_null(0.0) - pl.col("cost")) / pl.col("cost") * 100,
     )
     return dict(matched.sort("label").iter_rows())
+
+
+def _listed(labels: pl.Series) -> str:
+    """List up to three labels, quoted, and how many more there are."""
+    shown = [f"“{label}”" for label in labels.sort().head(3).to_list()]
+    more = labels.len() - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more > 0 else "")

@@ -1,0 +1,45 @@
+"""Spend named by campaign beside revenue named by channel shares no name,
+so no campaign's ROI can be read; -100 % for each would be wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_core.importing import load_file
+from kpi_core.marketing import campaign_revenue
+
+ORDERS = b"""Order ID,Customer ID,Order date,Total,Currency,Channel
+1,c1,2021-06-02,600.00,EUR,Google Paid
+2,c2,2021-06-03,486.00,EUR,Google Paid
+3,c3,2021-06-04,100.00,EUR,Facebook Ads
+"""
+SPEND = b"""Day,Campaign,Currency,Cost
+2021-06-02,Brand DE,EUR,200.00
+2021-06-03,Shop Generisch,EUR,109.22
+"""
+
+
+def _load(name: str, data: bytes, table: str):
+    return load_file(name, data, table=table).frame
+
+
+def test_no_shared_name_gives_reason():
+    result = campaign_revenue(
+        _load("orders.csv", ORDERS, "orders"), spend=_load("ads.csv", SPEND, "spend")
+    )
+    assert "roi" not in result.extra
+    reason = result.extra["roi_reason"]
+    assert "(“Brand DE”, “Shop Generisch”)" in reason
+    assert "(“Facebook Ads”, “Google Paid”)" in reason
+
+
+def test_one_shared_name_keeps_roi():
+    spend = SPEND.replace(b"Shop Generisch", b"Google Paid")
+    result = campaign_revenue(
+        _load("orders.csv", ORDERS, "orders"), spend=_load("ads.csv", spend, "spend")
+    )
+    # Google Paid: (1,086 - 109.22) / 109.22; Brand DE earned nothing.
+    assert result.extra["roi"]["Google Paid"] == pytest.approx(
+        (1086 - 109.22) / 109.22 * 100
+    )
+    assert result.extra["roi"]["Brand DE"] == pytest.approx(-100.0)
