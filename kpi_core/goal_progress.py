@@ -536,8 +536,10 @@ def _progress_note(direction: str, baseline: Measurement, target: float) -> str:
     target_text = _value_text(target, baseline.unit)
     bound = "at least" if direction == UP else "at most"
     return (
-        f"The baseline of {baseline_text} already meets the target of "
-        f"{target_text} ({bound}), so there is no gap to measure progress on."
+        f"No progress is shown: the baseline of {baseline_text}, from the same "
+        f"length of time before the start, already meets the target of "
+        f"{target_text} ({bound}), so there is no gap between them to measure. "
+        "The status compares this goal's forecast with the target."
     )
 
 

@@ -220,8 +220,10 @@ def test_count_goal_baseline_meets_target():
     status = evaluate_goal(_leads_goal(), _leads(6, in_baseline=30), AS_OF)
     assert status.progress is None
     assert status.progress_note == (
-        "The baseline of 30 already meets the target of 20 (at least), so "
-        "there is no gap to measure progress on."
+        "No progress is shown: the baseline of 30, from the same length of "
+        "time before the start, already meets the target of 20 (at least), so "
+        "there is no gap between them to measure. The status compares this "
+        "goal's forecast with the target."
     )
 
 
@@ -391,9 +393,11 @@ def test_rate_goal_baseline_meets_target():
     # A baseline of 20 % already meets a target of 15 %.
     status = evaluate_goal(_close_rate_goal(15), _close_rates(2, 4), D(2025, 2, 28))
     assert status.progress is None
-    assert "baseline of 20.0 % already meets the target of 15.0 %" in (
-        status.progress_note
+    expected = (
+        "baseline of 20.0 %, from the same length of time before the start, "
+        "already meets the target of 15.0 %"
     )
+    assert expected in status.progress_note
 
 
 def test_rate_goal_met_baseline_flat_path():
