@@ -733,6 +733,7 @@ SUBSCRIPTIONS = TableSchema(
             "Abonnement-ID",
             "Vertrags-ID",
             "Vertragsnummer",
+            "Vertragsnr.",
         ),
         _f(
             "customer_id",

@@ -391,3 +391,13 @@ def test_german_sales_rep_and_opportunity_id_headers_mapped():
     table = load_file("verkaufschancen.csv", data)
     assert table.mapping.columns["deal_id"] == "Verkaufschance-ID"
     assert table.mapping.columns["owner"] == "Vertriebsmitarbeiter"
+
+
+def test_german_contract_number_header_mapped():
+    data = (
+        "Vertragsnr.;Kundennummer;Beginn;Ende;Betrag\n"
+        "V1;K1;01.01.2024;;100,00\n"
+        "V2;K1;01.02.2024;;50,00\n"
+    ).encode("cp1252")
+    table = load_file("vertraege.csv", data, table="subscriptions")
+    assert table.mapping.columns["subscription_id"] == "Vertragsnr."
