@@ -65,7 +65,17 @@ _ZONED = (
     r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
     r"(?:Z| UTC| ?[+-][0-9]{2}(?::?[0-9]{2})?)$"
 )
-_TIMES = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S%.f", " %I:%M %p", " %I:%M:%S %p")
+_TIMES = (
+    "",
+    " %H:%M",
+    " %H:%M:%S",
+    " %H:%M:%S%.f",
+    " %I:%M %p",
+    " %I:%M:%S %p",
+    # Freshdesk in a German account writes "07.03.2025 09:00:00+02:00".
+    " %H:%M:%S%#z",
+    " %H:%M%#z",
+)
 
 
 def _day_month_formats(first: str, second: str, year: str) -> tuple[str, ...]:

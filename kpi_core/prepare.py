@@ -488,7 +488,7 @@ def _utc_times(
     if note in _EPOCH_NOTES:
         # Unix seconds and milliseconds count from midnight UTC.
         return parsed.is_not_null()
-    if note == _ISO_NOTE:
+    if note is not None and note.startswith("dates "):
         marked = has_time_zone(text)
     if _UTC_HEADER.search(column):
         # A date without a time of day is a day, which has no zone.

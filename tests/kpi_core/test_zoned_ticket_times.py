@@ -1,7 +1,7 @@
 """Ticket times written with a zone ("Z", "+01:00") are measured in the
 working time zone, like times without one."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -98,3 +98,16 @@ def test_zoned_ticket_falls_on_local_day():
         result = resolution_hours(_tickets(content), april, variant="calendar")
         assert result.value == pytest.approx(3.5)
         assert result.n == 1
+
+
+def test_german_dates_with_offset_read():
+    # Freshdesk in a German account: 09:00 at +02:00 is 07:00 UTC, 08:00 in
+    # Berlin in March (winter time); 11:30 at +02:00 is 10:30 in Berlin.
+    data = (
+        b"Ticket ID,Status,Created time,Resolved time\n"
+        b"1,Resolved,07.03.2025 09:00:00+02:00,07.03.2025 11:30:00+02:00\n"
+    )
+    prepared = load_file("freshdesk.csv", data)
+    assert prepared.frame["created_at"][0] == datetime(2025, 3, 7, 8, 0)
+    assert prepared.frame["solved_at"][0] == datetime(2025, 3, 7, 10, 30)
+    assert prepared.detected["Created time"].startswith("dates day first, 1 time")
