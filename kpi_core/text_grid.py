@@ -196,10 +196,16 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     if grid.delimiter is None or grid.cells.height == 0:
         return
     cells = grid.cells
+    last = cells.row(cells.height - 1, named=True)
+    last_spans = any(
+        isinstance(value, str) and "\n" in value
+        for name, value in last.items()
+        if name != LINE
+    )
     # A record that spans several lines is followed by a jump in the line
     # numbers (blank lines jump too), and the last record may span to the end.
-    span = cells[LINE].shift(-1, fill_value=cells[LINE].max() + 2) - cells[LINE]
-    spanning = cells.filter(span > 1)
+    span = cells[LINE].shift(-1) - cells[LINE]
+    spanning = cells.filter((span > 1).fill_null(last_spans))
     if spanning.is_empty():
         return
     # Quotes come in pairs, unless one never closes (or stands inside a
@@ -207,8 +213,7 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     # multi-line cells, however much they look like rows.
     if _quote_count(data, grid.encoding) % 2:
         _reject_swallowed_rows(file_name, spanning, grid.delimiter)
-    last = cells.row(cells.height - 1, named=True)
-    if last[LINE] == spanning[LINE][-1]:
+    if last_spans:
         _reject_open_quote_at_end(file_name, data, grid, last)
 
 
