@@ -272,7 +272,8 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
 
     Rows created, started, responded or sent after the day are left out. A
     deal closed after it is open, with no close date; a ticket solved after
-    it is open; a subscription ended or canceled after it is running. Other
+    it is open; a subscription ended or canceled after it is running
+    (``_running_on``). Other
     columns, such as a ticket's reply count, keep their values from the
     export, which may include later changes.
     """
@@ -310,13 +311,44 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
                 status.otherwise(pl.col("status").cast(pl.String)).alias("status")
             )
     if table_type == "subscriptions":
-        for column in ("ended_at", "canceled_at"):
-            if column in frame.columns:
-                later = _after(column, day).fill_null(False)
-                changes.append(
-                    pl.when(later).then(None).otherwise(column).alias(column)
-                )
+        changes += _running_on(frame, day)
     return frame.with_columns(changes) if changes else frame
+
+
+def _running_on(frame: pl.DataFrame, day: date) -> list[pl.Expr]:
+    """Return the changes that make a subscription ended after ``day`` read
+    as running on it: no end, no cancellation after the day, an active
+    status and no churned flag. A cancellation on or before the day stays,
+    and with the active status it reads as canceled for the end of its term,
+    as Stripe shows a subscription between its cancellation and its end."""
+    dates = [name for name in ("ended_at", "canceled_at") if name in frame.columns]
+    if not dates:
+        return []
+    later = pl.any_horizontal(_after(name, day).fill_null(False) for name in dates)
+    changes = [
+        pl.when(_after(name, day).fill_null(False))
+        .then(None)
+        .otherwise(name)
+        .alias(name)
+        for name in dates
+    ]
+    if "status" in frame.columns:
+        status = pl.col("status").cast(pl.String)
+        changes.append(
+            pl.when(later).then(pl.lit("active")).otherwise(status).alias("status")
+        )
+    if "churned" in frame.columns:
+        churned = pl.col("churned")
+        if frame.schema["churned"] != pl.Boolean:
+            churned = churned.cast(pl.String)
+            changes.append(
+                pl.when(later).then(pl.lit("no")).otherwise(churned).alias("churned")
+            )
+        else:
+            changes.append(
+                pl.when(later).then(False).otherwise(churned).alias("churned")
+            )
+    return changes
 
 
 def _after(column: str, day: date) -> pl.Expr:

@@ -93,7 +93,7 @@ ROW_FIELDS = {
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
 # A header that names UTC, such as "Created (UTC)" or "Submitted UTC", but
 # not an offset from it, such as "(UTC+02:00)".
-_UTC_HEADER = re.compile(r"(?i)\bUTC\b(?!\s*[+-−]\s*\d)")
+_UTC_HEADER = re.compile(r"(?i)\bUTC\b(?!\s*[+\-\u2212]\s*\d)")
 
 
 @dataclass(frozen=True)

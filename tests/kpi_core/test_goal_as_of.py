@@ -55,3 +55,40 @@ def test_resolution_as_of_counts_known_solves():
     # business hours.
     assert status.n == 1
     assert status.current == pytest.approx(8.0)
+
+
+# Seven customers active on 1 April 2025. cus_3 ends on 10 May; cus_4 and
+# cus_5 cancel in early June for the end of their term in July.
+STRIPE = b"""id,Customer ID,Status,Start Date (UTC),Canceled At (UTC),\
+Ended At (UTC),Amount,Interval
+sub_1,cus_1,active,2025-01-05 10:00,,,100,month
+sub_2,cus_2,active,2025-01-06 10:00,,,100,month
+sub_3,cus_3,canceled,2025-01-07 10:00,2025-05-10 10:00,2025-05-10 10:00,100,month
+sub_4,cus_4,canceled,2025-01-08 10:00,2025-06-02 10:00,2025-07-08 10:00,100,month
+sub_5,cus_5,canceled,2025-01-09 10:00,2025-06-05 10:00,2025-07-09 10:00,100,month
+sub_6,cus_6,active,2025-02-09 10:00,,,100,month
+sub_7,cus_7,active,2025-03-09 10:00,,,100,month
+"""
+
+
+def test_churn_as_of_keeps_canceled_until_end():
+    subs = load_file("subscriptions.csv", STRIPE).frame
+    goal = Goal("Churn", "churn_rate", 10.0, date(2025, 4, 1), date(2025, 9, 30))
+    status = evaluate_goal(goal, {"subscriptions": subs}, date(2025, 6, 20))
+    # On 20 June only cus_3 had left; cus_4 and cus_5 were still served.
+    assert status.n == 7
+    assert status.current == pytest.approx(1 / 7 * 100)
+
+
+def test_churn_flag_as_of_before_end():
+    # A churned flag beside end dates: before the first end, no one churned.
+    flagged = (
+        b"account_id,start_date,end_date,churn_flag,mrr_amount\n"
+        b"c1,2023-01-10,2023-04-05,True,100\n"
+        b"c2,2023-01-11,,False,100\n"
+        b"c3,2023-01-12,,False,100\n"
+    )
+    subs = load_file("subs.csv", flagged, table="subscriptions").frame
+    goal = Goal("Churn", "churn_rate", 5.0, date(2023, 3, 1), date(2023, 8, 31))
+    status = evaluate_goal(goal, {"subscriptions": subs}, date(2023, 3, 31))
+    assert status.current == pytest.approx(0.0)

@@ -73,3 +73,10 @@ def test_unix_seconds_in_berlin():
     assert prepared.detected["Submit Date"].endswith(
         "2 times in UTC, as Unix times are, converted to Europe/Berlin"
     )
+
+
+def test_utc_header_with_comma_is_utc():
+    # A comma after "UTC" is no offset.
+    comma = TYPEFORM.replace(b"Submit Date (UTC)", b"Submit Date (UTC, 24h)")
+    prepared = _responses(comma)
+    assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
