@@ -299,7 +299,8 @@ def campaign_revenue(
         if reason:
             extra["roi_reason"] = reason
         else:
-            roi = _roi(per_campaign, spend, column, period, rows.unit, fx)
+            names = _revenue_names(orders_or_deals, column)
+            roi = _roi(per_campaign, spend, column, period, rows.unit, fx, names)
             extra["roi" if isinstance(roi, dict) else "roi_reason"] = roi
     return KpiResult(
         key="campaign_revenue",
@@ -527,9 +528,12 @@ def _roi(
     period: Period,
     unit: str,
     fx: dict[str, float] | None,
+    revenue_names: pl.DataFrame | None = None,
 ) -> dict[str, float] | str:
     """Return the ROI per campaign with a cost in the period, or the reason
-    there is none when no campaign of the spend has a name in the revenue."""
+    there is none when no campaign of the whole spend table is named in
+    ``revenue_names``, the label and key of every name in the whole revenue
+    table."""
     spend_column = column if column in spend.columns else None
     spend_column = spend_column or _first_filled(spend, ("campaign", "channel"))
     if spend_column is None:
@@ -540,24 +544,39 @@ def _roi(
         .agg(spend_label=pl.col(spend_column).first(), cost=pl.col("amount").sum())
         .filter(pl.col("key").is_not_null() & (pl.col("cost") > 0))
     )
-    named = per_campaign.filter(pl.col("label") != UNATTRIBUTED)
-    if not costs.is_empty() and costs.join(named, on="key").is_empty():
-        # Spend by campaign beside revenue by channel, say, shares no name,
-        # and every campaign would read -100 %.
-        spent = _listed(costs["spend_label"])
-        earned = _listed(named["label"]) if named.height else "none"
-        return (
-            f"no {spend_column} of the spend ({spent}) is a {column or 'campaign'} "
-            f"of the revenue ({earned}), so no revenue can be set against a "
-            "cost. Name the campaigns alike in both exports, or map a spend or "
-            "revenue column that does on the Data page"
-        )
+    if not costs.is_empty() and revenue_names is not None:
+        spent_names = spend.select(
+            label=pl.col(spend_column), key=key_of(pl.col(spend_column))
+        ).unique("key")
+        if spent_names.join(revenue_names, on="key").is_empty():
+            # Spend by campaign beside revenue by channel, say, shares no
+            # name in any period, and every campaign would read -100 %.
+            spent = _listed(spent_names["label"].drop_nulls())
+            earned = _listed(revenue_names["label"]) if revenue_names.height else "none"
+            return (
+                f"no {spend_column} of the spend ({spent}) is a "
+                f"{column or 'campaign'} of the revenue ({earned}), so no revenue "
+                "can be set against a cost. Name the campaigns alike in both "
+                "exports, or map a spend or revenue column that does on the "
+                "Data page"
+            )
     # A campaign with costs but no revenue has an ROI of -100 %.
     matched = costs.join(per_campaign, on="key", how="left").select(
         pl.coalesce("label", "spend_label"),
         roi=(pl.col("amount").fill_null(0.0) - pl.col("cost")) / pl.col("cost") * 100,
     )
     return dict(matched.sort("label").iter_rows())
+
+
+def _revenue_names(frame: pl.DataFrame, column: str | None) -> pl.DataFrame:
+    """Return the label and key of every name in ``column`` of the whole
+    revenue table, in any period, or none without the column."""
+    if column is None or column not in frame.columns:
+        return pl.DataFrame(schema={"label": pl.String, "key": pl.String})
+    names = frame.select(
+        label=pl.col(column).cast(pl.String), key=key_of(pl.col(column))
+    )
+    return names.drop_nulls("key").unique("key")
 
 
 def _listed(labels: pl.Series) -> str:

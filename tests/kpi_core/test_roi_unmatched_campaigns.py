@@ -3,10 +3,13 @@ so no campaign's ROI can be read; -100 % for each would be wrong."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kpi_core.importing import load_file
 from kpi_core.marketing import campaign_revenue
+from kpi_core.period import Period
 
 ORDERS = b"""Order ID,Customer ID,Order date,Total,Currency,Channel
 1,c1,2021-06-02,600.00,EUR,Google Paid
@@ -43,3 +46,20 @@ def test_one_shared_name_keeps_roi():
         (1086 - 109.22) / 109.22 * 100
     )
     assert result.extra["roi"]["Brand DE"] == pytest.approx(-100.0)
+
+
+def test_period_without_paid_revenue_keeps_roi():
+    # On 2 June only Google Paid spent, but the day's revenue is Google
+    # Organic's. The names match on other days, so Google Paid's cost
+    # earned nothing that day: ROI -100 %.
+    orders = b"""Order ID,Customer ID,Order date,Total,Currency,Channel
+1,c1,2021-06-02,50.00,EUR,Google Organic
+2,c2,2021-06-05,600.00,EUR,Google Paid
+"""
+    spend = b"Day,Channel,Currency,Cost\n2021-06-02,Google Paid,EUR,20.00\n"
+    result = campaign_revenue(
+        _load("orders.csv", orders, "orders"),
+        Period(date(2021, 6, 2), date(2021, 6, 2)),
+        spend=_load("ads.csv", spend, "spend"),
+    )
+    assert result.extra["roi"] == {"Google Paid": pytest.approx(-100.0)}
