@@ -209,20 +209,27 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     if spanning.is_empty():
         return
     # Quotes come in pairs, unless one never closes (or stands inside a
-    # value, as in 12" display), so a file with an even count keeps its
-    # multi-line cells, however much they look like rows.
-    if _quote_count(data, grid.encoding) % 2:
-        _reject_swallowed_rows(file_name, spanning, grid.delimiter)
+    # value, as in 12" display). In a file with an even count, two stray
+    # quotes may still have swallowed the rows between them, so there a
+    # swallowed line must also start like the records' first cells.
+    odd = _quote_count(data, grid.encoding) % 2 == 1
+    _reject_swallowed_rows(file_name, cells, spanning, grid.delimiter, odd)
     if last_spans:
         _reject_open_quote_at_end(file_name, data, grid, last)
 
 
 def _reject_swallowed_rows(
-    file_name: str, spanning: pl.DataFrame, delimiter: str
+    file_name: str,
+    cells: pl.DataFrame,
+    spanning: pl.DataFrame,
+    delimiter: str,
+    odd: bool,
 ) -> None:
     """Raise UnreadableFileError for the first cell of ``spanning`` with two
     or more lines after its first that contain as many delimiters as a row
-    of the table. Text in one cell seldom has that shape."""
+    of the table. Text in one cell seldom has that shape. Unless the file's
+    quotes do not pair up (``odd``), those lines must also start with a
+    cell shaped like a first cell of ``cells``, such as "D4" beside "D1"."""
     names = [name for name in spanning.columns if name != LINE]
     if len(names) < 3:
         return
@@ -233,6 +240,10 @@ def _reject_swallowed_rows(
         .explode("part")
     )
     shaped = pl.col("part").str.count_matches(delimiter, literal=True) >= len(names) - 1
+    if not odd:
+        first_cell = pl.col("part").str.split(delimiter).list.first()
+        shapes = cells.select(_shape(pl.col(names[0]))).to_series().unique()
+        shaped = shaped & _shape(first_cell).is_in(shapes.implode())
     found = (
         parts.group_by(LINE, "cell")
         .agg(rows=shaped.sum(), first=pl.col("part").filter(shaped).first())
@@ -251,6 +262,11 @@ def _reject_swallowed_rows(
         file=file_name,
         line=line,
     )
+
+
+def _shape(text: pl.Expr) -> pl.Expr:
+    """Return the shape of a cell: each letter as "a", each digit as "9"."""
+    return text.str.replace_all(r"\p{L}", "a").str.replace_all(r"\d", "9")
 
 
 def _reject_open_quote_at_end(

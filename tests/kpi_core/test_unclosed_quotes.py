@@ -88,3 +88,15 @@ def test_closed_note_shaped_like_rows_read():
     frame = read_table("deals.csv", text.encode()).frame
     assert frame["Deal ID"].to_list() == ["D1", "D2", "D3"]
     assert frame["Note"][0].count("\n") == 2
+
+
+def test_two_stray_quotes_rejected():
+    # Two stray quotes pair up with each other, so the rows between them
+    # would become one cell; those lines start like the deals' ids.
+    rows = _deals(20)
+    rows[2] = rows[2].replace(",Spring", ',"Spring sale')
+    rows[7] = rows[7].replace(",Spring", ',"Summer sale')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    # Row 3 of the data is line 4.
+    assert raised.value.line == 4
