@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -20,6 +21,7 @@ from kpi_core.goal_metrics import (
     apply_segments,
     best_window,
     goal_metric,
+    known_on,
     measure_baseline,
     missing_inputs,
     target_value,
@@ -60,6 +62,7 @@ def smart_check(
     other_goals: Sequence[Goal] = (),
     fx: Mapping[str, float] | None = None,
     working: WorkingTime | None = None,
+    as_of: date | None = None,
 ) -> dict[str, SmartCheck]:
     """Check a goal letter by letter and return the checks keyed S, M, A, R, T.
 
@@ -77,8 +80,12 @@ def smart_check(
     when a relative target moves the metric the harmful way, warns for a
     vanity count with no outcome goal among ``other_goals``. Time-bound:
     fails without a deadline or with one not after the start, warns beyond
-    ``LONGEST_DAYS``.
+    ``LONGEST_DAYS``. With ``as_of`` the tables are taken as an export of
+    that day would have shown them (``known_on``), as the goal's card takes
+    them.
     """
+    if as_of is not None:
+        tables = {name: known_on(name, frame, as_of) for name, frame in tables.items()}
     checks = (
         _specific(goal),
         _measurable(goal, tables),

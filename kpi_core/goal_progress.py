@@ -187,6 +187,13 @@ def evaluate_goal(
     if money is not None:
         # A KPI without a value in the window has no unit of its own.
         baseline = replace(baseline, unit=baseline.unit or money.unit)
+    window_end = goal.baseline_period.end
+    if baseline.value is not None and window_end is not None and as_of < window_end:
+        cut = (
+            f"The baseline window runs to {window_end}, after the day evaluated, "
+            f"so the baseline counts its days up to {as_of} only."
+        )
+        baseline = replace(baseline, note=f"{baseline.note} {cut}".strip())
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
         reason = _unmatched_segment(goal, metric, frame) or _no_baseline_reason(

@@ -304,7 +304,7 @@ def _evaluate(
     rates, working time and day."""
     del cache_key
     status = evaluate_goal(goal, _tables, as_of, fx, working)
-    return status, smart_check(goal, _tables, goals, fx, working)
+    return status, smart_check(goal, _tables, goals, fx, working, as_of)
 
 
 def _goal_card(

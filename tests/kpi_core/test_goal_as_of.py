@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from kpi_core.goal_checks import smart_check
 from kpi_core.goal_progress import evaluate_goal
 from kpi_core.goals import Goal
 from kpi_core.importing import load_file
@@ -92,3 +93,26 @@ def test_churn_flag_as_of_before_end():
     goal = Goal("Churn", "churn_rate", 5.0, date(2023, 3, 1), date(2023, 8, 31))
     status = evaluate_goal(goal, {"subscriptions": subs}, date(2023, 3, 31))
     assert status.current == pytest.approx(0.0)
+
+
+def test_achievable_and_baseline_as_of():
+    # B3, created in June, is won on 5 August. As of 31 July the baseline
+    # (31 March to 30 June) is 1 won of 3 created (33.3 %), so +10 % needs
+    # 36.7 %; with B3 known it would be 2 of 3 and 73.3 %. B0, from March,
+    # lets the history hold a whole window.
+    extra = (
+        b"B3,Closed Won,2025-06-20,2025-08-05\nB0,Closed Lost,2025-03-01,2025-03-10\n"
+    )
+    deals = load_file("deals.csv", DEALS + extra).frame
+    goal = Goal(
+        "Q3", "close_rate", 10.0, date(2025, 7, 1), date(2025, 9, 30),
+        target_kind="relative",
+    )  # fmt: skip
+    checks = smart_check(goal, {"deals": deals}, as_of=date(2025, 7, 31))
+    assert "needs 36.7 %" in checks["A"].message
+    # Before the start, the baseline window is not over yet.
+    early = evaluate_goal(goal, {"deals": deals}, date(2025, 6, 15))
+    assert early.baseline_note.endswith(
+        "The baseline window runs to 2025-06-30, after the day evaluated, so "
+        "the baseline counts its days up to 2025-06-15 only."
+    )
