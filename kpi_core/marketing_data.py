@@ -33,9 +33,11 @@ class MoneyRows:
 
 
 def key_of(label: pl.Expr) -> pl.Expr:
-    """Return the matching key of a campaign or channel label: trimmed and in
-    lower case, so "Google Paid " in the spend matches "google paid"."""
-    return label.cast(pl.String).str.strip_chars().str.to_lowercase()
+    """Return the matching key of a campaign or channel label: trimmed, with
+    each run of spaces as one and in lower case, so "Google  Paid " in the
+    spend matches "google paid"."""
+    text = label.cast(pl.String).str.strip_chars().str.replace_all(r"\s+", " ")
+    return text.str.to_lowercase()
 
 
 def attribution_column(frame: pl.DataFrame, candidates: tuple[str, ...]) -> str | None:

@@ -63,3 +63,13 @@ def test_period_without_paid_revenue_keeps_roi():
         spend=_load("ads.csv", spend, "spend"),
     )
     assert result.extra["roi"] == {"Google Paid": pytest.approx(-100.0)}
+
+
+def test_double_space_in_spend_name_matches():
+    spend = SPEND.replace(b"Shop Generisch", b"Google  Paid")
+    result = campaign_revenue(
+        _load("orders.csv", ORDERS, "orders"), spend=_load("ads.csv", spend, "spend")
+    )
+    # Google Paid: (1,086 - 109.22) / 109.22 x 100.
+    [key] = [name for name in result.extra["roi"] if "oogle" in name]
+    assert result.extra["roi"][key] == pytest.approx((1086 - 109.22) / 109.22 * 100)
