@@ -330,7 +330,7 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
 def join_dates(events: pl.DataFrame) -> pl.Series:
     """Return the day of each event by which an address joins the list, as
     the growth rate counts new subscribers: a subscribe of an address not on
-    the list. A repeated subscribe of an address already on it is none."""
+    the list. A repeated subscribe of an address already on it is not a join."""
     log, _excluded = _event_log(events)
     return log.filter(pl.col("joined")).get_column("occurred_at").cast(pl.Date)
 

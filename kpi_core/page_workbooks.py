@@ -170,8 +170,8 @@ def scenario_workbook(
 
     ``levers`` are the baseline inputs and ``changes`` the percent each
     lever moved. ``unit`` is the currency of the money, ``input_sources``
-    says where each input comes from and ``baseline_label`` names the
-    windows of the baseline. ``sources``, ``currency`` and ``fx`` are as
+    maps each input to its source and ``baseline_label`` names the windows
+    of the baseline. ``sources``, ``currency`` and ``fx`` are as
     for ``comparison_workbook``.
     """
     moved = levers.moved(changes)

@@ -208,7 +208,7 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     spanning = cells.filter((span > 1).fill_null(last_spans))
     if spanning.is_empty():
         return
-    # Quotes come in pairs, unless one never closes (or stands inside a
+    # Quotes come in pairs, unless one never closes (or is inside a
     # value, as in 12" display). In a file with an even count, two stray
     # quotes may still have swallowed the rows between them, so there a
     # swallowed line must also start like the records' first cells.

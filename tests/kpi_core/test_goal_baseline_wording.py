@@ -1,4 +1,4 @@
-"""A goal whose baseline has no value says why in words about the time
+"""A goal whose baseline has no value gives the reason in words about the time
 before the start, not about "this period"."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Messages of unreadable files say what is wrong in the user's words,
+"""Messages of unreadable files name what is wrong in the user's words,
 not in the words of the parsing library."""
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_quote_closed_by_later_cell_rejected():
     with pytest.raises(UnreadableFileError) as raised:
         read_table("deals.csv", _file(rows))
     assert raised.value.line == 11
-    # Lines 12 to 32 are taken in: line 32 holds row 30, whose last cell's
+    # Lines 12 to 32 are taken in: line 32 contains row 30, whose last cell's
     # opening quote closes the stray one.
     assert "takes in 21 lines shaped like rows" in str(raised.value)
 

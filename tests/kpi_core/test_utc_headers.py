@@ -41,7 +41,7 @@ def test_utc_header_times_in_berlin():
 
 def test_utc_header_period_days():
     result = net_promoter_score(_responses().frame, Q2)
-    # Q2 holds r1 (10), r2 (9) and r4 (6): 2 promoters, 1 detractor of 3.
+    # Q2 contains r1 (10), r2 (9) and r4 (6): 2 promoters, 1 detractor of 3.
     assert result.n == 3
     assert result.value == pytest.approx((2 - 1) / 3 * 100)
 

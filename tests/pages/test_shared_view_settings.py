@@ -149,7 +149,7 @@ def test_goals_link_fixes_evaluation_day(fresh_workspace):
 
 def test_link_clv_reason_names_sender(fresh_workspace):
     # The subscription CLV of ten days has no whole month to take a churn
-    # rate from, so it asks for a lifespan, which a viewer cannot enter.
+    # rate from, so it requests a lifespan, which a viewer cannot enter.
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["period"] = "Custom"
     at.query_params["dates"] = ["2026-03-10", "2026-03-19"]
