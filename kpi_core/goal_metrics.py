@@ -317,16 +317,22 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
 
 def _running_on(frame: pl.DataFrame, day: date) -> list[pl.Expr]:
     """Return the changes that make a subscription ended after ``day`` read
-    as running on it: no end, no cancellation after the day, an active
-    status and no churned flag. A cancellation on or before the day stays,
-    and with the active status it reads as canceled for the end of its term,
-    as Stripe shows a subscription between its cancellation and its end."""
+    as running on it: no end, no cancellation after the day or before a
+    later end, an active status and no churned flag. A cancellation on or
+    before the day of a subscription without an end date stays its end."""
     dates = [name for name in ("ended_at", "canceled_at") if name in frame.columns]
     if not dates:
         return []
     later = pl.any_horizontal(_after(name, day).fill_null(False) for name in dates)
+    # A cancellation before an end after the day only scheduled that end, so
+    # without a status that says so it must not read as the end itself.
+    ended_later = (
+        _after("ended_at", day).fill_null(False)
+        if "ended_at" in dates
+        else pl.lit(False)
+    )
     changes = [
-        pl.when(_after(name, day).fill_null(False))
+        pl.when(_after(name, day).fill_null(False) | ended_later)
         .then(None)
         .otherwise(name)
         .alias(name)

@@ -116,3 +116,15 @@ def test_achievable_and_baseline_as_of():
         "The baseline window runs to 2025-06-30, after the day evaluated, so "
         "the baseline counts its days up to 2025-06-15 only."
     )
+
+
+def test_churn_as_of_without_status_column():
+    # The same subscriptions without a Status column: the June cancellations
+    # of cus_4 and cus_5 only schedule their July ends.
+    lines = STRIPE.decode().splitlines()
+    without = [",".join(line.split(",")[:2] + line.split(",")[3:]) for line in lines]
+    subs = load_file("subscriptions.csv", ("\n".join(without) + "\n").encode()).frame
+    assert "status" not in subs.columns
+    goal = Goal("Churn", "churn_rate", 10.0, date(2025, 4, 1), date(2025, 9, 30))
+    status = evaluate_goal(goal, {"subscriptions": subs}, date(2025, 6, 20))
+    assert status.current == pytest.approx(1 / 7 * 100)
