@@ -148,8 +148,7 @@ def read_grid(file_name: str, data: bytes, *, aligned: bool) -> Grid:
     closed, because every line after it would be read into that cell.
     """
     grid = _read_grid(file_name, data, aligned)
-    _reject_unclosed_quote(file_name, data, grid)
-    return grid
+    return _checked_quotes(file_name, data, grid)
 
 
 def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
@@ -189,12 +188,19 @@ def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     return Grid(cells, codec, delimiter, blank, tuple(notes))
 
 
-def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
-    """Raise UnreadableFileError when a quote opens a cell that swallows
-    the rows after it: a cell whose lines look like rows of the table, or
-    a quoted cell that runs to the end of the file."""
+def _checked_quotes(file_name: str, data: bytes, grid: Grid) -> Grid:
+    """Check the multi-line cells of ``grid`` for rows a stray quote read
+    into them, and return the grid, with a warning where rows may be
+    missing.
+
+    Raises UnreadableFileError when a quoted cell runs to the end of the
+    file, or when the file's quotes do not pair up and a cell holds two or
+    more lines shaped like rows of the table. With quotes that pair up, such
+    a cell may be a pasted log or list, or the rows between two stray
+    quotes, so the file is read and the warning names the cell.
+    """
     if grid.delimiter is None or grid.cells.height == 0:
-        return
+        return grid
     cells = grid.cells
     last = cells.row(cells.height - 1, named=True)
     last_spans = any(
@@ -207,32 +213,46 @@ def _reject_unclosed_quote(file_name: str, data: bytes, grid: Grid) -> None:
     span = cells[LINE].shift(-1) - cells[LINE]
     spanning = cells.filter((span > 1).fill_null(last_spans))
     if spanning.is_empty():
-        return
-    # Quotes come in pairs, unless one never closes (or is inside a
-    # value, as in 12" display). In a file with an even count, two stray
-    # quotes may still have swallowed the rows between them, so there a
-    # swallowed line must also start like the records' first cells.
-    odd = _quote_count(data, grid.encoding) % 2 == 1
-    _reject_swallowed_rows(file_name, cells, spanning, grid.delimiter, odd)
-    if last_spans:
+        return grid
+    swallowed = _swallowed_rows(spanning, grid.delimiter)
+    # Quotes come in pairs unless one never closes (or is inside a value,
+    # as in 12" display).
+    odd = swallowed is not None and _quote_count(data, grid.encoding) % 2 == 1
+    if last_spans and not odd:
         _reject_open_quote_at_end(file_name, data, grid, last)
+    if swallowed is None:
+        return grid
+    line, cell, rows, first = swallowed
+    start = cell.split("\n", 1)[0][:40]
+    lines = count_noun(rows, "line")
+    if odd:
+        raise UnreadableFileError(
+            f"the quote before “{start}” opens a cell that takes in {lines} "
+            f"shaped like rows of the table, the first “{first[:60]}”. The "
+            "quote is probably never closed: delete it, or add the closing "
+            "one, and upload the file again",
+            file=file_name,
+            line=line,
+        )
+    warning = (
+        f"warning: line {line}: the cell that starts “{start}” takes in {lines} "
+        f"shaped like rows of the table, the first “{first[:60]}”. If a quote "
+        "before it is a stray one, those rows are missing from the table: "
+        "check the quotes from that line on"
+    )
+    return replace(grid, notes=(*grid.notes, warning))
 
 
-def _reject_swallowed_rows(
-    file_name: str,
-    cells: pl.DataFrame,
-    spanning: pl.DataFrame,
-    delimiter: str,
-    odd: bool,
-) -> None:
-    """Raise UnreadableFileError for the first cell of ``spanning`` with two
-    or more lines after its first that contain as many delimiters as a row
-    of the table. Text in one cell seldom has that shape. Unless the file's
-    quotes do not pair up (``odd``), those lines must also start with a
-    cell shaped like a first cell of ``cells``, such as "D4" beside "D1"."""
+def _swallowed_rows(
+    spanning: pl.DataFrame, delimiter: str
+) -> tuple[int, str, int, str] | None:
+    """Return the line, text, count of row-shaped lines and first such line
+    of the first cell of ``spanning`` with two or more lines after its first
+    that contain as many delimiters as a row of the table, or None. Text in
+    one cell seldom has that shape."""
     names = [name for name in spanning.columns if name != LINE]
     if len(names) < 3:
-        return
+        return None
     parts = (
         spanning.unpivot(index=LINE, on=names, value_name="cell")
         .filter(pl.col("cell").str.contains("\n", literal=True))
@@ -240,33 +260,13 @@ def _reject_swallowed_rows(
         .explode("part")
     )
     shaped = pl.col("part").str.count_matches(delimiter, literal=True) >= len(names) - 1
-    if not odd:
-        first_cell = pl.col("part").str.split(delimiter).list.first()
-        shapes = cells.select(_shape(pl.col(names[0]))).to_series().unique()
-        shaped = shaped & _shape(first_cell).is_in(shapes.implode())
     found = (
         parts.group_by(LINE, "cell")
         .agg(rows=shaped.sum(), first=pl.col("part").filter(shaped).first())
         .filter(pl.col("rows") >= 2)
         .sort(LINE)
     )
-    if found.is_empty():
-        return
-    line, cell, rows, first = found.row(0)
-    start = cell.split("\n", 1)[0][:40]
-    raise UnreadableFileError(
-        f"the quote before “{start}” opens a cell that takes in "
-        f"{count_noun(rows, 'line')} shaped like rows of the table, the first "
-        f"“{first[:60]}”. The quote is probably never closed: delete it, or "
-        "add the closing one, and upload the file again",
-        file=file_name,
-        line=line,
-    )
-
-
-def _shape(text: pl.Expr) -> pl.Expr:
-    """Return the shape of a cell: each letter as "a", each digit as "9"."""
-    return text.str.replace_all(r"\p{L}", "a").str.replace_all(r"\d", "9")
+    return None if found.is_empty() else found.row(0)
 
 
 def _reject_open_quote_at_end(

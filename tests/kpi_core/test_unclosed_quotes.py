@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kpi_core.errors import UnreadableFileError
+from kpi_core.importing import load_file
 from kpi_core.reading import read_table
 
 HEADER = "Deal ID,Owner,Stage,Created,Closed,Amount,Campaign"
@@ -90,13 +91,31 @@ def test_closed_note_shaped_like_rows_read():
     assert frame["Note"][0].count("\n") == 2
 
 
-def test_two_stray_quotes_rejected():
+def test_two_stray_quotes_warned():
     # Two stray quotes pair up with each other, so the rows between them
-    # would become one cell; those lines start like the deals' ids.
+    # become one cell. The file reads, and a warning names that cell.
     rows = _deals(20)
     rows[2] = rows[2].replace(",Spring", ',"Spring sale')
     rows[7] = rows[7].replace(",Spring", ',"Summer sale')
-    with pytest.raises(UnreadableFileError) as raised:
-        read_table("deals.csv", _file(rows))
+    table = load_file("deals.csv", _file(rows))
+    # Rows 4 to 8 of the data are in row 3's cell: 15 of 20 read.
+    assert table.rows_used == 15
+    [warning] = [w for w in table.read_warnings if "shaped like rows" in w]
     # Row 3 of the data is line 4.
-    assert raised.value.line == 4
+    assert warning.startswith("line 4: the cell that starts “Spring sale” takes in")
+    assert "those rows are missing from the table" in warning
+
+
+def test_pasted_log_read_with_warning():
+    # A closed cell with a pasted log whose lines start with numbers, as
+    # the ticket ids do: every ticket is read, and the warning names it.
+    text = (
+        "Id,Subject,Status,Created at,Solved at,Description\n"
+        '101,Checkout fails,solved,2025-03-03 09:00,2025-03-03 10:00,"Log:\n'
+        "500,POST,/checkout,timeout,retry,1200ms\n"
+        '502,POST,/checkout,bad gateway,retry,900ms"\n'
+        "102,Login,solved,2025-03-04 09:00,2025-03-04 10:00,\n"
+    )
+    table = load_file("tickets.csv", text.encode())
+    assert table.rows_used == 2
+    assert any("line 2: the cell that starts “Log:”" in w for w in table.read_warnings)
