@@ -23,6 +23,7 @@ from kpi_core.email_list import join_dates, list_growth_rate
 from kpi_core.errors import MissingColumnError
 from kpi_core.followups import followups_per_ticket
 from kpi_core.formatting import count_noun
+from kpi_core.marketing_data import key_of
 from kpi_core.nps import net_promoter_score
 from kpi_core.period import Period
 from kpi_core.results import SMALL_SAMPLE, KpiResult
@@ -187,8 +188,9 @@ def apply_segments(
                 f"{segment.label()!r} on; choose another column",
                 column=segment.column,
             )
-        text = pl.col(segment.column).cast(pl.String).str.strip_chars()
-        conditions.append(text.str.to_lowercase() == segment.value.lower())
+        # Matched as spend and revenue names are: "Google  Ads " is "google ads".
+        wanted = " ".join(segment.value.split()).lower()
+        conditions.append(key_of(pl.col(segment.column)) == wanted)
     return frame.filter(pl.all_horizontal(conditions).fill_null(False))
 
 

@@ -60,6 +60,12 @@ def test_apply_segments_ignores_case_and_spaces():
     assert apply_segments(tickets, segments).height == 2
 
 
+def test_apply_segments_doubled_spaces():
+    deals = pl.DataFrame({"source": ["Google Ads", "Google  Ads", "Bing Ads"]})
+    segments = (SegmentFilter("source", "google ads"),)
+    assert apply_segments(deals, segments).height == 2
+
+
 def test_apply_segments_without_filters_keeps_all():
     frame = pl.DataFrame({"channel": ["a", None]})
     assert apply_segments(frame, ()).height == 2
