@@ -41,6 +41,34 @@ _WHATIF_UNITS = {
     "clv_to_cac": "ratio",
     "payback_months": "months",
 }
+# The values of each side of a comparison, in the unit of their KPI.
+_SIDE_VALUES = (
+    "before",
+    "before_low",
+    "before_high",
+    "after",
+    "after_low",
+    "after_high",
+)
+# The columns of the comparison sheet, in order, with their headers.
+_COMPARE_HEADERS = {
+    "label": "KPI",
+    "unit": "Unit",
+    "before": "Before",
+    "before_low": "95 % low before",
+    "before_high": "95 % high before",
+    "after": "After",
+    "after_low": "95 % low after",
+    "after_high": "95 % high after",
+    "n_before": "n before",
+    "n_after": "n after",
+    "days": "Days each",
+    "difference": "Difference (after - before)",
+    "p_value": "p-value",
+    "significant": f"Significant (p < {SIGNIFICANCE:g})",
+    "test": "Test",
+    "note": "Note",
+}
 _MONEY_NAMES = frozenset(
     {"average_deal_size", "arpa", "monthly_spend", "won_revenue", "arr", "clv", "cac"}
 )
@@ -75,60 +103,19 @@ def comparison_workbook(
         .then(pl.lit("yes"))
         .otherwise(pl.lit("no"))
     )
-    frame = table.select(
-        "label",
-        "unit",
-        "before",
-        "before_low",
-        "before_high",
-        "after",
-        "after_low",
-        "after_high",
-        "n_before",
-        "n_after",
-        "days",
-        "difference",
-        "p_value",
-        verdict.alias("significant"),
-        pl.col("test").fill_null("none"),
-        "note",
-    )
-    headers = {
-        "label": "KPI",
-        "unit": "Unit",
-        "before": "Before",
-        "before_low": "95 % low before",
-        "before_high": "95 % high before",
-        "after": "After",
-        "after_low": "95 % low after",
-        "after_high": "95 % high after",
-        "n_before": "n before",
-        "n_after": "n after",
-        "days": "Days each",
-        "difference": "Difference (after - before)",
-        "p_value": "p-value",
-        "significant": f"Significant (p < {SIGNIFICANCE:g})",
-        "test": "Test",
-        "note": "Note",
-    }
+    frame = table.with_columns(
+        verdict.alias("significant"), pl.col("test").fill_null("none")
+    ).select(list(_COMPARE_HEADERS))
     compared = ReportTable(
         frame,
-        headers=headers,
+        headers=_COMPARE_HEADERS,
         note=(
             "Rates and their differences are in percent and percentage points. "
             f"Significant means p < {SIGNIFICANCE:g}."
         ),
         kinds={"p_value": P_VALUE},
         unit_column="unit",
-        row_unit_columns=(
-            "before",
-            "before_low",
-            "before_high",
-            "after",
-            "after_low",
-            "after_high",
-            "difference",
-        ),
+        row_unit_columns=(*_SIDE_VALUES, "difference"),
         point_columns=("difference",),
     )
     sheet_tables: dict[str, ReportTable] = {"Each KPI before and after": compared}
