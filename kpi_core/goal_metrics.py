@@ -189,8 +189,8 @@ def apply_segments(
                 column=segment.column,
             )
         # Matched as spend and revenue names are: "Google  Ads " is "google ads".
-        wanted = " ".join(segment.value.split()).lower()
-        conditions.append(key_of(pl.col(segment.column)) == wanted)
+        value_key = " ".join(segment.value.split()).lower()
+        conditions.append(key_of(pl.col(segment.column)) == value_key)
     return frame.filter(pl.all_horizontal(conditions).fill_null(False))
 
 
@@ -273,9 +273,9 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
     counts no later outcome.
 
     Rows created, started, responded or sent after the day are left out. A
-    deal closed after it is open, with no close date; a ticket solved after
-    it is open; a subscription ended or canceled after it is running
-    (``_running_on``). Other
+    deal closed after the day is open, with no close date, and a ticket
+    solved after it is open. A subscription ended or canceled after it is
+    running (``_running_on``). Other
     columns, such as a ticket's reply count, keep their values from the
     export, which may include later changes.
     """
@@ -326,13 +326,12 @@ def _running_on(frame: pl.DataFrame, day: date) -> list[pl.Expr]:
     if not dates:
         return []
     later = pl.any_horizontal(_after(name, day).fill_null(False) for name in dates)
-    # A cancellation before an end after the day only scheduled that end, so
-    # without a status that says so it must not read as the end itself.
-    ended_later = (
-        _after("ended_at", day).fill_null(False)
-        if "ended_at" in dates
-        else pl.lit(False)
-    )
+
+    # A cancellation before an end after the day only scheduled that end.
+    # Without a status that marks it as running, it would read as the end.
+    ended_later = pl.lit(False)
+    if "ended_at" in dates:
+        ended_later = _after("ended_at", day).fill_null(False)
     changes = [
         pl.when(_after(name, day).fill_null(False) | ended_later)
         .then(None)
@@ -340,22 +339,20 @@ def _running_on(frame: pl.DataFrame, day: date) -> list[pl.Expr]:
         .alias(name)
         for name in dates
     ]
+
     if "status" in frame.columns:
         status = pl.col("status").cast(pl.String)
         changes.append(
             pl.when(later).then(pl.lit("active")).otherwise(status).alias("status")
         )
     if "churned" in frame.columns:
-        churned = pl.col("churned")
+        # The flag is Boolean or the file's text, such as "True" and "no".
+        churned, not_churned = pl.col("churned"), pl.lit(False)
         if frame.schema["churned"] != pl.Boolean:
-            churned = churned.cast(pl.String)
-            changes.append(
-                pl.when(later).then(pl.lit("no")).otherwise(churned).alias("churned")
-            )
-        else:
-            changes.append(
-                pl.when(later).then(False).otherwise(churned).alias("churned")
-            )
+            churned, not_churned = churned.cast(pl.String), pl.lit("no")
+        changes.append(
+            pl.when(later).then(not_churned).otherwise(churned).alias("churned")
+        )
     return changes
 
 

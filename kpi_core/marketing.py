@@ -531,9 +531,9 @@ def _roi(
     revenue_names: pl.DataFrame | None = None,
 ) -> dict[str, float] | str:
     """Return the ROI per campaign with a cost in the period, or the reason
-    there is none when no campaign of the whole spend table is named in
-    ``revenue_names``, the label and key of every name in the whole revenue
-    table."""
+    there is none. ``revenue_names`` gives the label and key of every name
+    in the whole revenue table. When no campaign of the whole spend table is
+    among them, there is no ROI."""
     spend_column = column if column in spend.columns else None
     spend_column = spend_column or _first_filled(spend, ("campaign", "channel"))
     if spend_column is None:

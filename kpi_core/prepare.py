@@ -476,11 +476,13 @@ def _parse_column(
 def _utc_times(
     kind: str, column: str, note: str | None, text: pl.Series, parsed: pl.Series
 ) -> pl.Series | None:
-    """Mark the parsed times that are in UTC: those written with a zone
-    ("Z", "+01:00"), which ``parse_dates`` turned into UTC, and every time
-    of day in a column whose header names UTC, as Stripe's "Created (UTC)"
-    and Typeform's "Submit Date (UTC)" do, and Unix times. None for a
-    column without dates.
+    """Mark the parsed times that are in UTC, or return None for a column
+    without dates.
+
+    Those are the times written with a zone ("Z", "+01:00"), which
+    ``parse_dates`` turned into UTC, and Unix times. So is every time of day
+    in a column whose header names UTC, as Stripe's "Created (UTC)" and
+    Typeform's "Submit Date (UTC)" do.
     """
     if kind != DATE:
         return None

@@ -194,8 +194,8 @@ def _checked_quotes(file_name: str, data: bytes, grid: Grid) -> Grid:
     missing.
 
     Raises UnreadableFileError when a quoted cell runs to the end of the
-    file, or when the file's quotes do not pair up and a cell holds two or
-    more lines shaped like rows of the table. With quotes that pair up, such
+    file, or when the file's quotes do not pair up and a cell contains two
+    or more lines shaped like rows of the table. With quotes that pair up, such
     a cell may be a pasted log or list, or the rows between two stray
     quotes, so the file is read and the warning names the cell.
     """

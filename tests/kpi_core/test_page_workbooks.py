@@ -18,29 +18,13 @@ from kpi_core.page_workbooks import (
     scenario_workbook,
 )
 from kpi_core.whatif import Levers
+from tests.kpi_core.test_compare import DEALS_SCHEMA, SMALL_DEALS
 
 D = date
-# Four deals created in March 2025 (2 won, 1 lost, 1 open) and five in April
-# (1 won, 4 lost), with an open deal at each end of the data.
-DEALS = pl.DataFrame(
-    [
-        ("first", D(2025, 1, 1), None, "open"),
-        ("b1", D(2025, 3, 10), D(2025, 3, 20), "won"),
-        ("b2", D(2025, 3, 10), D(2025, 3, 30), "won"),
-        ("b3", D(2025, 3, 10), D(2025, 3, 25), "lost"),
-        ("b4", D(2025, 3, 10), None, "open"),
-        ("a1", D(2025, 4, 10), D(2025, 4, 15), "won"),
-        *[(f"a{i}", D(2025, 4, 10), D(2025, 4, 20), "lost") for i in range(2, 6)],
-        ("last", D(2025, 6, 1), None, "open"),
-    ],
-    schema={
-        "deal_id": pl.String,
-        "created_at": pl.Date,
-        "closed_at": pl.Date,
-        "status": pl.String,
-    },
-    orient="row",
-)
+# The deals of the Before and after tests: four created in March 2025 (2
+# won, 1 lost, 1 open) and five in April (1 won, 4 lost), with an open deal
+# at each end of the data.
+DEALS = pl.DataFrame(SMALL_DEALS, schema=DEALS_SCHEMA, orient="row")
 # Won revenue: 10 leads x 20 % = 2 won deals a month, sold for 12 - 1 = 11
 # months (a cycle of one 30.4375-day month), at 1,000 EUR: 22,000 EUR.
 LEVERS = Levers(
