@@ -13,7 +13,7 @@ from kpi_core.errors import InvalidSettingError, InvalidValueError
 
 DEFAULT_CURRENCY = "EUR"
 # Columns of the canonical tables that contain money in the row's currency.
-MONEY_COLUMNS = ("amount", "monthly_charge")
+MONEY_COLUMNS = ("amount", "monthly_charge", "refunded")
 
 
 def convert_amounts(

@@ -312,6 +312,9 @@ def prepare_table(
     unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
+    columns, refunded = _net_of_refunds(raw.frame, mapping, columns, detected, unpaid)
+    if refunded is not None:
+        found.append(refunded)
     line_items = _further_line_items(raw.frame, mapping, columns)
     if line_items is not None:
         found.append(line_items)
@@ -1027,6 +1030,70 @@ def _orders_without_purchase(
         examples=tuple(status.filter(rows).unique(maintain_order=True).head(_EXAMPLES)),
     )
     return _Found(problem, rows, None)
+
+
+def _net_of_refunds(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    detected: dict[str, str],
+    unpaid: _Found | None,
+) -> tuple[list[pl.Series], _Found | None]:
+    """Take the refunded part off each order's amount, as Shopify's
+    "Refunded Amount" or Stripe's "Amount Refunded" give it, and find the
+    orders refunded in full, which are no purchase.
+
+    A partly refunded order keeps a status such as "partially refunded",
+    which reads as paid, so without this its whole total counted as
+    revenue. Refunds written as negative numbers count by their size. Rows
+    already left out for their status are not named again.
+    """
+    header = mapping.columns.get("refunded")
+    if mapping.table != "orders" or not header:
+        return columns, None
+    parsed = {column.name: column for column in columns}
+    if "amount" not in parsed:
+        return columns, None
+    left_out = pl.repeat(False, raw.height, eager=True)
+    if unpaid is not None:
+        left_out = unpaid.rows
+    frame = pl.DataFrame(
+        {"amount": parsed["amount"], "refunded": parsed["refunded"], "out": left_out}
+    )
+    refund = pl.col("refunded").abs().fill_null(0.0)
+    paid_back = (pl.col("amount") > 0) & (refund > 0) & ~pl.col("out")
+    marks = frame.select(
+        net=pl.when(paid_back)
+        .then(pl.max_horizontal(pl.col("amount") - refund, pl.lit(0.0)))
+        .otherwise(pl.col("amount")),
+        full=(paid_back & (refund >= pl.col("amount"))).fill_null(False),
+        part=(paid_back & (refund < pl.col("amount"))).fill_null(False),
+    )
+    partly = int(marks["part"].sum())
+    if partly:
+        their = "its" if partly == 1 else "their"
+        note = (
+            f"{count_noun(partly, 'partly refunded order')} counted at {their} "
+            "total less the refund"
+        )
+        detected[header] = f"{detected[header]}, {note}" if header in detected else note
+    columns = [
+        marks["net"].alias("amount") if c.name == "amount" else c for c in columns
+    ]
+    full = marks["full"]
+    if not full.any():
+        return columns, None
+    problem = Problem(
+        column=header,
+        field="refunded",
+        kind="a refund of the order's whole value",
+        count=int(full.sum()),
+        lines=tuple(raw[LINE].filter(full).to_list()),
+        examples=tuple(
+            raw[header].filter(full).unique(maintain_order=True).head(_EXAMPLES)
+        ),
+    )
+    return columns, _Found(problem, full, None)
 
 
 def _further_line_items(
