@@ -215,7 +215,32 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         periodic = periodic & step.is_in([1, 3])
         covered = day.dt.offset_by(pl.format("{}mo", step)).dt.offset_by("-1d")
         last = pl.when(periodic & day.is_not_null()).then(covered).otherwise(last)
+        first, last = _within_report(spend, first, last)
     return first.alias("window_start"), last.alias("window_end")
+
+
+def _within_report(
+    spend: pl.DataFrame, first: pl.Expr, last: pl.Expr
+) -> tuple[pl.Expr, pl.Expr]:
+    """Cut each row's days to the report's window where both are given.
+
+    Meta repeats the report's "Reporting starts" and "Reporting ends" on
+    every row of a breakdown by month, so a report from 15 January to
+    14 March has a January row that covers 15 to 31 January only. A row
+    whose days lie wholly outside the window keeps its own days.
+    """
+    if "period_start" not in spend.columns and "period_end" not in spend.columns:
+        return first, last
+    start, end = first, last
+    if "period_start" in spend.columns:
+        start = pl.max_horizontal(first, pl.col("period_start").cast(pl.Date))
+    if "period_end" in spend.columns:
+        end = pl.min_horizontal(last, pl.col("period_end").cast(pl.Date))
+    overlaps = start <= end
+    return (
+        pl.when(overlaps).then(start).otherwise(first),
+        pl.when(overlaps).then(end).otherwise(last),
+    )
 
 
 def month_start_warning(

@@ -40,3 +40,30 @@ def test_day_rows_december_spend():
 def test_day_rows_january_spend():
     # 31 days x 10 EUR.
     assert _spent(JANUARY) == pytest.approx(310.0)
+
+
+# Meta broken down by month: each row names the first of its month, and all
+# repeat the report's window of 15 January to 14 March 2024.
+MONTHLY = b"""Campaign name,Month,Reporting starts,Reporting ends,Amount spent (EUR)
+spring,2024-01-01,2024-01-15,2024-03-14,170.00
+spring,2024-02-01,2024-01-15,2024-03-14,290.00
+spring,2024-03-01,2024-01-15,2024-03-14,140.00
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # Before and after the window: nothing was spent.
+        (date(2024, 1, 1), date(2024, 1, 14), 0.0),
+        (date(2024, 3, 15), date(2024, 3, 31), 0.0),
+        # The window itself holds all of it: 170 + 290 + 140.
+        (date(2024, 1, 15), date(2024, 3, 14), 600.0),
+        # January's 170 EUR over its 17 days from the 15th: 10 a day.
+        (date(2024, 1, 15), date(2024, 1, 24), 100.0),
+    ],
+)
+def test_month_rows_within_report_window(first, last, expected):
+    spend = load_file("meta.csv", MONTHLY, table="spend").frame
+    spent = spend_in_period(spend, Period(first, last), None, None).frame
+    assert spent["amount"].sum() == pytest.approx(expected)
