@@ -91,9 +91,13 @@ ROW_FIELDS = {
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
-# A header that names UTC, such as "Created (UTC)" or "Submitted UTC", but
-# not an offset from it, such as "(UTC+02:00)".
-_UTC_HEADER = re.compile(r"(?i)\bUTC\b(?!\s*[+\-\u2212]\s*\d)")
+# A header that names UTC or GMT, such as "Created (UTC)", "submitted_at_utc"
+# or "Date (GMT+00:00)", but not an offset from it, such as "(UTC+02:00)".
+# Windows names Berlin's zone "(UTC+01:00)", daylight saving time included,
+# so such a header gives no fixed offset to convert from.
+_UTC_HEADER = re.compile(
+    r"(?i)(?<![a-z])(?:utc|gmt)(?![a-z])(?!\s*[+\-\u2212]\s*0*[1-9])"
+)
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,12 @@ def test_utc_header_with_comma_is_utc():
     comma = TYPEFORM.replace(b"Submit Date (UTC)", b"Submit Date (UTC, 24h)")
     prepared = _responses(comma)
     assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b"submitted_at_utc", b"Submit Date (UTC+00:00)", b"Submit Date (GMT)"],
+)
+def test_other_utc_headers_converted(header):
+    prepared = _responses(TYPEFORM.replace(b"Submit Date (UTC)", header))
+    assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
