@@ -124,11 +124,18 @@ def _rates(fx: dict[str, float] | None) -> dict[str, float]:
 
 
 def currency_codes(frame: pl.DataFrame | None) -> list[str]:
-    """Return the sorted currency codes of the rows with an amount, upper-cased
-    and trimmed; an empty list without a ``currency`` or ``amount`` column."""
-    if frame is None or not {"currency", "amount"} <= set(frame.columns):
+    """Return the sorted currency codes of the rows with a money value
+    (``MONEY_COLUMNS``), upper-cased and trimmed; an empty list without a
+    ``currency`` column or a money column. A subscriptions table may have
+    only a monthly charge, as an MRR export does."""
+    if frame is None or "currency" not in frame.columns:
         return []
-    priced = frame.lazy().filter(pl.col("amount").is_not_null())
+    money = [
+        pl.col(name).is_not_null() for name in MONEY_COLUMNS if name in frame.columns
+    ]
+    if not money:
+        return []
+    priced = frame.lazy().filter(pl.any_horizontal(money))
     codes = priced.select(_normalised_codes().unique().drop_nulls()).collect()
     return sorted(codes["currency"].to_list())
 

@@ -224,3 +224,28 @@ Deal ID,Deal Stage,Amount,Currency,Create Date,Close Date
     assert len(notes) == 2
     for note in notes:
         assert "1 of 4 amounts in 'Amount' is in USD, on line 4" in note
+
+
+# An MRR export: a monthly charge and its currency, no amount column.
+MRR = b"""\
+Customer ID,Start date,End date,MRR,Currency
+M1,2024-11-01,,100,USD
+M2,2024-11-01,2025-01-10,50,EUR
+M3,2024-12-01,,80,EUR
+M4,2025-03-01,,80,EUR
+"""
+
+
+def test_marketing_mrr_export_asks_for_rate(fresh_workspace):
+    _workspace_with(fresh_workspace, ("subscriptions", MRR))
+    at = _open("pages/marketing.py", "all")
+    assert _metrics(at)["ARR"] == "Not available"
+    captions = " ".join(caption.value for caption in at.caption)
+    assert NOTE in captions
+    assert "no currency column" not in captions
+
+    at.sidebar.number_input(key=RATE_KEY).set_value(0.9).run()
+    assert not at.exception
+    # Running on 2025-03-01, the last day of the data: M1 at 100 x 0.9 = 90,
+    # M3 and M4 at 80 each, so MRR 250 EUR and ARR 3,000 EUR.
+    assert _metrics(at)["ARR"] == "3,000 EUR"
