@@ -35,8 +35,12 @@ class MoneyRows:
 def key_of(label: pl.Expr) -> pl.Expr:
     """Return the matching key of a campaign or channel label: trimmed, with
     each run of spaces as one and in lower case, so "Google  Paid " in the
-    spend matches "google paid"."""
-    text = label.cast(pl.String).str.strip_chars().str.replace_all(r"\s+", " ")
+    spend matches "google paid". Letters are compared in one Unicode form,
+    because macOS writes "é" as "e" and a combining accent, and zero-width
+    characters pasted from web pages are dropped."""
+    text = label.cast(pl.String).str.normalize("NFKC")
+    text = text.str.replace_all(r"[\u200B-\u200D\u2060\uFEFF\u00AD]", "")
+    text = text.str.strip_chars().str.replace_all(r"\s+", " ")
     return text.str.to_lowercase()
 
 

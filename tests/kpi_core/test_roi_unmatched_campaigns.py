@@ -73,3 +73,25 @@ def test_double_space_in_spend_name_matches():
     # Google Paid: (1,086 - 109.22) / 109.22 x 100.
     [key] = [name for name in result.extra["roi"] if "oogle" in name]
     assert result.extra["roi"][key] == pytest.approx((1086 - 109.22) / 109.22 * 100)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # "é" written as "e" and a combining accent, as macOS writes it.
+        "Cafe\u0301 Paid",
+        # A zero-width space pasted from a web page.
+        "Caf\u00e9\u200b Paid",
+    ],
+)
+def test_unicode_variant_of_name_matches(name):
+    orders = ORDERS.replace(b"Google Paid", "Caf\u00e9 Paid".encode())
+    spend = SPEND.replace(b"Shop Generisch", name.encode())
+    result = campaign_revenue(
+        _load("orders.csv", orders, "orders"), spend=_load("ads.csv", spend, "spend")
+    )
+    # Café Paid: (1,086 - 109.22) / 109.22 x 100, in one row.
+    roi = result.extra["roi"]
+    assert len(roi) == 2
+    [key] = [label for label in roi if label.startswith("Caf")]
+    assert roi[key] == pytest.approx((1086 - 109.22) / 109.22 * 100)
