@@ -562,7 +562,8 @@ def _list_table(tables: Tables, settings: KpiSettings, grain: str) -> ReportTabl
     events = tables.get("email_events")
     if events is None:
         return _needs("list_growth_rate")
-    series = list_growth_series(events, settings.period, grain)
+    variant = settings.variants.get("list_growth_rate", "with_cleaned")
+    series = list_growth_series(events, settings.period, grain, variant)
     if series.is_empty():
         return ReportTable(note="No list events in this period.")
     partials = _series_partials(series, grain, settings.period, events, "email_events")

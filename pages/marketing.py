@@ -147,7 +147,7 @@ def render() -> None:
     arr_unit = kpis["arr"].unit if kpis["arr"].available else None
     _render_arr(tables, settings, money_note, arr_unit)
     render_arr_series(tables, tables_key, settings, grain, kpis["arr"])
-    _render_list_growth(tables, period, grain)
+    _render_list_growth(tables, period, grain, settings.variants["list_growth_rate"])
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in {
             **_LABELS,
@@ -414,12 +414,12 @@ def _render_arr(
 
 
 def _render_list_growth(
-    tables: dict[str, pl.DataFrame], period: Period, grain: str
+    tables: dict[str, pl.DataFrame], period: Period, grain: str, variant: str
 ) -> None:
     if "email_events" not in tables:
         return
     st.subheader("Email list")
-    series = list_growth_series(tables["email_events"], period, grain)
+    series = list_growth_series(tables["email_events"], period, grain, variant)
     if series.is_empty():
         st.info("No list events in this period.")
         return

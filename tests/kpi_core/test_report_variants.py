@@ -13,7 +13,7 @@ from kpi_core.importing import load_file
 from kpi_core.kpi_names import kpi_name
 from kpi_core.kpis import VARIANTS, KpiSettings
 from kpi_core.period import Period
-from kpi_core.report_tables import excel_report_bytes
+from kpi_core.report_tables import excel_report_bytes, page_tables
 
 Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))
 DEALS = (
@@ -83,3 +83,26 @@ def test_settings_variant_of_service_page(tmp_path):
         "won / deals created in the period (default)"
     )
     assert recorded["Variant of Sales cycle"] == "won deals (default)"
+
+
+def test_list_series_follows_variant():
+    # 4 on the list at the start of January; in January e joins, a
+    # unsubscribes and b's address is cleaned.
+    events = load_file(
+        "list.csv",
+        b"Email,Event,Date\n"
+        b"a@x.de,subscribe,2024-12-01\nb@x.de,subscribe,2024-12-02\n"
+        b"c@x.de,subscribe,2024-12-03\nd@x.de,subscribe,2024-12-04\n"
+        b"e@x.de,subscribe,2025-01-10\na@x.de,unsubscribe,2025-01-15\n"
+        b"b@x.de,cleaned,2025-01-20\n",
+        table="email_events",
+    ).frame
+    january = Period(date(2025, 1, 1), date(2025, 1, 31))
+    growth = {}
+    for variant in ("with_cleaned", "unsubscribes_only"):
+        settings = KpiSettings(period=january, variants={"list_growth_rate": variant})
+        tables = page_tables({"email_events": events}, settings, "month", {})
+        [table] = [t for name, t in tables["Marketing"].items() if "list" in name]
+        growth[variant] = table.frame["growth_rate"].to_list()
+    # (1 - 1 - 1) / 4 = -25 %, and without the cleaned address (1 - 1) / 4.
+    assert growth == {"with_cleaned": [-25.0], "unsubscribes_only": [0.0]}
