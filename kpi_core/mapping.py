@@ -115,6 +115,11 @@ class Mapping:
         needed = list(self.schema.required)
         if self.is_snapshot:
             needed += SNAPSHOT_FIELDS
+        if self.table == "spend" and not any(
+            self.columns.get(name) for name in SPEND_DATE_FIELDS
+        ):
+            # Spend without a day or reporting window counts in no period.
+            needed.append("spent_at")
         return [name for name in needed if not self.columns.get(name)]
 
     def with_choice(self, field_name: str, column: str | None) -> Mapping:
@@ -127,6 +132,10 @@ class Mapping:
 
     def used_columns(self) -> dict[str, str]:
         return {name: column for name, column in self.columns.items() if column}
+
+
+# A spend row needs one of these to be placed in a period.
+SPEND_DATE_FIELDS = ("spent_at", "period_start", "period_end")
 
 
 def guess_mapping(

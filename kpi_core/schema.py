@@ -1092,6 +1092,7 @@ SPEND = TableSchema(
             "Tag",
             "Datum",
             "Monat",
+            examples=("Day", "Reporting starts"),
         ),
         _f(
             "period_start",

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kpi_core.errors import MissingColumnError
 from kpi_core.importing import load_file
 from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
@@ -67,3 +68,11 @@ def test_month_rows_within_report_window(first, last, expected):
     spend = load_file("meta.csv", MONTHLY, table="spend").frame
     spent = spend_in_period(spend, Period(first, last), None, None).frame
     assert spent["amount"].sum() == pytest.approx(expected)
+
+
+def test_spend_without_any_date_rejected():
+    # No day and no reporting window: the spend could count in no period.
+    undated = b"Time period,Campaign,Spend,Currency code\n2020-01-01,Spring,10.00,CHF\n"
+    with pytest.raises(MissingColumnError) as raised:
+        load_file("microsoft_ads.csv", undated, table="spend")
+    assert "microsoft_ads.csv: no column found for spent_at" in str(raised.value)
