@@ -9,12 +9,19 @@ know, so the import warns.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from kpi_core.mapping import Mapping
+from kpi_core.text_grid import LINE
 
 # Distinct labels named per column in the warning.
 LABELS_SHOWN = 4
+# Words of a label that names a deal's outcome, in English and German.
+_OUTCOME_WORDS = re.compile(
+    r"(?i)\b(won|lost|closed|gewonnen|verloren|geschlossen|abgeschlossen)\b"
+)
 
 
 def undecided_labels_warning(
@@ -58,6 +65,46 @@ def undecided_labels_warning(
         f"{fix} or Won and Closed yes/no columns on the Data page, or rename "
         "the won and lost stages to Won and Lost (or Gewonnen and Verloren) in "
         "the file."
+    )
+
+
+def one_sided_labels_warning(
+    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
+) -> str | None:
+    """Return a warning when a deals table has won deals but no lost one, or
+    lost but no won, and labels of its open deals name an outcome, such as
+    "Closed - Lost (no budget)". Else None.
+
+    Such a label reads as open, so the win rate of the other side is 100 %
+    or 0 %. A table of won deals only is a plausible export, so the warning
+    needs a label that looks like the missing side. The labels are only
+    looked at when a side is missing.
+    """
+    if mapping.table != "deals" or frame.height == 0:
+        return None
+    if mapping.columns.get("won") or mapping.columns.get("closed"):
+        return None
+    statuses = set(frame["status"].unique().to_list())
+    if {"won", "lost"} <= statuses or not statuses & {"won", "lost"}:
+        return None
+    missing = "lost" if "won" in statuses else "won"
+    open_lines = frame.filter(pl.col("status") == "open")[LINE]
+    rows = raw.filter(pl.col(LINE).is_in(open_lines.implode()))
+    suspects = []
+    for column in (mapping.columns.get("status"), mapping.columns.get("stage")):
+        if not column:
+            continue
+        labels = rows[column].drop_nulls().unique(maintain_order=True)
+        named = labels.filter(labels.str.contains(_OUTCOME_WORDS.pattern))
+        suspects += [repr(label) for label in named.head(LABELS_SHOWN).to_list()]
+    if not suspects:
+        return None
+    return (
+        f"no deal reads as {missing}, but open deals have the labels "
+        f"{', '.join(suspects)}, which name an outcome. The win rate counts "
+        f"them as open. If they mark {missing} deals, rename them to "
+        f"{missing.capitalize()} in the file, or map a status column or Won and "
+        "Closed yes/no columns on the Data page."
     )
 
 

@@ -32,7 +32,7 @@ from kpi_core.cell_currency import (
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import convert_unique, has_time_zone, order_examples
-from kpi_core.deal_labels import undecided_labels_warning
+from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
 from kpi_core.errors import (
     AmbiguousDateError,
     EmptyDataError,
@@ -779,7 +779,10 @@ def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
 def _table_warnings(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
-    warnings = [undecided_labels_warning(mapping, frame, raw)]
+    warnings = [
+        undecided_labels_warning(mapping, frame, raw),
+        one_sided_labels_warning(mapping, frame, raw),
+    ]
     if mapping.table == "spend" and "spent_at" in frame.columns:
         warnings.append(
             month_start_warning(frame, mapping.columns["spent_at"], frame[LINE])

@@ -1277,9 +1277,17 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 
+def stage_key(label: pl.Expr) -> pl.Expr:
+    """Return a stage label in lower case with its punctuation and runs of
+    spaces as one space, so "Geschlossen/Verloren", "Closed-Won" and
+    "closed  won" match the labels in ``WON_STAGES`` and ``LOST_STAGES``."""
+    text = label.str.to_lowercase().str.replace_all(r"[\s\-_/:|.,;–—]+", " ")
+    return text.str.strip_chars()
+
+
 def deal_status_expr(label: pl.Expr) -> pl.Expr:
     """Classify stage or status labels as ``won``, ``lost`` or ``open``."""
-    normalised = label.str.strip_chars().str.to_lowercase()
+    normalised = stage_key(label)
     return (
         pl.when(normalised.is_in(list(WON_STAGES)))
         .then(pl.lit("won"))

@@ -24,7 +24,7 @@ from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
-from kpi_core.schema import LOST_STAGES, WON_STAGES
+from kpi_core.schema import LOST_STAGES, WON_STAGES, stage_key
 
 _First = TypeVar("_First")
 _Second = TypeVar("_Second")
@@ -689,7 +689,7 @@ def _named(stages: pl.DataFrame) -> pl.Expr:
 
 
 def _label() -> pl.Expr:
-    return pl.col("stage").str.strip_chars().str.to_lowercase()
+    return stage_key(pl.col("stage"))
 
 
 def _is_won() -> pl.Expr:

@@ -63,3 +63,29 @@ def test_unknown_closing_stages_warned():
     assert not sales_kpis(load_file("d.csv", DEALS.encode("cp1252")).frame)[
         "close_rate"
     ].warnings
+
+
+@pytest.mark.parametrize(
+    "lost", ["Geschlossen/Verloren", "Geschlossen  und verloren", "Closed-Lost"]
+)
+def test_closing_stage_punctuation_read(lost):
+    text = DEALS.replace("Geschlossen und verloren", lost)
+    deals = load_file("opportunities.csv", text.encode("cp1252")).frame
+    # Still 2 won of the 3 decided.
+    assert sales_kpis(deals)["win_rate"].value == pytest.approx(2 / 3 * 100)
+
+
+def test_open_label_naming_missing_side_warned():
+    text = DEALS.replace("Geschlossen und verloren", "Verloren (kein Budget)")
+    prepared = load_file("opportunities.csv", text.encode("cp1252"))
+    # The lost deal reads as open, so 2 won of 2 decided.
+    assert sales_kpis(prepared.frame)["win_rate"].value == pytest.approx(100.0)
+    [warning] = [w for w in prepared.warnings if "no deal reads as lost" in w]
+    assert "'Verloren (kein Budget)'" in warning
+
+
+def test_won_deals_only_not_warned():
+    # An export of won deals only names no outcome among open deals.
+    text = DEALS.replace("Geschlossen und verloren", "Verhandlung")
+    prepared = load_file("opportunities.csv", text.encode("cp1252"))
+    assert not any("no deal reads as" in w for w in prepared.warnings)
