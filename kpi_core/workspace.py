@@ -21,7 +21,7 @@ import sqlite3
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -436,14 +436,14 @@ def replacement_losses(
     rows: int,
     mapping: dict[str, str | None],
     missing_ids: int = 0,
-    empty_fields: Collection[str] = (),
+    emptied: dict[str, int] | None = None,
 ) -> list[str]:
     """Name what storing ``rows`` rows with ``mapping`` in place of ``entry``
     would lose: rows, rows whose id the new file lacks (``missing_ids``, from
-    ``count_missing_ids``), or fields the stored table has a column for,
-    also those of ``empty_fields`` (from ``fields_without_values``), which
-    the new file maps but leaves empty. A replaced table is not kept, so a shorter
-    file of the same name should not replace it unnoticed."""
+    ``count_missing_ids``), fields the stored table has a column for, or the
+    values of the ``emptied`` fields (from ``emptied_fields``, with the
+    values the new file has left). A replaced table is not kept, so a
+    shorter file of the same name should not replace it unnoticed."""
     losses = []
     if rows < entry.rows:
         fewer = entry.rows - rows
@@ -460,29 +460,55 @@ def replacement_losses(
     if lost:
         noun = "column" if len(lost) == 1 else "columns"
         losses.append(f"the {noun} for {', '.join(lost)}")
-    emptied = sorted(
-        name for name in empty_fields if entry.mapping.get(name) and mapping.get(name)
-    )
-    if emptied:
-        noun = "column" if len(emptied) == 1 else "columns"
-        losses.append(
-            f"every value of {', '.join(emptied)} (the new file's {noun} "
-            f"{', '.join(repr(mapping[name]) for name in emptied)} "
-            f"{'is' if len(emptied) == 1 else 'are'} empty)"
-        )
+    for name in sorted(emptied or {}):
+        column = mapping.get(name)
+        if not entry.mapping.get(name) or not column:
+            continue
+        left = emptied[name]
+        if left:
+            losses.append(
+                f"most values of {name} (the new file's column {column!r} has "
+                f"{left:,} of {rows:,} filled)"
+            )
+        else:
+            losses.append(
+                f"every value of {name} (the new file's column {column!r} is empty)"
+            )
     return losses
 
 
-def fields_without_values(
-    frame: pl.DataFrame, mapping: dict[str, str | None]
-) -> list[str]:
-    """Return the mapped fields of a prepared table without a single value,
-    such as amounts that an export wrote as "n/a" throughout."""
-    return [
-        name
-        for name, column in mapping.items()
-        if column and name in frame.columns and frame[name].null_count() == frame.height
-    ]
+# A field is emptied when the share of rows that fill it fell below this
+# part of the stored table's share.
+_EMPTIED_SHARE = 0.1
+
+
+def emptied_fields(
+    new: pl.DataFrame,
+    mapping: dict[str, str | None],
+    stored: pl.DataFrame,
+    stored_mapping: dict[str, str | None],
+) -> dict[str, int]:
+    """Return the fields that ``new`` maps and fills in far fewer rows than
+    ``stored`` did, each with its number of filled values in ``new``.
+
+    An export that wrote "n/a" in every amount, or in all but one, keeps its
+    column but not its values. A field counts when its share of filled rows
+    fell below a tenth of the stored share. A column that was empty before
+    too, such as an unused "Deal Type", loses nothing.
+    """
+    found = {}
+    for name, column in mapping.items():
+        if not column or not stored_mapping.get(name):
+            continue
+        if name not in new.columns or name not in stored.columns:
+            continue
+        before = stored.height - stored[name].null_count()
+        left = new.height - new[name].null_count()
+        if not before:
+            continue
+        if left / max(new.height, 1) < _EMPTIED_SHARE * before / stored.height:
+            found[name] = left
+    return found
 
 
 def default_replacement(
@@ -491,7 +517,7 @@ def default_replacement(
     rows: int,
     mapping: dict[str, str | None],
     missing_ids: int = 0,
-    empty: Collection[str] = (),
+    emptied: dict[str, int] | None = None,
 ) -> TableEntry | None:
     """Return the stored table an import of ``rows`` rows with ``mapping``
     replaces by default, or None for a new table. ``missing_ids`` counts the
@@ -506,7 +532,7 @@ def default_replacement(
     if same is not None:
         return same
     if earlier is None or replacement_losses(
-        earlier, rows, mapping, missing_ids, empty
+        earlier, rows, mapping, missing_ids, emptied
     ):
         return None
     return earlier

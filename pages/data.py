@@ -31,7 +31,7 @@ from kpi_core.workspace import (
     count_missing_ids,
     default_replacement,
     default_table_name,
-    fields_without_values,
+    emptied_fields,
     name_notes,
     replacement_losses,
 )
@@ -963,17 +963,16 @@ def _warn_losses(
         )
 
 
-def _emptied_fields(entry: TableEntry | None, prepared: PreparedTable) -> list[str]:
+def _emptied_fields(
+    entry: TableEntry | None, prepared: PreparedTable
+) -> dict[str, int]:
     """Return the fields that the stored table ``entry`` has values for and
-    ``prepared`` maps without a single value. A column that was empty
-    before too, such as an unused "Deal Type", loses nothing."""
+    ``prepared`` leaves empty in far more rows (``emptied_fields``)."""
     if entry is None:
-        return []
-    empty = fields_without_values(prepared.frame, prepared.mapping.columns)
-    if not empty:
-        return []
-    stored = fields_without_values(load_entry(entry), entry.mapping)
-    return [name for name in empty if name not in stored]
+        return {}
+    return emptied_fields(
+        prepared.frame, prepared.mapping.columns, load_entry(entry), entry.mapping
+    )
 
 
 def _missing_ids(entry: TableEntry | None, prepared: PreparedTable, key: str) -> int:

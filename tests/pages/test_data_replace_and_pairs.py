@@ -201,6 +201,28 @@ def test_emptied_amounts_default_to_new_table(fresh_workspace):
     ]
 
 
+def _orders(amounts: list[str]) -> bytes:
+    rows = [
+        f"{n},c{n},2025-01-{n:02d},{amount}\n" for n, amount in enumerate(amounts, 1)
+    ]
+    return ("Order ID,Customer ID,Order date,Amount\n" + "".join(rows)).encode()
+
+
+def test_mostly_emptied_amounts_default_to_new_table(fresh_workspace):
+    at, key = _upload("orders.csv", _orders(["10.00"] * 20))
+    at.button(key=f"{key}:import").click().run()
+
+    # The same 20 orders with an amount in the first row only: 1 of 20 (5 %)
+    # filled, under a tenth of the stored 20 of 20.
+    at, key = _upload("orders.csv", _orders(["10.00"] + ["n/a"] * 19))
+    assert at.selectbox(key=f"{key}:target").value == ""
+    infos = " ".join(info.value for info in at.info)
+    assert (
+        "would lose most values of amount (the new file's column 'Amount' has "
+        "1 of 20 filled)" in infos
+    )
+
+
 def test_column_empty_before_still_replaces(fresh_workspace):
     # "Campaign" is mapped but empty in both versions, so nothing is lost.
     first = (
