@@ -215,9 +215,10 @@ def _checked_quotes(file_name: str, data: bytes, grid: Grid) -> Grid:
     if spanning.is_empty():
         return grid
     swallowed = _swallowed_rows(spanning, grid.delimiter)
-    # Quotes come in pairs unless one never closes (or is inside a value,
-    # as in 12" display).
-    odd = swallowed is not None and _quote_count(data, grid.encoding) % 2 == 1
+    # Quotes at the edges of cells come in pairs unless one never closes.
+    odd = swallowed is not None and (
+        _quote_count(data, grid.encoding, grid.delimiter) % 2 == 1
+    )
     if last_spans and not odd:
         _reject_open_quote_at_end(file_name, data, grid, last)
     if swallowed is None:
@@ -307,12 +308,18 @@ def _reject_open_quote_at_end(
     )
 
 
-def _quote_count(data: bytes, codec: str) -> int:
-    """Count the double quotes of the text. A quote is the byte 0x22 in
-    UTF-8 and the single-byte codecs, so only wider codecs decode first."""
+def _quote_count(data: bytes, codec: str, delimiter: str) -> int:
+    """Count the double quotes of the text that can open or close a cell:
+    those after a delimiter, a line break, a space or another quote, or
+    before a delimiter, a line break or another quote. A quote inside a
+    value that is not quoted, as in 12" display, is text and is not counted.
+    A quote is the byte 0x22 in UTF-8 and the single-byte codecs, so only
+    wider codecs decode first."""
+    edge = re.escape(delimiter)
+    pattern = rf'(?:\A|(?<=[{edge}\r\n" ]))"|"(?=[{edge}\r\n"]|\Z)'
     if codec in ("utf-8", "utf-8-sig", "cp1252", "latin-1"):
-        return data.count(b'"')
-    return data.decode(codec, errors="replace").count('"')
+        return len(re.findall(pattern.encode(), data))
+    return len(re.findall(pattern, data.decode(codec, errors="replace")))
 
 
 def _text_lines(file_name: str, data: bytes, codec: str) -> pl.Series:

@@ -119,3 +119,30 @@ def test_pasted_log_read_with_warning():
     table = load_file("tickets.csv", text.encode())
     assert table.rows_used == 2
     assert any("line 2: the cell that starts “Log:”" in w for w in table.read_warnings)
+
+
+def test_inch_mark_inside_value_not_counted():
+    # The pasted log's quotes pair up. The inch mark inside the unquoted
+    # subject of another ticket opens no cell, so the file is not rejected.
+    text = (
+        "Id,Subject,Status,Created at,Solved at,Description\n"
+        '101,Checkout fails,solved,2025-03-03 09:00,2025-03-03 10:00,"Log:\n'
+        "500,POST,/checkout,timeout,retry,1200ms\n"
+        '502,POST,/checkout,bad gateway,retry,900ms"\n'
+        '102,12" display flickers,solved,2025-03-04 09:00,2025-03-04 10:00,\n'
+    )
+    table = load_file("tickets.csv", text.encode())
+    assert table.rows_used == 2
+    assert any("line 2: the cell that starts “Log:”" in w for w in table.read_warnings)
+
+
+def test_inch_mark_does_not_hide_stray_quote():
+    # One stray quote and one inch mark: the stray quote is still the only
+    # quote at the edge of a cell, so the file is rejected.
+    rows = _deals(40)
+    rows[9] = rows[9].replace(",Alice,", ',"Alice,')
+    rows[30] = rows[30].replace(",Spring", ',"Spring, big"')
+    rows[35] = rows[35].replace("Spring", 'Spring 12" banner')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    assert raised.value.line == 11
