@@ -57,7 +57,12 @@ from kpi_core.schema import (
     NUMBER,
     deal_status_expr,
 )
-from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS, ended_in_trial
+from kpi_core.subscription_data import (
+    FALSE_FLAGS,
+    TRUE_FLAGS,
+    ended_in_trial,
+    paused_warning,
+)
 from kpi_core.values import (
     CURRENCY_CODES,
     ParsedMoney,
@@ -793,6 +798,8 @@ def _table_warnings(
                 frame["status"], frame[LINE], mapping.columns["status"]
             )
         )
+    if mapping.table == "subscriptions" and "status" in frame.columns:
+        warnings.append(paused_warning(frame, mapping.columns["status"]))
     if mapping.table == "nps" and "score" in frame.columns:
         warnings.append(five_point_warning(frame["score"], mapping.columns["score"]))
     warnings += _rare_currency_warnings(mapping, frame)

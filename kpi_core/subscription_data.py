@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.reuse import reuse_last_result
@@ -40,6 +41,9 @@ ONE_TIME_INTERVALS = frozenset({"one_time", "one-time", "one time", "once", "ein
 UNPAID_STATUSES = frozenset(
     {"trialing", "in_trial", "incomplete", "incomplete_expired"}
 )
+# Statuses of a paused subscription (Chargebee, Stripe and German), which
+# charges nothing while its customer stays a customer.
+PAUSED_STATUSES = frozenset({"paused", "pausiert", "ruhend"})
 # Statuses of a subscription that still runs although a cancellation date is
 # set, because it was canceled for the end of its billing period.
 RUNNING_STATUSES = frozenset(
@@ -397,7 +401,7 @@ def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         started_at=_paid_from(subs),
         trial_only=_trial_only(subs),
         ended_at=_end_date(subs),
-        mrr=_monthly_charge(subs),
+        mrr=pl.when(_paused(subs)).then(0.0).otherwise(_monthly_charge(subs)),
         upgraded=upgrade_flag(subs),
         unpaid=_unpaid(subs),
         one_time=_is_one_time(subs),
@@ -593,6 +597,31 @@ def _is_one_time(subs: pl.DataFrame) -> pl.Expr:
     if "monthly_charge" in subs.columns:
         return one_time & pl.col("monthly_charge").is_null()
     return one_time
+
+
+def _paused(subs: pl.DataFrame) -> pl.Expr:
+    if "status" not in subs.columns:
+        return pl.lit(False)
+    return _by_label(subs, "status", _is_label_in(PAUSED_STATUSES))
+
+
+def paused_warning(subs: pl.DataFrame, header: str) -> str | None:
+    """Warn about the subscriptions whose status in column ``header`` marks
+    them paused, which count as customers who pay nothing in every period,
+    because an export gives the current status and not when the pause
+    began. None when no subscription is paused."""
+    labels = subs["status"].str.strip_chars().str.to_lowercase()
+    paused = int(labels.is_in(list(PAUSED_STATUSES)).sum())
+    if not paused:
+        return None
+    they = "It counts" if paused == 1 else "They count"
+    return (
+        f"{count_noun(paused, 'subscription')} in {header!r} "
+        f"{'is' if paused == 1 else 'are'} paused. {they} as customers who "
+        "pay nothing, also in periods before the pause, because the file does "
+        "not say when it began. MRR, ARR and ARPA of earlier periods may "
+        "therefore be too low."
+    )
 
 
 def _unpaid(subs: pl.DataFrame) -> pl.Expr:
