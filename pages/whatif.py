@@ -67,12 +67,14 @@ def render() -> None:
     )
     loaded = page_tables_with(TABLE_TYPES, ())
     tables, money_note = loaded.tables, loaded.money_note
-    if "deals" not in tables:
+    if "deals" not in tables and "subscriptions" not in tables:
+        # Either gives levers; the other's baselines can be entered.
         st.info(
-            "No deals table yet. "
+            "No deals or subscriptions table yet. "
             + data_page_hint(
-                "Upload a deals export on the Data page.",
-                "Ask the sender of this link to upload a deals export.",
+                "Upload a deals or subscriptions export on the Data page.",
+                "Ask the sender of this link to upload a deals or subscriptions "
+                "export.",
             )
         )
         data_page_link()

@@ -142,7 +142,8 @@ def test_viewer_without_deals_asks_sender(tmp_path, fresh_workspace):
 
     viewer = _open_link(token, "pages/whatif.py")
     assert [info.value for info in viewer.main.info] == [
-        "No deals table yet. Ask the sender of this link to upload a deals export."
+        "No deals or subscriptions table yet. Ask the sender of this link to "
+        "upload a deals or subscriptions export."
     ]
 
 

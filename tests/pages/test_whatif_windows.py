@@ -96,3 +96,32 @@ def test_won_revenue_from_deals_window(tmp_path, fresh_workspace):
     ) in _texts(at)
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Won revenue in 12 months"] == "22,551 EUR"
+
+
+def test_subscriptions_alone_give_levers(tmp_path, fresh_workspace):
+    store = Workspace(fresh_workspace)
+    (fresh_workspace / ".sample-loaded").touch()
+    prepared = load_file(
+        "stripe_subs.csv", SUBSCRIPTIONS.encode(), table="subscriptions"
+    )
+    store.save(
+        prepared.frame,
+        name="stripe_subs.csv",
+        table_type="subscriptions",
+        source_file="stripe_subs.csv",
+        mapping=prepared.mapping,
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/whatif.py").run()
+    assert not at.exception
+    assert not any(info.value.startswith("No deals") for info in at.info)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    # s01 and s16 pay 50 + 60 on 2026-01-31: ARPA 55. Nobody leaves in the
+    # window, and s16 joined in it: 1 in 365 days = 365.25 / 365 in 12
+    # months. ARR = (2 + 1.0007) x 55 x 12 = 1,980.45.
+    assert metrics["ARR in 12 months"] == "1,980 EUR"
+    # The deals' levers wait for typed values.
+    assert metrics["Won revenue in 12 months"] == "–"
+    assert "Leads per month: missing, not in the data: there is no deals table" in (
+        _texts(at)
+    )
