@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
+from kpi_core.formatting import count_noun
 from kpi_core.sheet_notes import (
     grid_headers,
     marks_by_header,
@@ -262,6 +263,10 @@ def _first_table(
     """
     passed: list[tuple[str, EmptyDataError]] = []
     names: list[str] = []
+    # The first sheet that holds only a short list of one or two columns,
+    # such as a cover sheet's "Company | ACME", in case no later sheet has
+    # a wider table.
+    cover: tuple[Sheet, Layout, list[str]] | None = None
     for read in read_sheets(file_name, data, sheet):
         names = read.names
         try:
@@ -271,12 +276,27 @@ def _first_table(
                 raise
             passed.append((read.name, error))
             continue
-        if not passed:
-            return read, layout, list(read.notes)
-        skipped = " and ".join(repr(name) for name, _ in passed)
-        reason = f"sheets {skipped} have" if len(passed) > 1 else f"sheet {skipped} has"
-        note = f"sheet: {read.name} (of {len(names)}), because {reason} no table"
-        return read, layout, [note]
+        notes = list(read.notes)
+        if passed:
+            skipped = " and ".join(repr(name) for name, _ in passed)
+            reason = (
+                f"sheets {skipped} have" if len(passed) > 1 else f"sheet {skipped} has"
+            )
+            notes = [f"sheet: {read.name} (of {len(names)}), because {reason} no table"]
+        if cover is None and sheet is None and _is_cover_list(layout):
+            cover = (read, layout, notes)
+            continue
+        if cover is not None:
+            if _columns(layout) <= _COVER_COLUMNS:
+                continue
+            notes = [
+                f"sheet: {read.name} (of {len(names)}), because sheet "
+                f"{cover[0].name!r} holds only a short list of "
+                f"{count_noun(_columns(cover[1]), 'column')}"
+            ]
+        return read, layout, notes
+    if cover is not None:
+        return cover
     reasons = dict(passed)
     looked_at = ", ".join(
         f"{name!r} ({_no_table_reason(reasons.get(name))})" for name in names
@@ -287,6 +307,20 @@ def _first_table(
         "data, or export it again",
         file=file_name,
     )
+
+
+# A sheet whose table has at most this many columns and rows is taken for
+# a cover sheet while a later sheet has a wider table.
+_COVER_COLUMNS = 2
+_COVER_ROWS = 20
+
+
+def _columns(layout: Layout) -> int:
+    return len([name for name in layout.frame.columns if name != LINE])
+
+
+def _is_cover_list(layout: Layout) -> bool:
+    return _columns(layout) <= _COVER_COLUMNS and layout.frame.height <= _COVER_ROWS
 
 
 def _no_table_reason(error: EmptyDataError | None) -> str:

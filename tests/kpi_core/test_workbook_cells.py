@@ -286,14 +286,15 @@ def test_cells_without_references_scanned(tmp_path):
 
 
 def test_unknown_readme_sheet_names_the_other_sheets(tmp_path):
-    # A small "Readme" sheet of field notes contains a table, so it is read.
-    # No table type fits it, so the message names the other sheet.
+    # A small "Readme" sheet of field notes contains a table of three
+    # columns, so it is read. No table type fits it, so the message names
+    # the other sheet.
     book = Workbook()
     readme = book.active
     readme.title = "Readme"
-    readme.append(["Field", "Meaning"])
-    readme.append(["Amount", "Deal value in EUR"])
-    readme.append(["Stage", "Pipeline stage"])
+    readme.append(["Field", "Meaning", "Example"])
+    readme.append(["Amount", "Deal value in EUR", "1000"])
+    readme.append(["Stage", "Pipeline stage", "Won"])
     deals = book.create_sheet("Deals")
     deals.append(["Deal ID", "Deal Stage", "Create Date", "Amount"])
     deals.append(["1", "Closed won", "2025-01-02", 100])
@@ -304,3 +305,37 @@ def test_unknown_readme_sheet_names_the_other_sheets(tmp_path):
         "The workbook has other sheets: 'Deals'; read one with --sheet on the "
         "command line or the Sheet box on the Data page"
     )
+
+
+# A cover sheet of two-column facts before the table.
+
+
+def _cover_first(path: Path, table_header: list[str]) -> Path:
+    book = Workbook()
+    cover = book.active
+    cover.title = "Deckblatt"
+    cover.append(["Firma", "ACME GmbH"])
+    cover.append(["Bericht", "Deals"])
+    cover.append(["Stand", "2024-12-20"])
+    deals = book.create_sheet("Deals 2024")
+    deals.append(table_header)
+    deals.append(["D1", "Won", "2024-01-02", 100][: len(table_header)])
+    deals.append(["D2", "Lost", "2024-01-03", 50][: len(table_header)])
+    return _save(book, path)
+
+
+def test_cover_sheet_list_skipped(tmp_path):
+    path = _cover_first(tmp_path / "report.xlsx", HEADER)
+    raw = read_table(path.name, path.read_bytes())
+    assert raw.info.sheet == "Deals 2024"
+    assert raw.frame["Deal ID"].to_list() == ["D1", "D2"]
+    assert raw.info.notes[0] == (
+        "sheet: Deals 2024 (of 2), because sheet 'Deckblatt' holds only a short "
+        "list of 2 columns"
+    )
+
+
+def test_two_column_sheets_keep_first(tmp_path):
+    # No later sheet is wider, so the first sheet's list is the table.
+    path = _cover_first(tmp_path / "report.xlsx", HEADER[:2])
+    assert read_table(path.name, path.read_bytes()).info.sheet == "Deckblatt"
