@@ -15,6 +15,7 @@ from kpi_core.errors import MissingColumnError
 from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
+from kpi_core.subscription_data import FALSE_FLAGS
 from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
 
 ALL_DATA = Period()
@@ -54,6 +55,8 @@ def followups_per_ticket(
             "so agent replies cannot be counted"
         )
         return not_available("followups_per_ticket", reason, excluded=excluded)
+    if no_agent := _no_agent_reason(messages):
+        return not_available("followups_per_ticket", no_agent, excluded=excluded)
     if counted.is_empty():
         reason = "no solved tickets with a reply count in this period"
         return not_available("followups_per_ticket", reason, excluded=excluded)
@@ -200,8 +203,12 @@ def _replies_from_messages(
             "column; map ticket id, sent at and author role",
             column=(missing or ["ticket_id"])[0],
         )
-    role = pl.col("author_role").cast(pl.String).str.strip_chars().str.to_lowercase()
-    agent_messages = messages.filter(role.is_in(list(AGENT_ROLES))).select(
+    replies = _role().is_in(list(AGENT_ROLES))
+    if "public" in messages.columns:
+        # An internal note (Zendesk's Public "false") is no reply.
+        private = pl.col("public").cast(pl.String).str.strip_chars().str.to_lowercase()
+        replies &= ~private.is_in(list(FALSE_FLAGS)).fill_null(False)
+    agent_messages = messages.filter(replies).select(
         pl.col("ticket_id").cast(pl.String).alias(_KEY), pl.col("sent_at")
     )
     keyed = solved.drop(_REPLIES, strict=False).with_columns(
@@ -216,6 +223,29 @@ def _replies_from_messages(
     )
     joined = keyed.join(counts, on=_KEY, how="left")
     return joined.with_columns(pl.col(_REPLIES).fill_null(0)).drop(_KEY)
+
+
+def _role() -> pl.Expr:
+    return pl.col("author_role").cast(pl.String).str.strip_chars().str.to_lowercase()
+
+
+def _no_agent_reason(messages: pl.DataFrame | None) -> str | None:
+    """Say why a message log gives no replies when none of its authors has
+    an agent role, naming the roles it has, or return None. Help Scout
+    writes "user" for an agent, which Intercom writes for a customer, so
+    such a role is not taken for either."""
+    if messages is None or "author_role" not in messages.columns:
+        return None
+    roles = messages.select(_role().unique().drop_nulls())["author_role"]
+    if roles.is_in(list(AGENT_ROLES)).any():
+        return None
+    listed = ", ".join(repr(role) for role in roles.sort().head(5).to_list())
+    return (
+        f"no message in the log has an agent's role (its roles: {listed or 'none'}), "
+        "so no reply can be counted. Write agent in the role column of the "
+        "agents' messages and upload the log again; these roles count as "
+        f"agents: {', '.join(sorted(AGENT_ROLES))}"
+    )
 
 
 def _sent_by_solve(solved_dtype: pl.DataType) -> pl.Expr:

@@ -109,7 +109,9 @@ def preview_file(
     if table is None and long_history is None:
         detected = _deals_or_history(raw.frame, headers, numbers, detected)
     chosen = table or detected
-    flags = yes_no_columns(raw.frame, headers) if chosen == "deals" else ()
+    # Only these table types have yes/no fields (won and closed, public).
+    with_flags = chosen in ("deals", "ticket_messages")
+    flags = yes_no_columns(raw.frame, headers) if with_flags else ()
     mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
     if chosen in (None, "nps") or guessed_incomplete:

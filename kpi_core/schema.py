@@ -431,6 +431,8 @@ TICKETS = TableSchema(
             "Geschlossen am",
             "Abgeschlossen am",
             "Erledigt am",
+            # German for "Close date"
+            "Schließdatum",
         ),
         _f(
             "status",
@@ -457,6 +459,8 @@ TICKETS = TableSchema(
             "Zuständig",
             "Verantwortlicher",
             "Mitarbeiter",
+            # German for "Ticket owner"
+            "Ticketinhaber",
         ),
         _f(
             "channel",
@@ -614,6 +618,15 @@ TICKET_MESSAGES = TableSchema(
             "Message type",
             "Kanal",
             "Nachrichtentyp",
+        ),
+        _f(
+            "public",
+            FLAG,
+            False,
+            "Whether the customer saw the message; an internal note is no reply",
+            "Public",
+            "Is public",
+            "Öffentlich",
         ),
     ),
 )

@@ -1,7 +1,8 @@
 """The selection of solved tickets that the service KPIs share.
 
 A ticket counts as solved when it has a solve date (solved_at) and its
-status, if the table has one, is not an open status. It is placed in a
+status, if the table has one, is not an open status. Deleted and spam
+tickets count in no KPI. It is placed in a
 period by that solve date. A ticket id listed more than once is measured to
 its latest solve, or is open when a row with more agent replies shows it
 was reopened after that solve.
@@ -25,9 +26,13 @@ OPEN_STATUSES = frozenset(
         "waiting on customer", "waiting on third party", "waiting on contact",
         "waiting on us", "pending customer response", "working", "escalated",
         "in progress", "neu", "offen", "wartend", "in bearbeitung", "angehalten",
-        "eskaliert", "wiedereröffnet",
+        "eskaliert", "wiedereröffnet", "active", "warten auf uns",
+        "warten auf kontakt", "warten auf kunden", "warten auf dritte",
     }
 )  # fmt: skip
+# Statuses of tickets that were deleted or marked spam, which no KPI counts.
+DISCARDED_STATUSES = frozenset({"deleted", "spam", "trash", "gelöscht", "papierkorb"})
+DISCARDED = "deleted or spam ticket"
 
 SOLVED_UNDATED = "solved ticket without a solve date"
 # Statuses that mean the work on a ticket is done, compared after
@@ -67,6 +72,7 @@ def _solved_tickets(
     latest, _none = _final_solves(tickets)
     is_open = pl.col("solved_at").is_null()
     undated = pl.lit(False)
+    discarded = pl.lit(False)
     if "status" in latest.columns:
         status = pl.col("status").cast(pl.String)
         if has_solve_dates:
@@ -75,7 +81,10 @@ def _solved_tickets(
             done = status.is_in(_status_values(latest, SOLVED_STATUSES))
             undated = is_open & done.fill_null(False)
         open_status = status.is_in(_open_values(latest)).fill_null(False)
-        is_open = (is_open | open_status) & ~undated
+        discarded = status.is_in(_status_values(latest, DISCARDED_STATUSES))
+        discarded = discarded.fill_null(False)
+        is_open = (is_open | open_status) & ~undated & ~discarded
+        undated = undated & ~discarded
 
     created_in_period = pl.lit(period.is_all)
     if "created_at" in latest.columns:
@@ -83,11 +92,16 @@ def _solved_tickets(
     counts = latest.select(
         open=(is_open & created_in_period).sum(),
         undated=(undated & created_in_period).sum(),
+        discarded=(
+            discarded & (created_in_period | period.contains("solved_at"))
+        ).sum(),
     )
-    solved = latest.filter(~is_open & ~undated & period.contains("solved_at"))
+    kept = ~is_open & ~undated & ~discarded
+    solved = latest.filter(kept & period.contains("solved_at"))
     excluded = {
         "open ticket": counts["open"].item(),
         SOLVED_UNDATED: counts["undated"].item(),
+        DISCARDED: counts["discarded"].item(),
         "earlier solve of a ticket listed again": tickets.height - latest.height,
     }
     return solved, nonzero_counts(excluded)

@@ -9,6 +9,7 @@ from kpi_core.followups import (
     followups_distribution,
     followups_per_ticket,
 )
+from kpi_core.importing import load_file
 from kpi_core.period import Period
 
 DT = datetime
@@ -181,3 +182,53 @@ def test_followups_formula_one_ticket():
     )
     formula = followups_per_ticket(tickets).formula
     assert formula == "1 agent reply / 1 solved ticket = 1.00 replies"
+
+
+def test_internal_notes_are_no_replies():
+    # Zendesk's comment log marks an internal note Public "false". t1 has a
+    # public agent reply and an internal note before its solve: 1 reply.
+    messages = pl.DataFrame(
+        [
+            ("t1", DT(2025, 1, 13, 9, 30), "agent", "true"),
+            ("t1", DT(2025, 1, 13, 9, 40), "agent", "false"),
+        ],
+        schema={**MESSAGE_SCHEMA, "public": pl.String},
+        orient="row",
+    )
+    tickets = pl.DataFrame([SAMPLE[0]], schema=SCHEMA, orient="row")
+    result = followups_per_ticket(tickets, messages=messages)
+    assert (result.numerator, result.denominator) == (1, 1)
+
+
+def test_log_without_agent_role_not_available():
+    # Help Scout writes "user" for an agent, Intercom for a customer, so the
+    # log gives no agent reply: no figure rather than 0.00.
+    messages = pl.DataFrame(
+        [
+            ("t1", DT(2025, 1, 13, 9, 30), "user"),
+            ("t1", DT(2025, 1, 13, 9), "customer"),
+        ],
+        schema=MESSAGE_SCHEMA,
+        orient="row",
+    )
+    tickets = pl.DataFrame([SAMPLE[0]], schema=SCHEMA, orient="row")
+    result = followups_per_ticket(tickets, messages=messages)
+    assert not result.available
+    assert "(its roles: 'customer', 'user')" in result.reason
+
+
+def test_zendesk_public_column_mapped():
+    log = (
+        b"Ticket ID,Created at,Author role,Public\n"
+        b"t1,2025-01-13 09:30,agent,true\n"
+        b"t1,2025-01-13 09:40,agent,false\n"
+        b"t2,2025-01-13 09:00,agent,TRUE\n"
+        b"t2,2025-01-13 09:10,agent,TRUE\n"
+    )
+    messages = load_file("zendesk_comments.csv", log)
+    assert messages.table == "ticket_messages"
+    assert messages.mapping.columns["public"] == "Public"
+    tickets = pl.DataFrame(SAMPLE[:2], schema=SCHEMA, orient="row")
+    result = followups_per_ticket(tickets, messages=messages.frame)
+    # t1: 1 public reply of 2 messages; t2: 2 public replies.
+    assert (result.numerator, result.denominator) == (3, 2)

@@ -32,12 +32,14 @@ def frame(rows, *, with_status: bool = True) -> pl.DataFrame:
         ("Solved", True), ("Closed", True), ("Resolved", True), ("Gelöst", True),
         (None, True), ("Pending", False), ("Waiting on Customer", False),
         ("On-hold", False), ("Pending Customer Response", False), ("Offen", False),
-        (" open ", False),
+        (" open ", False), ("Active", False), ("Warten auf uns", False),
+        ("Warten auf Kontakt", False), ("Deleted", False), ("Spam", False),
     ],
     ids=[
         "solved", "closed", "resolved", "german-solved", "no-status", "pending",
         "waiting-on-customer", "on-hold", "pending-response", "german-open",
-        "padded-open",
+        "padded-open", "help-scout-active", "german-waiting-on-us",
+        "german-waiting-on-contact", "deleted", "spam",
     ],
 )  # fmt: skip
 def test_solved_tickets_status_decides(status, is_solved):
@@ -123,3 +125,17 @@ def test_require_segment_present():
 
 def test_nonzero_counts_drops_zero():
     assert nonzero_counts({"open ticket": 0, "no date": 2}) == {"no date": 2}
+
+
+def test_deleted_tickets_counted_apart():
+    # t2 was deleted after its solve and t3 while open: neither is solved
+    # or open, and both are named.
+    rows = [
+        ("t1", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Solved"),
+        ("t2", DT(2025, 1, 13, 9), DT(2025, 1, 14, 9), "Deleted"),
+        ("t3", DT(2025, 1, 13, 9), None, "deleted"),
+        ("t4", DT(2025, 1, 13, 9), None, "Open"),
+    ]
+    solved, excluded = solved_tickets(frame(rows), ALL_DATA)
+    assert solved["ticket_id"].to_list() == ["t1"]
+    assert excluded == {"open ticket": 1, "deleted or spam ticket": 2}
