@@ -152,6 +152,7 @@ class Workspace:
         is_sample: bool = False,
         source_key: str = "",
         remove_samples: bool = False,
+        replace_version: int | None = None,
     ) -> TableEntry:
         """Store a prepared table, or a newer version of ``replace_id``.
 
@@ -160,8 +161,11 @@ class Workspace:
         name stored. ``source_key`` identifies the uploaded content for
         ``find_source``. With ``remove_samples`` the sample tables are
         deleted in the same catalog transaction, so no read of the catalog
-        finds the new table next to them. Raises InvalidSettingError when
-        the name is empty.
+        finds the new table next to them. ``replace_version`` is the version
+        of ``replace_id`` the user chose to replace. Raises
+        InvalidSettingError when the name is empty, or when another import
+        replaced the table after that version, because storing would
+        silently drop that import.
         """
         table_id = replace_id or secrets.token_hex(16)
         _check_id(table_id)
@@ -184,6 +188,12 @@ class Workspace:
                         "was stored; import it again as a new table"
                     )
                 old_version = row["version"] if row else None
+                if replace_version is not None and old_version != replace_version:
+                    raise InvalidSettingError(
+                        f"the table {previous.name!r} was replaced by another "
+                        "import while this file was stored, so nothing was "
+                        "imported; check the choices and click Import again"
+                    )
                 version = old_version + 1 if row else 1
                 os.replace(staged, self._path(table_id, version))
                 db.execute(

@@ -689,6 +689,9 @@ def _offer_import(
             )
             return
     samples = [e for e in store.list_tables() if e.is_sample]
+    # The versions the user chose to replace. The store refuses when another
+    # session replaced one of them since, so two imports at once lose none.
+    planned = versions if shown is None else shown.versions
     with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
         try:
             # The sample tables are deleted in the same transaction, so no
@@ -702,6 +705,7 @@ def _offer_import(
                 replace_id=target or None,
                 source_key=key,
                 remove_samples=True,
+                replace_version=planned.get(target),
             )
         except InputError as error:
             message = str(error)
@@ -720,6 +724,7 @@ def _offer_import(
                         mapping=paired.mapping,
                         replace_id=paired_plan.replace_id,
                         source_key=key,
+                        replace_version=planned.get(paired_plan.replace_id or ""),
                     )
                 )
             except InputError as error:

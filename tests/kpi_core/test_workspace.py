@@ -61,6 +61,33 @@ def test_replace_bumps_version_and_removes_old_file(tmp_path):
     ]
 
 
+def test_replace_of_replaced_version_rejected(tmp_path):
+    # Two sessions both chose to replace version 1. The first stores 5 rows,
+    # so the second, still planned against version 1, must not drop them.
+    store = Workspace(tmp_path)
+    first = store.save(
+        _frame(3), name="D", table_type="deals", source_file="a.csv", mapping=MAPPING
+    )
+    options = {"name": "D", "table_type": "deals", "source_file": "a.csv"}
+    store.save(
+        _frame(5), **options, mapping=MAPPING, replace_id=first.id, replace_version=1
+    )
+    with pytest.raises(InvalidSettingError) as raised:
+        store.save(
+            _frame(7),
+            **options,
+            mapping=MAPPING,
+            replace_id=first.id,
+            replace_version=1,
+        )
+    assert "was replaced by another import" in str(raised.value)
+    assert store.load(first.id).height == 5
+    assert store.get(first.id).version == 2
+    assert [p.name for p in (tmp_path / "tables").iterdir()] == [
+        f"{first.id}.v2.parquet"
+    ]
+
+
 def test_failed_write_keeps_previous_version(tmp_path):
     store = Workspace(tmp_path)
     entry = store.save(

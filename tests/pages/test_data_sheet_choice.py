@@ -65,12 +65,12 @@ def test_note_sheet_picked_shows_error():
 
 
 def _summary_first() -> bytes:
-    # A summary sheet with a small table before the data: the reader takes
-    # it for the table, but no table type fits it.
+    # A summary sheet with a small table of three columns before the data:
+    # the reader takes it for the table, but no table type fits it.
     book = Workbook()
     book.active.title = "Übersicht"
-    book.active.append(["Quartal", "Summe"])
-    book.active.append(["Q1", 1200])
+    book.active.append(["Quartal", "Summe", "Anteil"])
+    book.active.append(["Q1", 1200, "40 %"])
     data = book.create_sheet("Daten")
     data.append(["Deal ID", "Stage", "Created", "Amount"])
     data.append(["D1", "Won", "2024-01-02", 100])
