@@ -59,6 +59,8 @@ _NOT_IN_FILE = "(not in the file)"
 # The workspace setting that maps a workbook's file name to the sheet last
 # imported from it, so a new version of the file opens at that sheet.
 _IMPORTED_SHEETS = "imported_sheets"
+# The setting with the workbook sheet each table was imported from, by id.
+_TABLE_SHEETS = "table_sheets"
 # Reader notes that ask the user to check something start with this.
 _WARNING = "warning: "
 # The pages that show the KPIs of each table type, linked after an import.
@@ -215,28 +217,31 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         f"{prepared.rows_used:,} usable",
         state="complete",
     )
-    prepared = _pick_currency(prepared, key)
+    read_sheet = preview.raw.info.sheet
+    prepared = _pick_currency(prepared, key, read_sheet)
     _report_problems(prepared, key)
     paired = _prepare_paired(preview, file_name, data, sheet, key)
     if paired is not None:
         # The other table of the file has no mapping boxes here, so its
         # currency is asked for on its own.
-        paired = _pick_currency(paired, f"{key}:{paired.table}", paired=True)
+        paired_key = f"{key}:{paired.table}"
+        paired = _pick_currency(paired, paired_key, read_sheet, paired=True)
     _offer_import(prepared, preview, key, paired)
 
 
 def _pick_currency(
-    prepared: PreparedTable, key: str, *, paired: bool = False
+    prepared: PreparedTable, key: str, sheet: str | None, *, paired: bool = False
 ) -> PreparedTable:
     """Ask for the currency of amounts that name none: by default the one
-    the table stored from this file was given, else EUR. ``paired`` names
-    the table in the label, for the second table of a file."""
+    the table stored from this file (and workbook ``sheet``) was given, else
+    EUR. ``paired`` names the table in the label, for the second table of a
+    file."""
     if not needs_currency(prepared):
         return prepared
     store = workspace()
     upload_key = key.removesuffix(f":{prepared.table}") if paired else key
     earlier = store.find_source(upload_key, prepared.table) or _stored_from_file(
-        store.list_tables(prepared.table), prepared.file
+        store.list_tables(prepared.table), prepared.file, sheet
     )
     default = _stored_currency(earlier) or DEFAULT_CURRENCY
     others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
@@ -599,7 +604,7 @@ def _offer_import(
     # The same bytes of the same table type stored before, if any.
     same = store.find_source(key, prepared.table)
     # Else a table stored from a file of the same name: a corrected export.
-    earlier = same or _stored_from_file(existing, prepared.file)
+    earlier = same or _stored_from_file(existing, prepared.file, preview.raw.info.sheet)
     # Set when Store was preset to replace ``earlier``, so the preset runs
     # once and the user can still choose a new table.
     preset_key = f"{key}:{prepared.table}:stored_as"
@@ -658,7 +663,9 @@ def _offer_import(
         st.error("No row is usable, so there is nothing to import. Fix the file.")
         return
     main_plan = _Plan(target or None, stored_name or requested, names.get(target))
-    paired_plan = _offer_paired(paired, key) if paired is not None else None
+    paired_plan = None
+    if paired is not None:
+        paired_plan = _offer_paired(paired, key, preview.raw.info.sheet)
     label = "Import " + _import_action(prepared.rows_used, main_plan)
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
@@ -733,6 +740,12 @@ def _offer_import(
         sheets = store.setting(_IMPORTED_SHEETS)
         sheets[prepared.file] = preview.raw.info.sheet
         store.save_setting(_IMPORTED_SHEETS, sheets)
+        # So next month's workbook replaces each sheet's own table.
+        table_sheets = store.setting(_TABLE_SHEETS)
+        table_sheets.update(
+            dict.fromkeys((e.id for e in stored), preview.raw.info.sheet)
+        )
+        store.save_setting(_TABLE_SHEETS, table_sheets)
     signature = header_signature(preview.headers)
     if prepared.mapping.columns != preview.mapping.columns:
         store.remember_mapping(signature, prepared.mapping)
@@ -885,7 +898,7 @@ def _import_action(rows: int, plan: _Plan) -> str:
     return f"{count} as new table {plan.name!r}"
 
 
-def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
+def _offer_paired(paired: PreparedTable, key: str, sheet: str | None) -> _Plan | None:
     """Offer to store the other table of the file along with the first.
 
     The default target follows the first table's rule: its copy from the
@@ -895,7 +908,7 @@ def _offer_paired(paired: PreparedTable, key: str) -> _Plan | None:
     store = workspace()
     existing = store.list_tables(paired.table)
     same = store.find_source(key, paired.table)
-    earlier = same or _stored_from_file(existing, paired.file)
+    earlier = same or _stored_from_file(existing, paired.file, sheet)
     missing = _missing_ids(earlier if same is None else None, paired, key)
     preset = default_replacement(
         same, earlier, paired.rows_used, paired.mapping.columns, missing
@@ -1016,9 +1029,20 @@ def _default_name(prepared: PreparedTable, paired: bool) -> str:
     return name
 
 
-def _stored_from_file(entries: list[TableEntry], file: str) -> TableEntry | None:
-    """Return the newest of ``entries`` imported from a file named ``file``."""
-    matches = [e for e in entries if e.source_file == file and not e.is_sample]
+def _stored_from_file(
+    entries: list[TableEntry], file: str, sheet: str | None
+) -> TableEntry | None:
+    """Return the newest of ``entries`` imported from a file named ``file``
+    and, for a workbook, from its sheet ``sheet``. A table stored before the
+    app recorded its sheet matches any sheet."""
+    sheets = workspace().setting(_TABLE_SHEETS) if sheet is not None else {}
+    matches = [
+        e
+        for e in entries
+        if e.source_file == file
+        and not e.is_sample
+        and sheets.get(e.id, sheet) == sheet
+    ]
     return max(matches, key=lambda e: e.uploaded_at, default=None)
 
 

@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,3 +133,42 @@ def test_new_version_opens_imported_sheet():
     other = AppTest.from_file(APP, default_timeout=60).run()
     key = _upload_named(other, "pipeline.xlsx", _yearly(4))
     assert other.selectbox(key=f"{key}:sheet").value == "Deals 2024"
+
+
+def _import(at: AppTest) -> None:
+    [button] = [b for b in at.button if b.label.startswith("Import")]
+    button.click().run()
+    assert not at.exception
+    assert at.success
+
+
+def test_new_version_replaces_each_sheets_table(fresh_workspace):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(at, "deals.xlsx", _yearly(2))
+    _import(at)
+    at.selectbox(key=f"{key}:sheet").set_value("Deals 2025").run()
+    _import(at)
+    tables = {
+        entry.source_file + entry.name: entry.id
+        for entry in Workspace(fresh_workspace).list_tables("deals")
+    }
+    first, second = tables["deals.xlsxdeals"], tables["deals.xlsxdeals (2)"]
+
+    # Next month's workbook opens at the 2025 sheet, whose table it replaces.
+    later = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(later, "deals.xlsx", _yearly(3))
+    assert _target(later, key) == second
+    # The 2024 sheet replaces the table imported from the 2024 sheet, not
+    # the newest table of the file name.
+    later.selectbox(key=f"{key}:sheet").set_value("Deals 2024").run()
+    assert _target(later, key) == first
+
+
+def _target(at: AppTest, key: str) -> str:
+    # The Store box's key names the upload and the sheet read.
+    [target] = [
+        box.value
+        for box in at.selectbox
+        if box.key.startswith(key) and box.key.endswith(":target")
+    ]
+    return target
