@@ -24,6 +24,7 @@ from kpi_core.goal_metrics import (
     known_on,
     measure_baseline,
     missing_inputs,
+    segment_advice,
     target_value,
 )
 
@@ -121,7 +122,8 @@ def _measurable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
     if apply_segments(tables[metric.table], goal.segments).is_empty():
         message = f"no rows of the {table} table match the goal"
         if goal.segments:
-            message += "'s segment; check the spelling of the values"
+            advice = segment_advice(tables[metric.table], goal.segments)
+            message += f"'s segment; {advice}"
         return SmartCheck("M", "Measurable", WARN, message)
     columns = ", ".join(metric.columns)
     message = f"measured from the {table} table ({columns})"

@@ -189,9 +189,29 @@ def apply_segments(
                 column=segment.column,
             )
         # Matched as spend and revenue names are: "Google  Ads " is "google ads".
-        value_key = " ".join(segment.value.split()).lower()
+        value_key = pl.select(key_of(pl.lit(segment.value))).item()
         conditions.append(key_of(pl.col(segment.column)) == value_key)
     return frame.filter(pl.all_horizontal(conditions).fill_null(False))
+
+
+def segment_advice(frame: pl.DataFrame, segments: tuple[SegmentFilter, ...]) -> str:
+    """Say what to do when no row of ``frame`` matches ``segments``: fill
+    the segment's column when it has no value at all, as after a newer
+    export that left it empty, else check the spelling of the values."""
+    empty = [
+        segment.column
+        for segment in segments
+        if segment.column in frame.columns
+        and frame[segment.column].null_count() == frame.height
+    ]
+    if not empty:
+        return "check the spelling of the values"
+    columns = ", ".join(repr(column) for column in dict.fromkeys(empty))
+    return (
+        f"the table has no value in {columns} at all, as after an export that "
+        "left that column empty; import a file with those values, or edit the "
+        "goal's segment"
+    )
 
 
 def measure(metric: Metric, frame: pl.DataFrame, period: Period) -> Measurement:

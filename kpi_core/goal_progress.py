@@ -36,6 +36,7 @@ from kpi_core.goal_metrics import (
     measure,
     measure_baseline,
     missing_inputs,
+    segment_advice,
     target_value,
 )
 from kpi_core.period import Period
@@ -196,7 +197,7 @@ def evaluate_goal(
         baseline = replace(baseline, note=f"{baseline.note} {cut}".strip())
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
-        reason = _unmatched_segment(goal, metric, frame) or _no_baseline_reason(
+        reason = _unmatched_segment(goal, metric, table, frame) or _no_baseline_reason(
             baseline
         )
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
@@ -228,15 +229,16 @@ def evaluate_goal(
         status = replace(status, as_of_note=note)
     current = measure(metric, frame, window)
     if current.value is None:
-        reason = _unmatched_segment(goal, metric, frame) or current.reason
+        reason = _unmatched_segment(goal, metric, table, frame) or current.reason
         return replace(status, status=NOT_AVAILABLE, reason=reason)
     if metric.is_count and goal.segments and frame.is_empty():
         # A new segment value can have no rows yet, so its count stays 0.
         table_label = TABLE_LABELS.get(metric.table, metric.table)
         segments = "; ".join(segment.label() for segment in goal.segments)
+        advice = segment_advice(table, goal.segments)
         note = (
             f"No rows of the {table_label} table match the goal's segment "
-            f"({segments}), so the count is 0. Check the spelling of the values."
+            f"({segments}), so the count is 0. {advice[:1].upper()}{advice[1:]}."
         )
         status = replace(status, segment_note=note)
     outlook = _outlook(goal, metric, baseline, target, current, as_of)
@@ -499,17 +501,19 @@ def _window_problem(goal: Goal) -> str | None:
     return None
 
 
-def _unmatched_segment(goal: Goal, metric: Metric, frame: pl.DataFrame) -> str:
-    """Name the goal's segment when it matches no row of the table, because
-    that explains a missing baseline or value better than an empty window
-    does. Return "" otherwise."""
+def _unmatched_segment(
+    goal: Goal, metric: Metric, table: pl.DataFrame, frame: pl.DataFrame
+) -> str:
+    """Name the goal's segment when it matches no row of ``table`` (``frame``
+    holds the matching rows), because that explains a missing baseline or
+    value better than an empty window does. Return "" otherwise."""
     if not goal.segments or not frame.is_empty():
         return ""
-    table = TABLE_LABELS.get(metric.table, metric.table)
+    label = TABLE_LABELS.get(metric.table, metric.table)
     segments = "; ".join(segment.label() for segment in goal.segments)
     return (
-        f"no rows of the {table} table match the goal's segment ({segments}); "
-        "check the spelling of the values"
+        f"no rows of the {label} table match the goal's segment ({segments}); "
+        + segment_advice(table, goal.segments)
     )
 
 

@@ -17,6 +17,7 @@ from kpi_core.goal_metrics import (
     measure,
     measure_baseline,
     missing_inputs,
+    segment_advice,
     target_value,
 )
 from kpi_core.period import Period
@@ -64,6 +65,24 @@ def test_apply_segments_doubled_spaces():
     deals = pl.DataFrame({"source": ["Google Ads", "Google  Ads", "Bing Ads"]})
     segments = (SegmentFilter("source", "google ads"),)
     assert apply_segments(deals, segments).height == 2
+
+
+def test_apply_segments_unicode_forms():
+    # "é" as "e" and a combining accent, as macOS writes it, and a
+    # zero-width space match the typed "Café".
+    deals = pl.DataFrame({"source": ["Cafe\u0301", "Caf\u00e9\u200b", "Cafe"]})
+    segments = (SegmentFilter("source", "Caf\u00e9"),)
+    assert apply_segments(deals, segments).height == 2
+
+
+def test_segment_advice_names_empty_column():
+    deals = pl.DataFrame({"account": [None, None]}, schema={"account": pl.String})
+    segments = (SegmentFilter("account", "Cancity"),)
+    assert segment_advice(deals, segments).startswith(
+        "the table has no value in 'account' at all"
+    )
+    filled = pl.DataFrame({"account": ["Acme", None]})
+    assert segment_advice(filled, segments) == "check the spelling of the values"
 
 
 def test_apply_segments_without_filters_keeps_all():
