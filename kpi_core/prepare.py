@@ -95,7 +95,7 @@ ROW_FIELDS = {
 # Time fields that business hours read as wall-clock time. Their values
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
-_WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at")}
+_WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at", "closed_at")}
 # A header that names UTC or GMT, such as "Created (UTC)", "submitted_at_utc"
 # or "Date (GMT+00:00)", but not an offset from it, such as "(UTC+02:00)".
 # Windows names Berlin's zone "(UTC+01:00)", daylight saving time included,
@@ -871,6 +871,8 @@ def _finish(
 ) -> pl.DataFrame:
     """Apply the rules of one table type after parsing. ``label_statuses``
     are the deals' statuses from ``_label_statuses``, row by row."""
+    if table == "tickets":
+        return _solved_or_closed(frame)
     if table != "deals":
         return frame
     missing = {
@@ -892,6 +894,33 @@ def _finish(
         pl.col("created_at").cast(pl.Date),
         closed.cast(pl.Date).alias("closed_at"),
     ).drop(DEAL_FLAGS, strict=False)
+
+
+def _solved_or_closed(frame: pl.DataFrame) -> pl.DataFrame:
+    """Take the close time of a ticket without a solve time as its solve,
+    with its time zone flag. Freshdesk writes "Resolved time" and "Closed
+    time", and a ticket closed without being resolved has only the second."""
+    if "closed_at" not in frame.columns:
+        return frame
+    if "solved_at" not in frame.columns:
+        return frame.rename(
+            {
+                "closed_at": "solved_at",
+                "closed_at" + ZONE_FLAG: "solved_at" + ZONE_FLAG,
+            },
+            strict=False,
+        )
+    fallback = pl.col("solved_at").is_null() & pl.col("closed_at").is_not_null()
+    columns = [
+        pl.when(fallback).then("closed_at").otherwise("solved_at").alias("solved_at")
+    ]
+    solved_flag, closed_flag = "solved_at" + ZONE_FLAG, "closed_at" + ZONE_FLAG
+    if closed_flag in frame.columns:
+        solved = pl.col(solved_flag) if solved_flag in frame.columns else pl.lit(False)
+        columns.append(
+            pl.when(fallback).then(closed_flag).otherwise(solved).alias(solved_flag)
+        )
+    return frame.with_columns(columns).drop("closed_at", closed_flag, strict=False)
 
 
 def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:

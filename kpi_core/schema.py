@@ -435,6 +435,16 @@ TICKETS = TableSchema(
             "Schließdatum",
         ),
         _f(
+            "closed_at",
+            DATE,
+            False,
+            "Date and time the ticket was closed, for tickets without a solve "
+            "time, as Freshdesk writes both",
+            "Closed time",
+            "Closed at",
+            "Geschlossen am",
+        ),
+        _f(
             "status",
             TEXT,
             False,

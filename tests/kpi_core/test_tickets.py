@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from kpi_core.errors import MissingColumnError
+from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.tickets import (
     nonzero_counts,
@@ -139,3 +140,22 @@ def test_deleted_tickets_counted_apart():
     solved, excluded = solved_tickets(frame(rows), ALL_DATA)
     assert solved["ticket_id"].to_list() == ["t1"]
     assert excluded == {"open ticket": 1, "deleted or spam ticket": 2}
+
+
+FRESHDESK = b"""Ticket ID,Subject,Status,Created time,Resolved time,Closed time,Agent
+1,Login,Closed,2025-03-03 09:00:00,2025-03-03 11:00:00,2025-03-04 09:00:00,Ana
+2,Invoice,Closed,2025-03-03 09:00:00,,2025-03-03 15:00:00,Ben
+3,Export,Open,2025-03-03 09:00:00,,,Ben
+"""
+
+
+def test_closed_time_when_not_resolved():
+    # Ticket 2 was closed without being resolved: its close counts as its
+    # solve. Ticket 1 keeps its resolve time, not its later close.
+    tickets = load_file("freshdesk_tickets.csv", FRESHDESK).frame
+    solved, excluded = solved_tickets(tickets, ALL_DATA)
+    assert dict(solved.select("ticket_id", "solved_at").iter_rows()) == {
+        "1": DT(2025, 3, 3, 11),
+        "2": DT(2025, 3, 3, 15),
+    }
+    assert excluded == {"open ticket": 1}
