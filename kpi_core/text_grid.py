@@ -882,6 +882,13 @@ def _parse_with_csv_module(
                 "the line contains a carriage return (CR) without a line feed "
                 "outside quotes, so its line ends are mixed"
             )
+        elif "field larger than field limit" in str(error):
+            # A quote that opens a cell and never closes takes in the rest
+            # of the file until the cell passes the reader's limit.
+            problem = (
+                "a cell that starts on this line is longer than 131,072 "
+                "characters, as when a quote opens it and never closes"
+            )
         raise UnreadableFileError(
             f"{problem}; check the quotes and line ends around this line, or "
             "export the file again",

@@ -146,3 +146,15 @@ def test_inch_mark_does_not_hide_stray_quote():
     with pytest.raises(UnreadableFileError) as raised:
         read_table("deals.csv", _file(rows))
     assert raised.value.line == 11
+
+
+def test_unclosed_quote_in_large_file_named():
+    # The rest of a long file in one cell passes the CSV reader's limit of
+    # 131,072 characters, which the message explains in the user's words.
+    rows = _deals(6000)
+    rows[9] = rows[9].replace(",Alice,", ',"Alice,')
+    with pytest.raises(UnreadableFileError) as raised:
+        read_table("deals.csv", _file(rows))
+    assert raised.value.line == 11
+    assert "field limit" not in str(raised.value)
+    assert "never closes" in str(raised.value)
