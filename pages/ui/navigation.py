@@ -42,7 +42,7 @@ def require_app_entry(page: str) -> None:
         st.session_state[_VIEW_PAGE] = page
     restore_period_settings(entering_page=entering)
     remember_url_params()
-    warn_deleted_tables()
+    warn_deleted_tables(goals_page=page == "pages/goals.py")
 
 
 def entry_page() -> str | None:

@@ -281,9 +281,11 @@ def _pinned_ids(table_type: str) -> list[str] | None:
     return [pinned] if isinstance(pinned, str) else list(pinned)
 
 
-def warn_deleted_tables() -> None:
+def warn_deleted_tables(*, goals_page: bool = False) -> None:
     """In a shared view, say which of the link's tables were deleted since
-    it was made. The pages leave out the figures that need them."""
+    it was made. The pages leave out the figures that need them, but the
+    Goals page shows the goals as stored, and a delete moves a goal to
+    another table of its type (``goals_page``)."""
     view = shared_view()
     if view is None:
         return
@@ -299,8 +301,13 @@ def warn_deleted_tables() -> None:
     if not deleted:
         return
     were, them = ("was", "it") if len(deleted) == 1 else ("were", "them")
+    outcome = f"The figures that need {them} are left out"
+    if goals_page:
+        outcome = (
+            f"Goals measured on {them} now follow the table their owner moved "
+            "them to, which the page names"
+        )
     st.warning(
-        f"Since this link was made, {and_list(deleted)} {were} deleted. The "
-        f"figures that need {them} are left out; ask the sender of this link "
-        "for a new one."
+        f"Since this link was made, {and_list(deleted)} {were} deleted. "
+        f"{outcome}; ask the sender of this link for a new one."
     )

@@ -87,6 +87,19 @@ def test_link_to_deleted_table_says_so(fresh_workspace):
     assert not manager.error
 
 
+def test_goals_link_to_deleted_table_says_where_goals_went(fresh_workspace):
+    token = _share_sales_view(fresh_workspace)
+    store = Workspace(fresh_workspace)
+    [deals] = store.list_tables("deals")
+    store.delete(deals.id)
+    viewer = _open_link(token, "pages/goals.py")
+    assert [warning.value for warning in viewer.warning][0] == (
+        "Since this link was made, the deals table was deleted. Goals measured "
+        "on it now follow the table their owner moved them to, which the page "
+        "names; ask the sender of this link for a new one."
+    )
+
+
 def test_deleted_table_leaves_the_rest_of_the_link(fresh_workspace):
     token = _share_sales_view(fresh_workspace)
     store = Workspace(fresh_workspace)
