@@ -217,31 +217,35 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         f"{prepared.rows_used:,} usable",
         state="complete",
     )
-    read_sheet = preview.raw.info.sheet
-    prepared = _pick_currency(prepared, key, read_sheet)
+    workbook = _sheets(preview)
+    prepared = _pick_currency(prepared, key, workbook)
     _report_problems(prepared, key)
     paired = _prepare_paired(preview, file_name, data, sheet, key)
     if paired is not None:
         # The other table of the file has no mapping boxes here, so its
         # currency is asked for on its own.
         paired_key = f"{key}:{paired.table}"
-        paired = _pick_currency(paired, paired_key, read_sheet, paired=True)
+        paired = _pick_currency(paired, paired_key, workbook, paired=True)
     _offer_import(prepared, preview, key, paired)
 
 
 def _pick_currency(
-    prepared: PreparedTable, key: str, sheet: str | None, *, paired: bool = False
+    prepared: PreparedTable,
+    key: str,
+    workbook: tuple[str | None, tuple[str, ...]],
+    *,
+    paired: bool = False,
 ) -> PreparedTable:
     """Ask for the currency of amounts that name none: by default the one
-    the table stored from this file (and workbook ``sheet``) was given, else
-    EUR. ``paired`` names the table in the label, for the second table of a
-    file."""
+    the table stored from this file (and its sheet, see ``_sheets``) was
+    given, else EUR. ``paired`` names the table in the label, for the second
+    table of a file."""
     if not needs_currency(prepared):
         return prepared
     store = workspace()
     upload_key = key.removesuffix(f":{prepared.table}") if paired else key
     earlier = store.find_source(upload_key, prepared.table) or _stored_from_file(
-        store.list_tables(prepared.table), prepared.file, sheet
+        store.list_tables(prepared.table), prepared.file, *workbook
     )
     default = _stored_currency(earlier) or DEFAULT_CURRENCY
     others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
@@ -604,7 +608,7 @@ def _offer_import(
     # The same bytes of the same table type stored before, if any.
     same = store.find_source(key, prepared.table)
     # Else a table stored from a file of the same name: a corrected export.
-    earlier = same or _stored_from_file(existing, prepared.file, preview.raw.info.sheet)
+    earlier = same or _stored_from_file(existing, prepared.file, *_sheets(preview))
     # Set when Store was preset to replace ``earlier``, so the preset runs
     # once and the user can still choose a new table.
     preset_key = f"{key}:{prepared.table}:stored_as"
@@ -665,7 +669,7 @@ def _offer_import(
     main_plan = _Plan(target or None, stored_name or requested, names.get(target))
     paired_plan = None
     if paired is not None:
-        paired_plan = _offer_paired(paired, key, preview.raw.info.sheet)
+        paired_plan = _offer_paired(paired, key, _sheets(preview))
     label = "Import " + _import_action(prepared.rows_used, main_plan)
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
@@ -898,7 +902,9 @@ def _import_action(rows: int, plan: _Plan) -> str:
     return f"{count} as new table {plan.name!r}"
 
 
-def _offer_paired(paired: PreparedTable, key: str, sheet: str | None) -> _Plan | None:
+def _offer_paired(
+    paired: PreparedTable, key: str, workbook: tuple[str | None, tuple[str, ...]]
+) -> _Plan | None:
     """Offer to store the other table of the file along with the first.
 
     The default target follows the first table's rule: its copy from the
@@ -908,7 +914,7 @@ def _offer_paired(paired: PreparedTable, key: str, sheet: str | None) -> _Plan |
     store = workspace()
     existing = store.list_tables(paired.table)
     same = store.find_source(key, paired.table)
-    earlier = same or _stored_from_file(existing, paired.file, sheet)
+    earlier = same or _stored_from_file(existing, paired.file, *workbook)
     missing = _missing_ids(earlier if same is None else None, paired, key)
     preset = default_replacement(
         same, earlier, paired.rows_used, paired.mapping.columns, missing
@@ -1029,21 +1035,28 @@ def _default_name(prepared: PreparedTable, paired: bool) -> str:
     return name
 
 
+def _sheets(preview: FilePreview) -> tuple[str | None, tuple[str, ...]]:
+    """Return the sheet read and all sheets of a workbook upload, or None and
+    no sheets for another file."""
+    return preview.raw.info.sheet, preview.raw.info.sheets
+
+
 def _stored_from_file(
-    entries: list[TableEntry], file: str, sheet: str | None
+    entries: list[TableEntry], file: str, sheet: str | None, sheets: tuple[str, ...]
 ) -> TableEntry | None:
     """Return the newest of ``entries`` imported from a file named ``file``
-    and, for a workbook, from its sheet ``sheet``. A table stored before the
-    app recorded its sheet matches any sheet."""
-    sheets = workspace().setting(_TABLE_SHEETS) if sheet is not None else {}
-    matches = [
-        e
-        for e in entries
-        if e.source_file == file
-        and not e.is_sample
-        and sheets.get(e.id, sheet) == sheet
-    ]
-    return max(matches, key=lambda e: e.uploaded_at, default=None)
+    and, for a workbook, from its sheet ``sheet``.
+
+    A table from a sheet that the new workbook (with ``sheets``) no longer
+    has matches too, because a monthly workbook often renames its sheet
+    ("Jan-Jun" to "Jan-Dec"). So does a table stored before the app
+    recorded its sheet."""
+    recorded = workspace().setting(_TABLE_SHEETS) if sheet is not None else {}
+    matches = [e for e in entries if e.source_file == file and not e.is_sample]
+    same_sheet = [e for e in matches if recorded.get(e.id, sheet) == sheet]
+    if not same_sheet:
+        same_sheet = [e for e in matches if recorded.get(e.id) not in sheets]
+    return max(same_sheet, key=lambda e: e.uploaded_at, default=None)
 
 
 def _describe_name(

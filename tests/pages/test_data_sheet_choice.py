@@ -172,3 +172,26 @@ def _target(at: AppTest, key: str) -> str:
         if box.key.startswith(key) and box.key.endswith(":target")
     ]
     return target
+
+
+def _one_sheet(title: str, rows: int) -> bytes:
+    book = Workbook()
+    book.active.title = title
+    book.active.append(["Deal ID", "Stage", "Created", "Amount"])
+    for number in range(rows):
+        book.active.append([f"A{number}", "Won", "2024-03-02", 100])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_renamed_sheet_replaces_its_table(fresh_workspace):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    _upload_named(at, "deals.xlsx", _one_sheet("Jan-Jun", 1))
+    _import(at)
+    [stored] = Workspace(fresh_workspace).list_tables("deals")
+
+    # Next month's workbook names its sheet anew; its old sheet is gone.
+    later = AppTest.from_file(APP, default_timeout=60).run()
+    key = _upload_named(later, "deals.xlsx", _one_sheet("Jan-Dec", 2))
+    assert _target(later, key) == stored.id
