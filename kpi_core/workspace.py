@@ -488,8 +488,9 @@ def replacement_losses(
 
 
 # A field is emptied when the share of rows that fill it fell below this
-# part of the stored table's share.
-_EMPTIED_SHARE = 0.1
+# part of the stored table's share. Half is far more than exports of one
+# system differ by, and a loss only makes "Store as a new table" the default.
+_EMPTIED_SHARE = 0.5
 
 
 def emptied_fields(
@@ -503,7 +504,7 @@ def emptied_fields(
 
     An export that wrote "n/a" in every amount, or in all but one, keeps its
     column but not its values. A field counts when its share of filled rows
-    fell below a tenth of the stored share. A column that was empty before
+    fell below half of the stored share. A column that was empty before
     too, such as an unused "Deal Type", loses nothing.
     """
     found = {}

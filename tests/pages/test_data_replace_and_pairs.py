@@ -212,14 +212,14 @@ def test_mostly_emptied_amounts_default_to_new_table(fresh_workspace):
     at, key = _upload("orders.csv", _orders(["10.00"] * 20))
     at.button(key=f"{key}:import").click().run()
 
-    # The same 20 orders with an amount in the first row only: 1 of 20 (5 %)
-    # filled, under a tenth of the stored 20 of 20.
-    at, key = _upload("orders.csv", _orders(["10.00"] + ["n/a"] * 19))
+    # The same 20 orders with an amount in the first 9 rows only: 9 of 20
+    # (45 %) filled, under half of the stored 20 of 20.
+    at, key = _upload("orders.csv", _orders(["10.00"] * 9 + ["n/a"] * 11))
     assert at.selectbox(key=f"{key}:target").value == ""
     infos = " ".join(info.value for info in at.info)
     assert (
         "would lose most values of amount (the new file's column 'Amount' has "
-        "1 of 20 filled)" in infos
+        "9 of 20 filled)" in infos
     )
 
 
