@@ -36,10 +36,15 @@ def key_of(label: pl.Expr) -> pl.Expr:
     """Return the matching key of a campaign or channel label: trimmed, with
     each run of spaces as one and in lower case, so "Google  Paid " in the
     spend matches "google paid". Letters are compared in one Unicode form,
-    because macOS writes "é" as "e" and a combining accent, and zero-width
-    characters pasted from web pages are dropped."""
+    because macOS writes "é" as "e" and a combining accent. Invisible
+    characters pasted from web pages are dropped, and typographic
+    apostrophes and dashes read as ' and -."""
     text = label.cast(pl.String).str.normalize("NFKC")
-    text = text.str.replace_all(r"[\u200B-\u200D\u2060\uFEFF\u00AD]", "")
+    # Zero-width characters, direction marks and soft hyphens are invisible.
+    text = text.str.replace_all(r"[\u200B-\u200F\u202A-\u202E\u2060\uFEFF\u00AD]", "")
+    # Word processors turn ' and - into typographic quotes and dashes.
+    text = text.str.replace_all(r"[\u2018\u2019\u201A\u2032]", "'")
+    text = text.str.replace_all(r"[\u2010-\u2015\u2212]", "-")
     text = text.str.strip_chars().str.replace_all(r"\s+", " ")
     return text.str.to_lowercase()
 

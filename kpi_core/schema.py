@@ -1301,10 +1301,12 @@ def normalise_header(header: str) -> str:
 
 
 def stage_key(label: pl.Expr) -> pl.Expr:
-    """Return a stage label in lower case with its punctuation and runs of
-    spaces as one space, so "Geschlossen/Verloren", "Closed-Won" and
-    "closed  won" match the labels in ``WON_STAGES`` and ``LOST_STAGES``."""
-    text = label.str.to_lowercase().str.replace_all(r"[\s\-_/:|.,;–—]+", " ")
+    """Return a stage label in lower case without a note in parentheses and
+    with its punctuation and runs of spaces as one space, so
+    "Geschlossen/Verloren", "Closed-Won", "closed  won" and "Closed Won
+    (Renewal)" match the labels in ``WON_STAGES`` and ``LOST_STAGES``."""
+    text = label.str.to_lowercase().str.replace_all(r"\([^)]*\)", " ")
+    text = text.str.replace_all(r"[\s\-_/:|.,;–—]+", " ")
     return text.str.strip_chars()
 
 

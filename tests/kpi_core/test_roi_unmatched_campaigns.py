@@ -82,6 +82,8 @@ def test_double_space_in_spend_name_matches():
         "Cafe\u0301 Paid",
         # A zero-width space pasted from a web page.
         "Caf\u00e9\u200b Paid",
+        # A left-to-right mark before the name.
+        "\u200eCaf\u00e9 Paid",
     ],
 )
 def test_unicode_variant_of_name_matches(name):
@@ -95,3 +97,14 @@ def test_unicode_variant_of_name_matches(name):
     assert len(roi) == 2
     [key] = [label for label in roi if label.startswith("Caf")]
     assert roi[key] == pytest.approx((1086 - 109.22) / 109.22 * 100)
+
+
+def test_typographic_apostrophe_and_dash_match():
+    orders = ORDERS.replace(b"Google Paid", b"Mother's-Day")
+    spend = SPEND.replace(b"Shop Generisch", "Mother\u2019s\u2013Day".encode())
+    result = campaign_revenue(
+        _load("orders.csv", orders, "orders"), spend=_load("ads.csv", spend, "spend")
+    )
+    # (1,086 - 109.22) / 109.22 x 100, in one row.
+    [key] = [label for label in result.extra["roi"] if label.startswith("Mother")]
+    assert result.extra["roi"][key] == pytest.approx((1086 - 109.22) / 109.22 * 100)

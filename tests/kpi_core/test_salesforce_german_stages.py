@@ -76,12 +76,23 @@ def test_closing_stage_punctuation_read(lost):
 
 
 def test_open_label_naming_missing_side_warned():
-    text = DEALS.replace("Geschlossen und verloren", "Verloren (kein Budget)")
+    text = DEALS.replace("Geschlossen und verloren", "Verloren - kein Budget")
     prepared = load_file("opportunities.csv", text.encode("cp1252"))
     # The lost deal reads as open, so 2 won of 2 decided.
     assert sales_kpis(prepared.frame)["win_rate"].value == pytest.approx(100.0)
     [warning] = [w for w in prepared.warnings if "no deal reads as lost" in w]
-    assert "'Verloren (kein Budget)'" in warning
+    assert "'Verloren - kein Budget'" in warning
+
+
+def test_note_in_parentheses_ignored():
+    # "Geschlossen und gewonnen (Verlängerung)" is a won stage with a note.
+    text = DEALS.replace(
+        "A2;Bestandskunde;Geschlossen und gewonnen",
+        "A2;Bestandskunde;Geschlossen und gewonnen (Verlängerung)",
+    )
+    deals = load_file("opportunities.csv", text.encode("cp1252")).frame
+    # Still 2 won of the 3 decided.
+    assert sales_kpis(deals)["win_rate"].value == pytest.approx(2 / 3 * 100)
 
 
 def test_won_deals_only_not_warned():
