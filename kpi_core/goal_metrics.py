@@ -25,6 +25,7 @@ from kpi_core.followups import followups_per_ticket
 from kpi_core.formatting import count_noun
 from kpi_core.marketing_data import key_of
 from kpi_core.nps import net_promoter_score
+from kpi_core.partial_periods import table_span
 from kpi_core.period import Period
 from kpi_core.results import SMALL_SAMPLE, KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
@@ -259,6 +260,18 @@ def measure_baseline(
 def _measure_baseline(
     metric: Metric, table: pl.DataFrame, frame: pl.DataFrame, period: Period
 ) -> Measurement:
+    # A window after the last date of any of the table's date columns holds
+    # no data, so a count there would read 0 and a churn rate 0 %.
+    span = table_span(table, metric.table, today=date.max)
+    if span is not None and period.start is not None and period.start > span[1]:
+        reason = (
+            f"the baseline window starts on {period.start}, after the data's "
+            f"last date, {span[1]}, so the window holds no data"
+        )
+        return Measurement(None, metric.unit, reason=reason)
+    # NOTE: the first date is that of the metric's own column, so a count of
+    # won deals has no baseline before the first close date, even when the
+    # deals were created months earlier and none was won in between.
     first = None
     if period.start is not None:
         first = table[metric.date_column].cast(pl.Date).min()

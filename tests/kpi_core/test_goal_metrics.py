@@ -337,6 +337,25 @@ def test_best_window_time_follows_direction(direction, expected):
     assert best_window(metric, deals, BEFORE, 30, direction) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("metric", ["won_deals", "win_rate"])
+def test_baseline_window_after_data_has_no_value(metric):
+    deals = _deals(
+        [
+            ("d1", D(2025, 1, 13), D(2025, 2, 1), "won", "Website"),
+            ("d2", D(2025, 1, 20), D(2025, 2, 10), "lost", "Website"),
+        ]
+    )
+    # The last date is d2's close on 10 February 2025, so a window in 2026
+    # holds no data: no count of 0 and no rate.
+    window = Period(D(2026, 1, 1), D(2026, 3, 31))
+    baseline = measure_baseline(METRICS[metric], deals, deals, window)
+    assert baseline.value is None
+    assert baseline.reason == (
+        "the baseline window starts on 2026-01-01, after the data's last date, "
+        "2025-02-10, so the window holds no data"
+    )
+
+
 def test_best_window_month_end_start():
     # A goal starting on 30 April 2024 for 30 days has the baseline 31 March
     # to 29 April. A month earlier the window starts on 29 February, the last
