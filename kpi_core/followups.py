@@ -15,7 +15,7 @@ from kpi_core.errors import MissingColumnError
 from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
-from kpi_core.subscription_data import FALSE_FLAGS
+from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
 
 ALL_DATA = Period()
@@ -204,10 +204,11 @@ def _replies_from_messages(
             column=(missing or ["ticket_id"])[0],
         )
     replies = _role().is_in(list(AGENT_ROLES))
+    # An internal note (Public "false", or Private "true") is no reply.
     if "public" in messages.columns:
-        # An internal note (Zendesk's Public "false") is no reply.
-        private = pl.col("public").cast(pl.String).str.strip_chars().str.to_lowercase()
-        replies &= ~private.is_in(list(FALSE_FLAGS)).fill_null(False)
+        replies &= ~_flag(pl.col("public")).is_in(list(FALSE_FLAGS)).fill_null(False)
+    if "private" in messages.columns:
+        replies &= ~_flag(pl.col("private")).is_in(list(TRUE_FLAGS)).fill_null(False)
     agent_messages = messages.filter(replies).select(
         pl.col("ticket_id").cast(pl.String).alias(_KEY), pl.col("sent_at")
     )
@@ -223,6 +224,10 @@ def _replies_from_messages(
     )
     joined = keyed.join(counts, on=_KEY, how="left")
     return joined.with_columns(pl.col(_REPLIES).fill_null(0)).drop(_KEY)
+
+
+def _flag(column: pl.Expr) -> pl.Expr:
+    return column.cast(pl.String).str.strip_chars().str.to_lowercase()
 
 
 def _role() -> pl.Expr:

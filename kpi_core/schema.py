@@ -638,6 +638,17 @@ TICKET_MESSAGES = TableSchema(
             "Is public",
             "Öffentlich",
         ),
+        _f(
+            "private",
+            FLAG,
+            False,
+            "Whether the message is an internal note, which is no reply",
+            "Private",
+            "Is private",
+            "Internal",
+            "Privat",
+            "Intern",
+        ),
     ),
 )
 

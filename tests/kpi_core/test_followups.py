@@ -232,3 +232,17 @@ def test_zendesk_public_column_mapped():
     result = followups_per_ticket(tickets, messages=messages.frame)
     # t1: 1 public reply of 2 messages; t2: 2 public replies.
     assert (result.numerator, result.denominator) == (3, 2)
+
+
+def test_private_column_marks_notes():
+    log = (
+        b"Ticket ID,Created at,Author role,Private\n"
+        b"t1,2025-01-13 09:30,agent,false\n"
+        b"t1,2025-01-13 09:40,agent,true\n"
+    )
+    messages = load_file("freshdesk_conversations.csv", log)
+    assert messages.mapping.columns["private"] == "Private"
+    tickets = pl.DataFrame(SAMPLE[:1], schema=SCHEMA, orient="row")
+    result = followups_per_ticket(tickets, messages=messages.frame)
+    # t1: the public reply counts, the private note does not.
+    assert (result.numerator, result.denominator) == (1, 1)
