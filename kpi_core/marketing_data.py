@@ -204,7 +204,8 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     a month, over two months or more, is a monthly or quarterly report when
     its two closest rows lie one or three months apart. Each of its rows
     then covers that many whole months: one, or three for rows on 1
-    January, 1 April and so on. Spend tables added up by ``combine_spend``
+    January, 1 April and so on. A table whose every row's day starts its
+    window covers the windows. Spend tables added up by ``combine_spend``
     are judged one by one.
     """
     first = _first_date(spend, ("spent_at", "period_start", "period_end"))
@@ -225,7 +226,29 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         covered = day.dt.offset_by(pl.format("{}mo", step)).dt.offset_by("-1d")
         last = pl.when(periodic & day.is_not_null()).then(covered).otherwise(last)
         first, last = _within_report(spend, first, last)
+        last = _window_when_day_starts_it(spend, day, last)
     return first.alias("window_start"), last.alias("window_end")
+
+
+def _window_when_day_starts_it(
+    spend: pl.DataFrame, day: pl.Expr, last: pl.Expr
+) -> pl.Expr:
+    """Return the window's end as the last day of rows whose day is the
+    start of their window, when every row of the table is such a row.
+
+    A Meta report of February broken down by month has one row with the
+    month 1 February and the window 1 to 28 February: it is the spend of
+    the month. In a breakdown by day only the first day's rows start the
+    window, so such a table keeps its days.
+    """
+    if "period_start" not in spend.columns or "period_end" not in spend.columns:
+        return last
+    window_end = pl.col("period_end").cast(pl.Date)
+    starts = (day == pl.col("period_start").cast(pl.Date)) & (window_end > day)
+    every = starts.fill_null(False).all()
+    if SOURCE_COLUMN in spend.columns:
+        every = every.over(SOURCE_COLUMN)
+    return pl.when(every & starts.fill_null(False)).then(window_end).otherwise(last)
 
 
 def _within_report(

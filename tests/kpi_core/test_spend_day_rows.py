@@ -76,3 +76,17 @@ def test_spend_without_any_date_rejected():
     with pytest.raises(MissingColumnError) as raised:
         load_file("microsoft_ads.csv", undated, table="spend")
     assert "microsoft_ads.csv: no column found for spent_at" in str(raised.value)
+
+
+def test_single_month_row_covers_its_window():
+    # One row of a February report broken down by month.
+    month = (
+        b"Campaign name,Month,Reporting starts,Reporting ends,Amount spent (EUR)\n"
+        b"spring,2021-02-01,2021-02-01,2021-02-28,840.00\n"
+    )
+    spend = load_file("meta.csv", month, table="spend").frame
+    spent = spend_in_period(
+        spend, Period(date(2021, 2, 10), date(2021, 2, 28)), None, None
+    )
+    # 19 of February's 28 days: 840 x 19 / 28 = 570.
+    assert spent.frame["amount"].sum() == pytest.approx(570.0)
