@@ -40,7 +40,7 @@ from kpi_core.errors import (
     InvalidValueError,
 )
 from kpi_core.formatting import count_noun
-from kpi_core.mapping import Mapping, require_complete
+from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.nps import five_point_warning
@@ -342,6 +342,8 @@ def prepare_table(
     if found:
         problem_rows = raw.frame.filter(_any([item.rows for item in found]))
     frame = _finish(mapping.table, frame, label_statuses)
+    if mapping.table == "spend":
+        _require_spend_dates(file, mapping, frame)
     if mapping.table == "subscriptions" and (trials := ended_in_trial(frame)):
         column = mapping.columns["trial_ended_at"]
         them = "it" if trials == 1 else "them"
@@ -1345,6 +1347,26 @@ def _stop_on_unusable_column(
             file=file,
             column=column,
         )
+
+
+def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> None:
+    """Raise InvalidValueError when no spend row has a day or a reporting
+    window, because such spend counts in no period: every CAC with a
+    period would leave it out, and all data would count it."""
+    dates = [name for name in SPEND_DATE_FIELDS if name in frame.columns]
+    if frame.is_empty() or any(frame[name].is_not_null().any() for name in dates):
+        return
+    columns = [
+        mapping.columns[name] for name in SPEND_DATE_FIELDS if mapping.columns.get(name)
+    ]
+    listed = " or ".join(repr(column) for column in columns)
+    raise InvalidValueError(
+        f"no row has a readable date in {listed}, so the spend would count in "
+        "no period; fill in each row's day or month as a date such as "
+        "2025-05-01, or map the column that has them",
+        file=file,
+        column=columns[0] if columns else None,
+    )
 
 
 def _summary(problems: Iterable[Problem]) -> dict[str, int]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kpi_core.errors import MissingColumnError
+from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.importing import load_file
 from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
@@ -90,3 +90,13 @@ def test_single_month_row_covers_its_window():
     )
     # 19 of February's 28 days: 840 x 19 / 28 = 570.
     assert spent.frame["amount"].sum() == pytest.approx(570.0)
+
+
+@pytest.mark.parametrize("day", ["", "n/a", "May 2025"])
+def test_spend_without_readable_date_rejected(day):
+    undated = (
+        f"Date,Campaign,Cost\n{day},Spring,100.00\n{day},Summer,200.00\n"
+    ).encode()
+    with pytest.raises(InvalidValueError) as raised:
+        load_file("spend.csv", undated, table="spend")
+    assert "no row has a readable date in 'Date'" in str(raised.value)
