@@ -96,13 +96,14 @@ ROW_FIELDS = {
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
 _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at", "closed_at")}
-# A header that names UTC or GMT, such as "Created (UTC)", "submitted_at_utc"
-# or "Date (GMT+00:00)", but not an offset from it, such as "(UTC+02:00)".
-# Windows names Berlin's zone "(UTC+01:00)", daylight saving time included,
-# so such a header gives no fixed offset to convert from.
-_UTC_HEADER = re.compile(
-    r"(?i)(?<![a-z])(?:utc|gmt)(?![a-z])(?!\s*[+\-\u2212]\s*0*[1-9])"
+# "UTC" or "GMT" in a header, also after an underscore ("submitted_at_utc")
+# or in camel case ("submittedAtUtc"), and an offset from it that follows.
+_ZONE_NAME = re.compile(
+    r"(?:(?<![A-Za-z])(?:UTC|GMT|Utc|Gmt|utc|gmt)|(?<=[a-z])(?:UTC|GMT|Utc|Gmt))"
+    r"(?![a-z])"
 )
+_OFFSET = re.compile(r"\s*[+\-\u2212]\s*(\d{1,2})(?::?(\d{2}))?")
+_NEGATED = re.compile(r"(?i)\b(?:not|no|non|kein|keine|nicht)\W*$")
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def prepare_table(
             zone = "with a time zone,"
             if parsed.note in _EPOCH_NOTES:
                 zone = "in UTC, as Unix times are,"
-            elif _UTC_HEADER.search(parsed.column):
+            elif _names_utc(parsed.column):
                 zone = "in UTC, as the header says,"
             detected[parsed.column] = (
                 f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"
@@ -487,6 +488,30 @@ def _parse_column(
     )
 
 
+def _names_utc(header: str) -> bool:
+    """Tell whether a header says its times are in UTC: "Created (UTC)",
+    "submitted_at_utc", "(GMT+00:00)" or "Coordinated Universal Time".
+
+    Windows names a time zone by its offset and places, as in "(UTC+01:00)
+    Amsterdam, Berlin" or "(UTC+00:00) Dublin, Edinburgh, Lisbon, London",
+    and those zones keep summer time, so a header that names places or
+    another word after the zone ("GMT Standard Time", "GMT0BST") gives no
+    fixed offset, nor does "not UTC".
+    """
+    if re.search(r"(?i)coordinated universal time", header):
+        return not _NEGATED.search(header[: header.lower().index("coordinated")])
+    found = _ZONE_NAME.search(header)
+    if found is None or _NEGATED.search(header[: found.start()]):
+        return False
+    rest = header[found.end() :]
+    offset = _OFFSET.match(rest)
+    if offset is not None:
+        if int(offset.group(1)) or int(offset.group(2) or 0):
+            return False
+        rest = rest[offset.end() :]
+    return not re.match(r"[\s)\]]*[A-Za-z0-9]", rest)
+
+
 def _utc_times(
     kind: str, column: str, note: str | None, text: pl.Series, parsed: pl.Series
 ) -> pl.Series | None:
@@ -506,7 +531,7 @@ def _utc_times(
         return parsed.is_not_null()
     if note is not None and note.startswith("dates "):
         marked = has_time_zone(text)
-    if _UTC_HEADER.search(column):
+    if _names_utc(column):
         # A date without a time of day is a day, which has no zone.
         marked = marked | text.str.contains(":", literal=True).fill_null(False)
     return marked & parsed.is_not_null()

@@ -84,8 +84,29 @@ def test_utc_header_with_comma_is_utc():
 
 @pytest.mark.parametrize(
     "header",
-    [b"submitted_at_utc", b"Submit Date (UTC+00:00)", b"Submit Date (GMT)"],
+    [
+        b"submitted_at_utc",
+        b"submittedAtUtc",
+        b"Submit Date (UTC+00:00)",
+        b"Submit Date (GMT)",
+        b"Submit Date (Coordinated Universal Time)",
+    ],
 )
 def test_other_utc_headers_converted(header):
     prepared = _responses(TYPEFORM.replace(b"Submit Date (UTC)", header))
     assert prepared.frame["responded_at"][0] == datetime(2025, 4, 1, 1, 30)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # Windows' label of London time, which keeps summer time.
+        b"Submit Date (UTC+00:00) Dublin, Edinburgh, Lisbon, London",
+        b"Submit Date (GMT Standard Time)",
+        b"Submit Date (UTC+00:30)",
+        b"Submit Date (local time, not UTC)",
+    ],
+)
+def test_zone_labels_not_utc(header):
+    prepared = _responses(TYPEFORM.replace(b"Submit Date (UTC)", header))
+    assert prepared.frame["responded_at"][0] == datetime(2025, 3, 31, 23, 30)
