@@ -20,6 +20,7 @@ import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.formatting import count_noun
+from kpi_core.mapping import detect_table
 from kpi_core.sheet_notes import (
     grid_headers,
     marks_by_header,
@@ -320,7 +321,13 @@ def _columns(layout: Layout) -> int:
 
 
 def _is_cover_list(layout: Layout) -> bool:
-    return _columns(layout) <= _COVER_COLUMNS and layout.frame.height <= _COVER_ROWS
+    """Tell whether a sheet's table is a short list of facts, such as
+    "Firma | ACME GmbH": at most two columns and 20 rows, under a header
+    that no table type recognises. "Month | Cost" is a spend table."""
+    if _columns(layout) > _COVER_COLUMNS or layout.frame.height > _COVER_ROWS:
+        return False
+    headers = [name for name in layout.frame.columns if name != LINE]
+    return detect_table(headers)[0] is None
 
 
 def _no_table_reason(error: EmptyDataError | None) -> str:

@@ -339,3 +339,21 @@ def test_two_column_sheets_keep_first(tmp_path):
     # No later sheet is wider, so the first sheet's list is the table.
     path = _cover_first(tmp_path / "report.xlsx", HEADER[:2])
     assert read_table(path.name, path.read_bytes()).info.sheet == "Deckblatt"
+
+
+def test_two_column_table_kept_before_notes(tmp_path):
+    # "Month | Cost" is a spend table, not a cover, although a later sheet
+    # of notes is wider.
+    book = Workbook()
+    spend = book.active
+    spend.title = "Spend"
+    spend.append(["Month", "Cost"])
+    for month in range(1, 13):
+        spend.append([f"2024-{month:02d}-01", 100 * month])
+    notes = book.create_sheet("Notes")
+    notes.append(["Date", "Author", "Note"])
+    notes.append(["2024-01-05", "Ana", "Budget raised"])
+    path = _save(book, tmp_path / "spend.xlsx")
+    raw = read_table(path.name, path.read_bytes())
+    assert raw.info.sheet == "Spend"
+    assert raw.frame.height == 12
