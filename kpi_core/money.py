@@ -13,7 +13,10 @@ from kpi_core.errors import InvalidSettingError, InvalidValueError
 
 DEFAULT_CURRENCY = "EUR"
 # Columns of the canonical tables that contain money in the row's currency.
-MONEY_COLUMNS = ("amount", "monthly_charge", "refunded")
+# A refund is part of its row's amount, so the checks of a column's
+# currencies look at the prices only and name a row once.
+PRICE_COLUMNS = ("amount", "monthly_charge")
+MONEY_COLUMNS = (*PRICE_COLUMNS, "refunded")
 
 
 def convert_amounts(

@@ -43,6 +43,7 @@ from kpi_core.formatting import count_noun
 from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
+from kpi_core.money import PRICE_COLUMNS
 from kpi_core.nps import five_point_warning
 from kpi_core.order_status import (
     no_purchase_rows,
@@ -846,7 +847,7 @@ def _rare_currency_warnings(mapping: Mapping, frame: pl.DataFrame) -> list[str]:
     return [
         warning
         for field_name in money_fields(mapping)
-        if field_name in frame.columns
+        if field_name in frame.columns and field_name in PRICE_COLUMNS
         for warning in rare_currency_warnings(
             frame[field_name],
             frame["currency"],

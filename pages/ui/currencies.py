@@ -16,6 +16,7 @@ from kpi_core.goal_metrics import METRICS
 from kpi_core.money import (
     DEFAULT_CURRENCY,
     MONEY_COLUMNS,
+    PRICE_COLUMNS,
     currency_codes,
     in_one_currency,
 )
@@ -323,7 +324,7 @@ def _rare_currency_notes(table_id: str, version: int) -> list[str]:
         return []
     mapping = workspace().get(table_id).mapping
     notes = []
-    for column in MONEY_COLUMNS:
+    for column in PRICE_COLUMNS:
         if column in frame.columns:
             header = mapping.get(column) or column
             notes += rare_currency_warnings(

@@ -65,3 +65,22 @@ ch_2,b@ex.com,2024-03-02 10:00:00,4000,4000,eur,Paid
     prepared = load_file("unified_payments.csv", stripe, table="orders")
     assert prepared.mapping.columns["refunded"] == "Amount Refunded (cents)"
     assert prepared.frame["amount"].to_list() == [75.0]
+
+
+def test_rare_currency_named_once():
+    # One USD order among six in EUR, with a refund column: the rare
+    # currency is named for the amounts, not again for the refunds.
+    rows = [
+        f"#{n},c{n}@ex.com,paid,2024-03-0{n} 10:00:00,100.00,0.00,EUR"
+        for n in range(1, 7)
+    ]
+    rows.append("#7,c7@ex.com,paid,2024-03-07 10:00:00,100.00,0.00,USD")
+    data = (
+        "Name,Email,Financial Status,Created at,Total,Refunded Amount,Currency\n"
+        + "\n".join(rows)
+        + "\n"
+    ).encode()
+    prepared = load_file("orders_export.csv", data, table="orders")
+    rare = [w for w in prepared.warnings if "USD" in w]
+    assert len(rare) == 1
+    assert "'Total'" in rare[0]
