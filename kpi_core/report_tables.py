@@ -851,9 +851,10 @@ def _resolution_table(
         ("mean_hours", "median_hours"),
         "line",
     )
-    table = ReportTable(
-        series.select("period_start", "mean_hours", "median_hours"), headers, (chart,)
-    )
+    # The count beside each mean, so a month of 15 tickets reads apart from
+    # one of 38.
+    columns = ("period_start", "tickets", "mean_hours", "median_hours")
+    table = ReportTable(series.select(columns), headers, (chart,))
     partials = _series_partials(series, grain, settings.period, tickets, "tickets")
     return _with_partial(table, partials)
 

@@ -338,12 +338,14 @@ def test_report_uses_page_settings(tmp_path):
     assert clv[2] == pytest.approx(3800.0)
 
     resolution = _block(workbook["Service"], "Resolution hours by month")
-    assert resolution[0][:3] == (
+    assert resolution[0][:4] == (
         "Period start",
+        "Tickets",
         "Mean calendar hours",
         "Median calendar hours",
     )
-    assert resolution[1][1] == pytest.approx(66.0)
+    assert resolution[1][1] == 1
+    assert resolution[1][2] == pytest.approx(66.0)
 
     recorded = {row[0]: row[1] for row in _rows(workbook["Settings"]) if row[0]}
     assert recorded["CLV lifespan"] == "3.00 years, entered"
