@@ -40,10 +40,13 @@ def key_of(label: pl.Expr) -> pl.Expr:
     characters pasted from web pages are dropped, and typographic
     apostrophes and dashes read as ' and -."""
     text = label.cast(pl.String).str.normalize("NFKC")
-    # Zero-width characters, direction marks and soft hyphens are invisible.
-    text = text.str.replace_all(r"[\u200B-\u200F\u202A-\u202E\u2060\uFEFF\u00AD]", "")
-    # Word processors turn ' and - into typographic quotes and dashes.
-    text = text.str.replace_all(r"[\u2018\u2019\u201A\u2032]", "'")
+    # Zero-width characters, direction marks and isolates, the Arabic letter
+    # mark and soft hyphens are invisible.
+    invisible = r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]"
+    text = text.str.replace_all(invisible, "")
+    # Word processors turn ' " and - into typographic quotes and dashes.
+    text = text.str.replace_all(r"[\u2018\u2019\u201A\u2032\u02BC]", "'")
+    text = text.str.replace_all(r"[\u201C\u201D\u201E\u2033]", '"')
     text = text.str.replace_all(r"[\u2010-\u2015\u2212]", "-")
     text = text.str.strip_chars().str.replace_all(r"\s+", " ")
     return text.str.to_lowercase()

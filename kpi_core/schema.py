@@ -1311,23 +1311,38 @@ def normalise_header(header: str) -> str:
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 
-def stage_key(label: pl.Expr) -> pl.Expr:
-    """Return a stage label in lower case without a note in parentheses and
-    with its punctuation and runs of spaces as one space, so
-    "Geschlossen/Verloren", "Closed-Won", "closed  won" and "Closed Won
-    (Renewal)" match the labels in ``WON_STAGES`` and ``LOST_STAGES``."""
-    text = label.str.to_lowercase().str.replace_all(r"\([^)]*\)", " ")
-    text = text.str.replace_all(r"[\s\-_/:|.,;–—]+", " ")
-    return text.str.strip_chars()
+# A note in brackets after a stage name, as in "Closed Won (Renewal)", also
+# in square or full-width brackets.
+_STAGE_NOTE = r"[(\[（][^)\]）]*[)\]）]"
+
+
+def stage_keys(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Return two matching keys of a stage label: the whole label, and the
+    label without a note in brackets. Both are in lower case with brackets,
+    punctuation and runs of spaces as one space, so "Geschlossen/Verloren",
+    "Closed-Won", "closed  won" and "Closed (Won)" match a label of
+    ``WON_STAGES`` or ``LOST_STAGES`` by the first key and "Closed Won
+    (Renewal)" by the second."""
+    text = label.str.to_lowercase()
+    punctuation = r"[\s\-_/:|.,;–—()\[\]（）]+"
+    whole = text.str.replace_all(punctuation, " ").str.strip_chars()
+    bare = text.str.replace_all(_STAGE_NOTE, " ").str.replace_all(punctuation, " ")
+    return whole, bare.str.strip_chars()
 
 
 def deal_status_expr(label: pl.Expr) -> pl.Expr:
-    """Classify stage or status labels as ``won``, ``lost`` or ``open``."""
-    normalised = stage_key(label)
+    """Classify stage or status labels as ``won``, ``lost`` or ``open``.
+    The whole label decides before the label without its note, so "Closed
+    Lost (Won back later)" is lost."""
+    whole, bare = stage_keys(label)
     return (
-        pl.when(normalised.is_in(list(WON_STAGES)))
+        pl.when(whole.is_in(list(WON_STAGES)))
         .then(pl.lit("won"))
-        .when(normalised.is_in(list(LOST_STAGES)))
+        .when(whole.is_in(list(LOST_STAGES)))
+        .then(pl.lit("lost"))
+        .when(bare.is_in(list(WON_STAGES)))
+        .then(pl.lit("won"))
+        .when(bare.is_in(list(LOST_STAGES)))
         .then(pl.lit("lost"))
         .otherwise(pl.lit("open"))
     )

@@ -24,7 +24,7 @@ from kpi_core.formatting import format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
-from kpi_core.schema import LOST_STAGES, WON_STAGES, stage_key
+from kpi_core.schema import deal_status_expr
 
 _First = TypeVar("_First")
 _Second = TypeVar("_Second")
@@ -688,16 +688,19 @@ def _named(stages: pl.DataFrame) -> pl.Expr:
     return pl.col("_stage").is_in(stages.drop_nulls("stage")["_stage"].to_list())
 
 
-def _label() -> pl.Expr:
-    return stage_key(pl.col("stage"))
-
-
 def _is_won() -> pl.Expr:
-    return _label().is_in(list(WON_STAGES)).alias("won")
+    return _outcome_is("won")
 
 
 def _is_lost() -> pl.Expr:
-    return _label().is_in(list(LOST_STAGES)).alias("lost")
+    return _outcome_is("lost")
+
+
+def _outcome_is(status: str) -> pl.Expr:
+    # A null stage has no outcome, so it stays null rather than false.
+    stage = pl.col("stage")
+    outcome = deal_status_expr(stage) == status
+    return pl.when(stage.is_not_null()).then(outcome).alias(status)
 
 
 def deals_in_history(history: pl.DataFrame, deals: pl.DataFrame) -> int | None:

@@ -82,8 +82,9 @@ def test_double_space_in_spend_name_matches():
         "Cafe\u0301 Paid",
         # A zero-width space pasted from a web page.
         "Caf\u00e9\u200b Paid",
-        # A left-to-right mark before the name.
+        # A left-to-right mark before the name, and isolates around a word.
         "\u200eCaf\u00e9 Paid",
+        "Caf\u00e9 \u2066Paid\u2069",
     ],
 )
 def test_unicode_variant_of_name_matches(name):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import polars as pl
 import pytest
 
 from kpi_core.importing import load_file
 from kpi_core.sales import sales_kpis
+from kpi_core.schema import deal_status_expr
 from kpi_core.stages import stage_summary
 
 # Five opportunities: two won, one lost and two open.
@@ -100,3 +102,20 @@ def test_won_deals_only_not_warned():
     text = DEALS.replace("Geschlossen und verloren", "Verhandlung")
     prepared = load_file("opportunities.csv", text.encode("cp1252"))
     assert not any("no deal reads as" in w for w in prepared.warnings)
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [
+        ("Closed (Won)", "won"),
+        ("Closed (Lost)", "lost"),
+        ("Closed Won [Renewal]", "won"),
+        ("Closed Won\uff08Renewal\uff09", "won"),
+        # The whole label decides before the label without its note.
+        ("Closed Lost (Won back later)", "lost"),
+        ("Qualified (lost contact)", "open"),
+    ],
+)
+def test_bracketed_stage_labels(label, status):
+    frame = pl.DataFrame({"stage": [label]})
+    assert frame.select(deal_status_expr(pl.col("stage"))).item() == status
