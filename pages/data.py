@@ -995,7 +995,11 @@ def _emptied_fields(
     if entry is None:
         return {}
     return emptied_fields(
-        prepared.frame, prepared.mapping.columns, load_entry(entry), entry.mapping
+        prepared.frame,
+        prepared.mapping.columns,
+        load_entry(entry),
+        entry.mapping,
+        prepared.table,
     )
 
 

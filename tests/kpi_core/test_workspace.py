@@ -15,6 +15,7 @@ from kpi_core.workspace import (
     TableEntry,
     Workspace,
     count_missing_ids,
+    emptied_fields,
     replacement_losses,
 )
 
@@ -260,3 +261,14 @@ def test_replacement_losses_names_missing_ids(tmp_path):
     assert replacement_losses(entry, 2, columns, missing_ids=1) == [
         "1 row (2 instead of 3)"
     ]
+
+
+def test_spend_channel_thinned_not_a_loss():
+    # The year's export fills the channel in fewer rows than the half-year
+    # one did. Spend tables are added up, so a second table would count
+    # the spend twice: only the amount and dates make a loss.
+    stored = pl.DataFrame({"amount": [10.0] * 4, "channel": ["Ads"] * 4})
+    new = pl.DataFrame({"amount": [10.0] * 8, "channel": ["Ads"] + [None] * 7})
+    mapping = {"amount": "Cost", "channel": "Channel"}
+    assert emptied_fields(new, mapping, stored, mapping, "spend") == {}
+    assert emptied_fields(new, mapping, stored, mapping, "orders") == {"channel": 1}
