@@ -262,19 +262,24 @@ def _within_report(
     Meta repeats the report's "Reporting starts" and "Reporting ends" on
     every row of a breakdown by month, so a report from 15 January to
     14 March has a January row that covers 15 to 31 January only. A row
-    whose days lie wholly outside the window keeps its own days.
+    whose days lie wholly outside its window, such as the month 1 February
+    of a window from 10 to 28 February, covers the window: its day names
+    the month, not the days spent.
     """
     if "period_start" not in spend.columns and "period_end" not in spend.columns:
         return first, last
     start, end = first, last
+    window_start, window_end = first, last
     if "period_start" in spend.columns:
-        start = pl.max_horizontal(first, pl.col("period_start").cast(pl.Date))
+        window_start = pl.col("period_start").cast(pl.Date)
+        start = pl.max_horizontal(first, window_start)
     if "period_end" in spend.columns:
-        end = pl.min_horizontal(last, pl.col("period_end").cast(pl.Date))
+        window_end = pl.col("period_end").cast(pl.Date)
+        end = pl.min_horizontal(last, window_end)
     overlaps = start <= end
     return (
-        pl.when(overlaps).then(start).otherwise(first),
-        pl.when(overlaps).then(end).otherwise(last),
+        pl.when(overlaps).then(start).otherwise(window_start),
+        pl.when(overlaps).then(end).otherwise(window_end),
     )
 
 

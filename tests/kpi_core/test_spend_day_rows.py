@@ -100,3 +100,18 @@ def test_spend_without_readable_date_rejected(day):
     with pytest.raises(InvalidValueError) as raised:
         load_file("spend.csv", undated, table="spend")
     assert "no row has a readable date in 'Date'" in str(raised.value)
+
+
+def test_month_row_outside_its_window_covers_window():
+    # The month 1 February of a report from 10 to 28 February names the
+    # month: the 840 EUR were spent in the window's 19 days.
+    month = (
+        b"Campaign name,Month,Reporting starts,Reporting ends,Amount spent (EUR)\n"
+        b"spring,2021-02-01,2021-02-10,2021-02-28,840.00\n"
+    )
+    spend = load_file("meta.csv", month, table="spend").frame
+    window = Period(date(2021, 2, 10), date(2021, 2, 28))
+    spent = spend_in_period(spend, window, None, None)
+    assert spent.frame["amount"].sum() == pytest.approx(840.0)
+    first_week = Period(date(2021, 2, 1), date(2021, 2, 9))
+    assert spend_in_period(spend, first_week, None, None).frame["amount"].sum() == 0
