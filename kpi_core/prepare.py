@@ -104,7 +104,15 @@ _ZONE_NAME = re.compile(
     r"(?![a-z])"
 )
 _OFFSET = re.compile(r"\s*[+\-\u2212]\s*(\d{1,2})(?::?(\d{2}))?")
-_NEGATED = re.compile(r"(?i)\b(?:not|no|non|kein|keine|nicht)\W*$")
+# "not", "no" and the like a few words before the zone, as in "not
+# converted to UTC".
+_NEGATED = re.compile(
+    r"(?i)\b(?:not|no|non|kein|keine|nicht|ohne|without)\b[\w\s]{0,25}$"
+)
+# Words after a zone that make it a zone with summer time.
+_LOCAL_ZONE = re.compile(r"(?i)^\s*(?:standard|daylight|summer)\s+time|^\d")
+# A Windows zone label: an offset in brackets followed by places.
+_WINDOWS_LABEL = re.compile(r"^\s*[)\]]\s*[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -495,9 +503,10 @@ def _names_utc(header: str) -> bool:
 
     Windows names a time zone by its offset and places, as in "(UTC+01:00)
     Amsterdam, Berlin" or "(UTC+00:00) Dublin, Edinburgh, Lisbon, London",
-    and those zones keep summer time, so a header that names places or
-    another word after the zone ("GMT Standard Time", "GMT0BST") gives no
-    fixed offset, nor does "not UTC".
+    and those zones keep summer time, so an offset followed by places gives
+    no fixed offset, nor do "GMT Standard Time", "GMT0BST" and "not
+    converted to UTC". Other words after the zone ("UTC Timestamp") keep
+    it UTC.
     """
     if re.search(r"(?i)coordinated universal time", header):
         return not _NEGATED.search(header[: header.lower().index("coordinated")])
@@ -505,12 +514,16 @@ def _names_utc(header: str) -> bool:
     if found is None or _NEGATED.search(header[: found.start()]):
         return False
     rest = header[found.end() :]
+    # A word glued to the zone ("utcOffset") or summer time after it.
+    if rest[:1].isalpha() or _LOCAL_ZONE.match(rest):
+        return False
     offset = _OFFSET.match(rest)
-    if offset is not None:
-        if int(offset.group(1)) or int(offset.group(2) or 0):
-            return False
-        rest = rest[offset.end() :]
-    return not re.match(r"[\s)\]]*[A-Za-z0-9]", rest)
+    if offset is None:
+        return True
+    if int(offset.group(1)) or int(offset.group(2) or 0):
+        return False
+    # "(UTC+00:00) Dublin, Edinburgh, Lisbon, London" is London time.
+    return not _WINDOWS_LABEL.match(rest[offset.end() :])
 
 
 def _utc_times(

@@ -90,6 +90,9 @@ def test_utc_header_with_comma_is_utc():
         b"Submit Date (UTC+00:00)",
         b"Submit Date (GMT)",
         b"Submit Date (Coordinated Universal Time)",
+        b"UTC Timestamp",
+        b"Submit Date (UTC) Date",
+        b"GMT Date",
     ],
 )
 def test_other_utc_headers_converted(header):
@@ -105,6 +108,7 @@ def test_other_utc_headers_converted(header):
         b"Submit Date (GMT Standard Time)",
         b"Submit Date (UTC+00:30)",
         b"Submit Date (local time, not UTC)",
+        b"Submit Date, not converted to UTC",
     ],
 )
 def test_zone_labels_not_utc(header):
