@@ -833,6 +833,8 @@ def _table_warnings(
         warnings.append(
             month_start_warning(frame, mapping.columns["spent_at"], frame[LINE])
         )
+    if mapping.table == "spend":
+        warnings.append(_undated_spend_warning(mapping, frame))
     if mapping.table == "orders" and "status" in frame.columns:
         warnings.append(
             unknown_status_warning(
@@ -1405,6 +1407,27 @@ def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> No
         "2025-05-01, or map the column that has them",
         file=file,
         column=columns[0] if columns else None,
+    )
+
+
+def _undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
+    """Warn about spend rows without a day or window, whose spend counts
+    over all data but in no period, naming their first lines."""
+    dates = [name for name in SPEND_DATE_FIELDS if name in frame.columns]
+    if not dates:
+        return None
+    undated = frame.filter(pl.all_horizontal(pl.col(name).is_null() for name in dates))
+    if undated.is_empty():
+        return None
+    columns = " or ".join(repr(mapping.columns[name]) for name in dates)
+    lines = ", ".join(str(line) for line in undated[LINE].head(_LINES_SHOWN))
+    if undated.height > _LINES_SHOWN:
+        lines += f" and {undated.height - _LINES_SHOWN:,} more"
+    return (
+        f"{undated.height:,} of {frame.height:,} spend rows have no date in "
+        f"{columns}, on {_plural(undated.height, 'line')} {lines}. Their spend "
+        "counts over all data but in no period, so a CAC or ROI of a period "
+        "leaves it out. Fill in their dates and upload the file again."
     )
 
 

@@ -115,3 +115,17 @@ def test_month_row_outside_its_window_covers_window():
     assert spent.frame["amount"].sum() == pytest.approx(840.0)
     first_week = Period(date(2021, 2, 1), date(2021, 2, 9))
     assert spend_in_period(spend, first_week, None, None).frame["amount"].sum() == 0
+
+
+def test_some_undated_spend_rows_warned():
+    spend = (
+        b"Date,Campaign,Cost\n"
+        b"2025-05-03,Spring,100.00\n"
+        b"n/a,Spring,100.00\n"
+        b",Summer,100.00\n"
+    )
+    prepared = load_file("spend.csv", spend, table="spend")
+    [warning] = [w for w in prepared.warnings if "no date" in w]
+    assert warning.startswith(
+        "2 of 3 spend rows have no date in 'Date', on lines 3, 4."
+    )
