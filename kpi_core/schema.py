@@ -636,6 +636,9 @@ TICKET_MESSAGES = TableSchema(
             "Whether the customer saw the message; an internal note is no reply",
             "Public",
             "Is public",
+            # Salesforce's case comments
+            "IsPublished",
+            "Published",
             "Öffentlich",
         ),
         _f(

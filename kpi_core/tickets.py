@@ -31,7 +31,9 @@ OPEN_STATUSES = frozenset(
     }
 )  # fmt: skip
 # Statuses of tickets that were deleted or marked spam, which no KPI counts.
-DISCARDED_STATUSES = frozenset({"deleted", "spam", "trash", "gelöscht", "papierkorb"})
+DISCARDED_STATUSES = frozenset(
+    {"deleted", "spam", "junk", "trash", "gelöscht", "papierkorb"}
+)
 DISCARDED = "deleted or spam ticket"
 
 SOLVED_UNDATED = "solved ticket without a solve date"

@@ -217,9 +217,10 @@ def test_log_without_agent_role_not_available():
     assert "(its roles: 'customer', 'user')" in result.reason
 
 
-def test_zendesk_public_column_mapped():
+@pytest.mark.parametrize("header", [b"Public", b"IsPublished"])
+def test_zendesk_public_column_mapped(header):
     log = (
-        b"Ticket ID,Created at,Author role,Public\n"
+        b"Ticket ID,Created at,Author role," + header + b"\n"
         b"t1,2025-01-13 09:30,agent,true\n"
         b"t1,2025-01-13 09:40,agent,false\n"
         b"t2,2025-01-13 09:00,agent,TRUE\n"
@@ -227,7 +228,7 @@ def test_zendesk_public_column_mapped():
     )
     messages = load_file("zendesk_comments.csv", log)
     assert messages.table == "ticket_messages"
-    assert messages.mapping.columns["public"] == "Public"
+    assert messages.mapping.columns["public"] == header.decode()
     tickets = pl.DataFrame(SAMPLE[:2], schema=SCHEMA, orient="row")
     result = followups_per_ticket(tickets, messages=messages.frame)
     # t1: 1 public reply of 2 messages; t2: 2 public replies.
