@@ -83,7 +83,7 @@ def _solved_tickets(
             done = status.is_in(_status_values(latest, SOLVED_STATUSES))
             undated = is_open & done.fill_null(False)
         open_status = status.is_in(_open_values(latest)).fill_null(False)
-        discarded = status.is_in(_status_values(latest, DISCARDED_STATUSES))
+        discarded = status.is_in(_discarded_values(latest))
         discarded = discarded.fill_null(False)
         is_open = (is_open | open_status) & ~undated & ~discarded
         undated = undated & ~discarded
@@ -173,6 +173,18 @@ def _reopened_rows(indexed: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame 
 def _open_values(tickets: pl.DataFrame) -> list[str]:
     """Return the status cells of ``tickets`` that name an open status."""
     return _status_values(tickets, OPEN_STATUSES)
+
+
+def _discarded_values(tickets: pl.DataFrame) -> list[str]:
+    """Return the status cells of ``tickets`` that mark a deleted or spam
+    ticket: one of ``DISCARDED_STATUSES`` as a word, as in "Closed (spam)",
+    and not negated, as in "Not spam"."""
+    cells = tickets.select(pl.col("status").cast(pl.String).unique().drop_nulls())
+    words = "|".join(sorted(DISCARDED_STATUSES))
+    label = pl.col("status").str.to_lowercase()
+    named = label.str.contains(rf"\b(?:{words})\b")
+    negated = label.str.contains(r"\b(?:not|no|kein|nicht)\b")
+    return cells.filter(named & ~negated)["status"].to_list()
 
 
 def _status_values(tickets: pl.DataFrame, statuses: frozenset[str]) -> list[str]:

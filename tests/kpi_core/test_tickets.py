@@ -35,13 +35,14 @@ def frame(rows, *, with_status: bool = True) -> pl.DataFrame:
         ("On-hold", False), ("Pending Customer Response", False), ("Offen", False),
         (" open ", False), ("Active", False), ("Warten auf uns", False),
         ("Warten auf Kontakt", False), ("Deleted", False), ("Spam", False),
-        ("Junk", False),
+        ("Junk", False), ("Closed (spam)", False), ("Not spam", True),
     ],
     ids=[
         "solved", "closed", "resolved", "german-solved", "no-status", "pending",
         "waiting-on-customer", "on-hold", "pending-response", "german-open",
         "padded-open", "help-scout-active", "german-waiting-on-us",
-        "german-waiting-on-contact", "deleted", "spam", "junk",
+        "german-waiting-on-contact", "deleted", "spam", "junk", "closed-spam",
+        "not-spam",
     ],
 )  # fmt: skip
 def test_solved_tickets_status_decides(status, is_solved):
