@@ -88,7 +88,7 @@ def render() -> None:
     money_note = missing_rate_note(money, *table_entries)
     share_controls("marketing", "Marketing")
     lifespan = st.sidebar.number_input(
-        "Customer lifespan for CLV (years)",
+        "Customer lifespan for CLV (years, 0 = from the data)",
         min_value=0.0,
         max_value=MAX_ENTERED_LIFESPAN_YEARS,
         step=0.5,
