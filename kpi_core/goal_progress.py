@@ -246,10 +246,8 @@ def evaluate_goal(
     met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
         verdict = ON_TRACK if met else OFF_TRACK
-    # A downward count can still rise past its ceiling before the deadline,
-    # and so can a rate that accumulates.
-    grows = metric.is_count or metric.accumulates
-    open_ceiling = grows and goal.direction != UP and as_of < goal.deadline
+    # A downward count can still rise past its ceiling before the deadline.
+    open_ceiling = metric.is_count and goal.direction != UP and as_of < goal.deadline
     return replace(
         status,
         status=verdict,
@@ -323,7 +321,7 @@ def goal_path(
     metric = goal_metric(goal.metric, working)
     points = _path_points(goal.start, goal.deadline, as_of)
     share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
-    if metric.is_count or metric.accumulates:
+    if metric.is_count:
         path = share * target
     else:
         origin = baseline
@@ -357,28 +355,7 @@ def _outlook(
     months_left = max((goal.deadline - as_of).days, 0) / MONTH_DAYS
     if metric.is_count:
         return _count_outlook(target, current, months_elapsed, months_left)
-    if metric.accumulates:
-        return _accumulating_outlook(target, current, months_elapsed, months_left)
     return _kpi_outlook(goal, baseline, target, current, months_elapsed, months_left)
-
-
-def _accumulating_outlook(
-    target: float,
-    current: Measurement,
-    months_elapsed: float,
-    months_left: float,
-) -> _Outlook:
-    """Continue a rate that grows with its window, such as the churn of the
-    customers at the start, at its pace so far to the deadline, as a count
-    is continued. Its band is the current band scaled the same way."""
-    value = current.value
-    pace = value / months_elapsed
-    required = (target - value) / months_left if months_left else None
-    scale = (months_elapsed + months_left) / months_elapsed
-    band = None
-    if current.ci95 is not None:
-        band = (current.ci95[0] * scale, current.ci95[1] * scale)
-    return _Outlook(pace, required, value * scale, band)
 
 
 def _count_outlook(
