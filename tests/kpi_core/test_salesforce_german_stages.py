@@ -111,8 +111,11 @@ def test_won_deals_only_not_warned():
         ("Closed (Lost)", "lost"),
         ("Closed Won [Renewal]", "won"),
         ("Closed Won\uff08Renewal\uff09", "won"),
-        # The whole label decides before the label without its note.
-        ("Closed Lost (Won back later)", "lost"),
+        ("Closed Won\uff3bRenewal\uff3d", "won"),
+        ("Closed \uff3bWon\uff3d", "won"),
+        # A note that names an outcome is not dropped, so these stay open.
+        ("Closed Lost (Won back later)", "open"),
+        ("Closed Won [Cancelled]", "open"),
         ("Qualified (lost contact)", "open"),
     ],
 )
