@@ -487,8 +487,6 @@ def replacement_losses(
     return losses
 
 
-# The spend fields whose loss outweighs counting the spend twice.
-_SPEND_VALUES = ("amount", "spent_at", "period_start", "period_end")
 # A field is emptied when the share of rows that fill it fell below this
 # part of the stored table's share. Half is far more than exports of one
 # system differ by, and a loss only makes "Store as a new table" the default.
@@ -500,7 +498,6 @@ def emptied_fields(
     mapping: dict[str, str | None],
     stored: pl.DataFrame,
     stored_mapping: dict[str, str | None],
-    table_type: str = "",
 ) -> dict[str, int]:
     """Return the fields that ``new`` maps and fills in far fewer rows than
     ``stored`` did, each with its number of filled values in ``new``.
@@ -509,16 +506,10 @@ def emptied_fields(
     column but not its values. A field counts when its share of filled rows
     fell below half of the stored share. A column that was empty before
     too, such as an unused "Deal Type", loses nothing.
-
-    The spend tables are added up, so a new spend table next to the old one
-    counts the spend twice. For spend only the amount and the dates count,
-    not a channel filled in fewer rows.
     """
     found = {}
     for name, column in mapping.items():
         if not column or not stored_mapping.get(name):
-            continue
-        if table_type == "spend" and name not in _SPEND_VALUES:
             continue
         if name not in new.columns or name not in stored.columns:
             continue
@@ -538,6 +529,7 @@ def default_replacement(
     mapping: dict[str, str | None],
     missing_ids: int = 0,
     emptied: dict[str, int] | None = None,
+    table_type: str = "",
 ) -> TableEntry | None:
     """Return the stored table an import of ``rows`` rows with ``mapping``
     replaces by default, or None for a new table. ``missing_ids`` counts the
@@ -547,10 +539,15 @@ def default_replacement(
     table or else one stored from a file of the same name. The same content
     always replaces its table. A file of the same name replaces its table
     only when ``replacement_losses`` finds nothing lost, because a shorter
-    file may be an extract rather than a corrected export.
+    file may be an extract rather than a corrected export. For a spend
+    ``table_type`` emptied values do not count.
     """
     if same is not None:
         return same
+    if table_type == "spend":
+        # The pages add up every spend table, so a second table would count
+        # the spend twice. Emptied values are named when replacing instead.
+        emptied = None
     if earlier is None or replacement_losses(
         earlier, rows, mapping, missing_ids, emptied
     ):

@@ -630,7 +630,7 @@ def _offer_import(
     missing = _missing_ids(earlier if same is None else None, prepared, key)
     empty = _emptied_fields(earlier if same is None else None, prepared)
     preset = default_replacement(
-        same, earlier, prepared.rows_used, columns, missing, empty
+        same, earlier, prepared.rows_used, columns, missing, empty, prepared.table
     )
     if preset is not None and st.session_state.get(preset_key) != preset.id:
         st.session_state[target_key] = preset.id
@@ -995,11 +995,7 @@ def _emptied_fields(
     if entry is None:
         return {}
     return emptied_fields(
-        prepared.frame,
-        prepared.mapping.columns,
-        load_entry(entry),
-        entry.mapping,
-        prepared.table,
+        prepared.frame, prepared.mapping.columns, load_entry(entry), entry.mapping
     )
 
 

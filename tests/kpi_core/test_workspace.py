@@ -15,6 +15,7 @@ from kpi_core.workspace import (
     TableEntry,
     Workspace,
     count_missing_ids,
+    default_replacement,
     emptied_fields,
     replacement_losses,
 )
@@ -263,12 +264,23 @@ def test_replacement_losses_names_missing_ids(tmp_path):
     ]
 
 
-def test_spend_channel_thinned_not_a_loss():
-    # The year's export fills the channel in fewer rows than the half-year
-    # one did. Spend tables are added up, so a second table would count
-    # the spend twice: only the amount and dates make a loss.
-    stored = pl.DataFrame({"amount": [10.0] * 4, "channel": ["Ads"] * 4})
-    new = pl.DataFrame({"amount": [10.0] * 8, "channel": ["Ads"] + [None] * 7})
-    mapping = {"amount": "Cost", "channel": "Channel"}
-    assert emptied_fields(new, mapping, stored, mapping, "spend") == {}
-    assert emptied_fields(new, mapping, stored, mapping, "orders") == {"channel": 1}
+def test_spend_with_emptied_values_still_replaces():
+    # The year's export fills the campaign in fewer rows than the half-year
+    # one did. Spend tables are added up, so a second table would count the
+    # spend twice: the default stays a replacement, which names the loss.
+    entry = TableEntry(
+        id="t1", name="ads", table_type="spend", source_file="ads.csv",
+        mapping={"amount": "Cost", "campaign": "Campaign"}, rows=4,
+        uploaded_at="2025-01-01T00:00:00+00:00", version=1, is_sample=False,
+        source_key="k1",
+    )  # fmt: skip
+    stored = pl.DataFrame({"amount": [10.0] * 4, "campaign": ["Spring"] * 4})
+    new = pl.DataFrame({"amount": [10.0] * 8, "campaign": ["Spring"] + [None] * 7})
+    mapping = entry.mapping
+    emptied = emptied_fields(new, mapping, stored, mapping)
+    assert emptied == {"campaign": 1}
+    assert default_replacement(None, entry, 8, mapping, 0, emptied, "spend") is entry
+    assert default_replacement(None, entry, 8, mapping, 0, emptied, "orders") is None
+    assert replacement_losses(entry, 8, mapping, 0, emptied) == [
+        "most values of campaign (the new file's column 'Campaign' has 1 of 8 filled)"
+    ]

@@ -238,3 +238,27 @@ def test_column_empty_before_still_replaces(fresh_workspace):
     at, key = _upload("orders.csv", first + b"3,c3,2025-01-07,20.00,\n")
     assert at.selectbox(key=f"{key}:target").value == stored.id
     assert "Import 3 rows in place of 'orders'" in _labels(at)
+
+
+def _spend(campaigns: list[str]) -> bytes:
+    rows = [
+        f"2025-01-{day:02d},{campaign},10.00\n"
+        for day, campaign in enumerate(campaigns, 1)
+    ]
+    return ("Date,Campaign,Cost\n" + "".join(rows)).encode()
+
+
+def test_spend_with_emptied_campaigns_replaces_and_warns(fresh_workspace):
+    at, key = _upload("ads.csv", _spend(["Spring"] * 4))
+    at.button(key=f"{key}:import").click().run()
+    [stored] = _user_tables(fresh_workspace, "spend")
+
+    # A longer export of the same file name names the campaign in 1 of 8
+    # rows. A second spend table would double the spend, so it replaces.
+    at, key = _upload("ads.csv", _spend(["Spring"] + [""] * 7))
+    assert at.selectbox(key=f"{key}:target").value == stored.id
+    warnings = " ".join(warning.value for warning in at.warning)
+    assert (
+        "Replacing 'ads' loses most values of campaign (the new file's column "
+        "'Campaign' has 1 of 8 filled)" in warnings
+    )
