@@ -262,9 +262,10 @@ def _within_report(
     Meta repeats the report's "Reporting starts" and "Reporting ends" on
     every row of a breakdown by month, so a report from 15 January to
     14 March has a January row that covers 15 to 31 January only. A row
-    whose days lie wholly outside its window, such as the month 1 February
-    of a window from 10 to 28 February, covers the window: its day names
-    the month, not the days spent.
+    on the first of a month whose days lie wholly outside its window, such
+    as the month 1 February of a window from 10 to 28 February, covers the
+    window: its day names the month, not the days spent. A row on another
+    day keeps its day, as a daily row after a campaign's flight dates does.
     """
     if "period_start" not in spend.columns and "period_end" not in spend.columns:
         return first, last
@@ -277,9 +278,14 @@ def _within_report(
         window_end = pl.col("period_end").cast(pl.Date)
         end = pl.min_horizontal(last, window_end)
     overlaps = start <= end
+    month_label = ~overlaps & (first.dt.day() == 1)
     return (
-        pl.when(overlaps).then(start).otherwise(window_start),
-        pl.when(overlaps).then(end).otherwise(window_end),
+        pl.when(overlaps)
+        .then(start)
+        .when(month_label)
+        .then(window_start)
+        .otherwise(first),
+        pl.when(overlaps).then(end).when(month_label).then(window_end).otherwise(last),
     )
 
 

@@ -129,3 +129,20 @@ def test_some_undated_spend_rows_warned():
     assert warning.startswith(
         "2 of 3 spend rows have no date in 'Date', on lines 3, 4."
     )
+
+
+def test_daily_row_after_flight_keeps_its_day():
+    # Daily rows with a campaign's flight dates; a late row on 3 February
+    # lies after the flight and keeps its day.
+    rows = ["Day,Start date,End date,Campaign,Cost"]
+    rows += [
+        f"2025-01-{day:02d},2025-01-01,2025-01-31,Spring,10.00" for day in range(1, 32)
+    ]
+    rows.append("2025-02-03,2025-01-01,2025-01-31,Spring,500.00")
+    spend = load_file("ads.csv", ("\n".join(rows) + "\n").encode(), table="spend").frame
+    january = spend_in_period(spend, JANUARY, None, None).frame["amount"].sum()
+    february = Period(date(2025, 2, 1), date(2025, 2, 28))
+    later = spend_in_period(spend, february, None, None).frame["amount"].sum()
+    # 31 days x 10 EUR in January, 500 EUR on 3 February.
+    assert january == pytest.approx(310.0)
+    assert later == pytest.approx(500.0)
