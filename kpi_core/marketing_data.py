@@ -38,15 +38,21 @@ def key_of(label: pl.Expr) -> pl.Expr:
     spend matches "google paid". Letters are compared in one Unicode form,
     because macOS writes "é" as "e" and a combining accent. Invisible
     characters pasted from web pages are dropped, and typographic
-    apostrophes and dashes read as ' and -."""
-    text = label.cast(pl.String).str.normalize("NFKC")
+    apostrophes, quotes and dashes read as ', " and -."""
+    # Word processors turn ' " and - into typographic quotes and dashes, and
+    # German keyboards type the acute accent as an apostrophe. The accent is
+    # replaced first, because NFKC makes it a space and a combining accent.
+    apostrophes = r"[\u2018\u2019\u201A\u201B\u2032\u02BC\u00B4`]"
+    text = label.cast(pl.String).str.replace_all(apostrophes, "'")
+    text = text.str.normalize("NFKC")
     # Zero-width characters, direction marks and isolates, the Arabic letter
     # mark and soft hyphens are invisible.
-    invisible = r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD]"
+    invisible = (
+        r"[\u200B-\u200F\u202A-\u202E\u2060-\u2069\u061C\uFEFF\u00AD"
+        r"\u034F\u180E]"
+    )
     text = text.str.replace_all(invisible, "")
-    # Word processors turn ' " and - into typographic quotes and dashes.
-    text = text.str.replace_all(r"[\u2018\u2019\u201A\u2032\u02BC]", "'")
-    text = text.str.replace_all(r"[\u201C\u201D\u201E\u2033]", '"')
+    text = text.str.replace_all(r"[\u201C-\u201F\u2033\u00AB\u00BB]", '"')
     text = text.str.replace_all(r"[\u2010-\u2015\u2212]", "-")
     text = text.str.strip_chars().str.replace_all(r"\s+", " ")
     return text.str.to_lowercase()

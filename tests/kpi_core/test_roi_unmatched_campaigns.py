@@ -100,9 +100,10 @@ def test_unicode_variant_of_name_matches(name):
     assert roi[key] == pytest.approx((1086 - 109.22) / 109.22 * 100)
 
 
-def test_typographic_apostrophe_and_dash_match():
+@pytest.mark.parametrize("apostrophe", ["\u2019", "\u00b4", "`"])
+def test_typographic_apostrophe_and_dash_match(apostrophe):
     orders = ORDERS.replace(b"Google Paid", b"Mother's-Day")
-    spend = SPEND.replace(b"Shop Generisch", "Mother\u2019s\u2013Day".encode())
+    spend = SPEND.replace(b"Shop Generisch", f"Mother{apostrophe}s\u2013Day".encode())
     result = campaign_revenue(
         _load("orders.csv", orders, "orders"), spend=_load("ads.csv", spend, "spend")
     )
