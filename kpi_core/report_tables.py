@@ -546,11 +546,13 @@ def _arr_table(
     unit = _unit_of(kpis.get("arr"), subscriptions, settings)
     table = bridge.with_columns(pl.col("step").replace_strict(BRIDGE_LABELS))
     if not (bridge["amount"] != 0).any():
+        # As on the page: a table of zeros beside an ARR that is not
+        # available would read as an ARR of 0.
         note = (
-            "The ARR bridge chart is not shown. No subscription brings recurring "
+            "The ARR bridge is not shown. No subscription brings recurring "
             "revenue in this period, so every step is 0."
         )
-        return ReportTable(table, note=note, unit=unit)
+        return ReportTable(note=note)
     # A bar per step on one axis in the currency: start and end ARR, and the
     # changes between them below 0 where they take ARR away.
     chart = ReportChart(f"ARR bridge ({unit} per year)", ("signed_amount",))
@@ -824,6 +826,15 @@ def _nps_scores_table(
     distribution = nps_distribution(responses, period, variant)
     if distribution["count"].sum() == 0:
         note = "Scores are not shown. No response falls into this period."
+        undated = (
+            "responded_at" not in responses.columns
+            or responses["responded_at"].null_count() == responses.height
+        )
+        if undated:
+            note = (
+                "Scores are not shown. The responses have no dates, so none "
+                "falls into this period; choose All data to see them."
+            )
         return ReportTable(note=note)
     chart = ReportChart("Responses per score", ("count",))
     return ReportTable(distribution, charts=(chart,))

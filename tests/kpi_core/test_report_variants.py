@@ -106,3 +106,26 @@ def test_list_series_follows_variant():
         growth[variant] = table.frame["growth_rate"].to_list()
     # (1 - 1 - 1) / 4 = -25 %, and without the cleaned address (1 - 1) / 4.
     assert growth == {"with_cleaned": [-25.0], "unsubscribes_only": [0.0]}
+
+
+def test_report_hides_zero_bridge_and_names_undated_scores():
+    # The only subscription starts after the period, and the responses
+    # have no dates: the page shows neither table, and nor does the report.
+    subscriptions = load_file(
+        "subs.csv",
+        b"Customer ID,Start date,MRR\nc1,2025-06-01,100\n",
+        table="subscriptions",
+    ).frame
+    responses = load_file(
+        "nps.csv", b"Response ID,Score\nr1,9\nr2,3\n", table="nps"
+    ).frame
+    settings = KpiSettings(period=Q1)
+    tables = page_tables(
+        {"subscriptions": subscriptions, "nps": responses}, settings, "month", {}
+    )
+    bridge = tables["Marketing"]["ARR bridge"]
+    assert bridge.frame is None
+    assert bridge.note.startswith("The ARR bridge is not shown.")
+    scores = tables["Service"]["NPS scores"]
+    assert scores.frame is None
+    assert "The responses have no dates" in scores.note
