@@ -260,7 +260,7 @@ def measure_baseline(
 def _measure_baseline(
     metric: Metric, table: pl.DataFrame, frame: pl.DataFrame, period: Period
 ) -> Measurement:
-    # A window after the last date of any of the table's date columns holds
+    # A window after the last date of any of the table's date columns has
     # no data, so a count there would read 0 and a churn rate 0 %.
     span = table_span(table, metric.table, today=date.max)
     if span is not None and period.start is not None and period.start > span[1]:

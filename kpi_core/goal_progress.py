@@ -505,8 +505,8 @@ def _unmatched_segment(
     goal: Goal, metric: Metric, table: pl.DataFrame, frame: pl.DataFrame
 ) -> str:
     """Name the goal's segment when it matches no row of ``table`` (``frame``
-    holds the matching rows), because that explains a missing baseline or
-    value better than an empty window does. Return "" otherwise."""
+    contains the matching rows), because that explains a missing baseline
+    or value better than an empty window does. Return "" otherwise."""
     if not goal.segments or not frame.is_empty():
         return ""
     label = TABLE_LABELS.get(metric.table, metric.table)

@@ -128,9 +128,9 @@ def _rates(fx: dict[str, float] | None) -> dict[str, float]:
 
 def currency_codes(frame: pl.DataFrame | None) -> list[str]:
     """Return the sorted currency codes of the rows with a money value
-    (``MONEY_COLUMNS``), upper-cased and trimmed; an empty list without a
-    ``currency`` column or a money column. A subscriptions table may have
-    only a monthly charge, as an MRR export does."""
+    (``MONEY_COLUMNS``), upper-cased and trimmed. Without a ``currency``
+    column or a money column the list is empty. A subscriptions table may
+    have only a monthly charge, as an MRR export does."""
     if frame is None or "currency" not in frame.columns:
         return []
     money = [
