@@ -346,7 +346,7 @@ def test_baseline_window_after_data_has_no_value(metric):
         ]
     )
     # The last date is d2's close on 10 February 2025, so a window in 2026
-    # holds no data: no count of 0 and no rate.
+    # has no data: no count of 0 and no rate.
     window = Period(D(2026, 1, 1), D(2026, 3, 31))
     baseline = measure_baseline(METRICS[metric], deals, deals, window)
     assert baseline.value is None

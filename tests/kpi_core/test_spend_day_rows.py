@@ -58,7 +58,7 @@ spring,2024-03-01,2024-01-15,2024-03-14,140.00
         # Before and after the window: nothing was spent.
         (date(2024, 1, 1), date(2024, 1, 14), 0.0),
         (date(2024, 3, 15), date(2024, 3, 31), 0.0),
-        # The window itself holds all of it: 170 + 290 + 140.
+        # The window itself contains all of it: 170 + 290 + 140.
         (date(2024, 1, 15), date(2024, 3, 14), 600.0),
         # January's 170 EUR over its 17 days from the 15th: 10 a day.
         (date(2024, 1, 15), date(2024, 1, 24), 100.0),

@@ -87,7 +87,7 @@ def test_link_to_deleted_table_says_so(fresh_workspace):
     assert not manager.error
 
 
-def test_goals_link_to_deleted_table_says_where_goals_went(fresh_workspace):
+def test_goals_link_after_delete_banner(fresh_workspace):
     token = _share_sales_view(fresh_workspace)
     store = Workspace(fresh_workspace)
     [deals] = store.list_tables("deals")

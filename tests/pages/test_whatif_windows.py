@@ -116,7 +116,7 @@ def test_subscriptions_alone_give_levers(tmp_path, fresh_workspace):
     assert not at.exception
     assert not any(info.value.startswith("No deals") for info in at.info)
     metrics = {metric.label: metric.value for metric in at.metric}
-    # s01 and s16 pay 50 + 60 on 2026-01-31: ARPA 55. Nobody leaves in the
+    # s01 and s16 pay 50 + 60 on 2026-01-31: ARPA 55. No customer leaves in the
     # window, and s16 joined in it: 1 in 365 days = 365.25 / 365 in 12
     # months. ARR = (2 + 1.0007) x 55 x 12 = 1,980.45.
     assert metrics["ARR in 12 months"] == "1,980 EUR"
