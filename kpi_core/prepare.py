@@ -109,8 +109,11 @@ _OFFSET = re.compile(r"\s*[+\-\u2212]\s*(\d{1,2})(?::?(\d{2}))?")
 _NEGATED = re.compile(
     r"(?i)\b(?:not|no|non|kein|keine|nicht|ohne|without)\b[\w\s]{0,25}$"
 )
-# Words after a zone that make it a zone with summer time.
-_LOCAL_ZONE = re.compile(r"(?i)^\s*(?:standard|daylight|summer)\s+time|^\d")
+# Words after a zone that make it a zone with summer time, as in "GMT
+# Standard Time", "GMT0BST" and "GMT/BST".
+_LOCAL_ZONE = re.compile(
+    r"(?i)^\s*(?:standard|daylight|summer)\s+time|^\d|^\W{0,3}(?:bst|cest|mesz)\b"
+)
 # A Windows zone label: an offset in brackets followed by places.
 _WINDOWS_LABEL = re.compile(r"^\s*[)\]]\s*[A-Za-z]")
 

@@ -106,6 +106,7 @@ def test_other_utc_headers_converted(header):
         # Windows' label of London time, which keeps summer time.
         b"Submit Date (UTC+00:00) Dublin, Edinburgh, Lisbon, London",
         b"Submit Date (GMT Standard Time)",
+        b"Submit Date (GMT/BST)",
         b"Submit Date (UTC+00:30)",
         b"Submit Date (local time, not UTC)",
         b"Submit Date, not converted to UTC",
