@@ -58,8 +58,9 @@ def _key(text: pl.Expr) -> pl.Expr:
     # Word processors turn ' " and - into typographic quotes and dashes, and
     # German keyboards type the acute accent as an apostrophe. The accent is
     # replaced first, because NFKC makes it a space and a combining accent.
-    apostrophes = r"[\u2018\u2019\u201A\u201B\u2032\u02BC\u00B4`]"
-    text = text.str.replace_all(apostrophes, "'").str.normalize("NFKC")
+    apostrophes = r"[\u2018\u2019\u201A\u201B\u2032\u02BC\u00B4`\u2039\u203A]"
+    text = text.str.replace_all(apostrophes, "'").str.replace_all("\u2033", '"')
+    text = text.str.normalize("NFKC")
     # Zero-width characters, direction marks and isolates, the Arabic letter
     # mark and soft hyphens are invisible.
     invisible = (
@@ -67,7 +68,7 @@ def _key(text: pl.Expr) -> pl.Expr:
         r"\u034F\u180E]"
     )
     text = text.str.replace_all(invisible, "")
-    text = text.str.replace_all(r"[\u201C-\u201F\u2033\u00AB\u00BB]", '"')
+    text = text.str.replace_all(r"[\u201C-\u201F\u00AB\u00BB]", '"')
     text = text.str.replace_all(r"[\u2010-\u2015\u2212]", "-")
     text = text.str.strip_chars().str.replace_all(r"\s+", " ")
     return text.str.to_lowercase()
@@ -249,7 +250,10 @@ def spend_windows(spend: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         periodic = periodic & step.is_in([1, 3])
         covered = day.dt.offset_by(pl.format("{}mo", step)).dt.offset_by("-1d")
         last = pl.when(periodic & day.is_not_null()).then(covered).otherwise(last)
-        first, last = _within_report(spend, first, last)
+        month_rows = (day.dt.day() == 1).all()
+        if SOURCE_COLUMN in spend.columns:
+            month_rows = month_rows.over(SOURCE_COLUMN)
+        first, last = _within_report(spend, first, last, month_rows)
         last = _window_when_day_starts_it(spend, day, last)
     return first.alias("window_start"), last.alias("window_end")
 
@@ -276,17 +280,18 @@ def _window_when_day_starts_it(
 
 
 def _within_report(
-    spend: pl.DataFrame, first: pl.Expr, last: pl.Expr
+    spend: pl.DataFrame, first: pl.Expr, last: pl.Expr, month_rows: pl.Expr
 ) -> tuple[pl.Expr, pl.Expr]:
     """Cut each row's days to the report's window where both are given.
 
     Meta repeats the report's "Reporting starts" and "Reporting ends" on
     every row of a breakdown by month, so a report from 15 January to
-    14 March has a January row that covers 15 to 31 January only. A row
-    on the first of a month whose days lie wholly outside its window, such
-    as the month 1 February of a window from 10 to 28 February, covers the
-    window: its day names the month, not the days spent. A row on another
-    day keeps its day, as a daily row after a campaign's flight dates does.
+    14 March has a January row that covers 15 to 31 January only. In a
+    table whose every day is the first of a month (``month_rows``), a row
+    whose days lie wholly outside its window, such as the month 1 February
+    of a window from 10 to 28 February, covers the window: its day names
+    the month, not the days spent. A daily row keeps its day, also one after
+    a campaign's flight dates.
     """
     if "period_start" not in spend.columns and "period_end" not in spend.columns:
         return first, last
@@ -299,7 +304,7 @@ def _within_report(
         window_end = pl.col("period_end").cast(pl.Date)
         end = pl.min_horizontal(last, window_end)
     overlaps = start <= end
-    month_label = ~overlaps & (first.dt.day() == 1)
+    month_label = ~overlaps & month_rows
     return (
         pl.when(overlaps)
         .then(start)

@@ -1317,8 +1317,6 @@ def normalise_header(header: str) -> str:
 # A note in brackets after a stage name, as in "Closed Won (Renewal)", also
 # in square brackets (full-width ones read as these after NFKC).
 _STAGE_NOTE = r"[(\[][^)\]]*[)\]]"
-# Words of a note that change the outcome, as in "Closed Won [Cancelled]".
-_OUTCOME_NOTE = r"[(\[][^)\]]*\b(?:won|lost|cancel\w*|gewonnen|verloren|storn\w*)\b"
 
 
 def stage_keys(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -1327,13 +1325,15 @@ def stage_keys(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     punctuation and runs of spaces as one space, so "Geschlossen/Verloren",
     "Closed-Won", "closed  won" and "Closed (Won)" match a label of
     ``WON_STAGES`` or ``LOST_STAGES`` by the first key and "Closed Won
-    (Renewal)" by the second. A note that names an outcome, as in "Won
-    (Lost to competitor)", is not dropped: the second key is then null."""
+    (Renewal)" or "Closed Lost (Lost to competitor)" by the second.
+
+    NOTE: a note that contradicts its stage, as in "Closed Won [Cancelled]",
+    is dropped too, so such a deal reads as won.
+    """
     text = label.str.normalize("NFKC").str.to_lowercase()
     punctuation = r"[\s\-_/:|.,;–—()\[\]]+"
     whole = text.str.replace_all(punctuation, " ").str.strip_chars()
     bare = text.str.replace_all(_STAGE_NOTE, " ").str.replace_all(punctuation, " ")
-    bare = pl.when(text.str.contains(_OUTCOME_NOTE)).then(None).otherwise(bare)
     return whole, bare.str.strip_chars()
 
 

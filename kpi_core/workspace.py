@@ -522,6 +522,10 @@ def emptied_fields(
     return found
 
 
+# The spend fields whose emptying weighs more than counting spend twice.
+_SPEND_VALUES = ("amount", "spent_at", "period_start", "period_end")
+
+
 def default_replacement(
     same: TableEntry | None,
     earlier: TableEntry | None,
@@ -540,14 +544,17 @@ def default_replacement(
     always replaces its table. A file of the same name replaces its table
     only when ``replacement_losses`` finds nothing lost, because a shorter
     file may be an extract rather than a corrected export. For a spend
-    ``table_type`` emptied values do not count.
+    ``table_type`` only emptied amounts and dates count.
     """
     if same is not None:
         return same
-    if table_type == "spend":
+    if table_type == "spend" and emptied:
         # The pages add up every spend table, so a second table would count
-        # the spend twice. Emptied values are named when replacing instead.
-        emptied = None
+        # the spend twice. Emptied labels are named when replacing instead,
+        # but emptied amounts or dates would wipe out the spend itself.
+        emptied = {
+            name: left for name, left in emptied.items() if name in _SPEND_VALUES
+        }
     if earlier is None or replacement_losses(
         earlier, rows, mapping, missing_ids, emptied
     ):

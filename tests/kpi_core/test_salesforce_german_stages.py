@@ -113,9 +113,9 @@ def test_won_deals_only_not_warned():
         ("Closed Won\uff08Renewal\uff09", "won"),
         ("Closed Won\uff3bRenewal\uff3d", "won"),
         ("Closed \uff3bWon\uff3d", "won"),
-        # A note that names an outcome is not dropped, so these stay open.
-        ("Closed Lost (Won back later)", "open"),
-        ("Closed Won [Cancelled]", "open"),
+        # A note that restates the outcome or gives a reason is dropped.
+        ("Closed Lost (Lost to competitor)", "lost"),
+        ("Closed Won (Non-cancellable)", "won"),
         ("Qualified (lost contact)", "open"),
     ],
 )

@@ -146,3 +146,20 @@ def test_daily_row_after_flight_keeps_its_day():
     # 31 days x 10 EUR in January, 500 EUR on 3 February.
     assert january == pytest.approx(310.0)
     assert later == pytest.approx(500.0)
+
+
+def test_daily_row_on_first_of_month_keeps_its_day():
+    # Daily rows from 10 January to 5 February under a flight of 10 to 31
+    # January: the row of 1 February is a day, not a month.
+    rows = ["Day,Start date,End date,Campaign,Cost"]
+    days = [date(2025, 1, 10) + timedelta(days=n) for n in range(27)]
+    for day in days:
+        cost = "500.00" if day == date(2025, 2, 1) else "10.00"
+        rows.append(f"{day},2025-01-10,2025-01-31,Spring,{cost}")
+    spend = load_file("ads.csv", ("\n".join(rows) + "\n").encode(), table="spend").frame
+    january = spend_in_period(spend, JANUARY, None, None).frame["amount"].sum()
+    february = Period(date(2025, 2, 1), date(2025, 2, 28))
+    later = spend_in_period(spend, february, None, None).frame["amount"].sum()
+    # 22 days x 10 EUR in January; 500 + 4 x 10 in February.
+    assert january == pytest.approx(220.0)
+    assert later == pytest.approx(540.0)

@@ -281,6 +281,9 @@ def test_spend_with_emptied_values_still_replaces():
     assert emptied == {"campaign": 1}
     assert default_replacement(None, entry, 8, mapping, 0, emptied, "spend") is entry
     assert default_replacement(None, entry, 8, mapping, 0, emptied, "orders") is None
+    # Emptied amounts would wipe out the spend itself, so they still count.
+    amounts = {"amount": 1}
+    assert default_replacement(None, entry, 8, mapping, 0, amounts, "spend") is None
     assert replacement_losses(entry, 8, mapping, 0, emptied) == [
         "most values of campaign (the new file's column 'Campaign' has 1 of 8 filled)"
     ]
