@@ -131,18 +131,31 @@ def test_some_undated_spend_rows_warned():
     )
 
 
+FEBRUARY = Period(date(2025, 2, 1), date(2025, 2, 28))
+
+
+def _flight_spend(
+    days: dict[date, float], flight: tuple[date, date]
+) -> tuple[float, float]:
+    """Import daily spend rows that all name the flight dates, and return the
+    spend of January and of February."""
+    rows = ["Day,Start date,End date,Campaign,Cost"]
+    rows += [
+        f"{day},{flight[0]},{flight[1]},Spring,{cost}" for day, cost in days.items()
+    ]
+    spend = load_file("ads.csv", ("\n".join(rows) + "\n").encode(), table="spend").frame
+    return tuple(
+        spend_in_period(spend, period, None, None).frame["amount"].sum()
+        for period in (JANUARY, FEBRUARY)
+    )
+
+
 def test_daily_row_after_flight_keeps_its_day():
     # Daily rows with a campaign's flight dates; a late row on 3 February
     # lies after the flight and keeps its day.
-    rows = ["Day,Start date,End date,Campaign,Cost"]
-    rows += [
-        f"2025-01-{day:02d},2025-01-01,2025-01-31,Spring,10.00" for day in range(1, 32)
-    ]
-    rows.append("2025-02-03,2025-01-01,2025-01-31,Spring,500.00")
-    spend = load_file("ads.csv", ("\n".join(rows) + "\n").encode(), table="spend").frame
-    january = spend_in_period(spend, JANUARY, None, None).frame["amount"].sum()
-    february = Period(date(2025, 2, 1), date(2025, 2, 28))
-    later = spend_in_period(spend, february, None, None).frame["amount"].sum()
+    days = {date(2025, 1, 1) + timedelta(days=n): 10.0 for n in range(31)}
+    days[date(2025, 2, 3)] = 500.0
+    january, later = _flight_spend(days, (date(2025, 1, 1), date(2025, 1, 31)))
     # 31 days x 10 EUR in January, 500 EUR on 3 February.
     assert january == pytest.approx(310.0)
     assert later == pytest.approx(500.0)
@@ -151,15 +164,9 @@ def test_daily_row_after_flight_keeps_its_day():
 def test_daily_row_on_first_of_month_keeps_its_day():
     # Daily rows from 10 January to 5 February under a flight of 10 to 31
     # January: the row of 1 February is a day, not a month.
-    rows = ["Day,Start date,End date,Campaign,Cost"]
-    days = [date(2025, 1, 10) + timedelta(days=n) for n in range(27)]
-    for day in days:
-        cost = "500.00" if day == date(2025, 2, 1) else "10.00"
-        rows.append(f"{day},2025-01-10,2025-01-31,Spring,{cost}")
-    spend = load_file("ads.csv", ("\n".join(rows) + "\n").encode(), table="spend").frame
-    january = spend_in_period(spend, JANUARY, None, None).frame["amount"].sum()
-    february = Period(date(2025, 2, 1), date(2025, 2, 28))
-    later = spend_in_period(spend, february, None, None).frame["amount"].sum()
+    days = {date(2025, 1, 10) + timedelta(days=n): 10.0 for n in range(27)}
+    days[date(2025, 2, 1)] = 500.0
+    january, later = _flight_spend(days, (date(2025, 1, 10), date(2025, 1, 31)))
     # 22 days x 10 EUR in January; 500 + 4 x 10 in February.
     assert january == pytest.approx(220.0)
     assert later == pytest.approx(540.0)

@@ -3,9 +3,8 @@ chosen in the sidebar, as the card does."""
 
 from streamlit.testing.v1 import AppTest
 
-from kpi_core.importing import load_file
-from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
+from tests.pages.test_pages_without_rate import _workspace_with
 
 # a, b, c and d are on the list before 2025. In January e joins, a
 # unsubscribes and b's address is cleaned.
@@ -28,18 +27,7 @@ def _january_growth(at: AppTest) -> float:
 
 
 def test_list_series_follows_variant(fresh_workspace):
-    AppTest.from_file(APP, default_timeout=60).run()
-    store = Workspace(fresh_workspace)
-    for entry in store.list_tables():
-        store.delete(entry.id)
-    prepared = load_file("list.csv", EVENTS, table="email_events")
-    store.save(
-        prepared.frame,
-        name="list",
-        table_type="email_events",
-        source_file="list.csv",
-        mapping=prepared.mapping,
-    )
+    _workspace_with(fresh_workspace, ("email_events", EVENTS))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/marketing.py").run()
     at.sidebar.selectbox(key="period").set_value("all").run()
