@@ -288,10 +288,9 @@ def _within_report(
     every row of a breakdown by month, so a report from 15 January to
     14 March has a January row that covers 15 to 31 January only. In a
     table whose every day is the first of a month (``month_rows``), a row
-    whose days lie wholly outside its window, such as the month 1 February
-    of a window from 10 to 28 February, covers the window: its day names
-    the month, not the days spent. A daily row keeps its day, also one after
-    a campaign's flight dates.
+    wholly outside its window covers the window. Its day names the month,
+    as the month 1 February of a window from 10 to 28 February does. A daily
+    row keeps its day, also one after a campaign's flight dates.
     """
     if "period_start" not in spend.columns and "period_end" not in spend.columns:
         return first, last

@@ -98,8 +98,8 @@ def _solved_tickets(
             discarded & (created_in_period | period.contains("solved_at"))
         ).sum(),
     )
-    kept = ~is_open & ~undated & ~discarded
-    solved = latest.filter(kept & period.contains("solved_at"))
+    counted = ~is_open & ~undated & ~discarded
+    solved = latest.filter(counted & period.contains("solved_at"))
     excluded = {
         "open ticket": counts["open"].item(),
         SOLVED_UNDATED: counts["undated"].item(),

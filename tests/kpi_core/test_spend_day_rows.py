@@ -161,7 +161,7 @@ def test_daily_row_after_flight_keeps_its_day():
     assert later == pytest.approx(500.0)
 
 
-def test_daily_row_on_first_of_month_keeps_its_day():
+def test_daily_row_on_first_keeps_day():
     # Daily rows from 10 January to 5 February under a flight of 10 to 31
     # January: the row of 1 February is a day, not a month.
     days = {date(2025, 1, 10) + timedelta(days=n): 10.0 for n in range(27)}
