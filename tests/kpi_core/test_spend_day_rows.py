@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
@@ -78,18 +79,27 @@ def test_spend_without_any_date_rejected():
     assert "microsoft_ads.csv: no column found for spent_at" in str(raised.value)
 
 
-def test_single_month_row_covers_its_window():
-    # One row of a February report broken down by month.
+def _february_report(window_start: date) -> pl.DataFrame:
+    """Import one row of a Meta report broken down by month: the month
+    1 February 2021, 840 EUR, in a window from ``window_start`` to 28
+    February."""
     month = (
         b"Campaign name,Month,Reporting starts,Reporting ends,Amount spent (EUR)\n"
-        b"spring,2021-02-01,2021-02-01,2021-02-28,840.00\n"
+        + f"spring,2021-02-01,{window_start},2021-02-28,840.00\n".encode()
     )
-    spend = load_file("meta.csv", month, table="spend").frame
-    spent = spend_in_period(
-        spend, Period(date(2021, 2, 10), date(2021, 2, 28)), None, None
-    )
+    return load_file("meta.csv", month, table="spend").frame
+
+
+def _spent_between(spend: pl.DataFrame, first: date, last: date) -> float:
+    return spend_in_period(spend, Period(first, last), None, None).frame["amount"].sum()
+
+
+def test_single_month_row_covers_its_window():
+    # One row of a February report broken down by month.
+    spend = _february_report(date(2021, 2, 1))
     # 19 of February's 28 days: 840 x 19 / 28 = 570.
-    assert spent.frame["amount"].sum() == pytest.approx(570.0)
+    spent = _spent_between(spend, date(2021, 2, 10), date(2021, 2, 28))
+    assert spent == pytest.approx(570.0)
 
 
 @pytest.mark.parametrize("day", ["", "n/a", "May 2025"])
@@ -105,16 +115,10 @@ def test_spend_without_readable_date_rejected(day):
 def test_month_row_outside_its_window_covers_window():
     # The month 1 February of a report from 10 to 28 February names the
     # month: the 840 EUR were spent in the window's 19 days.
-    month = (
-        b"Campaign name,Month,Reporting starts,Reporting ends,Amount spent (EUR)\n"
-        b"spring,2021-02-01,2021-02-10,2021-02-28,840.00\n"
-    )
-    spend = load_file("meta.csv", month, table="spend").frame
-    window = Period(date(2021, 2, 10), date(2021, 2, 28))
-    spent = spend_in_period(spend, window, None, None)
-    assert spent.frame["amount"].sum() == pytest.approx(840.0)
-    first_week = Period(date(2021, 2, 1), date(2021, 2, 9))
-    assert spend_in_period(spend, first_week, None, None).frame["amount"].sum() == 0
+    spend = _february_report(date(2021, 2, 10))
+    spent = _spent_between(spend, date(2021, 2, 10), date(2021, 2, 28))
+    assert spent == pytest.approx(840.0)
+    assert _spent_between(spend, date(2021, 2, 1), date(2021, 2, 9)) == 0
 
 
 def test_some_undated_spend_rows_warned():
