@@ -110,9 +110,12 @@ _NEGATED = re.compile(
     r"(?i)\b(?:not|no|non|kein|keine|nicht|ohne|without)\b[\w\s]{0,25}$"
 )
 # Words after a zone that make it a zone with summer time, as in "GMT
-# Standard Time", "GMT0BST" and "GMT/BST".
+# Standard Time", "GMT0BST", "GMT/BST" and the places of UK, Irish and
+# Portuguese time ("Time GMT London", "GMT (Europe/Lisbon)").
 _LOCAL_ZONE = re.compile(
-    r"(?i)^\s*(?:standard|daylight|summer)\s+time|^\d|^\W{0,3}(?:bst|cest|mesz)\b"
+    r"(?i)^\s*(?:standard|daylight|summer)\s+time|^\d"
+    r"|^\W{0,3}(?:bst|cest|mesz|london|dublin|edinburgh|belfast|lisbon"
+    r"|europe/|uk\b|britain|british|ireland|irish|portugal)\b"
 )
 # A Windows zone label: an offset in brackets followed by places.
 _WINDOWS_LABEL = re.compile(r"^\s*[)\]]\s*[A-Za-z]")

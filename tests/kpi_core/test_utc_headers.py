@@ -110,6 +110,10 @@ def test_other_utc_headers_converted(header):
         b"Submit Date (UTC+00:30)",
         b"Submit Date (local time, not UTC)",
         b"Submit Date, not converted to UTC",
+        # UK time named by its place, with summer time.
+        b"Submit Date GMT London",
+        b"Submit Date (GMT - London)",
+        b"Submit Date (UTC Europe/London)",
     ],
 )
 def test_zone_labels_not_utc(header):
