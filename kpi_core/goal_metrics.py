@@ -65,6 +65,8 @@ class Metric:
     direction that helps the business, and ``columns`` lists the columns the
     measurement needs besides the segment columns. ``unit`` is the unit of
     the value; it is empty for money, whose currency comes from the data.
+    A metric that ``accumulates`` grows with its window as a count does,
+    because its base stays the customers or contacts at the window's start.
     """
 
     key: str
@@ -77,6 +79,7 @@ class Metric:
     dates: Callable[[pl.DataFrame], pl.Series] | None = None
     kpi: Callable[[pl.DataFrame, Period], KpiResult] | None = None
     unit: str = "count"
+    accumulates: bool = False
 
     @property
     def is_count(self) -> bool:
@@ -125,10 +128,11 @@ METRICS: dict[str, Metric] = {
         Metric("nps", "Net Promoter Score", "nps", "responded_at", UP,
             ("score", "responded_at"), kpi=net_promoter_score, unit="score"),
         Metric("churn_rate", "Churn rate", "subscriptions", "started_at", DOWN,
-            ("customer_id", "started_at"), kpi=churn_rate, unit="percent"),
+            ("customer_id", "started_at"), kpi=churn_rate, unit="percent",
+            accumulates=True),
         Metric("list_growth_rate", "Email-list growth rate", "email_events",
             "occurred_at", UP, ("email", "event", "occurred_at"),
-            kpi=list_growth_rate, unit="percent"),
+            kpi=list_growth_rate, unit="percent", accumulates=True),
     )
 }  # fmt: skip
 

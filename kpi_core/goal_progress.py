@@ -4,6 +4,9 @@ The goal's current value covers its start to the day of evaluation, and its
 baseline the window of the same length that ends the day before the start.
 Counts are forecast from their pace so far, with a 95 % prediction interval
 for the final count, and KPIs by their current value with its 95 % interval.
+The churn and email-list growth rates keep the customers or contacts at the
+window's start as their base, so they grow with the window and are continued
+at their pace as counts are.
 Progress measures the forecast on the way from the baseline to the target.
 """
 
@@ -40,6 +43,7 @@ from kpi_core.goal_metrics import (
     target_value,
 )
 from kpi_core.period import Period
+from kpi_core.subscription_data import is_snapshot
 
 if TYPE_CHECKING:
     from kpi_core.goals import Goal
@@ -103,8 +107,12 @@ class GoalStatus:
     segment_note: str = ""
     # True when the current value already meets the target, so no pace is
     # needed. A downward count meets its ceiling only at the deadline,
-    # because rows may still arrive before it.
+    # because rows may still arrive before it, and a rate that grows with
+    # its window meets its target only at the deadline.
     reached: bool = False
+    # True when the forecast continues the value so far at its pace to the
+    # deadline: for counts and the rates of ``grows_with_window``.
+    projected: bool = False
     path: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
     )
@@ -149,6 +157,15 @@ def evaluate_goal(
     (Wilson for rates). Pace so far = (current - baseline) / months
     elapsed. Required pace = (target - current) / months left, 0 once the
     target is met.
+
+    Rates that grow with their window (``grows_with_window``) start from 0
+    as counts do: pace so far = current / months elapsed, and the required
+    pace is that of a count. With k = (months elapsed + months left) /
+    months elapsed, the churn rate is continued at a constant monthly hazard,
+    forecast = 100 x (1 - (1 - current / 100)^k), which stays within 100 %.
+    The list growth rate is continued in a straight line, current x k, but
+    not below -100 %. The band is the current interval projected the same
+    way, and a churn band does not fall below the churn already seen.
 
     Progress, for counts and KPIs alike: (forecast - baseline) / (target -
     baseline) x 100, clamped to 0-100 (see ``progress_percent``). A count's
@@ -241,13 +258,15 @@ def evaluate_goal(
             f"({segments}), so the count is 0. {advice[:1].upper()}{advice[1:]}."
         )
         status = replace(status, segment_note=note)
-    outlook = _outlook(goal, metric, baseline, target, current, as_of)
+    grows = grows_with_window(metric, frame)
+    outlook = _outlook(goal, metric, grows, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
         verdict = ON_TRACK if met else OFF_TRACK
-    # A downward count can still rise past its ceiling before the deadline.
-    open_ceiling = metric.is_count and goal.direction != UP and as_of < goal.deadline
+    # A downward count can still rise past its ceiling before the deadline,
+    # and a rate that grows with its window can still move either way.
+    still_open = grows or (metric.is_count and goal.direction != UP)
     return replace(
         status,
         status=verdict,
@@ -261,7 +280,8 @@ def evaluate_goal(
         required_pace=outlook.required_pace,
         forecast=outlook.forecast,
         forecast_band=outlook.band,
-        reached=met and not open_ceiling,
+        reached=met and not (still_open and as_of < goal.deadline),
+        projected=metric.is_count or grows,
     )
 
 
@@ -312,16 +332,17 @@ def goal_path(
 
     ``frame`` contains the segment's rows. A count's actual is the running
     total since the start, and its target path rises in a straight line from
-    0 to the target. A KPI's actual is its value from the start to the
-    point, and its path runs straight from the baseline to the target. It is
-    flat at the target without a baseline, or when the baseline already
-    meets the target. Actual is null after ``as_of``. The time to resolution
-    counts the working hours of ``working``.
+    0 to the target, as does that of a rate of ``grows_with_window``. A
+    KPI's actual is its value from the start to the point, and its path runs
+    straight from the baseline to the target. It is flat at the target
+    without a baseline, or when the baseline already meets the target.
+    Actual is null after ``as_of``. The time to resolution counts the
+    working hours of ``working``.
     """
     metric = goal_metric(goal.metric, working)
     points = _path_points(goal.start, goal.deadline, as_of)
     share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
-    if metric.is_count:
+    if metric.is_count or grows_with_window(metric, frame):
         path = share * target
     else:
         origin = baseline
@@ -342,9 +363,23 @@ def goal_path(
     )
 
 
+def grows_with_window(metric: Metric, frame: pl.DataFrame) -> bool:
+    """Tell whether a KPI grows with its window as a count does.
+
+    The churn rate and the list growth rate divide by the customers or
+    contacts at the window's start, so a longer window adds to the churned
+    customers or the net new contacts over the same base. A customer list
+    without dates gives the same churn for every window, so it does not.
+    """
+    if not metric.accumulates:
+        return False
+    return not (metric.table == "subscriptions" and is_snapshot(frame))
+
+
 def _outlook(
     goal: Goal,
     metric: Metric,
+    grows: bool,
     baseline: Measurement,
     target: float,
     current: Measurement,
@@ -355,7 +390,37 @@ def _outlook(
     months_left = max((goal.deadline - as_of).days, 0) / MONTH_DAYS
     if metric.is_count:
         return _count_outlook(target, current, months_elapsed, months_left)
+    if grows:
+        return _growing_outlook(metric, target, current, months_elapsed, months_left)
     return _kpi_outlook(goal, baseline, target, current, months_elapsed, months_left)
+
+
+def _growing_outlook(
+    metric: Metric,
+    target: float,
+    current: Measurement,
+    months_elapsed: float,
+    months_left: float,
+) -> _Outlook:
+    """Continue a rate of ``grows_with_window`` to the deadline, as
+    ``evaluate_goal`` describes."""
+    value = current.value
+    scale = (months_elapsed + months_left) / months_elapsed
+    churn = metric.key == "churn_rate"
+
+    def project(rate: float) -> float:
+        if churn:
+            remaining = 1 - min(max(rate, 0.0), 100.0) / 100
+            return 100 * (1 - remaining**scale)
+        return max(rate * scale, -100.0)
+
+    band = None
+    if current.ci95 is not None:
+        low, high = (project(bound) for bound in current.ci95)
+        band = (max(low, value) if churn else low, high)
+    pace = value / months_elapsed
+    required = max((target - value) / months_left, 0.0) if months_left else None
+    return _Outlook(pace, required, project(value), band)
 
 
 def _count_outlook(

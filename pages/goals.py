@@ -395,12 +395,19 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
     elif status.required_pace is not None or status.pace_so_far is not None:
         needed = _pace(status.required_pace, status.unit)
         notes.append(f"Pace needed {needed}, pace so far {so_far}.")
-        if not METRICS[goal.metric].is_count:
-            # Only a count is continued at its pace; a faster pace so far
-            # next to "off track" would read as a contradiction otherwise.
+        if not status.projected:
+            # Only counts and rates that grow with their window are continued
+            # at their pace. Without this note, a faster pace so far next to
+            # "off track" would read as a contradiction.
             notes.append(
                 "The forecast of a rate or an average is its current value; "
                 "the paces show its trend, which the status does not project."
+            )
+        elif not METRICS[goal.metric].is_count:
+            notes.append(
+                "This rate keeps the customers or contacts at the start as its "
+                "base, so it grows with the window; the forecast continues it "
+                "at its pace to the deadline."
             )
     if status.forecast_band is not None:
         low, high = (_value(bound, status.unit) for bound in status.forecast_band)
@@ -420,10 +427,10 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
 
 
 def _ceiling_exceeded(goal: Goal, status: GoalStatus) -> bool:
-    """Tell whether a count goal with a ceiling has already counted more
-    rows than the ceiling allows."""
+    """Tell whether a count or churn goal with a ceiling has already counted
+    more than the ceiling allows."""
     return (
-        METRICS[goal.metric].is_count
+        status.projected
         and goal.direction == "down"
         and status.current is not None
         and status.target is not None
@@ -435,12 +442,13 @@ def _progress_text(goal: Goal, status: GoalStatus) -> str:
     """Label the progress bar with the formula of
     ``kpi_core.goal_progress.progress_percent``."""
     formula = "(current − baseline) / (target − baseline)"
-    if METRICS[goal.metric].is_count and status.as_of < goal.deadline:
-        # The count so far covers part of the window, while the baseline
+    if status.projected and status.as_of < goal.deadline:
+        # The value so far covers part of the window, while the baseline
         # covers a whole one.
+        so_far = "count" if METRICS[goal.metric].is_count else "rate"
         formula = (
             "(forecast − baseline) / (target − baseline), where the forecast "
-            "is the count so far continued at its pace to the deadline"
+            f"is the {so_far} so far continued at its pace to the deadline"
         )
     return (
         f"{format_number(status.progress, 1)} % of the way from the baseline to "

@@ -173,3 +173,26 @@ def test_rate_goal_explains_its_forecast(tmp_path, fresh_workspace):
     assert _metrics(at)["Current"] == "50.0 %"
     assert "Pace needed" in captions
     assert "The forecast of a rate or an average is its current value" in captions
+
+
+def test_churn_goal_continued_at_pace(tmp_path, fresh_workspace):
+    # 10 customers since 2024; c0 leaves on 5 March and c9 on 29 April, after
+    # the day the card is evaluated on, 30 March.
+    rows = ["Customer ID,Start Date,Ended At,Amount,Interval,Currency"]
+    rows += [f"c{n},2024-01-01,,50,month,EUR" for n in range(1, 9)]
+    rows += ["c0,2024-01-01,2025-03-05,50,month,EUR"]
+    rows += ["c9,2024-01-01,2025-04-29,50,month,EUR"]
+    subs = "\n".join(rows) + "\n"
+    _store_only(tmp_path, fresh_workspace, {"subs.csv": (subs, "subscriptions")})
+    goal = Goal("Churn under 12 %", "churn_rate", 12, START, date(2025, 5, 28))
+    at = _open_with_goal(goal, fresh_workspace)
+    assert not at.exception
+    at.sidebar.date_input(key="goals_as_of").set_value(date(2025, 3, 30)).run()
+    captions = " ".join(_captions(at))
+    metrics = _metrics(at)
+    # 1 of 10 gone in the first 30 of 89 days: 10.0 % so far, and at that
+    # monthly hazard 1 - 0.9^(89 / 30) = 26.8 % by 28 May.
+    assert metrics["Current"] == "10.0 %"
+    assert metrics["Forecast at the deadline"] == "26.8 %"
+    assert "the forecast continues it at its pace" in captions
+    assert "is its current value" not in captions
