@@ -141,6 +141,23 @@ def sheet_names(file_name: str, data: bytes) -> list[str]:
     return []
 
 
+def separate_sheets(file_name: str, data: bytes) -> list[str]:
+    """List the worksheets or zip members that each hold a table of their
+    own, or return [] when the file is one table.
+
+    A text file, a workbook with one sheet and a zip with one member are one
+    table, and so is a Mailchimp audience export, whose subscribed,
+    unsubscribed and cleaned members ``read_table`` combines.
+    """
+    names = sheet_names(file_name, data)
+    if len(names) < 2:
+        return []
+    audience = all(_list_status(name) is not None for name in names)
+    if audience and _file_kind(file_name, data) == "zip":
+        return []
+    return names
+
+
 def _file_kind(file_name: str, data: bytes) -> str:
     """Tell "xlsx", "zip" or "text" from the content, not from the name.
 

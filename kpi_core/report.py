@@ -11,11 +11,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kpi_core.errors import InvalidSettingError, UnreadableFileError
+from kpi_core.errors import (
+    EmptyDataError,
+    InvalidSettingError,
+    MissingColumnError,
+    UnreadableFileError,
+)
 from kpi_core.importing import load_file_tables
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
+from kpi_core.reading import separate_sheets
 from kpi_core.results import KpiResult
 from kpi_core.spend_tables import combine_spend
 
@@ -28,14 +34,27 @@ class ReportOptions(KpiSettings):
     sheet: str | None = None
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """The tables read from one file, with the sheets or zip members that
+    held no table and why."""
+
+    tables: list[PreparedTable]
+    skipped: list[str]
+
+
 def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """Read every file and compute the KPIs its table type supports.
 
-    When several files hold the same table type, the last one is used and a
-    warning names the others. Spend files are added up instead, as one
-    export per ad platform, and the CAC warns about rows two of them share.
+    Without ``options.sheet``, every sheet of a workbook and every member of
+    a zip is read as a table of its own, except the members of a Mailchimp
+    audience export, which form one table. When several files or sheets hold
+    the same table type, the last one is used and a warning names the
+    others. Spend files are added up instead, as one export per ad
+    platform, and the CAC warns about rows two of them share.
     """
-    tables = [table for path in paths for table in _load(path, options)]
+    loaded = [_load(path, options) for path in paths]
+    tables = [table for item in loaded for table in item.tables]
     latest = {table.table: table.frame for table in tables}
     spend = {table.file: table.frame for table in tables if table.table == "spend"}
     if spend:
@@ -48,7 +67,9 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
         "period": _period_json(options.period),
         "inputs": [_input_json(table) for table in tables],
         "kpis": {key: result.to_json() for key, result in kpis.items()},
-        "warnings": _warnings(tables) + _kpi_warnings(kpis),
+        "warnings": [note for item in loaded for note in item.skipped]
+        + _warnings(tables)
+        + _kpi_warnings(kpis),
     }
 
 
@@ -82,7 +103,7 @@ def parse_fx(pairs: list[str]) -> dict[str, float]:
     return rates
 
 
-def _load(path: Path, options: ReportOptions) -> list[PreparedTable]:
+def _load(path: Path, options: ReportOptions) -> _Loaded:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -90,9 +111,44 @@ def _load(path: Path, options: ReportOptions) -> list[PreparedTable]:
             f"cannot open the file ({error.strerror}); check the path",
             file=str(path),
         ) from None
-    return load_file_tables(
-        path.name, data, date_order=options.date_order, sheet=options.sheet
-    )
+    sheets = [] if options.sheet is not None else separate_sheets(path.name, data)
+    if not sheets:
+        tables = load_file_tables(
+            path.name, data, date_order=options.date_order, sheet=options.sheet
+        )
+        return _Loaded(tables, [])
+    return _load_sheets(path.name, data, sheets, options.date_order)
+
+
+def _load_sheets(
+    file_name: str, data: bytes, sheets: list[str], date_order: str | None
+) -> _Loaded:
+    """Read each sheet or zip member as a table of its own.
+
+    A sheet without data rows, or without the columns of any table type
+    (a cover sheet or notes), is skipped with a warning. Other unusable input
+    raises as a single file's would, and so does the first skip when no
+    sheet contains a table.
+    """
+    tables: list[PreparedTable] = []
+    skipped: list[str] = []
+    first_error: EmptyDataError | MissingColumnError | None = None
+    for sheet in sheets:
+        # The sheet's name joins the file's, so that the inputs and warnings
+        # tell two tables of one workbook apart.
+        source = f"{file_name} ({sheet})"
+        try:
+            found = load_file_tables(
+                file_name, data, date_order=date_order, sheet=sheet
+            )
+        except (EmptyDataError, MissingColumnError) as error:
+            first_error = first_error or error
+            skipped.append(f"{source}: not read, {error.detail}")
+            continue
+        tables += [replace(table, file=source) for table in found]
+    if not tables and first_error is not None:
+        raise first_error
+    return _Loaded(tables, skipped)
 
 
 def _period_json(period: Period) -> dict[str, str | None]:
@@ -153,7 +209,7 @@ def _warnings(tables: list[PreparedTable]) -> list[str]:
         same = [t.file for t in tables if t.table == table_type]
         if len(same) > 1:
             warnings.append(
-                f"several {table_type} files given; the KPIs use {same[-1]} and "
+                f"several {table_type} tables given; the KPIs use {same[-1]} and "
                 f"ignore {', '.join(same[:-1])}"
             )
     return warnings

@@ -1,0 +1,133 @@
+"""The command-line report reads every sheet of a workbook and every member
+of a zip as a table of its own, unless a sheet is chosen."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from kpi_core.errors import AmbiguousDateError, EmptyDataError
+from kpi_core.report import ReportOptions, build_report
+from tests.conftest import PROJECT
+
+DEALS_HEADER = ["Record ID", "Deal Stage", "Amount", "Create Date", "Close Date"]
+TICKETS_HEADER = ["Ticket ID", "Status", "Created at", "Solved at"]
+# Deals 1 and 2 are won, deal 3 is lost: a win rate of 2 / 3. Ticket 1 is
+# solved 2 hours after it came in on a Thursday morning.
+DEALS = [
+    ["1", "Closed won", 100, "2025-01-02", "2025-01-10"],
+    ["2", "Closed won", 300, "2025-01-03", "2025-01-12"],
+    ["3", "Closed lost", 50, "2025-01-04", "2025-01-13"],
+]
+TICKETS = [["1", "Solved", "2025-01-02 10:00", "2025-01-02 12:00"]]
+
+
+def _workbook(path, sheets: dict[str, list[list]]) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def _csv(rows: list[list]) -> str:
+    return "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
+
+
+def test_workbook_sheets_each_read(tmp_path):
+    path = tmp_path / "crm.xlsx"
+    _workbook(
+        path,
+        {
+            "Cover": [["Firma", "ACME GmbH"]],
+            "Deals": [DEALS_HEADER, *DEALS],
+            "Tickets": [TICKETS_HEADER, *TICKETS],
+        },
+    )
+    report = build_report([path], ReportOptions())
+    inputs = {entry["file"]: entry["table"] for entry in report["inputs"]}
+    assert inputs == {"crm.xlsx (Deals)": "deals", "crm.xlsx (Tickets)": "tickets"}
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(2 / 3 * 100)
+    assert report["kpis"]["resolution_hours"]["value"] == pytest.approx(2.0)
+    skipped = [w for w in report["warnings"] if w.startswith("crm.xlsx (Cover)")]
+    assert len(skipped) == 1
+    assert "not read" in skipped[0]
+
+
+def test_chosen_sheet_only(tmp_path):
+    path = tmp_path / "crm.xlsx"
+    _workbook(
+        path,
+        {"Deals": [DEALS_HEADER, *DEALS], "Tickets": [TICKETS_HEADER, *TICKETS]},
+    )
+    report = build_report([path], ReportOptions(sheet="Tickets"))
+    assert [entry["table"] for entry in report["inputs"]] == ["tickets"]
+    assert report["inputs"][0]["file"] == "crm.xlsx"
+    assert "win_rate" not in report["kpis"]
+
+
+def test_two_deals_sheets_named(tmp_path):
+    path = tmp_path / "crm.xlsx"
+    _workbook(
+        path,
+        {"2024": [DEALS_HEADER, *DEALS[:1]], "2025": [DEALS_HEADER, *DEALS[1:]]},
+    )
+    report = build_report([path], ReportOptions())
+    # The later sheet is used, as the later of two files is: 1 won of 2.
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(50.0)
+    assert (
+        "several deals tables given; the KPIs use crm.xlsx (2025) and ignore "
+        "crm.xlsx (2024)"
+    ) in report["warnings"]
+
+
+def test_sheet_error_still_raised(tmp_path):
+    path = tmp_path / "crm.xlsx"
+    # 03/04/2025 and 05/06/2025 read as day-first and as month-first.
+    ambiguous = [
+        ["1", "Closed won", 100, "03/04/2025", "05/06/2025"],
+        ["2", "Closed lost", 50, "04/03/2025", "06/05/2025"],
+    ]
+    _workbook(
+        path,
+        {"Tickets": [TICKETS_HEADER, *TICKETS], "Deals": [DEALS_HEADER, *ambiguous]},
+    )
+    with pytest.raises(AmbiguousDateError):
+        build_report([path], ReportOptions())
+
+
+def test_zip_members_each_read(tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("deals.csv", _csv([DEALS_HEADER, *DEALS]))
+        archive.writestr("tickets.csv", _csv([TICKETS_HEADER, *TICKETS]))
+    report = build_report([path], ReportOptions())
+    tables = [entry["table"] for entry in report["inputs"]]
+    assert tables == ["deals", "tickets"]
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(2 / 3 * 100)
+
+
+def test_audience_zip_one_table():
+    path = PROJECT / "tests" / "data" / "mailchimp_audience_export.zip"
+    report = build_report([path], ReportOptions())
+    assert [entry["table"] for entry in report["inputs"]] == ["email_events"]
+    assert report["inputs"][0]["file"] == "mailchimp_audience_export.zip"
+
+
+def test_no_sheet_with_table_raises(tmp_path):
+    path = tmp_path / "notes.xlsx"
+    _workbook(path, {"Notes": [["Firma", "ACME GmbH"]], "Empty": []})
+    with pytest.raises(EmptyDataError, match="no data rows"):
+        build_report([path], ReportOptions())
+
+
+def test_one_member_zip_named_by_zip(tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("deals.csv", _csv([DEALS_HEADER, *DEALS]))
+    report = build_report([path], ReportOptions())
+    assert [entry["file"] for entry in report["inputs"]] == ["export.zip"]
