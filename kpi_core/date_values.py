@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
 
@@ -32,6 +33,8 @@ DATE_ORDERS = (
 )
 
 _DATETIME = pl.Datetime("us")
+# The label that ``convert_unique`` passes through from its conversion.
+Label = TypeVar("Label")
 _MICROS_PER_DAY = 86_400_000_000
 _RANKING_SAMPLE = 300
 
@@ -117,10 +120,13 @@ class DateFormat:
     "ambiguous" means the day/month values fit both orders, "empty" that the
     column has no values, and "unknown" that no value is a date. ``has_time``
     is true when any value has a time of day other than midnight.
+    ``zone_free`` is true when one format without a time zone read every
+    value, so no value names a zone; false means some value may.
     """
 
     order: str
     has_time: bool
+    zone_free: bool = field(default=False, compare=False)
 
 
 def detect_date_format(values: pl.Series) -> DateFormat:
@@ -131,8 +137,8 @@ def detect_date_format(values: pl.Series) -> DateFormat:
     such values contradict each other, the order that reads more of them
     wins; an even split, or no deciding value at all, is "ambiguous".
     """
-    order, parsed = convert_unique(_clean(values), _analyse)
-    return DateFormat(order, _has_time(parsed))
+    (order, zone_free), parsed = convert_unique(_clean(values), _analyse)
+    return DateFormat(order, _has_time(parsed), zone_free)
 
 
 def detect_and_parse_dates(
@@ -147,8 +153,8 @@ def detect_and_parse_dates(
     day-first order. ``stripped=True`` promises that no value has
     surrounding whitespace or is empty, which skips that cleaning pass.
     """
-    order, parsed = convert_unique(_clean(values, stripped), _analyse)
-    return DateFormat(order, _has_time(parsed)), parsed.alias(values.name)
+    (order, zone_free), parsed = convert_unique(_clean(values, stripped), _analyse)
+    return DateFormat(order, _has_time(parsed), zone_free), parsed.alias(values.name)
 
 
 def parse_dates(
@@ -172,7 +178,7 @@ def parse_dates(
             column=values.name or None,
         )
     if order is None:
-        order, parsed = convert_unique(text, _analyse)
+        (order, _), parsed = convert_unique(text, _analyse)
     elif order != "ambiguous":
         parsed = convert_unique(text, lambda unique: ("", _parse(unique, order)))[1]
     if order == "ambiguous":
@@ -181,8 +187,8 @@ def parse_dates(
 
 
 def convert_unique(
-    text: pl.Series, convert: Callable[[pl.Series], tuple[str, pl.Series]]
-) -> tuple[str, pl.Series]:
+    text: pl.Series, convert: Callable[[pl.Series], tuple[Label, pl.Series]]
+) -> tuple[Label, pl.Series]:
     """Run ``convert`` once per distinct value when a sample repeats a lot.
 
     ``convert`` returns a label and a series as long as its input. The label
@@ -199,8 +205,8 @@ def convert_unique(
 def _convert_distinct(
     text: pl.Series,
     hashes: pl.Series,
-    convert: Callable[[pl.Series], tuple[str, pl.Series]],
-) -> tuple[str, pl.Series]:
+    convert: Callable[[pl.Series], tuple[Label, pl.Series]],
+) -> tuple[Label, pl.Series]:
     """Convert each distinct value once, finding them by ``hashes``.
 
     Mapping 64-bit hashes to positions is faster than joining on the text.
@@ -243,11 +249,15 @@ def _clean(values: pl.Series, stripped: bool = False) -> pl.Series:
     return text.set(text == "", None)
 
 
-def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
-    """Decide the order of a cleaned column and parse it in that order."""
+def _analyse(text: pl.Series) -> tuple[tuple[str, bool], pl.Series]:
+    """Decide the order of a cleaned column and parse it in that order.
+
+    The label is the order and whether the column is zone-free, as
+    ``DateFormat`` describes.
+    """
     if text.null_count() == text.len():
-        return "empty", _nulls(text)
-    iso = _parse_year_first(text)
+        return ("empty", True), _nulls(text)
+    iso, zone_free = _read_year_first(text)
     day_month = _unparsed_matches(text, iso, _YEAR_LAST)
     if day_month.any():
         dotted = text.str.contains(_DOTTED).fill_null(False)
@@ -257,12 +267,12 @@ def _analyse(text: pl.Series) -> tuple[str, pl.Series]:
         only_month = (day_month & second_above & ~first_above).sum()
         if only_day != only_month:
             order = "dmy" if only_day > only_month else "mdy"
-            return order, _parse(text, order)
-        return "ambiguous", _parse(text, "dmy")
+            return (order, False), _parse(text, order)
+        return ("ambiguous", False), _parse(text, "dmy")
     if iso.null_count() < text.len():
-        return "iso", iso
+        return ("iso", zone_free), iso
     order = _numeric_order(text.cast(pl.Float64, strict=False).drop_nulls())
-    return order, _parse(text, order)
+    return (order, False), _parse(text, order)
 
 
 def _unparsed_matches(text: pl.Series, parsed: pl.Series, pattern: str) -> pl.Series:
@@ -297,12 +307,22 @@ def _parse(text: pl.Series, order: str) -> pl.Series:
 
 
 def _parse_year_first(text: pl.Series) -> pl.Series:
+    return _read_year_first(text)[0]
+
+
+def _read_year_first(text: pl.Series) -> tuple[pl.Series, bool]:
+    """Parse the year-first values; also tell whether the column is
+    zone-free, as ``DateFormat`` describes.
+
+    Only the fast path below can report a zone-free column: its lead format
+    has no zone, and Polars matches a format against the whole value.
+    """
     sample = _iso_sample(text)
     lead = _lead_format(sample, _ISO_FORMATS)
     year_first = pl.col("value").str.contains(_YEAR_FIRST).fill_null(False)
     if not _reads_no_letters(lead) or not sample.str.contains(_YEAR_FIRST).all():
         candidates = text.to_frame("value").select(year_first).to_series()
-        return _parse_where(text, candidates, _parse_iso)
+        return _parse_where(text, candidates, _parse_iso), False
     # Every sample value is year-first, as in most exports, so the check and
     # the parse with the lead format go in one select, which Polars runs in
     # parallel. When every non-empty value is year-first, _parse_iso would
@@ -313,8 +333,11 @@ def _parse_year_first(text: pl.Series) -> pl.Series:
         pl.col("value").str.strptime(_DATETIME, lead, strict=False, cache=False),
     )
     if not (checked["candidate"] | text.is_null()).all():
-        return _parse_where(text, checked["candidate"], _parse_iso)
-    return _finish_iso(text, sample, lead, checked["value"]).alias(text.name)
+        return _parse_where(text, checked["candidate"], _parse_iso), False
+    parsed = checked["value"]
+    if parsed.null_count() == text.null_count():
+        return parsed.alias(text.name), True
+    return _finish_iso(text, sample, lead, parsed).alias(text.name), False
 
 
 def _parse_day_month(
@@ -498,9 +521,13 @@ def _nulls(text: pl.Series) -> pl.Series:
 
 
 def _has_time(parsed: pl.Series) -> bool:
-    # Microseconds since 1970 that are not whole days, also before 1970.
-    micros = parsed.cast(_DATETIME).cast(pl.Int64)
-    return bool((micros % _MICROS_PER_DAY != 0).any())
+    # Microseconds since 1970 that are not whole days, also before 1970. The
+    # first values settle most columns of times without a pass over all.
+    for values in (parsed.head(1_000), parsed):
+        micros = values.cast(_DATETIME).cast(pl.Int64)
+        if (micros % _MICROS_PER_DAY != 0).any():
+            return True
+    return False
 
 
 def _ambiguous_message(text: pl.Series) -> str:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
@@ -439,6 +439,7 @@ def _parse_column(
     found: list[_Found] = []
     money_cells = None
     bad = None
+    zone_free = False
 
     def add(rows: pl.Series, label: str | None = None) -> None:
         problem = _problem(raw.frame, column, field_name, kind, rows, text, label)
@@ -457,7 +458,7 @@ def _parse_column(
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
     else:
         number_cells = _number_cells(raw, column)
-        parsed, note = _parse(
+        parsed, note, zone_free = _parse(
             text, kind, order, raw.info.file, column, mark, number_cells
         )
 
@@ -485,7 +486,7 @@ def _parse_column(
 
     zoned = None
     converted = 0
-    with_zone = _utc_times(kind, column, note, text, parsed)
+    with_zone = _utc_times(kind, column, note, text, parsed, zone_free)
     if with_zone is not None and with_zone.any():
         converted = int(with_zone.sum())
         parsed = _in_zone(parsed, with_zone)
@@ -533,7 +534,12 @@ def _names_utc(header: str) -> bool:
 
 
 def _utc_times(
-    kind: str, column: str, note: str | None, text: pl.Series, parsed: pl.Series
+    kind: str,
+    column: str,
+    note: str | None,
+    text: pl.Series,
+    parsed: pl.Series,
+    zone_free: bool,
 ) -> pl.Series | None:
     """Mark the parsed times that are in UTC, or return None for a column
     without dates.
@@ -541,7 +547,8 @@ def _utc_times(
     Those are the times written with a zone ("Z", "+01:00"), which
     ``parse_dates`` turned into UTC, and Unix times. So is every time of day
     in a column whose header names UTC, as Stripe's "Created (UTC)" and
-    Typeform's "Submit Date (UTC)" do.
+    Typeform's "Submit Date (UTC)" do. ``zone_free`` (see
+    ``DateFormat.zone_free``) skips the search for zones in the text.
     """
     if kind != DATE:
         return None
@@ -549,7 +556,7 @@ def _utc_times(
     if note in _EPOCH_NOTES:
         # Unix seconds and milliseconds count from midnight UTC.
         return parsed.is_not_null()
-    if note is not None and note.startswith("dates "):
+    if note is not None and note.startswith("dates ") and not zone_free:
         marked = has_time_zone(text)
     if _names_utc(column):
         # A date without a time of day is a day, which has no zone.
@@ -591,28 +598,32 @@ def _parse(
     column: str,
     default_mark: str,
     number_cells: pl.Series | None = None,
-) -> tuple[pl.Series, str | None]:
-    """Parse one column by its field kind; return the values and a note on
-    what was detected (date order, decimal mark), if anything."""
+) -> tuple[pl.Series, str | None, bool]:
+    """Parse one column by its field kind.
+
+    Returns the values, a note on what was detected (date order, decimal
+    mark) or None, and ``DateFormat.zone_free`` for a date column.
+    """
     # The text comes from _clean_text: stripped, with empty cells null.
     if kind == DATE:
+        zone_free = False
         if order is None:
             detected, dates = detect_and_parse_dates(text, stripped=True)
             if detected.order == "ambiguous":
                 raise AmbiguousDateError(
                     _ambiguous_order_message(text), file=file, column=column
                 )
-            order = detected.order
+            order, zone_free = detected.order, detected.zone_free
         else:
             dates = parse_dates(text, order, stripped=True)
         note = _ORDER_NOTES.get(order)
-        return dates, f"dates {note}" if note else None
+        return dates, f"dates {note}" if note else None, zone_free
     if kind in (NUMBER, INTEGER):
         numbers, mark = parse_numbers_detecting_mark(text, default_mark, number_cells)
         if kind == INTEGER:
-            return _integers(numbers), None
-        return numbers, _mark_note(mark)
-    return text, None
+            return _integers(numbers), None, False
+        return numbers, _mark_note(mark), False
+    return text, None, False
 
 
 def _number_cells(raw: RawTable, column: str) -> pl.Series | None:
@@ -1287,9 +1298,14 @@ def _out_of_range(
         flags = parsed.str.to_lowercase().is_in(list(TRUE_FLAGS | FALSE_FLAGS))
         return (~flags).fill_null(False), "a value other than yes or no"
     if kind == DATE:
-        latest = date.today() + timedelta(days=3653)
-        day = parsed.cast(pl.Date)
-        inside = day.is_between(date(1950, 1, 1), latest)
+        # Compared as times, from midnight on 1 January 1950 to the end of
+        # the latest day, which spares a cast of every value to a day.
+        after_latest = date.today() + timedelta(days=3654)
+        inside = parsed.is_between(
+            datetime(1950, 1, 1),
+            datetime.combine(after_latest, datetime.min.time()),
+            closed="left",
+        )
         return (~inside).fill_null(False), "a date before 1950 or over 10 years ahead"
     return None, ""
 

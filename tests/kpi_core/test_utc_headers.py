@@ -119,3 +119,15 @@ def test_other_utc_headers_converted(header):
 def test_zone_labels_not_utc(header):
     prepared = _responses(TYPEFORM.replace(b"Submit Date (UTC)", header))
     assert prepared.frame["responded_at"][0] == datetime(2025, 3, 31, 23, 30)
+
+
+def test_one_zoned_cell_among_many():
+    # 500 plain times and one with a zone: the plain ones stay as written,
+    # the zoned one moves from 23:30 UTC to 01:30 in Berlin.
+    rows = [f"r{n},9,2025-05-02 08:00:00" for n in range(500)]
+    rows.append("z,10,2025-03-31 23:30:00+00:00")
+    data = ("Response ID,Score,Submit Date\n" + "\n".join(rows) + "\n").encode()
+    prepared = load_file("typeform.csv", data, table="nps")
+    times = prepared.frame["responded_at"]
+    assert times[0] == datetime(2025, 5, 2, 8, 0)
+    assert times[-1] == datetime(2025, 4, 1, 1, 30)
