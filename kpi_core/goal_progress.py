@@ -106,9 +106,8 @@ class GoalStatus:
     # come from a misspelt value.
     segment_note: str = ""
     # True when the current value already meets the target, so no pace is
-    # needed. A downward count meets its ceiling only at the deadline,
-    # because rows may still arrive before it, and a rate that grows with
-    # its window meets its target only at the deadline.
+    # needed. A downward count or churn rate meets its ceiling only at the
+    # deadline, because customers and rows may still come in before it.
     reached: bool = False
     # True when the forecast continues the value so far at its pace to the
     # deadline: for counts and the rates of ``grows_with_window``.
@@ -264,9 +263,9 @@ def evaluate_goal(
     met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
         verdict = ON_TRACK if met else OFF_TRACK
-    # A downward count can still rise past its ceiling before the deadline,
-    # and a rate that grows with its window can still move either way.
-    still_open = grows or (metric.is_count and goal.direction != UP)
+    # A downward count or churn rate can still rise past its ceiling before
+    # the deadline.
+    still_open = (metric.is_count or grows) and goal.direction != UP
     return replace(
         status,
         status=verdict,

@@ -68,9 +68,15 @@ def test_list_growth_ahead_of_pace():
     assert status.forecast == pytest.approx(100.0)
     assert status.status == ON_TRACK
     assert status.projected
-    # Unsubscribes may still undo the growth, so 20 % is not reached yet.
     assert not status.reached
     assert status.pace_so_far == pytest.approx(10.0 / (10 / 30.4375))
+
+
+def test_list_growth_met_reached():
+    # 30 joins: 30 % so far, already above the 20 % aimed at.
+    status = _list_status(30, 20.0)
+    assert status.reached
+    assert status.status == ON_TRACK
 
 
 def test_list_growth_behind_pace():
