@@ -13,6 +13,7 @@ from typing import Any
 
 from kpi_core.errors import (
     EmptyDataError,
+    InputError,
     InvalidSettingError,
     MissingColumnError,
     UnreadableFileError,
@@ -47,10 +48,10 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     """Read every file and compute the KPIs its table type supports.
 
     Without ``options.sheet``, every sheet of a workbook and every member of
-    a zip is read as a table of its own, except the members of a Mailchimp
-    audience export, which form one table. When several files or sheets hold
-    the same table type, the last one is used and a warning names the
-    others. Spend files are added up instead, as one export per ad
+    a zip is read as a table of its own (see ``_load_sheets``), except the
+    members of a Mailchimp audience export, which form one table. When
+    several files contain the same table type, the last one is used and a
+    warning names the others. Spend files are added up instead, as one export per ad
     platform, and the CAC warns about rows two of them share.
     """
     loaded = [_load(path, options) for path in paths]
@@ -126,9 +127,12 @@ def _load_sheets(
     """Read each sheet or zip member as a table of its own.
 
     A sheet without data rows, or without the columns of any table type
-    (a cover sheet or notes), is skipped with a warning. Other unusable input
-    raises as a single file's would, and so does the first skip when no
-    sheet contains a table.
+    (a cover sheet or notes), is skipped with a warning, and so is a later
+    sheet of a table type an earlier sheet gave. The first sheet is read by
+    default elsewhere too, and a later one of the same type is often a part
+    of it (won deals only) or a summary. Other unusable input raises as a
+    single file's would, naming the sheet, and so does the first skip when
+    no sheet contains a table.
     """
     tables: list[PreparedTable] = []
     skipped: list[str] = []
@@ -145,7 +149,23 @@ def _load_sheets(
             first_error = first_error or error
             skipped.append(f"{source}: not read, {error.detail}")
             continue
-        tables += [replace(table, file=source) for table in found]
+        except InputError as error:
+            raise type(error)(
+                error.detail,
+                file=error.file,
+                line=error.line,
+                column=error.column,
+                sheet=error.sheet or sheet,
+            ) from error
+        for table in found:
+            earlier = next((t.file for t in tables if t.table == table.table), None)
+            if earlier is None:
+                tables.append(replace(table, file=source))
+                continue
+            skipped.append(
+                f"{source}: not read, the {table.table} table comes from "
+                f"{earlier}; pass --sheet {sheet!r} to read this sheet instead"
+            )
     if not tables and first_error is not None:
         raise first_error
     return _Loaded(tables, skipped)

@@ -70,18 +70,19 @@ def test_chosen_sheet_only(tmp_path):
     assert "win_rate" not in report["kpis"]
 
 
-def test_two_deals_sheets_named(tmp_path):
+def test_later_deals_sheet_skipped(tmp_path):
     path = tmp_path / "crm.xlsx"
-    _workbook(
-        path,
-        {"2024": [DEALS_HEADER, *DEALS[:1]], "2025": [DEALS_HEADER, *DEALS[1:]]},
-    )
+    # A later sheet of the same type is often a part or a summary of the
+    # first, such as the won deals alone.
+    won = [row for row in DEALS if row[1] == "Closed won"]
+    _workbook(path, {"All deals": [DEALS_HEADER, *DEALS], "Won": [DEALS_HEADER, *won]})
     report = build_report([path], ReportOptions())
-    # The later sheet is used, as the later of two files is: 1 won of 2.
-    assert report["kpis"]["win_rate"]["value"] == pytest.approx(50.0)
+    assert [entry["file"] for entry in report["inputs"]] == ["crm.xlsx (All deals)"]
+    # 2 won of 3 closed, not the 100 % of the won sheet.
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(2 / 3 * 100)
     assert (
-        "several deals tables given; the KPIs use crm.xlsx (2025) and ignore "
-        "crm.xlsx (2024)"
+        "crm.xlsx (Won): not read, the deals table comes from crm.xlsx (All "
+        "deals); pass --sheet 'Won' to read this sheet instead"
     ) in report["warnings"]
 
 
@@ -96,8 +97,9 @@ def test_sheet_error_still_raised(tmp_path):
         path,
         {"Tickets": [TICKETS_HEADER, *TICKETS], "Deals": [DEALS_HEADER, *ambiguous]},
     )
-    with pytest.raises(AmbiguousDateError):
+    with pytest.raises(AmbiguousDateError) as raised:
         build_report([path], ReportOptions())
+    assert raised.value.sheet == "Deals"
 
 
 def test_zip_members_each_read(tmp_path):
