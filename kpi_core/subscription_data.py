@@ -142,12 +142,26 @@ def has_charge_column(subs: pl.DataFrame) -> bool:
     return "monthly_charge" in subs.columns or "amount" in subs.columns
 
 
-def period_bounds(prepared: pl.DataFrame, period: Period) -> tuple[date, date]:
-    """Resolve open period ends to the first start date and the latest date
-    in the data. ``prepared`` must have at least one row."""
+def period_bounds(
+    prepared: pl.DataFrame, period: Period, today: date | None = None
+) -> tuple[date, date]:
+    """Resolve open period ends to the first start date and the latest
+    recorded date. ``prepared`` must have at least one row.
+
+    Start and end dates after ``today`` (default: the current date) are
+    planned, such as a contract that runs to next March, so an open end
+    stops at the latest date up to today. Otherwise "all data" would measure
+    the ARR on a day still to come and count such a contract as churned.
+    """
+    limit = today or date.today()
     start = period.start or prepared["started_at"].min()
-    latest = [prepared["started_at"].max(), prepared["ended_at"].max()]
-    end = period.end or max(day for day in latest if day is not None)
+    end = period.end
+    if end is None:
+        recorded = [
+            days.filter(days <= limit).max()
+            for days in (prepared["started_at"], prepared["ended_at"])
+        ]
+        end = max((day for day in recorded if day is not None), default=start)
     return start, max(end, start)
 
 

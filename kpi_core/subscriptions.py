@@ -119,10 +119,11 @@ def arr(
     expansion, contraction, churned, reactivation and end, where start + new
     + expansion - contraction - churned + reactivation = end exactly to the
     cent (see ``arr_bridge``). A period without an end closes on the latest
-    date in the data. A snapshot list gives 12 x the monthly charges of its
-    active customers, variant "snapshot", without a bridge. An empty table,
-    one where no subscription has a start date and an amount, or a period
-    that ends before the first subscription starts is "not available".
+    date in the data up to today (see ``period_bounds``). A snapshot list
+    gives 12 x the monthly charges of its active customers, variant
+    "snapshot", without a bridge. An empty table, one where no subscription
+    has a start date and an amount, or a period that ends before the first
+    subscription starts is "not available".
     """
     require_customer_id(subs)
     if subs.is_empty():
