@@ -64,6 +64,13 @@ LABEL_FIELDS = frozenset(
         "plan",
     }
 )
+# A header that starts with one of these words names a date or a time, such
+# as HubSpot's 'Date entered "Qualified (Sales Pipeline)"', so a partial
+# match does not take it for a label field such as the pipeline.
+_TIME_HEADER = re.compile(
+    r"(?i)^\W*(?:date|datum|time|zeit|zeitpunkt|timestamp|cumulative time"
+    r"|latest time|latest date)\b"
+)
 # A type listed here is detected only when one of its listed fields has a
 # column. Accounts exports and churn event logs share the customer id, plan
 # and churn flag of subscriptions. Only a subscriptions table records when a
@@ -152,7 +159,8 @@ def guess_mapping(
     takes a header of ``flag_headers``, the columns whose values read as
     yes or no, because users also name a date column "Closed". A field of
     ``LABEL_FIELDS`` takes no header of ``number_headers``, the columns whose
-    values are all numbers, unless the header names an id column.
+    values are all numbers, unless the header names an id column, and no
+    partial match of a header that names a date or a time.
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
@@ -174,6 +182,8 @@ def guess_mapping(
                 free = [h for h in free if h in flag_headers]
             if schema_field.name in LABEL_FIELDS:
                 free = [h for h in free if h not in number_headers or is_id_header(h)]
+                if level < EXACT:
+                    free = [h for h in free if not _TIME_HEADER.match(h)]
             if level < EXACT and schema_field.kind != ID:
                 # An id column feeds only id fields: "churn_event_id" contains
                 # the alias "churn" but contains no churned flag.

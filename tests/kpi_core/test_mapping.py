@@ -406,3 +406,22 @@ def test_recurring_total_not_subscription_amount():
 def test_plain_amount_still_partial_match():
     mapping = guess_mapping(["Customer", "Start", "Plan Amount"], "subscriptions")
     assert mapping.columns["amount"] == "Plan Amount"
+
+
+def test_partial_match_skips_time_headers():
+    # HubSpot's stage columns name the pipeline inside a date header.
+    headers = [
+        "Record ID",
+        "Deal Stage",
+        "Create Date",
+        "Close Date",
+        'Date entered "Appointment Scheduled (Sales Pipeline)"',
+        'Time in "Closed won (Sales Pipeline)"',
+    ]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["pipeline"] is None
+
+
+def test_partial_match_still_takes_pipeline_name():
+    mapping = guess_mapping(["Record ID", "Deal Stage", "Sales Pipeline"], "deals")
+    assert mapping.columns["pipeline"] == "Sales Pipeline"
