@@ -81,6 +81,8 @@ _EXAMPLES = 3
 NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
 _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
 _LINES_SHOWN = 10
+# Customer ids of survey responses that name no customer.
+_ANONYMOUS = ["anonymous", "anonym"]
 # Fields whose empty cell means something of its own: a ticket still open, a
 # subscription still running, a quantity of 1. An unreadable cell there would
 # change that meaning if read as empty, so it leaves its row out instead.
@@ -933,6 +935,16 @@ def _finish(
     are the deals' statuses from ``_label_statuses``, row by row."""
     if table == "tickets":
         return _solved_or_closed(frame)
+    if table == "nps" and "customer_id" in frame.columns:
+        # Microsoft Forms writes "anonymous" as the email of every anonymous
+        # response, which would make them all one customer.
+        placeholder = pl.col("customer_id").str.to_lowercase().is_in(_ANONYMOUS)
+        return frame.with_columns(
+            pl.when(placeholder)
+            .then(None)
+            .otherwise(pl.col("customer_id"))
+            .alias("customer_id")
+        )
     if table != "deals":
         return frame
     missing = {

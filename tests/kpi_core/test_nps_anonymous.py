@@ -1,0 +1,40 @@
+"""Anonymous survey responses name no customer, so "latest per customer"
+does not fold them into one."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_core.importing import load_file
+from kpi_core.nps import net_promoter_score
+from kpi_core.period import Period
+
+ALL_DATA = Period(None, None)
+# Three anonymous answers (10, 9, 3) and two by anna, whose later one is a 6.
+FORMS = """Response ID,Email,Score,Submit Date
+1,anonymous,10,2026-03-02 10:00
+2,Anonymous,9,2026-03-03 10:00
+3,anonymous,3,2026-03-04 10:00
+4,anna@example.de,10,2026-03-05 10:00
+5,anna@example.de,6,2026-03-06 10:00
+"""
+
+
+def _responses():
+    return load_file("forms.csv", FORMS.encode(), table="nps").frame
+
+
+def test_anonymous_latest_per_customer():
+    result = net_promoter_score(_responses(), ALL_DATA, "latest_per_customer")
+    # Only anna's latest answer, a 6, counts: 0 promoters, 1 detractor of 1.
+    assert result.n == 1
+    assert result.value == pytest.approx(-100.0)
+    assert result.excluded["response without a customer id"] == 3
+    assert result.excluded["earlier response of the same customer"] == 1
+
+
+def test_anonymous_all_responses_kept():
+    result = net_promoter_score(_responses(), ALL_DATA)
+    # 10, 9, 3, 10, 6: 3 promoters and 2 detractors of 5.
+    assert result.n == 5
+    assert result.value == pytest.approx((3 - 2) / 5 * 100)
