@@ -550,3 +550,22 @@ DESCRIBE_CASES = {
 )
 def test_describe_ambiguous_amount(cell: str, mark: str, expected: str) -> None:
     assert describe_ambiguous_amount(cell, mark) == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "default", "expected"),
+    [
+        # A dash for the cents, as on German price tags.
+        (["750,-", "1.234,56 €"], ",", [750.0, 1234.56]),
+        (["€ 1.500,--", "12,50"], ",", [1500.0, 12.5]),
+        (["750.-", "1,234.56"], ".", [750.0, 1234.56]),
+        # The zero of Excel's accounting format.
+        (["-   €", "1.234,56 €"], ",", [0.0, 1234.56]),
+        (["$ -", "$1,234.56"], ".", [0.0, 1234.56]),
+        # A dash alone is no amount.
+        (["-", "12,50"], ",", [None, 12.5]),
+    ],
+)
+def test_parse_money_dashes(cells, default, expected) -> None:
+    parsed = parse_money(pl.Series(cells, dtype=pl.String), default)
+    assert parsed.numbers.to_list() == expected
