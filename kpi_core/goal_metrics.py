@@ -172,7 +172,21 @@ def missing_inputs(
     missing = [column for column in dict.fromkeys(needed) if column not in present]
     if missing:
         names = ", ".join(missing)
-        return f"the {table_label} table has no {names} column; map it on upload"
+        message = f"the {table_label} table has no {names} column; map it on upload"
+        segment_columns = {segment.column for segment in segments}
+        if segment_columns & set(missing):
+            usable = [
+                column
+                for column in present
+                if column not in metric.columns
+                and not column.startswith("_")
+                and not column.endswith(("_id", "_at"))
+            ]
+            message += (
+                ". A segment names a column of the table by its field name: "
+                f"{', '.join(usable)}"
+            )
+        return message
     return None
 
 

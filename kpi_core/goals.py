@@ -24,6 +24,7 @@ from kpi_core.goal_checks import SmartCheck, smart_check
 from kpi_core.goal_metrics import DOWN, METRICS, UP, SegmentFilter
 from kpi_core.goal_progress import GoalStatus, evaluate_goal
 from kpi_core.period import Period
+from kpi_core.schema import TABLES, normalise_header
 
 __all__ = [
     "METRICS",
@@ -130,10 +131,12 @@ def deadline_after(start: date, months: int) -> date:
     return date(year, month + 1, min(start.day, last_day)) - _DAY
 
 
-def parse_segments(text: str) -> tuple[SegmentFilter, ...]:
+def parse_segments(text: str, table: str | None = None) -> tuple[SegmentFilter, ...]:
     """Read segment filters written as "channel = phone; category = late
     delivery". Column names are lower-cased with spaces as underscores.
 
+    With the goal's ``table`` type, a name that is a header alias of one of
+    its fields, such as "Kanal" for channel, becomes that field's name.
     Raises InvalidSettingError for a part without "=" or with an empty side.
     """
     segments = []
@@ -141,6 +144,8 @@ def parse_segments(text: str) -> tuple[SegmentFilter, ...]:
         if not part.strip():
             continue
         column, sign, value = part.partition("=")
+        if table is not None:
+            column = _field_of(column, table) or column
         column = "_".join(column.lower().split())
         if not sign or not column or not value.strip():
             raise InvalidSettingError(
@@ -150,6 +155,19 @@ def parse_segments(text: str) -> tuple[SegmentFilter, ...]:
             )
         segments.append(SegmentFilter(column, value.strip()))
     return tuple(segments)
+
+
+def _field_of(name: str, table: str) -> str | None:
+    """Return the field of ``table`` whose name or header alias ``name`` is,
+    or None."""
+    wanted = normalise_header(name)
+    if not wanted:
+        return None
+    for schema_field in TABLES[table].fields:
+        names = (schema_field.name, *schema_field.aliases)
+        if any(normalise_header(alias) == wanted for alias in names):
+            return schema_field.name
+    return None
 
 
 def format_segments(segments: tuple[SegmentFilter, ...]) -> str:

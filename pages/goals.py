@@ -539,7 +539,11 @@ def _goal_form(
             "Segment (optional)",
             value=format_segments(saved.segments),
             placeholder="channel = phone; category = late delivery",
-            help="Column = value, several separated by ';'. Case does not matter.",
+            help=(
+                "Column = value, several separated by ';'. Case does not matter. "
+                "A column is named by its field, such as channel, or by a header "
+                "name the Data page knows for it, such as Kanal."
+            ),
             key=f"{key}_segments",
         )
         kind = left.radio(
@@ -586,7 +590,7 @@ def _goal_form(
             start=start,
             deadline=deadline,
             target_kind=kind,
-            segments=parse_segments(segments),
+            segments=parse_segments(segments, METRICS[metric].table),
             owner=owner.strip(),
             department=department,
             table_id=saved.table_id,

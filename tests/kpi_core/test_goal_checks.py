@@ -95,7 +95,10 @@ def test_measurable_fail_without_segment_column():
     goal = _goal(segments=(SegmentFilter("channel", "phone"),))
     check = smart_check(goal, _history(25))["M"]
     assert check.verdict == FAIL
-    assert check.message == "the deals table has no channel column; map it on upload"
+    assert check.message.startswith(
+        "the deals table has no channel column; map it on upload. A segment "
+        "names a column of the table by its field name:"
+    )
 
 
 def test_measurable_warn_no_matching_rows():

@@ -145,6 +145,23 @@ def test_parse_segments_column_words():
     )
 
 
+def test_parse_segments_header_aliases():
+    # German header names of the tickets' channel and category fields.
+    segments = parse_segments("Kanal = Telefon; Kategorie = Lieferverzug", "tickets")
+    assert segments == (
+        SegmentFilter("channel", "Telefon"),
+        SegmentFilter("category", "Lieferverzug"),
+    )
+
+
+def test_parse_segments_field_names_kept():
+    segments = parse_segments("channel = phone; foo bar = x", "tickets")
+    assert segments == (
+        SegmentFilter("channel", "phone"),
+        SegmentFilter("foo_bar", "x"),
+    )
+
+
 def test_parse_segments_empty_text():
     assert parse_segments("  ") == ()
 
