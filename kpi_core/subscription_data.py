@@ -51,6 +51,13 @@ RUNNING_STATUSES = frozenset(
 )
 TRUE_FLAGS = frozenset({"yes", "y", "true", "1", "1.0", "ja", "j", "wahr", "x"})
 FALSE_FLAGS = frozenset({"no", "n", "false", "0", "0.0", "nein", "falsch"})
+# A customer list often gives its churn as a status ("Aktiv", "Gekündigt")
+# instead of yes or no, so the churned flag reads these words too.
+CHURNED_WORDS = frozenset(
+    {"churned", "canceled", "cancelled", "gekündigt", "gekuendigt", "abgewandert",
+     "inactive", "inaktiv", "ended", "beendet"}
+)  # fmt: skip
+RETAINED_WORDS = frozenset({"active", "aktiv", "retained", "current", "laufend"})
 UPGRADE_EVENTS = frozenset(
     {
         "upgrade",
@@ -266,16 +273,25 @@ def runs_on(day: pl.Expr) -> pl.Expr:
 
 
 def flag(frame: pl.DataFrame, column: str) -> pl.Expr:
-    """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean.
+    """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean,
+    and the churned flag's status words too (see ``CHURNED_WORDS``).
     Empty cells stay null."""
     if frame.schema[column] == pl.Boolean:
         return pl.col(column)
     text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+    true_words, _ = _flag_words(column)
     return (
         pl.when(text.is_null() | (text == ""))
         .then(None)
-        .otherwise(text.is_in(list(TRUE_FLAGS)))
+        .otherwise(text.is_in(list(true_words)))
     )
+
+
+def _flag_words(column: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words that read as yes and as no in ``column``."""
+    if column == "churned":
+        return TRUE_FLAGS | CHURNED_WORDS, FALSE_FLAGS | RETAINED_WORDS
+    return TRUE_FLAGS, FALSE_FLAGS
 
 
 def is_flag_value(frame: pl.DataFrame, column: str) -> pl.Expr:
@@ -284,10 +300,11 @@ def is_flag_value(frame: pl.DataFrame, column: str) -> pl.Expr:
     if frame.schema[column] == pl.Boolean:
         return pl.col(column).is_not_null()
     text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+    true_words, false_words = _flag_words(column)
     return (
         pl.when(text.is_null() | (text == ""))
         .then(None)
-        .otherwise(text.is_in(list(TRUE_FLAGS | FALSE_FLAGS)))
+        .otherwise(text.is_in(list(true_words | false_words)))
     )
 
 
@@ -481,7 +498,7 @@ def prepare_snapshot(
         .when(flag(subs, "churned").is_null())
         .then(pl.lit("no churned flag"))
         .when(~is_flag_value(subs, "churned"))
-        .then(pl.lit("churned flag is not yes/no, true/false or 1/0"))
+        .then(pl.lit("churned flag is not yes/no, true/false, 1/0 or active/churned"))
         .when(pl.lit(need_amount) & _monthly_charge(subs).is_null())
         .then(pl.lit("no monthly charge"))
         .when(pl.lit(need_amount) & (_monthly_charge(subs) < 0))

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.errors import InvalidSettingError
+from kpi_core.importing import preview_file
 from kpi_core.period import Period
+from kpi_core.prepare import prepare_table
 
 D = date
 SCHEMA = {
@@ -319,7 +321,9 @@ def test_churn_rate_snapshot_ids_as_flag():
     )
     result = churn_rate(frame)
     assert result.status == "not_available"
-    assert result.excluded == {"churned flag is not yes/no, true/false or 1/0": 2}
+    assert result.excluded == {
+        "churned flag is not yes/no, true/false, 1/0 or active/churned": 2
+    }
 
 
 def test_churn_series_after_rate_same_frame():
@@ -347,3 +351,20 @@ def test_churn_formula_singular_for_one():
     assert result.formula == (
         "1 churned customer / 4 customers in the list x 100 = 25.0 %"
     )
+
+
+def test_snapshot_status_words_read():
+    # A German customer list with its churn as a status: 1 of 4 gekündigt.
+    data = (
+        "Kundennummer;Tarif;Monatsbetrag;Status\n"
+        "K1;Basis;49,90 €;Aktiv\n"
+        "K2;Profi;99,00 €;Gekündigt\n"
+        "K3;Basis;49,90 €;Aktiv\n"
+        "K4;Premium;1.199,00 €;Aktiv\n"
+    ).encode()
+    preview = preview_file("kunden.csv", data)
+    mapping = preview.mapping.with_choice("churned", "Status")
+    subs = prepare_table(preview.raw, mapping).frame
+    result = churn_rate(subs)
+    assert result.numerator == 1
+    assert result.value == pytest.approx(25.0)

@@ -455,4 +455,6 @@ def test_arr_snapshot_id_as_flag_not_available():
     )
     result = arr(frame)
     assert result.status == "not_available"
-    assert result.excluded == {"churned flag is not yes/no, true/false or 1/0": 2}
+    assert result.excluded == {
+        "churned flag is not yes/no, true/false, 1/0 or active/churned": 2
+    }
