@@ -18,7 +18,7 @@ from kpi_core.business_hours import (
     parse_working_days,
     parse_working_hours,
 )
-from kpi_core.errors import InputError, InvalidSettingError
+from kpi_core.errors import AmbiguousDateError, InputError, InvalidSettingError
 from kpi_core.period import Period, check_day
 from kpi_core.report import ReportOptions, build_report, parse_fx, parse_variants
 
@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         report = build_report(args.files, options)
     except InputError as error:
-        print(f"error: {_one_line(str(error))}", file=sys.stderr)
+        message = _one_line(str(error))
+        if isinstance(error, AmbiguousDateError) and args.date_order is None:
+            message += "; on the command line, add --date-order dmy or mdy"
+        print(f"error: {message}", file=sys.stderr)
         return 1
     json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

@@ -338,10 +338,11 @@ def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
     filled = int(
         raw.frame[column].alias("value").str.strip_chars().fill_null("").ne("").sum()
     )
+    verb = "is" if cells.height == 1 else "are"
     return (
         f"{_WARNING_PREFIX}the column {column!r} reads like the NPS question and "
         f"is taken as the score, although {cells.height:,} of its {filled:,} "
-        f"answers are not whole numbers from 0 to 10: {shown}. These are not "
+        f"answers {verb} not whole numbers from 0 to 10: {shown}. These are not "
         "counted as scores; correct them in the file if they should be."
     )
 

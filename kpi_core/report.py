@@ -90,10 +90,13 @@ def parse_variants(pairs: list[str]) -> dict[str, str]:
 
 
 def parse_fx(pairs: list[str]) -> dict[str, float]:
-    """Parse ``USD=0.92`` options into currency code to rate."""
+    """Parse ``USD=0.92`` options into currency code to rate. A decimal
+    comma, as in ``CHF=1,07``, is read as the point."""
     rates: dict[str, float] = {}
     for pair in pairs:
         code, _, rate = pair.partition("=")
+        if "," in rate and "." not in rate:
+            rate = rate.replace(",", ".")
         try:
             rates[code.strip().upper()] = float(rate)
         except ValueError:

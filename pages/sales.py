@@ -460,9 +460,9 @@ def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
         )
     without = int(pipeline["without_amount"].sum())
     if without:
-        verb = "has" if without == 1 else "have"
+        verb, counts = ("has", "counts") if without == 1 else ("have", "count")
         st.caption(
-            f"{count_noun(without, 'deal')} {verb} no amount and count in the "
+            f"{count_noun(without, 'deal')} {verb} no amount and {counts} in the "
             "deals, not the value."
         )
 

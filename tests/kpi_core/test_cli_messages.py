@@ -1,0 +1,38 @@
+"""Command-line options and messages that German users write."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kpi_core.__main__ import main
+from kpi_core.report import parse_fx
+
+AMBIGUOUS = (
+    "Record ID,Deal Stage,Create Date,Close Date\n"
+    "1,Closed won,03/04/2025,05/06/2025\n"
+    "2,Closed lost,04/03/2025,06/05/2025\n"
+)
+
+
+def test_fx_decimal_comma():
+    assert parse_fx(["CHF=1,07", "usd=0.92"]) == {"CHF": 1.07, "USD": 0.92}
+
+
+def test_ambiguous_dates_name_option(tmp_path, capsys):
+    path = tmp_path / "deals.csv"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    assert main(["report", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: ")
+    assert error.rstrip().endswith("on the command line, add --date-order dmy or mdy")
+
+
+def test_date_order_option_reads(tmp_path, capsys):
+    path = tmp_path / "deals.csv"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    assert main(["report", str(path), "--date-order", "dmy"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # Day-first: deal 1 is created on 3 April and won on 5 June, 63 days.
+    assert report["kpis"]["sales_cycle_days"]["value"] == pytest.approx(63.0)
