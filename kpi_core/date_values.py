@@ -561,3 +561,59 @@ def order_examples(values: pl.Series) -> tuple[str | None, str | None]:
 
 def _first(values: pl.Series) -> str | None:
     return values.item(0) if values.len() else None
+
+
+# Month names in German and English, full and short, for month labels
+# without a day such as "Januar 2026" or "Sept. 2025".
+_MONTH_NAMES = {
+    **dict.fromkeys(("januar", "jänner", "january", "jan"), 1),
+    **dict.fromkeys(("februar", "february", "feb"), 2),
+    **dict.fromkeys(("märz", "maerz", "march", "mär", "mrz", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mai", "may"), 5),
+    **dict.fromkeys(("juni", "june", "jun"), 6),
+    **dict.fromkeys(("juli", "july", "jul"), 7),
+    **dict.fromkeys(("august", "aug"), 8),
+    **dict.fromkeys(("september", "sept", "sep"), 9),
+    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
+    **dict.fromkeys(("november", "nov"), 11),
+    **dict.fromkeys(("dezember", "december", "dez", "dec"), 12),
+}
+
+
+def parse_months(values: pl.Series) -> pl.Series | None:
+    """Parse months without a day, "2026-01", "01.2026", "1/2026", "Januar
+    2026" or "Jan. 2026", as the first day of each month.
+
+    Returns None unless every non-empty value is such a month, so a column
+    of whole dates keeps the usual parse.
+    """
+    text = _clean(values).str.to_lowercase()
+    if text.null_count() == text.len():
+        return None
+    value = pl.col("value")
+    year_first = value.str.extract_groups(r"^(\d{4})[-/](\d{1,2})$")
+    month_first = value.str.extract_groups(r"^(\d{1,2})[./](\d{4})$")
+    named = value.str.extract_groups(r"^([a-zäöü]+)\.?\s+(\d{4})$")
+    name_month = named.struct.field("1").replace_strict(
+        _MONTH_NAMES, default=None, return_dtype=pl.Int32
+    )
+    year = pl.coalesce(
+        year_first.struct.field("1"),
+        month_first.struct.field("2"),
+        pl.when(name_month.is_not_null()).then(named.struct.field("2")),
+    ).cast(pl.Int32)
+    month = pl.coalesce(
+        year_first.struct.field("2").cast(pl.Int32),
+        month_first.struct.field("1").cast(pl.Int32),
+        name_month,
+    )
+    valid = year.is_not_null() & month.is_between(1, 12)
+    parts = text.to_frame("value").select(
+        valid=valid | value.is_null(),
+        first_day=pl.when(valid).then(pl.date(year, month, 1)),
+    )
+    if not parts["valid"].all():
+        return None
+    first_days = parts["first_day"]
+    return first_days.cast(_DATETIME).alias(values.name)

@@ -31,7 +31,12 @@ from kpi_core.cell_currency import (
     row_currencies,
 )
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
-from kpi_core.date_values import convert_unique, has_time_zone, order_examples
+from kpi_core.date_values import (
+    convert_unique,
+    has_time_zone,
+    order_examples,
+    parse_months,
+)
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
 from kpi_core.errors import (
     AmbiguousDateError,
@@ -458,6 +463,8 @@ def _parse_column(
         if money_text.ambiguous is not None:
             add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
+    elif (months := _spend_months(mapping.table, kind, text)) is not None:
+        parsed, note, zone_free = months, _MONTHS_NOTE, True
     else:
         number_cells = _number_cells(raw, column)
         parsed, note, zone_free = _parse(
@@ -504,6 +511,19 @@ def _parse_column(
         zoned,
         converted,
     )
+
+
+def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
+    """Parse a spend date column of months without a day ("Januar 2026",
+    "01.2026") as the first of each month, or return None.
+
+    Spend per month is often kept by month in a spreadsheet, and a table of
+    rows on the first of each month is read as monthly spend (see
+    ``marketing_data.spend_windows``). Other tables keep whole dates.
+    """
+    if table != "spend" or kind != DATE:
+        return None
+    return parse_months(text)
 
 
 def _names_utc(header: str) -> bool:
@@ -589,6 +609,7 @@ _ORDER_NOTES = {
     "epoch_ms": "Unix milliseconds",
 }
 _ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
+_MONTHS_NOTE = "months, each read as its first day"
 _EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
 
 

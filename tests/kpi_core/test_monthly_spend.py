@@ -83,3 +83,22 @@ def test_one_day_off_month_start_warned():
 def test_daily_and_monthly_tables_not_warned():
     assert load_file("spend.csv", MONTHLY.encode()).warnings == ()
     assert load_file("spend.csv", DAILY.encode()).warnings == ()
+
+
+def test_month_labels_cover_their_month():
+    # A German spreadsheet of spend per month, the months without a day.
+    labels = (
+        "Monat;Kanal;Kosten\n"
+        "Januar 2025;Google;310,00\nFebruar 2025;Google;280,00\n"
+        "März 2025;Google;310,00\n"
+    )
+    spend = _spend(labels)
+    assert spend_dates(spend) == (D(2025, 1, 1), D(2025, 3, 31))
+    rows = spend_in_period(spend, PERIOD, None, None).frame
+    # As for the monthly report: 310 x 15/31 + 280 x 14/28 = 290.
+    assert round(rows["amount"].sum(), 6) == 290.0
+
+
+def test_numeric_month_labels_read():
+    labels = "Monat;Kanal;Kosten\n01.2025;Google;310\n02.2025;Google;280\n"
+    assert spend_dates(_spend(labels)) == (D(2025, 1, 1), D(2025, 2, 28))

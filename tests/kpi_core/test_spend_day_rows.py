@@ -102,7 +102,7 @@ def test_single_month_row_covers_its_window():
     assert spent == pytest.approx(570.0)
 
 
-@pytest.mark.parametrize("day", ["", "n/a", "May 2025"])
+@pytest.mark.parametrize("day", ["", "n/a", "next week"])
 def test_spend_without_readable_date_rejected(day):
     undated = (
         f"Date,Campaign,Cost\n{day},Spring,100.00\n{day},Summer,200.00\n"
