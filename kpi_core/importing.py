@@ -95,7 +95,12 @@ def preview_file(
     contacts_problem = None
     if table in (None, "email_events"):
         try:
-            raw = _audience_events(raw) or _contact_events(raw) or raw
+            raw = (
+                _audience_events(raw)
+                or _contact_events(raw)
+                or _dated_list_events(raw)
+                or raw
+            )
         except InvalidValueError as error:
             if table is not None:
                 raise
@@ -516,6 +521,19 @@ def _member_lines(rows: pl.DataFrame) -> str:
 # Headers of an ActiveCampaign contacts export, lower-cased, and the
 # statuses it gives a contact.
 _CONTACT_EMAIL = ("email", "email address")
+# Headers of a list of contacts with the day each joined and left, as
+# newsletter tools and spreadsheets name them (lower case).
+_LIST_EMAIL = (*_CONTACT_EMAIL, "e-mail", "e-mail-adresse", "e-mail adresse")
+_LIST_JOINED = (
+    "anmeldedatum", "angemeldet am", "eingetragen am", "eintragedatum",
+    "opt-in", "opt-in date", "optin date", "opt-in-datum", "doi-datum",
+    "subscribed at", "subscribed on", "subscription date", "subscribe date",
+)  # fmt: skip
+_LIST_LEFT = (
+    "abmeldedatum", "abgemeldet am", "ausgetragen am", "austragedatum",
+    "opt-out", "opt-out date", "opt-out-datum", "unsubscribed at",
+    "unsubscribed on", "unsubscribe date",
+)  # fmt: skip
 _CONTACT_CREATED = ("date created", "created date", "created")
 _CONTACT_UPDATED = ("date updated", "updated date", "last updated")
 _CONTACT_STATUS = ("status", "list status", "contact status")
@@ -611,6 +629,62 @@ def _contact_events(raw: RawTable) -> RawTable | None:
             f"{count_noun(removals.height, 'unsubscribed or bounced contact')} "
             "cannot be dated. The list growth leaves them out and reads too "
             "high; export the contacts again with 'Date Updated'."
+        )
+    info = replace(raw.info, notes=(*raw.info.notes, *notes))
+    return replace(raw, frame=long, info=info)
+
+
+def _dated_list_events(raw: RawTable) -> RawTable | None:
+    """Turn a list of contacts with the day each joined and, where they
+    left, the day they left (``_LIST_JOINED``, ``_LIST_LEFT``) into one text
+    row per list event, or return None for other files.
+
+    A contact subscribes on its joined day and unsubscribes on its left
+    day. A file with an event column is an event log, so it is left as it
+    is. The date cells stay text, so they are parsed and checked like any
+    other.
+    """
+    by_name = {name.strip().lower(): name for name in raw.frame.columns if name != LINE}
+
+    def find(names: tuple[str, ...]) -> str | None:
+        return next((by_name[name] for name in names if name in by_name), None)
+
+    email, joined, left = find(_LIST_EMAIL), find(_LIST_JOINED), find(_LIST_LEFT)
+    event_headers = {"event", "event type", "action", "ereignis", "aktion"}
+    if email is None or joined is None or event_headers & set(by_name):
+        return None
+    filled = pl.col(joined).str.strip_chars().fill_null("") != ""
+    joins = raw.frame.filter(filled).select(
+        pl.col(email).alias("Email"),
+        pl.lit("subscribe").alias("Event"),
+        pl.col(joined).alias("Occurred at"),
+        pl.col(LINE),
+    )
+    removals = joins.clear()
+    if left is not None:
+        leaving = pl.col(left).str.strip_chars().fill_null("") != ""
+        removals = raw.frame.filter(leaving).select(
+            pl.col(email).alias("Email"),
+            pl.lit("unsubscribe").alias("Event"),
+            pl.col(left).alias("Occurred at"),
+            pl.col(LINE),
+        )
+    if joins.height == 0:
+        return None
+    long = pl.concat([joins, removals]).sort(LINE, maintain_order=True)
+    how = f"a subscribe on {joined!r}"
+    if left is not None:
+        how += f" and an unsubscribe on {left!r} where it is filled"
+    notes = [
+        f"The list of {count_noun(raw.frame.height, 'contact')} was turned into "
+        f"{count_noun(long.height, 'list event')}: {how}."
+    ]
+    undated = raw.frame.height - joins.height
+    if undated:
+        notes.append(
+            f"{_WARNING_PREFIX}{count_noun(undated, 'contact')} without a date in "
+            f"{joined!r} cannot be placed on the list and are left out of its "
+            "subscribes."
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info)
