@@ -723,6 +723,9 @@ NPS = TableSchema(
             # Google Forms
             "Timestamp",
             "Zeitstempel",
+            # Microsoft Forms: the time the answer was sent
+            "Completion time",
+            "Fertigstellungszeit",
         ),
         _f(
             "channel",

@@ -3,6 +3,8 @@ does not fold them into one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from kpi_core.importing import load_file
@@ -38,3 +40,16 @@ def test_anonymous_all_responses_kept():
     # 10, 9, 3, 10, 6: 3 promoters and 2 detractors of 5.
     assert result.n == 5
     assert result.value == pytest.approx((3 - 2) / 5 * 100)
+
+
+def test_forms_completion_time_is_date():
+    forms = (
+        "ID,Startzeit,Fertigstellungszeit,E-Mail,Name,Score\n"
+        "1,2026-03-02 09:58,2026-03-02 10:00,anonymous,,10\n"
+        "2,2026-04-03 09:58,2026-04-03 10:00,anonymous,,6\n"
+    )
+    prepared = load_file("forms.csv", forms.encode(), table="nps")
+    assert prepared.mapping.columns["responded_at"] == "Fertigstellungszeit"
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    # Only the 10 of 2 March lies in March.
+    assert net_promoter_score(prepared.frame, march).value == pytest.approx(100.0)
