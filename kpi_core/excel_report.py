@@ -162,15 +162,15 @@ def build_excel_report(
     _write_settings(settings, title, period_label, grain, currency, fx, choices)
     if sources is not None:
         _write_sources(settings, sources)
-    _fit_columns(settings)
+    fit_columns(settings)
     for sheet_name, results in pages.items():
         sheet = workbook.create_sheet(sheet_name[:31])
-        _write_cell(sheet, 1, 1, f"{title}: {sheet_name}").font = Font(
+        write_cell(sheet, 1, 1, f"{title}: {sheet_name}").font = Font(
             bold=True, size=14
         )
-        _write_cell(sheet, 2, 1, f"Period: {period_label}")
+        write_cell(sheet, 2, 1, f"Period: {period_label}")
         if currency is not None:
-            _write_cell(
+            write_cell(
                 sheet,
                 3,
                 1,
@@ -182,7 +182,7 @@ def build_excel_report(
             if isinstance(table, pl.DataFrame):
                 table = _with_automatic_chart(table_name, table)
             row = _write_report_table(sheet, row + 2, table_name, table)
-        _fit_columns(sheet)
+        fit_columns(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -197,7 +197,7 @@ def _write_settings(
     fx: dict[str, float] | None,
     choices: list[tuple[str, str]] | None,
 ) -> None:
-    _write_cell(sheet, 1, 1, f"{title}: settings").font = Font(bold=True, size=14)
+    write_cell(sheet, 1, 1, f"{title}: settings").font = Font(bold=True, size=14)
     rows = [
         ("Period", period_label),
         *([("Group by", grain)] if grain is not None else []),
@@ -205,39 +205,39 @@ def _write_settings(
         *(choices or []),
     ]
     for row, (name, value) in enumerate(rows, start=3):
-        _write_cell(sheet, row, 1, name).font = _BOLD
-        _write_cell(sheet, row, 2, value)
+        write_cell(sheet, row, 1, name).font = _BOLD
+        write_cell(sheet, row, 2, value)
     row = len(rows) + 4
     if not fx:
-        _write_cell(sheet, row, 1, "Exchange rates").font = _BOLD
-        _write_cell(sheet, row, 2, "none")
+        write_cell(sheet, row, 1, "Exchange rates").font = _BOLD
+        write_cell(sheet, row, 2, "none")
     else:
-        _write_cell(sheet, row, 1, "Currency").font = _BOLD
-        _write_cell(sheet, row, 2, f"Value of 1 unit in {currency}").font = _BOLD
+        write_cell(sheet, row, 1, "Currency").font = _BOLD
+        write_cell(sheet, row, 2, f"Value of 1 unit in {currency}").font = _BOLD
         for code, rate in sorted(fx.items()):
             row += 1
-            _write_cell(sheet, row, 1, code)
-            _write_cell(sheet, row, 2, rate)
+            write_cell(sheet, row, 1, code)
+            write_cell(sheet, row, 2, rate)
 
 
 def _write_sources(sheet: Worksheet, sources: list[tuple[str, str, int]]) -> None:
     row = sheet.max_row + 2
     if not sources:
-        _write_cell(sheet, row, 1, "Tables").font = _BOLD
-        _write_cell(sheet, row, 2, "none")
+        write_cell(sheet, row, 1, "Tables").font = _BOLD
+        write_cell(sheet, row, 2, "none")
         return
     for column, header in enumerate(SOURCE_COLUMNS, start=1):
-        _write_cell(sheet, row, column, header).font = _BOLD
+        write_cell(sheet, row, column, header).font = _BOLD
     for label, name, rows in sources:
         row += 1
-        _write_cell(sheet, row, 1, label)
-        _write_cell(sheet, row, 2, name)
-        _write_cell(sheet, row, 3, rows).number_format = WHOLE_FORMAT
+        write_cell(sheet, row, 1, label)
+        write_cell(sheet, row, 2, name)
+        write_cell(sheet, row, 3, rows).number_format = WHOLE_FORMAT
 
 
 def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
     for column, header in enumerate(KPI_COLUMNS, start=1):
-        _write_cell(sheet, row, column, header).font = _BOLD
+        write_cell(sheet, row, column, header).font = _BOLD
     for result in results:
         row += 1
         low, high = result.ci95 if result.ci95 else (None, None)
@@ -262,7 +262,7 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
         ]
         value_format = _kpi_format(result)
         for column, value in enumerate(values, start=1):
-            cell = _write_cell(sheet, row, column, value)
+            cell = write_cell(sheet, row, column, value)
             if not isinstance(value, int | float):
                 continue
             # Columns 3, 6 and 7 are the value and its interval, 5 the count.
@@ -327,18 +327,18 @@ def _write_report_table(
     sheet: Worksheet, row: int, name: str, table: ReportTable
 ) -> int:
     """Write ``table`` under its name and return its last row."""
-    _write_cell(sheet, row, 1, name).font = _BOLD
+    write_cell(sheet, row, 1, name).font = _BOLD
     last_row = row
     if table.note:
         last_row += 1
-        _write_cell(sheet, last_row, 1, table.note).font = _NOTE
+        write_cell(sheet, last_row, 1, table.note).font = _NOTE
     frame = table.frame
     if frame is None:
         return last_row
     header_row = last_row + 1
     for column, name in enumerate(frame.columns, start=1):
         label = table.headers.get(name) or column_label(name, table.unit)
-        _write_cell(sheet, header_row, column, label).font = _BOLD
+        write_cell(sheet, header_row, column, label).font = _BOLD
     formats = [_column_format(table, name) for name in frame.columns]
     by_unit = [name in table.row_unit_columns for name in frame.columns]
     points = [name in table.point_columns for name in frame.columns]
@@ -350,7 +350,7 @@ def _write_report_table(
     rows = zip(frame.iter_rows(), units, strict=True)
     for offset, (values, unit) in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
-            cell = _write_cell(sheet, header_row + offset, column, value)
+            cell = write_cell(sheet, header_row + offset, column, value)
             if isinstance(value, date | datetime):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -408,7 +408,8 @@ def _add_charts(
         sheet.add_chart(chart, f"{anchor}{chart_row}")
 
 
-def _write_cell(sheet: Worksheet, row: int, column: int, value: Any):
+def write_cell(sheet: Worksheet, row: int, column: int, value: Any):
+    """Write ``value`` into a cell, text that starts like a formula as text."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = value
@@ -429,7 +430,9 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _fit_columns(sheet: Worksheet) -> None:
+def fit_columns(sheet: Worksheet) -> None:
+    """Widen each column to its longest value in the first 200 rows, notes
+    in italics aside, from 8 to 60 characters."""
     for column_cells in sheet.columns:
         widths = [
             len(str(cell.value or ""))

@@ -29,11 +29,12 @@ from kpi_core.goals import (
     placed_example_goals,
     smart_check,
 )
+from kpi_core.goals_workbook import GoalRow, goals_workbook
 from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.schema import TABLES
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import PageTables, is_money_metric, page_tables_with
-from pages.ui.downloads import chart_downloads, show_chart
+from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.share_link import share_controls
@@ -130,6 +131,7 @@ def render() -> None:
         st.caption(escape_markdown(working_time_caption(working)))
     # A missing rate is shown on each money goal it stops, not for the page:
     # a goal on a table with one currency needs no rate.
+    rows: list[GoalRow] = []
     for goal in goals:
         goal_tables, table_note = _goal_tables(goal, view, editable)
         if not valid and goal.metric == "resolution_hours":
@@ -153,6 +155,17 @@ def render() -> None:
                 st.error(escape_markdown(f"{goal.title}: {error}"))
             continue
         _goal_card(goal, status, checks, as_of, store, editable, view, table_note)
+        entry = _goal_entry(goal, view)
+        rows.append(GoalRow(goal, status, checks, entry.name if entry else ""))
+    if rows:
+        st.sidebar.download_button(
+            "Download goals (Excel)",
+            goals_workbook(rows, as_of),
+            file_name=f"crm-goals-{as_of.isoformat()}.xlsx",
+            mime=XLSX_MIME,
+            key="goals_excel",
+            on_click="ignore",
+        )
 
 
 def _target_currencies(goals: list[Goal]) -> tuple[str, ...]:

@@ -196,3 +196,10 @@ def test_churn_goal_continued_at_pace(tmp_path, fresh_workspace):
     assert metrics["Forecast at the deadline"] == "26.8 %"
     assert "the forecast continues it at its pace" in captions
     assert "is its current value" not in captions
+
+
+def test_goals_excel_offered(tmp_path, fresh_workspace):
+    goal = Goal("Two new deals", "new_deals", 2, START, DEADLINE)
+    at = _card(tmp_path, fresh_workspace, goal)
+    labels = [button.label for button in at.sidebar.get("download_button")]
+    assert "Download goals (Excel)" in labels
