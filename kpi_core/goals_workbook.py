@@ -72,7 +72,9 @@ def goals_workbook(rows: Sequence[GoalRow], as_of: date) -> bytes:
         write_cell(sheet, 4, column, header).font = Font(bold=True)
     for offset, row in enumerate(rows):
         for column, value in enumerate(_values(row), start=1):
-            write_cell(sheet, 5 + offset, column, value)
+            cell = write_cell(sheet, 5 + offset, column, value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
     fit_columns(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
