@@ -11,7 +11,12 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.date_values import detect_date_format, order_examples, parse_dates
+from kpi_core.date_values import (
+    detect_and_parse_dates,
+    detect_date_format,
+    order_examples,
+    parse_dates,
+)
 from kpi_core.email_list import (
     email_events_from_audience,
     unreadable_audience_dates,
@@ -640,9 +645,11 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     row per list event, or return None for other files.
 
     A contact subscribes on its joined day and unsubscribes on its left
-    day. A file with an event column is an event log, so it is left as it
-    is. The date cells stay text, so they are parsed and checked like any
-    other.
+    day, unless that day comes before the joined one, which is named in a
+    warning. A file with an event column is an event log, and a file whose
+    columns complete another table (orders with a customer's email and
+    opt-in day) is that table, so both are left as they are. The date cells
+    stay text, so they are parsed and checked like any other.
     """
     by_name = {name.strip().lower(): name for name in raw.frame.columns if name != LINE}
 
@@ -653,6 +660,8 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     event_headers = {"event", "event type", "action", "ereignis", "aktion"}
     if email is None or joined is None or event_headers & set(by_name):
         return None
+    if _complete_other_table(raw):
+        return None
     filled = pl.col(joined).str.strip_chars().fill_null("") != ""
     joins = raw.frame.filter(filled).select(
         pl.col(email).alias("Email"),
@@ -661,8 +670,22 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
         pl.col(LINE),
     )
     removals = joins.clear()
+    notes = []
     if left is not None:
         leaving = pl.col(left).str.strip_chars().fill_null("") != ""
+        early = _left_before_joined(raw.frame, joined, left)
+        if early.len():
+            one = early.len() == 1
+            has, its, lines = (
+                ("has", "its", "line") if one else ("have", "their", "lines")
+            )
+            notes.append(
+                f"{_WARNING_PREFIX}{count_noun(early.len(), 'contact')} {has} an "
+                f"{left!r} before {its} {joined!r} ({lines} {line_list(early)}). "
+                f"{its.capitalize()} leaving is left out of the list growth; "
+                "correct the dates in the file."
+            )
+            leaving = leaving & ~pl.col(LINE).is_in(early.implode())
         removals = raw.frame.filter(leaving).select(
             pl.col(email).alias("Email"),
             pl.lit("unsubscribe").alias("Event"),
@@ -675,19 +698,34 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     how = f"a subscribe on {joined!r}"
     if left is not None:
         how += f" and an unsubscribe on {left!r} where it is filled"
-    notes = [
+    notes.insert(
+        0,
         f"The list of {count_noun(raw.frame.height, 'contact')} was turned into "
-        f"{count_noun(long.height, 'list event')}: {how}."
-    ]
+        f"{count_noun(long.height, 'list event')}: {how}.",
+    )
     undated = raw.frame.height - joins.height
     if undated:
+        verb = "is" if undated == 1 else "are"
         notes.append(
             f"{_WARNING_PREFIX}{count_noun(undated, 'contact')} without a date in "
-            f"{joined!r} cannot be placed on the list and are left out of its "
+            f"{joined!r} cannot be placed on the list and {verb} left out of its "
             "subscribes."
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info)
+
+
+def _left_before_joined(frame: pl.DataFrame, joined: str, left: str) -> pl.Series:
+    """Return the file lines whose ``left`` day comes before their ``joined``
+    day, or none when either column's dates cannot be read in one order."""
+    days = []
+    for column in (joined, left):
+        found, parsed = detect_and_parse_dates(frame[column])
+        if found.order not in ("iso", "dmy", "mdy"):
+            return pl.Series(LINE, [], dtype=pl.Int64)
+        days.append(parsed.cast(pl.Date))
+    early = (days[1] < days[0]).fill_null(False)
+    return frame[LINE].filter(early)
 
 
 def _removal_rows(

@@ -64,3 +64,34 @@ def test_event_log_left_as_it_is():
     prepared = _events(text)
     assert prepared.rows_read == 2
     assert prepared.mapping.columns["event"] == "Event"
+
+
+def test_orders_with_optin_stay_orders():
+    text = (
+        "Order ID;E-Mail;Bestelldatum;Betrag;Anmeldedatum\n"
+        "1;a@x.de;03.02.2026;100,00;01.12.2025\n"
+        "2;b@x.de;04.02.2026;200,00;\n"
+        "3;c@x.de;05.02.2026;50,00;05.01.2026\n"
+    )
+    prepared = _events(text)
+    assert prepared.table == "orders"
+    assert prepared.rows_used == 3
+
+
+def test_left_before_joined_not_counted():
+    text = (
+        "E-Mail-Adresse;Anmeldedatum;Abmeldedatum\n"
+        "a@x.de;01.12.2025;\n"
+        "b@x.de;01.12.2025;15.02.2026\n"
+        "c@x.de;10.01.2026;\n"
+        "d@x.de;20.01.2026;05.01.2026\n"
+    )
+    prepared = _events(text)
+    warnings = " ".join(prepared.read_warnings)
+    assert "1 contact has an 'Abmeldedatum' before its 'Anmeldedatum' (line 5)" in (
+        warnings
+    )
+    result = list_growth_rate(prepared.frame, H1)
+    # a and b on the list at the start; c and d join, b leaves, d's leaving
+    # is dropped: (2 - 1) / 2 = 50 %.
+    assert result.value == pytest.approx(50.0)
