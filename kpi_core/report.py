@@ -133,9 +133,10 @@ def _load_sheets(
     (a cover sheet or notes), is skipped with a warning, and so is a later
     sheet of a table type an earlier sheet gave. The first sheet is read by
     default elsewhere too, and a later one of the same type is often a part
-    of it (won deals only) or a summary. Other unusable input raises as a
-    single file's would, naming the sheet, and so does the first skip when
-    no sheet contains a table.
+    of it (won deals only) or a summary. Spend sheets are all read, because
+    spend is added up, as one sheet per ad platform would be. Other
+    unusable input raises as a single file's would, naming the sheet or
+    member, and so does the first skip when no sheet contains a table.
     """
     tables: list[PreparedTable] = []
     skipped: list[str] = []
@@ -153,16 +154,17 @@ def _load_sheets(
             skipped.append(f"{source}: not read, {error.detail}")
             continue
         except InputError as error:
+            # The source names a zip member as well as a sheet.
             raise type(error)(
                 error.detail,
-                file=error.file,
+                file=source,
                 line=error.line,
                 column=error.column,
-                sheet=error.sheet or sheet,
+                sheet=error.sheet if error.sheet != sheet else None,
             ) from error
         for table in found:
             earlier = next((t.file for t in tables if t.table == table.table), None)
-            if earlier is None:
+            if earlier is None or table.table == "spend":
                 tables.append(replace(table, file=source))
                 continue
             skipped.append(

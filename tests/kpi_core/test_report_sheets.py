@@ -99,7 +99,7 @@ def test_sheet_error_still_raised(tmp_path):
     )
     with pytest.raises(AmbiguousDateError) as raised:
         build_report([path], ReportOptions())
-    assert raised.value.sheet == "Deals"
+    assert raised.value.file == "crm.xlsx (Deals)"
 
 
 def test_zip_members_each_read(tmp_path):
@@ -133,3 +133,49 @@ def test_one_member_zip_named_by_zip(tmp_path):
         archive.writestr("deals.csv", _csv([DEALS_HEADER, *DEALS]))
     report = build_report([path], ReportOptions())
     assert [entry["file"] for entry in report["inputs"]] == ["export.zip"]
+
+
+def test_spend_sheets_added_up(tmp_path):
+    path = tmp_path / "spend.xlsx"
+    header = ["Day", "Campaign", "Cost"]
+    _workbook(
+        path,
+        {
+            "Google Ads": [
+                header,
+                ["2025-01-05", "Brand", 100],
+                ["2025-01-06", "Brand", 50],
+            ],
+            "Meta Ads": [
+                header,
+                ["2025-01-05", "Spring", 70],
+                ["2025-01-07", "Spring", 30],
+            ],
+        },
+    )
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Order ID,Customer ID,Created at,Total\n"
+        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n",
+        encoding="utf-8",
+    )
+    report = build_report([path, orders], ReportOptions())
+    spend = [entry["file"] for entry in report["inputs"] if entry["table"] == "spend"]
+    assert spend == ["spend.xlsx (Google Ads)", "spend.xlsx (Meta Ads)"]
+    # (100 + 50 + 70 + 30) / 2 new customers = 125.
+    assert report["kpis"]["cac"]["value"] == pytest.approx(125.0)
+
+
+def test_zip_member_error_named(tmp_path):
+    path = tmp_path / "export.zip"
+    ambiguous = [
+        ["1", "Closed won", 100, "03/04/2025", "05/06/2025"],
+        ["2", "Closed lost", 50, "04/03/2025", "06/05/2025"],
+    ]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tickets.csv", _csv([TICKETS_HEADER, *TICKETS]))
+        archive.writestr("deals.csv", _csv([DEALS_HEADER, *ambiguous]))
+    with pytest.raises(AmbiguousDateError) as raised:
+        build_report([path], ReportOptions())
+    assert raised.value.file == "export.zip (deals.csv)"
+    assert raised.value.sheet is None
