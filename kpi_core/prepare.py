@@ -366,6 +366,7 @@ def prepare_table(
         problem_rows = raw.frame.filter(_any([item.rows for item in found]))
     frame = _finish(mapping.table, frame, label_statuses)
     if mapping.table == "spend":
+        frame = _month_windows(mapping, frame, detected)
         _require_spend_dates(file, mapping, frame)
     if mapping.table == "subscriptions" and (trials := ended_in_trial(frame)):
         column = mapping.columns["trial_ended_at"]
@@ -1443,6 +1444,28 @@ def _stop_on_unusable_column(
             file=file,
             column=column,
         )
+
+
+def _month_windows(
+    mapping: Mapping, frame: pl.DataFrame, detected: dict[str, str]
+) -> pl.DataFrame:
+    """Give spend rows dated by a month without a day (``_spend_months``)
+    the window of their month, unless the file has a reporting window.
+
+    Such a label names the spend of the whole month. As a day on the first
+    of the month, two months three apart would read as a quarterly report
+    and one month alone as a day (see ``marketing_data.spend_windows``).
+    """
+    column = mapping.columns.get("spent_at")
+    if column is None or detected.get(column) != _MONTHS_NOTE:
+        return frame
+    if "period_start" in frame.columns or "period_end" in frame.columns:
+        return frame
+    first = pl.col("spent_at")
+    return frame.with_columns(
+        period_start=first,
+        period_end=first.dt.offset_by("1mo").dt.offset_by("-1d"),
+    ).drop("spent_at")
 
 
 def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> None:

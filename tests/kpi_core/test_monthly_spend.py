@@ -102,3 +102,21 @@ def test_month_labels_cover_their_month():
 def test_numeric_month_labels_read():
     labels = "Monat;Kanal;Kosten\n01.2025;Google;310\n02.2025;Google;280\n"
     assert spend_dates(_spend(labels)) == (D(2025, 1, 1), D(2025, 2, 28))
+
+
+def test_month_labels_with_gap_stay_months():
+    # January and April: as days on the first, three months apart, they
+    # would read as quarters. Written as months they stay months.
+    labels = "Monat;Kanal;Kosten\nJanuar 2025;Brand;300\nApril 2025;Brand;300\n"
+    spend = _spend(labels)
+    february = Period(D(2025, 2, 1), D(2025, 2, 28))
+    assert spend_in_period(spend, february, None, None).frame["amount"].sum() == 0
+    january = Period(D(2025, 1, 1), D(2025, 1, 31))
+    assert spend_in_period(spend, january, None, None).frame["amount"].sum() == 300
+
+
+def test_single_month_label_covers_month():
+    spend = _spend("Monat;Kanal;Kosten\n02.2025;Brand;280\n")
+    # 14 of February's 28 days lie in the period: 280 x 14 / 28 = 140.
+    rows = spend_in_period(spend, PERIOD, None, None).frame
+    assert round(rows["amount"].sum(), 6) == 140.0
