@@ -7,6 +7,7 @@ The JSON shape is documented in docs/report.md and is stable: ``period``,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,21 @@ def parse_variants(pairs: list[str]) -> dict[str, str]:
 
 def parse_fx(pairs: list[str]) -> dict[str, float]:
     """Parse ``USD=0.92`` options into currency code to rate. A decimal
-    comma, as in ``CHF=1,07``, is read as the point."""
+    comma, as in ``CHF=1,07``, is read as the point, but a comma before
+    exactly three digits ("1,480") could group thousands and is rejected."""
     rates: dict[str, float] = {}
     for pair in pairs:
         code, _, rate = pair.partition("=")
         if "," in rate and "." not in rate:
+            if re.fullmatch(r"\s*\d+,\d{3}\s*", rate):
+                decimal = rate.strip().replace(",", ".")
+                grouped = rate.strip().replace(",", "")
+                raise InvalidSettingError(
+                    f"exchange rate {pair!r} reads two ways, as {decimal} or "
+                    f"{grouped}; write it with a decimal point and no thousands "
+                    f"separator, such as {code.strip().upper()}={decimal} or "
+                    f"{code.strip().upper()}={grouped}"
+                )
             rate = rate.replace(",", ".")
         try:
             rates[code.strip().upper()] = float(rate)

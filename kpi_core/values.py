@@ -348,15 +348,18 @@ def _ambiguous_amounts(
 def _strip_currency(text: pl.Series) -> pl.Series:
     """Remove currency symbols and codes, spaces, apostrophes and "%".
 
-    Two ways of writing money become numbers too: whole amounts with a dash
-    for the cents ("750,-" is 750,00) and the dash that Excel's accounting
-    format shows for zero ("-   €"). A dash alone, without a currency, stays
-    as it is.
+    Three ways of writing money become numbers too: whole amounts with a
+    dash for the cents ("750,-" is 750,00), the German zero "-,-", and the
+    dash that Excel's accounting format shows for zero beside a currency
+    ("-   €", "EUR -"). A dash alone, or with other marks such as "%",
+    stays as it is.
     """
     without_noise = text.str.replace_all(_NOISE, "")
     bare = without_noise.str.replace(_CODE_AT_ENDS, "").str.replace("−", "-")
     bare = bare.str.replace(r"^(.*\d)([.,])[-–—]{1,2}$", "${1}${2}00")
-    zero = bare.str.contains(r"^[-–—]$") & (bare != text)
+    dash = bare.str.contains(r"^[-–—]$")
+    currency = text.str.contains(rf"\p{{Sc}}|{_CODE_AT_ENDS}")
+    zero = (dash & currency) | bare.str.contains(r"^[-–—],[-–—]{1,2}$")
     return bare.set(zero.fill_null(False), "0")
 
 

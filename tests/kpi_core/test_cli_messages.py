@@ -7,6 +7,7 @@ import json
 import pytest
 
 from kpi_core.__main__ import main
+from kpi_core.errors import InvalidSettingError
 from kpi_core.report import parse_fx
 
 AMBIGUOUS = (
@@ -36,3 +37,9 @@ def test_date_order_option_reads(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     # Day-first: deal 1 is created on 3 April and won on 5 June, 63 days.
     assert report["kpis"]["sales_cycle_days"]["value"] == pytest.approx(63.0)
+
+
+def test_fx_grouped_comma_rejected():
+    # 1,480 could be 1.48 or 1480: one is a thousand times the other.
+    with pytest.raises(InvalidSettingError, match="reads two ways, as 1.480 or 1480"):
+        parse_fx(["EUR=1,480"])

@@ -562,8 +562,12 @@ def test_describe_ambiguous_amount(cell: str, mark: str, expected: str) -> None:
         # The zero of Excel's accounting format.
         (["-   €", "1.234,56 €"], ",", [0.0, 1234.56]),
         (["$ -", "$1,234.56"], ".", [0.0, 1234.56]),
-        # A dash alone is no amount.
+        # The German zero, with or without a currency.
+        (["-,-", "€ -,-", "12,50"], ",", [0.0, 0.0, 12.5]),
+        (["EUR -", "12,50"], ",", [0.0, 12.5]),
+        # A dash alone, or beside a mark that is no currency, is no amount.
         (["-", "12,50"], ",", [None, 12.5]),
+        (["\u2212", "- %", "12,50"], ",", [None, None, 12.5]),
     ],
 )
 def test_parse_money_dashes(cells, default, expected) -> None:
