@@ -164,7 +164,7 @@ def evaluate_goal(
     forecast = 100 x (1 - (1 - current / 100)^k), which stays within 100 %.
     The list growth rate is continued in a straight line, current x k, but
     not below -100 %. The band is the current interval projected the same
-    way, and a churn band does not fall below the churn already seen.
+    way.
 
     Progress, for counts and KPIs alike: (forecast - baseline) / (target -
     baseline) x 100, clamped to 0-100 (see ``progress_percent``). A count's
@@ -415,8 +415,9 @@ def _growing_outlook(
 
     band = None
     if current.ci95 is not None:
-        low, high = (project(bound) for bound in current.ci95)
-        band = (max(low, value) if churn else low, high)
+        # Not clipped at the churn seen so far: customers who left may come
+        # back within the window, and then they have not churned.
+        band = (project(current.ci95[0]), project(current.ci95[1]))
     pace = value / months_elapsed
     required = max((target - value) / months_left, 0.0) if months_left else None
     return _Outlook(pace, required, project(value), band)

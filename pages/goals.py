@@ -405,6 +405,14 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(f"The ceiling of {ceiling} is already exceeded by {over}.")
         if status.pace_so_far is not None:
             notes.append(f"Pace so far {so_far}.")
+    elif _churn_above_ceiling(goal, status):
+        current = _value(status.current, status.unit)
+        ceiling = _value(status.target, status.unit)
+        notes.append(
+            f"The churn so far, {current}, is above the ceiling of {ceiling}. "
+            "Only customers who come back before the deadline can bring it "
+            f"under. Pace so far {so_far}."
+        )
     elif status.required_pace is not None or status.pace_so_far is not None:
         needed = _pace(status.required_pace, status.unit)
         notes.append(f"Pace needed {needed}, pace so far {so_far}.")
@@ -440,10 +448,24 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
 
 
 def _ceiling_exceeded(goal: Goal, status: GoalStatus) -> bool:
-    """Tell whether a count or churn goal with a ceiling has already counted
-    more than the ceiling allows."""
+    """Tell whether a count goal with a ceiling has already counted more
+    rows than the ceiling allows. A churn rate can still fall when customers
+    come back within the window."""
+    return (
+        METRICS[goal.metric].is_count
+        and goal.direction == "down"
+        and status.current is not None
+        and status.target is not None
+        and status.current > status.target
+    )
+
+
+def _churn_above_ceiling(goal: Goal, status: GoalStatus) -> bool:
+    """Tell whether a churn goal's churn so far is above its ceiling, where
+    "pace needed 0" would read as nothing left to do."""
     return (
         status.projected
+        and not METRICS[goal.metric].is_count
         and goal.direction == "down"
         and status.current is not None
         and status.target is not None

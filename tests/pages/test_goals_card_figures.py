@@ -203,3 +203,22 @@ def test_goals_excel_offered(tmp_path, fresh_workspace):
     at = _card(tmp_path, fresh_workspace, goal)
     labels = [button.label for button in at.sidebar.get("download_button")]
     assert "Download goals (Excel)" in labels
+
+
+def test_churn_above_ceiling_named(tmp_path, fresh_workspace):
+    # 10 customers since 2024; c0 and c1 leave on 5 March: 20 % so far,
+    # above a 10 % ceiling.
+    rows = ["Customer ID,Start Date,Ended At,Amount,Interval,Currency"]
+    rows += [f"c{n},2024-01-01,,50,month,EUR" for n in range(2, 9)]
+    rows += ["c0,2024-01-01,2025-03-05,50,month,EUR"]
+    rows += ["c1,2024-01-01,2025-03-05,50,month,EUR"]
+    rows += ["c9,2024-01-01,2025-04-29,50,month,EUR"]
+    subs = "\n".join(rows) + "\n"
+    _store_only(tmp_path, fresh_workspace, {"subs.csv": (subs, "subscriptions")})
+    goal = Goal("Churn under 10 %", "churn_rate", 10, START, date(2025, 5, 28))
+    at = _open_with_goal(goal, fresh_workspace)
+    at.sidebar.date_input(key="goals_as_of").set_value(date(2025, 3, 30)).run()
+    captions = " ".join(_captions(at))
+    assert "The churn so far, 20.0 %, is above the ceiling of 10.0 %." in captions
+    assert "already exceeded" not in captions
+    assert "Pace needed" not in captions
