@@ -65,11 +65,12 @@ LABEL_FIELDS = frozenset(
     }
 )
 # A header that starts with one of these words names a date or a time, such
-# as HubSpot's 'Date entered "Qualified (Sales Pipeline)"', so a partial
-# match does not take it for a label field such as the pipeline.
+# as HubSpot's 'Date entered "Qualified (Sales Pipeline)"' or a German
+# 'Eintrittsdatum "…"', so a partial match does not take it for a label field
+# such as the pipeline.
 _TIME_HEADER = re.compile(
-    r"(?i)^\W*(?:date|datum|time|zeit|zeitpunkt|timestamp|cumulative time"
-    r"|latest time|latest date)\b"
+    r"(?i)^\W*(?:\w*datum|date|time|zeit|zeitpunkt|timestamp|cumulative time"
+    r"|kumulierte zeit|latest time|latest date)\b"
 )
 # A type listed here is detected only when one of its listed fields has a
 # column. Accounts exports and churn event logs share the customer id, plan

@@ -417,6 +417,8 @@ def test_partial_match_skips_time_headers():
         "Close Date",
         'Date entered "Appointment Scheduled (Sales Pipeline)"',
         'Time in "Closed won (Sales Pipeline)"',
+        'Eintrittsdatum "Qualified (Vertriebspipeline)"',
+        'Kumulierte Zeit in "Termin vereinbart (Vertriebspipeline)"',
     ]
     mapping = guess_mapping(headers, "deals")
     assert mapping.columns["pipeline"] is None
