@@ -610,7 +610,7 @@ _ORDER_NOTES = {
     "epoch_ms": "Unix milliseconds",
 }
 _ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
-_MONTHS_NOTE = "months, each read as its first day"
+_MONTHS_NOTE = "months without a day, each covering its month"
 _EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
 
 

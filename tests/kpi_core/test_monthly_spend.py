@@ -120,3 +120,9 @@ def test_single_month_label_covers_month():
     # 14 of February's 28 days lie in the period: 280 x 14 / 28 = 140.
     rows = spend_in_period(spend, PERIOD, None, None).frame
     assert round(rows["amount"].sum(), 6) == 140.0
+
+
+def test_month_labels_named_at_import():
+    labels = "Monat;Kanal;Kosten\n01.2025;Google;310\n02.2025;Google;280\n"
+    prepared = load_file("spend.csv", labels.encode())
+    assert prepared.detected["Monat"] == "months without a day, each covering its month"
