@@ -669,29 +669,9 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
         pl.col(joined).alias("Occurred at"),
         pl.col(LINE),
     )
-    removals = joins.clear()
-    notes = []
+    removals, notes = joins.clear(), []
     if left is not None:
-        leaving = pl.col(left).str.strip_chars().fill_null("") != ""
-        early = _left_before_joined(raw.frame, joined, left)
-        if early.len():
-            one = early.len() == 1
-            has, its, lines = (
-                ("has", "its", "line") if one else ("have", "their", "lines")
-            )
-            notes.append(
-                f"{_WARNING_PREFIX}{count_noun(early.len(), 'contact')} {has} an "
-                f"{left!r} before {its} {joined!r} ({lines} {line_list(early)}). "
-                f"{its.capitalize()} leaving is left out of the list growth; "
-                "correct the dates in the file."
-            )
-            leaving = leaving & ~pl.col(LINE).is_in(early.implode())
-        removals = raw.frame.filter(leaving).select(
-            pl.col(email).alias("Email"),
-            pl.lit("unsubscribe").alias("Event"),
-            pl.col(left).alias("Occurred at"),
-            pl.col(LINE),
-        )
+        removals, notes = _leaving_rows(raw.frame, email, joined, left)
     if joins.height == 0:
         return None
     long = pl.concat([joins, removals]).sort(LINE, maintain_order=True)
@@ -713,6 +693,33 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
     return replace(raw, frame=long, info=info)
+
+
+def _leaving_rows(
+    frame: pl.DataFrame, email: str, joined: str, left: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """Return an unsubscribe for each contact with a ``left`` day, except
+    those who left before they joined, and the warning that names those."""
+    leaving = pl.col(left).str.strip_chars().fill_null("") != ""
+    notes = []
+    early = _left_before_joined(frame, joined, left)
+    if early.len():
+        one = early.len() == 1
+        has, its, lines = ("has", "its", "line") if one else ("have", "their", "lines")
+        notes.append(
+            f"{_WARNING_PREFIX}{count_noun(early.len(), 'contact')} {has} an "
+            f"{left!r} before {its} {joined!r} ({lines} {line_list(early)}). "
+            f"{its.capitalize()} leaving is left out of the list growth; "
+            "correct the dates in the file."
+        )
+        leaving = leaving & ~pl.col(LINE).is_in(early.implode())
+    removals = frame.filter(leaving).select(
+        pl.col(email).alias("Email"),
+        pl.lit("unsubscribe").alias("Event"),
+        pl.col(left).alias("Occurred at"),
+        pl.col(LINE),
+    )
+    return removals, notes
 
 
 def _left_before_joined(frame: pl.DataFrame, joined: str, left: str) -> pl.Series:
