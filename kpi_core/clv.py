@@ -232,8 +232,9 @@ def _counted_purchases(
             f"The purchases a year are counted from {starts[0]}, but the orders "
             f"start on {first}, so they may be too low."
         )
-    if period.is_all and starts[0] <= start:
-        # All the orders span a year or less.
+    if period.is_all and len(starts) == 1 and starts[0] <= start:
+        # All the orders span a year or less. Orders that start on the first
+        # day of a span, as a calendar-year export does, have several spans.
         customers = rows["customer_id"].n_unique()
         return _CountedPurchases(rows.height, customers, note=note)
     spans = Period(starts[0], end)

@@ -304,3 +304,22 @@ def test_clv_ravenstack_lifespan_not_extrapolated(datasets_dir):
     result = clv(subs=subs, variant="subscription")
     assert result.status == "not_available"
     assert "churn too low" in result.reason
+
+
+def test_clv_all_data_from_span_start():
+    # The orders start on 1 January 2023 and end on 31 December 2025, three
+    # whole years with 2 customers each: A and B in 2023, B and C in 2024
+    # and in 2025. 8 purchases / 6 customer-years, not 8 / 3 as one span.
+    rows = [
+        ("A", D(2023, 1, 1), 100.0),
+        ("A", D(2023, 6, 1), 100.0),
+        ("B", D(2023, 3, 1), 100.0),
+        ("B", D(2024, 3, 1), 100.0),
+        ("B", D(2025, 3, 1), 100.0),
+        ("B", D(2025, 12, 31), 100.0),
+        ("C", D(2024, 5, 1), 100.0),
+        ("C", D(2025, 5, 1), 100.0),
+    ]
+    result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
+    assert result.extra["customer_years"] == 6
+    assert result.extra["purchase_frequency"] == pytest.approx(8 / 6)
