@@ -379,6 +379,9 @@ def prepare_table(
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)
+    frame, repeated_problem = _drop_repeated_rows(mapping, frame)
+    if repeated_problem:
+        problems.append(repeated_problem)
     return PreparedTable(
         table=mapping.table,
         file=file,
@@ -1305,6 +1308,46 @@ def _drop_duplicate_ids(
         examples=tuple(dupes[id_field].head(_EXAMPLES).to_list()),
     )
     return frame.filter(~duplicate), problem
+
+
+# The id field of each table whose rows a repeated export line would count
+# twice. Deals are checked by their id alone (``_drop_duplicate_ids``).
+_ROW_IDS = {
+    "orders": "order_id",
+    "subscriptions": "subscription_id",
+    "nps": "response_id",
+    "tickets": "ticket_id",
+}
+
+
+def _drop_repeated_rows(
+    mapping: Mapping, frame: pl.DataFrame
+) -> tuple[pl.DataFrame, Problem | None]:
+    """Drop the rows that repeat an earlier row value for value, id included,
+    as a file pasted together from two overlapping exports has them.
+
+    Rows that share an id but differ elsewhere stay, because they may be the
+    line items of one order or the changes of one subscription.
+    """
+    id_field = _ROW_IDS.get(mapping.table)
+    if id_field is None or not mapping.columns.get(id_field):
+        return frame, None
+    if _all_distinct(frame[id_field]):
+        return frame, None
+    values = [name for name in frame.columns if name != LINE]
+    repeated = frame.select(~pl.struct(values).is_first_distinct()).to_series()
+    if not repeated.any():
+        return frame, None
+    copies = frame.filter(repeated)
+    problem = Problem(
+        column=mapping.columns[id_field] or id_field,
+        field=id_field,
+        kind="the values of an earlier row, id included (the earlier row is kept)",
+        count=copies.height,
+        lines=tuple(copies[LINE].to_list()),
+        examples=tuple(copies[id_field].head(_EXAMPLES).to_list()),
+    )
+    return frame.filter(~repeated), problem
 
 
 def _all_distinct(ids: pl.Series) -> bool:

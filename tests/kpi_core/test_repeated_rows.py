@@ -1,0 +1,65 @@
+"""A row that repeats an earlier one value for value is counted once, as a
+duplicate deal id already was."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kpi_core.importing import load_file
+from kpi_core.marketing import campaign_revenue
+from kpi_core.nps import net_promoter_score
+from kpi_core.period import Period
+from kpi_core.subscriptions import arr
+
+ALL_DATA = Period(None, None)
+
+
+def test_repeated_order_once():
+    text = (
+        "order_id,customer_id,ordered_at,amount,channel\n"
+        "1,A,2025-03-02,100,Google Ads\n"
+        "2,B,2025-03-05,50,Google Ads\n"
+        "1,A,2025-03-02,100,Google Ads\n"
+    )
+    prepared = load_file("orders.csv", text.encode())
+    assert prepared.rows_used == 2
+    [problem] = prepared.problems
+    assert problem.lines == (4,)
+    result = campaign_revenue(
+        prepared.frame, Period(date(2025, 3, 1), date(2025, 3, 31))
+    )
+    # 100 + 50, not 250.
+    assert result.value == {"Google Ads": pytest.approx(150.0)}
+
+
+def test_repeated_subscription_once():
+    text = (
+        "subscription_id,customer_id,started_at,ended_at,monthly_charge\n"
+        "S1,A,2025-01-01,,100\nS2,B,2025-01-01,,50\nS1,A,2025-01-01,,100\n"
+    )
+    subs = load_file("subs.csv", text.encode()).frame
+    # (100 + 50) x 12 = 1,800, not 3,000.
+    assert arr(subs, ALL_DATA).value == pytest.approx(1800.0)
+
+
+def test_same_id_other_values_kept():
+    # A subscription's change from 100 to 150 shares its id.
+    text = (
+        "subscription_id,customer_id,started_at,ended_at,monthly_charge\n"
+        "S1,A,2025-01-01,2025-03-01,100\nS1,A,2025-03-01,,150\n"
+    )
+    prepared = load_file("subs.csv", text.encode())
+    assert prepared.rows_used == 2
+    assert prepared.problems == ()
+
+
+def test_repeated_nps_response_once():
+    text = (
+        "Response ID,Score,Submit Date\n"
+        "r1,10,2025-03-02\nr2,0,2025-03-03\nr1,10,2025-03-02\n"
+    )
+    responses = load_file("nps.csv", text.encode(), table="nps").frame
+    # One promoter and one detractor: 0, not (2 - 1) / 3 = 33.3.
+    assert net_promoter_score(responses, ALL_DATA).value == pytest.approx(0.0)
