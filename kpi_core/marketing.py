@@ -33,6 +33,7 @@ from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.spend_coverage import coverage_warning
+from kpi_core.subscription_data import is_snapshot, prepare_dated
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
@@ -87,29 +88,26 @@ def new_customers_from_orders(orders: pl.DataFrame) -> pl.DataFrame:
 
 
 def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
-    """Return customer_id, acquired_at (start of the first subscription) and
-    an empty channel, which subscription exports do not carry. A customer
-    list without start dates gives every customer an empty acquired_at.
+    """Return customer_id, acquired_at (the first day a subscription of the
+    customer pays) and an empty channel, which subscription exports do not
+    carry. A customer list without start dates gives every customer an
+    empty acquired_at.
 
-    With a trial end column, as the ARR counts them, a subscription starts
-    at the end of its free trial, and one that ended by then never paid and
-    acquired no customer.
+    The subscriptions are those the ARR counts (see
+    ``subscription_data.prepare_dated``): one that charges nothing, such as
+    a free plan, or is still in its trial or unpaid acquires no customer,
+    and with a trial end column a subscription pays from the trial's end.
     """
     _require(subs, ("customer_id",), "subscriptions")
-    started = pl.col("started_at") if "started_at" in subs.columns else pl.lit(None)
-    if "trial_ended_at" in subs.columns and "started_at" in subs.columns:
-        trial_end = pl.col("trial_ended_at").cast(pl.Date)
-        ended = pl.coalesce(
-            *(
-                pl.col(name).cast(pl.Date)
-                for name in ("ended_at", "canceled_at")
-                if name in subs.columns
-            ),
-            pl.lit(None, pl.Date),
-        )
-        subs = subs.filter(~(ended <= trial_end).fill_null(False))
-        started = pl.max_horizontal(pl.col("started_at").cast(pl.Date), trial_end)
-    return _first_per_customer(subs, pl.col("customer_id"), started, None)
+    if "started_at" not in subs.columns or is_snapshot(subs):
+        started = pl.col("started_at") if "started_at" in subs.columns else pl.lit(None)
+        return _first_per_customer(subs, pl.col("customer_id"), started, None)
+    # Counting needs no amounts in one currency, only whether a row charges.
+    dated = prepare_dated(subs, need_amount=False).frame
+    paying = dated.filter(~(pl.col("mrr") <= 0).fill_null(False))
+    return _first_per_customer(
+        paying, pl.col("customer_id"), pl.col("started_at"), None
+    )
 
 
 def new_customers_from_deals(deals: pl.DataFrame) -> pl.DataFrame:
