@@ -127,9 +127,21 @@ def _purchases_clv(
         return not_available("clv", source, excluded=rows.excluded)
 
     purchases = rows.frame.height
-    customers = rows.frame["customer_id"].n_unique()
     revenue = float(rows.frame["amount"].sum())
-    counted = _counted_purchases(orders, period, rows.frame)
+    # An order without a customer id is a purchase of the average value, but
+    # no customer it belongs to can be counted, so the purchases a year
+    # leave it out instead of taking all such orders for one customer.
+    known = pl.col("customer_id").is_not_null()
+    identified = rows.frame.filter(known)
+    anonymous = purchases - identified.height
+    customers = identified["customer_id"].n_unique()
+    if customers == 0:
+        reason = (
+            "no order in this period has a customer id, so the purchases a year "
+            "cannot be counted; map the column that names the customer"
+        )
+        return not_available("clv", reason, excluded=rows.excluded)
+    counted = _counted_purchases(orders.filter(known), period, identified)
     if counted.customer_years == 0:
         spans = counted.spans or period
         reason = (
@@ -172,7 +184,7 @@ def _purchases_clv(
             f"{format_number(value, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,
-        note=counted.note,
+        note=_joined(counted.note, _anonymous_note(anonymous)),
         extra={
             "average_purchase_value": purchase_value,
             "purchase_frequency": frequency,
@@ -181,6 +193,20 @@ def _purchases_clv(
             "lifespan_source": source,
         },
     )
+
+
+def _anonymous_note(orders: int) -> str:
+    if not orders:
+        return ""
+    return (
+        f"{count_noun(orders, 'order')} without a customer id "
+        f"{'counts' if orders == 1 else 'count'} in the average purchase value "
+        "but not in the purchases a year."
+    )
+
+
+def _joined(*notes: str) -> str:
+    return " ".join(note for note in notes if note)
 
 
 def _product(*factors: float) -> float:

@@ -323,3 +323,21 @@ def test_clv_all_data_from_span_start():
     result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
     assert result.extra["customer_years"] == 6
     assert result.extra["purchase_frequency"] == pytest.approx(8 / 6)
+
+
+def test_clv_orders_without_customer():
+    # A, B and C buy once each; three more orders have no customer id.
+    rows = [
+        ("A", D(2025, 2, 1), 100.0),
+        ("B", D(2025, 2, 2), 100.0),
+        ("C", D(2025, 2, 3), 100.0),
+        (None, D(2025, 2, 4), 100.0),
+        (None, D(2025, 2, 5), 100.0),
+        (None, D(2025, 2, 6), 100.0),
+    ]
+    result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
+    # 3 purchases / 3 customers, not 6 / 4 with the unknown buyer as one.
+    assert result.extra["purchase_frequency"] == pytest.approx(1.0)
+    assert result.n == 3
+    assert result.value == pytest.approx(100.0)
+    assert "3 orders without a customer id count" in result.note
