@@ -163,7 +163,9 @@ def render() -> None:
             goals_workbook(rows, as_of),
             file_name=f"crm-goals-{as_of.isoformat()}.xlsx",
             mime=XLSX_MIME,
-            key="goals_excel",
+            # Not "goals_…": a shared link restores the goals_ keys, and a
+            # download button's state cannot be set.
+            key="excel_goals",
             on_click="ignore",
         )
 
