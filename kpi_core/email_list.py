@@ -128,6 +128,11 @@ def list_growth_rate(
         )
     at_start = _contacts_before(log, period.start)
     counts = _counts(log, period.contains("occurred_at"))
+    # The log counts the repeats of all dates; the rate leaves out those of
+    # its period.
+    excluded = {name: n for name, n in excluded.items() if name != _REPEAT_REASON}
+    if counts["repeats"]:
+        excluded[_REPEAT_REASON] = counts["repeats"]
     if at_start == 0:
         return not_available(
             "list_growth_rate",
@@ -299,6 +304,11 @@ def _check_variant(variant: str) -> None:
         )
 
 
+# An event that leaves its address as it was, such as a second subscribe.
+_REPEATED = ~pl.col("joined") & ~pl.col("left")
+_REPEAT_REASON = "event repeats the address's current state"
+
+
 @reuse_last_result
 def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Return the dated events in replay order with the state of the address
@@ -321,9 +331,9 @@ def _event_log(events: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     # The log is kept for reuse and the counts read only the states, so it
     # leaves out the addresses.
     log = _with_states(frame).drop("email")
-    repeats = log.select((~pl.col("joined") & ~pl.col("left")).sum()).item()
+    repeats = log.select(_REPEATED.sum()).item()
     if repeats:
-        excluded["event repeats the address's current state"] = repeats
+        excluded[_REPEAT_REASON] = repeats
     return log, excluded
 
 
@@ -472,13 +482,15 @@ def _contacts_before(log: pl.DataFrame, day: date | None) -> int:
 
 
 def _counts(log: pl.DataFrame, inside: pl.Expr) -> dict[str, int]:
-    """Count the changes of the events where ``inside`` is true."""
+    """Count the changes of the events where ``inside`` is true, and the
+    events there that change nothing."""
     joined = inside & pl.col("joined")
     left = inside & pl.col("left")
     row = log.select(
         new=joined.sum(),
         unsubscribed=(left & (pl.col("kind") == UNSUBSCRIBE)).sum(),
         cleaned=(left & (pl.col("kind") == CLEANED)).sum(),
+        repeats=(inside & _REPEATED).sum(),
     ).row(0, named=True)
     return {name: int(value or 0) for name, value in row.items()}
 

@@ -375,3 +375,22 @@ def test_list_growth_names_one_assumed_contact():
         "contacts imported without an opt-in date; the rate may be too high or "
         "too low.",
     )
+
+
+def test_repeats_counted_in_their_period():
+    rows = [
+        ("a@x.de", "subscribe", D(2024, 12, 5)),
+        # A second subscribe of a in January changes nothing.
+        ("a@x.de", "subscribe", D(2025, 1, 10)),
+        ("b@x.de", "subscribe", D(2024, 12, 7)),
+        ("c@x.de", "subscribe", D(2025, 2, 5)),
+        # A second subscribe of c in February.
+        ("c@x.de", "subscribe", D(2025, 2, 6)),
+    ]
+    reason = "event repeats the address's current state"
+    january = list_growth_rate(events(rows), JANUARY)
+    assert january.excluded == {reason: 1}
+    february = list_growth_rate(events(rows), Period(D(2025, 2, 1), D(2025, 2, 28)))
+    assert february.excluded == {reason: 1}
+    december = list_growth_rate(events(rows), Period(D(2024, 12, 6), D(2024, 12, 31)))
+    assert december.excluded == {}
