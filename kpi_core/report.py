@@ -19,6 +19,7 @@ from kpi_core.errors import (
     MissingColumnError,
     UnreadableFileError,
 )
+from kpi_core.exclusion_warnings import kpi_warnings
 from kpi_core.importing import load_file_tables
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
@@ -209,13 +210,10 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
 
 
 def _kpi_warnings(kpis: dict[str, KpiResult]) -> list[str]:
-    """Return the warnings of the available KPIs, each after its key."""
-    return [
-        f"{key}: {warning}"
-        for key, result in kpis.items()
-        if result.available
-        for warning in result.warnings
-    ]
+    """Return the warnings the pages show under the KPI cards: that a KPI
+    leaves out a large share of its rows (``exclusion_warnings``), then the
+    KPIs' own warnings, each after its key."""
+    return kpi_warnings(kpis, {key: key for key in kpis})
 
 
 def _warnings(tables: list[PreparedTable]) -> list[str]:

@@ -43,3 +43,20 @@ def test_fx_grouped_comma_rejected():
     # 1,480 could be 1.48 or 1480: one is a thousand times the other.
     with pytest.raises(InvalidSettingError, match="reads two ways, as 1.480 or 1480"):
         parse_fx(["EUR=1,480"])
+
+
+def test_left_out_share_warned(tmp_path, capsys):
+    # 10 won deals in June, 2 of them without an amount: 20 % left out.
+    rows = ["deal_id,stage,created_at,closed_at,amount"]
+    rows += [f"D{n},Won,2025-05-01,2025-06-02,100" for n in range(8)]
+    rows += [f"E{n},Won,2025-05-01,2025-06-02," for n in range(2)]
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert (
+        main(["report", str(path), "--from", "2025-06-01", "--to", "2025-06-30"]) == 0
+    )
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any(
+        warning.startswith("won_value leaves out 2 of 10 won deals (20 %)")
+        for warning in warnings
+    )
