@@ -124,7 +124,7 @@ def preview_file(
     flags = yes_no_columns(raw.frame, headers) if with_flags else ()
     mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
-    if chosen in (None, "nps") or guessed_incomplete:
+    if chosen in (None, "nps") or guessed_incomplete or _asks_nps(table, raw, headers):
         # A survey export names its NPS question in free text, so the score
         # column is found by its values (whole numbers 0-10) and a header
         # that reads like the question; small counts alone are too common.
@@ -155,6 +155,18 @@ def preview_file(
         paired=paired,
         contacts_problem=contacts_problem,
     )
+
+
+def _asks_nps(table: str | None, raw: RawTable, headers: list[str]) -> bool:
+    """Tell whether a file of no chosen type has a column of 0-10 answers to
+    the NPS question, which makes it a survey whatever else it matches: an
+    "id" and a "submitted_at" also read as a ticket's."""
+    if table is not None:
+        return False
+    # The headers come first, so a file without such a question costs no
+    # look at its values.
+    questions = [header for header in headers if looks_like_nps_question(header)]
+    return bool(questions) and find_score_column(raw.frame, questions) is not None
 
 
 def load_file(

@@ -53,3 +53,17 @@ def test_forms_completion_time_is_date():
     march = Period(date(2026, 3, 1), date(2026, 3, 31))
     # Only the 10 of 2 March lies in March.
     assert net_promoter_score(prepared.frame, march).value == pytest.approx(100.0)
+
+
+def test_survey_with_id_and_submitted_at_is_nps():
+    # "id" and "submitted_at" also name a ticket's id and creation time.
+    survey = (
+        "id,submitted_at,How likely are you to recommend us?\n"
+        "1,2025-03-01 10:00:00,10\n2,2025-03-02 11:00:00,9\n"
+        "3,2025-03-03 12:00:00,3\n"
+    )
+    prepared = load_file("survey.csv", survey.encode())
+    assert prepared.table == "nps"
+    # 2 promoters, 1 detractor of 3.
+    result = net_promoter_score(prepared.frame, ALL_DATA)
+    assert result.value == pytest.approx((2 - 1) / 3 * 100)
