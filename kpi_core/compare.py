@@ -269,6 +269,31 @@ def previous_period(period: Period) -> Period:
     return Period(period.start - days * _DAY, period.start - _DAY)
 
 
+def before_recorded(
+    frame: pl.DataFrame, date_columns: Mapping[str, str], compared: Period
+) -> dict[str, date]:
+    """Return the KPIs whose comparison period starts before their table
+    records anything, each with the first day it does.
+
+    ``date_columns`` maps a KPI key to the column its period counts by, such
+    as closed_at for the won value. A comparison period that starts earlier
+    holds days the export may not cover, so a change against it (a won
+    value of 0 before the first close date) says nothing about the
+    business. An open deal's expected close date and dates after today
+    record nothing (see ``recorded_span``).
+    """
+    firsts: dict[str, date | None] = {}
+    found: dict[str, date] = {}
+    for key, column in date_columns.items():
+        if column not in firsts:
+            span = recorded_span(frame, [column], until=date.today())
+            firsts[column] = span[0] if span is not None else None
+        first = firsts[column]
+        if first is not None and compared.start is not None and compared.start < first:
+            found[key] = first
+    return found
+
+
 def same_period_last_year(period: Period) -> Period:
     """Return the same days one year earlier; 29 February becomes the 28th.
     Raises InvalidSettingError for an open period."""

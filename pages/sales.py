@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
+from kpi_core.compare import before_recorded
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
@@ -145,6 +146,7 @@ def render() -> None:
     previous = with_rate_note(previous, money_note)
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
+        previous = _without_unrecorded(previous, deals, compare, dict(variants))
     _render_cards(kpis, previous, dict(variants))
     if "currency" not in deals.columns:
         st.caption(
@@ -340,6 +342,36 @@ def _variant_picker() -> tuple[tuple[str, str], ...]:
             key="sales_cycle_variant",
         )
     return (("close_rate", close_rate), ("sales_cycle_days", cycle))
+
+
+def _without_unrecorded(
+    previous: dict[str, KpiResult],
+    deals: pl.DataFrame,
+    compare: Period,
+    variants: dict[str, str],
+) -> dict[str, KpiResult]:
+    """Drop the changes against a comparison period that starts before the
+    deals record the dates those KPIs count by, and say so."""
+    by_close = "closed_at"
+    close_rate = "created_at" if variants.get("close_rate") != "closed" else by_close
+    columns = {
+        "close_rate": close_rate,
+        "win_rate": by_close,
+        "average_deal_size": by_close,
+        "won_value": by_close,
+        "sales_cycle_days": by_close,
+    }
+    unrecorded = before_recorded(deals, columns, compare)
+    if not unrecorded:
+        return previous
+    names = ", ".join(_LABELS[key] for key in unrecorded)
+    first = min(unrecorded.values())
+    st.caption(
+        f"No change is shown for {names}: the deals record the dates they count "
+        f"by from {first} on, after the first day of {compare.label()}, so the "
+        "export may not cover all of it."
+    )
+    return {key: result for key, result in previous.items() if key not in unrecorded}
 
 
 def _render_cards(
