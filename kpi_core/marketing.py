@@ -23,6 +23,7 @@ from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.marketing_data import (
     attribution_column,
     key_of,
+    no_revenue_reason,
     revenue_rows,
     spend_dates,
     spend_in_period,
@@ -278,7 +279,7 @@ def campaign_revenue(
         undated = None if period.is_all else undated_revenue_reason(orders_or_deals)
         return not_available(
             "campaign_revenue",
-            undated or "no won deals or orders in this period",
+            undated or no_revenue_reason(orders_or_deals, period),
             excluded=rows.excluded,
         )
     if by is not None:

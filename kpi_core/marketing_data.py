@@ -159,6 +159,17 @@ def _revenue_inside(
     return rows.filter(period.contains(anchor)), excluded
 
 
+def no_revenue_reason(orders_or_deals: pl.DataFrame, period: Period) -> str:
+    """Say why the period has no revenue rows: its orders or won deals have
+    no amount, or it has none."""
+    frame, anchor = _revenue_source(orders_or_deals)
+    without = frame.filter(pl.col("amount").is_null() & period.contains(anchor))
+    if without.is_empty():
+        return "no won deals or orders in this period"
+    rows = count_noun(without.height, "order" if anchor == "ordered_at" else "won deal")
+    return f"none of the {rows} of this period has an amount"
+
+
 def undated_revenue_reason(orders_or_deals: pl.DataFrame) -> str | None:
     """Name why no period can hold revenue when none of the revenue rows with
     an amount has its date (order date, or a won deal's close date), or

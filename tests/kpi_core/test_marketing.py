@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
+from kpi_core.importing import load_file
 from kpi_core.marketing import (
     cac,
     cac_by_channel,
@@ -423,3 +424,14 @@ def test_campaign_revenue_formula_one_campaign():
     )
     result = campaign_revenue(won)
     assert result.formula == "1 campaign with revenue, total 500.00 EUR"
+
+
+def test_revenue_reason_names_missing_amounts():
+    text = (
+        "Record ID,Deal Stage,Create Date,Close Date,Amount,Original Source\n"
+        "1,Closed won,2025-03-01,2025-03-10,,Website\n"
+        "2,Closed won,2025-03-02,2025-03-12,,Referral\n"
+    )
+    deals = load_file("deals.csv", text.encode()).frame
+    result = campaign_revenue(deals, Period(date(2025, 3, 1), date(2025, 3, 31)))
+    assert result.reason == "none of the 2 won deals of this period has an amount"
