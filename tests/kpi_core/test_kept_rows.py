@@ -223,11 +223,15 @@ def test_report_counts_emptied_cells(tmp_path):
     assert table["rows_used"] == 10
     assert table["excluded"] == {}
     assert table["emptied"] == {"an invalid number in 'Amount'": 1}
-    assert report["warnings"] == [
+    assert report["warnings"][0] == (
         "deals.csv: 1 row with an invalid number in column 'Amount' (line 3; for "
         "example '1.234,56 €'); read as empty; the row is kept, so KPIs that need "
         "'Amount' leave it out"
-    ]
+    )
+    # As under the cards: the amount is missing for 1 of the 3 won deals.
+    assert report["warnings"][1].startswith(
+        "average_deal_size leaves out 1 of 3 won deals (33 %)"
+    )
     # 3 won of 10 created.
     assert report["kpis"]["close_rate"]["value"] == 30.0
 
