@@ -35,6 +35,10 @@ from pages.ui.url_params import check_url_dates, check_url_number
 from pages.ui.working_time import page_working_time, working_time_caption
 
 TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
+_COMPARED = (
+    "This page compares deals, tickets, NPS responses, subscriptions and list "
+    "events; orders and marketing spend are not compared here."
+)
 _RATE_LINES = {
     "close_rate": "Close rate (by creation)",
     "win_rate": "Win rate (by close)",
@@ -52,7 +56,7 @@ def render() -> None:
     tables, cache_key, money_note = loaded.tables, loaded.key, loaded.money_note
     if not tables:
         st.info(
-            "No deals, tickets or other tables yet. "
+            f"No deals, tickets or other tables this page compares yet. {_COMPARED} "
             + data_page_hint(
                 "Upload them on the Data page.",
                 "Ask the sender of this link to upload them.",
@@ -63,7 +67,8 @@ def render() -> None:
     try:
         first, last = data_range(tables)
     except InputError as error:
-        st.error(escape_markdown(str(error)))
+        message = str(error)
+        st.error(escape_markdown(f"{message[:1].upper()}{message[1:]}. {_COMPARED}"))
         return
     pivot, months = _controls(first, last, default_pivot(tables))
     share_controls("compare", "Before and after")
