@@ -519,11 +519,10 @@ def _parse_column(
 
 def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
     """Parse a spend date column of months without a day ("Januar 2026",
-    "01.2026") as the first of each month, or return None.
+    "01.2026") as the first day of each month, or return None.
 
-    Spend per month is often kept by month in a spreadsheet, and a table of
-    rows on the first of each month is read as monthly spend (see
-    ``marketing_data.spend_windows``). Other tables keep whole dates.
+    Spend is often kept by month in a spreadsheet; ``_month_windows`` then
+    gives each row its whole month. Other tables keep whole dates.
     """
     if table != "spend" or kind != DATE:
         return None

@@ -40,7 +40,7 @@ class ReportOptions(KpiSettings):
 @dataclass(frozen=True)
 class _Loaded:
     """The tables read from one file, with the sheets or zip members that
-    held no table and why."""
+    contained no table and why."""
 
     tables: list[PreparedTable]
     skipped: list[str]
@@ -53,8 +53,8 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     a zip is read as a table of its own (see ``_load_sheets``), except the
     members of a Mailchimp audience export, which form one table. When
     several files contain the same table type, the last one is used and a
-    warning names the others. Spend files are added up instead, as one export per ad
-    platform, and the CAC warns about rows two of them share.
+    warning names the others. Spend files are added up instead, as one
+    export per ad platform, and the CAC warns about rows two of them share.
     """
     loaded = [_load(path, options) for path in paths]
     tables = [table for item in loaded for table in item.tables]
