@@ -231,7 +231,10 @@ def arr_series(
     Columns: period_start, period_end (the bucket's last day, or the
     period's end for the last bucket) and arr. Each customer's MRR x 12 is
     rounded to cents as in ``kpi_core.subscriptions.arr``, so the last row
-    is the ARR of the period. Empty for an empty table, a snapshot list or
+    is the ARR of the period. A bucket that ends before the first
+    subscription starts has no ARR (null), as the ARR of such a period is
+    not available: the export may not reach back that far. Empty for an
+    empty table, a snapshot list or
     subscriptions without a start date and an amount. Raises
     InvalidValueError for an amount in a currency without an exchange rate.
     """
@@ -256,7 +259,7 @@ def arr_series(
         .select(
             "period_start",
             "period_end",
-            arr=pl.col("total").fill_null(0) / 100,
+            arr=pl.col("total") / 100,
         )
         .cast(_ARR_SCHEMA)
     )

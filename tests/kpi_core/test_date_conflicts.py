@@ -144,8 +144,10 @@ def test_cli_report_warns_of_conflict(tmp_path, capsys):
     assert main(["report", str(path)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["inputs"][0]["rows_used"] == 10
-    [warning] = report["warnings"]
-    assert warning.startswith(
+    conflict, left_out = report["warnings"]
+    assert conflict.startswith(
         "tickets.csv: Tickets solved before they were created: 3 of the 10 "
         "tickets with both dates (30 %), on lines 5, 7, 10."
     )
+    # As under the card on the Service page.
+    assert left_out.startswith("resolution_hours leaves out 3 of 10 solved tickets")

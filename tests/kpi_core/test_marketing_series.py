@@ -232,3 +232,19 @@ def test_excel_report_has_series(tables):
     assert rows[start + 3][4] == "2025-01-22 to 2025-01-31 only"
     kpis = compute_kpis(tables, settings)
     assert kpis["cac"].value == pytest.approx(177.5)
+
+
+def test_arr_series_empty_before_first_start():
+    # Three customers pay 50 a month from June 2024; c3 leaves on 15 September.
+    rows = ["Customer ID,Start Date,Ended At,Amount,Interval,Currency"]
+    rows += [f"c{n},2024-06-0{n + 1},,50,month,EUR" for n in range(2)]
+    rows += ["c3,2024-06-03,2024-09-15,50,month,EUR"]
+    text = "\n".join(rows) + "\n"
+    subs = load_file("subs.csv", text.encode(), table="subscriptions").frame
+    series = arr_series(subs, Period(date(2024, 1, 1), date(2024, 12, 31)), "month")
+    arr = series["arr"].to_list()
+    # January to May end before the first start: no ARR, not 0.
+    assert arr[:5] == [None] * 5
+    # June to August: 3 x 50 x 12 = 1,800; from September 2 x 50 x 12 = 1,200.
+    assert arr[5:8] == [1800.0] * 3
+    assert arr[8:] == [1200.0] * 4
