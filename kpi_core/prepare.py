@@ -379,7 +379,7 @@ def prepare_table(
     frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)
-    frame, repeated_problem = _drop_repeated_rows(mapping, frame)
+    frame, repeated_problem = _drop_repeated_rows(mapping, frame, raw.frame)
     if repeated_problem:
         problems.append(repeated_problem)
     return PreparedTable(
@@ -1320,28 +1320,32 @@ _ROW_IDS = {
 
 
 def _drop_repeated_rows(
-    mapping: Mapping, frame: pl.DataFrame
+    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
 ) -> tuple[pl.DataFrame, Problem | None]:
-    """Drop the rows that repeat an earlier row value for value, id included,
-    as a file pasted together from two overlapping exports has them.
+    """Drop the rows whose every cell of the file, id included, repeats an
+    earlier row, as a file pasted together from two overlapping exports
+    has them.
 
-    Rows that share an id but differ elsewhere stay, because they may be the
-    line items of one order or the changes of one subscription.
+    ``raw`` contains the file's text columns, also those not mapped. Rows
+    that share an id but differ in any column stay, because they may be the
+    line items of one order, such as two products, or the changes of one
+    subscription.
     """
     id_field = _ROW_IDS.get(mapping.table)
     if id_field is None or not mapping.columns.get(id_field):
         return frame, None
     if _all_distinct(frame[id_field]):
         return frame, None
-    values = [name for name in frame.columns if name != LINE]
-    repeated = frame.select(~pl.struct(values).is_first_distinct()).to_series()
+    cells = [name for name in raw.columns if name != LINE]
+    repeated_lines = raw.filter(~pl.struct(cells).is_first_distinct())[LINE]
+    repeated = frame[LINE].is_in(repeated_lines.implode())
     if not repeated.any():
         return frame, None
     copies = frame.filter(repeated)
     problem = Problem(
         column=mapping.columns[id_field] or id_field,
         field=id_field,
-        kind="the values of an earlier row, id included (the earlier row is kept)",
+        kind="every cell of an earlier row, id included (the earlier row is kept)",
         count=copies.height,
         lines=tuple(copies[LINE].to_list()),
         examples=tuple(copies[id_field].head(_EXAMPLES).to_list()),

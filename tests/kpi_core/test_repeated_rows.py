@@ -63,3 +63,16 @@ def test_repeated_nps_response_once():
     responses = load_file("nps.csv", text.encode(), table="nps").frame
     # One promoter and one detractor: 0, not (2 - 1) / 3 = 33.3.
     assert net_promoter_score(responses, ALL_DATA).value == pytest.approx(0.0)
+
+
+def test_line_items_of_unmapped_column_kept():
+    # Order 1001 holds a mug and a tea at 15 each; the product is not mapped.
+    text = (
+        "order_id,customer_id,ordered_at,amount,product_title\n"
+        "1001,A,2025-03-02,15,Mug\n"
+        "1001,A,2025-03-02,15,Tea\n"
+        "1002,B,2025-03-05,15,Mug\n"
+    )
+    prepared = load_file("orders.csv", text.encode())
+    assert prepared.rows_used == 3
+    assert prepared.problems == ()
