@@ -7,6 +7,7 @@ The CLI calls ``load_file``, which does both with the guesses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -124,7 +125,8 @@ def preview_file(
     flags = yes_no_columns(raw.frame, headers) if with_flags else ()
     mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
-    if chosen in (None, "nps") or guessed_incomplete or _asks_nps(table, raw, headers):
+    asks_nps = _asks_nps(table, mapping, raw, headers)
+    if chosen in (None, "nps") or guessed_incomplete or asks_nps:
         # A survey export names its NPS question in free text, so the score
         # column is found by its values (whole numbers 0-10) and a header
         # that reads like the question; small counts alone are too common.
@@ -157,16 +159,30 @@ def preview_file(
     )
 
 
-def _asks_nps(table: str | None, raw: RawTable, headers: list[str]) -> bool:
-    """Tell whether a file of no chosen type has a column of 0-10 answers to
-    the NPS question, which makes it a survey whatever else it matches: an
-    "id" and a "submitted_at" also read as a ticket's."""
-    if table is not None:
+def _asks_nps(
+    table: str | None, mapping: Mapping | None, raw: RawTable, headers: list[str]
+) -> bool:
+    """Tell whether a file of no chosen type is a survey that another type
+    matched only by a generic id and date, as "id" and "submitted_at" read
+    as a ticket's: it has a column of 0-10 answers under a header that asks
+    for a recommendation. A tickets or deals export with more of its own
+    columns stays that table, even beside such a question."""
+    if table is not None or mapping is None:
+        return False
+    if len(mapping.used_columns()) > _GENERIC_MATCH_COLUMNS:
         return False
     # The headers come first, so a file without such a question costs no
     # look at its values.
-    questions = [header for header in headers if looks_like_nps_question(header)]
+    questions = [header for header in headers if _RECOMMEND.search(header)]
     return bool(questions) and find_score_column(raw.frame, questions) is not None
+
+
+# A guessed table type that maps no more columns than these may rest on an
+# id and a date alone, which a survey has too.
+_GENERIC_MATCH_COLUMNS = 2
+# Words of the NPS question itself; "likely" alone also heads other scales,
+# such as a deal's "Likely to close (0-10)".
+_RECOMMEND = re.compile(r"(?i)recommend|empfehl|\bnps\b")
 
 
 def load_file(

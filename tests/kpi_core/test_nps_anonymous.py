@@ -67,3 +67,22 @@ def test_survey_with_id_and_submitted_at_is_nps():
     # 2 promoters, 1 detractor of 3.
     result = net_promoter_score(prepared.frame, ALL_DATA)
     assert result.value == pytest.approx((2 - 1) / 3 * 100)
+
+
+def test_deals_with_likely_column_stay_deals():
+    deals = (
+        "Record ID,Deal Stage,Create Date,Close Date,Amount,Likely to close (0-10)\n"
+        "1,Closed won,2025-03-01,2025-03-10,1000,8\n"
+        "2,Closed lost,2025-03-02,2025-03-12,500,3\n"
+    )
+    assert load_file("deals.csv", deals.encode()).table == "deals"
+
+
+def test_tickets_with_nps_question_stay_tickets():
+    tickets = (
+        "Ticket ID,Status,Created at,Solved at,"
+        "How likely are you to recommend our support? (0-10)\n"
+        "1,Solved,2025-03-01 10:00,2025-03-01 12:00,9\n"
+        "2,Solved,2025-03-02 10:00,2025-03-02 15:00,4\n"
+    )
+    assert load_file("tickets.csv", tickets.encode()).table == "tickets"
