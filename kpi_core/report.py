@@ -37,6 +37,13 @@ class ReportOptions(KpiSettings):
     sheet: str | None = None
 
 
+# Names of a workbook sheet that sums up the others, such as "Total" beside
+# "Google Ads" and "Meta".
+_TOTAL_SHEET = re.compile(
+    r"(?i)\b(?:totals?|summe|gesamt\w*|summary|übersicht|overview|all)\b"
+)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """The tables read from one file, with the sheets or zip members that
@@ -146,7 +153,8 @@ def _load_sheets(
     sheet of a table type an earlier sheet gave. The first sheet is read by
     default elsewhere too, and a later one of the same type is often a part
     of it (won deals only) or a summary. Spend sheets are all read, because
-    spend is added up, as one sheet per ad platform would be. Other
+    spend is added up, as one sheet per ad platform would be, except a
+    later one named like a total ("Total", "Summe"). Other
     unusable input raises as a single file's would, naming the sheet or
     member, and so does the first skip when no sheet contains a table.
     """
@@ -176,6 +184,17 @@ def _load_sheets(
             ) from error
         for table in found:
             earlier = next((t.file for t in tables if t.table == table.table), None)
+            if (
+                table.table == "spend"
+                and earlier is not None
+                and _TOTAL_SHEET.search(sheet)
+            ):
+                skipped.append(
+                    f"{source}: not read, a sheet named like a total of the other "
+                    "spend sheets would count their spend twice; pass --sheet "
+                    f"{sheet!r} to read it alone"
+                )
+                continue
             if earlier is None or table.table == "spend":
                 tables.append(replace(table, file=source))
                 continue

@@ -179,3 +179,26 @@ def test_zip_member_error_named(tmp_path):
         build_report([path], ReportOptions())
     assert raised.value.file == "export.zip (deals.csv)"
     assert raised.value.sheet is None
+
+
+def test_spend_total_sheet_skipped(tmp_path):
+    path = tmp_path / "spend.xlsx"
+    header = ["Day", "Campaign", "Cost"]
+    _workbook(
+        path,
+        {
+            "Google Ads": [header, ["2025-01-05", "Brand", 100]],
+            "Meta Ads": [header, ["2025-01-05", "Spring", 50]],
+            "Total": [header, ["2025-01-05", "All", 150]],
+        },
+    )
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Order ID,Customer ID,Created at,Total\n"
+        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n3,c3,2025-01-13,70\n",
+        encoding="utf-8",
+    )
+    report = build_report([path, orders], ReportOptions())
+    # (100 + 50) / 3 new customers = 50, without the total sheet's 150.
+    assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
+    assert any(w.startswith("spend.xlsx (Total): not read") for w in report["warnings"])
