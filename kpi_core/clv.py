@@ -141,7 +141,7 @@ def _purchases_clv(
             "cannot be counted; map the column that names the customer"
         )
         return not_available("clv", reason, excluded=rows.excluded)
-    counted = _counted_purchases(orders.filter(known), period, identified)
+    counted = _counted_purchases(orders, period, rows.frame)
     if counted.customer_years == 0:
         spans = counted.spans or period
         reason = (
@@ -242,9 +242,13 @@ def _counted_purchases(
     counts its ``rows``. When the orders start more than a month into the
     first span, the note warns that the frequency may be too low.
     """
+    # The spans follow every order's date, and only orders with a customer
+    # id count, because the rest belong to no customer that can be counted.
     days = rows["ordered_at"].cast(pl.Date)
     start = period.start or days.min()
     end = period.end or days.max()
+    known = pl.col("customer_id").is_not_null()
+    rows = rows.filter(known)
     if start is None or end is None:
         # All data without an order date is one span.
         return _CountedPurchases(rows.height, rows["customer_id"].n_unique())
@@ -266,7 +270,7 @@ def _counted_purchases(
     spans = Period(starts[0], end)
     # Counting needs no amounts, so orders in another currency outside the
     # period need no exchange rate.
-    counted = unconverted_revenue_rows(orders, spans)
+    counted = unconverted_revenue_rows(orders, spans).filter(known)
     index = pl.Series(starts).search_sorted(
         counted["ordered_at"].cast(pl.Date), side="right"
     )
