@@ -34,7 +34,7 @@ from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.spend_coverage import coverage_warning
-from kpi_core.subscription_data import is_snapshot, prepare_dated
+from kpi_core.subscription_data import is_snapshot, paying_starts
 
 ALL_DATA = Period()
 UNATTRIBUTED = "unattributed"
@@ -94,18 +94,16 @@ def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
     carry. A customer list without start dates gives every customer an
     empty acquired_at.
 
-    The subscriptions are those the ARR counts (see
-    ``subscription_data.prepare_dated``): one that charges nothing, such as
-    a free plan, or is still in its trial or unpaid acquires no customer,
-    and with a trial end column a subscription pays from the trial's end.
+    The subscriptions are those of ``subscription_data.paying_starts``: one
+    that charges nothing, such as a free plan, or is still in its trial or
+    unpaid acquires no customer, a paused one does, and with a trial end
+    column a subscription pays from the trial's end.
     """
     _require(subs, ("customer_id",), "subscriptions")
     if "started_at" not in subs.columns or is_snapshot(subs):
         started = pl.col("started_at") if "started_at" in subs.columns else pl.lit(None)
         return _first_per_customer(subs, pl.col("customer_id"), started, None)
-    # Counting needs no amounts in one currency, only whether a row charges.
-    dated = prepare_dated(subs, need_amount=False).frame
-    paying = dated.filter(~(pl.col("mrr") <= 0).fill_null(False))
+    paying = paying_starts(subs)
     return _first_per_customer(
         paying, pl.col("customer_id"), pl.col("started_at"), None
     )

@@ -443,6 +443,24 @@ def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     ), {}
 
 
+def paying_starts(subs: pl.DataFrame) -> pl.DataFrame:
+    """Return customer_id and started_at, the first day it pays, of each
+    dated subscription that pays, for the customers it acquires.
+
+    The rows are those the ARR counts (see ``_dated_reason``), without those
+    that charge nothing or have no charge where the table has a charge
+    column, such as a free plan. A paused subscription charges nothing now
+    but paid before its pause, so it counts.
+    """
+    # ``_marked_dated`` keeps the rows of ``subs`` in their order.
+    frame, _ = _marked_dated(subs)
+    usable = frame["reason"].is_null()
+    if has_charge_column(subs):
+        charged = _paused(subs) | (_monthly_charge(subs) > 0)
+        usable = usable & subs.select(charged.fill_null(False)).to_series()
+    return frame.filter(usable).select("customer_id", "started_at")
+
+
 def _paid_from(subs: pl.DataFrame) -> pl.Expr:
     """Return the day a subscription starts to pay: its start, or the end
     of its free trial when that is later (Stripe's "Start" is the trial's

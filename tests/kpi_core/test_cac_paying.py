@@ -24,9 +24,9 @@ SUBSCRIPTIONS = (
 SPEND = "date,amount\n2025-01-01,300\n"
 
 
-def _cac():
+def _cac(subscriptions: str = SUBSCRIPTIONS):
     tables = {
-        "subscriptions": load_file("subs.csv", SUBSCRIPTIONS.encode()).frame,
+        "subscriptions": load_file("subs.csv", subscriptions.encode()).frame,
         "spend": load_file("spend.csv", SPEND.encode(), table="spend").frame,
     }
     return compute_kpis(tables, KpiSettings(period=JANUARY))["cac"]
@@ -37,3 +37,24 @@ def test_free_plan_acquires_no_customer():
     # X and Y first pay in January: 300 / 2 = 150.
     assert result.denominator == 2
     assert result.value == pytest.approx(150.0)
+
+
+def test_empty_charge_free_plan_acquires_no_customer():
+    # X's free plan has an empty charge cell instead of 0.
+    subs = SUBSCRIPTIONS.replace(
+        "S1,X,2024-12-10,2025-01-05,0", "S1,X,2024-12-10,2025-01-05,"
+    )
+    result = _cac(subs)
+    assert result.denominator == 2
+    assert result.value == pytest.approx(150.0)
+
+
+def test_paused_customer_acquired():
+    # X pays 100 from 5 January and is paused now; Y pays from 10 January.
+    subs = (
+        "subscription_id,customer_id,started_at,ended_at,monthly_charge,status\n"
+        "S2,X,2025-01-05,,100,paused\n"
+        "S3,Y,2025-01-10,,50,active\n"
+    )
+    result = _cac(subs)
+    assert result.denominator == 2
