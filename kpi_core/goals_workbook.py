@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from kpi_core.excel_report import fit_columns, write_cell
 from kpi_core.goal_checks import SmartCheck
-from kpi_core.goal_metrics import METRICS
+from kpi_core.goal_metrics import DOWN, METRICS
 from kpi_core.goal_progress import GoalStatus
 from kpi_core.goals import Goal, format_segments
 
@@ -107,7 +107,21 @@ def _values(row: GoalRow) -> list[object]:
         high,
         status.progress,
         status.pace_so_far,
-        status.required_pace,
+        _pace_needed(goal, status),
         status.reason,
         checks,
     ]
+
+
+def _pace_needed(goal: Goal, status: GoalStatus) -> float | None:
+    """Return the pace needed, or None past a ceiling that rows or customers
+    already counted exceed, where no pace brings the value back under and a
+    0 would read as nothing left to do (the card says so in words)."""
+    over = (
+        goal.direction == DOWN
+        and status.projected
+        and status.current is not None
+        and status.target is not None
+        and status.current > status.target
+    )
+    return None if over else status.required_pace

@@ -106,7 +106,8 @@ def parse_fx(pairs: list[str]) -> dict[str, float]:
     for pair in pairs:
         code, _, rate = pair.partition("=")
         if "," in rate and "." not in rate:
-            if re.fullmatch(r"\s*\d+,\d{3}\s*", rate):
+            # Thousands are grouped after 1-3 digits that do not start with 0.
+            if re.fullmatch(r"\s*[1-9]\d{0,2},\d{3}\s*", rate):
                 decimal = rate.strip().replace(",", ".")
                 grouped = rate.strip().replace(",", "")
                 raise InvalidSettingError(

@@ -146,7 +146,9 @@ def render() -> None:
     previous = with_rate_note(previous, money_note)
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
-        previous = _without_unrecorded(previous, deals, compare, dict(variants))
+        previous = _without_unrecorded(
+            previous, deals, compare, dict(variants), upsell_source
+        )
     _render_cards(kpis, previous, dict(variants))
     if "currency" not in deals.columns:
         st.caption(
@@ -349,9 +351,11 @@ def _without_unrecorded(
     deals: pl.DataFrame,
     compare: Period,
     variants: dict[str, str],
+    upsell_source: str,
 ) -> dict[str, KpiResult]:
     """Drop the changes against a comparison period that starts before the
-    deals record the dates those KPIs count by, and say so."""
+    deals record the dates those KPIs count by, and say so. The upsell rate
+    counts deals closed as upsells when it comes from the deals."""
     by_close = "closed_at"
     close_rate = "created_at" if variants.get("close_rate") != "closed" else by_close
     columns = {
@@ -361,6 +365,8 @@ def _without_unrecorded(
         "won_value": by_close,
         "sales_cycle_days": by_close,
     }
+    if upsell_source == "deals":
+        columns["upsell_rate"] = by_close
     unrecorded = before_recorded(deals, columns, compare)
     if not unrecorded:
         return previous

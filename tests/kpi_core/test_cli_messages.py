@@ -60,3 +60,8 @@ def test_left_out_share_warned(tmp_path, capsys):
         warning.startswith("won_value leaves out 2 of 10 won deals (20 %)")
         for warning in warnings
     )
+
+
+def test_fx_leading_zero_comma_read():
+    # 0,925 cannot group thousands, so it is the decimal comma.
+    assert parse_fx(["USD=0,925"]) == {"USD": 0.925}

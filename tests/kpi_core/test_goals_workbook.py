@@ -73,3 +73,22 @@ def test_rate_goal_row():
     assert row["Unit"] == "percent"
     assert row["Owner"] == "Anna"
     assert row["SMART check"].startswith("S: ")
+
+
+def test_ceiling_exceeded_has_no_pace_needed():
+    # At most 2 tickets in March and April: 3 came in by 31 March, so no
+    # pace brings the count back under the ceiling.
+    tickets = (
+        "Ticket ID,Status,Created at,Solved at\n"
+        "1,Solved,2025-03-02 10:00,2025-03-02 12:00\n"
+        "2,Solved,2025-03-05 10:00,2025-03-05 12:00\n"
+        "3,Open,2025-03-09 10:00,\n"
+    )
+    tables = {"tickets": load_file("tickets.csv", tickets.encode()).frame}
+    goal = Goal("Few tickets", "tickets", 2, date(2025, 3, 1), date(2025, 4, 30))
+    row = GoalRow(goal, evaluate_goal(goal, tables, AS_OF), {}, "tickets.csv")
+    sheet = openpyxl.load_workbook(io.BytesIO(goals_workbook([row], AS_OF)))["Goals"]
+    values = list(sheet.iter_rows(values_only=True))
+    cells = dict(zip(values[3], values[4], strict=True))
+    assert cells["Current"] == 3
+    assert cells["Pace needed per month"] is None

@@ -4,12 +4,14 @@ any close date is not shown: a won value of 0 there means no data."""
 from tests.pages.test_period_span import _open, _store_only
 
 # Deals are created from 5 January 2025; the first close is on 3 March.
+# Deal 3 is an upsell of account B.
 DEALS = (
-    "Record ID,Deal Stage,Create Date,Close Date,Amount\n"
-    "1,Closed won,2025-01-05,2025-03-03,1000\n"
-    "2,Closed lost,2025-02-10,2025-03-10,500\n"
-    "3,Closed won,2025-03-02,2025-03-20,800\n"
-    "4,Appointment scheduled,2025-03-05,,200\n"
+    "Record ID,Deal Stage,Create Date,Close Date,Amount,Associated Company,"
+    "Deal Type\n"
+    "1,Closed won,2025-01-05,2025-03-03,1000,A,New Business\n"
+    "2,Closed lost,2025-02-10,2025-03-10,500,B,New Business\n"
+    "3,Closed won,2025-03-02,2025-03-20,800,B,Existing Business\n"
+    "4,Appointment scheduled,2025-03-05,,200,C,New Business\n"
 )
 
 
@@ -29,4 +31,6 @@ def test_won_value_change_hidden(tmp_path, fresh_workspace):
     assert metrics["Close rate"].delta
     captions = " ".join(caption.value for caption in at.caption)
     assert "No change is shown for Win rate, Average deal size, Won value" in captions
+    # The upsell rate counts upsell deals by their close date too.
+    assert not metrics["Upsell rate"].delta
     assert "from 2025-03-03 on" in captions
