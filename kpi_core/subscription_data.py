@@ -449,15 +449,15 @@ def paying_starts(subs: pl.DataFrame) -> pl.DataFrame:
 
     The rows are those the ARR counts (see ``_dated_reason``), without those
     that charge nothing or have no charge where the table has a charge
-    column, such as a free plan. A paused subscription charges nothing now
-    but paid before its pause, so it counts.
+    column, such as a free plan. A paused subscription counts by the charge
+    it paid before its pause, which the ARR sets to 0.
     """
     # ``_marked_dated`` keeps the rows of ``subs`` in their order.
     frame, _ = _marked_dated(subs)
     usable = frame["reason"].is_null()
     if has_charge_column(subs):
-        charged = _paused(subs) | (_monthly_charge(subs) > 0)
-        usable = usable & subs.select(charged.fill_null(False)).to_series()
+        charged = (_monthly_charge(subs) > 0).fill_null(False)
+        usable = usable & subs.select(charged).to_series()
     return frame.filter(usable).select("customer_id", "started_at")
 
 

@@ -58,3 +58,14 @@ def test_paused_customer_acquired():
     )
     result = _cac(subs)
     assert result.denominator == 2
+
+
+def test_paused_free_plan_not_acquired():
+    # B's plan is free and paused, C's has no charge and is paused.
+    subs = (
+        "subscription_id,customer_id,started_at,ended_at,monthly_charge,status\n"
+        "S1,A,2025-01-05,,100,active\n"
+        "S2,B,2025-01-06,,0,paused\n"
+        "S3,C,2025-01-07,,,paused\n"
+    )
+    assert _cac(subs).denominator == 1
