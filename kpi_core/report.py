@@ -39,9 +39,7 @@ class ReportOptions(KpiSettings):
 
 # Names of a workbook sheet that sums up the others, such as "Total" beside
 # "Google Ads" and "Meta".
-_TOTAL_SHEET = re.compile(
-    r"(?i)\b(?:totals?|summe|gesamt\w*|summary|übersicht|overview|all)\b"
-)
+_TOTAL_SHEET = re.compile(r"(?i)\b(?:totals?|summe|gesamt\w*|summary|übersicht)\b")
 
 
 @dataclass(frozen=True)
@@ -154,10 +152,11 @@ def _load_sheets(
     sheet of a table type an earlier sheet gave. The first sheet is read by
     default elsewhere too, and a later one of the same type is often a part
     of it (won deals only) or a summary. Spend sheets are all read, because
-    spend is added up, as one sheet per ad platform would be, except a
-    later one named like a total ("Total", "Summe"). Other
-    unusable input raises as a single file's would, naming the sheet or
-    member, and so does the first skip when no sheet contains a table.
+    spend is added up, as one sheet per ad platform would be, except one
+    named like a total ("Total", "Summe") beside other spend sheets
+    (``_without_total_sheets``). Other unusable input raises as a single
+    file's would, naming the sheet or member, and so does the first skip
+    when no sheet contains a table.
     """
     tables: list[PreparedTable] = []
     skipped: list[str] = []
@@ -185,17 +184,6 @@ def _load_sheets(
             ) from error
         for table in found:
             earlier = next((t.file for t in tables if t.table == table.table), None)
-            if (
-                table.table == "spend"
-                and earlier is not None
-                and _TOTAL_SHEET.search(sheet)
-            ):
-                skipped.append(
-                    f"{source}: not read, a sheet named like a total of the other "
-                    "spend sheets would count their spend twice; pass --sheet "
-                    f"{sheet!r} to read it alone"
-                )
-                continue
             if earlier is None or table.table == "spend":
                 tables.append(replace(table, file=source))
                 continue
@@ -205,7 +193,32 @@ def _load_sheets(
             )
     if not tables and first_error is not None:
         raise first_error
-    return _Loaded(tables, skipped)
+    tables, totals = _without_total_sheets(tables, file_name)
+    return _Loaded(tables, skipped + totals)
+
+
+def _without_total_sheets(
+    tables: list[PreparedTable], file_name: str
+) -> tuple[list[PreparedTable], list[str]]:
+    """Leave out the spend sheets named like a total of the others, wherever
+    they stand, when other spend sheets remain; return the warnings."""
+    spend = [table for table in tables if table.table == "spend"]
+    prefix = f"{file_name} ("
+    totals = [
+        table
+        for table in spend
+        if _TOTAL_SHEET.search(table.file.removeprefix(prefix).removesuffix(")"))
+    ]
+    if not totals or len(totals) == len(spend):
+        return tables, []
+    warnings = [
+        f"{table.file}: not read, a sheet named like a total of the other spend "
+        "sheets would count their spend twice; pass --sheet "
+        f"{table.file.removeprefix(prefix).removesuffix(')')!r} to read it alone"
+        for table in totals
+    ]
+    left_out = {id(table) for table in totals}
+    return [table for table in tables if id(table) not in left_out], warnings
 
 
 def _period_json(period: Period) -> dict[str, str | None]:

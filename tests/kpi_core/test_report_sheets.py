@@ -202,3 +202,26 @@ def test_spend_total_sheet_skipped(tmp_path):
     # (100 + 50) / 3 new customers = 50, without the total sheet's 150.
     assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
     assert any(w.startswith("spend.xlsx (Total): not read") for w in report["warnings"])
+
+
+def test_first_total_sheet_skipped_all_kept(tmp_path):
+    path = tmp_path / "spend.xlsx"
+    header = ["Day", "Campaign", "Cost"]
+    _workbook(
+        path,
+        {
+            "Total": [header, ["2025-01-05", "All", 100]],
+            "Google Ads": [header, ["2025-01-05", "Brand", 60]],
+            "Meta (all campaigns)": [header, ["2025-01-05", "Spring", 40]],
+        },
+    )
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Order ID,Customer ID,Created at,Total\n"
+        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n",
+        encoding="utf-8",
+    )
+    report = build_report([path, orders], ReportOptions())
+    # (60 + 40) / 2 = 50: the total sheet left out wherever it stands, and
+    # "all campaigns" is no total.
+    assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
