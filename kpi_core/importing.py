@@ -49,7 +49,7 @@ from kpi_core.reading import (
     read_table,
     sheet_names,
 )
-from kpi_core.schema import DATE
+from kpi_core.schema import DATE, ID
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
@@ -163,13 +163,19 @@ def _asks_nps(
     table: str | None, mapping: Mapping | None, raw: RawTable, headers: list[str]
 ) -> bool:
     """Tell whether a file of no chosen type is a survey that another type
-    matched only by a generic id and date, as "id" and "submitted_at" read
-    as a ticket's: it has a column of 0-10 answers under a header that asks
-    for a recommendation. A tickets or deals export with more of its own
-    columns stays that table, even beside such a question."""
+    matched only by columns any record has, as "id", "submitted_at" and
+    "status" read as a ticket's: it has a column of 0-10 answers under a
+    header that asks for a recommendation. A tickets or deals export with a
+    column of its own, such as a solve date or an amount, stays that table,
+    even beside such a question."""
     if table is not None or mapping is None:
         return False
-    if len(mapping.used_columns()) > _GENERIC_MATCH_COLUMNS:
+    own = [
+        name
+        for name in mapping.used_columns()
+        if mapping.schema.field(name).kind != ID and name not in _ANY_RECORD_FIELDS
+    ]
+    if own:
         return False
     # The headers come first, so a file without such a question costs no
     # look at its values.
@@ -177,9 +183,9 @@ def _asks_nps(
     return bool(questions) and find_score_column(raw.frame, questions) is not None
 
 
-# A guessed table type that maps no more columns than these may rest on an
-# id and a date alone, which a survey has too.
-_GENERIC_MATCH_COLUMNS = 2
+# Fields that a survey's columns can match as well as another table's,
+# besides ids: its creation time, status and customer.
+_ANY_RECORD_FIELDS = frozenset({"created_at", "status", "customer_id"})
 # Words of the NPS question itself; "likely" alone also heads other scales,
 # such as a deal's "Likely to close (0-10)".
 _RECOMMEND = re.compile(r"(?i)recommend|empfehl|\bnps\b")

@@ -86,3 +86,20 @@ def test_tickets_with_nps_question_stay_tickets():
         "2,Solved,2025-03-02 10:00,2025-03-02 15:00,4\n"
     )
     assert load_file("tickets.csv", tickets.encode()).table == "tickets"
+
+
+def test_survey_with_status_and_tags_is_nps():
+    # id, created_at and status also read as a ticket's, but nothing else
+    # does: 2 promoters and 1 detractor of 4.
+    survey = (
+        "id,created_at,updated_at,status,How likely are you to recommend us? "
+        "(0-10),tags\n"
+        "1,2025-03-01,2025-03-01,completed,10,web\n"
+        "2,2025-03-02,2025-03-02,completed,9,web\n"
+        "3,2025-03-03,2025-03-03,completed,8,app\n"
+        "4,2025-03-04,2025-03-04,completed,3,app\n"
+    )
+    prepared = load_file("survey.csv", survey.encode())
+    assert prepared.table == "nps"
+    result = net_promoter_score(prepared.frame, ALL_DATA)
+    assert result.value == pytest.approx((2 - 1) / 4 * 100)
