@@ -242,9 +242,10 @@ def _counted_purchases(
     counts its ``rows``. When the orders start more than a month into the
     first span, the note warns that the frequency may be too low.
     """
-    # The spans follow every order's date, and only orders with a customer
-    # id count, because the rest belong to no customer that can be counted.
-    days = rows["ordered_at"].cast(pl.Date)
+    # The spans follow every order's date, also of orders without an amount
+    # or a customer id. Only orders with a customer id count, because the
+    # rest belong to no customer that can be counted.
+    days = orders["ordered_at"].cast(pl.Date)
     start = period.start or days.min()
     end = period.end or days.max()
     known = pl.col("customer_id").is_not_null()

@@ -358,3 +358,18 @@ def test_clv_spans_follow_anonymous_first_order():
     result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
     assert result.extra["customer_years"] == 4
     assert result.extra["purchase_frequency"] == pytest.approx(5 / 4)
+
+
+def test_clv_spans_follow_order_without_amount():
+    # As above, but the first order has a customer and no amount.
+    rows = [
+        ("Z", D(2023, 1, 1), None),
+        ("A", D(2023, 1, 5), 100.0),
+        ("A", D(2023, 6, 1), 100.0),
+        ("A", D(2024, 3, 1), 100.0),
+        ("B", D(2024, 5, 1), 100.0),
+        ("B", D(2025, 12, 31), 100.0),
+    ]
+    result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
+    assert result.extra["customer_years"] == 4
+    assert result.extra["purchase_frequency"] == pytest.approx(5 / 4)
