@@ -33,6 +33,7 @@ from kpi_core.cell_currency import (
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.date_values import (
     convert_unique,
+    detect_date_format,
     has_time_zone,
     order_examples,
     parse_months,
@@ -1329,14 +1330,20 @@ def _drop_repeated_rows(
     ``raw`` contains the file's text columns, also those not mapped. Rows
     that share an id but differ in any column stay, because they may be the
     line items of one order, such as two products, or the changes of one
-    subscription.
+    subscription. An unmapped column of dates or times is not compared,
+    because two exports of the same rows differ there ("Exported at").
     """
     id_field = _ROW_IDS.get(mapping.table)
     if id_field is None or not mapping.columns.get(id_field):
         return frame, None
     if _all_distinct(frame[id_field]):
         return frame, None
-    cells = [name for name in raw.columns if name != LINE]
+    mapped = set(mapping.used_columns().values())
+    cells = [
+        name
+        for name in raw.columns
+        if name != LINE and (name in mapped or not _holds_dates(raw[name]))
+    ]
     repeated_lines = raw.filter(~pl.struct(cells).is_first_distinct())[LINE]
     repeated = frame[LINE].is_in(repeated_lines.implode())
     if not repeated.any():
@@ -1351,6 +1358,14 @@ def _drop_repeated_rows(
         examples=tuple(copies[id_field].head(_EXAMPLES).to_list()),
     )
     return frame.filter(~repeated), problem
+
+
+def _holds_dates(cells: pl.Series) -> bool:
+    """Tell whether the first filled cells of a text column read as dates."""
+    sample = cells.drop_nulls().head(200)
+    if sample.len() == 0:
+        return False
+    return detect_date_format(sample).order in ("iso", "dmy", "mdy", "ambiguous")
 
 
 def _all_distinct(ids: pl.Series) -> bool:

@@ -76,3 +76,19 @@ def test_line_items_of_unmapped_column_kept():
     prepared = load_file("orders.csv", text.encode())
     assert prepared.rows_used == 3
     assert prepared.problems == ()
+
+
+def test_export_time_column_not_compared():
+    # Two exports pasted together repeat order 1002; only the unmapped
+    # "Exported at" differs.
+    text = (
+        "order_id,customer_id,ordered_at,amount,Exported at\n"
+        "1001,A,2025-03-02,30,2025-03-10 08:00\n"
+        "1002,B,2025-03-05,45,2025-03-10 08:00\n"
+        "1002,B,2025-03-05,45,2025-03-20 09:30\n"
+        "1003,C,2025-03-12,20,2025-03-20 09:30\n"
+    )
+    prepared = load_file("orders.csv", text.encode())
+    assert prepared.rows_used == 3
+    [problem] = prepared.problems
+    assert problem.lines == (4,)
