@@ -174,7 +174,9 @@ def _compare_with_best(goal: Goal, target: float, best: float, unit: str) -> Sma
     beyond = target - best if goal.direction == UP else best - target
     if metric.is_count:
         months = goal.window_days / MONTH_DAYS
-        needed = f"{format_number(target / months, 1)} per month"
+        # The whole window's pace, which differs from the card's pace needed
+        # from today on.
+        needed = f"{format_number(target / months, 1)} per month over the window"
         seen = f"{format_number(best / months, 1)} per month"
     elif unit:
         needed, seen = format_value(target, unit), format_value(best, unit)

@@ -114,8 +114,8 @@ def test_achievable_pass_below_best():
     # 20 in 90 days and 25 in the best 90 days, per month of 30.4375 days:
     # 20 / 2.957 = 6.8 and 25 / 2.957 = 8.5.
     assert check.message == (
-        "needs 6.8 per month; the best 90-day window before the start reached "
-        "8.5 per month"
+        "needs 6.8 per month over the window; the best 90-day window before the "
+        "start reached 8.5 per month"
     )
 
 
@@ -123,7 +123,7 @@ def test_achievable_warn_stretch():
     # 20 is 2 beyond the best 18, within 20 % of 18 (3.6).
     check = smart_check(_goal(), _history(18))["A"]
     assert check.verdict == WARN
-    assert check.message.startswith("a stretch: needs 6.8 per month")
+    assert check.message.startswith("a stretch: needs 6.8 per month over the window")
 
 
 def test_achievable_fail_beyond_best():
