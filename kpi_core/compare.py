@@ -272,15 +272,16 @@ def previous_period(period: Period) -> Period:
 def before_recorded(
     frame: pl.DataFrame, date_columns: Mapping[str, str], compared: Period
 ) -> dict[str, date]:
-    """Return the KPIs whose comparison period starts before their table
+    """Return the KPIs whose comparison period ends before their table
     records anything, each with the first day it does.
 
     ``date_columns`` maps a KPI key to the column its period counts by, such
-    as closed_at for the won value. A comparison period that starts earlier
-    holds days the export may not cover, so a change against it (a won
+    as closed_at for the won value. A comparison period wholly before that
+    day may lie before the export's start, so a change against it (a won
     value of 0 before the first close date) says nothing about the
-    business. An open deal's expected close date and dates after today
-    record nothing (see ``recorded_span``).
+    business. A period the data covers in part keeps its change. An open
+    deal's expected close date and dates after today record nothing (see
+    ``recorded_span``).
     """
     firsts: dict[str, date | None] = {}
     found: dict[str, date] = {}
@@ -289,7 +290,7 @@ def before_recorded(
             span = recorded_span(frame, [column], until=date.today())
             firsts[column] = span[0] if span is not None else None
         first = firsts[column]
-        if first is not None and compared.start is not None and compared.start < first:
+        if first is not None and compared.end is not None and compared.end < first:
             found[key] = first
     return found
 

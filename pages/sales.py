@@ -353,7 +353,7 @@ def _without_unrecorded(
     variants: dict[str, str],
     upsell_source: str,
 ) -> dict[str, KpiResult]:
-    """Drop the changes against a comparison period that starts before the
+    """Drop the changes against a comparison period that ends before the
     deals record the dates those KPIs count by, and say so. The upsell rate
     counts deals closed as upsells when it comes from the deals."""
     by_close = "closed_at"
@@ -374,8 +374,8 @@ def _without_unrecorded(
     first = min(unrecorded.values())
     st.caption(
         f"No change is shown for {names}: the deals record the dates they count "
-        f"by from {first} on, after the first day of {compare.label()}, so the "
-        "export may not cover all of it."
+        f"by from {first} on, after the last day of {compare.label()}, so the "
+        "export may not reach back that far."
     )
     return {key: result for key, result in previous.items() if key not in unrecorded}
 
