@@ -278,7 +278,7 @@ def before_recorded(
     ``date_columns`` maps a KPI key to the column its period counts by, such
     as closed_at for the won value. A comparison period wholly before that
     day may lie before the export's start, so a change against it (a won
-    value of 0 before the first close date) says nothing about the
+    value of 0 before the first close date) tells nothing about the
     business. A period the data covers in part keeps its change. An open
     deal's expected close date and dates after today record nothing (see
     ``recorded_span``).

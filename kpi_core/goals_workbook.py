@@ -115,8 +115,8 @@ def _values(row: GoalRow) -> list[object]:
 
 def _pace_needed(goal: Goal, status: GoalStatus) -> float | None:
     """Return the pace needed, or None past a ceiling that rows or customers
-    already counted exceed, where no pace brings the value back under and a
-    0 would read as nothing left to do (the card says so in words)."""
+    already counted exceed. No pace brings the value back under there, and a
+    0 would read as nothing left to do; the card states it in words."""
     over = (
         goal.direction == DOWN
         and status.projected

@@ -66,7 +66,7 @@ LABEL_FIELDS = frozenset(
 )
 # A header that starts with one of these words names a date or a time, such
 # as HubSpot's 'Date entered "Qualified (Sales Pipeline)"' or a German
-# 'Eintrittsdatum "…"', so a partial match does not take it for a label field
+# 'Eintrittsdatum "…"'. A partial match does not take it for a label field
 # such as the pipeline.
 _TIME_HEADER = re.compile(
     r"(?i)^\W*(?:\w*datum|date|time|zeit|zeitpunkt|timestamp|cumulative time"

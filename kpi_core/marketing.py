@@ -94,10 +94,10 @@ def new_customers_from_subscriptions(subs: pl.DataFrame) -> pl.DataFrame:
     carry. A customer list without start dates gives every customer an
     empty acquired_at.
 
-    The subscriptions are those of ``subscription_data.paying_starts``: one
+    The subscriptions are those of ``subscription_data.paying_starts``. One
     that charges nothing, such as a free plan, or is still in its trial or
-    unpaid acquires no customer, a paused one does, and with a trial end
-    column a subscription pays from the trial's end.
+    unpaid acquires no customer, while a paused one does. With a trial end
+    column, a subscription pays from the trial's end.
     """
     _require(subs, ("customer_id",), "subscriptions")
     if "started_at" not in subs.columns or is_snapshot(subs):

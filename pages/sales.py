@@ -354,8 +354,9 @@ def _without_unrecorded(
     upsell_source: str,
 ) -> dict[str, KpiResult]:
     """Drop the changes against a comparison period that ends before the
-    deals record the dates those KPIs count by, and say so. The upsell rate
-    counts deals closed as upsells when it comes from the deals."""
+    deals record the dates those KPIs count by, and name those KPIs in a
+    caption. The upsell rate counts closed upsell deals when it comes from
+    the deals."""
     by_close = "closed_at"
     close_rate = "created_at" if variants.get("close_rate") != "closed" else by_close
     columns = {
