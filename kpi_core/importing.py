@@ -184,8 +184,10 @@ def _asks_nps(
 
 
 # Fields that a survey's columns can match as well as another table's,
-# besides ids: its creation time, status and customer.
-_ANY_RECORD_FIELDS = frozenset({"created_at", "status", "customer_id"})
+# besides ids: its creation time, status, customer, channel and segment.
+_ANY_RECORD_FIELDS = frozenset(
+    {"created_at", "status", "customer_id", "channel", "segment"}
+)
 # Words of the NPS question itself; "likely" alone also heads other scales,
 # such as a deal's "Likely to close (0-10)".
 _RECOMMEND = re.compile(r"(?i)recommend|empfehl|\bnps\b")
@@ -382,11 +384,13 @@ def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
     filled = int(
         raw.frame[column].alias("value").str.strip_chars().fill_null("").ne("").sum()
     )
-    verb = "is" if cells.height == 1 else "are"
+    not_scores = (
+        "is not a whole number" if cells.height == 1 else "are not whole numbers"
+    )
     return (
         f"{_WARNING_PREFIX}the column {column!r} reads like the NPS question and "
         f"is taken as the score, although {cells.height:,} of its {filled:,} "
-        f"answers {verb} not whole numbers from 0 to 10: {shown}. These are not "
+        f"answers {not_scores} from 0 to 10: {shown}. These are not "
         "counted as scores; correct them in the file if they should be."
     )
 

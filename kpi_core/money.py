@@ -7,6 +7,8 @@ KPI converts its rows here first.
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError, InvalidValueError
@@ -116,12 +118,18 @@ def _normalised_codes() -> pl.Expr:
 
 def _rates(fx: dict[str, float] | None) -> dict[str, float]:
     rates = {code.strip().upper(): rate for code, rate in (fx or {}).items()}
-    invalid = {code: rate for code, rate in rates.items() if not rate > 0}
+    # A rate of inf would make every amount infinite, which JSON cannot hold.
+    invalid = {
+        code: rate
+        for code, rate in rates.items()
+        if not (rate > 0 and math.isfinite(rate))
+    }
     if invalid:
         listed = ", ".join(f"{code}={rate}" for code, rate in invalid.items())
         raise InvalidSettingError(
-            f"invalid exchange rate {listed}; a rate is the positive value of one "
-            "unit of that currency in the report currency, for example USD=0.92"
+            f"invalid exchange rate {listed}; a rate is the positive, finite value "
+            "of one unit of that currency in the report currency, for example "
+            "USD=0.92"
         )
     return rates
 

@@ -410,14 +410,24 @@ def _chosen_responses(
     return _latest_per_customer(in_period, excluded)
 
 
+_NO_CUSTOMER = "response without a customer id"
+
+
 def _no_responses_reason(responses: pl.DataFrame, excluded: dict[str, int]) -> str:
-    """Explain an empty period: the responses may have no dates at all."""
+    """Explain an empty period: the responses may have no dates at all, or,
+    for the latest response per customer, no customer id."""
     undated = excluded.get(_UNDATED, 0)
     if undated and undated == _scored(responses).height:
         return (
             "the responses have no dates; map a date column to responded_at to "
             "use periods, or use all data (All data on the pages, no --from or "
             "--to on the command line)"
+        )
+    if excluded.get(_NO_CUSTOMER):
+        return (
+            "no response of this period has a customer id (an anonymous survey "
+            "has none), so there is no latest response per customer; count all "
+            "responses instead"
         )
     return "no NPS responses in this period"
 
@@ -438,7 +448,7 @@ def _latest_per_customer(
         .drop(_ORDER)
     )
     counts = {
-        "response without a customer id": responses.height - known.height,
+        _NO_CUSTOMER: responses.height - known.height,
         "earlier response of the same customer": known.height - latest.height,
     }
     excluded = excluded | {reason: count for reason, count in counts.items() if count}

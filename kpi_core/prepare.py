@@ -1310,6 +1310,9 @@ def _drop_duplicate_ids(
     return frame.filter(~duplicate), problem
 
 
+# The most distinct values of a column of export times (see
+# ``_drop_repeated_rows``), one per export pasted into the file.
+_EXPORT_TIMES = 3
 # The id field of each table whose rows a repeated export line would count
 # twice. Deals are checked by their id alone (``_drop_duplicate_ids``).
 _ROW_IDS = {
@@ -1330,8 +1333,10 @@ def _drop_repeated_rows(
     ``raw`` contains the file's text columns, also those not mapped. Rows
     that share an id but differ in any column stay, because they may be the
     line items of one order, such as two products, or the changes of one
-    subscription. An unmapped column of dates or times is not compared,
-    because two exports of the same rows differ there ("Exported at").
+    subscription. An unmapped column of dates or times with at most
+    ``_EXPORT_TIMES`` distinct values is not compared, because two exports
+    of the same rows differ there ("Exported at"); a date per row, such as
+    "Shipped at", still tells two line items apart.
     """
     id_field = _ROW_IDS.get(mapping.table)
     if id_field is None or not mapping.columns.get(id_field):
@@ -1352,7 +1357,10 @@ def _drop_repeated_rows(
     problem = Problem(
         column=mapping.columns[id_field] or id_field,
         field=id_field,
-        kind="every cell of an earlier row, id included (the earlier row is kept)",
+        kind=(
+            "every cell of an earlier row, id included, export times aside (the "
+            "earlier row is kept)"
+        ),
         count=copies.height,
         lines=tuple(copies[LINE].to_list()),
         examples=tuple(copies[id_field].head(_EXAMPLES).to_list()),
@@ -1361,9 +1369,11 @@ def _drop_repeated_rows(
 
 
 def _holds_dates(cells: pl.Series) -> bool:
-    """Tell whether the first filled cells of a text column read as dates."""
+    """Tell whether a text column holds few distinct dates, each on two rows
+    or more on average, as the time of each export pasted into a file does."""
     sample = cells.drop_nulls().head(200)
-    if sample.len() == 0:
+    distinct = cells.n_unique()
+    if sample.len() == 0 or distinct > _EXPORT_TIMES or 2 * distinct > cells.len():
         return False
     return detect_date_format(sample).order in ("iso", "dmy", "mdy", "ambiguous")
 

@@ -39,7 +39,12 @@ class ReportOptions(KpiSettings):
 
 # Names of a workbook sheet that sums up the others, such as "Total" beside
 # "Google Ads" and "Meta".
-_TOTAL_SHEET = re.compile(r"(?i)\b(?:totals?|summe|gesamt\w*|summary|übersicht)\b")
+# The whole name must be such a word, because "LinkedIn Kampagnen gesamt"
+# names all of one platform's campaigns.
+_TOTAL_SHEET = re.compile(
+    r"(?i)^\W*(?:totals?|summe|gesamt|gesamtsumme|gesamtkosten|summary|übersicht"
+    r"|gesamtübersicht)(?:\s+(?:spend|kosten|ausgaben))?\W*$"
+)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,10 @@ CHURNED_WORDS = frozenset(
     {"churned", "canceled", "cancelled", "gekündigt", "gekuendigt", "abgewandert",
      "inactive", "inaktiv", "ended", "beendet"}
 )  # fmt: skip
-RETAINED_WORDS = frozenset({"active", "aktiv", "retained", "current", "laufend"})
+# A paused customer has not churned (see ``_paused``).
+RETAINED_WORDS = frozenset(
+    {"active", "aktiv", "retained", "current", "laufend", "paused", "pausiert"}
+)
 UPGRADE_EVENTS = frozenset(
     {
         "upgrade",

@@ -368,3 +368,16 @@ def test_snapshot_status_words_read():
     result = churn_rate(subs)
     assert result.numerator == 1
     assert result.value == pytest.approx(25.0)
+
+
+def test_snapshot_paused_not_churned():
+    data = (
+        "Kundennummer;Monatsbetrag;Status\n"
+        "K1;50;Aktiv\nK2;60;Gekündigt\nK3;40;Aktiv\nK4;70;Gekündigt\nK5;30;Pausiert\n"
+    ).encode()
+    preview = preview_file("kunden.csv", data)
+    subs = prepare_table(
+        preview.raw, preview.mapping.with_choice("churned", "Status")
+    ).frame
+    # K2 and K4 of 5 customers; the paused K5 has not churned.
+    assert churn_rate(subs).value == pytest.approx(40.0)

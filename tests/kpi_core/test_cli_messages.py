@@ -65,3 +65,14 @@ def test_left_out_share_warned(tmp_path, capsys):
 def test_fx_leading_zero_comma_read():
     # 0,925 cannot group thousands, so it is the decimal comma.
     assert parse_fx(["USD=0,925"]) == {"USD": 0.925}
+
+
+def test_fx_infinite_rejected(tmp_path, capsys):
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Record ID,Deal Stage,Create Date,Close Date,Amount,Currency\n"
+        "1,Closed won,2025-03-01,2025-03-10,100,USD\n",
+        encoding="utf-8",
+    )
+    assert main(["report", str(path), "--fx", "USD=inf"]) == 1
+    assert "invalid exchange rate USD=inf" in capsys.readouterr().err

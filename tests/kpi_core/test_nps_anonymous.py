@@ -103,3 +103,20 @@ def test_survey_with_status_and_tags_is_nps():
     assert prepared.table == "nps"
     result = net_promoter_score(prepared.frame, ALL_DATA)
     assert result.value == pytest.approx((2 - 1) / 4 * 100)
+
+
+def test_survey_with_channel_is_nps():
+    # "channel" reads as a ticket's too, but a survey has one as well.
+    survey = (
+        "id,created_at,channel,How likely are you to recommend us?\n"
+        "1,2025-03-01,web,10\n2,2025-03-02,app,9\n3,2025-03-03,web,2\n"
+    )
+    prepared = load_file("survey.csv", survey.encode())
+    assert prepared.table == "nps"
+
+
+def test_all_anonymous_latest_reason():
+    forms = "Response ID,Email,Score,Submit Date\n1,anonymous,10,2026-03-02 10:00\n"
+    responses = load_file("forms.csv", forms.encode(), table="nps").frame
+    result = net_promoter_score(responses, ALL_DATA, "latest_per_customer")
+    assert result.reason.startswith("no response of this period has a customer id")

@@ -92,3 +92,15 @@ def test_export_time_column_not_compared():
     assert prepared.rows_used == 3
     [problem] = prepared.problems
     assert problem.lines == (4,)
+
+
+def test_shipping_dates_tell_line_items_apart():
+    # Two mugs of order 1001, shipped on different days.
+    text = (
+        "Order ID,Customer ID,Order date,Total,SKU,Shipped at\n"
+        "1001,C1,2025-03-01,20,MUG-01,2025-03-02\n"
+        "1001,C1,2025-03-01,20,MUG-01,2025-03-09\n"
+        "1002,C2,2025-03-05,35,TS-RED-M,2025-03-06\n"
+    )
+    prepared = load_file("orders.csv", text.encode())
+    assert prepared.rows_used == 3

@@ -225,3 +225,18 @@ def test_first_total_sheet_skipped_all_kept(tmp_path):
     # (60 + 40) / 2 = 50: the total sheet left out wherever it stands, and
     # "all campaigns" is no total.
     assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
+
+
+def test_platform_sheet_with_gesamt_kept(tmp_path):
+    path = tmp_path / "spend.xlsx"
+    header = ["Day", "Campaign", "Cost"]
+    _workbook(
+        path,
+        {
+            "Google Ads": [header, ["2025-01-05", "Brand", 60]],
+            "LinkedIn Kampagnen gesamt": [header, ["2025-01-05", "Jobs", 40]],
+        },
+    )
+    report = build_report([path], ReportOptions())
+    spend = [entry for entry in report["inputs"] if entry["table"] == "spend"]
+    assert len(spend) == 2
