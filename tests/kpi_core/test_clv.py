@@ -343,27 +343,21 @@ def test_clv_orders_without_customer():
     assert "3 orders without a customer id count" in result.note
 
 
-def test_clv_spans_follow_anonymous_first_order():
-    # The first order, on 1 January 2023, has no customer id; the last is on
-    # 31 December 2025. The three spans are 2023, 2024 and 2025: A buys in
-    # 2023 (twice) and 2024, B in 2024 and 2025, so 5 purchases / 4.
-    rows = [
+@pytest.mark.parametrize(
+    "first_order",
+    [
+        # The first order has no customer id.
         (None, D(2023, 1, 1), 100.0),
-        ("A", D(2023, 1, 5), 100.0),
-        ("A", D(2023, 6, 1), 100.0),
-        ("A", D(2024, 3, 1), 100.0),
-        ("B", D(2024, 5, 1), 100.0),
-        ("B", D(2025, 12, 31), 100.0),
-    ]
-    result = clv(orders(rows), period=Period(None, None), lifespan_years=1)
-    assert result.extra["customer_years"] == 4
-    assert result.extra["purchase_frequency"] == pytest.approx(5 / 4)
-
-
-def test_clv_spans_follow_order_without_amount():
-    # As above, but the first order has a customer and no amount.
-    rows = [
+        # The first order has a customer and no amount.
         ("Z", D(2023, 1, 1), None),
+    ],
+)
+def test_clv_spans_follow_every_order(first_order):
+    # The first order, on 1 January 2023, counts in no purchase; the last
+    # is on 31 December 2025. The three spans are 2023, 2024 and 2025: A
+    # buys in 2023 (twice) and 2024, B in 2024 and 2025, so 5 purchases / 4.
+    rows = [
+        first_order,
         ("A", D(2023, 1, 5), 100.0),
         ("A", D(2023, 6, 1), 100.0),
         ("A", D(2024, 3, 1), 100.0),

@@ -38,6 +38,16 @@ def _csv(rows: list[list]) -> str:
     return "\n".join(",".join(str(cell) for cell in row) for row in rows) + "\n"
 
 
+def _orders(folder, customers: int):
+    """Write an orders file of one first order for each of ``customers``
+    customers in January 2025, the new customers of a CAC."""
+    rows = [f"{n},c{n},2025-01-{10 + n},80" for n in range(1, customers + 1)]
+    path = folder / "orders.csv"
+    header = "Order ID,Customer ID,Created at,Total\n"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 def test_workbook_sheets_each_read(tmp_path):
     path = tmp_path / "crm.xlsx"
     _workbook(
@@ -153,13 +163,7 @@ def test_spend_sheets_added_up(tmp_path):
             ],
         },
     )
-    orders = tmp_path / "orders.csv"
-    orders.write_text(
-        "Order ID,Customer ID,Created at,Total\n"
-        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n",
-        encoding="utf-8",
-    )
-    report = build_report([path, orders], ReportOptions())
+    report = build_report([path, _orders(tmp_path, 2)], ReportOptions())
     spend = [entry["file"] for entry in report["inputs"] if entry["table"] == "spend"]
     assert spend == ["spend.xlsx (Google Ads)", "spend.xlsx (Meta Ads)"]
     # (100 + 50 + 70 + 30) / 2 new customers = 125.
@@ -192,13 +196,7 @@ def test_spend_total_sheet_skipped(tmp_path):
             "Total": [header, ["2025-01-05", "All", 150]],
         },
     )
-    orders = tmp_path / "orders.csv"
-    orders.write_text(
-        "Order ID,Customer ID,Created at,Total\n"
-        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n3,c3,2025-01-13,70\n",
-        encoding="utf-8",
-    )
-    report = build_report([path, orders], ReportOptions())
+    report = build_report([path, _orders(tmp_path, 3)], ReportOptions())
     # (100 + 50) / 3 new customers = 50, without the total sheet's 150.
     assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
     assert any(w.startswith("spend.xlsx (Total): not read") for w in report["warnings"])
@@ -215,13 +213,7 @@ def test_first_total_sheet_skipped_all_kept(tmp_path):
             "Meta (all campaigns)": [header, ["2025-01-05", "Spring", 40]],
         },
     )
-    orders = tmp_path / "orders.csv"
-    orders.write_text(
-        "Order ID,Customer ID,Created at,Total\n"
-        "1,c1,2025-01-10,80\n2,c2,2025-01-12,90\n",
-        encoding="utf-8",
-    )
-    report = build_report([path, orders], ReportOptions())
+    report = build_report([path, _orders(tmp_path, 2)], ReportOptions())
     # (60 + 40) / 2 = 50: the total sheet left out wherever it stands, and
     # "all campaigns" is no total.
     assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)

@@ -175,19 +175,27 @@ def test_rate_goal_explains_its_forecast(tmp_path, fresh_workspace):
     assert "The forecast of a rate or an average is its current value" in captions
 
 
-def test_churn_goal_continued_at_pace(tmp_path, fresh_workspace):
-    # 10 customers since 2024; c0 leaves on 5 March and c9 on 29 April, after
-    # the day the card is evaluated on, 30 March.
+def _churn_card(tmp_path, workspace, goal: Goal, leaving: list[str]) -> AppTest:
+    """Open the card of a churn goal on 10 customers paying since 2024, of
+    whom ``leaving`` leave on 5 March 2025 and c9 on 29 April, evaluated
+    on 30 March."""
     rows = ["Customer ID,Start Date,Ended At,Amount,Interval,Currency"]
-    rows += [f"c{n},2024-01-01,,50,month,EUR" for n in range(1, 9)]
-    rows += ["c0,2024-01-01,2025-03-05,50,month,EUR"]
-    rows += ["c9,2024-01-01,2025-04-29,50,month,EUR"]
+    for n in range(9):
+        ended = "2025-03-05" if f"c{n}" in leaving else ""
+        rows.append(f"c{n},2024-01-01,{ended},50,month,EUR")
+    rows.append("c9,2024-01-01,2025-04-29,50,month,EUR")
     subs = "\n".join(rows) + "\n"
-    _store_only(tmp_path, fresh_workspace, {"subs.csv": (subs, "subscriptions")})
-    goal = Goal("Churn under 12 %", "churn_rate", 12, START, date(2025, 5, 28))
-    at = _open_with_goal(goal, fresh_workspace)
+    _store_only(tmp_path, workspace, {"subs.csv": (subs, "subscriptions")})
+    at = _open_with_goal(goal, workspace)
     assert not at.exception
     at.sidebar.date_input(key="goals_as_of").set_value(date(2025, 3, 30)).run()
+    return at
+
+
+def test_churn_goal_continued_at_pace(tmp_path, fresh_workspace):
+    # c0 leaves on 5 March, and c9 on 29 April, after the day evaluated.
+    goal = Goal("Churn under 12 %", "churn_rate", 12, START, date(2025, 5, 28))
+    at = _churn_card(tmp_path, fresh_workspace, goal, ["c0"])
     captions = " ".join(_captions(at))
     metrics = _metrics(at)
     # 1 of 10 gone in the first 30 of 89 days: 10.0 % so far, and at that
@@ -206,18 +214,9 @@ def test_goals_excel_offered(tmp_path, fresh_workspace):
 
 
 def test_churn_above_ceiling_named(tmp_path, fresh_workspace):
-    # 10 customers since 2024; c0 and c1 leave on 5 March: 20 % so far,
-    # above a 10 % ceiling.
-    rows = ["Customer ID,Start Date,Ended At,Amount,Interval,Currency"]
-    rows += [f"c{n},2024-01-01,,50,month,EUR" for n in range(2, 9)]
-    rows += ["c0,2024-01-01,2025-03-05,50,month,EUR"]
-    rows += ["c1,2024-01-01,2025-03-05,50,month,EUR"]
-    rows += ["c9,2024-01-01,2025-04-29,50,month,EUR"]
-    subs = "\n".join(rows) + "\n"
-    _store_only(tmp_path, fresh_workspace, {"subs.csv": (subs, "subscriptions")})
+    # c0 and c1 leave on 5 March: 20 % so far, above a 10 % ceiling.
     goal = Goal("Churn under 10 %", "churn_rate", 10, START, date(2025, 5, 28))
-    at = _open_with_goal(goal, fresh_workspace)
-    at.sidebar.date_input(key="goals_as_of").set_value(date(2025, 3, 30)).run()
+    at = _churn_card(tmp_path, fresh_workspace, goal, ["c0", "c1"])
     captions = " ".join(_captions(at))
     assert "The churn so far, 20.0 %, is above the ceiling of 10.0 %." in captions
     assert "already exceeded" not in captions
