@@ -35,7 +35,9 @@ from kpi_core.goal_metrics import (
 )
 from kpi_core.goal_progress import recorded_span
 from kpi_core.goals import deadline_after
+from kpi_core.marketing_data import spend_dates
 from kpi_core.money import convert_amounts
+from kpi_core.partial_periods import table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
@@ -278,7 +280,7 @@ def before_recorded(
     ``date_columns`` maps a KPI key to the column its period counts by, such
     as closed_at for the won value. A comparison period wholly before that
     day may lie before the export's start, so a change against it (a won
-    value of 0 before the first close date) tells nothing about the
+    value of 0 before the first close date) means nothing for the
     business. A period the data covers in part keeps its change. An open
     deal's expected close date and dates after today record nothing (see
     ``recorded_span``).
@@ -292,6 +294,36 @@ def before_recorded(
         first = firsts[column]
         if first is not None and compared.end is not None and compared.end < first:
             found[key] = first
+    return found
+
+
+def tables_before_data(
+    tables: Mapping[str, pl.DataFrame],
+    kpi_tables: Mapping[str, tuple[str, ...]],
+    compared: Period,
+) -> dict[str, date]:
+    """Return the KPIs whose comparison period ends before any of their
+    tables records a date, each with the first day one does.
+
+    ``kpi_tables`` maps a KPI key to the table types it may be computed
+    from, such as orders or subscriptions for CLV. As in
+    ``before_recorded``, a change against such a period tells nothing about
+    the business. A table's recorded dates are those of
+    ``partial_periods.table_span``, and spend's its first spend window.
+    """
+    firsts: dict[str, date] = {}
+    for table_type, frame in tables.items():
+        if table_type == "spend":
+            span = spend_dates(frame)
+        else:
+            span = table_span(frame, table_type)
+        if span is not None:
+            firsts[table_type] = span[0]
+    found: dict[str, date] = {}
+    for key, types in kpi_tables.items():
+        days = [firsts[table_type] for table_type in types if table_type in firsts]
+        if days and compared.end is not None and compared.end < min(days):
+            found[key] = min(days)
     return found
 
 

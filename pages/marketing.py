@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.clv import MAX_ENTERED_LIFESPAN_YEARS
+from kpi_core.compare import tables_before_data
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number
@@ -38,7 +39,7 @@ from pages.ui.currencies import (
     with_rate_note,
 )
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
-from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.kpi_cards import explain, kpi_row, without_unrecorded
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.marketing_trends import (
     render_arr_series,
@@ -56,6 +57,14 @@ from pages.ui.url_params import check_url_number, url_radio
 from pages.ui.workspace_access import entries_key, load_entry
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
+# The tables each card may be computed from, for a comparison period that
+# lies before all of them.
+_KPI_TABLES = {
+    "clv": ("orders", "subscriptions"),
+    "cac": ("spend",),
+    "list_growth_rate": ("email_events",),
+    "arr": ("subscriptions",),
+}
 _LABELS = {
     "clv": "Customer lifetime value",
     "cac": "Customer acquisition cost",
@@ -127,6 +136,11 @@ def render() -> None:
         st.caption(escape_markdown(currency_note))
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
+        unrecorded = tables_before_data(tables, _KPI_TABLES, compare)
+        recorded_by = "their tables record dates"
+        previous = without_unrecorded(
+            previous, unrecorded, _LABELS, compare, recorded_by
+        )
     _render_cards(kpis, previous)
     if missing:
         hint = data_page_hint(

@@ -33,7 +33,7 @@ from kpi_core.subscriptions import upsell_rate_subscriptions
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
-from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.kpi_cards import explain, kpi_row, without_unrecorded
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
@@ -369,16 +369,8 @@ def _without_unrecorded(
     if upsell_source == "deals":
         columns["upsell_rate"] = by_close
     unrecorded = before_recorded(deals, columns, compare)
-    if not unrecorded:
-        return previous
-    names = ", ".join(_LABELS[key] for key in unrecorded)
-    first = min(unrecorded.values())
-    st.caption(
-        f"No change is shown for {names}: the deals record the dates they count "
-        f"by from {first} on, after the last day of {compare.label()}, so the "
-        "export may not reach back that far."
-    )
-    return {key: result for key, result in previous.items() if key not in unrecorded}
+    recorded_by = "the deals record the dates they count by"
+    return without_unrecorded(previous, unrecorded, _LABELS, compare, recorded_by)
 
 
 def _render_cards(

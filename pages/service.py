@@ -10,6 +10,7 @@ from kpi_core import charts
 from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
 from kpi_core.column_labels import column_label
+from kpi_core.compare import tables_before_data
 from kpi_core.errors import InputError
 from kpi_core.followups import followups_breakdown_note, followups_per_ticket
 from kpi_core.formatting import MISSING, count_noun, format_number
@@ -32,7 +33,7 @@ from kpi_core.service import (
 from kpi_core.subscription_data import has_undated_churn, is_snapshot
 from kpi_core.ticket_segments import ticket_segments
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
-from pages.ui.kpi_cards import explain, kpi_row
+from pages.ui.kpi_cards import explain, kpi_row, without_unrecorded
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
@@ -56,6 +57,14 @@ _SNAPSHOT_NOTES = {
     ),
 }
 _SERIES_LABELS = {"customers": "Churn rate", "revenue": "Revenue churn rate"}
+# The tables each card is computed from, for a comparison period that lies
+# before them.
+_KPI_TABLES = {
+    "nps": ("nps",),
+    "churn_rate": ("subscriptions",),
+    "resolution_hours": ("tickets",),
+    "followups_per_ticket": ("tickets",),
+}
 _LABELS = {
     "nps": "Net Promoter Score",
     "churn_rate": "Churn rate",
@@ -137,6 +146,20 @@ def render() -> None:
     )
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
+        tables = {
+            table_type: frame
+            for table_type, frame in zip(
+                ("tickets", "nps", "ticket_messages", "subscriptions"),
+                frames,
+                strict=True,
+            )
+            if frame is not None
+        }
+        unrecorded = tables_before_data(tables, _KPI_TABLES, compare)
+        recorded_by = "their tables record dates"
+        previous = without_unrecorded(
+            previous, unrecorded, _LABELS, compare, recorded_by
+        )
     kpi_row(_LABELS, kpis, previous)
     if subscriptions is not None:
         churn_variant = variants.get("churn_rate", "customers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import polars as pl
 import streamlit as st
@@ -17,9 +18,34 @@ from kpi_core.formatting import (
     format_value,
     is_no_change,
 )
+from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.shared_views import for_viewer
+
+
+def without_unrecorded(
+    previous: dict[str, KpiResult],
+    unrecorded: dict[str, date],
+    labels: dict[str, str],
+    compare: Period,
+    recorded_by: str,
+) -> dict[str, KpiResult]:
+    """Drop the changes of the KPIs in ``unrecorded`` (see
+    ``kpi_core.compare.before_recorded``) and name them in a caption.
+    ``recorded_by`` names what their dates are, such as "the deals record
+    the dates they count by"."""
+    if not unrecorded:
+        return previous
+    names = ", ".join(labels[key] for key in unrecorded if key in labels)
+    first = min(unrecorded.values())
+    st.caption(
+        f"No change is shown for {names}: {recorded_by} from {first} on, after "
+        f"the last day of {compare.label()}, so the export may not reach back "
+        "that far."
+    )
+    return {key: result for key, result in previous.items() if key not in unrecorded}
+
 
 # Five cards fit side by side in a window 1400 pixels wide. Six cut their
 # values short.

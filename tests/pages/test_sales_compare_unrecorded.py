@@ -34,3 +34,25 @@ def test_won_value_change_hidden(tmp_path, fresh_workspace):
     # The upsell rate counts upsell deals by their close date too.
     assert not metrics["Upsell rate"].delta
     assert "from 2025-03-03 on" in captions
+
+
+def test_service_change_hidden_before_tickets(tmp_path, fresh_workspace):
+    # The tickets start on 2 March 2025, so February holds none.
+    tickets = (
+        "Ticket ID,Status,Created at,Solved at\n"
+        "1,Solved,2025-03-03 10:00,2025-03-03 12:00\n"
+        "2,Solved,2025-03-04 10:00,2025-03-04 15:00\n"
+    )
+    _store_only(tmp_path, fresh_workspace, {"tickets.csv": (tickets, "tickets")})
+    at = _open(
+        "pages/service.py",
+        {"period": "Custom", "dates": ["2025-03-01", "2025-03-31"],
+         "compare_with": "Previous period"},
+    )  # fmt: skip
+    metrics = {metric.label: metric for metric in at.metric}
+    assert not metrics["Time to resolution"].delta
+    captions = " ".join(caption.value for caption in at.caption)
+    assert (
+        "No change is shown for Time to resolution, Follow-ups per ticket" in captions
+    )
+    assert "from 2025-03-03 on, after the last day of" in captions
