@@ -307,7 +307,7 @@ def tables_before_data(
 
     ``kpi_tables`` maps a KPI key to the table types it may be computed
     from, such as orders or subscriptions for CLV. As in
-    ``before_recorded``, a change against such a period tells nothing about
+    ``before_recorded``, a change against such a period means nothing for
     the business. A table's recorded dates are those of
     ``partial_periods.table_span``, and spend's its first spend window.
     """
