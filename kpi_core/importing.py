@@ -164,10 +164,10 @@ def _asks_nps(
 ) -> bool:
     """Tell whether a file of no chosen type is a survey that another type
     matched only by columns any record has, as "id", "submitted_at" and
-    "status" read as a ticket's: it has a column of 0-10 answers under a
-    header that asks for a recommendation. A tickets or deals export with a
-    column of its own, such as a solve date or an amount, stays that table,
-    even beside such a question."""
+    "status" read as a ticket's. Such a survey has a column of 0-10 scores
+    under a header that reads like the recommendation question. A tickets or
+    deals export with a column of its own, such as a solve date or an
+    amount, stays that table, even beside such a question."""
     if table is not None or mapping is None:
         return False
     own = [

@@ -1310,7 +1310,7 @@ def _drop_duplicate_ids(
     return frame.filter(~duplicate), problem
 
 
-# The most distinct values of a column of export times (see
+# The maximum number of distinct values in a column of export times (see
 # ``_drop_repeated_rows``), one per export pasted into the file.
 _EXPORT_TIMES = 3
 # The id field of each table whose rows a repeated export line would count
@@ -1335,8 +1335,8 @@ def _drop_repeated_rows(
     line items of one order, such as two products, or the changes of one
     subscription. An unmapped column of dates or times with at most
     ``_EXPORT_TIMES`` distinct values is not compared, because two exports
-    of the same rows differ there ("Exported at"); a date per row, such as
-    "Shipped at", still tells two line items apart.
+    of the same rows differ there ("Exported at"). A date per row, such as
+    "Shipped at", is compared, because it can set two line items apart.
     """
     id_field = _ROW_IDS.get(mapping.table)
     if id_field is None or not mapping.columns.get(id_field):
@@ -1347,7 +1347,7 @@ def _drop_repeated_rows(
     cells = [
         name
         for name in raw.columns
-        if name != LINE and (name in mapped or not _holds_dates(raw[name]))
+        if name != LINE and (name in mapped or not _is_export_time(raw[name]))
     ]
     repeated_lines = raw.filter(~pl.struct(cells).is_first_distinct())[LINE]
     repeated = frame[LINE].is_in(repeated_lines.implode())
@@ -1368,9 +1368,10 @@ def _drop_repeated_rows(
     return frame.filter(~repeated), problem
 
 
-def _holds_dates(cells: pl.Series) -> bool:
-    """Tell whether a text column holds few distinct dates, each on two rows
-    or more on average, as the time of each export pasted into a file does."""
+def _is_export_time(cells: pl.Series) -> bool:
+    """Tell whether a text column contains few distinct dates, each on two
+    rows or more on average, as the time of each export pasted into a file
+    does."""
     sample = cells.drop_nulls().head(200)
     distinct = cells.n_unique()
     if sample.len() == 0 or distinct > _EXPORT_TIMES or 2 * distinct > cells.len():

@@ -164,6 +164,8 @@ def _load_sheets(
     when no sheet contains a table.
     """
     tables: list[PreparedTable] = []
+    # The sheet each spend table comes from, for ``_without_total_sheets``.
+    spend_sheets: list[tuple[str, PreparedTable]] = []
     skipped: list[str] = []
     first_error: EmptyDataError | MissingColumnError | None = None
     for sheet in sheets:
@@ -191,6 +193,8 @@ def _load_sheets(
             earlier = next((t.file for t in tables if t.table == table.table), None)
             if earlier is None or table.table == "spend":
                 tables.append(replace(table, file=source))
+                if table.table == "spend":
+                    spend_sheets.append((sheet, tables[-1]))
                 continue
             skipped.append(
                 f"{source}: not read, the {table.table} table comes from "
@@ -198,31 +202,28 @@ def _load_sheets(
             )
     if not tables and first_error is not None:
         raise first_error
-    tables, totals = _without_total_sheets(tables, file_name)
+    tables, totals = _without_total_sheets(tables, spend_sheets)
     return _Loaded(tables, skipped + totals)
 
 
 def _without_total_sheets(
-    tables: list[PreparedTable], file_name: str
+    tables: list[PreparedTable], spend_sheets: list[tuple[str, PreparedTable]]
 ) -> tuple[list[PreparedTable], list[str]]:
     """Leave out the spend sheets named like a total of the others, wherever
-    they stand, when other spend sheets remain; return the warnings."""
-    spend = [table for table in tables if table.table == "spend"]
-    prefix = f"{file_name} ("
+    they stand, when other spend sheets remain; return the warnings.
+    ``spend_sheets`` pairs each spend table of ``tables`` with its sheet."""
     totals = [
-        table
-        for table in spend
-        if _TOTAL_SHEET.search(table.file.removeprefix(prefix).removesuffix(")"))
+        (sheet, table) for sheet, table in spend_sheets if _TOTAL_SHEET.search(sheet)
     ]
-    if not totals or len(totals) == len(spend):
+    if not totals or len(totals) == len(spend_sheets):
         return tables, []
     warnings = [
         f"{table.file}: not read, a sheet named like a total of the other spend "
-        "sheets would count their spend twice; pass --sheet "
-        f"{table.file.removeprefix(prefix).removesuffix(')')!r} to read it alone"
-        for table in totals
+        f"sheets would count their spend twice; pass --sheet {sheet!r} to read it "
+        "alone"
+        for sheet, table in totals
     ]
-    left_out = {id(table) for table in totals}
+    left_out = {id(table) for _, table in totals}
     return [table for table in tables if id(table) not in left_out], warnings
 
 

@@ -723,7 +723,7 @@ NPS = TableSchema(
             # Google Forms
             "Timestamp",
             "Zeitstempel",
-            # Microsoft Forms: the time the answer was sent
+            # Microsoft Forms: the time the response was submitted
             "Completion time",
             "Fertigstellungszeit",
         ),

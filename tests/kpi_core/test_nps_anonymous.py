@@ -12,7 +12,7 @@ from kpi_core.nps import net_promoter_score
 from kpi_core.period import Period
 
 ALL_DATA = Period(None, None)
-# Three anonymous answers (10, 9, 3) and two by anna, whose later one is a 6.
+# Three anonymous responses (10, 9, 3) and two by anna, the later one a 6.
 FORMS = """Response ID,Email,Score,Submit Date
 1,anonymous,10,2026-03-02 10:00
 2,Anonymous,9,2026-03-03 10:00
@@ -28,7 +28,7 @@ def _responses():
 
 def test_anonymous_latest_per_customer():
     result = net_promoter_score(_responses(), ALL_DATA, "latest_per_customer")
-    # Only anna's latest answer, a 6, counts: 0 promoters, 1 detractor of 1.
+    # Only anna's latest response, a 6, counts: 0 promoters, 1 detractor of 1.
     assert result.n == 1
     assert result.value == pytest.approx(-100.0)
     assert result.excluded["response without a customer id"] == 3

@@ -66,7 +66,7 @@ def test_repeated_nps_response_once():
 
 
 def test_line_items_of_unmapped_column_kept():
-    # Order 1001 holds a mug and a tea at 15 each; the product is not mapped.
+    # Order 1001 contains a mug and a tea at 15 each; the product is not mapped.
     text = (
         "order_id,customer_id,ordered_at,amount,product_title\n"
         "1001,A,2025-03-02,15,Mug\n"

@@ -214,8 +214,8 @@ def test_first_total_sheet_skipped_all_kept(tmp_path):
         },
     )
     report = build_report([path, _orders(tmp_path, 2)], ReportOptions())
-    # (60 + 40) / 2 = 50: the total sheet left out wherever it stands, and
-    # "all campaigns" is no total.
+    # (60 + 40) / 2 = 50: the total sheet is left out although it comes
+    # first, and "all campaigns" is no total.
     assert report["kpis"]["cac"]["value"] == pytest.approx(50.0)
 
 

@@ -37,7 +37,7 @@ def test_won_value_change_hidden(tmp_path, fresh_workspace):
 
 
 def test_service_change_hidden_before_tickets(tmp_path, fresh_workspace):
-    # The tickets start on 2 March 2025, so February holds none.
+    # The tickets start on 3 March 2025, so February has none.
     tickets = (
         "Ticket ID,Status,Created at,Solved at\n"
         "1,Solved,2025-03-03 10:00,2025-03-03 12:00\n"
