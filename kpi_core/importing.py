@@ -120,8 +120,10 @@ def preview_file(
     if table is None and long_history is None:
         detected = _deals_or_history(raw.frame, headers, numbers, detected)
     chosen = table or detected
-    # Only these table types have yes/no fields (won and closed, public).
-    with_flags = chosen in ("deals", "ticket_messages")
+    # Deals and ticket messages have yes/no fields (won and closed, public).
+    # Tickets have none, but their solve and close dates must not take a
+    # yes/no column headed "Closed", as in Salesforce's case report.
+    with_flags = chosen in ("deals", "ticket_messages", "tickets")
     flags = yes_no_columns(raw.frame, headers) if with_flags else ()
     mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kpi_core.errors import MissingColumnError
 from kpi_core.schema import (
     CREATED_START_ALIAS,
+    DATE,
     FLAG,
     ID,
     TABLES,
@@ -158,7 +159,9 @@ def guess_mapping(
     first, in schema order, then partial matches. Among several exact
     matches the alias listed first in the schema wins. A yes/no field only
     takes a header of ``flag_headers``, the columns whose values read as
-    yes or no, because users also name a date column "Closed". A field of
+    yes or no, and a date field takes none of them, because "Closed" heads
+    a yes/no column in Salesforce reports and a date in other exports.
+    A field's ``whole_header_aliases`` take no partial match. A field of
     ``LABEL_FIELDS`` takes no header of ``number_headers``, the columns whose
     values are all numbers, unless the header names an id column, and no
     partial match of a header that names a date or a time.
@@ -177,10 +180,15 @@ def guess_mapping(
                 continue
             if schema_field.kind == FLAG and level < EXACT:
                 continue
-            aliases = _normalised_aliases(schema_field.aliases)
+            aliases = _field_aliases(schema_field, level)
             free = [h for h in headers if h not in assigned]
             if schema_field.kind == FLAG:
                 free = [h for h in free if h in flag_headers]
+            if schema_field.kind == DATE:
+                # NOTE: only yes/no values keep a column from a date field. A
+                # "Closed" column of other words, such as "Open", is mapped,
+                # and the import reports its cells as invalid dates.
+                free = [h for h in free if h not in flag_headers]
             if schema_field.name in LABEL_FIELDS:
                 free = [h for h in free if h not in number_headers or is_id_header(h)]
                 if level < EXACT:
@@ -345,6 +353,17 @@ def _field_path_tail(header: str) -> str:
     if not dot or not head or not tail:
         return ""
     return _normalised(tail)
+
+
+def _field_aliases(schema_field: Field, level: float) -> tuple[str, ...]:
+    """Return the normalised aliases that can match at ``level``: all of
+    them for an exact match, and for a partial one all but the field's
+    ``whole_header_aliases``."""
+    aliases = schema_field.aliases
+    if level < EXACT:
+        whole = schema_field.whole_header_aliases
+        aliases = tuple(alias for alias in aliases if alias not in whole)
+    return _normalised_aliases(aliases)
 
 
 @functools.lru_cache(maxsize=512)

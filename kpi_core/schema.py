@@ -42,6 +42,10 @@ class Field:
     aliases: tuple[str, ...]
     description: str
     examples: tuple[str, ...] = ()
+    # Aliases that match only a whole header, never part of a longer one.
+    # A bare word such as "Closed" also starts headers without a date, such
+    # as "Closed by".
+    whole_header_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,17 @@ def _f(
     description: str,
     *aliases: str,
     examples: tuple[str, ...] = (),
+    whole_header: tuple[str, ...] = (),
 ) -> Field:
-    return Field(name, kind, required, (name, *aliases), description, examples)
+    unlisted = [alias for alias in whole_header if alias not in aliases]
+    if unlisted:
+        raise ValueError(
+            f"the whole-header aliases {unlisted} of the field {name!r} are "
+            "missing from its aliases; list them there too"
+        )
+    return Field(
+        name, kind, required, (name, *aliases), description, examples, whole_header
+    )
 
 
 DEALS = TableSchema(
@@ -411,28 +424,38 @@ TICKETS = TableSchema(
         ),
         # A reopened ticket must give its final solve, so Zendesk's "Solved at"
         # comes first and Freshdesk's "Resolved time" before "Closed time".
+        # Salesforce's case report has a yes/no "Closed" checkbox next to the
+        # "Date/Time Closed" date. So each bare word matches whole headers only
+        # and comes after the longer headers with the same word, and the
+        # import passes yes/no columns as flag headers, which no date field
+        # takes.
         _f(
             "solved_at",
             DATE,
             False,
             "Date and time of the final solve; empty while the ticket is open",
             "Solved at",
+            "Solved",
             "Resolved time",
             "Resolved at",
+            "Resolved",
             "Date/Time Closed",
             "Close date",
             "closed_at",
             "Closed time",
             "Closed at",
+            "Closed",
             "Ticket solved - Date",
             "Gelöst am",
             "Gelöst",
             "Lösungsdatum",
             "Geschlossen am",
+            "Geschlossen",
             "Abgeschlossen am",
             "Erledigt am",
             # German for "Close date"
             "Schließdatum",
+            whole_header=("Solved", "Resolved", "Closed", "Geschlossen"),
         ),
         _f(
             "closed_at",
@@ -442,7 +465,10 @@ TICKETS = TableSchema(
             "time, as Freshdesk writes both",
             "Closed time",
             "Closed at",
+            "Closed",
             "Geschlossen am",
+            "Geschlossen",
+            whole_header=("Closed", "Geschlossen"),
         ),
         _f(
             "status",
