@@ -16,7 +16,13 @@ from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
-from kpi_core.tickets import NO_SEGMENT, nonzero_counts, require_segment, solved_tickets
+from kpi_core.tickets import (
+    NO_SEGMENT,
+    describe_missing_solve_column,
+    nonzero_counts,
+    require_segment,
+    solved_tickets,
+)
 
 ALL_DATA = Period()
 # Message authors whose messages count as agent replies.
@@ -46,7 +52,8 @@ def followups_per_ticket(
     log the replies column is used, and tickets with an empty count there
     are left out and counted. ``extra["share_one_reply"]`` is the percent of
     those tickets solved with exactly one reply. No reply source, or no
-    solved ticket, as with an empty frame, gives not available.
+    solved ticket, as with an empty frame or tickets without a solve-date
+    column, gives not available.
     """
     counted, excluded, source = _reply_table(tickets, period, messages)
     if counted is None:
@@ -58,7 +65,8 @@ def followups_per_ticket(
     if no_agent := _no_agent_reason(messages):
         return not_available("followups_per_ticket", no_agent, excluded=excluded)
     if counted.is_empty():
-        reason = "no solved tickets with a reply count in this period"
+        reason = describe_missing_solve_column(tickets, period)
+        reason = reason or "no solved tickets with a reply count in this period"
         return not_available("followups_per_ticket", reason, excluded=excluded)
 
     total = int(counted[_REPLIES].sum())

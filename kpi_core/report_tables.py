@@ -72,6 +72,7 @@ from kpi_core.service import (
 from kpi_core.stages import stage_summary
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.ticket_segments import ticket_segments
+from kpi_core.tickets import describe_missing_solve_column
 
 Tables = dict[str, pl.DataFrame]
 # Readable names of the ARR bridge steps of ``kpi_core.subscriptions``.
@@ -848,6 +849,10 @@ def _resolution_table(
         tickets, settings.period, grain, settings.working, variant
     )
     if series["mean_hours"].is_null().all():
+        missing = describe_missing_solve_column(tickets, settings.period)
+        if missing is not None:
+            note = f"Time to resolution is not shown. {_sentence(missing)}"
+            return ReportTable(note=note)
         return ReportTable(
             note=(
                 "Time to resolution is not shown. No ticket was solved in this "
@@ -875,6 +880,10 @@ def _followups_table(
 ) -> ReportTable:
     distribution = followups_distribution(tickets, period, messages)
     if distribution.is_empty():
+        missing = describe_missing_solve_column(tickets, period)
+        if missing is not None:
+            note = f"Follow-ups per ticket are not shown. {_sentence(missing)}"
+            return ReportTable(note=note)
         return ReportTable(note="No ticket with replies was solved in this period.")
     chart = ReportChart("Solved tickets per number of replies", ("tickets",))
     return ReportTable(distribution, charts=(chart,))

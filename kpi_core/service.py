@@ -38,6 +38,7 @@ from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
 from kpi_core.tickets import (
     NO_SEGMENT,
+    describe_missing_solve_column,
     nonzero_counts,
     require_segment,
     reuse_last_result,
@@ -85,7 +86,8 @@ def resolution_hours(
     ``extra``. Open tickets created in the period, tickets without a
     creation date and tickets solved before they were created are left out
     and counted. No usable solved ticket, as with an empty frame, gives not
-    available.
+    available, and so do tickets without a solve-date column, with a reason
+    that counts the tickets their status marks solved or closed.
 
     When the creation or solve times of the measured tickets have no time
     of day, the result warns how far off that can make the figure (see
@@ -94,7 +96,8 @@ def resolution_hours(
     """
     hours, excluded = _resolution_table(tickets, period, working, variant)
     if hours.is_empty():
-        reason = "no solved tickets in this period"
+        reason = describe_missing_solve_column(tickets, period)
+        reason = reason or "no solved tickets in this period"
         return not_available("resolution_hours", reason, excluded=excluded)
 
     total = float(hours[_HOURS].sum())

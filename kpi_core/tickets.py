@@ -5,7 +5,8 @@ status, if the table has one, is not an open status. Deleted and spam
 tickets count in no KPI. It is placed in a
 period by that solve date. A ticket id listed more than once is measured to
 its latest solve, or is open when a row with more agent replies shows it
-was reopened after that solve.
+was reopened after that solve. A table without a solve-date column has no
+solved ticket, and ``describe_missing_solve_column`` returns the reason.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.period import Period
 from kpi_core.reuse import reuse_last_result
 
@@ -35,6 +37,7 @@ DISCARDED_STATUSES = frozenset(
     {"deleted", "spam", "junk", "trash", "gelöscht", "papierkorb"}
 )
 DISCARDED = "deleted or spam ticket"
+OPEN = "open ticket"
 
 SOLVED_UNDATED = "solved ticket without a solve date"
 # Statuses that mean the work on a ticket is done, compared after
@@ -57,19 +60,43 @@ def solved_tickets(
     Also returns the rows left out per reason: open tickets (created in the
     period, or any with all data) and earlier solves of a ticket listed
     again. Rows without a solve date are open, unless their status is
-    solved or closed: those are counted apart as solved without a solve
-    date. With an explicit period, a solved ticket counts only when its
-    solve date lies in the period.
+    solved or closed. Those are counted apart as solved without a solve
+    date, also when the table has no solve-date column. With an explicit
+    period, a solved ticket counts only when its solve date lies in the
+    period.
     """
     return _solved_tickets(tickets, period)
+
+
+def describe_missing_solve_column(tickets: pl.DataFrame, period: Period) -> str | None:
+    """Explain that no ticket counts as solved because the tickets have no
+    solve-date column, or return None when they have one.
+
+    The reason counts the tickets whose status marks them solved or closed
+    among the tickets that ``solved_tickets`` counts in the period, and
+    tells the user to map a solve or close date column.
+    """
+    if "solved_at" in tickets.columns:
+        return None
+    reason = "the tickets have no solve-date column, so no ticket counts as solved."
+    _solved, excluded = solved_tickets(tickets, period)
+    marked = excluded.get(SOLVED_UNDATED, 0)
+    total = marked + excluded.get(OPEN, 0)
+    if "status" in tickets.columns and total:
+        created = "" if period.is_all else " created in this period"
+        verb = "is" if marked == 1 else "are"
+        reason += (
+            f" {marked:,} of {count_noun(total, 'ticket')}{created} {verb} marked "
+            "solved or closed in the status column."
+        )
+    return reason + " Map a solve or close date column to solved_at on the Data page"
 
 
 @reuse_last_result
 def _solved_tickets(
     tickets: pl.DataFrame, period: Period
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    has_solve_dates = "solved_at" in tickets.columns
-    if not has_solve_dates:
+    if "solved_at" not in tickets.columns:
         tickets = tickets.with_columns(pl.lit(None, _WALL).alias("solved_at"))
     latest, _none = _final_solves(tickets)
     is_open = pl.col("solved_at").is_null()
@@ -77,11 +104,10 @@ def _solved_tickets(
     discarded = pl.lit(False)
     if "status" in latest.columns:
         status = pl.col("status").cast(pl.String)
-        if has_solve_dates:
-            # A ticket marked solved or closed without a solve date is a gap
-            # in the export, not work still waiting.
-            done = status.is_in(_status_values(latest, SOLVED_STATUSES))
-            undated = is_open & done.fill_null(False)
+        # A ticket marked solved or closed without a solve date is a gap in
+        # the export, not work still waiting.
+        done = status.is_in(_status_values(latest, SOLVED_STATUSES))
+        undated = is_open & done.fill_null(False)
         open_status = status.is_in(_open_values(latest)).fill_null(False)
         discarded = status.is_in(_discarded_values(latest))
         discarded = discarded.fill_null(False)
@@ -101,7 +127,7 @@ def _solved_tickets(
     counted = ~is_open & ~undated & ~discarded
     solved = latest.filter(counted & period.contains("solved_at"))
     excluded = {
-        "open ticket": counts["open"].item(),
+        OPEN: counts["open"].item(),
         SOLVED_UNDATED: counts["undated"].item(),
         DISCARDED: counts["discarded"].item(),
         "earlier solve of a ticket listed again": tickets.height - latest.height,

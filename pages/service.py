@@ -32,12 +32,14 @@ from kpi_core.service import (
 )
 from kpi_core.subscription_data import has_undated_churn, is_snapshot
 from kpi_core.ticket_segments import ticket_segments
+from kpi_core.tickets import describe_missing_solve_column
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row, without_unrecorded
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
 from pages.ui.period_pickers import comparison_picker, grain_picker, period_picker
 from pages.ui.share_link import share_controls
+from pages.ui.shared_views import for_viewer
 from pages.ui.table_choice import newest_table
 from pages.ui.table_columns import table_columns
 from pages.ui.table_sources import show_table_sources
@@ -403,10 +405,14 @@ def _render_resolution(
     variants: dict[str, str],
 ) -> bool:
     """Show the time to resolution by ``grain``. Return False when there is
-    no figure to show: an invalid working time, or no ticket solved."""
+    no figure to show: an invalid working time, no solve-date column, or no
+    ticket solved."""
     st.subheader("Time to resolution")
     if not isinstance(working, WorkingTime):
         st.info(escape_markdown(_working_time_reason(working)))
+        return False
+    if missing := describe_missing_solve_column(tickets, period):
+        _show_missing_solve_column("Time to resolution is", missing)
         return False
     variant = variants.get("resolution_hours", "business")
     unit = "Business hours" if variant == "business" else "Calendar hours"
@@ -447,12 +453,23 @@ def _render_followups(
     if "replies" not in tickets.columns and messages is None:
         return False
     st.subheader("Follow-ups per ticket")
+    if missing := describe_missing_solve_column(tickets, period):
+        _show_missing_solve_column("Follow-ups per ticket are", missing)
+        return True
     distribution = followups_distribution(tickets, period, messages)
     labels = table_columns(distribution)
     st.dataframe(
         distribution, hide_index=True, column_config=labels, placeholder=MISSING
     )
     return True
+
+
+def _show_missing_solve_column(subject: str, reason: str) -> None:
+    """Show why ``subject`` ("Time to resolution is") is not shown when the
+    tickets have no solve-date column, with the reason of
+    ``describe_missing_solve_column``."""
+    text = f"{subject} not shown. {reason[:1].upper()}{reason[1:]}."
+    st.info(escape_markdown(for_viewer(text)))
 
 
 def _render_segments(

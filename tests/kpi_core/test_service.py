@@ -193,7 +193,14 @@ def test_resolution_hours_empty_frame():
 def test_resolution_hours_no_solve_column():
     result = resolution_hours(tickets().drop("solved_at"))
     assert not result.available
-    assert result.excluded == {"open ticket": len(SAMPLE)}
+    # t4 (Open) and t6 (Pending) are open, the other five are marked solved
+    # or closed.
+    assert result.excluded == {
+        "open ticket": 2,
+        "solved ticket without a solve date": 5,
+    }
+    assert "no solve-date column" in result.reason
+    assert "5 of 7 tickets are marked solved or closed" in result.reason
 
 
 def test_resolution_hours_no_creation_column():

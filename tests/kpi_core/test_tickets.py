@@ -110,10 +110,15 @@ def test_solved_tickets_open_counted_by_creation():
 
 
 def test_solved_tickets_without_solve_column():
-    rows = [("t1", DT(2025, 1, 5, 9), None, "Solved")]
+    rows = [
+        ("t1", DT(2025, 1, 5, 9), None, "Solved"),
+        ("t2", DT(2025, 1, 6, 9), None, "Open"),
+    ]
     solved, excluded = solved_tickets(frame(rows).drop("solved_at"), ALL_DATA)
     assert solved.is_empty()
-    assert excluded == {"open ticket": 1}
+    # Without the column a solved status still marks a solved ticket, not an
+    # open one.
+    assert excluded == {"open ticket": 1, "solved ticket without a solve date": 1}
 
 
 def test_require_segment_missing():

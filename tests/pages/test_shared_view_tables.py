@@ -23,10 +23,11 @@ Ticket ID,Created at,Solved at,Status
 U1,2025-03-03 09:00,2025-03-03 10:00,solved
 U2,2025-03-04 09:00,,open
 """
+# The solve-date column is mapped but empty, so no ticket was solved.
 UNSOLVED_TICKETS = """\
-Ticket ID,Created at,Status
-V1,2025-03-03 09:00,open
-V2,2025-03-04 09:00,open
+Ticket ID,Created at,Solved at,Status
+V1,2025-03-03 09:00,,open
+V2,2025-03-04 09:00,,open
 """
 
 
