@@ -1,13 +1,16 @@
 """Command line: ``python -m kpi_core report FILE... [options]``.
 
 Prints the machine-readable report as JSON on standard output. Unusable
-input exits with status 1 and one line on standard error.
+input exits with status 1 and one line on standard error. A reader that
+closes the pipe early, as ``head`` does, ends the command quietly with
+status 141.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -21,6 +24,10 @@ from kpi_core.business_hours import (
 from kpi_core.errors import AmbiguousDateError, InputError, InvalidSettingError
 from kpi_core.period import Period, check_day
 from kpi_core.report import ReportOptions, build_report, parse_fx, parse_variants
+
+# The status a shell reports for a command ended by SIGPIPE (128 + signal 13),
+# as ``cat`` or ``grep`` end when the reader of their output goes away.
+BROKEN_PIPE_STATUS = 141
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,8 +52,14 @@ def main(argv: list[str] | None = None) -> int:
             message += "; on the command line, add --date-order dmy or mdy"
         print(f"error: {message}", file=sys.stderr)
         return 1
-    json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    try:
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+        # Flushed here, so that a closed pipe raises inside this block.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return BROKEN_PIPE_STATUS
     return 0
 
 
@@ -132,6 +145,15 @@ def _date(value: str | None, option: str) -> date | None:
         ) from None
     check_day(day, option)
     return day
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, because Python flushes it
+    again at exit and the closed pipe would raise a second BrokenPipeError
+    there."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
 
 
 def _one_line(message: str) -> str:
