@@ -679,7 +679,9 @@ def _offer_import(
         entry.id: entry.version for entry in store.list_tables() if entry.id in targets
     }
     st.session_state[shown_key] = _ShownPlan(name, main_plan, paired_plan, versions)
+    result_key = f"{key}:import_result"
     if not clicked:
+        _show_import_result(st.session_state.pop(result_key, None))
         return
     if shown is not None:
         # Another session may have stored, renamed or deleted a table since
@@ -764,23 +766,48 @@ def _offer_import(
         + escape_markdown(repr(e.name))
         for e in stored
     )
-    st.success(f"Imported {imported}.")
-    # The button of this run was drawn before the import, so its plan no
-    # longer matches the stored tables. The next run draws the new plan.
-    st.session_state.pop(shown_key, None)
+    failure = None
     if paired_error is not None:
-        st.error(
+        failure = (
             f"Storing the {TABLES[paired.table].noun} failed: "
             f"{escape_markdown(str(paired_error))}"
         )
-    if samples:
+    links = [link for e in stored for link in _KPI_PAGES[e.table_type]]
+    st.session_state[result_key] = _ImportResult(
+        f"Imported {imported}.", failure, bool(samples), tuple(dict.fromkeys(links))
+    )
+    # The widgets of this run were drawn with the plan from before the
+    # import, so the button would still offer to store a new table where a
+    # click now replaces the one just stored. The rerun draws the new plan
+    # and then shows the result.
+    st.rerun()
+
+
+@dataclass(frozen=True)
+class _ImportResult:
+    """The outcome of an import, kept for the rerun that follows it to show.
+    ``paired_error`` is the error of a paired table that failed to store,
+    and ``links`` are the (page, label) pairs of the KPI pages to link."""
+
+    message: str
+    paired_error: str | None
+    samples_removed: bool
+    links: tuple[tuple[str, str], ...]
+
+
+def _show_import_result(result: _ImportResult | None) -> None:
+    if result is None:
+        return
+    st.success(result.message)
+    if result.paired_error is not None:
+        st.error(result.paired_error)
+    if result.samples_removed:
         # Demo rows mixed into the user's figures would falsify them.
         st.info(
             "The sample data was removed now that you imported your own. "
             "'Load the sample data' below brings it back."
         )
-    links = [link for e in stored for link in _KPI_PAGES[e.table_type]]
-    for page, link_label in dict.fromkeys(links):
+    for page, link_label in result.links:
         st.page_link(page, label=link_label)
 
 

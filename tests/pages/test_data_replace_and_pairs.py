@@ -112,6 +112,36 @@ def test_new_table_choice_stays(fresh_workspace):
     assert names == ["orders", "orders (2)"]
 
 
+def test_button_after_import_offers_replace(fresh_workspace):
+    at, key = _upload("orders.csv", ORDERS)
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    [stored] = _user_tables(fresh_workspace, "orders")
+    assert [message.value for message in at.success] == ["Imported 2 rows as 'orders'."]
+    # The page after the click already shows what a second click does.
+    label = at.button(key=f"{key}:import").label
+    assert label == "Import 2 rows in place of 'orders'"
+    assert at.selectbox(key=f"{key}:target").value == stored.id
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    [replaced] = _user_tables(fresh_workspace, "orders")
+    assert replaced.id == stored.id
+    assert replaced.version == 2
+
+
+def test_hubspot_button_after_import_offers_replace(fresh_workspace):
+    at, key = _upload("hubspot.csv", HUBSPOT)
+    at.button(key=f"{key}:import").click().run()
+    assert not at.exception
+    label = (
+        "Import 3 rows in place of 'hubspot stage history' and 2 rows in place "
+        "of 'hubspot'"
+    )
+    assert at.button(key=f"{key}:import").label == label
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links == ["See the sales KPIs"]
+
+
 def test_hubspot_file_stores_both_tables(fresh_workspace):
     at, key = _upload("hubspot.csv", HUBSPOT)
     assert at.selectbox(key=f"{key}:table").value == "stage_history"
