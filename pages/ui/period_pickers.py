@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -26,6 +27,7 @@ from pages.ui.url_params import (
     accept_option_key,
     check_url_dates,
     check_url_option,
+    show_link_note,
     url_values_at_start,
 )
 
@@ -53,6 +55,16 @@ _ONE_DAY_LINK = "_one_day_link"
 # and comparison widgets in the last run, without those at their default.
 _KEPT = "_kept_period_settings"
 _PERIOD_KEYS = ("period", "dates", "grain", "compare_with")
+# Session state key set in a run whose page has no dated table, so the
+# period picker drew no widgets. ``restore_period_settings`` clears it at
+# the start of every run.
+_NO_DATES = "_period_without_dates"
+_PERIOD_LABELS = {**QUICK_PERIODS, "custom": "Custom"}
+_COMPARISON_LABELS = {
+    "none": "Nothing",
+    "previous": "Previous period",
+    "last_year": "Same period last year",
+}
 # The years before the first and after the last day of the data that a
 # period from a link may reach.
 _SPARE_YEARS = 10
@@ -66,14 +78,16 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
     range from the first to the last date of all of them, widened to the dates
     a link requests. Quick picks count back from ``latest_date``, so an export
     that ends in the past still has a "last 12 full months". Tables without
-    dates give all data and no controls.
+    dates give all data and no controls, and the period of a link is kept for
+    the other pages (see ``_undated_page``).
     """
     bounds = _date_bounds(tables)
     if bounds is None:
+        _undated_page()
         return Period()
     low, high, anchor = bounds
-    choices = [*QUICK_PERIODS, "custom"]
-    labels = {**QUICK_PERIODS, "custom": "Custom"}
+    choices = list(_PERIOD_LABELS)
+    labels = _PERIOD_LABELS
     accept_option_key("period", labels)
     choice = st.sidebar.selectbox(
         "Period",
@@ -143,6 +157,113 @@ def period_picker(tables: Mapping[str, pl.DataFrame | None]) -> Period:
             f"from {low} to {high}."
         )
     return period
+
+
+def _undated_page() -> None:
+    """Say that the page's tables have no dates, so its figures cover all
+    data, and name the period and comparison from the URL or a shared view
+    that it cannot apply.
+
+    The URL parameters of both stay in the address and in the settings
+    that ``restore_period_settings`` carries to the next page, and "Share
+    this view" stores them (see ``undated_period_settings``).
+    """
+    st.session_state[_NO_DATES] = True
+    for key in ("period", "dates", "compare_with"):
+        _keep(key, st.query_params.get_all(key) or None)
+    st.sidebar.caption(
+        "No table of this page has dates, so there is no period to pick and "
+        "the figures cover all data."
+    )
+    note = _undated_note(_requested_settings())
+    if note is not None:
+        show_link_note(note)
+
+
+def _requested_settings() -> dict[str, Any]:
+    """Return the widget values of the period, dates and comparison that
+    the URL or the settings of a shared view request. Unreadable values are
+    left out."""
+    if shared_view() is not None:
+        # A shared view writes its settings into the widget state.
+        period = st.session_state.get("period")
+        dates = st.session_state.get("dates")
+        comparison = st.session_state.get("compare_with")
+    else:
+        period = _option_key(st.query_params.get_all("period"), _PERIOD_LABELS)
+        dates = tuple(_iso_date(text) for text in st.query_params.get_all("dates"))
+        comparison = _option_key(
+            st.query_params.get_all("compare_with"), _COMPARISON_LABELS
+        )
+    settings: dict[str, Any] = {}
+    if period in _PERIOD_LABELS:
+        settings["period"] = period
+    if isinstance(dates, tuple) and dates and all(isinstance(d, date) for d in dates):
+        settings["dates"] = dates
+    if comparison in _COMPARISON_LABELS:
+        settings["compare_with"] = comparison
+    return settings
+
+
+def _option_key(texts: list[str], labels: Mapping[str, str]) -> str | None:
+    """Return the option that the last of the URL values ``texts`` names by
+    its key or its label, or None."""
+    if not texts:
+        return None
+    by_label = {label: key for key, label in labels.items()}
+    text = texts[-1]
+    return text if text in labels else by_label.get(text)
+
+
+def _undated_note(settings: Mapping[str, Any]) -> str | None:
+    """Return the note that a page without dates shows all data in place of
+    the period and comparison of the widget values ``settings``, or None
+    when they are all data without a comparison."""
+    period = _describe_period(settings)
+    comparison = settings.get("compare_with", "none")
+    if period is None and comparison == "none":
+        return None
+    note = "No table of this page has dates, so the figures cover all data"
+    if period is not None:
+        note += f" in place of {period}"
+    if comparison != "none":
+        compared = _COMPARISON_LABELS[comparison].lower()
+        note += f", without a comparison with the {compared}"
+    note += "."
+    if period is not None:
+        applied = "that period"
+        if comparison != "none":
+            applied = "that period and comparison"
+        note += f" Pages with dated tables use {applied}."
+    return note
+
+
+def _describe_period(settings: Mapping[str, Any]) -> str | None:
+    """Describe the period of the widget values ``settings``, as in "the
+    period 2024-04-01 to 2024-06-30", or return None for all data."""
+    period = settings.get("period", "all")
+    # The date box of a page with dates shows the first two dates of a link.
+    dates = sorted(settings.get("dates", ())[:2])
+    if period == "custom" and dates:
+        return f"the period {Period(dates[0], dates[-1]).label()}"
+    if period == "custom":
+        return "a custom period"
+    if period != "all":
+        return f"the period “{_PERIOD_LABELS[period]}”"
+    return None
+
+
+def undated_period_settings() -> dict[str, Any]:
+    """Return the widget values of the period, dates and comparison that the
+    link requests when the page of this run has no dated table, and so drew
+    no widget that would store them. Return an empty dict otherwise.
+
+    "Share this view" adds them to the view, so the other pages of the view
+    show that period, as after sharing from a page with dates.
+    """
+    if not st.session_state.get(_NO_DATES):
+        return {}
+    return _requested_settings()
 
 
 def _near_data(period: Period, low: date, high: date) -> Period:
@@ -291,6 +412,10 @@ def grain_picker(period: Period) -> str:
 def comparison_picker(period: Period) -> Period | None:
     """Offer to compare the chosen period with the previous one or the same
     period a year earlier. Return that period, or None."""
+    if st.session_state.get(_NO_DATES):
+        # The period picker kept the requested comparison for the other
+        # pages and named it.
+        return None
     if period.is_all or period.start is None or period.end is None:
         _keep("compare_with", None)
         requested = st.query_params.get_all("compare_with")
@@ -300,11 +425,7 @@ def comparison_picker(period: Period) -> Period | None:
                 "first and a last day. Pick one above to compare."
             )
         return None
-    labels = {
-        "none": "Nothing",
-        "previous": "Previous period",
-        "last_year": "Same period last year",
-    }
+    labels = _COMPARISON_LABELS
     accept_option_key("compare_with", labels)
     choice = st.sidebar.selectbox(
         "Compare with",
@@ -340,6 +461,7 @@ def restore_period_settings(*, entering_page: bool) -> None:
     NOTE: Streamlit's removal of the parameters still adds a history entry
     without them, so Back reaches a page address that shows all data.
     """
+    st.session_state.pop(_NO_DATES, None)
     if shared_view() is not None:
         return
     kept = st.session_state.setdefault(_KEPT, {})

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
+from pages.ui.period_pickers import undated_period_settings
 from pages.ui.shared_views import PINNED_TABLES, editor_unlocked, shared_view
 from pages.ui.table_choice import chosen_table, spend_entries
 from pages.ui.working_time import kept_working_time
@@ -41,6 +42,10 @@ def share_controls(page: str, title: str) -> None:
     # pages with hours to resolution use the entries last made there.
     for key, value in kept_working_time().items():
         settings.setdefault(key, value)
+    # A page without dated tables draws no period widgets, so the period of
+    # its link comes from the URL.
+    for key, value in undated_period_settings().items():
+        settings.setdefault(key, _encode(value))
     # The link keeps showing these tables, and reports it when one is deleted.
     pinned: dict[str, str | list[str]] = {
         table_type: entry.id

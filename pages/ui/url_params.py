@@ -46,6 +46,13 @@ def url_values_at_start(key: str) -> list[str] | None:
     return st.session_state.get(_REQUESTED, {}).get(key)
 
 
+def show_link_note(text: str) -> None:
+    """Show ``text``, about a setting of the link that the page cannot
+    apply, at the top of the page with the warnings about its URL
+    parameters."""
+    st.session_state.get(_AREA, st).info(text)
+
+
 def accept_option_key(key: str, labels: Mapping[str, str]) -> None:
     """Select the option that the URL parameter ``key`` names by its key,
     such as ``?period=last_12_months`` for "Last 12 full months".
