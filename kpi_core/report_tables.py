@@ -853,10 +853,11 @@ def _resolution_table(
         if missing is not None:
             note = f"Time to resolution is not shown. {_sentence(missing)}"
             return ReportTable(note=note)
+        when = "" if settings.period.is_all else " in this period"
         return ReportTable(
             note=(
-                "Time to resolution is not shown. No ticket was solved in this "
-                "period. If the tickets have solve times, map that column to "
+                f"Time to resolution is not shown. No ticket was solved{when}. "
+                "If the tickets have solve times, map that column to "
                 "solved_at on the Data page."
             )
         )

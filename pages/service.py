@@ -422,9 +422,10 @@ def _render_resolution(
             "map that column to solved_at on the Data page.",
             "the sender of this link can map that column to solved_at.",
         )
+        when = "" if period.is_all else " in this period"
         st.info(
-            "Time to resolution is not shown. No ticket was solved in this "
-            f"period. If the tickets have solve times, {hint}"
+            f"Time to resolution is not shown. No ticket was solved{when}. "
+            f"If the tickets have solve times, {hint}"
         )
         return False
     span = table_span(tickets, "tickets")

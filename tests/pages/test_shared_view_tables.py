@@ -128,9 +128,10 @@ def test_viewer_hint_names_sender(tmp_path, fresh_workspace):
 
     viewer = _open_link(token, "pages/service.py")
     assert (
-        "Time to resolution is not shown. No ticket was solved in this period. "
-        "If the tickets have solve times, the sender of this link can map that "
-        "column to solved_at." in [info.value for info in viewer.main.info]
+        # The page shows all data, so the hint names no period.
+        "Time to resolution is not shown. No ticket was solved. If the tickets "
+        "have solve times, the sender of this link can map that column to "
+        "solved_at." in [info.value for info in viewer.main.info]
     )
     assert not [text for text in _main_texts(viewer) if "Data page" in text]
 
