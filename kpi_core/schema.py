@@ -781,8 +781,10 @@ NPS = TableSchema(
 # The creation time of a Stripe subscription, its start when the export has
 # no "Start (UTC)" or "Start Date (UTC)" column.
 CREATED_START_ALIAS = "Created (UTC)"
-# A subscription runs from started_at up to the day before ended_at. A list
-# without dates (a snapshot) needs the churned flag and monthly_charge instead.
+# A subscription runs from started_at up to the day before ended_at, or
+# through ended_at when the customer's next subscription starts the day after
+# (see kpi_core.subscription_data). A list without dates (a snapshot) needs
+# the churned flag and monthly_charge instead.
 SUBSCRIPTIONS = TableSchema(
     "subscriptions",
     "Subscriptions",

@@ -2,9 +2,10 @@
 
 A dated table becomes one row per usable subscription: customer_id,
 customer_key (see ``customer_keys``), repeated_customer (see
-``repeated_customer``), started_at, ended_at, stops_at (ended_at, or a far
-date while it runs), mrr (the monthly charge in the report currency) and
-upgraded. A snapshot list
+``repeated_customer``), started_at, ended_at, stops_at (ended_at, a day
+later where the customer's next subscription starts then, or a far date
+while it runs, see ``_stop_days``), mrr (the monthly charge in the report
+currency) and upgraded. A snapshot list
 becomes customer_id, churned and mrr. Rows that cannot be used are counted
 per reason in ``excluded``, never dropped silently.
 """
@@ -271,7 +272,8 @@ def cancel_ends(subs: pl.DataFrame) -> pl.Expr:
 
 def runs_on(day: pl.Expr) -> pl.Expr:
     """Return an expression that is true where a prepared subscription runs at
-    the close of ``day``: it started on or before that day and ends after it."""
+    the close of ``day``: it started on or before that day and stops after
+    it (stops_at, see ``_stop_days``)."""
     return (pl.col("started_at") <= day) & (pl.col("stops_at") > day)
 
 
@@ -413,13 +415,43 @@ def _dated(
     ]
     if "currency" in frame.columns:
         columns.append("currency")
-    frame = frame.filter(pl.col("reason").is_null()).select(
-        *columns,
-        stops_at=pl.col("ended_at").fill_null(NO_END),
-        amount=pl.col("mrr"),
-    )
+    frame = frame.filter(pl.col("reason").is_null())
+    frame = frame.select(*columns, stops_at=_stop_days(frame), amount=pl.col("mrr"))
     prepared = _converted(frame, currency, fx, excluded, need_amount)
     return (prepared.frame, prepared.unit), prepared.excluded
+
+
+def _stop_days(usable: pl.DataFrame) -> pl.Series:
+    """Return stops_at of each usable row: the first day at whose close the
+    subscription no longer runs.
+
+    That is the end date, or ``NO_END`` while it runs. A contract renewed
+    without a gap often states the last day it runs as its end, such as
+    "Vertragsende 31.03.2025" before "Vertragsbeginn 01.04.2025". So where
+    another usable subscription of the same customer starts the day after
+    the end date and runs for at least a day, this one stops on that start
+    day instead. The customer is then active at the close of the end day,
+    and the MRR moves to the new charge on the new start day.
+    """
+    ended = pl.col("ended_at")
+    stops = ended.fill_null(NO_END)
+    # A customer's only row has no other row to continue it.
+    repeated = usable.with_row_index("row").filter(pl.col("repeated_customer"))
+    runs_a_day = ended.is_null() | (ended > pl.col("started_at"))
+    next_starts = repeated.filter(runs_a_day).select(
+        "customer_key", next_start="started_at"
+    )
+    renewed = (
+        repeated.filter(ended.is_not_null())
+        .with_columns(next_start=ended + DAY)
+        .join(next_starts, on=["customer_key", "next_start"], how="semi")
+    )
+    renewed_row = pl.int_range(pl.len(), dtype=pl.UInt32).is_in(
+        renewed["row"].implode()
+    )
+    return usable.select(
+        pl.when(renewed_row).then(ended + DAY).otherwise(stops).alias("stops_at")
+    ).to_series()
 
 
 @reuse_last_result

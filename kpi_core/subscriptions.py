@@ -1,8 +1,10 @@
 """Subscription KPIs: MRR, ARR with its bridge, churn rate and upsell rate.
 
 Input is the canonical subscriptions table (``kpi_core.schema.SUBSCRIPTIONS``).
-A subscription runs from started_at up to the day before ended_at. MRR is
-taken at the close of a day, so ARR at the end of a period counts the
+A subscription runs from started_at up to the day before ended_at, or
+through ended_at when the same customer's next subscription starts the day
+after, so a renewal leaves no gap (see ``kpi_core.subscription_data``). MRR
+is taken at the close of a day, so ARR at the end of a period counts the
 subscriptions still running at the close of its last day. A table without
 start dates but with a churned flag is a snapshot list, such as IBM's Telco
 sample: ARR is then 12 x the monthly charges of the customers still active.
