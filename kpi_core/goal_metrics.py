@@ -30,6 +30,7 @@ from kpi_core.period import Period
 from kpi_core.results import SMALL_SAMPLE, KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
 from kpi_core.service import resolution_hours
+from kpi_core.subscription_data import starts_renewal
 
 # The mean length of a calendar month, so paces are "per month" in every
 # window whatever months it spans.
@@ -323,7 +324,9 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
     would have shown them, so that a goal evaluated as of an earlier day
     counts no later outcome.
 
-    Rows created, started, responded or sent after the day are left out. A
+    Rows created, started, responded or sent after the day are left out,
+    except a subscription that starts the next day and continues one of
+    the same customer that ends on the day (``starts_renewal``). A
     deal closed after the day is open, with no close date, and a ticket
     solved after it is open. A subscription ended or canceled after it is
     running (``_running_on``). Other
@@ -340,6 +343,11 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
     if created is None or created not in frame.columns:
         return frame
     after = _after(created, day)
+    if table_type == "subscriptions":
+        # A renewal that starts the next day keeps its customer active at
+        # the close of the day, and it does not run up to then, so it adds
+        # no later outcome.
+        after = after & ~starts_renewal(frame, day)
     frame = frame.filter(~after.fill_null(False))
     changes: list[pl.Expr] = []
     if table_type == "deals" and "closed_at" in frame.columns:

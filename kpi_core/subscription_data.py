@@ -277,6 +277,20 @@ def runs_on(day: pl.Expr) -> pl.Expr:
     return (pl.col("started_at") <= day) & (pl.col("stops_at") > day)
 
 
+def starts_renewal(subs: pl.DataFrame, day: date) -> pl.Expr:
+    """Return an expression that is true on the rows of ``subs`` that start
+    to pay the day after ``day`` while another row of the same customer ends
+    on ``day``. Such a renewal keeps the ended subscription running through
+    ``day`` (see ``_stop_days``). The expression is false on every row when
+    ``subs`` has no customer_id or started_at column."""
+    if "customer_id" not in subs.columns or "started_at" not in subs.columns:
+        return pl.lit(False)
+    ending = subs.filter((_end_date(subs) == day).fill_null(False))
+    customers = ending.get_column("customer_id").drop_nulls().implode()
+    next_morning = (_paid_from(subs) == day + DAY).fill_null(False)
+    return next_morning & pl.col("customer_id").is_in(customers)
+
+
 def flag(frame: pl.DataFrame, column: str) -> pl.Expr:
     """Read a yes/no column (Yes/No, True/False, 1/0, Ja/Nein) as Boolean,
     and the churned flag's status words too (see ``CHURNED_WORDS``).

@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 
 from kpi_core.churn import churn_rate, churn_series
+from kpi_core.goal_progress import evaluate_goal
+from kpi_core.goals import Goal
 from kpi_core.importing import load_file
 from kpi_core.marketing_series import arr_series
 from kpi_core.period import Period
@@ -179,3 +181,13 @@ def test_stripe_times_renewal(tmp_path):
         # (150 - 100) x 12 = 600, and no reactivation.
         assert bridge["expansion"] == pytest.approx(600.0), zone
         assert bridge["reactivation"] == pytest.approx(0.0), zone
+
+
+def test_goal_as_of_end_day(tmp_path):
+    subs = _load(tmp_path, "vertraege.csv", GAPLESS)
+    goal = Goal("Churn", "churn_rate", 5.0, date(2025, 1, 1), date(2025, 6, 30))
+    # An export of 31 March already lists K-1's contract from 1 April, so
+    # K-1 is active at the close of 31 March: 0 of 4 churned.
+    status = evaluate_goal(goal, {"subscriptions": subs}, date(2025, 3, 31))
+    assert status.n == 4
+    assert status.current == pytest.approx(0.0)
