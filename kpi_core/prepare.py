@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from kpi_core.billing_intervals import INTERVAL_ADVICE, is_known_interval
 from kpi_core.business_hours import ZONE_FLAG, ZONED_AS
 from kpi_core.cell_currency import (
     MoneyCells,
@@ -89,18 +90,22 @@ _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
 _LINES_SHOWN = 10
 # Customer ids of survey responses that name no customer.
 _ANONYMOUS = ["anonymous", "anonym"]
-# Fields whose empty cell means something of its own: a ticket still open, a
-# subscription still running, a quantity of 1. An unreadable cell there would
-# change that meaning if read as empty, so it leaves its row out instead.
 # Deal flags whose empty cell leaves the status to the deal stage.
 _STATUS_FLAGS = ("won", "closed")
 # Share of the rows, in percent, with an empty required date from which
 # the import warns: a tenth of the rows moves a figure visibly.
 EMPTY_DATES_SHARE = 10.0
+# Fields whose empty cell means something of its own: a ticket still open, a
+# subscription still running, a quantity of 1, a monthly billing interval.
+# An unreadable cell there would change that meaning if read as empty, so it
+# leaves its row out instead.
 ROW_FIELDS = {
     "tickets": ("solved_at",),
-    "subscriptions": ("ended_at", "canceled_at", "quantity"),
+    "subscriptions": ("ended_at", "canceled_at", "quantity", "interval"),
 }
+UNKNOWN_INTERVAL = "an unknown billing interval"
+# How to correct the cells of a problem, by the problem's kind.
+_ADVICE = {UNKNOWN_INTERVAL: INTERVAL_ADVICE}
 # Time fields that business hours read as wall-clock time. Their values
 # with a zone, parsed into UTC, are stored as wall-clock time in ZONED_AS,
 # and their rows are flagged for conversion to another working time zone.
@@ -134,7 +139,8 @@ class Problem:
     """One kind of bad value in one column, with where it occurs.
 
     ``row_kept`` is True when the cells were read as empty and their rows
-    kept, False when the rows were left out of the table.
+    kept, False when the rows were left out of the table. ``advice`` is the
+    instruction for correcting the cells, or empty where the kind needs none.
     """
 
     column: str
@@ -144,6 +150,7 @@ class Problem:
     lines: tuple[int, ...]
     examples: tuple[str, ...]
     row_kept: bool = False
+    advice: str = ""
 
     def describe(self) -> str:
         lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
@@ -157,11 +164,13 @@ class Problem:
         return f"{rows} in column {self.column!r} ({where}; for example {examples})"
 
     def outcome(self) -> str:
-        """Say what the import did with the rows, as a clause without a final
-        period, such as "these rows are left out"."""
+        """Say what the import did with the rows, and then the ``advice``
+        where there is one, as a clause without a final period, such as
+        "these rows are left out"."""
         many = self.count != 1
         if not self.row_kept:
-            return "these rows are left out" if many else "this row is left out"
+            left_out = "these rows are left out" if many else "this row is left out"
+            return f"{left_out}; {self.advice}" if self.advice else left_out
         rows, them = ("the rows are", "them") if many else ("the row is", "it")
         if self.field in _STATUS_FLAGS:
             whose = "their" if many else "its"
@@ -1403,6 +1412,14 @@ def _out_of_range(
     if kind == FLAG:
         flags = parsed.str.to_lowercase().is_in(list(TRUE_FLAGS | FALSE_FLAGS))
         return (~flags).fill_null(False), "a value other than yes or no"
+    if table == "subscriptions" and field_name == "interval":
+        labels = parsed.unique().drop_nulls()
+        unknown = labels.filter(
+            pl.Series(
+                [not is_known_interval(label) for label in labels], dtype=pl.Boolean
+            )
+        )
+        return parsed.is_in(unknown.implode()).fill_null(False), UNKNOWN_INTERVAL
     if kind == DATE:
         # Compared as times, from midnight on 1 January 1950 to the end of
         # the latest day, which spares a cast of every value to a day.
@@ -1435,6 +1452,7 @@ def _problem(
         count=int(bad.sum()),
         lines=tuple(raw[LINE].filter(bad).to_list()),
         examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
+        advice=_ADVICE.get(label, ""),
     )
 
 
@@ -1508,11 +1526,15 @@ def _stop_on_unusable_column(
         column = items[0].problem.column
         described = "; ".join(item.problem.describe() for item in items)
         optional = "" if mapping.schema.field(field_name).required else ", or none,"
+        advice = next(
+            (item.problem.advice for item in items if item.problem.advice),
+            "correct these cells",
+        )
         raise InvalidValueError(
             f"no filled cell of this column can be used as {field_name}: "
             f"{described}. If the column was mapped by mistake, map another "
             f"column{optional} to {field_name} in the column mapping; otherwise "
-            "correct these cells",
+            f"{advice}",
             file=file,
             column=column,
         )

@@ -879,7 +879,8 @@ SUBSCRIPTIONS = TableSchema(
             "interval",
             TEXT,
             False,
-            "Billing interval: month, quarter or year (Monat, Quartal, Jahr)",
+            "Billing interval such as monthly, quarterly, yearly or 3 months "
+            "(monatlich, jährlich, 3 Monate), or one-time (einmalig)",
             "billing_frequency",
             "Interval",
             "Billing interval",

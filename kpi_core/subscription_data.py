@@ -18,26 +18,18 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from kpi_core.billing_intervals import (
+    INTERVAL_ADVICE,
+    interval_months,
+    is_known_interval,
+    is_one_time,
+)
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, line_list
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.reuse import reuse_last_result
 
-# Months covered by one billing interval, so MRR = price / months.
-MONTHS_PER_INTERVAL: dict[str, float] = {
-    **dict.fromkeys(("day", "daily", "tag", "täglich"), 12 / 365),
-    **dict.fromkeys(("week", "weekly", "woche", "wöchentlich"), 12 / 52),
-    **dict.fromkeys(("month", "monthly", "monat", "monatlich"), 1.0),
-    **dict.fromkeys(
-        ("quarter", "quarterly", "quartal", "quartalsweise", "vierteljährlich"), 3.0
-    ),
-    **dict.fromkeys(
-        ("half-year", "semiannual", "semi-annual", "halbjahr", "halbjährlich"), 6.0
-    ),
-    **dict.fromkeys(("year", "yearly", "annual", "annually", "jahr", "jährlich"), 12.0),
-}
-ONE_TIME_INTERVALS = frozenset({"one_time", "one-time", "one time", "once", "einmalig"})
 # Stripe and Chargebee statuses of subscriptions not paid for yet.
 UNPAID_STATUSES = frozenset(
     {"trialing", "in_trial", "incomplete", "incomplete_expired"}
@@ -77,6 +69,8 @@ UPGRADE_EVENTS = frozenset(
 # Columns of labels that rules read per distinct value (see ``_by_label``).
 LABEL_COLUMNS = ("status", "interval", "event")
 NO_END = date(9999, 12, 31)
+# The column of an imported table with each row's line in its file.
+LINE = "_line"
 DAY = timedelta(days=1)
 
 
@@ -664,10 +658,16 @@ def _interval_months(subs: pl.DataFrame) -> pl.Expr:
     if "interval" not in subs.columns:
         return pl.lit(1.0)
     _check_intervals(subs)
+    _values, labels = _label_cells(subs)[0]["interval"]
+    months_by_label = {
+        label: covered
+        for label in labels
+        if (covered := interval_months(label)) is not None
+    }
 
     def months(label: pl.Expr) -> pl.Expr:
         per_interval = label.replace_strict(
-            MONTHS_PER_INTERVAL, default=None, return_dtype=pl.Float64
+            months_by_label, default=None, return_dtype=pl.Float64
         )
         empty = label.is_null() | (label == "")
         return pl.when(empty).then(1.0).otherwise(per_interval)
@@ -676,22 +676,37 @@ def _interval_months(subs: pl.DataFrame) -> pl.Expr:
 
 
 def _check_intervals(subs: pl.DataFrame) -> None:
-    _values, labels = _label_cells(subs)[0]["interval"]
-    known = set(MONTHS_PER_INTERVAL) | ONE_TIME_INTERVALS | {""}
-    unknown = sorted(set(labels.to_list()) - known)
-    if unknown:
-        listed = ", ".join(repr(value) for value in unknown)
-        raise InvalidValueError(
-            f"unknown billing interval {listed}; use month, quarter or year "
-            "(Monat, Quartal, Jahr), or one-time for a fee that does not recur",
-            column="interval",
-        )
+    """Raise InvalidValueError for an interval label that ``interval_months``
+    cannot read and that names no one-time fee.
+
+    The import leaves such rows out (``prepare.ROW_FIELDS``), so only a
+    table stored by an earlier version or built in code gets here. The
+    header of its interval column is not known here, only its lines.
+    """
+    values, labels = _label_cells(subs)[0]["interval"]
+    unknown = values.filter(
+        pl.Series([not is_known_interval(label) for label in labels], dtype=pl.Boolean)
+    )
+    if unknown.is_empty():
+        return
+    listed = ", ".join(repr(value) for value in unknown.sort().to_list())
+    where = ""
+    if LINE in subs.columns:
+        rows = subs.filter(pl.col("interval").cast(pl.String).is_in(unknown.implode()))
+        lines = rows[LINE].sort()
+        where = f" on {'line' if lines.len() == 1 else 'lines'} {line_list(lines)}"
+    raise InvalidValueError(
+        f"unknown billing interval {listed}{where}; {INTERVAL_ADVICE}, and "
+        "import the file again"
+    )
 
 
 def _is_one_time(subs: pl.DataFrame) -> pl.Expr:
     if "interval" not in subs.columns:
         return pl.lit(False)
-    one_time = _by_label(subs, "interval", _is_label_in(ONE_TIME_INTERVALS))
+    _values, labels = _label_cells(subs)[0]["interval"]
+    one_time_labels = frozenset(label for label in labels if is_one_time(label))
+    one_time = _by_label(subs, "interval", _is_label_in(one_time_labels))
     if "monthly_charge" in subs.columns:
         return one_time & pl.col("monthly_charge").is_null()
     return one_time
