@@ -11,7 +11,12 @@ from __future__ import annotations
 
 
 class InputError(Exception):
-    """Base class for every error caused by the user's files or settings."""
+    """Base class for every error caused by the user's files or settings.
+
+    ``column`` is a tuple for a column that the import built from several
+    file columns, such as the days of list events taken from a joined and a
+    left column.
+    """
 
     def __init__(
         self,
@@ -19,7 +24,7 @@ class InputError(Exception):
         *,
         file: str | None = None,
         line: int | None = None,
-        column: str | None = None,
+        column: str | tuple[str, ...] | None = None,
         sheet: str | None = None,
     ) -> None:
         self.file = file
@@ -58,7 +63,7 @@ def _with_location(
     message: str,
     file: str | None,
     line: int | None,
-    column: str | None,
+    column: str | tuple[str, ...] | None,
     sheet: str | None,
 ) -> str:
     parts = []
@@ -69,7 +74,16 @@ def _with_location(
     if line is not None:
         parts.append(f"line {line}")
     if column:
-        parts.append(f"column {column!r}")
+        parts.append(_column_words(column))
     if not parts:
         return message
     return f"{', '.join(parts)}: {message}"
+
+
+def _column_words(column: str | tuple[str, ...]) -> str:
+    """Name one column as "column 'A'" and several as "columns 'A' and 'B'"."""
+    names = (column,) if isinstance(column, str) else column
+    if len(names) == 1:
+        return f"column {names[0]!r}"
+    quoted = [repr(name) for name in names]
+    return f"columns {', '.join(quoted[:-1])} and {quoted[-1]}"

@@ -579,6 +579,9 @@ _LIST_LEFT = (
     "opt-out", "opt-out date", "opt-out-datum", "unsubscribed at",
     "unsubscribed on", "unsubscribe date",
 )  # fmt: skip
+# A temporary column that names, for each list event, the file column its
+# day comes from (see ``RawTable.cell_sources``).
+_SOURCE = "_source"
 _CONTACT_CREATED = ("date created", "created date", "created")
 _CONTACT_UPDATED = ("date updated", "updated date", "last updated")
 _CONTACT_STATUS = ("status", "list status", "contact status")
@@ -708,6 +711,7 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
         pl.lit("subscribe").alias("Event"),
         pl.col(joined).alias("Occurred at"),
         pl.col(LINE),
+        pl.lit(joined).alias(_SOURCE),
     )
     removals, notes = joins.clear(), []
     if left is not None:
@@ -715,6 +719,15 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     if joins.height == 0:
         return None
     long = pl.concat([joins, removals]).sort(LINE, maintain_order=True)
+    # Each event's day, and so its kind, comes from the joined or the left
+    # column, and its address from the address column.
+    sources = long.get_column(_SOURCE)
+    long = long.drop(_SOURCE)
+    cell_sources = {
+        "Email": pl.repeat(email, long.height, eager=True),
+        "Event": sources,
+        "Occurred at": sources,
+    }
     how = f"a subscribe on {joined!r}"
     if left is not None:
         how += f" and an unsubscribe on {left!r} where it is filled"
@@ -732,14 +745,15 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
             "subscribes."
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
-    return replace(raw, frame=long, info=info)
+    return replace(raw, frame=long, info=info, cell_sources=cell_sources)
 
 
 def _leaving_rows(
     frame: pl.DataFrame, email: str, joined: str, left: str
 ) -> tuple[pl.DataFrame, list[str]]:
     """Return an unsubscribe for each contact with a ``left`` day, except
-    those who left before they joined, and the warning that names those."""
+    those who left before they joined, and the warning that names those.
+    Each unsubscribe names ``left`` in the ``_SOURCE`` column."""
     leaving = pl.col(left).str.strip_chars().fill_null("") != ""
     notes = []
     early = _left_before_joined(frame, joined, left)
@@ -758,6 +772,7 @@ def _leaving_rows(
         pl.lit("unsubscribe").alias("Event"),
         pl.col(left).alias("Occurred at"),
         pl.col(LINE),
+        pl.lit(left).alias(_SOURCE),
     )
     return removals, notes
 

@@ -212,6 +212,9 @@ class PreparedTable:
     # Warnings on the parsed table that leave every row in, such as deal
     # labels of which none reads won or lost.
     warnings: tuple[str, ...] = ()
+    # The file columns of each column the import built from others, such as
+    # the joined and left days behind the "Occurred at" of list events.
+    column_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def rows_used(self) -> int:
@@ -413,6 +416,7 @@ def prepare_table(
             note for note in raw.info.notes if not note.startswith("warning: ")
         ),
         warnings=_table_warnings(mapping, frame, raw.frame, problems),
+        column_sources=raw.column_sources(),
     )
 
 
@@ -463,8 +467,11 @@ def _parse_column(
     zone_free = False
 
     def add(rows: pl.Series, label: str | None = None) -> None:
-        problem = _problem(raw.frame, column, field_name, kind, rows, text, label)
-        found.append(_Found(replace(problem, row_kept=row_kept), rows, text))
+        for source, source_rows in _rows_by_source(raw, column, rows):
+            problem = _problem(
+                raw.frame, source, field_name, kind, source_rows, text, label
+            )
+            found.append(_Found(replace(problem, row_kept=row_kept), source_rows, text))
 
     if field_name in money_fields(mapping):
         money_text = parse_money(text, mark, _number_cells(raw, column))
@@ -481,8 +488,9 @@ def _parse_column(
         parsed, note, zone_free = months, _MONTHS_NOTE, True
     else:
         number_cells = _number_cells(raw, column)
+        file_columns = raw.column_sources().get(column, column)
         parsed, note, zone_free = _parse(
-            text, kind, order, raw.info.file, column, mark, number_cells
+            text, kind, order, raw.info.file, file_columns, mark, number_cells
         )
 
     if bad is None:
@@ -631,11 +639,12 @@ def _parse(
     kind: str,
     order: str | None,
     file: str,
-    column: str,
+    column: str | tuple[str, ...],
     default_mark: str,
     number_cells: pl.Series | None = None,
 ) -> tuple[pl.Series, str | None, bool]:
-    """Parse one column by its field kind.
+    """Parse one column by its field kind. ``column`` names the file column,
+    or the file columns of a column the import built, in errors.
 
     Returns the values, a note on what was detected (date order, decimal
     mark) or None, and ``DateFormat.zone_free`` for a date column.
@@ -1454,6 +1463,23 @@ def _problem(
         examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
         advice=_ADVICE.get(label, ""),
     )
+
+
+def _rows_by_source(
+    raw: RawTable, column: str, rows: pl.Series
+) -> list[tuple[str, pl.Series]]:
+    """Split the mask ``rows`` of ``column`` by the file column its cells
+    came from (``RawTable.cell_sources``), so that a problem names the
+    file's column. A column read as it is comes back whole."""
+    sources = raw.cell_sources.get(column)
+    if sources is None:
+        return [(column, rows)]
+    names = sources.filter(rows).drop_nulls().unique(maintain_order=True)
+    split = [(name, rows & (sources == name).fill_null(False)) for name in names]
+    unnamed = rows & sources.is_null()
+    if unnamed.any():
+        split.append((column, unnamed))
+    return split
 
 
 def _any(masks: list[pl.Series]) -> pl.Series:

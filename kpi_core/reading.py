@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import polars as pl
@@ -85,6 +85,10 @@ class RawTable:
     that a workbook stores as numbers, in the columns that also have text
     cells which are not plain numbers: ``_line`` and one String column per
     such header, non-null for a number cell, or None.
+    ``cell_sources`` names, for each column that the import built from other
+    columns of the file, the file column of each of its cells, row by row.
+    A contact list with "Anmeldedatum" and "Abmeldedatum" becomes list
+    events whose "Occurred at" takes its cells from either column.
     """
 
     frame: pl.DataFrame
@@ -94,6 +98,24 @@ class RawTable:
     header_fields: int = 0
     format_marks: pl.DataFrame | None = None
     number_cells: pl.DataFrame | None = None
+    cell_sources: dict[str, pl.Series] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for column, sources in self.cell_sources.items():
+            if sources.len() != self.frame.height:
+                raise ValueError(
+                    f"the cell sources of {column!r} have {sources.len()} rows "
+                    f"and the frame has {self.frame.height}; build them anew "
+                    "when the rows change"
+                )
+
+    def column_sources(self) -> dict[str, tuple[str, ...]]:
+        """Return the file columns of each built column (see
+        ``cell_sources``), in the order of their first cell."""
+        return {
+            column: tuple(sources.drop_nulls().unique(maintain_order=True))
+            for column, sources in self.cell_sources.items()
+        }
 
 
 def read_table(

@@ -242,10 +242,30 @@ def _input_json(table: PreparedTable) -> dict[str, Any]:
         "rows_used": table.rows_used,
         "excluded": table.excluded_summary(),
         "emptied": table.emptied_summary(),
-        "columns": table.mapping.used_columns(),
-        "detected": table.detected,
+        "columns": _file_columns(table),
+        "detected": _detected_by_file_column(table),
         "read": list(table.read_notes),
     }
+
+
+def _file_columns(table: PreparedTable) -> dict[str, str | list[str]]:
+    """Return the file column of each mapped field, or the list of file
+    columns of a field that the import built from several of them."""
+    named: dict[str, str | list[str]] = {}
+    for field_name, column in table.mapping.used_columns().items():
+        sources = table.column_sources.get(column, (column,))
+        named[field_name] = sources[0] if len(sources) == 1 else list(sources)
+    return named
+
+
+def _detected_by_file_column(table: PreparedTable) -> dict[str, str]:
+    """Return what was detected per file column: a note on a column that the
+    import built from file columns goes to each of them."""
+    detected: dict[str, str] = {}
+    for column, note in table.detected.items():
+        for source in table.column_sources.get(column, (column,)):
+            detected[source] = note
+    return detected
 
 
 def _kpi_warnings(kpis: dict[str, KpiResult]) -> list[str]:
