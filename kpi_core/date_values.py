@@ -564,8 +564,9 @@ def _first(values: pl.Series) -> str | None:
 
 
 # Month names in German and English, full and short, for month labels
-# without a day such as "Januar 2026" or "Sept. 2025".
-_MONTH_NAMES = {
+# without a day such as "Januar 2026" or "Sept. 2025", and for total labels
+# such as "Summe Januar" (``table_layout``).
+MONTH_NAMES = {
     **dict.fromkeys(("januar", "jänner", "january", "jan"), 1),
     **dict.fromkeys(("februar", "february", "feb"), 2),
     **dict.fromkeys(("märz", "maerz", "march", "mär", "mrz", "mar"), 3),
@@ -596,7 +597,7 @@ def parse_months(values: pl.Series) -> pl.Series | None:
     month_first = value.str.extract_groups(r"^(\d{1,2})[./](\d{4})$")
     named = value.str.extract_groups(r"^([a-zäöü]+)\.?\s+(\d{4})$")
     name_month = named.struct.field("1").replace_strict(
-        _MONTH_NAMES, default=None, return_dtype=pl.Int32
+        MONTH_NAMES, default=None, return_dtype=pl.Int32
     )
     year = pl.coalesce(
         year_first.struct.field("1"),

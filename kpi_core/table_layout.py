@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi_core.date_values import MONTH_NAMES
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.formatting import line_list
 from kpi_core.values import parse_numbers_detecting_mark
@@ -33,16 +34,35 @@ _FOOTER_SEARCH_ROWS = 30
 _NUMBER_OR_DATE = re.compile(
     r"^[-+(]?[\d.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 )
-# A total label is the word alone or followed by ":", "(", a dash or a number,
-# so that "Total Wine & More" stays a customer name.
+# The words that start a total label.
+_TOTAL_WORD = (
+    r"(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|summe|endsumme|"
+    r"subtotal|sub-total|zwischensumme)"
+)
 # A total label is the word alone or followed by a colon, a bracket, a
 # spaced dash or a number that ends the cell ("Total", "Total: Account",
 # "Summe 2024"), so names such as "Total 360 rollout" or "Gesamt-Paket"
 # are not labels.
 TOTAL_LABEL = (
-    r"(?i)^(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|summe|"
-    r"subtotal|sub-total|zwischensumme)"
+    rf"(?i)^{_TOTAL_WORD}"
     r"(?:$|\s*[:(]|\s+[-–](?:\s|$)|[-–]$|\s+[0-9][0-9.,]*\s*$)"
+)
+# A part of the period or scope that a total covers: a quarter, half year,
+# week, fiscal year, month name, number or a word such as "gesamt".
+_PERIOD_PART = (
+    r"(?:q[1-4]|[1-4]\.?\s*(?:quartal|q)|quartal\s*[1-4]|h[12]|[12]\.?\s*halbjahr|"
+    r"(?:kw|woche|week|wk)\s*\d{1,2}|(?:fy|gj|wj)\s*\d{2,4}|\d{1,4}|"
+    r"gesamt|insgesamt|total|overall|alle|ytd|mtd|jahr|year|monat|month|quartal|"
+    rf"quarter|(?:{'|'.join(MONTH_NAMES)})\.?)"
+)
+# A total label with its scope ("Summe Q1", "Total Januar 2025", "Summe
+# gesamt", "Summe aller Bestellungen") or the word "Ergebnis" alone. Such
+# labels also name campaigns and products, so ``_drop_totals`` needs more
+# evidence before it drops a row with one (see ``scoped_total`` there).
+_SCOPED_TOTAL_LABEL = (
+    rf"(?i)^(?:{_TOTAL_WORD}|ergebnis)"
+    rf"(?:\s+(?:{_PERIOD_PART}(?:\s*[-–/.,]\s*|\s+))*{_PERIOD_PART}"
+    r"|\s+(?:aller|alle|all|der|des|für|fuer|for|of)\s+\S.*)?\s*:?$"
 )
 # Excel's Subtotal command ("Teilergebnis" in German Excel) labels the row
 # below each group with the group's value and the function's name: "Anna
@@ -53,9 +73,15 @@ _GROUP_TOTAL_SUFFIX = (
     r"(?i)\s+(?:ergebnis|total|summe|anzahl|count|mittelwert|average|"
     r"maximum|minimum|max|min)$"
 )
-# Either kind of label, for a first pass over every cell: one regex costs
-# less than the two, and few cells match.
-_ANY_TOTAL_LABEL = f"{TOTAL_LABEL}|{_GROUP_TOTAL_SUFFIX.removeprefix('(?i)')}"
+# Any kind of label, for a first pass over every cell: one regex costs
+# less than the three, and few cells match.
+_ANY_TOTAL_LABEL = "|".join(
+    (
+        TOTAL_LABEL,
+        _GROUP_TOTAL_SUFFIX.removeprefix("(?i)"),
+        _SCOPED_TOTAL_LABEL.removeprefix("(?i)"),
+    )
+)
 # A word in another cell of the row (a stage, a status, a name) marks a data
 # row, though a currency code such as "EUR" may stand beside a total.
 _WORD = r"[^\W\d_]{2,}"
@@ -435,6 +461,11 @@ def _drop_totals(
     a stage, or an order of the product "Phone Pro Max" below one of "Phone
     Pro", stays a data row.
 
+    A row whose only label names a scope (``_SCOPED_TOTAL_LABEL``), such
+    as "Summe Q1", needs the label as its first filled cell, beside it
+    numbers (at least one), currency codes and group words only, no date,
+    and an empty cell in a column that nearly every row fills.
+
     Returns the table, the lines dropped, and the line and first label cell
     of each row kept with a label.
 
@@ -448,14 +479,15 @@ def _drop_totals(
     # wildcard or a regex.
     columns = [data.get_column(name).alias("cell") for name in names]
     no_rows = pl.repeat(False, data.height, eager=True)
-    totals_found, subtotals_found = no_rows, no_rows
+    totals_found, subtotals_found, scoped_found = no_rows, no_rows, no_rows
     labels = []
     for column in columns:
-        totals, subtotals = _total_labels(column)
-        labels.append(totals | subtotals)
+        totals, subtotals, scoped = _total_labels(column)
+        labels.append(totals | subtotals | scoped)
         totals_found = totals_found | totals
         subtotals_found = subtotals_found | subtotals
-    labelled = totals_found | subtotals_found
+        scoped_found = scoped_found | scoped
+    labelled = totals_found | subtotals_found | scoped_found
     if not labelled.any():
         return data, [], []
     # Only the rows with a label are searched for words. That saves most of
@@ -467,9 +499,15 @@ def _drop_totals(
     numbered = pl.repeat(False, count, eager=True)
     other_text = pl.repeat(False, count, eager=True)
     dated = pl.repeat(False, count, eager=True)
+    # True where a label is the row's first filled cell.
+    label_first = pl.repeat(False, count, eager=True)
+    filled_before = pl.repeat(False, count, eager=True)
     for column, label in zip(columns, labels, strict=True):
         cells = column.gather(positions)
-        other = cells.is_not_null() & ~label.gather(positions)
+        is_label = label.gather(positions)
+        label_first = label_first | (is_label & ~filled_before)
+        filled_before = filled_before | cells.is_not_null()
+        other = cells.is_not_null() & ~is_label
         currency = cells.str.contains(_CURRENCY_CODE).fill_null(False)
         words = cells.str.contains(_WORD).fill_null(False) & ~currency & other
         if words.any():
@@ -483,7 +521,8 @@ def _drop_totals(
         numbered = numbered | numbers
         other_text = other_text | (other & ~numbers & ~currency & ~groups)
     empty = _leaves_column_empty(columns, positions, labelled)
-    only_numbers = ~other_text & numbered & empty
+    unscoped = (totals_found | subtotals_found).gather(positions)
+    only_numbers = unscoped & ~other_text & numbered & empty
     # A date beside the label marks a record, such as an order of the
     # campaign "Summe 2024"; a total row carries sums and counts.
     plain = totals_found.gather(positions) & ~grouped & ~dated
@@ -494,7 +533,12 @@ def _drop_totals(
     first_label = labels[0].gather(positions) & totals_found.gather(positions)
     nearly_full = _leaves_column_empty(columns, positions, labelled, _NEARLY_EMPTY)
     in_first = first_label & numbered & nearly_full
-    dropped = (~worded & (plain | only_numbers)) | in_first
+    # A label with its scope, such as "Summe Q1", may name a campaign, so
+    # an id such as "B-7" beside it, or any value left of it, keeps the row.
+    scoped_total = (
+        ~unscoped & label_first & ~other_text & ~dated & numbered & nearly_full
+    )
+    dropped = (~worded & (plain | only_numbers)) | in_first | scoped_total
     kept_labels = _label_cells(data, columns, labels, positions.filter(~dropped))
     if not dropped.any():
         return data, [], kept_labels
@@ -520,16 +564,19 @@ def _label_cells(
     return list(zip(lines.to_list(), texts.to_list(), strict=True))
 
 
-def _total_labels(column: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Mark the cells that are a total label (``TOTAL_LABEL``), and those
-    that are a label of Excel's Subtotal command (``_GROUP_TOTAL_SUFFIX``)."""
+def _total_labels(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Mark the cells that are a total label (``TOTAL_LABEL``), those that
+    are a label of Excel's Subtotal command (``_GROUP_TOTAL_SUFFIX``), and
+    those that are only a total label with its scope
+    (``_SCOPED_TOTAL_LABEL``)."""
     found = column.str.contains(_ANY_TOTAL_LABEL).fill_null(False)
     if not found.any():
-        return found, found
+        return found, found, found
     positions = found.arg_true()
     cells = column.gather(positions)
     totals = cells.str.contains(TOTAL_LABEL).fill_null(False)
     subtotals = cells.str.contains(_GROUP_TOTAL_SUFFIX).fill_null(False) & ~totals
+    scoped = cells.str.contains(_SCOPED_TOTAL_LABEL).fill_null(False) & ~totals
     if subtotals.any():
         group = cells.str.replace(_GROUP_TOTAL_SUFFIX, "")
         # The group's value is the nearest value above or below. It is looked
@@ -541,10 +588,12 @@ def _total_labels(column: pl.Series) -> tuple[pl.Series, pl.Series]:
             above, below = _neighbour_values(column, positions, skipped)
             matches = matches | (group == above) | (group == below)
         subtotals = subtotals & matches.fill_null(False)
+    scoped = scoped & ~subtotals
     no_cells = pl.repeat(False, column.len(), eager=True)
     return (
         no_cells.clone().scatter(positions, totals),
         no_cells.clone().scatter(positions, subtotals),
+        no_cells.clone().scatter(positions, scoped),
     )
 
 
