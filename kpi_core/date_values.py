@@ -586,7 +586,8 @@ def parse_months(values: pl.Series) -> pl.Series | None:
     """Parse months without a day, "2026-01", "01.2026", "1/2026", "Januar
     2026" or "Jan. 2026", as the first day of each month.
 
-    Returns None unless every non-empty value is such a month, so a column
+    A filled value that is no such month, such as "k.A." or a whole date,
+    is null in the result. Returns None when no value is a month, so a column
     of whole dates keeps the usual parse.
     """
     text = _clean(values).str.to_lowercase()
@@ -610,11 +611,10 @@ def parse_months(values: pl.Series) -> pl.Series | None:
         name_month,
     )
     valid = year.is_not_null() & month.is_between(1, 12)
-    parts = text.to_frame("value").select(
-        valid=valid | value.is_null(),
-        first_day=pl.when(valid).then(pl.date(year, month, 1)),
+    first_days = text.to_frame("value").select(
+        pl.when(valid).then(pl.date(year, month, 1))
     )
-    if not parts["valid"].all():
+    months = first_days.to_series()
+    if months.null_count() == months.len():
         return None
-    first_days = parts["first_day"]
-    return first_days.cast(_DATETIME).alias(values.name)
+    return months.cast(_DATETIME).alias(values.name)

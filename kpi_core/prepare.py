@@ -484,14 +484,18 @@ def _parse_column(
         if money_text.ambiguous is not None:
             add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
-    elif (months := _spend_months(mapping.table, kind, text)) is not None:
-        parsed, note, zone_free = months, _MONTHS_NOTE, True
     else:
-        number_cells = _number_cells(raw, column)
-        file_columns = raw.column_sources().get(column, column)
-        parsed, note, zone_free = _parse(
-            text, kind, order, raw.info.file, file_columns, mark, number_cells
-        )
+        months = _spend_months(mapping.table, kind, text)
+        if months is not None and _read_by_most(months, text):
+            parsed, note, zone_free = months, _MONTHS_NOTE, True
+        else:
+            number_cells = _number_cells(raw, column)
+            file_columns = raw.column_sources().get(column, column)
+            parsed, note, zone_free = _parse(
+                text, kind, order, raw.info.file, file_columns, mark, number_cells
+            )
+            if months is not None and _count_read(months) > _count_read(parsed):
+                parsed, note, zone_free = months, _MONTHS_NOTE, True
 
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
@@ -537,14 +541,28 @@ def _parse_column(
 
 def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
     """Parse a spend date column of months without a day ("Januar 2026",
-    "01.2026") as the first day of each month, or return None.
+    "01.2026") as the first day of each month, or return None when no cell
+    is such a month.
 
     Spend is often kept by month in a spreadsheet; ``_month_windows`` then
-    gives each row its whole month. Other tables keep whole dates.
+    gives each row its whole month. Other tables keep whole dates. A cell
+    that is no month, such as "k.A.", is null. ``_parse_column`` reads the
+    column as months when they are more than half of its filled cells, or
+    more of them than the usual date parse reads.
     """
     if table != "spend" or kind != DATE:
         return None
     return parse_months(text)
+
+
+def _read_by_most(parsed: pl.Series, text: pl.Series) -> bool:
+    """Tell whether ``parsed`` has a value for more than half of the filled
+    cells of ``text``."""
+    return _count_read(parsed) * 2 > text.len() - text.null_count()
+
+
+def _count_read(parsed: pl.Series) -> int:
+    return parsed.len() - parsed.null_count()
 
 
 def _names_utc(header: str) -> bool:
@@ -1617,7 +1635,10 @@ def _undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
     undated = frame.filter(pl.all_horizontal(pl.col(name).is_null() for name in dates))
     if undated.is_empty():
         return None
-    columns = " or ".join(repr(mapping.columns[name]) for name in dates)
+    # A column of months is mapped to spent_at but read into the windows
+    # period_start and period_end, so the names come from the mapping.
+    mapped = [mapping.columns.get(name) for name in SPEND_DATE_FIELDS]
+    columns = " or ".join(repr(column) for column in mapped if column)
     lines = ", ".join(str(line) for line in undated[LINE].head(_LINES_SHOWN))
     if undated.height > _LINES_SHOWN:
         lines += f" and {undated.height - _LINES_SHOWN:,} more"
