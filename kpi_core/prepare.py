@@ -1022,11 +1022,13 @@ def _finish(
     if "lost_at" in frame.columns:
         # Pipedrive writes a won time and a lost time; either closes the deal.
         closed = pl.coalesce("closed_at", "lost_at")
-    return frame.with_columns(
-        _flagged_statuses(frame, label_statuses),
-        pl.col("created_at").cast(pl.Date),
-        closed.cast(pl.Date).alias("closed_at"),
-    ).drop(DEAL_FLAGS, strict=False)
+    # Deal KPIs count calendar days, so a time of day is dropped here.
+    days = [pl.col("created_at").cast(pl.Date), closed.cast(pl.Date).alias("closed_at")]
+    if "first_contact_at" in frame.columns:
+        days.append(pl.col("first_contact_at").cast(pl.Date))
+    return frame.with_columns(_flagged_statuses(frame, label_statuses), *days).drop(
+        DEAL_FLAGS, strict=False
+    )
 
 
 def _solved_or_closed(frame: pl.DataFrame) -> pl.DataFrame:

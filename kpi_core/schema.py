@@ -220,6 +220,26 @@ DEALS = TableSchema(
             "Deal erstellt",
             examples=("Create Date", "Created Date"),
         ),
+        # It follows created_at, so that a header containing both a creation
+        # and a first-contact alias goes to created_at in the partial round.
+        _f(
+            "first_contact_at",
+            DATE,
+            False,
+            "Date of the first contact with the lead, where the export keeps it "
+            "apart from the creation date. The sales cycle starts there",
+            "First contact",
+            "First contact date",
+            "Date of first contact",
+            "First touch date",
+            "Erstkontakt",
+            "Datum Erstkontakt",
+            "Erster Kontakt",
+            "Erstkontakt am",
+            # Bare words also start headers of other columns, such as
+            # "First contact owner" or "Erstkontaktlösung".
+            whole_header=("First contact", "Erstkontakt", "Erster Kontakt"),
+        ),
         _f(
             "closed_at",
             DATE,

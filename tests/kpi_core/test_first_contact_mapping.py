@@ -1,0 +1,116 @@
+"""Headers of a deal's first-contact date map to first_contact_at, and the
+new field changes neither the table type nor the columns of other files."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi_core.importing import preview_file
+from kpi_core.mapping import guess_mapping
+from kpi_core.reading import sheet_names
+from tests.conftest import PROJECT
+from tests.kpi_core.test_mapping import REAL_TABLE_TYPES
+
+FIRST_CONTACT_HEADERS = [
+    "First contact",
+    "First contact date",
+    "Date of first contact",
+    "First touch date",
+    "Erstkontakt",
+    "Datum Erstkontakt",
+    "Erster Kontakt",
+    "Erstkontakt am",
+    # Pipedrive puts its entity before a custom field's name.
+    "Deal - Erstkontakt",
+    "first_contact_at",
+]
+# The table type guessed for each data file of the project, which the
+# first-contact field must not change.
+PROJECT_TABLE_TYPES = {
+    "sample_data/deals.csv": "deals",
+    "sample_data/email_events.csv": "email_events",
+    "sample_data/nps.csv": "nps",
+    "sample_data/orders.csv": "orders",
+    "sample_data/spend.csv": "spend",
+    "sample_data/stage_history.csv": "stage_history",
+    "sample_data/subscriptions.csv": "subscriptions",
+    "sample_data/ticket_messages.csv": "ticket_messages",
+    "sample_data/tickets.csv": "tickets",
+    "tests/data/freshdesk_tickets_multiline.csv": "tickets",
+    "tests/data/google_ads_excel_utf16.csv": "spend",
+    "tests/data/google_ads_report_totals.csv": "spend",
+    "tests/data/hubspot_contacts_excel_wrapped.csv": None,
+    "tests/data/hubspot_deals_de_cp1252.csv": "deals",
+    "tests/data/mailchimp_audience_export.zip": "email_events",
+    "tests/data/meta_ads_utf8_bom.csv": "spend",
+    "tests/data/pipedrive_deals_pipe.csv": "deals",
+    "tests/data/salesforce_opportunities_footer.csv": "deals",
+    "tests/data/stripe_subscriptions.tsv": "subscriptions",
+    "tests/data/surveymonkey_and_deals.xlsx": "nps",
+    "tests/data/zendesk_tickets_blank_lines.csv": "tickets",
+}
+
+
+@pytest.mark.parametrize("header", FIRST_CONTACT_HEADERS)
+def test_first_contact_alias_maps(header):
+    headers = ["Deal ID", "Deal Stage", "Create Date", header, "Close Date"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["first_contact_at"] == header
+    assert mapping.confidence["first_contact_at"] == 1.0
+    assert mapping.columns["created_at"] == "Create Date"
+
+
+def test_german_export_maps_both_dates():
+    headers = ["Deal-ID", "Phase", "Erstkontakt", "Erstellt am", "Abschlussdatum"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["first_contact_at"] == "Erstkontakt"
+    assert mapping.columns["created_at"] == "Erstellt am"
+    assert mapping.columns["closed_at"] == "Abschlussdatum"
+
+
+@pytest.mark.parametrize(
+    "header", ["First contact owner", "Erstkontaktlösung", "Erster Kontakt durch"]
+)
+def test_bare_words_not_partial(header):
+    headers = ["Deal Stage", "Create Date", "Close Date", header]
+    assert guess_mapping(headers, "deals").columns["first_contact_at"] is None
+
+
+def test_dated_alias_partial_match():
+    headers = ["Deal Stage", "Create Date", "Close Date", "First contact date (local)"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["first_contact_at"] == "First contact date (local)"
+    assert mapping.confidence["first_contact_at"] == 0.6
+
+
+def test_creation_column_not_taken():
+    # The only creation column also contains the first-contact alias "First
+    # contact date". created_at comes first in the partial round and keeps it.
+    headers = ["Deal Stage", "Created (first contact date)", "Close Date"]
+    mapping = guess_mapping(headers, "deals")
+    assert mapping.columns["created_at"] == "Created (first contact date)"
+    assert mapping.columns["first_contact_at"] is None
+    assert mapping.missing_required == []
+
+
+@pytest.mark.parametrize("name", sorted(PROJECT_TABLE_TYPES))
+def test_project_files_unchanged(name):
+    path = PROJECT / name
+    data = path.read_bytes()
+    preview = preview_file(path.name, data)
+    assert preview.table == PROJECT_TABLE_TYPES[name]
+    if preview.mapping is not None:
+        assert not preview.mapping.columns.get("first_contact_at")
+    for sheet in sheet_names(path.name, data) if path.suffix == ".xlsx" else [None]:
+        headers = preview_file(path.name, data, sheet=sheet).headers
+        deals = guess_mapping(headers, "deals")
+        assert deals.columns["first_contact_at"] is None, sheet
+
+
+def test_real_data_sets_unchanged(datasets_dir):
+    for name, expected in REAL_TABLE_TYPES.items():
+        path = datasets_dir / name
+        preview = preview_file(path.name, path.read_bytes())
+        assert preview.table == expected, name
+        deals = guess_mapping(preview.headers, "deals")
+        assert deals.columns["first_contact_at"] is None, name
