@@ -598,10 +598,10 @@ def _p_value(
 
 
 def _cycle_samples(deals: pl.DataFrame, period: Period) -> list[float]:
-    """Days from creation to close of the won deals closed in the period, as
-    ``kpi_core.sales.sales_cycle_days`` counts them."""
+    """Days from first contact, else creation, to close of the won deals
+    closed in the period, as ``kpi_core.sales.sales_cycle_days`` counts them."""
     won = deals.filter(WON & period.contains("closed_at"))
-    days = won.select(cycle_days()).to_series().drop_nulls()
+    days = won.select(cycle_days(won.columns)).to_series().drop_nulls()
     return days.filter(days >= 0).cast(pl.Float64).to_list()
 
 

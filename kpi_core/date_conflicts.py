@@ -1,12 +1,13 @@
 """Rows whose two dates contradict each other, found when a file is imported.
 
 Such rows are tickets solved before they were created, won or lost deals
-closed before they were created and subscriptions that ended, or were
-canceled, before they started. They usually mean that two columns were
-mapped the wrong way round or that the export is broken. The import keeps
-these rows, because the KPIs that need only one of the dates can still use
-them, and each KPI that needs both leaves them out and counts them. The
-rules here are the ones those KPIs apply.
+closed before they were created or before their first contact, and
+subscriptions that ended, or were canceled, before they started. They
+usually mean that two columns were mapped the wrong way round or that the
+export is broken. The import keeps these rows, because the KPIs that need
+only one of the dates can still use them, and each KPI that needs both
+leaves them out and counts them. The rules here are the ones those KPIs
+apply.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import polars as pl
 from kpi_core.business_hours import WorkingTime, calendar_hours_between
 from kpi_core.formatting import format_number
 from kpi_core.mapping import Mapping
-from kpi_core.sales_tables import DECIDED, cycle_days
+from kpi_core.sales_tables import DECIDED, FIRST_CONTACT
 from kpi_core.subscription_data import (
     cancel_ends,
     canceled_before_started,
@@ -108,9 +109,10 @@ def _solved_soon_after_created() -> pl.Expr:
     return solved < created + pl.duration(hours=3)
 
 
-def _closed_before_created() -> pl.Expr:
-    # The sales-cycle length leaves out a won or lost deal with negative days.
-    return cycle_days() < 0
+def _closed_before(start: str) -> Callable[[], pl.Expr]:
+    # The sales-cycle length leaves out a won or lost deal that closed on a
+    # calendar day before its start.
+    return lambda: pl.col("closed_at").cast(pl.Date) < pl.col(start).cast(pl.Date)
 
 
 _RULES = {
@@ -130,7 +132,18 @@ _RULES = {
             end="closed_at",
             population="won or lost deals with both dates",
             wording="Deals closed before they were created",
-            reversed=_closed_before_created,
+            # NOTE: a deal with a first contact on or before its close date
+            # is named here too, although the sales cycle measures it from
+            # that first contact and keeps it.
+            reversed=_closed_before("created_at"),
+            measured=lambda _frame: DECIDED,
+        ),
+        _Rule(
+            start=FIRST_CONTACT,
+            end="closed_at",
+            population="won or lost deals with a first contact and a close date",
+            wording="Deals closed before their first contact",
+            reversed=_closed_before(FIRST_CONTACT),
             measured=lambda _frame: DECIDED,
         ),
     ),

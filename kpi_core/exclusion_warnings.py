@@ -35,6 +35,7 @@ class _Rows:
 
 
 _DATES = ("created_at", "closed_at")
+_FIRST_CONTACT_DATES = ("first_contact_at", "closed_at")
 # Only KPIs whose n counts the rows that the reasons below leave out are
 # listed, so that n plus those rows is the whole. Reasons not listed are
 # ordinary (an open deal, a trial) or count rows of every period, such as a
@@ -63,6 +64,8 @@ _KPI_ROWS = {
         {
             "won deal closed before it was created": _DATES,
             "won or lost deal closed before it was created": _DATES,
+            "won deal closed before its first contact": _FIRST_CONTACT_DATES,
+            "won or lost deal closed before its first contact": _FIRST_CONTACT_DATES,
             "won deal without a creation date": ("created_at",),
             "won or lost deal without a creation date": ("created_at",),
         },

@@ -74,9 +74,9 @@ def _with_cycle(deals: pl.DataFrame, period: Period, variant: str) -> pl.DataFra
     """Return the won (or, for variant "closed", won and lost) deals closed
     in the period with their cycle_days, leaving out the deals that
     ``sales_cycle_days`` leaves out: a missing date or a close before the
-    creation."""
+    start (the first contact, else the creation)."""
     closed = _won(deals, period) if variant == "won" else _decided(deals, period)
-    with_days = closed.with_columns(cycle_days().alias("cycle_days"))
+    with_days = closed.with_columns(cycle_days(closed.columns))
     return with_days.filter(pl.col("cycle_days") >= 0)
 
 

@@ -57,6 +57,7 @@ from kpi_core.partial_periods import (
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.sales_tables import (
+    FIRST_CONTACT,
     pipeline_by_stage,
     sales_breakdown,
     sales_series,
@@ -330,6 +331,12 @@ def _sales_tables(
             series.select("period_start", column), {}, charts, money_note, unit=unit
         )
     deals_of = "won and lost deals" if cycle_of == "closed" else "won deals"
+    cycle_note = None
+    if FIRST_CONTACT in deals.columns:
+        cycle_note = (
+            "Days from the first contact to the close where a deal has a "
+            "first-contact date, else from the creation to the close."
+        )
     found[f"Sales cycle of {deals_of} by {grain}"] = ReportTable(
         series.select("period_start", "cycle_mean_days", "cycle_median_days"),
         {
@@ -343,6 +350,7 @@ def _sales_tables(
                 "line",
             ),
         ),
+        cycle_note,
     )
     for name in list(found):
         found[name] = _with_partial(found[name], partials)

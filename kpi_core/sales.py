@@ -2,10 +2,11 @@
 
 Input columns: deal_id, owner, stage, status ("won", "lost" or "open"),
 created_at and closed_at (Date, nullable) and amount (Float64, nullable),
-plus the optional currency, product, account, deal_type, source and
-pipeline. Cohort KPIs count deals by creation date and outcome KPIs count
-them by close date. The tables per stage, per time bucket and per segment
-live in ``kpi_core.sales_tables`` and are re-exported here.
+plus the optional first_contact_at (Date), currency, product, account,
+deal_type, source and pipeline. Cohort KPIs count deals by creation date
+and outcome KPIs count them by close date. The tables per stage, per time
+bucket and per segment live in ``kpi_core.sales_tables`` and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from kpi_core.results import KpiResult, money_kpi, not_available
 from kpi_core.sales_tables import (
     ALL_DATA,
     DECIDED,
+    FIRST_CONTACT,
     WON,
     cycle_days,
+    from_first_contact,
     pipeline_by_stage,
     sales_breakdown,
     sales_series,
@@ -226,13 +229,17 @@ def won_value(
 def sales_cycle_days(
     deals: pl.DataFrame, period: Period = ALL_DATA, variant: str = "won"
 ) -> KpiResult:
-    """Compute the mean days from creation to close of deals won in the period.
+    """Compute the mean days from start to close of deals won in the period.
 
-    Formula: mean of closed_at - created_at in whole calendar days over the
-    won deals closed in the period (status, created_at, closed_at), with the
-    median in ``extra``. Variant "closed" takes won and lost deals. Deals
-    missing either date and deals closed before they were created are left
-    out and counted. So are open deals, by close date as the KPI counts:
+    Formula: mean of closed_at - start in whole calendar days over the won
+    deals closed in the period (status, created_at, first_contact_at if
+    present, closed_at), with the median in ``extra``. A deal starts at its
+    first_contact_at where it has one, else at its created_at, and
+    ``extra["measured_from"]`` counts the measured deals per start field.
+    Variant "closed" takes won and lost deals. Deals missing a close or a
+    start date and deals closed before their start (before they were
+    created, or before their first contact) are left out and counted. So
+    are open deals, by close date as the KPI counts:
     those without one, which no period can place, and those whose expected
     close date lies in the period. An available result whose table has won
     (or won and lost) deals without a close date names their count over the
@@ -242,9 +249,10 @@ def sales_cycle_days(
     _check_variant("sales_cycle_days", variant, CYCLE_VARIANTS)
     statuses = ["won"] if variant == "won" else ["won", "lost"]
     label = "won deal" if variant == "won" else "won or lost deal"
-    closed = deals.select("status", "created_at", "closed_at").filter(
-        pl.col("status").is_in(statuses)
-    )
+    read = [
+        c for c in ("status", "created_at", FIRST_CONTACT, "closed_at") if c in deals
+    ]
+    closed = deals.select(read).filter(pl.col("status").is_in(statuses))
     is_open = pl.col("status") == "open"
     undated = pl.col("closed_at").is_null()
     expected = is_open & ~undated & period.contains("closed_at")
@@ -257,14 +265,25 @@ def sales_cycle_days(
     in_period = closed.filter(
         period.contains("closed_at") & pl.col("closed_at").is_not_null()
     )
-    days = in_period.select(cycle_days()).to_series()
+    measured = in_period.select(
+        cycle_days(in_period.columns),
+        from_first_contact(in_period.columns).alias("from_first_contact"),
+    )
+    days = measured["cycle_days"]
+    first = measured["from_first_contact"]
     excluded[f"{label} without a creation date"] = days.null_count()
-    excluded[f"{label} closed before it was created"] = int((days < 0).sum())
+    excluded[f"{label} closed before it was created"] = int(((days < 0) & ~first).sum())
+    excluded[f"{label} closed before its first contact"] = int(
+        ((days < 0) & first).sum()
+    )
     excluded = {reason: count for reason, count in excluded.items() if count}
     undated = _no_close_dates(closed, pl.lit(True), None, label)
     if undated:
         return not_available("sales_cycle_days", undated, excluded=excluded)
-    result = _cycle_result(days.filter(days >= 0), variant, excluded)
+    valid = days >= 0
+    starts = {"first_contact_at": int((valid & first).sum())}
+    starts["created_at"] = int(valid.sum()) - starts["first_contact_at"]
+    result = _cycle_result(days.filter(valid), variant, excluded, starts)
     note = _undated_note(closed["closed_at"].null_count(), closed.height, label)
     return replace(result, note=note) if result.available else result
 
@@ -467,7 +486,11 @@ def _won_amounts(
     return converted["amount"].drop_nulls(), unit, excluded, won.height
 
 
-def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> KpiResult:
+def _cycle_result(
+    days: pl.Series, variant: str, excluded: dict[str, int], starts: dict[str, int]
+) -> KpiResult:
+    """Build the sales-cycle result from the measured ``days`` and the
+    number of deals measured from each start field in ``starts``."""
     if days.is_empty():
         reason = f"no {CYCLE_VARIANTS[variant]} with both dates closed in this period"
         return not_available("sales_cycle_days", reason, excluded=excluded)
@@ -477,7 +500,8 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
     median_days = "1 day" if median == 1 else f"{median:g} days"
     formula = (
         f"{count_noun(total, 'day')} / {count_noun(days.len(), 'deal')} = "
-        f"{format_number(mean, 1)} days (median {median_days})"
+        f"{format_number(mean, 1)} days (median {median_days}), "
+        f"{describe_cycle_starts(starts)}"
     )
     return KpiResult(
         key="sales_cycle_days",
@@ -490,7 +514,24 @@ def _cycle_result(days: pl.Series, variant: str, excluded: dict[str, int]) -> Kp
         variant=CYCLE_VARIANTS[variant],
         formula=formula,
         excluded=excluded,
-        extra={"median": median},
+        extra={"median": median, "measured_from": starts},
+    )
+
+
+def describe_cycle_starts(starts: dict[str, int]) -> str:
+    """Say from which date the sales cycle of the measured deals runs, as in
+    "measured from creation to close" or "measured from first contact to
+    close for 1 deal and from creation to close for 2". ``starts`` maps
+    first_contact_at and created_at to the number of deals measured from
+    them."""
+    first, created = starts["first_contact_at"], starts["created_at"]
+    if not first:
+        return "measured from creation to close"
+    if not created:
+        return "measured from first contact to close"
+    return (
+        f"measured from first contact to close for {count_noun(first, 'deal')} "
+        f"and from creation to close for {created:,}"
     )
 
 

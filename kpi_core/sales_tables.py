@@ -15,6 +15,7 @@ names the columns of the stage summary for reading.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import polars as pl
@@ -60,13 +61,31 @@ OUTCOME_COLUMNS = (
 
 WON = pl.col("status") == "won"
 DECIDED = pl.col("status").is_in(["won", "lost"])
+FIRST_CONTACT = "first_contact_at"
 
 
-def cycle_days() -> pl.Expr:
-    """Calendar days from creation to close; a time of day is ignored."""
-    closed = pl.col("closed_at").cast(pl.Date)
+def from_first_contact(columns: Collection[str]) -> pl.Expr:
+    """Flag the deals whose sales cycle starts at their first contact: those
+    with a first-contact date. Without that column no deal has one."""
+    if FIRST_CONTACT not in columns:
+        return pl.lit(False)
+    return pl.col(FIRST_CONTACT).is_not_null()
+
+
+def cycle_start(columns: Collection[str]) -> pl.Expr:
+    """Return the date a deal's sales cycle starts: its first contact where
+    it has one, else its creation. ``columns`` are those of the deals frame."""
     created = pl.col("created_at").cast(pl.Date)
-    return (closed - created).dt.total_days().alias("cycle_days")
+    if FIRST_CONTACT not in columns:
+        return created
+    return pl.coalesce(pl.col(FIRST_CONTACT).cast(pl.Date), created)
+
+
+def cycle_days(columns: Collection[str]) -> pl.Expr:
+    """Calendar days from the ``cycle_start`` to close; a time of day is
+    ignored."""
+    closed = pl.col("closed_at").cast(pl.Date)
+    return (closed - cycle_start(columns)).dt.total_days().alias("cycle_days")
 
 
 def pipeline_by_stage(
@@ -407,7 +426,7 @@ def _with_bounds(columns: tuple[str, ...]) -> list[str]:
 def _kpi_columns(deals: pl.DataFrame) -> list[str]:
     """Return the columns ``_kpi_table`` reads. Filtering only these copies
     less than filtering every column of the deals."""
-    read = ("status", "created_at", "closed_at", "amount", "currency")
+    read = ("status", "created_at", FIRST_CONTACT, "closed_at", "amount", "currency")
     return [name for name in read if name in deals.columns]
 
 
@@ -440,7 +459,7 @@ def _kpi_table(
     )
     timed = closed if cycle_of == "closed" else closed.filter(WON)
     cycles = (
-        timed.with_columns(cycle_days())
+        timed.with_columns(cycle_days(timed.columns))
         .group_by(_KEY)
         .agg(
             pl.col("cycle_days").filter(valid_cycle).mean().alias("cycle_mean_days"),

@@ -17,7 +17,7 @@ from kpi_core.kpis import KpiSettings
 from kpi_core.partial_periods import partial_note, partial_periods, table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
-from kpi_core.sales import sales_kpis, upsell_customers
+from kpi_core.sales import describe_cycle_starts, sales_kpis, upsell_customers
 from kpi_core.sales_tables import (
     chart_gap,
     open_cohorts,
@@ -383,11 +383,16 @@ def _render_cards(
         "cohort": "deals won out of the deals created in the period",
         "closed": "deals won out of the deals won or lost in the period",
     }[variants.get("close_rate", "cohort")]
+    cycle = kpis["sales_cycle_days"]
+    cycle_start = ""
+    if cycle.available:
+        starts = describe_cycle_starts(cycle.extra["measured_from"])
+        cycle_start = f" Sales cycle: {starts}."
     st.caption(
         f"Close rate: {close_rate}. "
         "Win rate: won out of won and lost deals closed in the period. "
         "Upsell rate: customers who bought an upsell, expansion or add-on out "
-        "of the customers active in the period."
+        f"of the customers active in the period.{cycle_start}"
     )
 
 

@@ -41,7 +41,7 @@ def test_sales_formulas_one_deal():
     assert average_deal_size(ONE_DEAL).formula == ("10.00 EUR / 1 won deal = 10.00 EUR")
     # Created 2025-01-09, closed 2025-01-10: 1 day.
     assert sales_cycle_days(ONE_DEAL).formula == (
-        "1 day / 1 deal = 1.0 days (median 1 day)"
+        "1 day / 1 deal = 1.0 days (median 1 day), measured from creation to close"
     )
     assert upsell_rate(ONE_DEAL).formula == (
         "1 customer with an upsell / 1 active customer x 100 = 100.00 %"

@@ -338,7 +338,10 @@ def test_sales_cycle_days_won_deals(sample):
     # Won with both dates: d1 30, d2 10, d4 30 days; d8 has no creation date.
     result = sales_cycle_days(sample)
     assert result.value == pytest.approx((30 + 10 + 30) / 3)
-    assert result.extra == {"median": 30.0}
+    assert result.extra == {
+        "median": 30.0,
+        "measured_from": {"first_contact_at": 0, "created_at": 3},
+    }
     assert result.unit == "days"
     assert result.n == 3
 
@@ -366,7 +369,10 @@ def test_sales_cycle_days_closed_variant(sample):
     # Won and lost: d1 30, d2 10, d3 46, d4 30, d6 15.
     result = sales_cycle_days(sample, variant="closed")
     assert result.value == pytest.approx((30 + 10 + 46 + 30 + 15) / 5)
-    assert result.extra == {"median": 30.0}
+    assert result.extra == {
+        "median": 30.0,
+        "measured_from": {"first_contact_at": 0, "created_at": 5},
+    }
     assert result.variant == "won and lost deals"
 
 
@@ -386,7 +392,10 @@ def test_sales_cycle_days_same_day_close():
 
 
 def test_sales_cycle_days_formula_with_numbers(sample):
-    expected = "70 days / 3 deals = 23.3 days (median 30 days)"
+    expected = (
+        "70 days / 3 deals = 23.3 days (median 30 days), "
+        "measured from creation to close"
+    )
     assert sales_cycle_days(sample).formula == expected
 
 
