@@ -669,7 +669,9 @@ def _move_box(goal: Goal | None, view: PageTables, key: str) -> bool:
         return False
     label = TABLES[in_use.table_type].label.lower()
     return st.checkbox(
-        f"Measure this goal on “{in_use.name}”, the {label} table in use",
+        # A table's name is the user's text; a widget label renders Markdown.
+        f"Measure this goal on “{escape_markdown(in_use.name)}”, the {label} "
+        "table in use",
         key=f"{key}_move",
     )
 

@@ -351,6 +351,26 @@ def test_goal_moves_to_chosen_table(fresh_workspace):
     assert _current(at) == "5"
 
 
+def test_move_box_shows_table_name_as_text(fresh_workspace):
+    store, older, newer = older_and_newer(fresh_workspace)
+    # A widget label renders Markdown: an image would be fetched from the
+    # address, and the stars would make bold text.
+    name = "![x](http://127.0.0.1:9/probe.png) **bold**"
+    store.rename(older.id, name)
+    goal = Goal(
+        "Ten new deals", "new_deals", 10, date(2025, 1, 1), date(2025, 6, 30),
+        table_id=newer.id,
+    )  # fmt: skip
+    at = _open_goals()
+    GoalStore(fresh_workspace).save(goal)
+    at.sidebar.selectbox(key="table_deals").set_value(older.id).run()
+    assert not at.exception
+    label = at.checkbox(key=f"goal_form_{goal.id}_move").label
+    assert "![x](" not in label
+    assert "**bold**" not in label
+    assert label.startswith("Measure this goal on “")
+
+
 def test_goal_of_deleted_table(fresh_workspace):
     store, older, newer = older_and_newer(fresh_workspace)
     goal = Goal(
