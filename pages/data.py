@@ -577,8 +577,11 @@ def _report_problems(prepared: PreparedTable, key: str) -> None:
             key=f"{key}:rejected",
         )
         st.caption(
-            "Fix these rows in the file and upload it again, or import them as "
-            "described above."
+            # Some of these rows are no mistake, such as cancelled orders,
+            # which the KPIs leave out by rule.
+            "The messages above say what happens to each of these rows on "
+            "import. Where a value is wrong in the file, correct it there and "
+            "upload the file again."
         )
     st.dataframe(prepared.frame.drop(LINE).head(20), hide_index=True)
 
