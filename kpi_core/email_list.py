@@ -216,6 +216,14 @@ def email_events_from_audience(audience: pl.DataFrame) -> pl.DataFrame:
     cleaned member a cleaned event at CLEAN_TIME, each else LAST_CHANGED.
     Returns email, event and occurred_at (a date, null when unknown).
     """
+    return audience_events_with_sources(audience).drop("source")
+
+
+def audience_events_with_sources(audience: pl.DataFrame) -> pl.DataFrame:
+    """Turn a Mailchimp audience export into email_events rows as
+    ``email_events_from_audience`` does, with a ``source`` column that names
+    the time column each event is dated by, such as "UNSUB_TIME", or null
+    for an event without a date."""
     if "Email Address" not in audience.columns:
         raise MissingColumnError(
             "the audience export has no 'Email Address' column; export the "
@@ -228,22 +236,39 @@ def email_events_from_audience(audience: pl.DataFrame) -> pl.DataFrame:
         **{name.lower(): _audience_date(audience, name) for name in _MAILCHIMP_DATES},
     )
     subscribed = pl.col("status") == "subscribed"
-    joined_at = pl.coalesce(
-        "optin_time", "confirm_time", pl.when(subscribed).then(pl.col("last_changed"))
+    joined_at, joined_from = _first_date(
+        ("OPTIN_TIME", pl.col("optin_time")),
+        ("CONFIRM_TIME", pl.col("confirm_time")),
+        ("LAST_CHANGED", pl.when(subscribed).then(pl.col("last_changed"))),
     )
     joins = members.filter(joined_at.is_not_null() | subscribed).select(
-        "email", event=pl.lit(SUBSCRIBE), occurred_at=joined_at
+        "email", event=pl.lit(SUBSCRIBE), occurred_at=joined_at, source=joined_from
     )
-    removals = members.filter(pl.col("status") != "subscribed").select(
+    cleaned = pl.col("status") == "cleaned"
+    cleaned_at, cleaned_from = _first_date(
+        ("CLEAN_TIME", pl.col("clean_time")), ("LAST_CHANGED", pl.col("last_changed"))
+    )
+    left_at, left_from = _first_date(
+        ("UNSUB_TIME", pl.col("unsub_time")), ("LAST_CHANGED", pl.col("last_changed"))
+    )
+    removals = members.filter(~subscribed).select(
         "email",
-        event=pl.when(pl.col("status") == "cleaned")
-        .then(pl.lit(CLEANED))
-        .otherwise(pl.lit(UNSUBSCRIBE)),
-        occurred_at=pl.when(pl.col("status") == "cleaned")
-        .then(pl.coalesce("clean_time", "last_changed"))
-        .otherwise(pl.coalesce("unsub_time", "last_changed")),
+        event=pl.when(cleaned).then(pl.lit(CLEANED)).otherwise(pl.lit(UNSUBSCRIBE)),
+        occurred_at=pl.when(cleaned).then(cleaned_at).otherwise(left_at),
+        source=pl.when(cleaned).then(cleaned_from).otherwise(left_from),
     )
     return pl.concat([joins, removals])
+
+
+def _first_date(*candidates: tuple[str, pl.Expr]) -> tuple[pl.Expr, pl.Expr]:
+    """Return the first filled date of ``candidates``, pairs of a time
+    column's name and its dates, and the name of the column it comes from,
+    both null where none is filled."""
+    dates = pl.coalesce(*(expr for _, expr in candidates))
+    source = pl.lit(None, dtype=pl.String)
+    for name, expr in reversed(candidates):
+        source = pl.when(expr.is_not_null()).then(pl.lit(name)).otherwise(source)
+    return dates, source
 
 
 def _audience_status(audience: pl.DataFrame) -> pl.Expr:

@@ -19,7 +19,7 @@ from kpi_core.date_values import (
     parse_dates,
 )
 from kpi_core.email_list import (
-    email_events_from_audience,
+    audience_events_with_sources,
     unreadable_audience_dates,
 )
 from kpi_core.errors import (
@@ -57,6 +57,9 @@ STAGE = "Stage"
 # Reader notes that ask the user to check something start with this.
 _WARNING_PREFIX = "warning: "
 ENTERED = "Entered at"
+# A temporary column of a converted file that names, for each row, the file
+# column its date comes from (see ``RawTable.cell_sources``).
+_SOURCE = "_source"
 
 
 @dataclass(frozen=True)
@@ -446,7 +449,8 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     one text row per deal and stage entered, or return None for other files.
 
     Empty cells are stages the deal never entered and become no row. Each
-    row keeps the file line of its deal, so errors still point at the file.
+    row keeps the file line of its deal, so errors still point at the file,
+    and the "Date entered" column of its stage and date, so they name it.
     """
     stages = wide_stage_columns(raw.frame.columns)
     if len(stages) < 2:
@@ -458,18 +462,28 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     long = (
         raw.frame.select(LINE, id_column, *stages)
         .unpivot(index=[LINE, id_column], variable_name=STAGE, value_name=ENTERED)
-        .with_columns(pl.col(STAGE).replace_strict(stages))
+        .with_columns(
+            pl.col(STAGE).alias(_SOURCE), pl.col(STAGE).replace_strict(stages)
+        )
         .filter(pl.col(ENTERED).str.strip_chars().fill_null("") != "")
-        .sort(LINE)
-        .select(id_column, STAGE, ENTERED, LINE)
+        .sort(LINE, maintain_order=True)
+        .select(id_column, STAGE, ENTERED, LINE, _SOURCE)
     )
+    sources = long.get_column(_SOURCE)
+    long = long.drop(_SOURCE)
     note = (
         f"{len(stages)} HubSpot 'Date entered' columns were turned into "
         f"{count_noun(long.height, 'stage entry', 'stage entries')}, one row per "
         "deal and stage."
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
-    return replace(raw, frame=long, info=info, cells_stripped=False)
+    return replace(
+        raw,
+        frame=long,
+        info=info,
+        cells_stripped=False,
+        cell_sources={STAGE: sources, ENTERED: sources},
+    )
 
 
 def _deals_or_history(
@@ -510,20 +524,34 @@ def _stage_changes_per_id(frame: pl.DataFrame, id_column: str, stage: str) -> bo
 def _audience_events(raw: RawTable) -> RawTable | None:
     """Turn a Mailchimp audience export (the zip of subscribed, unsubscribed
     and cleaned members) into one text row per list event, or return None
-    for other files. Each event keeps the file line of its member."""
+    for other files. Each event keeps the file line of its member and the
+    time column that dates it, which also gives its kind."""
     columns = raw.frame.columns
     if "Email Address" not in columns or "list_status" not in columns:
         return None
-    events = email_events_from_audience(raw.frame)
+    events = audience_events_with_sources(raw.frame)
     lines = raw.frame.select(
         pl.col("Email Address").alias("email"), pl.col(LINE)
     ).unique("email", keep="first")
-    long = events.join(lines, on="email", how="left").select(
+    # The order of the events decides the order of the file columns named
+    # in the report, so the join keeps it.
+    long = events.join(lines, on="email", how="left", maintain_order="left").select(
         pl.col("email").alias("Email"),
         pl.col("event").alias("Event"),
+        # NOTE: the dates are read here and passed on as ISO text, so the
+        # report notes every time column as "dates year first (ISO)", also
+        # one that a spreadsheet saved again as "15.03.2024 10:22".
         pl.col("occurred_at").cast(pl.String).alias("Occurred at"),
         pl.col(LINE),
+        pl.col("source"),
     )
+    sources = long.get_column("source")
+    long = long.drop("source")
+    cell_sources = {
+        "Email": pl.repeat("Email Address", long.height, eager=True),
+        "Event": sources,
+        "Occurred at": sources,
+    }
     note = (
         f"The Mailchimp audience of {count_noun(raw.frame.height, 'member')} was "
         f"turned into {count_noun(long.height, 'list event')} (subscribes, "
@@ -546,7 +574,9 @@ def _audience_events(raw: RawTable) -> RawTable | None:
             "in a spreadsheet"
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
-    return replace(raw, frame=long, info=info, cells_stripped=False)
+    return replace(
+        raw, frame=long, info=info, cells_stripped=False, cell_sources=cell_sources
+    )
 
 
 def _member_lines(rows: pl.DataFrame) -> str:
@@ -579,9 +609,6 @@ _LIST_LEFT = (
     "opt-out", "opt-out date", "opt-out-datum", "unsubscribed at",
     "unsubscribed on", "unsubscribe date",
 )  # fmt: skip
-# A temporary column that names, for each list event, the file column its
-# day comes from (see ``RawTable.cell_sources``).
-_SOURCE = "_source"
 _CONTACT_CREATED = ("date created", "created date", "created")
 _CONTACT_UPDATED = ("date updated", "updated date", "last updated")
 _CONTACT_STATUS = ("status", "list status", "contact status")
@@ -650,6 +677,7 @@ def _contact_events(raw: RawTable) -> RawTable | None:
         pl.lit("subscribe").alias("Event"),
         pl.col(columns.created).alias("Occurred at"),
         pl.col(LINE),
+        pl.lit(columns.created).alias(_SOURCE),
     )
     removals, early = _removal_rows(joined, joins["Occurred at"], columns)
     other, other_examples = _other_statuses(raw.frame[columns.status], statuses)
@@ -670,6 +698,14 @@ def _contact_events(raw: RawTable) -> RawTable | None:
             column=columns.status,
         )
     long = pl.concat([joins, removals])
+    # The status gives each event's kind, and "Date Created" or "Date
+    # Updated" its date.
+    cell_sources = {
+        "Email": pl.repeat(columns.email, long.height, eager=True),
+        "Event": pl.repeat(columns.status, long.height, eager=True),
+        "Occurred at": long.get_column(_SOURCE),
+    }
+    long = long.drop(_SOURCE)
     notes = _contact_notes(columns, counts, long.height, early)
     if not columns.updated and removals.height:
         notes.append(
@@ -679,7 +715,7 @@ def _contact_events(raw: RawTable) -> RawTable | None:
             "high; export the contacts again with 'Date Updated'."
         )
     info = replace(raw.info, notes=(*raw.info.notes, *notes))
-    return replace(raw, frame=long, info=info)
+    return replace(raw, frame=long, info=info, cell_sources=cell_sources)
 
 
 def _dated_list_events(raw: RawTable) -> RawTable | None:
@@ -795,10 +831,12 @@ def _removal_rows(
 ) -> tuple[pl.DataFrame, int]:
     """Return an unsubscribe or cleaned event for each unsubscribed or bounced
     contact of ``joined``, and how many of them are dated on the creation
-    day because their "Date Updated" is earlier."""
+    day because their "Date Updated" is earlier. The ``_SOURCE`` column
+    names the column of each event's date, or is null without a date."""
     leaving = joined.filter(pl.col("_status").is_in(list(_CONTACT_EVENTS)))
     early = pl.Series("_early", [False] * leaving.height, dtype=pl.Boolean)
     left_at = pl.lit(None, dtype=pl.String)
+    left_from = pl.lit(None, dtype=pl.String)
     if columns.updated:
         dates = pl.concat([join_dates, leaving[columns.updated]])
         early = _removals_before_creation(
@@ -809,11 +847,17 @@ def _removal_rows(
             .then(pl.col(columns.created))
             .otherwise(pl.col(columns.updated))
         )
+        left_from = (
+            pl.when(pl.col("_early"))
+            .then(pl.lit(columns.created))
+            .otherwise(pl.lit(columns.updated))
+        )
     removals = leaving.with_columns(early).select(
         pl.col(columns.email).alias("Email"),
         pl.col("_status").replace_strict(_CONTACT_EVENTS).alias("Event"),
         left_at.alias("Occurred at"),
         pl.col(LINE),
+        left_from.alias(_SOURCE),
     )
     return removals, int(early.sum())
 

@@ -673,8 +673,9 @@ def _parse(
         if order is None:
             detected, dates = detect_and_parse_dates(text, stripped=True)
             if detected.order == "ambiguous":
+                several = not isinstance(column, str) and len(column) > 1
                 raise AmbiguousDateError(
-                    _ambiguous_order_message(text), file=file, column=column
+                    _ambiguous_order_message(text, several), file=file, column=column
                 )
             order, zone_free = detected.order, detected.zone_free
         else:
@@ -753,20 +754,28 @@ def _doubtful_dates(
     return mask, label
 
 
-def _ambiguous_order_message(text: pl.Series) -> str:
+def _ambiguous_order_message(text: pl.Series, several: bool = False) -> str:
     """Describe why a date column has no order: every date fits both, or the
-    dates that settle it are split evenly between the two orders."""
+    dates that settle it are split evenly between the two orders.
+    ``several`` words it for a column that the import built from several
+    file columns, which are read in one order."""
+    if several:
+        subject, mixes, choice = "the columns", "mix", "one date order"
+        target = "these columns"
+    else:
+        subject, mixes, choice = "the column", "mixes", "the date order"
+        target = "this column"
     day_first, month_first = order_examples(text)
     if day_first is None or month_first is None:
         return (
-            "every date fits both day-first and month-first order; choose the "
-            "date order (dd/mm or mm/dd) for this column"
+            "every date fits both day-first and month-first order; choose "
+            f"{choice} (dd/mm or mm/dd) for {target}"
         )
     return (
-        f"the column mixes day-first dates such as {day_first!r} and month-first "
-        f"dates such as {month_first!r}, as many of each; choose the date order "
-        "(dd/mm or mm/dd) for this column, and the dates that fit only the other "
-        "order are read as empty and listed"
+        f"{subject} {mixes} day-first dates such as {day_first!r} and "
+        f"month-first dates such as {month_first!r}, as many of each; choose "
+        f"{choice} (dd/mm or mm/dd) for {target}, and the dates that fit only "
+        "the other order are read as empty and listed"
     )
 
 
@@ -1569,7 +1578,14 @@ def _stop_on_unusable_column(
         usable = cells & ~_any([item.rows for item in items])
         if usable.any():
             continue
-        column = items[0].problem.column
+        # The problems of a column built from several file columns are
+        # split by them (``_rows_by_source``), so the message names each.
+        names = tuple(dict.fromkeys(item.problem.column for item in items))
+        column: str | tuple[str, ...] = names
+        target, mapped_subject = "these columns", "the columns were"
+        if len(names) == 1:
+            column = names[0]
+            target, mapped_subject = "this column", "the column was"
         described = "; ".join(item.problem.describe() for item in items)
         optional = "" if mapping.schema.field(field_name).required else ", or none,"
         advice = next(
@@ -1577,8 +1593,8 @@ def _stop_on_unusable_column(
             "correct these cells",
         )
         raise InvalidValueError(
-            f"no filled cell of this column can be used as {field_name}: "
-            f"{described}. If the column was mapped by mistake, map another "
+            f"no filled cell of {target} can be used as {field_name}: "
+            f"{described}. If {mapped_subject} mapped by mistake, map another "
             f"column{optional} to {field_name} in the column mapping; otherwise "
             f"{advice}",
             file=file,

@@ -86,7 +86,8 @@ class RawTable:
     cells which are not plain numbers: ``_line`` and one String column per
     such header, non-null for a number cell, or None.
     ``cell_sources`` names, for each column that the import built from other
-    columns of the file, the file column of each of its cells, row by row.
+    columns of the file, the file column of each of its cells, row by row,
+    or null for a cell of no file column, such as a missing date.
     A contact list with "Anmeldedatum" and "Abmeldedatum" becomes list
     events whose "Occurred at" takes its cells from either column.
     """
@@ -111,11 +112,13 @@ class RawTable:
 
     def column_sources(self) -> dict[str, tuple[str, ...]]:
         """Return the file columns of each built column (see
-        ``cell_sources``), in the order of their first cell."""
-        return {
+        ``cell_sources``), in the order of their first cell. A built column
+        whose cells all lack a file column is left out."""
+        found = {
             column: tuple(sources.drop_nulls().unique(maintain_order=True))
             for column, sources in self.cell_sources.items()
         }
+        return {column: names for column, names in found.items() if names}
 
 
 def read_table(
