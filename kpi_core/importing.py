@@ -49,7 +49,7 @@ from kpi_core.reading import (
     read_table,
     sheet_names,
 )
-from kpi_core.schema import DATE, ID
+from kpi_core.schema import DATE, ID, TABLES, normalise_header
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
@@ -128,7 +128,10 @@ def preview_file(
     # yes/no column headed "Closed", as in Salesforce's case report.
     with_flags = chosen in ("deals", "ticket_messages", "tickets")
     flags = yes_no_columns(raw.frame, headers) if with_flags else ()
-    mapping = guess_mapping(headers, chosen, flags, numbers) if chosen else None
+    undated = undated_bare_columns(raw.frame, headers, chosen) if chosen else ()
+    mapping = (
+        guess_mapping(headers, chosen, flags, numbers, undated) if chosen else None
+    )
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
     asks_nps = _asks_nps(table, mapping, raw, headers)
     if chosen in (None, "nps") or guessed_incomplete or asks_nps:
@@ -353,6 +356,38 @@ def yes_no_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
             continue
         flags = cells.str.strip_chars().str.to_lowercase().is_in(known).sum()
         if flags >= 0.8 * cells.len():
+            found.append(name)
+    return found
+
+
+def undated_bare_columns(
+    frame: pl.DataFrame, columns: list[str], table: str
+) -> list[str]:
+    """Name the ``columns`` headed by a bare word that a date field of
+    ``table`` takes only as a whole header ("Closed", "Erstkontakt"), where
+    fewer than half the filled cells among the first 2,000 rows read as
+    dates.
+
+    Such a word also heads columns of agent names, status words, ticks or
+    counts, which would otherwise stop the import as invalid dates or
+    leave out their rows.
+    """
+    bare = {
+        normalise_header(alias)
+        for schema_field in TABLES[table].fields
+        if schema_field.kind == DATE
+        for alias in schema_field.whole_header_aliases
+    }
+    found = []
+    for name in columns:
+        if normalise_header(name) not in bare:
+            continue
+        cells = frame[name].alias("cell").head(2000).str.strip_chars()
+        cells = cells.filter(cells.is_not_null() & ~cells.is_in(NULL_MARKERS))
+        if cells.len() == 0:
+            continue
+        _, parsed = detect_and_parse_dates(cells, stripped=True)
+        if parsed.null_count() * 2 > cells.len():
             found.append(name)
     return found
 

@@ -152,6 +152,7 @@ def guess_mapping(
     table: str,
     flag_headers: Collection[str] = (),
     number_headers: Collection[str] = (),
+    undated_headers: Collection[str] = (),
 ) -> Mapping:
     """Guess the column for each field of ``table`` from the header names.
 
@@ -161,7 +162,9 @@ def guess_mapping(
     takes a header of ``flag_headers``, the columns whose values read as
     yes or no, and a date field takes none of them, because "Closed" heads
     a yes/no column in Salesforce reports and a date in other exports.
-    A field's ``whole_header_aliases`` take no partial match. A field of
+    Nor does a date field take a header of ``undated_headers``, the columns
+    whose values mostly read as no date, such as a "Closed" column of agent
+    names. A field's ``whole_header_aliases`` take no partial match. A field of
     ``LABEL_FIELDS`` takes no header of ``number_headers``, the columns whose
     values are all numbers, unless the header names an id column, and no
     partial match of a header that names a date or a time.
@@ -185,10 +188,11 @@ def guess_mapping(
             if schema_field.kind == FLAG:
                 free = [h for h in free if h in flag_headers]
             if schema_field.kind == DATE:
-                # NOTE: only yes/no values keep a column from a date field. A
-                # "Closed" column of other words, such as "Open", is mapped,
-                # and the import reports its cells as invalid dates.
-                free = [h for h in free if h not in flag_headers]
+                free = [
+                    h
+                    for h in free
+                    if h not in flag_headers and h not in undated_headers
+                ]
             if schema_field.name in LABEL_FIELDS:
                 free = [h for h in free if h not in number_headers or is_id_header(h)]
                 if level < EXACT:

@@ -157,6 +157,63 @@ def test_closed_by_is_no_close_date(tmp_path):
     assert prepared.problems == ()
 
 
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        # How a ticket was closed, beside its close time.
+        ("Closed", ["by agent", "automatically", "", "by customer"]),
+        # The status again, as words.
+        ("Closed", ["Closed", "Closed", "Open", "Closed"]),
+        # A tick for closed tickets.
+        ("Closed", ["✓", "✓", "", "✓"]),
+        # Counts of solved tasks.
+        ("Solved", ["3", "2", "0", "5"]),
+        # Whether the service level was met.
+        ("Resolved", ["within SLA", "breached", "", "within SLA"]),
+        # The agent who closed it, in a German export.
+        ("Geschlossen", ["Anna", "Ben", "", "Ben"]),
+    ],
+)
+def test_bare_header_without_dates_stays_unmapped(tmp_path, header, cells):
+    # The solve times are under "Closed at". The bare column beside them
+    # holds no dates, so no date field takes it, and every ticket is read.
+    path = tmp_path / "tickets.csv"
+    path.write_text(_tickets_csv("Closed at", {header: cells}), encoding="utf-8")
+
+    report = _report(path)
+
+    [inputs] = report["inputs"]
+    assert inputs["columns"]["solved_at"] == "Closed at"
+    assert header not in inputs["columns"].values()
+    assert inputs["rows_used"] == 4
+    assert report["warnings"] == []
+    resolution = report["kpis"]["resolution_hours"]
+    assert resolution["n"] == 3
+    assert resolution["value"] == pytest.approx(BUSINESS_MEAN, abs=1e-4)
+
+
+def test_bare_header_of_words_alone_gives_no_solve_date(tmp_path):
+    # With no other solve column, a "Closed" column of words stays unmapped:
+    # the tickets are read, and the KPI names the missing solve column.
+    text = (
+        "Ticket ID,Created,Closed,Status\n"
+        "1,2025-03-03 09:00,Closed,Closed\n"
+        "2,2025-03-04 10:00,Open,Open\n"
+        "3,2025-03-05 08:00,Closed,Closed\n"
+    )
+    path = tmp_path / "tickets.csv"
+    path.write_text(text, encoding="utf-8")
+
+    report = _report(path)
+
+    [inputs] = report["inputs"]
+    assert "solved_at" not in inputs["columns"] or not inputs["columns"]["solved_at"]
+    assert inputs["rows_used"] == 3
+    resolution = report["kpis"]["resolution_hours"]
+    assert resolution["status"] == "not_available"
+    assert "no solve-date column" in resolution["reason"]
+
+
 def test_resolved_and_closed_dates(tmp_path):
     # As in Freshdesk's export, the close date is the solve of a ticket that
     # was closed without being resolved. T-3 was created on Wednesday 5 March

@@ -8,6 +8,7 @@ import pytest
 from kpi_core.importing import preview_file
 from kpi_core.mapping import guess_mapping
 from kpi_core.reading import sheet_names
+from kpi_core.report import ReportOptions, build_report
 from tests.conftest import PROJECT
 from tests.kpi_core.test_mapping import REAL_TABLE_TYPES
 
@@ -114,3 +115,31 @@ def test_real_data_sets_unchanged(datasets_dir):
         assert preview.table == expected, name
         deals = guess_mapping(preview.headers, "deals")
         assert deals.columns["first_contact_at"] is None, name
+
+
+@pytest.mark.parametrize(
+    "cells", [["Anna Müller", "Ben Schmidt", "Anna Müller"], ["Telefon", "E-Mail", ""]]
+)
+def test_first_contact_of_words_stays_unmapped(tmp_path, cells):
+    # "Erstkontakt" names the person or channel of the first contact here,
+    # not its date, so the deals are read as before and measured from their
+    # creation: (31 + 45 + 59) / 3 = 45.0 days.
+    rows = [
+        ("1", "Gewonnen", "1000", "10.01.2025", "10.02.2025"),
+        ("2", "Gewonnen", "500", "15.01.2025", "01.03.2025"),
+        ("3", "Gewonnen", "2000", "01.02.2025", "01.04.2025"),
+    ]
+    lines = ["Deal ID;Phase;Betrag;Erstellt am;Abschlussdatum;Erstkontakt"]
+    lines += [";".join((*row, cell)) for row, cell in zip(rows, cells, strict=True)]
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = build_report([path], ReportOptions())
+
+    [inputs] = report["inputs"]
+    assert "Erstkontakt" not in inputs["columns"].values()
+    assert inputs["rows_used"] == 3
+    assert report["warnings"] == []
+    cycle = report["kpis"]["sales_cycle_days"]
+    assert cycle["value"] == pytest.approx(45.0)
+    assert cycle["measured_from"] == {"first_contact_at": 0, "created_at": 3}
