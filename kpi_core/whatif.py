@@ -27,6 +27,7 @@ from kpi_core.marketing_data import spend_in_period
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days
+from kpi_core.sales_tables import FIRST_CONTACT
 from kpi_core.subscription_data import is_snapshot, prepare_dated
 from kpi_core.subscriptions import monthly_recurring_revenue
 
@@ -685,8 +686,11 @@ def _deal_levers(
         "average_deal_size": _from_kpi(
             average_deal_size(deals, period), f"won in {label}"
         ),
+        # The model lets a deal close one cycle after its creation, so the
+        # cycle runs from creation here even where deals have a first contact.
         "sales_cycle_days": _from_kpi(
-            sales_cycle_days(deals, period), f"won in {label}"
+            sales_cycle_days(deals.drop(FIRST_CONTACT, strict=False), period),
+            f"won in {label}",
         ),
     }
 

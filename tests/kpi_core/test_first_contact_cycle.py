@@ -19,6 +19,7 @@ from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.sales import close_rate, sales_cycle_days, sales_series
+from kpi_core.whatif import baseline_levers
 from tests.conftest import PROJECT
 
 # A German export with a first contact before each creation.
@@ -202,3 +203,18 @@ def test_excel_report_names_start(tmp_path):
         "Days from the first contact to the close where a deal has a "
         "first-contact date, else from the creation to the close."
     ) in formulas
+
+
+def test_whatif_cycle_runs_from_creation():
+    # What if lets a deal close one cycle after its creation, so its lever
+    # is the cycle from creation: D-1 20.01. to 31.01. is 11 days, D-2 01.02.
+    # to 28.02. is 27 days, (11 + 27) / 2 = 19.0. The Sales card measures
+    # from the first contact: (29 + 49) / 2 = 39.0.
+    deals = load_file("deals.csv", GERMAN.encode(), date_order="dmy").frame
+    period = Period(date(2025, 1, 1), date(2025, 3, 31))
+
+    levers, notes = baseline_levers({"deals": deals}, period)
+
+    assert levers.sales_cycle_days == pytest.approx(19.0)
+    assert "measured from creation to close" in notes["sales_cycle_days"]
+    assert sales_cycle_days(deals, period).value == pytest.approx(39.0)
