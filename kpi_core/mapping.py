@@ -18,6 +18,7 @@ from kpi_core.errors import MissingColumnError
 from kpi_core.schema import (
     CREATED_START_ALIAS,
     DATE,
+    DURATION,
     FLAG,
     ID,
     TABLES,
@@ -167,10 +168,14 @@ def guess_mapping(
     names. A field's ``whole_header_aliases`` take no partial match. A field of
     ``LABEL_FIELDS`` takes no header of ``number_headers``, the columns whose
     values are all numbers, unless the header names an id column, and no
-    partial match of a header that names a date or a time.
+    partial match of a header that names a date or a time. A duration field
+    takes only a header that matches one of its aliases exactly, unit
+    included, so "Full resolution time (min)" does not match "Full
+    resolution time (hrs)".
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
+    with_units = {header: _with_unit(header) for header in headers}
     # The last part of an API field path, such as "currency" of Stripe's
     # "plan.currency", which would otherwise match "plan" in part.
     tails = {header: _field_path_tail(header) for header in headers}
@@ -181,9 +186,13 @@ def guess_mapping(
         for schema_field in schema.fields:
             if columns[schema_field.name]:
                 continue
-            if schema_field.kind == FLAG and level < EXACT:
+            if schema_field.kind in (FLAG, DURATION) and level < EXACT:
                 continue
             aliases = _field_aliases(schema_field, level)
+            keys = normalised
+            if schema_field.kind == DURATION:
+                aliases = _aliases_with_units(schema_field.aliases)
+                keys = with_units
             free = [h for h in headers if h not in assigned]
             if schema_field.kind == FLAG:
                 free = [h for h in free if h in flag_headers]
@@ -203,10 +212,11 @@ def guess_mapping(
                 free = [h for h in free if not is_id_header(h)]
             if level < EXACT and (table, schema_field.name) in _TOTAL_EXCLUDED:
                 free = [h for h in free if not _names_recurring_total(h)]
-            header = _best_header(free, normalised, aliases, level)
-            if header is None and level == EXACT and schema_field.kind != ID:
-                # An id field keeps to whole names: "plan.id" is no
-                # subscription id.
+            header = _best_header(free, keys, aliases, level)
+            # An id field keeps to whole names: "plan.id" is no subscription
+            # id. A duration's unit would be lost in a tail.
+            whole_names_only = schema_field.kind in (ID, DURATION)
+            if header is None and level == EXACT and not whole_names_only:
                 header = _best_header(free, tails, aliases, level)
             if header is not None:
                 columns[schema_field.name] = header
@@ -373,6 +383,16 @@ def _field_aliases(schema_field: Field, level: float) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=512)
 def _normalised_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(normalise_header(alias) for alias in aliases)
+
+
+@functools.lru_cache(maxsize=4096)
+def _with_unit(header: str) -> str:
+    return normalise_header(header, keep_unit=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _aliases_with_units(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_header(alias, keep_unit=True) for alias in aliases)
 
 
 def _names_recurring_total(header: str) -> bool:

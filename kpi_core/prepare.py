@@ -40,6 +40,7 @@ from kpi_core.date_values import (
     parse_months,
 )
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
+from kpi_core.durations import duration_unit, parse_durations
 from kpi_core.errors import (
     AmbiguousDateError,
     EmptyDataError,
@@ -60,6 +61,7 @@ from kpi_core.order_status import (
 from kpi_core.reading import RawTable
 from kpi_core.schema import (
     DATE,
+    DURATION,
     FLAG,
     INTEGER,
     NUMBER,
@@ -682,6 +684,11 @@ def _parse(
             dates = parse_dates(text, order, stripped=True)
         note = _ORDER_NOTES.get(order)
         return dates, f"dates {note}" if note else None, zone_free
+    if kind == DURATION:
+        # A column the import built from several has no header to name a unit.
+        unit = duration_unit(column) if isinstance(column, str) else None
+        minutes, note = parse_durations(text, unit, default_mark, number_cells)
+        return minutes, note, False
     if kind in (NUMBER, INTEGER):
         numbers, mark = parse_numbers_detecting_mark(text, default_mark, number_cells)
         if kind == INTEGER:
@@ -1480,9 +1487,11 @@ def _problem(
     text: pl.Series,
     label: str | None = None,
 ) -> Problem:
-    label = label or {DATE: "an invalid date", NUMBER: "an invalid number"}.get(
-        kind, "an invalid whole number"
-    )
+    label = label or {
+        DATE: "an invalid date",
+        NUMBER: "an invalid number",
+        DURATION: "an invalid or negative duration",
+    }.get(kind, "an invalid whole number")
     return Problem(
         column=column,
         field=field_name,

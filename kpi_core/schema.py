@@ -26,6 +26,10 @@ INTEGER = "integer"
 # A yes/no column. Only an exact header match maps one, because a header
 # such as 'Date entered "Closed won"' contains "closed" as well.
 FLAG = "flag"
+# A length of time, stored in minutes (see ``kpi_core.durations``). Only an
+# exact header match maps one, with its unit: "Full resolution time (hrs)"
+# and "Full resolution time (min)" are different columns.
+DURATION = "duration"
 
 
 @dataclass(frozen=True)
@@ -600,12 +604,30 @@ TICKETS = TableSchema(
             "Konto-ID",
             "Organization",
         ),
+        # The helpdesk applied the ticket's own schedule, which the working
+        # time settings may not match, so its figures replace the computed
+        # time to resolution.
         _f(
             "business_minutes",
-            NUMBER,
+            DURATION,
             False,
-            "Resolution time in business minutes as computed by the helpdesk",
+            "Time to final resolution in business hours as computed by the "
+            "helpdesk, read into minutes",
             "Full resolution time in minutes within business hours",
+            # Zendesk Explore, in decimal hours
+            "Full resolution time - business hours (hrs)",
+            # Freshdesk, as "HH:MM:SS". Freshdesk computes its "(in hrs)"
+            # columns in business hours.
+            "Resolution time (in hrs)",
+        ),
+        _f(
+            "calendar_minutes",
+            DURATION,
+            False,
+            "Time to final resolution in calendar hours as computed by the "
+            "helpdesk, read into minutes",
+            # Zendesk Explore, in decimal hours
+            "Full resolution time (hrs)",
         ),
     ),
 )
@@ -1350,19 +1372,22 @@ LOST_STAGES = frozenset(
 _PREFIX = re.compile(r"^(deal|obchod|organization|person|opportunity)\s+-\s+")
 
 
-def normalise_header(header: str) -> str:
+def normalise_header(header: str, *, keep_unit: bool = False) -> str:
     """Reduce a header to lower-case letters and digits for alias matching.
 
     A Pipedrive-style entity prefix (``Deal - Value``), unless only "Name"
     follows it, and a trailing unit in
     brackets (``Amount (EUR)``, ``Created (UTC)``) are dropped first.
+    ``keep_unit`` keeps the unit, for duration headers such as "Full
+    resolution time (hrs)", whose unit decides how their numbers are read.
     """
     text = unicodedata.normalize("NFKC", header).strip().lower()
     # Pipedrive's "Organization - Name" is the organization's name, which a
     # bare "name" would lose.
     if _PREFIX.sub("", text) != "name":
         text = _PREFIX.sub("", text)
-    text = re.sub(r"\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
+    if not keep_unit:
+        text = re.sub(r"\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 

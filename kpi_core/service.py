@@ -2,8 +2,9 @@
 
 Input columns of the canonical tickets table: created_at and solved_at
 (Date, or naive Datetime on the wall clock of the working time zone),
-status, business_minutes and the segment columns (agent, channel, category,
-priority). Which tickets count as solved is decided in ``kpi_core.tickets``.
+status, business_minutes and calendar_minutes (the helpdesk's own figures)
+and the segment columns (agent, channel, category, priority). Which
+tickets count as solved is decided in ``kpi_core.tickets``.
 Follow-ups per ticket (``kpi_core.followups``) and the NPS functions
 (``kpi_core.nps``) are re-exported here, so ``service`` has every service KPI.
 """
@@ -65,6 +66,9 @@ DEFAULT_WORKING = WorkingTime()
 RESOLUTION_VARIANTS = {"business": "business hours", "calendar": "calendar hours"}
 
 _HOURS = "hours"
+# The helpdesk's own time to resolution per variant, in minutes, which
+# replaces the computed time of a ticket that has it.
+_HELPDESK_MINUTES = {"business": "business_minutes", "calendar": "calendar_minutes"}
 # The ticket times that the time to resolution is measured between.
 _TIME_FIELDS = ("created_at", "solved_at")
 
@@ -80,14 +84,15 @@ def resolution_hours(
 
     Formula: sum of (solved_at - created_at) / solved tickets, in hours, over
     the tickets solved in the period (created_at, solved_at, status,
-    business_minutes). Variant "business" counts working hours of
-    ``working``, but uses the helpdesk's own business_minutes / 60 where a
-    ticket has it. Variant "calendar" counts elapsed hours. The median is in
-    ``extra``. Open tickets created in the period, tickets without a
-    creation date and tickets solved before they were created are left out
-    and counted. No usable solved ticket, as with an empty frame, gives not
-    available, and so do tickets without a solve-date column, with a reason
-    that counts the tickets their status marks solved or closed.
+    business_minutes, calendar_minutes). Variant "business" counts working
+    hours of ``working``, but uses the helpdesk's own business_minutes / 60
+    where a ticket has it. Variant "calendar" counts elapsed hours, but uses
+    calendar_minutes / 60 where a ticket has it. The median is in ``extra``.
+    Open tickets created in the period, tickets without a creation date and
+    tickets solved before they were created are left out and counted. No
+    usable solved ticket, as with an empty frame, gives not available, and
+    so do tickets without a solve-date column, with a reason that counts the
+    tickets their status marks solved or closed.
 
     When the creation or solve times of the measured tickets have no time
     of day, the result warns how far off that can make the figure (see
@@ -310,9 +315,10 @@ def _date_only_warnings(
     """Return the warning on the measured tickets' times without a time of
     day, or nothing when they have one."""
     measured = hours
-    if variant == "business" and "business_minutes" in hours.columns:
-        # These tickets are measured by the helpdesk's own business minutes.
-        measured = hours.filter(pl.col("business_minutes").is_null())
+    helpdesk = _HELPDESK_MINUTES[variant]
+    if helpdesk in hours.columns:
+        # The other tickets are measured by the helpdesk's own figure.
+        measured = hours.filter(pl.col(helpdesk).is_null())
     fields = [field for field in _TIME_FIELDS if _without_time_of_day(measured[field])]
     if not fields:
         return ()
@@ -349,21 +355,25 @@ def _hours_expr(solved: pl.DataFrame, working: WorkingTime, variant: str) -> pl.
     created = wall_clock("created_at", solved.columns, working.timezone)
     final_solve = wall_clock("solved_at", solved.columns, working.timezone)
     if variant == "calendar":
-        return calendar_hours_between(created, final_solve, working.timezone)
-    years = _years(solved, created, final_solve)
-    computed = business_hours_between(created, final_solve, working, years)
-    if "business_minutes" not in solved.columns:
+        computed = calendar_hours_between(created, final_solve, working.timezone)
+    else:
+        years = _years(solved, created, final_solve)
+        computed = business_hours_between(created, final_solve, working, years)
+    helpdesk = _HELPDESK_MINUTES[variant]
+    if helpdesk not in solved.columns:
         return computed
-    # The helpdesk applied the ticket's own schedule, which the export keeps.
-    return pl.coalesce(pl.col("business_minutes").cast(pl.Float64) / 60, computed)
+    # The helpdesk measured with the ticket's own schedule and exact times,
+    # which the working time settings and an export of dates alone may lack.
+    return pl.coalesce(pl.col(helpdesk).cast(pl.Float64) / 60, computed)
 
 
 def _resolution_label(tickets: pl.DataFrame, working: WorkingTime, variant: str) -> str:
     if variant == "calendar":
-        return f"calendar hours ({working.timezone})"
-    label = f"business hours ({working.label()})"
-    if "business_minutes" in tickets.columns:
-        label += "; the helpdesk's own business minutes where the export has them"
+        label = f"calendar hours ({working.timezone})"
+    else:
+        label = f"business hours ({working.label()})"
+    if _HELPDESK_MINUTES[variant] in tickets.columns:
+        label += f"; the helpdesk's own {variant} hours where the export has them"
     return label
 
 
