@@ -192,6 +192,10 @@ DEALS = TableSchema(
             "Is won",
             "IsWon",
             "Gewonnen",
+            # HubSpot's default deal property hs_is_closed_won, "true" or
+            # "false". NOTE: the label is not checked against HubSpot's docs.
+            "Is Closed Won",
+            "hs_is_closed_won",
         ),
         _f(
             "closed",
@@ -201,6 +205,9 @@ DEALS = TableSchema(
             "Is closed",
             "IsClosed",
             "Geschlossen",
+            # HubSpot's hs_is_closed, with the same NOTE as hs_is_closed_won
+            "Is Deal Closed?",
+            "hs_is_closed",
         ),
         _f(
             "created_at",
