@@ -91,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         help="order of date columns whose values fit both day- and month-first",
     )
     report.add_argument(
-        "--sheet", help="the workbook sheet to read (default: the first with data)"
+        "--sheet",
+        help="the one sheet or zip member to read in every XLSX or zip file "
+        "(default: each sheet or member as a table of its own)",
     )
     report.add_argument(
         "--timezone",

@@ -975,8 +975,8 @@ def _unknown_statuses_message(
         "unsubscribed, bounced or unconfirmed contacts), but "
         f"{unknown.sum():,} of {statuses.drop_nulls().len():,} statuses are "
         f"not Active, Unconfirmed, Unsubscribed or Bounced: {listed}, on lines "
-        f"{lines}. Correct those statuses in the file and upload it again, "
-        "or pick the table type and columns on the Data page"
+        f"{lines}. Correct those statuses in the file, or pick the table type "
+        "and columns on the Data page of the app"
     )
 
 
@@ -1148,6 +1148,6 @@ def _unknown_table_message(preview: FilePreview) -> str:
         f"could not tell which kind of table this is from the columns {found}. "
         f"{hint + ' ' if hint else ''}"
         "The app reads these tables, each with at least the columns named: "
-        f"{describe_table_types()}. Rename the columns or pick the table type "
-        "and columns on the Data page"
+        f"{describe_table_types()}. Rename the columns in the file, or pick the "
+        "table type and columns on the Data page of the app"
     )

@@ -121,7 +121,9 @@ def test_unknown_file_message_lists_types(tmp_path):
         "monthly_charge and churned)"
     ) in message
     assert "orders (customer_id, ordered_at, amount)" in message
-    assert message.endswith("pick the table type and columns on the Data page")
+    assert message.endswith(
+        "pick the table type and columns on the Data page of the app"
+    )
 
 
 def test_describe_table_types_names_all():
