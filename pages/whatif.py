@@ -34,7 +34,12 @@ from kpi_core.whatif_windows import (
     disjoint_windows_warning,
     windows_caption,
 )
-from pages.ui.currencies import PageTables, page_tables_with
+from pages.ui.currencies import (
+    PageTables,
+    default_currency_note,
+    page_tables_with,
+    table_currencies_note,
+)
 from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint, data_page_link, require_app_entry
@@ -65,7 +70,8 @@ def render() -> None:
         "Move the levers of the business and see what the next 12 months bring, "
         "against the baseline read from the last 12 full months of each table."
     )
-    loaded = page_tables_with(TABLE_TYPES, ())
+    # ARR, CAC and their ratios set one table's money against another's.
+    loaded = page_tables_with(TABLE_TYPES, (), adds_tables=True)
     tables, money_note = loaded.tables, loaded.money_note
     if "deals" not in tables and "subscriptions" not in tables:
         # Either gives levers; the other's baselines can be entered.
@@ -84,6 +90,8 @@ def render() -> None:
     if money_note:
         # Every projection adds up won amounts, so none can be shown.
         st.warning(money_note)
+        show_table_sources(*loaded.all_entries())
+        _show_currencies(loaded)
         return
     try:
         levers, notes = baseline_levers(
@@ -93,11 +101,12 @@ def render() -> None:
         st.error(escape_markdown(str(error)))
         return
     show_table_sources(*loaded.all_entries())
+    _show_currencies(loaded)
     st.caption(windows_caption(windows))
     if disjoint := disjoint_windows_warning(windows):
         st.warning(disjoint)
     warn_spend_overlap(loaded.spend)
-    unit = _money_unit(tables)
+    unit = loaded.currency or _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
     _render_projection(levers, changes, unit, entered)
     sources = _sources(levers, notes, entered, loaded)
@@ -105,6 +114,17 @@ def render() -> None:
     _render_sensitivity(levers, changes)
     _scenario_download(levers, changes, unit, sources, windows_caption(windows), loaded)
     _render_scenarios()
+
+
+def _show_currencies(loaded: PageTables) -> None:
+    """Name the currency of each table and the tables read as
+    ``DEFAULT_CURRENCY`` because they have no currency column."""
+    for note in (
+        table_currencies_note(*loaded.all_entries()),
+        default_currency_note(*loaded.all_entries()),
+    ):
+        if note is not None:
+            st.caption(escape_markdown(note))
 
 
 def _lever_form(
@@ -432,9 +452,9 @@ def _as_shown(value: float, figure: str) -> float:
 
 
 def _money_unit(tables: dict[str, pl.DataFrame]) -> str:
-    """Return the one currency of the tables' amounts, which ``page_tables``
-    has converted into the report currency where they had several. Amounts
-    without a currency column count as ``DEFAULT_CURRENCY``, as elsewhere."""
+    """Return the one currency of the tables' amounts when the sidebar offers
+    no report currency. Amounts without a currency column count as
+    ``DEFAULT_CURRENCY``, as elsewhere."""
     codes = {code for frame in tables.values() for code in currency_codes(frame)}
     return codes.pop() if len(codes) == 1 else DEFAULT_CURRENCY
 

@@ -22,6 +22,7 @@ from kpi_core.money import (
 )
 from kpi_core.prepare import LINE
 from kpi_core.results import KpiResult
+from kpi_core.schema import TABLES
 from kpi_core.spend_tables import combine_spend
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
@@ -80,6 +81,8 @@ def page_tables_with(
     table_types: tuple[str, ...],
     table_ids: tuple[str, ...],
     extra_codes: tuple[str, ...] = (),
+    *,
+    adds_tables: bool = False,
 ) -> PageTables:
     """Load the table in use of each type and the stored tables of
     ``table_ids``, all with money in one currency as in ``page_tables``.
@@ -87,6 +90,12 @@ def page_tables_with(
     An id of a table no longer stored is left out of ``by_id``.
     ``extra_codes`` are currencies to offer under Currencies besides those
     of the tables, such as the currencies of goals' targets.
+    ``adds_tables`` is for a page that adds or divides amounts of different
+    tables, as What if does. A table without a currency code then counts as
+    ``DEFAULT_CURRENCY`` beside the codes of the others, so a table in USD
+    beside one read as EUR needs a rate.
+    Once a report currency is chosen, the amounts of a table without a
+    currency code are converted from ``DEFAULT_CURRENCY`` like any others.
     """
     entries = {
         table_type: entry
@@ -110,13 +119,16 @@ def page_tables_with(
     key = entries_key(*entries.values(), *spend)
     if extra:
         key += "+" + entries_key(*extra.values())
+    read_as_default = _without_codes(*used.values())
+    if adds_tables and read_as_default:
+        extra_codes = (*extra_codes, DEFAULT_CURRENCY)
     money = money_picker(*used.values(), extra_codes=extra_codes)
     currency, fx = money
     note = None
     if currency is not None:
         rates = tuple(sorted(fx.items()))
         key = f"{key}|{currency}|{rates}"
-        note = missing_rate_note(money, *used.values())
+        note = missing_rate_note(money, *used.values(), default_codes=read_as_default)
         if note is None:
             frames = _converted(frames, used, currency, rates)
     tables = {kind: frames[entry.id] for kind, entry in entries.items()}
@@ -209,14 +221,23 @@ def money_picker(
 
 
 def missing_rate_note(
-    money: tuple[str | None, dict[str, float]], *entries: TableEntry | None
+    money: tuple[str | None, dict[str, float]],
+    *entries: TableEntry | None,
+    default_codes: bool = False,
 ) -> str | None:
     """Return the text that replaces money figures while ``money`` (from
-    ``money_picker``) lacks a rate for a currency of ``entries``, or None."""
+    ``money_picker``) lacks a rate for a currency of ``entries``, or None.
+
+    With ``default_codes`` a table without a currency code needs the rate
+    of ``DEFAULT_CURRENCY``, for the pages that convert such a table too
+    (see ``page_tables_with``).
+    """
     currency, rates = money
     if currency is None:
         return None
     codes = _money_codes(*entries)
+    if default_codes and _without_codes(*entries):
+        codes = sorted({*codes, DEFAULT_CURRENCY})
     missing = [code for code in codes if code != currency and code not in rates]
     if not missing:
         return None
@@ -277,6 +298,30 @@ def default_currency_note(*entries: TableEntry | None) -> str | None:
             "it on the Data page.",
         )
     )
+
+
+def table_currencies_note(*entries: TableEntry | None) -> str | None:
+    """Name the currencies of each table of ``entries`` that has money, as in
+    "Amounts by table: deals “A” in USD, subscriptions “B” in EUR.", or
+    return None when they are all in one currency. A table without a
+    currency code counts as ``DEFAULT_CURRENCY`` (see
+    ``default_currency_note``)."""
+    parts = []
+    found: set[str] = set()
+    for entry in entries:
+        if entry is None:
+            continue
+        codes = _currency_codes(entry.id, entry.version)
+        if not codes and _without_codes(entry):
+            codes = [DEFAULT_CURRENCY]
+        if not codes:
+            continue
+        found.update(codes)
+        noun = TABLES[entry.table_type].noun
+        parts.append(f"{noun} “{entry.name}” in {and_list(codes)}")
+    if len(found) < 2:
+        return None
+    return f"Amounts by table: {', '.join(parts)}."
 
 
 def is_money_metric(key: str) -> bool:
@@ -341,6 +386,16 @@ def _in_one_currency(
     _frame: pl.DataFrame,
 ) -> pl.DataFrame:
     """Convert a stored table once per version, currency and rates; shared
-    between sessions like ``load_table``."""
+    between sessions like ``load_table``.
+
+    A table with money but no currency code has its amounts in
+    ``DEFAULT_CURRENCY`` (see ``_without_codes``), so they are converted
+    from it. Left without a code, they would be taken as already in
+    ``currency``.
+    """
     del cache_key
-    return in_one_currency(_frame, currency, dict(rates))
+    frame = _frame
+    has_money = any(column in frame.columns for column in MONEY_COLUMNS)
+    if has_money and not currency_codes(frame):
+        frame = frame.with_columns(currency=pl.lit(DEFAULT_CURRENCY))
+    return in_one_currency(frame, currency, dict(rates))
