@@ -20,7 +20,7 @@ import polars as pl
 
 from kpi_core.churn import churn_rate, churn_series
 from kpi_core.clv import MAX_LIFESPAN_YEARS
-from kpi_core.errors import InvalidSettingError
+from kpi_core.errors import InvalidSettingError, InvalidValueError
 from kpi_core.formatting import count_noun, format_inputs, format_number
 from kpi_core.goal_metrics import MONTH_DAYS
 from kpi_core.marketing_data import spend_in_period
@@ -46,6 +46,8 @@ BASES: dict[str, str] = {
     "active_customers": "Paying customers now",
     "new_subscribers_per_month": "New subscribers per month",
 }
+# The inputs that are amounts of money, in the currency of their table.
+MONEY_INPUTS = ("average_deal_size", "arpa", "monthly_spend")
 # The table type each input is read from.
 SOURCE_TABLES: dict[str, str] = {
     "leads_per_month": "deals",
@@ -195,7 +197,10 @@ def check_inputs(inputs: Mapping[str, float]) -> None:
 
 
 def baseline_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period | Mapping[str, Period]
+    tables: Mapping[str, pl.DataFrame],
+    period: Period | Mapping[str, Period],
+    *,
+    with_money: bool = True,
 ) -> tuple[Levers, dict[str, str]]:
     """Read the levers from the data of bounded periods.
 
@@ -210,8 +215,16 @@ def baseline_levers(
     subscriptions table, because then the typed subscription inputs can
     only describe the business of the deals. Also returns a note per input
     saying how its value was calculated, over which period, or why it is
-    missing. Raises InvalidSettingError for a period without a start or end,
-    or a table without a period.
+    missing.
+
+    Without ``with_money`` the ``MONEY_INPUTS`` are left out, for tables
+    whose amounts are in currencies without an exchange rate, and the
+    inputs that count or time rows are still read. Paying customers are
+    those whose MRR is above 0, so they and the new subscribers are left
+    out too when the subscriptions alone mix currencies.
+
+    Raises InvalidSettingError for a period without a start or end, or a
+    table without a period.
     """
     # NOTE: deals created near the period end are often still open, so the
     # close rate of a recent period understates the rate they will reach.
@@ -228,7 +241,7 @@ def baseline_levers(
         else:
             # The reader names the missing table and needs no period.
             table_period = Period()
-        found = reader(tables, table_period, _days(table_period))
+        found = reader(tables, table_period, _days(table_period), with_money)
         for lever, (value, note) in found.items():
             values[lever] = value
             notes[lever] = note
@@ -659,10 +672,12 @@ def _decimals(number: str) -> int:
 
 
 _Found = dict[str, tuple[float | None, str]]
+# The note of a money input that ``baseline_levers`` leaves out.
+_NO_RATE = "left out, because the amounts are in currencies without an exchange rate"
 
 
 def _deal_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, days: int
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int, with_money: bool
 ) -> _Found:
     deals = tables.get("deals")
     if deals is None:
@@ -680,12 +695,13 @@ def _deal_levers(
             f"{count_noun(created, 'deal')} created in {label} / "
             f"{_months_text(days)} = {_number(per_month)} a month",
         )
+    size = (None, _NO_RATE)
+    if with_money:
+        size = _from_kpi(average_deal_size(deals, period), f"won in {label}")
     return {
         "leads_per_month": leads,
         "close_rate": _from_kpi(close_rate(deals, period), f"created in {label}"),
-        "average_deal_size": _from_kpi(
-            average_deal_size(deals, period), f"won in {label}"
-        ),
+        "average_deal_size": size,
         # The model lets a deal close one cycle after its creation, so the
         # cycle runs from creation here even where deals have a first contact.
         "sales_cycle_days": _from_kpi(
@@ -696,7 +712,7 @@ def _deal_levers(
 
 
 def _subscription_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, days: int
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int, with_money: bool
 ) -> _Found:
     subs = tables.get("subscriptions")
     if subs is None:
@@ -704,6 +720,24 @@ def _subscription_levers(
             ("churn_rate", "arpa", "active_customers", "new_subscribers_per_month"),
             "there is no subscriptions table",
         )
+    try:
+        found = _paying_customers(subs, period, days, with_money)
+    except InvalidValueError as error:
+        if with_money or error.column != "currency":
+            raise
+        found = _missing(
+            ("arpa", "active_customers", "new_subscribers_per_month"),
+            "the subscriptions' amounts are in several currencies without an "
+            "exchange rate, and paying customers are those whose MRR is above 0",
+        )
+    return {"churn_rate": _annual_churn(subs, period), **found}
+
+
+def _paying_customers(
+    subs: pl.DataFrame, period: Period, days: int, with_money: bool
+) -> _Found:
+    """Read ARPA, the paying customers at the period end and the new
+    subscribers per month, which all need the monthly charges."""
     snapshot = is_snapshot(subs)
     mrr = monthly_recurring_revenue(subs, period.end)
     paying = mrr.filter(pl.col("mrr") > 0)
@@ -712,7 +746,9 @@ def _subscription_levers(
     if snapshot:
         when = "not flagged as churned (the list has no dates)"
     arpa = (None, f"no paying customers {when}")
-    if paying.height:
+    if not with_money:
+        arpa = (None, _NO_RATE)
+    elif paying.height:
         total = float(paying["mrr"].sum())
         arpa = (
             total / paying.height,
@@ -720,7 +756,6 @@ def _subscription_levers(
             f"{_number(total / paying.height)}",
         )
     return {
-        "churn_rate": _annual_churn(subs, period),
         "arpa": arpa,
         "active_customers": (float(paying.height), f"{count} {when}"),
         "new_subscribers_per_month": _new_subscribers(subs, period, days),
@@ -805,11 +840,13 @@ def _new_subscribers(
 
 
 def _spend_levers(
-    tables: Mapping[str, pl.DataFrame], period: Period, days: int
+    tables: Mapping[str, pl.DataFrame], period: Period, days: int, with_money: bool
 ) -> _Found:
     spend = tables.get("spend")
     if spend is None:
         return _missing(("monthly_spend",), "there is no marketing spend table")
+    if not with_money:
+        return _missing(("monthly_spend",), _NO_RATE)
     rows = spend_in_period(spend, period, None, None)
     if rows.frame.is_empty():
         return {"monthly_spend": (None, f"no spend recorded in {period.label()}")}

@@ -21,6 +21,7 @@ from kpi_core.whatif import (
     BASES,
     FIGURES,
     LEVERS,
+    MONEY_INPUTS,
     SOURCE_TABLES,
     Levers,
     Scenario,
@@ -88,14 +89,12 @@ def render() -> None:
     windows = baseline_windows(tables, date.today())
     share_controls("whatif", "What if")
     if money_note:
-        # Every projection adds up won amounts, so none can be shown.
         st.warning(money_note)
-        show_table_sources(*loaded.all_entries())
-        _show_currencies(loaded)
-        return
     try:
         levers, notes = baseline_levers(
-            tables, {name: window.period for name, window in windows.items()}
+            tables,
+            {name: window.period for name, window in windows.items()},
+            with_money=money_note is None,
         )
     except InputError as error:
         st.error(escape_markdown(str(error)))
@@ -106,6 +105,11 @@ def render() -> None:
     if disjoint := disjoint_windows_warning(windows):
         st.warning(disjoint)
     warn_spend_overlap(loaded.spend)
+    if money_note:
+        # Every figure of the projection needs money, so only the inputs
+        # that count or time rows can be shown.
+        _render_without_money(levers, _sources(levers, notes, set(), loaded))
+        return
     unit = loaded.currency or _money_unit(tables)
     changes, levers, entered = _lever_form(levers, notes, unit)
     _render_projection(levers, changes, unit, entered)
@@ -125,6 +129,28 @@ def _show_currencies(loaded: PageTables) -> None:
     ):
         if note is not None:
             st.caption(escape_markdown(note))
+
+
+def _render_without_money(levers: Levers, sources: dict[str, str]) -> None:
+    """Show the inputs that are not amounts of money, with their sources,
+    while an exchange rate is missing."""
+    st.subheader("Inputs without money")
+    names = [name for name in _BASES if name not in MONEY_INPUTS]
+    display_table = pl.DataFrame(
+        {
+            "Input": [_BASES[name] for name in names],
+            "Baseline": [_input_value(levers, name, "") for name in names],
+        },
+        schema={"Input": pl.String, "Baseline": pl.String},
+    )
+    st.dataframe(display_table, hide_index=True)
+    st.caption(
+        "The levers, the projected figures and the scenario download need "
+        "every amount in one currency, so they appear once the rate is entered."
+    )
+    with st.expander("Where each input comes from"):
+        for name in names:
+            st.text(f"{_BASES[name]}: {sources[name]}")
 
 
 def _lever_form(

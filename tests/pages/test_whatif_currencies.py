@@ -2,8 +2,9 @@
 USD on the Data page, subscriptions stored with its default, EUR.
 
 The page sets the subscriptions' money against the deals' and the spend's,
-so it requests a rate and converts. Every expected figure is worked out by
-hand from the CSV text below.
+so it requests a rate and converts, and while the rate is missing it shows
+the inputs that are not amounts of money. Every expected figure is worked
+out by hand from the CSV text below.
 
 Each table's baseline is 2024-01-01 to 2024-12-31 (366 days), the last 12
 full months before its last date in January 2025, and one month is
@@ -113,6 +114,35 @@ def test_whatif_eur_subscriptions_ask_rate(fresh_workspace):
     assert "Money is in" not in captions
 
 
+def test_whatif_without_rate_shows_counts(fresh_workspace):
+    at = _open_whatif(fresh_workspace)
+    table = at.dataframe[0].value
+    inputs = dict(zip(table["Input"], table["Baseline"], strict=True))
+    # 3 deals created / (366 / 30.4375 months) = 0.2495 a month.
+    assert inputs["Leads per month"] == "0.25"
+    # 2 won of 3 created = 66.67 %.
+    assert inputs["Close rate (%)"] == "66.67 %"
+    # (30 + 60 days) / 2 won deals = 45 days.
+    assert inputs["Sales cycle (days)"] == "45.00"
+    # No customer left in 2024.
+    assert inputs["Annual churn rate (%)"] == "0.00 %"
+    # c1 and c2 pay on 2024-12-31.
+    assert inputs["Paying customers now"] == "2"
+    # c2 started in 2024: 1 / (366 / 30.4375) = 0.0832 a month.
+    assert inputs["New subscribers per month"] == "0.08"
+    assert set(inputs) == {
+        "Leads per month",
+        "Close rate (%)",
+        "Sales cycle (days)",
+        "Annual churn rate (%)",
+        "Paying customers now",
+        "New subscribers per month",
+    }
+    assert "appear once the rate is entered" in _captions(at)
+    buttons = [button.key for button in at.get("download_button")]
+    assert "excel_whatif" not in buttons
+
+
 def test_whatif_converts_usd_with_rate(fresh_workspace):
     at = _open_whatif(fresh_workspace)
     at.sidebar.number_input(key="fx_USD_EUR").set_value(0.8).run()
@@ -185,3 +215,40 @@ def test_whatif_report_usd_converts_eur(fresh_workspace):
     assert figures["Customer acquisition cost (CAC)"] == "3,660 USD"
     assert figures["CAC payback (months)"] == "19.5"
     assert "Money is in USD." in _captions(at)
+
+
+# Deals in EUR and spend in USD; the subscriptions mix EUR and USD rows.
+MIXED_SUBSCRIPTIONS = b"""\
+Subscription ID,Customer ID,Start Date,End Date,Monthly charge,Currency
+s1,c1,2023-06-01,,100,EUR
+s2,c2,2024-07-01,,200,USD
+s3,c3,2025-01-10,,50,EUR
+"""
+
+
+def test_whatif_mixed_subscriptions_keep_deal_counts(fresh_workspace):
+    _store(
+        fresh_workspace,
+        ("deals", DEALS, None),
+        ("subscriptions", MIXED_SUBSCRIPTIONS, None),
+        ("spend", SPEND, "USD"),
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/whatif.py").run()
+    assert not at.exception
+    assert not at.error
+    warnings = [warning.value for warning in at.main.warning]
+    assert any("Money figures need the value of 1 USD in EUR" in w for w in warnings)
+    table = at.dataframe[0].value
+    inputs = dict(zip(table["Input"], table["Baseline"], strict=True))
+    # The deals' counts need no rate, so they match the tests above.
+    assert inputs["Leads per month"] == "0.25"
+    assert inputs["Close rate (%)"] == "66.67 %"
+    assert inputs["Sales cycle (days)"] == "45.00"
+    assert inputs["Annual churn rate (%)"] == "0.00 %"
+    # A paying customer is one whose MRR is above 0, which the mixed
+    # subscriptions cannot give without the rate.
+    assert inputs["Paying customers now"] == "missing"
+    assert inputs["New subscribers per month"] == "missing"
+    sources = " ".join(text.value for text in at.text)
+    assert "several currencies without an exchange rate" in sources
