@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from kpi_core.audience_members import AudienceMember
 from kpi_core.date_values import (
     detect_and_parse_dates,
     detect_date_format,
@@ -46,6 +47,7 @@ from kpi_core.reading import (
     MAX_UPLOAD_BYTES,
     RawTable,
     ReadInfo,
+    combine_audience_members,
     read_table,
     sheet_names,
 )
@@ -84,6 +86,13 @@ class FilePreview:
     def headers(self) -> list[str]:
         return [name for name in self.raw.frame.columns if name != LINE]
 
+    @property
+    def audience_member(self) -> AudienceMember | None:
+        """The Mailchimp member file this is, read on its own, or None. Such
+        a file is no table alone: ``preview_audience`` joins the member files
+        of one export."""
+        return self.raw.info.audience
+
 
 def preview_file(
     file_name: str,
@@ -94,8 +103,33 @@ def preview_file(
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FilePreview:
     """Read a file and guess its table type and column mapping; files over
-    ``max_bytes`` are rejected as in ``read_table``."""
+    ``max_bytes`` are rejected as in ``read_table``.
+
+    A member CSV of a Mailchimp audience export gets no table type and no
+    mapping (see ``FilePreview.audience_member``), unless ``table`` names
+    one other than email events.
+    """
     raw = read_table(file_name, data, sheet=sheet, max_bytes=max_bytes)
+    if raw.info.audience is not None and table in (None, "email_events"):
+        return FilePreview(raw=raw, table=None, scores={}, mapping=None)
+    return _preview_raw(raw, table)
+
+
+def preview_audience(members: list[FilePreview]) -> FilePreview:
+    """Join the previews of the member CSVs of one Mailchimp audience export
+    into the preview of its list events, as its zip gives them.
+
+    Raises ``InvalidValueError`` for files that do not give a list growth
+    together, such as the subscribed members alone (see
+    ``combine_audience_members``).
+    """
+    raw = combine_audience_members([member.raw for member in members])
+    return _preview_raw(raw, None)
+
+
+def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
+    """Guess the table type (unless ``table`` is given) and the mapping of a
+    read file."""
     long_history = None
     if table in (None, "stage_history", "deals"):
         long_history = _long_stage_history(raw)
@@ -225,7 +259,10 @@ def load_file(
 def _load_preview(
     preview: FilePreview, file_name: str, data: bytes, date_order: str | None
 ) -> PreparedTable:
-    """Parse a previewed file with its guessed mapping, as ``load_file``."""
+    """Parse a previewed file with its guessed mapping, as ``load_file``. A
+    Mailchimp member file alone raises the error of ``preview_audience``."""
+    if preview.audience_member is not None:
+        preview = preview_audience([preview])
     incomplete = preview.mapping is None or preview.mapping.missing_required
     if preview.contacts_problem is not None and incomplete:
         raise preview.contacts_problem
@@ -325,6 +362,21 @@ def load_file_tables(
     and a stage history; other files give one table.
     """
     preview = preview_file(file_name, data, sheet=sheet)
+    return load_previewed_tables(
+        preview, file_name, data, date_order=date_order, sheet=sheet
+    )
+
+
+def load_previewed_tables(
+    preview: FilePreview,
+    file_name: str,
+    data: bytes,
+    *,
+    date_order: str | None = None,
+    sheet: str | None = None,
+) -> list[PreparedTable]:
+    """Load every table of a file that ``preview_file`` read as ``preview``,
+    as ``load_file_tables`` does."""
     first = _load_preview(preview, file_name, data, date_order)
     if preview.paired != "deals" or first.rows_read == 0:
         return [first]
@@ -335,6 +387,16 @@ def load_file_tables(
     except MissingColumnError:
         return [first]
     return [deals, first]
+
+
+def load_audience(
+    members: list[FilePreview], *, date_order: str | None = None
+) -> PreparedTable:
+    """Load the list events of the member CSVs of one Mailchimp audience
+    export (see ``preview_audience``) with the guessed mapping."""
+    preview = preview_audience(members)
+    # The joined table is text, so no workbook sheets are looked up.
+    return _load_preview(preview, preview.raw.info.file, b"", date_order)
 
 
 def yes_no_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:

@@ -11,14 +11,21 @@ detected and which lines were left out, so the pages can show it.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import polars as pl
 
-from kpi_core.errors import EmptyDataError, UnreadableFileError
+from kpi_core.audience_members import (
+    AudienceMember,
+    check_members,
+    is_member_export,
+    left_out_note,
+    member_status,
+    parse_member_name,
+)
+from kpi_core.errors import EmptyDataError, InvalidValueError, UnreadableFileError
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import detect_table
 from kpi_core.sheet_notes import (
@@ -43,7 +50,6 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # The stream name in the OLE2 directory, which stores names in UTF-16LE.
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_LIST_STATUS = re.compile(r"unsubscribed|subscribed|cleaned", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,10 @@ class ReadInfo:
     ``header_line`` is the 1-based line (CSV) or row (XLSX) of the header; for
     a zip it is that of the first member read. ``skipped_lines`` lists the
     title, empty, total, summary and footer lines left out (for a zip,
-    ``notes`` lists them per member instead).
+    ``notes`` lists them per member instead). ``audience`` is set when the
+    file is one member CSV of a Mailchimp audience export read on its own,
+    as macOS unpacks the export's zip; ``combine_audience_members`` joins
+    such files.
     """
 
     file: str
@@ -66,6 +75,7 @@ class ReadInfo:
     sheets: tuple[str, ...]
     skipped_lines: tuple[int, ...]
     notes: tuple[str, ...]
+    audience: AudienceMember | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,11 @@ def read_table(
     audience zip. Text files ignore it.
 
     Files that are too large, damaged, binary or zip bombs raise
-    ``UnreadableFileError``, and files without data rows ``EmptyDataError``.
-    Bad input raises nothing else.
+    ``UnreadableFileError``, and files without data rows ``EmptyDataError``,
+    except a Mailchimp member file (``ReadInfo.audience``), which the export
+    needs even when it is empty. A member file that does not tell the status
+    of its contacts raises ``InvalidValueError``. Bad input raises nothing
+    else.
     """
     if len(data) > max_bytes:
         raise UnreadableFileError(
@@ -149,7 +162,7 @@ def read_table(
         return _read_workbook(file_name, data, sheet)
     if kind == "zip":
         return _read_zip(file_name, data, sheet)
-    return _read_text(file_name, data)
+    return _read_loose_text(file_name, data)
 
 
 def sheet_names(file_name: str, data: bytes) -> list[str]:
@@ -177,7 +190,7 @@ def separate_sheets(file_name: str, data: bytes) -> list[str]:
     names = sheet_names(file_name, data)
     if len(names) < 2:
         return []
-    audience = all(_list_status(name) is not None for name in names)
+    audience = all(parse_member_name(name) is not None for name in names)
     if audience and _file_kind(file_name, data) == "zip":
         return []
     return names
@@ -383,9 +396,9 @@ def _no_table_reason(error: EmptyDataError | None) -> str:
 def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
     """Read one member, or all members of a Mailchimp audience export.
 
-    Mailchimp puts subscribed, unsubscribed and cleaned contacts in separate
-    CSVs; they become one table with a ``list_status`` column taken from each
-    member's file name.
+    Mailchimp puts the contacts of each status in a CSV of their own; they
+    become one table with a ``list_status`` column taken from each member's
+    file name (see ``_combine_audience``).
     """
     with _open_zip(file_name, data) as archive:
         check_zip(file_name, archive, len(data))
@@ -395,54 +408,200 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         parts = _read_members(file_name, archive, chosen)
         skipped = _other_members(archive, members)
 
-    tables, notes = [], []
+    notes = []
     if skipped:
         notes.append(
             f"warning: the zip also holds {_some_names(skipped)}, which the app "
             "does not read: it reads the CSV, TXT and TSV files of a zip. Save "
             "such a file as CSV and zip it again, or upload it on its own"
         )
-    for member, content in parts.items():
-        status = _list_status(member)
-        try:
-            raw = _read_text(member, content)
-        except EmptyDataError as error:
-            if len(parts) == 1:
-                raise
-            notes.append(f"{member}: no data rows ({error.detail})")
+    if sheet is None and all(parse_member_name(name) for name in parts):
+        audience = [
+            _zip_member(file_name, name, content) for name, content in parts.items()
+        ]
+        return _combine_audience(file_name, "zip", audience, names, notes)
+    # ``_choose_members`` leaves one member when the zip is no audience export.
+    [(member, content)] = parts.items()
+    raw = _read_text(member, content)
+    notes += [_member_note(member, note) for note in raw.info.notes]
+    info = ReadInfo(
+        file=file_name,
+        format="zip",
+        encoding=raw.info.encoding,
+        delimiter=raw.info.delimiter,
+        header_line=raw.info.header_line,
+        sheet=sheet,
+        sheets=names,
+        skipped_lines=(),
+        notes=tuple(notes),
+    )
+    return RawTable(
+        raw.frame,
+        info,
+        cells_stripped=True,
+        long_lines=raw.long_lines,
+        header_fields=raw.header_fields,
+    )
+
+
+def combine_audience_members(raws: list[RawTable]) -> RawTable:
+    """Join the member CSVs of one Mailchimp audience export, each read on its
+    own by ``read_table``, into the table that the export's zip gives.
+
+    The table is named as ``audience_label`` names it. An export without the
+    subscribed members or without both removal files, two files of one
+    status, or files of different audiences raise ``InvalidValueError``.
+    """
+    members = [raw.info.audience for raw in raws]
+    if any(member is None for member in members):
+        raise ValueError(
+            "combine_audience_members needs files that read_table read as "
+            "audience members (ReadInfo.audience)"
+        )
+    audiences = {member.audience for member in members if member.audience}
+    label = audience_label(min(audiences) if audiences else None)
+    if len(audiences) > 1:
+        files = ", ".join(f"{m.file} ({m.audience})" for m in members if m.audience)
+        raise InvalidValueError(
+            f"the files come from {len(audiences)} Mailchimp audiences: {files}. "
+            "Give the member files of one audience export together",
+            file=label,
+        )
+    counts = ", ".join(
+        f"{member.file} ({count_noun(member.rows, f'{member.status} member')})"
+        for member in members
+    )
+    notes = [f"read {len(members)} member files of the audience together: {counts}"]
+    names = tuple(member.file for member in members)
+    return _combine_audience(
+        label, "csv", list(zip(members, raws, strict=True)), names, notes
+    )
+
+
+def audience_label(audience: str | None) -> str:
+    """Name the table of a Mailchimp audience export read from its member
+    files, by the audience id their names give. A new export of the same
+    audience gets the same name, so it replaces the table on the Data page."""
+    return f"Mailchimp audience {audience}" if audience else "Mailchimp audience"
+
+
+def _read_loose_text(file_name: str, data: bytes) -> RawTable:
+    """Read a text file, and mark it as an audience member when it has the
+    columns of a Mailchimp member file, or when it is empty and named like
+    one."""
+    named = parse_member_name(file_name)
+    try:
+        raw = _read_text(file_name, data)
+    except EmptyDataError as error:
+        if named is None:
+            raise
+        return _empty_member(file_name, named[0], named[1], error, "csv")
+    headers = [name for name in raw.frame.columns if name != LINE]
+    if not is_member_export(headers):
+        return raw
+    status = member_status(file_name, headers)
+    _check_member_lines(file_name, file_name, raw)
+    audience = named[1] if named else None
+    member = AudienceMember(file_name, status, audience, raw.frame.height)
+    return replace(raw, info=replace(raw.info, audience=member))
+
+
+def _zip_member(
+    file_name: str, member: str, content: bytes
+) -> tuple[AudienceMember, RawTable]:
+    """Read one member of an audience zip. Its name gives its status, as
+    Mailchimp names the members of the zip it builds."""
+    status, audience = parse_member_name(member)
+    try:
+        raw = _read_text(member, content)
+    except EmptyDataError as error:
+        empty = _empty_member(member, status, audience, error, "zip")
+        return empty.info.audience, empty
+    _check_member_lines(file_name, member, raw)
+    return AudienceMember(member, status, audience, raw.frame.height), raw
+
+
+def _check_member_lines(file_name: str, member: str, raw: RawTable) -> None:
+    """Reject a member file with a line of more fields than its header. A
+    file of its own keeps such lines for ``prepare_table`` to leave out, but
+    the joined table of an audience export has no line lengths per file."""
+    if not raw.long_lines:
+        return
+    line, fields = raw.long_lines[0]
+    where = f"{member}: " if member != file_name else ""
+    raise UnreadableFileError(
+        f"{where}line {line} has {fields} fields, the header has "
+        f"{raw.header_fields}; put quotes around values that contain the "
+        "delimiter, or export the file again",
+        file=file_name,
+    )
+
+
+def _empty_member(
+    file_name: str,
+    status: str,
+    audience: str | None,
+    error: EmptyDataError,
+    file_format: str,
+) -> RawTable:
+    """Return a member file without data rows as a table without rows: the
+    export has the file, but none of its contacts has that status."""
+    member = AudienceMember(file_name, status, audience, 0)
+    info = ReadInfo(
+        file=file_name,
+        format=file_format,
+        encoding=None,
+        delimiter=None,
+        header_line=error.line or 1,
+        sheet=None,
+        sheets=(),
+        skipped_lines=(),
+        notes=(f"no data rows ({error.detail})",),
+        audience=member,
+    )
+    return RawTable(pl.DataFrame(schema={LINE: pl.Int64}), info, cells_stripped=True)
+
+
+def _combine_audience(
+    label: str,
+    file_format: str,
+    parts: list[tuple[AudienceMember, RawTable]],
+    names: tuple[str, ...],
+    notes: list[str],
+) -> RawTable:
+    """Stack the member files of an audience export that are on the list,
+    with their status in ``list_status``. The other members are left out
+    with a note (``left_out_note``)."""
+    notes = [*notes]
+    tables = []
+    for member, raw in parts:
+        member_notes = [_member_note(member.file, note) for note in raw.info.notes]
+        if raw.frame.height == 0:
+            notes += member_notes
             continue
-        if raw.long_lines and len(parts) > 1:
-            line, fields = raw.long_lines[0]
-            raise UnreadableFileError(
-                f"{member}: line {line} has {fields} fields, the header has "
-                f"{raw.header_fields}; put quotes around values that contain the "
-                "delimiter, or export the file again",
-                file=file_name,
-            )
-        frame = raw.frame.drop(LINE)
-        if status is not None and len(parts) > 1:
-            frame = frame.with_columns(pl.lit(status).alias("list_status"))
+        if not member.on_list:
+            notes.append(left_out_note(member))
+            continue
+        frame = raw.frame.drop(LINE).with_columns(
+            pl.lit(member.status).alias("list_status")
+        )
         tables.append((raw, frame.with_columns(raw.frame[LINE])))
-        notes += [_member_note(member, note) for note in raw.info.notes]
+        notes += member_notes
+    notes += check_members(label, [member for member, _ in parts])
     if not tables:
         raise EmptyDataError(
-            "no member of the zip has data rows; export the audience again",
-            file=file_name,
+            "no member file of the audience export has data rows; export the "
+            "audience again",
+            file=label,
         )
-    combined = _combine(file_name, tables, names, sheet, notes)
-    if len(tables) == 1:
-        only = tables[0][0]
-        combined = replace(
-            combined, long_lines=only.long_lines, header_fields=only.header_fields
-        )
-    return combined
+    return _combine(label, file_format, tables, names, notes)
 
 
 def _combine(
     file_name: str,
+    file_format: str,
     tables: list[tuple[RawTable, pl.DataFrame]],
     names: tuple[str, ...],
-    sheet: str | None,
     notes: list[str],
 ) -> RawTable:
     frame = pl.concat([frame for _, frame in tables], how="diagonal")
@@ -454,11 +613,11 @@ def _combine(
     delimiters = {raw.info.delimiter for raw, _ in tables}
     info = ReadInfo(
         file=file_name,
-        format="zip",
+        format=file_format,
         encoding=first.encoding if len(encodings) == 1 else None,
         delimiter=first.delimiter if len(delimiters) == 1 else None,
         header_line=first.header_line,
-        sheet=sheet,
+        sheet=None,
         sheets=names,
         skipped_lines=(),
         notes=tuple(notes),
@@ -535,7 +694,7 @@ def _choose_members(
                 file=file_name,
             )
         return [members[names.index(sheet)]]
-    if len(members) > 1 and any(_list_status(name) is None for name in names):
+    if len(members) > 1 and any(parse_member_name(name) is None for name in names):
         # The Data page offers no chooser of zip members, so the message
         # points to the uploader, which takes several files at once.
         raise UnreadableFileError(
@@ -562,8 +721,3 @@ def _member_note(member: str, note: str) -> str:
     if note.startswith(warning):
         return f"{warning}zip member {member}: {note.removeprefix(warning)}"
     return f"{member}: {note}"
-
-
-def _list_status(member: str) -> str | None:
-    match = _LIST_STATUS.search(PurePosixPath(member).name)
-    return match.group(0).lower() if match else None

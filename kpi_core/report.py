@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from kpi_core.audience_members import group_members
 from kpi_core.errors import (
     EmptyDataError,
     InputError,
@@ -20,7 +21,13 @@ from kpi_core.errors import (
     UnreadableFileError,
 )
 from kpi_core.exclusion_warnings import kpi_warnings
-from kpi_core.importing import load_file_tables
+from kpi_core.importing import (
+    FilePreview,
+    load_audience,
+    load_file_tables,
+    load_previewed_tables,
+    preview_file,
+)
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
@@ -50,10 +57,13 @@ _TOTAL_SHEET = re.compile(
 @dataclass(frozen=True)
 class _Loaded:
     """The tables read from one file, with the sheets or zip members that
-    contained no table and why."""
+    contained no table and why. ``audience`` is set for a member CSV of a
+    Mailchimp audience export, which ``_join_audiences`` reads with the
+    other member files of its export."""
 
     tables: list[PreparedTable]
     skipped: list[str]
+    audience: FilePreview | None = None
 
 
 def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
@@ -61,12 +71,13 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
 
     Without ``options.sheet``, every sheet of a workbook and every member of
     a zip is read as a table of its own (see ``_load_sheets``), except the
-    members of a Mailchimp audience export, which form one table. When
+    members of a Mailchimp audience export, which form one table. So do the
+    member CSVs of one audience given as files of their own. When
     several files contain the same table type, the last one is used and a
     warning names the others. Spend files are added up instead, as one
     export per ad platform, and the CAC warns about rows two of them share.
     """
-    loaded = [_load(path, options) for path in paths]
+    loaded = _join_audiences([_load(path, options) for path in paths], options)
     tables = [table for item in loaded for table in item.tables]
     latest = {table.table: table.frame for table in tables}
     spend = {table.file: table.frame for table in tables if table.table == "spend"}
@@ -139,12 +150,31 @@ def _load(path: Path, options: ReportOptions) -> _Loaded:
             file=str(path),
         ) from None
     sheets = [] if options.sheet is not None else separate_sheets(path.name, data)
-    if not sheets:
-        tables = load_file_tables(
-            path.name, data, date_order=options.date_order, sheet=options.sheet
-        )
-        return _Loaded(tables, [])
-    return _load_sheets(path.name, data, sheets, options.date_order)
+    if sheets:
+        return _load_sheets(path.name, data, sheets, options.date_order)
+    preview = preview_file(path.name, data, sheet=options.sheet)
+    if preview.audience_member is not None:
+        return _Loaded([], [], audience=preview)
+    tables = load_previewed_tables(
+        preview, path.name, data, date_order=options.date_order, sheet=options.sheet
+    )
+    return _Loaded(tables, [])
+
+
+def _join_audiences(loaded: list[_Loaded], options: ReportOptions) -> list[_Loaded]:
+    """Read the Mailchimp member CSVs of each audience together, as one table
+    in the place of the audience's first file. A member file without the
+    others of its export raises the error of ``load_audience``."""
+    positions = [i for i, item in enumerate(loaded) if item.audience is not None]
+    if not positions:
+        return loaded
+    members = [loaded[i].audience.audience_member for i in positions]
+    joined = list(loaded)
+    for group in group_members(members):
+        previews = [loaded[positions[i]].audience for i in group]
+        table = load_audience(previews, date_order=options.date_order)
+        joined[positions[group[0]]] = _Loaded([table], [])
+    return joined
 
 
 def _load_sheets(

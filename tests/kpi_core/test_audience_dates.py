@@ -74,6 +74,11 @@ def test_member_file_the_app_cannot_read_named():
         "the zip also holds cleaned_members_export_1a.xlsx, which the app does "
         "not read: it reads the CSV, TXT and TSV files of a zip. Save such a "
         "file as CSV and zip it again, or upload it on its own",
+        # The cleaned members are in the file the app does not read.
+        "no cleaned members file (cleaned_members_export_1a.csv) was read, so "
+        "the audience's cleaned contacts are missing: the contacts at the start "
+        "and the removals may be too low. Export the audience again and use its "
+        "zip, or give all its CSV files together",
     )
 
 
