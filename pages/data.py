@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import streamlit as st
+from streamlit.elements.lib.mutable_status_container import StatusContainer
 
 from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError, MissingColumnError
@@ -21,7 +22,7 @@ from kpi_core.mapping import (
 )
 from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.prepare import LINE, PreparedTable, needs_currency, with_currency
-from kpi_core.reading import sheet_names
+from kpi_core.reading import audience_label, sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore
 from kpi_core.values import CURRENCY_CODES, detect_date_format
@@ -35,11 +36,13 @@ from kpi_core.workspace import (
     name_notes,
     replacement_losses,
 )
+from pages.ui.audience_uploads import AudienceUpload, audience_groups
 from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
 from pages.ui.workspace_access import (
+    cached_audience_preview,
     cached_prepare,
     cached_preview,
     content_key,
@@ -98,10 +101,24 @@ def render() -> None:
         type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key="uploads",
+        help="For a Mailchimp audience, upload the export's zip, or add all of "
+        "its CSV files here: the subscribed, unsubscribed and cleaned members "
+        "are read together as one table.",
     )
+    keyed = [(upload, _upload_key(upload)) for upload in uploads or []]
+    unique = {}
+    for upload, key in keyed:
+        unique.setdefault(key, upload)
+    # The member CSVs of a Mailchimp audience show as one table, in the
+    # place of the first of them.
+    audiences = audience_groups([(upload, key) for key, upload in unique.items()])
+    members = {key for audience in audiences.values() for key in audience.keys}
     first_names: dict[str, str] = {}
-    for upload in uploads or []:
-        key = _upload_key(upload)
+    for upload, key in keyed:
+        if key in members and key not in audiences and key not in first_names:
+            # Shown with the first member file of its audience.
+            first_names[key] = upload.name
+            continue
         with st.container(border=True):
             if key in first_names:
                 # The widgets of an upload are keyed by its content, so a
@@ -114,7 +131,10 @@ def render() -> None:
                 )
                 continue
             first_names[key] = upload.name
-            _render_upload(upload.name, upload.getvalue(), key)
+            if key in audiences:
+                _render_audience(audiences[key])
+            else:
+                _render_upload(upload.name, upload.getvalue(), key)
     _render_stored_tables()
     _render_shared_links()
 
@@ -168,6 +188,38 @@ def _render_upload(file_name: str, data: bytes, key: str) -> None:
         status.update(label="The file could not be read", state="error")
         st.error(escape_markdown(str(error)))
         return
+    _render_preview(preview, status, key, file_name, data, sheet, table)
+
+
+def _render_audience(audience: AudienceUpload) -> None:
+    """Show the member CSVs of one Mailchimp audience export as one table
+    of list events, or why they are not enough together."""
+    st.subheader(escape_markdown(audience_label(audience.audience)))
+    st.caption(escape_markdown("Member files: " + ", ".join(audience.names) + "."))
+    status = st.status(
+        f"Reading {count_noun(len(audience.names), 'file')}", expanded=False
+    )
+    try:
+        preview = cached_audience_preview(audience.key, audience.previews)
+    except InputError as error:
+        status.update(label="The files could not be used", state="error")
+        st.error(escape_markdown(str(error)))
+        return
+    # The joined files have no workbook sheets and no other table type.
+    file_name = preview.raw.info.file
+    _render_preview(preview, status, audience.key, file_name, b"", None, preview.table)
+
+
+def _render_preview(
+    preview: FilePreview,
+    status: StatusContainer,
+    key: str,
+    file_name: str,
+    data: bytes,
+    sheet: str | None,
+    table: str | None,
+) -> None:
+    """Show how an upload was read and mapped, and offer to import it."""
     rows = preview.raw.frame.height
     status.update(label=f"Read {count_noun(rows, 'row')}; checking the values")
     _describe_read(preview)

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from kpi_core.importing import FilePreview, preview_file
+from kpi_core.importing import FilePreview, preview_audience, preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.workspace import TableEntry, Workspace
@@ -104,6 +104,15 @@ def cached_prepare(
     """
     mapping = Mapping(_preview.mapping.table, dict(mapping_items))
     return prepare_table(_preview.raw, mapping, dict(order_items))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Joining the audience files...")
+def cached_audience_preview(
+    audience_key: str, _members: tuple[FilePreview, ...]
+) -> FilePreview:
+    """Join the member CSVs of one Mailchimp audience export once per set of
+    contents (``audience_key``); see ``preview_audience``."""
+    return preview_audience(list(_members))
 
 
 def content_key(data: bytes) -> str:
