@@ -65,6 +65,7 @@ from kpi_core.schema import (
     FLAG,
     INTEGER,
     NUMBER,
+    TEXT,
     deal_status_expr,
 )
 from kpi_core.subscription_data import (
@@ -98,13 +99,15 @@ _STATUS_FLAGS = ("won", "closed")
 # the import warns: a tenth of the rows moves a figure visibly.
 EMPTY_DATES_SHARE = 10.0
 # Fields whose empty cell means something of its own: a ticket still open, a
-# subscription still running, a quantity of 1, a monthly billing interval.
-# An unreadable cell there would change that meaning if read as empty, so it
-# leaves its row out instead.
+# subscription still running, a quantity of 1. An unreadable cell there would
+# change that meaning if read as empty, so it leaves its row out instead.
 ROW_FIELDS = {
     "tickets": ("solved_at",),
-    "subscriptions": ("ended_at", "canceled_at", "quantity", "interval"),
+    "subscriptions": ("ended_at", "canceled_at", "quantity"),
 }
+# An empty billing interval means monthly too, but only the MRR of a row
+# without a monthly charge needs the interval, so an unknown one keeps its
+# row and its cell (see ``_unknown_intervals``).
 UNKNOWN_INTERVAL = "an unknown billing interval"
 # How to correct the cells of a problem, by the problem's kind.
 _ADVICE = {UNKNOWN_INTERVAL: INTERVAL_ADVICE}
@@ -141,8 +144,11 @@ class Problem:
     """One kind of bad value in one column, with where it occurs.
 
     ``row_kept`` is True when the cells were read as empty and their rows
-    kept, False when the rows were left out of the table. ``advice`` is the
-    instruction for correcting the cells, or empty where the kind needs none.
+    kept, False when the rows were left out of the table. ``cell_kept`` is
+    True when the rows and their cells were kept as written, which only an
+    unknown billing interval does, so that the MRR of these rows is unknown.
+    ``advice`` is the instruction for correcting the cells, or empty where
+    the kind needs none.
     """
 
     column: str
@@ -152,6 +158,7 @@ class Problem:
     lines: tuple[int, ...]
     examples: tuple[str, ...]
     row_kept: bool = False
+    cell_kept: bool = False
     advice: str = ""
 
     def describe(self) -> str:
@@ -174,6 +181,14 @@ class Problem:
             left_out = "these rows are left out" if many else "this row is left out"
             return f"{left_out}; {self.advice}" if self.advice else left_out
         rows, them = ("the rows are", "them") if many else ("the row is", "it")
+        if self.cell_kept:
+            their = "their" if many else "its"
+            effect = (
+                f"{rows} kept for counts such as churn, but {their} MRR is "
+                f"unknown, so MRR, ARR and the other money KPIs leave {them} out "
+                f"and count {them}"
+            )
+            return f"{effect}; {self.advice}" if self.advice else effect
         if self.field in _STATUS_FLAGS:
             whose = "their" if many else "its"
             return (
@@ -229,7 +244,7 @@ class PreparedTable:
     def emptied_summary(self) -> dict[str, int]:
         """Return the count of cells read as empty per reason, for the
         report."""
-        return _summary(p for p in self.problems if p.row_kept)
+        return _summary(p for p in self.problems if p.row_kept and not p.cell_kept)
 
 
 def needs_currency(prepared: PreparedTable) -> bool:
@@ -326,6 +341,7 @@ def prepare_table(
                 f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"
             )
 
+    found.extend(_unknown_intervals(raw, mapping, columns))
     if raw.long_lines:
         # A line with more fields than the header is left out because its
         # values are shifted, so it is named once, not also for the cells
@@ -1457,14 +1473,6 @@ def _out_of_range(
     if kind == FLAG:
         flags = parsed.str.to_lowercase().is_in(list(TRUE_FLAGS | FALSE_FLAGS))
         return (~flags).fill_null(False), "a value other than yes or no"
-    if table == "subscriptions" and field_name == "interval":
-        labels = parsed.unique().drop_nulls()
-        unknown = labels.filter(
-            pl.Series(
-                [not is_known_interval(label) for label in labels], dtype=pl.Boolean
-            )
-        )
-        return parsed.is_in(unknown.implode()).fill_null(False), UNKNOWN_INTERVAL
     if kind == DATE:
         # Compared as times, from midnight on 1 January 1950 to the end of
         # the latest day, which spares a cast of every value to a day.
@@ -1501,6 +1509,53 @@ def _problem(
         examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
         advice=_ADVICE.get(label, ""),
     )
+
+
+def _unknown_intervals(
+    raw: RawTable, mapping: Mapping, columns: list[pl.Series]
+) -> list[_Found]:
+    """Find the subscriptions whose MRR needs a billing interval that
+    ``is_known_interval`` rejects: those with an amount and without a
+    monthly charge.
+
+    Their rows and cells are kept as written. Read as empty, the interval
+    would mean monthly, and left out, the rows would be missing from churn
+    and the other counts, which need no interval. The subscription KPIs
+    leave such rows out of the MRR instead (``subscription_data``). An
+    unknown interval beside a monthly charge is never used, so it is not
+    named.
+    """
+    parsed = {column.name: column for column in columns}
+    if mapping.table != "subscriptions" or "interval" not in parsed:
+        return []
+    if "amount" not in parsed:
+        return []
+    intervals = parsed["interval"]
+    labels = intervals.unique().drop_nulls()
+    unknown = labels.filter(
+        pl.Series([not is_known_interval(label) for label in labels], dtype=pl.Boolean)
+    )
+    needed = parsed["amount"].is_not_null()
+    if "monthly_charge" in parsed:
+        needed = needed & parsed["monthly_charge"].is_null()
+    rows = intervals.is_in(unknown.implode()).fill_null(False) & needed
+    if not rows.any():
+        return []
+    column = mapping.columns["interval"]
+    found = []
+    for source, source_rows in _rows_by_source(raw, column, rows):
+        problem = _problem(
+            raw.frame,
+            source,
+            "interval",
+            TEXT,
+            source_rows,
+            intervals,
+            UNKNOWN_INTERVAL,
+        )
+        problem = replace(problem, row_kept=True, cell_kept=True)
+        found.append(_Found(problem, source_rows, intervals))
+    return found
 
 
 def _rows_by_source(
@@ -1540,7 +1595,8 @@ def _narrowed(item: _Found, rows: pl.Series, raw: RawTable) -> _Found:
     found = _problem(
         raw.frame, problem.column, problem.field, "", narrowed, item.text, problem.kind
     )
-    return _Found(replace(found, row_kept=problem.row_kept), narrowed, item.text)
+    found = replace(found, row_kept=problem.row_kept, cell_kept=problem.cell_kept)
+    return _Found(found, narrowed, item.text)
 
 
 def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:

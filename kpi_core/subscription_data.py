@@ -19,13 +19,12 @@ from datetime import date, timedelta
 import polars as pl
 
 from kpi_core.billing_intervals import (
-    INTERVAL_ADVICE,
     interval_months,
     is_known_interval,
     is_one_time,
 )
-from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import count_noun, line_list
+from kpi_core.errors import MissingColumnError
+from kpi_core.formatting import count_noun
 from kpi_core.money import convert_amounts
 from kpi_core.period import Period
 from kpi_core.reuse import reuse_last_result
@@ -69,8 +68,9 @@ UPGRADE_EVENTS = frozenset(
 # Columns of labels that rules read per distinct value (see ``_by_label``).
 LABEL_COLUMNS = ("status", "interval", "event")
 NO_END = date(9999, 12, 31)
-# The column of an imported table with each row's line in its file.
-LINE = "_line"
+# The reason a row without a monthly charge whose interval is unknown is
+# left out of the KPIs that need an amount, as a row without an amount is.
+UNKNOWN_INTERVAL_REASON = "unknown billing interval"
 DAY = timedelta(days=1)
 
 
@@ -410,7 +410,11 @@ def _dated(
     if need_amount:
         no_amount = pl.col("reason").is_null() & pl.col("mrr").is_null()
         frame = frame.with_columns(
-            reason=pl.when(no_amount).then(pl.lit("no amount")).otherwise("reason")
+            reason=pl.when(no_amount & pl.col("interval_unknown"))
+            .then(pl.lit(UNKNOWN_INTERVAL_REASON))
+            .when(no_amount)
+            .then(pl.lit("no amount"))
+            .otherwise("reason")
         )
     excluded = _count_reasons(frame)
     columns = [
@@ -465,8 +469,9 @@ def _stop_days(usable: pl.DataFrame) -> pl.Series:
 @reuse_last_result
 def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Return every row with its dates, monthly charge, upgrade flag and the
-    reason it cannot be used, "no amount" aside because only some KPIs need
-    an amount. The priced and the counting preparation both start here."""
+    reason it cannot be used, "no amount" and ``UNKNOWN_INTERVAL_REASON``
+    aside because only some KPIs need an amount. The priced and the counting
+    preparation both start here."""
     keys, repeated = _keys_and_repeats(subs)
     frame = subs.select(
         "customer_id",
@@ -479,6 +484,7 @@ def _marked_dated(subs: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         upgraded=upgrade_flag(subs),
         unpaid=_unpaid(subs),
         one_time=_is_one_time(subs),
+        interval_unknown=_interval_unknown(subs),
         **_currency_column(subs),
     )
     return frame.with_columns(reason=_dated_reason()).drop(
@@ -499,7 +505,10 @@ def paying_starts(subs: pl.DataFrame) -> pl.DataFrame:
     frame, _ = _marked_dated(subs)
     usable = frame["reason"].is_null()
     if has_charge_column(subs):
-        charged = (_monthly_charge(subs) > 0).fill_null(False)
+        # A price's sign does not depend on its interval, so a subscription
+        # whose interval is unknown pays when its price is above 0.
+        charge = pl.coalesce(_monthly_charge(subs), _price(subs))
+        charged = (charge > 0).fill_null(False)
         usable = usable & subs.select(charged).to_series()
     return frame.filter(usable).select("customer_id", "started_at")
 
@@ -560,6 +569,8 @@ def prepare_snapshot(
         .then(pl.lit("no churned flag"))
         .when(~is_flag_value(subs, "churned"))
         .then(pl.lit("churned flag is not yes/no, true/false, 1/0 or active/churned"))
+        .when(pl.lit(need_amount) & _interval_unknown(subs))
+        .then(pl.lit(UNKNOWN_INTERVAL_REASON))
         .when(pl.lit(need_amount) & _monthly_charge(subs).is_null())
         .then(pl.lit("no monthly charge"))
         .when(pl.lit(need_amount) & (_monthly_charge(subs) < 0))
@@ -642,22 +653,31 @@ def _date_or_null(subs: pl.DataFrame, column: str) -> pl.Expr:
 def _monthly_charge(subs: pl.DataFrame) -> pl.Expr:
     """Build the monthly charge: monthly_charge where given, else amount x
     quantity / months of the interval. A missing interval (column or cell)
-    is taken as monthly."""
-    price = pl.lit(None, dtype=pl.Float64)
+    is taken as monthly, and an unknown one (``_interval_unknown``) gives
+    no monthly charge."""
+    price = _price(subs)
     if "amount" in subs.columns:
-        quantity = pl.lit(1.0)
-        if "quantity" in subs.columns:
-            quantity = pl.col("quantity").cast(pl.Float64).fill_null(1.0)
-        price = pl.col("amount").cast(pl.Float64) * quantity / _interval_months(subs)
+        price = price / _interval_months(subs)
     if "monthly_charge" in subs.columns:
         return pl.coalesce(pl.col("monthly_charge").cast(pl.Float64), price)
     return price
 
 
+def _price(subs: pl.DataFrame) -> pl.Expr:
+    """Return amount x quantity, the price of one billing interval, with an
+    empty quantity taken as 1. Null without an amount column."""
+    if "amount" not in subs.columns:
+        return pl.lit(None, dtype=pl.Float64)
+    quantity = pl.lit(1.0)
+    if "quantity" in subs.columns:
+        quantity = pl.col("quantity").cast(pl.Float64).fill_null(1.0)
+    return pl.col("amount").cast(pl.Float64) * quantity
+
+
 def _interval_months(subs: pl.DataFrame) -> pl.Expr:
+    """Return the months one price covers, null for an unknown interval."""
     if "interval" not in subs.columns:
         return pl.lit(1.0)
-    _check_intervals(subs)
     _values, labels = _label_cells(subs)[0]["interval"]
     months_by_label = {
         label: covered
@@ -675,30 +695,22 @@ def _interval_months(subs: pl.DataFrame) -> pl.Expr:
     return _by_label(subs, "interval", months)
 
 
-def _check_intervals(subs: pl.DataFrame) -> None:
-    """Raise InvalidValueError for an interval label that ``interval_months``
-    cannot read and that names no one-time fee.
-
-    The import leaves such rows out (``prepare.ROW_FIELDS``), so only a
-    table stored by an earlier version or built in code gets here. The
-    header of its interval column is not known here, only its lines.
-    """
-    values, labels = _label_cells(subs)[0]["interval"]
-    unknown = values.filter(
-        pl.Series([not is_known_interval(label) for label in labels], dtype=pl.Boolean)
+def _interval_unknown(subs: pl.DataFrame) -> pl.Expr:
+    """Return an expression that is true where the monthly charge is unknown
+    because it has to come from the amount and the interval is one that
+    ``is_known_interval`` rejects. The import keeps such rows and names
+    them (``prepare._unknown_intervals``)."""
+    if "interval" not in subs.columns or "amount" not in subs.columns:
+        return pl.lit(False)
+    _values, labels = _label_cells(subs)[0]["interval"]
+    unknown_labels = frozenset(
+        label for label in labels if not is_known_interval(label)
     )
-    if unknown.is_empty():
-        return
-    listed = ", ".join(repr(value) for value in unknown.sort().to_list())
-    where = ""
-    if LINE in subs.columns:
-        rows = subs.filter(pl.col("interval").cast(pl.String).is_in(unknown.implode()))
-        lines = rows[LINE].sort()
-        where = f" on {'line' if lines.len() == 1 else 'lines'} {line_list(lines)}"
-    raise InvalidValueError(
-        f"unknown billing interval {listed}{where}; {INTERVAL_ADVICE}, and "
-        "import the file again"
-    )
+    unknown = _by_label(subs, "interval", _is_label_in(unknown_labels))
+    unknown = unknown & pl.col("amount").is_not_null()
+    if "monthly_charge" in subs.columns:
+        unknown = unknown & pl.col("monthly_charge").is_null()
+    return unknown
 
 
 def _is_one_time(subs: pl.DataFrame) -> pl.Expr:

@@ -1,6 +1,6 @@
 """Billing intervals written in German and English, one-time fees and
-intervals the import cannot read, through the real import, ARR and
-command line."""
+intervals the import cannot read, through the real import, the
+subscription KPIs and the command line."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from kpi_core.errors import InvalidValueError
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
-from kpi_core.subscriptions import arr
+from kpi_core.subscription_data import paying_starts
+from kpi_core.subscriptions import arr, churn_rate
 from tests.conftest import PROJECT
 
 HEADER = (
@@ -34,11 +34,13 @@ def _load(tmp_path: Path, name: str, text: str) -> PreparedTable:
     return load_file(path.name, path.read_bytes())
 
 
-def _report(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess[str]:
+def _report(
+    tmp_path: Path, name: str, text: str, *period: str
+) -> subprocess.CompletedProcess[str]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "kpi_core", "report", str(path)],
+        [sys.executable, "-m", "kpi_core", "report", str(path), *period],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -124,25 +126,53 @@ UNKNOWN = (
 )
 
 
-def test_unknown_interval_leaves_row_out(tmp_path):
+def test_unknown_interval_keeps_row(tmp_path):
     prepared = _load(tmp_path, "abos.csv", UNKNOWN)
-    assert prepared.frame["customer_id"].to_list() == ["K-1", "K-3"]
+    assert prepared.frame["customer_id"].to_list() == ["K-1", "K-2", "K-3"]
+    assert prepared.frame["interval"].to_list() == [
+        "jährlich",
+        "nach Vereinbarung",
+        "3 Monate",
+    ]
     [problem] = prepared.problems
-    assert not problem.row_kept
+    assert problem.row_kept
+    assert problem.cell_kept
     assert problem.describe() == (
         "1 row with an unknown billing interval in column 'Abrechnungsintervall' "
         "(line 3; for example 'nach Vereinbarung')"
     )
     assert problem.outcome().startswith(
-        "this row is left out; write the billing interval as monthly, quarterly"
+        "the row is kept for counts such as churn, but its MRR is unknown, so "
+        "MRR, ARR and the other money KPIs leave it out and count it; write the "
+        "billing interval as monthly, quarterly"
     )
     assert "'3 Monate'" in problem.outcome()
     assert "one-time (einmalig)" in problem.outcome()
-    assert prepared.excluded_summary() == {
-        "an unknown billing interval in 'Abrechnungsintervall'": 1
-    }
-    # MRR of the rows kept: 1,200 / 12 + 300 / 3 = 200; ARR 200 x 12 = 2,400.
-    assert arr(prepared.frame, YEAR_2025).value == 2400.0
+    # The row is neither left out nor read as empty.
+    assert prepared.excluded_summary() == {}
+    assert prepared.emptied_summary() == {}
+    result = arr(prepared.frame, YEAR_2025)
+    # MRR of K-1 and K-3: 1,200 / 12 + 300 / 3 = 200; ARR 200 x 12 = 2,400.
+    assert result.value == 2400.0
+    assert result.excluded == {"unknown billing interval": 1}
+
+
+@pytest.mark.parametrize(
+    "label", ["nach Vereinbarung", "Monthly (billed annually)", "biannual"]
+)
+def test_ambiguous_interval_stays_unknown(tmp_path, label):
+    text = (
+        HEADER + "V-1;K-1;01.01.2025;;100,00 €;monatlich\n"
+        f"V-2;K-2;01.01.2025;;1.200,00 €;{label}\n"
+    )
+    prepared = _load(tmp_path, "abos.csv", text)
+    [problem] = prepared.problems
+    assert problem.kind == "an unknown billing interval"
+    assert problem.lines == (3,)
+    result = arr(prepared.frame, YEAR_2025)
+    # Only K-1 has a known MRR: 100 x 12 = 1,200.
+    assert result.value == 1200.0
+    assert result.excluded == {"unknown billing interval": 1}
 
 
 def test_report_warns_of_unknown_interval(tmp_path):
@@ -153,10 +183,110 @@ def test_report_warns_of_unknown_interval(tmp_path):
     assert warning.startswith(
         "abos.csv: 1 row with an unknown billing interval in column "
         "'Abrechnungsintervall' (line 3; for example 'nach Vereinbarung'); "
-        "this row is left out; write the billing interval as"
+        "the row is kept for counts such as churn, but its MRR is unknown"
     )
-    assert report["inputs"][0]["rows_used"] == 2
+    assert "; write the billing interval as" in warning
+    [table] = report["inputs"]
+    assert table["rows_used"] == 3
+    assert table["excluded"] == {}
+    assert table["emptied"] == {}
     assert report["kpis"]["arr"]["value"] == 2400.0
+    assert report["kpis"]["arr"]["excluded"] == {"unknown billing interval": 1}
+
+
+# Subscriptions with a monthly charge, as a CRM exports them: the interval
+# is never needed, whatever its value.
+MONTHLY_CHARGES = (
+    "subscription_id,account_id,start_date,end_date,mrr_amount,billing_frequency\n"
+    "S1,A1,2024-01-01,,100,{0}\n"
+    "S2,A2,2024-01-01,,200,{1}\n"
+    "S3,A3,2024-01-01,2025-02-15,300,{2}\n"
+    "S4,A4,2024-01-01,,150,{3}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("monthly", "biannual", "Monthly (billed annually)", "annual"),
+        ("Monthly plan", "Annual plan", "Annual plan", "Monthly plan"),
+        ("x", "y", "z", "w"),
+    ],
+)
+def test_monthly_charge_needs_no_interval(tmp_path, labels):
+    text = MONTHLY_CHARGES.format(*labels)
+    result = _report(
+        tmp_path, "subs.csv", text, "--from", "2025-01-01", "--to", "2025-03-31"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    [table] = report["inputs"]
+    assert table["columns"]["monthly_charge"] == "mrr_amount"
+    assert table["columns"]["interval"] == "billing_frequency"
+    assert table["rows_used"] == 4
+    assert table["excluded"] == {}
+    assert report["warnings"] == []
+    kpis = report["kpis"]
+    # A3 ends on 15 February: 1 of the 4 customers at the start churned.
+    assert kpis["churn_rate"]["value"] == 25.0
+    # MRR on 31 March: 100 + 200 + 150 = 450; ARR 450 x 12 = 5,400.
+    assert kpis["arr"]["value"] == 5400.0
+    assert "excluded" not in kpis["arr"]
+    # Monthly churn of January, February and March: (0 / 4 + 1 / 4 + 0 / 3)
+    # / 3 = 1 / 12. ARPA on 31 March: 450 / 3 = 150. CLV = 150 x 12 = 1,800.
+    assert kpis["clv"]["value"] == pytest.approx(1800.0)
+
+
+MIXED_CHARGES = (
+    "subscription_id,account_id,start_date,end_date,mrr_amount,amount,interval\n"
+    "S1,A1,2025-01-01,,100,1200,x\n"
+    "S2,A2,2025-01-01,,,1200,y\n"
+    "S3,A3,2025-01-01,,,1200,yearly\n"
+    "S4,A4,2025-01-01,,,,z\n"
+)
+
+
+def test_unknown_interval_named_where_needed(tmp_path):
+    prepared = _load(tmp_path, "subs.csv", MIXED_CHARGES)
+    assert prepared.frame.height == 4
+    # A1 has a monthly charge and A4 no amount, so only A2 needs its
+    # interval.
+    [problem] = prepared.problems
+    assert problem.lines == (3,)
+    assert problem.examples == ("y",)
+    result = arr(prepared.frame, YEAR_2025)
+    # MRR: A1 100 + A3 1,200 / 12 = 200; ARR 200 x 12 = 2,400.
+    assert result.value == 2400.0
+    assert result.excluded == {"unknown billing interval": 1, "no amount": 1}
+
+
+CHURN = (
+    HEADER + "V-1;K-1;01.01.2024;;1.200,00 €;jährlich\n"
+    "V-2;K-2;01.01.2024;;100,00 €;nach Vereinbarung\n"
+    "V-3;K-3;01.01.2024;15.02.2025;50,00 €;monatlich\n"
+    "V-4;K-4;01.01.2024;;80,00 €;monatlich\n"
+)
+Q1_2025 = Period(date(2025, 1, 1), date(2025, 3, 31))
+
+
+def test_churn_counts_unknown_interval(tmp_path):
+    prepared = _load(tmp_path, "abos.csv", CHURN)
+    result = churn_rate(prepared.frame, Q1_2025)
+    # K-3 ends on 15 February: 1 of the 4 customers at the start churned,
+    # K-2 included, so 1 / 4 x 100 = 25 %.
+    assert result.value == 25.0
+    assert result.n == 4
+    revenue = churn_rate(prepared.frame, Q1_2025, "revenue")
+    # MRR at the start without K-2: 100 + 50 + 80 = 230; lost: 50.
+    assert revenue.value == pytest.approx(50 / 230 * 100)
+    assert revenue.excluded == {"unknown billing interval": 1}
+
+
+def test_paying_starts_keep_unknown_interval(tmp_path):
+    prepared = _load(tmp_path, "abos.csv", CHURN)
+    # K-2 pays 100 per interval, more than 0 whatever the interval.
+    starts = paying_starts(prepared.frame)
+    assert starts["customer_id"].to_list() == ["K-1", "K-2", "K-3", "K-4"]
 
 
 def test_column_of_unknown_intervals_stops(tmp_path):
@@ -178,9 +308,9 @@ def test_column_of_unknown_intervals_stops(tmp_path):
     assert message.endswith("or as one-time (einmalig) for a fee that does not recur")
 
 
-def test_stored_table_names_unknown_lines():
-    # A table imported by a version that did not check intervals still has
-    # its file lines, which the error names.
+def test_stored_unknown_interval_left_out():
+    # A table stored by a version that did not check intervals keeps the
+    # row, which ARR leaves out and counts.
     stored = pl.DataFrame(
         {
             "customer_id": ["K-1", "K-2"],
@@ -190,11 +320,7 @@ def test_stored_table_names_unknown_lines():
             "_line": [2, 3],
         }
     )
-    with pytest.raises(InvalidValueError) as caught:
-        arr(stored, YEAR_2025)
-    message = str(caught.value)
-    assert message.startswith(
-        "unknown billing interval 'nach Vereinbarung' on line 3; write the "
-        "billing interval as monthly"
-    )
-    assert message.endswith("and import the file again")
+    result = arr(stored, YEAR_2025)
+    # Only K-1: 100 x 12 = 1,200.
+    assert result.value == 1200.0
+    assert result.excluded == {"unknown billing interval": 1}

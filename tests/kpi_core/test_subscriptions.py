@@ -88,10 +88,14 @@ def test_mrr_german_interval_names():
     assert mrr == {"A": 10.0, "B": 10.0, "C": 7.0, "D": 9.0}
 
 
-def test_mrr_unknown_interval_raises():
-    rows = [("A", D(2025, 1, 1), None, 10.0, "fortnight", None)]
-    with pytest.raises(InvalidValueError, match="'fortnight'"):
-        monthly_recurring_revenue(subscriptions(rows), D(2025, 1, 1))
+def test_mrr_leaves_out_unknown_interval():
+    # "fortnight" is no interval the app reads, so A's MRR is unknown.
+    rows = [
+        ("A", D(2025, 1, 1), None, 10.0, "fortnight", None),
+        ("B", D(2025, 1, 1), None, 7.0, "month", None),
+    ]
+    mrr = mrr_of(monthly_recurring_revenue(subscriptions(rows), D(2025, 1, 1)))
+    assert mrr == {"B": 7.0}
 
 
 def test_mrr_monthly_charge_wins_over_amount():
