@@ -68,7 +68,13 @@ _WHOLE_LABELS: dict[str, float] = {
 # months", "alle 2 Jahre" or "jeden Monat".
 _LEADING_WORDS = frozenset(
     {"pro", "per", "je", "every", "each", "alle", "jede", "jeden", "jedes", "jedem"}
+    | {"billed"}
 )
+# Words after the unit, as in "Monthly plan", "Annual plan" or "yearly
+# billing": a billing tool's plan states its price per interval. A label
+# that names two intervals, such as "Monthly (billed annually)", a monthly
+# price billed once a year, stays unknown.
+_TRAILING_WORDS = frozenset({"plan", "billing"})
 ONE_TIME_LABELS = frozenset(
     {
         "one time",
@@ -113,10 +119,12 @@ def interval_months(text: str) -> float | None:
     """Return the months one price of interval ``text`` covers, such as 3.0
     for "quarterly" or "3 Monate". None for a one-time fee, an empty label
     and a label this module cannot read."""
-    label = normalise_interval(text)
+    words = normalise_interval(text).split()
+    if len(words) > 1 and words[-1] in _TRAILING_WORDS:
+        words = words[:-1]
+    label = " ".join(words)
     if label in _WHOLE_LABELS:
         return _WHOLE_LABELS[label]
-    words = label.split()
     if words and words[0] in _LEADING_WORDS:
         words = words[1:]
     count = 1

@@ -91,6 +91,11 @@ SPELLINGS = [
     ("every 3 months", 3),
     ("alle 6 Monate", 6),
     ("3-monatlich", 3),
+    ("Monthly plan", 1),
+    ("Annual plan", 12),
+    ("3-month plan", 3),
+    ("yearly billing", 12),
+    ("billed quarterly", 3),
 ]
 
 
