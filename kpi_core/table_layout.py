@@ -125,6 +125,10 @@ _SUMMARY_MIN_ROWS_ABOVE = 2
 # The labels of SurveyMonkey's second header row under a question whose
 # answer is one value, compared after case folding.
 _ANSWER_LABELS = frozenset({"response", "open-ended response"})
+# Lines that announce the header on the next line, compared after case
+# folding: Campaign Manager (DCM) reports write "Report Fields" between
+# their key-value lines and the table.
+_HEADER_MARKERS = frozenset({"report fields", "report fields:"})
 # The kept rows with a total label are named with at most this many of
 # their label texts, each cut to _LABEL_SHOWN_CHARACTERS characters.
 _LABELS_SHOWN = 3
@@ -358,24 +362,118 @@ def _without_empty_cells(
 def _find_header(sample: list[tuple[str | None, ...]]) -> tuple[int, int]:
     """Return the header's row index in the sample and its row count (1 or 2).
 
-    The header is the first row that is at least as wide as most rows, has a
+    A row right after a "Report Fields" line, the marker of Campaign Manager
+    (DCM) reports, is the header when it reads like one. Otherwise the
+    header is the first row that is at least as wide as most rows, has a
     value in at least half of those columns, and is mostly not numbers or
-    dates. A two-row header is judged on both rows together, because its upper
-    row is often narrower. Without such a row the first row is the header.
+    dates, unless ``_wider_header_below`` finds a wider one further down. A
+    two-row header is judged on both rows together, because its upper row
+    is often narrower. Without such a row the first row is the header.
     """
+    marked = _row_after_marker(sample)
+    if marked is not None:
+        return marked, 1 + _has_second_header_row(sample, marked)
     widths = [_width(row) for row in sample]
     counts = Counter(widths)
     common = max(counts, key=lambda width: (counts[width], width))
-    for index, row in enumerate(sample):
+    for index in range(len(sample)):
         rows = 1 + _has_second_header_row(sample, index)
-        if rows == 2:
-            row = tuple(a or b for a, b in zip(row, sample[index + 1], strict=True))
+        row = _header_row(sample, index, rows)
         values = [value for value in row if value is not None]
         numeric = sum(bool(_NUMBER_OR_DATE.match(value)) for value in values)
         wide = _width(row) >= common and len(values) * 2 >= common
         if wide and numeric * 2 < len(values):
-            return index, rows
-    return 0, 1
+            return _wider_header_below(sample, index, rows)
+    return _wider_header_below(sample, 0, 1)
+
+
+def _header_row(
+    sample: list[tuple[str | None, ...]], index: int, rows: int
+) -> tuple[str | None, ...]:
+    """Return the header row at ``index``, merged with the row below it when
+    the header has two rows."""
+    row = sample[index]
+    if rows == 2:
+        row = tuple(a or b for a, b in zip(row, sample[index + 1], strict=True))
+    return row
+
+
+def _row_after_marker(sample: list[tuple[str | None, ...]]) -> int | None:
+    """Return the index of the row after a line whose only value is a header
+    marker such as "Report Fields", when that row reads like a header: no
+    number or date, and a value in at least half of its columns."""
+    for index, row in enumerate(sample[:-1]):
+        values = [value for value in row if value is not None]
+        if len(values) != 1 or values[0].casefold() not in _HEADER_MARKERS:
+            continue
+        below = [value for value in sample[index + 1] if value is not None]
+        if len(below) * 2 >= _width(sample[index + 1]) and not any(
+            _NUMBER_OR_DATE.match(value) for value in below
+        ):
+            return index + 1
+        return None
+    return None
+
+
+def _wider_header_below(
+    sample: list[tuple[str | None, ...]], index: int, rows: int
+) -> tuple[int, int]:
+    """Move the header from ``index`` down to a wider row that starts the
+    table, and return the index and row count of the header chosen.
+
+    Key-value lines above a table, such as "Report Time Zone,Europe/Berlin"
+    in a Campaign Manager report or "Report Start: 3/1/2024, 12:00 AM" in a
+    LinkedIn export, are two fields wide. When they outnumber the data rows,
+    the most common width is theirs, and the first of them passes for the
+    header. A later row takes its place when it is wider than every row
+    from the header down to it, contains no number or date, and fills at
+    least half of its columns. More than half of the rows below it must
+    also be wider than the header, with a number or date among them. A row
+    of text that an unquoted comma makes wider than the header inside a
+    table is followed by rows of the table's width, so it stays a data row.
+
+    NOTE: a table whose rows contain no number or date, below more
+    key-value lines than it has rows, still gets the first key-value line
+    as its header.
+    """
+    header_width = _width(_header_row(sample, index, rows))
+    widest_above = header_width
+    position = index + rows
+    while position < len(sample):
+        candidate_rows = 1 + _has_second_header_row(sample, position)
+        candidate = _header_row(sample, position, candidate_rows)
+        width = _width(candidate)
+        below = sample[position + candidate_rows :]
+        if width > widest_above and _starts_table(candidate, below, header_width):
+            index, rows, header_width = position, candidate_rows, width
+            position += candidate_rows
+        else:
+            position += 1
+        widest_above = max(widest_above, width)
+    return index, rows
+
+
+def _starts_table(
+    row: tuple[str | None, ...],
+    below: list[tuple[str | None, ...]],
+    header_width: int,
+) -> bool:
+    """Tell whether ``row`` reads like the header of the rows ``below`` it
+    rather than like a line of a table ``header_width`` fields wide (see
+    ``_wider_header_below``)."""
+    values = [value for value in row if value is not None]
+    if len(values) * 2 < _width(row) or any(
+        _NUMBER_OR_DATE.match(value) for value in values
+    ):
+        return False
+    wider = [other for other in below if _width(other) > header_width]
+    if len(wider) * 2 <= len(below):
+        return False
+    return any(
+        value is not None and _NUMBER_OR_DATE.match(value)
+        for other in wider
+        for value in other
+    )
 
 
 def _has_second_header_row(sample: list[tuple[str | None, ...]], index: int) -> bool:
