@@ -7,7 +7,6 @@ The CLI calls ``load_file``, which does both with the guesses.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -40,7 +39,10 @@ from kpi_core.mapping import (
 from kpi_core.nps import (
     find_near_score_column,
     find_score_column,
+    five_point_range,
+    hints_at_score_scale,
     looks_like_nps_question,
+    names_recommendation,
 )
 from kpi_core.prepare import LINE, NULL_MARKERS, PreparedTable, prepare_table
 from kpi_core.reading import (
@@ -169,20 +171,9 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
     asks_nps = _asks_nps(table, mapping, raw, headers)
     if chosen in (None, "nps") or guessed_incomplete or asks_nps:
-        # A survey export names its NPS question in free text, so the score
-        # column is found by its values (whole numbers 0-10) and a header
-        # that reads like the question; small counts alone are too common.
-        # It also beats a header match such as "reason for your score", and
-        # a guessed table type that misses a required column (a Typeform
-        # export's "#" and dates look like orders without an amount).
-        score_column = find_score_column(raw.frame, headers)
-        if score_column is None or not looks_like_nps_question(score_column):
-            score_column = None
-            near = find_near_score_column(raw.frame, headers)
-            if near is not None:
-                score_column = near[0]
-                raw = _with_note(raw, _near_score_note(raw, *near))
-        if score_column is not None:
+        found = _nps_scores(raw, headers, numbers, chosen, mapping)
+        if found is not None:
+            raw, score_column = found
             chosen = "nps"
             mapping = guess_mapping(headers, chosen, (), numbers).with_choice(
                 "score", score_column
@@ -198,6 +189,103 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
         mapping=mapping,
         paired=paired,
         contacts_problem=contacts_problem,
+    )
+
+
+def _nps_scores(
+    raw: RawTable,
+    headers: list[str],
+    numbers: list[str],
+    chosen: str | None,
+    mapping: Mapping | None,
+) -> tuple[RawTable, str] | None:
+    """Find the score column of a file that may be an NPS survey, and return
+    the table with any note about it and the column, or None.
+
+    A survey export names its NPS question in free text. So the score
+    column is found by its values (whole numbers 0-10) and by a header that
+    reads like the question, because small counts alone are too common. It
+    also beats a header match such as "reason for your score", and a
+    guessed table type that misses a required column (a Typeform export's
+    "#" and dates look like orders without an amount). A header that names
+    recommending is enough. A header with only a weaker hint (how likely, a
+    0-10 scale, a question mark) turns a file of another guessed type into
+    a survey only when ``_survey_shaped`` and with a score above 5. A note
+    then names the column.
+    """
+    notes = []
+    score_column = find_score_column(raw.frame, headers)
+    # A score column the NPS headers already matched, such as "Score", is
+    # replaced only by a column that reads like the NPS question.
+    readable = _may_ask_score
+    if chosen == "nps" and mapping is not None and mapping.columns.get("score"):
+        readable = looks_like_nps_question
+    if score_column is None or not readable(score_column):
+        near = find_near_score_column(raw.frame, headers)
+        if near is None:
+            return None
+        score_column = near[0]
+        notes.append(_near_score_note(raw, *near))
+    if chosen != "nps" and not names_recommendation(score_column):
+        text = raw.frame[score_column].cast(pl.String).str.strip_chars()
+        scores = text.cast(pl.Int64, strict=False)
+        if five_point_range(scores) is not None:
+            return None
+        if not _survey_shaped(headers, numbers, mapping):
+            return None
+        notes.insert(0, _question_score_note(score_column))
+    for note in notes:
+        raw = _with_note(raw, note)
+    return raw, score_column
+
+
+def _may_ask_score(header: str) -> bool:
+    """Tell whether a header may be a survey's 0-10 question: it reads like
+    the NPS question or hints at a 0-10 scale."""
+    return looks_like_nps_question(header) or hints_at_score_scale(header)
+
+
+def _survey_shaped(
+    headers: list[str], numbers: list[str], mapping: Mapping | None
+) -> bool:
+    """Tell whether a file may be a survey export although another table
+    type was guessed: that type matches it only by ids, dates and fields
+    any record has, and no column reads as an amount of any table type.
+
+    So a deals export with "Likely to close (0-10)" beside its stage and
+    amount stays a deals table, while a Typeform export, whose response
+    token, email and dates read as an order without an amount, is a survey.
+    """
+    if mapping is not None:
+        for name in mapping.used_columns():
+            field = mapping.schema.field(name)
+            if field.kind not in (ID, DATE) and name not in _ANY_RECORD_FIELDS:
+                return False
+    return not any(
+        guess_mapping(headers, table, (), numbers).columns.get(field)
+        for table, field in _AMOUNT_FIELDS
+    )
+
+
+# The money fields whose column in a file marks a table of deals, orders,
+# subscriptions or spend rather than a survey.
+_AMOUNT_FIELDS = (
+    ("deals", "amount"),
+    ("orders", "amount"),
+    ("subscriptions", "amount"),
+    ("subscriptions", "monthly_charge"),
+    ("spend", "amount"),
+)
+
+
+def _question_score_note(column: str) -> str:
+    """Say why a column whose header does not name recommending was taken
+    as the NPS score."""
+    return (
+        f"the column {column!r} is read as the NPS score: its answers are "
+        "whole numbers from 0 to 10 and its header reads like a survey "
+        "question, although it does not name recommending. If the file is "
+        "not an NPS survey, pick its table type and columns on the Data page"
     )
 
 
@@ -221,7 +309,7 @@ def _asks_nps(
         return False
     # The headers come first, so a file without such a question costs no
     # look at its values.
-    questions = [header for header in headers if _RECOMMEND.search(header)]
+    questions = [header for header in headers if names_recommendation(header)]
     return bool(questions) and find_score_column(raw.frame, questions) is not None
 
 
@@ -230,9 +318,6 @@ def _asks_nps(
 _ANY_RECORD_FIELDS = frozenset(
     {"created_at", "status", "customer_id", "channel", "segment"}
 )
-# Words of the NPS question itself; "likely" alone also heads other scales,
-# such as a deal's "Likely to close (0-10)".
-_RECOMMEND = re.compile(r"(?i)recommend|empfehl|\bnps\b")
 
 
 def load_file(

@@ -38,8 +38,25 @@ _ROWS_SHOWN = 5
 _ORDER = "_order"
 _UNDATED = "response without a date"
 _UNSCORED = "response without a score"
-# Words of the usual NPS question ("How likely are you to recommend us?").
-_SCORE_HEADER = re.compile(r"recommend|empfehl|\bnps\b|likely|wahrscheinlich")
+# Word stems of recommending in the NPS question ("How likely are you to
+# recommend us?"), in English, German ("weiterempfehlen"), French
+# ("recommanderiez"), Spanish ("recomendarías", "recomiende"), Portuguese
+# ("recomendaria", "indicaria") and Italian ("consiglieresti",
+# "raccomanderesti"), or the abbreviation NPS. Compared in lower case.
+_RECOMMEND_HEADER = re.compile(
+    r"recommend|empfehl|recommand|recomend|recomiend|raccomand|consigli(?:are|er)"
+    r"|\bindica(?:r|ria)\b|\bnps\b"
+)
+# Words of a question's likelihood: "How likely are you to recommend us?"
+# has them, but so does a deal's "Likely to close (0-10)".
+_LIKELY_HEADER = re.compile(r"likely|wahrscheinlich")
+# Hints that a header is a question on a 0-10 scale, in the languages
+# above: "0 to 10", "de 0 à 10", "0-10", a word for scale, or a question
+# mark. Other ratings have them too, such as "Priority (scale 1-5)".
+_SCALE_HINT = re.compile(
+    r"\b0\s*(?:-|–|to|à|a|al|bis)\s*10\b"
+    r"|\b(?:scale|skala|échelle|echelle|escala|scala)\b|[?¿]"
+)
 # The share of filled cells a column whose header reads like the NPS
 # question must have as scores (find_near_score_column).
 NEAR_SCORE_SHARE = 0.9
@@ -259,10 +276,28 @@ def nps_breakdown(
     return _with_scores(table).sort("nps", segment)
 
 
+def names_recommendation(header: str) -> bool:
+    """Tell whether a header names recommending or NPS, as the NPS question
+    does in English, German, French, Spanish, Portuguese or Italian ("How
+    likely are you to recommend us?", "Würden Sie uns weiterempfehlen?",
+    "Quelle est la probabilité que vous nous recommandiez ?")."""
+    return _RECOMMEND_HEADER.search(header.lower()) is not None
+
+
 def looks_like_nps_question(header: str) -> bool:
-    """Tell whether a header reads like an NPS question ("How likely are you
-    to recommend us?", "Würden Sie uns weiterempfehlen?")."""
-    return _SCORE_HEADER.search(header.lower()) is not None
+    """Tell whether a header reads like an NPS question: it names
+    recommending (``names_recommendation``) or is a question of likelihood
+    ("How likely ...", "Wie wahrscheinlich ...")."""
+    return names_recommendation(header) or (
+        _LIKELY_HEADER.search(header.lower()) is not None
+    )
+
+
+def hints_at_score_scale(header: str) -> bool:
+    """Tell whether a header names a 0-10 scale ("On a scale from 0 to 10,
+    how happy ...", "de 0 a 10") or is a question, as a survey's score
+    column can be without naming recommending."""
+    return _SCALE_HINT.search(header.lower()) is not None
 
 
 def find_score_column(
@@ -275,9 +310,11 @@ def find_score_column(
     not whole numbers from 0 to 10, both over the whole column and over its
     first 1,000 rows. The import leaves those rows out and lists them, so
     one stray value does not hide the question. With several
-    candidates, the one whose header mentions recommending or NPS wins.
-    Returns None when no column, or more than one equally good column, fits,
-    so the user chooses. ``columns`` limits the search to these columns.
+    candidates, the one whose header reads like the NPS question
+    (``looks_like_nps_question``) wins, and among several of those the one
+    that names recommending or NPS. Returns None when no column, or more
+    than one equally good column, fits, so the user chooses. ``columns``
+    limits the search to these columns.
     """
     # The rule for the first rows rules most columns of a survey out
     # without a pass over every row. Each column is renamed, because Series
@@ -293,7 +330,9 @@ def find_score_column(
         if filled > misses and misses <= _allowed_misses(filled):
             candidates.append(name)
     if len(candidates) > 1:
-        candidates = [name for name in candidates if _SCORE_HEADER.search(name.lower())]
+        candidates = [name for name in candidates if looks_like_nps_question(name)]
+    if len(candidates) > 1:
+        candidates = [name for name in candidates if names_recommendation(name)]
     return candidates[0] if len(candidates) == 1 else None
 
 

@@ -795,6 +795,8 @@ NPS = TableSchema(
             "Eingereicht am",
             "Abgegeben am",
             "Datum",
+            # Typeform in Portuguese, for "Submit Date (UTC)"
+            "Data de Envio",
             # Google Forms
             "Timestamp",
             "Zeitstempel",
