@@ -54,6 +54,11 @@ from kpi_core.reading import (
     sheet_names,
 )
 from kpi_core.schema import DATE, ID, TABLES, normalise_header
+from kpi_core.stage_transitions import (
+    deal_name_column,
+    names_without_one_chain,
+    transition_columns,
+)
 from kpi_core.stages import wide_stage_columns
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
@@ -75,6 +80,9 @@ class FilePreview:
     and a deal stage history. ``contacts_problem`` is the error of a file
     that looks like a contacts export with statuses the app does not recognise,
     raised on import when no other table type reads the file either.
+    ``deal_id_problem`` is the error of a stage history without a deal id
+    whose deal names cannot stand in for one, raised on import while the
+    deal id has no column.
     """
 
     raw: RawTable
@@ -83,6 +91,7 @@ class FilePreview:
     mapping: Mapping | None
     paired: str | None = None
     contacts_problem: InvalidValueError | None = None
+    deal_id_problem: MissingColumnError | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -158,6 +167,10 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
     detected, scores = detect_table(headers, numbers)
     if table is None and long_history is None:
         detected = _deals_or_history(raw.frame, headers, numbers, detected)
+        if transition_columns(headers) is not None:
+            # A column of the stage left and one of the stage entered make
+            # a stage history, also without the deal id it needs.
+            detected = "stage_history"
     chosen = table or detected
     # Deals and ticket messages have yes/no fields (won and closed, public).
     # Tickets have none, but their solve and close dates must not take a
@@ -168,6 +181,15 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
     mapping = (
         guess_mapping(headers, chosen, flags, numbers, undated) if chosen else None
     )
+    deal_id_problem = None
+    if (
+        chosen == "stage_history"
+        and mapping
+        and mapping.missing_required == ["deal_id"]
+    ):
+        raw, mapping, deal_id_problem = _deal_names_as_ids(
+            raw.info.file, raw, headers, mapping
+        )
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
     asks_nps = _asks_nps(table, mapping, raw, headers)
     if chosen in (None, "nps") or guessed_incomplete or asks_nps:
@@ -189,7 +211,51 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
         mapping=mapping,
         paired=paired,
         contacts_problem=contacts_problem,
+        deal_id_problem=deal_id_problem,
     )
+
+
+def _deal_names_as_ids(
+    file_name: str, raw: RawTable, headers: list[str], mapping: Mapping
+) -> tuple[RawTable, Mapping, MissingColumnError | None]:
+    """Map the deal name of a stage history written as transitions, such as
+    Salesforce's "Opportunity History" report without "Opportunity ID", to
+    the deal id when the names identify the deals. Return the table with a
+    note, the mapping, and the error for names that do not.
+
+    The names identify the deals when the changes of each name form one
+    chain of stages (``names_without_one_chain``). Otherwise two deals
+    share a name and their stage times would be mixed, so the error
+    requests the id. A file without such columns is returned unchanged.
+    """
+    transitions = transition_columns(headers)
+    name = deal_name_column(headers)
+    if transitions is None or name is None:
+        return raw, mapping, None
+    source, target = transitions
+    shared = names_without_one_chain(raw.frame, name, source, target)
+    if shared:
+        listed = ", ".join(repr(value) for value in shared[:3])
+        if len(shared) > 3:
+            listed += f" and {len(shared) - 3:,} more"
+        shared_by = "that name" if len(shared) == 1 else "each of these names"
+        problem = MissingColumnError(
+            f"the file is a deal stage history ({source!r} and {target!r}) "
+            f"without a deal id column, and {name!r} cannot stand in for one: "
+            f"the changes of {listed} do not form one chain of stages, so more "
+            f"than one deal has {shared_by}. Add the opportunity or deal id to "
+            "the report and export it again, or choose the deal id column on "
+            "the Data page",
+            file=file_name,
+        )
+        return _with_note(raw, _WARNING_PREFIX + problem.detail), mapping, problem
+    note = (
+        f"the file has no deal id column, so {name!r} identifies the deals: "
+        f"the changes of each name form one chain from {source!r} to "
+        f"{target!r}. Add the opportunity or deal id to the report if two "
+        "deals can share a name"
+    )
+    return _with_note(raw, note), mapping.with_choice("deal_id", name), None
 
 
 def _nps_scores(
@@ -351,6 +417,8 @@ def _load_preview(
     incomplete = preview.mapping is None or preview.mapping.missing_required
     if preview.contacts_problem is not None and incomplete:
         raise preview.contacts_problem
+    if preview.deal_id_problem is not None and incomplete:
+        raise preview.deal_id_problem
     if preview.mapping is None:
         message = _unknown_table_message(preview)
         others = _other_sheets(file_name, data, preview.raw.info)

@@ -1,0 +1,92 @@
+"""Stage histories written as transitions, one row per change from a stage
+to the next, as in Salesforce's "Opportunity History" report.
+
+That report has a "From Stage" and a "To Stage" column, but by default no
+opportunity id, only the opportunity's name. The name can identify each
+deal when the changes of each name form one chain of stages, which this
+module checks.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kpi_core.schema import normalise_header
+
+# Headers of the stage a change leaves and the stage it enters, after
+# ``normalise_header``.
+_FROM_STAGE_HEADERS = ("fromstage",)
+_TO_STAGE_HEADERS = ("tostage",)
+# Headers of a deal's name, after ``normalise_header``.
+_DEAL_NAME_HEADERS = ("opportunityname", "dealname")
+
+
+def transition_columns(headers: list[str]) -> tuple[str, str] | None:
+    """Return the "From Stage" and "To Stage" columns of a stage history
+    written as transitions, or None when either is missing."""
+    source = _header_named(headers, _FROM_STAGE_HEADERS)
+    target = _header_named(headers, _TO_STAGE_HEADERS)
+    if source is None or target is None:
+        return None
+    return source, target
+
+
+def deal_name_column(headers: list[str]) -> str | None:
+    """Return the column that names the deal, such as "Opportunity Name",
+    or None."""
+    return _header_named(headers, _DEAL_NAME_HEADERS)
+
+
+def _header_named(headers: list[str], names: tuple[str, ...]) -> str | None:
+    return next((h for h in headers if normalise_header(h) in names), None)
+
+
+def names_without_one_chain(
+    frame: pl.DataFrame, name: str, source: str, target: str
+) -> list[str]:
+    """Return the deal names whose changes do not form one chain of stages,
+    in the order of their first row.
+
+    One deal's changes form a path through its stages: every stage it
+    enters it leaves again, except the last, and only the first is left
+    without having been entered. An empty ``source`` cell is the deal's
+    creation, which a deal has once. So a name is listed when some stage is
+    left more than once more than entered, or entered more than once more
+    than left, or when more than one stage starts or ends the path. Rows
+    without a name or a ``target`` stage are not checked.
+
+    NOTE: two deals of one name whose changes together still form one path,
+    such as one created in Prospecting and moved to Qualification and
+    another whose only change in the export goes from Qualification back
+    to Prospecting, are not found.
+    """
+    changes = frame.select(
+        pl.col(name).alias("deal"),
+        pl.col(source).fill_null("").alias("left"),
+        pl.col(target).alias("entered"),
+    ).filter(pl.col("deal").is_not_null() & pl.col("entered").is_not_null())
+    # Signed counts, because the difference of two unsigned ones wraps.
+    leaving = changes.group_by("deal", pl.col("left").alias("stage")).agg(
+        pl.len().cast(pl.Int64).alias("times_left")
+    )
+    entering = changes.group_by("deal", pl.col("entered").alias("stage")).agg(
+        pl.len().cast(pl.Int64).alias("times_entered")
+    )
+    balance = (
+        leaving.join(entering, on=["deal", "stage"], how="full", coalesce=True)
+        .fill_null(0)
+        .with_columns((pl.col("times_left") - pl.col("times_entered")).alias("surplus"))
+    )
+    broken = (
+        balance.group_by("deal")
+        .agg(
+            starts=(pl.col("surplus") == 1).sum(),
+            ends=(pl.col("surplus") == -1).sum(),
+            uneven=(pl.col("surplus").abs() > 1).any(),
+        )
+        .filter(pl.col("uneven") | (pl.col("starts") > 1) | (pl.col("ends") > 1))[
+            "deal"
+        ]
+    )
+    listed = changes["deal"].unique(maintain_order=True)
+    return listed.filter(listed.is_in(broken.implode())).to_list()
