@@ -55,6 +55,8 @@ _PERIOD_PART = (
     r"gesamt|insgesamt|total|overall|alle|ytd|mtd|jahr|year|monat|month|quartal|"
     rf"quarter|(?:{'|'.join(MONTH_NAMES)})\.?)"
 )
+# A cell that is one such part, such as "Q1" or "KW12".
+_PERIOD_CELL = rf"(?i)^{_PERIOD_PART}$"
 # A total label with its scope ("Summe Q1", "Total Januar 2025", "Summe
 # gesamt", "Summe aller Bestellungen") or the word "Ergebnis" alone. Such
 # labels also name campaigns and products, so ``_drop_totals`` needs more
@@ -94,6 +96,20 @@ _NUMBER = (
 # A date written with dots, slashes or dashes, such as "02.01.2024", which
 # ``_NUMBER`` would also match.
 _DATE = r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\s|$)"
+# An id code of letters and digits without spaces, such as "B-7", "K-1001"
+# or "ORD-2025-001". A period such as "Q1" or "KW12" is no code.
+_ID_CODE = r"^\S*(?:[0-9]\S*[^\W\d_]|[^\W\d_]\S*[0-9])\S*$"
+_WHOLE_NUMBER = r"^[0-9]+$"
+# A header that names an id or a number: "Kundennummer", "Kunden-Nr.",
+# "Bestellnr", "ID", "customer_id", "CustomerID", "Order No." or "Deal #",
+# but not "Number of employees".
+_ID_HEADER = re.compile(
+    r"(?i)(?:^|[^a-z])(?:id|nr|no|#)\.?(?:$|[^a-z])"
+    r"|nummer|number(?!\s+of\b)|nr\.?$|(?-i:[a-z]I[Dd]$)"
+)
+# A column without such a header is a column of ids when at least this many
+# rows without a label fill it with distinct whole numbers.
+_UNNAMED_ID_ROWS = 3
 # The label of a summary row below the table: a whole cell, perhaps with a
 # colon, such as "Durchschnitt", "Average:" or "Gesamtanzahl". The group
 # names the aggregate that the row's numbers must equal.
@@ -562,10 +578,14 @@ def _drop_totals(
     A row whose only label names a scope (``_SCOPED_TOTAL_LABEL``), such
     as "Summe Q1", needs the label as its first filled cell, beside it
     numbers (at least one), currency codes and group words only, no date,
-    and an empty cell in a column that nearly every row fills.
+    no id (``_id_numbers``), and an empty cell in a column that nearly
+    every row fills.
 
     Returns the table, the lines dropped, and the line and first label cell
-    of each row kept with a label.
+    of each row kept with a label. A row whose only label names a scope and
+    that has a date or an id is left out of that list, because such a label
+    then names a campaign or a product, as in an order of the campaign
+    "Total Q1" or "Total for Business".
 
     NOTE: a total row with a word beside its label that is no value of the
     rows above or below it stays a data row, such as "Summe;;Gewonnen"
@@ -597,10 +617,11 @@ def _drop_totals(
     numbered = pl.repeat(False, count, eager=True)
     other_text = pl.repeat(False, count, eager=True)
     dated = pl.repeat(False, count, eager=True)
+    identified = pl.repeat(False, count, eager=True)
     # True where a label is the row's first filled cell.
     label_first = pl.repeat(False, count, eager=True)
     filled_before = pl.repeat(False, count, eager=True)
-    for column, label in zip(columns, labels, strict=True):
+    for name, column, label in zip(names, columns, labels, strict=True):
         cells = column.gather(positions)
         is_label = label.gather(positions)
         label_first = label_first | (is_label & ~filled_before)
@@ -613,7 +634,12 @@ def _drop_totals(
         else:
             groups = words
         numbers = _numbers_not_dates(cells) & other
-        dated = dated | (cells.str.contains(_DATE).fill_null(False) & other)
+        dates = cells.str.contains(_DATE).fill_null(False) & other
+        dated = dated | dates
+        codes = cells.str.contains(_ID_CODE) & ~cells.str.contains(_PERIOD_CELL)
+        codes = codes.fill_null(False) & ~numbers & ~dates
+        ids = _id_numbers(column, name, positions, labelled) & numbers
+        identified = identified | (codes & other) | ids
         worded = worded | (words & ~groups)
         grouped = grouped | groups
         numbered = numbered | numbers
@@ -632,16 +658,86 @@ def _drop_totals(
     nearly_full = _leaves_column_empty(columns, positions, labelled, _NEARLY_EMPTY)
     in_first = first_label & numbered & nearly_full
     # A label with its scope, such as "Summe Q1", may name a campaign, so
-    # an id such as "B-7" beside it, or any value left of it, keeps the row.
+    # an id such as "B-7" or the customer number 1003 beside it, or any
+    # value left of it, keeps the row.
     scoped_total = (
-        ~unscoped & label_first & ~other_text & ~dated & numbered & nearly_full
+        ~unscoped
+        & label_first
+        & ~other_text
+        & ~dated
+        & ~identified
+        & numbered
+        & nearly_full
     )
     dropped = (~worded & (plain | only_numbers)) | in_first | scoped_total
-    kept_labels = _label_cells(data, columns, labels, positions.filter(~dropped))
+    scoped_record = ~unscoped & (dated | identified)
+    warned = positions.filter(~dropped & ~scoped_record)
+    kept_labels = _label_cells(data, columns, labels, warned)
     if not dropped.any():
         return data, [], kept_labels
     flags = no_rows.clone().scatter(positions, dropped)
     return data.filter(~flags), data.filter(flags)[LINE].to_list(), kept_labels
+
+
+def _id_numbers(
+    column: pl.Series, header: str, positions: pl.Series, labelled: pl.Series
+) -> pl.Series:
+    """Mark the cells at ``positions`` that are whole numbers in a column of
+    whole-number ids, such as the customer number 1003 beside "Total Q1".
+
+    The rows without a label must fill such a column with whole numbers
+    only. Its header must name an id (``_ID_HEADER``), or at least
+    ``_UNNAMED_ID_ROWS`` of those rows fill it, every one of them with a
+    number of its own. An id has as many digits as the column's other ids
+    (their shortest to their longest). In a column without such a header it
+    must also differ from each of them. A number that is the sum of the
+    column's values above it, from the top or from a row with a label, is a
+    total's number and no id.
+
+    NOTE: a count beside the label, such as 3 orders in a column of ids 1
+    to 9, passes as an id.
+    """
+    cells = column.gather(positions)
+    whole = cells.str.contains(_WHOLE_NUMBER).fill_null(False)
+    none = pl.repeat(False, cells.len(), eager=True)
+    if not whole.any():
+        return none
+    others = column.filter(~labelled)
+    ids = others.drop_nulls()
+    if ids.is_empty() or not ids.str.contains(_WHOLE_NUMBER).all():
+        return none
+    if _ID_HEADER.search(header) is None:
+        filled = ids.len() == others.len() and ids.len() >= _UNNAMED_ID_ROWS
+        if not filled or ids.n_unique() < ids.len():
+            return none
+        whole = whole & ~cells.is_in(ids.implode())
+    digits = ids.str.len_chars()
+    fits = whole & cells.str.len_chars().is_between(digits.min(), digits.max())
+    if not fits.any():
+        return fits
+    return fits & ~_sums_above(column, positions, labelled)
+
+
+def _sums_above(
+    column: pl.Series, positions: pl.Series, labelled: pl.Series
+) -> pl.Series:
+    """Mark the cells at ``positions``, the rows with a label, whose whole
+    number is the sum of the column's cells in the rows without a label
+    above them. The sum starts at the top of the table or below any row
+    with a label."""
+    values = column.cast(pl.Int64, strict=False).zip_with(
+        ~labelled, pl.repeat(None, column.len(), dtype=pl.Int64, eager=True)
+    )
+    running = values.fill_null(0).cum_sum().gather(positions).to_list()
+    numbers = column.gather(positions).cast(pl.Int64, strict=False).to_list()
+    # The sum from below a labelled row is the running sum here minus the
+    # running sum at that row.
+    starts = {0}
+    found = []
+    for total, number in zip(running, numbers, strict=True):
+        found.append(number is not None and total - number in starts)
+        starts.add(total)
+    return pl.Series(found, dtype=pl.Boolean)
 
 
 def _label_cells(
