@@ -47,7 +47,7 @@ from kpi_core.errors import (
     InvalidSettingError,
     InvalidValueError,
 )
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, line_list
 from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
@@ -514,6 +514,15 @@ def _parse_column(
             )
             if months is not None and _count_read(months) > _count_read(parsed):
                 parsed, note, zone_free = months, _MONTHS_NOTE, True
+        if note == _MONTHS_NOTE:
+            parsed, note = _days_among_months(
+                parsed,
+                text,
+                order,
+                raw.info.file,
+                raw.column_sources().get(column, column),
+                raw.frame[LINE],
+            )
 
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
@@ -564,13 +573,73 @@ def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
 
     Spend is often kept by month in a spreadsheet; ``_month_windows`` then
     gives each row its whole month. Other tables keep whole dates. A cell
-    that is no month, such as "k.A.", is null. ``_parse_column`` reads the
-    column as months when they are more than half of its filled cells, or
-    more of them than the usual date parse reads.
+    that is no month, such as "k.A." or "15.03.2025", is null here, and
+    ``_days_among_months`` reads the whole dates. ``_parse_column`` reads
+    the column as months when they are more than half of its filled cells,
+    or more of them than the usual date parse reads.
     """
     if table != "spend" or kind != DATE:
         return None
     return parse_months(text)
+
+
+def _days_among_months(
+    months: pl.Series,
+    text: pl.Series,
+    order: str | None,
+    file: str,
+    column: str | tuple[str, ...],
+    lines: pl.Series,
+) -> tuple[pl.Series, str]:
+    """Read the cells of a column of months that are whole dates, such as
+    "15.03.2025", "2025-03-15" or an Excel date cell, and return the column
+    with them and the column's note.
+
+    ``_month_windows`` gives a date on the first of a month its whole
+    month, as ``marketing_data.spend_windows`` does for a table of firsts
+    of months. Any other date covers its own day, as in a spend table of
+    days. A number, read elsewhere as an Excel serial number or a Unix
+    time, stays an invalid date here. Dates that fit both day-first and
+    month-first order raise AmbiguousDateError, as in a column of dates,
+    unless ``order`` is given.
+    """
+    no_text = pl.repeat(None, text.len(), dtype=pl.String, eager=True)
+    rest = text.zip_with(months.is_null(), no_text)
+    if rest.null_count() == rest.len():
+        return months, _MONTHS_NOTE
+    days, note, _ = _parse(rest, DATE, order, file, column, ".")
+    if note is None or note in _NUMBER_DATE_NOTES:
+        return months, _MONTHS_NOTE
+    read = days.is_not_null()
+    if not read.any():
+        return months, _MONTHS_NOTE
+    on_first = read & (days.dt.day() == 1)
+    note = _months_note(lines.filter(read & ~on_first), lines.filter(on_first))
+    return months.zip_with(months.is_not_null(), days), note
+
+
+def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
+    """Describe a column of months with the lines of its whole dates: those
+    on another day than the first of a month, and those on the first."""
+    parts = [_MONTHS_NOTE]
+    if day_lines.len() == 1:
+        parts.append(f"a whole date on line {day_lines[0]}, covering that day")
+    elif day_lines.len() > 1:
+        parts.append(
+            f"{day_lines.len():,} whole dates on lines "
+            f"{line_list(day_lines, _LINES_SHOWN)}, each covering its day"
+        )
+    if first_lines.len() == 1:
+        parts.append(
+            f"a whole date on the first of a month on line {first_lines[0]}, "
+            "covering that month"
+        )
+    elif first_lines.len() > 1:
+        parts.append(
+            f"{first_lines.len():,} whole dates on the first of a month on lines "
+            f"{line_list(first_lines, _LINES_SHOWN)}, each covering its month"
+        )
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
 def _read_by_most(parsed: pl.Series, text: pl.Series) -> bool:
@@ -668,6 +737,8 @@ _ORDER_NOTES = {
 _ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
 _MONTHS_NOTE = "months without a day, each covering its month"
 _EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
+# The date notes of numbers, which a column of months does not read as dates.
+_NUMBER_DATE_NOTES = (f"dates {_ORDER_NOTES['excel_serial']}", *_EPOCH_NOTES)
 
 
 def _parse(
@@ -1676,16 +1747,20 @@ def _month_windows(
     Such a label names the spend of the whole month. As a day on the first
     of the month, two months three apart would read as a quarterly report
     and one month alone as a day (see ``marketing_data.spend_windows``).
+    A month is read as its first day, so a whole date on the first of a
+    month in the column covers the month too. A date on another day covers
+    that day (``_days_among_months``).
     """
     column = mapping.columns.get("spent_at")
-    if column is None or detected.get(column) != _MONTHS_NOTE:
+    if column is None or not detected.get(column, "").startswith(_MONTHS_NOTE):
         return frame
     if "period_start" in frame.columns or "period_end" in frame.columns:
         return frame
     first = pl.col("spent_at")
+    month_end = first.dt.offset_by("1mo").dt.offset_by("-1d")
     return frame.with_columns(
         period_start=first,
-        period_end=first.dt.offset_by("1mo").dt.offset_by("-1d"),
+        period_end=pl.when(first.dt.day() == 1).then(month_end).otherwise(first),
     ).drop("spent_at")
 
 

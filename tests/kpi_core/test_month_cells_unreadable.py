@@ -125,13 +125,14 @@ def test_column_read_as_most_cells_read(tmp_path: Path):
     [problem] = table.problems
     assert problem.lines == (4, 5, 6)
     assert spend_dates(table.frame) == (date(2025, 1, 1), date(2025, 2, 28))
-    # Three of five cells are months, so the whole date on line 4 is a cell
-    # that is not read.
+    # Three of five cells are months, so the column is read as months. The
+    # whole date on line 4 is read as its day, and only "k.A." is not read.
     months = ["Januar 2025", "Februar 2025", "15.03.2025", "April 2025", "k.A."]
     table = _load(tmp_path, _spend_text(months))
     [problem] = table.problems
-    assert problem.lines == (4, 6)
-    assert problem.examples == ("15.03.2025", "k.A.")
+    assert problem.lines == (6,)
+    assert problem.examples == ("k.A.",)
+    assert spend_dates(table.frame) == (date(2025, 1, 1), date(2025, 4, 30))
     # Three of five cells are whole dates, so they stay days, and the month
     # on line 5 is a cell that is not read.
     months = ["15.01.2025", "15.02.2025", "15.03.2025", "April 2025", "k.A."]
