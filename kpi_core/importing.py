@@ -59,13 +59,21 @@ from kpi_core.stage_transitions import (
     names_without_one_chain,
     transition_columns,
 )
-from kpi_core.stages import wide_stage_columns
+from kpi_core.stages import (
+    CUMULATIVE_PROPERTY,
+    EXITED_PROPERTY,
+    stage_property_columns,
+    stage_property_values,
+    wide_stage_columns,
+)
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
 STAGE = "Stage"
 # Reader notes that ask the user to check something start with this.
 _WARNING_PREFIX = "warning: "
 ENTERED = "Entered at"
+EXITED = "Exited at"
+CUMULATIVE = "Cumulative time in (ms)"
 # A temporary column of a converted file that names, for each row, the file
 # column its date comes from (see ``RawTable.cell_sources``).
 _SOURCE = "_source"
@@ -709,22 +717,49 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
     id_column = guess_mapping(others, "deals").columns.get("deal_id")
     if id_column is None:
         return None
+    long = raw.frame.select(LINE, id_column, *stages).unpivot(
+        index=[LINE, id_column], variable_name=STAGE, value_name=ENTERED
+    )
+    # A deal's latest exit from each stage and its total time there, which
+    # correct the times of a deal that re-entered a stage.
+    added = {}
+    added_columns = {}
+    for name, property_name in (
+        (EXITED, EXITED_PROPERTY),
+        (CUMULATIVE, CUMULATIVE_PROPERTY),
+    ):
+        columns = stage_property_columns(raw.frame.columns, property_name)
+        if any(columns):
+            added[name] = stage_property_values(
+                raw.frame, list(stages), columns, pl.String
+            )
+            added_columns[name] = dict(zip(stages, columns, strict=True))
     long = (
-        raw.frame.select(LINE, id_column, *stages)
-        .unpivot(index=[LINE, id_column], variable_name=STAGE, value_name=ENTERED)
+        long.with_columns(values.alias(name) for name, values in added.items())
         .with_columns(
             pl.col(STAGE).alias(_SOURCE), pl.col(STAGE).replace_strict(stages)
         )
         .filter(pl.col(ENTERED).str.strip_chars().fill_null("") != "")
         .sort(LINE, maintain_order=True)
-        .select(id_column, STAGE, ENTERED, LINE, _SOURCE)
+        .select(id_column, STAGE, ENTERED, *added, LINE, _SOURCE)
     )
     sources = long.get_column(_SOURCE)
     long = long.drop(_SOURCE)
+    cell_sources = {STAGE: sources, ENTERED: sources}
+    for name, columns_by_stage in added_columns.items():
+        # Each cell comes from its stage's column of the property.
+        cell_sources[name] = sources.replace_strict(
+            columns_by_stage, default=None, return_dtype=pl.String
+        )
+    with_columns = ""
+    if added:
+        labels = {EXITED: "'Date exited'", CUMULATIVE: "'Cumulative time in'"}
+        named = " and ".join(labels[name] for name in added)
+        with_columns = f" with their {named} columns"
     note = (
-        f"{len(stages)} HubSpot 'Date entered' columns were turned into "
-        f"{count_noun(long.height, 'stage entry', 'stage entries')}, one row per "
-        "deal and stage."
+        f"{len(stages)} HubSpot 'Date entered' columns{with_columns} were turned "
+        f"into {count_noun(long.height, 'stage entry', 'stage entries')}, one row "
+        "per deal and stage."
     )
     info = replace(raw.info, notes=(*raw.info.notes, note))
     return replace(
@@ -732,7 +767,7 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
         frame=long,
         info=info,
         cells_stripped=False,
-        cell_sources={STAGE: sources, ENTERED: sources},
+        cell_sources=cell_sources,
     )
 
 

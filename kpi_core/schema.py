@@ -406,6 +406,23 @@ STAGE_HISTORY = TableSchema(
             "Datum",
             examples=("Created Date", "Last Modified"),
         ),
+        _f(
+            "exited_at",
+            DATE,
+            False,
+            "Date and time the deal last left the stage (HubSpot's Date exited)",
+            "Exited at",
+            "Date exited",
+        ),
+        _f(
+            "cumulative_ms",
+            NUMBER,
+            False,
+            "Milliseconds the deal spent in the stage over all its visits, as "
+            "HubSpot's Cumulative time in",
+            "Cumulative time in (ms)",
+            "Cumulative time in",
+        ),
     ),
 )
 

@@ -7,6 +7,12 @@ revisited stage adds up all its visits for that deal, and a skipped stage
 has no row at all rather than zero days. The last stage of a deal that is not
 won or lost is ongoing up to ``as_of`` and is kept apart from the completed
 durations. A final won or lost stage has no duration.
+
+A history built from HubSpot's stage-calculated properties has one row per
+deal and stage with the latest entry only, and may have two more columns:
+exited_at (Datetime, the latest exit) and cumulative_ms (Float64, HubSpot's
+total time in the stage over all visits). See ``_stage_times`` for how they
+correct the times of a deal that re-entered a stage.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import TypeVar
 import polars as pl
 
 from kpi_core.errors import InvalidValueError, MissingColumnError
-from kpi_core.formatting import format_number
+from kpi_core.formatting import count_noun, format_number
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -31,30 +37,51 @@ _Second = TypeVar("_Second")
 # Period() is immutable, so one shared instance is a safe default argument.
 ALL_DATA = Period()
 _DAY_SECONDS = 86_400
+# HubSpot's stage-calculated properties, one column per property and stage,
+# as in 'Date exited "Closed Won (Sales Pipeline)"'. The label in quotes
+# names the stage and, in brackets, its pipeline, which may be missing.
 _WIDE_COLUMN = re.compile(
-    r'^date entered\s*["“](?P<stage>.+?)(?:\s*\((?P<pipeline>[^()]*)\))?["”]$',
+    r"^(?P<property>date entered|date exited|cumulative time in)\s*"
+    r'["“](?P<label>(?P<stage>.+?)(?:\s*\((?P<pipeline>[^()]*)\))?)["”]$',
     re.IGNORECASE,
 )
+ENTERED_PROPERTY = "date entered"
+EXITED_PROPERTY = "date exited"
+CUMULATIVE_PROPERTY = "cumulative time in"
 _STAGE_FIELDS = ("StageName", "Stage")
+# Optional history columns from HubSpot's "Date exited" and "Cumulative time
+# in" properties.
+EXITED = "exited_at"
+CUMULATIVE = "cumulative_ms"
+_MS_PER_DAY = 86_400_000
+# The exports write stage dates to the minute, so a time measured between
+# two of them can differ from HubSpot's cumulative milliseconds by up to a
+# minute for a deal that never re-entered the stage.
+_CUMULATIVE_TOLERANCE_DAYS = 60 / _DAY_SECONDS
 # How many rows before and after a visit are compared to find the deal's
 # other visits to the same stage. Deals with more rows are hashed instead.
 _LOOKBACK = 8
 # About how many rows are sampled to find the stage names.
 _STAGE_SAMPLE = 2_000
+# How many deal ids a warning names.
+_DEALS_SHOWN = 5
 
 
 def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     """Sum the days each deal spent in each stage it entered up to ``as_of``.
 
     Columns: deal_id, stage, days (float, all visits added up), visits (how
-    often the deal entered the stage) and ongoing (the deal is still in the
-    stage, so days only counts up to ``as_of``). When a deal is back in a
-    stage it visited before, the whole row is ongoing. Entries after
-    ``as_of`` are ignored. Rows are sorted by deal and first entry, ties in
-    row order. An empty history gives an empty frame.
+    often the history has the deal enter the stage) and ongoing (the deal is
+    still in the stage, so days only counts up to ``as_of``). When a deal is
+    back in a stage it visited before, the whole row is ongoing. days is
+    null where the history contains latest entries only and the deal re-entered
+    a stage, unless its cumulative_ms gives a completed time (see
+    ``_stage_times``). Entries after ``as_of`` are ignored. Rows are sorted
+    by deal and first entry, ties in row order. An empty history gives an
+    empty frame.
     """
     (keyed, stages), _none = _keyed_history(history)
-    per_deal, _none = _per_deal_in(keyed, as_of, ALL_DATA)
+    per_deal, _none = _stage_times(history, as_of, ALL_DATA)
     return pl.DataFrame(
         [
             history["deal_id"].gather(per_deal["_row"]),
@@ -74,7 +101,7 @@ def stage_summary(
 ) -> pl.DataFrame:
     """Summarise the time in each stage and the conversion between stages.
 
-    Columns: stage, deals (deals with a completed time in the stage),
+    Columns: stage, deals (deals with a known completed time in the stage),
     mean_days and median_days over those deals, ongoing_deals and reached
     (deals that entered the stage). conversion_to_next is the percent of
     the deals reaching the stage that later reach a further stage of
@@ -98,12 +125,13 @@ def stage_summary(
         return first_entries, _stage_order(first_entries, stages, stage_order)
 
     durations, (first_entries, order) = _in_parallel(
-        lambda: _per_deal_in(keyed, as_of, period)[0], ordered_entries
+        lambda: _stage_times(history, as_of, period)[0], ordered_entries
     )
     completed = pl.col("days").filter(~pl.col("ongoing"))
     times, conversion = _in_parallel(
         lambda: durations.group_by("_stage").agg(
-            (~pl.col("ongoing")).sum().cast(pl.Int64).alias("deals"),
+            # A time that _stage_times could not correct is null.
+            completed.count().cast(pl.Int64).alias("deals"),
             completed.mean().alias("mean_days"),
             completed.median().alias("median_days"),
             pl.col("ongoing").sum().cast(pl.Int64).alias("ongoing_deals"),
@@ -134,14 +162,16 @@ def stage_duration_days(
     per-deal times of the visits whose entered_at lies in the period, in
     stage order. ``extra`` contains "bottleneck" (the stage with the longest
     median, the earlier stage on a tie) and "mean_days" per stage. Visits of
-    deals still in a stage are left out and counted. ``as_of`` defaults to
-    now. An empty history, or no completed visit in the period, gives not
-    available.
+    deals still in a stage are left out and counted. So are the times of a
+    deal that re-entered a stage where the history contains latest entries and
+    no cumulative time, with a warning that names the deals (see
+    ``_stage_times``). ``as_of`` defaults to now. An empty history, or no
+    completed visit in the period, gives not available.
     """
     as_of = as_of or datetime.now()
     (keyed, stages), _none = _keyed_history(history)
     per_deal, order = _in_parallel(
-        lambda: _per_deal_in(keyed, as_of, period)[0],
+        lambda: _stage_times(history, as_of, period)[0],
         lambda: _stage_order(_first_entries(keyed)[0], stages, None),
     )
     ongoing = int(per_deal["ongoing"].sum())
@@ -151,9 +181,16 @@ def stage_duration_days(
     if unnamed:
         excluded["stage entry without a stage name"] = unnamed
     completed = per_deal.filter(~pl.col("ongoing") & named)
+    notes, warnings = "", ()
+    if "_reentered" in completed.columns:
+        completed, notes, warnings = _reentered_times(history, completed, excluded)
     if completed.is_empty():
         reason = "no deal completed a pipeline stage entered in this period"
-        return not_available("stage_duration_days", reason, excluded=excluded)
+        if warnings:
+            reason = f"no completed stage time of this period is known. {warnings[0]}"
+        return not_available(
+            "stage_duration_days", reason, excluded=excluded, warnings=warnings
+        )
 
     stats = (
         completed.group_by("_stage")
@@ -176,24 +213,93 @@ def stage_duration_days(
         formula=(
             f"median days per stage over {completed.height:,} completed stage "
             f"times; longest median: {bottleneck['stage'].item()} with "
-            f"{format_number(bottleneck['median'].item(), 1)} days"
+            f"{format_number(bottleneck['median'].item(), 1)} days{notes}"
         ),
         excluded=excluded,
         extra={
             "bottleneck": bottleneck["stage"].item(),
             "mean_days": dict(zip(stats["stage"], stats["mean"], strict=True)),
         },
+        warnings=warnings,
     )
 
 
-def wide_stage_columns(headers: list[str]) -> dict[str, str]:
-    """Map each HubSpot ``Date entered "<Stage> (<Pipeline>)"`` header to its
-    stage name; other headers are left out."""
+# The reason for leaving out a completed time that _stage_times could not
+# correct.
+REENTERED_WITHOUT_TOTAL = "deal re-entered a stage, no cumulative time"
+
+
+def _reentered_times(
+    history: pl.DataFrame, completed: pl.DataFrame, excluded: dict[str, int]
+) -> tuple[pl.DataFrame, str, tuple[str, ...]]:
+    """Leave out the completed times of re-entered deals that
+    ``_stage_times`` left null, and count them in ``excluded``.
+
+    Returns the times kept, a note for the formula on the deals measured by
+    their cumulative time, and a warning that names the deals left out.
+    """
+    reentered = completed.filter("_reentered")
+    unknown = reentered.filter(pl.col("days").is_null())
+    measured = reentered.height - unknown.height
+    notes, warnings = "", ()
+    if measured:
+        notes = (
+            f"; {count_noun(measured, 'time')} of deals that re-entered a stage "
+            "come from the cumulative time in the stage"
+        )
+    if unknown.height:
+        excluded[REENTERED_WITHOUT_TOTAL] = unknown.height
+        deals = history["deal_id"].gather(unknown["_row"]).unique(maintain_order=True)
+        listed_ids = ", ".join(deals.head(_DEALS_SHOWN).to_list())
+        if deals.len() > _DEALS_SHOWN:
+            listed_ids += f" and {deals.len() - _DEALS_SHOWN:,} more"
+        warnings = (
+            f"{count_noun(unknown.height, 'stage time')} of "
+            f"{count_noun(deals.len(), 'deal')} that re-entered a stage "
+            f"{'is' if unknown.height == 1 else 'are'} left out (deal "
+            f"{listed_ids}). The history has only the latest entry into each stage "
+            "and no cumulative time, so the time of the earlier visits is "
+            "unknown. To include them, export the deals from HubSpot with "
+            'their "Cumulative time in" stage properties as well.',
+        )
+    return completed.filter(pl.col("days").is_not_null()), notes, warnings
+
+
+def wide_stage_columns(
+    headers: list[str], property_name: str = ENTERED_PROPERTY
+) -> dict[str, str]:
+    """Map each HubSpot header of ``property_name``, by default ``Date entered
+    "<Stage> (<Pipeline>)"``, to its stage name; other headers are left out."""
     return {
         name: match["stage"].strip()
-        for name in headers
-        if (match := _WIDE_COLUMN.match(name.strip()))
+        for name, match in _wide_matches(headers, property_name).items()
     }
+
+
+def stage_property_columns(headers: list[str], property_name: str) -> list[str | None]:
+    """Return the header of ``property_name``, such as "date exited", of each
+    stage of ``wide_stage_columns(headers)`` in that order, or None for a
+    stage without one.
+
+    The columns of one stage have the same label in quotes, as in
+    "Closed Won (Sales Pipeline)", so two pipelines with a stage of the same
+    name keep their columns apart.
+    """
+    by_label = {
+        match["label"].strip(): name
+        for name, match in _wide_matches(headers, property_name).items()
+    }
+    entered = _wide_matches(headers, ENTERED_PROPERTY).values()
+    return [by_label.get(match["label"].strip()) for match in entered]
+
+
+def _wide_matches(headers: list[str], property_name: str) -> dict[str, re.Match[str]]:
+    matches = {}
+    for name in headers:
+        match = _WIDE_COLUMN.match(name.strip())
+        if match and match["property"].lower() == property_name:
+            matches[name] = match
+    return matches
 
 
 def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
@@ -202,9 +308,12 @@ def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
     Takes deal_id plus columns named ``Date entered "<Stage> (<Pipeline>)"``
     (the pipeline part is optional), already parsed to Date or Datetime.
     Empty cells are stages the deal never entered. Returns deal_id, stage and
-    entered_at sorted by deal and time. Raises MissingColumnError when
-    deal_id or every such column is missing, and InvalidValueError when such
-    a column still contains text.
+    entered_at sorted by deal and time. The stages' ``Date exited`` columns,
+    parsed to dates, add exited_at, and their ``Cumulative time in``
+    columns, parsed to numbers of milliseconds, add cumulative_ms. Raises
+    MissingColumnError when deal_id or every "Date entered" column is
+    missing, and InvalidValueError when a date column still contains text
+    or a cumulative time column is not numeric.
     """
     if "deal_id" not in frame.columns:
         raise MissingColumnError(
@@ -217,11 +326,20 @@ def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
             'no column is named like Date entered "<Stage> (<Pipeline>)"; export '
             'the deals with their "Date entered" stage properties'
         )
-    for name in stages:
+    exited = stage_property_columns(frame.columns, EXITED_PROPERTY)
+    cumulative = stage_property_columns(frame.columns, CUMULATIVE_PROPERTY)
+    for name in [*stages, *filter(None, exited)]:
         if not frame.schema[name].is_temporal():
             raise InvalidValueError(
                 "invalid column type: it contains text where dates are expected; "
                 "parse it as dates first",
+                column=name,
+            )
+    for name in filter(None, cumulative):
+        if not frame.schema[name].is_numeric():
+            raise InvalidValueError(
+                "invalid column type: it contains text where milliseconds are "
+                "expected; parse it as numbers first",
                 column=name,
             )
 
@@ -231,11 +349,36 @@ def history_from_wide(frame: pl.DataFrame) -> pl.DataFrame:
     ).unpivot(
         index="deal_id", on=list(stages), variable_name="stage", value_name="entered_at"
     )
+    properties = (
+        (EXITED, exited, pl.Datetime("us")),
+        (CUMULATIVE, cumulative, pl.Float64),
+    )
+    for name, columns, dtype in properties:
+        if any(columns):
+            long = long.with_columns(
+                stage_property_values(frame, list(stages), columns, dtype).alias(name)
+            )
     return (
         long.drop_nulls("entered_at")
         .with_columns(pl.col("stage").replace_strict(stages))
         .sort("deal_id", "entered_at", maintain_order=True)
     )
+
+
+def stage_property_values(
+    frame: pl.DataFrame,
+    entered: list[str],
+    columns: list[str | None],
+    dtype: pl.DataType,
+) -> pl.Series:
+    """Unpivot ``columns``, one per stage of ``entered``, into one Series in
+    the row order of unpivoting ``entered``; a stage without a column gives
+    nulls."""
+    values = frame.select(
+        (pl.col(column) if column else pl.lit(None)).cast(dtype).alias(stage)
+        for stage, column in zip(entered, columns, strict=True)
+    )
+    return values.unpivot(on=entered)["value"]
 
 
 def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
@@ -459,6 +602,82 @@ def _per_deal_in(
     visits = ordered.select("_deal", "_stage", "_row").filter(chosen)
     visits = visits.hstack(measured.filter(chosen.filter(is_visit)))
     return _per_deal(visits), {}
+
+
+@reuse_last_result
+def _stage_times(
+    history: pl.DataFrame, as_of: datetime, period: Period
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Return ``_per_deal_in`` of ``history``, with the times of the deals
+    that re-entered a stage corrected where the history has exited_at or
+    cumulative_ms.
+
+    Such a history has only the latest entry into each stage, so the times
+    of a deal that re-entered a stage are measured between the wrong dates
+    (``_reentered_deals``). Its completed times are then its cumulative_ms
+    in days, or null where it has none, and its ongoing time is null,
+    because its earlier visits are unknown. Those rows are marked in a
+    _reentered column. Other deals keep their measured times, so an export
+    without re-entries gives the same figures as without these columns.
+    """
+    (keyed, _stages), _none = _keyed_history(history)
+    per_deal, _none = _per_deal_in(keyed, as_of, period)
+    if EXITED not in history.columns and CUMULATIVE not in history.columns:
+        return per_deal, {}
+    every_visit = per_deal
+    if not period.is_all:
+        every_visit, _none = _per_deal_in(keyed, as_of, ALL_DATA)
+    reentered = _reentered_deals(history, keyed, every_visit)
+    if reentered.is_empty():
+        return per_deal, {}
+    rows = per_deal["_row"]
+    cumulative = pl.repeat(None, rows.len(), dtype=pl.Float64, eager=True)
+    if CUMULATIVE in history.columns:
+        cumulative = history[CUMULATIVE].cast(pl.Float64).gather(rows) / _MS_PER_DAY
+    marked = per_deal.with_columns(
+        history["deal_id"].gather(rows).is_in(reentered.implode()).alias("_reentered"),
+        cumulative.alias("_cumulative"),
+    )
+    days = pl.when(~pl.col("_reentered")).then("days")
+    days = days.when(~pl.col("ongoing")).then("_cumulative")
+    return marked.with_columns(days.alias("days")).drop("_cumulative"), {}
+
+
+def _reentered_deals(
+    history: pl.DataFrame, keyed: pl.DataFrame, visits: pl.DataFrame
+) -> pl.Series:
+    """Return the deal_id of each deal that re-entered a stage, as far as a
+    history of latest entries shows it.
+
+    A deal leaves a stage when it enters the next one. So a latest exit
+    before the deal's next latest entry means that the stage entered then
+    was entered again later, and an exit before the stage's own latest
+    entry means that the deal came back to it. ``visits`` are the rows of
+    ``_per_deal`` over all entries. A completed time there that differs from
+    cumulative_ms by more than ``_CUMULATIVE_TOLERANCE_DAYS`` includes other
+    visits as well.
+
+    NOTE: a deal that went A, B, A, C has the latest entries B, A, C and
+    exits that fit them, so without cumulative_ms its first visit to A is
+    lost unnoticed.
+    """
+    marked = []
+    if EXITED in history.columns:
+        exits = keyed.select("_deal", "entered_at", "_row").with_columns(
+            history[EXITED].gather(keyed["_row"])
+        )
+        same_deal = pl.col("_deal") == pl.col("_deal").shift(-1)
+        next_entry = pl.when(same_deal).then(pl.col("entered_at").shift(-1))
+        exited = pl.col(EXITED)
+        early = (exited < next_entry) | (exited < pl.col("entered_at"))
+        marked.append(exits.filter(early.fill_null(False))["_row"])
+    if CUMULATIVE in history.columns:
+        cumulative = history[CUMULATIVE].cast(pl.Float64).gather(visits["_row"])
+        difference = (visits["days"] - cumulative / _MS_PER_DAY).abs()
+        differs = (difference > _CUMULATIVE_TOLERANCE_DAYS) & ~visits["ongoing"]
+        marked.append(visits["_row"].filter(differs.fill_null(False)))
+    rows = pl.concat([row.cast(pl.UInt32) for row in marked])
+    return history["deal_id"].gather(rows).unique()
 
 
 def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:

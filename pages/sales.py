@@ -554,6 +554,8 @@ def _render_stages(
         "Deals still in a stage are counted apart and not mixed into the "
         "completed times."
     )
+    for warning in result.warnings:
+        st.warning(escape_markdown(for_viewer(warning)))
     left, right = st.columns(2)
     show_chart(left, charts.stage_durations(summary, bottleneck))
     show_chart(right, charts.stage_funnel(summary))

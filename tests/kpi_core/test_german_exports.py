@@ -240,7 +240,7 @@ def test_german_opportunity_history_detected(tmp_path):
     data = _write(tmp_path, "history.csv", HISTORY_DE.encode())
     preview = preview_file("history.csv", data)
     assert preview.table == "stage_history"
-    assert preview.mapping.columns == {
+    assert preview.mapping.used_columns() == {
         "deal_id": "Opportunity-ID",
         "stage": "Phase",
         "entered_at": "Erstellt am",
