@@ -49,6 +49,9 @@ ENTERED_PROPERTY = "date entered"
 EXITED_PROPERTY = "date exited"
 CUMULATIVE_PROPERTY = "cumulative time in"
 _STAGE_FIELDS = ("StageName", "Stage")
+# The Field value of the row Salesforce's field history writes when a record
+# is created.
+CREATED_FIELD = "created"
 # Optional history columns from HubSpot's "Date exited" and "Cumulative time
 # in" properties.
 EXITED = "exited_at"
@@ -385,9 +388,11 @@ def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
     """Turn Salesforce OpportunityFieldHistory rows into the long stage history.
 
     Takes the columns OpportunityId, Field, NewValue and CreatedDate (parsed
-    to Datetime) and keeps the rows whose Field is StageName or Stage. Returns
-    deal_id, stage and entered_at sorted by deal and time. Raises
-    MissingColumnError naming any of the four columns that is absent.
+    to Datetime) and keeps the rows whose Field is StageName or Stage. With
+    an OldValue column, the stage a deal was created in is added as well,
+    entered at its "created" row (see ``first_stages``). Returns deal_id,
+    stage and entered_at sorted by deal and time. Raises MissingColumnError
+    naming any of the four columns that is absent.
     """
     needed = ("OpportunityId", "Field", "NewValue", "CreatedDate")
     missing = [name for name in needed if name not in frame.columns]
@@ -397,14 +402,81 @@ def history_from_field_history(frame: pl.DataFrame) -> pl.DataFrame:
             f"OpportunityFieldHistory with {', '.join(needed)}",
             column=missing[0],
         )
-    # NOTE: Field history records changes only, so the stage an opportunity was
-    # created in has no row here and its time is missing from the durations.
-    changes = frame.filter(pl.col("Field").is_in(_STAGE_FIELDS))
-    return changes.select(
+    history = frame.select(
         pl.col("OpportunityId").cast(pl.String).alias("deal_id"),
         pl.col("NewValue").cast(pl.String).alias("stage"),
         pl.col("CreatedDate").cast(pl.Datetime("us")).alias("entered_at"),
-    ).sort("deal_id", "entered_at", maintain_order=True)
+    )
+    is_stage = pl.col("Field").is_in(_STAGE_FIELDS)
+    changes = history.filter(frame.select(is_stage).to_series())
+    if "OldValue" in frame.columns:
+        # NOTE: a deal without a "created" row still loses the stage it was
+        # created in, because nothing dates the entry into it.
+        kind = pl.when(is_stage).then(pl.lit("stage"))
+        kind = kind.when(pl.col("Field") == CREATED_FIELD).then(pl.lit("created"))
+        found = first_stages(
+            frame.select(
+                pl.col("OpportunityId").cast(pl.String).alias("deal_id"),
+                kind.alias("kind"),
+                pl.col("OldValue").cast(pl.String).alias("previous_stage"),
+                pl.col("CreatedDate").cast(pl.Datetime("us")).alias("changed_at"),
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+            )
+        ).drop_nulls(["stage", "created_row"])
+        created = history.select(
+            pl.col("deal_id").gather(found["created_row"]),
+            found["stage"],
+            pl.col("entered_at").gather(found["created_row"]),
+        )
+        changes = pl.concat([created, changes])
+    return changes.sort("deal_id", "entered_at", maintain_order=True)
+
+
+def first_stages(changes: pl.DataFrame) -> pl.DataFrame:
+    """Find the stage each deal of a field history was created in.
+
+    A field history records a stage only when it changes, so a deal was
+    created in the previous stage (OldValue) of its first stage change, and
+    entered it when it was created. ``changes`` has the columns deal_id,
+    kind ("stage" for a stage change, "created" for the row written at
+    creation, null for other rows), previous_stage, changed_at (Datetime)
+    and _row, a row number.
+
+    Returns one row per deal with a stage change or a created row, with
+    the columns deal_id, stage, change_row and created_row. stage is the
+    previous stage of the first change, null when that is empty or the deal
+    has no change. change_row is the _row of that change, or null.
+    created_row is the _row of the deal's first created row when the deal
+    has no stage change or was created on or before its first change, else
+    null. Ties in changed_at go by _row, and a null changed_at comes last.
+    """
+    ordered = changes.filter(pl.col("kind").is_not_null()).sort(
+        "changed_at", "_row", nulls_last=True
+    )
+    # A group keeps the order of its rows, so its first row is the earliest.
+    first = ordered.group_by("deal_id", "kind").first()
+    previous = pl.col("previous_stage").str.strip_chars()
+    change = first.filter(pl.col("kind") == "stage").select(
+        "deal_id",
+        pl.when(previous != "").then(previous).alias("stage"),
+        pl.col("changed_at").alias("_changed_at"),
+        pl.col("_row").alias("change_row"),
+    )
+    created = first.filter(pl.col("kind") == "created").select(
+        "deal_id",
+        pl.col("changed_at").alias("_created_at"),
+        pl.col("_row").alias("created_row"),
+    )
+    joined = change.join(created, on="deal_id", how="full", coalesce=True)
+    in_time = pl.col("change_row").is_null() | (
+        pl.col("_created_at") <= pl.col("_changed_at")
+    )
+    return joined.select(
+        "deal_id",
+        "stage",
+        "change_row",
+        pl.when(in_time).then(pl.col("created_row")).alias("created_row"),
+    ).sort("deal_id")
 
 
 def _in_parallel(
