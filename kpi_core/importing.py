@@ -590,12 +590,12 @@ def undated_bare_columns(
 ) -> list[str]:
     """Name the ``columns`` headed by a bare word that a date field of
     ``table`` takes only as a whole header ("Closed", "Erstkontakt"), where
-    fewer than half the filled cells among the first 2,000 rows read as
-    dates.
+    no filled cell among the first 2,000 rows reads as a date.
 
     Such a word also heads columns of agent names, status words, ticks or
     counts, which would otherwise stop the import as invalid dates or
-    leave out their rows.
+    leave out their rows. A column with some dates stays a date column, and
+    the import names its other cells, such as "open", as invalid dates.
     """
     bare = {
         normalise_header(alias)
@@ -612,7 +612,7 @@ def undated_bare_columns(
         if cells.len() == 0:
             continue
         _, parsed = detect_and_parse_dates(cells, stripped=True)
-        if parsed.null_count() * 2 > cells.len():
+        if parsed.null_count() == cells.len():
             found.append(name)
     return found
 

@@ -289,3 +289,28 @@ def test_xlsx_closed_dates(tmp_path):
     resolution = report["kpis"]["resolution_hours"]
     assert resolution["n"] == 3
     assert resolution["value"] == pytest.approx(BUSINESS_MEAN, abs=1e-4)
+
+
+def test_closed_with_some_dates_stays_solve_date(tmp_path):
+    # "open" marks the open tickets in the Closed column, so the column is
+    # still the solve date: tickets 1 and 4 took 6 and 2 hours on working
+    # days within 09:00-17:00, (6 + 2) / 2 = 4.0, and the three "open"
+    # cells are named as invalid dates.
+    text = (
+        "Ticket ID,Created,Closed,Status\n"
+        "1,2024-03-04 09:00,2024-03-04 15:00,Closed\n"
+        "2,2024-03-05 10:00,open,Open\n"
+        "3,2024-03-06 11:00,open,Open\n"
+        "4,2024-03-07 11:00,2024-03-07 13:00,Closed\n"
+        "5,2024-03-07 12:00,open,Open\n"
+    )
+    path = tmp_path / "tickets.csv"
+    path.write_text(text, encoding="utf-8")
+
+    report = _report(path)
+
+    assert report["inputs"][0]["columns"]["solved_at"] == "Closed"
+    resolution = report["kpis"]["resolution_hours"]
+    assert resolution["n"] == 2
+    assert resolution["value"] == pytest.approx(4.0, abs=1e-4)
+    assert any("'Closed'" in warning for warning in report["warnings"])

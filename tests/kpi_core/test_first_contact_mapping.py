@@ -143,3 +143,29 @@ def test_first_contact_of_words_stays_unmapped(tmp_path, cells):
     cycle = report["kpis"]["sales_cycle_days"]
     assert cycle["value"] == pytest.approx(45.0)
     assert cycle["measured_from"] == {"first_contact_at": 0, "created_at": 3}
+
+
+def test_first_contact_with_some_dates_maps(tmp_path):
+    # Two deals have a first contact and three say "k.A." (not given), so the
+    # column keeps its dates. D-1 runs from 15.01. to 20.02.2024: 16 + 20 = 36
+    # days, and D-5 from 20.01. to 10.03.: 11 + 29 + 10 = 50 days. D-2 to D-4
+    # run from creation in the leap year: 01.02. to 01.03. is 29 days, 05.02.
+    # to 15.03. is 24 + 15 = 39 and 10.02. to 20.03. is 19 + 20 = 39.
+    # (36 + 29 + 39 + 39 + 50) / 5 = 193 / 5 = 38.6.
+    text = (
+        "Deal-ID;Phase;Erstkontakt;Erstellt am;Abschlussdatum\n"
+        "D-1;Gewonnen;15.01.2024;25.01.2024;20.02.2024\n"
+        "D-2;Gewonnen;k.A.;01.02.2024;01.03.2024\n"
+        "D-3;Gewonnen;k.A.;05.02.2024;15.03.2024\n"
+        "D-4;Gewonnen;k.A.;10.02.2024;20.03.2024\n"
+        "D-5;Gewonnen;20.01.2024;01.02.2024;10.03.2024\n"
+    )
+    path = tmp_path / "deals.csv"
+    path.write_text(text, encoding="utf-8")
+
+    report = build_report([path], ReportOptions())
+
+    assert report["inputs"][0]["columns"]["first_contact_at"] == "Erstkontakt"
+    cycle = report["kpis"]["sales_cycle_days"]
+    assert cycle["value"] == pytest.approx(38.6)
+    assert cycle["measured_from"] == {"first_contact_at": 2, "created_at": 3}
