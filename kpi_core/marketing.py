@@ -30,7 +30,7 @@ from kpi_core.marketing_data import (
     undated_revenue_reason,
     won_deal,
 )
-from kpi_core.money import DEFAULT_CURRENCY
+from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate, not_available
 from kpi_core.spend_coverage import coverage_warning
@@ -267,9 +267,10 @@ def campaign_revenue(
     amounts add up to all revenue (``extra["total"]``). With ``spend``,
     ``extra["roi"]`` = (revenue - cost) / cost x 100 per campaign whose
     cost is above zero, matching spend rows on the same column (else its
-    campaign or channel). Spend that names no currency and is read in
-    another one than the revenue gets ``extra["roi_reason"]`` instead, and
-    so does spend none of whose campaigns is named in the revenue. No
+    campaign or channel). ``extra["roi_reason"]`` replaces it for spend
+    that names no currency and is read in another one than the revenue,
+    for spend in a currency without an exchange rate into the revenue's,
+    and for spend none of whose campaigns is named in the revenue. No
     revenue rows in the period is "not available".
     """
     rows = revenue_rows(orders_or_deals, period, currency, fx)
@@ -297,7 +298,17 @@ def campaign_revenue(
             extra["roi_reason"] = reason
         else:
             names = _revenue_names(orders_or_deals, column)
-            roi = _roi(per_campaign, spend, column, period, rows.unit, fx, names)
+            try:
+                roi = _roi(per_campaign, spend, column, period, rows.unit, fx, names)
+            except InvalidValueError as error:
+                if not is_missing_rate(error):
+                    raise
+                reason = _roi_rate_reason(spend, rows.unit, fx, source)
+                if reason is None:
+                    raise
+                # The revenue needs no rate of the spend's currency, so it
+                # is kept and only the return on cost is left out.
+                roi = reason
             extra["roi" if isinstance(roi, dict) else "roi_reason"] = roi
     return KpiResult(
         key="campaign_revenue",
@@ -326,6 +337,28 @@ def _roi_currency_reason(
         f"the spend names no currency, so it is read as {spend_unit}, while the "
         f"revenue is in {revenue_unit}. If the spend is in {revenue_unit} too, "
         "upload it again on the Data page and choose that currency"
+    )
+
+
+def _roi_rate_reason(
+    spend: pl.DataFrame, unit: str, fx: dict[str, float] | None, source: str
+) -> str | None:
+    """Say which currencies of the spend lack a rate into ``unit``, the
+    currency of the revenue from ``source``, and how to give it. Return
+    None when every currency of the spend has a rate."""
+    rates = {code.strip().upper() for code in fx or {}}
+    missing = [
+        code for code in currency_codes(spend) if code != unit and code not in rates
+    ]
+    if not missing:
+        return None
+    return (
+        f"the marketing spend has amounts in {' and '.join(missing)} and the "
+        f"revenue of the {source} is in {unit}, with no exchange rate between "
+        "them. "
+        f"Give the value of 1 {missing[0]} in {unit} under Currencies in the "
+        f"sidebar, or add --currency {unit} --fx {missing[0]}=<rate> on the "
+        "command line"
     )
 
 

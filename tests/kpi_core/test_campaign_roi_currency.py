@@ -50,3 +50,26 @@ def test_spend_in_the_revenue_currency_gives_roi(tmp_path):
     # Ads: (300 + 100 - 200) / 200 x 100 = 100 %.
     assert result.extra["roi"] == {"Ads": pytest.approx(100.0)}
     assert "roi_reason" not in result.extra
+
+
+def test_spend_without_rate_keeps_revenue(tmp_path):
+    orders = _load(tmp_path, "orders.csv", ORDERS, "orders")
+    spend_gbp = SPEND.replace("date,channel,spend", "date,channel,spend,currency")
+    spend_gbp = spend_gbp.replace("200.00", "200.00,GBP")
+    spend = _load(tmp_path, "spend.csv", spend_gbp, "spend")
+    result = campaign_revenue(orders, spend=spend)
+    # The revenue of the orders is in USD alone: Ads 300 + 100, Mail 50.
+    assert result.available
+    assert result.unit == "USD"
+    assert result.value == {"Ads": pytest.approx(400.0), "Mail": pytest.approx(50.0)}
+    assert "roi" not in result.extra
+    assert result.extra["roi_reason"] == (
+        "the marketing spend has amounts in GBP and the revenue of the orders "
+        "is in USD, with no exchange rate between them. Give the value of 1 GBP "
+        "in USD under Currencies in the sidebar, or add --currency USD --fx "
+        "GBP=<rate> on the command line"
+    )
+
+    converted = campaign_revenue(orders, spend=spend, currency="USD", fx={"GBP": 1.5})
+    # Ads: 200 GBP x 1.5 = 300 USD of cost, so (400 - 300) / 300 x 100.
+    assert converted.extra["roi"] == {"Ads": pytest.approx(100 / 3)}

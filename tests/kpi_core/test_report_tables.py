@@ -208,12 +208,19 @@ def test_missing_rate_gives_reason(tmp_path):
     # Without the rate only the new customers per channel are shown.
     assert cac[1] == ("Channel", "New customers")
     assert ("Google Ads", 2) in cac
-    assert len(sheet._charts) == 1  # the list growth only
+    # The list growth, and the revenue by campaign and by month, which the
+    # orders in EUR give alone.
+    assert len(sheet._charts) == 3
     [arr] = _block(sheet, "ARR bridge")
     assert arr[0].startswith("Not available: ")
     assert "no exchange rate for USD" in arr[0]
-    [campaigns] = _block(sheet, "Revenue by campaign")
-    assert "no exchange rate for USD" in campaigns[0]
+    # Only the return on the cost needs the spend's rate.
+    campaigns = _block(sheet, "Revenue by campaign")
+    assert (
+        "Return on campaign cost is not shown: the marketing spend has amounts "
+        "in USD and the revenue of the orders is in EUR"
+    ) in campaigns[0][0]
+    assert campaigns[1] == ("Campaign", "Revenue (EUR)")
 
 
 def test_rate_given_converts_tables(tmp_path):
