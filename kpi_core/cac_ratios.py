@@ -14,6 +14,8 @@ from kpi_core.results import KpiResult, not_available
 
 # Report keys of the two figures, as in the CAC result's ``extra``.
 CAC_RATIO_KEYS = ("clv_to_cac", "payback_months")
+# The table each CLV variant takes its money from.
+_CLV_TABLES = {"purchases": "orders", "subscription": "subscriptions"}
 
 
 def monthly_revenue_per_customer(clv_result: KpiResult | None) -> float | None:
@@ -46,10 +48,12 @@ def _missing_input(key: str, clv: KpiResult, cac: KpiResult) -> KpiResult | None
     if not cac.available:
         return not_available(key, f"CAC is not available: {cac.reason}")
     if clv.unit != cac.unit:
+        clv_table = _CLV_TABLES[clv.variant]
         return not_available(
             key,
-            f"CLV is in {clv.unit} and CAC in {cac.unit}; choose a report "
-            "currency and give the exchange rate under Currencies in the sidebar",
+            f"CLV (from the {clv_table}) is in {clv.unit} and CAC (from the "
+            f"marketing spend) in {cac.unit}; choose a report currency and give "
+            "the exchange rate under Currencies in the sidebar",
         )
     return None
 

@@ -122,7 +122,7 @@ def test_ratios_of_two_currencies_left_out(tmp_path):
     for key in ("clv_to_cac", "payback_months"):
         assert rows[key]["Status"] == "not available"
         assert rows[key]["How it is calculated"].startswith(
-            "CLV is in USD and CAC in EUR"
+            "CLV (from the orders) is in USD and CAC (from the marketing spend) in EUR"
         )
 
 
