@@ -69,6 +69,21 @@ def in_one_currency(
     )
 
 
+def with_default_currency(frame: pl.DataFrame) -> pl.DataFrame:
+    """Set ``currency`` to ``DEFAULT_CURRENCY`` on every row of a table that
+    has a money column but no currency code, as a table stored with the
+    Data page's default currency has.
+
+    The app reads such amounts as EUR. Without the code, ``convert_amounts``
+    would take them to be in the report currency, whichever that is.
+    Other frames are returned as they are.
+    """
+    has_money = any(column in frame.columns for column in MONEY_COLUMNS)
+    if not has_money or currency_codes(frame):
+        return frame
+    return frame.with_columns(currency=pl.lit(DEFAULT_CURRENCY, dtype=pl.String))
+
+
 def _conversion(
     frame: pl.DataFrame,
     money: list[str],

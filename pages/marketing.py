@@ -36,6 +36,7 @@ from pages.ui.currencies import (
     default_currency_note,
     missing_rate_note,
     money_picker,
+    table_currencies_note,
     with_rate_note,
 )
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
@@ -54,7 +55,7 @@ from pages.ui.table_choice import chosen_table, newest_table, spend_entries
 from pages.ui.table_columns import table_columns
 from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_number, url_radio
-from pages.ui.workspace_access import entries_key, load_entry
+from pages.ui.workspace_access import entries_key, load_with_currency
 
 TABLE_TYPES = ("subscriptions", "orders", "spend", "email_events", "deals")
 # The tables each card may be computed from, for a comparison period that
@@ -93,8 +94,11 @@ def render() -> None:
     period = period_picker(tables)
     grain = grain_picker(period)
     compare = comparison_picker(period)
-    money = money_picker(*table_entries)
-    money_note = missing_rate_note(money, *table_entries)
+    # CLV : CAC, the CAC payback and the return on campaign cost set one
+    # table's money against another's, so a table without a currency code
+    # counts as EUR beside tables in other currencies.
+    money = money_picker(*table_entries, adds_tables=True)
+    money_note = missing_rate_note(money, *table_entries, default_codes=True)
     share_controls("marketing", "Marketing")
     lifespan = st.sidebar.number_input(
         "Customer lifespan for CLV (years, 0 = from the data)",
@@ -131,9 +135,12 @@ def render() -> None:
     previous = with_rate_note(previous, money_note)
 
     show_table_sources(*table_entries, period=period)
-    currency_note = default_currency_note(*table_entries)
-    if currency_note is not None:
-        st.caption(escape_markdown(currency_note))
+    for currency_note in (
+        table_currencies_note(*table_entries),
+        default_currency_note(*table_entries),
+    ):
+        if currency_note is not None:
+            st.caption(escape_markdown(currency_note))
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
         unrecorded = tables_before_data(tables, _KPI_TABLES, compare)
@@ -217,7 +224,9 @@ def _variant_picker(*, has_orders: bool) -> dict[str, str]:
 
 def _tables() -> tuple[dict[str, pl.DataFrame], str, list[TableEntry]]:
     """Load the tables the page uses, with a cache key of their versions and
-    their catalog entries."""
+    their catalog entries. A table without a currency code gets EUR, so a
+    report currency other than EUR converts its amounts instead of taking
+    them to be in that currency."""
     entries = {
         table_type: newest_table(table_type)
         if table_type != "deals"
@@ -226,14 +235,14 @@ def _tables() -> tuple[dict[str, pl.DataFrame], str, list[TableEntry]]:
         if table_type != "spend"
     }
     tables = {
-        table_type: load_entry(entry)
+        table_type: load_with_currency(entry)
         for table_type, entry in entries.items()
         if entry is not None
     }
     spend = spend_entries()
     if spend:
         tables["spend"] = combine_spend(
-            {entry.name: load_entry(entry) for entry in spend}
+            {entry.name: load_with_currency(entry) for entry in spend}
         )
     used = [entry for entry in entries.values() if entry is not None] + spend
     return tables, entries_key(*used), used

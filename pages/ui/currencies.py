@@ -19,6 +19,7 @@ from kpi_core.money import (
     PRICE_COLUMNS,
     currency_codes,
     in_one_currency,
+    with_default_currency,
 )
 from kpi_core.prepare import LINE
 from kpi_core.results import KpiResult
@@ -120,9 +121,9 @@ def page_tables_with(
     if extra:
         key += "+" + entries_key(*extra.values())
     read_as_default = _without_codes(*used.values())
-    if adds_tables and read_as_default:
-        extra_codes = (*extra_codes, DEFAULT_CURRENCY)
-    money = money_picker(*used.values(), extra_codes=extra_codes)
+    money = money_picker(
+        *used.values(), extra_codes=extra_codes, adds_tables=adds_tables
+    )
     currency, fx = money
     note = None
     if currency is not None:
@@ -168,12 +169,18 @@ def _converted(
 
 
 def money_picker(
-    *entries: TableEntry | None, extra_codes: tuple[str, ...] = ()
+    *entries: TableEntry | None,
+    extra_codes: tuple[str, ...] = (),
+    adds_tables: bool = False,
 ) -> tuple[str | None, dict[str, float]]:
     """Show a Currencies section in the sidebar when the stored tables of
     ``entries`` and ``extra_codes`` use several currency codes, and return
     the report currency and exchange rates chosen there, or (None, {}) for
     at most one code.
+
+    With ``adds_tables`` (see ``page_tables_with``) a table without a
+    currency code counts as ``DEFAULT_CURRENCY``, so a table in USD beside
+    one read as EUR shows the section.
 
     A rate is the value of one unit of a currency in the report currency.
     Rates not entered yet are left out (see ``missing_rate_note``). In a
@@ -181,9 +188,9 @@ def money_picker(
     """
     extra = set(filter(None, extra_codes))
     codes = {*_money_codes(*entries), *extra}
-    if extra and _without_codes(*entries):
+    if (extra or adds_tables) and _without_codes(*entries):
         # Amounts without a currency column are read in the default currency,
-        # so a goal target in another one needs a rate against it.
+        # so a goal target or a table in another one needs a rate against it.
         codes.add(DEFAULT_CURRENCY)
     codes = sorted(codes)
     if len(codes) < 2:
@@ -394,8 +401,4 @@ def _in_one_currency(
     ``currency``.
     """
     del cache_key
-    frame = _frame
-    has_money = any(column in frame.columns for column in MONEY_COLUMNS)
-    if has_money and not currency_codes(frame):
-        frame = frame.with_columns(currency=pl.lit(DEFAULT_CURRENCY))
-    return in_one_currency(frame, currency, dict(rates))
+    return in_one_currency(with_default_currency(_frame), currency, dict(rates))

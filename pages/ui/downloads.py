@@ -26,7 +26,7 @@ from kpi_core.report_tables import excel_report_bytes
 from kpi_core.spend_tables import combine_spend
 from kpi_core.workspace import TableEntry
 from pages.ui.table_choice import report_entries, spend_entries
-from pages.ui.workspace_access import load_table
+from pages.ui.workspace_access import load_with_currency
 
 # The session state key of the charts drawn in this run. ``mark_app_entry``
 # empties the list at the start of every run.
@@ -115,8 +115,10 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
         cached = reports.get(key)
         if cached is not None:
             return cached
+        # The Data page stores amounts in EUR without a code, so the report
+        # currency converts them from EUR.
         tables = {
-            table_type: load_table(entry.id, entry.version)
+            table_type: load_with_currency(entry)
             for table_type, entry in entries.items()
         }
         sources = {
@@ -125,7 +127,7 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
         }
         if spend:
             tables["spend"] = combine_spend(
-                {entry.name: load_table(entry.id, entry.version) for entry in spend}
+                {entry.name: load_with_currency(entry) for entry in spend}
             )
             names = ", ".join(entry.name for entry in spend)
             sources["spend"] = (names, sum(entry.rows for entry in spend))

@@ -15,6 +15,7 @@ import streamlit as st
 
 from kpi_core.importing import FilePreview, preview_audience, preview_file
 from kpi_core.mapping import Mapping
+from kpi_core.money import with_default_currency
 from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.workspace import TableEntry, Workspace
 from sample_data import SAMPLE_FILES
@@ -49,6 +50,26 @@ def load_table(table_id: str, version: int) -> pl.DataFrame:
 def load_entry(entry: TableEntry | None) -> pl.DataFrame | None:
     """Load a stored table, or return None when there is no entry."""
     return load_table(entry.id, entry.version) if entry is not None else None
+
+
+def load_with_currency(entry: TableEntry | None) -> pl.DataFrame | None:
+    """Load a stored table as ``load_entry`` does, with the currency EUR on
+    every row when it has money but no currency code.
+
+    The Data page stores amounts in its default currency, EUR, without a
+    code, so a page that converts them into another report currency or
+    sets them against another table's money needs the code.
+    """
+    if entry is None:
+        return None
+    return _with_currency(entry.id, entry.version)
+
+
+@st.cache_resource(max_entries=16)
+def _with_currency(table_id: str, version: int) -> pl.DataFrame:
+    """Add the code once per version, because ``with_default_currency``
+    scans the table for its currency codes."""
+    return with_default_currency(load_table(table_id, version))
 
 
 def entries_key(*entries: TableEntry | None) -> str:

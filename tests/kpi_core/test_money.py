@@ -2,7 +2,12 @@ import polars as pl
 import pytest
 
 from kpi_core.errors import InvalidSettingError, InvalidValueError
-from kpi_core.money import convert_amounts, currency_codes, in_one_currency
+from kpi_core.money import (
+    convert_amounts,
+    currency_codes,
+    in_one_currency,
+    with_default_currency,
+)
 
 
 def amounts(values, codes=None) -> pl.DataFrame:
@@ -127,3 +132,26 @@ def test_in_one_currency_single_code_unchanged():
 def test_in_one_currency_missing_rate_rejected():
     with pytest.raises(InvalidValueError, match="no exchange rate for USD"):
         in_one_currency(amounts([1.0, 2.0], ["EUR", "USD"]), "EUR")
+
+
+def test_default_currency_only_without_codes():
+    plain = with_default_currency(amounts([10.0, 20.0]))
+    assert plain["currency"].to_list() == ["EUR", "EUR"]
+    coded = amounts([10.0, 20.0], ["USD", None])
+    assert with_default_currency(coded).equals(coded)
+    # Empty codes beside every amount are no codes, so the amounts are EUR.
+    empty = with_default_currency(amounts([10.0], [None]))
+    assert empty["currency"].to_list() == ["EUR"]
+    without_money = pl.DataFrame({"email": ["a@example.com"]})
+    assert "currency" not in with_default_currency(without_money).columns
+
+
+def test_default_currency_converted_from_eur():
+    frame = with_default_currency(amounts([10.0]))
+    # Without the code the 10 would be taken to be USD already.
+    with pytest.raises(InvalidValueError, match="no exchange rate for EUR"):
+        in_one_currency(frame, "USD", {})
+    # 10 EUR x 1.1 = 11 USD.
+    converted = in_one_currency(frame, "USD", {"EUR": 1.1})
+    assert converted["amount"].to_list() == [pytest.approx(11.0)]
+    assert converted["currency"].to_list() == ["USD"]
