@@ -121,8 +121,12 @@ def page_tables_with(
     if extra:
         key += "+" + entries_key(*extra.values())
     read_as_default = _without_codes(*used.values())
+    # A table without a code is converted from the default currency once a
+    # report currency is chosen, so that currency's rate must be offered.
     money = money_picker(
-        *used.values(), extra_codes=extra_codes, adds_tables=adds_tables
+        *used.values(),
+        extra_codes=extra_codes,
+        adds_tables=adds_tables or read_as_default,
     )
     currency, fx = money
     note = None
