@@ -987,6 +987,15 @@ SUBSCRIPTIONS = TableSchema(
             "Monatliche Gebühr",
             "Monatsbetrag",
             "Monatlicher Betrag",
+            # A price named per month is the monthly charge, whatever the
+            # billing interval beside it says.
+            "Monthly price",
+            "Price per month",
+            "Monthly fee",
+            "Monatspreis",
+            "Monatlicher Preis",
+            "Preis pro Monat",
+            "Monatsgebühr",
             examples=("MRR", "Monthly charge"),
         ),
         _f(

@@ -16,6 +16,7 @@ import pytest
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
+from kpi_core.report import ReportOptions, build_report
 from kpi_core.subscription_data import paying_starts
 from kpi_core.subscriptions import arr, churn_rate
 from tests.conftest import PROJECT
@@ -329,3 +330,22 @@ def test_stored_unknown_interval_left_out():
     # Only K-1: 100 x 12 = 1,200.
     assert result.value == 1200.0
     assert result.excluded == {"unknown billing interval": 1}
+
+
+def test_monthly_price_beside_annual_plan_is_monthly_charge(tmp_path):
+    # "Monthly price" is the charge per month, so "Annual plan" beside it
+    # does not divide it by 12. On the last day C1 and C3 pay: ARR
+    # (100 + 90) x 12 = 2,280.
+    text = (
+        "Subscription ID,Customer ID,Start date,End date,Monthly price,Interval\n"
+        "1,C1,2023-01-01,,100,Monthly plan\n"
+        "2,C2,2023-02-01,2024-02-15,80,Annual plan\n"
+        "3,C3,2023-03-01,,90,Annual plan\n"
+    )
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(text, encoding="utf-8")
+
+    report = build_report([path], ReportOptions())
+
+    assert report["inputs"][0]["columns"]["monthly_charge"] == "Monthly price"
+    assert report["kpis"]["arr"]["value"] == pytest.approx(2280.0)
