@@ -2,7 +2,9 @@
 
 Mailchimp exports an audience as a zip with one CSV per contact status, named
 after the status and the audience (list) id, such as
-"unsubscribed_members_export_4f2a9b.csv". The subscribed, unsubscribed and
+"unsubscribed_email_audience_export_4f2a9b.csv" inside a folder
+"audience_export_4f2a9b/", or "unsubscribed_members_export_4f2a9b.csv" in
+older exports. The subscribed, unsubscribed and
 cleaned files give the list events. Contacts of the other statuses were
 never on the list. ``reading`` combines the files of one export, from the
 zip or unpacked, and this module finds the status of each file's contacts
@@ -29,14 +31,19 @@ LIST_STATUSES = (SUBSCRIBED, UNSUBSCRIBED, CLEANED)
 # not confirmed their opt-in yet.
 OFF_LIST_STATUSES = ("nonsubscribed", "transactional", "pending")
 
-# "<status>_members_export_<audience id>.csv", with " (1)" as a browser adds
-# to a second download of the same name. A status of two words may be joined
-# by "_" or "-", as in "non_subscribed". A bare "subscribed.csv" names the
-# status alone.
+# The status comes first in a member file's name, followed by one of
+# Mailchimp's forms: "_email_audience_export_<audience id>" (current exports),
+# "_members_export_<audience id>" (older exports), " members" (as in
+# "Subscribed Members.csv") or nothing ("subscribed.csv"). Words may be
+# joined by spaces or "_", and a browser adds " (1)" to a second download of
+# the same name. Only "non" may precede the status word, joined by a space,
+# "_" or "-" as in "non_subscribed", so "resubscribed" or "my_subscribed" is
+# never read as "subscribed".
 _MEMBER_FILE = re.compile(
-    r"(?:(?P<status>[a-z]+(?:[_-][a-z]+)*?)_members_export"
-    r"(?:_(?P<audience>[0-9a-z]+))?"
-    r"|(?P<bare>" + "|".join((*LIST_STATUSES, *OFF_LIST_STATUSES)) + r"))"
+    r"(?P<status>(?:non[ _-])?[a-z]+)"
+    r"(?:(?P<export>[ _](?:email[ _]audience|members)[ _]export)"
+    r"(?:[ _](?P<audience>[0-9a-z]+))?"
+    r"|[ _]members)?"
     r"(?: ?\(\d+\))?\.(?:csv|txt|tsv)"
 )
 # Columns every member file of an audience export has, whatever its merge
@@ -67,21 +74,39 @@ def parse_member_name(file_name: str) -> tuple[str, str | None] | None:
     or None for a name of another form.
 
     The status is lower case without separators ("nonsubscribed" for
-    "non_subscribed"). It may be a word the app does not know, such as
-    "archived"; ``AudienceMember.on_list`` separates the list statuses.
+    "non_subscribed"). In a name of an export form it may be a word the app
+    does not know, such as "archived"; ``AudienceMember.on_list`` separates
+    the list statuses.
     """
     match = _MEMBER_FILE.fullmatch(PurePosixPath(file_name).name.lower())
     if match is None:
         return None
-    if match["bare"]:
-        return match["bare"], None
-    return re.sub(r"[_-]", "", match["status"]), match["audience"]
+    status = re.sub(r"[ _-]", "", match["status"])
+    # Only the export forms are specific enough to take a status the app does
+    # not know. A bare or " members" name must give a known status, so that
+    # "deals.csv" or "Team Members.csv" is no member file.
+    known = (*LIST_STATUSES, *OFF_LIST_STATUSES)
+    if match["export"] is None and status not in known:
+        return None
+    return status, match["audience"]
 
 
 def is_member_export(columns: list[str]) -> bool:
     """Tell whether ``columns`` are those of a member file of a Mailchimp
     audience export."""
     return all(name in columns for name in _MEMBER_COLUMNS)
+
+
+def has_member_columns(columns: list[str]) -> bool:
+    """Tell whether a file that is named like a member file has the columns
+    of one: Email Address and at least one of Mailchimp's time columns.
+
+    The name already points to a member file, so this check is looser than
+    ``is_member_export``, and zips that a user trimmed to a few columns still
+    read as an audience export. A deals export named "cleaned.csv" fails it.
+    """
+    address, *times = _MEMBER_COLUMNS
+    return address in columns and any(name in columns for name in times)
 
 
 def member_status(file_name: str, columns: list[str]) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 from kpi_core.audience_members import (
     AudienceMember,
     check_members,
+    has_member_columns,
     is_member_export,
     left_out_note,
     member_status,
@@ -416,11 +417,12 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
             "such a file as CSV and zip it again, or upload it on its own"
         )
     if sheet is None and all(parse_member_name(name) for name in parts):
-        audience = [
-            _zip_member(file_name, name, content) for name, content in parts.items()
-        ]
-        return _combine_audience(file_name, "zip", audience, names, notes)
-    # ``_choose_members`` leaves one member when the zip is no audience export.
+        audience = _zip_audience_members(file_name, parts)
+        if audience is not None:
+            return _combine_audience(file_name, "zip", audience, names, notes)
+        if len(parts) > 1:
+            raise _several_tables_error(file_name, list(names))
+    # The zip is no audience export, and ``_choose_members`` left one member.
     [(member, content)] = parts.items()
     raw = _read_text(member, content)
     notes += [_member_note(member, note) for note in raw.info.notes]
@@ -496,7 +498,7 @@ def _read_loose_text(file_name: str, data: bytes) -> RawTable:
         if named is None:
             raise
         return _empty_member(file_name, named[0], named[1], error, "csv")
-    headers = [name for name in raw.frame.columns if name != LINE]
+    headers = _header_names(raw)
     if not is_member_export(headers):
         return raw
     status = member_status(file_name, headers)
@@ -506,19 +508,45 @@ def _read_loose_text(file_name: str, data: bytes) -> RawTable:
     return replace(raw, info=replace(raw.info, audience=member))
 
 
-def _zip_member(
-    file_name: str, member: str, content: bytes
-) -> tuple[AudienceMember, RawTable]:
-    """Read one member of an audience zip. Its name gives its status, as
-    Mailchimp names the members of the zip it builds."""
-    status, audience = parse_member_name(member)
-    try:
-        raw = _read_text(member, content)
-    except EmptyDataError as error:
-        empty = _empty_member(member, status, audience, error, "zip")
-        return empty.info.audience, empty
-    _check_member_lines(file_name, member, raw)
-    return AudienceMember(member, status, audience, raw.frame.height), raw
+def _zip_audience_members(
+    file_name: str, parts: dict[str, bytes]
+) -> list[tuple[AudienceMember, RawTable]] | None:
+    """Read the members of a zip whose names are all those of Mailchimp member
+    files, with the status that each name gives.
+
+    Return None when the zip is no audience export after all: a member with
+    data rows lacks Mailchimp's member columns (see ``has_member_columns``),
+    or the zip contains one member and it has no data rows. A
+    member without data rows counts otherwise, because the export has such a
+    file for a status without contacts, and its header-only lines give no
+    columns to check.
+    """
+    results: dict[str, RawTable | EmptyDataError] = {}
+    for name, content in parts.items():
+        try:
+            results[name] = _read_text(name, content)
+        except EmptyDataError as error:
+            results[name] = error
+    tables = [raw for raw in results.values() if isinstance(raw, RawTable)]
+    if not tables and len(results) == 1:
+        return None
+    if not all(has_member_columns(_header_names(raw)) for raw in tables):
+        return None
+    members = []
+    for name, raw in results.items():
+        status, audience = parse_member_name(name)
+        if isinstance(raw, EmptyDataError):
+            empty = _empty_member(name, status, audience, raw, "zip")
+            members.append((empty.info.audience, empty))
+            continue
+        _check_member_lines(file_name, name, raw)
+        member = AudienceMember(name, status, audience, raw.frame.height)
+        members.append((member, raw))
+    return members
+
+
+def _header_names(raw: RawTable) -> list[str]:
+    return [name for name in raw.frame.columns if name != LINE]
 
 
 def _check_member_lines(file_name: str, member: str, raw: RawTable) -> None:
@@ -695,15 +723,19 @@ def _choose_members(
             )
         return [members[names.index(sheet)]]
     if len(members) > 1 and any(parse_member_name(name) is None for name in names):
-        # The Data page offers no chooser of zip members, so the message
-        # points to the uploader, which takes several files at once.
-        raise UnreadableFileError(
-            f"the zip contains {len(members)} tables ({_some_names(names)}), and "
-            "only a Mailchimp audience export is read as one table. Unpack the "
-            "zip and upload the files you need; the uploader takes several at once",
-            file=file_name,
-        )
+        raise _several_tables_error(file_name, names)
     return members
+
+
+def _several_tables_error(file_name: str, names: list[str]) -> UnreadableFileError:
+    # The Data page offers no chooser of zip members, so the message
+    # points to the uploader, which takes several files at once.
+    return UnreadableFileError(
+        f"the zip contains {len(names)} tables ({_some_names(names)}), and "
+        "only a Mailchimp audience export is read as one table. Unpack the "
+        "zip and upload the files you need; the uploader takes several at once",
+        file=file_name,
+    )
 
 
 def _some_names(names: list[str], shown: int = 5) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_core.errors import InvalidValueError, UnreadableFileError
+from kpi_core.errors import EmptyDataError, InvalidValueError, UnreadableFileError
 from kpi_core.importing import preview_file
 from kpi_core.period import Period
 from kpi_core.reading import read_table
@@ -396,3 +396,142 @@ def test_loose_file_long_line_rejected(tmp_path):
         "has 14; put quotes around values that contain the delimiter, or export "
         "the file again"
     )
+
+
+def _email_audience_members(folder: str = "") -> dict[str, str]:
+    """Return the member files as current Mailchimp exports name them, with
+    the folder that the zip puts them in."""
+    audience = "1a10653875"
+    return {
+        f"{folder}{status}_email_audience_export_{audience}.csv": text
+        for status, text in [
+            ("subscribed", SUBSCRIBED),
+            ("unsubscribed", UNSUBSCRIBED),
+            ("cleaned", CLEANED),
+            ("nonsubscribed", NONSUBSCRIBED),
+        ]
+    }
+
+
+@pytest.mark.parametrize("folder", ["audience_export_1a10653875/", ""])
+def test_zip_email_audience_export_read(tmp_path, folder):
+    members = _email_audience_members(folder)
+    report = build_report([_zip(tmp_path / "audience.zip", members)], MARCH)
+    growth = _growth(report)
+    # (3 new - 1 unsubscribed - 1 cleaned) / 4 on the list = 25 %, with the
+    # non-subscribed n1 and n2 left out.
+    assert growth["value"] == pytest.approx(MARCH_RATE)
+    assert growth["new_subscribers"] == 3
+    assert growth["unsubscribes"] == 1
+    assert growth["cleaned"] == 1
+    assert growth["contacts_at_start"] == 4
+    [entry] = report["inputs"]
+    assert entry["table"] == "email_events"
+    assert (
+        f"{folder}nonsubscribed_email_audience_export_1a10653875.csv: not read, its "
+        "2 contacts never opted in (non-subscribed), so they were never on the "
+        "list and give no list events"
+    ) in entry["read"]
+    assert report["warnings"] == []
+
+
+def test_loose_email_audience_export_files(tmp_path):
+    paths = _files(tmp_path / "mc", _email_audience_members())
+    report = build_report(paths, MARCH)
+    # The same 25 % as the zip: (3 - 1 - 1) / 4.
+    assert _growth(report)["value"] == pytest.approx(MARCH_RATE)
+    [entry] = report["inputs"]
+    assert entry["file"] == "Mailchimp audience 1a10653875"
+    assert report["warnings"] == []
+
+
+def test_zip_renamed_members_read(tmp_path):
+    members = {
+        "Subscribed Members.csv": SUBSCRIBED,
+        "Unsubscribed Members.csv": UNSUBSCRIBED,
+        "Cleaned Members.csv": CLEANED,
+    }
+    report = build_report([_zip(tmp_path / "audience.zip", members)], MARCH)
+    # (3 - 1 - 1) / 4, as with Mailchimp's names.
+    assert _growth(report)["value"] == pytest.approx(MARCH_RATE)
+    assert _growth(report)["contacts_at_start"] == 4
+
+
+def test_loose_renamed_members_read(tmp_path):
+    members = {
+        "Subscribed Members.csv": SUBSCRIBED,
+        "Unsubscribed Members.csv": UNSUBSCRIBED,
+        "Cleaned Members.csv": CLEANED,
+    }
+    report = build_report(_files(tmp_path / "mc", members), MARCH)
+    assert _growth(report)["value"] == pytest.approx(MARCH_RATE)
+    assert report["inputs"][0]["file"] == "Mailchimp audience"
+
+
+# A HubSpot deals export: one deal won and one lost in March, one open.
+DEALS = (
+    "Record ID,Deal Name,Deal Stage,Create Date,Close Date,Amount,Is Closed Won,"
+    "Is Deal Closed?\n"
+    "1,A,Closed Won,2024-03-02,2024-03-20,1000,true,true\n"
+    "2,B,Closed Lost,2024-03-04,2024-03-22,500,false,true\n"
+    "3,C,Negotiation,2024-03-06,,700,false,false\n"
+)
+
+
+@pytest.mark.parametrize("member", ["cleaned.csv", "subscribed.csv"])
+def test_zip_deals_named_like_member(tmp_path, member):
+    # The name alone makes no member file: the columns are a deals export's.
+    path = _zip(tmp_path / "deals.zip", {member: DEALS})
+    raw = read_table(path.name, path.read_bytes())
+    assert raw.info.audience is None
+    assert raw.frame.height == 3
+    assert "list_status" not in raw.frame.columns
+    report = build_report([path], MARCH)
+    [entry] = report["inputs"]
+    assert entry["table"] == "deals"
+    assert entry["rows"] == 3
+    # 1 won / (1 won + 1 lost) = 50 %, and the won value is deal A's 1000.
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(50.0)
+    assert report["kpis"]["won_value"]["value"] == pytest.approx(1000.0)
+
+
+def test_zip_named_members_without_member_columns(tmp_path):
+    # Names of member files whose columns are no Mailchimp audience's give
+    # several tables, which the zip does not read together.
+    members = {"subscribed.csv": DEALS, "cleaned.csv": DEALS}
+    path = _zip(tmp_path / "deals.zip", members)
+    with pytest.raises(UnreadableFileError) as caught:
+        read_table(path.name, path.read_bytes())
+    assert str(caught.value).startswith(
+        "deals.zip: the zip contains 2 tables (subscribed.csv, cleaned.csv), and "
+        "only a Mailchimp audience export is read as one table."
+    )
+
+
+def test_zip_one_member_column_check(tmp_path):
+    # One member with Mailchimp's columns does not make the other one a
+    # member file: the deals table named cleaned.csv stops the audience.
+    members = {"subscribed.csv": SUBSCRIBED, "cleaned.csv": DEALS}
+    path = _zip(tmp_path / "mixed.zip", members)
+    with pytest.raises(UnreadableFileError, match="the zip contains 2 tables"):
+        read_table(path.name, path.read_bytes())
+
+
+def test_zip_empty_member_kept_with_columns(tmp_path):
+    # A header-only member has no columns to check. It counts beside
+    # members that have Mailchimp's columns: (3 new - 1 unsubscribed) / 3.
+    members = {
+        **_email_audience_members(),
+        "cleaned_email_audience_export_1a10653875.csv": CLEAN_HEADER + "\n",
+    }
+    report = build_report([_zip(tmp_path / "audience.zip", members)], MARCH)
+    assert _growth(report)["value"] == pytest.approx((3 - 1) / 3 * 100)
+    assert report["warnings"] == []
+
+
+def test_zip_one_empty_member_not_audience(tmp_path):
+    # A lone header-only file gives no columns to tell an audience by, so
+    # the zip reads as the one table it holds, which has no data rows.
+    path = _zip(tmp_path / "audience.zip", {"cleaned.csv": CLEAN_HEADER + "\n"})
+    with pytest.raises(EmptyDataError):
+        read_table(path.name, path.read_bytes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi_core.audience_members import parse_member_name
+from kpi_core.audience_members import has_member_columns, parse_member_name
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,28 @@ from kpi_core.audience_members import parse_member_name
         ("export/cleaned_members_export_4f2a9b.csv", ("cleaned", "4f2a9b")),
         ("SUBSCRIBED.CSV", ("subscribed", None)),
         ("unsubscribed.csv", ("unsubscribed", None)),
+        # Current exports, in the folder of the zip or unpacked.
+        (
+            "audience_export_1a10653875/subscribed_email_audience_export_1a10653875.csv",
+            ("subscribed", "1a10653875"),
+        ),
+        (
+            "unsubscribed_email_audience_export_1a10653875.csv",
+            ("unsubscribed", "1a10653875"),
+        ),
+        ("cleaned_email_audience_export_1a10653875.csv", ("cleaned", "1a10653875")),
+        (
+            "nonsubscribed_email_audience_export_1a10653875.csv",
+            ("nonsubscribed", "1a10653875"),
+        ),
+        ("Cleaned Email Audience Export 1a10653875.csv", ("cleaned", "1a10653875")),
+        # Files a user renamed.
+        ("Subscribed Members.csv", ("subscribed", None)),
+        ("Unsubscribed Members.csv", ("unsubscribed", None)),
+        ("cleaned_members.csv", ("cleaned", None)),
+        ("Non-Subscribed Members.csv", ("nonsubscribed", None)),
+        ("Non Subscribed Members (1).csv", ("nonsubscribed", None)),
+        ("pending.csv", ("pending", None)),
     ],
 )
 def test_member_name_parsed(name, expected):
@@ -41,7 +63,33 @@ def test_member_name_parsed(name, expected):
         "subscribed_members_export_4f2a9b_old.csv",
         "newsletter_unsubscribed.csv",
         "subscribers.csv",
+        "resubscribed members.csv",
+        "Team Members.csv",
+        "audience_export_1a10653875.csv",
+        "subscribed_email_audience_export_1a10653875_old.csv",
+        "deals.csv",
     ],
 )
 def test_other_names_not_members(name):
     assert parse_member_name(name) is None
+
+
+def test_resubscribed_not_subscribed():
+    # An export form takes a status the app does not know, which the readers
+    # then leave out with a warning. It is never read as "subscribed".
+    name = "resubscribed_email_audience_export_1a10653875.csv"
+    assert parse_member_name(name) == ("resubscribed", "1a10653875")
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (["Email Address", "First Name", "OPTIN_TIME"], True),
+        (["Email Address", "LAST_CHANGED"], True),
+        (["Email Address", "First Name"], False),
+        (["OPTIN_TIME", "CONFIRM_TIME", "LAST_CHANGED"], False),
+        (["Record ID", "Deal Stage", "Create Date", "Amount"], False),
+    ],
+)
+def test_named_member_columns(columns, expected):
+    assert has_member_columns(columns) is expected
