@@ -988,7 +988,7 @@ SUBSCRIPTIONS = TableSchema(
             "Monatsbetrag",
             "Monatlicher Betrag",
             # A price named per month is the monthly charge, whatever the
-            # billing interval beside it says.
+            # billing interval beside it names.
             "Monthly price",
             "Price per month",
             "Monthly fee",

@@ -74,7 +74,7 @@ def describe_missing_solve_column(tickets: pl.DataFrame, period: Period) -> str 
 
     The reason counts the tickets whose status marks them solved or closed
     among the tickets that ``solved_tickets`` counts in the period, and
-    tells the user to map a solve or close date column.
+    ends with the advice to map a solve or close date column.
     """
     if "solved_at" in tickets.columns:
         return None

@@ -176,7 +176,7 @@ def test_closed_by_is_no_close_date(tmp_path):
 )
 def test_bare_header_without_dates_stays_unmapped(tmp_path, header, cells):
     # The solve times are under "Closed at". The bare column beside them
-    # holds no dates, so no date field takes it, and every ticket is read.
+    # contains no dates, so no date field takes it, and every ticket is read.
     path = tmp_path / "tickets.csv"
     path.write_text(_tickets_csv("Closed at", {header: cells}), encoding="utf-8")
 
@@ -192,7 +192,7 @@ def test_bare_header_without_dates_stays_unmapped(tmp_path, header, cells):
     assert resolution["value"] == pytest.approx(BUSINESS_MEAN, abs=1e-4)
 
 
-def test_bare_header_of_words_alone_gives_no_solve_date(tmp_path):
+def test_closed_words_alone_unmapped(tmp_path):
     # With no other solve column, a "Closed" column of words stays unmapped:
     # the tickets are read, and the KPI names the missing solve column.
     text = (

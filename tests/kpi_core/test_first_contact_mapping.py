@@ -146,7 +146,7 @@ def test_first_contact_of_words_stays_unmapped(tmp_path, cells):
 
 
 def test_first_contact_with_some_dates_maps(tmp_path):
-    # Two deals have a first contact and three say "k.A." (not given), so the
+    # Two deals have a first contact and three contain "k.A." (not given), so the
     # column keeps its dates. D-1 runs from 15.01. to 20.02.2024: 16 + 20 = 36
     # days, and D-5 from 20.01. to 10.03.: 11 + 29 + 10 = 50 days. D-2 to D-4
     # run from creation in the leap year: 01.02. to 01.03. is 29 days, 05.02.

@@ -27,7 +27,7 @@ def test_compare_offers_rate_of_default_currency(fresh_workspace):
     assert not at.exception
 
     # The subscriptions are read as EUR, so with GBP as the report currency
-    # the page asks for 1 EUR in GBP and must offer a box to enter it.
+    # the page needs the value of 1 EUR in GBP and must offer a box for it.
     at.sidebar.selectbox(key="currency").set_value("GBP").run()
     labels = [box.label for box in at.sidebar.number_input]
     assert "Value of 1 USD in GBP" in labels
