@@ -16,10 +16,8 @@ from openpyxl import load_workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from kpi_core.importing import load_file
-from kpi_core.prepare import with_currency
-from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
+from tests.pages.test_whatif_currencies import _store as store_tables
 
 # 650 in 4 orders of 3 customers: 162.50 per purchase and 4 / 3 purchases
 # a customer, so CLV = 162.50 x 4/3 x 2 years = 433.33 and the revenue per
@@ -72,21 +70,7 @@ def _open_marketing(root, *tables: tuple[str, bytes, str | None]) -> AppTest:
     """Replace the sample data by tables (type, CSV text, currency chosen on
     the Data page, or None for its default) and open Marketing over all
     data."""
-    AppTest.from_file(APP, default_timeout=60).run()
-    store = Workspace(root)
-    for entry in store.list_tables():
-        store.delete(entry.id)
-    for table_type, data, currency in tables:
-        prepared = load_file(f"{table_type}.csv", data, table=table_type)
-        if currency is not None:
-            prepared = with_currency(prepared, currency)
-        store.save(
-            prepared.frame,
-            name=f"{table_type} export",
-            table_type=table_type,
-            source_file=f"{table_type}.csv",
-            mapping=prepared.mapping,
-        )
+    store_tables(root, *tables)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/marketing.py").run()
     at.sidebar.selectbox(key="period").set_value("all").run()
