@@ -30,6 +30,7 @@ from kpi_core.errors import EmptyDataError, InvalidValueError, UnreadableFileErr
 from kpi_core.formatting import count_noun
 from kpi_core.mapping import detect_table
 from kpi_core.sheet_notes import (
+    check_unsaved_formulas,
     grid_headers,
     marks_by_header,
     mixed_number_columns,
@@ -317,6 +318,8 @@ def _first_table(
 
     Returns the sheet, its layout and the notes on the sheet chosen. A sheet
     contains a table when ``lay_out`` finds data rows below a header on it.
+    A formula without a saved result rejects the workbook, unless it is in
+    a total or summary row that the chosen sheet's layout skips.
     """
     passed: list[tuple[str, EmptyDataError]] = []
     names: list[str] = []
@@ -327,8 +330,14 @@ def _first_table(
     for read in read_sheets(file_name, data, sheet):
         names = read.names
         try:
-            layout = lay_out(read.cells, file_name=file_name, sheet=read.name)
+            layout = lay_out(
+                read.cells,
+                file_name=file_name,
+                sheet=read.name,
+                formula_cells=read.unsaved_formulas,
+            )
         except EmptyDataError as error:
+            check_unsaved_formulas(file_name, read, None)
             if sheet is not None or len(read.names) == 1:
                 raise
             passed.append((read.name, error))
@@ -345,14 +354,18 @@ def _first_table(
             continue
         if cover is not None:
             if _columns(layout) <= _COVER_COLUMNS:
+                check_unsaved_formulas(file_name, read, None)
                 continue
+            check_unsaved_formulas(file_name, cover[0], None)
             notes = [
                 f"sheet: {read.name} (of {len(names)}), because sheet "
                 f"{cover[0].name!r} holds only a short list of "
                 f"{count_noun(_columns(cover[1]), 'column')}"
             ]
+        check_unsaved_formulas(file_name, read, layout)
         return read, layout, notes
     if cover is not None:
+        check_unsaved_formulas(file_name, cover[0], cover[1])
         return cover
     reasons = dict(passed)
     looked_at = ", ".join(

@@ -15,8 +15,9 @@ import polars as pl
 
 from kpi_core.formatting import count_noun
 from kpi_core.sheet_cells import CellScan
-from kpi_core.table_layout import LINE, format_lines
-from kpi_core.workbook_checks import column_letters
+from kpi_core.table_layout import LINE, Layout, format_lines
+from kpi_core.workbook import Sheet
+from kpi_core.workbook_checks import column_letters, unsaved_formulas_error
 
 # A plain decimal number as calamine writes a number cell ("1234.5"), and
 # a whole number.
@@ -72,6 +73,30 @@ def grid_headers(
                 headers[index] = names[position]
             position += 1
     return headers
+
+
+def check_unsaved_formulas(file_name: str, read: Sheet, layout: Layout | None) -> None:
+    """Reject the formula cells without a saved result that the table needs.
+
+    Only the cells in the total and summary rows that ``layout`` skipped are
+    not needed. Without ``layout``, for a sheet passed over, every such cell
+    is rejected, because the empty cells may have hidden the sheet's table.
+    """
+    formulas = read.unsaved_formulas
+    if layout is not None:
+        total_lines = pl.Series(layout.total_lines, dtype=pl.Int64).implode()
+        formulas = formulas.filter(~pl.col(LINE).is_in(total_lines))
+    if formulas.height == 0:
+        return
+    headers: dict[int, str] = {}
+    if layout is not None:
+        grid_columns = set(formulas["column"].to_list())
+        headers = grid_headers(read.cells, layout.frame, grid_columns)
+    cells = [
+        (reference, headers.get(column))
+        for reference, column in formulas.select("cell", "column").iter_rows()
+    ]
+    raise unsaved_formulas_error(file_name, read.name, cells)
 
 
 def marks_by_header(

@@ -167,6 +167,8 @@ class Layout:
     # header, which stay in ``frame`` without their extra fields.
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
+    # The lines of the total and summary rows, a part of ``skipped_lines``.
+    total_lines: tuple[int, ...] = ()
 
 
 def lay_out(
@@ -177,6 +179,7 @@ def lay_out(
     blank_lines: tuple[int, ...] = (),
     may_need_strip: bool = True,
     may_have_totals: bool = True,
+    formula_cells: pl.DataFrame | None = None,
 ) -> Layout:
     """Pick the header, drop title, empty, total, summary and footer rows,
     name columns.
@@ -189,6 +192,10 @@ def lay_out(
     whole-table pass.
     The summary rows and unlabelled total rows at the end of the table are
     looked for in either case.
+    ``formula_cells`` lists the workbook cells whose formula has no saved
+    result (``_line`` and grid ``column``, 0 for the first). They are empty
+    in ``cells``, but a label's row counts them as numbers when it is judged
+    as a total row, as it would with their results.
     """
     unit = "row" if sheet is not None else "line"
     columns = [name for name in cells.columns if name != LINE]
@@ -210,9 +217,10 @@ def lay_out(
         data, columns, long_lines = _cut_long_lines(data, columns, names, file_name)
     duplicate_notes = _duplicate_notes(names)
     header_fields = _header_fields(names) if long_lines else 0
-    data, names = _name_columns(data, columns, names)
+    data, names, kept_columns = _name_columns(data, columns, names)
+    formula_lines = _formula_lines(formula_cells, columns, kept_columns, names)
     data, totals, labelled = (
-        _drop_totals(data, names) if may_have_totals else (data, [], [])
+        _drop_totals(data, names, formula_lines) if may_have_totals else (data, [], [])
     )
     data, footer = _drop_footer(data, names, set(blank_lines))
     data, summaries, unlabelled = _drop_summary_rows(data, names)
@@ -244,8 +252,32 @@ def lay_out(
     if labelled:
         notes.append(_kept_totals_note(labelled, file_name, sheet))
     return Layout(
-        data, header_line, tuple(skipped), tuple(notes), long_lines, header_fields
+        data,
+        header_line,
+        tuple(skipped),
+        tuple(notes),
+        long_lines,
+        header_fields,
+        tuple(sorted({*totals, *summaries, *unlabelled})),
     )
+
+
+def _formula_lines(
+    formula_cells: pl.DataFrame | None,
+    grid_columns: list[str],
+    kept_columns: list[str],
+    names: list[str],
+) -> dict[str, pl.Series]:
+    """Map each named column to the lines of its ``formula_cells``."""
+    if formula_cells is None or formula_cells.height == 0:
+        return {}
+    found: dict[str, pl.Series] = {}
+    for grid_column, name in zip(kept_columns, names, strict=True):
+        index = grid_columns.index(grid_column)
+        lines = formula_cells.filter(pl.col("column") == index).get_column(LINE)
+        if lines.len():
+            found[name] = lines
+    return found
 
 
 def _header_fields(raw_names: list[str]) -> int:
@@ -533,8 +565,12 @@ def _header_names(rows: list[tuple[str | None, ...]]) -> list[str]:
 
 def _name_columns(
     data: pl.DataFrame, columns: list[str], raw_names: list[str]
-) -> tuple[pl.DataFrame, list[str]]:
-    """Give every column a unique, non-empty name; drop unnamed empty ones."""
+) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """Give every column a unique, non-empty name; drop unnamed empty ones.
+
+    Returns the table, the new names and the columns of ``columns`` kept
+    under them.
+    """
     named = [index for index, name in enumerate(raw_names) if name]
     width = named[-1] + 1 if named else 1
     keep = [
@@ -558,11 +594,13 @@ def _name_columns(
     # Built from the Series, because a select would copy every column into
     # one chunk.
     renamed = [data.get_column(c).alias(n) for c, n in zip(keep, names, strict=True)]
-    return pl.DataFrame([*renamed, data.get_column(LINE)]), names
+    return pl.DataFrame([*renamed, data.get_column(LINE)]), names, keep
 
 
 def _drop_totals(
-    data: pl.DataFrame, names: list[str]
+    data: pl.DataFrame,
+    names: list[str],
+    formula_lines: dict[str, pl.Series] | None = None,
 ) -> tuple[pl.DataFrame, list[int], list[tuple[int, str]]]:
     """Drop the rows that have a total label and no word in another cell.
 
@@ -580,6 +618,10 @@ def _drop_totals(
     numbers (at least one), currency codes and group words only, no date,
     no id (``_id_numbers``), and an empty cell in a column that nearly
     every row fills.
+
+    ``formula_lines`` maps a column to the lines of its formula cells
+    without a saved result. Such a cell counts as a filled cell with a
+    number, as it would with its result.
 
     Returns the table, the lines dropped, and the line and first label cell
     of each row kept with a label. A row whose only label names a scope and
@@ -612,6 +654,12 @@ def _drop_totals(
     # the work when "total" or "Summe" occurs only in free text.
     positions = labelled.arg_true()
     count = positions.len()
+    formula_lines = formula_lines or {}
+    unsaved = [_formula_cells(data, formula_lines.get(name)) for name in names]
+    filled_columns = [
+        column if cells is None else column.zip_with(~cells, _blanks(column.len()))
+        for column, cells in zip(columns, unsaved, strict=True)
+    ]
     worded = pl.repeat(False, count, eager=True)
     grouped = pl.repeat(False, count, eager=True)
     numbered = pl.repeat(False, count, eager=True)
@@ -621,11 +669,18 @@ def _drop_totals(
     # True where a label is the row's first filled cell.
     label_first = pl.repeat(False, count, eager=True)
     filled_before = pl.repeat(False, count, eager=True)
-    for name, column, label in zip(names, columns, labels, strict=True):
+    for name, column, label, formulas in zip(
+        names, columns, labels, unsaved, strict=True
+    ):
         cells = column.gather(positions)
         is_label = label.gather(positions)
         label_first = label_first | (is_label & ~filled_before)
-        filled_before = filled_before | cells.is_not_null()
+        formula = (
+            formulas.gather(positions)
+            if formulas is not None
+            else pl.repeat(False, count, eager=True)
+        )
+        filled_before = filled_before | cells.is_not_null() | formula
         other = cells.is_not_null() & ~is_label
         currency = cells.str.contains(_CURRENCY_CODE).fill_null(False)
         words = cells.str.contains(_WORD).fill_null(False) & ~currency & other
@@ -633,7 +688,7 @@ def _drop_totals(
             groups = _group_labels(column, positions, labelled) & words
         else:
             groups = words
-        numbers = _numbers_not_dates(cells) & other
+        numbers = (_numbers_not_dates(cells) & other) | formula
         dates = cells.str.contains(_DATE).fill_null(False) & other
         dated = dated | dates
         codes = cells.str.contains(_ID_CODE) & ~cells.str.contains(_PERIOD_CELL)
@@ -644,7 +699,7 @@ def _drop_totals(
         grouped = grouped | groups
         numbered = numbered | numbers
         other_text = other_text | (other & ~numbers & ~currency & ~groups)
-    empty = _leaves_column_empty(columns, positions, labelled)
+    empty = _leaves_column_empty(filled_columns, positions, labelled)
     unscoped = (totals_found | subtotals_found).gather(positions)
     only_numbers = unscoped & ~other_text & numbered & empty
     # A date beside the label marks a record, such as an order of the
@@ -655,7 +710,9 @@ def _drop_totals(
     # a column that nearly every row fills. An example is
     # "Summe;;;;Gewonnen;;10.007,28 €" below deals of every stage.
     first_label = labels[0].gather(positions) & totals_found.gather(positions)
-    nearly_full = _leaves_column_empty(columns, positions, labelled, _NEARLY_EMPTY)
+    nearly_full = _leaves_column_empty(
+        filled_columns, positions, labelled, _NEARLY_EMPTY
+    )
     in_first = first_label & numbered & nearly_full
     # A label with its scope, such as "Summe Q1", may name a campaign, so
     # an id such as "B-7" or the customer number 1003 beside it, or any
@@ -677,6 +734,20 @@ def _drop_totals(
         return data, [], kept_labels
     flags = no_rows.clone().scatter(positions, dropped)
     return data.filter(~flags), data.filter(flags)[LINE].to_list(), kept_labels
+
+
+def _formula_cells(data: pl.DataFrame, lines: pl.Series | None) -> pl.Series | None:
+    """Mark the rows of ``data`` whose line is in ``lines``, or return None
+    without lines."""
+    if lines is None:
+        return None
+    return data.get_column(LINE).is_in(lines.implode())
+
+
+def _blanks(length: int) -> pl.Series:
+    """Return ``length`` empty strings, which fill cells that must not read
+    as empty."""
+    return pl.repeat("", length, dtype=pl.String, eager=True)
 
 
 def _id_numbers(

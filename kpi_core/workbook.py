@@ -33,11 +33,12 @@ from kpi_core.cell_currency import number_format_mark
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.sheet_cells import CellScan, scan_cells, with_column_numbers
 from kpi_core.workbook_checks import (
-    check_formula_results,
     check_sheet_extent,
     checked_copy,
     column_letters,
     column_number,
+    formulas_without_results,
+    unsaved_formulas_error,
 )
 
 LINE = "_line"
@@ -52,6 +53,7 @@ _STYLES_TYPE = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 )
 _NO_MARKS = pl.DataFrame(schema={LINE: pl.Int64, "column": pl.Int64, "mark": pl.String})
+_FORMULA_CELLS_SCHEMA = {LINE: pl.Int64, "column": pl.Int64, "cell": pl.String}
 # Exceptions that a damaged or unusual zip raises while a member is read: a bad
 # CRC or header, broken deflate data, an encrypted member (RuntimeError) or an
 # unsupported compression method (NotImplementedError).
@@ -122,6 +124,9 @@ class Sheet:
     ``currency_marks`` lists the number cells whose number format shows a
     currency, with their ``_line``, ``column`` (0 for c0) and ``mark`` from
     ``cell_currency.number_format_mark``. ``xml`` is the worksheet's XML.
+    ``unsaved_formulas`` lists the formula cells without a saved result,
+    which ``cells`` shows as empty, with their ``_line``, grid ``column``
+    (0 for c0, negative left of the grid) and ``cell`` reference ("D11").
     """
 
     cells: pl.DataFrame
@@ -130,6 +135,9 @@ class Sheet:
     notes: list[str]
     currency_marks: pl.DataFrame
     xml: bytes = field(default=b"", repr=False)
+    unsaved_formulas: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=_FORMULA_CELLS_SCHEMA)
+    )
 
     def scan(self, *, numbers: bool) -> CellScan:
         """Find the number cells, error cells and hidden rows and columns
@@ -177,7 +185,7 @@ def read_sheets(file_name: str, data: bytes, sheet: str | None) -> Iterator[Shee
             check_sheet_extent(file_name, name, xml)
             cells = _sheet_cells(checked, name)
             if cells.height > 0:
-                check_formula_results(file_name, name, xml)
+                formulas = _unsaved_formulas(file_name, name, xml)
                 first_row = _first_used_row(archive, paths[name])
                 cells = cells.with_columns(
                     pl.int_range(first_row, first_row + cells.height).alias(LINE)
@@ -186,7 +194,7 @@ def read_sheets(file_name: str, data: bytes, sheet: str | None) -> Iterator[Shee
                 marks = _currency_cells(xml, style_marks)
                 found = True
                 cells = _dates_without_midnight(cells)
-                yield Sheet(cells, name, names, notes, marks, xml)
+                yield Sheet(cells, name, names, notes, marks, xml, formulas)
     except _READ_ERRORS as error:
         raise _damaged(file_name, error, sheet) from error
     finally:
@@ -312,6 +320,35 @@ def _currency_cells(xml: bytes, style_marks: dict[int, str]) -> pl.DataFrame:
             (pl.col("column") - first_column).alias("column"),
             "mark",
         )
+    )
+
+
+def _unsaved_formulas(file_name: str, sheet: str, xml: bytes) -> pl.DataFrame:
+    """List the formula cells without a saved result on calamine's grid.
+
+    The caller decides whether the table needs them: a total row that the
+    layout skips does not. A cell without an r attribute cannot be placed,
+    so such a cell rejects the sheet here.
+    """
+    references = formulas_without_results(xml)
+    if not references:
+        return pl.DataFrame(schema=_FORMULA_CELLS_SCHEMA)
+    if None in references:
+        raise unsaved_formulas_error(
+            file_name, sheet, [(reference, None) for reference in references]
+        )
+    first_column = _regex_first_column(xml)
+    if first_column is None:
+        first_column = _parsed_cells(xml)["column"].min()
+    cells = pl.DataFrame({"cell": references}, schema={"cell": pl.String})
+    cells = cells.with_columns(
+        letters=pl.col("cell").str.extract(r"^([A-Z]+)"),
+        row=pl.col("cell").str.extract(r"([0-9]+)$").cast(pl.Int64),
+    )
+    return with_column_numbers(cells).select(
+        pl.col("row").alias(LINE),
+        (pl.col("column") - first_column).alias("column"),
+        "cell",
     )
 
 

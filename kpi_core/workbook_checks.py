@@ -95,8 +95,9 @@ def check_sheet_extent(file_name: str, sheet: str, xml: bytes) -> None:
     )
 
 
-def check_formula_results(file_name: str, sheet: str, xml: bytes) -> None:
-    """Reject a sheet with formula cells that have no saved result.
+def formulas_without_results(xml: bytes) -> list[str | None]:
+    """Return the references ("D11") of the formula cells in a sheet that
+    have no saved result, or None for such a cell without an r attribute.
 
     Excel and LibreOffice save each formula's result beside it, and calamine
     reads only that result. Workbooks written by scripts (openpyxl) often
@@ -107,7 +108,7 @@ def check_formula_results(file_name: str, sheet: str, xml: bytes) -> None:
     end = xml.rfind(b"</sheetData>")
     if end < 0:
         end = len(xml)
-    missing: list[str] = []
+    missing: list[str | None] = []
     for formula in _FORMULA.finditer(xml, start, end):
         cell_start = xml.rfind(b"<c", start, formula.start())
         cell_end = xml.find(b"</c>", formula.end(), end)
@@ -116,20 +117,53 @@ def check_formula_results(file_name: str, sheet: str, xml: bytes) -> None:
         if _SAVED_VALUE.search(cell) or _TEXT_RESULT.search(start_tag):
             continue
         name = _CELL_NAME.search(start_tag)
-        missing.append(name.group(1).decode() if name else "?")
-    if not missing:
-        return
-    cells = ", ".join(missing[:_CELLS_NAMED])
-    if len(missing) > _CELLS_NAMED:
-        cells += f" and {len(missing) - _CELLS_NAMED:,} more"
-    noun = "cell" if len(missing) == 1 else "cells"
-    raise UnreadableFileError(
-        f"the workbook has formulas without saved results ({noun} {cells}), so "
-        "their values are unknown; open it in Excel or LibreOffice, save it, "
-        "and upload it again",
+        missing.append(name.group(1).decode() if name else None)
+    return missing
+
+
+def unsaved_formulas_error(
+    file_name: str,
+    sheet: str,
+    cells: list[tuple[str | None, str | None]],
+) -> UnreadableFileError:
+    """Build the error for formula cells without a saved result that the
+    table needs.
+
+    ``cells`` lists the (reference, header) of each cell in sheet order. A
+    header is None for a cell outside the table's columns. The error's line
+    and column are those of the first cell.
+    """
+    reference, header = cells[0]
+    row = _REFERENCE.fullmatch(reference) if reference else None
+    line = int(row.group(2)) if row else None
+    advice = "open the workbook in Excel or LibreOffice, save it, and upload it again"
+    if len(cells) == 1:
+        where = f"cell {reference}" if reference else "a cell"
+        return UnreadableFileError(
+            f"the formula in {where} has no saved result, so its value is "
+            f"unknown; {advice}",
+            file=file_name,
+            line=line,
+            column=header,
+            sheet=sheet,
+        )
+    listed = ", ".join(
+        _cell_words(reference, header) for reference, header in cells[:_CELLS_NAMED]
+    )
+    if len(cells) > _CELLS_NAMED:
+        listed += f" and {len(cells) - _CELLS_NAMED:,} more"
+    return UnreadableFileError(
+        f"{len(cells):,} formula cells have no saved result ({listed}), so their "
+        f"values are unknown; {advice}",
         file=file_name,
+        line=line,
         sheet=sheet,
     )
+
+
+def _cell_words(reference: str | None, header: str | None) -> str:
+    where = reference or "a cell without a reference"
+    return f"{where} in column {header!r}" if header else where
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:

@@ -43,9 +43,9 @@ def test_formula_without_result_rejected(tmp_path):
     with pytest.raises(UnreadableFileError) as caught:
         load(path)
     message = str(caught.value)
-    assert message.startswith("formula.xlsx, sheet 'Sheet': ")
-    assert "formulas without saved results (cell D2)" in message
-    assert "open it in Excel or LibreOffice, save it" in message
+    assert message.startswith("formula.xlsx, sheet 'Sheet', line 2, column 'Amount': ")
+    assert "the formula in cell D2 has no saved result" in message
+    assert "open the workbook in Excel or LibreOffice, save it" in message
 
 
 def test_saved_formula_results_read(tmp_path):
