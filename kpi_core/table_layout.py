@@ -666,6 +666,7 @@ def _drop_totals(
     other_text = pl.repeat(False, count, eager=True)
     dated = pl.repeat(False, count, eager=True)
     identified = pl.repeat(False, count, eager=True)
+    named_ids = _has_named_id_column(names, columns, labelled)
     # True where a label is the row's first filled cell.
     label_first = pl.repeat(False, count, eager=True)
     filled_before = pl.repeat(False, count, eager=True)
@@ -693,7 +694,7 @@ def _drop_totals(
         dated = dated | dates
         codes = cells.str.contains(_ID_CODE) & ~cells.str.contains(_PERIOD_CELL)
         codes = codes.fill_null(False) & ~numbers & ~dates
-        ids = _id_numbers(column, name, positions, labelled) & numbers
+        ids = _id_numbers(column, name, positions, labelled, named_ids) & numbers
         identified = identified | (codes & other) | ids
         worded = worded | (words & ~groups)
         grouped = grouped | groups
@@ -750,8 +751,28 @@ def _blanks(length: int) -> pl.Series:
     return pl.repeat("", length, dtype=pl.String, eager=True)
 
 
+def _has_named_id_column(
+    names: list[str], columns: list[pl.Series], labelled: pl.Series
+) -> bool:
+    """Tell whether a column's header names an id (``_ID_HEADER``) and the
+    rows without a label fill it with whole numbers or id codes."""
+    for name, column in zip(names, columns, strict=True):
+        if _ID_HEADER.search(name) is None:
+            continue
+        cells = column.filter(~labelled)
+        if cells.is_empty() or cells.null_count():
+            continue
+        if (cells.str.contains(_WHOLE_NUMBER) | cells.str.contains(_ID_CODE)).all():
+            return True
+    return False
+
+
 def _id_numbers(
-    column: pl.Series, header: str, positions: pl.Series, labelled: pl.Series
+    column: pl.Series,
+    header: str,
+    positions: pl.Series,
+    labelled: pl.Series,
+    named_ids: bool = False,
 ) -> pl.Series:
     """Mark the cells at ``positions`` that are whole numbers in a column of
     whole-number ids, such as the customer number 1003 beside "Total Q1".
@@ -759,14 +780,18 @@ def _id_numbers(
     The rows without a label must fill such a column with whole numbers
     only. Its header must name an id (``_ID_HEADER``), or at least
     ``_UNNAMED_ID_ROWS`` of those rows fill it, every one of them with a
-    number of its own. An id has as many digits as the column's other ids
-    (their shortest to their longest). In a column without such a header it
-    must also differ from each of them. A number that is the sum of the
-    column's values above it, from the top or from a row with a label, is a
-    total's number and no id.
+    number of its own, and no column whose header names an id is filled
+    (``named_ids`` False). An id has as many digits as the column's other
+    ids (their shortest to their longest). In a column without such a
+    header it must also differ from each of them. Where the other ids run
+    nearly without gaps, an id must also lie near that run
+    (``_near_id_run``). A number that is the sum of the column's values
+    above it, from the top or from a row with a label, is a total's number
+    and no id.
 
     NOTE: a count beside the label, such as 3 orders in a column of ids 1
-    to 9, passes as an id.
+    to 9, passes as an id. So does a total's number among ids with wide
+    gaps, such as 1234 among the customer numbers 1017, 1460 and 1932.
     """
     cells = column.gather(positions)
     whole = cells.str.contains(_WHOLE_NUMBER).fill_null(False)
@@ -779,14 +804,38 @@ def _id_numbers(
         return none
     if _ID_HEADER.search(header) is None:
         filled = ids.len() == others.len() and ids.len() >= _UNNAMED_ID_ROWS
-        if not filled or ids.n_unique() < ids.len():
+        if named_ids or not filled or ids.n_unique() < ids.len():
             return none
         whole = whole & ~cells.is_in(ids.implode())
     digits = ids.str.len_chars()
     fits = whole & cells.str.len_chars().is_between(digits.min(), digits.max())
+    fits = fits & _near_id_run(cells, ids, column.len())
     if not fits.any():
         return fits
     return fits & ~_sums_above(column, positions, labelled)
+
+
+def _near_id_run(cells: pl.Series, ids: pl.Series, rows: int) -> pl.Series:
+    """Mark the ``cells`` that may continue the run of whole-number ``ids``.
+
+    The ids run nearly without gaps when at least _UNNAMED_ID_ROWS distinct
+    ids fill at least half of the numbers from the lowest to the highest,
+    as numbers that a CRM gives out in turn do. A new record's id then lies
+    in the run or at most its length or ``rows`` (the table's rows) beyond
+    either end, whichever is more. So the total 1234 below the ids 1001 to
+    1009 is no id. Ids with wider gaps pass every cell.
+    """
+    anywhere = pl.repeat(True, cells.len(), eager=True)
+    distinct = ids.cast(pl.Int64, strict=False).drop_nulls().unique()
+    if distinct.len() < _UNNAMED_ID_ROWS:
+        return anywhere
+    low, high = distinct.min(), distinct.max()
+    span = high - low
+    if distinct.len() * 2 < span + 1:
+        return anywhere
+    margin = max(span, rows)
+    numbers = cells.cast(pl.Int64, strict=False)
+    return numbers.is_between(low - margin, high + margin).fill_null(True)
 
 
 def _sums_above(

@@ -188,3 +188,104 @@ def test_order_without_id_or_date_warned(tmp_path: Path):
         "its rows twice in the KPIs. Delete the rows in the file that are "
         "totals, or ignore this if they are real records",
     )
+
+
+# Nine deals whose ids run from 1001 to 1009 without gaps.
+DEALS_HEADER = "Deal Name;Deal ID;Deal Stage;Create Date;Amount\n"
+DEALS = (
+    "Anna;1001;Closed Won;02.01.2025;100\n"
+    "Berta;1002;Closed Won;03.01.2025;200\n"
+    "Carl;1003;Closed Lost;06.01.2025;300\n"
+    "Dora;1004;Closed Won;07.01.2025;400\n"
+    "Emil;1005;Closed Won;08.01.2025;500\n"
+    "Frida;1006;Closed Lost;09.02.2025;600\n"
+    "Gustav;1007;Closed Won;10.02.2025;700\n"
+    "Hanna;1008;Closed Won;11.03.2025;800\n"
+    "Ida;1009;Closed Won;12.03.2025;900\n"
+)
+
+
+@pytest.mark.parametrize("label", ["Summe Q1", "Summe aller Deals"])
+def test_total_far_from_id_run_skipped(tmp_path: Path, label: str):
+    # 1234 has four digits as the ids do, but lies far past the run
+    # 1001-1009, so it is the total's count and no deal id.
+    path = _write(
+        tmp_path, "deals.csv", DEALS_HEADER + DEALS + f"{label};1234;;;4500\n"
+    )
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    assert table.frame["_line"].to_list() == list(range(2, 11))
+    assert "skipped the total row on line 11" in table.read_notes
+    # 100 + 200 + ... + 900 = 4,500, without the total row's 4,500.
+    assert table.frame["amount"].sum() == 4500.0
+
+
+def test_total_count_beside_id_column_skipped(tmp_path: Path):
+    # "Contacts" contains a distinct four-digit number on every deal, as a
+    # column of ids would, but "Deal ID" is the id column, and the total
+    # row leaves it empty. 1234 is no sum of the contacts above it.
+    path = _write(
+        tmp_path,
+        "deals.csv",
+        "Deal ID;Deal Name;Deal Stage;Create Date;Contacts;Amount\n"
+        "1001;Anna;Closed Won;02.01.2025;1180;100\n"
+        "1002;Berta;Closed Won;03.01.2025;1025;200\n"
+        "1003;Carl;Closed Lost;06.01.2025;1310;300\n"
+        "1004;Dora;Closed Won;07.01.2025;1072;400\n"
+        ";Summe Q1;;;1234;1000\n",
+    )
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    assert table.frame["deal_id"].to_list() == ["1001", "1002", "1003", "1004"]
+    assert "skipped the total row on line 6" in table.read_notes
+    # 100 + 200 + 300 + 400 = 1,000.
+    assert table.frame["amount"].sum() == 1000.0
+
+
+def test_workbook_total_far_from_ids_skipped(tmp_path: Path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Deal Name", "Deal ID", "Deal Stage", "Create Date", "Amount"])
+    for line in DEALS.splitlines():
+        name, deal_id, stage, _, amount = line.split(";")
+        sheet.append([name, int(deal_id), stage, "2025-01-02", int(amount)])
+    sheet.append(["Summe Q1", 1234, None, None, 4500])
+    path = tmp_path / "deals.xlsx"
+    book.save(path)
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    assert table.frame.height == 9
+    assert "skipped the total row on row 11" in table.read_notes
+    # 100 + 200 + ... + 900 = 4,500.
+    assert table.frame["amount"].sum() == 4500.0
+
+
+def test_next_id_beside_scoped_label_kept(tmp_path: Path):
+    # A guard: 1012 lies just past the run 1001-1009, so "Total Q1" names
+    # the campaign of deal 1012, which stays a data row.
+    path = _write(
+        tmp_path, "deals.csv", DEALS_HEADER + DEALS + "Total Q1;1012;Closed Won;;80\n"
+    )
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    assert table.frame["_line"].to_list() == list(range(2, 12))
+    assert not [note for note in table.read_notes if note.startswith("skipped")]
+    # 4,500 + 80 = 4,580.
+    assert table.frame["amount"].sum() == 4580.0
+
+
+def test_deal_named_like_total_kept(tmp_path: Path):
+    # A guard: a customer whose name starts with "Total" or "Summe", with an
+    # id and a close date, is a deal.
+    path = _write(
+        tmp_path,
+        "deals.csv",
+        "Deal Name;Deal ID;Deal Stage;Create Date;Close Date;Amount\n"
+        "Anna;1001;Closed Won;02.01.2025;10.01.2025;100\n"
+        "Berta;1002;Closed Won;03.01.2025;11.01.2025;200\n"
+        "Total Fitness GmbH;1005;Closed Won;06.01.2025;14.01.2025;300\n"
+        "Summe Q1 Kampagne;1003;Closed Won;07.01.2025;15.01.2025;400\n"
+        "Dora;1004;Closed Won;08.01.2025;16.01.2025;500\n",
+    )
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    assert table.frame["deal_id"].to_list() == ["1001", "1002", "1005", "1003", "1004"]
+    assert not [note for note in table.read_notes if note.startswith("skipped")]
+    assert table.read_warnings == ()
+    # 100 + 200 + 300 + 400 + 500 = 1,500.
+    assert table.frame["amount"].sum() == 1500.0
