@@ -536,8 +536,8 @@ def _render_stages(
         )
         if shared == 0:
             st.warning(
-                f"The stage history {escape_markdown(entry.name)!r} holds none of "
-                f"the deals of {escape_markdown(deals_entry.name)!r}, so its "
+                f"The stage history {escape_markdown(repr(entry.name))} holds none "
+                f"of the deals of {escape_markdown(repr(deals_entry.name))}, so its "
                 "times describe other deals. Choose the stage history of these "
                 "deals in the sidebar."
             )

@@ -33,10 +33,10 @@ from tests.pages.conftest import APP
 
 IMAGE = "![x](http://127.0.0.1:9/t.png)"
 HOSTILE = f"<b>Eve</b> {IMAGE} $$x$$"
-# Each of these in a Markdown body would become HTML, an image or a formula.
-# The bare URL is left out, because it stays a link that escaping cannot stop.
-RAW_MARKUP = re.compile(r"(?<!\\)<b>|!\[x\]\(|\$\$x\$\$")
-ESCAPED = r"\<b>Eve\</b> !\[x\](http://127.0.0.1:9/t.png) \$\$x\$\$"
+# Each of these in a Markdown body would become HTML, an image, a formula
+# or a link.
+RAW_MARKUP = re.compile(r"(?<!\\)<b>|!\[x\]\(|\$\$x\$\$|https?://")
+ESCAPED = "\\<b>Eve\\</b> !\\[x\\](http\u2060://127.0.0.1:9/t.png) \\$\\$x\\$\\$"
 
 
 def _deals_csv(owner: str, close_dates: tuple[str, str] = ("2025-02-01",) * 2) -> bytes:
@@ -108,6 +108,10 @@ def test_escape_markdown_hostile_name():
         ("> quote > x", r"\> quote > x"),
         ("09:00-17:00, 'Close Date'", "09:00-17:00, 'Close Date'"),
         ("C:\\x", "C:\\\\x"),
+        ("see https://example.org", "see https\u2060://example.org"),
+        ("HTTP://EXAMPLE.ORG/a_b", "HTTP\u2060://EXAMPLE.ORG/a_b"),
+        ("www.example.org", "www\u2060.example.org"),
+        ("eve@example.org", "eve@\u2060example.org"),
     ],
     ids=[
         "underscore in word",
@@ -125,6 +129,10 @@ def test_escape_markdown_hostile_name():
         "quote",
         "plain message",
         "backslash",
+        "url",
+        "upper-case url",
+        "www address",
+        "email address",
     ],
 )
 def test_escape_markdown_cases(text, expected):
@@ -184,7 +192,7 @@ def test_hostile_bad_value_warning_escaped():
     _upload(at, "deals.csv", data)
     assert not at.exception
     warning = next(w.value for w in at.warning if "'Close Date'" in w.value)
-    assert r"'!\[y\](http://127.0.0.1:9/bad.png)'" in warning
+    assert "'!\\[y\\](http\u2060://127.0.0.1:9/bad.png)'" in warning
     _assert_no_raw_markup(at)
     assert "![y](" not in warning
 
