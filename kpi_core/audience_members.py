@@ -49,6 +49,9 @@ _MEMBER_FILE = re.compile(
 # Columns every member file of an audience export has, whatever its merge
 # fields: the contact's address and Mailchimp's own time columns.
 _MEMBER_COLUMNS = ("Email Address", "OPTIN_TIME", "CONFIRM_TIME", "LAST_CHANGED")
+# Column of the joined member files that names the file each row comes from,
+# so that a warning can point to a line of the right file.
+MEMBER_FILE = "member_file"
 # Columns only the unsubscribed or only the cleaned members' file has.
 _STATUS_COLUMNS = {"UNSUB_TIME": UNSUBSCRIBED, "CLEAN_TIME": CLEANED}
 
@@ -145,8 +148,8 @@ def member_status(file_name: str, columns: list[str]) -> str:
             "the columns are those of a Mailchimp audience member file, but "
             "neither they nor the file name show whether it contains the "
             "subscribed, cleaned or non-subscribed members. Give it the name "
-            "Mailchimp gave it, such as subscribed_members_export_<audience "
-            "id>.csv, or use the export's zip",
+            "Mailchimp gave it, such as subscribed_email_audience_export_"
+            "<audience id>.csv, or use the export's zip",
             file=file_name,
         )
     return by_name
@@ -181,7 +184,8 @@ def check_members(label: str, members: list[AudienceMember]) -> list[str]:
             _incomplete_message(members, missing, audience), file=label
         )
     return [
-        f"warning: no {status} members file ({member_file_name(status, audience)}) "
+        f"warning: no {status} members file ({member_file_name(status, audience)}; "
+        f"older exports name it {older_member_file_name(status, audience)}) "
         f"was read, so the audience's {status} contacts are missing: the "
         "contacts at the start and the removals may be too low. "
         "Export the audience again and use its zip, or give all its CSV files "
@@ -191,7 +195,14 @@ def check_members(label: str, members: list[AudienceMember]) -> list[str]:
 
 
 def member_file_name(status: str, audience: str | None) -> str:
-    """Return the name Mailchimp gives the member file of ``status``."""
+    """Return the name Mailchimp gives the member file of ``status`` in
+    current exports."""
+    return f"{status}_email_audience_export_{audience or '<audience id>'}.csv"
+
+
+def older_member_file_name(status: str, audience: str | None) -> str:
+    """Return the name older Mailchimp exports give the member file of
+    ``status``, which the app reads as well."""
     return f"{status}_members_export_{audience or '<audience id>'}.csv"
 
 
@@ -240,8 +251,10 @@ def _incomplete_message(
         found = f"{files} contain no subscribed, unsubscribed or cleaned members"
     statuses = " and ".join(missing)
     needed = ", ".join(member_file_name(status, audience) for status in missing)
+    older = ", ".join(older_member_file_name(status, audience) for status in missing)
     return (
-        f"{found}. The list growth also needs its {statuses} members ({needed}). "
+        f"{found}. The list growth also needs its {statuses} members ({needed}; "
+        f"older exports name them {older}). "
         "Export the audience again and use its zip, or give all its CSV files "
         "together (on the Data page, add them all to the upload box)"
     )

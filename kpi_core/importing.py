@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.audience_members import AudienceMember
+from kpi_core.audience_members import MEMBER_FILE, AudienceMember
 from kpi_core.date_values import (
     detect_and_parse_dates,
     detect_date_format,
@@ -1008,14 +1008,11 @@ def _audience_events(raw: RawTable) -> RawTable | None:
     unreadable = unreadable_audience_dates(raw.frame)
     if unreadable.height:
         example = unreadable.row(0, named=True)
-        where = f"line {example[LINE]}"
-        if example.get("list_status"):
-            where += f" of the {example['list_status']} members"
         notes.append(
             f"{_WARNING_PREFIX}{count_noun(unreadable.height, 'time cell')} of the "
-            f"audience could not be read as a date, such as {example['text']!r} "
-            f"in {example['column']} on {where} ({_member_lines(unreadable)}). "
-            "Their members' "
+            f"audience could not be read as a date ({_member_lines(unreadable)}), "
+            f"such as {example['text']!r} in {example['column']}"
+            f"{_example_line(example, unreadable.height)}. Their members' "
             "events are left out or dated by LAST_CHANGED. Export the audience "
             "from Mailchimp again and upload the zip without opening its files "
             "in a spreadsheet"
@@ -1028,16 +1025,28 @@ def _audience_events(raw: RawTable) -> RawTable | None:
 
 def _member_lines(rows: pl.DataFrame) -> str:
     """List the lines of ``rows`` per member file of the audience, as in
-    "lines 2, 3 of the subscribed members; line 2 of the cleaned members"."""
-    if "list_status" not in rows.columns:
+    "lines 2, 3 of subscribed_email_audience_export_4f2a9b.csv; line 2 of
+    cleaned_email_audience_export_4f2a9b.csv"."""
+    if MEMBER_FILE not in rows.columns:
         lines = rows[LINE].unique().sort()
         return f"line{'s' if lines.len() > 1 else ''} {line_list(lines)}"
     parts = []
-    for (status,), group in rows.group_by("list_status", maintain_order=True):
+    for (file,), group in rows.group_by(MEMBER_FILE, maintain_order=True):
         lines = group[LINE].unique().sort()
         word = "lines" if lines.len() > 1 else "line"
-        parts.append(f"{word} {line_list(lines)} of the {status} members")
+        parts.append(f"{word} {line_list(lines)} of {file}")
     return "; ".join(parts)
+
+
+def _example_line(example: dict, cells: int) -> str:
+    """Name the line of the example cell, unless it is the only cell and the
+    list of lines already names it."""
+    if cells == 1:
+        return ""
+    where = f" on line {example[LINE]}"
+    if example.get(MEMBER_FILE):
+        where += f" of {example[MEMBER_FILE]}"
+    return where
 
 
 # Headers of an ActiveCampaign contacts export, lower-cased, and the

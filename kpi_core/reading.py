@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from kpi_core.audience_members import (
+    MEMBER_FILE,
     AudienceMember,
     check_members,
     has_member_columns,
@@ -611,8 +612,9 @@ def _combine_audience(
     notes: list[str],
 ) -> RawTable:
     """Stack the member files of an audience export that are on the list,
-    with their status in ``list_status``. The other members are left out
-    with a note (``left_out_note``)."""
+    with their status in ``list_status`` and their file name in
+    ``member_file``. The other members are left out with a note
+    (``left_out_note``)."""
     notes = [*notes]
     tables = []
     for member, raw in parts:
@@ -624,7 +626,8 @@ def _combine_audience(
             notes.append(left_out_note(member))
             continue
         frame = raw.frame.drop(LINE).with_columns(
-            pl.lit(member.status).alias("list_status")
+            pl.lit(member.status).alias("list_status"),
+            pl.lit(member.file).alias(MEMBER_FILE),
         )
         tables.append((raw, frame.with_columns(raw.frame[LINE])))
         notes += member_notes
@@ -646,8 +649,9 @@ def _combine(
     notes: list[str],
 ) -> RawTable:
     frame = pl.concat([frame for _, frame in tables], how="diagonal")
-    last = [name for name in ("list_status", LINE) if name in frame.columns]
-    order = [name for name in frame.columns if name not in last] + last
+    last = ("list_status", MEMBER_FILE, LINE)
+    order = [name for name in frame.columns if name not in last]
+    order += [name for name in last if name in frame.columns]
     frame = pl.DataFrame([frame.get_column(name) for name in order])
     first = tables[0][0].info
     encodings = {raw.info.encoding for raw, _ in tables}

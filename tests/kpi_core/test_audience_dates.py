@@ -58,8 +58,9 @@ def test_unreadable_dates_named():
     events = load_file("audience.zip", _audience(slashed))
     [warning] = [w for w in events.read_warnings if "could not be read" in w]
     assert warning.startswith(
-        "2 time cells of the audience could not be read as a date, such as "
-        "'6/1/2023 12:00' in OPTIN_TIME on line 2 of the cleaned members"
+        "2 time cells of the audience could not be read as a date (lines 2, 3 "
+        "of cleaned_members_export_1a.csv), such as '6/1/2023 12:00' in "
+        "OPTIN_TIME on line 2 of cleaned_members_export_1a.csv"
     )
 
 
@@ -75,7 +76,8 @@ def test_member_file_the_app_cannot_read_named():
         "not read: it reads the CSV, TXT and TSV files of a zip. Save such a "
         "file as CSV and zip it again, or upload it on its own",
         # The cleaned members are in the file the app does not read.
-        "no cleaned members file (cleaned_members_export_1a.csv) was read, so "
+        "no cleaned members file (cleaned_email_audience_export_1a.csv; older "
+        "exports name it cleaned_members_export_1a.csv) was read, so "
         "the audience's cleaned contacts are missing: the contacts at the start "
         "and the removals may be too low. Export the audience again and use its "
         "zip, or give all its CSV files together",
@@ -96,6 +98,7 @@ def test_unreadable_lines_named_per_member_file():
     [warning] = [w for w in events.read_warnings if "could not be read" in w]
     # Ben's opt-in on line 3 of the subscribed file, Cara's on line 2 of the
     # unsubscribed one.
-    assert "(line 3 of the subscribed members; line 2 of the unsubscribed members)" in (
-        warning
-    )
+    assert (
+        "(line 3 of subscribed_members_export_1a.csv; line 2 of "
+        "unsubscribed_members_export_1a.csv)"
+    ) in warning

@@ -233,18 +233,24 @@ def test_loose_nonsubscribed_file_left_out(tmp_path):
     [
         (
             "subscribed",
-            "unsubscribed and cleaned members (unsubscribed_members_export_4f2a9b"
-            ".csv, cleaned_members_export_4f2a9b.csv)",
+            "unsubscribed and cleaned members (unsubscribed_email_audience_export"
+            "_4f2a9b.csv, cleaned_email_audience_export_4f2a9b.csv; older exports "
+            "name them unsubscribed_members_export_4f2a9b.csv, "
+            "cleaned_members_export_4f2a9b.csv)",
         ),
         (
             "unsubscribed",
-            "subscribed and cleaned members (subscribed_members_export_4f2a9b.csv, "
+            "subscribed and cleaned members (subscribed_email_audience_export"
+            "_4f2a9b.csv, cleaned_email_audience_export_4f2a9b.csv; older exports "
+            "name them subscribed_members_export_4f2a9b.csv, "
             "cleaned_members_export_4f2a9b.csv)",
         ),
         (
             "cleaned",
-            "subscribed and unsubscribed members (subscribed_members_export_4f2a9b"
-            ".csv, unsubscribed_members_export_4f2a9b.csv)",
+            "subscribed and unsubscribed members (subscribed_email_audience_export"
+            "_4f2a9b.csv, unsubscribed_email_audience_export_4f2a9b.csv; older "
+            "exports name them subscribed_members_export_4f2a9b.csv, "
+            "unsubscribed_members_export_4f2a9b.csv)",
         ),
     ],
 )
@@ -272,7 +278,8 @@ def test_loose_without_cleaned_warns(tmp_path):
     assert growth["contacts_at_start"] == 3
     assert report["warnings"] == [
         "Mailchimp audience 4f2a9b: no cleaned members file "
-        "(cleaned_members_export_4f2a9b.csv) was read, so the audience's cleaned "
+        "(cleaned_email_audience_export_4f2a9b.csv; older exports name it "
+        "cleaned_members_export_4f2a9b.csv) was read, so the audience's cleaned "
         "contacts are missing: the contacts at the start and the removals may be "
         "too low. Export the audience again and use its zip, or give all its CSV "
         "files together"

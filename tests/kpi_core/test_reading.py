@@ -273,7 +273,7 @@ def test_mailchimp_zip_one_table() -> None:
         "cleaned",
     ]
     assert frame["_line"].to_list() == [2, 3, 2, 2]
-    assert frame.columns[-2:] == ["list_status", "_line"]
+    assert frame.columns[-3:] == ["list_status", "member_file", "_line"]
     assert frame["UNSUB_REASON"].to_list() == [
         None,
         None,

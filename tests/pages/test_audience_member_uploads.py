@@ -92,7 +92,8 @@ def test_files_added_one_after_another(tmp_path, fresh_workspace):
     _upload(at, tmp_path, NAMES[:2])
     [warning] = [w.value for w in at.warning if "cleaned members file" in w.value]
     assert warning.startswith(
-        "No cleaned members file (cleaned_members_export_4f2a9b.csv) was read"
+        "No cleaned members file (cleaned_email_audience_export_4f2a9b.csv; "
+        "older exports name it cleaned_members_export_4f2a9b.csv) was read"
     )
     [button] = _import_buttons(at)
     # Without the cleaned file: 5 subscribes and 2 x (subscribe, unsubscribe).
