@@ -95,6 +95,12 @@ _LINES_SHOWN = 10
 _ANONYMOUS = ["anonymous", "anonym"]
 # Deal flags whose empty cell leaves the status to the deal stage.
 _STATUS_FLAGS = ("won", "closed")
+# Cells of a number or duration column that mean "no value", beyond
+# NULL_MARKERS: German "k. A." (keine Angabe, not given) and the dashes put
+# in blanks. They are read as empty, never reported as invalid numbers. Date
+# and text columns keep them, so "k.A." there stays an unreadable date.
+_NUMBER_PLACEHOLDERS = ["k.A.", "k. A.", "K.A.", "n.a.", "\u2013", "\u2014"]
+_NUMBER_KINDS = (NUMBER, INTEGER, DURATION)
 # Share of the rows, in percent, with an empty required date from which
 # the import warns: a tenth of the rows moves a figure visibly.
 EMPTY_DATES_SHARE = 10.0
@@ -478,6 +484,9 @@ def _parse_column(
     ambiguous and out-of-range cells."""
     kind = mapping.schema.field(field_name).kind
     text = _clean_text(raw.frame[column], raw.cells_stripped)
+    is_money = field_name in money_fields(mapping)
+    if kind in _NUMBER_KINDS or is_money:
+        text = text.set(text.is_in(_NUMBER_PLACEHOLDERS).fill_null(False), None)
     row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
     found: list[_Found] = []
     money_cells = None
@@ -491,7 +500,7 @@ def _parse_column(
             )
             found.append(_Found(replace(problem, row_kept=row_kept), source_rows, text))
 
-    if field_name in money_fields(mapping):
+    if is_money:
         money_text = parse_money(text, mark, _number_cells(raw, column))
         parsed = money_text.numbers
         note = _mark_note(money_text.mark)
