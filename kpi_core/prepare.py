@@ -95,6 +95,9 @@ _LINES_SHOWN = 10
 _ANONYMOUS = ["anonymous", "anonym"]
 # Deal flags whose empty cell leaves the status to the deal stage.
 _STATUS_FLAGS = ("won", "closed")
+# The helpdesk's own resolution times. A ticket without one is measured from
+# its creation and solve dates by the time to resolution.
+_HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
 # Cells of a number or duration column that mean "no value", beyond
 # NULL_MARKERS: German "k. A." (keine Angabe, not given) and the dashes put
 # in blanks. They are read as empty, never reported as invalid numbers. Date
@@ -200,6 +203,12 @@ class Problem:
             return (
                 f"read as empty; {rows} kept, and the other flag or the deal "
                 f"stage decides {whose} status"
+            )
+        if self.field in _HELPDESK_DURATIONS:
+            return (
+                f"read as empty; {rows} kept, and the time to resolution measures "
+                f"{them} from the creation and solve dates in place of "
+                f"{self.column!r}"
             )
         return (
             f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
