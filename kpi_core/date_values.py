@@ -565,7 +565,7 @@ def _first(values: pl.Series) -> str | None:
 
 # Month names in German and English, full and short, for month labels
 # without a day such as "Januar 2026" or "Sept. 2025", and for total labels
-# such as "Summe Januar" (``table_layout``).
+# such as "Summe Januar" (``total_rows``).
 MONTH_NAMES = {
     **dict.fromkeys(("januar", "jänner", "january", "jan"), 1),
     **dict.fromkeys(("februar", "february", "feb"), 2),

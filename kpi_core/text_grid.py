@@ -66,7 +66,7 @@ _WIDE_BOMS = tuple(bom for bom, codec in _BOMS if codec != "utf-8-sig")
 # More blank-looking rows than this send a file the general way, so that
 # checking their lines one by one stays cheap.
 _MAX_BLANK_CANDIDATES = 1_000
-# Any total label of ``table_layout`` contains one of these words, with the
+# Any total label of ``total_rows`` contains one of these words, with the
 # same case folding, so a file without them has no total rows. The short
 # words of Excel's subtotal labels ("Anna Max") must stand alone, which
 # keeps "Account" and "Admin" from sending every file to the total pass.
