@@ -7,7 +7,9 @@ for the final count, and KPIs by their current value with its 95 % interval.
 The churn and email-list growth rates keep the customers or contacts at the
 window's start as their base, so they grow with the window and are continued
 at their pace as counts are.
-Progress measures the forecast on the way from the baseline to the target.
+Progress measures the forecast on the way from the baseline to the target,
+or from 0 for a count with an absolute floor whose data starts after the
+baseline window (see ``_progress_from_zero``).
 """
 
 from __future__ import annotations
@@ -76,8 +78,10 @@ class GoalStatus:
     month: for a count, rows per month, and for a KPI, the change of the KPI
     per month. ``progress`` is in percent of the way from the baseline to
     the target, 0 to 100, as ``progress_percent`` computes it from the
-    forecast. When it is None, ``progress_note`` gives the reason. ``path`` has one
-    row per week or month with the columns date, actual and target_path.
+    forecast. When ``progress_from_zero`` is True, the way starts at 0
+    instead and ``progress_note`` gives the reason. When ``progress`` is None,
+    ``progress_note`` gives the reason. ``path`` has one row per week or
+    month with the columns date, actual and target_path.
     """
 
     goal: Goal
@@ -91,6 +95,7 @@ class GoalStatus:
     n: int | None = None
     progress: float | None = None
     progress_note: str = ""
+    progress_from_zero: bool = False
     pace_so_far: float | None = None
     required_pace: float | None = None
     forecast: float | None = None
@@ -168,7 +173,10 @@ def evaluate_goal(
 
     Progress, for counts and KPIs alike: (forecast - baseline) / (target -
     baseline) x 100, clamped to 0-100 (see ``progress_percent``). A count's
-    forecast puts it on the scale of its baseline, a whole window.
+    forecast puts it on the scale of its baseline, a whole window. An
+    absolute floor on a count without data in the baseline window is
+    measured from 0 instead: forecast / target x 100, clamped the same way
+    (see ``_progress_from_zero``).
 
     Status rule: on track when the forecast meets the target (at least the
     target for an upward goal, at most for a downward one). At risk when it
@@ -221,10 +229,21 @@ def evaluate_goal(
         target *= money.factor
 
     path = goal_path(goal, frame, baseline.value, target, as_of, working)
+    first = _progress_from_zero(goal, metric, table, baseline, target)
+    if first is not None:
+        progress_origin = 0.0
+        progress_note = (
+            f"Progress is measured from 0 because the data starts on {first}, "
+            "after the baseline window, so no count before the start is known. "
+            f"The count of this goal starts at 0 on {goal.start}."
+        )
+    else:
+        progress_origin = baseline.value
+        progress_note = _progress_note(goal.direction, baseline, target)
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
         target=target, path=path, baseline_note=baseline.note,
-        progress_note=_progress_note(goal.direction, baseline, target),
+        progress_note=progress_note, progress_from_zero=first is not None,
         currency_note=money.note if money is not None else "",
     )  # fmt: skip
     if as_of < goal.start:
@@ -273,7 +292,7 @@ def evaluate_goal(
         current=current.value,
         n=current.n,
         progress=progress_percent(
-            goal.direction, outlook.forecast, baseline.value, target
+            goal.direction, outlook.forecast, progress_origin, target
         ),
         pace_so_far=outlook.pace_so_far,
         required_pace=outlook.required_pace,
@@ -598,6 +617,37 @@ def _no_baseline_reason(baseline: Measurement) -> str:
         "a relative target needs a baseline other than 0, but the same length "
         "of time before the start gave 0"
     )
+
+
+def _progress_from_zero(
+    goal: Goal,
+    metric: Metric,
+    table: pl.DataFrame,
+    baseline: Measurement,
+    target: float,
+) -> date | None:
+    """Return the first date of the count's column in ``table`` when progress
+    is measured from 0 instead of the baseline, or None when it is not.
+
+    That is the case for an absolute floor above 0 on a count, such as "20
+    new deals", whose table starts on or after the goal's start, so after
+    the baseline window ends. The count of the goal's window starts at 0 on
+    the start day, and nothing before the start is known to measure from.
+    A relative target has no value without a baseline, and a ceiling such
+    as "at most 50 tickets" needs the level it comes down from, so both
+    keep no progress.
+    """
+    if baseline.value is not None or not metric.is_count:
+        return None
+    if goal.target_kind != "absolute" or goal.direction != UP or target <= 0:
+        return None
+    # NOTE: a table that starts inside the baseline window keeps no progress.
+    # Its data covers part of that window, so the count there is too low for
+    # a baseline, and measuring from 0 would ignore it.
+    first = table[metric.date_column].cast(pl.Date).min()
+    if first is None or first < goal.start:
+        return None
+    return first
 
 
 def _progress_note(direction: str, baseline: Measurement, target: float) -> str:

@@ -385,7 +385,9 @@ def _description(goal: Goal) -> str:
 def _render_figures(goal: Goal, status: GoalStatus) -> None:
     if status.progress is not None:
         st.progress(status.progress / 100, text=_progress_text(goal, status))
-    elif status.progress_note:
+    # Without progress the note gives the reason. Beside the bar it explains
+    # why the bar starts at 0.
+    if status.progress_note:
         st.caption(escape_markdown(status.progress_note))
     row = st.columns(4)
     row[0].metric("Current", _value(status.current, status.unit))
@@ -477,20 +479,26 @@ def _churn_above_ceiling(goal: Goal, status: GoalStatus) -> bool:
 
 def _progress_text(goal: Goal, status: GoalStatus) -> str:
     """Label the progress bar with the formula of
-    ``kpi_core.goal_progress.progress_percent``."""
-    formula = "(current − baseline) / (target − baseline)"
+    ``kpi_core.goal_progress.progress_percent``, from the baseline or from 0."""
+    value = "current"
+    forecast_text = ""
     if status.projected and status.as_of < goal.deadline:
         # The value so far covers part of the window, while the baseline
         # covers a whole one.
+        value = "forecast"
         so_far = "count" if METRICS[goal.metric].is_count else "rate"
-        formula = (
-            "(forecast − baseline) / (target − baseline), where the forecast "
-            f"is the {so_far} so far continued at its pace to the deadline"
+        forecast_text = (
+            f", where the forecast is the {so_far} so far continued at its pace "
+            "to the deadline"
         )
+    origin = "the baseline"
+    formula = f"({value} − baseline) / (target − baseline)"
+    if status.progress_from_zero:
+        origin = "0"
+        formula = f"{value} / target"
     return (
-        f"{format_number(status.progress, 1)} % of the way from the baseline to "
-        f"the target: "
-        f"{formula}"
+        f"{format_number(status.progress, 1)} % of the way from {origin} to "
+        f"the target: {formula}{forecast_text}"
     )
 
 
