@@ -203,14 +203,17 @@ def upsell_rate_subscriptions(
     """Compute the upsell rate from subscriptions, in percent.
 
     Customers with an expansion in the period / customers active on any day
-    of the period x 100. An expansion is a higher MRR at the end than at the
-    start (both above zero), or a subscription starting in the period that
-    is flagged as an upgrade (``upgraded``) or has ``event`` upgrade. For a
-    customer who first pays inside the period, the start is the close of
-    that first paid day, so all data counts expansions too. A
-    customer counts once however many upgrades they made. Rows without an
-    amount still count as activity. An empty table, no active customer in
-    the period, or a snapshot list without dates is "not available".
+    of the period x 100. An expansion is a day of the period at whose close
+    a customer who already paid at the close of the day before pays more
+    (in whole cents of ARR, see ``_expansion_events``), such as for an
+    add-on, a second subscription or a more expensive plan. A subscription
+    starting in the period that is flagged as an upgrade (``upgraded``) or
+    has ``event`` upgrade is one too. So an add-on that ends again inside
+    the period counts, while a customer's first paid day and a move to a
+    cheaper plan do not. A customer counts once however many upgrades they
+    made. Rows without an amount still count as activity. An empty table,
+    no active customer in the period, or a snapshot list without dates is
+    "not available".
     """
     require_customer_id(subs)
     if subs.is_empty():
@@ -373,45 +376,56 @@ def _active_during(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFra
 
 
 def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
-    priced = prepared.with_columns(pl.col("mrr").fill_null(0.0))
-    edges = _edge_cents(priced, start, end)
-    grew = edges.filter(
-        (pl.col("opening") > 0) & (pl.col("closing") > pl.col("opening"))
-    ).select("customer_key")
-    # A customer who first pays inside the period has no opening, so the
-    # closing is compared with the close of that first day. Over all data
-    # every customer is such a customer.
-    joined = _first_paid_cents(priced, start, end).join(edges, on="customer_key")
-    grew_after_joining = joined.filter(
-        pl.col("closing") > pl.col("first_paid_cents")
-    ).select("customer_key")
+    """Return customer_key of each customer with an expansion event from
+    ``start`` to ``end`` (see ``_expansion_events``) or a subscription
+    flagged as an upgrade that starts then. A key can occur more than once."""
     flagged = prepared.filter(
         pl.col("upgraded") & pl.col("started_at").is_between(start, end)
     ).select("customer_key")
-    return pl.concat([grew, grew_after_joining, flagged]).unique()
+    return pl.concat([_expansion_events(prepared, start, end), flagged])
 
 
-def _first_paid_cents(priced: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
-    """Return customer_key and the ARR in cents at the close of the first
-    day each customer paid, for the customers whose first paid day lies
-    from ``start`` to ``end``.
+def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Return customer_key once for each day from ``start`` to ``end`` at
+    whose close the customer pays more than at the close of the day before,
+    when they already paid something then.
 
-    Only customers with several subscriptions are listed: the only
-    subscription of a customer charges the same at the end as on its first
-    day, so such a customer never pays more.
+    Each subscription adds its ARR in cents on started_at and takes it away
+    on stops_at, which matches ``runs_on``. So the running sum of a
+    customer's changes up to a day is their ARR at its close, and that sum
+    minus the day's own change is the ARR at the close of the day before.
+    Each subscription's ARR is rounded to whole cents before the sums, so
+    float noise such as 1.10 + 2.20 > 3.30 cannot make a customer pay
+    more. The first paid day of a customer has 0 before it, so it is no
+    expansion. Only customers with several rows are read, because the only
+    subscription of a customer can never raise what they already pay.
     """
-    repeated = priced.filter(repeated_customer(priced))
-    first = (
-        repeated.filter(pl.col("mrr") > 0)
-        .group_by("customer_key")
-        .agg(first_paid=pl.col("started_at").min())
-        .filter(pl.col("first_paid").is_between(start, end))
+    repeated = prepared.filter(repeated_customer(prepared))
+    cents = _cents("mrr")
+    changes = pl.concat(
+        [
+            repeated.select("customer_key", day="started_at", change=cents),
+            repeated.select("customer_key", day="stops_at", change=-cents),
+        ]
     )
-    on_first_day = repeated.join(first, on="customer_key").filter(
-        runs_on(pl.col("first_paid"))
+    # Changes after the period cannot touch the ARR on its days.
+    daily = (
+        changes.filter(pl.col("day") <= end)
+        .group_by("customer_key", "day")
+        .agg(pl.col("change").sum())
+        .sort("customer_key", "day")
     )
-    return (
-        on_first_day.group_by("customer_key")
-        .agg(first_paid=pl.col("mrr").sum())
-        .select("customer_key", _cents("first_paid").alias("first_paid_cents"))
-    )
+    # The rows are sorted by customer, so a customer's running sum is the
+    # running sum over all rows less its value before the customer's first
+    # row. On the 61,585 changed days of the benchmark's scale-1 data for
+    # 2025 that took 2 ms and cum_sum().over("customer_key") 63 ms (best
+    # of 7, Polars 2.1, 2 shared cores).
+    change = pl.col("change")
+    running = change.cum_sum()
+    first_row = pl.col("customer_key").ne_missing(pl.col("customer_key").shift(1))
+    before_customer = pl.when(first_row).then(running - change).forward_fill()
+    closing = running - before_customer
+    opening = closing - change
+    grows = (change > 0) & (opening > 0)
+    in_period = pl.col("day").is_between(start, end)
+    return daily.filter(in_period & grows).select("customer_key")

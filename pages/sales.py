@@ -231,10 +231,10 @@ def _render_subscription_upsell(
     previous = {"upsell_rate": earlier} if earlier is not None else {}
     kpi_row({"upsell_rate": _LABELS["upsell_rate"]}, {"upsell_rate": current}, previous)
     st.caption(
-        "Upsell rate: customers with an expansion (a higher MRR at the end of "
-        "the period than at its start, or than on their first paid day for "
-        "customers who joined in it, or a new subscription flagged as an "
-        "upgrade) out of the customers with a subscription active in the period."
+        "Upsell rate: customers with an expansion (a day in the period on "
+        "which a paying customer's MRR rose, such as for an add-on or a more "
+        "expensive plan, or a new subscription flagged as an upgrade) out of "
+        "the customers with a subscription active in the period."
     )
     return current
 
