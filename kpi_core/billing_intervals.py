@@ -65,7 +65,8 @@ _WHOLE_LABELS: dict[str, float] = {
     **dict.fromkeys(("biennial", "biennially", "zweijaehrlich"), 24.0),
 }
 # Words before the unit or count, as in "pro Jahr", "per annum", "every 3
-# months", "alle 2 Jahre" or "jeden Monat".
+# months", "alle 2 Jahre" or "jeden Monat", also several in a row, as in
+# "billed every 3 months".
 _LEADING_WORDS = frozenset(
     {"pro", "per", "je", "every", "each", "alle", "jede", "jeden", "jedes", "jedem"}
     | {"billed"}
@@ -125,7 +126,7 @@ def interval_months(text: str) -> float | None:
     label = " ".join(words)
     if label in _WHOLE_LABELS:
         return _WHOLE_LABELS[label]
-    if words and words[0] in _LEADING_WORDS:
+    while words and words[0] in _LEADING_WORDS:
         words = words[1:]
     count = 1
     if len(words) == 2 and words[0].isdigit():

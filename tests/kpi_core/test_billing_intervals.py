@@ -97,6 +97,8 @@ SPELLINGS = [
     ("3-month plan", 3),
     ("yearly billing", 12),
     ("billed quarterly", 3),
+    ("billed every 3 months", 3),
+    ("Billed every 2 weeks", 2 * 12 / 52),
 ]
 
 
@@ -264,6 +266,39 @@ def test_unknown_interval_named_where_needed(tmp_path):
     # MRR: A1 100 + A3 1,200 / 12 = 200; ARR 200 x 12 = 2,400.
     assert result.value == 2400.0
     assert result.excluded == {"unknown billing interval": 1, "no amount": 1}
+
+
+# A subscriptions export in Stripe's columns whose Interval names how many
+# months or weeks one price covers. "whenever" names no interval, so its
+# MRR stays unknown.
+STRIPE_COUNTED_INTERVALS = (
+    "id,Customer ID,Status,Created (UTC),Canceled At (UTC),Plan,Quantity,Amount,"
+    "Currency,Interval\n"
+    "sub_1,cus_1,active,2025-01-05 10:00,,Pro,1,90.00,eur,billed every 3 months\n"
+    "sub_2,cus_2,active,2025-01-06 10:00,,Pro,1,90.00,eur,every 3 months\n"
+    "sub_3,cus_3,active,2025-01-07 10:00,,Pro,1,26.00,eur,Every 2 weeks\n"
+    "sub_4,cus_4,active,2025-01-08 10:00,,Pro,1,60.00,eur,alle 3 Monate\n"
+    "sub_5,cus_5,active,2025-01-09 10:00,,Pro,1,13.00,eur,Billed every 2 weeks\n"
+    "sub_6,cus_6,active,2025-01-10 10:00,,Pro,1,50.00,eur,whenever\n"
+)
+
+
+def test_report_reads_counted_intervals(tmp_path):
+    result = _report(tmp_path, "subscriptions.csv", STRIPE_COUNTED_INTERVALS)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    arr_kpi = report["kpis"]["arr"]
+    # MRR: 90 / 3 + 90 / 3 + 26 x 52 / 12 / 2 + 60 / 3 + 13 x 52 / 12 / 2
+    # = 30 + 30 + 56.33 + 20 + 28.17 = 164.5 EUR; ARR 164.5 x 12 = 1,974 EUR.
+    # sub_6's MRR is unknown.
+    assert arr_kpi["value"] == pytest.approx(1974.0)
+    assert arr_kpi["n"] == 5
+    assert arr_kpi["excluded"] == {"unknown billing interval": 1}
+    [warning] = report["warnings"]
+    assert warning.startswith(
+        "subscriptions.csv: 1 row with an unknown billing interval in column "
+        "'Interval' (line 7; for example 'whenever')"
+    )
 
 
 CHURN = (
