@@ -5,9 +5,10 @@ it sits on and example values. Such a cell is read as empty and its row is
 kept, so the KPIs that need the field leave the row out and count it, as for
 an empty cell. Only a broken row is left out of the table. That is a line
 with more fields than the header, a repeated deal id, a closed deal whose
-won flag is empty or unreadable, a deal with an empty stage whose outcome no
-other column gives, or an unreadable cell of a field whose empty cell means
-something (``ROW_FIELDS``).
+won flag is empty or unreadable and whose label reads neither won nor lost,
+a deal with an empty stage whose outcome no other column gives, or an
+unreadable cell of a field whose empty cell means something
+(``ROW_FIELDS``).
 """
 
 from __future__ import annotations
@@ -376,8 +377,9 @@ def prepare_table(
     columns, unit_notes = divide_minor_units(mapping.columns, columns)
     for column, note in unit_notes.items():
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
+    label_statuses = None if statuses is None else statuses.result()
     for outcome_gap in (
-        _closed_without_won(raw.frame, mapping, columns),
+        _closed_without_won(raw.frame, mapping, columns, label_statuses),
         _stage_without_outcome(raw.frame, mapping, columns),
     ):
         if outcome_gap is None:
@@ -401,7 +403,6 @@ def prepare_table(
     rejected = raw.frame.clear()
     problem_rows = raw.frame.clear()
     row_masks = [item.rows for item in found if not item.problem.row_kept]
-    label_statuses = None if statuses is None else statuses.result()
     if row_masks:
         rejected_mask = _any(row_masks)
         frame = frame.filter(~rejected_mask)
@@ -1226,17 +1227,27 @@ def _deal_statuses(labels: pl.Series) -> pl.Series:
 
 
 def _closed_without_won(
-    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    label_statuses: pl.Series | None,
 ) -> tuple[Problem, pl.Series] | None:
     """Find the deals flagged closed whose won flag is empty or was read as
-    empty, which could be won or lost, and return the problem and the rows
-    it rejects."""
+    empty (such as "Unknown") and whose stage or status label reads neither
+    won nor lost. Return the problem and the rows it rejects.
+
+    Such a deal could be won or lost. A label that reads won or lost
+    ("Closed Won") decides the deal instead, as it does without the flags
+    (``_flagged_statuses``).
+    """
     won_column = mapping.columns.get("won")
     if not won_column or not mapping.columns.get("closed"):
         return None
     parsed = {column.name: column for column in columns}
     closed = parsed["closed"].str.to_lowercase().is_in(list(TRUE_FLAGS))
     gap = (parsed["won"].is_null() & closed).fill_null(False)
+    if label_statuses is not None:
+        gap = gap & ~label_statuses.is_in(["won", "lost"]).fill_null(False)
     if not gap.any():
         return None
     lines = raw[LINE].filter(gap)

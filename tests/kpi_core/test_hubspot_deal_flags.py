@@ -76,3 +76,53 @@ def test_without_flags_labels_decide(tmp_path):
     assert "won" not in report["inputs"][0]["columns"]
     assert kpis["close_rate"]["value"] == pytest.approx(25.0)
     assert kpis["win_rate"]["value"] == pytest.approx(100.0)
+
+
+# "Is Closed Won" reads "Unknown" or is empty for A to D, all closed. The
+# stage decides A, B and C. D's stage "Signed" reads neither won nor lost,
+# so D could be either and is left out. The other rows spell their flags
+# true/false, Yes/No or Ja/Nein, and the flags decide them.
+UNKNOWN_FLAG_CSV = (
+    "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,"
+    "Is Closed Won,Is Deal Closed?\n"
+    "1,A,Closed Won,1000,2024-02-01,2024-01-02,Unknown,true\n"
+    "2,B,Closed Won,2000,2024-02-02,2024-01-03,,true\n"
+    "3,C,Closed Lost,3000,2024-02-03,2024-01-04,Unknown,true\n"
+    "4,D,Signed,4000,2024-02-04,2024-01-05,,true\n"
+    "5,E,Signed,500,2024-02-05,2024-01-06,true,true\n"
+    "6,F,Churned,600,2024-02-06,2024-01-07,false,true\n"
+    "7,G,Negotiation,700,,2024-01-08,false,false\n"
+    "8,H,Closed Won,800,2024-02-08,2024-01-09,Yes,Yes\n"
+    "9,I,Closed Lost,900,2024-02-09,2024-01-10,No,Yes\n"
+    "10,J,Signed,1100,2024-02-10,2024-01-11,Ja,Ja\n"
+    "11,K,Churned,1200,2024-02-11,2024-01-12,Nein,Ja\n"
+    "12,L,Negotiation,1300,,2024-01-13,Nein,Nein\n"
+    "13,M,Closed Won,1400,2024-02-13,2024-01-14,true,true\n"
+)
+
+
+def test_unknown_won_flag_stage_decides(tmp_path):
+    report = _report(tmp_path, UNKNOWN_FLAG_CSV)
+    [table] = report["inputs"]
+    kpis = report["kpis"]
+
+    assert table["columns"]["won"] == "Is Closed Won"
+    assert table["columns"]["closed"] == "Is Deal Closed?"
+    # Only D is left out: 13 - 1 = 12 deals.
+    assert table["rows_used"] == 12
+    assert table["excluded"] == {
+        "a closed deal with an empty or unreadable 'Is Closed Won' cell, so it "
+        "could be won or lost (fill in yes or no)": 1
+    }
+    assert table["emptied"] == {"a value other than yes or no in 'Is Closed Won'": 2}
+    # Won: A and B by their stage, E, H, J and M by the flag. Lost: C by its
+    # stage, F, I and K by the flag. Open: G and L.
+    # Close rate: 6 / 12 = 50 %. Win rate: 6 / (6 + 4) = 60 %.
+    assert kpis["close_rate"]["numerator"] == 6
+    assert kpis["close_rate"]["denominator"] == 12
+    assert kpis["close_rate"]["value"] == pytest.approx(50.0)
+    assert kpis["win_rate"]["numerator"] == 6
+    assert kpis["win_rate"]["denominator"] == 10
+    assert kpis["win_rate"]["value"] == pytest.approx(60.0)
+    # 1,000 + 2,000 + 500 + 800 + 1,100 + 1,400 = 6,800 won.
+    assert kpis["won_value"]["value"] == pytest.approx(6800)
