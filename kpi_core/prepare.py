@@ -8,7 +8,8 @@ with more fields than the header, a repeated deal id, a closed deal whose
 won flag is empty or unreadable and whose label reads neither won nor lost,
 a deal with an empty stage whose outcome no other column gives, or an
 unreadable cell of a field whose empty cell means something
-(``ROW_FIELDS``).
+(``ROW_FIELDS``). Orders that are no purchase (a void status, a full refund,
+an amount of 0) are left out too.
 """
 
 from __future__ import annotations
@@ -395,6 +396,9 @@ def prepare_table(
     columns, refunded = _net_of_refunds(raw.frame, mapping, columns, detected, unpaid)
     if refunded is not None:
         found.append(refunded)
+    free = _orders_of_no_value(raw.frame, mapping, columns, [unpaid, refunded])
+    if free is not None:
+        found.append(free)
     line_items = _further_line_items(raw.frame, mapping, columns)
     if line_items is not None:
         found.append(line_items)
@@ -1404,6 +1408,46 @@ def _net_of_refunds(
         ),
     )
     return columns, _Found(problem, full, None)
+
+
+def _orders_of_no_value(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    named: list[_Found | None],
+) -> _Found | None:
+    """Find the orders of an amount of 0, such as a Stripe invoice of a free
+    trial or one with a 100 % coupon, which are no purchase.
+
+    Kept, such an invoice would lower the average purchase value, raise the
+    purchases a year and acquire a customer who never paid, as a
+    subscription that charges nothing does not. Rows already left out for
+    their status or a full refund (``named``) are not named again. An empty
+    amount is not 0, so its order stays.
+    """
+    if mapping.table != "orders":
+        return None
+    amount = next((column for column in columns if column.name == "amount"), None)
+    if amount is None:
+        return None
+    rows = (amount == 0).fill_null(False)
+    for item in named:
+        if item is not None:
+            rows = rows & ~item.rows
+    if not rows.any():
+        return None
+    header = mapping.columns["amount"]
+    problem = Problem(
+        column=header,
+        field="amount",
+        kind="an amount of 0 (no purchase)",
+        count=int(rows.sum()),
+        lines=tuple(raw[LINE].filter(rows).to_list()),
+        examples=tuple(
+            raw[header].filter(rows).unique(maintain_order=True).head(_EXAMPLES)
+        ),
+    )
+    return _Found(problem, rows, None)
 
 
 def _further_line_items(
