@@ -302,14 +302,16 @@ def _has_evidence(mapping: Mapping) -> bool:
 
 
 def describe_table_types() -> str:
-    """Name every table type with the fields it needs, as in "deals (stage,
-    created_at)", for messages about a file of an unknown type."""
+    """Name every table type with the labels of the fields it needs, as in
+    "deals (Stage, Created date)", for messages about a file of an unknown
+    type."""
     parts = []
     for schema in TABLES.values():
-        needed = ", ".join(schema.required)
+        needed = ", ".join(schema.field_label(name) for name in schema.required)
         if schema.name == "subscriptions":
-            snapshot = " and ".join(SNAPSHOT_FIELDS)
-            needed = f"{needed} with started_at, or {needed} with {snapshot}"
+            start = schema.field_label("started_at")
+            snapshot = " and ".join(schema.field_label(n) for n in SNAPSHOT_FIELDS)
+            needed = f"{needed} with {start}, or {needed} with {snapshot}"
         parts.append(f"{schema.noun} ({needed})")
     return "; ".join(parts)
 
@@ -319,9 +321,9 @@ def require_complete(mapping: Mapping, file: str) -> None:
     missing = mapping.missing_required
     if not missing:
         return
+    fields = [mapping.schema.field(name) for name in missing]
     expected = ", ".join(
-        f"{name} (for example {_example_headers(mapping.schema.field(name))})"
-        for name in missing
+        f"{field.label} (for example {_example_headers(field)})" for field in fields
     )
     table = mapping.schema.a_table
     if mapping.is_snapshot:

@@ -36,11 +36,15 @@ DURATION = "duration"
 class Field:
     """One canonical column: its name, kind, whether a table needs it, and
     the header names that real exports use for it (English and German).
+    ``label`` is the name the user sees for the field, on the Data page and
+    in messages, while ``name`` is the column name in the parsed frame, in
+    stored mappings and in the JSON report.
     ``examples`` are at most two of the aliases for messages about a missing
     column, as vendor exports (HubSpot, Salesforce, Zendesk, Stripe, Meta)
     write them where the field has a known export header."""
 
     name: str
+    label: str
     kind: str
     required: bool
     aliases: tuple[str, ...]
@@ -65,6 +69,14 @@ class TableSchema:
             if candidate.name == name:
                 return candidate
         raise KeyError(name)
+
+    def field_label(self, name: str) -> str:
+        """Return the label of the field ``name`` for the user, or ``name``
+        itself when the table has no such field."""
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate.label
+        return name
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -97,6 +109,7 @@ _VOWEL_SOUND_INITIALS = "AEFHILMNORSX"
 
 def _f(
     name: str,
+    label: str,
     kind: str,
     required: bool,
     description: str,
@@ -111,7 +124,14 @@ def _f(
             "missing from its aliases; list them there too"
         )
     return Field(
-        name, kind, required, (name, *aliases), description, examples, whole_header
+        name,
+        label,
+        kind,
+        required,
+        (name, *aliases),
+        description,
+        examples,
+        whole_header,
     )
 
 
@@ -121,6 +141,7 @@ DEALS = TableSchema(
     (
         _f(
             "deal_id",
+            "Deal ID",
             ID,
             False,
             "Unique id of the deal; without it each row is one deal",
@@ -139,6 +160,7 @@ DEALS = TableSchema(
         ),
         _f(
             "owner",
+            "Owner",
             TEXT,
             False,
             "Sales rep who owns the deal",
@@ -161,6 +183,7 @@ DEALS = TableSchema(
         ),
         _f(
             "stage",
+            "Stage",
             TEXT,
             True,
             "Pipeline stage, including won and lost",
@@ -177,6 +200,7 @@ DEALS = TableSchema(
         ),
         _f(
             "status",
+            "Status",
             TEXT,
             False,
             "Open, won or lost, where the export has it",
@@ -186,6 +210,7 @@ DEALS = TableSchema(
         ),
         _f(
             "won",
+            "Won",
             FLAG,
             False,
             "Won flag (yes/no, true/false, 1/0), as in Salesforce reports",
@@ -199,6 +224,7 @@ DEALS = TableSchema(
         ),
         _f(
             "closed",
+            "Closed",
             FLAG,
             False,
             "Closed flag (yes/no, true/false, 1/0): won or lost",
@@ -211,6 +237,7 @@ DEALS = TableSchema(
         ),
         _f(
             "created_at",
+            "Created date",
             DATE,
             True,
             "Date the deal entered the pipeline (created or first engaged)",
@@ -235,6 +262,7 @@ DEALS = TableSchema(
         # and a first-contact alias goes to created_at in the partial round.
         _f(
             "first_contact_at",
+            "First contact date",
             DATE,
             False,
             "Date of the first contact with the lead, where the export keeps it "
@@ -253,6 +281,7 @@ DEALS = TableSchema(
         ),
         _f(
             "closed_at",
+            "Close date",
             DATE,
             False,
             "Date the deal was won or lost",
@@ -274,6 +303,7 @@ DEALS = TableSchema(
         ),
         _f(
             "lost_at",
+            "Lost date",
             DATE,
             False,
             "Date the deal was lost, where the export keeps it apart from the "
@@ -284,6 +314,7 @@ DEALS = TableSchema(
         ),
         _f(
             "amount",
+            "Amount",
             NUMBER,
             False,
             "Deal value in its currency",
@@ -300,6 +331,7 @@ DEALS = TableSchema(
         ),
         _f(
             "currency",
+            "Currency",
             TEXT,
             False,
             "ISO currency code of the amount",
@@ -311,10 +343,18 @@ DEALS = TableSchema(
             "Währung des Wertes",
         ),
         _f(
-            "product", TEXT, False, "Product sold", "Product", "Product name", "Produkt"
+            "product",
+            "Product",
+            TEXT,
+            False,
+            "Product sold",
+            "Product",
+            "Product name",
+            "Produkt",
         ),
         _f(
             "account",
+            "Account",
             TEXT,
             False,
             "Customer company",
@@ -332,6 +372,7 @@ DEALS = TableSchema(
         ),
         _f(
             "deal_type",
+            "Deal type",
             TEXT,
             False,
             "New business, upsell, renewal and so on",
@@ -346,6 +387,7 @@ DEALS = TableSchema(
         ),
         _f(
             "source",
+            "Source",
             TEXT,
             False,
             "Lead source or campaign",
@@ -357,7 +399,7 @@ DEALS = TableSchema(
             "Lead-Quelle",
             "Kampagne",
         ),
-        _f("pipeline", TEXT, False, "Pipeline name", "Pipeline"),
+        _f("pipeline", "Pipeline", TEXT, False, "Pipeline name", "Pipeline"),
     ),
 )
 
@@ -367,6 +409,7 @@ STAGE_HISTORY = TableSchema(
     (
         _f(
             "deal_id",
+            "Deal ID",
             ID,
             True,
             "Deal the stage change belongs to",
@@ -379,6 +422,7 @@ STAGE_HISTORY = TableSchema(
         ),
         _f(
             "stage",
+            "Stage",
             TEXT,
             True,
             "Stage the deal entered",
@@ -393,6 +437,7 @@ STAGE_HISTORY = TableSchema(
         ),
         _f(
             "entered_at",
+            "Entered date",
             DATE,
             True,
             "Date and time the deal entered the stage",
@@ -408,6 +453,7 @@ STAGE_HISTORY = TableSchema(
         ),
         _f(
             "exited_at",
+            "Exited date",
             DATE,
             False,
             "Date and time the deal last left the stage (HubSpot's Date exited)",
@@ -416,6 +462,7 @@ STAGE_HISTORY = TableSchema(
         ),
         _f(
             "cumulative_ms",
+            "Cumulative time in stage",
             NUMBER,
             False,
             "Milliseconds the deal spent in the stage over all its visits, as "
@@ -432,6 +479,7 @@ TICKETS = TableSchema(
     (
         _f(
             "ticket_id",
+            "Ticket ID",
             ID,
             True,
             "Unique id of the ticket or case",
@@ -450,6 +498,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "created_at",
+            "Created date",
             DATE,
             True,
             "Date and time the ticket was opened",
@@ -479,6 +528,7 @@ TICKETS = TableSchema(
         # takes.
         _f(
             "solved_at",
+            "Solved date",
             DATE,
             False,
             "Date and time of the final solve; empty while the ticket is open",
@@ -507,6 +557,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "closed_at",
+            "Closed date",
             DATE,
             False,
             "Date and time the ticket was closed, for tickets without a solve "
@@ -520,6 +571,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "status",
+            "Status",
             TEXT,
             False,
             "Ticket status such as open, pending, solved",
@@ -529,6 +581,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "agent",
+            "Agent",
             TEXT,
             False,
             "Agent the ticket is assigned to",
@@ -548,6 +601,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "channel",
+            "Channel",
             TEXT,
             False,
             "Channel the ticket came in on",
@@ -564,6 +618,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "category",
+            "Category",
             TEXT,
             False,
             "Ticket type, category or reason",
@@ -582,6 +637,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "priority",
+            "Priority",
             TEXT,
             False,
             "Ticket priority",
@@ -592,6 +648,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "replies",
+            "Replies",
             INTEGER,
             False,
             "Number of agent replies to the customer",
@@ -605,6 +662,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "reopens",
+            "Reopens",
             INTEGER,
             False,
             "Number of times the ticket was reopened",
@@ -615,6 +673,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "customer_id",
+            "Customer ID",
             ID,
             False,
             "Customer or account the ticket is from",
@@ -633,6 +692,7 @@ TICKETS = TableSchema(
         # time to resolution.
         _f(
             "business_minutes",
+            "Resolution time, business hours",
             DURATION,
             False,
             "Time to final resolution in business hours as computed by the "
@@ -646,6 +706,7 @@ TICKETS = TableSchema(
         ),
         _f(
             "calendar_minutes",
+            "Resolution time, calendar hours",
             DURATION,
             False,
             "Time to final resolution in calendar hours as computed by the "
@@ -662,6 +723,7 @@ TICKET_MESSAGES = TableSchema(
     (
         _f(
             "ticket_id",
+            "Ticket ID",
             ID,
             True,
             "Ticket or case the message belongs to",
@@ -677,6 +739,7 @@ TICKET_MESSAGES = TableSchema(
         ),
         _f(
             "sent_at",
+            "Sent date",
             DATE,
             True,
             "Date and time the message was sent",
@@ -697,6 +760,7 @@ TICKET_MESSAGES = TableSchema(
         ),
         _f(
             "author_role",
+            "Author role",
             TEXT,
             True,
             "Who wrote the message: agent, customer, end-user or requester",
@@ -712,6 +776,7 @@ TICKET_MESSAGES = TableSchema(
         ),
         _f(
             "channel",
+            "Channel",
             TEXT,
             False,
             "Channel of the message (email, chat, phone)",
@@ -723,6 +788,7 @@ TICKET_MESSAGES = TableSchema(
         ),
         _f(
             "public",
+            "Public",
             FLAG,
             False,
             "Whether the customer saw the message; an internal note is no reply",
@@ -735,6 +801,7 @@ TICKET_MESSAGES = TableSchema(
         ),
         _f(
             "private",
+            "Internal note",
             FLAG,
             False,
             "Whether the message is an internal note, which is no reply",
@@ -755,6 +822,7 @@ NPS = TableSchema(
     (
         _f(
             "response_id",
+            "Response ID",
             ID,
             False,
             "Unique id of the survey response",
@@ -766,6 +834,7 @@ NPS = TableSchema(
         ),
         _f(
             "customer_id",
+            "Customer ID",
             ID,
             False,
             "Customer who answered (id or email)",
@@ -782,6 +851,7 @@ NPS = TableSchema(
         ),
         _f(
             "score",
+            "Score",
             INTEGER,
             True,
             "Answer on the 0-10 recommendation scale",
@@ -797,6 +867,7 @@ NPS = TableSchema(
         ),
         _f(
             "responded_at",
+            "Response date",
             DATE,
             False,
             "Date and time the answer was submitted",
@@ -823,6 +894,7 @@ NPS = TableSchema(
         ),
         _f(
             "channel",
+            "Channel",
             TEXT,
             False,
             "Channel the survey was answered on",
@@ -833,6 +905,7 @@ NPS = TableSchema(
         ),
         _f(
             "segment",
+            "Segment",
             TEXT,
             False,
             "Customer segment such as plan or region",
@@ -859,6 +932,7 @@ SUBSCRIPTIONS = TableSchema(
     (
         _f(
             "subscription_id",
+            "Subscription ID",
             ID,
             False,
             "Unique id of the subscription",
@@ -873,6 +947,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "customer_id",
+            "Customer ID",
             ID,
             True,
             "Customer or account holding the subscription",
@@ -889,6 +964,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "started_at",
+            "Start date",
             DATE,
             False,
             "Date the subscription started",
@@ -908,6 +984,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "ended_at",
+            "End date",
             DATE,
             False,
             "First day without service; empty while the subscription runs",
@@ -921,6 +998,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "canceled_at",
+            "Cancellation date",
             DATE,
             False,
             "Date of the cancellation, used as the end when no end date is given",
@@ -933,6 +1011,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "amount",
+            "Price",
             NUMBER,
             False,
             "Price per billing interval, before quantity",
@@ -945,6 +1024,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "interval",
+            "Billing interval",
             TEXT,
             False,
             "Billing interval such as monthly, quarterly, yearly or 3 months "
@@ -962,6 +1042,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "quantity",
+            "Quantity",
             NUMBER,
             False,
             "Units or seats billed at the price",
@@ -975,6 +1056,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "monthly_charge",
+            "Monthly charge",
             NUMBER,
             False,
             "Monthly recurring charge of the whole subscription, quantity included",
@@ -1000,6 +1082,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "plan",
+            "Plan",
             TEXT,
             False,
             "Plan or product",
@@ -1014,6 +1097,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "status",
+            "Status",
             TEXT,
             False,
             "Status such as active, trialing or canceled",
@@ -1025,6 +1109,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "currency",
+            "Currency",
             TEXT,
             False,
             "ISO currency code of the amounts",
@@ -1033,6 +1118,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "churned",
+            "Churned",
             TEXT,
             False,
             "Churned flag of a list without dates (Yes/No, True/False)",
@@ -1045,6 +1131,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "event",
+            "Change type",
             TEXT,
             False,
             "Change type: new, upgrade or downgrade",
@@ -1058,6 +1145,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "upgraded",
+            "Upgraded",
             TEXT,
             False,
             "Flag: the subscription is an upgrade",
@@ -1068,6 +1156,7 @@ SUBSCRIPTIONS = TableSchema(
         ),
         _f(
             "trial_ended_at",
+            "Trial end date",
             DATE,
             False,
             "End of a free trial; the subscription pays from then on",
@@ -1088,6 +1177,7 @@ ORDERS = TableSchema(
     (
         _f(
             "order_id",
+            "Order ID",
             ID,
             False,
             "Unique id of the order or invoice",
@@ -1103,6 +1193,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "customer_id",
+            "Customer ID",
             ID,
             True,
             "Customer who ordered (id or email)",
@@ -1119,6 +1210,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "ordered_at",
+            "Order date",
             DATE,
             True,
             "Date of the order",
@@ -1135,6 +1227,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "amount",
+            "Amount",
             NUMBER,
             True,
             "Order value in its currency",
@@ -1153,6 +1246,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "refunded",
+            "Refunded amount",
             NUMBER,
             False,
             "Part of the order value paid back; the KPIs count the value less it",
@@ -1166,6 +1260,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "campaign",
+            "Campaign",
             TEXT,
             False,
             "Campaign the order is attributed to",
@@ -1176,6 +1271,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "channel",
+            "Channel",
             TEXT,
             False,
             "Marketing or sales channel of the order",
@@ -1187,6 +1283,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "source",
+            "Source",
             TEXT,
             False,
             "Traffic or lead source of the order",
@@ -1199,6 +1296,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "currency",
+            "Currency",
             TEXT,
             False,
             "ISO currency code of the amount",
@@ -1207,6 +1305,7 @@ ORDERS = TableSchema(
         ),
         _f(
             "status",
+            "Order status",
             TEXT,
             False,
             "Payment or order status; unpaid, void and cancelled orders are left out",
@@ -1228,6 +1327,7 @@ SPEND = TableSchema(
     (
         _f(
             "spent_at",
+            "Date",
             DATE,
             False,
             "Day or month start the spend belongs to",
@@ -1242,6 +1342,7 @@ SPEND = TableSchema(
         ),
         _f(
             "period_start",
+            "Reporting start",
             DATE,
             False,
             "First day of a reporting window",
@@ -1255,6 +1356,7 @@ SPEND = TableSchema(
         ),
         _f(
             "period_end",
+            "Reporting end",
             DATE,
             False,
             "Last day of a reporting window",
@@ -1267,6 +1369,7 @@ SPEND = TableSchema(
         ),
         _f(
             "campaign",
+            "Campaign",
             TEXT,
             False,
             "Campaign the money was spent on",
@@ -1277,6 +1380,7 @@ SPEND = TableSchema(
         ),
         _f(
             "channel",
+            "Channel",
             TEXT,
             False,
             "Channel or ad platform",
@@ -1289,6 +1393,7 @@ SPEND = TableSchema(
         ),
         _f(
             "amount",
+            "Amount spent",
             NUMBER,
             True,
             "Money spent in its currency",
@@ -1305,6 +1410,7 @@ SPEND = TableSchema(
         ),
         _f(
             "currency",
+            "Currency",
             TEXT,
             False,
             "ISO currency code of the amount",
@@ -1322,6 +1428,7 @@ EMAIL_EVENTS = TableSchema(
     (
         _f(
             "email",
+            "Email address",
             ID,
             True,
             "Email address of the contact",
@@ -1334,6 +1441,7 @@ EMAIL_EVENTS = TableSchema(
         ),
         _f(
             "event",
+            "Event",
             TEXT,
             True,
             "subscribe, unsubscribe, cleaned or bounce",
@@ -1347,6 +1455,7 @@ EMAIL_EVENTS = TableSchema(
         ),
         _f(
             "occurred_at",
+            "Event date",
             DATE,
             False,
             "Date of the event",

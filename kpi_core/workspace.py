@@ -462,8 +462,9 @@ def replacement_losses(
     elif missing_ids:
         noun = "row" if missing_ids == 1 else "rows"
         losses.append(f"{missing_ids:,} {noun} whose id is not in the new file")
+    schema = TABLES[entry.table_type]
     lost = sorted(
-        name
+        schema.field_label(name)
         for name, column in entry.mapping.items()
         if column and not mapping.get(name)
     )
@@ -475,14 +476,15 @@ def replacement_losses(
         if not entry.mapping.get(name) or not column:
             continue
         left = emptied[name]
+        label = schema.field_label(name)
         if left:
             losses.append(
-                f"most values of {name} (the new file's column {column!r} has "
+                f"most values of {label} (the new file's column {column!r} has "
                 f"{left:,} of {rows:,} filled)"
             )
         else:
             losses.append(
-                f"every value of {name} (the new file's column {column!r} is empty)"
+                f"every value of {label} (the new file's column {column!r} is empty)"
             )
     return losses
 

@@ -440,7 +440,7 @@ def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
     if remembered:
         st.caption("Using the mapping you saved for files with these columns.")
         left_out = [
-            f"{field} ({column!r})"
+            f"{guess.schema.field_label(field)} ({column!r})"
             for field, column in guess.columns.items()
             if column and not remembered.columns.get(field)
         ]
@@ -460,14 +460,15 @@ def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
     for index, field in enumerate(guess.schema.fields):
         current = guess.columns.get(field.name)
         confidence = guess.confidence.get(field.name, 0.0)
-        label = field.name + (" *" if field.required else "")
+        label = field.label + (" *" if field.required else "")
         with grid[index % 3]:
             chosen = st.selectbox(
                 label,
                 options,
                 index=options.index(current) if current in options else 0,
                 key=f"{key}:{guess.table}:{field.name}",
-                help=f"{field.description}. Guess confidence {confidence:.0%}.",
+                help=f"{field.description}. Field name: `{field.name}`. "
+                f"Guess confidence {confidence:.0%}.",
             )
         if chosen != (current or _NOT_IN_FILE):
             mapping = mapping.with_choice(
@@ -481,7 +482,9 @@ def _pick_mapping(preview: FilePreview, key: str) -> Mapping:
 def _warn_shared_columns(mapping: Mapping) -> None:
     used = list(mapping.used_columns().items())
     for column in {c for _, c in used if sum(1 for _, d in used if d == c) > 1}:
-        fields = ", ".join(f for f, c in used if c == column)
+        fields = ", ".join(
+            mapping.schema.field_label(f) for f, c in used if c == column
+        )
         st.warning(
             escape_markdown(f"Column {column!r} feeds several fields ({fields}); ")
             + "check that this is intended."

@@ -163,7 +163,7 @@ def test_report_reads_chosen_sheet():
     # date, which the error names, so the chosen sheet was the one read.
     result = _run(str(path), "--sheet", "Deals")
     assert result.returncode == 1
-    assert "no column found for created_at" in result.stderr
+    assert "no column found for Created date" in result.stderr
     assert "of a deals table" in result.stderr
 
 

@@ -114,13 +114,13 @@ def test_unknown_file_message_lists_types(tmp_path):
         "is from the columns 'churn_event_id', 'account_id'"
     )
     assert "monthly_charge (for example" not in message
-    assert "deals (stage, created_at)" in message
-    assert "support tickets (ticket_id, created_at)" in message
+    assert "deals (Stage, Created date)" in message
+    assert "support tickets (Ticket ID, Created date)" in message
     assert (
-        "subscriptions (customer_id with started_at, or customer_id with "
-        "monthly_charge and churned)"
+        "subscriptions (Customer ID with Start date, or Customer ID with "
+        "Monthly charge and Churned)"
     ) in message
-    assert "orders (customer_id, ordered_at, amount)" in message
+    assert "orders (Customer ID, Order date, Amount)" in message
     assert message.endswith(
         "pick the table type and columns on the Data page of the app"
     )

@@ -106,7 +106,7 @@ def test_contacts_message_names_the_kind(tmp_path):
         "The column 'Lifecycle Stage' without a deal stage, amount or close date "
         "marks a contacts or companies export" in message
     )
-    assert "deals (stage, created_at)" in message
+    assert "deals (Stage, Created date)" in message
 
 
 def test_deals_with_lifecycle_stage_stay_deals(tmp_path):

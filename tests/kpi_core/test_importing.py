@@ -93,7 +93,7 @@ def test_tickets_without_creation_date_explained(datasets_dir):
     preview = preview_file(path.name, path.read_bytes())
     assert preview.table == "tickets"
     assert preview.mapping.missing_required == ["created_at"]
-    with pytest.raises(MissingColumnError, match="no column found for created_at"):
+    with pytest.raises(MissingColumnError, match="no column found for Created date"):
         load_file(path.name, path.read_bytes())
 
 

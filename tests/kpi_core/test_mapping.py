@@ -204,7 +204,7 @@ def test_require_complete_names_missing_field():
     with pytest.raises(MissingColumnError) as caught:
         require_complete(mapping, "report.csv")
     message = str(caught.value)
-    assert message.startswith("report.csv: no column found for stage")
+    assert message.startswith("report.csv: no column found for Stage")
     assert "choose it in the column mapping" in message
 
 
@@ -265,7 +265,7 @@ def test_dated_subscriptions_need_no_charge():
 
 def test_require_complete_snapshot_message():
     mapping = guess_mapping(["account_id"], "subscriptions")
-    with pytest.raises(MissingColumnError, match="monthly_charge .*churned"):
+    with pytest.raises(MissingColumnError, match="Monthly charge .*Churned"):
         require_complete(mapping, "list.csv")
 
 
@@ -278,7 +278,7 @@ def test_ravenstack_churn_events_not_snapshot(datasets_dir):
     path = datasets_dir / "ravenstack-saas" / "ravenstack_churn_events.csv"
     mapping = guess_mapping(_headers(path), "subscriptions")
     assert mapping.columns["churned"] != "churn_event_id"
-    with pytest.raises(MissingColumnError, match="monthly_charge"):
+    with pytest.raises(MissingColumnError, match="Monthly charge"):
         require_complete(mapping, path.name)
 
 

@@ -20,7 +20,7 @@ CASES = [
         "Opportunity Name,Account Name,Stage,Amount,Close Date\n"
         "Big deal,Acme,Closed Won,1000,3/10/2017\n",
         None,
-        "no column found for created_at (for example 'Create Date' or "
+        "no column found for Created date (for example 'Create Date' or "
         "'Created Date') of a deals table",
         id="salesforce-report-no-created-date",
     ),
@@ -30,7 +30,7 @@ CASES = [
         "Deal - ID,Deal - Title,Deal - Value,Deal - Stage,Deal - Status\n"
         "7,Big deal,1000,Negotiation,open\n",
         None,
-        "no column found for created_at (for example 'Create Date' or "
+        "no column found for Created date (for example 'Create Date' or "
         "'Created Date') of a deals table",
         id="pipedrive-no-created",
     ),
@@ -40,7 +40,7 @@ CASES = [
         "Record ID,Deal Name,Amount,Close Date,Create Date\n"
         "1,Big deal,1000,2024-01-02,2024-01-01\n",
         None,
-        "no column found for stage (for example 'Deal Stage' or 'Stage Name') "
+        "no column found for Stage (for example 'Deal Stage' or 'Stage Name') "
         "of a deals table",
         id="hubspot-no-deal-stage",
     ),
@@ -49,7 +49,7 @@ CASES = [
         # A Salesforce OpportunityHistory export without OpportunityId.
         "StageName,CreatedDate\nProspecting,2017-03-04T16:27:00.000Z\n",
         "stage_history",
-        "no column found for deal_id (for example 'Opportunity ID' or "
+        "no column found for Deal ID (for example 'Opportunity ID' or "
         "'Record ID') of a deal stage history table",
         id="salesforce-history-no-opportunity",
     ),

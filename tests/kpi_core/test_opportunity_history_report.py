@@ -113,7 +113,7 @@ def test_report_without_name_asks_for_id(tmp_path):
     with pytest.raises(MissingColumnError) as raised:
         load_file(path.name, path.read_bytes())
     message = str(raised.value)
-    assert "no column found for deal_id" in message
+    assert "no column found for Deal ID" in message
     assert "of a deal stage history table" in message
     assert "created_at" not in message
 

@@ -107,7 +107,7 @@ def test_lost_column_keeps_deals_only(tmp_path):
     deals = tables["deals"]
     assert replacement_losses(
         stored["deals"], deals.rows_used, deals.mapping.columns
-    ) == ["the column for amount"]
+    ) == ["the column for Amount"]
 
 
 def test_same_content_always_replaced(tmp_path):

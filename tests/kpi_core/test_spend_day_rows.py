@@ -76,7 +76,7 @@ def test_spend_without_any_date_rejected():
     undated = b"Time period,Campaign,Spend,Currency code\n2020-01-01,Spring,10.00,CHF\n"
     with pytest.raises(MissingColumnError) as raised:
         load_file("microsoft_ads.csv", undated, table="spend")
-    assert "microsoft_ads.csv: no column found for spent_at" in str(raised.value)
+    assert "microsoft_ads.csv: no column found for Date" in str(raised.value)
 
 
 def _february_report(window_start: date) -> pl.DataFrame:

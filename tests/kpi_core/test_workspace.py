@@ -197,7 +197,7 @@ def test_replacement_losses_names_rows_and_columns():
     # 19 - 3 = 16 rows fewer, and amount had a column that the new file lacks.
     assert replacement_losses(entry, 3, {"deal_id": "Id", "amount": None}) == [
         "16 rows (3 instead of 19)",
-        "the column for amount",
+        "the column for Amount",
     ]
     assert replacement_losses(entry, 19, {"deal_id": "Id", "amount": "Betrag"}) == []
 
@@ -285,5 +285,5 @@ def test_spend_with_emptied_values_still_replaces():
     amounts = {"amount": 1}
     assert default_replacement(None, entry, 8, mapping, 0, amounts, "spend") is None
     assert replacement_losses(entry, 8, mapping, 0, emptied) == [
-        "most values of campaign (the new file's column 'Campaign' has 1 of 8 filled)"
+        "most values of Campaign (the new file's column 'Campaign' has 1 of 8 filled)"
     ]

@@ -118,7 +118,7 @@ def test_lost_column_keeps_deals_only(tmp_path, fresh_workspace):
 
     at.selectbox(key=f"{key}:paired_target:deals").set_value(stored["deals"].id).run()
     assert [w.value for w in at.warning] == [
-        "Replacing 'hubspot' loses the column for amount. The replaced table is "
+        "Replacing 'hubspot' loses the column for Amount. The replaced table is "
         "not kept; store the deals as a new table to keep both."
     ]
 

@@ -220,12 +220,12 @@ def test_emptied_amounts_default_to_new_table(fresh_workspace):
     assert at.selectbox(key=f"{key}:target").value == ""
     infos = " ".join(info.value for info in at.info)
     assert (
-        "would lose every value of amount (the new file's column 'Amount' is "
+        "would lose every value of Amount (the new file's column 'Amount' is "
         "empty)" in infos
     )
     at.selectbox(key=f"{key}:target").set_value(stored.id).run()
     assert [w.value for w in at.warning] == [
-        "Replacing 'orders' loses every value of amount (the new file's column "
+        "Replacing 'orders' loses every value of Amount (the new file's column "
         "'Amount' is empty). The replaced table is not kept; store the file as "
         "a new table to keep both."
     ]
@@ -248,7 +248,7 @@ def test_mostly_emptied_amounts_default_to_new_table(fresh_workspace):
     assert at.selectbox(key=f"{key}:target").value == ""
     infos = " ".join(info.value for info in at.info)
     assert (
-        "would lose most values of amount (the new file's column 'Amount' has "
+        "would lose most values of Amount (the new file's column 'Amount' has "
         "9 of 20 filled)" in infos
     )
 
@@ -289,6 +289,6 @@ def test_spend_with_emptied_campaigns_replaces_and_warns(fresh_workspace):
     assert at.selectbox(key=f"{key}:target").value == stored.id
     warnings = " ".join(warning.value for warning in at.warning)
     assert (
-        "Replacing 'ads' loses most values of campaign (the new file's column "
+        "Replacing 'ads' loses most values of Campaign (the new file's column "
         "'Campaign' has 1 of 8 filled)" in warnings
     )

@@ -48,7 +48,7 @@ def test_saved_mapping_leaving_column_out_warns(fresh_workspace):
     ).run()
     assert not at.exception
     assert (
-        "The saved mapping leaves out source ('Lead Source'), which the app "
+        "The saved mapping leaves out Source ('Lead Source'), which the app "
         "would map. Choose the column below if this file should keep it."
     ) in [warning.value for warning in at.warning]
 
@@ -69,6 +69,6 @@ def test_same_file_unmapped_column_replaces(fresh_workspace):
     assert not at.exception
     assert at.selectbox(key=f"{key}:target").value == stored.id
     assert (
-        "Replacing 'leads' loses the column for source. The replaced table is "
+        "Replacing 'leads' loses the column for Source. The replaced table is "
         "not kept; store the file as a new table to keep both."
     ) in [warning.value for warning in at.warning]

@@ -149,7 +149,7 @@ def test_status_names_missing_columns():
     assert not at.exception
     assert at.status[0].label == "Required columns are missing"
     assert at.status[0].state == "error"
-    assert "no column found for stage" in at.error[0].value
+    assert "no column found for Stage" in at.error[0].value
     # Five amounts of which none is a number: the values were checked.
     rows = b"".join(b"%d,Closed won,2024-01-0%d,abc\n" % (i, i) for i in range(1, 6))
     deals = b"Record ID,Deal Stage,Create Date,Amount\n" + rows
