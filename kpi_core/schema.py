@@ -173,11 +173,13 @@ DEALS = TableSchema(
             "Rep",
             "Deal-Inhaber",
             "Verantwortlicher",
+            "Verantwortlich",
             "Vertriebler",
             "Vertriebsmitarbeiter",
             "Vertriebsmitarbeiterin",
             "Verkäufer",
             "Zuständig",
+            "Bearbeiter",
             "Besitzer",
             "Opportunity-Inhaber",
         ),
@@ -595,6 +597,7 @@ TICKETS = TableSchema(
             "Zugewiesen an",
             "Zuständig",
             "Verantwortlicher",
+            "Verantwortlich",
             "Mitarbeiter",
             # German for "Ticket owner"
             "Ticketinhaber",
@@ -698,8 +701,10 @@ TICKETS = TableSchema(
             "Time to final resolution in business hours as computed by the "
             "helpdesk, read into minutes",
             "Full resolution time in minutes within business hours",
-            # Zendesk Explore, in decimal hours
+            # Zendesk Explore, in decimal hours or in minutes. NOTE: the
+            # "(min)" headers are not checked against a real Explore export.
             "Full resolution time - business hours (hrs)",
+            "Full resolution time - business hours (min)",
             # Freshdesk, as "HH:MM:SS". Freshdesk computes its "(in hrs)"
             # columns in business hours.
             "Resolution time (in hrs)",
@@ -711,8 +716,12 @@ TICKETS = TableSchema(
             False,
             "Time to final resolution in calendar hours as computed by the "
             "helpdesk, read into minutes",
-            # Zendesk Explore, in decimal hours
+            # Zendesk's ticket CSV export, in minutes
+            "Full resolution time in minutes",
+            # Zendesk Explore, in decimal hours or in minutes, with the same
+            # NOTE as for business_minutes
             "Full resolution time (hrs)",
+            "Full resolution time (min)",
         ),
     ),
 )
