@@ -3,12 +3,15 @@ exchange rates and stored tables, then one sheet per page with the KPI
 table, the formulas in words and native Excel charts of the time series.
 
 Text from uploads is written as text cells, never as formulas, so an owner
-named ``=HYPERLINK(...)`` cannot run in Excel.
+named ``=HYPERLINK(...)`` cannot run in Excel. Characters that XML 1.0 does not
+allow, such as ESC or NUL, are written as U+FFFD, so no uploaded value can stop
+a workbook from being saved.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -52,6 +55,13 @@ _BOLD = Font(bold=True)
 # Notes are italic and run over the empty cells to their right, so they do
 # not widen their column.
 _NOTE = Font(italic=True)
+# Characters that an XLSX file cannot contain: the C0 control characters
+# other than tab, line feed and carriage return, and U+FFFE and U+FFFF, which
+# XML 1.0 does not allow, and lone surrogates, which UTF-8 cannot encode.
+# openpyxl 3.1 raises IllegalCharacterError for the control characters.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Each of them is written as the Unicode replacement character, "�".
+REPLACEMENT_CHARACTER = "\ufffd"
 # Rows a chart covers, so the next table starts below it.
 _CHART_ROWS = 16
 # Number formats. The cells keep the unrounded values, so a reader can check
@@ -393,7 +403,7 @@ def _add_charts(
     for index, spec in enumerate(charts):
         chart = BarChart() if spec.kind == "bar" else LineChart()
         chart.height, chart.width = 7.5, 16
-        chart.title = spec.title
+        chart.title = xml_safe_text(spec.title)
         for column_name in spec.columns:
             column = frame.columns.index(column_name) + 1
             data = Reference(
@@ -409,9 +419,14 @@ def _add_charts(
 
 
 def write_cell(sheet: Worksheet, row: int, column: int, value: Any):
-    """Write ``value`` into a cell, text that starts like a formula as text."""
+    """Write ``value`` into a cell, text that starts like a formula as text.
+
+    Each character that XML does not allow becomes
+    ``REPLACEMENT_CHARACTER``, so the reader sees where the upload had one.
+    """
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
+        value = xml_safe_text(value)
         cell.value = value
         # openpyxl turns a string starting with "=" into a formula; forcing
         # the string type keeps every uploaded value as plain text. The quote
@@ -422,6 +437,12 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: Any):
         return cell
     cell.value = value
     return cell
+
+
+def xml_safe_text(text: str) -> str:
+    """Replace each character that XML 1.0 does not allow with
+    ``REPLACEMENT_CHARACTER``."""
+    return _XML_ILLEGAL.sub(REPLACEMENT_CHARACTER, text)
 
 
 def _scalar(value: Any) -> Any:

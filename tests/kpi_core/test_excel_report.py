@@ -2,17 +2,20 @@ import io
 from datetime import date
 
 import polars as pl
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kpi_core.excel_report import (
     KEY_COLUMN,
     KPI_COLUMNS,
     SOURCE_COLUMNS,
     build_excel_report,
+    write_cell,
 )
+from kpi_core.importing import load_file
 from kpi_core.kpis import KpiSettings
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.results import KpiResult, not_available
+from tests.conftest import PROJECT
 
 WIN_RATE = KpiResult(
     key="win_rate",
@@ -323,3 +326,73 @@ def test_failed_report_still_lists_tables():
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["Settings", "Error"]
     assert ("Deals", "Mixed", 3) in _source_rows(workbook["Settings"])
+
+
+# The C0 control characters that XML does not allow, which are all but tab,
+# line feed and carriage return. The CSV reader rejects NUL, so the owner in
+# the CSV has the others.
+XML_ILLEGAL = [chr(code) for code in range(32) if chr(code) not in "\t\n\r"]
+
+
+def _sample_with(tmp_path, name: str, old: str, new: str) -> pl.DataFrame:
+    """Write the sample file ``name`` with its first ``old`` value replaced
+    by ``new`` and import it as an upload."""
+    text = (PROJECT / "sample_data" / name).read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_file(name, path.read_bytes()).frame
+
+
+def test_report_control_characters_as_stand_in(tmp_path):
+    owner = "Evil" + "".join(XML_ILLEGAL[1:]) + "Owner"
+    campaign = "Evil\x1bCampaign"
+    tables = {
+        "deals": _sample_with(tmp_path, "deals.csv", "Miriam Schulz", owner),
+        "orders": _sample_with(tmp_path, "orders.csv", "Newsletter 2025-01", campaign),
+    }
+    assert owner in tables["deals"]["owner"].to_list()
+    assert campaign in tables["orders"]["campaign"].to_list()
+
+    data = excel_report_bytes(tables, KpiSettings())
+
+    workbook = load_workbook(io.BytesIO(data))
+    texts = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert "Evil\ufffdCampaign" in texts
+    assert "Evil" + "\ufffd" * (len(XML_ILLEGAL) - 1) + "Owner" in texts
+
+
+def test_write_cell_control_characters_and_formula(tmp_path):
+    values = [
+        "".join(XML_ILLEGAL),
+        "=1+1\x00",
+        "\x1b=1+1",
+        "\t=1+1",
+        "tab\tline\nend",
+        "\ufffe\uffff\ud800",
+    ]
+    workbook = Workbook()
+    for row, value in enumerate(values, start=1):
+        write_cell(workbook.active, row, 1, value)
+    path = tmp_path / "cells.xlsx"
+    workbook.save(path)
+
+    sheet = load_workbook(path).active
+    cells = [sheet.cell(row=row, column=1) for row in range(1, len(values) + 1)]
+    assert cells[0].value == "\ufffd" * len(XML_ILLEGAL)
+    # A formula stays text, and its illegal character is still replaced.
+    assert cells[1].value == "=1+1\ufffd"
+    assert cells[1].data_type == "s"
+    assert cells[1].quotePrefix
+    # The replacement comes first, so the cell no longer starts like a formula.
+    assert cells[2].value == "\ufffd=1+1"
+    assert cells[3].value == "\t=1+1"
+    assert cells[3].quotePrefix
+    assert cells[4].value == "tab\tline\nend"
+    assert cells[5].value == "\ufffd\ufffd\ufffd"

@@ -1,3 +1,5 @@
+import io
+
 import polars as pl
 
 from kpi_core.exporting import neutralise_formulas, safe_csv
@@ -27,3 +29,12 @@ def test_pattern_like_headers_kept():
     cleaned = neutralise_formulas(frame)
     assert cleaned.columns == ["*", "^a$"]
     assert cleaned.row(0) == ("'=1", "ok")
+
+
+def test_control_characters_kept_in_csv():
+    # CSV has no illegal characters, so the download keeps the values as
+    # uploaded; only a formula start gets the apostrophe.
+    controls = "".join(chr(code) for code in range(32))
+    frame = pl.DataFrame({"campaign": ["Evil\x1bCampaign", controls, "\x1b=1"]})
+    read_back = pl.read_csv(io.BytesIO(safe_csv(frame)))
+    assert read_back["campaign"].to_list() == ["Evil\x1bCampaign", controls, "\x1b=1"]

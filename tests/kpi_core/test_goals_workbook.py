@@ -92,3 +92,26 @@ def test_ceiling_exceeded_has_no_pace_needed():
     cells = dict(zip(values[3], values[4], strict=True))
     assert cells["Current"] == 3
     assert cells["Pace needed per month"] is None
+
+
+def test_control_characters_as_stand_in():
+    # Typed into the goal form, so any character can arrive, NUL included.
+    owner = "".join(chr(code) for code in range(32) if chr(code) not in "\t\n\r")
+    tables = {"deals": load_file("deals.csv", DEALS.encode()).frame}
+    goal = Goal(
+        "Evil\x1bgoal",
+        "new_deals",
+        4,
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+        owner=owner,
+    )
+    row = GoalRow(goal, evaluate_goal(goal, tables, AS_OF), {}, "deals\x00.csv")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(goals_workbook([row], AS_OF)))["Goals"]
+
+    values = list(sheet.iter_rows(values_only=True))
+    cells = dict(zip(values[3], values[4], strict=True))
+    assert cells["Goal"] == "Evil\ufffdgoal"
+    assert cells["Owner"] == "\ufffd" * len(owner)
+    assert cells["Measured on"] == "deals\ufffd.csv"

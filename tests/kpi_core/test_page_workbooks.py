@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from kpi_core.compare import before_after, comparison_windows
+from kpi_core.importing import load_file
 from kpi_core.page_workbooks import (
     COMPARE_SHEET,
     WHATIF_SHEET,
@@ -163,3 +164,51 @@ def test_scenario_workbook_figures_by_hand():
     settings = _settings(workbook)
     assert settings["Levers moved"] == "Close rate (%) +50 %"
     assert settings["Won deals become subscribers"].startswith("no")
+
+
+def test_page_workbooks_control_characters_as_stand_in(tmp_path):
+    # Stored table names come from the uploaded file names.
+    path = tmp_path / "deals\x1b\x07.csv"
+    path.write_text(
+        "Deal ID,Deal Stage,Create Date,Close Date\n"
+        "1,Closed won,2025-03-02,2025-03-10\n"
+        "2,Closed lost,2025-03-05,2025-04-20\n"
+        "3,Closed won,2025-04-07,2025-04-25\n",
+        encoding="utf-8",
+    )
+    deals = load_file(path.name, path.read_bytes()).frame
+    pivot = D(2025, 4, 1)
+    sources = [("Deals", path.name, deals.height)]
+    comparison = comparison_workbook(
+        before_after(deals, pivot, months=1),
+        comparison_windows({"deals": deals}, pivot, 1),
+        pivot=pivot,
+        months=1,
+        working_label="Mon-Fri\x0009:00-17:00",
+        left_out={"Average deal size": "no amount column\x1f"},
+        sources=sources,
+    )
+    scenario = scenario_workbook(
+        LEVERS,
+        {"close_rate": 50.0},
+        unit="EUR",
+        input_sources={"close_rate": f"from {path.name}"},
+        baseline_label="Baseline from 2025-01-01 to 2025-12-31.",
+        sources=sources,
+    )
+
+    assert "deals\ufffd\ufffd.csv" in _texts(comparison)
+    assert "deals\ufffd\ufffd.csv" in _texts(scenario)
+    assert "Mon-Fri\ufffd09:00-17:00" in _texts(comparison)
+    assert "Average deal size: no amount column\ufffd." in _texts(comparison)
+
+
+def _texts(content: bytes) -> list[str]:
+    workbook = openpyxl.load_workbook(BytesIO(content))
+    return [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
