@@ -38,7 +38,7 @@ from kpi_core.goals import deadline_after
 from kpi_core.marketing_data import spend_dates
 from kpi_core.money import convert_amounts
 from kpi_core.partial_periods import table_span
-from kpi_core.period import Period
+from kpi_core.period import Period, check_day
 from kpi_core.results import KpiResult
 from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
 from kpi_core.service import DEFAULT_WORKING, resolution_rows
@@ -221,19 +221,24 @@ def comparison_windows(
     The before window has the same number of days and ends the day before.
     Where the data (the anchor dates of the tables) ends sooner on either
     side, both windows shrink to the shorter side, so they stay equal.
-    Raises InvalidSettingError for fewer than 1 month or a date outside the
-    data, and EmptyDataError when the tables contain no dates.
+    Raises InvalidSettingError for fewer than 1 month, a date outside
+    ``EARLIEST_DAY`` to ``LATEST_DAY`` or outside the data, and
+    EmptyDataError when the tables contain no dates.
     """
     if months < 1:
         raise InvalidSettingError(f"invalid window of {months} months; give 1 or more")
+    check_day(pivot_date, "the compared date")
     first, last = data_range(tables)
-    full = (deadline_after(pivot_date, months) - pivot_date).days + 1
-    days = min(full, (last - pivot_date).days + 1, (pivot_date - first).days)
-    if days <= 0:
+    # Checked before the full window is counted, because a date that the
+    # data does not reach may lie so late that its window passes date.max.
+    days_in_data = min((last - pivot_date).days + 1, (pivot_date - first).days)
+    if days_in_data <= 0:
         raise InvalidSettingError(
             f"the date {pivot_date} leaves no data on one side; pick a date after "
             f"{first} and up to {last}"
         )
+    full = (deadline_after(pivot_date, months) - pivot_date).days + 1
+    days = min(full, days_in_data)
     before = Period(pivot_date - days * _DAY, pivot_date - _DAY)
     return before, Period(pivot_date, pivot_date + (days - 1) * _DAY)
 

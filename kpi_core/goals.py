@@ -12,14 +12,16 @@ SMART check in ``kpi_core.goal_checks``; both are re-exported here.
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 
 import polars as pl
 
 from kpi_core.errors import InvalidSettingError
+from kpi_core.formatting import count_noun
 from kpi_core.goal_checks import SmartCheck, smart_check
 from kpi_core.goal_metrics import DOWN, METRICS, UP, SegmentFilter
 from kpi_core.goal_progress import GoalStatus, evaluate_goal
@@ -123,11 +125,20 @@ class Goal:
 def deadline_after(start: date, months: int) -> date:
     """Return the last day of a window of whole months from ``start``:
     2025-10-01 plus 3 months ends on 2025-12-31. A start day past the end of
-    the target month (31 January plus 1 month) moves to that month's end."""
+    the target month (31 January plus 1 month) moves to that month's end.
+
+    Raises InvalidSettingError when the window ends after 9999-12-31, the
+    last day a Python date can hold.
+    """
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
-    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    last_day = (following - _DAY).day
+    if year > MAXYEAR:
+        raise InvalidSettingError(
+            f"a window of {count_noun(months, 'month')} from {start} ends after "
+            f"{date.max}, "
+            "the last day the app can count with; pick an earlier start"
+        )
+    last_day = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last_day)) - _DAY
 
 

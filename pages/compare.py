@@ -21,7 +21,7 @@ from kpi_core.compare import (
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, format_change, format_number, format_value
 from kpi_core.page_workbooks import comparison_workbook
-from kpi_core.period import Period
+from kpi_core.period import EARLIEST_DAY, LATEST_DAY, Period
 from kpi_core.report_tables import source_rows
 from kpi_core.sales_tables import chart_gap, sales_series
 from pages.ui.currencies import is_money_metric, page_tables_with
@@ -147,7 +147,11 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
     earliest = first + timedelta(days=1)
     # Streamlit replaces a value outside min_value and max_value by the
     # default without a message, so the bounds take in the date of a link.
+    # A date outside the days a period can cover is left out, so the widget
+    # ignores it and check_url_dates warns, as on the other pages.
     requested = _requested_date()
+    if requested is not None and not EARLIEST_DAY <= requested <= LATEST_DAY:
+        requested = None
     pivot = st.sidebar.date_input(
         "Compare around",
         min_value=min(earliest, requested or earliest),
@@ -164,7 +168,7 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
         "sooner, so they stay equal.",
         **view_widget_options("compare_months", value=6),
     )
-    check_url_dates("compare_date", pivot)
+    check_url_dates("compare_date", pivot, EARLIEST_DAY, LATEST_DAY)
     check_url_number("compare_months", months, low=1, high=36)
     return pivot, int(months)
 

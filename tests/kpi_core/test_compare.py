@@ -417,6 +417,25 @@ def test_comparison_windows_date_outside_data():
         comparison_windows({"deals": deals}, D(2025, 1, 1), 6)
 
 
+@pytest.mark.parametrize("pivot", [D(9999, 12, 31), D(1, 1, 1), D(2200, 1, 1)])
+def test_comparison_windows_date_out_of_range(pivot):
+    deals = _deals(
+        [("a", D(2025, 1, 1), None, "open"), ("b", D(2025, 6, 1), None, "open")]
+    )
+    with pytest.raises(InvalidSettingError, match="outside the days a period can"):
+        comparison_windows({"deals": deals}, pivot, 6)
+
+
+def test_comparison_windows_data_near_date_max():
+    # Future dates count when a table has no other dates, so the data can
+    # reach the last day a date can hold.
+    deals = _deals(
+        [("a", D(9999, 1, 1), None, "open"), ("b", D(9999, 12, 31), None, "open")]
+    )
+    with pytest.raises(InvalidSettingError, match="outside the days a period can"):
+        comparison_windows({"deals": deals}, D(9999, 12, 1), 6)
+
+
 def test_comparison_windows_zero_months():
     deals = _deals([("a", D(2025, 1, 1), None, "open")])
     with pytest.raises(InvalidSettingError, match="invalid window of 0 months"):

@@ -124,11 +124,30 @@ def test_goal_baseline_period_deadline_before_start():
         (D(2025, 11, 15), 2, D(2026, 1, 14)),
         (D(2025, 1, 31), 1, D(2025, 2, 27)),
         (D(2024, 1, 31), 1, D(2024, 2, 28)),
+        (D(9999, 11, 15), 1, D(9999, 12, 14)),
     ],
-    ids=["quarter", "half-year", "year", "mid-month", "month-end", "leap-year"],
+    ids=[
+        "quarter",
+        "half-year",
+        "year",
+        "mid-month",
+        "month-end",
+        "leap-year",
+        "last-month",
+    ],
 )
 def test_deadline_after_months(start, months, deadline):
     assert deadline_after(start, months) == deadline
+
+
+@pytest.mark.parametrize(
+    ("start", "months"),
+    [(D(9999, 12, 1), 1), (D(9999, 12, 31), 1), (D(9999, 6, 1), 36)],
+    ids=["next-month", "last-day", "long-window"],
+)
+def test_deadline_after_past_date_max(start, months):
+    with pytest.raises(InvalidSettingError, match="ends after 9999-12-31"):
+        deadline_after(start, months)
 
 
 def test_parse_segments_two_filters():
