@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from kpi_core.errors import InvalidValueError
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, short_and_list
 
 SUBSCRIBED = "subscribed"
 UNSUBSCRIBED = "unsubscribed"
@@ -172,7 +172,7 @@ def check_members(label: str, members: list[AudienceMember]) -> list[str]:
         files = by_status.get(status, [])
         if len(files) > 1:
             raise InvalidValueError(
-                f"{' and '.join(files)} each contain the {status} members of a "
+                f"{short_and_list(files)} each contain the {status} members of a "
                 "Mailchimp audience, so their contacts would count twice. Give "
                 "one of them",
                 file=label,
@@ -242,7 +242,7 @@ def _incomplete_message(
     members: list[AudienceMember], missing: list[str], audience: str | None
 ) -> str:
     listed = [m for m in members if m.on_list]
-    files = " and ".join(m.file for m in listed or members)
+    files = short_and_list([m.file for m in listed or members])
     if listed:
         statuses = " and ".join(m.status for m in listed)
         verb = "contains" if len(listed) == 1 else "contain"

@@ -121,6 +121,15 @@ def and_list(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def short_and_list(names: Sequence[str], shown: int = 5) -> str:
+    """Join names as ``and_list`` does, or, past ``shown`` names, the first
+    ``shown`` and a count of the rest, as in "a, b, c, d, e and 2,995 more",
+    so a message about hundreds of files stays short."""
+    if len(names) <= shown:
+        return and_list(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
+
+
 def count_noun(number: int, singular: str, plural: str | None = None) -> str:
     """Return a count with its noun in the right number, as in "1 row",
     "2,500 rows" or "1 reply". ``plural`` defaults to ``singular`` + "s"."""

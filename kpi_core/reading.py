@@ -46,6 +46,7 @@ from kpi_core.workbook import (
     read_sheets,
     workbook_sheets,
 )
+from kpi_core.zip_entries import MAX_WORKBOOK_ENTRIES, MAX_ZIP_ENTRIES, count_entries
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -216,8 +217,10 @@ def _file_kind(file_name: str, data: bytes) -> str:
                 file=file_name,
             )
         return "text"
+    _check_entry_count(file_name, count_entries(data), MAX_WORKBOOK_ENTRIES)
     with _open_zip(file_name, data) as archive:
-        names = set(archive.namelist())
+        entries = archive.namelist()
+    names = set(entries)
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "mimetype" in names and "content.xml" in names:
@@ -226,7 +229,33 @@ def _file_kind(file_name: str, data: bytes) -> str:
             "save it as .xlsx or CSV",
             file=file_name,
         )
+    # Checked before any member is read, because reading each of many small
+    # members costs time and memory although they hold no table.
+    _check_entry_count(file_name, len(entries), MAX_ZIP_ENTRIES)
     return "zip"
+
+
+def _check_entry_count(file_name: str, entries: int, limit: int) -> None:
+    """Reject an archive of more than ``limit`` files and folders: the limit
+    of a zip of CSV files, or, before the kind of archive is known, the
+    larger limit of an XLSX workbook."""
+    if entries <= limit:
+        return
+    unzip = (
+        "Unzip it and upload the CSV files you need; the uploader takes several at once"
+    )
+    if limit == MAX_ZIP_ENTRIES:
+        limits = f"the limit of {MAX_ZIP_ENTRIES:,} for a zip of CSV files. {unzip}"
+    else:
+        limits = (
+            f"the limit of {MAX_WORKBOOK_ENTRIES:,} for an XLSX workbook and of "
+            f"{MAX_ZIP_ENTRIES:,} for a zip of CSV files. {unzip}, or save a "
+            "workbook again in Excel"
+        )
+    raise UnreadableFileError(
+        f"the archive contains {entries:,} files and folders, more than {limits}",
+        file=file_name,
+    )
 
 
 def _ole2_error(file_name: str, data: bytes, suffix: str) -> UnreadableFileError:
@@ -477,7 +506,7 @@ def combine_audience_members(raws: list[RawTable]) -> RawTable:
     audiences = {member.audience for member in members if member.audience}
     label = audience_label(min(audiences) if audiences else None)
     if len(audiences) > 1:
-        files = ", ".join(f"{m.file} ({m.audience})" for m in members if m.audience)
+        files = _some_names([f"{m.file} ({m.audience})" for m in members if m.audience])
         raise InvalidValueError(
             f"the files come from {len(audiences)} Mailchimp audiences: {files}. "
             "Give the member files of one audience export together",
@@ -748,7 +777,7 @@ def _several_tables_error(file_name: str, names: list[str]) -> UnreadableFileErr
     # The Data page offers no chooser of zip members, so the message
     # points to the uploader, which takes several files at once.
     return UnreadableFileError(
-        f"the zip contains {len(names)} tables ({_some_names(names)}), and "
+        f"the zip contains {len(names):,} tables ({_some_names(names)}), and "
         "only a Mailchimp audience export is read as one table. Unpack the "
         "zip and upload the files you need; the uploader takes several at once",
         file=file_name,

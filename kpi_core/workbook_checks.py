@@ -19,12 +19,12 @@ from operator import itemgetter
 from xml.parsers import expat
 
 from kpi_core.errors import UnreadableFileError
+from kpi_core.zip_entries import MAX_WORKBOOK_ENTRIES
 
 MAX_SHEET_CELLS = 20_000_000
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 _CHUNK_BYTES = 1 << 20
-_MAX_MEMBERS = 65_535
 
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL_HEADER = struct.Struct("<4sHHHHHHIIIHHHHHII")
@@ -59,10 +59,10 @@ def checked_copy(
     headers, so calamine reads exactly the streams checked here.
     """
     members = archive.infolist()
-    if len(members) > _MAX_MEMBERS:
+    if len(members) > MAX_WORKBOOK_ENTRIES:
         raise UnreadableFileError(
             f"the archive has {len(members):,} files, more than the limit of "
-            f"{_MAX_MEMBERS:,}; save the workbook again in Excel",
+            f"{MAX_WORKBOOK_ENTRIES:,}; save the workbook again in Excel",
             file=file_name,
         )
     entries, kept = [], {}
