@@ -1540,7 +1540,9 @@ def normalise_header(header: str, *, keep_unit: bool = False) -> str:
     if _PREFIX.sub("", text) != "name":
         text = _PREFIX.sub("", text)
     if not keep_unit:
-        text = re.sub(r"\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
+        # The lookbehind keeps the search from scanning a long run of spaces
+        # from each of its positions. A match starts where its spaces begin.
+        text = re.sub(r"(?<!\s)\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 

@@ -30,8 +30,12 @@ _ERROR_CELL = (
     r'<c r="[A-Z]{1,3}[0-9]{1,7}"[^>]*\st="e"[^>]*>\s*'
     r"(?:<f[^>]*/>\s*|<f[^>]*>[^<]*</f>\s*)?<v>[^<]*</v>"
 )
-_HIDDEN_ROW = rb'<row\s[^>]*\bhidden="(?:1|true)"[^>]*>'
-_HIDDEN_COLUMNS = rb'<col\s[^>]*\bhidden="(?:1|true)"[^>]*>'
+# A tag's attributes are matched up to the next "<" or ">" and the hidden
+# attribute is found by a lookahead, so that each part of the XML is
+# scanned a bounded number of times. Two [^>]* around the attribute took
+# quadratic time on many unclosed tags.
+_HIDDEN_ROW = rb'<row\s(?=[^<>]*\bhidden="(?:1|true)")[^<>]*>'
+_HIDDEN_COLUMNS = rb'<col\s(?=[^<>]*\bhidden="(?:1|true)")[^<>]*>'
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 _DECIMAL_OR_EXPONENT = re.compile(r"[.eE]")
 # Excel writes at most 16,384 columns, so a larger range in <col> is cut.

@@ -40,9 +40,14 @@ _DAY_SECONDS = 86_400
 # HubSpot's stage-calculated properties, one column per property and stage,
 # as in 'Date exited "Closed Won (Sales Pipeline)"'. The label in quotes
 # names the stage and, in brackets, its pipeline, which may be missing.
+# The lookbehind lets the pipeline part start only where a run of spaces
+# begins, or after the first character of the label. The shortest stage
+# always starts it there, and without the lookbehind every position in a
+# long run of spaces would scan the rest of the run (quadratic time).
 _WIDE_COLUMN = re.compile(
     r"^(?P<property>date entered|date exited|cumulative time in)\s*"
-    r'["“](?P<label>(?P<stage>.+?)(?:\s*\((?P<pipeline>[^()]*)\))?)["”]$',
+    r'["“](?P<label>(?P<stage>.+?)'
+    r'(?:(?:(?<=\S)|(?<=["“]\s))\s*\((?P<pipeline>[^()]*)\))?)["”]$',
     re.IGNORECASE,
 )
 ENTERED_PROPERTY = "date entered"

@@ -32,8 +32,12 @@ MAX_COLUMNS = 10_000
 _HEADER_SEARCH_ROWS = 50
 _FOOTER_SEARCH_ROWS = 30
 
+# A number with its signs, marks and symbols, or a date. The part before the
+# first digit excludes digits, so a long run of digits that ends in a letter
+# fails in linear time. Python's re takes polynomial time on the pattern
+# with [\d...]* on both sides of the \d.
 _NUMBER_OR_DATE = re.compile(
-    r"^[-+(]?[\d.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+    r"^[-+(]?[.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 )
 # The labels of SurveyMonkey's second header row under a question whose
 # answer is one value, compared after case folding.

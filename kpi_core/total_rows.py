@@ -72,8 +72,12 @@ _ANY_TOTAL_LABEL = "|".join(
 _WORD = r"[^\W\d_]{2,}"
 CURRENCY_CODE = r"^[A-Z]{3}$"
 # A number, perhaps with a currency symbol or an ISO code at either end.
+# The part before the first digit excludes digits. With a digit class on
+# both sides of the \d, Python's re (in ``summary_rows``) backtracks in
+# polynomial time on a long run of digits that ends in a letter. Polars'
+# regex engine has no possessive quantifiers, so the pattern uses none.
 NUMBER = (
-    r"^(?:[A-Z]{3}\s?)?[-+(]?[\d.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?-?"
+    r"^(?:[A-Z]{3}\s?)?[-+(]?[.,'\s%€$£]*\d[\d.,'\s%€$£]*\)?-?"
     r"(?:\s?[A-Z]{3})?$"
 )
 # A date written with dots, slashes or dashes, such as "02.01.2024", which

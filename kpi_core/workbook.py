@@ -428,7 +428,8 @@ def _first_column(xml: bytes) -> int | None:
 def _has_content(xml: bytes, columns: list[str]) -> bool:
     """Tell whether a cell in one of the columns is not self-closing."""
     names = "|".join(columns).encode()
-    pattern = rb'<c r="(?:' + names + rb')[0-9]{1,7}"[^>]*(?<!/)>'
+    # [^<>] and not [^>], so that unclosed tags cost linear time.
+    pattern = rb'<c r="(?:' + names + rb')[0-9]{1,7}"[^<>]*(?<!/)>'
     return re.search(pattern, xml) is not None
 
 

@@ -41,7 +41,9 @@ _SPACED_EQUALS = (b" =", b"\t=", b"\n=", b"\r=")
 _NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")
 _REFERENCE = re.compile(r"([A-Za-z]+)([0-9]+)")
 _FORMULA = re.compile(rb"<f[ />]")
-_SAVED_VALUE = re.compile(rb"<v(?: [^>]*)?>[^<]")
+# Attribute text stops at "<" as well as ">", so a search over a run of
+# unclosed "<v " tags scans each part once instead of to the end each time.
+_SAVED_VALUE = re.compile(rb"<v(?: [^<>]*)?>[^<]")
 _CELL_NAME = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _TEXT_RESULT = re.compile(rb'\bt="str"')
 _CELLS_NAMED = 5

@@ -31,6 +31,10 @@ from kpi_core.exporting import FORMULA_STARTS, safe_csv
 from kpi_core.importing import preview_file
 from kpi_core.mapping import Mapping
 from kpi_core.reading import MAX_UPLOAD_BYTES, read_table
+from kpi_core.schema import normalise_header
+from kpi_core.sheet_cells import scan_cells
+from kpi_core.stages import stage_property_columns
+from kpi_core.workbook_checks import formulas_without_results
 from kpi_core.workspace import Workspace
 from tests.conftest import PROJECT
 
@@ -582,3 +586,62 @@ def test_typeform_reason_not_taken_as_score():
     assert preview.mapping.columns["score"] == (
         "How likely are you to recommend Acme to a friend or colleague?"
     )
+
+
+# Cells and markup that made Python's re backtrack. In the number patterns
+# a run of digits that ends in a letter took polynomial time. Elsewhere a
+# long run of spaces or of unclosed tags was scanned again from each of its
+# positions. On the old patterns each test below ran for minutes.
+DIGIT_RUN = "1" * 50_000 + "x"
+SPACE_RUN = " " * 100_000
+
+
+def test_header_cell_of_digits_read(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(f"Deal ID,{DIGIT_RUN}\nD-1,100\nD-2,200\n")
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.raw.info.header_line == 1
+    assert preview.raw.frame.height == 2
+
+
+def test_cell_of_digits_below_header_read(tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text(f"Deal ID,Amount\n{DIGIT_RUN},100\nD-2,200\n")
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.raw.info.header_line == 1
+    assert preview.raw.frame["Deal ID"].to_list() == [DIGIT_RUN, "D-2"]
+
+
+def test_last_row_of_digits_kept(tmp_path):
+    path = tmp_path / "deals.csv"
+    last = "1" * 20_000 + "x"
+    path.write_text(f"Deal ID,Amount\nD-1,100\nD-2,200\n{last},300\n")
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.raw.frame.height == 3
+    assert preview.raw.info.skipped_lines == ()
+
+
+def test_header_with_space_run_normalised():
+    assert normalise_header(f"Amount{SPACE_RUN}x") == "amountx"
+    assert normalise_header(f"Amount{SPACE_RUN}(EUR)") == "amount"
+
+
+def test_stage_header_with_space_run_matched():
+    header = f'Date entered "Won{SPACE_RUN}x"'
+    assert stage_property_columns([header], "date entered") == [header]
+
+
+def test_unclosed_value_tags_scanned():
+    xml = (
+        b'<sheetData><row r="1"><c r="A1"><f>SUM(B1)</f>'
+        + b"<v " * 40_000
+        + b"</c></row></sheetData>"
+    )
+    assert formulas_without_results(xml) == ["A1"]
+
+
+def test_unclosed_row_tags_scanned():
+    xml = b'<sheetData><c r="A1" hidden="1"/>' + b"<row " * 40_000 + b">"
+    scan = scan_cells(xml, 1, numbers=False)
+    assert scan is not None
+    assert scan.hidden_rows == ()
