@@ -21,6 +21,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -34,6 +35,7 @@ from kpi_core.reading import MAX_UPLOAD_BYTES, read_table
 from kpi_core.schema import normalise_header
 from kpi_core.sheet_cells import scan_cells
 from kpi_core.stages import stage_property_columns
+from kpi_core.workbook import MAX_SHEETS
 from kpi_core.workbook_checks import formulas_without_results
 from kpi_core.workspace import Workspace
 from tests.conftest import PROJECT
@@ -645,3 +647,40 @@ def test_unclosed_row_tags_scanned():
     scan = scan_cells(xml, 1, numbers=False)
     assert scan is not None
     assert scan.hidden_rows == ()
+
+
+def _sheets_workbook(path: Path, count: int) -> bytes:
+    workbook = openpyxl.Workbook()
+    deals = workbook.active
+    deals.title = "Deals"
+    deals.append(["Deal ID", "Amount"])
+    deals.append(["D-1", 100])
+    for number in range(2, count + 1):
+        workbook.create_sheet(f"Notes {number}").append(["Note"])
+    workbook.save(path)
+    return path.read_bytes()
+
+
+def test_workbook_over_sheet_limit_rejected(tmp_path):
+    path = tmp_path / "many.xlsx"
+    data = _sheets_workbook(path, MAX_SHEETS + 1)
+    with pytest.raises(UnreadableFileError) as caught:
+        preview_file(path.name, data)
+    message = str(caught.value)
+    assert "many.xlsx" in message
+    assert f"has {MAX_SHEETS + 1} sheets" in message
+    assert "save that sheet as a workbook of its own" in message
+
+
+def test_workbook_over_sheet_limit_chosen_sheet_read(tmp_path):
+    path = tmp_path / "many.xlsx"
+    data = _sheets_workbook(path, MAX_SHEETS + 1)
+    preview = preview_file(path.name, data, sheet="Deals")
+    assert preview.raw.frame["Deal ID"].to_list() == ["D-1"]
+
+
+def test_workbook_at_sheet_limit_read(tmp_path):
+    path = tmp_path / "many.xlsx"
+    data = _sheets_workbook(path, MAX_SHEETS)
+    preview = preview_file(path.name, data)
+    assert preview.raw.info.sheet == "Deals"
