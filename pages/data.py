@@ -381,7 +381,9 @@ def _pick_sheet(file_name: str, data: bytes, key: str) -> str | None:
     imported = workspace().setting(_IMPORTED_SHEETS).get(file_name)
     start = imported if imported in names else picked
     chosen = st.selectbox("Sheet", names, index=names.index(start), key=f"{key}:sheet")
-    return None if chosen == picked else chosen
+    # A workbook the reader rejects without a choice, such as one of too
+    # many sheets, has no pick of its own, so its first sheet is read by name.
+    return None if chosen == first else chosen
 
 
 def _other_sheets(file_name: str, data: bytes, preview: FilePreview) -> str:

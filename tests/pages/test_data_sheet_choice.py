@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.workbook import MAX_SHEETS
 from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 
@@ -195,3 +196,28 @@ def test_renamed_sheet_replaces_its_table(fresh_workspace):
     later = AppTest.from_file(APP, default_timeout=60).run()
     key = _upload_named(later, "deals.xlsx", _one_sheet("Jan-Dec", 2))
     assert _target(later, key) == stored.id
+
+
+def _over_sheet_limit() -> bytes:
+    # One sheet more than the reader looks at without a choice. The deals
+    # are on the first sheet, where the box starts.
+    book = Workbook()
+    book.active.title = "Deals"
+    book.active.append(["Deal ID", "Stage", "Created", "Amount"])
+    book.active.append(["D1", "Won", "2024-01-02", 100])
+    book.active.append(["D2", "Lost", "2024-01-03", 50])
+    for number in range(2, MAX_SHEETS + 2):
+        book.create_sheet(f"Notiz {number}").append(["Notiz"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_first_sheet_read_over_sheet_limit():
+    # Without a choice such a workbook is rejected, so the box's first sheet
+    # must be read as chosen, not as the reader's own pick.
+    at, key = _upload(_over_sheet_limit())
+    assert not at.exception
+    assert at.selectbox(key=f"{key}:sheet").value == "Deals"
+    assert not at.error
+    assert "2 rows read" in " ".join(m.value for m in at.markdown)
