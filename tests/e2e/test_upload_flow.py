@@ -107,7 +107,7 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     )
     page.get_by_text("8,800 rows read, 8,800 usable.").wait_for(timeout=30_000)
     # Correct one mapping: the product column is not wanted as a segment.
-    _choose(page, "product", "(not in the file)")
+    _choose(page, "Product", "(not in the file)")
     page.screenshot(path=SCREENSHOTS / "02-data-mapping.png", full_page=True)
     page.get_by_role("button", name="Import 8,800 rows").click()
     page.get_by_text("Imported 8,800 rows").wait_for(timeout=30_000)

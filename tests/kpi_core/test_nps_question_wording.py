@@ -131,7 +131,7 @@ def test_deals_likely_column_without_created(tmp_path):
         encoding="utf-8",
     )
     assert preview_file(path.name, path.read_bytes()).table == "deals"
-    with pytest.raises(MissingColumnError, match="created_at"):
+    with pytest.raises(MissingColumnError, match="Created date"):
         load_file(path.name, path.read_bytes())
 
 
