@@ -154,6 +154,8 @@ def guess_mapping(
     flag_headers: Collection[str] = (),
     number_headers: Collection[str] = (),
     undated_headers: Collection[str] = (),
+    *,
+    with_unit_aliases: bool = True,
 ) -> Mapping:
     """Guess the column for each field of ``table`` from the header names.
 
@@ -171,7 +173,9 @@ def guess_mapping(
     partial match of a header that names a date or a time. A duration field
     takes only a header that matches one of its aliases exactly, unit
     included, so "Full resolution time (min)" does not match "Full
-    resolution time (hrs)".
+    resolution time (hrs)". A field's ``unit_aliases`` match the same way,
+    after its other aliases, so "Created (UTC)" does not match "Created".
+    ``with_unit_aliases`` False leaves them out.
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
@@ -218,6 +222,14 @@ def guess_mapping(
             whole_names_only = schema_field.kind in (ID, DURATION)
             if header is None and level == EXACT and not whole_names_only:
                 header = _best_header(free, tails, aliases, level)
+            if (
+                header is None
+                and level == EXACT
+                and with_unit_aliases
+                and schema_field.unit_aliases
+            ):
+                unit_aliases = _aliases_with_units(schema_field.unit_aliases)
+                header = _best_header(free, with_units, unit_aliases, level)
             if header is not None:
                 columns[schema_field.name] = header
                 confidence[schema_field.name] = level
@@ -242,12 +254,18 @@ def detect_table(
     type is chosen for a contacts export (``contacts_stage_header``). When
     no type is chosen, the first value is ``None`` and the user chooses.
     ``number_headers`` are passed on to ``guess_mapping``.
+    The fields' ``unit_aliases`` do not count. Stripe writes "Created
+    (UTC)" in its payments and subscriptions exports alike, so that header
+    does not distinguish them, and counted it would make a subscriptions
+    export with few columns read as orders.
     """
     scores: dict[str, float] = {}
     ranks: dict[str, float] = {}
     contacts = contacts_stage_header(headers) is not None
     for name, schema in TABLES.items():
-        mapping = guess_mapping(headers, name, number_headers=number_headers)
+        mapping = guess_mapping(
+            headers, name, number_headers=number_headers, with_unit_aliases=False
+        )
         scores[name] = round(
             sum(
                 mapping.confidence.get(f.name, 0.0) * (2 if f.required else 1)

@@ -54,6 +54,10 @@ class Field:
     # A bare word such as "Closed" also starts headers without a date, such
     # as "Closed by".
     whole_header_aliases: tuple[str, ...] = ()
+    # Aliases that match only a whole header with the same unit in brackets.
+    # Stripe's "Created (UTC)" is the date of a payment, but a bare
+    # "Created" is the creation date of deals, tickets and accounts.
+    unit_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def _f(
     *aliases: str,
     examples: tuple[str, ...] = (),
     whole_header: tuple[str, ...] = (),
+    with_unit: tuple[str, ...] = (),
 ) -> Field:
     unlisted = [alias for alias in whole_header if alias not in aliases]
     if unlisted:
@@ -132,6 +137,7 @@ def _f(
         description,
         examples,
         whole_header,
+        with_unit,
     )
 
 
@@ -1233,6 +1239,9 @@ ORDERS = TableSchema(
             "Rechnungsdatum",
             "Datum",
             examples=("Order date", "Created at"),
+            # Stripe's payments export. NOTE: the header comes from one real
+            # export and is not checked against Stripe's documentation.
+            with_unit=("Created (UTC)",),
         ),
         _f(
             "amount",
