@@ -182,10 +182,11 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
             # a stage history, also without the deal id it needs.
             detected = "stage_history"
     chosen = table or detected
-    # Deals and ticket messages have yes/no fields (won and closed, public).
-    # Tickets have none, but their solve and close dates must not take a
-    # yes/no column headed "Closed", as in Salesforce's case report.
-    with_flags = chosen in ("deals", "ticket_messages", "tickets")
+    # Deals, ticket messages and orders have yes/no fields (won and closed,
+    # public, captured). Tickets have none, but their solve and close dates
+    # must not take a yes/no column headed "Closed", as in Salesforce's case
+    # report.
+    with_flags = chosen in ("deals", "ticket_messages", "tickets", "orders")
     flags = yes_no_columns(raw.frame, headers) if with_flags else ()
     undated = undated_bare_columns(raw.frame, headers, chosen) if chosen else ()
     mapping = (

@@ -8,8 +8,8 @@ with more fields than the header, a repeated deal id, a closed deal whose
 won flag is empty or unreadable and whose label reads neither won nor lost,
 a deal with an empty stage whose outcome no other column gives, or an
 unreadable cell of a field whose empty cell means something
-(``ROW_FIELDS``). Orders that are no purchase (a void status, a full refund,
-an amount of 0) are left out too.
+(``ROW_FIELDS``). Orders that are no purchase (a void status, a payment not
+captured, a full refund, an amount of 0) are left out too.
 """
 
 from __future__ import annotations
@@ -393,10 +393,17 @@ def prepare_table(
     unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
-    columns, refunded = _net_of_refunds(raw.frame, mapping, columns, detected, unpaid)
+    uncaptured = _orders_not_captured(raw.frame, mapping, columns, unpaid)
+    if uncaptured is not None:
+        found.append(uncaptured)
+    columns, refunded = _net_of_refunds(
+        raw.frame, mapping, columns, detected, [unpaid, uncaptured]
+    )
     if refunded is not None:
         found.append(refunded)
-    free = _orders_of_no_value(raw.frame, mapping, columns, [unpaid, refunded])
+    free = _orders_of_no_value(
+        raw.frame, mapping, columns, [unpaid, uncaptured, refunded]
+    )
     if free is not None:
         found.append(free)
     line_items = _further_line_items(raw.frame, mapping, columns)
@@ -1346,12 +1353,45 @@ def _orders_without_purchase(
     return _Found(problem, rows, None)
 
 
+def _orders_not_captured(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    unpaid: _Found | None,
+) -> _Found | None:
+    """Find the card payments that were authorised but not captured, as
+    Stripe's "Captured" false marks them. Such a payment took no money, so
+    it is no purchase. An empty cell counts as captured. Rows already left
+    out for their status (``unpaid``), such as failed payments, are not
+    named again."""
+    header = mapping.columns.get("captured")
+    if mapping.table != "orders" or not header:
+        return None
+    captured = next(column for column in columns if column.name == "captured")
+    rows = captured.str.to_lowercase().is_in(list(FALSE_FLAGS)).fill_null(False)
+    if unpaid is not None:
+        rows = rows & ~unpaid.rows
+    if not rows.any():
+        return None
+    problem = Problem(
+        column=header,
+        field="captured",
+        kind="a payment that was authorised but not captured (no purchase)",
+        count=int(rows.sum()),
+        lines=tuple(raw[LINE].filter(rows).to_list()),
+        examples=tuple(
+            raw[header].filter(rows).unique(maintain_order=True).head(_EXAMPLES)
+        ),
+    )
+    return _Found(problem, rows, None)
+
+
 def _net_of_refunds(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
     detected: dict[str, str],
-    unpaid: _Found | None,
+    named: list[_Found | None],
 ) -> tuple[list[pl.Series], _Found | None]:
     """Take the refunded part off each order's amount, as Shopify's
     "Refunded Amount" or Stripe's "Amount Refunded" give it, and find the
@@ -1360,7 +1400,8 @@ def _net_of_refunds(
     A partly refunded order keeps a status such as "partially refunded",
     which reads as paid, so without this its whole total counted as
     revenue. Refunds written as negative numbers count by their size. Rows
-    already left out for their status are not named again.
+    already left out (``named``), such as for their status, are not named
+    again.
     """
     header = mapping.columns.get("refunded")
     if mapping.table != "orders" or not header:
@@ -1369,8 +1410,9 @@ def _net_of_refunds(
     if "amount" not in parsed:
         return columns, None
     left_out = pl.repeat(False, raw.height, eager=True)
-    if unpaid is not None:
-        left_out = unpaid.rows
+    for item in named:
+        if item is not None:
+            left_out = left_out | item.rows
     frame = pl.DataFrame(
         {"amount": parsed["amount"], "refunded": parsed["refunded"], "out": left_out}
     )

@@ -1334,6 +1334,17 @@ ORDERS = TableSchema(
             "Bestellstatus",
             "Zahlungsstatus",
         ),
+        _f(
+            "captured",
+            "Captured",
+            FLAG,
+            False,
+            "Whether the card payment was captured. A payment that was only "
+            "authorised is left out",
+            # Stripe's payments export writes true or false. NOTE: like its
+            # "Created (UTC)", not checked against Stripe's documentation.
+            "Captured",
+        ),
     ),
 )
 

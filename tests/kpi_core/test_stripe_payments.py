@@ -1,6 +1,7 @@
 """Stripe's payments export (Dashboard, Payments, Export) loads as orders,
-with "Created (UTC)" as the order date, while its subscriptions export and
-deals with a "Created Date" keep their table type."""
+with "Created (UTC)" as the order date and without the payments that were
+not captured, while its subscriptions export and deals with a "Created
+Date" keep their table type."""
 
 from __future__ import annotations
 
@@ -100,6 +101,40 @@ def test_payments_report_cli(tmp_path, capsys):
     assert source["rows_used"] == 3
     assert report["kpis"]["clv"]["value"] == pytest.approx(310.0)
     assert report["kpis"]["campaign_revenue"]["total"] == pytest.approx(310.0)
+
+
+# ch_6 reads paid but was only authorised, never captured, so no money was
+# taken. ch_7 has an empty "Captured" cell and counts.
+UNCAPTURED = [
+    "ch_6,Order 6,Payment complete.,2025-03-25 12:00:00,70.00,0.00,usd,64.40,"
+    "0.00,0.00,0.00,eur,Live,Paid,SHOP,cus_A,Anna,anna@example.com,false,"
+    "card_1,4242,Visa,credit",
+    "ch_7,Order 7,Payment complete.,2025-03-28 12:00:00,30.00,0.00,usd,27.60,"
+    "0.00,1.17,0.00,eur,Live,Paid,SHOP,cus_B,Ben,ben@example.com,,"
+    "card_2,0002,Visa,debit",
+]
+
+
+def test_uncaptured_payment_left_out(tmp_path):
+    prepared = _load_payments(tmp_path, [*ROWS, *UNCAPTURED])
+    assert prepared.mapping.columns["captured"] == "Captured"
+    assert prepared.frame["order_id"].to_list() == ["ch_1", "ch_2", "ch_5", "ch_7"]
+    problems = {problem.field: problem for problem in prepared.problems}
+    assert set(problems) == {"status", "captured"}
+    assert problems["captured"].lines == (7,)
+    # ch_3 failed and was not captured either, and is named only once.
+    assert problems["status"].lines == (4, 5)
+
+
+def test_uncaptured_payment_warned(tmp_path, capsys):
+    path = _write(tmp_path, "payments.csv", [HEADER, *ROWS, *UNCAPTURED])
+    assert main(["report", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (
+        "payments.csv: 1 row with a payment that was authorised but not "
+        "captured (no purchase) in column 'Captured' (line 7; for example "
+        "'false'); this row is left out"
+    ) in report["warnings"]
 
 
 # Header sets of the Stripe subscriptions exports in the subscription tests,
