@@ -94,7 +94,7 @@ def render() -> None:
         )
     st.caption(caption)
     if money_note:
-        st.warning(money_note)
+        st.warning(escape_markdown(money_note))
         # The money rows have no values then, and the note gives the reason.
         money_keys = [key for key in table["kpi"].to_list() if is_money_metric(key)]
         table = table.with_columns(

@@ -448,7 +448,7 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
     if status.segment_note:
         notes.append(status.segment_note)
     if notes:
-        st.caption(" ".join(notes))
+        st.caption(escape_markdown(" ".join(notes)))
 
 
 def _ceiling_exceeded(goal: Goal, status: GoalStatus) -> bool:

@@ -473,7 +473,7 @@ def _render_trends(
 
 def _money_note(where, title: str, money_note: str) -> None:
     """Show ``money_note`` in place of the money chart ``title``."""
-    where.info(f"{title} is not shown. {money_note}")
+    where.info(f"{title} is not shown. {escape_markdown(money_note)}")
 
 
 def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:

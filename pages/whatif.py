@@ -89,7 +89,7 @@ def render() -> None:
     windows = baseline_windows(tables, date.today())
     share_controls("whatif", "What if")
     if money_note:
-        st.warning(money_note)
+        st.warning(escape_markdown(money_note))
     try:
         levers, notes = baseline_levers(
             tables,
@@ -185,12 +185,12 @@ def _lever_form(
                 )
             if name in LEVERS:
                 st.slider(
-                    f"{label} (baseline {baseline_text})",
+                    escape_markdown(f"{label} (baseline {baseline_text})"),
                     min_value=-50,
                     max_value=50,
                     step=5,
                     format="%d %%",
-                    help=notes.get(name),
+                    help=escape_markdown(notes.get(name, "")) or None,
                     **default_unless_set(f"whatif_{name}", value=0),
                 )
         st.toggle(
@@ -266,7 +266,8 @@ def _render_projection(
             "not from the won deals."
         )
     st.caption(
-        f"A dash means an input is missing: enter it above. Money is in {unit}. "
+        "A dash means an input is missing: enter it above. Money is in "
+        f"{escape_markdown(unit)}. "
         f"{subscribers} CLV and payback take the gross margin as 100 %."
     )
 

@@ -213,8 +213,9 @@ def money_picker(
         for code in codes:
             if code == unit:
                 continue
+            # The codes are cell values of the uploaded currency columns.
             rate = st.number_input(
-                f"Value of 1 {code} in {unit}",
+                escape_markdown(f"Value of 1 {code} in {unit}"),
                 min_value=0.000001,
                 value=None,
                 format="%.6f",
