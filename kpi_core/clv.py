@@ -19,6 +19,7 @@ import polars as pl
 from kpi_core.churn import churn_series, whole_month_average
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun, format_inputs, format_number
+from kpi_core.lapsed_lifespan import PurchaseLifespan, lapsed_lifespan
 from kpi_core.marketing_data import revenue_rows, unconverted_revenue_rows
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
@@ -33,11 +34,6 @@ from kpi_core.subscriptions import mean_paying_mrr
 
 ALL_DATA = Period()
 CLV_VARIANTS = ("purchases", "subscription")
-# A customer whose last order is longer ago than this, counted back from the
-# latest order in the data, is taken to have stopped buying. This is our own
-# rule of thumb, because order data has no churn date.
-LAPSED_AFTER_DAYS = 365
-_DAYS_PER_YEAR = 365.25
 # The longest lifespan taken from a churn rate. A churn rate near zero would
 # give lifespans of centuries, far beyond any data, so CLV is then not
 # available until the user enters a lifespan.
@@ -77,6 +73,9 @@ def clv(
     to last purchase of N lapsed customers" of the orders. The purchases
     variant never takes its lifespan from the subscriptions, because their
     churn describes other customers than the orders.
+    When the purchases variant measures the lifespan and more than half of
+    the lapsed customers bought on a single day, ``note`` explains that their
+    0-day lifespans shorten it and where to enter a lifespan.
     Missing tables, no orders, no paying customers, no way to know the
     lifespan, or a lifespan from churn above ``MAX_LIFESPAN_YEARS`` without
     ``lifespan_years`` is "not available".
@@ -120,9 +119,10 @@ def _purchases_clv(
     if rows.frame.is_empty():
         return not_available("clv", "no orders in this period", excluded=rows.excluded)
     if lifespan_years is not None:
-        lifespan, source = lifespan_years, "entered by the user"
+        measured = PurchaseLifespan(lifespan_years, "entered by the user")
     else:
-        lifespan, source = _lifespan_of_lapsed(orders, period)
+        measured = lapsed_lifespan(orders, period.end)
+    lifespan, source = measured.years, measured.source
     if lifespan is None:
         return not_available("clv", source, excluded=rows.excluded)
 
@@ -184,7 +184,7 @@ def _purchases_clv(
             f"{format_number(value, 2)} {rows.unit}"
         ),
         excluded=rows.excluded,
-        note=_joined(counted.note, _anonymous_note(anonymous)),
+        note=_joined(counted.note, _anonymous_note(anonymous), measured.one_day_note()),
         extra={
             "average_purchase_value": purchase_value,
             "purchase_frequency": frequency,
@@ -312,35 +312,6 @@ def _too_long_reason(lifespan: float) -> str:
         f"{MAX_LIFESPAN_YEARS:g}); "
         "enter a lifespan in years"
     )
-
-
-def _lifespan_of_lapsed(
-    orders: pl.DataFrame, period: Period
-) -> tuple[float | None, str]:
-    dated = orders.select(
-        "customer_id", day=pl.col("ordered_at").cast(pl.Date)
-    ).drop_nulls()
-    if period.end is not None:
-        dated = dated.filter(pl.col("day") <= period.end)
-    latest = dated["day"].max()
-    spans = dated.group_by("customer_id").agg(
-        first=pl.col("day").min(), last=pl.col("day").max()
-    )
-    if latest is not None:
-        spans = spans.filter(
-            (latest - pl.col("last")).dt.total_days() > LAPSED_AFTER_DAYS
-        )
-    mean_days = spans.select(
-        (pl.col("last") - pl.col("first")).dt.total_days().mean()
-    ).item()
-    if not mean_days:
-        return None, (
-            "the orders give no customer lifespan, because no customer who "
-            f"stopped buying ({LAPSED_AFTER_DAYS} days without an order) bought "
-            "more than once; enter a lifespan in years"
-        )
-    lapsed = count_noun(spans.height, "lapsed customer")
-    return mean_days / _DAYS_PER_YEAR, f"from first to last purchase of {lapsed}"
 
 
 def _subscription_clv(

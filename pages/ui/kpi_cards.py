@@ -91,7 +91,7 @@ def kpi_card(
             # The unit is the currency code found in the data.
             st.caption(escape_markdown(", ".join(details)))
         if result.note:
-            st.caption(escape_markdown(result.note))
+            st.caption(escape_markdown(for_viewer(result.note)))
         if result.small_sample:
             st.caption("Small sample: fewer than 30 observations.")
         if result.key == "arr" and result.variant == "snapshot":
