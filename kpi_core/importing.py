@@ -37,6 +37,7 @@ from kpi_core.mapping import (
     unknown_table_hint,
 )
 from kpi_core.nps import (
+    drop_scale_labels,
     find_near_score_column,
     find_score_column,
     five_point_range,
@@ -305,7 +306,7 @@ def _nps_scores(
         notes.append(_near_score_note(raw, *near))
     if chosen != "nps" and not names_recommendation(score_column):
         text = raw.frame[score_column].cast(pl.String).str.strip_chars()
-        scores = text.cast(pl.Int64, strict=False)
+        scores = drop_scale_labels(text).cast(pl.Int64, strict=False)
         if five_point_range(scores) is not None:
             return None
         if not _survey_shaped(headers, numbers, mapping):

@@ -62,6 +62,12 @@ _SCALE_HINT = re.compile(
 NEAR_SCORE_SHARE = 0.9
 # Rows of each column checked before the whole column in find_score_column.
 _SCORE_SAMPLE_ROWS = 1_000
+# A score followed by its scale label, as survey tools export the ends of
+# the scale: "10 - äußerst wahrscheinlich", "0 – not at all likely",
+# "10 (extremely likely)" or "9 = sehr wahrscheinlich". The label starts
+# with a letter, so "7 Tage", "5 - 6" and "10.5" do not match, and only 0
+# to 10 is captured, so "11 - x" does not either.
+_LABELLED_SCORE = r"^(10|[0-9])\s*(?:[-–—=:]\s*\p{L}.*|\(\s*\p{L}[^)]*\))$"
 
 _IS_PROMOTER = pl.col("score") >= PROMOTER_MIN
 _IS_DETRACTOR = pl.col("score") <= DETRACTOR_MAX
@@ -300,6 +306,20 @@ def hints_at_score_scale(header: str) -> bool:
     return _SCALE_HINT.search(header.lower()) is not None
 
 
+def drop_scale_labels(text: pl.Series) -> pl.Series:
+    """Replace each score written with its scale label, such as "10 -
+    äußerst wahrscheinlich" or "10 (extremely likely)", by the score alone
+    ("10"). Other cells, such as "7", "7 Tage" or "11 - x", stay as they
+    are. ``text`` is a String series of stripped cells."""
+    return pl.select(_label_dropped(pl.lit(text))).to_series()
+
+
+def labelled_scores(text: pl.Series) -> pl.Series:
+    """Return the cells of a String series of stripped cells that are a
+    score with its scale label (``drop_scale_labels``)."""
+    return text.filter(text.str.contains(_LABELLED_SCORE).fill_null(False))
+
+
 def find_score_column(
     frame: pl.DataFrame, columns: list[str] | None = None
 ) -> str | None:
@@ -307,7 +327,8 @@ def find_score_column(
 
     A candidate column has a score in at least one non-empty cell, and at
     most 1 % of its non-empty cells (none in a column of fewer than 100) are
-    not whole numbers from 0 to 10, both over the whole column and over its
+    not whole numbers from 0 to 10, written alone or with their scale label
+    (``drop_scale_labels``), both over the whole column and over its
     first 1,000 rows. The import leaves those rows out and lists them, so
     one stray value does not hide the question. With several
     candidates, the one whose header reads like the NPS question
@@ -344,16 +365,17 @@ def find_near_score_column(
 
     A candidate's header reads like the NPS question, and at least 90 %
     (``NEAR_SCORE_SHARE``) of its filled cells are whole numbers from 0 to
-    10. Those scores must include one of 7 or more and one of 6 or less, so
-    that a 1-5 rating under a similar question does not qualify. Returns the
-    column and the mask of its filled cells that are not scores, or None
-    when no column, or more than one, fits.
+    10, alone or with their scale label. Those scores must include one of 7
+    or more and one of 6 or less, so that a 1-5 rating under a similar
+    question does not qualify. Returns the column and the mask of its
+    filled cells that are not scores, or None when no column, or more than
+    one, fits.
     """
     found = []
     for name in frame.columns if columns is None else columns:
         if not looks_like_nps_question(name) or frame[name].dtype != pl.String:
             continue
-        text = frame[name].alias("value").str.strip_chars()
+        text = drop_scale_labels(frame[name].alias("value").str.strip_chars())
         filled = text.is_not_null() & (text != "")
         whole = text.str.contains(r"^[0-9]{1,2}$").fill_null(False)
         in_range = text.cast(pl.Int64, strict=False).is_between(0, 10)
@@ -368,6 +390,10 @@ def find_near_score_column(
     return found[0] if len(found) == 1 else None
 
 
+def _label_dropped(text: pl.Expr) -> pl.Expr:
+    return pl.coalesce(text.str.extract(_LABELLED_SCORE, 1), text)
+
+
 def _allowed_misses(filled: int) -> int:
     """Return how many non-score cells a score column of ``filled``
     non-empty cells may have: 1 %, rounded down."""
@@ -378,7 +404,7 @@ def _score_misses(values: pl.Series) -> tuple[int, int] | None:
     """Count the non-empty cells of a column and those that are not whole
     numbers from 0 to 10, or return None for a column of another type."""
     if values.dtype == pl.String:
-        text = values.str.strip_chars()
+        text = drop_scale_labels(values.str.strip_chars())
         text = text.filter(text.is_not_null() & (text != ""))
         fits = text.filter(text.str.contains(r"^[0-9]{1,2}$"))
         scores = int(fits.cast(pl.Int64).is_between(0, 10).sum())
@@ -495,7 +521,8 @@ def _latest_per_customer(
 
 
 def _scored(responses: pl.DataFrame) -> pl.DataFrame:
-    """Drop blank scores, cast the rest to Int64 and reject those outside 0-10."""
+    """Drop blank scores, cast the rest to Int64 and reject those outside
+    0-10. A text score may carry its scale label (``drop_scale_labels``)."""
     if "score" not in responses.columns:
         raise MissingColumnError(
             "the NPS responses have no score column; map the column with the "
@@ -504,7 +531,7 @@ def _scored(responses: pl.DataFrame) -> pl.DataFrame:
         )
     raw = pl.col("score")
     if responses.schema["score"] == pl.String:
-        text = raw.str.strip_chars()
+        text = _label_dropped(raw.str.strip_chars())
         blank = text.is_null() | (text == "")
         number = text.cast(pl.Float64, strict=False)
     else:

@@ -54,7 +54,7 @@ from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.money import PRICE_COLUMNS
-from kpi_core.nps import five_point_warning
+from kpi_core.nps import drop_scale_labels, five_point_warning, labelled_scores
 from kpi_core.order_status import (
     no_purchase_rows,
     status_note,
@@ -539,9 +539,11 @@ def _parse_column(
         else:
             number_cells = _number_cells(raw, column)
             file_columns = raw.column_sources().get(column, column)
+            values, label_note = _without_scale_labels(mapping.table, field_name, text)
             parsed, note, zone_free = _parse(
-                text, kind, order, raw.info.file, file_columns, mark, number_cells
+                values, kind, order, raw.info.file, file_columns, mark, number_cells
             )
+            note = note or label_note
             if months is not None and _count_read(months) > _count_read(parsed):
                 parsed, note, zone_free = months, _MONTHS_NOTE, True
         if note == _MONTHS_NOTE:
@@ -594,6 +596,26 @@ def _parse_column(
         zoned,
         converted,
     )
+
+
+def _without_scale_labels(
+    table: str, field_name: str, text: pl.Series
+) -> tuple[pl.Series, str | None]:
+    """Drop the scale labels of NPS scores such as "10 - äußerst
+    wahrscheinlich" (``drop_scale_labels``), and return the text with a
+    note that counts them. Any other column, or a score column without
+    labels, is returned unchanged with None."""
+    if table != "nps" or field_name != "score":
+        return text, None
+    labelled = labelled_scores(text)
+    if labelled.is_empty():
+        return text, None
+    scores = drop_scale_labels(text)
+    note = (
+        f"{count_noun(labelled.len(), 'score')} written with a scale label, "
+        f"such as {labelled[0]!r}, read as the number before the label"
+    )
+    return scores, note
 
 
 def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
