@@ -377,7 +377,14 @@ def header_signature(headers: list[str]) -> str:
 def _normalised(header: str) -> str:
     # Cached, because detecting the table type maps the same headers onto
     # every table type.
-    return normalise_header(header)
+    return _header_key(header)
+
+
+def _header_key(text: str) -> str:
+    """Normalise a header or alias for matching. A text of signs only, such
+    as Typeform's "#", is kept as it is, because ``normalise_header`` would
+    reduce it to an empty text, which no alias matches."""
+    return normalise_header(text) or text.strip()
 
 
 def _field_path_tail(header: str) -> str:
@@ -402,7 +409,7 @@ def _field_aliases(schema_field: Field, level: float) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=512)
 def _normalised_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalise_header(alias) for alias in aliases)
+    return tuple(_header_key(alias) for alias in aliases)
 
 
 @functools.lru_cache(maxsize=4096)

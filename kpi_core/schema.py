@@ -846,6 +846,10 @@ NPS = TableSchema(
             "Respondent ID",
             "Token",
             "Antwort-ID",
+            # Typeform's response token. The other table types have no such
+            # alias, so they leave a "#" column unmapped.
+            "#",
+            whole_header=("#",),
         ),
         _f(
             "customer_id",

@@ -1,11 +1,11 @@
 """NPS scores exported with their scale label, such as "10 - äußerst
-wahrscheinlich"."""
+wahrscheinlich", and Typeform's "#" response token."""
 
 from __future__ import annotations
 
 import pytest
 
-from kpi_core.importing import load_file
+from kpi_core.importing import load_file, preview_file
 from kpi_core.nps import net_promoter_score
 
 QUESTION = "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?"
@@ -112,3 +112,56 @@ def test_other_text_not_read_as_score(tmp_path, cell):
     assert problem.kind == "an invalid whole number"
     assert problem.lines == (3,)
     assert problem.examples == (cell,)
+
+
+def test_typeform_token_is_response_id(tmp_path):
+    path = _typeform(tmp_path, PLAIN_SCORES)
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.table == "nps"
+    assert preview.mapping.columns["response_id"] == "#"
+
+
+def test_typeform_repeated_lines_dropped(tmp_path):
+    # With the token as the response id, a response that a pasted export
+    # repeats line for line is counted once: 8 responses as above.
+    path = _typeform(tmp_path, PLAIN_SCORES)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    prepared = load_file(path.name, path.read_bytes())
+    result = net_promoter_score(prepared.frame)
+    assert result.n == 8
+    assert result.value == pytest.approx((4 - 2) / 8 * 100)
+
+
+@pytest.mark.parametrize(
+    ("header", "table", "fields"),
+    [
+        (
+            "#,Order ID,Created at,Customer Email,Total\n",
+            "orders",
+            ("order_id", "customer_id", "ordered_at", "amount"),
+        ),
+        (
+            "#,Ticket ID,Created at,Solved at,Status\n",
+            "tickets",
+            ("ticket_id", "created_at", "solved_at", "status"),
+        ),
+    ],
+    ids=["orders", "tickets"],
+)
+def test_row_number_column_unmapped_elsewhere(tmp_path, header, table, fields):
+    # Guard: a "#" column of row numbers maps to no field of another table
+    # type, and the type is detected as without it.
+    rows = {
+        "orders": "1,1001,2025-01-02,a@example.com,20.00\n"
+        "2,1002,2025-01-03,b@example.com,35.50\n",
+        "tickets": "1,501,2025-01-02 09:00,2025-01-02 11:00,Solved\n"
+        "2,502,2025-01-03 09:00,2025-01-03 10:00,Solved\n",
+    }[table]
+    path = tmp_path / f"{table}.csv"
+    path.write_text(header + rows, encoding="utf-8")
+    preview = preview_file(path.name, path.read_bytes())
+    assert preview.table == table
+    assert "#" not in preview.mapping.used_columns().values()
+    for name in fields:
+        assert preview.mapping.columns[name] is not None
