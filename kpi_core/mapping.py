@@ -161,7 +161,9 @@ def guess_mapping(
 
     Each header feeds at most one field. Exact alias matches are assigned
     first, in schema order, then partial matches. Among several exact
-    matches the alias listed first in the schema wins. A yes/no field only
+    matches a header that names the field itself wins: the field name or
+    one of its ``own_names``, such as "Kategorie" over "Type". After those
+    the alias listed first in the schema wins. A yes/no field only
     takes a header of ``flag_headers``, the columns whose values read as
     yes or no, and a date field takes none of them, because "Closed" heads
     a yes/no column in Salesforce reports and a date in other exports.
@@ -397,10 +399,18 @@ def _field_path_tail(header: str) -> str:
 
 
 def _field_aliases(schema_field: Field, level: float) -> tuple[str, ...]:
-    """Return the normalised aliases that can match at ``level``: all of
-    them for an exact match, and for a partial one all but the field's
-    ``whole_header_aliases``."""
-    aliases = schema_field.aliases
+    """Return the normalised aliases that can match at ``level``, in their
+    rank among exact matches: all of them for an exact match, and for a
+    partial one all but the field's ``whole_header_aliases``.
+
+    The names of the field itself rank first: its name and its
+    ``own_names``, such as "Kategorie". The other aliases follow in schema
+    order, because a looser one such as "Type" may head a column of other
+    values beside a column named after the field.
+    """
+    own = (schema_field.name, *schema_field.own_names)
+    others = [alias for alias in schema_field.aliases if alias not in own]
+    aliases = (*own, *others)
     if level < EXACT:
         whole = schema_field.whole_header_aliases
         aliases = tuple(alias for alias in aliases if alias not in whole)
@@ -437,7 +447,7 @@ def _best_header(
 ) -> str | None:
     """Pick the header matching at ``level``.
 
-    Among exact matches the header whose alias comes first in the schema
+    Among exact matches the header whose alias comes first in ``aliases``
     wins, so a preferred column (Zendesk's final "Solved at") is taken
     wherever it sits in the file.
     """

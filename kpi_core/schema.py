@@ -58,6 +58,11 @@ class Field:
     # Stripe's "Created (UTC)" is the date of a payment, but a bare
     # "Created" is the creation date of deals, tickets and accounts.
     unit_aliases: tuple[str, ...] = ()
+    # Aliases that are the field's own name in another language, such as
+    # "Kategorie" for the category. Among exact matches they rank right after
+    # the field name and before looser aliases such as "Type", so a custom
+    # "Kategorie" column wins over Freshdesk's built-in "Type".
+    own_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,13 +126,18 @@ def _f(
     examples: tuple[str, ...] = (),
     whole_header: tuple[str, ...] = (),
     with_unit: tuple[str, ...] = (),
+    own_names: tuple[str, ...] = (),
 ) -> Field:
-    unlisted = [alias for alias in whole_header if alias not in aliases]
-    if unlisted:
-        raise ValueError(
-            f"the whole-header aliases {unlisted} of the field {name!r} are "
-            "missing from its aliases; list them there too"
-        )
+    for kind_of_alias, listed in (
+        ("whole-header", whole_header),
+        ("own-name", own_names),
+    ):
+        unlisted = [alias for alias in listed if alias not in aliases]
+        if unlisted:
+            raise ValueError(
+                f"the {kind_of_alias} aliases {unlisted} of the field {name!r} "
+                "are missing from its aliases; list them there too"
+            )
     return Field(
         name,
         label,
@@ -138,6 +148,7 @@ def _f(
         examples,
         whole_header,
         with_unit,
+        own_names,
     )
 
 
@@ -624,6 +635,7 @@ TICKETS = TableSchema(
             "Eingangskanal",
             "Quelle",
             "Herkunft",
+            own_names=("Kanal",),
         ),
         _f(
             "category",
@@ -643,6 +655,7 @@ TICKETS = TableSchema(
             "Ticket-Typ",
             "Anliegen",
             "Grund",
+            own_names=("Kategorie",),
         ),
         _f(
             "priority",
@@ -800,6 +813,7 @@ TICKET_MESSAGES = TableSchema(
             "Message type",
             "Kanal",
             "Nachrichtentyp",
+            own_names=("Kanal",),
         ),
         _f(
             "public",
@@ -921,6 +935,7 @@ NPS = TableSchema(
             "Source",
             "Kanal",
             "Quelle",
+            own_names=("Kanal",),
         ),
         _f(
             "segment",
@@ -1302,6 +1317,7 @@ ORDERS = TableSchema(
             "Sales channel",
             "Kanal",
             "Vertriebskanal",
+            own_names=("Kanal",),
         ),
         _f(
             "source",
@@ -1423,6 +1439,7 @@ SPEND = TableSchema(
             "Platform",
             "Kanal",
             "Plattform",
+            own_names=("Kanal",),
         ),
         _f(
             "amount",
