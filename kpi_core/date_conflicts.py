@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime, calendar_hours_between
-from kpi_core.formatting import format_number
+from kpi_core.formatting import format_share
 from kpi_core.mapping import Mapping
 from kpi_core.sales_tables import DECIDED, FIRST_CONTACT
 from kpi_core.subscription_data import (
@@ -62,7 +62,7 @@ class DateConflict:
         single = self.count == 1
         where = f"{'line' if single else 'lines'} {lines}"
         rows, stay, them = ("this row", "It stays", "it") if single else _PLURAL
-        share = format_number(self.share, 0)
+        share = format_share(self.share)
         return (
             f"{self.wording}: {self.count:,} of the {self.dated:,} "
             f"{self.population} ({share} %), on {where}. In {rows} "

@@ -19,7 +19,7 @@ import polars as pl
 
 from kpi_core.churn_counts import calendar_buckets
 from kpi_core.errors import InvalidSettingError, MissingColumnError
-from kpi_core.formatting import count_noun, format_number
+from kpi_core.formatting import count_noun, format_number, format_share
 from kpi_core.period import Period, grain_every
 from kpi_core.results import KpiResult, not_available
 from kpi_core.reuse import reuse_last_result
@@ -388,7 +388,7 @@ def _unknown_events_warning(
     others = sorted(labels.filter(~kinds.is_in(list(EVENT_NAMES))).to_list())
     shown = ", ".join(repr(label) for label in others[:5])
     more = f" and {len(others) - 5:,} more" if len(others) > 5 else ""
-    share = format_number(unknown / events.height * 100, 0)
+    share = format_share(unknown / events.height * 100)
     return (
         f"{unknown:,} of {events.height:,} rows ({share} %) have an event the "
         f"app does not read as a subscribe or removal: {shown}{more}. A contacts "

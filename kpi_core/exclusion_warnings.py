@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kpi_core.formatting import format_number
+from kpi_core.formatting import format_share
 from kpi_core.results import KpiResult
 from kpi_core.tickets import SOLVED_UNDATED
 
@@ -138,7 +138,7 @@ def _warning(label: str, result: KpiResult, rows: _Rows) -> str | None:
     else:
         reasons = ", ".join(f"{reason} ({count:,})" for reason, count in found.items())
     fields = sorted({name for reason in found for name in rows.problems[reason]})
-    share = format_number(left_out / total * 100, 0)
+    share = format_share(left_out / total * 100)
     return (
         f"{label} leaves out {left_out:,} of {total:,} {noun} ({share} %): "
         f"{reasons}. Check {_mapped(fields)} on the Data page."

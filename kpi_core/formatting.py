@@ -40,6 +40,25 @@ def format_number(
     return format(rounded, spec)
 
 
+def format_share(percent: float) -> str:
+    """Format a share in percent for a message, without the "%" sign.
+
+    A share is whole, as in "49", unless rounding would hide that it is
+    neither 0 nor 100. Then it gets one decimal ("0.2", "99.8"), or reads
+    "under 0.1" or "over 99.9" where one decimal still rounds to 0.0 or
+    100.0.
+    """
+    whole = format_number(percent, 0)
+    if not 0 < percent < 100 or whole not in ("0", "100"):
+        return whole
+    tenth = format_number(percent, 1)
+    if tenth == "0.0":
+        return "under 0.1"
+    if tenth == "100.0":
+        return "over 99.9"
+    return tenth
+
+
 _PLAIN_UNITS = {"percent": "%", "score": "", "days": "days", "hours": "h", "count": ""}
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from kpi_core.formatting import format_number
+from kpi_core.formatting import format_share
 from kpi_core.marketing_data import spend_dates, spend_in_period
 from kpi_core.period import Period
 
@@ -64,12 +64,12 @@ def coverage_warning(
     if customer_share >= COVERAGE_WARN_SHARE:
         sentences.append(
             f"{unspent:,} of the {customers:,} new customers "
-            f"({format_number(customer_share, 0)} %) were acquired in months "
+            f"({format_share(customer_share)} %) were acquired in months "
             "without recorded spend, so the CAC reads lower than it is."
         )
     if spend_share >= COVERAGE_WARN_SHARE:
         sentences.append(
-            f"{format_number(spend_share, 0)} % of the spend falls in months "
+            f"{format_share(spend_share)} % of the spend falls in months "
             "without new customers in the data, so the CAC reads higher than it is."
         )
     if not sentences:

@@ -151,3 +151,30 @@ def test_cli_report_warns_of_conflict(tmp_path, capsys):
     )
     # As under the card on the Service page.
     assert left_out.startswith("resolution_hours leaves out 3 of 10 solved tickets")
+
+
+def _tickets_solved_early(count: int, early: set[int]) -> str:
+    """Write ``count`` solved tickets. Those in ``early`` are solved a day
+    before they were created, the others an hour after."""
+    rows = ["Ticket ID,Created at,Solved at,Status"]
+    for ticket in range(1, count + 1):
+        solved = "2024-05-09 09:00" if ticket in early else "2024-05-10 10:00"
+        rows.append(f"{ticket},2024-05-10 09:00,{solved},Solved")
+    return "\n".join(rows) + "\n"
+
+
+def test_small_share_not_shown_as_zero(tmp_path):
+    # Tickets 1 and 2 of 1,000 conflict: 2 / 1,000 = 0.2 %, which a whole
+    # percent would show as 0 %.
+    content = _tickets_solved_early(1_000, {1, 2})
+    [conflict] = _load(tmp_path, "tickets.csv", content).date_conflicts
+    assert conflict.count == 2
+    assert "2 of the 1,000 tickets with both dates (0.2 %)" in conflict.describe()
+
+
+def test_large_share_not_shown_as_all(tmp_path):
+    # Every ticket but ticket 1,000 conflicts: 999 / 1,000 = 99.9 %, which a
+    # whole percent would show as 100 %.
+    content = _tickets_solved_early(1_000, set(range(1, 1_000)))
+    [conflict] = _load(tmp_path, "tickets.csv", content).date_conflicts
+    assert "999 of the 1,000 tickets with both dates (99.9 %)" in (conflict.describe())

@@ -151,3 +151,19 @@ def test_solved_without_solve_date_warned(tmp_path):
         "ticket without a solve date. Check the column mapped to solved_at on "
         "the Data page.",
     ]
+
+
+def test_large_share_not_rounded_to_all(tmp_path):
+    # 999 of 1,000 solved tickets are solved a day before they were created:
+    # 999 / 1,000 = 99.9 %, which a whole percent would show as 100 %.
+    rows = ["Ticket ID,Created at,Solved at,Status"]
+    for ticket in range(1, 1_001):
+        solved = "2024-05-10 10:00" if ticket == 1_000 else "2024-05-09 09:00"
+        rows.append(f"{ticket},2024-05-10 09:00,{solved},Solved")
+    tickets = _frame(tmp_path, "tickets.csv", "\n".join(rows) + "\n")
+    kpis = service_kpis(tickets=tickets)
+    assert kpis["resolution_hours"].n == 1
+    [warning] = exclusion_warnings(kpis, SERVICE_LABELS)
+    assert warning.startswith(
+        "Time to resolution leaves out 999 of 1,000 solved tickets (99.9 %):"
+    )

@@ -1,6 +1,11 @@
 import pytest
 
-from kpi_core.formatting import count_noun, format_change, format_value
+from kpi_core.formatting import (
+    count_noun,
+    format_change,
+    format_share,
+    format_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +52,23 @@ def test_format_change(current, previous, unit, expected):
 )
 def test_count_noun(number, singular, plural, expected):
     assert count_noun(number, singular, plural) == expected
+
+
+@pytest.mark.parametrize(
+    ("percent", "expected"),
+    [
+        (0.0, "0"),
+        (0.2, "0.2"),
+        (0.04, "under 0.1"),
+        (0.05, "0.1"),
+        (0.5, "1"),
+        (49.5, "50"),
+        (99.4, "99"),
+        (99.5, "99.5"),
+        (99.9, "99.9"),
+        (99.96, "over 99.9"),
+        (100.0, "100"),
+    ],
+)
+def test_format_share(percent, expected):
+    assert format_share(percent) == expected
