@@ -36,6 +36,14 @@ from kpi_core.subscription_data import (
 )
 
 ALL_DATA = Period()
+# An export often gives a replaced monthly plan the end of its paid month as
+# its end date, so the old plan runs on beside the new one for less than a
+# month. A rise in MRR that a fall back undoes within this window is read as
+# such a plan change, not as an expansion (see ``_expansion_events``).
+# NOTE: an overlap of a month or longer, such as an annual plan that runs
+# to the end of its paid year beside a cheaper plan, still counts as an
+# expansion.
+_UNDO_WINDOW = "1mo"
 BRIDGE_STEPS = (
     "start",
     "new",
@@ -205,15 +213,18 @@ def upsell_rate_subscriptions(
     Customers with an expansion in the period / customers active on any day
     of the period x 100. An expansion is a day of the period at whose close
     a customer who already paid at the close of the day before pays more
-    (in whole cents of ARR, see ``_expansion_events``), such as for an
-    add-on, a second subscription or a more expensive plan. A subscription
-    starting in the period that is flagged as an upgrade (``upgraded``) or
-    has ``event`` upgrade is one too. So an add-on that ends again inside
-    the period counts, while a customer's first paid day and a move to a
-    cheaper plan do not. A customer counts once however many upgrades they
-    made. Rows without an amount still count as activity. An empty table,
-    no active customer in the period, or a snapshot list without dates is
-    "not available".
+    (in whole cents of ARR), such as for an add-on, a second subscription
+    or a more expensive plan, unless a later change within a month brings
+    the MRR back to where it was or lower (see ``_expansion_events``). A
+    subscription starting in the period that is flagged as an upgrade
+    (``upgraded``) or has ``event`` upgrade is one too. So an add-on kept
+    for a month or longer counts even when it ends inside the period. A
+    customer's first paid day does not, nor does an add-on ended within a
+    month, nor a move to a cheaper plan, also where the old plan runs on
+    for some days beside the new one. A customer counts once however many
+    upgrades they made. Rows without an amount still count as activity. An
+    empty table, no active customer in the period, or a snapshot list
+    without dates is "not available".
     """
     require_customer_id(subs)
     if subs.is_empty():
@@ -388,17 +399,46 @@ def _expanded_customers(prepared: pl.DataFrame, start: date, end: date) -> pl.Da
 def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Return customer_key once for each day from ``start`` to ``end`` at
     whose close the customer pays more than at the close of the day before,
-    when they already paid something then.
+    when they already paid something then, unless the rise is undone.
+
+    A rise on day d is undone when a later change of the same customer
+    brings their ARR back to the opening of d or lower before the same day
+    of the next month (``_UNDO_WINDOW``). A month after 31 January is 28
+    February in a common year. Such a rise is a plan change whose old plan
+    runs on for the rest of its paid month, like 100 a month ending on 2
+    June beside 80 a month from 1 June, or an add-on ended within weeks. An
+    add-on kept for a month or longer counts. Changes after ``end`` are
+    checked too. The first paid day of a customer has 0 before it, so it is
+    no expansion.
+    """
+    # The window after a day of the period ends at most 31 days after ``end``.
+    balances = _daily_balances(prepared, end + 31 * DAY)
+    in_period = pl.col("day").is_between(start, end)
+    grows = (pl.col("closing") > pl.col("opening")) & (pl.col("opening") > 0)
+    rises = balances.filter(in_period & grows).select("customer_key", "day", "opening")
+    later = balances.select("customer_key", later_day="day", later_closing="closing")
+    window_end = pl.col("day").dt.offset_by(_UNDO_WINDOW)
+    undone = rises.join(later, on="customer_key").filter(
+        pl.col("later_day") > pl.col("day"),
+        pl.col("later_day") < window_end,
+        pl.col("later_closing") <= pl.col("opening"),
+    )
+    kept = rises.join(undone, on=["customer_key", "day"], how="anti")
+    return kept.select("customer_key")
+
+
+def _daily_balances(prepared: pl.DataFrame, until: date) -> pl.DataFrame:
+    """Return customer_key, day, opening and closing for each day up to
+    ``until`` on which a customer's ARR in cents changes: the ARR at the
+    close of the day before and at the close of that day.
 
     Each subscription adds its ARR in cents on started_at and takes it away
     on stops_at, which matches ``runs_on``. So the running sum of a
-    customer's changes up to a day is their ARR at its close, and that sum
-    minus the day's own change is the ARR at the close of the day before.
-    Each subscription's ARR is rounded to whole cents before the sums, so
-    float noise such as 1.10 + 2.20 > 3.30 cannot make a customer pay
-    more. The first paid day of a customer has 0 before it, so it is no
-    expansion. Only customers with several rows are read, because the only
-    subscription of a customer can never raise what they already pay.
+    customer's changes up to a day is their ARR at its close. Each
+    subscription's ARR is rounded to whole cents before the sums, so float
+    noise such as 1.10 + 2.20 > 3.30 cannot make a customer pay more. Only
+    customers with several rows are read, because the only subscription of
+    a customer can never raise what they already pay.
     """
     repeated = prepared.filter(repeated_customer(prepared))
     cents = _cents("mrr")
@@ -408,9 +448,9 @@ def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.Data
             repeated.select("customer_key", day="stops_at", change=-cents),
         ]
     )
-    # Changes after the period cannot touch the ARR on its days.
+    # Changes after ``until`` cannot touch the ARR on the days before it.
     daily = (
-        changes.filter(pl.col("day") <= end)
+        changes.filter(pl.col("day") <= until)
         .group_by("customer_key", "day")
         .agg(pl.col("change").sum())
         .sort("customer_key", "day")
@@ -425,7 +465,6 @@ def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.Data
     first_row = pl.col("customer_key").ne_missing(pl.col("customer_key").shift(1))
     before_customer = pl.when(first_row).then(running - change).forward_fill()
     closing = running - before_customer
-    opening = closing - change
-    grows = (change > 0) & (opening > 0)
-    in_period = pl.col("day").is_between(start, end)
-    return daily.filter(in_period & grows).select("customer_key")
+    return daily.select(
+        "customer_key", "day", opening=closing - change, closing=closing
+    )

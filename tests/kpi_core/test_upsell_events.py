@@ -1,7 +1,8 @@
 """The subscription upsell rate counts a customer whose MRR rises on a day of
 the period while they already paid, even when the MRR falls back before the
-period ends. A first paid day, a move to a cheaper plan and a renewal at the
-same price are no upsell."""
+period ends. A rise that falls back to where it was within a month is a plan
+change and does not count. A first paid day, a move to a cheaper plan and a
+renewal at the same price are no upsell."""
 
 from datetime import date
 from pathlib import Path
@@ -175,5 +176,94 @@ def test_split_plan_float_noise(tmp_path):
     # On 1 May cus_a swaps its 3.30 plan for 1.10 + 2.20. In floating point
     # that is 3.3000000000000003 > 3.30, but in whole cents 110 + 220 = 330,
     # the same as before. 0 / 2.
+    assert result.numerator == 0
+    assert result.denominator == 2
+
+
+def test_overlapping_cheaper_plan_no_upsell(tmp_path):
+    # The 100 EUR plan runs to 2 June, a day past the start of the 80 EUR
+    # plan that replaces it.
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", "2025-06-02", "Pro", "100"),
+        ("sub_2", "cus_a", "2025-06-01", None, "Basic", "80"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 100 at the close of 31 May, 100 + 80 = 180 at the close of
+    # 1 June and 80 from 2 June. The rise of 1 June falls back below 100 a
+    # day later, so it is a plan change. 0 / 2.
+    assert result.numerator == 0
+    assert result.denominator == 2
+    assert result.value == pytest.approx(0.0)
+
+
+def test_overlapping_dearer_plan_counts(tmp_path):
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", "2025-06-02", "Pro", "100"),
+        ("sub_2", "cus_a", "2025-06-01", None, "Business", "150"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 100, then 100 + 150 = 250 on 1 June and 150 from 2 June,
+    # which stays above the 100 paid before the rise. 1 / 2 x 100 = 50 %.
+    assert result.numerator == 1
+    assert result.denominator == 2
+    assert result.value == pytest.approx(50.0)
+
+
+def test_addon_for_ten_days_no_upsell(tmp_path):
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", None, "Pro", "50"),
+        ("sub_2", "cus_a", "2025-03-10", "2025-03-20", "Addon", "19"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 50 + 19 = 69 from 10 March and 50 again from 20 March, 10
+    # days later and before 10 April. 0 / 2.
+    assert result.numerator == 0
+    assert result.denominator == 2
+
+
+def test_addon_for_ninety_days_counts(tmp_path):
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", None, "Pro", "50"),
+        ("sub_2", "cus_a", "2025-03-10", "2025-06-08", "Addon", "19"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 69 from 10 March to 7 June, 90 days, and 50 from 8 June,
+    # after 10 April. 1 / 2 x 100 = 50 %.
+    assert result.numerator == 1
+    assert result.denominator == 2
+    assert result.value == pytest.approx(50.0)
+
+
+def test_addon_for_one_month_counts(tmp_path):
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", None, "Pro", "50"),
+        ("sub_2", "cus_a", "2025-02-01", "2025-03-01", "Addon", "19"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 69 for all of February, 28 days, and 50 from 1 March, the
+    # same day of the next month, so the add-on was kept a month.
+    # 1 / 2 x 100 = 50 %.
+    assert result.numerator == 1
+    assert result.denominator == 2
+    assert result.value == pytest.approx(50.0)
+
+
+def test_cheaper_plan_after_period_no_upsell(tmp_path):
+    # The 80 EUR plan starts on the last day of the second quarter, and the
+    # 100 EUR plan it replaces runs to 5 July.
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", "2025-07-05", "Pro", "100"),
+        ("sub_2", "cus_a", "2025-06-30", None, "Basic", "80"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), SECOND_QUARTER)
+    # cus_a pays 180 at the close of 30 June, the last day of the quarter,
+    # and 80 from 5 July. The fall after the quarter still marks the rise
+    # as a plan change. 0 / 2.
     assert result.numerator == 0
     assert result.denominator == 2
