@@ -100,12 +100,26 @@ _STATUS_FLAGS = ("won", "closed")
 # The helpdesk's own resolution times. A ticket without one is measured from
 # its creation and solve dates by the time to resolution.
 _HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
-# Cells of a number or duration column that mean "no value", beyond
-# NULL_MARKERS: German "k. A." (keine Angabe, not given) and the dashes put
-# in blanks. They are read as empty, never reported as invalid numbers. Date
-# and text columns keep them, so "k.A." there stays an unreadable date.
-_NUMBER_PLACEHOLDERS = ["k.A.", "k. A.", "K.A.", "n.a.", "\u2013", "\u2014"]
+# Cells of a number, money or duration column that mean "no value", beyond
+# NULL_MARKERS: German "k. A.", "keine Angabe" and "nicht angegeben" (not
+# given), "n. a." and "n/a", in any case and with or without the spaces and
+# the last dot, and a lone en or em dash. See ``_column_text`` for where they
+# are read as empty. Date and text columns keep them, so "k.A." there stays
+# an unreadable date. Polars (2.1) matches with Rust's regex crate, which
+# runs in linear time.
+_NUMBER_PLACEHOLDER = (
+    r"(?i)^(?:[kn]\.\s*a\.?|n\s*/\s*a|keine\s+angabe|nicht\s+angegeben|"
+    "[\u2013\u2014])$"
+)
 _NUMBER_KINDS = (NUMBER, INTEGER, DURATION)
+# The null markers that mean an empty cell in a number field of
+# ``ROW_FIELDS``: a blank and a database NULL. There an empty quantity means
+# one seat, so "-", "n/a" or "k.A." are unreadable and leave their rows out.
+_EMPTY_CELL_MARKERS = ["", "NULL", "null"]
+# Number fields whose placeholders stay reported as invalid values, by table.
+# A score other than a whole number from 0 to 10 must be corrected in the
+# file, and an empty score is no response.
+_PLACEHOLDERS_REPORTED = {"nps": ("score",)}
 # Share of the rows, in percent, with an empty required date from which
 # the import warns: a tenth of the rows moves a figure visibly.
 EMPTY_DATES_SHARE = 10.0
@@ -504,11 +518,11 @@ def _parse_column(
     """Parse ``column`` as ``field_name`` and find its unparsable,
     ambiguous and out-of-range cells."""
     kind = mapping.schema.field(field_name).kind
-    text = _clean_text(raw.frame[column], raw.cells_stripped)
     is_money = field_name in money_fields(mapping)
-    if kind in _NUMBER_KINDS or is_money:
-        text = text.set(text.is_in(_NUMBER_PLACEHOLDERS).fill_null(False), None)
     row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
+    text = _column_text(
+        raw, column, mapping.table, field_name, kind in _NUMBER_KINDS or is_money
+    )
     found: list[_Found] = []
     money_cells = None
     bad = None
@@ -1012,8 +1026,30 @@ def _integers(numbers: pl.Series) -> pl.Series:
     )
 
 
-def _clean_text(values: pl.Series, stripped: bool) -> pl.Series:
-    """Strip spaces; empty cells and common null markers become null.
+def _column_text(
+    raw: RawTable, column: str, table: str, field_name: str, is_number: bool
+) -> pl.Series:
+    """Return the cells of ``column`` as ``_clean_text`` does, with the
+    cells that mean no value as null.
+
+    A number column also reads the ``_NUMBER_PLACEHOLDER`` cells as empty,
+    without a report, where an unreadable cell would only be emptied. A
+    number field of ``ROW_FIELDS`` reads only ``_EMPTY_CELL_MARKERS`` as
+    empty. A field of ``_PLACEHOLDERS_REPORTED`` keeps the placeholders, so
+    they are reported as invalid values.
+    """
+    if is_number and field_name in ROW_FIELDS.get(table, ()):
+        return _clean_text(raw.frame[column], raw.cells_stripped, _EMPTY_CELL_MARKERS)
+    text = _clean_text(raw.frame[column], raw.cells_stripped)
+    if not is_number or field_name in _PLACEHOLDERS_REPORTED.get(table, ()):
+        return text
+    return text.set(text.str.contains(_NUMBER_PLACEHOLDER).fill_null(False), None)
+
+
+def _clean_text(
+    values: pl.Series, stripped: bool, null_markers: list[str] = NULL_MARKERS
+) -> pl.Series:
+    """Strip spaces; empty cells and the ``null_markers`` become null.
 
     ``stripped`` skips the strip for cells that have none to lose. The
     result is named "value", because Series methods go through
@@ -1027,7 +1063,7 @@ def _clean_text(values: pl.Series, stripped: bool) -> pl.Series:
         # Comparing with each marker took about half the time of is_in on
         # the short codes of benchmarks/generate.py (Polars 2.1, 2 cores).
         markers = functools.reduce(
-            operator.or_, (text == marker for marker in NULL_MARKERS)
+            operator.or_, (text == marker for marker in null_markers)
         )
         if markers.any():
             text = text.set(markers, None)
