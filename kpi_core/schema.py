@@ -462,6 +462,7 @@ STAGE_HISTORY = TableSchema(
             "Date and time the deal entered the stage",
             "Entered at",
             "Date entered",
+            "Entered date",
             "Changed at",
             "Created Date",
             "CreatedDate",
@@ -478,6 +479,7 @@ STAGE_HISTORY = TableSchema(
             "Date and time the deal last left the stage (HubSpot's Date exited)",
             "Exited at",
             "Date exited",
+            "Exited date",
         ),
         _f(
             "cumulative_ms",
@@ -552,6 +554,7 @@ TICKETS = TableSchema(
             False,
             "Date and time of the final solve; empty while the ticket is open",
             "Solved at",
+            "Solved date",
             "Solved",
             "Resolved time",
             "Resolved at",
@@ -583,6 +586,7 @@ TICKETS = TableSchema(
             "time, as Freshdesk writes both",
             "Closed time",
             "Closed at",
+            "Closed date",
             "Closed",
             "Geschlossen am",
             "Geschlossen",
@@ -714,11 +718,13 @@ TICKETS = TableSchema(
         # time to resolution.
         _f(
             "business_minutes",
-            "Resolution time, business hours",
+            "Resolution time (business hours)",
             DURATION,
             False,
             "Time to final resolution in business hours as computed by the "
             "helpdesk, read into minutes",
+            # The label names no unit, so its plain numbers read as minutes.
+            "Resolution time (business hours)",
             "Full resolution time in minutes within business hours",
             # Zendesk Explore, in decimal hours or in minutes. NOTE: the
             # "(min)" headers are not checked against a real Explore export.
@@ -730,11 +736,13 @@ TICKETS = TableSchema(
         ),
         _f(
             "calendar_minutes",
-            "Resolution time, calendar hours",
+            "Resolution time (calendar hours)",
             DURATION,
             False,
             "Time to final resolution in calendar hours as computed by the "
             "helpdesk, read into minutes",
+            # The label, read as for business_minutes.
+            "Resolution time (calendar hours)",
             # Zendesk's ticket CSV export, in minutes
             "Full resolution time in minutes",
             # Zendesk Explore, in decimal hours or in minutes, with the same
@@ -837,6 +845,7 @@ TICKET_MESSAGES = TableSchema(
             "Private",
             "Is private",
             "Internal",
+            "Internal note",
             "Privat",
             "Intern",
         ),
@@ -1396,6 +1405,7 @@ SPEND = TableSchema(
             False,
             "First day of a reporting window",
             "Reporting starts",
+            "Reporting start",
             "Start date",
             # LinkedIn Campaign Manager
             "Start Date (in UTC)",
@@ -1410,6 +1420,7 @@ SPEND = TableSchema(
             False,
             "Last day of a reporting window",
             "Reporting ends",
+            "Reporting end",
             "End date",
             "End Date (in UTC)",
             "Date stop",

@@ -125,3 +125,22 @@ def test_german_ticket_agent_header(tmp_path):
 
     assert preview.table == "tickets"
     assert preview.mapping.columns["agent"] == "Verantwortlich"
+
+
+def test_label_headers_read_minutes(tmp_path):
+    # "(business hours)" in a field label names the clock that counts the
+    # time, not a unit, so plain numbers under the label are minutes. T1
+    # took 90 calendar and 60 business minutes, T2 "2:30" (150) and 120.
+    text = (
+        "Ticket ID,Created at,Solved at,Resolution time (calendar hours),"
+        "Resolution time (business hours)\n"
+        "1,2024-03-04 09:00,2024-03-04 12:00,90,60\n"
+        "2,2024-03-05 09:00,2024-03-05 13:00,2:30,120\n"
+    )
+    path = tmp_path / "tickets.csv"
+    path.write_text(text, encoding="utf-8")
+    tickets = load_file(path.name, path.read_bytes(), table="tickets")
+
+    assert tickets.problems == ()
+    assert tickets.frame["calendar_minutes"].to_list() == [90.0, 150.0]
+    assert tickets.frame["business_minutes"].to_list() == [60.0, 120.0]
