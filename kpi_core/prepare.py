@@ -103,7 +103,7 @@ _HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
 # Cells of a number, money or duration column that mean "no value", beyond
 # NULL_MARKERS: German "k. A.", "keine Angabe" and "nicht angegeben" (not
 # given), "n. a." and "n/a", in any case and with or without the spaces and
-# the last dot, and a lone en or em dash. See ``_column_text`` for where they
+# the last dot, and a lone en or em dash. See ``_without_placeholders`` for where they
 # are read as empty. Date and text columns keep them, so "k.A." there stays
 # an unreadable date. Polars (2.1) matches with Rust's regex crate, which
 # runs in linear time.
@@ -520,8 +520,12 @@ def _parse_column(
     kind = mapping.schema.field(field_name).kind
     is_money = field_name in money_fields(mapping)
     row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
-    text = _column_text(
-        raw, column, mapping.table, field_name, kind in _NUMBER_KINDS or is_money
+    is_number = kind in _NUMBER_KINDS or is_money
+    text = _column_text(raw, column, mapping.table, field_name, is_number)
+    placeholders_empty = (
+        is_number
+        and row_kept
+        and field_name not in _PLACEHOLDERS_REPORTED.get(mapping.table, ())
     )
     found: list[_Found] = []
     money_cells = None
@@ -538,6 +542,8 @@ def _parse_column(
     if is_money:
         money_text = parse_money(text, mark, _number_cells(raw, column))
         parsed = money_text.numbers
+        if placeholders_empty:
+            text = _without_placeholders(text, parsed)
         note = _mark_note(money_text.mark)
         formats = column_format_marks(raw.frame[LINE], raw.format_marks, column)
         money_cells = MoneyCells(
@@ -558,6 +564,8 @@ def _parse_column(
                 values, kind, order, raw.info.file, file_columns, mark, number_cells
             )
             note = note or label_note
+            if placeholders_empty:
+                text = _without_placeholders(text, parsed)
             if months is not None and _count_read(months) > _count_read(parsed):
                 parsed, note, zone_free = months, _MONTHS_NOTE, True
         if note == _MONTHS_NOTE:
@@ -1032,18 +1040,32 @@ def _column_text(
     """Return the cells of ``column`` as ``_clean_text`` does, with the
     cells that mean no value as null.
 
-    A number column also reads the ``_NUMBER_PLACEHOLDER`` cells as empty,
-    without a report, where an unreadable cell would only be emptied. A
-    number field of ``ROW_FIELDS`` reads only ``_EMPTY_CELL_MARKERS`` as
-    empty. A field of ``_PLACEHOLDERS_REPORTED`` keeps the placeholders, so
-    they are reported as invalid values.
+    A number field of ``ROW_FIELDS`` reads only ``_EMPTY_CELL_MARKERS`` as
+    empty. In the other number fields ``_parse_column`` also reads the
+    ``_NUMBER_PLACEHOLDER`` cells as empty once they fail to parse (see
+    ``_without_placeholders``), except in the fields of
+    ``_PLACEHOLDERS_REPORTED``, which report them as invalid values.
     """
     if is_number and field_name in ROW_FIELDS.get(table, ()):
         return _clean_text(raw.frame[column], raw.cells_stripped, _EMPTY_CELL_MARKERS)
-    text = _clean_text(raw.frame[column], raw.cells_stripped)
-    if not is_number or field_name in _PLACEHOLDERS_REPORTED.get(table, ()):
+    return _clean_text(raw.frame[column], raw.cells_stripped)
+
+
+def _without_placeholders(text: pl.Series, parsed: pl.Series) -> pl.Series:
+    """Return ``text`` with its ``_NUMBER_PLACEHOLDER`` cells as null.
+
+    Only the cells that did not parse are matched, which are few or none in
+    most files, because the pattern took 0.08-0.34 s on a column of two
+    million numbers against 0.025 s for exact markers (Polars 2.1, 2 cores).
+    """
+    unread = (text.is_not_null() & parsed.is_null()).arg_true()
+    if unread.len() == 0:
         return text
-    return text.set(text.str.contains(_NUMBER_PLACEHOLDER).fill_null(False), None)
+    cells = text.gather(unread).str.contains(_NUMBER_PLACEHOLDER).fill_null(False)
+    found = unread.filter(cells)
+    if found.len() == 0:
+        return text
+    return text.scatter(found, None)
 
 
 def _clean_text(
