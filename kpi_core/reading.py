@@ -29,6 +29,7 @@ from kpi_core.audience_members import (
 )
 from kpi_core.errors import EmptyDataError, InvalidValueError, UnreadableFileError
 from kpi_core.formatting import count_noun
+from kpi_core.formula_rows import with_stand_ins
 from kpi_core.mapping import detect_table
 from kpi_core.sheet_notes import (
     check_unsaved_formulas,
@@ -349,9 +350,14 @@ def _first_table(
     Returns the sheet, its layout and the notes on the sheet chosen. A sheet
     contains a table when ``lay_out`` finds data rows below a header on it.
     A formula without a saved result rejects the workbook, unless it is in
-    a total or summary row that the chosen sheet's layout skips.
+    a row that the chosen sheet's layout skips and does not need
+    (``Layout.unneeded_lines``), or on a sheet passed over that
+    ``_passed_whatever_results`` allows.
     """
     passed: list[tuple[str, EmptyDataError]] = []
+    # The sheets passed over, which are checked for formulas without a saved
+    # result once the sheet to read is known.
+    passed_sheets: list[Sheet] = []
     names: list[str] = []
     # The first sheet that holds only a short list of one or two columns,
     # such as a cover sheet's "Company | ACME", in case no later sheet has
@@ -367,10 +373,11 @@ def _first_table(
                 formula_cells=read.unsaved_formulas,
             )
         except EmptyDataError as error:
-            check_unsaved_formulas(file_name, read, None)
             if sheet is not None or len(read.names) == 1:
+                check_unsaved_formulas(file_name, read, None)
                 raise
             passed.append((read.name, error))
+            passed_sheets.append(read)
             continue
         notes = list(read.notes)
         if passed:
@@ -384,16 +391,19 @@ def _first_table(
             continue
         if cover is not None:
             if _columns(layout) <= _COVER_COLUMNS:
-                check_unsaved_formulas(file_name, read, None)
+                passed_sheets.append(read)
                 continue
-            check_unsaved_formulas(file_name, cover[0], None)
+            passed_sheets.append(cover[0])
             notes = [
                 f"sheet: {read.name} (of {len(names)}), because sheet "
                 f"{cover[0].name!r} holds only a short list of "
                 f"{count_noun(_columns(cover[1]), 'column')}"
             ]
+        notes += _passed_formula_notes(file_name, passed_sheets, _columns(layout))
         check_unsaved_formulas(file_name, read, layout)
         return read, layout, notes
+    for passed_sheet in passed_sheets:
+        check_unsaved_formulas(file_name, passed_sheet, None)
     if cover is not None:
         check_unsaved_formulas(file_name, cover[0], cover[1])
         return cover
@@ -413,6 +423,65 @@ def _first_table(
 # a cover sheet while a later sheet has a wider table.
 _COVER_COLUMNS = 2
 _COVER_ROWS = 20
+# The notes on sheets passed over name at most this many formula cells.
+_FORMULAS_NAMED = 5
+
+
+def _passed_formula_notes(
+    file_name: str, passed_sheets: list[Sheet], columns: int
+) -> list[str]:
+    """Allow the formulas without a saved result on the sheets passed over
+    for a table of ``columns`` columns, and name their cells in notes.
+
+    Raises the error of ``check_unsaved_formulas`` for the first sheet that
+    ``_passed_whatever_results`` does not allow.
+    """
+    notes = []
+    for read in passed_sheets:
+        formulas = read.unsaved_formulas
+        if formulas.height == 0:
+            continue
+        if columns <= _COVER_COLUMNS or not _passed_whatever_results(file_name, read):
+            check_unsaved_formulas(file_name, read, None)
+        references = formulas["cell"].to_list()
+        cells = ", ".join(references[:_FORMULAS_NAMED])
+        if len(references) > _FORMULAS_NAMED:
+            cells += f" and {len(references) - _FORMULAS_NAMED:,} more"
+        found = (
+            f"cell {cells} has a formula without a saved result"
+            if len(references) == 1
+            else f"cells {cells} have formulas without saved results"
+        )
+        notes.append(
+            f"sheet {read.name!r}, {found}; the sheet contains no table and was "
+            "passed over"
+        )
+    return notes
+
+
+def _passed_whatever_results(file_name: str, read: Sheet) -> bool:
+    """Tell whether a sheet passed over would be passed over with any
+    results of its formulas without a saved result.
+
+    Those cells read as empty, so they may be what made the sheet look
+    tableless, as with a summary sheet whose only data row is formulas.
+    The sheet is laid out again twice, with every such cell as the number
+    1 and then as a word. It is passed over when each time it holds no
+    table or only a short list such as "Stand | =TODAY()" on a cover sheet.
+    The caller also needs the table chosen to be wider than such a list,
+    so that a cover list never wins over it.
+
+    NOTE: formulas whose results mix numbers and words are not tried.
+    """
+    for value in ("1", "Text"):
+        cells = with_stand_ins(read.cells, read.unsaved_formulas, value)
+        try:
+            layout = lay_out(cells, file_name=file_name, sheet=read.name)
+        except EmptyDataError:
+            continue
+        if not _is_cover_list(layout):
+            return False
+    return True
 
 
 def _columns(layout: Layout) -> int:

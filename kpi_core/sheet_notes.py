@@ -78,14 +78,13 @@ def grid_headers(
 def check_unsaved_formulas(file_name: str, read: Sheet, layout: Layout | None) -> None:
     """Reject the formula cells without a saved result that the table needs.
 
-    Only the cells in the total and summary rows that ``layout`` skipped are
-    not needed. Without ``layout``, for a sheet passed over, every such cell
-    is rejected, because the empty cells may have hidden the sheet's table.
+    Only the cells in the rows of ``layout.unneeded_lines``, such as total
+    rows, are not needed. Without ``layout``, every such cell is rejected.
     """
     formulas = read.unsaved_formulas
     if layout is not None:
-        total_lines = pl.Series(layout.total_lines, dtype=pl.Int64).implode()
-        formulas = formulas.filter(~pl.col(LINE).is_in(total_lines))
+        unneeded_lines = pl.Series(layout.unneeded_lines, dtype=pl.Int64).implode()
+        formulas = formulas.filter(~pl.col(LINE).is_in(unneeded_lines))
     if formulas.height == 0:
         return
     headers: dict[int, str] = {}

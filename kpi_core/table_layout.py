@@ -24,6 +24,7 @@ import polars as pl
 
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.formatting import line_list
+from kpi_core.formula_rows import footer_formula_lines, formula_total_lines
 from kpi_core.summary_rows import drop_summary_rows
 from kpi_core.total_rows import drop_totals
 
@@ -68,8 +69,10 @@ class Layout:
     # header, which stay in ``frame`` without their extra fields.
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
-    # The lines of the total and summary rows, a part of ``skipped_lines``.
-    total_lines: tuple[int, ...] = ()
+    # The skipped lines whose formulas without a saved result the table
+    # does not need: total and summary rows, and the footer rows that
+    # ``formula_rows.footer_formula_lines`` allows.
+    unneeded_lines: tuple[int, ...] = ()
 
 
 def lay_out(
@@ -96,7 +99,9 @@ def lay_out(
     ``formula_cells`` lists the workbook cells whose formula has no saved
     result (``_line`` and grid ``column``, 0 for the first). They are empty
     in ``cells``, but a label's row counts them as numbers when it is judged
-    as a total row, as it would with their results.
+    as a total row, as it would with their results. An empty row below the
+    table whose formulas aggregate the columns above is a total row
+    without a label (``formula_rows.formula_total_lines``).
     """
     unit = "row" if sheet is not None else "line"
     columns = [name for name in cells.columns if name != LINE]
@@ -123,7 +128,10 @@ def lay_out(
     data, totals, labelled = (
         drop_totals(data, names, formula_lines) if may_have_totals else (data, [], [])
     )
-    data, footer = _drop_footer(data, names, set(blank_lines))
+    # An empty worksheet row separates a footer as a blank text line does.
+    separators = {*blank_lines, *(empty_rows if sheet is not None else ())}
+    with_footer = data
+    data, footer = _drop_footer(data, names, separators)
     data, summaries, unlabelled = drop_summary_rows(data, names)
     left_out = {*footer, *summaries, *unlabelled}
     labelled = [(line, label) for line, label in labelled if line not in left_out]
@@ -136,6 +144,16 @@ def lay_out(
             sheet=sheet,
         )
 
+    last_line = data[LINE].max()
+    filled_below = set(cells.filter(pl.col(LINE) > last_line)[LINE].to_list())
+    formula_totals = formula_total_lines(
+        formula_cells, filled_below, header_line, last_line
+    )
+    empty_rows = [line for line in empty_rows if line not in formula_totals]
+    footer_formulas = footer_formula_lines(
+        with_footer.filter(pl.col(LINE).is_in(footer)), formula_cells, len(names)
+    )
+
     notes = [_header_note(lines, header_index, header_rows, unit)]
     notes += _skip_notes(
         unit,
@@ -144,10 +162,20 @@ def lay_out(
         totals,
         summaries,
         unlabelled,
+        formula_totals,
         footer,
     )
     skipped = sorted(
-        {*titles, *empty_rows, *blank_lines, *totals, *summaries, *unlabelled, *footer}
+        {
+            *titles,
+            *empty_rows,
+            *blank_lines,
+            *totals,
+            *summaries,
+            *unlabelled,
+            *formula_totals,
+            *footer,
+        }
     )
     notes += duplicate_notes
     if labelled:
@@ -159,7 +187,11 @@ def lay_out(
         tuple(notes),
         long_lines,
         header_fields,
-        tuple(sorted({*totals, *summaries, *unlabelled})),
+        tuple(
+            sorted(
+                {*totals, *summaries, *unlabelled, *formula_totals, *footer_formulas}
+            )
+        ),
     )
 
 
@@ -595,6 +627,7 @@ def _skip_notes(
     totals: list[int],
     summaries: list[int],
     unlabelled: list[int],
+    formula_totals: list[int],
     footer: list[int],
 ) -> list[str]:
     """Name the skipped lines of each kind, such as "skipped the total row on
@@ -609,6 +642,13 @@ def _skip_notes(
             " without a label",
             unlabelled,
             ", whose numbers are the sums and counts of the columns above",
+        ),
+        (
+            "total",
+            " without a label",
+            formula_totals,
+            ", whose only cells are formulas such as SUM over the columns "
+            "above, without saved results",
         ),
         ("footer", "", footer, ""),
     )

@@ -38,7 +38,7 @@ from kpi_core.workbook_checks import (
     checked_copy,
     column_letters,
     column_number,
-    formulas_without_results,
+    unsaved_formula_cells,
     unsaved_formulas_error,
 )
 
@@ -61,7 +61,12 @@ _STYLES_TYPE = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 )
 _NO_MARKS = pl.DataFrame(schema={LINE: pl.Int64, "column": pl.Int64, "mark": pl.String})
-_FORMULA_CELLS_SCHEMA = {LINE: pl.Int64, "column": pl.Int64, "cell": pl.String}
+_FORMULA_CELLS_SCHEMA = {
+    LINE: pl.Int64,
+    "column": pl.Int64,
+    "cell": pl.String,
+    "formula": pl.String,
+}
 # Exceptions that a damaged or unusual zip raises while a member is read: a bad
 # CRC or header, broken deflate data, an encrypted member (RuntimeError) or an
 # unsupported compression method (NotImplementedError).
@@ -134,7 +139,8 @@ class Sheet:
     ``cell_currency.number_format_mark``. ``xml`` is the worksheet's XML.
     ``unsaved_formulas`` lists the formula cells without a saved result,
     which ``cells`` shows as empty, with their ``_line``, grid ``column``
-    (0 for c0, negative left of the grid) and ``cell`` reference ("D11").
+    (0 for c0, negative left of the grid), ``cell`` reference ("D11") and
+    ``formula`` text ("SUM(D2:D10)", empty for a shared formula).
     """
 
     cells: pl.DataFrame
@@ -349,9 +355,10 @@ def _unsaved_formulas(file_name: str, sheet: str, xml: bytes) -> pl.DataFrame:
     layout skips does not. A cell without an r attribute cannot be placed,
     so such a cell rejects the sheet here.
     """
-    references = formulas_without_results(xml)
-    if not references:
+    found = unsaved_formula_cells(xml)
+    if not found:
         return pl.DataFrame(schema=_FORMULA_CELLS_SCHEMA)
+    references = [reference for reference, _ in found]
     if None in references:
         raise unsaved_formulas_error(
             file_name, sheet, [(reference, None) for reference in references]
@@ -359,7 +366,9 @@ def _unsaved_formulas(file_name: str, sheet: str, xml: bytes) -> pl.DataFrame:
     first_column = _regex_first_column(xml)
     if first_column is None:
         first_column = _parsed_cells(xml)["column"].min()
-    cells = pl.DataFrame({"cell": references}, schema={"cell": pl.String})
+    cells = pl.DataFrame(
+        found, schema={"cell": pl.String, "formula": pl.String}, orient="row"
+    )
     cells = cells.with_columns(
         letters=pl.col("cell").str.extract(r"^([A-Z]+)"),
         row=pl.col("cell").str.extract(r"([0-9]+)$").cast(pl.Int64),
@@ -368,6 +377,7 @@ def _unsaved_formulas(file_name: str, sheet: str, xml: bytes) -> pl.DataFrame:
         pl.col("row").alias(LINE),
         (pl.col("column") - first_column).alias("column"),
         "cell",
+        "formula",
     )
 
 

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Collection
 from operator import itemgetter
 from xml.parsers import expat
+from xml.sax import saxutils
 
 from kpi_core.errors import UnreadableFileError
 from kpi_core.zip_entries import MAX_WORKBOOK_ENTRIES
@@ -41,6 +42,7 @@ _SPACED_EQUALS = (b" =", b"\t=", b"\n=", b"\r=")
 _NAME_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")
 _REFERENCE = re.compile(r"([A-Za-z]+)([0-9]+)")
 _FORMULA = re.compile(rb"<f[ />]")
+_FORMULA_TEXT = re.compile(rb"<f(?: [^<>]*)?>([^<]*)</f>")
 # Attribute text stops at "<" as well as ">", so a search over a run of
 # unclosed "<v " tags scans each part once instead of to the end each time.
 _SAVED_VALUE = re.compile(rb"<v(?: [^<>]*)?>[^<]")
@@ -106,11 +108,23 @@ def formulas_without_results(xml: bytes) -> list[str | None]:
     have none, so the cell would read as empty. An empty text result
     (t="str") is a saved result.
     """
+    return [reference for reference, _ in unsaved_formula_cells(xml)]
+
+
+def unsaved_formula_cells(xml: bytes) -> list[tuple[str | None, str]]:
+    """Return the reference and formula text ("SUM(D2:D9)", without "=") of
+    each formula cell without a saved result, as ``formulas_without_results``
+    finds them.
+
+    The text is empty for a cell that shares the formula of another cell
+    (``<f t="shared" si="0"/>``), because only the first cell of a shared
+    formula stores it.
+    """
     start = max(xml.find(b"<sheetData"), 0)
     end = xml.rfind(b"</sheetData>")
     if end < 0:
         end = len(xml)
-    missing: list[str | None] = []
+    missing: list[tuple[str | None, str]] = []
     for formula in _FORMULA.finditer(xml, start, end):
         cell_start = xml.rfind(b"<c", start, formula.start())
         cell_end = xml.find(b"</c>", formula.end(), end)
@@ -119,8 +133,20 @@ def formulas_without_results(xml: bytes) -> list[str | None]:
         if _SAVED_VALUE.search(cell) or _TEXT_RESULT.search(start_tag):
             continue
         name = _CELL_NAME.search(start_tag)
-        missing.append(name.group(1).decode() if name else None)
+        text = _FORMULA_TEXT.search(cell)
+        missing.append(
+            (
+                name.group(1).decode() if name else None,
+                _xml_text(text.group(1)) if text else "",
+            )
+        )
     return missing
+
+
+def _xml_text(raw: bytes) -> str:
+    return saxutils.unescape(
+        raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"}
+    )
 
 
 def unsaved_formulas_error(

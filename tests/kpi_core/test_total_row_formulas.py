@@ -124,27 +124,6 @@ def test_summary_row_formula_rejected(tmp_path: Path):
     assert "cell D10" in str(caught.value)
 
 
-def test_formula_on_passed_sheet_rejected(tmp_path: Path):
-    # The first sheet's only data are formulas without results, so it reads
-    # as a sheet without a table. The deals on the second sheet are not
-    # read in its place.
-    book = Workbook()
-    summary = book.active
-    summary.title = "Auswertung"
-    summary.append(["Umsatz", "Anzahl"])
-    summary.append(["=SUM(Deals!D2:D9)", "=COUNTA(Deals!A2:A9)"])
-    deals = book.create_sheet("Deals")
-    for row in [HEADER, *DEALS]:
-        deals.append(row)
-    path = tmp_path / "deals.xlsx"
-    book.save(path)
-    with pytest.raises(UnreadableFileError) as caught:
-        load_file(path.name, path.read_bytes(), table="deals")
-    message = str(caught.value)
-    assert message.startswith("deals.xlsx, sheet 'Auswertung', line 2: ")
-    assert "2 formula cells have no saved result (A2, B2)" in message
-
-
 def test_filled_scoped_row_formula_rejected(tmp_path: Path):
     # A guard: "Summe Q1" fills every column here, so with a saved result
     # the row would be read as a campaign's data row. Its formula is then
