@@ -11,6 +11,7 @@ whose spend the sum counts twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -114,3 +115,96 @@ def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )
     keys = keys.drop_nulls(["day", "cents"])
     return keys.unique(subset=["day", "label", "cents"], keep="first")
+
+
+# An upload is taken for a new version of a stored spend table when at least
+# this share of its (day, label) pairs are in that table. A file of another
+# platform shares no channel or campaign with it, and next month's export
+# shares no day, so either shares next to nothing. A corrected export of the
+# same sheet shares all pairs, and one that adds months still shares half of
+# them as long as it adds no more months than it repeats.
+_SAME_SHEET_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class SpendMatch:
+    """A stored spend table whose rows an upload mostly repeats.
+
+    ``table`` is the table's key in the mapping given to
+    ``matching_spend_table``. ``rows`` counts the upload's distinct (day,
+    label) pairs, ``equal`` those the table has with the same amounts, and
+    ``changed`` those it has with other amounts, such as a corrected month.
+    ``period`` is "months" when every row starts on the 1st, else "days",
+    and ``labels`` is "campaigns" or "channels", after the upload's columns.
+    """
+
+    table: str
+    rows: int
+    equal: int
+    changed: int
+    period: str
+    labels: str
+
+    def describe(self, name: str) -> str:
+        """Describe the match with the stored table ``name`` and what a
+        second table would do to the spend."""
+        counts = f"{self.equal:,} of {count_noun(self.rows, 'row')} equal"
+        if self.changed:
+            counts += f", {self.changed:,} changed"
+        missing = self.rows - self.equal - self.changed
+        if missing:
+            counts += f", {missing:,} not in that table"
+        return (
+            f"This file contains the same {self.period} and {self.labels} as the "
+            f"stored spend table {name!r} ({counts}). Importing it as a new "
+            "table adds its spend to that table's, counting it twice."
+        )
+
+
+def matching_spend_table(
+    new: pl.DataFrame, stored: Mapping[str, pl.DataFrame]
+) -> SpendMatch | None:
+    """Find the table of ``stored`` (key to spend frame) that the spend rows
+    of ``new`` mostly repeat, or return None.
+
+    Rows are keyed as in ``overlap_warning``, by day and campaign or channel,
+    and a key counts once however many rows have it. A key that the stored
+    table has with other amounts counts as a changed row. The table sharing
+    the most keys wins, the first of ``stored`` on a tie, and it must share
+    at least ``_SAME_SHEET_SHARE`` of the keys of ``new``.
+    """
+    amounts = _amounts_by_key(new)
+    if amounts.is_empty():
+        return None
+    best = None
+    for table, frame in stored.items():
+        joined = amounts.join(
+            _amounts_by_key(frame), on=["day", "label"], suffix="_stored"
+        )
+        if best is not None and joined.height <= best[1].height:
+            continue
+        best = (table, joined)
+    if best is None or best[1].height < _SAME_SHEET_SHARE * amounts.height:
+        return None
+    table, joined = best
+    equal = int((joined["cents"] == joined["cents_stored"]).sum())
+    monthly = bool((amounts["day"].dt.day() == 1).all())
+    # The labels are the campaigns where the file names any, as in _row_keys.
+    has_campaigns = False
+    if "campaign" in new.columns:
+        has_campaigns = new["campaign"].null_count() < new.height
+    return SpendMatch(
+        table=table,
+        rows=amounts.height,
+        equal=equal,
+        changed=joined.height - equal,
+        period="months" if monthly else "days",
+        labels="campaigns" if has_campaigns else "channels",
+    )
+
+
+def _amounts_by_key(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return the distinct (day, label) keys of a spend table's rows, each
+    with the sorted list of its amounts in cents."""
+    keys = _row_keys(frame)
+    return keys.group_by("day", "label").agg(pl.col("cents").sort())

@@ -41,6 +41,7 @@ from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
+from pages.ui.stored_matches import stored_match, stored_summary
 from pages.ui.workspace_access import (
     cached_audience_preview,
     cached_prepare,
@@ -669,6 +670,11 @@ def _offer_import(
     same = store.find_source(key, prepared.table)
     # Else a table stored from a file of the same name: a corrected export.
     earlier = same or _stored_from_file(existing, prepared.file, *_sheets(preview))
+    # Else a table that the file's content is a new version of, stored from
+    # a file of another name.
+    match = None if earlier else stored_match(existing, prepared, preview, key)
+    if match is not None:
+        earlier = match.entry
     # Set when Store was preset to replace ``earlier``, so the preset runs
     # once and the user can still choose a new table.
     preset_key = f"{key}:{prepared.table}:stored_as"
@@ -719,7 +725,8 @@ def _offer_import(
         losses = replacement_losses(
             earlier, prepared.rows_used, columns, missing, empty
         )
-    _describe_name(same, earlier, target, requested, stored_name, losses)
+    reason = match.reason if match is not None else None
+    _describe_name(same, earlier, reason, target, requested, stored_name, losses)
     replaced = next((e for e in existing if e.id == target), None)
     _warn_losses(replaced, prepared, key, "the file")
     if prepared.rows_used == 0:
@@ -1149,6 +1156,7 @@ def _stored_from_file(
 def _describe_name(
     same: TableEntry | None,
     earlier: TableEntry | None,
+    reason: str | None,
     target: str,
     requested: str,
     stored_name: str,
@@ -1156,16 +1164,17 @@ def _describe_name(
 ) -> None:
     """Say when the upload or an earlier file of its name is already stored,
     and when the name is taken and which name the table gets instead.
-    ``losses`` are what replacing the earlier file's table would lose, which
-    is why the file is stored as a new table by default."""
+    ``reason`` says why ``earlier`` was found by its content (``stored_match``)
+    rather than by the file's name. ``losses`` are what replacing the earlier
+    table would lose, which is why the file is stored as a new table by
+    default."""
     if earlier is not None:
-        imported = (
-            f"({count_noun(earlier.rows, 'row')}, imported "
-            f"{earlier.uploaded_at[:16].replace('T', ' ')} UTC)"
-        )
+        imported = stored_summary(earlier)
         stored_as = escape_markdown(repr(earlier.name))
         if same is not None:
             stored = f"This file is already stored as {stored_as} {imported}."
+        elif reason is not None:
+            stored = escape_markdown(reason)
         else:
             file = escape_markdown(repr(clean_table_name(earlier.source_file)))
             stored = f"A file named {file} is already stored as {stored_as} {imported}."

@@ -4,6 +4,7 @@ share are named."""
 import io
 from datetime import date
 
+import polars as pl
 from openpyxl import load_workbook
 
 from kpi_core.importing import load_file
@@ -11,7 +12,13 @@ from kpi_core.kpis import KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.report import ReportOptions, build_report
 from kpi_core.report_tables import excel_report_bytes
-from kpi_core.spend_tables import SOURCE_COLUMN, combine_spend, overlap_warning
+from kpi_core.spend_tables import (
+    SOURCE_COLUMN,
+    SpendMatch,
+    combine_spend,
+    matching_spend_table,
+    overlap_warning,
+)
 
 Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))
 
@@ -171,3 +178,71 @@ def test_excel_report_warns_copied_spend():
     ]
     notes = " ".join(str(cell) for cell in cac if cell)
     assert "“google.csv” and “google copy.csv” share 2 spend rows" in notes
+
+
+def _spend(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
+    """Return a spend table of (day, channel, amount) rows."""
+    days, channels, amounts = zip(*rows, strict=True)
+    return pl.DataFrame(
+        {
+            "spent_at": [date.fromisoformat(day) for day in days],
+            "channel": list(channels),
+            "amount": list(amounts),
+        }
+    )
+
+
+MONTHS = [
+    ("2025-01-01", "Google Ads", 1000.0),
+    ("2025-01-01", "Newsletter", 200.0),
+    ("2025-02-01", "Google Ads", 1100.0),
+    ("2025-02-01", "Newsletter", 200.0),
+]
+
+
+def test_matching_spend_corrected_month():
+    corrected = [*MONTHS[:3], ("2025-02-01", "Newsletter", 250.0)]
+    stored = {"meta": _spend([("2025-01-01", "Meta Ads", 50.0)]), "t1": _spend(MONTHS)}
+    match = matching_spend_table(_spend(corrected), stored)
+    assert match == SpendMatch("t1", 4, 3, 1, "months", "channels")
+    assert match.describe("ads") == (
+        "This file contains the same months and channels as the stored spend "
+        "table 'ads' (3 of 4 rows equal, 1 changed). Importing it as a new "
+        "table adds its spend to that table's, counting it twice."
+    )
+
+
+def test_matching_spend_half_the_keys():
+    # An export that adds as many months as it repeats is still the sheet.
+    later = [
+        ("2025-03-01", "Google Ads", 900.0),
+        ("2025-03-01", "Newsletter", 100.0),
+        ("2025-04-01", "Google Ads", 900.0),
+        ("2025-04-01", "Newsletter", 100.0),
+    ]
+    match = matching_spend_table(_spend(MONTHS + later), {"t1": _spend(MONTHS)})
+    assert match is not None
+    assert (match.rows, match.equal, match.changed) == (8, 4, 0)
+    assert "(4 of 8 rows equal, 4 not in that table)" in match.describe("a")
+    # Less than half is spend to add up, such as the next months.
+    first_month = MONTHS[:1]
+    new = _spend(first_month + later)
+    assert matching_spend_table(new, {"t1": _spend(MONTHS)}) is None
+
+
+def test_matching_spend_other_platform():
+    meta = [("2025-01-01", "Meta Ads", 1000.0), ("2025-02-01", "Meta Ads", 1100.0)]
+    assert matching_spend_table(_spend(meta), {"t1": _spend(MONTHS)}) is None
+    assert matching_spend_table(_spend(meta), {}) is None
+
+
+def test_matching_spend_days_and_campaigns():
+    frame = pl.DataFrame(
+        {
+            "spent_at": [date(2025, 1, 15), date(2025, 1, 16)],
+            "campaign": ["Brand", "Brand"],
+            "amount": [10.0, 20.0],
+        }
+    )
+    match = matching_spend_table(frame, {"t1": frame})
+    assert match == SpendMatch("t1", 2, 2, 0, "days", "campaigns")
