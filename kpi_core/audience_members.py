@@ -14,6 +14,7 @@ and checks whether the files are complete enough for a list growth.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -46,6 +47,15 @@ _MEMBER_FILE = re.compile(
     r"|[ _]members)?"
     r"(?: ?\(\d+\))?\.(?:csv|txt|tsv)"
 )
+# Names of an audience export's zip that carry the audience id, such as
+# "members_export_4f2a9b.zip", with " (1)" on a second download.
+# NOTE: "audience_export_4f2a9b.zip" follows the folder inside current zips
+# and was not seen as a zip name.
+_EXPORT_ZIP = re.compile(
+    r"(?:members|audience)[ _]export[ _](?P<audience>[0-9a-z]+)(?: ?\(\d+\))?\.zip"
+)
+# The name ``reading.audience_label`` gives the table of joined member files.
+_AUDIENCE_LABEL = re.compile(r"mailchimp audience (?P<audience>[0-9a-z]+)")
 # Columns every member file of an audience export has, whatever its merge
 # fields: the contact's address and Mailchimp's own time columns.
 _MEMBER_COLUMNS = ("Email Address", "OPTIN_TIME", "CONFIRM_TIME", "LAST_CHANGED")
@@ -92,6 +102,26 @@ def parse_member_name(file_name: str) -> tuple[str, str | None] | None:
     if match["export"] is None and status not in known:
         return None
     return status, match["audience"]
+
+
+def names_audience(names: Iterable[str]) -> str | None:
+    """Return the audience id that the member file names among ``names``
+    give, or None when they give none or several."""
+    found = set()
+    for name in names:
+        parsed = parse_member_name(name)
+        if parsed is not None and parsed[1]:
+            found.add(parsed[1])
+    return found.pop() if len(found) == 1 else None
+
+
+def source_audience(source_file: str) -> str | None:
+    """Return the audience id in the source file name of a table stored from
+    a Mailchimp audience export, or None. It is the id in Mailchimp's name of
+    the export's zip, or in the label of joined member files."""
+    name = PurePosixPath(source_file.replace("\\", "/")).name.lower()
+    match = _EXPORT_ZIP.fullmatch(name) or _AUDIENCE_LABEL.fullmatch(name)
+    return match["audience"] if match else None
 
 
 def is_member_export(columns: list[str]) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.audience_members import MEMBER_FILE, AudienceMember
+from kpi_core.audience_members import MEMBER_FILE, AudienceMember, names_audience
 from kpi_core.date_values import (
     detect_and_parse_dates,
     detect_date_format,
@@ -147,6 +147,16 @@ def preview_audience(members: list[FilePreview]) -> FilePreview:
     """
     raw = combine_audience_members([member.raw for member in members])
     return _preview_raw(raw, None)
+
+
+def export_audience(preview: FilePreview) -> str | None:
+    """Return the audience id of the list events of a Mailchimp audience
+    export, read from its zip or joined from its member files, or None for
+    another table or when the member file names give no id."""
+    if preview.table != "email_events":
+        return None
+    # The list events keep the member file names as the names of the parts.
+    return names_audience(preview.raw.info.sheets)
 
 
 def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:

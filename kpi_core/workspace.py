@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 import polars as pl
 
+from kpi_core.audience_members import source_audience
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
 from kpi_core.schema import ID, TABLES
@@ -54,7 +55,8 @@ create table if not exists tables (
     uploaded_at text not null,
     version integer not null default 1,
     is_sample integer not null default 0,
-    source_key text not null default ''
+    source_key text not null default '',
+    audience text not null default ''
 );
 create table if not exists remembered_mappings (
     signature text not null,
@@ -84,6 +86,8 @@ class TableEntry:
     is_sample: bool
     # The caller's key of the uploaded content, or "" when none was given.
     source_key: str = ""
+    # The id of the Mailchimp audience the table was exported from, or "".
+    audience: str = ""
 
     @property
     def cache_key(self) -> str:
@@ -114,6 +118,11 @@ class Workspace:
                 # Catalogs from before imports recorded their content.
                 db.execute(
                     "alter table tables add column source_key text not null default ''"
+                )
+            if "audience" not in columns:
+                # Catalogs from before imports recorded the audience id.
+                db.execute(
+                    "alter table tables add column audience text not null default ''"
                 )
         self._remove_leftovers()
 
@@ -153,19 +162,21 @@ class Workspace:
         source_key: str = "",
         remove_samples: bool = False,
         replace_version: int | None = None,
+        audience: str = "",
     ) -> TableEntry:
         """Store a prepared table, or a newer version of ``replace_id``.
 
         The name is cleaned with ``clean_table_name``, and gets a counter
         such as " (2)" when another table has it; the returned entry has the
         name stored. ``source_key`` identifies the uploaded content for
-        ``find_source``. With ``remove_samples`` the sample tables are
-        deleted in the same catalog transaction, so no read of the catalog
-        finds the new table next to them. ``replace_version`` is the version
-        of ``replace_id`` the user chose to replace. Raises
-        InvalidSettingError when the name is empty, or when another import
-        replaced the table after that version, because storing would
-        silently drop that import.
+        ``find_source``, and ``audience`` the Mailchimp audience of an
+        audience export for ``stored_from_audience``. With ``remove_samples``
+        the sample tables are deleted in the same catalog transaction, so no
+        read of the catalog finds the new table next to them.
+        ``replace_version`` is the version of ``replace_id`` the user chose
+        to replace. Raises InvalidSettingError when the name is empty, or
+        when another import replaced the table after that version, because
+        storing would silently drop that import.
         """
         table_id = replace_id or secrets.token_hex(16)
         _check_id(table_id)
@@ -199,7 +210,7 @@ class Workspace:
                 db.execute(
                     "insert or replace into tables (id, name, table_type, "
                     "source_file, mapping, rows, uploaded_at, version, is_sample, "
-                    "source_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "source_key, audience) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         table_id,
                         _unique_name(db, requested, table_id),
@@ -211,6 +222,7 @@ class Workspace:
                         version,
                         int(is_sample),
                         source_key,
+                        audience,
                     ),
                 )
                 samples = []
@@ -564,6 +576,25 @@ def default_replacement(
     return earlier
 
 
+def stored_from_audience(
+    entries: list[TableEntry], audience: str | None
+) -> TableEntry | None:
+    """Return the newest of ``entries`` imported from an export of the
+    Mailchimp audience ``audience``, from its zip or its member files, or
+    None. Tables stored before the catalog recorded the audience give it by
+    their source file name (see ``source_audience``)."""
+    if not audience:
+        return None
+    matches = [
+        entry
+        for entry in entries
+        if entry.table_type == "email_events"
+        and not entry.is_sample
+        and (entry.audience or source_audience(entry.source_file)) == audience
+    ]
+    return max(matches, key=lambda entry: entry.uploaded_at, default=None)
+
+
 def count_missing_ids(stored: pl.DataFrame, new: pl.DataFrame, table_type: str) -> int:
     """Count the rows of ``stored`` whose id no row of ``new`` has, by the
     first id field of ``table_type`` that both frames have. A re-export of
@@ -641,6 +672,7 @@ def _entry(row: sqlite3.Row) -> TableEntry:
         version=row["version"],
         is_sample=bool(row["is_sample"]),
         source_key=row["source_key"],
+        audience=row["audience"],
     )
 
 

@@ -13,7 +13,7 @@ from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
-from kpi_core.importing import FilePreview, date_order_hint
+from kpi_core.importing import FilePreview, date_order_hint, export_audience
 from kpi_core.mapping import (
     Mapping,
     describe_table_types,
@@ -786,6 +786,7 @@ def _offer_import(
                 source_key=key,
                 remove_samples=True,
                 replace_version=planned.get(target),
+                audience=export_audience(preview) or "",
             )
         except InputError as error:
             message = str(error)

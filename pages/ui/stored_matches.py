@@ -1,6 +1,7 @@
 """The stored table that an upload is a new version of, found by its content
 when its file name differs. Such an upload is a spend file that repeats the
-rows of a stored spend table."""
+rows of a stored spend table, or a Mailchimp audience export whose audience
+is stored."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import polars as pl
 import streamlit as st
 
 from kpi_core.formatting import count_noun
-from kpi_core.importing import FilePreview
+from kpi_core.importing import FilePreview, export_audience
 from kpi_core.prepare import PreparedTable
 from kpi_core.spend_tables import SpendMatch, matching_spend_table
-from kpi_core.workspace import TableEntry
+from kpi_core.workspace import TableEntry, stored_from_audience
 from pages.ui.workspace_access import entries_key, load_entry
 
 
@@ -34,10 +35,17 @@ def stored_match(
 ) -> StoredMatch | None:
     """Find the table among ``entries`` (of the upload's table type) that the
     upload with content key ``key`` is a new version of by its content."""
-    del preview
     if prepared.table == "spend":
         return _spend_match(entries, prepared, key)
-    return None
+    audience = export_audience(preview)
+    entry = stored_from_audience(entries, audience)
+    if entry is None:
+        return None
+    return StoredMatch(
+        entry,
+        f"The Mailchimp audience {audience} is already stored as {entry.name!r} "
+        f"{stored_summary(entry)}.",
+    )
 
 
 def stored_summary(entry: TableEntry) -> str:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kpi_core.audience_members import has_member_columns, parse_member_name
+from kpi_core.audience_members import (
+    has_member_columns,
+    names_audience,
+    parse_member_name,
+    source_audience,
+)
 
 
 @pytest.mark.parametrize(
@@ -93,3 +98,31 @@ def test_resubscribed_not_subscribed():
 )
 def test_named_member_columns(columns, expected):
     assert has_member_columns(columns) is expected
+
+
+@pytest.mark.parametrize(
+    ("source_file", "expected"),
+    [
+        ("members_export_7c3e9a41f2.zip", "7c3e9a41f2"),
+        ("audience_export_4f2a9b.zip", "4f2a9b"),
+        ("Downloads/members_export_4f2a9b (1).zip", "4f2a9b"),
+        ("Mailchimp audience 4f2a9b", "4f2a9b"),
+        ("Mailchimp audience", None),
+        ("newsletter.zip", None),
+        ("members_export_4f2a9b.csv", None),
+    ],
+)
+def test_source_audience(source_file, expected):
+    assert source_audience(source_file) == expected
+
+
+def test_names_audience():
+    names = [
+        "audience_export_4f2a9b/subscribed_email_audience_export_4f2a9b.csv",
+        "cleaned_members_export_4f2a9b.csv",
+        "notes.txt",
+    ]
+    assert names_audience(names) == "4f2a9b"
+    assert names_audience(["subscribed.csv"]) is None
+    two = ["subscribed_members_export_4f2a9b.csv", "cleaned_members_export_1b.csv"]
+    assert names_audience(two) is None

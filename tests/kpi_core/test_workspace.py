@@ -17,7 +17,9 @@ from kpi_core.workspace import (
     count_missing_ids,
     default_replacement,
     emptied_fields,
+    open_catalog,
     replacement_losses,
+    stored_from_audience,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -287,3 +289,59 @@ def test_spend_with_emptied_values_still_replaces():
     assert replacement_losses(entry, 8, mapping, 0, emptied) == [
         "most values of Campaign (the new file's column 'Campaign' has 1 of 8 filled)"
     ]
+
+
+def test_catalog_without_audience_column(tmp_path):
+    # A catalog from before the audience was recorded.
+    with open_catalog(tmp_path) as db:
+        db.execute(
+            "create table tables (id text primary key, name text not null, "
+            "table_type text not null, source_file text not null, "
+            "mapping text not null, rows integer not null, "
+            "uploaded_at text not null, version integer not null default 1, "
+            "is_sample integer not null default 0, "
+            "source_key text not null default '')"
+        )
+        db.execute(
+            "insert into tables (id, name, table_type, source_file, mapping, "
+            "rows, uploaded_at) values (?, ?, ?, ?, ?, ?, ?)",
+            (
+                "a" * 32,
+                "newsletter",
+                "email_events",
+                "members_export_4f2a9b.zip",
+                "{}",
+                3,
+                "2025-01-01T00:00:00+00:00",
+            ),
+        )
+    [entry] = Workspace(tmp_path).list_tables()
+    assert entry.audience == ""
+    # The zip's name still gives its audience.
+    assert stored_from_audience([entry], "4f2a9b") == entry
+    assert stored_from_audience([entry], "9c8d7e") is None
+
+
+def test_stored_from_audience_newest(tmp_path):
+    store = Workspace(tmp_path)
+    mapping = Mapping("email_events", {"email": "Email"})
+    frame = pl.DataFrame({"email": ["a@example.com"]})
+    saved = [
+        store.save(
+            frame,
+            name=name,
+            table_type="email_events",
+            source_file=source,
+            mapping=mapping,
+            audience=audience,
+        )
+        for name, source, audience in [
+            ("list", "export.zip", "4f2a9b"),
+            ("joined", "Mailchimp audience 4f2a9b", "4f2a9b"),
+            ("other", "Mailchimp audience 9c8d7e", "9c8d7e"),
+        ]
+    ]
+    entries = store.list_tables()
+    assert stored_from_audience(entries, "4f2a9b") == saved[1]
+    assert stored_from_audience(entries, "9c8d7e") == saved[2]
+    assert stored_from_audience(entries, None) is None
