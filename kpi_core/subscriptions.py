@@ -402,14 +402,15 @@ def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.Data
     when they already paid something then, unless the rise is undone.
 
     A rise on day d is undone when a later change of the same customer
-    brings their ARR back to the opening of d or lower before the same day
-    of the next month (``_UNDO_WINDOW``). A month after 31 January is 28
+    brings their ARR back to the opening of d or lower, but above 0, before
+    the same day of the next month (``_UNDO_WINDOW``). A month after 31 January is 28
     February in a common year. Such a rise is a plan change whose old plan
     runs on for the rest of its paid month, like 100 a month ending on 2
     June beside 80 a month from 1 June, or an add-on ended within weeks. An
-    add-on kept for a month or longer counts. Changes after ``end`` are
-    checked too. The first paid day of a customer has 0 before it, so it is
-    no expansion.
+    add-on kept for a month or longer counts, and so does an upgrade the
+    customer cancels within the month, because that cancellation is churn.
+    Changes after ``end`` are checked too. The first paid day of a customer
+    has 0 before it, so it is no expansion.
     """
     # The window after a day of the period ends at most 31 days after ``end``.
     balances = _daily_balances(prepared, end + 31 * DAY)
@@ -422,6 +423,8 @@ def _expansion_events(prepared: pl.DataFrame, start: date, end: date) -> pl.Data
         pl.col("later_day") > pl.col("day"),
         pl.col("later_day") < window_end,
         pl.col("later_closing") <= pl.col("opening"),
+        # Paying nothing ends the customer, which is churn after the rise.
+        pl.col("later_closing") > 0,
     )
     kept = rises.join(undone, on=["customer_key", "day"], how="anti")
     return kept.select("customer_key")

@@ -267,3 +267,20 @@ def test_cheaper_plan_after_period_no_upsell(tmp_path):
     # as a plan change. 0 / 2.
     assert result.numerator == 0
     assert result.denominator == 2
+
+
+def test_upgrade_then_cancellation_counts(tmp_path):
+    # cus_a moves from the 50 EUR plan to the 100 EUR plan on 10 March and
+    # cancels it on 25 March.
+    rows = [
+        ("sub_1", "cus_a", "2024-01-01", "2025-03-10", "Pro", "50"),
+        ("sub_2", "cus_a", "2025-03-10", "2025-03-25", "Business", "100"),
+        STEADY,
+    ]
+    result = upsell_rate_subscriptions(_load(tmp_path, rows), YEAR_2025)
+    # cus_a pays 50 at the close of 9 March, 100 from 10 March and nothing
+    # from 25 March. Paying nothing is a cancellation, not the old plan
+    # running on, so the upgrade counts. 1 / 2 x 100 = 50 %.
+    assert result.numerator == 1
+    assert result.denominator == 2
+    assert result.value == pytest.approx(50.0)
