@@ -718,13 +718,14 @@ TICKETS = TableSchema(
         # time to resolution.
         _f(
             "business_minutes",
-            "Resolution time (business hours)",
+            "Resolution time in business hours",
             DURATION,
             False,
             "Time to final resolution in business hours as computed by the "
             "helpdesk, read into minutes",
-            # The label names no unit, so its plain numbers read as minutes.
-            "Resolution time (business hours)",
+            # The label ends in its unit, so plain numbers under it are hours,
+            # as a user who names a column after the label writes them.
+            "Resolution time in business hours",
             "Full resolution time in minutes within business hours",
             # Zendesk Explore, in decimal hours or in minutes. NOTE: the
             # "(min)" headers are not checked against a real Explore export.
@@ -736,13 +737,13 @@ TICKETS = TableSchema(
         ),
         _f(
             "calendar_minutes",
-            "Resolution time (calendar hours)",
+            "Resolution time in calendar hours",
             DURATION,
             False,
             "Time to final resolution in calendar hours as computed by the "
             "helpdesk, read into minutes",
-            # The label, read as for business_minutes.
-            "Resolution time (calendar hours)",
+            # The label, in hours as for business_minutes.
+            "Resolution time in calendar hours",
             # Zendesk's ticket CSV export, in minutes
             "Full resolution time in minutes",
             # Zendesk Explore, in decimal hours or in minutes, with the same

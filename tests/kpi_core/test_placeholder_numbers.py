@@ -62,6 +62,11 @@ def test_placeholder_amounts_read_empty(tmp_path):
         "KEINE  ANGABE",
         "nicht angegeben",
         "N / A",
+        # "nicht verfügbar" (not available) and "nicht bekannt" (not known).
+        "n.v.",
+        "N. V.",
+        "n.b.",
+        "nicht verfügbar",
         # Null markers of every column already, kept here as a guard.
         "n/a",
         "N/A",

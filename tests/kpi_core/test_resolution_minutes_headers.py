@@ -127,15 +127,16 @@ def test_german_ticket_agent_header(tmp_path):
     assert preview.mapping.columns["agent"] == "Verantwortlich"
 
 
-def test_label_headers_read_minutes(tmp_path):
-    # "(business hours)" in a field label names the clock that counts the
-    # time, not a unit, so plain numbers under the label are minutes. T1
-    # took 90 calendar and 60 business minutes, T2 "2:30" (150) and 120.
+def test_label_headers_read_hours(tmp_path):
+    # A column named after a field label ends in "hours", so its plain
+    # numbers are hours, as the user who named it wrote them. T1 took 1.5
+    # calendar hours (90 minutes) and 1 business hour (60), T2 "2:30" (150)
+    # and 2 hours (120).
     text = (
-        "Ticket ID,Created at,Solved at,Resolution time (calendar hours),"
-        "Resolution time (business hours)\n"
-        "1,2024-03-04 09:00,2024-03-04 12:00,90,60\n"
-        "2,2024-03-05 09:00,2024-03-05 13:00,2:30,120\n"
+        "Ticket ID,Created at,Solved at,Resolution time in calendar hours,"
+        "Resolution time in business hours\n"
+        "1,2024-03-04 09:00,2024-03-04 12:00,1.5,1\n"
+        "2,2024-03-05 09:00,2024-03-05 13:00,2:30,2\n"
     )
     path = tmp_path / "tickets.csv"
     path.write_text(text, encoding="utf-8")
