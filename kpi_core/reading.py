@@ -443,20 +443,51 @@ def _passed_formula_notes(
             continue
         if columns <= _COVER_COLUMNS or not _passed_whatever_results(file_name, read):
             check_unsaved_formulas(file_name, read, None)
-        references = formulas["cell"].to_list()
-        cells = ", ".join(references[:_FORMULAS_NAMED])
-        if len(references) > _FORMULAS_NAMED:
-            cells += f" and {len(references) - _FORMULAS_NAMED:,} more"
-        found = (
-            f"cell {cells} has a formula without a saved result"
-            if len(references) == 1
-            else f"cells {cells} have formulas without saved results"
-        )
-        notes.append(
-            f"sheet {read.name!r}, {found}; the sheet contains no table and was "
-            "passed over"
-        )
+        notes.append(_passed_formula_note(read))
     return notes
+
+
+def passed_sheet_note(file_name: str, data: bytes, sheet: str) -> str | None:
+    """Return why ``sheet`` is not read when a caller that reads every sheet
+    may pass it over despite its formulas without a saved result, or None.
+
+    The sheet must contain no table, or only a short list such as "Stand |
+    =TODAY()", without results and with any results of those formulas
+    (``_passed_whatever_results``). A caller reading every sheet reads the
+    other tables anyway, so no table needs to be wider than such a list.
+    """
+    try:
+        read = next(read_sheets(file_name, data, sheet), None)
+    except EmptyDataError:
+        return None
+    if read is None or read.unsaved_formulas.height == 0:
+        return None
+    try:
+        layout = lay_out(read.cells, file_name=file_name, sheet=read.name)
+    except EmptyDataError:
+        layout = None
+    if layout is not None and not _is_cover_list(layout):
+        return None
+    if not _passed_whatever_results(file_name, read):
+        return None
+    return f"{_formula_cells_text(read)}; the sheet contains no table"
+
+
+def _passed_formula_note(read: Sheet) -> str:
+    return (
+        f"sheet {read.name!r}, {_formula_cells_text(read)}; the sheet contains "
+        "no table and was passed over"
+    )
+
+
+def _formula_cells_text(read: Sheet) -> str:
+    references = read.unsaved_formulas["cell"].to_list()
+    cells = ", ".join(references[:_FORMULAS_NAMED])
+    if len(references) > _FORMULAS_NAMED:
+        cells += f" and {len(references) - _FORMULAS_NAMED:,} more"
+    if len(references) == 1:
+        return f"cell {cells} has a formula without a saved result"
+    return f"cells {cells} have formulas without saved results"
 
 
 def _passed_whatever_results(file_name: str, read: Sheet) -> bool:

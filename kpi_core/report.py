@@ -31,7 +31,7 @@ from kpi_core.importing import (
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
-from kpi_core.reading import separate_sheets
+from kpi_core.reading import passed_sheet_note, separate_sheets
 from kpi_core.results import KpiResult
 from kpi_core.spend_tables import combine_spend
 
@@ -198,6 +198,7 @@ def _load_sheets(
     spend_sheets: list[tuple[str, PreparedTable]] = []
     skipped: list[str] = []
     first_error: EmptyDataError | MissingColumnError | None = None
+    formula_error: InputError | None = None
     for sheet in sheets:
         # The sheet's name joins the file's, so that the inputs and warnings
         # tell two tables of one workbook apart.
@@ -212,13 +213,20 @@ def _load_sheets(
             continue
         except InputError as error:
             # The source names a zip member as well as a sheet.
-            raise type(error)(
+            named = type(error)(
                 error.detail,
                 file=source,
                 line=error.line,
                 column=error.column,
                 sheet=error.sheet if error.sheet != sheet else None,
-            ) from error
+            )
+            note = _passed_sheet_note(file_name, data, sheet, error)
+            if note is None:
+                raise named from error
+            # Raised when no sheet contains a table, as ``load_file`` does.
+            formula_error = formula_error or named
+            skipped.append(f"{source}: not read, {note}")
+            continue
         for table in found:
             earlier = next((t.file for t in tables if t.table == table.table), None)
             if earlier is None or table.table == "spend":
@@ -230,10 +238,23 @@ def _load_sheets(
                 f"{source}: not read, the {table.table} table comes from "
                 f"{earlier}; pass --sheet {sheet!r} to read this sheet instead"
             )
+    if not tables and formula_error is not None:
+        raise formula_error
     if not tables and first_error is not None:
         raise first_error
     tables, totals = _without_total_sheets(tables, spend_sheets)
     return _Loaded(tables, skipped + totals)
+
+
+def _passed_sheet_note(
+    file_name: str, data: bytes, sheet: str, error: InputError
+) -> str | None:
+    """Return the warning text for a sheet that ``error`` rejected for its
+    formulas without a saved result although it contains no table, because
+    ``load_file`` passes such a sheet over. Return None to keep the error."""
+    if not isinstance(error, UnreadableFileError) or error.sheet != sheet:
+        return None
+    return passed_sheet_note(file_name, data, sheet)
 
 
 def _without_total_sheets(

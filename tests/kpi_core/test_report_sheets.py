@@ -3,11 +3,13 @@ of a zip as a table of its own, unless a sheet is chosen."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from kpi_core.__main__ import main
 from kpi_core.errors import AmbiguousDateError, EmptyDataError
 from kpi_core.report import ReportOptions, build_report
 from tests.conftest import PROJECT
@@ -232,3 +234,52 @@ def test_platform_sheet_with_gesamt_kept(tmp_path):
     report = build_report([path], ReportOptions())
     spend = [entry for entry in report["inputs"] if entry["table"] == "spend"]
     assert len(spend) == 2
+
+
+COVER_TODAY = [["Report"], ["Stand", "=TODAY()"]]
+
+
+def test_cover_formula_sheet_passed_over(tmp_path, capsys):
+    # openpyxl saves =TODAY() without its result. The cover sheet contains
+    # no table with any result, so the deals on the next sheet are read.
+    path = tmp_path / "crm.xlsx"
+    _workbook(path, {"Cover": COVER_TODAY, "Deals": [DEALS_HEADER, *DEALS]})
+    assert main(["report", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [entry["file"] for entry in report["inputs"]] == ["crm.xlsx (Deals)"]
+    assert report["inputs"][0]["rows"] == 3
+    # 2 won of 3 closed.
+    assert report["kpis"]["win_rate"]["value"] == pytest.approx(2 / 3 * 100)
+    assert (
+        "crm.xlsx (Cover): not read, cell B2 has a formula without a saved "
+        "result; the sheet contains no table"
+    ) in report["warnings"]
+
+
+def test_chosen_cover_formula_sheet_rejected(tmp_path, capsys):
+    # A guard: the sheet the user names is read, so its formula is needed.
+    path = tmp_path / "crm.xlsx"
+    _workbook(path, {"Cover": COVER_TODAY, "Deals": [DEALS_HEADER, *DEALS]})
+    assert main(["report", str(path), "--sheet", "Cover"]) == 1
+    error = capsys.readouterr().err
+    assert "the formula in cell B2 has no saved result" in error
+
+
+def test_only_cover_formula_sheets_rejected(tmp_path, capsys):
+    # A guard: without a table on any sheet, the formula is what is reported.
+    path = tmp_path / "crm.xlsx"
+    _workbook(path, {"Cover": COVER_TODAY, "Notes": [["Quelle: CRM"]]})
+    assert main(["report", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: crm.xlsx (Cover)")
+    assert "the formula in cell B2 has no saved result" in error
+
+
+def test_summary_formula_sheet_rejected(tmp_path, capsys):
+    # A guard: with results, the formulas make a deals table of their own.
+    path = tmp_path / "crm.xlsx"
+    summary = [DEALS_HEADER, ["=Deals!A2", "=Deals!B2", "=Deals!C2", "=Deals!D2"]]
+    _workbook(path, {"Summary": summary, "Deals": [DEALS_HEADER, *DEALS]})
+    assert main(["report", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert "have no saved result" in error
