@@ -117,13 +117,21 @@ def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
     return keys.unique(subset=["day", "label", "cents"], keep="first")
 
 
-# An upload is taken for a new version of a stored spend table when at least
-# this share of its (day, label) pairs are in that table. A file of another
-# platform shares no channel or campaign with it, and next month's export
-# shares no day, so either shares next to nothing. A corrected export of the
-# same sheet shares all pairs, and one that adds months still shares half of
-# them as long as it adds no more months than it repeats.
+# An upload matches a stored spend table only when at least this share of
+# its (day, label) pairs are in that table. A file of another platform shares
+# no channel or campaign with it, and next month's export shares no day, so
+# either shares next to nothing. A corrected export of the same sheet shares
+# all pairs, and one that adds months still shares half of them as long as it
+# adds no more months than it repeats.
 _SAME_SHEET_SHARE = 0.5
+# It must also have at least this share of the shared pairs with equal
+# amounts. A corrected export changes a few rows and keeps the rest. Two
+# accounts of one platform under the same channel name, or two account-level
+# exports without a channel or campaign column, share every pair but differ
+# in nearly every amount. Half leaves room for a correction of several months.
+_EQUAL_SHARE = 0.5
+# Months named in full in ``SpendMatch.describe`` before the rest are counted.
+_MONTHS_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,9 @@ class SpendMatch:
     ``changed`` those it has with other amounts, such as a corrected month.
     ``period`` is "months" when every row starts on the 1st, else "days",
     and ``labels`` is "campaigns" or "channels", after the upload's columns.
+    ``dropped`` counts the table's pairs with spend that the upload lacks,
+    in the calendar months ``dropped_months`` ("January 2025"), such as the
+    first month of a rolling window that moved on.
     """
 
     table: str
@@ -144,20 +155,40 @@ class SpendMatch:
     changed: int
     period: str
     labels: str
+    dropped: int = 0
+    dropped_months: tuple[str, ...] = ()
+
+    @property
+    def replaces_table(self) -> bool:
+        """Whether storing the upload in place of the table loses no spend,
+        so that replacing it is the default."""
+        return self.dropped == 0
 
     def describe(self, name: str) -> str:
-        """Describe the match with the stored table ``name`` and what a
-        second table would do to the spend."""
+        """Describe the match with the stored table ``name`` and what keeping
+        both tables, or replacing a table the upload lacks rows of, does to
+        the spend."""
         counts = f"{self.equal:,} of {count_noun(self.rows, 'row')} equal"
         if self.changed:
             counts += f", {self.changed:,} changed"
         missing = self.rows - self.equal - self.changed
         if missing:
             counts += f", {missing:,} not in that table"
+        if self.replaces_table:
+            return (
+                f"This file contains the same {self.period} and {self.labels} as "
+                f"the stored spend table {name!r} ({counts}). Importing it as a "
+                "new table adds its spend to that table's, counting it twice."
+            )
+        shared = count_noun(self.equal + self.changed, "shared row")
+        lacked = f"{count_noun(self.dropped, 'row')} from "
+        lacked += _join_months(self.dropped_months)
         return (
-            f"This file contains the same {self.period} and {self.labels} as the "
-            f"stored spend table {name!r} ({counts}). Importing it as a new "
-            "table adds its spend to that table's, counting it twice."
+            f"This file repeats rows of the stored spend table {name!r} "
+            f"({counts}) but lacks its {lacked}. Keeping both tables counts the "
+            f"spend of the {shared} twice, because the spend tables are added "
+            f"up. Replacing {name!r} deletes its {lacked}. Choose under Store, "
+            "or upload a file that contains those rows too."
         )
 
 
@@ -169,25 +200,31 @@ def matching_spend_table(
 
     Rows are keyed as in ``overlap_warning``, by day and campaign or channel,
     and a key counts once however many rows have it. A key that the stored
-    table has with other amounts counts as a changed row. The table sharing
-    the most keys wins, the first of ``stored`` on a tie, and it must share
-    at least ``_SAME_SHEET_SHARE`` of the keys of ``new``.
+    table has with other amounts counts as a changed row. A table matches
+    when it has at least ``_SAME_SHEET_SHARE`` of the keys of ``new`` and at
+    least ``_EQUAL_SHARE`` of those keys with equal amounts. The table with
+    the most equal keys wins, then the one sharing the most keys, then the
+    first of ``stored``.
     """
     amounts = _amounts_by_key(new)
     if amounts.is_empty():
         return None
     best = None
     for table, frame in stored.items():
-        joined = amounts.join(
-            _amounts_by_key(frame), on=["day", "label"], suffix="_stored"
-        )
-        if best is not None and joined.height <= best[1].height:
+        stored_amounts = _amounts_by_key(frame)
+        joined = amounts.join(stored_amounts, on=["day", "label"], suffix="_stored")
+        equal = int((joined["cents"] == joined["cents_stored"]).sum())
+        if joined.height < _SAME_SHEET_SHARE * amounts.height:
             continue
-        best = (table, joined)
-    if best is None or best[1].height < _SAME_SHEET_SHARE * amounts.height:
+        if equal < _EQUAL_SHARE * joined.height:
+            continue
+        rank = (equal, joined.height)
+        if best is None or rank > best[0]:
+            best = (rank, table, stored_amounts)
+    if best is None:
         return None
-    table, joined = best
-    equal = int((joined["cents"] == joined["cents_stored"]).sum())
+    (equal, shared), table, stored_amounts = best
+    dropped = _keys_with_spend_lacking(stored_amounts, amounts)
     monthly = bool((amounts["day"].dt.day() == 1).all())
     # The labels are the campaigns where the file names any, as in _row_keys.
     has_campaigns = False
@@ -197,9 +234,11 @@ def matching_spend_table(
         table=table,
         rows=amounts.height,
         equal=equal,
-        changed=joined.height - equal,
+        changed=shared - equal,
         period="months" if monthly else "days",
         labels="campaigns" if has_campaigns else "channels",
+        dropped=dropped.height,
+        dropped_months=_month_names(dropped["day"]),
     )
 
 
@@ -208,3 +247,32 @@ def _amounts_by_key(frame: pl.DataFrame) -> pl.DataFrame:
     with the sorted list of its amounts in cents."""
     keys = _row_keys(frame)
     return keys.group_by("day", "label").agg(pl.col("cents").sort())
+
+
+def _keys_with_spend_lacking(stored: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """Return the keys of ``stored`` with spend that ``new`` lacks, both from
+    ``_amounts_by_key``.
+
+    Replacing is the default only when it deletes no stored spend, so every
+    stored key with spend must be in the file. A stored zero that the file
+    lacks loses nothing, and some platforms leave out days without spend.
+    """
+    lacking = stored.join(new, on=["day", "label"], how="anti")
+    return lacking.filter(pl.col("cents").list.eval(pl.element() != 0).list.any())
+
+
+def _month_names(days: pl.Series) -> tuple[str, ...]:
+    """Return the calendar months of ``days`` in order, as "January 2025"."""
+    months = days.dt.truncate("1mo").unique().sort()
+    return tuple(month.strftime("%B %Y") for month in months)
+
+
+def _join_months(months: tuple[str, ...]) -> str:
+    """Return "January 2025 and February 2025", or with more than
+    ``_MONTHS_NAMED`` months, the first of them and a count of the rest."""
+    if len(months) <= 1:
+        return "".join(months)
+    if len(months) > _MONTHS_NAMED:
+        named = ", ".join(months[:_MONTHS_NAMED])
+        return f"{named} and {count_noun(len(months) - _MONTHS_NAMED, 'more month')}"
+    return f"{', '.join(months[:-1])} and {months[-1]}"

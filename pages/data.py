@@ -673,6 +673,11 @@ def _offer_import(
     # Else a table that the file's content is a new version of, stored from
     # a file of another name.
     match = None if earlier else stored_match(existing, prepared, preview, key)
+    # A file that lacks some rows of the table it repeats leaves the choice
+    # to the user, with a warning, because either choice changes the spend.
+    partial = None
+    if match is not None and not match.replaces:
+        partial, match = match, None
     if match is not None:
         earlier = match.entry
     # Set when Store was preset to replace ``earlier``, so the preset runs
@@ -727,6 +732,8 @@ def _offer_import(
         )
     reason = match.reason if match is not None else None
     _describe_name(same, earlier, reason, target, requested, stored_name, losses)
+    if partial is not None:
+        st.warning(escape_markdown(partial.reason))
     replaced = next((e for e in existing if e.id == target), None)
     _warn_losses(replaced, prepared, key, "the file")
     if prepared.rows_used == 0:

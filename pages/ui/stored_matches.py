@@ -20,11 +20,14 @@ from pages.ui.workspace_access import entries_key, load_entry
 
 @dataclass(frozen=True)
 class StoredMatch:
-    """A stored table that an upload replaces by default, and the sentences
-    that explain why, with the table's name in them."""
+    """A stored table that an upload is a new version of, and the sentences
+    that explain why, with the table's name in them. The upload replaces the
+    table by default unless ``replaces`` is False, for a spend file that
+    repeats part of the table but lacks some of its rows."""
 
     entry: TableEntry
     reason: str
+    replaces: bool = True
 
 
 def stored_match(
@@ -69,7 +72,7 @@ def _spend_match(
     if found is None:
         return None
     entry = next(entry for entry in candidates if entry.id == found.table)
-    return StoredMatch(entry, found.describe(entry.name))
+    return StoredMatch(entry, found.describe(entry.name), found.replaces_table)
 
 
 @st.cache_resource(max_entries=32)

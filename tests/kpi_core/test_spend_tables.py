@@ -246,3 +246,85 @@ def test_matching_spend_days_and_campaigns():
     )
     match = matching_spend_table(frame, {"t1": frame})
     assert match == SpendMatch("t1", 2, 2, 0, "days", "campaigns")
+
+
+def test_matching_spend_other_account_amounts():
+    # Another account books other amounts under the same days and channels.
+    other = [(day, channel, amount / 2) for day, channel, amount in MONTHS]
+    assert matching_spend_table(_spend(other), {"t1": _spend(MONTHS)}) is None
+
+
+def test_matching_spend_without_labels():
+    # Account-level daily exports without a channel key every row to (day, "").
+    def daily(base: float) -> pl.DataFrame:
+        days = [date(2025, 1, day) for day in range(1, 29)]
+        amounts = [base + day for day in range(1, 29)]
+        return pl.DataFrame({"spent_at": days, "amount": amounts})
+
+    assert matching_spend_table(daily(50.0), {"google": daily(100.0)}) is None
+
+
+def test_matching_spend_half_equal_is_version():
+    # Two of four shared keys equal is still a corrected copy.
+    corrected = [*MONTHS[:2], ("2025-02-01", "Google Ads", 1.0), MONTHS[3][:2] + (2.0,)]
+    match = matching_spend_table(_spend(corrected), {"t1": _spend(MONTHS)})
+    assert match is not None
+    assert (match.equal, match.changed) == (2, 2)
+    assert match.replaces_table
+    # One of four equal is another account.
+    other = [MONTHS[0], *[(d, c, a + 1) for d, c, a in MONTHS[1:]]]
+    assert matching_spend_table(_spend(other), {"t1": _spend(MONTHS)}) is None
+
+
+def test_matching_spend_prefers_equal_table():
+    # Google shares every key with other amounts and comes first, but the
+    # upload is a copy of the second table.
+    other = [(day, channel, amount + 5) for day, channel, amount in MONTHS]
+    stored = {"google": _spend(other), "t1": _spend(MONTHS)}
+    match = matching_spend_table(_spend(MONTHS), stored)
+    assert match is not None
+    assert match.table == "t1"
+
+
+def test_matching_spend_rolling_window():
+    later = [("2025-03-01", "Google Ads", 900.0), ("2025-03-01", "Newsletter", 100.0)]
+    match = matching_spend_table(_spend(MONTHS[2:] + later), {"t1": _spend(MONTHS)})
+    assert match is not None
+    assert (match.rows, match.equal, match.changed) == (4, 2, 0)
+    assert match.dropped == 2
+    assert match.dropped_months == ("January 2025",)
+    assert not match.replaces_table
+    assert match.describe("q1") == (
+        "This file repeats rows of the stored spend table 'q1' (2 of 4 rows "
+        "equal, 2 not in that table) but lacks its 2 rows from January 2025. "
+        "Keeping both tables counts the spend of the 2 shared rows twice, "
+        "because the spend tables are added up. Replacing 'q1' deletes its 2 "
+        "rows from January 2025. Choose under Store, or upload a file that "
+        "contains those rows too."
+    )
+
+
+def test_matching_spend_dropped_zero_row():
+    # A stored row without spend that the file lacks loses nothing.
+    stored = [*MONTHS, ("2025-03-01", "Newsletter", 0.0)]
+    match = matching_spend_table(_spend(MONTHS), {"t1": _spend(stored)})
+    assert match is not None
+    assert match.dropped == 0
+    assert match.replaces_table
+
+
+def test_matching_spend_names_dropped_months():
+    stored = [
+        (f"2025-{month:02d}-01", "Google Ads", 100.0 * month) for month in range(1, 11)
+    ]
+    one_more = matching_spend_table(_spend(stored[4:]), {"t1": _spend(stored)})
+    assert one_more is not None
+    assert one_more.dropped == 4
+    named = "January 2025, February 2025, March 2025 and"
+    assert f"lacks its 4 rows from {named} 1 more month." in one_more.describe("t1")
+    two_more = matching_spend_table(_spend(stored[5:]), {"t1": _spend(stored)})
+    assert two_more is not None
+    assert f"{named} 2 more months." in two_more.describe("t1")
+    two = matching_spend_table(_spend(stored[2:]), {"t1": _spend(stored)})
+    assert two is not None
+    assert "lacks its 2 rows from January 2025 and February 2025." in two.describe("t1")

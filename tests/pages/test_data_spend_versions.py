@@ -1,7 +1,8 @@
 """Data page: a spend file that repeats the rows of a stored spend table
 under another file name replaces that table by default, because the pages
-add up every spend table. A spend file of another platform stays a table of
-its own."""
+add up every spend table. A spend file of another platform or account stays
+a table of its own, and one that lacks rows of the stored table leaves the
+choice to the user."""
 
 from __future__ import annotations
 
@@ -150,3 +151,111 @@ def test_other_platform_spend_stays_new(tmp_path, fresh_workspace):
     _import(at, key)
     names = sorted(entry.name for entry in _spend_tables(fresh_workspace))
     assert names == ["google", "meta"]
+
+
+def _daily(header: str, label: str | None, base: int) -> str:
+    """Return a CSV of the 28 days of February 2025 with ``base`` + day spent
+    each day, under the channel ``label`` or without a channel column."""
+    lines = [header]
+    for day in range(1, 29):
+        cells = [f"2025-02-{day:02d}", f"{base + day}.00"]
+        if label is not None:
+            cells.insert(1, label)
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def test_platforms_without_labels_stay_new(tmp_path, fresh_workspace):
+    # Account-level exports of two platforms share every day and nothing else.
+    at = _data_page()
+    google = _write(tmp_path, "google.csv", _daily("Day,Cost", None, 100))
+    _upload_and_import(at, "google.csv", google)
+    meta = _write(tmp_path, "meta.csv", _daily("Day,Cost", None, 50))
+    key = _upload(at, "meta.csv", meta)
+    assert at.selectbox(key=f"{key}:target").value == ""
+    messages = [info.value for info in at.info] + [w.value for w in at.warning]
+    assert not any("twice" in message for message in messages), messages
+    assert "Import 28 rows as new table 'meta'" in [b.label for b in at.button]
+    _import(at, key)
+    names = sorted(entry.name for entry in _spend_tables(fresh_workspace))
+    assert names == ["google", "meta"]
+
+
+def test_second_account_same_channel_stays_new(tmp_path, fresh_workspace):
+    header = "Day,Channel,Cost"
+    at = _data_page()
+    first = _write(tmp_path, "account a.csv", _daily(header, "Google Ads", 100))
+    _upload_and_import(at, "account a.csv", first)
+    second = _write(tmp_path, "account b.csv", _daily(header, "Google Ads", 40))
+    key = _upload(at, "account b.csv", second)
+    assert at.selectbox(key=f"{key}:target").value == ""
+    assert not any("contains the same" in info.value for info in at.info)
+    _import(at, key)
+    assert len(_spend_tables(fresh_workspace)) == 2
+
+
+# The spend of February to May 2025, a rolling window that moved on from
+# SPEND (January to March): February equal, March corrected, January gone.
+SPEND_FEB_MAY = """\
+Month,Channel,Spend
+2025-02-01,Google Ads,1100.00
+2025-02-01,Newsletter,200.00
+2025-03-01,Google Ads,1200.00
+2025-03-01,Newsletter,350.00
+2025-04-01,Google Ads,1300.00
+2025-04-01,Newsletter,300.00
+2025-05-01,Google Ads,1400.00
+2025-05-01,Newsletter,300.00
+"""
+
+
+def test_rolling_window_leaves_choice(tmp_path, fresh_workspace):
+    at = _data_page()
+    first = _write(tmp_path, "spend_q1.csv", SPEND, "cp1252")
+    _upload_and_import(at, "spend_q1.csv", first)
+    [stored] = _spend_tables(fresh_workspace)
+    window = _write(tmp_path, "spend_feb_may.csv", SPEND_FEB_MAY)
+    key = _upload(at, "spend_feb_may.csv", window)
+    target = at.selectbox(key=f"{key}:target")
+    assert target.value == ""
+    warnings = [warning.value for warning in at.warning]
+    expected = (
+        "This file repeats rows of the stored spend table 'spend_q1' (3 of 8 "
+        "rows equal, 1 changed, 4 not in that table) but lacks its 2 rows from "
+        "January 2025. Keeping both tables counts the spend of the 4 shared "
+        "rows twice, because the spend tables are added up. Replacing "
+        "'spend_q1' deletes its 2 rows from January 2025."
+    )
+    assert any(warning.startswith(expected) for warning in warnings), warnings
+    assert not any("contains the same" in info.value for info in at.info)
+
+    # Choosing to replace keeps the warning and replaces the table.
+    target.set_value(stored.id).run()
+    assert any(warning.value.startswith(expected) for warning in at.warning)
+    _import(at, key)
+    [replaced] = _spend_tables(fresh_workspace)
+    assert replaced.id == stored.id
+    assert replaced.rows == 8
+
+
+# A monthly sheet of 15 months and 3 channels, 45 rows.
+MONTHLY = "Month,Channel,Spend\n" + "".join(
+    f"{2024 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}-01,{channel},"
+    f"{100 * month + offset}.00\n"
+    for month in range(1, 16)
+    for offset, channel in enumerate(("Google Ads", "Meta", "Newsletter"))
+)
+
+
+def test_corrected_monthly_sheet_replaces(tmp_path, fresh_workspace):
+    # Guard: a copy with one of 45 rows corrected still replaces by default.
+    at = _data_page()
+    _upload_and_import(at, "spend.csv", _write(tmp_path, "spend.csv", MONTHLY))
+    [stored] = _spend_tables(fresh_workspace)
+    corrected = MONTHLY.replace("2024-05-01,Meta,501.00", "2024-05-01,Meta,555.00")
+    assert corrected != MONTHLY
+    key = _upload(at, "spend v2.csv", _write(tmp_path, "spend v2.csv", corrected))
+    assert at.selectbox(key=f"{key}:target").value == stored.id
+    infos = [info.value for info in at.info]
+    assert any("(44 of 45 rows equal, 1 changed)" in info for info in infos), infos
+    assert not at.warning
