@@ -20,6 +20,10 @@ from kpi_core.money import DEFAULT_CURRENCY
 
 # The column of a combined spend table that names each row's stored table.
 SOURCE_COLUMN = "spend_table"
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
 # Rows named per pair of tables in ``overlap_warning``.
 _EXAMPLES = 2
 
@@ -262,9 +266,13 @@ def _keys_with_spend_lacking(stored: pl.DataFrame, new: pl.DataFrame) -> pl.Data
 
 
 def _month_names(days: pl.Series) -> tuple[str, ...]:
-    """Return the calendar months of ``days`` in order, as "January 2025"."""
+    """Return the calendar months of ``days`` in order, as "January 2025".
+
+    The names are spelled out here, because ``strftime("%B")`` follows the
+    server's locale and the app's messages are in English.
+    """
     months = days.dt.truncate("1mo").unique().sort()
-    return tuple(month.strftime("%B %Y") for month in months)
+    return tuple(f"{_MONTHS[month.month - 1]} {month.year}" for month in months)
 
 
 def _join_months(months: tuple[str, ...]) -> str:
