@@ -11,38 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from kpi_core.errors import UnreadableFileError
 from kpi_core.importing import load_file
 from kpi_core.sales import won_value
+from tests.kpi_core.formula_workbooks import DEALS, HEADER, WON_AMOUNT, write_sheets
 
-HEADER = ["Deal ID", "Deal Stage", "Create Date", "Amount"]
-# Rows 2-9: eight deals, five of them won.
-DEALS = [
-    [1001, "Closed Won", "2025-01-06", 100],
-    [1002, "Closed Lost", "2025-01-07", 200],
-    [1003, "Closed Won", "2025-01-08", 300],
-    [1004, "Closed Won", "2025-02-03", 400],
-    [1005, "Closed Lost", "2025-02-04", 500],
-    [1006, "Closed Won", "2025-02-05", 600],
-    [1007, "Appointment", "2025-03-03", 700],
-    [1008, "Closed Won", "2025-03-04", 800],
-]
-# 100 + 300 + 400 + 600 + 800 = 2,200.
-WON_AMOUNT = 2200.0
 COVER = [["Vertriebsbericht"], ["Stand:", "=TODAY()"]]
-
-
-def _write_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _load(path: Path):
@@ -56,7 +31,7 @@ def _reject(path: Path) -> UnreadableFileError:
 
 
 def test_cover_sheet_formula_passed_over(tmp_path: Path):
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx", {"Deckblatt": COVER, "Deals": [HEADER, *DEALS]}
     )
     table = _load(path)
@@ -71,7 +46,7 @@ def test_cover_sheet_formula_passed_over(tmp_path: Path):
 def test_one_row_cover_formula_passed_over(tmp_path: Path):
     # One row reads as a header without data rows, with the formula's
     # result too.
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx",
         {"Deckblatt": [["Stand:", "=TODAY()"]], "Deals": [HEADER, *DEALS]},
     )
@@ -87,7 +62,7 @@ def test_two_column_summary_passed_over(tmp_path: Path):
     # With results, the summary would be a short list of two columns, which
     # the wider deals table wins over, so its formulas are not needed.
     summary = [["Umsatz", "Anzahl"], ["=SUM(Deals!D2:D9)", "=COUNTA(Deals!A2:A9)"]]
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx", {"Auswertung": summary, "Deals": [HEADER, *DEALS]}
     )
     table = _load(path)
@@ -105,7 +80,7 @@ def test_wide_summary_sheet_rejected(tmp_path: Path):
         ["Umsatz", "Anzahl", "Gewonnen"],
         ["=SUM(Deals!D2:D9)", "=COUNTA(Deals!A2:A9)", '=COUNTIF(Deals!B2:B9,"W*")'],
     ]
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx", {"Auswertung": summary, "Deals": [HEADER, *DEALS]}
     )
     error = _reject(path)
@@ -115,7 +90,7 @@ def test_wide_summary_sheet_rejected(tmp_path: Path):
 
 def test_only_cover_sheet_rejected(tmp_path: Path):
     # A guard: without another sheet, the cover is what would be read.
-    path = _write_sheets(tmp_path / "deals.xlsx", {"Deckblatt": COVER})
+    path = write_sheets(tmp_path / "deals.xlsx", {"Deckblatt": COVER})
     with pytest.raises(UnreadableFileError) as caught:
         load_file(path.name, path.read_bytes())
     assert caught.value.sheet == "Deckblatt"
@@ -125,7 +100,7 @@ def test_only_cover_sheet_rejected(tmp_path: Path):
 
 @pytest.mark.parametrize("label", ["Stand", "Erstellt am"])
 def test_footnote_formula_skipped(tmp_path: Path, label: str):
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx", {"Deals": [HEADER, *DEALS, [], [label, "=TODAY()"]]}
     )
     table = _load(path)
@@ -136,7 +111,7 @@ def test_footnote_formula_skipped(tmp_path: Path, label: str):
 
 def test_footer_label_formula_skipped(tmp_path: Path):
     # A footer label needs no empty row above it.
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx",
         {"Deals": [HEADER, *DEALS, ["Erstellt am", "=TODAY()"]]},
     )
@@ -147,7 +122,7 @@ def test_footer_label_formula_skipped(tmp_path: Path):
 
 def test_footnote_after_empty_row_skipped(tmp_path: Path):
     # An empty worksheet row separates a footer as a blank text line does.
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx",
         {"Deals": [HEADER, *DEALS, [], ["Stand: 01.05.2025"]]},
     )
@@ -160,7 +135,7 @@ def test_formula_record_below_empty_row_rejected(tmp_path: Path):
     # A guard: only the id is a value, so the row reads as a footnote, but
     # with results it fills every column like a record.
     record = [1009, "=B9", "=C9", "=D9*2"]
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx", {"Deals": [HEADER, *DEALS, [], record]}
     )
     error = _reject(path)
@@ -173,7 +148,7 @@ def test_formula_record_below_empty_row_rejected(tmp_path: Path):
     ["=SUM(D2:D9)", "=SUBTOTAL(9,D2:D9)", "=AVERAGE(D2:D9)", "=SUM($D$2:$D$9)"],
 )
 def test_unlabelled_formula_total_skipped(tmp_path: Path, formula: str):
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx",
         {"Deals": [HEADER, *DEALS, [None, None, None, formula]]},
     )
@@ -193,7 +168,7 @@ def test_two_unlabelled_formula_rows_skipped(tmp_path: Path):
         ["=COUNTA(A2:A9)", None, None, "=SUM(D2:D9)"],
         [None, None, None, "=AVERAGE(D2:D9)"],
     ]
-    path = _write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
+    path = write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
     table = _load(path)
     assert table.frame.height == 8
     assert any(
@@ -208,7 +183,7 @@ def test_two_unlabelled_formula_rows_skipped(tmp_path: Path):
 def test_other_unlabelled_formula_rejected(tmp_path: Path, formula: str):
     # A guard: a formula that is not a sum of its own column between the
     # header and its row may be a value the table needs.
-    path = _write_sheets(
+    path = write_sheets(
         tmp_path / "deals.xlsx",
         {"Deals": [HEADER, *DEALS, [None, None, None, formula]]},
     )
@@ -221,7 +196,7 @@ def test_formula_sum_between_deals_rejected(tmp_path: Path):
     # A guard: only rows below the table are taken for totals without a
     # label.
     rows = [HEADER, *DEALS[:4], [None, None, None, "=SUM(D2:D5)"], *DEALS[4:]]
-    path = _write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
+    path = write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
     error = _reject(path)
     assert error.line == 6
     assert "the formula in cell D6 has no saved result" in str(error)
@@ -238,7 +213,7 @@ def test_data_row_formula_still_rejected(tmp_path: Path):
         ["Stand", "=TODAY()"],
     ]
     rows[3] = [1002, "Closed Lost", "2025-01-07", "=100*2"]
-    path = _write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
+    path = write_sheets(tmp_path / "deals.xlsx", {"Deals": rows})
     error = _reject(path)
     message = str(error)
     assert message.startswith("deals.xlsx, sheet 'Deals', line 4, column 'Amount': ")

@@ -10,35 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from kpi_core.errors import UnreadableFileError
 from kpi_core.importing import load_file
 from kpi_core.sales import won_value
-
-HEADER = ["Deal ID", "Deal Stage", "Create Date", "Amount"]
-# Rows 2-9: eight deals, five of them won.
-DEALS = [
-    [1001, "Closed Won", "2025-01-06", 100],
-    [1002, "Closed Lost", "2025-01-07", 200],
-    [1003, "Closed Won", "2025-01-08", 300],
-    [1004, "Closed Won", "2025-02-03", 400],
-    [1005, "Closed Lost", "2025-02-04", 500],
-    [1006, "Closed Won", "2025-02-05", 600],
-    [1007, "Appointment", "2025-03-03", 700],
-    [1008, "Closed Won", "2025-03-04", 800],
-]
-# 100 + 300 + 400 + 600 + 800 = 2,200.
-WON_AMOUNT = 2200.0
+from tests.kpi_core.formula_workbooks import DEALS, HEADER, WON_AMOUNT, write_sheets
 
 
 def _write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return write_sheets(path, {"Sheet": rows})
 
 
 @pytest.mark.parametrize("label", ["Summe", "Gesamt", "Total", "Summe Q1"])
