@@ -134,8 +134,12 @@ def lay_out(
     )
     # An empty worksheet row separates a footer as a blank text line does.
     separators = {*blank_lines, *(empty_rows if sheet is not None else ())}
-    with_footer = data
+    unsaved = formula_cells is not None and formula_cells.height > 0
+    footer_rows = data
     data, footer = _drop_footer(data, names, separators)
+    # Only the few footer rows are kept, so that the table before the drop
+    # is no second copy in memory once the summary rows are dropped.
+    footer_rows = footer_rows.filter(pl.col(LINE).is_in(footer)) if unsaved else None
     data, summaries, unlabelled = drop_summary_rows(data, names)
     left_out = {*footer, *summaries, *unlabelled}
     labelled = [(line, label) for line, label in labelled if line not in left_out]
@@ -148,15 +152,16 @@ def lay_out(
             sheet=sheet,
         )
 
-    last_line = data[LINE].max()
-    filled_below = set(cells.filter(pl.col(LINE) > last_line)[LINE].to_list())
-    formula_totals = formula_total_lines(
-        formula_cells, filled_below, header_line, last_line
-    )
-    empty_rows = [line for line in empty_rows if line not in formula_totals]
-    footer_formulas = footer_formula_lines(
-        with_footer.filter(pl.col(LINE).is_in(footer)), formula_cells, len(names)
-    )
+    formula_totals: list[int] = []
+    footer_formulas: list[int] = []
+    if unsaved:
+        last_line = data[LINE].max()
+        below = cells.filter(pl.col(LINE) > last_line)[LINE]
+        formula_totals = formula_total_lines(
+            formula_cells, set(below.to_list()), header_line, last_line
+        )
+        empty_rows = [line for line in empty_rows if line not in formula_totals]
+        footer_formulas = footer_formula_lines(footer_rows, formula_cells, len(names))
 
     notes = [_header_note(lines, header_index, header_rows, unit)]
     notes += _skip_notes(
