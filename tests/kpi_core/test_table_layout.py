@@ -103,3 +103,30 @@ def test_footnote_after_blank_line_skipped(footnote: str):
     deals = load_file("deals.csv", data, table="deals")
     assert deals.rows_read == 8
     assert "skipped the footer row on line 11" in deals.read_notes
+
+
+def test_stamp_below_note_skipped():
+    # "Stand" and the export's date on the next line are one footnote, so
+    # the date counts for no deal and no date order.
+    data = _csv([DEALS_HEADER, *DEALS, [], ["Stand"], ["30/04/2025"]])
+    deals = load_file("deals.csv", data, table="deals")
+    assert deals.rows_read == 8
+    assert "skipped 2 footer rows on lines 11-12" in deals.read_notes
+
+
+def test_note_after_score_rows_skipped():
+    # The six score-only responses are data, and the source note after them
+    # is the footer: 16 responses and NPS 37.5 as without the note.
+    data = _csv([NPS_HEADER, *NPS_ROWS, [], *SCORE_ONLY, ["Quelle: Umfrage"]])
+    responses = load_file("nps.csv", data, table="nps")
+    assert responses.frame.height == 16
+    assert "skipped the footer row on line 19" in responses.read_notes
+    assert net_promoter_score(responses.frame).value == pytest.approx(NPS_ALL)
+
+
+@pytest.mark.parametrize("footnote", ["Stand:01.05.2025", "Export-ID:4711"])
+def test_labelled_token_after_blank_line_skipped(footnote: str):
+    data = _csv([DEALS_HEADER, *DEALS, [], [footnote]])
+    deals = load_file("deals.csv", data, table="deals")
+    assert deals.rows_read == 8
+    assert "skipped the footer row on line 11" in deals.read_notes
