@@ -161,12 +161,15 @@ class SpendMatch:
     labels: str
     dropped: int = 0
     dropped_months: tuple[str, ...] = ()
+    # True when fewer than _EQUAL_SHARE of the shared pairs have equal
+    # amounts: a restated export of the table, or another account.
+    other_amounts: bool = False
 
     @property
     def replaces_table(self) -> bool:
-        """Whether storing the upload in place of the table loses no spend,
-        so that replacing it is the default."""
-        return self.dropped == 0
+        """Whether storing the upload in place of the table loses no spend
+        and repeats its amounts, so that replacing it is the default."""
+        return self.dropped == 0 and not self.other_amounts
 
     def describe(self, name: str) -> str:
         """Describe the match with the stored table ``name`` and what keeping
@@ -178,6 +181,17 @@ class SpendMatch:
         missing = self.rows - self.equal - self.changed
         if missing:
             counts += f", {missing:,} not in that table"
+        if self.other_amounts:
+            shared = self.equal + self.changed
+
+            return (
+                f"This file has the same {self.period} and {self.labels} as the "
+                f"stored spend table {name!r}, with other amounts in "
+                f"{self.changed:,} of {count_noun(shared, 'shared row')}. The "
+                "spend tables are added up: if it is a new export of the same "
+                f"account, replace {name!r} under Store, or its spend counts "
+                "twice. If it is another account or platform, keep both."
+            )
         if self.replaces_table:
             return (
                 f"This file contains the same {self.period} and {self.labels} as "
@@ -208,23 +222,33 @@ def matching_spend_table(
     when it has at least ``_SAME_SHEET_SHARE`` of the keys of ``new`` and at
     least ``_EQUAL_SHARE`` of those keys with equal amounts. The table with
     the most equal keys wins, then the one sharing the most keys, then the
-    first of ``stored``.
+    first of ``stored``. Without such a table, one that has the keys with
+    other amounts is returned with ``other_amounts``, which never replaces
+    a table by default.
     """
     amounts = _amounts_by_key(new)
     if amounts.is_empty():
         return None
     best = None
+    other = None
     for table, frame in stored.items():
         stored_amounts = _amounts_by_key(frame)
         joined = amounts.join(stored_amounts, on=["day", "label"], suffix="_stored")
         equal = int((joined["cents"] == joined["cents_stored"]).sum())
         if joined.height < _SAME_SHEET_SHARE * amounts.height:
             continue
-        if equal < _EQUAL_SHARE * joined.height:
-            continue
         rank = (equal, joined.height)
+        if equal < _EQUAL_SHARE * joined.height:
+            # The same days and labels with other amounts are kept apart,
+            # so that the caller can say that both tables are added up.
+            if other is None or rank > other[0]:
+                other = (rank, table, stored_amounts)
+            continue
         if best is None or rank > best[0]:
             best = (rank, table, stored_amounts)
+    other_amounts = best is None
+    if best is None:
+        best = other
     if best is None:
         return None
     (equal, shared), table, stored_amounts = best
@@ -243,6 +267,7 @@ def matching_spend_table(
         labels="campaigns" if has_campaigns else "channels",
         dropped=dropped.height,
         dropped_months=_month_names(dropped["day"]),
+        other_amounts=other_amounts,
     )
 
 

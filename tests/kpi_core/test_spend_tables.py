@@ -251,7 +251,11 @@ def test_matching_spend_days_and_campaigns():
 def test_matching_spend_other_account_amounts():
     # Another account books other amounts under the same days and channels.
     other = [(day, channel, amount / 2) for day, channel, amount in MONTHS]
-    assert matching_spend_table(_spend(other), {"t1": _spend(MONTHS)}) is None
+    match = matching_spend_table(_spend(other), {"t1": _spend(MONTHS)})
+    assert match is not None
+    assert (match.equal, match.changed) == (0, 4)
+    assert match.other_amounts
+    assert not match.replaces_table
 
 
 def test_matching_spend_without_labels():
@@ -261,7 +265,11 @@ def test_matching_spend_without_labels():
         amounts = [base + day for day in range(1, 29)]
         return pl.DataFrame({"spent_at": days, "amount": amounts})
 
-    assert matching_spend_table(daily(50.0), {"google": daily(100.0)}) is None
+    match = matching_spend_table(daily(50.0), {"google": daily(100.0)})
+    assert match is not None
+    assert match.other_amounts
+    assert not match.replaces_table
+    assert "another account or platform, keep both" in match.describe("google")
 
 
 def test_matching_spend_half_equal_is_version():
@@ -273,7 +281,10 @@ def test_matching_spend_half_equal_is_version():
     assert match.replaces_table
     # One of four equal is another account.
     other = [MONTHS[0], *[(d, c, a + 1) for d, c, a in MONTHS[1:]]]
-    assert matching_spend_table(_spend(other), {"t1": _spend(MONTHS)}) is None
+    match = matching_spend_table(_spend(other), {"t1": _spend(MONTHS)})
+    assert match is not None
+    assert match.other_amounts
+    assert not match.replaces_table
 
 
 def test_matching_spend_prefers_equal_table():
