@@ -103,14 +103,14 @@ _HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
 # Cells of a number, money or duration column that mean "no value", beyond
 # NULL_MARKERS: German "k. A.", "keine Angabe" and "nicht angegeben" (not
 # given), "n. v." and "nicht verfügbar" (not available), "n. b." and "nicht
-# bekannt" (not known), "n. a." and "n/a", in any case and with or without
-# the spaces and the last dot, and a lone en or em dash. See
-# ``_without_placeholders`` for where they are read as empty. Date and text
-# columns keep them, so "k.A." there stays an unreadable date. Polars (2.1)
-# matches with Rust's regex crate, which runs in linear time.
+# bekannt" (not known), "n. a.", "n/a" and German Excel's "#NV" (#N/A), in
+# any case and with or without the spaces and the last dot, and a lone en or
+# em dash. See ``_without_placeholders`` for where they are read as empty.
+# Date and text columns keep them, so "k.A." there stays an unreadable date.
+# Polars (2.1) matches with Rust's regex crate, which runs in linear time.
 _NUMBER_PLACEHOLDER = (
-    r"(?i)^(?:k\.\s*a\.?|n\.\s*[abv]\.?|n\s*/\s*a|keine\s+angabe|"
-    r"nicht\s+(?:angegeben|bekannt|verfügbar)|[\u2013\u2014])$"
+    r"(?i)^(?:k\.\s*a\.?|n\.\s*[abv]\.?|n\s*/\s*a|#nv|keine\s+angabe|"
+    r"nicht\s+(?:angegeben|bekannt|verf(?:ü|ue)gbar)|[\u2013\u2014])$"
 )
 _NUMBER_KINDS = (NUMBER, INTEGER, DURATION)
 # The null markers that mean an empty cell in a number field of

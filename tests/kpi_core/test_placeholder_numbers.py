@@ -67,6 +67,8 @@ def test_placeholder_amounts_read_empty(tmp_path):
         "N. V.",
         "n.b.",
         "nicht verfügbar",
+        "nicht verfuegbar",
+        "#NV",
         # Null markers of every column already, kept here as a guard.
         "n/a",
         "N/A",
