@@ -1919,15 +1919,16 @@ def _stop_on_unusable_column(
             column = names[0]
             target, mapped_subject = "this column", "the column was"
         described = "; ".join(item.problem.describe() for item in items)
+        label = mapping.schema.field_label(field_name)
         optional = "" if mapping.schema.field(field_name).required else ", or none,"
         advice = next(
             (item.problem.advice for item in items if item.problem.advice),
             "correct these cells",
         )
         raise InvalidValueError(
-            f"no filled cell of {target} can be used as {field_name}: "
+            f"no filled cell of {target} can be used as {label}: "
             f"{described}. If {mapped_subject} mapped by mistake, map another "
-            f"column{optional} to {field_name} in the column mapping; otherwise "
+            f"column{optional} to {label} in the column mapping; otherwise "
             f"{advice}",
             file=file,
             column=column,

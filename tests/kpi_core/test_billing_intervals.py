@@ -343,7 +343,8 @@ def test_column_of_unknown_intervals_stops(tmp_path):
     assert "Traceback" not in message
     assert message.startswith(
         "error: abos.csv, column 'Abrechnungsintervall': no filled cell of this "
-        "column can be used as interval: 3 rows with an unknown billing interval"
+        "column can be used as Billing interval: 3 rows with an unknown billing "
+        "interval"
     )
     assert "(lines 2, 3, 4; for example 'x', 'y', 'z')" in message
     assert message.endswith("or as one-time (einmalig) for a fee that does not recur")

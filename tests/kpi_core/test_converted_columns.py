@@ -245,7 +245,7 @@ def test_unusable_stage_dates_name_columns(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith(
         f"error: deals.csv, columns {SCHEDULED!r} and {WON!r}: no filled cell of these "
-        "columns can be used as entered_at: 3 rows with an invalid date in column "
+        "columns can be used as Entered date: 3 rows with an invalid date in column "
         f"{SCHEDULED!r} (lines 2, 3, 4; for example 'Jan 2024', 'Feb 2024', 'spring'); "
         f"1 row with an invalid date in column {WON!r} (line 2; for example "
         "'March'). If the columns were mapped by mistake"

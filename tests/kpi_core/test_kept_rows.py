@@ -150,10 +150,10 @@ def test_column_of_invalid_dates_stops_import(tmp_path):
     message = str(caught.value)
     assert message.startswith(
         "deals.csv, column 'Created': no filled cell of this column can be used "
-        "as created_at: 3 rows with an invalid date in column 'Created' (lines "
+        "as Created date: 3 rows with an invalid date in column 'Created' (lines "
         "2, 3, 5; for example 'soon', 'later', 'never')."
     )
-    assert "map another column to created_at in the column mapping" in message
+    assert "map another column to Created date in the column mapping" in message
 
 
 def test_optional_column_of_bad_amounts_stops_import(tmp_path):
@@ -164,7 +164,7 @@ def test_optional_column_of_bad_amounts_stops_import(tmp_path):
     with pytest.raises(InvalidValueError) as caught:
         load_csv(tmp_path, "deals.csv", text)
     assert caught.value.column == "Amount"
-    assert "map another column, or none, to amount" in str(caught.value)
+    assert "map another column, or none, to Amount" in str(caught.value)
 
 
 def test_one_readable_cell_lets_import_go_on(tmp_path):

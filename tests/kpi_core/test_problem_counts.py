@@ -38,7 +38,7 @@ def test_month_column_message_names_mapping(tmp_path):
     lines = ["job,month,duration"] + [f"admin,may,{n}" for n in range(5)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     message = _month_as_order_date(path.name, path.read_bytes())
-    assert "map another column to ordered_at in the column mapping" in message
+    assert "map another column to Order date in the column mapping" in message
     assert "on the Data page" not in message
 
 

@@ -156,4 +156,4 @@ def test_status_names_missing_columns():
     at, _ = _upload("deals.csv", deals, "text/csv")
     assert not at.exception
     assert at.status[0].label == "The values could not be used"
-    assert "no filled cell of this column can be used as amount" in at.error[0].value
+    assert "no filled cell of this column can be used as Amount" in at.error[0].value
