@@ -53,6 +53,15 @@ _UNIT_WORDS = {
 }
 # Hours, minutes and optional seconds, as in "04:00:00" or "130:05".
 _CLOCK = r"^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?$"
+# Days, hours and minutes written with their units, as in "90 min", "1h 30m",
+# "1,5 Std." or "2 days 4 hours". Each part is optional, and a cell without
+# any unit does not match.
+_AMOUNT = r"(\d+(?:[.,]\d+)?)\s*"
+_WITH_UNITS = (
+    rf"(?i)^(?:{_AMOUNT}(?:d|days?|tage?)\.?\s*)?"
+    rf"(?:{_AMOUNT}(?:h|hrs?|hours?|std|stunden?)\.?\s*)?"
+    rf"(?:{_AMOUNT}(?:m|mins?|minutes?|minuten?)\.?)?$"
+)
 # calamine shows a number cell with a time format as a date and time counted
 # from this day: a duration of 4 hours reads "1899-12-31 04:00:00", and one
 # of 30 hours 15 minutes "1900-01-01 06:15:00" (fastexcel 0.21).
@@ -90,7 +99,8 @@ def parse_durations(
 
     A plain number is in ``unit``, or in minutes when ``unit`` is None,
     because the fields that hold durations are named in minutes. "H:MM" and
-    "H:MM:SS" give hours and minutes. A workbook cell in a time format
+    "H:MM:SS" give hours and minutes, and a cell with units such as "90 min"
+    or "1h 30m" (``_WITH_UNITS``) its own. A workbook cell in a time format
     arrives as a date and time (see ``_EXCEL_DURATION_ZERO``) and gives its
     distance from that day. Other cells, and negative numbers, are null.
     ``number_cells`` marks the cells that a workbook stores as numbers, as
@@ -102,9 +112,28 @@ def parse_durations(
         + clock.struct.field("2").cast(pl.Float64)
         + clock.struct.field("3").cast(pl.Float64).fill_null(0) / 60
     )
+    parts = text.str.extract_groups(_WITH_UNITS)
+    days, hours, minutes_part = (
+        parts.struct.field(str(group))
+        .str.replace(",", ".", literal=True)
+        .cast(pl.Float64)
+        for group in (1, 2, 3)
+    )
+    unit_minutes = (
+        pl.DataFrame({"d": days, "h": hours, "m": minutes_part})
+        .select(
+            pl.when(pl.any_horizontal(pl.all().is_not_null())).then(
+                pl.col("d").fill_null(0) * 1440
+                + pl.col("h").fill_null(0) * 60
+                + pl.col("m").fill_null(0)
+            )
+        )
+        .to_series()
+    )
     excel_time = text.str.contains(_EXCEL_DATETIME).fill_null(False)
     excel_minutes = _excel_duration_minutes(text.set(~excel_time, None))
-    plain_text = text.set(clock_minutes.is_not_null() | excel_time, None)
+    read_apart = clock_minutes.is_not_null() | unit_minutes.is_not_null()
+    plain_text = text.set(read_apart | excel_time, None)
     if number_cells is not None:
         # The number a workbook stores under a time format counts days, not
         # the header's unit, so those cells are read from their text above.
@@ -116,15 +145,18 @@ def parse_durations(
         pl.DataFrame(
             {
                 "clock": clock_minutes,
+                "units": unit_minutes,
                 "excel": excel_minutes,
                 "number": numbers * per_unit,
             }
         )
-        .select(pl.coalesce("clock", "excel", "number"))
+        .select(pl.coalesce("clock", "units", "excel", "number"))
         .to_series()
         .alias(text.name)
     )
-    return minutes, _note(unit, mark, numbers, clock_minutes, excel_minutes)
+    return minutes, _note(
+        unit, mark, numbers, clock_minutes, unit_minutes, excel_minutes
+    )
 
 
 def _excel_duration_minutes(text: pl.Series) -> pl.Series:
@@ -141,6 +173,7 @@ def _note(
     mark: str,
     numbers: pl.Series,
     clock_minutes: pl.Series,
+    unit_minutes: pl.Series,
     excel_minutes: pl.Series,
 ) -> str:
     """Describe what the cells were read as, for the import's notes."""
@@ -158,6 +191,8 @@ def _note(
             parts.append(f"{unit} with a {point}, converted to minutes")
     if clock_minutes.is_not_null().any():
         parts.append("H:MM or H:MM:SS times, converted to minutes")
+    if unit_minutes.is_not_null().any():
+        parts.append("times with their units, such as '90 min', converted to minutes")
     if excel_minutes.is_not_null().any():
         parts.append("Excel time cells, converted to minutes")
     return "; ".join(parts) or "durations"

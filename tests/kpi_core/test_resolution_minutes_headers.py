@@ -145,3 +145,22 @@ def test_label_headers_read_hours(tmp_path):
     assert tickets.problems == ()
     assert tickets.frame["calendar_minutes"].to_list() == [90.0, 150.0]
     assert tickets.frame["business_minutes"].to_list() == [60.0, 120.0]
+
+
+def test_durations_with_units_read(tmp_path):
+    # Cells that name their unit are read by it, whatever the header says:
+    # "90 min" is 90 minutes, "1h 30m" 60 + 30 = 90, "1,5 Std." 1.5 x 60 = 90
+    # and "2 Tage" 2 x 1,440 = 2,880 minutes.
+    text = (
+        "Ticket ID,Created at,Solved at,Resolution time in business hours\n"
+        "1,2024-03-04 09:00,2024-03-04 12:00,90 min\n"
+        "2,2024-03-05 09:00,2024-03-05 13:00,1h 30m\n"
+        '3,2024-03-06 09:00,2024-03-06 13:00,"1,5 Std."\n'
+        "4,2024-03-07 09:00,2024-03-09 09:00,2 Tage\n"
+    )
+    path = tmp_path / "tickets.csv"
+    path.write_text(text, encoding="utf-8")
+    tickets = load_file(path.name, path.read_bytes(), table="tickets")
+
+    assert tickets.problems == ()
+    assert tickets.frame["business_minutes"].to_list() == [90.0, 90.0, 90.0, 2880.0]
