@@ -497,7 +497,7 @@ def _passed_whatever_results(file_name: str, read: Sheet) -> bool:
     Those cells read as empty, so they may be what made the sheet look
     tableless, as with a summary sheet whose only data row is formulas.
     The sheet is laid out again twice, with every such cell as the number
-    1 and then as a word. It is passed over when each time it holds no
+    1 and then as a word. It is passed over when each time it contains no
     table or only a short list such as "Stand | =TODAY()" on a cover sheet.
     The caller also needs the table chosen to be wider than such a list,
     so that a cover list never wins over it.

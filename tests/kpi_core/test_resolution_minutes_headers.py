@@ -148,7 +148,7 @@ def test_label_headers_read_hours(tmp_path):
 
 
 def test_durations_with_units_read(tmp_path):
-    # Cells that name their unit are read by it, whatever the header says:
+    # Cells that name their unit are read in it, whatever the header names:
     # "90 min" is 90 minutes, "1h 30m" 60 + 30 = 90, "1,5 Std." 1.5 x 60 = 90
     # and "2 Tage" 2 x 1,440 = 2,880 minutes.
     text = (

@@ -34,7 +34,7 @@ def test_total_row_formula_skipped(tmp_path: Path, label: str):
 
 
 def test_total_row_formulas_in_two_columns(tmp_path: Path):
-    # The label is in the id column, and the stage column holds a
+    # The label is in the id column, and the stage column contains a
     # count formula: neither has a saved result.
     path = _write_xlsx(
         tmp_path / "deals.xlsx",

@@ -173,8 +173,8 @@ def test_platforms_without_labels_stay_new(tmp_path, fresh_workspace):
     meta = _write(tmp_path, "meta.csv", _daily("Day,Cost", None, 50))
     key = _upload(at, "meta.csv", meta)
     assert at.selectbox(key=f"{key}:target").value == ""
-    # Nothing says the spend is counted twice for sure, but the page says
-    # that both tables are added up, for a re-export of the same account.
+    # No message claims that the spend is counted twice, but a warning
+    # explains that both tables are added up, for a re-export of one account.
     assert not any("contains the same" in info.value for info in at.info)
     warnings = [warning.value for warning in at.warning]
     assert any(
