@@ -31,6 +31,7 @@ from kpi_core.sales_tables import (
     sales_breakdown,
     sales_series,
 )
+from kpi_core.schema import TABLES
 from kpi_core.stats import wilson_interval
 
 __all__ = [
@@ -302,9 +303,10 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     """
     missing = [name for name in ("account", "deal_type") if name not in deals.columns]
     if missing:
+        labels = " or ".join(TABLES["deals"].field_label(name) for name in missing)
         reason = (
-            f"the deals have no {' or '.join(missing)} column; map both account "
-            "and deal type to compute the upsell rate"
+            f"the deals have no {labels} column; map both Account and Deal type "
+            "on the Data page to compute the upsell rate"
         )
         return not_available("upsell_rate", reason)
 

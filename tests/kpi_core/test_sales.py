@@ -468,12 +468,12 @@ def test_upsell_rate_formula_with_numbers(upsell_deals):
 def test_upsell_rate_without_deal_type(sample):
     result = upsell_rate(sample.with_columns(pl.lit("Acme").alias("account")))
     assert not result.available
-    assert "no deal_type column" in result.reason
+    assert "no Deal type column" in result.reason
 
 
 def test_upsell_rate_without_account_or_type(sample):
     result = upsell_rate(sample)
-    assert "no account or deal_type column" in result.reason
+    assert "no Account or Deal type column" in result.reason
 
 
 def test_upsell_rate_open_deal_stays_active(upsell_deals):
