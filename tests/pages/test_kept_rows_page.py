@@ -72,7 +72,7 @@ def test_unreadable_column_keeps_stored_table(fresh_workspace):
     [error] = at.error
     assert error.value.startswith(
         "deals.csv, column 'Created': no filled cell of this column can be used "
-        "as created_at"
+        "as Created date"
     )
     assert not [b for b in at.button if b.key == f"{key}:import"]
     [kept] = Workspace(fresh_workspace).list_tables("deals")
