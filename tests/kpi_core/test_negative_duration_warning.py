@@ -1,5 +1,5 @@
-"""A negative helpdesk resolution time is read as empty, and the warning says
-that the ticket is then measured from its dates, as the KPI does."""
+"""A negative helpdesk resolution time is read as empty, and the warning
+states that the ticket is then measured from its dates, as the KPI does."""
 
 from __future__ import annotations
 
