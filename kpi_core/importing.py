@@ -29,6 +29,7 @@ from kpi_core.errors import (
     MissingColumnError,
 )
 from kpi_core.formatting import count_noun, line_list
+from kpi_core.import_problems import LINE
 from kpi_core.mapping import (
     Mapping,
     describe_table_types,
@@ -45,7 +46,7 @@ from kpi_core.nps import (
     looks_like_nps_question,
     names_recommendation,
 )
-from kpi_core.prepare import LINE, NULL_MARKERS, PreparedTable, prepare_table
+from kpi_core.prepare import NULL_MARKERS, PreparedTable, prepare_table
 from kpi_core.reading import (
     MAX_UPLOAD_BYTES,
     RawTable,

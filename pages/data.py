@@ -13,6 +13,7 @@ from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun
+from kpi_core.import_problems import LINE
 from kpi_core.importing import FilePreview, date_order_hint, export_audience
 from kpi_core.mapping import (
     Mapping,
@@ -21,7 +22,7 @@ from kpi_core.mapping import (
     unknown_table_hint,
 )
 from kpi_core.money import DEFAULT_CURRENCY
-from kpi_core.prepare import LINE, PreparedTable, needs_currency, with_currency
+from kpi_core.prepare import PreparedTable, needs_currency, with_currency
 from kpi_core.reading import audience_label, sheet_names
 from kpi_core.schema import DATE, TABLES
 from kpi_core.sharing import ViewStore

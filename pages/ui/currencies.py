@@ -13,6 +13,7 @@ from kpi_core.cell_currency import rare_currency_warnings
 from kpi_core.errors import InputError
 from kpi_core.formatting import and_list
 from kpi_core.goal_metrics import METRICS
+from kpi_core.import_problems import LINE
 from kpi_core.money import (
     DEFAULT_CURRENCY,
     MONEY_COLUMNS,
@@ -21,7 +22,6 @@ from kpi_core.money import (
     in_one_currency,
     with_default_currency,
 )
-from kpi_core.prepare import LINE
 from kpi_core.results import KpiResult
 from kpi_core.schema import TABLES
 from kpi_core.spend_tables import combine_spend

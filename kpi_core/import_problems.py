@@ -1,0 +1,280 @@
+"""Problems found while preparing a table, with the file lines they name.
+
+``Problem`` describes one kind of bad value in one column, or one kind of
+broken row. ``_Found`` adds the mask of its rows and the cell text it was
+found in, which ``prepare_table`` uses to leave rows out or to narrow a
+problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import polars as pl
+
+from kpi_core.billing_intervals import INTERVAL_ADVICE
+from kpi_core.errors import InvalidValueError
+from kpi_core.mapping import Mapping
+from kpi_core.reading import RawTable
+from kpi_core.schema import DATE, DURATION, FLAG, NUMBER
+
+LINE = "_line"
+_EXAMPLES = 3
+_LINES_SHOWN = 10
+# Deal flags whose empty cell leaves the status to the deal stage.
+_STATUS_FLAGS = ("won", "closed")
+# The helpdesk's own resolution times. A ticket without one is measured from
+# its creation and solve dates by the time to resolution.
+_HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
+# An empty billing interval means monthly too, but only the MRR of a row
+# without a monthly charge needs the interval, so an unknown one keeps its
+# row and its cell (see ``_unknown_intervals``).
+UNKNOWN_INTERVAL = "an unknown billing interval"
+# How to correct the cells of a problem, by the problem's kind.
+_ADVICE = {UNKNOWN_INTERVAL: INTERVAL_ADVICE}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of bad value in one column, with where it occurs.
+
+    ``row_kept`` is True when the cells were read as empty and their rows
+    kept, False when the rows were left out of the table. ``cell_kept`` is
+    True when the rows and their cells were kept as written, which only an
+    unknown billing interval does, so that the MRR of these rows is unknown.
+    ``advice`` is the instruction for correcting the cells, or empty where
+    the kind needs none.
+    """
+
+    column: str
+    field: str
+    kind: str
+    count: int
+    lines: tuple[int, ...]
+    examples: tuple[str, ...]
+    row_kept: bool = False
+    cell_kept: bool = False
+    advice: str = ""
+
+    def describe(self) -> str:
+        lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
+        if self.count > _LINES_SHOWN:
+            lines += f" and {self.count - _LINES_SHOWN:,} more"
+        examples = ", ".join(repr(value) for value in self.examples)
+        rows = f"{self.count:,} {_plural(self.count, 'row')} with {self.kind}"
+        where = f"{_plural(self.count, 'line')} {lines}"
+        if not self.column:
+            return f"{rows} ({where})"
+        return f"{rows} in column {self.column!r} ({where}; for example {examples})"
+
+    def outcome(self) -> str:
+        """Say what the import did with the rows, and then the ``advice``
+        where there is one, as a clause without a final period, such as
+        "these rows are left out"."""
+        many = self.count != 1
+        if not self.row_kept:
+            left_out = "these rows are left out" if many else "this row is left out"
+            return f"{left_out}; {self.advice}" if self.advice else left_out
+        rows, them = ("the rows are", "them") if many else ("the row is", "it")
+        if self.cell_kept:
+            their = "their" if many else "its"
+            effect = (
+                f"{rows} kept for counts such as churn, but {their} MRR is "
+                f"unknown, so MRR, ARR and the other money KPIs leave {them} out "
+                f"and count {them}"
+            )
+            return f"{effect}; {self.advice}" if self.advice else effect
+        if self.field in _STATUS_FLAGS:
+            whose = "their" if many else "its"
+            return (
+                f"read as empty; {rows} kept, and the other flag or the deal "
+                f"stage decides {whose} status"
+            )
+        if self.field in _HELPDESK_DURATIONS:
+            return (
+                f"read as empty; {rows} kept, and the time to resolution measures "
+                f"{them} from the creation and solve dates in place of "
+                f"{self.column!r}"
+            )
+        return (
+            f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
+            f"leave {them} out"
+        )
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A problem with the mask of its rows and the cell text it was found in
+    (None for a problem of whole rows)."""
+
+    problem: Problem
+    rows: pl.Series
+    text: pl.Series | None
+
+
+def _long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
+    """Report the lines with more fields than the header, whose values are
+    shifted, and return the mask of their rows."""
+    lines = [line for line, _ in raw.long_lines]
+    line, fields = raw.long_lines[0]
+    problem = Problem(
+        column="",
+        field="",
+        kind=(
+            f"more fields than the header (line {line} has {fields} fields, the "
+            f"header has {raw.header_fields}; put quotes around values that "
+            "contain the delimiter)"
+        ),
+        count=len(lines),
+        lines=tuple(lines),
+        examples=(),
+    )
+    return problem, raw.frame[LINE].is_in(lines)
+
+
+def _problem(
+    raw: pl.DataFrame,
+    column: str,
+    field_name: str,
+    kind: str,
+    bad: pl.Series,
+    text: pl.Series,
+    label: str | None = None,
+) -> Problem:
+    label = label or {
+        DATE: "an invalid date",
+        NUMBER: "an invalid number",
+        DURATION: "an invalid or negative duration",
+    }.get(kind, "an invalid whole number")
+    return Problem(
+        column=column,
+        field=field_name,
+        kind=label,
+        count=int(bad.sum()),
+        lines=tuple(raw[LINE].filter(bad).to_list()),
+        examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
+        advice=_ADVICE.get(label, ""),
+    )
+
+
+def _rows_by_source(
+    raw: RawTable, column: str, rows: pl.Series
+) -> list[tuple[str, pl.Series]]:
+    """Split the mask ``rows`` of ``column`` by the file column its cells
+    came from (``RawTable.cell_sources``), so that a problem names the
+    file's column. A column read as it is comes back whole."""
+    sources = raw.cell_sources.get(column)
+    if sources is None:
+        return [(column, rows)]
+    names = sources.filter(rows).drop_nulls().unique(maintain_order=True)
+    split = [(name, rows & (sources == name).fill_null(False)) for name in names]
+    unnamed = rows & sources.is_null()
+    if unnamed.any():
+        split.append((column, unnamed))
+    return split
+
+
+def _any(masks: list[pl.Series]) -> pl.Series:
+    return functools.reduce(operator.or_, masks)
+
+
+def _emptied(values: pl.Series, rows: pl.Series) -> pl.Series:
+    """Return ``values`` with the cells of ``rows`` set to null."""
+    frame = pl.DataFrame({"value": values, "rows": rows})
+    kept = frame.select(pl.when(~pl.col("rows")).then(pl.col("value")))
+    return kept.to_series().alias(values.name)
+
+
+def _narrowed(item: _Found, rows: pl.Series, raw: RawTable) -> _Found:
+    """Take ``rows`` out of a cell problem."""
+    if item.text is None or not (item.rows & rows).any():
+        return item
+    narrowed = item.rows & ~rows
+    problem = item.problem
+    found = _problem(
+        raw.frame, problem.column, problem.field, "", narrowed, item.text, problem.kind
+    )
+    found = replace(found, row_kept=problem.row_kept, cell_kept=problem.cell_kept)
+    return _Found(found, narrowed, item.text)
+
+
+def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
+    """Take ``rows`` out of a won or closed flag problem whose rows are kept,
+    because a gap in the deals' outcome (``_closed_without_won``,
+    ``_stage_without_outcome``) leaves those rows out and names them
+    itself."""
+    problem = item.problem
+    if problem.field not in _STATUS_FLAGS or not problem.row_kept:
+        return item
+    if item.text is None or not (item.rows & rows).any():
+        return item
+    narrowed = item.rows & ~rows
+    label = problem.kind
+    found = _problem(
+        raw, problem.column, problem.field, FLAG, narrowed, item.text, label
+    )
+    return _Found(replace(found, row_kept=True), narrowed, item.text)
+
+
+# Filled cells a mapped column needs before "none of them reads" stops the
+# import as a wrong mapping.
+_MIN_CELLS_TO_STOP = 3
+
+
+def _stop_on_unusable_column(
+    file: str, mapping: Mapping, found: list[_Found], filled: dict[str, pl.Series]
+) -> None:
+    """Raise InvalidValueError when no filled cell of a mapped column can be
+    used, which usually means the wrong column was mapped (a text column as
+    a date), so that the import stops instead of keeping only empty cells.
+
+    A column with fewer than ``_MIN_CELLS_TO_STOP`` filled cells is only
+    named: one unreadable lost date in a sparse column is a typo, not a
+    wrong column."""
+    for field_name, cells in filled.items():
+        items = [
+            item
+            for item in found
+            if item.problem.field == field_name and item.text is not None
+        ]
+        if not items or cells.sum() < _MIN_CELLS_TO_STOP:
+            continue
+        usable = cells & ~_any([item.rows for item in items])
+        if usable.any():
+            continue
+        # The problems of a column built from several file columns are
+        # split by them (``_rows_by_source``), so the message names each.
+        names = tuple(dict.fromkeys(item.problem.column for item in items))
+        column: str | tuple[str, ...] = names
+        target, mapped_subject = "these columns", "the columns were"
+        if len(names) == 1:
+            column = names[0]
+            target, mapped_subject = "this column", "the column was"
+        described = "; ".join(item.problem.describe() for item in items)
+        label = mapping.schema.field_label(field_name)
+        optional = "" if mapping.schema.field(field_name).required else ", or none,"
+        advice = next(
+            (item.problem.advice for item in items if item.problem.advice),
+            "correct these cells",
+        )
+        raise InvalidValueError(
+            f"no filled cell of {target} can be used as {label}: "
+            f"{described}. If {mapped_subject} mapped by mistake, map another "
+            f"column{optional} to {label} in the column mapping; otherwise "
+            f"{advice}",
+            file=file,
+            column=column,
+        )
+
+
+def _summary(problems: Iterable[Problem]) -> dict[str, int]:
+    return {
+        f"{p.kind} in {p.column!r}" if p.column else p.kind: p.count for p in problems
+    }
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
