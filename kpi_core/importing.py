@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from kpi_core.audience_members import MEMBER_FILE, AudienceMember, names_audience
+from kpi_core.cell_text import NULL_MARKERS
 from kpi_core.date_values import (
     detect_and_parse_dates,
     detect_date_format,
@@ -46,7 +47,7 @@ from kpi_core.nps import (
     looks_like_nps_question,
     names_recommendation,
 )
-from kpi_core.prepare import NULL_MARKERS, PreparedTable, prepare_table
+from kpi_core.prepare import PreparedTable, prepare_table
 from kpi_core.reading import (
     MAX_UPLOAD_BYTES,
     RawTable,

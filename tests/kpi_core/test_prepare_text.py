@@ -7,8 +7,9 @@ from datetime import date
 
 import polars as pl
 
+from kpi_core.cell_text import _clean_text
 from kpi_core.importing import preview_file
-from kpi_core.prepare import _clean_text, prepare_table
+from kpi_core.prepare import prepare_table
 
 
 def test_clean_text_markers_become_null():
