@@ -31,10 +31,10 @@ from kpi_core.cell_currency import (
 )
 from kpi_core.cell_text import ROW_FIELDS, _column_text, _without_placeholders
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
-from kpi_core.date_values import convert_unique, detect_date_format, parse_months
+from kpi_core.date_values import convert_unique, detect_date_format
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
-from kpi_core.errors import EmptyDataError, InvalidSettingError, InvalidValueError
-from kpi_core.formatting import count_noun, line_list
+from kpi_core.errors import EmptyDataError, InvalidSettingError
+from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
     _EXAMPLES,
     _LINES_SHOWN,
@@ -55,13 +55,12 @@ from kpi_core.import_problems import (
 )
 from kpi_core.kind_parsing import (
     _EPOCH_NOTES,
-    _NUMBER_DATE_NOTES,
     _doubtful_dates,
     _mark_note,
     _other_order,
     _parse,
 )
-from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping, require_complete
+from kpi_core.mapping import Mapping, require_complete
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.money import PRICE_COLUMNS
@@ -76,6 +75,16 @@ from kpi_core.schema import (
     NUMBER,
     TEXT,
     deal_status_expr,
+)
+from kpi_core.spend_dates import (
+    _MONTHS_NOTE,
+    _count_read,
+    _days_among_months,
+    _month_windows,
+    _read_by_most,
+    _require_spend_dates,
+    _spend_months,
+    _undated_spend_warning,
 )
 from kpi_core.subscription_data import (
     FALSE_FLAGS,
@@ -505,95 +514,6 @@ def _without_scale_labels(
         f"such as {labelled[0]!r}, read as the number before the label"
     )
     return scores, note
-
-
-def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
-    """Parse a spend date column of months without a day ("Januar 2026",
-    "01.2026") as the first day of each month, or return None when no cell
-    is such a month.
-
-    Spend is often kept by month in a spreadsheet; ``_month_windows`` then
-    gives each row its whole month. Other tables keep whole dates. A cell
-    that is no month, such as "k.A." or "15.03.2025", is null here, and
-    ``_days_among_months`` reads the whole dates. ``_parse_column`` reads
-    the column as months when they are more than half of its filled cells,
-    or more of them than the usual date parse reads.
-    """
-    if table != "spend" or kind != DATE:
-        return None
-    return parse_months(text)
-
-
-def _days_among_months(
-    months: pl.Series,
-    text: pl.Series,
-    order: str | None,
-    file: str,
-    column: str | tuple[str, ...],
-    lines: pl.Series,
-) -> tuple[pl.Series, str]:
-    """Read the cells of a column of months that are whole dates, such as
-    "15.03.2025", "2025-03-15" or an Excel date cell, and return the column
-    with them and the column's note.
-
-    ``_month_windows`` gives a date on the first of a month its whole
-    month, as ``marketing_data.spend_windows`` does for a table of firsts
-    of months. Any other date covers its own day, as in a spend table of
-    days. A number, read elsewhere as an Excel serial number or a Unix
-    time, stays an invalid date here. Dates that fit both day-first and
-    month-first order raise AmbiguousDateError, as in a column of dates,
-    unless ``order`` is given.
-    """
-    no_text = pl.repeat(None, text.len(), dtype=pl.String, eager=True)
-    rest = text.zip_with(months.is_null(), no_text)
-    if rest.null_count() == rest.len():
-        return months, _MONTHS_NOTE
-    days, note, _ = _parse(rest, DATE, order, file, column, ".")
-    if note is None or note in _NUMBER_DATE_NOTES:
-        return months, _MONTHS_NOTE
-    read = days.is_not_null()
-    if not read.any():
-        return months, _MONTHS_NOTE
-    on_first = read & (days.dt.day() == 1)
-    note = _months_note(lines.filter(read & ~on_first), lines.filter(on_first))
-    return months.zip_with(months.is_not_null(), days), note
-
-
-def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
-    """Describe a column of months with the lines of its whole dates: those
-    on another day than the first of a month, and those on the first."""
-    parts = [_MONTHS_NOTE]
-    if day_lines.len() == 1:
-        parts.append(f"a whole date on line {day_lines[0]}, covering that day")
-    elif day_lines.len() > 1:
-        parts.append(
-            f"{day_lines.len():,} whole dates on lines "
-            f"{line_list(day_lines, _LINES_SHOWN)}, each covering its day"
-        )
-    if first_lines.len() == 1:
-        parts.append(
-            f"a whole date on the first of a month on line {first_lines[0]}, "
-            "covering that month"
-        )
-    elif first_lines.len() > 1:
-        parts.append(
-            f"{first_lines.len():,} whole dates on the first of a month on lines "
-            f"{line_list(first_lines, _LINES_SHOWN)}, each covering its month"
-        )
-    return ", ".join(parts[:-1]) + ", and " + parts[-1]
-
-
-def _read_by_most(parsed: pl.Series, text: pl.Series) -> bool:
-    """Tell whether ``parsed`` has a value for more than half of the filled
-    cells of ``text``."""
-    return _count_read(parsed) * 2 > text.len() - text.null_count()
-
-
-def _count_read(parsed: pl.Series) -> int:
-    return parsed.len() - parsed.null_count()
-
-
-_MONTHS_NOTE = "months without a day, each covering its month"
 
 
 def _number_cells(raw: RawTable, column: str) -> pl.Series | None:
@@ -1344,73 +1264,3 @@ def _unknown_intervals(
         problem = replace(problem, row_kept=True, cell_kept=True)
         found.append(_Found(problem, source_rows, intervals))
     return found
-
-
-def _month_windows(
-    mapping: Mapping, frame: pl.DataFrame, detected: dict[str, str]
-) -> pl.DataFrame:
-    """Give spend rows dated by a month without a day (``_spend_months``)
-    the window of their month, unless the file has a reporting window.
-
-    Such a label names the spend of the whole month. As a day on the first
-    of the month, two months three apart would read as a quarterly report
-    and one month alone as a day (see ``marketing_data.spend_windows``).
-    A month is read as its first day, so a whole date on the first of a
-    month in the column covers the month too. A date on another day covers
-    that day (``_days_among_months``).
-    """
-    column = mapping.columns.get("spent_at")
-    if column is None or not detected.get(column, "").startswith(_MONTHS_NOTE):
-        return frame
-    if "period_start" in frame.columns or "period_end" in frame.columns:
-        return frame
-    first = pl.col("spent_at")
-    month_end = first.dt.offset_by("1mo").dt.offset_by("-1d")
-    return frame.with_columns(
-        period_start=first,
-        period_end=pl.when(first.dt.day() == 1).then(month_end).otherwise(first),
-    ).drop("spent_at")
-
-
-def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> None:
-    """Raise InvalidValueError when no spend row has a day or a reporting
-    window, because such spend counts in no period: every CAC with a
-    period would leave it out, and all data would count it."""
-    dates = [name for name in SPEND_DATE_FIELDS if name in frame.columns]
-    if frame.is_empty() or any(frame[name].is_not_null().any() for name in dates):
-        return
-    columns = [
-        mapping.columns[name] for name in SPEND_DATE_FIELDS if mapping.columns.get(name)
-    ]
-    listed = " or ".join(repr(column) for column in columns)
-    raise InvalidValueError(
-        f"no row has a readable date in {listed}, so the spend would count in "
-        "no period; fill in each row's day or month as a date such as "
-        "2025-05-01, or map the column that has them",
-        file=file,
-        column=columns[0] if columns else None,
-    )
-
-
-def _undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
-    """Warn about spend rows without a day or window, whose spend counts
-    over all data but in no period, naming their first lines."""
-    dates = [name for name in SPEND_DATE_FIELDS if name in frame.columns]
-    if not dates:
-        return None
-    undated = frame.filter(pl.all_horizontal(pl.col(name).is_null() for name in dates))
-    if undated.is_empty():
-        return None
-    # A column of months is mapped to spent_at but read into the windows
-    # period_start and period_end, so the names come from the mapping.
-    mapped = [mapping.columns.get(name) for name in SPEND_DATE_FIELDS]
-    columns = " or ".join(repr(column) for column in mapped if column)
-    lines = ", ".join(str(line) for line in undated[LINE].head(_LINES_SHOWN))
-    if undated.height > _LINES_SHOWN:
-        lines += f" and {undated.height - _LINES_SHOWN:,} more"
-    return (
-        f"{undated.height:,} of {frame.height:,} spend rows have no date in "
-        f"{columns}, on {_plural(undated.height, 'line')} {lines}. Their spend "
-        "counts over all data but in no period, so a CAC or ROI of a period "
-        "leaves it out. Fill in their dates and upload the file again."
-    )
