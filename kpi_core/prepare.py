@@ -14,7 +14,7 @@ payment not captured, a full refund, an amount of 0) are left out too.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -29,8 +29,15 @@ from kpi_core.cell_currency import (
 )
 from kpi_core.column_parsing import _parse_column, _ParsedColumn
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
-from kpi_core.date_values import convert_unique, detect_date_format
+from kpi_core.date_values import detect_date_format
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
+from kpi_core.deal_outcomes import (
+    DEAL_FLAGS,
+    _closed_without_won,
+    _flagged_statuses,
+    _label_statuses,
+    _stage_without_outcome,
+)
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
@@ -59,23 +66,16 @@ from kpi_core.money import PRICE_COLUMNS
 from kpi_core.nps import five_point_warning
 from kpi_core.order_status import no_purchase_rows, status_note, unknown_status_warning
 from kpi_core.reading import RawTable
-from kpi_core.schema import DATE, NUMBER, TEXT, deal_status_expr
+from kpi_core.schema import DATE, NUMBER, TEXT
 from kpi_core.spend_dates import (
     _month_windows,
     _require_spend_dates,
     _undated_spend_warning,
 )
-from kpi_core.subscription_data import (
-    FALSE_FLAGS,
-    TRUE_FLAGS,
-    ended_in_trial,
-    paused_warning,
-)
+from kpi_core.subscription_data import FALSE_FLAGS, ended_in_trial, paused_warning
 from kpi_core.utc_times import _names_utc
 from kpi_core.values import CURRENCY_CODES
 
-# The yes/no fields of a deals table, read into its status.
-DEAL_FLAGS = ("won", "closed")
 # Customer ids of survey responses that name no customer.
 _ANONYMOUS = ["anonymous", "anonym"]
 # Share of the rows, in percent, with an empty required date from which
@@ -373,15 +373,6 @@ def _add_currencies(
     return [currency if c.name == "currency" else c for c in columns]
 
 
-def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
-    """Classify each deal by its status label, or its stage label where the
-    status is empty or not mapped, once their columns are parsed."""
-    label = futures["stage"].result().values
-    if "status" in futures:
-        label = futures["status"].result().values.fill_null(label)
-    return _deal_statuses(label)
-
-
 def _table_warnings(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
@@ -536,138 +527,6 @@ def _solved_or_closed(frame: pl.DataFrame) -> pl.DataFrame:
             pl.when(fallback).then(closed_flag).otherwise(solved).alias(solved_flag)
         )
     return frame.with_columns(columns).drop("closed_at", closed_flag, strict=False)
-
-
-def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
-    """Apply the won and closed flags, where mapped, over the statuses read
-    from the labels.
-
-    A won deal is won. A closed deal that is not won is lost, and a deal
-    that is neither closed nor won is open. Without a closed flag, a deal
-    that is not won but whose label reads won is lost. Otherwise the label
-    decides.
-    """
-    present = [name for name in DEAL_FLAGS if name in frame.columns]
-    if not present:
-        return statuses
-    flags = {
-        name: (
-            pl.col(name).str.to_lowercase().is_in(list(TRUE_FLAGS))
-            if name in present
-            else pl.lit(None, dtype=pl.Boolean)
-        )
-        for name in DEAL_FLAGS
-    }
-    won, closed = flags["won"], flags["closed"]
-    status = (
-        pl.when(won)
-        .then(pl.lit("won"))
-        .when(closed & ~won)
-        .then(pl.lit("lost"))
-        .when(~closed)
-        .then(pl.lit("open"))
-        .when(~won & (pl.col("status") == "won"))
-        .then(pl.lit("lost"))
-        .otherwise(pl.col("status"))
-    )
-    return frame.with_columns(statuses).select(status.alias("status")).to_series()
-
-
-def _deal_statuses(labels: pl.Series) -> pl.Series:
-    """Classify the labels with ``deal_status_expr``, once per distinct label
-    when a sample repeats a lot, as stage names do."""
-
-    def classify(unique: pl.Series) -> tuple[str, pl.Series]:
-        frame = pl.DataFrame({"label": unique})
-        return "", frame.select(deal_status_expr(pl.col("label"))).to_series()
-
-    return convert_unique(labels, classify)[1].alias("status")
-
-
-def _closed_without_won(
-    raw: pl.DataFrame,
-    mapping: Mapping,
-    columns: list[pl.Series],
-    label_statuses: pl.Series | None,
-) -> tuple[Problem, pl.Series] | None:
-    """Find the deals flagged closed whose won flag is empty or was read as
-    empty (such as "Unknown") and whose stage or status label reads neither
-    won nor lost. Return the problem and the rows it rejects.
-
-    Such a deal could be won or lost. A label that reads won or lost
-    ("Closed Won") decides the deal instead, as it does without the flags
-    (``_flagged_statuses``).
-    """
-    won_column = mapping.columns.get("won")
-    if not won_column or not mapping.columns.get("closed"):
-        return None
-    parsed = {column.name: column for column in columns}
-    closed = parsed["closed"].str.to_lowercase().is_in(list(TRUE_FLAGS))
-    gap = (parsed["won"].is_null() & closed).fill_null(False)
-    if label_statuses is not None:
-        gap = gap & ~label_statuses.is_in(["won", "lost"]).fill_null(False)
-    if not gap.any():
-        return None
-    lines = raw[LINE].filter(gap)
-    problem = Problem(
-        column="",
-        field="won",
-        kind=(
-            f"a closed deal with an empty or unreadable {won_column!r} cell, so it "
-            "could be won or lost (fill in yes or no)"
-        ),
-        count=lines.len(),
-        lines=tuple(lines.to_list()),
-        examples=(),
-    )
-    return problem, gap
-
-
-def _stage_without_outcome(
-    raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
-) -> tuple[Problem, pl.Series] | None:
-    """Find the deals with an empty stage cell whose outcome no other mapped
-    column gives, and return the problem and the rows it rejects.
-
-    Such a deal could be open, won or lost. Counted as open, as its empty
-    label would read, it would lower the close rate and add to the open
-    pipeline. A filled status cell gives the outcome, and so do a won flag
-    that reads yes and a closed flag that reads yes or no (a closed deal
-    with an empty won flag is ``_closed_without_won``'s gap). A won flag
-    that reads no still leaves open and lost.
-    """
-    parsed = {column.name: column for column in columns}
-    if mapping.table != "deals" or "stage" not in parsed:
-        return None
-    unknown = parsed["stage"].is_null()
-    if "status" in parsed:
-        unknown = unknown & parsed["status"].is_null()
-    if "won" in parsed:
-        won = parsed["won"].str.to_lowercase().is_in(list(TRUE_FLAGS))
-        unknown = unknown & ~won.fill_null(False)
-    if "closed" in parsed:
-        unknown = unknown & parsed["closed"].is_null()
-    if not unknown.any():
-        return None
-    lines = raw[LINE].filter(unknown)
-    cells = f"an empty {mapping.columns['stage']!r} cell"
-    if mapping.columns.get("status"):
-        cells = (
-            f"empty {mapping.columns['stage']!r} and "
-            f"{mapping.columns['status']!r} cells"
-        )
-    problem = Problem(
-        column="",
-        field="stage",
-        kind=(
-            f"{cells}, so the deal could be open, won or lost (fill in the "
-            "stage and import the file again)"
-        ),
-        count=lines.len(),
-        lines=tuple(lines.to_list()),
-        examples=(),
-    )
-    return problem, unknown
 
 
 def _orders_without_purchase(
