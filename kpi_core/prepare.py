@@ -21,15 +21,9 @@ import polars as pl
 
 from kpi_core.billing_intervals import is_known_interval
 from kpi_core.business_hours import ZONED_AS
-from kpi_core.cell_currency import (
-    MoneyCells,
-    money_fields,
-    rare_currency_warnings,
-    row_currencies,
-)
+from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.column_parsing import _parse_column, _ParsedColumn
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
-from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
 from kpi_core.deal_outcomes import (
     _closed_without_won,
     _label_statuses,
@@ -38,7 +32,6 @@ from kpi_core.deal_outcomes import (
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
-    _LINES_SHOWN,
     LINE,
     UNKNOWN_INTERVAL,
     Problem,
@@ -47,7 +40,6 @@ from kpi_core.import_problems import (
     _Found,
     _long_line_problem,
     _narrowed,
-    _plural,
     _problem,
     _rows_by_source,
     _stop_on_unusable_column,
@@ -56,10 +48,7 @@ from kpi_core.import_problems import (
 )
 from kpi_core.kind_parsing import _EPOCH_NOTES
 from kpi_core.mapping import Mapping, require_complete
-from kpi_core.marketing_data import month_start_warning
 from kpi_core.minor_units import divide_minor_units
-from kpi_core.money import PRICE_COLUMNS
-from kpi_core.nps import five_point_warning
 from kpi_core.order_rows import (
     _further_line_items,
     _net_of_refunds,
@@ -67,23 +56,15 @@ from kpi_core.order_rows import (
     _orders_of_no_value,
     _orders_without_purchase,
 )
-from kpi_core.order_status import unknown_status_warning
 from kpi_core.reading import RawTable
 from kpi_core.repeated_rows import _drop_duplicate_ids, _drop_repeated_rows
-from kpi_core.schema import DATE, NUMBER, TEXT
-from kpi_core.spend_dates import (
-    _month_windows,
-    _require_spend_dates,
-    _undated_spend_warning,
-)
-from kpi_core.subscription_data import ended_in_trial, paused_warning
+from kpi_core.schema import NUMBER, TEXT
+from kpi_core.spend_dates import _month_windows, _require_spend_dates
+from kpi_core.subscription_data import ended_in_trial
 from kpi_core.table_rules import _finish
+from kpi_core.table_warnings import _table_warnings
 from kpi_core.utc_times import _names_utc
 from kpi_core.values import CURRENCY_CODES
-
-# Share of the rows, in percent, with an empty required date from which
-# the import warns: a tenth of the rows moves a figure visibly.
-EMPTY_DATES_SHARE = 10.0
 
 
 @dataclass(frozen=True)
@@ -374,93 +355,6 @@ def _add_currencies(
     if mapped_currency is None:
         return [*columns, currency]
     return [currency if c.name == "currency" else c for c in columns]
-
-
-def _table_warnings(
-    mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
-) -> tuple[str, ...]:
-    warnings = [
-        undecided_labels_warning(mapping, frame, raw),
-        one_sided_labels_warning(mapping, frame, raw),
-    ]
-    if mapping.table == "spend" and "spent_at" in frame.columns:
-        warnings.append(
-            month_start_warning(frame, mapping.columns["spent_at"], frame[LINE])
-        )
-    if mapping.table == "spend":
-        warnings.append(_undated_spend_warning(mapping, frame))
-    if mapping.table == "orders" and "status" in frame.columns:
-        warnings.append(
-            unknown_status_warning(
-                frame["status"], frame[LINE], mapping.columns["status"]
-            )
-        )
-    if mapping.table == "subscriptions" and "status" in frame.columns:
-        warnings.append(paused_warning(frame, mapping.columns["status"]))
-    if mapping.table == "nps" and "score" in frame.columns:
-        warnings.append(five_point_warning(frame["score"], mapping.columns["score"]))
-    warnings += _rare_currency_warnings(mapping, frame)
-    warnings += [
-        _empty_dates_warning(mapping, frame, problems, field.name)
-        for field in mapping.schema.fields
-        if field.required and field.kind == DATE
-    ]
-    return tuple(warning for warning in warnings if warning is not None)
-
-
-def _rare_currency_warnings(mapping: Mapping, frame: pl.DataFrame) -> list[str]:
-    """Name the lines of the amounts in a currency that is rare in their
-    column (``rare_currency_warnings``), for each money column."""
-    if "currency" not in frame.columns:
-        return []
-    return [
-        warning
-        for field_name in money_fields(mapping)
-        if field_name in frame.columns and field_name in PRICE_COLUMNS
-        for warning in rare_currency_warnings(
-            frame[field_name],
-            frame["currency"],
-            frame[LINE],
-            mapping.columns[field_name],
-        )
-    ]
-
-
-def _empty_dates_warning(
-    mapping: Mapping, frame: pl.DataFrame, problems: list[Problem], field_name: str
-) -> str | None:
-    """Return a warning when ``EMPTY_DATES_SHARE`` percent or more of the
-    rows have an empty cell in the required date column of ``field_name``.
-
-    Such rows are kept, but KPIs that need the date leave them out, and no
-    period can place them. Unreadable cells read as empty are named as
-    problems already and are not counted here.
-    """
-    column = mapping.columns.get(field_name)
-    if not column or field_name not in frame.columns or frame.is_empty():
-        return None
-    unreadable = [
-        line
-        for problem in problems
-        if problem.field == field_name and problem.row_kept
-        for line in problem.lines
-    ]
-    lines = frame.filter(
-        pl.col(field_name).is_null() & ~pl.col(LINE).is_in(unreadable)
-    )[LINE]
-    empty = lines.len()
-    if not empty or empty / frame.height * 100 < EMPTY_DATES_SHARE:
-        return None
-    line_list = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
-    if empty > _LINES_SHOWN:
-        line_list += f" and {empty - _LINES_SHOWN:,} more"
-    return (
-        f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
-        f"({field_name}), on {_plural(empty, 'line')} {line_list}. They are kept, "
-        "but KPIs that need this date leave them out, and with a period chosen "
-        "no figure placed by this date can count them. Check that the right "
-        f"column is mapped to {field_name}."
-    )
 
 
 def _unknown_intervals(
