@@ -13,16 +13,14 @@ import polars as pl
 
 from kpi_core.audience_members import MEMBER_FILE, AudienceMember, names_audience
 from kpi_core.cell_text import NULL_MARKERS
+from kpi_core.column_kinds import number_columns, undated_bare_columns, yes_no_columns
 from kpi_core.date_values import (
     detect_and_parse_dates,
     detect_date_format,
     order_examples,
     parse_dates,
 )
-from kpi_core.email_list import (
-    audience_events_with_sources,
-    unreadable_audience_dates,
-)
+from kpi_core.email_list import audience_events_with_sources, unreadable_audience_dates
 from kpi_core.errors import (
     AmbiguousDateError,
     EmptyDataError,
@@ -48,6 +46,7 @@ from kpi_core.nps import (
     names_recommendation,
 )
 from kpi_core.prepare import PreparedTable, prepare_table
+from kpi_core.read_notes import SOURCE, WARNING_PREFIX, with_note
 from kpi_core.reading import (
     MAX_UPLOAD_BYTES,
     RawTable,
@@ -56,7 +55,7 @@ from kpi_core.reading import (
     read_table,
     sheet_names,
 )
-from kpi_core.schema import DATE, ID, TABLES, normalise_header
+from kpi_core.schema import DATE, ID
 from kpi_core.stage_transitions import (
     deal_name_column,
     names_without_one_chain,
@@ -71,17 +70,11 @@ from kpi_core.stages import (
     stage_property_values,
     wide_stage_columns,
 )
-from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 
 STAGE = "Stage"
-# Reader notes that ask the user to check something start with this.
-_WARNING_PREFIX = "warning: "
 ENTERED = "Entered at"
 EXITED = "Exited at"
 CUMULATIVE = "Cumulative time in (ms)"
-# A temporary column of a converted file that names, for each row, the file
-# column its date comes from (see ``RawTable.cell_sources``).
-_SOURCE = "_source"
 
 
 @dataclass(frozen=True)
@@ -184,7 +177,7 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
             # Another table type may still read the file, so the problem
             # is a warning until the import needs it.
             contacts_problem = error
-            raw = _with_note(raw, _WARNING_PREFIX + error.detail)
+            raw = with_note(raw, WARNING_PREFIX + error.detail)
     headers = [name for name in raw.frame.columns if name != LINE]
     numbers = number_columns(raw.frame, headers)
     detected, scores = detect_table(headers, numbers)
@@ -272,14 +265,14 @@ def _deal_names_as_ids(
             "the Data page",
             file=file_name,
         )
-        return _with_note(raw, _WARNING_PREFIX + problem.detail), mapping, problem
+        return with_note(raw, WARNING_PREFIX + problem.detail), mapping, problem
     note = (
         f"the file has no deal id column, so {name!r} identifies the deals: "
         f"the changes of each name form one chain from {source!r} to "
         f"{target!r}. Add the opportunity or deal id to the report if two "
         "deals can share a name"
     )
-    return _with_note(raw, note), mapping.with_choice("deal_id", name), None
+    return with_note(raw, note), mapping.with_choice("deal_id", name), None
 
 
 def _nps_scores(
@@ -325,7 +318,7 @@ def _nps_scores(
             return None
         notes.insert(0, _question_score_note(score_column))
     for note in notes:
-        raw = _with_note(raw, note)
+        raw = with_note(raw, note)
     return raw, score_column
 
 
@@ -576,79 +569,6 @@ def load_audience(
     return _load_preview(preview, preview.raw.info.file, b"", date_order)
 
 
-def yes_no_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
-    """Name the ``columns`` where at least 80 % of the filled cells among the
-    first 2,000 rows read as yes or no (Yes/No, True/False, 1/0, Ja/Nein).
-
-    The other cells of such a column are then reported as bad values instead
-    of the whole column being left unmapped.
-    """
-    known = list(TRUE_FLAGS | FALSE_FLAGS)
-    found = []
-    # The names are given instead of taken from frame.drop(LINE), because
-    # dropping a column from a frame read in chunks copied it (153 MB more
-    # peak memory for a million deals, Polars 2.1).
-    for name in columns:
-        # The alias keeps a header such as "*" from acting as a wildcard.
-        cells = frame[name].alias("cell").head(2000).drop_nulls()
-        if cells.len() == 0:
-            continue
-        flags = cells.str.strip_chars().str.to_lowercase().is_in(known).sum()
-        if flags >= 0.8 * cells.len():
-            found.append(name)
-    return found
-
-
-def undated_bare_columns(
-    frame: pl.DataFrame, columns: list[str], table: str
-) -> list[str]:
-    """Name the ``columns`` headed by a bare word that a date field of
-    ``table`` takes only as a whole header ("Closed", "Erstkontakt"), where
-    no filled cell among the first 2,000 rows reads as a date.
-
-    Such a word also heads columns of agent names, status words, ticks or
-    counts, which would otherwise stop the import as invalid dates or
-    leave out their rows. A column with some dates stays a date column, and
-    the import names its other cells, such as "open", as invalid dates.
-    """
-    bare = {
-        normalise_header(alias)
-        for schema_field in TABLES[table].fields
-        if schema_field.kind == DATE
-        for alias in schema_field.whole_header_aliases
-    }
-    found = []
-    for name in columns:
-        if normalise_header(name) not in bare:
-            continue
-        cells = frame[name].alias("cell").head(2000).str.strip_chars()
-        cells = cells.filter(cells.is_not_null() & ~cells.is_in(NULL_MARKERS))
-        if cells.len() == 0:
-            continue
-        _, parsed = detect_and_parse_dates(cells, stripped=True)
-        if parsed.null_count() == cells.len():
-            found.append(name)
-    return found
-
-
-# A plain number with an optional sign and decimal part, such as "3", "-1.5"
-# or "0,25".
-_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$"
-
-
-def number_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
-    """Return the ``columns`` where every filled cell among the first 2,000
-    rows is a plain number. Columns without a filled cell there are left out."""
-    found = []
-    for name in columns:
-        # The alias keeps a header such as "*" from acting as a wildcard.
-        cells = frame[name].alias("cell").head(2000).drop_nulls().str.strip_chars()
-        cells = cells.filter(cells != "")
-        if cells.len() and cells.str.contains(_PLAIN_NUMBER).all():
-            found.append(name)
-    return found
-
-
 def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
     """Name the cells of the score column ``find_near_score_column`` chose
     that are not scores, with their file lines."""
@@ -667,15 +587,11 @@ def _near_score_note(raw: RawTable, column: str, misses: pl.Series) -> str:
         "is not a whole number" if cells.height == 1 else "are not whole numbers"
     )
     return (
-        f"{_WARNING_PREFIX}the column {column!r} reads like the NPS question and "
+        f"{WARNING_PREFIX}the column {column!r} reads like the NPS question and "
         f"is taken as the score, although {cells.height:,} of its {filled:,} "
         f"answers {not_scores} from 0 to 10: {shown}. These are not "
         "counted as scores; correct them in the file if they should be."
     )
-
-
-def _with_note(raw: RawTable, note: str) -> RawTable:
-    return replace(raw, info=replace(raw.info, notes=(*raw.info.notes, note)))
 
 
 # Headers of a field-history export's column that names the changed field
@@ -795,7 +711,7 @@ def _creation_entries(
         single = order_dependent["deal_id"].n_unique() == 1
         change_lines = lines.gather(order_dependent["change_row"].unique().sort())
         notes.append(
-            f"{_WARNING_PREFIX}the first stage change of "
+            f"{WARNING_PREFIX}the first stage change of "
             f"{count_noun(order_dependent['deal_id'].n_unique(), 'deal')} depends "
             f"on whether {date_column!r} is read day first or month first "
             f"({'line' if change_lines.len() == 1 else 'lines'} "
@@ -853,7 +769,7 @@ def _creation_warnings(
         it_is = "it is" if single else "they are"
         where = lines.gather(created_only["created_row"]).sort()
         warnings.append(
-            f"{_WARNING_PREFIX}{count_noun(created_only.height, 'deal')} "
+            f"{WARNING_PREFIX}{count_noun(created_only.height, 'deal')} "
             f"{'has' if single else 'have'} a {CREATED_FIELD!r} row but no stage "
             f"change ({'line' if single else 'lines'} {line_list(where)}). The field "
             f"history names a stage only when it changes, so the stage {it_is} "
@@ -868,7 +784,7 @@ def _creation_warnings(
         single = undated.height == 1
         where = lines.gather(undated["change_row"]).sort()
         warnings.append(
-            f"{_WARNING_PREFIX}{count_noun(undated.height, 'deal')} "
+            f"{WARNING_PREFIX}{count_noun(undated.height, 'deal')} "
             f"{'has' if single else 'have'} no {CREATED_FIELD!r} row dated on or "
             f"before {'its' if single else 'their'} first stage change "
             f"({'line' if single else 'lines'} {line_list(where)}). The stage "
@@ -912,15 +828,13 @@ def _long_stage_history(raw: RawTable) -> RawTable | None:
             added_columns[name] = dict(zip(stages, columns, strict=True))
     long = (
         long.with_columns(values.alias(name) for name, values in added.items())
-        .with_columns(
-            pl.col(STAGE).alias(_SOURCE), pl.col(STAGE).replace_strict(stages)
-        )
+        .with_columns(pl.col(STAGE).alias(SOURCE), pl.col(STAGE).replace_strict(stages))
         .filter(pl.col(ENTERED).str.strip_chars().fill_null("") != "")
         .sort(LINE, maintain_order=True)
-        .select(id_column, STAGE, ENTERED, *added, LINE, _SOURCE)
+        .select(id_column, STAGE, ENTERED, *added, LINE, SOURCE)
     )
-    sources = long.get_column(_SOURCE)
-    long = long.drop(_SOURCE)
+    sources = long.get_column(SOURCE)
+    long = long.drop(SOURCE)
     cell_sources = {STAGE: sources, ENTERED: sources}
     for name, columns_by_stage in added_columns.items():
         # Each cell comes from its stage's column of the property.
@@ -1023,7 +937,7 @@ def _audience_events(raw: RawTable) -> RawTable | None:
     if unreadable.height:
         example = unreadable.row(0, named=True)
         notes.append(
-            f"{_WARNING_PREFIX}{count_noun(unreadable.height, 'time cell')} of the "
+            f"{WARNING_PREFIX}{count_noun(unreadable.height, 'time cell')} of the "
             f"audience could not be read as a date ({_member_lines(unreadable)}), "
             f"such as {example['text']!r} in {example['column']}"
             f"{_example_line(example, unreadable.height)}. Their members' "
@@ -1147,7 +1061,7 @@ def _contact_events(raw: RawTable) -> RawTable | None:
         pl.lit("subscribe").alias("Event"),
         pl.col(columns.created).alias("Occurred at"),
         pl.col(LINE),
-        pl.lit(columns.created).alias(_SOURCE),
+        pl.lit(columns.created).alias(SOURCE),
     )
     removals, early = _removal_rows(joined, joins["Occurred at"], columns)
     other, other_examples = _other_statuses(raw.frame[columns.status], statuses)
@@ -1173,13 +1087,13 @@ def _contact_events(raw: RawTable) -> RawTable | None:
     cell_sources = {
         "Email": pl.repeat(columns.email, long.height, eager=True),
         "Event": pl.repeat(columns.status, long.height, eager=True),
-        "Occurred at": long.get_column(_SOURCE),
+        "Occurred at": long.get_column(SOURCE),
     }
-    long = long.drop(_SOURCE)
+    long = long.drop(SOURCE)
     notes = _contact_notes(columns, counts, long.height, early)
     if not columns.updated and removals.height:
         notes.append(
-            f"{_WARNING_PREFIX}the file has no 'Date Updated' column, so "
+            f"{WARNING_PREFIX}the file has no 'Date Updated' column, so "
             f"{count_noun(removals.height, 'unsubscribed or bounced contact')} "
             "cannot be dated. The list growth leaves them out and reads too "
             "high; export the contacts again with 'Date Updated'."
@@ -1217,7 +1131,7 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
         pl.lit("subscribe").alias("Event"),
         pl.col(joined).alias("Occurred at"),
         pl.col(LINE),
-        pl.lit(joined).alias(_SOURCE),
+        pl.lit(joined).alias(SOURCE),
     )
     removals, notes = joins.clear(), []
     if left is not None:
@@ -1227,8 +1141,8 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     long = pl.concat([joins, removals]).sort(LINE, maintain_order=True)
     # Each event's day, and so its kind, comes from the joined or the left
     # column, and its address from the address column.
-    sources = long.get_column(_SOURCE)
-    long = long.drop(_SOURCE)
+    sources = long.get_column(SOURCE)
+    long = long.drop(SOURCE)
     cell_sources = {
         "Email": pl.repeat(email, long.height, eager=True),
         "Event": sources,
@@ -1246,7 +1160,7 @@ def _dated_list_events(raw: RawTable) -> RawTable | None:
     if undated:
         verb = "is" if undated == 1 else "are"
         notes.append(
-            f"{_WARNING_PREFIX}{count_noun(undated, 'contact')} without a date in "
+            f"{WARNING_PREFIX}{count_noun(undated, 'contact')} without a date in "
             f"{joined!r} cannot be placed on the list and {verb} left out of its "
             "subscribes."
         )
@@ -1259,7 +1173,7 @@ def _leaving_rows(
 ) -> tuple[pl.DataFrame, list[str]]:
     """Return an unsubscribe for each contact with a ``left`` day, except
     those who left before they joined, and the warning that names those.
-    Each unsubscribe names ``left`` in the ``_SOURCE`` column."""
+    Each unsubscribe names ``left`` in the ``SOURCE`` column."""
     leaving = pl.col(left).str.strip_chars().fill_null("") != ""
     notes = []
     early = _left_before_joined(frame, joined, left)
@@ -1267,7 +1181,7 @@ def _leaving_rows(
         one = early.len() == 1
         has, its, lines = ("has", "its", "line") if one else ("have", "their", "lines")
         notes.append(
-            f"{_WARNING_PREFIX}{count_noun(early.len(), 'contact')} {has} an "
+            f"{WARNING_PREFIX}{count_noun(early.len(), 'contact')} {has} an "
             f"{left!r} before {its} {joined!r} ({lines} {line_list(early)}). "
             f"{its.capitalize()} leaving is left out of the list growth; "
             "correct the dates in the file."
@@ -1278,7 +1192,7 @@ def _leaving_rows(
         pl.lit("unsubscribe").alias("Event"),
         pl.col(left).alias("Occurred at"),
         pl.col(LINE),
-        pl.lit(left).alias(_SOURCE),
+        pl.lit(left).alias(SOURCE),
     )
     return removals, notes
 
@@ -1301,7 +1215,7 @@ def _removal_rows(
 ) -> tuple[pl.DataFrame, int]:
     """Return an unsubscribe or cleaned event for each unsubscribed or bounced
     contact of ``joined``, and how many of them are dated on the creation
-    day because their "Date Updated" is earlier. The ``_SOURCE`` column
+    day because their "Date Updated" is earlier. The ``SOURCE`` column
     names the column of each event's date, or is null without a date."""
     leaving = joined.filter(pl.col("_status").is_in(list(_CONTACT_EVENTS)))
     early = pl.Series("_early", [False] * leaving.height, dtype=pl.Boolean)
@@ -1327,7 +1241,7 @@ def _removal_rows(
         pl.col("_status").replace_strict(_CONTACT_EVENTS).alias("Event"),
         left_at.alias("Occurred at"),
         pl.col(LINE),
-        left_from.alias(_SOURCE),
+        left_from.alias(SOURCE),
     )
     return removals, int(early.sum())
 
@@ -1510,7 +1424,7 @@ def _contact_notes(
         )
         if counts.is_many(counts.other):
             warnings.append(
-                f"{_WARNING_PREFIX}{sentence}. Correct their status in the file "
+                f"{WARNING_PREFIX}{sentence}. Correct their status in the file "
                 "if they joined the list."
             )
         else:
@@ -1523,7 +1437,7 @@ def _contact_notes(
         )
         if counts.is_many(counts.no_created):
             warnings.append(
-                f"{_WARNING_PREFIX}{sentence}. Fill in {columns.created!r} or "
+                f"{WARNING_PREFIX}{sentence}. Fill in {columns.created!r} or "
                 "export the contacts again."
             )
         else:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from kpi_core.column_kinds import number_columns
 from kpi_core.errors import MissingColumnError
-from kpi_core.importing import load_file, number_columns, preview_file
+from kpi_core.importing import load_file, preview_file
 from kpi_core.mapping import describe_table_types
 
 # The UCI bank marketing layout: "campaign" counts the calls to a client.
