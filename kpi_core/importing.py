@@ -20,6 +20,7 @@ from kpi_core.date_values import (
     order_examples,
     parse_dates,
 )
+from kpi_core.deal_stage_history import deals_or_history, long_stage_history
 from kpi_core.email_list import audience_events_with_sources, unreadable_audience_dates
 from kpi_core.errors import (
     AmbiguousDateError,
@@ -27,6 +28,7 @@ from kpi_core.errors import (
     InvalidValueError,
     MissingColumnError,
 )
+from kpi_core.field_history import stage_field_rows
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
 from kpi_core.mapping import (
@@ -47,26 +49,8 @@ from kpi_core.reading import (
     sheet_names,
 )
 from kpi_core.schema import DATE
-from kpi_core.stage_transitions import (
-    deal_name_column,
-    names_without_one_chain,
-    transition_columns,
-)
-from kpi_core.stages import (
-    CREATED_FIELD,
-    CUMULATIVE_PROPERTY,
-    EXITED_PROPERTY,
-    first_stages,
-    stage_property_columns,
-    stage_property_values,
-    wide_stage_columns,
-)
+from kpi_core.stage_transitions import deal_names_as_ids, transition_columns
 from kpi_core.survey_detection import nps_scores, survey_asks_nps
-
-STAGE = "Stage"
-ENTERED = "Entered at"
-EXITED = "Exited at"
-CUMULATIVE = "Cumulative time in (ms)"
 
 
 @dataclass(frozen=True)
@@ -151,9 +135,9 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
     read file."""
     long_history = None
     if table in (None, "stage_history", "deals"):
-        long_history = _long_stage_history(raw)
+        long_history = long_stage_history(raw)
     if table in (None, "stage_history"):
-        raw = long_history or _stage_field_rows(raw) or raw
+        raw = long_history or stage_field_rows(raw) or raw
     contacts_problem = None
     if table in (None, "email_events"):
         try:
@@ -174,7 +158,7 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
     numbers = number_columns(raw.frame, headers)
     detected, scores = detect_table(headers, numbers)
     if table is None and long_history is None:
-        detected = _deals_or_history(raw.frame, headers, numbers, detected)
+        detected = deals_or_history(raw.frame, headers, numbers, detected)
         if transition_columns(headers) is not None:
             # A column of the stage left and one of the stage entered make
             # a stage history, also without the deal id it needs.
@@ -196,7 +180,7 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
         and mapping
         and mapping.missing_required == ["deal_id"]
     ):
-        raw, mapping, deal_id_problem = _deal_names_as_ids(
+        raw, mapping, deal_id_problem = deal_names_as_ids(
             raw.info.file, raw, headers, mapping
         )
     guessed_incomplete = table is None and bool(mapping and mapping.missing_required)
@@ -222,49 +206,6 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
         contacts_problem=contacts_problem,
         deal_id_problem=deal_id_problem,
     )
-
-
-def _deal_names_as_ids(
-    file_name: str, raw: RawTable, headers: list[str], mapping: Mapping
-) -> tuple[RawTable, Mapping, MissingColumnError | None]:
-    """Map the deal name of a stage history written as transitions, such as
-    Salesforce's "Opportunity History" report without "Opportunity ID", to
-    the deal id when the names identify the deals. Return the table with a
-    note, the mapping, and the error for names that do not.
-
-    The names identify the deals when the changes of each name form one
-    chain of stages (``names_without_one_chain``). Otherwise two deals
-    share a name and their stage times would be mixed, so the error
-    requests the id. A file without such columns is returned unchanged.
-    """
-    transitions = transition_columns(headers)
-    name = deal_name_column(headers)
-    if transitions is None or name is None:
-        return raw, mapping, None
-    source, target = transitions
-    shared = names_without_one_chain(raw.frame, name, source, target)
-    if shared:
-        listed = ", ".join(repr(value) for value in shared[:3])
-        if len(shared) > 3:
-            listed += f" and {len(shared) - 3:,} more"
-        shared_by = "that name" if len(shared) == 1 else "each of these names"
-        problem = MissingColumnError(
-            f"the file is a deal stage history ({source!r} and {target!r}) "
-            f"without a deal id column, and {name!r} cannot stand in for one: "
-            f"the changes of {listed} do not form one chain of stages, so more "
-            f"than one deal has {shared_by}. Add the opportunity or deal id to "
-            "the report and export it again, or choose the deal id column on "
-            "the Data page",
-            file=file_name,
-        )
-        return with_note(raw, WARNING_PREFIX + problem.detail), mapping, problem
-    note = (
-        f"the file has no deal id column, so {name!r} identifies the deals: "
-        f"the changes of each name form one chain from {source!r} to "
-        f"{target!r}. Add the opportunity or deal id to the report if two "
-        "deals can share a name"
-    )
-    return with_note(raw, note), mapping.with_choice("deal_id", name), None
 
 
 def load_file(
@@ -431,308 +372,6 @@ def load_audience(
     preview = preview_audience(members)
     # The joined table is text, so no workbook sheets are looked up.
     return _load_preview(preview, preview.raw.info.file, b"", date_order)
-
-
-# Headers of a field-history export's column that names the changed field
-# (Salesforce's OpportunityFieldHistory, a CRM's change log), lower-cased,
-# and the values of that column that mean the stage.
-_FIELD_HEADERS = ("field", "changed field", "field name", "feld")
-_STAGE_FIELDS = ("stagename", "stage", "stage name", "deal stage", "dealstage", "phase")
-# The columns with the field's value after and before the change,
-# lower-cased without spaces.
-_NEW_VALUE_HEADERS = ("newvalue", "new_value", "neuerwert")
-_OLD_VALUE_HEADERS = ("oldvalue", "old_value", "alterwert")
-
-
-def _stage_field_rows(raw: RawTable) -> RawTable | None:
-    """Keep the stage changes of a field history, such as Salesforce's
-    OpportunityFieldHistory, and add each deal's entry into the stage it was
-    created in, or return None for other files.
-
-    Another field's new value would otherwise read as a stage, such as an
-    amount of "1000", so the rows of other fields are left out and named in
-    a note. The entries added come from the "created" rows
-    (``_creation_entries``).
-    """
-    headers = {column.strip().lower(): column for column in raw.frame.columns}
-    field = next((headers[h] for h in _FIELD_HEADERS if h in headers), None)
-    new_value = _value_column(headers, _NEW_VALUE_HEADERS)
-    if field is None or new_value is None:
-        return None
-    name = raw.frame[field].cast(pl.String).str.strip_chars().str.to_lowercase()
-    is_stage = name.is_in(list(_STAGE_FIELDS)).fill_null(False)
-    if not is_stage.any():
-        return None
-    is_created = (name == CREATED_FIELD).fill_null(False)
-    notes = []
-    others = raw.frame.filter(~is_stage & ~is_created)
-    if others.height:
-        field_names = ", ".join(
-            repr(value) for value in others[field].drop_nulls().unique().sort().head(3)
-        )
-        change, lines = (
-            ("changes", "line") if others.height == 1 else ("change", "lines")
-        )
-        notes.append(
-            f"skipped {count_noun(others.height, 'row')} that {change} another "
-            f"field than the stage ({field_names}) on {lines} {line_list(others[LINE])}"
-        )
-    frame = raw.frame.filter(is_stage)
-    old_value = _value_column(headers, _OLD_VALUE_HEADERS)
-    if old_value is not None:
-        kinds = pl.select(
-            pl.when(pl.lit(is_stage))
-            .then(pl.lit("stage"))
-            .when(pl.lit(is_created))
-            .then(pl.lit("created"))
-        ).to_series()
-        entries, entry_notes = _creation_entries(raw, kinds, old_value, new_value)
-        frame = pl.concat([frame, entries]).sort(LINE, maintain_order=True)
-        notes += entry_notes
-    if frame.height == raw.frame.height and not notes:
-        return None
-    info = replace(raw.info, notes=(*raw.info.notes, *notes))
-    return replace(raw, frame=frame, info=info)
-
-
-def _value_column(headers: dict[str, str], names: tuple[str, ...]) -> str | None:
-    """Return the column of ``headers`` (lower-cased header to column) whose
-    header without spaces is one of ``names``, or None."""
-    return next((c for h, c in headers.items() if h.replace(" ", "") in names), None)
-
-
-def _creation_entries(
-    raw: RawTable, kinds: pl.Series, old_value: str, new_value: str
-) -> tuple[pl.DataFrame, list[str]]:
-    """Return one row per deal for its entry into the stage it was created
-    in, and notes on the rows added and on the deals that get none.
-
-    A field history records a stage only when it changes, so that stage is
-    the old value of the deal's first stage change (``first_stages``). The
-    row added is the deal's "created" row with that stage as its new value,
-    so the deal enters it when it was created. ``kinds`` is "stage",
-    "created" or null per row of ``raw``.
-    """
-    mapping = guess_mapping(
-        [c for c in raw.frame.columns if c != LINE], "stage_history"
-    )
-    deal_column = mapping.columns.get("deal_id")
-    date_column = mapping.columns.get("entered_at")
-    if deal_column is None or date_column is None:
-        return raw.frame.clear(), []
-    changes = pl.DataFrame(
-        {
-            "deal_id": raw.frame[deal_column],
-            "kind": kinds,
-            "previous_stage": raw.frame[old_value],
-            "_row": pl.int_range(raw.frame.height, dtype=pl.UInt32, eager=True),
-        }
-    )
-    stages, order_dependent = _first_stages_in_any_order(
-        changes, raw.frame[date_column]
-    )
-    dated = stages.filter(
-        pl.col("stage").is_not_null() & pl.col("created_row").is_not_null()
-    )
-    entries = raw.frame.select(pl.all().gather(dated["created_row"])).with_columns(
-        dated["stage"].alias(new_value)
-    )
-    notes = []
-    if dated.height:
-        notes.append(
-            f"added {count_noun(dated.height, 'entry', 'entries')} into the stage "
-            f"a deal was created in, the {old_value!r} of its first stage change, "
-            f"dated by its {CREATED_FIELD!r} row"
-        )
-    lines = raw.frame[LINE]
-    notes += _creation_warnings(stages, lines, old_value)
-    if order_dependent.height:
-        single = order_dependent["deal_id"].n_unique() == 1
-        change_lines = lines.gather(order_dependent["change_row"].unique().sort())
-        notes.append(
-            f"{WARNING_PREFIX}the first stage change of "
-            f"{count_noun(order_dependent['deal_id'].n_unique(), 'deal')} depends "
-            f"on whether {date_column!r} is read day first or month first "
-            f"({'line' if change_lines.len() == 1 else 'lines'} "
-            f"{line_list(change_lines)}), so the stage "
-            f"{'it was' if single else 'they were'} created in is left out"
-        )
-    return entries, notes
-
-
-def _first_stages_in_any_order(
-    changes: pl.DataFrame, dates: pl.Series
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return ``first_stages`` of ``changes`` with ``dates`` as changed_at,
-    and the deal_id and change_row of the deals whose result depends on the
-    date order, which the first frame leaves out.
-
-    The date order the user picks later is not known here, so dates that
-    fit both orders must give the same result read day first and month
-    first. The second frame has a row per reading for each such deal.
-    """
-    order = detect_date_format(dates).order
-    orders = ("dmy", "mdy") if order == "ambiguous" else (order,)
-    found = [
-        first_stages(
-            changes.with_columns(parse_dates(dates, date_order).alias("changed_at"))
-        )
-        for date_order in orders
-    ]
-    if len(found) == 1:
-        return found[0], pl.DataFrame(
-            schema={"deal_id": pl.String, "change_row": pl.UInt32}
-        )
-    both = found[0].join(found[1], on="deal_id", suffix="_other")
-    same = pl.all_horizontal(
-        pl.col(name).eq_missing(pl.col(f"{name}_other"))
-        for name in ("stage", "change_row", "created_row")
-    )
-    differing = both.filter(~same)["deal_id"].implode()
-    dependent = pl.col("deal_id").is_in(differing)
-    readings = pl.concat(
-        [result.filter(dependent).select("deal_id", "change_row") for result in found]
-    )
-    return found[0].filter(~dependent), readings.drop_nulls()
-
-
-def _creation_warnings(
-    stages: pl.DataFrame, lines: pl.Series, old_value: str
-) -> list[str]:
-    """Warn about the deals of ``first_stages`` that get no entry into the
-    stage they were created in, with their file ``lines``."""
-    warnings = []
-    created_only = stages.filter(pl.col("change_row").is_null())
-    if created_only.height:
-        single = created_only.height == 1
-        it_is = "it is" if single else "they are"
-        where = lines.gather(created_only["created_row"]).sort()
-        warnings.append(
-            f"{WARNING_PREFIX}{count_noun(created_only.height, 'deal')} "
-            f"{'has' if single else 'have'} a {CREATED_FIELD!r} row but no stage "
-            f"change ({'line' if single else 'lines'} {line_list(where)}). The field "
-            f"history names a stage only when it changes, so the stage {it_is} "
-            f"still in is unknown, and {it_is} left out of the time in each stage"
-        )
-    undated = stages.filter(
-        pl.col("stage").is_not_null()
-        & pl.col("change_row").is_not_null()
-        & pl.col("created_row").is_null()
-    )
-    if undated.height:
-        single = undated.height == 1
-        where = lines.gather(undated["change_row"]).sort()
-        warnings.append(
-            f"{WARNING_PREFIX}{count_noun(undated.height, 'deal')} "
-            f"{'has' if single else 'have'} no {CREATED_FIELD!r} row dated on or "
-            f"before {'its' if single else 'their'} first stage change "
-            f"({'line' if single else 'lines'} {line_list(where)}). The stage "
-            f"{'it was' if single else 'they were'} created in, the {old_value!r} "
-            "of that change, has no entry date, so its time is left out"
-        )
-    return warnings
-
-
-def _long_stage_history(raw: RawTable) -> RawTable | None:
-    """Turn HubSpot's wide ``Date entered "<Stage> (<Pipeline>)"`` columns into
-    one text row per deal and stage entered, or return None for other files.
-
-    Empty cells are stages the deal never entered and become no row. Each
-    row keeps the file line of its deal, so errors still point at the file,
-    and the "Date entered" column of its stage and date, so they name it.
-    """
-    stages = wide_stage_columns(raw.frame.columns)
-    if len(stages) < 2:
-        return None
-    others = [c for c in raw.frame.columns if c not in stages and c != LINE]
-    id_column = guess_mapping(others, "deals").columns.get("deal_id")
-    if id_column is None:
-        return None
-    long = raw.frame.select(LINE, id_column, *stages).unpivot(
-        index=[LINE, id_column], variable_name=STAGE, value_name=ENTERED
-    )
-    # A deal's latest exit from each stage and its total time there, which
-    # correct the times of a deal that re-entered a stage.
-    added = {}
-    added_columns = {}
-    for name, property_name in (
-        (EXITED, EXITED_PROPERTY),
-        (CUMULATIVE, CUMULATIVE_PROPERTY),
-    ):
-        columns = stage_property_columns(raw.frame.columns, property_name)
-        if any(columns):
-            added[name] = stage_property_values(
-                raw.frame, list(stages), columns, pl.String
-            )
-            added_columns[name] = dict(zip(stages, columns, strict=True))
-    long = (
-        long.with_columns(values.alias(name) for name, values in added.items())
-        .with_columns(pl.col(STAGE).alias(SOURCE), pl.col(STAGE).replace_strict(stages))
-        .filter(pl.col(ENTERED).str.strip_chars().fill_null("") != "")
-        .sort(LINE, maintain_order=True)
-        .select(id_column, STAGE, ENTERED, *added, LINE, SOURCE)
-    )
-    sources = long.get_column(SOURCE)
-    long = long.drop(SOURCE)
-    cell_sources = {STAGE: sources, ENTERED: sources}
-    for name, columns_by_stage in added_columns.items():
-        # Each cell comes from its stage's column of the property.
-        cell_sources[name] = sources.replace_strict(
-            columns_by_stage, default=None, return_dtype=pl.String
-        )
-    with_columns = ""
-    if added:
-        labels = {EXITED: "'Date exited'", CUMULATIVE: "'Cumulative time in'"}
-        named = " and ".join(labels[name] for name in added)
-        with_columns = f" with their {named} columns"
-    note = (
-        f"{len(stages)} HubSpot 'Date entered' columns{with_columns} were turned "
-        f"into {count_noun(long.height, 'stage entry', 'stage entries')}, one row "
-        "per deal and stage."
-    )
-    info = replace(raw.info, notes=(*raw.info.notes, note))
-    return replace(
-        raw,
-        frame=long,
-        info=info,
-        cells_stripped=False,
-        cell_sources=cell_sources,
-    )
-
-
-def _deals_or_history(
-    frame: pl.DataFrame, headers: list[str], numbers: list[str], detected: str | None
-) -> str | None:
-    """Choose between deals and a stage history by the values, when the
-    headers fit both, as Salesforce's OpportunityHistory fields OpportunityId,
-    StageName, Amount and CreatedDate do.
-
-    A file where some deal id repeats with another stage is a stage history,
-    and a file where none does is a deals table. Other detections are
-    returned unchanged.
-    """
-    if detected not in ("deals", "stage_history"):
-        return detected
-    history = guess_mapping(headers, "stage_history", number_headers=numbers)
-    deals = guess_mapping(headers, "deals", number_headers=numbers)
-    if history.missing_required or deals.missing_required:
-        return detected
-    id_column = history.columns["deal_id"]
-    stage_column = history.columns["stage"]
-    if _stage_changes_per_id(frame, id_column, stage_column):
-        return "stage_history"
-    return "deals"
-
-
-def _stage_changes_per_id(frame: pl.DataFrame, id_column: str, stage: str) -> bool:
-    """Tell whether some id of ``id_column`` has rows with different stages."""
-    ids = frame[id_column].alias("id")
-    # A deals export, whose ids are unique, needs only this pass.
-    if ids.n_unique() == ids.len():
-        return False
-    pairs = pl.DataFrame({"id": ids, "stage": frame[stage].alias("stage")})
-    distinct = pairs.drop_nulls("id").unique()
-    return bool(distinct["id"].is_duplicated().any())
 
 
 def _audience_events(raw: RawTable) -> RawTable | None:

@@ -4,13 +4,17 @@ to the next, as in Salesforce's "Opportunity History" report.
 That report has a "From Stage" and a "To Stage" column, but by default no
 opportunity id, only the opportunity's name. The name can identify each
 deal when the changes of each name form one chain of stages, which this
-module checks.
+module checks before it maps the name as the deal id.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from kpi_core.errors import MissingColumnError
+from kpi_core.mapping import Mapping
+from kpi_core.read_notes import WARNING_PREFIX, with_note
+from kpi_core.reading import RawTable
 from kpi_core.schema import normalise_header
 
 # Headers of the stage a change leaves and the stage it enters, after
@@ -90,3 +94,46 @@ def names_without_one_chain(
     )
     listed = changes["deal"].unique(maintain_order=True)
     return listed.filter(listed.is_in(broken.implode())).to_list()
+
+
+def deal_names_as_ids(
+    file_name: str, raw: RawTable, headers: list[str], mapping: Mapping
+) -> tuple[RawTable, Mapping, MissingColumnError | None]:
+    """Map the deal name of a stage history written as transitions, such as
+    Salesforce's "Opportunity History" report without "Opportunity ID", to
+    the deal id when the names identify the deals. Return the table with a
+    note, the mapping, and the error for names that do not.
+
+    The names identify the deals when the changes of each name form one
+    chain of stages (``names_without_one_chain``). Otherwise two deals
+    share a name and their stage times would be mixed, so the error
+    requests the id. A file without such columns is returned unchanged.
+    """
+    transitions = transition_columns(headers)
+    name = deal_name_column(headers)
+    if transitions is None or name is None:
+        return raw, mapping, None
+    source, target = transitions
+    shared = names_without_one_chain(raw.frame, name, source, target)
+    if shared:
+        listed = ", ".join(repr(value) for value in shared[:3])
+        if len(shared) > 3:
+            listed += f" and {len(shared) - 3:,} more"
+        shared_by = "that name" if len(shared) == 1 else "each of these names"
+        problem = MissingColumnError(
+            f"the file is a deal stage history ({source!r} and {target!r}) "
+            f"without a deal id column, and {name!r} cannot stand in for one: "
+            f"the changes of {listed} do not form one chain of stages, so more "
+            f"than one deal has {shared_by}. Add the opportunity or deal id to "
+            "the report and export it again, or choose the deal id column on "
+            "the Data page",
+            file=file_name,
+        )
+        return with_note(raw, WARNING_PREFIX + problem.detail), mapping, problem
+    note = (
+        f"the file has no deal id column, so {name!r} identifies the deals: "
+        f"the changes of each name form one chain from {source!r} to "
+        f"{target!r}. Add the opportunity or deal id to the report if two "
+        "deals can share a name"
+    )
+    return with_note(raw, note), mapping.with_choice("deal_id", name), None
