@@ -16,7 +16,13 @@ from kpi_core.business_hours import ZONE_FLAG
 from kpi_core.cell_currency import MoneyCells, column_format_marks, money_fields
 from kpi_core.cell_text import ROW_FIELDS, _column_text, _without_placeholders
 from kpi_core.formatting import count_noun
-from kpi_core.import_problems import LINE, _emptied, _Found, _problem, _rows_by_source
+from kpi_core.import_problems import (
+    LINE,
+    FoundProblem,
+    cell_problem,
+    set_cells_empty,
+    split_rows_by_source,
+)
 from kpi_core.kind_parsing import _doubtful_dates, _mark_note, _other_order, _parse
 from kpi_core.mapping import Mapping
 from kpi_core.nps import drop_scale_labels, labelled_scores
@@ -52,7 +58,7 @@ class _ParsedColumn:
     column: str
     values: pl.Series
     note: str | None
-    found: list[_Found]
+    found: list[FoundProblem]
     filled: pl.Series
     money_cells: MoneyCells | None
     # For a field of ``_WALL_CLOCK_FIELDS``, True for the values converted
@@ -82,17 +88,19 @@ def _parse_column(
         and row_kept
         and field_name not in _PLACEHOLDERS_REPORTED.get(mapping.table, ())
     )
-    found: list[_Found] = []
+    found: list[FoundProblem] = []
     money_cells = None
     bad = None
     zone_free = False
 
     def add(rows: pl.Series, label: str | None = None) -> None:
-        for source, source_rows in _rows_by_source(raw, column, rows):
-            problem = _problem(
+        for source, source_rows in split_rows_by_source(raw, column, rows):
+            problem = cell_problem(
                 raw.frame, source, field_name, kind, source_rows, text, label
             )
-            found.append(_Found(replace(problem, row_kept=row_kept), source_rows, text))
+            found.append(
+                FoundProblem(replace(problem, row_kept=row_kept), source_rows, text)
+            )
 
     if is_money:
         money_text = parse_money(text, mark, _number_cells(raw, column))
@@ -146,14 +154,14 @@ def _parse_column(
             doubtful = _doubtful_dates(note, text, parsed, mask)
             if doubtful is not None:
                 add(*doubtful)
-                parsed = _emptied(parsed, doubtful[0])
+                parsed = set_cells_empty(parsed, doubtful[0])
         if bad.any():
             add(bad)
     outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
     if outside is not None and outside.any():
         add(outside, kind_text)
         if row_kept:
-            parsed = _emptied(parsed, outside)
+            parsed = set_cells_empty(parsed, outside)
 
     zoned = None
     converted = 0

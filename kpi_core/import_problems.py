@@ -1,7 +1,7 @@
 """Problems found while preparing a table, with the file lines they name.
 
 ``Problem`` describes one kind of bad value in one column, or one kind of
-broken row. ``_Found`` adds the mask of its rows and the cell text it was
+broken row. ``FoundProblem`` adds the mask of its rows and the cell text it was
 found in, which ``prepare_table`` uses to leave rows out or to narrow a
 problem.
 """
@@ -17,13 +17,14 @@ import polars as pl
 
 from kpi_core.billing_intervals import INTERVAL_ADVICE
 from kpi_core.errors import InvalidValueError
+from kpi_core.formatting import LINES_SHOWN
 from kpi_core.mapping import Mapping
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, DURATION, FLAG, NUMBER
 
 LINE = "_line"
-_EXAMPLES = 3
-_LINES_SHOWN = 10
+# Distinct cell values that a problem quotes as examples.
+EXAMPLES_SHOWN = 3
 # Deal flags whose empty cell leaves the status to the deal stage.
 _STATUS_FLAGS = ("won", "closed")
 # The helpdesk's own resolution times. A ticket without one is measured from
@@ -60,12 +61,12 @@ class Problem:
     advice: str = ""
 
     def describe(self) -> str:
-        lines = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
-        if self.count > _LINES_SHOWN:
-            lines += f" and {self.count - _LINES_SHOWN:,} more"
+        lines = ", ".join(str(line) for line in self.lines[:LINES_SHOWN])
+        if self.count > LINES_SHOWN:
+            lines += f" and {self.count - LINES_SHOWN:,} more"
         examples = ", ".join(repr(value) for value in self.examples)
-        rows = f"{self.count:,} {_plural(self.count, 'row')} with {self.kind}"
-        where = f"{_plural(self.count, 'line')} {lines}"
+        rows = f"{self.count:,} {pluralize(self.count, 'row')} with {self.kind}"
+        where = f"{pluralize(self.count, 'line')} {lines}"
         if not self.column:
             return f"{rows} ({where})"
         return f"{rows} in column {self.column!r} ({where}; for example {examples})"
@@ -106,7 +107,7 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class _Found:
+class FoundProblem:
     """A problem with the mask of its rows and the cell text it was found in
     (None for a problem of whole rows)."""
 
@@ -115,7 +116,7 @@ class _Found:
     text: pl.Series | None
 
 
-def _long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
+def long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
     """Report the lines with more fields than the header, whose values are
     shifted, and return the mask of their rows."""
     lines = [line for line, _ in raw.long_lines]
@@ -135,7 +136,7 @@ def _long_line_problem(raw: RawTable) -> tuple[Problem, pl.Series]:
     return problem, raw.frame[LINE].is_in(lines)
 
 
-def _problem(
+def cell_problem(
     raw: pl.DataFrame,
     column: str,
     field_name: str,
@@ -155,12 +156,14 @@ def _problem(
         kind=label,
         count=int(bad.sum()),
         lines=tuple(raw[LINE].filter(bad).to_list()),
-        examples=tuple(text.filter(bad).unique(maintain_order=True).head(_EXAMPLES)),
+        examples=tuple(
+            text.filter(bad).unique(maintain_order=True).head(EXAMPLES_SHOWN)
+        ),
         advice=_ADVICE.get(label, ""),
     )
 
 
-def _rows_by_source(
+def split_rows_by_source(
     raw: RawTable, column: str, rows: pl.Series
 ) -> list[tuple[str, pl.Series]]:
     """Split the mask ``rows`` of ``column`` by the file column its cells
@@ -177,31 +180,33 @@ def _rows_by_source(
     return split
 
 
-def _any(masks: list[pl.Series]) -> pl.Series:
+def any_of_masks(masks: list[pl.Series]) -> pl.Series:
     return functools.reduce(operator.or_, masks)
 
 
-def _emptied(values: pl.Series, rows: pl.Series) -> pl.Series:
+def set_cells_empty(values: pl.Series, rows: pl.Series) -> pl.Series:
     """Return ``values`` with the cells of ``rows`` set to null."""
     frame = pl.DataFrame({"value": values, "rows": rows})
     kept = frame.select(pl.when(~pl.col("rows")).then(pl.col("value")))
     return kept.to_series().alias(values.name)
 
 
-def _narrowed(item: _Found, rows: pl.Series, raw: RawTable) -> _Found:
+def narrow_problem(item: FoundProblem, rows: pl.Series, raw: RawTable) -> FoundProblem:
     """Take ``rows`` out of a cell problem."""
     if item.text is None or not (item.rows & rows).any():
         return item
     narrowed = item.rows & ~rows
     problem = item.problem
-    found = _problem(
+    found = cell_problem(
         raw.frame, problem.column, problem.field, "", narrowed, item.text, problem.kind
     )
     found = replace(found, row_kept=problem.row_kept, cell_kept=problem.cell_kept)
-    return _Found(found, narrowed, item.text)
+    return FoundProblem(found, narrowed, item.text)
 
 
-def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
+def narrow_flag_problem(
+    item: FoundProblem, rows: pl.Series, raw: pl.DataFrame
+) -> FoundProblem:
     """Take ``rows`` out of a won or closed flag problem whose rows are kept,
     because a gap in the deals' outcome (``_closed_without_won``,
     ``_stage_without_outcome``) leaves those rows out and names them
@@ -213,10 +218,10 @@ def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
         return item
     narrowed = item.rows & ~rows
     label = problem.kind
-    found = _problem(
+    found = cell_problem(
         raw, problem.column, problem.field, FLAG, narrowed, item.text, label
     )
-    return _Found(replace(found, row_kept=True), narrowed, item.text)
+    return FoundProblem(replace(found, row_kept=True), narrowed, item.text)
 
 
 # Filled cells a mapped column needs before "none of them reads" stops the
@@ -224,8 +229,8 @@ def _without_rows(item: _Found, rows: pl.Series, raw: pl.DataFrame) -> _Found:
 _MIN_CELLS_TO_STOP = 3
 
 
-def _stop_on_unusable_column(
-    file: str, mapping: Mapping, found: list[_Found], filled: dict[str, pl.Series]
+def stop_on_unusable_column(
+    file: str, mapping: Mapping, found: list[FoundProblem], filled: dict[str, pl.Series]
 ) -> None:
     """Raise InvalidValueError when no filled cell of a mapped column can be
     used, which usually means the wrong column was mapped (a text column as
@@ -242,11 +247,11 @@ def _stop_on_unusable_column(
         ]
         if not items or cells.sum() < _MIN_CELLS_TO_STOP:
             continue
-        usable = cells & ~_any([item.rows for item in items])
+        usable = cells & ~any_of_masks([item.rows for item in items])
         if usable.any():
             continue
         # The problems of a column built from several file columns are
-        # split by them (``_rows_by_source``), so the message names each.
+        # split by them (``split_rows_by_source``), so the message names each.
         names = tuple(dict.fromkeys(item.problem.column for item in items))
         column: str | tuple[str, ...] = names
         target, mapped_subject = "these columns", "the columns were"
@@ -270,11 +275,11 @@ def _stop_on_unusable_column(
         )
 
 
-def _summary(problems: Iterable[Problem]) -> dict[str, int]:
+def problem_counts(problems: Iterable[Problem]) -> dict[str, int]:
     return {
         f"{p.kind} in {p.column!r}" if p.column else p.kind: p.count for p in problems
     }
 
 
-def _plural(count: int, word: str) -> str:
+def pluralize(count: int, word: str) -> str:
     return word if count == 1 else f"{word}s"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.formatting import count_noun
-from kpi_core.import_problems import _EXAMPLES, LINE, Problem, _Found
+from kpi_core.import_problems import EXAMPLES_SHOWN, LINE, FoundProblem, Problem
 from kpi_core.mapping import Mapping
 from kpi_core.order_status import no_purchase_rows, status_note
 from kpi_core.subscription_data import FALSE_FLAGS
@@ -19,7 +19,7 @@ def _orders_without_purchase(
     mapping: Mapping,
     columns: list[pl.Series],
     detected: dict[str, str],
-) -> _Found | None:
+) -> FoundProblem | None:
     """Find the orders whose status marks no completed purchase, such as a
     void or open invoice, which no KPI may count as revenue or a customer.
     ``detected`` gets a note on the status column that names the labels
@@ -39,17 +39,19 @@ def _orders_without_purchase(
         kind="a status that marks no completed purchase",
         count=int(rows.sum()),
         lines=tuple(raw[LINE].filter(rows).to_list()),
-        examples=tuple(status.filter(rows).unique(maintain_order=True).head(_EXAMPLES)),
+        examples=tuple(
+            status.filter(rows).unique(maintain_order=True).head(EXAMPLES_SHOWN)
+        ),
     )
-    return _Found(problem, rows, None)
+    return FoundProblem(problem, rows, None)
 
 
 def _orders_not_captured(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
-    unpaid: _Found | None,
-) -> _Found | None:
+    unpaid: FoundProblem | None,
+) -> FoundProblem | None:
     """Find the card payments that were authorised but not captured, as
     Stripe's "Captured" false marks them. Such a payment took no money, so
     it is no purchase. An empty cell counts as captured. Rows already left
@@ -71,10 +73,10 @@ def _orders_not_captured(
         count=int(rows.sum()),
         lines=tuple(raw[LINE].filter(rows).to_list()),
         examples=tuple(
-            raw[header].filter(rows).unique(maintain_order=True).head(_EXAMPLES)
+            raw[header].filter(rows).unique(maintain_order=True).head(EXAMPLES_SHOWN)
         ),
     )
-    return _Found(problem, rows, None)
+    return FoundProblem(problem, rows, None)
 
 
 def _net_of_refunds(
@@ -82,8 +84,8 @@ def _net_of_refunds(
     mapping: Mapping,
     columns: list[pl.Series],
     detected: dict[str, str],
-    named: list[_Found | None],
-) -> tuple[list[pl.Series], _Found | None]:
+    named: list[FoundProblem | None],
+) -> tuple[list[pl.Series], FoundProblem | None]:
     """Take the refunded part off each order's amount, as Shopify's
     "Refunded Amount" or Stripe's "Amount Refunded" give it, and find the
     orders refunded in full, which are no purchase.
@@ -137,18 +139,18 @@ def _net_of_refunds(
         count=int(full.sum()),
         lines=tuple(raw[LINE].filter(full).to_list()),
         examples=tuple(
-            raw[header].filter(full).unique(maintain_order=True).head(_EXAMPLES)
+            raw[header].filter(full).unique(maintain_order=True).head(EXAMPLES_SHOWN)
         ),
     )
-    return columns, _Found(problem, full, None)
+    return columns, FoundProblem(problem, full, None)
 
 
 def _orders_of_no_value(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
-    named: list[_Found | None],
-) -> _Found | None:
+    named: list[FoundProblem | None],
+) -> FoundProblem | None:
     """Find the orders of an amount of 0, such as a Stripe invoice of a free
     trial or one with a 100 % coupon, which are no purchase.
 
@@ -177,15 +179,15 @@ def _orders_of_no_value(
         count=int(rows.sum()),
         lines=tuple(raw[LINE].filter(rows).to_list()),
         examples=tuple(
-            raw[header].filter(rows).unique(maintain_order=True).head(_EXAMPLES)
+            raw[header].filter(rows).unique(maintain_order=True).head(EXAMPLES_SHOWN)
         ),
     )
-    return _Found(problem, rows, None)
+    return FoundProblem(problem, rows, None)
 
 
 def _further_line_items(
     raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
-) -> _Found | None:
+) -> FoundProblem | None:
     """Find the rows that continue the order above them, as Shopify writes
     one row per line item with the total and status on the first only.
 
@@ -227,4 +229,4 @@ def _further_line_items(
         lines=tuple(raw[LINE].filter(rows).to_list()),
         examples=(),
     )
-    return _Found(problem, rows, None)
+    return FoundProblem(problem, rows, None)

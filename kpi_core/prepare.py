@@ -34,17 +34,17 @@ from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
     LINE,
     UNKNOWN_INTERVAL,
+    FoundProblem,
     Problem,
-    _any,
-    _emptied,
-    _Found,
-    _long_line_problem,
-    _narrowed,
-    _problem,
-    _rows_by_source,
-    _stop_on_unusable_column,
-    _summary,
-    _without_rows,
+    any_of_masks,
+    cell_problem,
+    long_line_problem,
+    narrow_flag_problem,
+    narrow_problem,
+    problem_counts,
+    set_cells_empty,
+    split_rows_by_source,
+    stop_on_unusable_column,
 )
 from kpi_core.kind_parsing import _EPOCH_NOTES
 from kpi_core.mapping import Mapping, require_complete
@@ -105,12 +105,14 @@ class PreparedTable:
 
     def excluded_summary(self) -> dict[str, int]:
         """Return the count of rows left out per reason, for the report."""
-        return _summary(p for p in self.problems if not p.row_kept)
+        return problem_counts(p for p in self.problems if not p.row_kept)
 
     def emptied_summary(self) -> dict[str, int]:
         """Return the count of cells read as empty per reason, for the
         report."""
-        return _summary(p for p in self.problems if p.row_kept and not p.cell_kept)
+        return problem_counts(
+            p for p in self.problems if p.row_kept and not p.cell_kept
+        )
 
 
 def needs_currency(prepared: PreparedTable) -> bool:
@@ -158,12 +160,12 @@ def prepare_table(
     mark = "," if raw.info.delimiter == ";" else "."
     columns: list[pl.Series] = [raw.frame[LINE]]
     problems: list[Problem] = []
-    found: list[_Found] = []
+    found: list[FoundProblem] = []
     filled: dict[str, pl.Series] = {}
     money_cells: list[MoneyCells] = []
     if raw.long_lines:
-        long_problem, long_rows = _long_line_problem(raw)
-        found.append(_Found(long_problem, long_rows, None))
+        long_problem, long_rows = long_line_problem(raw)
+        found.append(FoundProblem(long_problem, long_rows, None))
 
     def parse_column(item: tuple[str, str]) -> _ParsedColumn:
         field_name, column = item
@@ -213,13 +215,15 @@ def prepare_table(
         # values are shifted, so it is named once, not also for the cells
         # that the shift made unreadable.
         found = [
-            item if item.problem is long_problem else _narrowed(item, long_rows, raw)
+            item
+            if item.problem is long_problem
+            else narrow_problem(item, long_rows, raw)
             for item in found
         ]
         found = [item for item in found if item.problem.count]
     # Only unreadable cells stop the import here. An amount of an unknown
     # currency is still a number, so it is no sign of a wrong column.
-    _stop_on_unusable_column(file, mapping, found, filled)
+    stop_on_unusable_column(file, mapping, found, filled)
     if money_cells:
         columns = _add_currencies(
             raw.frame, mapping, money_cells, columns, found, detected
@@ -236,9 +240,9 @@ def prepare_table(
             continue
         # A deal whose outcome is unknown is left out and named once, under
         # the gap, not also as a flag read as empty whose row is kept.
-        found = [_without_rows(item, outcome_gap[1], raw.frame) for item in found]
+        found = [narrow_flag_problem(item, outcome_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
-        found.append(_Found(outcome_gap[0], outcome_gap[1], None))
+        found.append(FoundProblem(outcome_gap[0], outcome_gap[1], None))
     unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
@@ -264,13 +268,13 @@ def prepare_table(
     problem_rows = raw.frame.clear()
     row_masks = [item.rows for item in found if not item.problem.row_kept]
     if row_masks:
-        rejected_mask = _any(row_masks)
+        rejected_mask = any_of_masks(row_masks)
         frame = frame.filter(~rejected_mask)
         rejected = raw.frame.filter(rejected_mask)
         if label_statuses is not None:
             label_statuses = label_statuses.filter(~rejected_mask)
     if found:
-        problem_rows = raw.frame.filter(_any([item.rows for item in found]))
+        problem_rows = raw.frame.filter(any_of_masks([item.rows for item in found]))
     frame = _finish(mapping.table, frame, label_statuses)
     if mapping.table == "spend":
         frame = _month_windows(mapping, frame, detected)
@@ -319,7 +323,7 @@ def _add_currencies(
     mapping: Mapping,
     money_cells: list[MoneyCells],
     columns: list[pl.Series],
-    found: list[_Found],
+    found: list[FoundProblem],
     detected: dict[str, str],
 ) -> list[pl.Series]:
     """Apply ``row_currencies`` to the parsed columns: add its problems and
@@ -331,7 +335,7 @@ def _add_currencies(
     )
     unknown: dict[str, list[pl.Series]] = {}
     for rejection in currencies.rejections:
-        problem = _problem(
+        problem = cell_problem(
             raw,
             rejection.column,
             rejection.field,
@@ -341,13 +345,16 @@ def _add_currencies(
             rejection.reason,
         )
         found.append(
-            _Found(replace(problem, row_kept=True), rejection.rows, rejection.text)
+            FoundProblem(
+                replace(problem, row_kept=True), rejection.rows, rejection.text
+            )
         )
         unknown.setdefault(rejection.field, []).append(rejection.rows)
     for column, note in currencies.notes.items():
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
     columns = [
-        _emptied(c, _any(unknown[c.name])) if c.name in unknown else c for c in columns
+        set_cells_empty(c, any_of_masks(unknown[c.name])) if c.name in unknown else c
+        for c in columns
     ]
     if currencies.currency is None:
         return columns
@@ -359,7 +366,7 @@ def _add_currencies(
 
 def _unknown_intervals(
     raw: RawTable, mapping: Mapping, columns: list[pl.Series]
-) -> list[_Found]:
+) -> list[FoundProblem]:
     """Find the subscriptions whose MRR needs a billing interval that
     ``is_known_interval`` rejects: those with an amount and without a
     monthly charge.
@@ -389,8 +396,8 @@ def _unknown_intervals(
         return []
     column = mapping.columns["interval"]
     found = []
-    for source, source_rows in _rows_by_source(raw, column, rows):
-        problem = _problem(
+    for source, source_rows in split_rows_by_source(raw, column, rows):
+        problem = cell_problem(
             raw.frame,
             source,
             "interval",
@@ -400,5 +407,5 @@ def _unknown_intervals(
             UNKNOWN_INTERVAL,
         )
         problem = replace(problem, row_kept=True, cell_kept=True)
-        found.append(_Found(problem, source_rows, intervals))
+        found.append(FoundProblem(problem, source_rows, intervals))
     return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.date_values import detect_date_format
-from kpi_core.import_problems import _EXAMPLES, LINE, Problem
+from kpi_core.import_problems import EXAMPLES_SHOWN, LINE, Problem
 from kpi_core.mapping import Mapping
 
 
@@ -34,7 +34,7 @@ def _drop_duplicate_ids(
         kind="a duplicate id (the first row with that id is kept)",
         count=dupes.height,
         lines=tuple(dupes[LINE].to_list()),
-        examples=tuple(dupes[id_field].head(_EXAMPLES).to_list()),
+        examples=tuple(dupes[id_field].head(EXAMPLES_SHOWN).to_list()),
     )
     return frame.filter(~duplicate), problem
 
@@ -92,7 +92,7 @@ def _drop_repeated_rows(
         ),
         count=copies.height,
         lines=tuple(copies[LINE].to_list()),
-        examples=tuple(copies[id_field].head(_EXAMPLES).to_list()),
+        examples=tuple(copies[id_field].head(EXAMPLES_SHOWN).to_list()),
     )
     return frame.filter(~repeated), problem
 

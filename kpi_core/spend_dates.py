@@ -8,8 +8,8 @@ import polars as pl
 
 from kpi_core.date_values import parse_months
 from kpi_core.errors import InvalidValueError
-from kpi_core.formatting import line_list
-from kpi_core.import_problems import _LINES_SHOWN, LINE, _plural
+from kpi_core.formatting import LINES_SHOWN, line_list
+from kpi_core.import_problems import LINE, pluralize
 from kpi_core.kind_parsing import _NUMBER_DATE_NOTES, _parse
 from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping
 from kpi_core.schema import DATE
@@ -76,7 +76,7 @@ def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
     elif day_lines.len() > 1:
         parts.append(
             f"{day_lines.len():,} whole dates on lines "
-            f"{line_list(day_lines, _LINES_SHOWN)}, each covering its day"
+            f"{line_list(day_lines, LINES_SHOWN)}, each covering its day"
         )
     if first_lines.len() == 1:
         parts.append(
@@ -86,7 +86,7 @@ def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
     elif first_lines.len() > 1:
         parts.append(
             f"{first_lines.len():,} whole dates on the first of a month on lines "
-            f"{line_list(first_lines, _LINES_SHOWN)}, each covering its month"
+            f"{line_list(first_lines, LINES_SHOWN)}, each covering its month"
         )
     return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
@@ -163,12 +163,12 @@ def _undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
     # period_start and period_end, so the names come from the mapping.
     mapped = [mapping.columns.get(name) for name in SPEND_DATE_FIELDS]
     columns = " or ".join(repr(column) for column in mapped if column)
-    lines = ", ".join(str(line) for line in undated[LINE].head(_LINES_SHOWN))
-    if undated.height > _LINES_SHOWN:
-        lines += f" and {undated.height - _LINES_SHOWN:,} more"
+    lines = ", ".join(str(line) for line in undated[LINE].head(LINES_SHOWN))
+    if undated.height > LINES_SHOWN:
+        lines += f" and {undated.height - LINES_SHOWN:,} more"
     return (
         f"{undated.height:,} of {frame.height:,} spend rows have no date in "
-        f"{columns}, on {_plural(undated.height, 'line')} {lines}. Their spend "
+        f"{columns}, on {pluralize(undated.height, 'line')} {lines}. Their spend "
         "counts over all data but in no period, so a CAC or ROI of a period "
         "leaves it out. Fill in their dates and upload the file again."
     )

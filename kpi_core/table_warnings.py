@@ -8,7 +8,8 @@ import polars as pl
 
 from kpi_core.cell_currency import money_fields, rare_currency_warnings
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
-from kpi_core.import_problems import _LINES_SHOWN, LINE, Problem, _plural
+from kpi_core.formatting import LINES_SHOWN
+from kpi_core.import_problems import LINE, Problem, pluralize
 from kpi_core.mapping import Mapping
 from kpi_core.marketing_data import month_start_warning
 from kpi_core.money import PRICE_COLUMNS
@@ -98,12 +99,12 @@ def _empty_dates_warning(
     empty = lines.len()
     if not empty or empty / frame.height * 100 < EMPTY_DATES_SHARE:
         return None
-    line_list = ", ".join(str(line) for line in lines.head(_LINES_SHOWN))
-    if empty > _LINES_SHOWN:
-        line_list += f" and {empty - _LINES_SHOWN:,} more"
+    line_list = ", ".join(str(line) for line in lines.head(LINES_SHOWN))
+    if empty > LINES_SHOWN:
+        line_list += f" and {empty - LINES_SHOWN:,} more"
     return (
         f"{empty:,} of {frame.height:,} rows have an empty {column!r} "
-        f"({field_name}), on {_plural(empty, 'line')} {line_list}. They are kept, "
+        f"({field_name}), on {pluralize(empty, 'line')} {line_list}. They are kept, "
         "but KPIs that need this date leave them out, and with a period chosen "
         "no figure placed by this date can count them. Check that the right "
         f"column is mapped to {field_name}."
