@@ -20,7 +20,7 @@ _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)
 # given), "n. v." and "nicht verfügbar" (not available), "n. b." and "nicht
 # bekannt" (not known), "n. a.", "n/a" and German Excel's "#NV" (#N/A), in
 # any case and with or without the spaces and the last dot, and a lone en or
-# em dash. See ``_without_placeholders`` for where they are read as empty.
+# em dash. See ``without_placeholders`` for where they are read as empty.
 # Date and text columns keep them, so "k.A." there stays an unreadable date.
 # Polars (2.1) matches with Rust's regex crate, which runs in linear time.
 _NUMBER_PLACEHOLDER = (
@@ -40,24 +40,24 @@ ROW_FIELDS = {
 }
 
 
-def _column_text(
+def column_text(
     raw: RawTable, column: str, table: str, field_name: str, is_number: bool
 ) -> pl.Series:
-    """Return the cells of ``column`` as ``_clean_text`` does, with the
+    """Return the cells of ``column`` as ``clean_text`` does, with the
     cells that mean no value as null.
 
     A number field of ``ROW_FIELDS`` reads only ``_EMPTY_CELL_MARKERS`` as
     empty. In the other number fields ``_parse_column`` also reads the
     ``_NUMBER_PLACEHOLDER`` cells as empty once they fail to parse (see
-    ``_without_placeholders``), except in the fields of
+    ``without_placeholders``), except in the fields of
     ``_PLACEHOLDERS_REPORTED``, which report them as invalid values.
     """
     if is_number and field_name in ROW_FIELDS.get(table, ()):
-        return _clean_text(raw.frame[column], raw.cells_stripped, _EMPTY_CELL_MARKERS)
-    return _clean_text(raw.frame[column], raw.cells_stripped)
+        return clean_text(raw.frame[column], raw.cells_stripped, _EMPTY_CELL_MARKERS)
+    return clean_text(raw.frame[column], raw.cells_stripped)
 
 
-def _without_placeholders(text: pl.Series, parsed: pl.Series) -> pl.Series:
+def without_placeholders(text: pl.Series, parsed: pl.Series) -> pl.Series:
     """Return ``text`` with its ``_NUMBER_PLACEHOLDER`` cells as null.
 
     Only the cells that did not parse are matched, which are few or none in
@@ -74,7 +74,7 @@ def _without_placeholders(text: pl.Series, parsed: pl.Series) -> pl.Series:
     return text.scatter(found, None)
 
 
-def _clean_text(
+def clean_text(
     values: pl.Series, stripped: bool, null_markers: list[str] = NULL_MARKERS
 ) -> pl.Series:
     """Strip spaces; empty cells and the ``null_markers`` become null.

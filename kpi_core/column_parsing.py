@@ -14,7 +14,7 @@ import polars as pl
 
 from kpi_core.business_hours import ZONE_FLAG
 from kpi_core.cell_currency import MoneyCells, column_format_marks, money_fields
-from kpi_core.cell_text import ROW_FIELDS, _column_text, _without_placeholders
+from kpi_core.cell_text import ROW_FIELDS, column_text, without_placeholders
 from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
     LINE,
@@ -82,7 +82,7 @@ def _parse_column(
     is_money = field_name in money_fields(mapping)
     row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
     is_number = kind in _NUMBER_KINDS or is_money
-    text = _column_text(raw, column, mapping.table, field_name, is_number)
+    text = column_text(raw, column, mapping.table, field_name, is_number)
     placeholders_empty = (
         is_number
         and row_kept
@@ -106,7 +106,7 @@ def _parse_column(
         money_text = parse_money(text, mark, _number_cells(raw, column))
         parsed = money_text.numbers
         if placeholders_empty:
-            text = _without_placeholders(text, parsed)
+            text = without_placeholders(text, parsed)
         note = _mark_note(money_text.mark)
         formats = column_format_marks(raw.frame[LINE], raw.format_marks, column)
         money_cells = MoneyCells(
@@ -128,7 +128,7 @@ def _parse_column(
             )
             note = note or label_note
             if placeholders_empty:
-                text = _without_placeholders(text, parsed)
+                text = without_placeholders(text, parsed)
             if months is not None and _count_read(months) > _count_read(parsed):
                 parsed, note, zone_free = months, _MONTHS_NOTE, True
         if note == _MONTHS_NOTE:

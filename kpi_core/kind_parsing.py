@@ -49,7 +49,7 @@ def _parse(
     Returns the values, a note on what was detected (date order, decimal
     mark) or None, and ``DateFormat.zone_free`` for a date column.
     """
-    # The text comes from _clean_text: stripped, with empty cells null.
+    # The text comes from ``clean_text``: stripped, with empty cells null.
     if kind == DATE:
         zone_free = False
         if order is None:

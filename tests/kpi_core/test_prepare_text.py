@@ -7,33 +7,33 @@ from datetime import date
 
 import polars as pl
 
-from kpi_core.cell_text import _clean_text
+from kpi_core.cell_text import clean_text
 from kpi_core.importing import preview_file
 from kpi_core.prepare import prepare_table
 
 
 def test_clean_text_markers_become_null():
     cells = pl.Series("Owner", ["Ann", "n/a", " NULL ", "", "-", "Bob", None, "N/A x"])
-    cleaned = _clean_text(cells, stripped=False)
+    cleaned = clean_text(cells, stripped=False)
     assert cleaned.to_list() == ["Ann", None, None, None, None, "Bob", None, "N/A x"]
 
 
 def test_clean_text_keeps_long_cells():
     cells = pl.Series("Owner", ["Alice", "Bobby", None])
-    assert _clean_text(cells, stripped=True).to_list() == ["Alice", "Bobby", None]
+    assert clean_text(cells, stripped=True).to_list() == ["Alice", "Bobby", None]
 
 
 def test_clean_text_finds_marker_after_long_cells():
     # The first 1,000 cells are longer than any marker, the last is one.
     cells = pl.Series("Owner", ["Alice"] * 1_000 + ["#N/A"])
-    cleaned = _clean_text(cells, stripped=True)
+    cleaned = clean_text(cells, stripped=True)
     assert cleaned.null_count() == 1
     assert cleaned[-1] is None
 
 
 def test_clean_text_all_empty_column():
     cells = pl.Series("Owner", [None, None], dtype=pl.String)
-    assert _clean_text(cells, stripped=True).to_list() == [None, None]
+    assert clean_text(cells, stripped=True).to_list() == [None, None]
 
 
 def test_headers_like_column_patterns():
