@@ -23,7 +23,12 @@ from kpi_core.import_problems import (
     set_cells_empty,
     split_rows_by_source,
 )
-from kpi_core.kind_parsing import _doubtful_dates, _mark_note, _other_order, _parse
+from kpi_core.kind_parsing import (
+    decimal_mark_note,
+    find_doubtful_dates,
+    find_other_order_dates,
+    parse_by_kind,
+)
 from kpi_core.mapping import Mapping
 from kpi_core.nps import drop_scale_labels, labelled_scores
 from kpi_core.reading import RawTable
@@ -107,7 +112,7 @@ def _parse_column(
         parsed = money_text.numbers
         if placeholders_empty:
             text = without_placeholders(text, parsed)
-        note = _mark_note(money_text.mark)
+        note = decimal_mark_note(money_text.mark)
         formats = column_format_marks(raw.frame[LINE], raw.format_marks, column)
         money_cells = MoneyCells(
             field_name, column, text, parsed, money_text.marks, formats
@@ -123,7 +128,7 @@ def _parse_column(
             number_cells = _number_cells(raw, column)
             file_columns = raw.column_sources().get(column, column)
             values, label_note = _without_scale_labels(mapping.table, field_name, text)
-            parsed, note, zone_free = _parse(
+            parsed, note, zone_free = parse_by_kind(
                 values, kind, order, raw.info.file, file_columns, mark, number_cells
             )
             note = note or label_note
@@ -144,14 +149,14 @@ def _parse_column(
     if bad is None:
         bad = text.is_not_null() & parsed.is_null()
     if bad.any():
-        other_order = _other_order(kind, note, text, bad)
+        other_order = find_other_order_dates(kind, note, text, bad)
         if other_order is not None:
             # Dates that only read the other way are named apart, so they do
             # not look like typing errors.
             mask, label = other_order
             add(mask, label)
             bad = bad & ~mask
-            doubtful = _doubtful_dates(note, text, parsed, mask)
+            doubtful = find_doubtful_dates(note, text, parsed, mask)
             if doubtful is not None:
                 add(*doubtful)
                 parsed = set_cells_empty(parsed, doubtful[0])

@@ -1,9 +1,10 @@
 """Parse the cleaned text of a column by its field kind: dates in a detected
 or chosen order, durations, numbers and whole numbers.
 
-A date column's order is day first or month first. ``_other_order`` and
-``_doubtful_dates`` find the dates that read only in the other order, and
-those that read both ways beside them, with the wording of their problems.
+A date column's order is day first or month first.
+``find_other_order_dates`` and ``find_doubtful_dates`` find the dates that
+read only in the other order, and those that read both ways beside them,
+with the wording of their problems.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ _ORDER_NOTES = {
     "epoch_ms": "Unix milliseconds",
 }
 _ISO_NOTE = f"dates {_ORDER_NOTES['iso']}"
-_EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
+EPOCH_NOTES = (f"dates {_ORDER_NOTES['epoch_s']}", f"dates {_ORDER_NOTES['epoch_ms']}")
 # The date notes of numbers, which a column of months does not read as dates.
-_NUMBER_DATE_NOTES = (f"dates {_ORDER_NOTES['excel_serial']}", *_EPOCH_NOTES)
+NUMBER_DATE_NOTES = (f"dates {_ORDER_NOTES['excel_serial']}", *EPOCH_NOTES)
 
 
-def _parse(
+def parse_by_kind(
     text: pl.Series,
     kind: str,
     order: str | None,
@@ -73,11 +74,11 @@ def _parse(
         numbers, mark = parse_numbers_detecting_mark(text, default_mark, number_cells)
         if kind == INTEGER:
             return _integers(numbers), None, False
-        return numbers, _mark_note(mark), False
+        return numbers, decimal_mark_note(mark), False
     return text, None, False
 
 
-def _other_order(
+def find_other_order_dates(
     kind: str, note: str | None, text: pl.Series, bad: pl.Series
 ) -> tuple[pl.Series, str] | None:
     """Find the unparsed dates of a day-first or month-first column that
@@ -100,7 +101,7 @@ def _other_order(
     return mask, label
 
 
-def _doubtful_dates(
+def find_doubtful_dates(
     note: str, text: pl.Series, parsed: pl.Series, other_rows: pl.Series
 ) -> tuple[pl.Series, str] | None:
     """Find the dates that read both ways and share a separator with the
@@ -159,7 +160,7 @@ def _ambiguous_order_message(text: pl.Series, several: bool = False) -> str:
     )
 
 
-def _mark_note(mark: str) -> str:
+def decimal_mark_note(mark: str) -> str:
     return "decimal comma" if mark == "," else "decimal point"
 
 

@@ -46,7 +46,7 @@ from kpi_core.import_problems import (
     split_rows_by_source,
     stop_on_unusable_column,
 )
-from kpi_core.kind_parsing import _EPOCH_NOTES
+from kpi_core.kind_parsing import EPOCH_NOTES
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.order_rows import (
@@ -201,7 +201,7 @@ def prepare_table(
         if parsed.converted:
             times = count_noun(parsed.converted, "time")
             zone = "with a time zone,"
-            if parsed.note in _EPOCH_NOTES:
+            if parsed.note in EPOCH_NOTES:
                 zone = "in UTC, as Unix times are,"
             elif _names_utc(parsed.column):
                 zone = "in UTC, as the header says,"

@@ -10,7 +10,7 @@ from kpi_core.date_values import parse_months
 from kpi_core.errors import InvalidValueError
 from kpi_core.formatting import LINES_SHOWN, line_list
 from kpi_core.import_problems import LINE, pluralize
-from kpi_core.kind_parsing import _NUMBER_DATE_NOTES, _parse
+from kpi_core.kind_parsing import NUMBER_DATE_NOTES, parse_by_kind
 from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping
 from kpi_core.schema import DATE
 
@@ -56,8 +56,8 @@ def _days_among_months(
     rest = text.zip_with(months.is_null(), no_text)
     if rest.null_count() == rest.len():
         return months, _MONTHS_NOTE
-    days, note, _ = _parse(rest, DATE, order, file, column, ".")
-    if note is None or note in _NUMBER_DATE_NOTES:
+    days, note, _ = parse_by_kind(rest, DATE, order, file, column, ".")
+    if note is None or note in NUMBER_DATE_NOTES:
         return months, _MONTHS_NOTE
     read = days.is_not_null()
     if not read.any():

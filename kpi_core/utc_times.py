@@ -13,7 +13,7 @@ import polars as pl
 
 from kpi_core.business_hours import ZONED_AS
 from kpi_core.date_values import has_time_zone
-from kpi_core.kind_parsing import _EPOCH_NOTES
+from kpi_core.kind_parsing import EPOCH_NOTES
 from kpi_core.schema import DATE
 
 # "UTC" or "GMT" in a header, also after an underscore ("submitted_at_utc")
@@ -89,7 +89,7 @@ def _utc_times(
     if kind != DATE:
         return None
     marked = pl.repeat(False, text.len(), eager=True)
-    if note in _EPOCH_NOTES:
+    if note in EPOCH_NOTES:
         # Unix seconds and milliseconds count from midnight UTC.
         return parsed.is_not_null()
     if note is not None and note.startswith("dates ") and not zone_free:
