@@ -41,7 +41,7 @@ from kpi_core.spend_dates import (
     _spend_months,
 )
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
-from kpi_core.utc_times import _in_zone, _utc_times
+from kpi_core.utc_times import mark_utc_times, utc_to_wall_clock
 from kpi_core.values import ParsedMoney, describe_ambiguous_amount, parse_money
 
 _NUMBER_KINDS = (NUMBER, INTEGER, DURATION)
@@ -170,10 +170,10 @@ def _parse_column(
 
     zoned = None
     converted = 0
-    with_zone = _utc_times(kind, column, note, text, parsed, zone_free)
+    with_zone = mark_utc_times(kind, column, note, text, parsed, zone_free)
     if with_zone is not None and with_zone.any():
         converted = int(with_zone.sum())
-        parsed = _in_zone(parsed, with_zone)
+        parsed = utc_to_wall_clock(parsed, with_zone)
         if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()):
             zoned = with_zone.alias(field_name + ZONE_FLAG)
     return _ParsedColumn(

@@ -63,7 +63,7 @@ from kpi_core.spend_dates import _month_windows, _require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
 from kpi_core.table_rules import _finish
 from kpi_core.table_warnings import _table_warnings
-from kpi_core.utc_times import _names_utc
+from kpi_core.utc_times import header_names_utc
 from kpi_core.values import CURRENCY_CODES
 
 
@@ -203,7 +203,7 @@ def prepare_table(
             zone = "with a time zone,"
             if parsed.note in EPOCH_NOTES:
                 zone = "in UTC, as Unix times are,"
-            elif _names_utc(parsed.column):
+            elif header_names_utc(parsed.column):
                 zone = "in UTC, as the header says,"
             detected[parsed.column] = (
                 f"{parsed.note}, {times} {zone} converted to {ZONED_AS}"

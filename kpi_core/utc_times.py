@@ -40,7 +40,7 @@ _LOCAL_ZONE = re.compile(
 _WINDOWS_LABEL = re.compile(r"^\s*[)\]]\s*[A-Za-z]")
 
 
-def _names_utc(header: str) -> bool:
+def header_names_utc(header: str) -> bool:
     """Tell whether a header says its times are in UTC: "Created (UTC)",
     "submitted_at_utc", "(GMT+00:00)" or "Coordinated Universal Time".
 
@@ -69,7 +69,7 @@ def _names_utc(header: str) -> bool:
     return not _WINDOWS_LABEL.match(rest[offset.end() :])
 
 
-def _utc_times(
+def mark_utc_times(
     kind: str,
     column: str,
     note: str | None,
@@ -94,13 +94,13 @@ def _utc_times(
         return parsed.is_not_null()
     if note is not None and note.startswith("dates ") and not zone_free:
         marked = has_time_zone(text)
-    if _names_utc(column):
+    if header_names_utc(column):
         # A date without a time of day is a day, which has no zone.
         marked = marked | text.str.contains(":", literal=True).fill_null(False)
     return marked & parsed.is_not_null()
 
 
-def _in_zone(parsed: pl.Series, rows: pl.Series) -> pl.Series:
+def utc_to_wall_clock(parsed: pl.Series, rows: pl.Series) -> pl.Series:
     """Return ``parsed`` with the UTC times of ``rows`` as wall-clock times
     in ``ZONED_AS``."""
     frame = pl.DataFrame({"value": parsed, "rows": rows})
