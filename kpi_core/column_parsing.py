@@ -34,11 +34,11 @@ from kpi_core.nps import drop_scale_labels, labelled_scores
 from kpi_core.reading import RawTable
 from kpi_core.schema import DATE, DURATION, FLAG, INTEGER, NUMBER
 from kpi_core.spend_dates import (
-    _MONTHS_NOTE,
-    _count_read,
-    _days_among_months,
-    _read_by_most,
-    _spend_months,
+    MONTHS_NOTE,
+    count_read,
+    days_among_months,
+    parse_spend_months,
+    read_by_most,
 )
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.utc_times import mark_utc_times, utc_to_wall_clock
@@ -121,9 +121,9 @@ def _parse_column(
             add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
     else:
-        months = _spend_months(mapping.table, kind, text)
-        if months is not None and _read_by_most(months, text):
-            parsed, note, zone_free = months, _MONTHS_NOTE, True
+        months = parse_spend_months(mapping.table, kind, text)
+        if months is not None and read_by_most(months, text):
+            parsed, note, zone_free = months, MONTHS_NOTE, True
         else:
             number_cells = _number_cells(raw, column)
             file_columns = raw.column_sources().get(column, column)
@@ -134,10 +134,10 @@ def _parse_column(
             note = note or label_note
             if placeholders_empty:
                 text = without_placeholders(text, parsed)
-            if months is not None and _count_read(months) > _count_read(parsed):
-                parsed, note, zone_free = months, _MONTHS_NOTE, True
-        if note == _MONTHS_NOTE:
-            parsed, note = _days_among_months(
+            if months is not None and count_read(months) > count_read(parsed):
+                parsed, note, zone_free = months, MONTHS_NOTE, True
+        if note == MONTHS_NOTE:
+            parsed, note = days_among_months(
                 parsed,
                 text,
                 order,

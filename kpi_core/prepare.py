@@ -59,7 +59,7 @@ from kpi_core.order_rows import (
 from kpi_core.reading import RawTable
 from kpi_core.repeated_rows import _drop_duplicate_ids, _drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
-from kpi_core.spend_dates import _month_windows, _require_spend_dates
+from kpi_core.spend_dates import add_month_windows, require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
 from kpi_core.table_rules import _finish
 from kpi_core.table_warnings import _table_warnings
@@ -277,8 +277,8 @@ def prepare_table(
         problem_rows = raw.frame.filter(any_of_masks([item.rows for item in found]))
     frame = _finish(mapping.table, frame, label_statuses)
     if mapping.table == "spend":
-        frame = _month_windows(mapping, frame, detected)
-        _require_spend_dates(file, mapping, frame)
+        frame = add_month_windows(mapping, frame, detected)
+        require_spend_dates(file, mapping, frame)
     if mapping.table == "subscriptions" and (trials := ended_in_trial(frame)):
         column = mapping.columns["trial_ended_at"]
         them = "it" if trials == 1 else "them"

@@ -15,15 +15,15 @@ from kpi_core.mapping import SPEND_DATE_FIELDS, Mapping
 from kpi_core.schema import DATE
 
 
-def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
+def parse_spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
     """Parse a spend date column of months without a day ("Januar 2026",
     "01.2026") as the first day of each month, or return None when no cell
     is such a month.
 
-    Spend is often kept by month in a spreadsheet; ``_month_windows`` then
+    Spend is often kept by month in a spreadsheet; ``add_month_windows`` then
     gives each row its whole month. Other tables keep whole dates. A cell
     that is no month, such as "k.A." or "15.03.2025", is null here, and
-    ``_days_among_months`` reads the whole dates. ``_parse_column`` reads
+    ``days_among_months`` reads the whole dates. ``_parse_column`` reads
     the column as months when they are more than half of its filled cells,
     or more of them than the usual date parse reads.
     """
@@ -32,7 +32,7 @@ def _spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | None:
     return parse_months(text)
 
 
-def _days_among_months(
+def days_among_months(
     months: pl.Series,
     text: pl.Series,
     order: str | None,
@@ -44,7 +44,7 @@ def _days_among_months(
     "15.03.2025", "2025-03-15" or an Excel date cell, and return the column
     with them and the column's note.
 
-    ``_month_windows`` gives a date on the first of a month its whole
+    ``add_month_windows`` gives a date on the first of a month its whole
     month, as ``marketing_data.spend_windows`` does for a table of firsts
     of months. Any other date covers its own day, as in a spend table of
     days. A number, read elsewhere as an Excel serial number or a Unix
@@ -55,13 +55,13 @@ def _days_among_months(
     no_text = pl.repeat(None, text.len(), dtype=pl.String, eager=True)
     rest = text.zip_with(months.is_null(), no_text)
     if rest.null_count() == rest.len():
-        return months, _MONTHS_NOTE
+        return months, MONTHS_NOTE
     days, note, _ = parse_by_kind(rest, DATE, order, file, column, ".")
     if note is None or note in NUMBER_DATE_NOTES:
-        return months, _MONTHS_NOTE
+        return months, MONTHS_NOTE
     read = days.is_not_null()
     if not read.any():
-        return months, _MONTHS_NOTE
+        return months, MONTHS_NOTE
     on_first = read & (days.dt.day() == 1)
     note = _months_note(lines.filter(read & ~on_first), lines.filter(on_first))
     return months.zip_with(months.is_not_null(), days), note
@@ -70,7 +70,7 @@ def _days_among_months(
 def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
     """Describe a column of months with the lines of its whole dates: those
     on another day than the first of a month, and those on the first."""
-    parts = [_MONTHS_NOTE]
+    parts = [MONTHS_NOTE]
     if day_lines.len() == 1:
         parts.append(f"a whole date on line {day_lines[0]}, covering that day")
     elif day_lines.len() > 1:
@@ -91,23 +91,23 @@ def _months_note(day_lines: pl.Series, first_lines: pl.Series) -> str:
     return ", ".join(parts[:-1]) + ", and " + parts[-1]
 
 
-def _read_by_most(parsed: pl.Series, text: pl.Series) -> bool:
+def read_by_most(parsed: pl.Series, text: pl.Series) -> bool:
     """Tell whether ``parsed`` has a value for more than half of the filled
     cells of ``text``."""
-    return _count_read(parsed) * 2 > text.len() - text.null_count()
+    return count_read(parsed) * 2 > text.len() - text.null_count()
 
 
-def _count_read(parsed: pl.Series) -> int:
+def count_read(parsed: pl.Series) -> int:
     return parsed.len() - parsed.null_count()
 
 
-_MONTHS_NOTE = "months without a day, each covering its month"
+MONTHS_NOTE = "months without a day, each covering its month"
 
 
-def _month_windows(
+def add_month_windows(
     mapping: Mapping, frame: pl.DataFrame, detected: dict[str, str]
 ) -> pl.DataFrame:
-    """Give spend rows dated by a month without a day (``_spend_months``)
+    """Give spend rows dated by a month without a day (``parse_spend_months``)
     the window of their month, unless the file has a reporting window.
 
     Such a label names the spend of the whole month. As a day on the first
@@ -115,10 +115,10 @@ def _month_windows(
     and one month alone as a day (see ``marketing_data.spend_windows``).
     A month is read as its first day, so a whole date on the first of a
     month in the column covers the month too. A date on another day covers
-    that day (``_days_among_months``).
+    that day (``days_among_months``).
     """
     column = mapping.columns.get("spent_at")
-    if column is None or not detected.get(column, "").startswith(_MONTHS_NOTE):
+    if column is None or not detected.get(column, "").startswith(MONTHS_NOTE):
         return frame
     if "period_start" in frame.columns or "period_end" in frame.columns:
         return frame
@@ -130,7 +130,7 @@ def _month_windows(
     ).drop("spent_at")
 
 
-def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> None:
+def require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> None:
     """Raise InvalidValueError when no spend row has a day or a reporting
     window, because such spend counts in no period: every CAC with a
     period would leave it out, and all data would count it."""
@@ -150,7 +150,7 @@ def _require_spend_dates(file: str, mapping: Mapping, frame: pl.DataFrame) -> No
     )
 
 
-def _undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
+def undated_spend_warning(mapping: Mapping, frame: pl.DataFrame) -> str | None:
     """Warn about spend rows without a day or window, whose spend counts
     over all data but in no period, naming their first lines."""
     dates = [name for name in SPEND_DATE_FIELDS if name in frame.columns]

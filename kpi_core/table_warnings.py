@@ -16,7 +16,7 @@ from kpi_core.money import PRICE_COLUMNS
 from kpi_core.nps import five_point_warning
 from kpi_core.order_status import unknown_status_warning
 from kpi_core.schema import DATE
-from kpi_core.spend_dates import _undated_spend_warning
+from kpi_core.spend_dates import undated_spend_warning
 from kpi_core.subscription_data import paused_warning
 
 # Share of the rows, in percent, with an empty required date from which
@@ -36,7 +36,7 @@ def _table_warnings(
             month_start_warning(frame, mapping.columns["spent_at"], frame[LINE])
         )
     if mapping.table == "spend":
-        warnings.append(_undated_spend_warning(mapping, frame))
+        warnings.append(undated_spend_warning(mapping, frame))
     if mapping.table == "orders" and "status" in frame.columns:
         warnings.append(
             unknown_status_warning(
