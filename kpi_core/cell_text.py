@@ -47,7 +47,7 @@ def column_text(
     cells that mean no value as null.
 
     A number field of ``ROW_FIELDS`` reads only ``_EMPTY_CELL_MARKERS`` as
-    empty. In the other number fields ``_parse_column`` also reads the
+    empty. In the other number fields ``parse_mapped_column`` also reads the
     ``_NUMBER_PLACEHOLDER`` cells as empty once they fail to parse (see
     ``without_placeholders``), except in the fields of
     ``_PLACEHOLDERS_REPORTED``, which report them as invalid values.

@@ -56,7 +56,7 @@ _WALL_CLOCK_FIELDS = {"tickets": ("created_at", "solved_at", "closed_at")}
 
 
 @dataclass(frozen=True)
-class _ParsedColumn:
+class ParsedColumn:
     """A parsed column, with its unreadable cells read as empty unless its
     field is in ``ROW_FIELDS``, its problems and its filled cells."""
 
@@ -73,14 +73,14 @@ class _ParsedColumn:
     converted: int = 0
 
 
-def _parse_column(
+def parse_mapped_column(
     raw: RawTable,
     mapping: Mapping,
     field_name: str,
     column: str,
     order: str | None,
     mark: str,
-) -> _ParsedColumn:
+) -> ParsedColumn:
     """Parse ``column`` as ``field_name`` and find its unparsable,
     ambiguous and out-of-range cells."""
     kind = mapping.schema.field(field_name).kind
@@ -176,7 +176,7 @@ def _parse_column(
         parsed = utc_to_wall_clock(parsed, with_zone)
         if field_name in _WALL_CLOCK_FIELDS.get(mapping.table, ()):
             zoned = with_zone.alias(field_name + ZONE_FLAG)
-    return _ParsedColumn(
+    return ParsedColumn(
         column,
         parsed.alias(field_name),
         note,

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 
 import polars as pl
 
-from kpi_core.column_parsing import _ParsedColumn
+from kpi_core.column_parsing import ParsedColumn
 from kpi_core.date_values import convert_unique
 from kpi_core.import_problems import LINE, Problem
 from kpi_core.mapping import Mapping
@@ -19,7 +19,7 @@ from kpi_core.subscription_data import TRUE_FLAGS
 DEAL_FLAGS = ("won", "closed")
 
 
-def _label_statuses(futures: dict[str, Future[_ParsedColumn]]) -> pl.Series:
+def _label_statuses(futures: dict[str, Future[ParsedColumn]]) -> pl.Series:
     """Classify each deal by its status label, or its stage label where the
     status is empty or not mapped, once their columns are parsed."""
     label = futures["stage"].result().values

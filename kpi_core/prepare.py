@@ -22,7 +22,7 @@ import polars as pl
 from kpi_core.billing_intervals import is_known_interval
 from kpi_core.business_hours import ZONED_AS
 from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
-from kpi_core.column_parsing import _parse_column, _ParsedColumn
+from kpi_core.column_parsing import ParsedColumn, parse_mapped_column
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
     _closed_without_won,
@@ -167,9 +167,9 @@ def prepare_table(
         long_problem, long_rows = long_line_problem(raw)
         found.append(FoundProblem(long_problem, long_rows, None))
 
-    def parse_column(item: tuple[str, str]) -> _ParsedColumn:
+    def parse_column(item: tuple[str, str]) -> ParsedColumn:
         field_name, column = item
-        return _parse_column(
+        return parse_mapped_column(
             raw, mapping, field_name, column, chosen_orders.get(field_name), mark
         )
 

@@ -23,7 +23,7 @@ def parse_spend_months(table: str, kind: str, text: pl.Series) -> pl.Series | No
     Spend is often kept by month in a spreadsheet; ``add_month_windows`` then
     gives each row its whole month. Other tables keep whole dates. A cell
     that is no month, such as "k.A." or "15.03.2025", is null here, and
-    ``days_among_months`` reads the whole dates. ``_parse_column`` reads
+    ``days_among_months`` reads the whole dates. ``parse_mapped_column`` reads
     the column as months when they are more than half of its filled cells,
     or more of them than the usual date parse reads.
     """
