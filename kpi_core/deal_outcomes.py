@@ -19,7 +19,7 @@ from kpi_core.subscription_data import TRUE_FLAGS
 DEAL_FLAGS = ("won", "closed")
 
 
-def _label_statuses(futures: dict[str, Future[ParsedColumn]]) -> pl.Series:
+def classify_deal_labels(futures: dict[str, Future[ParsedColumn]]) -> pl.Series:
     """Classify each deal by its status label, or its stage label where the
     status is empty or not mapped, once their columns are parsed."""
     label = futures["stage"].result().values
@@ -28,7 +28,7 @@ def _label_statuses(futures: dict[str, Future[ParsedColumn]]) -> pl.Series:
     return _deal_statuses(label)
 
 
-def _flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
+def flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
     """Apply the won and closed flags, where mapped, over the statuses read
     from the labels.
 
@@ -74,7 +74,7 @@ def _deal_statuses(labels: pl.Series) -> pl.Series:
     return convert_unique(labels, classify)[1].alias("status")
 
 
-def _closed_without_won(
+def closed_without_won(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
@@ -86,7 +86,7 @@ def _closed_without_won(
 
     Such a deal could be won or lost. A label that reads won or lost
     ("Closed Won") decides the deal instead, as it does without the flags
-    (``_flagged_statuses``).
+    (``flagged_statuses``).
     """
     won_column = mapping.columns.get("won")
     if not won_column or not mapping.columns.get("closed"):
@@ -113,7 +113,7 @@ def _closed_without_won(
     return problem, gap
 
 
-def _stage_without_outcome(
+def stage_without_outcome(
     raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
 ) -> tuple[Problem, pl.Series] | None:
     """Find the deals with an empty stage cell whose outcome no other mapped
@@ -123,7 +123,7 @@ def _stage_without_outcome(
     label would read, it would lower the close rate and add to the open
     pipeline. A filled status cell gives the outcome, and so do a won flag
     that reads yes and a closed flag that reads yes or no (a closed deal
-    with an empty won flag is ``_closed_without_won``'s gap). A won flag
+    with an empty won flag is ``closed_without_won``'s gap). A won flag
     that reads no still leaves open and lost.
     """
     parsed = {column.name: column for column in columns}

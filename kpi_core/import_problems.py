@@ -208,8 +208,8 @@ def narrow_flag_problem(
     item: FoundProblem, rows: pl.Series, raw: pl.DataFrame
 ) -> FoundProblem:
     """Take ``rows`` out of a won or closed flag problem whose rows are kept,
-    because a gap in the deals' outcome (``_closed_without_won``,
-    ``_stage_without_outcome``) leaves those rows out and names them
+    because a gap in the deals' outcome (``closed_without_won``,
+    ``stage_without_outcome``) leaves those rows out and names them
     itself."""
     problem = item.problem
     if problem.field not in _STATUS_FLAGS or not problem.row_kept:

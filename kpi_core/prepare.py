@@ -25,9 +25,9 @@ from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.column_parsing import ParsedColumn, parse_mapped_column
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
-    _closed_without_won,
-    _label_statuses,
-    _stage_without_outcome,
+    classify_deal_labels,
+    closed_without_won,
+    stage_without_outcome,
 )
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.formatting import count_noun
@@ -186,7 +186,7 @@ def prepare_table(
         # while the slower date and amount columns are still being parsed.
         statuses = None
         if mapping.table == "deals":
-            statuses = pool.submit(_label_statuses, futures)
+            statuses = pool.submit(classify_deal_labels, futures)
         parsed_columns = [future.result() for future in futures.values()]
     for parsed in parsed_columns:
         columns.append(parsed.values)
@@ -233,8 +233,8 @@ def prepare_table(
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
     label_statuses = None if statuses is None else statuses.result()
     for outcome_gap in (
-        _closed_without_won(raw.frame, mapping, columns, label_statuses),
-        _stage_without_outcome(raw.frame, mapping, columns),
+        closed_without_won(raw.frame, mapping, columns, label_statuses),
+        stage_without_outcome(raw.frame, mapping, columns),
     ):
         if outcome_gap is None:
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.business_hours import ZONE_FLAG
-from kpi_core.deal_outcomes import DEAL_FLAGS, _flagged_statuses
+from kpi_core.deal_outcomes import DEAL_FLAGS, flagged_statuses
 
 # Customer ids of survey responses that name no customer.
 _ANONYMOUS = ["anonymous", "anonym"]
@@ -18,7 +18,7 @@ def _finish(
     table: str, frame: pl.DataFrame, label_statuses: pl.Series | None
 ) -> pl.DataFrame:
     """Apply the rules of one table type after parsing. ``label_statuses``
-    are the deals' statuses from ``_label_statuses``, row by row."""
+    are the deals' statuses from ``classify_deal_labels``, row by row."""
     if table == "tickets":
         return _solved_or_closed(frame)
     if table == "nps" and "customer_id" in frame.columns:
@@ -51,7 +51,7 @@ def _finish(
     days = [pl.col("created_at").cast(pl.Date), closed.cast(pl.Date).alias("closed_at")]
     if "first_contact_at" in frame.columns:
         days.append(pl.col("first_contact_at").cast(pl.Date))
-    return frame.with_columns(_flagged_statuses(frame, label_statuses), *days).drop(
+    return frame.with_columns(flagged_statuses(frame, label_statuses), *days).drop(
         DEAL_FLAGS, strict=False
     )
 
