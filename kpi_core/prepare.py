@@ -61,7 +61,7 @@ from kpi_core.repeated_rows import _drop_duplicate_ids, _drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
 from kpi_core.spend_dates import add_month_windows, require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
-from kpi_core.table_rules import _finish
+from kpi_core.table_rules import apply_table_rules
 from kpi_core.table_warnings import _table_warnings
 from kpi_core.utc_times import header_names_utc
 from kpi_core.values import CURRENCY_CODES
@@ -275,7 +275,7 @@ def prepare_table(
             label_statuses = label_statuses.filter(~rejected_mask)
     if found:
         problem_rows = raw.frame.filter(any_of_masks([item.rows for item in found]))
-    frame = _finish(mapping.table, frame, label_statuses)
+    frame = apply_table_rules(mapping.table, frame, label_statuses)
     if mapping.table == "spend":
         frame = add_month_windows(mapping, frame, detected)
         require_spend_dates(file, mapping, frame)

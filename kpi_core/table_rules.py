@@ -14,7 +14,7 @@ from kpi_core.deal_outcomes import DEAL_FLAGS, flagged_statuses
 _ANONYMOUS = ["anonymous", "anonym"]
 
 
-def _finish(
+def apply_table_rules(
     table: str, frame: pl.DataFrame, label_statuses: pl.Series | None
 ) -> pl.DataFrame:
     """Apply the rules of one table type after parsing. ``label_statuses``
