@@ -14,7 +14,7 @@ from kpi_core.order_status import no_purchase_rows, status_note
 from kpi_core.subscription_data import FALSE_FLAGS
 
 
-def _orders_without_purchase(
+def orders_without_purchase(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
@@ -46,7 +46,7 @@ def _orders_without_purchase(
     return FoundProblem(problem, rows, None)
 
 
-def _orders_not_captured(
+def orders_not_captured(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
@@ -79,7 +79,7 @@ def _orders_not_captured(
     return FoundProblem(problem, rows, None)
 
 
-def _net_of_refunds(
+def net_of_refunds(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
@@ -145,7 +145,7 @@ def _net_of_refunds(
     return columns, FoundProblem(problem, full, None)
 
 
-def _orders_of_no_value(
+def orders_of_no_value(
     raw: pl.DataFrame,
     mapping: Mapping,
     columns: list[pl.Series],
@@ -185,7 +185,7 @@ def _orders_of_no_value(
     return FoundProblem(problem, rows, None)
 
 
-def _further_line_items(
+def further_line_items(
     raw: pl.DataFrame, mapping: Mapping, columns: list[pl.Series]
 ) -> FoundProblem | None:
     """Find the rows that continue the order above them, as Shopify writes

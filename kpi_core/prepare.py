@@ -50,11 +50,11 @@ from kpi_core.kind_parsing import EPOCH_NOTES
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
 from kpi_core.order_rows import (
-    _further_line_items,
-    _net_of_refunds,
-    _orders_not_captured,
-    _orders_of_no_value,
-    _orders_without_purchase,
+    further_line_items,
+    net_of_refunds,
+    orders_not_captured,
+    orders_of_no_value,
+    orders_without_purchase,
 )
 from kpi_core.reading import RawTable
 from kpi_core.repeated_rows import _drop_duplicate_ids, _drop_repeated_rows
@@ -243,23 +243,23 @@ def prepare_table(
         found = [narrow_flag_problem(item, outcome_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
         found.append(FoundProblem(outcome_gap[0], outcome_gap[1], None))
-    unpaid = _orders_without_purchase(raw.frame, mapping, columns, detected)
+    unpaid = orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)
-    uncaptured = _orders_not_captured(raw.frame, mapping, columns, unpaid)
+    uncaptured = orders_not_captured(raw.frame, mapping, columns, unpaid)
     if uncaptured is not None:
         found.append(uncaptured)
-    columns, refunded = _net_of_refunds(
+    columns, refunded = net_of_refunds(
         raw.frame, mapping, columns, detected, [unpaid, uncaptured]
     )
     if refunded is not None:
         found.append(refunded)
-    free = _orders_of_no_value(
+    free = orders_of_no_value(
         raw.frame, mapping, columns, [unpaid, uncaptured, refunded]
     )
     if free is not None:
         found.append(free)
-    line_items = _further_line_items(raw.frame, mapping, columns)
+    line_items = further_line_items(raw.frame, mapping, columns)
     if line_items is not None:
         found.append(line_items)
     problems = [item.problem for item in found]
