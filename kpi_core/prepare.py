@@ -57,7 +57,7 @@ from kpi_core.order_rows import (
     orders_without_purchase,
 )
 from kpi_core.reading import RawTable
-from kpi_core.repeated_rows import _drop_duplicate_ids, _drop_repeated_rows
+from kpi_core.repeated_rows import drop_duplicate_ids, drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
 from kpi_core.spend_dates import add_month_windows, require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
@@ -287,10 +287,10 @@ def prepare_table(
             f"trial and never paid; the KPIs leave {them} out"
         )
         detected[column] = f"{detected[column]}, {note}" if column in detected else note
-    frame, duplicate_problem = _drop_duplicate_ids(mapping, frame)
+    frame, duplicate_problem = drop_duplicate_ids(mapping, frame)
     if duplicate_problem:
         problems.append(duplicate_problem)
-    frame, repeated_problem = _drop_repeated_rows(mapping, frame, raw.frame)
+    frame, repeated_problem = drop_repeated_rows(mapping, frame, raw.frame)
     if repeated_problem:
         problems.append(repeated_problem)
     return PreparedTable(

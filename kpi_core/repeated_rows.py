@@ -12,7 +12,7 @@ from kpi_core.import_problems import EXAMPLES_SHOWN, LINE, Problem
 from kpi_core.mapping import Mapping
 
 
-def _drop_duplicate_ids(
+def drop_duplicate_ids(
     mapping: Mapping, frame: pl.DataFrame
 ) -> tuple[pl.DataFrame, Problem | None]:
     id_fields = [
@@ -40,10 +40,10 @@ def _drop_duplicate_ids(
 
 
 # The maximum number of distinct values in a column of export times (see
-# ``_drop_repeated_rows``), one per export pasted into the file.
+# ``drop_repeated_rows``), one per export pasted into the file.
 _EXPORT_TIMES = 3
 # The id field of each table whose rows a repeated export line would count
-# twice. Deals are checked by their id alone (``_drop_duplicate_ids``).
+# twice. Deals are checked by their id alone (``drop_duplicate_ids``).
 _ROW_IDS = {
     "orders": "order_id",
     "subscriptions": "subscription_id",
@@ -52,7 +52,7 @@ _ROW_IDS = {
 }
 
 
-def _drop_repeated_rows(
+def drop_repeated_rows(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame
 ) -> tuple[pl.DataFrame, Problem | None]:
     """Drop the rows whose every cell of the file, id included, repeats an
