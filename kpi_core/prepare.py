@@ -62,7 +62,7 @@ from kpi_core.schema import NUMBER, TEXT
 from kpi_core.spend_dates import add_month_windows, require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
 from kpi_core.table_rules import apply_table_rules
-from kpi_core.table_warnings import _table_warnings
+from kpi_core.table_warnings import find_table_warnings
 from kpi_core.utc_times import header_names_utc
 from kpi_core.values import CURRENCY_CODES
 
@@ -313,7 +313,7 @@ def prepare_table(
         read_notes=tuple(
             note for note in raw.info.notes if not note.startswith("warning: ")
         ),
-        warnings=_table_warnings(mapping, frame, raw.frame, problems),
+        warnings=find_table_warnings(mapping, frame, raw.frame, problems),
         column_sources=raw.column_sources(),
     )
 

@@ -24,7 +24,7 @@ from kpi_core.subscription_data import paused_warning
 EMPTY_DATES_SHARE = 10.0
 
 
-def _table_warnings(
+def find_table_warnings(
     mapping: Mapping, frame: pl.DataFrame, raw: pl.DataFrame, problems: list[Problem]
 ) -> tuple[str, ...]:
     warnings = [
