@@ -617,7 +617,7 @@ def _amount_samples(deals: pl.DataFrame, period: Period) -> list[float]:
     return converted["amount"].drop_nulls().cast(pl.Float64).to_list()
 
 
-def _hour_samples(
+def hour_samples(
     tickets: pl.DataFrame, period: Period, working: WorkingTime = DEFAULT_WORKING
 ) -> list[float]:
     """Business hours to resolution of the tickets solved in the period, as
@@ -635,7 +635,7 @@ def _samples(
         return _cycle_samples(frame, period)
     if key == "average_deal_size":
         return _amount_samples(frame, period)
-    return _hour_samples(frame, period, working)
+    return hour_samples(frame, period, working)
 
 
 def _nps_standard_error(result: KpiResult) -> float:

@@ -13,10 +13,10 @@ import pytest
 
 from kpi_core.business_hours import WorkingTime
 from kpi_core.compare import (
-    _hour_samples,
     before_after,
     data_range,
     default_pivot,
+    hour_samples,
     table_coverage,
 )
 from kpi_core.importing import load_file
@@ -231,7 +231,7 @@ def test_resolution_hours_in_chosen_working_time(tmp_path):
     assert row["after"] == pytest.approx(6.0)
     # The Mann-Whitney U test compares the same hours, ticket by ticket.
     after = Period(date(2025, 3, 1), date(2025, 3, 4))
-    assert _hour_samples(tickets, after, long_days) == [10.0, 2.0]
+    assert hour_samples(tickets, after, long_days) == [10.0, 2.0]
 
 
 def test_planned_end_is_no_data(tmp_path):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.compare import _hour_samples
+from kpi_core.compare import hour_samples
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.service import resolution_hours
@@ -82,7 +82,7 @@ def test_before_after_samples_use_zone():
     # The test of Before and after takes each ticket's Berlin business
     # hours: U1 and U2 were solved in March, 2 hours each.
     march = Period(date(2025, 3, 1), date(2025, 3, 31))
-    assert _hour_samples(_tickets(UTC_TICKETS), march) == [2.0, 2.0]
+    assert hour_samples(_tickets(UTC_TICKETS), march) == [2.0, 2.0]
 
 
 def test_zoned_ticket_falls_on_local_day():
