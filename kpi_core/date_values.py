@@ -199,10 +199,10 @@ def convert_unique(
     head = text.head(10_000)
     if head.n_unique() * 2 > head.len():
         return convert(text)
-    return _convert_distinct(text, text.alias("value").hash(), convert)
+    return convert_distinct(text, text.alias("value").hash(), convert)
 
 
-def _convert_distinct(
+def convert_distinct(
     text: pl.Series,
     hashes: pl.Series,
     convert: Callable[[pl.Series], tuple[Label, pl.Series]],

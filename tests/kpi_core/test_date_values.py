@@ -7,7 +7,7 @@ from datetime import datetime
 import polars as pl
 
 from kpi_core.date_values import (
-    _convert_distinct,
+    convert_distinct,
     convert_unique,
     detect_and_parse_dates,
     parse_dates,
@@ -42,7 +42,7 @@ def test_convert_distinct_with_colliding_hashes():
     # Every value gets the same hash, as if all of them collided.
     text = pl.Series("cell", ["x", "yy", None, "x", "zzz", "yy"])
     hashes = pl.Series([7] * 6, dtype=pl.UInt64)
-    label, converted = _convert_distinct(text, hashes, lengths)
+    label, converted = convert_distinct(text, hashes, lengths)
     assert label == "lengths"
     assert converted.name == "cell"
     assert converted.to_list() == [1, 2, -1, 1, 3, 2]
@@ -51,7 +51,7 @@ def test_convert_distinct_with_colliding_hashes():
 def test_convert_distinct_with_two_colliding_values():
     text = pl.Series(["a", "b", "c", "b", "a"])
     hashes = pl.Series([1, 2, 1, 2, 1], dtype=pl.UInt64)
-    _, converted = _convert_distinct(text, hashes, lambda u: ("", u.str.to_uppercase()))
+    _, converted = convert_distinct(text, hashes, lambda u: ("", u.str.to_uppercase()))
     assert converted.to_list() == ["A", "B", "C", "B", "A"]
 
 
