@@ -132,11 +132,11 @@ def stage_summary(
         first_entries, _none = _first_entries(_entered_by(keyed, as_of))
         return first_entries, _stage_order(first_entries, stages, stage_order)
 
-    durations, (first_entries, order) = _in_parallel(
+    durations, (first_entries, order) = run_in_parallel(
         lambda: _stage_times(history, as_of, period)[0], ordered_entries
     )
     completed = pl.col("days").filter(~pl.col("ongoing"))
-    times, conversion = _in_parallel(
+    times, conversion = run_in_parallel(
         lambda: durations.group_by("_stage").agg(
             # A time that _stage_times could not correct is null.
             completed.count().cast(pl.Int64).alias("deals"),
@@ -178,7 +178,7 @@ def stage_duration_days(
     """
     as_of = as_of or datetime.now()
     (keyed, stages), _none = _keyed_history(history)
-    per_deal, order = _in_parallel(
+    per_deal, order = run_in_parallel(
         lambda: _stage_times(history, as_of, period)[0],
         lambda: _stage_order(_first_entries(keyed)[0], stages, None),
     )
@@ -484,7 +484,7 @@ def first_stages(changes: pl.DataFrame) -> pl.DataFrame:
     ).sort("deal_id")
 
 
-def _in_parallel(
+def run_in_parallel(
     first: Callable[[], _First], second: Callable[[], _Second]
 ) -> tuple[_First, _Second]:
     """Run two independent steps at once and return both results.
@@ -642,7 +642,7 @@ def _entered_by(keyed: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     return keyed.filter(pl.col("entered_at") <= as_of)
 
 
-def _entered_in(period: Period) -> pl.Expr:
+def entered_in(period: Period) -> pl.Expr:
     """Return ``period.contains("entered_at")`` computed on the datetimes.
 
     A day lies in the period exactly when its datetime lies between the
@@ -675,7 +675,7 @@ def _per_deal_in(
     if period.is_all:
         chosen = is_visit
     else:
-        chosen = is_visit & ordered.select(_entered_in(period)).to_series()
+        chosen = is_visit & ordered.select(entered_in(period)).to_series()
     visits = ordered.select("_deal", "_stage", "_row").filter(chosen)
     visits = visits.hstack(measured.filter(chosen.filter(is_visit)))
     return _per_deal(visits), {}
@@ -769,7 +769,7 @@ def _per_deal(visits: pl.DataFrame) -> pl.DataFrame:
     # kernel as a group-by over all visits, so the days stay bit-identical.
     totals = (
         visits.filter(earlier | later)
-        .group_by(_deal_stage(visits), maintain_order=True)
+        .group_by(deal_stage_key(visits), maintain_order=True)
         .agg(
             pl.col("days").sum(),
             pl.len().cast(pl.Int64).alias("visits"),
@@ -795,7 +795,7 @@ def _repeated(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     """
     runs = frame["_deal"].rle().struct.field("len")
     longest = int(runs.max() or 0)
-    keys = frame.select(_deal_stage(frame)).to_series()
+    keys = frame.select(deal_stage_key(frame)).to_series()
     rows = keys.len()
     earlier = pl.repeat(False, rows, eager=True)
     later = earlier
@@ -830,7 +830,7 @@ def _hashed_where_long(
     return pl.select(pl.when(is_long).then(hashed).otherwise(seen)).to_series()
 
 
-def _deal_stage(frame: pl.DataFrame) -> pl.Expr:
+def deal_stage_key(frame: pl.DataFrame) -> pl.Expr:
     """Return one integer per deal and stage of ``frame``, to compare or hash
     as a single key.
 
@@ -932,7 +932,7 @@ def _conversion(
     )
     # The furthest stage is found over all entries, so progress after the
     # period still counts for a deal that reached the stage in it.
-    kept = step.is_not_null() & _entered_in(period)
+    kept = step.is_not_null() & entered_in(period)
     reached = (
         first_entries.lazy()
         .select(

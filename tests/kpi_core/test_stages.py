@@ -7,11 +7,11 @@ from polars.testing import assert_frame_equal
 from kpi_core.errors import InvalidValueError, MissingColumnError
 from kpi_core.period import Period
 from kpi_core.stages import (
-    _deal_stage,
-    _entered_in,
-    _in_parallel,
+    deal_stage_key,
+    entered_in,
     history_from_field_history,
     history_from_wide,
+    run_in_parallel,
     stage_duration_days,
     stage_durations,
     stage_summary,
@@ -487,7 +487,7 @@ def test_deal_stage_key_narrow_type():
         {"_deal": [0, 2, 2], "_stage": [1, 0, 4]},
         schema={"_deal": pl.UInt32, "_stage": pl.UInt32},
     )
-    keys = keyed.select(_deal_stage(keyed)).to_series()
+    keys = keyed.select(deal_stage_key(keyed)).to_series()
     # Five stage codes, so deal 2 starts at key 10.
     assert keys.dtype == pl.UInt32
     assert keys.to_list() == [1, 10, 14]
@@ -499,13 +499,13 @@ def test_deal_stage_key_wide_type():
         {"_deal": [0, 2**31], "_stage": [1, 4]},
         schema={"_deal": pl.UInt32, "_stage": pl.UInt32},
     )
-    keys = keyed.select(_deal_stage(keyed)).to_series()
+    keys = keyed.select(deal_stage_key(keyed)).to_series()
     assert keys.dtype == pl.UInt64
     assert keys.to_list() == [1, 2**31 * 5 + 4]
 
 
 def test_in_parallel_returns_both_results():
-    first, second = _in_parallel(lambda: "first", lambda: 2)
+    first, second = run_in_parallel(lambda: "first", lambda: 2)
     assert first == "first"
     assert second == 2
 
@@ -650,6 +650,6 @@ def test_entered_in_matches_days(period, expected):
         },
         schema={"entered_at": pl.Datetime("us")},
     )
-    flags = entries.select(_entered_in(period)).to_series().to_list()
+    flags = entries.select(entered_in(period)).to_series().to_list()
     assert flags == expected
     assert flags == entries.select(period.contains("entered_at")).to_series().to_list()
