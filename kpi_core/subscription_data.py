@@ -802,7 +802,7 @@ def _converted(
     if not need_amount:
         frame = frame.drop("currency", strict=False)
         return PreparedSubscriptions(frame.rename({"amount": "mrr"}), "", excluded)
-    converted, unit, without_code = _convert_per_cell(frame, currency, fx)
+    converted, unit, without_code = convert_per_cell(frame, currency, fx)
     if without_code:
         excluded = {**excluded, "no currency while other rows have one": without_code}
         converted = converted.filter(pl.col("amount").is_not_null())
@@ -812,7 +812,7 @@ def _converted(
     return PreparedSubscriptions(converted, unit, excluded)
 
 
-def _convert_per_cell(
+def convert_per_cell(
     frame: pl.DataFrame, currency: str | None, fx: dict[str, float] | None
 ) -> tuple[pl.DataFrame, str, int]:
     """Convert ``amount`` as ``convert_amounts`` does, with the same unit,

@@ -13,7 +13,7 @@ from kpi_core.subscription_data import (
     FALSE_FLAGS,
     NO_END,
     TRUE_FLAGS,
-    _convert_per_cell,
+    convert_per_cell,
     is_snapshot,
     mrr_on_days,
     period_bounds,
@@ -362,9 +362,9 @@ def test_convert_per_cell_matches_convert_amounts(rows, currency, fx):
         expected = convert_amounts(table, currency, fx)
     except InvalidValueError as error:
         with pytest.raises(InvalidValueError, match=re.escape(str(error))):
-            _convert_per_cell(table, currency, fx)
+            convert_per_cell(table, currency, fx)
         return
-    converted, unit, without_code = _convert_per_cell(table, currency, fx)
+    converted, unit, without_code = convert_per_cell(table, currency, fx)
     assert converted["amount"].to_list() == expected[0]["amount"].to_list()
     assert unit == expected[1]
     assert without_code == expected[2]
