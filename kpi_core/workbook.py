@@ -123,7 +123,7 @@ def workbook_sheets(file_name: str, data: bytes) -> list[str]:
     try:
         return list(_sheet_paths(archive))
     except _READ_ERRORS as error:
-        raise _damaged(file_name, error) from error
+        raise damaged_workbook_error(file_name, error) from error
     finally:
         archive.close()
 
@@ -216,7 +216,7 @@ def read_sheets(file_name: str, data: bytes, sheet: str | None) -> Iterator[Shee
                 cells = _dates_without_midnight(cells)
                 yield Sheet(cells, name, names, notes, marks, xml, formulas)
     except _READ_ERRORS as error:
-        raise _damaged(file_name, error, sheet) from error
+        raise damaged_workbook_error(file_name, error, sheet) from error
     finally:
         archive.close()
     if found:
@@ -232,7 +232,7 @@ def _open_checked(file_name: str, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_MEMBER_ERRORS as error:
-        raise _damaged(file_name, error) from error
+        raise damaged_workbook_error(file_name, error) from error
     try:
         check_zip(file_name, archive, len(data))
     except UnreadableFileError:
@@ -562,7 +562,7 @@ def _dates_without_midnight(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.with_columns(changed) if changed else cells
 
 
-def _damaged(
+def damaged_workbook_error(
     file_name: str, error: BaseException, sheet: str | None = None
 ) -> UnreadableFileError:
     detail = f" ({type(error).__name__}: {error})"

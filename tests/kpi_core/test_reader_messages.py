@@ -8,7 +8,7 @@ import pytest
 
 from kpi_core.errors import UnreadableFileError
 from kpi_core.reading import read_table
-from kpi_core.workbook import _damaged
+from kpi_core.workbook import damaged_workbook_error
 
 
 def test_lone_carriage_return_named():
@@ -28,6 +28,6 @@ def test_workbook_reader_words_left_out():
     # The workbook reader's own error on bytes that are no workbook.
     with pytest.raises(fastexcel.CalamineError) as raised:
         fastexcel.read_excel(b"PK\x03\x04 no workbook")
-    message = str(_damaged("report.xlsx", raised.value))
+    message = str(damaged_workbook_error("report.xlsx", raised.value))
     assert "could not be read; it may be damaged, cut off or no XLSX file" in message
     assert "Cannot detect file format" not in message
