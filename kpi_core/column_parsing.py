@@ -15,6 +15,12 @@ import polars as pl
 from kpi_core.business_hours import ZONE_FLAG
 from kpi_core.cell_currency import MoneyCells, column_format_marks, money_fields
 from kpi_core.cell_text import ROW_FIELDS, column_text, without_placeholders
+from kpi_core.currency_column import (
+    CURRENCY_FIELD,
+    SHARED_CURRENCY,
+    UNKNOWN_CURRENCY,
+    read_currency_codes,
+)
 from kpi_core.formatting import count_noun
 from kpi_core.import_problems import (
     LINE,
@@ -120,6 +126,17 @@ def parse_mapped_column(
         if money_text.ambiguous is not None:
             add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
+    elif field_name == CURRENCY_FIELD:
+        currencies = read_currency_codes(text)
+        parsed, note = currencies.codes, currencies.note
+        for rows, label in (
+            (currencies.shared, SHARED_CURRENCY),
+            (currencies.unknown, UNKNOWN_CURRENCY),
+        ):
+            if rows.any():
+                add(rows, label)
+        bad = text.is_not_null() & parsed.is_null() & ~currencies.shared
+        bad = bad & ~currencies.unknown
     else:
         months = parse_spend_months(mapping.table, kind, text)
         if months is not None and read_by_most(months, text):

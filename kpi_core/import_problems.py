@@ -16,6 +16,12 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from kpi_core.billing_intervals import INTERVAL_ADVICE
+from kpi_core.currency_column import (
+    CURRENCY_ADVICE,
+    CURRENCY_FIELD,
+    SHARED_CURRENCY,
+    UNKNOWN_CURRENCY,
+)
 from kpi_core.errors import InvalidValueError
 from kpi_core.formatting import LINES_SHOWN
 from kpi_core.mapping import Mapping
@@ -35,7 +41,11 @@ _HELPDESK_DURATIONS = ("business_minutes", "calendar_minutes")
 # row and its cell (see ``_unknown_intervals``).
 UNKNOWN_INTERVAL = "an unknown billing interval"
 # How to correct the cells of a problem, by the problem's kind.
-_ADVICE = {UNKNOWN_INTERVAL: INTERVAL_ADVICE}
+_ADVICE = {
+    UNKNOWN_INTERVAL: INTERVAL_ADVICE,
+    SHARED_CURRENCY: CURRENCY_ADVICE,
+    UNKNOWN_CURRENCY: CURRENCY_ADVICE,
+}
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,15 @@ class Problem:
                 f"read as empty; {rows} kept, and the other flag or the deal "
                 f"stage decides {whose} status"
             )
+        if self.field == CURRENCY_FIELD:
+            # A currency cell read as empty empties the amounts of its row
+            # (``currency_column.empty_amounts_without_code``).
+            these = "these rows" if many else "this row"
+            effect = (
+                f"read as empty, and so are the amounts in {these}; {rows} kept, "
+                f"so only the KPIs that need the amounts leave {them} out"
+            )
+            return f"{effect}; {self.advice}" if self.advice else effect
         if self.field in _HELPDESK_DURATIONS:
             return (
                 f"read as empty; {rows} kept, and the time to resolution measures "

@@ -23,6 +23,7 @@ from kpi_core.billing_intervals import is_known_interval
 from kpi_core.business_hours import ZONED_AS
 from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.column_parsing import ParsedColumn, parse_mapped_column
+from kpi_core.currency_column import CURRENCY_FIELD, empty_amounts_without_code
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
     classify_deal_labels,
@@ -210,6 +211,10 @@ def prepare_table(
             )
 
     found.extend(_unknown_intervals(raw, mapping, columns))
+    if CURRENCY_FIELD in filled:
+        columns, money_cells = empty_amounts_without_code(
+            columns, money_cells, filled[CURRENCY_FIELD]
+        )
     if raw.long_lines:
         # A line with more fields than the header is left out because its
         # values are shifted, so it is named once, not also for the cells

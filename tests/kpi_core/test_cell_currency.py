@@ -211,8 +211,8 @@ def test_marks_fill_empty_currency_cells(tmp_path):
     )
     prepared = load(path)
     assert prepared.problems == ()
-    # The given code stays as written; money.py upper-cases it.
-    assert prepared.frame["currency"].to_list() == ["EUR", "usd"]
+    # The import reads the given code in upper case.
+    assert prepared.frame["currency"].to_list() == ["EUR", "USD"]
     assert prepared.detected["Amount"] == (
         "decimal point, currency checked against column 'Currency', and used "
         "where it is empty"
@@ -325,7 +325,7 @@ def test_plain_numbers_with_currency_column_unchanged(tmp_path):
     )
     prepared = load(path)
     assert prepared.problems == ()
-    assert prepared.frame["currency"].to_list() == ["usd", None]
+    assert prepared.frame["currency"].to_list() == ["USD", None]
     assert prepared.detected["Amount"] == "decimal point"
 
 

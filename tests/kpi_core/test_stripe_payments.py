@@ -73,7 +73,7 @@ def test_payments_purchases_net_of_refunds(tmp_path):
     prepared = _load_payments(tmp_path)
     amounts = dict(prepared.frame.select("order_id", "amount").iter_rows())
     assert amounts == {"ch_1": 100.0, "ch_2": 50.0, "ch_5": 160.0}
-    assert prepared.frame["currency"].unique().to_list() == ["usd"]
+    assert prepared.frame["currency"].unique().to_list() == ["USD"]
     # The failed and the fully refunded payment are left out for their
     # status, and not named again for the refund.
     [problem] = prepared.problems
