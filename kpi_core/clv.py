@@ -267,6 +267,12 @@ def _counted_purchases(
         # All the orders span a year or less. Orders that start on the first
         # day of a span, as a calendar-year export does, have several spans.
         customers = rows["customer_id"].n_unique()
+        if note:
+            # Every order counts here, so no span start is named.
+            note = (
+                f"The purchases a year are counted from all orders, from {first} "
+                f"to {end}, which is less than a year, so they may be too low."
+            )
         return _CountedPurchases(rows.height, customers, note=note)
     spans = Period(starts[0], end)
     # Counting needs no amounts, so orders in another currency outside the

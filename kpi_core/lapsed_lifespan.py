@@ -80,6 +80,13 @@ def lapsed_lifespan(orders: pl.DataFrame, end: date | None) -> PurchaseLifespan:
         spans = spans.filter(
             (latest - pl.col("last")).dt.total_days() > LAPSED_AFTER_DAYS
         )
+    if spans.is_empty():
+        return PurchaseLifespan(
+            None,
+            "the orders give no customer lifespan, because no customer has "
+            f"stopped buying yet (no order in the {LAPSED_AFTER_DAYS} days before "
+            "the latest order of the data); enter a lifespan in years",
+        )
     mean_days = spans["days"].mean()
     if not mean_days:
         return PurchaseLifespan(
