@@ -31,7 +31,7 @@ from kpi_core.period import Period
 from kpi_core.results import KpiResult, money_kpi
 from kpi_core.sales import sales_kpis
 from kpi_core.service import service_kpis
-from kpi_core.spend_tables import spend_overlap
+from kpi_core.spend_repeats import spend_overlap
 from kpi_core.stages import stage_duration_days
 from kpi_core.subscriptions import arr, upsell_rate_subscriptions
 
@@ -161,7 +161,7 @@ def _marketing_kpis(
         if found_clv is not None:
             clv_table = "orders" if variant == "purchases" else "subscriptions"
             kpis["cac"] = _with_ratio_tables(kpis["cac"], clv_table, acquired.source)
-        shared = spend_overlap(tables["spend"])
+        shared = spend_overlap(tables["spend"], period)
         if shared and kpis["cac"].available:
             warnings = (*kpis["cac"].warnings, shared)
             kpis["cac"] = replace(kpis["cac"], warnings=warnings)

@@ -3,9 +3,9 @@
 A company that exports each ad platform on its own (Google Ads, Meta,
 LinkedIn) stores one spend table per platform, and CAC, campaign ROI and
 What if need the spend of all of them. ``combine_spend`` stacks the tables
-into one. Two tables with the same spend rows are more likely one export
-stored twice than two platforms, so ``overlap_warning`` names such rows,
-whose spend the sum counts twice.
+into one. ``matching_spend_table`` finds the stored table that an upload is
+a new version of, and ``spend_row_keys`` keys rows for comparing tables
+(see ``kpi_core.spend_repeats`` for the rows that two tables share).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )  # fmt: skip
-# Rows named per pair of tables in ``overlap_warning``.
-_EXAMPLES = 2
 
 
 def combine_spend(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -48,76 +46,82 @@ def combine_spend(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(parts, how="diagonal_relaxed")
 
 
-def overlap_warning(frames: Mapping[str, pl.DataFrame]) -> str | None:
-    """Warn about rows that two spend tables share, or return None.
+def spend_row_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Key each row of a spend table that has a date and an amount.
 
-    A row is its day (period_start or spent_at), its campaign or channel and
-    its amount in cents. Platforms rarely book the same amount for the same
-    campaign on the same day, so shared rows are taken for a table stored
-    twice, such as a re-export under another file name.
+    ``row`` is the row's index in ``frame``. ``day`` and ``until`` are the
+    first and last day the row names: its spent_at day, else its reporting
+    window. The day comes first because an export broken down by day, such
+    as Meta's, repeats the report's window on every row. ``label`` is the
+    campaign, else the channel, trimmed and lowercased, with the label as
+    the table writes it in ``written``. ``cents`` is the amount in cents.
+    The columns ``channel`` and ``currency``, normalised the same way, are
+    there when the table names any channel or currency.
     """
-    keys = {name: _row_keys(frame) for name, frame in frames.items()}
-    names = list(keys)
-    found = []
-    for index, first in enumerate(names):
-        for second in names[index + 1 :]:
-            shared = keys[first].join(
-                keys[second].drop("written"), on=["day", "label", "cents"]
-            )
-            if shared.is_empty():
-                continue
-            shared = shared.sort("day", "label")
-            examples = ", ".join(
-                f"{written or 'no campaign'} on {day}"
-                for day, written in shared.select("day", "written")
-                .head(_EXAMPLES)
-                .rows()
-            )
-            if shared.height > _EXAMPLES:
-                examples += f" and {shared.height - _EXAMPLES:,} more"
-            rows = count_noun(shared.height, "spend row")
-            found.append(f"“{first}” and “{second}” share {rows} ({examples})")
-    if not found:
-        return None
-    return (
-        f"{'; '.join(found)}. The spend tables are added up, so that spend is "
-        "counted twice. If one table is a copy of another, delete it on the "
-        "Data page."
-    )
-
-
-def spend_overlap(spend: pl.DataFrame) -> str | None:
-    """Return ``overlap_warning`` for the tables of a spend frame from
-    ``combine_spend``, or None for the frame of one table."""
-    if SOURCE_COLUMN not in spend.columns:
-        return None
-    parts = spend.partition_by(SOURCE_COLUMN, as_dict=True, maintain_order=True)
-    return overlap_warning({key[0]: part for key, part in parts.items()})
-
-
-def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return the distinct (day, label, cents) keys of a spend table's rows,
-    with the label as the table writes it in ``written``."""
-    day_columns = [c for c in ("period_start", "spent_at") if c in frame.columns]
-    label_columns = [c for c in ("campaign", "channel") if c in frame.columns]
-    if not day_columns:
+    day = _first_known(frame, ("spent_at", "period_start", "period_end"))
+    until = _first_known(frame, ("spent_at", "period_end", "period_start"))
+    if day is None or until is None:
         # Spend without dates has no day to share with another table.
-        schema = {"day": pl.Date, "label": pl.String, "cents": pl.Int64}
-        return pl.DataFrame(schema={**schema, "written": pl.String})
-    day = pl.coalesce(pl.col(name).cast(pl.Date) for name in day_columns)
+        return pl.DataFrame(schema=_KEY_SCHEMA)
+    label_columns = [c for c in ("campaign", "channel") if c in frame.columns]
     label = (
         pl.coalesce(pl.col(name).cast(pl.String) for name in label_columns)
         if label_columns
         else pl.lit(None, pl.String)
     )
     written = label.str.strip_chars()
-    keys = frame.select(
+    extra = [
+        _normalised(column)
+        for column in ("channel", "currency")
+        if _has_values(frame, column)
+    ]
+    keys = frame.with_row_index("row").select(
+        pl.col("row").cast(pl.Int64),
         day.alias("day"),
+        until.alias("until"),
         written.str.to_lowercase().fill_null("").alias("label"),
-        (pl.col("amount") * 100).round(0).cast(pl.Int64).alias("cents"),
         written.alias("written"),
+        (pl.col("amount") * 100).round(0).cast(pl.Int64).alias("cents"),
+        *extra,
     )
-    keys = keys.drop_nulls(["day", "cents"])
+    return keys.drop_nulls(["day", "until", "cents"])
+
+
+def _has_values(frame: pl.DataFrame, column: str) -> bool:
+    """Return whether ``frame`` has ``column`` with at least one value. A table
+    from ``combine_spend`` has the columns of every table it stacks."""
+    return column in frame.columns and frame[column].null_count() < frame.height
+
+
+_KEY_SCHEMA = {
+    "row": pl.Int64,
+    "day": pl.Date,
+    "until": pl.Date,
+    "label": pl.String,
+    "written": pl.String,
+    "cents": pl.Int64,
+}
+
+
+def _first_known(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.Expr | None:
+    """Return the first of ``columns`` with a date in each row, as a Date,
+    or None when ``frame`` has none of them."""
+    present = [name for name in columns if name in frame.columns]
+    if not present:
+        return None
+    return pl.coalesce(pl.col(name).cast(pl.Date) for name in present)
+
+
+def _normalised(column: str) -> pl.Expr:
+    """Return a text column trimmed and lowercased, "" where it is empty."""
+    text = pl.col(column).cast(pl.String).str.strip_chars().str.to_lowercase()
+    return text.fill_null("").alias(column)
+
+
+def _row_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return the distinct (day, label, cents) keys of a spend table's rows,
+    with the label as the table writes it in ``written``."""
+    keys = spend_row_keys(frame).select("day", "label", "cents", "written")
     return keys.unique(subset=["day", "label", "cents"], keep="first")
 
 
@@ -216,7 +220,7 @@ def matching_spend_table(
     """Find the table of ``stored`` (key to spend frame) that the spend rows
     of ``new`` mostly repeat, or return None.
 
-    Rows are keyed as in ``overlap_warning``, by day and campaign or channel,
+    Rows are keyed as in ``spend_row_keys``, by day and campaign or channel,
     and a key counts once however many rows have it. A key that the stored
     table has with other amounts counts as a changed row. A table matches
     when it has at least ``_SAME_SHEET_SHARE`` of the keys of ``new`` and at

@@ -11,7 +11,7 @@ import streamlit as st
 from kpi_core.formatting import count_noun
 from kpi_core.period import Period
 from kpi_core.schema import TABLES
-from kpi_core.spend_tables import overlap_warning
+from kpi_core.spend_repeats import overlap_warning
 from kpi_core.workspace import TableEntry
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import data_page_hint

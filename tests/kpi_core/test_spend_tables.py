@@ -12,12 +12,12 @@ from kpi_core.kpis import KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.report import ReportOptions, build_report
 from kpi_core.report_tables import excel_report_bytes
+from kpi_core.spend_repeats import overlap_warning
 from kpi_core.spend_tables import (
     SOURCE_COLUMN,
     SpendMatch,
     combine_spend,
     matching_spend_table,
-    overlap_warning,
 )
 
 Q1 = Period(date(2025, 1, 1), date(2025, 3, 31))

@@ -3,9 +3,14 @@ about a table stored twice."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.importing import load_file
 from kpi_core.sharing import ViewStore
+from kpi_core.workspace import Workspace
 from tests.pages.conftest import APP
 from tests.pages.test_period_span import _store_only
 
@@ -104,3 +109,77 @@ def test_link_keeps_spend_tables(tmp_path, fresh_workspace):
     assert not viewer.exception
     metrics = {metric.label: metric.value for metric in viewer.metric}
     assert metrics["Customer acquisition cost"] == "450 EUR"
+
+
+def _store_meta_twice(tmp_path, workspace_root) -> None:
+    """Store a Meta export broken down by day and a byte copy of it. Every
+    row repeats the report's window 2026-01-01 to 2026-04-30, and the day
+    of the spend is in "Day"."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["Reporting starts", "Reporting ends", "Campaign name", "Day"]
+        + ["Amount spent (EUR)"]
+    )
+    for day, amount in (
+        ((3, 10), 75.0),
+        ((3, 24), 64.6),
+        ((4, 7), 50.0),
+        ((4, 21), 50.0),
+    ):
+        spent = date(2026, *day)
+        sheet.append(["2026-01-01", "2026-04-30", "meta_spring", spent, amount])
+    path = tmp_path / "meta_ads.xlsx"
+    book.save(path)
+    orders = "Order ID,Order date,Customer ID,Total,Currency\n"
+    orders += "O1,2026-04-10,C1,500.00,EUR\nO2,2026-05-10,C2,500.00,EUR\n"
+    google = "Day,Campaign,Currency code,Cost\n2026-05-06,brand_search,EUR,20.00\n"
+    _store_only(
+        tmp_path,
+        workspace_root,
+        {"orders.csv": (orders, "orders"), "google.csv": (google, "spend")},
+    )
+    store = Workspace(workspace_root)
+    for name in ("meta_ads.xlsx", "meta_ads (1).xlsx"):
+        prepared = load_file(name, path.read_bytes())
+        store.save(
+            prepared.frame,
+            name=name,
+            table_type="spend",
+            source_file=name,
+            mapping=prepared.mapping,
+        )
+
+
+def _marketing_in(start: str, end: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["period"] = "Custom"
+    at.query_params["dates"] = [start, end]
+    at.switch_page("pages/marketing.py").run()
+    assert not at.exception
+    return at
+
+
+def test_marketing_copy_names_days(tmp_path, fresh_workspace):
+    _store_meta_twice(tmp_path, fresh_workspace)
+    at = _marketing_in("2026-04-01", "2026-04-30")
+    metrics = {metric.label: metric.value for metric in at.metric}
+    # April: 50.00 on 04-07 and 04-21 in both tables, (50 + 50) x 2 = 200
+    # spend / 1 new customer (C1) = 200.
+    assert metrics["Customer acquisition cost"] == "200 EUR"
+    shared = [text for text in _texts(at) if " share " in text]
+    assert len(shared) == 1
+    # The 2 rows of April, by their Day, not the window's start 2026-01-01.
+    assert (
+        "share 2 spend rows in the period (meta_spring on 2026-04-07, "
+        "meta_spring on 2026-04-21)" in shared[0]
+    )
+
+
+def test_marketing_copy_silent_elsewhere(tmp_path, fresh_workspace):
+    _store_meta_twice(tmp_path, fresh_workspace)
+    at = _marketing_in("2026-05-01", "2026-05-31")
+    metrics = {metric.label: metric.value for metric in at.metric}
+    # May: Google's 20.00 / 1 new customer (C2) = 20; no Meta spend.
+    assert metrics["Customer acquisition cost"] == "20.00 EUR"
+    assert not [text for text in _texts(at) if " share " in text]
