@@ -12,7 +12,7 @@ from streamlit.elements.lib.mutable_status_container import StatusContainer
 from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
-from kpi_core.formatting import count_noun
+from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
 from kpi_core.importing import FilePreview, date_order_hint, export_audience
 from kpi_core.mapping import (
@@ -42,7 +42,8 @@ from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
-from pages.ui.stored_matches import stored_match, stored_summary
+from pages.ui.spend_repeats import RepeatChoice, choose_repeated_rows
+from pages.ui.stored_matches import StoredMatch, stored_match, stored_summary
 from pages.ui.workspace_access import (
     cached_audience_preview,
     cached_prepare,
@@ -741,11 +742,20 @@ def _offer_import(
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
         return
+    rows = _rows_to_store(existing, prepared, key, target, earlier, partial)
+    if not rows.decided:
+        return
+    if rows.frame.is_empty():
+        st.info(
+            "Every row of this file is already stored, so leaving out the "
+            "repeated rows leaves nothing to import."
+        )
+        return
     main_plan = _Plan(target or None, stored_name or requested, names.get(target))
     paired_plan = None
     if paired is not None:
         paired_plan = _offer_paired(paired, key, _sheets(preview))
-    label = "Import " + _import_action(prepared.rows_used, main_plan)
+    label = "Import " + _import_action(rows.frame.height, main_plan)
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
     clicked = st.button(escape_markdown(label), key=f"{key}:import", type="primary")
@@ -753,7 +763,9 @@ def _offer_import(
     versions = {
         entry.id: entry.version for entry in store.list_tables() if entry.id in targets
     }
-    st.session_state[shown_key] = _ShownPlan(name, main_plan, paired_plan, versions)
+    st.session_state[shown_key] = _ShownPlan(
+        name, main_plan, paired_plan, versions, rows.left_out
+    )
     result_key = f"{key}:import_result"
     if not clicked:
         _show_import_result(st.session_state.pop(result_key, None))
@@ -769,6 +781,13 @@ def _offer_import(
             TABLES[paired.table].noun if paired is not None else "",
             typed=sent_name != shown.name,
         )
+        if shown.left_out != rows.left_out:
+            # Another session stored or deleted spend since the button was
+            # drawn, so other rows of this file repeat stored rows now.
+            changes.append(
+                "The rows of this file that repeat stored spend changed "
+                "meanwhile, so importing would store other rows."
+            )
         if changes:
             st.warning(
                 escape_markdown(" ".join(changes))
@@ -780,12 +799,12 @@ def _offer_import(
     # The versions the user chose to replace. The store refuses when another
     # session replaced one of them since, so two imports at once lose none.
     planned = versions if shown is None else shown.versions
-    with st.spinner(f"Storing {count_noun(prepared.rows_used, 'row')}..."):
+    with st.spinner(f"Storing {count_noun(rows.frame.height, 'row')}..."):
         try:
             # The sample tables are deleted in the same transaction, so no
             # page shows the new table next to them.
             entry = store.save(
-                prepared.frame,
+                rows.frame,
                 name=requested,
                 table_type=prepared.table,
                 source_file=prepared.file,
@@ -849,14 +868,41 @@ def _offer_import(
             f"{escape_markdown(str(paired_error))}"
         )
     links = [link for e in stored for link in _KPI_PAGES[e.table_type]]
+    message = f"Imported {imported}."
+    if rows.left_out:
+        message += (
+            f" Left out {count_noun(len(rows.left_out), 'row')} already stored "
+            f"(file {'line' if len(rows.left_out) == 1 else 'lines'} "
+            f"{line_list(rows.left_out)})."
+        )
     st.session_state[result_key] = _ImportResult(
-        f"Imported {imported}.", failure, bool(samples), tuple(dict.fromkeys(links))
+        message, failure, bool(samples), tuple(dict.fromkeys(links))
     )
     # The widgets of this run were drawn with the plan from before the
     # import, so the button would still offer to store a new table where a
     # click now replaces the one just stored. The rerun draws the new plan
     # and then shows the result.
     st.rerun()
+
+
+def _rows_to_store(
+    existing: list[TableEntry],
+    prepared: PreparedTable,
+    key: str,
+    target: str,
+    earlier: TableEntry | None,
+    partial: StoredMatch | None,
+) -> RepeatChoice:
+    """Return the rows of the upload to store: a spend file stored as a new
+    table may leave out rows that other stored spend tables contain. The
+    table that the file is a version of is not compared, because the
+    messages above already describe what keeping both tables does."""
+    if prepared.table != "spend" or target:
+        return RepeatChoice(prepared.frame)
+    versions = {earlier.id} if earlier is not None else set()
+    if partial is not None:
+        versions.add(partial.entry.id)
+    return choose_repeated_rows(existing, prepared, key, versions)
 
 
 @dataclass(frozen=True)
@@ -906,6 +952,8 @@ class _ShownPlan:
     main: _Plan
     paired: _Plan | None
     versions: dict[str, int]
+    # The file lines of the repeated spend rows that the import leaves out.
+    left_out: tuple[int, ...] = ()
 
 
 def _plan_changes(
