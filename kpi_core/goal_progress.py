@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 
 _DAY = timedelta(days=1)
 ON_TRACK = "on track"
+# From the deadline on, a goal whose final value meets its target is
+# achieved, and one whose final value misses it stays off track.
+ACHIEVED = "achieved"
 AT_RISK = "at risk"
 OFF_TRACK = "off track"
 NOT_STARTED = "not started"
@@ -71,9 +74,9 @@ _PATH_SCHEMA = {"date": pl.Date, "actual": pl.Float64, "target_path": pl.Float64
 class GoalStatus:
     """The state of a goal on ``as_of``.
 
-    ``status`` is one of on track, at risk, off track, not started or not
-    available (with ``reason``). Values are in ``unit``. A goal that is not
-    available still has its ``target`` when the target is absolute, but a
+    ``status`` is one of on track, at risk, off track, achieved, not started
+    or not available (with ``reason``). Values are in ``unit``. A goal that
+    is not available still has its ``target`` when the target is absolute, but a
     relative target without a baseline has none. Paces are per
     month: for a count, rows per month, and for a KPI, the change of the KPI
     per month. ``progress`` is in percent of the way from the baseline to
@@ -183,7 +186,7 @@ def evaluate_goal(
     misses but the favourable end of the band meets it. A KPI without an
     interval is at risk when it misses by at most ``AT_RISK_SHARE`` of the
     target.
-    Off track otherwise. From the deadline on, the status is on track when
+    Off track otherwise. From the deadline on, the status is achieved when
     the final value meets the target and off track when it does not. Not
     started before the start date. Not available
     when the data lacks the table or columns, the deadline is not after the
@@ -281,7 +284,7 @@ def evaluate_goal(
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
-        verdict = ON_TRACK if met else OFF_TRACK
+        verdict = ACHIEVED if met else OFF_TRACK
     # A downward count or churn rate can still rise past its ceiling before
     # the deadline.
     still_open = (metric.is_count or grows) and goal.direction != UP

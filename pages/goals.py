@@ -61,6 +61,7 @@ _STATUS_LABELS = {
     "on track": ":green[:material/check_circle: On track]",
     "at risk": ":orange[:material/warning: At risk]",
     "off track": ":red[:material/cancel: Off track]",
+    "achieved": ":green[:material/task_alt: Achieved]",
     "not started": ":gray[:material/schedule: Not started]",
     "not available": ":gray[:material/help: Not available]",
 }

@@ -8,7 +8,13 @@ import polars as pl
 import pytest
 
 from kpi_core.goal_metrics import MONTH_DAYS
-from kpi_core.goal_progress import AT_RISK, NOT_AVAILABLE, ON_TRACK, evaluate_goal
+from kpi_core.goal_progress import (
+    ACHIEVED,
+    AT_RISK,
+    NOT_AVAILABLE,
+    ON_TRACK,
+    evaluate_goal,
+)
 from kpi_core.goals import Goal
 from tests.kpi_core.test_goal_progress import (
     AS_OF,
@@ -165,7 +171,7 @@ def test_downward_count_reached_only_at_deadline():
     goal = _complaints_goal()
     assert not evaluate_goal(goal, _complaints(9), AS_OF).reached
     after = evaluate_goal(goal, _complaints(9), D(2025, 4, 15))
-    assert after.status == ON_TRACK
+    assert after.status == ACHIEVED
     assert after.reached
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kpi_core.goal_progress import OFF_TRACK, ON_TRACK, evaluate_goal
+from kpi_core.goal_progress import ACHIEVED, OFF_TRACK, ON_TRACK, evaluate_goal
 from kpi_core.goals import Goal
 from kpi_core.importing import load_file
 
@@ -136,7 +136,7 @@ def test_churn_at_deadline_unscaled():
     # On the deadline nothing is left to continue: 10 % meets 30 %.
     final = _churn_status(10, 30.0, as_of=DEADLINE)
     assert final.forecast == pytest.approx(10.0)
-    assert final.status == ON_TRACK
+    assert final.status == ACHIEVED
     assert final.reached
 
 

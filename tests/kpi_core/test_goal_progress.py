@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from kpi_core.goal_metrics import DOWN, MONTH_DAYS, UP, SegmentFilter
 from kpi_core.goal_progress import (
+    ACHIEVED,
     AT_RISK,
     NOT_AVAILABLE,
     NOT_STARTED,
@@ -265,7 +266,7 @@ def test_count_goal_after_deadline_missed():
 def test_count_goal_after_deadline_met():
     status = evaluate_goal(_leads_goal(), _leads(19), D(2025, 4, 15))
     assert status.current == 20
-    assert status.status == ON_TRACK
+    assert status.status == ACHIEVED
 
 
 def test_count_goal_path_weekly():

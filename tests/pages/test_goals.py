@@ -10,7 +10,14 @@ from tests.pages.test_period_span import _store_only
 from tests.pages.test_table_choice import older_and_newer
 
 FORM = "goal_form_new"
-STATUS_LABELS = ("On track", "At risk", "Off track", "Not started", "Not available")
+STATUS_LABELS = (
+    "On track",
+    "At risk",
+    "Off track",
+    "Achieved",
+    "Not started",
+    "Not available",
+)
 # The sample deals run from 2025-01-01 to 2026-11-30.
 START = date(2026, 6, 1)
 EXAMPLES = [
