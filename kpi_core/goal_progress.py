@@ -44,6 +44,7 @@ from kpi_core.goal_metrics import (
     segment_advice,
     target_value,
 )
+from kpi_core.partial_periods import SPAN_COLUMNS
 from kpi_core.period import Period
 from kpi_core.subscription_data import is_snapshot
 
@@ -108,7 +109,8 @@ class GoalStatus:
     # Names the exchange rate a money target was converted at, or the
     # currency assumed for a goal saved without one.
     currency_note: str = ""
-    # Set when a count's table ends before the day the goal is evaluated on.
+    # Set when the table of a count or of a rate that grows with its window
+    # ends before the day the goal is evaluated on.
     as_of_note: str = ""
     # Set when a count's segment matches no row of its table, so its 0 may
     # come from a misspelt value.
@@ -190,7 +192,10 @@ def evaluate_goal(
     the final value meets the target and off track when it does not. Not
     started before the start date. Not available
     when the data lacks the table or columns, the deadline is not after the
-    start, a relative target has no baseline, or the KPI has no value yet.
+    start, a relative target has no baseline, the KPI has no value yet, or
+    the dates of a count's table, or of the table of a rate that grows with
+    its window, lie wholly before or after the window so far (see
+    ``_outside_data``).
     """
     metric = goal_metric(goal.metric, working)
     problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
@@ -252,13 +257,15 @@ def evaluate_goal(
     if as_of < goal.start:
         return status
     window = Period(goal.start, min(as_of, goal.deadline))
-    outside = _outside_data(metric, exported, window)
+    grows = grows_with_window(metric, frame)
+    span = _recorded_span(metric, exported, grows)
+    outside = _outside_data(span, window)
     if outside:
         return replace(status, status=NOT_AVAILABLE, reason=outside)
-    last = _last_recorded(metric, exported)
+    last = span[1] if span is not None else None
     if last is not None and last < window.end:
         # The app cannot tell whether the export ends there or the days after
-        # it had no rows, so the count is kept and the card names the date.
+        # it had no rows, so the value is kept and the card names the date.
         note = (
             f"Its table's last date is {last}, before {window.end}. If the "
             "export ends there, the days after it count as days without any "
@@ -279,7 +286,6 @@ def evaluate_goal(
             f"({segments}), so the count is 0. {advice[:1].upper()}{advice[1:]}."
         )
         status = replace(status, segment_note=note)
-    grows = grows_with_window(metric, frame)
     outlook = _outlook(goal, metric, grows, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)
@@ -502,14 +508,14 @@ def _meets(direction: str, value: float, target: float) -> bool:
     return value >= target if direction == UP else value <= target
 
 
-def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | None:
-    """Name why a count cannot be measured over ``window`` when the table's
-    dates lie wholly before or after it, or return None.
+def _outside_data(span: tuple[date, date] | None, window: Period) -> str | None:
+    """Name why a goal cannot be measured over ``window`` when the table's
+    recorded dates (``span``, from ``_recorded_span``) lie wholly before or
+    after it, or return None.
 
-    Such a count would read 0 although nothing in the window was recorded.
-    A KPI needs no such check, because it has no value without rows.
+    A count there would read 0 and a churn or list growth rate 0 %,
+    although nothing in the window was recorded.
     """
-    span = _recorded_span(metric, table)
     if span is None:
         return None
     first, last = span
@@ -522,23 +528,25 @@ def _outside_data(metric: Metric, table: pl.DataFrame, window: Period) -> str | 
     )
 
 
-def _last_recorded(metric: Metric, table: pl.DataFrame) -> date | None:
-    """Return the last recorded date of a count's table, or None for a KPI
-    or a table without dates."""
-    span = _recorded_span(metric, table)
-    return None if span is None else span[1]
+def _recorded_span(
+    metric: Metric, table: pl.DataFrame, grows: bool
+) -> tuple[date, date] | None:
+    """Return the first and last dates on which the table of a count, or of
+    a rate that ``grows`` with its window, records an event. Return None for
+    other KPIs, which have no value without rows, and for a table without
+    dates.
 
-
-def _recorded_span(metric: Metric, table: pl.DataFrame) -> tuple[date, date] | None:
-    """Return the first and last dates on which a count's table records an
-    event, or None for a KPI or a table without dates.
-
-    The dates come from every date column that a goal metric of the table
-    reads, such as a deal's creation and close dates.
+    A count's dates come from every date column that a goal metric of the
+    table reads, such as a deal's creation and close dates. A growing rate's
+    come from every date column of its table that records an event
+    (``SPAN_COLUMNS``), so a subscription's end and cancel dates count.
     """
-    if metric.kpi is not None:
+    if metric.is_count:
+        columns = [m.date_column for m in METRICS.values() if m.table == metric.table]
+    elif grows:
+        columns = list(SPAN_COLUMNS.get(metric.table, ()))
+    else:
         return None
-    columns = [m.date_column for m in METRICS.values() if m.table == metric.table]
     return recorded_span(table, dict.fromkeys(columns))
 
 
