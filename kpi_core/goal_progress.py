@@ -290,6 +290,8 @@ def evaluate_goal(
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = _meets(goal.direction, current.value, target)
     if as_of >= goal.deadline:
+        # NOTE: a ceiling whose table ends before the deadline is achieved on
+        # the days the table covers; only ``as_of_note`` names the gap.
         verdict = ACHIEVED if met else OFF_TRACK
     # A downward count or churn rate can still rise past its ceiling before
     # the deadline.
