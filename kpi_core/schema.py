@@ -185,6 +185,7 @@ DEALS = TableSchema(
             "Deal owner",
             "Owner",
             "Opportunity Owner",
+            "Verkaufschancen-Inhaber",
             "Sales agent",
             "Sales rep",
             "Rep",
