@@ -19,8 +19,8 @@ LINE = "_line"
 
 # The words that start a total label.
 _TOTAL_WORD = (
-    r"(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|summe|endsumme|"
-    r"subtotal|sub-total|zwischensumme)"
+    r"(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|gesamtbetrag|"
+    r"gesamtwert|insgesamt|summe|endsumme|subtotal|sub-total|zwischensumme)"
 )
 # A total label is the word alone or followed by a colon, a bracket, a
 # spaced dash or a number that ends the cell ("Total", "Total: Account",
@@ -190,12 +190,14 @@ def drop_totals(
         filled_before = filled_before | cells.is_not_null() | formula
         other = cells.is_not_null() & ~is_label
         currency = cells.str.contains(CURRENCY_CODE).fill_null(False)
+        numbers = (_numbers_not_dates(cells) & other) | formula
+        # The code of an amount such as "EUR 8.500,00" is no word.
         words = cells.str.contains(_WORD).fill_null(False) & ~currency & other
+        words = words & ~numbers
         if words.any():
             groups = _group_labels(column, positions, labelled) & words
         else:
             groups = words
-        numbers = (_numbers_not_dates(cells) & other) | formula
         dates = cells.str.contains(DATE).fill_null(False) & other
         dated = dated | dates
         codes = cells.str.contains(_ID_CODE) & ~cells.str.contains(_PERIOD_CELL)
