@@ -90,6 +90,10 @@ class Problem:
             left_out = "these rows are left out" if many else "this row is left out"
             return f"{left_out}; {self.advice}" if self.advice else left_out
         rows, them = ("the rows are", "them") if many else ("the row is", "it")
+        if not self.column and not self.field:
+            # Whole lines kept with cells the file lacks (``short_lines``).
+            effect = f"the missing cells are read as empty and {rows} kept"
+            return f"{effect}; {self.advice}" if self.advice else effect
         if self.cell_kept:
             their = "their" if many else "its"
             effect = (

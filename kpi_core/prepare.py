@@ -6,7 +6,8 @@ kept, so the KPIs that need the field leave the row out and count it, as for
 an empty cell. Only a broken row is left out of the table. That is a line
 with more fields than the header, a repeated deal id, a closed deal whose
 won flag is empty or unreadable and whose label reads neither won nor lost,
-a deal with an empty stage whose outcome no other column gives, or an
+a line cut off before a required column (``short_lines``), a deal with an
+empty stage whose outcome no other column gives, or an
 unreadable cell of a field whose empty cell means something
 (``cell_text.ROW_FIELDS``). Orders that are no purchase (a void status, a
 payment not captured, a full refund, an amount of 0) are left out too.
@@ -60,8 +61,10 @@ from kpi_core.order_rows import (
 from kpi_core.reading import RawTable
 from kpi_core.repeated_rows import drop_duplicate_ids, drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
+from kpi_core.short_lines import narrow_row_problem, short_line_problems
 from kpi_core.spend_dates import add_month_windows, require_spend_dates
 from kpi_core.subscription_data import ended_in_trial
+from kpi_core.table_layout import narrow_kept_totals_note
 from kpi_core.table_rules import apply_table_rules
 from kpi_core.table_warnings import find_table_warnings
 from kpi_core.utc_times import header_names_utc
@@ -100,9 +103,24 @@ class PreparedTable:
     # the joined and left days behind the "Occurred at" of list events.
     column_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    # The rows kept with one or more cells read as empty, such as an
+    # unreadable amount or the missing cells of a short line.
+    rows_emptied: int = 0
+
     @property
     def rows_used(self) -> int:
         return self.frame.height
+
+    def kept_summary(self) -> str:
+        """Describe the rows kept, such as "21 kept, 3 of them with cells
+        read as empty (see below)"."""
+        kept = f"{self.rows_used:,} kept"
+        if not self.rows_emptied:
+            return kept
+        return (
+            f"{kept}, {self.rows_emptied:,} of them with cells read as empty "
+            "(see below)"
+        )
 
     def excluded_summary(self) -> dict[str, int]:
         """Return the count of rows left out per reason, for the report."""
@@ -211,6 +229,15 @@ def prepare_table(
             )
 
     found.extend(_unknown_intervals(raw, mapping, columns))
+    short_found = short_line_problems(raw, mapping) if raw.short_lines else []
+    cut = [item for item in short_found if not item.problem.row_kept]
+    cut_rows = cut[0].rows if cut else None
+    if cut_rows is not None:
+        # A line cut before a required column is left out and named once,
+        # not also for its cells.
+        found = [narrow_problem(item, cut_rows, raw) for item in found]
+        found = [item for item in found if item.problem.count]
+    found.extend(short_found)
     if CURRENCY_FIELD in filled:
         columns, money_cells = empty_amounts_without_code(
             columns, money_cells, filled[CURRENCY_FIELD]
@@ -241,6 +268,8 @@ def prepare_table(
         closed_without_won(raw.frame, mapping, columns, label_statuses),
         stage_without_outcome(raw.frame, mapping, columns),
     ):
+        if outcome_gap is not None and cut_rows is not None:
+            outcome_gap = narrow_row_problem(outcome_gap, cut_rows, raw)
         if outcome_gap is None:
             continue
         # A deal whose outcome is unknown is left out and named once, under
@@ -280,6 +309,14 @@ def prepare_table(
             label_statuses = label_statuses.filter(~rejected_mask)
     if found:
         problem_rows = raw.frame.filter(any_of_masks([item.rows for item in found]))
+    emptied_masks = [
+        item.rows
+        for item in found
+        if item.problem.row_kept and not item.problem.cell_kept
+    ]
+    emptied_lines = (
+        raw.frame[LINE].filter(any_of_masks(emptied_masks)) if emptied_masks else None
+    )
     frame = apply_table_rules(mapping.table, frame, label_statuses)
     if mapping.table == "spend":
         frame = add_month_windows(mapping, frame, detected)
@@ -298,6 +335,15 @@ def prepare_table(
     frame, repeated_problem = drop_repeated_rows(mapping, frame, raw.frame)
     if repeated_problem:
         problems.append(repeated_problem)
+    # A row with a total label that a problem leaves out is no longer a
+    # total read as a data row, so the reader's warning drops it.
+    read_notes = narrow_kept_totals_note(
+        raw.info.notes,
+        raw.kept_totals,
+        set(rejected[LINE].to_list()),
+        file,
+        raw.info.sheet,
+    )
     return PreparedTable(
         table=mapping.table,
         file=file,
@@ -312,14 +358,19 @@ def prepare_table(
         problem_rows=problem_rows,
         read_warnings=tuple(
             note.removeprefix("warning: ")
-            for note in raw.info.notes
+            for note in read_notes
             if note.startswith("warning: ")
         ),
         read_notes=tuple(
-            note for note in raw.info.notes if not note.startswith("warning: ")
+            note for note in read_notes if not note.startswith("warning: ")
         ),
         warnings=find_table_warnings(mapping, frame, raw.frame, problems),
         column_sources=raw.column_sources(),
+        rows_emptied=(
+            0
+            if emptied_lines is None
+            else int(frame[LINE].is_in(emptied_lines.implode()).sum())
+        ),
     )
 
 

@@ -94,12 +94,16 @@ class RawTable:
     as ``read_table`` leaves them, so ``prepare_table`` need not strip them.
     ``long_lines`` lists (line, field count) for the text lines with more
     fields than the header's ``header_fields``; ``prepare_table`` rejects
-    them. ``format_marks`` gives the currency marks of workbook number cells
-    whose number format shows a currency: ``_line`` and one String column per
-    header that has such cells, or None. ``number_cells`` marks the cells
-    that a workbook stores as numbers, in the columns that also have text
-    cells which are not plain numbers: ``_line`` and one String column per
-    such header, non-null for a number cell, or None.
+    them. ``short_lines`` lists those with fewer fields, whose missing cells
+    are null; ``prepare_table`` names them. ``kept_totals`` lists (line,
+    label) of the rows kept as data that contain a total label, which a
+    warning of ``info.notes`` names. ``format_marks`` gives the currency
+    marks of workbook number cells whose number format shows a currency:
+    ``_line`` and one String column per header that has such cells, or None.
+    ``number_cells`` marks the cells that a workbook stores as numbers, in
+    the columns that also have text cells which are not plain numbers:
+    ``_line`` and one String column per such header, non-null for a number
+    cell, or None.
     ``cell_sources`` names, for each column that the import built from other
     columns of the file, the file column of each of its cells, row by row,
     or null for a cell of no file column, such as a missing date.
@@ -112,6 +116,8 @@ class RawTable:
     cells_stripped: bool = False
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
+    short_lines: tuple[tuple[int, int], ...] = ()
+    kept_totals: tuple[tuple[int, str], ...] = ()
     format_marks: pl.DataFrame | None = None
     number_cells: pl.DataFrame | None = None
     cell_sources: dict[str, pl.Series] = field(default_factory=dict)
@@ -288,6 +294,7 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         blank_lines=grid.blank_lines,
         may_need_strip=grid.may_need_strip,
         may_have_totals=grid.may_have_totals,
+        field_counts=grid.field_counts,
     )
     info = ReadInfo(
         file=file_name,
@@ -306,6 +313,8 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         cells_stripped=True,
         long_lines=layout.long_lines,
         header_fields=layout.header_fields,
+        short_lines=layout.short_lines,
+        kept_totals=layout.kept_totals,
     )
 
 
@@ -338,7 +347,12 @@ def _read_workbook(file_name: str, data: bytes, sheet: str | None) -> RawTable:
     )
     marks = marks_by_header(read.currency_marks, headers, frame)
     return RawTable(
-        frame, info, cells_stripped=True, format_marks=marks, number_cells=numbers
+        frame,
+        info,
+        cells_stripped=True,
+        format_marks=marks,
+        number_cells=numbers,
+        kept_totals=layout.kept_totals,
     )
 
 
@@ -586,6 +600,8 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         cells_stripped=True,
         long_lines=raw.long_lines,
         header_fields=raw.header_fields,
+        short_lines=raw.short_lines,
+        kept_totals=raw.kept_totals,
     )
 
 

@@ -18,6 +18,7 @@ import functools
 import operator
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -77,6 +78,12 @@ class Layout:
     # does not need: total and summary rows, and the footer rows that
     # ``formula_rows.footer_formula_lines`` allows.
     unneeded_lines: tuple[int, ...] = ()
+    # (line, field count) of the data lines with fewer fields than the
+    # header, whose missing cells are empty in ``frame``.
+    short_lines: tuple[tuple[int, int], ...] = ()
+    # (line, label) of the rows kept as data that contain a total label,
+    # which ``notes`` warns about (see ``kept_totals_note``).
+    kept_totals: tuple[tuple[int, str], ...] = ()
 
 
 def lay_out(
@@ -88,6 +95,7 @@ def lay_out(
     may_need_strip: bool = True,
     may_have_totals: bool = True,
     formula_cells: pl.DataFrame | None = None,
+    field_counts: Callable[[pl.Series], pl.Series] | None = None,
 ) -> Layout:
     """Pick the header, drop title, empty, total, summary and footer rows,
     name columns.
@@ -106,6 +114,10 @@ def lay_out(
     as a total row, as it would with their results. An empty row below the
     table whose formulas aggregate the columns above is a total row
     without a label (``formula_rows.formula_total_lines``).
+    ``field_counts`` counts the fields of text lines (``text_grid.Grid``), so
+    that the data lines with fewer fields than the header are listed. The
+    title, total, summary and footer lines are left out before, so a note
+    such as "Stand: 01.05.2025" is named once.
     """
     unit = "row" if sheet is not None else "line"
     columns = [name for name in cells.columns if name != LINE]
@@ -126,7 +138,7 @@ def lay_out(
     if sheet is None:
         data, columns, long_lines = _cut_long_lines(data, columns, names, file_name)
     duplicate_notes = _duplicate_notes(names)
-    header_fields = _header_fields(names) if long_lines else 0
+    width = _header_fields(names)
     data, names, kept_columns = _name_columns(data, columns, names)
     formula_lines = _formula_lines(formula_cells, columns, kept_columns, names)
     data, totals, labelled = (
@@ -151,6 +163,9 @@ def lay_out(
             line=header_line,
             sheet=sheet,
         )
+    short_lines: tuple[tuple[int, int], ...] = ()
+    if sheet is None and field_counts is not None:
+        short_lines = _short_lines(data, names[width - 1], width, field_counts)
 
     formula_totals: list[int] = []
     footer_formulas: list[int] = []
@@ -188,20 +203,43 @@ def lay_out(
     )
     notes += duplicate_notes
     if labelled:
-        notes.append(_kept_totals_note(labelled, file_name, sheet))
+        notes.append(kept_totals_note(labelled, file_name, sheet))
     return Layout(
         data,
         header_line,
         tuple(skipped),
         tuple(notes),
         long_lines,
-        header_fields,
+        width if long_lines or short_lines else 0,
         tuple(
             sorted(
                 {*totals, *summaries, *unlabelled, *formula_totals, *footer_formulas}
             )
         ),
+        short_lines,
+        tuple(labelled),
     )
+
+
+def _short_lines(
+    data: pl.DataFrame,
+    last_column: str,
+    width: int,
+    field_counts: Callable[[pl.Series], pl.Series],
+) -> tuple[tuple[int, int], ...]:
+    """Return (line, field count) of the rows with fewer than ``width``
+    fields. Only the rows with an empty ``last_column`` can be short, so
+    only their lines are counted."""
+    if width < 2:
+        return ()
+    candidates = data.filter(pl.col(last_column).is_null()).get_column(LINE)
+    if candidates.len() == 0:
+        return ()
+    counts = field_counts(candidates)
+    found = pl.DataFrame({LINE: candidates, "fields": counts}).filter(
+        pl.col("fields") < width
+    )
+    return tuple(found.iter_rows())
 
 
 def _formula_lines(
@@ -609,7 +647,7 @@ def _width(row: tuple[str | None, ...]) -> int:
     return max((i + 1 for i, value in enumerate(row) if value is not None), default=0)
 
 
-def _kept_totals_note(
+def kept_totals_note(
     labelled: list[tuple[int, str]], file_name: str, sheet: str | None
 ) -> str:
     """Warn about the rows read as data that contain a total label, with
@@ -644,6 +682,31 @@ def _kept_totals_note(
         f"warning: {found}. A total read as a data row counts its rows twice in "
         f"the KPIs. {advice}"
     )
+
+
+def narrow_kept_totals_note(
+    notes: tuple[str, ...],
+    kept_totals: tuple[tuple[int, str], ...],
+    left_out: set[int],
+    file_name: str,
+    sheet: str | None,
+) -> tuple[str, ...]:
+    """Return ``notes`` with the warning about ``kept_totals`` naming only
+    the rows that are not ``left_out`` of the table, or without it when every
+    such row is, because a row left out counts nothing twice."""
+    if not kept_totals or not left_out.intersection(line for line, _ in kept_totals):
+        return notes
+    note = kept_totals_note(list(kept_totals), file_name, sheet)
+    if note not in notes:
+        # NOTE: a zip member's notes carry the member's name, so its warning
+        # stays as the reader wrote it.
+        return notes
+    still_kept = [item for item in kept_totals if item[0] not in left_out]
+    narrowed = []
+    if still_kept:
+        narrowed.append(kept_totals_note(still_kept, file_name, sheet))
+    index = notes.index(note)
+    return (*notes[:index], *narrowed, *notes[index + 1 :])
 
 
 def _shown_label(text: str) -> str:

@@ -26,8 +26,10 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 
 import polars as pl
 import pyarrow as pa
@@ -92,6 +94,9 @@ class Grid:
     may_need_strip: bool = True
     # False when the bytes contain no word that a total label needs.
     may_have_totals: bool = True
+    # Return the number of fields of the records that start on the given
+    # lines, or None for a file without a delimiter (see ``count_fields``).
+    field_counts: Callable[[pl.Series], pl.Series] | None = None
 
 
 def decode(file_name: str, data: bytes) -> tuple[str, str]:
@@ -154,6 +159,43 @@ def read_grid(file_name: str, data: bytes, *, aligned: bool) -> Grid:
     return _checked_quotes(file_name, data, grid)
 
 
+def count_fields(
+    file_name: str,
+    data: bytes,
+    codec: str,
+    delimiter: str,
+    unwrapped: bool,
+    record_lines: pl.Series,
+) -> pl.Series:
+    """Count the fields of the records that start on ``record_lines``.
+
+    A field count is one more than the delimiters outside quotes, on all the
+    lines of the record. The file is split into lines again, so this costs
+    about as much as the general way of ``read_grid``, and is only worth it
+    for the few rows that may be short. ``unwrapped`` is True when every line
+    was wrapped in quotes and ``read_grid`` unwrapped them.
+    """
+    lines = _text_lines(file_name, data, codec)
+    if unwrapped:
+        lines = _unwrap_lines(lines)
+    inside_quotes, _blank = _quoted_and_blank(lines)
+    # Every line gets the number of the record it belongs to.
+    numbers = pl.int_range(1, lines.len() + 1, eager=True, dtype=pl.Int64)
+    record_starts = pl.when(~inside_quotes).then(numbers)
+    owners = pl.select(record_starts.forward_fill()).to_series()
+    frame = pl.DataFrame({LINE: owners, "text": lines, "inside": inside_quotes})
+    frame = frame.filter(pl.col(LINE).is_in(record_lines.implode()))
+    # A line that starts inside quotes gets the opening quote, and every quoted
+    # part, closed or running to the end of the line, is removed before the
+    # delimiters are counted.
+    text = pl.when("inside").then(pl.lit('"') + pl.col("text")).otherwise("text")
+    outside = text.str.replace_all(r'"[^"]*(?:"|$)', "")
+    delimiters = outside.str.count_matches(delimiter, literal=True)
+    counts = frame.group_by(LINE).agg((delimiters.sum() + 1).alias("fields"))
+    found = pl.DataFrame({LINE: record_lines}).join(counts, on=LINE, how="left")
+    return found.get_column("fields")
+
+
 def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     grid = _read_utf8_directly(file_name, data)
     if grid is not None:
@@ -174,7 +216,8 @@ def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     _reject_long_lines(file_name, lines)
 
     sample = _sample(lines)
-    if _lines_wrapped_in_quotes(sample):
+    unwrapped = _lines_wrapped_in_quotes(sample)
+    if unwrapped:
         lines = _unwrap_lines(lines)
         sample = _sample(lines)
         notes.append("every line was wrapped in quotes (an Excel re-save); unwrapped")
@@ -188,7 +231,10 @@ def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     else:
         notes.append(f"delimiter: {DELIMITERS[delimiter]}")
     cells, blank = _delimited_cells(file_name, lines, delimiter or ",")
-    return Grid(cells, codec, delimiter, blank, tuple(notes))
+    counter = None
+    if delimiter is not None:
+        counter = partial(count_fields, file_name, data, codec, delimiter, unwrapped)
+    return Grid(cells, codec, delimiter, blank, tuple(notes), field_counts=counter)
 
 
 def _checked_quotes(file_name: str, data: bytes, grid: Grid) -> Grid:
@@ -415,7 +461,17 @@ def _read_utf8_directly(file_name: str, data: bytes) -> Grid | None:
         f"encoding: {encoding_label(codec)}",
         f"delimiter: {DELIMITERS[delimiter]}",
     )
-    return Grid(cells, codec, delimiter, blank, notes, may_need_strip, may_have_totals)
+    counter = partial(count_fields, file_name, data, codec, delimiter, False)
+    return Grid(
+        cells,
+        codec,
+        delimiter,
+        blank,
+        notes,
+        may_need_strip,
+        may_have_totals,
+        counter,
+    )
 
 
 def _utf8_codec(data: bytes) -> str | None:

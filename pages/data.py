@@ -268,8 +268,7 @@ def _render_preview(
         st.error(escape_markdown(str(error)))
         return
     status.update(
-        label=f"Read and checked {count_noun(rows, 'row')}: "
-        f"{prepared.rows_used:,} usable",
+        label=f"Read and checked {count_noun(rows, 'row')}: {prepared.kept_summary()}",
         state="complete",
     )
     workbook = _sheets(preview)
@@ -605,7 +604,7 @@ def _date_order(upload_key: str, column: str, _preview: FilePreview) -> str:
 
 def _report_problems(prepared: PreparedTable, key: str) -> None:
     read = count_noun(prepared.rows_read, "row")
-    st.write(f"{read} read, {prepared.rows_used:,} usable.")
+    st.write(f"{read} read, {prepared.kept_summary()}.")
     if prepared.detected:
         found = "; ".join(
             f"{column}: {note}" for column, note in prepared.detected.items()

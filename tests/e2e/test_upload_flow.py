@@ -105,7 +105,7 @@ def test_upload_maven_then_see_sales(browser, app_url, datasets_dir):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         str(datasets_dir / "maven-crm-sales" / "sales_pipeline.csv")
     )
-    page.get_by_text("8,800 rows read, 8,800 usable.").wait_for(timeout=30_000)
+    page.get_by_text("8,800 rows read, 8,800 kept.").wait_for(timeout=30_000)
     # Correct one mapping: the product column is not wanted as a segment.
     _choose(page, "Product", "(not in the file)")
     page.screenshot(path=SCREENSHOTS / "02-data-mapping.png", full_page=True)

@@ -40,7 +40,7 @@ def test_maven_upload_shows_mapping_and_imports(datasets_dir):
     assert at.selectbox(key=f"{key}:table").value == "deals"
     assert at.selectbox(key=f"{key}:deals:created_at").value == "engage_date"
     assert at.selectbox(key=f"{key}:deals:amount").value == "close_value"
-    assert "8,800 rows read, 8,800 usable." in [m.value for m in at.markdown]
+    assert "8,800 rows read, 8,800 kept." in [m.value for m in at.markdown]
     at.button(key=f"{key}:import").click().run()
     assert not at.exception
     assert at.success[0].value == "Imported 8,800 rows as 'sales_pipeline'."
@@ -81,8 +81,10 @@ def test_bad_values_reported_with_lines():
         "'Close Date'" in w and "line 3" in w and "'not a date'" in w for w in warnings
     )
     assert any("'Amount'" in w and "line 4" in w for w in warnings)
-    # Both cells are read as empty, so every row stays usable.
-    assert "3 rows read, 3 usable." in [m.value for m in at.markdown]
+    # Both cells, on lines 3 and 4, are read as empty and their rows kept.
+    assert "3 rows read, 3 kept, 2 of them with cells read as empty (see below)." in [
+        m.value for m in at.markdown
+    ]
 
 
 @pytest.mark.parametrize(
@@ -131,7 +133,7 @@ def test_ambiguous_dates_wait_for_choice():
     assert "Choose the date order of 'Create Date'" in at.info[-1].value
     assert not [b for b in at.button if b.key == f"{key}:import"]
     at.radio(key=f"{key}:order:created_at").set_value("mdy").run()
-    assert "2 rows read, 2 usable." in [m.value for m in at.markdown]
+    assert "2 rows read, 2 kept." in [m.value for m in at.markdown]
 
 
 def test_no_usable_rows_cannot_replace_table():

@@ -72,6 +72,6 @@ def test_one_row_upload_reads_singular():
     at = _data_page()
     at.file_uploader(key="uploads").set_value([("one.csv", data, "text/csv")]).run()
     assert not at.exception
-    assert "1 row read, 1 usable." in [m.value for m in at.markdown]
+    assert "1 row read, 1 kept." in [m.value for m in at.markdown]
     labels = [button.label for button in at.button]
     assert "Import 1 row as new table 'one'" in labels

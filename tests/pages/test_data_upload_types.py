@@ -92,7 +92,7 @@ def test_xlsm_upload_read_as_workbook():
     assert sheet.options == ["Deals", "Archive"]
     assert sheet.value == "Deals"
     assert at.selectbox(key=f"{key}:table").value == "deals"
-    assert at.status[0].label == "Read and checked 2 rows: 2 usable"
+    assert at.status[0].label == "Read and checked 2 rows: 2 kept"
 
 
 def test_xls_upload_names_conversion():

@@ -25,7 +25,7 @@ def test_data_page_names_conflicting_lines(tmp_path):
     at.run()
     assert not at.exception
     # All ten rows stay usable: the conflict leaves them out per KPI only.
-    assert "10 rows read, 10 usable." in [text.value for text in at.markdown]
+    assert "10 rows read, 10 kept." in [text.value for text in at.markdown]
     # Tickets 4, 6 and 9 are on lines 5, 7 and 10: 3 of 10 = 30 %.
     [notice] = [w for w in _warnings(at) if w.startswith("Tickets solved")]
     assert notice.startswith(

@@ -43,7 +43,7 @@ def test_upload_names_empty_stage_line():
         [("deals.csv", GERMAN_DEALS, "text/csv")]
     ).run()
     assert not at.exception
-    assert "4 rows read, 3 usable." in [m.value for m in at.markdown]
+    assert "4 rows read, 3 kept." in [m.value for m in at.markdown]
     warnings = [w.value for w in at.warning]
     assert any(
         "empty 'Phase' cell" in w

@@ -25,7 +25,7 @@ def test_unknown_interval_warned_on_data_page(tmp_path):
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="uploads").set_value([(path.name, data, "text/csv")]).run()
     assert not at.exception
-    assert "3 rows read, 3 usable." in [m.value for m in at.markdown]
+    assert "3 rows read, 3 kept." in [m.value for m in at.markdown]
     warnings = [w.value for w in at.warning]
     assert any(
         "unknown billing interval in column 'Abrechnungsintervall' (line 3; "

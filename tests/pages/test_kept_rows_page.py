@@ -27,7 +27,9 @@ def test_unreadable_amount_named_and_row_kept():
     at = AppTest.from_file(APP, default_timeout=60).run()
     key = _upload(at, "deals.csv", data)
     assert not at.exception
-    assert "10 rows read, 10 usable." in [m.value for m in at.markdown]
+    assert "10 rows read, 10 kept, 1 of them with cells read as empty (see below)." in [
+        m.value for m in at.markdown
+    ]
     warnings = [w.value for w in at.warning]
     assert (
         "1 row with an invalid number in column 'Amount' (line 3; for example "

@@ -1,0 +1,78 @@
+"""Text lines with fewer fields than the header are named. A line cut before
+a required column is left out, and a shorter line that keeps every required
+column is kept with its missing cells read as empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpi_core.importing import load_file
+from kpi_core.sales import close_rate
+
+HEADER = "Deal-ID;Deal-Phase;Erstelldatum;Betrag;Abschlussdatum;Deal-Inhaber"
+ROWS = [
+    "1;Abgeschlossen und gewonnen;10.01.2025;1.000,00;15.02.2025;Anna",
+    "2;Abgeschlossen und verloren;12.01.2025;500,00;20.02.2025;Anna",
+    "3;Abgeschlossen und gewonnen;20.01.2025;2.000,00;01.03.2025;Jürgen",
+    "4;Abgeschlossen und verloren;25.01.2025;700,00;05.03.2025;Jürgen",
+]
+
+
+def _load(tmp_path: Path, lines: list[str]):
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return load_file(path.name, path.read_bytes())
+
+
+def test_cut_line_left_out(tmp_path):
+    # Line 6 has 2 of 6 fields and lacks the required "Erstelldatum".
+    table = _load(tmp_path, [*ROWS, "5;Abgeschlossen und gewonnen"])
+    assert table.rows_read == 5
+    assert table.frame["_line"].to_list() == [2, 3, 4, 5]
+    [problem] = table.problems
+    assert problem.lines == (6,)
+    assert not problem.row_kept
+    assert "line 6 has 2 fields, the header has 6" in problem.kind
+    assert "'Erstelldatum' is missing" in problem.kind
+    assert "export the file again" in problem.outcome()
+    # Without line 6, 2 won of 4 deals: 2 / 4 x 100 = 50 %.
+    assert close_rate(table.frame).value == 50.0
+
+
+def test_short_line_kept_cells_empty(tmp_path):
+    # Line 6 has 4 of 6 fields, with every required column.
+    table = _load(tmp_path, [*ROWS, "5;Abgeschlossen und gewonnen;01.02.2025;300,00"])
+    assert table.frame.height == 5
+    [problem] = table.problems
+    assert problem.lines == (6,)
+    assert problem.row_kept
+    assert "line 6 has 4 fields, the header has 6" in problem.kind
+    assert "missing cells are read as empty" in problem.outcome()
+    row = table.frame.filter(table.frame["_line"] == 6)
+    assert row["amount"].to_list() == [300.0]
+    assert row["owner"].to_list() == [None]
+    assert (
+        table.kept_summary() == "5 kept, 1 of them with cells read as empty (see below)"
+    )
+
+
+def test_empty_trailing_fields_not_short(tmp_path):
+    # Guard: line 6 writes all 6 fields, the last three empty.
+    table = _load(tmp_path, [*ROWS, "5;Abgeschlossen und gewonnen;01.02.2025;;;"])
+    assert table.problems == ()
+    assert table.frame.height == 5
+
+
+def test_quoted_delimiter_counts_one_field(tmp_path):
+    # Line 6 has 6 fields; the ";" inside the quotes is no delimiter, and the
+    # quoted name spans lines 6 and 7.
+    line = '5;Abgeschlossen und gewonnen;01.02.2025;300,00;;"Anna;\nMüller"'
+    table = _load(tmp_path, [*ROWS, line])
+    assert table.problems == ()
+
+
+def test_footer_note_named_once(tmp_path):
+    # Guard: the note after a blank line is a footer, not a short line.
+    table = _load(tmp_path, [*ROWS, "", "Stand: 01.05.2025"])
+    assert table.problems == ()
+    assert table.frame.height == 4
