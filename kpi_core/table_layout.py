@@ -232,7 +232,10 @@ def _short_lines(
     only their lines are counted."""
     if width < 2:
         return ()
-    candidates = data.filter(pl.col(last_column).is_null()).get_column(LINE)
+    # Renamed first, because a Series method runs as pl.col(name), which
+    # reads a header such as "^a$" or "*" as a pattern.
+    empty = data.get_column(last_column).alias("cell").is_null()
+    candidates = data.get_column(LINE).filter(empty)
     if candidates.len() == 0:
         return ()
     counts = field_counts(candidates)
