@@ -39,6 +39,7 @@ from kpi_core.workspace import (
 )
 from pages.ui.audience_uploads import AudienceUpload, audience_groups
 from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
+from pages.ui.import_results import ImportResult, show_import_result
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
@@ -767,7 +768,7 @@ def _offer_import(
     )
     result_key = f"{key}:import_result"
     if not clicked:
-        _show_import_result(st.session_state.pop(result_key, None))
+        show_import_result(st.session_state.pop(result_key, None))
         return
     if shown is not None:
         # Another session may have stored, renamed or deleted a table since
@@ -874,7 +875,7 @@ def _offer_import(
             f"(file {'line' if len(rows.left_out) == 1 else 'lines'} "
             f"{line_list(rows.left_out)})."
         )
-    st.session_state[result_key] = _ImportResult(
+    st.session_state[result_key] = ImportResult(
         message, failure, bool(samples), tuple(dict.fromkeys(links))
     )
     # The widgets of this run were drawn with the plan from before the
@@ -902,34 +903,6 @@ def _rows_to_store(
     if partial is not None:
         versions.add(partial.entry.id)
     return choose_repeated_rows(existing, prepared, key, versions)
-
-
-@dataclass(frozen=True)
-class _ImportResult:
-    """The outcome of an import, kept for the rerun that follows it to show.
-    ``paired_error`` is the error of a paired table that failed to store,
-    and ``links`` are the (page, label) pairs of the KPI pages to link."""
-
-    message: str
-    paired_error: str | None
-    samples_removed: bool
-    links: tuple[tuple[str, str], ...]
-
-
-def _show_import_result(result: _ImportResult | None) -> None:
-    if result is None:
-        return
-    st.success(result.message)
-    if result.paired_error is not None:
-        st.error(result.paired_error)
-    if result.samples_removed:
-        # Demo rows mixed into the user's figures would falsify them.
-        st.info(
-            "The sample data was removed now that you imported your own. "
-            "'Load the sample data' below brings it back."
-        )
-    for page, link_label in result.links:
-        st.page_link(page, label=link_label)
 
 
 @dataclass(frozen=True)
