@@ -39,7 +39,14 @@ from kpi_core.workspace import (
 )
 from pages.ui.audience_uploads import AudienceUpload, audience_groups
 from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
-from pages.ui.import_results import ImportResult, show_import_result
+from pages.ui.import_results import (
+    ImportResult,
+    StoredUpload,
+    import_choices,
+    show_import_result,
+    stored_note,
+    unchanged_import,
+)
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
 from pages.ui.shared_views import editor_unlocked
@@ -716,6 +723,9 @@ def _offer_import(
         chosen = st.session_state[target_key]
         st.session_state[name_key] = names.get(chosen, default_name)
 
+    # The result of an import, drawn above the Store choices once the
+    # upload is stored (see ``unchanged_import``).
+    outcome = st.container()
     left, right = st.columns(2)
     name = left.text_input("Name", key=name_key)
     target = right.selectbox(
@@ -733,7 +743,26 @@ def _offer_import(
             earlier, prepared.rows_used, columns, missing, empty
         )
     reason = match.reason if match is not None else None
-    _describe_name(same, earlier, reason, target, requested, stored_name, losses)
+    result_key, stored_key = f"{key}:import_result", f"{key}:stored_upload"
+    choices = import_choices(
+        prepared,
+        st.session_state.get(f"{key}:currency"),
+        paired,
+        st.session_state.get(f"{key}:{paired.table}:currency") if paired else None,
+    )
+    unchanged = unchanged_import(
+        st.session_state.get(stored_key),
+        choices,
+        target,
+        stored_name,
+        store.list_tables(),
+    )
+    if unchanged:
+        with outcome:
+            show_import_result(st.session_state.pop(result_key, None))
+            st.info(stored_note(unchanged))
+    else:
+        _describe_name(same, earlier, reason, target, requested, stored_name, losses)
     if partial is not None:
         st.warning(escape_markdown(partial.reason))
     replaced = next((e for e in existing if e.id == target), None)
@@ -755,10 +784,16 @@ def _offer_import(
     paired_plan = None
     if paired is not None:
         paired_plan = _offer_paired(paired, key, _sheets(preview))
-    label = "Import " + _import_action(rows.frame.height, main_plan)
+    label = _import_action(rows.frame.height, main_plan)
     if paired_plan is not None:
         label += " and " + _import_action(paired.rows_used, paired_plan)
-    clicked = st.button(escape_markdown(label), key=f"{key}:import", type="primary")
+    # Storing an unchanged upload again is offered, but not as the next step.
+    label = f"Import again: {label}" if unchanged else f"Import {label}"
+    clicked = st.button(
+        escape_markdown(label),
+        key=f"{key}:import",
+        type="secondary" if unchanged else "primary",
+    )
     targets = {plan.replace_id for plan in (main_plan, paired_plan) if plan}
     versions = {
         entry.id: entry.version for entry in store.list_tables() if entry.id in targets
@@ -766,7 +801,6 @@ def _offer_import(
     st.session_state[shown_key] = _ShownPlan(
         name, main_plan, paired_plan, versions, rows.left_out
     )
-    result_key = f"{key}:import_result"
     if not clicked:
         show_import_result(st.session_state.pop(result_key, None))
         return
@@ -875,13 +909,16 @@ def _offer_import(
             f"(file {'line' if len(rows.left_out) == 1 else 'lines'} "
             f"{line_list(rows.left_out)})."
         )
+    st.session_state[stored_key] = StoredUpload(
+        entry.id, {e.id: e.version for e in stored}, choices
+    )
     st.session_state[result_key] = ImportResult(
         message, failure, bool(samples), tuple(dict.fromkeys(links))
     )
     # The widgets of this run were drawn with the plan from before the
     # import, so the button would still offer to store a new table where a
-    # click now replaces the one just stored. The rerun draws the new plan
-    # and then shows the result.
+    # click now replaces the one just stored. The rerun shows the result,
+    # and that the file is stored, above the plan of a click.
     st.rerun()
 
 

@@ -120,7 +120,7 @@ def test_button_after_import_offers_replace(fresh_workspace):
     assert [message.value for message in at.success] == ["Imported 2 rows as 'orders'."]
     # The page after the click already shows what a second click does.
     label = at.button(key=f"{key}:import").label
-    assert label == "Import 2 rows in place of 'orders'"
+    assert label == "Import again: 2 rows in place of 'orders'"
     assert at.selectbox(key=f"{key}:target").value == stored.id
     at.button(key=f"{key}:import").click().run()
     assert not at.exception
@@ -134,8 +134,8 @@ def test_hubspot_button_after_import_offers_replace(fresh_workspace):
     at.button(key=f"{key}:import").click().run()
     assert not at.exception
     label = (
-        "Import 3 rows in place of 'hubspot stage history' and 2 rows in place "
-        "of 'hubspot'"
+        "Import again: 3 rows in place of 'hubspot stage history' and 2 rows in "
+        "place of 'hubspot'"
     )
     assert at.button(key=f"{key}:import").label == label
     links = [link.proto.label for link in at.get("page_link")]
