@@ -1,15 +1,15 @@
 """Before and after a date: each KPI the tables support, in two windows of
 equal length, with the difference and a test of whether it is significant.
 
-Rates (close rate, win rate, churn rate) use the pooled two-proportion
-z-test. Durations and deal sizes use the Mann-Whitney U test on the single
-deals or tickets. Counts use the test of two Poisson counts over equal
-time, and the NPS a z-test on the difference of two scores. A p-value
-below 0.05 is significant. A table that starts later or ends sooner than
-the windows is missing data, not reporting 0. Its KPIs are compared over
-windows shortened equally to the days it covers, and have no value on a
-side it does not reach. Also the period helpers
-``previous_period`` and ``same_period_last_year``.
+Rates (close rate, win rate, churn rate) use Fisher's exact test.
+Durations and deal sizes use the Mann-Whitney U test on the single deals or
+tickets. Counts use the exact conditional test of two Poisson counts, and
+the NPS a z-test on the difference of two scores (see ``exact_tests`` for
+the two exact tests). A p-value below 0.05 is significant. A table that
+starts later or ends sooner than the windows is missing data, not a count
+of 0. Its KPIs are compared over windows shortened equally to the days it
+covers, and have no value on a side it does not reach. Also the period
+helpers ``previous_period`` and ``same_period_last_year``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import polars as pl
 
 from kpi_core.business_hours import WorkingTime
 from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
+from kpi_core.exact_tests import fisher_exact_p, poisson_counts_p
 from kpi_core.goal_metrics import (
     METRICS,
     TABLE_LABELS,
@@ -42,12 +43,12 @@ from kpi_core.period import Period, check_day
 from kpi_core.results import KpiResult
 from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
 from kpi_core.service import DEFAULT_WORKING, resolution_rows
-from kpi_core.stats import mann_whitney_p, two_proportion_test
+from kpi_core.stats import mann_whitney_p
 
 SIGNIFICANCE = 0.05
-PROPORTION_TEST = "two-proportion z-test"
+PROPORTION_TEST = "Fisher's exact test"
 RANK_TEST = "Mann-Whitney U"
-COUNT_TEST = "Poisson count test"
+COUNT_TEST = "exact Poisson test"
 NPS_TEST = "z-test of two NPS"
 # KPI keys in the order of the table, with the test each difference gets.
 # Names of the KPI date columns in the note on a late first date.
@@ -339,16 +340,20 @@ def same_period_last_year(period: Period) -> Period:
     return Period(_year_before(period.start), _year_before(period.end))
 
 
-def count_test_p(before: int, after: int) -> float | None:
-    """Return the two-sided p-value that two counts over equal time differ.
+def count_test_p(
+    before: int, after: int, before_days: int = 1, after_days: int = 1
+) -> float | None:
+    """Return the exact two-sided p-value that the rates of two counts differ.
 
-    Given the total, the after count is binomial with p = 1/2 when the rate
-    did not change. The normal approximation gives z = (after - before) /
-    sqrt(after + before). No rows on either side gives None.
+    ``before`` events happened in ``before_days`` days and ``after`` in
+    ``after_days``, equal by default as in the windows ``before_after``
+    compares. Given the total n, the before count is Binomial(n,
+    before_days / (before_days + after_days)) when the rate did not change,
+    and the p-value sums the probabilities of all outcomes no more likely
+    than the observed one (``exact_tests.poisson_counts_p``). No rows on
+    either side gives None.
     """
-    if before + after == 0:
-        return None
-    return _two_sided_p((after - before) / math.sqrt(before + after))
+    return poisson_counts_p(before, before_days, after, after_days)
 
 
 def nps_test_p(before: KpiResult, after: KpiResult) -> float:
@@ -584,22 +589,26 @@ def _p_value(
     if not test or first.value is None or second.value is None:
         return None
     if test == COUNT_TEST:
-        return count_test_p(first.n, second.n)
+        before, after = periods
+        return count_test_p(first.n, second.n, _days(before), _days(after))
     if test == PROPORTION_TEST:
         earlier, later = first.result, second.result
-        _z, p_value = two_proportion_test(
+        return fisher_exact_p(
             int(later.numerator),
             int(later.denominator),
             int(earlier.numerator),
             int(earlier.denominator),
         )
-        return p_value
     if test == NPS_TEST:
         return nps_test_p(first.result, second.result)
     values = [_samples(metric.key, frame, period, working) for period in periods]
     if not values[0] or not values[1]:
         return None
     return mann_whitney_p(values[0], values[1])
+
+
+def _days(period: Period) -> int:
+    return (period.end - period.start).days + 1
 
 
 def _cycle_samples(deals: pl.DataFrame, period: Period) -> list[float]:

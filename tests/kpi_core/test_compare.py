@@ -96,7 +96,12 @@ def test_before_after_textbook_two_proportions():
     assert row["n_before"] == 11_535
     assert row["n_after"] == 14_035
     assert row["test"] == PROPORTION_TEST
-    assert row["p_value"] == pytest.approx(_two_sided(z))
+    # At these sizes Fisher's exact p-value is close to that of the z-test
+    # with Yates's continuity correction, which takes 0.5 x (1 / n1 + 1 / n2)
+    # off the difference of the rates: z = 3.33, p = 0.00086.
+    correction = 0.5 * (1 / 11_535 + 1 / 14_035)
+    corrected = (347 / 11_535 - 327 / 14_035 - correction) / standard_error
+    assert row["p_value"] == pytest.approx(_two_sided(corrected), rel=0.05)
     assert row["p_value"] < 0.001
     assert row["significant"] is True
 
@@ -139,8 +144,10 @@ def test_before_after_new_deals_count():
     assert row["after"] == 5
     assert row["difference"] == 1
     assert row["test"] == COUNT_TEST
-    # z = (5 - 4) / sqrt(9).
-    assert row["p_value"] == pytest.approx(_two_sided(1 / 3))
+    # Given 9 deals, the before count is Binomial(9, 1/2) over equal
+    # windows. P(4) = P(5) = 126 / 512 are the most likely outcomes, so every
+    # outcome is no more likely than 4 and p = 1.
+    assert row["p_value"] == pytest.approx(1.0)
     assert row["significant"] is False
 
 
@@ -150,8 +157,11 @@ def test_before_after_close_rate():
     assert row["before"] == pytest.approx(50.0)
     assert row["after"] == pytest.approx(20.0)
     assert row["difference"] == pytest.approx(-30.0)
-    z = (1 / 5 - 2 / 4) / math.sqrt(1 / 3 * 2 / 3 * (1 / 5 + 1 / 4))
-    assert row["p_value"] == pytest.approx(_two_sided(z))
+    # Fisher: 5 deals after drawn from 9, of which 3 are won. P(k won after)
+    # = C(3, k) C(6, 5 - k) / C(9, 5): 6, 45, 60 and 15 in 126 for k = 0 to
+    # 3. Observed k = 1 (45), and 6, 45 and 15 are no more likely: 66 / 126.
+    assert row["test"] == PROPORTION_TEST
+    assert row["p_value"] == pytest.approx(66 / 126)
     # Wilson intervals of 2 of 4 and 1 of 5, as the close-rate card gives
     # them: (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n).
     for side, won, created in (("before", 2, 4), ("after", 1, 5)):
@@ -549,8 +559,11 @@ def test_same_period_last_year_all_data():
 
 
 def test_count_test_p_hand_value():
-    # z = (30 - 10) / sqrt(40) = 3.162, p = 0.0016.
-    assert count_test_p(10, 30) == pytest.approx(0.001565, abs=1e-5)
+    # Binomial(40, 1/2) is symmetric, so p = 2 x P(X <= 10)
+    # = 2 x (C(40, 0) + ... + C(40, 10)) / 2^40 = 0.00222.
+    tail = sum(math.comb(40, k) for k in range(11))
+    assert count_test_p(10, 30) == pytest.approx(2 * tail / 2**40)
+    assert count_test_p(10, 30) == pytest.approx(0.00222, abs=1e-5)
 
 
 def test_count_test_p_no_rows():

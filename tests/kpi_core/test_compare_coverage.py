@@ -4,9 +4,7 @@ to resolution counts the chosen working hours."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, time, timedelta
-from statistics import NormalDist
 
 import polars as pl
 import pytest
@@ -61,7 +59,6 @@ T0,2025-02-25 08:00,2025-02-25 18:00,solved
 T1,2025-03-03 08:00,2025-03-03 18:00,solved
 T2,2025-03-04 07:30,2025-03-04 09:30,solved
 """
-NORMAL = NormalDist()
 
 
 def _load(tmp_path, name: str, content: str, table: str):
@@ -104,9 +101,10 @@ def test_churn_without_starts_on_both_sides(tmp_path):
     # After: 1 to 31 August. A, B and D are active, B ends: 1 / 3 = 33.3 %.
     assert row["after"] == pytest.approx(100 / 3)
     assert row["n_after"] == 3
-    # Pooled p = 1 / 6, z = (1/3 - 0) / sqrt(1/6 x 5/6 x (1/3 + 1/3)).
-    z = (1 / 3) / math.sqrt(1 / 6 * 5 / 6 * (2 / 3))
-    assert row["p_value"] == pytest.approx(2 * (1 - NORMAL.cdf(z)))
+    # Fisher: 3 customers after drawn from 6, of which 1 churned. P(0) =
+    # C(5, 3) / C(6, 3) = 10 / 20 and P(1) = C(5, 2) / C(6, 3) = 10 / 20 are
+    # equal, so p = 1.
+    assert row["p_value"] == pytest.approx(1.0)
 
 
 def test_coverage_takes_subscription_ends(tmp_path):
@@ -171,9 +169,9 @@ def test_ticket_count_only_over_covered_days(tmp_path):
         "the tickets table covers only 2025-03-25 to 2025-04-22, so this row "
         "compares 2025-03-25 to 2025-03-31 with 2025-04-01 to 2025-04-07"
     )
-    # z = (2 - 3) / sqrt(2 + 3) = -0.447.
-    z = (2 - 3) / math.sqrt(5)
-    assert tickets["p_value"] == pytest.approx(2 * (1 - NORMAL.cdf(abs(z))))
+    # Binomial(5, 1/2): P(2) = P(3) = 10 / 32 are the most likely outcomes,
+    # so p = 1.
+    assert tickets["p_value"] == pytest.approx(1.0)
     assert tickets["significant"] is False
 
 
