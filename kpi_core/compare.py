@@ -393,7 +393,7 @@ def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
     no dates."""
     spans = []
     for table_type, frame in tables.items():
-        columns = _date_columns(table_type, frame)
+        columns = event_date_columns(table_type, frame)
         span = table_coverage(table_type, frame) or recorded_span(frame, columns)
         if span is not None:
             spans.append(span)
@@ -409,11 +409,11 @@ def table_coverage(table_type: str, frame: pl.DataFrame) -> tuple[date, date] | 
     The expected close date of an open deal and the dates after today record
     nothing, so they are left out (see ``recorded_span``).
     """
-    columns = _date_columns(table_type, frame)
+    columns = event_date_columns(table_type, frame)
     return recorded_span(frame, columns, until=date.today())
 
 
-def _date_columns(table_type: str, frame: pl.DataFrame) -> list[str]:
+def event_date_columns(table_type: str, frame: pl.DataFrame) -> list[str]:
     """List the date columns of a table that the goal metrics anchor on, and
     the other columns that record its events, as far as ``frame`` has them."""
     anchors = [m.date_column for m in METRICS.values() if m.table == table_type]

@@ -82,6 +82,7 @@ def comparison_workbook(
     months: int,
     working_label: str,
     left_out: Mapping[str, str],
+    shortened: str = "",
     sources: list[tuple[str, str, int]],
     currency: str | None = None,
     fx: dict[str, float] | None = None,
@@ -91,8 +92,9 @@ def comparison_workbook(
     ``table`` is ``compare.before_after``'s table with the notes the page
     shows. ``windows`` are the before and after windows, ``pivot`` and
     ``months`` the page's date and window, ``left_out`` the KPIs not
-    compared with the reason, and ``sources`` the stored tables as (table
-    type, stored name, rows). ``currency`` and ``fx`` are the report
+    compared with the reason, ``shortened`` why the windows are shorter
+    than ``months`` (see ``window_cuts``) or "", and ``sources`` the stored
+    tables as (table type, stored name, rows). ``currency`` and ``fx`` are the report
     currency and exchange rates the money was converted with, if any.
     """
     before, after = windows
@@ -130,6 +132,8 @@ def comparison_workbook(
         ("After", after.label()),
         ("Working time", working_label),
     ]
+    if shortened:
+        choices.insert(2, ("Why shorter", shortened))
     return build_excel_report(
         "CRM KPIs",
         f"before {before.label()}, after {after.label()}",

@@ -24,6 +24,7 @@ from kpi_core.page_workbooks import comparison_workbook
 from kpi_core.period import EARLIEST_DAY, LATEST_DAY, Period
 from kpi_core.report_tables import source_rows
 from kpi_core.sales_tables import chart_gap, sales_series
+from kpi_core.window_cuts import shortened_windows_note
 from pages.ui.currencies import is_money_metric, page_tables_with
 from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
 from pages.ui.markdown_escape import escape_markdown
@@ -86,13 +87,18 @@ def render() -> None:
         table = table.filter(pl.col("kpi") != "resolution_hours")
     days = (after.end - after.start).days + 1
     show_table_sources(*loaded.entries.values())
-    caption = f"Before: {before.label()}. After: {after.label()}. {days:,} days each."
+    st.subheader(
+        f"Before: {before.label()}. After: {after.label()}. {days:,} days each.",
+        anchor=False,
+    )
+    shortened = shortened_windows_note(tables, pivot, months)
+    if shortened:
+        st.warning(escape_markdown(shortened))
     if (table["days"] < days).any():
-        caption += (
-            " The rows of a table that covers fewer days compare fewer days, "
+        st.caption(
+            "The rows of a table that covers fewer days compare fewer days, "
             "as their note says."
         )
-    st.caption(caption)
     if money_note:
         st.warning(escape_markdown(money_note))
         # The money rows have no values then, and the note gives the reason.
@@ -118,6 +124,7 @@ def render() -> None:
         pivot=pivot,
         months=months,
         working_label=working_time_caption(working),
+        shortened=shortened,
         left_out=left_out,
         sources=sources,
         currency=loaded.currency,
@@ -164,8 +171,8 @@ def _controls(first: date, last: date, default: date) -> tuple[date, int]:
         min_value=1,
         max_value=36,
         step=1,
-        help="Length of each window. Both shrink to the data where it ends "
-        "sooner, so they stay equal.",
+        help="Length of each window. Where the data starts later or ends "
+        "sooner, both shrink to the days it covers, so they stay equal.",
         **view_widget_options("compare_months", value=6),
     )
     check_url_dates("compare_date", pivot, EARLIEST_DAY, LATEST_DAY)

@@ -74,11 +74,11 @@ def test_compare_page_window_change():
     at.sidebar.date_input(key="compare_date").set_value(date(2026, 1, 1)).run()
     at.sidebar.number_input(key="compare_months").set_value(3).run()
     assert not at.exception
-    caption = " ".join(element.value for element in at.caption)
+    headline = " ".join(element.value for element in at.subheader)
     # January to March 2026 has 31 + 28 + 31 days.
-    assert "2025-10-03 to 2025-12-31" in caption
-    assert "2026-01-01 to 2026-03-31" in caption
-    assert "90 days each" in caption
+    assert "2025-10-03 to 2025-12-31" in headline
+    assert "2026-01-01 to 2026-03-31" in headline
+    assert "90 days each" in headline
 
 
 def test_compare_page_significance_column():

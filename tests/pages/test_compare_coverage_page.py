@@ -58,8 +58,10 @@ def test_late_tickets_compared_over_covered_days(tmp_path, fresh_workspace):
     assert row["Significant"] == "no"
     # The deals cover all of March and April: 30 days each.
     assert _row(at, "New deals")["Days each"] == 30
-    captions = " ".join(caption.value for caption in at.main.caption)
-    assert "Before: 2025-03-02 to 2025-03-31. After: 2025-04-01 to 2025-04-30." in (
-        captions
+    [headline] = at.main.subheader
+    assert headline.value == (
+        "Before: 2025-03-02 to 2025-03-31. After: 2025-04-01 to 2025-04-30. "
+        "30 days each."
     )
+    captions = " ".join(caption.value for caption in at.main.caption)
     assert "The rows of a table that covers fewer days compare fewer days" in (captions)

@@ -31,6 +31,10 @@ def _caption_text(at: AppTest) -> str:
     return " ".join(caption.value for caption in at.main.caption)
 
 
+def _headline(at: AppTest) -> str:
+    return " ".join(subheader.value for subheader in at.main.subheader)
+
+
 def test_compare_link_fixes_date_and_window(fresh_workspace):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/compare.py").run()
@@ -46,7 +50,7 @@ def test_compare_link_fixes_date_and_window(fresh_workspace):
     assert window.value == 3
     assert pivot.value == date(2026, 1, 1)
     # January to March 2026 has 31 + 28 + 31 = 90 days.
-    assert "90 days each" in _caption_text(manager)
+    assert "90 days each" in _headline(manager)
 
     # A browser cannot change a disabled widget, and AppTest refuses to. An
     # edited URL does not change the link's 3 months either.
@@ -54,7 +58,7 @@ def test_compare_link_fixes_date_and_window(fresh_workspace):
     manager.run()
     assert not manager.exception
     assert manager.sidebar.number_input(key="compare_months").value == 3
-    assert "90 days each" in _caption_text(manager)
+    assert "90 days each" in _headline(manager)
 
 
 def test_service_link_fixes_working_time_and_variants(fresh_workspace):
