@@ -84,8 +84,9 @@ def lapsed_lifespan(orders: pl.DataFrame, end: date | None) -> PurchaseLifespan:
         return PurchaseLifespan(
             None,
             "the orders give no customer lifespan, because no customer has "
-            f"stopped buying yet (no order in the {LAPSED_AFTER_DAYS} days before "
-            "the latest order of the data); enter a lifespan in years",
+            "stopped buying yet (no customer's last order is more than "
+            f"{LAPSED_AFTER_DAYS} days before the latest order in the data); enter "
+            "a lifespan in years",
         )
     mean_days = spans["days"].mean()
     if not mean_days:
