@@ -109,21 +109,38 @@ def two_proportion_test(
     return z, _two_sided_p(z)
 
 
+# Up to this many values in both samples together, the Mann-Whitney test
+# counts every way of splitting the ranks into the two groups instead of
+# using the normal approximation, which is far off for a few values.
+_EXACT_RANK_VALUES = 30
+
+
 def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
     """Return the two-sided p-value of the Mann-Whitney U test.
 
-    Uses the normal approximation with the tie correction of the variance
-    and a continuity correction of 0.5, as SciPy's default asymptotic method
-    does. The approximation suits the sample sizes of sales cycles (about 10
-    or more per group). When every value is tied the groups cannot differ,
-    so the p-value is 1.0. Raises ValueError when either sample is empty.
+    With up to ``_EXACT_RANK_VALUES`` values in all, the p-value is exact:
+    the share of all splits of the (mid)ranks into groups of the two sizes
+    whose rank sum lies at least as far from its mean as the observed one
+    (``_exact_rank_sum_p``), ties included. Larger samples use the normal
+    approximation with the tie correction of the variance and a continuity
+    correction of 0.5, as SciPy's asymptotic method does. When every value
+    is tied the groups cannot differ, so the p-value is 1.0. Raises
+    ValueError when either sample is empty.
     """
     if not a or not b:
         raise ValueError(f"both samples need values, got {len(a)} and {len(b)} values")
     n_a, n_b = len(a), len(b)
     total = n_a + n_b
     values = pl.Series("value", [*a, *b], dtype=pl.Float64)
-    rank_sum_a = values.rank("average").head(n_a).sum()
+    ranks = values.rank("average")
+    if total <= _EXACT_RANK_VALUES:
+        # The smaller group's subsets are fewer to count, and its rank sum
+        # lies as far from its mean as the other group's does.
+        ranked = ranks.to_list()
+        if n_a <= n_b:
+            return _exact_rank_sum_p(ranked, n_a)
+        return _exact_rank_sum_p(ranked[n_a:] + ranked[:n_a], n_b)
+    rank_sum_a = ranks.head(n_a).sum()
     u_statistic = rank_sum_a - n_a * (n_a + 1) / 2
 
     tie_sizes = values.value_counts()["count"].cast(pl.Float64)
@@ -134,6 +151,39 @@ def mann_whitney_p(a: Sequence[float], b: Sequence[float]) -> float:
 
     distance = max(abs(u_statistic - n_a * n_b / 2) - 0.5, 0.0)
     return _two_sided_p(distance / math.sqrt(variance))
+
+
+def _exact_rank_sum_p(ranks: list[float], n_a: int) -> float:
+    """Return the share of the splits of ``ranks`` into ``n_a`` and the rest
+    whose first group's rank sum is at least as far from its mean as that of
+    the first ``n_a`` ranks.
+
+    Midranks are halves, so the ranks are doubled into integers, and the
+    number of subsets of each size with each sum is counted one rank at a
+    time: about total x n_a x twice the rank sum steps.
+    """
+    doubled = [round(2 * rank) for rank in ranks]
+    total_sum = sum(doubled)
+    # ways[k][s]: subsets of k ranks seen so far whose doubled sum is s.
+    ways = [[0] * (total_sum + 1) for _ in range(n_a + 1)]
+    ways[0][0] = 1
+    for seen, rank in enumerate(doubled, start=1):
+        for k in range(min(seen, n_a), 0, -1):
+            below, row = ways[k - 1], ways[k]
+            for s in range(total_sum - rank, -1, -1):
+                if below[s]:
+                    row[s + rank] += below[s]
+    # A subset's distance from the mean sum n_a x total_sum / count, times
+    # count, so that it stays an integer.
+    count = len(doubled)
+
+    def distance(rank_sum: int) -> int:
+        return abs(count * rank_sum - n_a * total_sum)
+
+    observed = distance(sum(doubled[:n_a]))
+    counts = ways[n_a]
+    as_far = sum(n for s, n in enumerate(counts) if n and distance(s) >= observed)
+    return min(as_far / sum(counts), 1.0)
 
 
 def _two_sided_p(z: float) -> float:

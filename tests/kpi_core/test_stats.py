@@ -1,5 +1,6 @@
 import math
 from datetime import date
+from statistics import NormalDist
 
 import polars as pl
 import pytest
@@ -145,20 +146,47 @@ def test_two_proportion_test_empty_group():
 
 
 def test_mann_whitney_p_without_ties():
-    # U = 0, mean 9 / 2 = 4.5, variance 3 * 3 * 7 / 12 = 5.25,
-    # z = (4.5 - 0.5) / sqrt(5.25) = 1.7457, two-sided p = 0.0809.
-    assert mann_whitney_p([1, 2, 3], [4, 5, 6]) == pytest.approx(0.0809, abs=0.0001)
+    # Exact for six values: of the C(6, 3) = 20 ways to give three ranks to
+    # the first group, only {1, 2, 3} (sum 6) and {4, 5, 6} (sum 15) lie as
+    # far from the mean sum 10.5 as the observed 6, so p = 2 / 20 = 0.1.
+    # (The normal approximation gave 0.0809.)
+    assert mann_whitney_p([1, 2, 3], [4, 5, 6]) == pytest.approx(0.1)
+
+
+def test_mann_whitney_p_four_against_four():
+    # The tester's sales cycles, 4 against 4 without overlap: 2 of C(8, 4) =
+    # 70 splits are as extreme, p = 2 / 70 = 0.02857.
+    assert mann_whitney_p([3, 5, 8, 9], [20, 31, 40, 41]) == pytest.approx(2 / 70)
 
 
 def test_mann_whitney_p_with_ties():
-    # Ranks 1, 3, 3 | 3, 5.5, 5.5, so U = 7 - 6 = 1. Tie groups of 3 and 2 give
-    # sum(t^3 - t) = 24 + 6 = 30 and variance 9 / 12 * (7 - 30 / 30) = 4.5.
-    # z = (3.5 - 0.5) / sqrt(4.5) = 1.4142, two-sided p = 0.1573.
-    assert mann_whitney_p([1, 2, 2], [2, 3, 3]) == pytest.approx(0.1573, abs=0.0001)
+    # Ranks 1, 3, 3 | 3, 5.5, 5.5; doubled 2, 6, 6 | 6, 11, 11, total 42, so
+    # a group of three has the mean doubled sum 21, and the observed 14 lies
+    # 7 from it. Of the 20 ways to pick three of the six ranks, {2, 6, 6}
+    # (3 ways, sum 14) and {6, 11, 11} (3 ways, sum 28) lie 7 away; the rest
+    # (2, 6, 11: 19; 2, 11, 11: 24; 6, 6, 6: 18; 6, 6, 11: 23) lie closer.
+    # p = 6 / 20 = 0.3.
+    assert mann_whitney_p([1, 2, 2], [2, 3, 3]) == pytest.approx(0.3)
 
 
 def test_mann_whitney_p_symmetric():
-    assert mann_whitney_p([4, 5, 6], [1, 2, 3]) == pytest.approx(0.0809, abs=0.0001)
+    assert mann_whitney_p([4, 5, 6], [1, 2, 3]) == pytest.approx(0.1)
+    # The larger group first gives the same p: [10, 20] against [5] has
+    # ranks 2, 3 | 1; one rank of three alone is 1, 2 or 3 around the mean 2,
+    # and 1 and 3 lie as far as the observed 1, so p = 2 / 3.
+    assert mann_whitney_p([10.0, 20.0], [5.0]) == pytest.approx(2 / 3)
+    assert mann_whitney_p([5.0], [10.0, 20.0]) == pytest.approx(2 / 3)
+
+
+def test_mann_whitney_p_large_samples_normal():
+    # 16 against 16 without overlap is past the exact test's 30 values: U =
+    # 0, mean 16 x 16 / 2 = 128, variance 16 x 16 x 33 / 12 = 704, z =
+    # (128 - 0.5) / sqrt(704) = 4.8054, two-sided p = 2 x (1 - Phi(z)).
+    z = (128 - 0.5) / math.sqrt(704)
+    expected = 2 * (1 - NormalDist().cdf(z))
+    first = [float(day) for day in range(1, 17)]
+    second = [float(day) for day in range(17, 33)]
+    assert mann_whitney_p(first, second) == pytest.approx(expected, rel=1e-9)
 
 
 def test_mann_whitney_p_all_values_tied():
