@@ -95,11 +95,14 @@ class RawTable:
     ``long_lines`` lists (line, field count) for the text lines with more
     fields than the header's ``header_fields``; ``prepare_table`` rejects
     them. ``short_lines`` lists those with fewer fields, whose missing cells
-    are null; ``prepare_table`` names them. ``kept_totals`` lists (line,
-    label) of the rows kept as data that contain a total label, which a
-    warning of ``info.notes`` names. ``format_marks`` gives the currency
-    marks of workbook number cells whose number format shows a currency:
-    ``_line`` and one String column per header that has such cells, or None.
+    are null; ``prepare_table`` names them. ``writes_empty_last`` is True
+    when some line has as many fields as the header and an empty last one,
+    so the file's short lines are not its style but likely cut off.
+    ``kept_totals`` lists (line, label) of the rows kept as data that
+    contain a total label, which a warning of ``info.notes`` names.
+    ``format_marks`` gives the currency marks of workbook number cells
+    whose number format shows a currency: ``_line`` and one String column
+    per header that has such cells, or None.
     ``number_cells`` marks the cells that a workbook stores as numbers, in
     the columns that also have text cells which are not plain numbers:
     ``_line`` and one String column per such header, non-null for a number
@@ -117,6 +120,7 @@ class RawTable:
     long_lines: tuple[tuple[int, int], ...] = ()
     header_fields: int = 0
     short_lines: tuple[tuple[int, int], ...] = ()
+    writes_empty_last: bool = False
     kept_totals: tuple[tuple[int, str], ...] = ()
     format_marks: pl.DataFrame | None = None
     number_cells: pl.DataFrame | None = None
@@ -314,6 +318,7 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         long_lines=layout.long_lines,
         header_fields=layout.header_fields,
         short_lines=layout.short_lines,
+        writes_empty_last=layout.writes_empty_last,
         kept_totals=layout.kept_totals,
     )
 
@@ -601,6 +606,7 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         long_lines=raw.long_lines,
         header_fields=raw.header_fields,
         short_lines=raw.short_lines,
+        writes_empty_last=raw.writes_empty_last,
         kept_totals=raw.kept_totals,
     )
 

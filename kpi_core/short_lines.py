@@ -1,13 +1,22 @@
 """Name the text lines with fewer fields than the header.
 
-Export tools write every field of every line, so a short line has most
-likely been cut off, as when a file was copied or saved incompletely. Excel
-is the known exception: it may leave out the delimiters of empty cells at
-the end of a line. A short line that still contains every required column
-is therefore kept, and its missing cells are read as empty. A line cut
-before a required column is left out, as a line with more fields than the
-header is, because such a row cannot be a whole record and its last value
-may be cut too. Both are named with their lines and field counts.
+Some tools, such as Excel, leave out the delimiters of empty cells at the
+end of a line. A file that does so on every such line never has a line
+with as many fields as the header and an empty last one. Its short lines
+are its style, so they are not named, and their missing cells are read as
+empty like any empty cell. A file that writes those delimiters somewhere
+has a fixed width, so a short line there has most likely been cut off, as
+when a file was copied or saved incompletely. Such a line is left out when
+it ends before a required column, as a line with more fields than the
+header is, because it cannot be a whole record and its last value may be
+cut too. Otherwise it is kept with its missing cells read as empty. Both
+are named with their lines and field counts.
+
+In a file without that evidence, a short line is still left out and named
+when it ends before a required column that is filled in at least
+``FILLED_SHARE`` of the other rows. A writer that leaves out empty cells
+would have to leave that column empty too, which the other rows make
+unlikely.
 """
 
 from __future__ import annotations
@@ -21,6 +30,11 @@ from kpi_core.mapping import Mapping
 from kpi_core.reading import RawTable
 from kpi_core.schema import TABLES
 
+# The share of the other rows in which a required column must be filled for
+# a short line that ends before it to count as cut off, in a file that
+# leaves out the delimiters of empty cells at a line's end.
+FILLED_SHARE = 0.9
+
 SHORT_LINE_ADVICE = (
     "the line may be cut off: export the file again, or correct the line"
 )
@@ -31,20 +45,27 @@ SHORT_LINES_ADVICE = (
 
 def short_line_problems(raw: RawTable, mapping: Mapping) -> list[FoundProblem]:
     """Return the problem of the short lines left out (cut before a required
-    column) and that of the short lines kept, each only when it has lines."""
+    column) and that of the short lines kept, each only when it has lines.
+
+    The short lines are kept unnamed in a file that leaves out the
+    delimiters of empty cells at a line's end, unless they end before a
+    required column filled in nearly every other row.
+    """
     columns = [name for name in raw.frame.columns if name != LINE]
     required = [
         mapping.columns[name]
         for name in TABLES[mapping.table].required
         if mapping.columns.get(name)
     ]
+    if not raw.writes_empty_last:
+        required = _filled_columns(raw.frame, required)
     cut: list[tuple[int, int, str]] = []
     kept: list[tuple[int, int]] = []
     for line, fields in raw.short_lines:
         missing = [column for column in required if columns.index(column) >= fields]
         if missing:
             cut.append((line, fields, missing[0]))
-        else:
+        elif raw.writes_empty_last:
             kept.append((line, fields))
 
     found = []
@@ -64,6 +85,19 @@ def short_line_problems(raw: RawTable, mapping: Mapping) -> list[FoundProblem]:
         )
         found.append(_problem(raw, [line for line, _ in kept], kind, kept=True))
     return found
+
+
+def _filled_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
+    """Keep the columns filled in at least ``FILLED_SHARE`` of the rows
+    other than one."""
+    others = frame.height - 1
+    if others < 1:
+        return []
+    return [
+        column
+        for column in columns
+        if frame.get_column(column).is_not_null().sum() >= FILLED_SHARE * others
+    ]
 
 
 def _problem(raw: RawTable, lines: list[int], kind: str, kept: bool) -> FoundProblem:

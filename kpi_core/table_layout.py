@@ -84,6 +84,10 @@ class Layout:
     # (line, label) of the rows kept as data that contain a total label,
     # which ``notes`` warns about (see ``kept_totals_note``).
     kept_totals: tuple[tuple[int, str], ...] = ()
+    # True when some line below the header has as many fields as the header
+    # and an empty last one, so the file writes the delimiters of empty
+    # cells at a line's end (see ``_writes_empty_last_fields``).
+    writes_empty_last: bool = False
 
 
 def lay_out(
@@ -164,8 +168,18 @@ def lay_out(
             sheet=sheet,
         )
     short_lines: tuple[tuple[int, int], ...] = ()
+    writes_empty_last = False
     if sheet is None and field_counts is not None:
-        short_lines = _short_lines(data, names[width - 1], width, field_counts)
+        short_lines, writes_empty_last = _short_lines(
+            data, names[width - 1], width, field_counts
+        )
+        if short_lines and not writes_empty_last:
+            below = cells.filter(
+                (pl.col(LINE) > header_line) & ~pl.col(LINE).is_in(data[LINE].implode())
+            )
+            writes_empty_last = _writes_empty_last_fields(
+                below, columns[width - 1], width, field_counts
+            )
 
     formula_totals: list[int] = []
     footer_formulas: list[int] = []
@@ -218,6 +232,7 @@ def lay_out(
         ),
         short_lines,
         tuple(labelled),
+        writes_empty_last,
     )
 
 
@@ -226,23 +241,51 @@ def _short_lines(
     last_column: str,
     width: int,
     field_counts: Callable[[pl.Series], pl.Series],
-) -> tuple[tuple[int, int], ...]:
+) -> tuple[tuple[tuple[int, int], ...], bool]:
     """Return (line, field count) of the rows with fewer than ``width``
-    fields. Only the rows with an empty ``last_column`` can be short, so
-    only their lines are counted."""
+    fields, and whether a row has ``width`` fields with an empty last one.
+
+    Only the rows with an empty ``last_column`` can be short, so only their
+    lines are counted. A row with a value past its count is not short,
+    because the reader found that many fields.
+    """
     if width < 2:
-        return ()
+        return (), False
     # Renamed first, because a Series method runs as pl.col(name), which
     # reads a header such as "^a$" or "*" as a pattern.
     empty = data.get_column(last_column).alias("cell").is_null()
-    candidates = data.get_column(LINE).filter(empty)
-    if candidates.len() == 0:
-        return ()
-    counts = field_counts(candidates)
-    found = pl.DataFrame({LINE: candidates, "fields": counts}).filter(
-        pl.col("fields") < width
+    candidates = data.filter(empty)
+    if candidates.height == 0:
+        return (), False
+    columns = [name for name in data.columns if name != LINE][:width]
+    read_fields = pl.max_horizontal(
+        pl.when(pl.col(name).is_not_null()).then(index + 1).otherwise(0)
+        for index, name in enumerate(columns)
     )
-    return tuple(found.iter_rows())
+    found = candidates.select(
+        pl.col(LINE),
+        field_counts(candidates.get_column(LINE)).alias("fields"),
+        read_fields.alias("read"),
+    )
+    writes_empty_last = bool((found.get_column("fields") == width).any())
+    short = found.filter(
+        (pl.col("fields") < width) & (pl.col("fields") >= pl.col("read"))
+    )
+    return tuple(short.select(LINE, "fields").iter_rows()), writes_empty_last
+
+
+def _writes_empty_last_fields(
+    rows: pl.DataFrame,
+    last_column: str,
+    width: int,
+    field_counts: Callable[[pl.Series], pl.Series],
+) -> bool:
+    """Tell whether one of ``rows``, such as a total line, has ``width``
+    fields with an empty ``last_column``."""
+    lines = rows.filter(rows.get_column(last_column).is_null()).get_column(LINE)
+    if lines.len() == 0:
+        return False
+    return bool((field_counts(lines) == width).any())
 
 
 def _formula_lines(

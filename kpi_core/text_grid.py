@@ -165,33 +165,37 @@ def count_fields(
     codec: str,
     delimiter: str,
     unwrapped: bool,
+    record_starts: pl.Series,
     record_lines: pl.Series,
 ) -> pl.Series:
     """Count the fields of the records that start on ``record_lines``.
 
-    A field count is one more than the delimiters outside quotes, on all the
-    lines of the record. The file is split into lines again, so this costs
-    about as much as the general way of ``read_grid``, and is only worth it
-    for the few rows that may be short. ``unwrapped`` is True when every line
-    was wrapped in quotes and ``read_grid`` unwrapped them.
+    ``record_starts`` lists the first line of every record and every blank
+    line, as the grid was read, so a record here has the same lines as in
+    the grid. A field count is one more than the delimiters outside quoted
+    parts. As in Polars and the csv module, only a quote at the start of a
+    field opens a quoted part, which ends at a quote not doubled, or runs on
+    to the record's next line. A quote inside a field, as in 27" Monitor,
+    is a literal character. The file is split into lines again, so this
+    costs about as much as the general way of ``read_grid``, and is only
+    worth it for the few rows that may be short. ``unwrapped`` is True when
+    every line was wrapped in quotes and ``read_grid`` unwrapped them.
     """
     lines = _text_lines(file_name, data, codec)
     if unwrapped:
         lines = _unwrap_lines(lines)
-    inside_quotes, _blank = _quoted_and_blank(lines)
     # Every line gets the number of the record it belongs to.
     numbers = pl.int_range(1, lines.len() + 1, eager=True, dtype=pl.Int64)
-    record_starts = pl.when(~inside_quotes).then(numbers)
-    owners = pl.select(record_starts.forward_fill()).to_series()
-    frame = pl.DataFrame({LINE: owners, "text": lines, "inside": inside_quotes})
+    starts = numbers.is_in(record_starts.implode())
+    owners = pl.select(pl.when(starts).then(numbers).forward_fill()).to_series()
+    frame = pl.DataFrame({LINE: owners, "text": lines})
     frame = frame.filter(pl.col(LINE).is_in(record_lines.implode()))
-    # A line that starts inside quotes gets the opening quote, and every quoted
-    # part, closed or running to the end of the line, is removed before the
-    # delimiters are counted.
-    text = pl.when("inside").then(pl.lit('"') + pl.col("text")).otherwise("text")
-    outside = text.str.replace_all(r'"[^"]*(?:"|$)', "")
+    records = frame.group_by(LINE).agg(pl.col("text").str.join("\n"))
+    separator = re.escape(delimiter)
+    quoted_part = rf'(^|{separator})"(?:[^"]|"")*(?:"|$)'
+    outside = pl.col("text").str.replace_all(quoted_part, "${1}")
     delimiters = outside.str.count_matches(delimiter, literal=True)
-    counts = frame.group_by(LINE).agg((delimiters.sum() + 1).alias("fields"))
+    counts = records.select(LINE, (delimiters + 1).alias("fields"))
     found = pl.DataFrame({LINE: record_lines}).join(counts, on=LINE, how="left")
     return found.get_column("fields")
 
@@ -233,8 +237,16 @@ def _read_grid(file_name: str, data: bytes, aligned: bool) -> Grid:
     cells, blank = _delimited_cells(file_name, lines, delimiter or ",")
     counter = None
     if delimiter is not None:
-        counter = partial(count_fields, file_name, data, codec, delimiter, unwrapped)
+        starts = _record_starts(cells, blank)
+        counter = partial(
+            count_fields, file_name, data, codec, delimiter, unwrapped, starts
+        )
     return Grid(cells, codec, delimiter, blank, tuple(notes), field_counts=counter)
+
+
+def _record_starts(cells: pl.DataFrame, blank: tuple[int, ...]) -> pl.Series:
+    blank_lines = pl.Series(LINE, blank, dtype=pl.Int64)
+    return pl.concat([cells.get_column(LINE), blank_lines])
 
 
 def _checked_quotes(file_name: str, data: bytes, grid: Grid) -> Grid:
@@ -461,7 +473,8 @@ def _read_utf8_directly(file_name: str, data: bytes) -> Grid | None:
         f"encoding: {encoding_label(codec)}",
         f"delimiter: {DELIMITERS[delimiter]}",
     )
-    counter = partial(count_fields, file_name, data, codec, delimiter, False)
+    starts = _record_starts(cells, blank)
+    counter = partial(count_fields, file_name, data, codec, delimiter, False, starts)
     return Grid(
         cells,
         codec,

@@ -40,9 +40,12 @@ def test_cut_line_left_out(tmp_path):
 
 
 def test_short_line_kept_cells_empty(tmp_path):
-    # Line 6 has 4 of 6 fields, with every required column.
-    table = _load(tmp_path, [*ROWS, "5;Abgeschlossen und gewonnen;01.02.2025;300,00"])
-    assert table.frame.height == 5
+    # Line 6 has 4 of 6 fields, with every required column. Line 7 writes
+    # all 6 fields with an empty last one, so short lines are no style here.
+    short = "5;Abgeschlossen und gewonnen;01.02.2025;300,00"
+    full = "6;Abgeschlossen und verloren;02.02.2025;100,00;03.03.2025;"
+    table = _load(tmp_path, [*ROWS, short, full])
+    assert table.frame.height == 6
     [problem] = table.problems
     assert problem.lines == (6,)
     assert problem.row_kept
@@ -52,7 +55,7 @@ def test_short_line_kept_cells_empty(tmp_path):
     assert row["amount"].to_list() == [300.0]
     assert row["owner"].to_list() == [None]
     assert (
-        table.kept_summary() == "5 kept, 1 of them with cells read as empty (see below)"
+        table.kept_summary() == "6 kept, 1 of them with cells read as empty (see below)"
     )
 
 
@@ -76,3 +79,46 @@ def test_footer_note_named_once(tmp_path):
     table = _load(tmp_path, [*ROWS, "", "Stand: 01.05.2025"])
     assert table.problems == ()
     assert table.frame.height == 4
+
+
+def test_quote_inside_field_not_short(tmp_path):
+    # The " of 27" is a literal character, so line 6 has 6 fields.
+    line = '5;Abgeschlossen und gewonnen;01.02.2025;300,00;02.03.2025;27" Monitor'
+    table = _load(tmp_path, [*ROWS, line.replace("Monitor", "")])
+    assert table.problems == ()
+    assert table.frame.height == 5
+
+
+def test_inch_mark_with_empty_last_kept(tmp_path):
+    # Line 2 has 7 fields: "27" Monitor" is one field and the last is empty.
+    path = tmp_path / "deals.csv"
+    path.write_text(
+        "Deal ID,Deal Name,Deal Stage,Create Date,Close Date,Amount,Lost Reason\n"
+        '1,27" Monitor,Closed Won,2024-01-02,2024-01-10,100,\n'
+        "2,Desk,Closed Lost,2024-01-03,2024-01-11,200,Price\n",
+        encoding="utf-8",
+    )
+    table = load_file(path.name, path.read_bytes())
+    assert table.problems == ()
+    assert table.frame["_line"].to_list() == [2, 3]
+    assert table.frame["amount"].to_list() == [100.0, 200.0]
+
+
+def test_quoted_parts_counted(tmp_path):
+    # Line 6 ends in a quoted cell with an escaped quote and a ";", and
+    # line 7 in a quoted cell over two lines: 6 fields each, none short.
+    quoted = '5;Abgeschlossen und gewonnen;01.02.2025;300,00;;"Anna ""A;B"""'
+    wrapped = '6;Abgeschlossen und verloren;02.02.2025;100,00;;"Jürgen;\nX"'
+    table = _load(tmp_path, [*ROWS, quoted, wrapped])
+    assert table.problems == ()
+    assert table.frame.height == 6
+
+
+def test_omitted_trailing_fields_not_named(tmp_path):
+    # No line writes an empty last field, so line 6 leaves out the empty
+    # "Deal-Inhaber" as the file's style.
+    row = "5;Abgeschlossen und gewonnen;01.02.2025;300,00;02.03.2025"
+    table = _load(tmp_path, [*ROWS, row])
+    assert table.problems == ()
+    assert table.frame.height == 5
+    assert table.kept_summary() == "5 kept"
