@@ -54,7 +54,8 @@ SYMBOL_CURRENCIES = {
     "¥": ("JPY", "CNY"),
     "₹": ("INR",),
 }
-_OTHER_READINGS = {"$": "CAD, AUD or another dollar", "¥": "CNY"}
+# The other currencies that a shared symbol read as its first one may be.
+OTHER_READINGS = {"$": "CAD, AUD or another dollar", "¥": "CNY"}
 _UNAMBIGUOUS_SYMBOLS = ("€", "£", "₹")
 
 # The mark of the built-in number formats that show the currency of the
@@ -818,9 +819,9 @@ def _cells_note(claim: pl.DataFrame) -> str:
     readings = [f"{symbol} read as {code}" for symbol, code in symbols.items()]
     readings += sorted(codes - set(symbols.values()))
     hints = [
-        f"a {symbol} may also be {_OTHER_READINGS[symbol]}"
+        f"a {symbol} may also be {OTHER_READINGS[symbol]}"
         for symbol in symbols
-        if symbol in _OTHER_READINGS
+        if symbol in OTHER_READINGS
     ]
     text = ", ".join(readings)
     if hints:

@@ -1,20 +1,25 @@
 """Read the cells of a mapped currency column as ISO 4217 codes.
 
 Sheets kept by hand often write the currency as a symbol or a name ("€",
-"Euro", "US-Dollar") where exports write the code. Such a cell is read as
-its code when it names one currency for sure, and the import notes it. A
-cell that names several currencies ("$", "kr") or none ("XYZ") is read as
-empty and named as a problem, and ``prepare_table`` reads the amounts of its
-row as empty too, because no cell names the currency they are in.
+"Euro", "US-Dollar") or beside its code ("EUR (€)", "USD - US Dollar") where
+exports write the code alone. Such a cell is read as its code when it names
+one currency for sure, and the import notes it. A shared symbol ("$", "¥") is
+read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``), and
+the note names the currency it was read as. A word that several currencies
+share ("Dollar", "kr") or any other text ("XYZ") is read as empty and named
+as a problem, and ``prepare_table`` reads the amounts of its row as empty
+too, because no cell names the currency they are in.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.cell_currency import SYMBOL_CURRENCIES, MoneyCells
+from kpi_core.cell_currency import OTHER_READINGS, SYMBOL_CURRENCIES, MoneyCells
 
 # The field of the canonical tables that contains each row's currency.
 CURRENCY_FIELD = "currency"
@@ -35,7 +40,13 @@ _ISO_4217_LIST = (
     "TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG "
     "XOF XPF YER ZAR ZMW ZWG ZWL"
 )
-ISO_4217_CODES = frozenset(_ISO_4217_LIST.split())
+# Codes withdrawn between 2011 and 2021, which exports of those years still
+# contain: BYR (now BYN), CUC (withdrawn), EEK, LTL and LVL (now EUR), MRO
+# (now MRU), STD (now STN) and VEF (now VES). Older withdrawn codes such as
+# DEM are left out, because each names a unit of its own that no recent
+# export contains.
+_WITHDRAWN_CODES = "BYR CUC EEK LTL LVL MRO STD VEF"
+ISO_4217_CODES = frozenset(f"{_ISO_4217_LIST} {_WITHDRAWN_CODES}".split())
 # Symbols and names of one currency, in lower case with single spaces.
 # Alone, "Pfund" and "pound" mean sterling in German and British usage,
 # while other pounds (EGP, LBP) carry their country's name.
@@ -51,6 +62,8 @@ _CURRENCY_NAMES = {
     "us dollars": "USD",
     "us-dollar": "USD",
     "us-dollars": "USD",
+    "u.s. dollar": "USD",
+    "u.s. dollars": "USD",
     "pfund": "GBP",
     "pfund sterling": "GBP",
     "britisches pfund": "GBP",
@@ -63,28 +76,38 @@ _CURRENCY_NAMES = {
     "schweizer franken": "CHF",
     "swiss franc": "CHF",
     "swiss francs": "CHF",
+    "zł": "PLN",
+    "złoty": "PLN",
+    "zloty": "PLN",
 }
-# Symbols and names that several currencies share, in the same lower-case
-# form: "$" is also the Canadian and the Australian dollar, "kr" the Swedish,
-# Norwegian, Danish and Icelandic krona, "Fr." the Swiss and the CFA franc.
-_SHARED_NAMES = frozenset(
-    {
-        *(symbol for symbol, codes in SYMBOL_CURRENCIES.items() if len(codes) > 1),
-        "dollar",
-        "dollars",
-        "kr",
-        "kr.",
-        "krone",
-        "kronen",
-        "krona",
-        "kronor",
-        "fr",
-        "fr.",
-        "franc",
-        "francs",
-        "franken",
-    }
+# Symbols that several currencies share, read as the amount cells read them:
+# "$" as USD and "¥" as JPY, with a note that names the other currencies.
+# NOTE: unlike an amount cell, a "$" here does not take the currency of a
+# money column's header, so "$" beside "Amount (CAD)" is rejected as USD.
+_SHARED_SYMBOLS = {
+    symbol: codes for symbol, codes in SYMBOL_CURRENCIES.items() if len(codes) > 1
+}
+# Words that several currencies share, in lower case, and the codes each
+# may be. Neither these nor the amount cells read them as one currency.
+_DOLLARS = (
+    *("USD", "AUD", "CAD", "NZD", "HKD", "SGD", "TWD", "BBD", "BMD", "BND"),
+    *("BSD", "BZD", "FJD", "GYD", "JMD", "KYD", "LRD", "NAD", "SBD", "SRD"),
+    *("TTD", "XCD", "ZWL"),
 )
+_KRONER = ("SEK", "NOK", "DKK", "ISK")
+_FRANCS = ("CHF", "XOF", "XAF", "XPF", "CDF", "BIF", "DJF", "GNF", "KMF", "RWF")
+_SHARED_WORDS = {
+    **dict.fromkeys(("dollar", "dollars"), _DOLLARS),
+    **dict.fromkeys(
+        ("kr", "kr.", "krone", "kroner", "kronen", "krona", "kronor"), _KRONER
+    ),
+    **dict.fromkeys(("fr", "fr.", "franc", "francs", "franken"), _FRANCS),
+}
+# Characters that split a cell such as "Euro (EUR)" or "USD - US Dollar"
+# into its code and the parts beside it. A hyphen splits only with a space
+# beside it, so "US-Dollar" stays one name.
+_PART_SEPARATORS = re.compile(r"[()\[\]{}|/\\,;:]|(?:^|\s)[-–—]+(?:\s|$)")
+_WORD = re.compile(r"[^\W\d_]+")
 # The problems of currency cells read as empty, and how to correct them.
 SHARED_CURRENCY = "a currency symbol or name of several currencies"
 UNKNOWN_CURRENCY = "an unknown currency"
@@ -102,9 +125,9 @@ class CurrencyCodes:
 
     ``codes`` contains the upper-case ISO code of each row, null where the
     cell is empty or names no single currency. ``shared`` and ``unknown``
-    mark the filled cells read as empty: a symbol or name of several
-    currencies, and any other text that is no ISO code. ``note`` lists the
-    symbols and names read as codes, None when every cell is a code.
+    mark the filled cells read as empty: a word of several currencies, and
+    any other text that names no currency the app can read. ``note`` lists
+    the symbols and names read as codes, None when every cell is a code.
     """
 
     codes: pl.Series
@@ -118,7 +141,9 @@ def read_currency_codes(text: pl.Series) -> CurrencyCodes:
 
     ``text`` contains the cleaned cells, with empty cells null. A code is
     read in any case ("eur" is EUR), and a symbol or name of one currency
-    in any case and spacing ("€", "EURO", "US  Dollar").
+    in any case and spacing ("€", "EURO", "US  Dollar"). A shared symbol is
+    read as its first currency in ``SYMBOL_CURRENCIES`` ("$" as USD), as the
+    amount cells read it.
     """
     cells = pl.DataFrame(text.cast(pl.String).alias("cell"))
     # A currency column repeats a few values, so each is read once.
@@ -141,27 +166,93 @@ def read_currency_codes(text: pl.Series) -> CurrencyCodes:
 
 def _readings(distinct: pl.DataFrame) -> pl.DataFrame:
     """Read each distinct ``cell`` into its ``code``, and mark the cells
-    that are no code but a name (``is_name``) or that several currencies
-    share (``shared``)."""
-    frame = distinct.with_columns(
-        key=pl.col("cell").str.replace_all(r"\s+", " ").str.strip_chars()
+    that are no code alone but a symbol or name (``is_name``), a symbol that
+    several currencies share (``shared_symbol``) or a word that several
+    currencies share (``shared``)."""
+    keys = distinct["cell"].str.replace_all(r"\s+", " ").str.strip_chars()
+    rows = []
+    for key in keys:
+        code, is_name, shared = _read_cell(key)
+        rows.append(
+            {
+                "code": code,
+                "is_name": is_name,
+                "shared_symbol": key in _SHARED_SYMBOLS,
+                "shared": shared,
+            }
+        )
+    schema = {
+        "code": pl.String,
+        "is_name": pl.Boolean,
+        "shared_symbol": pl.Boolean,
+        "shared": pl.Boolean,
+    }
+    readings = pl.DataFrame(rows, schema=schema)
+    return pl.concat(
+        [distinct.select("cell"), keys.alias("key").to_frame(), readings],
+        how="horizontal",
     )
-    upper = pl.col("key").str.to_uppercase()
-    lower = pl.col("key").str.to_lowercase()
-    is_code = upper.is_in(sorted(ISO_4217_CODES))
-    name_code = lower.replace_strict(_CURRENCY_NAMES, default=None)
-    return frame.select(
-        "cell",
-        "key",
-        code=pl.when(is_code).then(upper).otherwise(name_code),
-        is_name=~is_code & name_code.is_not_null(),
-        shared=lower.is_in(sorted(_SHARED_NAMES)),
-    )
+
+
+def _read_cell(key: str) -> tuple[str | None, bool, bool]:
+    """Return the code of one cell, whether it was read from a symbol or
+    name, and whether it is a word that several currencies share."""
+    upper = key.upper()
+    lower = key.lower()
+    if upper in ISO_4217_CODES:
+        return upper, False, False
+    if lower in _CURRENCY_NAMES:
+        return _CURRENCY_NAMES[lower], True, False
+    if key in _SHARED_SYMBOLS:
+        return _SHARED_SYMBOLS[key][0], True, False
+    if lower in _SHARED_WORDS:
+        return None, False, True
+    code = _code_with_marks(key)
+    return code, code is not None, False
+
+
+def _code_with_marks(key: str) -> str | None:
+    """Return the one ISO code in a cell such as "EUR (€)", "€ EUR" or
+    "USD - US Dollar", or None.
+
+    The code is a whole word in any case. Beside it the cell may contain
+    only punctuation, currency symbols and names that fit the code, and
+    symbols that the app does not know, which the amount cells also ignore
+    beside a code ("₽ RUB"). Two codes or a name of another currency give
+    None.
+    """
+    codes = {w.upper() for w in _WORD.findall(key) if w.upper() in ISO_4217_CODES}
+    if len(codes) != 1:
+        return None
+    [code] = codes
+    pattern = rf"(?<![^\W\d_]){re.escape(code)}(?![^\W\d_])"
+    rest = re.sub(pattern, "|", key, flags=re.IGNORECASE)
+    parts = (part.strip() for part in _PART_SEPARATORS.split(rest))
+    if all(_fits_code(part, code) for part in parts if part):
+        return code
+    return None
+
+
+def _fits_code(part: str, code: str) -> bool:
+    """Tell whether a part of a cell beside ``code`` is punctuation, a symbol
+    or a name that fits the code."""
+    lower = part.lower()
+    if _CURRENCY_NAMES.get(lower) == code or code in _SHARED_WORDS.get(lower, ()):
+        return True
+    for character in part:
+        category = unicodedata.category(character)
+        if category == "Sc":
+            if code not in SYMBOL_CURRENCIES.get(character, (code,)):
+                return False
+        elif not category.startswith("P") and not character.isspace():
+            return False
+    return True
 
 
 def _readings_note(readings: pl.DataFrame) -> str | None:
     """List the cells read as a code from a symbol or name, such as
-    "symbols and names read as ISO codes: € as EUR, Euro as EUR"."""
+    "symbols and names read as ISO codes: € as EUR, Euro as EUR", and add
+    what to write when a shared symbol means another currency."""
     named = readings.filter("is_name").select("key", "code").unique(maintain_order=True)
     if named.is_empty():
         return None
@@ -170,7 +261,16 @@ def _readings_note(readings: pl.DataFrame) -> str | None:
     ]
     if named.height > _NOTED_READINGS:
         readings_shown.append(f"and {named.height - _NOTED_READINGS} more")
-    return "symbols and names read as ISO codes: " + ", ".join(readings_shown)
+    note = "symbols and names read as ISO codes: " + ", ".join(readings_shown)
+    symbols = readings.filter("shared_symbol")["key"].unique(maintain_order=True)
+    hints = [
+        f"if a {symbol} is {OTHER_READINGS[symbol]}, write its ISO code"
+        for symbol in symbols
+        if symbol in OTHER_READINGS
+    ]
+    if hints:
+        note += "; " + "; ".join(hints)
+    return note
 
 
 def empty_amounts_without_code(

@@ -61,6 +61,21 @@ def _orders(tmp_path: Path, rows: list[str]) -> PreparedTable:
         ("Pound sterling", "GBP"),
         ("Schweizer Franken", "CHF"),
         ("Swiss franc", "CHF"),
+        ("EUR €", "EUR"),
+        ("€ EUR", "EUR"),
+        ("USD $", "USD"),
+        ("EUR (€)", "EUR"),
+        ("Euro (EUR)", "EUR"),
+        ("USD - US Dollar", "USD"),
+        ("eur - Euro", "EUR"),
+        ("CAD $", "CAD"),
+        ("CHF Fr.", "CHF"),
+        ("₽ RUB", "RUB"),
+        ("zł", "PLN"),
+        ("MRO", "MRO"),
+        ("vef", "VEF"),
+        ("LTL", "LTL"),
+        ("CUC", "CUC"),
     ],
 )
 def test_read_codes_of_one_currency(cell, code):
@@ -70,15 +85,49 @@ def test_read_codes_of_one_currency(cell, code):
     assert read.unknown.to_list() == [False]
 
 
-@pytest.mark.parametrize("cell", ["$", "¥", "kr", "Fr.", "Dollar", "Franken"])
-def test_read_codes_shared_symbols(cell):
+@pytest.mark.parametrize(("cell", "code"), [("$", "USD"), ("¥", "JPY")])
+def test_read_codes_shared_symbol_as_amounts(cell, code):
+    read = read_currency_codes(pl.Series([cell]))
+    assert read.codes.to_list() == [code]
+    assert read.shared.to_list() == [False]
+    assert read.unknown.to_list() == [False]
+
+
+def test_read_codes_shared_symbol_note():
+    read = read_currency_codes(pl.Series(["$", "€", "¥", "$"]))
+    assert read.note == (
+        "symbols and names read as ISO codes: $ as USD, € as EUR, ¥ as JPY; "
+        "if a $ is CAD, AUD or another dollar, write its ISO code; "
+        "if a ¥ is CNY, write its ISO code"
+    )
+
+
+@pytest.mark.parametrize("cell", ["kr", "Fr.", "Dollar", "Franken", "Krone"])
+def test_read_codes_shared_words(cell):
     read = read_currency_codes(pl.Series([cell]))
     assert read.codes.to_list() == [None]
     assert read.shared.to_list() == [True]
     assert read.unknown.to_list() == [False]
 
 
-@pytest.mark.parametrize("cell", ["XYZ", "hello world", "EU", "EUR €", "Euro2"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "XYZ",
+        "hello world",
+        "EU",
+        "Euro2",
+        "EUR USD",
+        "€ USD",
+        "USD - Euro",
+        "CHF kr",
+        "EUR hello",
+        "US$",
+        "C$",
+        "DEM",
+        "BTC",
+    ],
+)
 def test_read_codes_unknown_text(cell):
     read = read_currency_codes(pl.Series([cell]))
     assert read.codes.to_list() == [None]
@@ -173,7 +222,7 @@ def test_unknown_currency_named_and_emptied(tmp_path):
     assert frame["amount"].sum() == pytest.approx(650.0)
 
 
-def test_shared_symbol_named_apart(tmp_path):
+def test_shared_word_named_apart(tmp_path):
     prepared = _orders(
         tmp_path,
         [
@@ -185,10 +234,12 @@ def test_shared_symbol_named_apart(tmp_path):
     )
     [problem] = prepared.problems
     assert problem.describe() == (
-        "3 rows with a currency symbol or name of several currencies in column "
-        "'Currency' (lines 3, 4, 5; for example '$', 'kr', 'Fr.')"
+        "2 rows with a currency symbol or name of several currencies in column "
+        "'Currency' (lines 4, 5; for example 'kr', 'Fr.')"
     )
-    assert prepared.frame["amount"].to_list() == [100.0, None, None, None]
+    # The "$" is read as USD, as in an amount cell.
+    assert prepared.frame["amount"].to_list() == [100.0, 200.0, None, None]
+    assert prepared.frame["currency"].to_list() == ["USD", "USD", None, None]
 
 
 def test_cell_marks_checked_against_read_codes(tmp_path):
@@ -262,3 +313,107 @@ def test_plain_codes_read_as_before(tmp_path):
     assert unit == "EUR"
     # 100 + 300 EUR, (200 + 50) x 0.5 = 125 EUR, 70 x 0.001 = 0.07 EUR.
     assert frame["amount"].sum() == pytest.approx(525.07)
+
+
+def test_dollar_column_imports_as_usd(tmp_path):
+    prepared = _orders(
+        tmp_path,
+        [
+            "1,c1,2025-01-02,100,$",
+            "2,c2,2025-01-03,200,$",
+            "3,c3,2025-01-04,$300,$",
+        ],
+    )
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["USD"] * 3
+    assert prepared.frame["amount"].to_list() == [100.0, 200.0, 300.0]
+    assert prepared.detected["Currency"] == (
+        "symbols and names read as ISO codes: $ as USD; if a $ is CAD, AUD or "
+        "another dollar, write its ISO code"
+    )
+    # 100 + 200 + 300 = 600 USD, with no exchange rate asked for.
+    frame, unit, _ = convert_amounts(prepared.frame)
+    assert unit == "USD"
+    assert frame["amount"].sum() == pytest.approx(600.0)
+
+
+def test_dollar_amount_fits_dollar_cell(tmp_path):
+    prepared = _orders(
+        tmp_path,
+        [
+            '1,c1,2025-01-02,"100 €",EUR',
+            "2,c2,2025-01-03,$300,USD",
+            "3,c3,2025-01-04,$700,$",
+        ],
+    )
+    assert prepared.problems == ()
+    assert prepared.frame["amount"].to_list() == [100.0, 300.0, 700.0]
+    assert prepared.frame["currency"].to_list() == ["EUR", "USD", "USD"]
+
+
+def test_code_beside_marks_keeps_amounts(tmp_path):
+    prepared = _orders(
+        tmp_path,
+        [
+            "1,c1,2025-01-02,100,EUR €",
+            "2,c2,2025-01-03,200,€ EUR",
+            "3,c3,2025-01-04,300,EUR (€)",
+            "4,c4,2025-01-05,400,Euro (EUR)",
+            "5,c5,2025-01-06,500,USD - US Dollar",
+            "6,c6,2025-01-07,600,USD $",
+            "7,c7,2025-01-08,700,zł",
+            "8,c8,2025-01-09,800,MRO",
+        ],
+    )
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == (
+        ["EUR"] * 4 + ["USD", "USD", "PLN", "MRO"]
+    )
+    assert prepared.frame["amount"].to_list() == [
+        100.0,
+        200.0,
+        300.0,
+        400.0,
+        500.0,
+        600.0,
+        700.0,
+        800.0,
+    ]
+    # 100 + 200 + 300 + 400 = 1,000 EUR; 500 + 600 = 1,100 USD x 0.5 = 550
+    # EUR; 700 PLN x 0.25 = 175 EUR; 800 MRO x 0.01 = 8 EUR; 1,733 EUR.
+    rates = {"USD": 0.5, "PLN": 0.25, "MRO": 0.01}
+    frame, unit, _ = convert_amounts(prepared.frame, "EUR", rates)
+    assert unit == "EUR"
+    assert frame["amount"].sum() == pytest.approx(1733.0)
+
+
+def test_unknown_text_still_empties_amounts(tmp_path):
+    """Guard: text that names no readable currency stays a problem."""
+    prepared = _orders(
+        tmp_path,
+        [
+            "1,c1,2025-01-02,100,$",
+            "2,c2,2025-01-03,200,hello world",
+            "3,c3,2025-01-04,300,XYZ",
+            "4,c4,2025-01-05,400,EUR USD",
+        ],
+    )
+    [problem] = prepared.problems
+    assert problem.kind == "an unknown currency"
+    assert problem.lines == (3, 4, 5)
+    assert prepared.frame["amount"].to_list() == [100.0, None, None, None]
+
+
+def test_unreadable_column_still_stops_import(tmp_path):
+    """Guard: a column without one readable currency still stops the import."""
+    rows = [
+        "1,c1,2025-01-02,100,hello world",
+        "2,c2,2025-01-03,200,XYZ",
+        "3,c3,2025-01-04,300,kr",
+    ]
+    with pytest.raises(InvalidValueError) as raised:
+        _orders(tmp_path, rows)
+    message = str(raised.value)
+    assert message.startswith("orders.csv, column 'Currency': no filled cell")
+    assert "(line 4; for example 'kr')" in message
+    assert "(lines 2, 3; for example 'hello world', 'XYZ')" in message
