@@ -30,9 +30,9 @@ from kpi_core.mapping import Mapping
 from kpi_core.reading import RawTable
 from kpi_core.schema import TABLES
 
-# The share of the other rows in which a required column must be filled for
-# a short line that ends before it to count as cut off, in a file that
-# leaves out the delimiters of empty cells at a line's end.
+# The share of the lines that are not short in which a required column must
+# be filled for a short line that ends before it to count as cut off, in a
+# file that leaves out the delimiters of empty cells at a line's end.
 FILLED_SHARE = 0.9
 
 SHORT_LINE_ADVICE = (
@@ -58,7 +58,8 @@ def short_line_problems(raw: RawTable, mapping: Mapping) -> list[FoundProblem]:
         if mapping.columns.get(name)
     ]
     if not raw.writes_empty_last:
-        required = _filled_columns(raw.frame, required)
+        short = [line for line, _ in raw.short_lines]
+        required = _filled_columns(raw.frame, required, short)
     cut: list[tuple[int, int, str]] = []
     kept: list[tuple[int, int]] = []
     for line, fields in raw.short_lines:
@@ -87,16 +88,19 @@ def short_line_problems(raw: RawTable, mapping: Mapping) -> list[FoundProblem]:
     return found
 
 
-def _filled_columns(frame: pl.DataFrame, columns: list[str]) -> list[str]:
-    """Keep the columns filled in at least ``FILLED_SHARE`` of the rows
-    other than one."""
-    others = frame.height - 1
-    if others < 1:
+def _filled_columns(
+    frame: pl.DataFrame, columns: list[str], short: list[int]
+) -> list[str]:
+    """Keep the columns filled in at least ``FILLED_SHARE`` of the rows on
+    the lines not in ``short``. The short lines are not counted, so that a
+    few cut lines cannot lower the share below it for one another."""
+    full = frame.filter(~frame.get_column(LINE).is_in(short))
+    if full.height < 1:
         return []
     return [
         column
         for column in columns
-        if frame.get_column(column).is_not_null().sum() >= FILLED_SHARE * others
+        if full.get_column(column).is_not_null().sum() >= FILLED_SHARE * full.height
     ]
 
 

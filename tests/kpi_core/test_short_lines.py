@@ -122,3 +122,25 @@ def test_omitted_trailing_fields_not_named(tmp_path):
     assert table.problems == ()
     assert table.frame.height == 5
     assert table.kept_summary() == "5 kept"
+
+
+def test_two_cut_lines_do_not_hide_each_other(tmp_path):
+    # No line writes an empty last field, so only a line cut before a column
+    # filled in nearly every full line is named. Lines 3 and 4 end after the
+    # stage; the create date is filled in all 8 full lines (100 %), so both
+    # are cut. Counted over all 9 other rows each, the date would be filled
+    # in only 8 of 9 (88.9 %), under the 90 % that names them.
+    lines = ["Deal ID,Deal Name,Stage,Amount,Currency,Create Date,Close Date"]
+    lines.append("1,A,Closed Won,100,EUR,2024-01-01,2024-02-01")
+    lines += ["2,B,Open", "3,C,Open"]
+    lines += [
+        f"{deal},D{deal},Closed Won,50,EUR,2024-01-{deal:02},2024-02-{deal:02}"
+        for deal in range(4, 11)
+    ]
+    path = tmp_path / "deals.csv"
+    path.write_text("\n".join(lines) + "\n")
+    table = load_file(path.name, path.read_bytes(), table="deals")
+    # 10 deals, 2 cut: 8 kept.
+    assert table.rows_used == 8
+    cut = [p for p in table.problems if "cut before a required column" in p.kind]
+    assert [p.lines for p in cut] == [(3, 4)]
