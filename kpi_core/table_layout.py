@@ -258,15 +258,19 @@ def _short_lines(
     if candidates.height == 0:
         return (), False
     columns = [name for name in data.columns if name != LINE][:width]
+    # The columns are taken as Series, not pl.col, for the same reason.
+    filled = [
+        candidates.get_column(name).alias("cell").is_not_null() for name in columns
+    ]
     read_fields = pl.max_horizontal(
-        pl.when(pl.col(name).is_not_null()).then(index + 1).otherwise(0)
-        for index, name in enumerate(columns)
+        pl.when(cell).then(index + 1).otherwise(0) for index, cell in enumerate(filled)
     )
-    found = candidates.select(
-        pl.col(LINE),
-        field_counts(candidates.get_column(LINE)).alias("fields"),
-        read_fields.alias("read"),
-    )
+    found = pl.DataFrame(
+        {
+            LINE: candidates.get_column(LINE),
+            "fields": field_counts(candidates.get_column(LINE)),
+        }
+    ).with_columns(read=read_fields)
     writes_empty_last = bool((found.get_column("fields") == width).any())
     short = found.filter(
         (pl.col("fields") < width) & (pl.col("fields") >= pl.col("read"))
@@ -282,7 +286,8 @@ def _writes_empty_last_fields(
 ) -> bool:
     """Tell whether one of ``rows``, such as a total line, has ``width``
     fields with an empty ``last_column``."""
-    lines = rows.filter(rows.get_column(last_column).is_null()).get_column(LINE)
+    empty = rows.get_column(last_column).alias("cell").is_null()
+    lines = rows.get_column(LINE).filter(empty)
     if lines.len() == 0:
         return False
     return bool((field_counts(lines) == width).any())

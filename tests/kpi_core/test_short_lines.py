@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi_core.importing import load_file
+from kpi_core.reading import read_table
 from kpi_core.sales import close_rate
 
 HEADER = "Deal-ID;Deal-Phase;Erstelldatum;Betrag;Abschlussdatum;Deal-Inhaber"
@@ -144,3 +145,11 @@ def test_two_cut_lines_do_not_hide_each_other(tmp_path):
     assert table.rows_used == 8
     cut = [p for p in table.problems if "cut before a required column" in p.kind]
     assert [p.lines for p in cut] == [(3, 4)]
+
+
+def test_short_line_under_pattern_headers():
+    # "*", "^a$" and "(x" mean all columns, a regex and a broken regex to
+    # pl.col. Line 3 writes the empty last field, so line 4, with 2 of 3
+    # fields, is short.
+    raw = read_table("odd.csv", b"*,^a$,(x\nTotal,1,\nx,2,\ny,3\nz,4,5\n")
+    assert raw.short_lines == ((4, 2),)
