@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kpi_core.followups import NO_REPLY_COUNT, NOT_IN_LOG
 from kpi_core.formatting import format_share
 from kpi_core.results import KpiResult
-from kpi_core.tickets import SOLVED_UNDATED
+from kpi_core.tickets import SOLVED_UNDATED, SOLVED_WITHOUT_ID
 
 # Share of a KPI's rows, in percent, whose loss to data problems is warned
 # about. A tenth of the rows is enough to move a mean or a rate visibly.
@@ -50,13 +51,16 @@ _KPI_ROWS = {
             "ticket solved before it was created": ("created_at", "solved_at"),
             "solved ticket without a creation date": ("created_at",),
             SOLVED_UNDATED: ("solved_at",),
+            SOLVED_WITHOUT_ID: ("ticket_id",),
         },
     ),
     "followups_per_ticket": _Rows(
         "solved tickets",
         {
-            "solved ticket without a reply count": ("replies",),
+            NO_REPLY_COUNT: ("replies",),
+            NOT_IN_LOG: ("replies",),
             SOLVED_UNDATED: ("solved_at",),
+            SOLVED_WITHOUT_ID: ("ticket_id",),
         },
     ),
     "sales_cycle_days": _Rows(

@@ -69,6 +69,9 @@ class Problem:
     row_kept: bool = False
     cell_kept: bool = False
     advice: str = ""
+    # What the KPIs do with the rows, where the kind needs its own words,
+    # such as an empty ticket id; it replaces the outcome's usual clause.
+    effect: str = ""
 
     def describe(self) -> str:
         lines = ", ".join(str(line) for line in self.lines[:LINES_SHOWN])
@@ -79,6 +82,8 @@ class Problem:
         where = f"{pluralize(self.count, 'line')} {lines}"
         if not self.column:
             return f"{rows} ({where})"
+        if not self.examples:
+            return f"{rows} in column {self.column!r} ({where})"
         return f"{rows} in column {self.column!r} ({where}; for example {examples})"
 
     def outcome(self) -> str:
@@ -86,6 +91,8 @@ class Problem:
         where there is one, as a clause without a final period, such as
         "these rows are left out"."""
         many = self.count != 1
+        if self.effect:
+            return f"{self.effect}; {self.advice}" if self.advice else self.effect
         if not self.row_kept:
             left_out = "these rows are left out" if many else "this row is left out"
             return f"{left_out}; {self.advice}" if self.advice else left_out
@@ -127,6 +134,26 @@ class Problem:
             f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
             f"leave {them} out"
         )
+
+
+# What the KPIs do with a row whose required id is empty, per table type
+# and id field. The import keeps such rows, as it keeps an order or a
+# subscription without a customer id, and each KPI that needs the id
+# leaves them out and counts them.
+_EMPTY_ID_EFFECTS = {
+    ("tickets", "ticket_id"): (
+        "ticket ID",
+        "{rows} kept, but the time to resolution and the follow-ups per ticket "
+        "leave {them} out and count {them}, because a ticket without an ID "
+        "cannot be told apart from another export of a listed ticket, nor "
+        "matched to its messages",
+    ),
+    ("ticket_messages", "ticket_id"): (
+        "ticket ID",
+        "{rows} kept, but a message without a ticket ID belongs to no ticket, "
+        "so the follow-ups per ticket do not count {them}",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -184,6 +211,45 @@ def cell_problem(
         ),
         advice=_ADVICE.get(label, ""),
     )
+
+
+def empty_required_ids(mapping: Mapping, frame: pl.DataFrame) -> Problem | None:
+    """Name the rows of the prepared ``frame`` whose required id (a
+    ticket's, or a message's ticket id) is empty, or return None when there
+    is none.
+
+    The rows are kept, as the import keeps an order or a subscription
+    without a customer id, and the problem says which KPIs leave them out
+    (``_EMPTY_ID_EFFECTS``). ``frame`` is the table after the rows left out
+    for other problems are gone, so no row is named twice.
+    """
+    for (table, field_name), (noun, effect) in _EMPTY_ID_EFFECTS.items():
+        column = mapping.columns.get(field_name)
+        if mapping.table != table or not column or field_name not in frame.columns:
+            continue
+        lines = frame.filter(pl.col(field_name).is_null())[LINE]
+        if lines.is_empty():
+            return None
+        many = lines.len() != 1
+        return Problem(
+            column=column,
+            field=field_name,
+            kind=f"an empty {noun}",
+            count=lines.len(),
+            lines=tuple(lines.to_list()),
+            examples=(),
+            row_kept=True,
+            cell_kept=True,
+            advice=(
+                f"fill in the {noun} of {'these rows' if many else 'this row'} "
+                "and import the file again"
+            ),
+            effect=effect.format(
+                rows="the rows are" if many else "the row is",
+                them="them" if many else "it",
+            ),
+        )
+    return None
 
 
 def split_rows_by_source(

@@ -73,6 +73,9 @@ class KpiSettings:
     gross_margin: float = 100.0
     # The file's column of each ticket field, which the warnings name.
     ticket_columns: dict[str, str | None] = field(default_factory=dict)
+    # The stored table or file name of each table type, which the warnings
+    # name, such as a message log that holds none of the tickets.
+    table_names: dict[str, str] = field(default_factory=dict)
 
 
 def compute_kpis(
@@ -102,6 +105,7 @@ def compute_kpis(
                 working=settings.working,
                 variants=settings.variants,
                 ticket_columns=settings.ticket_columns or None,
+                table_names=settings.table_names or None,
             )
         )
     return kpis

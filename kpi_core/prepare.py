@@ -40,6 +40,7 @@ from kpi_core.import_problems import (
     Problem,
     any_of_masks,
     cell_problem,
+    empty_required_ids,
     long_line_problem,
     narrow_flag_problem,
     narrow_problem,
@@ -344,6 +345,11 @@ def prepare_table(
         file,
         raw.info.sheet,
     )
+    empty_ids = empty_required_ids(mapping, frame)
+    if empty_ids is not None:
+        problems.append(empty_ids)
+        named = pl.col(LINE).is_in(problem_rows[LINE].implode())
+        problem_rows = raw.frame.filter(named | pl.col(LINE).is_in(empty_ids.lines))
     return PreparedTable(
         table=mapping.table,
         file=file,

@@ -92,7 +92,8 @@ def drop_repeated_rows(
         ),
         count=copies.height,
         lines=tuple(copies[LINE].to_list()),
-        examples=tuple(copies[id_field].head(EXAMPLES_SHOWN).to_list()),
+        # An empty id is no example.
+        examples=tuple(copies[id_field].drop_nulls().head(EXAMPLES_SHOWN).to_list()),
     )
     return frame.filter(~repeated), problem
 

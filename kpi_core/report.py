@@ -86,6 +86,9 @@ def build_report(paths: list[Path], options: ReportOptions) -> dict[str, Any]:
     tickets = [table for table in tables if table.table == "tickets"]
     if tickets:
         options = replace(options, ticket_columns=dict(tickets[-1].mapping.columns))
+    # The warnings name the file of each table the KPIs use: the last one.
+    names = {table.table: table.file for table in tables if table.table != "spend"}
+    options = replace(options, table_names=names)
     kpis = compute_kpis(latest, options)
     return {
         "period": _period_json(options.period),

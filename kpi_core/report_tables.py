@@ -769,11 +769,11 @@ def _ticket_tables(
     if "replies" not in tickets.columns and messages is None:
         return found
 
-    distribution = _guarded(lambda: _followups_table(tickets, period, messages))
+    result = kpis.get("followups_per_ticket")
+    distribution = _guarded(lambda: _followups_table(tickets, period, messages, result))
     found["Follow-ups per ticket"] = distribution
     if distribution.frame is None:
         return found
-    result = kpis.get("followups_per_ticket")
     note = None if result is None else followups_breakdown_note(result)
     for segment in segments:
         found[f"Follow-ups per ticket by {segment}"] = _guarded(
@@ -885,14 +885,23 @@ def _resolution_table(
 
 
 def _followups_table(
-    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+    tickets: pl.DataFrame,
+    period: Period,
+    messages: pl.DataFrame | None,
+    result: KpiResult | None,
 ) -> ReportTable:
+    """Return the solved tickets per number of replies, or a note with the
+    reason of the KPI ``result`` when it is not available, as the Service
+    page shows it."""
     distribution = followups_distribution(tickets, period, messages)
+    missing = describe_missing_solve_column(tickets, period)
+    if missing is not None:
+        note = f"Follow-ups per ticket are not shown. {_sentence(missing)}"
+        return ReportTable(note=note)
+    if result is not None and not result.available:
+        note = f"Follow-ups per ticket are not shown. {_sentence(result.reason)}"
+        return ReportTable(note=note)
     if distribution.is_empty():
-        missing = describe_missing_solve_column(tickets, period)
-        if missing is not None:
-            note = f"Follow-ups per ticket are not shown. {_sentence(missing)}"
-            return ReportTable(note=note)
         return ReportTable(note="No ticket with replies was solved in this period.")
     chart = ReportChart("Solved tickets per number of replies", ("tickets",))
     return ReportTable(distribution, charts=(chart,))

@@ -195,6 +195,7 @@ def service_kpis(
     working: WorkingTime = DEFAULT_WORKING,
     variants: dict[str, str] | None = None,
     ticket_columns: Mapping[str, str | None] | None = None,
+    table_names: Mapping[str, str] | None = None,
 ) -> dict[str, KpiResult]:
     """Compute every service KPI of the tables given, keyed by report key.
 
@@ -202,7 +203,9 @@ def service_kpis(
     may set "resolution_hours" ("business" or "calendar") and "nps" ("all"
     or "latest_per_customer"). Variants of other KPIs are ignored, so one
     mapping can serve every KPI family. ``ticket_columns`` maps the ticket
-    fields to the file's column names, for the warnings.
+    fields to the file's column names, and ``table_names`` maps "tickets"
+    and "ticket_messages" to the names of the stored tables or files, for
+    the warnings.
     """
     chosen = variants or {}
     results: dict[str, KpiResult] = {}
@@ -215,7 +218,7 @@ def service_kpis(
             tickets, period, working, resolution_variant, ticket_columns
         )
         results["followups_per_ticket"] = followups_per_ticket(
-            tickets, period, messages
+            tickets, period, messages, tables=table_names, columns=ticket_columns
         )
     return results
 

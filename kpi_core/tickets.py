@@ -5,7 +5,9 @@ status, if the table has one, is not an open status. Deleted and spam
 tickets count in no KPI. It is placed in a
 period by that solve date. A ticket id listed more than once is measured to
 its latest solve, or is open when a row with more agent replies shows it
-was reopened after that solve. A table without a solve-date column has no
+was reopened after that solve. A row with an empty ticket id counts in no
+KPI either: it could be another export of a listed ticket, and no message
+log can be matched to it. A table without a solve-date column has no
 solved ticket, and ``describe_missing_solve_column`` returns the reason.
 """
 
@@ -38,6 +40,8 @@ DISCARDED_STATUSES = frozenset(
 )
 DISCARDED = "deleted or spam ticket"
 OPEN = "open ticket"
+# A solved row whose ticket id is empty (see ``solved_tickets``).
+SOLVED_WITHOUT_ID = "solved ticket without a ticket id"
 
 SOLVED_UNDATED = "solved ticket without a solve date"
 # Statuses that mean the work on a ticket is done, compared after
@@ -63,7 +67,10 @@ def solved_tickets(
     solved or closed. Those are counted apart as solved without a solve
     date, also when the table has no solve-date column. With an explicit
     period, a solved ticket counts only when its solve date lies in the
-    period.
+    period. A solved row with an empty ticket id is left out and counted
+    (``SOLVED_WITHOUT_ID``), because it cannot be told apart from another
+    export of a listed ticket; each such row is one row, never merged with
+    another row without an id.
     """
     return _solved_tickets(tickets, period)
 
@@ -124,12 +131,16 @@ def _solved_tickets(
             discarded & (created_in_period | period.contains("solved_at"))
         ).sum(),
     )
-    counted = ~is_open & ~undated & ~discarded
-    solved = latest.filter(counted & period.contains("solved_at"))
+    counted = ~is_open & ~undated & ~discarded & period.contains("solved_at")
+    without_id = pl.lit(False)
+    if "ticket_id" in latest.columns:
+        without_id = pl.col("ticket_id").is_null()
+    solved = latest.filter(counted & ~without_id)
     excluded = {
         OPEN: counts["open"].item(),
         SOLVED_UNDATED: counts["undated"].item(),
         DISCARDED: counts["discarded"].item(),
+        SOLVED_WITHOUT_ID: latest.filter(counted & without_id).height,
         "earlier solve of a ticket listed again": tickets.height - latest.height,
     }
     return solved, nonzero_counts(excluded)
@@ -143,15 +154,19 @@ def _final_solves(tickets: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     its final solve, unless ``_reopened_rows`` shows that it was reopened
     after that solve and is still open: then its newest unsolved row is
     kept, so it counts as open. Without a ticket_id column every row is a
-    ticket. The
+    ticket, and so is every row with an empty ticket id, which
+    ``solved_tickets`` then leaves out. The
     counts are always empty; they are there for ``reuse_last_result``, which
     keeps the result for the next period on the same frame.
     """
     if "ticket_id" not in tickets.columns:
         return tickets, {}
-    if tickets["ticket_id"].n_unique() == tickets.height:
+    ids = tickets["ticket_id"]
+    if ids.n_unique() == tickets.height and ids.null_count() < 2:
         return tickets, {}
     indexed = tickets.with_row_index(_ORDER)
+    without_id = indexed.filter(pl.col("ticket_id").is_null())
+    indexed = indexed.filter(pl.col("ticket_id").is_not_null())
     # Nulls sort first, so a solved row beats an unsolved one of the same id.
     latest = indexed.sort(
         [pl.col("solved_at"), pl.col(_ORDER)], nulls_last=False
@@ -161,6 +176,7 @@ def _final_solves(tickets: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         reopened_ids = reopened["ticket_id"].to_list()
         solved_last = latest.filter(~pl.col("ticket_id").is_in(reopened_ids))
         latest = pl.concat([solved_last, reopened])
+    latest = pl.concat([latest, without_id])
     return latest.sort(_ORDER).drop(_ORDER), {}
 
 

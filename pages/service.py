@@ -126,14 +126,23 @@ def render() -> None:
         excel_download(report, grain)
     else:
         st.sidebar.caption("The Excel report needs a valid working time.")
-    # The warnings of the time to resolution name the file's columns.
+    # The warnings of the time to resolution and the follow-ups name the
+    # file's columns and the tables.
     columns = tickets_entry.mapping if tickets_entry is not None else None
+    names = tuple(
+        (table_type, entry.name)
+        for table_type, entry in (
+            ("tickets", tickets_entry),
+            ("ticket_messages", messages_entry),
+        )
+        if entry is not None
+    )
     try:
-        kpis = _service_figures(tables_key, period, *settings, *frames, columns)
+        kpis = _service_figures(tables_key, period, *settings, names, *frames, columns)
         previous = {}
         if compare is not None:
             previous = _service_figures(
-                tables_key, compare, *settings, *frames, columns
+                tables_key, compare, *settings, names, *frames, columns
             )
     except InputError as error:
         st.error(escape_markdown(str(error)))
@@ -170,8 +179,8 @@ def render() -> None:
         _render_nps(responses, period, grain, variants.get("nps", "all"))
     if tickets is not None:
         resolved = _render_resolution(tickets, period, grain, working, variants)
-        counted = _render_followups(tickets, period, messages)
         followups = kpis["followups_per_ticket"]
+        counted = _render_followups(tickets, period, messages, followups)
         _render_segments(
             tickets,
             period,
@@ -181,7 +190,9 @@ def render() -> None:
             followups if counted and followups.available else None,
         )
 
-    tables = {"tickets": tickets, "nps": responses}
+    # The rows behind the follow-ups take their replies from the same
+    # message log as the card.
+    tables = {"tickets": tickets, "ticket_messages": messages, "nps": responses}
     tables = {name: frame for name, frame in tables.items() if frame is not None}
     with st.expander("How is this calculated, and which rows were left out"):
         for key, label in _LABELS.items():
@@ -202,6 +213,7 @@ def _service_figures(
     period: Period,
     working: WorkingTime | str,
     variant_items: tuple[tuple[str, str], ...],
+    table_names: tuple[tuple[str, str], ...],
     _tickets: pl.DataFrame | None,
     _responses: pl.DataFrame | None,
     _messages: pl.DataFrame | None,
@@ -214,10 +226,13 @@ def _service_figures(
     ``working`` is the working time, or the message of an invalid one, which
     makes the time to resolution not available with that reason.
     ``_ticket_columns`` is the stored mapping of the tickets table, which
-    ``cache_key`` identifies with the table's version.
+    ``cache_key`` identifies with the table's version. ``table_names`` pairs
+    the table types with the names of the stored tables, which the warnings
+    of the follow-ups per ticket name.
     """
     del cache_key
     variants = dict(variant_items)
+    names = dict(table_names)
     if isinstance(working, WorkingTime):
         kpis = service_kpis(
             tickets=_tickets,
@@ -227,6 +242,7 @@ def _service_figures(
             working=working,
             variants=variants,
             ticket_columns=_ticket_columns,
+            table_names=names,
         )
     else:
         kpis = service_kpis(responses=_responses, period=period, variants=variants)
@@ -234,7 +250,7 @@ def _service_figures(
             reason = _working_time_reason(working)
             kpis["resolution_hours"] = not_available("resolution_hours", reason)
             kpis["followups_per_ticket"] = followups_per_ticket(
-                _tickets, period, _messages
+                _tickets, period, _messages, tables=names, columns=_ticket_columns
             )
     if _subscriptions is not None:
         kpis["churn_rate"] = churn_rate(
@@ -447,15 +463,27 @@ def _render_resolution(
 
 
 def _render_followups(
-    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None
+    tickets: pl.DataFrame,
+    period: Period,
+    messages: pl.DataFrame | None,
+    result: KpiResult,
 ) -> bool:
     """Show the solved tickets per number of agent replies. Return False
-    when the tickets have no replies column and there is no message log."""
+    when the tickets have no replies column and there is no message log.
+    ``result`` is the card's follow-ups per ticket; when it is not
+    available, such as for a message log that holds none of the tickets
+    without a replies column to fall back on, its reason takes the place of
+    the table."""
     if "replies" not in tickets.columns and messages is None:
         return False
     st.subheader("Follow-ups per ticket")
     if missing := describe_missing_solve_column(tickets, period):
         _show_missing_solve_column("Follow-ups per ticket are", missing)
+        return True
+    if not result.available:
+        reason = f"{result.reason[:1].upper()}{result.reason[1:]}"
+        text = f"Follow-ups per ticket are not shown. {reason.rstrip('.')}."
+        st.info(escape_markdown(for_viewer(text)))
         return True
     distribution = followups_distribution(tickets, period, messages)
     labels = table_columns(distribution)

@@ -131,10 +131,15 @@ def excel_download(settings: KpiSettings, grain: str) -> None:
             )
             names = ", ".join(entry.name for entry in spend)
             sources["spend"] = (names, sum(entry.rows for entry in spend))
-        report_settings = settings
+        report_settings = replace(
+            settings,
+            table_names={
+                table_type: entry.name for table_type, entry in entries.items()
+            },
+        )
         if "tickets" in entries:
             columns = dict(entries["tickets"].mapping)
-            report_settings = replace(settings, ticket_columns=columns)
+            report_settings = replace(report_settings, ticket_columns=columns)
         report = excel_report_bytes(tables, report_settings, grain, sources=sources)
         reports.put(key, report)
         return report

@@ -37,15 +37,20 @@ TICKETS = (
     "T6,2025-03-05 09:00,2025-03-05 17:00,Solved,,Chat,4\n"
 )
 # T1 and T3 each get one agent reply before their solve. T2's agent reply
-# comes after its solve and the customer's message is not a reply, so T2,
-# T4 and T6 count 0 replies.
+# comes after its solve and the customer's messages are no replies, so T2,
+# T4 and T6 count 0 replies. The log holds every solved ticket.
 MESSAGES = (
     "Ticket ID,Sent at,Author role\n"
     "T1,2025-03-03 10:00,agent\n"
     "T2,2025-03-03 10:00,end-user\n"
     "T2,2025-03-03 14:00,agent\n"
     "T3,2025-03-04 09:30,agent\n"
+    "T4,2025-03-04 09:10,end-user\n"
+    "T6,2025-03-05 09:10,end-user\n"
 )
+# The log of T1 to T3 alone: T4 and T6 take their Replies column, where T4
+# has no count.
+PART_MESSAGES = "\n".join(MESSAGES.splitlines()[:5]) + "\n"
 FROM_COLUMN_NOTE = (
     "Counted as for the follow-ups per ticket KPI: tickets solved in the "
     "period, each ticket id once at its latest solve, with the replies from "
@@ -107,6 +112,26 @@ def test_followups_note_message_log(tmp_path):
     )
 
 
+def test_followups_note_part_of_tickets_in_log(tmp_path):
+    tickets = _load(tmp_path, "tickets.csv", TICKETS, "tickets")
+    messages = _load(tmp_path, "messages.csv", PART_MESSAGES, "ticket_messages")
+    result = followups.followups_per_ticket(tickets, MARCH, messages)
+
+    # T1 1, T2 0 and T3 1 from the log, T6 4 from its column; T4 is in
+    # neither.
+    assert (result.numerator, result.denominator) == (6, 4)
+    assert followups.followups_breakdown_note(result) == (
+        "Counted as for the follow-ups per ticket KPI: tickets solved in the "
+        "period, each ticket id once at its latest solve, with the replies "
+        "from the agent messages up to the solve time where the message log "
+        "holds the ticket, else the replies column. 3 tickets counted from "
+        "the message log, 1 from the replies column. A ticket in the log "
+        "without an agent message counts 0 replies. Left out: 1 row (open "
+        "ticket), 1 row (solved ticket not in the message log and without a "
+        "reply count)."
+    )
+
+
 def test_followups_note_not_available(tmp_path):
     tickets = _load(tmp_path, "tickets.csv", TICKETS, "tickets")
     result = followups.followups_per_ticket(tickets.drop("replies"), MARCH)
@@ -157,6 +182,20 @@ def test_report_followups_by_channel_message_log(tmp_path):
     assert block[2][:3] == ("Email", 3, pytest.approx(2 / 3))
     assert block[2][3] == pytest.approx(200 / 3)
     assert block[3:] == [("Chat", 1, 0, 0), ("Phone", 1, 0, 0)]
+
+
+def test_report_followups_part_of_tickets_in_log(tmp_path):
+    tables = {
+        "tickets": _load(tmp_path, "tickets.csv", TICKETS, "tickets"),
+        "ticket_messages": _load(
+            tmp_path, "messages.csv", PART_MESSAGES, "ticket_messages"
+        ),
+    }
+    block = _values(_block(_service_sheet(tables), "Follow-ups per ticket by channel"))
+
+    # Chat: T6, 4 from its column. Email: T1 1 and T3 1 from the log, T4
+    # left out. Phone: T2 0 from the log.
+    assert block[2:] == [("Chat", 1, 4, 0), ("Email", 2, 1, 100), ("Phone", 1, 0, 0)]
 
 
 def test_report_followup_number_formats(tmp_path):

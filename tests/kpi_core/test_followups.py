@@ -37,7 +37,8 @@ MESSAGE_SCHEMA = {
 }
 # Agent messages counted up to each solve: t1 1 (the reply after the solve
 # and the customer's message do not count), t2 2 (an admin reply counts,
-# the end-user's does not), t3 0 (no messages), t5 1; t4 is open.
+# the end-user's does not), t3 0 and t6 0 (only the customer wrote), t5 1;
+# t4 is open. The log holds every ticket of SAMPLE.
 MESSAGES = [
     ("t1", DT(2025, 1, 13, 9, 30), "agent"),
     ("t1", DT(2025, 1, 13, 9, 45), "customer"),
@@ -45,9 +46,11 @@ MESSAGES = [
     ("t2", DT(2025, 1, 13, 9), "Agent"),
     ("t2", DT(2025, 1, 13, 9, 5), "end-user"),
     ("t2", DT(2025, 1, 13, 10), " ADMIN "),
+    ("t3", DT(2025, 1, 15, 9), "end-user"),
     ("t4", DT(2025, 1, 14, 9), "agent"),
     ("t5", DT(2025, 2, 3, 13), "agent"),
     ("t5", None, "agent"),
+    ("t6", DT(2025, 2, 4, 9), "customer"),
     ("t9", DT(2025, 2, 3, 9), "agent"),
 ]
 
@@ -85,7 +88,8 @@ def test_followups_formula():
 
 
 def test_followups_from_message_log():
-    # t1 1, t2 2, t3 0, t5 1 and t6 0: the log replaces the replies column.
+    # t1 1, t2 2, t3 0, t5 1 and t6 0: the log holds every ticket, so it
+    # replaces the replies column.
     result = followups_per_ticket(tickets(), messages=messages())
     assert result.value == pytest.approx((1 + 2 + 0 + 1 + 0) / 5)
     assert result.n == 5
