@@ -3,12 +3,12 @@
 Input columns: the canonical tickets table (ticket_id, solved_at, status,
 replies and the segment columns) and, optionally, the message log of the
 ticket_messages table (ticket_id, sent_at, author_role). Each solved
-ticket's replies come from the message log when the log holds the ticket
+ticket's replies come from the message log when the log contains the ticket
 (a message of its id, from any author at any time), otherwise from the
 replies column (Zendesk "Replies", Freshdesk "Agent interactions"). A
 ticket with neither is left out and counted, never read as 0 replies: a log
 without a ticket was exported for other tickets or another time, it does
-not show that the ticket had no reply. A log that holds none of the
+not show that the ticket had no reply. A log that contains none of the
 tickets is named in a warning, or in the reason when the tickets have no
 replies column to fall back on.
 """
@@ -70,7 +70,7 @@ class _Replies:
 
     With a message log, ``from_log`` and ``from_column`` count the counted
     tickets whose replies came from each source, and ``holds_any`` tells
-    whether the log holds any ticket of the whole tickets table, not only
+    whether the log contains any ticket of the whole tickets table, not only
     of the period; without a log it is None.
     """
 
@@ -122,16 +122,16 @@ def followups_per_ticket(
 
     Without a message log the replies column is used, and tickets with an
     empty count there are left out and counted. With a log, a ticket that
-    the log holds (any message of its id) has its agent messages sent up to
+    the log contains (any message of its id) has its agent messages sent up to
     its solve time as replies, 0 when there is none. A ticket that the log
     does not hold takes its replies column, and one without a count there
     either is left out and counted (``NOT_IN_LOG``), never read as 0.
     ``extra`` then also has ``tickets_from_messages`` and
     ``tickets_from_column``, and the formula names both counts when both
-    sources were used. A log that holds none of the table's tickets gives
+    sources were used. A log that contains none of the table's tickets gives
     a warning naming both tables and the replies column used instead, or,
     when the tickets have no replies column, not available with that
-    reason. A log that holds only some of the solved tickets of the period
+    reason. A log that contains only some of the solved tickets of the period
     gives a warning with the count from each source.
 
     ``tables`` maps "tickets" and "ticket_messages" to the names of the
@@ -158,7 +158,7 @@ def followups_per_ticket(
             "replies on the Data page"
         )
         return not_available("followups_per_ticket", reason, excluded=excluded)
-    # A log that holds none of the tickets gives them no reply, so its roles
+    # A log that contains none of the tickets gives them no reply, so its roles
     # do not matter.
     if replies.holds_any and (no_agent := _no_agent_reason(messages)):
         return not_available("followups_per_ticket", no_agent, excluded=excluded)
@@ -323,7 +323,7 @@ def _replies_with_log(
     excluded: dict[str, int],
     messages: pl.DataFrame,
 ) -> _Replies:
-    """Take each solved ticket's replies from the log when the log holds the
+    """Take each solved ticket's replies from the log when the log contains the
     ticket, else from its replies column, and leave out and count the
     tickets with neither."""
     _require_log_columns(solved, messages)
@@ -367,7 +367,7 @@ def _replies_with_log(
     # Only a log without any solved ticket of the period needs the look at
     # the whole table, which takes a while on a million tickets.
     holds_any = bool(in_log) or _holds_any(tickets, messages)
-    # A log that holds none of the tickets plays no part in the reason.
+    # A log that contains none of the tickets plays no part in the reason.
     reason = NOT_IN_LOG if holds_any else NO_REPLY_COUNT
     excluded[reason] = joined.height - counted.height
     from_log = int(counted[SOURCE_COLUMN].eq(FROM_LOG).sum())
@@ -388,7 +388,7 @@ def _replies_with_log(
 
 
 def _holds_any(tickets: pl.DataFrame, messages: pl.DataFrame) -> bool:
-    """Tell whether the log holds any ticket id of the whole tickets table."""
+    """Tell whether the log contains any ticket id of the whole tickets table."""
     log_ids = messages.select(
         pl.col("ticket_id").cast(pl.String).drop_nulls().unique()
     ).to_series()
@@ -427,7 +427,7 @@ def _agent_messages(messages: pl.DataFrame) -> pl.DataFrame:
 def _none_shared(
     tickets: pl.DataFrame, messages: pl.DataFrame | None, names: _Names
 ) -> str:
-    """Say that the log holds none of the tickets, with example ids of both,
+    """Say that the log contains none of the tickets, with example ids of both,
     as a clause without a capital or final period."""
     examples = []
     if log_ids := _example_ids(messages):
@@ -455,7 +455,7 @@ def _coverage_warnings(
     replies: _Replies,
     names: _Names,
 ) -> tuple[str, ...]:
-    """Warn when the log holds none of the tickets, or only some of the
+    """Warn when the log contains none of the tickets, or only some of the
     period's solved tickets, naming where the others' replies come from."""
     if replies.holds_any is False:
         found = _none_shared(tickets, messages, names)

@@ -74,7 +74,7 @@ class KpiSettings:
     # The file's column of each ticket field, which the warnings name.
     ticket_columns: dict[str, str | None] = field(default_factory=dict)
     # The stored table or file name of each table type, which the warnings
-    # name, such as a message log that holds none of the tickets.
+    # name, such as a message log that contains none of the tickets.
     table_names: dict[str, str] = field(default_factory=dict)
 
 

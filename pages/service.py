@@ -471,7 +471,7 @@ def _render_followups(
     """Show the solved tickets per number of agent replies. Return False
     when the tickets have no replies column and there is no message log.
     ``result`` is the card's follow-ups per ticket; when it is not
-    available, such as for a message log that holds none of the tickets
+    available, such as for a message log that contains none of the tickets
     without a replies column to fall back on, its reason takes the place of
     the table."""
     if "replies" not in tickets.columns and messages is None:
