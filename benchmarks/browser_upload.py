@@ -131,12 +131,14 @@ def _drive_browser(url: str, file: Path, screenshots: Path | None) -> dict[str, 
         started = time.perf_counter()
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         uploader.set_input_files(str(file))
-        page.get_by_text(re.compile(r"^[\d,]+ rows read, [\d,]+ usable\.$")).wait_for()
+        page.get_by_text(
+            re.compile(r"^[\d,]+ rows read, [\d,]+ kept\b.*\.$")
+        ).wait_for()
         timings["upload, read and check"] = time.perf_counter() - started
         _screenshot(page, screenshots, "1-preview")
 
         _wait_idle(page)
-        button = page.get_by_role("button", name=re.compile(r"^Import [\d,]+ rows$"))
+        button = page.get_by_role("button", name=re.compile(r"^Import [\d,]+ rows\b"))
         started = time.perf_counter()
         button.click(timeout=UI_TIMEOUT_MS)
         page.get_by_text(re.compile(r"^Imported [\d,]+ rows")).wait_for()
