@@ -7,7 +7,7 @@ one currency for sure, and the import notes it. A shared symbol ("$", "¥") is
 read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``), and
 the note names the currency it was read as. A word that several currencies
 share ("Dollar", "kr") or any other text ("XYZ") is read as empty and named
-as a problem, and ``prepare_table`` reads the amounts of its row as empty
+as a problem. ``prepare_table`` then reads the amounts of its row as empty
 too, because no cell names the currency they are in.
 """
 

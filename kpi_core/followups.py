@@ -69,9 +69,9 @@ class _Replies:
     ``_REPLIES``, or None for ``counted`` when there is no reply source.
 
     With a message log, ``from_log`` and ``from_column`` count the counted
-    tickets whose replies came from each source, and ``holds_any`` tells
-    whether the log contains any ticket of the whole tickets table, not only
-    of the period; without a log it is None.
+    tickets whose replies came from each source. ``holds_any`` is True when
+    the log contains any ticket of the whole tickets table, not only of the
+    period. Without a log it is None.
     """
 
     counted: pl.DataFrame | None
@@ -84,8 +84,8 @@ class _Replies:
 
 @dataclass(frozen=True)
 class _Names:
-    """How the messages name the message log, the tickets table and the
-    replies column: by their stored table or file names where known."""
+    """The names that the messages give the message log, the tickets table
+    and the replies column: their stored table or file names where known."""
 
     log: str
     tickets: str

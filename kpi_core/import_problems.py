@@ -69,8 +69,8 @@ class Problem:
     row_kept: bool = False
     cell_kept: bool = False
     advice: str = ""
-    # What the KPIs do with the rows, where the kind needs its own words,
-    # such as an empty ticket id; it replaces the outcome's usual clause.
+    # The effect on the KPIs where the kind needs its own words, such as an
+    # empty ticket id. It replaces the outcome's usual clause.
     effect: str = ""
 
     def describe(self) -> str:
@@ -136,9 +136,9 @@ class Problem:
         )
 
 
-# What the KPIs do with a row whose required id is empty, per table type
-# and id field. The import keeps such rows, as it keeps an order or a
-# subscription without a customer id, and each KPI that needs the id
+# The noun and the effect on the KPIs of a row whose required id is empty,
+# per table type and id field. The import keeps such rows, as it keeps an
+# order or a subscription without a customer id. Each KPI that needs the id
 # leaves them out and counts them.
 _EMPTY_ID_EFFECTS = {
     ("tickets", "ticket_id"): (
@@ -219,7 +219,7 @@ def empty_required_ids(mapping: Mapping, frame: pl.DataFrame) -> Problem | None:
     is none.
 
     The rows are kept, as the import keeps an order or a subscription
-    without a customer id, and the problem says which KPIs leave them out
+    without a customer id, and the problem names the KPIs that leave them out
     (``_EMPTY_ID_EFFECTS``). ``frame`` is the table after the rows left out
     for other problems are gone, so no row is named twice.
     """

@@ -30,9 +30,9 @@ from kpi_core.mapping import Mapping
 from kpi_core.reading import RawTable
 from kpi_core.schema import TABLES
 
-# The share of the lines that are not short in which a required column must
-# be filled for a short line that ends before it to count as cut off, in a
-# file that leaves out the delimiters of empty cells at a line's end.
+# The share of the full lines that must fill a required column before a
+# short line ending ahead of it counts as cut off. It applies to files that
+# leave out the delimiters of empty cells at a line's end.
 FILLED_SHARE = 0.9
 
 SHORT_LINE_ADVICE = (

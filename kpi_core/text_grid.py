@@ -177,7 +177,7 @@ def count_fields(
     field opens a quoted part, which ends at a quote not doubled, or runs on
     to the record's next line. A quote inside a field, as in 27" Monitor,
     is a literal character. Lines without a quote are counted on the bytes
-    (``_plain_line_fields``); for the others the file is split into lines
+    (``_plain_line_fields``). For the others the file is split into lines
     again, which costs about as much as the general way of ``read_grid``.
     ``unwrapped`` is True when every line was wrapped in quotes and
     ``read_grid`` unwrapped them.

@@ -1,4 +1,5 @@
-"""Why the before-and-after windows are shorter than the months requested.
+"""The reason why the before-and-after windows are shorter than the months
+requested.
 
 ``compare.comparison_windows`` keeps both windows the same number of days,
 so counts on the two sides compare like with like. When the data starts

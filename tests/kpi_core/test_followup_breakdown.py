@@ -38,7 +38,7 @@ TICKETS = (
 )
 # T1 and T3 each get one agent reply before their solve. T2's agent reply
 # comes after its solve and the customer's messages are no replies, so T2,
-# T4 and T6 count 0 replies. The log holds every solved ticket.
+# T4 and T6 count 0 replies. The log contains every solved ticket.
 MESSAGES = (
     "Ticket ID,Sent at,Author role\n"
     "T1,2025-03-03 10:00,agent\n"

@@ -38,7 +38,7 @@ MESSAGE_SCHEMA = {
 # Agent messages counted up to each solve: t1 1 (the reply after the solve
 # and the customer's message do not count), t2 2 (an admin reply counts,
 # the end-user's does not), t3 0 and t6 0 (only the customer wrote), t5 1;
-# t4 is open. The log holds every ticket of SAMPLE.
+# t4 is open. The log contains every ticket of SAMPLE.
 MESSAGES = [
     ("t1", DT(2025, 1, 13, 9, 30), "agent"),
     ("t1", DT(2025, 1, 13, 9, 45), "customer"),
@@ -88,7 +88,7 @@ def test_followups_formula():
 
 
 def test_followups_from_message_log():
-    # t1 1, t2 2, t3 0, t5 1 and t6 0: the log holds every ticket, so it
+    # t1 1, t2 2, t3 0, t5 1 and t6 0: the log contains every ticket, so it
     # replaces the replies column.
     result = followups_per_ticket(tickets(), messages=messages())
     assert result.value == pytest.approx((1 + 2 + 0 + 1 + 0) / 5)

@@ -1,4 +1,4 @@
-"""Follow-ups per ticket with a message log that holds none or only some of
+"""Follow-ups per ticket with a message log that contains none or only some of
 the tickets: no ticket's replies are read as 0 because the log lacks it,
 and the card, the rows behind it, the Excel report and the command line
 agree. Also tickets with an empty ticket id."""

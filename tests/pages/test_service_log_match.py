@@ -1,4 +1,4 @@
-"""Service page: a message log that holds none or only some of the chosen
+"""Service page: a message log that contains none or only some of the chosen
 tickets does not turn their replies into 0, the card says which source it
 used, and the rows behind the card match its formula."""
 
