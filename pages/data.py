@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 from streamlit.elements.lib.mutable_status_container import StatusContainer
 
-from kpi_core.date_values import order_examples
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
-from kpi_core.importing import FilePreview, date_order_hint, export_audience
+from kpi_core.importing import FilePreview, export_audience
 from kpi_core.mapping import (
     Mapping,
     describe_table_types,
@@ -24,21 +22,20 @@ from kpi_core.mapping import (
 from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.prepare import PreparedTable, needs_currency, with_currency
 from kpi_core.reading import audience_label, sheet_names
-from kpi_core.schema import DATE, TABLES
+from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
-from kpi_core.values import CURRENCY_CODES, detect_date_format
+from kpi_core.values import CURRENCY_CODES
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
-    count_missing_ids,
     default_replacement,
     default_table_name,
-    emptied_fields,
     name_notes,
     replacement_losses,
 )
 from pages.ui.audience_uploads import AudienceUpload, audience_groups
-from pages.ui.goal_tables import delete_table_keeping_goals, goals_delete_note
+from pages.ui.date_orders import pick_date_orders, undecided_dates
+from pages.ui.import_plans import Plan, ShownPlan, import_action, plan_changes
 from pages.ui.import_results import (
     ImportResult,
     StoredUpload,
@@ -49,16 +46,17 @@ from pages.ui.import_results import (
 )
 from pages.ui.markdown_escape import escape_markdown
 from pages.ui.navigation import require_app_entry
+from pages.ui.replacement_checks import missing_ids, upload_emptied_fields, warn_losses
 from pages.ui.shared_views import editor_unlocked
 from pages.ui.spend_repeats import RepeatChoice, choose_repeated_rows
 from pages.ui.stored_matches import StoredMatch, stored_match, stored_summary
+from pages.ui.stored_tables import render_stored_tables
 from pages.ui.workspace_access import (
     cached_audience_preview,
     cached_prepare,
     cached_preview,
     content_key,
     load_entry,
-    load_sample_data,
     workspace,
 )
 
@@ -93,8 +91,6 @@ _KPI_PAGES = {
     "ticket_messages": (_SERVICE,),
     "nps": (_SERVICE,),
 }
-# Session key of the table id whose deletion waits for confirmation.
-_DELETE_PENDING = "stored:delete_pending"
 
 
 def render() -> None:
@@ -146,7 +142,7 @@ def render() -> None:
                 _render_audience(audiences[key])
             else:
                 _render_upload(upload.name, upload.getvalue(), key)
-    _render_stored_tables()
+    render_stored_tables()
     _render_shared_links()
 
 
@@ -253,8 +249,8 @@ def _render_preview(
         )
         return
     mapping = _pick_mapping(preview, key)
-    orders = _pick_date_orders(preview, mapping, key)
-    undecided = _undecided_dates(preview, mapping, orders, key)
+    orders = pick_date_orders(preview, mapping, key)
+    undecided = undecided_dates(preview, mapping, orders, key)
     if undecided:
         status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
         st.info(f"Choose the date order of {undecided} to go on.")
@@ -503,113 +499,6 @@ def _warn_shared_columns(mapping: Mapping) -> None:
         )
 
 
-def _pick_date_orders(
-    preview: FilePreview, mapping: Mapping, key: str
-) -> dict[str, str]:
-    """Ask for the order of each ambiguous date column.
-
-    When the other date columns of the file settle on one order, a column
-    whose every date fits both orders starts with that order chosen,
-    because an export usually writes all its dates the same way. The
-    question names the column the order came from.
-    """
-    upload_key = f"{key}:{preview.table}"
-    columns = {
-        field_name: column
-        for field_name, column in mapping.used_columns().items()
-        if mapping.schema.field(field_name).kind == DATE
-    }
-    found = {
-        name: _date_order(upload_key, column, preview)
-        for name, column in columns.items()
-    }
-    file_hint = date_order_hint({columns[name]: found[name] for name in columns})
-    # The first column of each order, to name them when they disagree.
-    settled: dict[str, str] = {}
-    for name, column in columns.items():
-        if found[name] in _ORDER_LABELS:
-            settled.setdefault(found[name], column)
-    orders: dict[str, str] = {}
-    for field_name, column in columns.items():
-        if found[field_name] != "ambiguous":
-            continue
-        values = preview.raw.frame[column]
-        hint = file_hint
-        if hint is not None and None not in order_examples(values):
-            # A column that mixes both orders needs the user's own choice.
-            hint = None
-        question = _date_order_question(column, values, hint)
-        if hint is None and len(settled) == 2 and question.endswith("Which is it?"):
-            question += (
-                f" The other date columns disagree: "
-                f"{escape_markdown(repr(settled['dmy']))} is day first, "
-                f"{escape_markdown(repr(settled['mdy']))} month first."
-            )
-        choice = st.radio(
-            question,
-            list(_ORDER_LABELS),
-            index=None if hint is None else list(_ORDER_LABELS).index(hint[0]),
-            format_func=_ORDER_LABELS.get,
-            horizontal=True,
-            key=f"{key}:order:{field_name}",
-        )
-        if choice is not None:
-            orders[field_name] = choice
-    return orders
-
-
-_ORDER_LABELS = {"dmy": "day first (31/01)", "mdy": "month first (01/31)"}
-
-
-def _date_order_question(
-    column: str, values: pl.Series, hint: tuple[str, str] | None = None
-) -> str:
-    """Ask for the date order of an "ambiguous" column, saying whether its
-    dates fit both orders or mix day-first and month-first dates, and which
-    column's order was chosen for it (``hint``: the order and that column)."""
-    name = escape_markdown(repr(column))
-    day_first, month_first = order_examples(values)
-    if day_first is None or month_first is None:
-        question = f"Every date in {name} fits both orders. Which is it?"
-        if hint is not None:
-            order, other = hint
-            label = _ORDER_LABELS[order].split(" (")[0]
-            question += (
-                f" The dates in {escape_markdown(repr(other))} are {label}, so "
-                f"{label} is chosen; change it if this column differs."
-            )
-        return question
-    return (
-        f"{name} mixes day-first dates such as {escape_markdown(repr(day_first))} "
-        f"and month-first dates such as {escape_markdown(repr(month_first))}, "
-        "as many of each. Choose the order the export should use: the dates "
-        "that fit only the other order are read as empty and listed, so "
-        "correct them in the file and upload it again to use them."
-    )
-
-
-def _undecided_dates(
-    preview: FilePreview, mapping: Mapping, orders: dict[str, str], key: str
-) -> str:
-    """Name the ambiguous date columns the user has not decided yet."""
-    waiting = [
-        repr(column)
-        for field_name, column in mapping.used_columns().items()
-        if mapping.schema.field(field_name).kind == DATE
-        and field_name not in orders
-        and _date_order(f"{key}:{preview.table}", column, preview) == "ambiguous"
-    ]
-    return escape_markdown(", ".join(waiting))
-
-
-@st.cache_resource(max_entries=64)
-def _date_order(upload_key: str, column: str, _preview: FilePreview) -> str:
-    """Return the ``DateFormat.order`` of a column of the upload, such as
-    "dmy" or "ambiguous", computed once per upload, table type and column
-    (``upload_key`` names the content, sheet and table type of ``_preview``)."""
-    return detect_date_format(_preview.raw.frame[column]).order
-
-
 def _report_problems(prepared: PreparedTable, key: str) -> None:
     read = count_noun(prepared.rows_read, "row")
     st.write(f"{read} read, {prepared.kept_summary()}.")
@@ -673,7 +562,7 @@ def _offer_import(
     # the user sent it, read before the presets below change it. A click
     # stores that plan only.
     shown_key = f"{key}:shown_plan"
-    shown: _ShownPlan | None = st.session_state.get(shown_key)
+    shown: ShownPlan | None = st.session_state.get(shown_key)
     sent_name = st.session_state.get(name_key)
     # The same bytes of the same table type stored before, if any.
     same = store.find_source(key, prepared.table)
@@ -707,8 +596,8 @@ def _offer_import(
     # the stored table is the default. A file of the same name that has
     # fewer rows or columns is not taken for a corrected export.
     columns = prepared.mapping.columns
-    missing = _missing_ids(earlier if same is None else None, prepared, key)
-    empty = _emptied_fields(earlier if same is None else None, prepared)
+    missing = missing_ids(earlier if same is None else None, prepared, key)
+    empty = upload_emptied_fields(earlier if same is None else None, prepared)
     preset = default_replacement(
         same, earlier, prepared.rows_used, columns, missing, empty, prepared.table
     )
@@ -766,7 +655,7 @@ def _offer_import(
     if partial is not None:
         st.warning(escape_markdown(partial.reason))
     replaced = next((e for e in existing if e.id == target), None)
-    _warn_losses(replaced, prepared, key, "the file")
+    warn_losses(replaced, prepared, key, "the file")
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
@@ -780,13 +669,13 @@ def _offer_import(
             "repeated rows leaves nothing to import."
         )
         return
-    main_plan = _Plan(target or None, stored_name or requested, names.get(target))
+    main_plan = Plan(target or None, stored_name or requested, names.get(target))
     paired_plan = None
     if paired is not None:
         paired_plan = _offer_paired(paired, key, _sheets(preview))
-    label = _import_action(rows.frame.height, main_plan)
+    label = import_action(rows.frame.height, main_plan)
     if paired_plan is not None:
-        label += " and " + _import_action(paired.rows_used, paired_plan)
+        label += " and " + import_action(paired.rows_used, paired_plan)
     # Storing an unchanged upload again is offered, but not as the next step.
     label = f"Import again: {label}" if unchanged else f"Import {label}"
     clicked = st.button(
@@ -798,7 +687,7 @@ def _offer_import(
     versions = {
         entry.id: entry.version for entry in store.list_tables() if entry.id in targets
     }
-    st.session_state[shown_key] = _ShownPlan(
+    st.session_state[shown_key] = ShownPlan(
         name, main_plan, paired_plan, versions, rows.left_out
     )
     if not clicked:
@@ -807,7 +696,7 @@ def _offer_import(
     if shown is not None:
         # Another session may have stored, renamed or deleted a table since
         # the button was drawn, which changes the plan this run computed.
-        changes = _plan_changes(
+        changes = plan_changes(
             shown,
             main_plan,
             paired_plan,
@@ -942,129 +831,9 @@ def _rows_to_store(
     return choose_repeated_rows(existing, prepared, key, versions)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The target of an import: a new table, or a stored table to replace
-    (``replace_id``, named ``replaced``)."""
-
-    replace_id: str | None
-    name: str
-    replaced: str | None = None
-
-
-@dataclass(frozen=True)
-class _ShownPlan:
-    """The plans an Import button was drawn with, the name box's value, and
-    the version of each table the plans replace."""
-
-    name: str
-    main: _Plan
-    paired: _Plan | None
-    versions: dict[str, int]
-    # The file lines of the repeated spend rows that the import leaves out.
-    left_out: tuple[int, ...] = ()
-
-
-def _plan_changes(
-    shown: _ShownPlan,
-    main: _Plan,
-    paired: _Plan | None,
-    key: str,
-    paired_noun: str,
-    *,
-    typed: bool,
-) -> list[str]:
-    """Describe how the plans of this run differ from those the user saw on
-    the Import button. ``key`` is the content key of the upload, and
-    ``typed`` is set when the user changed the name along with the click,
-    which makes a new name the user's own choice."""
-    stored = {entry.id: entry for entry in workspace().list_tables()}
-    check_name = not typed
-    changes = [_plan_change(shown.main, main, stored, key, "this file", check_name)]
-    if shown.paired is not None and paired is not None:
-        what = f"the {paired_noun}"
-        changes.append(_plan_change(shown.paired, paired, stored, key, what, True))
-    for table_id, version in shown.versions.items():
-        entry = stored.get(table_id)
-        targeted = table_id in (main.replace_id, paired and paired.replace_id)
-        if entry is not None and targeted and entry.version != version:
-            # Another session replaced the table since the button was drawn,
-            # so this import would overwrite that session's import.
-            changes.append(
-                f"The table {entry.name!r} was replaced meanwhile (now "
-                f"{count_noun(entry.rows, 'row')}), so importing would "
-                "overwrite that newer version."
-            )
-    return [change for change in changes if change]
-
-
-def _plan_change(
-    before: _Plan,
-    now: _Plan,
-    stored: dict[str, TableEntry],
-    key: str,
-    what: str,
-    check_name: bool,
-) -> str | None:
-    """Describe what another session changed between the plan ``before`` and
-    the plan ``now`` of one table of an import, or return None. ``what``
-    names the data, such as "this file"."""
-    if before.replace_id != now.replace_id:
-        if before.replace_id is not None and before.replace_id not in stored:
-            deleted = (
-                f"The table {before.replaced!r} that {what} was to replace was "
-                "deleted meanwhile"
-            )
-            if now.replace_id is None:
-                return f"{deleted}."
-            return f"{deleted}, so importing would now replace {now.replaced!r}."
-        if now.replace_id is None:
-            return (
-                f"Importing would now store {what} as new table {now.name!r} "
-                f"in place of replacing {before.replaced!r}."
-            )
-        if stored[now.replace_id].source_key == key:
-            return (
-                f"{what[:1].upper()}{what[1:]} was stored meanwhile as "
-                f"{now.replaced!r}, so importing would now replace that table."
-            )
-        return (
-            f"A table {now.replaced!r} was stored meanwhile from a file of the "
-            "same name, so importing would now replace it."
-        )
-    if before.replaced != now.replaced:
-        return (
-            f"The table {before.replaced!r} was renamed to {now.replaced!r} meanwhile."
-        )
-    if not check_name or before.name == now.name:
-        return None
-    name_taken = any(
-        entry.name.casefold() == before.name.casefold()
-        for entry in stored.values()
-        if entry.id != now.replace_id
-    )
-    if name_taken:
-        return (
-            f"Another table took the name {before.name!r} meanwhile, so {what} "
-            f"would be stored as {now.name!r}."
-        )
-    return (
-        f"The name {now.name!r} was freed meanwhile, so {what} would be stored "
-        f"under it in place of {before.name!r}."
-    )
-
-
-def _import_action(rows: int, plan: _Plan) -> str:
-    """Describe one table of an import, as in "3 rows as new table 'orders'"."""
-    count = count_noun(rows, "row")
-    if plan.replace_id is not None and plan.replaced is not None:
-        return f"{count} in place of {plan.replaced!r}"
-    return f"{count} as new table {plan.name!r}"
-
-
 def _offer_paired(
     paired: PreparedTable, key: str, workbook: tuple[str | None, tuple[str, ...]]
-) -> _Plan | None:
+) -> Plan | None:
     """Offer to store the other table of the file along with the first.
 
     The default target follows the first table's rule: its copy from the
@@ -1075,7 +844,7 @@ def _offer_paired(
     existing = store.list_tables(paired.table)
     same = store.find_source(key, paired.table)
     earlier = same or _stored_from_file(existing, paired.file, *workbook)
-    missing = _missing_ids(earlier if same is None else None, paired, key)
+    missing = missing_ids(earlier if same is None else None, paired, key)
     preset = default_replacement(
         same, earlier, paired.rows_used, paired.mapping.columns, missing
     )
@@ -1105,12 +874,12 @@ def _offer_paired(
         )
         replaced = next((e for e in existing if e.id == target), None)
     if replaced is not None:
-        plan = _Plan(replaced.id, replaced.name, replaced.name)
+        plan = Plan(replaced.id, replaced.name, replaced.name)
     else:
-        plan = _Plan(None, store.unique_name(_default_name(paired, True)))
+        plan = Plan(None, store.unique_name(_default_name(paired, True)))
     wanted = left.checkbox(
         f"Also import the {noun} of this file: "
-        f"{escape_markdown(_import_action(paired.rows_used, plan))}",
+        f"{escape_markdown(import_action(paired.rows_used, plan))}",
         value=True,
         key=f"{key}:paired:{paired.table}",
         help="A HubSpot deals export with 'Date entered' columns contains both "
@@ -1118,72 +887,8 @@ def _offer_paired(
     )
     if not wanted:
         return None
-    _warn_losses(replaced, paired, key, f"the {noun}")
+    warn_losses(replaced, paired, key, f"the {noun}")
     return plan
-
-
-def _warn_losses(
-    replaced: TableEntry | None, prepared: PreparedTable, key: str, what: str
-) -> None:
-    """Warn when storing ``prepared`` in place of ``replaced`` loses rows or
-    columns. ``what`` names the data in the advice to store it as a new
-    table, such as "the file" or "the deals"."""
-    if replaced is None:
-        return
-    losses = replacement_losses(
-        replaced,
-        prepared.rows_used,
-        prepared.mapping.columns,
-        _missing_ids(replaced, prepared, key),
-        _emptied_fields(replaced, prepared),
-    )
-    if losses:
-        st.warning(
-            escape_markdown(
-                f"Replacing '{replaced.name}' loses {' and '.join(losses)}. The "
-                f"replaced table is not kept; store {what} as a new table to "
-                "keep both."
-            )
-        )
-
-
-def _emptied_fields(
-    entry: TableEntry | None, prepared: PreparedTable
-) -> dict[str, int]:
-    """Return the fields that the stored table ``entry`` has values for and
-    ``prepared`` leaves empty in far more rows (``emptied_fields``)."""
-    if entry is None:
-        return {}
-    return emptied_fields(
-        prepared.frame, prepared.mapping.columns, load_entry(entry), entry.mapping
-    )
-
-
-def _missing_ids(entry: TableEntry | None, prepared: PreparedTable, key: str) -> int:
-    """Count the rows of the stored table ``entry`` whose id ``prepared``,
-    parsed from the upload with content key ``key``, lacks. Returns 0
-    without an entry or an id column in both."""
-    if entry is None:
-        return 0
-    choices = repr((sorted(prepared.mapping.columns.items()), prepared.date_orders))
-    return _count_missing_ids(
-        entry.cache_key, key, choices, prepared.table, load_entry(entry), prepared.frame
-    )
-
-
-@st.cache_resource(max_entries=32)
-def _count_missing_ids(
-    entry_key: str,
-    upload_key: str,
-    choices: str,
-    table_type: str,
-    _stored: pl.DataFrame,
-    _new: pl.DataFrame,
-) -> int:
-    """Compare the ids once per stored version, upload and mapping, not on
-    every rerun of the Data page: a million ids took about 0.5 s."""
-    del entry_key, upload_key, choices
-    return count_missing_ids(_stored, _new, table_type)
 
 
 def _default_name(prepared: PreparedTable, paired: bool) -> str:
@@ -1272,81 +977,6 @@ def _with_note(name: str, note: str | None) -> str:
     """Return a table name with the note that distinguishes it from a table of
     the same name, if there is one."""
     return f"{name} ({note})" if note else name
-
-
-def _render_stored_tables() -> None:
-    store = workspace()
-    entries = store.list_tables()
-    st.header("Stored tables")
-    if not entries:
-        st.info("Nothing stored yet. Upload a file above.")
-        if st.button("Load the sample data", key="stored:samples"):
-            load_sample_data(store)
-            st.rerun()
-        return
-    st.dataframe(
-        pl.DataFrame(
-            {
-                "Name": [e.name for e in entries],
-                "Type": [TABLES[e.table_type].label for e in entries],
-                "Source file": [clean_table_name(e.source_file) for e in entries],
-                "Rows": [e.rows for e in entries],
-                "Imported (UTC)": [e.uploaded_at for e in entries],
-                "Version": [e.version for e in entries],
-            }
-        ),
-        hide_index=True,
-    )
-    notes = name_notes(entries)
-    labels = {
-        e.id: f"{e.name} ({TABLES[e.table_type].label}"
-        + (f", {notes[e.id]})" if e.id in notes else ")")
-        for e in entries
-    }
-    chosen = st.selectbox(
-        "Table", list(labels), format_func=labels.__getitem__, key="stored:table"
-    )
-    left, right = st.columns([3, 1])
-    new_name = left.text_input("New name", key="stored:name")
-    if left.button("Rename", key="stored:rename"):
-        try:
-            store.rename(chosen, new_name)
-        except InputError as error:
-            st.error(escape_markdown(str(error)[:1].upper() + str(error)[1:]))
-        else:
-            st.rerun()
-    if right.button("Delete", key="stored:delete"):
-        st.session_state[_DELETE_PENDING] = chosen
-    if st.session_state.get(_DELETE_PENDING) == chosen:
-        entry = next(e for e in entries if e.id == chosen)
-        _confirm_delete(chosen, labels[chosen], goals_delete_note(entry))
-    else:
-        # A confirmation asked for another table is dropped when the choice moves.
-        st.session_state.pop(_DELETE_PENDING, None)
-    if not any(e.is_sample for e in entries) and st.button(
-        "Load the sample data", key="stored:samples"
-    ):
-        load_sample_data(store)
-        st.rerun()
-
-
-def _confirm_delete(table_id: str, label: str, goals_note: str) -> None:
-    """Delete a stored table only after a second, explicit click.
-    ``goals_note`` names the goals measured on the table, or is empty."""
-    st.warning(
-        f"Delete {escape_markdown(label)}? Its rows are removed from the "
-        "workspace, and shared links that show it leave out its figures. "
-        + (f"{goals_note} " if goals_note else "")
-        + "This cannot be undone."
-    )
-    left, right = st.columns([1, 4])
-    if left.button("Yes, delete", key="stored:delete_confirm", type="primary"):
-        delete_table_keeping_goals(table_id)
-        st.session_state.pop(_DELETE_PENDING, None)
-        st.rerun()
-    if right.button("Cancel", key="stored:delete_cancel"):
-        st.session_state.pop(_DELETE_PENDING, None)
-        st.rerun()
 
 
 def _delimiter_name(delimiter: str) -> str:
