@@ -137,9 +137,10 @@ class Problem:
 
 
 # The noun and the effect on the KPIs of a row whose required id is empty,
-# per table type and id field. The import keeps such rows, as it keeps an
-# order or a subscription without a customer id. Each KPI that needs the id
-# leaves them out and counts them.
+# per table type and id field. The import keeps such rows, because the KPIs
+# that need no id, such as the revenue of orders, still count them. Each
+# KPI that needs the id leaves them out, and the texts say which of them
+# also count them.
 _EMPTY_ID_EFFECTS = {
     ("tickets", "ticket_id"): (
         "ticket ID",
@@ -152,6 +153,34 @@ _EMPTY_ID_EFFECTS = {
         "ticket ID",
         "{rows} kept, but a message without a ticket ID belongs to no ticket, "
         "so the follow-ups per ticket do not count {them}",
+    ),
+    ("stage_history", "deal_id"): (
+        "deal ID",
+        "{rows} kept, but the time in each stage and the share that went on "
+        "to a later stage leave {them} out and count {them}, because a stage "
+        "entry without a deal ID cannot be told apart from the entries of "
+        "another deal",
+    ),
+    ("orders", "customer_id"): (
+        "customer ID",
+        "{rows} kept, so the revenue by campaign and the average purchase "
+        "value of CLV count {them}. The purchases a year of CLV leave {them} "
+        "out and its note counts {them}, and the customer lifespan and the new "
+        "customers of CAC leave {them} out, because an order without a "
+        "customer ID belongs to no customer that can be counted",
+    ),
+    ("subscriptions", "customer_id"): (
+        "customer ID",
+        "{rows} kept, but MRR, ARR, churn, the upsell rate and CLV leave {them} "
+        "out and count {them}, and the new customers of CAC leave {them} out, "
+        "because a subscription without a customer ID belongs to no customer "
+        "that can be counted",
+    ),
+    ("email_events", "email"): (
+        "email address",
+        "{rows} kept, but the email-list growth leaves {them} out and counts "
+        "{them}, because an event without an address cannot be matched to the "
+        "subscriber it adds or removes",
     ),
 }
 
@@ -214,12 +243,11 @@ def cell_problem(
 
 
 def empty_required_ids(mapping: Mapping, frame: pl.DataFrame) -> Problem | None:
-    """Name the rows of the prepared ``frame`` whose required id (a
-    ticket's, or a message's ticket id) is empty, or return None when there
-    is none.
+    """Name the rows of the prepared ``frame`` whose required id is empty,
+    such as a ticket's id or an order's customer id, or return None when
+    there is none.
 
-    The rows are kept, as the import keeps an order or a subscription
-    without a customer id, and the problem names the KPIs that leave them out
+    The rows are kept, and the problem names the KPIs that leave them out
     (``_EMPTY_ID_EFFECTS``). ``frame`` is the table after the rows left out
     for other problems are gone, so no row is named twice.
     """

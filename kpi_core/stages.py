@@ -73,6 +73,10 @@ _LOOKBACK = 8
 _STAGE_SAMPLE = 2_000
 # How many deal ids a warning names.
 _DEALS_SHOWN = 5
+# The reason for leaving out a stage entry whose deal id is empty. Such
+# entries cannot be told apart from those of another deal, and all of them
+# together would count as one more deal.
+WITHOUT_DEAL_ID = "stage entry without a deal id"
 
 
 def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -173,7 +177,8 @@ def stage_duration_days(
     deals still in a stage are left out and counted. So are the times of a
     deal that re-entered a stage where the history contains latest entries and
     no cumulative time, with a warning that names the deals (see
-    ``_stage_times``). ``as_of`` defaults to now. An empty history, or no
+    ``_stage_times``), and the entries without a deal id
+    (``WITHOUT_DEAL_ID``). ``as_of`` defaults to now. An empty history, or no
     completed visit in the period, gives not available.
     """
     as_of = as_of or datetime.now()
@@ -184,6 +189,9 @@ def stage_duration_days(
     )
     ongoing = int(per_deal["ongoing"].sum())
     excluded = {"deal still in the stage": ongoing} if ongoing else {}
+    without_id = _entries_without_deal(history, as_of, period)
+    if without_id:
+        excluded[WITHOUT_DEAL_ID] = without_id
     named = _named(stages)
     unnamed = per_deal.height - int(per_deal.select(named.sum()).item())
     if unnamed:
@@ -230,6 +238,17 @@ def stage_duration_days(
         },
         warnings=warnings,
     )
+
+
+def _entries_without_deal(
+    history: pl.DataFrame, as_of: datetime, period: Period
+) -> int:
+    """Count the rows with a null deal_id entered up to ``as_of`` in the
+    period, which ``_keyed_history`` leaves out."""
+    if not history["deal_id"].null_count():
+        return 0
+    entered = (pl.col("entered_at") <= as_of) & entered_in(period)
+    return history.filter(pl.col("deal_id").is_null() & entered).height
 
 
 # The reason for leaving out a completed time that _stage_times could not
@@ -507,10 +526,10 @@ def _keyed_history(
     with integer keys in place of the text columns.
 
     Returns the sorted frame and the stage table. In the frame, _deal is the
-    rank of deal_id in sort order with a null deal_id first, and _stage is
-    the stage's row in the stage table. _closing marks won and lost stages
-    and is null for a null stage, and _row is the row's index in
-    ``history``. The stage table has stage and _stage for every distinct
+    rank of deal_id in sort order, and _stage is the stage's row in the
+    stage table. _closing marks won and lost stages and is null for a null
+    stage, and _row is the row's index in ``history``. Rows with a null
+    deal_id are left out. The stage table has stage and _stage for every distinct
     stage, a null stage last. Every step below relies on this order.
     """
     deal_id = history["deal_id"]
@@ -543,6 +562,12 @@ def _keyed_history(
     keyed = _sorted_by_deal(keyed).with_columns(
         pl.lit(closing).gather(pl.col("_stage")).alias("_closing")
     )
+    if deal_id.null_count():
+        # Rows without a deal id belong to no known deal, and taken
+        # together they would be one made-up deal, so no KPI sees them
+        # (``WITHOUT_DEAL_ID``). _row still indexes ``history``.
+        has_id = pl.lit(deal_id.is_not_null()).gather(pl.col("_row"))
+        keyed = keyed.filter(has_id)
     return (keyed, stages), {}
 
 

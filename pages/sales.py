@@ -545,6 +545,7 @@ def _render_stages(
     if not result.available:
         reason = escape_markdown(for_viewer(result.reason))
         st.info(f"Time in stage is not available: {reason}.")
+        _show_stage_rows_left_out(result)
         return
     bottleneck = result.extra.get("bottleneck")
     st.caption(
@@ -571,6 +572,17 @@ def _render_stages(
         "was lost instead counts as not converted. A dash marks a value that "
         "does not exist, such as the time in a won or lost stage."
     )
+    _show_stage_rows_left_out(result)
+
+
+def _show_stage_rows_left_out(result: KpiResult) -> None:
+    """List the rows that the time in each stage left out, per reason, as
+    the Excel report and the command line count them."""
+    for reason, count in result.excluded.items():
+        left_out = count_noun(count, "row")
+        st.caption(
+            f"{left_out} left out of the time in each stage: {escape_markdown(reason)}."
+        )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -397,15 +397,17 @@ def test_stage_durations_stage_missed_by_sample():
     assert reached == {"Lead": 2001, "Demo": 2000, "Qualify": 1}
 
 
-def test_stage_durations_null_deal_first():
+def test_stage_durations_skip_null_deal():
     rows = [
         ("b", "Lead", T(2024, 1, 1)),
         (None, "Lead", T(2024, 1, 2)),
         ("a", "Lead", T(2024, 1, 3)),
     ]
     durations = stage_durations(history_frame(rows), T(2024, 1, 4))
-    assert durations["deal_id"].to_list() == [None, "a", "b"]
-    assert durations["days"].to_list() == [2.0, 1.0, 3.0]
+    # The row without a deal id belongs to no deal. a is in Lead from Jan 3
+    # to 4 (1 day), b from Jan 1 to 4 (3 days).
+    assert durations["deal_id"].to_list() == ["a", "b"]
+    assert durations["days"].to_list() == [1.0, 3.0]
 
 
 def test_stage_durations_tie_in_row_order():
