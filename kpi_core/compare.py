@@ -2,14 +2,15 @@
 equal length, with the difference and a test of whether it is significant.
 
 Rates (close rate, win rate, churn rate) use Fisher's exact test.
-Durations and deal sizes use the Mann-Whitney U test on the single deals or
-tickets. Counts use the exact conditional test of two Poisson counts, and
-the NPS a z-test on the difference of two scores (see ``exact_tests`` for
-the two exact tests). A p-value below 0.05 is significant. A table that
-starts later or ends sooner than the windows is missing data, not a count
-of 0. Its KPIs are compared over windows shortened equally to the days it
-covers, and have no value on a side it does not reach. Also the period
-helpers ``previous_period`` and ``same_period_last_year``.
+Durations, deal sizes and follow-ups per ticket use the Mann-Whitney U test
+on the single deals or tickets. Counts use the exact conditional test of
+two Poisson counts, and the NPS a z-test on the difference of two scores
+(see ``exact_tests`` for the two exact tests). A p-value below 0.05 is
+significant. A table that starts later or ends sooner than the windows is
+missing data, not a count of 0. Its KPIs are compared over windows
+shortened equally to the days it covers, and have no value on a side it
+does not reach. Also the period helpers ``previous_period`` and
+``same_period_last_year``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import polars as pl
 from kpi_core.business_hours import WorkingTime
 from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
 from kpi_core.exact_tests import fisher_exact_p, poisson_counts_p
+from kpi_core.followups import counted_tickets
 from kpi_core.goal_metrics import (
     METRICS,
     TABLE_LABELS,
@@ -44,6 +46,7 @@ from kpi_core.results import KpiResult
 from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
 from kpi_core.service import DEFAULT_WORKING, resolution_rows
 from kpi_core.stats import mann_whitney_p
+from kpi_core.table_names import TableNames
 
 SIGNIFICANCE = 0.05
 PROPORTION_TEST = "Fisher's exact test"
@@ -69,7 +72,7 @@ COMPARED = {
     "sales_cycle_days": RANK_TEST,
     "tickets": COUNT_TEST,
     "resolution_hours": RANK_TEST,
-    "followups_per_ticket": "",
+    "followups_per_ticket": RANK_TEST,
     "nps": NPS_TEST,
     "churn_rate": PROPORTION_TEST,
     "new_subscribers": COUNT_TEST,
@@ -131,6 +134,7 @@ def before_after(
     pivot_date: date,
     months: int = 6,
     working: WorkingTime = DEFAULT_WORKING,
+    names: TableNames | None = None,
 ) -> pl.DataFrame:
     """Compare every KPI the tables support before and after ``pivot_date``.
 
@@ -150,8 +154,11 @@ def before_after(
     columns) has no value either, so a count there is null, not 0. For the
     churn rate and the list growth, which start from the customers or
     contacts on hand at the window's start, rows dated before the window
-    count too. A KPI without a test (list growth, follow-ups) has a null
-    p-value. before_low, before_high, after_low and after_high give each
+    count too. A KPI without a test (list growth) has a null p-value. The
+    follow-ups per ticket count each ticket's replies from a ticket message
+    log in ``tables`` where it contains the ticket, as the Service page
+    does, and their warnings, naming the tables by ``names``, go into the
+    note. before_low, before_high, after_low and after_high give each
     side's 95 % interval where its KPI has one, such as the rates. The time
     to resolution counts the working hours of ``working``. Each row is
     computed on its own, so an input error in one KPI, such as mixed
@@ -166,11 +173,11 @@ def before_after(
     }
     rows = []
     for key, test in COMPARED.items():
-        metric = goal_metric(key, working)
+        metric = goal_metric(key, working, tables, names)
         if missing_inputs(metric, (), tables) is not None:
             continue
         table = metric.table
-        row = _compare(metric, test, tables[table], windows[table], working)
+        row = _compare(metric, test, tables[table], windows[table], working, tables)
         late = _late_anchor_note(metric, tables[table], windows[table])
         # A side without a value already gives its reason.
         if late and row.get("before") is not None:
@@ -180,13 +187,17 @@ def before_after(
 
 
 def not_compared(
-    tables: Mapping[str, pl.DataFrame], working: WorkingTime = DEFAULT_WORKING
+    tables: Mapping[str, pl.DataFrame],
+    working: WorkingTime = DEFAULT_WORKING,
+    names: TableNames | None = None,
 ) -> dict[str, str]:
     """Return the label and reason of each KPI that ``before_after`` leaves
-    out although its table is there, because a column it needs is not."""
+    out although its table is there, because a column it needs is not, or
+    because its rows cannot be measured at all (follow-ups with a message
+    log that contains none of the tickets and no replies column)."""
     left_out = {}
     for key in COMPARED:
-        metric = goal_metric(key, working)
+        metric = goal_metric(key, working, tables, names)
         if metric.table in tables:
             reason = missing_inputs(metric, (), tables)
             if reason:
@@ -459,12 +470,14 @@ def _compare(
     frame: pl.DataFrame,
     windows: _Windows,
     working: WorkingTime,
+    tables: Mapping[str, pl.DataFrame],
 ) -> dict[str, object]:
     row: dict[str, object] = {"kpi": metric.key, "label": metric.label, "test": test}
     periods = (windows.before, windows.after)
     try:
         first, second = (_side(metric, frame, period) for period in periods)
-        p_value = _p_value(metric, test, frame, (first, second), periods, working)
+        samples = _Samples(working, tables.get("ticket_messages"))
+        p_value = _p_value(metric, test, frame, (first, second), periods, samples)
     except InputError as error:
         return {**row, "note": str(error)}
     difference = None
@@ -478,6 +491,12 @@ def _compare(
         f"{name}: {side.reason}"
         for name, side in (("before", first), ("after", second))
         if side.reason
+    ]
+    notes += [
+        f"{name}: {warning.removesuffix('.')}"
+        for name, side in (("before", first), ("after", second))
+        if side.result is not None
+        for warning in side.result.warnings
     ]
     if metric.key == "close_rate":
         notes += _open_deals_notes(frame, periods)
@@ -583,7 +602,7 @@ def _p_value(
     frame: pl.DataFrame,
     sides: tuple[_Side, _Side],
     periods: tuple[Period | None, Period | None],
-    working: WorkingTime,
+    samples: _Samples,
 ) -> float | None:
     first, second = sides
     if not test or first.value is None or second.value is None:
@@ -601,7 +620,7 @@ def _p_value(
         )
     if test == NPS_TEST:
         return nps_test_p(first.result, second.result)
-    values = [_samples(metric.key, frame, period, working) for period in periods]
+    values = [_samples(metric.key, frame, period, samples) for period in periods]
     if not values[0] or not values[1]:
         return None
     return mann_whitney_p(values[0], values[1])
@@ -635,8 +654,18 @@ def hour_samples(
     return hours.drop_nulls().to_list()
 
 
+@dataclass(frozen=True)
+class _Samples:
+    """What the single values of a KPI depend on besides its rows: the
+    working time of the hours to resolution, and the ticket message log of
+    the follow-ups, or None."""
+
+    working: WorkingTime
+    messages: pl.DataFrame | None
+
+
 def _samples(
-    key: str, frame: pl.DataFrame, period: Period, working: WorkingTime
+    key: str, frame: pl.DataFrame, period: Period, inputs: _Samples
 ) -> list[float]:
     """Return the single values of the KPI ``key`` in the period, for the
     Mann-Whitney U test."""
@@ -644,7 +673,21 @@ def _samples(
         return _cycle_samples(frame, period)
     if key == "average_deal_size":
         return _amount_samples(frame, period)
-    return hour_samples(frame, period, working)
+    if key == "followups_per_ticket":
+        return reply_samples(frame, period, inputs.messages)
+    return hour_samples(frame, period, inputs.working)
+
+
+def reply_samples(
+    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None = None
+) -> list[float]:
+    """Agent replies of each ticket solved in the period, from the message
+    log where it contains the ticket, else from the replies column, as
+    ``kpi_core.followups.followups_per_ticket`` counts them."""
+    counted = counted_tickets(tickets, period, messages)
+    if counted is None:
+        return []
+    return counted["replies"].cast(pl.Float64).to_list()
 
 
 def _nps_standard_error(result: KpiResult) -> float:

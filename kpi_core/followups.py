@@ -151,12 +151,7 @@ def followups_per_ticket(
         )
         return not_available("followups_per_ticket", reason, excluded=excluded)
     if replies.holds_any is False and _REPLIES not in tickets.columns:
-        reason = (
-            f"{_none_shared(tickets, messages, names)}, and the tickets have no "
-            "replies column, so agent replies cannot be counted. Use the message "
-            "log of these tickets, or map the tickets' reply-count column to "
-            "replies on the Data page"
-        )
+        reason = _no_source_reason(tickets, messages, names)
         return not_available("followups_per_ticket", reason, excluded=excluded)
     # A log that contains none of the tickets gives them no reply, so its roles
     # do not matter.
@@ -206,6 +201,31 @@ def followups_per_ticket(
         extra=extra,
         warnings=warnings,
     )
+
+
+def reply_source_problem(
+    tickets: pl.DataFrame,
+    messages: pl.DataFrame,
+    *,
+    tables: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | None] | None = None,
+) -> str | None:
+    """Say why ``followups_per_ticket`` cannot count any reply of the whole
+    tickets table with the message log ``messages``, in its words, or
+    return None.
+
+    That is so when the log contains none of the tickets and the tickets
+    have no replies column, or when no message of a log that contains some
+    has an agent's role. A period without a solved ticket is no such
+    problem, because another period may have some.
+    """
+    if "ticket_id" not in tickets.columns or "ticket_id" not in messages.columns:
+        return None
+    if not _holds_any(tickets, messages):
+        if _REPLIES in tickets.columns:
+            return None
+        return _no_source_reason(tickets, messages, _Names.of(tables, columns))
+    return _no_agent_reason(messages)
 
 
 def followups_breakdown(
@@ -436,6 +456,17 @@ def _none_shared(
         examples.append(f"in the tickets: {ticket_ids}")
     said = f" ({'; '.join(examples)})" if examples else ""
     return f"{names.log} holds none of {names.tickets}{said}"
+
+
+def _no_source_reason(
+    tickets: pl.DataFrame, messages: pl.DataFrame | None, names: _Names
+) -> str:
+    return (
+        f"{_none_shared(tickets, messages, names)}, and the tickets have no "
+        "replies column, so agent replies cannot be counted. Use the message "
+        "log of these tickets, or map the tickets' reply-count column to "
+        "replies on the Data page"
+    )
 
 
 def _example_ids(frame: pl.DataFrame | None) -> str:

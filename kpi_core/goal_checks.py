@@ -27,6 +27,7 @@ from kpi_core.goal_metrics import (
     segment_advice,
     target_value,
 )
+from kpi_core.table_names import TableNames
 
 if TYPE_CHECKING:
     from kpi_core.goals import Goal
@@ -64,6 +65,7 @@ def smart_check(
     fx: Mapping[str, float] | None = None,
     working: WorkingTime | None = None,
     as_of: date | None = None,
+    names: TableNames | None = None,
 ) -> dict[str, SmartCheck]:
     """Check a goal letter by letter and return the checks keyed S, M, A, R, T.
 
@@ -83,14 +85,15 @@ def smart_check(
     fails without a deadline or with one not after the start, warns beyond
     ``LONGEST_DAYS``. With ``as_of`` the tables are taken as an export of
     that day would have shown them (``known_on``), as the goal's card takes
-    them.
+    them. The follow-ups per ticket count the replies in a ticket message
+    log of ``tables`` as the card does, and ``names`` names its tables.
     """
     if as_of is not None:
         tables = {name: known_on(name, frame, as_of) for name, frame in tables.items()}
     checks = (
         _specific(goal),
-        _measurable(goal, tables),
-        _achievable(goal, tables, fx, working),
+        _measurable(goal, tables, names),
+        _achievable(goal, tables, fx, working, names),
         _relevant(goal, other_goals),
         _time_bound(goal),
     )
@@ -113,8 +116,10 @@ def _specific(goal: Goal) -> SmartCheck:
     return SmartCheck("S", "Specific", PASS, message)
 
 
-def _measurable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
-    metric = METRICS[goal.metric]
+def _measurable(
+    goal: Goal, tables: Mapping[str, pl.DataFrame], names: TableNames | None
+) -> SmartCheck:
+    metric = goal_metric(goal.metric, None, tables, names)
     problem = missing_inputs(metric, goal.segments, tables)
     if problem:
         return SmartCheck("M", "Measurable", FAIL, problem)
@@ -127,6 +132,8 @@ def _measurable(goal: Goal, tables: Mapping[str, pl.DataFrame]) -> SmartCheck:
         return SmartCheck("M", "Measurable", WARN, message)
     columns = ", ".join(metric.columns)
     message = f"measured from the {table} table ({columns})"
+    if metric.also_from:
+        message += f" and {metric.also_from}"
     return SmartCheck("M", "Measurable", PASS, message)
 
 
@@ -135,8 +142,9 @@ def _achievable(
     tables: Mapping[str, pl.DataFrame],
     fx: Mapping[str, float] | None = None,
     working: WorkingTime | None = None,
+    names: TableNames | None = None,
 ) -> SmartCheck:
-    metric = goal_metric(goal.metric, working)
+    metric = goal_metric(goal.metric, working, tables, names)
     period = goal.baseline_period
     if missing_inputs(metric, goal.segments, tables) or period is None:
         message = "cannot be judged until the goal is measurable and has a deadline"

@@ -21,7 +21,7 @@ from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import churn_rate
 from kpi_core.email_list import join_dates, list_growth_rate
 from kpi_core.errors import MissingColumnError
-from kpi_core.followups import followups_per_ticket
+from kpi_core.followups import followups_per_ticket, reply_source_problem
 from kpi_core.formatting import count_noun
 from kpi_core.marketing_data import key_of
 from kpi_core.nps import net_promoter_score
@@ -31,6 +31,7 @@ from kpi_core.results import SMALL_SAMPLE, KpiResult
 from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
 from kpi_core.service import resolution_hours
 from kpi_core.subscription_data import starts_renewal
+from kpi_core.table_names import TableNames
 
 # The mean length of a calendar month, so paces are "per month" in every
 # window whatever months it spans.
@@ -68,6 +69,9 @@ class Metric:
     the value; it is empty for money, whose currency comes from the data.
     A metric that ``accumulates`` grows with its window as a count does,
     because its base stays the customers or contacts at the window's start.
+    ``problem`` says why a table with every column still cannot be measured,
+    and ``also_from`` names another table the measurement reads, such as the
+    ticket message log of the follow-ups (see ``goal_metric``).
     """
 
     key: str
@@ -81,6 +85,8 @@ class Metric:
     kpi: Callable[[pl.DataFrame, Period], KpiResult] | None = None
     unit: str = "count"
     accumulates: bool = False
+    problem: Callable[[pl.DataFrame], str | None] | None = None
+    also_from: str = ""
 
     @property
     def is_count(self) -> bool:
@@ -98,6 +104,8 @@ class Measurement:
     reason: str = ""
     # Says when the value covers only part of its window.
     note: str = ""
+    # The KPI's warnings, such as which table the follow-ups came from.
+    warnings: tuple[str, ...] = ()
 
 
 METRICS: dict[str, Metric] = {
@@ -146,14 +154,40 @@ TABLE_LABELS = {
 }
 
 
-def goal_metric(key: str, working: WorkingTime | None = None) -> Metric:
+def goal_metric(
+    key: str,
+    working: WorkingTime | None = None,
+    tables: Mapping[str, pl.DataFrame] | None = None,
+    names: TableNames | None = None,
+) -> Metric:
     """Return the metric ``key``, with the time to resolution counted in the
     working hours of ``working`` (None: ``WorkingTime()``, Mon-Fri 09:00-17:00
-    Europe/Berlin with German holidays)."""
+    Europe/Berlin with German holidays).
+
+    When ``tables`` has a ticket message log, the follow-ups per ticket
+    count each ticket's replies from it where it contains the ticket, else
+    from the replies column, as the Service page does. They then need the
+    ticket ids in place of the replies column. ``names`` gives the names
+    that the follow-ups' warnings and reasons use for the tables.
+    """
     metric = METRICS[key]
-    if working is None or metric.kpi is not resolution_hours:
+    if metric.kpi is resolution_hours and working is not None:
+        return replace(metric, kpi=partial(resolution_hours, working=working))
+    messages = (tables or {}).get("ticket_messages")
+    if metric.kpi is not followups_per_ticket or messages is None:
         return metric
-    return replace(metric, kpi=partial(resolution_hours, working=working))
+    names = names or TableNames()
+    sources = {"tables": names.tables, "columns": names.ticket_columns}
+    log_name = names.tables.get("ticket_messages")
+    return replace(
+        metric,
+        columns=("solved_at", "ticket_id"),
+        kpi=partial(followups_per_ticket, messages=messages, **sources),
+        problem=partial(reply_source_problem, messages=messages, **sources),
+        also_from=f"the ticket message log {log_name!r}"
+        if log_name
+        else "the ticket message log",
+    )
 
 
 def missing_inputs(
@@ -171,6 +205,13 @@ def missing_inputs(
     present = tables[metric.table].columns
     needed = [*metric.columns, *(segment.column for segment in segments)]
     missing = [column for column in dict.fromkeys(needed) if column not in present]
+    if metric.kpi is followups_per_ticket and missing == ["replies"]:
+        # Bound to a message log, the metric does not need this column.
+        return (
+            "the tickets table has no replies column and there is no ticket "
+            "message log; map the tickets' reply-count column to replies on "
+            "the Data page, or upload the message log of these tickets"
+        )
     if missing:
         names = ", ".join(missing)
         message = f"the {table_label} table has no {names} column; map it on upload"
@@ -188,6 +229,8 @@ def missing_inputs(
                 f"{', '.join(usable)}"
             )
         return message
+    if metric.problem is not None:
+        return metric.problem(tables[metric.table])
     return None
 
 
@@ -248,7 +291,13 @@ def measure(metric: Metric, frame: pl.DataFrame, period: Period) -> Measurement:
     result = metric.kpi(frame, period)
     if not result.available:
         return Measurement(None, result.unit or metric.unit, reason=result.reason)
-    return Measurement(float(result.value), result.unit, result.n, result.ci95)
+    return Measurement(
+        float(result.value),
+        result.unit,
+        result.n,
+        result.ci95,
+        warnings=result.warnings,
+    )
 
 
 def measure_baseline(
@@ -339,6 +388,7 @@ def known_on(table_type: str, frame: pl.DataFrame, day: date) -> pl.DataFrame:
         "subscriptions": "started_at",
         "nps": "responded_at",
         "email_events": "occurred_at",
+        "ticket_messages": "sent_at",
     }.get(table_type)
     if created is None or created not in frame.columns:
         return frame

@@ -47,6 +47,7 @@ from kpi_core.goal_metrics import (
 from kpi_core.partial_periods import SPAN_COLUMNS
 from kpi_core.period import Period
 from kpi_core.subscription_data import is_snapshot
+from kpi_core.table_names import TableNames
 
 if TYPE_CHECKING:
     from kpi_core.goals import Goal
@@ -115,6 +116,9 @@ class GoalStatus:
     # Set when a count's segment matches no row of its table, so its 0 may
     # come from a misspelt value.
     segment_note: str = ""
+    # The KPI's warnings on the current value, or on the baseline before the
+    # goal starts, such as which table the follow-ups per ticket came from.
+    warnings: tuple[str, ...] = ()
     # True when the current value already meets the target, so no pace is
     # needed. A downward count or churn rate meets its ceiling only at the
     # deadline, because customers and rows may still come in before it.
@@ -141,6 +145,7 @@ def evaluate_goal(
     as_of: date,
     fx: Mapping[str, float] | None = None,
     working: WorkingTime | None = None,
+    names: TableNames | None = None,
 ) -> GoalStatus:
     """Measure a goal on ``as_of`` against its target and forecast the deadline.
 
@@ -150,7 +155,9 @@ def evaluate_goal(
     target set in another currency than the table's amounts is converted
     with the exchange rates ``fx`` (see ``target_currency``). Without a
     rate, the goal is not available. The time to resolution counts the
-    working hours of ``working`` (see ``goal_metric``).
+    working hours of ``working``, and the follow-ups per ticket the replies
+    in a ticket message log of ``tables``, whose warnings name the tables
+    by ``names`` (see ``goal_metric``).
 
     Counts: pace so far = count / months elapsed. Required pace = (target -
     count) / months left, at least 0; for a downward goal it is the most
@@ -197,7 +204,11 @@ def evaluate_goal(
     its window, lie wholly before or after the window so far (see
     ``_outside_data``).
     """
-    metric = goal_metric(goal.metric, working)
+    if "ticket_messages" in tables:
+        # Messages sent after the day were not in an export of that day.
+        messages = known_on("ticket_messages", tables["ticket_messages"], as_of)
+        tables = {**tables, "ticket_messages": messages}
+    metric = goal_metric(goal.metric, working, tables, names)
     problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
     if problem:
         target, unit = _stated_target(goal, metric)
@@ -236,7 +247,7 @@ def evaluate_goal(
     if money is not None and goal.target_kind == "absolute":
         target *= money.factor
 
-    path = goal_path(goal, frame, baseline.value, target, as_of, working)
+    path = goal_path(goal, frame, baseline.value, target, as_of, working, metric)
     first = _progress_from_zero(goal, metric, table, baseline, target)
     if first is not None:
         progress_origin = 0.0
@@ -253,6 +264,7 @@ def evaluate_goal(
         target=target, path=path, baseline_note=baseline.note,
         progress_note=progress_note, progress_from_zero=first is not None,
         currency_note=money.note if money is not None else "",
+        warnings=baseline.warnings,
     )  # fmt: skip
     if as_of < goal.start:
         return status
@@ -311,6 +323,7 @@ def evaluate_goal(
         forecast_band=outlook.band,
         reached=met and not (still_open and as_of < goal.deadline),
         projected=metric.is_count or grows,
+        warnings=current.warnings,
     )
 
 
@@ -355,6 +368,7 @@ def goal_path(
     target: float,
     as_of: date,
     working: WorkingTime | None = None,
+    metric: Metric | None = None,
 ) -> pl.DataFrame:
     """Chart data: the actual value and the target path at each week's or
     month's end from the start to the deadline, plus ``as_of``.
@@ -366,9 +380,11 @@ def goal_path(
     straight from the baseline to the target. It is flat at the target
     without a baseline, or when the baseline already meets the target.
     Actual is null after ``as_of``. The time to resolution counts the
-    working hours of ``working``.
+    working hours of ``working``. ``metric`` is the goal's metric as
+    ``goal_metric`` binds it to its inputs, such as a ticket message log;
+    None takes it from ``working`` alone.
     """
-    metric = goal_metric(goal.metric, working)
+    metric = metric or goal_metric(goal.metric, working)
     points = _path_points(goal.start, goal.deadline, as_of)
     share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
     if metric.is_count or grows_with_window(metric, frame):

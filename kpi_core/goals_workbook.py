@@ -40,6 +40,7 @@ _HEADERS = (
     "Pace so far per month",
     "Pace needed per month",
     "Why not available",
+    "Warnings",
     "SMART check",
 )
 
@@ -109,6 +110,7 @@ def _values(row: GoalRow) -> list[object]:
         status.pace_so_far,
         _pace_needed(goal, status),
         status.reason,
+        " ".join(status.warnings),
         checks,
     ]
 

@@ -24,6 +24,7 @@ from kpi_core.page_workbooks import comparison_workbook
 from kpi_core.period import EARLIEST_DAY, LATEST_DAY, Period
 from kpi_core.report_tables import source_rows
 from kpi_core.sales_tables import chart_gap, sales_series
+from kpi_core.table_names import TableNames
 from kpi_core.window_cuts import shortened_windows_note
 from pages.ui.currencies import is_money_metric, page_tables_with
 from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
@@ -35,7 +36,16 @@ from pages.ui.table_sources import show_table_sources
 from pages.ui.url_params import check_url_dates, check_url_number
 from pages.ui.working_time import page_working_time, working_time_caption
 
-TABLE_TYPES = ("deals", "tickets", "nps", "subscriptions", "email_events")
+# The ticket message log is read by the follow-ups per ticket, as on the
+# Service page.
+TABLE_TYPES = (
+    "deals",
+    "tickets",
+    "ticket_messages",
+    "nps",
+    "subscriptions",
+    "email_events",
+)
 _COMPARED = (
     "This page compares deals, tickets, NPS responses, subscriptions and list "
     "events; orders and marketing spend are not compared here."
@@ -77,7 +87,8 @@ def render() -> None:
     try:
         before, after = comparison_windows(tables, pivot, months)
         counted = working if isinstance(working, WorkingTime) else WorkingTime()
-        table = _compare(cache_key, pivot, months, counted, tables)
+        names = _table_names(loaded.entries)
+        table = _compare(f"{cache_key}|{names}", pivot, months, counted, tables, names)
     except InputError as error:
         st.error(escape_markdown(str(error)))
         return
@@ -109,7 +120,7 @@ def render() -> None:
             .otherwise(pl.col("note"))
         )
     _render_table(table)
-    left_out = not_compared(tables, counted)
+    left_out = not_compared(tables, counted, names)
     if left_out:
         listed = "; ".join(f"{label}: {why}" for label, why in left_out.items())
         st.caption(escape_markdown(f"Not compared: {listed}."))
@@ -199,9 +210,20 @@ def _compare(
     months: int,
     working: WorkingTime,
     _tables: dict[str, pl.DataFrame],
+    _names: TableNames,
 ) -> pl.DataFrame:
     del cache_key
-    return before_after(_tables, pivot, months, working)
+    return before_after(_tables, pivot, months, working, _names)
+
+
+def _table_names(entries: dict) -> TableNames:
+    """Return the names that the follow-ups' warnings give the tickets, the
+    message log and the tickets' reply column, as on the Service page."""
+    tickets = entries.get("tickets")
+    return TableNames(
+        tables={table_type: entry.name for table_type, entry in entries.items()},
+        ticket_columns=dict(tickets.mapping) if tickets is not None else {},
+    )
 
 
 def _render_table(table: pl.DataFrame) -> None:

@@ -32,6 +32,7 @@ from kpi_core.goals import (
 from kpi_core.goals_workbook import GoalRow, goals_workbook
 from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.schema import TABLES
+from kpi_core.table_names import TableNames
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import PageTables, is_money_metric, page_tables_with
 from pages.ui.downloads import XLSX_MIME, chart_downloads, show_chart
@@ -51,7 +52,16 @@ from pages.ui.url_params import check_url_dates
 from pages.ui.working_time import page_working_time, working_time_caption
 from pages.ui.workspace_access import workspace
 
-TABLE_TYPES = ("deals", "tickets", "email_events", "nps", "subscriptions")
+# The ticket message log is read by the follow-ups per ticket, as on the
+# Service page.
+TABLE_TYPES = (
+    "deals",
+    "tickets",
+    "ticket_messages",
+    "email_events",
+    "nps",
+    "subscriptions",
+)
 DEPARTMENT_LABELS = {"sales": "Sales", "marketing": "Marketing", "service": "Service"}
 TARGET_KIND_LABELS = {
     "absolute": "An absolute value",
@@ -125,6 +135,9 @@ def render() -> None:
         for goal in goals
         if (entry := _goal_entry(goal, view)) is not None
     }
+    log = view.entries.get("ticket_messages")
+    if log is not None and any(g.metric == "followups_per_ticket" for g in goals):
+        measured_on[log.id] = log
     show_table_sources(*measured_on.values())
     working = page_working_time()
     valid = isinstance(working, WorkingTime)
@@ -139,15 +152,17 @@ def render() -> None:
             caption = working_time_caption(working)
             st.warning(escape_markdown(f"{goal.title}: {caption}"))
             continue
+        names = _table_names(goal, view)
         try:
             status, checks = _evaluate(
                 goal,
                 tuple(goals),
-                view.key,
+                f"{view.key}|{names}",
                 as_of,
                 _exchange_rates(view),
                 working if valid else None,
                 goal_tables,
+                names,
             )
         except InputError as error:
             if money_note and is_money_metric(goal.metric):
@@ -234,6 +249,22 @@ def _goal_tables(
     return view.tables, None
 
 
+def _table_names(goal: Goal, view: PageTables) -> TableNames:
+    """Return the names of the goal's table and of the ticket message log in
+    use, which the warnings of the follow-ups per ticket give them."""
+    names = {}
+    columns = {}
+    entry = _goal_entry(goal, view)
+    if entry is not None:
+        names[entry.table_type] = entry.name
+        if entry.table_type == "tickets":
+            columns = dict(entry.mapping)
+    log = view.entries.get("ticket_messages")
+    if log is not None:
+        names["ticket_messages"] = log.name
+    return TableNames(tables=names, ticket_columns=columns)
+
+
 def _goal_entry(goal: Goal, view: PageTables) -> TableEntry | None:
     """Return the stored table ``goal`` is measured on, as ``_goal_tables``
     picks it, or None when no table of its type is stored."""
@@ -315,12 +346,14 @@ def _evaluate(
     fx: dict[str, float] | None,
     working: WorkingTime | None,
     _tables: dict[str, pl.DataFrame],
+    _names: TableNames,
 ):
-    """Evaluate and check one goal once per goal, table versions, exchange
-    rates, working time and day."""
+    """Evaluate and check one goal once per goal, table versions and names,
+    exchange rates, working time and day."""
     del cache_key
-    status = evaluate_goal(goal, _tables, as_of, fx, working)
-    return status, smart_check(goal, _tables, goals, fx, working, as_of)
+    status = evaluate_goal(goal, _tables, as_of, fx, working, _names)
+    checks = smart_check(goal, _tables, goals, fx, working, as_of, _names)
+    return status, checks
 
 
 def _goal_card(
@@ -342,6 +375,8 @@ def _goal_card(
         if status.reason:
             reason = for_viewer(status.reason) + _rate_hint(goal, view)
             st.caption(escape_markdown(reason))
+        for warning in status.warnings:
+            st.warning(escape_markdown(for_viewer(warning)))
         _render_figures(goal, status)
         _render_checks(checks)
         if not status.path.is_empty():
