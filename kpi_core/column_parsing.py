@@ -19,6 +19,7 @@ from kpi_core.currency_column import (
     CURRENCY_FIELD,
     SHARED_CURRENCY,
     UNKNOWN_CURRENCY,
+    money_header_currency,
     read_currency_codes,
 )
 from kpi_core.formatting import count_noun
@@ -127,7 +128,7 @@ def parse_mapped_column(
             add(money_text.ambiguous, _ambiguity_label(money_text, text))
             bad = text.is_not_null() & parsed.is_null() & ~money_text.ambiguous
     elif field_name == CURRENCY_FIELD:
-        currencies = read_currency_codes(text)
+        currencies = read_currency_codes(text, money_header_currency(mapping))
         parsed, note = currencies.codes, currencies.note
         for rows, label in (
             (currencies.shared, SHARED_CURRENCY),

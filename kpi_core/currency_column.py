@@ -4,8 +4,10 @@ Sheets kept by hand often write the currency as a symbol or a name ("€",
 "Euro", "US-Dollar") or beside its code ("EUR (€)", "USD - US Dollar") where
 exports write the code alone. Such a cell is read as its code when it names
 one currency for sure, and the import notes it. A shared symbol ("$", "¥") is
-read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``), and
-the note names the currency it was read as. A word that several currencies
+read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``): as
+the currency that the money columns' header names when the symbol is written
+for it ("$" beside "Amount (CAD)" is CAD), else as its first currency ("$"
+as USD). The note names the currency it was read as. A word that several currencies
 share ("Dollar", "kr") or any other text ("XYZ") is read as empty and named
 as a problem. ``prepare_table`` then reads the amounts of its row as empty
 too, because no cell names the currency they are in.
@@ -19,7 +21,14 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from kpi_core.cell_currency import OTHER_READINGS, SYMBOL_CURRENCIES, MoneyCells
+from kpi_core.cell_currency import (
+    OTHER_READINGS,
+    SYMBOL_CURRENCIES,
+    MoneyCells,
+    money_fields,
+)
+from kpi_core.mapping import Mapping
+from kpi_core.values import currency_in_header
 
 # The field of the canonical tables that contains each row's currency.
 CURRENCY_FIELD = "currency"
@@ -81,9 +90,8 @@ _CURRENCY_NAMES = {
     "zloty": "PLN",
 }
 # Symbols that several currencies share, read as the amount cells read them:
-# "$" as USD and "¥" as JPY, with a note that names the other currencies.
-# NOTE: unlike an amount cell, a "$" here does not take the currency of a
-# money column's header, so "$" beside "Amount (CAD)" is rejected as USD.
+# as the header's currency when they are written for it, else "$" as USD and
+# "¥" as JPY, with a note that names the other currencies.
 _SHARED_SYMBOLS = {
     symbol: codes for symbol, codes in SYMBOL_CURRENCIES.items() if len(codes) > 1
 }
@@ -136,19 +144,24 @@ class CurrencyCodes:
     note: str | None
 
 
-def read_currency_codes(text: pl.Series) -> CurrencyCodes:
+def read_currency_codes(
+    text: pl.Series, header: tuple[str, str] | None = None
+) -> CurrencyCodes:
     """Read each cell of a currency column as an ISO 4217 code.
 
     ``text`` contains the cleaned cells, with empty cells null. A code is
     read in any case ("eur" is EUR), and a symbol or name of one currency
     in any case and spacing ("€", "EURO", "US  Dollar"). A shared symbol is
     read as its first currency in ``SYMBOL_CURRENCIES`` ("$" as USD), as the
-    amount cells read it.
+    amount cells read it. ``header`` is a money column's header and the
+    code it names, such as ("Amount (CAD)", "CAD"), or None. A shared symbol
+    written for that code is read as it, so "$" beside "Amount (CAD)" is
+    CAD, while "$" beside "Amount (EUR)" stays USD and so a mismatch.
     """
     cells = pl.DataFrame(text.cast(pl.String).alias("cell"))
     # A currency column repeats a few values, so each is read once.
     distinct = cells.unique(maintain_order=True).drop_nulls()
-    readings = _readings(distinct)
+    readings = _readings(distinct, header)
     frame = cells.join(readings, on="cell", how="left", maintain_order="left")
     unknown = (
         pl.col("cell").is_not_null() & pl.col("code").is_null() & ~pl.col("shared")
@@ -160,11 +173,26 @@ def read_currency_codes(text: pl.Series) -> CurrencyCodes:
         codes=frame["code"].alias(text.name),
         shared=frame["shared"],
         unknown=frame["unknown"],
-        note=_readings_note(readings),
+        note=_readings_note(readings, header),
     )
 
 
-def _readings(distinct: pl.DataFrame) -> pl.DataFrame:
+def money_header_currency(mapping: Mapping) -> tuple[str, str] | None:
+    """Return the first mapped money header that names a currency and its
+    code, such as ("Amount (CAD)", "CAD"), or None when no header names
+    one or two headers name different currencies."""
+    named = []
+    for field in money_fields(mapping):
+        header = mapping.columns[field]
+        code = currency_in_header(header) if header else None
+        if code is not None:
+            named.append((header, code))
+    if not named or len({code for _, code in named}) > 1:
+        return None
+    return named[0]
+
+
+def _readings(distinct: pl.DataFrame, header: tuple[str, str] | None) -> pl.DataFrame:
     """Read each distinct ``cell`` into its ``code``, and mark the cells
     that are no code alone but a symbol or name (``is_name``), a symbol that
     several currencies share (``shared_symbol``) or a word that several
@@ -172,7 +200,7 @@ def _readings(distinct: pl.DataFrame) -> pl.DataFrame:
     keys = distinct["cell"].str.replace_all(r"\s+", " ").str.strip_chars()
     rows = []
     for key in keys:
-        code, is_name, shared = _read_cell(key)
+        code, is_name, shared = _read_cell(key, header)
         rows.append(
             {
                 "code": code,
@@ -194,7 +222,9 @@ def _readings(distinct: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _read_cell(key: str) -> tuple[str | None, bool, bool]:
+def _read_cell(
+    key: str, header: tuple[str, str] | None
+) -> tuple[str | None, bool, bool]:
     """Return the code of one cell, whether it was read from a symbol or
     name, and whether it is a word that several currencies share."""
     upper = key.upper()
@@ -204,6 +234,8 @@ def _read_cell(key: str) -> tuple[str | None, bool, bool]:
     if lower in _CURRENCY_NAMES:
         return _CURRENCY_NAMES[lower], True, False
     if key in _SHARED_SYMBOLS:
+        if header is not None and header[1] in _SHARED_SYMBOLS[key]:
+            return header[1], True, False
         return _SHARED_SYMBOLS[key][0], True, False
     if lower in _SHARED_WORDS:
         return None, False, True
@@ -249,10 +281,13 @@ def _fits_code(part: str, code: str) -> bool:
     return True
 
 
-def _readings_note(readings: pl.DataFrame) -> str | None:
+def _readings_note(
+    readings: pl.DataFrame, header: tuple[str, str] | None
+) -> str | None:
     """List the cells read as a code from a symbol or name, such as
     "symbols and names read as ISO codes: € as EUR, Euro as EUR", and add
-    what to write when a shared symbol means another currency."""
+    what to write when a shared symbol means another currency, or which
+    header decided it."""
     named = readings.filter("is_name").select("key", "code").unique(maintain_order=True)
     if named.is_empty():
         return None
@@ -263,11 +298,17 @@ def _readings_note(readings: pl.DataFrame) -> str | None:
         readings_shown.append(f"and {named.height - _NOTED_READINGS} more")
     note = "symbols and names read as ISO codes: " + ", ".join(readings_shown)
     symbols = readings.filter("shared_symbol")["key"].unique(maintain_order=True)
-    hints = [
-        f"if a {symbol} is {OTHER_READINGS[symbol]}, write its ISO code"
-        for symbol in symbols
-        if symbol in OTHER_READINGS
-    ]
+    hints = []
+    for symbol in symbols:
+        if header is not None and header[1] in _SHARED_SYMBOLS[symbol]:
+            hints.append(
+                f"a {symbol} is read as {header[1]} because header "
+                f"{header[0]!r} names {header[1]}"
+            )
+        elif symbol in OTHER_READINGS:
+            hints.append(
+                f"if a {symbol} is {OTHER_READINGS[symbol]}, write its ISO code"
+            )
     if hints:
         note += "; " + "; ".join(hints)
     return note
