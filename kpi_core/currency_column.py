@@ -27,35 +27,12 @@ from kpi_core.cell_currency import (
     MoneyCells,
     money_fields,
 )
+from kpi_core.currency_codes import ISO_4217_CODES
 from kpi_core.mapping import Mapping
 from kpi_core.values import currency_in_header
 
 # The field of the canonical tables that contains each row's currency.
 CURRENCY_FIELD = "currency"
-# ISO 4217 codes of the currencies in use, among them the new XCG and ZWG,
-# and the codes replaced since 2022 (ANG, HRK, SLL, ZWL), which older
-# exports still contain. Fund codes (BOV, CLF) and metals are left out.
-# NOTE: the list is not checked against the current ISO 4217 table, so a
-# code missing here is read as an unknown currency until it is added.
-_ISO_4217_LIST = (
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD "
-    "BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE "
-    "CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF "
-    "GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES "
-    "KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA "
-    "MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD "
-    "OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG "
-    "SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP "
-    "TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG "
-    "XOF XPF YER ZAR ZMW ZWG ZWL"
-)
-# Codes withdrawn between 2011 and 2021, which exports of those years still
-# contain: BYR (now BYN), CUC (withdrawn), EEK, LTL and LVL (now EUR), MRO
-# (now MRU), STD (now STN) and VEF (now VES). Older withdrawn codes such as
-# DEM are left out, because each names a unit of its own that no recent
-# export contains.
-_WITHDRAWN_CODES = "BYR CUC EEK LTL LVL MRO STD VEF"
-ISO_4217_CODES = frozenset(f"{_ISO_4217_LIST} {_WITHDRAWN_CODES}".split())
 # Symbols and names of one currency, in lower case with single spaces.
 # Alone, "Pfund" and "pound" mean sterling in German and British usage,
 # while other pounds (EGP, LBP) carry their country's name.
@@ -104,6 +81,9 @@ _DOLLARS = (
 )
 _KRONER = ("SEK", "NOK", "DKK", "ISK")
 _FRANCS = ("CHF", "XOF", "XAF", "XPF", "CDF", "BIF", "DJF", "GNF", "KMF", "RWF")
+_POUNDS = ("GBP", "EGP", "FKP", "GIP", "LBP", "SDG", "SHP", "SSP", "SYP")
+_PESOS = ("ARS", "CLP", "COP", "CUC", "CUP", "DOP", "MXN", "PHP", "UYU")
+_RUPEES = ("INR", "LKR", "MUR", "NPR", "PKR", "SCR")
 _SHARED_WORDS = {
     **dict.fromkeys(("dollar", "dollars"), _DOLLARS),
     **dict.fromkeys(
@@ -111,6 +91,30 @@ _SHARED_WORDS = {
     ),
     **dict.fromkeys(("fr", "fr.", "franc", "francs", "franken"), _FRANCS),
 }
+# The last word of a currency's name in a "code - name" cell, in lower case,
+# and the codes whose name may end in it. "CAD - Canadian Dollar" fits, but
+# "EUR - Canadian Dollar" does not. A name that ends in another word, such
+# as "Peruvian Sol", is taken as the code's name.
+# NOTE: names not listed here are not checked against the code, so "ALL -
+# Japanese Yen" is caught but "ALL - Peruvian Sol" is read as ALL.
+_NAME_ENDINGS = {
+    **dict.fromkeys(("dollar", "dollars"), _DOLLARS),
+    **dict.fromkeys(("franc", "francs", "franken"), _FRANCS),
+    **dict.fromkeys(("krone", "kroner", "krona", "kronor", "króna"), _KRONER),
+    **dict.fromkeys(("pound", "pounds", "pfund"), _POUNDS),
+    **dict.fromkeys(("peso", "pesos"), _PESOS),
+    **dict.fromkeys(("rupee", "rupees"), _RUPEES),
+    **dict.fromkeys(("euro", "euros"), ("EUR",)),
+    "yen": ("JPY",),
+    "yuan": ("CNY",),
+    "renminbi": ("CNY",),
+}
+# A code, a dash with a space on each side and a name of words in letters,
+# which may be joined by a space, hyphen, apostrophe or period: "CAD -
+# Canadian Dollar", "TOP - Tongan Pa'anga".
+_CODE_DASH_NAME = re.compile(
+    r"([^\W\d_]{3})\s+[-–—]\s+([^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*)"
+)
 # Characters that split a cell such as "Euro (EUR)" or "USD - US Dollar"
 # into its code and the parts beside it. A hyphen splits only with a space
 # beside it, so "US-Dollar" stays one name.
@@ -239,8 +243,31 @@ def _read_cell(
         return _SHARED_SYMBOLS[key][0], True, False
     if lower in _SHARED_WORDS:
         return None, False, True
+    code = _code_dash_name(key)
+    if code is not None:
+        return code, True, False
     code = _code_with_marks(key)
     return code, code is not None, False
+
+
+def _code_dash_name(key: str) -> str | None:
+    """Return the code of a "code - name" cell such as "CAD - Canadian
+    Dollar", or None when the cell is not one or the name fits another
+    currency ("EUR - Canadian Dollar")."""
+    match = _CODE_DASH_NAME.fullmatch(key)
+    if match is None or match[1].upper() not in ISO_4217_CODES:
+        return None
+    code = match[1].upper()
+    name = match[2].lower()
+    if name in _CURRENCY_NAMES:
+        return code if _CURRENCY_NAMES[name] == code else None
+    words = _WORD.findall(name)
+    if any(w.upper() in ISO_4217_CODES and w.upper() != code for w in words):
+        return None
+    codes = _NAME_ENDINGS.get(words[-1])
+    if codes is not None and code not in codes:
+        return None
+    return code
 
 
 def _code_with_marks(key: str) -> str | None:
@@ -248,10 +275,10 @@ def _code_with_marks(key: str) -> str | None:
     "USD - US Dollar", or None.
 
     The code is a whole word in any case. Beside it the cell may contain
-    only punctuation, currency symbols and names that fit the code, and
-    symbols that the app does not know, which the amount cells also ignore
-    beside a code ("₽ RUB"). Two codes or a name of another currency give
-    None.
+    only brackets, separators and dashes, currency symbols and names that
+    fit the code, and symbols that the app does not know, which the amount
+    cells also ignore beside a code ("₽ RUB"). Two codes, a name of another
+    currency or other punctuation ("EUR?", "USD!") give None.
     """
     codes = {w.upper() for w in _WORD.findall(key) if w.upper() in ISO_4217_CODES}
     if len(codes) != 1:
@@ -266,8 +293,9 @@ def _code_with_marks(key: str) -> str | None:
 
 
 def _fits_code(part: str, code: str) -> bool:
-    """Tell whether a part of a cell beside ``code`` is punctuation, a symbol
-    or a name that fits the code."""
+    """Tell whether a part of a cell beside ``code`` is a dash, a symbol or a
+    name that fits the code. The separators that split the cell into its
+    parts are gone by now, so other punctuation such as "?" is stray."""
     lower = part.lower()
     if _CURRENCY_NAMES.get(lower) == code or code in _SHARED_WORDS.get(lower, ()):
         return True
@@ -276,7 +304,7 @@ def _fits_code(part: str, code: str) -> bool:
         if category == "Sc":
             if code not in SYMBOL_CURRENCIES.get(character, (code,)):
                 return False
-        elif not category.startswith("P") and not character.isspace():
+        elif category != "Pd" and not character.isspace():
             return False
     return True
 

@@ -24,6 +24,7 @@ from kpi_core.billing_intervals import is_known_interval
 from kpi_core.business_hours import ZONED_AS
 from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.column_parsing import ParsedColumn, parse_mapped_column
+from kpi_core.currency_codes import COMMON_CODES
 from kpi_core.currency_column import CURRENCY_FIELD, empty_amounts_without_code
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
@@ -69,7 +70,6 @@ from kpi_core.table_layout import narrow_kept_totals_note
 from kpi_core.table_rules import apply_table_rules
 from kpi_core.table_warnings import find_table_warnings
 from kpi_core.utc_times import header_names_utc
-from kpi_core.values import CURRENCY_CODES
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,10 @@ def with_currency(prepared: PreparedTable, code: str) -> PreparedTable:
     ``needs_currency``, as if the file had a currency column."""
     if not needs_currency(prepared):
         raise ValueError("the table already names the currency of its amounts")
-    if code not in CURRENCY_CODES:
+    if code not in COMMON_CODES:
         raise InvalidSettingError(
             f"unknown currency code {code!r}; use one of "
-            f"{', '.join(sorted(CURRENCY_CODES))}"
+            f"{', '.join(sorted(COMMON_CODES))}"
         )
     frame = prepared.frame.with_columns(currency=pl.lit(code, dtype=pl.String))
     return replace(prepared, frame=frame)

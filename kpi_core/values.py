@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import polars as pl
 
+from kpi_core.currency_codes import COMMON_CODES, ISO_4217_CODES
 from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
@@ -42,13 +43,8 @@ __all__ = [
     "split_number_cells",
 ]
 
-# ISO 4217 codes common in CRM, billing and ad exports.
-_CODE_LIST = (
-    "AED AUD BGN BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR "
-    "ISK JPY KRW MXN MYR NGN NOK NZD PHP PLN RON RUB SAR SEK SGD THB TRY TWD UAH "
-    "USD VND ZAR"
-)
-CURRENCY_CODES = frozenset(_CODE_LIST.split())
+# Every ISO 4217 code that an amount cell may carry ("EEK 100", "100 KES").
+CURRENCY_CODES = ISO_4217_CODES
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
@@ -279,13 +275,13 @@ def currency_in_header(header: str) -> str | None:
     """Return the ISO currency code named in a column header, if any.
 
     "Amount spent (EUR)" gives "EUR" and "Umsatz in €" gives "EUR". Only
-    upper-case ISO 4217 codes from ``CURRENCY_CODES`` and the symbols € $ £ ¥
-    ₹ count, so "Annual recurring revenue (ARR)" gives None. With several,
-    the last one wins.
+    upper-case ISO 4217 codes from ``currency_codes.COMMON_CODES`` and the
+    symbols € $ £ ¥ ₹ count, so "Annual recurring revenue (ARR)" and
+    "REVENUE ALL" give None. With several, the last one wins.
     """
     found = None
     for token in re.findall(r"[A-Z]{3}(?![A-Za-z])|[€$£¥₹]", header):
-        if token in CURRENCY_CODES:
+        if token in COMMON_CODES:
             found = token
         elif token in _CURRENCY_SYMBOLS:
             found = _CURRENCY_SYMBOLS[token]

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.mutable_status_container import StatusContainer
 
+from kpi_core.currency_codes import COMMON_CODES
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import count_noun, line_list
@@ -24,7 +25,6 @@ from kpi_core.prepare import PreparedTable, needs_currency, with_currency
 from kpi_core.reading import audience_label, sheet_names
 from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
-from kpi_core.values import CURRENCY_CODES
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
@@ -306,7 +306,7 @@ def _pick_currency(
         store.list_tables(prepared.table), prepared.file, *workbook
     )
     default = _stored_currency(earlier) or DEFAULT_CURRENCY
-    others = sorted(CURRENCY_CODES - {DEFAULT_CURRENCY})
+    others = sorted(COMMON_CODES - {DEFAULT_CURRENCY})
     options = [DEFAULT_CURRENCY, *others]
     label = "Currency of the amounts"
     if paired:
@@ -330,7 +330,7 @@ def _stored_currency(entry: TableEntry | None) -> str | None:
     if frame is None or "currency" not in frame.columns:
         return None
     codes = frame["currency"].drop_nulls().unique()
-    if codes.len() != 1 or codes[0] not in CURRENCY_CODES:
+    if codes.len() != 1 or codes[0] not in COMMON_CODES:
         return None
     return codes[0]
 

@@ -1,0 +1,44 @@
+"""The ISO 4217 currency codes that the app reads: one list for amount
+cells, currency columns and Excel number formats, and its common part for
+headers."""
+
+from __future__ import annotations
+
+# ISO 4217 codes of the currencies in use, among them the new XCG and ZWG,
+# and the codes replaced since 2022 (ANG, HRK, SLL, ZWL), which older
+# exports still contain. Fund codes (BOV, CLF) and metals are left out.
+# NOTE: the list is not checked against the current ISO 4217 table, so a
+# code missing here is read as an unknown currency until it is added.
+_CURRENT_CODES = (
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD "
+    "BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE "
+    "CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF "
+    "GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES "
+    "KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA "
+    "MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD "
+    "OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG "
+    "SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP "
+    "TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG "
+    "XOF XPF YER ZAR ZMW ZWG ZWL"
+)
+# Codes withdrawn between 2011 and 2021, which exports of those years still
+# contain: BYR (now BYN), CUC (withdrawn), EEK, LTL and LVL (now EUR), MRO
+# (now MRU), STD (now STN) and VEF (now VES). Older withdrawn codes such as
+# DEM are left out, because each names a unit of its own that no recent
+# export contains.
+_WITHDRAWN_LIST = "BYR CUC EEK LTL LVL MRO STD VEF"
+WITHDRAWN_CODES = frozenset(_WITHDRAWN_LIST.split())
+# Every code read in a cell, a currency column or a number format.
+ISO_4217_CODES = frozenset(_CURRENT_CODES.split()) | WITHDRAWN_CODES
+# The codes common in CRM, billing and ad exports. Only these are read in a
+# header and offered as the currency of amounts that name none. A header
+# is free text, where upper-case words such as ALL, TOP or CUP are more
+# often words than the lek, the pa'anga or the Cuban peso.
+_COMMON_LIST = (
+    "AED AUD BGN BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR "
+    "ILS INR ISK JPY KRW MXN MYR NGN NOK NZD PHP PLN RON RUB SAR SEK SGD "
+    "THB TRY TWD UAH USD VND ZAR"
+)
+COMMON_CODES = frozenset(_COMMON_LIST.split())
+if not COMMON_CODES <= ISO_4217_CODES:
+    raise AssertionError("every common code must be an ISO 4217 code")
