@@ -33,9 +33,11 @@ from kpi_core.spend_tables import combine_spend
 from kpi_core.subscriptions import arr_bridge
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import (
+    RATE_NOTE_POINTER,
     default_currency_note,
     missing_rate_note,
     money_picker,
+    show_rate_note,
     table_currencies_note,
     with_rate_note,
 )
@@ -141,6 +143,7 @@ def render() -> None:
     ):
         if currency_note is not None:
             st.caption(escape_markdown(currency_note))
+    show_rate_note(money_note)
     if compare is not None:
         st.caption(f"Changes are against {compare.label()}.")
         unrecorded = tables_before_data(tables, _KPI_TABLES, compare)
@@ -163,7 +166,7 @@ def render() -> None:
         tables, tables_key, settings, grain, kpis.get("campaign_revenue")
     )
     cac_note = money_note if "cac" in kpis and kpis["cac"].rate_missing else None
-    render_cac_series(tables, tables_key, settings, grain, kpis.get("cac"), cac_note)
+    render_cac_series(tables, tables_key, settings, grain, kpis.get("cac"))
     _render_cac(tables, settings, cac_note, kpis.get("cac"))
     arr_unit = kpis["arr"].unit if kpis["arr"].available else None
     _render_arr(tables, settings, money_note, arr_unit)
@@ -343,8 +346,8 @@ def _render_cac(
     total: KpiResult | None,
 ) -> None:
     """Show CAC per channel. With ``money_note`` (the spend needs a missing
-    exchange rate) it replaces the chart, and the table shows the new
-    customers only. A warning of the ``total`` CAC applies to the channels
+    exchange rate) a pointer to that note replaces the chart, and the table
+    shows the new customers only. A warning of the ``total`` CAC applies to the channels
     too, so a caption points to it."""
     spend = tables.get("spend")
     customers = new_customers(tables)
@@ -362,7 +365,7 @@ def _render_cac(
     unit = total.unit if total is not None and total.available else None
     priced = table.drop_nulls("cac")
     if money_note:
-        st.info(escape_markdown(f"The cost per channel is not shown. {money_note}"))
+        st.info(f"The cost per channel is not shown. {RATE_NOTE_POINTER}")
         table = table.drop("spend", "cac")
     elif priced.is_empty():
         st.info(
@@ -416,8 +419,10 @@ def _render_arr(
             fx=settings.fx or None,
         )
     except InputError as error:
-        shown = money_note if money_note and is_missing_rate(error) else str(error)
-        st.info(escape_markdown(shown))
+        if money_note and is_missing_rate(error):
+            st.info(f"The ARR bridge is not shown. {RATE_NOTE_POINTER}")
+        else:
+            st.info(escape_markdown(str(error)))
         return
     if bridge.is_empty():
         st.info(

@@ -31,7 +31,13 @@ from kpi_core.sales_tables import (
 from kpi_core.stages import deals_in_history, stage_duration_days, stage_summary
 from kpi_core.subscriptions import upsell_rate_subscriptions
 from kpi_core.workspace import TableEntry
-from pages.ui.currencies import missing_rate_note, money_picker, with_rate_note
+from pages.ui.currencies import (
+    RATE_NOTE_POINTER,
+    missing_rate_note,
+    money_picker,
+    show_rate_note,
+    with_rate_note,
+)
 from pages.ui.downloads import chart_downloads, excel_download, show_chart
 from pages.ui.kpi_cards import explain, kpi_row, without_unrecorded
 from pages.ui.markdown_escape import escape_markdown
@@ -144,6 +150,7 @@ def render() -> None:
     upsell_source = _add_subscription_upsell(kpis, previous, period, compare)
     kpis = with_rate_note(kpis, money_note)
     previous = with_rate_note(previous, money_note)
+    show_rate_note(money_note)
     if compare:
         st.caption(f"Changes are against {compare.label()}.")
         previous = _without_unrecorded(
@@ -446,7 +453,7 @@ def _render_trends(
 
     def money_chart(where, column: str, title: str, axis_title: str) -> None:
         if money_note:
-            _money_note(where, title, money_note)
+            _money_note(where, title)
         elif reason := gap(column):
             where.info(f"{title} is not shown. {reason}")
         else:
@@ -471,9 +478,10 @@ def _render_trends(
         st.caption(note)
 
 
-def _money_note(where, title: str, money_note: str) -> None:
-    """Show ``money_note`` in place of the money chart ``title``."""
-    where.info(f"{title} is not shown. {escape_markdown(money_note)}")
+def _money_note(where, title: str) -> None:
+    """Show in place of the money chart ``title`` that it needs the rate
+    named in the page's ``show_rate_note``."""
+    where.info(f"{title} is not shown. {RATE_NOTE_POINTER}")
 
 
 def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
@@ -484,7 +492,7 @@ def _render_pipeline(pipeline: pl.DataFrame, money_note: str | None) -> None:
     left, right = st.columns(2)
     show_chart(left, charts.pipeline_bars(pipeline, "deals", "Deals (count)"))
     if money_note:
-        _money_note(right, "The pipeline value", money_note)
+        _money_note(right, "The pipeline value")
     elif not charts.has_values(pipeline, "value"):
         right.info(
             "The pipeline value is not shown. No deal created in this period "
@@ -639,7 +647,7 @@ def _render_breakdowns(
     noun = _segment_noun(segment)
     notes = []
     if money_note:
-        _money_note(left, "Won value", money_note)
+        _money_note(left, "Won value")
         table = table.drop("won_value", "average_deal_size")
     elif reason := gap("won_value"):
         left.info(f"Won value is not shown. {reason}")

@@ -273,16 +273,32 @@ def missing_rate_note(
     )
 
 
+# The reason of a figure left out for a missing exchange rate. The page
+# shows the ``missing_rate_note`` itself once, above its sections
+# (``show_rate_note``), so the cards and charts point to it.
+RATE_NOTE_POINTER = "It needs the exchange rate named at the top of the page."
+
+
+def show_rate_note(note: str | None) -> None:
+    """Show ``note`` (from ``missing_rate_note``) as a warning, once per page
+    above the sections whose money figures it replaces."""
+    if note is not None:
+        st.warning(escape_markdown(note))
+
+
 def with_rate_note(
     kpis: dict[str, KpiResult], note: str | None
 ) -> dict[str, KpiResult]:
-    """Return ``kpis`` with ``note`` (from ``missing_rate_note``) as the reason
-    of each KPI left out for a missing exchange rate, so its card and its
-    explanation name the rate to enter."""
+    """Return ``kpis`` with ``RATE_NOTE_POINTER`` as the reason of each KPI
+    left out for a missing exchange rate while ``note`` (from
+    ``missing_rate_note``) is shown, so its card and its explanation point
+    to the note."""
     if note is None:
         return kpis
     return {
-        key: replace(result, reason=note) if result.rate_missing else result
+        key: replace(result, reason=RATE_NOTE_POINTER)
+        if result.rate_missing
+        else result
         for key, result in kpis.items()
     }
 

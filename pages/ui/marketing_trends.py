@@ -20,6 +20,7 @@ from kpi_core.marketing_series import (
 from kpi_core.partial_periods import partial_note, partial_periods, table_span
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate
+from pages.ui.currencies import RATE_NOTE_POINTER
 from pages.ui.downloads import show_chart
 from pages.ui.markdown_escape import escape_markdown
 
@@ -73,7 +74,6 @@ def render_cac_series(
     settings: KpiSettings,
     grain: str,
     result: KpiResult | None,
-    money_note: str | None,
 ) -> None:
     """Show the CAC of each bucket. Without new customers in a bucket its
     CAC is undefined, so the line has a gap there."""
@@ -85,7 +85,7 @@ def render_cac_series(
 
     st.subheader(f"Acquisition cost by {grain}")
     if result.rate_missing:
-        st.info(escape_markdown(f"CAC by {grain} is not shown. {money_note or ''}"))
+        st.info(f"CAC by {grain} is not shown. {RATE_NOTE_POINTER}")
         return
     series = _series(cache_key, "cac", settings, grain, None, tables)
     if isinstance(series, str):

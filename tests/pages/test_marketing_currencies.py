@@ -96,6 +96,23 @@ def _captions(at: AppTest) -> str:
     return " ".join(caption.value for caption in at.caption)
 
 
+def _rate_notes(at: AppTest) -> list[str]:
+    """Return every text on the page that contains the missing-rate note."""
+    kinds = ("caption", "info", "warning", "markdown", "text")
+    texts = [str(element.value) for kind in kinds for element in at.get(kind)]
+    return [text for text in texts if "Money figures need" in text]
+
+
+def _assert_rate_note_once(at: AppTest, needed: str) -> None:
+    """Check that the page shows the note once, as a warning, with the
+    rate it needs and where to enter it."""
+    notes = _rate_notes(at)
+    assert len(notes) == 1
+    assert [w.value for w in at.warning if "Money figures need" in w.value] == notes
+    assert f"Money figures need the value of {needed}" in notes[0]
+    assert "enter it under Currencies in the sidebar" in notes[0]
+
+
 def _infos(at: AppTest) -> str:
     return " ".join(info.value for info in at.info)
 
@@ -136,7 +153,7 @@ def test_eur_tables_ask_usd_rate(fresh_workspace):
     # CAC in EUR needs the spend's rate.
     assert metrics["Customer acquisition cost"] == "Not available"
     captions = _captions(at)
-    assert "Money figures need the value of 1 USD in EUR" in captions
+    _assert_rate_note_once(at, "1 USD in EUR")
     assert "CLV : CAC" not in captions
     assert "CAC payback" not in captions
     assert "marketing spend “spend export” in USD" in captions
@@ -164,7 +181,7 @@ def test_usd_spend_converted_with_rate(fresh_workspace):
     assert "CLV : CAC = 5.4." in captions
     # Payback: 80 / 18.0556 EUR a month = 4.43 months.
     assert "CAC payback: 4.4 months." in captions
-    assert "Money figures need" not in captions
+    assert _rate_notes(at) == []
     roi = _campaigns(at)["roi_percent"]
     # Spring: (300 - 100 x 0.8) / 80 = 275 %; Autumn: (350 - 160) / 160.
     assert roi["Spring"] == pytest.approx(275.0)
@@ -176,7 +193,7 @@ def test_report_usd_converts_eur_tables(fresh_workspace):
     at.sidebar.selectbox(key="currency").set_value("USD").run()
     captions = _captions(at)
     # The tables without a code are in EUR, not in the chosen USD.
-    assert "Money figures need the value of 1 EUR in USD" in captions
+    _assert_rate_note_once(at, "1 EUR in USD")
     metrics = _metrics(at)
     assert metrics["Customer lifetime value"] == "Not available"
     assert metrics["ARR"] == "Not available"
@@ -214,7 +231,7 @@ def test_usd_orders_beside_eur_spend(fresh_workspace):
     # CAC: 300 EUR / 3 = 100 EUR; the CLV of the orders in USD needs a rate.
     assert metrics["Customer acquisition cost"] == "100 EUR"
     assert metrics["Customer lifetime value"] == "Not available"
-    assert "Money figures need the value of 1 USD in EUR" in _captions(at)
+    _assert_rate_note_once(at, "1 USD in EUR")
 
     _set_rate(at, "fx_USD_EUR", 0.8)
     metrics = _metrics(at)
@@ -249,7 +266,7 @@ def test_report_currency_offers_eur_rate(fresh_workspace):
     _set_rate(at, "fx_GBP_USD", 1.5)
     metrics = _metrics(at)
     assert metrics["ARR"] == "Not available"
-    assert "Money figures need the value of 1 EUR in USD" in _captions(at)
+    _assert_rate_note_once(at, "1 EUR in USD")
     # Spend: 300 GBP x 1.5 = 450 USD for 3 new customers = 150 USD.
     assert metrics["Customer acquisition cost"] == "150 USD"
 

@@ -42,6 +42,8 @@ a@example.com,unsubscribe,2025-02-01
 """
 RATE_KEY = "fx_USD_EUR"
 NOTE = "Money figures need the value of 1 USD in EUR"
+# What the cards and charts left out for the rate show in place of NOTE.
+POINTER = "It needs the exchange rate named at the top of the page."
 
 
 def _workspace_with(root, *tables: tuple[str, bytes]) -> None:
@@ -59,6 +61,23 @@ def _workspace_with(root, *tables: tuple[str, bytes]) -> None:
             source_file=f"{table_type}.csv",
             mapping=prepared.mapping,
         )
+
+
+def _texts_with(at: AppTest, part: str) -> list[str]:
+    """Return every text on the page that contains ``part``."""
+    kinds = ("caption", "info", "warning", "markdown", "text")
+    texts = [str(element.value) for kind in kinds for element in at.get(kind)]
+    return [text for text in texts if part in text]
+
+
+def _rate_note(at: AppTest) -> str:
+    """Return the missing-rate note, after checking that the page shows it
+    once and as a warning."""
+    notes = _texts_with(at, NOTE)
+    assert len(notes) == 1
+    warnings = [warning.value for warning in at.warning]
+    assert notes[0] in warnings
+    return notes[0]
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -91,11 +110,14 @@ def test_sales_without_rate_shows_counts(fresh_workspace):
     assert metrics["Sales cycle (mean)"] == "8.5 days"
     assert metrics["Won value"] == "Not available"
     assert metrics["Average deal size"] == "Not available"
+    # The note is shown once, and each money card points to it.
+    note = _rate_note(at)
+    assert "under Currencies in the sidebar" in note
     captions = [caption.value for caption in at.caption]
-    assert sum(NOTE in caption for caption in captions) == 2
-    assert any("under Currencies in the sidebar" in c for c in captions)
+    assert captions.count(POINTER) == 2
 
-    # Each money chart is replaced by the note, never a sum of EUR and USD.
+    # Each money chart is replaced by a pointer to the note, never a sum of
+    # EUR and USD.
     infos = [info.value for info in at.info]
     for title in (
         "Won value by close date",
@@ -103,7 +125,7 @@ def test_sales_without_rate_shows_counts(fresh_workspace):
         "The pipeline value",
         "Won value",
     ):
-        assert any(i.startswith(f"{title} is not shown. {NOTE}") for i in infos)
+        assert f"{title} is not shown. {POINTER}" in infos
     titles = _chart_titles(at)
     assert "Close rate and win rate" in titles
     assert "Won value" not in titles
@@ -128,7 +150,8 @@ def test_sales_with_rate_converts(fresh_workspace):
     assert metrics["Won value"] == "1,450 EUR"
     assert metrics["Average deal size"] == "725 EUR"
     assert metrics["Close rate"] == "50.0 %"
-    assert not any(NOTE in info.value for info in at.info)
+    assert _texts_with(at, NOTE) == []
+    assert _texts_with(at, POINTER) == []
     assert "Won value" in _chart_titles(at)
     table = at.dataframe[0].value
     won = dict(zip(table["owner"], table["won_value"], strict=True))
@@ -157,16 +180,16 @@ def test_marketing_without_rate_shows_counts(fresh_workspace):
     assert metrics["Customer lifetime value"] == "Not available"
     assert metrics["Customer acquisition cost"] == "Not available"
     assert metrics["ARR"] == "Not available"
+    note = _rate_note(at)
+    assert "under Currencies in the sidebar" in note
     captions = [caption.value for caption in at.caption]
-    # The CLV and CAC cards name the rate; ARR needs a subscriptions table.
-    assert sum(NOTE in caption for caption in captions) == 2
+    # The CLV and CAC cards point to the note; ARR needs a subscriptions
+    # table.
+    assert captions.count(POINTER) == 2
     infos = [info.value for info in at.info]
-    # Revenue by campaign and the cost per channel give way to the note.
-    assert any(info.startswith(NOTE) for info in infos)
-    assert any(
-        info.startswith("The cost per channel is not shown.") and NOTE in info
-        for info in infos
-    )
+    # Revenue by campaign and the cost per channel give way to the pointer.
+    assert POINTER in infos
+    assert f"The cost per channel is not shown. {POINTER}" in infos
     titles = _chart_titles(at)
     assert "List growth" in titles
     assert "CAC by channel" not in titles
@@ -195,7 +218,7 @@ def test_marketing_with_rate_converts(fresh_workspace):
     captions = " ".join(caption.value for caption in at.caption)
     # CLV : CAC = 400 / 93.33 = 4.29.
     assert "CLV : CAC = 4.3." in captions
-    assert NOTE not in captions
+    assert _texts_with(at, NOTE) == []
     [campaigns] = [t.value for t in at.dataframe if "campaign" in t.value.columns]
     revenue = dict(zip(campaigns["campaign"], campaigns["revenue"], strict=True))
     # Spring: 100 + 200 x 0.9 = 280; Autumn: 50 + 300 x 0.9 = 320.
@@ -216,14 +239,13 @@ Deal ID,Deal Stage,Amount,Currency,Create Date,Close Date
 """
     _workspace_with(fresh_workspace, ("deals", deals))
     at = _open("pages/sales.py", "all")
-    captions = [caption.value for caption in at.caption]
     # One USD amount among three in EUR, on file line 4, is likely a typo,
-    # so the note that requests the rate also names its line.
-    notes = [c for c in captions if NOTE in c]
-    # Each money card carries the note: won value and average deal size.
-    assert len(notes) == 2
-    for note in notes:
-        assert "1 of 4 amounts in 'Amount' is in USD, on line 4" in note
+    # so the note that requests the rate also names its line, once.
+    note = _rate_note(at)
+    assert "1 of 4 amounts in 'Amount' is in USD, on line 4" in note
+    captions = [caption.value for caption in at.caption]
+    # The won value and average deal size cards point to the note.
+    assert captions.count(POINTER) == 2
 
 
 # An MRR export: a monthly charge and its currency, no amount column.
@@ -240,8 +262,8 @@ def test_marketing_mrr_export_asks_for_rate(fresh_workspace):
     _workspace_with(fresh_workspace, ("subscriptions", MRR))
     at = _open("pages/marketing.py", "all")
     assert _metrics(at)["ARR"] == "Not available"
+    _rate_note(at)
     captions = " ".join(caption.value for caption in at.caption)
-    assert NOTE in captions
     assert "no currency column" not in captions
 
     at.sidebar.number_input(key=RATE_KEY).set_value(0.9).run()
