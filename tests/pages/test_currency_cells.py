@@ -60,9 +60,13 @@ def test_marked_amounts_upload_to_sales_page():
     assert not at.exception
     # The amounts are in USD and EUR, so the sidebar requests a rate.
     assert at.sidebar.selectbox(key="currency").value == "EUR"
-    # Until then the Won value card names the rate to enter.
+    # Until then the page names the rate to enter, once, above its sections.
     assert not at.error
-    assert any("1 USD in EUR" in caption.value for caption in at.caption)
+    warnings = [
+        warning.value for warning in at.warning if "1 USD in EUR" in warning.value
+    ]
+    assert len(warnings) == 1
+    assert not any("1 USD in EUR" in caption.value for caption in at.caption)
 
     at.sidebar.number_input(key="fx_USD_EUR").set_value(0.9).run()
     assert not at.exception
