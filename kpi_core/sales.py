@@ -315,7 +315,8 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     excluded = {"deal without an account": unknown} if unknown else {}
     known = pl.col("account").is_not_null()
     customers = _distinct_accounts(deals, known & _active_in(period))
-    upsold = known & WON & _is_upsell() & period.contains("closed_at")
+    is_upsell = _is_upsell(deals)
+    upsold = known & WON & is_upsell & period.contains("closed_at")
     buyers = _distinct_accounts(deals, upsold)
     if customers == 0:
         reason = "no customers had a deal active in this period"
@@ -323,7 +324,7 @@ def upsell_rate(deals: pl.DataFrame, period: Period = ALL_DATA) -> KpiResult:
     undated = None
     if buyers == 0:
         undated = _no_close_dates(
-            deals, known & WON & _is_upsell(), period, "won upsell deal"
+            deals, known & WON & is_upsell, period, "won upsell deal"
         )
     if undated:
         return not_available("upsell_rate", undated, excluded=excluded)
@@ -349,7 +350,7 @@ def upsell_customers(deals: pl.DataFrame, period: Period = ALL_DATA) -> pl.DataF
     if not {"account", "deal_type"} <= set(deals.columns):
         return pl.DataFrame(schema=schema)
     known = deals.filter(pl.col("account").is_not_null())
-    upsell = WON & _is_upsell() & period.contains("closed_at")
+    upsell = WON & _is_upsell(deals) & period.contains("closed_at")
     table = (
         known.filter(_active_in(period))
         .group_by(pl.col("account").cast(pl.String))
@@ -431,8 +432,11 @@ def _count(deals: pl.DataFrame, condition: pl.Expr) -> int:
 def _distinct_accounts(deals: pl.DataFrame, condition: pl.Expr) -> int:
     """Count the distinct accounts of the rows where ``condition`` is true,
     reading only the columns involved, as ``_count`` does."""
-    query = deals.lazy().filter(condition).select(pl.col("account").n_unique())
-    return query.collect().item()
+    accounts = deals.lazy().filter(condition).select("account").collect()
+    # Counted on the Series: inside the query the count took about 0.07 s of
+    # CPU instead of 0.04 s for the two counts of ``upsell_rate`` on a
+    # million deals (Polars 2.1, 2 cores).
+    return accounts.to_series().n_unique()
 
 
 def _undated(
@@ -588,9 +592,17 @@ def _undated_note(undated: int, total: int, label: str) -> str:
     )
 
 
-def _is_upsell() -> pl.Expr:
-    letters = pl.col("deal_type").str.to_lowercase().str.replace_all(r"[^a-zäöüß]", "")
-    return letters.str.contains(UPSELL_PATTERN).fill_null(False)
+def _is_upsell(deals: pl.DataFrame) -> pl.Expr:
+    """Flag the deals whose type matches ``UPSELL_PATTERN``.
+
+    The pattern runs on the distinct deal types, which are few. On every row
+    it took 0.2 s of CPU for a million deals of two types (benchmarks/run.py,
+    Polars 2.1, 2 cores), more than the other sales KPIs together.
+    """
+    types = deals.get_column("deal_type").unique().drop_nulls()
+    letters = types.str.to_lowercase().str.replace_all(r"[^a-zäöüß]", "")
+    upsell_types = types.filter(letters.str.contains(UPSELL_PATTERN))
+    return pl.col("deal_type").is_in(upsell_types.implode()).fill_null(False)
 
 
 def _active_in(period: Period) -> pl.Expr:
