@@ -492,12 +492,8 @@ def _compare(
         for name, side in (("before", first), ("after", second))
         if side.reason
     ]
-    notes += [
-        f"{name}: {warning.removesuffix('.')}"
-        for name, side in (("before", first), ("after", second))
-        if side.result is not None
-        for warning in side.result.warnings
-    ]
+    if metric.key == "followups_per_ticket":
+        notes += _source_notes(first, second)
     if metric.key == "close_rate":
         notes += _open_deals_notes(frame, periods)
     before_low, before_high = _interval(first)
@@ -519,6 +515,25 @@ def _compare(
         "significant": None if p_value is None else p_value < SIGNIFICANCE,
         "note": "; ".join(notes),
     }
+
+
+def _source_notes(first: _Side, second: _Side) -> list[str]:
+    """Return the warnings of the follow-ups per ticket on each side, such as
+    the table each ticket's replies came from. A warning of both sides is
+    named once, without a side.
+
+    Only the follow-ups give their warnings here, because their value
+    depends on which table the replies came from. The other KPIs show
+    theirs on their own pages.
+    """
+    before, after = (
+        [] if side.result is None else list(side.result.warnings)
+        for side in (first, second)
+    )
+    shared = [warning for warning in before if warning in after]
+    notes = shared + [f"before: {w}" for w in before if w not in shared]
+    notes += [f"after: {w}" for w in after if w not in shared]
+    return [note.removesuffix(".") for note in notes]
 
 
 def _open_deals_notes(

@@ -308,3 +308,50 @@ def test_before_after_followups_from_log(tmp_path):
     assert row["test"] == RANK_TEST
     assert row["p_value"] == pytest.approx(0.1)
     assert row["significant"] is False
+
+
+def _log_of(*tickets: int) -> str:
+    """Return the lines of ``COMPARED_LOG`` of the given tickets."""
+    header, *rows = COMPARED_LOG.splitlines(keepends=True)
+    return header + "".join(row for row in rows if int(row.split(",")[0]) in tickets)
+
+
+def test_before_after_source_warning_once(tmp_path):
+    # The log contains 201 (before) and 204 (after), so on each side 1 of 3
+    # tickets takes its replies from the log and 2 from the Replies column.
+    # Both sides give the same warning, which is named once.
+    tables, names = _import(
+        tmp_path,
+        {
+            "tickets.csv": (COMPARED_TICKETS, "tickets"),
+            "messages.csv": (_log_of(201, 204), "ticket_messages"),
+        },
+    )
+
+    table = before_after(tables, date(2025, 3, 8), 1, names=names)
+
+    [row] = table.filter(table["kpi"] == "followups_per_ticket").to_dicts()
+    assert row["note"] == (
+        "Of the 3 tickets of 'tickets.csv' solved in this period, the message "
+        "log 'messages.csv' holds 1. The replies of 2 other tickets come from "
+        "the tickets' column 'Replies'"
+    )
+
+
+def test_before_after_other_warnings_left_out(tmp_path):
+    # Dates without a time of day make the time to resolution warn that
+    # each ticket may be off by up to a working day. That warning is on the
+    # Service page and is not repeated in the comparison's note.
+    dates_only = COMPARED_TICKETS.replace(" 09:00:00", "").replace(" 12:00:00", "")
+    tables, names = _import(
+        tmp_path,
+        {
+            "tickets.csv": (dates_only, "tickets"),
+            "messages.csv": (COMPARED_LOG, "ticket_messages"),
+        },
+    )
+
+    table = before_after(tables, date(2025, 3, 8), 1, names=names)
+
+    [row] = table.filter(table["kpi"] == "resolution_hours").to_dicts()
+    assert row["note"] == ""
