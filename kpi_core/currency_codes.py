@@ -1,6 +1,6 @@
-"""The ISO 4217 currency codes that the app reads: one list for amount
-cells, currency columns and Excel number formats, and its common part for
-headers."""
+"""The ISO 4217 currency codes that the app reads: every code for currency
+columns, the codes that are no common word for amount and number cells and
+Excel number formats, and the common codes for headers."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _CURRENT_CODES = (
 # export contains.
 _WITHDRAWN_LIST = "BYR CUC EEK LTL LVL MRO STD VEF"
 WITHDRAWN_CODES = frozenset(_WITHDRAWN_LIST.split())
-# Every code read in a cell, a currency column or a number format.
+# Every code read in a currency column.
 ISO_4217_CODES = frozenset(_CURRENT_CODES.split()) | WITHDRAWN_CODES
 # The codes common in CRM, billing and ad exports. Only these are read in a
 # header and offered as the currency of amounts that name none. A header
@@ -42,3 +42,21 @@ _COMMON_LIST = (
 COMMON_CODES = frozenset(_COMMON_LIST.split())
 if not COMMON_CODES <= ISO_4217_CODES:
     raise AssertionError("every common code must be an ISO 4217 code")
+# Codes that are also a common English or German word or abbreviation. In a
+# cell, "TOP 50", "ALL -" or "8 ALL" is more likely a word beside a number
+# than pa'anga or lek. The words are English all, bam, Bob, cup, mad, mop,
+# pen, SOS and top, gel in English and German, and German Jod (iodine). The
+# abbreviations are CVE (a vulnerability id), IRR (internal rate of return),
+# KGS (kilograms), STD (German Std. for Stunden, English standard) and SVC
+# (service). Words among the common codes (COP, HUF, RUB, SEK, TRY) stay
+# codes, because exports write those currencies often.
+_WORD_LIST = "ALL BAM BOB CUP CVE GEL IRR JOD KGS MAD MOP PEN SOS STD SVC TOP"
+WORD_CODES = frozenset(_WORD_LIST.split())
+if not WORD_CODES <= ISO_4217_CODES or WORD_CODES & COMMON_CODES:
+    raise AssertionError("every word code must be an ISO code and not common")
+# The codes read beside a number in an amount or number cell ("EEK 100",
+# "100 KES") and in an Excel number format. A cell such as "TOP 50" stays an
+# invalid number, because its code is a word.
+# NOTE: a number format [$ALL-41C] is read as an unknown currency too,
+# although a currency element names a currency for sure.
+CELL_CODES = ISO_4217_CODES - WORD_CODES

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from kpi_core.currency_codes import COMMON_CODES, ISO_4217_CODES
+from kpi_core.currency_codes import CELL_CODES, COMMON_CODES
 from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
@@ -43,8 +43,9 @@ __all__ = [
     "split_number_cells",
 ]
 
-# Every ISO 4217 code that an amount cell may carry ("EEK 100", "100 KES").
-CURRENCY_CODES = ISO_4217_CODES
+# The ISO 4217 codes that an amount or number cell may carry ("EEK 100",
+# "100 KES"): every code but those that are also words ("TOP 50").
+CURRENCY_CODES = CELL_CODES
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
