@@ -3,7 +3,11 @@
 Sheets kept by hand often write the currency as a symbol or a name ("€",
 "Euro", "US-Dollar") or beside its code ("EUR (€)", "USD - US Dollar") where
 exports write the code alone. Such a cell is read as its code when it names
-one currency for sure, and the import notes it. A shared symbol ("$", "¥") is
+one currency for sure, and the import notes it. Quotes around a cell
+("'EUR'"), a trailing full stop ("EUR.") and footnote asterisks ("EUR *")
+leave its meaning as it is, so the cell is read without them and noted.
+A question or exclamation mark ("EUR?", "USD!") casts doubt on the code,
+so such a cell is an unknown currency. A shared symbol ("$", "¥") is
 read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``): as
 the currency that the money columns' header names when the symbol is written
 for it ("$" beside "Amount (CAD)" is CAD), else as its first currency ("$"
@@ -115,6 +119,8 @@ _NAME_ENDINGS = {
 _CODE_DASH_NAME = re.compile(
     r"([^\W\d_]{3})\s+[-–—]\s+([^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*)"
 )
+# The opening and closing quotes around a cell such as "'EUR'" or "„EUR“".
+_QUOTE_PAIRS = frozenset(("''", '""', "‘’", "’’", "“”", "„“", "‚‘", "«»", "»«"))
 # Characters that split a cell such as "Euro (EUR)" or "USD - US Dollar"
 # into its code and the parts beside it. A hyphen splits only with a space
 # beside it, so "US-Dollar" stays one name.
@@ -231,6 +237,10 @@ def _read_cell(
 ) -> tuple[str | None, bool, bool]:
     """Return the code of one cell, whether it was read from a symbol or
     name, and whether it is a word that several currencies share."""
+    bare = _without_marks(key)
+    if bare != key:
+        code, _, shared = _read_cell(bare, header)
+        return code, code is not None, shared
     upper = key.upper()
     lower = key.lower()
     if upper in ISO_4217_CODES:
@@ -248,6 +258,21 @@ def _read_cell(
         return code, True, False
     code = _code_with_marks(key)
     return code, code is not None, False
+
+
+def _without_marks(key: str) -> str:
+    """Remove the marks that leave a currency cell's meaning as it is:
+    quotes around it ("'EUR'"), a trailing full stop ("EUR.") and footnote
+    asterisks ("EUR *"), in any order and number."""
+    text = key
+    while True:
+        stripped = text.rstrip("*").rstrip().removesuffix(".").rstrip()
+        quoted = len(stripped) >= 2 and stripped[0] + stripped[-1] in _QUOTE_PAIRS
+        if quoted:
+            stripped = stripped[1:-1].strip()
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def _code_dash_name(key: str) -> str | None:

@@ -48,7 +48,6 @@ def test_code_dash_name_read(cell, code):
     [
         "EUR?",
         "USD!",
-        "EUR*",
         "? EUR",
         "CAD - Euro",
         "EUR - Canadian Dollar",
