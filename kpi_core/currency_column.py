@@ -32,6 +32,7 @@ from kpi_core.cell_currency import (
     money_fields,
 )
 from kpi_core.currency_codes import ISO_4217_CODES
+from kpi_core.currency_names import is_currency_name
 from kpi_core.mapping import Mapping
 from kpi_core.values import currency_in_header
 
@@ -85,33 +86,12 @@ _DOLLARS = (
 )
 _KRONER = ("SEK", "NOK", "DKK", "ISK")
 _FRANCS = ("CHF", "XOF", "XAF", "XPF", "CDF", "BIF", "DJF", "GNF", "KMF", "RWF")
-_POUNDS = ("GBP", "EGP", "FKP", "GIP", "LBP", "SDG", "SHP", "SSP", "SYP")
-_PESOS = ("ARS", "CLP", "COP", "CUC", "CUP", "DOP", "MXN", "PHP", "UYU")
-_RUPEES = ("INR", "LKR", "MUR", "NPR", "PKR", "SCR")
 _SHARED_WORDS = {
     **dict.fromkeys(("dollar", "dollars"), _DOLLARS),
     **dict.fromkeys(
         ("kr", "kr.", "krone", "kroner", "kronen", "krona", "kronor"), _KRONER
     ),
     **dict.fromkeys(("fr", "fr.", "franc", "francs", "franken"), _FRANCS),
-}
-# The last word of a currency's name in a "code - name" cell, in lower case,
-# and the codes whose name may end in it. "CAD - Canadian Dollar" fits, but
-# "EUR - Canadian Dollar" does not. A name that ends in another word, such
-# as "Peruvian Sol", is taken as the code's name.
-# NOTE: names not listed here are not checked against the code, so "ALL -
-# Japanese Yen" is caught but "ALL - Peruvian Sol" is read as ALL.
-_NAME_ENDINGS = {
-    **dict.fromkeys(("dollar", "dollars"), _DOLLARS),
-    **dict.fromkeys(("franc", "francs", "franken"), _FRANCS),
-    **dict.fromkeys(("krone", "kroner", "krona", "kronor", "króna"), _KRONER),
-    **dict.fromkeys(("pound", "pounds", "pfund"), _POUNDS),
-    **dict.fromkeys(("peso", "pesos"), _PESOS),
-    **dict.fromkeys(("rupee", "rupees"), _RUPEES),
-    **dict.fromkeys(("euro", "euros"), ("EUR",)),
-    "yen": ("JPY",),
-    "yuan": ("CNY",),
-    "renminbi": ("CNY",),
 }
 # A code, a dash with a space on each side and a name of words in letters,
 # which may be joined by a space, hyphen, apostrophe or period: "CAD -
@@ -160,8 +140,10 @@ def read_currency_codes(
     """Read each cell of a currency column as an ISO 4217 code.
 
     ``text`` contains the cleaned cells, with empty cells null. A code is
-    read in any case ("eur" is EUR), and a symbol or name of one currency
-    in any case and spacing ("€", "EURO", "US  Dollar"). A shared symbol is
+    read in any case ("eur" is EUR), even a code that is also a word
+    ("ALL" is the lek), because every cell here is expected to name a
+    currency, unlike an amount cell. A symbol or name of one currency is
+    read in any case and spacing ("€", "EURO", "US  Dollar"). A shared symbol is
     read as its first currency in ``SYMBOL_CURRENCIES`` ("$" as USD), as the
     amount cells read it. ``header`` is a money column's header and the
     code it names, such as ("Amount (CAD)", "CAD"), or None. A shared symbol
@@ -277,22 +259,15 @@ def _without_marks(key: str) -> str:
 
 def _code_dash_name(key: str) -> str | None:
     """Return the code of a "code - name" cell such as "CAD - Canadian
-    Dollar", or None when the cell is not one or the name fits another
-    currency ("EUR - Canadian Dollar")."""
+    Dollar", or None when the cell is not one or the name is no name of
+    that code's currency ("USD - Canadian Dollar", "TOP - Priority")."""
     match = _CODE_DASH_NAME.fullmatch(key)
-    if match is None or match[1].upper() not in ISO_4217_CODES:
+    if match is None:
         return None
     code = match[1].upper()
-    name = match[2].lower()
-    if name in _CURRENCY_NAMES:
-        return code if _CURRENCY_NAMES[name] == code else None
-    words = _WORD.findall(name)
-    if any(w.upper() in ISO_4217_CODES and w.upper() != code for w in words):
-        return None
-    codes = _NAME_ENDINGS.get(words[-1])
-    if codes is not None and code not in codes:
-        return None
-    return code
+    if code in ISO_4217_CODES and is_currency_name(match[2], code):
+        return code
+    return None
 
 
 def _code_with_marks(key: str) -> str | None:
@@ -323,6 +298,8 @@ def _fits_code(part: str, code: str) -> bool:
     parts are gone by now, so other punctuation such as "?" is stray."""
     lower = part.lower()
     if _CURRENCY_NAMES.get(lower) == code or code in _SHARED_WORDS.get(lower, ()):
+        return True
+    if is_currency_name(part, code):
         return True
     for character in part:
         category = unicodedata.category(character)

@@ -77,3 +77,20 @@ def test_common_and_withdrawn_codes_read(tmp_path, code):
     frame, unit, _ = convert_amounts(prepared.frame)
     assert unit == code
     assert frame["amount"].sum() == pytest.approx(350.0)
+
+
+def test_word_code_currency_column_read(tmp_path):
+    """Guard: in a mapped currency column a bare word code is a currency,
+    because every cell there is expected to name one."""
+    prepared = _load(
+        tmp_path,
+        "orders",
+        "Order ID,Customer ID,Created at,Total,Currency",
+        ["1,c1,2025-01-02,100,ALL", "2,c2,2025-01-03,250,ALL"],
+    )
+    assert prepared.problems == ()
+    assert prepared.frame["currency"].to_list() == ["ALL", "ALL"]
+    # 100 + 250 = 350 lek.
+    frame, unit, _ = convert_amounts(prepared.frame)
+    assert unit == "ALL"
+    assert frame["amount"].sum() == pytest.approx(350.0)
