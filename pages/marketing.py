@@ -278,7 +278,8 @@ def _render_campaigns(kpis: dict[str, KpiResult]) -> None:
         return
     st.subheader("Revenue by campaign")
     if result.rate_missing:
-        st.info(escape_markdown(for_viewer(result.reason)))
+        reason = escape_markdown(for_viewer(result.reason))
+        st.info(f"Revenue by campaign is not shown. {reason}")
         return
     if not result.available:
         st.info(f"Not available: {escape_markdown(for_viewer(result.reason))}.")
