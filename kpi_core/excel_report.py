@@ -35,7 +35,6 @@ from kpi_core.column_labels import (
 )
 from kpi_core.exclusion_warnings import exclusion_warnings
 from kpi_core.exporting import FORMULA_STARTS
-from kpi_core.formatting import count_noun
 from kpi_core.kpi_names import kpi_name
 from kpi_core.results import SMALL_SAMPLE, KpiResult
 
@@ -252,9 +251,9 @@ def _write_kpis(sheet: Worksheet, row: int, results: list[KpiResult]) -> int:
         row += 1
         low, high = result.ci95 if result.ci95 else (None, None)
         # Written as the pages write them: "2,089 rows: open deal without a
-        # close date".
+        # close date", or in the reason's own unit, such as "3 deals".
         left_out = "; ".join(
-            f"{count_noun(n, 'row')}: {reason}" for reason, n in result.excluded.items()
+            f"{result.left_out(reason)}: {reason}" for reason in result.excluded
         )
         values = [
             kpi_name(result.key),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_core.errors import InputError, InvalidValueError
+from kpi_core.formatting import count_noun
 
 SMALL_SAMPLE = 30
 # KPIs whose value is a total of the period, such as the sum of the won
@@ -28,7 +29,9 @@ class KpiResult:
 
     ``value`` is a float for scalar KPIs and a dict for KPIs whose value is a
     mapping (stage to median days, campaign to revenue). ``excluded`` maps a
-    reason ("open deal, no close date") to the number of rows left out for it.
+    reason ("open deal, no close date") to the number of rows left out for it,
+    or, for a reason in ``excluded_units``, to the number of the things that
+    unit names, such as "deal" for the deals still in a stage.
     ``formula`` is the calculation with the user's numbers filled in.
     ``extra`` contains secondary figures such as the median beside a mean.
     ``warnings`` are sentences about a figure that is computed but may
@@ -49,6 +52,7 @@ class KpiResult:
     reason: str = ""
     formula: str = ""
     excluded: dict[str, int] = field(default_factory=dict)
+    excluded_units: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     note: str = ""
@@ -56,6 +60,11 @@ class KpiResult:
     @property
     def available(self) -> bool:
         return self.status == "ok"
+
+    def left_out(self, reason: str) -> str:
+        """Return the count of ``excluded[reason]`` with its unit, as in
+        "2 rows" or "1 deal"."""
+        return count_noun(self.excluded[reason], self.excluded_units.get(reason, "row"))
 
     @property
     def rate_missing(self) -> bool:
@@ -77,6 +86,8 @@ class KpiResult:
             out: dict[str, Any] = {"status": self.status, "reason": self.reason}
             if self.excluded:
                 out["excluded"] = dict(self.excluded)
+            if self.excluded_units:
+                out["excluded_units"] = dict(self.excluded_units)
             return out
         out = {"status": "ok", "value": _round(self.value), "unit": self.unit}
         for name in ("numerator", "denominator", "n"):
@@ -89,6 +100,8 @@ class KpiResult:
             out["variant"] = self.variant
         if self.excluded:
             out["excluded"] = dict(self.excluded)
+        if self.excluded_units:
+            out["excluded_units"] = dict(self.excluded_units)
         for name, extra_value in self.extra.items():
             out[name] = _round(extra_value)
         if self.warnings:

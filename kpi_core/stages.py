@@ -77,6 +77,15 @@ _DEALS_SHOWN = 5
 # entries cannot be told apart from those of another deal, and all of them
 # together would count as one more deal.
 WITHOUT_DEAL_ID = "stage entry without a deal id"
+# The reason for leaving out the time of a deal that has not left its stage.
+STILL_IN_STAGE = "deal still in the stage"
+# The reason given when no row of a history has a deal id, as when the
+# column mapped to deal_id is empty.
+NO_DEAL_IDS = (
+    "no row of the stage history has a deal ID, so no stage time can be "
+    "measured. Map the column with the deal IDs to deal_id on the Data page, "
+    "or fill in the deal IDs and import the file again"
+)
 
 
 def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
@@ -178,24 +187,30 @@ def stage_duration_days(
     deal that re-entered a stage where the history contains latest entries and
     no cumulative time, with a warning that names the deals (see
     ``_stage_times``), and the entries without a deal id
-    (``WITHOUT_DEAL_ID``). ``as_of`` defaults to now. An empty history, or no
-    completed visit in the period, gives not available.
+    (``WITHOUT_DEAL_ID``). ``excluded`` counts those entries in rows and the
+    other reasons in the units of ``_EXCLUDED_UNITS``. ``as_of`` defaults to
+    now. An empty history, or no completed visit in the period, gives not
+    available, and so does a history without any deal id (``NO_DEAL_IDS``).
     """
     as_of = as_of or datetime.now()
+    if history.height and history["deal_id"].null_count() == history.height:
+        without_id = _entries_without_deal(history, as_of, period)
+        excluded = {WITHOUT_DEAL_ID: without_id} if without_id else {}
+        return not_available("stage_duration_days", NO_DEAL_IDS, excluded=excluded)
     (keyed, stages), _none = _keyed_history(history)
     per_deal, order = run_in_parallel(
         lambda: _stage_times(history, as_of, period)[0],
         lambda: _stage_order(_first_entries(keyed)[0], stages, None),
     )
     ongoing = int(per_deal["ongoing"].sum())
-    excluded = {"deal still in the stage": ongoing} if ongoing else {}
+    excluded = {STILL_IN_STAGE: ongoing} if ongoing else {}
     without_id = _entries_without_deal(history, as_of, period)
     if without_id:
         excluded[WITHOUT_DEAL_ID] = without_id
     named = _named(stages)
     unnamed = per_deal.height - int(per_deal.select(named.sum()).item())
     if unnamed:
-        excluded["stage entry without a stage name"] = unnamed
+        excluded[WITHOUT_STAGE_NAME] = unnamed
     completed = per_deal.filter(~pl.col("ongoing") & named)
     notes, warnings = "", ()
     if "_reentered" in completed.columns:
@@ -205,7 +220,11 @@ def stage_duration_days(
         if warnings:
             reason = f"no completed stage time of this period is known. {warnings[0]}"
         return not_available(
-            "stage_duration_days", reason, excluded=excluded, warnings=warnings
+            "stage_duration_days",
+            reason,
+            excluded=excluded,
+            excluded_units=_units_of(excluded),
+            warnings=warnings,
         )
 
     stats = (
@@ -232,6 +251,7 @@ def stage_duration_days(
             f"{format_number(bottleneck['median'].item(), 1)} days{notes}"
         ),
         excluded=excluded,
+        excluded_units=_units_of(excluded),
         extra={
             "bottleneck": bottleneck["stage"].item(),
             "mean_days": dict(zip(stats["stage"], stats["mean"], strict=True)),
@@ -254,6 +274,25 @@ def _entries_without_deal(
 # The reason for leaving out a completed time that _stage_times could not
 # correct.
 REENTERED_WITHOUT_TOTAL = "deal re-entered a stage, no cumulative time"
+# The reason for leaving out the visits of a deal to a stage without a name.
+WITHOUT_STAGE_NAME = "stage entry without a stage name"
+# The unit of each count in the ``excluded`` of ``stage_duration_days``
+# that is not rows. These counts are rows of ``_per_deal``, one per deal and
+# stage. A deal is still in one stage at most and has one stage without a
+# name at most, but a re-entered deal can lose several stage times.
+_EXCLUDED_UNITS = {
+    STILL_IN_STAGE: "deal",
+    WITHOUT_STAGE_NAME: "deal",
+    REENTERED_WITHOUT_TOTAL: "stage time",
+}
+
+
+def _units_of(excluded: dict[str, int]) -> dict[str, str]:
+    units = {}
+    for reason in excluded:
+        if reason in _EXCLUDED_UNITS:
+            units[reason] = _EXCLUDED_UNITS[reason]
+    return units
 
 
 def _reentered_times(

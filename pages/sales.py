@@ -28,7 +28,13 @@ from kpi_core.sales_tables import (
     stage_table,
     undated_deals_note,
 )
-from kpi_core.stages import deals_in_history, stage_duration_days, stage_summary
+from kpi_core.stages import (
+    REENTERED_WITHOUT_TOTAL,
+    STILL_IN_STAGE,
+    deals_in_history,
+    stage_duration_days,
+    stage_summary,
+)
 from kpi_core.subscriptions import upsell_rate_subscriptions
 from kpi_core.workspace import TableEntry
 from pages.ui.currencies import (
@@ -553,7 +559,7 @@ def _render_stages(
     if not result.available:
         reason = escape_markdown(for_viewer(result.reason))
         st.info(f"Time in stage is not available: {reason}.")
-        _show_stage_rows_left_out(result)
+        _show_stages_left_out(result, table_shown=False)
         return
     bottleneck = result.extra.get("bottleneck")
     st.caption(
@@ -580,16 +586,26 @@ def _render_stages(
         "was lost instead counts as not converted. A dash marks a value that "
         "does not exist, such as the time in a won or lost stage."
     )
-    _show_stage_rows_left_out(result)
+    _show_stages_left_out(result, table_shown=True)
 
 
-def _show_stage_rows_left_out(result: KpiResult) -> None:
-    """List the rows that the time in each stage left out, per reason, as
-    the Excel report and the command line count them."""
-    for reason, count in result.excluded.items():
-        left_out = count_noun(count, "row")
+def _show_stages_left_out(result: KpiResult, table_shown: bool) -> None:
+    """List what the time in each stage left out, per reason and in the
+    reason's unit (rows, deals or stage times), as the Excel report does.
+
+    A reason that the page already shows is skipped: the deals still in a
+    stage are the stage table's "Deals still in it" column, and the stage
+    times of re-entered deals are counted in the KPI's warning.
+    """
+    shown_elsewhere = {STILL_IN_STAGE} if table_shown else set()
+    if result.warnings:
+        shown_elsewhere.add(REENTERED_WITHOUT_TOTAL)
+    for reason in result.excluded:
+        if reason in shown_elsewhere:
+            continue
         st.caption(
-            f"{left_out} left out of the time in each stage: {escape_markdown(reason)}."
+            f"{result.left_out(reason)} left out of the time in each stage: "
+            f"{escape_markdown(reason)}."
         )
 
 

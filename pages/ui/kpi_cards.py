@@ -12,7 +12,6 @@ from kpi_core.exclusion_warnings import kpi_warnings
 from kpi_core.exporting import safe_csv
 from kpi_core.formatting import (
     LOWER_IS_BETTER,
-    count_noun,
     format_change,
     format_number,
     format_value,
@@ -152,9 +151,8 @@ def explain(
     else:
         st.markdown(f"**{label}**: not available")
         st.text(for_viewer(result.reason))
-    for reason, count in result.excluded.items():
-        left_out = count_noun(count, "row")
-        st.text(f"{left_out} left out of {label.lower()}: {reason}")
+    for reason in result.excluded:
+        st.text(f"{result.left_out(reason)} left out of {label.lower()}: {reason}")
     if rows is not None and rows.height:
         st.download_button(
             f"Rows behind {label.lower()} ({rows.height:,}, CSV)",

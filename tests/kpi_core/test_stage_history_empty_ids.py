@@ -125,7 +125,7 @@ def test_cli_and_excel_leave_out_empty_deal_ids(tmp_path, capsys):
     [kpi_row] = [row for row in rows if row[-1] == "stage_duration_days"]
     assert kpi_row[2] == "Lead: 3.00; Qualified: 10.00"
     assert kpi_row[9] == (
-        "1 row: deal still in the stage; 2 rows: stage entry without a deal id"
+        "1 deal: deal still in the stage; 2 rows: stage entry without a deal id"
     )
     stage_rows = {row[0]: row for row in rows if row[0] in ("Lead", "Proposal")}
     assert "Proposal" not in stage_rows
