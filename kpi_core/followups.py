@@ -228,6 +228,25 @@ def reply_source_problem(
     return _no_agent_reason(messages)
 
 
+def count_reply_sources(
+    tickets: pl.DataFrame, messages: pl.DataFrame
+) -> tuple[int, int]:
+    """Count the solved tickets of all data whose replies come from the
+    message log, because it contains their id, and those that take their
+    replies column, as ``followups_per_ticket`` chooses them.
+
+    While no ticket is solved yet, every ticket of ``tickets`` is counted,
+    because the open ones take their source by the same rule once solved.
+    """
+    solved, _excluded = solved_tickets(tickets, ALL_DATA)
+    if solved.is_empty():
+        solved = tickets
+    log_ids = messages.select(pl.col("ticket_id").cast(pl.String).drop_nulls())
+    in_log = solved["ticket_id"].cast(pl.String).is_in(log_ids.to_series().implode())
+    from_log = int(in_log.sum())
+    return from_log, solved.height - from_log
+
+
 def followups_breakdown(
     tickets: pl.DataFrame,
     period: Period = ALL_DATA,

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.formatting import format_number, format_value
+from kpi_core.followups import count_reply_sources
+from kpi_core.formatting import count_noun, format_number, format_value
 from kpi_core.goal_currency import target_currency
 from kpi_core.goal_metrics import (
     METRICS,
     MONTH_DAYS,
     TABLE_LABELS,
     UP,
+    Metric,
     apply_segments,
     best_window,
     goal_metric,
@@ -124,17 +126,49 @@ def _measurable(
     if problem:
         return SmartCheck("M", "Measurable", FAIL, problem)
     table = TABLE_LABELS.get(metric.table, metric.table)
-    if apply_segments(tables[metric.table], goal.segments).is_empty():
+    rows = apply_segments(tables[metric.table], goal.segments)
+    if rows.is_empty():
         message = f"no rows of the {table} table match the goal"
         if goal.segments:
             advice = segment_advice(tables[metric.table], goal.segments)
             message += f"'s segment; {advice}"
         return SmartCheck("M", "Measurable", WARN, message)
+    if metric.also_from:
+        # The segment's tickets may lack a reply source that the whole
+        # table has.
+        if problem := metric.problem(rows):
+            return SmartCheck("M", "Measurable", FAIL, problem)
+        message = _reply_sources(metric, rows, tables["ticket_messages"], names)
+        return SmartCheck("M", "Measurable", PASS, message)
     columns = ", ".join(metric.columns)
     message = f"measured from the {table} table ({columns})"
-    if metric.also_from:
-        message += f" and {metric.also_from}"
     return SmartCheck("M", "Measurable", PASS, message)
+
+
+def _reply_sources(
+    metric: Metric,
+    tickets: pl.DataFrame,
+    messages: pl.DataFrame,
+    names: TableNames | None,
+) -> str:
+    """Name the sources of the follow-ups per ticket of ``tickets``: the
+    message log for the tickets it contains, and the replies column for the
+    others where the tickets have one."""
+    from_log, from_column = count_reply_sources(tickets, messages)
+    if not from_log and "replies" in tickets.columns:
+        return "measured from the tickets table (solved_at, replies)"
+    columns = ", ".join(metric.columns)
+    message = f"measured from the tickets table ({columns}) and {metric.also_from}"
+    if not from_column or "replies" not in tickets.columns:
+        return message
+    column = (names.ticket_columns if names else {}).get("replies")
+    replies = f"the replies column {column!r}" if column else "the replies column"
+    return (
+        f"measured from the tickets table ({columns}, replies) and "
+        f"{metric.also_from}. The log gives the replies of the "
+        f"{count_noun(from_log, 'ticket')} it contains, and {replies} "
+        f"those of the other {from_column:,}"
+    )
 
 
 def _achievable(

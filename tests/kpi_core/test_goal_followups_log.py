@@ -355,3 +355,43 @@ def test_before_after_other_warnings_left_out(tmp_path):
 
     [row] = table.filter(table["kpi"] == "resolution_hours").to_dicts()
     assert row["note"] == ""
+
+
+def test_smart_check_names_both_sources(tmp_path):
+    tables, names = _import(
+        tmp_path,
+        {
+            "tickets.csv": (TICKETS_WITH_REPLIES, "tickets"),
+            "messages.csv": (PART_LOG, "ticket_messages"),
+        },
+    )
+
+    checks = smart_check(GOAL, tables, as_of=AS_OF, names=names)
+
+    # Solved by 28 March: 101-105. The log contains 101 and 102, so 2
+    # tickets come from it and the other 5 - 2 = 3 from column 'Replies'.
+    assert checks["M"].verdict == PASS
+    assert checks["M"].message == (
+        "measured from the tickets table (solved_at, ticket_id, replies) and "
+        "the ticket message log 'messages.csv'. The log gives the replies of "
+        "the 2 tickets it contains, and the replies column 'Replies' those of "
+        "the other 3"
+    )
+
+
+def test_smart_check_log_of_none_uses_column(tmp_path):
+    other_log = MESSAGES.replace("\n10", "\n90")
+    tables, names = _import(
+        tmp_path,
+        {
+            "tickets.csv": (TICKETS_WITH_REPLIES, "tickets"),
+            "messages.csv": (other_log, "ticket_messages"),
+        },
+    )
+
+    checks = smart_check(GOAL, tables, as_of=AS_OF, names=names)
+
+    # The log contains tickets 901-906 only, so every reply comes from the
+    # Replies column and the log is not named.
+    assert checks["M"].verdict == PASS
+    assert checks["M"].message == "measured from the tickets table (solved_at, replies)"
