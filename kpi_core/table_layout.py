@@ -254,22 +254,22 @@ def _short_lines(
     # Renamed first, because a Series method runs as pl.col(name), which
     # reads a header such as "^a$" or "*" as a pattern.
     empty = data.get_column(last_column).alias("cell").is_null()
-    candidates = data.filter(empty)
-    if candidates.height == 0:
+    if not empty.any():
         return (), False
+    candidates = data.get_column(LINE).filter(empty)
     columns = [name for name in data.columns if name != LINE][:width]
-    # The columns are taken as Series, not pl.col, for the same reason.
+    # The columns are taken as Series, not pl.col, for the same reason. Only
+    # their null masks are filtered, because a filter of the text columns
+    # would copy every cell of the candidate rows.
     filled = [
-        candidates.get_column(name).alias("cell").is_not_null() for name in columns
+        data.get_column(name).alias("cell").is_not_null().filter(empty)
+        for name in columns
     ]
     read_fields = pl.max_horizontal(
         pl.when(cell).then(index + 1).otherwise(0) for index, cell in enumerate(filled)
     )
     found = pl.DataFrame(
-        {
-            LINE: candidates.get_column(LINE),
-            "fields": field_counts(candidates.get_column(LINE)),
-        }
+        {LINE: candidates, "fields": field_counts(candidates)}
     ).with_columns(read=read_fields)
     writes_empty_last = bool((found.get_column("fields") == width).any())
     short = found.filter(

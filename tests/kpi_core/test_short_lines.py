@@ -60,6 +60,19 @@ def test_short_line_kept_cells_empty(tmp_path):
     )
 
 
+def test_short_last_line_without_newline(tmp_path):
+    # Guard: line 7, the last, has 4 of 6 fields and no newline after it.
+    # Line 6 writes all 6 fields with an empty last one.
+    full = "5;Abgeschlossen und verloren;02.02.2025;100,00;03.03.2025;"
+    short = "6;Abgeschlossen und gewonnen;01.02.2025;300,00"
+    path = tmp_path / "deals.csv"
+    path.write_bytes("\n".join([HEADER, *ROWS, full, short]).encode("utf-8"))
+    table = load_file(path.name, path.read_bytes())
+    [problem] = table.problems
+    assert problem.lines == (7,)
+    assert "line 7 has 4 fields, the header has 6" in problem.kind
+
+
 def test_empty_trailing_fields_not_short(tmp_path):
     # Guard: line 6 writes all 6 fields, the last three empty.
     table = _load(tmp_path, [*ROWS, "5;Abgeschlossen und gewonnen;01.02.2025;;;"])
