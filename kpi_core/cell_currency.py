@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi_core.date_values import convert_unique
 from kpi_core.formatting import line_list
 from kpi_core.mapping import Mapping
 from kpi_core.money import DEFAULT_CURRENCY, MONEY_COLUMNS
@@ -855,8 +856,13 @@ def _first_code(claims: dict[str, pl.DataFrame]) -> pl.Series:
 
 
 def _normalised(currency: pl.Series) -> pl.Series:
-    code = currency.cast(pl.String).str.strip_chars().str.to_uppercase()
-    return code.set(code == "", None)
+    # A currency column has few distinct values, so each is cleaned once.
+    return convert_unique(currency.cast(pl.String), _normalised_codes)[1]
+
+
+def _normalised_codes(codes: pl.Series) -> tuple[str, pl.Series]:
+    code = codes.str.strip_chars().str.to_uppercase()
+    return "", code.set(code == "", None)
 
 
 def _rejection(cell: MoneyCells, rows: pl.Series, reason: str) -> Rejection:

@@ -46,3 +46,18 @@ def test_paused_customer_not_churned():
 def test_paused_named_at_import():
     [warning] = [w for w in _load().warnings if "paused" in w]
     assert warning.startswith("1 subscription in 'Status' is paused.")
+
+
+def test_paused_labels_trimmed_and_folded():
+    # Guard: 10 subscriptions with 3 distinct statuses, so each status is
+    # read once. " Paused" (2) and "PAUSED" (2) are both paused: 2 + 2 = 4.
+    statuses = [" Paused", " Paused", "PAUSED", "PAUSED"] + ["active"] * 6
+    rows = [
+        f"sub_{index},cus_{index},{status},2024-11-01 00:00,,10,eur,month"
+        for index, status in enumerate(statuses)
+    ]
+    header = "id,Customer ID,Status,Start (UTC),Ended At (UTC),Amount,Currency,"
+    data = "\n".join([header + "Interval", *rows]) + "\n"
+    prepared = load_file("subscriptions.csv", data.encode(), table="subscriptions")
+    [warning] = [w for w in prepared.warnings if "paused" in w]
+    assert warning.startswith("4 subscriptions in 'Status' are paused.")
