@@ -17,15 +17,8 @@ from kpi_core.compare import SIGNIFICANCE
 from kpi_core.excel_report import ReportChart, ReportTable, build_excel_report
 from kpi_core.formatting import format_number
 from kpi_core.period import Period
-from kpi_core.whatif import (
-    BASES,
-    FIGURES,
-    LEVERS,
-    Levers,
-    projection_formulas,
-    scenario_table,
-    sensitivity,
-)
+from kpi_core.whatif import BASES, FIGURES, LEVERS, Levers, scenario_table, sensitivity
+from kpi_core.whatif_formulas import projection_formulas
 
 COMPARE_SHEET = "Before and after"
 WHATIF_SHEET = "What if"

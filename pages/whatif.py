@@ -25,11 +25,11 @@ from kpi_core.whatif import (
     SOURCE_TABLES,
     Levers,
     Scenario,
-    baseline_levers,
-    projection_formulas,
     scenario_table,
     sensitivity,
 )
+from kpi_core.whatif_baseline import baseline_levers
+from kpi_core.whatif_formulas import projection_formulas
 from kpi_core.whatif_windows import (
     baseline_windows,
     disjoint_windows_warning,

@@ -19,7 +19,7 @@ from kpi_core.kpis import KpiSettings
 from kpi_core.period import Period
 from kpi_core.report_tables import excel_report_bytes
 from kpi_core.subscriptions import arr
-from kpi_core.whatif import baseline_levers
+from kpi_core.whatif_baseline import baseline_levers
 from tests.conftest import PROJECT
 
 # 4 customers, 2 churned. Customers lost: 2 / 4 = 50 %. Revenue lost:

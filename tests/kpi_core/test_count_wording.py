@@ -18,7 +18,7 @@ from kpi_core.sales import (
     upsell_rate,
     won_value,
 )
-from kpi_core.whatif import baseline_levers
+from kpi_core.whatif_baseline import baseline_levers
 
 D = date
 YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))

@@ -19,7 +19,7 @@ from kpi_core.importing import load_file
 from kpi_core.marketing_series import arr_series
 from kpi_core.period import Period
 from kpi_core.subscriptions import arr, arr_bridge, upsell_rate_subscriptions
-from kpi_core.whatif import baseline_levers
+from kpi_core.whatif_baseline import baseline_levers
 from tests.conftest import PROJECT
 
 HEADER = "Vertragsnummer;Kundennummer;Vertragsbeginn;Vertragsende;Monatlicher Betrag\n"

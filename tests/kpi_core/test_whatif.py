@@ -15,11 +15,11 @@ from kpi_core.whatif import (
     LEVERS,
     Levers,
     Scenario,
-    baseline_levers,
     project,
     scenario_table,
     sensitivity,
 )
+from kpi_core.whatif_baseline import baseline_levers
 
 D = date
 YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))

@@ -9,13 +9,9 @@ import pytest
 from kpi_core.goal_metrics import MONTH_DAYS
 from kpi_core.importing import load_file
 from kpi_core.period import Period
-from kpi_core.whatif import (
-    Levers,
-    baseline_levers,
-    project,
-    projection_formulas,
-    sensitivity,
-)
+from kpi_core.whatif import Levers, project, sensitivity
+from kpi_core.whatif_baseline import baseline_levers
+from kpi_core.whatif_formulas import projection_formulas
 
 D = date
 YEAR = Period(D(2025, 1, 1), D(2025, 12, 31))

@@ -10,7 +10,7 @@ import pytest
 from kpi_core.goal_progress import recorded_span
 from kpi_core.importing import load_file
 from kpi_core.period import Period
-from kpi_core.whatif import baseline_levers
+from kpi_core.whatif_baseline import baseline_levers
 from kpi_core.whatif_windows import (
     baseline_windows,
     disjoint_windows_warning,
