@@ -1,5 +1,4 @@
-"""Before and after a date: each KPI the tables support, in two windows of
-equal length, with the difference and a test of whether it is significant.
+"""Compare each KPI in two equal windows around a date and test the difference.
 
 Rates (close rate, win rate, churn rate) use Fisher's exact test.
 Durations, deal sizes and follow-ups per ticket use the Mann-Whitney U test
@@ -9,25 +8,29 @@ two Poisson counts, and the NPS a z-test on the difference of two scores
 significant. A table that starts later or ends sooner than the windows is
 missing data, not a count of 0. Its KPIs are compared over windows
 shortened equally to the days it covers, and have no value on a side it
-does not reach. Also the period helpers ``previous_period`` and
-``same_period_last_year``.
+does not reach. The windows and the period helpers are in
+``compare_periods``, the tests and their samples in ``compare_stats``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from statistics import NormalDist
+from datetime import date
 
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.errors import EmptyDataError, InputError, InvalidSettingError
-from kpi_core.exact_tests import fisher_exact_p, poisson_counts_p
-from kpi_core.followups import counted_tickets
+from kpi_core.compare_periods import (
+    ONE_DAY,
+    comparison_windows,
+    data_range,
+    table_coverage,
+)
+from kpi_core.compare_stats import SampleInputs, count_test_p, kpi_samples, nps_test_p
+from kpi_core.errors import EmptyDataError, InputError
+from kpi_core.exact_tests import fisher_exact_p
 from kpi_core.goal_metrics import (
     METRICS,
     TABLE_LABELS,
@@ -37,14 +40,10 @@ from kpi_core.goal_metrics import (
     missing_inputs,
 )
 from kpi_core.goal_progress import recorded_span
-from kpi_core.goals import deadline_after
-from kpi_core.marketing_data import spend_dates
-from kpi_core.money import convert_amounts
-from kpi_core.partial_periods import table_span
-from kpi_core.period import Period, check_day
+from kpi_core.period import Period
 from kpi_core.results import KpiResult
-from kpi_core.sales_tables import OPEN_COHORT_SHARE, WON, cycle_days
-from kpi_core.service import DEFAULT_WORKING, resolution_rows
+from kpi_core.sales_tables import OPEN_COHORT_SHARE
+from kpi_core.service import DEFAULT_WORKING
 from kpi_core.stats import mann_whitney_p
 from kpi_core.table_names import TableNames
 
@@ -100,11 +99,6 @@ _SCHEMA = {
 # KPIs of what is on hand at a window's start (the customers active, the
 # contacts on the list), so rows dated before the window count for them too.
 _STOCKS = frozenset({"churn_rate", "list_growth_rate"})
-# Date columns that record events besides the metrics' own: a subscription's
-# end is as much a churn event as its start is a new customer.
-_EVENT_COLUMNS = {"subscriptions": ("ended_at", "canceled_at")}
-_DAY = timedelta(days=1)
-_NORMAL = NormalDist()
 
 
 @dataclass(frozen=True)
@@ -224,214 +218,6 @@ def _late_anchor_note(metric: Metric, frame: pl.DataFrame, windows: _Windows) ->
     )
 
 
-def comparison_windows(
-    tables: Mapping[str, pl.DataFrame], pivot_date: date, months: int = 6
-) -> tuple[Period, Period]:
-    """Return the before and after windows around ``pivot_date``.
-
-    The after window starts on the date and runs ``months`` calendar months.
-    The before window has the same number of days and ends the day before.
-    Where the data (the anchor dates of the tables) ends sooner on either
-    side, both windows shrink to the shorter side, so they stay equal.
-    Raises InvalidSettingError for fewer than 1 month, a date outside
-    ``EARLIEST_DAY`` to ``LATEST_DAY`` or outside the data, and
-    EmptyDataError when the tables contain no dates.
-    """
-    if months < 1:
-        raise InvalidSettingError(f"invalid window of {months} months; give 1 or more")
-    check_day(pivot_date, "the compared date")
-    first, last = data_range(tables)
-    # Checked before the full window is counted, because a date that the
-    # data does not reach may lie so late that its window passes date.max.
-    days_in_data = min((last - pivot_date).days + 1, (pivot_date - first).days)
-    if days_in_data <= 0:
-        raise InvalidSettingError(
-            f"the date {pivot_date} leaves no data on one side; pick a date after "
-            f"{first} and up to {last}"
-        )
-    full = (deadline_after(pivot_date, months) - pivot_date).days + 1
-    days = min(full, days_in_data)
-    before = Period(pivot_date - days * _DAY, pivot_date - _DAY)
-    return before, Period(pivot_date, pivot_date + (days - 1) * _DAY)
-
-
-def default_pivot(tables: Mapping[str, pl.DataFrame]) -> date:
-    """Return the date to compare around by default: the middle of the deals'
-    dates when the deals table has any, else the middle of the dates of the
-    table with the most rows. Raises EmptyDataError when no table contains
-    dates."""
-    ranked = sorted(
-        tables, key=lambda name: (name != "deals", -tables[name].height, name)
-    )
-    for table_type in ranked:
-        with contextlib.suppress(EmptyDataError):
-            first, last = data_range({table_type: tables[table_type]})
-            return first + timedelta(days=(last - first).days // 2)
-    raise EmptyDataError("the tables contain no dates to compare before and after")
-
-
-def previous_period(period: Period) -> Period:
-    """Return the period just before ``period``, ending the day before it starts.
-
-    A period of whole calendar months (from the first of a month to the last
-    day of a month) goes back the same number of whole months, so Q3 gives
-    Q2 and March gives February. Any other period goes back the same number
-    of days. Raises InvalidSettingError for an open period.
-    """
-    _require_bounds(period, "previous period")
-    months = _whole_months(period)
-    if months is not None:
-        index = period.start.year * 12 + period.start.month - 1 - months
-        first = date(index // 12, index % 12 + 1, 1)
-        return Period(first, period.start - _DAY)
-    days = (period.end - period.start).days + 1
-    return Period(period.start - days * _DAY, period.start - _DAY)
-
-
-def before_recorded(
-    frame: pl.DataFrame, date_columns: Mapping[str, str], compared: Period
-) -> dict[str, date]:
-    """Return the KPIs whose comparison period ends before their table
-    records anything, each with the first day it does.
-
-    ``date_columns`` maps a KPI key to the column its period counts by, such
-    as closed_at for the won value. A comparison period wholly before that
-    day may lie before the export's start, so a change against it (a won
-    value of 0 before the first close date) means nothing for the
-    business. A period the data covers in part keeps its change. An open
-    deal's expected close date and dates after today record nothing (see
-    ``recorded_span``).
-    """
-    firsts: dict[str, date | None] = {}
-    found: dict[str, date] = {}
-    for key, column in date_columns.items():
-        if column not in firsts:
-            span = recorded_span(frame, [column], until=date.today())
-            firsts[column] = span[0] if span is not None else None
-        first = firsts[column]
-        if first is not None and compared.end is not None and compared.end < first:
-            found[key] = first
-    return found
-
-
-def tables_before_data(
-    tables: Mapping[str, pl.DataFrame],
-    kpi_tables: Mapping[str, tuple[str, ...]],
-    compared: Period,
-) -> dict[str, date]:
-    """Return the KPIs whose comparison period ends before any of their
-    tables records a date, each with the first day one does.
-
-    ``kpi_tables`` maps a KPI key to the table types it may be computed
-    from, such as orders or subscriptions for CLV. As in
-    ``before_recorded``, a change against such a period means nothing for
-    the business. A table's recorded dates are those of
-    ``partial_periods.table_span``, and spend's its first spend window.
-    """
-    firsts: dict[str, date] = {}
-    for table_type, frame in tables.items():
-        if table_type == "spend":
-            span = spend_dates(frame)
-        else:
-            span = table_span(frame, table_type)
-        if span is not None:
-            firsts[table_type] = span[0]
-    found: dict[str, date] = {}
-    for key, types in kpi_tables.items():
-        days = [firsts[table_type] for table_type in types if table_type in firsts]
-        if days and compared.end is not None and compared.end < min(days):
-            found[key] = min(days)
-    return found
-
-
-def same_period_last_year(period: Period) -> Period:
-    """Return the same days one year earlier; 29 February becomes the 28th.
-    Raises InvalidSettingError for an open period."""
-    _require_bounds(period, "same period last year")
-    return Period(_year_before(period.start), _year_before(period.end))
-
-
-def count_test_p(
-    before: int, after: int, before_days: int = 1, after_days: int = 1
-) -> float | None:
-    """Return the exact two-sided p-value that the rates of two counts differ.
-
-    ``before`` events happened in ``before_days`` days and ``after`` in
-    ``after_days``, equal by default as in the windows ``before_after``
-    compares. Given the total n, the before count is Binomial(n,
-    before_days / (before_days + after_days)) when the rate did not change,
-    and the p-value sums the probabilities of all outcomes no more likely
-    than the observed one (``exact_tests.poisson_counts_p``). No rows on
-    either side gives None.
-    """
-    return poisson_counts_p(before, before_days, after, after_days)
-
-
-def nps_test_p(before: KpiResult, after: KpiResult) -> float:
-    """Return the two-sided p-value that two NPS results differ.
-
-    z = (NPS after - NPS before) / sqrt(se before^2 + se after^2), where se
-    = sqrt((p + d - (p - d)^2) / n) x 100 for promoter share p and detractor
-    share d. When both standard errors are 0, equal scores give 1.0 and
-    different scores 0.0.
-    """
-    spread = math.hypot(_nps_standard_error(before), _nps_standard_error(after))
-    if spread == 0:
-        return 1.0 if before.value == after.value else 0.0
-    return _two_sided_p((after.value - before.value) / spread)
-
-
-def overlap_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date] | None:
-    """Return the days that every table with dates covers: the latest first
-    date to the earliest last date. None when the tables do not overlap."""
-    ranges = []
-    for table_type, frame in tables.items():
-        with contextlib.suppress(EmptyDataError):
-            ranges.append(data_range({table_type: frame}))
-    if not ranges:
-        return None
-    first = max(low for low, _high in ranges)
-    last = min(high for _low, high in ranges)
-    return (first, last) if first < last else None
-
-
-def data_range(tables: Mapping[str, pl.DataFrame]) -> tuple[date, date]:
-    """Return the first and last date on which the tables record an event
-    (``table_coverage``): for deals their creation and close dates, without
-    the expected close dates of open deals, and for subscriptions also their
-    end and cancel dates. Dates after today record nothing yet, unless a
-    table has no other dates. Raises EmptyDataError when the tables contain
-    no dates."""
-    spans = []
-    for table_type, frame in tables.items():
-        columns = event_date_columns(table_type, frame)
-        span = table_coverage(table_type, frame) or recorded_span(frame, columns)
-        if span is not None:
-            spans.append(span)
-    if not spans:
-        raise EmptyDataError("the tables contain no dates to compare before and after")
-    return min(span[0] for span in spans), max(span[1] for span in spans)
-
-
-def table_coverage(table_type: str, frame: pl.DataFrame) -> tuple[date, date] | None:
-    """Return the first and last date on which ``frame`` records an event in
-    the columns ``data_range`` reads, or None when it has none.
-
-    The expected close date of an open deal and the dates after today record
-    nothing, so they are left out (see ``recorded_span``).
-    """
-    columns = event_date_columns(table_type, frame)
-    return recorded_span(frame, columns, until=date.today())
-
-
-def event_date_columns(table_type: str, frame: pl.DataFrame) -> list[str]:
-    """List the date columns of a table that the goal metrics anchor on, and
-    the other columns that record its events, as far as ``frame`` has them."""
-    anchors = [m.date_column for m in METRICS.values() if m.table == table_type]
-    names = dict.fromkeys([*anchors, *_EVENT_COLUMNS.get(table_type, ())])
-    return [name for name in names if name in frame.columns]
-
-
 def _table_windows(
     table_type: str, frame: pl.DataFrame, before: Period, after: Period
 ) -> _Windows:
@@ -454,8 +240,8 @@ def _table_windows(
         return _Windows(
             before if covers_before else None, after if covers_after else None
         )
-    shorter_before = Period(pivot - days * _DAY, pivot - _DAY)
-    shorter_after = Period(pivot, pivot + (days - 1) * _DAY)
+    shorter_before = Period(pivot - days * ONE_DAY, pivot - ONE_DAY)
+    shorter_after = Period(pivot, pivot + (days - 1) * ONE_DAY)
     table = TABLE_LABELS.get(table_type, table_type)
     note = (
         f"the {table} table covers only {first} to {last}, so this row compares "
@@ -476,7 +262,7 @@ def _compare(
     periods = (windows.before, windows.after)
     try:
         first, second = (_side(metric, frame, period) for period in periods)
-        samples = _Samples(working, tables.get("ticket_messages"))
+        samples = SampleInputs(working, tables.get("ticket_messages"))
         p_value = _p_value(metric, test, frame, (first, second), periods, samples)
     except InputError as error:
         return {**row, "note": str(error)}
@@ -617,7 +403,7 @@ def _p_value(
     frame: pl.DataFrame,
     sides: tuple[_Side, _Side],
     periods: tuple[Period | None, Period | None],
-    samples: _Samples,
+    samples: SampleInputs,
 ) -> float | None:
     first, second = sides
     if not test or first.value is None or second.value is None:
@@ -635,7 +421,7 @@ def _p_value(
         )
     if test == NPS_TEST:
         return nps_test_p(first.result, second.result)
-    values = [_samples(metric.key, frame, period, samples) for period in periods]
+    values = [kpi_samples(metric.key, frame, period, samples) for period in periods]
     if not values[0] or not values[1]:
         return None
     return mann_whitney_p(values[0], values[1])
@@ -643,97 +429,3 @@ def _p_value(
 
 def _days(period: Period) -> int:
     return (period.end - period.start).days + 1
-
-
-def _cycle_samples(deals: pl.DataFrame, period: Period) -> list[float]:
-    """Days from first contact, else creation, to close of the won deals
-    closed in the period, as ``kpi_core.sales.sales_cycle_days`` counts them."""
-    won = deals.filter(WON & period.contains("closed_at"))
-    days = won.select(cycle_days(won.columns)).to_series().drop_nulls()
-    return days.filter(days >= 0).cast(pl.Float64).to_list()
-
-
-def _amount_samples(deals: pl.DataFrame, period: Period) -> list[float]:
-    """Amounts of the won deals closed in the period, in one currency."""
-    won = deals.filter(WON & period.contains("closed_at"))
-    converted, _unit, _without_code = convert_amounts(won, None, None)
-    return converted["amount"].drop_nulls().cast(pl.Float64).to_list()
-
-
-def hour_samples(
-    tickets: pl.DataFrame, period: Period, working: WorkingTime = DEFAULT_WORKING
-) -> list[float]:
-    """Business hours to resolution of the tickets solved in the period, as
-    ``kpi_core.service.resolution_hours`` measures them with ``working``."""
-    hours = resolution_rows(tickets, period, working)["business_hours"]
-    return hours.drop_nulls().to_list()
-
-
-@dataclass(frozen=True)
-class _Samples:
-    """What the single values of a KPI depend on besides its rows: the
-    working time of the hours to resolution, and the ticket message log of
-    the follow-ups, or None."""
-
-    working: WorkingTime
-    messages: pl.DataFrame | None
-
-
-def _samples(
-    key: str, frame: pl.DataFrame, period: Period, inputs: _Samples
-) -> list[float]:
-    """Return the single values of the KPI ``key`` in the period, for the
-    Mann-Whitney U test."""
-    if key == "sales_cycle_days":
-        return _cycle_samples(frame, period)
-    if key == "average_deal_size":
-        return _amount_samples(frame, period)
-    if key == "followups_per_ticket":
-        return reply_samples(frame, period, inputs.messages)
-    return hour_samples(frame, period, inputs.working)
-
-
-def reply_samples(
-    tickets: pl.DataFrame, period: Period, messages: pl.DataFrame | None = None
-) -> list[float]:
-    """Agent replies of each ticket solved in the period, from the message
-    log where it contains the ticket, else from the replies column, as
-    ``kpi_core.followups.followups_per_ticket`` counts them."""
-    counted = counted_tickets(tickets, period, messages)
-    if counted is None:
-        return []
-    return counted["replies"].cast(pl.Float64).to_list()
-
-
-def _nps_standard_error(result: KpiResult) -> float:
-    n = result.n
-    promoters = result.extra["promoters"] / n
-    detractors = result.extra["detractors"] / n
-    variance = promoters + detractors - (promoters - detractors) ** 2
-    return math.sqrt(max(variance, 0.0) / n) * 100
-
-
-def _require_bounds(period: Period, name: str) -> None:
-    if period.start is None or period.end is None:
-        raise InvalidSettingError(
-            f"the {name} needs a period with a start and an end, not {period.label()}"
-        )
-
-
-def _whole_months(period: Period) -> int | None:
-    """Count the calendar months of a period that starts on the first of a
-    month and ends on the last day of a month, or return None otherwise."""
-    if period.start.day != 1 or (period.end + _DAY).day != 1:
-        return None
-    end = period.end
-    return (end.year - period.start.year) * 12 + end.month - period.start.month + 1
-
-
-def _year_before(day: date) -> date:
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
-    return day.replace(year=day.year - 1)
-
-
-def _two_sided_p(z: float) -> float:
-    return 2 * (1 - _NORMAL.cdf(abs(z)))

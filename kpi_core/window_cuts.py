@@ -1,7 +1,7 @@
 """The reason why the before-and-after windows are shorter than the months
 requested.
 
-``compare.comparison_windows`` keeps both windows the same number of days,
+``compare_periods.comparison_windows`` keeps both windows the same number of days,
 so counts on the two sides compare like with like. When the data starts
 less than a window before the compared date, or ends less than a window
 after it, both windows shrink to the shorter side. A user who asked for 3
@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from kpi_core.compare import comparison_windows, data_range, event_date_columns
+from kpi_core.compare_periods import comparison_windows, data_range, event_date_columns
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.formatting import count_noun
 from kpi_core.goal_metrics import TABLE_LABELS

@@ -10,14 +10,8 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.business_hours import WorkingTime
-from kpi_core.compare import (
-    SIGNIFICANCE,
-    before_after,
-    comparison_windows,
-    data_range,
-    default_pivot,
-    not_compared,
-)
+from kpi_core.compare import SIGNIFICANCE, before_after, not_compared
+from kpi_core.compare_periods import comparison_windows, data_range, default_pivot
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, format_change, format_number, format_value
 from kpi_core.page_workbooks import comparison_workbook

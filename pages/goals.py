@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.business_hours import WorkingTime
-from kpi_core.compare import data_range
+from kpi_core.compare_periods import data_range
 from kpi_core.errors import InputError
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import table_currency, target_currency

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi_core import charts
 from kpi_core.clv import MAX_ENTERED_LIFESPAN_YEARS
-from kpi_core.compare import tables_before_data
+from kpi_core.compare_periods import tables_before_data
 from kpi_core.email_list import list_growth_series
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun, format_number

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from kpi_core import charts
-from kpi_core.compare import before_recorded
+from kpi_core.compare_periods import before_recorded
 from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind

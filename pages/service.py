@@ -10,7 +10,7 @@ from kpi_core import charts
 from kpi_core.business_hours import WorkingTime
 from kpi_core.churn import SNAPSHOT_VARIANTS, churn_rate, churn_series
 from kpi_core.column_labels import column_label
-from kpi_core.compare import tables_before_data
+from kpi_core.compare_periods import tables_before_data
 from kpi_core.errors import InputError
 from kpi_core.followups import followups_breakdown_note, followups_per_ticket
 from kpi_core.formatting import MISSING, count_noun, format_number

@@ -31,7 +31,7 @@ def without_unrecorded(
     recorded_by: str,
 ) -> dict[str, KpiResult]:
     """Drop the changes of the KPIs in ``unrecorded`` (see
-    ``kpi_core.compare.before_recorded``) and name them in a caption.
+    ``kpi_core.compare_periods.before_recorded``) and name them in a caption.
     ``recorded_by`` names what their dates are, such as "the deals record
     the dates they count by"."""
     if not unrecorded:

@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from kpi_core.compare import previous_period, same_period_last_year
+from kpi_core.compare_periods import previous_period, same_period_last_year
 from kpi_core.period import (
     EARLIEST_DAY,
     GRAINS,

@@ -14,16 +14,17 @@ from kpi_core.compare import (
     PROPORTION_TEST,
     RANK_TEST,
     before_after,
+    not_compared,
+)
+from kpi_core.compare_periods import (
     comparison_windows,
-    count_test_p,
     data_range,
     default_pivot,
-    not_compared,
-    nps_test_p,
     overlap_range,
     previous_period,
     same_period_last_year,
 )
+from kpi_core.compare_stats import count_test_p, nps_test_p
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.importing import load_file
 from kpi_core.nps import net_promoter_score

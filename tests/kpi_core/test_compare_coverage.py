@@ -10,13 +10,9 @@ import polars as pl
 import pytest
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.compare import (
-    before_after,
-    data_range,
-    default_pivot,
-    hour_samples,
-    table_coverage,
-)
+from kpi_core.compare import before_after
+from kpi_core.compare_periods import data_range, default_pivot, table_coverage
+from kpi_core.compare_stats import hour_samples
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 

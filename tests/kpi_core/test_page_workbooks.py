@@ -10,7 +10,8 @@ import openpyxl
 import polars as pl
 import pytest
 
-from kpi_core.compare import before_after, comparison_windows
+from kpi_core.compare import before_after
+from kpi_core.compare_periods import comparison_windows
 from kpi_core.importing import load_file
 from kpi_core.page_workbooks import (
     COMPARE_SHEET,

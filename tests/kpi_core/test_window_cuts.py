@@ -7,7 +7,8 @@ from io import BytesIO
 
 import openpyxl
 
-from kpi_core.compare import before_after, comparison_windows
+from kpi_core.compare import before_after
+from kpi_core.compare_periods import comparison_windows
 from kpi_core.importing import load_file
 from kpi_core.page_workbooks import comparison_workbook
 from kpi_core.period import Period

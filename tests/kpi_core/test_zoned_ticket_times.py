@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.compare import hour_samples
+from kpi_core.compare_stats import hour_samples
 from kpi_core.importing import load_file
 from kpi_core.period import Period
 from kpi_core.service import resolution_hours
