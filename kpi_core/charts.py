@@ -705,7 +705,7 @@ def goal_progress(path: pl.DataFrame, title: str, axis_title: str) -> alt.Chart:
     """Draw a goal's actual value against its target path over time.
 
     ``path`` has the columns date, actual (null after the day of the
-    evaluation) and target_path, as ``kpi_core.goal_progress.goal_path``
+    evaluation) and target_path, as ``kpi_core.goal_forecast.goal_path``
     returns them. The target path is dashed.
     """
     long = path.unpivot(

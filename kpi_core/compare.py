@@ -39,8 +39,8 @@ from kpi_core.goal_metrics import (
     measure,
     missing_inputs,
 )
-from kpi_core.goal_progress import recorded_span
 from kpi_core.period import Period
+from kpi_core.recorded_spans import recorded_span
 from kpi_core.results import KpiResult
 from kpi_core.sales_tables import OPEN_COHORT_SHARE
 from kpi_core.service import DEFAULT_WORKING

@@ -10,11 +10,11 @@ import polars as pl
 
 from kpi_core.errors import EmptyDataError, InvalidSettingError
 from kpi_core.goal_metrics import METRICS
-from kpi_core.goal_progress import recorded_span
 from kpi_core.goals import deadline_after
 from kpi_core.marketing_data import spend_dates
 from kpi_core.partial_periods import table_span
 from kpi_core.period import Period, check_day
+from kpi_core.recorded_spans import recorded_span
 
 # Date columns that record events besides the metrics' own: a subscription's
 # end is as much a churn event as its start is a new customer.

@@ -1,9 +1,10 @@
-"""The progress of a goal on a given day: pace, forecast and status.
+"""Evaluate a goal on a given day: current value, baseline, pace, forecast, status.
 
 The goal's current value covers its start to the day of evaluation, and its
 baseline the window of the same length that ends the day before the start.
 Counts are forecast from their pace so far, with a 95 % prediction interval
-for the final count, and KPIs by their current value with its 95 % interval.
+for the final count, and KPIs by their current value with its 95 % interval
+(see ``goal_forecast``).
 The churn and email-list growth rates keep the customers or contacts at the
 window's start as their base, so they grow with the window and are continued
 at their pace as counts are.
@@ -14,28 +15,28 @@ baseline window (see ``_progress_from_zero``).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from kpi_core.business_hours import WorkingTime
-from kpi_core.count_prediction import remaining_count_interval
-from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import target_currency
+from kpi_core.goal_forecast import (
+    PATH_SCHEMA,
+    goal_outlook,
+    goal_path,
+    grows_with_window,
+    meets_target,
+)
 from kpi_core.goal_metrics import (
-    METRICS,
-    MONTH_DAYS,
     TABLE_LABELS,
     UP,
     Measurement,
     Metric,
     apply_segments,
-    count_dates,
-    cumulative_counts,
     goal_metric,
     known_on,
     measure,
@@ -44,15 +45,20 @@ from kpi_core.goal_metrics import (
     segment_advice,
     target_value,
 )
-from kpi_core.partial_periods import SPAN_COLUMNS
+from kpi_core.goal_notes import (
+    no_baseline_reason,
+    no_progress_note,
+    stated_target,
+    unmatched_segment,
+    window_problem,
+)
 from kpi_core.period import Period
-from kpi_core.subscription_data import is_snapshot
+from kpi_core.recorded_spans import metric_recorded_span, outside_data_reason
 from kpi_core.table_names import TableNames
 
 if TYPE_CHECKING:
     from kpi_core.goals import Goal
 
-_DAY = timedelta(days=1)
 ON_TRACK = "on track"
 # From the deadline on, a goal whose final value meets its target is
 # achieved, and one whose final value misses it stays off track.
@@ -65,11 +71,6 @@ NOT_AVAILABLE = "not available"
 # risk, not off track, when its forecast misses the target by at most this
 # share of the target.
 AT_RISK_SHARE = 0.10
-# Goals of up to about three months are charted per week, longer ones per
-# month.
-WEEKLY_UP_TO_DAYS = 92
-
-_PATH_SCHEMA = {"date": pl.Date, "actual": pl.Float64, "target_path": pl.Float64}
 
 
 @dataclass(frozen=True)
@@ -126,17 +127,7 @@ class GoalStatus:
     # True when the forecast continues the value so far at its pace to the
     # deadline: for counts and the rates of ``grows_with_window``.
     projected: bool = False
-    path: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema=_PATH_SCHEMA)
-    )
-
-
-@dataclass(frozen=True)
-class _Outlook:
-    pace_so_far: float | None
-    required_pace: float | None
-    forecast: float
-    band: tuple[float, float] | None
+    path: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PATH_SCHEMA))
 
 
 def evaluate_goal(
@@ -202,16 +193,16 @@ def evaluate_goal(
     start, a relative target has no baseline, the KPI has no value yet, or
     the dates of a count's table, or of the table of a rate that grows with
     its window, lie wholly before or after the window so far (see
-    ``_outside_data``).
+    ``outside_data_reason``).
     """
     if "ticket_messages" in tables:
         # Messages sent after the day were not in an export of that day.
         messages = known_on("ticket_messages", tables["ticket_messages"], as_of)
         tables = {**tables, "ticket_messages": messages}
     metric = goal_metric(goal.metric, working, tables, names)
-    problem = missing_inputs(metric, goal.segments, tables) or _window_problem(goal)
+    problem = missing_inputs(metric, goal.segments, tables) or window_problem(goal)
     if problem:
-        target, unit = _stated_target(goal, metric)
+        target, unit = stated_target(goal, metric)
         return GoalStatus(
             goal, as_of, NOT_AVAILABLE, reason=problem, unit=unit, target=target
         )
@@ -240,7 +231,7 @@ def evaluate_goal(
         baseline = replace(baseline, note=f"{baseline.note} {cut}".strip())
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
-        reason = _unmatched_segment(goal, metric, table, frame) or _no_baseline_reason(
+        reason = unmatched_segment(goal, metric, table, frame) or no_baseline_reason(
             baseline
         )
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
@@ -258,7 +249,7 @@ def evaluate_goal(
         )
     else:
         progress_origin = baseline.value
-        progress_note = _progress_note(goal.direction, baseline, target)
+        progress_note = no_progress_note(goal.direction, baseline, target)
     status = GoalStatus(
         goal, as_of, NOT_STARTED, unit=baseline.unit, baseline=baseline.value,
         target=target, path=path, baseline_note=baseline.note,
@@ -270,8 +261,8 @@ def evaluate_goal(
         return status
     window = Period(goal.start, min(as_of, goal.deadline))
     grows = grows_with_window(metric, frame)
-    span = _recorded_span(metric, exported, grows)
-    outside = _outside_data(span, window)
+    span = metric_recorded_span(metric, exported, grows)
+    outside = outside_data_reason(span, window)
     if outside:
         return replace(status, status=NOT_AVAILABLE, reason=outside)
     last = span[1] if span is not None else None
@@ -286,7 +277,7 @@ def evaluate_goal(
         status = replace(status, as_of_note=note)
     current = measure(metric, frame, window)
     if current.value is None:
-        reason = _unmatched_segment(goal, metric, table, frame) or current.reason
+        reason = unmatched_segment(goal, metric, table, frame) or current.reason
         return replace(status, status=NOT_AVAILABLE, reason=reason)
     if metric.is_count and goal.segments and frame.is_empty():
         # A new segment value can have no rows yet, so its count stays 0.
@@ -298,9 +289,9 @@ def evaluate_goal(
             f"({segments}), so the count is 0. {advice[:1].upper()}{advice[1:]}."
         )
         status = replace(status, segment_note=note)
-    outlook = _outlook(goal, metric, grows, baseline, target, current, as_of)
+    outlook = goal_outlook(goal, metric, grows, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
-    met = _meets(goal.direction, current.value, target)
+    met = meets_target(goal.direction, current.value, target)
     if as_of >= goal.deadline:
         # NOTE: a ceiling whose table ends before the deadline is achieved on
         # the days the table covers; only ``as_of_note`` names the gap.
@@ -334,11 +325,11 @@ def goal_status(
     band: tuple[float, float] | None,
 ) -> str:
     """Apply the status rule of ``evaluate_goal`` to a forecast."""
-    if _meets(direction, forecast, target):
+    if meets_target(direction, forecast, target):
         return ON_TRACK
     if band is not None:
         favourable = band[1] if direction == UP else band[0]
-        return AT_RISK if _meets(direction, favourable, target) else OFF_TRACK
+        return AT_RISK if meets_target(direction, favourable, target) else OFF_TRACK
     if abs(forecast - target) <= AT_RISK_SHARE * abs(target):
         return AT_RISK
     return OFF_TRACK
@@ -355,297 +346,10 @@ def progress_percent(
     already meets the target (at least the target for an upward goal, at
     most for a downward one), because then there is no gap to close.
     """
-    if baseline is None or _meets(direction, baseline, target):
+    if baseline is None or meets_target(direction, baseline, target):
         return None
     share = (value - baseline) / (target - baseline) * 100
     return min(max(share, 0.0), 100.0)
-
-
-def goal_path(
-    goal: Goal,
-    frame: pl.DataFrame,
-    baseline: float | None,
-    target: float,
-    as_of: date,
-    working: WorkingTime | None = None,
-    metric: Metric | None = None,
-) -> pl.DataFrame:
-    """Chart data: the actual value and the target path at each week's or
-    month's end from the start to the deadline, plus ``as_of``.
-
-    ``frame`` contains the segment's rows. A count's actual is the running
-    total since the start, and its target path rises in a straight line from
-    0 to the target, as does that of a rate of ``grows_with_window``. A
-    KPI's actual is its value from the start to the point, and its path runs
-    straight from the baseline to the target. It is flat at the target
-    without a baseline, or when the baseline already meets the target.
-    Actual is null after ``as_of``. The time to resolution counts the
-    working hours of ``working``. ``metric`` is the goal's metric as
-    ``goal_metric`` binds it to its inputs, such as a ticket message log;
-    None takes it from ``working`` alone.
-    """
-    metric = metric or goal_metric(goal.metric, working)
-    points = _path_points(goal.start, goal.deadline, as_of)
-    share = ((points - goal.start).dt.total_days() + 1) / goal.window_days
-    if metric.is_count or grows_with_window(metric, frame):
-        path = share * target
-    else:
-        origin = baseline
-        if baseline is None or _meets(goal.direction, baseline, target):
-            origin = target
-        path = origin + share * (target - origin)
-    reached = points.filter(points <= as_of)
-    if metric.is_count:
-        dates = count_dates(metric, frame)
-        actual = cumulative_counts(dates, goal.start, reached).cast(pl.Float64)
-    else:
-        values = [measure(metric, frame, Period(goal.start, p)).value for p in reached]
-        actual = pl.Series(values, dtype=pl.Float64)
-    padding = pl.Series([None] * (points.len() - reached.len()), dtype=pl.Float64)
-    return pl.DataFrame(
-        {"date": points, "actual": actual.append(padding), "target_path": path},
-        schema=_PATH_SCHEMA,
-    )
-
-
-def grows_with_window(metric: Metric, frame: pl.DataFrame) -> bool:
-    """Tell whether a KPI grows with its window as a count does.
-
-    The churn rate and the list growth rate divide by the customers or
-    contacts at the window's start, so a longer window adds to the churned
-    customers or the net new contacts over the same base. A customer list
-    without dates gives the same churn for every window, so it does not.
-    """
-    if not metric.accumulates:
-        return False
-    return not (metric.table == "subscriptions" and is_snapshot(frame))
-
-
-def _outlook(
-    goal: Goal,
-    metric: Metric,
-    grows: bool,
-    baseline: Measurement,
-    target: float,
-    current: Measurement,
-    as_of: date,
-) -> _Outlook:
-    end = min(as_of, goal.deadline)
-    months_elapsed = ((end - goal.start).days + 1) / MONTH_DAYS
-    months_left = max((goal.deadline - as_of).days, 0) / MONTH_DAYS
-    if metric.is_count:
-        return _count_outlook(target, current, months_elapsed, months_left)
-    if grows:
-        return _growing_outlook(metric, target, current, months_elapsed, months_left)
-    return _kpi_outlook(goal, baseline, target, current, months_elapsed, months_left)
-
-
-def _growing_outlook(
-    metric: Metric,
-    target: float,
-    current: Measurement,
-    months_elapsed: float,
-    months_left: float,
-) -> _Outlook:
-    """Continue a rate of ``grows_with_window`` to the deadline, as
-    ``evaluate_goal`` describes."""
-    value = current.value
-    scale = (months_elapsed + months_left) / months_elapsed
-    churn = metric.key == "churn_rate"
-
-    def project(rate: float) -> float:
-        if churn:
-            remaining = 1 - min(max(rate, 0.0), 100.0) / 100
-            return 100 * (1 - remaining**scale)
-        return max(rate * scale, -100.0)
-
-    band = None
-    if current.ci95 is not None:
-        # Not clipped at the churn seen so far: customers who left may come
-        # back within the window, and then they have not churned.
-        band = (project(current.ci95[0]), project(current.ci95[1]))
-    pace = value / months_elapsed
-    required = max((target - value) / months_left, 0.0) if months_left else None
-    return _Outlook(pace, required, project(value), band)
-
-
-def _count_outlook(
-    target: float,
-    current: Measurement,
-    months_elapsed: float,
-    months_left: float,
-) -> _Outlook:
-    count = current.value
-    pace = count / months_elapsed
-    required = max((target - count) / months_left, 0.0) if months_left else None
-    low, high = remaining_count_interval(int(count), months_elapsed, months_left)
-    band = (count + low, count + high)
-    # The final count is whole, so the forecast is rounded half up. Rounding
-    # to 9 decimals first keeps float error from turning an exact half down.
-    # The band's bounds are whole too, and the card shows the forecast inside.
-    forecast = math.floor(round(count + pace * months_left, 9) + 0.5)
-    forecast = min(max(forecast, band[0]), band[1])
-    return _Outlook(pace, required, float(forecast), band)
-
-
-def _kpi_outlook(
-    goal: Goal,
-    baseline: Measurement,
-    target: float,
-    current: Measurement,
-    months_elapsed: float,
-    months_left: float,
-) -> _Outlook:
-    value = current.value
-    pace = None
-    if baseline.value is not None:
-        pace = (value - baseline.value) / months_elapsed
-    required = None
-    if _meets(goal.direction, value, target):
-        required = 0.0
-    elif months_left:
-        required = (target - value) / months_left
-    return _Outlook(pace, required, value, current.ci95)
-
-
-def _path_points(start: date, deadline: date, as_of: date) -> pl.Series:
-    every = "1w" if (deadline - start).days + 1 <= WEEKLY_UP_TO_DAYS else "1mo"
-    starts = pl.date_range(start, deadline, every, eager=True)
-    ends = starts.slice(1) - _DAY
-    points = ends.append(pl.Series([deadline], dtype=pl.Date))
-    if start <= as_of < deadline:
-        points = points.append(pl.Series([as_of], dtype=pl.Date))
-    return points.unique().sort().alias("date")
-
-
-def _empty_path() -> pl.DataFrame:
-    return pl.DataFrame(schema=_PATH_SCHEMA)
-
-
-def _meets(direction: str, value: float, target: float) -> bool:
-    return value >= target if direction == UP else value <= target
-
-
-def _outside_data(span: tuple[date, date] | None, window: Period) -> str | None:
-    """Name why a goal cannot be measured over ``window`` when the table's
-    recorded dates (``span``, from ``_recorded_span``) lie wholly before or
-    after it, or return None.
-
-    A count there would read 0 and a churn or list growth rate 0 %,
-    although nothing in the window was recorded.
-    """
-    if span is None:
-        return None
-    first, last = span
-    if first <= window.end and last >= window.start:
-        return None
-    return (
-        f"the data covers {first} to {last}, outside this goal's window from "
-        f"{window.start} to {window.end}, so nothing in the window can be "
-        "counted. Import data of that time, or move the goal into the data"
-    )
-
-
-def _recorded_span(
-    metric: Metric, table: pl.DataFrame, grows: bool
-) -> tuple[date, date] | None:
-    """Return the first and last dates on which the table of a count, or of
-    a rate that ``grows`` with its window, records an event. Return None for
-    other KPIs, which have no value without rows, and for a table without
-    dates.
-
-    A count's dates come from every date column that a goal metric of the
-    table reads, such as a deal's creation and close dates. A growing rate's
-    come from every date column of its table that records an event
-    (``SPAN_COLUMNS``), so a subscription's end and cancel dates count.
-    """
-    if metric.is_count:
-        columns = [m.date_column for m in METRICS.values() if m.table == metric.table]
-    elif grows:
-        columns = list(SPAN_COLUMNS.get(metric.table, ()))
-    else:
-        return None
-    return recorded_span(table, dict.fromkeys(columns))
-
-
-def recorded_span(
-    table: pl.DataFrame, columns: Iterable[str], until: date | None = None
-) -> tuple[date, date] | None:
-    """Return the first and last dates in the ``columns`` of ``table`` that
-    record events, or None when there are none. Missing columns are skipped.
-
-    An open deal's close date is an expected one, not a recorded event, so
-    it is left out. With ``until``, so are the dates after it, such as a
-    cancellation planned for the end of a paid period.
-    """
-    firsts, lasts = [], []
-    for column in columns:
-        if column not in table.columns:
-            continue
-        recorded = table
-        if column == "closed_at" and "status" in table.columns:
-            recorded = table.filter(pl.col("status") != "open")
-        days = recorded.get_column(column).cast(pl.Date).drop_nulls()
-        if until is not None:
-            days = days.filter(days <= until)
-        if not days.is_empty():
-            firsts.append(days.min())
-            lasts.append(days.max())
-    if not lasts:
-        return None
-    return min(firsts), max(lasts)
-
-
-def _stated_target(goal: Goal, metric: Metric) -> tuple[float | None, str]:
-    """Return the target as the user set it and its unit, for a goal that
-    cannot be measured, or None and "" for a relative target, whose value
-    needs the baseline. A money target is in the goal's currency."""
-    if goal.target_kind == "relative":
-        return None, ""
-    unit = goal.currency if metric.unit == "" else metric.unit
-    return goal.target, unit
-
-
-def _window_problem(goal: Goal) -> str | None:
-    if goal.deadline is None:
-        return "the goal has no deadline"
-    if goal.deadline <= goal.start:
-        return f"the deadline {goal.deadline} is not after the start {goal.start}"
-    return None
-
-
-def _unmatched_segment(
-    goal: Goal, metric: Metric, table: pl.DataFrame, frame: pl.DataFrame
-) -> str:
-    """Name the goal's segment when it matches no row of ``table`` (``frame``
-    contains the matching rows), because that explains a missing baseline
-    or value better than an empty window does. Return "" otherwise."""
-    if not goal.segments or not frame.is_empty():
-        return ""
-    label = TABLE_LABELS.get(metric.table, metric.table)
-    segments = "; ".join(segment.label() for segment in goal.segments)
-    return (
-        f"no rows of the {label} table match the goal's segment ({segments}); "
-        + segment_advice(table, goal.segments)
-    )
-
-
-def _baseline_reason(baseline: Measurement) -> str:
-    """Return why the baseline has no value, worded for the time before the
-    start rather than for the period the KPI's reason names."""
-    return baseline.reason.replace("in this period", "in that time")
-
-
-def _no_baseline_reason(baseline: Measurement) -> str:
-    if baseline.value is None:
-        return (
-            "a relative target needs a baseline, but the same length of time "
-            f"before the start has none: {_baseline_reason(baseline)}"
-        )
-    return (
-        "a relative target needs a baseline other than 0, but the same length "
-        "of time before the start gave 0"
-    )
 
 
 def _progress_from_zero(
@@ -677,28 +381,3 @@ def _progress_from_zero(
     if first is None or first < goal.start:
         return None
     return first
-
-
-def _progress_note(direction: str, baseline: Measurement, target: float) -> str:
-    if baseline.value is None:
-        return (
-            "Progress needs a baseline, but the same length of time before the "
-            f"start has none: {_baseline_reason(baseline)}"
-        )
-    if not _meets(direction, baseline.value, target):
-        return ""
-    baseline_text = _value_text(baseline.value, baseline.unit)
-    target_text = _value_text(target, baseline.unit)
-    bound = "at least" if direction == UP else "at most"
-    return (
-        f"No progress is shown: the baseline of {baseline_text}, from the same "
-        f"length of time before the start, already meets the target of "
-        f"{target_text} ({bound}), so there is no gap between them to measure. "
-        "The status compares this goal's forecast with the target."
-    )
-
-
-def _value_text(value: float, unit: str) -> str:
-    if unit == "count":
-        return format_number(value)
-    return format_value(value, unit).strip()

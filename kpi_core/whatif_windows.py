@@ -16,9 +16,9 @@ from datetime import date
 
 import polars as pl
 
-from kpi_core.goal_progress import recorded_span
 from kpi_core.marketing_data import spend_windows
 from kpi_core.period import Period, quick_period
+from kpi_core.recorded_spans import recorded_span
 from kpi_core.schema import TABLES
 
 # The date columns whose recorded dates place each table's window.

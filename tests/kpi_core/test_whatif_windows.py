@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from kpi_core.goal_progress import recorded_span
 from kpi_core.importing import load_file
 from kpi_core.period import Period
+from kpi_core.recorded_spans import recorded_span
 from kpi_core.whatif_baseline import baseline_levers
 from kpi_core.whatif_windows import (
     baseline_windows,
