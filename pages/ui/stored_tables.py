@@ -15,12 +15,17 @@ from pages.ui.workspace_access import load_sample_data, workspace
 
 # Session key of the table id whose deletion waits for confirmation.
 _DELETE_PENDING = "stored:delete_pending"
+# Session key of the label of the table just deleted, confirmed once.
+_DELETED = "stored:deleted"
 
 
 def render_stored_tables() -> None:
     store = workspace()
     entries = store.list_tables()
     st.header("Stored tables")
+    deleted = st.session_state.pop(_DELETED, None)
+    if deleted:
+        st.success(f"Deleted {escape_markdown(deleted)}.")
     if not entries:
         st.info("Nothing stored yet. Upload a file above.")
         if st.button("Load the sample data", key="stored:samples"):
@@ -86,6 +91,8 @@ def _confirm_delete(table_id: str, label: str, goals_note: str) -> None:
     if left.button("Yes, delete", key="stored:delete_confirm", type="primary"):
         delete_table_keeping_goals(table_id)
         st.session_state.pop(_DELETE_PENDING, None)
+        # Shown after the rerun, which draws the list without the table.
+        st.session_state[_DELETED] = label
         st.rerun()
     if right.button("Cancel", key="stored:delete_cancel"):
         st.session_state.pop(_DELETE_PENDING, None)

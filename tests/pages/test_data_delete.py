@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from kpi_core.schema import TABLES
 from kpi_core.workspace import Workspace
 from pages.ui.workspace_access import SAMPLE_FILES
 from tests.pages.conftest import APP
@@ -38,6 +39,21 @@ def test_confirmed_delete_removes_table(fresh_workspace):
     assert chosen not in ids
     assert len(ids) == len(SAMPLE_FILES) - 1
     assert "stored:delete_confirm" not in [button.key for button in at.button]
+
+
+def test_confirmed_delete_says_so(fresh_workspace):
+    at = _data_page()
+    chosen = at.selectbox(key="stored:table").value
+    entry = next(e for e in Workspace(fresh_workspace).list_tables() if e.id == chosen)
+    at.button(key="stored:delete").click().run()
+    at.button(key="stored:delete_confirm").click().run()
+    label = TABLES[entry.table_type].label
+    assert [message.value for message in at.success] == [
+        f"Deleted {entry.name} ({label})."
+    ]
+    # The next run, such as a click elsewhere, no longer shows it.
+    at.run()
+    assert not at.success
 
 
 def test_cancelled_delete_keeps_table(fresh_workspace):
