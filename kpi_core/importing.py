@@ -35,6 +35,7 @@ from kpi_core.reading import (
     read_table,
     sheet_names,
 )
+from kpi_core.rejected_scores import find_rejected_score_column, unknown_type_hint
 from kpi_core.schema import DATE
 from kpi_core.stage_transitions import deal_names_as_ids, transition_columns
 from kpi_core.survey_detection import nps_scores, survey_asks_nps
@@ -51,7 +52,9 @@ class FilePreview:
     raised on import when no other table type reads the file either.
     ``deal_id_problem`` is the error of a stage history without a deal id
     whose deal names cannot stand in for one, raised on import while the
-    deal id has no column.
+    deal id has no column. ``score_hint`` names a column of a file of no
+    table type that reads like the NPS question but has too many answers
+    that are not scores.
     """
 
     raw: RawTable
@@ -61,6 +64,7 @@ class FilePreview:
     paired: str | None = None
     contacts_problem: InvalidValueError | None = None
     deal_id_problem: MissingColumnError | None = None
+    score_hint: str | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -181,6 +185,12 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
                 "score", score_column
             )
 
+    score_hint = None
+    if mapping is None:
+        rejected = find_rejected_score_column(raw.frame, by_values=False)
+        if rejected is not None:
+            score_hint = unknown_type_hint(rejected)
+
     paired = None
     if long_history is not None:
         paired = {"stage_history": "deals", "deals": "stage_history"}.get(chosen)
@@ -192,6 +202,7 @@ def _preview_raw(raw: RawTable, table: str | None) -> FilePreview:
         paired=paired,
         contacts_problem=contacts_problem,
         deal_id_problem=deal_id_problem,
+        score_hint=score_hint,
     )
 
 
@@ -374,7 +385,8 @@ def _unknown_table_message(preview: FilePreview) -> str:
     more = len(preview.headers) - 8
     if more > 0:
         found += f" and {more} more"
-    hint = unknown_table_hint(preview.headers)
+    hints = [unknown_table_hint(preview.headers), preview.score_hint]
+    hint = " ".join(text for text in hints if text)
     return (
         f"could not tell which kind of table this is from the columns {found}. "
         f"{hint + ' ' if hint else ''}"

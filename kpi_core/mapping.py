@@ -336,8 +336,10 @@ def describe_table_types() -> str:
     return "; ".join(parts)
 
 
-def require_complete(mapping: Mapping, file: str) -> None:
-    """Raise MissingColumnError when a required field has no column."""
+def require_complete(mapping: Mapping, file: str, hint: str | None = None) -> None:
+    """Raise MissingColumnError when a required field has no column.
+    ``hint`` is a sentence the message ends with, such as the name of a
+    column that was rejected for the missing field."""
     missing = mapping.missing_required
     if not missing:
         return
@@ -350,7 +352,7 @@ def require_complete(mapping: Mapping, file: str) -> None:
         table += " without start dates (a customer list)"
     raise MissingColumnError(
         f"no column found for {expected} of {table}; rename the column in the "
-        "file or choose it in the column mapping",
+        f"file or choose it in the column mapping{'. ' + hint if hint else ''}",
         file=file,
     )
 

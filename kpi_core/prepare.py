@@ -61,6 +61,7 @@ from kpi_core.order_rows import (
     orders_without_purchase,
 )
 from kpi_core.reading import RawTable
+from kpi_core.rejected_scores import missing_score_hint
 from kpi_core.repeated_rows import drop_duplicate_ids, drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
 from kpi_core.short_lines import narrow_row_problem, short_line_problems
@@ -169,7 +170,7 @@ def prepare_table(
     column raises AmbiguousDateError naming the file and column.
     """
     file = raw.info.file
-    require_complete(mapping, file)
+    require_complete(mapping, file, missing_score_hint(raw.frame, mapping))
     if raw.frame.height == 0:
         raise EmptyDataError("the file has a header but no data rows", file=file)
 

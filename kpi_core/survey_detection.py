@@ -22,6 +22,11 @@ from kpi_core.nps import (
 )
 from kpi_core.read_notes import WARNING_PREFIX, with_note
 from kpi_core.reading import RawTable
+from kpi_core.rejected_scores import (
+    RejectedScores,
+    chosen_score_note,
+    find_rejected_score_column,
+)
 from kpi_core.schema import DATE, ID
 
 
@@ -55,10 +60,15 @@ def nps_scores(
         readable = looks_like_nps_question
     if score_column is None or not readable(score_column):
         near = find_near_score_column(raw.frame, headers)
-        if near is None:
-            return None
-        score_column = near[0]
-        notes.append(_near_score_note(raw, *near))
+        if near is not None:
+            score_column = near[0]
+            notes.append(_near_score_note(raw, *near))
+        else:
+            rejected = _chosen_question(raw, chosen, mapping)
+            if rejected is None:
+                return None
+            score_column = rejected.column
+            notes.append(WARNING_PREFIX + chosen_score_note(rejected))
     if chosen != "nps" and not names_recommendation(score_column):
         text = raw.frame[score_column].cast(pl.String).str.strip_chars()
         scores = drop_scale_labels(text).cast(pl.Int64, strict=False)
@@ -70,6 +80,24 @@ def nps_scores(
     for note in notes:
         raw = with_note(raw, note)
     return raw, score_column
+
+
+def _chosen_question(
+    raw: RawTable, chosen: str | None, mapping: Mapping | None
+) -> RejectedScores | None:
+    """Find the column that reads like the NPS question in a file the user
+    chose to read as NPS responses, when the score has no column and too
+    many of its answers are not scores for the rules above.
+
+    The user expects that column as the score. The import names every
+    answer that is not a score, so the column is proposed with a warning.
+    """
+    if chosen != "nps" or (mapping is not None and mapping.columns.get("score")):
+        return None
+    rejected = find_rejected_score_column(raw.frame, by_values=False)
+    if rejected is None or not rejected.asks_question:
+        return None
+    return rejected
 
 
 def _may_ask_score(header: str) -> bool:

@@ -232,7 +232,8 @@ def _render_preview(
     _describe_read(preview)
     if preview.mapping is None:
         status.update(label=f"Read {count_noun(rows, 'row')}", state="complete")
-        hint = unknown_table_hint(preview.headers)
+        hints = [unknown_table_hint(preview.headers), preview.score_hint]
+        hint = " ".join(text for text in hints if text)
         choose = "Choose the table type to map the columns."
         sheets = _other_sheets(file_name, data, preview)
         if sheets:
