@@ -13,6 +13,7 @@ data, and time in months of ``MONTH_DAYS`` days.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -133,6 +134,9 @@ class ProjectionSteps:
     selling_months: float | None
     new_per_month: float | None
     new_subscribers: float | None
+    monthly_churn: float | None
+    kept_share_sum: float | None
+    new_kept: float | None
     retained: float | None
     customers: float | None
     projection: Projection
@@ -193,10 +197,12 @@ def project(levers: Levers) -> Projection:
     Won deals per month = leads x close rate. Deals close one sales cycle
     after they are created, so only the months after the first cycle bring
     revenue: won revenue = won deals per month x deal size x (12 - cycle in
-    months, at least 0). New subscribers are those won deals with
-    ``deals_are_subscribers``, else new subscribers per month x 12. ARR =
-    (active customers x (1 - annual churn) + new subscribers) x ARPA x 12,
-    where new subscribers do not churn within the horizon. CLV = ARPA /
+    months, at least 0). New subscribers per month are those won deals with
+    ``deals_are_subscribers``, else ``new_subscribers_per_month``. ARR =
+    (active customers x (1 - annual churn) + new subscribers per month x S)
+    x ARPA x 12, where S is ``kept_share_sum``: new subscribers churn at the
+    monthly rate from the month they join, as the active customers do over
+    all 12 months. CLV = ARPA /
     monthly churn, where monthly churn = 1 - (1 - annual churn)^(1/12), as
     the Marketing page's subscription CLV divides by the monthly rate. It is
     not available when the lifespan 1 / (12 x monthly churn) years is above
@@ -220,11 +226,20 @@ def projection_steps(levers: Levers) -> ProjectionSteps:
         new_per_month = levers.new_subscribers_per_month
         new_subscribers = _product(new_per_month, HORIZON_MONTHS)
     retained = None
+    monthly = kept_sum = None
+    if levers.churn_rate is not None:
+        monthly = monthly_churn(levers.churn_rate)
+        joining = HORIZON_MONTHS
+        if levers.deals_are_subscribers:
+            joining = selling
+        if joining is not None:
+            kept_sum = kept_share_sum(joining, monthly)
     if levers.active_customers is not None and levers.churn_rate is not None:
         retained = levers.active_customers * (1 - _share(levers.churn_rate))
+    new_kept = _product(new_per_month, kept_sum)
     customers = None
-    if retained is not None and new_subscribers is not None:
-        customers = retained + new_subscribers
+    if retained is not None and new_kept is not None:
+        customers = retained + new_kept
     clv = None
     if _churn_lifespan(levers) is not None:
         clv = _ratio(levers.arpa, monthly_churn(levers.churn_rate))
@@ -242,6 +257,9 @@ def projection_steps(levers: Levers) -> ProjectionSteps:
         selling_months=selling,
         new_per_month=new_per_month,
         new_subscribers=new_subscribers,
+        monthly_churn=monthly,
+        kept_share_sum=kept_sum,
+        new_kept=new_kept,
         retained=retained,
         customers=customers,
         projection=projection,
@@ -336,6 +354,28 @@ def monthly_churn(annual_percent: float) -> float:
     """Return the monthly churn, as a share, that compounds to the annual
     rate in percent: 1 - (1 - annual)^(1/12)."""
     return 1 - (1 - min(annual_percent, 100.0) / 100) ** (1 / 12)
+
+
+def kept_share_sum(joining_months: float, monthly: float) -> float:
+    """Return S, the new subscribers of one month's intake still paying at
+    the end of the horizon, added up over the months in which they join.
+
+    Every month's new subscribers join at its start and churn at the
+    ``monthly`` share in that month and each later one, so those of month k
+    (1 to 12) keep (1 - m)^(13 - k). Today's customers, who count as joining
+    at the start of month 1, keep (1 - m)^12 = 1 - annual churn in the same
+    way. ``joining_months`` are the last months of the horizon: 12, or the
+    selling months after the first sales cycle when won deals become
+    subscribers. Its fraction is the part of the month in which that cycle
+    ends, whose intake joins at the month's start too. With n whole months
+    and fraction f, S = (1 - m)^1 + ... + (1 - m)^n + f x (1 - m)^(n + 1),
+    which is ``joining_months`` when m is 0.
+    """
+    whole = math.floor(joining_months)
+    fraction = joining_months - whole
+    kept = 1 - monthly
+    total = sum(kept**months for months in range(1, whole + 1))
+    return total + fraction * kept ** (whole + 1)
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from kpi_core.clv import MAX_LIFESPAN_YEARS
@@ -13,6 +14,7 @@ from kpi_core.whatif import (
     LEVERS,
     Levers,
     ProjectionSteps,
+    kept_share_sum,
     monthly_churn,
     projection_steps,
 )
@@ -71,7 +73,7 @@ def _arr_formula(levers: Levers, steps: ProjectionSteps, unit: str) -> str:
     if missing:
         return missing
     retained, new, arpa = format_inputs(
-        (steps.retained, steps.new_subscribers, levers.arpa),
+        (steps.retained, steps.new_kept, levers.arpa),
         lambda kept, new, arpa: (kept + new) * arpa * 12,
         steps.projection.arr,
         _money_decimals(steps.projection.arr),
@@ -82,39 +84,125 @@ def _arr_formula(levers: Levers, steps: ProjectionSteps, unit: str) -> str:
         steps.retained,
         _decimals(retained),
     )
+    per_month, kept_sum = format_inputs(
+        (steps.new_per_month, steps.kept_share_sum),
+        lambda per_month, kept_sum: per_month * kept_sum,
+        steps.new_kept,
+        _decimals(new),
+    )
     lines = [
         f"customers kept = {active} paying now x (1 - {churn} % annual churn) = "
         f"{retained}"
     ]
     if levers.deals_are_subscribers:
-        won, selling = format_inputs(
-            (steps.won_per_month, steps.selling_months),
-            lambda won, months: won * months,
-            steps.new_subscribers,
-            _decimals(new),
-        )
+        kept_lines, selling = _kept_sum_lines(levers, steps, kept_sum, True)
         lines += [
-            _won_deals_line(levers, steps, won),
+            _won_deals_line(levers, steps, per_month),
             _selling_months_line(levers, steps, selling),
-            f"new subscribers = {won} won deals a month x {selling} selling months "
+            *kept_lines,
+            f"new subscribers kept = {per_month} won deals a month x {kept_sum} "
             f"= {new}, because won deals become subscribers",
         ]
     else:
-        (per_month,) = format_inputs(
-            (steps.new_per_month,),
-            lambda per_month: per_month * HORIZON_MONTHS,
-            steps.new_subscribers,
-            _decimals(new),
-        )
-        lines.append(
-            f"new subscribers = {per_month} a month x {HORIZON_MONTHS} months = "
-            f"{new}; won deals are not counted as subscribers"
-        )
+        kept_lines, _ = _kept_sum_lines(levers, steps, kept_sum, False)
+        lines += [
+            *kept_lines,
+            f"new subscribers kept = {per_month} a month x {kept_sum} = {new}; "
+            "won deals are not counted as subscribers",
+        ]
     lines.append(
         f"ARR = ({retained} + {new}) customers x {_with_unit(arpa, unit)} ARPA x 12 "
         f"= {_money(steps.projection.arr, unit)}"
     )
     return "\n".join(lines)
+
+
+def _kept_sum_lines(
+    levers: Levers, steps: ProjectionSteps, kept_sum: str, from_deals: bool
+) -> tuple[list[str], str]:
+    """Write how the monthly churn m and the sum S of ``kept_share_sum`` come
+    about, ending in ``kept_sum``, the text the next step shows for S.
+
+    Returns the lines and the text of the joining months: the selling months
+    when won deals become subscribers, else the 12 months of the horizon.
+    """
+    joining = steps.selling_months if from_deals else float(HORIZON_MONTHS)
+    intake = "won deals" if from_deals else "new subscribers"
+    if not levers.churn_rate:
+        months = kept_sum if from_deals else f"{HORIZON_MONTHS}"
+        return [
+            f"S = {kept_sum}, the {months} months in which {intake} join, "
+            "because at 0 % annual churn no new subscriber leaves"
+        ], months
+    monthly_percent = steps.monthly_churn * 100
+    if from_deals:
+        shown_monthly, months = format_inputs(
+            (monthly_percent, joining),
+            lambda churn, months: kept_share_sum(months, churn / 100),
+            steps.kept_share_sum,
+            _decimals(kept_sum),
+        )
+    else:
+        (shown_monthly,) = format_inputs(
+            (monthly_percent,),
+            lambda churn: kept_share_sum(HORIZON_MONTHS, churn / 100),
+            steps.kept_share_sum,
+            _decimals(kept_sum),
+        )
+        months = f"{HORIZON_MONTHS}"
+    whole = math.floor(float(months.replace(",", "")))
+    fraction = _fraction_text(months)
+    if not whole and not fraction:
+        return [
+            f"S = {kept_sum}, because {months} selling months leave no month in "
+            "which a won deal becomes a subscriber"
+        ], months
+    (annual,) = format_inputs(
+        (levers.churn_rate,),
+        lambda rate: monthly_churn(rate) * 100,
+        monthly_percent,
+        _decimals(shown_monthly),
+    )
+    kept = f"(1 - {shown_monthly} %)"
+    terms, numbers = [], []
+    if fraction:
+        terms.append(f"{fraction} x (1 - m)^{whole + 1}")
+        numbers.append(f"{fraction} x {kept}^{whole + 1}")
+    if whole:
+        terms.append(_powers_text(whole))
+        numbers.append(f"{kept} x (1 - {kept}^{whole}) / {shown_monthly} %")
+    rule = (
+        f"S = {' + '.join(terms)}, because each month's {intake} join at its "
+        "start and those of month k keep (1 - m)^(13 - k) to the end of month 12"
+    )
+    if fraction:
+        rule += (
+            f"; month {HORIZON_MONTHS - whole} counts the {fraction} of its won "
+            "deals that close after the first sales cycle"
+        )
+    return [
+        f"monthly churn m = 1 - (1 - {annual} % annual churn)^(1/12) = "
+        f"{shown_monthly} %",
+        rule,
+        f"S = {' + '.join(numbers)} = {kept_sum}",
+    ], months
+
+
+def _powers_text(whole: int) -> str:
+    """Write (1 - m)^whole + ... + (1 - m)^1, the shares kept by the intakes
+    of the last ``whole`` months."""
+    if whole == 1:
+        return "(1 - m)^1"
+    if whole == 2:
+        return "(1 - m)^2 + (1 - m)^1"
+    return f"(1 - m)^{whole} + ... + (1 - m)^1"
+
+
+def _fraction_text(months: str) -> str:
+    """Return the decimals of ``months`` as a share, such as "0.0144" for
+    "11.0144", or "" for whole months."""
+    decimals = months.partition(".")[2].rstrip("0")
+    return f"0.{decimals}" if decimals else ""
 
 
 def _clv_formula(levers: Levers, steps: ProjectionSteps, unit: str) -> str:

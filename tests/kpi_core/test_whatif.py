@@ -46,8 +46,15 @@ def test_project_won_revenue():
 
 
 def test_project_arr():
-    # (200 x (1 - 0.25) + 20 x 9) customers x 50 a month x 12.
-    assert project(LEVERS_2025).arr == pytest.approx((150 + 180) * 50 * 12)
+    # The 20 won deals of each of months 4 to 12 join at the month's start
+    # and keep (1 - m)^1 ... (1 - m)^9 of themselves, with 1 - m = 0.75^(1/12):
+    # S = 0.75^(1/12) + ... + 0.75^(9/12) = 7.99864, so 20 x 7.99864 =
+    # 159.973 of them pay at month 12. (200 x (1 - 0.25) + 159.973) x 50 x
+    # 12 = 309.973 x 600 = 185,983.7.
+    kept_sum = sum(0.75 ** (months / 12) for months in range(1, 10))
+    assert kept_sum == pytest.approx(7.99864, abs=0.00001)
+    assert project(LEVERS_2025).arr == pytest.approx((150 + 20 * kept_sum) * 600)
+    assert project(LEVERS_2025).arr == pytest.approx(185_983.7, abs=0.1)
 
 
 def test_project_clv():

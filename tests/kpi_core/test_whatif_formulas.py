@@ -32,9 +32,12 @@ TWO_BUSINESSES = replace(ONE_BUSINESS, deals_are_subscribers=False)
 
 
 def test_project_arr_from_subscriber_starts():
-    # (200 x (1 - 0.25) + 5 new subscribers a month x 12) x 50 x 12
-    # = (150 + 60) x 600 = 126,000; the 20 won deals a month are left out.
-    assert project(TWO_BUSINESSES).arr == pytest.approx(126_000)
+    # Each month's 5 new subscribers join at its start, so those of month k
+    # keep 0.75^((13 - k) / 12): S = 0.75^(1/12) + ... + 0.75^(12/12) =
+    # 10.30368, and 5 x 10.30368 = 51.518 pay at month 12.
+    # (200 x (1 - 0.25) + 51.518) x 50 x 12 = 201.518 x 600 = 120,911.0;
+    # the 20 won deals a month are left out.
+    assert project(TWO_BUSINESSES).arr == pytest.approx(120_911.0, abs=0.1)
 
 
 def test_project_cac_per_new_subscriber():
@@ -74,29 +77,43 @@ def test_formulas_won_revenue():
 
 
 def test_formulas_arr_won_deals_subscribe():
-    # 200 x 0.75 = 150 kept, 20 x 9 = 180 new; 330 x 50 x 12 = 198,000.
+    # 200 x 0.75 = 150 kept. Won deals join in the 9 months after the
+    # 3-month cycle: S = 0.976312^1 + ... + 0.976312^9 = 7.99864, and
+    # 20 x 7.99864 = 159.973. (150 + 159.973) x 50 x 12 = 185,983.8. m gets
+    # 6 decimals so that the S line gives 7.99864: 2.3688 % would give 7.99866.
     assert projection_formulas(ONE_BUSINESS, "EUR")["arr"] == (
         "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
         "= 150.00\n"
         "won deals a month = 100.00 leads a month x 20.00 % close rate = 20.00\n"
         "selling months = 12 - 91.31 days sales cycle / 30.4375 days a month "
         "= 9.00\n"
-        "new subscribers = 20.00 won deals a month x 9.00 selling months = "
-        "180.00, because won deals become subscribers\n"
-        "ARR = (150.00 + 180.00) customers x 50.00 EUR ARPA x 12 = "
-        "198,000 EUR"
+        "monthly churn m = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.368842 %\n"
+        "S = (1 - m)^9 + ... + (1 - m)^1, because each month's won deals join "
+        "at its start and those of month k keep (1 - m)^(13 - k) to the end of "
+        "month 12\n"
+        "S = (1 - 2.368842 %) x (1 - (1 - 2.368842 %)^9) / 2.368842 % = 7.99864\n"
+        "new subscribers kept = 20.00 won deals a month x 7.99864 = 159.973, "
+        "because won deals become subscribers\n"
+        "ARR = (150.00 + 159.973) customers x 50.00 EUR ARPA x 12 = "
+        "185,984 EUR"
     )
 
 
 def test_formulas_arr_from_subscriber_starts():
-    # 150 kept + 5 x 12 = 60 new; 210 x 50 x 12 = 126,000.
+    # 150 kept. 0.976312 x (1 - 0.976312^12) / 0.023688 = 10.3037, and
+    # 5 x 10.3037 = 51.5185, so 51.518; (150 + 51.518) x 50 x 12 = 120,910.8.
     assert projection_formulas(TWO_BUSINESSES, "EUR")["arr"] == (
         "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
         "= 150.00\n"
-        "new subscribers = 5.00 a month x 12 months = 60.00; won deals are "
+        "monthly churn m = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.3688 %\n"
+        "S = (1 - m)^12 + ... + (1 - m)^1, because each month's new "
+        "subscribers join at its start and those of month k keep "
+        "(1 - m)^(13 - k) to the end of month 12\n"
+        "S = (1 - 2.3688 %) x (1 - (1 - 2.3688 %)^12) / 2.3688 % = 10.3037\n"
+        "new subscribers kept = 5.00 a month x 10.3037 = 51.518; won deals are "
         "not counted as subscribers\n"
-        "ARR = (150.00 + 60.00) customers x 50.00 EUR ARPA x 12 = "
-        "126,000 EUR"
+        "ARR = (150.00 + 51.518) customers x 50.00 EUR ARPA x 12 = "
+        "120,911 EUR"
     )
 
 
@@ -312,19 +329,24 @@ def test_cac_steps_check():
 
 
 def test_arr_steps_check():
-    # 200 x 0.75 = 150 kept; 10.0005 x 12 = 120.006 new subscribers;
-    # (150 + 120.006) x 50 x 12 = 162,003.6, so 162,004. Written as 120.01,
-    # the sum would give 162,006.
+    # 200 x 0.75 = 150 kept; 10.0005 x 10.3037 = 103.04215 new subscribers
+    # kept; (150 + 103.042) x 50 x 12 = 151,825.2, so 151,825. Written as
+    # 103.04, the sum would give 151,824.
     assert projection_formulas(UNEVEN_LEADS, "EUR")["arr"] == (
         "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
         "= 150.00\n"
         "won deals a month = 33.335 leads a month x 30.00 % close rate = 10.0005\n"
         "selling months = 12 - 0.00 days sales cycle / 30.4375 days a month "
         "= 12.00\n"
-        "new subscribers = 10.0005 won deals a month x 12.00 selling months = "
-        "120.006, because won deals become subscribers\n"
-        "ARR = (150.00 + 120.006) customers x 50.00 EUR ARPA x 12 = "
-        "162,004 EUR"
+        "monthly churn m = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.3688 %\n"
+        "S = (1 - m)^12 + ... + (1 - m)^1, because each month's won deals join "
+        "at its start and those of month k keep (1 - m)^(13 - k) to the end of "
+        "month 12\n"
+        "S = (1 - 2.3688 %) x (1 - (1 - 2.3688 %)^12) / 2.3688 % = 10.3037\n"
+        "new subscribers kept = 10.0005 won deals a month x 10.3037 = 103.042, "
+        "because won deals become subscribers\n"
+        "ARR = (150.00 + 103.042) customers x 50.00 EUR ARPA x 12 = "
+        "151,825 EUR"
     )
 
 

@@ -133,10 +133,11 @@ def test_whatif_won_deals_stay_apart_by_default(fresh_workspace):
     at = _open_with(fresh_workspace, _tables())
     assert at.toggle(key="whatif_deals_are_subscribers").value is False
     arr = [text for text in _texts(at) if text.startswith("customers kept")]
-    # New subscribers: 1 started in 2025, so 0.0834 a month x 12 = 1.0008,
-    # written 1.001 as the ARR line uses it.
-    assert arr[0].splitlines()[1] == (
-        "new subscribers = 0.0834 a month x 12 months = 1.001; won deals are "
+    # New subscribers: 1 started in 2025, so 0.0834 a month. The churn rate
+    # is 0 %, so all stay: S = 12 and 0.0834 x 12 = 1.0008, written 1.001 as
+    # the ARR line uses it.
+    assert arr[0].splitlines()[2] == (
+        "new subscribers kept = 0.0834 a month x 12.00 = 1.001; won deals are "
         "not counted as subscribers"
     )
     assert any("not from the won deals" in caption.value for caption in at.caption)
@@ -148,11 +149,12 @@ def test_whatif_won_deals_become_subscribers(fresh_workspace):
     at.toggle(key="whatif_deals_are_subscribers").set_value(True)
     _apply(at)
     arr = [text for text in _texts(at) if text.startswith("customers kept")]
-    # 0.5003 won deals a month x 11.0144 selling months = 5.5105, written
-    # 5.511 as the ARR line uses it; 0.50 x 11.01 = 5.505 would not check.
-    assert arr[0].splitlines()[3] == (
-        "new subscribers = 0.5003 won deals a month x 11.0144 selling months = "
-        "5.511, because won deals become subscribers"
+    # At 0 % churn S is the 11.0144 selling months, and 0.5003 won deals a
+    # month x 11.0144 = 5.5105, written 5.511 as the ARR line uses it;
+    # 0.50 x 11.01 = 5.505 would not check.
+    assert arr[0].splitlines()[4] == (
+        "new subscribers kept = 0.5003 won deals a month x 11.0144 = 5.511, "
+        "because won deals become subscribers"
     )
     # ARPA is 100 (b, c and d pay 100 on 31 December), so ARR grows by
     # (5.5110 - 1.0007) x 100 x 12 = 5,412.33; the cards round to whole
@@ -175,10 +177,12 @@ def test_whatif_telco_list_needs_new_subscribers(fresh_workspace):
     at.number_input(key="whatif_base_churn_rate").set_value(20.0)
     at.number_input(key="whatif_base_new_subscribers_per_month").set_value(1.0)
     _apply(at)
-    # c1 and c3 pay 10 and 30, so ARPA is 20: (2 x 0.8 + 1 x 12) x 20 x 12
-    # = 13.6 x 240 = 3,264.
+    # c1 and c3 pay 10 and 30, so ARPA is 20. 20 % a year is
+    # m = 1 - 0.8^(1/12) = 1.8423 % a month, and the new subscriber of month
+    # k keeps 0.981577^(13 - k): S = 0.981577 x 0.2 / 0.018423 = 10.6557.
+    # (2 x 0.8 + 1 x 10.6557) x 20 x 12 = 12.2557 x 240 = 2,941.4.
     metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["ARR in 12 months"] == "3,264 EUR"
+    assert metrics["ARR in 12 months"] == "2,941 EUR"
     assert (
         "Annual churn rate (%): 20.00 %, entered here; not in the subscriptions "
         "table “subs.csv”: the subscriptions are a list without dates, so their "

@@ -33,9 +33,12 @@ def test_scenario_keeps_typed_new_subscribers(fresh_workspace):
     at.number_input(key="whatif_base_active_customers").set_value(50.0)
     at.number_input(key="whatif_base_new_subscribers_per_month").set_value(5.0)
     _apply(at)
-    # (50 customers x (1 - 0.20) + 5 a month x 12) x 100 EUR x 12
-    # = (40 + 60) x 1,200 = 120,000 EUR.
-    assert _arr(at) == "120,000 EUR"
+    # 20 % churn a year is m = 1 - 0.8^(1/12) = 1.8423 % a month, and the
+    # new subscribers of month k keep 0.981577^(13 - k), so
+    # S = 0.981577 x 0.2 / 0.018423 = 10.6557.
+    # (50 customers x (1 - 0.20) + 5 a month x 10.6557) x 100 EUR x 12
+    # = (40 + 53.2786) x 1,200 = 111,934 EUR.
+    assert _arr(at) == "111,934 EUR"
     at.text_input(key="scenario_name").input("Five a month")
     next(b for b in at.button if b.label == "Save scenario").click().run()
     assert not at.exception
@@ -51,12 +54,12 @@ def test_scenario_keeps_typed_new_subscribers(fresh_workspace):
 
     at.number_input(key="whatif_base_new_subscribers_per_month").set_value(8.0)
     _apply(at)
-    # (40 + 8 x 12) x 1,200 = 136 x 1,200 = 163,200 EUR.
-    assert _arr(at) == "163,200 EUR"
+    # (40 + 8 x 10.6557) x 1,200 = 125.2457 x 1,200 = 150,295 EUR.
+    assert _arr(at) == "150,295 EUR"
     at.button(key="scenario_load").click().run()
     assert not at.exception
     assert at.number_input(key="whatif_base_new_subscribers_per_month").value == 5.0
-    assert _arr(at) == "120,000 EUR"
+    assert _arr(at) == "111,934 EUR"
 
 
 def test_scenario_restores_subscriber_choice(fresh_workspace):
