@@ -23,6 +23,12 @@ from kpi_core.currency_column import (
     read_currency_codes,
 )
 from kpi_core.formatting import count_noun
+from kpi_core.future_dates import (
+    FUTURE_DATE,
+    find_future_dates,
+    future_advice,
+    keeps_future_rows,
+)
 from kpi_core.import_problems import (
     LINE,
     FoundProblem,
@@ -87,9 +93,11 @@ def parse_mapped_column(
     column: str,
     order: str | None,
     mark: str,
+    today: date,
 ) -> ParsedColumn:
     """Parse ``column`` as ``field_name`` and find its unparsable,
-    ambiguous and out-of-range cells."""
+    ambiguous and out-of-range cells, and the dates of events after
+    ``today`` (``future_dates``)."""
     kind = mapping.schema.field(field_name).kind
     is_money = field_name in money_fields(mapping)
     row_kept = field_name not in ROW_FIELDS.get(mapping.table, ())
@@ -180,11 +188,26 @@ def parse_mapped_column(
                 parsed = set_cells_empty(parsed, doubtful[0])
         if bad.any():
             add(bad)
-    outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed)
+    outside, kind_text = _out_of_range(mapping.table, field_name, kind, parsed, today)
     if outside is not None and outside.any():
         add(outside, kind_text)
         if row_kept:
             parsed = set_cells_empty(parsed, outside)
+    future = find_future_dates(mapping.table, field_name, parsed, today)
+    if future is not None and outside is not None:
+        # A date over ten years ahead is named once, as out of range.
+        future = future & ~outside
+    if future is not None and future.any():
+        mapped = set(mapping.used_columns())
+        kept = row_kept or keeps_future_rows(mapping.table, field_name, mapped)
+        for source, source_rows in split_rows_by_source(raw, column, future):
+            problem = cell_problem(
+                raw.frame, source, field_name, kind, source_rows, text, FUTURE_DATE
+            )
+            problem = replace(problem, row_kept=kept, advice=future_advice(today))
+            found.append(FoundProblem(problem, source_rows, text))
+        if kept:
+            parsed = set_cells_empty(parsed, future)
 
     zoned = None
     converted = 0
@@ -241,7 +264,7 @@ def _ambiguity_label(money_text: ParsedMoney, text: pl.Series) -> str:
 
 
 def _out_of_range(
-    table: str, field_name: str, kind: str, parsed: pl.Series
+    table: str, field_name: str, kind: str, parsed: pl.Series, today: date
 ) -> tuple[pl.Series | None, str]:
     """Mark parsed values that cannot be right, with the problem's wording.
 
@@ -258,7 +281,7 @@ def _out_of_range(
     if kind == DATE:
         # Compared as times, from midnight on 1 January 1950 to the end of
         # the latest day, which spares a cast of every value to a day.
-        after_latest = date.today() + timedelta(days=3654)
+        after_latest = today + timedelta(days=3654)
         inside = parsed.is_between(
             datetime(1950, 1, 1),
             datetime.combine(after_latest, datetime.min.time()),

@@ -5,14 +5,26 @@ closed flags, and find the deals whose outcome no mapped column gives.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
+from datetime import date
 
 import polars as pl
 
 from kpi_core.column_parsing import ParsedColumn
 from kpi_core.date_values import convert_unique
-from kpi_core.import_problems import LINE, Problem
+from kpi_core.future_dates import FUTURE_CLOSE, first_future_time, future_advice
+from kpi_core.import_problems import (
+    LINE,
+    FoundProblem,
+    Problem,
+    any_of_masks,
+    cell_problem,
+    set_cells_empty,
+    split_rows_by_source,
+)
 from kpi_core.mapping import Mapping
-from kpi_core.schema import deal_status_expr
+from kpi_core.reading import RawTable
+from kpi_core.schema import DATE, deal_status_expr
 from kpi_core.subscription_data import TRUE_FLAGS
 
 # The yes/no fields of a deals table, read into its status.
@@ -158,3 +170,48 @@ def stage_without_outcome(
         examples=(),
     )
     return problem, unknown
+
+
+def future_close_dates(
+    raw: RawTable,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    label_statuses: pl.Series | None,
+    found: list[FoundProblem],
+    today: date,
+) -> tuple[list[pl.Series], list[FoundProblem]]:
+    """Read as empty the close dates after ``today`` of won and lost deals,
+    and return the columns with the problems that name them.
+
+    A won or lost deal closed on that date, so it cannot lie ahead, but an
+    open deal's close date is the expected one and is kept. The rows that
+    ``found`` leaves out are not named again. See ``future_dates`` for the
+    day of tolerance.
+    """
+    column = mapping.columns.get("closed_at")
+    if mapping.table != "deals" or label_statuses is None or not column:
+        return columns, []
+    parsed = {series.name: series for series in columns}
+    flags = pl.DataFrame([parsed[name] for name in DEAL_FLAGS if name in parsed])
+    statuses = flagged_statuses(flags, label_statuses)
+    decided = statuses.is_in(["won", "lost"]).fill_null(False)
+    later = (parsed["closed_at"] >= first_future_time(today)).fill_null(False)
+    future = decided & later
+    left_out = [item.rows for item in found if not item.problem.row_kept]
+    if left_out:
+        future = future & ~any_of_masks(left_out)
+    if not future.any():
+        return columns, []
+    text = raw.frame[column]
+    problems = []
+    for source, rows in split_rows_by_source(raw, column, future):
+        problem = cell_problem(
+            raw.frame, source, "closed_at", DATE, rows, text, FUTURE_CLOSE
+        )
+        problem = replace(problem, row_kept=True, advice=future_advice(today))
+        problems.append(FoundProblem(problem, rows, text))
+    emptied = [
+        set_cells_empty(series, future) if series.name == "closed_at" else series
+        for series in columns
+    ]
+    return emptied, problems

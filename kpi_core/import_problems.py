@@ -130,10 +130,11 @@ class Problem:
                 f"{them} from the creation and solve dates in place of "
                 f"{self.column!r}"
             )
-        return (
+        effect = (
             f"read as empty; {rows} kept, so KPIs that need {self.column!r} "
             f"leave {them} out"
         )
+        return f"{effect}; {self.advice}" if self.advice else effect
 
 
 # The noun and the effect on the KPIs of a row whose required id is empty,
@@ -317,7 +318,12 @@ def narrow_problem(item: FoundProblem, rows: pl.Series, raw: RawTable) -> FoundP
     found = cell_problem(
         raw.frame, problem.column, problem.field, "", narrowed, item.text, problem.kind
     )
-    found = replace(found, row_kept=problem.row_kept, cell_kept=problem.cell_kept)
+    found = replace(
+        found,
+        row_kept=problem.row_kept,
+        cell_kept=problem.cell_kept,
+        advice=problem.advice,
+    )
     return FoundProblem(found, narrowed, item.text)
 
 

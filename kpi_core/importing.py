@@ -8,6 +8,7 @@ The CLI calls ``load_file``, which does both with the guesses.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from kpi_core.audience_events import audience_events
 from kpi_core.audience_members import AudienceMember, names_audience
@@ -214,21 +215,28 @@ def load_file(
     date_order: str | None = None,
     sheet: str | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
+    today: date | None = None,
 ) -> PreparedTable:
     """Read, recognise and parse a file with the guessed mapping.
 
     ``date_order`` ("dmy" or "mdy") settles every date column whose values
     fit both orders. ``sheet`` picks a workbook sheet other than the first.
-    Files over ``max_bytes`` are rejected as in ``read_table``.
+    Files over ``max_bytes`` are rejected as in ``read_table``. ``today``
+    (default: the current date) is the day the dates of events may not lie
+    after, as in ``prepare_table``.
     """
     preview = preview_file(
         file_name, data, sheet=sheet, table=table, max_bytes=max_bytes
     )
-    return _load_preview(preview, file_name, data, date_order)
+    return _load_preview(preview, file_name, data, date_order, today)
 
 
 def _load_preview(
-    preview: FilePreview, file_name: str, data: bytes, date_order: str | None
+    preview: FilePreview,
+    file_name: str,
+    data: bytes,
+    date_order: str | None,
+    today: date | None = None,
 ) -> PreparedTable:
     """Parse a previewed file with its guessed mapping, as ``load_file``. A
     Mailchimp member file alone raises the error of ``preview_audience``."""
@@ -251,14 +259,14 @@ def _load_preview(
     date_fields = [f.name for f in preview.mapping.schema.fields if f.kind == "date"]
     orders = {name: date_order for name in date_fields} if date_order else None
     try:
-        return prepare_table(preview.raw, preview.mapping, orders)
+        return prepare_table(preview.raw, preview.mapping, orders, today)
     except AmbiguousDateError:
         if date_order is not None:
             raise
         hinted = _hinted_orders(preview.raw, preview.mapping)
         if not hinted:
             raise
-    prepared = prepare_table(preview.raw, preview.mapping, hinted.orders)
+    prepared = prepare_table(preview.raw, preview.mapping, hinted.orders, today)
     detected = dict(prepared.detected)
     for column in hinted.columns:
         detected[column] = (
@@ -328,6 +336,7 @@ def load_file_tables(
     *,
     date_order: str | None = None,
     sheet: str | None = None,
+    today: date | None = None,
 ) -> list[PreparedTable]:
     """Load a file as every table it holds.
 
@@ -336,7 +345,7 @@ def load_file_tables(
     """
     preview = preview_file(file_name, data, sheet=sheet)
     return load_previewed_tables(
-        preview, file_name, data, date_order=date_order, sheet=sheet
+        preview, file_name, data, date_order=date_order, sheet=sheet, today=today
     )
 
 
@@ -347,15 +356,21 @@ def load_previewed_tables(
     *,
     date_order: str | None = None,
     sheet: str | None = None,
+    today: date | None = None,
 ) -> list[PreparedTable]:
     """Load every table of a file that ``preview_file`` read as ``preview``,
     as ``load_file_tables`` does."""
-    first = _load_preview(preview, file_name, data, date_order)
+    first = _load_preview(preview, file_name, data, date_order, today)
     if preview.paired != "deals" or first.rows_read == 0:
         return [first]
     try:
         deals = load_file(
-            file_name, data, table="deals", date_order=date_order, sheet=sheet
+            file_name,
+            data,
+            table="deals",
+            date_order=date_order,
+            sheet=sheet,
+            today=today,
         )
     except MissingColumnError:
         return [first]
@@ -363,13 +378,16 @@ def load_previewed_tables(
 
 
 def load_audience(
-    members: list[FilePreview], *, date_order: str | None = None
+    members: list[FilePreview],
+    *,
+    date_order: str | None = None,
+    today: date | None = None,
 ) -> PreparedTable:
     """Load the list events of the member CSVs of one Mailchimp audience
     export (see ``preview_audience``) with the guessed mapping."""
     preview = preview_audience(members)
     # The joined table is text, so no workbook sheets are looked up.
-    return _load_preview(preview, preview.raw.info.file, b"", date_order)
+    return _load_preview(preview, preview.raw.info.file, b"", date_order, today)
 
 
 def _other_sheets(file_name: str, data: bytes, info: ReadInfo) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import polars as pl
 
@@ -30,6 +31,7 @@ from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
     classify_deal_labels,
     closed_without_won,
+    future_close_dates,
     stage_without_outcome,
 )
 from kpi_core.errors import EmptyDataError, InvalidSettingError
@@ -162,14 +164,18 @@ def prepare_table(
     raw: RawTable,
     mapping: Mapping,
     date_orders: dict[str, str] | None = None,
+    today: date | None = None,
 ) -> PreparedTable:
     """Parse the mapped columns of ``raw`` into the canonical table.
 
     ``date_orders`` gives the user's choice ("dmy" or "mdy") per field for
     date columns whose values fit both orders. Without a choice such a
-    column raises AmbiguousDateError naming the file and column.
+    column raises AmbiguousDateError naming the file and column. ``today``
+    (default: the current date) is the day of the import, after which the
+    dates of events are named and read as empty (``future_dates``).
     """
     file = raw.info.file
+    today = today or date.today()
     require_complete(mapping, file, missing_score_hint(raw.frame, mapping))
     if raw.frame.height == 0:
         raise EmptyDataError("the file has a header but no data rows", file=file)
@@ -191,7 +197,7 @@ def prepare_table(
     def parse_column(item: tuple[str, str]) -> ParsedColumn:
         field_name, column = item
         return parse_mapped_column(
-            raw, mapping, field_name, column, chosen_orders.get(field_name), mark
+            raw, mapping, field_name, column, chosen_orders.get(field_name), mark, today
         )
 
     # Most parsing steps here kept one core busy when profiled, and Polars
@@ -279,6 +285,10 @@ def prepare_table(
         found = [narrow_flag_problem(item, outcome_gap[1], raw.frame) for item in found]
         found = [item for item in found if item.problem.count]
         found.append(FoundProblem(outcome_gap[0], outcome_gap[1], None))
+    columns, future_closes = future_close_dates(
+        raw, mapping, columns, label_statuses, found, today
+    )
+    found.extend(future_closes)
     unpaid = orders_without_purchase(raw.frame, mapping, columns, detected)
     if unpaid is not None:
         found.append(unpaid)

@@ -8,6 +8,7 @@ Nothing here computes a KPI. This module connects Streamlit's caches to
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -111,20 +112,33 @@ def cached_preview(
     return preview_file(file_name, _data, sheet=sheet, table=table, max_bytes=limit)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Checking the values...")
 def cached_prepare(
     upload_key: str,
     mapping_items: tuple[tuple[str, str | None], ...],
     order_items: tuple[tuple[str, str], ...],
     _preview: FilePreview,
 ) -> PreparedTable:
-    """Parse an upload with the user's mapping, once per upload and choice.
+    """Parse an upload with the user's mapping, once per upload, choice and
+    day, because the dates of events after today are read as empty.
 
     ``upload_key`` identifies the content, sheet and table type of
     ``_preview``, which is left out of the hash.
     """
+    return _cached_prepare(
+        upload_key, mapping_items, order_items, date.today(), _preview
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner="Checking the values...")
+def _cached_prepare(
+    upload_key: str,
+    mapping_items: tuple[tuple[str, str | None], ...],
+    order_items: tuple[tuple[str, str], ...],
+    today: date,
+    _preview: FilePreview,
+) -> PreparedTable:
     mapping = Mapping(_preview.mapping.table, dict(mapping_items))
-    return prepare_table(_preview.raw, mapping, dict(order_items))
+    return prepare_table(_preview.raw, mapping, dict(order_items), today)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Joining the audience files...")
