@@ -199,14 +199,14 @@ def parse_mapped_column(
         future = future & ~outside
     if future is not None and future.any():
         mapped = set(mapping.used_columns())
-        kept = row_kept or keeps_future_rows(mapping.table, field_name, mapped)
+        rows_kept = row_kept or keeps_future_rows(mapping.table, field_name, mapped)
         for source, source_rows in split_rows_by_source(raw, column, future):
             problem = cell_problem(
                 raw.frame, source, field_name, kind, source_rows, text, FUTURE_DATE
             )
-            problem = replace(problem, row_kept=kept, advice=future_advice(today))
+            problem = replace(problem, row_kept=rows_kept, advice=future_advice(today))
             found.append(FoundProblem(problem, source_rows, text))
-        if kept:
+        if rows_kept:
             parsed = set_cells_empty(parsed, future)
 
     zoned = None

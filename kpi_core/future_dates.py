@@ -1,11 +1,11 @@
 """Dates of events that cannot lie after the day of the import.
 
-An export records a ticket's creation and solve, a message, a survey
-response, an order, an email list event, a stage entry or exit, a deal's
-creation, first contact and loss, and a day of spend only once they have
-happened. Such a date after today is a typing error, such as 2030 for 2026,
-and one of them can swamp a mean (a ticket solved four years on). The
-import names these cells and reads them as empty, unless the field's
+An export records an event only once it has happened: a ticket's creation
+and solve, a message, a survey response, an order or an email list event.
+The same holds for a stage entry or exit, a deal's creation, first contact
+and loss, and a day of spend. Such a date after today is a typing error,
+such as 2030 for 2026, and one of them can swamp a mean (a ticket solved
+four years on). The import names these cells and reads them as empty, unless the field's
 unreadable cells leave their rows out (``cell_text.ROW_FIELDS``).
 
 Other dates may lie ahead and are kept: an open deal's close date is the
@@ -65,7 +65,7 @@ def keeps_future_rows(table: str, field_name: str, mapped: set[str]) -> bool:
     """Tell whether a ticket whose solve date is read as empty keeps its
     row although the field's unreadable cells leave theirs out.
 
-    A ticket without a solve date is open unless its status says solved or
+    A ticket without a solve date is open unless its status marks it solved or
     closed, so only with a mapped status can the time to resolution leave
     such a ticket out and count it as solved without a solve date. Without
     a status it would count as open, so its row is left out instead.
