@@ -6,7 +6,8 @@ kept, so the KPIs that need the field leave the row out and count it, as for
 an empty cell. Only a broken row is left out of the table. That is a line
 with more fields than the header, a repeated deal id, a closed deal whose
 won flag is empty or unreadable and whose label reads neither won nor lost,
-a line cut off before a required column (``short_lines``), a deal with an
+a line cut off before a required column (``short_lines``), a last line
+that looks cut off at the end of the file (``cut_end``), a deal with an
 empty stage whose outcome no other column gives, or an
 unreadable cell of a field whose empty cell means something
 (``cell_text.ROW_FIELDS``). Orders that are no purchase (a void status, a
@@ -27,6 +28,7 @@ from kpi_core.cell_currency import MoneyCells, money_fields, row_currencies
 from kpi_core.column_parsing import ParsedColumn, parse_mapped_column
 from kpi_core.currency_codes import COMMON_CODES
 from kpi_core.currency_column import CURRENCY_FIELD, empty_amounts_without_code
+from kpi_core.cut_end import cut_end_problem
 from kpi_core.date_conflicts import DateConflict, find_date_conflicts
 from kpi_core.deal_outcomes import (
     classify_deal_labels,
@@ -238,11 +240,14 @@ def prepare_table(
 
     found.extend(_unknown_intervals(raw, mapping, columns))
     short_found = short_line_problems(raw, mapping) if raw.short_lines else []
-    cut = [item for item in short_found if not item.problem.row_kept]
-    cut_rows = cut[0].rows if cut else None
+    end_found = cut_end_problem(raw)
+    if end_found is not None:
+        short_found.append(end_found)
+    cut = [item.rows for item in short_found if not item.problem.row_kept]
+    cut_rows = any_of_masks(cut) if cut else None
     if cut_rows is not None:
-        # A line cut before a required column is left out and named once,
-        # not also for its cells.
+        # A line cut before a required column, or cut off at the end of the
+        # file, is left out and named once, not also for its cells.
         found = [narrow_problem(item, cut_rows, raw) for item in found]
         found = [item for item in found if item.problem.count]
     found.extend(short_found)

@@ -39,6 +39,7 @@ from kpi_core.sheet_notes import (
     scan_notes,
 )
 from kpi_core.table_layout import LINE, Layout, lay_out
+from kpi_core.text_end import final_character, unended_line
 from kpi_core.text_grid import read_grid
 from kpi_core.workbook import (
     ZIP_MEMBER_ERRORS,
@@ -98,6 +99,10 @@ class RawTable:
     are null; ``prepare_table`` names them. ``writes_empty_last`` is True
     when some line has as many fields as the header and an empty last one,
     so the file's short lines are not its style but likely cut off.
+    ``unended_line`` is the line of the file's last record when no line break
+    follows it, so that the file may be cut off inside it, and 0 otherwise.
+    ``final_character`` is the file's last character, such as a closing
+    quote that shows the last field to be whole.
     ``kept_totals`` lists (line, label) of the rows kept as data that
     contain a total label, which a warning of ``info.notes`` names.
     ``format_marks`` gives the currency marks of workbook number cells
@@ -121,6 +126,8 @@ class RawTable:
     header_fields: int = 0
     short_lines: tuple[tuple[int, int], ...] = ()
     writes_empty_last: bool = False
+    unended_line: int = 0
+    final_character: str = ""
     kept_totals: tuple[tuple[int, str], ...] = ()
     format_marks: pl.DataFrame | None = None
     number_cells: pl.DataFrame | None = None
@@ -311,6 +318,7 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         skipped_lines=layout.skipped_lines,
         notes=grid.notes + layout.notes,
     )
+    final = final_character(data, grid.encoding)
     return RawTable(
         layout.frame,
         info,
@@ -319,6 +327,8 @@ def _read_text(file_name: str, data: bytes) -> RawTable:
         header_fields=layout.header_fields,
         short_lines=layout.short_lines,
         writes_empty_last=layout.writes_empty_last,
+        unended_line=unended_line(grid, final),
+        final_character=final,
         kept_totals=layout.kept_totals,
     )
 
@@ -607,6 +617,8 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         header_fields=raw.header_fields,
         short_lines=raw.short_lines,
         writes_empty_last=raw.writes_empty_last,
+        unended_line=raw.unended_line,
+        final_character=raw.final_character,
         kept_totals=raw.kept_totals,
     )
 

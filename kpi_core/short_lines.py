@@ -63,6 +63,10 @@ def short_line_problems(raw: RawTable, mapping: Mapping) -> list[FoundProblem]:
     cut: list[tuple[int, int, str]] = []
     kept: list[tuple[int, int]] = []
     for line, fields in raw.short_lines:
+        if line == raw.unended_line:
+            # The last line without a line break after it is named as the
+            # cut end of the file (``cut_end``).
+            continue
         missing = [column for column in required if columns.index(column) >= fields]
         if missing:
             cut.append((line, fields, missing[0]))
