@@ -73,6 +73,43 @@ def _pair(first: pl.DataFrame, second: pl.DataFrame) -> pl.DataFrame:
     return pairs.drop("occurrence")
 
 
+def _pair_changed(
+    first: pl.DataFrame, second: pl.DataFrame, exact: pl.DataFrame
+) -> pl.DataFrame:
+    """Pair the rows of two ``spend_row_keys`` frames that ``exact`` (their
+    ``_pair``) left unpaired and that have the same dates and campaign or
+    channel but other amounts, such as a day corrected in a re-export.
+    Returns ``row``, ``row_other``, the keys of ``first``'s row and
+    ``cents_other``.
+
+    Rows without a campaign or channel are left out: account-level exports
+    of two platforms share every day, and a day alone does not make two
+    rows the same spend.
+    """
+    on = ["day", "until", "label"]
+    on += [
+        key for key in _OPTIONAL_KEYS if key in first.columns and key in second.columns
+    ]
+    left = first.join(exact.select("row"), on="row", how="anti")
+    right = second.join(
+        exact.select(pl.col("row_other").alias("row")), on="row", how="anti"
+    )
+    numbered = [
+        keys.filter((pl.col("cents") != 0) & (pl.col("label") != "")).with_columns(
+            occurrence=pl.int_range(pl.len()).over(on)
+        )
+        for keys in (left, right)
+    ]
+    other = numbered[1].select(
+        *on,
+        "occurrence",
+        pl.col("row").alias("row_other"),
+        pl.col("cents").alias("cents_other"),
+    )
+    pairs = numbered[0].join(other, on=[*on, "occurrence"], maintain_order="left")
+    return pairs.drop("occurrence")
+
+
 def overlap_warning(
     frames: Mapping[str, pl.DataFrame], period: Period | None = None
 ) -> str | None:
@@ -86,14 +123,16 @@ def overlap_warning(
     found = []
     for index, first in enumerate(names):
         for second in names[index + 1 :]:
-            shared = shared_spend_rows(frames[first], frames[second])
-            shared = shared.filter(
-                pl.col("row").is_in(counted[first].implode())
-                & pl.col("row_other").is_in(counted[second].implode())
-            )
-            if shared.is_empty():
+            keys = spend_row_keys(frames[first]), spend_row_keys(frames[second])
+            counted_rows = pl.col("row").is_in(counted[first].implode()) & pl.col(
+                "row_other"
+            ).is_in(counted[second].implode())
+            shared = _pair(*keys)
+            changed = _pair_changed(*keys, shared).filter(counted_rows)
+            shared = shared.filter(counted_rows)
+            if shared.is_empty() and changed.is_empty():
                 continue
-            found.append(_describe_shared(first, second, shared, period))
+            found.append(_describe_shared(first, second, shared, changed, period))
     if not found:
         return None
     return (
@@ -128,22 +167,53 @@ def _rows_in_period(frame: pl.DataFrame, period: Period | None) -> pl.Series:
 
 
 def _describe_shared(
-    first: str, second: str, shared: pl.DataFrame, period: Period | None
+    first: str,
+    second: str,
+    shared: pl.DataFrame,
+    changed: pl.DataFrame,
+    period: Period | None,
 ) -> str:
-    """Describe the rows that tables ``first`` and ``second`` share."""
-    shared = shared.sort("day", "label", "row")
-    examples = ", ".join(
-        f"{written or 'no campaign'} {_dates(day, until)}"
-        for day, until, written in shared.select("day", "until", "written")
-        .head(_EXAMPLES)
-        .rows()
-    )
-    if shared.height > _EXAMPLES:
-        examples += f" and {shared.height - _EXAMPLES:,} more"
-    rows = count_noun(shared.height, "spend row")
-    if period is not None and not period.is_all:
-        rows += " in the period"
-    return f"“{first}” and “{second}” share {rows} ({examples})"
+    """Describe the rows that tables ``first`` and ``second`` share, and the
+    rows of the same day and campaign that have other amounts (``changed``,
+    from ``_pair_changed``)."""
+    in_period = period is not None and not period.is_all
+    parts = []
+    if not shared.is_empty():
+        shared = shared.sort("day", "label", "row")
+        examples = ", ".join(
+            f"{written or 'no campaign'} {_dates(day, until)}"
+            for day, until, written in shared.select("day", "until", "written")
+            .head(_EXAMPLES)
+            .rows()
+        )
+        if shared.height > _EXAMPLES:
+            examples += f" and {shared.height - _EXAMPLES:,} more"
+        rows = count_noun(shared.height, "spend row")
+        if in_period:
+            rows += " in the period"
+        parts.append(f"share {rows} ({examples})")
+    if not changed.is_empty():
+        changed = changed.sort("day", "label", "row")
+        examples = ", ".join(
+            f"{written} {_dates(day, until)}: {cents / 100:,.2f} and "
+            f"{cents_other / 100:,.2f}"
+            for day, until, written, cents, cents_other in changed.select(
+                "day", "until", "written", "cents", "cents_other"
+            )
+            .head(_EXAMPLES)
+            .rows()
+        )
+        if changed.height > _EXAMPLES:
+            examples += f" and {changed.height - _EXAMPLES:,} more"
+        rows = count_noun(changed.height, "spend row")
+        if in_period:
+            rows += " in the period"
+        amount = "another amount" if changed.height == 1 else "other amounts"
+        verb = "" if parts else "have "
+        parts.append(
+            f"{verb}{rows} of the same day and campaign with {amount} ({examples})"
+        )
+    return f"“{first}” and “{second}” {' and '.join(parts)}"
 
 
 def _dates(day: date, until: date) -> str:
