@@ -170,6 +170,13 @@ class SpendMatch:
     other_amounts: bool = False
 
     @property
+    def lacks_rows(self) -> bool:
+        """Whether the upload repeats the table's amounts but lacks some of
+        its rows, as a re-export of a later date range does, so that an
+        update by date (``kpi_core.spend_updates``) fits it."""
+        return self.dropped > 0 and not self.other_amounts
+
+    @property
     def replaces_table(self) -> bool:
         """Whether storing the upload in place of the table loses no spend
         and repeats its amounts, so that replacing it is the default."""
@@ -209,8 +216,9 @@ class SpendMatch:
             f"This file repeats rows of the stored spend table {name!r} "
             f"({counts}) but lacks its {lacked}. Keeping both tables counts the "
             f"spend of the {shared} twice, because the spend tables are added "
-            f"up. Replacing {name!r} deletes its {lacked}. Choose under Store, "
-            "or upload a file that contains those rows too."
+            f"up. Replacing {name!r} deletes its {lacked}. Updating {name!r} "
+            "keeps the rows of the days this file does not cover and takes this "
+            "file's rows for the days it covers. Choose under Store."
         )
 
 

@@ -145,17 +145,21 @@ def spend_update(stored: pl.DataFrame, new: pl.DataFrame) -> SpendUpdate | None:
 def _compare(
     stored: pl.DataFrame, new: pl.DataFrame
 ) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
-    """Compare the stored keys in the range with the file's keys by day,
-    campaign or channel, and channel and currency where both name them.
+    """Compare the stored keys in the range with the file's keys by first
+    day, campaign or channel, and channel and currency where both name them.
     Returns the file's equal and new rows, and the changed and dropped
     keys described."""
-    on = ["day", "until", "label"]
+    # The first day and label key a row, as in ``matching_spend_table``, so
+    # a month written as its first day matches a month read as a window.
+    on = ["day", "label"]
     on += [
         key for key in _OPTIONAL_KEYS if key in stored.columns and key in new.columns
     ]
     amounts = [
         keys.group_by(on).agg(
-            pl.col("cents").sort().alias("amounts"), pl.first("written")
+            pl.col("cents").sort().alias("amounts"),
+            pl.first("written"),
+            pl.first("until"),
         )
         for keys in (stored, new)
     ]
@@ -167,7 +171,7 @@ def _compare(
     changed, dropped = [], []
     for row in joined.iter_rows(named=True):
         label = row["written"] or row["written_stored"] or "no campaign"
-        where = _where(row["day"], row["until"], label)
+        where = _where(row["day"], row["until"] or row["until_stored"], label)
         if row["amounts_stored"] is None:
             added += len(row["amounts"])
         elif row["amounts"] is None:

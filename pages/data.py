@@ -49,6 +49,16 @@ from pages.ui.navigation import require_app_entry
 from pages.ui.replacement_checks import missing_ids, upload_emptied_fields, warn_losses
 from pages.ui.shared_views import editor_unlocked
 from pages.ui.spend_repeats import RepeatChoice, choose_repeated_rows
+from pages.ui.spend_updates import (
+    default_update,
+    planned_update,
+    show_update,
+    update_action,
+    update_target,
+    update_targets,
+    updated_message,
+    updated_table,
+)
 from pages.ui.stored_matches import StoredMatch, stored_match, stored_summary
 from pages.ui.stored_tables import render_stored_tables
 from pages.ui.workspace_access import (
@@ -552,11 +562,15 @@ def _offer_import(
     store = workspace()
     existing = store.list_tables(prepared.table)
     notes = name_notes(existing)
-    targets = {"": "Store as a new table"} | {
-        entry.id: f"Replace {_with_note(entry.name, notes.get(entry.id))}"
-        for entry in existing
+    labels = {
+        entry.id: _with_note(entry.name, notes.get(entry.id)) for entry in existing
     }
+    targets = {"": "Store as a new table"} | {
+        entry.id: f"Replace {labels[entry.id]}" for entry in existing
+    }
+    targets |= update_targets(existing, prepared, labels)
     names = {entry.id: entry.name for entry in existing}
+    names |= {update_target(entry.id): entry.name for entry in existing}
     default_name = _default_name(prepared, paired is not None)
     name_key, target_key = f"{key}:name", f"{key}:target"
     # The plan on the Import button as the last run drew it, and the name as
@@ -602,10 +616,20 @@ def _offer_import(
     preset = default_replacement(
         same, earlier, prepared.rows_used, columns, missing, empty, prepared.table
     )
-    if preset is not None and st.session_state.get(preset_key) != preset.id:
-        st.session_state[target_key] = preset.id
+    preset_target = preset.id if preset is not None else None
+    # A spend re-export that lacks stored days but repeats others updates its
+    # table by date, because replacing deletes those days and a new table
+    # counts the repeated ones twice.
+    version_of = partial.entry if partial is not None and partial.lacks_rows else None
+    updated = default_update(
+        None if same is not None else version_of or earlier, prepared, key
+    )
+    if updated is not None:
+        preset, preset_target = updated, update_target(updated.id)
+    if preset is not None and st.session_state.get(preset_key) != preset_target:
+        st.session_state[target_key] = preset_target
         st.session_state[name_key] = preset.name
-        st.session_state[preset_key] = preset.id
+        st.session_state[preset_key] = preset_target
 
     def name_after_target() -> None:
         # Replacing a table presets its name, and a new table the file's name.
@@ -625,8 +649,15 @@ def _offer_import(
         key=target_key,
         on_change=name_after_target,
     )
+    # The stored table that the import replaces or updates, or "".
+    replace_id = updated_table(target) or target
+    update = None
+    if replace_id != target:
+        update = planned_update(
+            next(e for e in existing if e.id == replace_id), prepared, key
+        )
     requested = clean_table_name(name) or names.get(target, default_name)
-    stored_name = store.unique_name(requested, exclude_id=target or None)
+    stored_name = store.unique_name(requested, exclude_id=replace_id or None)
     losses = []
     if earlier is not None and same is None:
         losses = replacement_losses(
@@ -643,7 +674,7 @@ def _offer_import(
     unchanged = unchanged_import(
         st.session_state.get(stored_key),
         choices,
-        target,
+        replace_id,
         stored_name,
         store.list_tables(),
     )
@@ -652,16 +683,22 @@ def _offer_import(
             show_import_result(st.session_state.pop(result_key, None))
             st.info(stored_note(unchanged))
     else:
-        _describe_name(same, earlier, reason, target, requested, stored_name, losses)
+        # An update describes what it keeps and replaces below.
+        described = None if update is not None else earlier
+        _describe_name(same, described, reason, target, requested, stored_name, losses)
     if partial is not None:
         st.warning(escape_markdown(partial.reason))
+    if update is not None:
+        show_update(update, names[replace_id])
     replaced = next((e for e in existing if e.id == target), None)
     warn_losses(replaced, prepared, key, "the file")
     if prepared.rows_used == 0:
         # Importing nothing would also replace a stored table with nothing.
         st.error("No row is usable, so there is nothing to import. Fix the file.")
         return
-    rows = _rows_to_store(existing, prepared, key, target, earlier, partial)
+    rows = _rows_to_store(existing, prepared, key, replace_id, earlier, partial)
+    if update is not None:
+        rows = RepeatChoice(update.frame)
     if not rows.decided:
         return
     if rows.frame.is_empty():
@@ -670,11 +707,13 @@ def _offer_import(
             "repeated rows leaves nothing to import."
         )
         return
-    main_plan = Plan(target or None, stored_name or requested, names.get(target))
+    main_plan = Plan(replace_id or None, stored_name or requested, names.get(target))
     paired_plan = None
     if paired is not None:
         paired_plan = _offer_paired(paired, key, _sheets(preview))
     label = import_action(rows.frame.height, main_plan)
+    if update is not None:
+        label = update_action(update, names[replace_id])
     if paired_plan is not None:
         label += " and " + import_action(paired.rows_used, paired_plan)
     # Storing an unchanged upload again is offered, but not as the next step.
@@ -733,10 +772,12 @@ def _offer_import(
                 table_type=prepared.table,
                 source_file=prepared.file,
                 mapping=prepared.mapping,
-                replace_id=target or None,
-                source_key=key,
+                replace_id=replace_id or None,
+                # An updated table holds rows of several uploads, so uploading
+                # this file again must not count as the same content.
+                source_key="" if update is not None else key,
                 remove_samples=True,
-                replace_version=planned.get(target),
+                replace_version=planned.get(replace_id),
                 audience=export_audience(preview) or "",
             )
         except InputError as error:
@@ -793,6 +834,8 @@ def _offer_import(
         )
     links = [link for e in stored for link in _KPI_PAGES[e.table_type]]
     message = f"Imported {imported}."
+    if update is not None:
+        message = escape_markdown(updated_message(update, entry.name))
     if rows.left_out:
         message += (
             f" Left out {count_noun(len(rows.left_out), 'row')} already stored "

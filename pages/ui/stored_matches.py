@@ -23,11 +23,13 @@ class StoredMatch:
     """A stored table that an upload is a new version of, and the sentences
     that explain why, with the table's name in them. The upload replaces the
     table by default unless ``replaces`` is False, for a spend file that
-    repeats part of the table but lacks some of its rows."""
+    repeats part of the table but lacks some of its rows (``lacks_rows``)
+    or has other amounts."""
 
     entry: TableEntry
     reason: str
     replaces: bool = True
+    lacks_rows: bool = False
 
 
 def stored_match(
@@ -72,7 +74,9 @@ def _spend_match(
     if found is None:
         return None
     entry = next(entry for entry in candidates if entry.id == found.table)
-    return StoredMatch(entry, found.describe(entry.name), found.replaces_table)
+    return StoredMatch(
+        entry, found.describe(entry.name), found.replaces_table, found.lacks_rows
+    )
 
 
 @st.cache_resource(max_entries=32)

@@ -310,8 +310,9 @@ def test_matching_spend_rolling_window():
         "equal, 2 not in that table) but lacks its 2 rows from January 2025. "
         "Keeping both tables counts the spend of the 2 shared rows twice, "
         "because the spend tables are added up. Replacing 'q1' deletes its 2 "
-        "rows from January 2025. Choose under Store, or upload a file that "
-        "contains those rows too."
+        "rows from January 2025. Updating 'q1' keeps the rows of the days "
+        "this file does not cover and takes this file's rows for the days it "
+        "covers. Choose under Store."
     )
 
 

@@ -216,7 +216,7 @@ Month,Channel,Spend
 """
 
 
-def test_rolling_window_leaves_choice(tmp_path, fresh_workspace):
+def test_rolling_window_updates_by_default(tmp_path, fresh_workspace):
     at = _data_page()
     first = _write(tmp_path, "spend_q1.csv", SPEND, "cp1252")
     _upload_and_import(at, "spend_q1.csv", first)
@@ -224,7 +224,9 @@ def test_rolling_window_leaves_choice(tmp_path, fresh_workspace):
     window = _write(tmp_path, "spend_feb_may.csv", SPEND_FEB_MAY)
     key = _upload(at, "spend_feb_may.csv", window)
     target = at.selectbox(key=f"{key}:target")
-    assert target.value == ""
+    # Updating keeps January and takes February to May from the file, so
+    # no month counts twice and none is lost.
+    assert target.value == f"update:{stored.id}"
     warnings = [warning.value for warning in at.warning]
     expected = (
         "This file repeats rows of the stored spend table 'spend_q1' (3 of 8 "
