@@ -253,3 +253,29 @@ def _later(day: date | None, other: date | None) -> date | None:
 def _earlier(day: date | None, other: date | None) -> date | None:
     known = [value for value in (day, other) if value is not None]
     return min(known) if known else None
+
+
+def blank_empty_buckets(
+    series: pl.DataFrame,
+    partials: Mapping[date, PartialPeriod],
+    column: str = "period_start",
+) -> pl.DataFrame:
+    """Set the numbers of the buckets that have no days in the data to null.
+
+    A count or sum of such a bucket is unknown, not 0: a deals table that
+    starts in February says nothing of the deals won in January. Columns
+    that are not numbers, such as a campaign name, stay as they are.
+    """
+    empty = [
+        start
+        for start, partial in partials.items()
+        if partial.last_day < partial.first_day
+    ]
+    if not empty or column not in series.columns:
+        return series
+    outside = pl.col(column).is_in(empty)
+    return series.with_columns(
+        pl.when(outside).then(None).otherwise(pl.col(name)).alias(name)
+        for name, dtype in series.schema.items()
+        if name != column and dtype.is_numeric()
+    )

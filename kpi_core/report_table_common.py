@@ -14,6 +14,7 @@ from kpi_core.kpis import KpiSettings
 from kpi_core.money import DEFAULT_CURRENCY, currency_codes
 from kpi_core.partial_periods import (
     PartialPeriod,
+    blank_empty_buckets,
     partial_periods,
     table_span,
     with_partial_column,
@@ -41,10 +42,12 @@ def with_partial(
     """Add the column "Partial period" to a table by period when some of
     its periods are partial (see ``kpi_core.partial_periods``). Its cells
     name the days such a period covers, as in "2026-10-01 to 2026-11-30
-    only", so they read without a note."""
+    only", so they read without a note. The figures of a period with no
+    days in the data are left blank, because they are unknown."""
     if table.frame is None or not partials:
         return table
-    return replace(table, frame=with_partial_column(table.frame, partials))
+    frame = blank_empty_buckets(table.frame, partials)
+    return replace(table, frame=with_partial_column(frame, partials))
 
 
 def series_partials(

@@ -22,6 +22,7 @@ from kpi_core.marketing import (
     campaign_table,
 )
 from kpi_core.partial_periods import (
+    blank_empty_buckets,
     partial_note,
     partial_periods,
     table_span,
@@ -454,6 +455,7 @@ def _render_list_growth(
         return
     span = table_span(tables["email_events"], "email_events")
     partial = partial_periods(series["period_start"], grain, period, span)
+    series = blank_empty_buckets(series, partial)
     if charts.has_values(series, "growth_rate"):
         show_chart(
             st,

@@ -14,7 +14,12 @@ from kpi_core.errors import InputError
 from kpi_core.formatting import MISSING, count_noun
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
-from kpi_core.partial_periods import partial_note, partial_periods, table_span
+from kpi_core.partial_periods import (
+    blank_empty_buckets,
+    partial_note,
+    partial_periods,
+    table_span,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult
 from kpi_core.sales import describe_cycle_starts, sales_kpis, upsell_customers
@@ -429,6 +434,7 @@ def _render_trends(
     money = kpis["won_value"].unit or "amount"
     starts = series["period_start"]
     partial = partial_periods(starts, grain, period, table_span(deals, "deals"))
+    series = blank_empty_buckets(series, partial)
 
     def gap(column: str) -> str | None:
         reason = chart_gap(deals, period, series, column)

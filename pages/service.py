@@ -17,7 +17,12 @@ from kpi_core.formatting import MISSING, count_noun, format_number
 from kpi_core.kpi_rows import rows_behind
 from kpi_core.kpis import KpiSettings
 from kpi_core.nps import variant_gap
-from kpi_core.partial_periods import partial_note, partial_periods, table_span
+from kpi_core.partial_periods import (
+    blank_empty_buckets,
+    partial_note,
+    partial_periods,
+    table_span,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, not_available
 from kpi_core.service import (
@@ -352,6 +357,7 @@ def _render_churn(
         return
     span = table_span(subscriptions, "subscriptions")
     partial = partial_periods(series["period_start"], grain, period, span)
+    series = blank_empty_buckets(series, partial)
     show_chart(
         st,
         charts.rate_like_lines(
@@ -399,6 +405,7 @@ def _render_nps(
     else:
         span = table_span(responses, "nps")
         partial = partial_periods(series["period_start"], grain, period, span)
+        series = blank_empty_buckets(series, partial)
         show_chart(left, charts.nps_stacked(series, grain, partial))
         if note := partial_note(partial):
             left.caption(note)
@@ -446,6 +453,7 @@ def _render_resolution(
         return False
     span = table_span(tickets, "tickets")
     partial = partial_periods(series["period_start"], grain, period, span)
+    series = blank_empty_buckets(series, partial)
     show_chart(
         st,
         charts.rate_like_lines(

@@ -17,7 +17,12 @@ from kpi_core.marketing_series import (
     campaign_revenue_series,
     undated_note,
 )
-from kpi_core.partial_periods import partial_note, partial_periods, table_span
+from kpi_core.partial_periods import (
+    blank_empty_buckets,
+    partial_note,
+    partial_periods,
+    table_span,
+)
 from kpi_core.period import Period
 from kpi_core.results import KpiResult, is_missing_rate
 from pages.ui.currencies import RATE_NOTE_POINTER
@@ -102,6 +107,7 @@ def render_cac_series(
         return
     span = cac_span(tables["spend"], customers.frame)
     partial = partial_periods(series["period_start"], grain, settings.period, span)
+    series = blank_empty_buckets(series, partial)
     unit = result.unit if result.available else None
     show_chart(st, cac_over_time(series, unit, grain, partial))
 
@@ -146,6 +152,7 @@ def render_campaign_series(
     table_type = "orders" if "ordered_at" in revenue.columns else "deals"
     span = table_span(revenue, table_type)
     partial = partial_periods(series["period_start"], grain, period, span)
+    series = blank_empty_buckets(series, partial)
     show_chart(st, campaign_revenue_over_time(series, result.unit, grain, partial))
 
     notes = [
@@ -175,6 +182,7 @@ def render_arr_series(
         return
     span = table_span(tables["subscriptions"], "subscriptions")
     partial = partial_periods(series["period_start"], grain, settings.period, span)
+    series = blank_empty_buckets(series, partial)
     title = f"ARR at the end of each {grain}"
     axis_title = f"ARR ({result.unit} per year)"
     show_chart(
