@@ -32,7 +32,6 @@ from kpi_core.goal_forecast import (
     meets_target,
 )
 from kpi_core.goal_metrics import (
-    TABLE_LABELS,
     UP,
     Measurement,
     Metric,
@@ -42,7 +41,6 @@ from kpi_core.goal_metrics import (
     measure,
     measure_baseline,
     missing_inputs,
-    segment_advice,
     target_value,
 )
 from kpi_core.goal_notes import (
@@ -114,9 +112,6 @@ class GoalStatus:
     # Set when the table of a count or of a rate that grows with its window
     # ends before the day the goal is evaluated on.
     as_of_note: str = ""
-    # Set when a count's segment matches no row of its table, so its 0 may
-    # come from a misspelt value.
-    segment_note: str = ""
     # The KPI's warnings on the current value, or on the baseline before the
     # goal starts, such as which table the follow-ups per ticket came from.
     warnings: tuple[str, ...] = ()
@@ -189,7 +184,8 @@ def evaluate_goal(
     Off track otherwise. From the deadline on, the status is achieved when
     the final value meets the target and off track when it does not. Not
     started before the start date. Not available
-    when the data lacks the table or columns, the deadline is not after the
+    when the data lacks the table or columns, the goal's segment matches no
+    row of the table, the deadline is not after the
     start, a relative target has no baseline, the KPI has no value yet, or
     the dates of a count's table, or of the table of a rate that grows with
     its window, lie wholly before or after the window so far (see
@@ -217,6 +213,15 @@ def evaluate_goal(
             goal, as_of, NOT_AVAILABLE, reason=money.reason, unit=money.unit,
             target=goal.target,
         )  # fmt: skip
+    if unmatched := unmatched_segment(
+        goal, metric, exported, apply_segments(exported, goal.segments)
+    ):
+        # A count of 0 or a forecast would read as a measurement of rows
+        # that the data does not contain, often because a value is misspelt.
+        target, unit = stated_target(goal, metric)
+        return GoalStatus(
+            goal, as_of, NOT_AVAILABLE, reason=unmatched, unit=unit, target=target
+        )
     frame = apply_segments(table, goal.segments)
     baseline = measure_baseline(metric, table, frame, goal.baseline_period)
     if money is not None:
@@ -231,9 +236,7 @@ def evaluate_goal(
         baseline = replace(baseline, note=f"{baseline.note} {cut}".strip())
     target = target_value(goal.target, goal.target_kind, baseline.value)
     if target is None:
-        reason = unmatched_segment(goal, metric, table, frame) or no_baseline_reason(
-            baseline
-        )
+        reason = no_baseline_reason(baseline)
         return GoalStatus(goal, as_of, NOT_AVAILABLE, reason=reason)
     if money is not None and goal.target_kind == "absolute":
         target *= money.factor
@@ -277,18 +280,7 @@ def evaluate_goal(
         status = replace(status, as_of_note=note)
     current = measure(metric, frame, window)
     if current.value is None:
-        reason = unmatched_segment(goal, metric, table, frame) or current.reason
-        return replace(status, status=NOT_AVAILABLE, reason=reason)
-    if metric.is_count and goal.segments and frame.is_empty():
-        # A new segment value can have no rows yet, so its count stays 0.
-        table_label = TABLE_LABELS.get(metric.table, metric.table)
-        segments = "; ".join(segment.label() for segment in goal.segments)
-        advice = segment_advice(table, goal.segments)
-        note = (
-            f"No rows of the {table_label} table match the goal's segment "
-            f"({segments}), so the count is 0. {advice[:1].upper()}{advice[1:]}."
-        )
-        status = replace(status, segment_note=note)
+        return replace(status, status=NOT_AVAILABLE, reason=current.reason)
     outlook = goal_outlook(goal, metric, grows, baseline, target, current, as_of)
     verdict = goal_status(goal.direction, target, outlook.forecast, outlook.band)
     met = meets_target(goal.direction, current.value, target)

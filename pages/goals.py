@@ -481,8 +481,6 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
         notes.append(status.currency_note)
     if status.as_of_note:
         notes.append(status.as_of_note)
-    if status.segment_note:
-        notes.append(status.segment_note)
     if notes:
         st.caption(escape_markdown(" ".join(notes)))
 

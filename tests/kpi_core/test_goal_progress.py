@@ -721,13 +721,16 @@ def test_count_goal_after_data_not_available():
     assert "the data covers 2024-10-02 to 2025-01-31" in status.reason
 
 
-def test_count_goal_segment_without_rows_counts_zero():
-    # The data covers the window, but no lead of the segment falls in it:
-    # that is a real 0.
+def test_count_goal_unmatched_segment_not_available():
+    # No deal of the whole table has the source partner, so a count of 0
+    # would measure nothing: the goal is not available, and says why.
     goal = _leads_goal(segments=(SegmentFilter("source", "partner"),))
     status = evaluate_goal(goal, _leads(6), AS_OF)
-    assert status.current == 0
-    assert status.status != NOT_AVAILABLE
+    assert status.status == NOT_AVAILABLE
+    assert status.current is None
+    assert status.reason.startswith(
+        "no rows of the deals table match the goal's segment (source = partner)"
+    )
 
 
 def test_won_goal_ignores_expected_close_dates():

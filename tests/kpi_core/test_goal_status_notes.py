@@ -110,13 +110,14 @@ def test_unmatched_segment_absolute_count(tmp_path):
         date(2026, 12, 31), segments=UNMATCHED,
     )  # fmt: skip
     status = evaluate_goal(goal, tickets, date(2026, 9, 30))
-    # A segment value may be new, so the count stays 0, but the card notes
-    # that no row matches, in case the value is misspelt.
-    assert status.current == 0
-    assert status.segment_note == (
-        "No rows of the tickets table match the goal's segment (channel = phone; "
-        "category = late_delivery), so the count is 0. Check the spelling of "
-        "the values."
+    # No row matches, often because a value is misspelt, so the goal is not
+    # available rather than a count of 0. The card keeps its target.
+    assert status.status == NOT_AVAILABLE
+    assert status.current is None
+    assert status.target == 10
+    assert status.reason == (
+        "no rows of the tickets table match the goal's segment (channel = "
+        "phone; category = late_delivery); check the spelling of the values"
     )
 
 
