@@ -433,12 +433,14 @@ def _render_arr(
         )
         return
     if not (bridge["amount"] != 0).any():
+        # As in the Excel report: a table of zeros under this note would
+        # contradict it and read as an ARR of 0.
         st.info(
             "The ARR bridge is not shown. No subscription brings recurring "
             "revenue in this period, so every step is 0."
         )
-    else:
-        show_chart(st, charts.waterfall(bridge, unit))
+        return
+    show_chart(st, charts.waterfall(bridge, unit))
     labels = table_columns(bridge, unit)
     st.dataframe(bridge, hide_index=True, column_config=labels, placeholder=MISSING)
 
