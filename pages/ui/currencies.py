@@ -200,13 +200,14 @@ def money_picker(
     if len(codes) < 2:
         return None, {}
     options = view_widget_options()
+    # A shared link or an earlier run sets the currency in the session
+    # state, and Streamlit warns when a widget gets a default index as well.
+    default = {}
+    if "currency" not in st.session_state and DEFAULT_CURRENCY in codes:
+        default["index"] = codes.index(DEFAULT_CURRENCY)
     with st.sidebar.expander("Currencies", expanded=True):
         unit = st.selectbox(
-            "Report currency",
-            codes,
-            index=codes.index(DEFAULT_CURRENCY) if DEFAULT_CURRENCY in codes else 0,
-            key="currency",
-            **options,
+            "Report currency", codes, key="currency", **default, **options
         )
         check_url_option("currency", unit, codes)
         rates = {}
