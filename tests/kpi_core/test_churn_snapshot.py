@@ -291,15 +291,17 @@ def test_excel_dated_series_follows_variant(tmp_path):
         row[len(header) - 4 : len(header) - 1] for row in rows[start + 2 : start + 5]
     ]
     # January starts with K1 + K2 = 150.00 and loses nothing. February starts
-    # with 150.00 and loses K2's 50.00: 50 / 150 = 33.3 %. March starts with
-    # K1 + K3 = 200.00 and loses nothing.
+    # with 150.00 and loses K2's 50.00: 50 / 150 = 33.3 %. The data ends with
+    # K3's start on 10 February, so March has no days in the data and no
+    # figures.
     assert monthly[0] == (pytest.approx(150.0), pytest.approx(0.0), pytest.approx(0.0))
     assert monthly[1] == (
         pytest.approx(150.0),
         pytest.approx(50.0),
         pytest.approx(50 / 150 * 100),
     )
-    assert monthly[2] == (pytest.approx(200.0), pytest.approx(0.0), pytest.approx(0.0))
+    assert monthly[2] == (None, None, None)
+    assert rows[start + 4][len(header) - 1] == "no days in the data"
 
 
 # Start dates and churn flags but no end date: 2 of 5 customers churned.
