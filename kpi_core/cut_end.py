@@ -67,6 +67,10 @@ def _cut_value_kind(raw: RawTable, rows: pl.Series) -> str | None:
     """
     # NOTE: a free-text value that is whole but starts a longer word of
     # another row, as "Call back" before "Call backlog", is taken as cut.
+    if rows.sum() != 1:
+        # A wide stage history gives one row per stage of each line, and its
+        # last column is not the file's, so its last value is not judged.
+        return None
     column = [name for name in raw.frame.columns if name != LINE][-1]
     cells = raw.frame.get_column(column)
     value = cells.filter(rows).item()
