@@ -60,3 +60,25 @@ if not WORD_CODES <= ISO_4217_CODES or WORD_CODES & COMMON_CODES:
 # NOTE: a number format [$ALL-41C] is read as an unknown currency too,
 # although a currency element names a currency for sure.
 CELL_CODES = ISO_4217_CODES - WORD_CODES
+# Currency marks written in place of an ISO code: dollars with a country
+# prefix, and the Swiss "Fr." and "SFr." for francs. Amount and number cells
+# read each as its code, before or after the number, with or without a
+# space ("US$1,234.50", "Fr. 1'234.50", "99.00 C$"). A letter right before
+# the mark makes it part of a word, so "AR$" and "MFr." stay unread.
+PREFIXED_MARKS = {
+    "US$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "Fr.": "CHF",
+    "SFr.": "CHF",
+}
+if not set(PREFIXED_MARKS.values()) <= COMMON_CODES:
+    raise AssertionError("every prefixed mark must name a common code")

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from kpi_core.currency_codes import CELL_CODES, COMMON_CODES
+from kpi_core.currency_codes import CELL_CODES, COMMON_CODES, PREFIXED_MARKS
 from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
@@ -296,7 +296,19 @@ def _clean(values: pl.Series) -> pl.Series:
     and a header such as "*" or "^a$" would act as a wildcard or a regex.
     """
     text = values.alias("value").cast(pl.String).str.strip_chars()
+    text = _codes_for_prefixed_marks(text)
     return text.set(text == "", None)
+
+
+def _codes_for_prefixed_marks(text: pl.Series) -> pl.Series:
+    """Write each mark of ``PREFIXED_MARKS`` as its ISO code, so that "US$5"
+    reads as "USD 5" and "Fr. 5" as "CHF 5"."""
+    if not text.str.contains(r"\$|Fr\.").any():
+        return text
+    for mark, code in PREFIXED_MARKS.items():
+        pattern = r"(^|[^A-Za-z])" + re.escape(mark)
+        text = text.str.replace_all(pattern, "${1} " + code + " ")
+    return text.str.strip_chars()
 
 
 def _decide_mark(text: pl.Series, default: str) -> str:
