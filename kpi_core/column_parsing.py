@@ -22,6 +22,7 @@ from kpi_core.currency_column import (
     money_header_currency,
     read_currency_codes,
 )
+from kpi_core.decimal_marks import per_currency_note
 from kpi_core.formatting import count_noun
 from kpi_core.future_dates import (
     FUTURE_DATE,
@@ -55,7 +56,12 @@ from kpi_core.spend_dates import (
 )
 from kpi_core.subscription_data import FALSE_FLAGS, TRUE_FLAGS
 from kpi_core.utc_times import mark_utc_times, utc_to_wall_clock
-from kpi_core.values import ParsedMoney, describe_ambiguous_amount, parse_money
+from kpi_core.values import (
+    ParsedMoney,
+    describe_ambiguous_amount,
+    describe_ambiguous_in_currency,
+    parse_money,
+)
 
 _NUMBER_KINDS = (NUMBER, INTEGER, DURATION)
 # Number fields whose placeholders stay reported as invalid values, by table.
@@ -128,6 +134,8 @@ def parse_mapped_column(
         if placeholders_empty:
             text = without_placeholders(text, parsed)
         note = decimal_mark_note(money_text.mark)
+        if money_text.styles is not None:
+            note = per_currency_note(money_text.styles)
         formats = column_format_marks(raw.frame[LINE], raw.format_marks, column)
         money_cells = MoneyCells(
             field_name, column, text, parsed, money_text.marks, formats
@@ -259,7 +267,13 @@ def _number_cells(raw: RawTable, column: str) -> pl.Series | None:
 def _ambiguity_label(money_text: ParsedMoney, text: pl.Series) -> str:
     """Describe the amounts that ``parse_money`` found to read two ways."""
     example = text.filter(money_text.ambiguous).first()
-    reason = describe_ambiguous_amount(example, money_text.mark)
+    if money_text.styles is None or money_text.currencies is None:
+        reason = describe_ambiguous_amount(example, money_text.mark)
+    else:
+        code = money_text.currencies.filter(money_text.ambiguous).first()
+        reason = describe_ambiguous_in_currency(
+            example, code, money_text.styles.get(code)
+        )
     return f"an amount that reads two ways ({reason})"
 
 

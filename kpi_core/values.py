@@ -2,7 +2,10 @@
 
 Formats are decided once per column from all of its non-empty values, never
 row by row: one ``13/01/2024`` makes a whole slash-dated column day-first, and
-one ``1.234,56`` makes a whole amount column use the decimal comma. Values that
+one ``1.234,56`` makes a whole amount column use the decimal comma. The
+exception is a money column whose cells name two or more currencies and
+write both marks: there each currency's cells decide their own mark
+(``decimal_marks.read_per_currency``). Values that
 do not fit the decided format become null; callers find them by comparing the
 result with the input. The date functions live in ``kpi_core.date_values``
 and are re-exported here.
@@ -24,6 +27,14 @@ from kpi_core.date_values import (
     detect_date_format,
     parse_dates,
 )
+from kpi_core.decimal_marks import (
+    DOT_EVIDENCE,
+    ambiguous_amounts,
+    decide_mark,
+    decide_money_mark,
+    read_per_currency,
+    to_float,
+)
 from kpi_core.errors import InvalidSettingError
 
 __all__ = [
@@ -33,6 +44,7 @@ __all__ = [
     "ParsedMoney",
     "currency_in_header",
     "describe_ambiguous_amount",
+    "describe_ambiguous_in_currency",
     "detect_and_parse_dates",
     "detect_date_format",
     "detect_decimal_mark",
@@ -50,37 +62,11 @@ _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": 
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
 _CODE_AT_ENDS = rf"^(?:{_CODES})|(?:{_CODES})$"
-_COMMA_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d*)?$|^[+-]?,\d+$"
-_DOT_NUMBER = (
-    r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?$|^[+-]?\.\d+$"
-)
-# Evidence for the decimal mark: a separator not followed by exactly three
-# digits, both separators in one value, a repeated separator, or "0," / "0.".
-_COMMA_EVIDENCE = r",(?:\d{1,2}|\d{4,})$|\..*,|\.\d{3}\.|^[+-]?0,"
-_DOT_EVIDENCE = r"\.(?:\d{1,2}|\d{4,})$|,.*\.|,\d{3},|^[+-]?0\.|\d[eE][+-]?\d"
 # Digits with an optional minus sign and decimal point, which no cleaning
 # step changes.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
-# A lone separator followed by exactly three digits, after an integer part
-# of 1-3 digits that is not 0: "2.000" and "12,500" are a thousands group or
-# three decimals. Money is rarely written with three decimals, so in a money
-# column such values count as thousands groups when nothing else decides.
-_GROUPED = {
-    ".": r"^\(?[+-]?[1-9][0-9]{0,2}\.[0-9]{3}\)?-?$",
-    ",": r"^\(?[+-]?[1-9][0-9]{0,2},[0-9]{3}\)?-?$",
-}
 # The "." case among plain numbers, for the fast path of ``parse_money``.
 _GROUPED_PLAIN_POINT = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
-# Three decimals that cannot be a thousands group ("1234.567"). Such a value
-# fits only one mark, but the evidence patterns above do not count it.
-_LONG_THREE_DECIMALS = {
-    ".": r"^\(?[+-]?[0-9]{4,}\.[0-9]{3}\)?-?$",
-    ",": r"^\(?[+-]?[0-9]{4,},[0-9]{3}\)?-?$",
-}
-# Any value ending in the decimal mark and three digits ("0.125",
-# "1,234.567"), which with a valid number shows that the column writes three
-# decimals.
-_THREE_DECIMALS = {".": r"\.[0-9]{3}\)?-?$", ",": r",[0-9]{3}\)?-?$"}
 
 
 def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
@@ -92,7 +78,7 @@ def detect_decimal_mark(values: pl.Series, default: str = ".") -> str:
     such as "1.234" or "2,000" fit both, so a column of only those gets
     ``default``.
     """
-    return _decide_mark(_strip_currency(_clean(values)), default)
+    return decide_mark(_strip_currency(_clean(values)), default)
 
 
 def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Series:
@@ -112,8 +98,8 @@ def parse_numbers(values: pl.Series, decimal_mark: str | None = None) -> pl.Seri
             column=values.name or None,
         )
     text = _strip_currency(_clean(values))
-    mark = decimal_mark or _decide_mark(text, ".")
-    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    mark = decimal_mark or decide_mark(text, ".")
+    _, numbers = convert_unique(text, lambda unique: ("", to_float(unique, mark)))
     return numbers.alias(values.name)
 
 
@@ -136,8 +122,8 @@ def parse_numbers_detecting_mark(
     if plain is not None:
         return plain, "."
     text = _strip_currency(_clean(values))
-    mark = _decide_mark(text, default)
-    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
+    mark = decide_mark(text, default)
+    _, numbers = convert_unique(text, lambda unique: ("", to_float(unique, mark)))
     return numbers.alias(values.name), mark
 
 
@@ -149,13 +135,18 @@ class ParsedMoney(NamedTuple):
     "EUR", "$ USD", "€ USD"), and null for a cell without any. It is None
     when no cell has a mark. ``ambiguous`` is True for the cells that read
     two ways (see ``parse_money``), whose ``numbers`` are null, and is None
-    when no cell does.
+    when no cell does. ``styles`` and ``currencies`` are set when each
+    currency's cells were read with their own decimal mark
+    (``decimal_marks.read_per_currency``): the mark per currency code, and
+    each cell's code, null for a cell without a mark.
     """
 
     numbers: pl.Series
     mark: str
     marks: pl.Series | None
     ambiguous: pl.Series | None
+    styles: dict[str, str | None] | None = None
+    currencies: pl.Series | None = None
 
 
 def parse_money(
@@ -189,16 +180,27 @@ def parse_money(
         return ParsedMoney(plain, ".", None, None)
     cleaned = _clean(values)
     text = _strip_currency(cleaned)
-    mark = _decide_money_mark(text, default)
-    _, numbers = convert_unique(text, lambda unique: ("", _to_float(unique, mark)))
-    ambiguous = _ambiguous_amounts(text, numbers, mark)
+    mark = decide_money_mark(text, default)
+    _, numbers = convert_unique(text, lambda unique: ("", to_float(unique, mark)))
+    ambiguous = ambiguous_amounts(text, numbers, mark)
     if ambiguous is not None:
         numbers = numbers.set(ambiguous, None)
     numbers = numbers.alias(values.name)
     _, marks = convert_unique(cleaned, lambda unique: ("", _currency_marks(unique)))
     if marks.null_count() == marks.len():
         return ParsedMoney(numbers, mark, None, ambiguous)
-    return ParsedMoney(numbers, mark, marks.alias(values.name), ambiguous)
+    currencies = _mark_currencies(marks)
+    per_currency = read_per_currency(text, currencies, numbers, ambiguous)
+    if per_currency is None:
+        return ParsedMoney(numbers, mark, marks.alias(values.name), ambiguous)
+    return ParsedMoney(
+        per_currency.numbers,
+        mark,
+        marks.alias(values.name),
+        per_currency.ambiguous if per_currency.ambiguous.any() else None,
+        per_currency.styles,
+        currencies,
+    )
 
 
 def split_number_cells(
@@ -237,8 +239,8 @@ def describe_ambiguous_amount(cell: str, mark: str) -> str:
     or 1,000.00 consistently".
     """
     digits = _strip_currency(_clean(pl.Series([cell], dtype=pl.String)))
-    as_decimal = _to_float(digits, mark)[0]
-    as_thousands = _to_float(digits, "." if mark == "," else ",")[0]
+    as_decimal = to_float(digits, mark)[0]
+    as_thousands = to_float(digits, "." if mark == "," else ",")[0]
     if as_decimal is None or as_thousands is None:
         return f"{cell!r} could be read two ways; write the amounts consistently"
     name = "decimal comma" if mark == "," else "decimal point"
@@ -248,6 +250,25 @@ def describe_ambiguous_amount(cell: str, mark: str) -> str:
         f"{cell!r} could be {as_decimal:g} or {as_thousands:,.0f} because the "
         f"column uses a {name}; write {as_thousands:.0f}, {comma_style} or "
         f"{point_style} consistently"
+    )
+
+
+def describe_ambiguous_in_currency(cell: str, code: str, mark: str | None) -> str:
+    """Describe both readings of an ambiguous amount in a column whose
+    currencies write different decimal marks, as ``describe_ambiguous_amount``
+    does. ``mark`` is the decimal mark of the other ``code`` amounts, None
+    when none of them shows one."""
+    if mark is not None:
+        reason = describe_ambiguous_amount(cell, mark)
+        name = "decimal comma" if mark == "," else "decimal point"
+        return reason.replace(
+            f"because the column uses a {name}",
+            f"because the other {code} amounts use a {name}",
+        )
+    point_reason = describe_ambiguous_amount(cell, ".")
+    return point_reason.replace(
+        "because the column uses a decimal point",
+        f"because no other {code} amount shows its decimal mark",
     )
 
 
@@ -265,7 +286,7 @@ def _parse_plain_numbers(
     text = values.alias("value").cast(pl.String)
     if not text.str.contains(_PLAIN_NUMBER).all():
         return None
-    if default != "." and not text.str.contains(_DOT_EVIDENCE).any():
+    if default != "." and not text.str.contains(DOT_EVIDENCE).any():
         return None
     if money and text.str.contains(_GROUPED_PLAIN_POINT).any():
         return None
@@ -311,49 +332,6 @@ def _codes_for_prefixed_marks(text: pl.Series) -> pl.Series:
     return text.str.strip_chars()
 
 
-def _decide_mark(text: pl.Series, default: str) -> str:
-    comma = text.str.contains(_COMMA_EVIDENCE).sum()
-    point = text.str.contains(_DOT_EVIDENCE).sum()
-    if comma > point:
-        return ","
-    if point > comma:
-        return "."
-    return default
-
-
-def _decide_money_mark(text: pl.Series, default: str) -> str:
-    """Decide the mark as ``_decide_mark`` does, but without evidence make
-    values such as "2.000" thousands groups (see ``parse_money``)."""
-    comma = text.str.contains(_COMMA_EVIDENCE).sum()
-    point = text.str.contains(_DOT_EVIDENCE).sum()
-    if comma or point:
-        return _decide_mark(text, default)
-    grouped = {
-        separator: bool(text.str.contains(pattern).any())
-        for separator, pattern in _GROUPED.items()
-    }
-    if grouped["."] == grouped[","]:
-        return default
-    separator = "." if grouped["."] else ","
-    if text.str.contains(_LONG_THREE_DECIMALS[separator]).any():
-        return default
-    return "," if separator == "." else "."
-
-
-def _ambiguous_amounts(
-    text: pl.Series, numbers: pl.Series, mark: str
-) -> pl.Series | None:
-    """Mark the values such as "1,000" whose lone separator is the decimal
-    ``mark``, unless another value of the column has three decimals."""
-    grouped = text.str.contains(_GROUPED[mark]).fill_null(False)
-    if not grouped.any():
-        return None
-    three_decimals = text.str.contains(_THREE_DECIMALS[mark]).fill_null(False)
-    if (three_decimals & ~grouped & numbers.is_not_null()).any():
-        return None
-    return grouped.alias(text.name)
-
-
 def _strip_currency(text: pl.Series) -> pl.Series:
     """Remove currency symbols and codes, spaces, apostrophes and "%".
 
@@ -370,6 +348,16 @@ def _strip_currency(text: pl.Series) -> pl.Series:
     currency = text.str.contains(rf"\p{{Sc}}|{_CODE_AT_ENDS}")
     zero = (dash & currency) | bare.str.contains(r"^[-–—],[-–—]{1,2}$")
     return bare.set(zero.fill_null(False), "0")
+
+
+def _mark_currencies(marks: pl.Series) -> pl.Series:
+    """Return the currency code that each mark of ``_currency_marks`` names
+    first: its ISO code, else the code of its first symbol."""
+    code = marks.str.extract(r"([A-Z]{3})$")
+    symbol = marks.str.slice(0, 1).replace_strict(
+        _CURRENCY_SYMBOLS, default=None, return_dtype=pl.String
+    )
+    return code.fill_null(symbol)
 
 
 def _currency_marks(text: pl.Series) -> pl.Series:
@@ -393,15 +381,3 @@ def _currency_marks(text: pl.Series) -> pl.Series:
     joined = pl.concat_str([symbols, code], separator=" ", ignore_nulls=True)
     marks = frame.select(joined.alias("value"))
     return marks.select(pl.when(pl.col("value") != "").then("value")).to_series()
-
-
-def _to_float(text: pl.Series, mark: str) -> pl.Series:
-    signed = text.str.replace(r"^\((.*)\)$", "-$1").str.replace(r"^(.*\d)-$", "-$1")
-    valid = signed.str.contains(_COMMA_NUMBER if mark == "," else _DOT_NUMBER)
-    if mark == ",":
-        plain = signed.str.replace_all(".", "", literal=True).str.replace(
-            ",", ".", literal=True
-        )
-    else:
-        plain = signed.str.replace_all(",", "", literal=True)
-    return plain.set(~valid.fill_null(False), None).cast(pl.Float64, strict=False)

@@ -373,8 +373,10 @@ def test_parse_money_marks(cell: str | None, expected: str | None) -> None:
 
 
 def test_parse_money_numbers_match_parse_numbers() -> None:
-    # Without values such as "2.000" the money rules change nothing.
-    values = text("$1,000.50", "€ 1.234,00", "100 EUR", "(5.00)", "12", None, "x")
+    # Without values such as "2.000" the money rules change nothing. The
+    # dollar and euro cells write the same decimal mark, because cells of
+    # two currencies in two styles are read per currency.
+    values = text("$1.000,50", "€ 1.234,00", "100 EUR", "(5.00)", "12", None, "x")
     parsed = parse_money(values, ",")
     expected, expected_mark = parse_numbers_detecting_mark(values, ",")
     assert parsed.numbers.to_list() == expected.to_list()
@@ -383,7 +385,7 @@ def test_parse_money_numbers_match_parse_numbers() -> None:
 
 
 def test_parse_money_plain_column_no_marks() -> None:
-    numbers, mark, marks, ambiguous = parse_money(text("12.5", "-3", None))
+    numbers, mark, marks, ambiguous, *_ = parse_money(text("12.5", "-3", None))
     assert numbers.to_list() == [12.5, -3.0, None]
     assert ambiguous is None
     assert mark == "."
@@ -392,7 +394,7 @@ def test_parse_money_plain_column_no_marks() -> None:
 
 def test_parse_money_unmarked_text_no_marks() -> None:
     # German numbers leave the plain path but carry no currency.
-    numbers, mark, marks, _ = parse_money(text("1.234,56", "2,5", "n/a"))
+    numbers, mark, marks, *_ = parse_money(text("1.234,56", "2,5", "n/a"))
     assert numbers.to_list() == [1234.56, 2.5, None]
     assert mark == ","
     assert marks is None
@@ -400,7 +402,7 @@ def test_parse_money_unmarked_text_no_marks() -> None:
 
 def test_parse_money_repeated_values() -> None:
     # Many repeats take the per-distinct-value path; marks stay per row.
-    numbers, _, marks, _ = parse_money(text(*(["$5", "7 EUR", None] * 2_000)))
+    numbers, _, marks, *_ = parse_money(text(*(["$5", "7 EUR", None] * 2_000)))
     assert marks is not None
     assert marks.to_list()[:3] == ["$", "EUR", None]
     assert numbers.to_list()[:3] == [5.0, 7.0, None]
