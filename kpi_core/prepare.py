@@ -57,6 +57,7 @@ from kpi_core.import_problems import (
 from kpi_core.kind_parsing import EPOCH_NOTES
 from kpi_core.mapping import Mapping, require_complete
 from kpi_core.minor_units import divide_minor_units
+from kpi_core.negative_sales import empty_negative_won_amounts, negative_purchases
 from kpi_core.order_rows import (
     further_line_items,
     net_of_refunds,
@@ -310,6 +311,11 @@ def prepare_table(
     )
     if free is not None:
         found.append(free)
+    negative = negative_purchases(
+        raw.frame, mapping, columns, [unpaid, uncaptured, refunded, free]
+    )
+    if negative is not None:
+        found.append(negative)
     line_items = further_line_items(raw.frame, mapping, columns)
     if line_items is not None:
         found.append(line_items)
@@ -335,6 +341,17 @@ def prepare_table(
         raw.frame[LINE].filter(any_of_masks(emptied_masks)) if emptied_masks else None
     )
     frame = apply_table_rules(mapping.table, frame, label_statuses)
+    frame, negative_won = empty_negative_won_amounts(mapping, frame, raw.frame)
+    if negative_won is not None:
+        problems.append(negative_won)
+        won_lines = pl.Series(LINE, negative_won.lines)
+        named = pl.col(LINE).is_in(problem_rows[LINE].implode())
+        problem_rows = raw.frame.filter(named | pl.col(LINE).is_in(won_lines.implode()))
+        emptied_lines = (
+            won_lines
+            if emptied_lines is None
+            else pl.concat([emptied_lines, won_lines]).unique()
+        )
     if mapping.table == "spend":
         frame = add_month_windows(mapping, frame, detected)
         require_spend_dates(file, mapping, frame)
