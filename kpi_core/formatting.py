@@ -66,21 +66,42 @@ def format_value(value: float, unit: str) -> str:
     """Format a KPI value for a card: percentages and durations to one
     decimal, money whole. Money below 100 keeps its cents ("11.65 EUR"),
     where a whole unit would be off by up to 5 %. From 1,000,000 on, money
-    is shown in millions with one decimal and no space before the M
-    ("310.2M EUR"), so it fits one of five cards in a row on a 1400-pixel-
-    wide window."""
+    is shown in millions, billions or trillions with one decimal and no
+    space before the letter ("310.2M EUR", "2.5B EUR", "188.0T CHF"), so it
+    fits one of five cards in a row on a 1400-pixel-wide window. From
+    1,000 trillion on, where an amount is most likely a typo, it is shown
+    in Excel's scientific notation ("3.3E+19 EUR")."""
     if unit in _PLAIN_UNITS:
         suffix = _PLAIN_UNITS[unit]
         decimals = {"score": 0, "count": 2}.get(unit, 1)
         text = format_number(value, decimals)
         return f"{text} {suffix}" if suffix else text
-    if abs(value) >= 1_000_000:
-        return f"{format_number(value, 1, scale=6)}M {unit}"
+    if abs(value) >= 1_000_000 and math.isfinite(value):
+        return f"{_large_money(value)} {unit}"
     with_cents = format_number(value, 2)
     # 99.996 rounds to 100.00, which is shown whole like other amounts.
     if abs(float(with_cents.replace(",", ""))) < 100:
         return f"{with_cents} {unit}"
     return f"{format_number(value)} {unit}"
+
+
+# Powers of ten and their letters for money from a million on, largest
+# first, in the short scale of English: B is 10^9 and T 10^12.
+_MONEY_SCALES = ((12, "T"), (9, "B"), (6, "M"))
+
+
+def _large_money(value: float) -> str:
+    """Write an amount of at least 1,000,000 in the largest of
+    ``_MONEY_SCALES`` where it rounds to at least 1.0 ("999,960,000" is
+    "1.0B", not "1,000.0M"), or past 999.9T in scientific notation."""
+    for exponent, letter in _MONEY_SCALES:
+        text = format_number(value, 1, scale=exponent)
+        size = abs(float(text.replace(",", "")))
+        if size >= 1000 and letter == "T":
+            return format(Decimal(repr(float(value))), ".1E")
+        if size >= 1:
+            return f"{text}{letter}"
+    return f"{format_number(value, 1, scale=6)}M"
 
 
 # KPIs where a fall is an improvement, so the change is coloured the other way.

@@ -8,17 +8,20 @@ import polars as pl
 
 from kpi_core.cell_currency import money_fields, rare_currency_warnings
 from kpi_core.deal_labels import one_sided_labels_warning, undecided_labels_warning
-from kpi_core.formatting import LINES_SHOWN
+from kpi_core.formatting import LINES_SHOWN, count_noun, line_list
 from kpi_core.import_problems import LINE, Problem, pluralize
 from kpi_core.mapping import Mapping
 from kpi_core.marketing_data import month_start_warning
-from kpi_core.money import PRICE_COLUMNS
+from kpi_core.money import MONEY_COLUMNS, PRICE_COLUMNS
 from kpi_core.nps import five_point_warning
 from kpi_core.order_status import unknown_status_warning
 from kpi_core.schema import DATE
 from kpi_core.spend_dates import undated_spend_warning
 from kpi_core.subscription_data import paused_warning
 
+# The amount from which one row's money is taken for a typo: 10^12 is a
+# trillion in any currency, far beyond one deal, order or subscription.
+IMPLAUSIBLE_AMOUNT = 1e12
 # Share of the rows, in percent, with an empty required date from which
 # the import warns: a tenth of the rows moves a figure visibly.
 EMPTY_DATES_SHARE = 10.0
@@ -48,6 +51,7 @@ def find_table_warnings(
     if mapping.table == "nps" and "score" in frame.columns:
         warnings.append(five_point_warning(frame["score"], mapping.columns["score"]))
     warnings += _rare_currency_warnings(mapping, frame)
+    warnings += _implausible_amount_warnings(mapping, frame)
     warnings += [
         _empty_dates_warning(mapping, frame, problems, field.name)
         for field in mapping.schema.fields
@@ -72,6 +76,35 @@ def _rare_currency_warnings(mapping: Mapping, frame: pl.DataFrame) -> list[str]:
             mapping.columns[field_name],
         )
     ]
+
+
+def _implausible_amount_warnings(mapping: Mapping, frame: pl.DataFrame) -> list[str]:
+    """Name the lines of the amounts of ``IMPLAUSIBLE_AMOUNT`` or more in
+    each mapped money column, in any currency."""
+    warnings = []
+    for field_name in MONEY_COLUMNS:
+        column = mapping.columns.get(field_name)
+        if not column or field_name not in frame.columns:
+            continue
+        values = frame[field_name]
+        if not values.dtype.is_numeric():
+            continue
+        rows = (values.abs() >= IMPLAUSIBLE_AMOUNT).fill_null(False)
+        count = int(rows.sum())
+        if not count:
+            continue
+        lines = frame[LINE].filter(rows)
+        subject = f"{count_noun(count, 'amount')} in {column!r}"
+        verb = "is" if count == 1 else "are"
+        where = pluralize(count, "line")
+        warnings.append(
+            f"{subject} {verb} {IMPLAUSIBLE_AMOUNT:,.0f} or more, on {where} "
+            f"{line_list(lines)}. Such an amount is implausibly large for one "
+            "row and more likely a typo or a number from another column. "
+            "Correct it in the file and import it again, because it "
+            "outweighs every other amount in the money figures."
+        )
+    return warnings
 
 
 def _empty_dates_warning(
