@@ -278,8 +278,7 @@ def _compare(
         for name, side in (("before", first), ("after", second))
         if side.reason
     ]
-    if metric.key == "followups_per_ticket":
-        notes += _source_notes(first, second)
+    notes += _warning_notes(first, second)
     if metric.key == "close_rate":
         notes += _open_deals_notes(frame, periods)
     before_low, before_high = _interval(first)
@@ -303,15 +302,11 @@ def _compare(
     }
 
 
-def _source_notes(first: _Side, second: _Side) -> list[str]:
-    """Return the warnings of the follow-ups per ticket on each side, such as
-    the table each ticket's replies came from. A warning of both sides is
-    named once, without a side.
-
-    Only the follow-ups give their warnings here, because their value
-    depends on which table the replies came from. The other KPIs show
-    theirs on their own pages.
-    """
+def _warning_notes(first: _Side, second: _Side) -> list[str]:
+    """Return the KPI's warnings on each side, such as dates read without a
+    time of day or the table each ticket's replies came from. A warning of
+    both sides, which usually describes the whole table, is named once
+    without a side."""
     before, after = (
         [] if side.result is None else list(side.result.warnings)
         for side in (first, second)

@@ -338,10 +338,10 @@ def test_before_after_source_warning_once(tmp_path):
     )
 
 
-def test_before_after_other_warnings_left_out(tmp_path):
-    # Dates without a time of day make the time to resolution warn that
-    # each ticket may be off by up to a working day. That warning is on the
-    # Service page and is not repeated in the comparison's note.
+def test_before_after_shared_warning_once(tmp_path):
+    # Dates without a time of day make the time to resolution warn on both
+    # sides that each ticket may be off by up to a working day. The note
+    # names that warning once, without a side.
     dates_only = COMPARED_TICKETS.replace(" 09:00:00", "").replace(" 12:00:00", "")
     tables, names = _import(
         tmp_path,
@@ -354,7 +354,9 @@ def test_before_after_other_warnings_left_out(tmp_path):
     table = before_after(tables, date(2025, 3, 8), 1, names=names)
 
     [row] = table.filter(table["kpi"] == "resolution_hours").to_dicts()
-    assert row["note"] == ""
+    assert row["note"].count("have the time 00:00") == 1
+    assert "before:" not in row["note"]
+    assert "after:" not in row["note"]
 
 
 def test_smart_check_names_both_sources(tmp_path):
