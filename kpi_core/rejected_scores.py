@@ -132,9 +132,9 @@ def unknown_type_hint(rejected: RejectedScores) -> str:
         f"is not taken as the score because {rejected.counted()} whole "
         f"numbers from 0 to 10 ({rejected.quoted_misses()}), and a score "
         f"column may have at most {_tolerance()} such answers. To use it, "
-        "choose the table type NPS survey responses: the column is then "
-        "proposed as Score and every such line is named. Otherwise correct "
-        "them in the export."
+        "choose the table type NPS survey responses on the Data page: the "
+        "column is then proposed as Score and every such line is named. "
+        "Otherwise correct them in the export."
     )
 
 

@@ -35,8 +35,8 @@ UNKNOWN_TYPE_HINT = (
     "taken as the score because 2 of its 10 answers are not whole numbers "
     "from 0 to 10 (line 10 '11', line 11 '9,5'), and a score column may "
     "have at most 10 % such answers. To use it, choose the table type NPS "
-    "survey responses: the column is then proposed as Score and every such "
-    "line is named. Otherwise correct them in the export."
+    "survey responses on the Data page: the column is then proposed as Score "
+    "and every such line is named. Otherwise correct them in the export."
 )
 
 
