@@ -33,11 +33,50 @@ DEAL_FLAGS = ("won", "closed")
 
 def classify_deal_labels(futures: dict[str, Future[ParsedColumn]]) -> pl.Series:
     """Classify each deal by its status label, or its stage label where the
-    status is empty or not mapped, once their columns are parsed."""
-    label = futures["stage"].result().values
-    if "status" in futures:
-        label = futures["status"].result().values.fill_null(label)
+    status is empty or not mapped, once their columns are parsed. Without
+    either column every label is empty, which reads open until the won and
+    closed flags decide (``flagged_statuses``)."""
+    labels = [
+        futures[name].result().values for name in ("status", "stage") if name in futures
+    ]
+    if not labels:
+        rows = next(iter(futures.values())).result().values.len()
+        return _deal_statuses(pl.Series("label", [None] * rows, dtype=pl.String))
+    label = labels[0]
+    if len(labels) == 2:
+        label = label.fill_null(labels[1])
     return _deal_statuses(label)
+
+
+def stage_from_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the deals' status (open, won or lost) as their stage, for a table
+    without a stage column (``Mapping.stage_stand_in``).
+
+    The pipeline by stage then groups the deals by open, won and lost, in
+    the words of its status colours, and not by the file's own status
+    labels, such as "gewonnen", beside them.
+    """
+    if "stage" in frame.columns:
+        return frame
+    return frame.with_columns(pl.col("status").alias("stage"))
+
+
+def stage_stand_in_note(mapping: Mapping) -> tuple[str, str] | None:
+    """Return the column and the import note that name the columns standing
+    in for a missing stage column, or None when the stage has a column."""
+    fields = mapping.stage_stand_in
+    if not fields:
+        return None
+    columns = [mapping.columns[name] for name in fields]
+    if fields == ("status",):
+        source = f"the status {columns[0]!r} stands"
+    else:
+        source = f"the won and closed flags {columns[0]!r} and {columns[1]!r} stand"
+    note = (
+        f"no stage column: {source} in for the stage; pipeline by stage shows "
+        "won, lost and open"
+    )
+    return columns[-1], note
 
 
 def flagged_statuses(frame: pl.DataFrame, statuses: pl.Series) -> pl.Series:
@@ -139,9 +178,14 @@ def stage_without_outcome(
     that reads no still leaves open and lost.
     """
     parsed = {column.name: column for column in columns}
-    if mapping.table != "deals" or "stage" not in parsed:
+    if mapping.table != "deals":
         return None
-    unknown = parsed["stage"].is_null()
+    if "stage" in parsed:
+        unknown = parsed["stage"].is_null()
+    elif mapping.stage_stand_in:
+        unknown = pl.repeat(True, raw.height, eager=True)
+    else:
+        return None
     if "status" in parsed:
         unknown = unknown & parsed["status"].is_null()
     if "won" in parsed:
@@ -152,19 +196,10 @@ def stage_without_outcome(
     if not unknown.any():
         return None
     lines = raw[LINE].filter(unknown)
-    cells = f"an empty {mapping.columns['stage']!r} cell"
-    if mapping.columns.get("status"):
-        cells = (
-            f"empty {mapping.columns['stage']!r} and "
-            f"{mapping.columns['status']!r} cells"
-        )
     problem = Problem(
         column="",
         field="stage",
-        kind=(
-            f"{cells}, so the deal could be open, won or lost (fill in the "
-            "stage and import the file again)"
-        ),
+        kind=_unknown_outcome_kind(mapping),
         count=lines.len(),
         lines=tuple(lines.to_list()),
         examples=(),
@@ -215,3 +250,27 @@ def future_close_dates(
         for series in columns
     ]
     return emptied, problems
+
+
+def _unknown_outcome_kind(mapping: Mapping) -> str:
+    """Describe the empty cells of a deal whose outcome no column gives, and
+    the column to fill in."""
+    stage = mapping.columns.get("stage")
+    status = mapping.columns.get("status")
+    if stage and status:
+        cells, fill = f"empty {stage!r} and {status!r} cells", "the stage"
+    elif stage:
+        cells, fill = f"an empty {stage!r} cell", "the stage"
+    elif status:
+        cells, fill = f"an empty {status!r} cell and no stage column", "the status"
+    else:
+        won, closed = mapping.columns["won"], mapping.columns["closed"]
+        cells = (
+            f"an empty {closed!r} cell, a {won!r} cell that is not yes and no "
+            "stage or status column"
+        )
+        fill = repr(closed)
+    return (
+        f"{cells}, so the deal could be open, won or lost (fill in {fill} and "
+        "import the file again)"
+    )

@@ -123,6 +123,8 @@ class Mapping:
         """Return the required fields without a column, and for a snapshot the
         monthly charge and churned flag it lacks."""
         needed = list(self.schema.required)
+        if self.stage_stand_in:
+            needed.remove("stage")
         if self.is_snapshot:
             needed += SNAPSHOT_FIELDS
         if self.table == "spend" and not any(
@@ -131,6 +133,24 @@ class Mapping:
             # Spend without a day or reporting window counts in no period.
             needed.append("spent_at")
         return [name for name in needed if not self.columns.get(name)]
+
+    @property
+    def stage_stand_in(self) -> tuple[str, ...]:
+        """The fields whose columns give the deals' status in place of a
+        stage column the mapping lacks: the status, or the won and closed
+        flags together. Empty for a mapped stage and for other tables.
+
+        Such a deals table needs no stage column, because the stage serves
+        only to read the outcome and to group the pipeline, and the status
+        does both (``deal_outcomes.stage_from_status``). A won flag alone
+        cannot tell lost deals from open ones.
+        """
+        if self.table != "deals" or self.columns.get("stage"):
+            return ()
+        for fields in STAGE_STAND_INS:
+            if all(self.columns.get(name) for name in fields):
+                return fields
+        return ()
 
     def with_choice(self, field_name: str, column: str | None) -> Mapping:
         """Return a copy with one field mapped by the user."""
@@ -144,6 +164,9 @@ class Mapping:
         return {name: column for name, column in self.columns.items() if column}
 
 
+# The deals fields that can stand in for a missing stage column, in order of
+# preference (``Mapping.stage_stand_in``).
+STAGE_STAND_INS = (("status",), ("won", "closed"))
 # A spend row needs one of these to be placed in a period.
 SPEND_DATE_FIELDS = ("spent_at", "period_start", "period_end")
 

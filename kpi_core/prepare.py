@@ -34,6 +34,7 @@ from kpi_core.deal_outcomes import (
     classify_deal_labels,
     closed_without_won,
     future_close_dates,
+    stage_stand_in_note,
     stage_without_outcome,
 )
 from kpi_core.errors import EmptyDataError, InvalidSettingError
@@ -352,6 +353,10 @@ def prepare_table(
             if emptied_lines is None
             else pl.concat([emptied_lines, won_lines]).unique()
         )
+    stand_in = stage_stand_in_note(mapping)
+    if stand_in is not None:
+        column, note = stand_in
+        detected[column] = f"{detected[column]}, {note}" if column in detected else note
     if mapping.table == "spend":
         frame = add_month_windows(mapping, frame, detected)
         require_spend_dates(file, mapping, frame)

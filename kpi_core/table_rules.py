@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.business_hours import ZONE_FLAG
-from kpi_core.deal_outcomes import DEAL_FLAGS, flagged_statuses
+from kpi_core.deal_outcomes import DEAL_FLAGS, flagged_statuses, stage_from_status
 
 # Customer ids of survey responses that name no customer.
 _ANONYMOUS = ["anonymous", "anonym"]
@@ -51,9 +51,8 @@ def apply_table_rules(
     days = [pl.col("created_at").cast(pl.Date), closed.cast(pl.Date).alias("closed_at")]
     if "first_contact_at" in frame.columns:
         days.append(pl.col("first_contact_at").cast(pl.Date))
-    return frame.with_columns(flagged_statuses(frame, label_statuses), *days).drop(
-        DEAL_FLAGS, strict=False
-    )
+    frame = frame.with_columns(flagged_statuses(frame, label_statuses), *days)
+    return stage_from_status(frame).drop(DEAL_FLAGS, strict=False)
 
 
 def _solved_or_closed(frame: pl.DataFrame) -> pl.DataFrame:
