@@ -31,8 +31,8 @@ from kpi_core.cell_currency import (
     MoneyCells,
     money_fields,
 )
-from kpi_core.currency_codes import ISO_4217_CODES
-from kpi_core.currency_names import is_currency_name
+from kpi_core.currency_codes import ISO_4217_CODES, WORD_CODES
+from kpi_core.currency_names import is_currency_name, other_currency_named
 from kpi_core.mapping import Mapping
 from kpi_core.values import currency_in_header
 
@@ -259,15 +259,44 @@ def _without_marks(key: str) -> str:
 
 def _code_dash_name(key: str) -> str | None:
     """Return the code of a "code - name" cell such as "CAD - Canadian
-    Dollar", or None when the cell is not one or the name is no name of
-    that code's currency ("USD - Canadian Dollar", "TOP - Priority")."""
+    Dollar", or None when the cell is not one.
+
+    The name may be a name of the code's currency in ``currency_names``, in
+    the singular or plural ("SEK - Swedish Kronor"). A name that the table
+    does not know ("MXN - Peso mexicano", "BRL - Real") is accepted too,
+    unless the code is also a word (``WORD_CODES``: "TOP - Priority", "ALL -
+    All regions") or the name names another currency ("USD - Canadian
+    Dollar", "EUR - Dollar", "CAD - USD Dollar").
+    """
     match = _CODE_DASH_NAME.fullmatch(key)
     if match is None:
         return None
     code = match[1].upper()
-    if code in ISO_4217_CODES and is_currency_name(match[2], code):
+    name = match[2]
+    if code not in ISO_4217_CODES:
+        return None
+    if is_currency_name(name, code):
         return code
-    return None
+    if code in WORD_CODES or _names_other_currency(name, code):
+        return None
+    return code
+
+
+def _names_other_currency(name: str, code: str) -> bool:
+    """Tell whether ``name`` contains another currency's name, symbol or
+    upper-case ISO code, or a word that several currencies other than
+    ``code`` share."""
+    if other_currency_named(name, code) is not None:
+        return True
+    for word in re.split(r"[\s\-–]+", name):
+        lower = word.lower()
+        if word.isupper() and word in ISO_4217_CODES and word != code:
+            return True
+        if _CURRENCY_NAMES.get(lower, code) != code:
+            return True
+        if code not in _SHARED_WORDS.get(lower, (code,)):
+            return True
+    return False
 
 
 def _code_with_marks(key: str) -> str | None:

@@ -13,6 +13,7 @@ unknown currency until it is added.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from kpi_core.currency_codes import COMMON_CODES, ISO_4217_CODES
@@ -236,10 +237,33 @@ if ENGLISH_NAMES.keys() != ISO_4217_CODES or GERMAN_NAMES.keys() != COMMON_CODES
     )
 
 
+# Letters that NFKD does not split into a base letter and an accent, written
+# as the Latin letters that a name typed without them has ("Złoty" as
+# "Zloty", "Øre" as "Ore"). casefold() already writes "ß" as "ss".
+_FOLDED_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+# Plural endings of currency names and the singular ending each replaces:
+# English "Dollars" and "Pesos", Swedish "kronor", Danish and Norwegian
+# "kroner", German "Kronen", Portuguese "reais", Romanian "lei" and
+# Bulgarian "leva".
+_PLURAL_ENDINGS = (
+    ("kronor", "krona"),
+    ("kroner", "krone"),
+    ("kronen", "krone"),
+    ("reais", "real"),
+    ("lei", "leu"),
+    ("leva", "lev"),
+    ("s", ""),
+)
+_NAME_WORDS = re.compile(r"[^\s\-–]+")
+
+
 def _name_key(name: str) -> str:
     """Return ``name`` in lower case without accents, spaces, hyphens,
     apostrophes and full stops, so "US-Dollar" and "us dollar" match."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    folded = name.casefold().translate(_FOLDED_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(
         character
         for character in decomposed
@@ -249,17 +273,53 @@ def _name_key(name: str) -> str:
     )
 
 
+def _singular_keys(name: str) -> set[str]:
+    """Return the key of ``name`` and the keys with one of its words in the
+    singular, so "Swedish Kronor" and "Pounds Sterling" match "Swedish
+    Krona" and "Pound Sterling"."""
+    keys = {_name_key(name)}
+    for word in _NAME_WORDS.finditer(name):
+        for ending, singular in _PLURAL_ENDINGS:
+            lower = word[0].casefold()
+            # A lone "s" is no plural of an empty word.
+            if lower.endswith(ending) and lower != "s":
+                start, end = word.span()
+                single = lower[: len(lower) - len(ending)] + singular
+                keys.add(_name_key(name[:start] + single + name[end:]))
+    return keys
+
+
 _NAME_KEYS: dict[str, frozenset[str]] = {
     code: frozenset(
         _name_key(name) for name in ENGLISH_NAMES[code] + GERMAN_NAMES.get(code, ())
     )
     for code in ENGLISH_NAMES
 }
+# The codes whose currency each name key names. A key may name several
+# codes, such as "ouguiya" (MRO and MRU).
+_KEY_CODES: dict[str, set[str]] = {}
+for _code, _keys in _NAME_KEYS.items():
+    for _key in _keys:
+        _KEY_CODES.setdefault(_key, set()).add(_code)
 
 
 def is_currency_name(name: str, code: str) -> bool:
     """Tell whether ``name`` is a name of the currency ``code`` in any case
-    and spacing, or its English plural ("Australian Dollars")."""
-    names = _NAME_KEYS.get(code, frozenset())
-    key = _name_key(name)
-    return key in names or (key.endswith("s") and key[:-1] in names)
+    and spacing, or a plural of one ("Australian Dollars", "Danish Kroner",
+    "Brazilian Reais")."""
+    return bool(_singular_keys(name) & _NAME_KEYS.get(code, frozenset()))
+
+
+def other_currency_named(name: str, code: str) -> str | None:
+    """Return another currency's code whose name ``name`` contains as whole
+    words ("Canadian Dollar" in "USD - Canadian Dollar account" is CAD), or
+    None. Names shared with ``code`` itself (MRO and MRU) do not count."""
+    words = _NAME_WORDS.findall(name)
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            run = " ".join(words[start:end])
+            for key in _singular_keys(run):
+                others = _KEY_CODES.get(key, set()) - {code}
+                if others and code not in _KEY_CODES.get(key, set()):
+                    return min(others)
+    return None
