@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi_core.currency_codes import ISO_4217_CODES
 from kpi_core.date_values import convert_unique
 from kpi_core.formatting import line_list
 from kpi_core.mapping import Mapping
@@ -230,7 +231,9 @@ def _read_currency_element(
     text = text.strip()
     if not text:
         return
-    named = [found for found in _CODE_IN_TEXT.findall(text) if found in CURRENCY_CODES]
+    # An element names a currency for sure, so a word code such as ALL in
+    # [$ALL-41C] is read as its currency too.
+    named = [found for found in _CODE_IN_TEXT.findall(text) if found in ISO_4217_CODES]
     if named:
         codes.extend(code for code in named if code not in codes)
         return
@@ -522,12 +525,12 @@ def _readings(pairs: pl.DataFrame) -> pl.DataFrame:
             rows.append(_regional_reading())
             continue
         tokens = _tokens(mark)
-        codes = [t for t in tokens if t in CURRENCY_CODES]
+        codes = [t for t in tokens if t in ISO_4217_CODES]
         unknown = [
-            t for t in tokens if t not in CURRENCY_CODES | SYMBOL_CURRENCIES.keys()
+            t for t in tokens if t not in ISO_4217_CODES | SYMBOL_CURRENCIES.keys()
         ]
         known = [t for t in tokens if t not in unknown]
-        candidates = set(CURRENCY_CODES)
+        candidates = set(ISO_4217_CODES)
         for token in known:
             candidates &= set(SYMBOL_CURRENCIES.get(token, (token,)))
         problem = None
@@ -834,12 +837,13 @@ def _tokens(mark: str) -> list[str]:
     """Split a mark into its distinct symbols, other currency words and ISO
     codes: "$€ USD" gives ["$", "€", "USD"], and "kr" stays one word.
 
-    Marks of ``values.parse_money`` contain only symbols and codes. Other
+    Marks of ``values.parse_money`` contain only symbols and codes, among
+    them word codes that it read beside a number written as money. Other
     words come from number formats (``number_format_mark``).
     """
     parts = [part for part in mark.split(" ") if part]
-    codes = [part for part in parts if part in CURRENCY_CODES]
-    others = [part for part in parts if part not in CURRENCY_CODES]
+    codes = [part for part in parts if part in ISO_4217_CODES]
+    others = [part for part in parts if part not in ISO_4217_CODES]
     symbols = "".join(part for part in others if _only_symbols(part))
     words = [part for part in others if not _only_symbols(part)]
     return [*sorted(set(symbols)), *words, *codes]

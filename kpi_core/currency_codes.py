@@ -54,11 +54,13 @@ _WORD_LIST = "ALL BAM BOB CUP CVE GEL IRR JOD KGS MAD MOP PEN SOS STD SVC TOP"
 WORD_CODES = frozenset(_WORD_LIST.split())
 if not WORD_CODES <= ISO_4217_CODES or WORD_CODES & COMMON_CODES:
     raise AssertionError("every word code must be an ISO code and not common")
-# The codes read beside a number in an amount or number cell ("EEK 100",
-# "100 KES") and in an Excel number format. A cell such as "TOP 50" stays an
-# invalid number, because its code is a word.
-# NOTE: a number format [$ALL-41C] is read as an unknown currency too,
-# although a currency element names a currency for sure.
+# The codes read beside any number in an amount or number cell ("EEK 100",
+# "100 KES") and in the literal text of an Excel number format. A cell such
+# as "TOP 50" stays an invalid number, because its code is a word, while
+# "MAD 12,500.00" is read, because its number is written as money
+# (``values._WORD_CODE_MONEY``). A "code - name" cell in a currency column
+# with a word code needs a name of the code's currency ("TOP - Priority"
+# is unknown).
 CELL_CODES = ISO_4217_CODES - WORD_CODES
 # Currency marks written in place of an ISO code: dollars with a country
 # prefix, and the Swiss "Fr." and "SFr." for francs. Amount and number cells

@@ -18,7 +18,12 @@ from typing import NamedTuple
 
 import polars as pl
 
-from kpi_core.currency_codes import CELL_CODES, COMMON_CODES, PREFIXED_MARKS
+from kpi_core.currency_codes import (
+    CELL_CODES,
+    COMMON_CODES,
+    PREFIXED_MARKS,
+    WORD_CODES,
+)
 from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
@@ -56,12 +61,30 @@ __all__ = [
 ]
 
 # The ISO 4217 codes that an amount or number cell may carry ("EEK 100",
-# "100 KES"): every code but those that are also words ("TOP 50").
+# "100 KES"): every code but those that are also words ("TOP 50"), which
+# are read only beside a number written as money (``_WORD_CODE_MONEY``).
 CURRENCY_CODES = CELL_CODES
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
 _CODE_AT_ENDS = rf"^(?:{_CODES})|(?:{_CODES})$"
+# A code that is also a word (``WORD_CODES``) is read only beside a number
+# written as money: with thousands groups ("MAD 12,500", "12 500 MAD") or
+# with two or three decimals ("PEN 1200.00", "JOD 1.200,000"), so "TOP 50",
+# "TOP 9", "8 ALL", "ALL -" and "CUP 2.5" stay invalid numbers. Three
+# digits after a separator count as money, so "TOP 1.000" is read as
+# pa'anga, with the money rules of ``parse_money`` as for "EUR 1.000".
+# NOTE: a currency column that names the same code does not make "PEN 1200"
+# readable, so that row stays an invalid number.
+_WORD_CODES = "|".join(sorted(WORD_CODES))
+_MONEY_NUMBER = (
+    r"[-−]?(?:[0-9]{1,3}(?:[,.\s\u00a0\u202f'’][0-9]{3})+(?:[.,][0-9]{2,3})?"
+    r"|[0-9]+[.,][0-9]{2,3})"
+)
+_WORD_CODE_MONEY = (
+    rf"^(?:{_WORD_CODES})\s*{_MONEY_NUMBER}$|^{_MONEY_NUMBER}\s*(?:{_WORD_CODES})$"
+)
+_WORD_CODE_AT_ENDS = rf"^(?:{_WORD_CODES})|(?:{_WORD_CODES})$"
 # Digits with an optional minus sign and decimal point, which no cleaning
 # step changes.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
@@ -342,7 +365,12 @@ def _strip_currency(text: pl.Series) -> pl.Series:
     stays as it is.
     """
     without_noise = text.str.replace_all(_NOISE, "")
-    bare = without_noise.str.replace(_CODE_AT_ENDS, "").str.replace("−", "-")
+    bare = without_noise.str.replace(_CODE_AT_ENDS, "")
+    word_money = text.str.contains(_WORD_CODE_MONEY).fill_null(False)
+    if word_money.any():
+        without_word = bare.str.replace(_WORD_CODE_AT_ENDS, "")
+        bare = bare.zip_with(~word_money, without_word)
+    bare = bare.str.replace("−", "-")
     bare = bare.str.replace(r"^(.*\d)([.,])[-–—]{1,2}$", "${1}${2}00")
     dash = bare.str.contains(r"^[-–—]$")
     currency = text.str.contains(rf"\p{{Sc}}|{_CODE_AT_ENDS}")
@@ -371,10 +399,16 @@ def _currency_marks(text: pl.Series) -> pl.Series:
         last=pl.col("bare").str.extract("([A-Z]{3})$"),
     )
     codes = sorted(CURRENCY_CODES)
+    words = sorted(WORD_CODES)
+    word_money = pl.col("value").str.contains(_WORD_CODE_MONEY)
     code = (
         pl.when(pl.col("first").is_in(codes))
         .then("first")
         .when(pl.col("last").is_in(codes))
+        .then("last")
+        .when(word_money & pl.col("first").is_in(words))
+        .then("first")
+        .when(word_money & pl.col("last").is_in(words))
         .then("last")
     )
     symbols = pl.when(pl.col("symbols") != "").then("symbols")
