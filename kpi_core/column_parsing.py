@@ -129,7 +129,8 @@ def parse_mapped_column(
             )
 
     if is_money:
-        money_text = parse_money(text, mark, _number_cells(raw, column))
+        row_codes = _row_currency_codes(raw, mapping)
+        money_text = parse_money(text, mark, _number_cells(raw, column), row_codes)
         parsed = money_text.numbers
         if placeholders_empty:
             text = without_placeholders(text, parsed)
@@ -255,6 +256,16 @@ def _without_scale_labels(
         f"such as {labelled[0]!r}, read as the number before the label"
     )
     return scores, note
+
+
+def _row_currency_codes(raw: RawTable, mapping: Mapping) -> pl.Series | None:
+    """Return each row's code from the mapped currency column, read as that
+    column is read, or None when no currency column is mapped."""
+    column = mapping.columns.get(CURRENCY_FIELD)
+    if not column:
+        return None
+    text = column_text(raw, column, mapping.table, CURRENCY_FIELD, False)
+    return read_currency_codes(text, money_header_currency(mapping)).codes
 
 
 def _number_cells(raw: RawTable, column: str) -> pl.Series | None:

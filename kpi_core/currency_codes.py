@@ -58,7 +58,7 @@ if not WORD_CODES <= ISO_4217_CODES or WORD_CODES & COMMON_CODES:
 # "100 KES") and in the literal text of an Excel number format. A cell such
 # as "TOP 50" stays an invalid number, because its code is a word, while
 # "MAD 12,500.00" is read, because its number is written as money
-# (``values._WORD_CODE_MONEY``). A "code - name" cell in a currency column
+# (``word_code_cells.word_code_cells``). A "code - name" cell in a currency column
 # with a word code needs a name of the code's currency ("TOP - Priority"
 # is unknown).
 CELL_CODES = ISO_4217_CODES - WORD_CODES

@@ -18,12 +18,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from kpi_core.currency_codes import (
-    CELL_CODES,
-    COMMON_CODES,
-    PREFIXED_MARKS,
-    WORD_CODES,
-)
+from kpi_core.currency_codes import CELL_CODES, COMMON_CODES, PREFIXED_MARKS
 from kpi_core.date_values import (
     DATE_ORDERS,
     DateFormat,
@@ -41,6 +36,11 @@ from kpi_core.decimal_marks import (
     to_float,
 )
 from kpi_core.errors import InvalidSettingError
+from kpi_core.word_code_cells import (
+    WORD_CODE_AT_ENDS,
+    word_code_cells,
+    word_code_marks,
+)
 
 __all__ = [
     "CURRENCY_CODES",
@@ -62,29 +62,12 @@ __all__ = [
 
 # The ISO 4217 codes that an amount or number cell may carry ("EEK 100",
 # "100 KES"): every code but those that are also words ("TOP 50"), which
-# are read only beside a number written as money (``_WORD_CODE_MONEY``).
+# are read only in the cells of ``word_code_cells.word_code_cells``.
 CURRENCY_CODES = CELL_CODES
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR"}
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
 _CODE_AT_ENDS = rf"^(?:{_CODES})|(?:{_CODES})$"
-# A code that is also a word (``WORD_CODES``) is read only beside a number
-# written as money: with thousands groups ("MAD 12,500", "12 500 MAD") or
-# with two or three decimals ("PEN 1200.00", "JOD 1.200,000"), so "TOP 50",
-# "TOP 9", "8 ALL", "ALL -" and "CUP 2.5" stay invalid numbers. Three
-# digits after a separator count as money, so "TOP 1.000" is read as
-# pa'anga, with the money rules of ``parse_money`` as for "EUR 1.000".
-# NOTE: a currency column that names the same code does not make "PEN 1200"
-# readable, so that row stays an invalid number.
-_WORD_CODES = "|".join(sorted(WORD_CODES))
-_MONEY_NUMBER = (
-    r"[-−]?(?:[0-9]{1,3}(?:[,.\s\u00a0\u202f'’][0-9]{3})+(?:[.,][0-9]{2,3})?"
-    r"|[0-9]+[.,][0-9]{2,3})"
-)
-_WORD_CODE_MONEY = (
-    rf"^(?:{_WORD_CODES})\s*{_MONEY_NUMBER}$|^{_MONEY_NUMBER}\s*(?:{_WORD_CODES})$"
-)
-_WORD_CODE_AT_ENDS = rf"^(?:{_WORD_CODES})|(?:{_WORD_CODES})$"
 # Digits with an optional minus sign and decimal point, which no cleaning
 # step changes.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
@@ -173,7 +156,10 @@ class ParsedMoney(NamedTuple):
 
 
 def parse_money(
-    values: pl.Series, default: str = ".", number_cells: pl.Series | None = None
+    values: pl.Series,
+    default: str = ".",
+    number_cells: pl.Series | None = None,
+    row_codes: pl.Series | None = None,
 ) -> ParsedMoney:
     """Parse text amounts as ``parse_numbers_detecting_mark`` does, keep the
     currency marks that parsing drops, and apply two rules for money.
@@ -190,19 +176,22 @@ def parse_money(
       decimals and no other reading ("1234.567", "0.125").
 
     ``number_cells`` is True for the cells that a workbook stores as
-    numbers (see ``split_number_cells``).
+    numbers (see ``split_number_cells``). ``row_codes`` contains each row's
+    code from the mapped currency column, so that "PEN 1200" beside "PEN"
+    is read (see ``word_code_cells``).
     """
     split = split_number_cells(values, number_cells)
     if split is not None:
         stored, typed, mask = split
-        money = parse_money(typed, default)
+        money = parse_money(typed, default, row_codes=row_codes)
         numbers = stored.zip_with(mask, money.numbers)
         return money._replace(numbers=numbers, mark=_typed_mark(typed, money.mark))
     plain = _parse_plain_numbers(values, default, money=True)
     if plain is not None:
         return ParsedMoney(plain, ".", None, None)
     cleaned = _clean(values)
-    text = _strip_currency(cleaned)
+    word_cells = word_code_cells(cleaned, row_codes)
+    text = _strip_currency(cleaned, word_cells)
     mark = decide_money_mark(text, default)
     _, numbers = convert_unique(text, lambda unique: ("", to_float(unique, mark)))
     ambiguous = ambiguous_amounts(text, numbers, mark)
@@ -210,6 +199,7 @@ def parse_money(
         numbers = numbers.set(ambiguous, None)
     numbers = numbers.alias(values.name)
     _, marks = convert_unique(cleaned, lambda unique: ("", _currency_marks(unique)))
+    marks = word_code_marks(marks, cleaned, word_cells)
     if marks.null_count() == marks.len():
         return ParsedMoney(numbers, mark, None, ambiguous)
     currencies = _mark_currencies(marks)
@@ -355,21 +345,23 @@ def _codes_for_prefixed_marks(text: pl.Series) -> pl.Series:
     return text.str.strip_chars()
 
 
-def _strip_currency(text: pl.Series) -> pl.Series:
+def _strip_currency(text: pl.Series, word_cells: pl.Series | None = None) -> pl.Series:
     """Remove currency symbols and codes, spaces, apostrophes and "%".
 
     Three ways of writing money become numbers too: whole amounts with a
     dash for the cents ("750,-" is 750,00), the German zero "-,-", and the
     dash that Excel's accounting format shows for zero beside a currency
     ("-   €", "EUR -"). A dash alone, or with other marks such as "%",
-    stays as it is.
+    stays as it is. ``word_cells`` marks the cells whose code that is also
+    a word is removed too, by default those of ``word_code_cells``.
     """
     without_noise = text.str.replace_all(_NOISE, "")
     bare = without_noise.str.replace(_CODE_AT_ENDS, "")
-    word_money = text.str.contains(_WORD_CODE_MONEY).fill_null(False)
-    if word_money.any():
-        without_word = bare.str.replace(_WORD_CODE_AT_ENDS, "")
-        bare = bare.zip_with(~word_money, without_word)
+    if word_cells is None:
+        word_cells = word_code_cells(text, None)
+    if word_cells.any():
+        without_word = bare.str.replace(WORD_CODE_AT_ENDS, "")
+        bare = bare.zip_with(~word_cells, without_word)
     bare = bare.str.replace("−", "-")
     bare = bare.str.replace(r"^(.*\d)([.,])[-–—]{1,2}$", "${1}${2}00")
     dash = bare.str.contains(r"^[-–—]$")
@@ -399,16 +391,10 @@ def _currency_marks(text: pl.Series) -> pl.Series:
         last=pl.col("bare").str.extract("([A-Z]{3})$"),
     )
     codes = sorted(CURRENCY_CODES)
-    words = sorted(WORD_CODES)
-    word_money = pl.col("value").str.contains(_WORD_CODE_MONEY)
     code = (
         pl.when(pl.col("first").is_in(codes))
         .then("first")
         .when(pl.col("last").is_in(codes))
-        .then("last")
-        .when(word_money & pl.col("first").is_in(words))
-        .then("first")
-        .when(word_money & pl.col("last").is_in(words))
         .then("last")
     )
     symbols = pl.when(pl.col("symbols") != "").then("symbols")

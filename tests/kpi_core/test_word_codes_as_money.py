@@ -55,6 +55,23 @@ def test_word_code_with_currency_column(tmp_path):
     assert frame["amount"].sum() == pytest.approx(2400.0)
 
 
+def test_word_code_confirmed_by_column(tmp_path):
+    """A word code beside a plain number is read when the row's currency
+    column names the same code, and not when it names another one."""
+    rows = ["PEN 1200,PEN", "PEN 300,EUR", "TOP 50,PEN", "100,PEN"]
+    prepared = _orders(tmp_path, rows, currency=True)
+    [problem] = prepared.problems
+    assert problem.kind == "an invalid number"
+    assert problem.lines == (3, 4)
+    assert problem.examples == ("PEN 300", "TOP 50")
+    assert prepared.frame["amount"].to_list() == [1200.0, None, None, 100.0]
+    # 1200 + 100 = 1,300 sol; "PEN 300" beside EUR and "TOP 50" are no
+    # amounts.
+    frame, unit, _ = convert_amounts(prepared.frame)
+    assert unit == "PEN"
+    assert frame["amount"].sum() == pytest.approx(1300.0)
+
+
 @pytest.mark.parametrize(
     ("cell", "code", "amount"),
     [
