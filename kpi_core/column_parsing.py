@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import polars as pl
 
@@ -129,7 +130,7 @@ def parse_mapped_column(
             )
 
     if is_money:
-        row_codes = _row_currency_codes(raw, mapping)
+        row_codes = partial(_row_currency_codes, raw, mapping)
         money_text = parse_money(text, mark, _number_cells(raw, column), row_codes)
         parsed = money_text.numbers
         if placeholders_empty:

@@ -14,6 +14,7 @@ and are re-exported here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import polars as pl
@@ -159,7 +160,7 @@ def parse_money(
     values: pl.Series,
     default: str = ".",
     number_cells: pl.Series | None = None,
-    row_codes: pl.Series | None = None,
+    row_codes: Callable[[], pl.Series | None] | None = None,
 ) -> ParsedMoney:
     """Parse text amounts as ``parse_numbers_detecting_mark`` does, keep the
     currency marks that parsing drops, and apply two rules for money.
@@ -176,7 +177,7 @@ def parse_money(
       decimals and no other reading ("1234.567", "0.125").
 
     ``number_cells`` is True for the cells that a workbook stores as
-    numbers (see ``split_number_cells``). ``row_codes`` contains each row's
+    numbers (see ``split_number_cells``). ``row_codes`` returns each row's
     code from the mapped currency column, so that "PEN 1200" beside "PEN"
     is read (see ``word_code_cells``).
     """

@@ -16,6 +16,8 @@ pa'anga, with the money rules of ``values.parse_money`` as for "EUR 1.000".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from kpi_core.currency_codes import WORD_CODES
@@ -36,18 +38,27 @@ _CODE_BEFORE = rf"^({_WORDS})\s*{_NUMBER}$"
 _CODE_AFTER = rf"^{_NUMBER}\s*({_WORDS})$"
 
 
-def word_code_cells(cleaned: pl.Series, row_codes: pl.Series | None) -> pl.Series:
+def word_code_cells(
+    cleaned: pl.Series, row_codes: Callable[[], pl.Series | None] | None
+) -> pl.Series:
     """Mark the cells whose word code is read as a currency.
 
     ``cleaned`` contains the stripped cells, with empty cells null.
-    ``row_codes`` contains each row's ISO code from the mapped currency
-    column, null where it names none, or is None without such a column.
+    ``row_codes`` returns each row's ISO code from the mapped currency
+    column, null where it names none, or None without such a column. It is
+    called only when a cell has a word code, because reading the currency
+    column again costs time on every large import.
     """
     money = cleaned.str.contains(_WORD_CODE_MONEY).fill_null(False)
     if row_codes is None:
         return money
     code = _word_code(cleaned, _CODE_BEFORE, _CODE_AFTER)
-    confirmed = (code == row_codes.cast(pl.String)).fill_null(False)
+    if code.null_count() == code.len():
+        return money
+    codes = row_codes()
+    if codes is None:
+        return money
+    confirmed = (code == codes.cast(pl.String)).fill_null(False)
     return (money | confirmed).alias(cleaned.name)
 
 
