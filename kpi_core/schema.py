@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi_core.currency_codes import PREFIXED_MARKS
+
 # Field kinds, which decide how a text column is parsed.
 ID = "id"
 TEXT = "text"
@@ -1577,14 +1579,22 @@ LOST_STAGES = frozenset(
 )
 
 _PREFIX = re.compile(r"^(deal|obchod|organization|person|opportunity)\s+-\s+")
+# A trailing unit in brackets, in lower case: "(utc)", a code such as
+# "(eur)", a symbol, a mark of ``PREFIXED_MARKS`` such as "(c$)" or "(fr.)",
+# or "(in hrs)". The lookbehind keeps the search from scanning a long run of
+# spaces from each of its positions, so a match starts where its spaces
+# begin.
+_UNITS = ["utc", "[a-z]{3}", "€", r"\$", "in hrs"]
+_UNITS += [re.escape(mark.lower()) for mark in PREFIXED_MARKS]
+_TRAILING_UNIT = re.compile(r"(?<!\s)\s*\((?:" + "|".join(_UNITS) + r")\)\s*$")
 
 
 def normalise_header(header: str, *, keep_unit: bool = False) -> str:
     """Reduce a header to lower-case letters and digits for alias matching.
 
     A Pipedrive-style entity prefix (``Deal - Value``), unless only "Name"
-    follows it, and a trailing unit in
-    brackets (``Amount (EUR)``, ``Created (UTC)``) are dropped first.
+    follows it, and a trailing unit in brackets (``Amount (EUR)``,
+    ``Total (C$)``, ``Created (UTC)``) are dropped first.
     ``keep_unit`` keeps the unit, for duration headers such as "Full
     resolution time (hrs)", whose unit decides how their numbers are read.
     """
@@ -1594,9 +1604,7 @@ def normalise_header(header: str, *, keep_unit: bool = False) -> str:
     if _PREFIX.sub("", text) != "name":
         text = _PREFIX.sub("", text)
     if not keep_unit:
-        # The lookbehind keeps the search from scanning a long run of spaces
-        # from each of its positions. A match starts where its spaces begin.
-        text = re.sub(r"(?<!\s)\s*\((utc|[a-z]{3}|€|\$|in hrs)\)\s*$", "", text)
+        text = _TRAILING_UNIT.sub("", text)
     return re.sub(r"[^0-9a-zäöüß]+", "", text)
 
 

@@ -69,6 +69,16 @@ _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": 
 _CODES = "|".join(sorted(CURRENCY_CODES))
 _NOISE = r"[\s\u00a0\u202f'’%]|\p{Sc}"
 _CODE_AT_ENDS = rf"^(?:{_CODES})|(?:{_CODES})$"
+# A currency in a header: a dollar mark of ``PREFIXED_MARKS`` that no letter
+# precedes, "Fr." or "SFr." in brackets or after "in", an upper-case code,
+# or a symbol. The longer marks come first, so "US$" is not read as "$".
+_DOLLAR_MARKS = sorted((m for m in PREFIXED_MARKS if m.endswith("$")), key=len)
+_HEADER_CURRENCY = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(mark) for mark in reversed(_DOLLAR_MARKS))
+    + r")|(?:[(\[]\s*|\bin\s+)(?P<franc>S?Fr\.)(?=\s*[)\]]|\s*$)"
+    + r"|[A-Z]{3}(?![A-Za-z])|[€$£¥₹]"
+)
 # Digits with an optional minus sign and decimal point, which no cleaning
 # step changes.
 _PLAIN_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
@@ -311,13 +321,21 @@ def currency_in_header(header: str) -> str | None:
     """Return the ISO currency code named in a column header, if any.
 
     "Amount spent (EUR)" gives "EUR" and "Umsatz in €" gives "EUR". Only
-    upper-case ISO 4217 codes from ``currency_codes.COMMON_CODES`` and the
-    symbols € $ £ ¥ ₹ count, so "Annual recurring revenue (ARR)" and
-    "REVENUE ALL" give None. With several, the last one wins.
+    upper-case ISO 4217 codes from ``currency_codes.COMMON_CODES``, the
+    symbols € $ £ ¥ ₹ and the marks of ``PREFIXED_MARKS`` count, so "Annual
+    recurring revenue (ARR)" and "REVENUE ALL" give None. A dollar mark
+    such as "C$" counts anywhere that no letter precedes it, while "Fr." and
+    "SFr." count only in brackets or after "in", because "Umsatz Fr." may
+    be Friday's revenue. With several, the last one wins.
     """
     found = None
-    for token in re.findall(r"[A-Z]{3}(?![A-Za-z])|[€$£¥₹]", header):
-        if token in COMMON_CODES:
+    for match in _HEADER_CURRENCY.finditer(header):
+        token = match[0]
+        if token in PREFIXED_MARKS:
+            found = PREFIXED_MARKS[token]
+        elif match["franc"] is not None:
+            found = PREFIXED_MARKS[match["franc"]]
+        elif token in COMMON_CODES:
             found = token
         elif token in _CURRENCY_SYMBOLS:
             found = _CURRENCY_SYMBOLS[token]
