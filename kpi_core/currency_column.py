@@ -11,7 +11,9 @@ so such a cell is an unknown currency. A shared symbol ("$", "¥") is
 read as the amount cells read it (``cell_currency.SYMBOL_CURRENCIES``): as
 the currency that the money columns' header names when the symbol is written
 for it ("$" beside "Amount (CAD)" is CAD), else as its first currency ("$"
-as USD). The note names the currency it was read as. A word that several currencies
+as USD). The note names the currency it was read as. A mark of
+``currency_codes.PREFIXED_MARKS`` ("C$", "Fr.") is read as its code, as in
+an amount cell. A word that several currencies
 share ("Dollar", "kr") or any other text ("XYZ") is read as empty and named
 as a problem. ``prepare_table`` then reads the amounts of its row as empty
 too, because no cell names the currency they are in.
@@ -31,7 +33,7 @@ from kpi_core.cell_currency import (
     MoneyCells,
     money_fields,
 )
-from kpi_core.currency_codes import ISO_4217_CODES, WORD_CODES
+from kpi_core.currency_codes import ISO_4217_CODES, PREFIXED_MARKS, WORD_CODES
 from kpi_core.currency_names import is_currency_name, other_currency_named
 from kpi_core.mapping import Mapping
 from kpi_core.values import currency_in_header
@@ -113,6 +115,8 @@ CURRENCY_ADVICE = (
     "write the currency as its three-letter ISO 4217 code, such as EUR, USD or "
     "CHF, and import the file again"
 )
+# The marks whose full stop is part of them, unlike the one after "EUR.".
+_STOP_MARKS = tuple(mark for mark in PREFIXED_MARKS if mark.endswith("."))
 # Distinct cells that the note on symbols and names read as codes lists.
 _NOTED_READINGS = 6
 
@@ -223,6 +227,9 @@ def _read_cell(
     if bare != key:
         code, _, shared = _read_cell(bare, header)
         return code, code is not None, shared
+    # Case counts, as in amount cells, so "fr." stays a word of all francs.
+    if key in PREFIXED_MARKS:
+        return PREFIXED_MARKS[key], True, False
     upper = key.upper()
     lower = key.lower()
     if upper in ISO_4217_CODES:
@@ -245,16 +252,29 @@ def _read_cell(
 def _without_marks(key: str) -> str:
     """Remove the marks that leave a currency cell's meaning as it is:
     quotes around it ("'EUR'"), a trailing full stop ("EUR.") and footnote
-    asterisks ("EUR *"), in any order and number."""
+    asterisks ("EUR *"), in any order and number. The full stop of a mark
+    such as "Fr." stays."""
     text = key
     while True:
-        stripped = text.rstrip("*").rstrip().removesuffix(".").rstrip()
+        stripped = text.rstrip("*").rstrip()
+        if not _ends_with_stop_mark(stripped):
+            stripped = stripped.removesuffix(".").rstrip()
         quoted = len(stripped) >= 2 and stripped[0] + stripped[-1] in _QUOTE_PAIRS
         if quoted:
             stripped = stripped[1:-1].strip()
         if stripped == text:
             return text
         text = stripped
+
+
+def _ends_with_stop_mark(text: str) -> bool:
+    """Tell whether ``text`` ends with a mark of ``PREFIXED_MARKS`` that ends
+    in a full stop ("Fr.", "CHF SFr."), with no letter right before it."""
+    for mark in _STOP_MARKS:
+        start = len(text) - len(mark)
+        if text.endswith(mark) and (start == 0 or not text[start - 1].isalpha()):
+            return True
+    return False
 
 
 def _code_dash_name(key: str) -> str | None:
@@ -325,6 +345,8 @@ def _fits_code(part: str, code: str) -> bool:
     """Tell whether a part of a cell beside ``code`` is a dash, a symbol or a
     name that fits the code. The separators that split the cell into its
     parts are gone by now, so other punctuation such as "?" is stray."""
+    if PREFIXED_MARKS.get(part) == code:
+        return True
     lower = part.lower()
     if _CURRENCY_NAMES.get(lower) == code or code in _SHARED_WORDS.get(lower, ()):
         return True
