@@ -48,7 +48,13 @@ from kpi_core.workbook import (
     read_sheets,
     workbook_sheets,
 )
-from kpi_core.zip_entries import MAX_WORKBOOK_ENTRIES, MAX_ZIP_ENTRIES, count_entries
+from kpi_core.zip_entries import (
+    MAX_WORKBOOK_ENTRIES,
+    MAX_ZIP_ENTRIES,
+    count_entries,
+    is_text_note,
+    no_table_error,
+)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -577,6 +583,9 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
         check_zip(file_name, archive, len(data))
         members = _table_members(archive)
         names = tuple(info.filename for info in members)
+        entries = _some_names(_other_members(archive, []))
+        if not members:
+            raise no_table_error(file_name, entries)
         chosen = _choose_members(file_name, members, sheet)
         parts = _read_members(file_name, archive, chosen)
         skipped = _other_members(archive, members)
@@ -596,7 +605,12 @@ def _read_zip(file_name: str, data: bytes, sheet: str | None) -> RawTable:
             raise _several_tables_error(file_name, list(names))
     # The zip is no audience export, and ``_choose_members`` left one member.
     [(member, content)] = parts.items()
-    raw = _read_text(member, content)
+    try:
+        raw = _read_text(member, content)
+    except EmptyDataError as error:
+        if sheet is not None or not is_text_note(member):
+            raise
+        raise no_table_error(file_name, entries, member) from error
     notes += [_member_note(member, note) for note in raw.info.notes]
     info = ReadInfo(
         file=file_name,
@@ -890,11 +904,6 @@ def _choose_members(
     file_name: str, members: list[zipfile.ZipInfo], sheet: str | None
 ) -> list[zipfile.ZipInfo]:
     names = [info.filename for info in members]
-    if not members:
-        raise UnreadableFileError(
-            "the zip archive contains no CSV or TXT file; upload the export itself",
-            file=file_name,
-        )
     if sheet is not None:
         if sheet not in names:
             raise UnreadableFileError(

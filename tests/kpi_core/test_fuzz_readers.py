@@ -287,5 +287,5 @@ def test_zip_member_without_name_rejected():
     struct.pack_into("<I", tail, 12, len(record))
     damaged = data[:directory] + bytes(record) + bytes(tail)
     assert zipfile.ZipFile(io.BytesIO(damaged)).infolist()[0].filename == ""
-    with pytest.raises(InputError, match="contains no CSV or TXT file"):
+    with pytest.raises(InputError, match="contains no CSV or Excel table"):
         read_table("audience.zip", damaged)
