@@ -32,7 +32,8 @@ import polars as pl
 from kpi_core.audience_members import source_audience
 from kpi_core.errors import InvalidSettingError
 from kpi_core.mapping import Mapping
-from kpi_core.schema import ID, TABLES
+from kpi_core.schema import TABLES
+from kpi_core.table_versions import shared_id_field
 
 log = logging.getLogger(__name__)
 
@@ -600,16 +601,12 @@ def count_missing_ids(stored: pl.DataFrame, new: pl.DataFrame, table_type: str) 
     first id field of ``table_type`` that both frames have. A re-export of
     the same size can still leave out records, such as deals moved to
     another pipeline. Returns 0 when the frames share no id field."""
-    for schema_field in TABLES[table_type].fields:
-        name = schema_field.name
-        if schema_field.kind != ID or name not in stored.columns:
-            continue
-        if name not in new.columns:
-            continue
-        ids = new.get_column(name).drop_nulls().unique().cast(pl.String)
-        kept = stored.get_column(name).cast(pl.String).is_in(ids.implode())
-        return int((~kept & stored.get_column(name).is_not_null()).sum())
-    return 0
+    name = shared_id_field(stored, new, table_type)
+    if name is None:
+        return 0
+    ids = new.get_column(name).drop_nulls().unique().cast(pl.String)
+    kept = stored.get_column(name).cast(pl.String).is_in(ids.implode())
+    return int((~kept & stored.get_column(name).is_not_null()).sum())
 
 
 def _import_time(entry: TableEntry) -> str:

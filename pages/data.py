@@ -25,6 +25,7 @@ from kpi_core.prepare import PreparedTable, needs_currency, with_currency
 from kpi_core.reading import audience_label, sheet_names
 from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
+from kpi_core.table_versions import same_export_file
 from kpi_core.workspace import (
     TableEntry,
     clean_table_name,
@@ -953,15 +954,19 @@ def _sheets(preview: FilePreview) -> tuple[str | None, tuple[str, ...]]:
 def _stored_from_file(
     entries: list[TableEntry], file: str, sheet: str | None, sheets: tuple[str, ...]
 ) -> TableEntry | None:
-    """Return the newest of ``entries`` imported from a file named ``file``
-    and, for a workbook, from its sheet ``sheet``.
+    """Return the newest of ``entries`` imported from the export ``file``
+    (``same_export_file``, which allows another readable suffix, so a CSV
+    export saved as a workbook matches) and, for a workbook, from its sheet
+    ``sheet``.
 
     A table from a sheet that the new workbook (with ``sheets``) no longer
     has matches too, because a monthly workbook often renames its sheet
     ("Jan-Jun" to "Jan-Dec"). So does a table stored before the app
     recorded its sheet."""
     recorded = workspace().setting(_TABLE_SHEETS) if sheet is not None else {}
-    matches = [e for e in entries if e.source_file == file and not e.is_sample]
+    matches = [
+        e for e in entries if same_export_file(e.source_file, file) and not e.is_sample
+    ]
     same_sheet = [e for e in matches if recorded.get(e.id, sheet) == sheet]
     if not same_sheet:
         same_sheet = [e for e in matches if recorded.get(e.id) not in sheets]
