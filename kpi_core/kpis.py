@@ -32,7 +32,7 @@ from kpi_core.results import KpiResult, money_kpi
 from kpi_core.sales import sales_kpis
 from kpi_core.service import service_kpis
 from kpi_core.spend_repeats import spend_overlap
-from kpi_core.stages import stage_duration_days
+from kpi_core.stages import history_end, stage_duration_days
 from kpi_core.subscriptions import arr, upsell_rate_subscriptions
 
 # Report keys per page, in the order the cards and the Excel sheets use.
@@ -91,8 +91,9 @@ def compute_kpis(
             sales_kpis(deals, settings.period, variants=settings.variants, **money)
         )
     if "stage_history" in tables:
+        history = tables["stage_history"]
         kpis["stage_duration_days"] = stage_duration_days(
-            tables["stage_history"], settings.period
+            history, settings.period, as_of=history_end(history)
         )
     kpis.update(_marketing_kpis(tables, settings, money, kpis.get("upsell_rate")))
     if {"tickets", "nps"} & tables.keys():

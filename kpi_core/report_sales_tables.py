@@ -24,7 +24,7 @@ from kpi_core.sales_tables import (
     sales_series,
     stage_table,
 )
-from kpi_core.stages import stage_summary
+from kpi_core.stages import history_end, stage_summary
 
 
 def sales_sheet_tables(
@@ -133,8 +133,9 @@ def _stage_table(
         return ReportTable(
             note=sentence(f"Time in stage is not available: {result.reason}")
         )
-    # The Sales page measures stays still open up to the latest stage change.
-    as_of = history["entered_at"].max()
+    # Deals still in a stage are measured up to the latest stage change, as
+    # in the KPI row.
+    as_of = history_end(history)
     table = stage_table(stage_summary(history, as_of, period=settings.period))
     return ReportTable(
         table,

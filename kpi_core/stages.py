@@ -6,7 +6,9 @@ deal stays in a stage from entering it until it enters its next stage. A
 revisited stage adds up all its visits for that deal, and a skipped stage
 has no row at all rather than zero days. The last stage of a deal that is not
 won or lost is ongoing up to ``as_of`` and is kept apart from the completed
-durations. A final won or lost stage has no duration.
+durations. A final won or lost stage has no duration. The page, the Excel
+report and the command line take ``as_of`` from ``history_end``, the latest
+stage change in the history.
 
 A history built from HubSpot's stage-calculated properties has one row per
 deal and stage with the latest entry only, and may have two more columns:
@@ -114,6 +116,21 @@ def stage_durations(history: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
     )
 
 
+def history_end(history: pl.DataFrame) -> datetime:
+    """Return the time of the latest stage change in ``history``, up to which
+    a deal still in a stage is measured.
+
+    An export is a snapshot taken after its last change, so measuring up to
+    that change gives the same figures on any day the file is read. Measuring
+    up to the current time would instead ignore the changes after it, such as
+    an entry of tomorrow from an export written in a time zone ahead of the
+    server's.
+    A history without a dated entry gives ``datetime.min``, which keeps no row.
+    """
+    latest = history["entered_at"].max()
+    return latest if isinstance(latest, datetime) else datetime.min
+
+
 def stage_summary(
     history: pl.DataFrame,
     as_of: datetime,
@@ -189,10 +206,12 @@ def stage_duration_days(
     ``_stage_times``), and the entries without a deal id
     (``WITHOUT_DEAL_ID``). ``excluded`` counts those entries in rows and the
     other reasons in the units of ``_EXCLUDED_UNITS``. ``as_of`` defaults to
-    now. An empty history, or no completed visit in the period, gives not
-    available, and so does a history without any deal id (``NO_DEAL_IDS``).
+    ``history_end``. An empty history, or no completed visit in the period,
+    gives not available, and so does a history without any deal id
+    (``NO_DEAL_IDS``).
     """
-    as_of = as_of or datetime.now()
+    if as_of is None:
+        as_of = history_end(history)
     if history.height and history["deal_id"].null_count() == history.height:
         without_id = _entries_without_deal(history, as_of, period)
         excluded = {WITHOUT_DEAL_ID: without_id} if without_id else {}

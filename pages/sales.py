@@ -37,6 +37,7 @@ from kpi_core.stages import (
     REENTERED_WITHOUT_TOTAL,
     STILL_IN_STAGE,
     deals_in_history,
+    history_end,
     stage_duration_days,
     stage_summary,
 )
@@ -626,7 +627,7 @@ def _deals_in_history(
 @st.cache_data(max_entries=32, show_spinner=False)
 def _stage_figures(cache_key: str, period: Period, _history: pl.DataFrame):
     del cache_key
-    as_of = _history["entered_at"].max()
+    as_of = history_end(_history)
     return (
         stage_duration_days(_history, period, as_of=as_of),
         stage_summary(_history, as_of, period=period),
