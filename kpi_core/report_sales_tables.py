@@ -31,12 +31,19 @@ def sales_sheet_tables(
     tables: Tables, settings: KpiSettings, grain: str, kpis: dict[str, KpiResult]
 ) -> dict[str, ReportTable]:
     deals = tables.get("deals")
+    stage_times = guarded(
+        lambda: _stage_table(tables.get("stage_history"), settings, kpis)
+    )
     if deals is None:
-        return {
+        found = {
             "Deals": ReportTable(
                 note="No deals table. Upload a deals export on the Data page."
             )
         }
+        # The time in each stage needs the stage history alone, as on the page.
+        if "stage_history" in tables:
+            found["Time in each stage"] = stage_times
+        return found
     money = {"currency": settings.currency, "fx": settings.fx or None}
     won_value = kpis.get("won_value")
     unit = unit_of(won_value, deals, settings)
@@ -95,9 +102,7 @@ def sales_sheet_tables(
     found["Pipeline by stage"] = guarded(
         lambda: _pipeline_table(deals, settings, unit, money_note)
     )
-    found["Time in each stage"] = guarded(
-        lambda: _stage_table(tables.get("stage_history"), settings, kpis)
-    )
+    found["Time in each stage"] = stage_times
     # The owner column is optional in a deals upload.
     if "owner" in deals.columns:
         found["By owner"] = _owner_table(deals, settings, unit, money_note)
