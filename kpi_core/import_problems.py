@@ -166,16 +166,17 @@ _EMPTY_ID_EFFECTS = {
         "customer ID",
         "{rows} kept, so the revenue by campaign and the average purchase "
         "value of CLV count {them}. The purchases a year of CLV leave {them} "
-        "out and its note counts {them}, and the customer lifespan and the new "
-        "customers of CAC leave {them} out, because an order without a "
-        "customer ID belongs to no customer that can be counted",
+        "out and its note counts {them}, the customer lifespan leaves {them} "
+        "out, and the new customers of CAC leave {them} out and CAC counts "
+        "{them}, because an order without a customer ID belongs to no "
+        "customer that can be counted",
     ),
     ("subscriptions", "customer_id"): (
         "customer ID",
         "{rows} kept, but MRR, ARR, churn, the upsell rate and CLV leave {them} "
-        "out and count {them}, and the new customers of CAC leave {them} out, "
-        "because a subscription without a customer ID belongs to no customer "
-        "that can be counted",
+        "out and count {them}, and the new customers of CAC leave {them} out "
+        "and CAC counts those that pay, because a subscription without a "
+        "customer ID belongs to no customer that can be counted",
     ),
     ("email_events", "email"): (
         "email address",

@@ -18,6 +18,7 @@ from kpi_core.business_hours import WorkingTime
 from kpi_core.cac_ratios import CAC_RATIO_KEYS, monthly_revenue_per_customer
 from kpi_core.churn import churn_rate
 from kpi_core.clv import clv
+from kpi_core.customers_without_id import with_customers_without_id
 from kpi_core.email_list import list_growth_rate
 from kpi_core.marketing import (
     cac,
@@ -163,6 +164,9 @@ def _marketing_kpis(
             ),
         )
         kpis["cac"] = _without_mixed_ratios(kpis["cac"], found_clv)
+        kpis["cac"] = with_customers_without_id(
+            kpis["cac"], tables[acquired.source], acquired.source, period
+        )
         if found_clv is not None:
             clv_table = "orders" if variant == "purchases" else "subscriptions"
             kpis["cac"] = _with_ratio_tables(kpis["cac"], clv_table, acquired.source)

@@ -62,10 +62,11 @@ def test_empty_order_customer_id_named():
         "2 rows with an empty customer ID in column 'Customer ID' (lines 5, 6); "
         "the rows are kept, so the revenue by campaign and the average "
         "purchase value of CLV count them. The purchases a year of CLV leave "
-        "them out and its note counts them, and the customer lifespan and the "
-        "new customers of CAC leave them out, because an order without a "
-        "customer ID belongs to no customer that can be counted; fill in the "
-        "customer ID of these rows and import the file again"
+        "them out and its note counts them, the customer lifespan leaves them "
+        "out, and the new customers of CAC leave them out and CAC counts them, "
+        "because an order without a customer ID belongs to no customer that "
+        "can be counted; fill in the customer ID of these rows and import the "
+        "file again"
     )
     assert prepared.problem_rows["_line"].to_list() == [5, 6]
     assert prepared.rows_used == 5
@@ -77,10 +78,10 @@ def test_empty_subscription_customer_id_named():
     assert _message(prepared) == (
         "2 rows with an empty customer ID in column 'Customer ID' (lines 4, 5); "
         "the rows are kept, but MRR, ARR, churn, the upsell rate and CLV leave "
-        "them out and count them, and the new customers of CAC leave them out, "
-        "because a subscription without a customer ID belongs to no customer "
-        "that can be counted; fill in the customer ID of these rows and import "
-        "the file again"
+        "them out and count them, and the new customers of CAC leave them out "
+        "and CAC counts those that pay, because a subscription without a "
+        "customer ID belongs to no customer that can be counted; fill in the "
+        "customer ID of these rows and import the file again"
     )
     assert prepared.rows_used == 4
 
