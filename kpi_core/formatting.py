@@ -14,6 +14,8 @@ LINES_SHOWN = 10
 # 400 digits cover the 309 integer digits of the largest float (about
 # 1.8e308) plus up to 91 decimals, so quantize never runs out of digits.
 _CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
+# A float's digits beyond the 15th are noise of the arithmetic that made it.
+_SIGNIFICANT = Context(prec=15, rounding=ROUND_HALF_UP)
 
 
 def format_number(
@@ -33,7 +35,10 @@ def format_number(
     spec = f"{'+' if sign else ''},.{decimals}f"
     if not math.isfinite(value):
         return format(value, spec)
-    exact = Decimal(repr(float(value))).scaleb(-scale)
+    # A ratio such as 345 / 1200 x 100 comes out as 28.749999999999996, so
+    # the float is cut to 15 significant digits, the most a float holds
+    # exactly, before it is rounded: 28.75 then reads "28.8".
+    exact = _SIGNIFICANT.create_decimal(repr(float(value))).scaleb(-scale)
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
     if rounded.is_zero():
         rounded = rounded.copy_abs()

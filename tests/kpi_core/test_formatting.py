@@ -3,6 +3,7 @@ import pytest
 from kpi_core.formatting import (
     count_noun,
     format_change,
+    format_number,
     format_share,
     format_value,
 )
@@ -72,3 +73,11 @@ def test_count_noun(number, singular, plural, expected):
 )
 def test_format_share(percent, expected):
     assert format_share(percent) == expected
+
+
+def test_ratio_float_noise_rounds_up():
+    # 345 / 1200 x 100 is 28.75 exactly, but the float is 28.749999999999996.
+    # Half away from zero at one decimal gives 28.8, as by hand.
+    assert 345 / 1200 * 100 != 28.75
+    assert format_number(345 / 1200 * 100, 1) == "28.8"
+    assert format_value(345 / 1200 * 100, "percent") == "28.8 %"
