@@ -20,6 +20,7 @@ from kpi_core.schema import (
     DATE,
     DURATION,
     FLAG,
+    FROM_STAGE_HEADERS,
     ID,
     TABLES,
     Field,
@@ -200,7 +201,9 @@ def guess_mapping(
     included, so "Full resolution time (min)" does not match "Full
     resolution time (hrs)". A field's ``unit_aliases`` match the same way,
     after its other aliases, so "Created (UTC)" does not match "Created".
-    ``with_unit_aliases`` False leaves them out.
+    ``with_unit_aliases`` False leaves them out. The stage takes no
+    header of the stage a deal left (``FROM_STAGE_HEADERS``), such as "Von
+    Phase", although it contains the alias "Phase".
     """
     schema = TABLES[table]
     normalised = {header: _normalised(header) for header in headers}
@@ -231,6 +234,8 @@ def guess_mapping(
                     for h in free
                     if h not in flag_headers and h not in undated_headers
                 ]
+            if schema_field.name == "stage":
+                free = [h for h in free if normalised[h] not in FROM_STAGE_HEADERS]
             if schema_field.name in LABEL_FIELDS:
                 free = [h for h in free if h not in number_headers or is_id_header(h)]
                 if level < EXACT:

@@ -72,6 +72,7 @@ from kpi_core.repeated_rows import drop_duplicate_ids, drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT
 from kpi_core.short_lines import narrow_row_problem, short_line_problems
 from kpi_core.spend_dates import add_month_windows, require_spend_dates
+from kpi_core.stage_transitions import from_stage_hint
 from kpi_core.subscription_data import ended_in_trial
 from kpi_core.table_layout import narrow_kept_totals_note
 from kpi_core.table_rules import apply_table_rules
@@ -180,7 +181,9 @@ def prepare_table(
     """
     file = raw.info.file
     today = today or date.today()
-    require_complete(mapping, file, missing_score_hint(raw.frame, mapping))
+    headers = [name for name in raw.frame.columns if name != LINE]
+    hint = missing_score_hint(raw.frame, mapping) or from_stage_hint(headers, mapping)
+    require_complete(mapping, file, hint)
     if raw.frame.height == 0:
         raise EmptyDataError("the file has a header but no data rows", file=file)
 

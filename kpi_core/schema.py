@@ -440,6 +440,9 @@ STAGE_HISTORY = TableSchema(
             "OpportunityId",
             "Record ID",
             "Deal ID",
+            "Verkaufschancen-ID",
+            "Verkaufschance-ID",
+            "Opportunity-ID",
             examples=("Opportunity ID", "Record ID"),
         ),
         _f(
@@ -454,6 +457,8 @@ STAGE_HISTORY = TableSchema(
             "Stage Name",
             "New Value",
             "NewValue",
+            "Zu Phase",
+            "Neuer Wert",
             "Phase",
             examples=("Stage Name", "To Stage"),
         ),
@@ -470,6 +475,9 @@ STAGE_HISTORY = TableSchema(
             "Created Date",
             "CreatedDate",
             "Last Modified",
+            "Letzte Änderung",
+            "Geändert am",
+            "Bearbeitet am",
             "Erstellt am",
             "Datum",
             examples=("Created Date", "Last Modified"),
@@ -495,6 +503,22 @@ STAGE_HISTORY = TableSchema(
             "Cumulative time in",
         ),
     ),
+)
+
+# Headers of the stage a deal left, in a stage history written as changes
+# (Salesforce's "From Stage" and "Von Phase", a field history's "Old
+# Value"), after ``normalise_header``. Such a header may contain "stage" or
+# "Phase", but the column is never the stage entered. Read as the stage, it
+# would measure every stage time against the stage before.
+FROM_STAGE_HEADERS = frozenset(
+    {
+        "fromstage",
+        "previousstage",
+        "oldvalue",
+        "vonphase",
+        "vorherigephase",
+        "alterwert",
+    }
 )
 
 TICKETS = TableSchema(

@@ -15,14 +15,16 @@ from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping
 from kpi_core.read_notes import WARNING_PREFIX, with_note
 from kpi_core.reading import RawTable
-from kpi_core.schema import normalise_header
+from kpi_core.schema import FROM_STAGE_HEADERS, normalise_header
 
 # Headers of the stage a change leaves and the stage it enters, after
 # ``normalise_header``.
-_FROM_STAGE_HEADERS = ("fromstage",)
-_TO_STAGE_HEADERS = ("tostage",)
+# Salesforce's German report ("Phasenverlauf") writes "Von Phase" and "Zu
+# Phase".
+_FROM_STAGE_HEADERS = ("fromstage", "vonphase")
+_TO_STAGE_HEADERS = ("tostage", "zuphase")
 # Headers of a deal's name, after ``normalise_header``.
-_DEAL_NAME_HEADERS = ("opportunityname", "dealname")
+_DEAL_NAME_HEADERS = ("opportunityname", "dealname", "verkaufschancenname")
 
 
 def transition_columns(headers: list[str]) -> tuple[str, str] | None:
@@ -43,6 +45,25 @@ def deal_name_column(headers: list[str]) -> str | None:
 
 def _header_named(headers: list[str], names: tuple[str, ...]) -> str | None:
     return next((h for h in headers if normalise_header(h) in names), None)
+
+
+def from_stage_hint(headers: list[str], mapping: Mapping) -> str | None:
+    """Name the column of the stage a deal left when the mapping has no
+    stage, as in a report that has "Von Phase" but not "Zu Phase", or
+    return None."""
+    if "stage" not in mapping.missing_required:
+        return None
+    source = next(
+        (h for h in headers if normalise_header(h) in FROM_STAGE_HEADERS), None
+    )
+    if source is None:
+        return None
+    return (
+        f"The column {source!r} is the stage before each change, not the stage "
+        "the deal entered, so it is not taken as the stage. Add the stage after "
+        "the change ('To Stage', in German 'Zu Phase') to the report and export "
+        "it again"
+    )
 
 
 def names_without_one_chain(
