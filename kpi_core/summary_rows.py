@@ -257,7 +257,7 @@ def _summary_matches(
         elif expected is None:
             matched = shape == "sum" and counted
         else:
-            tolerance = _rounding(value, mark) + 1e-9 * abs(expected)
+            tolerance = half_last_unit(value, mark) + 1e-9 * abs(expected)
             matched = abs(number - expected) <= tolerance
             if shape == "sum":
                 summed = summed or (matched and column.non_zero >= 3)
@@ -267,7 +267,7 @@ def _summary_matches(
     return True, summed
 
 
-def _rounding(value: str, mark: str) -> float:
+def half_last_unit(value: str, mark: str) -> float:
     """Return half a unit of the last decimal that ``value`` shows."""
     decimals = re.search(rf"\{mark}(\d+)\D*$", value)
     return 0.5 * 10.0 ** -len(decimals.group(1)) if decimals else 0.5

@@ -26,6 +26,7 @@ import polars as pl
 from kpi_core.errors import EmptyDataError, UnreadableFileError
 from kpi_core.formatting import line_list
 from kpi_core.formula_rows import footer_formula_lines, formula_total_lines
+from kpi_core.group_totals import drop_group_totals
 from kpi_core.summary_rows import drop_summary_rows
 from kpi_core.total_rows import drop_totals
 
@@ -148,6 +149,10 @@ def lay_out(
     data, totals, labelled = (
         drop_totals(data, names, formula_lines) if may_have_totals else (data, [], [])
     )
+    subtotals: list[tuple[int, str]] = []
+    if may_have_totals:
+        data, subtotals, kept_subtotals = drop_group_totals(data, names)
+        labelled = sorted([*labelled, *kept_subtotals])
     # An empty worksheet row separates a footer as a blank text line does.
     separators = {*blank_lines, *(empty_rows if sheet is not None else ())}
     unsaved = formula_cells is not None and formula_cells.height > 0
@@ -203,12 +208,15 @@ def lay_out(
         formula_totals,
         footer,
     )
+    notes += _subtotal_notes(unit, subtotals)
+    subtotal_lines = [line for line, _ in subtotals]
     skipped = sorted(
         {
             *titles,
             *empty_rows,
             *blank_lines,
             *totals,
+            *subtotal_lines,
             *summaries,
             *unlabelled,
             *formula_totals,
@@ -227,7 +235,14 @@ def lay_out(
         width if long_lines or short_lines else 0,
         tuple(
             sorted(
-                {*totals, *summaries, *unlabelled, *formula_totals, *footer_formulas}
+                {
+                    *totals,
+                    *subtotal_lines,
+                    *summaries,
+                    *unlabelled,
+                    *formula_totals,
+                    *footer_formulas,
+                }
             )
         ),
         short_lines,
@@ -815,3 +830,21 @@ def _skip_notes(
                 f"skipped {count:,} {kind} rows{where} on {unit}s {places}{reason}"
             )
     return notes
+
+
+def _subtotal_notes(unit: str, subtotals: list[tuple[int, str]]) -> list[str]:
+    """Name the skipped subtotal rows with their lines and up to
+    ``_LABELS_SHOWN`` of their labels, such as "skipped the subtotal row on
+    line 4 ('Summe Anna Müller')"."""
+    if not subtotals:
+        return []
+    lines = [line for line, _ in subtotals]
+    texts = list(dict.fromkeys(label for _, label in subtotals))
+    label_texts = ", ".join(_shown_label(text) for text in texts[:_LABELS_SHOWN])
+    if len(texts) > _LABELS_SHOWN:
+        label_texts += f" and {len(texts) - _LABELS_SHOWN:,} more"
+    if len(subtotals) == 1:
+        return [f"skipped the subtotal row on {unit} {lines[0]} ({label_texts})"]
+    places = format_lines(lines)
+    count = len(subtotals)
+    return [f"skipped {count:,} subtotal rows on {unit}s {places} ({label_texts})"]

@@ -18,7 +18,7 @@ from kpi_core.date_values import MONTH_NAMES
 LINE = "_line"
 
 # The words that start a total label.
-_TOTAL_WORD = (
+TOTAL_WORD = (
     r"(?:grand\s+)?(?:totals?|gesamt|gesamtsumme|gesamtergebnis|gesamtbetrag|"
     r"gesamtwert|insgesamt|summe|endsumme|subtotal|sub-total|zwischensumme)"
 )
@@ -27,7 +27,7 @@ _TOTAL_WORD = (
 # "Summe 2024"), so names such as "Total 360 rollout" or "Gesamt-Paket"
 # are not labels.
 TOTAL_LABEL = (
-    rf"(?i)^{_TOTAL_WORD}"
+    rf"(?i)^{TOTAL_WORD}"
     r"(?:$|\s*[:(]|\s+[-–](?:\s|$)|[-–]$|\s+[0-9][0-9.,]*\s*$)"
 )
 # A part of the period or scope that a total covers: a quarter, half year,
@@ -45,7 +45,7 @@ _PERIOD_CELL = rf"(?i)^{_PERIOD_PART}$"
 # labels also name campaigns and products, so ``drop_totals`` needs more
 # evidence before it drops a row with one (see ``scoped_total`` there).
 _SCOPED_TOTAL_LABEL = (
-    rf"(?i)^(?:{_TOTAL_WORD}|ergebnis)"
+    rf"(?i)^(?:{TOTAL_WORD}|ergebnis)"
     rf"(?:\s+(?:{_PERIOD_PART}(?:\s*[-–/.,]\s*|\s+))*{_PERIOD_PART}"
     r"|\s+(?:aller|alle|all|der|des|für|fuer|for|of)\s+\S.*)?\s*:?$"
 )
@@ -60,7 +60,7 @@ _GROUP_TOTAL_SUFFIX = (
 )
 # Any kind of label, for a first pass over every cell: one regex costs
 # less than the three, and few cells match.
-_ANY_TOTAL_LABEL = "|".join(
+ANY_TOTAL_LABEL = "|".join(
     (
         TOTAL_LABEL,
         _GROUP_TOTAL_SUFFIX.removeprefix("(?i)"),
@@ -391,7 +391,7 @@ def _total_labels(column: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
     are a label of Excel's Subtotal command (``_GROUP_TOTAL_SUFFIX``), and
     those that are only a total label with its scope
     (``_SCOPED_TOTAL_LABEL``)."""
-    found = column.str.contains(_ANY_TOTAL_LABEL).fill_null(False)
+    found = column.str.contains(ANY_TOTAL_LABEL).fill_null(False)
     if not found.any():
         return found, found, found
     positions = found.arg_true()
