@@ -55,10 +55,12 @@ def drop_group_totals(
     columns = [data.get_column(name).alias("cell") for name in names]
     found = pl.repeat(False, data.height, eager=True)
     for column in columns:
-        labels = column.str.contains(_GROUP_LABEL) & ~column.str.contains(
-            ANY_TOTAL_LABEL
-        )
-        found = found | labels.fill_null(False)
+        labels = column.str.contains(_GROUP_LABEL).fill_null(False)
+        # The labels that total_rows knows are looked for only in a column
+        # with a group label, because most columns have none.
+        if labels.any():
+            labels = labels & ~column.str.contains(ANY_TOTAL_LABEL).fill_null(False)
+        found = found | labels
     if not found.any():
         return data, [], []
     positions = found.arg_true().to_list()
