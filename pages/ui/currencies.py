@@ -200,15 +200,16 @@ def money_picker(
     if len(codes) < 2:
         return None, {}
     options = view_widget_options()
-    # A shared link or an earlier run sets the currency in the session
-    # state, and Streamlit warns when a widget gets a default index as well.
-    default = {}
-    if "currency" not in st.session_state and DEFAULT_CURRENCY in codes:
-        default["index"] = codes.index(DEFAULT_CURRENCY)
+    # The choice lives in the session state only, because Streamlit warns
+    # when a shared link sets it there and the widget gets a default index
+    # as well. It is set anew each run, since Streamlit drops the value of a
+    # widget that the page before did not draw.
+    current = st.session_state.get("currency")
+    if current not in codes:
+        current = DEFAULT_CURRENCY if DEFAULT_CURRENCY in codes else codes[0]
+    st.session_state["currency"] = current
     with st.sidebar.expander("Currencies", expanded=True):
-        unit = st.selectbox(
-            "Report currency", codes, key="currency", **default, **options
-        )
+        unit = st.selectbox("Report currency", codes, key="currency", **options)
         check_url_option("currency", unit, codes)
         rates = {}
         for code in codes:
