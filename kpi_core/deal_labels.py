@@ -14,7 +14,7 @@ import re
 import polars as pl
 
 from kpi_core.mapping import Mapping
-from kpi_core.text_grid import LINE
+from kpi_core.text_cells import LINE
 
 # Distinct labels named per column in the warning.
 LABELS_SHOWN = 4

@@ -119,7 +119,7 @@ def lay_out(
     as a total row, as it would with their results. An empty row below the
     table whose formulas aggregate the columns above is a total row
     without a label (``formula_rows.formula_total_lines``).
-    ``field_counts`` counts the fields of text lines (``text_grid.Grid``), so
+    ``field_counts`` counts the fields of text lines (``text_cells.Grid``), so
     that the data lines with fewer fields than the header are listed. The
     title, total, summary and footer lines are left out before, so a note
     such as "Stand: 01.05.2025" is named once.

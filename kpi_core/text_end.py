@@ -7,7 +7,7 @@ only locates that record. ``cut_end`` judges whether it looks cut.
 
 from __future__ import annotations
 
-from kpi_core.text_grid import LINE, Grid
+from kpi_core.text_cells import LINE, Grid
 
 # Bytes enough for the last character in any codec the reader picks, and a
 # multiple of 4, so that a UTF-16 or UTF-32 tail starts at a character.
