@@ -11,8 +11,8 @@ from kpi_core.audience_members import MEMBER_FILE
 from kpi_core.email_list import audience_events_with_sources, unreadable_audience_dates
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import WARNING_PREFIX
-from kpi_core.reading import RawTable
 
 
 def audience_events(raw: RawTable) -> RawTable | None:

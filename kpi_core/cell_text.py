@@ -11,7 +11,7 @@ import operator
 
 import polars as pl
 
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 
 NULL_MARKERS = ["", "-", "NULL", "null", "N/A", "n/a", "NA", "#N/A"]
 _LONGEST_MARKER_BYTES = max(len(marker.encode()) for marker in NULL_MARKERS)

@@ -46,7 +46,7 @@ from kpi_core.kind_parsing import (
 )
 from kpi_core.mapping import Mapping
 from kpi_core.nps import drop_scale_labels, labelled_scores
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from kpi_core.schema import DATE, DURATION, FLAG, INTEGER, NUMBER
 from kpi_core.spend_dates import (
     MONTHS_NOTE,

@@ -14,8 +14,8 @@ from kpi_core.errors import EmptyDataError, InvalidValueError
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
 from kpi_core.mapping import detect_table, guess_mapping
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import SOURCE, WARNING_PREFIX
-from kpi_core.reading import RawTable
 
 # Headers of an ActiveCampaign contacts export, lower-cased, and the
 # statuses it gives a contact.

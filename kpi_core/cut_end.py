@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from kpi_core.import_problems import LINE, FoundProblem, Problem
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 
 CUT_END_ADVICE = "the file may be cut off: export it again"
 

@@ -11,8 +11,8 @@ from kpi_core.contact_exports import CONTACT_EMAIL, complete_other_table
 from kpi_core.date_values import detect_and_parse_dates
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import SOURCE, WARNING_PREFIX
-from kpi_core.reading import RawTable
 
 # Headers of a list of contacts with the day each joined and left, as
 # newsletter tools and spreadsheets name them (lower case).

@@ -23,7 +23,7 @@ from kpi_core.import_problems import (
     split_rows_by_source,
 )
 from kpi_core.mapping import Mapping
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from kpi_core.schema import DATE, deal_status_expr
 from kpi_core.subscription_data import TRUE_FLAGS
 

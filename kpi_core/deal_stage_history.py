@@ -15,8 +15,8 @@ import polars as pl
 from kpi_core.formatting import count_noun
 from kpi_core.import_problems import LINE
 from kpi_core.mapping import guess_mapping
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import SOURCE
-from kpi_core.reading import RawTable
 from kpi_core.stages import (
     CUMULATIVE_PROPERTY,
     EXITED_PROPERTY,

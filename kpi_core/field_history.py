@@ -15,8 +15,8 @@ from kpi_core.date_values import detect_date_format, parse_dates
 from kpi_core.formatting import count_noun, line_list
 from kpi_core.import_problems import LINE
 from kpi_core.mapping import guess_mapping
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import WARNING_PREFIX
-from kpi_core.reading import RawTable
 from kpi_core.stages import CREATED_FIELD, first_stages
 
 # Headers of a field-history export's column that names the changed field

@@ -25,7 +25,7 @@ from kpi_core.currency_column import (
 from kpi_core.errors import InvalidValueError
 from kpi_core.formatting import LINES_SHOWN
 from kpi_core.mapping import Mapping
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from kpi_core.schema import DATE, DURATION, FLAG, NUMBER
 
 LINE = "_line"

@@ -12,6 +12,7 @@ from datetime import date
 
 from kpi_core.audience_events import audience_events
 from kpi_core.audience_members import AudienceMember, names_audience
+from kpi_core.audience_reading import combine_audience_members
 from kpi_core.column_kinds import number_columns, undated_bare_columns, yes_no_columns
 from kpi_core.contact_exports import contact_events
 from kpi_core.date_values import detect_date_format, order_examples
@@ -27,15 +28,9 @@ from kpi_core.mapping import (
     unknown_table_hint,
 )
 from kpi_core.prepare import LINE, PreparedTable, prepare_table
+from kpi_core.raw_table import RawTable, ReadInfo
 from kpi_core.read_notes import WARNING_PREFIX, with_note
-from kpi_core.reading import (
-    MAX_UPLOAD_BYTES,
-    RawTable,
-    ReadInfo,
-    combine_audience_members,
-    read_table,
-    sheet_names,
-)
+from kpi_core.reading import MAX_UPLOAD_BYTES, read_table, sheet_names
 from kpi_core.rejected_scores import find_rejected_score_column, unknown_type_hint
 from kpi_core.schema import DATE
 from kpi_core.stage_transitions import deal_names_as_ids, transition_columns

@@ -66,7 +66,7 @@ from kpi_core.order_rows import (
     orders_of_no_value,
     orders_without_purchase,
 )
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from kpi_core.rejected_scores import missing_score_hint
 from kpi_core.repeated_rows import drop_duplicate_ids, drop_repeated_rows
 from kpi_core.schema import NUMBER, TEXT

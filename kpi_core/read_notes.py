@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 
 # Reader notes that ask the user to check something start with this.
 WARNING_PREFIX = "warning: "

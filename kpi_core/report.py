@@ -31,9 +31,10 @@ from kpi_core.importing import (
 from kpi_core.kpis import VARIANTS, KpiSettings, compute_kpis
 from kpi_core.period import Period
 from kpi_core.prepare import PreparedTable
-from kpi_core.reading import passed_sheet_note, separate_sheets
+from kpi_core.reading import separate_sheets
 from kpi_core.results import KpiResult
 from kpi_core.spend_tables import combine_spend
+from kpi_core.workbook_reading import passed_sheet_note
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import polars as pl
 
 from kpi_core.import_problems import LINE, FoundProblem, Problem
 from kpi_core.mapping import Mapping
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from kpi_core.schema import TABLES
 
 # The share of the full lines that must fill a required column before a

@@ -13,8 +13,8 @@ import polars as pl
 
 from kpi_core.errors import MissingColumnError
 from kpi_core.mapping import Mapping
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import WARNING_PREFIX, with_note
-from kpi_core.reading import RawTable
 from kpi_core.schema import FROM_STAGE_HEADERS, normalise_header
 
 # Headers of the stage a change leaves and the stage it enters, after

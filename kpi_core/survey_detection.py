@@ -20,8 +20,8 @@ from kpi_core.nps import (
     looks_like_nps_question,
     names_recommendation,
 )
+from kpi_core.raw_table import RawTable
 from kpi_core.read_notes import WARNING_PREFIX, with_note
-from kpi_core.reading import RawTable
 from kpi_core.rejected_scores import (
     RejectedScores,
     chosen_score_note,

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.mutable_status_container import StatusContainer
 
+from kpi_core.audience_reading import audience_label
 from kpi_core.currency_codes import COMMON_CODES
 from kpi_core.errors import InputError, MissingColumnError
 from kpi_core.exporting import safe_csv
@@ -22,7 +23,7 @@ from kpi_core.mapping import (
 )
 from kpi_core.money import DEFAULT_CURRENCY
 from kpi_core.prepare import PreparedTable, needs_currency, with_currency
-from kpi_core.reading import audience_label, sheet_names
+from kpi_core.reading import sheet_names
 from kpi_core.schema import TABLES
 from kpi_core.sharing import ViewStore
 from kpi_core.table_versions import same_export_file

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from kpi_core.errors import InputError
 from kpi_core.importing import FilePreview, preview_file
-from kpi_core.reading import RawTable, read_table
+from kpi_core.raw_table import RawTable
+from kpi_core.reading import read_table
 from tests.kpi_core.test_hostile_input import (
     SMALL_SHEET,
     sheet_xml,

@@ -8,7 +8,7 @@ from kpi_core.errors import AmbiguousDateError, MissingColumnError
 from kpi_core.importing import load_file, preview_file
 from kpi_core.kpis import KpiSettings, compute_kpis
 from kpi_core.prepare import prepare_table
-from kpi_core.reading import RawTable
+from kpi_core.raw_table import RawTable
 from tests.conftest import PROJECT
 
 # Each real export, the table type it must be recognised as, and fields

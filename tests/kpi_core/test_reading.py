@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from kpi_core.errors import EmptyDataError, InputError, UnreadableFileError
-from kpi_core.reading import RawTable, read_table, sheet_names
+from kpi_core.raw_table import RawTable
+from kpi_core.reading import read_table, sheet_names
 from kpi_core.text_grid import read_grid
 from kpi_core.values import parse_dates, parse_numbers
 
