@@ -74,7 +74,8 @@ def smart_check(
     Specific: passes when the metric, a segment and an owner are named,
     warns when the segment or owner is missing. Measurable: fails when the
     table or a needed column is missing, warns when no row matches the
-    segment. Achievable: compares the target with the best value of the
+    segment. Achievable: warns for a floor of 0 that any data meets (see
+    ``zero_target_problem``), else compares the target with the best value of the
     windows of the goal's length that end with its baseline window (see
     ``best_window``; for counts, per month):
     pass when within it, warn up to ``STRETCH_SHARE`` beyond, fail further.
@@ -171,6 +172,25 @@ def _reply_sources(
     )
 
 
+def zero_target_problem(goal: Goal) -> str:
+    """Say why an absolute target of 0 on a goal that aims up is a mistake,
+    or return "" for any other goal.
+
+    A count, sum, rate or mean that cannot fall below 0 already meets a
+    floor of 0 with any data, so the goal would read as reached from its
+    first day. A ceiling of 0 (no tickets, 0 % churn) and a floor of 0 on a
+    metric that can be negative (NPS, list growth) are real targets.
+    """
+    metric = METRICS[goal.metric]
+    rising = goal.target_kind == "absolute" and metric.better == UP
+    if not rising or metric.signed or goal.target != 0:
+        return ""
+    return (
+        f"a target of 0 is reached by any data, because {metric.label.lower()} "
+        "cannot fall below 0; enter the value to reach"
+    )
+
+
 def _achievable(
     goal: Goal,
     tables: Mapping[str, pl.DataFrame],
@@ -178,6 +198,8 @@ def _achievable(
     working: WorkingTime | None = None,
     names: TableNames | None = None,
 ) -> SmartCheck:
+    if zero := zero_target_problem(goal):
+        return SmartCheck("A", "Achievable", WARN, zero)
     metric = goal_metric(goal.metric, working, tables, names)
     period = goal.baseline_period
     if missing_inputs(metric, goal.segments, tables) or period is None:

@@ -65,15 +65,17 @@ def target_currency(
     ``fx`` maps currency codes to the value of one unit in a common report
     currency, which maps to 1.0. A target in currency G is converted into
     the table's currency T by fx[G] / fx[T]. Returns None for a metric
-    without money, or when the table's rows name several currencies, so the
-    money KPI itself reports the missing conversion. A relative target is a
-    percentage of a baseline in the table's currency and needs no rate.
+    without money. When the table's rows name several currencies, the
+    amounts cannot be added or averaged, so ``factor`` is None and
+    ``reason`` names the currencies: the caller converts the table into one
+    currency first (``kpi_core.money.in_one_currency``). A relative target
+    is a percentage of a baseline in the table's currency and needs no rate.
     """
     if not is_money(goal.metric):
         return None
     unit = table_currency(table)
     if unit is None:
-        return None
+        return _several_currencies(goal, table)
     if goal.target_kind == "relative" or goal.currency == unit:
         return TargetCurrency(unit)
     table_label = TABLE_LABELS.get(METRICS[goal.metric].table, "")
@@ -105,6 +107,18 @@ def target_currency(
         f"amounts of the {table_label} table are in {unit}, so the two cannot "
         f"be compared; give an exchange rate between {goal.currency} and "
         f"{unit}, or edit the goal and give its target in {unit}"
+    )
+    return TargetCurrency(goal.currency, factor=None, reason=reason)
+
+
+def _several_currencies(goal: Goal, table: pl.DataFrame) -> TargetCurrency:
+    codes, _ = _codes(table)
+    table_label = TABLE_LABELS.get(METRICS[goal.metric].table, "")
+    reason = (
+        f"the amounts of the {table_label} table are in several currencies "
+        f"({', '.join(codes)}), so they cannot be added up without exchange "
+        "rates; choose a report currency and give a rate for each of the "
+        "other currencies"
     )
     return TargetCurrency(goal.currency, factor=None, reason=reason)
 

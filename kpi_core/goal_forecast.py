@@ -97,10 +97,11 @@ def goal_path(
 def grows_with_window(metric: Metric, frame: pl.DataFrame) -> bool:
     """Tell whether a KPI grows with its window as a count does.
 
-    The churn rate and the list growth rate divide by the customers or
-    contacts at the window's start, so a longer window adds to the churned
-    customers or the net new contacts over the same base. A customer list
-    without dates gives the same churn for every window, so it does not.
+    The won value adds up the amounts won in its window. The churn rate and
+    the list growth rate divide by the customers or contacts at the
+    window's start, so a longer window adds to the churned customers or the
+    net new contacts over the same base. A customer list without dates
+    gives the same churn for every window, so it does not.
     """
     if not metric.accumulates:
         return False
@@ -143,7 +144,11 @@ def _growing_outlook(
         if churn:
             remaining = 1 - min(max(rate, 0.0), 100.0) / 100
             return 100 * (1 - remaining**scale)
-        return max(rate * scale, -100.0)
+        if metric.unit == "percent":
+            # A list cannot shrink by more than all of its contacts.
+            return max(rate * scale, -100.0)
+        # A sum, such as the won value, continues in a straight line.
+        return rate * scale
 
     band = None
     if current.ci95 is not None:

@@ -28,7 +28,13 @@ from kpi_core.nps import net_promoter_score
 from kpi_core.partial_periods import table_span
 from kpi_core.period import Period
 from kpi_core.results import SMALL_SAMPLE, KpiResult
-from kpi_core.sales import average_deal_size, close_rate, sales_cycle_days, win_rate
+from kpi_core.sales import (
+    average_deal_size,
+    close_rate,
+    sales_cycle_days,
+    win_rate,
+    won_value,
+)
 from kpi_core.service import resolution_hours
 from kpi_core.subscription_data import starts_renewal
 from kpi_core.table_names import TableNames
@@ -67,8 +73,14 @@ class Metric:
     direction that helps the business, and ``columns`` lists the columns the
     measurement needs besides the segment columns. ``unit`` is the unit of
     the value; it is empty for money, whose currency comes from the data.
-    A metric that ``accumulates`` grows with its window as a count does,
-    because its base stays the customers or contacts at the window's start.
+    A metric that ``accumulates`` grows with its window as a count does: a
+    sum, or a rate whose base stays the customers or contacts at the
+    window's start.
+    A metric that is ``summed`` adds up its rows' values over the window, as
+    the won value adds the won deals' amounts, so like a count it grows with
+    the window and a window the data covers only in part reads too low.
+    ``signed`` marks a metric that can fall below 0, such as the NPS, where
+    a floor of 0 is a real target.
     ``problem`` says why a table with every column still cannot be measured,
     and ``also_from`` names another table the measurement reads, such as the
     ticket message log of the follow-ups (see ``goal_metric``).
@@ -85,12 +97,19 @@ class Metric:
     kpi: Callable[[pl.DataFrame, Period], KpiResult] | None = None
     unit: str = "count"
     accumulates: bool = False
+    summed: bool = False
+    signed: bool = False
     problem: Callable[[pl.DataFrame], str | None] | None = None
     also_from: str = ""
 
     @property
     def is_count(self) -> bool:
         return self.kpi is None
+
+    @property
+    def is_total(self) -> bool:
+        """True for a count or a sum, whose value over a window is a total."""
+        return self.is_count or self.summed
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,9 @@ METRICS: dict[str, Metric] = {
             ("closed_at", "status"), kpi=win_rate, unit="percent"),
         Metric("average_deal_size", "Average deal size", "deals", "closed_at",
             UP, ("closed_at", "status", "amount"), kpi=average_deal_size, unit=""),
+        Metric("won_value", "Won value", "deals", "closed_at", UP,
+            ("closed_at", "status", "amount"), kpi=won_value, unit="",
+            accumulates=True, summed=True),
         Metric("sales_cycle_days", "Sales cycle", "deals", "closed_at", DOWN,
             ("created_at", "closed_at", "status"), kpi=sales_cycle_days,
             unit="days"),
@@ -135,13 +157,14 @@ METRICS: dict[str, Metric] = {
             "solved_at", DOWN, ("solved_at", "replies"),
             kpi=followups_per_ticket, unit="count"),
         Metric("nps", "Net Promoter Score", "nps", "responded_at", UP,
-            ("score", "responded_at"), kpi=net_promoter_score, unit="score"),
+            ("score", "responded_at"), kpi=net_promoter_score, unit="score",
+            signed=True),
         Metric("churn_rate", "Churn rate", "subscriptions", "started_at", DOWN,
             ("customer_id", "started_at"), kpi=churn_rate, unit="percent",
             accumulates=True),
         Metric("list_growth_rate", "Email-list growth rate", "email_events",
             "occurred_at", UP, ("email", "event", "occurred_at"),
-            kpi=list_growth_rate, unit="percent", accumulates=True),
+            kpi=list_growth_rate, unit="percent", accumulates=True, signed=True),
     )
 }  # fmt: skip
 
@@ -306,13 +329,13 @@ def measure_baseline(
     """Measure the metric over a goal's baseline window, like ``measure``.
 
     ``table`` is the whole table and ``frame`` its rows of the goal's
-    segment. A count over a window that starts before the table's first
-    date would cover only part of the window and come out too low, so it
-    has no value then. A rate or mean over such a window keeps its value,
-    which does not grow with the days, and its ``note`` names the days the
-    data covers. Without a value there is nothing to qualify, so no note.
-    A KPI measured on fewer than ``SMALL_SAMPLE`` observations gets that
-    in the note too.
+    segment. A count or sum (``Metric.is_total``) over a window that starts
+    before the table's first date would cover only part of the window and
+    come out too low, so it has no value then. A rate or mean over such a
+    window keeps its value, which does not grow with the days, and its
+    ``note`` names the days the data covers. Without a value there is
+    nothing to qualify, so no note. A KPI measured on fewer than
+    ``SMALL_SAMPLE`` observations gets that in the note too.
     """
     measured = _measure_baseline(metric, table, frame, period)
     if measured.n is None or measured.n >= SMALL_SAMPLE or metric.kpi is None:
@@ -345,12 +368,13 @@ def _measure_baseline(
         first = table[metric.date_column].cast(pl.Date).min()
     if first is None or first <= period.start:
         return measure(metric, frame, period)
-    if metric.kpi is None:
+    if metric.is_total:
+        total = "a count" if metric.is_count else "a total"
         reason = (
             f"the data starts on {first}, after the baseline window's start "
-            f"on {period.start}, so a count over that window would be too low"
+            f"on {period.start}, so {total} over that window would be too low"
         )
-        return Measurement(None, "count", reason=reason)
+        return Measurement(None, metric.unit, reason=reason)
     if period.end is not None and first > period.end:
         reason = (
             f"the data starts on {first}, after the baseline window ends on "

@@ -160,9 +160,11 @@ def evaluate_goal(
     elapsed. Required pace = (target - current) / months left, 0 once the
     target is met.
 
-    Rates that grow with their window (``grows_with_window``) start from 0
-    as counts do: pace so far = current / months elapsed, and the required
-    pace is that of a count. With k = (months elapsed + months left) /
+    The won value and the rates that grow with their window
+    (``grows_with_window``) start from 0 as counts do: pace so far = current
+    / months elapsed, and the required pace is that of a count. The won
+    value is continued in a straight line, forecast = current x k with k
+    as below, unrounded and without a band. With k = (months elapsed + months left) /
     months elapsed, the churn rate is continued at a constant monthly hazard,
     forecast = 100 x (1 - (1 - current / 100)^k), which stays within 100 %.
     The list growth rate is continued in a straight line, current x k, but
@@ -209,9 +211,10 @@ def evaluate_goal(
     money = target_currency(goal, table, fx)
     if money is not None and money.factor is None:
         # The target stays in its own currency, so the card shows its unit.
+        target, unit = stated_target(goal, metric)
         return GoalStatus(
-            goal, as_of, NOT_AVAILABLE, reason=money.reason, unit=money.unit,
-            target=goal.target,
+            goal, as_of, NOT_AVAILABLE, reason=money.reason, unit=unit,
+            target=target,
         )  # fmt: skip
     if unmatched := unmatched_segment(
         goal, metric, exported, apply_segments(exported, goal.segments)
@@ -354,15 +357,15 @@ def _progress_from_zero(
     """Return the first date of the count's column in ``table`` when progress
     is measured from 0 instead of the baseline, or None when it is not.
 
-    That is the case for an absolute floor above 0 on a count, such as "20
-    new deals", whose table starts on or after the goal's start, so after
-    the baseline window ends. The count of the goal's window starts at 0 on
-    the start day, and nothing before the start is known to measure from.
-    A relative target has no value without a baseline, and a ceiling such
-    as "at most 50 tickets" needs the level it comes down from, so both
-    keep no progress.
+    That is the case for an absolute floor above 0 on a count or sum, such
+    as "20 new deals" or "10,000 EUR won value", whose table starts on or
+    after the goal's start, so after the baseline window ends. The total of
+    the goal's window starts at 0 on the start day, and nothing before the
+    start is known to measure from. A relative target has no value without
+    a baseline, and a ceiling such as "at most 50 tickets" needs the level
+    it comes down from, so both keep no progress.
     """
-    if baseline.value is not None or not metric.is_count:
+    if baseline.value is not None or not metric.is_total:
         return None
     if goal.target_kind != "absolute" or goal.direction != UP or target <= 0:
         return None

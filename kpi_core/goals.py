@@ -22,7 +22,7 @@ import polars as pl
 
 from kpi_core.errors import InvalidSettingError
 from kpi_core.formatting import count_noun
-from kpi_core.goal_checks import SmartCheck, smart_check
+from kpi_core.goal_checks import SmartCheck, smart_check, zero_target_problem
 from kpi_core.goal_metrics import DOWN, METRICS, UP, SegmentFilter
 from kpi_core.goal_progress import GoalStatus, evaluate_goal
 from kpi_core.period import Period
@@ -42,6 +42,7 @@ __all__ = [
     "parse_segments",
     "placed_example_goals",
     "smart_check",
+    "zero_target_problem",
 ]
 
 DEPARTMENTS = ("sales", "marketing", "service")
@@ -313,8 +314,9 @@ def _check_target(goal: Goal) -> None:
             f"a relative target of {goal.target:g} % would go below zero; "
             "give a change of -100 % or more"
         )
-    is_count = METRICS[goal.metric].is_count
-    if goal.target_kind == "absolute" and is_count and goal.target < 0:
+    metric = METRICS[goal.metric]
+    if goal.target_kind == "absolute" and metric.is_total and goal.target < 0:
+        total = "a count" if metric.is_count else "a won value"
         raise InvalidSettingError(
-            f"a count cannot reach {goal.target:g}; give a target of 0 or more"
+            f"{total} cannot reach {goal.target:g}; give a target of 0 or more"
         )

@@ -35,17 +35,17 @@ def outside_data_reason(span: tuple[date, date] | None, window: Period) -> str |
 def metric_recorded_span(
     metric: Metric, table: pl.DataFrame, grows: bool
 ) -> tuple[date, date] | None:
-    """Return the first and last dates on which the table of a count, or of
-    a rate that ``grows`` with its window, records an event. Return None for
-    other KPIs, which have no value without rows, and for a table without
-    dates.
+    """Return the first and last dates on which the table of a count or sum,
+    or of a rate that ``grows`` with its window, records an event. Return
+    None for other KPIs, which have no value without rows, and for a table
+    without dates.
 
-    A count's dates come from every date column that a goal metric of the
-    table reads, such as a deal's creation and close dates. A growing rate's
+    A count's or sum's dates come from every date column that a goal metric
+    of the table reads, such as a deal's creation and close dates. A growing rate's
     come from every date column of its table that records an event
     (``SPAN_COLUMNS``), so a subscription's end and cancel dates count.
     """
-    if metric.is_count:
+    if metric.is_total:
         columns = [m.date_column for m in METRICS.values() if m.table == metric.table]
     elif grows:
         columns = list(SPAN_COLUMNS.get(metric.table, ()))

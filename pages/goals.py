@@ -28,6 +28,7 @@ from kpi_core.goals import (
     parse_segments,
     placed_example_goals,
     smart_check,
+    zero_target_problem,
 )
 from kpi_core.goals_workbook import GoalRow, goals_workbook
 from kpi_core.money import DEFAULT_CURRENCY
@@ -464,6 +465,11 @@ def _render_figures(goal: Goal, status: GoalStatus) -> None:
                 "The forecast of a rate or an average is its current value; "
                 "the paces show its trend, which the status does not project."
             )
+        elif METRICS[goal.metric].summed:
+            notes.append(
+                "The won value adds up over the window as a count does; the "
+                "forecast continues it at its pace to the deadline."
+            )
         elif not METRICS[goal.metric].is_count:
             notes.append(
                 "This rate keeps the customers or contacts at the start as its "
@@ -520,7 +526,8 @@ def _progress_text(goal: Goal, status: GoalStatus) -> str:
         # The value so far covers part of the window, while the baseline
         # covers a whole one.
         value = "forecast"
-        so_far = "count" if METRICS[goal.metric].is_count else "rate"
+        metric = METRICS[goal.metric]
+        so_far = "count" if metric.is_count else "total" if metric.summed else "rate"
         forecast_text = (
             f", where the forecast is the {so_far} so far continued at its pace "
             "to the deadline"
@@ -644,9 +651,9 @@ def _goal_form(
             currencies,
             index=currency_index,
             help=(
-                "The currency the target is in, for Average deal size. The "
-                "goal keeps it, so a table in another currency needs an "
-                "exchange rate. Other metrics ignore it."
+                "The currency the target is in, for Average deal size and Won "
+                "value. The goal keeps it, so a table in another currency "
+                "needs an exchange rate. Other metrics ignore it."
             ),
             key=f"{key}_currency",
         )
@@ -679,6 +686,10 @@ def _goal_form(
     except InputError as error:
         message = str(error)
         st.error(escape_markdown(message[:1].upper() + message[1:]))
+        return None
+    if zero := zero_target_problem(built):
+        # Such a goal reads as reached from its first day, so it is not saved.
+        st.error(escape_markdown(zero[:1].upper() + zero[1:]))
         return None
     same_type = goal is not None and METRICS[goal.metric].table == METRICS[metric].table
     if move or not same_type:

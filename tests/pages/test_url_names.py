@@ -116,6 +116,8 @@ def test_url_goal_title(tmp_path, fresh_workspace):
     form = "goal_form_new"
     at.text_input(key=f"{form}_title").input(f"Goal {TABLE}")
     at.text_input(key=f"{form}_owner").input(OWNER)
+    # A floor of 0 new deals is not saved, and the title shows only on a card.
+    at.number_input(key=f"{form}_target").set_value(5.0)
     next(button for button in at.button if button.label == "Save goal").click().run()
     assert not at.exception
     assert _links(at) == []
