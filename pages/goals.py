@@ -16,6 +16,7 @@ from kpi_core.compare_periods import data_range
 from kpi_core.errors import InputError
 from kpi_core.formatting import format_number, format_value
 from kpi_core.goal_currency import table_currency, target_currency
+from kpi_core.goal_progress import NOT_AVAILABLE
 from kpi_core.goal_store import GoalStore
 from kpi_core.goals import (
     METRICS,
@@ -171,6 +172,14 @@ def render() -> None:
             else:
                 st.error(escape_markdown(f"{goal.title}: {error}"))
             continue
+        if (
+            money_note
+            and is_money_metric(goal.metric)
+            and status.status == NOT_AVAILABLE
+        ):
+            # The page's money note names the rates to enter and the amounts
+            # in a rare currency, which the card's reason does not.
+            st.warning(escape_markdown(f"{goal.title}: {money_note}"))
         _goal_card(goal, status, checks, as_of, store, editable, view, table_note)
         entry = _goal_entry(goal, view)
         rows.append(GoalRow(goal, status, checks, entry.name if entry else ""))
