@@ -3,11 +3,12 @@
 A download or copy that stops early leaves a file whose last line has no
 line break after it and ends inside a record. Such a line is left out when
 it has fewer fields than the header, whichever columns it lacks, because
-its last field is likely cut too. A last line with every field is left out
-only when its last value looks cut: it ends inside a word that another row
-of the same column contains in whole, as "newbus" in "newbusiness". Many
-exports end without a final line break, so a last line that does not look
-cut is kept.
+its last field is likely cut too. A last line with every field is named,
+and kept, when its last value looks cut: it ends inside a word that another
+row of the same column contains in whole, as "newbus" in "newbusiness".
+Such a value may also be whole ("Dan" beside "Daniel"). Many exports end
+without a final line break, so a last line that does not look cut is kept
+without a word.
 """
 
 from __future__ import annotations
@@ -37,10 +38,22 @@ def cut_end_problem(raw: RawTable) -> FoundProblem | None:
             f"fewer fields than the header {_WITHOUT_BREAK} (line {line} has "
             f"{fields} fields, the header has {raw.header_fields})"
         )
-    else:
-        kind = _cut_value_kind(raw, rows)
-        if kind is None:
-            return None
+        problem = Problem(
+            column="",
+            field="",
+            kind=kind,
+            count=1,
+            lines=(line,),
+            examples=(),
+            row_kept=False,
+            advice=CUT_END_ADVICE,
+        )
+        return FoundProblem(problem, rows, None)
+    kind = _cut_value_kind(raw, rows)
+    if kind is None:
+        return None
+    # A whole value such as "Dan" beside "Daniel" looks the same as a cut
+    # one, so the row is kept and only named.
     problem = Problem(
         column="",
         field="",
@@ -48,8 +61,9 @@ def cut_end_problem(raw: RawTable) -> FoundProblem | None:
         count=1,
         lines=(line,),
         examples=(),
-        row_kept=False,
-        advice=CUT_END_ADVICE,
+        row_kept=True,
+        effect="the row is kept as it is, because the value may be whole",
+        advice=f"if it is cut, {CUT_END_ADVICE}",
     )
     return FoundProblem(problem, rows, None)
 
@@ -65,8 +79,8 @@ def _cut_value_kind(raw: RawTable, rows: pl.Series) -> str | None:
     because an id or amount such as "10" often starts another, such as
     "100".
     """
-    # NOTE: a free-text value that is whole but starts a longer word of
-    # another row, as "Call back" before "Call backlog", is taken as cut.
+    # NOTE: a value that is whole but starts a longer word of another row,
+    # as "Dan" before "Daniel", is named as possibly cut, though kept.
     if rows.sum() != 1:
         # A wide stage history gives one row per stage of each line, and its
         # last column is not the file's, so its last value is not judged.

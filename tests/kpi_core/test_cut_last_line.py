@@ -103,18 +103,35 @@ def test_cut_last_line_in_fixed_width_file(tmp_path):
     assert "the file may be cut off" in problem.outcome()
 
 
-def test_cut_last_value_left_out(tmp_path):
-    # "newbus" stops inside "newbusiness", a value of the same column.
+def test_cut_last_value_named_and_kept(tmp_path):
+    # "newbus" stops inside "newbusiness", a value of the same column. It
+    # may also be whole, as "Dan" beside "Daniel", so the row stays: the
+    # cycle keeps deal 107's 30 days.
     table = _load(_write(tmp_path, CUT_IN_TYPE))
-    assert table.rows_used == 6
+    assert table.rows_used == 7
     [problem] = table.problems
     assert problem.lines == (8,)
-    assert not problem.row_kept
+    assert problem.row_kept
     assert "'newbus'" in problem.kind
     assert "'Deal Type'" in problem.kind
     assert "'newbusiness'" in problem.kind
-    assert "the file may be cut off: export it again" in problem.outcome()
-    assert sales_cycle_days(table.frame).value == pytest.approx(WITHOUT_LAST_CYCLE)
+    assert problem.outcome() == (
+        "the row is kept as it is, because the value may be whole; if it is "
+        "cut, the file may be cut off: export it again"
+    )
+    assert sales_cycle_days(table.frame).value == pytest.approx(FULL_CYCLE)
+
+
+def test_whole_name_prefix_kept(tmp_path):
+    # Guard: "Dan" on the last line beside "Daniel" above is a whole name;
+    # the row counts, with a note only.
+    rows = [row.rsplit(",", 1)[0] + ",Daniel" for row in ROWS]
+    last = LAST.replace("newbusiness", "Dan")
+    path = tmp_path / "deals.csv"
+    path.write_bytes("\n".join([HEADER, *rows, last]).encode("utf-8"))
+    table = _load(path)
+    assert table.rows_used == 7
+    assert [problem.row_kept for problem in table.problems] == [True]
 
 
 def test_complete_last_line_kept(tmp_path):
