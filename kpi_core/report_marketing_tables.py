@@ -312,4 +312,4 @@ def _arr_series_table(
     )
     chart = ReportChart(column_label("arr", unit), ("arr",), "line")
     table = ReportTable(series, {"period_end": "ARR on"}, (chart,), unit=unit)
-    return with_partial(table, partials)
+    return with_partial(table, partials, stock=True)

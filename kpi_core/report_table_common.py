@@ -37,16 +37,20 @@ def guarded(build: Callable[[], ReportTable]) -> ReportTable:
 
 
 def with_partial(
-    table: ReportTable, partials: Mapping[date, PartialPeriod]
+    table: ReportTable,
+    partials: Mapping[date, PartialPeriod],
+    *,
+    stock: bool = False,
 ) -> ReportTable:
     """Add the column "Partial period" to a table by period when some of
     its periods are partial (see ``kpi_core.partial_periods``). Its cells
     name the days such a period covers, as in "2026-10-01 to 2026-11-30
     only", so they read without a note. The figures of a period with no
-    days in the data are left blank, because they are unknown."""
+    days in the data are left blank, because they are unknown, unless they
+    are a ``stock`` such as ARR, which stays after the last dated change."""
     if table.frame is None or not partials:
         return table
-    frame = blank_empty_buckets(table.frame, partials)
+    frame = table.frame if stock else blank_empty_buckets(table.frame, partials)
     return replace(table, frame=with_partial_column(frame, partials))
 
 

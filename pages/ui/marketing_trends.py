@@ -182,7 +182,9 @@ def render_arr_series(
         return
     span = table_span(tables["subscriptions"], "subscriptions")
     partial = partial_periods(series["period_start"], grain, settings.period, span)
-    series = blank_empty_buckets(series, partial)
+    # ARR is a stock: the subscriptions started and not ended stay after the
+    # last dated change, so it is not blanked there and its last bar stays
+    # the ARR card.
     title = f"ARR at the end of each {grain}"
     axis_title = f"ARR ({result.unit} per year)"
     show_chart(

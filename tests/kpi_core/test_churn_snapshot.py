@@ -347,3 +347,29 @@ def test_dated_churn_flags_keep_dates():
         "1 subscription flagged churned has no end or cancellation date, so "
         "the rate counts it as running. Fill in the date they ended.",
     )
+
+
+# Three subscriptions started in the first quarter of 2024 and never ended.
+STARTS = (
+    "id,Customer ID,Status,Start Date (UTC),Ended At (UTC),Amount,Currency,Interval\n"
+    "s1,A,active,2024-01-05 00:00,,100.00,EUR,month\n"
+    "s2,B,active,2024-02-10 00:00,,200.00,EUR,month\n"
+    "s3,C,active,2024-03-10 00:00,,300.00,EUR,month\n"
+)
+
+
+def test_excel_arr_kept_after_last_start(tmp_path):
+    tables = {"subscriptions": _load(tmp_path, STARTS, "subs.csv")}
+    settings = KpiSettings(period=Period(date(2024, 1, 1), date(2024, 6, 30)))
+    workbook = load_workbook(io.BytesIO(excel_report_bytes(tables, settings)))
+    rows = list(workbook["Marketing"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if str(row[0]).startswith("ARR by"))
+    header = list(rows[start + 1])
+    column = next(i for i, cell in enumerate(header) if str(cell).startswith("ARR ("))
+    arr_values = [row[column] for row in rows[start + 2 : start + 8]]
+    # MRR x 12 at each month end: 100 x 12 = 1,200 in January, (100 + 200) x
+    # 12 = 3,600 in February, (100 + 200 + 300) x 12 = 7,200 from March. No
+    # subscription ends, so April to June keep 7,200 although the last
+    # dated change is the start on 10 March; the last value is the ARR card.
+    assert arr_values == [1200, 3600, 7200, 7200, 7200, 7200]
+    assert arr(tables["subscriptions"], settings.period).value == 7200
