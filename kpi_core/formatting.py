@@ -37,8 +37,14 @@ def format_number(
         return format(value, spec)
     # A ratio such as 345 / 1200 x 100 comes out as 28.749999999999996, so
     # the float is cut to 15 significant digits, the most a float holds
-    # exactly, before it is rounded: 28.75 then reads "28.8".
-    exact = _SIGNIFICANT.create_decimal(repr(float(value))).scaleb(-scale)
+    # exactly, before it is rounded: 28.75 then reads "28.8". Whole numbers
+    # are exact and keep every digit.
+    text = repr(float(value))
+    if float(value).is_integer():
+        exact = Decimal(text)
+    else:
+        exact = _SIGNIFICANT.create_decimal(text)
+    exact = exact.scaleb(-scale)
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
     if rounded.is_zero():
         rounded = rounded.copy_abs()

@@ -81,3 +81,8 @@ def test_ratio_float_noise_rounds_up():
     assert 345 / 1200 * 100 != 28.75
     assert format_number(345 / 1200 * 100, 1) == "28.8"
     assert format_value(345 / 1200 * 100, "percent") == "28.8 %"
+
+
+def test_whole_float_keeps_every_digit():
+    # 1e16 + 2 is a whole float, exact in every digit, so no digit is cut.
+    assert format_number(1e16 + 2) == "10,000,000,000,000,002"
