@@ -100,18 +100,21 @@ def test_formulas_arr_won_deals_subscribe():
 
 
 def test_formulas_arr_from_subscriber_starts():
-    # 150 kept. 0.976312 x (1 - 0.976312^12) / 0.023688 = 10.3037, and
-    # 5 x 10.3037 = 51.5185, so 51.518; (150 + 51.518) x 50 x 12 = 120,910.8.
+    # 150 kept. m = 1 - 0.75^(1/12) = 2.36884 %, and 0.9763116 x (1 -
+    # 0.9763116^12) / 0.0236884 = 10.30368; 5 x 10.30368 = 51.5184, so
+    # 51.518; (150 + 51.518) x 50 x 12 = 120,910.8. Four decimals of S
+    # would not check by hand: 5 x 10.3037 = 51.5185 rounds to 51.519.
     assert projection_formulas(TWO_BUSINESSES, "EUR")["arr"] == (
         "customers kept = 200.00 paying now x (1 - 25.00 % annual churn) "
         "= 150.00\n"
-        "monthly churn m = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.3688 %\n"
+        "monthly churn m = 1 - (1 - 25.00 % annual churn)^(1/12) = 2.36884 %\n"
         "S = (1 - m)^12 + ... + (1 - m)^1, because each month's new "
         "subscribers join at its start and those of month k keep "
         "(1 - m)^(13 - k) to the end of month 12\n"
-        "S = (1 - 2.3688 %) x (1 - (1 - 2.3688 %)^12) / 2.3688 % = 10.3037\n"
-        "new subscribers kept = 5.00 a month x 10.3037 = 51.518; won deals are "
-        "not counted as subscribers\n"
+        "S = (1 - 2.36884 %) x (1 - (1 - 2.36884 %)^12) / 2.36884 % = "
+        "10.30368\n"
+        "new subscribers kept = 5.00 a month x 10.30368 = 51.518; won deals "
+        "are not counted as subscribers\n"
         "ARR = (150.00 + 51.518) customers x 50.00 EUR ARPA x 12 = "
         "120,911 EUR"
     )
