@@ -1,4 +1,4 @@
-"""Name the last line of a text file that looks cut off, and leave it out.
+"""Name the last line of a text file that looks cut off.
 
 A download or copy that stops early leaves a file whose last line has no
 line break after it and ends inside a record. Such a line is left out when

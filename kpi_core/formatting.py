@@ -36,7 +36,7 @@ def format_number(
     if not math.isfinite(value):
         return format(value, spec)
     # A ratio such as 345 / 1200 x 100 comes out as 28.749999999999996, so
-    # the float is cut to 15 significant digits, the most a float holds
+    # the float is cut to 15 significant digits, the most a float keeps
     # exactly, before it is rounded: 28.75 then reads "28.8". Whole numbers
     # are exact and keep every digit.
     text = repr(float(value))
