@@ -18,6 +18,7 @@ import polars as pl
 
 from kpi_core.import_problems import EXAMPLES_SHOWN, LINE, FoundProblem, Problem
 from kpi_core.mapping import Mapping
+from kpi_core.order_rows import orders_with_amount
 
 NEGATIVE_WON_DEAL = (
     "a negative amount in a won deal (a refund or credit note belongs in "
@@ -39,27 +40,9 @@ def negative_purchases(
     """Find the orders with an amount below 0 that would count as a
     purchase. Rows already left out (``named``), such as for a status that
     marks no purchase, are not named again."""
-    if mapping.table != "orders":
-        return None
-    amount = next((column for column in columns if column.name == "amount"), None)
-    if amount is None:
-        return None
-    rows = (amount < 0).fill_null(False)
-    for item in named:
-        if item is not None:
-            rows = rows & ~item.rows
-    if not rows.any():
-        return None
-    header = mapping.columns["amount"]
-    problem = Problem(
-        column=header,
-        field="amount",
-        kind=NEGATIVE_PURCHASE,
-        count=int(rows.sum()),
-        lines=tuple(raw[LINE].filter(rows).to_list()),
-        examples=_examples(raw, header, rows),
+    return orders_with_amount(
+        raw, mapping, columns, named, lambda amount: amount < 0, NEGATIVE_PURCHASE
     )
-    return FoundProblem(problem, rows, None)
 
 
 def empty_negative_won_amounts(

@@ -5,6 +5,8 @@ of the order above. A partial refund is taken off the order's amount.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from kpi_core.formatting import count_noun
@@ -160,12 +162,29 @@ def orders_of_no_value(
     their status or a full refund (``named``) are not named again. An empty
     amount is not 0, so its order stays.
     """
+    return orders_with_amount(
+        raw, mapping, columns, named, lambda amount: amount == 0,
+        "an amount of 0 (no purchase)",
+    )  # fmt: skip
+
+
+def orders_with_amount(
+    raw: pl.DataFrame,
+    mapping: Mapping,
+    columns: list[pl.Series],
+    named: list[FoundProblem | None],
+    matches: Callable[[pl.Series], pl.Series],
+    kind: str,
+) -> FoundProblem | None:
+    """Name the orders whose parsed amount ``matches``, as ``kind``, and
+    leave their rows out. Rows already left out (``named``) are not named
+    again, and an empty amount matches nothing."""
     if mapping.table != "orders":
         return None
     amount = next((column for column in columns if column.name == "amount"), None)
     if amount is None:
         return None
-    rows = (amount == 0).fill_null(False)
+    rows = matches(amount).fill_null(False)
     for item in named:
         if item is not None:
             rows = rows & ~item.rows
@@ -175,7 +194,7 @@ def orders_of_no_value(
     problem = Problem(
         column=header,
         field="amount",
-        kind="an amount of 0 (no purchase)",
+        kind=kind,
         count=int(rows.sum()),
         lines=tuple(raw[LINE].filter(rows).to_list()),
         examples=tuple(
