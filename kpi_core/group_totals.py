@@ -56,8 +56,8 @@ def drop_group_totals(
     found = pl.repeat(False, data.height, eager=True)
     for column in columns:
         labels = column.str.contains(_GROUP_LABEL).fill_null(False)
-        # The labels that total_rows knows are looked for only in a column
-        # with a group label, because most columns have none.
+        # The labels of total_rows are searched only in a column with a
+        # group label, because most columns have none.
         if labels.any():
             labels = labels & ~column.str.contains(ANY_TOTAL_LABEL).fill_null(False)
         found = found | labels

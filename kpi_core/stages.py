@@ -76,8 +76,8 @@ _STAGE_SAMPLE = 2_000
 # How many deal ids a warning names.
 _DEALS_SHOWN = 5
 # The reason for leaving out a stage entry whose deal id is empty. Such
-# entries cannot be told apart from those of another deal, and all of them
-# together would count as one more deal.
+# entries cannot be matched to their deal, and all of them together would
+# count as one more deal.
 WITHOUT_DEAL_ID = "stage entry without a deal id"
 # The reason for leaving out the time of a deal that has not left its stage.
 STILL_IN_STAGE = "deal still in the stage"
@@ -622,8 +622,8 @@ def _keyed_history(
     )
     if deal_id.null_count():
         # Rows without a deal id belong to no known deal, and taken
-        # together they would be one made-up deal, so no KPI sees them
-        # (``WITHOUT_DEAL_ID``). _row still indexes ``history``.
+        # together they would be one made-up deal, so every KPI leaves them
+        # out (``WITHOUT_DEAL_ID``). _row still indexes ``history``.
         has_id = pl.lit(deal_id.is_not_null()).gather(pl.col("_row"))
         keyed = keyed.filter(has_id)
     return (keyed, stages), {}

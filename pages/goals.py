@@ -536,7 +536,11 @@ def _progress_text(goal: Goal, status: GoalStatus) -> str:
         # covers a whole one.
         value = "forecast"
         metric = METRICS[goal.metric]
-        so_far = "count" if metric.is_count else "total" if metric.summed else "rate"
+        so_far = "rate"
+        if metric.is_count:
+            so_far = "count"
+        elif metric.summed:
+            so_far = "total"
         forecast_text = (
             f", where the forecast is the {so_far} so far continued at its pace "
             "to the deadline"
